@@ -1,0 +1,373 @@
+//! The `Backend` trait every vendor adapter implements.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Cluster, ClusterId, Disk, DiskId, Host, HostId, ResourceRef, Task, TaskId, Vm, VmId, VmState,
+};
+use crate::op::{Capabilities, Op};
+use crate::query::{Cursor, ListQuery, Page};
+
+/// A power operation on a VM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PowerAction {
+    /// Power on.
+    Start,
+    /// Graceful shutdown.
+    Stop,
+    /// Hard power off.
+    ForceStop,
+    /// Restart.
+    Reboot,
+    /// Suspend.
+    Suspend,
+    /// Resume from suspension.
+    Resume,
+}
+
+impl PowerAction {
+    /// The operation this action is.
+    pub fn op(self) -> Op {
+        match self {
+            PowerAction::Start => Op::VmStart,
+            PowerAction::Stop => Op::VmStop,
+            PowerAction::ForceStop => Op::VmForceStop,
+            PowerAction::Reboot => Op::VmReboot,
+            PowerAction::Suspend => Op::VmSuspend,
+            PowerAction::Resume => Op::VmResume,
+        }
+    }
+
+    /// The VM state this action converges on.
+    pub fn target_state(self) -> VmState {
+        match self {
+            PowerAction::Start | PowerAction::Reboot | PowerAction::Resume => VmState::Running,
+            PowerAction::Stop | PowerAction::ForceStop => VmState::Stopped,
+            PowerAction::Suspend => VmState::Suspended,
+        }
+    }
+}
+
+/// Where a new VM comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum VmSource {
+    /// An empty VM.
+    Blank,
+    /// A clone of a template (vendor template id).
+    Template(String),
+}
+
+/// What to create.
+///
+/// ```
+/// use omnivirt_core::VmSpec;
+///
+/// let spec = VmSpec::new("web-01", "cluster-1").vcpus(2).memory_bytes(4 << 30);
+/// assert_eq!(spec.vcpus, Some(2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VmSpec {
+    /// Name of the new VM.
+    pub name: String,
+    /// Cluster to create it in.
+    pub cluster: ClusterId,
+    /// Blank or from a template.
+    pub source: VmSource,
+    /// Virtual CPUs.
+    pub vcpus: Option<u32>,
+    /// Memory in bytes.
+    pub memory_bytes: Option<u64>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+impl VmSpec {
+    /// A blank VM named `name` in `cluster`.
+    pub fn new(name: impl Into<String>, cluster: impl Into<ClusterId>) -> Self {
+        VmSpec {
+            name: name.into(),
+            cluster: cluster.into(),
+            source: VmSource::Blank,
+            vcpus: None,
+            memory_bytes: None,
+            description: None,
+        }
+    }
+
+    /// Clone from template `id`.
+    pub fn template(mut self, id: impl Into<String>) -> Self {
+        self.source = VmSource::Template(id.into());
+        self
+    }
+
+    /// Virtual CPUs.
+    pub fn vcpus(mut self, n: u32) -> Self {
+        self.vcpus = Some(n);
+        self
+    }
+
+    /// Memory in bytes.
+    pub fn memory_bytes(mut self, n: u64) -> Self {
+        self.memory_bytes = Some(n);
+        self
+    }
+
+    /// Description.
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = Some(d.into());
+        self
+    }
+
+    /// Checks what every backend needs, before any I/O.
+    pub fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid_input("VM name must not be empty"));
+        }
+        if self.cluster.as_str().trim().is_empty() {
+            return Err(Error::invalid_input("VM cluster must not be empty"));
+        }
+        if self.vcpus == Some(0) {
+            return Err(Error::invalid_input("vcpus must be at least 1"));
+        }
+        if self.memory_bytes == Some(0) {
+            return Err(Error::invalid_input("memory must be more than 0 bytes"));
+        }
+        Ok(())
+    }
+}
+
+/// A new disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DiskSpec {
+    /// Name of the disk.
+    pub name: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+    /// Cluster (or storage scope) to create it in, when the vendor needs one.
+    pub cluster: Option<ClusterId>,
+    /// Vendor storage location (storage domain, pool...), when the vendor needs one.
+    pub storage: Option<String>,
+}
+
+impl DiskSpec {
+    /// A disk named `name` of `size_bytes`.
+    pub fn new(name: impl Into<String>, size_bytes: u64) -> Self {
+        DiskSpec {
+            name: name.into(),
+            size_bytes,
+            cluster: None,
+            storage: None,
+        }
+    }
+
+    /// Cluster scope.
+    pub fn cluster(mut self, id: impl Into<ClusterId>) -> Self {
+        self.cluster = Some(id.into());
+        self
+    }
+
+    /// Vendor storage location.
+    pub fn storage(mut self, s: impl Into<String>) -> Self {
+        self.storage = Some(s.into());
+        self
+    }
+
+    /// Checks what every backend needs, before any I/O.
+    pub fn validate(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid_input("disk name must not be empty"));
+        }
+        if self.size_bytes == 0 {
+            return Err(Error::invalid_input("disk size must be more than 0 bytes"));
+        }
+        Ok(())
+    }
+}
+
+/// What "done" looks like for an operation without (or beyond) a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Expect {
+    /// The VM reaches one of these states.
+    VmState(Vec<VmState>),
+    /// The VM is gone (its get answers `NotFound`, or reports `Deleted`).
+    VmGone,
+    /// The disk is usable.
+    DiskReady,
+    /// The disk is attached to this VM.
+    DiskAttached(VmId),
+    /// The disk is attached to no VM.
+    DiskDetached,
+    /// The disk is gone.
+    DiskGone,
+}
+
+/// What a mutation returns at once: how to follow it to completion.
+///
+/// A backend fills in a task (ZStack job, CloudTower task...), an expectation on object state
+/// (oVirt actions), or both. [`Operation::wait`](crate::Operation::wait) follows the task first,
+/// then the expectation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Submitted {
+    /// The operation.
+    pub op: Op,
+    /// The vendor task to follow, if any.
+    pub task: Option<TaskId>,
+    /// The object acted on (for a create: the new object, when known).
+    pub target: Option<ResourceRef>,
+    /// State to converge on, if any.
+    pub expect: Option<Expect>,
+}
+
+impl Submitted {
+    /// A submission of `op` with nothing to follow: done at once.
+    pub fn done(op: Op) -> Self {
+        Submitted {
+            op,
+            task: None,
+            target: None,
+            expect: None,
+        }
+    }
+
+    /// Follow task `id`.
+    pub fn task(mut self, id: impl Into<TaskId>) -> Self {
+        self.task = Some(id.into());
+        self
+    }
+
+    /// The object acted on.
+    pub fn target(mut self, r: ResourceRef) -> Self {
+        self.target = Some(r);
+        self
+    }
+
+    /// Converge on `e`.
+    pub fn expect(mut self, e: Expect) -> Self {
+        self.expect = Some(e);
+        self
+    }
+}
+
+/// One vendor, behind one object-safe trait.
+///
+/// List methods return a single page; the [`Client`](crate::Client) turns pages into streams and
+/// checks [`Backend::capabilities`] before it calls any method, so an implementation may assume
+/// that it is only asked for what it declared. Every optional operation defaults to
+/// `Unsupported`.
+#[async_trait]
+pub trait Backend: Send + Sync + fmt::Debug {
+    /// Short vendor name (`ovirt`, `cloudtower`, `zstack`, `veil`, `sim`).
+    fn vendor(&self) -> &'static str;
+
+    /// What this backend can do.
+    fn capabilities(&self) -> &Capabilities;
+
+    /// One page of VMs.
+    async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>>;
+
+    /// One VM; `NotFound` if it does not exist.
+    async fn get_vm(&self, id: &VmId) -> Result<Vm>;
+
+    /// Creates a VM.
+    async fn create_vm(&self, _spec: &VmSpec) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::VmCreate))
+    }
+
+    /// Runs a power action on a VM.
+    async fn power(&self, _id: &VmId, action: PowerAction) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), action.op()))
+    }
+
+    /// Deletes a VM.
+    async fn delete_vm(&self, _id: &VmId) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::VmDelete))
+    }
+
+    /// Live-migrates a VM to `host`, or to a host the scheduler picks.
+    async fn migrate_vm(&self, _id: &VmId, _host: Option<&HostId>) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::VmMigrate))
+    }
+
+    /// One page of hosts.
+    async fn list_hosts(&self, _query: &ListQuery, _cursor: Option<&Cursor>) -> Result<Page<Host>> {
+        Err(Error::unsupported(self.vendor(), Op::HostList))
+    }
+
+    /// One host.
+    async fn get_host(&self, _id: &HostId) -> Result<Host> {
+        Err(Error::unsupported(self.vendor(), Op::HostGet))
+    }
+
+    /// One page of clusters.
+    async fn list_clusters(
+        &self,
+        _query: &ListQuery,
+        _cursor: Option<&Cursor>,
+    ) -> Result<Page<Cluster>> {
+        Err(Error::unsupported(self.vendor(), Op::ClusterList))
+    }
+
+    /// One cluster.
+    async fn get_cluster(&self, _id: &ClusterId) -> Result<Cluster> {
+        Err(Error::unsupported(self.vendor(), Op::ClusterGet))
+    }
+
+    /// One page of disks.
+    async fn list_disks(&self, _query: &ListQuery, _cursor: Option<&Cursor>) -> Result<Page<Disk>> {
+        Err(Error::unsupported(self.vendor(), Op::DiskList))
+    }
+
+    /// One disk.
+    async fn get_disk(&self, _id: &DiskId) -> Result<Disk> {
+        Err(Error::unsupported(self.vendor(), Op::DiskGet))
+    }
+
+    /// Creates a disk.
+    async fn create_disk(&self, _spec: &DiskSpec) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::DiskCreate))
+    }
+
+    /// Attaches a disk to a VM.
+    async fn attach_disk(&self, _disk: &DiskId, _vm: &VmId) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::DiskAttach))
+    }
+
+    /// Detaches a disk from a VM.
+    async fn detach_disk(&self, _disk: &DiskId, _vm: &VmId) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::DiskDetach))
+    }
+
+    /// Deletes a disk.
+    async fn delete_disk(&self, _disk: &DiskId) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::DiskDelete))
+    }
+
+    /// One task.
+    async fn get_task(&self, _id: &TaskId) -> Result<Task> {
+        Err(Error::unsupported(self.vendor(), Op::TaskGet))
+    }
+
+    /// Many tasks in one request (declare [`Op::TaskGetBatch`] to have the client use it).
+    ///
+    /// Returns the tasks the server knows; an id missing from the answer is treated as
+    /// `NotFound` by the waiter.
+    async fn get_tasks(&self, _ids: &[TaskId]) -> Result<Vec<Task>> {
+        Err(Error::unsupported(self.vendor(), Op::TaskGetBatch))
+    }
+
+    /// Releases server-side sessions (log out). Idempotent.
+    async fn close(&self) -> Result<()> {
+        Ok(())
+    }
+}

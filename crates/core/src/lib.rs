@@ -1,0 +1,37 @@
+//! # omnivirt-core
+//!
+//! The backend-neutral heart of omnivirt: the model (`Vm`, `Host`, `Cluster`, `Disk`, `Task`),
+//! operations ([`Op`]) and [`Capabilities`], the error taxonomy ([`Error`], [`ErrorKind`]),
+//! list queries and pagination, the object-safe [`Backend`] trait that every vendor adapter
+//! implements, and the [`Client`] that drives any backend the same way: it checks capabilities
+//! before any I/O, turns pages into streams and waits for operations to finish.
+//!
+//! This crate performs no I/O of its own: no sockets, no TLS, no files. Its only runtime need is a
+//! timer (`tokio::time`) for waiting.
+//!
+//! ```
+//! use omnivirt_core::{ListQuery, VmState};
+//!
+//! let q = ListQuery::new().name_contains("web").vm_state(VmState::Running).page_size(50);
+//! assert_eq!(q.page_size, Some(50));
+//! ```
+#![deny(missing_docs)]
+
+mod backend;
+mod client;
+mod error;
+mod model;
+mod op;
+mod query;
+pub mod wait;
+
+pub use backend::{Backend, DiskSpec, Expect, PowerAction, Submitted, VmSource, VmSpec};
+pub use client::{Client, ClusterApi, DiskApi, FromTarget, HostApi, Operation, TaskApi, VmApi};
+pub use error::{Error, ErrorKind, Result, VendorDetail};
+pub use model::{
+    Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState,
+    ResourceRef, Task, TaskError, TaskId, TaskState, Vm, VmId, VmState,
+};
+pub use op::{Capabilities, Op};
+pub use query::{Cursor, ListQuery, NameFilter, Order, OrderField, Page, paginate};
+pub use wait::{Progress, WaitOptions};

@@ -1,0 +1,193 @@
+//! Operations and capabilities.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! ops {
+    ($($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)?) => {
+        /// Every operation omnivirt knows, one name each.
+        ///
+        /// `Op` names capabilities, error messages, tracing spans and the generated capability
+        /// matrix.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum Op {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl Op {
+            /// Every operation, in declaration order.
+            pub const ALL: &'static [Op] = &[$(Op::$variant),+];
+
+            /// The dotted name used in logs and docs, e.g. `vm.start`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Op::$variant => $text),+
+                }
+            }
+        }
+    };
+}
+
+ops! {
+    /// List VMs.
+    VmList => "vm.list",
+    /// Get one VM.
+    VmGet => "vm.get",
+    /// Create a VM.
+    VmCreate => "vm.create",
+    /// Power a VM on.
+    VmStart => "vm.start",
+    /// Shut a VM down gracefully.
+    VmStop => "vm.stop",
+    /// Power a VM off.
+    VmForceStop => "vm.force_stop",
+    /// Restart a VM.
+    VmReboot => "vm.reboot",
+    /// Suspend a VM.
+    VmSuspend => "vm.suspend",
+    /// Resume a suspended VM.
+    VmResume => "vm.resume",
+    /// Delete a VM.
+    VmDelete => "vm.delete",
+    /// Live-migrate a VM.
+    VmMigrate => "vm.migrate",
+    /// List hosts.
+    HostList => "host.list",
+    /// Get one host.
+    HostGet => "host.get",
+    /// List clusters.
+    ClusterList => "cluster.list",
+    /// Get one cluster.
+    ClusterGet => "cluster.get",
+    /// List disks.
+    DiskList => "disk.list",
+    /// Get one disk.
+    DiskGet => "disk.get",
+    /// Create a disk.
+    DiskCreate => "disk.create",
+    /// Attach a disk to a VM.
+    DiskAttach => "disk.attach",
+    /// Detach a disk from a VM.
+    DiskDetach => "disk.detach",
+    /// Delete a disk.
+    DiskDelete => "disk.delete",
+    /// Get one task.
+    TaskGet => "task.get",
+    /// Get many tasks in one request.
+    TaskGetBatch => "task.get_batch",
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a backend can do. The [`Client`](crate::Client) checks this before any request is sent,
+/// so an unsupported operation fails with [`ErrorKind::Unsupported`](crate::ErrorKind) and zero
+/// I/O.
+///
+/// ```
+/// use omnivirt_core::{Capabilities, Op};
+///
+/// let caps = Capabilities::new([Op::VmList, Op::VmGet]);
+/// assert!(caps.supports(Op::VmList));
+/// assert!(!caps.supports(Op::VmMigrate));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Capabilities {
+    ops: Vec<Op>,
+    /// The largest number of task ids one batched `get_tasks` call accepts.
+    pub max_task_batch: usize,
+    /// A short note per op on how the backend implements it (shown in the capability matrix).
+    pub notes: Vec<(Op, String)>,
+}
+
+impl Capabilities {
+    /// Capabilities made of the given operations.
+    pub fn new(ops: impl IntoIterator<Item = Op>) -> Self {
+        let mut ops: Vec<Op> = ops.into_iter().collect();
+        ops.sort();
+        ops.dedup();
+        Capabilities {
+            ops,
+            max_task_batch: 100,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Every operation omnivirt knows.
+    pub fn all() -> Self {
+        Self::new(Op::ALL.iter().copied())
+    }
+
+    /// True if `op` is supported.
+    pub fn supports(&self, op: Op) -> bool {
+        self.ops.binary_search(&op).is_ok()
+    }
+
+    /// The supported operations, sorted.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// Removes an operation.
+    pub fn without(mut self, op: Op) -> Self {
+        self.ops.retain(|o| *o != op);
+        self
+    }
+
+    /// Adds an operation.
+    pub fn with(mut self, op: Op) -> Self {
+        if let Err(pos) = self.ops.binary_search(&op) {
+            self.ops.insert(pos, op);
+        }
+        self
+    }
+
+    /// Sets the largest batch for `get_tasks`.
+    pub fn with_max_task_batch(mut self, n: usize) -> Self {
+        self.max_task_batch = n.max(1);
+        self
+    }
+
+    /// Adds a note for the capability matrix.
+    pub fn with_note(mut self, op: Op, note: impl Into<String>) -> Self {
+        self.notes.push((op, note.into()));
+        self
+    }
+
+    /// The note for `op`, if any.
+    pub fn note(&self, op: Op) -> Option<&str> {
+        self.notes
+            .iter()
+            .find(|(o, _)| *o == op)
+            .map(|(_, n)| n.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_names_are_unique() {
+        let mut names: Vec<&str> = Op::ALL.iter().map(|o| o.as_str()).collect();
+        names.sort();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+
+    #[test]
+    fn with_and_without() {
+        let c = Capabilities::new([Op::VmGet])
+            .with(Op::VmList)
+            .without(Op::VmGet);
+        assert_eq!(c.ops(), &[Op::VmList]);
+    }
+}

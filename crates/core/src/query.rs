@@ -1,0 +1,357 @@
+//! List queries, pages and pagination.
+
+use std::future::Future;
+
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::model::{ClusterId, Disk, DiskState, Host, HostId, HostState, Vm, VmId, VmState};
+
+/// How to match names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum NameFilter {
+    /// The name contains this text (case-sensitive).
+    Contains(String),
+    /// The name is exactly this text.
+    Equals(String),
+}
+
+impl NameFilter {
+    /// True if `name` matches.
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            NameFilter::Contains(s) => name.contains(s.as_str()),
+            NameFilter::Equals(s) => name == s,
+        }
+    }
+}
+
+/// Field to order a listing by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum OrderField {
+    /// By name.
+    Name,
+    /// By identifier.
+    Id,
+}
+
+/// Ordering of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Order {
+    /// The field.
+    pub field: OrderField,
+    /// True for descending.
+    pub descending: bool,
+}
+
+/// A filter for listings, translated by each backend to its native filter. What a vendor cannot
+/// filter on the server is filtered client-side, and the [`Page`] says so.
+///
+/// ```
+/// use omnivirt_core::{ListQuery, Vm, VmState};
+///
+/// let q = ListQuery::new().name_contains("db").vm_state(VmState::Running);
+/// let vm = Vm::new("1", "db-01", VmState::Running);
+/// assert!(q.matches_vm(&vm));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListQuery {
+    /// Name filter.
+    pub name: Option<NameFilter>,
+    /// VM state filter (VM listings).
+    pub vm_state: Option<VmState>,
+    /// Host state filter (host listings).
+    pub host_state: Option<HostState>,
+    /// Disk state filter (disk listings).
+    pub disk_state: Option<DiskState>,
+    /// Only objects in this cluster.
+    pub cluster: Option<ClusterId>,
+    /// Only objects on this host.
+    pub host: Option<HostId>,
+    /// Only disks attached to this VM.
+    pub vm: Option<VmId>,
+    /// Items per page requested from the server (the backend may cap it).
+    pub page_size: Option<u32>,
+    /// Stop after this many items in total (applied by the client stream).
+    pub limit: Option<u64>,
+    /// Ordering.
+    pub order: Option<Order>,
+}
+
+impl ListQuery {
+    /// An empty query: everything.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Names containing `s`.
+    pub fn name_contains(mut self, s: impl Into<String>) -> Self {
+        self.name = Some(NameFilter::Contains(s.into()));
+        self
+    }
+
+    /// Names equal to `s`.
+    pub fn name_equals(mut self, s: impl Into<String>) -> Self {
+        self.name = Some(NameFilter::Equals(s.into()));
+        self
+    }
+
+    /// VMs in state `st`.
+    pub fn vm_state(mut self, st: VmState) -> Self {
+        self.vm_state = Some(st);
+        self
+    }
+
+    /// Hosts in state `st`.
+    pub fn host_state(mut self, st: HostState) -> Self {
+        self.host_state = Some(st);
+        self
+    }
+
+    /// Disks in state `st`.
+    pub fn disk_state(mut self, st: DiskState) -> Self {
+        self.disk_state = Some(st);
+        self
+    }
+
+    /// Objects in cluster `id`.
+    pub fn cluster(mut self, id: impl Into<ClusterId>) -> Self {
+        self.cluster = Some(id.into());
+        self
+    }
+
+    /// Objects on host `id`.
+    pub fn host(mut self, id: impl Into<HostId>) -> Self {
+        self.host = Some(id.into());
+        self
+    }
+
+    /// Disks of VM `id`.
+    pub fn vm(mut self, id: impl Into<VmId>) -> Self {
+        self.vm = Some(id.into());
+        self
+    }
+
+    /// Page size to request.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(n);
+        self
+    }
+
+    /// Total item limit.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Ordering.
+    pub fn order_by(mut self, field: OrderField, descending: bool) -> Self {
+        self.order = Some(Order { field, descending });
+        self
+    }
+
+    fn name_ok(&self, name: &str) -> bool {
+        self.name.as_ref().is_none_or(|f| f.matches(name))
+    }
+
+    /// True if `vm` passes every filter of this query (for client-side filtering).
+    pub fn matches_vm(&self, vm: &Vm) -> bool {
+        self.name_ok(&vm.name)
+            && self.vm_state.is_none_or(|s| s == vm.state)
+            && self
+                .cluster
+                .as_ref()
+                .is_none_or(|c| vm.cluster_id.as_ref() == Some(c))
+            && self
+                .host
+                .as_ref()
+                .is_none_or(|h| vm.host_id.as_ref() == Some(h))
+    }
+
+    /// True if `host` passes every filter of this query.
+    pub fn matches_host(&self, host: &Host) -> bool {
+        self.name_ok(&host.name)
+            && self.host_state.is_none_or(|s| s == host.state)
+            && self
+                .cluster
+                .as_ref()
+                .is_none_or(|c| host.cluster_id.as_ref() == Some(c))
+    }
+
+    /// True if `disk` passes every filter of this query.
+    pub fn matches_disk(&self, disk: &Disk) -> bool {
+        self.name_ok(&disk.name)
+            && self.disk_state.is_none_or(|s| s == disk.state)
+            && self
+                .vm
+                .as_ref()
+                .is_none_or(|v| disk.vm_id.as_ref() == Some(v))
+    }
+}
+
+/// An opaque position in a listing, produced by a backend and handed back to it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Cursor(String);
+
+impl Cursor {
+    /// Wraps a backend-specific position (a page number, an id, an offset...).
+    pub fn new(s: impl Into<String>) -> Self {
+        Cursor(s.into())
+    }
+
+    /// The raw position.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Cursor>,
+    /// Total matching items, when the server reports it.
+    pub total: Option<u64>,
+    /// True if some filters of the query were applied client-side.
+    pub filtered_client_side: bool,
+}
+
+impl<T> Page<T> {
+    /// A page with the given items and continuation.
+    pub fn new(items: Vec<T>, next: Option<Cursor>) -> Self {
+        Page {
+            items,
+            next,
+            total: None,
+            filtered_client_side: false,
+        }
+    }
+
+    /// Sets the total.
+    pub fn with_total(mut self, total: u64) -> Self {
+        self.total = Some(total);
+        self
+    }
+
+    /// Marks the page as filtered client-side.
+    pub fn filtered_client_side(mut self, yes: bool) -> Self {
+        self.filtered_client_side = yes;
+        self
+    }
+}
+
+/// Turns a page fetcher into a stream of items.
+///
+/// `fetch` is called with `None` first, then with each page's `next` cursor. The stream ends when
+/// a page has no `next` cursor, or when a page is empty (a guard against servers that keep handing
+/// out cursors), or after the first error.
+///
+/// ```
+/// # tokio_test_block_on(async {
+/// use futures::StreamExt;
+/// use omnivirt_core::{Cursor, Page, paginate};
+///
+/// let s = paginate(|cursor: Option<Cursor>| async move {
+///     let start: u32 = cursor.map(|c| c.as_str().parse().unwrap()).unwrap_or(0);
+///     let items: Vec<u32> = (start..(start + 2).min(5)).collect();
+///     let next = (start + 2 < 5).then(|| Cursor::new((start + 2).to_string()));
+///     Ok(Page::new(items, next))
+/// });
+/// let all: Vec<u32> = s.map(|r| r.unwrap()).collect().await;
+/// assert_eq!(all, vec![0, 1, 2, 3, 4]);
+/// # });
+/// # fn tokio_test_block_on<F: std::future::Future>(f: F) -> F::Output { futures::executor::block_on(f) }
+/// ```
+pub fn paginate<T, F, Fut>(fetch: F) -> BoxStream<'static, Result<T>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    enum St<F> {
+        Next(F, Option<Cursor>),
+        Done,
+    }
+    stream::unfold(St::Next(fetch, None), |st| async move {
+        let St::Next(mut fetch, cursor) = st else {
+            return None;
+        };
+        match fetch(cursor).await {
+            Err(e) => Some((stream::iter(vec![Err(e)]), St::Done)),
+            Ok(page) => {
+                let next = match page.next {
+                    Some(c) if !page.items.is_empty() => St::Next(fetch, Some(c)),
+                    _ => St::Done,
+                };
+                let items: Vec<Result<T>> = page.items.into_iter().map(Ok).collect();
+                Some((stream::iter(items), next))
+            }
+        }
+    })
+    .flatten()
+    .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn stops_on_none_cursor() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let s = paginate(move |cur: Option<Cursor>| {
+            let c = c.clone();
+            async move {
+                c.fetch_add(1, Ordering::SeqCst);
+                Ok(match cur {
+                    None => Page::new(vec![1, 2], Some(Cursor::new("p2"))),
+                    Some(_) => Page::new(vec![3], None),
+                })
+            }
+        });
+        let v: Vec<i32> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(v, vec![1, 2, 3]);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn stops_on_empty_page_even_with_cursor() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let s = paginate(move |cur: Option<Cursor>| {
+            let c = c.clone();
+            async move {
+                c.fetch_add(1, Ordering::SeqCst);
+                Ok(match cur {
+                    None => Page::new(vec![1], Some(Cursor::new("p2"))),
+                    Some(_) => Page::<i32>::new(vec![], Some(Cursor::new("p3"))),
+                })
+            }
+        });
+        let v: Vec<i32> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(v, vec![1]);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn error_ends_the_stream() {
+        let s = paginate(|_cur: Option<Cursor>| async move {
+            Err::<Page<i32>, _>(crate::Error::protocol("bad page"))
+        });
+        let v: Vec<Result<i32>> = s.collect().await;
+        assert_eq!(v.len(), 1);
+        assert!(v[0].is_err());
+    }
+}

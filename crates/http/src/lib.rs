@@ -4,8 +4,10 @@
 //! [`Transport`] trait (request in, response out), with layers that wrap it.
 #![deny(missing_docs)]
 
+mod auth;
 mod secret;
 mod transport;
 
+pub use auth::{AuthHook, AuthLayer, Session};
 pub use secret::Secret;
 pub use transport::{Body, Request, RequestMeta, Response, SharedTransport, Transport, redact_url};

@@ -1,1 +1,44 @@
-//! placeholder
+//! # omnivirt
+//!
+//! One typed, async API over on-premises virtualization platforms — oVirt/RHV, SmartX
+//! CloudTower (and, as they land, ZStack and VeiL ECP) — plus an embedded simulator.
+//!
+//! This facade re-exports the neutral core ([`Client`], the model, [`ListQuery`], errors), the
+//! vendor crates behind features of the same name, and adds kubeconfig-like [`Config`] contexts,
+//! [`connect`] for any vendor, and a [`Fleet`] that lists across many connections at once.
+//!
+//! ```no_run
+//! # async fn demo() -> omnivirt::Result<()> {
+//! use futures::TryStreamExt;
+//! use omnivirt::{Config, ListQuery, VmState};
+//!
+//! let config = Config::load()?;
+//! let (_, ctx) = config.context(None)?;
+//! let client = omnivirt::connect(ctx).await?;
+//! let running: Vec<_> = client
+//!     .vms()
+//!     .list(ListQuery::new().vm_state(VmState::Running))
+//!     .try_collect()
+//!     .await?;
+//! println!("{} running VMs on {}", running.len(), client.vendor());
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod config;
+mod connect;
+mod fleet;
+
+pub use config::{CONFIG_ENV, CONTEXT_ENV, Config, Context, Credentials, Vendor};
+pub use connect::{capabilities_of, connect, connect_with_credentials};
+pub use fleet::{Fleet, FleetItem, Tagged};
+
+pub use omnivirt_core as core;
+pub use omnivirt_core::{
+    Backend, Capabilities, Client, Cluster, ClusterId, Disk, DiskId, DiskSpec, DiskState, Error,
+    ErrorKind, Host, HostId, HostState, ListQuery, Op, Operation, Page, PowerAction, Result, Task,
+    TaskId, TaskState, Vm, VmId, VmSpec, VmState, WaitOptions,
+};
+pub use omnivirt_http as http;
+#[cfg(feature = "sim")]
+pub use omnivirt_sim as sim;

@@ -1,0 +1,554 @@
+//! Contexts, like kubeconfig: named connections in one TOML file, one of them current.
+//!
+//! ```toml
+//! current-context = "lab"
+//!
+//! [contexts.lab]
+//! vendor = "ovirt"
+//! url = "https://engine.example.com/ovirt-engine/api"
+//! user = "admin@internal"
+//! password-env = "OVIRT_PASSWORD"
+//! ca-file = "/etc/pki/ovirt-engine/ca.pem"
+//!
+//! [contexts.tower]
+//! vendor = "cloudtower"
+//! url = "https://tower.example.com/v2/api"
+//! user = "admin"
+//! password-file = "~/.config/omnivirt/tower.secret"
+//! ```
+//!
+//! Secrets are never stored inline: a context names where they come from (`password-env`,
+//! `token-env`, `password-file`, `token-file`), and a context that carries an inline `password` or
+//! `token` is refused with a clear error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use omnivirt_core::{Error, ErrorKind, Result};
+use omnivirt_http::Secret;
+use serde::{Deserialize, Serialize};
+
+/// Environment variable naming the config file.
+pub const CONFIG_ENV: &str = "OMNIVIRT_CONFIG";
+/// Environment variable naming the context to use instead of the file's current one.
+pub const CONTEXT_ENV: &str = "OMNIVIRT_CONTEXT";
+
+/// A virtualization platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Vendor {
+    /// oVirt / Red Hat Virtualization (XML REST).
+    Ovirt,
+    /// SmartX CloudTower (GraphQL-style JSON).
+    #[serde(rename = "cloudtower")]
+    CloudTower,
+    /// ZStack (REST v1 actions).
+    Zstack,
+    /// VeiL ECP (JSON REST, JWT).
+    Veil,
+    /// The embedded neutral simulator, in process.
+    Sim,
+}
+
+impl Vendor {
+    /// Every vendor, in the order the CLI lists them.
+    pub const ALL: &'static [Vendor] = &[
+        Vendor::Ovirt,
+        Vendor::CloudTower,
+        Vendor::Zstack,
+        Vendor::Veil,
+        Vendor::Sim,
+    ];
+
+    /// The lowercase name (`ovirt`, `cloudtower`, `zstack`, `veil`, `sim`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Ovirt => "ovirt",
+            Vendor::CloudTower => "cloudtower",
+            Vendor::Zstack => "zstack",
+            Vendor::Veil => "veil",
+            Vendor::Sim => "sim",
+        }
+    }
+
+    /// True if this build of omnivirt has the vendor's adapter.
+    pub fn is_compiled_in(self) -> bool {
+        match self {
+            Vendor::Ovirt => cfg!(feature = "ovirt"),
+            Vendor::CloudTower => cfg!(feature = "cloudtower"),
+            Vendor::Zstack | Vendor::Veil => false,
+            Vendor::Sim => cfg!(feature = "sim"),
+        }
+    }
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Vendor {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "ovirt" | "rhv" | "rhev" => Ok(Vendor::Ovirt),
+            "cloudtower" | "smartx" => Ok(Vendor::CloudTower),
+            "zstack" => Ok(Vendor::Zstack),
+            "veil" | "veil-ecp" => Ok(Vendor::Veil),
+            "sim" => Ok(Vendor::Sim),
+            other => Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "unknown vendor `{other}`; expected one of: ovirt, cloudtower, zstack, veil, sim"
+                ),
+            )),
+        }
+    }
+}
+
+/// One named connection.
+///
+/// ```
+/// use omnivirt::{Context, Vendor};
+///
+/// let ctx = Context::new(Vendor::Ovirt, "https://engine/ovirt-engine/api")
+///     .user("admin@internal")
+///     .password_env("OVIRT_PASSWORD");
+/// assert_eq!(ctx.vendor, Vendor::Ovirt);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Context {
+    /// The platform.
+    pub vendor: Vendor,
+    /// API base URL (`https://engine/ovirt-engine/api`, `https://tower/v2/api`, ...).
+    #[serde(default)]
+    pub url: String,
+    /// User name (for vendors with a login; may carry a domain, e.g. `admin@internal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Login source or domain, where the vendor has one (CloudTower `LOCAL`/`LDAP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Environment variable holding the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// File holding the password (first line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_file: Option<PathBuf>,
+    /// Environment variable holding a ready token (instead of a password).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
+    /// File holding a ready token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_file: Option<PathBuf>,
+    /// Extra CA bundle (PEM) to trust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
+    /// Skip TLS verification (explicit opt-in; logs a warning).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
+    /// Per-request timeout in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+    #[serde(default, skip_serializing)]
+    password: Option<toml::Value>,
+    #[serde(default, skip_serializing)]
+    token: Option<toml::Value>,
+}
+
+/// Credentials resolved from a context's secret sources.
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Credentials {
+    /// User name.
+    pub user: Option<String>,
+    /// Password.
+    pub password: Option<Secret>,
+    /// Token.
+    pub token: Option<Secret>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &self.password)
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// User and password.
+    pub fn password(user: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials {
+            user: Some(user.into()),
+            password: Some(password.into()),
+            token: None,
+        }
+    }
+}
+
+impl Context {
+    /// A context for `vendor` at `url`, with no credentials yet.
+    pub fn new(vendor: Vendor, url: impl Into<String>) -> Self {
+        Context {
+            vendor,
+            url: url.into(),
+            user: None,
+            source: None,
+            password_env: None,
+            password_file: None,
+            token_env: None,
+            token_file: None,
+            ca_file: None,
+            insecure: false,
+            timeout_secs: None,
+            password: None,
+            token: None,
+        }
+    }
+
+    /// Sets the user.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = Some(user.into());
+        self
+    }
+
+    /// Reads the password from this environment variable.
+    pub fn password_env(mut self, var: impl Into<String>) -> Self {
+        self.password_env = Some(var.into());
+        self
+    }
+
+    /// Reads the password from this file.
+    pub fn password_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.password_file = Some(path.into());
+        self
+    }
+
+    /// Reads a token from this environment variable.
+    pub fn token_env(mut self, var: impl Into<String>) -> Self {
+        self.token_env = Some(var.into());
+        self
+    }
+
+    /// Trusts this CA bundle.
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Skips TLS verification.
+    pub fn insecure(mut self, yes: bool) -> Self {
+        self.insecure = yes;
+        self
+    }
+
+    /// Sets the login source.
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Per-request timeout.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout_secs.map(Duration::from_secs)
+    }
+
+    /// Checks the context without reading any secret.
+    pub fn validate(&self) -> Result<()> {
+        if self.password.is_some() || self.token.is_some() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "secrets are never stored inline in a context; use password-env, password-file, \
+                 token-env or token-file",
+            ));
+        }
+        if self.vendor != Vendor::Sim {
+            if self.url.trim().is_empty() {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!("the {} context has no url", self.vendor),
+                ));
+            }
+            if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!("url `{}` must start with http:// or https://", self.url),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the secrets this context points at.
+    pub fn credentials(&self) -> Result<Credentials> {
+        self.validate()?;
+        let password = read_secret(self.password_env.as_deref(), self.password_file.as_deref())?;
+        let token = read_secret(self.token_env.as_deref(), self.token_file.as_deref())?;
+        Ok(Credentials {
+            user: self.user.clone(),
+            password,
+            token,
+        })
+    }
+}
+
+fn read_secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<Secret>> {
+    if let Some(var) = env {
+        return match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(Some(Secret::new(v))),
+            _ => Err(Error::new(
+                ErrorKind::Config,
+                format!("environment variable {var} is not set or empty"),
+            )),
+        };
+    }
+    if let Some(path) = file {
+        let path = expand_home(path);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("cannot read secret file {}: {e}", path.display()),
+            )
+        })?;
+        let first = text.lines().next().unwrap_or("").trim().to_owned();
+        if first.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("secret file {} is empty", path.display()),
+            ));
+        }
+        return Ok(Some(Secret::new(first)));
+    }
+    Ok(None)
+}
+
+fn expand_home(p: &Path) -> PathBuf {
+    match (p.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// The config file: named contexts and the current one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct Config {
+    /// Name of the context used when none is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_context: Option<String>,
+    /// Contexts by name.
+    #[serde(default)]
+    pub contexts: BTreeMap<String, Context>,
+}
+
+impl Config {
+    /// The config file path: `$OMNIVIRT_CONFIG`, else `~/.config/omnivirt/config.toml`.
+    pub fn default_path() -> Result<PathBuf> {
+        if let Some(p) = std::env::var_os(CONFIG_ENV) {
+            return Ok(PathBuf::from(p));
+        }
+        if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME") {
+            return Ok(PathBuf::from(dir).join("omnivirt").join("config.toml"));
+        }
+        match std::env::var_os("HOME") {
+            Some(home) => Ok(PathBuf::from(home)
+                .join(".config")
+                .join("omnivirt")
+                .join("config.toml")),
+            None => Err(Error::new(
+                ErrorKind::Config,
+                format!("cannot find the config file: set {CONFIG_ENV} or HOME"),
+            )),
+        }
+    }
+
+    /// Loads the default config file; a missing file is an empty config.
+    pub fn load() -> Result<Self> {
+        Self::load_from(&Self::default_path()?)
+    }
+
+    /// Loads `path`; a missing file is an empty config.
+    pub fn load_from(path: &Path) -> Result<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text).map_err(|e| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!("{}: {}", path.display(), e.message()),
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(Error::new(
+                ErrorKind::Config,
+                format!("cannot read {}: {e}", path.display()),
+            )),
+        }
+    }
+
+    /// Parses TOML text and validates every context.
+    pub fn parse(text: &str) -> Result<Self> {
+        let cfg: Config = toml::from_str(text)
+            .map_err(|e| Error::new(ErrorKind::Config, format!("invalid config: {e}")))?;
+        for (name, ctx) in &cfg.contexts {
+            ctx.validate().map_err(|e| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!("context `{name}`: {}", e.message()),
+                )
+            })?;
+        }
+        Ok(cfg)
+    }
+
+    /// Writes the config to `path` (creating parent folders).
+    pub fn save_to(&self, path: &Path) -> Result<()> {
+        let text = toml::to_string_pretty(self)
+            .map_err(|e| Error::new(ErrorKind::Config, format!("cannot encode config: {e}")))?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!("cannot create {}: {e}", dir.display()),
+                )
+            })?;
+        }
+        std::fs::write(path, text).map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })
+    }
+
+    /// The context to use: `name` if given, else `$OMNIVIRT_CONTEXT`, else the current one.
+    pub fn context(&self, name: Option<&str>) -> Result<(String, &Context)> {
+        let env = std::env::var(CONTEXT_ENV).ok().filter(|s| !s.is_empty());
+        let wanted = name
+            .map(str::to_owned)
+            .or(env)
+            .or_else(|| self.current_context.clone())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    "no context selected: pass --context, set OMNIVIRT_CONTEXT, or run \
+                     `omnivirt context use NAME`",
+                )
+            })?;
+        match self.contexts.get(&wanted) {
+            Some(ctx) => Ok((wanted, ctx)),
+            None => {
+                let known: Vec<&str> = self.contexts.keys().map(String::as_str).collect();
+                Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "no context named `{wanted}` (known: {})",
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+current-context = "lab"
+
+[contexts.lab]
+vendor = "ovirt"
+url = "https://engine/ovirt-engine/api"
+user = "admin@internal"
+password-env = "OMNIVIRT_TEST_PW_UNSET_12345"
+
+[contexts.tower]
+vendor = "cloudtower"
+url = "https://tower/v2/api"
+token-env = "OMNIVIRT_TEST_TOKEN"
+insecure = true
+"#;
+
+    #[test]
+    fn parses_contexts_and_picks_current() {
+        let cfg = Config::parse(SAMPLE).unwrap();
+        let (name, ctx) = cfg.context(None).unwrap();
+        assert_eq!(name, "lab");
+        assert_eq!(ctx.vendor, Vendor::Ovirt);
+        let (_, tower) = cfg.context(Some("tower")).unwrap();
+        assert!(tower.insecure);
+        assert_eq!(tower.vendor, Vendor::CloudTower);
+        let err = cfg.context(Some("nope")).unwrap_err();
+        assert!(err.to_string().contains("known: lab, tower"), "{err}");
+    }
+
+    #[test]
+    fn inline_secrets_are_refused() {
+        let text =
+            "[contexts.x]\nvendor = \"ovirt\"\nurl = \"https://e/api\"\npassword = \"hunter2\"\n";
+        let err = Config::parse(text).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("never stored inline"), "{err}");
+        assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn missing_env_secret_names_the_variable() {
+        let cfg = Config::parse(SAMPLE).unwrap();
+        let (_, ctx) = cfg.context(Some("lab")).unwrap();
+        let err = ctx.credentials().unwrap_err();
+        assert!(
+            err.to_string().contains("OMNIVIRT_TEST_PW_UNSET_12345"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secret_file_is_read_and_never_printed() {
+        let dir = std::env::temp_dir().join(format!("omnivirt-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("pw");
+        std::fs::write(&f, "s3cret\n").unwrap();
+        let ctx = Context::new(Vendor::Ovirt, "https://e/api")
+            .user("u")
+            .password_file(&f);
+        let creds = ctx.credentials().unwrap();
+        assert_eq!(creds.password.as_ref().unwrap().expose(), "s3cret");
+        assert!(!format!("{creds:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn round_trips_through_save() {
+        let cfg = Config::parse(SAMPLE).unwrap();
+        let dir = std::env::temp_dir().join(format!("omnivirt-cfg-rt-{}", std::process::id()));
+        let path = dir.join("config.toml");
+        cfg.save_to(&path).unwrap();
+        let back = Config::load_from(&path).unwrap();
+        assert_eq!(back, cfg);
+    }
+
+    #[test]
+    fn bad_url_and_vendor_are_clear() {
+        let err =
+            Config::parse("[contexts.x]\nvendor = \"ovirt\"\nurl = \"engine\"\n").unwrap_err();
+        assert!(err.to_string().contains("http://"), "{err}");
+        let err = "vmware".parse::<Vendor>().unwrap_err();
+        assert!(err.to_string().contains("ovirt, cloudtower"), "{err}");
+    }
+}

@@ -1,13 +1,73 @@
 //! # omnivirt-http
 //!
 //! The HTTP layer every omnivirt vendor crate sends its requests through: a small
-//! [`Transport`] trait (request in, response out), with layers that wrap it.
+//! [`Transport`] trait (request in, response out), a network transport on hyper and rustls
+//! ([`HyperTransport`]), and layers that wrap any transport:
+//!
+//! - [`TraceLayer`]: one `tracing` span per request, nothing secret in it;
+//! - [`RetryLayer`]: backoff with jitter, a budget, `Retry-After`; repeats only what is safe;
+//! - [`TimeoutLayer`]: per-attempt timeouts and overall deadlines;
+//! - [`AuthLayer`]: lazy login, one re-login on expiry, logout on close.
+//!
+//! [`HttpStack`] composes them in the right order (trace -> deadline -> retry -> per-attempt
+//! timeout -> auth -> base):
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use async_trait::async_trait;
+//! use omnivirt_http::{
+//!     AuthHook, HttpStack, Request, RetryPolicy, Session, Timeouts, TlsOptions, Transport,
+//! };
+//!
+//! #[derive(Debug)]
+//! struct TokenLogin;
+//!
+//! #[async_trait]
+//! impl AuthHook for TokenLogin {
+//!     async fn login(&self, inner: &dyn Transport) -> omnivirt_core::Result<Session> {
+//!         let resp = inner
+//!             .send(Request::post("https://cloud.example/v2/api/login").skip_auth())
+//!             .await?;
+//!         let v: serde_json::Value = resp.json().await?;
+//!         Ok(Session::new(v["token"].as_str().unwrap_or_default()))
+//!     }
+//!     fn apply(&self, s: &Session, req: &mut Request) -> omnivirt_core::Result<()> {
+//!         *req = req.clone().secret_header("Authorization", s.token.expose())?;
+//!         Ok(())
+//!     }
+//! }
+//!
+//! # async fn demo() -> omnivirt_core::Result<()> {
+//! let tls = TlsOptions::builder().ca_file("/etc/pki/cloud/ca.pem").build();
+//! let http = HttpStack::default_for(tls)?
+//!     .retry(RetryPolicy::builder().max_attempts(3).build())
+//!     .timeouts(Timeouts::new().per_attempt(Duration::from_secs(20)))
+//!     .auth(Arc::new(TokenLogin))
+//!     .build();
+//! let vms = http.send(Request::get("https://cloud.example/v2/api/get-vms")).await?;
+//! println!("{}", vms.status);
+//! http.close().await?; // logs out
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
 
 mod auth;
+mod client;
+mod retry;
 mod secret;
+mod stack;
+mod timeout;
+mod tls;
+mod trace;
 mod transport;
 
 pub use auth::{AuthHook, AuthLayer, Session};
+pub use client::{HyperTransport, HyperTransportBuilder};
+pub use retry::{RetryLayer, RetryPolicy, RetryPolicyBuilder, parse_retry_after};
 pub use secret::Secret;
+pub use stack::{HttpStack, HttpStackBuilder};
+pub use timeout::{TimeoutLayer, Timeouts};
+pub use tls::{TlsOptions, TlsOptionsBuilder};
+pub use trace::TraceLayer;
 pub use transport::{Body, Request, RequestMeta, Response, SharedTransport, Transport, redact_url};

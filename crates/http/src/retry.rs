@@ -1,0 +1,304 @@
+//! [`RetryLayer`]: repeats what is safe to repeat, with backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use http::StatusCode;
+use omnivirt_core::{ErrorKind, Result};
+use tokio::time::Instant;
+
+use crate::transport::{Request, Response, Transport};
+
+/// When and how often [`RetryLayer`] repeats a request.
+///
+/// - No response at all and the error is [`ErrorKind::Transport`] + retryable (the
+///   connection could not be made, so the server saw nothing): always retried.
+/// - A retryable status (default 429, 500, 502, 503, 504), a retryable
+///   [`ErrorKind::Timeout`], or any other retryable error: retried only when
+///   [`Request::is_idempotent`] — a vendor action POST that got a 503 comes back as is.
+/// - Delays grow exponentially from `initial_backoff` to `max_backoff`, with jitter (each delay
+///   is drawn between half and all of the nominal value). A `Retry-After` (seconds) on 429/503
+///   replaces the computed delay.
+/// - It stops after `max_attempts` attempts in all, or when the next wait would go past the
+///   `budget` counted from the first attempt; the last response or error is returned.
+///
+/// ```
+/// use std::time::Duration;
+/// use omnivirt_http::RetryPolicy;
+///
+/// let p = RetryPolicy::builder()
+///     .max_attempts(5)
+///     .initial_backoff(Duration::from_millis(100))
+///     .budget(Duration::from_secs(20))
+///     .build();
+/// assert_eq!(p.max_attempts(), 5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    budget: Duration,
+    jitter: bool,
+    retry_statuses: Vec<StatusCode>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            budget: Duration::from_secs(60),
+            jitter: true,
+            retry_statuses: vec![
+                StatusCode::TOO_MANY_REQUESTS,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                StatusCode::BAD_GATEWAY,
+                StatusCode::SERVICE_UNAVAILABLE,
+                StatusCode::GATEWAY_TIMEOUT,
+            ],
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A builder from the defaults: 4 attempts, 200 ms doubling up to 10 s, 60 s budget,
+    /// jitter on.
+    pub fn builder() -> RetryPolicyBuilder {
+        RetryPolicyBuilder {
+            inner: RetryPolicy::default(),
+        }
+    }
+
+    /// A policy that never repeats anything.
+    pub fn never() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// Attempts in all, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The total time allowed for all attempts and waits.
+    pub fn budget(&self) -> Duration {
+        self.budget
+    }
+
+    /// True if a response with `status` may be worth repeating (for idempotent requests).
+    pub fn is_retryable_status(&self, status: StatusCode) -> bool {
+        self.retry_statuses.contains(&status)
+    }
+
+    /// The nominal delay before attempt `retry` (1 for the first repeat), without jitter.
+    pub fn nominal_backoff(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        self.initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff)
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let nominal = self.nominal_backoff(retry);
+        if !self.jitter || nominal.is_zero() {
+            return nominal;
+        }
+        let half = nominal / 2;
+        let spread = u64::try_from((nominal - half).as_micros()).unwrap_or(u64::MAX);
+        half + Duration::from_micros(fastrand::u64(0..=spread))
+    }
+}
+
+/// Builder for [`RetryPolicy`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct RetryPolicyBuilder {
+    inner: RetryPolicy,
+}
+
+impl RetryPolicyBuilder {
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.inner.max_attempts = n.max(1);
+        self
+    }
+
+    /// The first delay; later ones double.
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
+        self.inner.initial_backoff = d;
+        self
+    }
+
+    /// The longest computed delay.
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.inner.max_backoff = d;
+        self
+    }
+
+    /// The total time for all attempts and waits, counted from the first attempt.
+    pub fn budget(mut self, d: Duration) -> Self {
+        self.inner.budget = d;
+        self
+    }
+
+    /// Randomises each delay between half and all of its nominal value (default on).
+    pub fn jitter(mut self, yes: bool) -> Self {
+        self.inner.jitter = yes;
+        self
+    }
+
+    /// The statuses worth repeating for idempotent requests.
+    pub fn retry_statuses(mut self, statuses: impl IntoIterator<Item = StatusCode>) -> Self {
+        self.inner.retry_statuses = statuses.into_iter().collect();
+        self
+    }
+
+    /// The policy.
+    pub fn build(self) -> RetryPolicy {
+        self.inner
+    }
+}
+
+/// Parses `Retry-After` in its seconds form. (The HTTP-date form is not understood and is
+/// treated as absent; the computed backoff applies then.)
+pub fn parse_retry_after(resp: &Response) -> Option<Duration> {
+    let v = resp.header("retry-after")?.trim();
+    v.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Repeats requests per a [`RetryPolicy`]. Sits below the trace layer and above the
+/// per-attempt timeout and auth layers.
+#[derive(Debug)]
+pub struct RetryLayer {
+    inner: Arc<dyn Transport>,
+    policy: RetryPolicy,
+}
+
+impl RetryLayer {
+    /// Wraps `inner`.
+    pub fn new(inner: Arc<dyn Transport>, policy: RetryPolicy) -> Self {
+        RetryLayer { inner, policy }
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+}
+
+enum Verdict {
+    Done,
+    RetryAfter(Option<Duration>),
+}
+
+impl RetryLayer {
+    fn judge(&self, req: &Request, outcome: &Result<Response>) -> Verdict {
+        let idempotent = req.is_idempotent();
+        match outcome {
+            Ok(resp) => {
+                if idempotent && self.policy.is_retryable_status(resp.status) {
+                    let hint = matches!(
+                        resp.status,
+                        StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+                    )
+                    .then(|| parse_retry_after(resp))
+                    .flatten();
+                    Verdict::RetryAfter(hint)
+                } else {
+                    Verdict::Done
+                }
+            }
+            Err(e) if !e.is_retryable() => Verdict::Done,
+            // No response and nothing reached the server: safe whatever the method.
+            Err(e) if e.kind() == ErrorKind::Transport => Verdict::RetryAfter(e.retry_after()),
+            Err(e) if idempotent => Verdict::RetryAfter(e.retry_after()),
+            Err(_) => Verdict::Done,
+        }
+    }
+}
+
+#[async_trait]
+impl Transport for RetryLayer {
+    async fn send(&self, req: Request) -> Result<Response> {
+        let start = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            let outcome = self.inner.send(req.clone()).await;
+            let hint = match self.judge(&req, &outcome) {
+                Verdict::Done => return outcome,
+                Verdict::RetryAfter(hint) => hint,
+            };
+            if attempt >= self.policy.max_attempts {
+                return outcome;
+            }
+            let delay = hint.unwrap_or_else(|| self.policy.backoff(attempt));
+            if start.elapsed() + delay > self.policy.budget {
+                tracing::debug!(
+                    attempt,
+                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                    "retry budget spent; returning the last outcome"
+                );
+                return outcome;
+            }
+            tracing::debug!(
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                status = outcome.as_ref().ok().map(|r| r.status.as_u16()),
+                error = outcome.as_ref().err().map(|e| e.kind().as_str()),
+                "retrying"
+            );
+            drop(outcome);
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn close(&self) -> Result<()> {
+        self.inner.close().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let p = RetryPolicy::builder()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(350))
+            .build();
+        assert_eq!(p.nominal_backoff(1), Duration::from_millis(100));
+        assert_eq!(p.nominal_backoff(2), Duration::from_millis(200));
+        assert_eq!(p.nominal_backoff(3), Duration::from_millis(350));
+        assert_eq!(p.nominal_backoff(40), Duration::from_millis(350));
+        for _ in 0..100 {
+            let d = p.backoff(2);
+            assert!(
+                d >= Duration::from_millis(100) && d <= Duration::from_millis(200),
+                "{d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_form() {
+        let mut h = http::HeaderMap::new();
+        h.insert("retry-after", http::HeaderValue::from_static(" 7 "));
+        let r = Response::new(StatusCode::SERVICE_UNAVAILABLE, h, "");
+        assert_eq!(parse_retry_after(&r), Some(Duration::from_secs(7)));
+        let mut h = http::HeaderMap::new();
+        h.insert(
+            "retry-after",
+            http::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
+        let r = Response::new(StatusCode::SERVICE_UNAVAILABLE, h, "");
+        assert_eq!(parse_retry_after(&r), None);
+    }
+}

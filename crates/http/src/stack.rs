@@ -1,0 +1,152 @@
+//! [`HttpStack`]: the layers composed in the one right order.
+
+use std::fmt;
+use std::sync::Arc;
+
+use omnivirt_core::Result;
+
+use crate::auth::{AuthHook, AuthLayer, Session};
+use crate::client::HyperTransport;
+use crate::retry::{RetryLayer, RetryPolicy};
+use crate::timeout::{TimeoutLayer, Timeouts};
+use crate::tls::TlsOptions;
+use crate::trace::TraceLayer;
+use crate::transport::SharedTransport;
+
+/// Composes the standard layers over a base transport.
+///
+/// The order, outermost first:
+///
+/// ```text
+/// trace -> deadline (Timeouts::overall) -> retry -> per-attempt timeout -> auth -> base
+/// ```
+///
+/// - trace outermost: one span per call, retries nested inside it;
+/// - the overall deadline above retry, so it bounds every attempt and wait;
+/// - the per-attempt timeout below retry, so a hung attempt can be repeated (idempotent only);
+/// - auth below that, so each attempt carries the current session and a re-login happens
+///   inside one attempt;
+/// - `base` at the bottom: a [`HyperTransport`], a cassette layer wrapping one, or a
+///   simulator's in-process transport — replays and simulations still go through retry and auth.
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use omnivirt_http::{HttpStack, HyperTransport, RetryPolicy, SharedTransport, Timeouts, TlsOptions};
+///
+/// # fn main() -> omnivirt_core::Result<()> {
+/// # let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// # let _guard = rt.enter();
+/// let base: SharedTransport = Arc::new(HyperTransport::new(TlsOptions::default())?);
+/// let http: SharedTransport = HttpStack::builder(base)
+///     .retry(RetryPolicy::builder().max_attempts(3).build())
+///     .timeouts(Timeouts::new().per_attempt(Duration::from_secs(20)))
+///     .build();
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct HttpStack;
+
+impl HttpStack {
+    /// Starts a stack over `base`, with the default retry policy and timeouts, tracing on and
+    /// no auth.
+    pub fn builder(base: SharedTransport) -> HttpStackBuilder {
+        HttpStackBuilder {
+            base,
+            retry: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
+            auth: None,
+            session: None,
+            trace: true,
+        }
+    }
+
+    /// Starts a stack over a fresh [`HyperTransport`] with `tls` and the defaults. Add
+    /// `.auth(..)` and build.
+    pub fn default_for(tls: TlsOptions) -> Result<HttpStackBuilder> {
+        let base: SharedTransport = Arc::new(HyperTransport::new(tls)?);
+        Ok(Self::builder(base))
+    }
+}
+
+/// Builder for a layered transport; see [`HttpStack`] for the order.
+#[must_use]
+pub struct HttpStackBuilder {
+    base: SharedTransport,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+    auth: Option<Arc<dyn AuthHook>>,
+    session: Option<Session>,
+    trace: bool,
+}
+
+impl fmt::Debug for HttpStackBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpStackBuilder")
+            .field("base", &self.base)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("auth", &self.auth)
+            .field("trace", &self.trace)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpStackBuilder {
+    /// The retry policy ([`RetryPolicy::never`] to turn retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The per-attempt and overall limits.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Adds the auth layer with a vendor's hook.
+    pub fn auth(mut self, hook: Arc<dyn AuthHook>) -> Self {
+        self.auth = Some(hook);
+        self
+    }
+
+    /// Starts the auth layer with a session the caller already has (no login until it expires).
+    /// Has effect only together with [`HttpStackBuilder::auth`].
+    pub fn session(mut self, session: Session) -> Self {
+        self.session = Some(session);
+        self
+    }
+
+    /// Turns the trace layer on or off (default on).
+    pub fn trace(mut self, yes: bool) -> Self {
+        self.trace = yes;
+        self
+    }
+
+    /// The composed transport. `close()` on it logs out and closes every layer.
+    pub fn build(self) -> SharedTransport {
+        let mut t = self.base;
+        if let Some(hook) = self.auth {
+            let mut layer = AuthLayer::new(t, hook);
+            if let Some(s) = self.session {
+                layer = layer.with_session(s);
+            }
+            t = Arc::new(layer);
+        }
+        if let Some(d) = self.timeouts.per_attempt {
+            t = Arc::new(TimeoutLayer::per_attempt(t, d));
+        }
+        if self.retry.max_attempts() > 1 {
+            t = Arc::new(RetryLayer::new(t, self.retry));
+        }
+        if let Some(d) = self.timeouts.overall {
+            t = Arc::new(TimeoutLayer::deadline(t, d));
+        }
+        if self.trace {
+            t = Arc::new(TraceLayer::new(t));
+        }
+        t
+    }
+}

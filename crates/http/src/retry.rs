@@ -18,8 +18,8 @@ use crate::transport::{Request, Response, Transport};
 ///   [`ErrorKind::Timeout`], or any other retryable error: retried only when
 ///   [`Request::is_idempotent`] — a vendor action POST that got a 503 comes back as is.
 /// - Delays grow exponentially from `initial_backoff` to `max_backoff`, with jitter (each delay
-///   is drawn between half and all of the nominal value). A `Retry-After` (seconds) on 429/503
-///   replaces the computed delay.
+///   is drawn between half and all of the nominal value). A `Retry-After` on 429/503
+///   (seconds or an HTTP date, see [`parse_retry_after`]) replaces the computed delay.
 /// - It stops after `max_attempts` attempts in all, or when the next wait would go past the
 ///   `budget` counted from the first attempt; the last response or error is returned.
 ///
@@ -165,11 +165,56 @@ impl RetryPolicyBuilder {
     }
 }
 
-/// Parses `Retry-After` in its seconds form. (The HTTP-date form is not understood and is
-/// treated as absent; the computed backoff applies then.)
+/// Parses `Retry-After`: delay-seconds (`120`) or an IMF-fixdate
+/// (`Wed, 21 Oct 2026 07:28:00 GMT`, counted from the system clock; a past date means no
+/// wait). The obsolete RFC 850 and asctime date forms are treated as absent, and the computed
+/// backoff applies then.
 pub fn parse_retry_after(resp: &Response) -> Option<Duration> {
-    let v = resp.header("retry-after")?.trim();
-    v.parse::<u64>().ok().map(Duration::from_secs)
+    retry_after_at(resp.header("retry-after")?, std::time::SystemTime::now())
+}
+
+fn retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = std::time::UNIX_EPOCH + Duration::from_secs(parse_imf_fixdate(v)?);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Seconds since the Unix epoch of `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn parse_imf_fixdate(v: &str) -> Option<u64> {
+    let parts: Vec<&str> = v.split_ascii_whitespace().collect();
+    let [_dow, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = u32::try_from(MONTHS.iter().position(|m| m == month)? + 1).ok()?;
+    let day: u32 = day.parse().ok()?;
+    let year: i64 = year.parse().ok()?;
+    let hms: Vec<u64> = time
+        .split(':')
+        .map(str::parse)
+        .collect::<std::result::Result<_, _>>()
+        .ok()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *s > 60 {
+        return None;
+    }
+    // Days from the civil date (proleptic Gregorian), after H. Hinnant.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let days = u64::try_from(days).ok()?;
+    Some(days * 86_400 + h * 3600 + m * 60 + s)
 }
 
 /// Repeats requests per a [`RetryPolicy`]. Sits below the trace layer and above the
@@ -299,6 +344,36 @@ mod tests {
             http::HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
         let r = Response::new(StatusCode::SERVICE_UNAVAILABLE, h, "");
-        assert_eq!(parse_retry_after(&r), None);
+        // A date long past: retry at once.
+        assert_eq!(parse_retry_after(&r), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn retry_after_http_date_form() {
+        assert_eq!(parse_imf_fixdate("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_imf_fixdate("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(
+            parse_imf_fixdate("Tue, 29 Feb 2028 23:59:59 GMT"),
+            Some(1_835_481_599)
+        );
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(784_111_700);
+        assert_eq!(
+            retry_after_at("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::from_secs(77))
+        );
+        for bad in [
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:37 CET",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "soon",
+            "-5",
+        ] {
+            assert_eq!(retry_after_at(bad, now), None, "{bad}");
+        }
     }
 }

@@ -262,4 +262,36 @@ mod tests {
         assert!(tls.is_insecure());
         assert!(serde_json::from_str::<TlsOptions>(r#"{"insecur": true}"#).is_err());
     }
+
+    #[test]
+    fn insecure_logs_a_warning() {
+        #[derive(Clone, Default)]
+        struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let w = buf.clone();
+        let sub = tracing_subscriber::fmt()
+            .with_writer(move || w.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(sub, || {
+            TlsOptions::default().client_config().unwrap();
+            TlsOptions::builder()
+                .insecure(true)
+                .build()
+                .client_config()
+                .unwrap();
+        });
+        let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(out.matches("WARN").count(), 1, "{out}");
+        assert!(out.contains("verification is DISABLED"), "{out}");
+    }
 }

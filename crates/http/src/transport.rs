@@ -201,10 +201,21 @@ pub(crate) const SECRET_QUERY_KEYS: &[&str] = &[
     "api_key",
 ];
 
-/// The URL with secret-looking query values replaced by `***`.
+/// The URL with secret-looking query values, and the password of a `user:password@`
+/// authority, replaced by `***`.
+///
+/// ```
+/// use omnivirt_http::redact_url;
+///
+/// assert_eq!(
+///     redact_url("https://admin:hunter2@h/api?max=1&token=abc"),
+///     "https://admin:***@h/api?max=1&token=***"
+/// );
+/// ```
 pub fn redact_url(url: &str) -> String {
+    let url = redact_userinfo(url);
     let Some((base, query)) = url.split_once('?') else {
-        return url.to_owned();
+        return url;
     };
     let parts: Vec<String> = query
         .split('&')
@@ -216,6 +227,24 @@ pub fn redact_url(url: &str) -> String {
         })
         .collect();
     format!("{base}?{}", parts.join("&"))
+}
+
+/// `scheme://user:***@host...` when the authority carries a password.
+fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &authority[..at];
+    let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+    if user.len() == userinfo.len() {
+        return url.to_owned();
+    }
+    format!("{scheme}://{user}:***{}", &rest[at..])
 }
 
 /// A response body: complete, or a stream of chunks for large answers.
@@ -372,5 +401,16 @@ mod tests {
         let d = format!("{r:?}");
         assert!(!d.contains("abc"), "{d}");
         assert!(d.contains("page=2"), "{d}");
+    }
+
+    #[test]
+    fn redact_url_masks_userinfo_passwords_only() {
+        assert_eq!(redact_url("http://u@h/x"), "http://u@h/x");
+        assert_eq!(redact_url("http://h/x?a=b@c"), "http://h/x?a=b@c");
+        assert_eq!(redact_url("http://u:p@h"), "http://u:***@h");
+        assert_eq!(
+            redact_url("https://h/x?Password=1&PASSWD=2&q=3"),
+            "https://h/x?Password=***&PASSWD=***&q=3"
+        );
     }
 }

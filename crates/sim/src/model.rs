@@ -1,0 +1,307 @@
+//! The World's objects: neutral, vendor-free, cloned out of the World on every read.
+//!
+//! Ids reuse the typed ids of `omnivirt_core` (`VmId`, `HostId`, ...; `.as_str()` gives the
+//! text) and states reuse its neutral enums (`VmState`, `DiskState`, ...), so a skin maps one
+//! neutral vocabulary to its vendor's words. Timestamps are logical Unix seconds (see
+//! [`World::now`](crate::World::now) and [`rfc3339`]). Every object has an `extra` map where a
+//! skin may keep vendor fields the neutral model does not name.
+
+use omnivirt_core::{
+    Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState, Op,
+    ResourceRef, Task, TaskError, TaskId, TaskState, Vm, VmId, VmState,
+};
+
+/// A cluster of hosts.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimCluster {
+    /// Id (in the World's [`IdStyle`](crate::IdStyle)).
+    pub id: ClusterId,
+    /// Name, e.g. `cluster-01`.
+    pub name: String,
+    /// Always `Ok` unless a test changes it.
+    pub state: ClusterState,
+    /// Free text.
+    pub description: String,
+    /// Logical creation time (Unix seconds).
+    pub created_at: u64,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+/// A hypervisor host.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimHost {
+    /// Id.
+    pub id: HostId,
+    /// Name, e.g. `host-01-02` (cluster 01, host 02).
+    pub name: String,
+    /// `Up` unless a test changes it; only `Up` hosts receive VMs.
+    pub state: HostState,
+    /// The cluster.
+    pub cluster_id: ClusterId,
+    /// Management IPv4 address, e.g. `10.0.1.2`.
+    pub address: String,
+    /// Logical CPU threads.
+    pub cpu_threads: u32,
+    /// Physical memory in bytes.
+    pub memory_bytes: u64,
+    /// Logical creation time.
+    pub created_at: u64,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+/// A VM template.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimTemplate {
+    /// Id.
+    pub id: String,
+    /// Name, e.g. `template-01`.
+    pub name: String,
+    /// Virtual CPUs a VM created from it gets by default.
+    pub vcpus: u32,
+    /// Memory a VM created from it gets by default.
+    pub memory_bytes: u64,
+    /// Free text.
+    pub description: String,
+    /// Logical creation time.
+    pub created_at: u64,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+/// A virtual machine.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimVm {
+    /// Id.
+    pub id: VmId,
+    /// Name (unique in the World), e.g. `vm-00042`.
+    pub name: String,
+    /// Neutral state. Transitional states (`Starting`, ...) last while the VM's task runs.
+    pub state: VmState,
+    /// Virtual CPUs.
+    pub vcpus: u32,
+    /// Memory in bytes.
+    pub memory_bytes: u64,
+    /// The cluster.
+    pub cluster_id: ClusterId,
+    /// The host: set while running, starting, stopping, rebooting, migrating (the source host),
+    /// suspending, suspended and resuming; `None` while stopped or creating.
+    pub host_id: Option<HostId>,
+    /// Free text.
+    pub description: String,
+    /// The template it was created from, if any.
+    pub template_id: Option<String>,
+    /// Attached disks, in attach order.
+    pub disk_ids: Vec<DiskId>,
+    /// The task holding this VM right now, if any (the VM is "locked" while it is set).
+    pub task_id: Option<TaskId>,
+    /// Logical creation time.
+    pub created_at: u64,
+    /// Logical time of the last state change.
+    pub updated_at: u64,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+/// A virtual disk (volume).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimDisk {
+    /// Id.
+    pub id: DiskId,
+    /// Name (not unique).
+    pub name: String,
+    /// `Creating` -> `Ready`; `Locked` while an attach, detach or delete runs.
+    pub state: DiskState,
+    /// Provisioned size in bytes.
+    pub size_bytes: u64,
+    /// The VM it is attached to.
+    pub vm_id: Option<VmId>,
+    /// Cluster scope, if given at creation (seeded disks: their VM's cluster).
+    pub cluster_id: Option<ClusterId>,
+    /// Vendor storage location (storage domain, pool...), free text.
+    pub storage: Option<String>,
+    /// The task holding this disk right now, if any.
+    pub task_id: Option<TaskId>,
+    /// Logical creation time.
+    pub created_at: u64,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+/// An asynchronous task: every World mutation creates one.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimTask {
+    /// Id.
+    pub id: TaskId,
+    /// The operation (`Op::VmStart`, `Op::DiskAttach`, ...).
+    pub op: Op,
+    /// The object acted on (for a create: the new object).
+    pub target: ResourceRef,
+    /// The target's name at submission, for descriptions.
+    pub target_name: String,
+    /// For disk attach/detach: the VM involved.
+    pub vm_id: Option<VmId>,
+    /// `Pending` until first observed, then `Running`, then `Succeeded` or `Failed`.
+    pub state: TaskState,
+    /// 0..=100.
+    pub progress: u8,
+    /// Set when failed.
+    pub error: Option<TaskError>,
+    /// A human description, e.g. `Starting VM vm-00001`.
+    pub description: String,
+    /// Logical submission time.
+    pub created_at: u64,
+    /// Logical time it first ran (was first observed, or wall-clock started).
+    pub started_at: Option<u64>,
+    /// Logical time it ended.
+    pub finished_at: Option<u64>,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+impl SimTask {
+    /// True once succeeded or failed.
+    pub fn is_done(&self) -> bool {
+        self.state.is_terminal()
+    }
+}
+
+/// What a mutation returns: the task to follow and the object acted on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Submission {
+    /// The World task.
+    pub task: TaskId,
+    /// The object acted on (for a create: the new object's id).
+    pub target: ResourceRef,
+}
+
+impl Submission {
+    /// The target's id as text.
+    pub fn target_id(&self) -> &str {
+        ref_id(&self.target)
+    }
+}
+
+/// The id inside a `ResourceRef`, as text.
+pub fn ref_id(r: &ResourceRef) -> &str {
+    match r {
+        ResourceRef::Vm(id) => id.as_str(),
+        ResourceRef::Host(id) => id.as_str(),
+        ResourceRef::Cluster(id) => id.as_str(),
+        ResourceRef::Disk(id) => id.as_str(),
+        _ => "",
+    }
+}
+
+impl From<&SimVm> for Vm {
+    fn from(v: &SimVm) -> Self {
+        let mut vm = Vm::new(v.id.clone(), v.name.clone(), v.state);
+        vm.raw_state = Some(v.state.as_str().to_owned());
+        vm.vcpus = Some(v.vcpus);
+        vm.memory_bytes = Some(v.memory_bytes);
+        vm.cluster_id = Some(v.cluster_id.clone());
+        vm.host_id = v.host_id.clone();
+        vm.description = (!v.description.is_empty()).then(|| v.description.clone());
+        vm.extra = v.extra.clone();
+        vm
+    }
+}
+
+impl From<&SimHost> for Host {
+    fn from(h: &SimHost) -> Self {
+        let mut host = Host::new(h.id.clone(), h.name.clone(), h.state);
+        host.raw_state = Some(h.state.as_str().to_owned());
+        host.cluster_id = Some(h.cluster_id.clone());
+        host.address = Some(h.address.clone());
+        host.cpu_threads = Some(h.cpu_threads);
+        host.memory_bytes = Some(h.memory_bytes);
+        host.extra = h.extra.clone();
+        host
+    }
+}
+
+impl From<&SimCluster> for Cluster {
+    fn from(c: &SimCluster) -> Self {
+        let mut cluster = Cluster::new(c.id.clone(), c.name.clone());
+        cluster.state = c.state;
+        cluster.raw_state = Some(c.state.as_str().to_owned());
+        cluster.description = (!c.description.is_empty()).then(|| c.description.clone());
+        cluster.extra = c.extra.clone();
+        cluster
+    }
+}
+
+impl From<&SimDisk> for Disk {
+    fn from(d: &SimDisk) -> Self {
+        let mut disk = Disk::new(d.id.clone(), d.name.clone(), d.state);
+        disk.raw_state = Some(d.state.as_str().to_owned());
+        disk.size_bytes = Some(d.size_bytes);
+        disk.vm_id = d.vm_id.clone();
+        disk.extra = d.extra.clone();
+        disk
+    }
+}
+
+impl From<&SimTask> for Task {
+    fn from(t: &SimTask) -> Self {
+        let mut task = Task::new(t.id.clone(), t.state);
+        task.name = Some(t.description.clone());
+        task.raw_state = Some(t.state.as_str().to_owned());
+        task.progress = Some(t.progress);
+        task.error = t.error.clone();
+        task.target = Some(t.target.clone());
+        task.extra = t.extra.clone();
+        task
+    }
+}
+
+/// Formats Unix seconds as RFC 3339 UTC, e.g. `2026-01-01T00:00:00Z`.
+///
+/// ```
+/// assert_eq!(omnivirt_sim::rfc3339(1_767_225_600), "2026-01-01T00:00:00Z");
+/// ```
+pub fn rfc3339(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+// Howard Hinnant's days-to-civil algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_known_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_767_225_600 + 3_661), "2026-01-01T01:01:01Z");
+    }
+}

@@ -75,7 +75,7 @@ static AUTH_SCHEME: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
 static XML_ELEMENT_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]+)<")
+    Regex::new(r"<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]+)")
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
 static XML_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
@@ -309,7 +309,7 @@ impl Scrubber {
             let text = &c[4];
             if self.is_secret_key(&c[2]) && !text.trim().is_empty() && text.trim() != REDACTED {
                 format!(
-                    "<{}{}>{REDACTED}<",
+                    "<{}{}>{REDACTED}",
                     &c[1],
                     c.get(3).map_or("", |m| m.as_str())
                 )
@@ -334,6 +334,8 @@ impl Scrubber {
         match body {
             RecordedBody::Json(v) => self.scrub_json(v),
             RecordedBody::Xml(s) => *s = self.scrub_xml(s),
+            // Servers mislabel XML as text/plain; scrub it as XML all the same.
+            RecordedBody::Text(s) if s.trim_start().starts_with('<') => *s = self.scrub_xml(s),
             RecordedBody::Text(s) => *s = self.scrub_text(&self.scrub_form(s)),
             RecordedBody::Base64(_) => {}
         }
@@ -468,9 +470,10 @@ mod tests {
     #[test]
     fn xml_and_form() {
         let s = Scrubber::new();
-        let xml = "<auth>\n  <user>admin</user>\n  <password>p4ss</password>\n  <ns:token kind=\"x\">t0k3n</ns:token>\n  <item secret=\"zz\" name=\"a\"/>\n</auth>";
+        let xml = "<auth>\n  <wrap><token>t1</token></wrap><user>admin</user>\n  <password>p4ss</password>\n  <ns:token kind=\"x\">t0k3n</ns:token>\n  <item secret=\"zz\" name=\"a\"/>\n</auth>";
         let out = s.scrub_xml(xml);
         assert!(out.contains("<user>admin</user>"), "{out}");
+        assert!(out.contains("<wrap><token>***</token></wrap>"), "{out}");
         assert!(out.contains("<password>***</password>"), "{out}");
         assert!(out.contains("<ns:token kind=\"x\">***</ns:token>"), "{out}");
         assert!(out.contains("secret=\"***\" name=\"a\""), "{out}");

@@ -66,7 +66,7 @@ pub use auth::{AuthHook, AuthLayer, Session};
 pub use client::{HyperTransport, HyperTransportBuilder};
 pub use retry::{RetryLayer, RetryPolicy, RetryPolicyBuilder, parse_retry_after};
 pub use secret::Secret;
-pub use stack::{HttpStack, HttpStackBuilder};
+pub use stack::{HttpOptions, HttpStack, HttpStackBuilder};
 pub use timeout::{TimeoutLayer, Timeouts};
 pub use tls::{TlsOptions, TlsOptionsBuilder};
 pub use trace::TraceLayer;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use omnivirt_core::Result;
 
@@ -67,6 +68,68 @@ impl HttpStack {
     pub fn default_for(tls: TlsOptions) -> Result<HttpStackBuilder> {
         let base: SharedTransport = Arc::new(HyperTransport::new(tls)?);
         Ok(Self::builder(base))
+    }
+
+    /// Starts a stack over a [`HyperTransport`] configured by `opts`, with its retry policy
+    /// and timeouts. Add `.auth(..)` and build.
+    pub fn from_options(opts: &HttpOptions) -> Result<HttpStackBuilder> {
+        let base: SharedTransport = Arc::new(opts.transport()?);
+        Ok(Self::builder(base)
+            .retry(opts.retry_policy())
+            .timeouts(opts.timeouts))
+    }
+}
+
+/// Transport settings as a config file holds them; every key is optional.
+///
+/// ```
+/// use std::time::Duration;
+/// use omnivirt_http::{HttpOptions, HttpStack};
+///
+/// let opts: HttpOptions = serde_json::from_value(serde_json::json!({
+///     "tls": {"ca_file": "/etc/pki/ovirt-engine/ca.pem"},
+///     "timeouts": {"per_attempt_ms": 20000},
+///     "connect_timeout_ms": 3000,
+///     "max_attempts": 2
+/// })).unwrap();
+/// assert_eq!(opts.timeouts.per_attempt, Some(Duration::from_secs(20)));
+/// assert_eq!(opts.retry_policy().max_attempts(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct HttpOptions {
+    /// Which certificates to trust.
+    pub tls: TlsOptions,
+    /// Per-attempt and overall limits (`per_attempt_ms`, `overall_ms`; 0 = none).
+    pub timeouts: Timeouts,
+    /// TCP connect timeout in milliseconds (default 10 000).
+    pub connect_timeout_ms: Option<u64>,
+    /// Attempts in all for retryable failures (default 4; 1 turns retries off).
+    pub max_attempts: Option<u32>,
+    /// Ask for gzip bodies (default true).
+    pub gzip: Option<bool>,
+}
+
+impl HttpOptions {
+    /// The retry policy these options describe (the default one, with `max_attempts`).
+    pub fn retry_policy(&self) -> RetryPolicy {
+        match self.max_attempts {
+            Some(n) => RetryPolicy::builder().max_attempts(n).build(),
+            None => RetryPolicy::default(),
+        }
+    }
+
+    /// A [`HyperTransport`] built from these options.
+    pub fn transport(&self) -> Result<HyperTransport> {
+        let mut b = HyperTransport::builder().tls(self.tls.clone());
+        if let Some(ms) = self.connect_timeout_ms {
+            b = b.connect_timeout(Duration::from_millis(ms));
+        }
+        if let Some(g) = self.gzip {
+            b = b.gzip(g);
+        }
+        b.build()
     }
 }
 

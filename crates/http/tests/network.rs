@@ -366,6 +366,58 @@ async fn large_bodies_stream_and_small_ones_are_collected() {
 }
 
 #[tokio::test]
+async fn body_cut_short_is_a_transport_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut sock, _) = l.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        let _ = sock
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b")
+            .await;
+        // Closing here leaves 90 promised bytes unsent.
+    });
+    let err = plain()
+        .send(Request::get(format!("http://{addr}/x?token=abc")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(err.message().contains("response body"), "{err}");
+    assert!(err.message().contains(&addr.to_string()), "{err}");
+    assert!(!err.to_string().contains("abc"), "{err}");
+    // A GET may be repeated; the retry layer can act on it.
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn options_from_config_build_a_working_stack() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let opts: omnivirt_http::HttpOptions = serde_json::from_value(serde_json::json!({
+        "timeouts": {"per_attempt_ms": 2000, "overall_ms": 0},
+        "connect_timeout_ms": 500,
+        "max_attempts": 1,
+        "gzip": false
+    }))
+    .unwrap();
+    assert_eq!(opts.timeouts.overall, None);
+    let http = HttpStack::from_options(&opts).unwrap().build();
+    let resp = http
+        .send(Request::get(format!("{}/x", server.uri())))
+        .await
+        .unwrap();
+    assert_eq!(resp.bytes().await.unwrap(), "ok");
+    let req = &server.received_requests().await.unwrap()[0];
+    assert!(req.headers.get("accept-encoding").is_none());
+}
+
+#[tokio::test]
 async fn invalid_url_is_invalid_input() {
     for url in ["not a url", "ftp://h/x", "/relative?token=abc"] {
         let err = plain().send(Request::get(url)).await.unwrap_err();

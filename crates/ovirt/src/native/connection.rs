@@ -1,0 +1,924 @@
+//! The connection: URL, authentication, headers, and the typed request helpers every service uses.
+
+use std::fmt;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use base64::Engine as _;
+use bytes::Bytes;
+use http::Method;
+use omnivirt_core::{Error, ErrorKind, Op, Result};
+use omnivirt_http::{
+    AuthHook, HttpStack, HyperTransport, Request, Response, RetryPolicy, Secret, Session,
+    SharedTransport, Timeouts, TlsOptions, Transport,
+};
+
+use crate::error::{VENDOR, fault_error, not_xml, parse_error};
+use crate::native::services::SystemService;
+use crate::native::types::{Action, CreationStatus};
+use crate::wire::Resource;
+
+/// Which dialect of the REST API to speak.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ApiVersion {
+    /// Version 4 (`Version: 4`, SSO bearer tokens). The default.
+    #[default]
+    #[serde(alias = "4")]
+    V4,
+    /// Version 3 of RHEV/oVirt 3.x engines (`Version: 3`, HTTP Basic auth, `vms/{id}/disks`).
+    #[serde(alias = "3")]
+    V3,
+}
+
+impl ApiVersion {
+    /// The value of the `Version` header.
+    pub fn header(self) -> &'static str {
+        match self {
+            ApiVersion::V4 => "4",
+            ApiVersion::V3 => "3",
+        }
+    }
+}
+
+/// How a waiter spaces its polls: exponential backoff from `initial`, doubling, capped at `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Backoff {
+    /// First delay.
+    pub initial: Duration,
+    /// Largest delay.
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A connection to one engine. Cheap to clone; every clone shares the session.
+///
+/// ```no_run
+/// # async fn demo() -> omnivirt_core::Result<()> {
+/// use omnivirt_ovirt::Connection;
+///
+/// let conn = Connection::builder("https://engine.example/ovirt-engine/api")
+///     .username("admin@internal")
+///     .password("secret")
+///     .ca_file("/etc/pki/ovirt-engine/ca.pem")
+///     .build()?;
+/// let vms = conn.system().vms().list().search("name=web*").max(10).send().await?;
+/// for vm in &vms {
+///     println!("{} {:?}", vm.name.as_deref().unwrap_or("?"), vm.status);
+/// }
+/// conn.close().await?; // revokes the SSO token
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Connection {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    /// `https://engine/ovirt-engine/api`, no trailing slash.
+    pub(crate) url: String,
+    /// `https://engine`.
+    pub(crate) origin: String,
+    /// `/ovirt-engine/api`.
+    pub(crate) api_path: String,
+    pub(crate) transport: SharedTransport,
+    pub(crate) version: ApiVersion,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) backoff: Backoff,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("url", &self.inner.url)
+            .field("version", &self.inner.version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A raw answer: status, content type and the (decompressed) body.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RawResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type` without parameters.
+    pub content_type: Option<String>,
+    /// `Correlation-Id` header, when the engine sent one.
+    pub correlation_id: Option<String>,
+    /// Body.
+    pub body: Bytes,
+}
+
+impl Connection {
+    /// Starts a builder for the API at `url` (`https://engine/ovirt-engine/api`).
+    pub fn builder(url: impl Into<String>) -> ConnectionBuilder {
+        ConnectionBuilder::new(url)
+    }
+
+    /// The root service: `system().vms()`, `system().hosts()`...
+    pub fn system(&self) -> SystemService {
+        SystemService::new(self.clone())
+    }
+
+    /// The API URL.
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// The dialect spoken.
+    pub fn version(&self) -> ApiVersion {
+        self.inner.version
+    }
+
+    /// Checks that the engine answers and the credentials work (`GET` of the API root).
+    pub async fn test(&self) -> Result<()> {
+        self.system().get().await.map(|_| ())
+    }
+
+    /// Fetches the object a link points at (`href` as found in `<link>` or an object's `href`).
+    pub async fn follow_link<T: Resource>(&self, href: &str) -> Result<T> {
+        self.check_href(href)?;
+        self.get(href, &[], &[], Some(Op::VmGet)).await
+    }
+
+    /// Fetches the collection a `<link rel href>` points at.
+    pub async fn follow_link_list<T: Resource>(&self, href: &str) -> Result<Vec<T>> {
+        self.check_href(href)?;
+        self.list(href, &[], &[], None).await
+    }
+
+    fn check_href(&self, href: &str) -> Result<()> {
+        if href.starts_with(&self.inner.api_path) {
+            Ok(())
+        } else {
+            Err(Error::invalid_input(format!(
+                "link `{href}` is not under this connection's API path `{}`",
+                self.inner.api_path
+            )))
+        }
+    }
+
+    /// Closes the connection: revokes the SSO token unless the builder said
+    /// `revoke_on_close(false)`. Idempotent.
+    pub async fn close(&self) -> Result<()> {
+        self.inner.transport.close().await
+    }
+
+    pub(crate) fn backoff(&self) -> Backoff {
+        self.inner.backoff
+    }
+
+    fn url_for(&self, path: &str, query: &[(String, String)]) -> String {
+        let mut url = if path.starts_with('/') {
+            format!("{}{}", self.inner.origin, path)
+        } else if path.is_empty() {
+            self.inner.url.clone()
+        } else {
+            format!("{}/{}", self.inner.url, path)
+        };
+        if !query.is_empty() {
+            let mut q: Vec<&(String, String)> = query.iter().collect();
+            q.sort();
+            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in q {
+                ser.append_pair(k, v);
+            }
+            url.push(if url.contains('?') { '&' } else { '?' });
+            // The engine reads `%20` and `+` alike; `%20` is what the SDKs send.
+            url.push_str(&ser.finish().replace('+', "%20"));
+        }
+        url
+    }
+
+    /// Sends one request and returns the raw answer (any status).
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        body: Option<String>,
+        op: Option<Op>,
+    ) -> Result<RawResponse> {
+        let url = self.url_for(path, query);
+        let mut req = Request::new(method, url).vendor(VENDOR);
+        if let Some(op) = op {
+            req = req.op(op);
+        }
+        req = req
+            .header("Version", self.inner.version.header())?
+            .header("Accept", "application/xml")?;
+        for (k, v) in self.inner.headers.iter().chain(headers) {
+            req = req.header(k, v)?;
+        }
+        if let Some(b) = body {
+            req = req.xml(b);
+        }
+        let resp = self.inner.transport.send(req).await?;
+        read_raw(resp).await
+    }
+
+    async fn expect_xml(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        body: Option<String>,
+        op: Option<Op>,
+    ) -> Result<RawResponse> {
+        let raw = self
+            .send_raw(method, path, query, headers, body, op)
+            .await
+            .map_err(|e| with_op(e, op))?;
+        if !(200..300).contains(&raw.status) {
+            return Err(with_op(
+                parse_error(raw.status, raw.content_type.as_deref(), &raw.body),
+                op,
+            ));
+        }
+        let ct = raw.content_type.as_deref().unwrap_or("");
+        if !(ct.ends_with("/xml") || ct.ends_with("+xml")) {
+            return Err(with_op(
+                not_xml(
+                    raw.status,
+                    raw.content_type.as_deref(),
+                    &self.inner.api_path,
+                ),
+                op,
+            ));
+        }
+        Ok(raw)
+    }
+
+    pub(crate) async fn get<T: Resource>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        op: Option<Op>,
+    ) -> Result<T> {
+        let raw = self
+            .expect_xml(Method::GET, path, query, headers, None, op)
+            .await?;
+        T::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+    }
+
+    pub(crate) async fn list<T: Resource>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        op: Option<Op>,
+    ) -> Result<Vec<T>> {
+        let raw = self
+            .expect_xml(Method::GET, path, query, headers, None, op)
+            .await?;
+        T::list_from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+    }
+
+    pub(crate) async fn add<T: Resource>(
+        &self,
+        path: &str,
+        obj: &T,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        op: Option<Op>,
+    ) -> Result<T> {
+        let raw = self
+            .expect_xml(Method::POST, path, query, headers, Some(obj.to_xml()), op)
+            .await?;
+        T::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+    }
+
+    pub(crate) async fn update<T: Resource>(
+        &self,
+        path: &str,
+        obj: &T,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        op: Option<Op>,
+    ) -> Result<T> {
+        let raw = self
+            .expect_xml(Method::PUT, path, query, headers, Some(obj.to_xml()), op)
+            .await?;
+        T::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+    }
+
+    pub(crate) async fn remove(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        op: Option<Op>,
+    ) -> Result<()> {
+        let raw = self
+            .send_raw(Method::DELETE, path, query, headers, None, op)
+            .await
+            .map_err(|e| with_op(e, op))?;
+        if (200..300).contains(&raw.status) {
+            // A DELETE may still answer with an <action> carrying a fault.
+            if let Some(f) = crate::wire::read_fault_doc(&raw.body) {
+                return Err(with_op(fault_error(raw.status, &f), op));
+            }
+            return Ok(());
+        }
+        Err(with_op(
+            parse_error(raw.status, raw.content_type.as_deref(), &raw.body),
+            op,
+        ))
+    }
+
+    pub(crate) async fn action(
+        &self,
+        path: &str,
+        action: &Action,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        op: Option<Op>,
+    ) -> Result<Action> {
+        let raw = self
+            .send_raw(
+                Method::POST,
+                path,
+                query,
+                headers,
+                Some(action.to_xml()),
+                op,
+            )
+            .await
+            .map_err(|e| with_op(e, op))?;
+        if !(200..300).contains(&raw.status) {
+            return Err(with_op(
+                parse_error(raw.status, raw.content_type.as_deref(), &raw.body),
+                op,
+            ));
+        }
+        if raw.body.trim_ascii().is_empty() {
+            return Ok(Action::default());
+        }
+        let ct = raw.content_type.as_deref().unwrap_or("");
+        if !ct.ends_with("xml") {
+            return Err(with_op(
+                not_xml(
+                    raw.status,
+                    raw.content_type.as_deref(),
+                    &self.inner.api_path,
+                ),
+                op,
+            ));
+        }
+        let answer = Action::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))?;
+        if let Some(f) = &answer.fault {
+            return Err(with_op(fault_error(raw.status, f), op));
+        }
+        if answer.status == Some(CreationStatus::Failed) {
+            return Err(with_op(
+                Error::new(
+                    ErrorKind::Backend,
+                    "the engine reported the action as failed",
+                )
+                .with_vendor(VENDOR),
+                op,
+            ));
+        }
+        Ok(answer)
+    }
+}
+
+fn with_op(e: Error, op: Option<Op>) -> Error {
+    match op {
+        Some(op) => e.with_op(op),
+        None => e,
+    }
+}
+
+async fn read_raw(resp: Response) -> Result<RawResponse> {
+    let status = resp.status.as_u16();
+    let content_type = resp.content_type();
+    let correlation_id = resp.header("correlation-id").map(str::to_owned);
+    let gz = resp
+        .header("content-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+    let mut body = resp.bytes().await?;
+    if gz {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_end(&mut out)
+            .map_err(|e| {
+                Error::protocol(format!("cannot decompress the gzip body: {e}")).with_vendor(VENDOR)
+            })?;
+        body = Bytes::from(out);
+    }
+    Ok(RawResponse {
+        status,
+        content_type,
+        correlation_id,
+        body,
+    })
+}
+
+/// Builds a [`Connection`].
+#[must_use]
+pub struct ConnectionBuilder {
+    url: String,
+    username: Option<String>,
+    password: Option<Secret>,
+    token: Option<Secret>,
+    ca_file: Option<PathBuf>,
+    insecure: bool,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    headers: Vec<(String, String)>,
+    version: ApiVersion,
+    compress: bool,
+    revoke_on_close: bool,
+    transport: Option<SharedTransport>,
+    retry: Option<RetryPolicy>,
+    sso_url: Option<String>,
+    sso_revoke_url: Option<String>,
+    backoff: Backoff,
+}
+
+impl fmt::Debug for ConnectionBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionBuilder")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("token", &self.token)
+            .field("insecure", &self.insecure)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectionBuilder {
+    fn new(url: impl Into<String>) -> Self {
+        ConnectionBuilder {
+            url: url.into(),
+            username: None,
+            password: None,
+            token: None,
+            ca_file: None,
+            insecure: false,
+            timeout: None,
+            connect_timeout: None,
+            headers: Vec::new(),
+            version: ApiVersion::V4,
+            compress: true,
+            revoke_on_close: true,
+            transport: None,
+            retry: None,
+            sso_url: None,
+            sso_revoke_url: None,
+            backoff: Backoff::default(),
+        }
+    }
+
+    /// User name with its profile (`admin@internal`).
+    pub fn username(mut self, u: impl Into<String>) -> Self {
+        self.username = Some(u.into());
+        self
+    }
+
+    /// Password.
+    pub fn password(mut self, p: impl Into<Secret>) -> Self {
+        self.password = Some(p.into());
+        self
+    }
+
+    /// An SSO token obtained elsewhere; no login happens until it expires.
+    pub fn token(mut self, t: impl Into<Secret>) -> Self {
+        self.token = Some(t.into());
+        self
+    }
+
+    /// PEM bundle of CAs to trust (added to the built-in roots).
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Turns TLS verification off. Logs a warning; never use it in production.
+    pub fn insecure(mut self, yes: bool) -> Self {
+        self.insecure = yes;
+        self
+    }
+
+    /// Limit for one request attempt (default 60 s).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
+        self
+    }
+
+    /// Limit for establishing a connection.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+
+    /// A header sent on every request (per-request headers override it).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The dialect (default [`ApiVersion::V4`]).
+    pub fn version(mut self, v: ApiVersion) -> Self {
+        self.version = v;
+        self
+    }
+
+    /// Asks for gzip bodies (default on).
+    pub fn compress(mut self, yes: bool) -> Self {
+        self.compress = yes;
+        self
+    }
+
+    /// Revoke the SSO token in [`Connection::close`] (default on). Turn it off to hand the token
+    /// to another process.
+    pub fn revoke_on_close(mut self, yes: bool) -> Self {
+        self.revoke_on_close = yes;
+        self
+    }
+
+    /// Sends through `transport` instead of the network (a cassette, the simulator, a custom
+    /// stack). Retry and auth layers are still added on top.
+    pub fn transport(mut self, transport: SharedTransport) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// The retry policy for idempotent requests (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Overrides the SSO token URL (default `<scheme>://<host>/ovirt-engine/sso/oauth/token`).
+    pub fn sso_url(mut self, url: impl Into<String>) -> Self {
+        self.sso_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the SSO revoke URL (default `<scheme>://<host>/ovirt-engine/services/sso-logout`).
+    pub fn sso_revoke_url(mut self, url: impl Into<String>) -> Self {
+        self.sso_revoke_url = Some(url.into());
+        self
+    }
+
+    /// Poll spacing of the waiters (default 1 s doubling up to 10 s).
+    pub fn wait_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff = Backoff {
+            initial,
+            max: max.max(initial),
+        };
+        self
+    }
+
+    /// Checks the settings and builds the connection. No request is sent yet: the login
+    /// happens on the first call.
+    pub fn build(self) -> Result<Connection> {
+        let cfg = |m: String| Error::new(ErrorKind::Config, m).with_vendor(VENDOR);
+        let url = self.url.trim().trim_end_matches('/').to_owned();
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| cfg(format!("the oVirt URL `{url}` has no scheme (https://...)")))?;
+        if scheme != "https" && scheme != "http" {
+            return Err(cfg(format!(
+                "the oVirt URL must be http:// or https://, not `{scheme}://`"
+            )));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        if host.is_empty() {
+            return Err(cfg(format!("the oVirt URL `{url}` has no host")));
+        }
+        if path.contains('?') {
+            return Err(cfg("the oVirt URL must not have a query".into()));
+        }
+        let origin = format!("{scheme}://{host}");
+        let api_path = if path.is_empty() {
+            "/ovirt-engine/api".to_owned()
+        } else {
+            path.to_owned()
+        };
+        let full = format!("{origin}{api_path}");
+        let credentials = match (&self.username, &self.password) {
+            (Some(u), Some(p)) if !u.is_empty() => Some((u.clone(), p.clone())),
+            (Some(_), None) => return Err(cfg("an oVirt username needs a password".into())),
+            (None, Some(_)) => return Err(cfg("an oVirt password needs a username".into())),
+            _ => None,
+        };
+        if credentials.is_none() && self.token.is_none() {
+            return Err(cfg("oVirt needs a username and password, or a token".into()));
+        }
+        let base: SharedTransport = match self.transport {
+            Some(t) => t,
+            None => {
+                let mut tls = TlsOptions::builder().insecure(self.insecure);
+                if let Some(ca) = &self.ca_file {
+                    if !ca.exists() {
+                        return Err(cfg(format!("the CA file {} does not exist", ca.display())));
+                    }
+                    tls = tls.ca_file(ca.clone());
+                }
+                if self.insecure {
+                    tracing::warn!(url = %full, "TLS verification is off for this oVirt connection");
+                }
+                let t = HyperTransport::builder()
+                    .tls(tls.build())
+                    .connect_timeout(self.connect_timeout)
+                    .gzip(self.compress)
+                    .user_agent(concat!("omnivirt-ovirt/", env!("CARGO_PKG_VERSION")))
+                    .build()?;
+                Arc::new(t)
+            }
+        };
+        let sso_url = self
+            .sso_url
+            .unwrap_or_else(|| format!("{origin}/ovirt-engine/sso/oauth/token"));
+        let revoke_url = self
+            .sso_revoke_url
+            .unwrap_or_else(|| format!("{origin}/ovirt-engine/services/sso-logout"));
+        let hook = Arc::new(OvirtAuth {
+            token_url: sso_url,
+            revoke_url,
+            credentials,
+            revoke: self.revoke_on_close,
+            version: self.version,
+        });
+        let mut timeouts = Timeouts::new();
+        if let Some(t) = self.timeout {
+            timeouts = timeouts.per_attempt(t);
+        }
+        let mut stack = HttpStack::builder(base)
+            .retry(self.retry.unwrap_or_default())
+            .timeouts(timeouts)
+            .auth(hook);
+        if let Some(t) = self.token {
+            stack = stack.session(Session::new(t));
+        }
+        let mut headers = self.headers;
+        if self.compress
+            && !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("accept-encoding"))
+        {
+            headers.insert(0, ("Accept-Encoding".to_owned(), "gzip".to_owned()));
+        }
+        Ok(Connection {
+            inner: Arc::new(Inner {
+                url: full,
+                origin,
+                api_path,
+                transport: stack.build(),
+                version: self.version,
+                headers,
+                backoff: self.backoff,
+            }),
+        })
+    }
+}
+
+/// SSO login (4.x) or HTTP Basic (3.x), bearer header, revoke on close.
+#[derive(Debug)]
+struct OvirtAuth {
+    token_url: String,
+    revoke_url: String,
+    credentials: Option<(String, Secret)>,
+    revoke: bool,
+    version: ApiVersion,
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        ser.append_pair(k, v);
+    }
+    ser.finish()
+}
+
+/// The first object of an SSO answer, which may be `{...}` or `[{...}]`.
+fn sso_object(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Array(mut a) if !a.is_empty() => a.swap_remove(0),
+        other => other,
+    }
+}
+
+fn sso_error(v: &serde_json::Value) -> Option<String> {
+    // OpenID style: error + error_description; oVirt style: error_code + error.
+    let code = v
+        .get("error_code")
+        .or_else(|| v.get("error"))
+        .and_then(|c| {
+            c.as_str()
+                .map(str::to_owned)
+                .or_else(|| Some(c.to_string()))
+        })?;
+    let msg = v
+        .get("error_description")
+        .or_else(|| {
+            if v.get("error_code").is_some() {
+                v.get("error")
+            } else {
+                None
+            }
+        })
+        .and_then(|m| m.as_str())
+        .unwrap_or("");
+    Some(if msg.is_empty() || msg == code {
+        code
+    } else {
+        format!("{code}: {msg}")
+    })
+}
+
+#[async_trait]
+impl AuthHook for OvirtAuth {
+    async fn login(&self, inner: &dyn Transport) -> Result<Session> {
+        let Some((user, password)) = &self.credentials else {
+            return Err(Error::new(
+                ErrorKind::Unauthenticated,
+                "the oVirt token was rejected and no username/password is configured to get a new one",
+            )
+            .with_vendor(VENDOR));
+        };
+        if self.version == ApiVersion::V3 {
+            let raw = format!("{user}:{}", password.expose());
+            return Ok(Session::new(
+                base64::engine::general_purpose::STANDARD.encode(raw),
+            ));
+        }
+        let body = form(&[
+            ("grant_type", "password"),
+            ("scope", "ovirt-app-api"),
+            ("username", user),
+            ("password", password.expose()),
+        ]);
+        let req = Request::post(self.token_url.clone())
+            .vendor(VENDOR)
+            .skip_auth()
+            .header("Content-Type", "application/x-www-form-urlencoded")?
+            .header("Accept", "application/json")?
+            .body(body);
+        let resp = inner.send(req).await?;
+        let status = resp.status.as_u16();
+        let bytes = resp.bytes().await?;
+        let unauth = |m: String| Error::new(ErrorKind::Unauthenticated, m).with_vendor(VENDOR);
+        let v: serde_json::Value = match serde_json::from_slice(&bytes) {
+            Ok(v) => sso_object(v),
+            Err(_) => {
+                return Err(if (200..300).contains(&status) {
+                    Error::protocol(format!(
+                        "the SSO service answered HTTP {status} with a body that is not JSON"
+                    ))
+                    .with_vendor(VENDOR)
+                } else {
+                    unauth(format!("SSO authentication failed with HTTP {status}"))
+                });
+            }
+        };
+        if let Some(msg) = sso_error(&v) {
+            return Err(unauth(format!("error during SSO authentication: {msg}")));
+        }
+        match v.get("access_token").and_then(|t| t.as_str()) {
+            Some(t) if !t.is_empty() => Ok(Session::new(t)),
+            _ => Err(Error::protocol(format!(
+                "the SSO service answered HTTP {status} without an access_token"
+            ))
+            .with_vendor(VENDOR)),
+        }
+    }
+
+    fn apply(&self, session: &Session, req: &mut Request) -> Result<()> {
+        let value = match self.version {
+            ApiVersion::V4 => format!("Bearer {}", session.token.expose()),
+            ApiVersion::V3 => format!("Basic {}", session.token.expose()),
+        };
+        *req = req.clone().secret_header("Authorization", &value)?;
+        Ok(())
+    }
+
+    async fn logout(&self, inner: &dyn Transport, session: &Session) -> Result<()> {
+        if !self.revoke || self.version == ApiVersion::V3 {
+            return Ok(());
+        }
+        let req = Request::post(self.revoke_url.clone())
+            .vendor(VENDOR)
+            .skip_auth()
+            .header("Content-Type", "application/x-www-form-urlencoded")?
+            .header("Accept", "application/json")?
+            .body(form(&[
+                ("scope", "ovirt-app-api"),
+                ("token", session.token.expose()),
+            ]));
+        let resp = inner.send(req).await?;
+        let bytes = resp.bytes().await?;
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(msg) = sso_error(&sso_object(v))
+        {
+            return Err(Error::new(
+                ErrorKind::Backend,
+                format!("error during SSO revoke: {msg}"),
+            )
+            .with_vendor(VENDOR));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sso_error_shapes() {
+        let a = serde_json::json!({"error": "access_denied", "error_description": "Cannot authenticate user"});
+        assert_eq!(
+            sso_error(&a).unwrap(),
+            "access_denied: Cannot authenticate user"
+        );
+        let b = serde_json::json!({"error_code": "invalid_grant", "error": "The provided authorization grant is invalid"});
+        assert_eq!(
+            sso_error(&b).unwrap(),
+            "invalid_grant: The provided authorization grant is invalid"
+        );
+        assert!(sso_error(&serde_json::json!({"access_token": "x"})).is_none());
+        let arr = sso_object(serde_json::json!([{"access_token": "t"}]));
+        assert_eq!(arr["access_token"], "t");
+    }
+
+    #[test]
+    fn builder_validates() {
+        let e = Connection::builder("engine.example/ovirt-engine/api")
+            .token("t")
+            .build()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config);
+        let e = Connection::builder("https://engine.example/ovirt-engine/api")
+            .build()
+            .unwrap_err();
+        assert!(e.message().contains("username"), "{e}");
+        let e = Connection::builder("https://engine.example/ovirt-engine/api")
+            .username("admin@internal")
+            .build()
+            .unwrap_err();
+        assert!(e.message().contains("password"), "{e}");
+        let dbg = format!(
+            "{:?}",
+            Connection::builder("https://e/ovirt-engine/api")
+                .username("u")
+                .password("hunter2")
+                .token("tok-123")
+        );
+        assert!(
+            !dbg.contains("hunter2") && !dbg.contains("tok-123"),
+            "{dbg}"
+        );
+    }
+
+    #[test]
+    fn urls_and_query_encoding() {
+        let conn = Connection::builder("https://engine.example/ovirt-engine/api/")
+            .token("t")
+            .build()
+            .unwrap();
+        assert_eq!(conn.url(), "https://engine.example/ovirt-engine/api");
+        let q = vec![
+            ("search".to_owned(), "name=web* page 2".to_owned()),
+            ("max".to_owned(), "10".to_owned()),
+        ];
+        assert_eq!(
+            conn.url_for("vms", &q),
+            "https://engine.example/ovirt-engine/api/vms?max=10&search=name%3Dweb*%20page%202"
+        );
+        assert_eq!(
+            conn.url_for("/ovirt-engine/api/vms/1/nics", &[]),
+            "https://engine.example/ovirt-engine/api/vms/1/nics"
+        );
+        let bare = Connection::builder("https://engine.example")
+            .token("t")
+            .build()
+            .unwrap();
+        assert_eq!(bare.url(), "https://engine.example/ovirt-engine/api");
+    }
+}

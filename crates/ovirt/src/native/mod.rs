@@ -1,0 +1,6 @@
+//! The oVirt SDK face: connection, services tree, typed objects, waiting, filtering.
+
+pub mod connection;
+pub mod filter;
+pub mod services;
+pub mod types;

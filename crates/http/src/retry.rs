@@ -273,14 +273,19 @@ impl Transport for RetryLayer {
     async fn send(&self, req: Request) -> Result<Response> {
         let start = Instant::now();
         let mut attempt = 1u32;
+        // Tells the enclosing `http.request` span (TraceLayer) how many attempts it took.
+        let done = |attempt: u32, outcome: Result<Response>| {
+            tracing::Span::current().record("attempts", attempt);
+            outcome
+        };
         loop {
             let outcome = self.inner.send(req.clone()).await;
             let hint = match self.judge(&req, &outcome) {
-                Verdict::Done => return outcome,
+                Verdict::Done => return done(attempt, outcome),
                 Verdict::RetryAfter(hint) => hint,
             };
             if attempt >= self.policy.max_attempts {
-                return outcome;
+                return done(attempt, outcome);
             }
             let delay = hint.unwrap_or_else(|| self.policy.backoff(attempt));
             if start.elapsed() + delay > self.policy.budget {
@@ -289,7 +294,7 @@ impl Transport for RetryLayer {
                     delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
                     "retry budget spent; returning the last outcome"
                 );
-                return outcome;
+                return done(attempt, outcome);
             }
             tracing::debug!(
                 attempt,

@@ -10,7 +10,8 @@ use tracing::field::Empty;
 use crate::transport::{Request, Response, Transport, redact_url};
 
 /// Opens one `http.request` span (level INFO) per request, with the fields `method`, `path`,
-/// `vendor`, `op`, and once it is over `status`, `duration_ms` (and `error`, the
+/// `vendor`, `op`, and once it is over `status`, `duration_ms`, `attempts` (filled in by a
+/// [`RetryLayer`](crate::RetryLayer) below) and `error` (the
 /// [`ErrorKind`](omnivirt_core::ErrorKind), when no response came), then logs one DEBUG event
 /// `http request finished` inside it.
 ///
@@ -51,6 +52,7 @@ impl Transport for TraceLayer {
             vendor = req.meta.vendor,
             op = req.meta.op.map_or("-", |o| o.as_str()),
             status = Empty,
+            attempts = Empty,
             duration_ms = Empty,
             error = Empty,
         );

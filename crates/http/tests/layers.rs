@@ -712,6 +712,13 @@ async fn trace_output_has_one_span_per_request_and_no_secret() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
+    let flaky = Scripted::new([Respond(StatusCode::SERVICE_UNAVAILABLE, &[], "")]);
+    HttpStack::builder(flaky)
+        .retry(policy(3))
+        .build()
+        .send(Request::get("http://h/flaky"))
+        .await
+        .unwrap();
     stack.close().await.unwrap();
 
     let out = buf.text();
@@ -726,12 +733,19 @@ async fn trace_output_has_one_span_per_request_and_no_secret() {
     assert!(out.contains("vendor=\"fake\""), "{out}");
     assert!(out.contains("op=\"vm.list\""), "{out}");
     assert!(out.contains("status=200"), "{out}");
+    assert!(out.contains("attempts=1"), "{out}");
+    let flaky_line = out
+        .lines()
+        .find(|l| l.contains("path=/flaky") && l.contains("http request finished"))
+        .expect("a finished event for /flaky");
+    assert!(flaky_line.contains("attempts=2"), "{flaky_line}");
+    assert!(flaky_line.contains("status=200"), "{flaky_line}");
     assert!(out.contains("duration_ms="), "{out}");
     assert!(out.contains("error=\"transport\""), "{out}");
     assert!(out.contains("session expired"), "{out}");
     assert_eq!(
         out.matches("http request finished").count(),
-        3,
+        4,
         "one finished event per call:\n{out}"
     );
 }

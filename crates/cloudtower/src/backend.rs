@@ -1,0 +1,566 @@
+//! `impl omnivirt_core::Backend` over the native face.
+
+use async_trait::async_trait;
+use omnivirt_core::{
+    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
+    HostId, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef, Result,
+    Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec, VmState,
+};
+use omnivirt_http::SharedTransport;
+
+use crate::VENDOR;
+use crate::config::CloudTowerConfig;
+use crate::convert;
+use crate::native::filter::{
+    ClusterWhere, HostWhere, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
+};
+use crate::native::query::{Direction, Query};
+use crate::native::vm::{DiskParams, MountDisk, VmCreate, VmFromTemplate, VolumeCreate};
+use crate::native::{ClientBuilder, CloudTowerClient, Credentials};
+use crate::wire::{self, Bus, EntityAsyncStatus, StoragePolicy, VmStatus, WithTask};
+
+const DEFAULT_PAGE: u32 = 100;
+
+/// The CloudTower backend: a thin layer over [`CloudTowerClient`].
+#[derive(Debug, Clone)]
+pub struct CloudTowerBackend {
+    client: CloudTowerClient,
+    caps: Capabilities,
+}
+
+/// Connects from a neutral config: HTTPS with the standard stack (retry, timeouts, auth).
+pub async fn connect(config: &CloudTowerConfig) -> Result<CloudTowerBackend> {
+    let mut b: ClientBuilder = CloudTowerClient::builder(config.api_base()?)
+        .credentials(config.credentials()?)
+        .tls(config.tls());
+    if let Some(t) = config.timeouts {
+        b = b.timeouts(t);
+    }
+    if let Some(l) = config.language()? {
+        b = b.language(l);
+    }
+    Ok(CloudTowerBackend::new(b.build()?))
+}
+
+fn capabilities() -> Capabilities {
+    Capabilities::new([
+        Op::VmList,
+        Op::VmGet,
+        Op::VmCreate,
+        Op::VmStart,
+        Op::VmStop,
+        Op::VmForceStop,
+        Op::VmReboot,
+        Op::VmSuspend,
+        Op::VmResume,
+        Op::VmDelete,
+        Op::VmMigrate,
+        Op::HostList,
+        Op::HostGet,
+        Op::ClusterList,
+        Op::ClusterGet,
+        Op::DiskList,
+        Op::DiskGet,
+        Op::DiskCreate,
+        Op::DiskAttach,
+        Op::DiskDetach,
+        Op::DiskDelete,
+        Op::TaskGet,
+        Op::TaskGetBatch,
+    ])
+    .with_max_task_batch(100)
+    .with_note(
+        Op::VmList,
+        "get-vms with a typed where; cursor = after <id>",
+    )
+    .with_note(Op::VmStop, "shutdown-vm (graceful)")
+    .with_note(Op::VmForceStop, "poweroff-vm")
+    .with_note(Op::VmReboot, "restart-vm")
+    .with_note(
+        Op::VmDelete,
+        "delete-vm (permanent); the native face also has move-vm-to-recycle",
+    )
+    .with_note(
+        Op::DiskList,
+        "VM volumes (get-vm-volumes + get-vm-disks for the VM)",
+    )
+    .with_note(
+        Op::DiskCreate,
+        "create-vm-volume; needs a cluster; storage = elf_storage_policy",
+    )
+    .with_note(Op::TaskGetBatch, "get-tasks with id_in")
+}
+
+impl CloudTowerBackend {
+    /// Wraps a native client.
+    pub fn new(client: CloudTowerClient) -> Self {
+        CloudTowerBackend {
+            client,
+            caps: capabilities(),
+        }
+    }
+
+    /// A backend over a ready transport (tests, cassettes, the simulator).
+    pub fn with_transport(
+        url: impl Into<String>,
+        transport: SharedTransport,
+        credentials: Credentials,
+    ) -> Self {
+        Self::new(CloudTowerClient::new(url, transport, credentials))
+    }
+
+    /// The native client, for everything the neutral API does not cover.
+    pub fn client(&self) -> &CloudTowerClient {
+        &self.client
+    }
+}
+
+fn order<W: WhereInput>(q: Query<W>, query: &ListQuery) -> Query<W> {
+    match query.order {
+        Some(o) => {
+            let field = match o.field {
+                OrderField::Id => "id",
+                _ => "name",
+            };
+            let dir = if o.descending {
+                Direction::Desc
+            } else {
+                Direction::Asc
+            };
+            q.order_by(field, dir)
+        }
+        None => q,
+    }
+}
+
+/// `ListQuery` -> `VmWhere`; returns whether some part must be filtered client-side.
+fn vm_where(q: &ListQuery) -> (VmWhere, bool) {
+    let mut w = VmWhere::new();
+    let mut client_side = false;
+    match &q.name {
+        Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
+        Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
+        Some(_) => client_side = true,
+        None => {}
+    }
+    if let Some(st) = q.vm_state {
+        w = match st {
+            VmState::Running => w.status().eq(VmStatus::Running),
+            VmState::Stopped => w.status().eq(VmStatus::Stopped),
+            VmState::Suspended => w.status().eq(VmStatus::Suspended),
+            VmState::Deleted => w.in_recycle_bin().eq(true),
+            VmState::Creating => w.entity_async_status().eq(EntityAsyncStatus::Creating),
+            VmState::Deleting => w.entity_async_status().eq(EntityAsyncStatus::Deleting),
+            _ => {
+                client_side = true;
+                w
+            }
+        };
+    }
+    if let Some(c) = &q.cluster {
+        w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
+    }
+    if let Some(h) = &q.host {
+        w = w.host(HostWhere::new().id().eq(h.as_str()));
+    }
+    (w, client_side)
+}
+
+fn submitted<T>(
+    op: Op,
+    items: Vec<WithTask<T>>,
+    what: &str,
+    target: Option<ResourceRef>,
+) -> Result<Submitted> {
+    let Some(first) = items.into_iter().next() else {
+        return Err(Error::not_found(format!("no {what} matched"))
+            .with_vendor(VENDOR)
+            .with_op(op));
+    };
+    let mut s = Submitted::done(op);
+    if let Some(t) = first.task_id {
+        s = s.task(t);
+    }
+    if let Some(r) = target {
+        s = s.target(r);
+    }
+    Ok(s)
+}
+
+impl CloudTowerBackend {
+    fn by_id(id: &VmId) -> VmWhere {
+        VmWhere::new().id().eq(id.as_str())
+    }
+
+    async fn volume_owners(&self, disks: &mut [Disk]) -> Result<()> {
+        if disks.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<String> = disks.iter().map(|d| d.id.as_str().to_owned()).collect();
+        let slots = self
+            .client
+            .vm_disks()
+            .list_where(VmDiskWhere::new().vm_volume(VmVolumeWhere::new().id().in_(ids)))
+            .await?;
+        for d in disks.iter_mut() {
+            d.vm_id = slots
+                .iter()
+                .find(|s| s.vm_volume.as_ref().is_some_and(|v| v.id == d.id.as_str()))
+                .and_then(|s| s.vm.as_ref())
+                .map(|v| VmId::new(v.id.as_str()));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Backend for CloudTowerBackend {
+    fn vendor(&self) -> &'static str {
+        VENDOR
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
+        let (w, client_side) = vm_where(query);
+        let q = order(Query::new(w), query);
+        let page = self
+            .client
+            .vms()
+            .page(
+                q,
+                query.page_size.unwrap_or(DEFAULT_PAGE),
+                cursor,
+                Op::VmList,
+            )
+            .await?;
+        let items: Vec<Vm> = page
+            .items
+            .iter()
+            .map(convert::vm)
+            .filter(|v| query.matches_vm(v))
+            .collect();
+        Ok(Page::new(items, page.next).filtered_client_side(client_side))
+    }
+
+    async fn get_vm(&self, id: &VmId) -> Result<Vm> {
+        let v = self
+            .client
+            .vms()
+            .get(id.as_str())
+            .await
+            .map_err(|e| e.with_op(Op::VmGet))?;
+        Ok(convert::vm(&v))
+    }
+
+    async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let vcpus = spec.vcpus.unwrap_or(1);
+        let mem = i64::try_from(spec.memory_bytes.unwrap_or(1 << 30))
+            .map_err(|_| Error::invalid_input("memory does not fit in an i64"))?;
+        let items = match &spec.source {
+            VmSource::Template(t) => {
+                let mut p =
+                    VmFromTemplate::new(t.clone(), spec.cluster.as_str(), spec.name.clone());
+                if spec.vcpus.is_some() {
+                    p = p.cpu(1, vcpus);
+                }
+                if spec.memory_bytes.is_some() {
+                    p = p.memory_bytes(mem);
+                }
+                if let Some(d) = &spec.description {
+                    p = p.description(d.clone());
+                }
+                self.client.vm().create_from_template(&[p]).await?
+            }
+            _ => {
+                let mut p = VmCreate::new(spec.cluster.as_str(), spec.name.clone())
+                    .cpu(1, vcpus)
+                    .memory_bytes(mem);
+                if let Some(d) = &spec.description {
+                    p = p.description(d.clone());
+                }
+                self.client.vm().create(&[p]).await?
+            }
+        };
+        let target = items
+            .first()
+            .map(|w| ResourceRef::Vm(VmId::new(w.data.id.as_str())));
+        submitted(Op::VmCreate, items, "VM", target)
+    }
+
+    async fn power(&self, id: &VmId, action: PowerAction) -> Result<Submitted> {
+        let w = Self::by_id(id);
+        let vm = self.client.vm();
+        let items = match action {
+            PowerAction::Start => vm.start(&w, None).await?,
+            PowerAction::Stop => vm.shutdown(&w).await?,
+            PowerAction::ForceStop => vm.poweroff(&w).await?,
+            PowerAction::Reboot => vm.restart(&w).await?,
+            PowerAction::Suspend => vm.suspend(&w).await?,
+            PowerAction::Resume => vm.resume(&w).await?,
+            _ => return Err(Error::unsupported(VENDOR, action.op())),
+        };
+        let s = submitted(
+            action.op(),
+            items,
+            &format!("VM with id {id}"),
+            Some(ResourceRef::Vm(id.clone())),
+        )?;
+        Ok(s.expect(Expect::VmState(vec![action.target_state()])))
+    }
+
+    async fn delete_vm(&self, id: &VmId) -> Result<Submitted> {
+        let items = self.client.vm().delete(&Self::by_id(id), None).await?;
+        let s = submitted(
+            Op::VmDelete,
+            items,
+            &format!("VM with id {id}"),
+            Some(ResourceRef::Vm(id.clone())),
+        )?;
+        Ok(s.expect(Expect::VmGone))
+    }
+
+    async fn migrate_vm(&self, id: &VmId, host: Option<&HostId>) -> Result<Submitted> {
+        let items = self
+            .client
+            .vm()
+            .migrate(&Self::by_id(id), host.map(|h| h.as_str()))
+            .await?;
+        submitted(
+            Op::VmMigrate,
+            items,
+            &format!("VM with id {id}"),
+            Some(ResourceRef::Vm(id.clone())),
+        )
+    }
+
+    async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
+        let mut w = HostWhere::new();
+        match &query.name {
+            Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
+            Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
+            _ => {}
+        }
+        if let Some(c) = &query.cluster {
+            w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
+        }
+        let q = order(Query::new(w), query);
+        let page = self
+            .client
+            .hosts()
+            .page(
+                q,
+                query.page_size.unwrap_or(DEFAULT_PAGE),
+                cursor,
+                Op::HostList,
+            )
+            .await?;
+        let items: Vec<Host> = page
+            .items
+            .iter()
+            .map(convert::host)
+            .filter(|h| query.matches_host(h))
+            .collect();
+        Ok(Page::new(items, page.next).filtered_client_side(query.host_state.is_some()))
+    }
+
+    async fn get_host(&self, id: &HostId) -> Result<Host> {
+        let h = self
+            .client
+            .hosts()
+            .get(id.as_str())
+            .await
+            .map_err(|e| e.with_op(Op::HostGet))?;
+        Ok(convert::host(&h))
+    }
+
+    async fn list_clusters(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Cluster>> {
+        let mut w = ClusterWhere::new();
+        match &query.name {
+            Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
+            Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
+            _ => {}
+        }
+        let q = order(Query::new(w), query);
+        let page = self
+            .client
+            .clusters()
+            .page(
+                q,
+                query.page_size.unwrap_or(DEFAULT_PAGE),
+                cursor,
+                Op::ClusterList,
+            )
+            .await?;
+        let items = page.items.iter().map(convert::cluster).collect();
+        Ok(Page::new(items, page.next))
+    }
+
+    async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
+        let c = self
+            .client
+            .clusters()
+            .get(id.as_str())
+            .await
+            .map_err(|e| e.with_op(Op::ClusterGet))?;
+        Ok(convert::cluster(&c))
+    }
+
+    async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
+        let mut w = VmVolumeWhere::new();
+        match &query.name {
+            Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
+            Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
+            _ => {}
+        }
+        if let Some(c) = &query.cluster {
+            w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
+        }
+        if let Some(v) = &query.vm {
+            w = w.vm_disks(some(
+                VmDiskWhere::new().vm(VmWhere::new().id().eq(v.as_str())),
+            ));
+        }
+        let q = order(Query::new(w), query);
+        let page = self
+            .client
+            .vm_volumes()
+            .page(
+                q,
+                query.page_size.unwrap_or(DEFAULT_PAGE),
+                cursor,
+                Op::DiskList,
+            )
+            .await?;
+        let mut items: Vec<Disk> = page.items.iter().map(convert::volume).collect();
+        self.volume_owners(&mut items)
+            .await
+            .map_err(|e| e.with_op(Op::DiskList))?;
+        items.retain(|d| query.matches_disk(d));
+        Ok(Page::new(items, page.next).filtered_client_side(query.disk_state.is_some()))
+    }
+
+    async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
+        let v = self
+            .client
+            .vm_volumes()
+            .get(id.as_str())
+            .await
+            .map_err(|e| e.with_op(Op::DiskGet))?;
+        let mut d = [convert::volume(&v)];
+        self.volume_owners(&mut d).await?;
+        let [d] = d;
+        Ok(d)
+    }
+
+    async fn create_disk(&self, spec: &DiskSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let cluster = spec.cluster.as_ref().ok_or_else(|| {
+            Error::invalid_input("a CloudTower volume needs a cluster (DiskSpec::cluster)")
+                .with_vendor(VENDOR)
+                .with_op(Op::DiskCreate)
+        })?;
+        let size = i64::try_from(spec.size_bytes)
+            .map_err(|_| Error::invalid_input("disk size does not fit in an i64"))?;
+        let mut p = VolumeCreate::new(cluster.as_str(), spec.name.clone(), size);
+        if let Some(s) = &spec.storage {
+            p = p.policy(StoragePolicy::from_wire(s));
+        }
+        let items = self.client.vm().create_volume(&[p]).await?;
+        let target = items
+            .first()
+            .map(|w| ResourceRef::Disk(DiskId::new(w.data.id.as_str())));
+        let s = submitted(Op::DiskCreate, items, "volume", target)?;
+        Ok(s.expect(Expect::DiskReady))
+    }
+
+    async fn attach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        let slots = self
+            .client
+            .vm_disks()
+            .count(VmDiskWhere::new().vm(Self::by_id(vm)))
+            .await
+            .map_err(|e| e.with_op(Op::DiskAttach))?;
+        let boot = i32::try_from(slots).unwrap_or(i32::MAX);
+        let disks = DiskParams::new().mount(MountDisk::new(disk.as_str(), Bus::Virtio, boot));
+        let items = self.client.vm().add_disk(&Self::by_id(vm), &disks).await?;
+        let s = submitted(
+            Op::DiskAttach,
+            items,
+            &format!("VM with id {vm}"),
+            Some(ResourceRef::Disk(disk.clone())),
+        )?;
+        Ok(s.expect(Expect::DiskAttached(vm.clone())))
+    }
+
+    async fn detach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        let slots = self
+            .client
+            .vm_disks()
+            .list_where(
+                VmDiskWhere::new()
+                    .vm(Self::by_id(vm))
+                    .vm_volume(VmVolumeWhere::new().id().eq(disk.as_str())),
+            )
+            .await
+            .map_err(|e| e.with_op(Op::DiskDetach))?;
+        if slots.is_empty() {
+            return Err(
+                Error::not_found(format!("volume {disk} is not attached to VM {vm}"))
+                    .with_vendor(VENDOR)
+                    .with_op(Op::DiskDetach),
+            );
+        }
+        let ids: Vec<String> = slots.into_iter().map(|s| s.id).collect();
+        let items = self.client.vm().remove_disk(&Self::by_id(vm), &ids).await?;
+        let s = submitted(
+            Op::DiskDetach,
+            items,
+            &format!("VM with id {vm}"),
+            Some(ResourceRef::Disk(disk.clone())),
+        )?;
+        Ok(s.expect(Expect::DiskDetached))
+    }
+
+    async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
+        let items = self
+            .client
+            .vm()
+            .delete_volume(&VmVolumeWhere::new().id().eq(disk.as_str()))
+            .await?;
+        let s = submitted(
+            Op::DiskDelete,
+            items,
+            &format!("volume with id {disk}"),
+            Some(ResourceRef::Disk(disk.clone())),
+        )?;
+        Ok(s.expect(Expect::DiskGone))
+    }
+
+    async fn get_task(&self, id: &TaskId) -> Result<Task> {
+        let t = self
+            .client
+            .tasks()
+            .get(id.as_str())
+            .await
+            .map_err(|e| e.with_op(Op::TaskGet))?;
+        Ok(convert::task(&t))
+    }
+
+    async fn get_tasks(&self, ids: &[TaskId]) -> Result<Vec<Task>> {
+        let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
+        let tasks: Vec<wire::Task> = self.client.get_tasks(&ids).await?;
+        Ok(tasks.iter().map(convert::task).collect())
+    }
+
+    async fn close(&self) -> Result<()> {
+        self.client.close().await
+    }
+}

@@ -1,0 +1,330 @@
+//! CloudTower objects -> the neutral model. The state maps are plain data.
+
+use omnivirt_core::{
+    Cluster, ClusterState, Disk, DiskState, Extra, Host, HostState, ResourceRef, Task, TaskError,
+    TaskState, Vm, VmState,
+};
+use serde_json::Value;
+
+use crate::wire;
+
+/// `VmStatus` -> neutral state.
+pub const VM_STATUS: &[(&str, VmState)] = &[
+    ("RUNNING", VmState::Running),
+    ("STOPPED", VmState::Stopped),
+    ("SUSPENDED", VmState::Suspended),
+    ("DELETED", VmState::Deleted),
+    ("UNKNOWN", VmState::Unknown),
+];
+
+/// `entityAsyncStatus` of a VM that overrides its power state while set.
+/// (`UPDATING` does not: a VM being reconfigured keeps its power state.)
+pub const VM_BUSY: &[(&str, VmState)] = &[
+    ("CREATING", VmState::Creating),
+    ("DELETING", VmState::Deleting),
+];
+
+/// `HostStatus` -> neutral state (maintenance mode overrides it).
+pub const HOST_STATUS: &[(&str, HostState)] = &[
+    ("CONNECTED_HEALTHY", HostState::Up),
+    ("CONNECTED_WARNING", HostState::Up),
+    ("CONNECTED_ERROR", HostState::Error),
+    ("CONNECTING", HostState::Connecting),
+    ("INITIALIZING", HostState::Connecting),
+    ("SESSION_EXPIRED", HostState::Down),
+];
+
+/// `MaintenanceModeEnum` values that mean "in maintenance".
+pub const HOST_MAINTENANCE: &[&str] = &["ENTERING_MAINTENANCE_MODE", "MAINTENANCE_MODE"];
+
+/// `ConnectState` -> neutral cluster state.
+pub const CLUSTER_CONNECT: &[(&str, ClusterState)] = &[
+    ("CONNECTED", ClusterState::Ok),
+    ("DISCONNECTED", ClusterState::Error),
+    ("INITIALIZING", ClusterState::Degraded),
+    ("REMOVING", ClusterState::Degraded),
+];
+
+/// `entityAsyncStatus` of a volume -> neutral disk state (none set: `Ready`).
+pub const VOLUME_BUSY: &[(&str, DiskState)] = &[
+    ("CREATING", DiskState::Creating),
+    ("UPDATING", DiskState::Locked),
+    ("DELETING", DiskState::Locked),
+];
+
+/// `TaskStatus` -> neutral state (`SUCCESSED` is the server's spelling).
+pub const TASK_STATUS: &[(&str, TaskState)] = &[
+    ("PENDING", TaskState::Pending),
+    ("EXECUTING", TaskState::Running),
+    ("PAUSED", TaskState::Pending),
+    ("SUCCESSED", TaskState::Succeeded),
+    ("FAILED", TaskState::Failed),
+];
+
+fn lookup<T: Copy>(table: &[(&str, T)], key: &str) -> Option<T> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// The neutral state of a VM.
+pub fn vm_state(vm: &wire::Vm) -> VmState {
+    if let Some(busy) = &vm.entity_async_status
+        && let Some(s) = lookup(VM_BUSY, busy.as_str())
+    {
+        return s;
+    }
+    if vm.in_recycle_bin == Some(true) {
+        return VmState::Deleted;
+    }
+    vm.status
+        .as_ref()
+        .and_then(|s| lookup(VM_STATUS, s.as_str()))
+        .unwrap_or(VmState::Unknown)
+}
+
+/// The neutral state of a task.
+pub fn task_state(status: Option<&wire::TaskStatus>) -> TaskState {
+    status
+        .and_then(|s| lookup(TASK_STATUS, s.as_str()))
+        .unwrap_or(TaskState::Unknown)
+}
+
+fn put(extra: &mut Extra, k: &str, v: impl Into<Value>) {
+    extra.insert(k.to_owned(), v.into());
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref().filter(|s| !s.is_empty()).cloned()
+}
+
+/// A CloudTower VM as a neutral [`Vm`].
+pub fn vm(v: &wire::Vm) -> Vm {
+    let mut out = Vm::new(v.id.as_str(), v.name.as_str(), vm_state(v));
+    out.raw_state = v.status.as_ref().map(|s| s.as_str().to_owned());
+    out.vcpus = v.vcpu;
+    out.memory_bytes = v.memory.and_then(|m| u64::try_from(m).ok());
+    out.cluster_id = v.cluster.as_ref().map(|c| c.id.as_str().into());
+    out.host_id = v.host.as_ref().map(|h| h.id.as_str().into());
+    out.description = non_empty(&v.description);
+    let x = &mut out.extra;
+    if !v.local_id.is_empty() {
+        put(x, "local_id", v.local_id.as_str());
+    }
+    if let Some(b) = &v.entity_async_status {
+        put(x, "entity_async_status", b.as_str());
+    }
+    if let Some(ips) = v.ips.as_ref().filter(|s| !s.is_empty()) {
+        put(x, "ips", ips.as_str());
+    }
+    if let Some(ha) = v.ha {
+        put(x, "ha", ha);
+    }
+    if let Some(r) = v.in_recycle_bin {
+        put(x, "in_recycle_bin", r);
+    }
+    if let Some(f) = &v.firmware {
+        put(x, "firmware", f.as_str());
+    }
+    if let Some(t) = &v.vm_tools_status {
+        put(x, "vm_tools_status", t.as_str());
+    }
+    out
+}
+
+/// A CloudTower host as a neutral [`Host`].
+pub fn host(h: &wire::Host) -> Host {
+    let maintenance = h
+        .host_state
+        .as_ref()
+        .and_then(|s| s.state.as_ref())
+        .is_some_and(|m| HOST_MAINTENANCE.contains(&m.as_str()));
+    let state = if maintenance {
+        HostState::Maintenance
+    } else {
+        h.status
+            .as_ref()
+            .and_then(|s| lookup(HOST_STATUS, s.as_str()))
+            .unwrap_or(HostState::Unknown)
+    };
+    let mut out = Host::new(h.id.as_str(), h.name.as_str(), state);
+    out.raw_state = h.status.as_ref().map(|s| s.as_str().to_owned());
+    out.cluster_id = h.cluster.as_ref().map(|c| c.id.as_str().into());
+    out.address = non_empty(&h.management_ip);
+    out.cpu_threads = h.total_cpu_cores;
+    out.memory_bytes = h.total_memory_bytes.and_then(|m| u64::try_from(m).ok());
+    if !h.local_id.is_empty() {
+        put(&mut out.extra, "local_id", h.local_id.as_str());
+    }
+    if let Some(n) = h.vm_num {
+        put(&mut out.extra, "vm_num", n);
+    }
+    out
+}
+
+/// A CloudTower cluster as a neutral [`Cluster`].
+pub fn cluster(c: &wire::Cluster) -> Cluster {
+    let mut out = Cluster::new(c.id.as_str(), c.name.as_str());
+    out.state = c
+        .connect_state
+        .as_ref()
+        .and_then(|s| lookup(CLUSTER_CONNECT, s.as_str()))
+        .unwrap_or(ClusterState::Unknown);
+    out.raw_state = c.connect_state.as_ref().map(|s| s.as_str().to_owned());
+    let x = &mut out.extra;
+    if let Some(t) = &c.cluster_type {
+        put(x, "type", t.as_str());
+    }
+    if let Some(h) = &c.hypervisor {
+        put(x, "hypervisor", h.as_str());
+    }
+    if let Some(v) = c.version.as_ref() {
+        put(x, "version", v.as_str());
+    }
+    out
+}
+
+/// A VM volume as a neutral [`Disk`]; `vm_id` is filled in by the caller (it needs a second
+/// query of the VM's disk slots).
+pub fn volume(v: &wire::VmVolume) -> Disk {
+    let busy = v
+        .entity_async_status
+        .as_ref()
+        .map(|b| b.as_str().to_owned());
+    let state = busy
+        .as_deref()
+        .and_then(|b| lookup(VOLUME_BUSY, b))
+        .unwrap_or(DiskState::Ready);
+    let mut out = Disk::new(v.id.as_str(), v.name.as_str(), state);
+    out.raw_state = busy;
+    out.size_bytes = v.size.and_then(|s| u64::try_from(s).ok());
+    if let Some(p) = &v.elf_storage_policy {
+        put(&mut out.extra, "elf_storage_policy", p.as_str());
+    }
+    if let Some(c) = &v.cluster {
+        put(&mut out.extra, "cluster_id", c.id.as_str());
+    }
+    if let Some(s) = v.sharing {
+        put(&mut out.extra, "sharing", s);
+    }
+    out
+}
+
+/// A CloudTower task as a neutral [`Task`].
+pub fn task(t: &wire::Task) -> Task {
+    let state = task_state(t.status.as_ref());
+    let mut out = Task::new(t.id.as_str(), state);
+    out.name = non_empty(&t.description);
+    out.raw_state = t.status.as_ref().map(|s| s.as_str().to_owned());
+    // Towers report 0..=1; some report percent. Either way this yields 0..=100.
+    out.progress = t.progress.map(|p| {
+        let pct = if p <= 1.0 { p * 100.0 } else { p };
+        pct.clamp(0.0, 100.0).round() as u8
+    });
+    if state == TaskState::Failed {
+        out.error = Some(TaskError::new(
+            t.error_code.clone(),
+            t.error_message
+                .clone()
+                .unwrap_or_else(|| "task failed".into()),
+        ));
+    }
+    out.target = match (t.resource_type.as_deref(), t.resource_id.as_deref()) {
+        (Some(ty), Some(id)) if ty.eq_ignore_ascii_case("vm") => Some(ResourceRef::Vm(id.into())),
+        (Some(ty), Some(id)) if ty.eq_ignore_ascii_case("vmvolume") || ty == "VM_VOLUME" => {
+            Some(ResourceRef::Disk(id.into()))
+        }
+        (Some(ty), Some(id)) if ty.eq_ignore_ascii_case("host") => {
+            Some(ResourceRef::Host(id.into()))
+        }
+        _ => None,
+    };
+    if let Some(m) = &t.resource_mutation {
+        put(&mut out.extra, "resource_mutation", m.as_str());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{EntityAsyncStatus, TaskStatus, VmStatus};
+
+    #[test]
+    fn vm_state_table() {
+        // (status, entityAsyncStatus, in_recycle_bin) -> neutral
+        let cases: &[(&str, Option<&str>, bool, VmState)] = &[
+            ("RUNNING", None, false, VmState::Running),
+            ("STOPPED", None, false, VmState::Stopped),
+            ("SUSPENDED", None, false, VmState::Suspended),
+            ("DELETED", None, false, VmState::Deleted),
+            ("UNKNOWN", None, false, VmState::Unknown),
+            ("HIBERNATING", None, false, VmState::Unknown),
+            ("STOPPED", Some("CREATING"), false, VmState::Creating),
+            ("RUNNING", Some("DELETING"), false, VmState::Deleting),
+            ("RUNNING", Some("UPDATING"), false, VmState::Running),
+            ("STOPPED", None, true, VmState::Deleted),
+        ];
+        for (status, busy, recycled, want) in cases {
+            let mut v = wire::Vm {
+                id: "c1".into(),
+                status: Some(VmStatus::from_wire(status)),
+                in_recycle_bin: Some(*recycled),
+                ..Default::default()
+            };
+            v.entity_async_status = busy.map(EntityAsyncStatus::from_wire);
+            assert_eq!(vm_state(&v), *want, "{status} {busy:?} {recycled}");
+            assert_eq!(vm(&v).raw_state.as_deref(), Some(*status));
+        }
+    }
+
+    #[test]
+    fn task_state_table() {
+        let cases = [
+            ("PENDING", TaskState::Pending),
+            ("EXECUTING", TaskState::Running),
+            ("PAUSED", TaskState::Pending),
+            ("SUCCESSED", TaskState::Succeeded),
+            ("FAILED", TaskState::Failed),
+            ("EXPLODED", TaskState::Unknown),
+        ];
+        for (s, want) in cases {
+            assert_eq!(task_state(Some(&TaskStatus::from_wire(s))), want, "{s}");
+        }
+        assert_eq!(task_state(None), TaskState::Unknown);
+    }
+
+    #[test]
+    fn host_and_cluster_tables_cover_every_spec_value() {
+        for s in crate::wire::HostStatus::KNOWN {
+            assert!(lookup(HOST_STATUS, s.as_str()).is_some(), "{s}");
+        }
+        for s in crate::wire::ConnectState::KNOWN {
+            assert!(lookup(CLUSTER_CONNECT, s.as_str()).is_some(), "{s}");
+        }
+        for s in crate::wire::VmStatus::KNOWN {
+            assert!(lookup(VM_STATUS, s.as_str()).is_some(), "{s}");
+        }
+        for s in crate::wire::TaskStatus::KNOWN {
+            assert!(lookup(TASK_STATUS, s.as_str()).is_some(), "{s}");
+        }
+    }
+
+    #[test]
+    fn failed_task_carries_code_and_message() {
+        let t = wire::Task {
+            id: "t1".into(),
+            status: Some(TaskStatus::Failed),
+            progress: Some(0.5),
+            error_code: Some("CREATE_VM_FORM_TEMPLATE_FAILED".into()),
+            error_message: Some("gateway unreachable".into()),
+            resource_type: Some("Vm".into()),
+            resource_id: Some("c9".into()),
+            ..Default::default()
+        };
+        let n = task(&t);
+        assert_eq!(n.state, TaskState::Failed);
+        assert_eq!(n.progress, Some(50));
+        let e = n.error.unwrap();
+        assert_eq!(e.code.as_deref(), Some("CREATE_VM_FORM_TEMPLATE_FAILED"));
+        assert_eq!(n.target, Some(ResourceRef::Vm("c9".into())));
+    }
+}

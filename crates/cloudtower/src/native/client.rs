@@ -1,0 +1,460 @@
+//! The CloudTower client: login, headers, one POST per operation.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use omnivirt_core::{Error, ErrorKind, Op, Result};
+use omnivirt_http::{
+    AuthHook, HttpStack, HttpStackBuilder, HyperTransport, Request, Response, RetryPolicy, Secret,
+    Session, SharedTransport, Timeouts, TlsOptions, Transport,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::VENDOR;
+use crate::error::parse_error;
+use crate::wire::{LoginData, UserSource, WithTask};
+
+/// The `content-language` header: which language human-readable text comes back in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Language {
+    /// English (the server's default).
+    #[default]
+    EnUs,
+    /// Simplified Chinese.
+    ZhCn,
+    /// Every language: localised fields become JSON strings of `{lang: text}`.
+    All,
+}
+
+impl Language {
+    /// The header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::EnUs => "en-US",
+            Language::ZhCn => "zh-CN",
+            Language::All => "*",
+        }
+    }
+}
+
+/// How the client authenticates.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// `POST /login` with these; logs in again once if a token is refused.
+    Password {
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+        /// Account source (`LOCAL` by default).
+        source: UserSource,
+        /// Authn strategy id, with `source: AUTHN`.
+        auth_config_id: Option<String>,
+    },
+    /// A token from an earlier login, or an API key; sent as is.
+    Token(Secret),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Password {
+                username, source, ..
+            } => f
+                .debug_struct("Password")
+                .field("username", username)
+                .field("password", &"***")
+                .field("source", source)
+                .finish(),
+            Credentials::Token(_) => f.write_str("Token(***)"),
+        }
+    }
+}
+
+impl Credentials {
+    /// A local user.
+    pub fn password(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials::Password {
+            username: username.into(),
+            password: password.into(),
+            source: UserSource::Local,
+            auth_config_id: None,
+        }
+    }
+
+    /// A user from another source (`LDAP`, `AUTHN` with a strategy id, ...).
+    pub fn with_source(self, source: UserSource, auth_config_id: Option<String>) -> Self {
+        match self {
+            Credentials::Password {
+                username, password, ..
+            } => Credentials::Password {
+                username,
+                password,
+                source,
+                auth_config_id,
+            },
+            other => other,
+        }
+    }
+
+    /// A token or API key.
+    pub fn token(token: impl Into<Secret>) -> Self {
+        Credentials::Token(token.into())
+    }
+}
+
+#[derive(Serialize)]
+struct LoginBody<'a> {
+    username: &'a str,
+    password: &'a str,
+    source: &'a UserSource,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_config_id: Option<&'a str>,
+}
+
+/// Logs in with `POST /login` and puts the raw token in `Authorization`.
+#[derive(Debug)]
+struct TowerAuth {
+    base: String,
+    credentials: Credentials,
+}
+
+#[async_trait]
+impl AuthHook for TowerAuth {
+    async fn login(&self, inner: &dyn Transport) -> Result<Session> {
+        let Credentials::Password {
+            username,
+            password,
+            source,
+            auth_config_id,
+        } = &self.credentials
+        else {
+            return Err(Error::new(
+                ErrorKind::Unauthenticated,
+                "the CloudTower token was refused and no username/password is configured to log in again",
+            )
+            .with_vendor(VENDOR));
+        };
+        let body = LoginBody {
+            username,
+            password: password.expose(),
+            source,
+            auth_config_id: auth_config_id.as_deref(),
+        };
+        let req = Request::post(format!("{}/login", self.base))
+            .json(&body)?
+            .vendor(VENDOR)
+            .skip_auth();
+        let resp = inner.send(req).await?;
+        let status = resp.status.as_u16();
+        let bytes = resp.bytes().await?;
+        if !(200..300).contains(&status) {
+            let e = parse_error(status, &bytes, "/login");
+            // A refused login is a credentials problem whatever status the server picked.
+            return Err(if status == 400 || status == 401 || status == 403 {
+                e.with_kind(ErrorKind::Unauthenticated)
+            } else {
+                e
+            });
+        }
+        let parsed: WithTask<LoginData> = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::protocol(format!("/login: the answer has no data.token: {e}"))
+                .with_vendor(VENDOR)
+        })?;
+        Ok(Session::new(parsed.data.token))
+    }
+
+    fn apply(&self, session: &Session, req: &mut Request) -> Result<()> {
+        let value = http::HeaderValue::from_str(session.token.expose()).map_err(|_| {
+            Error::new(
+                ErrorKind::Unauthenticated,
+                "the token is not a valid header value",
+            )
+            .with_vendor(VENDOR)
+        })?;
+        let mut value = value;
+        value.set_sensitive(true);
+        req.headers.insert(http::header::AUTHORIZATION, value);
+        Ok(())
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) base: String,
+    pub(crate) transport: SharedTransport,
+}
+
+/// A CloudTower API client. Cheap to clone; clones share the session.
+///
+/// ```no_run
+/// # async fn demo() -> omnivirt_core::Result<()> {
+/// use omnivirt_cloudtower::{CloudTowerClient, Credentials};
+/// use omnivirt_cloudtower::filter::VmWhere;
+/// use omnivirt_cloudtower::query::Query;
+/// # let transport: omnivirt_http::SharedTransport = unimplemented!();
+///
+/// let tower = CloudTowerClient::new(
+///     "https://tower.example/v2/api",
+///     transport,
+///     Credentials::password("admin", "secret"),
+/// );
+/// let running = tower.vms().list(Query::new(VmWhere::new().name().contains("web"))).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct CloudTowerClient {
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) language: Option<Language>,
+}
+
+impl fmt::Debug for CloudTowerClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CloudTowerClient")
+            .field("base", &self.inner.base)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CloudTowerClient {
+    /// A client for `base_url` (`https://tower/v2/api`) over `transport` (the network, a
+    /// cassette or the simulator), logging in with `credentials` on first use. No retry and no
+    /// timeout layers are added; use [`CloudTowerClient::builder`] for those.
+    pub fn new(
+        base_url: impl Into<String>,
+        transport: SharedTransport,
+        credentials: Credentials,
+    ) -> Self {
+        let base = base_url.into().trim_end_matches('/').to_owned();
+        let stack = HttpStack::builder(transport)
+            .retry(RetryPolicy::never())
+            .timeouts(Timeouts::none());
+        Self::assemble(base, stack, credentials, None)
+    }
+
+    /// A builder for real use: TLS, retry, timeouts, language.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base: base_url.into().trim_end_matches('/').to_owned(),
+            transport: None,
+            credentials: None,
+            tls: TlsOptions::default(),
+            retry: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
+            language: None,
+        }
+    }
+
+    fn assemble(
+        base: String,
+        stack: HttpStackBuilder,
+        credentials: Credentials,
+        language: Option<Language>,
+    ) -> Self {
+        let hook = Arc::new(TowerAuth {
+            base: base.clone(),
+            credentials: credentials.clone(),
+        });
+        let mut stack = stack.auth(hook);
+        if let Credentials::Token(t) = &credentials {
+            stack = stack.session(Session::new(t.clone()));
+        }
+        CloudTowerClient {
+            inner: Arc::new(Inner {
+                base,
+                transport: stack.build(),
+            }),
+            language,
+        }
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// This client with a default `content-language` (shares the session).
+    pub fn with_language(&self, lang: Language) -> Self {
+        CloudTowerClient {
+            inner: self.inner.clone(),
+            language: Some(lang),
+        }
+    }
+
+    /// Sends `POST <base>/<path>` with `body` and decodes the answer.
+    ///
+    /// The escape hatch for any of the API's 550 operations this crate has no method for.
+    pub async fn call<B, R>(&self, path: &str, body: &B) -> Result<R>
+    where
+        B: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let resp = self.send(path, body, None, false).await?;
+        decode(path, resp).await
+    }
+
+    pub(crate) async fn send<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+        op: Option<Op>,
+        idempotent: bool,
+    ) -> Result<Response> {
+        let path = path.trim_start_matches('/');
+        let mut req = Request::post(format!("{}/{path}", self.inner.base))
+            .json(body)?
+            .vendor(VENDOR)
+            .idempotent(idempotent);
+        if let Some(op) = op {
+            req = req.op(op);
+        }
+        if let Some(lang) = self.language {
+            req = req.header("content-language", lang.as_str())?;
+        }
+        tracing::debug!(vendor = VENDOR, path, "cloudtower call");
+        let resp = self.inner.transport.send(req).await?;
+        let status = resp.status.as_u16();
+        if (200..300).contains(&status) || status == 304 {
+            return Ok(resp);
+        }
+        let bytes = resp.bytes().await?;
+        let mut err = parse_error(status, &bytes, &format!("/{path}"));
+        if let Some(op) = op {
+            err = err.with_op(op);
+        }
+        Err(err)
+    }
+
+    /// `GET /get-version`: the API version, no login needed.
+    pub async fn get_version(&self) -> Result<String> {
+        let req = Request::get(format!("{}/get-version", self.inner.base))
+            .vendor(VENDOR)
+            .skip_auth();
+        let resp = self.inner.transport.send(req).await?;
+        let status = resp.status.as_u16();
+        let bytes = resp.bytes().await?;
+        if !(200..300).contains(&status) {
+            return Err(parse_error(status, &bytes, "/get-version"));
+        }
+        serde_json::from_slice::<String>(&bytes)
+            .map_err(|e| Error::protocol(format!("/get-version: {e}")).with_vendor(VENDOR))
+    }
+
+    /// Logs in now (otherwise the first call does) to check the credentials early.
+    pub async fn login(&self) -> Result<()> {
+        // The cheapest authenticated call: count tasks matching an impossible id.
+        let body = serde_json::json!({"where": {"id": ""}});
+        self.send("get-tasks-connection", &body, None, true).await?;
+        Ok(())
+    }
+
+    /// Releases the session. Tokens do not expire on CloudTower, so there is nothing to revoke.
+    pub async fn close(&self) -> Result<()> {
+        self.inner.transport.close().await
+    }
+}
+
+pub(crate) async fn decode<R: DeserializeOwned>(path: &str, resp: Response) -> Result<R> {
+    let status = resp.status.as_u16();
+    let bytes = resp.bytes().await?;
+    if status == 304 || bytes.is_empty() {
+        // "Not modified": nothing changed, nothing to decode; `null` decodes into Vec/Option.
+        return serde_json::from_slice(b"[]")
+            .or_else(|_| serde_json::from_slice(b"null"))
+            .map_err(|_| {
+                Error::protocol(format!("{path}: HTTP {status} with an empty body"))
+                    .with_vendor(VENDOR)
+            });
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::protocol(format!(
+            "{path}: the answer is not what the API describes: {e}"
+        ))
+        .with_vendor(VENDOR)
+    })
+}
+
+/// Builds a [`CloudTowerClient`] with the standard HTTP stack
+/// (trace -> deadline -> retry -> per-attempt timeout -> auth -> transport).
+#[must_use]
+pub struct ClientBuilder {
+    base: String,
+    transport: Option<SharedTransport>,
+    credentials: Option<Credentials>,
+    tls: TlsOptions,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+    language: Option<Language>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base", &self.base)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Sends through this transport instead of a new HTTPS client (a cassette, the simulator).
+    pub fn transport(mut self, t: SharedTransport) -> Self {
+        self.transport = Some(t);
+        self
+    }
+    /// How to authenticate.
+    pub fn credentials(mut self, c: Credentials) -> Self {
+        self.credentials = Some(c);
+        self
+    }
+    /// TLS options (CA file, insecure opt-in).
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.tls = tls;
+        self
+    }
+    /// Retry policy (queries are retried; mutations never are).
+    pub fn retry(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+    /// Timeouts.
+    pub fn timeouts(mut self, t: Timeouts) -> Self {
+        self.timeouts = t;
+        self
+    }
+    /// Default `content-language`.
+    pub fn language(mut self, l: Language) -> Self {
+        self.language = Some(l);
+        self
+    }
+    /// The client; `Config` error without credentials, TLS errors from the HTTP layer.
+    pub fn build(self) -> Result<CloudTowerClient> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Config,
+                "CloudTower needs a username and password, or a token",
+            )
+            .with_vendor(VENDOR)
+        })?;
+        let base: SharedTransport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(HyperTransport::new(self.tls)?),
+        };
+        let stack = HttpStack::builder(base)
+            .retry(self.retry)
+            .timeouts(self.timeouts);
+        Ok(CloudTowerClient::assemble(
+            self.base,
+            stack,
+            credentials,
+            self.language,
+        ))
+    }
+}

@@ -1,0 +1,9 @@
+//! The CloudTower SDK face: client, typed filters, queries, mutations and tasks.
+
+mod client;
+pub mod filter;
+pub mod query;
+pub mod tasks;
+pub mod vm;
+
+pub use client::{ClientBuilder, CloudTowerClient, Credentials, Language};

@@ -1,0 +1,370 @@
+//! `get-<x>` queries: paging, ordering, counts, streams.
+
+use std::marker::PhantomData;
+
+use futures::stream::BoxStream;
+use omnivirt_core::{Cursor, Error, Op, Page, Result, paginate};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::client::{CloudTowerClient, decode};
+use super::filter::{
+    AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere, HostWhere,
+    IscsiLunSnapshotWhere, TaskWhere, VmDiskWhere, VmNicWhere, VmSnapshotWhere, VmVolumeWhere,
+    VmWhere, WhereInput,
+};
+use crate::VENDOR;
+use crate::wire::{
+    Alert, Cluster, Connection, ContentLibraryVmTemplate, Datacenter, Host, IscsiLunSnapshot,
+    PhysicalDisk, Task, Vm, VmDisk, VmNic, VmSnapshot, VmVolume,
+};
+
+/// Sort direction of `orderBy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Direction {
+    /// `<field>_ASC`.
+    Asc,
+    /// `<field>_DESC`.
+    Desc,
+}
+
+/// The body of a `get-<x>` query: `{where, orderBy, first, skip, after, last, before}`.
+///
+/// ```
+/// use omnivirt_cloudtower::filter::VmWhere;
+/// use omnivirt_cloudtower::query::{Direction, Query};
+///
+/// let q = Query::new(VmWhere::new().vcpu().gt(4)).order_by("vcpu", Direction::Desc).first(50).skip(50);
+/// let body = q.to_body().unwrap();
+/// assert_eq!(body["orderBy"], "vcpu_DESC");
+/// assert_eq!(body["where"]["vcpu_gt"], 4);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct Query<W> {
+    filter: Option<W>,
+    order_by: Option<(String, Direction)>,
+    first: Option<u32>,
+    last: Option<u32>,
+    skip: Option<u32>,
+    after: Option<String>,
+    before: Option<String>,
+}
+
+impl<W: WhereInput> Default for Query<W> {
+    fn default() -> Self {
+        Query {
+            filter: None,
+            order_by: None,
+            first: None,
+            last: None,
+            skip: None,
+            after: None,
+            before: None,
+        }
+    }
+}
+
+impl<W: WhereInput> Query<W> {
+    /// Objects matching `filter`.
+    pub fn new(filter: W) -> Self {
+        Query {
+            filter: Some(filter),
+            ..Self::default()
+        }
+    }
+
+    /// Every object.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Orders by one scalar field (the API takes one sort column).
+    pub fn order_by(mut self, field: impl Into<String>, dir: Direction) -> Self {
+        self.order_by = Some((field.into(), dir));
+        self
+    }
+
+    /// At most `n` objects.
+    pub fn first(mut self, n: u32) -> Self {
+        self.first = Some(n);
+        self
+    }
+
+    /// The last `n` objects.
+    pub fn last(mut self, n: u32) -> Self {
+        self.last = Some(n);
+        self
+    }
+
+    /// Skips `n` objects.
+    pub fn skip(mut self, n: u32) -> Self {
+        self.skip = Some(n);
+        self
+    }
+
+    /// Starts after the object with this id (exclusive cursor).
+    pub fn after(mut self, id: impl Into<String>) -> Self {
+        self.after = Some(id.into());
+        self
+    }
+
+    /// Ends before the object with this id.
+    pub fn before(mut self, id: impl Into<String>) -> Self {
+        self.before = Some(id.into());
+        self
+    }
+
+    /// The filter, if any.
+    pub fn filter(&self) -> Option<&W> {
+        self.filter.as_ref()
+    }
+
+    /// The JSON body; `InvalidInput` if `orderBy` names a field this filter type does not know.
+    pub fn to_body(&self) -> Result<Value> {
+        let mut m = Map::new();
+        if let Some(w) = &self.filter {
+            m.insert("where".into(), Value::Object(w.as_map().clone()));
+        }
+        if let Some((field, dir)) = &self.order_by {
+            if !W::FIELDS.contains(&field.as_str()) {
+                return Err(Error::invalid_input(format!(
+                    "cannot order {} by `{field}`; known fields: {}",
+                    W::SCHEMA,
+                    W::FIELDS.join(", ")
+                ))
+                .with_vendor(VENDOR));
+            }
+            let d = match dir {
+                Direction::Asc => "ASC",
+                Direction::Desc => "DESC",
+            };
+            m.insert("orderBy".into(), Value::String(format!("{field}_{d}")));
+        }
+        for (k, v) in [
+            ("first", self.first),
+            ("last", self.last),
+            ("skip", self.skip),
+        ] {
+            if let Some(n) = v {
+                m.insert(k.into(), Value::from(n));
+            }
+        }
+        if let Some(a) = &self.after {
+            m.insert("after".into(), Value::String(a.clone()));
+        }
+        if let Some(b) = &self.before {
+            m.insert("before".into(), Value::String(b.clone()));
+        }
+        Ok(Value::Object(m))
+    }
+}
+
+/// An object type the API lists with `get-<x>` and counts with `get-<x>-connection`.
+pub trait Resource: DeserializeOwned + Send + Sync + 'static {
+    /// Its filter.
+    type Where: WhereInput;
+    /// The list operation, e.g. `get-vms`.
+    const LIST: &'static str;
+    /// The count operation, e.g. `get-vms-connection`.
+    const COUNT: &'static str;
+    /// Its CloudTower id.
+    fn id(&self) -> &str;
+}
+
+macro_rules! resource {
+    ($t:ty, $w:ty, $list:literal) => {
+        impl Resource for $t {
+            type Where = $w;
+            const LIST: &'static str = $list;
+            const COUNT: &'static str = concat!($list, "-connection");
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    };
+}
+
+resource!(Vm, VmWhere, "get-vms");
+resource!(Host, HostWhere, "get-hosts");
+resource!(Cluster, ClusterWhere, "get-clusters");
+resource!(Datacenter, DatacenterWhere, "get-datacenters");
+resource!(PhysicalDisk, DiskWhere, "get-disks");
+resource!(Alert, AlertWhere, "get-alerts");
+resource!(Task, TaskWhere, "get-tasks");
+resource!(VmSnapshot, VmSnapshotWhere, "get-vm-snapshots");
+resource!(
+    IscsiLunSnapshot,
+    IscsiLunSnapshotWhere,
+    "get-iscsi-lun-snapshots"
+);
+resource!(VmDisk, VmDiskWhere, "get-vm-disks");
+resource!(VmNic, VmNicWhere, "get-vm-nics");
+resource!(VmVolume, VmVolumeWhere, "get-vm-volumes");
+resource!(
+    ContentLibraryVmTemplate,
+    ContentLibraryVmTemplateWhere,
+    "get-content-library-vm-templates"
+);
+
+/// Queries of one object type.
+#[derive(Debug)]
+pub struct Api<T> {
+    pub(crate) client: CloudTowerClient,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Api<T> {
+    fn clone(&self) -> Self {
+        Api {
+            client: self.client.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T: Resource> Api<T> {
+    pub(crate) fn new(client: CloudTowerClient) -> Self {
+        Api {
+            client,
+            _t: PhantomData,
+        }
+    }
+
+    /// One `get-<x>` call.
+    pub async fn list(&self, query: Query<T::Where>) -> Result<Vec<T>> {
+        let body = query.to_body()?;
+        let resp = self.client.send(T::LIST, &body, None, true).await?;
+        decode(T::LIST, resp).await
+    }
+
+    /// Every object matching `filter` (one call, no paging).
+    pub async fn list_where(&self, filter: T::Where) -> Result<Vec<T>> {
+        self.list(Query::new(filter)).await
+    }
+
+    /// The object with this id; `NotFound` if there is none.
+    pub async fn get(&self, id: &str) -> Result<T> {
+        let w = T::Where::default().raw("id", Value::String(id.to_owned()));
+        let mut found = self.list(Query::new(w).first(1)).await?;
+        if found.is_empty() {
+            return Err(
+                Error::not_found(format!("{}: no object with id `{id}`", T::LIST))
+                    .with_vendor(VENDOR),
+            );
+        }
+        Ok(found.swap_remove(0))
+    }
+
+    /// How many objects match (`get-<x>-connection`).
+    pub async fn count(&self, filter: T::Where) -> Result<u64> {
+        let body = serde_json::json!({ "where": filter });
+        let resp = self.client.send(T::COUNT, &body, None, true).await?;
+        let c: Connection = decode(T::COUNT, resp).await?;
+        Ok(c.aggregate.count)
+    }
+
+    /// One page of `page_size` objects after `cursor` (an object id), for the uniform backend.
+    pub(crate) async fn page(
+        &self,
+        query: Query<T::Where>,
+        page_size: u32,
+        cursor: Option<&Cursor>,
+        op: Op,
+    ) -> Result<Page<T>> {
+        let mut q = query.first(page_size);
+        if let Some(c) = cursor {
+            q = q.after(c.as_str());
+        }
+        let body = q.to_body()?;
+        let resp = self
+            .client
+            .send(T::LIST, &body, Some(op), true)
+            .await
+            .map_err(|e| e.with_op(op))?;
+        let items: Vec<T> = decode(T::LIST, resp).await.map_err(|e| e.with_op(op))?;
+        let next = (items.len() as u32 >= page_size && page_size > 0)
+            .then(|| items.last().map(|i| Cursor::new(i.id())))
+            .flatten();
+        Ok(Page::new(items, next))
+    }
+
+    /// Every matching object as a stream, fetched `page_size` at a time with `first`/`after`.
+    pub fn stream(&self, query: Query<T::Where>, page_size: u32) -> BoxStream<'static, Result<T>> {
+        let api = self.clone();
+        let page_size = page_size.max(1);
+        paginate(move |cursor: Option<Cursor>| {
+            let api = api.clone();
+            let q = query.clone();
+            async move {
+                let mut q = q.first(page_size);
+                if let Some(c) = &cursor {
+                    // The skip of the first page is already behind the cursor.
+                    q.skip = None;
+                    q = q.after(c.as_str());
+                }
+                let items = api.list(q).await?;
+                let next = (items.len() as u32 >= page_size)
+                    .then(|| items.last().map(|i| Cursor::new(i.id())))
+                    .flatten();
+                Ok(Page::new(items, next))
+            }
+        })
+    }
+}
+
+impl CloudTowerClient {
+    /// VM queries; mutations are on [`CloudTowerClient::vm`].
+    pub fn vms(&self) -> Api<Vm> {
+        Api::new(self.clone())
+    }
+    /// Host queries.
+    pub fn hosts(&self) -> Api<Host> {
+        Api::new(self.clone())
+    }
+    /// Cluster queries.
+    pub fn clusters(&self) -> Api<Cluster> {
+        Api::new(self.clone())
+    }
+    /// Datacenter queries.
+    pub fn datacenters(&self) -> Api<Datacenter> {
+        Api::new(self.clone())
+    }
+    /// Physical disk queries.
+    pub fn disks(&self) -> Api<PhysicalDisk> {
+        Api::new(self.clone())
+    }
+    /// Alert queries.
+    pub fn alerts(&self) -> Api<Alert> {
+        Api::new(self.clone())
+    }
+    /// Task queries; waiting is [`CloudTowerClient::wait_tasks`].
+    pub fn tasks(&self) -> Api<Task> {
+        Api::new(self.clone())
+    }
+    /// VM snapshot queries.
+    pub fn vm_snapshots(&self) -> Api<VmSnapshot> {
+        Api::new(self.clone())
+    }
+    /// iSCSI LUN snapshot queries.
+    pub fn iscsi_lun_snapshots(&self) -> Api<IscsiLunSnapshot> {
+        Api::new(self.clone())
+    }
+    /// VM disk slot queries.
+    pub fn vm_disks(&self) -> Api<VmDisk> {
+        Api::new(self.clone())
+    }
+    /// VM NIC queries.
+    pub fn vm_nics(&self) -> Api<VmNic> {
+        Api::new(self.clone())
+    }
+    /// VM volume queries.
+    pub fn vm_volumes(&self) -> Api<VmVolume> {
+        Api::new(self.clone())
+    }
+    /// Content-library VM template queries.
+    pub fn content_library_vm_templates(&self) -> Api<ContentLibraryVmTemplate> {
+        Api::new(self.clone())
+    }
+}

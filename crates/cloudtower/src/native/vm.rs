@@ -1,0 +1,1082 @@
+//! VM, snapshot and volume mutations, with their real endpoint names and bodies.
+//!
+//! Every mutation takes a `where` and acts on **every** matching object, returning one
+//! [`WithTask`] per object: pass `VmWhere::new().id().in_([..])` to act on a batch.
+
+use omnivirt_core::{Op, Result};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::client::{CloudTowerClient, decode};
+use super::filter::{VmSnapshotWhere, VmVolumeWhere, VmWhere, WhereInput};
+use crate::wire::Vm;
+use crate::wire::{
+    Bus, ByteUnit, ConsistentType, Deleted, StoragePolicy, VmFirmware, VmNicModel, VmSnapshot,
+    VmStatus, VmVolume, WithTask,
+};
+
+/// A NIC to add or create (`VmNicParams`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NicParams {
+    /// CloudTower id of the VLAN (not an 802.1Q tag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_vlan_id: Option<String>,
+    /// Model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<VmNicModel>,
+    /// Link up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Mirror mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<bool>,
+    /// MAC address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mac_address: Option<String>,
+    /// Static IP (needs VMTools).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Gateway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<String>,
+    /// Subnet mask.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_mask: Option<String>,
+}
+
+impl NicParams {
+    /// A NIC on VLAN `vlan_id`.
+    pub fn vlan(vlan_id: impl Into<String>) -> Self {
+        NicParams {
+            connect_vlan_id: Some(vlan_id.into()),
+            ..Self::default()
+        }
+    }
+    /// Sets the model.
+    pub fn model(mut self, m: VmNicModel) -> Self {
+        self.model = Some(m);
+        self
+    }
+    /// Link up or down.
+    pub fn enabled(mut self, yes: bool) -> Self {
+        self.enabled = Some(yes);
+        self
+    }
+    /// Mirror mode.
+    pub fn mirror(mut self, yes: bool) -> Self {
+        self.mirror = Some(yes);
+        self
+    }
+    /// MAC address.
+    pub fn mac(mut self, mac: impl Into<String>) -> Self {
+        self.mac_address = Some(mac.into());
+        self
+    }
+    /// Static IPv4 settings.
+    pub fn ipv4(
+        mut self,
+        ip: impl Into<String>,
+        mask: impl Into<String>,
+        gateway: impl Into<String>,
+    ) -> Self {
+        self.ip_address = Some(ip.into());
+        self.subnet_mask = Some(mask.into());
+        self.gateway = Some(gateway.into());
+        self
+    }
+}
+
+/// A CD-ROM slot (`VmCdRomParams`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CdRom {
+    /// Boot order.
+    pub boot: i32,
+    /// Slot index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<i32>,
+    /// ISO from the ELF image store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elf_image_id: Option<String>,
+    /// ISO from the content library.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_library_image_id: Option<String>,
+}
+
+impl CdRom {
+    /// An empty drive with boot order `boot`.
+    pub fn empty(boot: i32) -> Self {
+        CdRom {
+            boot,
+            index: None,
+            elf_image_id: None,
+            content_library_image_id: None,
+        }
+    }
+    /// Slot index.
+    pub fn index(mut self, i: i32) -> Self {
+        self.index = Some(i);
+        self
+    }
+    /// Mounts an ELF image.
+    pub fn elf_image(mut self, id: impl Into<String>) -> Self {
+        self.elf_image_id = Some(id.into());
+        self
+    }
+    /// Mounts a content-library image.
+    pub fn content_library_image(mut self, id: impl Into<String>) -> Self {
+        self.content_library_image_id = Some(id.into());
+        self
+    }
+}
+
+/// Mounts an existing volume (`MountDisksParams`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct MountDisk {
+    /// The volume.
+    pub vm_volume_id: String,
+    /// Bus.
+    pub bus: Bus,
+    /// Boot order.
+    pub boot: i32,
+    /// Slot index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<i32>,
+}
+
+impl MountDisk {
+    /// Volume `id` on `bus` with boot order `boot`.
+    pub fn new(vm_volume_id: impl Into<String>, bus: Bus, boot: i32) -> Self {
+        MountDisk {
+            vm_volume_id: vm_volume_id.into(),
+            bus,
+            boot,
+            index: None,
+        }
+    }
+    /// Slot index.
+    pub fn index(mut self, i: i32) -> Self {
+        self.index = Some(i);
+        self
+    }
+}
+
+/// A volume to create for a new disk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NewVolume {
+    /// Name.
+    pub name: String,
+    /// Size (bytes unless `size_unit`).
+    pub size: i64,
+    /// Unit of `size`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_unit: Option<ByteUnit>,
+    /// Storage policy.
+    pub elf_storage_policy: StoragePolicy,
+}
+
+/// Creates and mounts a new volume (`MountNewCreateDisksParams`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NewDisk {
+    /// The volume to create.
+    pub vm_volume: NewVolume,
+    /// Bus.
+    pub bus: Bus,
+    /// Boot order.
+    pub boot: i32,
+    /// Slot index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<i32>,
+}
+
+impl NewDisk {
+    /// A new volume `name` of `size_bytes` with `policy`, on `bus`, boot order `boot`.
+    pub fn new(
+        name: impl Into<String>,
+        size_bytes: i64,
+        policy: StoragePolicy,
+        bus: Bus,
+        boot: i32,
+    ) -> Self {
+        NewDisk {
+            vm_volume: NewVolume {
+                name: name.into(),
+                size: size_bytes,
+                size_unit: None,
+                elf_storage_policy: policy,
+            },
+            bus,
+            boot,
+            index: None,
+        }
+    }
+    /// Slot index.
+    pub fn index(mut self, i: i32) -> Self {
+        self.index = Some(i);
+        self
+    }
+}
+
+/// Disks of a new VM, or disks to add (`VmDiskParams`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DiskParams {
+    /// CD-ROM drives.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mount_cd_roms: Vec<CdRom>,
+    /// Existing volumes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mount_disks: Vec<MountDisk>,
+    /// New volumes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mount_new_create_disks: Vec<NewDisk>,
+}
+
+impl DiskParams {
+    /// No disks.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds a CD-ROM.
+    pub fn cd_rom(mut self, c: CdRom) -> Self {
+        self.mount_cd_roms.push(c);
+        self
+    }
+    /// Mounts an existing volume.
+    pub fn mount(mut self, d: MountDisk) -> Self {
+        self.mount_disks.push(d);
+        self
+    }
+    /// Creates and mounts a new volume.
+    pub fn create(mut self, d: NewDisk) -> Self {
+        self.mount_new_create_disks.push(d);
+        self
+    }
+}
+
+/// A blank VM (`VmCreationParams`).
+///
+/// ```
+/// use omnivirt_cloudtower::vm::{CdRom, DiskParams, NicParams, VmCreate};
+///
+/// let p = VmCreate::new("cluster_id", "vm_name")
+///     .cpu(4, 4)
+///     .memory_bytes(4 << 30)
+///     .ha(true)
+///     .nic(NicParams::vlan("vlan_id"))
+///     .disks(DiskParams::new().cd_rom(CdRom::empty(0).index(0)));
+/// assert_eq!(p.vcpu, Some(16));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct VmCreate {
+    /// Cluster.
+    pub cluster_id: String,
+    /// Name.
+    pub name: String,
+    /// Sockets.
+    pub cpu_sockets: u32,
+    /// Cores per socket.
+    pub cpu_cores: u32,
+    /// vCPUs (sockets x cores).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vcpu: Option<u32>,
+    /// Memory in bytes.
+    pub memory: i64,
+    /// High availability.
+    pub ha: bool,
+    /// Firmware.
+    pub firmware: VmFirmware,
+    /// Power state after creation.
+    pub status: VmStatus,
+    /// NICs.
+    pub vm_nics: Vec<NicParams>,
+    /// Disks.
+    pub vm_disks: DiskParams,
+    /// Host to place it on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// Folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl VmCreate {
+    /// A stopped BIOS VM with 1 vCPU and 1 GiB, no NIC, no disk.
+    pub fn new(cluster_id: impl Into<String>, name: impl Into<String>) -> Self {
+        VmCreate {
+            cluster_id: cluster_id.into(),
+            name: name.into(),
+            cpu_sockets: 1,
+            cpu_cores: 1,
+            vcpu: Some(1),
+            memory: 1 << 30,
+            ha: false,
+            firmware: VmFirmware::Bios,
+            status: VmStatus::Stopped,
+            vm_nics: Vec::new(),
+            vm_disks: DiskParams::default(),
+            host_id: None,
+            folder_id: None,
+            description: None,
+        }
+    }
+    /// CPU topology; vcpu becomes sockets x cores.
+    pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
+        self.cpu_sockets = sockets;
+        self.cpu_cores = cores;
+        self.vcpu = Some(sockets * cores);
+        self
+    }
+    /// Memory in bytes.
+    pub fn memory_bytes(mut self, n: i64) -> Self {
+        self.memory = n;
+        self
+    }
+    /// High availability.
+    pub fn ha(mut self, yes: bool) -> Self {
+        self.ha = yes;
+        self
+    }
+    /// Firmware.
+    pub fn firmware(mut self, f: VmFirmware) -> Self {
+        self.firmware = f;
+        self
+    }
+    /// Power state after creation (`RUNNING` starts it).
+    pub fn status(mut self, s: VmStatus) -> Self {
+        self.status = s;
+        self
+    }
+    /// Adds a NIC.
+    pub fn nic(mut self, n: NicParams) -> Self {
+        self.vm_nics.push(n);
+        self
+    }
+    /// Sets the disks.
+    pub fn disks(mut self, d: DiskParams) -> Self {
+        self.vm_disks = d;
+        self
+    }
+    /// Places it on a host.
+    pub fn host(mut self, id: impl Into<String>) -> Self {
+        self.host_id = Some(id.into());
+        self
+    }
+    /// Description.
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = Some(d.into());
+        self
+    }
+}
+
+/// Changes one disk of a template (`DiskOperateModifyDisk`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ModifyDisk {
+    /// Index of the template disk.
+    pub disk_index: i32,
+    /// Use this volume instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vm_volume_id: Option<String>,
+    /// Change the bus.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bus: Option<Bus>,
+}
+
+impl ModifyDisk {
+    /// Changes template disk `index`.
+    pub fn new(index: i32) -> Self {
+        ModifyDisk {
+            disk_index: index,
+            vm_volume_id: None,
+            bus: None,
+        }
+    }
+    /// New bus.
+    pub fn bus(mut self, b: Bus) -> Self {
+        self.bus = Some(b);
+        self
+    }
+}
+
+/// Disk changes applied to a template (`VmDiskOperate`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DiskOperate {
+    /// Template disks to drop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_disks: Option<RemoveDisks>,
+    /// Template disks to change.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub modify_disks: Vec<ModifyDisk>,
+    /// Disks to add.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_disks: Option<DiskParams>,
+}
+
+/// `{disk_index: [..]}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RemoveDisks {
+    /// Indexes of template disks to drop.
+    pub disk_index: Vec<i32>,
+}
+
+impl DiskOperate {
+    /// No changes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Drops template disks by index.
+    pub fn remove(mut self, indexes: impl IntoIterator<Item = i32>) -> Self {
+        self.remove_disks = Some(RemoveDisks {
+            disk_index: indexes.into_iter().collect(),
+        });
+        self
+    }
+    /// Changes a template disk.
+    pub fn modify(mut self, m: ModifyDisk) -> Self {
+        self.modify_disks.push(m);
+        self
+    }
+    /// Adds disks.
+    pub fn add_disks(mut self, d: DiskParams) -> Self {
+        self.new_disks = Some(d);
+        self
+    }
+}
+
+/// A VM from a content-library template
+/// (`VmCreateVmFromContentLibraryTemplateParams`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct VmFromTemplate {
+    /// Template.
+    pub template_id: String,
+    /// Cluster.
+    pub cluster_id: String,
+    /// Name.
+    pub name: String,
+    /// Full copy (otherwise linked clone).
+    pub is_full_copy: bool,
+    /// Override: vCPUs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vcpu: Option<u32>,
+    /// Override: sockets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_sockets: Option<u32>,
+    /// Override: cores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_cores: Option<u32>,
+    /// Override: memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
+    /// Override: HA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ha: Option<bool>,
+    /// Power state after creation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<VmStatus>,
+    /// Host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Replaces the template's NICs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vm_nics: Option<Vec<NicParams>>,
+    /// Disk changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk_operate: Option<DiskOperate>,
+}
+
+impl VmFromTemplate {
+    /// A linked clone of `template_id` named `name` in `cluster_id`.
+    pub fn new(
+        template_id: impl Into<String>,
+        cluster_id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        VmFromTemplate {
+            template_id: template_id.into(),
+            cluster_id: cluster_id.into(),
+            name: name.into(),
+            is_full_copy: false,
+            vcpu: None,
+            cpu_sockets: None,
+            cpu_cores: None,
+            memory: None,
+            ha: None,
+            status: None,
+            host_id: None,
+            description: None,
+            vm_nics: None,
+            disk_operate: None,
+        }
+    }
+    /// Full copy instead of a linked clone.
+    pub fn full_copy(mut self, yes: bool) -> Self {
+        self.is_full_copy = yes;
+        self
+    }
+    /// CPU topology.
+    pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
+        self.cpu_sockets = Some(sockets);
+        self.cpu_cores = Some(cores);
+        self.vcpu = Some(sockets * cores);
+        self
+    }
+    /// Memory in bytes.
+    pub fn memory_bytes(mut self, n: i64) -> Self {
+        self.memory = Some(n);
+        self
+    }
+    /// Power state after creation.
+    pub fn status(mut self, s: VmStatus) -> Self {
+        self.status = Some(s);
+        self
+    }
+    /// Description.
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = Some(d.into());
+        self
+    }
+    /// Replaces the template's NICs.
+    pub fn nics(mut self, nics: Vec<NicParams>) -> Self {
+        self.vm_nics = Some(nics);
+        self
+    }
+    /// Disk changes.
+    pub fn disk_operate(mut self, d: DiskOperate) -> Self {
+        self.disk_operate = Some(d);
+        self
+    }
+}
+
+/// `data` of `update-vm-basic-info`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct BasicInfo {
+    /// New name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// vCPUs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vcpu: Option<u32>,
+    /// Cores per socket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_cores: Option<u32>,
+    /// Sockets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_sockets: Option<u32>,
+    /// Memory in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
+    /// HA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ha: Option<bool>,
+}
+
+impl BasicInfo {
+    /// No change.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Rename.
+    pub fn name(mut self, n: impl Into<String>) -> Self {
+        self.name = Some(n.into());
+        self
+    }
+    /// Describe.
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description = Some(d.into());
+        self
+    }
+    /// CPU topology.
+    pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
+        self.cpu_sockets = Some(sockets);
+        self.cpu_cores = Some(cores);
+        self.vcpu = Some(sockets * cores);
+        self
+    }
+    /// Memory in bytes.
+    pub fn memory_bytes(mut self, n: i64) -> Self {
+        self.memory = Some(n);
+        self
+    }
+    /// HA.
+    pub fn ha(mut self, yes: bool) -> Self {
+        self.ha = Some(yes);
+        self
+    }
+}
+
+/// `data` of `update-vm-nic`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NicUpdate {
+    /// Which NIC (by order).
+    pub nic_index: i32,
+    /// The rest, as for a new NIC.
+    #[serde(flatten)]
+    pub nic: NicParams,
+}
+
+impl NicUpdate {
+    /// Changes NIC `index` to `nic`'s set fields.
+    pub fn new(index: i32, nic: NicParams) -> Self {
+        NicUpdate {
+            nic_index: index,
+            nic,
+        }
+    }
+}
+
+/// One VM snapshot to take.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SnapshotCreate {
+    /// The VM.
+    pub vm_id: String,
+    /// Snapshot name.
+    pub name: String,
+    /// Consistency (file-system consistent needs VMTools running).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consistent_type: Option<ConsistentType>,
+}
+
+impl SnapshotCreate {
+    /// A crash-consistent snapshot `name` of `vm_id`.
+    pub fn new(vm_id: impl Into<String>, name: impl Into<String>) -> Self {
+        SnapshotCreate {
+            vm_id: vm_id.into(),
+            name: name.into(),
+            consistent_type: None,
+        }
+    }
+    /// Consistency.
+    pub fn consistency(mut self, c: ConsistentType) -> Self {
+        self.consistent_type = Some(c);
+        self
+    }
+}
+
+/// A volume to create (`VmVolumeCreationParams`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct VolumeCreate {
+    /// Cluster.
+    pub cluster_id: String,
+    /// Name.
+    pub name: String,
+    /// Size in bytes (unless `size_unit`).
+    pub size: i64,
+    /// Unit of `size`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_unit: Option<ByteUnit>,
+    /// Storage policy.
+    pub elf_storage_policy: StoragePolicy,
+    /// Shareable between VMs.
+    pub sharing: bool,
+}
+
+impl VolumeCreate {
+    /// A thin, 2-replica, unshared volume.
+    pub fn new(cluster_id: impl Into<String>, name: impl Into<String>, size_bytes: i64) -> Self {
+        VolumeCreate {
+            cluster_id: cluster_id.into(),
+            name: name.into(),
+            size: size_bytes,
+            size_unit: None,
+            elf_storage_policy: StoragePolicy::Replica2Thin,
+            sharing: false,
+        }
+    }
+    /// Storage policy.
+    pub fn policy(mut self, p: StoragePolicy) -> Self {
+        self.elf_storage_policy = p;
+        self
+    }
+}
+
+/// The request body of a VM mutation: which endpoint and what JSON.
+///
+/// Every method of [`VmActions`] builds one of these and sends it; tests and tools can build
+/// them without a client (see [`VmActions::body`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Mutation {
+    /// Endpoint, e.g. `start-vm`.
+    pub path: &'static str,
+    /// Body.
+    pub body: Value,
+}
+
+fn wd<W: WhereInput>(w: &W, data: Option<Value>) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("where".into(), Value::Object(w.as_map().clone()));
+    if let Some(d) = data {
+        m.insert("data".into(), d);
+    }
+    Value::Object(m)
+}
+
+fn to_json<T: Serialize>(t: &T) -> Value {
+    serde_json::to_value(t).unwrap_or(Value::Null)
+}
+
+/// Builders of every mutation body this crate sends.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Bodies;
+
+impl Bodies {
+    /// `create-vm`.
+    pub fn create_vm(vms: &[VmCreate]) -> Mutation {
+        Mutation {
+            path: "create-vm",
+            body: to_json(&vms),
+        }
+    }
+    /// `create-vm-from-content-library-template`.
+    pub fn create_vm_from_template(vms: &[VmFromTemplate]) -> Mutation {
+        Mutation {
+            path: "create-vm-from-content-library-template",
+            body: to_json(&vms),
+        }
+    }
+    /// `update-vm-basic-info`.
+    pub fn update_basic_info(w: &VmWhere, data: &BasicInfo) -> Mutation {
+        Mutation {
+            path: "update-vm-basic-info",
+            body: wd(w, Some(to_json(data))),
+        }
+    }
+    /// `add-vm-cd-rom`.
+    pub fn add_cd_rom(w: &VmWhere, cd_roms: &[CdRom]) -> Mutation {
+        Mutation {
+            path: "add-vm-cd-rom",
+            body: wd(w, Some(json!({ "vm_cd_roms": cd_roms }))),
+        }
+    }
+    /// `remove-vm-cd-rom` (ids are VmDisk ids of the drives).
+    pub fn remove_cd_rom(w: &VmWhere, cd_rom_ids: &[String]) -> Mutation {
+        Mutation {
+            path: "remove-vm-cd-rom",
+            body: wd(w, Some(json!({ "cd_rom_ids": cd_rom_ids }))),
+        }
+    }
+    /// `add-vm-disk`.
+    pub fn add_disk(w: &VmWhere, disks: &DiskParams) -> Mutation {
+        Mutation {
+            path: "add-vm-disk",
+            body: wd(w, Some(json!({ "vm_disks": disks }))),
+        }
+    }
+    /// `remove-vm-disk` (ids are VmDisk ids).
+    pub fn remove_disk(w: &VmWhere, disk_ids: &[String]) -> Mutation {
+        Mutation {
+            path: "remove-vm-disk",
+            body: wd(w, Some(json!({ "disk_ids": disk_ids }))),
+        }
+    }
+    /// `add-vm-nic`.
+    pub fn add_nic(w: &VmWhere, nics: &[NicParams]) -> Mutation {
+        Mutation {
+            path: "add-vm-nic",
+            body: wd(w, Some(json!({ "vm_nics": nics }))),
+        }
+    }
+    /// `update-vm-nic`.
+    pub fn update_nic(w: &VmWhere, data: &NicUpdate) -> Mutation {
+        Mutation {
+            path: "update-vm-nic",
+            body: wd(w, Some(to_json(data))),
+        }
+    }
+    /// `remove-vm-nic`.
+    pub fn remove_nic(w: &VmWhere, nic_indexes: &[i32]) -> Mutation {
+        Mutation {
+            path: "remove-vm-nic",
+            body: wd(w, Some(json!({ "nic_index": nic_indexes }))),
+        }
+    }
+    /// `migrate-vm`: to `host`, or to a host the scheduler picks.
+    pub fn migrate(w: &VmWhere, host: Option<&str>) -> Mutation {
+        Mutation {
+            path: "migrate-vm",
+            body: wd(w, host.map(|h| json!({ "host_id": h }))),
+        }
+    }
+    /// `start-vm`, optionally on `host`.
+    pub fn start(w: &VmWhere, host: Option<&str>) -> Mutation {
+        Mutation {
+            path: "start-vm",
+            body: wd(w, host.map(|h| json!({ "host_id": h }))),
+        }
+    }
+    /// A `{where}`-only VM operation: `shutdown-vm`, `poweroff-vm`, `restart-vm`,
+    /// `force-restart-vm`, `suspend-vm`, `resume-vm`, `move-vm-to-recycle`,
+    /// `recover-vm-from-recycle`.
+    pub fn operate(path: &'static str, w: &VmWhere) -> Mutation {
+        Mutation {
+            path,
+            body: wd(w, None),
+        }
+    }
+    /// `delete-vm`.
+    pub fn delete(w: &VmWhere, include_snapshots: Option<bool>) -> Mutation {
+        let mut body = wd(w, None);
+        if let (Some(inc), Some(m)) = (include_snapshots, body.as_object_mut()) {
+            m.insert("effect".into(), json!({ "include_snapshots": inc }));
+        }
+        Mutation {
+            path: "delete-vm",
+            body,
+        }
+    }
+    /// `create-vm-snapshot`.
+    pub fn create_snapshot(snaps: &[SnapshotCreate]) -> Mutation {
+        Mutation {
+            path: "create-vm-snapshot",
+            body: json!({ "data": snaps }),
+        }
+    }
+    /// `delete-vm-snapshot`.
+    pub fn delete_snapshot(w: &VmSnapshotWhere) -> Mutation {
+        Mutation {
+            path: "delete-vm-snapshot",
+            body: wd(w, None),
+        }
+    }
+    /// `rollback-vm`.
+    pub fn rollback(w: &VmWhere, snapshot_id: &str) -> Mutation {
+        Mutation {
+            path: "rollback-vm",
+            body: wd(w, Some(json!({ "snapshot_id": snapshot_id }))),
+        }
+    }
+    /// `create-vm-volume`.
+    pub fn create_volume(vols: &[VolumeCreate]) -> Mutation {
+        Mutation {
+            path: "create-vm-volume",
+            body: to_json(&vols),
+        }
+    }
+    /// `delete-vm-volume`.
+    pub fn delete_volume(w: &VmVolumeWhere) -> Mutation {
+        Mutation {
+            path: "delete-vm-volume",
+            body: wd(w, None),
+        }
+    }
+}
+
+/// VM mutations; get one with [`CloudTowerClient::vm`].
+#[derive(Debug, Clone)]
+pub struct VmActions {
+    client: CloudTowerClient,
+}
+
+impl CloudTowerClient {
+    /// VM, snapshot and volume mutations.
+    pub fn vm(&self) -> VmActions {
+        VmActions {
+            client: self.clone(),
+        }
+    }
+
+    pub(crate) async fn mutate<T: serde::de::DeserializeOwned>(
+        &self,
+        m: Mutation,
+        op: Option<Op>,
+    ) -> Result<Vec<WithTask<T>>> {
+        // Mutations are never marked idempotent: a lost answer must not start a second task.
+        let resp = self.send(m.path, &m.body, op, false).await?;
+        decode(m.path, resp).await.map_err(|e| match op {
+            Some(op) => e.with_op(op),
+            None => e,
+        })
+    }
+}
+
+impl VmActions {
+    /// The body a call would send, without sending it.
+    pub fn body(m: Mutation) -> Value {
+        m.body
+    }
+
+    /// `create-vm`: blank VMs.
+    pub async fn create(&self, vms: &[VmCreate]) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::create_vm(vms), Some(Op::VmCreate))
+            .await
+    }
+    /// `create-vm-from-content-library-template`.
+    pub async fn create_from_template(&self, vms: &[VmFromTemplate]) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::create_vm_from_template(vms), Some(Op::VmCreate))
+            .await
+    }
+    /// `update-vm-basic-info`: name, description, CPU, memory, HA.
+    pub async fn update_basic_info(
+        &self,
+        w: &VmWhere,
+        data: &BasicInfo,
+    ) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::update_basic_info(w, data), None)
+            .await
+    }
+    /// `add-vm-cd-rom`.
+    pub async fn add_cd_rom(&self, w: &VmWhere, cd_roms: &[CdRom]) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::add_cd_rom(w, cd_roms), None)
+            .await
+    }
+    /// `remove-vm-cd-rom`.
+    pub async fn remove_cd_rom(&self, w: &VmWhere, ids: &[String]) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::remove_cd_rom(w, ids), None)
+            .await
+    }
+    /// `add-vm-disk`: new or existing volumes.
+    pub async fn add_disk(&self, w: &VmWhere, disks: &DiskParams) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::add_disk(w, disks), Some(Op::DiskAttach))
+            .await
+    }
+    /// `remove-vm-disk`.
+    pub async fn remove_disk(&self, w: &VmWhere, ids: &[String]) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::remove_disk(w, ids), Some(Op::DiskDetach))
+            .await
+    }
+    /// `add-vm-nic`.
+    pub async fn add_nic(&self, w: &VmWhere, nics: &[NicParams]) -> Result<Vec<WithTask<Vm>>> {
+        self.client.mutate(Bodies::add_nic(w, nics), None).await
+    }
+    /// `update-vm-nic`.
+    pub async fn update_nic(&self, w: &VmWhere, data: &NicUpdate) -> Result<Vec<WithTask<Vm>>> {
+        self.client.mutate(Bodies::update_nic(w, data), None).await
+    }
+    /// `remove-vm-nic`.
+    pub async fn remove_nic(&self, w: &VmWhere, indexes: &[i32]) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::remove_nic(w, indexes), None)
+            .await
+    }
+    /// `migrate-vm`.
+    pub async fn migrate(&self, w: &VmWhere, host: Option<&str>) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::migrate(w, host), Some(Op::VmMigrate))
+            .await
+    }
+    /// `start-vm`.
+    pub async fn start(&self, w: &VmWhere, host: Option<&str>) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::start(w, host), Some(Op::VmStart))
+            .await
+    }
+    /// `shutdown-vm` (graceful).
+    pub async fn shutdown(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::operate("shutdown-vm", w), Some(Op::VmStop))
+            .await
+    }
+    /// `poweroff-vm` (hard).
+    pub async fn poweroff(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::operate("poweroff-vm", w), Some(Op::VmForceStop))
+            .await
+    }
+    /// `restart-vm`.
+    pub async fn restart(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::operate("restart-vm", w), Some(Op::VmReboot))
+            .await
+    }
+    /// `force-restart-vm`.
+    pub async fn force_restart(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::operate("force-restart-vm", w), Some(Op::VmReboot))
+            .await
+    }
+    /// `suspend-vm`.
+    pub async fn suspend(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::operate("suspend-vm", w), Some(Op::VmSuspend))
+            .await
+    }
+    /// `resume-vm`.
+    pub async fn resume(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::operate("resume-vm", w), Some(Op::VmResume))
+            .await
+    }
+    /// `move-vm-to-recycle`.
+    pub async fn move_to_recycle(&self, w: &VmWhere) -> Result<Vec<WithTask<Deleted>>> {
+        self.client
+            .mutate(Bodies::operate("move-vm-to-recycle", w), Some(Op::VmDelete))
+            .await
+    }
+    /// `recover-vm-from-recycle`.
+    pub async fn recover(&self, w: &VmWhere) -> Result<Vec<WithTask<Deleted>>> {
+        self.client
+            .mutate(Bodies::operate("recover-vm-from-recycle", w), None)
+            .await
+    }
+    /// `delete-vm` (permanent).
+    pub async fn delete(
+        &self,
+        w: &VmWhere,
+        include_snapshots: Option<bool>,
+    ) -> Result<Vec<WithTask<Deleted>>> {
+        self.client
+            .mutate(Bodies::delete(w, include_snapshots), Some(Op::VmDelete))
+            .await
+    }
+    /// `create-vm-snapshot`.
+    pub async fn create_snapshot(
+        &self,
+        snaps: &[SnapshotCreate],
+    ) -> Result<Vec<WithTask<VmSnapshot>>> {
+        self.client
+            .mutate(Bodies::create_snapshot(snaps), None)
+            .await
+    }
+    /// `delete-vm-snapshot`.
+    pub async fn delete_snapshot(&self, w: &VmSnapshotWhere) -> Result<Vec<WithTask<Deleted>>> {
+        self.client.mutate(Bodies::delete_snapshot(w), None).await
+    }
+    /// `rollback-vm` to a snapshot.
+    pub async fn rollback(&self, w: &VmWhere, snapshot_id: &str) -> Result<Vec<WithTask<Vm>>> {
+        self.client
+            .mutate(Bodies::rollback(w, snapshot_id), None)
+            .await
+    }
+    /// `create-vm-volume`.
+    pub async fn create_volume(&self, vols: &[VolumeCreate]) -> Result<Vec<WithTask<VmVolume>>> {
+        self.client
+            .mutate(Bodies::create_volume(vols), Some(Op::DiskCreate))
+            .await
+    }
+    /// `delete-vm-volume`.
+    pub async fn delete_volume(&self, w: &VmVolumeWhere) -> Result<Vec<WithTask<Deleted>>> {
+        self.client
+            .mutate(Bodies::delete_volume(w), Some(Op::DiskDelete))
+            .await
+    }
+}

@@ -1,0 +1,4 @@
+//! Shared test helpers.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod schema;

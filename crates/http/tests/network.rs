@@ -641,3 +641,111 @@ async fn bad_ca_file_is_a_config_error_naming_the_path() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The whole stack over the network, with a captured trace: no secret anywhere.
+
+#[derive(Debug)]
+struct JsonLogin {
+    base: String,
+    password: omnivirt_http::Secret,
+}
+
+#[async_trait::async_trait]
+impl omnivirt_http::AuthHook for JsonLogin {
+    async fn login(&self, inner: &dyn Transport) -> omnivirt_core::Result<omnivirt_http::Session> {
+        let req = Request::post(format!("{}/login", self.base))
+            .json(&serde_json::json!({"username": "admin", "password": self.password.expose()}))?
+            .skip_auth();
+        let v: serde_json::Value = inner.send(req).await?.json().await?;
+        Ok(omnivirt_http::Session::new(
+            v["token"].as_str().unwrap_or_default(),
+        ))
+    }
+
+    fn apply(
+        &self,
+        session: &omnivirt_http::Session,
+        req: &mut Request,
+    ) -> omnivirt_core::Result<()> {
+        *req = req
+            .clone()
+            .secret_header("Authorization", session.token.expose())?;
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn full_stack_over_the_wire_logs_no_secret() {
+    const PASSWORD: &str = "wire-PASSWORD-42";
+    const TOKEN: &str = "wire-TOKEN-SECRET-99";
+    let buf = Captured::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .and(wiremock::matchers::body_partial_json(
+            serde_json::json!({"password": PASSWORD}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"token": TOKEN})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/vms"))
+        .and(header("authorization", TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let hook = Arc::new(JsonLogin {
+        base: server.uri(),
+        password: PASSWORD.into(),
+    });
+    let http = HttpStack::builder(Arc::new(plain()))
+        .auth(hook.clone())
+        .retry(fast_retry(2))
+        .build();
+    for _ in 0..2 {
+        let resp = http
+            .send(
+                Request::get(format!("{}/api/vms?max=1&token={TOKEN}", server.uri()))
+                    .vendor("test")
+                    .op(omnivirt_core::Op::VmList),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status, StatusCode::OK);
+    }
+    let debug = format!("{http:?} {hook:?}");
+    drop(_guard);
+    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert!(out.contains("path=/api/vms?max=1&token=***"), "{out}");
+    assert!(out.contains("status=200"), "{out}");
+    for (what, text) in [("trace", &out), ("debug", &debug)] {
+        for secret in [PASSWORD, TOKEN] {
+            assert!(!text.contains(secret), "{what} leaks {secret}:\n{text}");
+        }
+    }
+}

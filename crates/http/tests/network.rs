@@ -524,6 +524,9 @@ async fn plain_http_pools_one_connection_for_sequential_requests() {
             .await
             .unwrap();
         assert_eq!(resp.bytes().await.unwrap(), "HTTP/1.1");
+        // Let the connection task hand the connection back to the pool, so the next
+        // checkout finds it idle instead of racing a fresh connect.
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(srv.connections.load(Ordering::SeqCst), 1);
 

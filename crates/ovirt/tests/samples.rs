@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use omnivirt_ovirt::types::{
-    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Object, StorageDomain,
-    Template, Vm, VmStatus,
+    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Object,
+    StorageDomain, Template, Vm, VmStatus,
 };
 use omnivirt_ovirt::{Resource, convert, fault_from_xml};
 use serde_json::{Value, json};
@@ -26,7 +26,10 @@ fn vms_list_v4() {
     let vms = Vm::list_from_xml(&sample("vms-list-v4.xml")).unwrap();
     assert_eq!(vms.len(), 2);
     let model: Vec<_> = vms.iter().map(|v| convert::vm(v).unwrap()).collect();
-    insta::assert_json_snapshot!("vms_list_v4", json!({"native": to_json(&vms), "model": to_json(&model)}));
+    insta::assert_json_snapshot!(
+        "vms_list_v4",
+        json!({"native": to_json(&vms), "model": to_json(&model)})
+    );
 }
 
 #[test]
@@ -43,14 +46,20 @@ fn vm_v4_links_actions_and_model() {
     let model = convert::vm(&vm).unwrap();
     assert_eq!(model.vcpus, Some(8));
     assert_eq!(model.memory_bytes, Some(1 << 30));
-    insta::assert_json_snapshot!("vm_v4", json!({"native": to_json(&vm), "model": to_json(&model)}));
+    insta::assert_json_snapshot!(
+        "vm_v4",
+        json!({"native": to_json(&vm), "model": to_json(&model)})
+    );
 }
 
 #[test]
 fn vm_all_content_v4() {
     let vm = Vm::from_xml(&sample("vm-all-content-v4.xml")).unwrap();
     let model = convert::vm(&vm).unwrap();
-    insta::assert_json_snapshot!("vm_all_content_v4", json!({"native": to_json(&vm), "model": to_json(&model)}));
+    insta::assert_json_snapshot!(
+        "vm_all_content_v4",
+        json!({"native": to_json(&vm), "model": to_json(&model)})
+    );
 }
 
 #[test]
@@ -58,13 +67,19 @@ fn vm_v36_reads_into_the_same_types() {
     let vm = Vm::from_xml(&sample("vm-v3.6.xml")).unwrap();
     assert_eq!(vm.status, Some(VmStatus::Down));
     let topo = vm.cpu.as_ref().unwrap().topology.as_ref().unwrap();
-    assert_eq!((topo.sockets, topo.cores, topo.threads), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (topo.sockets, topo.cores, topo.threads),
+        (Some(1), Some(1), Some(1))
+    );
     assert_eq!(vm.os.as_ref().unwrap().os_type.as_deref(), Some("other"));
     assert_eq!(vm.os.as_ref().unwrap().boot_devices, vec!["hd".to_owned()]);
     assert!(vm.link("disks").is_some(), "3.x VMs link `disks`");
     let model = convert::vm(&vm).unwrap();
     assert_eq!(model.state, omnivirt_core::VmState::Stopped);
-    insta::assert_json_snapshot!("vm_v36", json!({"native": to_json(&vm), "model": to_json(&model)}));
+    insta::assert_json_snapshot!(
+        "vm_v36",
+        json!({"native": to_json(&vm), "model": to_json(&model)})
+    );
 }
 
 #[test]
@@ -84,9 +99,16 @@ fn hosts() {
     let host = Host::from_xml(&sample("host-v4.xml")).unwrap();
     assert_eq!(host.memory, Some(16_654_532_608));
     assert_eq!(host.spm_status.as_deref(), Some("spm"));
-    let model: Vec<_> = hosts.iter().chain([&host]).map(|h| convert::host(h).unwrap()).collect();
+    let model: Vec<_> = hosts
+        .iter()
+        .chain([&host])
+        .map(|h| convert::host(h).unwrap())
+        .collect();
     assert_eq!(model[2].cpu_threads, Some(8));
-    insta::assert_json_snapshot!("hosts", json!({"list": to_json(&hosts), "one": to_json(&host), "model": to_json(&model)}));
+    insta::assert_json_snapshot!(
+        "hosts",
+        json!({"list": to_json(&hosts), "one": to_json(&host), "model": to_json(&model)})
+    );
 }
 
 #[test]
@@ -95,8 +117,15 @@ fn clusters_and_data_centers() {
     let one = Cluster::from_xml(&sample("cluster-v4.xml")).unwrap();
     let dcs = DataCenter::list_from_xml(&sample("datacenters-list-v4.xml")).unwrap();
     assert_eq!(dcs.len(), 2);
-    let model: Vec<_> = list.iter().chain([&one]).map(|c| convert::cluster(c).unwrap()).collect();
-    insta::assert_json_snapshot!("clusters", json!({"list": to_json(&list), "one": to_json(&one), "data_centers": to_json(&dcs), "model": to_json(&model)}));
+    let model: Vec<_> = list
+        .iter()
+        .chain([&one])
+        .map(|c| convert::cluster(c).unwrap())
+        .collect();
+    insta::assert_json_snapshot!(
+        "clusters",
+        json!({"list": to_json(&list), "one": to_json(&one), "data_centers": to_json(&dcs), "model": to_json(&model)})
+    );
 }
 
 #[test]
@@ -105,11 +134,18 @@ fn disks_and_attachments() {
     assert_eq!(disks.len(), 9);
     let atts = DiskAttachment::list_from_xml(&sample("vm-diskattachments-v4.xml")).unwrap();
     assert_eq!(atts.len(), 3);
-    assert_eq!(atts[0].id, atts[0].disk.as_ref().unwrap().id, "attachment id is the disk id");
+    assert_eq!(
+        atts[0].id,
+        atts[0].disk.as_ref().unwrap().id,
+        "attachment id is the disk id"
+    );
     let doc = DiskAttachment::from_xml(&sample("diskattachment-doc-example.xml")).unwrap();
     assert_eq!(doc.bootable, Some(true));
     let model: Vec<_> = disks.iter().map(|d| convert::disk(d).unwrap()).collect();
-    insta::assert_json_snapshot!("disks", json!({"disks": to_json(&disks), "attachments": to_json(&atts), "doc_attachment": to_json(&doc), "model": to_json(&model)}));
+    insta::assert_json_snapshot!(
+        "disks",
+        json!({"disks": to_json(&disks), "attachments": to_json(&atts), "doc_attachment": to_json(&doc), "model": to_json(&model)})
+    );
 }
 
 #[test]
@@ -118,7 +154,10 @@ fn storage_domains_and_templates() {
     assert_eq!(sds[0].available, Some(187_904_819_200));
     let tpls = Template::list_from_xml(&sample("templates-list-v4.xml")).unwrap();
     assert_eq!(tpls[0].name.as_deref(), Some("Blank"));
-    insta::assert_json_snapshot!("storage_templates", json!({"storage_domains": to_json(&sds), "templates": to_json(&tpls)}));
+    insta::assert_json_snapshot!(
+        "storage_templates",
+        json!({"storage_domains": to_json(&sds), "templates": to_json(&tpls)})
+    );
 }
 
 #[test]
@@ -131,14 +170,20 @@ fn jobs_events_faults_actions() {
     let fault = fault_from_xml(&sample("fault-doc-example.xml")).unwrap();
     assert_eq!(fault.reason.as_deref(), Some("Incomplete parameters"));
     let action = Action::from_xml(&sample("action-fault-sdk-test.xml")).unwrap();
-    assert_eq!(action.fault.as_ref().unwrap().detail.as_deref(), Some("mydetail"));
+    assert_eq!(
+        action.fault.as_ref().unwrap().detail.as_deref(),
+        Some("mydetail")
+    );
     let start = Action::from_xml(&sample("action-start-request-doc-example.xml")).unwrap();
     let boot = &start.vm.as_ref().unwrap().os.as_ref().unwrap().boot_devices;
     assert_eq!(boot, &vec!["cdrom".to_owned()]);
     // What we write for that request reads back the same.
     assert_eq!(Action::from_xml(start.to_xml().as_bytes()).unwrap(), start);
-    insta::assert_json_snapshot!("jobs_events_faults", json!({
-        "job": to_json(&job), "task": to_json(&task), "events": to_json(&events),
-        "fault": to_json(&fault), "action_fault": to_json(&action), "start_request": to_json(&start)
-    }));
+    insta::assert_json_snapshot!(
+        "jobs_events_faults",
+        json!({
+            "job": to_json(&job), "task": to_json(&task), "events": to_json(&events),
+            "fault": to_json(&fault), "action_fault": to_json(&action), "start_request": to_json(&start)
+        })
+    );
 }

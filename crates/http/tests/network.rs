@@ -556,6 +556,14 @@ async fn tls_with_custom_ca_succeeds_and_negotiates_h2() {
         assert_eq!(resp.status, StatusCode::OK);
         assert_eq!(resp.bytes().await.unwrap(), "HTTP/2.0", "{host}");
     }
+    assert_eq!(srv.connections.load(Ordering::SeqCst), 2);
+    // HTTP/2 multiplexes: concurrent requests share the pooled connection.
+    let url = format!("https://127.0.0.1:{}/many", srv.addr.port());
+    let all = futures::future::join_all((0..8).map(|_| http.send(Request::get(&url)))).await;
+    for r in all {
+        assert_eq!(r.unwrap().status, StatusCode::OK);
+    }
+    assert_eq!(srv.connections.load(Ordering::SeqCst), 2);
 
     let h1 = HyperTransport::builder()
         .tls(tls)

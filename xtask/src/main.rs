@@ -1,15 +1,19 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! - `ci`: what CI checks — fmt, clippy (warnings denied), tests, docs (warnings denied), the
-//!   fixtures audit and the capability matrix being up to date.
+//!   fixtures audit and check.
+//! - `fixtures audit|check [DIR]`: see `docs/fixtures.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod fixtures;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("fixtures") => fixtures::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -28,7 +32,9 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  ci                      fmt check, clippy -D warnings, tests, docs -D warnings, fixtures audit";
+  ci                      fmt check, clippy -D warnings, tests, docs -D warnings, fixtures audit
+  fixtures audit [DIR]    fail on anything secret-looking in fixtures/ (default DIR: fixtures)
+  fixtures check [DIR]    every cassette parses and carries its provenance";
 
 /// The workspace root (the parent of this crate's folder).
 fn root() -> PathBuf {
@@ -63,5 +69,9 @@ fn ci() -> Result<(), String> {
         &["doc", "--workspace", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
+    let fixtures_dir = root().join("fixtures");
+    let dir = fixtures_dir.to_string_lossy().into_owned();
+    fixtures::run(&["audit".to_owned(), dir.clone()])?;
+    fixtures::run(&["check".to_owned(), dir])?;
     Ok(())
 }

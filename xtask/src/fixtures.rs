@@ -227,9 +227,17 @@ fn looks_like_token(v: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-' | '.'))
 }
 
+/// Scrubbed, empty, or a documentation placeholder (`string` as OpenAPI samples write it,
+/// `<password>`, `{{token}}`, `${TOKEN}`): none of these is a credential.
 fn redacted(v: &str) -> bool {
     let v = v.trim();
-    v.is_empty() || v == "***"
+    let lower = v.to_ascii_lowercase();
+    v.is_empty()
+        || v == "***"
+        || matches!(lower.as_str(), "string" | "xxx" | "xxxx" | "changeme")
+        || (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with("{{") && v.ends_with("}}"))
+        || (v.starts_with("${") && v.ends_with('}'))
 }
 
 /// Scans one file's text.
@@ -345,12 +353,31 @@ fn audit_dir(dir: &Path) -> Result<AuditReport, String> {
     Ok(report)
 }
 
-/// Parses every `*.json` under `dir` as a cassette; returns the count and the problems.
+/// A cassette is a `*.cassette.json` file, or a JSON file whose top level has
+/// `interactions` (vendor samples and schemas kept beside cassettes are not cassettes).
+fn is_cassette_file(file: &Path) -> bool {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.ends_with(".cassette.json") {
+        return true;
+    }
+    if !name.ends_with(".json") {
+        return false;
+    }
+    std::fs::read_to_string(file)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .is_some_and(|v| v.get("interactions").is_some())
+}
+
+/// Parses every cassette under `dir`; returns the count and the problems.
 fn check_dir(dir: &Path) -> Result<(usize, Vec<String>), String> {
     let mut n = 0;
     let mut problems = Vec::new();
     for file in files_under(dir)? {
-        if file.extension().and_then(|e| e.to_str()) != Some("json") {
+        if !is_cassette_file(&file) {
             continue;
         }
         n += 1;
@@ -507,6 +534,8 @@ mod tests {
   "message": "Bearer authentication failed; token expired",
   "password": "***",
   "token": "",
+  "passwd": "string",
+  "api_key": "<your API key>",
   "token_type": "Bearer",
   "sessionTimeout": "1800",
   "body": {"text": "grant_type=password&password=***"}
@@ -521,7 +550,7 @@ mod tests {
         let good = Cassette::new(
             "veil",
             Provenance::from_samples(["vendor/veil/tasks.json"])
-                .recorded_at("2026-11-23T00:00:00Z")
+                .product("VeiL ECP")
                 .recorded_by("hand"),
         )
         .interaction(Interaction::new(
@@ -535,13 +564,15 @@ mod tests {
         let mut bare = good.clone();
         bare.provenance = Provenance::default();
         write(dir.path(), "veil/bare.json", &bare);
-        std::fs::write(dir.path().join("broken.json"), "{\"format\": 1").unwrap();
+        std::fs::write(dir.path().join("broken.cassette.json"), "{\"format\": 1").unwrap();
+        // A vendor sample beside the cassettes is not a cassette.
+        std::fs::write(dir.path().join("vm.sample.json"), "{\"name\": \"web\"}").unwrap();
         let err = run(&["check".into(), dir.path().display().to_string()]).unwrap_err();
         assert!(
-            err.contains("bare.json: provenance lacks recorded_at, recorded_by, product"),
+            err.contains("bare.json: provenance lacks recorded_by, recorded_at, product"),
             "{err}"
         );
-        assert!(err.contains("broken.json: cassette"), "{err}");
+        assert!(err.contains("broken.cassette.json: cassette"), "{err}");
         assert!(err.contains("2 of 3"), "{err}");
     }
 

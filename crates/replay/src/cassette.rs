@@ -233,22 +233,33 @@ impl Provenance {
 
     /// What a reader needs but this provenance lacks; empty when complete.
     ///
-    /// Every cassette needs `recorded_at` and `recorded_by`; a recording needs the product;
-    /// a cassette built from samples needs at least one sample file.
+    /// Every cassette needs `recorded_by`. A recording also needs `recorded_at` and the
+    /// product; a cassette built from samples needs the product and at least one sample
+    /// file. Handwritten cassettes need nothing more (their notes should say why).
     pub fn missing(&self) -> Vec<&'static str> {
+        let empty = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
         let mut missing = Vec::new();
-        if self.recorded_at.as_deref().is_none_or(str::is_empty) {
-            missing.push("recorded_at");
-        }
-        if self.recorded_by.as_deref().is_none_or(str::is_empty) {
+        if empty(&self.recorded_by) {
             missing.push("recorded_by");
         }
         match self.source {
-            Source::Recorded if self.product.as_deref().is_none_or(str::is_empty) => {
-                missing.push("product");
+            Source::Recorded => {
+                if empty(&self.recorded_at) {
+                    missing.push("recorded_at");
+                }
+                if empty(&self.product) {
+                    missing.push("product");
+                }
             }
-            Source::Samples if self.sample_files.is_empty() => missing.push("sample_files"),
-            _ => {}
+            Source::Samples => {
+                if empty(&self.product) {
+                    missing.push("product");
+                }
+                if self.sample_files.is_empty() {
+                    missing.push("sample_files");
+                }
+            }
+            Source::Handwritten => {}
         }
         missing
     }
@@ -596,8 +607,19 @@ mod tests {
                 .is_empty()
         );
         let samples = Provenance::from_samples(Vec::<String>::new())
-            .recorded_at("2026-01-01T00:00:00Z")
+            .product("VeiL")
             .recorded_by("me");
         assert_eq!(samples.missing(), vec!["sample_files"]);
+        assert_eq!(
+            Provenance::default().missing(),
+            vec!["recorded_by", "recorded_at", "product"]
+        );
+        assert!(
+            Provenance::default()
+                .source(Source::Handwritten)
+                .recorded_by("tests")
+                .missing()
+                .is_empty()
+        );
     }
 }

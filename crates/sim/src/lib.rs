@@ -48,16 +48,19 @@
 //! ```
 #![deny(missing_docs)]
 
+mod backend;
 mod config;
 mod error;
 mod ids;
 mod model;
 mod query;
+mod server;
 pub mod skin;
 pub mod skins;
 mod transport;
 mod world;
 
+pub use backend::SimBackend;
 pub use config::{SimUser, Tick, WorldConfig, WorldConfigBuilder};
 pub use error::{SimError, SimResult};
 pub use ids::{IdGen, IdStyle, uuid_from};
@@ -65,6 +68,7 @@ pub use model::{
     SimCluster, SimDisk, SimHost, SimTask, SimTemplate, SimVm, Submission, ref_id, rfc3339,
 };
 pub use query::{Filter, Listing, NameMatch, Paging, SortBy};
+pub use server::SimServer;
 pub use skin::Skin;
 pub use skins::sim::SimSkin;
 pub use transport::SimTransport;

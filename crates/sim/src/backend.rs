@@ -1,0 +1,229 @@
+//! `SimBackend`: an `omnivirt_core::Backend` straight over the World (no HTTP).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use omnivirt_core::{
+    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Host, HostId,
+    ListQuery, Op, Page, PowerAction, Result, Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec,
+};
+
+use crate::error::SimError;
+use crate::model::Submission;
+use crate::query::{Filter, Listing, Paging};
+use crate::world::{NewDisk, NewVm, World};
+
+/// Default items per page when the query does not say.
+const DEFAULT_PAGE: usize = 100;
+/// Largest page served.
+const MAX_PAGE: usize = 1000;
+
+/// The neutral `sim` backend: every call goes straight to the [`World`], with full
+/// [`Capabilities`] (including `TaskGetBatch`). Mutations return the World's task; the
+/// `Client` follows it with `get_task`/`get_tasks`. Cursors are offsets.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> omnivirt_core::Result<()> {
+/// use std::sync::Arc;
+/// use futures::TryStreamExt;
+/// use omnivirt_core::{Client, ListQuery, VmState};
+/// use omnivirt_sim::{SimBackend, World};
+///
+/// let client = Client::new(Arc::new(SimBackend::new(Arc::new(World::default()))));
+/// let running: Vec<_> = client.vms().list(ListQuery::new().vm_state(VmState::Running)).try_collect().await?;
+/// assert!(!running.is_empty());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SimBackend {
+    world: Arc<World>,
+    caps: Capabilities,
+}
+
+impl SimBackend {
+    /// A backend over `world`.
+    pub fn new(world: Arc<World>) -> Self {
+        SimBackend {
+            world,
+            caps: Capabilities::all()
+                .with_max_task_batch(MAX_PAGE)
+                .with_note(Op::VmList, "server-side filters, offset cursor")
+                .with_note(Op::TaskGetBatch, "one World call"),
+        }
+    }
+
+    /// The World behind it.
+    pub fn world(&self) -> &Arc<World> {
+        &self.world
+    }
+}
+
+fn err(op: Op) -> impl Fn(SimError) -> Error {
+    move |e| Error::from(e).with_op(op)
+}
+
+fn paging(query: &ListQuery, cursor: Option<&Cursor>) -> Result<Paging> {
+    let offset = match cursor {
+        None => 0,
+        Some(c) => c.as_str().parse::<usize>().map_err(|_| {
+            Error::invalid_input(format!("sim cursor `{}` is not an offset", c.as_str()))
+        })?,
+    };
+    let size = query
+        .page_size
+        .map_or(DEFAULT_PAGE, |n| (n as usize).clamp(1, MAX_PAGE));
+    let mut p = Paging::from_query(query);
+    p.offset = offset;
+    p.limit = Some(size);
+    Ok(p)
+}
+
+fn to_page<S, T>(l: Listing<S>, offset: usize, f: impl Fn(&S) -> T) -> Page<T> {
+    // `next_offset` is relative to the start of the matching set, which here is `offset`.
+    let next = l
+        .next_offset
+        .map(|n| Cursor::new(n.max(offset).to_string()));
+    Page::new(l.items.iter().map(f).collect(), next).with_total(l.total as u64)
+}
+
+fn submitted(op: Op, r: std::result::Result<Submission, SimError>) -> Result<Submitted> {
+    let s = r.map_err(err(op))?;
+    Ok(Submitted::done(op).task(s.task).target(s.target))
+}
+
+#[async_trait]
+impl Backend for SimBackend {
+    fn vendor(&self) -> &'static str {
+        "sim"
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
+        let p = paging(query, cursor)?;
+        let l = self.world.list_vms(&Filter::from_query(query), &p);
+        Ok(to_page(l, p.offset, |v| Vm::from(v)))
+    }
+
+    async fn get_vm(&self, id: &VmId) -> Result<Vm> {
+        self.world
+            .get_vm(id.as_str())
+            .map(|v| Vm::from(&v))
+            .map_err(err(Op::VmGet))
+    }
+
+    async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let mut n = NewVm::new(spec.name.clone(), spec.cluster.clone());
+        n.vcpus = spec.vcpus;
+        n.memory_bytes = spec.memory_bytes;
+        n.description = spec.description.clone().unwrap_or_default();
+        if let VmSource::Template(t) = &spec.source {
+            n.template_id = Some(t.clone());
+        }
+        submitted(Op::VmCreate, self.world.create_vm(n))
+    }
+
+    async fn power(&self, id: &VmId, action: PowerAction) -> Result<Submitted> {
+        submitted(action.op(), self.world.power_vm(id.as_str(), action))
+    }
+
+    async fn delete_vm(&self, id: &VmId) -> Result<Submitted> {
+        submitted(Op::VmDelete, self.world.delete_vm(id.as_str()))
+    }
+
+    async fn migrate_vm(&self, id: &VmId, host: Option<&HostId>) -> Result<Submitted> {
+        submitted(
+            Op::VmMigrate,
+            self.world.migrate_vm(id.as_str(), host.map(HostId::as_str)),
+        )
+    }
+
+    async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
+        let p = paging(query, cursor)?;
+        let l = self.world.list_hosts(&Filter::from_query(query), &p);
+        Ok(to_page(l, p.offset, |h| Host::from(h)))
+    }
+
+    async fn get_host(&self, id: &HostId) -> Result<Host> {
+        self.world
+            .get_host(id.as_str())
+            .map(|h| Host::from(&h))
+            .map_err(err(Op::HostGet))
+    }
+
+    async fn list_clusters(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Cluster>> {
+        let p = paging(query, cursor)?;
+        let l = self.world.list_clusters(&Filter::from_query(query), &p);
+        Ok(to_page(l, p.offset, |c| Cluster::from(c)))
+    }
+
+    async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
+        self.world
+            .get_cluster(id.as_str())
+            .map(|c| Cluster::from(&c))
+            .map_err(err(Op::ClusterGet))
+    }
+
+    async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
+        let p = paging(query, cursor)?;
+        let mut f = Filter::from_query(query);
+        // A ListQuery's cluster filter means VMs and hosts; disks without a cluster still show.
+        f.cluster = None;
+        let l = self.world.list_disks(&f, &p);
+        Ok(to_page(l, p.offset, |d| Disk::from(d)))
+    }
+
+    async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
+        self.world
+            .get_disk(id.as_str())
+            .map(|d| Disk::from(&d))
+            .map_err(err(Op::DiskGet))
+    }
+
+    async fn create_disk(&self, spec: &DiskSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let mut n = NewDisk::new(spec.name.clone(), spec.size_bytes);
+        n.cluster_id = spec.cluster.clone();
+        n.storage = spec.storage.clone();
+        submitted(Op::DiskCreate, self.world.create_disk(n))
+    }
+
+    async fn attach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        submitted(
+            Op::DiskAttach,
+            self.world.attach_disk(disk.as_str(), vm.as_str()),
+        )
+    }
+
+    async fn detach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        submitted(
+            Op::DiskDetach,
+            self.world.detach_disk(disk.as_str(), vm.as_str()),
+        )
+    }
+
+    async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
+        submitted(Op::DiskDelete, self.world.delete_disk(disk.as_str()))
+    }
+
+    async fn get_task(&self, id: &TaskId) -> Result<Task> {
+        self.world
+            .get_task(id.as_str())
+            .map(|t| Task::from(&t))
+            .map_err(err(Op::TaskGet))
+    }
+
+    async fn get_tasks(&self, ids: &[TaskId]) -> Result<Vec<Task>> {
+        let ids: Vec<&str> = ids.iter().map(TaskId::as_str).collect();
+        Ok(self.world.get_tasks(&ids).iter().map(Task::from).collect())
+    }
+}

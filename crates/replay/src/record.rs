@@ -108,6 +108,14 @@ pub(crate) fn normalise_request(
     let mut authorities = vec![authority.as_str()];
     authorities.extend_from_slice(extra_authorities);
     placeholder_strings(&mut rec.headers, &mut rec.body, &authorities);
+    for (_, v) in rec.query.iter_mut() {
+        for authority in &authorities {
+            if let Some(n) = to_placeholder(v, authority) {
+                *v = n;
+            }
+        }
+    }
+    rec.query.sort();
     Ok(rec)
 }
 
@@ -245,7 +253,7 @@ mod tests {
         h.insert("content-type", HeaderValue::from_static("application/json"));
         let r = normalise_request(
             "post",
-            "https://e.lab:8443/api/vms?b=2&a=x%20y&token=t0k",
+            "https://e.lab:8443/api/vms?b=2&a=x%20y&token=t0k&next=https%3A%2F%2Fe.lab%3A8443%2Fp",
             &h,
             br#"{"href":"https://e.lab:8443/api/vms/1","password":"p"}"#,
             &Scrubber::new(),
@@ -259,6 +267,7 @@ mod tests {
             vec![
                 ("a".into(), "x y".into()),
                 ("b".into(), "2".into()),
+                ("next".into(), "https://{{host}}/p".into()),
                 ("token".into(), "***".into())
             ]
         );

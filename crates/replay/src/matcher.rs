@@ -119,7 +119,8 @@ pub fn render_request(r: &RecordedRequest, headers: &[String]) -> String {
         None => {}
         Some(RecordedBody::Json(v)) => {
             s.push_str("body (json):\n");
-            s.push_str(&serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string()));
+            let v = sorted_json(v);
+            s.push_str(&serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string()));
             s.push('\n');
         }
         Some(RecordedBody::Xml(x)) => {
@@ -140,6 +141,27 @@ pub fn render_request(r: &RecordedRequest, headers: &[String]) -> String {
         }
     }
     s
+}
+
+/// The value with object keys sorted at every depth, so that diffs show changed values, not
+/// a different key order (which matching ignores anyway).
+fn sorted_json(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted_json(v)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(sorted_json).collect())
+        }
+        other => other.clone(),
+    }
 }
 
 /// A request the cassette could not answer.
@@ -372,6 +394,16 @@ mod tests {
             Some(&RecordedBody::Xml(b.into()))
         ));
         assert_eq!(canonical_xml("<a><b></a>"), None);
+    }
+
+    #[test]
+    fn rendering_sorts_json_keys() {
+        let a = RecordedRequest::new("POST", "/x")
+            .body(RecordedBody::Json(json!({"b": 1, "a": {"d": 2, "c": 3}})));
+        let b = RecordedRequest::new("POST", "/x")
+            .body(RecordedBody::Json(json!({"a": {"c": 3, "d": 2}, "b": 1})));
+        assert_eq!(render_request(&a, &[]), render_request(&b, &[]));
+        assert!(render_request(&a, &[]).find("\"a\"") < render_request(&a, &[]).find("\"b\""));
     }
 
     #[test]

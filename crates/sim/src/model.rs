@@ -146,7 +146,7 @@ pub struct SimTask {
     pub target: ResourceRef,
     /// The target's name at submission, for descriptions.
     pub target_name: String,
-    /// For disk attach/detach: the VM involved.
+    /// For disk attach/detach, and a disk created attached: the VM involved.
     pub vm_id: Option<VmId>,
     /// `Pending` until first observed, then `Running`, then `Succeeded` or `Failed`.
     pub state: TaskState,

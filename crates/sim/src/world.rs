@@ -120,6 +120,9 @@ pub struct NewDisk {
     pub cluster_id: Option<ClusterId>,
     /// Vendor storage location, free text.
     pub storage: Option<String>,
+    /// Create it already attached to this VM (oVirt `POST /vms/{id}/diskattachments` with a
+    /// new disk, CloudTower `mount_new_create_disks`). Ignored inside [`NewVm::disks`].
+    pub vm_id: Option<VmId>,
 }
 
 impl NewDisk {
@@ -130,7 +133,14 @@ impl NewDisk {
             size_bytes,
             cluster_id: None,
             storage: None,
+            vm_id: None,
         }
+    }
+
+    /// Create it attached to VM `id`.
+    pub fn attach_to(mut self, id: impl Into<VmId>) -> Self {
+        self.vm_id = Some(id.into());
+        self
     }
 
     /// Cluster scope.
@@ -1243,7 +1253,10 @@ impl World {
         .total
     }
 
-    /// Creates a detached disk: `Creating`, then `Ready`.
+    /// Creates a disk: `Creating`, then `Ready`. With [`NewDisk::vm_id`] the disk is attached
+    /// to that VM from the start (`vm_id` set and listed in the VM's `disk_ids` at once); the VM
+    /// must exist and not be being deleted (`NotFound` / `InvalidState`). A failed create
+    /// removes the disk again.
     pub fn create_disk(&self, spec: NewDisk) -> SimResult<Submission> {
         let mut g = self.lock();
         let name = spec.name.trim().to_owned();
@@ -1260,9 +1273,30 @@ impl World {
         {
             return Err(SimError::not_found(format!("cluster {c} not found")));
         }
+        let owner = match &spec.vm_id {
+            None => None,
+            Some(v) => {
+                let vm = g
+                    .vms
+                    .get(v.as_str())
+                    .ok_or_else(|| vm_not_found(v.as_str()))?;
+                if matches!(vm.state, VmState::Deleting | VmState::Deleted) {
+                    return Err(SimError::invalid_state(format!(
+                        "cannot add disk {name} to VM {}: the VM is being deleted",
+                        vm.name
+                    )));
+                }
+                Some(vm.id.clone())
+            }
+        };
         g.clock += 1;
         let now = g.clock;
         let id = DiskId::new(g.new_id());
+        if let Some(v) = &owner
+            && let Some(vm) = g.vms.get_mut(v.as_str())
+        {
+            vm.disk_ids.push(id.clone());
+        }
         g.disks.insert(
             id.as_str(),
             SimDisk {
@@ -1270,7 +1304,7 @@ impl World {
                 name: name.clone(),
                 state: DiskState::Creating,
                 size_bytes: spec.size_bytes,
-                vm_id: None,
+                vm_id: owner.clone(),
                 cluster_id: spec.cluster_id,
                 storage: spec.storage,
                 task_id: None,
@@ -1282,7 +1316,7 @@ impl World {
             Op::DiskCreate,
             ResourceRef::Disk(id),
             &name,
-            None,
+            owner,
             Effect::DiskCreate,
             None,
             Some(DiskState::Creating),
@@ -1976,7 +2010,12 @@ impl Inner {
         match (&rec.effect, &rec.task.target) {
             (Effect::VmCreate { .. }, ResourceRef::Vm(v)) => self.remove_vm(v.as_str()),
             (Effect::DiskCreate, ResourceRef::Disk(d)) => {
-                self.disks.remove(d.as_str());
+                if let Some(disk) = self.disks.remove(d.as_str())
+                    && let Some(v) = disk.vm_id
+                    && let Some(vm) = self.vms.get_mut(v.as_str())
+                {
+                    vm.disk_ids.retain(|x| x != d);
+                }
             }
             (_, ResourceRef::Vm(v)) => {
                 if let (Some(vm), Some((st, host))) = (self.vms.get_mut(v.as_str()), &rec.prev_vm) {

@@ -413,6 +413,42 @@ fn disk_rules() {
 }
 
 #[test]
+fn disks_created_attached() {
+    let w = empty_world();
+    let vm = new_stopped_vm(&w, "web-1");
+    let s = w
+        .create_disk(NewDisk::new("data", 1 << 30).attach_to(vm.clone()))
+        .unwrap();
+    let d = w.peek_disk(s.target_id()).unwrap();
+    assert_eq!(d.state, DiskState::Creating);
+    assert_eq!(d.vm_id.as_ref().map(|v| v.as_str()), Some(vm.as_str()));
+    assert_eq!(w.peek_task(s.task.as_str()).unwrap().vm_id, d.vm_id);
+    assert_eq!(w.peek_vm(&vm).unwrap().disk_ids, vec![d.id.clone()]);
+    finish(&w, &s);
+    assert_eq!(w.peek_disk(s.target_id()).unwrap().state, DiskState::Ready);
+
+    // A failed attached create leaves neither the disk nor the reference behind.
+    w.faults().fail_next_task("NO_SPACE", "storage full");
+    let s = w
+        .create_disk(NewDisk::new("more", 1 << 30).attach_to(vm.clone()))
+        .unwrap();
+    assert_eq!(w.peek_vm(&vm).unwrap().disk_ids.len(), 2);
+    finish(&w, &s);
+    assert_eq!(w.peek_vm(&vm).unwrap().disk_ids, vec![d.id]);
+    assert_eq!(
+        w.peek_disk(s.target_id()).unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+
+    assert_eq!(
+        w.create_disk(NewDisk::new("x", 1).attach_to("missing"))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[test]
 fn per_poll_progress_is_the_same_whether_task_or_object_is_polled() {
     for steps in [1u32, 2, 3, 5] {
         let w = World::new(WorldConfig::builder().tick(Tick::PerPoll { steps }).build());

@@ -10,7 +10,7 @@
 //! | POST | `/sim/v1/vms/{id}/{start,stop,force_stop,reboot,suspend,resume}` | | 202 |
 //! | POST | `/sim/v1/vms/{id}/migrate` | `{"host_id"?}` | 202 |
 //! | DELETE | `/sim/v1/vms/{id}` | | 202 |
-//! | POST | `/sim/v1/disks` | `{"name", "size_bytes", "cluster_id"?, "storage"?}` | 202 |
+//! | POST | `/sim/v1/disks` | `{"name", "size_bytes", "cluster_id"?, "storage"?, "vm_id"?}` | 202 |
 //! | POST | `/sim/v1/disks/{id}/{attach,detach}` | `{"vm_id"}` | 202 |
 //! | DELETE | `/sim/v1/disks/{id}` | | 202 |
 //!
@@ -76,6 +76,7 @@ struct CreateDiskBody {
     size_bytes: u64,
     cluster_id: Option<String>,
     storage: Option<String>,
+    vm_id: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -335,6 +336,7 @@ impl Skin for SimSkin {
                 let mut spec = NewDisk::new(b.name, b.size_bytes);
                 spec.cluster_id = b.cluster_id.map(Into::into);
                 spec.storage = b.storage;
+                spec.vm_id = b.vm_id.map(Into::into);
                 submitted(world.create_disk(spec))
             }
             (Method::POST, ["disks", id, action @ ("attach" | "detach")]) => {

@@ -524,3 +524,60 @@ async fn mode_errors_are_clear() {
     assert_eq!(err.kind(), ErrorKind::Config);
     assert!(err.message().contains("format version 7"), "{err}");
 }
+
+#[tokio::test]
+async fn headers_match_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("versioned.json");
+    Cassette::new("test", Provenance::default().source(Source::Handwritten))
+        .interaction(Interaction::new(
+            RecordedRequest::new("GET", "/api/vms").header("X-Api-Version", "2"),
+            RecordedResponse::new(200),
+        ))
+        .save(&file)
+        .unwrap();
+    let get = |v: &str| {
+        Request::get("http://h.test/api/vms")
+            .header("x-api-version", v)
+            .unwrap()
+    };
+
+    let lax = CassetteLayer::replay_file(&file).unwrap();
+    assert_eq!(lax.send(get("1")).await.unwrap().status.as_u16(), 200);
+
+    let strict = CassetteLayer::builder(&file)
+        .mode(Mode::Replay)
+        .match_header("X-Api-Version")
+        .build()
+        .unwrap();
+    let err = strict.send(get("1")).await.unwrap_err();
+    assert!(err.message().contains("-header x-api-version: 2"), "{err}");
+    assert!(err.message().contains("+header x-api-version: 1"), "{err}");
+    assert_eq!(strict.send(get("2")).await.unwrap().status.as_u16(), 200);
+}
+
+#[tokio::test]
+async fn live_mode_passes_through_and_records_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ping"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("live.json");
+    let layer = CassetteLayer::builder(&file)
+        .mode(Mode::Live)
+        .inner(hyper())
+        .build()
+        .unwrap();
+    let resp = layer
+        .send(Request::get(format!("{}/ping", server.uri())))
+        .await
+        .unwrap();
+    assert_eq!(resp.status.as_u16(), 204);
+    layer.finish().unwrap();
+    assert!(layer.cassette().is_none());
+    assert!(!file.exists(), "live mode must not write a cassette");
+}

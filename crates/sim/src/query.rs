@@ -308,7 +308,8 @@ pub struct Listing<T> {
     pub items: Vec<T>,
     /// How many objects match the filter in total (ignoring paging).
     pub total: usize,
-    /// The offset of the next page, when there is one.
+    /// The offset of the next page, when there is one (and a limit was given). With
+    /// [`Paging::after`] it counts from the object after the cursor.
     pub next_offset: Option<usize>,
 }
 

@@ -710,6 +710,8 @@ impl World {
     }
 
     /// Changes a cluster's name, description, state or extra in place.
+    ///
+    /// The closure runs under the World's lock: do not call the World from inside it.
     pub fn update_cluster<R>(
         &self,
         id: &str,
@@ -766,6 +768,8 @@ impl World {
     }
 
     /// Changes a host in place (e.g. `state` to `Maintenance` so nothing is placed on it).
+    ///
+    /// The closure runs under the World's lock: do not call the World from inside it.
     pub fn update_host<R>(&self, id: &str, f: impl FnOnce(&mut SimHost) -> R) -> SimResult<R> {
         let mut g = self.lock();
         let h = g
@@ -1163,6 +1167,8 @@ impl World {
     /// Changes a VM's name, description, vcpus, memory or extra in place, at once (no task).
     /// `id`, `state`, `host_id`, `disk_ids` and `task_id` are owned by the state machine: changes
     /// to them are undone. A new name must be unique (`AlreadyExists`).
+    ///
+    /// The closure runs under the World's lock: do not call the World from inside it.
     pub fn update_vm<R>(&self, id: &str, f: impl FnOnce(&mut SimVm) -> R) -> SimResult<R> {
         let mut g = self.lock();
         let before = g.vms.get(id).cloned().ok_or_else(|| vm_not_found(id))?;
@@ -1474,6 +1480,8 @@ impl World {
 
     /// Changes a disk's name, size, storage or extra in place (no task). `id`, `state`,
     /// `vm_id` and `task_id` changes are undone.
+    ///
+    /// The closure runs under the World's lock: do not call the World from inside it.
     pub fn update_disk<R>(&self, id: &str, f: impl FnOnce(&mut SimDisk) -> R) -> SimResult<R> {
         let mut g = self.lock();
         let d = g.disks.get_mut(id).ok_or_else(|| disk_not_found(id))?;
@@ -1542,6 +1550,8 @@ impl World {
     }
 
     /// Changes a task's description or extra in place (other fields are owned by the World).
+    ///
+    /// The closure runs under the World's lock: do not call the World from inside it.
     pub fn update_task<R>(&self, id: &str, f: impl FnOnce(&mut SimTask) -> R) -> SimResult<R> {
         let mut g = self.lock();
         let rec = g

@@ -214,7 +214,23 @@ pub(crate) struct Replayer {
 }
 
 impl Replayer {
-    pub(crate) fn new(name: String, cassette: Cassette, match_headers: Vec<String>) -> Self {
+    pub(crate) fn new(name: String, mut cassette: Cassette, match_headers: Vec<String>) -> Self {
+        // Hand-written cassettes may list query pairs in any order or spell header names in
+        // any case; compare them in the form recordings use.
+        for it in &mut cassette.interactions {
+            it.request.query.sort();
+            if it
+                .request
+                .headers
+                .keys()
+                .any(|k| k.chars().any(|c| c.is_ascii_uppercase()))
+            {
+                it.request.headers = std::mem::take(&mut it.request.headers)
+                    .into_iter()
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                    .collect();
+            }
+        }
         let n = cassette.interactions.len();
         Replayer {
             name,
@@ -438,6 +454,18 @@ mod tests {
             RecordedResponse::new(202),
         ));
         c
+    }
+
+    #[test]
+    fn hand_written_query_order_and_header_case_do_not_matter() {
+        let mut req = RecordedRequest::new("GET", "/vms");
+        req.query = vec![("search".into(), "x".into()), ("max".into(), "2".into())];
+        req.headers.insert("X-Version".into(), "4".into());
+        let c = Cassette::new("t", Provenance::default())
+            .interaction(Interaction::new(req, RecordedResponse::new(200)));
+        let mut r = Replayer::new("t".into(), c, vec!["x-version".into()]);
+        let actual = RecordedRequest::new("GET", "/vms?max=2&search=x").header("x-version", "4");
+        assert!(r.answer(&actual).is_ok());
     }
 
     #[test]

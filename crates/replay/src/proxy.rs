@@ -204,6 +204,9 @@ async fn forward(
     let url = format!("{}{pq}", shared.upstream);
     let mut headers = parts.headers;
     strip_hop_by_hop(&mut headers);
+    // Let the inner transport negotiate an encoding it can decode: the cassette stores
+    // decoded bodies, and a brotli answer stored as bytes would replay undecodable.
+    headers.remove(http::header::ACCEPT_ENCODING);
     let mut out = Request::new(parts.method.clone(), url.clone());
     out.headers = headers.clone();
     out.body = body.clone();

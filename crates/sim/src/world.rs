@@ -1165,7 +1165,7 @@ impl World {
     }
 
     /// Changes a VM's name, description, vcpus, memory or extra in place, at once (no task).
-    /// `id`, `state`, `host_id`, `disk_ids` and `task_id` are owned by the state machine: changes
+    /// `id`, `state`, `cluster_id`, `host_id`, `disk_ids` and `task_id` are owned by the World: changes
     /// to them are undone. A new name must be unique (`AlreadyExists`).
     ///
     /// The closure runs under the World's lock: do not call the World from inside it.

@@ -254,3 +254,28 @@ async fn bad_input_is_rejected_before_the_world() {
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(world.now(), before);
 }
+
+#[tokio::test(start_paused = true)]
+async fn wall_clock_world_waits_through_the_client() {
+    let (world, c) = client(
+        WorldConfig::builder()
+            .tick(omnivirt_sim::Tick::Wall(std::time::Duration::from_secs(5)))
+            .build(),
+    );
+    let stopped: Vec<_> = c
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).limit(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let op = c.vms().start(&stopped[0].id).await.unwrap();
+    assert_eq!(
+        c.vms().get(&stopped[0].id).await.unwrap().state,
+        VmState::Starting
+    );
+    let vm = op.wait().await.unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    assert!(start.elapsed() >= std::time::Duration::from_secs(5));
+    assert_eq!(world.open_tasks(), 0);
+}

@@ -923,3 +923,106 @@ fn a_hundred_thousand_vms_build_and_page() {
     assert_eq!(last.items[9].name, "vm-100000");
     assert_eq!(last.next_offset, None);
 }
+
+/// Random operations from a seed; after each one the World's invariants must hold.
+#[test]
+fn random_operations_keep_invariants() {
+    let w = World::new(WorldConfig::builder().vms(30).disks_per_vm(1).build());
+    let mut rng = omnivirt_sim::IdGen::new(2024);
+    let actions = [
+        PowerAction::Start,
+        PowerAction::Stop,
+        PowerAction::ForceStop,
+        PowerAction::Reboot,
+        PowerAction::Suspend,
+        PowerAction::Resume,
+    ];
+    let mut ok = 0;
+    for round in 0..3000 {
+        let vms = w.list_vms(&Filter::new(), &Paging::all()).items;
+        let disks = w.list_disks(&Filter::new(), &Paging::all()).items;
+        let vm = &vms[rng.below(vms.len() as u64) as usize];
+        let result = match rng.below(10) {
+            0..=4 => w.power_vm(vm.id.as_str(), actions[rng.below(6) as usize]),
+            5 => w.migrate_vm(vm.id.as_str(), None),
+            6 if vms.len() > 5 => w.delete_vm(vm.id.as_str()),
+            6 => w.create_vm(NewVm::new(format!("new-{round}"), vm.cluster_id.clone())),
+            7 => w.create_disk(NewDisk::new(format!("d-{round}"), 1 << 20)),
+            8 if !disks.is_empty() => {
+                let d = &disks[rng.below(disks.len() as u64) as usize];
+                match &d.vm_id {
+                    Some(v) => w.detach_disk(d.id.as_str(), v.as_str()),
+                    None => w.attach_disk(d.id.as_str(), vm.id.as_str()),
+                }
+            }
+            _ if !disks.is_empty() => {
+                let d = &disks[rng.below(disks.len() as u64) as usize];
+                w.delete_disk(d.id.as_str())
+            }
+            _ => continue,
+        };
+        if result.is_ok() {
+            ok += 1;
+        }
+        if rng.below(4) == 0 {
+            w.faults().fail_next_task("RANDOM", "chaos");
+        }
+        // Observe a few tasks so some finish and some stay open.
+        for t in w
+            .list_tasks(
+                &Filter::new().task_state(TaskState::Running),
+                &Paging::new(0, 3),
+            )
+            .items
+        {
+            w.get_task(t.id.as_str()).unwrap();
+        }
+        check_invariants(&w);
+    }
+    assert!(ok > 500, "only {ok} operations were accepted");
+    w.settle();
+    check_invariants(&w);
+    assert_eq!(w.open_tasks(), 0);
+    for v in w.list_vms(&Filter::new(), &Paging::all()).items {
+        assert!(!v.state.is_transitional(), "{v:?}");
+        assert!(v.task_id.is_none());
+    }
+}
+
+fn check_invariants(w: &World) {
+    let vms = w.list_vms(&Filter::new(), &Paging::all()).items;
+    let disks = w.list_disks(&Filter::new(), &Paging::all()).items;
+    for v in &vms {
+        match v.state {
+            VmState::Stopped | VmState::Creating => assert!(v.host_id.is_none(), "{v:?}"),
+            VmState::Deleting => {}
+            _ => assert!(v.host_id.is_some(), "{v:?}"),
+        }
+        if v.state.is_transitional() {
+            assert!(v.task_id.is_some(), "{v:?}");
+        }
+        if let Some(t) = &v.task_id {
+            assert!(!w.peek_task(t.as_str()).unwrap().is_done(), "{v:?}");
+        }
+        for d in &v.disk_ids {
+            let disk = w.peek_disk(d.as_str()).unwrap();
+            assert_eq!(disk.vm_id.as_ref(), Some(&v.id));
+        }
+        assert_eq!(w.find_vm_by_name(&v.name).unwrap().id, v.id);
+    }
+    for d in &disks {
+        if let Some(v) = &d.vm_id {
+            let vm = w.peek_vm(v.as_str()).unwrap();
+            assert!(vm.disk_ids.contains(&d.id), "{d:?}");
+        }
+        if d.state == DiskState::Locked {
+            assert!(d.task_id.is_some(), "{d:?}");
+        }
+        if d.task_id.is_some() {
+            assert!(
+                matches!(d.state, DiskState::Locked | DiskState::Creating),
+                "{d:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! The native face and the uniform backend against the oVirt skin of the simulator, in
+//! process (`SimTransport`) and over loopback HTTP (`SimServer`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use omnivirt_core::{
+    Backend, Client, DiskSpec, ErrorKind, ListQuery, PowerAction, VmSpec, VmState,
+};
+use omnivirt_http::{RetryPolicy, SharedTransport};
+use omnivirt_ovirt::types::{DiskInterface, Object, Ref, Vm, VmStatus};
+use omnivirt_ovirt::{Connection, Credentials, Filter, OvirtBackend};
+use omnivirt_sim::skins::ovirt::OvirtSkin;
+use omnivirt_sim::{SimServer, SimTransport, World, WorldConfig};
+
+const URL: &str = "http://engine.sim/ovirt-engine/api";
+
+fn world(vms: u32) -> Arc<World> {
+    Arc::new(World::new(WorldConfig::builder().vms(vms).build()))
+}
+
+fn transport(world: &Arc<World>) -> SharedTransport {
+    Arc::new(SimTransport::new(world.clone(), Arc::new(OvirtSkin::new())))
+}
+
+fn conn(world: &Arc<World>) -> Connection {
+    Connection::builder(URL)
+        .username("admin@internal")
+        .password("admin")
+        .retry(RetryPolicy::never())
+        .wait_backoff(Duration::from_millis(100), Duration::from_secs(1))
+        .transport(transport(world))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn list_search_max_and_root() {
+    let w = world(20);
+    let conn = conn(&w);
+    let api = conn.system().get().await.unwrap();
+    assert_eq!(api.vms.as_ref().unwrap().total, Some(20));
+    assert_eq!(
+        api.blank_template.as_ref().unwrap().id.as_deref(),
+        Some(omnivirt_ovirt::BLANK_TEMPLATE_ID)
+    );
+
+    let vms = conn.system().vms().list().max(5).send().await.unwrap();
+    assert_eq!(vms.len(), 5);
+    assert!(vms[0].has_action("start"));
+    assert!(vms[0].link("diskattachments").is_some());
+
+    let up = conn
+        .system()
+        .vms()
+        .list()
+        .search("status=up")
+        .send()
+        .await
+        .unwrap();
+    assert!(!up.is_empty());
+    assert!(up.iter().all(|v| v.status == Some(VmStatus::Up)));
+
+    let one = conn
+        .system()
+        .vms()
+        .list()
+        .search("name=VM-0000*")
+        .case_sensitive(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one.len(), 9, "vm-00001..vm-00009");
+}
+
+#[tokio::test]
+async fn paging_stream_walks_everything_once() {
+    let w = world(45);
+    let conn = conn(&w);
+    let all: Vec<Vm> = conn
+        .system()
+        .vms()
+        .list()
+        .search("sortby name asc")
+        .pages(10)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 45);
+    let mut names: Vec<_> = all.iter().map(|v| v.name.clone().unwrap()).collect();
+    let before = names.clone();
+    names.sort();
+    names.dedup();
+    assert_eq!(names, before, "sorted, no duplicates");
+}
+
+#[tokio::test(start_paused = true)]
+async fn sdk_scenario_add_start_stop_remove() {
+    let w = world(2);
+    let conn = conn(&w);
+    let vms = conn.system().vms();
+    let cluster = conn
+        .system()
+        .clusters()
+        .list()
+        .send()
+        .await
+        .unwrap()
+        .remove(0);
+    let vm = vms
+        .add(Vm {
+            name: Some("scenario-1".into()),
+            cluster: Some(Ref::name(cluster.name.clone().unwrap())),
+            template: Some(Ref::name("Blank")),
+            memory: Some(2 << 30),
+            ..Vm::default()
+        })
+        .correlation_id("add-scenario-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(vm.status, Some(VmStatus::ImageLocked));
+    let svc = vms.vm(vm.id.as_deref().unwrap());
+    svc.wait_for_status(&[VmStatus::Down], Duration::from_secs(60))
+        .await
+        .unwrap();
+    let jobs = conn
+        .system()
+        .jobs()
+        .find_by_correlation_id("add-scenario-1")
+        .await
+        .unwrap();
+    assert_eq!(jobs.len(), 1);
+
+    let answer = svc.start().send().await.unwrap();
+    let job = answer.job.clone().unwrap();
+    let up = svc
+        .wait_for_status(&[VmStatus::Up], Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(up.host.is_some());
+    conn.system()
+        .jobs()
+        .job(job.id.as_deref().unwrap())
+        .wait_done(Duration::from_secs(10))
+        .await
+        .unwrap();
+
+    // Update only what changed.
+    let updated = svc
+        .update(Vm {
+            description: Some("changed".into()),
+            ..Vm::default()
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.description.as_deref(), Some("changed"));
+    assert_eq!(updated.memory, Some(2 << 30));
+
+    // Starting a running VM is a fault with the engine's status.
+    let e = svc.start().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidState);
+    assert_eq!(e.detail().unwrap().http_status, Some(409));
+
+    svc.stop().send().await.unwrap();
+    svc.wait_for_status(&[VmStatus::Down], Duration::from_secs(60))
+        .await
+        .unwrap();
+    svc.remove().detach_only(true).send().await.unwrap();
+    svc.wait_for_removal(Duration::from_secs(60)).await.unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(w.session_count(), 0, "token revoked on close");
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_times_out_with_timeout_kind() {
+    let w = world(10);
+    let conn = conn(&w);
+    let vm = conn
+        .system()
+        .vms()
+        .list()
+        .search("status=down")
+        .send()
+        .await
+        .unwrap()
+        .remove(0);
+    let svc = conn.system().vms().vm(vm.id.as_deref().unwrap());
+    let e = svc
+        .wait_for_status(&[VmStatus::Up], Duration::from_secs(5))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+}
+
+#[tokio::test]
+async fn follow_attachments_and_attach_detach_natively() {
+    let w = world(10);
+    let conn = conn(&w);
+    let vm = conn
+        .system()
+        .vms()
+        .list()
+        .search("status=down")
+        .follow("disk_attachments.disk")
+        .send()
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(vm.disk_attachments.len(), 1);
+    let disk = vm.disk_attachments[0].disk.as_ref().unwrap();
+    assert!(disk.provisioned_size.unwrap() > 0, "followed disk is full");
+
+    let svc = conn.system().vms().vm(vm.id.as_deref().unwrap());
+    let atts = svc.disk_attachments();
+    atts.attachment(disk.id.as_deref().unwrap())
+        .remove()
+        .send()
+        .await
+        .unwrap();
+    assert!(atts.list().send().await.unwrap().is_empty());
+    let a = atts
+        .attach(disk.id.as_deref().unwrap(), DiskInterface::Virtio)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(a.interface, Some(DiskInterface::Virtio));
+    let href = svc.get().send().await.unwrap();
+    let linked: Vec<omnivirt_ovirt::types::DiskAttachment> = conn
+        .follow_link_list(href.link("diskattachments").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(linked.len(), 1);
+}
+
+#[tokio::test]
+async fn client_side_glob_filter_over_hosts() {
+    let w = world(0);
+    let conn = conn(&w);
+    let hosts = conn.system().hosts().list().send().await.unwrap();
+    let cluster_id = hosts[0].cluster.as_ref().unwrap().id.clone().unwrap();
+    let f = Filter::new()
+        .eq("name", "host-01-*")
+        .eq("cluster.id", cluster_id);
+    let mine = f.apply(hosts);
+    assert_eq!(mine.len(), 3);
+}
+
+#[tokio::test]
+async fn expired_token_is_fetched_again_once() {
+    let w = world(2);
+    let conn = conn(&w);
+    conn.system().vms().list().send().await.unwrap();
+    w.faults().expire_sessions();
+    let vms = conn.system().vms().list().send().await.unwrap();
+    assert_eq!(vms.len(), 2);
+}
+
+#[tokio::test]
+async fn wrong_password_is_unauthenticated() {
+    let w = world(0);
+    let conn = Connection::builder(URL)
+        .username("admin@internal")
+        .password("wrong")
+        .transport(transport(&w))
+        .build()
+        .unwrap();
+    let e = conn.test().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthenticated);
+    assert!(!format!("{e:?}").contains("wrong"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_transient_errors_on_reads() {
+    let w = world(2);
+    let conn = Connection::builder(URL)
+        .username("admin@internal")
+        .password("admin")
+        .retry(RetryPolicy::builder().max_attempts(3).jitter(false).build())
+        .transport(transport(&w))
+        .build()
+        .unwrap();
+    conn.test().await.unwrap();
+    w.faults().fail_next_requests_matching(2, 503, "/api/vms");
+    assert_eq!(conn.system().vms().list().send().await.unwrap().len(), 2);
+}
+
+fn backend(w: &Arc<World>) -> OvirtBackend {
+    OvirtBackend::with_transport(
+        URL,
+        transport(w),
+        Credentials::Password {
+            username: "admin@internal".into(),
+            password: "admin".into(),
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn backend_lifecycle_through_the_client() {
+    let w = world(4);
+    let b = Arc::new(backend(&w));
+    let client = Client::new(b.clone());
+    let cluster = client
+        .clusters()
+        .list(ListQuery::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    let spec = VmSpec::new("life-1", cluster.id.clone())
+        .vcpus(2)
+        .memory_bytes(1 << 30);
+    let vm = client
+        .vms()
+        .create(&spec)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Stopped);
+    assert_eq!(vm.vcpus, Some(2));
+
+    let vm = client
+        .vms()
+        .start(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    let vm = client
+        .vms()
+        .suspend(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Suspended);
+    assert_eq!(vm.raw_state.as_deref(), Some("suspended"));
+    let vm = client
+        .vms()
+        .resume(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    let vm = client
+        .vms()
+        .reboot(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+
+    let hosts: Vec<_> = client
+        .hosts()
+        .list(ListQuery::new().cluster(cluster.id.clone()))
+        .try_collect()
+        .await
+        .unwrap();
+    let other = hosts
+        .iter()
+        .find(|h| Some(&h.id) != vm.host_id.as_ref())
+        .unwrap();
+    let moved = client
+        .vms()
+        .migrate(&vm.id, Some(&other.id))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(moved.state, VmState::Running);
+
+    let disk = client
+        .disks()
+        .create(&DiskSpec::new("life-1-data", 1 << 30))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    client
+        .disks()
+        .attach(&disk.id, &vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let of_vm: Vec<_> = client
+        .disks()
+        .list(ListQuery::new().vm(vm.id.clone()))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(of_vm.iter().any(|d| d.id == disk.id));
+    client
+        .disks()
+        .detach(&disk.id, &vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    client
+        .disks()
+        .delete(&disk.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+
+    client
+        .vms()
+        .force_stop(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    client
+        .vms()
+        .delete(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let e = client.vms().get(&vm.id).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+
+    let stopped: Vec<_> = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).page_size(2))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(stopped.iter().all(|v| v.state == VmState::Stopped));
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn backend_errors_and_tasks() {
+    let w = world(4);
+    let b = backend(&w);
+    let running = b
+        .list_vms(&ListQuery::new().vm_state(VmState::Running), None)
+        .await
+        .unwrap();
+    let vm = &running.items[0];
+    let e = b.power(&vm.id, PowerAction::Start).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidState);
+    assert_eq!(e.op(), Some(omnivirt_core::Op::VmStart));
+    let e = b.delete_vm(&vm.id).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidState);
+
+    let answer = b
+        .connection()
+        .system()
+        .vms()
+        .vm(vm.id.as_str())
+        .shutdown()
+        .send()
+        .await
+        .unwrap();
+    let job = answer.job.unwrap();
+    let task = b.get_task(&job.id.unwrap().into()).await.unwrap();
+    assert!(!task.state.is_terminal() || task.state == omnivirt_core::TaskState::Succeeded);
+
+    let e = b.get_vm(&"no-such-vm".into()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    let dup = VmSpec::new(
+        running.items[1].name.clone(),
+        vm.cluster_id.clone().unwrap(),
+    );
+    let e = b.create_vm(&dup).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AlreadyExists);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_loopback_http() {
+    let w = world(5);
+    let server = SimServer::start(
+        w.clone(),
+        vec![Arc::new(OvirtSkin::new())],
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let url = format!("{}/ovirt-engine/api", server.url());
+    let conn = Connection::builder(url)
+        .username("admin@internal")
+        .password("admin")
+        .build()
+        .unwrap();
+    let vms = conn.system().vms().list().send().await.unwrap();
+    assert_eq!(vms.len(), 5);
+    let b = OvirtBackend::new(conn.clone());
+    let page = b.list_hosts(&ListQuery::new(), None).await.unwrap();
+    assert_eq!(page.items.len(), 6);
+    conn.close().await.unwrap();
+}

@@ -179,9 +179,11 @@ pub fn no_route(method: &Method, path: &str) -> Response {
 /// call the skin. Unknown paths answer 404.
 pub async fn serve(world: &World, skins: &[Arc<dyn Skin>], req: Request) -> Response {
     let path = req.path().to_owned();
+    let method = req.method.clone();
     let Some(skin) = find_skin(skins, &path) else {
         world.note_request();
-        return no_route(&req.method, &path);
+        tracing::debug!(%method, path = %path, status = 404, "sim: no route");
+        return no_route(&method, &path);
     };
     let fault = world.take_request_fault(&path);
     if let Some(d) = world.response_delay() {
@@ -189,9 +191,12 @@ pub async fn serve(world: &World, skins: &[Arc<dyn Skin>], req: Request) -> Resp
     }
     if let Some(f) = fault {
         let status = StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        tracing::debug!(vendor = skin.vendor(), %method, path = %path, status = f.status, "sim: injected fault");
         return skin.error_response(status, &f.message);
     }
-    skin.handle(world, req)
+    let resp = skin.handle(world, req);
+    tracing::debug!(vendor = skin.vendor(), %method, path = %path, status = resp.status.as_u16(), "sim");
+    resp
 }
 
 #[cfg(test)]

@@ -73,3 +73,8 @@ pub use skin::Skin;
 pub use skins::sim::SimSkin;
 pub use transport::SimTransport;
 pub use world::{EPOCH, Faults, NewDisk, NewVm, RequestFault, World};
+
+/// `SKINS.md`, compiled as a doctest so its examples stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../SKINS.md")]
+pub struct SkinsGuide;

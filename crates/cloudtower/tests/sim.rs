@@ -1,0 +1,674 @@
+//! The native client and the uniform backend against the simulator's CloudTower skin: in
+//! process (SimTransport) and over loopback HTTP (SimServer).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use omnivirt_cloudtower::error::error_body;
+use omnivirt_cloudtower::filter::{
+    ClusterWhere, HostWhere, TaskWhere, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, every,
+    none, some,
+};
+use omnivirt_cloudtower::model::{EntityAsyncStatus, TaskStatus, VmStatus};
+use omnivirt_cloudtower::query::{Direction, Query};
+use omnivirt_cloudtower::tasks::{WaitTasks, task_ids};
+use omnivirt_cloudtower::vm::{
+    BasicInfo, DiskParams, NewDisk, SnapshotCreate, VmCreate, VmFromTemplate, VolumeCreate,
+};
+use omnivirt_cloudtower::{CloudTowerBackend, CloudTowerClient, Credentials, Language};
+use omnivirt_core::{
+    Client, DiskSpec, ErrorKind, ListQuery, Op, TaskId, VmSpec, VmState, WaitOptions,
+};
+use omnivirt_sim::skins::cloudtower::CloudTowerSkin;
+use omnivirt_sim::{SimServer, SimTransport, World};
+
+fn sim() -> (Arc<World>, CloudTowerClient) {
+    let world = Arc::new(World::default());
+    let t = Arc::new(SimTransport::new(
+        world.clone(),
+        Arc::new(CloudTowerSkin::new()),
+    ));
+    let base = format!("{}/v2/api", SimTransport::BASE_URL);
+    (
+        world,
+        CloudTowerClient::new(base, t, Credentials::password("admin", "admin")),
+    )
+}
+
+fn fast() -> WaitTasks {
+    WaitTasks::default()
+        .interval(Duration::from_millis(10))
+        .timeout(Duration::from_secs(5))
+}
+
+#[tokio::test]
+async fn where_operators_and_relations_are_evaluated() {
+    let (_w, tower) = sim();
+    let all = tower.vms().list(Query::all()).await.unwrap();
+    assert_eq!(all.len(), 20);
+    let running = all
+        .iter()
+        .filter(|v| v.status == Some(VmStatus::Running))
+        .count();
+    assert!(running > 0 && running < 20);
+
+    let n = tower
+        .vms()
+        .count(VmWhere::new().status().eq(VmStatus::Running))
+        .await
+        .unwrap();
+    assert_eq!(n as usize, running);
+    let n = tower
+        .vms()
+        .count(VmWhere::new().status().not_in([VmStatus::Running]))
+        .await
+        .unwrap();
+    assert_eq!(n as usize, 20 - running);
+
+    let first = &all[0];
+    let by_cluster = tower
+        .vms()
+        .list_where(VmWhere::new().cluster(ClusterWhere::new().name().eq("cluster-01")))
+        .await
+        .unwrap();
+    assert!(!by_cluster.is_empty());
+    assert!(
+        by_cluster
+            .iter()
+            .all(|v| v.cluster.as_ref().unwrap().name.as_deref() == Some("cluster-01"))
+    );
+
+    let starts = tower
+        .vms()
+        .list_where(VmWhere::new().name().starts_with("vm-0000"))
+        .await
+        .unwrap();
+    assert_eq!(starts.len(), 9, "vm-00001 .. vm-00009");
+    let or = tower
+        .vms()
+        .list_where(VmWhere::new().or([
+            VmWhere::new().name().eq("vm-00001"),
+            VmWhere::new().name().ends_with("02"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(or.len(), 2);
+    let not = tower
+        .vms()
+        .count(VmWhere::new().not([VmWhere::new().name().contains("0001")]))
+        .await
+        .unwrap();
+    assert_eq!(not, 9, "vm-00001 and vm-00010 ..= vm-00019 excluded");
+
+    // Nested to-many relation through the VM's disk slots to their volumes.
+    let disk = tower
+        .vm_disks()
+        .list_where(VmDiskWhere::new().vm(VmWhere::new().id().eq(first.id.clone())))
+        .await
+        .unwrap();
+    let vol_name = disk[0].vm_volume.as_ref().unwrap().name.clone().unwrap();
+    let via = tower
+        .vms()
+        .list_where(VmWhere::new().vm_disks(some(
+            VmDiskWhere::new().vm_volume(VmVolumeWhere::new().name().eq(vol_name)),
+        )))
+        .await
+        .unwrap();
+    assert_eq!(via.len(), 1);
+    assert_eq!(via[0].id, first.id);
+    let no_disks = tower
+        .vms()
+        .count(VmWhere::new().vm_disks(none(VmDiskWhere::new())))
+        .await
+        .unwrap();
+    assert_eq!(no_disks, 0);
+    let every_virtio = tower
+        .vms()
+        .count(
+            VmWhere::new().vm_disks(every(
+                VmDiskWhere::new()
+                    .bus()
+                    .eq(omnivirt_cloudtower::model::Bus::Virtio),
+            )),
+        )
+        .await
+        .unwrap();
+    assert_eq!(every_virtio, 20);
+
+    // Numbers compare as numbers; hosts filter by their VMs.
+    let big = tower
+        .vms()
+        .count(VmWhere::new().vcpu().gt(100))
+        .await
+        .unwrap();
+    assert_eq!(big, 0);
+    let busy_hosts = tower
+        .hosts()
+        .list_where(HostWhere::new().vms(some(VmWhere::new().status().eq(VmStatus::Running))))
+        .await
+        .unwrap();
+    assert!(!busy_hosts.is_empty());
+    let clusters = tower
+        .clusters()
+        .list_where(ClusterWhere::new().vms(some(VmWhere::new().name().eq("vm-00001"))))
+        .await
+        .unwrap();
+    assert_eq!(clusters.len(), 1);
+
+    // An unknown field is a 400 with the CloudTower error body.
+    let err = tower
+        .vms()
+        .list_where(VmWhere::new().raw("colour", serde_json::json!("red")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(error_body(&err).unwrap().status, Some(400));
+}
+
+#[tokio::test]
+async fn order_paging_and_streams() {
+    let (_w, tower) = sim();
+    let desc = tower
+        .vms()
+        .list(
+            Query::<VmWhere>::all()
+                .order_by("name", Direction::Desc)
+                .first(3),
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = desc.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["vm-00020", "vm-00019", "vm-00018"]);
+    let page2 = tower
+        .vms()
+        .list(
+            Query::<VmWhere>::all()
+                .order_by("name", Direction::Asc)
+                .skip(5)
+                .first(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page2[0].name, "vm-00006");
+    let streamed: Vec<_> = tower
+        .vms()
+        .stream(Query::all(), 6)
+        .map(|r| r.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(streamed.len(), 20);
+    let mut dedup = streamed.clone();
+    dedup.sort();
+    dedup.dedup();
+    assert_eq!(dedup.len(), 20, "no VM twice across pages");
+    let last = tower
+        .vms()
+        .list(
+            Query::<VmWhere>::all()
+                .order_by("name", Direction::Asc)
+                .last(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(last[1].name, "vm-00020");
+    let zh = tower.with_language(Language::ZhCn);
+    assert!(!zh.alerts().list(Query::all()).await.unwrap().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn batch_power_with_one_task_per_vm_and_batched_waiting() {
+    let (_w, tower) = sim();
+    let stopped = tower
+        .vms()
+        .list(Query::new(VmWhere::new().status().eq(VmStatus::Stopped)).first(3))
+        .await
+        .unwrap();
+    assert_eq!(stopped.len(), 3);
+    let ids: Vec<String> = stopped.iter().map(|v| v.id.clone()).collect();
+    let started = tower
+        .vm()
+        .start(&VmWhere::new().id().in_(ids.clone()), None)
+        .await
+        .unwrap();
+    assert_eq!(started.len(), 3, "one task per VM");
+    assert!(
+        started
+            .iter()
+            .all(|w| w.data.entity_async_status == Some(EntityAsyncStatus::Updating))
+    );
+    let tasks = tower.wait_tasks(&task_ids(&started), fast()).await.unwrap();
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t.status == Some(TaskStatus::Succeeded))
+    );
+    let now = tower
+        .vms()
+        .list_where(VmWhere::new().id().in_(ids.clone()))
+        .await
+        .unwrap();
+    assert!(
+        now.iter()
+            .all(|v| v.status == Some(VmStatus::Running) && v.host.is_some())
+    );
+
+    // While a shutdown runs, a second operation on the VM is refused as ResourceLocked.
+    let one = VmWhere::new().id().eq(ids[0].clone());
+    let down = tower.vm().shutdown(&one).await.unwrap();
+    let err = tower.vm().poweroff(&one).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidState);
+    assert!(err.is_retryable());
+    assert_eq!(
+        err.detail().unwrap().code.as_deref(),
+        Some("ResourceLocked")
+    );
+    assert_eq!(error_body(&err).unwrap().locked_resources()[0].0, ids[0]);
+    tower.wait_tasks(&task_ids(&down), fast()).await.unwrap();
+    let vm = tower.vms().get(&ids[0]).await.unwrap();
+    assert_eq!(vm.status, Some(VmStatus::Stopped));
+
+    // Tasks are queryable like everything else.
+    let mine = tower
+        .tasks()
+        .list_where(TaskWhere::new().resource_id().eq(ids[0].clone()))
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn failed_task_unknown_task_and_timeout() {
+    let (world, tower) = sim();
+    let vm = tower
+        .vms()
+        .list(Query::new(VmWhere::new().status().eq(VmStatus::Stopped)).first(1))
+        .await
+        .unwrap()
+        .remove(0);
+    world
+        .faults()
+        .fail_next_task("VM_START_FAILED", "no memory on host");
+    let started = tower
+        .vm()
+        .start(&VmWhere::new().id().eq(vm.id.clone()), None)
+        .await
+        .unwrap();
+    let err = tower
+        .wait_tasks(&task_ids(&started), fast())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TaskFailed);
+    assert_eq!(
+        err.detail().unwrap().code.as_deref(),
+        Some("VM_START_FAILED")
+    );
+    assert!(err.to_string().contains("no memory on host"), "{err}");
+
+    let err = tower
+        .wait_tasks(&["c-no-such-task".into()], fast())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+
+    // A task that never ends (wall clock far away) times out with a typed error.
+    world.set_tick(omnivirt_sim::Tick::Wall(Duration::from_secs(3600)));
+    let started = tower
+        .vm()
+        .start(&VmWhere::new().id().eq(vm.id.clone()), None)
+        .await
+        .unwrap();
+    let err = tower
+        .wait_tasks(&task_ids(&started), fast().timeout(Duration::from_secs(1)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_update_snapshot_and_delete() {
+    let (_w, tower) = sim();
+    let cluster = tower.clusters().list(Query::all()).await.unwrap().remove(0);
+    let created = tower
+        .vm()
+        .create(&[VmCreate::new(cluster.id.clone(), "web-new")
+            .cpu(2, 2)
+            .memory_bytes(2 << 30)
+            .disks(DiskParams::new().create(NewDisk::new(
+                "web-new-root",
+                20 << 30,
+                omnivirt_cloudtower::model::StoragePolicy::Replica2Thin,
+                omnivirt_cloudtower::model::Bus::Virtio,
+                0,
+            )))])
+        .await
+        .unwrap();
+    assert_eq!(
+        created[0].data.entity_async_status,
+        Some(EntityAsyncStatus::Creating)
+    );
+    tower.wait_tasks(&task_ids(&created), fast()).await.unwrap();
+    let id = created[0].data.id.clone();
+    let w = VmWhere::new().id().eq(id.clone());
+    let vm = tower.vms().get(&id).await.unwrap();
+    assert_eq!(vm.vcpu, Some(4));
+    assert_eq!(vm.vm_disks.as_ref().map(Vec::len), Some(1));
+
+    tower
+        .vm()
+        .update_basic_info(&w, &BasicInfo::new().description("front end"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tower.vms().get(&id).await.unwrap().description.as_deref(),
+        Some("front end")
+    );
+
+    let snap = tower
+        .vm()
+        .create_snapshot(&[SnapshotCreate::new(id.clone(), "before-upgrade")])
+        .await
+        .unwrap();
+    let snap = tower.vm_snapshots().get(&snap[0].data.id).await.unwrap();
+    let lun_names: Vec<String> = snap
+        .vm_disks
+        .unwrap()
+        .into_iter()
+        .filter_map(|d| d.snapshot_local_id)
+        .collect();
+    assert_eq!(lun_names.len(), 1);
+    let luns = tower
+        .iscsi_lun_snapshots()
+        .list_where(
+            omnivirt_cloudtower::filter::IscsiLunSnapshotWhere::new()
+                .name()
+                .in_(lun_names),
+        )
+        .await
+        .unwrap();
+    assert_eq!(luns.len(), 1);
+
+    let recycled = tower.vm().move_to_recycle(&w).await.unwrap();
+    assert_eq!(recycled[0].task_id, None);
+    assert_eq!(
+        tower
+            .vms()
+            .count(VmWhere::new().in_recycle_bin().eq(true))
+            .await
+            .unwrap(),
+        1
+    );
+    tower.vm().recover(&w).await.unwrap();
+    let deleted = tower.vm().delete(&w, None).await.unwrap();
+    tower.wait_tasks(&task_ids(&deleted), fast()).await.unwrap();
+    let err = tower.vms().get(&id).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+
+    let tpl = tower
+        .content_library_vm_templates()
+        .list(Query::all())
+        .await
+        .unwrap()
+        .remove(0);
+    let from_tpl = tower
+        .vm()
+        .create_from_template(&[VmFromTemplate::new(tpl.id, cluster.id.clone(), "from-tpl")])
+        .await
+        .unwrap();
+    tower
+        .wait_tasks(&task_ids(&from_tpl), fast())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn expired_session_logs_in_again_once() {
+    let (world, tower) = sim();
+    tower.login().await.unwrap();
+    world.faults().expire_sessions();
+    assert_eq!(tower.vms().count(VmWhere::new()).await.unwrap(), 20);
+    assert!(world.session_count() >= 1);
+
+    let t = Arc::new(SimTransport::new(
+        world.clone(),
+        Arc::new(CloudTowerSkin::new()),
+    ));
+    let bad = CloudTowerClient::new(
+        format!("{}/v2/api", SimTransport::BASE_URL),
+        t,
+        Credentials::password("admin", "hunter2-not-it"),
+    );
+    let err = bad.vms().count(VmWhere::new()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    assert!(!format!("{err:?} {err}").contains("hunter2"));
+}
+
+fn neutral(world: Arc<World>) -> Client {
+    let t = Arc::new(SimTransport::new(world, Arc::new(CloudTowerSkin::new())));
+    let backend = CloudTowerBackend::with_transport(
+        format!("{}/v2/api", SimTransport::BASE_URL),
+        t,
+        Credentials::password("admin", "admin"),
+    );
+    Client::new(Arc::new(backend)).with_wait_options(
+        WaitOptions::new()
+            .timeout(Duration::from_secs(30))
+            .interval(Duration::from_millis(10), Duration::from_millis(50)),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn uniform_backend_lifecycle() {
+    let world = Arc::new(World::default());
+    let client = neutral(world.clone());
+    assert_eq!(client.vendor(), "cloudtower");
+
+    let vms: Vec<_> = client
+        .vms()
+        .list(ListQuery::new().page_size(7))
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(vms.len(), 20);
+    let running: Vec<_> = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Running))
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert!(running.iter().all(|v| v.state == VmState::Running));
+    let hosts: Vec<_> = client
+        .hosts()
+        .list(ListQuery::new())
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(hosts.len(), 6);
+    let clusters: Vec<_> = client
+        .clusters()
+        .list(ListQuery::new())
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(clusters.len(), 2);
+
+    let vm = client
+        .vms()
+        .create(
+            &VmSpec::new("neutral-1", clusters[0].id.clone())
+                .vcpus(2)
+                .memory_bytes(1 << 30),
+        )
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Stopped);
+    let vm = client
+        .vms()
+        .start(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    let vm = client
+        .vms()
+        .suspend(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Suspended);
+    let vm = client
+        .vms()
+        .resume(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    let vm = client
+        .vms()
+        .migrate(&vm.id, None)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    let vm = client
+        .vms()
+        .reboot(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+
+    let disk = client
+        .disks()
+        .create(&DiskSpec::new("data-1", 10 << 30).cluster(clusters[0].id.clone()))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let disk = client
+        .disks()
+        .attach(&disk.id, &vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(disk.vm_id.as_ref(), Some(&vm.id));
+    let of_vm: Vec<_> = client
+        .disks()
+        .list(ListQuery::new().vm(vm.id.clone()))
+        .map(|r| r.unwrap())
+        .collect()
+        .await;
+    assert_eq!(of_vm.len(), 1);
+    let disk = client
+        .disks()
+        .detach(&disk.id, &vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(disk.vm_id, None);
+    client
+        .disks()
+        .delete(&disk.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+
+    let vm = client
+        .vms()
+        .stop(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Stopped);
+    let start = client.vms().start(&vm.id).await.unwrap();
+    let task = start.submitted().task.clone().unwrap();
+    let batch = client.tasks().get_many(std::slice::from_ref(&task)).await.unwrap();
+    assert_eq!(batch.len(), 1);
+    start.wait().await.unwrap();
+    let vm = client
+        .vms()
+        .force_stop(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Stopped);
+    client
+        .vms()
+        .delete(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let err = client.vms().get(&vm.id).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(err.op(), Some(Op::VmGet));
+    let err = client.tasks().get(&TaskId::new("nope")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn over_loopback_http() {
+    let world = Arc::new(World::default());
+    let server = SimServer::start(
+        world,
+        vec![Arc::new(CloudTowerSkin::new())],
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let tower = CloudTowerClient::builder(format!("{}/v2/api", server.url()))
+        .credentials(Credentials::password("admin", "admin"))
+        .build()
+        .unwrap();
+    assert_eq!(tower.get_version().await.unwrap(), "4.6.0");
+    let stopped = tower
+        .vms()
+        .list(Query::new(VmWhere::new().status().eq(VmStatus::Stopped)).first(1))
+        .await
+        .unwrap();
+    let started = tower
+        .vm()
+        .start(&VmWhere::new().id().eq(stopped[0].id.clone()), None)
+        .await
+        .unwrap();
+    let done = tower.wait_tasks(&task_ids(&started), fast()).await.unwrap();
+    assert_eq!(done[0].status, Some(TaskStatus::Succeeded));
+    let vol = tower
+        .vm()
+        .create_volume(&[VolumeCreate::new(
+            stopped[0].cluster.clone().unwrap().id,
+            "v1",
+            1 << 30,
+        )])
+        .await
+        .unwrap();
+    tower.wait_tasks(&task_ids(&vol), fast()).await.unwrap();
+    tower.close().await.unwrap();
+    server.shutdown().await;
+}

@@ -118,7 +118,7 @@ impl CassetteLayer {
     pub fn cassette(&self) -> Option<Cassette> {
         match &self.state {
             State::Replay(r) => Some(lock(r).cassette.clone()),
-            State::Record { recording, .. } => Some(lock(recording).cassette.clone()),
+            State::Record { recording, .. } => Some(lock(recording).cassette()),
             State::Live(_) => None,
         }
     }
@@ -138,7 +138,7 @@ impl CassetteLayer {
         match &self.state {
             State::Replay(r) => lock(r).check_finished(self.allow_unplayed),
             State::Record { recording, .. } => {
-                let cassette = lock(recording).cassette.clone();
+                let cassette = lock(recording).cassette();
                 match &self.path {
                     Some(p) => cassette.save(p),
                     None => Err(Error::new(
@@ -305,10 +305,10 @@ impl CassetteLayerBuilder {
                 }
                 State::Record {
                     inner,
-                    recording: Mutex::new(Recording {
-                        cassette: Cassette::new(self.vendor.clone(), provenance),
-                        scrubber: self.scrubber.clone(),
-                    }),
+                    recording: Mutex::new(Recording::new(
+                        Cassette::new(self.vendor.clone(), provenance),
+                        self.scrubber.clone(),
+                    )),
                 }
             }
             Mode::Replay => {

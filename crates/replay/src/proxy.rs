@@ -112,7 +112,7 @@ impl RecordingProxy {
             upstream_authority,
             own_authority: addr.to_string(),
             inner,
-            recording: Mutex::new(Recording { cassette, scrubber }),
+            recording: Mutex::new(Recording::new(cassette, scrubber)),
         });
         let (stop, mut stopped) = watch::channel(false);
         let accept_shared = shared.clone();
@@ -157,14 +157,14 @@ impl RecordingProxy {
 
     /// What has been recorded so far.
     pub fn cassette(&self) -> Cassette {
-        lock(&self.shared.recording).cassette.clone()
+        lock(&self.shared.recording).cassette()
     }
 
     /// Stops listening, writes the cassette to `path` (if given) and returns it.
     pub async fn finish(self, path: Option<&Path>) -> Result<Cassette> {
         let _ = self.stop.send(true);
         let _ = self.task.await;
-        let cassette = lock(&self.shared.recording).cassette.clone();
+        let cassette = lock(&self.shared.recording).cassette();
         if let Some(p) = path {
             cassette.save(p)?;
         }

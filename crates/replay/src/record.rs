@@ -1,6 +1,6 @@
 //! Turning live HTTP into recorded form (and back).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
 
 use bytes::Bytes;
@@ -10,7 +10,7 @@ use omnivirt_core::{Error, Result};
 use crate::cassette::{
     Cassette, Interaction, RecordedBody, RecordedRequest, RecordedResponse, parse_query,
 };
-use crate::scrub::{Scrubber, from_placeholder, to_placeholder};
+use crate::scrub::{Scrubber, from_placeholder, remove_known_secrets, to_placeholder};
 
 /// Scheme and authority of an absolute URL: (`https`, `engine.lab:8443`).
 pub(crate) fn origin_of(url: &str) -> Result<(String, String)> {
@@ -181,11 +181,37 @@ pub(crate) fn render_response(
 /// A cassette being recorded.
 #[derive(Debug)]
 pub(crate) struct Recording {
-    pub(crate) cassette: Cassette,
-    pub(crate) scrubber: Scrubber,
+    cassette: Cassette,
+    scrubber: Scrubber,
+    /// Secret values seen so far, removed from every interaction when the cassette is taken.
+    secrets: BTreeSet<String>,
 }
 
 impl Recording {
+    pub(crate) fn new(cassette: Cassette, scrubber: Scrubber) -> Self {
+        Recording {
+            cassette,
+            scrubber,
+            secrets: BTreeSet::new(),
+        }
+    }
+
+    /// The cassette so far, with every secret learned anywhere removed everywhere.
+    pub(crate) fn cassette(&self) -> Cassette {
+        let mut c = self.cassette.clone();
+        for it in &mut c.interactions {
+            remove_known_secrets(&mut it.request, &mut it.response, &self.secrets);
+        }
+        c
+    }
+
+    fn learn(&mut self, path: &str, headers: &HeaderMap, query: &[(String, String)], body: &[u8]) {
+        let map = header_map(headers);
+        let raw = RecordedBody::from_bytes(&decoded_body(&map, body), content_type(&map));
+        self.scrubber
+            .collect_secrets(path, &map, query, raw.as_ref(), &mut self.secrets);
+    }
+
     /// Records one exchange. `extra_authorities` are other addresses to hide (a proxy's own).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn record(
@@ -207,6 +233,11 @@ impl Recording {
             &self.scrubber,
             extra_authorities,
         )?;
+        let raw_query = url::Url::parse(url)
+            .map(|u| parse_query(u.query().unwrap_or("")))
+            .unwrap_or_default();
+        self.learn(&request.path, req_headers, &raw_query, req_body);
+        self.learn(&request.path, resp_headers, &[], resp_body);
         let (_, authority) = origin_of(url)?;
         let mut authorities = vec![authority.as_str()];
         authorities.extend_from_slice(extra_authorities);
@@ -278,6 +309,75 @@ mod tests {
                 "href": "https://{{host}}/api/vms/1", "password": "***"
             })))
         );
+    }
+
+    #[test]
+    fn learned_secrets_are_removed_everywhere() {
+        let mut rec = Recording::new(
+            Cassette::new("zstack", crate::cassette::Provenance::default()),
+            Scrubber::new(),
+        );
+        let none = HeaderMap::new();
+        let session = "5f0c1e2d3b4a59687766554433221100";
+        // The login answer names the session `uuid`, which no default rule knows ...
+        rec.record(
+            "PUT",
+            "http://z.lab:8080/zstack/v1/accounts/login",
+            &none,
+            br#"{"logInByAccount":{"accountName":"admin","password":"pw-very-secret"}}"#,
+            StatusCode::OK,
+            &none,
+            format!(r#"{{"inventory":{{"uuid":"{session}"}}}}"#).as_bytes(),
+            &[],
+        )
+        .unwrap();
+        // ... but the next request carries it in a header (and even in its path).
+        let mut cookie = HeaderMap::new();
+        cookie.insert(
+            "set-cookie",
+            HeaderValue::from_static("JSESSIONID=1a2b3c4d5e6f; Path=/; HttpOnly"),
+        );
+        rec.record(
+            "GET",
+            "http://z.lab:8080/zstack/v1/zones",
+            &none,
+            b"",
+            StatusCode::OK,
+            &cookie,
+            br#"{"note":"cookies are HttpOnly","echo":"1a2b3c4d5e6f"}"#,
+            &[],
+        )
+        .unwrap();
+        let mut auth = HeaderMap::new();
+        auth.insert(
+            "authorization",
+            HeaderValue::from_str(&format!("OAuth {session}")).unwrap(),
+        );
+        rec.record(
+            "GET",
+            &format!("http://z.lab:8080/zstack/v1/accounts/sessions/{session}/valid"),
+            &auth,
+            b"",
+            StatusCode::OK,
+            &none,
+            b"{}",
+            &[],
+        )
+        .unwrap();
+        let text = rec.cassette().to_json().unwrap();
+        assert!(!text.contains(session), "{text}");
+        assert!(!text.contains("pw-very-secret"), "{text}");
+        assert!(
+            text.contains("/zstack/v1/accounts/sessions/***/valid"),
+            "{text}"
+        );
+        assert!(text.contains("\"uuid\": \"***\""), "{text}");
+        assert!(text.contains("\"accountName\": \"admin\""), "{text}");
+        assert!(
+            text.contains("\"note\": \"cookies are HttpOnly\""),
+            "{text}"
+        );
+        assert!(text.contains("\"echo\": \"***\""), "{text}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Scrubbing: secrets and real host names are removed before anything is written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -374,6 +374,147 @@ impl Scrubber {
             self.scrub_body(b);
         }
         self.apply_pointers(path, &mut resp.body);
+    }
+
+    /// Collects, from unscrubbed headers, query pairs and body, the values these rules
+    /// redact, so that the same values can also be removed where no rule would see them
+    /// (a session id echoed in a later path, a token in an unrelated field).
+    pub(crate) fn collect_secrets(
+        &self,
+        path: &str,
+        headers: &BTreeMap<String, String>,
+        query: &[(String, String)],
+        body: Option<&RecordedBody>,
+        out: &mut BTreeSet<String>,
+    ) {
+        let mut add = |v: &str| {
+            let v = v.trim().trim_matches('"');
+            // Generated secrets have digits or length; cookie attributes (`HttpOnly`) and
+            // words do not.
+            let generated = v.chars().any(|c| c.is_ascii_digit()) || v.len() >= 16;
+            if v.len() >= MIN_LEARNED_SECRET && generated && v != REDACTED {
+                out.insert(v.to_owned());
+            }
+        };
+        for (k, v) in headers {
+            if self.is_secret_header(k) {
+                for part in v.split([',', ';']) {
+                    // `Bearer <t>`, `OAuth <t>`, `name=<t>` (cookies), or the bare token.
+                    let part = part.trim();
+                    let last = part.split_whitespace().last().unwrap_or(part);
+                    let value = last.split_once('=').map_or(last, |(_, v)| v);
+                    add(value);
+                }
+            }
+        }
+        for (k, v) in query {
+            if self.redacts(k, v) {
+                add(v);
+            }
+        }
+        let mut texts = Vec::new();
+        match body {
+            Some(RecordedBody::Json(v)) => {
+                self.collect_json(v, &mut add, &mut texts);
+                for rule in &self.pointers {
+                    if rule.path.as_ref().is_none_or(|re| re.is_match(path)) {
+                        if let Some(Value::String(s)) = v.pointer(&rule.pointer) {
+                            add(s);
+                        }
+                    }
+                }
+            }
+            Some(RecordedBody::Xml(t)) => {
+                for c in XML_ELEMENT_TEXT.captures_iter(t) {
+                    if self.is_secret_key(&c[2]) {
+                        add(&c[4]);
+                    }
+                }
+                texts.push(t.clone());
+            }
+            Some(RecordedBody::Text(t)) => {
+                if FORM_LIKE.is_match(t.trim()) {
+                    for (k, v) in url::form_urlencoded::parse(t.trim().as_bytes()) {
+                        if self.redacts(&k, &v) {
+                            add(&v);
+                        }
+                    }
+                }
+                texts.push(t.clone());
+            }
+            _ => {}
+        }
+        for t in headers.values().chain(texts.iter()) {
+            for m in JWT.find_iter(t) {
+                add(m.as_str());
+            }
+        }
+    }
+
+    fn collect_json(&self, v: &Value, add: &mut dyn FnMut(&str), texts: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    match child {
+                        Value::String(s) if self.redacts(k, s) => add(s),
+                        Value::String(s) => texts.push(s.clone()),
+                        _ => self.collect_json(child, add, texts),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|x| self.collect_json(x, add, texts)),
+            Value::String(s) => texts.push(s.clone()),
+            _ => {}
+        }
+    }
+}
+
+/// Shortest value learned as a secret and then removed everywhere: shorter ones (`admin`)
+/// would wipe ordinary words out of the cassette.
+const MIN_LEARNED_SECRET: usize = 8;
+
+/// Replaces every occurrence of the learned `secrets` in an interaction (path, query values,
+/// header values, bodies) with [`REDACTED`].
+pub(crate) fn remove_known_secrets(
+    req: &mut RecordedRequest,
+    resp: &mut RecordedResponse,
+    secrets: &BTreeSet<String>,
+) {
+    if secrets.is_empty() {
+        return;
+    }
+    // Longest first, so that a secret containing another is removed whole.
+    let mut ordered: Vec<&String> = secrets.iter().collect();
+    ordered.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let replace = |text: &str| -> Option<String> {
+        let mut out: Option<String> = None;
+        for s in &ordered {
+            let cur = out.as_deref().unwrap_or(text);
+            if cur.contains(s.as_str()) {
+                out = Some(cur.replace(s.as_str(), REDACTED));
+            }
+        }
+        out
+    };
+    if let Some(p) = replace(&req.path) {
+        req.path = p;
+    }
+    for (_, v) in req.query.iter_mut() {
+        if let Some(n) = replace(v) {
+            *v = n;
+        }
+    }
+    req.query.sort();
+    for v in req.headers.values_mut().chain(resp.headers.values_mut()) {
+        if let Some(n) = replace(v) {
+            *v = n;
+        }
+    }
+    for b in [req.body.as_mut(), resp.body.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        b.map_strings(&replace);
     }
 }
 

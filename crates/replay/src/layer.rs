@@ -123,6 +123,18 @@ impl CassetteLayer {
         }
     }
 
+    /// Writes the cassette as it stands (what was recorded so far, or what is replayed) to
+    /// `path`, whatever the mode. Live mode has nothing to write and fails with `Config`.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        match self.cassette() {
+            Some(c) => c.save(path),
+            None => Err(Error::new(
+                ErrorKind::Config,
+                format!("cassette {}: live mode records nothing to save", self.name),
+            )),
+        }
+    }
+
     /// Requests that missed the cassette so far (replay mode).
     pub fn misses(&self) -> Vec<Miss> {
         match &self.state {

@@ -221,6 +221,10 @@ async fn polling_progression_replays_in_order() {
     for _ in 0..3 {
         rec.send(Request::get(&url)).await.unwrap();
     }
+    // A copy can be written anywhere at any time; finish() writes the cassette's own file.
+    let copy = dir.path().join("copy.json");
+    rec.save(&copy).unwrap();
+    assert_eq!(Cassette::load(&copy).unwrap().interactions.len(), 3);
     rec.finish().unwrap();
 
     let replay = CassetteLayer::builder(&file)
@@ -579,5 +583,6 @@ async fn live_mode_passes_through_and_records_nothing() {
     assert_eq!(resp.status.as_u16(), 204);
     layer.finish().unwrap();
     assert!(layer.cassette().is_none());
+    assert!(layer.save(dir.path().join("x.json")).is_err());
     assert!(!file.exists(), "live mode must not write a cassette");
 }

@@ -152,7 +152,7 @@ impl Connection {
     /// Fetches the object a link points at (`href` as found in `<link>` or an object's `href`).
     pub async fn follow_link<T: Resource>(&self, href: &str) -> Result<T> {
         self.check_href(href)?;
-        self.get(href, &[], &[], Some(Op::VmGet)).await
+        self.get(href, &[], &[], None).await
     }
 
     /// Fetches the collection a `<link rel href>` points at.

@@ -321,17 +321,17 @@ fn walk_json(v: &Value, parent_key: Option<&str>, hits: &mut Vec<(&'static str, 
         Value::Array(items) => {
             for item in items {
                 // Cassette queries are [name, value] pairs.
-                if parent_key == Some("query") {
-                    if let Some([Value::String(k), Value::String(val)]) =
-                        item.as_array().map(Vec::as_slice)
-                    {
-                        if is_secret_key(k) && !redacted(val) {
-                            hits.push(("query-or-form-secret", k.clone(), val.clone()));
-                        }
-                        continue;
+                let pair = match (parent_key, item.as_array().map(Vec::as_slice)) {
+                    (Some("query"), Some([Value::String(k), Value::String(val)])) => Some((k, val)),
+                    _ => None,
+                };
+                match pair {
+                    Some((k, val)) if is_secret_key(k) && !redacted(val) => {
+                        hits.push(("query-or-form-secret", k.clone(), val.clone()));
                     }
+                    Some(_) => {}
+                    None => walk_json(item, parent_key, hits),
                 }
-                walk_json(item, parent_key, hits);
             }
         }
         _ => {}

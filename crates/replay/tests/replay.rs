@@ -586,3 +586,36 @@ async fn live_mode_passes_through_and_records_nothing() {
     assert!(layer.save(dir.path().join("x.json")).is_err());
     assert!(!file.exists(), "live mode must not write a cassette");
 }
+
+#[tokio::test]
+async fn replay_sits_below_auth_so_expired_sessions_log_in_again() {
+    let login = || {
+        Interaction::new(
+            RecordedRequest::new("POST", "/api/login").body(RecordedBody::Json(
+                json!({"auth": {"username": "admin", "password": "***"}}),
+            )),
+            RecordedResponse::new(200).body(RecordedBody::Json(json!({"token": "***"}))),
+        )
+    };
+    let list = |status: u16| {
+        Interaction::new(
+            RecordedRequest::new("GET", "/api/vms"),
+            RecordedResponse::new(status).body(RecordedBody::Json(json!({"vms": []}))),
+        )
+    };
+    let cassette = Cassette::new("test", Provenance::default().source(Source::Handwritten))
+        .interaction(login())
+        .interaction(list(401))
+        .interaction(login())
+        .interaction(list(200));
+    let layer = Arc::new(CassetteLayer::replay("expiry", cassette));
+    let base = "https://api.test";
+    let stack = AuthLayer::new(layer.clone(), Arc::new(TokenLogin { base: base.into() }));
+    let resp = stack
+        .send(Request::get(format!("{base}/api/vms")))
+        .await
+        .unwrap();
+    assert_eq!(resp.status.as_u16(), 200);
+    // Both logins and both listings were played, in order.
+    layer.finish().unwrap();
+}

@@ -605,7 +605,11 @@ async fn uniform_backend_lifecycle() {
     assert_eq!(vm.state, VmState::Stopped);
     let start = client.vms().start(&vm.id).await.unwrap();
     let task = start.submitted().task.clone().unwrap();
-    let batch = client.tasks().get_many(std::slice::from_ref(&task)).await.unwrap();
+    let batch = client
+        .tasks()
+        .get_many(std::slice::from_ref(&task))
+        .await
+        .unwrap();
     assert_eq!(batch.len(), 1);
     start.wait().await.unwrap();
     let vm = client

@@ -84,4 +84,4 @@ pub use matcher::{Miss, bodies_match, canonical_xml, render_request, request_mat
 pub use mode::Mode;
 pub use proxy::RecordingProxy;
 pub use scrub::{HOST_PLACEHOLDER, REDACTED, Scrubber};
-pub use server::{MISS_HEADER, MISS_STATUS, ReplayServer};
+pub use server::{MISS_HEADER, MISS_STATUS, ReplayServer, STATUS_PATH};

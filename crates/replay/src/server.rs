@@ -22,6 +22,10 @@ pub const MISS_STATUS: u16 = 599;
 /// Header set on miss answers.
 pub const MISS_HEADER: &str = "x-omnivirt-replay";
 
+/// Path of the replay server's own status document (JSON: `cassette`, `interactions`,
+/// `misses`, `unplayed`). It is never forwarded to the cassette.
+pub const STATUS_PATH: &str = "/__omnivirt/status";
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -50,8 +54,51 @@ impl Responder {
     }
 }
 
+impl Responder {
+    /// `GET /__omnivirt/status`: what missed and what is unplayed, for harnesses that are not
+    /// Rust.
+    fn status(&self) -> ResponseTemplate {
+        let state = lock(&self.state);
+        let misses: Vec<serde_json::Value> = state
+            .misses
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "method": m.request.method,
+                    "path": m.request.path_and_query(),
+                    "nearest": m.nearest,
+                    "explanation": m.explanation,
+                })
+            })
+            .collect();
+        let unplayed: Vec<serde_json::Value> = state
+            .unplayed()
+            .into_iter()
+            .map(|i| {
+                let r = &state.cassette.interactions[i].request;
+                serde_json::json!({"index": i, "method": r.method, "path": r.path_and_query()})
+            })
+            .collect();
+        let body = serde_json::json!({
+            "cassette": state.name,
+            "interactions": state.cassette.interactions.len(),
+            "misses": misses,
+            "unplayed": unplayed,
+        });
+        ResponseTemplate::new(StatusCode::OK)
+            .insert_header(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )
+            .set_body_bytes(body.to_string().into_bytes())
+    }
+}
+
 impl Respond for Responder {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        if request.method == http::Method::GET && request.url.path() == STATUS_PATH {
+            return self.status();
+        }
         let actual = match normalise_request(
             request.method.as_str(),
             request.url.as_str(),
@@ -86,7 +133,8 @@ impl Respond for Responder {
 /// It follows the same rules as [`crate::CassetteLayer`]: the first unplayed matching
 /// interaction answers, so repeated polls replay the recorded progression. A request the
 /// cassette cannot answer gets status [`MISS_STATUS`] (599) with the explanation and diff
-/// in a plain-text body, and is kept in [`ReplayServer::misses`]. The `{{host}}`
+/// in a plain-text body, and is kept in [`ReplayServer::misses`]; clients in other languages
+/// can read the same from `GET` [`STATUS_PATH`]. The `{{host}}`
 /// placeholder in recorded bodies and headers becomes this server's address.
 pub struct ReplayServer {
     server: MockServer,

@@ -12,7 +12,7 @@ use omnivirt_http::{
 };
 use omnivirt_replay::{
     Cassette, CassetteLayer, Interaction, MISS_HEADER, MISS_STATUS, Mode, Provenance, RecordedBody,
-    RecordedRequest, RecordedResponse, RecordingProxy, ReplayServer, Source,
+    RecordedRequest, RecordedResponse, RecordingProxy, ReplayServer, STATUS_PATH, Source,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
@@ -402,6 +402,19 @@ async fn replay_server_serves_over_real_http() {
     assert_eq!(server.misses().len(), 1);
     assert!(server.unplayed().is_empty());
     assert!(server.finish(false).is_err());
+
+    // The same, over HTTP, for harnesses in other languages.
+    let status: Value = http
+        .send(Request::get(format!("{}{STATUS_PATH}", server.uri())))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["cassette"], "tasks");
+    assert_eq!(status["interactions"], 3);
+    assert_eq!(status["misses"][0]["path"], "/api/tasks/t1?fields=state");
+    assert_eq!(status["unplayed"], json!([]));
 }
 
 #[tokio::test]

@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use omnivirt_core::{Backend, Capabilities, Client, Error, ErrorKind, Result};
+use omnivirt_core::{Backend, Client, Error, ErrorKind, Result};
 
 use crate::config::{Context, Credentials, Vendor};
 
 /// Connects to the platform a context describes, reading its secrets.
 ///
-/// Fails with `Config` if the context is incomplete or its vendor is not compiled in.
+/// Fails with `Config` if the context is incomplete or its vendor is not compiled in. Vendors
+/// with a login log in lazily, on the first request.
 pub async fn connect(ctx: &Context) -> Result<Client> {
     let creds = ctx.credentials()?;
     connect_with_credentials(ctx, creds).await
@@ -18,16 +19,11 @@ pub async fn connect(ctx: &Context) -> Result<Client> {
 /// flags).
 pub async fn connect_with_credentials(ctx: &Context, creds: Credentials) -> Result<Client> {
     ctx.validate()?;
+    if !ctx.vendor.is_compiled_in() {
+        return Err(not_available(ctx.vendor));
+    }
     let backend = backend_for(ctx, creds).await?;
     Ok(Client::new(backend))
-}
-
-/// The capabilities a vendor's adapter declares, without connecting (for docs and the matrix).
-pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
-    match vendor {
-        _ if !vendor.is_compiled_in() => None,
-        _ => None,
-    }
 }
 
 fn not_available(vendor: Vendor) -> Error {
@@ -41,6 +37,70 @@ fn not_available(vendor: Vendor) -> Error {
     )
 }
 
-async fn backend_for(ctx: &Context, _creds: Credentials) -> Result<Arc<dyn Backend>> {
-    Err(not_available(ctx.vendor))
+#[cfg_attr(not(any(feature = "ovirt", feature = "cloudtower")), allow(dead_code))]
+fn need_login(vendor: Vendor, creds: &Credentials) -> Result<()> {
+    let has_password = creds.user.is_some() && creds.password.is_some();
+    if has_password || creds.token.is_some() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "the {vendor} context needs a user with password-env/password-file, or \
+                 token-env/token-file"
+            ),
+        ))
+    }
+}
+
+#[cfg_attr(
+    not(any(feature = "ovirt", feature = "cloudtower")),
+    allow(unused_variables)
+)]
+async fn backend_for(ctx: &Context, creds: Credentials) -> Result<Arc<dyn Backend>> {
+    match ctx.vendor {
+        #[cfg(feature = "ovirt")]
+        Vendor::Ovirt => {
+            need_login(ctx.vendor, &creds)?;
+            let mut cfg = omnivirt_ovirt::OvirtConfig::new(ctx.url.clone()).insecure(ctx.insecure);
+            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
+                cfg = cfg.credentials(user, pw);
+            }
+            if let Some(t) = creds.token.clone() {
+                cfg = cfg.token(t);
+            }
+            if let Some(ca) = &ctx.ca_file {
+                cfg = cfg.ca_file(ca.clone());
+            }
+            if let Some(t) = ctx.timeout() {
+                cfg = cfg.timeout(t);
+            }
+            Ok(Arc::new(omnivirt_ovirt::connect(&cfg).await?))
+        }
+        #[cfg(feature = "cloudtower")]
+        Vendor::CloudTower => {
+            need_login(ctx.vendor, &creds)?;
+            let mut cfg =
+                omnivirt_cloudtower::CloudTowerConfig::new(ctx.url.clone()).insecure(ctx.insecure);
+            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
+                cfg = cfg.user(user, pw);
+            }
+            if let Some(t) = creds.token.clone() {
+                cfg = cfg.token(t);
+            }
+            if let Some(ca) = &ctx.ca_file {
+                cfg = cfg.ca_file(ca.clone());
+            }
+            cfg.source = ctx.source.clone();
+            Ok(Arc::new(omnivirt_cloudtower::connect(&cfg).await?))
+        }
+        #[cfg(feature = "sim")]
+        Vendor::Sim => {
+            let world = Arc::new(omnivirt_sim::World::new(
+                omnivirt_sim::WorldConfig::default(),
+            ));
+            Ok(Arc::new(omnivirt_sim::SimBackend::new(world)))
+        }
+        other => Err(not_available(other)),
+    }
 }

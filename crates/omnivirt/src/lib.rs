@@ -30,9 +30,11 @@ mod connect;
 mod fleet;
 
 pub use config::{CONFIG_ENV, CONTEXT_ENV, Config, Context, Credentials, Vendor};
-pub use connect::{capabilities_of, connect, connect_with_credentials};
+pub use connect::{connect, connect_with_credentials};
 pub use fleet::{Fleet, FleetItem, Tagged};
 
+#[cfg(feature = "cloudtower")]
+pub use omnivirt_cloudtower as cloudtower;
 pub use omnivirt_core as core;
 pub use omnivirt_core::{
     Backend, Capabilities, Client, Cluster, ClusterId, Disk, DiskId, DiskSpec, DiskState, Error,
@@ -40,5 +42,7 @@ pub use omnivirt_core::{
     TaskId, TaskState, Vm, VmId, VmSpec, VmState, WaitOptions,
 };
 pub use omnivirt_http as http;
+#[cfg(feature = "ovirt")]
+pub use omnivirt_ovirt as ovirt;
 #[cfg(feature = "sim")]
 pub use omnivirt_sim as sim;

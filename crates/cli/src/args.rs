@@ -1,0 +1,312 @@
+//! Command-line arguments. This is the contract scripts rely on: keep it stable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "omnivirt",
+    version,
+    about = "Drive oVirt, SmartX CloudTower and the embedded simulator from one CLI",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub conn: ConnArgs,
+
+    /// Output format (default: table on a terminal, json otherwise).
+    #[arg(short = 'o', long = "output", global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+
+    /// More logging on stderr (-v info, -vv debug).
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConnArgs {
+    /// Context from the config file (default: $OMNIVIRT_CONTEXT, then the current context).
+    #[arg(long, global = true, conflicts_with = "vendor")]
+    pub context: Option<String>,
+
+    /// Ad hoc connection: the vendor (ovirt, cloudtower, zstack, veil, sim). With `sim serve`:
+    /// the vendor skin to serve.
+    #[arg(long, global = true)]
+    pub vendor: Option<String>,
+
+    /// Ad hoc connection: API URL (plain http:// works for simulators and test servers).
+    #[arg(long, global = true)]
+    pub url: Option<String>,
+
+    /// Ad hoc connection: user name.
+    #[arg(long, global = true)]
+    pub user: Option<String>,
+
+    /// Ad hoc connection: environment variable holding the password.
+    #[arg(long, global = true, value_name = "VAR")]
+    pub password_env: Option<String>,
+
+    /// Ad hoc connection: environment variable holding a token.
+    #[arg(long, global = true, value_name = "VAR")]
+    pub token_env: Option<String>,
+
+    /// Extra CA bundle (PEM) to trust.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Skip TLS certificate verification (logs a warning).
+    #[arg(long, global = true)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Virtual machines.
+    #[command(subcommand)]
+    Vm(VmCmd),
+    /// Hypervisor hosts.
+    #[command(subcommand)]
+    Host(HostCmd),
+    /// Clusters.
+    #[command(subcommand)]
+    Cluster(ClusterCmd),
+    /// Virtual disks.
+    #[command(subcommand)]
+    Disk(DiskCmd),
+    /// Asynchronous tasks.
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// What the connected backend can do.
+    Capabilities,
+    /// Named connections in the config file.
+    #[command(subcommand)]
+    Context(ContextCmd),
+    /// Print shell completions.
+    Completions {
+        /// Shell (bash, zsh, fish, powershell, elvish).
+        shell: clap_complete::Shell,
+    },
+    /// The embedded vendor simulators.
+    #[command(subcommand)]
+    Sim(SimCmd),
+    /// Start every compiled-in simulator and run one scenario against each, side by side.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct ListArgs {
+    /// Only names containing this text.
+    #[arg(long)]
+    pub name_contains: Option<String>,
+    /// Only objects in this neutral state (e.g. running, stopped, up).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only objects in this cluster.
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// Only objects on this host.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Stop after this many objects.
+    #[arg(long)]
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// Wait until the operation is done.
+    #[arg(long)]
+    pub wait: bool,
+    /// How long to wait (e.g. 30s, 5m).
+    #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
+    pub timeout: std::time::Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VmCmd {
+    /// List VMs.
+    List(ListArgs),
+    /// Show one VM.
+    Get { id: String },
+    /// Create a VM.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        cluster: String,
+        /// Clone from this template.
+        #[arg(long)]
+        template: Option<String>,
+        #[arg(long)]
+        vcpus: Option<u32>,
+        /// Memory, e.g. 4GiB, 512MiB, 2G, or bytes.
+        #[arg(long)]
+        memory: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Power on.
+    Start(PowerArgs),
+    /// Shut down (with --force: power off).
+    Stop(PowerArgs),
+    /// Restart.
+    Reboot(PowerArgs),
+    /// Suspend.
+    Suspend(PowerArgs),
+    /// Resume.
+    Resume(PowerArgs),
+    /// Delete.
+    Delete(PowerArgs),
+    /// Live-migrate.
+    Migrate {
+        id: String,
+        /// Target host (default: the scheduler decides).
+        #[arg(long)]
+        host: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PowerArgs {
+    /// VM ids.
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    /// Force (stop: hard power off).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostCmd {
+    /// List hosts.
+    List(ListArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCmd {
+    /// List clusters.
+    List(ListArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DiskCmd {
+    /// List disks.
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only disks attached to this VM.
+        #[arg(long)]
+        vm: Option<String>,
+    },
+    /// Create a disk.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Size, e.g. 10GiB.
+        #[arg(long)]
+        size: String,
+        #[arg(long)]
+        cluster: Option<String>,
+        /// Vendor storage location (storage domain, pool...).
+        #[arg(long)]
+        storage: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Attach a disk to a VM.
+    Attach {
+        disk: String,
+        vm: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Detach a disk from a VM.
+    Detach {
+        disk: String,
+        vm: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Delete a disk.
+    Delete {
+        disk: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Show one task.
+    Get { id: String },
+    /// Wait for tasks to finish.
+    Wait {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long, default_value = "10m", value_parser = humantime::parse_duration)]
+        timeout: std::time::Duration,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContextCmd {
+    /// List contexts.
+    List,
+    /// Make a context current.
+    Use { name: String },
+    /// Show a context (default: the current one). Secrets are shown only by where they come from.
+    Show { name: Option<String> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TickArg {
+    PerPoll,
+    Wall,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCmd {
+    /// Serve a vendor skin over HTTP for any client (pick it with the global --vendor; default
+    /// sim).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// How many VMs to seed.
+        #[arg(long, default_value_t = 24)]
+        vms: usize,
+        /// How tasks advance: per poll (deterministic) or by wall clock.
+        #[arg(long, value_enum, default_value = "wall")]
+        tick: TickArg,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Seed of the simulated inventories.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// VMs per simulated inventory.
+    #[arg(long, default_value_t = 40)]
+    pub vms: usize,
+}

@@ -1,0 +1,295 @@
+//! `omnivirt demo`: every compiled-in simulator, one scenario each, side by side.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use futures::TryStreamExt;
+use omnivirt::{Client, Context, Credentials, DiskSpec, ListQuery, Vendor, VmSpec, WaitOptions};
+use omnivirt_sim::{SimServer, Tick};
+
+use crate::args::DemoArgs;
+use crate::run::{CliError, CliResult, Reporter};
+use crate::simserve::{skin_for, world};
+
+const STEPS: [&str; 7] = [
+    "connect",
+    "inventory",
+    "create vm",
+    "start (wait running)",
+    "attach disk",
+    "stop (wait stopped)",
+    "delete vm + disk",
+];
+
+struct Column {
+    name: String,
+    cells: Vec<String>,
+    total: Duration,
+}
+
+pub async fn run(args: DemoArgs) -> CliResult {
+    let tick = Tick::Wall(Duration::from_millis(300));
+    let mut columns = Vec::new();
+    let mut servers = Vec::new();
+    for vendor in ["ovirt", "cloudtower"] {
+        let info = skin_for(vendor)?;
+        let server = SimServer::start(
+            world(args.seed, args.vms, tick),
+            vec![info.skin.clone()],
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+        .await?;
+        let url = format!("{}{}", server.url(), info.api_path);
+        eprintln!("== {vendor}: simulator at {url}");
+        let v: Vendor = vendor.parse()?;
+        let ctx = Context::new(v, url).user(info.user);
+        let creds = Credentials::password(info.user, "admin");
+        let started = Instant::now();
+        let connect = omnivirt::connect_with_credentials(&ctx, creds).await;
+        let column = scenario(format!("{vendor} (HTTP)"), connect, started).await;
+        columns.push(column);
+        servers.push(server);
+    }
+    eprintln!("== sim: neutral world, in process");
+    let started = Instant::now();
+    let backend = omnivirt_sim::SimBackend::new(world(args.seed, args.vms, tick));
+    let client = Ok(Client::new(Arc::new(backend)));
+    columns.push(scenario("sim (in-process)".into(), client, started).await);
+    for s in servers {
+        s.shutdown().await;
+    }
+
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    let mut header = vec!["step".to_owned()];
+    header.extend(columns.iter().map(|c| c.name.clone()));
+    t.set_header(header);
+    for (i, step) in STEPS.iter().enumerate() {
+        let mut row = vec![(*step).to_owned()];
+        row.extend(columns.iter().map(|c| match c.cells.get(i) {
+            Some(cell) if cell.starts_with("FAILED") => {
+                let kind = cell
+                    .trim_start_matches("FAILED: ")
+                    .split(':')
+                    .next()
+                    .unwrap_or("error");
+                format!("FAILED ({kind}, see below)")
+            }
+            Some(cell) => cell.clone(),
+            None => "-".into(),
+        }));
+        t.add_row(row);
+    }
+    let mut total = vec!["total".to_owned()];
+    total.extend(
+        columns
+            .iter()
+            .map(|c| format!("{} ms", c.total.as_millis())),
+    );
+    t.add_row(total);
+    println!("{t}");
+    for c in &columns {
+        for (step, cell) in STEPS.iter().zip(&c.cells) {
+            if let Some(err) = cell.strip_prefix("FAILED: ") {
+                eprintln!("error: {} / {step}: {err}", c.name);
+            }
+        }
+    }
+    let failed: Vec<&str> = columns
+        .iter()
+        .filter(|c| c.cells.iter().any(|cell| cell.starts_with("FAILED")))
+        .map(|c| c.name.as_str())
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::op(format!(
+            "the scenario failed on: {}",
+            failed.join(", ")
+        )))
+    }
+}
+
+async fn scenario(name: String, client: omnivirt::Result<Client>, started: Instant) -> Column {
+    let mut col = Column {
+        name: name.clone(),
+        cells: Vec::new(),
+        total: Duration::ZERO,
+    };
+    let client = match client {
+        Ok(c) => c,
+        Err(e) => {
+            col.cells.push(format!("FAILED: {e}"));
+            col.total = started.elapsed();
+            return col;
+        }
+    };
+    col.cells
+        .push(format!("ok ({} ms)", started.elapsed().as_millis()));
+    if let Err(e) = steps(&name, &client, &mut col.cells).await {
+        col.cells.push(format!("FAILED: {e}"));
+    }
+    let _ = client.close().await;
+    col.total = started.elapsed();
+    col
+}
+
+/// Wait options for one step; only the start step reports its progress, to keep the output short.
+fn wait_opts(label: &str) -> (WaitOptions, Option<Arc<Reporter>>) {
+    let opts = WaitOptions::new()
+        .timeout(Duration::from_secs(60))
+        .interval(Duration::from_millis(100), Duration::from_millis(500));
+    if !label.ends_with(": start") {
+        return (opts, None);
+    }
+    let reporter = Reporter::new(label);
+    let r = reporter.clone();
+    (opts.on_progress(move |p| r.update(p)), Some(reporter))
+}
+
+fn done(rep: Option<Arc<Reporter>>) {
+    if let Some(r) = rep {
+        r.finish();
+    }
+}
+
+async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Result<()> {
+    let t = Instant::now();
+    let vms: Vec<_> = c.vms().list(ListQuery::new()).try_collect().await?;
+    let hosts: Vec<_> = c.hosts().list(ListQuery::new()).try_collect().await?;
+    let clusters: Vec<_> = c.clusters().list(ListQuery::new()).try_collect().await?;
+    let running = vms
+        .iter()
+        .filter(|v| v.state == omnivirt::VmState::Running)
+        .count();
+    cells.push(format!(
+        "{} vms ({running} running), {} hosts, {} clusters ({} ms)",
+        vms.len(),
+        hosts.len(),
+        clusters.len(),
+        t.elapsed().as_millis()
+    ));
+    let cluster = clusters
+        .first()
+        .ok_or_else(|| omnivirt::Error::not_found("the simulator has no cluster"))?;
+
+    let t = Instant::now();
+    let spec = VmSpec::new("demo-vm", cluster.id.clone())
+        .vcpus(2)
+        .memory_bytes(4 << 30);
+    let (opts, rep) = wait_opts(&format!("{name}: create"));
+    let vm = c
+        .vms()
+        .create(&spec)
+        .await?
+        .with_options(opts)
+        .wait()
+        .await?;
+    done(rep);
+    cells.push(format!(
+        "{} -> {} ({} ms)",
+        vm.id,
+        vm.state,
+        t.elapsed().as_millis()
+    ));
+
+    let t = Instant::now();
+    let (opts, rep) = wait_opts(&format!("{name}: start"));
+    let vm = c
+        .vms()
+        .start(&vm.id)
+        .await?
+        .with_options(opts)
+        .wait()
+        .await?;
+    done(rep);
+    cells.push(format!(
+        "{} on {} ({} ms)",
+        vm.state,
+        vm.host_id.as_ref().map(|h| h.as_str()).unwrap_or("?"),
+        t.elapsed().as_millis()
+    ));
+
+    let t = Instant::now();
+    let mut dspec = DiskSpec::new("demo-disk", 10 << 30).cluster(cluster.id.clone());
+    if let Some(storage) = first_storage(c).await {
+        dspec = dspec.storage(storage);
+    }
+    let (opts, rep) = wait_opts(&format!("{name}: disk"));
+    let disk = c
+        .disks()
+        .create(&dspec)
+        .await?
+        .with_options(opts)
+        .wait()
+        .await?;
+    let (opts, _) = wait_opts(&format!("{name}: attach"));
+    let disk = c
+        .disks()
+        .attach(&disk.id, &vm.id)
+        .await?
+        .with_options(opts)
+        .wait()
+        .await?;
+    done(rep);
+    cells.push(format!(
+        "10 GiB disk on {} ({} ms)",
+        disk.vm_id.as_ref().map(|v| v.as_str()).unwrap_or("?"),
+        t.elapsed().as_millis()
+    ));
+
+    let t = Instant::now();
+    let (opts, rep) = wait_opts(&format!("{name}: stop"));
+    let vm = c
+        .vms()
+        .stop(&vm.id)
+        .await?
+        .with_options(opts)
+        .wait()
+        .await?;
+    done(rep);
+    cells.push(format!("{} ({} ms)", vm.state, t.elapsed().as_millis()));
+
+    let t = Instant::now();
+    let (opts, rep) = wait_opts(&format!("{name}: delete"));
+    c.disks()
+        .detach(&disk.id, &vm.id)
+        .await?
+        .with_options(opts.clone())
+        .wait()
+        .await?;
+    c.disks()
+        .delete(&disk.id)
+        .await?
+        .with_options(opts.clone())
+        .wait()
+        .await?;
+    c.vms()
+        .delete(&vm.id)
+        .await?
+        .with_options(opts)
+        .wait()
+        .await?;
+    done(rep);
+    cells.push(format!("gone ({} ms)", t.elapsed().as_millis()));
+    Ok(())
+}
+
+/// Disks on some vendors need a storage location; the first existing disk's is a good guess.
+async fn first_storage(c: &Client) -> Option<String> {
+    let disks: Vec<_> = c
+        .disks()
+        .list(ListQuery::new().limit(1))
+        .try_collect()
+        .await
+        .ok()?;
+    disks.first().and_then(|d| {
+        d.extra
+            .get("storage_domain_id")
+            .or_else(|| d.extra.get("storage"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    })
+}

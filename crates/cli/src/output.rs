@@ -1,0 +1,223 @@
+//! Rendering: tables for people, JSON and YAML for scripts.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use omnivirt::{Cluster, Disk, Host, Task, Vm};
+use omnivirt_core::Capabilities;
+use serde::Serialize;
+
+use crate::args::OutputFormat;
+use crate::size::human_bytes;
+
+/// Resolves the default format: a table on a terminal, JSON otherwise.
+pub fn resolve(fmt: Option<OutputFormat>) -> OutputFormat {
+    fmt.unwrap_or_else(|| {
+        if std::io::stdout().is_terminal() {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        }
+    })
+}
+
+/// A type that can be shown as a table row.
+pub trait Row: Serialize {
+    fn headers() -> &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref()
+        .map(|x| x.to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+impl Row for Vm {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "ID", "NAME", "STATE", "RAW", "VCPUS", "MEMORY", "CLUSTER", "HOST",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.state.to_string(),
+            opt(&self.raw_state),
+            opt(&self.vcpus),
+            self.memory_bytes
+                .map(human_bytes)
+                .unwrap_or_else(|| "-".into()),
+            opt(&self.cluster_id),
+            opt(&self.host_id),
+        ]
+    }
+}
+
+impl Row for Host {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "STATE", "RAW", "CLUSTER", "ADDRESS"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.state.to_string(),
+            opt(&self.raw_state),
+            opt(&self.cluster_id),
+            opt(&self.address),
+        ]
+    }
+}
+
+impl Row for Cluster {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "STATE", "RAW"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.state.to_string(),
+            opt(&self.raw_state),
+        ]
+    }
+}
+
+impl Row for Disk {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "STATE", "RAW", "SIZE", "VM"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.state.to_string(),
+            opt(&self.raw_state),
+            self.size_bytes
+                .map(human_bytes)
+                .unwrap_or_else(|| "-".into()),
+            opt(&self.vm_id),
+        ]
+    }
+}
+
+impl Row for Task {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "STATE", "RAW", "PROGRESS", "ERROR"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            opt(&self.name),
+            self.state.to_string(),
+            opt(&self.raw_state),
+            self.progress
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "-".into()),
+            self.error
+                .as_ref()
+                .map(|e| e.message.clone())
+                .unwrap_or_else(|| "-".into()),
+        ]
+    }
+}
+
+fn write_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn structured<T: Serialize + ?Sized>(fmt: OutputFormat, value: &T) -> Result<String, String> {
+    match fmt {
+        OutputFormat::Yaml => serde_yaml::to_string(value).map_err(|e| e.to_string()),
+        _ => serde_json::to_string_pretty(value)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Prints a list.
+pub fn list<T: Row>(fmt: OutputFormat, items: &[T]) -> Result<(), String> {
+    let text = match fmt {
+        OutputFormat::Table => {
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED);
+            t.set_header(T::headers().to_vec());
+            for it in items {
+                t.add_row(it.cells());
+            }
+            format!("{t}\n")
+        }
+        _ => structured(fmt, items)?,
+    };
+    write_out(&text);
+    Ok(())
+}
+
+/// Prints one object.
+pub fn one<T: Row>(fmt: OutputFormat, item: &T) -> Result<(), String> {
+    let text = match fmt {
+        OutputFormat::Table => {
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED);
+            for (h, c) in T::headers().iter().zip(item.cells()) {
+                t.add_row(vec![h.to_string(), c]);
+            }
+            format!("{t}\n")
+        }
+        _ => structured(fmt, item)?,
+    };
+    write_out(&text);
+    Ok(())
+}
+
+/// Prints any serialisable value (tables fall back to JSON).
+pub fn value<T: Serialize + ?Sized>(fmt: OutputFormat, v: &T) -> Result<(), String> {
+    let fmt = if fmt == OutputFormat::Table {
+        OutputFormat::Json
+    } else {
+        fmt
+    };
+    write_out(&structured(fmt, v)?);
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct CapRow<'a> {
+    op: &'a str,
+    supported: bool,
+    note: Option<&'a str>,
+}
+
+/// Prints capabilities.
+pub fn capabilities(fmt: OutputFormat, vendor: &str, caps: &Capabilities) -> Result<(), String> {
+    let rows: Vec<CapRow<'_>> = omnivirt_core::Op::ALL
+        .iter()
+        .map(|op| CapRow {
+            op: op.as_str(),
+            supported: caps.supports(*op),
+            note: caps.note(*op),
+        })
+        .collect();
+    match fmt {
+        OutputFormat::Table => {
+            let mut t = Table::new();
+            t.load_preset(UTF8_FULL_CONDENSED);
+            t.set_header(vec!["OP", vendor, "NOTE"]);
+            for r in &rows {
+                t.add_row(vec![
+                    r.op.to_string(),
+                    if r.supported { "yes" } else { "no" }.to_string(),
+                    r.note.unwrap_or("").to_string(),
+                ]);
+            }
+            write_out(&format!("{t}\n"));
+            Ok(())
+        }
+        _ => value(fmt, &rows),
+    }
+}

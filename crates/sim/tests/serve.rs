@@ -406,3 +406,44 @@ async fn sim_server_over_real_loopback_http() {
     server.shutdown().await;
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+#[cfg(all(feature = "ovirt", feature = "cloudtower"))]
+#[tokio::test]
+async fn every_compiled_skin_on_one_server() {
+    let skins = omnivirt_sim::skins::all();
+    let vendors: Vec<&str> = skins.iter().map(|s| s.vendor()).collect();
+    assert_eq!(vendors, ["sim", "ovirt", "cloudtower"]);
+    for (path, vendor) in [
+        ("/sim/v1/vms", "sim"),
+        ("/ovirt-engine/api/vms", "ovirt"),
+        ("/v2/api/get-vms", "cloudtower"),
+    ] {
+        assert_eq!(
+            skin::find_skin(&skins, path).map(|s| s.vendor()),
+            Some(vendor),
+            "{path}"
+        );
+    }
+    let world = Arc::new(World::default());
+    let server = SimServer::start(world, skins, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let c: Hyper = HyperClient::builder(TokioExecutor::new()).build_http();
+    let base = server.url();
+    // Without credentials every vendor refuses, each in its own way, but none is a 404.
+    for path in ["/sim/v1/vms", "/ovirt-engine/api/vms"] {
+        let (s, _, _) = hyper_call(&c, "GET", &format!("{base}{path}"), None, None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let (s, _, _) = hyper_call(
+        &c,
+        "POST",
+        &format!("{base}/v2/api/get-vms"),
+        None,
+        Some(json!({})),
+    )
+    .await;
+    assert_ne!(s, StatusCode::NOT_FOUND);
+    assert!(s.is_client_error(), "{s}");
+    server.shutdown().await;
+}

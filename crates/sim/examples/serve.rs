@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Serves a seeded World on loopback through the neutral skin until Ctrl-C.
+//! Serves a seeded World on loopback through every compiled-in skin until Ctrl-C.
 //!
 //! ```text
 //! cargo run -p omnivirt-sim --example serve -- [PORT] [VMS]
@@ -9,7 +9,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use omnivirt_sim::{SimServer, SimSkin, World, WorldConfig};
+use omnivirt_sim::{SimServer, World, WorldConfig, skins};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,10 +21,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let world = Arc::new(World::new(WorldConfig::builder().vms(vms).build()));
     eprintln!("built a world of {vms} VMs in {:?}", started.elapsed());
 
-    let skin = Arc::new(SimSkin::new());
-    let server = SimServer::start(world, vec![skin.clone()], ([127, 0, 0, 1], port).into()).await?;
+    let server = SimServer::start(world, skins::all(), ([127, 0, 0, 1], port).into()).await?;
     println!("{}", server.url());
-    eprintln!("{}", omnivirt_sim::Skin::credentials_hint(skin.as_ref()));
+    for skin in server.skins() {
+        eprintln!(
+            "{:<11} {}{}  {}",
+            skin.vendor(),
+            server.url(),
+            skin.mount(),
+            skin.credentials_hint()
+        );
+    }
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;
     Ok(())

@@ -447,3 +447,69 @@ async fn every_compiled_skin_on_one_server() {
     assert!(s.is_client_error(), "{s}");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_concurrent_clients() {
+    let world = Arc::new(World::new(WorldConfig::builder().vms(200).build()));
+    let server = SimServer::start(
+        world.clone(),
+        vec![Arc::new(SimSkin::new())],
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let base = server.url();
+    let token = world.login("admin", "admin").unwrap().expose().to_owned();
+    let mut set = tokio::task::JoinSet::new();
+    for client in 0..16 {
+        let base = base.clone();
+        let token = token.clone();
+        set.spawn(async move {
+            // One client (and so one pool of connections) per task.
+            let c: Hyper = HyperClient::builder(TokioExecutor::new()).build_http();
+            let mut started = 0;
+            for i in 0..10 {
+                let offset = (client * 10 + i) % 200;
+                let (s, _, body) = hyper_call(
+                    &c,
+                    "GET",
+                    &format!("{base}/sim/v1/vms?offset={offset}&limit=1"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+                assert_eq!(s, StatusCode::OK);
+                let v: Value = serde_json::from_slice(&body).unwrap();
+                let id = v["items"][0]["id"].as_str().unwrap().to_owned();
+                let (s, _, _) = hyper_call(
+                    &c,
+                    "POST",
+                    &format!("{base}/sim/v1/vms/{id}/reboot"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+                // Stopped VMs refuse, busy ones are locked; either way the World answers.
+                assert!(
+                    s == StatusCode::ACCEPTED || s == StatusCode::CONFLICT,
+                    "{s}"
+                );
+                if s == StatusCode::ACCEPTED {
+                    started += 1;
+                }
+            }
+            started
+        });
+    }
+    let mut accepted = 0;
+    while let Some(r) = set.join_next().await {
+        accepted += r.unwrap();
+    }
+    assert!(accepted > 0);
+    assert_eq!(world.requests_seen(), 16 * 10 * 2);
+    let open = world.open_tasks();
+    assert!(open <= accepted);
+    assert_eq!(world.settle(), open);
+    assert_eq!(world.open_tasks(), 0);
+    server.shutdown().await;
+}

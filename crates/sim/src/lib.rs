@@ -72,7 +72,7 @@ pub use server::SimServer;
 pub use skin::Skin;
 pub use skins::sim::SimSkin;
 pub use transport::SimTransport;
-pub use world::{EPOCH, Faults, NewDisk, NewVm, RequestFault, World};
+pub use world::{EPOCH, Faults, NewDisk, NewVm, RequestFault, World, WorldSummary};
 
 /// `SKINS.md`, compiled as a doctest so its examples stay true.
 #[cfg(doctest)]

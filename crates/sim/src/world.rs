@@ -156,6 +156,30 @@ impl NewDisk {
     }
 }
 
+/// Counts returned by [`World::summary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct WorldSummary {
+    /// Clusters.
+    pub clusters: usize,
+    /// Hosts.
+    pub hosts: usize,
+    /// Templates.
+    pub templates: usize,
+    /// VMs.
+    pub vms: usize,
+    /// VMs in state `Running`.
+    pub running_vms: usize,
+    /// Disks.
+    pub disks: usize,
+    /// Tasks ever submitted.
+    pub tasks: usize,
+    /// Tasks not finished yet.
+    pub open_tasks: usize,
+    /// Live sessions.
+    pub sessions: usize,
+}
+
 /// A request the fault plan says to fail, handed to the serving layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -581,6 +605,26 @@ impl World {
     /// and per task completion. Format with [`rfc3339`](crate::rfc3339).
     pub fn now(&self) -> u64 {
         self.lock().clock
+    }
+
+    /// Counts of everything in the World (for banners and logs).
+    pub fn summary(&self) -> WorldSummary {
+        let g = self.lock();
+        WorldSummary {
+            clusters: g.clusters.len(),
+            hosts: g.hosts.len(),
+            templates: g.templates.len(),
+            vms: g.vms.len(),
+            running_vms: g
+                .vms
+                .values()
+                .filter(|v| v.state == VmState::Running)
+                .count(),
+            disks: g.disks.len(),
+            tasks: g.tasks.len(),
+            open_tasks: g.tasks.values().filter(|r| !r.task.is_done()).count(),
+            sessions: g.sessions.len(),
+        }
     }
 
     /// Requests the serving layer has seen (faulted and unrouted ones included).

@@ -752,6 +752,22 @@ fn seeded_inventory_names_and_listing_helpers() {
     assert_eq!(w.count_vms(&Filter::new()), 120);
     assert_eq!(w.count_disks(&Filter::new()), 240);
     assert_eq!(w.list_templates(&Filter::new(), &Paging::all()).total, 3);
+    let sum = w.summary();
+    assert_eq!(
+        (
+            sum.clusters,
+            sum.hosts,
+            sum.templates,
+            sum.vms,
+            sum.disks,
+            sum.tasks
+        ),
+        (3, 12, 3, 120, 240, 0)
+    );
+    assert_eq!(
+        sum.running_vms,
+        w.count_vms(&Filter::new().vm_state(VmState::Running))
+    );
 
     // Name filters.
     let names = |f: Filter| -> Vec<String> {

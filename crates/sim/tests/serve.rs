@@ -398,6 +398,19 @@ async fn sim_server_over_real_loopback_http() {
     let (s, _, _) = hyper_call(&c, "GET", &format!("{base}/sim/v1/vms"), Some(&token), None).await;
     assert_eq!(s, StatusCode::OK);
 
+    // Delays too (a short real one: the assertion only bounds it from below).
+    world.faults().delay_responses(Duration::from_millis(150));
+    let t0 = std::time::Instant::now();
+    let (s, _, _) = hyper_call(&c, "GET", &format!("{base}/sim/v1/vms"), Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(t0.elapsed() >= Duration::from_millis(150));
+    world.faults().clear_delay();
+
+    // Expired sessions are refused over HTTP as well.
+    world.faults().expire_sessions();
+    let (s, _, _) = hyper_call(&c, "GET", &format!("{base}/sim/v1/vms"), Some(&token), None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
     // Query strings reach the skin decoded.
     let (_, _, body) = hyper_call(&c, "GET", &format!("{base}/echo/a%20b?q=1"), None, None).await;
     assert_eq!(body, Bytes::from_static(b"/echo /echo/a%20b"));

@@ -411,7 +411,7 @@ async fn sim_server_over_real_loopback_http() {
     let (s, _, _) = hyper_call(&c, "GET", &format!("{base}/sim/v1/vms"), Some(&token), None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 
-    // Query strings reach the skin decoded.
+    // Paths reach the skin exactly as sent (still percent-encoded).
     let (_, _, body) = hyper_call(&c, "GET", &format!("{base}/echo/a%20b?q=1"), None, None).await;
     assert_eq!(body, Bytes::from_static(b"/echo /echo/a%20b"));
 

@@ -9,6 +9,11 @@
 //! - [`SimServer`]: a real HTTP/1.1 server on loopback that any client can use;
 //! - [`SimBackend`]: an `omnivirt_core::Backend` straight over the World (no HTTP).
 //!
+//! Skins: [`SimSkin`] (the neutral JSON API under `/sim/v1`), `skins::ovirt::OvirtSkin` (feature
+//! `ovirt`, under `/ovirt-engine`) and `skins::cloudtower::CloudTowerSkin` (feature
+//! `cloudtower`, under `/v2/api`); [`skins::all`] lists those compiled in. `SKINS.md` explains
+//! how to write one.
+//!
 //! ## How tasks advance
 //!
 //! Every mutation returns a [`Submission`] (task id + target). The target shows its

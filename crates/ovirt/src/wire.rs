@@ -5,6 +5,8 @@
 //! (`<status><state>up</state></status>`, `<topology sockets=".."/>`, `<os type=".."><boot dev=".."/>`,
 //! `<version major=".."/>`). Unknown elements are skipped; unknown enum values are kept raw.
 
+use std::borrow::Cow;
+
 use omnivirt_core::{Error, Result};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event as XmlEvent};
@@ -12,9 +14,9 @@ use quick_xml::events::{BytesStart, Event as XmlEvent};
 use crate::native::types::{
     Action, Api, Architecture, Cluster, Cpu, CpuTopology, CreationStatus, DataCenter,
     DataCenterStatus, Disk, DiskAttachment, DiskFormat, DiskInterface, DiskStatus, Event, Fault,
-    Host, HostStatus, Job, JobStatus, Link, LogSeverity, Nic, NicInterface, OperatingSystem, Ref,
-    Snapshot, SnapshotStatus, StorageDomain, StorageDomainStatus, StorageDomainType, SummaryItem,
-    Template, TemplateStatus, Version, Vm, VmStatus, VmType,
+    Host, HostStatus, Job, JobStatus, Link, Links, LogSeverity, Nic, NicInterface, OperatingSystem,
+    Ref, Snapshot, SnapshotStatus, StorageDomain, StorageDomainStatus, StorageDomainType,
+    SummaryItem, Template, TemplateStatus, Version, Vm, VmStatus, VmType,
 };
 
 type Node<'a> = (BytesStart<'a>, bool);
@@ -85,12 +87,40 @@ impl<'a> XmlIn<'a> {
 
     /// The text content of an element (nested elements are skipped).
     pub(crate) fn text(&mut self, empty: bool) -> Result<String> {
-        let mut out = String::new();
+        Ok(self.text_cow(empty)?.into_owned())
+    }
+
+    /// The text content, borrowed from the input in the usual case of one plain text node.
+    fn text_cow(&mut self, empty: bool) -> Result<Cow<'a, str>> {
         if empty {
-            return Ok(out);
+            return Ok(Cow::Borrowed(""));
         }
+        let first = self.event()?;
+        match first {
+            XmlEvent::End(_) => Ok(Cow::Borrowed("")),
+            XmlEvent::Text(t) => {
+                let s = t.decode().map_err(|e| self.err(e))?;
+                match self.event()? {
+                    XmlEvent::End(_) => Ok(s),
+                    next => {
+                        let mut out = s.into_owned();
+                        self.text_rest(next, &mut out)?;
+                        Ok(Cow::Owned(out))
+                    }
+                }
+            }
+            other => {
+                let mut out = String::new();
+                self.text_rest(other, &mut out)?;
+                Ok(Cow::Owned(out))
+            }
+        }
+    }
+
+    /// Appends the text of `ev` and of the events up to the element's end.
+    fn text_rest(&mut self, mut ev: XmlEvent<'a>, out: &mut String) -> Result<()> {
         loop {
-            match self.event()? {
+            match ev {
                 XmlEvent::Text(t) => {
                     let s = t.decode().map_err(|e| self.err(e))?;
                     out.push_str(&s);
@@ -115,20 +145,21 @@ impl<'a> XmlIn<'a> {
                     }
                 }
                 XmlEvent::Start(e) => self.skip(&e, false)?,
-                XmlEvent::End(_) => return Ok(out),
+                XmlEvent::End(_) => return Ok(()),
                 XmlEvent::Eof => return Err(self.err("unexpected end of document")),
                 _ => {}
             }
+            ev = self.event()?;
         }
     }
 
     fn i64(&mut self, tag: &str, empty: bool) -> Result<Option<i64>> {
-        let t = self.text(empty)?;
+        let t = self.text_cow(empty)?;
         parse_i64(&t, tag).map_err(|m| self.err(m))
     }
 
     fn f64(&mut self, tag: &str, empty: bool) -> Result<Option<f64>> {
-        let t = self.text(empty)?;
+        let t = self.text_cow(empty)?;
         let t = t.trim();
         if t.is_empty() {
             return Ok(None);
@@ -139,7 +170,7 @@ impl<'a> XmlIn<'a> {
     }
 
     fn bool(&mut self, tag: &str, empty: bool) -> Result<Option<bool>> {
-        let t = self.text(empty)?;
+        let t = self.text_cow(empty)?;
         parse_bool(&t, tag).map_err(|m| self.err(m))
     }
 
@@ -175,14 +206,14 @@ impl<'a> XmlIn<'a> {
     }
 
     /// `<actions><link rel href/>...</actions>`.
-    fn actions(&mut self, empty: bool) -> Result<Vec<Link>> {
-        let mut out = Vec::new();
+    fn actions(&mut self, empty: bool) -> Result<Links> {
+        let mut out = Links::new();
         if empty {
             return Ok(out);
         }
         while let Some((c, ce)) = self.child()? {
             if c.local_name().as_ref() == b"link" {
-                out.push(link(&c)?);
+                push_link(&c, &mut out)?;
             }
             self.skip(&c, ce)?;
         }
@@ -243,12 +274,7 @@ fn attr_err(e: impl std::fmt::Display) -> Error {
 
 /// Calls `f(name, value)` for every attribute.
 fn each_attr(e: &BytesStart<'_>, mut f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
-    for a in e.attributes() {
-        let a = a.map_err(attr_err)?;
-        let v = a.unescape_value().map_err(attr_err)?.into_owned();
-        f(a.key.local_name().as_ref(), v)?;
-    }
-    Ok(())
+    scan_attrs(e, |k, v| f(k, v.into_owned()))
 }
 
 fn id_href(e: &BytesStart<'_>) -> Result<(Option<String>, Option<String>)> {
@@ -277,6 +303,78 @@ fn link(e: &BytesStart<'_>) -> Result<Link> {
         Ok(())
     })?;
     Ok(Link { rel, href })
+}
+
+/// Walks `key="value"` pairs of a start tag, fast: engine documents only ever carry `id`,
+/// `href` and `rel` (and 3.x's plain attributes), always quoted, so a byte scan beats the general
+/// attribute iterator. Values are unescaped only when they contain `&`.
+fn scan_attrs<'e>(
+    e: &'e BytesStart<'_>,
+    mut f: impl FnMut(&[u8], std::borrow::Cow<'e, str>) -> Result<()>,
+) -> Result<()> {
+    let raw = e.attributes_raw();
+    let bad = || Error::protocol("invalid oVirt XML attribute syntax");
+    let mut i = 0;
+    while i < raw.len() {
+        while i < raw.len() && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= raw.len() || raw[i] == b'/' {
+            break;
+        }
+        let key_start = i;
+        while i < raw.len() && raw[i] != b'=' && !raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let key = &raw[key_start..i];
+        while i < raw.len() && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if raw.get(i) != Some(&b'=') {
+            return Err(bad());
+        }
+        i += 1;
+        while i < raw.len() && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let quote = *raw.get(i).ok_or_else(bad)?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(bad());
+        }
+        i += 1;
+        let len = raw[i..].iter().position(|b| *b == quote).ok_or_else(bad)?;
+        let value = &raw[i..i + len];
+        i += len + 1;
+        let text = std::str::from_utf8(value).map_err(|_| bad())?;
+        let text = if text.contains('&') {
+            std::borrow::Cow::Owned(
+                quick_xml::escape::unescape(text)
+                    .map_err(attr_err)?
+                    .into_owned(),
+            )
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        let local = key.rsplit(|b| *b == b':').next().unwrap_or(key);
+        f(local, text)?;
+    }
+    Ok(())
+}
+
+/// Adds `<link rel href>` to `links` without allocating per attribute.
+fn push_link(e: &BytesStart<'_>, links: &mut Links) -> Result<()> {
+    let mut rel = std::borrow::Cow::Borrowed("");
+    let mut href = std::borrow::Cow::Borrowed("");
+    scan_attrs(e, |k, v| {
+        match k {
+            b"rel" => rel = v,
+            b"href" => href = v,
+            _ => {}
+        }
+        Ok(())
+    })?;
+    links.push(&rel, &href);
+    Ok(())
 }
 
 fn read_ref<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Ref> {
@@ -311,7 +409,7 @@ macro_rules! read_fields {
                 b"description" => $v.description = Some($x.text($ce)?),
                 b"comment" => $v.comment = Some($x.text($ce)?),
                 b"link" => {
-                    $v.links.push(link(&$c)?);
+                    push_link(&$c, &mut $v.links)?;
                     $x.skip(&$c, $ce)?;
                 }
                 b"actions" => $v.action_links = $x.actions($ce)?,
@@ -360,7 +458,7 @@ fn read_cpu<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Cp
     if !empty {
         while let Some((c, ce)) = x.child()? {
             match c.local_name().as_ref() {
-                b"architecture" => cpu.architecture = Some(Architecture::parse(&x.text(ce)?)),
+                b"architecture" => cpu.architecture = Some(Architecture::parse(&x.text_cow(ce)?)),
                 b"topology" => cpu.topology = Some(read_topology(x, &c, ce)?),
                 b"name" => cpu.name = Some(x.text(ce)?),
                 b"speed" => cpu.speed = x.f64("speed", ce)?,
@@ -475,7 +573,7 @@ pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) ->
         b"memory" => v.memory = x.i64("memory", ce)?,
         b"cpu" => v.cpu = Some(read_cpu(x, &c, ce)?),
         b"os" => v.os = Some(read_os(x, &c, ce)?),
-        b"type" => v.vm_type = Some(VmType::parse(&x.text(ce)?)),
+        b"type" => v.vm_type = Some(VmType::parse(&x.text_cow(ce)?)),
         b"stateless" => v.stateless = x.bool("stateless", ce)?,
         b"delete_protected" => v.delete_protected = x.bool("delete_protected", ce)?,
         b"fqdn" => v.fqdn = Some(x.text(ce)?),
@@ -602,11 +700,11 @@ pub(crate) fn read_disk<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) 
         },
         b"actual_size" => d.actual_size = x.i64("actual_size", ce)?,
         b"total_size" => d.total_size = x.i64("total_size", ce)?,
-        b"format" => d.format = Some(DiskFormat::parse(&x.text(ce)?)),
+        b"format" => d.format = Some(DiskFormat::parse(&x.text_cow(ce)?)),
         b"sparse" => d.sparse = x.bool("sparse", ce)?,
         b"shareable" => d.shareable = x.bool("shareable", ce)?,
         b"bootable" => d.bootable = x.bool("bootable", ce)?,
-        b"interface" => d.interface = Some(DiskInterface::parse(&x.text(ce)?)),
+        b"interface" => d.interface = Some(DiskInterface::parse(&x.text_cow(ce)?)),
         b"storage_type" => d.storage_type = Some(x.text(ce)?),
         b"content_type" => d.content_type = Some(x.text(ce)?),
         b"image_id" => d.image_id = Some(x.text(ce)?),
@@ -630,7 +728,7 @@ pub(crate) fn read_disk_attachment<'a>(
     read_fields!(x, a, c, ce, {
         b"active" => a.active = x.bool("active", ce)?,
         b"bootable" => a.bootable = x.bool("bootable", ce)?,
-        b"interface" => a.interface = Some(DiskInterface::parse(&x.text(ce)?)),
+        b"interface" => a.interface = Some(DiskInterface::parse(&x.text_cow(ce)?)),
         b"pass_discard" => a.pass_discard = x.bool("pass_discard", ce)?,
         b"read_only" => a.read_only = x.bool("read_only", ce)?,
         b"logical_name" => a.logical_name = Some(x.text(ce)?),
@@ -653,7 +751,7 @@ pub(crate) fn read_storage_domain<'a>(
     read_fields!(x, s, c, ce, {
         b"status" => s.status = x.status(ce)?.0.map(|v| StorageDomainStatus::parse(&v)),
         b"external_status" => s.external_status = x.status(ce)?.0,
-        b"type" => s.domain_type = Some(StorageDomainType::parse(&x.text(ce)?)),
+        b"type" => s.domain_type = Some(StorageDomainType::parse(&x.text_cow(ce)?)),
         b"available" => s.available = x.i64("available", ce)?,
         b"used" => s.used = x.i64("used", ce)?,
         b"committed" => s.committed = x.i64("committed", ce)?,
@@ -692,7 +790,7 @@ pub(crate) fn read_template<'a>(
         b"memory" => t.memory = x.i64("memory", ce)?,
         b"cpu" => t.cpu = Some(read_cpu(x, &c, ce)?),
         b"os" => t.os = Some(read_os(x, &c, ce)?),
-        b"type" => t.vm_type = Some(VmType::parse(&x.text(ce)?)),
+        b"type" => t.vm_type = Some(VmType::parse(&x.text_cow(ce)?)),
         b"creation_time" => t.creation_time = Some(x.text(ce)?),
         b"version" => {
             if !ce {
@@ -718,7 +816,7 @@ pub(crate) fn read_nic<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -
         return Ok(n);
     }
     read_fields!(x, n, c, ce, {
-        b"interface" => n.interface = Some(NicInterface::parse(&x.text(ce)?)),
+        b"interface" => n.interface = Some(NicInterface::parse(&x.text_cow(ce)?)),
         b"mac" => {
             // 4.x: <mac><address>..</address></mac>; 3.x: <mac address=".."/>
             each_attr(&c, |k, v| {
@@ -756,7 +854,7 @@ pub(crate) fn read_snapshot<'a>(
         return Ok(s);
     }
     read_fields!(x, s, c, ce, {
-        b"snapshot_status" => s.snapshot_status = Some(SnapshotStatus::parse(&x.text(ce)?)),
+        b"snapshot_status" => s.snapshot_status = Some(SnapshotStatus::parse(&x.text_cow(ce)?)),
         b"snapshot_type" => s.snapshot_type = Some(x.text(ce)?),
         b"date" => s.date = Some(x.text(ce)?),
         b"persist_memorystate" => s.persist_memorystate = x.bool("persist_memorystate", ce)?,
@@ -791,7 +889,7 @@ pub(crate) fn read_event<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool)
     }
     read_fields!(x, v, c, ce, {
         b"code" => v.code = x.i64("code", ce)?,
-        b"severity" => v.severity = Some(LogSeverity::parse(&x.text(ce)?)),
+        b"severity" => v.severity = Some(LogSeverity::parse(&x.text_cow(ce)?)),
         b"time" => v.time = Some(x.text(ce)?),
         b"correlation_id" => v.correlation_id = Some(x.text(ce)?),
         b"custom_id" => v.custom_id = x.i64("custom_id", ce)?,
@@ -861,7 +959,7 @@ pub(crate) fn read_api<'a>(x: &mut XmlIn<'a>, _e: &BytesStart<'a>, empty: bool) 
     while let Some((c, ce)) = x.child()? {
         match c.local_name().as_ref() {
             b"link" => {
-                api.links.push(link(&c)?);
+                push_link(&c, &mut api.links)?;
                 x.skip(&c, ce)?;
             }
             b"product_info" => {
@@ -1437,6 +1535,19 @@ mod tests {
         let back = Vm::from_xml(vm.to_xml().as_bytes()).unwrap();
         assert_eq!(back.name.as_deref(), Some("a<b"));
         assert_eq!(back.cluster.unwrap().name.as_deref(), Some("Default"));
+    }
+
+    #[test]
+    fn attributes_scan_quotes_entities_and_garbage() {
+        let vm = Vm::from_xml(
+            b"<vm id='a&amp;b' href = \"/x\"><link rel=\"r\" href='/h?x=1&amp;y=2'/></vm>",
+        )
+        .unwrap();
+        assert_eq!(vm.id.as_deref(), Some("a&b"));
+        assert_eq!(vm.href.as_deref(), Some("/x"));
+        assert_eq!(vm.links.get("r"), Some("/h?x=1&y=2"));
+        assert!(Vm::from_xml(b"<vm id=noquote/>").is_err());
+        assert!(Vm::from_xml(b"<vm id=\"open/>").is_err());
     }
 
     #[test]

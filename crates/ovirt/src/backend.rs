@@ -402,6 +402,30 @@ impl Backend for OvirtBackend {
     }
 
     async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
+        if let Some(vm) = &query.vm
+            && self.conn.version() == crate::ApiVersion::V3
+        {
+            // 3.x lists a VM's disks directly.
+            let disks = self
+                .conn
+                .system()
+                .vms()
+                .vm(vm.as_str())
+                .disks_v3()
+                .list()
+                .send()
+                .await
+                .map_err(wrap(Op::DiskList))?;
+            let mut items = Vec::new();
+            for d in &disks {
+                let mut disk = convert::disk(d)?;
+                disk.vm_id = Some(vm.clone());
+                if query.matches_disk(&disk) {
+                    items.push(disk);
+                }
+            }
+            return Ok(Page::new(items, None).filtered_client_side(true));
+        }
         if let Some(vm) = &query.vm {
             // A VM's disks come from its attachments; one page holds them all.
             let atts = self

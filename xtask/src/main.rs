@@ -1,19 +1,22 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! - `ci`: what CI checks — fmt, clippy (warnings denied), tests, docs (warnings denied), the
-//!   fixtures audit and check.
+//!   fixtures audit and check, and the capability matrix being up to date.
+//! - `matrix [--check]`: `docs/capabilities.md` from each backend's declared capabilities.
 //! - `fixtures audit|check [DIR]`: see `docs/fixtures.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod fixtures;
+mod matrix;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("fixtures") => fixtures::run(&args[1..]),
+        Some("matrix") => matrix::run(&args[1..], &root()),
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -34,7 +37,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   ci                      fmt check, clippy -D warnings, tests, docs -D warnings, fixtures audit
   fixtures audit [DIR]    fail on anything secret-looking in fixtures/ (default DIR: fixtures)
-  fixtures check [DIR]    every cassette parses and carries its provenance";
+  fixtures check [DIR]    every cassette parses and carries its provenance
+  matrix [--check]        write docs/capabilities.md from each backend's Capabilities";
 
 /// The workspace root (the parent of this crate's folder).
 fn root() -> PathBuf {
@@ -73,5 +77,6 @@ fn ci() -> Result<(), String> {
     let dir = fixtures_dir.to_string_lossy().into_owned();
     fixtures::run(&["audit".to_owned(), dir.clone()])?;
     fixtures::run(&["check".to_owned(), dir])?;
+    matrix::run(&["--check".to_owned()], &root())?;
     Ok(())
 }

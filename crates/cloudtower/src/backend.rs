@@ -39,6 +39,9 @@ pub async fn connect(config: &CloudTowerConfig) -> Result<CloudTowerBackend> {
     if let Some(l) = config.language()? {
         b = b.language(l);
     }
+    if let Some(t) = config.session_token() {
+        b = b.session_token(t);
+    }
     Ok(CloudTowerBackend::new(b.build()?))
 }
 

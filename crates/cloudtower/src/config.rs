@@ -120,8 +120,14 @@ impl CloudTowerConfig {
     }
 
     /// The credentials; `Config` error if neither a token nor user and password are set.
+    /// With both, the user and password win (and the token starts the session, see
+    /// [`CloudTowerConfig::session_token`]), so an expired token can be replaced.
     pub fn credentials(&self) -> Result<Credentials> {
-        if let Some(t) = self.token.as_ref().filter(|t| !t.is_empty()) {
+        let has_password =
+            self.user.as_ref().is_some_and(|u| !u.is_empty()) && self.password.is_some();
+        if let Some(t) = self.token.as_ref().filter(|t| !t.is_empty())
+            && !has_password
+        {
             return Ok(Credentials::token(t.clone()));
         }
         match (&self.user, &self.password) {
@@ -137,6 +143,11 @@ impl CloudTowerConfig {
                 "CloudTower needs `token`, or `user` and `password`",
             )),
         }
+    }
+
+    /// A token to start the session with when user and password are also set.
+    pub fn session_token(&self) -> Option<Secret> {
+        self.token.clone().filter(|t| !t.is_empty())
     }
 
     /// The `content-language`, if set.

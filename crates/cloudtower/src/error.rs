@@ -131,15 +131,35 @@ pub fn parse_error(status: u16, body: &[u8], path: &str) -> Error {
     err
 }
 
+/// How a plain HTTP 400 is classified by its message: the API has one error code
+/// (`ResourceLocked`), so "wrong state" and "bad input" differ only in words. First match wins;
+/// anything else is `InvalidInput`.
+pub const MESSAGE_KINDS: &[(&str, ErrorKind)] = &[
+    ("not found", ErrorKind::NotFound),
+    ("not exist", ErrorKind::NotFound),
+    ("already exist", ErrorKind::AlreadyExists),
+    ("duplicate", ErrorKind::AlreadyExists),
+    ("is running", ErrorKind::InvalidState),
+    ("is stopped", ErrorKind::InvalidState),
+    ("is suspended", ErrorKind::InvalidState),
+    ("is not running", ErrorKind::InvalidState),
+    ("is powered off", ErrorKind::InvalidState),
+    ("is powered on", ErrorKind::InvalidState),
+    ("in use", ErrorKind::InvalidState),
+    ("is attached", ErrorKind::InvalidState),
+    ("is not attached", ErrorKind::InvalidState),
+    ("maintenance", ErrorKind::InvalidState),
+    ("vm status", ErrorKind::InvalidState),
+    ("invalid state", ErrorKind::InvalidState),
+    (": it is ", ErrorKind::InvalidState),
+];
+
 fn classify_400(message: &str) -> ErrorKind {
     let m = message.to_ascii_lowercase();
-    if m.contains("not found") || m.contains("not exist") {
-        ErrorKind::NotFound
-    } else if m.contains("already exist") || m.contains("duplicate") {
-        ErrorKind::AlreadyExists
-    } else {
-        ErrorKind::InvalidInput
-    }
+    MESSAGE_KINDS
+        .iter()
+        .find(|(needle, _)| m.contains(needle))
+        .map_or(ErrorKind::InvalidInput, |(_, k)| *k)
 }
 
 #[cfg(test)]

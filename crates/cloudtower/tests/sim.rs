@@ -634,6 +634,23 @@ async fn uniform_backend_lifecycle() {
     assert_eq!(err.op(), Some(Op::VmGet));
     let err = client.tasks().get(&TaskId::new("nope")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
+
+    // Starting a running VM is a state conflict, not bad input.
+    let err = client.vms().start(&running[0].id).await.err().unwrap();
+    assert_eq!(err.kind(), ErrorKind::InvalidState, "{err}");
+}
+
+#[tokio::test]
+async fn ldap_login_through_the_graphql_discovery() {
+    let world = Arc::new(World::default());
+    let t = Arc::new(SimTransport::new(world, Arc::new(CloudTowerSkin::new())));
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", SimTransport::BASE_URL),
+        t,
+        Credentials::password("admin", "admin")
+            .with_source(omnivirt_cloudtower::model::UserSource::Ldap, None),
+    );
+    assert_eq!(tower.vms().count(VmWhere::new()).await.unwrap(), 20);
 }
 
 #[tokio::test]

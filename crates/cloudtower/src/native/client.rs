@@ -123,6 +123,48 @@ struct TowerAuth {
     credentials: Credentials,
 }
 
+impl TowerAuth {
+    /// The GraphQL root next to the API base (`https://tower/v2/api` -> `https://tower/api`),
+    /// keeping the scheme the caller chose.
+    fn graphql_url(&self) -> String {
+        let root = self.base.strip_suffix("/v2/api").unwrap_or(&self.base);
+        format!("{root}/api")
+    }
+
+    /// LDAP users log in through an authn strategy on current towers: ask the GraphQL endpoint
+    /// for the LDAP strategy and log in with `source: AUTHN`. A tower that does not answer the
+    /// query (older versions) gets the legacy `source: LDAP`. A network failure is an error, not
+    /// a silent fallback.
+    async fn discover_ldap(&self, inner: &dyn Transport) -> Result<(UserSource, Option<String>)> {
+        let body = serde_json::json!({"query": "{authnStrategies{id type}}", "variables": {}});
+        let req = Request::post(self.graphql_url())
+            .json(&body)?
+            .vendor(VENDOR)
+            .idempotent(true)
+            .skip_auth();
+        let resp = inner.send(req).await?;
+        let ok = resp.status.is_success();
+        let bytes = resp.bytes().await?;
+        let found = ok
+            .then(|| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .flatten()
+            .and_then(|v| {
+                v["data"]["authnStrategies"].as_array().and_then(|list| {
+                    list.iter()
+                        .find(|s| s["type"].as_str() == Some("LDAP"))
+                        .and_then(|s| s["id"].as_str().map(str::to_owned))
+                })
+            });
+        Ok(match found {
+            Some(id) => (UserSource::Authn, Some(id)),
+            None => {
+                tracing::debug!(vendor = VENDOR, "no LDAP authn strategy; using source LDAP");
+                (UserSource::Ldap, None)
+            }
+        })
+    }
+}
+
 #[async_trait]
 impl AuthHook for TowerAuth {
     async fn login(&self, inner: &dyn Transport) -> Result<Session> {
@@ -139,10 +181,14 @@ impl AuthHook for TowerAuth {
             )
             .with_vendor(VENDOR));
         };
+        let (source, auth_config_id) = match (source, auth_config_id) {
+            (UserSource::Ldap, None) => self.discover_ldap(inner).await?,
+            (s, id) => (s.clone(), id.clone()),
+        };
         let body = LoginBody {
             username,
             password: password.expose(),
-            source,
+            source: &source,
             auth_config_id: auth_config_id.as_deref(),
         };
         let req = Request::post(format!("{}/login", self.base))
@@ -233,7 +279,7 @@ impl CloudTowerClient {
         let stack = HttpStack::builder(transport)
             .retry(RetryPolicy::never())
             .timeouts(Timeouts::none());
-        Self::assemble(base, stack, credentials, None)
+        Self::assemble(base, stack, credentials, None, None)
     }
 
     /// A builder for real use: TLS, retry, timeouts, language.
@@ -246,6 +292,7 @@ impl CloudTowerClient {
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
             language: None,
+            session_token: None,
         }
     }
 
@@ -254,6 +301,7 @@ impl CloudTowerClient {
         stack: HttpStackBuilder,
         credentials: Credentials,
         language: Option<Language>,
+        session_token: Option<Secret>,
     ) -> Self {
         let hook = Arc::new(TowerAuth {
             base: base.clone(),
@@ -262,6 +310,8 @@ impl CloudTowerClient {
         let mut stack = stack.auth(hook);
         if let Credentials::Token(t) = &credentials {
             stack = stack.session(Session::new(t.clone()));
+        } else if let Some(t) = session_token {
+            stack = stack.session(Session::new(t));
         }
         CloudTowerClient {
             inner: Arc::new(Inner {
@@ -389,6 +439,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeouts: Timeouts,
     language: Option<Language>,
+    session_token: Option<Secret>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -434,6 +485,12 @@ impl ClientBuilder {
         self.language = Some(l);
         self
     }
+    /// Starts with a token from an earlier login; the password credentials are used only
+    /// when the server refuses it.
+    pub fn session_token(mut self, t: impl Into<Secret>) -> Self {
+        self.session_token = Some(t.into());
+        self
+    }
     /// The client; `Config` error without credentials, TLS errors from the HTTP layer.
     pub fn build(self) -> Result<CloudTowerClient> {
         let credentials = self.credentials.ok_or_else(|| {
@@ -455,6 +512,7 @@ impl ClientBuilder {
             stack,
             credentials,
             self.language,
+            self.session_token,
         ))
     }
 }

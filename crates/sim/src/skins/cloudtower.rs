@@ -207,6 +207,22 @@ fn login(world: &World, body: &Value) -> Result<Value, Fail> {
     if user.is_empty() || password.is_empty() {
         return Err(bad("username and password are required"));
     }
+    match body
+        .get("source")
+        .and_then(Value::as_str)
+        .unwrap_or("LOCAL")
+    {
+        "LOCAL" | "LDAP" | "SSO" => {}
+        "AUTHN" => {
+            let id = body.get("auth_config_id").and_then(Value::as_str);
+            if !matches!(id, Some("sim-local" | "sim-ldap")) {
+                return Err(bad(
+                    "source AUTHN needs the auth_config_id of an authn strategy",
+                ));
+            }
+        }
+        other => return Err(bad(format!("unknown UserSource `{other}`"))),
+    }
     match world.login(user, password) {
         Ok(token) => Ok(json!({"task_id": null, "data": {"token": token.expose()}})),
         Err(_) => Err(fail(400, "Login failed: wrong username or password")),

@@ -1,0 +1,276 @@
+//! The native client on the wire (wiremock on loopback): headers, login variants, re-login,
+//! retries of queries but never of mutations, 304 answers.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use omnivirt_cloudtower::filter::VmWhere;
+use omnivirt_cloudtower::model::UserSource;
+use omnivirt_cloudtower::query::Query;
+use omnivirt_cloudtower::vm::CdRom;
+use omnivirt_cloudtower::{CloudTowerClient, CloudTowerConfig, Credentials, Language};
+use omnivirt_core::ErrorKind;
+use omnivirt_http::{HyperTransport, RetryPolicy, SharedTransport, Timeouts, TlsOptions};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn hyper() -> SharedTransport {
+    Arc::new(HyperTransport::new(TlsOptions::default()).unwrap())
+}
+
+fn login_ok(token: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"task_id": null, "data": {"token": token}}))
+}
+
+#[tokio::test]
+async fn raw_token_and_content_language_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/login"))
+        .and(body_json(
+            json!({"username": "admin", "password": "pw", "source": "LOCAL"}),
+        ))
+        .respond_with(login_ok("tok-123"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .and(header("authorization", "tok-123"))
+        .and(header("content-language", "zh-CN"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(
+            json!({"where": {"name_contains": "web"}, "first": 5}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"id": "c1", "name": "web-1"}])),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", server.uri()),
+        hyper(),
+        Credentials::password("admin", "pw"),
+    )
+    .with_language(Language::ZhCn);
+    let vms = tower
+        .vms()
+        .list(Query::new(VmWhere::new().name().contains("web")).first(5))
+        .await
+        .unwrap();
+    assert_eq!(vms[0].name, "web-1");
+    assert!(!format!("{tower:?}").contains("pw"));
+}
+
+#[tokio::test]
+async fn ldap_users_log_in_through_the_discovered_authn_strategy() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"data": {"authnStrategies": [
+                {"id": "local-1", "type": "LOCAL"}, {"id": "ldap-7", "type": "LDAP"}
+            ]}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/login"))
+        .and(body_json(json!({"username": "jdoe", "password": "pw", "source": "AUTHN", "auth_config_id": "ldap-7"})))
+        .respond_with(login_ok("tok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-tasks-connection"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"aggregate": {"count": 0}})))
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", server.uri()),
+        hyper(),
+        Credentials::password("jdoe", "pw").with_source(UserSource::Ldap, None),
+    );
+    tower.login().await.unwrap();
+}
+
+#[tokio::test]
+async fn older_towers_without_authn_strategies_get_source_ldap() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/login"))
+        .and(body_json(
+            json!({"username": "jdoe", "password": "pw", "source": "LDAP"}),
+        ))
+        .respond_with(login_ok("tok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-tasks-connection"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"aggregate": {"count": 0}})))
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", server.uri()),
+        hyper(),
+        Credentials::password("jdoe", "pw").with_source(UserSource::Ldap, None),
+    );
+    tower.login().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_token_without_password_is_unauthenticated() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .and(header("authorization", "stale"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(
+                json!({"message": "Unauthorized", "status": 401, "path": "/get-vms"}),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", server.uri()),
+        hyper(),
+        Credentials::token("stale"),
+    );
+    let err = tower.vms().list(Query::all()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    assert!(!format!("{err:?} {err}").contains("stale"));
+}
+
+#[tokio::test]
+async fn an_expired_token_is_replaced_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/login"))
+        .respond_with(login_ok("fresh"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .and(header("authorization", "old"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .and(header("authorization", "fresh"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let cfg = CloudTowerConfig::new(server.uri())
+        .user("admin", "pw")
+        .token("old");
+    assert!(matches!(
+        cfg.credentials().unwrap(),
+        Credentials::Password { .. }
+    ));
+    let tower = CloudTowerClient::builder(cfg.api_base().unwrap())
+        .transport(hyper())
+        .credentials(cfg.credentials().unwrap())
+        .session_token(cfg.session_token().unwrap())
+        .build()
+        .unwrap();
+    assert!(tower.vms().list(Query::all()).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn queries_are_retried_but_mutations_never() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "c1"}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/start-vm"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::builder(format!("{}/v2/api", server.uri()))
+        .transport(hyper())
+        .credentials(Credentials::token("t"))
+        .retry(
+            RetryPolicy::builder()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(10))
+                .build(),
+        )
+        .timeouts(Timeouts::none())
+        .build()
+        .unwrap();
+    assert_eq!(tower.vms().list(Query::all()).await.unwrap().len(), 1);
+    let err = tower
+        .vm()
+        .start(&VmWhere::new().id().eq("c1"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Backend);
+    assert_eq!(err.detail().unwrap().http_status, Some(503));
+}
+
+#[tokio::test]
+async fn not_modified_is_success_with_nothing_to_follow() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/add-vm-cd-rom"))
+        .respond_with(ResponseTemplate::new(304))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", server.uri()),
+        hyper(),
+        Credentials::token("t"),
+    );
+    let out = tower
+        .vm()
+        .add_cd_rom(&VmWhere::new().id().eq("c1"), &[CdRom::empty(0)])
+        .await
+        .unwrap();
+    assert!(out.is_empty());
+}
+
+#[tokio::test]
+async fn garbage_answers_are_protocol_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy</html>"))
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", server.uri()),
+        hyper(),
+        Credentials::token("t"),
+    );
+    let err = tower.vms().list(Query::all()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol);
+    assert!(err.to_string().contains("get-vms"), "{err}");
+}

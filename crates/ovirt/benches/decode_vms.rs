@@ -20,8 +20,9 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(doc.len() as u64));
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(10));
+    // Freeing the VMs is not timed (the Python figure does not time it either).
     g.bench_function("typed_vms", |b| {
-        b.iter(|| {
+        b.iter_with_large_drop(|| {
             let vms = Vm::list_from_xml(&doc).unwrap();
             assert_eq!(vms.len(), 10_000);
             vms

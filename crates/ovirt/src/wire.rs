@@ -342,11 +342,20 @@ fn scan_attrs<'e>(
             return Err(bad());
         }
         i += 1;
-        let len = raw[i..].iter().position(|b| *b == quote).ok_or_else(bad)?;
-        let value = &raw[i..i + len];
-        i += len + 1;
+        // One pass finds the closing quote and notes whether an entity needs unescaping.
+        let mut end = i;
+        let mut amp = false;
+        while end < raw.len() && raw[end] != quote {
+            amp |= raw[end] == b'&';
+            end += 1;
+        }
+        if end >= raw.len() {
+            return Err(bad());
+        }
+        let value = &raw[i..end];
+        i = end + 1;
         let text = std::str::from_utf8(value).map_err(|_| bad())?;
-        let text = if text.contains('&') {
+        let text = if amp {
             std::borrow::Cow::Owned(
                 quick_xml::escape::unescape(text)
                     .map_err(attr_err)?

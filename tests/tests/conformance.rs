@@ -99,6 +99,7 @@ async fn ovirt(wire: Wire, label: &str) {
             ),
         ],
         disk_storage: None,
+        faults_recorded: false,
     };
     assert_suite(&target).await;
 }
@@ -135,6 +136,7 @@ async fn cloudtower(wire: Wire, label: &str) {
             ),
         ],
         disk_storage: None,
+        faults_recorded: false,
     };
     assert_suite(&target).await;
 }
@@ -152,6 +154,7 @@ async fn sim_in_process() {
             "the neutral simulator has no wire to count requests on",
         )],
         disk_storage: None,
+        faults_recorded: false,
     };
     assert_suite(&target).await;
 }

@@ -247,6 +247,41 @@ const VM_ACTIONS: &[&str] = &[
     "undosnapshot",
 ];
 
+/// The actions the engine offers for a VM in `state`, as its `<actions>` lists them.
+fn vm_actions(state: VmState) -> Vec<&'static str> {
+    let power: &[&str] = match state {
+        VmState::Stopped => &[
+            "start",
+            "clone",
+            "export",
+            "previewsnapshot",
+            "commitsnapshot",
+            "undosnapshot",
+        ],
+        VmState::Running => &[
+            "cancelmigration",
+            "freezefilesystems",
+            "logon",
+            "migrate",
+            "reboot",
+            "shutdown",
+            "stop",
+            "suspend",
+            "thawfilesystems",
+            "ticket",
+        ],
+        VmState::Suspended => &["start", "stop"],
+        VmState::Starting | VmState::Stopping | VmState::Rebooting | VmState::Migrating => {
+            &["stop", "cancelmigration"]
+        }
+        _ => &[],
+    };
+    let mut out: Vec<&'static str> = vec!["detach", "maintenance", "reordermacaddresses"];
+    out.extend_from_slice(power);
+    out.sort_unstable();
+    out
+}
+
 const VM_LINKS: &[&str] = &[
     "affinitylabels",
     "applications",
@@ -275,7 +310,7 @@ struct Follow {
 fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
     let base = format!("{API}/vms/{}", vm.id.as_str());
     x.open_obj("vm", &base, vm.id.as_str());
-    x.actions(&base, VM_ACTIONS);
+    x.actions(&base, &vm_actions(vm.state));
     x.leaf("name", &vm.name);
     x.leaf("description", &vm.description);
     x.leaf("comment", "");
@@ -2026,6 +2061,20 @@ mod tests {
             assert!(vm_states_for(vm_status(s)).contains(&s));
         }
         assert_eq!(vm_states_for("wait_for_launch"), vec![VmState::Starting]);
+    }
+
+    #[test]
+    fn actions_follow_the_state() {
+        assert!(vm_actions(VmState::Stopped).contains(&"start"));
+        assert!(!vm_actions(VmState::Stopped).contains(&"shutdown"));
+        assert!(vm_actions(VmState::Running).contains(&"migrate"));
+        assert!(!vm_actions(VmState::Running).contains(&"start"));
+        assert!(VM_ACTIONS.iter().all(|a| {
+            [VmState::Stopped, VmState::Running, VmState::Suspended]
+                .iter()
+                .any(|s| vm_actions(*s).contains(a))
+                || ["cancelmigration"].contains(a)
+        }));
     }
 
     #[test]

@@ -15,8 +15,9 @@ use omnivirt_cloudtower::model::{
 };
 use omnivirt_cloudtower::query::{Direction, Query};
 use omnivirt_cloudtower::vm::{
-    BasicInfo, Bodies, CdRom, DiskOperate, DiskParams, ModifyDisk, MountDisk, Mutation, NewDisk,
-    NicParams, NicUpdate, SnapshotCreate, VmCreate, VmFromTemplate, VolumeCreate,
+    BasicInfo, Bodies, CdRom, CloudInit, CloudInitNetwork, CloudInitRoute, DiskOperate, DiskParams,
+    DiskUpdate, ModifyDisk, MountDisk, Mutation, NewDisk, NicParams, NicUpdate, SnapshotCreate,
+    VmCreate, VmFromTemplate, VolumeCreate,
 };
 use serde_json::{Value, json};
 
@@ -915,6 +916,19 @@ fn every_mutation() -> Vec<Mutation> {
         .status(VmStatus::Stopped)
         .description("d")
         .nics(vec![NicParams::vlan("v")])
+        .cloud_init(
+            CloudInit::new()
+                .hostname("web-1")
+                .password("s3cret-pw")
+                .nameserver("10.0.0.53")
+                .public_key("ssh-ed25519 AAAA test")
+                .user_data("#cloud-config\n")
+                .network(
+                    CloudInitNetwork::static_ipv4(0, "10.0.0.10", "255.255.255.0")
+                        .route(CloudInitRoute::new("0.0.0.0", "0.0.0.0", "10.0.0.1")),
+                )
+                .network(CloudInitNetwork::dhcp(1)),
+        )
         .disk_operate(
             DiskOperate::new()
                 .remove([1])
@@ -938,6 +952,9 @@ fn every_mutation() -> Vec<Mutation> {
             &DiskParams::new().mount(MountDisk::new("vol", Bus::Virtio, 1)),
         ),
         Bodies::remove_disk(&w, &["d".into()]),
+        Bodies::update_disk(&w, &DiskUpdate::eject("cd")),
+        Bodies::update_disk(&w, &DiskUpdate::insert_elf_image("cd", "img")),
+        Bodies::update_disk(&w, &DiskUpdate::bus("d", Bus::Scsi)),
         Bodies::add_nic(&w, &[NicParams::vlan("v")]),
         Bodies::update_nic(
             &w,
@@ -976,7 +993,7 @@ fn every_mutation_body_validates() {
     // so nothing here needs a newer spec.
     let spec = Spec::load();
     let all = every_mutation();
-    assert_eq!(all.len(), 27);
+    assert_eq!(all.len(), 30);
     for m in all {
         let path = format!("/{}", m.path);
         assert!(spec.has_path(&path), "{path} not in the 4.6.0 spec");
@@ -993,4 +1010,26 @@ fn order_by_rejects_unknown_fields() {
         .unwrap_err();
     assert_eq!(e.kind(), omnivirt_core::ErrorKind::InvalidInput);
     assert!(e.to_string().contains("colour"));
+}
+
+#[test]
+fn null_is_sent_only_when_asked_and_passwords_do_not_print() {
+    let eject = Bodies::update_disk(&VmWhere::new().id().eq("v"), &DiskUpdate::eject("cd")).body;
+    assert_eq!(
+        eject["data"],
+        json!({"vm_disk_id": "cd", "elf_image_id": null})
+    );
+    let bus = Bodies::update_disk(
+        &VmWhere::new().id().eq("v"),
+        &DiskUpdate::bus("d", Bus::Ide),
+    )
+    .body;
+    assert_eq!(bus["data"], json!({"vm_disk_id": "d", "bus": "IDE"}));
+    let ci = CloudInit::new().password("s3cret-pw");
+    assert!(!format!("{ci:?}").contains("s3cret"));
+    let body = serde_json::to_value(&ci).unwrap();
+    assert_eq!(
+        body["default_user_password"], "s3cret-pw",
+        "the wire gets the value"
+    );
 }

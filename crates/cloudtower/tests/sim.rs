@@ -327,6 +327,35 @@ async fn failed_task_unknown_task_and_timeout() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn resource_locked_is_resent_when_asked() {
+    let (world, tower) = sim();
+    world.set_tick(omnivirt_sim::Tick::Wall(Duration::from_secs(3)));
+    let vm = tower
+        .vms()
+        .list(Query::new(VmWhere::new().status().eq(VmStatus::Running)).first(1))
+        .await
+        .unwrap()
+        .remove(0);
+    let w = VmWhere::new().id().eq(vm.id.clone());
+    tower.vm().suspend(&w).await.unwrap();
+    // Without the option: refused at once.
+    let err = tower.vm().resume(&w).await.unwrap_err();
+    assert_eq!(
+        err.detail().unwrap().code.as_deref(),
+        Some("ResourceLocked")
+    );
+    // With it: sent again once the suspend's task has ended.
+    let patient = tower.with_lock_retry(omnivirt_cloudtower::LockRetry::new(
+        5,
+        Duration::from_secs(1),
+    ));
+    let t0 = tokio::time::Instant::now();
+    let resumed = patient.vm().resume(&w).await.unwrap();
+    assert_eq!(resumed.len(), 1);
+    assert!(t0.elapsed() >= Duration::from_secs(2), "{:?}", t0.elapsed());
+}
+
+#[tokio::test(start_paused = true)]
 async fn create_update_snapshot_and_delete() {
     let (_w, tower) = sim();
     let cluster = tower.clusters().list(Query::all()).await.unwrap().remove(0);

@@ -255,6 +255,25 @@ pub(crate) struct Inner {
 pub struct CloudTowerClient {
     pub(crate) inner: Arc<Inner>,
     pub(crate) language: Option<Language>,
+    pub(crate) lock_retry: Option<LockRetry>,
+}
+
+/// Resending a mutation the server refused with `ResourceLocked` (another task holds the VM or
+/// volume). The refusal means nothing was done, so the resend is safe; off by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LockRetry {
+    /// Resends at most this many times.
+    pub attempts: u32,
+    /// Waits this long before each resend.
+    pub delay: std::time::Duration,
+}
+
+impl LockRetry {
+    /// `attempts` resends, `delay` apart.
+    pub fn new(attempts: u32, delay: std::time::Duration) -> Self {
+        LockRetry { attempts, delay }
+    }
 }
 
 impl fmt::Debug for CloudTowerClient {
@@ -262,6 +281,7 @@ impl fmt::Debug for CloudTowerClient {
         f.debug_struct("CloudTowerClient")
             .field("base", &self.inner.base)
             .field("language", &self.language)
+            .field("lock_retry", &self.lock_retry)
             .finish_non_exhaustive()
     }
 }
@@ -319,6 +339,7 @@ impl CloudTowerClient {
                 transport: stack.build(),
             }),
             language,
+            lock_retry: None,
         }
     }
 
@@ -330,8 +351,16 @@ impl CloudTowerClient {
     /// This client with a default `content-language` (shares the session).
     pub fn with_language(&self, lang: Language) -> Self {
         CloudTowerClient {
-            inner: self.inner.clone(),
             language: Some(lang),
+            ..self.clone()
+        }
+    }
+
+    /// This client resending mutations refused with `ResourceLocked` (shares the session).
+    pub fn with_lock_retry(&self, retry: LockRetry) -> Self {
+        CloudTowerClient {
+            lock_retry: Some(retry),
+            ..self.clone()
         }
     }
 

@@ -4,7 +4,8 @@
 //! [`WithTask`] per object: pass `VmWhere::new().id().in_([..])` to act on a batch.
 
 use omnivirt_core::{Op, Result};
-use serde::Serialize;
+use omnivirt_http::Secret;
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::client::{CloudTowerClient, decode};
@@ -14,6 +15,244 @@ use crate::wire::{
     Bus, ByteUnit, ConsistentType, Deleted, StoragePolicy, VmFirmware, VmNicModel, VmSnapshot,
     VmStatus, VmVolume, WithTask,
 };
+
+/// A field that can be left out, sent as an explicit `null`, or set: the API gives `null` a
+/// meaning of its own in some inputs (`elf_image_id: null` ejects a CD-ROM).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Nullable<T> {
+    /// Not sent.
+    #[default]
+    Absent,
+    /// Sent as `null`.
+    Null,
+    /// Sent as this value.
+    Value(T),
+}
+
+impl<T> Nullable<T> {
+    /// True when the field is not sent.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Nullable::Absent)
+    }
+}
+
+impl<T: Serialize> Serialize for Nullable<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Nullable::Value(v) => v.serialize(s),
+            _ => s.serialize_none(),
+        }
+    }
+}
+
+/// `data` of `update-vm-disk`: change the image in a CD-ROM (or eject it), the volume or the
+/// bus of one disk slot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DiskUpdate {
+    /// The disk slot (a `VmDisk` id).
+    pub vm_disk_id: String,
+    /// ISO from the ELF image store; `Null` ejects.
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub elf_image_id: Nullable<String>,
+    /// ISO from the content library; `Null` ejects.
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
+    pub content_library_image_id: Nullable<String>,
+    /// Another volume.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vm_volume_id: Option<String>,
+    /// Another bus.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bus: Option<Bus>,
+}
+
+impl DiskUpdate {
+    /// Ejects the ISO in CD-ROM slot `vm_disk_id` (sends `elf_image_id: null`).
+    pub fn eject(vm_disk_id: impl Into<String>) -> Self {
+        DiskUpdate {
+            vm_disk_id: vm_disk_id.into(),
+            elf_image_id: Nullable::Null,
+            content_library_image_id: Nullable::Absent,
+            vm_volume_id: None,
+            bus: None,
+        }
+    }
+    /// Puts ELF image `image_id` in CD-ROM slot `vm_disk_id`.
+    pub fn insert_elf_image(vm_disk_id: impl Into<String>, image_id: impl Into<String>) -> Self {
+        DiskUpdate {
+            elf_image_id: Nullable::Value(image_id.into()),
+            ..Self::eject(vm_disk_id)
+        }
+    }
+    /// Moves slot `vm_disk_id` to another bus.
+    pub fn bus(vm_disk_id: impl Into<String>, bus: Bus) -> Self {
+        DiskUpdate {
+            elf_image_id: Nullable::Absent,
+            bus: Some(bus),
+            ..Self::eject(vm_disk_id)
+        }
+    }
+}
+
+/// How cloud-init configures one NIC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum CloudInitNetworkType {
+    /// Static IPv4.
+    #[serde(rename = "IPV4")]
+    Ipv4,
+    /// DHCP.
+    #[serde(rename = "IPV4_DHCP")]
+    Ipv4Dhcp,
+}
+
+/// A static route for cloud-init.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CloudInitRoute {
+    /// Destination network.
+    pub network: String,
+    /// Its netmask.
+    pub netmask: String,
+    /// Gateway.
+    pub gateway: String,
+}
+
+impl CloudInitRoute {
+    /// A route.
+    pub fn new(
+        network: impl Into<String>,
+        netmask: impl Into<String>,
+        gateway: impl Into<String>,
+    ) -> Self {
+        CloudInitRoute {
+            network: network.into(),
+            netmask: netmask.into(),
+            gateway: gateway.into(),
+        }
+    }
+}
+
+/// One NIC's cloud-init network (`CloudInitNetWork`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CloudInitNetwork {
+    /// Index of the VM NIC.
+    pub nic_index: i32,
+    /// Static or DHCP.
+    #[serde(rename = "type")]
+    pub network_type: CloudInitNetworkType,
+    /// Static address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    /// Static netmask.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub netmask: Option<String>,
+    /// Routes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<CloudInitRoute>,
+}
+
+impl CloudInitNetwork {
+    /// DHCP on NIC `index`.
+    pub fn dhcp(index: i32) -> Self {
+        CloudInitNetwork {
+            nic_index: index,
+            network_type: CloudInitNetworkType::Ipv4Dhcp,
+            ip_address: None,
+            netmask: None,
+            routes: Vec::new(),
+        }
+    }
+    /// A static address on NIC `index`.
+    pub fn static_ipv4(index: i32, ip: impl Into<String>, netmask: impl Into<String>) -> Self {
+        CloudInitNetwork {
+            nic_index: index,
+            network_type: CloudInitNetworkType::Ipv4,
+            ip_address: Some(ip.into()),
+            netmask: Some(netmask.into()),
+            routes: Vec::new(),
+        }
+    }
+    /// Adds a route.
+    pub fn route(mut self, r: CloudInitRoute) -> Self {
+        self.routes.push(r);
+        self
+    }
+}
+
+fn expose_secret<S: Serializer>(v: &Option<Secret>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(p) => s.serialize_str(p.expose()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Guest setup through cloud-init (`TemplateCloudInit`); needs a template with cloud-init.
+/// Static IPs at creation time work only this way. The password never prints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CloudInit {
+    /// Host name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Password of the default user.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "expose_secret"
+    )]
+    pub default_user_password: Option<Secret>,
+    /// DNS servers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nameservers: Vec<String>,
+    /// SSH public keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub public_keys: Vec<String>,
+    /// Raw user data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    /// NIC settings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub networks: Vec<CloudInitNetwork>,
+}
+
+impl CloudInit {
+    /// Nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Host name.
+    pub fn hostname(mut self, h: impl Into<String>) -> Self {
+        self.hostname = Some(h.into());
+        self
+    }
+    /// Default user's password.
+    pub fn password(mut self, p: impl Into<Secret>) -> Self {
+        self.default_user_password = Some(p.into());
+        self
+    }
+    /// A DNS server.
+    pub fn nameserver(mut self, ns: impl Into<String>) -> Self {
+        self.nameservers.push(ns.into());
+        self
+    }
+    /// An SSH public key.
+    pub fn public_key(mut self, k: impl Into<String>) -> Self {
+        self.public_keys.push(k.into());
+        self
+    }
+    /// Raw user data.
+    pub fn user_data(mut self, d: impl Into<String>) -> Self {
+        self.user_data = Some(d.into());
+        self
+    }
+    /// A NIC setting.
+    pub fn network(mut self, n: CloudInitNetwork) -> Self {
+        self.networks.push(n);
+        self
+    }
+}
 
 /// A NIC to add or create (`VmNicParams`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -497,6 +736,9 @@ pub struct VmFromTemplate {
     /// Disk changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_operate: Option<DiskOperate>,
+    /// Guest setup.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloud_init: Option<CloudInit>,
 }
 
 impl VmFromTemplate {
@@ -521,7 +763,13 @@ impl VmFromTemplate {
             description: None,
             vm_nics: None,
             disk_operate: None,
+            cloud_init: None,
         }
+    }
+    /// Guest setup through cloud-init.
+    pub fn cloud_init(mut self, c: CloudInit) -> Self {
+        self.cloud_init = Some(c);
+        self
     }
     /// Full copy instead of a linked clone.
     pub fn full_copy(mut self, yes: bool) -> Self {
@@ -785,6 +1033,13 @@ impl Bodies {
             body: wd(w, Some(json!({ "vm_disks": disks }))),
         }
     }
+    /// `update-vm-disk`: change or eject a CD-ROM's image, a slot's volume or bus.
+    pub fn update_disk(w: &VmWhere, data: &DiskUpdate) -> Mutation {
+        Mutation {
+            path: "update-vm-disk",
+            body: wd(w, Some(to_json(data))),
+        }
+    }
     /// `remove-vm-disk` (ids are VmDisk ids).
     pub fn remove_disk(w: &VmWhere, disk_ids: &[String]) -> Mutation {
         Mutation {
@@ -904,7 +1159,27 @@ impl CloudTowerClient {
         op: Option<Op>,
     ) -> Result<Vec<WithTask<T>>> {
         // Mutations are never marked idempotent: a lost answer must not start a second task.
-        let resp = self.send(m.path, &m.body, op, false).await?;
+        // A ResourceLocked refusal is different: nothing was done, so it may be sent again.
+        let mut left = self.lock_retry.map_or(0, |r| r.attempts);
+        let resp = loop {
+            match self.send(m.path, &m.body, op, false).await {
+                Ok(r) => break r,
+                Err(e)
+                    if left > 0
+                        && crate::error::error_body(&e).is_some_and(|b| b.is_resource_locked()) =>
+                {
+                    left -= 1;
+                    let delay = self.lock_retry.map(|r| r.delay).unwrap_or_default();
+                    tracing::debug!(
+                        vendor = crate::VENDOR,
+                        path = m.path,
+                        "resource locked; sending again"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         decode(m.path, resp).await.map_err(|e| match op {
             Some(op) => e.with_op(op),
             None => e,
@@ -957,6 +1232,10 @@ impl VmActions {
         self.client
             .mutate(Bodies::add_disk(w, disks), Some(Op::DiskAttach))
             .await
+    }
+    /// `update-vm-disk` (e.g. [`DiskUpdate::eject`]).
+    pub async fn update_disk(&self, w: &VmWhere, data: &DiskUpdate) -> Result<Vec<WithTask<Vm>>> {
+        self.client.mutate(Bodies::update_disk(w, data), None).await
     }
     /// `remove-vm-disk`.
     pub async fn remove_disk(&self, w: &VmWhere, ids: &[String]) -> Result<Vec<WithTask<Vm>>> {

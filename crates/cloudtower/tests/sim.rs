@@ -306,6 +306,36 @@ async fn failed_task_unknown_task_and_timeout() {
     );
     assert!(err.to_string().contains("no memory on host"), "{err}");
 
+    // exit_on_error stops at the first failure without waiting for the others.
+    let two = tower
+        .vms()
+        .list(Query::new(VmWhere::new().status().eq(VmStatus::Running)).first(2))
+        .await
+        .unwrap();
+    world
+        .faults()
+        .fail_next_task("VM_SUSPEND_FAILED", "guest agent timeout");
+    let first = tower
+        .vm()
+        .suspend(&VmWhere::new().id().eq(two[0].id.clone()))
+        .await
+        .unwrap();
+    let second = tower
+        .vm()
+        .suspend(&VmWhere::new().id().eq(two[1].id.clone()))
+        .await
+        .unwrap();
+    let mut ids = task_ids(&first);
+    ids.extend(task_ids(&second));
+    let err = tower
+        .wait_tasks(&ids, fast().exit_on_error(true))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.detail().unwrap().code.as_deref(),
+        Some("VM_SUSPEND_FAILED")
+    );
+
     let err = tower
         .wait_tasks(&["c-no-such-task".into()], fast())
         .await

@@ -22,6 +22,11 @@
 //!
 //! Physical disks, alerts and the single datacenter are derived from the World (deterministic),
 //! since the World has no such objects. Other operations answer HTTP 400 "not simulated".
+//!
+//! Tasks advance as the World's listings observe them: a `get-vms` narrowed by `id`/`id_in`/
+//! `name` observes only those VMs; any other VM query (and host, cluster or alert listings,
+//! which count VMs) observes every busy VM once per request. `get-tasks` by `id`/`id_in`
+//! observes just those tasks.
 
 use std::cell::OnceCell;
 use std::cmp::Ordering;

@@ -51,7 +51,8 @@ pub mod model {
 pub use backend::{CloudTowerBackend, connect};
 pub use config::CloudTowerConfig;
 pub use native::{
-    ClientBuilder, CloudTowerClient, Credentials, Language, LockRetry, filter, query, tasks, vm,
+    ApiKey, ClientBuilder, CloudTowerClient, Credentials, Language, LockRetry, filter, query,
+    tasks, vm,
 };
 
 /// The vendor name used in errors, spans and `Backend::vendor()`.

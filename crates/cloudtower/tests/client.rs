@@ -274,3 +274,39 @@ async fn garbage_answers_are_protocol_errors() {
     assert_eq!(err.kind(), ErrorKind::Protocol);
     assert!(err.to_string().contains("get-vms"), "{err}");
 }
+
+#[tokio::test]
+async fn api_keys_through_graphql() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api"))
+        .and(header("authorization", "tok"))
+        .and(body_json(json!({
+            "query": "mutation createApiKey($name: String!) { createApiKey(data: { name: $name }) { id key } }",
+            "variables": {"name": "ci"}
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"createApiKey": {"id": "k1", "key": "sk-secret-1"}}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api"))
+        .and(body_json(json!({
+            "query": "mutation deleteApiKey($key: String!) { deleteApiKey(where: { key: $key }) { id } }",
+            "variables": {"key": "sk-secret-1"}
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"errors": [{"message": "no such key"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let tower = CloudTowerClient::new(
+        format!("{}/v2/api", server.uri()),
+        hyper(),
+        Credentials::token("tok"),
+    );
+    let key = tower.create_api_key("ci").await.unwrap();
+    assert_eq!(key.id, "k1");
+    assert!(!format!("{key:?}").contains("sk-secret"));
+    let err = tower.delete_api_key(&key.key).await.unwrap_err();
+    assert!(err.to_string().contains("no such key"), "{err}");
+}

@@ -258,6 +258,16 @@ pub struct CloudTowerClient {
     pub(crate) lock_retry: Option<LockRetry>,
 }
 
+/// An API key: `key` authenticates like a login token and never prints.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiKey {
+    /// Its id.
+    pub id: String,
+    /// The key itself.
+    pub key: Secret,
+}
+
 /// Resending a mutation the server refused with `ResourceLocked` (another task holds the VM or
 /// volume). The refusal means nothing was done, so the resend is safe; off by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -421,6 +431,60 @@ impl CloudTowerClient {
         }
         serde_json::from_slice::<String>(&bytes)
             .map_err(|e| Error::protocol(format!("/get-version: {e}")).with_vendor(VENDOR))
+    }
+
+    /// Creates an API key with the rights of the logged-in user (GraphQL `createApiKey` on
+    /// `<tower>/api`). Users with two-factor authentication need one: send it as
+    /// [`Credentials::token`].
+    pub async fn create_api_key(&self, name: &str) -> Result<ApiKey> {
+        let body = serde_json::json!({
+            "query": "mutation createApiKey($name: String!) { createApiKey(data: { name: $name }) { id key } }",
+            "variables": {"name": name},
+        });
+        let v = self.graphql(&body).await?;
+        let k = &v["data"]["createApiKey"];
+        match (k["id"].as_str(), k["key"].as_str()) {
+            (Some(id), Some(key)) => Ok(ApiKey {
+                id: id.to_owned(),
+                key: Secret::new(key),
+            }),
+            _ => Err(
+                Error::protocol("createApiKey: the answer has no id and key").with_vendor(VENDOR),
+            ),
+        }
+    }
+
+    /// Revokes an API key (GraphQL `deleteApiKey`).
+    pub async fn delete_api_key(&self, key: &Secret) -> Result<()> {
+        let body = serde_json::json!({
+            "query": "mutation deleteApiKey($key: String!) { deleteApiKey(where: { key: $key }) { id } }",
+            "variables": {"key": key.expose()},
+        });
+        self.graphql(&body).await.map(|_| ())
+    }
+
+    async fn graphql(&self, body: &serde_json::Value) -> Result<serde_json::Value> {
+        let root = self
+            .inner
+            .base
+            .strip_suffix("/v2/api")
+            .unwrap_or(&self.inner.base);
+        let req = Request::post(format!("{root}/api"))
+            .json(body)?
+            .vendor(VENDOR)
+            .idempotent(false);
+        let resp = self.inner.transport.send(req).await?;
+        let status = resp.status.as_u16();
+        let bytes = resp.bytes().await?;
+        if !(200..300).contains(&status) {
+            return Err(parse_error(status, &bytes, "/api"));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::protocol(format!("/api: not JSON: {e}")).with_vendor(VENDOR))?;
+        if let Some(msg) = v["errors"][0]["message"].as_str() {
+            return Err(Error::new(ErrorKind::Backend, format!("/api: {msg}")).with_vendor(VENDOR));
+        }
+        Ok(v)
     }
 
     /// Logs in now (otherwise the first call does) to check the credentials early.

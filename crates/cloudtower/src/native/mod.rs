@@ -6,4 +6,4 @@ pub mod query;
 pub mod tasks;
 pub mod vm;
 
-pub use client::{ClientBuilder, CloudTowerClient, Credentials, Language, LockRetry};
+pub use client::{ApiKey, ClientBuilder, CloudTowerClient, Credentials, Language, LockRetry};

@@ -87,6 +87,41 @@ def main(url):
     check("shut_down_vm + wait_tasks stops them", all(v.status == VmStatus.STOPPED for v in again),
           [v.status for v in again])
 
+    # Every other object type the skin renders goes through the SDK's validating models.
+    from cloudtower.api.alert_api import AlertApi
+    from cloudtower.api.content_library_vm_template_api import ContentLibraryVmTemplateApi
+    from cloudtower.api.datacenter_api import DatacenterApi
+    from cloudtower.api.disk_api import DiskApi
+    from cloudtower.api.iscsi_lun_snapshot_api import IscsiLunSnapshotApi
+    from cloudtower.api.vm_disk_api import VmDiskApi
+    from cloudtower.api.vm_nic_api import VmNicApi
+    from cloudtower.api.vm_snapshot_api import VmSnapshotApi
+    from cloudtower.api.vm_volume_api import VmVolumeApi
+    from cloudtower import models as m
+    alerts = AlertApi(client).get_alerts(m.GetAlertsRequestBody(where=m.AlertWhereInput(ended=False)))
+    disks = DiskApi(client).get_disks(m.GetDisksRequestBody(where=m.DiskWhereInput(type="HDD")))
+    dcs = DatacenterApi(client).get_datacenters(m.GetDatacentersRequestBody())
+    tpls = ContentLibraryVmTemplateApi(client).get_content_library_vm_templates(
+        m.GetContentLibraryVmTemplatesRequestBody())
+    vols = VmVolumeApi(client).get_vm_volumes(m.GetVmVolumesRequestBody(first=5))
+    slots = VmDiskApi(client).get_vm_disks(m.GetVmDisksRequestBody(
+        where=m.VmDiskWhereInput(vm=m.VmWhereInput(id=ids[0]))))
+    nics = VmNicApi(client).get_vm_nics(m.GetVmNicsRequestBody(
+        where=m.VmNicWhereInput(vm=m.VmWhereInput(id=ids[0]))))
+    check("alerts, disks, datacenters, templates, volumes, VM disks and NICs deserialise",
+          len(alerts) > 0 and len(disks) == 12 and len(dcs) == 1 and len(tpls) == 2
+          and len(vols) == 5 and len(slots) == 1 and len(nics) == 1,
+          (len(alerts), len(disks), len(dcs), len(tpls), len(vols), len(slots), len(nics)))
+    snaps = VmSnapshotApi(client).create_vm_snapshot(m.VmSnapshotCreationParams(
+        data=[m.VmSnapshotCreationParamsData(vm_id=ids[0], name="sdk-snap")]))
+    got = VmSnapshotApi(client).get_vm_snapshots(m.GetVmSnapshotsRequestBody(
+        where=m.VmSnapshotWhereInput(id=snaps[0].data.id)))
+    luns = IscsiLunSnapshotApi(client).get_iscsi_lun_snapshots(m.GetIscsiLunSnapshotsRequestBody(
+        where=m.IscsiLunSnapshotWhereInput(
+            name_in=[d.snapshot_local_id for d in got[0].vm_disks])))
+    check("VM snapshot and its LUN snapshots by snapshot_local_id", len(got) == 1 and len(luns) == 1,
+          (len(got), len(luns)))
+
     # The SDK's keyword for the OR combinator is `_or` (an `OR=` keyword is silently dropped).
     try:
         bad = Configuration(host=url)

@@ -310,3 +310,50 @@ async fn api_keys_through_graphql() {
     let err = tower.delete_api_key(&key.key).await.unwrap_err();
     assert!(err.to_string().contains("no such key"), "{err}");
 }
+
+#[tokio::test]
+async fn connect_from_a_neutral_config() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/login"))
+        .and(body_json(
+            json!({"username": "ops", "password": "pw", "source": "LOCAL"}),
+        ))
+        .respond_with(login_ok("tok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .and(header("authorization", "tok"))
+        .and(header("content-language", "en-US"))
+        .and(body_json(json!({"where": {"status": "RUNNING"}, "first": 100})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "c1", "name": "web-1", "status": "RUNNING", "vcpu": 2, "memory": 1073741824,
+             "cluster": {"id": "k1", "name": "K"}, "host": {"id": "h1", "name": "H", "management_ip": "10.0.0.1"}}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let cfg: CloudTowerConfig = serde_json::from_value(json!({
+        "url": server.uri(), "user": "ops", "password": "pw", "language": "en-US",
+        "timeouts": {"per_attempt_ms": 5000}
+    }))
+    .unwrap();
+    let backend = omnivirt_cloudtower::connect(&cfg).await.unwrap();
+    let client = omnivirt_core::Client::new(Arc::new(backend));
+    let page = client
+        .vms()
+        .page(
+            &omnivirt_core::ListQuery::new().vm_state(omnivirt_core::VmState::Running),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let vm = &page.items[0];
+    assert_eq!(vm.state, omnivirt_core::VmState::Running);
+    assert_eq!(vm.memory_bytes, Some(1 << 30));
+    assert_eq!(vm.host_id.as_ref().map(|h| h.as_str()), Some("h1"));
+    assert!(page.next.is_none(), "a short page is the last one");
+}

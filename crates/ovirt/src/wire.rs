@@ -41,6 +41,7 @@ impl<'a> XmlIn<'a> {
         xml_err(self.r.buffer_position(), msg)
     }
 
+    #[inline]
     fn event(&mut self) -> Result<XmlEvent<'a>> {
         self.r
             .read_event()
@@ -224,11 +225,22 @@ impl<'a> XmlIn<'a> {
         &mut self,
         empty: bool,
         item: &[u8],
-        mut f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
+        f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
     ) -> Result<Vec<T>> {
         let mut out = Vec::new();
+        self.list_into(empty, item, f, &mut out)?;
+        Ok(out)
+    }
+
+    fn list_into<T>(
+        &mut self,
+        empty: bool,
+        item: &[u8],
+        mut f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
+        out: &mut Vec<T>,
+    ) -> Result<()> {
         if empty {
-            return Ok(out);
+            return Ok(());
         }
         while let Some((c, ce)) = self.child()? {
             if c.local_name().as_ref() == item {
@@ -237,7 +249,7 @@ impl<'a> XmlIn<'a> {
                 self.skip(&c, ce)?;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     fn texts(&mut self, empty: bool, item: &[u8]) -> Result<Vec<String>> {
@@ -345,12 +357,14 @@ fn scan_attrs<'e>(
         // One pass finds the closing quote and notes whether an entity needs unescaping.
         let mut end = i;
         let mut amp = false;
-        while end < raw.len() && raw[end] != quote {
-            amp |= raw[end] == b'&';
+        loop {
+            let at = memchr::memchr2(quote, b'&', &raw[end..]).ok_or_else(bad)?;
+            end += at;
+            if raw[end] == quote {
+                break;
+            }
+            amp = true;
             end += 1;
-        }
-        if end >= raw.len() {
-            return Err(bad());
         }
         let value = &raw[i..end];
         i = end + 1;
@@ -1407,7 +1421,9 @@ macro_rules! resource {
                 let mut x = XmlIn::new(bytes);
                 let (root, empty) = x.root()?;
                 expect_root(root.local_name().as_ref(), $plural)?;
-                x.list(empty, $tag.as_bytes(), $read)
+                let mut out = Vec::new();
+                x.list_into(empty, $tag.as_bytes(), $read, &mut out)?;
+                Ok(out)
             }
 
             fn to_xml(&self) -> String {

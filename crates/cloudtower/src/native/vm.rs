@@ -571,7 +571,7 @@ impl VmCreate {
     pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
         self.cpu_sockets = sockets;
         self.cpu_cores = cores;
-        self.vcpu = Some(sockets * cores);
+        self.vcpu = Some(sockets.saturating_mul(cores));
         self
     }
     /// Memory in bytes.
@@ -780,7 +780,7 @@ impl VmFromTemplate {
     pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
         self.cpu_sockets = Some(sockets);
         self.cpu_cores = Some(cores);
-        self.vcpu = Some(sockets * cores);
+        self.vcpu = Some(sockets.saturating_mul(cores));
         self
     }
     /// Memory in bytes.
@@ -856,7 +856,7 @@ impl BasicInfo {
     pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
         self.cpu_sockets = Some(sockets);
         self.cpu_cores = Some(cores);
-        self.vcpu = Some(sockets * cores);
+        self.vcpu = Some(sockets.saturating_mul(cores));
         self
     }
     /// Memory in bytes.

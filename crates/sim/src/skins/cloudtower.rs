@@ -407,7 +407,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter_map(|d| self.world.peek_disk(d.as_str()).ok())
             .map(|d| d.size_bytes)
-            .sum();
+            .fold(0, u64::saturating_add);
         let slots: Vec<Value> = v
             .disk_ids
             .iter()
@@ -512,7 +512,10 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|v| !matches!(v.state, VmState::Suspended))
             .collect();
-        let vm_mem: u64 = vms.iter().map(|v| v.memory_bytes).sum();
+        let vm_mem: u64 = vms
+            .iter()
+            .map(|v| v.memory_bytes)
+            .fold(0, u64::saturating_add);
         let os_mem: u64 = 8 << 30;
         let cores = h.cpu_threads;
         let hz_per_core: u64 = 2_400_000_000;
@@ -535,7 +538,7 @@ impl<'a> Ctx<'a> {
                 "access_ip": h.address,
             }),
             json!({
-                "allocatable_memory_bytes": h.memory_bytes.saturating_sub(vm_mem + os_mem),
+                "allocatable_memory_bytes": h.memory_bytes.saturating_sub(vm_mem.saturating_add(os_mem)),
                 "chunk_id": format!("{}", octet(h.id.as_str(), 1)),
                 "compatible_cpu_models": ["cluster_default"],
                 "cpu_brand": "Intel(R) Xeon(R) Silver 4214",
@@ -556,7 +559,7 @@ impl<'a> Ctx<'a> {
                 "pmem_disk_count": 0,
             }),
             json!({
-                "provisioned_cpu_cores": vms.iter().map(|v| v.vcpus).sum::<u32>(),
+                "provisioned_cpu_cores": vms.iter().map(|v| v.vcpus).fold(0u32, u32::saturating_add),
                 "provisioned_memory_bytes": vm_mem,
                 "running_pause_vm_memory_bytes": vm_mem,
                 "ssd_data_capacity": 2u64 << 40,
@@ -568,7 +571,7 @@ impl<'a> Ctx<'a> {
                 "total_data_capacity": data,
                 "used_data_space": used_data,
                 "total_memory_bytes": h.memory_bytes,
-                "used_memory_bytes": (vm_mem + os_mem) as f64,
+                "used_memory_bytes": vm_mem.saturating_add(os_mem) as f64,
                 "vm_num": vms.len(),
                 "running_vm_num": vms.iter().filter(|v| matches!(v.state, VmState::Running)).count(),
                 "stopped_vm_num": 0,
@@ -588,8 +591,14 @@ impl<'a> Ctx<'a> {
             .filter(|v| v.cluster_id == c.id)
             .collect();
         let hz_per_core: u64 = 2_400_000_000;
-        let cores: u32 = hosts.iter().map(|h| h.cpu_threads).sum();
-        let mem: u64 = hosts.iter().map(|h| h.memory_bytes).sum();
+        let cores: u32 = hosts
+            .iter()
+            .map(|h| h.cpu_threads)
+            .fold(0, u32::saturating_add);
+        let mem: u64 = hosts
+            .iter()
+            .map(|h| h.memory_bytes)
+            .fold(0, u64::saturating_add);
         let running = vms
             .iter()
             .filter(|v| matches!(v.state, VmState::Running))
@@ -598,8 +607,8 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|v| v.host_id.is_some())
             .map(|v| v.memory_bytes)
-            .sum::<u64>()
-            + hosts.len() as u64 * (8 << 30);
+            .fold(0u64, u64::saturating_add)
+            .saturating_add(hosts.len() as u64 * (8 << 30));
         let data: u64 = hosts.len() as u64 * 4 * (4 << 40);
         let connect = match c.state {
             omnivirt_core::ClusterState::Ok => "CONNECTED",
@@ -630,8 +639,8 @@ impl<'a> Ctx<'a> {
                 "used_cpu_hz": running as f64 * 0.2 * hz_per_core as f64,
                 "total_memory_bytes": mem,
                 "used_memory_bytes": used_mem as f64,
-                "provisioned_cpu_cores": vms.iter().map(|v| v.vcpus).sum::<u32>(),
-                "provisioned_memory_bytes": vms.iter().map(|v| v.memory_bytes).sum::<u64>(),
+                "provisioned_cpu_cores": vms.iter().map(|v| v.vcpus).fold(0u32, u32::saturating_add),
+                "provisioned_memory_bytes": vms.iter().map(|v| v.memory_bytes).fold(0u64, u64::saturating_add),
                 "provisioned_ratio": 0.5,
                 "total_data_capacity": data,
                 "used_data_space": data / 5,
@@ -1565,9 +1574,11 @@ fn create_vms(ctx: &Ctx<'_>, body: &Value, from_template: bool) -> Result<Value,
                 .ok_or_else(|| bad("`template_id` is required"))?;
             spec = spec.template(t);
         }
-        let vcpu = p["vcpu"]
-            .as_u64()
-            .or_else(|| Some(p["cpu_sockets"].as_u64()? * p["cpu_cores"].as_u64()?));
+        let vcpu = p["vcpu"].as_u64().or_else(|| {
+            p["cpu_sockets"]
+                .as_u64()?
+                .checked_mul(p["cpu_cores"].as_u64()?)
+        });
         if let Some(n) = vcpu {
             spec = spec.vcpus(u32::try_from(n).map_err(|_| bad("vcpu too large"))?);
         }
@@ -1659,10 +1670,11 @@ fn update_basic(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
         Some(m) => Some(unit_bytes(m, data.get("memory_unit"))?),
         None => None,
     };
-    let vcpu = data
-        .get("vcpu")
-        .and_then(Value::as_u64)
-        .or_else(|| Some(data.get("cpu_sockets")?.as_u64()? * data.get("cpu_cores")?.as_u64()?));
+    let vcpu = data.get("vcpu").and_then(Value::as_u64).or_else(|| {
+        data.get("cpu_sockets")?
+            .as_u64()?
+            .checked_mul(data.get("cpu_cores")?.as_u64()?)
+    });
     let mut out = Vec::new();
     for id in target_vms(ctx, body)? {
         ctx.world
@@ -1874,7 +1886,7 @@ fn create_snapshots(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
             "win_opt": false,
             "vcpu": vm.vcpus,
             "memory": vm.memory_bytes,
-            "size": disks.iter().filter_map(|d| d["size"].as_u64()).sum::<u64>(),
+            "size": disks.iter().filter_map(|d| d["size"].as_u64()).fold(0u64, u64::saturating_add),
             "vm_disks": disks,
             "vm_nics": [],
             "labels": [],

@@ -178,3 +178,34 @@ async fn inventory_through_the_backend() {
     assert_eq!(sds[0].name.as_deref(), Some("master-data1"));
     l.finish().unwrap();
 }
+
+#[tokio::test]
+async fn a_36_engine_in_the_3x_dialect() {
+    let l = layer("v36_engine");
+    let conn = Connection::builder(URL)
+        .username("admin@internal")
+        .password("not-recorded")
+        .version(omnivirt_ovirt::ApiVersion::V3)
+        .retry(RetryPolicy::never())
+        .transport(l.clone() as SharedTransport)
+        .build()
+        .unwrap();
+    let api = conn.system().get().await.unwrap();
+    assert_eq!(
+        api.product_version
+            .as_ref()
+            .unwrap()
+            .full_version
+            .as_deref(),
+        Some("3.6.7_master")
+    );
+    let backend = OvirtBackend::new(conn);
+    let vm = backend
+        .get_vm(&VmId::from("4f6dd4c3-5241-494f-8afc-f1c67254bf77"))
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Stopped);
+    assert_eq!(vm.raw_state.as_deref(), Some("down"));
+    assert_eq!(vm.vcpus, Some(1));
+    l.finish().unwrap();
+}

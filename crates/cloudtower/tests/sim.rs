@@ -752,3 +752,72 @@ async fn over_loopback_http() {
     tower.close().await.unwrap();
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_skin_answers_bad_input_with_error_bodies_never_a_panic() {
+    use omnivirt_http::{Request, Transport};
+    let world = Arc::new(World::default());
+    let t = SimTransport::new(world.clone(), Arc::new(CloudTowerSkin::new()));
+    let token = world.login("admin", "admin").unwrap();
+    let ops = [
+        "get-vms",
+        "get-vms-connection",
+        "get-hosts",
+        "get-clusters",
+        "get-tasks",
+        "get-vm-volumes",
+        "get-vm-disks",
+        "get-vm-snapshots",
+        "create-vm",
+        "create-vm-from-content-library-template",
+        "start-vm",
+        "shutdown-vm",
+        "migrate-vm",
+        "delete-vm",
+        "update-vm-basic-info",
+        "add-vm-disk",
+        "remove-vm-disk",
+        "create-vm-volume",
+        "delete-vm-volume",
+        "create-vm-snapshot",
+        "delete-vm-snapshot",
+        "move-vm-to-recycle",
+        "rollback-vm",
+        "no-such-op",
+    ];
+    let bodies = [
+        "not json",
+        "[]",
+        "{}",
+        r#"{"where": 5}"#,
+        r#"{"where": {"vcpu_gt": "x"}}"#,
+        r#"{"where": {"colour": 1}}"#,
+        r#"{"where": {"AND": 3}}"#,
+        r#"{"where": {"id_in": "x"}}"#,
+        r#"{"first": -1}"#,
+        r#"{"orderBy": "vcpu_SIDEWAYS"}"#,
+        r#"[{"name": "x"}]"#,
+        r#"[{"name": "x", "cluster_id": "nope", "memory": 1, "memory_unit": "ZB"}]"#,
+        r#"{"where": {}, "data": {"vm_disks": {"mount_disks": [{"vm_volume_id": 1}]}}}"#,
+        r#"{"data": [{"vm_id": "nope", "name": "s"}]}"#,
+    ];
+    for op in ops {
+        for body in bodies {
+            let req = Request::post(format!("{}/v2/api/{op}", SimTransport::BASE_URL))
+                .secret_header("Authorization", token.expose())
+                .unwrap()
+                .body(body.to_owned());
+            let resp = t.send(req).await.unwrap();
+            let status = resp.status.as_u16();
+            let bytes = resp.bytes().await.unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            if status != 200 {
+                assert!((400..500).contains(&status), "{op} {body}: {status}");
+                assert!(
+                    v["message"].is_string() && v["status"] == status,
+                    "{op} {body}: {v}"
+                );
+            }
+        }
+    }
+}

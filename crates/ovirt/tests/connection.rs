@@ -187,3 +187,37 @@ async fn follow_link_refuses_foreign_hrefs() {
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(t.seen.lock().unwrap().is_empty(), "nothing sent");
 }
+
+#[tokio::test]
+async fn pages_are_fetched_lazily_one_at_a_time() {
+    use futures::StreamExt;
+    let t = fake(|req| {
+        let q = req.query().unwrap_or("").to_owned();
+        let page: usize = q
+            .split("page%20")
+            .nth(1)
+            .and_then(|rest| rest.split('&').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        // Three full pages of 2, then a short one.
+        let n = if page <= 3 { 2 } else { 1 };
+        let vms: String = (0..n)
+            .map(|i| format!("<vm id=\"p{page}-{i}\"/>"))
+            .collect();
+        xml(&format!("<vms>{vms}</vms>"))
+    });
+    let conn = Connection::builder("https://engine.test/ovirt-engine/api")
+        .token("tok")
+        .transport(t.clone())
+        .build()
+        .unwrap();
+    let mut s = conn.system().vms().list().search("name=a*").pages(2);
+    let first = s.next().await.unwrap().unwrap();
+    assert_eq!(first.id.as_deref(), Some("p1-0"));
+    assert_eq!(t.seen.lock().unwrap().len(), 1, "one page asked so far");
+    let rest: Vec<_> = s.collect().await;
+    assert_eq!(rest.len(), 6, "2 + 2 + 1 after the first");
+    let seen = t.seen.lock().unwrap();
+    assert_eq!(seen.len(), 4);
+    assert_eq!(seen[3].query(), Some("max=2&search=name%3Da*%20page%204"));
+}

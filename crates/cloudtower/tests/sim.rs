@@ -781,6 +781,12 @@ async fn the_skin_answers_bad_input_with_error_bodies_never_a_panic() {
         "delete-vm-volume",
         "create-vm-snapshot",
         "delete-vm-snapshot",
+        "add-vm-nic",
+        "update-vm-nic",
+        "remove-vm-nic",
+        "add-vm-cd-rom",
+        "remove-vm-cd-rom",
+        "update-vm-disk",
         "move-vm-to-recycle",
         "rollback-vm",
         "no-such-op",
@@ -820,4 +826,113 @@ async fn the_skin_answers_bad_input_with_error_bodies_never_a_panic() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn nic_and_cd_rom_edits() {
+    use omnivirt_cloudtower::filter::VmNicWhere;
+    use omnivirt_cloudtower::model::{VmDiskType, VmNicModel};
+    use omnivirt_cloudtower::vm::{CdRom, DiskUpdate, NicParams, NicUpdate};
+    let (_w, tower) = sim();
+    let vm = tower
+        .vms()
+        .list(Query::all().first(1))
+        .await
+        .unwrap()
+        .remove(0);
+    let w = VmWhere::new().id().eq(vm.id.clone());
+    let of_vm = || VmNicWhere::new().vm(VmWhere::new().id().eq(vm.id.clone()));
+
+    tower
+        .vm()
+        .add_nic(
+            &w,
+            &[NicParams::vlan("vlan-2")
+                .model(VmNicModel::E1000)
+                .mac("52:54:00:aa:bb:cc")],
+        )
+        .await
+        .unwrap();
+    let nics = tower.vm_nics().list_where(of_vm()).await.unwrap();
+    assert_eq!(nics.len(), 2);
+    assert_eq!(nics[1].model, Some(VmNicModel::E1000));
+    let by_mac = tower
+        .vm_nics()
+        .list_where(of_vm().mac_address().eq("52:54:00:aa:bb:cc"))
+        .await
+        .unwrap();
+    assert_eq!(by_mac.len(), 1);
+    tower
+        .vm()
+        .update_nic(&w, &NicUpdate::new(1, NicParams::default().enabled(false)))
+        .await
+        .unwrap();
+    let nics = tower.vm_nics().list_where(of_vm()).await.unwrap();
+    assert_eq!(nics[1].enabled, Some(false));
+    tower.vm().remove_nic(&w, &[0]).await.unwrap();
+    let nics = tower.vm_nics().list_where(of_vm()).await.unwrap();
+    assert_eq!(nics.len(), 1);
+    assert_eq!(nics[0].vlan.as_ref().unwrap().id, "vlan-2");
+    let err = tower.vm().remove_nic(&w, &[5]).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+
+    tower
+        .vm()
+        .add_cd_rom(&w, &[CdRom::empty(2).elf_image("iso-1")])
+        .await
+        .unwrap();
+    let cds = tower
+        .vm_disks()
+        .list_where(
+            VmDiskWhere::new()
+                .vm(w.clone())
+                .disk_type()
+                .eq(VmDiskType::CdRom),
+        )
+        .await
+        .unwrap();
+    assert_eq!(cds.len(), 1);
+    assert_eq!(cds[0].elf_image.as_ref().unwrap().id, "iso-1");
+    tower
+        .vm()
+        .update_disk(&w, &DiskUpdate::eject(cds[0].id.clone()))
+        .await
+        .unwrap();
+    let cd = tower.vm_disks().get(&cds[0].id).await.unwrap();
+    assert_eq!(cd.elf_image, None, "null ejected the ISO");
+    tower
+        .vm()
+        .remove_cd_rom(&w, std::slice::from_ref(&cds[0].id))
+        .await
+        .unwrap();
+    let left = tower
+        .vm_disks()
+        .count(
+            VmDiskWhere::new()
+                .vm(w.clone())
+                .disk_type()
+                .eq(VmDiskType::CdRom),
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+
+    // A busy VM refuses edits with ResourceLocked.
+    let busy = tower
+        .vms()
+        .list(Query::new(VmWhere::new().status().eq(VmStatus::Running)).first(1))
+        .await
+        .unwrap()
+        .remove(0);
+    let bw = VmWhere::new().id().eq(busy.id.clone());
+    tower.vm().shutdown(&bw).await.unwrap();
+    let err = tower
+        .vm()
+        .add_nic(&bw, &[NicParams::vlan("v")])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.detail().unwrap().code.as_deref(),
+        Some("ResourceLocked")
+    );
 }

@@ -16,7 +16,8 @@
 //!   suspend/resume-vm, migrate-vm, delete-vm, create-vm-volume, delete-vm-volume, add-vm-disk
 //!   (existing volumes and new ones), remove-vm-disk; and, synchronously (`task_id: null`),
 //!   update-vm-basic-info, move-vm-to-recycle, recover-vm-from-recycle, create-vm-snapshot,
-//!   delete-vm-snapshot (snapshots live in the cluster's `extra`);
+//!   delete-vm-snapshot (snapshots live in the cluster's `extra`), add/update/remove-vm-nic,
+//!   add/remove-vm-cd-rom and update-vm-disk for CD-ROM images (kept in the VM's `extra`);
 //! - error bodies `{message, status, path, code?, props?}`; a locked object is HTTP 400
 //!   `code: ResourceLocked` with `props.locked_resources`.
 //!
@@ -52,6 +53,38 @@ pub const GRAPHQL: &str = "/api";
 pub const API_VERSION: &str = "4.6.0";
 
 const SNAPSHOTS_KEY: &str = "cloudtower_vm_snapshots";
+const NICS_KEY: &str = "cloudtower_nics";
+const CD_ROMS_KEY: &str = "cloudtower_cd_roms";
+
+/// The NICs of a VM as the skin keeps them (one VIRTIO NIC on the default VLAN until edited).
+fn nics_of(vm: &SimVm) -> Vec<Value> {
+    match vm.extra.get(NICS_KEY).and_then(Value::as_array) {
+        Some(list) => list.clone(),
+        None => {
+            let id = vm.id.as_str();
+            vec![json!({
+                "connect_vlan_id": "sim-vlan-default",
+                "model": "VIRTIO",
+                "enabled": true,
+                "mirror": false,
+                "mac_address": format!("52:54:00:{:02x}:{:02x}:{:02x}", octet(id, 1), octet(id, 2), octet(id, 3)),
+            })]
+        }
+    }
+}
+
+/// The CD-ROM drives of a VM (`{n, boot, elf_image_id, content_library_image_id}`).
+fn cd_roms_of(vm: &SimVm) -> Vec<Value> {
+    vm.extra
+        .get(CD_ROMS_KEY)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn cd_rom_id(vm: &str, n: u64) -> String {
+    format!("vc.{vm}.{n}")
+}
 
 /// The CloudTower skin.
 #[derive(Debug, Default, Clone, Copy)]
@@ -362,6 +395,13 @@ impl<'a> Ctx<'a> {
                 .peek_disk(id)
                 .ok()
                 .map(|d| self.render_volume(&d)),
+            Kind::VmDisk if id.starts_with("vc.") => {
+                let (vm, _) = id.strip_prefix("vc.")?.rsplit_once('.')?;
+                let vm = self.world.peek_vm(vm).ok()?;
+                self.render_cd_roms(&vm)
+                    .into_iter()
+                    .find(|c| c["id"].as_str() == Some(id))
+            }
             Kind::VmDisk => {
                 let (vm, disk) = split_slot(id)?;
                 let vm = self.world.peek_vm(vm).ok()?;
@@ -370,9 +410,11 @@ impl<'a> Ctx<'a> {
                 Some(self.render_vm_disk(&vm, &d, idx))
             }
             Kind::VmNic => {
-                let vm_id = id.strip_prefix("vn.")?;
+                let (vm_id, _) = id.strip_prefix("vn.")?.rsplit_once('.')?;
                 let vm = self.world.peek_vm(vm_id).ok()?;
-                Some(self.render_nic(&vm))
+                self.render_nics(&vm)
+                    .into_iter()
+                    .find(|n| n["id"].as_str() == Some(id))
             }
             Kind::VmSnapshot => self
                 .snapshots()
@@ -408,10 +450,18 @@ impl<'a> Ctx<'a> {
             .filter_map(|d| self.world.peek_disk(d.as_str()).ok())
             .map(|d| d.size_bytes)
             .fold(0, u64::saturating_add);
-        let slots: Vec<Value> = v
+        let mut slots: Vec<Value> = v
             .disk_ids
             .iter()
             .map(|d| json!({"id": slot_id(v.id.as_str(), d.as_str())}))
+            .collect();
+        slots.extend(
+            self.render_cd_roms(v)
+                .into_iter()
+                .map(|c| json!({"id": c["id"]})),
+        );
+        let nic_stubs: Vec<Value> = (0..nics_of(v).len())
+            .map(|i| json!({"id": format!("vn.{}.{i}", v.id.as_str())}))
             .collect();
         let snaps: Vec<Value> = self
             .snapshots()
@@ -452,7 +502,7 @@ impl<'a> Ctx<'a> {
                 "host": host,
                 "folder": null,
                 "vm_disks": slots,
-                "vm_nics": [{"id": format!("vn.{}", v.id.as_str())}],
+                "vm_nics": nic_stubs,
                 "labels": [],
                 "snapshots": snaps,
                 "gpu_devices": [],
@@ -744,22 +794,58 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn render_nic(&self, vm: &SimVm) -> Value {
+    fn render_nics(&self, vm: &SimVm) -> Vec<Value> {
         let id = vm.id.as_str();
-        json!({
-            "id": format!("vn.{id}"),
-            "local_id": uuid_from(&format!("nic-{id}")),
-            "mac_address": format!("52:54:00:{:02x}:{:02x}:{:02x}", octet(id, 1), octet(id, 2), octet(id, 3)),
-            "ip_address": null,
-            "gateway": null,
-            "subnet_mask": null,
-            "model": "VIRTIO",
-            "enabled": true,
-            "mirror": false,
-            "order": 0,
-            "vlan": {"id": "sim-vlan-default", "name": "default"},
-            "vm": {"id": id, "name": vm.name},
-        })
+        nics_of(vm)
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let vlan = n["connect_vlan_id"].as_str().unwrap_or("sim-vlan-default");
+                json!({
+                    "id": format!("vn.{id}.{i}"),
+                    "local_id": uuid_from(&format!("nic-{id}-{i}")),
+                    "mac_address": n["mac_address"].as_str().map_or_else(
+                        || format!("52:54:00:{:02x}:{:02x}:{:02x}", octet(id, 1), octet(id, 2), (i % 250) as u8),
+                        str::to_owned,
+                    ),
+                    "ip_address": n.get("ip_address").cloned().unwrap_or(Value::Null),
+                    "gateway": n.get("gateway").cloned().unwrap_or(Value::Null),
+                    "subnet_mask": n.get("subnet_mask").cloned().unwrap_or(Value::Null),
+                    "model": n.get("model").cloned().unwrap_or(json!("VIRTIO")),
+                    "enabled": n.get("enabled").cloned().unwrap_or(json!(true)),
+                    "mirror": n.get("mirror").cloned().unwrap_or(json!(false)),
+                    "order": i,
+                    "vlan": {"id": vlan, "name": if vlan == "sim-vlan-default" { "default" } else { vlan }},
+                    "vm": {"id": id, "name": vm.name},
+                })
+            })
+            .collect()
+    }
+
+    fn render_cd_roms(&self, vm: &SimVm) -> Vec<Value> {
+        let id = vm.id.as_str();
+        cd_roms_of(vm)
+            .iter()
+            .map(|c| {
+                let n = c["n"].as_u64().unwrap_or(0);
+                let image = c["elf_image_id"]
+                    .as_str()
+                    .or_else(|| c["content_library_image_id"].as_str())
+                    .map_or(Value::Null, |img| json!({"id": img, "name": img}));
+                json!({
+                    "id": cd_rom_id(id, n),
+                    "boot": c["boot"],
+                    "bus": "IDE",
+                    "type": "CD_ROM",
+                    "device": format!("hd{}", char::from(b'a' + (n % 26) as u8)),
+                    "disabled": false,
+                    "key": n,
+                    "vm": {"id": id, "name": vm.name},
+                    "vm_volume": null,
+                    "elf_image": image,
+                })
+            })
+            .collect()
     }
 
     fn render_task(&self, t: &SimTask) -> Value {
@@ -1008,13 +1094,14 @@ impl<'a> Ctx<'a> {
                             out.push(self.render_vm_disk(&vm, &disk, i));
                         }
                     }
+                    out.extend(self.render_cd_roms(&vm));
                 }
                 out
             }
             Kind::VmNic => self
                 .vms_for_children(w)
                 .iter()
-                .map(|v| self.render_nic(v))
+                .flat_map(|v| self.render_nics(v))
                 .collect(),
             Kind::VmVolume => {
                 let disks = match simple_ids(w) {
@@ -1474,6 +1561,8 @@ fn dispatch(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
             Ok(Value::Array(out))
         }
         "add-vm-disk" => add_disks(ctx, body),
+        "add-vm-nic" | "update-vm-nic" | "remove-vm-nic" | "add-vm-cd-rom" | "remove-vm-cd-rom"
+        | "update-vm-disk" => edit_devices(ctx, op, body),
         "remove-vm-disk" => remove_disks(ctx, body),
         "create-vm-snapshot" => create_snapshots(ctx, body),
         "delete-vm-snapshot" => delete_snapshots(ctx, body),
@@ -1612,6 +1701,31 @@ fn create_vms(ctx: &Ctx<'_>, body: &Value, from_template: bool) -> Result<Value,
         }
         let sub = ctx.world.create_vm(spec).map_err(|e| sim_fail(&e, None))?;
         let id = sub.target_id().to_owned();
+        let cds: Vec<Value> = disks_params
+            .and_then(|d| d.get("mount_cd_roms"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(n, c)| {
+                json!({
+                    "n": n, "boot": c.get("boot").cloned().unwrap_or(json!(0)),
+                    "elf_image_id": c.get("elf_image_id").cloned().unwrap_or(Value::Null),
+                    "content_library_image_id": c.get("content_library_image_id").cloned().unwrap_or(Value::Null),
+                })
+            })
+            .collect();
+        let nics = p.get("vm_nics").and_then(Value::as_array).cloned();
+        if !cds.is_empty() || nics.is_some() {
+            let _ = ctx.world.update_vm(&id, |v| {
+                if !cds.is_empty() {
+                    v.extra.insert(CD_ROMS_KEY.into(), Value::Array(cds));
+                }
+                if let Some(n) = nics {
+                    v.extra.insert(NICS_KEY.into(), Value::Array(n));
+                }
+            });
+        }
         if let Some(fw) = p["firmware"].as_str() {
             let fw = fw.to_owned();
             let ha = p["ha"].as_bool();
@@ -1940,4 +2054,124 @@ fn delete_snapshots(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
             .map(|id| json!({"task_id": null, "data": {"id": id}}))
             .collect(),
     ))
+}
+
+/// NIC and CD-ROM edits: kept in the VM's `extra`, done at once (`task_id: null`), refused with
+/// `ResourceLocked` while a task holds the VM, as a tower does.
+fn edit_devices(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
+    let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let mut out = Vec::new();
+    for id in target_vms(ctx, body)? {
+        let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;
+        if vm.task_id.is_some() {
+            return Err(sim_fail(
+                &SimError::locked(format!("VM {} is busy", vm.name)),
+                Some((&id, "VM")),
+            ));
+        }
+        let mut nics = nics_of(&vm);
+        let mut cds = cd_roms_of(&vm);
+        match op {
+            "add-vm-nic" => {
+                let list = data["vm_nics"]
+                    .as_array()
+                    .ok_or_else(|| bad("`data.vm_nics` must be an array"))?;
+                nics.extend(list.iter().cloned());
+            }
+            "update-vm-nic" => {
+                let idx = data["nic_index"]
+                    .as_u64()
+                    .ok_or_else(|| bad("`data.nic_index` is required"))?
+                    as usize;
+                let nic = nics
+                    .get_mut(idx)
+                    .and_then(Value::as_object_mut)
+                    .ok_or_else(|| fail(404, format!("VM {} has no NIC {idx}", vm.name)))?;
+                for (k, v) in data.as_object().into_iter().flatten() {
+                    if k != "nic_index" {
+                        nic.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+            "remove-vm-nic" => {
+                let idx: Vec<usize> = data["nic_index"]
+                    .as_array()
+                    .ok_or_else(|| bad("`data.nic_index` must be an array"))?
+                    .iter()
+                    .filter_map(Value::as_u64)
+                    .map(|n| n as usize)
+                    .collect();
+                if let Some(missing) = idx.iter().find(|i| **i >= nics.len()) {
+                    return Err(fail(404, format!("VM {} has no NIC {missing}", vm.name)));
+                }
+                nics = nics
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| !idx.contains(i))
+                    .map(|(_, n)| n)
+                    .collect();
+            }
+            "add-vm-cd-rom" => {
+                let list = data["vm_cd_roms"]
+                    .as_array()
+                    .ok_or_else(|| bad("`data.vm_cd_roms` must be an array"))?;
+                let first = cds
+                    .iter()
+                    .filter_map(|c| c["n"].as_u64())
+                    .max()
+                    .map_or(0, |n| n + 1);
+                for (next, c) in (first..).zip(list) {
+                    let boot = c["boot"]
+                        .as_i64()
+                        .ok_or_else(|| bad("`boot` is required"))?;
+                    cds.push(json!({
+                        "n": next, "boot": boot,
+                        "elf_image_id": c.get("elf_image_id").cloned().unwrap_or(Value::Null),
+                        "content_library_image_id": c.get("content_library_image_id").cloned().unwrap_or(Value::Null),
+                    }));
+                }
+            }
+            "remove-vm-cd-rom" => {
+                let ids: Vec<&str> = data["cd_rom_ids"]
+                    .as_array()
+                    .ok_or_else(|| bad("`data.cd_rom_ids` must be an array"))?
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                cds.retain(|c| {
+                    let own = cd_rom_id(&id, c["n"].as_u64().unwrap_or(0));
+                    !ids.contains(&own.as_str())
+                });
+            }
+            _ => {
+                // update-vm-disk: only the image of a CD-ROM is simulated.
+                let slot = data["vm_disk_id"]
+                    .as_str()
+                    .ok_or_else(|| bad("`data.vm_disk_id` is required"))?;
+                let Some(cd) = cds
+                    .iter_mut()
+                    .find(|c| cd_rom_id(&id, c["n"].as_u64().unwrap_or(0)) == slot)
+                else {
+                    return Err(bad(format!(
+                        "update-vm-disk is simulated for CD-ROM drives only; {slot} is not one of VM {}",
+                        vm.name
+                    )));
+                };
+                for key in ["elf_image_id", "content_library_image_id"] {
+                    if let Some(v) = data.get(key) {
+                        cd[key] = v.clone();
+                    }
+                }
+            }
+        }
+        ctx.world
+            .update_vm(&id, |v| {
+                v.extra.insert(NICS_KEY.into(), Value::Array(nics));
+                v.extra.insert(CD_ROMS_KEY.into(), Value::Array(cds));
+            })
+            .map_err(|e| sim_fail(&e, Some((&id, "VM"))))?;
+        let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;
+        out.push(json!({"task_id": null, "data": ctx.render_vm(&vm)}));
+    }
+    Ok(Value::Array(out))
 }

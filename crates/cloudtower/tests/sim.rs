@@ -448,6 +448,31 @@ async fn create_update_snapshot_and_delete() {
         .unwrap();
     assert_eq!(luns.len(), 1);
 
+    tower
+        .vm()
+        .update_basic_info(&w, &BasicInfo::new().memory_bytes(8 << 30))
+        .await
+        .unwrap();
+    tower.vm().rollback(&w, &snap.id).await.unwrap();
+    assert_eq!(tower.vms().get(&id).await.unwrap().memory, Some(2 << 30));
+    tower
+        .vm()
+        .delete_snapshot(
+            &omnivirt_cloudtower::filter::VmSnapshotWhere::new()
+                .id()
+                .eq(snap.id.clone()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tower
+            .vm_snapshots()
+            .count(omnivirt_cloudtower::filter::VmSnapshotWhere::new().vm(w.clone()))
+            .await
+            .unwrap(),
+        0
+    );
+
     let recycled = tower.vm().move_to_recycle(&w).await.unwrap();
     assert_eq!(recycled[0].task_id, None);
     assert_eq!(

@@ -17,7 +17,8 @@
 //!   (existing volumes and new ones), remove-vm-disk; and, synchronously (`task_id: null`),
 //!   update-vm-basic-info, move-vm-to-recycle, recover-vm-from-recycle, create-vm-snapshot,
 //!   delete-vm-snapshot (snapshots live in the cluster's `extra`), add/update/remove-vm-nic,
-//!   add/remove-vm-cd-rom and update-vm-disk for CD-ROM images (kept in the VM's `extra`);
+//!   add/remove-vm-cd-rom and update-vm-disk for CD-ROM images (kept in the VM's `extra`),
+//!   rollback-vm (CPU and memory from the snapshot);
 //! - error bodies `{message, status, path, code?, props?}`; a locked object is HTTP 400
 //!   `code: ResourceLocked` with `props.locked_resources`.
 //!
@@ -1566,6 +1567,7 @@ fn dispatch(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
         "remove-vm-disk" => remove_disks(ctx, body),
         "create-vm-snapshot" => create_snapshots(ctx, body),
         "delete-vm-snapshot" => delete_snapshots(ctx, body),
+        "rollback-vm" => rollback(ctx, body),
         _ => Err(bad(format!(
             "/{op} is not simulated by omnivirt-sim's CloudTower skin"
         ))),
@@ -2168,6 +2170,48 @@ fn edit_devices(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
             .update_vm(&id, |v| {
                 v.extra.insert(NICS_KEY.into(), Value::Array(nics));
                 v.extra.insert(CD_ROMS_KEY.into(), Value::Array(cds));
+            })
+            .map_err(|e| sim_fail(&e, Some((&id, "VM"))))?;
+        let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;
+        out.push(json!({"task_id": null, "data": ctx.render_vm(&vm)}));
+    }
+    Ok(Value::Array(out))
+}
+
+/// `rollback-vm`: the VM takes the CPU and memory its snapshot recorded (the World keeps no disk
+/// contents). Synchronous; refused with `ResourceLocked` while a task holds the VM.
+fn rollback(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
+    let snap_id =
+        data_str(body, "snapshot_id").ok_or_else(|| bad("`data.snapshot_id` is required"))?;
+    let snap = ctx
+        .snapshots()
+        .into_iter()
+        .find(|s| s["id"].as_str() == Some(snap_id.as_str()))
+        .ok_or_else(|| fail(404, format!("VmSnapshot {snap_id} not found")))?;
+    let mut out = Vec::new();
+    for id in target_vms(ctx, body)? {
+        if snap["vm"]["id"].as_str() != Some(id.as_str()) {
+            return Err(bad(format!(
+                "snapshot {snap_id} does not belong to VM {id}"
+            )));
+        }
+        let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;
+        if vm.task_id.is_some() {
+            return Err(sim_fail(
+                &SimError::locked(format!("VM {} is busy", vm.name)),
+                Some((&id, "VM")),
+            ));
+        }
+        let vcpu = snap["vcpu"].as_u64().and_then(|n| u32::try_from(n).ok());
+        let memory = snap["memory"].as_u64();
+        ctx.world
+            .update_vm(&id, |v| {
+                if let Some(n) = vcpu {
+                    v.vcpus = n;
+                }
+                if let Some(m) = memory {
+                    v.memory_bytes = m;
+                }
             })
             .map_err(|e| sim_fail(&e, Some((&id, "VM"))))?;
         let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;

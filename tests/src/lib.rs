@@ -191,6 +191,15 @@ async fn vms_in(t: &Target, q: ListQuery) -> Result<Vec<Vm>, String> {
         .map_err(|e| format!("vm list: {e}"))
 }
 
+async fn vm_disks(t: &Target, vm: &VmId) -> Result<Vec<omnivirt_core::Disk>, String> {
+    t.client
+        .disks()
+        .list(ListQuery::new().vm(vm.clone()))
+        .try_collect()
+        .await
+        .map_err(|e| format!("disk list: {e}"))
+}
+
 async fn new_vm(t: &Target, name: &str) -> Result<Vm, String> {
     let cluster = first_cluster(t).await?;
     let spec = VmSpec::new(name, cluster).vcpus(2).memory_bytes(2 << 30);
@@ -426,22 +435,24 @@ pub async fn disk_lifecycle(t: &Target) -> Outcome {
         wait(t.client.disks().attach(&disk.id, &vm.id).await, "attach").await,
         "attach"
     );
+    // Some vendors (oVirt 4) do not say on the disk itself which VM uses it; every vendor must
+    // say it when listing the VM's disks.
     check!(
-        attached.vm_id.as_ref() == Some(&vm.id),
-        "attached to {:?}",
-        attached.vm_id
+        attached.vm_id.is_none() || attached.vm_id.as_ref() == Some(&vm.id),
+        "attached to {:?}, not {}",
+        attached.vm_id,
+        vm.id
     );
-    let on_vm: Vec<_> = tryc!(
-        t.client
-            .disks()
-            .list(ListQuery::new().vm(vm.id.clone()))
-            .try_collect::<Vec<_>>()
-            .await,
-        "disk list --vm"
-    );
+    let on_vm = tryc!(vm_disks(t, &vm.id).await, "disk list --vm");
+    let listed = on_vm.iter().find(|d| d.id == disk.id);
     check!(
-        on_vm.iter().any(|d| d.id == disk.id),
+        listed.is_some(),
         "the VM's disks do not include the new disk"
+    );
+    check!(
+        listed.and_then(|d| d.vm_id.as_ref()) == Some(&vm.id),
+        "the VM's disk listing does not name the VM: {:?}",
+        listed.map(|d| &d.vm_id)
     );
     // Refused at once (InvalidState, or InvalidInput from a vendor whose refusal is a plain
     // "bad request") or by a failing task (TaskFailed); either way the disk stays.
@@ -456,13 +467,13 @@ pub async fn disk_lifecycle(t: &Target) -> Outcome {
         )),
         "deleting an attached disk was not refused: {outcome:?}"
     );
-    let still = tryc!(
-        t.client.disks().get(&disk.id).await,
-        "disk get after refused delete"
+    let on_vm = tryc!(
+        vm_disks(t, &vm.id).await,
+        "disk list --vm after refused delete"
     );
     check!(
-        still.vm_id.as_ref() == Some(&vm.id),
-        "the refused delete detached the disk"
+        on_vm.iter().any(|d| d.id == disk.id),
+        "the refused delete detached or removed the disk"
     );
     let detached = tryc!(
         wait(t.client.disks().detach(&disk.id, &vm.id).await, "detach").await,
@@ -472,6 +483,11 @@ pub async fn disk_lifecycle(t: &Target) -> Outcome {
         detached.vm_id.is_none(),
         "still attached to {:?}",
         detached.vm_id
+    );
+    let on_vm = tryc!(vm_disks(t, &vm.id).await, "disk list --vm after detach");
+    check!(
+        !on_vm.iter().any(|d| d.id == disk.id),
+        "the VM still lists the detached disk"
     );
     tryc!(
         wait(t.client.disks().delete(&disk.id).await, "delete").await,

@@ -89,10 +89,6 @@ async fn ovirt(wire: Wire, label: &str) {
                 "the oVirt backend supports every probed op",
             ),
             (
-                "disk_lifecycle",
-                "known gap: the oVirt backend does not report which VM a disk is attached to",
-            ),
-            (
                 "task_failure",
                 "known gap: the oVirt backend converges on VM status and does not follow the \
                  action's job, so an asynchronous failure surfaces as a timeout",

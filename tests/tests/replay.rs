@@ -108,16 +108,10 @@ async fn ovirt_replay() {
     suite(
         "ovirt",
         Arc::new(omnivirt_sim::skins::ovirt::OvirtSkin::new()),
-        &[
-            (
-                "disk_lifecycle",
-                "known gap: the oVirt backend does not report which VM a disk is attached to",
-            ),
-            (
-                "task_failure",
-                "known gap: the oVirt backend does not follow the action's job",
-            ),
-        ],
+        &[(
+            "task_failure",
+            "known gap: the oVirt backend does not follow the action's job",
+        )],
         |t| {
             Arc::new(
                 omnivirt_ovirt::OvirtBackend::with_transport(

@@ -357,3 +357,83 @@ async fn connect_from_a_neutral_config() {
     assert_eq!(vm.host_id.as_ref().map(|h| h.as_str()), Some("h1"));
     assert!(page.next.is_none(), "a short page is the last one");
 }
+
+#[tokio::test]
+async fn active_passive_pairs_follow_the_active_node() {
+    let a = MockServer::start().await;
+    let b = MockServer::start().await;
+    // A is passive, B active.
+    Mock::given(method("GET"))
+        .and(path("/api/healthz"))
+        .respond_with(ResponseTemplate::new(307))
+        .mount(&a)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/healthz"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&b)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "from-b"}])))
+        .expect(1)
+        .mount(&b)
+        .await;
+    let tower = CloudTowerClient::builder(format!("{}/v2/api", a.uri()))
+        .transport(hyper())
+        .credentials(Credentials::token("t"))
+        .active_passive_peers([b.uri()])
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    assert_eq!(
+        tower.vms().list(Query::all()).await.unwrap()[0].id,
+        "from-b"
+    );
+
+    // The pair switches: B now answers 307, A is active.
+    b.reset().await;
+    a.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/api/healthz"))
+        .respond_with(ResponseTemplate::new(307))
+        .mount(&b)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .respond_with(ResponseTemplate::new(307))
+        .expect(1)
+        .mount(&b)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/healthz"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&a)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/api/get-vms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "from-a"}])))
+        .expect(1)
+        .mount(&a)
+        .await;
+    assert_eq!(
+        tower.vms().list(Query::all()).await.unwrap()[0].id,
+        "from-a"
+    );
+
+    // Both active: refuse to guess.
+    b.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/api/healthz"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&b)
+        .await;
+    let both = CloudTowerClient::builder(format!("{}/v2/api", a.uri()))
+        .transport(hyper())
+        .credentials(Credentials::token("t"))
+        .active_passive_peers([b.uri()])
+        .build()
+        .unwrap();
+    let err = both.vms().list(Query::all()).await.unwrap_err();
+    assert!(err.to_string().contains("claim to be active"), "{err}");
+}

@@ -323,6 +323,7 @@ impl CloudTowerClient {
             timeouts: Timeouts::default(),
             language: None,
             session_token: None,
+            peers: Vec::new(),
         }
     }
 
@@ -533,6 +534,7 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     language: Option<Language>,
     session_token: Option<Secret>,
+    peers: Vec<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -578,6 +580,16 @@ impl ClientBuilder {
         self.language = Some(l);
         self
     }
+    /// The other nodes of an active-passive pair (CloudTower 4.9+): requests go to whichever
+    /// node answers `GET /api/healthz` with 200, and move when a node answers 307. See
+    /// [`ActivePassive`](super::failover::ActivePassive).
+    pub fn active_passive_peers(
+        mut self,
+        nodes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.peers = nodes.into_iter().map(Into::into).collect();
+        self
+    }
     /// Starts with a token from an earlier login; the password credentials are used only
     /// when the server refuses it.
     pub fn session_token(mut self, t: impl Into<Secret>) -> Self {
@@ -593,10 +605,15 @@ impl ClientBuilder {
             )
             .with_vendor(VENDOR)
         })?;
-        let base: SharedTransport = match self.transport {
+        let mut base: SharedTransport = match self.transport {
             Some(t) => t,
             None => Arc::new(HyperTransport::new(self.tls)?),
         };
+        if !self.peers.is_empty() {
+            let mut nodes = vec![self.base.clone()];
+            nodes.extend(self.peers);
+            base = Arc::new(super::failover::ActivePassive::new(base, &nodes)?);
+        }
         let stack = HttpStack::builder(base)
             .retry(self.retry)
             .timeouts(self.timeouts);

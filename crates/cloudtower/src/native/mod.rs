@@ -1,6 +1,7 @@
 //! The CloudTower SDK face: client, typed filters, queries, mutations and tasks.
 
 mod client;
+pub mod failover;
 pub mod filter;
 pub mod query;
 pub mod tasks;

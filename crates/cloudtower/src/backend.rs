@@ -42,6 +42,9 @@ pub async fn connect(config: &CloudTowerConfig) -> Result<CloudTowerBackend> {
     if let Some(t) = config.session_token() {
         b = b.session_token(t);
     }
+    if !config.peers.is_empty() {
+        b = b.active_passive_peers(config.peers.clone());
+    }
     Ok(CloudTowerBackend::new(b.build()?))
 }
 

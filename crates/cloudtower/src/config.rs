@@ -53,6 +53,9 @@ pub struct CloudTowerConfig {
     /// `en-US`, `zh-CN` or `*`.
     #[serde(default)]
     pub language: Option<String>,
+    /// The other nodes of an active-passive pair (CloudTower 4.9+), e.g. `https://tower-b`.
+    #[serde(default)]
+    pub peers: Vec<String>,
 }
 
 impl CloudTowerConfig {

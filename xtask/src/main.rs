@@ -10,6 +10,8 @@ use std::process::{Command, ExitCode};
 
 mod fixtures;
 mod matrix;
+mod peers_cloudtower;
+mod peers_ovirt;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +19,13 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("fixtures") => fixtures::run(&args[1..]),
         Some("matrix") => matrix::run(&args[1..], &root()),
+        Some("peers") => match args.get(1).map(String::as_str) {
+            Some("ovirt") => peers_ovirt::run(&args[2..]),
+            Some("cloudtower") => peers_cloudtower::run(&args[2..]),
+            _ => Err(format!(
+                "usage: cargo xtask peers ovirt|cloudtower [OPTIONS]\n\n{USAGE}"
+            )),
+        },
         Some("help") | Some("--help") | Some("-h") | None => {
             println!("{USAGE}");
             Ok(())
@@ -38,7 +47,9 @@ commands:
   ci                      fmt check, clippy -D warnings, tests, docs -D warnings, fixtures audit
   fixtures audit [DIR]    fail on anything secret-looking in fixtures/ (default DIR: fixtures)
   fixtures check [DIR]    every cassette parses and carries its provenance
-  matrix [--check]        write docs/capabilities.md from each backend's Capabilities";
+  matrix [--check]        write docs/capabilities.md from each backend's Capabilities
+  peers ovirt|cloudtower  run the vendor's official Python SDK against our simulator
+                          (needs pip and, for oVirt, libxml2/libcurl/libssl dev headers)";
 
 /// The workspace root (the parent of this crate's folder).
 fn root() -> PathBuf {

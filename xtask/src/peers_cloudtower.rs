@@ -31,6 +31,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("the official CloudTower SDK check failed ({status})"))
+        Err(format!(
+            "the official CloudTower SDK check failed ({status})"
+        ))
     }
 }

@@ -933,6 +933,7 @@ impl World {
     /// not up or not in the cluster).
     pub fn create_vm(&self, spec: NewVm) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let name = spec.name.trim().to_owned();
         if name.is_empty() {
             return Err(SimError::invalid_input("VM name must not be empty"));
@@ -1062,6 +1063,7 @@ impl World {
 
     fn power(&self, id: &str, action: PowerAction, host: Option<&str>) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let vm = g.vms.get(id).cloned().ok_or_else(|| vm_not_found(id))?;
         let verb = verb(action);
         check_unlocked(&vm, verb)?;
@@ -1128,6 +1130,7 @@ impl World {
     /// its source host; at completion it is `Running` on the destination.
     pub fn migrate_vm(&self, id: &str, host: Option<&str>) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let vm = g.vms.get(id).cloned().ok_or_else(|| vm_not_found(id))?;
         check_unlocked(&vm, "migrate")?;
         if vm.state != VmState::Running {
@@ -1180,6 +1183,7 @@ impl World {
     /// `NotFound`) together with the disks attached to it.
     pub fn delete_vm(&self, id: &str) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let vm = g.vms.get(id).cloned().ok_or_else(|| vm_not_found(id))?;
         check_unlocked(&vm, "delete")?;
         if vm.state != VmState::Stopped {
@@ -1309,6 +1313,7 @@ impl World {
     /// removes the disk again.
     pub fn create_disk(&self, spec: NewDisk) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let name = spec.name.trim().to_owned();
         if name.is_empty() {
             return Err(SimError::invalid_input("disk name must not be empty"));
@@ -1378,6 +1383,7 @@ impl World {
     /// is `Locked` while the task runs; `vm_id` is set at completion.
     pub fn attach_disk(&self, disk_id: &str, vm_id: &str) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let disk = g
             .disks
             .get(disk_id)
@@ -1441,6 +1447,7 @@ impl World {
     /// that VM). `Locked` while the task runs; `vm_id` cleared at completion.
     pub fn detach_disk(&self, disk_id: &str, vm_id: &str) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let disk = g
             .disks
             .get(disk_id)
@@ -1488,6 +1495,7 @@ impl World {
     /// Deletes a detached disk (`InvalidState` while attached): `Locked`, then gone.
     pub fn delete_disk(&self, disk_id: &str) -> SimResult<Submission> {
         let mut g = self.lock();
+        g.settle_due();
         let disk = g
             .disks
             .get(disk_id)
@@ -1957,6 +1965,25 @@ impl Inner {
             self.complete(id.as_str());
         }
         Submission { task: id, target }
+    }
+
+    /// With a wall clock, completes every task whose time is up, so that a mutation never sees a
+    /// lock that has already expired merely because nobody read the object since. Per-poll
+    /// worlds stay untouched: only observations advance them.
+    fn settle_due(&mut self) {
+        let Tick::Wall(d) = self.tick else {
+            return;
+        };
+        let now = Instant::now();
+        let due: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|r| !r.task.is_done() && now.saturating_duration_since(r.started) >= d)
+            .map(|r| r.task.id.as_str().to_owned())
+            .collect();
+        for id in &due {
+            self.complete(id);
+        }
     }
 
     /// One observation of task `id`.

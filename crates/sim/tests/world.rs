@@ -1042,3 +1042,32 @@ fn check_invariants(w: &World) {
         }
     }
 }
+
+/// With a wall clock, a mutation settles tasks whose time is up even if nobody read the object,
+/// so a finished attach does not block the detach that follows it.
+#[tokio::test(start_paused = true)]
+async fn wall_clock_mutations_settle_expired_tasks_first() {
+    let world = World::new(
+        WorldConfig::builder()
+            .seed(3)
+            .vms(2)
+            .disks_per_vm(0)
+            .tick(Tick::Wall(Duration::from_millis(300)))
+            .build(),
+    );
+    let vm = world.list_vms(&Filter::new(), &Paging::all()).items[0]
+        .id
+        .as_str()
+        .to_owned();
+    let sub = world.create_disk(NewDisk::new("d", 1 << 30)).unwrap();
+    let disk = sub.target_id().to_owned();
+    tokio::time::advance(Duration::from_millis(301)).await;
+    world.attach_disk(&disk, &vm).unwrap();
+    // Too early: the attach is still running, so a detach is refused as locked.
+    tokio::time::advance(Duration::from_millis(100)).await;
+    let err = world.detach_disk(&disk, &vm).unwrap_err();
+    assert!(err.is_locked(), "{err:?}");
+    // Its time is up; nobody has read the disk, yet the detach goes through.
+    tokio::time::advance(Duration::from_millis(250)).await;
+    world.detach_disk(&disk, &vm).unwrap();
+}

@@ -119,18 +119,10 @@ async fn cloudtower(wire: Wire, label: &str) {
         client: Client::new(Arc::new(backend)),
         world: Some(world),
         requests: Some(requests),
-        skips: vec![
-            (
-                "unsupported_sends_nothing",
-                "the CloudTower backend supports every probed op",
-            ),
-            (
-                "invalid_state",
-                "CloudTower refuses a state conflict with a plain HTTP 400 whose only error code \
-                 is ResourceLocked, so it cannot be told apart from bad input (reported as \
-                 invalid_input)",
-            ),
-        ],
+        skips: vec![(
+            "unsupported_sends_nothing",
+            "the CloudTower backend supports every probed op",
+        )],
         disk_storage: None,
         faults_recorded: false,
     };

@@ -134,10 +134,7 @@ async fn cloudtower_replay() {
     suite(
         "cloudtower",
         Arc::new(omnivirt_sim::skins::cloudtower::CloudTowerSkin::new()),
-        &[(
-            "invalid_state",
-            "CloudTower refuses a state conflict with a plain HTTP 400 (reported as invalid_input)",
-        )],
+        &[],
         |t| {
             Arc::new(omnivirt_cloudtower::CloudTowerBackend::with_transport(
                 "http://sim.invalid/v2/api",

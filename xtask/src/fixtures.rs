@@ -176,49 +176,11 @@ static PARAM_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-const SECRET_KEYS: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "token",
-    "accesstoken",
-    "refreshtoken",
-    "idtoken",
-    "authtoken",
-    "session",
-    "sessionid",
-    "sessionuuid",
-    "sessionkey",
-    "secret",
-    "clientsecret",
-    "jwt",
-    "apikey",
-    "authorization",
-    "proxyauthorization",
-    "cookie",
-    "setcookie",
-    "privatekey",
-];
-const SECRET_SUFFIXES: &[&str] = &[
-    "password",
-    "passwd",
-    "token",
-    "secret",
-    "sessionid",
-    "apikey",
-];
-
-fn normalise_key(key: &str) -> String {
-    key.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
+/// The scrubber's own notion of a secret key, so the audit and the scrubber never drift apart.
 fn is_secret_key(key: &str) -> bool {
-    let k = normalise_key(key);
-    !k.is_empty()
-        && (SECRET_KEYS.contains(&k.as_str()) || SECRET_SUFFIXES.iter().any(|s| k.ends_with(s)))
+    static RULES: LazyLock<omnivirt_replay::Scrubber> =
+        LazyLock::new(omnivirt_replay::Scrubber::default);
+    RULES.is_secret_key(key)
 }
 
 fn looks_like_token(v: &str) -> bool {
@@ -308,7 +270,7 @@ fn walk_json(v: &Value, parent_key: Option<&str>, hits: &mut Vec<(&'static str, 
                         hits.push(("json-secret-field", k.clone(), num.to_string()));
                     }
                     Value::String(s)
-                        if normalise_key(k).contains("session")
+                        if k.to_ascii_lowercase().contains("session")
                             && !redacted(s)
                             && looks_like_token(s) =>
                     {

@@ -9,6 +9,10 @@ pub mod cloudtower;
 #[cfg(feature = "ovirt")]
 pub mod ovirt;
 pub mod sim;
+#[cfg(feature = "veil")]
+pub mod veil;
+#[cfg(feature = "zstack")]
+pub mod zstack;
 
 /// Every skin compiled in: the neutral `sim` skin, then oVirt and CloudTower when their
 /// features are on. Their mounts do not overlap, so one [`SimServer`](crate::SimServer) can

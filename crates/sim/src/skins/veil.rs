@@ -1,0 +1,1 @@
+//! The VeiL ECP REST API (JSON, JWT, tasks) skin.

@@ -1,0 +1,4 @@
+//! # omnivirt-veil
+//!
+//! The VeiL ECP REST API (JSON, JWT, tasks) SDK of omnivirt.
+#![deny(missing_docs)]

@@ -237,11 +237,10 @@ pub(crate) struct Inner {
 /// A CloudTower API client. Cheap to clone; clones share the session.
 ///
 /// ```no_run
-/// # async fn demo() -> omnivirt_core::Result<()> {
+/// # async fn demo(transport: omnivirt_http::SharedTransport) -> omnivirt_core::Result<()> {
 /// use omnivirt_cloudtower::{CloudTowerClient, Credentials};
 /// use omnivirt_cloudtower::filter::VmWhere;
 /// use omnivirt_cloudtower::query::Query;
-/// # let transport: omnivirt_http::SharedTransport = unimplemented!();
 ///
 /// let tower = CloudTowerClient::new(
 ///     "https://tower.example/v2/api",

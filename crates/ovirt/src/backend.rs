@@ -1,10 +1,14 @@
 //! `impl omnivirt_core::Backend` for oVirt: a thin layer over the native services.
 
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
 use async_trait::async_trait;
 use omnivirt_core::{
     Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, ErrorKind,
     Expect, Host, HostId, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef,
-    Result, Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec, VmState,
+    Result, Submitted, Task, TaskError, TaskId, TaskState, Vm, VmId, VmSource, VmSpec, VmState,
 };
 use omnivirt_http::{Secret, SharedTransport};
 
@@ -39,11 +43,70 @@ pub enum Credentials {
 pub struct OvirtBackend {
     conn: Connection,
     caps: Capabilities,
+    follow_jobs: bool,
+    jobs: Arc<JobBook>,
+}
+
+/// How many job -> correlation id pairs a backend remembers (oldest forgotten first).
+const JOB_BOOK_SIZE: usize = 4096;
+
+/// The correlation ids this backend sent, and the jobs they led to, so that the reason of a
+/// failed job can be looked up in the events logged under the same correlation id (an engine's
+/// `<job>` does not carry its correlation id).
+#[derive(Debug, Default)]
+struct JobBook {
+    sent: AtomicU64,
+    by_job: Mutex<VecDeque<(String, String)>>,
+}
+
+impl JobBook {
+    fn remember(&self, job: &str, correlation: &str) {
+        let Ok(mut book) = self.by_job.lock() else {
+            return;
+        };
+        if book.iter().any(|(j, _)| j == job) {
+            return;
+        }
+        if book.len() >= JOB_BOOK_SIZE {
+            book.pop_front();
+        }
+        book.push_back((job.to_owned(), correlation.to_owned()));
+    }
+
+    fn correlation_of(&self, job: &str) -> Option<String> {
+        let book = self.by_job.lock().ok()?;
+        book.iter().find(|(j, _)| j == job).map(|(_, c)| c.clone())
+    }
+}
+
+/// A correlation id for one command: `omnivirt-<verb>-<key>-<n>`, where `key` is the first
+/// 8 characters of the target's id (or of the new object's name) and `n` counts this
+/// backend's commands. Only `[a-z0-9-]`, at most 50 characters. It is deterministic for a
+/// given sequence of calls, so a recorded conversation replays; the key and the time check
+/// on events keep two processes that reuse a counter value apart in practice.
+fn correlation_id(verb: &str, key: &str, n: u64) -> String {
+    let key: String = key
+        .chars()
+        .filter_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                Some(c.to_ascii_lowercase())
+            } else if matches!(c, '-' | '_' | ' ' | '.') {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .take(8)
+        .collect();
+    let key = key.trim_matches('-');
+    let key = if key.is_empty() { "x" } else { key };
+    format!("omnivirt-{verb}-{key}-{n}")
 }
 
 /// Builds the backend from a config. No request is sent: the login happens on first use.
 pub async fn connect(config: &OvirtConfig) -> Result<OvirtBackend> {
-    Ok(OvirtBackend::new(config.connection_builder()?.build()?))
+    Ok(OvirtBackend::new(config.connection_builder()?.build()?)
+        .follow_jobs(config.follow_jobs.unwrap_or(true)))
 }
 
 fn capabilities() -> Capabilities {
@@ -53,12 +116,26 @@ fn capabilities() -> Capabilities {
             Op::VmList,
             "search=`name=.. sortby name asc page N` + max; cluster/host filters client-side",
         )
-        .with_note(Op::VmStop, "shutdown action (ACPI / guest agent)")
-        .with_note(Op::VmForceStop, "stop action (power off)")
-        .with_note(Op::VmResume, "start action on a suspended VM")
+        .with_note(
+            Op::VmStart,
+            "start action; follows the returned job, then converges on up",
+        )
+        .with_note(
+            Op::VmStop,
+            "shutdown action (ACPI / guest agent); follows the job, then converges on down",
+        )
+        .with_note(
+            Op::VmForceStop,
+            "stop action (power off); follows the job, then converges on down",
+        )
+        .with_note(
+            Op::VmResume,
+            "start action on a suspended VM; follows the job",
+        )
         .with_note(
             Op::VmCreate,
-            "POST /vms from a template (Blank by default); converges on down",
+            "POST /vms from a template (Blank by default); follows the job found by \
+             correlation_id, converges on down",
         )
         .with_note(
             Op::DiskCreate,
@@ -69,7 +146,10 @@ fn capabilities() -> Capabilities {
             Op::DiskDetach,
             "DELETE vms/{id}/diskattachments/{disk}; disk kept",
         )
-        .with_note(Op::TaskGet, "GET /jobs/{id}")
+        .with_note(
+            Op::TaskGet,
+            "GET /jobs/{id}; a failed job's reason from the events of its correlation_id",
+        )
 }
 
 impl OvirtBackend {
@@ -78,7 +158,18 @@ impl OvirtBackend {
         OvirtBackend {
             conn,
             caps: capabilities(),
+            follow_jobs: true,
+            jobs: Arc::new(JobBook::default()),
         }
+    }
+
+    /// Whether VM actions and adds are tagged with a `correlation_id` and their engine job is
+    /// followed before converging on the VM's status (default `true`). With `false` the
+    /// backend only converges on the status, so an asynchronous failure surfaces as a
+    /// timeout; use it for accounts that may not read `/jobs` (user roles with `filter=true`).
+    pub fn follow_jobs(mut self, yes: bool) -> Self {
+        self.follow_jobs = yes;
+        self
     }
 
     /// A backend sending through `transport` (a cassette, the simulator) to `url`.
@@ -267,16 +358,15 @@ impl Backend for OvirtBackend {
             }),
             ..t::Vm::default()
         };
-        let created = self
-            .conn
-            .system()
-            .vms()
-            .add(vm)
-            .send()
-            .await
-            .map_err(wrap(Op::VmCreate))?;
+        let corr = self.next_correlation("add", &spec.name);
+        let mut req = self.conn.system().vms().add(vm);
+        if let Some(c) = &corr {
+            req = req.correlation_id(c.clone());
+        }
+        let created = req.send().await.map_err(wrap(Op::VmCreate))?;
         let id = expect_id(&created, "VM")?;
-        Ok(Submitted::done(Op::VmCreate)
+        let job = self.job_of(None, corr.as_deref()).await;
+        Ok(with_job(Submitted::done(Op::VmCreate), job)
             .target(convert::vm_ref(&id))
             .expect(Expect::VmState(vec![VmState::Stopped])))
     }
@@ -291,8 +381,15 @@ impl Backend for OvirtBackend {
             PowerAction::Suspend => svc.suspend(),
             _ => return Err(Error::unsupported(VENDOR, action.op())),
         };
-        req.send().await.map_err(wrap(action.op()))?;
-        Ok(Submitted::done(action.op())
+        let verb = match action {
+            PowerAction::Start | PowerAction::Resume => "start",
+            PowerAction::Stop => "shutdown",
+            PowerAction::ForceStop => "stop",
+            PowerAction::Reboot => "reboot",
+            _ => "suspend",
+        };
+        let job = self.send_action(req, verb, id, action.op()).await?;
+        Ok(with_job(Submitted::done(action.op()), job)
             .target(ResourceRef::Vm(id.clone()))
             .expect(Expect::VmState(vec![action.target_state()])))
     }
@@ -316,8 +413,8 @@ impl Backend for OvirtBackend {
         if let Some(h) = host {
             req = req.host(h.as_str());
         }
-        req.send().await.map_err(wrap(Op::VmMigrate))?;
-        Ok(Submitted::done(Op::VmMigrate)
+        let job = self.send_action(req, "migrate", id, Op::VmMigrate).await?;
+        Ok(with_job(Submitted::done(Op::VmMigrate), job)
             .target(ResourceRef::Vm(id.clone()))
             .expect(Expect::VmState(vec![VmState::Running])))
     }
@@ -568,7 +665,14 @@ impl Backend for OvirtBackend {
             .send()
             .await
             .map_err(wrap(Op::TaskGet))?;
-        convert::task(&j)
+        let mut task = convert::task(&j)?;
+        if matches!(task.state, TaskState::Failed | TaskState::Cancelled)
+            && let Some(corr) = self.jobs.correlation_of(id.as_str())
+            && let Some(reason) = self.failure_reason(&corr, j.start_time.as_deref()).await
+        {
+            task.error = Some(reason);
+        }
+        Ok(task)
     }
 
     async fn close(&self) -> Result<()> {
@@ -576,7 +680,133 @@ impl Backend for OvirtBackend {
     }
 }
 
+/// `submitted` following `job` when there is one.
+fn with_job(submitted: Submitted, job: Option<String>) -> Submitted {
+    match job {
+        Some(j) => submitted.task(j),
+        None => submitted,
+    }
+}
+
+/// The events that explain a failure: those of severity `error`/`alert` (all of them if
+/// none is), logged no earlier than the job started (when both times are comparable),
+/// oldest first.
+fn failure_events(mut events: Vec<t::Event>, job_start: Option<&str>) -> Vec<t::Event> {
+    if let Some(start) = job_start {
+        events.retain(|e| match e.time.as_deref() {
+            Some(time) if time.len() == start.len() => time >= start,
+            _ => true,
+        });
+    }
+    let serious = |e: &t::Event| {
+        matches!(
+            e.severity,
+            Some(t::LogSeverity::Error) | Some(t::LogSeverity::Alert)
+        )
+    };
+    if events.iter().any(serious) {
+        events.retain(serious);
+    }
+    events.sort_by(|a, b| {
+        (a.time.as_deref(), numeric_id(a)).cmp(&(b.time.as_deref(), numeric_id(b)))
+    });
+    events
+}
+
+fn numeric_id(e: &t::Event) -> Option<u64> {
+    e.id.as_deref().and_then(|i| i.parse().ok())
+}
+
+/// A task error from the events of a failed command: the first event's code, every event's
+/// text.
+fn reason_from_events(events: &[t::Event]) -> Option<TaskError> {
+    let texts: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e.description.as_deref())
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    if texts.is_empty() {
+        return None;
+    }
+    let code = events.iter().find_map(|e| e.code).map(|c| c.to_string());
+    Some(TaskError::new(code, texts.join(" ")))
+}
+
 impl OvirtBackend {
+    /// The next correlation id, when jobs are followed.
+    fn next_correlation(&self, verb: &str, key: &str) -> Option<String> {
+        self.follow_jobs.then(|| {
+            let n = self.jobs.sent.fetch_add(1, Ordering::Relaxed) + 1;
+            correlation_id(verb, key, n)
+        })
+    }
+
+    /// Sends a VM action tagged with a correlation id and returns the job to follow.
+    async fn send_action(
+        &self,
+        mut req: crate::services::ActionRequest,
+        verb: &str,
+        vm: &VmId,
+        op: Op,
+    ) -> Result<Option<String>> {
+        let corr = self.next_correlation(verb, vm.as_str());
+        if let Some(c) = &corr {
+            req = req.correlation_id(c.clone());
+        }
+        let answer = req.send().await.map_err(wrap(op))?;
+        let from_answer = answer.job.as_ref().and_then(|j| j.id.clone());
+        Ok(self.job_of(from_answer, corr.as_deref()).await)
+    }
+
+    /// The job of a command: the one the engine named in its answer, else the one found by
+    /// the command's correlation id. The command was accepted already, so a failed lookup is
+    /// not an error: the wait then converges on the object's state alone.
+    async fn job_of(&self, from_answer: Option<String>, corr: Option<&str>) -> Option<String> {
+        let corr = corr?;
+        let job = match from_answer {
+            Some(j) => Some(j),
+            None => match self.conn.system().jobs().find_by_correlation_id(corr).await {
+                Ok(jobs) => jobs.into_iter().find_map(|j| j.id),
+                Err(e) => {
+                    tracing::debug!(
+                        correlation_id = corr,
+                        error = %e,
+                        "no job found for the command; converging on the object's state"
+                    );
+                    None
+                }
+            },
+        };
+        if let Some(j) = &job {
+            self.jobs.remember(j, corr);
+        }
+        job
+    }
+
+    /// Why the command tagged `corr` failed, from the engine's events.
+    async fn failure_reason(&self, corr: &str, job_start: Option<&str>) -> Option<TaskError> {
+        let events = self
+            .conn
+            .system()
+            .events()
+            .list()
+            .search(format!("correlation_id={corr}"))
+            .send()
+            .await;
+        match events {
+            Ok(ev) => reason_from_events(&failure_events(ev, job_start)),
+            Err(e) => {
+                tracing::debug!(
+                    correlation_id = corr,
+                    error = %e,
+                    "could not read the events of a failed job"
+                );
+                None
+            }
+        }
+    }
+
     async fn default_storage_domain(&self) -> Result<String> {
         let sds = self
             .conn
@@ -633,6 +863,100 @@ mod tests {
         );
         assert_eq!(next_cursor(10, 10, 1), Some(Cursor::new("2")));
         assert_eq!(next_cursor(9, 10, 1), None);
+    }
+
+    #[test]
+    fn correlation_ids_are_short_and_plain() {
+        assert_eq!(
+            correlation_id("start", "0d37ca3b-cdbc-4b78-b0b9-7cd71ddc7e35", 7),
+            "omnivirt-start-0d37ca3b-7"
+        );
+        assert_eq!(
+            correlation_id("add", "My VM.01 (test)", 1),
+            "omnivirt-add-my-vm-01-1"
+        );
+        assert_eq!(correlation_id("add", "???", 2), "omnivirt-add-x-2");
+        let long = correlation_id("shutdown", &"f".repeat(80), u64::MAX);
+        assert!(long.len() <= 50, "{long}");
+        assert!(
+            long.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        );
+    }
+
+    #[test]
+    fn the_job_book_forgets_the_oldest() {
+        let book = JobBook::default();
+        for i in 0..=JOB_BOOK_SIZE {
+            book.remember(&format!("job-{i}"), &format!("corr-{i}"));
+        }
+        assert_eq!(book.correlation_of("job-0"), None);
+        assert_eq!(book.correlation_of("job-1").as_deref(), Some("corr-1"));
+        let last = format!("job-{JOB_BOOK_SIZE}");
+        assert_eq!(
+            book.correlation_of(&last),
+            Some(format!("corr-{JOB_BOOK_SIZE}"))
+        );
+        book.remember("job-1", "other");
+        assert_eq!(book.correlation_of("job-1").as_deref(), Some("corr-1"));
+    }
+
+    fn event(id: &str, sev: t::LogSeverity, time: &str, code: i64, text: &str) -> t::Event {
+        t::Event {
+            id: Some(id.into()),
+            severity: Some(sev),
+            time: Some(time.into()),
+            code: Some(code),
+            description: Some(text.into()),
+            ..t::Event::default()
+        }
+    }
+
+    #[test]
+    fn failure_reason_comes_from_the_serious_events_after_the_job_started() {
+        let start = "2026-01-01T00:00:10.000+00:00";
+        let events = vec![
+            event(
+                "9",
+                t::LogSeverity::Error,
+                "2026-01-01T00:00:12.000+00:00",
+                54,
+                "Failed to run VM web (User: admin@internal-authz).",
+            ),
+            event(
+                "8",
+                t::LogSeverity::Normal,
+                "2026-01-01T00:00:11.000+00:00",
+                153,
+                "VM web was started by admin.",
+            ),
+            event(
+                "7",
+                t::LogSeverity::Error,
+                "2026-01-01T00:00:11.500+00:00",
+                119,
+                "VM web is down with error. Exit message: no memory.",
+            ),
+            event(
+                "1",
+                t::LogSeverity::Error,
+                "2025-12-31T23:00:00.000+00:00",
+                119,
+                "an older command that reused the correlation id",
+            ),
+        ];
+        let reason = reason_from_events(&failure_events(events, Some(start))).unwrap();
+        assert_eq!(reason.code.as_deref(), Some("119"));
+        assert_eq!(
+            reason.message,
+            "VM web is down with error. Exit message: no memory. \
+             Failed to run VM web (User: admin@internal-authz)."
+        );
+        // Only normal events: they are all the engine has to say.
+        let normal = vec![event("3", t::LogSeverity::Normal, start, 1, "note")];
+        let reason = reason_from_events(&failure_events(normal, None)).unwrap();
+        assert_eq!(reason.message, "note");
+        assert!(reason_from_events(&[]).is_none());
     }
 
     #[test]

@@ -62,6 +62,10 @@ pub struct OvirtConfig {
     /// Revoke the SSO token on close (default true).
     #[serde(default)]
     pub revoke_on_close: Option<bool>,
+    /// Follow the engine's job of each VM action (default true); `false` for accounts that
+    /// may not read `/jobs` (see [`OvirtBackend::follow_jobs`](crate::OvirtBackend::follow_jobs)).
+    #[serde(default)]
+    pub follow_jobs: Option<bool>,
 }
 
 impl OvirtConfig {

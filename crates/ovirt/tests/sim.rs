@@ -497,6 +497,159 @@ async fn backend_errors_and_tasks() {
     assert_eq!(e.kind(), ErrorKind::AlreadyExists);
 }
 
+async fn first_cluster(client: &Client) -> omnivirt_core::ClusterId {
+    client
+        .clusters()
+        .list(ListQuery::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0)
+        .id
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_start_is_task_failed_with_the_engine_reason() {
+    let w = world(2);
+    let b = Arc::new(backend(&w));
+    let client = Client::new(b.clone());
+    let spec = VmSpec::new("doomed-1", first_cluster(&client).await);
+    let vm = client
+        .vms()
+        .create(&spec)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    w.faults()
+        .fail_next_task("SIM_HOST_OOM", "host has not enough free memory");
+    let op = client.vms().start(&vm.id).await.unwrap();
+    // Until the engine gives up, the VM is held by the start.
+    let again = b.power(&vm.id, PowerAction::Start).await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::InvalidState);
+    let e = op.wait().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TaskFailed, "{e}");
+    assert!(
+        e.message().contains("host has not enough free memory"),
+        "the engine's reason is missing: {e}"
+    );
+    assert!(e.message().contains("is down with error"), "{e}");
+    let detail = e.detail().unwrap();
+    assert_eq!(detail.code.as_deref(), Some("119"), "{detail:?}");
+    // The VM fell back to down.
+    let again = client.vms().get(&vm.id).await.unwrap();
+    assert_eq!(again.state, VmState::Stopped);
+}
+
+#[tokio::test(start_paused = true)]
+async fn actions_name_their_job_and_succeed_through_it() {
+    let w = world(2);
+    let b = Arc::new(backend(&w));
+    let client = Client::new(b.clone());
+    let spec = VmSpec::new("job-1", first_cluster(&client).await);
+    let created = b.create_vm(&spec).await.unwrap();
+    let job = created
+        .task
+        .clone()
+        .expect("the add's job, found by correlation id");
+    assert_eq!(
+        created.expect,
+        Some(omnivirt_core::Expect::VmState(vec![VmState::Stopped]))
+    );
+    let vm_id = match created.target.clone() {
+        Some(omnivirt_core::ResourceRef::Vm(id)) => id,
+        other => panic!("target {other:?}"),
+    };
+    // The job is the World's task, tagged with the correlation id the backend sent.
+    let corr = w
+        .peek_task(job.as_str())
+        .unwrap()
+        .extra
+        .get("correlation_id")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap();
+    assert!(corr.starts_with("omnivirt-add-job-1-"), "{corr}");
+    w.settle();
+
+    let started = b.power(&vm_id, PowerAction::Start).await.unwrap();
+    let job = started
+        .task
+        .clone()
+        .expect("the start's job from the action answer");
+    assert!(w.peek_task(job.as_str()).is_ok(), "a World task id");
+    assert_eq!(
+        started.expect,
+        Some(omnivirt_core::Expect::VmState(vec![VmState::Running]))
+    );
+    let task = b.get_task(&job).await.unwrap();
+    assert_eq!(task.state, omnivirt_core::TaskState::Running);
+    let busy = client.vms().start(&vm_id).await.map(|_| ()).unwrap_err();
+    assert_eq!(busy.kind(), ErrorKind::InvalidState);
+    w.settle();
+    let task = b.get_task(&job).await.unwrap();
+    assert_eq!(task.state, omnivirt_core::TaskState::Succeeded);
+    assert!(task.error.is_none());
+
+    // Through the client: the job is followed, then the status converges.
+    let vm = client
+        .vms()
+        .reboot(&vm_id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    // No events were logged for commands that succeeded.
+    let events = b
+        .connection()
+        .system()
+        .events()
+        .list()
+        .send()
+        .await
+        .unwrap();
+    assert!(events.is_empty(), "{events:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_job_following_nothing_is_tagged() {
+    let w = world(2);
+    let b = Arc::new(backend(&w).follow_jobs(false));
+    let client = Client::new(b.clone());
+    let spec = VmSpec::new("plain-1", first_cluster(&client).await);
+    let created = b.create_vm(&spec).await.unwrap();
+    assert!(created.task.is_none());
+    w.settle();
+    let vm_id = match created.target {
+        Some(omnivirt_core::ResourceRef::Vm(id)) => id,
+        other => panic!("target {other:?}"),
+    };
+    let started = b.power(&vm_id, PowerAction::Start).await.unwrap();
+    assert!(started.task.is_none());
+    let tagged = w
+        .list_tasks(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
+        .items
+        .iter()
+        .filter(|t| t.extra.contains_key("correlation_id"))
+        .count();
+    assert_eq!(tagged, 0);
+    // The status-only wait still converges.
+    let vm = client.vms().start(&vm_id).await.map(|_| ()).unwrap_err();
+    assert_eq!(vm.kind(), ErrorKind::InvalidState, "still starting");
+    w.settle();
+    let vm = client
+        .vms()
+        .stop(&vm_id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Stopped);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_loopback_http() {
     let w = world(5);

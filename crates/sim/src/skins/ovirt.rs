@@ -7,11 +7,23 @@
 //! - `GET /ovirt-engine/api` is the API root. Collections: `vms` (with `search` by name, status,
 //!   cluster and host, `sortby`, `page N` + `max`, `follow=disk_attachments[.disk]`), `hosts`,
 //!   `clusters`, `datacenters`, `storagedomains`, `templates`, `disks`, `jobs` (search by
-//!   `correlation_id`), `events`; `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks`
-//!   (3.x), `vms/{id}/nics` and `snapshots` (empty). VM actions `start`, `stop`, `shutdown`,
-//!   `reboot`, `suspend`, `migrate` answer `<action><status>complete</status><job/></action>`
-//!   at once, like the engine; the client then polls the VM, whose status moves through the
+//!   `correlation_id`), `jobs/{id}/steps`, `events` (search by `correlation_id`, `max`);
+//!   `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks` (3.x), `vms/{id}/nics` and
+//!   `snapshots` (empty). VM actions `start`, `stop`, `shutdown`, `reboot`, `suspend`,
+//!   `migrate` answer `<action><job href id/><status>complete</status></action>` at once,
+//!   like the engine; the client then polls the job or the VM, whose status moves through the
 //!   World's task (`wait_for_launch`/`powering_up` -> `up`...).
+//! - Every World task is an engine job (`/jobs/{id}`, same id): `started` while the task
+//!   runs, then `finished` or `failed`, with two steps (`Validating`, `Executing`). Adds and
+//!   removes answer with the object (or nothing), as the engine does; their job is found with
+//!   `jobs?search=correlation_id=..` when the request carried `correlation_id`.
+//! - A failed World task is logged like the engine logs a failed command: one `error` event
+//!   carrying the command's correlation id (the caller's, or 8 made-up hex digits) and the
+//!   task's message and code — `VM_DOWN_ERROR` (119) "VM x is down with error. Exit message:
+//!   <message> (<code>)." for a start or resume, code 10802 "<description> failed: <message>
+//!   (<code>)." otherwise. `/events` holds only these (the engine logs much more).
+//! - Searching jobs by correlation id lists every World task, which counts as an observation
+//!   of the unfinished ones (the World cannot search by correlation id).
 //! - The World has one implicit data center (`Default`) and one data storage domain (`data`);
 //!   the `Blank` template (all-zero id) means "no template".
 //! - Disk attachment and detachment are synchronous on the engine's wire, so the skin drives
@@ -24,7 +36,9 @@
 use std::collections::BTreeMap;
 
 use http::{Method, StatusCode};
-use omnivirt_core::{DiskState, ErrorKind, HostState, PowerAction, TaskState, VmState};
+use omnivirt_core::{
+    DiskState, ErrorKind, HostState, Op, PowerAction, ResourceRef, TaskState, VmState,
+};
 use omnivirt_http::{Request, Response};
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -683,6 +697,107 @@ fn write_job(x: &mut X, t: &SimTask) {
     x.status(job_status(t.state));
     x.reference("owner", &format!("{API}/users/{ADMIN_USER}"), ADMIN_USER);
     x.close("job");
+}
+
+/// The two steps the engine records for a command: validation (done once the command was
+/// accepted) and execution (following the World task).
+fn write_steps(x: &mut X, t: &SimTask) {
+    let job = t.id.as_str();
+    let job_href = format!("{API}/jobs/{job}");
+    for (n, (desc, kind)) in [("Validating", "validating"), ("Executing", "executing")]
+        .into_iter()
+        .enumerate()
+    {
+        let number = n + 1;
+        let id = crate::uuid_from(&format!("omnivirt-sim/ovirt/job/{job}/step/{number}"));
+        x.open_obj("step", &format!("{job_href}/steps/{id}"), &id);
+        x.actions(&format!("{job_href}/steps/{id}"), &["end"]);
+        x.leaf("description", desc);
+        x.link(&format!("{job_href}/steps/{id}/statistics"), "statistics");
+        let (status, end) = if number == 1 {
+            ("finished", Some(t.started_at.unwrap_or(t.created_at)))
+        } else {
+            (job_status(t.state), t.finished_at)
+        };
+        if let Some(end) = end {
+            x.leaf("end_time", &time(end));
+        }
+        x.leaf("external", "false");
+        x.num("number", number);
+        x.leaf("start_time", &time(t.started_at.unwrap_or(t.created_at)));
+        x.status(status);
+        x.leaf("type", kind);
+        x.reference("job", &job_href, job);
+        x.close("step");
+    }
+}
+
+/// The correlation id of the command behind a task: the caller's `correlation_id`, or one the
+/// engine made up (8 hex digits, as engines do when the caller sent none).
+fn correlation_of(t: &SimTask) -> String {
+    extra_str(&t.extra, "correlation_id")
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            crate::uuid_from(&format!("omnivirt-sim/ovirt/correlation/{}", t.id.as_str()))
+                .chars()
+                .take(8)
+                .collect()
+        })
+}
+
+/// The audit-log event id of a failed task: a stable integer derived from the task id.
+fn event_id(t: &SimTask) -> u64 {
+    let u = crate::uuid_from(&format!("omnivirt-sim/ovirt/event/{}", t.id.as_str()));
+    let hex: String = u.chars().filter(char::is_ascii_hexdigit).take(8).collect();
+    u64::from_str_radix(&hex, 16).unwrap_or(0) % 1_000_000 + 1
+}
+
+/// The event code and text the engine logs when the command behind `t` fails: a VM that
+/// cannot be launched is reported as `VM_DOWN_ERROR` (119) with the exit message; any other
+/// failure as a failed host command (`VDS_BROKER_COMMAND_FAILURE`, 10802).
+fn failure_event(t: &SimTask) -> (u32, String) {
+    let (code, message) = t
+        .error
+        .as_ref()
+        .map(|e| (e.code.clone(), e.message.clone()))
+        .unwrap_or((None, "unknown error".into()));
+    let reason = match code {
+        Some(c) => format!("{message} ({c})"),
+        None => message,
+    };
+    match t.op {
+        Op::VmStart | Op::VmResume => (
+            119,
+            format!(
+                "VM {} is down with error. Exit message: {reason}.",
+                t.target_name
+            ),
+        ),
+        _ => (10802, format!("{} failed: {reason}.", t.description)),
+    }
+}
+
+fn write_event(x: &mut X, t: &SimTask) {
+    let id = event_id(t).to_string();
+    let (code, text) = failure_event(t);
+    x.open_obj("event", &format!("{API}/events/{id}"), &id);
+    x.leaf("description", &text);
+    x.num("code", code);
+    x.leaf("correlation_id", &correlation_of(t));
+    x.num("custom_id", -1);
+    x.num("flood_rate", 30);
+    x.leaf("origin", "oVirt");
+    x.leaf("severity", "error");
+    x.leaf("time", &time(t.finished_at.unwrap_or(t.created_at)));
+    x.reference("user", &format!("{API}/users/{ADMIN_USER}"), ADMIN_USER);
+    let vm = match &t.target {
+        ResourceRef::Vm(v) => Some(v.as_str()),
+        _ => t.vm_id.as_ref().map(|v| v.as_str()),
+    };
+    if let Some(v) = vm {
+        x.reference("vm", &format!("{API}/vms/{v}"), v);
+    }
+    x.close("event");
 }
 
 fn write_api(x: &mut X, world: &World) {
@@ -1440,29 +1555,7 @@ impl OvirtSkin {
                 }
                 Err(e) => sim_fault(&e, "remove Disk"),
             },
-            ["jobs"] if get => {
-                let s = match parse_search(&skin::query_param(req, "search").unwrap_or_default()) {
-                    Ok(s) => s,
-                    Err(e) => return bad_request(&e),
-                };
-                let corr = s
-                    .conds
-                    .iter()
-                    .find(|(k, _)| k == "correlation_id")
-                    .map(|(_, v)| v.clone());
-                let p = match paging_of(req, &s) {
-                    Ok(p) => p,
-                    Err(e) => return bad_request(&e),
-                };
-                let mut x = X::new(v3);
-                for t in world.list_tasks(&Filter::new(), &p).items {
-                    let c = extra_str(&t.extra, "correlation_id");
-                    if corr.as_deref().is_none_or(|want| c == Some(want)) {
-                        write_job(&mut x, &t);
-                    }
-                }
-                list_doc("jobs", x.s)
-            }
+            ["jobs"] if get => self.list_jobs(world, req, v3),
             ["jobs", id] if get => match world.get_task(id) {
                 Ok(t) => {
                     let mut x = X::new(v3);
@@ -1471,9 +1564,100 @@ impl OvirtSkin {
                 }
                 Err(_) => not_found_empty(),
             },
-            ["events"] if get => list_doc("events", String::new()),
+            ["jobs", id, "steps"] if get => match world.get_task(id) {
+                Ok(t) => {
+                    let mut x = X::new(v3);
+                    write_steps(&mut x, &t);
+                    list_doc("steps", x.s)
+                }
+                Err(_) => not_found_empty(),
+            },
+            ["events"] if get => self.list_events(world, req, v3),
             _ => skin::no_route(m, req.path()),
         }
+    }
+
+    fn list_jobs(&self, world: &World, req: &Request, v3: bool) -> Response {
+        let s = match parse_search(&skin::query_param(req, "search").unwrap_or_default()) {
+            Ok(s) => s,
+            Err(e) => return bad_request(&e),
+        };
+        let mut corr = None;
+        for (k, v) in &s.conds {
+            match k.as_str() {
+                "correlation_id" => corr = Some(v.clone()),
+                other => {
+                    return bad_request(&format!("the simulator cannot search jobs by `{other}`"));
+                }
+            }
+        }
+        let p = match paging_of(req, &s) {
+            Ok(p) => p,
+            Err(e) => return bad_request(&e),
+        };
+        let mut x = X::new(v3);
+        match corr {
+            None => {
+                for t in world.list_tasks(&Filter::new(), &p).items {
+                    write_job(&mut x, &t);
+                }
+            }
+            Some(want) => {
+                // Filter first, then page: the World cannot search by correlation id.
+                let all = world.list_tasks(&Filter::new(), &Paging::all()).items;
+                let hits: Vec<SimTask> = all
+                    .into_iter()
+                    .filter(|t| extra_str(&t.extra, "correlation_id") == Some(want.as_str()))
+                    .collect();
+                for t in hits
+                    .iter()
+                    .skip(p.offset)
+                    .take(p.limit.unwrap_or(usize::MAX))
+                {
+                    write_job(&mut x, t);
+                }
+            }
+        }
+        list_doc("jobs", x.s)
+    }
+
+    /// The audit log: one `error` event per failed World task, newest first, searchable by
+    /// `correlation_id` (the engine logs other events too; the simulator keeps only these).
+    fn list_events(&self, world: &World, req: &Request, v3: bool) -> Response {
+        let s = match parse_search(&skin::query_param(req, "search").unwrap_or_default()) {
+            Ok(s) => s,
+            Err(e) => return bad_request(&e),
+        };
+        let mut corr = None;
+        for (k, v) in &s.conds {
+            match k.as_str() {
+                "correlation_id" => corr = Some(v.clone()),
+                other => {
+                    return bad_request(&format!(
+                        "the simulator cannot search events by `{other}`"
+                    ));
+                }
+            }
+        }
+        let max = match skin::query_param(req, "max") {
+            Some(m) => match m.parse::<i64>() {
+                Ok(n) => usize::try_from(n.max(0)).unwrap_or(0),
+                Err(_) => return bad_request(&format!("Value `{m}` of max is not a number")),
+            },
+            None => usize::MAX,
+        };
+        let mut failed: Vec<SimTask> = world
+            .list_tasks(&Filter::new().task_state(TaskState::Failed), &Paging::all())
+            .items
+            .into_iter()
+            .filter(|t| corr.as_deref().is_none_or(|c| correlation_of(t) == c))
+            .collect();
+        failed.sort_by_key(|t| std::cmp::Reverse((t.finished_at, event_id(t))));
+        let mut x = X::new(v3);
+        for t in failed.iter().take(max) {
+            write_event(&mut x, t);
+        }
+        list_doc("events", x.s)
     }
 
     fn list_vms(&self, world: &World, req: &Request, v3: bool) -> Response {
@@ -2075,6 +2259,59 @@ mod tests {
                 .any(|s| vm_actions(*s).contains(a))
                 || ["cancelmigration"].contains(a)
         }));
+    }
+
+    fn failed_task(op: Op, corr: Option<&str>) -> SimTask {
+        let mut extra = omnivirt_core::Extra::new();
+        if let Some(c) = corr {
+            extra.insert("correlation_id".into(), serde_json::Value::String(c.into()));
+        }
+        SimTask {
+            id: "t-1".into(),
+            op,
+            target: ResourceRef::Vm("vm-1".into()),
+            target_name: "web-1".into(),
+            vm_id: None,
+            state: TaskState::Failed,
+            progress: 100,
+            error: Some(omnivirt_core::TaskError::new(
+                Some("SIM_HOST_OOM".into()),
+                "host has not enough free memory",
+            )),
+            description: "Stopping VM web-1".into(),
+            created_at: 10,
+            started_at: Some(11),
+            finished_at: Some(12),
+            extra,
+        }
+    }
+
+    #[test]
+    fn failed_tasks_are_logged_as_engine_events() {
+        let t = failed_task(Op::VmStart, Some("omnivirt-start-1"));
+        let (code, text) = failure_event(&t);
+        assert_eq!(code, 119);
+        assert_eq!(
+            text,
+            "VM web-1 is down with error. Exit message: host has not enough free memory \
+             (SIM_HOST_OOM)."
+        );
+        let mut x = X::new(false);
+        write_event(&mut x, &t);
+        assert!(x.s.contains("<correlation_id>omnivirt-start-1</correlation_id>"));
+        assert!(x.s.contains("<severity>error</severity>"));
+        assert!(x.s.contains("<vm href=\"/ovirt-engine/api/vms/vm-1\" id=\"vm-1\"/>"));
+        let other = failed_task(Op::VmForceStop, None);
+        assert_eq!(failure_event(&other).0, 10802);
+        let made_up = correlation_of(&other);
+        assert_eq!(made_up.len(), 8);
+        assert!(made_up.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(made_up, correlation_of(&other), "stable");
+        assert_eq!(event_id(&other), event_id(&t), "ids follow the task id");
+        let mut x = X::new(false);
+        write_steps(&mut x, &other);
+        assert_eq!(x.s.matches("<step ").count(), 2);
+        assert!(x.s.contains("<status>failed</status><type>executing</type>"));
     }
 
     #[test]

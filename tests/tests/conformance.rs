@@ -83,17 +83,10 @@ async fn ovirt(wire: Wire, label: &str) {
         client: Client::new(Arc::new(backend)),
         world: Some(world),
         requests: Some(requests),
-        skips: vec![
-            (
-                "unsupported_sends_nothing",
-                "the oVirt backend supports every probed op",
-            ),
-            (
-                "task_failure",
-                "known gap: the oVirt backend converges on VM status and does not follow the \
-                 action's job, so an asynchronous failure surfaces as a timeout",
-            ),
-        ],
+        skips: vec![(
+            "unsupported_sends_nothing",
+            "the oVirt backend supports every probed op",
+        )],
         disk_storage: None,
         faults_recorded: false,
     };

@@ -108,10 +108,7 @@ async fn ovirt_replay() {
     suite(
         "ovirt",
         Arc::new(omnivirt_sim::skins::ovirt::OvirtSkin::new()),
-        &[(
-            "task_failure",
-            "known gap: the oVirt backend does not follow the action's job",
-        )],
+        &[],
         |t| {
             Arc::new(
                 omnivirt_ovirt::OvirtBackend::with_transport(

@@ -3,8 +3,10 @@
 
 Usage: python python_sdk_check.py http://127.0.0.1:PORT/ovirt-engine/api
 Exits non-zero on the first step that fails. The scenario mirrors the SDK's own examples:
-connect, list VMs with search/max, add a VM from Blank, wait until down, start, wait until up,
-stop, wait until down, remove, wait until gone, close (revokes the token).
+connect, list VMs with search/max, add a VM from Blank, wait until down, start (tagged with a
+correlation id) and read its job and the job's steps, wait until up, stop, wait until down,
+remove, wait until gone; read the failed job and the error event that `serve_sim` recorded
+under the correlation id `serve-sim-failed-start`; close (revokes the token).
 """
 import sys
 import time
@@ -53,9 +55,19 @@ def main(url):
     wait_status(vm_service, types.VmStatus.DOWN)
     print("status down")
 
-    vm_service.start()
+    vm_service.start(query={"correlation_id": "python-sdk-check-start"})
+    jobs_service = conn.system_service().jobs_service()
+    jobs = jobs_service.list(search="correlation_id=python-sdk-check-start")
+    assert len(jobs) == 1, jobs
+    steps = jobs_service.job_service(jobs[0].id).steps_service().list()
+    assert [s.type for s in steps] == [types.StepEnum.VALIDATING, types.StepEnum.EXECUTING], steps
+    print(f"start job {jobs[0].id}: {jobs[0].description!r} {jobs[0].status.value}, "
+          f"steps {[(s.number, s.description, s.status.value) for s in steps]}")
     vm = wait_status(vm_service, types.VmStatus.UP)
     print(f"start -> status up on host {vm.host.id}")
+    job = jobs_service.job_service(jobs[0].id).get()
+    assert job.status == types.JobStatus.FINISHED, job.status
+    print(f"start job -> {job.status.value}")
 
     try:
         vm_service.start()
@@ -78,6 +90,18 @@ def main(url):
             raise RuntimeError("VM was not removed")
         time.sleep(0.2)
     print("remove -> gone (NotFoundError)")
+
+    failed = jobs_service.list(search="correlation_id=serve-sim-failed-start")
+    assert len(failed) == 1 and failed[0].status == types.JobStatus.FAILED, failed
+    events = conn.system_service().events_service().list(
+        search="correlation_id=serve-sim-failed-start", max=10)
+    assert len(events) == 1, events
+    ev = events[0]
+    assert ev.severity == types.LogSeverity.ERROR and ev.code == 119, (ev.severity, ev.code)
+    assert "host has not enough free memory" in ev.description, ev.description
+    assert ev.correlation_id == "serve-sim-failed-start" and ev.vm is not None
+    print(f"failed job {failed[0].id}: {failed[0].status.value}; event {ev.id} code={ev.code} "
+          f"{ev.severity.value}: {ev.description}")
 
     conn.close()
     print("close: token revoked")

@@ -1564,7 +1564,8 @@ impl OvirtSkin {
                 }
                 Err(_) => not_found_empty(),
             },
-            ["jobs", id, "steps"] if get => match world.get_task(id) {
+            // The steps show the job as last observed; reading them does not move it on.
+            ["jobs", id, "steps"] if get => match world.peek_task(id) {
                 Ok(t) => {
                     let mut x = X::new(v3);
                     write_steps(&mut x, &t);

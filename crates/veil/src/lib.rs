@@ -1,4 +1,53 @@
 //! # omnivirt-veil
 //!
-//! The VeiL ECP REST API (JSON, JWT, tasks) SDK of omnivirt.
+//! A VeiL ECP (Bazalt) SDK for Rust, and the VeiL backend of omnivirt.
+//!
+//! The native face talks the controller's JSON REST API under `/api/` as it is: a JWT in
+//! `Authorization: jwt <token>` (an integration token, or an interactive `POST /auth/` login),
+//! `async=1` on every request so actions answer 202 with a task, task polling on
+//! `/api/tasks/{id}/`, and DRF-style `limit`/`offset` pages. Entities: [`native::Domains`]
+//! (VMs), [`native::Nodes`], [`native::Clusters`], [`native::ResourcePools`],
+//! [`native::DataPools`], [`native::VDisks`], [`native::Tasks`]. [`VeilBackend`] implements
+//! [`omnivirt_core::Backend`] on top of it.
+//!
+//! ```no_run
+//! # async fn demo() -> omnivirt_core::Result<()> {
+//! use omnivirt_veil::native::{DomainFilter, Paginator, WaitOptions};
+//! use omnivirt_veil::{Credentials, VeilClient};
+//!
+//! let veil = VeilClient::builder("https://veil.example")
+//!     .credentials(Credentials::token("eyJ..."))
+//!     .build()?;
+//! let page = veil
+//!     .domains()
+//!     .list(&DomainFilter::new().template(false), &Paginator::new().name("web").limit(50))
+//!     .await?;
+//! for d in &page.results {
+//!     let accepted = veil.domains().start(&d.id).await?;
+//!     veil.tasks().wait(&accepted.task.id, WaitOptions::default()).await?;
+//! }
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
+
+mod backend;
+pub mod config;
+pub mod convert;
+pub mod error;
+pub mod native;
+mod wire;
+
+/// The typed VeiL objects.
+pub mod model {
+    pub use crate::wire::{
+        Accepted, BaseVersion, Cluster, DataPool, Domain, Executed, Extra, Node, Paginated,
+        PowerState, Ref, ResourcePool, Task, TaskUser, VDisk,
+    };
+}
+
+pub use backend::{VeilBackend, connect};
+pub use config::VeilConfig;
+pub use native::{ClientBuilder, Credentials, VeilClient};
+
+/// The vendor name used in errors, spans and `Backend::vendor()`.
+pub const VENDOR: &str = "veil";

@@ -1,0 +1,540 @@
+//! `impl omnivirt_core::Backend` over the native face.
+
+use async_trait::async_trait;
+use omnivirt_core::{
+    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
+    HostId, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef, Result,
+    Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec,
+};
+use omnivirt_http::SharedTransport;
+
+use crate::VENDOR;
+use crate::config::VeilConfig;
+use crate::convert;
+use crate::native::{
+    Credentials, DomainCreate, DomainFilter, MultiAction, Paginator, Placement, VDiskCreate,
+    VeilClient, next_offset,
+};
+use crate::wire::{Accepted, Paginated};
+
+const DEFAULT_PAGE: u32 = 100;
+
+/// Fields the VM listing asks for: the list's default set lacks `cluster` and `description`.
+pub const LIST_FIELDS: &[&str] = &[
+    "id",
+    "verbose_name",
+    "status",
+    "user_power_state",
+    "cpu_count",
+    "memory_count",
+    "node",
+    "cluster",
+    "resource_pool",
+    "description",
+    "locked_by",
+    "template",
+    "parent",
+];
+
+/// The VeiL backend: a thin layer over [`VeilClient`].
+#[derive(Debug, Clone)]
+pub struct VeilBackend {
+    client: VeilClient,
+    caps: Capabilities,
+}
+
+/// Connects from a neutral config: HTTPS with the standard stack (retry, timeouts, auth).
+pub async fn connect(config: &VeilConfig) -> Result<VeilBackend> {
+    let mut b = VeilClient::builder(config.api_base()?)
+        .credentials(config.credentials()?)
+        .tls(config.tls());
+    if let Some(t) = config.timeouts {
+        b = b.timeouts(t);
+    }
+    if let Some(l) = &config.language {
+        b = b.language(l.clone());
+    }
+    Ok(VeilBackend::new(b.build()?))
+}
+
+fn capabilities() -> Capabilities {
+    Capabilities::new([
+        Op::VmList,
+        Op::VmGet,
+        Op::VmCreate,
+        Op::VmStart,
+        Op::VmStop,
+        Op::VmForceStop,
+        Op::VmReboot,
+        Op::VmSuspend,
+        Op::VmResume,
+        Op::VmDelete,
+        Op::VmMigrate,
+        Op::HostList,
+        Op::HostGet,
+        Op::ClusterList,
+        Op::ClusterGet,
+        Op::DiskList,
+        Op::DiskGet,
+        Op::DiskCreate,
+        Op::DiskAttach,
+        Op::DiskDetach,
+        Op::DiskDelete,
+        Op::TaskGet,
+    ])
+    .with_note(
+        Op::VmList,
+        "domains/?template=0 with limit/offset; name and cluster/node filters on the server, \
+         state client-side",
+    )
+    .with_note(
+        Op::VmCreate,
+        "multi-create-domain/ in the cluster's first resource pool (blank, or `parent` template)",
+    )
+    .with_note(Op::VmStop, "shutdown/ {force: false}")
+    .with_note(Op::VmForceStop, "shutdown/ {force: true}")
+    .with_note(Op::VmDelete, "remove/ {full: true}: the VM's disks go too")
+    .with_note(
+        Op::VmMigrate,
+        "multi-manager/ action migrate; the controller picks the node (a named host is refused)",
+    )
+    .with_note(
+        Op::DiskCreate,
+        "vdisks/ in DiskSpec::storage (a data pool id) or the cluster's first data pool",
+    )
+    .with_note(
+        Op::DiskAttach,
+        "domains/{id}/attach-vdisk/: path not confirmed on a live controller",
+    )
+    .with_note(
+        Op::DiskDetach,
+        "domains/{id}/detach-vdisk/: path not confirmed on a live controller",
+    )
+    .with_note(Op::TaskGet, "tasks/{id}/; no batched task read")
+}
+
+impl VeilBackend {
+    /// Wraps a native client.
+    pub fn new(client: VeilClient) -> Self {
+        VeilBackend {
+            client,
+            caps: capabilities(),
+        }
+    }
+
+    /// A backend over a ready transport (tests, cassettes, the simulator). `url` is the
+    /// controller (`https://ctrl`) or its API base (`https://ctrl/api`).
+    pub fn with_transport(
+        url: &str,
+        transport: SharedTransport,
+        credentials: Credentials,
+    ) -> Result<Self> {
+        Ok(Self::new(VeilClient::new(url, transport, credentials)?))
+    }
+
+    /// The native client, for everything the neutral API does not cover.
+    pub fn client(&self) -> &VeilClient {
+        &self.client
+    }
+}
+
+fn offset_of(cursor: Option<&Cursor>) -> Result<u64> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c.as_str().parse().map_err(|_| {
+            Error::invalid_input(format!("`{}` is not a VeiL page cursor", c.as_str()))
+                .with_vendor(VENDOR)
+        }),
+    }
+}
+
+fn paginator(query: &ListQuery, offset: u64, name_on_server: bool) -> Paginator {
+    let mut p = Paginator::new()
+        .limit(query.page_size.unwrap_or(DEFAULT_PAGE).max(1))
+        .offset(offset);
+    if name_on_server {
+        match &query.name {
+            Some(NameFilter::Contains(s)) | Some(NameFilter::Equals(s)) => p = p.name(s.clone()),
+            _ => {}
+        }
+    }
+    if let Some(o) = query.order {
+        let field = match o.field {
+            OrderField::Name => "verbose_name",
+            _ => "id",
+        };
+        p = p.ordering(if o.descending {
+            format!("-{field}")
+        } else {
+            field.to_owned()
+        });
+    }
+    p
+}
+
+/// The offset of the page after one that started at `offset` and held `n` items.
+fn next_cursor<T>(page: &Paginated<T>, offset: u64) -> Option<u64> {
+    page.next.as_ref()?;
+    Some(next_offset(page.next.as_deref()).unwrap_or(offset + page.results.len() as u64))
+        .filter(|o| *o > offset)
+}
+
+/// Pages through server pages until one yields an item after client-side filtering, so a
+/// filtered-empty page does not end the caller's stream early.
+async fn filtered_page<W, T, F, Fut>(
+    offset: u64,
+    fetch: F,
+    keep: impl Fn(&W) -> Option<T>,
+) -> Result<(Vec<T>, Option<u64>, u64)>
+where
+    F: Fn(u64) -> Fut,
+    Fut: std::future::Future<Output = Result<Paginated<W>>>,
+{
+    let mut offset = offset;
+    loop {
+        let page = fetch(offset).await?;
+        let next = next_cursor(&page, offset);
+        let items: Vec<T> = page.results.iter().filter_map(&keep).collect();
+        if !items.is_empty() || next.is_none() {
+            return Ok((items, next, page.count));
+        }
+        if let Some(n) = next {
+            offset = n;
+        }
+    }
+}
+
+fn accepted(op: Op, a: &Accepted, target: ResourceRef) -> Submitted {
+    Submitted::done(op).task(a.task.id.as_str()).target(target)
+}
+
+impl VeilBackend {
+    async fn resource_pool_of(&self, cluster: &ClusterId) -> Result<String> {
+        let pools = self
+            .client
+            .resource_pools()
+            .list(None, Some(cluster.as_str()), &Paginator::new().limit(1))
+            .await?;
+        pools
+            .results
+            .into_iter()
+            .next()
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "cluster {cluster} has no resource pool to place a VM in"
+                ))
+                .with_vendor(VENDOR)
+            })
+    }
+
+    async fn data_pool_of(&self, cluster: &ClusterId) -> Result<String> {
+        let pools = self
+            .client
+            .data_pools()
+            .list(
+                None,
+                Some(cluster.as_str()),
+                None,
+                &Paginator::new().limit(1),
+            )
+            .await?;
+        pools
+            .results
+            .into_iter()
+            .next()
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                Error::not_found(format!("cluster {cluster} has no data pool for a disk"))
+                    .with_vendor(VENDOR)
+            })
+    }
+}
+
+#[async_trait]
+impl Backend for VeilBackend {
+    fn vendor(&self) -> &'static str {
+        VENDOR
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
+        let mut filter = DomainFilter::new()
+            .template(false)
+            .fields(LIST_FIELDS.iter().copied());
+        if let Some(c) = &query.cluster {
+            filter = filter.cluster(c.as_str());
+        }
+        if let Some(h) = &query.host {
+            filter = filter.node(h.as_str());
+        }
+        let domains = self.client.domains();
+        let (items, next, total) = filtered_page(
+            offset_of(cursor)?,
+            |off| {
+                let p = paginator(query, off, true);
+                let (domains, filter) = (&domains, &filter);
+                async move { domains.list(filter, &p).await }
+            },
+            |d| Some(convert::vm(d)).filter(|v| query.matches_vm(v)),
+        )
+        .await?;
+        let client_side = query.vm_state.is_some()
+            || query.host.is_some()
+            || matches!(query.name, Some(NameFilter::Equals(_)));
+        let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
+        Ok(if client_side {
+            page.filtered_client_side(true)
+        } else {
+            page.with_total(total)
+        })
+    }
+
+    async fn get_vm(&self, id: &VmId) -> Result<Vm> {
+        let d = self.client.domains().get(id.as_str()).await?;
+        Ok(convert::vm(&d))
+    }
+
+    async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let rp = self
+            .resource_pool_of(&spec.cluster)
+            .await
+            .map_err(|e| e.with_op(Op::VmCreate))?;
+        let mut c = DomainCreate::new(spec.name.clone(), Placement::ResourcePool(rp));
+        if let VmSource::Template(t) = &spec.source {
+            c = c.parent(t.clone());
+        }
+        if let Some(n) = spec.vcpus {
+            c = c.cpu_count(n);
+        }
+        if let Some(m) = spec.memory_bytes {
+            c = c.memory_mib(m.div_ceil(1 << 20));
+        } else if matches!(spec.source, VmSource::Blank) {
+            c = c.memory_mib(1024);
+        }
+        if matches!(spec.source, VmSource::Blank) && spec.vcpus.is_none() {
+            c = c.cpu_count(1);
+        }
+        if let Some(d) = &spec.description {
+            c = c.description(d.clone());
+        }
+        let ids = vec![crate::native::new_uuid4()];
+        c = c.domains_ids(ids.clone());
+        let a = self.client.domains().create(&c).await?;
+        // The server answers the new id in `entity`; the id we proposed is the fallback.
+        let id = a
+            .entity
+            .clone()
+            .or_else(|| a.task.entity_of("domain").map(str::to_owned))
+            .unwrap_or_else(|| ids[0].clone());
+        Ok(accepted(Op::VmCreate, &a, ResourceRef::Vm(VmId::new(id))))
+    }
+
+    async fn power(&self, id: &VmId, action: PowerAction) -> Result<Submitted> {
+        let d = self.client.domains();
+        let a = match action {
+            PowerAction::Start => d.start(id.as_str()).await?,
+            PowerAction::Stop => d.shutdown(id.as_str(), false).await?,
+            PowerAction::ForceStop => d.shutdown(id.as_str(), true).await?,
+            PowerAction::Reboot => d.reboot(id.as_str(), false).await?,
+            PowerAction::Suspend => d.suspend(id.as_str()).await?,
+            PowerAction::Resume => d.resume(id.as_str()).await?,
+            _ => return Err(Error::unsupported(VENDOR, action.op())),
+        };
+        Ok(accepted(action.op(), &a, ResourceRef::Vm(id.clone()))
+            .expect(Expect::VmState(vec![action.target_state()])))
+    }
+
+    async fn delete_vm(&self, id: &VmId) -> Result<Submitted> {
+        let a = self
+            .client
+            .domains()
+            .remove(id.as_str(), true, false)
+            .await?;
+        Ok(accepted(Op::VmDelete, &a, ResourceRef::Vm(id.clone())).expect(Expect::VmGone))
+    }
+
+    async fn migrate_vm(&self, id: &VmId, host: Option<&HostId>) -> Result<Submitted> {
+        if let Some(h) = host {
+            return Err(Error::invalid_input(format!(
+                "VeiL migrates through multi-manager/, where the controller picks the node; \
+                 a target host ({h}) cannot be named"
+            ))
+            .with_vendor(VENDOR)
+            .with_op(Op::VmMigrate));
+        }
+        let a = self
+            .client
+            .domains()
+            .multi(&[id.as_str()], MultiAction::Migrate, false)
+            .await
+            .map_err(|e| e.with_op(Op::VmMigrate))?;
+        Ok(accepted(Op::VmMigrate, &a, ResourceRef::Vm(id.clone())))
+    }
+
+    async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
+        let nodes = self.client.nodes();
+        let cluster = query.cluster.as_ref().map(|c| c.as_str().to_owned());
+        let (items, next, total) = filtered_page(
+            offset_of(cursor)?,
+            |off| {
+                let p = paginator(query, off, true);
+                let (nodes, cluster) = (&nodes, &cluster);
+                async move { nodes.list(cluster.as_deref(), None, &p).await }
+            },
+            |n| Some(convert::host(n)).filter(|h| query.matches_host(h)),
+        )
+        .await?;
+        let client_side =
+            query.host_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
+        let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
+        Ok(if client_side {
+            page.filtered_client_side(true)
+        } else {
+            page.with_total(total)
+        })
+    }
+
+    async fn get_host(&self, id: &HostId) -> Result<Host> {
+        let n = self.client.nodes().get(id.as_str()).await?;
+        Ok(convert::host(&n))
+    }
+
+    async fn list_clusters(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Cluster>> {
+        let clusters = self.client.clusters();
+        let (items, next, total) = filtered_page(
+            offset_of(cursor)?,
+            |off| {
+                let p = paginator(query, off, true);
+                let clusters = &clusters;
+                async move { clusters.list(&p).await }
+            },
+            |c| {
+                Some(convert::cluster(c)).filter(|c| match &query.name {
+                    Some(n) => n.matches(&c.name),
+                    None => true,
+                })
+            },
+        )
+        .await?;
+        Ok(Page::new(items, next.map(|n| Cursor::new(n.to_string())))
+            .with_total(total)
+            .filtered_client_side(matches!(query.name, Some(NameFilter::Equals(_)))))
+    }
+
+    async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
+        let c = self.client.clusters().get(id.as_str()).await?;
+        Ok(convert::cluster(&c))
+    }
+
+    async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
+        let vdisks = self.client.vdisks();
+        let vm = query.vm.as_ref().map(|v| v.as_str().to_owned());
+        let (items, next, total) = filtered_page(
+            offset_of(cursor)?,
+            |off| {
+                let p = paginator(query, off, true);
+                let (vdisks, vm) = (&vdisks, &vm);
+                async move { vdisks.list(vm.as_deref(), None, &p).await }
+            },
+            |d| Some(convert::disk(d)).filter(|d| query.matches_disk(d)),
+        )
+        .await?;
+        let client_side =
+            query.disk_state.is_some() || matches!(query.name, Some(NameFilter::Equals(_)));
+        let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
+        Ok(if client_side {
+            page.filtered_client_side(true)
+        } else {
+            page.with_total(total)
+        })
+    }
+
+    async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
+        let d = self.client.vdisks().get(id.as_str()).await?;
+        Ok(convert::disk(&d))
+    }
+
+    async fn create_disk(&self, spec: &DiskSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let pool = match (&spec.storage, &spec.cluster) {
+            (Some(s), _) => s.clone(),
+            (None, Some(c)) => self
+                .data_pool_of(c)
+                .await
+                .map_err(|e| e.with_op(Op::DiskCreate))?,
+            (None, None) => {
+                return Err(Error::invalid_input(
+                    "a VeiL vdisk needs a data pool: set DiskSpec::storage or DiskSpec::cluster",
+                )
+                .with_vendor(VENDOR)
+                .with_op(Op::DiskCreate));
+            }
+        };
+        let gib = spec.size_bytes as f64 / (1u64 << 30) as f64;
+        let a = self
+            .client
+            .vdisks()
+            .create(&VDiskCreate::new(spec.name.clone(), pool, gib))
+            .await?;
+        let id = a
+            .entity
+            .clone()
+            .or_else(|| a.task.entity_of("vdisk").map(str::to_owned))
+            .ok_or_else(|| {
+                Error::protocol("vdisks/: the 202 answer names no new disk (no `entity`)")
+                    .with_vendor(VENDOR)
+                    .with_op(Op::DiskCreate)
+            })?;
+        Ok(
+            accepted(Op::DiskCreate, &a, ResourceRef::Disk(DiskId::new(id)))
+                .expect(Expect::DiskReady),
+        )
+    }
+
+    async fn attach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        let a = self
+            .client
+            .domains()
+            .attach_vdisk(vm.as_str(), disk.as_str())
+            .await?;
+        Ok(
+            accepted(Op::DiskAttach, &a, ResourceRef::Disk(disk.clone()))
+                .expect(Expect::DiskAttached(vm.clone())),
+        )
+    }
+
+    async fn detach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        let a = self
+            .client
+            .domains()
+            .detach_vdisk(vm.as_str(), disk.as_str())
+            .await?;
+        Ok(
+            accepted(Op::DiskDetach, &a, ResourceRef::Disk(disk.clone()))
+                .expect(Expect::DiskDetached),
+        )
+    }
+
+    async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
+        let a = self.client.vdisks().remove(disk.as_str()).await?;
+        Ok(accepted(Op::DiskDelete, &a, ResourceRef::Disk(disk.clone())).expect(Expect::DiskGone))
+    }
+
+    async fn get_task(&self, id: &TaskId) -> Result<Task> {
+        let t = self.client.tasks().get(id.as_str()).await?;
+        Ok(convert::task(&t))
+    }
+
+    async fn close(&self) -> Result<()> {
+        self.client.close().await
+    }
+}

@@ -1,0 +1,302 @@
+//! VeiL objects -> the neutral model. The state maps are plain data, so the docs and the tests
+//! read the same table.
+//!
+//! A VeiL VM has two state fields: the entity `status` (CREATING, ACTIVE, FAILED, DELETING,
+//! SERVICE, PARTIAL) and the number `user_power_state` (0 undefined, 1 off, 2 suspended, 3 on).
+//! The entity status wins while it says something about the VM's life (creating, deleting,
+//! failed); otherwise the power state decides. `raw_state` keeps both, e.g. `ACTIVE/3`.
+
+use omnivirt_core::{
+    Cluster, ClusterState, Disk, DiskState, Host, HostState, ResourceRef, Task, TaskError,
+    TaskState, Vm, VmState,
+};
+
+use crate::wire::{self, PowerState};
+
+/// Entity `status` words that decide a VM's neutral state on their own.
+pub const DOMAIN_STATUS: &[(&str, VmState)] = &[
+    ("CREATING", VmState::Creating),
+    ("DELETING", VmState::Deleting),
+    ("FAILED", VmState::Error),
+];
+
+/// `user_power_state` -> neutral state, when the entity status is ACTIVE (or SERVICE/PARTIAL).
+pub const POWER_STATES: &[(PowerState, VmState)] = &[
+    (PowerState::Off, VmState::Stopped),
+    (PowerState::Suspended, VmState::Suspended),
+    (PowerState::On, VmState::Running),
+    (PowerState::Undefined, VmState::Unknown),
+];
+
+/// Task `status` -> neutral task state (statuses from the Go client; Python knows fewer).
+/// LOST and PARTIAL are failures: the work did not (fully) happen.
+pub const TASK_STATES: &[(&str, TaskState)] = &[
+    ("IN_PROGRESS", TaskState::Running),
+    ("SUCCESS", TaskState::Succeeded),
+    ("FAILED", TaskState::Failed),
+    ("CANCELED", TaskState::Cancelled),
+    ("LOST", TaskState::Failed),
+    ("PARTIAL", TaskState::Failed),
+];
+
+/// Node entity `status` -> host state. SERVICE is VeiL's maintenance mode.
+pub const NODE_STATES: &[(&str, HostState)] = &[
+    ("ACTIVE", HostState::Up),
+    ("SERVICE", HostState::Maintenance),
+    ("CREATING", HostState::Connecting),
+    ("FAILED", HostState::Error),
+    ("PARTIAL", HostState::Error),
+    ("DELETING", HostState::Down),
+];
+
+/// Cluster entity `status` -> cluster state.
+pub const CLUSTER_STATES: &[(&str, ClusterState)] = &[
+    ("ACTIVE", ClusterState::Ok),
+    ("PARTIAL", ClusterState::Degraded),
+    ("SERVICE", ClusterState::Degraded),
+    ("FAILED", ClusterState::Error),
+];
+
+/// Virtual disk entity `status` -> disk state (a disk held by a task is `Locked`, see
+/// [`disk_state`]).
+pub const VDISK_STATES: &[(&str, DiskState)] = &[
+    ("ACTIVE", DiskState::Ready),
+    ("CREATING", DiskState::Creating),
+    ("DELETING", DiskState::Locked),
+    ("FAILED", DiskState::Error),
+    ("PARTIAL", DiskState::Error),
+    ("SERVICE", DiskState::Locked),
+];
+
+const MIB: u64 = 1 << 20;
+const GIB: f64 = (1u64 << 30) as f64;
+
+fn lookup<T: Copy>(table: &[(&str, T)], word: &str) -> Option<T> {
+    table.iter().find(|(w, _)| *w == word).map(|(_, s)| *s)
+}
+
+/// The neutral state of a VM from its two wire fields.
+pub fn domain_state(status: Option<&str>, power: Option<PowerState>) -> VmState {
+    if let Some(s) = status.and_then(|s| lookup(DOMAIN_STATUS, s)) {
+        return s;
+    }
+    power
+        .and_then(|p| POWER_STATES.iter().find(|(w, _)| *w == p).map(|(_, s)| *s))
+        .unwrap_or(VmState::Unknown)
+}
+
+/// `status/power`, e.g. `ACTIVE/3`.
+fn raw_domain_state(d: &wire::Domain) -> String {
+    let status = d.status.as_deref().unwrap_or("?");
+    match d.user_power_state {
+        Some(p) => format!("{status}/{p}"),
+        None => status.to_owned(),
+    }
+}
+
+/// A domain -> a VM.
+pub fn vm(d: &wire::Domain) -> Vm {
+    let state = domain_state(d.status.as_deref(), d.power_state());
+    let mut v = Vm::new(d.id.as_str(), d.verbose_name.clone(), state);
+    v.raw_state = Some(raw_domain_state(d));
+    v.vcpus = d.cpu_count;
+    v.memory_bytes = d.memory_count.and_then(|m| m.checked_mul(MIB));
+    v.cluster_id = d.cluster.as_ref().map(|c| c.id.as_str().into());
+    // A stopped VM keeps its last node on VeiL; the neutral model places only live VMs.
+    if matches!(
+        state,
+        VmState::Running | VmState::Suspended | VmState::Migrating
+    ) {
+        v.host_id = d.node.as_ref().map(|n| n.id.as_str().into());
+    }
+    v.description = d.description.clone().filter(|s| !s.is_empty());
+    for (k, val) in &d.extra {
+        v.extra.insert(k.clone(), val.clone());
+    }
+    if let Some(n) = &d.node {
+        v.extra.insert("node".into(), serde_json::json!(n.id));
+    }
+    if let Some(rp) = &d.resource_pool {
+        v.extra
+            .insert("resource_pool".into(), serde_json::json!(rp.id));
+    }
+    if let Some(t) = &d.locked_by {
+        v.extra.insert("locked_by".into(), serde_json::json!(t));
+    }
+    if let Some(p) = &d.parent {
+        v.extra.insert("parent".into(), serde_json::json!(p.id));
+    }
+    if let Some(t) = d.template {
+        v.extra.insert("template".into(), serde_json::json!(t));
+    }
+    v
+}
+
+/// A node -> a host.
+pub fn host(n: &wire::Node) -> Host {
+    let raw = n.status.clone().unwrap_or_default();
+    let state = lookup(NODE_STATES, &raw).unwrap_or(HostState::Unknown);
+    let mut h = Host::new(n.id.as_str(), n.verbose_name.clone(), state);
+    h.raw_state = n.status.clone();
+    h.cluster_id = n.cluster.as_ref().map(|c| c.id.as_str().into());
+    h.address = n.management_ip.clone();
+    h.cpu_threads = n.cpu_count;
+    h.memory_bytes = n.memory_count.and_then(|m| m.checked_mul(MIB));
+    h.extra = n.extra.clone();
+    h
+}
+
+/// A cluster -> a cluster.
+pub fn cluster(c: &wire::Cluster) -> Cluster {
+    let mut out = Cluster::new(c.id.as_str(), c.verbose_name.clone());
+    out.state = c
+        .status
+        .as_deref()
+        .and_then(|s| lookup(CLUSTER_STATES, s))
+        .unwrap_or(ClusterState::Unknown);
+    out.raw_state = c.status.clone();
+    out.description = c.description.clone().filter(|s| !s.is_empty());
+    out.extra = c.extra.clone();
+    if let Some(n) = c.nodes_count {
+        out.extra.insert("nodes_count".into(), serde_json::json!(n));
+    }
+    out
+}
+
+/// The neutral state of a virtual disk.
+pub fn disk_state(status: Option<&str>, locked_by: Option<&str>) -> DiskState {
+    let base = status
+        .and_then(|s| lookup(VDISK_STATES, s))
+        .unwrap_or(DiskState::Unknown);
+    if base == DiskState::Ready && locked_by.is_some() {
+        DiskState::Locked
+    } else {
+        base
+    }
+}
+
+/// Disk size in bytes from GiB (a float on the wire); `None` for negative or absurd values.
+pub fn gib_to_bytes(gib: f64) -> Option<u64> {
+    let bytes = (gib * GIB).round();
+    (bytes.is_finite() && bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
+}
+
+/// A virtual disk -> a disk.
+pub fn disk(d: &wire::VDisk) -> Disk {
+    let state = disk_state(d.status.as_deref(), d.locked_by.as_deref());
+    let mut out = Disk::new(d.id.as_str(), d.verbose_name.clone(), state);
+    out.raw_state = d.status.clone();
+    out.size_bytes = d.size.and_then(gib_to_bytes);
+    out.vm_id = d.domain.as_ref().map(|v| v.id.as_str().into());
+    out.extra = d.extra.clone();
+    if let Some(p) = &d.datapool {
+        out.extra.insert("datapool".into(), serde_json::json!(p.id));
+    }
+    out
+}
+
+/// The neutral state of a task status word.
+pub fn task_state(status: &str) -> TaskState {
+    lookup(TASK_STATES, status).unwrap_or(TaskState::Unknown)
+}
+
+/// A task -> a task. The first entity is the target; `error_message` is the failure text.
+pub fn task(t: &wire::Task) -> Task {
+    let state = task_state(&t.status);
+    let mut out = Task::new(t.id.as_str(), state);
+    out.raw_state = Some(t.status.clone());
+    out.name = t
+        .name
+        .clone()
+        .filter(|s| !s.is_empty())
+        .or_else(|| t.verbose_name.clone());
+    out.progress = t.progress.map(|p| p.clamp(0.0, 100.0) as u8);
+    if state == TaskState::Failed || state == TaskState::Cancelled {
+        let msg = t
+            .error_message
+            .clone()
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| format!("task ended {}", t.status));
+        out.error = Some(TaskError::new(Some(t.status.clone()), msg));
+    }
+    out.target = task_target(t);
+    out.extra = t.extra.clone();
+    out
+}
+
+/// The object a task acts on: its first domain, else its first vdisk, node or cluster.
+pub fn task_target(t: &wire::Task) -> Option<ResourceRef> {
+    if let Some(id) = t.entity_of("domain") {
+        return Some(ResourceRef::Vm(id.into()));
+    }
+    if let Some(id) = t.entity_of("vdisk") {
+        return Some(ResourceRef::Disk(id.into()));
+    }
+    if let Some(id) = t.entity_of("node") {
+        return Some(ResourceRef::Host(id.into()));
+    }
+    t.entity_of("cluster")
+        .map(|id| ResourceRef::Cluster(id.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_state_table() {
+        let cases: &[(Option<&str>, Option<i64>, VmState)] = &[
+            (Some("ACTIVE"), Some(3), VmState::Running),
+            (Some("ACTIVE"), Some(1), VmState::Stopped),
+            (Some("ACTIVE"), Some(2), VmState::Suspended),
+            (Some("ACTIVE"), Some(0), VmState::Unknown),
+            (Some("ACTIVE"), Some(9), VmState::Unknown),
+            (Some("ACTIVE"), None, VmState::Unknown),
+            (Some("CREATING"), Some(1), VmState::Creating),
+            (Some("DELETING"), Some(1), VmState::Deleting),
+            (Some("FAILED"), Some(3), VmState::Error),
+            (Some("SERVICE"), Some(3), VmState::Running),
+            (None, Some(1), VmState::Stopped),
+        ];
+        for (status, power, want) in cases {
+            assert_eq!(
+                domain_state(*status, power.map(PowerState::from_wire)),
+                *want,
+                "{status:?} {power:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn task_table() {
+        for (word, want) in TASK_STATES {
+            assert_eq!(task_state(word), *want);
+        }
+        assert_eq!(task_state("SOMETHING_NEW"), TaskState::Unknown);
+        // Every terminal VeiL status is terminal in the neutral model, so no wait spins forever.
+        for word in ["SUCCESS", "FAILED", "CANCELED", "LOST", "PARTIAL"] {
+            assert!(task_state(word).is_terminal(), "{word}");
+        }
+    }
+
+    #[test]
+    fn disk_sizes_and_locks() {
+        assert_eq!(gib_to_bytes(1.0), Some(1 << 30));
+        assert_eq!(gib_to_bytes(0.5), Some(1 << 29));
+        assert_eq!(gib_to_bytes(-1.0), None);
+        assert_eq!(gib_to_bytes(f64::INFINITY), None);
+        assert_eq!(disk_state(Some("ACTIVE"), Some("t")), DiskState::Locked);
+        assert_eq!(disk_state(Some("ACTIVE"), None), DiskState::Ready);
+        assert_eq!(disk_state(Some("NEW"), None), DiskState::Unknown);
+    }
+
+    #[test]
+    fn node_and_cluster_tables_cover_every_entity_status() {
+        for w in [
+            "ACTIVE", "SERVICE", "CREATING", "FAILED", "PARTIAL", "DELETING",
+        ] {
+            assert!(lookup(NODE_STATES, w).is_some(), "{w}");
+            assert!(lookup(VDISK_STATES, w).is_some(), "{w}");
+        }
+    }
+}

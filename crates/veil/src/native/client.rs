@@ -1,0 +1,601 @@
+//! The VeiL client: JWT auth, default headers and query, request helpers.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use omnivirt_core::{Error, ErrorKind, Op, Result};
+use omnivirt_http::{
+    AuthHook, HttpStack, HttpStackBuilder, HyperTransport, Request, Response, RetryPolicy, Secret,
+    Session, SharedTransport, Timeouts, TlsOptions, Transport,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::VENDOR;
+use crate::error::parse_error;
+use crate::wire::{Accepted, TokenAnswer};
+
+/// How the client authenticates.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// An integration token made in the VeiL UI, bare (`eyJ...`) or with its `jwt ` prefix.
+    Token(Secret),
+    /// Interactive login: `POST /auth/` with these, `POST /logout/` on close; logs in again
+    /// once when a token is refused.
+    Password {
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+        /// Log in through the controller's LDAP.
+        ldap: bool,
+    },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Token(_) => f.write_str("Token(***)"),
+            Credentials::Password { username, ldap, .. } => f
+                .debug_struct("Password")
+                .field("username", username)
+                .field("password", &"***")
+                .field("ldap", ldap)
+                .finish(),
+        }
+    }
+}
+
+impl Credentials {
+    /// An integration token.
+    pub fn token(t: impl Into<Secret>) -> Self {
+        Credentials::Token(t.into())
+    }
+
+    /// A local user.
+    pub fn password(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials::Password {
+            username: username.into(),
+            password: password.into(),
+            ldap: false,
+        }
+    }
+
+    /// An LDAP user.
+    pub fn ldap(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Credentials::Password {
+            username: username.into(),
+            password: password.into(),
+            ldap: true,
+        }
+    }
+}
+
+/// The `Authorization` value for a token: `jwt <token>`, keeping a prefix the caller already
+/// wrote (any case, as the Python client accepts).
+pub fn authorization_value(token: &str) -> String {
+    let t = token.trim();
+    if t.len() > 4 && t[..4].eq_ignore_ascii_case("jwt ") {
+        t.to_owned()
+    } else {
+        format!("jwt {t}")
+    }
+}
+
+#[derive(Serialize)]
+struct LoginBody<'a> {
+    username: &'a str,
+    password: &'a str,
+    ldap: bool,
+}
+
+/// Logs in with `POST <root>/auth/` and puts `jwt <token>` in `Authorization`.
+#[derive(Debug)]
+struct VeilAuth {
+    root: String,
+    credentials: Credentials,
+}
+
+#[async_trait]
+impl AuthHook for VeilAuth {
+    async fn login(&self, inner: &dyn Transport) -> Result<Session> {
+        let Credentials::Password {
+            username,
+            password,
+            ldap,
+        } = &self.credentials
+        else {
+            return Err(Error::new(
+                ErrorKind::Unauthenticated,
+                "the VeiL token was refused (expired or revoked) and no username/password is \
+                 configured to log in again",
+            )
+            .with_vendor(VENDOR));
+        };
+        let body = LoginBody {
+            username,
+            password: password.expose(),
+            ldap: *ldap,
+        };
+        let req = Request::post(format!("{}/auth/", self.root))
+            .json(&body)?
+            .vendor(VENDOR)
+            .skip_auth();
+        let resp = inner.send(req).await?;
+        let status = resp.status.as_u16();
+        let bytes = resp.bytes().await?;
+        if !(200..300).contains(&status) {
+            let e = parse_error(status, &bytes, "/auth/");
+            return Err(if matches!(status, 400 | 401 | 403) {
+                e.with_kind(ErrorKind::Unauthenticated)
+            } else {
+                e
+            });
+        }
+        let t: TokenAnswer = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::protocol(format!("/auth/: the answer has no token: {e}")).with_vendor(VENDOR)
+        })?;
+        Ok(Session::new(t.token))
+    }
+
+    fn apply(&self, session: &Session, req: &mut Request) -> Result<()> {
+        let value = authorization_value(session.token.expose());
+        *req = req.clone().secret_header("Authorization", &value)?;
+        Ok(())
+    }
+
+    fn is_expired(&self, resp: &Response) -> bool {
+        // VeiL answers an expired signature with 401 or 403 ("Signature has expired.").
+        // Re-logging in on a 403 is one wasted login at most when the user truly lacks rights.
+        resp.status == http::StatusCode::UNAUTHORIZED
+            || (resp.status == http::StatusCode::FORBIDDEN
+                && matches!(self.credentials, Credentials::Password { .. }))
+    }
+
+    async fn logout(&self, inner: &dyn Transport, session: &Session) -> Result<()> {
+        if !matches!(self.credentials, Credentials::Password { .. }) {
+            // An integration token is not ours to revoke.
+            return Ok(());
+        }
+        let req = Request::post(format!("{}/logout/", self.root))
+            .vendor(VENDOR)
+            .skip_auth()
+            .secret_header(
+                "Authorization",
+                &authorization_value(session.token.expose()),
+            )?;
+        let resp = inner.send(req).await?;
+        if !resp.status.is_success() {
+            tracing::debug!(vendor = VENDOR, status = %resp.status, "logout refused");
+        }
+        Ok(())
+    }
+}
+
+/// Whether POSTs carry an `idempotency_key` (the Python client always adds a fresh UUID4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum IdempotencyKeys {
+    /// A fresh random UUID4 per request (the default, like the Python client).
+    #[default]
+    Random,
+    /// No key (for replaying recorded cassettes, whose bodies must match exactly).
+    Off,
+}
+
+/// A random UUID4 text (the client needs them for `idempotency_key` and `domains_ids`).
+pub fn new_uuid4() -> String {
+    let mut b = [0u8; 16];
+    for x in &mut b {
+        *x = fastrand::u8(..);
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+pub(crate) struct Inner {
+    pub(crate) api: String,
+    pub(crate) transport: SharedTransport,
+    pub(crate) keys: IdempotencyKeys,
+    pub(crate) language: Option<String>,
+}
+
+/// A VeiL ECP client. Cheap to clone; clones share the session.
+///
+/// Every request carries the vendor's default headers and `async=1`, so actions answer 202 with
+/// a task ([`Accepted`]); follow it with [`Tasks::wait`](super::Tasks::wait).
+#[derive(Clone)]
+pub struct VeilClient {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for VeilClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VeilClient")
+            .field("api", &self.inner.api)
+            .field("idempotency_keys", &self.inner.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The API base for a controller URL: `https://ctrl` -> `https://ctrl/api`; a URL already ending
+/// in `/api` is kept. Returns `(root, api)`.
+pub fn split_base(url: &str) -> Result<(String, String)> {
+    let url = url.trim().trim_end_matches('/');
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("VeiL url `{url}` needs a scheme (https://controller)"),
+        )
+        .with_vendor(VENDOR));
+    };
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.starts_with('/') {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("VeiL url `{url}` must be https://host[:port][/path]"),
+        )
+        .with_vendor(VENDOR));
+    }
+    match url.strip_suffix("/api") {
+        Some(root) => Ok((root.to_owned(), url.to_owned())),
+        None => Ok((url.to_owned(), format!("{url}/api"))),
+    }
+}
+
+impl VeilClient {
+    /// A client for the controller at `url` (`https://ctrl`, or the API base
+    /// `https://ctrl/api`) over `transport` (the network, a cassette or the simulator). No retry
+    /// and no timeout layers are added; use [`VeilClient::builder`] for those.
+    pub fn new(url: &str, transport: SharedTransport, credentials: Credentials) -> Result<Self> {
+        let stack = HttpStack::builder(transport)
+            .retry(RetryPolicy::never())
+            .timeouts(Timeouts::none());
+        Self::assemble(url, stack, credentials, IdempotencyKeys::Random, None)
+    }
+
+    /// A builder for real use: TLS, retry, timeouts.
+    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            url: url.into(),
+            transport: None,
+            credentials: None,
+            tls: TlsOptions::default(),
+            retry: RetryPolicy::default(),
+            timeouts: Timeouts::default(),
+            keys: IdempotencyKeys::Random,
+            language: None,
+        }
+    }
+
+    fn assemble(
+        url: &str,
+        stack: HttpStackBuilder,
+        credentials: Credentials,
+        keys: IdempotencyKeys,
+        language: Option<String>,
+    ) -> Result<Self> {
+        let (root, api) = split_base(url)?;
+        let token = match &credentials {
+            Credentials::Token(t) => Some(t.clone()),
+            Credentials::Password { .. } => None,
+        };
+        let hook = Arc::new(VeilAuth { root, credentials });
+        let mut stack = stack.auth(hook);
+        if let Some(t) = token {
+            stack = stack.session(Session::new(t));
+        }
+        Ok(VeilClient {
+            inner: Arc::new(Inner {
+                api,
+                transport: stack.build(),
+                keys,
+                language,
+            }),
+        })
+    }
+
+    /// This client without idempotency keys in POST bodies (shares the session).
+    pub fn without_idempotency_keys(&self) -> Self {
+        VeilClient {
+            inner: Arc::new(Inner {
+                api: self.inner.api.clone(),
+                transport: self.inner.transport.clone(),
+                keys: IdempotencyKeys::Off,
+                language: self.inner.language.clone(),
+            }),
+        }
+    }
+
+    /// The API base, e.g. `https://ctrl/api`.
+    pub fn api_url(&self) -> &str {
+        &self.inner.api
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}", self.inner.api, path.trim_start_matches('/'))
+    }
+
+    fn decorate(&self, req: Request, query: &[(String, String)]) -> Result<Request> {
+        let mut req = req
+            .vendor(VENDOR)
+            .header("Accept", "application/json")?
+            .header("Accept-Charset", "utf-8")?
+            .header(
+                "Accept-Language",
+                self.inner.language.as_deref().unwrap_or("en"),
+            )?;
+        let mut pairs: Vec<(String, String)> = vec![("async".into(), "1".into())];
+        for (k, v) in query {
+            // Later wins, as in the Python client (`async=0` turns tasks off).
+            pairs.retain(|(pk, _)| pk != k);
+            // The server rejects a value ending in a comma.
+            pairs.push((k.clone(), v.trim_end_matches(',').to_owned()));
+        }
+        let mut u = url::Url::parse(&req.url).map_err(|e| {
+            Error::new(ErrorKind::Config, format!("bad VeiL URL {}: {e}", req.url))
+                .with_vendor(VENDOR)
+        })?;
+        {
+            let mut q = u.query_pairs_mut();
+            for (k, v) in &pairs {
+                q.append_pair(k, v);
+            }
+        }
+        req.url = u.to_string();
+        Ok(req)
+    }
+
+    /// Sends one request to `path` (relative to `/api/`, ending in `/`) and returns the raw
+    /// response when it is a success (200, 201, 202, 204); anything else is a typed error.
+    pub async fn send(
+        &self,
+        method: http::Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&serde_json::Value>,
+        op: Option<Op>,
+    ) -> Result<Response> {
+        let mut req = Request::new(method.clone(), self.url(path));
+        if let Some(b) = body {
+            let mut b = b.clone();
+            if method == http::Method::POST
+                && self.inner.keys == IdempotencyKeys::Random
+                && let Some(obj) = b.as_object_mut()
+            {
+                obj.insert("idempotency_key".into(), new_uuid4().into());
+            }
+            req = req.json(&b)?;
+        } else {
+            req = req.header("Content-Type", "application/json")?;
+        }
+        let idempotent = matches!(method, http::Method::GET | http::Method::PUT);
+        let mut req = self.decorate(req, query)?.idempotent(idempotent);
+        if let Some(op) = op {
+            req = req.op(op);
+        }
+        let resp = self.inner.transport.send(req).await?;
+        let status = resp.status.as_u16();
+        if matches!(status, 200 | 201 | 202 | 204) {
+            return Ok(resp);
+        }
+        let bytes = resp.bytes().await?;
+        let mut err = parse_error(status, &bytes, &format!("/api/{}", path));
+        if let Some(op) = op {
+            err = err.with_op(op);
+        }
+        Err(err)
+    }
+
+    /// `GET <path>` decoded as `T`.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(String, String)],
+        op: Option<Op>,
+    ) -> Result<T> {
+        let resp = self.send(http::Method::GET, path, query, None, op).await?;
+        decode(path, resp).await
+    }
+
+    /// `POST <path>` with `body`, expecting a 202 with a task.
+    pub async fn post_action(
+        &self,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        op: Option<Op>,
+    ) -> Result<Accepted> {
+        let resp = self.send(http::Method::POST, path, &[], body, op).await?;
+        let status = resp.status.as_u16();
+        let v: serde_json::Value = decode(path, resp).await?;
+        if v.get("_task").is_none() {
+            return Err(Error::protocol(format!(
+                "/api/{path}: HTTP {status} without the `_task` an asynchronous action answers"
+            ))
+            .with_vendor(VENDOR));
+        }
+        serde_json::from_value(v).map_err(|e| {
+            Error::protocol(format!("/api/{path}: a malformed task: {e}")).with_vendor(VENDOR)
+        })
+    }
+
+    /// `PUT <path>` with `body`, decoded as JSON (`null` when the body is empty).
+    pub async fn put(
+        &self,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        op: Option<Op>,
+    ) -> Result<serde_json::Value> {
+        let resp = self.send(http::Method::PUT, path, &[], body, op).await?;
+        decode(path, resp).await
+    }
+
+    /// Checks the token now (otherwise the first call does): `GET controllers/check/`.
+    pub async fn check(&self) -> Result<()> {
+        self.send(http::Method::GET, "controllers/check/", &[], None, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// The controller version, `GET controllers/base-version/`.
+    pub async fn base_version(&self) -> Result<String> {
+        let v: crate::wire::BaseVersion = self.get("controllers/base-version/", &[], None).await?;
+        Ok(v.version)
+    }
+
+    /// Logs out (password sessions) and releases the transport.
+    pub async fn close(&self) -> Result<()> {
+        self.inner.transport.close().await
+    }
+}
+
+/// Decodes a success body; an empty body (204) decodes as JSON `null`, and a non-JSON body
+/// (HTML while the controller starts) is a `Protocol` error naming the path.
+pub(crate) async fn decode<T: DeserializeOwned>(path: &str, resp: Response) -> Result<T> {
+    let bytes = resp.bytes().await?;
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &bytes
+    };
+    serde_json::from_slice(bytes).map_err(|e| {
+        Error::protocol(format!(
+            "/api/{path}: the answer is not the expected JSON: {e}"
+        ))
+        .with_vendor(VENDOR)
+    })
+}
+
+/// Builds a [`VeilClient`] with the standard HTTP stack
+/// (trace -> deadline -> retry -> per-attempt timeout -> auth -> transport). Retry repeats only
+/// GET and PUT; action POSTs are never silently repeated.
+#[must_use]
+pub struct ClientBuilder {
+    url: String,
+    transport: Option<SharedTransport>,
+    credentials: Option<Credentials>,
+    tls: TlsOptions,
+    retry: RetryPolicy,
+    timeouts: Timeouts,
+    keys: IdempotencyKeys,
+    language: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("url", &self.url)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Sends through this transport instead of a new HTTPS client (a cassette, the simulator).
+    pub fn transport(mut self, t: SharedTransport) -> Self {
+        self.transport = Some(t);
+        self
+    }
+    /// How to authenticate.
+    pub fn credentials(mut self, c: Credentials) -> Self {
+        self.credentials = Some(c);
+        self
+    }
+    /// TLS options (CA file, insecure opt-in).
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.tls = tls;
+        self
+    }
+    /// Retry policy.
+    pub fn retry(mut self, p: RetryPolicy) -> Self {
+        self.retry = p;
+        self
+    }
+    /// Timeouts.
+    pub fn timeouts(mut self, t: Timeouts) -> Self {
+        self.timeouts = t;
+        self
+    }
+    /// Idempotency keys in POST bodies.
+    pub fn idempotency_keys(mut self, k: IdempotencyKeys) -> Self {
+        self.keys = k;
+        self
+    }
+    /// `Accept-Language` (`en` by default; `ru` for Russian messages).
+    pub fn language(mut self, l: impl Into<String>) -> Self {
+        self.language = Some(l.into());
+        self
+    }
+    /// The client; `Config` error without credentials or with a bad URL.
+    pub fn build(self) -> Result<VeilClient> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Config,
+                "VeiL needs a token, or a username and password",
+            )
+            .with_vendor(VENDOR)
+        })?;
+        let base: SharedTransport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(HyperTransport::new(self.tls)?),
+        };
+        let stack = HttpStack::builder(base)
+            .retry(self.retry)
+            .timeouts(self.timeouts);
+        VeilClient::assemble(&self.url, stack, credentials, self.keys, self.language)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorization_prefix() {
+        assert_eq!(authorization_value("abc"), "jwt abc");
+        assert_eq!(authorization_value("JWT abc"), "JWT abc");
+        assert_eq!(authorization_value("jwt abc"), "jwt abc");
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            split_base("https://c/").unwrap(),
+            ("https://c".into(), "https://c/api".into())
+        );
+        assert_eq!(
+            split_base("https://c/veil/api").unwrap(),
+            ("https://c/veil".into(), "https://c/veil/api".into())
+        );
+        assert_eq!(split_base("c").unwrap_err().kind(), ErrorKind::Config);
+        assert_eq!(split_base("ftp://c").unwrap_err().kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn uuid4_shape() {
+        let u = new_uuid4();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+        assert_ne!(new_uuid4(), u);
+    }
+
+    #[test]
+    fn credentials_never_print() {
+        let c = Credentials::password("u", "hunter2");
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert!(!format!("{:?}", Credentials::token("tok")).contains("tok"));
+    }
+}

@@ -650,6 +650,102 @@ async fn without_job_following_nothing_is_tagged() {
     assert_eq!(vm.state, VmState::Stopped);
 }
 
+/// An engine that names no job in its action answers and finds none by correlation id.
+#[derive(Debug)]
+struct JoblessEngine {
+    inner: SharedTransport,
+    job_reads: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl omnivirt_http::Transport for JoblessEngine {
+    async fn send(
+        &self,
+        req: omnivirt_http::Request,
+    ) -> omnivirt_core::Result<omnivirt_http::Response> {
+        let path = req.path().to_owned();
+        if req.method == http::Method::GET && path.contains("/api/jobs") {
+            self.job_reads
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut headers = http::HeaderMap::new();
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("application/xml"),
+            );
+            return Ok(omnivirt_http::Response::new(
+                http::StatusCode::OK,
+                headers,
+                "<jobs/>",
+            ));
+        }
+        let is_action =
+            req.method == http::Method::POST && path.starts_with("/ovirt-engine/api/vms/");
+        let resp = self.inner.send(req).await?;
+        if !is_action {
+            return Ok(resp);
+        }
+        let body = String::from_utf8(resp.body.collect().await?.to_vec()).unwrap();
+        let stripped = match (body.find("<job "), body.find("<status>")) {
+            (Some(a), Some(b)) if a < b => format!("{}{}", &body[..a], &body[b..]),
+            _ => body,
+        };
+        assert!(!stripped.contains("<job"), "{stripped}");
+        Ok(omnivirt_http::Response::new(
+            resp.status,
+            resp.headers,
+            stripped,
+        ))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_engine_without_jobs_still_converges_on_the_status() {
+    let w = world(2);
+    let engine = Arc::new(JoblessEngine {
+        inner: transport(&w),
+        job_reads: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let b = Arc::new(
+        OvirtBackend::with_transport(
+            URL,
+            engine.clone(),
+            Credentials::Password {
+                username: "admin@internal".into(),
+                password: "admin".into(),
+            },
+        )
+        .unwrap(),
+    );
+    let client = Client::new(b.clone());
+    let spec = VmSpec::new("jobless-1", first_cluster(&client).await);
+    let created = b.create_vm(&spec).await.unwrap();
+    assert!(created.task.is_none(), "no job was found");
+    assert_eq!(
+        engine.job_reads.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one search by correlation id"
+    );
+    w.settle();
+    let vm_id = match created.target {
+        Some(omnivirt_core::ResourceRef::Vm(id)) => id,
+        other => panic!("target {other:?}"),
+    };
+    let vm = client
+        .vms()
+        .start(&vm_id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    // The start's answer named no job: one more search, and no job was ever read by id.
+    assert_eq!(
+        engine.job_reads.load(std::sync::atomic::Ordering::SeqCst),
+        2
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_loopback_http() {
     let w = world(5);

@@ -1,4 +1,55 @@
 //! # omnivirt-zstack
 //!
-//! The ZStack management API (REST v1 actions, sessions, async jobs) SDK of omnivirt.
+//! A ZStack SDK for Rust, and the ZStack backend of omnivirt.
+//!
+//! The native face talks the management node's REST API v1 (`/zstack/v1`) as it is: sessions
+//! from `LogInByAccount` with the SHA-512 password and `Authorization: OAuth <session>`
+//! ([`Credentials`]), every asynchronous API answered `202` + `location` and followed on
+//! `/api-jobs/{uuid}` ([`Reply`], [`JobStatus`], [`ZStackClient::wait`]), query APIs with typed
+//! `q=` conditions, paging, sorting and projection ([`query`]), typed inventories ([`model`]),
+//! and the VM and volume actions with their real wrapper keys. [`ZStackBackend`] implements
+//! [`omnivirt_core::Backend`] on top of it.
+//!
+//! ```no_run
+//! # async fn demo() -> omnivirt_core::Result<()> {
+//! use omnivirt_zstack::query::{Condition, Query};
+//! use omnivirt_zstack::{Credentials, PollOptions, ZStackClient};
+//!
+//! let zs = ZStackClient::builder("http://mn.example:8080/zstack/v1")
+//!     .credentials(Credentials::account("admin", "password"))
+//!     .build()?;
+//! let stopped = zs
+//!     .query_vms(&Query::new().filter(Condition::eq("state", "Stopped")).limit(10))
+//!     .await?;
+//! for vm in &stopped.items {
+//!     let job = zs.start_vm(&vm.uuid, None).await?;
+//!     zs.wait(&job, PollOptions::default()).await?;
+//! }
+//! zs.close().await?; // DELETE /accounts/sessions/{uuid}
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
+
+mod backend;
+pub mod config;
+pub mod convert;
+pub mod error;
+pub mod native;
+mod wire;
+
+/// The typed ZStack inventories and the error code.
+pub mod model {
+    pub use crate::wire::{
+        Cluster, ErrorCode, Extra, Host, SessionInventory, VmInstance, VmNic, Volume, Zone,
+    };
+}
+
+pub use backend::{ZStackBackend, connect};
+pub use config::ZStackConfig;
+pub use native::{
+    ClientBuilder, CreateDataVolume, CreateVm, Credentials, DeleteMode, Job, JobStatus,
+    PollOptions, QueryPage, Reply, StopType, ZStackClient, password_hash, query,
+};
+
+/// The vendor name used in errors, spans and `Backend::vendor()`.
+pub const VENDOR: &str = "zstack";

@@ -1,0 +1,605 @@
+//! `impl omnivirt_core::Backend` over the native face.
+
+use async_trait::async_trait;
+use omnivirt_core::{
+    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
+    HostId, HostState, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef,
+    Result, Submitted, Task, TaskError, TaskId, TaskState, Vm, VmId, VmSource, VmSpec, VmState,
+};
+use omnivirt_http::SharedTransport;
+use serde_json::Value;
+
+use crate::VENDOR;
+use crate::config::ZStackConfig;
+use crate::convert;
+use crate::native::client::job_error;
+use crate::native::query::{Condition, Direction, Query};
+use crate::native::{
+    CreateDataVolume, CreateVm, Credentials, DeleteMode, JobStatus, Reply, StopType, ZStackClient,
+};
+
+const DEFAULT_PAGE: u32 = 100;
+const MAX_PAGE: u32 = 1000;
+
+/// The ZStack backend: a thin layer over [`ZStackClient`].
+#[derive(Debug, Clone)]
+pub struct ZStackBackend {
+    client: ZStackClient,
+    caps: Capabilities,
+}
+
+/// Connects from a neutral config: HTTP(S) with the standard stack (retry, timeouts, auth).
+pub async fn connect(config: &ZStackConfig) -> Result<ZStackBackend> {
+    let mut b = ZStackClient::builder(config.api_base()?)
+        .credentials(config.credentials()?)
+        .tls(config.tls());
+    if let Some(t) = config.timeouts {
+        b = b.timeouts(t);
+    }
+    Ok(ZStackBackend::new(b.build()?))
+}
+
+fn capabilities() -> Capabilities {
+    Capabilities::new([
+        Op::VmList,
+        Op::VmGet,
+        Op::VmCreate,
+        Op::VmStart,
+        Op::VmStop,
+        Op::VmForceStop,
+        Op::VmReboot,
+        Op::VmSuspend,
+        Op::VmResume,
+        Op::VmDelete,
+        Op::VmMigrate,
+        Op::HostList,
+        Op::HostGet,
+        Op::ClusterList,
+        Op::ClusterGet,
+        Op::DiskList,
+        Op::DiskGet,
+        Op::DiskCreate,
+        Op::DiskAttach,
+        Op::DiskDetach,
+        Op::DiskDelete,
+        Op::TaskGet,
+    ])
+    .with_note(
+        Op::VmList,
+        "QueryVmInstance with q= conditions; cursor = start offset",
+    )
+    .with_note(
+        Op::VmCreate,
+        "CreateVmInstance (strategy CreateStopped); template = imageUuid",
+    )
+    .with_note(Op::VmStop, "StopVmInstance type=grace")
+    .with_note(Op::VmForceStop, "StopVmInstance type=cold")
+    .with_note(Op::VmSuspend, "PauseVmInstance")
+    .with_note(Op::VmResume, "ResumeVmInstance")
+    .with_note(
+        Op::VmDelete,
+        "DestroyVmInstance; with the Delay policy the VM stays Destroyed (= deleted) until expunged",
+    )
+    .with_note(Op::DiskList, "QueryVolume (root and data volumes)")
+    .with_note(
+        Op::DiskCreate,
+        "CreateDataVolume; storage = primaryStorageUuid",
+    )
+    .with_note(
+        Op::TaskGet,
+        "GET /api-jobs/{uuid}; there is no batched job query",
+    )
+}
+
+impl ZStackBackend {
+    /// Wraps a native client.
+    pub fn new(client: ZStackClient) -> Self {
+        ZStackBackend {
+            client,
+            caps: capabilities(),
+        }
+    }
+
+    /// A backend over a ready transport (tests, cassettes, the simulator); `url` is the API
+    /// base (`http://mn:8080/zstack/v1`).
+    pub fn with_transport(
+        url: impl Into<String>,
+        transport: SharedTransport,
+        credentials: Credentials,
+    ) -> Self {
+        Self::new(ZStackClient::new(url, transport, credentials))
+    }
+
+    /// The native client, for everything the neutral API does not cover.
+    pub fn client(&self) -> &ZStackClient {
+        &self.client
+    }
+}
+
+/// The ZStack words of a neutral VM state.
+fn vm_words(st: VmState) -> Vec<&'static str> {
+    convert::VM_STATES
+        .iter()
+        .filter(|(_, s)| *s == st)
+        .map(|(w, _)| *w)
+        .collect()
+}
+
+fn offset_of(cursor: Option<&Cursor>) -> Result<u64> {
+    match cursor {
+        None => Ok(0),
+        Some(c) => c.as_str().parse::<u64>().map_err(|_| {
+            Error::invalid_input(format!("`{}` is not a ZStack page cursor", c.as_str()))
+                .with_vendor(VENDOR)
+        }),
+    }
+}
+
+/// Where `q` cannot go to the server as is; returns the conditions and whether the page
+/// must be checked client-side (LIKE wildcards in a name, states without a ZStack word).
+fn name_condition(name: &Option<NameFilter>) -> (Option<Condition>, bool) {
+    match name {
+        Some(NameFilter::Equals(s)) => match Condition::eq("name", s.clone()).render() {
+            Ok(_) => (Some(Condition::eq("name", s.clone())), false),
+            Err(_) => (None, true),
+        },
+        Some(NameFilter::Contains(s)) => {
+            if s.contains(['%', '_']) {
+                (None, true)
+            } else {
+                let c = Condition::like("name", format!("%{s}%"));
+                match c.render() {
+                    Ok(_) => (Some(c), false),
+                    Err(_) => (None, true),
+                }
+            }
+        }
+        Some(_) => (None, true),
+        None => (None, false),
+    }
+}
+
+fn paged(q: Query, query: &ListQuery, cursor: Option<&Cursor>) -> Result<(Query, u64, u32)> {
+    let start = offset_of(cursor)?;
+    let size = query.page_size.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    let mut q = q.limit(size).start(start).reply_with_count(true);
+    if let Some(o) = query.order {
+        let field = match o.field {
+            OrderField::Id => "uuid",
+            _ => "name",
+        };
+        let dir = if o.descending {
+            Direction::Desc
+        } else {
+            Direction::Asc
+        };
+        q = q.sort(field, dir);
+    }
+    Ok((q, start, size))
+}
+
+fn next_cursor(start: u64, got: usize, size: u32, total: Option<u64>) -> Option<Cursor> {
+    let next = start + got as u64;
+    let more = match total {
+        Some(t) => next < t,
+        None => got as u64 >= u64::from(size),
+    };
+    (more && got > 0).then(|| Cursor::new(next.to_string()))
+}
+
+/// A page, re-checked client-side: ZStack compares strings case-insensitively, the neutral
+/// filter does not.
+fn finish<T>(
+    items: Vec<T>,
+    start: u64,
+    size: u32,
+    total: Option<u64>,
+    keep: impl Fn(&T) -> bool,
+    client_side: bool,
+) -> Page<T> {
+    let got = items.len();
+    let kept: Vec<T> = items.into_iter().filter(|i| keep(i)).collect();
+    let dropped = kept.len() != got;
+    let mut page = Page::new(kept, next_cursor(start, got, size, total));
+    if let Some(t) = total
+        && !client_side
+        && !dropped
+    {
+        page = page.with_total(t);
+    }
+    page.filtered_client_side(client_side || dropped)
+}
+
+/// The resource a job result is about, from the shape of its `inventory`.
+fn target_of(result: &Value) -> Option<ResourceRef> {
+    let inv = result.get("inventory")?;
+    let uuid = inv.get("uuid")?.as_str()?.to_owned();
+    let has = |k: &str| inv.get(k).is_some();
+    if has("vmNics") || has("allVolumes") || has("rootVolumeUuid") || has("instanceOfferingUuid") {
+        Some(ResourceRef::Vm(VmId::new(uuid)))
+    } else if has("primaryStorageUuid") || has("installPath") || has("actualSize") || has("size") {
+        Some(ResourceRef::Disk(DiskId::new(uuid)))
+    } else {
+        None
+    }
+}
+
+fn submitted(
+    op: Op,
+    reply: Reply,
+    target: Option<ResourceRef>,
+    expect: Option<Expect>,
+) -> Submitted {
+    let mut s = Submitted::done(op);
+    match reply {
+        Reply::Accepted(job) => s = s.task(job.uuid),
+        Reply::Done(v) => {
+            if let Some(t) = target_of(&v) {
+                s = s.target(t);
+            }
+        }
+    }
+    if let Some(t) = target {
+        s = s.target(t);
+    }
+    if let Some(e) = expect {
+        s = s.expect(e);
+    }
+    s
+}
+
+#[async_trait]
+impl Backend for ZStackBackend {
+    fn vendor(&self) -> &'static str {
+        VENDOR
+    }
+
+    fn capabilities(&self) -> &Capabilities {
+        &self.caps
+    }
+
+    async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
+        let (name, mut client_side) = name_condition(&query.name);
+        let mut q = Query::new();
+        if let Some(c) = name {
+            q = q.filter(c);
+        }
+        if let Some(st) = query.vm_state {
+            let words = vm_words(st);
+            if words.is_empty() {
+                client_side = true;
+            } else {
+                q = q.filter(Condition::is_in("state", words));
+            }
+        }
+        if let Some(c) = &query.cluster {
+            q = q.filter(Condition::eq("clusterUuid", c.as_str()));
+        }
+        if let Some(h) = &query.host {
+            q = q.filter(Condition::eq("hostUuid", h.as_str()));
+        }
+        let (q, start, size) = paged(q, query, cursor)?;
+        let page = self.client.query_vms(&q).await?;
+        let items: Vec<Vm> = page.items.iter().map(convert::vm).collect();
+        Ok(finish(
+            items,
+            start,
+            size,
+            page.total,
+            |v| query.matches_vm(v),
+            client_side,
+        ))
+    }
+
+    async fn get_vm(&self, id: &VmId) -> Result<Vm> {
+        self.client
+            .get_vm(id.as_str())
+            .await
+            .map(|v| convert::vm(&v))
+    }
+
+    async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
+        spec.validate()
+            .map_err(|e| e.with_vendor(VENDOR).with_op(Op::VmCreate))?;
+        let mut c = CreateVm::new(spec.name.clone())
+            .cluster(spec.cluster.as_str())
+            .strategy("CreateStopped");
+        if let Some(n) = spec.vcpus {
+            c = c.cpu_num(n);
+        }
+        if let Some(m) = spec.memory_bytes {
+            c = c.memory_size(m);
+        }
+        if let Some(d) = &spec.description {
+            c = c.description(d.clone());
+        }
+        if let VmSource::Template(t) = &spec.source {
+            c = c.image(t.clone());
+        }
+        let reply = self.client.create_vm(&c).await?;
+        Ok(submitted(Op::VmCreate, reply, None, None))
+    }
+
+    async fn power(&self, id: &VmId, action: PowerAction) -> Result<Submitted> {
+        let uuid = id.as_str();
+        let reply = match action {
+            PowerAction::Start => self.client.start_vm(uuid, None).await?,
+            PowerAction::Stop => self.client.stop_vm(uuid, StopType::Grace).await?,
+            PowerAction::ForceStop => self.client.stop_vm(uuid, StopType::Cold).await?,
+            PowerAction::Reboot => self.client.reboot_vm(uuid).await?,
+            PowerAction::Suspend => self.client.pause_vm(uuid).await?,
+            PowerAction::Resume => self.client.resume_vm(uuid).await?,
+            other => return Err(Error::unsupported(VENDOR, other.op())),
+        };
+        Ok(submitted(
+            action.op(),
+            reply,
+            Some(ResourceRef::Vm(id.clone())),
+            Some(Expect::VmState(vec![action.target_state()])),
+        ))
+    }
+
+    async fn delete_vm(&self, id: &VmId) -> Result<Submitted> {
+        let reply = self
+            .client
+            .destroy_vm(id.as_str(), DeleteMode::Permissive)
+            .await?;
+        Ok(submitted(
+            Op::VmDelete,
+            reply,
+            Some(ResourceRef::Vm(id.clone())),
+            Some(Expect::VmGone),
+        ))
+    }
+
+    async fn migrate_vm(&self, id: &VmId, host: Option<&HostId>) -> Result<Submitted> {
+        let reply = self
+            .client
+            .migrate_vm(id.as_str(), host.map(HostId::as_str))
+            .await?;
+        Ok(submitted(
+            Op::VmMigrate,
+            reply,
+            Some(ResourceRef::Vm(id.clone())),
+            Some(Expect::VmState(vec![VmState::Running])),
+        ))
+    }
+
+    async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
+        let (name, mut client_side) = name_condition(&query.name);
+        let mut q = Query::new();
+        if let Some(c) = name {
+            q = q.filter(c);
+        }
+        if let Some(c) = &query.cluster {
+            q = q.filter(Condition::eq("clusterUuid", c.as_str()));
+        }
+        match query.host_state {
+            Some(HostState::Maintenance) => {
+                q = q.filter(Condition::is_in("state", ["Maintenance", "PreMaintenance"]));
+            }
+            Some(HostState::Up) => q = q.filter(Condition::eq("status", "Connected")),
+            Some(HostState::Down) => q = q.filter(Condition::eq("status", "Disconnected")),
+            Some(HostState::Connecting) => q = q.filter(Condition::eq("status", "Connecting")),
+            Some(_) => client_side = true,
+            None => {}
+        }
+        let (q, start, size) = paged(q, query, cursor)?;
+        let page = self.client.query_hosts(&q).await?;
+        let items: Vec<Host> = page.items.iter().map(convert::host).collect();
+        Ok(finish(
+            items,
+            start,
+            size,
+            page.total,
+            |h| query.matches_host(h),
+            client_side,
+        ))
+    }
+
+    async fn get_host(&self, id: &HostId) -> Result<Host> {
+        self.client
+            .get_host(id.as_str())
+            .await
+            .map(|h| convert::host(&h))
+    }
+
+    async fn list_clusters(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Cluster>> {
+        let (name, client_side) = name_condition(&query.name);
+        let mut q = Query::new();
+        if let Some(c) = name {
+            q = q.filter(c);
+        }
+        let (q, start, size) = paged(q, query, cursor)?;
+        let page = self.client.query_clusters(&q).await?;
+        let items: Vec<Cluster> = page.items.iter().map(convert::cluster).collect();
+        Ok(finish(
+            items,
+            start,
+            size,
+            page.total,
+            |c| query.name.as_ref().is_none_or(|n| n.matches(&c.name)),
+            client_side,
+        ))
+    }
+
+    async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
+        self.client
+            .get_cluster(id.as_str())
+            .await
+            .map(|c| convert::cluster(&c))
+    }
+
+    async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
+        let (name, mut client_side) = name_condition(&query.name);
+        let mut q = Query::new();
+        if let Some(c) = name {
+            q = q.filter(c);
+        }
+        if let Some(vm) = &query.vm {
+            q = q.filter(Condition::eq("vmInstanceUuid", vm.as_str()));
+        }
+        if let Some(st) = query.disk_state {
+            let words: Vec<&str> = convert::VOLUME_STATUSES
+                .iter()
+                .filter(|(_, s)| *s == st)
+                .map(|(w, _)| *w)
+                .collect();
+            if words.is_empty() {
+                client_side = true;
+            } else {
+                q = q.filter(Condition::is_in("status", words));
+            }
+        }
+        if query.cluster.is_some() || query.host.is_some() {
+            // Volumes live on primary storage, not in a cluster or on a host.
+            client_side = true;
+        }
+        let (q, start, size) = paged(q, query, cursor)?;
+        let page = self.client.query_volumes(&q).await?;
+        let items: Vec<Disk> = page.items.iter().map(convert::disk).collect();
+        Ok(finish(
+            items,
+            start,
+            size,
+            page.total,
+            |d| query.matches_disk(d),
+            client_side,
+        ))
+    }
+
+    async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
+        self.client
+            .get_volume(id.as_str())
+            .await
+            .map(|v| convert::disk(&v))
+    }
+
+    async fn create_disk(&self, spec: &DiskSpec) -> Result<Submitted> {
+        spec.validate()
+            .map_err(|e| e.with_vendor(VENDOR).with_op(Op::DiskCreate))?;
+        let mut c = CreateDataVolume::new(spec.name.clone()).disk_size(spec.size_bytes);
+        if let Some(s) = &spec.storage {
+            c = c.primary_storage(s.clone());
+        }
+        let reply = self.client.create_data_volume(&c).await?;
+        Ok(submitted(Op::DiskCreate, reply, None, None))
+    }
+
+    async fn attach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        let reply = self
+            .client
+            .attach_data_volume(disk.as_str(), vm.as_str())
+            .await?;
+        Ok(submitted(
+            Op::DiskAttach,
+            reply,
+            Some(ResourceRef::Disk(disk.clone())),
+            Some(Expect::DiskAttached(vm.clone())),
+        ))
+    }
+
+    async fn detach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
+        let reply = self
+            .client
+            .detach_data_volume(disk.as_str(), Some(vm.as_str()))
+            .await?;
+        Ok(submitted(
+            Op::DiskDetach,
+            reply,
+            Some(ResourceRef::Disk(disk.clone())),
+            Some(Expect::DiskDetached),
+        ))
+    }
+
+    async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
+        let reply = self
+            .client
+            .delete_data_volume(disk.as_str(), DeleteMode::Permissive)
+            .await?;
+        Ok(submitted(
+            Op::DiskDelete,
+            reply,
+            Some(ResourceRef::Disk(disk.clone())),
+            Some(Expect::DiskGone),
+        ))
+    }
+
+    async fn get_task(&self, id: &TaskId) -> Result<Task> {
+        match self.client.job_status(id.as_str()).await? {
+            JobStatus::Running => {
+                let mut t = Task::new(id.clone(), TaskState::Running);
+                t.raw_state = Some("202 Accepted".into());
+                Ok(t)
+            }
+            JobStatus::Succeeded(v) => {
+                let mut t = Task::new(id.clone(), TaskState::Succeeded);
+                t.raw_state = Some("200 OK".into());
+                t.progress = Some(100);
+                t.target = target_of(&v);
+                Ok(t)
+            }
+            JobStatus::Failed(ec) => {
+                let e = job_error(&ec);
+                if e.kind() != omnivirt_core::ErrorKind::TaskFailed {
+                    // The API refused the request (wrong state, missing object, bad input):
+                    // report it as what it is, not as a task that ran and failed.
+                    return Err(e.with_op(Op::TaskGet));
+                }
+                let mut t = Task::new(id.clone(), TaskState::Failed);
+                t.raw_state = Some("503 Service Unavailable".into());
+                t.error = Some(TaskError::new(
+                    ec.effective_code().map(str::to_owned),
+                    ec.message(),
+                ));
+                Ok(t)
+            }
+        }
+    }
+
+    async fn close(&self) -> Result<()> {
+        self.client.close().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn job_results_name_their_object() {
+        let vm = json!({"inventory": {"uuid": "v1", "rootVolumeUuid": "r", "vmNics": []}});
+        assert_eq!(target_of(&vm), Some(ResourceRef::Vm(VmId::new("v1"))));
+        let vol = json!({"inventory": {"uuid": "d1", "size": 1, "primaryStorageUuid": null}});
+        assert_eq!(target_of(&vol), Some(ResourceRef::Disk(DiskId::new("d1"))));
+        assert_eq!(
+            target_of(&json!({"inventory": {"uuid": "z", "type": "zstack"}})),
+            None
+        );
+        assert_eq!(target_of(&json!({})), None);
+    }
+
+    #[test]
+    fn cursors_are_offsets() {
+        assert_eq!(next_cursor(0, 5, 5, Some(12)), Some(Cursor::new("5")));
+        assert_eq!(next_cursor(10, 2, 5, Some(12)), None);
+        assert_eq!(next_cursor(0, 5, 5, None), Some(Cursor::new("5")));
+        assert_eq!(next_cursor(0, 3, 5, None), None);
+        assert!(offset_of(Some(&Cursor::new("x"))).is_err());
+    }
+
+    #[test]
+    fn names_with_wildcards_filter_client_side() {
+        let (c, cs) = name_condition(&Some(NameFilter::Contains("a_b".into())));
+        assert!(c.is_none() && cs);
+        let (c, cs) = name_condition(&Some(NameFilter::Contains("web".into())));
+        assert_eq!(c.unwrap().render().unwrap(), "name~=%web%");
+        assert!(!cs);
+        assert_eq!(vm_words(VmState::Deleting), vec!["Destroying", "Expunging"]);
+    }
+}

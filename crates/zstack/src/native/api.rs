@@ -1,0 +1,512 @@
+//! Typed actions: queries of the inventories and the VM and volume lifecycle.
+
+use http::Method;
+use omnivirt_core::{Error, Op, Result};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use super::client::{Reply, ZStackClient};
+use super::query::{Condition, Query};
+use crate::VENDOR;
+use crate::wire::{Cluster, Host, QueryReply, VmInstance, Volume, Zone};
+
+/// One page of a query.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct QueryPage<T> {
+    /// The inventories.
+    pub items: Vec<T>,
+    /// Every match, ignoring `limit`/`start` (only with `reply_with_count`/`count_only`).
+    pub total: Option<u64>,
+}
+
+/// How `StopVmInstance` stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum StopType {
+    /// ACPI shutdown (the server's default).
+    #[default]
+    Grace,
+    /// Power off.
+    Cold,
+}
+
+/// How a delete treats the resource's dependants (`deleteMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum DeleteMode {
+    /// Refuse when something depends on it (the server's default).
+    #[default]
+    Permissive,
+    /// Delete regardless.
+    Enforcing,
+}
+
+impl DeleteMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeleteMode::Permissive => "Permissive",
+            DeleteMode::Enforcing => "Enforcing",
+        }
+    }
+}
+
+/// `CreateVmInstance` parameters (the `params` of `POST /vm-instances`).
+///
+/// ```
+/// use omnivirt_zstack::CreateVm;
+/// let body = CreateVm::new("web-01")
+///     .instance_offering("offering-uuid")
+///     .image("image-uuid")
+///     .l3_networks(["l3-uuid"])
+///     .body();
+/// assert_eq!(body["params"]["name"], "web-01");
+/// assert_eq!(body["params"]["defaultL3NetworkUuid"], "l3-uuid");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use]
+pub struct CreateVm {
+    params: Map<String, Value>,
+    system_tags: Vec<String>,
+}
+
+impl CreateVm {
+    /// A VM named `name`; add an offering or CPU/memory, an image and networks.
+    pub fn new(name: impl Into<String>) -> Self {
+        let mut params = Map::new();
+        params.insert("name".into(), Value::String(name.into()));
+        CreateVm {
+            params,
+            system_tags: Vec::new(),
+        }
+    }
+    fn set(mut self, key: &str, v: impl Into<Value>) -> Self {
+        self.params.insert(key.to_owned(), v.into());
+        self
+    }
+    /// `instanceOfferingUuid`.
+    pub fn instance_offering(self, uuid: impl Into<String>) -> Self {
+        self.set("instanceOfferingUuid", uuid.into())
+    }
+    /// `cpuNum` (instead of an offering).
+    pub fn cpu_num(self, n: u32) -> Self {
+        self.set("cpuNum", n)
+    }
+    /// `memorySize` in bytes (instead of an offering).
+    pub fn memory_size(self, bytes: u64) -> Self {
+        self.set("memorySize", bytes)
+    }
+    /// `imageUuid`.
+    pub fn image(self, uuid: impl Into<String>) -> Self {
+        self.set("imageUuid", uuid.into())
+    }
+    /// `l3NetworkUuids`; the first becomes `defaultL3NetworkUuid` unless one is set.
+    pub fn l3_networks<I, S>(mut self, uuids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let list: Vec<Value> = uuids.into_iter().map(|s| Value::String(s.into())).collect();
+        if let Some(first) = list.first()
+            && !self.params.contains_key("defaultL3NetworkUuid")
+        {
+            self.params
+                .insert("defaultL3NetworkUuid".into(), first.clone());
+        }
+        self.set("l3NetworkUuids", list)
+    }
+    /// `zoneUuid`.
+    pub fn zone(self, uuid: impl Into<String>) -> Self {
+        self.set("zoneUuid", uuid.into())
+    }
+    /// `clusterUuid`.
+    pub fn cluster(self, uuid: impl Into<String>) -> Self {
+        self.set("clusterUuid", uuid.into())
+    }
+    /// `hostUuid`.
+    pub fn host(self, uuid: impl Into<String>) -> Self {
+        self.set("hostUuid", uuid.into())
+    }
+    /// `rootDiskSize` in bytes.
+    pub fn root_disk_size(self, bytes: u64) -> Self {
+        self.set("rootDiskSize", bytes)
+    }
+    /// `description`.
+    pub fn description(self, d: impl Into<String>) -> Self {
+        self.set("description", d.into())
+    }
+    /// `strategy`: `InstantStart` (default), `JustCreate` or `CreateStopped`.
+    pub fn strategy(self, s: impl Into<String>) -> Self {
+        self.set("strategy", s.into())
+    }
+    /// `resourceUuid`: choose the new VM's uuid (32 hex digits).
+    pub fn resource_uuid(self, uuid: impl Into<String>) -> Self {
+        self.set("resourceUuid", uuid.into())
+    }
+    /// Any other parameter of the API.
+    pub fn param(self, key: &str, v: impl Into<Value>) -> Self {
+        self.set(key, v)
+    }
+    /// A system tag.
+    pub fn system_tag(mut self, tag: impl Into<String>) -> Self {
+        self.system_tags.push(tag.into());
+        self
+    }
+    /// The request body.
+    pub fn body(&self) -> Value {
+        let mut params = self.params.clone();
+        if !self.system_tags.is_empty() {
+            params.insert("systemTags".into(), json!(self.system_tags));
+        }
+        json!({ "params": params })
+    }
+}
+
+/// `CreateDataVolume` parameters (the `params` of `POST /volumes/data`).
+///
+/// ```
+/// use omnivirt_zstack::CreateDataVolume;
+/// let body = CreateDataVolume::new("data-1").disk_size(10 << 30).body();
+/// assert_eq!(body["params"]["diskSize"], 10u64 << 30);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[must_use]
+pub struct CreateDataVolume {
+    params: Map<String, Value>,
+}
+
+impl CreateDataVolume {
+    /// A data volume named `name`; add a size or a disk offering.
+    pub fn new(name: impl Into<String>) -> Self {
+        let mut params = Map::new();
+        params.insert("name".into(), Value::String(name.into()));
+        CreateDataVolume { params }
+    }
+    fn set(mut self, key: &str, v: impl Into<Value>) -> Self {
+        self.params.insert(key.to_owned(), v.into());
+        self
+    }
+    /// `diskSize` in bytes.
+    pub fn disk_size(self, bytes: u64) -> Self {
+        self.set("diskSize", bytes)
+    }
+    /// `diskOfferingUuid`.
+    pub fn disk_offering(self, uuid: impl Into<String>) -> Self {
+        self.set("diskOfferingUuid", uuid.into())
+    }
+    /// `primaryStorageUuid`: without it the volume stays `NotInstantiated` until attached.
+    pub fn primary_storage(self, uuid: impl Into<String>) -> Self {
+        self.set("primaryStorageUuid", uuid.into())
+    }
+    /// `description`.
+    pub fn description(self, d: impl Into<String>) -> Self {
+        self.set("description", d.into())
+    }
+    /// `resourceUuid`: choose the new volume's uuid.
+    pub fn resource_uuid(self, uuid: impl Into<String>) -> Self {
+        self.set("resourceUuid", uuid.into())
+    }
+    /// Any other parameter of the API.
+    pub fn param(self, key: &str, v: impl Into<Value>) -> Self {
+        self.set(key, v)
+    }
+    /// The request body.
+    pub fn body(&self) -> Value {
+        json!({ "params": self.params })
+    }
+}
+
+fn check_uuid(what: &str, uuid: &str, op: Op) -> Result<()> {
+    let ok = !uuid.is_empty()
+        && uuid.len() <= 64
+        && uuid
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(
+            Error::invalid_input(format!("`{uuid}` is not a valid {what} uuid"))
+                .with_vendor(VENDOR)
+                .with_op(op),
+        )
+    }
+}
+
+fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| {
+        Error::protocol(format!(
+            "{path}: the answer is not what the API describes: {e}"
+        ))
+        .with_vendor(VENDOR)
+    })
+}
+
+impl ZStackClient {
+    /// Runs a query API on `resource` (`vm-instances`, `hosts`, `volumes`, ...).
+    pub async fn query<T: DeserializeOwned>(
+        &self,
+        resource: &str,
+        q: &Query,
+        op: Option<Op>,
+    ) -> Result<QueryPage<T>> {
+        let pairs = q.to_pairs()?;
+        let reply = self
+            .request(Method::GET, resource, &pairs, None, op)
+            .await?;
+        let Reply::Done(v) = reply else {
+            return Err(Error::protocol(format!(
+                "/{resource}: a query answered 202 instead of a result"
+            ))
+            .with_vendor(VENDOR));
+        };
+        let page: QueryReply<T> = decode(resource, v)?;
+        Ok(QueryPage {
+            items: page.inventories,
+            total: page.total,
+        })
+    }
+
+    async fn get_one<T: DeserializeOwned>(
+        &self,
+        resource: &str,
+        what: &str,
+        uuid: &str,
+        op: Op,
+    ) -> Result<T> {
+        check_uuid(what, uuid, op)?;
+        let q = Query::new().filter(Condition::eq("uuid", uuid));
+        let page: QueryPage<T> = self.query(resource, &q, Some(op)).await?;
+        page.items.into_iter().next().ok_or_else(|| {
+            Error::not_found(format!("no {what} with uuid {uuid}"))
+                .with_vendor(VENDOR)
+                .with_op(op)
+        })
+    }
+
+    /// `QueryVmInstance`.
+    pub async fn query_vms(&self, q: &Query) -> Result<QueryPage<VmInstance>> {
+        self.query("vm-instances", q, Some(Op::VmList)).await
+    }
+    /// One VM by uuid; `NotFound` when the query is empty.
+    pub async fn get_vm(&self, uuid: &str) -> Result<VmInstance> {
+        self.get_one("vm-instances", "VM", uuid, Op::VmGet).await
+    }
+    /// `QueryHost`.
+    pub async fn query_hosts(&self, q: &Query) -> Result<QueryPage<Host>> {
+        self.query("hosts", q, Some(Op::HostList)).await
+    }
+    /// One host by uuid.
+    pub async fn get_host(&self, uuid: &str) -> Result<Host> {
+        self.get_one("hosts", "host", uuid, Op::HostGet).await
+    }
+    /// `QueryCluster`.
+    pub async fn query_clusters(&self, q: &Query) -> Result<QueryPage<Cluster>> {
+        self.query("clusters", q, Some(Op::ClusterList)).await
+    }
+    /// One cluster by uuid.
+    pub async fn get_cluster(&self, uuid: &str) -> Result<Cluster> {
+        self.get_one("clusters", "cluster", uuid, Op::ClusterGet)
+            .await
+    }
+    /// `QueryVolume`.
+    pub async fn query_volumes(&self, q: &Query) -> Result<QueryPage<Volume>> {
+        self.query("volumes", q, Some(Op::DiskList)).await
+    }
+    /// One volume by uuid.
+    pub async fn get_volume(&self, uuid: &str) -> Result<Volume> {
+        self.get_one("volumes", "volume", uuid, Op::DiskGet).await
+    }
+    /// `QueryZone`.
+    pub async fn query_zones(&self, q: &Query) -> Result<QueryPage<Zone>> {
+        self.query("zones", q, None).await
+    }
+
+    /// `PUT /<resource>/{uuid}/actions` with `{action: params}`.
+    pub async fn action(
+        &self,
+        resource: &str,
+        uuid: &str,
+        action: &str,
+        params: Value,
+        op: Option<Op>,
+    ) -> Result<Reply> {
+        check_uuid(resource, uuid, op.unwrap_or(Op::VmGet))?;
+        let body = json!({ action: params });
+        self.request(
+            Method::PUT,
+            &format!("{resource}/{uuid}/actions"),
+            &[],
+            Some(&body),
+            op,
+        )
+        .await
+    }
+
+    /// `CreateVmInstance`.
+    pub async fn create_vm(&self, spec: &CreateVm) -> Result<Reply> {
+        self.request(
+            Method::POST,
+            "vm-instances",
+            &[],
+            Some(&spec.body()),
+            Some(Op::VmCreate),
+        )
+        .await
+    }
+    /// `StartVmInstance`, on `host` when given.
+    pub async fn start_vm(&self, uuid: &str, host: Option<&str>) -> Result<Reply> {
+        let params = match host {
+            Some(h) => json!({"hostUuid": h}),
+            None => json!({}),
+        };
+        self.action(
+            "vm-instances",
+            uuid,
+            "startVmInstance",
+            params,
+            Some(Op::VmStart),
+        )
+        .await
+    }
+    /// `StopVmInstance` (`grace` or `cold`).
+    pub async fn stop_vm(&self, uuid: &str, how: StopType) -> Result<Reply> {
+        let (params, op) = match how {
+            StopType::Grace => (json!({"type": "grace"}), Op::VmStop),
+            StopType::Cold => (json!({"type": "cold"}), Op::VmForceStop),
+        };
+        self.action("vm-instances", uuid, "stopVmInstance", params, Some(op))
+            .await
+    }
+    /// `RebootVmInstance`.
+    pub async fn reboot_vm(&self, uuid: &str) -> Result<Reply> {
+        self.action(
+            "vm-instances",
+            uuid,
+            "rebootVmInstance",
+            json!({}),
+            Some(Op::VmReboot),
+        )
+        .await
+    }
+    /// `PauseVmInstance` (the VM keeps its memory on the host).
+    pub async fn pause_vm(&self, uuid: &str) -> Result<Reply> {
+        self.action(
+            "vm-instances",
+            uuid,
+            "pauseVmInstance",
+            json!({}),
+            Some(Op::VmSuspend),
+        )
+        .await
+    }
+    /// `ResumeVmInstance`.
+    pub async fn resume_vm(&self, uuid: &str) -> Result<Reply> {
+        self.action(
+            "vm-instances",
+            uuid,
+            "resumeVmInstance",
+            json!({}),
+            Some(Op::VmResume),
+        )
+        .await
+    }
+    /// `MigrateVm`, to `host` or one the server picks.
+    pub async fn migrate_vm(&self, uuid: &str, host: Option<&str>) -> Result<Reply> {
+        let params = match host {
+            Some(h) => json!({"hostUuid": h}),
+            None => json!({}),
+        };
+        self.action(
+            "vm-instances",
+            uuid,
+            "migrateVm",
+            params,
+            Some(Op::VmMigrate),
+        )
+        .await
+    }
+    /// `DestroyVmInstance` (`DELETE /vm-instances/{uuid}`). With the default deletion policy
+    /// the VM goes to `Destroyed` and can be recovered until it is expunged.
+    pub async fn destroy_vm(&self, uuid: &str, mode: DeleteMode) -> Result<Reply> {
+        check_uuid("VM", uuid, Op::VmDelete)?;
+        let q = [("deleteMode".to_owned(), mode.as_str().to_owned())];
+        self.request(
+            Method::DELETE,
+            &format!("vm-instances/{uuid}"),
+            &q,
+            None,
+            Some(Op::VmDelete),
+        )
+        .await
+    }
+    /// `ExpungeVmInstance`: remove a destroyed VM now.
+    pub async fn expunge_vm(&self, uuid: &str) -> Result<Reply> {
+        self.action("vm-instances", uuid, "expungeVmInstance", json!({}), None)
+            .await
+    }
+    /// `RecoverVmInstance`: bring a destroyed VM back (stopped).
+    pub async fn recover_vm(&self, uuid: &str) -> Result<Reply> {
+        self.action("vm-instances", uuid, "recoverVmInstance", json!({}), None)
+            .await
+    }
+    /// `CreateDataVolume`.
+    pub async fn create_data_volume(&self, spec: &CreateDataVolume) -> Result<Reply> {
+        self.request(
+            Method::POST,
+            "volumes/data",
+            &[],
+            Some(&spec.body()),
+            Some(Op::DiskCreate),
+        )
+        .await
+    }
+    /// `AttachDataVolumeToVm` (`POST /volumes/{volume}/vm-instances/{vm}`).
+    pub async fn attach_data_volume(&self, volume: &str, vm: &str) -> Result<Reply> {
+        check_uuid("volume", volume, Op::DiskAttach)?;
+        check_uuid("VM", vm, Op::DiskAttach)?;
+        self.request(
+            Method::POST,
+            &format!("volumes/{volume}/vm-instances/{vm}"),
+            &[],
+            Some(&json!({"params": {}})),
+            Some(Op::DiskAttach),
+        )
+        .await
+    }
+    /// `DetachDataVolumeFromVm` (`DELETE /volumes/{uuid}/vm-instances?vmUuid=`).
+    pub async fn detach_data_volume(&self, volume: &str, vm: Option<&str>) -> Result<Reply> {
+        check_uuid("volume", volume, Op::DiskDetach)?;
+        let q: Vec<(String, String)> = vm
+            .map(|v| ("vmUuid".to_owned(), v.to_owned()))
+            .into_iter()
+            .collect();
+        self.request(
+            Method::DELETE,
+            &format!("volumes/{volume}/vm-instances"),
+            &q,
+            None,
+            Some(Op::DiskDetach),
+        )
+        .await
+    }
+    /// `DeleteDataVolume` (`DELETE /volumes/{uuid}`); recoverable until expunged under the
+    /// default deletion policy.
+    pub async fn delete_data_volume(&self, uuid: &str, mode: DeleteMode) -> Result<Reply> {
+        check_uuid("volume", uuid, Op::DiskDelete)?;
+        let q = [("deleteMode".to_owned(), mode.as_str().to_owned())];
+        self.request(
+            Method::DELETE,
+            &format!("volumes/{uuid}"),
+            &q,
+            None,
+            Some(Op::DiskDelete),
+        )
+        .await
+    }
+    /// `ExpungeDataVolume`.
+    pub async fn expunge_data_volume(&self, uuid: &str) -> Result<Reply> {
+        self.action("volumes", uuid, "expungeDataVolume", json!({}), None)
+            .await
+    }
+}

@@ -1,0 +1,10 @@
+//! The ZStack SDK face: client, sessions, jobs, queries and typed actions.
+
+mod api;
+pub(crate) mod client;
+pub mod query;
+
+pub use api::{CreateDataVolume, CreateVm, DeleteMode, QueryPage, StopType};
+pub use client::{
+    ClientBuilder, Credentials, Job, JobStatus, PollOptions, Reply, ZStackClient, password_hash,
+};

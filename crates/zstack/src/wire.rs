@@ -1,0 +1,350 @@
+//! ZStack REST v1 JSON shapes (inventories, envelopes, error codes).
+//!
+//! Every struct tolerates unknown fields (premium editions add many) and keeps them in `extra`,
+//! so nothing the server sent is silently lost. Dates stay text: the server writes Gson's
+//! locale-dependent `"Apr 30, 2014 6:11:47 PM"` without a time zone.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Fields the typed view does not name.
+pub type Extra = BTreeMap<String, Value>;
+
+/// A login session (`SessionInventory`). Its `uuid` is the session id: a secret, never printed.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct SessionInventory {
+    /// The session id (goes into `Authorization: OAuth <uuid>`).
+    pub uuid: String,
+    /// Account of the session.
+    pub account_uuid: Option<String>,
+    /// User of the session.
+    pub user_uuid: Option<String>,
+    /// When it expires (renewed by every authenticated call).
+    pub expired_date: Option<String>,
+    /// When it was created.
+    pub create_date: Option<String>,
+}
+
+impl std::fmt::Debug for SessionInventory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionInventory")
+            .field("uuid", &"***")
+            .field("account_uuid", &self.account_uuid)
+            .field("user_uuid", &self.user_uuid)
+            .field("expired_date", &self.expired_date)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A VM NIC (`VmNicInventory`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct VmNic {
+    /// NIC uuid.
+    pub uuid: String,
+    /// Owning VM.
+    pub vm_instance_uuid: Option<String>,
+    /// L3 network.
+    pub l3_network_uuid: Option<String>,
+    /// IP address.
+    pub ip: Option<String>,
+    /// MAC address.
+    pub mac: Option<String>,
+    /// Netmask.
+    pub netmask: Option<String>,
+    /// Gateway.
+    pub gateway: Option<String>,
+    /// Device index.
+    pub device_id: Option<i64>,
+    /// Everything else.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A volume (`VolumeInventory`): root and data disks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct Volume {
+    /// Volume uuid.
+    pub uuid: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Primary storage holding it.
+    pub primary_storage_uuid: Option<String>,
+    /// VM it is attached to.
+    pub vm_instance_uuid: Option<String>,
+    /// Disk offering it was made from.
+    pub disk_offering_uuid: Option<String>,
+    /// `Root`, `Data`, `Memory`, `Cache`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// `qcow2`, `raw`, ...
+    pub format: Option<String>,
+    /// Virtual size in bytes.
+    pub size: Option<u64>,
+    /// Allocated bytes.
+    pub actual_size: Option<u64>,
+    /// Device index on the VM (0 = root).
+    pub device_id: Option<i64>,
+    /// Admin state: `Enabled` or `Disabled`.
+    pub state: Option<String>,
+    /// `Creating`, `Ready`, `NotInstantiated`, `Deleted`, `Migrating`.
+    pub status: Option<String>,
+    /// Shared between VMs.
+    pub is_shareable: Option<bool>,
+    /// Created (server-local text).
+    pub create_date: Option<String>,
+    /// Last changed (server-local text).
+    pub last_op_date: Option<String>,
+    /// Everything else.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A VM (`VmInstanceInventory`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct VmInstance {
+    /// VM uuid.
+    pub uuid: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Zone.
+    pub zone_uuid: Option<String>,
+    /// Cluster.
+    pub cluster_uuid: Option<String>,
+    /// Host it runs on (null when stopped).
+    pub host_uuid: Option<String>,
+    /// Host it last ran on.
+    pub last_host_uuid: Option<String>,
+    /// Image it was created from.
+    pub image_uuid: Option<String>,
+    /// Instance offering (CPU/memory template).
+    pub instance_offering_uuid: Option<String>,
+    /// Root volume.
+    pub root_volume_uuid: Option<String>,
+    /// `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio`.
+    pub platform: Option<String>,
+    /// `x86_64`, `aarch64`, ...
+    pub architecture: Option<String>,
+    /// `UserVm` or `ApplianceVm`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// `KVM`, `Simulator`, ...
+    pub hypervisor_type: Option<String>,
+    /// Memory in bytes.
+    pub memory_size: Option<u64>,
+    /// Virtual CPUs.
+    pub cpu_num: Option<u32>,
+    /// Lifecycle state (`Running`, `Stopped`, ...; see [`crate::convert::VM_STATES`]).
+    pub state: Option<String>,
+    /// Created (server-local text).
+    pub create_date: Option<String>,
+    /// Last changed (server-local text).
+    pub last_op_date: Option<String>,
+    /// NICs.
+    pub vm_nics: Vec<VmNic>,
+    /// Root and data volumes.
+    pub all_volumes: Vec<Volume>,
+    /// Everything else.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A hypervisor host (`HostInventory`, `KVMHostInventory`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct Host {
+    /// Host uuid.
+    pub uuid: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Zone.
+    pub zone_uuid: Option<String>,
+    /// Cluster.
+    pub cluster_uuid: Option<String>,
+    /// Management address.
+    pub management_ip: Option<String>,
+    /// `KVM`, ...
+    pub hypervisor_type: Option<String>,
+    /// Admin state: `Enabled`, `Disabled`, `PreMaintenance`, `Maintenance`.
+    pub state: Option<String>,
+    /// Connection: `Connecting`, `Connected`, `Disconnected`.
+    pub status: Option<String>,
+    /// CPU threads.
+    pub cpu_num: Option<u32>,
+    /// CPU sockets.
+    pub cpu_sockets: Option<u32>,
+    /// Total memory in bytes.
+    pub total_memory_capacity: Option<u64>,
+    /// Free memory in bytes.
+    pub available_memory_capacity: Option<u64>,
+    /// Created (server-local text).
+    pub create_date: Option<String>,
+    /// Last changed (server-local text).
+    pub last_op_date: Option<String>,
+    /// Everything else.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A cluster (`ClusterInventory`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct Cluster {
+    /// Cluster uuid.
+    pub uuid: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// `Enabled` or `Disabled`.
+    pub state: Option<String>,
+    /// `KVM`, ...
+    pub hypervisor_type: Option<String>,
+    /// Zone.
+    pub zone_uuid: Option<String>,
+    /// `zstack`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Created (server-local text).
+    pub create_date: Option<String>,
+    /// Last changed (server-local text).
+    pub last_op_date: Option<String>,
+    /// Everything else.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A zone (`ZoneInventory`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct Zone {
+    /// Zone uuid.
+    pub uuid: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// `Enabled` or `Disabled`.
+    pub state: Option<String>,
+    /// `zstack`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Created (server-local text).
+    pub create_date: Option<String>,
+    /// Last changed (server-local text).
+    pub last_op_date: Option<String>,
+    /// Everything else.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// An `ErrorCode` (or `ErrorCodeList`): what a 503 or a failed job carries under `error`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
+pub struct ErrorCode {
+    /// `SYS.1003`, `ID.1001`, `VM.1010`, ...
+    pub code: Option<String>,
+    /// Generic text of the code.
+    pub description: Option<String>,
+    /// The specific message.
+    pub details: Option<String>,
+    /// A human explanation and remedy, when the server has one.
+    pub elaboration: Option<String>,
+    /// Where in the server it happened.
+    pub location: Option<String>,
+    /// The error that caused this one.
+    pub cause: Option<Box<ErrorCode>>,
+    /// Several causes (`ErrorCodeList`).
+    pub causes: Vec<ErrorCode>,
+    /// Everything else (`cost`, `opaque`, ...).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ErrorCode {
+    /// The most useful text: the elaboration, else the details, else the description, followed
+    /// by the causes.
+    pub fn message(&self) -> String {
+        let own = self
+            .elaboration
+            .as_deref()
+            .or(self.details.as_deref())
+            .or(self.description.as_deref())
+            .filter(|s| !s.is_empty());
+        let mut parts: Vec<String> = own.map(str::to_owned).into_iter().collect();
+        if let Some(c) = &self.cause {
+            parts.push(format!("caused by: {}", c.message()));
+        }
+        for c in &self.causes {
+            parts.push(format!("caused by: {}", c.message()));
+        }
+        if parts.is_empty() {
+            return self
+                .code
+                .clone()
+                .unwrap_or_else(|| "unknown error".to_owned());
+        }
+        parts.join("; ")
+    }
+
+    /// The first code in this error or its causes (an `ErrorCodeList` has none of its own).
+    pub fn effective_code(&self) -> Option<&str> {
+        if let Some(c) = self.code.as_deref() {
+            return Some(c);
+        }
+        self.cause
+            .as_deref()
+            .and_then(ErrorCode::effective_code)
+            .or_else(|| self.causes.iter().find_map(ErrorCode::effective_code))
+    }
+}
+
+/// `{"error": ErrorCode}`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct ErrorEnvelope {
+    pub(crate) error: ErrorCode,
+}
+
+/// `{"inventory": T}`: the answer of a create or an action.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct InventoryReply<T> {
+    pub(crate) inventory: T,
+}
+
+/// `{"inventories": [T], "total": n}`: the answer of a query.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(bound = "T: Deserialize<'de>")]
+pub(crate) struct QueryReply<T> {
+    #[serde(default = "Vec::new")]
+    pub(crate) inventories: Vec<T>,
+    #[serde(default)]
+    pub(crate) total: Option<u64>,
+}
+
+/// The 202 body: `{"location": ".../api-jobs/<uuid>", "apiTimeout": ms}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Accepted {
+    pub(crate) location: String,
+    #[serde(default)]
+    pub(crate) api_timeout: Option<u64>,
+}

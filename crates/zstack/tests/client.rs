@@ -1,0 +1,259 @@
+//! The native client against a scripted transport: login body and header, the 202 + api-jobs
+//! protocol with the location rewritten to the configured base, errors, re-login on ID.1001,
+//! logout on close.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use http::{HeaderMap, Method, StatusCode};
+use omnivirt_core::{ErrorKind, Result};
+use omnivirt_http::{Request, Response, Transport};
+use omnivirt_zstack::query::{Condition, Query};
+use omnivirt_zstack::{Credentials, JobStatus, PollOptions, Reply, ZStackClient, password_hash};
+use serde_json::{Value, json};
+
+#[derive(Debug, Default)]
+struct Script {
+    answers: Mutex<VecDeque<(u16, Value)>>,
+    seen: Mutex<Vec<Request>>,
+}
+
+impl Script {
+    fn new(answers: Vec<(u16, Value)>) -> Arc<Self> {
+        Arc::new(Script {
+            answers: Mutex::new(answers.into()),
+            seen: Mutex::new(Vec::new()),
+        })
+    }
+    fn seen(&self) -> Vec<Request> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl Transport for Script {
+    async fn send(&self, req: Request) -> Result<Response> {
+        self.seen.lock().unwrap().push(req);
+        let (status, body) = self
+            .answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("more requests than scripted answers");
+        let bytes = if body.is_string() {
+            body.as_str().unwrap().as_bytes().to_vec()
+        } else {
+            serde_json::to_vec(&body).unwrap()
+        };
+        Ok(Response::new(
+            StatusCode::from_u16(status).unwrap(),
+            HeaderMap::new(),
+            bytes,
+        ))
+    }
+}
+
+const BASE: &str = "http://mn.example:8080/zstack/v1";
+
+fn login_ok(uuid: &str) -> (u16, Value) {
+    (
+        200,
+        json!({"inventory": {"uuid": uuid, "accountUuid": "a"}}),
+    )
+}
+
+fn client(script: &Arc<Script>) -> ZStackClient {
+    ZStackClient::new(
+        BASE,
+        script.clone(),
+        Credentials::account("admin", "password"),
+    )
+}
+
+fn body(req: &Request) -> Value {
+    serde_json::from_slice(&req.body).unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn login_action_and_job_polling() {
+    let script = Script::new(vec![
+        login_ok("sess-1"),
+        (
+            202,
+            json!({"location": "http://10.0.0.9:8080/zstack/v1/api-jobs/job1", "apiTimeout": 1800000}),
+        ),
+        (202, json!({})),
+        (
+            200,
+            json!({"inventory": {"uuid": "vm1", "state": "Running"}}),
+        ),
+        (200, json!({})),
+    ]);
+    let zs = client(&script);
+    let reply = zs.start_vm("vm1", Some("host9")).await.unwrap();
+    let job = reply.job().unwrap().clone();
+    assert_eq!(job.uuid, "job1");
+    assert_eq!(job.api_timeout_ms, Some(1_800_000));
+    let v = zs
+        .wait(
+            &reply,
+            PollOptions::new(Duration::from_secs(1), Duration::from_secs(60)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(v["inventory"]["uuid"], "vm1");
+    zs.close().await.unwrap();
+
+    let seen = script.seen();
+    assert_eq!(seen.len(), 5);
+    assert_eq!(seen[0].method, Method::PUT);
+    assert_eq!(seen[0].url, format!("{BASE}/accounts/login"));
+    assert_eq!(
+        body(&seen[0]),
+        json!({"logInByAccount": {"accountName": "admin", "password": password_hash("password")}})
+    );
+    assert!(seen[0].headers.get("authorization").is_none());
+    assert_eq!(seen[1].method, Method::PUT);
+    assert_eq!(seen[1].url, format!("{BASE}/vm-instances/vm1/actions"));
+    assert_eq!(seen[1].headers["authorization"], "OAuth sess-1");
+    assert_eq!(
+        body(&seen[1]),
+        json!({"startVmInstance": {"hostUuid": "host9"}})
+    );
+    // The job is polled on the configured base, not on the MN's internal address.
+    assert_eq!(seen[2].url, format!("{BASE}/api-jobs/job1"));
+    assert_eq!(seen[2].method, Method::GET);
+    assert_eq!(seen[4].method, Method::DELETE);
+    assert_eq!(seen[4].url, format!("{BASE}/accounts/sessions/sess-1"));
+}
+
+#[tokio::test]
+async fn query_parameters_and_errors() {
+    let script = Script::new(vec![
+        login_ok("s"),
+        (
+            200,
+            json!({"inventories": [{"uuid": "v1", "name": "web-1", "state": "Stopped"}], "total": 7, "schema": {}}),
+        ),
+        (
+            503,
+            json!({"error": {"code": "SYS.1007", "details": "resource[uuid:nope, type:VmInstanceVO] not found"}}),
+        ),
+        (400, json!("invalid value[abc] of field[limit]")),
+    ]);
+    let zs = client(&script);
+    let page = zs
+        .query_vms(
+            &Query::new()
+                .filter(Condition::eq("state", "Stopped"))
+                .filter(Condition::like("name", "web%"))
+                .limit(5)
+                .reply_with_count(true),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].name, "web-1");
+    assert_eq!(page.total, Some(7));
+    let e = zs.reboot_vm("nope").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.detail().unwrap().http_status, Some(503));
+    let e = zs.query_hosts(&Query::new()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+
+    let seen = script.seen();
+    let q = seen[1].query().unwrap();
+    assert!(q.contains("q=state%3DStopped"), "{q}");
+    assert!(q.contains("q=name%7E%3Dweb%25"), "{q}");
+    assert!(
+        q.contains("limit=5") && q.contains("replyWithCount=true"),
+        "{q}"
+    );
+    // Nothing misreadable is ever sent.
+    let e = zs
+        .query_vms(&Query::new().filter(Condition::eq("name", "a!=b")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert_eq!(script.seen().len(), 4);
+}
+
+#[tokio::test]
+async fn invalid_session_logs_in_again_once() {
+    let expired = (
+        503,
+        json!({"error": {"code": "ID.1001", "description": "invalid session", "details": "Session expired"}}),
+    );
+    let script = Script::new(vec![
+        login_ok("old"),
+        expired,
+        login_ok("new"),
+        (200, json!({"inventories": []})),
+    ]);
+    let zs = client(&script);
+    let page = zs.query_clusters(&Query::new()).await.unwrap();
+    assert!(page.items.is_empty());
+    let seen = script.seen();
+    assert_eq!(seen[1].headers["authorization"], "OAuth old");
+    assert_eq!(seen[3].headers["authorization"], "OAuth new");
+}
+
+#[tokio::test]
+async fn failed_jobs_and_refused_logins() {
+    let script = Script::new(vec![
+        login_ok("s"),
+        (
+            503,
+            json!({"error": {"code": "VM.1001", "details": "libvirt said no"}}),
+        ),
+        (404, json!("the job has been expired")),
+    ]);
+    let zs = client(&script);
+    match zs.job_status("j1").await.unwrap() {
+        JobStatus::Failed(ec) => assert_eq!(ec.code.as_deref(), Some("VM.1001")),
+        other => panic!("{other:?}"),
+    }
+    let e = zs.job_status("j2").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    let e = zs
+        .wait(&Reply::Done(json!({"x": 1})), PollOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(e["x"], 1);
+
+    let script = Script::new(vec![(
+        503,
+        json!({"error": {"code": "ID.1000", "details": "wrong account name or password"}}),
+    )]);
+    let e = client(&script).query_vms(&Query::new()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthenticated);
+    assert!(!e.to_string().contains(&password_hash("password")));
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_times_out() {
+    let mut answers = vec![
+        login_ok("s"),
+        (
+            202,
+            json!({"location": "http://mn/zstack/v1/api-jobs/slow"}),
+        ),
+    ];
+    answers.extend((0..10).map(|_| (202, json!({}))));
+    let script = Script::new(answers);
+    let zs = client(&script);
+    let reply = zs.pause_vm("vm1").await.unwrap();
+    let e = zs
+        .wait(
+            &reply,
+            PollOptions::new(Duration::from_secs(2), Duration::from_secs(5)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+    // Polled at 0 s, 2 s and 4 s, then gave up before 6 s.
+    assert_eq!(script.seen().len(), 2 + 3);
+    assert_eq!(body(&script.seen()[1]), json!({"pauseVmInstance": {}}));
+}

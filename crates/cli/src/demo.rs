@@ -234,9 +234,25 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
         .wait()
         .await?;
     done(rep);
+    // Asked through the VM's disk listing, which every vendor can answer (oVirt disks do not
+    // name their VM themselves).
+    let on_vm: Vec<_> = c
+        .disks()
+        .list(ListQuery::new().vm(vm.id.clone()))
+        .try_collect()
+        .await?;
+    let seen = on_vm
+        .iter()
+        .any(|d| d.id == disk.id && d.vm_id.as_ref() == Some(&vm.id));
+    if !seen {
+        return Err(omnivirt::Error::protocol(format!(
+            "disk {} is not listed among the disks of VM {}",
+            disk.id, vm.id
+        )));
+    }
     cells.push(format!(
-        "10 GiB disk on {} ({} ms)",
-        disk.vm_id.as_ref().map(|v| v.as_str()).unwrap_or("?"),
+        "10 GiB, VM now has {} disk(s) ({} ms)",
+        on_vm.len(),
         t.elapsed().as_millis()
     ));
 

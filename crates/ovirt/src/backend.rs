@@ -141,10 +141,13 @@ fn capabilities() -> Capabilities {
             Op::DiskCreate,
             "floating disk on the given (or first active data) storage domain",
         )
-        .with_note(Op::DiskAttach, "POST vms/{id}/diskattachments; synchronous")
+        .with_note(
+            Op::DiskAttach,
+            "POST vms/{id}/diskattachments; waits until the disk is unlocked",
+        )
         .with_note(
             Op::DiskDetach,
-            "DELETE vms/{id}/diskattachments/{disk}; disk kept",
+            "DELETE vms/{id}/diskattachments/{disk}; disk kept; waits until it is unlocked",
         )
         .with_note(
             Op::TaskGet,
@@ -623,7 +626,11 @@ impl Backend for OvirtBackend {
             .send()
             .await
             .map_err(wrap(Op::DiskAttach))?;
-        Ok(Submitted::done(Op::DiskAttach).target(ResourceRef::Disk(disk.clone())))
+        // The engine locks the disk while it plugs it in; waiting for it to be unlocked again
+        // keeps a following detach or delete from meeting "related operation in progress".
+        Ok(Submitted::done(Op::DiskAttach)
+            .target(ResourceRef::Disk(disk.clone()))
+            .expect(Expect::DiskReady))
     }
 
     async fn detach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
@@ -638,7 +645,9 @@ impl Backend for OvirtBackend {
             .send()
             .await
             .map_err(wrap(Op::DiskDetach))?;
-        Ok(Submitted::done(Op::DiskDetach).target(ResourceRef::Disk(disk.clone())))
+        Ok(Submitted::done(Op::DiskDetach)
+            .target(ResourceRef::Disk(disk.clone()))
+            .expect(Expect::DiskReady))
     }
 
     async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {

@@ -72,7 +72,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     status(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&root)
-            .args(["build", "-q", "-p", "omnivirt-ovirt", "--example", "serve_sim"]),
+            .args([
+                "build",
+                "-q",
+                "-p",
+                "omnivirt-ovirt",
+                "--example",
+                "serve_sim",
+            ]),
         "cargo build --example serve_sim",
     )?;
     let target = std::env::var_os("CARGO_TARGET_DIR")

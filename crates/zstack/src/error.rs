@@ -23,6 +23,9 @@ pub const ERROR_CODES: &[(&str, ErrorKind, bool)] = &[
     ("SYS.1001", ErrorKind::Timeout, true),
     ("SYS.1003", ErrorKind::NotFound, false),
     ("SYS.1005", ErrorKind::InvalidState, false),
+    // OPERATION_ERROR (`operr`): what the server answers when an object's state or its
+    // relations forbid the operation now.
+    ("SYS.1006", ErrorKind::InvalidState, false),
     ("SYS.1007", ErrorKind::InvalidInput, false),
     ("SYS.1008", ErrorKind::Unsupported, false),
     ("SYS.1009", ErrorKind::Backend, true),
@@ -36,14 +39,12 @@ pub const ERROR_CODES: &[(&str, ErrorKind, bool)] = &[
 ];
 
 /// The kind and retryability of an `ErrorCode`, from [`ERROR_CODES`], then from its text:
-/// an argument error that names a missing resource is `NotFound`, an operation error about a
-/// state is `InvalidState`.
+/// an argument error that names a missing resource is `NotFound`.
 pub fn kind_of_code(code: Option<&str>, text: &str) -> (ErrorKind, bool) {
     let lower = text.to_ascii_lowercase();
     let not_found = lower.contains("not found") || lower.contains("cannot find");
     match code {
         Some("SYS.1007") if not_found => (ErrorKind::NotFound, false),
-        Some("SYS.1006") if lower.contains("state") => (ErrorKind::InvalidState, false),
         Some(c) => {
             if let Some((_, k, r)) = ERROR_CODES.iter().find(|(known, _, _)| *known == c) {
                 (*k, *r)
@@ -133,10 +134,10 @@ mod tests {
             ("SYS.1007", "name is empty", ErrorKind::InvalidInput),
             (
                 "SYS.1006",
-                "current vm state[Running] is not allowed",
+                "volume is attached to a VM",
                 ErrorKind::InvalidState,
             ),
-            ("SYS.1006", "something else", ErrorKind::Backend),
+            ("SYS.9999", "something else", ErrorKind::Backend),
             ("VM.1010", "wrong state", ErrorKind::InvalidState),
             ("VM.1001", "start failed", ErrorKind::Backend),
             ("SYS.1014", "unimplemented", ErrorKind::Unsupported),

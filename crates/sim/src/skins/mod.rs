@@ -28,6 +28,8 @@ pub fn all() -> Vec<Arc<dyn Skin>> {
     v.push(Arc::new(ovirt::OvirtSkin::new()));
     #[cfg(feature = "cloudtower")]
     v.push(Arc::new(cloudtower::CloudTowerSkin::new()));
+    #[cfg(feature = "zstack")]
+    v.push(Arc::new(zstack::ZStackSkin::new()));
     #[cfg(feature = "veil")]
     v.push(Arc::new(veil::VeilSkin::new()));
     v

@@ -352,3 +352,119 @@ async fn over_loopback_http() {
     assert_eq!(v["inventory"]["state"], "Running");
     zs.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn skin_answers_malformed_input_in_kind() {
+    let world = world();
+    let raw = transport(&world);
+    let zs = client(&world);
+    zs.query_zones(&Query::new()).await.unwrap(); // logs in
+    let token = {
+        // A fresh session for raw requests.
+        let login = Request::put(format!("{BASE}/accounts/login"))
+            .json(&json!({"logInByAccount": {"accountName": "admin", "password": password_hash("admin")}}))
+            .unwrap();
+        let v: serde_json::Value = raw.send(login).await.unwrap().json().await.unwrap();
+        v["inventory"]["uuid"].as_str().unwrap().to_owned()
+    };
+    let auth = |r: Request| {
+        r.header("Authorization", &format!("OAuth {token}"))
+            .unwrap()
+    };
+    let cases: Vec<(Request, u16, &str)> = vec![
+        (
+            auth(Request::put(format!("{BASE}/vm-instances/x/actions")).body("not json")),
+            400,
+            "not the JSON expected",
+        ),
+        (
+            auth(Request::put(format!("{BASE}/vm-instances/x/actions")))
+                .json(&json!({"fooVmInstance": {}}))
+                .unwrap(),
+            400,
+            "fooVmInstance",
+        ),
+        (
+            auth(Request::get(format!("{BASE}/nothing-here"))),
+            404,
+            "no api mapping",
+        ),
+        (
+            auth(Request::get(format!("{BASE}/hosts?q=nonsense"))),
+            400,
+            "invalid query condition",
+        ),
+        (
+            auth(Request::get(format!("{BASE}/hosts?limit=-1"))),
+            400,
+            "field[limit]",
+        ),
+        (
+            Request::delete(format!("{BASE}/api-jobs/abc")),
+            405,
+            "only GET",
+        ),
+        (
+            Request::get(format!("{BASE}/hosts"))
+                .header("Authorization", "Bearer x")
+                .unwrap(),
+            400,
+            "must be 'OAuth'",
+        ),
+        (
+            Request::get(format!("{BASE}/hosts"))
+                .header("Authorization", "OAuth 00000000000000000000000000000000")
+                .unwrap(),
+            503,
+            "ID.1001",
+        ),
+        (
+            auth(Request::post(format!("{BASE}/vm-instances")))
+                .json(&json!({"params": {"name": "x", "instanceOfferingUuid": "o"}}))
+                .unwrap(),
+            503,
+            "SYS.1007",
+        ),
+        (
+            auth(Request::post(format!("{BASE}/volumes/data")))
+                .json(&json!({"params": {"name": "d", "diskSize": "big"}}))
+                .unwrap(),
+            503,
+            "diskSize",
+        ),
+    ];
+    for (req, status, needle) in cases {
+        let what = format!("{} {}", req.method, req.url);
+        let resp = raw.send(req).await.unwrap();
+        assert_eq!(resp.status.as_u16(), status, "{what}");
+        let body = String::from_utf8(resp.bytes().await.unwrap().to_vec()).unwrap();
+        assert!(body.contains(needle), "{what}: {body}");
+    }
+    // count=true and fields=: only the total, or only the named fields.
+    let v: serde_json::Value = raw
+        .send(auth(Request::get(format!(
+            "{BASE}/vm-instances?count=true"
+        ))))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v, json!({"total": 30}));
+    let v: serde_json::Value = raw
+        .send(auth(Request::get(format!(
+            "{BASE}/hosts?fields=uuid,name&limit=1"
+        ))))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut keys: Vec<&String> = v["inventories"][0].as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["name", "uuid"]);
+    assert_eq!(
+        v["schema"]["inventories[0]"],
+        "org.zstack.kvm.KVMHostInventory"
+    );
+}

@@ -216,7 +216,7 @@ impl CreateDataVolume {
     }
 }
 
-fn check_uuid(what: &str, uuid: &str, op: Op) -> Result<()> {
+fn check_uuid(what: &str, uuid: &str, op: impl Into<Option<Op>>) -> Result<()> {
     let ok = !uuid.is_empty()
         && uuid.len() <= 64
         && uuid
@@ -225,11 +225,12 @@ fn check_uuid(what: &str, uuid: &str, op: Op) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(
-            Error::invalid_input(format!("`{uuid}` is not a valid {what} uuid"))
-                .with_vendor(VENDOR)
-                .with_op(op),
-        )
+        let e = Error::invalid_input(format!("`{uuid}` is not a valid {what} uuid"))
+            .with_vendor(VENDOR);
+        Err(match op.into() {
+            Some(op) => e.with_op(op),
+            None => e,
+        })
     }
 }
 
@@ -331,7 +332,7 @@ impl ZStackClient {
         params: Value,
         op: Option<Op>,
     ) -> Result<Reply> {
-        check_uuid(resource, uuid, op.unwrap_or(Op::VmGet))?;
+        check_uuid(resource, uuid, op)?;
         let body = json!({ action: params });
         self.request(
             Method::PUT,

@@ -186,7 +186,7 @@ async fn failed_jobs_carry_the_error_code() {
     assert!(e.message().contains("no host has enough memory"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn backend_over_the_skin() {
     let world = world();
     let backend = ZStackBackend::with_transport(

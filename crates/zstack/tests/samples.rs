@@ -40,6 +40,7 @@ fn vm_instance_sample() {
         Some("f6cd5db05a0d49d8b12721e0bf721b4c")
     );
     assert_eq!(vm.extra["ips"][0], "10.12.140.148");
+    insta::assert_json_snapshot!("vm_instance_sample_neutral", vm);
 }
 
 #[test]
@@ -67,6 +68,7 @@ fn host_cluster_zone_volume_samples() {
     );
     assert_eq!(d.extra["type"], "Data");
     assert!(v.extra.contains_key("backupStorageRefs"));
+    insta::assert_json_snapshot!("host_cluster_volume_neutral", (h, c, d));
 }
 
 #[test]

@@ -322,7 +322,7 @@ impl MultiAction {
 /// The domain service.
 #[derive(Debug, Clone)]
 pub struct Domains {
-    client: VeilClient,
+    pub(crate) client: VeilClient,
 }
 
 pub(crate) fn check_id(id: &str) -> Result<&str> {
@@ -403,9 +403,9 @@ impl Domains {
     pub async fn resume(&self, id: &str) -> Result<Accepted> {
         self.power(id, "resume", false, Op::VmResume).await
     }
-    /// `reset/` (hard reset).
+    /// `reset/` (hard reset; `force: false` as the Python client sends).
     pub async fn reset(&self, id: &str) -> Result<Accepted> {
-        self.power(id, "reset", true, Op::VmReboot).await
+        self.power(id, "reset", false, Op::VmReboot).await
     }
 
     /// `remove/`; `full` also deletes the VM's disks.

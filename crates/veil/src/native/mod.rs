@@ -2,6 +2,7 @@
 
 mod client;
 mod domains;
+mod extras;
 mod resources;
 mod tasks;
 
@@ -10,6 +11,7 @@ pub use client::{
     split_base,
 };
 pub use domains::{DomainCreate, DomainFilter, Domains, MultiAction, Placement};
+pub use extras::{Console, ConsoleKind, DomainClone, GuestCommand, Tags};
 pub use resources::{Clusters, DataPools, Nodes, ResourcePools, VDiskCreate, VDisks};
 pub use tasks::{Tasks, WaitOptions};
 

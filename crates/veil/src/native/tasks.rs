@@ -42,7 +42,7 @@ impl WaitOptions {
 /// The task service.
 #[derive(Debug, Clone)]
 pub struct Tasks {
-    client: VeilClient,
+    pub(crate) client: VeilClient,
 }
 
 impl Tasks {

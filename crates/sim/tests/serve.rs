@@ -425,12 +425,25 @@ async fn sim_server_over_real_loopback_http() {
 async fn every_compiled_skin_on_one_server() {
     let skins = omnivirt_sim::skins::all();
     let vendors: Vec<&str> = skins.iter().map(|s| s.vendor()).collect();
-    assert_eq!(vendors, ["sim", "ovirt", "cloudtower"]);
-    for (path, vendor) in [
+    let mut expected = vec!["sim", "ovirt", "cloudtower"];
+    let mut paths = vec![
         ("/sim/v1/vms", "sim"),
         ("/ovirt-engine/api/vms", "ovirt"),
         ("/v2/api/get-vms", "cloudtower"),
-    ] {
+    ];
+    if cfg!(feature = "zstack") {
+        expected.push("zstack");
+        paths.push(("/zstack/v1/vm-instances", "zstack"));
+    }
+    if cfg!(feature = "veil") {
+        expected.push("veil");
+        paths.push(("/veil/api/domains/", "veil"));
+    }
+    assert_eq!(
+        vendors, expected,
+        "every compiled skin, mounts not overlapping"
+    );
+    for (path, vendor) in paths {
         assert_eq!(
             skin::find_skin(&skins, path).map(|s| s.vendor()),
             Some(vendor),

@@ -317,6 +317,11 @@ impl VeilClient {
         }
     }
 
+    /// True if both handles share one session (clones of one client).
+    pub fn same_session(&self, other: &VeilClient) -> bool {
+        Arc::ptr_eq(&self.inner.transport, &other.inner.transport)
+    }
+
     /// The API base, e.g. `https://ctrl/api`.
     pub fn api_url(&self) -> &str {
         &self.inner.api

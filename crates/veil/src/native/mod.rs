@@ -3,6 +3,7 @@
 mod client;
 mod domains;
 mod extras;
+mod registry;
 mod resources;
 mod tasks;
 
@@ -12,6 +13,7 @@ pub use client::{
 };
 pub use domains::{DomainCreate, DomainFilter, Domains, MultiAction, Placement};
 pub use extras::{Console, ConsoleKind, DomainClone, GuestCommand, Tags};
+pub use registry::Registry;
 pub use resources::{Clusters, DataPools, Nodes, ResourcePools, VDiskCreate, VDisks};
 pub use tasks::{Tasks, WaitOptions};
 

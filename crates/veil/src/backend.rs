@@ -175,8 +175,11 @@ fn paginator(query: &ListQuery, offset: u64, name_on_server: bool) -> Paginator 
 /// The offset of the page after one that started at `offset` and held `n` items.
 fn next_cursor<T>(page: &Paginated<T>, offset: u64) -> Option<u64> {
     page.next.as_ref()?;
-    Some(next_offset(page.next.as_deref()).unwrap_or(offset + page.results.len() as u64))
-        .filter(|o| *o > offset)
+    Some(
+        next_offset(page.next.as_deref())
+            .unwrap_or(offset.saturating_add(page.results.len() as u64)),
+    )
+    .filter(|o| *o > offset)
 }
 
 /// Pages through server pages until one yields an item after client-side filtering, so a

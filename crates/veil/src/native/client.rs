@@ -77,7 +77,7 @@ impl Credentials {
 /// wrote (any case, as the Python client accepts).
 pub fn authorization_value(token: &str) -> String {
     let t = token.trim();
-    if t.len() > 4 && t[..4].eq_ignore_ascii_case("jwt ") {
+    if t.len() > 4 && t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("jwt ")) {
         t.to_owned()
     } else {
         format!("jwt {t}")
@@ -572,6 +572,8 @@ mod tests {
         assert_eq!(authorization_value("abc"), "jwt abc");
         assert_eq!(authorization_value("JWT abc"), "JWT abc");
         assert_eq!(authorization_value("jwt abc"), "jwt abc");
+        // Not a char boundary at byte 4: no panic, just a prefix.
+        assert_eq!(authorization_value("aéé"), "jwt aéé");
     }
 
     #[test]

@@ -634,3 +634,40 @@ async fn over_loopback_http() {
     assert_eq!(vm.state, VmState::Running);
     c.close().await.unwrap();
 }
+
+#[tokio::test(start_paused = true)]
+async fn reads_are_retried_and_actions_are_not() {
+    let world = Arc::new(World::default());
+    let t: SharedTransport = Arc::new(SimTransport::new(world.clone(), Arc::new(VeilSkin::new())));
+    let client = VeilClient::builder(format!("{}/veil", SimTransport::BASE_URL))
+        .transport(t)
+        .credentials(Credentials::password("admin", "admin"))
+        .retry(
+            omnivirt_http::RetryPolicy::builder()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(10))
+                .build(),
+        )
+        .build()
+        .unwrap();
+    client.check().await.unwrap();
+    world
+        .faults()
+        .fail_next_requests_matching(2, 503, "/domains/");
+    let page = client
+        .domains()
+        .list(&DomainFilter::new(), &Paginator::new().limit(2))
+        .await
+        .unwrap();
+    assert_eq!(page.results.len(), 2);
+    let id = page.results[0].id.clone();
+    world
+        .faults()
+        .fail_next_requests_matching(1, 503, "/domains/");
+    let e = client.domains().reboot(&id, false).await.unwrap_err();
+    // The fault answers in the vendor's envelope; the POST is not repeated.
+    assert_eq!(e.kind(), ErrorKind::Backend);
+    assert!(e.is_retryable());
+    assert_eq!(e.detail().unwrap().http_status, Some(503));
+    assert!(error_body(&e).is_some());
+}

@@ -139,6 +139,13 @@ async fn paginator_walks_pages_with_next_urls() {
         .await
         .unwrap();
     assert_eq!(all.len(), total);
+    let streamed: Vec<_> = client
+        .domains()
+        .stream(DomainFilter::new(), 6)
+        .collect()
+        .await;
+    assert_eq!(streamed.len(), total);
+    assert!(streamed.iter().all(|r| r.is_ok()));
     // `fields` narrows to the listed keys (and adds `cluster`, which the list omits).
     let narrow = client
         .domains()

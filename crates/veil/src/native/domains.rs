@@ -363,6 +363,34 @@ impl Domains {
         }
     }
 
+    /// Every domain matching `filter` as a stream, one page of `page_size` fetched at a time.
+    pub fn stream(
+        &self,
+        filter: DomainFilter,
+        page_size: u32,
+    ) -> futures::stream::BoxStream<'static, Result<Domain>> {
+        let domains = self.clone();
+        omnivirt_core::paginate(move |cursor: Option<omnivirt_core::Cursor>| {
+            let (domains, filter) = (domains.clone(), filter.clone());
+            async move {
+                let offset: u64 = match cursor {
+                    Some(c) => c.as_str().parse().map_err(|_| {
+                        Error::protocol(format!("bad page cursor {}", c.as_str()))
+                            .with_vendor(VENDOR)
+                    })?,
+                    None => 0,
+                };
+                let p = domains
+                    .list(&filter, &Paginator::new().limit(page_size).offset(offset))
+                    .await?;
+                let next = next_offset(p.next.as_deref())
+                    .filter(|o| *o > offset)
+                    .map(|o| omnivirt_core::Cursor::new(o.to_string()));
+                Ok(omnivirt_core::Page::new(p.results, next))
+            }
+        })
+    }
+
     /// One domain (every field).
     pub async fn get(&self, id: &str) -> Result<Domain> {
         let id = check_id(id)?;

@@ -33,7 +33,7 @@ pub async fn run(args: DemoArgs) -> CliResult {
     let tick = Tick::Wall(Duration::from_millis(300));
     let mut columns = Vec::new();
     let mut servers = Vec::new();
-    for vendor in ["ovirt", "cloudtower"] {
+    for vendor in ["ovirt", "cloudtower", "zstack", "veil"] {
         let info = skin_for(vendor)?;
         let server = SimServer::start(
             world(args.seed, args.vms, tick),
@@ -190,7 +190,7 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     done(rep);
     cells.push(format!(
         "{} -> {} ({} ms)",
-        vm.id,
+        short(vm.id.as_str()),
         vm.state,
         t.elapsed().as_millis()
     ));
@@ -208,7 +208,10 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     cells.push(format!(
         "{} on {} ({} ms)",
         vm.state,
-        vm.host_id.as_ref().map(|h| h.as_str()).unwrap_or("?"),
+        vm.host_id
+            .as_ref()
+            .map(|h| short(h.as_str()))
+            .unwrap_or("?"),
         t.elapsed().as_millis()
     ));
 
@@ -291,6 +294,11 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     done(rep);
     cells.push(format!("gone ({} ms)", t.elapsed().as_millis()));
     Ok(())
+}
+
+/// The first 8 characters of an id, enough to tell objects apart in a narrow table.
+fn short(id: &str) -> &str {
+    id.char_indices().nth(8).map_or(id, |(i, _)| &id[..i])
 }
 
 /// Disks on some vendors need a storage location; the first existing disk's is a good guess.

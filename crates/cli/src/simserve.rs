@@ -36,8 +36,19 @@ pub fn skin_for(vendor: &str) -> CliResult<SkinInfo> {
             api_path: "/v2/api",
             user: "admin",
         }),
+        "zstack" => Ok(SkinInfo {
+            skin: Arc::new(omnivirt_sim::skins::zstack::ZStackSkin::new()),
+            api_path: "/zstack/v1",
+            user: "admin",
+        }),
+        "veil" => Ok(SkinInfo {
+            skin: Arc::new(omnivirt_sim::skins::veil::VeilSkin::new()),
+            api_path: "/veil",
+            user: "admin",
+        }),
         other => Err(CliError::usage(format!(
-            "no simulator skin for vendor `{other}`; expected one of: sim, ovirt, cloudtower"
+            "no simulator skin for vendor `{other}`; expected one of: sim, ovirt, cloudtower, \
+             zstack, veil"
         ))),
     }
 }

@@ -80,7 +80,8 @@ impl Vendor {
         match self {
             Vendor::Ovirt => cfg!(feature = "ovirt"),
             Vendor::CloudTower => cfg!(feature = "cloudtower"),
-            Vendor::Zstack | Vendor::Veil => false,
+            Vendor::Zstack => cfg!(feature = "zstack"),
+            Vendor::Veil => cfg!(feature = "veil"),
             Vendor::Sim => cfg!(feature = "sim"),
         }
     }

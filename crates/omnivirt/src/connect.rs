@@ -27,17 +27,24 @@ pub async fn connect_with_credentials(ctx: &Context, creds: Credentials) -> Resu
 }
 
 fn not_available(vendor: Vendor) -> Error {
-    let why = match vendor {
-        Vendor::Zstack | Vendor::Veil => "its adapter has not been written yet",
-        _ => "this build was compiled without that feature",
-    };
     Error::new(
         ErrorKind::Config,
-        format!("vendor {vendor} is not available: {why}"),
+        format!(
+            "vendor {vendor} is not available: this build was compiled without the `{vendor}` \
+             feature"
+        ),
     )
 }
 
-#[cfg_attr(not(any(feature = "ovirt", feature = "cloudtower")), allow(dead_code))]
+#[cfg_attr(
+    not(any(
+        feature = "ovirt",
+        feature = "cloudtower",
+        feature = "zstack",
+        feature = "veil"
+    )),
+    allow(dead_code)
+)]
 fn need_login(vendor: Vendor, creds: &Credentials) -> Result<()> {
     let has_password = creds.user.is_some() && creds.password.is_some();
     if has_password || creds.token.is_some() {
@@ -54,7 +61,12 @@ fn need_login(vendor: Vendor, creds: &Credentials) -> Result<()> {
 }
 
 #[cfg_attr(
-    not(any(feature = "ovirt", feature = "cloudtower")),
+    not(any(
+        feature = "ovirt",
+        feature = "cloudtower",
+        feature = "zstack",
+        feature = "veil"
+    )),
     allow(unused_variables)
 )]
 async fn backend_for(ctx: &Context, creds: Credentials) -> Result<Arc<dyn Backend>> {
@@ -94,6 +106,37 @@ async fn backend_for(ctx: &Context, creds: Credentials) -> Result<Arc<dyn Backen
             cfg.source = ctx.source.clone();
             Ok(Arc::new(omnivirt_cloudtower::connect(&cfg).await?))
         }
+        #[cfg(feature = "zstack")]
+        Vendor::Zstack => {
+            need_login(ctx.vendor, &creds)?;
+            let mut cfg =
+                omnivirt_zstack::ZStackConfig::new(ctx.url.clone()).insecure(ctx.insecure);
+            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
+                cfg = cfg.user(user, pw);
+            }
+            if let Some(t) = creds.token.clone() {
+                cfg = cfg.token(t);
+            }
+            if let Some(ca) = &ctx.ca_file {
+                cfg = cfg.ca_file(ca.clone());
+            }
+            Ok(Arc::new(omnivirt_zstack::connect(&cfg).await?))
+        }
+        #[cfg(feature = "veil")]
+        Vendor::Veil => {
+            need_login(ctx.vendor, &creds)?;
+            let mut cfg = omnivirt_veil::VeilConfig::new(ctx.url.clone()).insecure(ctx.insecure);
+            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
+                cfg = cfg.user(user, pw);
+            }
+            if let Some(t) = creds.token.clone() {
+                cfg = cfg.token(t);
+            }
+            if let Some(ca) = &ctx.ca_file {
+                cfg = cfg.ca_file(ca.clone());
+            }
+            Ok(Arc::new(omnivirt_veil::connect(&cfg).await?))
+        }
         #[cfg(feature = "sim")]
         Vendor::Sim => {
             let world = Arc::new(omnivirt_sim::World::new(
@@ -101,6 +144,8 @@ async fn backend_for(ctx: &Context, creds: Credentials) -> Result<Arc<dyn Backen
             ));
             Ok(Arc::new(omnivirt_sim::SimBackend::new(world)))
         }
+        // Reached only in builds without some vendor feature.
+        #[allow(unreachable_patterns)]
         other => Err(not_available(other)),
     }
 }

@@ -1,7 +1,7 @@
 //! # omnivirt
 //!
 //! One typed, async API over on-premises virtualization platforms — oVirt/RHV, SmartX
-//! CloudTower (and, as they land, ZStack and VeiL ECP) — plus an embedded simulator.
+//! CloudTower, ZStack and VeiL ECP — plus an embedded simulator.
 //!
 //! This facade re-exports the neutral core ([`Client`], the model, [`ListQuery`], errors), the
 //! vendor crates behind features of the same name, and adds kubeconfig-like [`Config`] contexts,
@@ -46,3 +46,7 @@ pub use omnivirt_http as http;
 pub use omnivirt_ovirt as ovirt;
 #[cfg(feature = "sim")]
 pub use omnivirt_sim as sim;
+#[cfg(feature = "veil")]
+pub use omnivirt_veil as veil;
+#[cfg(feature = "zstack")]
+pub use omnivirt_zstack as zstack;

@@ -142,3 +142,48 @@ async fn cloudtower_replay() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zstack_replay() {
+    suite(
+        "zstack",
+        Arc::new(omnivirt_sim::skins::zstack::ZStackSkin::new()),
+        &[],
+        |t| {
+            Arc::new(omnivirt_zstack::ZStackBackend::with_transport(
+                "http://sim.invalid/zstack/v1",
+                t,
+                omnivirt_zstack::Credentials::account("admin", "admin"),
+            ))
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn veil_replay() {
+    suite(
+        "veil",
+        Arc::new(omnivirt_sim::skins::veil::VeilSkin::new()),
+        &[],
+        |t| {
+            // Random idempotency keys would make every POST body unique; a replay needs the
+            // same conversation twice.
+            let client = omnivirt_veil::VeilClient::builder("http://sim.invalid/veil")
+                .transport(t)
+                .credentials(omnivirt_veil::Credentials::password("admin", "admin"))
+                .retry(omnivirt_http::RetryPolicy::never())
+                .idempotency_keys(omnivirt_veil::native::IdempotencyKeys::Off)
+                .build()
+                .unwrap();
+            let n = std::sync::atomic::AtomicU64::new(0);
+            Arc::new(
+                omnivirt_veil::VeilBackend::new(client).with_id_source(move || {
+                    let i = n.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    format!("00000000-0000-4000-8000-{i:012x}")
+                }),
+            )
+        },
+    )
+    .await;
+}

@@ -37,10 +37,22 @@ pub const LIST_FIELDS: &[&str] = &[
 ];
 
 /// The VeiL backend: a thin layer over [`VeilClient`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct VeilBackend {
     client: VeilClient,
     caps: Capabilities,
+    new_id: IdSource,
+}
+
+/// Makes the ids a VeiL client proposes for new domains.
+type IdSource = std::sync::Arc<dyn Fn() -> String + Send + Sync>;
+
+impl std::fmt::Debug for VeilBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VeilBackend")
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Connects from a neutral config: HTTPS with the standard stack (retry, timeouts, auth).
@@ -119,7 +131,15 @@ impl VeilBackend {
         VeilBackend {
             client,
             caps: capabilities(),
+            new_id: std::sync::Arc::new(crate::native::new_uuid4),
         }
+    }
+
+    /// Replaces the random UUIDs proposed for new domains (VeiL lets the client pick them) with
+    /// `ids`, e.g. a counter, so that a recorded conversation can be replayed exactly.
+    pub fn with_id_source(mut self, ids: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.new_id = std::sync::Arc::new(ids);
+        self
     }
 
     /// A backend over a ready transport (tests, cassettes, the simulator). `url` is the
@@ -325,7 +345,7 @@ impl Backend for VeilBackend {
         if let Some(d) = &spec.description {
             c = c.description(d.clone());
         }
-        let ids = vec![crate::native::new_uuid4()];
+        let ids = vec![(self.new_id)()];
         c = c.domains_ids(ids.clone());
         let a = self.client.domains().create(&c).await?;
         // The server answers the new id in `entity`; the id we proposed is the fallback.

@@ -261,7 +261,10 @@ impl Submitted {
 
 /// One vendor, behind one object-safe trait.
 ///
-/// List methods return a single page; the [`Client`](crate::Client) turns pages into streams and
+/// List methods return a single page; a page may be empty only if it is the last one, or if the
+/// backend emptied it by filtering client-side and says so with
+/// [`Page::filtered_client_side`](crate::Page::filtered_client_side). The
+/// [`Client`](crate::Client) turns pages into streams and
 /// checks [`Backend::capabilities`] before it calls any method, so an implementation may assume
 /// that it is only asked for what it declared. Every optional operation defaults to
 /// `Unsupported`.

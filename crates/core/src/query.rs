@@ -253,7 +253,7 @@ impl<T> Page<T> {
 ///
 /// `fetch` is called with `None` first, then with each page's `next` cursor. The stream ends when
 /// a page has no `next` cursor, or when a page is empty (a guard against servers that keep handing
-/// out cursors), or after the first error.
+/// out cursors) unless that page says it was filtered client-side, or after the first error.
 ///
 /// ```
 /// # tokio_test_block_on(async {
@@ -288,8 +288,13 @@ where
         match fetch(cursor).await {
             Err(e) => Some((stream::iter(vec![Err(e)]), St::Done)),
             Ok(page) => {
+                // An empty page ends the walk (a guard against servers that hand out cursors
+                // forever), unless the backend emptied it itself by filtering client-side: the
+                // server's page had items, and later pages may match.
                 let next = match page.next {
-                    Some(c) if !page.items.is_empty() => St::Next(fetch, Some(c)),
+                    Some(c) if !page.items.is_empty() || page.filtered_client_side => {
+                        St::Next(fetch, Some(c))
+                    }
                     _ => St::Done,
                 };
                 let items: Vec<Result<T>> = page.items.into_iter().map(Ok).collect();
@@ -343,6 +348,21 @@ mod tests {
         let v: Vec<i32> = s.map(|r| r.unwrap()).collect().await;
         assert_eq!(v, vec![1]);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_page_emptied_by_client_side_filtering_does_not_end_the_walk() {
+        let s = paginate(move |cur: Option<Cursor>| async move {
+            Ok(match cur.as_ref().map(Cursor::as_str) {
+                None => Page::new(vec![1], Some(Cursor::new("p2"))).filtered_client_side(true),
+                Some("p2") => {
+                    Page::<i32>::new(vec![], Some(Cursor::new("p3"))).filtered_client_side(true)
+                }
+                Some(_) => Page::new(vec![3], None).filtered_client_side(true),
+            })
+        });
+        let v: Vec<i32> = s.map(|r| r.unwrap()).collect().await;
+        assert_eq!(v, vec![1, 3]);
     }
 
     #[tokio::test]

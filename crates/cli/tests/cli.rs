@@ -495,3 +495,30 @@ fn sim_serve_speaks_cloudtower_to_the_real_adapter() {
     assert!(err.contains("unauthenticated"), "{err}");
     assert!(!err.contains("wrong-pass-123"), "{err}");
 }
+
+#[test]
+fn sim_serve_speaks_zstack_and_veil_to_their_adapters() {
+    for vendor in ["zstack", "veil"] {
+        let (_server, url) = serve(vendor);
+        let out = omnivirt()
+            .env("PW", "admin")
+            .args([
+                "--vendor",
+                vendor,
+                "--url",
+                &url,
+                "--user",
+                "admin",
+                "--password-env",
+                "PW",
+                "cluster",
+                "list",
+                "-o",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{vendor}: {}", stderr_of(&out));
+        assert_eq!(json(&out.stdout).as_array().unwrap().len(), 2, "{vendor}");
+    }
+}

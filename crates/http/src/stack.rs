@@ -70,6 +70,22 @@ impl HttpStack {
         Ok(Self::builder(base))
     }
 
+    /// Starts a stack over `transport` when the caller has one (a cassette, the simulator, a
+    /// test double), else over a fresh [`HyperTransport`] with `tls`; then applies `retry` and
+    /// `timeouts`. Vendor client builders use this so they all assemble the stack the same way.
+    pub fn over(
+        transport: Option<SharedTransport>,
+        tls: TlsOptions,
+        retry: RetryPolicy,
+        timeouts: Timeouts,
+    ) -> Result<HttpStackBuilder> {
+        let base: SharedTransport = match transport {
+            Some(t) => t,
+            None => Arc::new(HyperTransport::new(tls)?),
+        };
+        Ok(Self::builder(base).retry(retry).timeouts(timeouts))
+    }
+
     /// Starts a stack over a [`HyperTransport`] configured by `opts`, with its retry policy
     /// and timeouts. Add `.auth(..)` and build.
     pub fn from_options(opts: &HttpOptions) -> Result<HttpStackBuilder> {
@@ -157,6 +173,15 @@ impl fmt::Debug for HttpStackBuilder {
 }
 
 impl HttpStackBuilder {
+    /// Wraps the base transport, e.g. with a failover layer that must sit below auth and retry.
+    pub fn map_base(
+        mut self,
+        wrap: impl FnOnce(SharedTransport) -> Result<SharedTransport>,
+    ) -> Result<Self> {
+        self.base = wrap(self.base)?;
+        Ok(self)
+    }
+
     /// The retry policy ([`RetryPolicy::never`] to turn retries off).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;

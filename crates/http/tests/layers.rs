@@ -642,6 +642,48 @@ async fn stack_close_reaches_every_layer() {
     assert_eq!(s.closed.load(Ordering::SeqCst), 1);
 }
 
+#[tokio::test]
+async fn over_uses_the_given_transport_and_map_base_wraps_it_below_auth() {
+    let server = Arc::new(FakeServer::default());
+    let hook = PasswordLogin::new(PASSWORD);
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    let stack = HttpStack::over(
+        Some(server.clone()),
+        omnivirt_http::TlsOptions::default(),
+        policy(1),
+        Timeouts::none(),
+    )
+    .unwrap()
+    .map_base(move |base| {
+        Ok(Arc::new(CountingBase {
+            inner: base,
+            seen: counter,
+        }) as SharedTransport)
+    })
+    .unwrap()
+    .auth(hook)
+    .build();
+    stack.send(Request::get("http://h/a")).await.unwrap();
+    // The login and the request both pass through the wrapped base.
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    assert_eq!(server.log().len(), 2);
+}
+
+#[derive(Debug)]
+struct CountingBase {
+    inner: SharedTransport,
+    seen: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Transport for CountingBase {
+    async fn send(&self, req: Request) -> Result<Response> {
+        self.seen.fetch_add(1, Ordering::SeqCst);
+        self.inner.send(req).await
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tracing and Debug: no secret anywhere.
 

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use omnivirt_core::{Error, ErrorKind, Op, Result};
 use omnivirt_http::{
-    AuthHook, HttpStack, HttpStackBuilder, HyperTransport, Request, Response, RetryPolicy, Secret,
-    Session, SharedTransport, Timeouts, TlsOptions, Transport,
+    AuthHook, HttpStack, HttpStackBuilder, Request, Response, RetryPolicy, Secret, Session,
+    SharedTransport, Timeouts, TlsOptions, Transport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -604,18 +604,15 @@ impl ClientBuilder {
             )
             .with_vendor(VENDOR)
         })?;
-        let mut base: SharedTransport = match self.transport {
-            Some(t) => t,
-            None => Arc::new(HyperTransport::new(self.tls)?),
-        };
+        let mut stack = HttpStack::over(self.transport, self.tls, self.retry, self.timeouts)?;
         if !self.peers.is_empty() {
             let mut nodes = vec![self.base.clone()];
             nodes.extend(self.peers);
-            base = Arc::new(super::failover::ActivePassive::new(base, &nodes)?);
+            stack = stack.map_base(|base| {
+                super::failover::ActivePassive::new(base, &nodes)
+                    .map(|f| Arc::new(f) as SharedTransport)
+            })?;
         }
-        let stack = HttpStack::builder(base)
-            .retry(self.retry)
-            .timeouts(self.timeouts);
         Ok(CloudTowerClient::assemble(
             self.base,
             stack,

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use omnivirt_core::{Error, ErrorKind, Op, Result};
 use omnivirt_http::{
-    AuthHook, HttpStack, HttpStackBuilder, HyperTransport, Request, Response, RetryPolicy, Secret,
-    Session, SharedTransport, Timeouts, TlsOptions, Transport,
+    AuthHook, HttpStack, HttpStackBuilder, Request, Response, RetryPolicy, Secret, Session,
+    SharedTransport, Timeouts, TlsOptions, Transport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -552,13 +552,7 @@ impl ClientBuilder {
             )
             .with_vendor(VENDOR)
         })?;
-        let base: SharedTransport = match self.transport {
-            Some(t) => t,
-            None => Arc::new(HyperTransport::new(self.tls)?),
-        };
-        let stack = HttpStack::builder(base)
-            .retry(self.retry)
-            .timeouts(self.timeouts);
+        let stack = HttpStack::over(self.transport, self.tls, self.retry, self.timeouts)?;
         VeilClient::assemble(&self.url, stack, credentials, self.keys, self.language)
     }
 }

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use http::Method;
 use omnivirt_core::{Error, ErrorKind, Op, Result};
 use omnivirt_http::{
-    AuthHook, Body, HttpStack, HttpStackBuilder, HyperTransport, Request, Response, RetryPolicy,
-    Secret, Session, SharedTransport, Timeouts, TlsOptions, Transport,
+    AuthHook, Body, HttpStack, HttpStackBuilder, Request, Response, RetryPolicy, Secret, Session,
+    SharedTransport, Timeouts, TlsOptions, Transport,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha512};
@@ -605,13 +605,7 @@ impl ClientBuilder {
             )
             .with_vendor(VENDOR)
         })?;
-        let base: SharedTransport = match self.transport {
-            Some(t) => t,
-            None => Arc::new(HyperTransport::new(self.tls)?),
-        };
-        let stack = HttpStack::builder(base)
-            .retry(self.retry)
-            .timeouts(self.timeouts);
+        let stack = HttpStack::over(self.transport, self.tls, self.retry, self.timeouts)?;
         Ok(ZStackClient::assemble(self.base, stack, credentials))
     }
 }

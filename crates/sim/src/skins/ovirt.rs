@@ -19,9 +19,9 @@
 //!   `jobs?search=correlation_id=..` when the request carried `correlation_id`.
 //! - A failed World task is logged like the engine logs a failed command: one `error` event
 //!   carrying the command's correlation id (the caller's, or 8 made-up hex digits) and the
-//!   task's message and code — `VM_DOWN_ERROR` (119) "VM x is down with error. Exit message:
-//!   <message> (<code>)." for a start or resume, code 10802 "<description> failed: <message>
-//!   (<code>)." otherwise. `/events` holds only these (the engine logs much more).
+//!   task's message and code — `VM_DOWN_ERROR` (119) `"VM x is down with error. Exit message:
+//!   <message> (<code>)."` for a start or resume, code 10802 `"<description> failed: <message>
+//!   (<code>)."` otherwise. `/events` holds only these (the engine logs much more).
 //! - Searching jobs by correlation id lists every World task, which counts as an observation
 //!   of the unfinished ones (the World cannot search by correlation id).
 //! - The World has one implicit data center (`Default`) and one data storage domain (`data`);

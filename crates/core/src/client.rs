@@ -131,6 +131,13 @@ impl Client {
         }
     }
 
+    /// Checks `op`, runs `fut`, and names the op and vendor on any error it returns.
+    async fn call<T>(&self, op: Op, fut: impl Future<Output = Result<T>>) -> Result<T> {
+        self.check(op)?;
+        fut.await
+            .map_err(|e| e.with_op(op).with_vendor(self.vendor()))
+    }
+
     async fn submit<T: FromTarget>(
         &self,
         op: Op,
@@ -195,14 +202,14 @@ impl VmApi<'_> {
 
     /// One page of VMs.
     pub async fn page(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
-        self.c.check(Op::VmList)?;
-        self.c.backend.list_vms(query, cursor).await
+        self.c
+            .call(Op::VmList, self.c.backend.list_vms(query, cursor))
+            .await
     }
 
     /// One VM.
     pub async fn get(&self, id: &VmId) -> Result<Vm> {
-        self.c.check(Op::VmGet)?;
-        self.c.backend.get_vm(id).await
+        self.c.call(Op::VmGet, self.c.backend.get_vm(id)).await
     }
 
     /// Creates a VM; wait on the result to get the VM once it exists.
@@ -282,8 +289,7 @@ impl HostApi<'_> {
 
     /// One host.
     pub async fn get(&self, id: &HostId) -> Result<Host> {
-        self.c.check(Op::HostGet)?;
-        self.c.backend.get_host(id).await
+        self.c.call(Op::HostGet, self.c.backend.get_host(id)).await
     }
 }
 
@@ -303,8 +309,9 @@ impl ClusterApi<'_> {
 
     /// One cluster.
     pub async fn get(&self, id: &ClusterId) -> Result<Cluster> {
-        self.c.check(Op::ClusterGet)?;
-        self.c.backend.get_cluster(id).await
+        self.c
+            .call(Op::ClusterGet, self.c.backend.get_cluster(id))
+            .await
     }
 }
 
@@ -324,8 +331,7 @@ impl DiskApi<'_> {
 
     /// One disk.
     pub async fn get(&self, id: &DiskId) -> Result<Disk> {
-        self.c.check(Op::DiskGet)?;
-        self.c.backend.get_disk(id).await
+        self.c.call(Op::DiskGet, self.c.backend.get_disk(id)).await
     }
 
     /// Creates a disk.
@@ -368,8 +374,7 @@ pub struct TaskApi<'a> {
 impl TaskApi<'_> {
     /// One task.
     pub async fn get(&self, id: &TaskId) -> Result<Task> {
-        self.c.check(Op::TaskGet)?;
-        self.c.backend.get_task(id).await
+        self.c.call(Op::TaskGet, self.c.backend.get_task(id)).await
     }
 
     /// Many tasks; batched when the backend can, one by one otherwise.

@@ -351,3 +351,13 @@ async fn wait_all_without_batch_support_polls_each() {
     assert_eq!(mem.task_gets.load(Ordering::SeqCst), 20);
     assert_eq!(mem.batch_gets.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn errors_of_plain_reads_name_the_op_and_vendor() {
+    let client = Client::new(Arc::new(Mem::new(1)));
+    let err = client.vms().get(&VmId::new("nope")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert_eq!(err.op(), Some(Op::VmGet));
+    assert_eq!(err.vendor(), Some("mem"));
+    assert!(err.to_string().contains("op vm.get"), "{err}");
+}

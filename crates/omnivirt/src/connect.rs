@@ -36,6 +36,12 @@ fn not_available(vendor: Vendor) -> Error {
     )
 }
 
+/// A context's timeout as the HTTP layer's per-attempt timeout.
+#[cfg(any(feature = "cloudtower", feature = "zstack", feature = "veil"))]
+fn per_attempt(t: std::time::Duration) -> omnivirt_http::Timeouts {
+    omnivirt_http::Timeouts::new().per_attempt(t)
+}
+
 #[cfg_attr(
     not(any(
         feature = "ovirt",
@@ -70,71 +76,67 @@ fn need_login(vendor: Vendor, creds: &Credentials) -> Result<()> {
     allow(unused_variables)
 )]
 async fn backend_for(ctx: &Context, creds: Credentials) -> Result<Arc<dyn Backend>> {
-    match ctx.vendor {
-        #[cfg(feature = "ovirt")]
-        Vendor::Ovirt => {
+    /// Builds a vendor config from what every context carries, the same way for each vendor:
+    /// `$login` is the config's user+password setter, `$set_timeout` its timeout setter, fed
+    /// the context's per-request timeout through `$convert`.
+    #[cfg(any(
+        feature = "ovirt",
+        feature = "cloudtower",
+        feature = "zstack",
+        feature = "veil"
+    ))]
+    macro_rules! vendor_config {
+        ($new:expr, $login:ident, $set_timeout:ident($convert:path)) => {{
             need_login(ctx.vendor, &creds)?;
-            let mut cfg = omnivirt_ovirt::OvirtConfig::new(ctx.url.clone()).insecure(ctx.insecure);
+            let mut cfg = $new(ctx.url.clone()).insecure(ctx.insecure);
             if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
-                cfg = cfg.credentials(user, pw);
+                cfg = cfg.$login(user, pw);
             }
-            if let Some(t) = creds.token.clone() {
-                cfg = cfg.token(t);
+            if let Some(token) = creds.token.clone() {
+                cfg = cfg.token(token);
             }
             if let Some(ca) = &ctx.ca_file {
                 cfg = cfg.ca_file(ca.clone());
             }
             if let Some(t) = ctx.timeout() {
-                cfg = cfg.timeout(t);
+                cfg = cfg.$set_timeout($convert(t));
             }
+            cfg
+        }};
+    }
+
+    match ctx.vendor {
+        #[cfg(feature = "ovirt")]
+        Vendor::Ovirt => {
+            let cfg = vendor_config!(
+                omnivirt_ovirt::OvirtConfig::new,
+                credentials,
+                timeout(std::convert::identity)
+            );
             Ok(Arc::new(omnivirt_ovirt::connect(&cfg).await?))
         }
         #[cfg(feature = "cloudtower")]
         Vendor::CloudTower => {
-            need_login(ctx.vendor, &creds)?;
-            let mut cfg =
-                omnivirt_cloudtower::CloudTowerConfig::new(ctx.url.clone()).insecure(ctx.insecure);
-            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
-                cfg = cfg.user(user, pw);
-            }
-            if let Some(t) = creds.token.clone() {
-                cfg = cfg.token(t);
-            }
-            if let Some(ca) = &ctx.ca_file {
-                cfg = cfg.ca_file(ca.clone());
-            }
+            let mut cfg = vendor_config!(
+                omnivirt_cloudtower::CloudTowerConfig::new,
+                user,
+                timeouts(per_attempt)
+            );
             cfg.source = ctx.source.clone();
             Ok(Arc::new(omnivirt_cloudtower::connect(&cfg).await?))
         }
         #[cfg(feature = "zstack")]
         Vendor::Zstack => {
-            need_login(ctx.vendor, &creds)?;
-            let mut cfg =
-                omnivirt_zstack::ZStackConfig::new(ctx.url.clone()).insecure(ctx.insecure);
-            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
-                cfg = cfg.user(user, pw);
-            }
-            if let Some(t) = creds.token.clone() {
-                cfg = cfg.token(t);
-            }
-            if let Some(ca) = &ctx.ca_file {
-                cfg = cfg.ca_file(ca.clone());
-            }
+            let cfg = vendor_config!(
+                omnivirt_zstack::ZStackConfig::new,
+                user,
+                timeouts(per_attempt)
+            );
             Ok(Arc::new(omnivirt_zstack::connect(&cfg).await?))
         }
         #[cfg(feature = "veil")]
         Vendor::Veil => {
-            need_login(ctx.vendor, &creds)?;
-            let mut cfg = omnivirt_veil::VeilConfig::new(ctx.url.clone()).insecure(ctx.insecure);
-            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
-                cfg = cfg.user(user, pw);
-            }
-            if let Some(t) = creds.token.clone() {
-                cfg = cfg.token(t);
-            }
-            if let Some(ca) = &ctx.ca_file {
-                cfg = cfg.ca_file(ca.clone());
-            }
+            let cfg = vendor_config!(omnivirt_veil::VeilConfig::new, user, timeouts(per_attempt));
             Ok(Arc::new(omnivirt_veil::connect(&cfg).await?))
         }
         #[cfg(feature = "sim")]

@@ -990,6 +990,13 @@ fn to_json<T: Serialize>(t: &T) -> Value {
 #[non_exhaustive]
 pub struct Bodies;
 
+fn on<W: WhereInput>(path: &'static str, w: &W, data: Option<Value>) -> Mutation {
+    Mutation {
+        path,
+        body: wd(w, data),
+    }
+}
+
 impl Bodies {
     /// `create-vm`.
     pub fn create_vm(vms: &[VmCreate]) -> Mutation {
@@ -1007,100 +1014,69 @@ impl Bodies {
     }
     /// `update-vm-basic-info`.
     pub fn update_basic_info(w: &VmWhere, data: &BasicInfo) -> Mutation {
-        Mutation {
-            path: "update-vm-basic-info",
-            body: wd(w, Some(to_json(data))),
-        }
+        on("update-vm-basic-info", w, Some(to_json(data)))
     }
     /// `add-vm-cd-rom`.
     pub fn add_cd_rom(w: &VmWhere, cd_roms: &[CdRom]) -> Mutation {
-        Mutation {
-            path: "add-vm-cd-rom",
-            body: wd(w, Some(json!({ "vm_cd_roms": cd_roms }))),
-        }
+        on("add-vm-cd-rom", w, Some(json!({ "vm_cd_roms": cd_roms })))
     }
     /// `remove-vm-cd-rom` (ids are VmDisk ids of the drives).
     pub fn remove_cd_rom(w: &VmWhere, cd_rom_ids: &[String]) -> Mutation {
-        Mutation {
-            path: "remove-vm-cd-rom",
-            body: wd(w, Some(json!({ "cd_rom_ids": cd_rom_ids }))),
-        }
+        on(
+            "remove-vm-cd-rom",
+            w,
+            Some(json!({ "cd_rom_ids": cd_rom_ids })),
+        )
     }
     /// `add-vm-disk`.
     pub fn add_disk(w: &VmWhere, disks: &DiskParams) -> Mutation {
-        Mutation {
-            path: "add-vm-disk",
-            body: wd(w, Some(json!({ "vm_disks": disks }))),
-        }
+        on("add-vm-disk", w, Some(json!({ "vm_disks": disks })))
     }
     /// `update-vm-disk`: change or eject a CD-ROM's image, a slot's volume or bus.
     pub fn update_disk(w: &VmWhere, data: &DiskUpdate) -> Mutation {
-        Mutation {
-            path: "update-vm-disk",
-            body: wd(w, Some(to_json(data))),
-        }
+        on("update-vm-disk", w, Some(to_json(data)))
     }
     /// `remove-vm-disk` (ids are VmDisk ids).
     pub fn remove_disk(w: &VmWhere, disk_ids: &[String]) -> Mutation {
-        Mutation {
-            path: "remove-vm-disk",
-            body: wd(w, Some(json!({ "disk_ids": disk_ids }))),
-        }
+        on("remove-vm-disk", w, Some(json!({ "disk_ids": disk_ids })))
     }
     /// `add-vm-nic`.
     pub fn add_nic(w: &VmWhere, nics: &[NicParams]) -> Mutation {
-        Mutation {
-            path: "add-vm-nic",
-            body: wd(w, Some(json!({ "vm_nics": nics }))),
-        }
+        on("add-vm-nic", w, Some(json!({ "vm_nics": nics })))
     }
     /// `update-vm-nic`.
     pub fn update_nic(w: &VmWhere, data: &NicUpdate) -> Mutation {
-        Mutation {
-            path: "update-vm-nic",
-            body: wd(w, Some(to_json(data))),
-        }
+        on("update-vm-nic", w, Some(to_json(data)))
     }
     /// `remove-vm-nic`.
     pub fn remove_nic(w: &VmWhere, nic_indexes: &[i32]) -> Mutation {
-        Mutation {
-            path: "remove-vm-nic",
-            body: wd(w, Some(json!({ "nic_index": nic_indexes }))),
-        }
+        on(
+            "remove-vm-nic",
+            w,
+            Some(json!({ "nic_index": nic_indexes })),
+        )
     }
     /// `migrate-vm`: to `host`, or to a host the scheduler picks.
     pub fn migrate(w: &VmWhere, host: Option<&str>) -> Mutation {
-        Mutation {
-            path: "migrate-vm",
-            body: wd(w, host.map(|h| json!({ "host_id": h }))),
-        }
+        on("migrate-vm", w, host.map(|h| json!({ "host_id": h })))
     }
     /// `start-vm`, optionally on `host`.
     pub fn start(w: &VmWhere, host: Option<&str>) -> Mutation {
-        Mutation {
-            path: "start-vm",
-            body: wd(w, host.map(|h| json!({ "host_id": h }))),
-        }
+        on("start-vm", w, host.map(|h| json!({ "host_id": h })))
     }
     /// A `{where}`-only VM operation: `shutdown-vm`, `poweroff-vm`, `restart-vm`,
     /// `force-restart-vm`, `suspend-vm`, `resume-vm`, `move-vm-to-recycle`,
     /// `recover-vm-from-recycle`.
     pub fn operate(path: &'static str, w: &VmWhere) -> Mutation {
-        Mutation {
-            path,
-            body: wd(w, None),
-        }
+        on(path, w, None)
     }
     /// `delete-vm`.
     pub fn delete(w: &VmWhere, include_snapshots: Option<bool>) -> Mutation {
-        let mut body = wd(w, None);
-        if let (Some(inc), Some(m)) = (include_snapshots, body.as_object_mut()) {
-            m.insert("effect".into(), json!({ "include_snapshots": inc }));
+        let mut m = on("delete-vm", w, None);
+        if let (Some(inc), Some(b)) = (include_snapshots, m.body.as_object_mut()) {
+            b.insert("effect".into(), json!({ "include_snapshots": inc }));
         }
-        Mutation {
-            path: "delete-vm",
-            body,
-        }
+        m
     }
     /// `create-vm-snapshot`.
     pub fn create_snapshot(snaps: &[SnapshotCreate]) -> Mutation {
@@ -1111,17 +1087,15 @@ impl Bodies {
     }
     /// `delete-vm-snapshot`.
     pub fn delete_snapshot(w: &VmSnapshotWhere) -> Mutation {
-        Mutation {
-            path: "delete-vm-snapshot",
-            body: wd(w, None),
-        }
+        on("delete-vm-snapshot", w, None)
     }
     /// `rollback-vm`.
     pub fn rollback(w: &VmWhere, snapshot_id: &str) -> Mutation {
-        Mutation {
-            path: "rollback-vm",
-            body: wd(w, Some(json!({ "snapshot_id": snapshot_id }))),
-        }
+        on(
+            "rollback-vm",
+            w,
+            Some(json!({ "snapshot_id": snapshot_id })),
+        )
     }
     /// `create-vm-volume`.
     pub fn create_volume(vols: &[VolumeCreate]) -> Mutation {
@@ -1132,10 +1106,7 @@ impl Bodies {
     }
     /// `delete-vm-volume`.
     pub fn delete_volume(w: &VmVolumeWhere) -> Mutation {
-        Mutation {
-            path: "delete-vm-volume",
-            body: wd(w, None),
-        }
+        on("delete-vm-volume", w, None)
     }
 }
 
@@ -1187,175 +1158,91 @@ impl CloudTowerClient {
     }
 }
 
+/// Declares [`VmActions`] methods that send one [`Bodies`] mutation, tagged with an [`Op`] where
+/// the neutral API has one, and decode one [`WithTask`] per object.
+macro_rules! actions {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $body:expr, $op:expr;
+    )*) => {$(
+        $(#[$doc])*
+        pub async fn $name(&self, $($arg: $ty),*) -> Result<Vec<WithTask<$out>>> {
+            self.client.mutate($body, $op).await
+        }
+    )*};
+}
+
 impl VmActions {
     /// The body a call would send, without sending it.
     pub fn body(m: Mutation) -> Value {
         m.body
     }
 
-    /// `create-vm`: blank VMs.
-    pub async fn create(&self, vms: &[VmCreate]) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::create_vm(vms), Some(Op::VmCreate))
-            .await
-    }
-    /// `create-vm-from-content-library-template`.
-    pub async fn create_from_template(&self, vms: &[VmFromTemplate]) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::create_vm_from_template(vms), Some(Op::VmCreate))
-            .await
-    }
-    /// `update-vm-basic-info`: name, description, CPU, memory, HA.
-    pub async fn update_basic_info(
-        &self,
-        w: &VmWhere,
-        data: &BasicInfo,
-    ) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::update_basic_info(w, data), None)
-            .await
-    }
-    /// `add-vm-cd-rom`.
-    pub async fn add_cd_rom(&self, w: &VmWhere, cd_roms: &[CdRom]) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::add_cd_rom(w, cd_roms), None)
-            .await
-    }
-    /// `remove-vm-cd-rom`.
-    pub async fn remove_cd_rom(&self, w: &VmWhere, ids: &[String]) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::remove_cd_rom(w, ids), None)
-            .await
-    }
-    /// `add-vm-disk`: new or existing volumes.
-    pub async fn add_disk(&self, w: &VmWhere, disks: &DiskParams) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::add_disk(w, disks), Some(Op::DiskAttach))
-            .await
-    }
-    /// `update-vm-disk` (e.g. [`DiskUpdate::eject`]).
-    pub async fn update_disk(&self, w: &VmWhere, data: &DiskUpdate) -> Result<Vec<WithTask<Vm>>> {
-        self.client.mutate(Bodies::update_disk(w, data), None).await
-    }
-    /// `remove-vm-disk`.
-    pub async fn remove_disk(&self, w: &VmWhere, ids: &[String]) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::remove_disk(w, ids), Some(Op::DiskDetach))
-            .await
-    }
-    /// `add-vm-nic`.
-    pub async fn add_nic(&self, w: &VmWhere, nics: &[NicParams]) -> Result<Vec<WithTask<Vm>>> {
-        self.client.mutate(Bodies::add_nic(w, nics), None).await
-    }
-    /// `update-vm-nic`.
-    pub async fn update_nic(&self, w: &VmWhere, data: &NicUpdate) -> Result<Vec<WithTask<Vm>>> {
-        self.client.mutate(Bodies::update_nic(w, data), None).await
-    }
-    /// `remove-vm-nic`.
-    pub async fn remove_nic(&self, w: &VmWhere, indexes: &[i32]) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::remove_nic(w, indexes), None)
-            .await
-    }
-    /// `migrate-vm`.
-    pub async fn migrate(&self, w: &VmWhere, host: Option<&str>) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::migrate(w, host), Some(Op::VmMigrate))
-            .await
-    }
-    /// `start-vm`.
-    pub async fn start(&self, w: &VmWhere, host: Option<&str>) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::start(w, host), Some(Op::VmStart))
-            .await
-    }
-    /// `shutdown-vm` (graceful).
-    pub async fn shutdown(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::operate("shutdown-vm", w), Some(Op::VmStop))
-            .await
-    }
-    /// `poweroff-vm` (hard).
-    pub async fn poweroff(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::operate("poweroff-vm", w), Some(Op::VmForceStop))
-            .await
-    }
-    /// `restart-vm`.
-    pub async fn restart(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::operate("restart-vm", w), Some(Op::VmReboot))
-            .await
-    }
-    /// `force-restart-vm`.
-    pub async fn force_restart(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::operate("force-restart-vm", w), Some(Op::VmReboot))
-            .await
-    }
-    /// `suspend-vm`.
-    pub async fn suspend(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::operate("suspend-vm", w), Some(Op::VmSuspend))
-            .await
-    }
-    /// `resume-vm`.
-    pub async fn resume(&self, w: &VmWhere) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::operate("resume-vm", w), Some(Op::VmResume))
-            .await
-    }
-    /// `move-vm-to-recycle`.
-    pub async fn move_to_recycle(&self, w: &VmWhere) -> Result<Vec<WithTask<Deleted>>> {
-        self.client
-            .mutate(Bodies::operate("move-vm-to-recycle", w), Some(Op::VmDelete))
-            .await
-    }
-    /// `recover-vm-from-recycle`.
-    pub async fn recover(&self, w: &VmWhere) -> Result<Vec<WithTask<Deleted>>> {
-        self.client
-            .mutate(Bodies::operate("recover-vm-from-recycle", w), None)
-            .await
-    }
-    /// `delete-vm` (permanent).
-    pub async fn delete(
-        &self,
-        w: &VmWhere,
-        include_snapshots: Option<bool>,
-    ) -> Result<Vec<WithTask<Deleted>>> {
-        self.client
-            .mutate(Bodies::delete(w, include_snapshots), Some(Op::VmDelete))
-            .await
-    }
-    /// `create-vm-snapshot`.
-    pub async fn create_snapshot(
-        &self,
-        snaps: &[SnapshotCreate],
-    ) -> Result<Vec<WithTask<VmSnapshot>>> {
-        self.client
-            .mutate(Bodies::create_snapshot(snaps), None)
-            .await
-    }
-    /// `delete-vm-snapshot`.
-    pub async fn delete_snapshot(&self, w: &VmSnapshotWhere) -> Result<Vec<WithTask<Deleted>>> {
-        self.client.mutate(Bodies::delete_snapshot(w), None).await
-    }
-    /// `rollback-vm` to a snapshot.
-    pub async fn rollback(&self, w: &VmWhere, snapshot_id: &str) -> Result<Vec<WithTask<Vm>>> {
-        self.client
-            .mutate(Bodies::rollback(w, snapshot_id), None)
-            .await
-    }
-    /// `create-vm-volume`.
-    pub async fn create_volume(&self, vols: &[VolumeCreate]) -> Result<Vec<WithTask<VmVolume>>> {
-        self.client
-            .mutate(Bodies::create_volume(vols), Some(Op::DiskCreate))
-            .await
-    }
-    /// `delete-vm-volume`.
-    pub async fn delete_volume(&self, w: &VmVolumeWhere) -> Result<Vec<WithTask<Deleted>>> {
-        self.client
-            .mutate(Bodies::delete_volume(w), Some(Op::DiskDelete))
-            .await
+    actions! {
+        /// `create-vm`: blank VMs.
+        fn create(vms: &[VmCreate]) -> Vm = Bodies::create_vm(vms), Some(Op::VmCreate);
+        /// `create-vm-from-content-library-template`.
+        fn create_from_template(vms: &[VmFromTemplate]) -> Vm =
+            Bodies::create_vm_from_template(vms), Some(Op::VmCreate);
+        /// `update-vm-basic-info`: name, description, CPU, memory, HA.
+        fn update_basic_info(w: &VmWhere, data: &BasicInfo) -> Vm =
+            Bodies::update_basic_info(w, data), None;
+        /// `add-vm-cd-rom`.
+        fn add_cd_rom(w: &VmWhere, cd_roms: &[CdRom]) -> Vm = Bodies::add_cd_rom(w, cd_roms), None;
+        /// `remove-vm-cd-rom`.
+        fn remove_cd_rom(w: &VmWhere, ids: &[String]) -> Vm = Bodies::remove_cd_rom(w, ids), None;
+        /// `add-vm-disk`: new or existing volumes.
+        fn add_disk(w: &VmWhere, disks: &DiskParams) -> Vm =
+            Bodies::add_disk(w, disks), Some(Op::DiskAttach);
+        /// `update-vm-disk` (e.g. [`DiskUpdate::eject`]).
+        fn update_disk(w: &VmWhere, data: &DiskUpdate) -> Vm = Bodies::update_disk(w, data), None;
+        /// `remove-vm-disk`.
+        fn remove_disk(w: &VmWhere, ids: &[String]) -> Vm =
+            Bodies::remove_disk(w, ids), Some(Op::DiskDetach);
+        /// `add-vm-nic`.
+        fn add_nic(w: &VmWhere, nics: &[NicParams]) -> Vm = Bodies::add_nic(w, nics), None;
+        /// `update-vm-nic`.
+        fn update_nic(w: &VmWhere, data: &NicUpdate) -> Vm = Bodies::update_nic(w, data), None;
+        /// `remove-vm-nic`.
+        fn remove_nic(w: &VmWhere, indexes: &[i32]) -> Vm = Bodies::remove_nic(w, indexes), None;
+        /// `migrate-vm`.
+        fn migrate(w: &VmWhere, host: Option<&str>) -> Vm =
+            Bodies::migrate(w, host), Some(Op::VmMigrate);
+        /// `start-vm`.
+        fn start(w: &VmWhere, host: Option<&str>) -> Vm = Bodies::start(w, host), Some(Op::VmStart);
+        /// `shutdown-vm` (graceful).
+        fn shutdown(w: &VmWhere) -> Vm = Bodies::operate("shutdown-vm", w), Some(Op::VmStop);
+        /// `poweroff-vm` (hard).
+        fn poweroff(w: &VmWhere) -> Vm = Bodies::operate("poweroff-vm", w), Some(Op::VmForceStop);
+        /// `restart-vm`.
+        fn restart(w: &VmWhere) -> Vm = Bodies::operate("restart-vm", w), Some(Op::VmReboot);
+        /// `force-restart-vm`.
+        fn force_restart(w: &VmWhere) -> Vm =
+            Bodies::operate("force-restart-vm", w), Some(Op::VmReboot);
+        /// `suspend-vm`.
+        fn suspend(w: &VmWhere) -> Vm = Bodies::operate("suspend-vm", w), Some(Op::VmSuspend);
+        /// `resume-vm`.
+        fn resume(w: &VmWhere) -> Vm = Bodies::operate("resume-vm", w), Some(Op::VmResume);
+        /// `move-vm-to-recycle`.
+        fn move_to_recycle(w: &VmWhere) -> Deleted =
+            Bodies::operate("move-vm-to-recycle", w), Some(Op::VmDelete);
+        /// `recover-vm-from-recycle`.
+        fn recover(w: &VmWhere) -> Deleted = Bodies::operate("recover-vm-from-recycle", w), None;
+        /// `delete-vm` (permanent).
+        fn delete(w: &VmWhere, include_snapshots: Option<bool>) -> Deleted =
+            Bodies::delete(w, include_snapshots), Some(Op::VmDelete);
+        /// `create-vm-snapshot`.
+        fn create_snapshot(snaps: &[SnapshotCreate]) -> VmSnapshot =
+            Bodies::create_snapshot(snaps), None;
+        /// `delete-vm-snapshot`.
+        fn delete_snapshot(w: &VmSnapshotWhere) -> Deleted = Bodies::delete_snapshot(w), None;
+        /// `rollback-vm` to a snapshot.
+        fn rollback(w: &VmWhere, snapshot_id: &str) -> Vm = Bodies::rollback(w, snapshot_id), None;
+        /// `create-vm-volume`.
+        fn create_volume(vols: &[VolumeCreate]) -> VmVolume =
+            Bodies::create_volume(vols), Some(Op::DiskCreate);
+        /// `delete-vm-volume`.
+        fn delete_volume(w: &VmVolumeWhere) -> Deleted =
+            Bodies::delete_volume(w), Some(Op::DiskDelete);
     }
 }

@@ -25,6 +25,46 @@ fn set(params: &mut Params, k: &str, v: String) {
     params.push((k.to_owned(), v));
 }
 
+/// The accessors of the root's collections: `/// \`/path\`.` and `self.coll("path")`.
+macro_rules! collections {
+    ($($name:ident -> $svc:ty = $path:literal;)*) => {$(
+        #[doc = concat!("`/", $path, "`.")]
+        pub fn $name(&self) -> $svc {
+            self.coll($path)
+        }
+    )*};
+}
+
+/// A service that holds a connection and a path: the struct, `Clone` and `Debug` for any `T`.
+macro_rules! path_holder {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name<T> {
+            conn: Connection,
+            path: String,
+            _t: PhantomData<fn() -> T>,
+        }
+
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                $name {
+                    conn: self.conn.clone(),
+                    path: self.path.clone(),
+                    _t: PhantomData,
+                }
+            }
+        }
+
+        impl<T> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("path", &self.path)
+                    .finish()
+            }
+        }
+    };
+}
+
 /// The root of the tree.
 #[derive(Debug, Clone)]
 pub struct SystemService {
@@ -45,92 +85,27 @@ impl SystemService {
         CollectionService::new(self.conn.clone(), path.to_owned())
     }
 
-    /// `/vms`.
-    pub fn vms(&self) -> VmsService {
-        self.coll("vms")
-    }
-    /// `/hosts`.
-    pub fn hosts(&self) -> HostsService {
-        self.coll("hosts")
-    }
-    /// `/clusters`.
-    pub fn clusters(&self) -> ClustersService {
-        self.coll("clusters")
-    }
-    /// `/datacenters`.
-    pub fn data_centers(&self) -> DataCentersService {
-        self.coll("datacenters")
-    }
-    /// `/disks`.
-    pub fn disks(&self) -> DisksService {
-        self.coll("disks")
-    }
-    /// `/storagedomains`.
-    pub fn storage_domains(&self) -> StorageDomainsService {
-        self.coll("storagedomains")
-    }
-    /// `/templates`.
-    pub fn templates(&self) -> TemplatesService {
-        self.coll("templates")
-    }
-    /// `/jobs`.
-    pub fn jobs(&self) -> JobsService {
-        self.coll("jobs")
-    }
-    /// `/events`.
-    pub fn events(&self) -> EventsService {
-        self.coll("events")
+    collections! {
+        vms -> VmsService = "vms";
+        hosts -> HostsService = "hosts";
+        clusters -> ClustersService = "clusters";
+        data_centers -> DataCentersService = "datacenters";
+        disks -> DisksService = "disks";
+        storage_domains -> StorageDomainsService = "storagedomains";
+        templates -> TemplatesService = "templates";
+        jobs -> JobsService = "jobs";
+        events -> EventsService = "events";
     }
 }
 
-/// A collection of `T` (`/vms`, `/vms/{id}/diskattachments`...).
-pub struct CollectionService<T> {
-    conn: Connection,
-    path: String,
-    _t: PhantomData<fn() -> T>,
+path_holder! {
+    /// A collection of `T` (`/vms`, `/vms/{id}/diskattachments`...).
+    CollectionService
 }
 
-impl<T> Clone for CollectionService<T> {
-    fn clone(&self) -> Self {
-        CollectionService {
-            conn: self.conn.clone(),
-            path: self.path.clone(),
-            _t: PhantomData,
-        }
-    }
-}
-
-impl<T> fmt::Debug for CollectionService<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CollectionService")
-            .field("path", &self.path)
-            .finish()
-    }
-}
-
-/// One object (`/vms/{id}`).
-pub struct ObjectService<T> {
-    conn: Connection,
-    path: String,
-    _t: PhantomData<fn() -> T>,
-}
-
-impl<T> Clone for ObjectService<T> {
-    fn clone(&self) -> Self {
-        ObjectService {
-            conn: self.conn.clone(),
-            path: self.path.clone(),
-            _t: PhantomData,
-        }
-    }
-}
-
-impl<T> fmt::Debug for ObjectService<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ObjectService")
-            .field("path", &self.path)
-            .finish()
-    }
+path_holder! {
+    /// One object (`/vms/{id}`).
+    ObjectService
 }
 
 /// `/vms`.
@@ -314,50 +289,70 @@ impl<T: Resource> ObjectService<T> {
         what: &str,
         mut done: impl FnMut(&T) -> bool,
     ) -> Result<T> {
-        let backoff = self.conn.backoff();
-        let deadline = Instant::now() + timeout;
-        let mut delay = backoff.initial;
+        let mut poll = Poller::new(self.conn.backoff(), timeout);
         loop {
             let obj = self.get().send().await?;
             if done(&obj) {
                 return Ok(obj);
             }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("{} did not become {what} within {timeout:?}", self.path),
-                )
-                .with_vendor(VENDOR));
+            if !poll.pause().await {
+                return Err(timed_out(format!(
+                    "{} did not become {what} within {timeout:?}",
+                    self.path
+                )));
             }
-            tokio::time::sleep(delay.min(deadline - now)).await;
-            delay = (delay * 2).min(backoff.max);
         }
     }
 
     /// Waits until the object is gone: a `GET` answering 404 counts as done.
     pub async fn wait_for_removal(&self, timeout: Duration) -> Result<()> {
-        let backoff = self.conn.backoff();
-        let deadline = Instant::now() + timeout;
-        let mut delay = backoff.initial;
+        let mut poll = Poller::new(self.conn.backoff(), timeout);
         loop {
             match self.get().send().await {
                 Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
                 Err(e) => return Err(e),
                 Ok(_) => {}
             }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("{} still exists after {timeout:?}", self.path),
-                )
-                .with_vendor(VENDOR));
+            if !poll.pause().await {
+                return Err(timed_out(format!(
+                    "{} still exists after {timeout:?}",
+                    self.path
+                )));
             }
-            tokio::time::sleep(delay.min(deadline - now)).await;
-            delay = (delay * 2).min(backoff.max);
         }
     }
+}
+
+/// The spacing of a waiter's polls: exponential backoff until a deadline.
+struct Poller {
+    deadline: Instant,
+    delay: Duration,
+    max: Duration,
+}
+
+impl Poller {
+    fn new(backoff: crate::Backoff, timeout: Duration) -> Self {
+        Poller {
+            deadline: Instant::now() + timeout,
+            delay: backoff.initial,
+            max: backoff.max,
+        }
+    }
+
+    /// Sleeps until the next poll (never past the deadline); `false` once the deadline passed.
+    async fn pause(&mut self) -> bool {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return false;
+        }
+        tokio::time::sleep(self.delay.min(self.deadline - now)).await;
+        self.delay = (self.delay * 2).min(self.max);
+        true
+    }
+}
+
+fn timed_out(message: String) -> Error {
+    Error::new(ErrorKind::Timeout, message).with_vendor(VENDOR)
 }
 
 /// Objects with a status a waiter can converge on.
@@ -406,11 +401,28 @@ impl<T: Resource + HasStatus> ObjectService<T> {
     }
 }
 
-impl VmsService {
-    /// The service of VM `id`.
-    pub fn vm(&self, id: &str) -> VmService {
-        self.item(id)
-    }
+/// `item(id)` under the name of the member: `vms().vm(id)`.
+macro_rules! item_accessors {
+    ($($coll:ty => $name:ident -> $svc:ty, $what:literal;)*) => {$(
+        impl $coll {
+            #[doc = concat!("The service of ", $what, " `id`.")]
+            pub fn $name(&self, id: &str) -> $svc {
+                self.item(id)
+            }
+        }
+    )*};
+}
+
+item_accessors! {
+    VmsService => vm -> VmService, "VM";
+    HostsService => host -> HostService, "host";
+    ClustersService => cluster -> ClusterService, "cluster";
+    DataCentersService => data_center -> DataCenterService, "data center";
+    DisksService => disk -> DiskService, "disk";
+    StorageDomainsService => storage_domain -> StorageDomainService, "storage domain";
+    TemplatesService => template -> TemplateService, "template";
+    JobsService => job -> JobService, "job";
+    EventsService => event -> EventService, "event";
 }
 
 impl VmService {
@@ -488,13 +500,6 @@ impl DiskAttachmentsService {
     }
 }
 
-impl HostsService {
-    /// The service of host `id`.
-    pub fn host(&self, id: &str) -> HostService {
-        self.item(id)
-    }
-}
-
 impl HostService {
     /// Moves the host to maintenance.
     pub fn deactivate(&self) -> ActionRequest {
@@ -503,20 +508,6 @@ impl HostService {
     /// Activates the host.
     pub fn activate(&self) -> ActionRequest {
         self.action("activate")
-    }
-}
-
-impl ClustersService {
-    /// The service of cluster `id`.
-    pub fn cluster(&self, id: &str) -> ClusterService {
-        self.item(id)
-    }
-}
-
-impl DataCentersService {
-    /// The service of data center `id`.
-    pub fn data_center(&self, id: &str) -> DataCenterService {
-        self.item(id)
     }
 }
 
@@ -531,20 +522,6 @@ impl DataCenterService {
     }
 }
 
-impl DisksService {
-    /// The service of disk `id`.
-    pub fn disk(&self, id: &str) -> DiskService {
-        self.item(id)
-    }
-}
-
-impl StorageDomainsService {
-    /// The service of storage domain `id`.
-    pub fn storage_domain(&self, id: &str) -> StorageDomainService {
-        self.item(id)
-    }
-}
-
 impl StorageDomainService {
     /// Disks on the domain.
     pub fn disks(&self) -> DisksService {
@@ -552,19 +529,7 @@ impl StorageDomainService {
     }
 }
 
-impl TemplatesService {
-    /// The service of template `id`.
-    pub fn template(&self, id: &str) -> TemplateService {
-        self.item(id)
-    }
-}
-
 impl JobsService {
-    /// The service of job `id`.
-    pub fn job(&self, id: &str) -> JobService {
-        self.item(id)
-    }
-
     /// Jobs of the commands tagged with `correlation_id` (see
     /// [`ActionRequest::correlation_id`]).
     pub async fn find_by_correlation_id(&self, correlation_id: &str) -> Result<Vec<Job>> {
@@ -600,11 +565,81 @@ impl JobService {
     }
 }
 
-impl EventsService {
-    /// The service of event `id`.
-    pub fn event(&self, id: &str) -> EventService {
-        self.item(id)
-    }
+/// `Debug` of a generic request: its path and query (never its headers or body).
+macro_rules! request_debug {
+    ($name:ident, $finish:ident) => {
+        impl<T> fmt::Debug for $name<T> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("path", &self.path)
+                    .field("query", &self.query)
+                    .$finish()
+            }
+        }
+    };
+}
+
+/// The builder methods the requests share, each with its own doc comment: `flag` and `text`
+/// set a query parameter, `body_flag` and `body_ref` a field of the action body.
+macro_rules! setters {
+    () => {};
+    ($(#[$doc:meta])* flag $name:ident = $key:literal; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, yes: bool) -> Self {
+            set(&mut self.query, $key, yes.to_string());
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* text $name:ident($arg:ident) = $key:literal; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: impl Into<String>) -> Self {
+            set(&mut self.query, $key, $arg.into());
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* all_content; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn all_content(mut self, yes: bool) -> Self {
+            set(&mut self.query, "all_content", yes.to_string());
+            set(&mut self.headers, "All-Content", yes.to_string());
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* query; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+            set(&mut self.query, k, v.into());
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* header; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+            set(&mut self.headers, k, v.into());
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* body_flag $name:ident; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, yes: bool) -> Self {
+            self.action.$name = Some(yes);
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* body_ref $name:ident($arg:ident); $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: impl Into<String>) -> Self {
+            self.action.$name = Some(Ref::id($arg));
+            self
+        }
+        setters!($($rest)*);
+    };
 }
 
 /// `GET` of a collection.
@@ -617,56 +652,31 @@ pub struct ListRequest<T> {
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T> fmt::Debug for ListRequest<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ListRequest")
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .finish()
-    }
-}
+request_debug!(ListRequest, finish);
 
 impl<T: Resource> ListRequest<T> {
-    /// Server-side search in the engine's query language (`name=web* and status=up`).
-    pub fn search(mut self, s: impl Into<String>) -> Self {
-        set(&mut self.query, "search", s.into());
-        self
+    setters! {
+        /// Server-side search in the engine's query language (`name=web* and status=up`).
+        text search(s) = "search";
     }
     /// At most `n` results.
     pub fn max(mut self, n: u32) -> Self {
         set(&mut self.query, "max", n.to_string());
         self
     }
-    /// Case sensitivity of the search.
-    pub fn case_sensitive(mut self, yes: bool) -> Self {
-        set(&mut self.query, "case_sensitive", yes.to_string());
-        self
-    }
-    /// Inline linked objects (`disk_attachments.disk,nics`).
-    pub fn follow(mut self, links: impl Into<String>) -> Self {
-        set(&mut self.query, "follow", links.into());
-        self
-    }
-    /// Include expensive attributes (also sends the pre-4.1 `All-Content` header).
-    pub fn all_content(mut self, yes: bool) -> Self {
-        set(&mut self.query, "all_content", yes.to_string());
-        set(&mut self.headers, "All-Content", yes.to_string());
-        self
-    }
-    /// Restrict to what the user may see (needed for non-admin users).
-    pub fn filter(mut self, yes: bool) -> Self {
-        set(&mut self.query, "filter", yes.to_string());
-        self
-    }
-    /// Any other query parameter.
-    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.query, k, v.into());
-        self
-    }
-    /// A header for this request.
-    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.headers, k, v.into());
-        self
+    setters! {
+        /// Case sensitivity of the search.
+        flag case_sensitive = "case_sensitive";
+        /// Inline linked objects (`disk_attachments.disk,nics`).
+        text follow(links) = "follow";
+        /// Include expensive attributes (also sends the pre-4.1 `All-Content` header).
+        all_content;
+        /// Restrict to what the user may see (needed for non-admin users).
+        flag filter = "filter";
+        /// Any other query parameter.
+        query;
+        /// A header for this request.
+        header;
     }
 
     /// Sends the request.
@@ -744,41 +754,20 @@ pub struct GetRequest<T> {
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T> fmt::Debug for GetRequest<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("GetRequest")
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .finish()
-    }
-}
+request_debug!(GetRequest, finish);
 
 impl<T: Resource> GetRequest<T> {
-    /// Inline linked objects (`disk_attachments.disk`).
-    pub fn follow(mut self, links: impl Into<String>) -> Self {
-        set(&mut self.query, "follow", links.into());
-        self
-    }
-    /// Include expensive attributes.
-    pub fn all_content(mut self, yes: bool) -> Self {
-        set(&mut self.query, "all_content", yes.to_string());
-        set(&mut self.headers, "All-Content", yes.to_string());
-        self
-    }
-    /// Restrict to what the user may see.
-    pub fn filter(mut self, yes: bool) -> Self {
-        set(&mut self.query, "filter", yes.to_string());
-        self
-    }
-    /// Any other query parameter (`next_run`...).
-    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.query, k, v.into());
-        self
-    }
-    /// A header for this request.
-    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.headers, k, v.into());
-        self
+    setters! {
+        /// Inline linked objects (`disk_attachments.disk`).
+        text follow(links) = "follow";
+        /// Include expensive attributes.
+        all_content;
+        /// Restrict to what the user may see.
+        flag filter = "filter";
+        /// Any other query parameter (`next_run`...).
+        query;
+        /// A header for this request.
+        header;
     }
     /// Sends the request; a missing object is `NotFound`.
     pub async fn send(self) -> Result<T> {
@@ -798,35 +787,18 @@ pub struct AddRequest<T> {
     headers: Params,
 }
 
-impl<T> fmt::Debug for AddRequest<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AddRequest")
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .finish_non_exhaustive()
-    }
-}
+request_debug!(AddRequest, finish_non_exhaustive);
 
 impl<T: Resource> AddRequest<T> {
-    /// Clone the template's disks instead of thin copies (`clone=true`, VMs).
-    pub fn clone_disks(mut self, yes: bool) -> Self {
-        set(&mut self.query, "clone", yes.to_string());
-        self
-    }
-    /// Any other query parameter.
-    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.query, k, v.into());
-        self
-    }
-    /// A header for this request.
-    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.headers, k, v.into());
-        self
-    }
-    /// Tags the command so its job can be found (`correlation_id`).
-    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-        set(&mut self.query, "correlation_id", id.into());
-        self
+    setters! {
+        /// Clone the template's disks instead of thin copies (`clone=true`, VMs).
+        flag clone_disks = "clone";
+        /// Any other query parameter.
+        query;
+        /// A header for this request.
+        header;
+        /// Tags the command so its job can be found (`correlation_id`).
+        text correlation_id(id) = "correlation_id";
     }
     /// Sends the request and returns the new object as the engine describes it.
     pub async fn send(self) -> Result<T> {
@@ -852,35 +824,18 @@ pub struct UpdateRequest<T> {
     headers: Params,
 }
 
-impl<T> fmt::Debug for UpdateRequest<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UpdateRequest")
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .finish_non_exhaustive()
-    }
-}
+request_debug!(UpdateRequest, finish_non_exhaustive);
 
 impl<T: Resource> UpdateRequest<T> {
-    /// Stage the change until the next restart (`next_run=true`, VMs).
-    pub fn next_run(mut self, yes: bool) -> Self {
-        set(&mut self.query, "next_run", yes.to_string());
-        self
-    }
-    /// Do not wait for the engine to finish (`async=true`).
-    pub fn async_(mut self, yes: bool) -> Self {
-        set(&mut self.query, "async", yes.to_string());
-        self
-    }
-    /// Any other query parameter.
-    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.query, k, v.into());
-        self
-    }
-    /// A header for this request.
-    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.headers, k, v.into());
-        self
+    setters! {
+        /// Stage the change until the next restart (`next_run=true`, VMs).
+        flag next_run = "next_run";
+        /// Do not wait for the engine to finish (`async=true`).
+        flag async_ = "async";
+        /// Any other query parameter.
+        query;
+        /// A header for this request.
+        header;
     }
     /// Sends the request and returns the updated object.
     pub async fn send(self) -> Result<T> {
@@ -902,35 +857,19 @@ pub struct RemoveRequest {
 }
 
 impl RemoveRequest {
-    /// Keep the disks (VMs: detached and floating; attachments: the default).
-    pub fn detach_only(mut self, yes: bool) -> Self {
-        set(&mut self.query, "detach_only", yes.to_string());
-        self
-    }
-    /// Remove even if locked.
-    pub fn force(mut self, yes: bool) -> Self {
-        set(&mut self.query, "force", yes.to_string());
-        self
-    }
-    /// Do not wait for the engine to finish.
-    pub fn async_(mut self, yes: bool) -> Self {
-        set(&mut self.query, "async", yes.to_string());
-        self
-    }
-    /// Any other query parameter.
-    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.query, k, v.into());
-        self
-    }
-    /// A header for this request.
-    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.headers, k, v.into());
-        self
-    }
-    /// Tags the command so its job can be found.
-    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-        set(&mut self.query, "correlation_id", id.into());
-        self
+    setters! {
+        /// Keep the disks (VMs: detached and floating; attachments: the default).
+        flag detach_only = "detach_only";
+        /// Remove even if locked.
+        flag force = "force";
+        /// Do not wait for the engine to finish.
+        flag async_ = "async";
+        /// Any other query parameter.
+        query;
+        /// A header for this request.
+        header;
+        /// Tags the command so its job can be found.
+        text correlation_id(id) = "correlation_id";
     }
     /// Sends the request.
     pub async fn send(self) -> Result<()> {
@@ -953,29 +892,33 @@ pub struct ActionRequest {
 }
 
 impl ActionRequest {
-    /// `<force>`.
-    pub fn force(mut self, yes: bool) -> Self {
-        self.action.force = Some(yes);
-        self
-    }
-    /// `<async>`: `false` makes the engine wait for storage tasks.
-    pub fn async_(mut self, yes: bool) -> Self {
-        self.action.async_ = Some(yes);
-        self
-    }
-    /// `<pause>` (start paused).
-    pub fn pause(mut self, yes: bool) -> Self {
-        self.action.pause = Some(yes);
-        self
+    setters! {
+        /// `<force>`.
+        body_flag force;
+        /// `<async>`: `false` makes the engine wait for storage tasks.
+        body_flag async_;
+        /// `<pause>` (start paused).
+        body_flag pause;
+        /// `<host id>` (migrate target).
+        body_ref host(id);
+        /// `<cluster id>`.
+        body_ref cluster(id);
+        /// `<storage_domain id>`.
+        body_ref storage_domain(id);
+        /// `<use_cloud_init>`.
+        body_flag use_cloud_init;
+        /// `<volatile>`.
+        body_flag volatile;
+        /// Tags the command (`correlation_id`) so its job and events can be found.
+        text correlation_id(id) = "correlation_id";
+        /// Any query parameter.
+        query;
+        /// A header for this request (`Expect: 202-accepted`...).
+        header;
     }
     /// `<reason>`.
     pub fn reason(mut self, r: impl Into<String>) -> Self {
         self.action.reason = Some(r.into());
-        self
-    }
-    /// `<host id>` (migrate target).
-    pub fn host(mut self, id: impl Into<String>) -> Self {
-        self.action.host = Some(Ref::id(id));
         self
     }
     /// `<host><name>` (migrate target by name).
@@ -983,49 +926,14 @@ impl ActionRequest {
         self.action.host = Some(Ref::name(name));
         self
     }
-    /// `<cluster id>`.
-    pub fn cluster(mut self, id: impl Into<String>) -> Self {
-        self.action.cluster = Some(Ref::id(id));
-        self
-    }
-    /// `<storage_domain id>`.
-    pub fn storage_domain(mut self, id: impl Into<String>) -> Self {
-        self.action.storage_domain = Some(Ref::id(id));
-        self
-    }
     /// `<vm>` run-once overrides (start).
     pub fn vm(mut self, vm: Vm) -> Self {
         self.action.vm = Some(Box::new(vm));
         self
     }
-    /// `<use_cloud_init>`.
-    pub fn use_cloud_init(mut self, yes: bool) -> Self {
-        self.action.use_cloud_init = Some(yes);
-        self
-    }
-    /// `<volatile>`.
-    pub fn volatile(mut self, yes: bool) -> Self {
-        self.action.volatile = Some(yes);
-        self
-    }
     /// Replaces the whole action body.
     pub fn body(mut self, action: Action) -> Self {
         self.action = action;
-        self
-    }
-    /// Tags the command (`correlation_id`) so its job and events can be found.
-    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-        set(&mut self.query, "correlation_id", id.into());
-        self
-    }
-    /// Any query parameter.
-    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.query, k, v.into());
-        self
-    }
-    /// A header for this request (`Expect: 202-accepted`...).
-    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
-        set(&mut self.headers, k, v.into());
         self
     }
     /// Sends the action. An answer carrying a `<fault>` is an error even on HTTP 2xx.

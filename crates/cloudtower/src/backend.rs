@@ -12,9 +12,9 @@ use crate::VENDOR;
 use crate::config::CloudTowerConfig;
 use crate::convert;
 use crate::native::filter::{
-    ClusterWhere, HostWhere, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
+    ClusterWhere, HostWhere, StrField, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
 };
-use crate::native::query::{Direction, Query};
+use crate::native::query::{Api, Direction, Query, Resource};
 use crate::native::vm::{DiskParams, MountDisk, VmCreate, VmFromTemplate, VolumeCreate};
 use crate::native::{ClientBuilder, CloudTowerClient, Credentials};
 use crate::wire::{self, Bus, EntityAsyncStatus, StoragePolicy, VmStatus, WithTask};
@@ -139,16 +139,19 @@ fn order<W: WhereInput>(q: Query<W>, query: &ListQuery) -> Query<W> {
     }
 }
 
+/// The name filter of `q` on `w`'s `name` field; true when it must be checked client-side.
+fn by_name<W: WhereInput>(w: W, q: &ListQuery, name: fn(W) -> StrField<W>) -> (W, bool) {
+    match &q.name {
+        Some(NameFilter::Contains(s)) => (name(w).contains(s.clone()), false),
+        Some(NameFilter::Equals(s)) => (name(w).eq(s.clone()), false),
+        Some(_) => (w, true),
+        None => (w, false),
+    }
+}
+
 /// `ListQuery` -> `VmWhere`; returns whether some part must be filtered client-side.
 fn vm_where(q: &ListQuery) -> (VmWhere, bool) {
-    let mut w = VmWhere::new();
-    let mut client_side = false;
-    match &q.name {
-        Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
-        Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
-        Some(_) => client_side = true,
-        None => {}
-    }
+    let (mut w, mut client_side) = by_name(VmWhere::new(), q, VmWhere::name);
     if let Some(st) = q.vm_state {
         w = match st {
             VmState::Running => w.status().eq(VmStatus::Running),
@@ -170,6 +173,16 @@ fn vm_where(q: &ListQuery) -> (VmWhere, bool) {
         w = w.host(HostWhere::new().id().eq(h.as_str()));
     }
     (w, client_side)
+}
+
+/// [`submitted`] for a mutation addressed to VM `vm`, about `target`.
+fn submitted_on_vm<T>(
+    op: Op,
+    items: Vec<WithTask<T>>,
+    vm: &VmId,
+    target: ResourceRef,
+) -> Result<Submitted> {
+    submitted(op, items, &format!("VM with id {vm}"), Some(target))
 }
 
 fn submitted<T>(
@@ -196,6 +209,28 @@ fn submitted<T>(
 impl CloudTowerBackend {
     fn by_id(id: &VmId) -> VmWhere {
         VmWhere::new().id().eq(id.as_str())
+    }
+
+    /// One page of the objects matching `w`, ordered and sized as `query` asks.
+    async fn page<T: Resource>(
+        &self,
+        w: T::Where,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+        op: Op,
+    ) -> Result<Page<T>> {
+        let size = query.page_size.unwrap_or(DEFAULT_PAGE);
+        Api::<T>::new(self.client.clone())
+            .page(order(Query::new(w), query), size, cursor, op)
+            .await
+    }
+
+    /// The object with this id, errors tagged with `op`.
+    async fn get<T: Resource>(&self, id: &str, op: Op) -> Result<T> {
+        Api::<T>::new(self.client.clone())
+            .get(id)
+            .await
+            .map_err(|e| e.with_op(op))
     }
 
     async fn volume_owners(&self, disks: &mut [Disk]) -> Result<()> {
@@ -231,17 +266,7 @@ impl Backend for CloudTowerBackend {
 
     async fn list_vms(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Vm>> {
         let (w, client_side) = vm_where(query);
-        let q = order(Query::new(w), query);
-        let page = self
-            .client
-            .vms()
-            .page(
-                q,
-                query.page_size.unwrap_or(DEFAULT_PAGE),
-                cursor,
-                Op::VmList,
-            )
-            .await?;
+        let page = self.page::<wire::Vm>(w, query, cursor, Op::VmList).await?;
         let items: Vec<Vm> = page
             .items
             .iter()
@@ -252,12 +277,7 @@ impl Backend for CloudTowerBackend {
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
-        let v = self
-            .client
-            .vms()
-            .get(id.as_str())
-            .await
-            .map_err(|e| e.with_op(Op::VmGet))?;
+        let v: wire::Vm = self.get(id.as_str(), Op::VmGet).await?;
         Ok(convert::vm(&v))
     }
 
@@ -309,23 +329,13 @@ impl Backend for CloudTowerBackend {
             PowerAction::Resume => vm.resume(&w).await?,
             _ => return Err(Error::unsupported(VENDOR, action.op())),
         };
-        let s = submitted(
-            action.op(),
-            items,
-            &format!("VM with id {id}"),
-            Some(ResourceRef::Vm(id.clone())),
-        )?;
+        let s = submitted_on_vm(action.op(), items, id, ResourceRef::Vm(id.clone()))?;
         Ok(s.expect(Expect::VmState(vec![action.target_state()])))
     }
 
     async fn delete_vm(&self, id: &VmId) -> Result<Submitted> {
         let items = self.client.vm().delete(&Self::by_id(id), None).await?;
-        let s = submitted(
-            Op::VmDelete,
-            items,
-            &format!("VM with id {id}"),
-            Some(ResourceRef::Vm(id.clone())),
-        )?;
+        let s = submitted_on_vm(Op::VmDelete, items, id, ResourceRef::Vm(id.clone()))?;
         Ok(s.expect(Expect::VmGone))
     }
 
@@ -335,34 +345,16 @@ impl Backend for CloudTowerBackend {
             .vm()
             .migrate(&Self::by_id(id), host.map(|h| h.as_str()))
             .await?;
-        submitted(
-            Op::VmMigrate,
-            items,
-            &format!("VM with id {id}"),
-            Some(ResourceRef::Vm(id.clone())),
-        )
+        submitted_on_vm(Op::VmMigrate, items, id, ResourceRef::Vm(id.clone()))
     }
 
     async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
-        let mut w = HostWhere::new();
-        match &query.name {
-            Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
-            Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
-            _ => {}
-        }
+        let (mut w, _) = by_name(HostWhere::new(), query, HostWhere::name);
         if let Some(c) = &query.cluster {
             w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
         }
-        let q = order(Query::new(w), query);
         let page = self
-            .client
-            .hosts()
-            .page(
-                q,
-                query.page_size.unwrap_or(DEFAULT_PAGE),
-                cursor,
-                Op::HostList,
-            )
+            .page::<wire::Host>(w, query, cursor, Op::HostList)
             .await?;
         let items: Vec<Host> = page
             .items
@@ -374,12 +366,7 @@ impl Backend for CloudTowerBackend {
     }
 
     async fn get_host(&self, id: &HostId) -> Result<Host> {
-        let h = self
-            .client
-            .hosts()
-            .get(id.as_str())
-            .await
-            .map_err(|e| e.with_op(Op::HostGet))?;
+        let h: wire::Host = self.get(id.as_str(), Op::HostGet).await?;
         Ok(convert::host(&h))
     }
 
@@ -388,44 +375,21 @@ impl Backend for CloudTowerBackend {
         query: &ListQuery,
         cursor: Option<&Cursor>,
     ) -> Result<Page<Cluster>> {
-        let mut w = ClusterWhere::new();
-        match &query.name {
-            Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
-            Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
-            _ => {}
-        }
-        let q = order(Query::new(w), query);
+        let (w, _) = by_name(ClusterWhere::new(), query, ClusterWhere::name);
         let page = self
-            .client
-            .clusters()
-            .page(
-                q,
-                query.page_size.unwrap_or(DEFAULT_PAGE),
-                cursor,
-                Op::ClusterList,
-            )
+            .page::<wire::Cluster>(w, query, cursor, Op::ClusterList)
             .await?;
         let items = page.items.iter().map(convert::cluster).collect();
         Ok(Page::new(items, page.next))
     }
 
     async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
-        let c = self
-            .client
-            .clusters()
-            .get(id.as_str())
-            .await
-            .map_err(|e| e.with_op(Op::ClusterGet))?;
+        let c: wire::Cluster = self.get(id.as_str(), Op::ClusterGet).await?;
         Ok(convert::cluster(&c))
     }
 
     async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
-        let mut w = VmVolumeWhere::new();
-        match &query.name {
-            Some(NameFilter::Contains(s)) => w = w.name().contains(s.clone()),
-            Some(NameFilter::Equals(s)) => w = w.name().eq(s.clone()),
-            _ => {}
-        }
+        let (mut w, _) = by_name(VmVolumeWhere::new(), query, VmVolumeWhere::name);
         if let Some(c) = &query.cluster {
             w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
         }
@@ -434,16 +398,8 @@ impl Backend for CloudTowerBackend {
                 VmDiskWhere::new().vm(VmWhere::new().id().eq(v.as_str())),
             ));
         }
-        let q = order(Query::new(w), query);
         let page = self
-            .client
-            .vm_volumes()
-            .page(
-                q,
-                query.page_size.unwrap_or(DEFAULT_PAGE),
-                cursor,
-                Op::DiskList,
-            )
+            .page::<wire::VmVolume>(w, query, cursor, Op::DiskList)
             .await?;
         let mut items: Vec<Disk> = page.items.iter().map(convert::volume).collect();
         self.volume_owners(&mut items)
@@ -454,12 +410,7 @@ impl Backend for CloudTowerBackend {
     }
 
     async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
-        let v = self
-            .client
-            .vm_volumes()
-            .get(id.as_str())
-            .await
-            .map_err(|e| e.with_op(Op::DiskGet))?;
+        let v: wire::VmVolume = self.get(id.as_str(), Op::DiskGet).await?;
         let mut d = [convert::volume(&v)];
         self.volume_owners(&mut d).await?;
         let [d] = d;
@@ -497,12 +448,7 @@ impl Backend for CloudTowerBackend {
         let boot = i32::try_from(slots).unwrap_or(i32::MAX);
         let disks = DiskParams::new().mount(MountDisk::new(disk.as_str(), Bus::Virtio, boot));
         let items = self.client.vm().add_disk(&Self::by_id(vm), &disks).await?;
-        let s = submitted(
-            Op::DiskAttach,
-            items,
-            &format!("VM with id {vm}"),
-            Some(ResourceRef::Disk(disk.clone())),
-        )?;
+        let s = submitted_on_vm(Op::DiskAttach, items, vm, ResourceRef::Disk(disk.clone()))?;
         Ok(s.expect(Expect::DiskAttached(vm.clone())))
     }
 
@@ -526,12 +472,7 @@ impl Backend for CloudTowerBackend {
         }
         let ids: Vec<String> = slots.into_iter().map(|s| s.id).collect();
         let items = self.client.vm().remove_disk(&Self::by_id(vm), &ids).await?;
-        let s = submitted(
-            Op::DiskDetach,
-            items,
-            &format!("VM with id {vm}"),
-            Some(ResourceRef::Disk(disk.clone())),
-        )?;
+        let s = submitted_on_vm(Op::DiskDetach, items, vm, ResourceRef::Disk(disk.clone()))?;
         Ok(s.expect(Expect::DiskDetached))
     }
 
@@ -551,12 +492,7 @@ impl Backend for CloudTowerBackend {
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {
-        let t = self
-            .client
-            .tasks()
-            .get(id.as_str())
-            .await
-            .map_err(|e| e.with_op(Op::TaskGet))?;
+        let t: wire::Task = self.get(id.as_str(), Op::TaskGet).await?;
         Ok(convert::task(&t))
     }
 

@@ -16,7 +16,9 @@ use crate::config::OvirtConfig;
 use crate::convert;
 use crate::error::VENDOR;
 use crate::native::connection::Connection;
+use crate::native::services::{ListRequest, ObjectService, RemoveRequest};
 use crate::native::types as t;
+use crate::wire::Resource;
 
 /// The id of the `Blank` template every engine has.
 pub const BLANK_TEMPLATE_ID: &str = "00000000-0000-0000-0000-000000000000";
@@ -282,6 +284,68 @@ fn wrap(op: Op) -> impl Fn(Error) -> Error {
     move |e| e.with_vendor(VENDOR).with_op(op)
 }
 
+/// One page of `list` (the engine's search and `max`), and the cursor of the page after it.
+async fn fetch_page<T: Resource>(
+    list: ListRequest<T>,
+    search: String,
+    size: u32,
+    page: u64,
+    op: Op,
+) -> Result<(Vec<T>, Option<Cursor>)> {
+    let raw = list
+        .search(search)
+        .max(size)
+        .send()
+        .await
+        .map_err(wrap(op))?;
+    let next = next_cursor(raw.len(), size, page);
+    Ok((raw, next))
+}
+
+/// Converts every native object in order and keeps those `keep` accepts; the first object
+/// that does not convert is the error.
+fn convert_kept<S, N>(
+    raw: &[S],
+    convert: impl Fn(&S) -> Result<N>,
+    keep: impl Fn(&N) -> bool,
+) -> Result<Vec<N>> {
+    let mut items = Vec::with_capacity(raw.len());
+    for native in raw {
+        let item = convert(native)?;
+        if keep(&item) {
+            items.push(item);
+        }
+    }
+    Ok(items)
+}
+
+/// A neutral disk listed under `vm`.
+fn on_vm(mut disk: Disk, vm: &VmId) -> Disk {
+    disk.vm_id = Some(vm.clone());
+    disk
+}
+
+/// `GET` of one object, converted.
+async fn get_converted<T: Resource, N>(
+    svc: ObjectService<T>,
+    op: Op,
+    convert: fn(&T) -> Result<N>,
+) -> Result<N> {
+    let native = svc.get().send().await.map_err(wrap(op))?;
+    convert(&native)
+}
+
+/// Sends a `DELETE` and describes what the caller then waits for.
+async fn removed(
+    req: RemoveRequest,
+    op: Op,
+    target: ResourceRef,
+    expect: Expect,
+) -> Result<Submitted> {
+    req.send().await.map_err(wrap(op))?;
+    Ok(Submitted::done(op).target(target).expect(expect))
+}
+
 fn expect_id(obj: &impl t::Object, what: &str) -> Result<String> {
     obj.id().map(str::to_owned).ok_or_else(|| {
         Error::protocol(format!("the engine answered a new {what} without an id"))
@@ -303,24 +367,9 @@ impl Backend for OvirtBackend {
         let page = page_of(cursor)?;
         let size = page_size(query);
         let search = vm_search(query, page);
-        let raw = self
-            .conn
-            .system()
-            .vms()
-            .list()
-            .search(search.text)
-            .max(size)
-            .send()
-            .await
-            .map_err(wrap(Op::VmList))?;
-        let next = next_cursor(raw.len(), size, page);
-        let mut items = Vec::with_capacity(raw.len());
-        for v in &raw {
-            let vm = convert::vm(v)?;
-            if query.matches_vm(&vm) {
-                items.push(vm);
-            }
-        }
+        let list = self.conn.system().vms().list();
+        let (raw, next) = fetch_page(list, search.text, size, page, Op::VmList).await?;
+        let mut items = convert_kept(&raw, convert::vm, |vm| query.matches_vm(vm))?;
         if matches!(query.order, Some(o) if o.field == OrderField::Id) {
             items.sort_by(|a, b| a.id.cmp(&b.id));
             if query.order.is_some_and(|o| o.descending) {
@@ -331,16 +380,8 @@ impl Backend for OvirtBackend {
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
-        let v = self
-            .conn
-            .system()
-            .vms()
-            .vm(id.as_str())
-            .get()
-            .send()
-            .await
-            .map_err(wrap(Op::VmGet))?;
-        convert::vm(&v)
+        let svc = self.conn.system().vms().vm(id.as_str());
+        get_converted(svc, Op::VmGet, convert::vm).await
     }
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
@@ -398,17 +439,14 @@ impl Backend for OvirtBackend {
     }
 
     async fn delete_vm(&self, id: &VmId) -> Result<Submitted> {
-        self.conn
-            .system()
-            .vms()
-            .vm(id.as_str())
-            .remove()
-            .send()
-            .await
-            .map_err(wrap(Op::VmDelete))?;
-        Ok(Submitted::done(Op::VmDelete)
-            .target(ResourceRef::Vm(id.clone()))
-            .expect(Expect::VmGone))
+        let req = self.conn.system().vms().vm(id.as_str()).remove();
+        removed(
+            req,
+            Op::VmDelete,
+            ResourceRef::Vm(id.clone()),
+            Expect::VmGone,
+        )
+        .await
     }
 
     async fn migrate_vm(&self, id: &VmId, host: Option<&HostId>) -> Result<Submitted> {
@@ -425,39 +463,17 @@ impl Backend for OvirtBackend {
     async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
         let page = page_of(cursor)?;
         let size = page_size(query);
-        let raw = self
-            .conn
-            .system()
-            .hosts()
-            .list()
-            .search(simple_search(query, page))
-            .max(size)
-            .send()
-            .await
-            .map_err(wrap(Op::HostList))?;
-        let next = next_cursor(raw.len(), size, page);
-        let mut items = Vec::new();
-        for h in &raw {
-            let h = convert::host(h)?;
-            if query.matches_host(&h) {
-                items.push(h);
-            }
-        }
+        let list = self.conn.system().hosts().list();
+        let search = simple_search(query, page);
+        let (raw, next) = fetch_page(list, search, size, page, Op::HostList).await?;
+        let items = convert_kept(&raw, convert::host, |h| query.matches_host(h))?;
         let cs = query.cluster.is_some() || query.host_state.is_some();
         Ok(Page::new(items, next).filtered_client_side(cs))
     }
 
     async fn get_host(&self, id: &HostId) -> Result<Host> {
-        let h = self
-            .conn
-            .system()
-            .hosts()
-            .host(id.as_str())
-            .get()
-            .send()
-            .await
-            .map_err(wrap(Op::HostGet))?;
-        convert::host(&h)
+        let svc = self.conn.system().hosts().host(id.as_str());
+        get_converted(svc, Op::HostGet, convert::host).await
     }
 
     async fn list_clusters(
@@ -467,38 +483,18 @@ impl Backend for OvirtBackend {
     ) -> Result<Page<Cluster>> {
         let page = page_of(cursor)?;
         let size = page_size(query);
-        let raw = self
-            .conn
-            .system()
-            .clusters()
-            .list()
-            .search(simple_search(query, page))
-            .max(size)
-            .send()
-            .await
-            .map_err(wrap(Op::ClusterList))?;
-        let next = next_cursor(raw.len(), size, page);
-        let mut items = Vec::new();
-        for c in &raw {
-            let c = convert::cluster(c)?;
-            if query.name.as_ref().is_none_or(|f| f.matches(&c.name)) {
-                items.push(c);
-            }
-        }
+        let list = self.conn.system().clusters().list();
+        let search = simple_search(query, page);
+        let (raw, next) = fetch_page(list, search, size, page, Op::ClusterList).await?;
+        let items = convert_kept(&raw, convert::cluster, |c| {
+            query.name.as_ref().is_none_or(|f| f.matches(&c.name))
+        })?;
         Ok(Page::new(items, next))
     }
 
     async fn get_cluster(&self, id: &ClusterId) -> Result<Cluster> {
-        let c = self
-            .conn
-            .system()
-            .clusters()
-            .cluster(id.as_str())
-            .get()
-            .send()
-            .await
-            .map_err(wrap(Op::ClusterGet))?;
-        convert::cluster(&c)
+        let svc = self.conn.system().clusters().cluster(id.as_str());
+        get_converted(svc, Op::ClusterGet, convert::cluster).await
     }
 
     async fn list_disks(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Disk>> {
@@ -516,14 +512,8 @@ impl Backend for OvirtBackend {
                 .send()
                 .await
                 .map_err(wrap(Op::DiskList))?;
-            let mut items = Vec::new();
-            for d in &disks {
-                let mut disk = convert::disk(d)?;
-                disk.vm_id = Some(vm.clone());
-                if query.matches_disk(&disk) {
-                    items.push(disk);
-                }
-            }
+            let of_vm = |d: &t::Disk| convert::disk(d).map(|disk| on_vm(disk, vm));
+            let items = convert_kept(&disks, of_vm, |d| query.matches_disk(d))?;
             return Ok(Page::new(items, None).filtered_client_side(true));
         }
         if let Some(vm) = &query.vm {
@@ -539,51 +529,26 @@ impl Backend for OvirtBackend {
                 .send()
                 .await
                 .map_err(wrap(Op::DiskList))?;
-            let mut items = Vec::new();
-            for a in atts {
-                let Some(d) = a.disk else { continue };
-                let mut disk = convert::disk(&d)?;
-                disk.vm_id = Some(vm.clone());
-                if query.matches_disk(&disk) {
-                    items.push(disk);
-                }
-            }
+            let disks: Vec<t::Disk> = atts
+                .into_iter()
+                .filter_map(|a| a.disk.map(|d| *d))
+                .collect();
+            let of_vm = |d: &t::Disk| convert::disk(d).map(|disk| on_vm(disk, vm));
+            let items = convert_kept(&disks, of_vm, |d| query.matches_disk(d))?;
             return Ok(Page::new(items, None).filtered_client_side(true));
         }
         let page = page_of(cursor)?;
         let size = page_size(query);
-        let raw = self
-            .conn
-            .system()
-            .disks()
-            .list()
-            .search(simple_search(query, page))
-            .max(size)
-            .send()
-            .await
-            .map_err(wrap(Op::DiskList))?;
-        let next = next_cursor(raw.len(), size, page);
-        let mut items = Vec::new();
-        for d in &raw {
-            let d = convert::disk(d)?;
-            if query.matches_disk(&d) {
-                items.push(d);
-            }
-        }
+        let list = self.conn.system().disks().list();
+        let search = simple_search(query, page);
+        let (raw, next) = fetch_page(list, search, size, page, Op::DiskList).await?;
+        let items = convert_kept(&raw, convert::disk, |d| query.matches_disk(d))?;
         Ok(Page::new(items, next).filtered_client_side(query.disk_state.is_some()))
     }
 
     async fn get_disk(&self, id: &DiskId) -> Result<Disk> {
-        let d = self
-            .conn
-            .system()
-            .disks()
-            .disk(id.as_str())
-            .get()
-            .send()
-            .await
-            .map_err(wrap(Op::DiskGet))?;
-        convert::disk(&d)
+        let svc = self.conn.system().disks().disk(id.as_str());
+        get_converted(svc, Op::DiskGet, convert::disk).await
     }
 
     async fn create_disk(&self, spec: &DiskSpec) -> Result<Submitted> {
@@ -634,34 +599,23 @@ impl Backend for OvirtBackend {
     }
 
     async fn detach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
-        self.conn
+        let req = self
+            .conn
             .system()
             .vms()
             .vm(vm.as_str())
             .disk_attachments()
             .attachment(disk.as_str())
             .remove()
-            .detach_only(true)
-            .send()
-            .await
-            .map_err(wrap(Op::DiskDetach))?;
-        Ok(Submitted::done(Op::DiskDetach)
-            .target(ResourceRef::Disk(disk.clone()))
-            .expect(Expect::DiskReady))
+            .detach_only(true);
+        let target = ResourceRef::Disk(disk.clone());
+        removed(req, Op::DiskDetach, target, Expect::DiskReady).await
     }
 
     async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
-        self.conn
-            .system()
-            .disks()
-            .disk(disk.as_str())
-            .remove()
-            .send()
-            .await
-            .map_err(wrap(Op::DiskDelete))?;
-        Ok(Submitted::done(Op::DiskDelete)
-            .target(ResourceRef::Disk(disk.clone()))
-            .expect(Expect::DiskGone))
+        let req = self.conn.system().disks().disk(disk.as_str()).remove();
+        let target = ResourceRef::Disk(disk.clone());
+        removed(req, Op::DiskDelete, target, Expect::DiskGone).await
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {

@@ -151,6 +151,36 @@ async fn version_3_sends_basic_auth_and_reads_v3_documents() {
 }
 
 #[tokio::test]
+async fn the_backend_lists_a_vms_disks_in_the_3x_dialect() {
+    use omnivirt_core::{Backend, ListQuery, VmId};
+    let w = Arc::new(World::new(WorldConfig::builder().vms(2).build()));
+    let sim = Arc::new(SimTransport::new(w, Arc::new(OvirtSkin::new())));
+    let conn = Connection::builder("https://engine.test/ovirt-engine/api")
+        .username("admin@internal")
+        .password("admin")
+        .version(ApiVersion::V3)
+        .retry(RetryPolicy::never())
+        .transport(sim)
+        .build()
+        .unwrap();
+    let vms = conn.system().vms().list().send().await.unwrap();
+    let vm = VmId::from(vms[1].id.clone().unwrap());
+    let backend = omnivirt_ovirt::OvirtBackend::new(conn);
+    let page = backend
+        .list_disks(&ListQuery::new().vm(vm.clone()), None)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert!(page.items.iter().all(|d| d.vm_id.as_ref() == Some(&vm)));
+    assert!(page.next.is_none());
+    let none = backend
+        .list_disks(&ListQuery::new().vm(vm).name_equals("no such disk"), None)
+        .await
+        .unwrap();
+    assert!(none.items.is_empty());
+}
+
+#[tokio::test]
 async fn close_revokes_unless_told_not_to() {
     let w = Arc::new(World::new(WorldConfig::builder().vms(1).build()));
     for (revoke, left) in [(true, 0), (false, 1)] {

@@ -72,6 +72,64 @@ where
     Value::Array(vs.into_iter().map(|s| Value::String(s.into())).collect())
 }
 
+/// Declares the operator methods of a field handle, one line each: `<kind> <method> "<suffix>";`
+/// where the kind names the value the method takes and how it is sent.
+macro_rules! field_ops {
+    ($($(#[$doc:meta])* $kind:ident $name:ident $suffix:literal;)*) => {
+        $(field_ops!(@op $kind $(#[$doc])* $name $suffix);)*
+    };
+    (@op null $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name(self) -> W {
+            put(self.w, self.key, $suffix, Value::Null)
+        }
+    };
+    (@op str $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name(self, v: impl Into<String>) -> W {
+            put(self.w, self.key, $suffix, Value::String(v.into()))
+        }
+    };
+    (@op strs $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name<I: IntoIterator<Item = S>, S: Into<String>>(self, vs: I) -> W {
+            put(self.w, self.key, $suffix, strings(vs))
+        }
+    };
+    (@op num $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name(self, v: N) -> W {
+            put(self.w, self.key, $suffix, v.to_json())
+        }
+    };
+    (@op nums $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name<I: IntoIterator<Item = N>>(self, vs: I) -> W {
+            let a = vs.into_iter().map(WhereNumber::to_json).collect();
+            put(self.w, self.key, $suffix, Value::Array(a))
+        }
+    };
+    (@op enum $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name(self, v: E) -> W {
+            put(self.w, self.key, $suffix, enum_json(&v))
+        }
+    };
+    (@op enums $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name<I: IntoIterator<Item = E>>(self, vs: I) -> W {
+            let a = vs.into_iter().map(|e| enum_json(&e)).collect();
+            put(self.w, self.key, $suffix, Value::Array(a))
+        }
+    };
+    (@op bool $(#[$doc:meta])* $name:ident $suffix:literal) => {
+        $(#[$doc])*
+        pub fn $name(self, v: bool) -> W {
+            put(self.w, self.key, $suffix, Value::Bool(v))
+        }
+    };
+}
+
 /// A string field: every operator.
 #[derive(Debug)]
 #[must_use]
@@ -81,65 +139,37 @@ pub struct StrField<W> {
 }
 
 impl<W: WhereInput> StrField<W> {
-    /// Equals.
-    pub fn eq(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "", Value::String(v.into()))
-    }
-    /// Is explicitly `null` (sends `"field": null`).
-    pub fn is_null(self) -> W {
-        put(self.w, self.key, "", Value::Null)
-    }
-    /// Differs (`_not`).
-    pub fn not(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "not", Value::String(v.into()))
-    }
-    /// One of (`_in`).
-    pub fn in_<I: IntoIterator<Item = S>, S: Into<String>>(self, vs: I) -> W {
-        put(self.w, self.key, "in", strings(vs))
-    }
-    /// None of (`_not_in`).
-    pub fn not_in<I: IntoIterator<Item = S>, S: Into<String>>(self, vs: I) -> W {
-        put(self.w, self.key, "not_in", strings(vs))
-    }
-    /// Contains (`_contains`).
-    pub fn contains(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "contains", Value::String(v.into()))
-    }
-    /// Does not contain (`_not_contains`).
-    pub fn not_contains(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "not_contains", Value::String(v.into()))
-    }
-    /// Starts with (`_starts_with`).
-    pub fn starts_with(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "starts_with", Value::String(v.into()))
-    }
-    /// Does not start with (`_not_starts_with`).
-    pub fn not_starts_with(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "not_starts_with", Value::String(v.into()))
-    }
-    /// Ends with (`_ends_with`).
-    pub fn ends_with(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "ends_with", Value::String(v.into()))
-    }
-    /// Does not end with (`_not_ends_with`).
-    pub fn not_ends_with(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "not_ends_with", Value::String(v.into()))
-    }
-    /// Sorts before (`_lt`).
-    pub fn lt(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "lt", Value::String(v.into()))
-    }
-    /// Sorts before or equal (`_lte`).
-    pub fn lte(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "lte", Value::String(v.into()))
-    }
-    /// Sorts after (`_gt`).
-    pub fn gt(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "gt", Value::String(v.into()))
-    }
-    /// Sorts after or equal (`_gte`).
-    pub fn gte(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "gte", Value::String(v.into()))
+    field_ops! {
+        /// Equals.
+        str eq "";
+        /// Is explicitly `null` (sends `"field": null`).
+        null is_null "";
+        /// Differs (`_not`).
+        str not "not";
+        /// One of (`_in`).
+        strs in_ "in";
+        /// None of (`_not_in`).
+        strs not_in "not_in";
+        /// Contains (`_contains`).
+        str contains "contains";
+        /// Does not contain (`_not_contains`).
+        str not_contains "not_contains";
+        /// Starts with (`_starts_with`).
+        str starts_with "starts_with";
+        /// Does not start with (`_not_starts_with`).
+        str not_starts_with "not_starts_with";
+        /// Ends with (`_ends_with`).
+        str ends_with "ends_with";
+        /// Does not end with (`_not_ends_with`).
+        str not_ends_with "not_ends_with";
+        /// Sorts before (`_lt`).
+        str lt "lt";
+        /// Sorts before or equal (`_lte`).
+        str lte "lte";
+        /// Sorts after (`_gt`).
+        str gt "gt";
+        /// Sorts after or equal (`_gte`).
+        str gte "gte";
     }
 }
 
@@ -152,41 +182,25 @@ pub struct TimeField<W> {
 }
 
 impl<W: WhereInput> TimeField<W> {
-    /// Equals.
-    pub fn eq(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "", Value::String(v.into()))
-    }
-    /// Is explicitly `null`.
-    pub fn is_null(self) -> W {
-        put(self.w, self.key, "", Value::Null)
-    }
-    /// Differs.
-    pub fn not(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "not", Value::String(v.into()))
-    }
-    /// One of.
-    pub fn in_<I: IntoIterator<Item = S>, S: Into<String>>(self, vs: I) -> W {
-        put(self.w, self.key, "in", strings(vs))
-    }
-    /// None of.
-    pub fn not_in<I: IntoIterator<Item = S>, S: Into<String>>(self, vs: I) -> W {
-        put(self.w, self.key, "not_in", strings(vs))
-    }
-    /// Before.
-    pub fn lt(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "lt", Value::String(v.into()))
-    }
-    /// At or before.
-    pub fn lte(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "lte", Value::String(v.into()))
-    }
-    /// After.
-    pub fn gt(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "gt", Value::String(v.into()))
-    }
-    /// At or after.
-    pub fn gte(self, v: impl Into<String>) -> W {
-        put(self.w, self.key, "gte", Value::String(v.into()))
+    field_ops! {
+        /// Equals.
+        str eq "";
+        /// Is explicitly `null`.
+        null is_null "";
+        /// Differs.
+        str not "not";
+        /// One of.
+        strs in_ "in";
+        /// None of.
+        strs not_in "not_in";
+        /// Before.
+        str lt "lt";
+        /// At or before.
+        str lte "lte";
+        /// After.
+        str gt "gt";
+        /// At or after.
+        str gte "gte";
     }
 }
 
@@ -223,43 +237,25 @@ pub struct NumField<W, N> {
 }
 
 impl<W: WhereInput, N: WhereNumber> NumField<W, N> {
-    /// Equals.
-    pub fn eq(self, v: N) -> W {
-        put(self.w, self.key, "", v.to_json())
-    }
-    /// Is explicitly `null`.
-    pub fn is_null(self) -> W {
-        put(self.w, self.key, "", Value::Null)
-    }
-    /// Differs.
-    pub fn not(self, v: N) -> W {
-        put(self.w, self.key, "not", v.to_json())
-    }
-    /// One of.
-    pub fn in_<I: IntoIterator<Item = N>>(self, vs: I) -> W {
-        let a = vs.into_iter().map(WhereNumber::to_json).collect();
-        put(self.w, self.key, "in", Value::Array(a))
-    }
-    /// None of.
-    pub fn not_in<I: IntoIterator<Item = N>>(self, vs: I) -> W {
-        let a = vs.into_iter().map(WhereNumber::to_json).collect();
-        put(self.w, self.key, "not_in", Value::Array(a))
-    }
-    /// Less than.
-    pub fn lt(self, v: N) -> W {
-        put(self.w, self.key, "lt", v.to_json())
-    }
-    /// Less than or equal.
-    pub fn lte(self, v: N) -> W {
-        put(self.w, self.key, "lte", v.to_json())
-    }
-    /// Greater than.
-    pub fn gt(self, v: N) -> W {
-        put(self.w, self.key, "gt", v.to_json())
-    }
-    /// Greater than or equal.
-    pub fn gte(self, v: N) -> W {
-        put(self.w, self.key, "gte", v.to_json())
+    field_ops! {
+        /// Equals.
+        num eq "";
+        /// Is explicitly `null`.
+        null is_null "";
+        /// Differs.
+        num not "not";
+        /// One of.
+        nums in_ "in";
+        /// None of.
+        nums not_in "not_in";
+        /// Less than.
+        num lt "lt";
+        /// Less than or equal.
+        num lte "lte";
+        /// Greater than.
+        num gt "gt";
+        /// Greater than or equal.
+        num gte "gte";
     }
 }
 
@@ -277,27 +273,17 @@ fn enum_json<E: Serialize>(e: &E) -> Value {
 }
 
 impl<W: WhereInput, E: Serialize> EnumField<W, E> {
-    /// Equals.
-    pub fn eq(self, v: E) -> W {
-        put(self.w, self.key, "", enum_json(&v))
-    }
-    /// Is explicitly `null`.
-    pub fn is_null(self) -> W {
-        put(self.w, self.key, "", Value::Null)
-    }
-    /// Differs.
-    pub fn not(self, v: E) -> W {
-        put(self.w, self.key, "not", enum_json(&v))
-    }
-    /// One of.
-    pub fn in_<I: IntoIterator<Item = E>>(self, vs: I) -> W {
-        let a = vs.into_iter().map(|e| enum_json(&e)).collect();
-        put(self.w, self.key, "in", Value::Array(a))
-    }
-    /// None of.
-    pub fn not_in<I: IntoIterator<Item = E>>(self, vs: I) -> W {
-        let a = vs.into_iter().map(|e| enum_json(&e)).collect();
-        put(self.w, self.key, "not_in", Value::Array(a))
+    field_ops! {
+        /// Equals.
+        enum eq "";
+        /// Is explicitly `null`.
+        null is_null "";
+        /// Differs.
+        enum not "not";
+        /// One of.
+        enums in_ "in";
+        /// None of.
+        enums not_in "not_in";
     }
 }
 
@@ -310,17 +296,13 @@ pub struct BoolField<W> {
 }
 
 impl<W: WhereInput> BoolField<W> {
-    /// Equals.
-    pub fn eq(self, v: bool) -> W {
-        put(self.w, self.key, "", Value::Bool(v))
-    }
-    /// Is explicitly `null`.
-    pub fn is_null(self) -> W {
-        put(self.w, self.key, "", Value::Null)
-    }
-    /// Differs.
-    pub fn not(self, v: bool) -> W {
-        put(self.w, self.key, "not", Value::Bool(v))
+    field_ops! {
+        /// Equals.
+        bool eq "";
+        /// Is explicitly `null`.
+        null is_null "";
+        /// Differs.
+        bool not "not";
     }
 }
 
@@ -715,5 +697,45 @@ mod tests {
         );
         assert!(VmWhere::FIELDS.contains(&"entityAsyncStatus"));
         assert!(ClusterWhere::FIELDS.contains(&"type"));
+    }
+
+    #[test]
+    fn every_operator_kind_sends_its_key_and_value() {
+        let w = VmWhere::new()
+            .name()
+            .not_ends_with("x")
+            .os()
+            .not_in(["a", "b"])
+            .deleted_at()
+            .gte("2024-01-01T00:00:00Z")
+            .vcpu()
+            .not_in([1, 2])
+            .memory()
+            .lte(5)
+            .cpu_usage()
+            .gt(0.5)
+            .status()
+            .not(VmStatus::Stopped)
+            .firmware()
+            .in_([VmFirmware::Uefi])
+            .ha()
+            .not(true)
+            .hostname()
+            .is_null();
+        assert_eq!(
+            serde_json::to_value(&w).unwrap(),
+            json!({
+                "name_not_ends_with": "x",
+                "os_not_in": ["a", "b"],
+                "deleted_at_gte": "2024-01-01T00:00:00Z",
+                "vcpu_not_in": [1, 2],
+                "memory_lte": 5,
+                "cpu_usage_gt": 0.5,
+                "status_not": "STOPPED",
+                "firmware_in": ["UEFI"],
+                "ha_not": true,
+                "hostname": null,
+            })
+        );
     }
 }

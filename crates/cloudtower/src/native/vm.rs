@@ -16,6 +16,28 @@ use crate::wire::{
     VmStatus, VmVolume, WithTask,
 };
 
+/// Declares builder setters, one line each: `name(arg: Type): field = value;` sets a field,
+/// `name(arg: Type): field += value;` pushes onto a list field.
+macro_rules! setters {
+    () => {};
+    ($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty): $field:ident = $val:expr; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: $ty) -> Self {
+            self.$field = $val;
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* $name:ident($arg:ident: $ty:ty): $field:ident += $val:expr; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: $ty) -> Self {
+            self.$field.push($val);
+            self
+        }
+        setters!($($rest)*);
+    };
+}
+
 /// A field that can be left out, sent as an explicit `null`, or set: the API gives `null` a
 /// meaning of its own in some inputs (`elf_image_id: null` ejects a CD-ROM).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -175,10 +197,9 @@ impl CloudInitNetwork {
             routes: Vec::new(),
         }
     }
-    /// Adds a route.
-    pub fn route(mut self, r: CloudInitRoute) -> Self {
-        self.routes.push(r);
-        self
+    setters! {
+        /// Adds a route.
+        route(r: CloudInitRoute): routes += r;
     }
 }
 
@@ -222,35 +243,19 @@ impl CloudInit {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Host name.
-    pub fn hostname(mut self, h: impl Into<String>) -> Self {
-        self.hostname = Some(h.into());
-        self
-    }
-    /// Default user's password.
-    pub fn password(mut self, p: impl Into<Secret>) -> Self {
-        self.default_user_password = Some(p.into());
-        self
-    }
-    /// A DNS server.
-    pub fn nameserver(mut self, ns: impl Into<String>) -> Self {
-        self.nameservers.push(ns.into());
-        self
-    }
-    /// An SSH public key.
-    pub fn public_key(mut self, k: impl Into<String>) -> Self {
-        self.public_keys.push(k.into());
-        self
-    }
-    /// Raw user data.
-    pub fn user_data(mut self, d: impl Into<String>) -> Self {
-        self.user_data = Some(d.into());
-        self
-    }
-    /// A NIC setting.
-    pub fn network(mut self, n: CloudInitNetwork) -> Self {
-        self.networks.push(n);
-        self
+    setters! {
+        /// Host name.
+        hostname(h: impl Into<String>): hostname = Some(h.into());
+        /// Default user's password.
+        password(p: impl Into<Secret>): default_user_password = Some(p.into());
+        /// A DNS server.
+        nameserver(ns: impl Into<String>): nameservers += ns.into();
+        /// An SSH public key.
+        public_key(k: impl Into<String>): public_keys += k.into();
+        /// Raw user data.
+        user_data(d: impl Into<String>): user_data = Some(d.into());
+        /// A NIC setting.
+        network(n: CloudInitNetwork): networks += n;
     }
 }
 
@@ -292,25 +297,15 @@ impl NicParams {
             ..Self::default()
         }
     }
-    /// Sets the model.
-    pub fn model(mut self, m: VmNicModel) -> Self {
-        self.model = Some(m);
-        self
-    }
-    /// Link up or down.
-    pub fn enabled(mut self, yes: bool) -> Self {
-        self.enabled = Some(yes);
-        self
-    }
-    /// Mirror mode.
-    pub fn mirror(mut self, yes: bool) -> Self {
-        self.mirror = Some(yes);
-        self
-    }
-    /// MAC address.
-    pub fn mac(mut self, mac: impl Into<String>) -> Self {
-        self.mac_address = Some(mac.into());
-        self
+    setters! {
+        /// Sets the model.
+        model(m: VmNicModel): model = Some(m);
+        /// Link up or down.
+        enabled(yes: bool): enabled = Some(yes);
+        /// Mirror mode.
+        mirror(yes: bool): mirror = Some(yes);
+        /// MAC address.
+        mac(mac: impl Into<String>): mac_address = Some(mac.into());
     }
     /// Static IPv4 settings.
     pub fn ipv4(
@@ -353,20 +348,13 @@ impl CdRom {
             content_library_image_id: None,
         }
     }
-    /// Slot index.
-    pub fn index(mut self, i: i32) -> Self {
-        self.index = Some(i);
-        self
-    }
-    /// Mounts an ELF image.
-    pub fn elf_image(mut self, id: impl Into<String>) -> Self {
-        self.elf_image_id = Some(id.into());
-        self
-    }
-    /// Mounts a content-library image.
-    pub fn content_library_image(mut self, id: impl Into<String>) -> Self {
-        self.content_library_image_id = Some(id.into());
-        self
+    setters! {
+        /// Slot index.
+        index(i: i32): index = Some(i);
+        /// Mounts an ELF image.
+        elf_image(id: impl Into<String>): elf_image_id = Some(id.into());
+        /// Mounts a content-library image.
+        content_library_image(id: impl Into<String>): content_library_image_id = Some(id.into());
     }
 }
 
@@ -395,10 +383,9 @@ impl MountDisk {
             index: None,
         }
     }
-    /// Slot index.
-    pub fn index(mut self, i: i32) -> Self {
-        self.index = Some(i);
-        self
+    setters! {
+        /// Slot index.
+        index(i: i32): index = Some(i);
     }
 }
 
@@ -453,10 +440,9 @@ impl NewDisk {
             index: None,
         }
     }
-    /// Slot index.
-    pub fn index(mut self, i: i32) -> Self {
-        self.index = Some(i);
-        self
+    setters! {
+        /// Slot index.
+        index(i: i32): index = Some(i);
     }
 }
 
@@ -480,20 +466,13 @@ impl DiskParams {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Adds a CD-ROM.
-    pub fn cd_rom(mut self, c: CdRom) -> Self {
-        self.mount_cd_roms.push(c);
-        self
-    }
-    /// Mounts an existing volume.
-    pub fn mount(mut self, d: MountDisk) -> Self {
-        self.mount_disks.push(d);
-        self
-    }
-    /// Creates and mounts a new volume.
-    pub fn create(mut self, d: NewDisk) -> Self {
-        self.mount_new_create_disks.push(d);
-        self
+    setters! {
+        /// Adds a CD-ROM.
+        cd_rom(c: CdRom): mount_cd_roms += c;
+        /// Mounts an existing volume.
+        mount(d: MountDisk): mount_disks += d;
+        /// Creates and mounts a new volume.
+        create(d: NewDisk): mount_new_create_disks += d;
     }
 }
 
@@ -574,45 +553,23 @@ impl VmCreate {
         self.vcpu = Some(sockets.saturating_mul(cores));
         self
     }
-    /// Memory in bytes.
-    pub fn memory_bytes(mut self, n: i64) -> Self {
-        self.memory = n;
-        self
-    }
-    /// High availability.
-    pub fn ha(mut self, yes: bool) -> Self {
-        self.ha = yes;
-        self
-    }
-    /// Firmware.
-    pub fn firmware(mut self, f: VmFirmware) -> Self {
-        self.firmware = f;
-        self
-    }
-    /// Power state after creation (`RUNNING` starts it).
-    pub fn status(mut self, s: VmStatus) -> Self {
-        self.status = s;
-        self
-    }
-    /// Adds a NIC.
-    pub fn nic(mut self, n: NicParams) -> Self {
-        self.vm_nics.push(n);
-        self
-    }
-    /// Sets the disks.
-    pub fn disks(mut self, d: DiskParams) -> Self {
-        self.vm_disks = d;
-        self
-    }
-    /// Places it on a host.
-    pub fn host(mut self, id: impl Into<String>) -> Self {
-        self.host_id = Some(id.into());
-        self
-    }
-    /// Description.
-    pub fn description(mut self, d: impl Into<String>) -> Self {
-        self.description = Some(d.into());
-        self
+    setters! {
+        /// Memory in bytes.
+        memory_bytes(n: i64): memory = n;
+        /// High availability.
+        ha(yes: bool): ha = yes;
+        /// Firmware.
+        firmware(f: VmFirmware): firmware = f;
+        /// Power state after creation (`RUNNING` starts it).
+        status(s: VmStatus): status = s;
+        /// Adds a NIC.
+        nic(n: NicParams): vm_nics += n;
+        /// Sets the disks.
+        disks(d: DiskParams): vm_disks = d;
+        /// Places it on a host.
+        host(id: impl Into<String>): host_id = Some(id.into());
+        /// Description.
+        description(d: impl Into<String>): description = Some(d.into());
     }
 }
 
@@ -639,10 +596,9 @@ impl ModifyDisk {
             bus: None,
         }
     }
-    /// New bus.
-    pub fn bus(mut self, b: Bus) -> Self {
-        self.bus = Some(b);
-        self
+    setters! {
+        /// New bus.
+        bus(b: Bus): bus = Some(b);
     }
 }
 
@@ -681,15 +637,11 @@ impl DiskOperate {
         });
         self
     }
-    /// Changes a template disk.
-    pub fn modify(mut self, m: ModifyDisk) -> Self {
-        self.modify_disks.push(m);
-        self
-    }
-    /// Adds disks.
-    pub fn add_disks(mut self, d: DiskParams) -> Self {
-        self.new_disks = Some(d);
-        self
+    setters! {
+        /// Changes a template disk.
+        modify(m: ModifyDisk): modify_disks += m;
+        /// Adds disks.
+        add_disks(d: DiskParams): new_disks = Some(d);
     }
 }
 
@@ -766,15 +718,11 @@ impl VmFromTemplate {
             cloud_init: None,
         }
     }
-    /// Guest setup through cloud-init.
-    pub fn cloud_init(mut self, c: CloudInit) -> Self {
-        self.cloud_init = Some(c);
-        self
-    }
-    /// Full copy instead of a linked clone.
-    pub fn full_copy(mut self, yes: bool) -> Self {
-        self.is_full_copy = yes;
-        self
+    setters! {
+        /// Guest setup through cloud-init.
+        cloud_init(c: CloudInit): cloud_init = Some(c);
+        /// Full copy instead of a linked clone.
+        full_copy(yes: bool): is_full_copy = yes;
     }
     /// CPU topology.
     pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
@@ -783,30 +731,17 @@ impl VmFromTemplate {
         self.vcpu = Some(sockets.saturating_mul(cores));
         self
     }
-    /// Memory in bytes.
-    pub fn memory_bytes(mut self, n: i64) -> Self {
-        self.memory = Some(n);
-        self
-    }
-    /// Power state after creation.
-    pub fn status(mut self, s: VmStatus) -> Self {
-        self.status = Some(s);
-        self
-    }
-    /// Description.
-    pub fn description(mut self, d: impl Into<String>) -> Self {
-        self.description = Some(d.into());
-        self
-    }
-    /// Replaces the template's NICs.
-    pub fn nics(mut self, nics: Vec<NicParams>) -> Self {
-        self.vm_nics = Some(nics);
-        self
-    }
-    /// Disk changes.
-    pub fn disk_operate(mut self, d: DiskOperate) -> Self {
-        self.disk_operate = Some(d);
-        self
+    setters! {
+        /// Memory in bytes.
+        memory_bytes(n: i64): memory = Some(n);
+        /// Power state after creation.
+        status(s: VmStatus): status = Some(s);
+        /// Description.
+        description(d: impl Into<String>): description = Some(d.into());
+        /// Replaces the template's NICs.
+        nics(nics: Vec<NicParams>): vm_nics = Some(nics);
+        /// Disk changes.
+        disk_operate(d: DiskOperate): disk_operate = Some(d);
     }
 }
 
@@ -842,15 +777,11 @@ impl BasicInfo {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Rename.
-    pub fn name(mut self, n: impl Into<String>) -> Self {
-        self.name = Some(n.into());
-        self
-    }
-    /// Describe.
-    pub fn description(mut self, d: impl Into<String>) -> Self {
-        self.description = Some(d.into());
-        self
+    setters! {
+        /// Rename.
+        name(n: impl Into<String>): name = Some(n.into());
+        /// Describe.
+        description(d: impl Into<String>): description = Some(d.into());
     }
     /// CPU topology.
     pub fn cpu(mut self, sockets: u32, cores: u32) -> Self {
@@ -859,15 +790,11 @@ impl BasicInfo {
         self.vcpu = Some(sockets.saturating_mul(cores));
         self
     }
-    /// Memory in bytes.
-    pub fn memory_bytes(mut self, n: i64) -> Self {
-        self.memory = Some(n);
-        self
-    }
-    /// HA.
-    pub fn ha(mut self, yes: bool) -> Self {
-        self.ha = Some(yes);
-        self
+    setters! {
+        /// Memory in bytes.
+        memory_bytes(n: i64): memory = Some(n);
+        /// HA.
+        ha(yes: bool): ha = Some(yes);
     }
 }
 
@@ -914,10 +841,9 @@ impl SnapshotCreate {
             consistent_type: None,
         }
     }
-    /// Consistency.
-    pub fn consistency(mut self, c: ConsistentType) -> Self {
-        self.consistent_type = Some(c);
-        self
+    setters! {
+        /// Consistency.
+        consistency(c: ConsistentType): consistent_type = Some(c);
     }
 }
 
@@ -952,10 +878,9 @@ impl VolumeCreate {
             sharing: false,
         }
     }
-    /// Storage policy.
-    pub fn policy(mut self, p: StoragePolicy) -> Self {
-        self.elf_storage_policy = p;
-        self
+    setters! {
+        /// Storage policy.
+        policy(p: StoragePolicy): elf_storage_policy = p;
     }
 }
 

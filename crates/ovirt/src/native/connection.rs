@@ -232,7 +232,8 @@ impl Connection {
         read_raw(resp).await
     }
 
-    async fn expect_xml(
+    /// [`send_raw`](Self::send_raw), with any status outside 2xx read as the engine's error.
+    async fn send_ok(
         &self,
         method: Method,
         path: &str,
@@ -251,6 +252,20 @@ impl Connection {
                 op,
             ));
         }
+        Ok(raw)
+    }
+
+    /// [`send_ok`](Self::send_ok), whose answer must also be XML.
+    async fn expect_xml(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        body: Option<String>,
+        op: Option<Op>,
+    ) -> Result<RawResponse> {
+        let raw = self.send_ok(method, path, query, headers, body, op).await?;
         let ct = raw.content_type.as_deref().unwrap_or("");
         if !(ct.ends_with("/xml") || ct.ends_with("+xml")) {
             return Err(with_op(
@@ -265,6 +280,24 @@ impl Connection {
         Ok(raw)
     }
 
+    /// [`expect_xml`](Self::expect_xml), and the body decoded by `decode`.
+    #[allow(clippy::too_many_arguments)]
+    async fn read<R>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        body: Option<String>,
+        op: Option<Op>,
+        decode: fn(&[u8]) -> Result<R>,
+    ) -> Result<R> {
+        let raw = self
+            .expect_xml(method, path, query, headers, body, op)
+            .await?;
+        decode(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+    }
+
     pub(crate) async fn get<T: Resource>(
         &self,
         path: &str,
@@ -272,10 +305,8 @@ impl Connection {
         headers: &[(String, String)],
         op: Option<Op>,
     ) -> Result<T> {
-        let raw = self
-            .expect_xml(Method::GET, path, query, headers, None, op)
-            .await?;
-        T::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+        self.read(Method::GET, path, query, headers, None, op, T::from_xml)
+            .await
     }
 
     pub(crate) async fn list<T: Resource>(
@@ -285,10 +316,16 @@ impl Connection {
         headers: &[(String, String)],
         op: Option<Op>,
     ) -> Result<Vec<T>> {
-        let raw = self
-            .expect_xml(Method::GET, path, query, headers, None, op)
-            .await?;
-        T::list_from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+        self.read(
+            Method::GET,
+            path,
+            query,
+            headers,
+            None,
+            op,
+            T::list_from_xml,
+        )
+        .await
     }
 
     pub(crate) async fn add<T: Resource>(
@@ -299,10 +336,16 @@ impl Connection {
         headers: &[(String, String)],
         op: Option<Op>,
     ) -> Result<T> {
-        let raw = self
-            .expect_xml(Method::POST, path, query, headers, Some(obj.to_xml()), op)
-            .await?;
-        T::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+        self.read(
+            Method::POST,
+            path,
+            query,
+            headers,
+            Some(obj.to_xml()),
+            op,
+            T::from_xml,
+        )
+        .await
     }
 
     pub(crate) async fn update<T: Resource>(
@@ -313,10 +356,16 @@ impl Connection {
         headers: &[(String, String)],
         op: Option<Op>,
     ) -> Result<T> {
-        let raw = self
-            .expect_xml(Method::PUT, path, query, headers, Some(obj.to_xml()), op)
-            .await?;
-        T::from_xml(&raw.body).map_err(|e| with_op(e.with_vendor(VENDOR), op))
+        self.read(
+            Method::PUT,
+            path,
+            query,
+            headers,
+            Some(obj.to_xml()),
+            op,
+            T::from_xml,
+        )
+        .await
     }
 
     pub(crate) async fn remove(
@@ -327,20 +376,13 @@ impl Connection {
         op: Option<Op>,
     ) -> Result<()> {
         let raw = self
-            .send_raw(Method::DELETE, path, query, headers, None, op)
-            .await
-            .map_err(|e| with_op(e, op))?;
-        if (200..300).contains(&raw.status) {
-            // A DELETE may still answer with an <action> carrying a fault.
-            if let Some(f) = crate::wire::read_fault_doc(&raw.body) {
-                return Err(with_op(fault_error(raw.status, &f), op));
-            }
-            return Ok(());
+            .send_ok(Method::DELETE, path, query, headers, None, op)
+            .await?;
+        // A DELETE may still answer with an <action> carrying a fault.
+        if let Some(f) = crate::wire::read_fault_doc(&raw.body) {
+            return Err(with_op(fault_error(raw.status, &f), op));
         }
-        Err(with_op(
-            parse_error(raw.status, raw.content_type.as_deref(), &raw.body),
-            op,
-        ))
+        Ok(())
     }
 
     pub(crate) async fn action(
@@ -352,7 +394,7 @@ impl Connection {
         op: Option<Op>,
     ) -> Result<Action> {
         let raw = self
-            .send_raw(
+            .send_ok(
                 Method::POST,
                 path,
                 query,
@@ -360,14 +402,7 @@ impl Connection {
                 Some(action.to_xml()),
                 op,
             )
-            .await
-            .map_err(|e| with_op(e, op))?;
-        if !(200..300).contains(&raw.status) {
-            return Err(with_op(
-                parse_error(raw.status, raw.content_type.as_deref(), &raw.body),
-                op,
-            ));
-        }
+            .await?;
         if raw.body.trim_ascii().is_empty() {
             return Ok(Action::default());
         }
@@ -432,6 +467,36 @@ async fn read_raw(resp: Response) -> Result<RawResponse> {
     })
 }
 
+/// The builder's plain setters, each with its own doc comment: `into` stores
+/// `Some(arg.into())`, `some` stores `Some(arg)`, `set` stores `arg`.
+macro_rules! setters {
+    () => {};
+    ($(#[$doc:meta])* into $name:ident($arg:ident: $ty:ty); $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: $ty) -> Self {
+            self.$name = Some($arg.into());
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* some $name:ident($arg:ident: $ty:ty); $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: $ty) -> Self {
+            self.$name = Some($arg);
+            self
+        }
+        setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* set $name:ident($arg:ident: $ty:ty); $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $arg: $ty) -> Self {
+            self.$name = $arg;
+            self
+        }
+        setters!($($rest)*);
+    };
+}
+
 /// Builds a [`Connection`].
 #[must_use]
 pub struct ConnectionBuilder {
@@ -490,46 +555,21 @@ impl ConnectionBuilder {
         }
     }
 
-    /// User name with its profile (`admin@internal`).
-    pub fn username(mut self, u: impl Into<String>) -> Self {
-        self.username = Some(u.into());
-        self
-    }
-
-    /// Password.
-    pub fn password(mut self, p: impl Into<Secret>) -> Self {
-        self.password = Some(p.into());
-        self
-    }
-
-    /// An SSO token obtained elsewhere; no login happens until it expires.
-    pub fn token(mut self, t: impl Into<Secret>) -> Self {
-        self.token = Some(t.into());
-        self
-    }
-
-    /// PEM bundle of CAs to trust (added to the built-in roots).
-    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(path.into());
-        self
-    }
-
-    /// Turns TLS verification off. Logs a warning; never use it in production.
-    pub fn insecure(mut self, yes: bool) -> Self {
-        self.insecure = yes;
-        self
-    }
-
-    /// Limit for one request attempt (default 60 s).
-    pub fn timeout(mut self, d: Duration) -> Self {
-        self.timeout = Some(d);
-        self
-    }
-
-    /// Limit for establishing a connection.
-    pub fn connect_timeout(mut self, d: Duration) -> Self {
-        self.connect_timeout = Some(d);
-        self
+    setters! {
+        /// User name with its profile (`admin@internal`).
+        into username(u: impl Into<String>);
+        /// Password.
+        into password(p: impl Into<Secret>);
+        /// An SSO token obtained elsewhere; no login happens until it expires.
+        into token(t: impl Into<Secret>);
+        /// PEM bundle of CAs to trust (added to the built-in roots).
+        into ca_file(path: impl Into<PathBuf>);
+        /// Turns TLS verification off. Logs a warning; never use it in production.
+        set insecure(yes: bool);
+        /// Limit for one request attempt (default 60 s).
+        some timeout(d: Duration);
+        /// Limit for establishing a connection.
+        some connect_timeout(d: Duration);
     }
 
     /// A header sent on every request (per-request headers override it).
@@ -538,48 +578,23 @@ impl ConnectionBuilder {
         self
     }
 
-    /// The dialect (default [`ApiVersion::V4`]).
-    pub fn version(mut self, v: ApiVersion) -> Self {
-        self.version = v;
-        self
-    }
-
-    /// Asks for gzip bodies (default on).
-    pub fn compress(mut self, yes: bool) -> Self {
-        self.compress = yes;
-        self
-    }
-
-    /// Revoke the SSO token in [`Connection::close`] (default on). Turn it off to hand the token
-    /// to another process.
-    pub fn revoke_on_close(mut self, yes: bool) -> Self {
-        self.revoke_on_close = yes;
-        self
-    }
-
-    /// Sends through `transport` instead of the network (a cassette, the simulator, a custom
-    /// stack). Retry and auth layers are still added on top.
-    pub fn transport(mut self, transport: SharedTransport) -> Self {
-        self.transport = Some(transport);
-        self
-    }
-
-    /// The retry policy for idempotent requests (default: [`RetryPolicy::default`]).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// Overrides the SSO token URL (default `<scheme>://<host>/ovirt-engine/sso/oauth/token`).
-    pub fn sso_url(mut self, url: impl Into<String>) -> Self {
-        self.sso_url = Some(url.into());
-        self
-    }
-
-    /// Overrides the SSO revoke URL (default `<scheme>://<host>/ovirt-engine/services/sso-logout`).
-    pub fn sso_revoke_url(mut self, url: impl Into<String>) -> Self {
-        self.sso_revoke_url = Some(url.into());
-        self
+    setters! {
+        /// The dialect (default [`ApiVersion::V4`]).
+        set version(v: ApiVersion);
+        /// Asks for gzip bodies (default on).
+        set compress(yes: bool);
+        /// Revoke the SSO token in [`Connection::close`] (default on). Turn it off to hand the token
+        /// to another process.
+        set revoke_on_close(yes: bool);
+        /// Sends through `transport` instead of the network (a cassette, the simulator, a custom
+        /// stack). Retry and auth layers are still added on top.
+        some transport(transport: SharedTransport);
+        /// The retry policy for idempotent requests (default: [`RetryPolicy::default`]).
+        some retry(policy: RetryPolicy);
+        /// Overrides the SSO token URL (default `<scheme>://<host>/ovirt-engine/sso/oauth/token`).
+        into sso_url(url: impl Into<String>);
+        /// Overrides the SSO revoke URL (default `<scheme>://<host>/ovirt-engine/services/sso-logout`).
+        into sso_revoke_url(url: impl Into<String>);
     }
 
     /// Poll spacing of the waiters (default 1 s doubling up to 10 s).

@@ -14,21 +14,36 @@ use omnivirt_core::ErrorKind;
 use omnivirt_http::{HyperTransport, RetryPolicy, SharedTransport, Timeouts, TlsOptions};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 fn hyper() -> SharedTransport {
     Arc::new(HyperTransport::new(TlsOptions::default()).unwrap())
 }
 
 fn login_ok(token: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"task_id": null, "data": {"token": token}}))
+    json_ok(json!({"task_id": null, "data": {"token": token}}))
+}
+
+fn json_ok(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+fn post(p: &str) -> MockBuilder {
+    Mock::given(method("POST")).and(path(p))
+}
+
+fn healthz() -> MockBuilder {
+    Mock::given(method("GET")).and(path("/api/healthz"))
+}
+
+fn tower(server: &MockServer, credentials: Credentials) -> CloudTowerClient {
+    CloudTowerClient::new(format!("{}/v2/api", server.uri()), hyper(), credentials)
 }
 
 #[tokio::test]
 async fn raw_token_and_content_language_headers() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/login"))
+    post("/v2/api/login")
         .and(body_json(
             json!({"username": "admin", "password": "pw", "source": "LOCAL"}),
         ))
@@ -36,26 +51,18 @@ async fn raw_token_and_content_language_headers() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .and(header("authorization", "tok-123"))
         .and(header("content-language", "zh-CN"))
         .and(header("content-type", "application/json"))
         .and(body_json(
             json!({"where": {"name_contains": "web"}, "first": 5}),
         ))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!([{"id": "c1", "name": "web-1"}])),
-        )
+        .respond_with(json_ok(json!([{"id": "c1", "name": "web-1"}])))
         .expect(1)
         .mount(&server)
         .await;
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", server.uri()),
-        hyper(),
-        Credentials::password("admin", "pw"),
-    )
-    .with_language(Language::ZhCn);
+    let tower = tower(&server, Credentials::password("admin", "pw")).with_language(Language::ZhCn);
     let vms = tower
         .vms()
         .list(Query::new(VmWhere::new().name().contains("web")).first(5))
@@ -65,49 +72,46 @@ async fn raw_token_and_content_language_headers() {
     assert!(!format!("{tower:?}").contains("pw"));
 }
 
-#[tokio::test]
-async fn ldap_users_log_in_through_the_discovered_authn_strategy() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"data": {"authnStrategies": [
-                {"id": "local-1", "type": "LOCAL"}, {"id": "ldap-7", "type": "LDAP"}
-            ]}}),
-        ))
-        .expect(1)
-        .mount(&server)
+/// Logs `jdoe` in as an LDAP user against `server`, whose login mock checks the body.
+async fn ldap_user_logs_in(server: &MockServer) {
+    post("/v2/api/get-tasks-connection")
+        .respond_with(json_ok(json!({"aggregate": {"count": 0}})))
+        .mount(server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/login"))
-        .and(body_json(json!({"username": "jdoe", "password": "pw", "source": "AUTHN", "auth_config_id": "ldap-7"})))
-        .respond_with(login_ok("tok"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-tasks-connection"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"aggregate": {"count": 0}})))
-        .mount(&server)
-        .await;
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", server.uri()),
-        hyper(),
+    let tower = tower(
+        server,
         Credentials::password("jdoe", "pw").with_source(UserSource::Ldap, None),
     );
     tower.login().await.unwrap();
 }
 
 #[tokio::test]
+async fn ldap_users_log_in_through_the_discovered_authn_strategy() {
+    let server = MockServer::start().await;
+    post("/api")
+        .respond_with(json_ok(json!({"data": {"authnStrategies": [
+            {"id": "local-1", "type": "LOCAL"}, {"id": "ldap-7", "type": "LDAP"}
+        ]}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    post("/v2/api/login")
+        .and(body_json(json!({"username": "jdoe", "password": "pw", "source": "AUTHN", "auth_config_id": "ldap-7"})))
+        .respond_with(login_ok("tok"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    ldap_user_logs_in(&server).await;
+}
+
+#[tokio::test]
 async fn older_towers_without_authn_strategies_get_source_ldap() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api"))
+    post("/api")
         .respond_with(ResponseTemplate::new(404))
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/login"))
+    post("/v2/api/login")
         .and(body_json(
             json!({"username": "jdoe", "password": "pw", "source": "LDAP"}),
         ))
@@ -115,24 +119,13 @@ async fn older_towers_without_authn_strategies_get_source_ldap() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-tasks-connection"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"aggregate": {"count": 0}})))
-        .mount(&server)
-        .await;
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", server.uri()),
-        hyper(),
-        Credentials::password("jdoe", "pw").with_source(UserSource::Ldap, None),
-    );
-    tower.login().await.unwrap();
+    ldap_user_logs_in(&server).await;
 }
 
 #[tokio::test]
 async fn a_refused_token_without_password_is_unauthenticated() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .and(header("authorization", "stale"))
         .respond_with(
             ResponseTemplate::new(401).set_body_json(
@@ -142,11 +135,7 @@ async fn a_refused_token_without_password_is_unauthenticated() {
         .expect(1)
         .mount(&server)
         .await;
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", server.uri()),
-        hyper(),
-        Credentials::token("stale"),
-    );
+    let tower = tower(&server, Credentials::token("stale"));
     let err = tower.vms().list(Query::all()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);
     assert!(!format!("{err:?} {err}").contains("stale"));
@@ -155,23 +144,20 @@ async fn a_refused_token_without_password_is_unauthenticated() {
 #[tokio::test]
 async fn an_expired_token_is_replaced_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/login"))
+    post("/v2/api/login")
         .respond_with(login_ok("fresh"))
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .and(header("authorization", "old"))
         .respond_with(ResponseTemplate::new(401))
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .and(header("authorization", "fresh"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .respond_with(json_ok(json!([])))
         .expect(1)
         .mount(&server)
         .await;
@@ -194,21 +180,18 @@ async fn an_expired_token_is_replaced_once() {
 #[tokio::test]
 async fn queries_are_retried_but_mutations_never() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "c1"}])))
+    post("/v2/api/get-vms")
+        .respond_with(json_ok(json!([{"id": "c1"}])))
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/start-vm"))
+    post("/v2/api/start-vm")
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
         .mount(&server)
@@ -238,17 +221,12 @@ async fn queries_are_retried_but_mutations_never() {
 #[tokio::test]
 async fn not_modified_is_success_with_nothing_to_follow() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/add-vm-cd-rom"))
+    post("/v2/api/add-vm-cd-rom")
         .respond_with(ResponseTemplate::new(304))
         .expect(1)
         .mount(&server)
         .await;
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", server.uri()),
-        hyper(),
-        Credentials::token("t"),
-    );
+    let tower = tower(&server, Credentials::token("t"));
     let out = tower
         .vm()
         .add_cd_rom(&VmWhere::new().id().eq("c1"), &[CdRom::empty(0)])
@@ -260,16 +238,11 @@ async fn not_modified_is_success_with_nothing_to_follow() {
 #[tokio::test]
 async fn garbage_answers_are_protocol_errors() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .respond_with(ResponseTemplate::new(200).set_body_string("<html>proxy</html>"))
         .mount(&server)
         .await;
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", server.uri()),
-        hyper(),
-        Credentials::token("t"),
-    );
+    let tower = tower(&server, Credentials::token("t"));
     let err = tower.vms().list(Query::all()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Protocol);
     assert!(err.to_string().contains("get-vms"), "{err}");
@@ -278,32 +251,26 @@ async fn garbage_answers_are_protocol_errors() {
 #[tokio::test]
 async fn api_keys_through_graphql() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api"))
+    post("/api")
         .and(header("authorization", "tok"))
         .and(body_json(json!({
             "query": "mutation createApiKey($name: String!) { createApiKey(data: { name: $name }) { id key } }",
             "variables": {"name": "ci"}
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"createApiKey": {"id": "k1", "key": "sk-secret-1"}}})))
+        .respond_with(json_ok(json!({"data": {"createApiKey": {"id": "k1", "key": "sk-secret-1"}}})))
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/api"))
+    post("/api")
         .and(body_json(json!({
             "query": "mutation deleteApiKey($key: String!) { deleteApiKey(where: { key: $key }) { id } }",
             "variables": {"key": "sk-secret-1"}
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"errors": [{"message": "no such key"}]})))
+        .respond_with(json_ok(json!({"errors": [{"message": "no such key"}]})))
         .expect(1)
         .mount(&server)
         .await;
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", server.uri()),
-        hyper(),
-        Credentials::token("tok"),
-    );
+    let tower = tower(&server, Credentials::token("tok"));
     let key = tower.create_api_key("ci").await.unwrap();
     assert_eq!(key.id, "k1");
     assert!(!format!("{key:?}").contains("sk-secret"));
@@ -314,8 +281,7 @@ async fn api_keys_through_graphql() {
 #[tokio::test]
 async fn connect_from_a_neutral_config() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/login"))
+    post("/v2/api/login")
         .and(body_json(
             json!({"username": "ops", "password": "pw", "source": "LOCAL"}),
         ))
@@ -323,12 +289,11 @@ async fn connect_from_a_neutral_config() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .and(header("authorization", "tok"))
         .and(header("content-language", "en-US"))
         .and(body_json(json!({"where": {"status": "RUNNING"}, "first": 100})))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+        .respond_with(json_ok(json!([
             {"id": "c1", "name": "web-1", "status": "RUNNING", "vcpu": 2, "memory": 1073741824,
              "cluster": {"id": "k1", "name": "K"}, "host": {"id": "h1", "name": "H", "management_ip": "10.0.0.1"}}
         ])))
@@ -363,19 +328,16 @@ async fn active_passive_pairs_follow_the_active_node() {
     let a = MockServer::start().await;
     let b = MockServer::start().await;
     // A is passive, B active.
-    Mock::given(method("GET"))
-        .and(path("/api/healthz"))
+    healthz()
         .respond_with(ResponseTemplate::new(307))
         .mount(&a)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/healthz"))
+    healthz()
         .respond_with(ResponseTemplate::new(200))
         .mount(&b)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "from-b"}])))
+    post("/v2/api/get-vms")
+        .respond_with(json_ok(json!([{"id": "from-b"}])))
         .expect(1)
         .mount(&b)
         .await;
@@ -394,25 +356,21 @@ async fn active_passive_pairs_follow_the_active_node() {
     // The pair switches: B now answers 307, A is active.
     b.reset().await;
     a.reset().await;
-    Mock::given(method("GET"))
-        .and(path("/api/healthz"))
+    healthz()
         .respond_with(ResponseTemplate::new(307))
         .mount(&b)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
+    post("/v2/api/get-vms")
         .respond_with(ResponseTemplate::new(307))
         .expect(1)
         .mount(&b)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/api/healthz"))
+    healthz()
         .respond_with(ResponseTemplate::new(200))
         .mount(&a)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v2/api/get-vms"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "from-a"}])))
+    post("/v2/api/get-vms")
+        .respond_with(json_ok(json!([{"id": "from-a"}])))
         .expect(1)
         .mount(&a)
         .await;
@@ -423,8 +381,7 @@ async fn active_passive_pairs_follow_the_active_node() {
 
     // Both active: refuse to guess.
     b.reset().await;
-    Mock::given(method("GET"))
-        .and(path("/api/healthz"))
+    healthz()
         .respond_with(ResponseTemplate::new(200))
         .mount(&b)
         .await;

@@ -119,18 +119,23 @@ async fn non_xml_success_says_so_and_hints_at_the_path() {
     assert!(e.message().contains("/ovirt-engine/api"), "{e}");
 }
 
-#[tokio::test]
-async fn version_3_sends_basic_auth_and_reads_v3_documents() {
-    let w = Arc::new(World::new(WorldConfig::builder().vms(4).build()));
+/// A 3.x-dialect connection with a password to a simulated engine holding `vms` VMs.
+fn v3_sim(vms: u32) -> Connection {
+    let w = Arc::new(World::new(WorldConfig::builder().vms(vms).build()));
     let sim = Arc::new(SimTransport::new(w, Arc::new(OvirtSkin::new())));
-    let conn = Connection::builder("https://engine.test/ovirt-engine/api")
+    Connection::builder("https://engine.test/ovirt-engine/api")
         .username("admin@internal")
         .password("admin")
         .version(ApiVersion::V3)
         .retry(RetryPolicy::never())
         .transport(sim)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn version_3_sends_basic_auth_and_reads_v3_documents() {
+    let conn = v3_sim(4);
     let vms = conn.system().vms().list().send().await.unwrap();
     assert_eq!(vms.len(), 4);
     assert!(
@@ -153,16 +158,7 @@ async fn version_3_sends_basic_auth_and_reads_v3_documents() {
 #[tokio::test]
 async fn the_backend_lists_a_vms_disks_in_the_3x_dialect() {
     use omnivirt_core::{Backend, ListQuery, VmId};
-    let w = Arc::new(World::new(WorldConfig::builder().vms(2).build()));
-    let sim = Arc::new(SimTransport::new(w, Arc::new(OvirtSkin::new())));
-    let conn = Connection::builder("https://engine.test/ovirt-engine/api")
-        .username("admin@internal")
-        .password("admin")
-        .version(ApiVersion::V3)
-        .retry(RetryPolicy::never())
-        .transport(sim)
-        .build()
-        .unwrap();
+    let conn = v3_sim(2);
     let vms = conn.system().vms().list().send().await.unwrap();
     let vm = VmId::from(vms[1].id.clone().unwrap());
     let backend = omnivirt_ovirt::OvirtBackend::new(conn);

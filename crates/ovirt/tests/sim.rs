@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use omnivirt_core::{
-    Backend, Client, DiskSpec, ErrorKind, ListQuery, PowerAction, VmSpec, VmState,
+    Backend, Client, DiskSpec, ErrorKind, FromTarget, ListQuery, Operation, PowerAction, VmSpec,
+    VmState,
 };
 use omnivirt_http::{RetryPolicy, SharedTransport};
 use omnivirt_ovirt::types::{DiskInterface, Object, Ref, Vm, VmStatus};
@@ -34,6 +35,13 @@ fn conn(world: &Arc<World>) -> Connection {
         .transport(transport(world))
         .build()
         .unwrap()
+}
+
+/// Submits an operation and waits for it; both steps must succeed.
+async fn done<T: FromTarget>(
+    submit: impl std::future::Future<Output = omnivirt_core::Result<Operation<T>>>,
+) -> T {
+    submit.await.unwrap().wait().await.unwrap()
 }
 
 #[tokio::test]
@@ -321,53 +329,18 @@ async fn backend_lifecycle_through_the_client() {
     let spec = VmSpec::new("life-1", cluster.id.clone())
         .vcpus(2)
         .memory_bytes(1 << 30);
-    let vm = client
-        .vms()
-        .create(&spec)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().create(&spec)).await;
     assert_eq!(vm.state, VmState::Stopped);
     assert_eq!(vm.vcpus, Some(2));
 
-    let vm = client
-        .vms()
-        .start(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().start(&vm.id)).await;
     assert_eq!(vm.state, VmState::Running);
-    let vm = client
-        .vms()
-        .suspend(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().suspend(&vm.id)).await;
     assert_eq!(vm.state, VmState::Suspended);
     assert_eq!(vm.raw_state.as_deref(), Some("suspended"));
-    let vm = client
-        .vms()
-        .resume(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().resume(&vm.id)).await;
     assert_eq!(vm.state, VmState::Running);
-    let vm = client
-        .vms()
-        .reboot(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().reboot(&vm.id)).await;
     assert_eq!(vm.state, VmState::Running);
 
     let hosts: Vec<_> = client
@@ -380,32 +353,16 @@ async fn backend_lifecycle_through_the_client() {
         .iter()
         .find(|h| Some(&h.id) != vm.host_id.as_ref())
         .unwrap();
-    let moved = client
-        .vms()
-        .migrate(&vm.id, Some(&other.id))
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let moved = done(client.vms().migrate(&vm.id, Some(&other.id))).await;
     assert_eq!(moved.state, VmState::Running);
 
-    let disk = client
-        .disks()
-        .create(&DiskSpec::new("life-1-data", 1 << 30))
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    client
-        .disks()
-        .attach(&disk.id, &vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let disk = done(
+        client
+            .disks()
+            .create(&DiskSpec::new("life-1-data", 1 << 30)),
+    )
+    .await;
+    done(client.disks().attach(&disk.id, &vm.id)).await;
     let of_vm: Vec<_> = client
         .disks()
         .list(ListQuery::new().vm(vm.id.clone()))
@@ -413,39 +370,11 @@ async fn backend_lifecycle_through_the_client() {
         .await
         .unwrap();
     assert!(of_vm.iter().any(|d| d.id == disk.id));
-    client
-        .disks()
-        .detach(&disk.id, &vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    client
-        .disks()
-        .delete(&disk.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    done(client.disks().detach(&disk.id, &vm.id)).await;
+    done(client.disks().delete(&disk.id)).await;
 
-    client
-        .vms()
-        .force_stop(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    client
-        .vms()
-        .delete(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    done(client.vms().force_stop(&vm.id)).await;
+    done(client.vms().delete(&vm.id)).await;
     let e = client.vms().get(&vm.id).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
 
@@ -514,14 +443,7 @@ async fn a_failed_start_is_task_failed_with_the_engine_reason() {
     let b = Arc::new(backend(&w));
     let client = Client::new(b.clone());
     let spec = VmSpec::new("doomed-1", first_cluster(&client).await);
-    let vm = client
-        .vms()
-        .create(&spec)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().create(&spec)).await;
     w.faults()
         .fail_next_task("SIM_HOST_OOM", "host has not enough free memory");
     let op = client.vms().start(&vm.id).await.unwrap();
@@ -592,14 +514,7 @@ async fn actions_name_their_job_and_succeed_through_it() {
     assert!(task.error.is_none());
 
     // Through the client: the job is followed, then the status converges.
-    let vm = client
-        .vms()
-        .reboot(&vm_id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().reboot(&vm_id)).await;
     assert_eq!(vm.state, VmState::Running);
     // No events were logged for commands that succeeded.
     let events = b
@@ -639,14 +554,7 @@ async fn without_job_following_nothing_is_tagged() {
     let vm = client.vms().start(&vm_id).await.map(|_| ()).unwrap_err();
     assert_eq!(vm.kind(), ErrorKind::InvalidState, "still starting");
     w.settle();
-    let vm = client
-        .vms()
-        .stop(&vm_id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().stop(&vm_id)).await;
     assert_eq!(vm.state, VmState::Stopped);
 }
 
@@ -730,14 +638,7 @@ async fn an_engine_without_jobs_still_converges_on_the_status() {
         Some(omnivirt_core::ResourceRef::Vm(id)) => id,
         other => panic!("target {other:?}"),
     };
-    let vm = client
-        .vms()
-        .start(&vm_id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().start(&vm_id)).await;
     assert_eq!(vm.state, VmState::Running);
     // The start's answer named no job: one more search, and no job was ever read by id.
     assert_eq!(

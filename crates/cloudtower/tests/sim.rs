@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::stream::BoxStream;
 use omnivirt_cloudtower::error::error_body;
 use omnivirt_cloudtower::filter::{
     ClusterWhere, HostWhere, TaskWhere, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, every,
@@ -19,22 +20,49 @@ use omnivirt_cloudtower::vm::{
 };
 use omnivirt_cloudtower::{CloudTowerBackend, CloudTowerClient, Credentials, Language};
 use omnivirt_core::{
-    Client, DiskSpec, ErrorKind, ListQuery, Op, TaskId, VmSpec, VmState, WaitOptions,
+    Client, DiskSpec, ErrorKind, FromTarget, ListQuery, Op, Operation, TaskId, VmSpec, VmState,
+    WaitOptions,
 };
 use omnivirt_sim::skins::cloudtower::CloudTowerSkin;
 use omnivirt_sim::{SimServer, SimTransport, World};
 
+/// The CloudTower API base of the in-process simulator.
+fn base() -> String {
+    format!("{}/v2/api", SimTransport::BASE_URL)
+}
+
+/// A native client on `world` through the in-process transport.
+fn tower_on(world: Arc<World>, credentials: Credentials) -> CloudTowerClient {
+    let t = Arc::new(SimTransport::new(world, Arc::new(CloudTowerSkin::new())));
+    CloudTowerClient::new(base(), t, credentials)
+}
+
 fn sim() -> (Arc<World>, CloudTowerClient) {
     let world = Arc::new(World::default());
-    let t = Arc::new(SimTransport::new(
-        world.clone(),
-        Arc::new(CloudTowerSkin::new()),
-    ));
-    let base = format!("{}/v2/api", SimTransport::BASE_URL);
-    (
-        world,
-        CloudTowerClient::new(base, t, Credentials::password("admin", "admin")),
-    )
+    let tower = tower_on(world.clone(), Credentials::password("admin", "admin"));
+    (world, tower)
+}
+
+/// The first VM in `status`.
+async fn first_vm(tower: &CloudTowerClient, status: VmStatus) -> omnivirt_cloudtower::model::Vm {
+    tower
+        .vms()
+        .list(Query::new(VmWhere::new().status().eq(status)).first(1))
+        .await
+        .unwrap()
+        .remove(0)
+}
+
+/// Submits a neutral operation and waits for what it produced.
+async fn done<T: FromTarget>(
+    submit: impl Future<Output = omnivirt_core::Result<Operation<T>>>,
+) -> T {
+    submit.await.unwrap().wait().await.unwrap()
+}
+
+/// Every item of a neutral list.
+async fn items<T>(list: BoxStream<'static, omnivirt_core::Result<T>>) -> Vec<T> {
+    list.map(|r| r.unwrap()).collect().await
 }
 
 fn fast() -> WaitTasks {
@@ -281,12 +309,7 @@ async fn batch_power_with_one_task_per_vm_and_batched_waiting() {
 #[tokio::test(start_paused = true)]
 async fn failed_task_unknown_task_and_timeout() {
     let (world, tower) = sim();
-    let vm = tower
-        .vms()
-        .list(Query::new(VmWhere::new().status().eq(VmStatus::Stopped)).first(1))
-        .await
-        .unwrap()
-        .remove(0);
+    let vm = first_vm(&tower, VmStatus::Stopped).await;
     world
         .faults()
         .fail_next_task("VM_START_FAILED", "no memory on host");
@@ -360,12 +383,7 @@ async fn failed_task_unknown_task_and_timeout() {
 async fn resource_locked_is_resent_when_asked() {
     let (world, tower) = sim();
     world.set_tick(omnivirt_sim::Tick::Wall(Duration::from_secs(3)));
-    let vm = tower
-        .vms()
-        .list(Query::new(VmWhere::new().status().eq(VmStatus::Running)).first(1))
-        .await
-        .unwrap()
-        .remove(0);
+    let vm = first_vm(&tower, VmStatus::Running).await;
     let w = VmWhere::new().id().eq(vm.id.clone());
     tower.vm().suspend(&w).await.unwrap();
     // Without the option: refused at once.
@@ -514,13 +532,8 @@ async fn expired_session_logs_in_again_once() {
     assert_eq!(tower.vms().count(VmWhere::new()).await.unwrap(), 20);
     assert!(world.session_count() >= 1);
 
-    let t = Arc::new(SimTransport::new(
+    let bad = tower_on(
         world.clone(),
-        Arc::new(CloudTowerSkin::new()),
-    ));
-    let bad = CloudTowerClient::new(
-        format!("{}/v2/api", SimTransport::BASE_URL),
-        t,
         Credentials::password("admin", "hunter2-not-it"),
     );
     let err = bad.vms().count(VmWhere::new()).await.unwrap_err();
@@ -530,11 +543,8 @@ async fn expired_session_logs_in_again_once() {
 
 fn neutral(world: Arc<World>) -> Client {
     let t = Arc::new(SimTransport::new(world, Arc::new(CloudTowerSkin::new())));
-    let backend = CloudTowerBackend::with_transport(
-        format!("{}/v2/api", SimTransport::BASE_URL),
-        t,
-        Credentials::password("admin", "admin"),
-    );
+    let backend =
+        CloudTowerBackend::with_transport(base(), t, Credentials::password("admin", "admin"));
     Client::new(Arc::new(backend)).with_wait_options(
         WaitOptions::new()
             .timeout(Duration::from_secs(30))
@@ -548,144 +558,55 @@ async fn uniform_backend_lifecycle() {
     let client = neutral(world.clone());
     assert_eq!(client.vendor(), "cloudtower");
 
-    let vms: Vec<_> = client
-        .vms()
-        .list(ListQuery::new().page_size(7))
-        .map(|r| r.unwrap())
-        .collect()
-        .await;
+    let vms = items(client.vms().list(ListQuery::new().page_size(7))).await;
     assert_eq!(vms.len(), 20);
-    let running: Vec<_> = client
-        .vms()
-        .list(ListQuery::new().vm_state(VmState::Running))
-        .map(|r| r.unwrap())
-        .collect()
-        .await;
+    let running = items(
+        client
+            .vms()
+            .list(ListQuery::new().vm_state(VmState::Running)),
+    )
+    .await;
     assert!(running.iter().all(|v| v.state == VmState::Running));
-    let hosts: Vec<_> = client
-        .hosts()
-        .list(ListQuery::new())
-        .map(|r| r.unwrap())
-        .collect()
-        .await;
+    let hosts = items(client.hosts().list(ListQuery::new())).await;
     assert_eq!(hosts.len(), 6);
-    let clusters: Vec<_> = client
-        .clusters()
-        .list(ListQuery::new())
-        .map(|r| r.unwrap())
-        .collect()
-        .await;
+    let clusters = items(client.clusters().list(ListQuery::new())).await;
     assert_eq!(clusters.len(), 2);
 
-    let vm = client
-        .vms()
-        .create(
+    let vm = done(
+        client.vms().create(
             &VmSpec::new("neutral-1", clusters[0].id.clone())
                 .vcpus(2)
                 .memory_bytes(1 << 30),
-        )
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert_eq!(vm.state, VmState::Stopped);
-    let vm = client
-        .vms()
-        .start(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().start(&vm.id)).await;
     assert_eq!(vm.state, VmState::Running);
-    let vm = client
-        .vms()
-        .suspend(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().suspend(&vm.id)).await;
     assert_eq!(vm.state, VmState::Suspended);
-    let vm = client
-        .vms()
-        .resume(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().resume(&vm.id)).await;
     assert_eq!(vm.state, VmState::Running);
-    let vm = client
-        .vms()
-        .migrate(&vm.id, None)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().migrate(&vm.id, None)).await;
     assert_eq!(vm.state, VmState::Running);
-    let vm = client
-        .vms()
-        .reboot(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().reboot(&vm.id)).await;
     assert_eq!(vm.state, VmState::Running);
 
-    let disk = client
-        .disks()
-        .create(&DiskSpec::new("data-1", 10 << 30).cluster(clusters[0].id.clone()))
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    let disk = client
-        .disks()
-        .attach(&disk.id, &vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let disk = done(
+        client
+            .disks()
+            .create(&DiskSpec::new("data-1", 10 << 30).cluster(clusters[0].id.clone())),
+    )
+    .await;
+    let disk = done(client.disks().attach(&disk.id, &vm.id)).await;
     assert_eq!(disk.vm_id.as_ref(), Some(&vm.id));
-    let of_vm: Vec<_> = client
-        .disks()
-        .list(ListQuery::new().vm(vm.id.clone()))
-        .map(|r| r.unwrap())
-        .collect()
-        .await;
+    let of_vm = items(client.disks().list(ListQuery::new().vm(vm.id.clone()))).await;
     assert_eq!(of_vm.len(), 1);
-    let disk = client
-        .disks()
-        .detach(&disk.id, &vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let disk = done(client.disks().detach(&disk.id, &vm.id)).await;
     assert_eq!(disk.vm_id, None);
-    client
-        .disks()
-        .delete(&disk.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    done(client.disks().delete(&disk.id)).await;
 
-    let vm = client
-        .vms()
-        .stop(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().stop(&vm.id)).await;
     assert_eq!(vm.state, VmState::Stopped);
     let start = client.vms().start(&vm.id).await.unwrap();
     let task = start.submitted().task.clone().unwrap();
@@ -696,23 +617,9 @@ async fn uniform_backend_lifecycle() {
         .unwrap();
     assert_eq!(batch.len(), 1);
     start.wait().await.unwrap();
-    let vm = client
-        .vms()
-        .force_stop(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    let vm = done(client.vms().force_stop(&vm.id)).await;
     assert_eq!(vm.state, VmState::Stopped);
-    client
-        .vms()
-        .delete(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
+    done(client.vms().delete(&vm.id)).await;
     let err = client.vms().get(&vm.id).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(err.op(), Some(Op::VmGet));
@@ -727,10 +634,8 @@ async fn uniform_backend_lifecycle() {
 #[tokio::test]
 async fn ldap_login_through_the_graphql_discovery() {
     let world = Arc::new(World::default());
-    let t = Arc::new(SimTransport::new(world, Arc::new(CloudTowerSkin::new())));
-    let tower = CloudTowerClient::new(
-        format!("{}/v2/api", SimTransport::BASE_URL),
-        t,
+    let tower = tower_on(
+        world,
         Credentials::password("admin", "admin")
             .with_source(omnivirt_cloudtower::model::UserSource::Ldap, None),
     );
@@ -943,12 +848,7 @@ async fn nic_and_cd_rom_edits() {
     assert_eq!(left, 0);
 
     // A busy VM refuses edits with ResourceLocked.
-    let busy = tower
-        .vms()
-        .list(Query::new(VmWhere::new().status().eq(VmStatus::Running)).first(1))
-        .await
-        .unwrap()
-        .remove(0);
+    let busy = first_vm(&tower, VmStatus::Running).await;
     let bw = VmWhere::new().id().eq(busy.id.clone());
     tower.vm().shutdown(&bw).await.unwrap();
     let err = tower

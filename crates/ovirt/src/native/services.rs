@@ -425,6 +425,16 @@ item_accessors! {
     EventsService => event -> EventService, "event";
 }
 
+/// VM actions that carry their neutral [`Op`]: `start => VmStart` is `POST .../start`.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident => $op:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> ActionRequest {
+            self.act(stringify!($name), Op::$op)
+        }
+    )*};
+}
+
 impl VmService {
     fn act(&self, name: &str, op: Op) -> ActionRequest {
         let mut a = self.action(name);
@@ -432,29 +442,19 @@ impl VmService {
         a
     }
 
-    /// Powers the VM on (also resumes a suspended VM).
-    pub fn start(&self) -> ActionRequest {
-        self.act("start", Op::VmStart)
-    }
-    /// Powers the VM off at once.
-    pub fn stop(&self) -> ActionRequest {
-        self.act("stop", Op::VmForceStop)
-    }
-    /// Asks the guest to shut down (ACPI / guest agent).
-    pub fn shutdown(&self) -> ActionRequest {
-        self.act("shutdown", Op::VmStop)
-    }
-    /// Reboots the VM.
-    pub fn reboot(&self) -> ActionRequest {
-        self.act("reboot", Op::VmReboot)
-    }
-    /// Suspends the VM (memory saved to storage).
-    pub fn suspend(&self) -> ActionRequest {
-        self.act("suspend", Op::VmSuspend)
-    }
-    /// Live-migrates the VM (to `.host(..)`, or where the scheduler picks).
-    pub fn migrate(&self) -> ActionRequest {
-        self.act("migrate", Op::VmMigrate)
+    actions! {
+        /// Powers the VM on (also resumes a suspended VM).
+        start => VmStart;
+        /// Powers the VM off at once.
+        stop => VmForceStop;
+        /// Asks the guest to shut down (ACPI / guest agent).
+        shutdown => VmStop;
+        /// Reboots the VM.
+        reboot => VmReboot;
+        /// Suspends the VM (memory saved to storage).
+        suspend => VmSuspend;
+        /// Live-migrates the VM (to `.host(..)`, or where the scheduler picks).
+        migrate => VmMigrate;
     }
     /// Disk attachments (4.x).
     pub fn disk_attachments(&self) -> DiskAttachmentsService {

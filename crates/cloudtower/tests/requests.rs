@@ -29,6 +29,14 @@ fn sample(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
 }
 
+/// The HA, 4x4-CPU, 4 GiB VM of the `create-vm` samples.
+fn sample_vm(name: &str) -> VmCreate {
+    VmCreate::new("cluster_id", name)
+        .ha(true)
+        .cpu(4, 4)
+        .memory_bytes(4294967296)
+}
+
 fn q<W: WhereInput>(q: Query<W>) -> Value {
     q.to_body().unwrap()
 }
@@ -158,10 +166,7 @@ fn documented() -> Vec<(&'static str, &'static str, Value)> {
         (
             "create-vm.request.simple.json",
             "/create-vm",
-            Bodies::create_vm(&[VmCreate::new("cluster_id", "vm_name")
-                .ha(true)
-                .cpu(4, 4)
-                .memory_bytes(4294967296)
+            Bodies::create_vm(&[sample_vm("vm_name")
                 .nic(NicParams::vlan("vlan_id"))
                 .disks(DiskParams::new().cd_rom(CdRom::empty(0).index(0)))])
             .body,
@@ -169,23 +174,17 @@ fn documented() -> Vec<(&'static str, &'static str, Value)> {
         (
             "create-vm.request.with-cdrom.json",
             "/create-vm",
-            Bodies::create_vm(&[VmCreate::new("cluster_id", "vm_name")
-                .ha(true)
-                .cpu(4, 4)
-                .memory_bytes(4294967296)
-                .nic(NicParams::vlan("vlan_id"))
-                .disks(
+            Bodies::create_vm(
+                &[sample_vm("vm_name").nic(NicParams::vlan("vlan_id")).disks(
                     DiskParams::new().cd_rom(CdRom::empty(0).index(0).elf_image("elf_image_id")),
-                )])
+                )],
+            )
             .body,
         ),
         (
             "create-vm.request.with-nic.json",
             "/create-vm",
-            Bodies::create_vm(&[VmCreate::new("cluster_id", "vm_name1")
-                .ha(true)
-                .cpu(4, 4)
-                .memory_bytes(4294967296)
+            Bodies::create_vm(&[sample_vm("vm_name1")
                 .nic(
                     NicParams::vlan("vlan_id")
                         .mirror(true)
@@ -197,15 +196,12 @@ fn documented() -> Vec<(&'static str, &'static str, Value)> {
         (
             "create-vm.request.with-volume.json",
             "/create-vm",
-            Bodies::create_vm(&[VmCreate::new("cluster_id", "vm_name")
-                .ha(true)
-                .cpu(4, 4)
-                .memory_bytes(4294967296)
-                .nic(NicParams::vlan("vlan_id"))
-                .disks(
+            Bodies::create_vm(
+                &[sample_vm("vm_name").nic(NicParams::vlan("vlan_id")).disks(
                     DiskParams::new()
                         .mount(MountDisk::new("vm_volume_id", Bus::Virtio, 0).index(0)),
-                )])
+                )],
+            )
             .body,
         ),
         (

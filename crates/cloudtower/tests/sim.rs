@@ -806,21 +806,18 @@ async fn nic_and_cd_rom_edits() {
     let err = tower.vm().remove_nic(&w, &[5]).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
 
+    let cd_roms = || {
+        VmDiskWhere::new()
+            .vm(w.clone())
+            .disk_type()
+            .eq(VmDiskType::CdRom)
+    };
     tower
         .vm()
         .add_cd_rom(&w, &[CdRom::empty(2).elf_image("iso-1")])
         .await
         .unwrap();
-    let cds = tower
-        .vm_disks()
-        .list_where(
-            VmDiskWhere::new()
-                .vm(w.clone())
-                .disk_type()
-                .eq(VmDiskType::CdRom),
-        )
-        .await
-        .unwrap();
+    let cds = tower.vm_disks().list_where(cd_roms()).await.unwrap();
     assert_eq!(cds.len(), 1);
     assert_eq!(cds[0].elf_image.as_ref().unwrap().id, "iso-1");
     tower
@@ -835,16 +832,7 @@ async fn nic_and_cd_rom_edits() {
         .remove_cd_rom(&w, std::slice::from_ref(&cds[0].id))
         .await
         .unwrap();
-    let left = tower
-        .vm_disks()
-        .count(
-            VmDiskWhere::new()
-                .vm(w.clone())
-                .disk_type()
-                .eq(VmDiskType::CdRom),
-        )
-        .await
-        .unwrap();
+    let left = tower.vm_disks().count(cd_roms()).await.unwrap();
     assert_eq!(left, 0);
 
     // A busy VM refuses edits with ResourceLocked.

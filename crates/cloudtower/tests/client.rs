@@ -24,6 +24,18 @@ fn login_ok(token: &str) -> ResponseTemplate {
     json_ok(json!({"task_id": null, "data": {"token": token}}))
 }
 
+/// Expects exactly one local login of `user` with password `pw`, answered with `token`.
+async fn expect_local_login(server: &MockServer, user: &str, token: &str) {
+    post("/v2/api/login")
+        .and(body_json(
+            json!({"username": user, "password": "pw", "source": "LOCAL"}),
+        ))
+        .respond_with(login_ok(token))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 fn json_ok(body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
 }
@@ -43,14 +55,7 @@ fn tower(server: &MockServer, credentials: Credentials) -> CloudTowerClient {
 #[tokio::test]
 async fn raw_token_and_content_language_headers() {
     let server = MockServer::start().await;
-    post("/v2/api/login")
-        .and(body_json(
-            json!({"username": "admin", "password": "pw", "source": "LOCAL"}),
-        ))
-        .respond_with(login_ok("tok-123"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_local_login(&server, "admin", "tok-123").await;
     post("/v2/api/get-vms")
         .and(header("authorization", "tok-123"))
         .and(header("content-language", "zh-CN"))
@@ -281,14 +286,7 @@ async fn api_keys_through_graphql() {
 #[tokio::test]
 async fn connect_from_a_neutral_config() {
     let server = MockServer::start().await;
-    post("/v2/api/login")
-        .and(body_json(
-            json!({"username": "ops", "password": "pw", "source": "LOCAL"}),
-        ))
-        .respond_with(login_ok("tok"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_local_login(&server, "ops", "tok").await;
     post("/v2/api/get-vms")
         .and(header("authorization", "tok"))
         .and(header("content-language", "en-US"))

@@ -445,6 +445,20 @@ macro_rules! read_fields {
     };
 }
 
+/// The whole reader of an identified object: `id` and `href` from the start tag, nothing more
+/// for an empty element, else the common fields and the type's own arms.
+macro_rules! read_identified {
+    ($x:ident, $e:ident, $empty:ident, $ty:ty, $v:ident, $c:ident, $ce:ident, { $($arms:tt)* }) => {{
+        let mut $v = <$ty>::default();
+        ($v.id, $v.href) = id_href($e)?;
+        if $empty {
+            return Ok($v);
+        }
+        read_fields!($x, $v, $c, $ce, { $($arms)* });
+        Ok($v)
+    }};
+}
+
 fn read_topology<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<CpuTopology> {
     let mut t = CpuTopology::default();
     each_attr(e, |k, v| {
@@ -579,12 +593,7 @@ fn read_fault<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<Fault> {
 }
 
 pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Vm> {
-    let mut v = Vm::default();
-    (v.id, v.href) = id_href(e)?;
-    if empty {
-        return Ok(v);
-    }
-    read_fields!(x, v, c, ce, {
+    read_identified!(x, e, empty, Vm, v, c, ce, {
         b"status" => {
             let (s, d) = x.status(ce)?;
             v.status = s.map(|s| VmStatus::parse(&s));
@@ -610,17 +619,11 @@ pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) ->
         b"original_template" => v.original_template = Some(read_ref(x, &c, ce)?),
         b"disk_attachments" => v.disk_attachments = x.list(ce, b"disk_attachment", read_disk_attachment)?,
         b"nics" => v.nics = x.list(ce, b"nic", read_nic)?,
-    });
-    Ok(v)
+    })
 }
 
 pub(crate) fn read_host<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Host> {
-    let mut h = Host::default();
-    (h.id, h.href) = id_href(e)?;
-    if empty {
-        return Ok(h);
-    }
-    read_fields!(x, h, c, ce, {
+    read_identified!(x, e, empty, Host, h, c, ce, {
         b"status" => {
             let (s, d) = x.status(ce)?;
             h.status = s.map(|s| HostStatus::parse(&s));
@@ -661,8 +664,7 @@ pub(crate) fn read_host<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) 
             }
         },
         b"cluster" => h.cluster = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(h)
+    })
 }
 
 pub(crate) fn read_cluster<'a>(
@@ -670,18 +672,12 @@ pub(crate) fn read_cluster<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<Cluster> {
-    let mut k = Cluster::default();
-    (k.id, k.href) = id_href(e)?;
-    if empty {
-        return Ok(k);
-    }
-    read_fields!(x, k, c, ce, {
+    read_identified!(x, e, empty, Cluster, k, c, ce, {
         b"cpu" => k.cpu = Some(read_cpu(x, &c, ce)?),
         b"version" => k.version = Some(read_version(x, &c, ce)?),
         b"data_center" => k.data_center = Some(read_ref(x, &c, ce)?),
         b"scheduling_policy" => k.scheduling_policy = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(k)
+    })
 }
 
 pub(crate) fn read_data_center<'a>(
@@ -689,28 +685,17 @@ pub(crate) fn read_data_center<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<DataCenter> {
-    let mut d = DataCenter::default();
-    (d.id, d.href) = id_href(e)?;
-    if empty {
-        return Ok(d);
-    }
-    read_fields!(x, d, c, ce, {
+    read_identified!(x, e, empty, DataCenter, d, c, ce, {
         b"status" => d.status = x.status(ce)?.0.map(|s| DataCenterStatus::parse(&s)),
         b"local" => d.local = x.bool("local", ce)?,
         b"storage_format" => d.storage_format = Some(x.text(ce)?),
         b"quota_mode" => d.quota_mode = Some(x.text(ce)?),
         b"version" => d.version = Some(read_version(x, &c, ce)?),
-    });
-    Ok(d)
+    })
 }
 
 pub(crate) fn read_disk<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Disk> {
-    let mut d = Disk::default();
-    (d.id, d.href) = id_href(e)?;
-    if empty {
-        return Ok(d);
-    }
-    read_fields!(x, d, c, ce, {
+    read_identified!(x, e, empty, Disk, d, c, ce, {
         b"status" => d.status = x.status(ce)?.0.map(|s| DiskStatus::parse(&s)),
         b"alias" => d.alias = Some(x.text(ce)?),
         b"provisioned_size" => d.provisioned_size = x.i64("provisioned_size", ce)?,
@@ -734,8 +719,7 @@ pub(crate) fn read_disk<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) 
         b"storage_domains" => d.storage_domains = read_refs(x, ce, b"storage_domain")?,
         b"vm" => d.vm = Some(read_ref(x, &c, ce)?),
         b"vms" => d.vms = read_refs(x, ce, b"vm")?,
-    });
-    Ok(d)
+    })
 }
 
 pub(crate) fn read_disk_attachment<'a>(
@@ -743,12 +727,7 @@ pub(crate) fn read_disk_attachment<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<DiskAttachment> {
-    let mut a = DiskAttachment::default();
-    (a.id, a.href) = id_href(e)?;
-    if empty {
-        return Ok(a);
-    }
-    read_fields!(x, a, c, ce, {
+    read_identified!(x, e, empty, DiskAttachment, a, c, ce, {
         b"active" => a.active = x.bool("active", ce)?,
         b"bootable" => a.bootable = x.bool("bootable", ce)?,
         b"interface" => a.interface = Some(DiskInterface::parse(&x.text_cow(ce)?)),
@@ -757,8 +736,7 @@ pub(crate) fn read_disk_attachment<'a>(
         b"logical_name" => a.logical_name = Some(x.text(ce)?),
         b"disk" => a.disk = Some(Box::new(read_disk(x, &c, ce)?)),
         b"vm" => a.vm = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(a)
+    })
 }
 
 pub(crate) fn read_storage_domain<'a>(
@@ -766,12 +744,7 @@ pub(crate) fn read_storage_domain<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<StorageDomain> {
-    let mut s = StorageDomain::default();
-    (s.id, s.href) = id_href(e)?;
-    if empty {
-        return Ok(s);
-    }
-    read_fields!(x, s, c, ce, {
+    read_identified!(x, e, empty, StorageDomain, s, c, ce, {
         b"status" => s.status = x.status(ce)?.0.map(|v| StorageDomainStatus::parse(&v)),
         b"external_status" => s.external_status = x.status(ce)?.0,
         b"type" => s.domain_type = Some(StorageDomainType::parse(&x.text_cow(ce)?)),
@@ -794,8 +767,7 @@ pub(crate) fn read_storage_domain<'a>(
         },
         b"data_centers" => s.data_centers = read_refs(x, ce, b"data_center")?,
         b"data_center" => s.data_centers.push(read_ref(x, &c, ce)?),
-    });
-    Ok(s)
+    })
 }
 
 pub(crate) fn read_template<'a>(
@@ -803,12 +775,7 @@ pub(crate) fn read_template<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<Template> {
-    let mut t = Template::default();
-    (t.id, t.href) = id_href(e)?;
-    if empty {
-        return Ok(t);
-    }
-    read_fields!(x, t, c, ce, {
+    read_identified!(x, e, empty, Template, t, c, ce, {
         b"status" => t.status = x.status(ce)?.0.map(|s| TemplateStatus::parse(&s)),
         b"memory" => t.memory = x.i64("memory", ce)?,
         b"cpu" => t.cpu = Some(read_cpu(x, &c, ce)?),
@@ -828,17 +795,11 @@ pub(crate) fn read_template<'a>(
         },
         b"cluster" => t.cluster = Some(read_ref(x, &c, ce)?),
         b"vm" => t.vm = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(t)
+    })
 }
 
 pub(crate) fn read_nic<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Nic> {
-    let mut n = Nic::default();
-    (n.id, n.href) = id_href(e)?;
-    if empty {
-        return Ok(n);
-    }
-    read_fields!(x, n, c, ce, {
+    read_identified!(x, e, empty, Nic, n, c, ce, {
         b"interface" => n.interface = Some(NicInterface::parse(&x.text_cow(ce)?)),
         b"mac" => {
             // 4.x: <mac><address>..</address></mac>; 3.x: <mac address=".."/>
@@ -862,8 +823,7 @@ pub(crate) fn read_nic<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -
         b"plugged" => n.plugged = x.bool("plugged", ce)?,
         b"vnic_profile" => n.vnic_profile = Some(read_ref(x, &c, ce)?),
         b"vm" => n.vm = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(n)
+    })
 }
 
 pub(crate) fn read_snapshot<'a>(
@@ -871,28 +831,17 @@ pub(crate) fn read_snapshot<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<Snapshot> {
-    let mut s = Snapshot::default();
-    (s.id, s.href) = id_href(e)?;
-    if empty {
-        return Ok(s);
-    }
-    read_fields!(x, s, c, ce, {
+    read_identified!(x, e, empty, Snapshot, s, c, ce, {
         b"snapshot_status" => s.snapshot_status = Some(SnapshotStatus::parse(&x.text_cow(ce)?)),
         b"snapshot_type" => s.snapshot_type = Some(x.text(ce)?),
         b"date" => s.date = Some(x.text(ce)?),
         b"persist_memorystate" => s.persist_memorystate = x.bool("persist_memorystate", ce)?,
         b"vm" => s.vm = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(s)
+    })
 }
 
 pub(crate) fn read_job<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Job> {
-    let mut j = Job::default();
-    (j.id, j.href) = id_href(e)?;
-    if empty {
-        return Ok(j);
-    }
-    read_fields!(x, j, c, ce, {
+    read_identified!(x, e, empty, Job, j, c, ce, {
         b"status" => j.status = x.status(ce)?.0.map(|s| JobStatus::parse(&s)),
         b"start_time" => j.start_time = Some(x.text(ce)?),
         b"end_time" => j.end_time = Some(x.text(ce)?),
@@ -900,17 +849,11 @@ pub(crate) fn read_job<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -
         b"external" => j.external = x.bool("external", ce)?,
         b"auto_cleared" => j.auto_cleared = x.bool("auto_cleared", ce)?,
         b"owner" => j.owner = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(j)
+    })
 }
 
 pub(crate) fn read_event<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Event> {
-    let mut v = Event::default();
-    (v.id, v.href) = id_href(e)?;
-    if empty {
-        return Ok(v);
-    }
-    read_fields!(x, v, c, ce, {
+    read_identified!(x, e, empty, Event, v, c, ce, {
         b"code" => v.code = x.i64("code", ce)?,
         b"severity" => v.severity = Some(LogSeverity::parse(&x.text_cow(ce)?)),
         b"time" => v.time = Some(x.text(ce)?),
@@ -925,8 +868,7 @@ pub(crate) fn read_event<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool)
         b"data_center" => v.data_center = Some(read_ref(x, &c, ce)?),
         b"storage_domain" => v.storage_domain = Some(read_ref(x, &c, ce)?),
         b"template" => v.template = Some(read_ref(x, &c, ce)?),
-    });
-    Ok(v)
+    })
 }
 
 pub(crate) fn read_action<'a>(

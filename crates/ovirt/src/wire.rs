@@ -423,6 +423,20 @@ fn read_refs<'a>(x: &mut XmlIn<'a>, empty: bool, item: &[u8]) -> Result<Vec<Ref>
     x.list(empty, item, read_ref)
 }
 
+/// The children of an element that is not `empty`, matched by local name; the others skipped.
+macro_rules! children {
+    ($x:ident, $empty:expr, $c:ident, $ce:ident, { $($arms:tt)* }) => {
+        if !$empty {
+            while let Some(($c, $ce)) = $x.child()? {
+                match $c.local_name().as_ref() {
+                    $($arms)*
+                    _ => $x.skip(&$c, $ce)?,
+                }
+            }
+        }
+    };
+}
+
 /// Reads the fields every identified object has, then the type's own arms.
 macro_rules! read_fields {
     ($x:ident, $v:ident, $c:ident, $ce:ident, { $($pat:pat => $body:expr,)* }) => {
@@ -471,16 +485,11 @@ fn read_topology<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Resu
         }
         Ok(())
     })?;
-    if !empty {
-        while let Some((c, ce)) = x.child()? {
-            match c.local_name().as_ref() {
-                b"sockets" => t.sockets = x.i64("sockets", ce)?,
-                b"cores" => t.cores = x.i64("cores", ce)?,
-                b"threads" => t.threads = x.i64("threads", ce)?,
-                _ => x.skip(&c, ce)?,
-            }
-        }
-    }
+    children!(x, empty, c, ce, {
+        b"sockets" => t.sockets = x.i64("sockets", ce)?,
+        b"cores" => t.cores = x.i64("cores", ce)?,
+        b"threads" => t.threads = x.i64("threads", ce)?,
+    });
     Ok(t)
 }
 
@@ -492,18 +501,13 @@ fn read_cpu<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Cp
         }
         Ok(())
     })?;
-    if !empty {
-        while let Some((c, ce)) = x.child()? {
-            match c.local_name().as_ref() {
-                b"architecture" => cpu.architecture = Some(Architecture::parse(&x.text_cow(ce)?)),
-                b"topology" => cpu.topology = Some(read_topology(x, &c, ce)?),
-                b"name" => cpu.name = Some(x.text(ce)?),
-                b"speed" => cpu.speed = x.f64("speed", ce)?,
-                b"type" => cpu.cpu_type = Some(x.text(ce)?),
-                _ => x.skip(&c, ce)?,
-            }
-        }
-    }
+    children!(x, empty, c, ce, {
+        b"architecture" => cpu.architecture = Some(Architecture::parse(&x.text_cow(ce)?)),
+        b"topology" => cpu.topology = Some(read_topology(x, &c, ce)?),
+        b"name" => cpu.name = Some(x.text(ce)?),
+        b"speed" => cpu.speed = x.f64("speed", ce)?,
+        b"type" => cpu.cpu_type = Some(x.text(ce)?),
+    });
     Ok(cpu)
 }
 
@@ -525,18 +529,13 @@ fn read_version<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Resul
         }
         Ok(())
     })?;
-    if !empty {
-        while let Some((c, ce)) = x.child()? {
-            match c.local_name().as_ref() {
-                b"major" => v.major = x.i64("major", ce)?,
-                b"minor" => v.minor = x.i64("minor", ce)?,
-                b"build" => v.build = x.i64("build", ce)?,
-                b"revision" => v.revision = x.i64("revision", ce)?,
-                b"full_version" => v.full_version = Some(x.text(ce)?),
-                _ => x.skip(&c, ce)?,
-            }
-        }
-    }
+    children!(x, empty, c, ce, {
+        b"major" => v.major = x.i64("major", ce)?,
+        b"minor" => v.minor = x.i64("minor", ce)?,
+        b"build" => v.build = x.i64("build", ce)?,
+        b"revision" => v.revision = x.i64("revision", ce)?,
+        b"full_version" => v.full_version = Some(x.text(ce)?),
+    });
     Ok(v)
 }
 
@@ -548,47 +547,37 @@ fn read_os<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Ope
         }
         Ok(())
     })?;
-    if !empty {
-        while let Some((c, ce)) = x.child()? {
-            match c.local_name().as_ref() {
-                b"type" => os.os_type = Some(x.text(ce)?),
-                b"version" => os.version = Some(read_version(x, &c, ce)?),
-                b"boot" => {
-                    // 3.x: <boot dev="hd"/> repeated; 4.x: <boot><devices><device>hd</device>...
-                    each_attr(&c, |k, v| {
-                        if k == b"dev" {
-                            os.boot_devices.push(v);
-                        }
-                        Ok(())
-                    })?;
-                    if !ce {
-                        while let Some((d, de)) = x.child()? {
-                            if d.local_name().as_ref() == b"devices" {
-                                os.boot_devices.extend(x.texts(de, b"device")?);
-                            } else {
-                                x.skip(&d, de)?;
-                            }
-                        }
+    children!(x, empty, c, ce, {
+        b"type" => os.os_type = Some(x.text(ce)?),
+        b"version" => os.version = Some(read_version(x, &c, ce)?),
+        b"boot" => {
+            // 3.x: <boot dev="hd"/> repeated; 4.x: <boot><devices><device>hd</device>...
+            each_attr(&c, |k, v| {
+                if k == b"dev" {
+                    os.boot_devices.push(v);
+                }
+                Ok(())
+            })?;
+            if !ce {
+                while let Some((d, de)) = x.child()? {
+                    if d.local_name().as_ref() == b"devices" {
+                        os.boot_devices.extend(x.texts(de, b"device")?);
+                    } else {
+                        x.skip(&d, de)?;
                     }
                 }
-                _ => x.skip(&c, ce)?,
             }
         }
-    }
+    });
     Ok(os)
 }
 
 fn read_fault<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<Fault> {
     let mut f = Fault::default();
-    if !empty {
-        while let Some((c, ce)) = x.child()? {
-            match c.local_name().as_ref() {
-                b"reason" => f.reason = Some(x.text(ce)?),
-                b"detail" => f.detail = Some(x.text(ce)?),
-                _ => x.skip(&c, ce)?,
-            }
-        }
-    }
+    children!(x, empty, c, ce, {
+        b"reason" => f.reason = Some(x.text(ce)?),
+        b"detail" => f.detail = Some(x.text(ce)?),
+    });
     Ok(f)
 }
 
@@ -652,16 +641,11 @@ pub(crate) fn read_host<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) 
             }
         },
         b"summary" => {
-            if !ce {
-                while let Some((s, se)) = x.child()? {
-                    match s.local_name().as_ref() {
-                        b"active" => h.summary_active = x.i64("active", se)?,
-                        b"migrating" => h.summary_migrating = x.i64("migrating", se)?,
-                        b"total" => h.summary_total = x.i64("total", se)?,
-                        _ => x.skip(&s, se)?,
-                    }
-                }
-            }
+            children!(x, ce, s, se, {
+                b"active" => h.summary_active = x.i64("active", se)?,
+                b"migrating" => h.summary_migrating = x.i64("migrating", se)?,
+                b"total" => h.summary_total = x.i64("total", se)?,
+            });
         },
         b"cluster" => h.cluster = Some(read_ref(x, &c, ce)?),
     })
@@ -754,16 +738,11 @@ pub(crate) fn read_storage_domain<'a>(
         b"master" => s.master = x.bool("master", ce)?,
         b"storage_format" => s.storage_format = Some(x.text(ce)?),
         b"storage" => {
-            if !ce {
-                while let Some((g, ge)) = x.child()? {
-                    match g.local_name().as_ref() {
-                        b"type" => s.storage_type = Some(x.text(ge)?),
-                        b"address" => s.storage_address = Some(x.text(ge)?),
-                        b"path" => s.storage_path = Some(x.text(ge)?),
-                        _ => x.skip(&g, ge)?,
-                    }
-                }
-            }
+            children!(x, ce, g, ge, {
+                b"type" => s.storage_type = Some(x.text(ge)?),
+                b"address" => s.storage_address = Some(x.text(ge)?),
+                b"path" => s.storage_path = Some(x.text(ge)?),
+            });
         },
         b"data_centers" => s.data_centers = read_refs(x, ce, b"data_center")?,
         b"data_center" => s.data_centers.push(read_ref(x, &c, ce)?),
@@ -783,15 +762,10 @@ pub(crate) fn read_template<'a>(
         b"type" => t.vm_type = Some(VmType::parse(&x.text_cow(ce)?)),
         b"creation_time" => t.creation_time = Some(x.text(ce)?),
         b"version" => {
-            if !ce {
-                while let Some((g, ge)) = x.child()? {
-                    match g.local_name().as_ref() {
-                        b"version_name" => t.version_name = Some(x.text(ge)?),
-                        b"version_number" => t.version_number = x.i64("version_number", ge)?,
-                        _ => x.skip(&g, ge)?,
-                    }
-                }
-            }
+            children!(x, ce, g, ge, {
+                b"version_name" => t.version_name = Some(x.text(ge)?),
+                b"version_number" => t.version_number = x.i64("version_number", ge)?,
+            });
         },
         b"cluster" => t.cluster = Some(read_ref(x, &c, ce)?),
         b"vm" => t.vm = Some(read_ref(x, &c, ce)?),
@@ -904,15 +878,10 @@ pub(crate) fn read_action<'a>(
 
 fn read_summary_item<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<SummaryItem> {
     let mut s = SummaryItem::default();
-    if !empty {
-        while let Some((c, ce)) = x.child()? {
-            match c.local_name().as_ref() {
-                b"active" => s.active = x.i64("active", ce)?,
-                b"total" => s.total = x.i64("total", ce)?,
-                _ => x.skip(&c, ce)?,
-            }
-        }
-    }
+    children!(x, empty, c, ce, {
+        b"active" => s.active = x.i64("active", ce)?,
+        b"total" => s.total = x.i64("total", ce)?,
+    });
     Ok(s)
 }
 
@@ -948,46 +917,36 @@ pub(crate) fn read_api<'a>(x: &mut XmlIn<'a>, _e: &BytesStart<'a>, empty: bool) 
                 }
             }
             b"special_objects" => {
-                if !ce {
-                    while let Some((g, ge)) = x.child()? {
-                        match g.local_name().as_ref() {
-                            b"blank_template" => api.blank_template = Some(read_ref(x, &g, ge)?),
-                            b"root_tag" => api.root_tag = Some(read_ref(x, &g, ge)?),
-                            // 3.x: <link rel="templates/blank" href=".../templates/ID"/>
-                            b"link" => {
-                                let l = link(&g)?;
-                                let id = l.href.rsplit('/').next().map(str::to_owned);
-                                let r = Some(Ref {
-                                    id,
-                                    href: Some(l.href.clone()),
-                                    name: None,
-                                });
-                                match l.rel.as_str() {
-                                    "templates/blank" => api.blank_template = r,
-                                    "tags/root" => api.root_tag = r,
-                                    _ => {}
-                                }
-                                x.skip(&g, ge)?;
-                            }
-                            _ => x.skip(&g, ge)?,
+                children!(x, ce, g, ge, {
+                    b"blank_template" => api.blank_template = Some(read_ref(x, &g, ge)?),
+                    b"root_tag" => api.root_tag = Some(read_ref(x, &g, ge)?),
+                    // 3.x: <link rel="templates/blank" href=".../templates/ID"/>
+                    b"link" => {
+                        let l = link(&g)?;
+                        let id = l.href.rsplit('/').next().map(str::to_owned);
+                        let r = Some(Ref {
+                            id,
+                            href: Some(l.href.clone()),
+                            name: None,
+                        });
+                        match l.rel.as_str() {
+                            "templates/blank" => api.blank_template = r,
+                            "tags/root" => api.root_tag = r,
+                            _ => {}
                         }
+                        x.skip(&g, ge)?;
                     }
-                }
+                });
             }
             b"summary" => {
-                if !ce {
-                    while let Some((g, ge)) = x.child()? {
-                        match g.local_name().as_ref() {
-                            b"vms" => api.vms = Some(read_summary_item(x, ge)?),
-                            b"hosts" => api.hosts = Some(read_summary_item(x, ge)?),
-                            b"users" => api.users = Some(read_summary_item(x, ge)?),
-                            b"storage_domains" => {
-                                api.storage_domains = Some(read_summary_item(x, ge)?)
-                            }
-                            _ => x.skip(&g, ge)?,
-                        }
+                children!(x, ce, g, ge, {
+                    b"vms" => api.vms = Some(read_summary_item(x, ge)?),
+                    b"hosts" => api.hosts = Some(read_summary_item(x, ge)?),
+                    b"users" => api.users = Some(read_summary_item(x, ge)?),
+                    b"storage_domains" => {
+                        api.storage_domains = Some(read_summary_item(x, ge)?)
                     }
-                }
+                });
             }
             b"time" => api.time = Some(x.text(ce)?),
             b"authenticated_user" => api.authenticated_user = Some(read_ref(x, &c, ce)?),

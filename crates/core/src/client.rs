@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::stream::{self, BoxStream, StreamExt};
-use tokio::time::Instant;
 
 use crate::backend::{Backend, DiskSpec, Expect, PowerAction, Submitted, VmSpec};
 use crate::error::{Error, ErrorKind, Result, VendorDetail};
@@ -17,7 +16,7 @@ use crate::model::{
 };
 use crate::op::{Capabilities, Op};
 use crate::query::{Cursor, ListQuery, Page, paginate};
-use crate::wait::{Progress, WaitOptions};
+use crate::wait::{Observation, Probe as WaitProbe, Progress, WaitOptions, Waiter};
 
 /// Drives one backend: checks capabilities before any I/O, streams listings, waits.
 ///
@@ -522,9 +521,9 @@ impl<T: FromTarget> Operation<T> {
     /// Errors: `TaskFailed` with the vendor's message when the task fails; `Timeout` naming the
     /// operation, the time waited and the number of polls; any non-retryable error of a poll.
     pub async fn wait(self) -> Result<T> {
-        let mut w = Waiter::new(&self.opts, self.submitted.op);
+        let mut w = Waiter::new(&self.opts, self.submitted.op, self.backend.vendor());
         let task = match &self.submitted.task {
-            Some(id) => Some(w.follow_task(self.backend.as_ref(), id).await?),
+            Some(id) => Some(follow_task(&mut w, self.backend.as_ref(), id).await?),
             None => None,
         };
         finish(self.backend.as_ref(), &self.submitted, &mut w, task).await
@@ -543,7 +542,7 @@ async fn finish<T: FromTarget>(
         .clone()
         .or_else(|| task.as_ref().and_then(|t| t.target.clone()));
     if let Some(expect) = &submitted.expect {
-        w.converge(backend, expect, target.as_ref()).await?;
+        converge(w, backend, expect, target.as_ref()).await?;
     }
     w.report_done();
     T::from_target(backend, submitted, target.as_ref(), task)
@@ -551,127 +550,37 @@ async fn finish<T: FromTarget>(
         .map_err(|e| e.with_op(submitted.op).with_vendor(backend.vendor()))
 }
 
-struct Waiter<'a> {
-    opts: &'a WaitOptions,
-    op: Op,
-    start: Instant,
-    polls: u32,
-    backoff: crate::wait::Backoff,
-    last_seen: Option<String>,
+/// Follows a task to its end with `w`.
+async fn follow_task(w: &mut Waiter<'_>, backend: &dyn Backend, id: &TaskId) -> Result<Task> {
+    if !backend.capabilities().supports(Op::TaskGet) {
+        return Err(Error::unsupported(backend.vendor(), Op::TaskGet).with_op(w.op()));
+    }
+    let task = w
+        .until(|| async move {
+            let task = backend.get_task(id).await?;
+            if task.state.is_terminal() {
+                Ok(WaitProbe::Ready(task))
+            } else {
+                Ok(WaitProbe::Pending(task_seen(&task)))
+            }
+        })
+        .await?;
+    w.observe(task_seen(&task));
+    task_outcome(backend.vendor(), w.op(), task)
 }
 
-enum Probe {
-    Done,
-    NotYet(String),
+fn task_seen(task: &Task) -> Observation {
+    Observation::new(format!("task {}", task.state)).task(task.state, task.progress)
 }
 
-impl<'a> Waiter<'a> {
-    fn new(opts: &'a WaitOptions, op: Op) -> Self {
-        Waiter {
-            opts,
-            op,
-            start: Instant::now(),
-            polls: 0,
-            backoff: opts.backoff(),
-            last_seen: None,
-        }
-    }
-
-    fn report(&self, task: Option<&Task>, done: bool) {
-        self.opts.report(&Progress {
-            op: self.op,
-            polls: self.polls,
-            elapsed: self.start.elapsed(),
-            task_state: task.map(|t| t.state),
-            percent: task.and_then(|t| t.progress),
-            observed: self.last_seen.clone(),
-            done,
-        });
-    }
-
-    fn report_done(&self) {
-        self.report(None, true);
-    }
-
-    fn timeout_error(&self, vendor: &'static str) -> Error {
-        let elapsed = self.start.elapsed();
-        let seen = self
-            .last_seen
-            .as_deref()
-            .map(|s| format!("; last seen: {s}"))
-            .unwrap_or_default();
-        Error::new(
-            ErrorKind::Timeout,
-            format!(
-                "{} did not finish within {:?} (waited {:.1}s over {} polls{seen})",
-                self.op,
-                self.opts.timeout,
-                elapsed.as_secs_f64(),
-                self.polls
-            ),
-        )
-        .with_op(self.op)
-        .with_vendor(vendor)
-        // The operation may still finish on the server: repeating it blindly is not safe.
-        .with_retryable(false)
-    }
-
-    /// Sleeps before the next poll, or fails with `Timeout` if the deadline has passed.
-    async fn pause(&mut self, vendor: &'static str) -> Result<()> {
-        let elapsed = self.start.elapsed();
-        if elapsed >= self.opts.timeout {
-            return Err(self.timeout_error(vendor));
-        }
-        let remaining = self.opts.timeout - elapsed;
-        tokio::time::sleep(self.backoff.next_delay().min(remaining)).await;
-        Ok(())
-    }
-
-    async fn follow_task(&mut self, backend: &dyn Backend, id: &TaskId) -> Result<Task> {
-        if !backend.capabilities().supports(Op::TaskGet) {
-            return Err(Error::unsupported(backend.vendor(), Op::TaskGet).with_op(self.op));
-        }
-        loop {
-            self.polls += 1;
-            match backend.get_task(id).await {
-                Ok(task) => {
-                    self.last_seen = Some(format!("task {}", task.state));
-                    self.report(Some(&task), false);
-                    if task.state.is_terminal() {
-                        return task_outcome(backend.vendor(), self.op, task);
-                    }
-                }
-                Err(e) if e.is_retryable() => {
-                    self.last_seen = Some(format!("error: {}", e.kind()));
-                }
-                Err(e) => return Err(e.with_op(self.op).with_vendor(backend.vendor())),
-            }
-            self.pause(backend.vendor()).await?;
-        }
-    }
-
-    async fn converge(
-        &mut self,
-        backend: &dyn Backend,
-        expect: &Expect,
-        target: Option<&ResourceRef>,
-    ) -> Result<()> {
-        loop {
-            self.polls += 1;
-            match probe(backend, expect, target).await {
-                Ok(Probe::Done) => return Ok(()),
-                Ok(Probe::NotYet(seen)) => {
-                    self.last_seen = Some(seen);
-                    self.report(None, false);
-                }
-                Err(e) if e.is_retryable() => {
-                    self.last_seen = Some(format!("error: {}", e.kind()));
-                }
-                Err(e) => return Err(e.with_op(self.op).with_vendor(backend.vendor())),
-            }
-            self.pause(backend.vendor()).await?;
-        }
-    }
+/// Polls until the expectation holds.
+async fn converge(
+    w: &mut Waiter<'_>,
+    backend: &dyn Backend,
+    expect: &Expect,
+    target: Option<&ResourceRef>,
+) -> Result<()> {
+    w.until(|| probe(backend, expect, target)).await
 }
 
 fn task_outcome(vendor: &'static str, op: Op, task: Task) -> Result<Task> {
@@ -702,7 +611,7 @@ async fn probe(
     backend: &dyn Backend,
     expect: &Expect,
     target: Option<&ResourceRef>,
-) -> Result<Probe> {
+) -> Result<WaitProbe<()>> {
     let no_target = || {
         Error::protocol(format!(
             "cannot wait for {expect:?}: the backend did not say which object to watch"
@@ -715,7 +624,7 @@ async fn probe(
             };
             let vm = backend.get_vm(id).await?;
             if states.contains(&vm.state) {
-                Ok(Probe::Done)
+                Ok(WaitProbe::Ready(()))
             } else if vm.state == VmState::Error {
                 Err(Error::new(
                     ErrorKind::InvalidState,
@@ -726,7 +635,7 @@ async fn probe(
                     ),
                 ))
             } else {
-                Ok(Probe::NotYet(vm_seen(&vm)))
+                Ok(WaitProbe::pending(vm_seen(&vm)))
             }
         }
         Expect::VmGone => {
@@ -734,10 +643,10 @@ async fn probe(
                 return Err(no_target());
             };
             match backend.get_vm(id).await {
-                Err(e) if e.kind() == ErrorKind::NotFound => Ok(Probe::Done),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(WaitProbe::Ready(())),
                 Err(e) => Err(e),
-                Ok(vm) if vm.state == VmState::Deleted => Ok(Probe::Done),
-                Ok(vm) => Ok(Probe::NotYet(vm_seen(&vm))),
+                Ok(vm) if vm.state == VmState::Deleted => Ok(WaitProbe::Ready(())),
+                Ok(vm) => Ok(WaitProbe::pending(vm_seen(&vm))),
             }
         }
         Expect::DiskReady | Expect::DiskAttached(_) | Expect::DiskDetached | Expect::DiskGone => {
@@ -746,7 +655,7 @@ async fn probe(
             };
             let disk = match backend.get_disk(id).await {
                 Err(e) if e.kind() == ErrorKind::NotFound && *expect == Expect::DiskGone => {
-                    return Ok(Probe::Done);
+                    return Ok(WaitProbe::Ready(()));
                 }
                 other => other?,
             };
@@ -757,7 +666,7 @@ async fn probe(
                 _ => disk.state == DiskState::Deleted,
             };
             if done {
-                Ok(Probe::Done)
+                Ok(WaitProbe::Ready(()))
             } else if disk.state == DiskState::Error {
                 Err(Error::new(
                     ErrorKind::InvalidState,
@@ -769,7 +678,7 @@ async fn probe(
                     .as_ref()
                     .map(|v| format!(", attached to {v}"))
                     .unwrap_or_default();
-                Ok(Probe::NotYet(format!("disk {}{vm}", disk.state)))
+                Ok(WaitProbe::pending(format!("disk {}{vm}", disk.state)))
             }
         }
     }
@@ -818,7 +727,7 @@ async fn wait_all_inner<T: FromTarget>(
             None => Slot::NoTask,
         })
         .collect();
-    let mut w = Waiter::new(&opts, Op::TaskGetBatch);
+    let mut w = Waiter::new(&opts, Op::TaskGetBatch, vendor);
     loop {
         let pending: Vec<(usize, TaskId)> = ops
             .iter()
@@ -829,7 +738,7 @@ async fn wait_all_inner<T: FromTarget>(
         if pending.is_empty() {
             break;
         }
-        w.polls += 1;
+        w.count_poll();
         for chunk in pending.chunks(batch) {
             let ids: Vec<TaskId> = chunk.iter().map(|(_, t)| t.clone()).collect();
             match backend.get_tasks(&ids).await {
@@ -852,9 +761,8 @@ async fn wait_all_inner<T: FromTarget>(
                         }
                     }
                 }
-                Err(e) if e.is_retryable() => {
-                    w.last_seen = Some(format!("error: {}", e.kind()));
-                }
+                // A transient failure: the chunk stays pending for the next round.
+                Err(e) if e.is_retryable() => {}
                 Err(e) => {
                     let msg = e.to_string();
                     for (i, _) in chunk {
@@ -866,12 +774,14 @@ async fn wait_all_inner<T: FromTarget>(
             }
         }
         let left = tasks.iter().filter(|t| matches!(t, Slot::Pending)).count();
-        w.last_seen = Some(format!("{left} of {} tasks still running", ops.len()));
-        w.report(None, false);
+        w.observe(Observation::new(format!(
+            "{left} of {} tasks still running",
+            ops.len()
+        )));
         if left == 0 {
             break;
         }
-        if let Err(e) = w.pause(vendor).await {
+        if let Err(e) = w.pause().await {
             for t in tasks.iter_mut().filter(|t| matches!(t, Slot::Pending)) {
                 *t = Slot::Done(Err(Error::new(e.kind(), e.message().to_owned())
                     .with_vendor(vendor)
@@ -887,7 +797,7 @@ async fn wait_all_inner<T: FromTarget>(
             Slot::Done(Err(e)) => return Err(e),
             Slot::NoTask | Slot::Pending => None,
         };
-        let mut w = Waiter::new(&op.opts, op.submitted.op);
+        let mut w = Waiter::new(&op.opts, op.submitted.op, op.backend.vendor());
         finish(op.backend.as_ref(), &op.submitted, &mut w, task).await
     });
     stream::iter(jobs).buffered(concurrency).collect().await

@@ -34,4 +34,4 @@ pub use model::{
 };
 pub use op::{Capabilities, Op};
 pub use query::{Cursor, ListQuery, NameFilter, Order, OrderField, Page, paginate};
-pub use wait::{Progress, WaitOptions};
+pub use wait::{Observation, Probe, Progress, WaitOptions, Waiter, poll_until};

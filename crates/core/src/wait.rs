@@ -4,6 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::future::Future;
+
+use tokio::time::Instant;
+
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::TaskState;
 use crate::op::Op;
 
@@ -183,6 +188,221 @@ impl Backoff {
     }
 }
 
+/// What one poll of a [`Waiter`] saw: the awaited value, or a note on why it is not there yet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Probe<T> {
+    /// The condition holds; the wait ends with this value (for example the object observed).
+    Ready(T),
+    /// Not yet; the observation feeds progress reports and the timeout message.
+    Pending(Observation),
+}
+
+/// What a poll observed while the condition did not hold yet.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Observation {
+    /// The state seen, as text (`"vm starting (wait_for_launch)"`, `"task running"`).
+    pub seen: String,
+    /// Task state, when following a task.
+    pub task_state: Option<TaskState>,
+    /// Task progress in percent, when reported.
+    pub percent: Option<u8>,
+}
+
+impl Observation {
+    /// An observation described by `seen`.
+    pub fn new(seen: impl Into<String>) -> Self {
+        Observation {
+            seen: seen.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a task's state and progress.
+    pub fn task(mut self, state: TaskState, percent: Option<u8>) -> Self {
+        self.task_state = Some(state);
+        self.percent = percent;
+        self
+    }
+}
+
+impl<T> Probe<T> {
+    /// `Pending` with a plain description of what was seen.
+    pub fn pending(seen: impl Into<String>) -> Self {
+        Probe::Pending(Observation::new(seen))
+    }
+}
+
+/// The one poll loop behind every wait in omnivirt: the uniform `Operation::wait`, `wait_all`
+/// and every vendor's native waits (oVirt `wait_for_status`, CloudTower `wait_tasks`, ZStack
+/// job polling, VeiL task waiting).
+///
+/// It counts polls, sleeps with the options' backoff, reports [`Progress`], keeps polling through
+/// retryable errors, and fails with `Timeout` naming the op, the time waited, the number of polls
+/// and the last state seen.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> omnivirt_core::Result<()> {
+/// use std::time::Duration;
+/// use omnivirt_core::Op;
+/// use omnivirt_core::wait::{Probe, WaitOptions, Waiter};
+///
+/// let opts = WaitOptions::new().interval(Duration::from_millis(1), Duration::from_millis(1));
+/// let mut left = 3;
+/// let got = Waiter::new(&opts, Op::VmStart, "example")
+///     .until(|| {
+///         left -= 1;
+///         let answer = if left == 0 { Probe::Ready("running") } else { Probe::pending("starting") };
+///         async move { Ok(answer) }
+///     })
+///     .await?;
+/// assert_eq!(got, "running");
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Waiter<'a> {
+    opts: &'a WaitOptions,
+    op: Op,
+    vendor: &'static str,
+    start: Instant,
+    polls: u32,
+    backoff: Backoff,
+    last: Observation,
+}
+
+impl<'a> Waiter<'a> {
+    /// A waiter for `op` on `vendor`; the clock starts now.
+    pub fn new(opts: &'a WaitOptions, op: Op, vendor: &'static str) -> Self {
+        Waiter {
+            opts,
+            op,
+            vendor,
+            start: Instant::now(),
+            polls: 0,
+            backoff: opts.backoff(),
+            last: Observation::default(),
+        }
+    }
+
+    /// The operation waited for.
+    pub fn op(&self) -> Op {
+        self.op
+    }
+
+    /// Polls made so far.
+    pub fn polls(&self) -> u32 {
+        self.polls
+    }
+
+    /// Time since the wait began.
+    pub fn elapsed(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    /// Polls `poll` until it is `Ready`, pausing between polls with backoff.
+    ///
+    /// A retryable error of a poll is noted and polling goes on; any other error ends the wait,
+    /// tagged with the op and vendor. Past the timeout the wait fails with `Timeout`.
+    pub async fn until<T, F, Fut>(&mut self, mut poll: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Probe<T>>>,
+    {
+        loop {
+            self.polls += 1;
+            match poll().await {
+                Ok(Probe::Ready(v)) => return Ok(v),
+                Ok(Probe::Pending(seen)) => self.observe(seen),
+                Err(e) if e.is_retryable() => {
+                    self.last = Observation::new(format!("error: {}", e.kind()));
+                }
+                Err(e) => return Err(e.with_op(self.op).with_vendor(self.vendor)),
+            }
+            self.pause().await?;
+        }
+    }
+
+    /// Records a poll made outside [`until`](Self::until) (a batched round).
+    pub fn count_poll(&mut self) {
+        self.polls += 1;
+    }
+
+    /// Records what a poll saw and reports it as progress.
+    pub fn observe(&mut self, seen: Observation) {
+        self.last = seen;
+        self.report(false);
+    }
+
+    /// Reports the successful end of the wait (a last `Progress` with `done` set).
+    pub fn report_done(&self) {
+        self.report(true);
+    }
+
+    fn report(&self, done: bool) {
+        let observed = (!self.last.seen.is_empty()).then(|| self.last.seen.clone());
+        self.opts.report(&Progress {
+            op: self.op,
+            polls: self.polls,
+            elapsed: self.start.elapsed(),
+            task_state: if done { None } else { self.last.task_state },
+            percent: if done { None } else { self.last.percent },
+            observed,
+            done,
+        });
+    }
+
+    /// The `Timeout` error this wait fails with.
+    pub fn timeout_error(&self) -> Error {
+        let seen = if self.last.seen.is_empty() {
+            String::new()
+        } else {
+            format!("; last seen: {}", self.last.seen)
+        };
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "{} did not finish within {:?} (waited {:.1}s over {} polls{seen})",
+                self.op,
+                self.opts.timeout,
+                self.start.elapsed().as_secs_f64(),
+                self.polls
+            ),
+        )
+        .with_op(self.op)
+        .with_vendor(self.vendor)
+        // The operation may still finish on the server: repeating it blindly is not safe.
+        .with_retryable(false)
+    }
+
+    /// Sleeps before the next poll, or fails with `Timeout` if the deadline has passed.
+    pub async fn pause(&mut self) -> Result<()> {
+        let elapsed = self.start.elapsed();
+        if elapsed >= self.opts.timeout {
+            return Err(self.timeout_error());
+        }
+        let remaining = self.opts.timeout - elapsed;
+        tokio::time::sleep(self.backoff.next_delay().min(remaining)).await;
+        Ok(())
+    }
+}
+
+/// Polls `poll` with a fresh [`Waiter`] until it is `Ready`; see [`Waiter::until`].
+pub async fn poll_until<T, F, Fut>(
+    opts: &WaitOptions,
+    op: Op,
+    vendor: &'static str,
+    poll: F,
+) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Probe<T>>>,
+{
+    let mut w = Waiter::new(opts, op, vendor);
+    let out = w.until(poll).await?;
+    w.report_done();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +428,60 @@ mod tests {
             let d = b.next_delay().as_millis();
             assert!((800..=1200).contains(&d), "{d}");
         }
+    }
+
+    fn quick() -> WaitOptions {
+        WaitOptions::new()
+            .timeout(Duration::from_secs(10))
+            .interval(Duration::from_secs(1), Duration::from_secs(1))
+            .jitter(0.0)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiter_polls_through_retryable_errors_until_ready() {
+        let opts = quick();
+        let mut n = 0;
+        let mut w = Waiter::new(&opts, Op::VmStart, "test");
+        let got = w
+            .until(|| {
+                n += 1;
+                let answer = match n {
+                    1 => Err(Error::new(ErrorKind::Transport, "reset")),
+                    2 => Ok(Probe::pending("starting")),
+                    _ => Ok(Probe::Ready(n)),
+                };
+                async move { answer }
+            })
+            .await;
+        assert_eq!(got.ok(), Some(3));
+        assert_eq!(w.polls(), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiter_stops_on_a_permanent_error_with_the_op() {
+        let opts = quick();
+        let got: Result<()> = poll_until(&opts, Op::VmStop, "test", || async {
+            Err(Error::new(ErrorKind::NotFound, "gone"))
+        })
+        .await;
+        let e = got.err().map(|e| (e.kind(), e.op()));
+        assert_eq!(e, Some((ErrorKind::NotFound, Some(Op::VmStop))));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiter_times_out_naming_polls_and_the_last_state() {
+        let opts = quick();
+        let got: Result<()> = poll_until(&opts, Op::VmStart, "test", || async {
+            Ok(Probe::pending("vm starting"))
+        })
+        .await;
+        let e = got
+            .err()
+            .map(|e| (e.kind(), e.to_string(), e.is_retryable()));
+        let (kind, msg, retryable) = e.unwrap_or((ErrorKind::Backend, String::new(), true));
+        assert_eq!(kind, ErrorKind::Timeout);
+        assert!(msg.contains("11 polls"), "{msg}");
+        assert!(msg.contains("last seen: vm starting"), "{msg}");
+        assert!(!retryable);
     }
 }

@@ -178,7 +178,9 @@ fn retry_after_at(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = std::time::UNIX_EPOCH + Duration::from_secs(parse_imf_fixdate(v)?);
+    // A date past what SystemTime can hold is absurd: treat it as absent, like any other
+    // unusable value, rather than overflow.
+    let at = std::time::UNIX_EPOCH.checked_add(Duration::from_secs(parse_imf_fixdate(v)?))?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
@@ -193,7 +195,8 @@ fn parse_imf_fixdate(v: &str) -> Option<u64> {
     ];
     let month = u32::try_from(MONTHS.iter().position(|m| m == month)? + 1).ok()?;
     let day: u32 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
+    // IMF-fixdate years have four digits; bounding them keeps the arithmetic below in range.
+    let year: i64 = year.parse().ok().filter(|y| (1..=9999).contains(y))?;
     let hms: Vec<u64> = time
         .split(':')
         .map(str::parse)
@@ -214,7 +217,7 @@ fn parse_imf_fixdate(v: &str) -> Option<u64> {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     let days = u64::try_from(days).ok()?;
-    Some(days * 86_400 + h * 3600 + m * 60 + s)
+    days.checked_mul(86_400)?.checked_add(h * 3600 + m * 60 + s)
 }
 
 /// Repeats requests per a [`RetryPolicy`]. Sits below the trace layer and above the
@@ -288,7 +291,8 @@ impl Transport for RetryLayer {
                 return done(attempt, outcome);
             }
             let delay = hint.unwrap_or_else(|| self.policy.backoff(attempt));
-            if start.elapsed() + delay > self.policy.budget {
+            // A hostile `Retry-After` can name any delay: one past the budget ends the retries.
+            if start.elapsed().saturating_add(delay) > self.policy.budget {
                 tracing::debug!(
                     attempt,
                     delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -377,6 +381,9 @@ mod tests {
             "Sun, 06 Nov 1994 25:49:37 GMT",
             "soon",
             "-5",
+            "Sun, 06 Nov 300000000000 08:49:37 GMT",
+            "Sun, 06 Nov 0 08:49:37 GMT",
+            "Sun, 06 Nov -400 08:49:37 GMT",
         ] {
             assert_eq!(retry_after_at(bad, now), None, "{bad}");
         }

@@ -200,6 +200,29 @@ async fn retry_after_beyond_budget_returns_at_once() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn absurd_retry_after_values_end_the_retries_without_a_panic() {
+    const ABSURD: [&[(&str, &str)]; 3] = [
+        &[("retry-after", "Sun, 06 Nov 300000000000 08:49:37 GMT")],
+        &[("retry-after", "Fri, 31 Dec 9999 23:59:59 GMT")],
+        &[("retry-after", "18446744073709551615")],
+    ];
+    for headers in ABSURD {
+        let absurd = headers[0].1;
+        let s = Scripted::new([Respond(StatusCode::SERVICE_UNAVAILABLE, headers, "later")]);
+        let start = Instant::now();
+        let resp = retry(&s, 4).send(Request::get("http://h/x")).await.unwrap();
+        // Either the value is unusable (ordinary backoff, then success) or it is beyond the
+        // budget (the 503 comes back at once); never a panic, never a long sleep.
+        assert!(start.elapsed() < Duration::from_secs(2), "{absurd}");
+        assert!(s.count() <= 2, "{absurd}");
+        assert!(
+            resp.status == StatusCode::OK || resp.status == StatusCode::SERVICE_UNAVAILABLE,
+            "{absurd}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
 async fn gives_up_after_max_attempts_keeping_last_response() {
     let s = Scripted::new([
         Respond(StatusCode::SERVICE_UNAVAILABLE, &[], "one"),

@@ -15,7 +15,7 @@ use crate::model::{
     TaskState, Vm, VmId, VmState,
 };
 use crate::op::{Capabilities, Op};
-use crate::query::{Cursor, ListQuery, Page, paginate};
+use crate::query::{Cursor, ListQuery, Page, paginate_keyed};
 use crate::wait::{Observation, Probe as WaitProbe, Progress, WaitOptions, Waiter};
 
 /// Drives one backend: checks capabilities before any I/O, streams listings, waits.
@@ -149,7 +149,13 @@ impl Client {
         Ok(self.operation(s))
     }
 
-    fn stream<T, F>(&self, op: Op, query: ListQuery, fetch: F) -> BoxStream<'static, Result<T>>
+    fn stream<T, F>(
+        &self,
+        op: Op,
+        query: ListQuery,
+        key: fn(&T) -> &str,
+        fetch: F,
+    ) -> BoxStream<'static, Result<T>>
     where
         T: Send + 'static,
         F: Fn(Arc<dyn Backend>, ListQuery, Option<Cursor>) -> BoxFut<Page<T>>
@@ -163,10 +169,15 @@ impl Client {
         let limit = query.limit;
         let backend = self.backend.clone();
         let vendor = backend.vendor();
-        let s = paginate(move |cursor| {
-            let fut = fetch(backend.clone(), query.clone(), cursor);
-            async move { fut.await.map_err(|e| e.with_op(op).with_vendor(vendor)) }
-        });
+        let s = paginate_keyed(
+            move |cursor| {
+                let fut = fetch(backend.clone(), query.clone(), cursor);
+                async move { fut.await.map_err(|e| e.with_op(op).with_vendor(vendor)) }
+            },
+            key,
+        )
+        .map(move |r| r.map_err(|e| e.with_op(op).with_vendor(vendor)))
+        .boxed();
         match limit {
             Some(n) => s.take(usize::try_from(n).unwrap_or(usize::MAX)).boxed(),
             None => s,
@@ -194,9 +205,12 @@ pub struct VmApi<'a> {
 impl VmApi<'_> {
     /// Every VM matching `query`, as a stream that fetches pages as it goes.
     pub fn list(&self, query: ListQuery) -> BoxStream<'static, Result<Vm>> {
-        self.c.stream(Op::VmList, query, |b, q, cur| {
-            Box::pin(async move { b.list_vms(&q, cur.as_ref()).await })
-        })
+        self.c.stream(
+            Op::VmList,
+            query,
+            |x: &Vm| x.id.as_str(),
+            |b, q, cur| Box::pin(async move { b.list_vms(&q, cur.as_ref()).await }),
+        )
     }
 
     /// One page of VMs.
@@ -281,9 +295,12 @@ pub struct HostApi<'a> {
 impl HostApi<'_> {
     /// Every host matching `query`.
     pub fn list(&self, query: ListQuery) -> BoxStream<'static, Result<Host>> {
-        self.c.stream(Op::HostList, query, |b, q, cur| {
-            Box::pin(async move { b.list_hosts(&q, cur.as_ref()).await })
-        })
+        self.c.stream(
+            Op::HostList,
+            query,
+            |x: &Host| x.id.as_str(),
+            |b, q, cur| Box::pin(async move { b.list_hosts(&q, cur.as_ref()).await }),
+        )
     }
 
     /// One host.
@@ -301,9 +318,12 @@ pub struct ClusterApi<'a> {
 impl ClusterApi<'_> {
     /// Every cluster matching `query`.
     pub fn list(&self, query: ListQuery) -> BoxStream<'static, Result<Cluster>> {
-        self.c.stream(Op::ClusterList, query, |b, q, cur| {
-            Box::pin(async move { b.list_clusters(&q, cur.as_ref()).await })
-        })
+        self.c.stream(
+            Op::ClusterList,
+            query,
+            |x: &Cluster| x.id.as_str(),
+            |b, q, cur| Box::pin(async move { b.list_clusters(&q, cur.as_ref()).await }),
+        )
     }
 
     /// One cluster.
@@ -323,9 +343,12 @@ pub struct DiskApi<'a> {
 impl DiskApi<'_> {
     /// Every disk matching `query`.
     pub fn list(&self, query: ListQuery) -> BoxStream<'static, Result<Disk>> {
-        self.c.stream(Op::DiskList, query, |b, q, cur| {
-            Box::pin(async move { b.list_disks(&q, cur.as_ref()).await })
-        })
+        self.c.stream(
+            Op::DiskList,
+            query,
+            |x: &Disk| x.id.as_str(),
+            |b, q, cur| Box::pin(async move { b.list_disks(&q, cur.as_ref()).await }),
+        )
     }
 
     /// One disk.

@@ -33,5 +33,5 @@ pub use model::{
     ResourceRef, Task, TaskError, TaskId, TaskState, Vm, VmId, VmState,
 };
 pub use op::{Capabilities, Op};
-pub use query::{Cursor, ListQuery, NameFilter, Order, OrderField, Page, paginate};
+pub use query::{Cursor, ListQuery, NameFilter, Order, OrderField, Page, paginate, paginate_keyed};
 pub use wait::{Observation, Probe, Progress, WaitOptions, Waiter, poll_until};

@@ -1,11 +1,13 @@
 //! List queries, pages and pagination.
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::hash::{Hash, Hasher};
 
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{ClusterId, Disk, DiskState, Host, HostId, HostState, Vm, VmId, VmState};
 
 /// How to match names.
@@ -277,27 +279,137 @@ where
     F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    enum St<F> {
-        Next(F, Option<Cursor>),
+    walk(fetch, None)
+}
+
+/// [`paginate`] for items with an identity: also fails with a `Protocol` error when a page
+/// holds only items already listed, the sign of a server that repeats the same page whatever
+/// the cursor says.
+///
+/// Both paginators fail with a `Protocol` error when the server hands out a cursor it handed
+/// out before, instead of asking for the same page forever.
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// use futures::StreamExt;
+/// use omnivirt_core::{Cursor, ErrorKind, Page, paginate_keyed};
+///
+/// // A broken server: every cursor brings back the same full page.
+/// let s = paginate_keyed(
+///     |cursor: Option<Cursor>| async move {
+///         let n = cursor.map(|c| c.as_str().parse::<u32>().unwrap()).unwrap_or(0);
+///         Ok(Page::new(vec!["a".to_string(), "b".to_string()], Some(Cursor::new((n + 1).to_string()))))
+///     },
+///     |item: &String| item.as_str(),
+/// );
+/// let got: Vec<_> = s.collect().await;
+/// assert_eq!(got.len(), 3);
+/// assert_eq!(got[2].as_ref().err().map(|e| e.kind()), Some(ErrorKind::Protocol));
+/// # });
+/// ```
+pub fn paginate_keyed<T, F, Fut>(fetch: F, key: fn(&T) -> &str) -> BoxStream<'static, Result<T>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    let key: KeyFn<T> = Box::new(move |item| hash_of(key(item)));
+    walk(fetch, Some(key))
+}
+
+type KeyFn<T> = Box<dyn Fn(&T) -> u64 + Send>;
+
+/// What a walk remembers to notice a server going round in circles: hashes only, so a listing
+/// of 100,000 items costs under a few MB however large its items are.
+struct Seen<T> {
+    cursors: HashSet<u64>,
+    items: HashSet<u64>,
+    key: Option<KeyFn<T>>,
+    pages: u64,
+}
+
+impl<T> Seen<T> {
+    /// Checks one page's items: a non-empty page of items all listed before is an error.
+    fn check_items(&mut self, page: &Page<T>) -> Result<()> {
+        self.pages += 1;
+        let Some(key) = &self.key else {
+            return Ok(());
+        };
+        let mut fresh = false;
+        for item in &page.items {
+            fresh |= self.items.insert(key(item));
+        }
+        if page.items.is_empty() || fresh {
+            return Ok(());
+        }
+        Err(Error::protocol(format!(
+            "page {} of the listing repeats only items already listed; stopping instead of \
+             looping",
+            self.pages
+        )))
+    }
+
+    /// Checks the cursor a page hands out: one handed out before would repeat a request.
+    fn check_cursor(&mut self, next: &Cursor) -> Result<()> {
+        if self.cursors.insert(hash_of(&next.0)) {
+            return Ok(());
+        }
+        Err(Error::protocol(format!(
+            "the server handed out the cursor after page {} before; stopping instead of looping",
+            self.pages
+        )))
+    }
+}
+
+fn hash_of<K: Hash + ?Sized>(k: &K) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    k.hash(&mut h);
+    h.finish()
+}
+
+fn walk<T, F, Fut>(fetch: F, key: Option<KeyFn<T>>) -> BoxStream<'static, Result<T>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    enum St<F, T> {
+        Next(F, Option<Cursor>, Seen<T>),
         Done,
     }
-    stream::unfold(St::Next(fetch, None), |st| async move {
-        let St::Next(mut fetch, cursor) = st else {
+    let seen = Seen {
+        cursors: HashSet::new(),
+        items: HashSet::new(),
+        key,
+        pages: 0,
+    };
+    stream::unfold(St::Next(fetch, None, seen), |st| async move {
+        let St::Next(mut fetch, cursor, mut seen) = st else {
             return None;
         };
         match fetch(cursor).await {
             Err(e) => Some((stream::iter(vec![Err(e)]), St::Done)),
             Ok(page) => {
+                if let Err(e) = seen.check_items(&page) {
+                    return Some((stream::iter(vec![Err(e)]), St::Done));
+                }
                 // An empty page ends the walk (a guard against servers that hand out cursors
                 // forever), unless the backend emptied it itself by filtering client-side: the
                 // server's page had items, and later pages may match.
+                let mut tail = None;
                 let next = match page.next {
                     Some(c) if !page.items.is_empty() || page.filtered_client_side => {
-                        St::Next(fetch, Some(c))
+                        match seen.check_cursor(&c) {
+                            Ok(()) => St::Next(fetch, Some(c), seen),
+                            Err(e) => {
+                                tail = Some(Err(e));
+                                St::Done
+                            }
+                        }
                     }
                     _ => St::Done,
                 };
-                let items: Vec<Result<T>> = page.items.into_iter().map(Ok).collect();
+                let items: Vec<Result<T>> = page.items.into_iter().map(Ok).chain(tail).collect();
                 Some((stream::iter(items), next))
             }
         }
@@ -373,5 +485,72 @@ mod tests {
         let v: Vec<Result<i32>> = s.collect().await;
         assert_eq!(v.len(), 1);
         assert!(v[0].is_err());
+    }
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn a_repeated_full_page_is_a_protocol_error_not_an_endless_walk() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let s = paginate_keyed(
+            move |_cur: Option<Cursor>| {
+                let n = c.fetch_add(1, Ordering::SeqCst);
+                // The cursor advances, but the items never do.
+                async move {
+                    Ok(Page::new(
+                        names(&["a", "b"]),
+                        Some(Cursor::new(n.to_string())),
+                    ))
+                }
+            },
+            |x: &String| x.as_str(),
+        );
+        let got: Vec<Result<String>> = s.collect().await;
+        assert_eq!(got.len(), 3);
+        let err = got[2].as_ref().err().map(|e| e.kind());
+        assert_eq!(err, Some(crate::ErrorKind::Protocol));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_cursor_handed_out_twice_is_a_protocol_error() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let s = paginate(move |cur: Option<Cursor>| {
+            c.fetch_add(1, Ordering::SeqCst);
+            // Fresh items each time, but page 2 points back at page 2.
+            let items = match &cur {
+                None => vec![1, 2],
+                Some(_) => vec![3, 4],
+            };
+            async move { Ok(Page::new(items, Some(Cursor::new("p2")))) }
+        });
+        let got: Vec<Result<i32>> = s.collect().await;
+        let ok: Vec<i32> = got
+            .iter()
+            .filter_map(|r| r.as_ref().ok().copied())
+            .collect();
+        assert_eq!(ok, vec![1, 2, 3, 4]);
+        let err = got.last().and_then(|r| r.as_ref().err()).map(|e| e.kind());
+        assert_eq!(err, Some(crate::ErrorKind::Protocol));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn pages_that_overlap_in_part_still_list() {
+        let s = paginate_keyed(
+            |cur: Option<Cursor>| async move {
+                Ok(match cur {
+                    None => Page::new(names(&["a", "b"]), Some(Cursor::new("2"))),
+                    Some(_) => Page::new(names(&["b", "c"]), None),
+                })
+            },
+            |x: &String| x.as_str(),
+        );
+        let got: Vec<String> = s.map(|r| r.unwrap_or_default()).collect().await;
+        assert_eq!(got, names(&["a", "b", "b", "c"]));
     }
 }

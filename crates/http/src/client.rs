@@ -466,15 +466,43 @@ pub(crate) fn map_client_error(
 }
 
 fn tls_error(tls: &rustls::Error, authority: &str) -> Error {
-    let msg = match tls {
-        rustls::Error::InvalidCertificate(why) => format!(
-            "TLS handshake with {authority} failed: the server certificate was not trusted \
-             ({why:?}); add the engine's CA bundle with `ca_file`, or set `insecure = true` \
-             only for a lab"
-        ),
-        other => format!("TLS handshake with {authority} failed: {other}"),
+    let why = match tls {
+        rustls::Error::InvalidCertificate(cert) => certificate_problem(cert, authority),
+        other => other.to_string(),
     };
-    Error::new(ErrorKind::Transport, msg).with_retryable(false)
+    Error::new(
+        ErrorKind::Transport,
+        format!("TLS handshake with {authority} failed: {why}"),
+    )
+    .with_retryable(false)
+}
+
+/// One readable sentence per certificate problem, with a hint that fits that problem (a name
+/// mismatch is not cured by another CA bundle).
+fn certificate_problem(cert: &rustls::CertificateError, authority: &str) -> String {
+    use rustls::CertificateError as C;
+    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+    match cert {
+        C::NotValidForName | C::NotValidForNameContext { .. } => format!(
+            "the server certificate is not valid for the name `{host}`; use a URL with a host \
+             name the certificate lists"
+        ),
+        C::Expired | C::ExpiredContext { .. } => "the server certificate has expired".to_owned(),
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            "the server certificate is not valid yet (check the clocks)".to_owned()
+        }
+        C::Revoked => "the server certificate has been revoked".to_owned(),
+        C::UnknownIssuer | C::BadSignature => "the server certificate is not trusted: name the CA \
+             that signed it with `ca_file` (`--ca-file`; if you did, that file does not hold its \
+             issuer), or set `insecure` only for a lab"
+            .to_owned(),
+        C::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
+            "the server presents a CA certificate as its own (a self-signed certificate made \
+             as a CA); reissue it as a server certificate, or set `insecure` only for a lab"
+                .to_owned()
+        }
+        other => format!("the server certificate was not accepted ({other})"),
+    }
 }
 
 fn body_error(err: &hyper::Error, authority: &str, idempotent: bool) -> Error {

@@ -436,6 +436,10 @@ struct Pki {
 }
 
 fn make_pki() -> Pki {
+    make_pki_for(&["localhost", "127.0.0.1"])
+}
+
+fn make_pki_for(names: &[&str]) -> Pki {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
@@ -444,7 +448,7 @@ fn make_pki() -> Pki {
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
     let leaf_key = KeyPair::generate().unwrap();
     let leaf_params =
-        CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
     let leaf = leaf_params.signed_by(&leaf_key, &ca).unwrap();
     Pki {
         ca_pem: ca.pem(),
@@ -602,6 +606,27 @@ async fn tls_without_the_ca_fails_saying_the_certificate_was_not_trusted() {
     assert!(!msg.contains("abc"), "{msg}");
     // Not retried: a certificate does not become trusted by asking again.
     assert_eq!(srv.connections.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn tls_name_mismatch_says_the_name_did_not_match_not_to_add_a_ca() {
+    let pki = make_pki_for(&["engine.example.com"]);
+    let srv = serve(Some(&pki)).await;
+    let ca = temp_pem(&pki.ca_pem);
+    let http = HyperTransport::new(TlsOptions::builder().ca_file(&ca).build()).unwrap();
+    let err = http
+        .send(Request::get(format!(
+            "https://127.0.0.1:{}/",
+            srv.addr.port()
+        )))
+        .await
+        .unwrap_err();
+    let _ = std::fs::remove_file(ca);
+    let msg = err.to_string();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(msg.contains("not valid for the name `127.0.0.1`"), "{msg}");
+    assert!(!msg.contains("ca_file"), "{msg}");
+    assert!(!msg.contains('\n'), "{msg}");
 }
 
 #[tokio::test]

@@ -60,12 +60,25 @@ pub fn vm_states(vendor: &str) -> Vec<(VmState, StateFilter)> {
 /// Deviation: a disk, once attached, need not name its VM (the VM's disk listing still must).
 pub const ATTACHED_DISK_SILENT: &str = "attached_disk_silent";
 
+/// Deviation: a migration cannot name its target host (the vendor always picks it).
+pub const MIGRATION_HOST_UNNAMED: &str = "migration_host_unnamed";
+/// Deviation: closing the client leaves the server-side session open (nothing to revoke).
+pub const SESSION_OUTLIVES_CLOSE: &str = "session_outlives_close";
+
 /// Where a backend's answers may differ from the strictest one, with the reason.
 pub fn deviations(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
         "ovirt" => vec![(
             ATTACHED_DISK_SILENT,
             "oVirt 4 disks do not say which VM uses them; the VM's disk attachments do",
+        )],
+        "cloudtower" => vec![(
+            SESSION_OUTLIVES_CLOSE,
+            "CloudTower tokens do not expire and have no logout, so close has nothing to revoke",
+        )],
+        "veil" => vec![(
+            MIGRATION_HOST_UNNAMED,
+            "VeiL migrates through multi-manager/, where the controller picks the node",
         )],
         _ => vec![],
     }

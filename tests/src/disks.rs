@@ -29,6 +29,7 @@ pub async fn disk_lifecycle(t: &Target) -> CaseResult {
     ensure(disk.size_bytes == Some(1 << 30), || {
         format!("disk size {:?}", disk.size_bytes)
     })?;
+    let before = vm_disks(t, &vm.id).await.map_err(at("disk list --vm"))?;
     let attached = wait(t.client.disks().attach(&disk.id, &vm.id).await, "attach").await?;
     // Every vendor must say which VM uses a disk when listing the VM's disks; the disk itself
     // must say it too, unless the target declares otherwise.
@@ -40,6 +41,14 @@ pub async fn disk_lifecycle(t: &Target) -> CaseResult {
     let listed = on_vm.iter().find(|d| d.id == disk.id);
     ensure(listed.is_some(), || {
         "the VM's disks do not include the new disk".into()
+    })?;
+    let mut want: Vec<&str> = before.iter().map(|d| d.id.as_str()).collect();
+    want.push(disk.id.as_str());
+    want.sort_unstable();
+    let mut have: Vec<&str> = on_vm.iter().map(|d| d.id.as_str()).collect();
+    have.sort_unstable();
+    ensure(have == want, || {
+        format!("after attach the VM's disks are {have:?}, expected {want:?}")
     })?;
     ensure(
         listed.and_then(|d| d.vm_id.as_ref()) == Some(&vm.id),

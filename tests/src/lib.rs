@@ -35,7 +35,7 @@ pub use disks::disk_lifecycle;
 pub use listing::{list_filters, listing_paginates, vm_state_filters};
 pub use unsupported::{Withdrawn, unsupported_sends_nothing};
 pub use vms::{
-    hosts_in_cluster, invalid_state, migrate, not_found, power_cycle, task_failure, vm_lifecycle,
+    close, hosts, invalid_state, migrate, not_found, power_cycle, task_failure, vm_lifecycle,
     wait_all_100,
 };
 
@@ -134,7 +134,7 @@ pub const CASES: &[(&str, CaseFn)] = &[
     ("listing_paginates", |t| Box::pin(listing_paginates(t))),
     ("list_filters", |t| Box::pin(list_filters(t))),
     ("vm_state_filters", |t| Box::pin(vm_state_filters(t))),
-    ("hosts_in_cluster", |t| Box::pin(hosts_in_cluster(t))),
+    ("hosts", |t| Box::pin(hosts(t))),
     ("disk_lifecycle", |t| Box::pin(disk_lifecycle(t))),
     ("not_found", |t| Box::pin(not_found(t))),
     ("unsupported_sends_nothing", |t| {
@@ -143,6 +143,7 @@ pub const CASES: &[(&str, CaseFn)] = &[
     ("task_failure", |t| Box::pin(task_failure(t))),
     ("invalid_state", |t| Box::pin(invalid_state(t))),
     ("wait_all_100", |t| Box::pin(wait_all_100(t))),
+    ("close", |t| Box::pin(close(t))),
 ];
 
 /// Runs every case against `target`.

@@ -108,7 +108,9 @@ pub(crate) async fn new_vm(t: &Target, name: &str) -> Result<Vm, String> {
 /// The VM is gone after a delete: `NotFound`.
 pub(crate) async fn gone(t: &Target, id: &VmId) -> Result<(), String> {
     match t.client.vms().get(id).await {
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => ensure(e.op() == Some(Op::VmGet), || {
+            format!("the not_found names op {:?}, not vm.get", e.op())
+        }),
         Err(e) => Err(format!("get after delete gave {e}, not not_found")),
         Ok(vm) => Err(format!("VM still there after delete: {:?}", vm.state)),
     }

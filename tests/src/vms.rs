@@ -1,10 +1,13 @@
 //! VM cases: lifecycle, power actions, migration, hosts, errors, and waiting on many.
 
-use futures::TryStreamExt;
-use omnivirt_core::{ErrorKind, ListQuery, Op, TaskState, VmId, VmState};
+use std::collections::BTreeSet;
 
+use futures::TryStreamExt;
+use omnivirt_core::{ErrorKind, Host, HostState, ListQuery, Op, TaskId, TaskState, VmId, VmState};
+
+use crate::declared::{MIGRATION_HOST_UNNAMED, SESSION_OUTLIVES_CLOSE};
 use crate::support::{
-    NEW_VM_MEMORY, NEW_VM_VCPUS, at, ensure, gone, needs, new_vm, opts, vms_in, wait,
+    NEW_VM_MEMORY, NEW_VM_VCPUS, at, ensure, first_cluster, gone, needs, new_vm, opts, vms_in, wait,
 };
 use crate::{CaseResult, Stop, Target};
 
@@ -37,7 +40,25 @@ pub async fn vm_lifecycle(t: &Target) -> CaseResult {
             vm.memory_bytes
         )
     })?;
-    let vm = wait(t.client.vms().start(&vm.id).await, "start").await?;
+    let start = t.client.vms().start(&vm.id).await;
+    if let Ok(op) = &start
+        && let Some(task) = op.submitted().task.clone()
+        && t.client.capabilities().supports(Op::TaskGet)
+    {
+        let read = t
+            .client
+            .tasks()
+            .get_many(std::slice::from_ref(&task))
+            .await
+            .map_err(at("task get_many"))?;
+        ensure(read.len() == 1 && read[0].id == task, || {
+            format!(
+                "get_many([{task}]) read {:?}",
+                read.iter().map(|r| &r.id).collect::<Vec<_>>()
+            )
+        })?;
+    }
+    let vm = wait(start, "start").await?;
     ensure(vm.state == VmState::Running, || {
         format!("after start: {:?}", vm.state)
     })?;
@@ -91,7 +112,8 @@ pub async fn power_cycle(t: &Target) -> CaseResult {
 }
 
 /// Migrating a VM to the host it runs on is refused as invalid input; migrating it to a host
-/// the scheduler picks moves it and leaves it running.
+/// the scheduler picks moves it and leaves it running; migrating it back to the host it came
+/// from, named, moves it there.
 pub async fn migrate(t: &Target) -> CaseResult {
     needs(
         t,
@@ -123,39 +145,95 @@ pub async fn migrate(t: &Target) -> CaseResult {
             )
         },
     )?;
+    if t.deviates(MIGRATION_HOST_UNNAMED) {
+        return Ok(());
+    }
+    let back = wait(
+        t.client.vms().migrate(&vm.id, Some(&here)).await,
+        "migrate back",
+    )
+    .await?;
+    ensure(
+        back.state == VmState::Running && back.host_id.as_ref() == Some(&here),
+        || {
+            format!(
+                "after migrating back to {here}: {:?} on {:?}",
+                back.state, back.host_id
+            )
+        },
+    )?;
     Ok(())
 }
 
-/// Hosts filtered by cluster are that cluster's, and a host read by id has an address.
-pub async fn hosts_in_cluster(t: &Target) -> CaseResult {
+/// Hosts and clusters: paging walks every host, the cluster and state filters return exactly
+/// the hosts they select, and a host read by id has an address.
+pub async fn hosts(t: &Target) -> CaseResult {
     needs(t, &[Op::HostList, Op::HostGet, Op::ClusterList])?;
-    let cluster = crate::support::first_cluster(t).await?;
-    let hosts: Vec<_> = t
-        .client
-        .hosts()
-        .list(ListQuery::new().cluster(cluster.clone()))
-        .try_collect()
+    let list = |q: ListQuery| t.client.hosts().list(q).try_collect::<Vec<Host>>();
+    let all = list(ListQuery::new().page_size(500))
         .await
         .map_err(at("host list"))?;
-    ensure(!hosts.is_empty(), || {
-        format!("cluster {cluster} lists no host")
+    let paged = list(ListQuery::new().page_size(2))
+        .await
+        .map_err(at("host list, pages of 2"))?;
+    ensure(ids(&paged) == ids(&all), || {
+        format!(
+            "pages of 2 gave {} hosts, one page {}",
+            paged.len(),
+            all.len()
+        )
     })?;
-    let strays: Vec<&str> = hosts
-        .iter()
-        .filter(|h| h.cluster_id.as_ref() != Some(&cluster))
-        .map(|h| h.id.as_str())
-        .collect();
-    ensure(strays.is_empty(), || {
-        format!("hosts outside cluster {cluster}: {strays:?}")
-    })?;
+    let clusters: Vec<_> = t
+        .client
+        .clusters()
+        .list(ListQuery::new())
+        .try_collect()
+        .await
+        .map_err(at("cluster list"))?;
+    if let Some(world) = &t.world {
+        let there = world.summary();
+        ensure(all.len() == there.hosts, || {
+            format!(
+                "listed {} hosts, the simulator holds {}",
+                all.len(),
+                there.hosts
+            )
+        })?;
+        ensure(clusters.len() == there.clusters, || {
+            format!(
+                "listed {} clusters, the simulator holds {}",
+                clusters.len(),
+                there.clusters
+            )
+        })?;
+    }
+    let cluster = first_cluster(t).await?;
+    for (label, q) in [
+        ("cluster", ListQuery::new().cluster(cluster.clone())),
+        ("state up", ListQuery::new().host_state(HostState::Up)),
+    ] {
+        let got = list(q.clone().page_size(2)).await.map_err(at(label))?;
+        let want: Vec<&Host> = all.iter().filter(|h| q.matches_host(h)).collect();
+        ensure(!want.is_empty(), || {
+            format!("hosts, {label}: nothing to select")
+        })?;
+        let want_ids: BTreeSet<&str> = want.iter().map(|h| h.id.as_str()).collect();
+        ensure(ids(&got) == want_ids, || {
+            format!(
+                "hosts, {label}: got {} hosts, expected {}",
+                got.len(),
+                want_ids.len()
+            )
+        })?;
+    }
     let h = t
         .client
         .hosts()
-        .get(&hosts[0].id)
+        .get(&all[0].id)
         .await
         .map_err(at("host get"))?;
-    ensure(h.id == hosts[0].id, || {
-        format!("asked for host {}, got {}", hosts[0].id, h.id)
+    ensure(h.id == all[0].id, || {
+        format!("asked for host {}, got {}", all[0].id, h.id)
     })?;
     ensure(h.address.is_some(), || {
         format!("host {} has no address", h.id)
@@ -163,19 +241,31 @@ pub async fn hosts_in_cluster(t: &Target) -> CaseResult {
     Ok(())
 }
 
-/// A missing VM is `NotFound`.
+fn ids(hosts: &[Host]) -> BTreeSet<&str> {
+    hosts.iter().map(|h| h.id.as_str()).collect()
+}
+
+/// A missing VM, and a missing task, are `NotFound`.
 pub async fn not_found(t: &Target) -> CaseResult {
     needs(t, &[Op::VmGet])?;
-    match t
-        .client
-        .vms()
-        .get(&VmId::new("00000000-0000-4000-8000-00000000dead"))
-        .await
-    {
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(format!("wanted not_found, got {e}").into()),
-        Ok(vm) => Err(format!("got a VM: {}", vm.id).into()),
+    const MISSING: &str = "00000000-0000-4000-8000-00000000dead";
+    match t.client.vms().get(&VmId::new(MISSING)).await {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            ensure(e.op() == Some(Op::VmGet), || {
+                format!("the error names op {:?}, not vm.get", e.op())
+            })?;
+        }
+        Err(e) => return Err(format!("wanted not_found, got {e}").into()),
+        Ok(vm) => return Err(format!("got a VM: {}", vm.id).into()),
     }
+    if t.client.capabilities().supports(Op::TaskGet) {
+        match t.client.tasks().get(&TaskId::new(MISSING)).await {
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("missing task: wanted not_found, got {e}").into()),
+            Ok(task) => return Err(format!("got a task: {}", task.id).into()),
+        }
+    }
+    Ok(())
 }
 
 /// A failing task surfaces as `TaskFailed` with the vendor's message, and the task itself, read
@@ -218,9 +308,9 @@ pub async fn task_failure(t: &Target) -> CaseResult {
     Ok(())
 }
 
-/// Starting a running VM is refused with `InvalidState`.
+/// Starting a running VM, and deleting one, are refused with `InvalidState`.
 pub async fn invalid_state(t: &Target) -> CaseResult {
-    needs(t, &[Op::VmList, Op::VmStart])?;
+    needs(t, &[Op::VmList, Op::VmStart, Op::VmDelete])?;
     let running = vms_in(t, ListQuery::new().vm_state(VmState::Running).limit(1))
         .await
         .map_err(at("list running"))?;
@@ -232,10 +322,39 @@ pub async fn invalid_state(t: &Target) -> CaseResult {
         Ok(op) => op.with_options(opts()).wait().await.map(|_| ()),
     };
     match res {
-        Err(e) if e.kind() == ErrorKind::InvalidState => Ok(()),
-        Err(e) => Err(format!("wanted invalid_state, got {e}").into()),
-        Ok(()) => Err("starting a running VM succeeded".to_owned().into()),
+        Err(e) if e.kind() == ErrorKind::InvalidState => {
+            ensure(e.op() == Some(Op::VmStart), || {
+                format!("the refusal names op {:?}, not vm.start", e.op())
+            })?;
+        }
+        Err(e) => return Err(format!("start: wanted invalid_state, got {e}").into()),
+        Ok(()) => return Err("starting a running VM succeeded".to_owned().into()),
     }
+    let res = match t.client.vms().delete(&vm.id).await {
+        Err(e) => Err(e),
+        Ok(op) => op.with_options(opts()).wait().await,
+    };
+    match res {
+        Err(e) if e.kind() == ErrorKind::InvalidState => Ok(()),
+        Err(e) => Err(format!("delete: wanted invalid_state, got {e}").into()),
+        Ok(()) => Err("deleting a running VM succeeded".to_owned().into()),
+    }
+}
+
+/// Closing the client succeeds and ends the sessions it opened on the simulator.
+pub async fn close(t: &Target) -> CaseResult {
+    t.client.close().await.map_err(at("close"))?;
+    if let Some(world) = t
+        .world
+        .as_ref()
+        .filter(|_| !t.deviates(SESSION_OUTLIVES_CLOSE))
+    {
+        let open = world.session_count();
+        ensure(open == 0, || {
+            format!("{open} session(s) still open after close")
+        })?;
+    }
+    Ok(())
 }
 
 /// `wait_all` over 100 VM starts.

@@ -78,18 +78,10 @@ async fn ovirt(wire: Wire, label: &str) {
         },
     )
     .unwrap();
-    let target = Target {
-        name: format!("ovirt/{label}"),
-        client: Client::new(Arc::new(backend)),
-        world: Some(world),
-        requests: Some(requests),
-        skips: vec![(
-            "unsupported_sends_nothing",
-            "the oVirt backend supports every probed op",
-        )],
-        disk_storage: None,
-        faults_recorded: false,
-    };
+    let mut target = Target::new(format!("ovirt/{label}"), Client::new(Arc::new(backend)));
+    target.world = Some(world);
+    target.requests = Some(requests);
+
     assert_suite(&target).await;
 }
 
@@ -107,36 +99,25 @@ async fn cloudtower(wire: Wire, label: &str) {
         counting,
         omnivirt_cloudtower::Credentials::password("admin", "admin"),
     );
-    let target = Target {
-        name: format!("cloudtower/{label}"),
-        client: Client::new(Arc::new(backend)),
-        world: Some(world),
-        requests: Some(requests),
-        skips: vec![(
-            "unsupported_sends_nothing",
-            "the CloudTower backend supports every probed op",
-        )],
-        disk_storage: None,
-        faults_recorded: false,
-    };
+    let mut target = Target::new(
+        format!("cloudtower/{label}"),
+        Client::new(Arc::new(backend)),
+    );
+    target.world = Some(world);
+    target.requests = Some(requests);
+
     assert_suite(&target).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sim_in_process() {
     let world = world();
-    let target = Target {
-        name: "sim/in-process".into(),
-        client: Client::new(Arc::new(SimBackend::new(world.clone()))),
-        world: Some(world),
-        requests: None,
-        skips: vec![(
-            "unsupported_sends_nothing",
-            "the neutral simulator has no wire to count requests on",
-        )],
-        disk_storage: None,
-        faults_recorded: false,
-    };
+    let mut target = Target::new(
+        "sim/in-process",
+        Client::new(Arc::new(SimBackend::new(world.clone()))),
+    );
+    target.world = Some(world);
+
     assert_suite(&target).await;
 }
 
@@ -175,19 +156,10 @@ async fn veil(wire: Wire, label: &str) {
         omnivirt_veil::Credentials::password("admin", "admin"),
     )
     .unwrap();
-    let target = Target {
-        name: format!("veil/{label}"),
-        client: Client::new(Arc::new(backend)),
-        world: Some(world),
-        requests: Some(requests),
-        skips: vec![(
-            "unsupported_sends_nothing",
-            "the only probed op the VeiL backend lacks is task.get_batch, and the Client answers \
-             get_many by reading tasks one at a time instead of failing Unsupported",
-        )],
-        disk_storage: None,
-        faults_recorded: false,
-    };
+    let mut target = Target::new(format!("veil/{label}"), Client::new(Arc::new(backend)));
+    target.world = Some(world);
+    target.requests = Some(requests);
+
     assert_suite(&target).await;
 }
 
@@ -215,19 +187,10 @@ async fn zstack(wire: Wire, label: &str) {
         counting,
         omnivirt_zstack::Credentials::account("admin", "admin"),
     );
-    let target = Target {
-        name: format!("zstack/{label}"),
-        client: Client::new(Arc::new(backend)),
-        world: Some(world),
-        requests: Some(requests),
-        skips: vec![(
-            "unsupported_sends_nothing",
-            "the only probed op the ZStack backend lacks is task.get_batch (ZStack has no batched \
-             api-jobs query), and the Client answers get_many by reading jobs one at a time",
-        )],
-        disk_storage: None,
-        faults_recorded: false,
-    };
+    let mut target = Target::new(format!("zstack/{label}"), Client::new(Arc::new(backend)));
+    target.world = Some(world);
+    target.requests = Some(requests);
+
     assert_suite(&target).await;
 }
 

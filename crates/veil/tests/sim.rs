@@ -8,10 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use futures::StreamExt;
-use omnivirt_core::{
-    Client, DiskSpec, ErrorKind, ListQuery, Op, OrderField, Result, TaskState, VmSpec, VmState,
-    WaitOptions as CoreWait,
-};
+use omnivirt_core::{Client, ErrorKind, ListQuery, Op, Result, WaitOptions as CoreWait};
 use omnivirt_http::{HttpStack, Request, Response, SharedTransport, TlsOptions, Transport};
 use omnivirt_sim::skins::veil::VeilSkin;
 use omnivirt_sim::{SimServer, SimTransport, World};
@@ -339,39 +336,24 @@ fn backend(world: &Arc<World>) -> (Client, Arc<Recorder>) {
     (Client::new(Arc::new(b)).with_wait_options(wait), rec)
 }
 
+// The uniform behaviour of the backend (lifecycle, power, migration, disks, filters, paging,
+// order, hosts, task failure, unsupported ops) is tested once for every backend by the
+// conformance suite (`tests/`); what follows is VeiL's own.
+
 #[tokio::test(start_paused = true)]
-async fn backend_lifecycle_and_filters() {
+async fn backend_declares_veil_and_filters_name_equals_client_side() {
     let world = Arc::new(World::default());
     let (client, _rec) = backend(&world);
     assert_eq!(client.vendor(), "veil");
     assert!(!client.capabilities().supports(Op::TaskGetBatch));
-
-    let all: Vec<_> = client
+    let sample = client
         .vms()
-        .list(ListQuery::new().page_size(4))
-        .collect()
-        .await;
-    let all: Vec<_> = all.into_iter().map(|r| r.unwrap()).collect();
-    assert_eq!(all.len(), world.summary().vms);
-    assert!(all.iter().all(|v| v.cluster_id.is_some()));
-    let running: Vec<_> = client
-        .vms()
-        .list(ListQuery::new().vm_state(VmState::Running).page_size(3))
-        .collect()
-        .await;
-    let want = all.iter().filter(|v| v.state == VmState::Running).count();
-    assert_eq!(running.len(), want);
-    let sample = all.iter().find(|v| v.state == VmState::Running).unwrap();
-    let by_host: Vec<_> = client
-        .vms()
-        .list(ListQuery::new().host(sample.host_id.clone().unwrap()))
-        .collect()
-        .await;
-    assert!(
-        by_host
-            .iter()
-            .all(|v| v.as_ref().unwrap().host_id == sample.host_id)
-    );
+        .page(&ListQuery::new().page_size(1), None)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    // The domain list filters names by substring only: an exact name is checked client-side.
     let by_name = client
         .vms()
         .page(&ListQuery::new().name_equals(sample.name.clone()), None)
@@ -379,189 +361,12 @@ async fn backend_lifecycle_and_filters() {
         .unwrap();
     assert_eq!(by_name.items.len(), 1);
     assert!(by_name.filtered_client_side);
-    let desc = client
-        .vms()
-        .page(
-            &ListQuery::new()
-                .order_by(OrderField::Name, true)
-                .page_size(3),
-            None,
-        )
-        .await
-        .unwrap();
-    assert!(desc.items[0].name >= desc.items[1].name);
-
-    let cluster = client
-        .clusters()
-        .list(ListQuery::new())
-        .next()
-        .await
-        .unwrap()
-        .unwrap();
-    let spec = VmSpec::new("be-vm", cluster.id.clone())
-        .vcpus(2)
-        .memory_bytes(3 << 30);
-    let vm = client
-        .vms()
-        .create(&spec)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(
-        (vm.name.as_str(), vm.state, vm.vcpus),
-        ("be-vm", VmState::Stopped, Some(2))
-    );
-    assert_eq!(vm.memory_bytes, Some(3 << 30));
-    let vm = client
-        .vms()
-        .start(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(vm.state, VmState::Running);
-    assert!(vm.host_id.is_some());
-    let e = client
-        .vms()
-        .migrate(&vm.id, vm.host_id.as_ref())
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::InvalidInput);
-    let moved = client
-        .vms()
-        .migrate(&vm.id, None)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(moved.state, VmState::Running);
-
-    let disk = client
-        .disks()
-        .create(&DiskSpec::new("be-disk", 1 << 30).cluster(cluster.id.clone()))
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(disk.size_bytes, Some(1 << 30));
-    let d = client
-        .disks()
-        .attach(&disk.id, &vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(d.vm_id.as_ref(), Some(&vm.id));
-    let on_vm: Vec<_> = client
-        .disks()
-        .list(ListQuery::new().vm(vm.id.clone()))
-        .collect()
-        .await;
-    assert!(on_vm.iter().any(|x| x.as_ref().unwrap().id == disk.id));
-    let e = match client.disks().delete(&disk.id).await {
-        Err(e) => e,
-        Ok(op) => op.wait().await.unwrap_err(),
-    };
-    assert!(
-        matches!(e.kind(), ErrorKind::InvalidState | ErrorKind::InvalidInput),
-        "{e}"
-    );
-    let d = client
-        .disks()
-        .detach(&disk.id, &vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert!(d.vm_id.is_none());
-    client
-        .disks()
-        .delete(&disk.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(
-        client.disks().get(&disk.id).await.unwrap_err().kind(),
-        ErrorKind::NotFound
-    );
-
-    let vm = client
-        .vms()
-        .force_stop(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(vm.state, VmState::Stopped);
-    client
-        .vms()
-        .delete(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(
-        client.vms().get(&vm.id).await.unwrap_err().kind(),
-        ErrorKind::NotFound
-    );
-
-    let hosts: Vec<_> = client
-        .hosts()
-        .list(ListQuery::new().cluster(cluster.id.clone()))
-        .collect()
-        .await;
-    assert!(!hosts.is_empty());
-    assert!(
-        hosts
-            .iter()
-            .all(|h| h.as_ref().unwrap().cluster_id.as_ref() == Some(&cluster.id))
-    );
-    let h = client
-        .hosts()
-        .get(&hosts[0].as_ref().unwrap().id)
-        .await
-        .unwrap();
-    assert!(h.address.is_some());
 }
 
 #[tokio::test(start_paused = true)]
-async fn backend_task_failure_and_unsupported() {
+async fn task_reads_without_a_batch_validate_ids_before_sending() {
     let world = Arc::new(World::default());
     let (client, rec) = backend(&world);
-    let stopped = client
-        .vms()
-        .page(&ListQuery::new().vm_state(VmState::Stopped), None)
-        .await
-        .unwrap();
-    let vm = &stopped.items[0];
-    world
-        .faults()
-        .fail_next_task("SIM_FAIL", "controller refused the start");
-    let e = client
-        .vms()
-        .start(&vm.id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::TaskFailed);
-    assert!(
-        e.to_string().contains("controller refused the start"),
-        "{e}"
-    );
-    let before = rec.count.load(Ordering::SeqCst);
     let e = client.check(Op::TaskGetBatch).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unsupported);
     // Without a batched read the client reads tasks one by one.
@@ -571,27 +376,7 @@ async fn backend_task_failure_and_unsupported() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput); // `../x` is not a VeiL id: no request
-    assert_eq!(rec.count.load(Ordering::SeqCst), before);
-    let tasks = client.tasks();
-    let last = rec
-        .seen
-        .lock()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|r| r.url.contains("/tasks/"))
-        .map(|r| r.url.clone())
-        .unwrap();
-    let id = last
-        .rsplit("/tasks/")
-        .next()
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    let t = tasks.get(&id.as_str().into()).await.unwrap();
-    assert_eq!(t.state, TaskState::Failed);
+    assert_eq!(rec.count.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -622,24 +407,6 @@ async fn over_loopback_http() {
     assert_eq!(page.results.len(), 5);
     // `next` is an absolute URL on the server's own address.
     assert!(page.next.as_deref().unwrap().starts_with(&server.url()));
-    let b = VeilBackend::with_transport(&url, transport, Credentials::password("admin", "admin"))
-        .unwrap();
-    let c = Client::new(Arc::new(b));
-    let stopped = c
-        .vms()
-        .page(&ListQuery::new().vm_state(VmState::Stopped), None)
-        .await
-        .unwrap();
-    let vm = c
-        .vms()
-        .start(&stopped.items[0].id)
-        .await
-        .unwrap()
-        .wait()
-        .await
-        .unwrap();
-    assert_eq!(vm.state, VmState::Running);
-    c.close().await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,0 +1,395 @@
+//! The JSON of VMs, hosts, clusters, the datacenter, volumes and VM disk slots.
+
+use omnivirt_core::{DiskState, HostState, VmState};
+use serde_json::{Map, Value, json};
+
+use super::ctx::{Ctx, slot_id};
+use super::devices::nics_of;
+use super::status::{host_words, vm_words};
+use crate::ids::uuid_from;
+use crate::model::{SimCluster, SimDisk, SimHost, SimVm, rfc3339};
+
+impl Ctx<'_> {
+    pub(super) fn render_vm(&self, v: &SimVm) -> Value {
+        let (status, busy) = vm_words(v.state, v.task_id.is_some());
+        let recycled = v
+            .extra
+            .get("in_recycle_bin")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let host = v.host_id.as_ref().map(|h| self.host_stub(h.as_str()));
+        let node_ip = v
+            .host_id
+            .as_ref()
+            .and_then(|h| self.host(h.as_str()))
+            .map_or("", |h| h.address.as_str());
+        let size: u64 = v
+            .disk_ids
+            .iter()
+            .filter_map(|d| self.world.peek_disk(d.as_str()).ok())
+            .map(|d| d.size_bytes)
+            .fold(0, u64::saturating_add);
+        let mut slots: Vec<Value> = v
+            .disk_ids
+            .iter()
+            .map(|d| json!({"id": slot_id(v.id.as_str(), d.as_str())}))
+            .collect();
+        slots.extend(
+            self.render_cd_roms(v)
+                .into_iter()
+                .map(|c| json!({"id": c["id"]})),
+        );
+        let nic_stubs: Vec<Value> = (0..nics_of(v).len())
+            .map(|i| json!({"id": format!("vn.{}.{i}", v.id.as_str())}))
+            .collect();
+        let snaps: Vec<Value> = self
+            .snapshots()
+            .into_iter()
+            .filter(|s| s["vm"]["id"].as_str() == Some(v.id.as_str()))
+            .map(|s| json!({"id": s["id"], "name": s["name"]}))
+            .collect();
+        let running = matches!(status, "RUNNING");
+        let ha = v.extra.get("ha").and_then(Value::as_bool).unwrap_or(true);
+        merge([
+            json!({
+                "id": v.id.as_str(),
+                "name": v.name,
+                "local_id": uuid_from(v.id.as_str()),
+                "status": status,
+                "entityAsyncStatus": busy,
+                "description": v.description,
+                "cpu": {"cores": v.vcpus, "sockets": 1},
+                "vcpu": v.vcpus,
+                "memory": v.memory_bytes,
+                "cpu_model": "cluster_default",
+                "clock_offset": "UTC",
+                "firmware": v.extra.get("firmware").cloned().unwrap_or(json!("BIOS")),
+                "ha": ha,
+                "in_recycle_bin": recycled,
+                "internal": false,
+                "ips": if running { format!("192.168.{}.{}", octet(v.id.as_str(), 1), octet(v.id.as_str(), 2)) } else { String::new() },
+                "nested_virtualization": false,
+                "node_ip": node_ip,
+                "out_uninstall_usb": [],
+                "protected": false,
+                "vm_tools_status": if running { "RUNNING" } else { "NOT_RUNNING" },
+                "vm_tools_version": "3.1.0",
+                "win_opt": false,
+            }),
+            json!({
+                "cluster": self.cluster_stub(v.cluster_id.as_str()),
+                "host": host,
+                "folder": null,
+                "vm_disks": slots,
+                "vm_nics": nic_stubs,
+                "labels": [],
+                "snapshots": snaps,
+                "gpu_devices": [],
+                "usb_devices": [],
+                "pci_nics": [],
+                "vm_placement_group": [],
+                "backup_plans": [],
+                "entity_filter_results": [],
+                "snapshot_plan": null,
+                "isolation_policy": null,
+            }),
+            json!({
+                "cpu_usage": if running { 12.5 } else { 0.0 },
+                "memory_usage": if running { 35.0 } else { 0.0 },
+                "size": size,
+                "provisioned_size": size,
+                "unique_size": size / 4,
+                "logical_size_bytes": size,
+                "used_size": size / 4,
+                "guest_used_size": if running { size / 8 } else { 0 },
+                "unique_logical_size": 0.25,
+                "used_size_usage": 25.0,
+                "guest_size_usage": if running { 12.5 } else { 0.0 },
+                "guest_os_type": "LINUX",
+                "os": "Linux",
+                "hostname": v.name,
+                "dns_servers": "",
+                "kernel_info": "",
+                "deleted_at": v.extra.get("deleted_at").cloned().unwrap_or(Value::Null),
+                "original_name": null,
+                "last_shutdown_time": null,
+                "local_created_at": rfc3339(v.created_at),
+                "max_iops": null,
+                "max_iops_policy": null,
+                "max_bandwidth": null,
+                "max_bandwidth_policy": null,
+                "io_policy": null,
+                "video_type": "VGA",
+                "vm_usage": null,
+                "bios_uuid": uuid_from(&format!("bios-{}", v.id.as_str())),
+                "cloud_init_supported": v.template_id.is_some(),
+                "guest_cpu_model": null,
+            }),
+        ])
+    }
+
+    pub(super) fn vms_on_host(&self, host: &str) -> Vec<&SimVm> {
+        self.all_vms()
+            .iter()
+            .filter(|v| v.host_id.as_ref().is_some_and(|h| h.as_str() == host))
+            .collect()
+    }
+
+    pub(super) fn render_host(&self, h: &SimHost) -> Value {
+        let vms = self.vms_on_host(h.id.as_str());
+        let running: Vec<&&SimVm> = vms
+            .iter()
+            .filter(|v| !matches!(v.state, VmState::Suspended))
+            .collect();
+        let vm_mem: u64 = vms
+            .iter()
+            .map(|v| v.memory_bytes)
+            .fold(0, u64::saturating_add);
+        let os_mem: u64 = 8 << 30;
+        let cores = h.cpu_threads;
+        let hz_per_core: u64 = 2_400_000_000;
+        let (status, state_word) = host_words(h.state);
+        let maintenance = matches!(h.state, HostState::Maintenance);
+        let data: u64 = 4 * (4 << 40);
+        let used_data: u64 = data / 5;
+        merge([
+            json!({
+                "id": h.id.as_str(),
+                "name": h.name,
+                "local_id": uuid_from(h.id.as_str()),
+                "status": status,
+                "state": state_word,
+                "host_state": if maintenance { json!({"enter_maintenance_time": rfc3339(h.created_at), "maintenance_job_id": "sim", "state": "MAINTENANCE_MODE"}) } else { Value::Null },
+                "entityAsyncStatus": null,
+                "cluster": self.cluster_stub(h.cluster_id.as_str()),
+                "management_ip": h.address,
+                "data_ip": h.address.replacen("10.", "172.", 1),
+                "access_ip": h.address,
+            }),
+            json!({
+                "allocatable_memory_bytes": h.memory_bytes.saturating_sub(vm_mem.saturating_add(os_mem)),
+                "chunk_id": format!("{}", octet(h.id.as_str(), 1)),
+                "compatible_cpu_models": ["cluster_default"],
+                "cpu_brand": "Intel(R) Xeon(R) Silver 4214",
+                "cpu_fan_speed": [],
+                "cpu_hz_per_core": hz_per_core,
+                "cpu_model": "Intel Xeon Processor (Cascadelake)",
+                "cpu_temperature_celsius": [],
+                "failure_data_space": 0,
+                "hdd_data_capacity": data,
+                "hdd_disk_count": 2,
+                "lsm_cap_disk_safe_umount": true,
+                "model": "SMTX-SIM",
+                "nested_virtualization": false,
+                "nic_count": 4,
+                "os_memory_bytes": os_mem,
+                "pmem_dimm_capacity": 0,
+                "pmem_dimm_count": 0,
+                "pmem_disk_count": 0,
+            }),
+            json!({
+                "provisioned_cpu_cores": vms.iter().map(|v| v.vcpus).fold(0u32, u32::saturating_add),
+                "provisioned_memory_bytes": vm_mem,
+                "running_pause_vm_memory_bytes": vm_mem,
+                "ssd_data_capacity": 2u64 << 40,
+                "ssd_disk_count": 2,
+                "total_cpu_cores": cores,
+                "total_cpu_sockets": 2,
+                "total_cpu_hz": u64::from(cores) * hz_per_core,
+                "used_cpu_hz": (running.len() as f64) * 0.2 * hz_per_core as f64,
+                "total_data_capacity": data,
+                "used_data_space": used_data,
+                "total_memory_bytes": h.memory_bytes,
+                "used_memory_bytes": vm_mem.saturating_add(os_mem) as f64,
+                "vm_num": vms.len(),
+                "running_vm_num": vms.iter().filter(|v| matches!(v.state, VmState::Running)).count(),
+                "stopped_vm_num": 0,
+                "suspended_vm_num": vms.iter().filter(|v| matches!(v.state, VmState::Suspended)).count(),
+                "vms": vms.iter().map(|v| json!({"id": v.id.as_str(), "name": v.name})).collect::<Vec<_>>(),
+                "disks": (0..4).map(|i| json!({"id": format!("pd.{}.{i}", h.id.as_str())})).collect::<Vec<_>>(),
+                "labels": [],
+            }),
+        ])
+    }
+
+    pub(super) fn render_cluster(&self, c: &SimCluster) -> Value {
+        let hosts: Vec<&SimHost> = self.hosts.iter().filter(|h| h.cluster_id == c.id).collect();
+        let vms: Vec<&SimVm> = self
+            .all_vms()
+            .iter()
+            .filter(|v| v.cluster_id == c.id)
+            .collect();
+        let hz_per_core: u64 = 2_400_000_000;
+        let cores: u32 = hosts
+            .iter()
+            .map(|h| h.cpu_threads)
+            .fold(0, u32::saturating_add);
+        let mem: u64 = hosts
+            .iter()
+            .map(|h| h.memory_bytes)
+            .fold(0, u64::saturating_add);
+        let running = vms
+            .iter()
+            .filter(|v| matches!(v.state, VmState::Running))
+            .count();
+        let used_mem: u64 = vms
+            .iter()
+            .filter(|v| v.host_id.is_some())
+            .map(|v| v.memory_bytes)
+            .fold(0u64, u64::saturating_add)
+            .saturating_add(hosts.len() as u64 * (8 << 30));
+        let data: u64 = hosts.len() as u64 * 4 * (4 << 40);
+        let connect = match c.state {
+            omnivirt_core::ClusterState::Ok => "CONNECTED",
+            omnivirt_core::ClusterState::Degraded => "INITIALIZING",
+            _ => "DISCONNECTED",
+        };
+        merge([
+            json!({
+                "id": c.id.as_str(),
+                "name": c.name,
+                "local_id": uuid_from(c.id.as_str()),
+                "type": "SMTX_OS",
+                "hypervisor": "ELF",
+                "architecture": "X86_64",
+                "connect_state": connect,
+                "entityAsyncStatus": null,
+                "version": "5.1.2",
+                "ip": format!("10.0.{}.1", octet(c.id.as_str(), 1)),
+                "management_vip": null,
+                "dns": ["10.0.0.53"],
+                "ntp_servers": ["10.0.0.123"],
+                "recommended_cpu_models": ["cluster_default"],
+                "total_cpu_models": ["cluster_default"],
+            }),
+            json!({
+                "total_cpu_cores": cores,
+                "total_cpu_hz": u64::from(cores) * hz_per_core,
+                "used_cpu_hz": running as f64 * 0.2 * hz_per_core as f64,
+                "total_memory_bytes": mem,
+                "used_memory_bytes": used_mem as f64,
+                "provisioned_cpu_cores": vms.iter().map(|v| v.vcpus).fold(0u32, u32::saturating_add),
+                "provisioned_memory_bytes": vms.iter().map(|v| v.memory_bytes).fold(0u64, u64::saturating_add),
+                "provisioned_ratio": 0.5,
+                "total_data_capacity": data,
+                "used_data_space": data / 5,
+                "failure_data_space": 0,
+                "valid_data_space": data,
+                "total_cache_capacity": hosts.len() as u64 * (2u64 << 40),
+                "host_num": hosts.len(),
+                "vm_num": vms.len(),
+                "running_vm_num": running,
+                "stopped_vm_num": vms.iter().filter(|v| matches!(v.state, VmState::Stopped)).count(),
+                "suspended_vm_num": vms.iter().filter(|v| matches!(v.state, VmState::Suspended)).count(),
+                "hosts": hosts.iter().map(|h| json!({"id": h.id.as_str(), "name": h.name, "management_ip": h.address})).collect::<Vec<_>>(),
+                "vms": vms.iter().map(|v| json!({"id": v.id.as_str(), "name": v.name})).collect::<Vec<_>>(),
+                "datacenters": [{"id": "sim-datacenter", "name": "datacenter-01"}],
+                "labels": [],
+                "stretch": false,
+            }),
+        ])
+    }
+
+    pub(super) fn render_datacenter(&self) -> Value {
+        let clusters: Vec<Value> = self
+            .clusters
+            .iter()
+            .map(|c| json!({"id": c.id.as_str(), "name": c.name}))
+            .collect();
+        json!({
+            "id": "sim-datacenter",
+            "name": "datacenter-01",
+            "organization": {"id": "sim-organization", "name": "organization"},
+            "clusters": clusters,
+            "cluster_num": self.clusters.len(),
+            "host_num": self.hosts.len(),
+            "vm_num": self.all_vms().len(),
+            "labels": [],
+        })
+    }
+
+    pub(super) fn render_volume(&self, d: &SimDisk) -> Value {
+        let busy = match d.state {
+            DiskState::Creating => json!("CREATING"),
+            DiskState::Locked => json!("UPDATING"),
+            _ => Value::Null,
+        };
+        let cluster = d
+            .cluster_id
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .or_else(|| {
+                d.vm_id
+                    .as_ref()
+                    .and_then(|v| self.world.peek_vm(v.as_str()).ok())
+                    .map(|v| v.cluster_id.as_str().to_owned())
+            })
+            .or_else(|| self.clusters.first().map(|c| c.id.as_str().to_owned()))
+            .unwrap_or_default();
+        let slots: Vec<Value> = d
+            .vm_id
+            .iter()
+            .map(|v| json!({"id": slot_id(v.as_str(), d.id.as_str())}))
+            .collect();
+        let policy = d
+            .storage
+            .as_deref()
+            .filter(|s| s.contains("PROVISION") || *s == "EC")
+            .unwrap_or("REPLICA_2_THIN_PROVISION");
+        json!({
+            "id": d.id.as_str(),
+            "name": d.name,
+            "local_id": uuid_from(d.id.as_str()),
+            "size": d.size_bytes,
+            "elf_storage_policy": policy,
+            "mounting": d.vm_id.is_some(),
+            "sharing": false,
+            "path": format!("iscsi://iqn.2016-02.com.smartx:system:zbs-iscsi-datastore/{}", uuid_from(d.id.as_str())),
+            "description": null,
+            "cluster": self.cluster_stub(&cluster),
+            "vm_disks": slots,
+            "labels": [],
+            "lun": null,
+            "entityAsyncStatus": busy,
+            "local_created_at": rfc3339(d.created_at),
+            "unique_size": d.size_bytes / 4,
+            "used_size": d.size_bytes / 4,
+            "used_size_usage": 25.0,
+        })
+    }
+
+    pub(super) fn render_vm_disk(&self, vm: &SimVm, d: &SimDisk, index: usize) -> Value {
+        json!({
+            "id": slot_id(vm.id.as_str(), d.id.as_str()),
+            "boot": index,
+            "bus": "VIRTIO",
+            "type": "DISK",
+            "device": format!("vd{}", char::from(b'a' + (index % 26) as u8)),
+            "disabled": false,
+            "key": index,
+            "vm": {"id": vm.id.as_str(), "name": vm.name},
+            "vm_volume": {"id": d.id.as_str(), "name": d.name},
+            "elf_image": null,
+        })
+    }
+}
+
+/// Joins JSON objects (split so each `json!` stays under the macro recursion limit).
+pub(super) fn merge<const N: usize>(parts: [Value; N]) -> Value {
+    let mut out = Map::new();
+    for p in parts {
+        if let Value::Object(m) = p {
+            out.extend(m);
+        }
+    }
+    Value::Object(out)
+}
+
+/// A stable small number from an id, for addresses and MACs.
+pub(super) fn octet(id: &str, salt: u8) -> u8 {
+    let mut h: u32 = 2166136261 ^ u32::from(salt);
+    for b in id.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(16777619);
+    }
+    (h % 250) as u8 + 1
+}

@@ -1,0 +1,111 @@
+//! Where each request goes: version, login, GraphQL, then one `<op>` to one handler.
+
+use http::{Method, StatusCode};
+use omnivirt_core::PowerAction;
+use omnivirt_http::{Request, Response};
+use serde_json::{Value, json};
+
+use super::auth::{graphql, login};
+use super::ctx::{Ctx, Kind};
+use super::devices::{create_snapshots, delete_snapshots, edit_devices, rollback};
+use super::disks::{add_disks, create_volumes, delete_volumes, remove_disks};
+use super::mutate::{create_vms, data_str, delete_vms, each_vm, recycle, update_basic};
+use super::reply::{Fail, bad, error_body, fail, with_request_id};
+use super::{API_VERSION, MOUNT};
+use crate::skin;
+use crate::world::World;
+
+/// The whole skin: `get-version`, `login` and GraphQL need no session; every other `<op>`
+/// does.
+pub(super) fn handle(world: &World, req: &Request) -> Response {
+    let path = req.path().to_owned();
+    if !skin::path_under(&path, MOUNT) {
+        return graphql(world, req);
+    }
+    let op = skin::rest_of_path(req, MOUNT).to_owned();
+    let api_path = format!("/{op}");
+    if req.method == Method::GET && op == "get-version" {
+        return with_request_id(skin::json_response(StatusCode::OK, &json!(API_VERSION)));
+    }
+    if req.method != Method::POST {
+        return error_body(
+            &api_path,
+            fail(404, format!("Cannot {} {path}", req.method)),
+        );
+    }
+    let body: Value = if req.body.is_empty() {
+        json!({})
+    } else {
+        match skin::json_body(req) {
+            Ok(v) => v,
+            Err(e) => return error_body(&api_path, bad(e)),
+        }
+    };
+    if op == "login" {
+        return match login(world, &body) {
+            Ok(v) => with_request_id(skin::json_response(StatusCode::OK, &v)),
+            Err(f) => error_body(&api_path, f),
+        };
+    }
+    let authorized = skin::auth_token(req).is_some_and(|t| world.session_valid(t));
+    if !authorized {
+        return error_body(&api_path, fail(401, "Unauthorized"));
+    }
+    let ctx = Ctx::new(world);
+    match dispatch(&ctx, &op, &body) {
+        Ok(v) => with_request_id(skin::json_response(StatusCode::OK, &v)),
+        Err(f) => error_body(&api_path, f),
+    }
+}
+
+/// One `<op>` to its handler: `get-<x>[-connection]` queries, then the mutations.
+fn dispatch(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
+    if let Some(rest) = op.strip_prefix("get-") {
+        if let Some(plural) = rest.strip_suffix("-connection")
+            && let Some(kind) = Kind::from_plural(plural)
+        {
+            let n = ctx.select(kind, body)?.len();
+            return Ok(json!({"aggregate": {"count": n}}));
+        }
+        if let Some(kind) = Kind::from_plural(rest) {
+            return Ok(Value::Array(ctx.select(kind, body)?));
+        }
+    }
+    match op {
+        "create-vm" => create_vms(ctx, body, false),
+        "create-vm-from-content-library-template" => create_vms(ctx, body, true),
+        "start-vm" => {
+            let host = data_str(body, "host_id");
+            each_vm(ctx, body, |id| ctx.world.start_vm_on(id, host.as_deref()))
+        }
+        "shutdown-vm" => each_vm(ctx, body, |id| ctx.world.power_vm(id, PowerAction::Stop)),
+        "poweroff-vm" => each_vm(ctx, body, |id| {
+            ctx.world.power_vm(id, PowerAction::ForceStop)
+        }),
+        "restart-vm" | "force-restart-vm" => {
+            each_vm(ctx, body, |id| ctx.world.power_vm(id, PowerAction::Reboot))
+        }
+        "suspend-vm" => each_vm(ctx, body, |id| ctx.world.power_vm(id, PowerAction::Suspend)),
+        "resume-vm" => each_vm(ctx, body, |id| ctx.world.power_vm(id, PowerAction::Resume)),
+        "migrate-vm" => {
+            let host = data_str(body, "host_id");
+            each_vm(ctx, body, |id| ctx.world.migrate_vm(id, host.as_deref()))
+        }
+        "delete-vm" => delete_vms(ctx, body),
+        "move-vm-to-recycle" => recycle(ctx, body, true),
+        "recover-vm-from-recycle" => recycle(ctx, body, false),
+        "update-vm-basic-info" => update_basic(ctx, body),
+        "create-vm-volume" => create_volumes(ctx, body),
+        "delete-vm-volume" => delete_volumes(ctx, body),
+        "add-vm-disk" => add_disks(ctx, body),
+        "add-vm-nic" | "update-vm-nic" | "remove-vm-nic" | "add-vm-cd-rom" | "remove-vm-cd-rom"
+        | "update-vm-disk" => edit_devices(ctx, op, body),
+        "remove-vm-disk" => remove_disks(ctx, body),
+        "create-vm-snapshot" => create_snapshots(ctx, body),
+        "delete-vm-snapshot" => delete_snapshots(ctx, body),
+        "rollback-vm" => rollback(ctx, body),
+        _ => Err(bad(format!(
+            "/{op} is not simulated by omnivirt-sim's CloudTower skin"
+        ))),
+    }
+}

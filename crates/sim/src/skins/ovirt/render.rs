@@ -1,0 +1,541 @@
+//! The engine's XML for each object: VMs, hosts, clusters, the data center, the storage
+//! domain, templates, disks, disk attachments and the API root.
+
+use std::collections::BTreeMap;
+
+use super::API;
+
+use omnivirt_core::{HostState, VmState};
+
+use super::status::{disk_status, host_status, time, vm_status};
+use super::xml::X;
+use super::{ADMIN_USER, BLANK, DC_NAME, ROOT_TAG, SD_NAME, SD_SIZE, dc_id, sd_id};
+use crate::model::{SimCluster, SimDisk, SimHost, SimTemplate, SimVm};
+use crate::query::{Filter, Paging};
+use crate::world::World;
+
+pub(super) const VM_ACTIONS: &[&str] = &[
+    "cancelmigration",
+    "clone",
+    "commitsnapshot",
+    "detach",
+    "export",
+    "freezefilesystems",
+    "logon",
+    "maintenance",
+    "migrate",
+    "previewsnapshot",
+    "reboot",
+    "reordermacaddresses",
+    "shutdown",
+    "start",
+    "stop",
+    "suspend",
+    "thawfilesystems",
+    "ticket",
+    "undosnapshot",
+];
+
+/// The actions the engine offers for a VM in `state`, as its `<actions>` lists them.
+pub(super) fn vm_actions(state: VmState) -> Vec<&'static str> {
+    let power: &[&str] = match state {
+        VmState::Stopped => &[
+            "start",
+            "clone",
+            "export",
+            "previewsnapshot",
+            "commitsnapshot",
+            "undosnapshot",
+        ],
+        VmState::Running => &[
+            "cancelmigration",
+            "freezefilesystems",
+            "logon",
+            "migrate",
+            "reboot",
+            "shutdown",
+            "stop",
+            "suspend",
+            "thawfilesystems",
+            "ticket",
+        ],
+        VmState::Suspended => &["start", "stop"],
+        VmState::Starting | VmState::Stopping | VmState::Rebooting | VmState::Migrating => {
+            &["stop", "cancelmigration"]
+        }
+        _ => &[],
+    };
+    let mut out: Vec<&'static str> = vec!["detach", "maintenance", "reordermacaddresses"];
+    out.extend_from_slice(power);
+    out.sort_unstable();
+    out
+}
+
+pub(super) const VM_LINKS: &[&str] = &[
+    "affinitylabels",
+    "applications",
+    "cdroms",
+    "diskattachments",
+    "graphicsconsoles",
+    "hostdevices",
+    "katelloerrata",
+    "nics",
+    "numanodes",
+    "permissions",
+    "reporteddevices",
+    "sessions",
+    "snapshots",
+    "statistics",
+    "tags",
+    "watchdogs",
+];
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Follow {
+    pub(super) attachments: bool,
+    pub(super) attachment_disks: bool,
+}
+
+pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
+    let base = format!("{API}/vms/{}", vm.id.as_str());
+    x.open_obj("vm", &base, vm.id.as_str());
+    x.actions(&base, &vm_actions(vm.state));
+    x.leaf("name", &vm.name);
+    x.leaf("description", &vm.description);
+    x.leaf("comment", "");
+    x.links(&base, VM_LINKS);
+    x.open("cpu");
+    x.leaf("architecture", "x86_64");
+    x.open("topology");
+    x.num("cores", 1);
+    x.num("sockets", vm.vcpus);
+    x.num("threads", 1);
+    x.close("topology");
+    x.close("cpu");
+    x.leaf("creation_time", &time(vm.created_at));
+    x.leaf("delete_protected", "false");
+    x.open("high_availability");
+    x.leaf("enabled", "false");
+    x.num("priority", 0);
+    x.close("high_availability");
+    x.num("memory", vm.memory_bytes);
+    x.open("memory_policy");
+    x.num("guaranteed", vm.memory_bytes);
+    x.num("max", vm.memory_bytes.saturating_mul(4));
+    x.close("memory_policy");
+    x.leaf("origin", "ovirt");
+    x.open("os");
+    x.open("boot");
+    x.open("devices");
+    x.leaf("device", "hd");
+    x.close("devices");
+    x.close("boot");
+    x.leaf("type", "other");
+    x.close("os");
+    x.leaf("stateless", "false");
+    x.leaf("type", "server");
+    x.status(vm_status(vm.state));
+    if vm.host_id.is_some() {
+        x.leaf("start_time", &time(vm.updated_at));
+    }
+    if follow.attachments {
+        x.open("disk_attachments");
+        for d in &vm.disk_ids {
+            if let Ok(disk) = world.peek_disk(d.as_str()) {
+                write_attachment(x, &disk, vm.id.as_str(), follow.attachment_disks);
+            }
+        }
+        x.close("disk_attachments");
+    }
+    x.reference(
+        "cluster",
+        &format!("{API}/clusters/{}", vm.cluster_id.as_str()),
+        vm.cluster_id.as_str(),
+    );
+    if let Some(h) = &vm.host_id {
+        x.reference("host", &format!("{API}/hosts/{}", h.as_str()), h.as_str());
+    }
+    let tpl = vm.template_id.as_deref().unwrap_or(BLANK);
+    x.reference("original_template", &format!("{API}/templates/{tpl}"), tpl);
+    x.reference("template", &format!("{API}/templates/{tpl}"), tpl);
+    x.close("vm");
+}
+
+pub(super) fn write_host(x: &mut X, world: &World, h: &SimHost) {
+    let base = format!("{API}/hosts/{}", h.id.as_str());
+    x.open_obj("host", &base, h.id.as_str());
+    x.actions(
+        &base,
+        &[
+            "activate",
+            "deactivate",
+            "fence",
+            "install",
+            "refresh",
+            "upgrade",
+        ],
+    );
+    x.leaf("name", &h.name);
+    x.leaf("comment", "");
+    x.links(
+        &base,
+        &[
+            "affinitylabels",
+            "devices",
+            "hooks",
+            "nics",
+            "numanodes",
+            "permissions",
+            "statistics",
+            "storage",
+            "tags",
+        ],
+    );
+    x.leaf("address", &h.address);
+    x.open("cpu");
+    x.leaf("name", "Intel Xeon Processor (Skylake)");
+    x.num("speed", 2100);
+    x.open("topology");
+    x.num("cores", 1);
+    x.num("sockets", h.cpu_threads);
+    x.num("threads", 1);
+    x.close("topology");
+    x.leaf("type", "Intel Skylake Server IBRS SSBD Family");
+    x.close("cpu");
+    x.num("max_scheduling_memory", h.memory_bytes / 10 * 9);
+    x.num("memory", h.memory_bytes);
+    x.open("os");
+    x.leaf("type", "RHEL");
+    x.open("version");
+    x.leaf("full_version", "8.6 - 1.el8");
+    x.num("major", 8);
+    x.num("minor", 6);
+    x.close("version");
+    x.close("os");
+    x.num("port", 54321);
+    x.leaf("protocol", "stomp");
+    x.open("spm");
+    x.num("priority", 5);
+    x.leaf("status", "none");
+    x.close("spm");
+    x.status(host_status(h.state));
+    let on_host = Filter::new().host(h.id.clone());
+    let total = world.count_vms(&on_host);
+    let migrating = world.count_vms(&on_host.clone().vm_state(VmState::Migrating));
+    x.open("summary");
+    x.num("active", total);
+    x.num("migrating", migrating);
+    x.num("total", total);
+    x.close("summary");
+    x.leaf("type", "rhel");
+    x.open("version");
+    x.num("build", 4);
+    x.leaf("full_version", "vdsm-4.50.3.4-1.el8");
+    x.num("major", 4);
+    x.num("minor", 50);
+    x.num("revision", 0);
+    x.close("version");
+    x.reference(
+        "cluster",
+        &format!("{API}/clusters/{}", h.cluster_id.as_str()),
+        h.cluster_id.as_str(),
+    );
+    x.close("host");
+}
+
+pub(super) fn write_cluster(x: &mut X, c: &SimCluster) {
+    let base = format!("{API}/clusters/{}", c.id.as_str());
+    x.open_obj("cluster", &base, c.id.as_str());
+    x.actions(&base, &["resetemulatedmachine", "syncallnetworks"]);
+    x.leaf("name", &c.name);
+    x.leaf("description", &c.description);
+    x.leaf("comment", "");
+    x.links(
+        &base,
+        &[
+            "affinitygroups",
+            "cpuprofiles",
+            "enabledfeatures",
+            "glustervolumes",
+            "networks",
+            "permissions",
+        ],
+    );
+    x.leaf("ballooning_enabled", "false");
+    x.open("cpu");
+    x.leaf("architecture", "x86_64");
+    x.leaf("type", "Intel Skylake Server IBRS SSBD Family");
+    x.close("cpu");
+    x.open("version");
+    x.num("major", 4);
+    x.num("minor", 7);
+    x.close("version");
+    let dc = dc_id();
+    x.reference("data_center", &format!("{API}/datacenters/{dc}"), &dc);
+    x.close("cluster");
+}
+
+pub(super) fn write_data_center(x: &mut X) {
+    let id = dc_id();
+    let base = format!("{API}/datacenters/{id}");
+    x.open_obj("data_center", &base, &id);
+    x.actions(&base, &["cleanfinishedtasks", "setmaster"]);
+    x.leaf("name", DC_NAME);
+    x.leaf("description", "The default Data Center");
+    x.links(
+        &base,
+        &[
+            "clusters",
+            "iscsibonds",
+            "networks",
+            "permissions",
+            "qoss",
+            "quotas",
+            "storagedomains",
+        ],
+    );
+    x.leaf("local", "false");
+    x.leaf("quota_mode", "disabled");
+    x.status("up");
+    x.leaf("storage_format", "v5");
+    x.open("version");
+    x.num("major", 4);
+    x.num("minor", 7);
+    x.close("version");
+    x.close("data_center");
+}
+
+pub(super) fn write_storage_domain(x: &mut X, world: &World) {
+    let id = sd_id();
+    let base = format!("{API}/storagedomains/{id}");
+    let used: u64 = world
+        .list_disks(&Filter::new(), &Paging::all())
+        .items
+        .iter()
+        .map(|d| d.size_bytes)
+        .sum();
+    x.open_obj("storage_domain", &base, &id);
+    x.actions(&base, &["isattached", "refreshluns", "updateovfstore"]);
+    x.leaf("name", SD_NAME);
+    x.links(
+        &base,
+        &["diskprofiles", "disks", "permissions", "templates", "vms"],
+    );
+    x.num("available", SD_SIZE.saturating_sub(used));
+    x.num("committed", used);
+    x.leaf("external_status", "ok");
+    x.leaf("master", "true");
+    x.open("storage");
+    x.leaf("address", "nfs.sim.invalid");
+    x.leaf("path", "/exports/data");
+    x.leaf("type", "nfs");
+    x.close("storage");
+    x.leaf("storage_format", "v5");
+    x.leaf("type", "data");
+    x.num("used", used);
+    x.open("data_centers");
+    let dc = dc_id();
+    x.reference("data_center", &format!("{API}/datacenters/{dc}"), &dc);
+    x.close("data_centers");
+    x.close("storage_domain");
+}
+
+pub(super) fn write_template_blank(x: &mut X) {
+    let base = format!("{API}/templates/{BLANK}");
+    x.open_obj("template", &base, BLANK);
+    x.actions(&base, &["export"]);
+    x.leaf("name", "Blank");
+    x.leaf("description", "Blank template");
+    x.links(&base, &["diskattachments", "nics", "permissions", "tags"]);
+    x.open("cpu");
+    x.leaf("architecture", "undefined");
+    x.open("topology");
+    x.num("cores", 1);
+    x.num("sockets", 1);
+    x.num("threads", 1);
+    x.close("topology");
+    x.close("cpu");
+    x.leaf("creation_time", "2008-04-01T00:00:00.000+00:00");
+    x.num("memory", 1u64 << 30);
+    x.status("ok");
+    x.open("version");
+    x.leaf("version_name", "base version");
+    x.num("version_number", 1);
+    x.close("version");
+    x.close("template");
+}
+
+pub(super) fn write_template(x: &mut X, t: &SimTemplate) {
+    let base = format!("{API}/templates/{}", t.id);
+    x.open_obj("template", &base, &t.id);
+    x.actions(&base, &["export"]);
+    x.leaf("name", &t.name);
+    x.leaf("description", &t.description);
+    x.links(&base, &["diskattachments", "nics", "permissions", "tags"]);
+    x.open("cpu");
+    x.leaf("architecture", "x86_64");
+    x.open("topology");
+    x.num("cores", 1);
+    x.num("sockets", t.vcpus);
+    x.num("threads", 1);
+    x.close("topology");
+    x.close("cpu");
+    x.leaf("creation_time", &time(t.created_at));
+    x.num("memory", t.memory_bytes);
+    x.status("ok");
+    x.open("version");
+    x.leaf("version_name", "base version");
+    x.num("version_number", 1);
+    x.close("version");
+    x.close("template");
+}
+
+pub(super) fn write_disk(x: &mut X, d: &SimDisk) {
+    let base = format!("{API}/disks/{}", d.id.as_str());
+    x.open_obj("disk", &base, d.id.as_str());
+    x.actions(&base, &["copy", "export", "move", "refreshlun", "sparsify"]);
+    x.leaf("name", &d.name);
+    x.leaf("description", "");
+    x.links(&base, &["disksnapshots", "permissions", "statistics"]);
+    x.num("actual_size", d.size_bytes / 8);
+    x.leaf("alias", &d.name);
+    x.leaf("content_type", "data");
+    x.leaf("format", "cow");
+    x.leaf("propagate_errors", "false");
+    x.num("provisioned_size", d.size_bytes);
+    x.leaf("qcow_version", "qcow2_v3");
+    x.leaf("shareable", "false");
+    x.leaf("sparse", "true");
+    x.status(disk_status(d.state));
+    x.leaf("storage_type", "image");
+    x.num("total_size", d.size_bytes / 8);
+    x.leaf("wipe_after_delete", "false");
+    x.open("storage_domains");
+    let sd = d
+        .storage
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(sd_id);
+    x.reference("storage_domain", &format!("{API}/storagedomains/{sd}"), &sd);
+    x.close("storage_domains");
+    x.close("disk");
+}
+
+pub(super) fn extra_str<'a>(
+    extra: &'a BTreeMap<String, serde_json::Value>,
+    k: &str,
+) -> Option<&'a str> {
+    extra.get(k).and_then(|v| v.as_str())
+}
+
+pub(super) fn write_attachment(x: &mut X, d: &SimDisk, vm_id: &str, full_disk: bool) {
+    let href = format!("{API}/vms/{vm_id}/diskattachments/{}", d.id.as_str());
+    x.open_obj("disk_attachment", &href, d.id.as_str());
+    x.leaf("active", "true");
+    x.leaf(
+        "bootable",
+        extra_str(&d.extra, "ovirt_bootable").unwrap_or("false"),
+    );
+    x.leaf(
+        "interface",
+        extra_str(&d.extra, "ovirt_interface").unwrap_or("virtio_scsi"),
+    );
+    x.leaf("pass_discard", "false");
+    x.leaf("read_only", "false");
+    x.leaf("uses_scsi_reservation", "false");
+    if full_disk {
+        write_disk(x, d);
+    } else {
+        x.reference(
+            "disk",
+            &format!("{API}/disks/{}", d.id.as_str()),
+            d.id.as_str(),
+        );
+    }
+    x.reference("vm", &format!("{API}/vms/{vm_id}"), vm_id);
+    x.close("disk_attachment");
+}
+
+pub(super) fn write_api(x: &mut X, world: &World) {
+    x.open("api");
+    for rel in [
+        "clusters",
+        "datacenters",
+        "disks",
+        "events",
+        "hosts",
+        "jobs",
+        "storagedomains",
+        "tags",
+        "templates",
+        "users",
+        "vms",
+    ] {
+        x.link(&format!("{API}/{rel}"), rel);
+        if matches!(
+            rel,
+            "clusters"
+                | "datacenters"
+                | "disks"
+                | "events"
+                | "hosts"
+                | "storagedomains"
+                | "templates"
+                | "vms"
+        ) {
+            x.link(
+                &format!("{API}/{rel}?search={{query}}"),
+                &format!("{rel}/search"),
+            );
+        }
+    }
+    x.open("product_info");
+    x.leaf(
+        "instance_id",
+        &crate::uuid_from("omnivirt-sim/ovirt/instance"),
+    );
+    x.leaf("name", "oVirt Engine");
+    x.leaf("vendor", "ovirt.org");
+    x.open("version");
+    x.num("build", 2);
+    x.leaf("full_version", "4.5.4-1.el8 (omnivirt-sim)");
+    x.num("major", 4);
+    x.num("minor", 5);
+    x.num("revision", 0);
+    x.close("version");
+    x.close("product_info");
+    x.open("special_objects");
+    x.reference("blank_template", &format!("{API}/templates/{BLANK}"), BLANK);
+    x.reference("root_tag", &format!("{API}/tags/{ROOT_TAG}"), ROOT_TAG);
+    x.close("special_objects");
+    let all = Filter::new();
+    let vms_total = world.count_vms(&all);
+    let vms_up = world.count_vms(&Filter::new().vm_state(VmState::Running));
+    let hosts_total = world.count_hosts(&all);
+    let hosts_up = world.count_hosts(&Filter::new().host_state(HostState::Up));
+    x.open("summary");
+    for (tag, active, total) in [
+        ("hosts", hosts_up, hosts_total),
+        ("storage_domains", 1, 1),
+        ("users", 1, world.user_names().len()),
+        ("vms", vms_up, vms_total),
+    ] {
+        x.open(tag);
+        x.num("active", active);
+        x.num("total", total);
+        x.close(tag);
+    }
+    x.close("summary");
+    x.leaf("time", &time(world.now()));
+    x.reference(
+        "authenticated_user",
+        &format!("{API}/users/{ADMIN_USER}"),
+        ADMIN_USER,
+    );
+    x.reference(
+        "effective_user",
+        &format!("{API}/users/{ADMIN_USER}"),
+        ADMIN_USER,
+    );
+    x.close("api");
+}

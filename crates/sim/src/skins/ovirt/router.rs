@@ -1,0 +1,111 @@
+//! Where each request goes: SSO, then the API paths, each to one small handler.
+
+use http::{Method, StatusCode};
+use omnivirt_http::{Request, Response};
+use serde_json::json;
+
+use super::auth::{form, session_ok, sso_token};
+use super::jobs::{get_job, list_events, list_jobs, list_steps};
+use super::mutate::{
+    add_disk, add_vm, attach, delete_disk, detach, remove_vm, update_vm, vm_action,
+};
+use super::read::{
+    api_root, empty_vm_collection, get_attachment, get_cluster, get_data_center, get_disk,
+    get_host, get_storage_domain, get_template, get_vm, list_attachments, list_clusters,
+    list_data_center_clusters, list_data_centers, list_disks, list_hosts, list_storage_domains,
+    list_templates, list_vm_disks_v3, list_vms,
+};
+use super::reply::unauthorized;
+use super::{MOUNT, dc_id, sd_id};
+use crate::skin;
+use crate::world::World;
+
+/// The VM sub-collections the simulator answers, always empty.
+const EMPTY_VM_COLLECTIONS: &[&str] = &[
+    "nics",
+    "snapshots",
+    "cdroms",
+    "tags",
+    "permissions",
+    "statistics",
+];
+
+/// The whole skin: SSO login and logout, then the API behind a session check.
+pub(super) fn handle(world: &World, req: &Request) -> Response {
+    let rest = skin::rest_of_path(req, MOUNT).trim_matches('/');
+    match (req.method.clone(), rest) {
+        (Method::POST, "sso/oauth/token") => sso_token(world, req),
+        (Method::POST, "services/sso-logout") => {
+            let f = form(&req.body);
+            if let Some(t) = f.get("token") {
+                world.logout(t);
+            }
+            skin::json_response(StatusCode::OK, &json!({}))
+        }
+        (_, r) if r == "api" || r.starts_with("api/") => {
+            if !session_ok(world, req) {
+                return unauthorized();
+            }
+            let api_rest = r.strip_prefix("api").unwrap_or("").trim_start_matches('/');
+            // Version 4 may also be chosen with a `/v4` path prefix.
+            let api_rest = api_rest
+                .strip_prefix("v4")
+                .map(|s| s.trim_start_matches('/'))
+                .unwrap_or(api_rest);
+            api(world, req, api_rest)
+        }
+        _ => skin::no_route(&req.method, req.path()),
+    }
+}
+
+/// One API path (below `/ovirt-engine/api`) to its handler.
+fn api(world: &World, req: &Request, rest: &str) -> Response {
+    let v3 = skin::header(req, "version").is_some_and(|v| v.trim() == "3");
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    let m = &req.method;
+    let get = *m == Method::GET;
+    let post = *m == Method::POST;
+    let delete = *m == Method::DELETE;
+    match parts.as_slice() {
+        [] if get => api_root(world, v3),
+        ["vms"] if get => list_vms(world, req, v3),
+        ["vms"] if post => add_vm(world, req, v3),
+        ["vms", id] if get => get_vm(world, req, id, v3),
+        ["vms", id] if *m == Method::PUT => update_vm(world, req, id, v3),
+        ["vms", id] if delete => remove_vm(world, req, id),
+        ["vms", id, "diskattachments"] if get => list_attachments(world, req, id, v3),
+        ["vms", id, "disks"] if get => list_vm_disks_v3(world, id, v3),
+        ["vms", id, "diskattachments"] if post => attach(world, req, id, v3),
+        ["vms", id, "diskattachments", d] if get => get_attachment(world, req, id, d, v3),
+        ["vms", id, "diskattachments", d] if delete => detach(world, req, id, d),
+        ["vms", id, sub] if get && EMPTY_VM_COLLECTIONS.contains(sub) => {
+            empty_vm_collection(world, id, sub)
+        }
+        ["vms", id, action] if post => vm_action(world, req, id, action),
+        ["hosts"] if get => list_hosts(world, req, v3),
+        ["hosts", id] if get => get_host(world, id, v3),
+        ["clusters"] if get => list_clusters(world, req, v3),
+        ["clusters", id] if get => get_cluster(world, id, v3),
+        ["datacenters"] if get => list_data_centers(v3),
+        ["datacenters", id] if get && *id == dc_id() => get_data_center(v3),
+        ["datacenters", id, "clusters"] if get && *id == dc_id() => {
+            list_data_center_clusters(world, v3)
+        }
+        ["storagedomains"] if get => list_storage_domains(world, v3),
+        ["storagedomains", id] if get && *id == sd_id() => get_storage_domain(world, v3),
+        ["datacenters", id, "storagedomains"] if get && *id == dc_id() => {
+            list_storage_domains(world, v3)
+        }
+        ["templates"] if get => list_templates(world, req, v3),
+        ["templates", id] if get => get_template(world, id, v3),
+        ["disks"] if get => list_disks(world, req, v3),
+        ["disks"] if post => add_disk(world, req, v3),
+        ["disks", id] if get => get_disk(world, id, v3),
+        ["disks", id] if delete => delete_disk(world, req, id),
+        ["jobs"] if get => list_jobs(world, req, v3),
+        ["jobs", id] if get => get_job(world, id, v3),
+        ["jobs", id, "steps"] if get => list_steps(world, id, v3),
+        ["events"] if get => list_events(world, req, v3),
+        _ => skin::no_route(m, req.path()),
+    }
+}

@@ -1,0 +1,219 @@
+//! XML out (a small writer that knows the engine's element shapes) and XML in (just enough
+//! of a tree to read what clients send).
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+pub(super) struct X {
+    pub(super) s: String,
+    pub(super) v3: bool,
+}
+
+impl X {
+    pub(super) fn new(v3: bool) -> Self {
+        X {
+            s: String::with_capacity(4096),
+            v3,
+        }
+    }
+    pub(super) fn esc(&mut self, v: &str) {
+        self.s.push_str(&quick_xml::escape::escape(v));
+    }
+    pub(super) fn open_obj(&mut self, tag: &str, href: &str, id: &str) {
+        self.s.push('<');
+        self.s.push_str(tag);
+        self.s.push_str(" href=\"");
+        self.esc(href);
+        self.s.push_str("\" id=\"");
+        self.esc(id);
+        self.s.push_str("\">");
+    }
+    pub(super) fn open(&mut self, tag: &str) {
+        self.s.push('<');
+        self.s.push_str(tag);
+        self.s.push('>');
+    }
+    pub(super) fn close(&mut self, tag: &str) {
+        self.s.push_str("</");
+        self.s.push_str(tag);
+        self.s.push('>');
+    }
+    pub(super) fn leaf(&mut self, tag: &str, v: &str) {
+        self.open(tag);
+        self.esc(v);
+        self.close(tag);
+    }
+    pub(super) fn num(&mut self, tag: &str, v: impl std::fmt::Display) {
+        self.leaf(tag, &v.to_string());
+    }
+    pub(super) fn reference(&mut self, tag: &str, href: &str, id: &str) {
+        self.s.push('<');
+        self.s.push_str(tag);
+        self.s.push_str(" href=\"");
+        self.esc(href);
+        self.s.push_str("\" id=\"");
+        self.esc(id);
+        self.s.push_str("\"/>");
+    }
+    pub(super) fn link(&mut self, href: &str, rel: &str) {
+        self.s.push_str("<link href=\"");
+        self.esc(href);
+        self.s.push_str("\" rel=\"");
+        self.esc(rel);
+        self.s.push_str("\"/>");
+    }
+    pub(super) fn links(&mut self, base: &str, rels: &[&str]) {
+        for r in rels {
+            self.link(&format!("{base}/{r}"), r);
+        }
+    }
+    pub(super) fn actions(&mut self, base: &str, names: &[&str]) {
+        self.open("actions");
+        self.links(base, names);
+        self.close("actions");
+    }
+    pub(super) fn status(&mut self, word: &str) {
+        if self.v3 {
+            self.open("status");
+            self.leaf("state", word);
+            self.close("status");
+        } else {
+            self.leaf("status", word);
+        }
+    }
+    pub(super) fn doc(self) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n{}\n",
+            self.s
+        )
+    }
+}
+
+/// A parsed request body: just enough of a tree to read what clients send.
+#[derive(Debug, Default, Clone)]
+pub(super) struct El {
+    pub(super) name: String,
+    pub(super) attrs: Vec<(String, String)>,
+    pub(super) children: Vec<El>,
+    pub(super) text: String,
+}
+
+impl El {
+    pub(super) fn child(&self, name: &str) -> Option<&El> {
+        self.children.iter().find(|c| c.name == name)
+    }
+    pub(super) fn path(&self, path: &[&str]) -> Option<&El> {
+        let mut cur = self;
+        for p in path {
+            cur = cur.child(p)?;
+        }
+        Some(cur)
+    }
+    pub(super) fn text_at(&self, path: &[&str]) -> Option<String> {
+        self.path(path)
+            .map(|e| e.text.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    }
+    pub(super) fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    pub(super) fn num_at(&self, path: &[&str]) -> Result<Option<u64>, String> {
+        match self.text_at(path) {
+            None => Ok(None),
+            Some(t) => t
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("Value `{t}` of <{}> is not a number", path.join("/"))),
+        }
+    }
+    /// `<tag id=".."/>` or `<tag><name>..</name></tag>`.
+    pub(super) fn reference(&self, name: &str) -> Option<(Option<String>, Option<String>)> {
+        let e = self.child(name)?;
+        let id = e
+            .attr("id")
+            .map(str::to_owned)
+            .or_else(|| e.text_at(&["id"]));
+        Some((id, e.text_at(&["name"])))
+    }
+}
+
+pub(super) fn parse_xml(body: &[u8]) -> Result<El, String> {
+    let mut r = Reader::from_reader(body);
+    let mut stack: Vec<El> = Vec::new();
+    loop {
+        let ev = r
+            .read_event()
+            .map_err(|e| format!("Failed to parse the request body: {e}"))?;
+        let (start, is_empty) = match &ev {
+            Event::Start(s) => (Some(s.clone()), false),
+            Event::Empty(s) => (Some(s.clone()), true),
+            _ => (None, false),
+        };
+        if let Some(s) = start {
+            let mut el = El {
+                name: String::from_utf8_lossy(s.local_name().as_ref()).into_owned(),
+                ..El::default()
+            };
+            for a in s.attributes().flatten() {
+                let v = a
+                    .unescape_value()
+                    .map(|c| c.into_owned())
+                    .unwrap_or_default();
+                el.attrs
+                    .push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v));
+            }
+            if !is_empty {
+                stack.push(el);
+                continue;
+            }
+            match stack.last_mut() {
+                Some(p) => p.children.push(el),
+                None => return Ok(el),
+            }
+            continue;
+        }
+        match ev {
+            Event::Text(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.decode().unwrap_or_default());
+                }
+            }
+            Event::CData(t) => {
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&t.decode().unwrap_or_default());
+                }
+            }
+            Event::GeneralRef(g) => {
+                if let Some(top) = stack.last_mut() {
+                    if let Ok(Some(c)) = g.resolve_char_ref() {
+                        top.text.push(c);
+                    } else {
+                        let n = g.decode().unwrap_or_default();
+                        let c = match n.as_ref() {
+                            "amp" => '&',
+                            "lt" => '<',
+                            "gt" => '>',
+                            "quot" => '"',
+                            _ => '\'',
+                        };
+                        top.text.push(c);
+                    }
+                }
+            }
+            Event::End(_) => {
+                let Some(done) = stack.pop() else {
+                    return Err("Failed to parse the request body: unbalanced".into());
+                };
+                match stack.last_mut() {
+                    Some(p) => p.children.push(done),
+                    None => return Ok(done),
+                }
+            }
+            Event::Eof => return Err("Request body is empty or incomplete".into()),
+            _ => {}
+        }
+    }
+}

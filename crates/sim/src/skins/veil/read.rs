@@ -1,0 +1,220 @@
+//! Reads: the collections and their details.
+
+use http::StatusCode;
+use omnivirt_core::{ErrorKind, TaskState};
+use omnivirt_http::{Request, Response};
+
+use super::filter::{envelope, name_filter, page_of, shape, uuid_param};
+use super::render::{
+    cluster_json, cluster_of_pool, data_pool_id, data_pool_json, domain_json, node_json,
+    resource_pool_id, resource_pool_json, task_json, template_json, vdisk_json,
+};
+use super::reply::{bad, errors, one};
+use crate::query::{Filter, Paging};
+use crate::skin;
+use crate::world::World;
+
+pub(super) fn list_domains(world: &World, req: &Request) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let template = skin::query_param(req, "template");
+    if template.as_deref() == Some("1") || template.as_deref() == Some("true") {
+        let mut f = Filter::new().ignore_case(true);
+        if let Some(n) = name_filter(req) {
+            f = f.name(n);
+        }
+        let l = world.list_templates(&f, &page.paging);
+        let results = l.items.iter().map(template_json).collect();
+        return envelope(req, &page, l.total, results);
+    }
+    let mut f = Filter::new().ignore_case(true);
+    if let Some(n) = name_filter(req) {
+        f = f.name(n);
+    }
+    if let Some(c) = uuid_param(req, "cluster") {
+        f = f.cluster(c);
+    }
+    if let Some(rp) = uuid_param(req, "resource_pool") {
+        let cluster = world
+            .list_clusters(&Filter::new(), &Paging::all())
+            .items
+            .into_iter()
+            .find(|c| resource_pool_id(c.id.as_str()) == rp);
+        match cluster {
+            Some(c) => f = f.cluster(c.id),
+            None => return envelope(req, &page, 0, Vec::new()),
+        }
+    }
+    if let Some(n) = uuid_param(req, "node") {
+        f = f.host(n);
+    }
+    if let Some(ids) = uuid_param(req, "ids") {
+        f = f.ids(ids.split(',').map(str::trim).filter(|s| !s.is_empty()));
+    }
+    let l = world.list_vms(&f, &page.paging);
+    let results = l
+        .items
+        .iter()
+        .map(|vm| {
+            shape(req, domain_json(world, vm, false), || {
+                domain_json(world, vm, true)
+            })
+        })
+        .collect();
+    envelope(req, &page, l.total, results)
+}
+
+pub(super) fn get_domain(world: &World, id: &str) -> Response {
+    one(match world.get_vm(id) {
+        Ok(vm) => Ok(domain_json(world, &vm, true)),
+        Err(e) if e.kind() == ErrorKind::NotFound => world
+            .get_template(id)
+            .map(|t| template_json(&t))
+            .map_err(|_| e),
+        Err(e) => Err(e),
+    })
+}
+
+pub(super) fn list_nodes(world: &World, req: &Request) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let mut f = Filter::new().ignore_case(true);
+    if let Some(n) = name_filter(req) {
+        f = f.name(n);
+    }
+    if let Some(c) = uuid_param(req, "cluster") {
+        f = f.cluster(c);
+    }
+    let l = world.list_hosts(&f, &page.paging);
+    let results = l.items.iter().map(|h| node_json(world, h, false)).collect();
+    envelope(req, &page, l.total, results)
+}
+
+pub(super) fn get_node(world: &World, id: &str) -> Response {
+    one(world.get_host(id).map(|h| node_json(world, &h, true)))
+}
+
+pub(super) fn list_clusters(world: &World, req: &Request) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let mut f = Filter::new().ignore_case(true);
+    if let Some(n) = name_filter(req) {
+        f = f.name(n);
+    }
+    let l = world.list_clusters(&f, &page.paging);
+    let results = l.items.iter().map(|c| cluster_json(world, c)).collect();
+    envelope(req, &page, l.total, results)
+}
+
+pub(super) fn get_cluster(world: &World, id: &str) -> Response {
+    one(world.get_cluster(id).map(|c| cluster_json(world, &c)))
+}
+
+/// Resource pools and data pools: one of each per cluster, listed in cluster order.
+pub(super) fn list_pools(world: &World, req: &Request, pools: &str) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let mut clusters = world.list_clusters(&Filter::new(), &Paging::all()).items;
+    if let Some(c) = uuid_param(req, "cluster") {
+        clusters.retain(|x| x.id.as_str() == c);
+    }
+    if let Some(n) = uuid_param(req, "node") {
+        match world.get_host(&n) {
+            Ok(h) => clusters.retain(|x| x.id == h.cluster_id),
+            Err(_) => clusters.clear(),
+        }
+    }
+    let total = clusters.len();
+    let results = clusters
+        .iter()
+        .skip(page.offset)
+        .take(page.limit)
+        .map(|c| {
+            if pools == "data-pools" {
+                data_pool_json(c)
+            } else {
+                resource_pool_json(world, c)
+            }
+        })
+        .collect();
+    envelope(req, &page, total, results)
+}
+
+pub(super) fn get_pool(world: &World, pools: &str, id: &str) -> Response {
+    let found = world
+        .list_clusters(&Filter::new(), &Paging::all())
+        .items
+        .into_iter()
+        .find(|c| {
+            if pools == "data-pools" {
+                data_pool_id(c.id.as_str()) == id
+            } else {
+                resource_pool_id(c.id.as_str()) == id
+            }
+        });
+    match found {
+        Some(c) if pools == "data-pools" => {
+            skin::json_response(StatusCode::OK, &data_pool_json(&c))
+        }
+        Some(c) => skin::json_response(StatusCode::OK, &resource_pool_json(world, &c)),
+        None => errors(StatusCode::NOT_FOUND, "404", "Not found."),
+    }
+}
+
+pub(super) fn list_vdisks(world: &World, req: &Request) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let mut f = Filter::new().ignore_case(true);
+    if let Some(n) = name_filter(req) {
+        f = f.name(n);
+    }
+    if let Some(v) = uuid_param(req, "domain") {
+        f = f.vm(v);
+    }
+    if let Some(p) = uuid_param(req, "datapool") {
+        match cluster_of_pool(world, &p) {
+            Some(c) => f = f.cluster(c.id),
+            None => return envelope(req, &page, 0, Vec::new()),
+        }
+    }
+    let l = world.list_disks(&f, &page.paging);
+    let results = l.items.iter().map(|d| vdisk_json(world, d)).collect();
+    envelope(req, &page, l.total, results)
+}
+
+pub(super) fn get_vdisk(world: &World, id: &str) -> Response {
+    one(world.get_disk(id).map(|d| vdisk_json(world, &d)))
+}
+
+pub(super) fn list_tasks(world: &World, req: &Request, user: &str) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let mut f = Filter::new();
+    match skin::query_param(req, "status").as_deref() {
+        None | Some("") => {}
+        Some("IN_PROGRESS") => f = f.task_state(TaskState::Running),
+        Some("SUCCESS") => f = f.task_state(TaskState::Succeeded),
+        Some("FAILED") => f = f.task_state(TaskState::Failed),
+        Some("CANCELED") => f = f.task_state(TaskState::Cancelled),
+        Some(other) => return bad(&format!("status: `{other}` is not a valid choice")),
+    }
+    let l = world.list_tasks(&f, &page.paging);
+    let results = l.items.iter().map(|t| task_json(t, user, &[])).collect();
+    envelope(req, &page, l.total, results)
+}
+
+pub(super) fn get_task(world: &World, id: &str, user: &str) -> Response {
+    one(world.get_task(id).map(|t| task_json(&t, user, &[])))
+}

@@ -1,0 +1,247 @@
+//! The JSON of domains, templates, nodes, clusters, pools, vdisks and tasks.
+
+use serde_json::{Map, Value, json};
+
+use super::status::{disk_word, host_word, task_word, vm_words};
+use super::{GIB, MIB};
+use crate::ids::uuid_from;
+use crate::model::{SimCluster, SimDisk, SimHost, SimTask, SimTemplate, SimVm, ref_id, rfc3339};
+use crate::query::{Filter, Paging};
+use crate::world::World;
+
+pub(super) fn resource_pool_id(cluster: &str) -> String {
+    uuid_from(&format!("veil-resource-pool:{cluster}"))
+}
+
+pub(super) fn data_pool_id(cluster: &str) -> String {
+    uuid_from(&format!("veil-data-pool:{cluster}"))
+}
+
+pub(super) fn named(world: &World, cluster: &str) -> Value {
+    let name = world
+        .get_cluster(cluster)
+        .map(|c| c.name)
+        .unwrap_or_default();
+    json!({"id": cluster, "verbose_name": name})
+}
+
+pub(super) fn domain_json(world: &World, vm: &SimVm, detail: bool) -> Value {
+    let (status, power) = vm_words(vm.state);
+    let node = vm.host_id.as_ref().map(|h| {
+        let name = world
+            .get_host(h.as_str())
+            .map(|h| h.name)
+            .unwrap_or_default();
+        json!({"id": h.as_str(), "verbose_name": name})
+    });
+    let cluster = vm.cluster_id.as_str();
+    let cluster_name = world
+        .get_cluster(cluster)
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let mut d = json!({
+        "id": vm.id.as_str(),
+        "verbose_name": vm.name,
+        "status": status,
+        "user_power_state": power,
+        "cpu_count": vm.vcpus,
+        "memory_count": vm.memory_bytes / MIB,
+        "vdisks_count": vm.disk_ids.len(),
+        "vmachine_infs_count": 0,
+        "memory_pool": null,
+        "node": node,
+        "template": false,
+        "tags": [],
+        "hints": 0,
+        "resource_pool": {
+            "id": resource_pool_id(cluster),
+            "verbose_name": format!("{cluster_name} resource pool"),
+        },
+        "parent": vm.template_id.as_ref().map(|t| {
+            let name = world.get_template(t).map(|t| t.name).unwrap_or_default();
+            json!({"id": t, "verbose_name": name})
+        }),
+        "locked_by": vm.task_id.as_ref().map(|t| t.as_str()),
+    });
+    if detail {
+        d["cluster"] = json!({"id": cluster, "verbose_name": cluster_name});
+        d["description"] = json!(vm.description);
+        d["os_type"] = json!("Other");
+        d["created"] = json!(rfc3339(vm.created_at));
+        d["modified"] = json!(rfc3339(vm.updated_at));
+        d["remote_access"] = json!(false);
+        d["start_on_boot"] = json!(false);
+        d["permissions"] = json!({"start": true, "shutdown": true, "remove": true});
+    }
+    d
+}
+
+pub(super) fn template_json(t: &SimTemplate) -> Value {
+    json!({
+        "id": t.id,
+        "verbose_name": t.name,
+        "status": "ACTIVE",
+        "user_power_state": 1,
+        "cpu_count": t.vcpus,
+        "memory_count": t.memory_bytes / MIB,
+        "template": true,
+        "node": null,
+        "parent": null,
+        "locked_by": null,
+        "description": t.description,
+        "created": rfc3339(t.created_at),
+    })
+}
+
+pub(super) fn node_json(world: &World, h: &SimHost, detail: bool) -> Value {
+    let c = h.cluster_id.as_str();
+    let on = world.count_vms(&Filter::new().host(h.id.clone()));
+    let mut n = json!({
+        "id": h.id.as_str(),
+        "verbose_name": h.name,
+        "status": host_word(h.state),
+        "management_ip": h.address,
+        "cpu_count": h.cpu_threads,
+        "memory_count": h.memory_bytes / MIB,
+        "domains_on_count": on,
+        "built_in": false,
+        "hints": 0,
+    });
+    // The list nests the cluster; the detail sends its bare id (as in the vendor samples).
+    if detail {
+        n["cluster"] = json!(c);
+        n["description"] = json!("");
+    } else {
+        n["cluster"] = named(world, c);
+    }
+    n
+}
+
+pub(super) fn cluster_json(world: &World, c: &SimCluster) -> Value {
+    let hosts = world.list_hosts(&Filter::new().cluster(c.id.clone()), &Paging::all());
+    let cpus: u64 = hosts.items.iter().map(|h| u64::from(h.cpu_threads)).sum();
+    let mem: u64 = hosts.items.iter().map(|h| h.memory_bytes / MIB).sum();
+    json!({
+        "id": c.id.as_str(),
+        "verbose_name": c.name,
+        "status": "ACTIVE",
+        "description": c.description,
+        "cpu_count": cpus,
+        "memory_count": mem,
+        "nodes_count": hosts.total,
+        "built_in": false,
+        "hints": 0,
+    })
+}
+
+pub(super) fn resource_pool_json(world: &World, c: &SimCluster) -> Value {
+    json!({
+        "id": resource_pool_id(c.id.as_str()),
+        "verbose_name": format!("{} resource pool", c.name),
+        "cluster": named(world, c.id.as_str()),
+        "domains_count": world.count_vms(&Filter::new().cluster(c.id.clone())),
+        "cpu_limit": 0,
+        "memory_limit": 0,
+        "hints": 0,
+        "organization": null,
+    })
+}
+
+pub(super) fn data_pool_json(c: &SimCluster) -> Value {
+    json!({
+        "id": data_pool_id(c.id.as_str()),
+        "verbose_name": format!("{} storage", c.name),
+        "status": "ACTIVE",
+        "type": "local",
+        "built_in": false,
+        "size": 4_194_304,
+        "free_space": 3_145_728,
+        "used_space": 1_048_576,
+        "cluster": {"id": c.id.as_str(), "verbose_name": c.name},
+        "hints": 0,
+    })
+}
+
+/// The cluster whose data pool is `pool`, if any.
+pub(super) fn cluster_of_pool(world: &World, pool: &str) -> Option<SimCluster> {
+    world
+        .list_clusters(&Filter::new(), &Paging::all())
+        .items
+        .into_iter()
+        .find(|c| data_pool_id(c.id.as_str()) == pool)
+}
+
+pub(super) fn vdisk_json(world: &World, d: &SimDisk) -> Value {
+    let pool = d
+        .storage
+        .clone()
+        .or_else(|| d.cluster_id.as_ref().map(|c| data_pool_id(c.as_str())));
+    let domain = d.vm_id.as_ref().map(|v| {
+        let name = world
+            .peek_vm(v.as_str())
+            .map(|v| v.name)
+            .unwrap_or_default();
+        json!({"id": v.as_str(), "verbose_name": name})
+    });
+    json!({
+        "id": d.id.as_str(),
+        "verbose_name": d.name,
+        "status": disk_word(d.state),
+        "size": d.size_bytes as f64 / GIB,
+        "datapool": pool.map(|p| json!({"id": p, "verbose_name": "", "type": "local"})),
+        "domain": domain,
+        "shareable": false,
+        "hints": 0,
+        "locked_by": d.task_id.as_ref().map(|t| t.as_str()),
+    })
+}
+
+pub(super) fn entity_class(target: &omnivirt_core::ResourceRef) -> &'static str {
+    match target {
+        omnivirt_core::ResourceRef::Vm(_) => "domain",
+        omnivirt_core::ResourceRef::Disk(_) => "vdisk",
+        omnivirt_core::ResourceRef::Host(_) => "node",
+        omnivirt_core::ResourceRef::Cluster(_) => "cluster",
+        _ => "unknown",
+    }
+}
+
+pub(super) fn task_json(
+    t: &SimTask,
+    user: &str,
+    extra_entities: &[(String, &'static str)],
+) -> Value {
+    let mut entities = Map::new();
+    entities.insert(ref_id(&t.target).to_owned(), json!(entity_class(&t.target)));
+    if let Some(vm) = &t.vm_id {
+        entities.insert(vm.as_str().to_owned(), json!("domain"));
+    }
+    for (id, class) in extra_entities {
+        entities.insert(id.clone(), json!(class));
+    }
+    let done = t.is_done();
+    let executed = match (t.started_at, t.finished_at) {
+        (Some(s), Some(f)) => json!(format!("{}.000000", f.saturating_sub(s))),
+        _ => json!(0),
+    };
+    json!({
+        "id": t.id.as_str(),
+        "verbose_name": "Task",
+        "name": t.description,
+        "progress": t.progress,
+        "status": task_word(t.state),
+        "created": rfc3339(t.created_at),
+        "executed": executed,
+        "finished_time": t.finished_at.map(rfc3339),
+        "nodes_user_responses": [],
+        "events": [],
+        "nodes_list": [],
+        "user": {"id": 1, "username": user},
+        "error_message": t.error.as_ref().map(|e| e.message.clone()).unwrap_or_default(),
+        "is_cancellable": !done,
+        "permissions": {"cancel": true, "release_locks": true, "check": true, "run": true},
+        "is_multitask": !extra_entities.is_empty(),
+        "parent": null,
+        "entities": entities,
+    })
+}

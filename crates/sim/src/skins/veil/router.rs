@@ -1,0 +1,98 @@
+//! Where each request goes: login and logout, then one `/api/` path to one handler.
+
+use http::{Method, StatusCode};
+use omnivirt_http::{Request, Response};
+use serde_json::{Value, json};
+
+use super::MOUNT;
+use super::filter::{body_object, str_field};
+use super::mutate::{
+    create_domain, create_vdisk, domain_action, multi_manager, remove_vdisk, update_domain,
+};
+use super::read::{
+    get_cluster, get_domain, get_node, get_pool, get_task, get_vdisk, list_clusters, list_domains,
+    list_nodes, list_pools, list_tasks, list_vdisks,
+};
+use super::reply::{bad, errors};
+use crate::skin;
+use crate::world::World;
+
+/// The whole skin: `auth/` and `logout/`, then `/api/` behind the JWT check.
+pub(super) fn handle(world: &World, req: &Request) -> Response {
+    let rest = skin::rest_of_path(req, MOUNT).to_owned();
+    let rest = rest.trim_start_matches('/');
+    if req.method == Method::POST && rest.trim_end_matches('/') == "auth" {
+        let body = match body_object(req) {
+            Ok(b) => b,
+            Err(m) => return bad(&m),
+        };
+        let user = str_field(&body, "username").unwrap_or("");
+        let password = body.get("password").and_then(Value::as_str).unwrap_or("");
+        return match world.login(user, password) {
+            Ok(t) => skin::json_response(StatusCode::OK, &json!({"token": t.expose()})),
+            Err(_) => errors(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                "Unable to log in with provided credentials.",
+            ),
+        };
+    }
+    let token = skin::auth_token(req).map(str::to_owned);
+    if req.method == Method::POST && rest.trim_end_matches('/') == "logout" {
+        if let Some(t) = &token {
+            world.logout(t);
+        }
+        return skin::json_response(StatusCode::OK, &json!({}));
+    }
+    let Some(api_rest) = rest.strip_prefix("api/") else {
+        return skin::no_route(&req.method, req.path());
+    };
+    let user = match token.as_deref().and_then(|t| world.session_user(t)) {
+        Some(u) => u,
+        None => {
+            return errors(
+                StatusCode::UNAUTHORIZED,
+                "invalid",
+                "Signature has expired.",
+            );
+        }
+    };
+    let api_rest = api_rest.to_owned();
+    api(world, req, &user, &api_rest)
+}
+
+/// The pool collections, under both spellings the controller accepts.
+fn is_pools(s: &str) -> bool {
+    matches!(s, "resource-pools" | "resource_pools" | "data-pools")
+}
+
+/// One `/api/` path to its handler.
+fn api(world: &World, req: &Request, user: &str, rest: &str) -> Response {
+    let segs: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
+    let m = &req.method;
+    match (m, segs.as_slice()) {
+        (&Method::GET, ["controllers", "check"]) => skin::json_response(StatusCode::OK, &json!({})),
+        (&Method::GET, ["controllers", "base-version"]) => {
+            skin::json_response(StatusCode::OK, &json!({"version": "4.6.0"}))
+        }
+        (&Method::GET, ["domains"]) => list_domains(world, req),
+        (&Method::POST, ["domains", "multi-create-domain"]) => create_domain(world, req, user),
+        (&Method::POST, ["domains", "multi-manager"]) => multi_manager(world, req, user),
+        (&Method::GET, ["domains", id]) => get_domain(world, id),
+        (&Method::PUT, ["domains", id]) => update_domain(world, req, id),
+        (&Method::POST, ["domains", id, action]) => domain_action(world, req, user, id, action),
+        (&Method::GET, ["nodes"]) => list_nodes(world, req),
+        (&Method::GET, ["nodes", id]) => get_node(world, id),
+        (&Method::GET, ["clusters"]) => list_clusters(world, req),
+        (&Method::GET, ["clusters", id]) => get_cluster(world, id),
+        (&Method::GET, [pools]) if is_pools(pools) => list_pools(world, req, pools),
+        (&Method::GET, [pools, id]) if is_pools(pools) => get_pool(world, pools, id),
+        (&Method::GET, ["vdisks"]) => list_vdisks(world, req),
+        (&Method::POST, ["vdisks"]) => create_vdisk(world, req, user),
+        (&Method::GET, ["vdisks", id]) => get_vdisk(world, id),
+        (&Method::POST, ["vdisks", id, "remove"]) => remove_vdisk(world, user, id),
+        (&Method::GET, ["tasks"]) => list_tasks(world, req, user),
+        (&Method::GET, ["tasks", id]) => get_task(world, id, user),
+        _ => skin::no_route(m, req.path()),
+    }
+}

@@ -1,0 +1,171 @@
+//! `GET /<res>[/{uuid}]`: conditions, `limit`/`start`/`count`/`sort`/`fields`.
+
+use omnivirt_http::Request;
+use serde_json::{Map, Value, json};
+
+use super::DEFAULT_LIMIT;
+use super::filter::{COp, Cond, compare, matches, parse_cond, scalar};
+use super::ids::int;
+use super::render::{render_cluster, render_host, render_vm, render_volume_of, render_zone};
+use super::reply::{Fail, text};
+use super::status::schema_class;
+use crate::query::{Filter, Paging};
+use crate::skin;
+use crate::world::World;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Res {
+    Vm,
+    Host,
+    Cluster,
+    Zone,
+    Volume,
+}
+
+impl Res {
+    pub(super) fn from_path(s: &str) -> Option<Res> {
+        Some(match s {
+            "vm-instances" => Res::Vm,
+            "hosts" => Res::Host,
+            "clusters" => Res::Cluster,
+            "zones" => Res::Zone,
+            "volumes" => Res::Volume,
+            _ => return None,
+        })
+    }
+}
+
+pub(super) fn flag(v: &str) -> bool {
+    v.eq_ignore_ascii_case("true")
+}
+
+/// Narrows the World listing with what the conditions say about ids and placement (so only
+/// those objects are observed); the conditions are still evaluated on every rendered object.
+pub(super) fn narrow(world: &World, conds: &[Cond], res: Res) -> Filter {
+    let mut f = Filter::new();
+    for c in conds {
+        let ids = || -> Vec<String> { c.value.split(',').map(|v| int(world, v)).collect() };
+        match (c.field.as_str(), c.op) {
+            ("uuid", COp::Eq | COp::In) => f = f.ids(ids()),
+            ("clusterUuid", COp::Eq) if res != Res::Volume => f = f.cluster(int(world, &c.value)),
+            ("hostUuid", COp::Eq) if res == Res::Vm => f = f.host(int(world, &c.value)),
+            ("vmInstanceUuid", COp::Eq) if res == Res::Volume => f = f.vm(int(world, &c.value)),
+            _ => {}
+        }
+    }
+    f
+}
+
+pub(super) fn query(
+    world: &World,
+    req: &Request,
+    res: Res,
+    uuid: Option<&str>,
+) -> Result<Value, Fail> {
+    let mut conds = Vec::new();
+    let mut limit = DEFAULT_LIMIT;
+    let mut start = 0usize;
+    let (mut count, mut with_count) = (false, false);
+    let mut sort: Option<(String, bool)> = None;
+    let mut fields: Option<Vec<String>> = None;
+    for (k, v) in skin::query_pairs(req) {
+        match k.as_str() {
+            "q" => conds.push(
+                parse_cond(&v).ok_or_else(|| text(400, format!("invalid query condition[{v}]")))?,
+            ),
+            "limit" => {
+                limit = v
+                    .parse()
+                    .map_err(|_| text(400, format!("invalid value[{v}] of field[limit]")))?;
+            }
+            "start" => {
+                start = v
+                    .parse()
+                    .map_err(|_| text(400, format!("invalid value[{v}] of field[start]")))?;
+            }
+            "count" => count = flag(&v),
+            "replyWithCount" => with_count = flag(&v),
+            "sort" => {
+                let (desc, f) = match v.strip_prefix('-') {
+                    Some(f) => (true, f),
+                    None => (false, v.strip_prefix('+').unwrap_or(&v)),
+                };
+                sort = Some((f.to_owned(), desc));
+            }
+            // The server reads only the first `fields`.
+            "fields" if fields.is_none() => {
+                fields = Some(v.split(',').map(|s| s.trim().to_owned()).collect());
+            }
+            _ => {}
+        }
+    }
+    if let Some(u) = uuid {
+        conds.push(Cond {
+            field: "uuid".into(),
+            op: COp::Eq,
+            value: u.to_owned(),
+        });
+    }
+    let filter = narrow(world, &conds, res);
+    let all = Paging::all();
+    let rendered: Vec<Value> = match res {
+        Res::Vm => world
+            .list_vms(&filter, &all)
+            .items
+            .iter()
+            .map(|v| render_vm(world, v))
+            .collect(),
+        Res::Host => world
+            .list_hosts(&filter, &all)
+            .items
+            .iter()
+            .map(render_host)
+            .collect(),
+        Res::Cluster => world
+            .list_clusters(&filter, &all)
+            .items
+            .iter()
+            .map(render_cluster)
+            .collect(),
+        Res::Zone => vec![render_zone()],
+        Res::Volume => world
+            .list_disks(&filter, &all)
+            .items
+            .iter()
+            .map(|d| render_volume_of(world, d))
+            .collect(),
+    };
+    let mut hits: Vec<Value> = rendered
+        .into_iter()
+        .filter(|o| conds.iter().all(|c| matches(o, c)))
+        .collect();
+    if let Some((field, desc)) = &sort {
+        hits.sort_by(|a, b| {
+            let ka = a.get(field).and_then(scalar).unwrap_or_default();
+            let kb = b.get(field).and_then(scalar).unwrap_or_default();
+            let o = compare(&ka, &kb);
+            if *desc { o.reverse() } else { o }
+        });
+    }
+    let total = hits.len();
+    if count {
+        return Ok(json!({"total": total}));
+    }
+    let mut page: Vec<Value> = hits.into_iter().skip(start).take(limit).collect();
+    if let Some(keep) = &fields {
+        for o in &mut page {
+            if let Value::Object(m) = o {
+                m.retain(|k, _| keep.iter().any(|f| f == k));
+            }
+        }
+    }
+    // Query replies carry `schema`: the Java class of each inventory, for polymorphic decoding.
+    let schema: Map<String, Value> = (0..page.len())
+        .map(|i| (format!("inventories[{i}]"), json!(schema_class(res))))
+        .collect();
+    let mut out = json!({"inventories": page, "schema": schema});
+    if with_count {
+        out["total"] = json!(total);
+    }
+    Ok(out)
+}

@@ -1,0 +1,74 @@
+//! Where each request goes: sessions and jobs need no session, everything else does.
+
+use http::{Method, StatusCode};
+use omnivirt_http::{Request, Response};
+use serde_json::{Value, json};
+
+use super::auth::check_session;
+use super::jobs::job;
+use super::mutate::{
+    attach_volume, body_of, create_vm, create_volume, delete_vm, delete_volume, detach_volume,
+    vm_action,
+};
+use super::query::{Res, query};
+use super::reply::{Fail, respond, text};
+use super::{MOUNT, ZStackSkin};
+use crate::skin;
+use crate::world::World;
+
+/// One call below `/zstack/v1` that needs a session, to its handler.
+fn route(world: &World, req: &Request, rest: &str) -> Result<Response, Fail> {
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let m = &req.method;
+    let ok = |v: Value| Ok(skin::json_response(StatusCode::OK, &v));
+    match (segs.as_slice(), m) {
+        ([res], &Method::GET) if Res::from_path(res).is_some() => ok(query(
+            world,
+            req,
+            Res::from_path(res).unwrap_or(Res::Zone),
+            None,
+        )?),
+        ([res, uuid], &Method::GET) if Res::from_path(res).is_some() => ok(query(
+            world,
+            req,
+            Res::from_path(res).unwrap_or(Res::Zone),
+            Some(uuid),
+        )?),
+        (["vm-instances"], &Method::POST) => create_vm(world, req),
+        (["vm-instances", uuid, "actions"], &Method::PUT) => vm_action(world, req, uuid),
+        (["vm-instances", uuid], &Method::DELETE) => delete_vm(world, req, uuid),
+        (["volumes", "data"], &Method::POST) => create_volume(world, req),
+        (["volumes", vol, "vm-instances", vm], &Method::POST) => attach_volume(world, req, vol, vm),
+        (["volumes", vol, "vm-instances"], &Method::DELETE) => detach_volume(world, req, vol),
+        (["volumes", uuid], &Method::DELETE) => delete_volume(world, req, uuid),
+        _ => Err(text(404, format!("no api mapping to {MOUNT}/{rest}"))),
+    }
+}
+
+/// The whole skin: login, logout, session checks and jobs need no session; every other
+/// call does.
+pub(super) fn handle(zstack: &ZStackSkin, world: &World, req: &Request) -> Response {
+    let rest = skin::rest_of_path(req, MOUNT).to_owned();
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let m = req.method.clone();
+    let answer = match (segs.as_slice(), &m) {
+        (["accounts", "login"], &Method::PUT) => body_of(req)
+            .and_then(|b| zstack.login(world, &b))
+            .map(|v| skin::json_response(StatusCode::OK, &v)),
+        (["accounts", "sessions", uuid], &Method::DELETE) => {
+            world.logout(uuid);
+            Ok(skin::json_response(StatusCode::OK, &json!({})))
+        }
+        (["accounts", "sessions", uuid, "valid"], &Method::GET) => Ok(skin::json_response(
+            StatusCode::OK,
+            &json!({"valid": world.session_valid(uuid)}),
+        )),
+        (["api-jobs", uuid], &Method::GET) => Ok(job(world, uuid)),
+        (["api-jobs", _], _) => Err(text(405, "only GET is allowed on api-jobs")),
+        _ => match check_session(world, req) {
+            Some(f) => Err(f),
+            None => route(world, req, &rest),
+        },
+    };
+    answer.unwrap_or_else(respond)
+}

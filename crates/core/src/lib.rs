@@ -22,16 +22,18 @@ mod client;
 mod error;
 mod model;
 mod op;
+mod operation;
 mod query;
 pub mod wait;
 
 pub use backend::{Backend, DiskSpec, Expect, PowerAction, Submitted, VmSource, VmSpec};
-pub use client::{Client, ClusterApi, DiskApi, FromTarget, HostApi, Operation, TaskApi, VmApi};
+pub use client::{Client, ClusterApi, DiskApi, HostApi, TaskApi, VmApi};
 pub use error::{Error, ErrorKind, Result, VendorDetail};
 pub use model::{
     Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState,
     ResourceRef, Task, TaskError, TaskId, TaskState, Vm, VmId, VmState,
 };
 pub use op::{Capabilities, Op};
+pub use operation::{Finished, FromTarget, Observed, Operation};
 pub use query::{Cursor, ListQuery, NameFilter, Order, OrderField, Page, paginate, paginate_keyed};
 pub use wait::{Observation, Probe, Progress, WaitOptions, Waiter, poll_until};

@@ -18,6 +18,9 @@ struct Mem {
     calls: AtomicUsize,
     task_gets: AtomicUsize,
     batch_gets: AtomicUsize,
+    vm_gets: AtomicUsize,
+    /// Power ops submit a task (CloudTower, ZStack) or only a state to converge on (oVirt).
+    converge_only: bool,
     polls_to_finish: usize,
     fail_tasks: bool,
     vms: Mutex<HashMap<String, Vm>>,
@@ -32,6 +35,8 @@ impl Mem {
             calls: AtomicUsize::new(0),
             task_gets: AtomicUsize::new(0),
             batch_gets: AtomicUsize::new(0),
+            vm_gets: AtomicUsize::new(0),
+            converge_only: false,
             polls_to_finish,
             fail_tasks: false,
             vms: Mutex::new(HashMap::new()),
@@ -92,6 +97,7 @@ impl Backend for Mem {
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        self.vm_gets.fetch_add(1, Ordering::SeqCst);
         self.vms
             .lock()
             .unwrap()
@@ -107,6 +113,11 @@ impl Backend for Mem {
             .entry(id.to_string())
             .or_insert_with(|| Vm::new(id.clone(), id.as_str(), VmState::Stopped));
         vm.state = action.target_state();
+        if self.converge_only {
+            return Ok(Submitted::done(action.op())
+                .target(ResourceRef::Vm(id.clone()))
+                .expect(Expect::VmState(vec![action.target_state()])));
+        }
         Ok(Submitted::done(action.op())
             .task(format!("task-{id}"))
             .target(ResourceRef::Vm(id.clone())))
@@ -360,4 +371,55 @@ async fn errors_of_plain_reads_name_the_op_and_vendor() {
     assert_eq!(err.op(), Some(Op::VmGet));
     assert_eq!(err.vendor(), Some("mem"));
     assert!(err.to_string().contains("op vm.get"), "{err}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn converge_hands_the_vm_it_saw_to_the_result() {
+    let mut mem = Mem::new(1);
+    mem.converge_only = true;
+    let mem = Arc::new(mem);
+    let client = Client::new(mem.clone()).with_wait_options(fast());
+    let vm = client
+        .vms()
+        .start(&VmId::new("a"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    assert_eq!(
+        mem.vm_gets.load(Ordering::SeqCst),
+        1,
+        "the converge read is the result; no second read"
+    );
+
+    // The same through wait_all: one read per operation.
+    let ops = vec![
+        client.vms().stop(&VmId::new("a")).await.unwrap(),
+        client.vms().stop(&VmId::new("b")).await.unwrap(),
+    ];
+    let results = client.wait_all(ops).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().unwrap().state == VmState::Stopped)
+    );
+    assert_eq!(mem.vm_gets.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_task_without_a_converge_step_reads_the_result_once() {
+    let mem = Arc::new(Mem::new(2));
+    let client = Client::new(mem.clone()).with_wait_options(fast());
+    let vm = client
+        .vms()
+        .start(&VmId::new("a"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(vm.state, VmState::Running);
+    assert_eq!(mem.vm_gets.load(Ordering::SeqCst), 1);
 }

@@ -340,7 +340,7 @@ fn context(cmd: ContextCmd, fmt: OutputFormat) -> CliResult {
                     name: n,
                     current: config.current_context.as_deref() == Some(n.as_str()),
                     vendor: c.vendor.as_str(),
-                    url: &c.url,
+                    url: c.url(),
                 })
                 .collect();
             if fmt == OutputFormat::Table {

@@ -16,7 +16,7 @@ use crate::native::filter::{
 };
 use crate::native::query::{Api, Direction, Query, Resource};
 use crate::native::vm::{DiskParams, MountDisk, VmCreate, VmFromTemplate, VolumeCreate};
-use crate::native::{ClientBuilder, CloudTowerClient, Credentials};
+use crate::native::{CloudTowerClient, Credentials};
 use crate::wire::{self, Bus, EntityAsyncStatus, StoragePolicy, VmStatus, WithTask};
 
 const DEFAULT_PAGE: u32 = 100;
@@ -30,22 +30,7 @@ pub struct CloudTowerBackend {
 
 /// Connects from a neutral config: HTTPS with the standard stack (retry, timeouts, auth).
 pub async fn connect(config: &CloudTowerConfig) -> Result<CloudTowerBackend> {
-    let mut b: ClientBuilder = CloudTowerClient::builder(config.api_base()?)
-        .credentials(config.credentials()?)
-        .tls(config.tls());
-    if let Some(t) = config.timeouts {
-        b = b.timeouts(t);
-    }
-    if let Some(l) = config.language()? {
-        b = b.language(l);
-    }
-    if let Some(t) = config.session_token() {
-        b = b.session_token(t);
-    }
-    if !config.peers.is_empty() {
-        b = b.active_passive_peers(config.peers.clone());
-    }
-    Ok(CloudTowerBackend::new(b.build()?))
+    Ok(CloudTowerBackend::new(config.client_builder()?.build()?))
 }
 
 fn capabilities() -> Capabilities {

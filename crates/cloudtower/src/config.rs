@@ -1,16 +1,19 @@
 //! Typed connection settings, as read from an omnivirt context.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use omnivirt_core::{Error, ErrorKind, Result};
-use omnivirt_http::{Secret, Timeouts, TlsOptions};
-use serde::Deserialize;
+use omnivirt_http::{ConnectionSettings, Secret, VendorConfig};
+use serde::{Deserialize, Serialize};
 
 use crate::VENDOR;
-use crate::native::{Credentials, Language};
+use crate::native::{ClientBuilder, CloudTowerClient, Credentials, Language};
 use crate::wire::UserSource;
 
-/// How to reach and log in to a CloudTower.
+/// How to reach and log in to a CloudTower: the shared [`ConnectionSettings`] (`url`,
+/// `ca-file`, `insecure`, `request-timeout`, ...) plus the tower's own options. Keys are
+/// kebab-case.
 ///
 /// ```
 /// use omnivirt_cloudtower::CloudTowerConfig;
@@ -21,48 +24,52 @@ use crate::wire::UserSource;
 /// assert_eq!(c.api_base().unwrap(), "https://tower.example/v2/api");
 /// assert!(!format!("{c:?}").contains("pw"));
 /// ```
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct CloudTowerConfig {
-    /// `https://tower` or the full API base `https://tower/v2/api`.
-    pub url: String,
+    /// URL (`https://tower` or the full API base `https://tower/v2/api`), TLS, timeouts, retry.
+    #[serde(flatten)]
+    pub connection: ConnectionSettings,
     /// User name.
-    #[serde(default, alias = "username")]
     pub user: Option<String>,
     /// Password.
-    #[serde(default)]
     pub password: Option<Secret>,
     /// A token or API key (instead of user/password).
-    #[serde(default)]
     pub token: Option<Secret>,
     /// `LOCAL` (default), `LDAP`, `AUTHN`, `SSO`.
-    #[serde(default)]
     pub source: Option<String>,
     /// Authn strategy id, with `source: AUTHN`.
-    #[serde(default)]
     pub auth_config_id: Option<String>,
-    /// CA bundle for the tower's certificate.
-    #[serde(default)]
-    pub ca_file: Option<PathBuf>,
-    /// Skip certificate verification (explicit opt-in; logs a warning).
-    #[serde(default)]
-    pub insecure: bool,
-    /// Request timeouts.
-    #[serde(default)]
-    pub timeouts: Option<Timeouts>,
     /// `en-US`, `zh-CN` or `*`.
-    #[serde(default)]
     pub language: Option<String>,
     /// The other nodes of an active-passive pair (CloudTower 4.9+), e.g. `https://tower-b`.
-    #[serde(default)]
     pub peers: Vec<String>,
+}
+
+impl VendorConfig for CloudTowerConfig {
+    const VENDOR: &'static str = VENDOR;
+
+    fn connection(&self) -> &ConnectionSettings {
+        &self.connection
+    }
+
+    fn connection_mut(&mut self) -> &mut ConnectionSettings {
+        &mut self.connection
+    }
+
+    fn set_login(&mut self, user: Option<String>, password: Option<Secret>, token: Option<Secret>) {
+        self.user = user.or(self.user.take());
+        self.password = password.or(self.password.take());
+        self.token = token.or(self.token.take());
+    }
 }
 
 impl CloudTowerConfig {
     /// Settings for `url`; add credentials with the builder methods.
     pub fn new(url: impl Into<String>) -> Self {
         CloudTowerConfig {
-            url: url.into(),
+            connection: ConnectionSettings::new(url),
             ..Self::default()
         }
     }
@@ -80,21 +87,27 @@ impl CloudTowerConfig {
         self
     }
 
+    /// All connection settings at once; the URL is theirs.
+    pub fn connection(mut self, settings: ConnectionSettings) -> Self {
+        self.connection = settings;
+        self
+    }
+
     /// CA bundle.
     pub fn ca_file(mut self, p: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(p.into());
+        self.connection = self.connection.ca_file(p);
         self
     }
 
     /// Skip TLS verification.
     pub fn insecure(mut self, yes: bool) -> Self {
-        self.insecure = yes;
+        self.connection = self.connection.insecure(yes);
         self
     }
 
-    /// Timeouts.
-    pub fn timeouts(mut self, t: Timeouts) -> Self {
-        self.timeouts = Some(t);
+    /// Per-request (per-attempt) timeout.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.connection = self.connection.timeout(d);
         self
     }
 
@@ -104,7 +117,7 @@ impl CloudTowerConfig {
 
     /// The API base URL: `url` with `/v2/api` appended when it has no path.
     pub fn api_base(&self) -> Result<String> {
-        let url = self.url.trim().trim_end_matches('/');
+        let url = self.connection.url.trim().trim_end_matches('/');
         let Some((scheme, rest)) = url.split_once("://") else {
             return Err(Self::config_err(format!(
                 "CloudTower url `{url}` needs a scheme (https://...)"
@@ -166,13 +179,21 @@ impl CloudTowerConfig {
         }
     }
 
-    /// TLS options.
-    pub fn tls(&self) -> TlsOptions {
-        let mut b = TlsOptions::builder().insecure(self.insecure);
-        if let Some(ca) = &self.ca_file {
-            b = b.ca_file(ca.clone());
+    /// A client builder with these settings (add `.transport(..)` for tests).
+    pub fn client_builder(&self) -> Result<ClientBuilder> {
+        let mut b = CloudTowerClient::builder(self.api_base()?)
+            .connection(self.connection.clone())
+            .credentials(self.credentials()?);
+        if let Some(l) = self.language()? {
+            b = b.language(l);
         }
-        b.build()
+        if let Some(t) = self.session_token() {
+            b = b.session_token(t);
+        }
+        if !self.peers.is_empty() {
+            b = b.active_passive_peers(self.peers.clone());
+        }
+        Ok(b)
     }
 }
 

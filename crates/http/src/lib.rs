@@ -9,6 +9,10 @@
 //! - [`TimeoutLayer`]: per-attempt timeouts and overall deadlines;
 //! - [`AuthLayer`]: lazy login, one re-login on expiry, logout on close.
 //!
+//! [`ConnectionSettings`] is what every vendor connection shares (URL, TLS, timeouts, retry,
+//! user agent, a transport override); each vendor config embeds it and implements
+//! [`VendorConfig`], so one context file format and one set of builder setters serve all vendors.
+//!
 //! [`HttpStack`] composes them in the right order (trace -> deadline -> retry -> per-attempt
 //! timeout -> auth -> base):
 //!
@@ -56,6 +60,7 @@ mod auth;
 mod client;
 mod retry;
 mod secret;
+mod settings;
 mod stack;
 mod timeout;
 mod tls;
@@ -66,6 +71,7 @@ pub use auth::{AuthHook, AuthLayer, Session};
 pub use client::{HyperTransport, HyperTransportBuilder};
 pub use retry::{RetryLayer, RetryPolicy, RetryPolicyBuilder, parse_retry_after};
 pub use secret::Secret;
+pub use settings::{ConnectionSettings, VendorConfig, check_keys, keys_of, nearest_key};
 pub use stack::{HttpOptions, HttpStack, HttpStackBuilder};
 pub use timeout::{TimeoutLayer, Timeouts};
 pub use tls::{TlsOptions, TlsOptionsBuilder};

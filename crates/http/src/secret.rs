@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// A password, token or session id. `Debug` and `Display` print `***`.
+/// A password, token or session id. `Debug`, `Display` and `Serialize` print `***`.
 ///
 /// ```
 /// use omnivirt_http::Secret;
@@ -58,5 +58,12 @@ impl From<String> for Secret {
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         String::deserialize(d).map(Secret)
+    }
+}
+
+/// Serializes as `***`, like `Debug`: a serialized config never carries the secret.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("***")
     }
 }

@@ -21,14 +21,14 @@
 //! `token-env`, `password-file`, `token-file`), and a context that carries an inline `password` or
 //! `token` is refused with a clear error.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use omnivirt_core::{Error, ErrorKind, Result};
-use omnivirt_http::Secret;
+use omnivirt_http::{Secret, VendorConfig, check_keys, keys_of};
 use serde::{Deserialize, Serialize};
 
 /// Environment variable naming the config file.
@@ -113,7 +113,11 @@ impl FromStr for Vendor {
     }
 }
 
-/// One named connection.
+/// One named connection: the vendor, where its secrets come from, and the vendor's own config
+/// keys (`url`, `user`, `ca-file`, `request-timeout`, `follow-jobs`, ...), which deserialize
+/// straight into the vendor's config ([`Context::vendor_config`]), so every option of every
+/// vendor config can be set from a context. Keys are kebab-case; an unknown key is an error
+/// naming the nearest known one.
 ///
 /// ```
 /// use omnivirt::{Context, Vendor};
@@ -122,6 +126,7 @@ impl FromStr for Vendor {
 ///     .user("admin@internal")
 ///     .password_env("OVIRT_PASSWORD");
 /// assert_eq!(ctx.vendor, Vendor::Ovirt);
+/// assert_eq!(ctx.url(), "https://engine/ovirt-engine/api");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -129,40 +134,44 @@ impl FromStr for Vendor {
 pub struct Context {
     /// The platform.
     pub vendor: Vendor,
-    /// API base URL (`https://engine/ovirt-engine/api`, `https://tower/v2/api`, ...).
-    #[serde(default)]
-    pub url: String,
-    /// User name (for vendors with a login; may carry a domain, e.g. `admin@internal`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Login source or domain, where the vendor has one (CloudTower `LOCAL`/`LDAP`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    /// Where the password or token comes from.
+    #[serde(flatten)]
+    pub secrets: SecretSources,
+    /// Every other key: the vendor's config (`url`, `user`, `ca-file`, ...).
+    #[serde(flatten)]
+    pub settings: toml::Table,
+}
+
+/// Where a context's secrets come from; secrets themselves are never stored in a context.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+#[non_exhaustive]
+pub struct SecretSources {
     /// Environment variable holding the password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_env: Option<String>,
     /// File holding the password (first line).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_file: Option<PathBuf>,
     /// Environment variable holding a ready token (instead of a password).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_env: Option<String>,
     /// File holding a ready token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_file: Option<PathBuf>,
-    /// Extra CA bundle (PEM) to trust.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ca_file: Option<PathBuf>,
-    /// Skip TLS verification (explicit opt-in; logs a warning).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub insecure: bool,
-    /// Per-request timeout in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout_secs: Option<u64>,
-    #[serde(default, skip_serializing)]
-    password: Option<toml::Value>,
-    #[serde(default, skip_serializing)]
-    token: Option<toml::Value>,
+}
+
+impl SecretSources {
+    /// The keys these sources are written with (`password-env`, ...).
+    pub fn keys() -> BTreeSet<String> {
+        // A struct literal names every field, so a new field cannot be left out here.
+        keys_of(&SecretSources {
+            password_env: Some(String::new()),
+            password_file: Some(PathBuf::new()),
+            token_env: Some(String::new()),
+            token_file: Some(PathBuf::new()),
+        })
+    }
 }
 
 /// Credentials resolved from a context's secret sources.
@@ -198,110 +207,210 @@ impl Credentials {
     }
 }
 
+/// The keys a context of `vendor` may hold: `vendor`, the secret sources and the vendor
+/// config's keys without the inline secrets. `None` when the vendor is not compiled in.
+pub fn context_keys(vendor: Vendor) -> Option<BTreeSet<String>> {
+    let mut keys = crate::connect::vendor_keys(vendor)?;
+    keys.remove("password");
+    keys.remove("token");
+    keys.extend(SecretSources::keys());
+    keys.extend(keys_of(&VendorKey { vendor }));
+    Some(keys)
+}
+
+/// The one key of a context outside the secret sources and the vendor's config.
+#[derive(Serialize)]
+struct VendorKey {
+    vendor: Vendor,
+}
+
 impl Context {
     /// A context for `vendor` at `url`, with no credentials yet.
     pub fn new(vendor: Vendor, url: impl Into<String>) -> Self {
         Context {
             vendor,
-            url: url.into(),
-            user: None,
-            source: None,
-            password_env: None,
-            password_file: None,
-            token_env: None,
-            token_file: None,
-            ca_file: None,
-            insecure: false,
-            timeout_secs: None,
-            password: None,
-            token: None,
+            secrets: SecretSources::default(),
+            settings: toml::Table::new(),
         }
+        .set("url", url.into())
+    }
+
+    /// Sets one of the vendor's config keys (`follow-jobs`, `peers`, `request-timeout`, ...).
+    pub fn set(mut self, key: &str, value: impl Into<toml::Value>) -> Self {
+        self.settings.insert(key.to_owned(), value.into());
+        self
     }
 
     /// Sets the user.
-    pub fn user(mut self, user: impl Into<String>) -> Self {
-        self.user = Some(user.into());
-        self
+    pub fn user(self, user: impl Into<String>) -> Self {
+        self.set("user", user.into())
     }
 
     /// Reads the password from this environment variable.
     pub fn password_env(mut self, var: impl Into<String>) -> Self {
-        self.password_env = Some(var.into());
+        self.secrets.password_env = Some(var.into());
         self
     }
 
     /// Reads the password from this file.
     pub fn password_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.password_file = Some(path.into());
+        self.secrets.password_file = Some(path.into());
         self
     }
 
     /// Reads a token from this environment variable.
     pub fn token_env(mut self, var: impl Into<String>) -> Self {
-        self.token_env = Some(var.into());
+        self.secrets.token_env = Some(var.into());
+        self
+    }
+
+    /// Reads a token from this file.
+    pub fn token_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.secrets.token_file = Some(path.into());
         self
     }
 
     /// Trusts this CA bundle.
-    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(path.into());
-        self
+    pub fn ca_file(self, path: impl Into<PathBuf>) -> Self {
+        let path: PathBuf = path.into();
+        self.set("ca-file", path.to_string_lossy().into_owned())
     }
 
     /// Skips TLS verification.
-    pub fn insecure(mut self, yes: bool) -> Self {
-        self.insecure = yes;
-        self
+    pub fn insecure(self, yes: bool) -> Self {
+        self.set("insecure", yes)
     }
 
-    /// Sets the login source.
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
+    /// Per-request timeout (the `request-timeout` key).
+    pub fn request_timeout(self, d: Duration) -> Self {
+        self.set("request-timeout", humantime_like(d))
     }
 
-    /// Per-request timeout.
-    pub fn timeout(&self) -> Option<Duration> {
-        self.timeout_secs.map(Duration::from_secs)
+    /// Sets the login source (CloudTower `LOCAL`/`LDAP`/...).
+    pub fn source(self, source: impl Into<String>) -> Self {
+        self.set("source", source.into())
     }
 
-    /// Checks the context without reading any secret.
+    /// The URL (`""` when none is set).
+    pub fn url(&self) -> &str {
+        self.settings
+            .get("url")
+            .and_then(toml::Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// True if the context turns TLS verification off.
+    pub fn is_insecure(&self) -> bool {
+        self.settings
+            .get("insecure")
+            .and_then(toml::Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// The user, if set.
+    pub fn user_name(&self) -> Option<&str> {
+        self.settings.get("user").and_then(toml::Value::as_str)
+    }
+
+    /// Checks the context without reading any secret: no inline secret, a URL, known keys
+    /// of the right types.
     pub fn validate(&self) -> Result<()> {
-        if self.password.is_some() || self.token.is_some() {
+        if self.settings.contains_key("password") || self.settings.contains_key("token") {
             return Err(Error::new(
                 ErrorKind::Config,
                 "secrets are never stored inline in a context; use password-env, password-file, \
                  token-env or token-file",
             ));
         }
+        if let Some(known) = context_keys(self.vendor) {
+            check_keys(self.settings.keys().map(String::as_str), &known)?;
+        }
         if self.vendor != Vendor::Sim {
-            if self.url.trim().is_empty() {
+            let url = match self.settings.get("url") {
+                None => "",
+                Some(toml::Value::String(s)) => s.as_str(),
+                Some(_) => {
+                    return Err(Error::new(ErrorKind::Config, "`url` must be a string"));
+                }
+            };
+            if url.trim().is_empty() {
                 return Err(Error::new(
                     ErrorKind::Config,
                     format!("the {} context has no url", self.vendor),
                 ));
             }
-            if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(Error::new(
                     ErrorKind::Config,
-                    format!("url `{}` must start with http:// or https://", self.url),
+                    format!("url `{url}` must start with http:// or https://"),
                 ));
             }
         }
-        Ok(())
+        crate::connect::check_settings(self.vendor, self.settings_value()?)
+    }
+
+    fn settings_value(&self) -> Result<serde_json::Value> {
+        serde_json::to_value(&self.settings).map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("cannot read the context's keys: {e}"),
+            )
+        })
     }
 
     /// Reads the secrets this context points at.
     pub fn credentials(&self) -> Result<Credentials> {
         self.validate()?;
-        let password = read_secret(self.password_env.as_deref(), self.password_file.as_deref())?;
-        let token = read_secret(self.token_env.as_deref(), self.token_file.as_deref())?;
+        let s = &self.secrets;
+        let password = read_secret(s.password_env.as_deref(), s.password_file.as_deref())?;
+        let token = read_secret(s.token_env.as_deref(), s.token_file.as_deref())?;
         Ok(Credentials {
-            user: self.user.clone(),
+            user: self.user_name().map(str::to_owned),
             password,
             token,
         })
     }
+
+    /// The vendor's own config (`OvirtConfig`, `CloudTowerConfig`, ...) with this context's
+    /// keys and secrets.
+    ///
+    /// ```
+    /// # #[cfg(feature = "ovirt")] {
+    /// use omnivirt::{Context, Vendor};
+    /// use omnivirt::ovirt::OvirtConfig;
+    ///
+    /// let ctx = Context::new(Vendor::Ovirt, "https://engine/ovirt-engine/api").set("follow-jobs", false);
+    /// let cfg: OvirtConfig = ctx.vendor_config().unwrap();
+    /// assert_eq!(cfg.follow_jobs, Some(false));
+    /// # }
+    /// ```
+    pub fn vendor_config<C: VendorConfig>(&self) -> Result<C> {
+        let creds = self.credentials()?;
+        self.vendor_config_with(creds)
+    }
+
+    /// [`vendor_config`](Self::vendor_config) with credentials the caller already has.
+    pub fn vendor_config_with<C: VendorConfig>(&self, creds: Credentials) -> Result<C> {
+        self.validate()?;
+        if C::VENDOR != self.vendor.as_str() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("the context is for {}, not {}", self.vendor, C::VENDOR),
+            ));
+        }
+        let mut cfg = C::from_value(self.settings_value()?)?;
+        cfg.set_login(creds.user, creds.password, creds.token);
+        Ok(cfg)
+    }
+}
+
+/// `90s` -> `"1m 30s"`: the form a context file holds durations in.
+fn humantime_like(d: Duration) -> String {
+    let secs = d.as_secs();
+    if d.subsec_nanos() != 0 || secs == 0 {
+        return format!("{}ms", d.as_millis());
+    }
+    format!("{secs}s")
 }
 
 fn read_secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<Secret>> {
@@ -493,7 +602,7 @@ insecure = true
         assert_eq!(name, "lab");
         assert_eq!(ctx.vendor, Vendor::Ovirt);
         let (_, tower) = cfg.context(Some("tower")).unwrap();
-        assert!(tower.insecure);
+        assert!(tower.is_insecure());
         assert_eq!(tower.vendor, Vendor::CloudTower);
         let err = cfg.context(Some("nope")).unwrap_err();
         assert!(err.to_string().contains("known: lab, tower"), "{err}");
@@ -551,5 +660,48 @@ insecure = true
         assert!(err.to_string().contains("http://"), "{err}");
         let err = "vmware".parse::<Vendor>().unwrap_err();
         assert!(err.to_string().contains("ovirt, cloudtower"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_naming_the_nearest_known_key() {
+        for (bad, near) in [
+            ("ca_file = \"/ca.pem\"", "ca-file"),
+            ("timeout_secs = 30", "-timeout"),
+            ("password_env = \"PW\"", "password-env"),
+            ("folow-jobs = false", "follow-jobs"),
+        ] {
+            let text =
+                format!("[contexts.x]\nvendor = \"ovirt\"\nurl = \"https://e/api\"\n{bad}\n");
+            let err = Config::parse(&text).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config);
+            let key = bad.split(' ').next().unwrap();
+            assert!(err.to_string().contains(&format!("`{key}`")), "{err}");
+            assert!(err.to_string().contains("did you mean `"), "{err}");
+            assert!(err.to_string().contains(&format!("{near}`?")), "{err}");
+            assert!(err.to_string().contains("context `x`"), "{err}");
+        }
+        let err = Config::parse(
+            "[contexts.x]\nvendor = \"zstack\"\nurl = \"http://mn:8080\"\nbogus-key = 1\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown key `bogus-key`"), "{err}");
+        // A vendor's own option is known only to that vendor.
+        let err = Config::parse(
+            "[contexts.x]\nvendor = \"zstack\"\nurl = \"http://mn:8080\"\nfollow-jobs = true\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown key `follow-jobs`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn wrong_value_types_name_the_key() {
+        let err =
+            Config::parse("[contexts.x]\nvendor = \"veil\"\nurl = \"https://v\"\nldap = \"yes\"\n")
+                .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("invalid veil config"), "{err}");
     }
 }

@@ -1,8 +1,17 @@
 //! `connect`: a `Client` for any vendor from a context.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use omnivirt_core::{Backend, Client, Error, ErrorKind, Result};
+#[cfg(any(
+    feature = "ovirt",
+    feature = "cloudtower",
+    feature = "zstack",
+    feature = "veil"
+))]
+use omnivirt_http::VendorConfig;
+use omnivirt_http::{ConnectionSettings, check_keys, keys_of};
 
 use crate::config::{Context, Credentials, Vendor};
 
@@ -36,10 +45,49 @@ fn not_available(vendor: Vendor) -> Error {
     )
 }
 
-/// A context's timeout as the HTTP layer's per-attempt timeout.
-#[cfg(any(feature = "cloudtower", feature = "zstack", feature = "veil"))]
-fn per_attempt(t: std::time::Duration) -> omnivirt_http::Timeouts {
-    omnivirt_http::Timeouts::new().per_attempt(t)
+/// Every key the vendor's config reads; `None` when the vendor is not compiled in.
+pub(crate) fn vendor_keys(vendor: Vendor) -> Option<BTreeSet<String>> {
+    match vendor {
+        #[cfg(feature = "ovirt")]
+        Vendor::Ovirt => Some(omnivirt_ovirt::OvirtConfig::keys()),
+        #[cfg(feature = "cloudtower")]
+        Vendor::CloudTower => Some(omnivirt_cloudtower::CloudTowerConfig::keys()),
+        #[cfg(feature = "zstack")]
+        Vendor::Zstack => Some(omnivirt_zstack::ZStackConfig::keys()),
+        #[cfg(feature = "veil")]
+        Vendor::Veil => Some(omnivirt_veil::VeilConfig::keys()),
+        // The simulator runs in process; it takes the shared settings and ignores them.
+        Vendor::Sim => Some(keys_of(&ConnectionSettings::default())),
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
+}
+
+/// Checks that a context's keys read as the vendor's config (types included).
+pub(crate) fn check_settings(vendor: Vendor, settings: serde_json::Value) -> Result<()> {
+    match vendor {
+        #[cfg(feature = "ovirt")]
+        Vendor::Ovirt => omnivirt_ovirt::OvirtConfig::from_value(settings).map(drop),
+        #[cfg(feature = "cloudtower")]
+        Vendor::CloudTower => omnivirt_cloudtower::CloudTowerConfig::from_value(settings).map(drop),
+        #[cfg(feature = "zstack")]
+        Vendor::Zstack => omnivirt_zstack::ZStackConfig::from_value(settings).map(drop),
+        #[cfg(feature = "veil")]
+        Vendor::Veil => omnivirt_veil::VeilConfig::from_value(settings).map(drop),
+        Vendor::Sim => {
+            if let serde_json::Value::Object(map) = &settings {
+                check_keys(
+                    map.keys().map(String::as_str),
+                    &keys_of(&ConnectionSettings::default()),
+                )?;
+            }
+            serde_json::from_value::<ConnectionSettings>(settings)
+                .map(drop)
+                .map_err(|e| Error::new(ErrorKind::Config, format!("invalid sim context: {e}")))
+        }
+        #[allow(unreachable_patterns)]
+        _ => Ok(()),
+    }
 }
 
 #[cfg_attr(
@@ -66,6 +114,18 @@ fn need_login(vendor: Vendor, creds: &Credentials) -> Result<()> {
     }
 }
 
+/// The vendor's config from the context, once the context has a login.
+#[cfg(any(
+    feature = "ovirt",
+    feature = "cloudtower",
+    feature = "zstack",
+    feature = "veil"
+))]
+fn login_config<C: VendorConfig>(ctx: &Context, creds: Credentials) -> Result<C> {
+    need_login(ctx.vendor, &creds)?;
+    ctx.vendor_config_with(creds)
+}
+
 #[cfg_attr(
     not(any(
         feature = "ovirt",
@@ -76,67 +136,25 @@ fn need_login(vendor: Vendor, creds: &Credentials) -> Result<()> {
     allow(unused_variables)
 )]
 async fn backend_for(ctx: &Context, creds: Credentials) -> Result<Arc<dyn Backend>> {
-    /// Builds a vendor config from what every context carries, the same way for each vendor:
-    /// `$login` is the config's user+password setter, `$set_timeout` its timeout setter, fed
-    /// the context's per-request timeout through `$convert`.
-    #[cfg(any(
-        feature = "ovirt",
-        feature = "cloudtower",
-        feature = "zstack",
-        feature = "veil"
-    ))]
-    macro_rules! vendor_config {
-        ($new:expr, $login:ident, $set_timeout:ident($convert:path)) => {{
-            need_login(ctx.vendor, &creds)?;
-            let mut cfg = $new(ctx.url.clone()).insecure(ctx.insecure);
-            if let (Some(user), Some(pw)) = (creds.user.clone(), creds.password.clone()) {
-                cfg = cfg.$login(user, pw);
-            }
-            if let Some(token) = creds.token.clone() {
-                cfg = cfg.token(token);
-            }
-            if let Some(ca) = &ctx.ca_file {
-                cfg = cfg.ca_file(ca.clone());
-            }
-            if let Some(t) = ctx.timeout() {
-                cfg = cfg.$set_timeout($convert(t));
-            }
-            cfg
-        }};
-    }
-
     match ctx.vendor {
         #[cfg(feature = "ovirt")]
         Vendor::Ovirt => {
-            let cfg = vendor_config!(
-                omnivirt_ovirt::OvirtConfig::new,
-                credentials,
-                timeout(std::convert::identity)
-            );
+            let cfg = login_config(ctx, creds)?;
             Ok(Arc::new(omnivirt_ovirt::connect(&cfg).await?))
         }
         #[cfg(feature = "cloudtower")]
         Vendor::CloudTower => {
-            let mut cfg = vendor_config!(
-                omnivirt_cloudtower::CloudTowerConfig::new,
-                user,
-                timeouts(per_attempt)
-            );
-            cfg.source = ctx.source.clone();
+            let cfg = login_config(ctx, creds)?;
             Ok(Arc::new(omnivirt_cloudtower::connect(&cfg).await?))
         }
         #[cfg(feature = "zstack")]
         Vendor::Zstack => {
-            let cfg = vendor_config!(
-                omnivirt_zstack::ZStackConfig::new,
-                user,
-                timeouts(per_attempt)
-            );
+            let cfg = login_config(ctx, creds)?;
             Ok(Arc::new(omnivirt_zstack::connect(&cfg).await?))
         }
         #[cfg(feature = "veil")]
         Vendor::Veil => {
-            let cfg = vendor_config!(omnivirt_veil::VeilConfig::new, user, timeouts(per_attempt));
+            let cfg = login_config(ctx, creds)?;
             Ok(Arc::new(omnivirt_veil::connect(&cfg).await?))
         }
         #[cfg(feature = "sim")]

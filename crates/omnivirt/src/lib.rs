@@ -29,7 +29,9 @@ mod config;
 mod connect;
 mod fleet;
 
-pub use config::{CONFIG_ENV, CONTEXT_ENV, Config, Context, Credentials, Vendor};
+pub use config::{
+    CONFIG_ENV, CONTEXT_ENV, Config, Context, Credentials, SecretSources, Vendor, context_keys,
+};
 pub use connect::{connect, connect_with_credentials};
 pub use fleet::{Fleet, FleetItem, Tagged};
 

@@ -18,7 +18,7 @@ fn assert_clean(what: &str, debug: String) {
 #[test]
 fn vendor_configs_hide_secrets() {
     let ovirt = omnivirt::ovirt::OvirtConfig::new("https://e/ovirt-engine/api")
-        .credentials("admin@internal", PW)
+        .user("admin@internal", PW)
         .token(TOKEN);
     assert_clean("OvirtConfig", format!("{ovirt:?}"));
     let tower = omnivirt::cloudtower::CloudTowerConfig::new("https://t/v2/api")

@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use omnivirt_core::{Error, ErrorKind, Result};
-use omnivirt_http::Secret;
-use serde::Deserialize;
+use omnivirt_http::{ConnectionSettings, Secret, VendorConfig};
+use serde::{Deserialize, Serialize};
 
 use crate::native::connection::{ApiVersion, Connection, ConnectionBuilder};
 
-/// How to reach one oVirt engine.
+/// How to reach one oVirt engine: the shared [`ConnectionSettings`] (`url`, `ca-file`,
+/// `insecure`, `request-timeout`, ...) plus the engine's own options. Keys are kebab-case.
 ///
 /// ```
 /// use omnivirt_ovirt::OvirtConfig;
@@ -19,66 +20,68 @@ use crate::native::connection::{ApiVersion, Connection, ConnectionBuilder};
 ///     "url": "https://engine.example/ovirt-engine/api",
 ///     "user": "admin@internal",
 ///     "password": "secret",
-///     "timeout_secs": 30
+///     "request-timeout": 30,
+///     "follow-jobs": false
 /// })).unwrap();
 /// assert_eq!(cfg.user.as_deref(), Some("admin@internal"));
+/// assert_eq!(cfg.follow_jobs, Some(false));
 /// assert!(!format!("{cfg:?}").contains("secret"));
 /// ```
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct OvirtConfig {
-    /// API URL, `https://engine/ovirt-engine/api`.
-    pub url: String,
+    /// URL (`https://engine/ovirt-engine/api`), TLS, timeouts, retry, user agent.
+    #[serde(flatten)]
+    pub connection: ConnectionSettings,
     /// User with profile, `admin@internal`.
-    #[serde(default, alias = "username")]
     pub user: Option<String>,
     /// Password.
-    #[serde(default)]
     pub password: Option<Secret>,
     /// An SSO token instead of user and password.
-    #[serde(default)]
     pub token: Option<Secret>,
-    /// PEM bundle of CAs to trust.
-    #[serde(default)]
-    pub ca_file: Option<PathBuf>,
-    /// Turn TLS verification off (explicit opt-in).
-    #[serde(default)]
-    pub insecure: bool,
-    /// Per-request timeout in seconds.
-    #[serde(default)]
-    pub timeout_secs: Option<u64>,
-    /// Connect timeout in seconds.
-    #[serde(default)]
-    pub connect_timeout_secs: Option<u64>,
     /// Extra headers on every request.
-    #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// API dialect: `v4` (default) or `v3`.
-    #[serde(default)]
     pub api_version: ApiVersion,
     /// Ask for gzip (default true).
-    #[serde(default)]
     pub compress: Option<bool>,
     /// Revoke the SSO token on close (default true).
-    #[serde(default)]
     pub revoke_on_close: Option<bool>,
     /// Follow the engine's job of each VM action (default true); `false` for accounts that
     /// may not read `/jobs` (see [`OvirtBackend::follow_jobs`](crate::OvirtBackend::follow_jobs)).
-    #[serde(default)]
     pub follow_jobs: Option<bool>,
+}
+
+impl VendorConfig for OvirtConfig {
+    const VENDOR: &'static str = crate::error::VENDOR;
+
+    fn connection(&self) -> &ConnectionSettings {
+        &self.connection
+    }
+
+    fn connection_mut(&mut self) -> &mut ConnectionSettings {
+        &mut self.connection
+    }
+
+    fn set_login(&mut self, user: Option<String>, password: Option<Secret>, token: Option<Secret>) {
+        self.user = user.or(self.user.take());
+        self.password = password.or(self.password.take());
+        self.token = token.or(self.token.take());
+    }
 }
 
 impl OvirtConfig {
     /// A config for `url`; add credentials with the builder methods.
     pub fn new(url: impl Into<String>) -> Self {
         OvirtConfig {
-            url: url.into(),
+            connection: ConnectionSettings::new(url),
             ..Self::default()
         }
     }
 
     /// User and password.
-    pub fn credentials(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn user(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.user = Some(user.into());
         self.password = Some(password.into());
         self
@@ -90,21 +93,27 @@ impl OvirtConfig {
         self
     }
 
+    /// All connection settings at once; the URL is theirs.
+    pub fn connection(mut self, settings: ConnectionSettings) -> Self {
+        self.connection = settings;
+        self
+    }
+
     /// CA bundle.
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(path.into());
+        self.connection = self.connection.ca_file(path);
         self
     }
 
     /// TLS verification off.
     pub fn insecure(mut self, yes: bool) -> Self {
-        self.insecure = yes;
+        self.connection = self.connection.insecure(yes);
         self
     }
 
-    /// Per-request timeout.
+    /// Per-request (per-attempt) timeout.
     pub fn timeout(mut self, d: Duration) -> Self {
-        self.timeout_secs = Some(d.as_secs().max(1));
+        self.connection = self.connection.timeout(d);
         self
     }
 
@@ -116,12 +125,12 @@ impl OvirtConfig {
 
     /// A connection builder with these settings (add `.transport(..)` for tests).
     pub fn connection_builder(&self) -> Result<ConnectionBuilder> {
-        if self.url.trim().is_empty() {
+        if self.connection.url.trim().is_empty() {
             return Err(Error::new(ErrorKind::Config, "the oVirt config has no url")
                 .with_vendor(crate::error::VENDOR));
         }
-        let mut b = Connection::builder(self.url.clone())
-            .insecure(self.insecure)
+        let mut b = Connection::builder(self.connection.url.clone())
+            .connection(self.connection.clone())
             .version(self.api_version)
             .compress(self.compress.unwrap_or(true))
             .revoke_on_close(self.revoke_on_close.unwrap_or(true));
@@ -133,15 +142,6 @@ impl OvirtConfig {
         }
         if let Some(t) = &self.token {
             b = b.token(t.clone());
-        }
-        if let Some(ca) = &self.ca_file {
-            b = b.ca_file(ca.clone());
-        }
-        if let Some(t) = self.timeout_secs {
-            b = b.timeout(Duration::from_secs(t));
-        }
-        if let Some(t) = self.connect_timeout_secs {
-            b = b.connect_timeout(Duration::from_secs(t));
         }
         for (k, v) in &self.headers {
             b = b.header(k.clone(), v.clone());

@@ -57,16 +57,7 @@ impl std::fmt::Debug for VeilBackend {
 
 /// Connects from a neutral config: HTTPS with the standard stack (retry, timeouts, auth).
 pub async fn connect(config: &VeilConfig) -> Result<VeilBackend> {
-    let mut b = VeilClient::builder(config.api_base()?)
-        .credentials(config.credentials()?)
-        .tls(config.tls());
-    if let Some(t) = config.timeouts {
-        b = b.timeouts(t);
-    }
-    if let Some(l) = &config.language {
-        b = b.language(l.clone());
-    }
-    Ok(VeilBackend::new(b.build()?))
+    Ok(VeilBackend::new(config.client_builder()?.build()?))
 }
 
 fn capabilities() -> Capabilities {

@@ -1,15 +1,18 @@
 //! Typed connection settings, as read from an omnivirt context.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use omnivirt_core::{Error, ErrorKind, Result};
-use omnivirt_http::{Secret, Timeouts, TlsOptions};
-use serde::Deserialize;
+use omnivirt_http::{ConnectionSettings, Secret, VendorConfig};
+use serde::{Deserialize, Serialize};
 
 use crate::VENDOR;
-use crate::native::{Credentials, split_base};
+use crate::native::{ClientBuilder, Credentials, VeilClient, split_base};
 
-/// How to reach and authenticate to a VeiL ECP controller.
+/// How to reach and authenticate to a VeiL ECP controller: the shared [`ConnectionSettings`]
+/// (`url`, `ca-file`, `insecure`, `request-timeout`, ...) plus the controller's own options.
+/// Keys are kebab-case.
 ///
 /// ```
 /// use omnivirt_veil::VeilConfig;
@@ -20,42 +23,49 @@ use crate::native::{Credentials, split_base};
 /// assert_eq!(c.api_base().unwrap(), "https://veil.example/api");
 /// assert!(!format!("{c:?}").contains("eyJhbGciOi"));
 /// ```
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct VeilConfig {
-    /// `https://controller[:port][/path]` or the API base ending in `/api`.
-    pub url: String,
+    /// URL (`https://controller[:port][/path]` or the API base ending in `/api`), TLS,
+    /// timeouts, retry.
+    #[serde(flatten)]
+    pub connection: ConnectionSettings,
     /// User name (interactive login through `POST /auth/`).
-    #[serde(default, alias = "username")]
     pub user: Option<String>,
     /// Password.
-    #[serde(default)]
     pub password: Option<Secret>,
     /// An integration token (bare or with its `jwt ` prefix); preferred over user/password.
-    #[serde(default)]
     pub token: Option<Secret>,
     /// Log in through LDAP.
-    #[serde(default)]
     pub ldap: bool,
-    /// CA bundle for the controller's certificate.
-    #[serde(default)]
-    pub ca_file: Option<PathBuf>,
-    /// Skip certificate verification (explicit opt-in; logs a warning).
-    #[serde(default)]
-    pub insecure: bool,
-    /// Request timeouts.
-    #[serde(default)]
-    pub timeouts: Option<Timeouts>,
     /// `Accept-Language` (`en` by default, `ru`).
-    #[serde(default)]
     pub language: Option<String>,
+}
+
+impl VendorConfig for VeilConfig {
+    const VENDOR: &'static str = VENDOR;
+
+    fn connection(&self) -> &ConnectionSettings {
+        &self.connection
+    }
+
+    fn connection_mut(&mut self) -> &mut ConnectionSettings {
+        &mut self.connection
+    }
+
+    fn set_login(&mut self, user: Option<String>, password: Option<Secret>, token: Option<Secret>) {
+        self.user = user.or(self.user.take());
+        self.password = password.or(self.password.take());
+        self.token = token.or(self.token.take());
+    }
 }
 
 impl VeilConfig {
     /// Settings for `url`; add credentials with the builder methods.
     pub fn new(url: impl Into<String>) -> Self {
         VeilConfig {
-            url: url.into(),
+            connection: ConnectionSettings::new(url),
             ..Self::default()
         }
     }
@@ -79,21 +89,27 @@ impl VeilConfig {
         self
     }
 
+    /// All connection settings at once; the URL is theirs.
+    pub fn connection(mut self, settings: ConnectionSettings) -> Self {
+        self.connection = settings;
+        self
+    }
+
     /// CA bundle.
     pub fn ca_file(mut self, p: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(p.into());
+        self.connection = self.connection.ca_file(p);
         self
     }
 
     /// Skip TLS verification.
     pub fn insecure(mut self, yes: bool) -> Self {
-        self.insecure = yes;
+        self.connection = self.connection.insecure(yes);
         self
     }
 
-    /// Timeouts.
-    pub fn timeouts(mut self, t: Timeouts) -> Self {
-        self.timeouts = Some(t);
+    /// Per-request (per-attempt) timeout.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.connection = self.connection.timeout(d);
         self
     }
 
@@ -105,7 +121,7 @@ impl VeilConfig {
 
     /// The API base URL (`.../api`); `Config` error for a URL without http(s).
     pub fn api_base(&self) -> Result<String> {
-        split_base(&self.url).map(|(_, api)| api)
+        split_base(&self.connection.url).map(|(_, api)| api)
     }
 
     /// The credentials: the token if set, else user and password; `Config` error with neither.
@@ -127,13 +143,15 @@ impl VeilConfig {
         }
     }
 
-    /// TLS options.
-    pub fn tls(&self) -> TlsOptions {
-        let mut b = TlsOptions::builder().insecure(self.insecure);
-        if let Some(ca) = &self.ca_file {
-            b = b.ca_file(ca.clone());
+    /// A client builder with these settings (add `.transport(..)` for tests).
+    pub fn client_builder(&self) -> Result<ClientBuilder> {
+        let mut b = VeilClient::builder(self.api_base()?)
+            .connection(self.connection.clone())
+            .credentials(self.credentials()?);
+        if let Some(l) = &self.language {
+            b = b.language(l.clone());
         }
-        b.build()
+        Ok(b)
     }
 }
 

@@ -30,13 +30,7 @@ pub struct ZStackBackend {
 
 /// Connects from a neutral config: HTTP(S) with the standard stack (retry, timeouts, auth).
 pub async fn connect(config: &ZStackConfig) -> Result<ZStackBackend> {
-    let mut b = ZStackClient::builder(config.api_base()?)
-        .credentials(config.credentials()?)
-        .tls(config.tls());
-    if let Some(t) = config.timeouts {
-        b = b.timeouts(t);
-    }
-    Ok(ZStackBackend::new(b.build()?))
+    Ok(ZStackBackend::new(config.client_builder()?.build()?))
 }
 
 fn capabilities() -> Capabilities {

@@ -1,15 +1,17 @@
 //! Typed connection settings, as read from an omnivirt context.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use omnivirt_core::{Error, ErrorKind, Result};
-use omnivirt_http::{Secret, Timeouts, TlsOptions};
-use serde::Deserialize;
+use omnivirt_http::{ConnectionSettings, Secret, VendorConfig};
+use serde::{Deserialize, Serialize};
 
 use crate::VENDOR;
-use crate::native::Credentials;
+use crate::native::{ClientBuilder, Credentials, ZStackClient};
 
-/// How to reach and log in to a ZStack management node.
+/// How to reach and log in to a ZStack management node: the shared [`ConnectionSettings`]
+/// (`url`, `ca-file`, `insecure`, `request-timeout`, ...) plus the account. Keys are kebab-case.
 ///
 /// ```
 /// use omnivirt_zstack::ZStackConfig;
@@ -20,36 +22,45 @@ use crate::native::Credentials;
 /// assert_eq!(c.api_base().unwrap(), "http://mn.example:8080/zstack/v1");
 /// assert!(!format!("{c:?}").contains("pw"));
 /// ```
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
 #[non_exhaustive]
 pub struct ZStackConfig {
-    /// `http://mn:8080`, or the full API base `http://mn:8080/zstack/v1`.
-    pub url: String,
+    /// URL (`http://mn:8080`, or the full API base `http://mn:8080/zstack/v1`), TLS, timeouts,
+    /// retry.
+    #[serde(flatten)]
+    pub connection: ConnectionSettings,
     /// Account name.
-    #[serde(default, alias = "username", alias = "account")]
     pub user: Option<String>,
     /// Plain password (hashed with SHA-512 before it is sent).
-    #[serde(default)]
     pub password: Option<Secret>,
     /// An existing session id (instead of, or to start before, account and password).
-    #[serde(default, alias = "session")]
     pub token: Option<Secret>,
-    /// CA bundle for an HTTPS front end.
-    #[serde(default)]
-    pub ca_file: Option<PathBuf>,
-    /// Skip certificate verification (explicit opt-in; logs a warning).
-    #[serde(default)]
-    pub insecure: bool,
-    /// Request timeouts.
-    #[serde(default)]
-    pub timeouts: Option<Timeouts>,
+}
+
+impl VendorConfig for ZStackConfig {
+    const VENDOR: &'static str = VENDOR;
+
+    fn connection(&self) -> &ConnectionSettings {
+        &self.connection
+    }
+
+    fn connection_mut(&mut self) -> &mut ConnectionSettings {
+        &mut self.connection
+    }
+
+    fn set_login(&mut self, user: Option<String>, password: Option<Secret>, token: Option<Secret>) {
+        self.user = user.or(self.user.take());
+        self.password = password.or(self.password.take());
+        self.token = token.or(self.token.take());
+    }
 }
 
 impl ZStackConfig {
     /// Settings for `url`; add credentials with the builder methods.
     pub fn new(url: impl Into<String>) -> Self {
         ZStackConfig {
-            url: url.into(),
+            connection: ConnectionSettings::new(url),
             ..Self::default()
         }
     }
@@ -67,21 +78,27 @@ impl ZStackConfig {
         self
     }
 
+    /// All connection settings at once; the URL is theirs.
+    pub fn connection(mut self, settings: ConnectionSettings) -> Self {
+        self.connection = settings;
+        self
+    }
+
     /// CA bundle.
     pub fn ca_file(mut self, p: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(p.into());
+        self.connection = self.connection.ca_file(p);
         self
     }
 
     /// Skip TLS verification.
     pub fn insecure(mut self, yes: bool) -> Self {
-        self.insecure = yes;
+        self.connection = self.connection.insecure(yes);
         self
     }
 
-    /// Timeouts.
-    pub fn timeouts(mut self, t: Timeouts) -> Self {
-        self.timeouts = Some(t);
+    /// Per-request (per-attempt) timeout.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.connection = self.connection.timeout(d);
         self
     }
 
@@ -92,7 +109,7 @@ impl ZStackConfig {
     /// The API base URL: `url` with `/zstack/v1` appended when it has no path (the servlet
     /// context is `zstack`; the port, usually 8080, is the caller's).
     pub fn api_base(&self) -> Result<String> {
-        let url = self.url.trim().trim_end_matches('/');
+        let url = self.connection.url.trim().trim_end_matches('/');
         let Some((scheme, rest)) = url.split_once("://") else {
             return Err(Self::config_err(format!(
                 "ZStack url `{url}` needs a scheme (http://...)"
@@ -124,13 +141,11 @@ impl ZStackConfig {
         }
     }
 
-    /// TLS options.
-    pub fn tls(&self) -> TlsOptions {
-        let mut b = TlsOptions::builder().insecure(self.insecure);
-        if let Some(ca) = &self.ca_file {
-            b = b.ca_file(ca.clone());
-        }
-        b.build()
+    /// A client builder with these settings (add `.transport(..)` for tests).
+    pub fn client_builder(&self) -> Result<ClientBuilder> {
+        Ok(ZStackClient::builder(self.api_base()?)
+            .connection(self.connection.clone())
+            .credentials(self.credentials()?))
     }
 }
 

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use omnivirt_core::{Error, ErrorKind, Op, Result};
 use omnivirt_http::{
-    AuthHook, HttpStack, HttpStackBuilder, Request, Response, RetryPolicy, Secret, Session,
-    SharedTransport, Timeouts, TlsOptions, Transport,
+    AuthHook, ConnectionSettings, HttpStack, HttpStackBuilder, Request, Response, RetryPolicy,
+    Secret, Session, SharedTransport, Timeouts, TlsOptions, Transport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -315,11 +315,8 @@ impl CloudTowerClient {
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             base: base_url.into().trim_end_matches('/').to_owned(),
-            transport: None,
             credentials: None,
-            tls: TlsOptions::default(),
-            retry: RetryPolicy::default(),
-            timeouts: Timeouts::default(),
+            settings: ConnectionSettings::default(),
             language: None,
             session_token: None,
             peers: Vec::new(),
@@ -526,11 +523,8 @@ pub(crate) async fn decode<R: DeserializeOwned>(path: &str, resp: Response) -> R
 #[must_use]
 pub struct ClientBuilder {
     base: String,
-    transport: Option<SharedTransport>,
     credentials: Option<Credentials>,
-    tls: TlsOptions,
-    retry: RetryPolicy,
-    timeouts: Timeouts,
+    settings: ConnectionSettings,
     language: Option<Language>,
     session_token: Option<Secret>,
     peers: Vec<String>,
@@ -541,37 +535,62 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base", &self.base)
             .field("credentials", &self.credentials)
-            .field("retry", &self.retry)
-            .field("timeouts", &self.timeouts)
+            .field("settings", &self.settings)
             .field("language", &self.language)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
-    /// Sends through this transport instead of a new HTTPS client (a cassette, the simulator).
-    pub fn transport(mut self, t: SharedTransport) -> Self {
-        self.transport = Some(t);
-        self
-    }
     /// How to authenticate.
     pub fn credentials(mut self, c: Credentials) -> Self {
         self.credentials = Some(c);
         self
     }
+    /// All connection settings at once (TLS, timeouts, retry, user agent, transport); the URL
+    /// stays the one given to [`CloudTowerClient::builder`].
+    pub fn connection(mut self, settings: ConnectionSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+    /// Sends through this transport instead of a new HTTPS client (a cassette, the simulator).
+    pub fn transport(mut self, t: SharedTransport) -> Self {
+        self.settings = self.settings.transport(t);
+        self
+    }
+    /// CA bundle (PEM) trusted beside the built-in roots.
+    pub fn ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.settings = self.settings.ca_file(path);
+        self
+    }
+    /// Turns TLS verification off (logs a warning). Only for labs.
+    pub fn insecure(mut self, yes: bool) -> Self {
+        self.settings = self.settings.insecure(yes);
+        self
+    }
     /// TLS options (CA file, insecure opt-in).
     pub fn tls(mut self, tls: TlsOptions) -> Self {
-        self.tls = tls;
+        self.settings = self.settings.tls(tls);
         self
     }
     /// Retry policy (queries are retried; mutations never are).
     pub fn retry(mut self, p: RetryPolicy) -> Self {
-        self.retry = p;
+        self.settings = self.settings.retry(p);
         self
     }
-    /// Timeouts.
+    /// Limit for one request attempt (default 60 s).
+    pub fn timeout(mut self, d: std::time::Duration) -> Self {
+        self.settings = self.settings.timeout(d);
+        self
+    }
+    /// Limit for opening a connection (default 10 s).
+    pub fn connect_timeout(mut self, d: std::time::Duration) -> Self {
+        self.settings = self.settings.connect_timeout(d);
+        self
+    }
+    /// Per-attempt and overall limits.
     pub fn timeouts(mut self, t: Timeouts) -> Self {
-        self.timeouts = t;
+        self.settings = self.settings.timeouts(t);
         self
     }
     /// Default `content-language`.
@@ -604,7 +623,7 @@ impl ClientBuilder {
             )
             .with_vendor(VENDOR)
         })?;
-        let mut stack = HttpStack::over(self.transport, self.tls, self.retry, self.timeouts)?;
+        let mut stack = self.settings.stack()?;
         if !self.peers.is_empty() {
             let mut nodes = vec![self.base.clone()];
             nodes.extend(self.peers);

@@ -12,8 +12,8 @@ use bytes::Bytes;
 use http::Method;
 use omnivirt_core::{Error, ErrorKind, Op, Result};
 use omnivirt_http::{
-    AuthHook, HttpStack, HyperTransport, Request, Response, RetryPolicy, Secret, Session,
-    SharedTransport, Timeouts, TlsOptions, Transport,
+    AuthHook, ConnectionSettings, Request, Response, RetryPolicy, Secret, Session, SharedTransport,
+    Timeouts, TlsOptions, Transport,
 };
 
 use crate::error::{VENDOR, fault_error, not_xml, parse_error};
@@ -22,7 +22,9 @@ use crate::native::types::{Action, CreationStatus};
 use crate::wire::Resource;
 
 /// Which dialect of the REST API to speak.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum ApiVersion {
@@ -467,36 +469,6 @@ async fn read_raw(resp: Response) -> Result<RawResponse> {
     })
 }
 
-/// The builder's plain setters, each with its own doc comment: `into` stores
-/// `Some(arg.into())`, `some` stores `Some(arg)`, `set` stores `arg`.
-macro_rules! setters {
-    () => {};
-    ($(#[$doc:meta])* into $name:ident($arg:ident: $ty:ty); $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, $arg: $ty) -> Self {
-            self.$name = Some($arg.into());
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* some $name:ident($arg:ident: $ty:ty); $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, $arg: $ty) -> Self {
-            self.$name = Some($arg);
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* set $name:ident($arg:ident: $ty:ty); $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, $arg: $ty) -> Self {
-            self.$name = $arg;
-            self
-        }
-        setters!($($rest)*);
-    };
-}
-
 /// Builds a [`Connection`].
 #[must_use]
 pub struct ConnectionBuilder {
@@ -504,16 +476,11 @@ pub struct ConnectionBuilder {
     username: Option<String>,
     password: Option<Secret>,
     token: Option<Secret>,
-    ca_file: Option<PathBuf>,
-    insecure: bool,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
+    settings: ConnectionSettings,
     headers: Vec<(String, String)>,
     version: ApiVersion,
     compress: bool,
     revoke_on_close: bool,
-    transport: Option<SharedTransport>,
-    retry: Option<RetryPolicy>,
     sso_url: Option<String>,
     sso_revoke_url: Option<String>,
     backoff: Backoff,
@@ -526,7 +493,7 @@ impl fmt::Debug for ConnectionBuilder {
             .field("username", &self.username)
             .field("password", &self.password)
             .field("token", &self.token)
-            .field("insecure", &self.insecure)
+            .field("settings", &self.settings)
             .field("version", &self.version)
             .finish_non_exhaustive()
     }
@@ -539,37 +506,89 @@ impl ConnectionBuilder {
             username: None,
             password: None,
             token: None,
-            ca_file: None,
-            insecure: false,
-            timeout: None,
-            connect_timeout: None,
+            settings: ConnectionSettings::default(),
             headers: Vec::new(),
             version: ApiVersion::V4,
             compress: true,
             revoke_on_close: true,
-            transport: None,
-            retry: None,
             sso_url: None,
             sso_revoke_url: None,
             backoff: Backoff::default(),
         }
     }
 
-    setters! {
-        /// User name with its profile (`admin@internal`).
-        into username(u: impl Into<String>);
-        /// Password.
-        into password(p: impl Into<Secret>);
-        /// An SSO token obtained elsewhere; no login happens until it expires.
-        into token(t: impl Into<Secret>);
-        /// PEM bundle of CAs to trust (added to the built-in roots).
-        into ca_file(path: impl Into<PathBuf>);
-        /// Turns TLS verification off. Logs a warning; never use it in production.
-        set insecure(yes: bool);
-        /// Limit for one request attempt (default 60 s).
-        some timeout(d: Duration);
-        /// Limit for establishing a connection.
-        some connect_timeout(d: Duration);
+    /// User name with its profile (`admin@internal`).
+    pub fn username(mut self, u: impl Into<String>) -> Self {
+        self.username = Some(u.into());
+        self
+    }
+
+    /// Password.
+    pub fn password(mut self, p: impl Into<Secret>) -> Self {
+        self.password = Some(p.into());
+        self
+    }
+
+    /// An SSO token obtained elsewhere; no login happens until it expires.
+    pub fn token(mut self, t: impl Into<Secret>) -> Self {
+        self.token = Some(t.into());
+        self
+    }
+
+    /// All connection settings at once (TLS, timeouts, retry, user agent, transport); the URL
+    /// stays the one given to [`Connection::builder`].
+    pub fn connection(mut self, settings: ConnectionSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// PEM bundle of CAs to trust (added to the built-in roots).
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.settings = self.settings.ca_file(path);
+        self
+    }
+
+    /// Turns TLS verification off. Logs a warning; never use it in production.
+    pub fn insecure(mut self, yes: bool) -> Self {
+        self.settings = self.settings.insecure(yes);
+        self
+    }
+
+    /// TLS options (CA file, insecure opt-in).
+    pub fn tls(mut self, tls: TlsOptions) -> Self {
+        self.settings = self.settings.tls(tls);
+        self
+    }
+
+    /// Limit for one request attempt (default 60 s).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.settings = self.settings.timeout(d);
+        self
+    }
+
+    /// Per-attempt and overall limits.
+    pub fn timeouts(mut self, t: Timeouts) -> Self {
+        self.settings = self.settings.timeouts(t);
+        self
+    }
+
+    /// Limit for establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.settings = self.settings.connect_timeout(d);
+        self
+    }
+
+    /// The retry policy for idempotent requests (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings = self.settings.retry(policy);
+        self
+    }
+
+    /// Sends through `transport` instead of the network (a cassette, the simulator, a custom
+    /// stack). Retry and auth layers are still added on top.
+    pub fn transport(mut self, transport: SharedTransport) -> Self {
+        self.settings = self.settings.transport(transport);
+        self
     }
 
     /// A header sent on every request (per-request headers override it).
@@ -578,23 +597,35 @@ impl ConnectionBuilder {
         self
     }
 
-    setters! {
-        /// The dialect (default [`ApiVersion::V4`]).
-        set version(v: ApiVersion);
-        /// Asks for gzip bodies (default on).
-        set compress(yes: bool);
-        /// Revoke the SSO token in [`Connection::close`] (default on). Turn it off to hand the token
-        /// to another process.
-        set revoke_on_close(yes: bool);
-        /// Sends through `transport` instead of the network (a cassette, the simulator, a custom
-        /// stack). Retry and auth layers are still added on top.
-        some transport(transport: SharedTransport);
-        /// The retry policy for idempotent requests (default: [`RetryPolicy::default`]).
-        some retry(policy: RetryPolicy);
-        /// Overrides the SSO token URL (default `<scheme>://<host>/ovirt-engine/sso/oauth/token`).
-        into sso_url(url: impl Into<String>);
-        /// Overrides the SSO revoke URL (default `<scheme>://<host>/ovirt-engine/services/sso-logout`).
-        into sso_revoke_url(url: impl Into<String>);
+    /// The dialect (default [`ApiVersion::V4`]).
+    pub fn version(mut self, v: ApiVersion) -> Self {
+        self.version = v;
+        self
+    }
+
+    /// Asks for gzip bodies (default on).
+    pub fn compress(mut self, yes: bool) -> Self {
+        self.compress = yes;
+        self
+    }
+
+    /// Revoke the SSO token in [`Connection::close`] (default on). Turn it off to hand the token
+    /// to another process.
+    pub fn revoke_on_close(mut self, yes: bool) -> Self {
+        self.revoke_on_close = yes;
+        self
+    }
+
+    /// Overrides the SSO token URL (default `<scheme>://<host>/ovirt-engine/sso/oauth/token`).
+    pub fn sso_url(mut self, url: impl Into<String>) -> Self {
+        self.sso_url = Some(url.into());
+        self
+    }
+
+    /// Overrides the SSO revoke URL (default `<scheme>://<host>/ovirt-engine/services/sso-logout`).
+    pub fn sso_revoke_url(mut self, url: impl Into<String>) -> Self {
+        self.sso_revoke_url = Some(url.into());
+        self
     }
 
     /// Poll spacing of the waiters (default 1 s doubling up to 10 s).
@@ -645,28 +676,23 @@ impl ConnectionBuilder {
         if credentials.is_none() && self.token.is_none() {
             return Err(cfg("oVirt needs a username and password, or a token".into()));
         }
-        let base: SharedTransport = match self.transport {
-            Some(t) => t,
-            None => {
-                let mut tls = TlsOptions::builder().insecure(self.insecure);
-                if let Some(ca) = &self.ca_file {
-                    if !ca.exists() {
-                        return Err(cfg(format!("the CA file {} does not exist", ca.display())));
-                    }
-                    tls = tls.ca_file(ca.clone());
-                }
-                if self.insecure {
-                    tracing::warn!(url = %full, "TLS verification is off for this oVirt connection");
-                }
-                let t = HyperTransport::builder()
-                    .tls(tls.build())
-                    .connect_timeout(self.connect_timeout)
-                    .gzip(self.compress)
-                    .user_agent(concat!("omnivirt-ovirt/", env!("CARGO_PKG_VERSION")))
-                    .build()?;
-                Arc::new(t)
+        let mut settings = self.settings;
+        if settings.transport.is_none() {
+            if let Some(ca) = &settings.tls.ca_file
+                && !ca.exists()
+            {
+                return Err(cfg(format!("the CA file {} does not exist", ca.display())));
             }
-        };
+            if settings.tls.insecure {
+                tracing::warn!(url = %full, "TLS verification is off for this oVirt connection");
+            }
+        }
+        if settings.user_agent.is_none() {
+            settings.user_agent =
+                Some(concat!("omnivirt-ovirt/", env!("CARGO_PKG_VERSION")).into());
+        }
+        let compress = self.compress;
+        let stack = settings.stack_with(|b| b.gzip(compress))?;
         let sso_url = self
             .sso_url
             .unwrap_or_else(|| format!("{origin}/ovirt-engine/sso/oauth/token"));
@@ -680,14 +706,7 @@ impl ConnectionBuilder {
             revoke: self.revoke_on_close,
             version: self.version,
         });
-        let mut timeouts = Timeouts::new();
-        if let Some(t) = self.timeout {
-            timeouts = timeouts.per_attempt(t);
-        }
-        let mut stack = HttpStack::builder(base)
-            .retry(self.retry.unwrap_or_default())
-            .timeouts(timeouts)
-            .auth(hook);
+        let mut stack = stack.auth(hook);
         if let Some(t) = self.token {
             stack = stack.session(Session::new(t));
         }

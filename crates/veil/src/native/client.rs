@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use omnivirt_core::{Error, ErrorKind, Op, Result};
 use omnivirt_http::{
-    AuthHook, HttpStack, HttpStackBuilder, Request, Response, RetryPolicy, Secret, Session,
-    SharedTransport, Timeouts, TlsOptions, Transport,
+    AuthHook, ConnectionSettings, HttpStack, HttpStackBuilder, Request, Response, RetryPolicy,
+    Secret, Session, SharedTransport, Timeouts, TlsOptions, Transport,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -268,11 +268,8 @@ impl VeilClient {
     pub fn builder(url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             url: url.into(),
-            transport: None,
             credentials: None,
-            tls: TlsOptions::default(),
-            retry: RetryPolicy::default(),
-            timeouts: Timeouts::default(),
+            settings: ConnectionSettings::default(),
             keys: IdempotencyKeys::Random,
             language: None,
         }
@@ -487,11 +484,8 @@ pub(crate) async fn decode<T: DeserializeOwned>(path: &str, resp: Response) -> R
 #[must_use]
 pub struct ClientBuilder {
     url: String,
-    transport: Option<SharedTransport>,
     credentials: Option<Credentials>,
-    tls: TlsOptions,
-    retry: RetryPolicy,
-    timeouts: Timeouts,
+    settings: ConnectionSettings,
     keys: IdempotencyKeys,
     language: Option<String>,
 }
@@ -501,36 +495,61 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("url", &self.url)
             .field("credentials", &self.credentials)
-            .field("retry", &self.retry)
-            .field("timeouts", &self.timeouts)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
-    /// Sends through this transport instead of a new HTTPS client (a cassette, the simulator).
-    pub fn transport(mut self, t: SharedTransport) -> Self {
-        self.transport = Some(t);
-        self
-    }
     /// How to authenticate.
     pub fn credentials(mut self, c: Credentials) -> Self {
         self.credentials = Some(c);
         self
     }
+    /// All connection settings at once (TLS, timeouts, retry, user agent, transport); the URL
+    /// stays the one given to [`VeilClient::builder`].
+    pub fn connection(mut self, settings: ConnectionSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+    /// Sends through this transport instead of a new HTTPS client (a cassette, the simulator).
+    pub fn transport(mut self, t: SharedTransport) -> Self {
+        self.settings = self.settings.transport(t);
+        self
+    }
+    /// CA bundle (PEM) trusted beside the built-in roots.
+    pub fn ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.settings = self.settings.ca_file(path);
+        self
+    }
+    /// Turns TLS verification off (logs a warning). Only for labs.
+    pub fn insecure(mut self, yes: bool) -> Self {
+        self.settings = self.settings.insecure(yes);
+        self
+    }
     /// TLS options (CA file, insecure opt-in).
     pub fn tls(mut self, tls: TlsOptions) -> Self {
-        self.tls = tls;
+        self.settings = self.settings.tls(tls);
         self
     }
-    /// Retry policy.
+    /// Retry policy (GET and PUT are retried; action POSTs never are).
     pub fn retry(mut self, p: RetryPolicy) -> Self {
-        self.retry = p;
+        self.settings = self.settings.retry(p);
         self
     }
-    /// Timeouts.
+    /// Limit for one request attempt (default 60 s).
+    pub fn timeout(mut self, d: std::time::Duration) -> Self {
+        self.settings = self.settings.timeout(d);
+        self
+    }
+    /// Limit for opening a connection (default 10 s).
+    pub fn connect_timeout(mut self, d: std::time::Duration) -> Self {
+        self.settings = self.settings.connect_timeout(d);
+        self
+    }
+    /// Per-attempt and overall limits.
     pub fn timeouts(mut self, t: Timeouts) -> Self {
-        self.timeouts = t;
+        self.settings = self.settings.timeouts(t);
         self
     }
     /// Idempotency keys in POST bodies.
@@ -552,7 +571,7 @@ impl ClientBuilder {
             )
             .with_vendor(VENDOR)
         })?;
-        let stack = HttpStack::over(self.transport, self.tls, self.retry, self.timeouts)?;
+        let stack = self.settings.stack()?;
         VeilClient::assemble(&self.url, stack, credentials, self.keys, self.language)
     }
 }

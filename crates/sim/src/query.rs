@@ -294,10 +294,6 @@ impl Paging {
         }
         p
     }
-
-    pub(crate) fn is_plain(&self) -> bool {
-        self.after.is_none() && self.sort == SortBy::Created && !self.descending
-    }
 }
 
 /// One page of a listing.

@@ -10,7 +10,7 @@ mod table;
 mod tasks;
 mod vms;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 
@@ -44,6 +44,8 @@ struct Inner {
     vms: Table<SimVm>,
     disks: Table<SimDisk>,
     tasks: Table<TaskRec>,
+    /// Ids of the unfinished tasks, so finding the busy objects never scans the inventory.
+    open: BTreeSet<String>,
     vm_names: HashMap<String, VmId>,
     placement: HashMap<ClusterId, usize>,
     users: Vec<SimUser>,
@@ -100,6 +102,7 @@ impl World {
             vms: Table::new(),
             disks: Table::new(),
             tasks: Table::new(),
+            open: BTreeSet::new(),
             vm_names: HashMap::new(),
             placement: HashMap::new(),
             users: cfg.users.clone(),

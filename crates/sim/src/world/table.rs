@@ -8,6 +8,9 @@ use crate::query::{Filter, Listing, Paging, SortBy};
 pub(super) struct Table<T> {
     rows: BTreeMap<u64, T>,
     index: HashMap<String, u64>,
+    /// Every key, ascending (keys only grow): a page in creation order is a slice of it, so
+    /// an offset or a cursor costs no walk over the rows before it.
+    order: Vec<u64>,
     next: u64,
 }
 
@@ -16,6 +19,7 @@ impl<T> Table<T> {
         Table {
             rows: BTreeMap::new(),
             index: HashMap::new(),
+            order: Vec::new(),
             next: 0,
         }
     }
@@ -25,6 +29,7 @@ impl<T> Table<T> {
         self.next += 1;
         self.rows.insert(key, row);
         self.index.insert(id.to_owned(), key);
+        self.order.push(key);
     }
 
     pub(super) fn get(&self, id: &str) -> Option<&T> {
@@ -38,7 +43,16 @@ impl<T> Table<T> {
 
     pub(super) fn remove(&mut self, id: &str) -> Option<T> {
         let k = self.index.remove(id)?;
+        if let Ok(p) = self.order.binary_search(&k) {
+            self.order.remove(p);
+        }
         self.rows.remove(&k)
+    }
+
+    /// The row with id `id` and its creation-order key.
+    pub(super) fn keyed(&self, id: &str) -> Option<(u64, &T)> {
+        let k = *self.index.get(id)?;
+        self.rows.get(&k).map(|r| (k, r))
     }
 
     pub(super) fn len(&self) -> usize {
@@ -137,27 +151,32 @@ pub(super) fn page<T: Row>(
     paging: &Paging,
     pred: impl Fn(&T) -> bool,
 ) -> Listing<T> {
-    // Fast path for the benchmark case: no filter, natural order.
-    if filter.is_unfiltered() && paging.is_plain() {
-        let total = table.len();
-        let limit = paging.limit.unwrap_or(usize::MAX);
-        let items: Vec<T> = table
-            .values()
-            .skip(paging.offset)
-            .take(limit)
-            .cloned()
-            .collect();
-        let end = paging.offset.saturating_add(items.len());
-        let next_offset = (end < total && paging.limit.is_some()).then_some(end);
-        return Listing {
-            items,
-            total,
-            next_offset,
-        };
+    // An unfiltered listing takes every row: its total is the table's length, no scan needed.
+    let every = filter.is_unfiltered();
+    page_by(
+        table,
+        filter.ids.as_deref(),
+        paging,
+        |r| every || (filter.name_ok(r.row_name()) && pred(r)),
+        every,
+    )
+}
+
+/// One page of the rows `keep` accepts (`every`: it accepts them all). In creation order the
+/// page is found by walking from the cursor and clones only what it returns, so its cost is
+/// the page plus the rows skipped (and one predicate per row for a filtered total); an id list
+/// or a name/id order collects references to the matching rows and sorts them.
+pub(super) fn page_by<T: Row>(
+    table: &Table<T>,
+    ids: Option<&[String]>,
+    paging: &Paging,
+    keep: impl Fn(&T) -> bool,
+    every: bool,
+) -> Listing<T> {
+    if ids.is_none() && paging.sort == SortBy::Created {
+        return page_in_order(table, paging, keep, every);
     }
-    let mut rows = table.matching(filter.ids.as_deref(), |r| {
-        filter.name_ok(r.row_name()) && pred(r)
-    });
+    let mut rows = table.matching(ids, keep);
     let total = rows.len();
     match paging.sort {
         SortBy::Created => {}
@@ -179,6 +198,58 @@ pub(super) fn page<T: Row>(
     let to = from.saturating_add(limit).min(rows.len());
     let items: Vec<T> = rows[from..to].iter().map(|(_, r)| (*r).clone()).collect();
     let next_offset = (to < rows.len() && paging.limit.is_some()).then_some(to - start);
+    Listing {
+        items,
+        total,
+        next_offset,
+    }
+}
+
+fn page_in_order<T: Row>(
+    table: &Table<T>,
+    paging: &Paging,
+    keep: impl Fn(&T) -> bool,
+    every: bool,
+) -> Listing<T> {
+    let total = if every {
+        table.len()
+    } else {
+        table.values().filter(|r| keep(r)).count()
+    };
+    let order = &table.order;
+    // The keys after the cursor, in listing order.
+    let (from, to) = match &paging.after {
+        None => (0, order.len()),
+        // A cursor that is not among the matching rows gives an empty page.
+        Some(after) => match table.keyed(after) {
+            Some((k, r)) if keep(r) => match order.binary_search(&k) {
+                Ok(p) if paging.descending => (0, p),
+                Ok(p) => (p + 1, order.len()),
+                Err(_) => (0, 0),
+            },
+            _ => (0, 0),
+        },
+    };
+    let keys: Box<dyn Iterator<Item = &u64>> = if paging.descending {
+        Box::new(order[from..to].iter().rev())
+    } else {
+        Box::new(order[from..to].iter())
+    };
+    let rows = keys.filter_map(|k| table.rows.get(k));
+    // Unfiltered, the offset skips keys without looking at their rows.
+    let mut rest: Box<dyn Iterator<Item = &T>> = if every {
+        Box::new(rows.skip(paging.offset))
+    } else {
+        Box::new(rows.filter(|r| keep(r)).skip(paging.offset))
+    };
+    let items: Vec<T> = rest
+        .by_ref()
+        .take(paging.limit.unwrap_or(usize::MAX))
+        .cloned()
+        .collect();
+    // The next offset counts from the cursor: the rows skipped plus this page.
+    let next_offset = (paging.limit.is_some() && rest.next().is_some())
+        .then_some(paging.offset.saturating_add(items.len()));
     Listing {
         items,
         total,

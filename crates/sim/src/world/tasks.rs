@@ -217,6 +217,7 @@ impl Inner {
             }
             _ => {}
         }
+        self.open.insert(id.as_str().to_owned());
         self.tasks.insert(
             id.as_str(),
             TaskRec {
@@ -311,6 +312,7 @@ impl Inner {
         rec.task.started_at.get_or_insert(now);
         rec.task.finished_at = Some(now);
         let rec = rec.clone();
+        self.open.remove(id);
         let outcome = match &rec.fail {
             Some(err) => {
                 self.roll_back(&rec);

@@ -4,7 +4,7 @@ use omnivirt_core::{
     DiskId, DiskState, Extra, Op, PowerAction, ResourceRef, TaskId, VmId, VmState,
 };
 
-use super::table::page;
+use super::table::{page, page_by};
 use super::tasks::Effect;
 use super::{GIB, NewVm, World};
 use crate::error::{SimError, SimResult};
@@ -62,6 +62,60 @@ impl World {
                 .collect();
         }
         listing
+    }
+
+    /// VMs matching `filter` and `keep`, in `paging` order, without observing any task: a
+    /// skin that evaluates its own filter language on the VM calls
+    /// [`observe_busy_vms`](Self::observe_busy_vms) first, then takes its page here, so it
+    /// clones and renders only the page. `keep: None` keeps every VM the filter does.
+    pub(crate) fn peek_vms(
+        &self,
+        filter: &Filter,
+        paging: &Paging,
+        keep: Option<&dyn Fn(&SimVm) -> bool>,
+    ) -> Listing<SimVm> {
+        let g = self.lock();
+        let every = keep.is_none() && filter.is_unfiltered();
+        page_by(
+            &g.vms,
+            filter.ids.as_deref(),
+            paging,
+            |v| {
+                every
+                    || (filter.name_ok(&v.name) && vm_pred(filter, v) && keep.is_none_or(|k| k(v)))
+            },
+            every,
+        )
+    }
+
+    /// Observes, once and in the World's VM order, the running task of every VM matching
+    /// `filter`: what [`list_vms`](Self::list_vms) of all of them would observe, found through
+    /// the unfinished tasks instead of the whole inventory.
+    pub(crate) fn observe_busy_vms(&self, filter: &Filter) {
+        let mut g = self.lock();
+        let mut busy: Vec<(u64, TaskId)> = Vec::new();
+        for t in &g.open {
+            let Some(ResourceRef::Vm(vm)) = g.tasks.get(t).map(|r| &r.task.target) else {
+                continue;
+            };
+            let Some((key, v)) = g.vms.keyed(vm.as_str()) else {
+                continue;
+            };
+            if let Some(task) = &v.task_id
+                && (filter.is_unfiltered() || (filter.name_ok(&v.name) && vm_pred(filter, v)))
+                && filter
+                    .ids
+                    .as_ref()
+                    .is_none_or(|ids| ids.iter().any(|i| i == v.id.as_str()))
+            {
+                busy.push((key, task.clone()));
+            }
+        }
+        busy.sort_unstable_by_key(|(k, _)| *k);
+        busy.dedup_by_key(|(k, _)| *k);
+        for (_, t) in &busy {
+            g.observe(t.as_str());
+        }
     }
 
     /// Number of VMs matching `filter` (does not observe).

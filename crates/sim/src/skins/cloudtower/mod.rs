@@ -49,6 +49,7 @@ mod reply;
 mod router;
 mod select;
 mod status;
+mod vm_page;
 
 /// Where the API lives.
 pub const MOUNT: &str = "/v2/api";

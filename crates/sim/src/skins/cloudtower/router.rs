@@ -64,7 +64,7 @@ fn dispatch(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
         if let Some(plural) = rest.strip_suffix("-connection")
             && let Some(kind) = Kind::from_plural(plural)
         {
-            let n = ctx.select(kind, body)?.len();
+            let n = ctx.count(kind, body)?;
             return Ok(json!({"aggregate": {"count": n}}));
         }
         if let Some(kind) = Kind::from_plural(rest) {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::ctx::{Ctx, Kind};
 use super::filter::cmp_values;
 use super::reply::{Fail, bad};
+use super::vm_page::VmPage;
 use crate::model::SimVm;
 use crate::query::{Filter, NameMatch, Paging};
 
@@ -134,8 +135,23 @@ pub(super) fn int_arg(body: &Value, key: &str) -> Result<Option<usize>, Fail> {
 }
 
 impl Ctx<'_> {
+    /// How many objects `select` would return (`get-<x>-connection`).
+    pub(super) fn count(&self, kind: Kind, body: &Value) -> Result<usize, Fail> {
+        if kind == Kind::Vm
+            && let Some(q) = VmPage::of(&where_of(body)?, body)?
+        {
+            return Ok(self.vm_count(&q));
+        }
+        Ok(self.select(kind, body)?.len())
+    }
+
     pub(super) fn select(&self, kind: Kind, body: &Value) -> Result<Vec<Value>, Fail> {
         let w = where_of(body)?;
+        if kind == Kind::Vm
+            && let Some(q) = VmPage::of(&w, body)?
+        {
+            return Ok(self.vm_page(&q));
+        }
         let mut items = Vec::new();
         for obj in self.candidates(kind, &w) {
             if self.matches(&w, &obj)? {

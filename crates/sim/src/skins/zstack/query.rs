@@ -4,14 +4,55 @@ use omnivirt_http::Request;
 use serde_json::{Map, Value, json};
 
 use super::DEFAULT_LIMIT;
-use super::filter::{COp, Cond, compare, matches, parse_cond, scalar};
-use super::ids::int;
+use super::filter::{COp, Cond, compare, matches, parse_cond, scalar, value_matches};
+use super::ids::{ext, int};
 use super::render::{render_cluster, render_host, render_vm, render_volume_of, render_zone};
 use super::reply::{Fail, text};
-use super::status::schema_class;
+use super::status::{schema_class, vm_word};
+use crate::model::SimVm;
 use crate::query::{Filter, Paging};
 use crate::skin;
 use crate::world::World;
+
+/// A condition checked on the World's VM, as [`matches`] decides it on the rendered inventory.
+type VmTest = Box<dyn Fn(&SimVm) -> bool>;
+
+/// The scalar a VM inventory has at `field` (`None`: null), for the fields a VM query can be
+/// answered on without rendering; `Err` for the others.
+fn vm_field(field: &str) -> Result<fn(&SimVm) -> Option<String>, ()> {
+    Ok(match field {
+        "uuid" => |v| Some(ext(v.id.as_str())),
+        "name" => |v| Some(v.name.clone()),
+        "description" => |v| Some(v.description.clone()),
+        "clusterUuid" => |v| Some(ext(v.cluster_id.as_str())),
+        "hostUuid" => |v| v.host_id.as_ref().map(|h| ext(h.as_str())),
+        "state" => |v| Some(vm_word(v.state).to_owned()),
+        "cpuNum" => |v| Some(v.vcpus.to_string()),
+        "memorySize" => |v| Some(v.memory_bytes.to_string()),
+        _ => return Err(()),
+    })
+}
+
+/// Every condition as a test on the VM, or `None` when one needs the rendered inventory.
+fn vm_tests(conds: &[Cond]) -> Option<Vec<VmTest>> {
+    conds
+        .iter()
+        .map(|c| {
+            let get = vm_field(&c.field).ok()?;
+            let (op, want) = (c.op, c.value.clone());
+            let t: VmTest = Box::new(move |v| {
+                let have = get(v);
+                match op {
+                    COp::IsNull => have.is_none(),
+                    COp::NotNull => have.is_some(),
+                    // SQL: a comparison with NULL is never true.
+                    op => have.is_some_and(|h| value_matches(&h, op, &want)),
+                }
+            });
+            Some(t)
+        })
+        .collect()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Res {
@@ -107,6 +148,26 @@ pub(super) fn query(
         });
     }
     let filter = narrow(world, &conds, res);
+    if res == Res::Vm
+        && sort.is_none()
+        && let Some(tests) = vm_tests(&conds)
+    {
+        // The World finds the page; only the VMs returned are rendered. Busy VMs are observed
+        // as the full listing below would observe them.
+        world.observe_busy_vms(&filter);
+        let keep = |v: &SimVm| tests.iter().all(|t| t(v));
+        let paging = if count {
+            Paging::new(0, 0)
+        } else {
+            Paging::new(start, limit)
+        };
+        let l = world.peek_vms(&filter, &paging, Some(&keep));
+        if count {
+            return Ok(json!({"total": l.total}));
+        }
+        let page = l.items.iter().map(|v| render_vm(world, v)).collect();
+        return Ok(reply(page, l.total, fields.as_deref(), with_count, res));
+    }
     let all = Paging::all();
     let rendered: Vec<Value> = match res {
         Res::Vm => world
@@ -151,8 +212,19 @@ pub(super) fn query(
     if count {
         return Ok(json!({"total": total}));
     }
-    let mut page: Vec<Value> = hits.into_iter().skip(start).take(limit).collect();
-    if let Some(keep) = &fields {
+    let page: Vec<Value> = hits.into_iter().skip(start).take(limit).collect();
+    Ok(reply(page, total, fields.as_deref(), with_count, res))
+}
+
+/// The query reply around one page of inventories.
+fn reply(
+    mut page: Vec<Value>,
+    total: usize,
+    fields: Option<&[String]>,
+    with_count: bool,
+    res: Res,
+) -> Value {
+    if let Some(keep) = fields {
         for o in &mut page {
             if let Value::Object(m) = o {
                 m.retain(|k, _| keep.iter().any(|f| f == k));
@@ -167,5 +239,5 @@ pub(super) fn query(
     if with_count {
         out["total"] = json!(total);
     }
-    Ok(out)
+    out
 }

@@ -62,6 +62,16 @@ pub struct ConnArgs {
     /// Skip TLS certificate verification (logs a warning).
     #[arg(long, global = true)]
     pub insecure: bool,
+
+    /// Limit for one HTTP request attempt, e.g. 30s or 2m (overrides the context's
+    /// `request-timeout`; default 60s).
+    #[arg(long, global = true, value_name = "DUR", value_parser = humantime::parse_duration)]
+    pub request_timeout: Option<std::time::Duration>,
+
+    /// Config file (default: $OMNIVIRT_CONFIG, then $XDG_CONFIG_HOME/omnivirt/config.toml, then
+    /// ~/.config/omnivirt/config.toml). A file named here or in $OMNIVIRT_CONFIG must exist.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -272,6 +282,14 @@ pub enum ContextCmd {
     Use { name: String },
     /// Show a context (default: the current one). Secrets are shown only by where they come from.
     Show { name: Option<String> },
+    /// Add a context from the connection flags (--vendor, --url, --user, --password-env,
+    /// --token-env, --ca-file, --insecure, --request-timeout).
+    Add {
+        name: String,
+        /// Replace a context of the same name.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -59,36 +59,50 @@ impl From<String> for CliError {
 
 pub type CliResult<T = ()> = Result<T, CliError>;
 
+/// The ad hoc context the flags describe (`--vendor --url ...`), if `--vendor` is given.
+fn ad_hoc_context(conn: &ConnArgs) -> CliResult<Option<Context>> {
+    let Some(v) = &conn.vendor else {
+        return Ok(None);
+    };
+    let vendor: Vendor = v
+        .parse()
+        .map_err(|e: omnivirt::Error| CliError::usage(e.message()))?;
+    let url = match (&conn.url, vendor) {
+        (Some(u), _) => u.clone(),
+        (None, Vendor::Sim) => String::new(),
+        (None, _) => return Err(CliError::usage("--vendor needs --url")),
+    };
+    let mut ctx = Context::new(vendor, url);
+    if conn.insecure {
+        ctx = ctx.insecure(true);
+    }
+    if let Some(u) = &conn.user {
+        ctx = ctx.user(u);
+    }
+    if let Some(p) = &conn.password_env {
+        ctx = ctx.password_env(p);
+    }
+    if let Some(t) = &conn.token_env {
+        ctx = ctx.token_env(t);
+    }
+    if let Some(ca) = &conn.ca_file {
+        ctx = ctx.ca_file(ca);
+    }
+    if let Some(d) = conn.request_timeout {
+        ctx = ctx.request_timeout(d);
+    }
+    Ok(Some(ctx))
+}
+
 /// The context named by the flags: ad hoc (`--vendor --url ...`) or from the config file.
 pub fn resolve_context(conn: &ConnArgs) -> CliResult<(String, Context)> {
-    if let Some(v) = &conn.vendor {
-        let vendor: Vendor = v
-            .parse()
-            .map_err(|e: omnivirt::Error| CliError::usage(e.message()))?;
-        let url = match (&conn.url, vendor) {
-            (Some(u), _) => u.clone(),
-            (None, Vendor::Sim) => String::new(),
-            (None, _) => return Err(CliError::usage("--vendor needs --url")),
-        };
-        let mut ctx = Context::new(vendor, url).insecure(conn.insecure);
-        if let Some(u) = &conn.user {
-            ctx = ctx.user(u);
-        }
-        if let Some(p) = &conn.password_env {
-            ctx = ctx.password_env(p);
-        }
-        if let Some(t) = &conn.token_env {
-            ctx = ctx.token_env(t);
-        }
-        if let Some(ca) = &conn.ca_file {
-            ctx = ctx.ca_file(ca);
-        }
+    if let Some(ctx) = ad_hoc_context(conn)? {
         return Ok(("(ad hoc)".into(), ctx));
     }
     if conn.url.is_some() {
         return Err(CliError::usage("--url needs --vendor"));
     }
-    let config = Config::load()?;
+    let config = Config::load_located(conn.config.as_deref())?;
     let (name, ctx) = config.context(conn.context.as_deref())?;
     let mut ctx = ctx.clone();
     if conn.insecure {
@@ -96,6 +110,9 @@ pub fn resolve_context(conn: &ConnArgs) -> CliResult<(String, Context)> {
     }
     if let Some(ca) = &conn.ca_file {
         ctx = ctx.ca_file(ca);
+    }
+    if let Some(d) = conn.request_timeout {
+        ctx = ctx.request_timeout(d);
     }
     Ok((name, ctx))
 }
@@ -171,7 +188,7 @@ pub async fn run(command: Command, conn: ConnArgs, fmt: OutputFormat) -> CliResu
             let c = client(&conn).await?;
             Ok(output::capabilities(fmt, c.vendor(), c.capabilities())?)
         }
-        Command::Context(cmd) => context(cmd, fmt),
+        Command::Context(cmd) => context(cmd, &conn, fmt),
         Command::Completions { .. } | Command::Sim(_) | Command::Demo(_) => Err(CliError::usage(
             "internal: this command is handled before connecting",
         )),
@@ -321,9 +338,16 @@ async fn task(cmd: TaskCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
     }
 }
 
-fn context(cmd: ContextCmd, fmt: OutputFormat) -> CliResult {
-    let path = Config::default_path()?;
-    let mut config = Config::load_from(&path)?;
+fn context(cmd: ContextCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
+    let (path, _) = Config::locate(conn.config.as_deref())?;
+    if let ContextCmd::Add { name, force } = &cmd {
+        let ctx = ad_hoc_context(conn)?
+            .ok_or_else(|| CliError::usage("context add needs --vendor (and --url)"))?;
+        Config::add_context_to(&path, name, &ctx, *force)?;
+        eprintln!("added context {name} to {}", path.display());
+        return Ok(());
+    }
+    let config = Config::load_located(conn.config.as_deref())?;
     match cmd {
         ContextCmd::List => {
             #[derive(serde::Serialize)]
@@ -359,9 +383,7 @@ fn context(cmd: ContextCmd, fmt: OutputFormat) -> CliResult {
             }
         }
         ContextCmd::Use { name } => {
-            config.context(Some(&name))?;
-            config.current_context = Some(name.clone());
-            config.save_to(&path)?;
+            Config::set_current_context_in(&path, &name)?;
             eprintln!("switched to context {name}");
             Ok(())
         }
@@ -376,6 +398,8 @@ fn context(cmd: ContextCmd, fmt: OutputFormat) -> CliResult {
                 ctx,
             )?)
         }
+        // Handled above, before the file is loaded.
+        ContextCmd::Add { .. } => Ok(()),
     }
 }
 

@@ -13,8 +13,8 @@
 //! user agent, a transport override); each vendor config embeds it and implements
 //! [`VendorConfig`], so one context file format and one set of builder setters serve all vendors.
 //!
-//! [`HttpStack`] composes them in the right order (trace -> deadline -> retry -> per-attempt
-//! timeout -> auth -> base):
+//! [`HttpStack`] composes them in the right order (trace -> deadline -> retry -> auth ->
+//! per-attempt timeout -> base):
 //!
 //! ```no_run
 //! use std::sync::Arc;

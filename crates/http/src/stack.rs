@@ -19,14 +19,17 @@ use crate::transport::SharedTransport;
 /// The order, outermost first:
 ///
 /// ```text
-/// trace -> deadline (Timeouts::overall) -> retry -> per-attempt timeout -> auth -> base
+/// trace -> deadline (Timeouts::overall) -> retry -> auth -> per-attempt timeout -> base
 /// ```
 ///
 /// - trace outermost: one span per call, retries nested inside it;
 /// - the overall deadline above retry, so it bounds every attempt and wait;
-/// - the per-attempt timeout below retry, so a hung attempt can be repeated (idempotent only);
-/// - auth below that, so each attempt carries the current session and a re-login happens
+/// - auth below retry, so each attempt carries the current session and a re-login happens
 ///   inside one attempt;
+/// - the per-attempt timeout below auth, so it bounds each HTTP exchange, the login included,
+///   and a timeout names the exchange that hung (`PUT .../accounts/login`, not the request
+///   that triggered the login); below retry, so a hung attempt can be repeated (idempotent
+///   only);
 /// - `base` at the bottom: a [`HyperTransport`], a cassette layer wrapping one, or a
 ///   simulator's in-process transport — replays and simulations still go through retry and auth.
 ///
@@ -216,15 +219,15 @@ impl HttpStackBuilder {
     /// The composed transport. `close()` on it logs out and closes every layer.
     pub fn build(self) -> SharedTransport {
         let mut t = self.base;
+        if let Some(d) = self.timeouts.per_attempt {
+            t = Arc::new(TimeoutLayer::per_attempt(t, d));
+        }
         if let Some(hook) = self.auth {
             let mut layer = AuthLayer::new(t, hook);
             if let Some(s) = self.session {
                 layer = layer.with_session(s);
             }
             t = Arc::new(layer);
-        }
-        if let Some(d) = self.timeouts.per_attempt {
-            t = Arc::new(TimeoutLayer::per_attempt(t, d));
         }
         if self.retry.max_attempts() > 1 {
             t = Arc::new(RetryLayer::new(t, self.retry));

@@ -464,19 +464,35 @@ pub struct Config {
 }
 
 impl Config {
-    /// The config file path: `$OMNIVIRT_CONFIG`, else `~/.config/omnivirt/config.toml`.
+    /// The config file path: `$OMNIVIRT_CONFIG`, else `$XDG_CONFIG_HOME/omnivirt/config.toml`,
+    /// else `~/.config/omnivirt/config.toml`.
     pub fn default_path() -> Result<PathBuf> {
-        if let Some(p) = std::env::var_os(CONFIG_ENV) {
-            return Ok(PathBuf::from(p));
+        Ok(Self::locate(None)?.0)
+    }
+
+    /// The config file to use and whether the user named it: `explicit` (a `--config` flag)
+    /// if given, else `$OMNIVIRT_CONFIG` (both named), else the XDG or home default.
+    pub fn locate(explicit: Option<&Path>) -> Result<(PathBuf, bool)> {
+        if let Some(p) = explicit {
+            return Ok((p.to_path_buf(), true));
         }
-        if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME") {
-            return Ok(PathBuf::from(dir).join("omnivirt").join("config.toml"));
+        if let Some(p) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+            return Ok((PathBuf::from(p), true));
+        }
+        if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME").filter(|p| !p.is_empty()) {
+            return Ok((
+                PathBuf::from(dir).join("omnivirt").join("config.toml"),
+                false,
+            ));
         }
         match std::env::var_os("HOME") {
-            Some(home) => Ok(PathBuf::from(home)
-                .join(".config")
-                .join("omnivirt")
-                .join("config.toml")),
+            Some(home) => Ok((
+                PathBuf::from(home)
+                    .join(".config")
+                    .join("omnivirt")
+                    .join("config.toml"),
+                false,
+            )),
             None => Err(Error::new(
                 ErrorKind::Config,
                 format!("cannot find the config file: set {CONFIG_ENV} or HOME"),
@@ -484,9 +500,22 @@ impl Config {
         }
     }
 
-    /// Loads the default config file; a missing file is an empty config.
+    /// Loads the config file [`Config::locate`] finds: a missing default file is an empty
+    /// config, a missing file the user named (`explicit`, `$OMNIVIRT_CONFIG`) is an error.
+    pub fn load_located(explicit: Option<&Path>) -> Result<Self> {
+        let (path, named) = Self::locate(explicit)?;
+        if named && !path.exists() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("the config file {} does not exist", path.display()),
+            ));
+        }
+        Self::load_from(&path)
+    }
+
+    /// Loads the default config file ([`Config::load_located`] without a flag).
     pub fn load() -> Result<Self> {
-        Self::load_from(&Self::default_path()?)
+        Self::load_located(None)
     }
 
     /// Loads `path`; a missing file is an empty config.
@@ -541,6 +570,72 @@ impl Config {
         })
     }
 
+    /// Makes `name` the current context of the file at `path`, editing the file in place:
+    /// only `current-context` changes; comments, order and every other byte are kept.
+    pub fn set_current_context_in(path: &Path, name: &str) -> Result<()> {
+        let mut doc = read_document(path, false)?;
+        let config = Self::parse(&doc.to_string()).map_err(|e| in_file(path, &e))?;
+        config.context(Some(name))?;
+        match doc
+            .get_mut("current-context")
+            .and_then(toml_edit::Item::as_value_mut)
+        {
+            // Keep the comment and spacing around the old value.
+            Some(v) => {
+                let decor = v.decor().clone();
+                *v = name.into();
+                *v.decor_mut() = decor;
+            }
+            None => doc["current-context"] = toml_edit::value(name),
+        }
+        write_document(path, &doc)
+    }
+
+    /// Adds `ctx` as `[contexts.NAME]` to the file at `path` (created if missing), keeping the
+    /// rest of the file as written. An existing context of that name is replaced only with
+    /// `force`.
+    pub fn add_context_to(path: &Path, name: &str, ctx: &Context, force: bool) -> Result<()> {
+        ctx.validate()?;
+        let mut doc = read_document(path, true)?;
+        Self::parse(&doc.to_string()).map_err(|e| in_file(path, &e))?;
+        let text = toml::to_string(ctx)
+            .map_err(|e| Error::new(ErrorKind::Config, format!("cannot encode context: {e}")))?;
+        let mut table = text
+            .parse::<toml_edit::DocumentMut>()
+            .map_err(|e| Error::new(ErrorKind::Config, format!("cannot encode context: {e}")))?
+            .as_table()
+            .clone();
+        let contexts = doc
+            .entry("contexts")
+            .or_insert_with(|| {
+                let mut t = toml_edit::Table::new();
+                t.set_implicit(true);
+                toml_edit::Item::Table(t)
+            })
+            .as_table_mut()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!("{}: `contexts` is not a table", path.display()),
+                )
+            })?;
+        if contexts.contains_key(name) && !force {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("context `{name}` already exists; pass --force to replace it"),
+            ));
+        }
+        table.set_position(None);
+        *table.decor_mut() = toml_edit::Decor::default();
+        if let Some(old) = contexts.get(name).and_then(toml_edit::Item::as_table) {
+            // A replaced context keeps its place and the comments above it.
+            table.set_position(old.position());
+            *table.decor_mut() = old.decor().clone();
+        }
+        contexts.insert(name, toml_edit::Item::Table(table));
+        write_document(path, &doc)
+    }
+
     /// The context to use: `name` if given, else `$OMNIVIRT_CONTEXT`, else the current one.
     pub fn context(&self, name: Option<&str>) -> Result<(String, &Context)> {
         let env = std::env::var(CONTEXT_ENV).ok().filter(|s| !s.is_empty());
@@ -573,6 +668,57 @@ impl Config {
             }
         }
     }
+}
+
+fn in_file(path: &Path, e: &Error) -> Error {
+    Error::new(
+        ErrorKind::Config,
+        format!("{}: {}", path.display(), e.message()),
+    )
+}
+
+/// The file at `path` as an editable document; a missing file is an empty one when
+/// `missing_ok`, else an error.
+fn read_document(path: &Path, missing_ok: bool) -> Result<toml_edit::DocumentMut> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing_ok => String::new(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("the config file {} does not exist", path.display()),
+            ));
+        }
+        Err(e) => {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!("cannot read {}: {e}", path.display()),
+            ));
+        }
+    };
+    text.parse::<toml_edit::DocumentMut>().map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("{}: invalid config: {e}", path.display()),
+        )
+    })
+}
+
+fn write_document(path: &Path, doc: &toml_edit::DocumentMut) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("cannot create {}: {e}", dir.display()),
+            )
+        })?;
+    }
+    std::fs::write(path, doc.to_string()).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -703,5 +849,66 @@ insecure = true
                 .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.to_string().contains("invalid veil config"), "{err}");
+    }
+
+    #[test]
+    fn use_edits_only_current_context_in_place() {
+        let dir = std::env::temp_dir().join(format!("omnivirt-cfg-use-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        let text = "# my contexts\ncurrent-context = \"lab\" # the usual one\n\n\
+                    [contexts.tower] # second\nvendor = \"cloudtower\"\nurl = \"https://tower\"\n\n\
+                    [contexts.lab]\nvendor = \"sim\"\n";
+        std::fs::write(&path, text).unwrap();
+        Config::set_current_context_in(&path, "tower").unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(after, text.replace("\"lab\" #", "\"tower\" #"));
+        // A file without the key gets it at the top, before the tables.
+        std::fs::write(&path, "[contexts.lab] # x\nvendor = \"sim\"\n").unwrap();
+        Config::set_current_context_in(&path, "lab").unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            after,
+            "current-context = \"lab\"\n[contexts.lab] # x\nvendor = \"sim\"\n"
+        );
+        assert!(Config::set_current_context_in(&path, "nope").is_err());
+    }
+
+    #[test]
+    fn add_writes_a_context_and_refuses_to_overwrite_without_force() {
+        let dir = std::env::temp_dir().join(format!("omnivirt-cfg-add-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("sub").join("config.toml");
+        let ctx = Context::new(Vendor::Ovirt, "https://e/ovirt-engine/api")
+            .user("admin@internal")
+            .password_env("OVIRT_PW")
+            .ca_file("/ca.pem");
+        Config::add_context_to(&path, "lab", &ctx, false).unwrap();
+        let back = Config::load_from(&path).unwrap();
+        assert_eq!(back.contexts["lab"], ctx);
+        std::fs::write(
+            &path,
+            format!("# keep me\n{}", std::fs::read_to_string(&path).unwrap()),
+        )
+        .unwrap();
+        let err = Config::add_context_to(&path, "lab", &ctx, false).unwrap_err();
+        assert!(err.to_string().contains("--force"), "{err}");
+        let other = Context::new(Vendor::Zstack, "http://mn:8080").user("admin");
+        Config::add_context_to(&path, "lab", &other, true).unwrap();
+        Config::add_context_to(&path, "zs", &other, false).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.starts_with("# keep me\n"), "{after}");
+        let back = Config::load_from(&path).unwrap();
+        assert_eq!(back.contexts["lab"].vendor, Vendor::Zstack);
+        assert_eq!(back.contexts.len(), 2);
+    }
+
+    #[test]
+    fn a_named_config_file_must_exist_but_the_default_may_not() {
+        let missing = Path::new("/nonexistent/omnivirt-test/config.toml");
+        let err = Config::load_located(Some(missing)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert_eq!(Config::load_from(missing).unwrap(), Config::default());
     }
 }

@@ -519,7 +519,7 @@ pub(crate) async fn decode<R: DeserializeOwned>(path: &str, resp: Response) -> R
 }
 
 /// Builds a [`CloudTowerClient`] with the standard HTTP stack
-/// (trace -> deadline -> retry -> per-attempt timeout -> auth -> transport).
+/// (trace -> deadline -> retry -> auth -> per-attempt timeout -> transport).
 #[must_use]
 pub struct ClientBuilder {
     base: String,

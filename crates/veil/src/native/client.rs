@@ -479,7 +479,7 @@ pub(crate) async fn decode<T: DeserializeOwned>(path: &str, resp: Response) -> R
 }
 
 /// Builds a [`VeilClient`] with the standard HTTP stack
-/// (trace -> deadline -> retry -> per-attempt timeout -> auth -> transport). Retry repeats only
+/// (trace -> deadline -> retry -> auth -> per-attempt timeout -> transport). Retry repeats only
 /// GET and PUT; action POSTs are never silently repeated.
 #[must_use]
 pub struct ClientBuilder {

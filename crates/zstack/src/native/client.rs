@@ -545,7 +545,7 @@ pub(crate) fn job_error(ec: &ErrorCode) -> Error {
 }
 
 /// Builds a [`ZStackClient`] with the standard HTTP stack
-/// (trace -> deadline -> retry -> per-attempt timeout -> auth -> transport).
+/// (trace -> deadline -> retry -> auth -> per-attempt timeout -> transport).
 #[must_use]
 pub struct ClientBuilder {
     base: String,

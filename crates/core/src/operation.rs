@@ -154,12 +154,16 @@ impl<T: FromTarget> Operation<T> {
     /// Errors: `TaskFailed` with the vendor's message when the task fails; `Timeout` naming the
     /// operation, the time waited and the number of polls; any non-retryable error of a poll.
     pub async fn wait(self) -> Result<T> {
-        let mut w = Waiter::new(&self.opts, self.submitted.op, self.backend.vendor());
-        let task = match &self.submitted.task {
-            Some(id) => Some(follow_task(&mut w, self.backend.as_ref(), id).await?),
-            None => None,
-        };
-        finish(self.backend.as_ref(), &self.submitted, &mut w, task).await
+        let op = self.submitted.op;
+        op.scope(async move {
+            let mut w = Waiter::new(&self.opts, op, self.backend.vendor());
+            let task = match &self.submitted.task {
+                Some(id) => Some(follow_task(&mut w, self.backend.as_ref(), id).await?),
+                None => None,
+            };
+            finish(self.backend.as_ref(), &self.submitted, &mut w, task).await
+        })
+        .await
     }
 }
 
@@ -380,7 +384,11 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
         w.count_poll();
         for chunk in pending.chunks(batch) {
             let ids: Vec<TaskId> = chunk.iter().map(|(_, t)| t.clone()).collect();
-            match backend.get_tasks(&ids).await {
+            // The round polls for the user's ops; its request is traced under the first.
+            let round_op = chunk
+                .first()
+                .map_or(Op::TaskGetBatch, |(i, _)| ops[*i].submitted.op);
+            match round_op.scope(backend.get_tasks(&ids)).await {
                 Ok(found) => {
                     let by_id: HashMap<&TaskId, &Task> = found.iter().map(|t| (&t.id, t)).collect();
                     for (i, id) in chunk {
@@ -437,7 +445,8 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
             Slot::NoTask | Slot::Pending => None,
         };
         let mut w = Waiter::new(&op.opts, op.submitted.op, op.backend.vendor());
-        finish(op.backend.as_ref(), &op.submitted, &mut w, task).await
+        let finishing = finish(op.backend.as_ref(), &op.submitted, &mut w, task);
+        op.submitted.op.scope(finishing).await
     });
     stream::iter(jobs).buffered(concurrency).collect().await
 }

@@ -370,7 +370,9 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
             None => Slot::NoTask,
         })
         .collect();
-    let mut w = Waiter::new(&opts, Op::TaskGetBatch, vendor);
+    // Progress and timeouts name the user's op (`vm.start`), not the batched poll behind it.
+    let user_op = ops.first().map_or(Op::TaskGetBatch, |o| o.submitted.op);
+    let mut w = Waiter::new(&opts, user_op, vendor);
     loop {
         let pending: Vec<(usize, TaskId)> = ops
             .iter()
@@ -428,23 +430,25 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
         if left == 0 {
             break;
         }
-        if let Err(e) = w.pause().await {
-            for t in tasks.iter_mut().filter(|t| matches!(t, Slot::Pending)) {
-                *t = Slot::Done(Err(Error::new(e.kind(), e.message().to_owned())
-                    .with_vendor(vendor)
-                    .with_retryable(false)));
+        if w.pause().await.is_err() {
+            for (i, t) in tasks.iter_mut().enumerate() {
+                if matches!(t, Slot::Pending) {
+                    *t = Slot::Done(Err(w.for_op(ops[i].submitted.op).timeout_error()));
+                }
             }
             break;
         }
     }
 
+    let rounds = &w;
     let jobs = ops.into_iter().zip(tasks).map(|(op, task)| async move {
         let task = match task {
             Slot::Done(Ok(t)) => Some(t),
             Slot::Done(Err(e)) => return Err(e),
             Slot::NoTask | Slot::Pending => None,
         };
-        let mut w = Waiter::new(&op.opts, op.submitted.op, op.backend.vendor());
+        // Goes on from the batched rounds: its progress and timeout count from the start.
+        let mut w = rounds.for_op(op.submitted.op);
         let finishing = finish(op.backend.as_ref(), &op.submitted, &mut w, task);
         op.submitted.op.scope(finishing).await
     });

@@ -120,10 +120,12 @@ impl Client {
         Operation::new(self.backend.clone(), submitted, self.wait.clone())
     }
 
-    /// Checks `op`, runs `fut`, and names the op and vendor on any error it returns.
+    /// Checks `op`, runs `fut` in the op's [`scope`](Op::scope), and names the op and vendor on
+    /// any error it returns.
     async fn call<T>(&self, op: Op, fut: impl Future<Output = Result<T>>) -> Result<T> {
         self.check(op)?;
-        fut.await
+        op.scope(fut)
+            .await
             .map_err(|e| e.with_op(op).with_vendor(self.vendor()))
     }
 
@@ -133,7 +135,8 @@ impl Client {
         fut: impl Future<Output = Result<Submitted>>,
     ) -> Result<Operation<T>> {
         self.check(op)?;
-        let s = fut
+        let s = op
+            .scope(fut)
             .await
             .map_err(|e| e.with_op(op).with_vendor(self.vendor()))?;
         Ok(self.operation(s))
@@ -162,7 +165,11 @@ impl Client {
         let s = paginate_keyed(
             move |cursor| {
                 let fut = fetch(backend.clone(), query.clone(), cursor);
-                async move { fut.await.map_err(|e| e.with_op(op).with_vendor(vendor)) }
+                async move {
+                    op.scope(fut)
+                        .await
+                        .map_err(|e| e.with_op(op).with_vendor(vendor))
+                }
             },
             key,
         )
@@ -392,14 +399,18 @@ impl TaskApi<'_> {
     /// Many tasks; batched when the backend can, one by one otherwise.
     pub async fn get_many(&self, ids: &[TaskId]) -> Result<Vec<Task>> {
         if self.c.capabilities().supports(Op::TaskGetBatch) {
-            return self.c.backend.get_tasks(ids).await;
+            return Op::TaskGetBatch.scope(self.c.backend.get_tasks(ids)).await;
         }
         self.c.check(Op::TaskGet)?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(self.c.backend.get_task(id).await?);
-        }
-        Ok(out)
+        Op::TaskGet
+            .scope(async {
+                let mut out = Vec::with_capacity(ids.len());
+                for id in ids {
+                    out.push(self.c.backend.get_task(id).await?);
+                }
+                Ok(out)
+            })
+            .await
     }
 
     /// An operation that follows an existing task.

@@ -6,8 +6,9 @@
 //! implements, and the [`Client`] that drives any backend the same way: it checks capabilities
 //! before any I/O, turns pages into streams and waits for operations to finish.
 //!
-//! This crate performs no I/O of its own: no sockets, no TLS, no files. Its only runtime need is a
-//! timer (`tokio::time`) for waiting.
+//! This crate performs no I/O of its own: no sockets, no TLS, no files. Its only runtime needs are
+//! a timer (`tokio::time`) for waiting and a task-local ([`Op::scope`]) that tells the HTTP layer
+//! beneath which op a request belongs to.
 //!
 //! ```
 //! use omnivirt_core::{ListQuery, VmState};

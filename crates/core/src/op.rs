@@ -80,6 +80,34 @@ ops! {
     TaskGetBatch => "task.get_batch",
 }
 
+tokio::task_local! {
+    /// The op the [`Client`](crate::Client) is running in this task, for the layers beneath it.
+    static CURRENT_OP: Op;
+}
+
+impl Op {
+    /// Runs `fut` as part of this op: while it runs, [`Op::current`] answers `self`, so every
+    /// request it sends (in this task) can be traced under the op. The
+    /// [`Client`](crate::Client) wraps each of its calls, listings and waits this way.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use omnivirt_core::Op;
+    ///
+    /// assert_eq!(Op::current(), None);
+    /// assert_eq!(Op::VmStart.scope(async { Op::current() }).await, Some(Op::VmStart));
+    /// # }
+    /// ```
+    pub async fn scope<F: Future>(self, fut: F) -> F::Output {
+        CURRENT_OP.scope(self, fut).await
+    }
+
+    /// The op whose [`scope`](Op::scope) the current task is in, if any.
+    pub fn current() -> Option<Op> {
+        CURRENT_OP.try_with(|op| *op).ok()
+    }
+}
+
 impl fmt::Display for Op {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -154,12 +154,16 @@ impl<T: FromTarget> Operation<T> {
     /// Errors: `TaskFailed` with the vendor's message when the task fails; `Timeout` naming the
     /// operation, the time waited and the number of polls; any non-retryable error of a poll.
     pub async fn wait(self) -> Result<T> {
-        let mut w = Waiter::new(&self.opts, self.submitted.op, self.backend.vendor());
-        let task = match &self.submitted.task {
-            Some(id) => Some(follow_task(&mut w, self.backend.as_ref(), id).await?),
-            None => None,
-        };
-        finish(self.backend.as_ref(), &self.submitted, &mut w, task).await
+        let op = self.submitted.op;
+        op.scope(async move {
+            let mut w = Waiter::new(&self.opts, op, self.backend.vendor());
+            let task = match &self.submitted.task {
+                Some(id) => Some(follow_task(&mut w, self.backend.as_ref(), id).await?),
+                None => None,
+            };
+            finish(self.backend.as_ref(), &self.submitted, &mut w, task).await
+        })
+        .await
     }
 }
 
@@ -366,7 +370,9 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
             None => Slot::NoTask,
         })
         .collect();
-    let mut w = Waiter::new(&opts, Op::TaskGetBatch, vendor);
+    // Progress and timeouts name the user's op (`vm.start`), not the batched poll behind it.
+    let user_op = ops.first().map_or(Op::TaskGetBatch, |o| o.submitted.op);
+    let mut w = Waiter::new(&opts, user_op, vendor);
     loop {
         let pending: Vec<(usize, TaskId)> = ops
             .iter()
@@ -380,7 +386,11 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
         w.count_poll();
         for chunk in pending.chunks(batch) {
             let ids: Vec<TaskId> = chunk.iter().map(|(_, t)| t.clone()).collect();
-            match backend.get_tasks(&ids).await {
+            // The round polls for the user's ops; its request is traced under the first.
+            let round_op = chunk
+                .first()
+                .map_or(Op::TaskGetBatch, |(i, _)| ops[*i].submitted.op);
+            match round_op.scope(backend.get_tasks(&ids)).await {
                 Ok(found) => {
                     let by_id: HashMap<&TaskId, &Task> = found.iter().map(|t| (&t.id, t)).collect();
                     for (i, id) in chunk {
@@ -420,24 +430,27 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
         if left == 0 {
             break;
         }
-        if let Err(e) = w.pause().await {
-            for t in tasks.iter_mut().filter(|t| matches!(t, Slot::Pending)) {
-                *t = Slot::Done(Err(Error::new(e.kind(), e.message().to_owned())
-                    .with_vendor(vendor)
-                    .with_retryable(false)));
+        if w.pause().await.is_err() {
+            for (i, t) in tasks.iter_mut().enumerate() {
+                if matches!(t, Slot::Pending) {
+                    *t = Slot::Done(Err(w.for_op(ops[i].submitted.op).timeout_error()));
+                }
             }
             break;
         }
     }
 
+    let rounds = &w;
     let jobs = ops.into_iter().zip(tasks).map(|(op, task)| async move {
         let task = match task {
             Slot::Done(Ok(t)) => Some(t),
             Slot::Done(Err(e)) => return Err(e),
             Slot::NoTask | Slot::Pending => None,
         };
-        let mut w = Waiter::new(&op.opts, op.submitted.op, op.backend.vendor());
-        finish(op.backend.as_ref(), &op.submitted, &mut w, task).await
+        // Goes on from the batched rounds: its progress and timeout count from the start.
+        let mut w = rounds.for_op(op.submitted.op);
+        let finishing = finish(op.backend.as_ref(), &op.submitted, &mut w, task);
+        op.submitted.op.scope(finishing).await
     });
     stream::iter(jobs).buffered(concurrency).collect().await
 }

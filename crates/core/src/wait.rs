@@ -284,6 +284,21 @@ impl<'a> Waiter<'a> {
         }
     }
 
+    /// A waiter for `op` that goes on from this one: same options, same clock, same poll count
+    /// and last observation. A batched wait uses it to finish each operation without starting
+    /// its progress and timeout over.
+    pub fn for_op(&self, op: Op) -> Waiter<'a> {
+        Waiter {
+            opts: self.opts,
+            op,
+            vendor: self.vendor,
+            start: self.start,
+            polls: self.polls,
+            backoff: self.backoff.clone(),
+            last: self.last.clone(),
+        }
+    }
+
     /// The operation waited for.
     pub fn op(&self) -> Op {
         self.op

@@ -423,3 +423,56 @@ async fn a_task_without_a_converge_step_reads_the_result_once() {
     assert_eq!(vm.state, VmState::Running);
     assert_eq!(mem.vm_gets.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test(start_paused = true)]
+async fn wait_all_batched_progress_ends_where_the_rounds_left_off() {
+    let mut mem = Mem::new(5);
+    mem.caps = Capabilities::all();
+    let mem = Arc::new(mem);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s2 = seen.clone();
+    let opts = WaitOptions::new()
+        .timeout(Duration::from_secs(30))
+        .interval(Duration::from_millis(400), Duration::from_millis(400))
+        .jitter(0.0)
+        .on_progress(move |p| s2.lock().unwrap().push(p.clone()));
+    let client = Client::new(mem.clone()).with_wait_options(opts);
+    let ops = vec![
+        client.vms().start(&VmId::new("a")).await.unwrap(),
+        client.vms().start(&VmId::new("b")).await.unwrap(),
+    ];
+    let results = client.wait_all(ops).await;
+    assert!(results.iter().all(|r| r.is_ok()));
+    let seen = seen.lock().unwrap();
+    assert!(seen.iter().all(|p| p.op == Op::VmStart), "{seen:?}");
+    let last = seen.last().unwrap();
+    assert!(last.done);
+    assert_eq!(last.polls, 5, "{last:?}");
+    assert_eq!(last.elapsed, Duration::from_millis(1600), "{last:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_all_batched_timeout_names_the_users_op() {
+    let mut mem = Mem::new(usize::MAX);
+    mem.caps = Capabilities::all();
+    let mem = Arc::new(mem);
+    let client = Client::new(mem.clone()).with_wait_options(
+        WaitOptions::new()
+            .timeout(Duration::from_secs(5))
+            .interval(Duration::from_secs(1), Duration::from_secs(1))
+            .jitter(0.0),
+    );
+    let ops = vec![
+        client.vms().start(&VmId::new("a")).await.unwrap(),
+        client.vms().start(&VmId::new("b")).await.unwrap(),
+    ];
+    for r in client.wait_all(ops).await {
+        let err = r.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout);
+        assert_eq!(err.op(), Some(Op::VmStart));
+        let msg = err.to_string();
+        assert!(msg.contains("vm.start did not finish"), "{msg}");
+        assert!(!msg.contains("task.get_batch"), "{msg}");
+        assert!(msg.contains("6 polls"), "{msg}");
+    }
+}

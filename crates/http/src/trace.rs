@@ -3,14 +3,16 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use omnivirt_core::Result;
+use omnivirt_core::{Op, Result};
 use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::transport::{Request, Response, Transport, redact_url};
 
 /// Opens one `http.request` span (level INFO) per request, with the fields `method`, `path`,
-/// `vendor`, `op`, and once it is over `status`, `duration_ms`, `attempts` (filled in by a
+/// `vendor`, `op` (the op the [`Client`](omnivirt_core::Client) is running, see
+/// [`Op::scope`]; else the request's own [`RequestMeta::op`](crate::RequestMeta); else `-`),
+/// and once it is over `status`, `duration_ms`, `attempts` (filled in by a
 /// [`RetryLayer`](crate::RetryLayer) below) and `error` (the
 /// [`ErrorKind`](omnivirt_core::ErrorKind), when no response came), then logs one DEBUG event
 /// `http request finished` inside it.
@@ -50,7 +52,7 @@ impl Transport for TraceLayer {
             method = %req.method,
             path = %loggable_path(&req.url),
             vendor = req.meta.vendor,
-            op = req.meta.op.map_or("-", |o| o.as_str()),
+            op = Op::current().or(req.meta.op).map_or("-", |o| o.as_str()),
             status = Empty,
             attempts = Empty,
             duration_ms = Empty,

@@ -62,19 +62,21 @@ async fn main() -> omnivirt_core::Result<()> {
         })
         .collect();
     let created = tower.vm().create_from_template(&specs).await?;
-    tower.wait_tasks(&task_ids(&created), wait).await?;
+    tower.wait_tasks(&task_ids(&created), wait.clone()).await?;
     let ids: Vec<String> = created.iter().map(|w| w.data.id.clone()).collect();
     println!("created {} VMs", ids.len());
 
     let batch = VmWhere::new().id().in_(ids.clone());
     let started = tower.vm().start(&batch, None).await?;
-    let tasks = tower.wait_tasks(&task_ids(&started), wait).await?;
+    let tasks = tower.wait_tasks(&task_ids(&started), wait.clone()).await?;
     println!("start: {} tasks succeeded", tasks.len());
     let restarted = tower.vm().restart(&batch).await?;
-    tower.wait_tasks(&task_ids(&restarted), wait).await?;
+    tower
+        .wait_tasks(&task_ids(&restarted), wait.clone())
+        .await?;
     println!("restart: {} tasks succeeded", restarted.len());
     let down = tower.vm().shutdown(&batch).await?;
-    tower.wait_tasks(&task_ids(&down), wait).await?;
+    tower.wait_tasks(&task_ids(&down), wait.clone()).await?;
     println!("shutdown: {} tasks succeeded", down.len());
     for vm in tower.vms().list_where(batch.clone()).await? {
         println!(

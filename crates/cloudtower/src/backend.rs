@@ -4,13 +4,13 @@ use async_trait::async_trait;
 use omnivirt_core::{
     Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
     HostId, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef, Result,
-    Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec, VmState,
+    Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec,
 };
 use omnivirt_http::SharedTransport;
 
 use crate::VENDOR;
 use crate::config::CloudTowerConfig;
-use crate::convert;
+use crate::convert::{self, VmStateFilter};
 use crate::native::filter::{
     ClusterWhere, HostWhere, StrField, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
 };
@@ -138,14 +138,13 @@ fn by_name<W: WhereInput>(w: W, q: &ListQuery, name: fn(W) -> StrField<W>) -> (W
 fn vm_where(q: &ListQuery) -> (VmWhere, bool) {
     let (mut w, mut client_side) = by_name(VmWhere::new(), q, VmWhere::name);
     if let Some(st) = q.vm_state {
-        w = match st {
-            VmState::Running => w.status().eq(VmStatus::Running),
-            VmState::Stopped => w.status().eq(VmStatus::Stopped),
-            VmState::Suspended => w.status().eq(VmStatus::Suspended),
-            VmState::Deleted => w.in_recycle_bin().eq(true),
-            VmState::Creating => w.entity_async_status().eq(EntityAsyncStatus::Creating),
-            VmState::Deleting => w.entity_async_status().eq(EntityAsyncStatus::Deleting),
-            _ => {
+        w = match convert::vm_filter_for(st) {
+            Some(VmStateFilter::Status(s)) => w.status().eq(VmStatus::from_wire(s)),
+            Some(VmStateFilter::Busy(b)) => {
+                w.entity_async_status().eq(EntityAsyncStatus::from_wire(b))
+            }
+            Some(VmStateFilter::RecycleBin) => w.in_recycle_bin().eq(true),
+            None => {
                 client_side = true;
                 w
             }

@@ -61,8 +61,48 @@ pub const TASK_STATUS: &[(&str, TaskState)] = &[
     ("FAILED", TaskState::Failed),
 ];
 
+/// The state of a VM in the recycle bin, whatever its `status` says.
+pub const VM_RECYCLED: VmState = VmState::Deleted;
+
 fn lookup<T: Copy>(table: &[(&str, T)], key: &str) -> Option<T> {
     table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// The one key of `table` that maps to `state`; `None` when none or several do (a single
+/// equality filter could not select them all).
+fn only_key<T: Copy + PartialEq>(table: &[(&'static str, T)], state: T) -> Option<&'static str> {
+    let mut keys = table.iter().filter(|(_, s)| *s == state).map(|(k, _)| *k);
+    match (keys.next(), keys.next()) {
+        (Some(k), None) => Some(k),
+        _ => None,
+    }
+}
+
+/// The server-side condition that selects VMs in one neutral state (see [`vm_filter_for`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VmStateFilter {
+    /// `entityAsyncStatus` equals this [`VM_BUSY`] key.
+    Busy(&'static str),
+    /// The VM is in the recycle bin ([`VM_RECYCLED`]).
+    RecycleBin,
+    /// `status` equals this [`VM_STATUS`] key.
+    Status(&'static str),
+}
+
+/// The filter for VMs in `state`, derived from the tables [`vm_state`] reads, in the order it
+/// reads them, so the filter and the decoding cannot disagree. `None`: filter client-side.
+pub fn vm_filter_for(state: VmState) -> Option<VmStateFilter> {
+    // Unknown is also the fallback for statuses no table names, which no filter can select.
+    if state == VmState::Unknown {
+        return None;
+    }
+    if let Some(k) = only_key(VM_BUSY, state) {
+        return Some(VmStateFilter::Busy(k));
+    }
+    if state == VM_RECYCLED {
+        return Some(VmStateFilter::RecycleBin);
+    }
+    only_key(VM_STATUS, state).map(VmStateFilter::Status)
 }
 
 /// The neutral state of a VM.
@@ -73,7 +113,7 @@ pub fn vm_state(vm: &wire::Vm) -> VmState {
         return s;
     }
     if vm.in_recycle_bin == Some(true) {
-        return VmState::Deleted;
+        return VM_RECYCLED;
     }
     vm.status
         .as_ref()
@@ -274,6 +314,51 @@ mod tests {
             assert_eq!(vm_state(&v), *want, "{status} {busy:?} {recycled}");
             assert_eq!(vm(&v).raw_state.as_deref(), Some(*status));
         }
+    }
+
+    /// A VM that matches `f` on the server, and nothing else.
+    fn vm_matching(f: VmStateFilter) -> wire::Vm {
+        let mut v = wire::Vm {
+            id: "c1".into(),
+            in_recycle_bin: Some(false),
+            ..Default::default()
+        };
+        match f {
+            VmStateFilter::Busy(b) => {
+                v.status = Some(VmStatus::Running);
+                v.entity_async_status = Some(EntityAsyncStatus::from_wire(b));
+            }
+            VmStateFilter::RecycleBin => {
+                v.status = Some(VmStatus::Stopped);
+                v.in_recycle_bin = Some(true);
+            }
+            VmStateFilter::Status(s) => v.status = Some(VmStatus::from_wire(s)),
+        }
+        v
+    }
+
+    #[test]
+    fn every_vm_state_round_trips_through_the_table() {
+        let decodable: Vec<VmState> = VM_STATUS
+            .iter()
+            .chain(VM_BUSY)
+            .map(|(_, s)| *s)
+            .chain([VM_RECYCLED])
+            .collect();
+        for &st in VmState::ALL {
+            match vm_filter_for(st) {
+                Some(f) => assert_eq!(vm_state(&vm_matching(f)), st, "{st:?} via {f:?}"),
+                None => assert!(
+                    st == VmState::Unknown || !decodable.contains(&st),
+                    "{st:?} is decoded from the table but has no server-side filter"
+                ),
+            }
+        }
+        // The mutation issue 8 names: a hand-written map once could send STOPPED for Suspended.
+        assert_eq!(
+            vm_filter_for(VmState::Suspended),
+            Some(VmStateFilter::Status("SUSPENDED"))
+        );
     }
 
     #[test]

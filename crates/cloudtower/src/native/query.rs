@@ -173,40 +173,122 @@ pub trait Resource: DeserializeOwned + Send + Sync + 'static {
     fn id(&self) -> &str;
 }
 
-macro_rules! resource {
-    ($t:ty, $w:ty, $list:literal) => {
-        impl Resource for $t {
-            type Where = $w;
-            const LIST: &'static str = $list;
-            const COUNT: &'static str = concat!($list, "-connection");
-            fn id(&self) -> &str {
-                &self.id
-            }
-        }
-    };
+impl Resource for Vm {
+    type Where = VmWhere;
+    const LIST: &'static str = "get-vms";
+    const COUNT: &'static str = "get-vms-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
 }
 
-resource!(Vm, VmWhere, "get-vms");
-resource!(Host, HostWhere, "get-hosts");
-resource!(Cluster, ClusterWhere, "get-clusters");
-resource!(Datacenter, DatacenterWhere, "get-datacenters");
-resource!(PhysicalDisk, DiskWhere, "get-disks");
-resource!(Alert, AlertWhere, "get-alerts");
-resource!(Task, TaskWhere, "get-tasks");
-resource!(VmSnapshot, VmSnapshotWhere, "get-vm-snapshots");
-resource!(
-    IscsiLunSnapshot,
-    IscsiLunSnapshotWhere,
-    "get-iscsi-lun-snapshots"
-);
-resource!(VmDisk, VmDiskWhere, "get-vm-disks");
-resource!(VmNic, VmNicWhere, "get-vm-nics");
-resource!(VmVolume, VmVolumeWhere, "get-vm-volumes");
-resource!(
-    ContentLibraryVmTemplate,
-    ContentLibraryVmTemplateWhere,
-    "get-content-library-vm-templates"
-);
+impl Resource for Host {
+    type Where = HostWhere;
+    const LIST: &'static str = "get-hosts";
+    const COUNT: &'static str = "get-hosts-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for Cluster {
+    type Where = ClusterWhere;
+    const LIST: &'static str = "get-clusters";
+    const COUNT: &'static str = "get-clusters-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for Datacenter {
+    type Where = DatacenterWhere;
+    const LIST: &'static str = "get-datacenters";
+    const COUNT: &'static str = "get-datacenters-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for PhysicalDisk {
+    type Where = DiskWhere;
+    const LIST: &'static str = "get-disks";
+    const COUNT: &'static str = "get-disks-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for Alert {
+    type Where = AlertWhere;
+    const LIST: &'static str = "get-alerts";
+    const COUNT: &'static str = "get-alerts-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for Task {
+    type Where = TaskWhere;
+    const LIST: &'static str = "get-tasks";
+    const COUNT: &'static str = "get-tasks-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for VmSnapshot {
+    type Where = VmSnapshotWhere;
+    const LIST: &'static str = "get-vm-snapshots";
+    const COUNT: &'static str = "get-vm-snapshots-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for IscsiLunSnapshot {
+    type Where = IscsiLunSnapshotWhere;
+    const LIST: &'static str = "get-iscsi-lun-snapshots";
+    const COUNT: &'static str = "get-iscsi-lun-snapshots-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for VmDisk {
+    type Where = VmDiskWhere;
+    const LIST: &'static str = "get-vm-disks";
+    const COUNT: &'static str = "get-vm-disks-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for VmNic {
+    type Where = VmNicWhere;
+    const LIST: &'static str = "get-vm-nics";
+    const COUNT: &'static str = "get-vm-nics-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for VmVolume {
+    type Where = VmVolumeWhere;
+    const LIST: &'static str = "get-vm-volumes";
+    const COUNT: &'static str = "get-vm-volumes-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Resource for ContentLibraryVmTemplate {
+    type Where = ContentLibraryVmTemplateWhere;
+    const LIST: &'static str = "get-content-library-vm-templates";
+    const COUNT: &'static str = "get-content-library-vm-templates-connection";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
 
 /// Queries of one object type.
 #[derive(Debug)]

@@ -1,47 +1,74 @@
-//! Waiting for tasks: one batched `get-tasks` (`id_in`) per poll.
+//! Waiting for tasks: one batched `get-tasks` (`id_in`) per poll, on core's [`Waiter`].
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use omnivirt_core::{Error, ErrorKind, Op, Result, VendorDetail};
+use omnivirt_core::{Error, ErrorKind, Observation, Op, Result, VendorDetail, WaitOptions, Waiter};
 use serde_json::json;
 
 use super::client::{CloudTowerClient, decode};
 use crate::VENDOR;
+use crate::convert;
 use crate::wire::{Task, TaskStatus, WithTask};
 
-/// How [`CloudTowerClient::wait_tasks`] waits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How [`CloudTowerClient::wait_tasks`] waits: core's [`WaitOptions`] (timeout, backoff,
+/// progress) plus the one choice only a batch of tasks has.
+///
+/// A plain `WaitOptions` converts into it, so both can be passed:
+///
+/// ```
+/// use std::time::Duration;
+/// use omnivirt_cloudtower::tasks::WaitTasks;
+/// use omnivirt_core::WaitOptions;
+///
+/// let sdk_like = WaitTasks::default().interval(Duration::from_secs(1)).exit_on_error(true);
+/// assert_eq!(sdk_like.wait.initial_interval, Duration::from_secs(1));
+/// let core: WaitTasks = WaitOptions::new().timeout(Duration::from_secs(60)).into();
+/// assert!(!core.exit_on_error);
+/// ```
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WaitTasks {
-    /// Pause between polls.
-    pub interval: Duration,
-    /// Give up after this long (`Timeout`).
-    pub timeout: Duration,
+    /// Timeout, polling backoff and progress reports.
+    pub wait: WaitOptions,
     /// Stop at the first failed task instead of waiting for the others.
     pub exit_on_error: bool,
 }
 
 impl Default for WaitTasks {
-    /// The official SDKs' defaults: every 5 s for at most 300 s, waiting for all tasks.
+    /// The official SDKs' defaults: every 5 s (no backoff, no jitter) for at most 300 s,
+    /// waiting for all tasks.
     fn default() -> Self {
+        let every = Duration::from_secs(5);
         WaitTasks {
-            interval: Duration::from_secs(5),
-            timeout: Duration::from_secs(300),
+            wait: WaitOptions::new()
+                .timeout(Duration::from_secs(300))
+                .interval(every, every)
+                .multiplier(1.0)
+                .jitter(0.0),
+            exit_on_error: false,
+        }
+    }
+}
+
+impl From<WaitOptions> for WaitTasks {
+    fn from(wait: WaitOptions) -> Self {
+        WaitTasks {
+            wait,
             exit_on_error: false,
         }
     }
 }
 
 impl WaitTasks {
-    /// Poll interval.
+    /// A fixed pause between polls (the official SDKs' `interval`).
     pub fn interval(mut self, d: Duration) -> Self {
-        self.interval = d;
+        self.wait = self.wait.interval(d, d);
         self
     }
     /// Overall timeout.
     pub fn timeout(mut self, d: Duration) -> Self {
-        self.timeout = d;
+        self.wait = self.wait.timeout(d);
         self
     }
     /// Stop at the first failure.
@@ -76,6 +103,16 @@ pub fn task_failed(task: &Task) -> Error {
         .with_detail(detail)
 }
 
+/// What a round saw of the tasks still running, for progress reports and the timeout message;
+/// state and percent are the first running task's.
+fn still_running(first: Option<&Task>, pending: &[String]) -> Observation {
+    let seen = Observation::new(format!("tasks still running: {}", pending.join(", ")));
+    match first.map(convert::task) {
+        Some(t) => seen.task(t.state, t.progress),
+        None => seen,
+    }
+}
+
 impl CloudTowerClient {
     /// `get-tasks` for these ids, in one request.
     pub async fn get_tasks(&self, ids: &[String]) -> Result<Vec<Task>> {
@@ -88,12 +125,20 @@ impl CloudTowerClient {
 
     /// Waits until every task in `ids` has finished; returns them in the order given.
     ///
+    /// `opts` is a [`WaitTasks`] or a plain [`WaitOptions`]: the rounds run on core's
+    /// [`Waiter`], so backoff, progress reports and the `Timeout` error are those of every other
+    /// wait. Each round is one `get-tasks` for all the tasks still running.
+    ///
     /// Unlike the official SDKs it leaves `ids` alone, stops as soon as the last task ends,
     /// fails with `NotFound` on an id the server does not know (instead of waiting for the
     /// timeout), and reports a failure as `TaskFailed` carrying the task's `error_code` and
     /// `error_message` (the first failure's; the message lists all of them).
-    pub async fn wait_tasks(&self, ids: &[String], opts: WaitTasks) -> Result<Vec<Task>> {
-        let start = tokio::time::Instant::now();
+    pub async fn wait_tasks(
+        &self,
+        ids: &[String],
+        opts: impl Into<WaitTasks>,
+    ) -> Result<Vec<Task>> {
+        let opts = opts.into();
         let mut pending: Vec<String> = Vec::new();
         for id in ids {
             if id.trim().is_empty() {
@@ -106,9 +151,11 @@ impl CloudTowerClient {
                 pending.push(id.clone());
             }
         }
+        let mut waiter = Waiter::new(&opts.wait, Op::TaskGetBatch, VENDOR);
         let mut done: HashMap<String, Task> = HashMap::new();
         let mut failed: Vec<Task> = Vec::new();
         while !pending.is_empty() {
+            waiter.count_poll();
             let tasks = self.get_tasks(&pending).await?;
             let mut seen: HashMap<String, Task> =
                 tasks.into_iter().map(|t| (t.id.clone(), t)).collect();
@@ -120,6 +167,7 @@ impl CloudTowerClient {
                 .with_op(Op::TaskGet));
             }
             let mut still = Vec::new();
+            let mut first_running = None;
             for id in pending.drain(..) {
                 let Some(t) = seen.remove(&id) else { continue };
                 match t.status {
@@ -133,25 +181,18 @@ impl CloudTowerClient {
                         failed.push(t.clone());
                         done.insert(id, t);
                     }
-                    _ => still.push(id),
+                    _ => {
+                        first_running.get_or_insert(t);
+                        still.push(id);
+                    }
                 }
             }
             pending = still;
             if pending.is_empty() {
                 break;
             }
-            if start.elapsed() + opts.interval > opts.timeout {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "tasks still running after {:?}: {}",
-                        opts.timeout,
-                        pending.join(", ")
-                    ),
-                )
-                .with_vendor(VENDOR));
-            }
-            tokio::time::sleep(opts.interval).await;
+            waiter.observe(still_running(first_running.as_ref(), &pending));
+            waiter.pause().await?;
         }
         if let Some(first) = failed.first() {
             let mut err = task_failed(first);
@@ -170,6 +211,7 @@ impl CloudTowerClient {
             }
             return Err(err);
         }
+        waiter.report_done();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(t) = done.get(id) {
@@ -180,7 +222,7 @@ impl CloudTowerClient {
     }
 
     /// Waits for one task.
-    pub async fn wait_task(&self, id: &str, opts: WaitTasks) -> Result<Task> {
+    pub async fn wait_task(&self, id: &str, opts: impl Into<WaitTasks>) -> Result<Task> {
         let mut v = self.wait_tasks(&[id.to_owned()], opts).await?;
         v.pop()
             .ok_or_else(|| Error::not_found(format!("task {id} vanished")).with_vendor(VENDOR))

@@ -423,56 +423,6 @@ fn read_refs<'a>(x: &mut XmlIn<'a>, empty: bool, item: &[u8]) -> Result<Vec<Ref>
     x.list(empty, item, read_ref)
 }
 
-/// The children of an element that is not `empty`, matched by local name; the others skipped.
-macro_rules! children {
-    ($x:ident, $empty:expr, $c:ident, $ce:ident, { $($arms:tt)* }) => {
-        if !$empty {
-            while let Some(($c, $ce)) = $x.child()? {
-                match $c.local_name().as_ref() {
-                    $($arms)*
-                    _ => $x.skip(&$c, $ce)?,
-                }
-            }
-        }
-    };
-}
-
-/// Reads the fields every identified object has, then the type's own arms.
-macro_rules! read_fields {
-    ($x:ident, $v:ident, $c:ident, $ce:ident, { $($pat:pat => $body:expr,)* }) => {
-        while let Some(($c, $ce)) = $x.child()? {
-            match $c.local_name().as_ref() {
-                b"name" => $v.name = Some($x.text($ce)?),
-                b"description" => $v.description = Some($x.text($ce)?),
-                b"comment" => $v.comment = Some($x.text($ce)?),
-                b"link" => {
-                    push_link(&$c, &mut $v.links)?;
-                    $x.skip(&$c, $ce)?;
-                }
-                b"actions" => $v.action_links = $x.actions($ce)?,
-                $($pat => {
-                    $body;
-                })*
-                _ => $x.skip(&$c, $ce)?,
-            }
-        }
-    };
-}
-
-/// The whole reader of an identified object: `id` and `href` from the start tag, nothing more
-/// for an empty element, else the common fields and the type's own arms.
-macro_rules! read_identified {
-    ($x:ident, $e:ident, $empty:ident, $ty:ty, $v:ident, $c:ident, $ce:ident, { $($arms:tt)* }) => {{
-        let mut $v = <$ty>::default();
-        ($v.id, $v.href) = id_href($e)?;
-        if $empty {
-            return Ok($v);
-        }
-        read_fields!($x, $v, $c, $ce, { $($arms)* });
-        Ok($v)
-    }};
-}
-
 fn read_topology<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<CpuTopology> {
     let mut t = CpuTopology::default();
     each_attr(e, |k, v| {
@@ -485,11 +435,16 @@ fn read_topology<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Resu
         }
         Ok(())
     })?;
-    children!(x, empty, c, ce, {
-        b"sockets" => t.sockets = x.i64("sockets", ce)?,
-        b"cores" => t.cores = x.i64("cores", ce)?,
-        b"threads" => t.threads = x.i64("threads", ce)?,
-    });
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"sockets" => t.sockets = x.i64("sockets", ce)?,
+                b"cores" => t.cores = x.i64("cores", ce)?,
+                b"threads" => t.threads = x.i64("threads", ce)?,
+                _ => x.skip(&c, ce)?,
+            }
+        }
+    }
     Ok(t)
 }
 
@@ -501,13 +456,18 @@ fn read_cpu<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Cp
         }
         Ok(())
     })?;
-    children!(x, empty, c, ce, {
-        b"architecture" => cpu.architecture = Some(Architecture::parse(&x.text_cow(ce)?)),
-        b"topology" => cpu.topology = Some(read_topology(x, &c, ce)?),
-        b"name" => cpu.name = Some(x.text(ce)?),
-        b"speed" => cpu.speed = x.f64("speed", ce)?,
-        b"type" => cpu.cpu_type = Some(x.text(ce)?),
-    });
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"architecture" => cpu.architecture = Some(Architecture::parse(&x.text_cow(ce)?)),
+                b"topology" => cpu.topology = Some(read_topology(x, &c, ce)?),
+                b"name" => cpu.name = Some(x.text(ce)?),
+                b"speed" => cpu.speed = x.f64("speed", ce)?,
+                b"type" => cpu.cpu_type = Some(x.text(ce)?),
+                _ => x.skip(&c, ce)?,
+            }
+        }
+    }
     Ok(cpu)
 }
 
@@ -529,13 +489,18 @@ fn read_version<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Resul
         }
         Ok(())
     })?;
-    children!(x, empty, c, ce, {
-        b"major" => v.major = x.i64("major", ce)?,
-        b"minor" => v.minor = x.i64("minor", ce)?,
-        b"build" => v.build = x.i64("build", ce)?,
-        b"revision" => v.revision = x.i64("revision", ce)?,
-        b"full_version" => v.full_version = Some(x.text(ce)?),
-    });
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"major" => v.major = x.i64("major", ce)?,
+                b"minor" => v.minor = x.i64("minor", ce)?,
+                b"build" => v.build = x.i64("build", ce)?,
+                b"revision" => v.revision = x.i64("revision", ce)?,
+                b"full_version" => v.full_version = Some(x.text(ce)?),
+                _ => x.skip(&c, ce)?,
+            }
+        }
+    }
     Ok(v)
 }
 
@@ -547,108 +512,161 @@ fn read_os<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Ope
         }
         Ok(())
     })?;
-    children!(x, empty, c, ce, {
-        b"type" => os.os_type = Some(x.text(ce)?),
-        b"version" => os.version = Some(read_version(x, &c, ce)?),
-        b"boot" => {
-            // 3.x: <boot dev="hd"/> repeated; 4.x: <boot><devices><device>hd</device>...
-            each_attr(&c, |k, v| {
-                if k == b"dev" {
-                    os.boot_devices.push(v);
-                }
-                Ok(())
-            })?;
-            if !ce {
-                while let Some((d, de)) = x.child()? {
-                    if d.local_name().as_ref() == b"devices" {
-                        os.boot_devices.extend(x.texts(de, b"device")?);
-                    } else {
-                        x.skip(&d, de)?;
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"type" => os.os_type = Some(x.text(ce)?),
+                b"version" => os.version = Some(read_version(x, &c, ce)?),
+                b"boot" => {
+                    // 3.x: <boot dev="hd"/> repeated; 4.x: <boot><devices><device>hd</device>...
+                    each_attr(&c, |k, v| {
+                        if k == b"dev" {
+                            os.boot_devices.push(v);
+                        }
+                        Ok(())
+                    })?;
+                    if !ce {
+                        while let Some((d, de)) = x.child()? {
+                            if d.local_name().as_ref() == b"devices" {
+                                os.boot_devices.extend(x.texts(de, b"device")?);
+                            } else {
+                                x.skip(&d, de)?;
+                            }
+                        }
                     }
                 }
+                _ => x.skip(&c, ce)?,
             }
         }
-    });
+    }
     Ok(os)
 }
 
 fn read_fault<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<Fault> {
     let mut f = Fault::default();
-    children!(x, empty, c, ce, {
-        b"reason" => f.reason = Some(x.text(ce)?),
-        b"detail" => f.detail = Some(x.text(ce)?),
-    });
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"reason" => f.reason = Some(x.text(ce)?),
+                b"detail" => f.detail = Some(x.text(ce)?),
+                _ => x.skip(&c, ce)?,
+            }
+        }
+    }
     Ok(f)
 }
 
 pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Vm> {
-    read_identified!(x, e, empty, Vm, v, c, ce, {
-        b"status" => {
-            let (s, d) = x.status(ce)?;
-            v.status = s.map(|s| VmStatus::parse(&s));
-            if d.is_some() {
-                v.status_detail = d;
+    let mut v = Vm::default();
+    (v.id, v.href) = id_href(e)?;
+    if empty {
+        return Ok(v);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => v.name = Some(x.text(ce)?),
+            b"description" => v.description = Some(x.text(ce)?),
+            b"comment" => v.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut v.links)?;
+                x.skip(&c, ce)?;
             }
-        },
-        b"status_detail" => v.status_detail = Some(x.text(ce)?),
-        b"memory" => v.memory = x.i64("memory", ce)?,
-        b"cpu" => v.cpu = Some(read_cpu(x, &c, ce)?),
-        b"os" => v.os = Some(read_os(x, &c, ce)?),
-        b"type" => v.vm_type = Some(VmType::parse(&x.text_cow(ce)?)),
-        b"stateless" => v.stateless = x.bool("stateless", ce)?,
-        b"delete_protected" => v.delete_protected = x.bool("delete_protected", ce)?,
-        b"fqdn" => v.fqdn = Some(x.text(ce)?),
-        b"origin" => v.origin = Some(x.text(ce)?),
-        b"creation_time" => v.creation_time = Some(x.text(ce)?),
-        b"start_time" => v.start_time = Some(x.text(ce)?),
-        b"stop_time" => v.stop_time = Some(x.text(ce)?),
-        b"cluster" => v.cluster = Some(read_ref(x, &c, ce)?),
-        b"host" => v.host = Some(read_ref(x, &c, ce)?),
-        b"template" => v.template = Some(read_ref(x, &c, ce)?),
-        b"original_template" => v.original_template = Some(read_ref(x, &c, ce)?),
-        b"disk_attachments" => v.disk_attachments = x.list(ce, b"disk_attachment", read_disk_attachment)?,
-        b"nics" => v.nics = x.list(ce, b"nic", read_nic)?,
-    })
+            b"actions" => v.action_links = x.actions(ce)?,
+            b"status" => {
+                let (s, d) = x.status(ce)?;
+                v.status = s.map(|s| VmStatus::parse(&s));
+                if d.is_some() {
+                    v.status_detail = d;
+                }
+            }
+            b"status_detail" => v.status_detail = Some(x.text(ce)?),
+            b"memory" => v.memory = x.i64("memory", ce)?,
+            b"cpu" => v.cpu = Some(read_cpu(x, &c, ce)?),
+            b"os" => v.os = Some(read_os(x, &c, ce)?),
+            b"type" => v.vm_type = Some(VmType::parse(&x.text_cow(ce)?)),
+            b"stateless" => v.stateless = x.bool("stateless", ce)?,
+            b"delete_protected" => v.delete_protected = x.bool("delete_protected", ce)?,
+            b"fqdn" => v.fqdn = Some(x.text(ce)?),
+            b"origin" => v.origin = Some(x.text(ce)?),
+            b"creation_time" => v.creation_time = Some(x.text(ce)?),
+            b"start_time" => v.start_time = Some(x.text(ce)?),
+            b"stop_time" => v.stop_time = Some(x.text(ce)?),
+            b"cluster" => v.cluster = Some(read_ref(x, &c, ce)?),
+            b"host" => v.host = Some(read_ref(x, &c, ce)?),
+            b"template" => v.template = Some(read_ref(x, &c, ce)?),
+            b"original_template" => v.original_template = Some(read_ref(x, &c, ce)?),
+            b"disk_attachments" => {
+                v.disk_attachments = x.list(ce, b"disk_attachment", read_disk_attachment)?
+            }
+            b"nics" => v.nics = x.list(ce, b"nic", read_nic)?,
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(v)
 }
 
 pub(crate) fn read_host<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Host> {
-    read_identified!(x, e, empty, Host, h, c, ce, {
-        b"status" => {
-            let (s, d) = x.status(ce)?;
-            h.status = s.map(|s| HostStatus::parse(&s));
-            if d.is_some() {
-                h.status_detail = d;
+    let mut h = Host::default();
+    (h.id, h.href) = id_href(e)?;
+    if empty {
+        return Ok(h);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => h.name = Some(x.text(ce)?),
+            b"description" => h.description = Some(x.text(ce)?),
+            b"comment" => h.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut h.links)?;
+                x.skip(&c, ce)?;
             }
-        },
-        b"status_detail" => h.status_detail = Some(x.text(ce)?),
-        b"address" => h.address = Some(x.text(ce)?),
-        b"port" => h.port = x.i64("port", ce)?,
-        b"memory" => h.memory = x.i64("memory", ce)?,
-        b"max_scheduling_memory" => h.max_scheduling_memory = x.i64("max_scheduling_memory", ce)?,
-        b"cpu" => h.cpu = Some(read_cpu(x, &c, ce)?),
-        b"os" => h.os = Some(read_os(x, &c, ce)?),
-        b"version" => h.version = Some(read_version(x, &c, ce)?),
-        b"type" => h.host_type = Some(x.text(ce)?),
-        b"spm" => {
-            if !ce {
-                while let Some((s, se)) = x.child()? {
-                    if s.local_name().as_ref() == b"status" {
-                        h.spm_status = x.status(se)?.0;
-                    } else {
-                        x.skip(&s, se)?;
+            b"actions" => h.action_links = x.actions(ce)?,
+            b"status" => {
+                let (s, d) = x.status(ce)?;
+                h.status = s.map(|s| HostStatus::parse(&s));
+                if d.is_some() {
+                    h.status_detail = d;
+                }
+            }
+            b"status_detail" => h.status_detail = Some(x.text(ce)?),
+            b"address" => h.address = Some(x.text(ce)?),
+            b"port" => h.port = x.i64("port", ce)?,
+            b"memory" => h.memory = x.i64("memory", ce)?,
+            b"max_scheduling_memory" => {
+                h.max_scheduling_memory = x.i64("max_scheduling_memory", ce)?
+            }
+            b"cpu" => h.cpu = Some(read_cpu(x, &c, ce)?),
+            b"os" => h.os = Some(read_os(x, &c, ce)?),
+            b"version" => h.version = Some(read_version(x, &c, ce)?),
+            b"type" => h.host_type = Some(x.text(ce)?),
+            b"spm" => {
+                if !ce {
+                    while let Some((s, se)) = x.child()? {
+                        if s.local_name().as_ref() == b"status" {
+                            h.spm_status = x.status(se)?.0;
+                        } else {
+                            x.skip(&s, se)?;
+                        }
                     }
                 }
             }
-        },
-        b"summary" => {
-            children!(x, ce, s, se, {
-                b"active" => h.summary_active = x.i64("active", se)?,
-                b"migrating" => h.summary_migrating = x.i64("migrating", se)?,
-                b"total" => h.summary_total = x.i64("total", se)?,
-            });
-        },
-        b"cluster" => h.cluster = Some(read_ref(x, &c, ce)?),
-    })
+            b"summary" => {
+                if !ce {
+                    while let Some((s, se)) = x.child()? {
+                        match s.local_name().as_ref() {
+                            b"active" => h.summary_active = x.i64("active", se)?,
+                            b"migrating" => h.summary_migrating = x.i64("migrating", se)?,
+                            b"total" => h.summary_total = x.i64("total", se)?,
+                            _ => x.skip(&s, se)?,
+                        }
+                    }
+                }
+            }
+            b"cluster" => h.cluster = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(h)
 }
 
 pub(crate) fn read_cluster<'a>(
@@ -656,12 +674,29 @@ pub(crate) fn read_cluster<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<Cluster> {
-    read_identified!(x, e, empty, Cluster, k, c, ce, {
-        b"cpu" => k.cpu = Some(read_cpu(x, &c, ce)?),
-        b"version" => k.version = Some(read_version(x, &c, ce)?),
-        b"data_center" => k.data_center = Some(read_ref(x, &c, ce)?),
-        b"scheduling_policy" => k.scheduling_policy = Some(read_ref(x, &c, ce)?),
-    })
+    let mut k = Cluster::default();
+    (k.id, k.href) = id_href(e)?;
+    if empty {
+        return Ok(k);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => k.name = Some(x.text(ce)?),
+            b"description" => k.description = Some(x.text(ce)?),
+            b"comment" => k.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut k.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => k.action_links = x.actions(ce)?,
+            b"cpu" => k.cpu = Some(read_cpu(x, &c, ce)?),
+            b"version" => k.version = Some(read_version(x, &c, ce)?),
+            b"data_center" => k.data_center = Some(read_ref(x, &c, ce)?),
+            b"scheduling_policy" => k.scheduling_policy = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(k)
 }
 
 pub(crate) fn read_data_center<'a>(
@@ -669,41 +704,75 @@ pub(crate) fn read_data_center<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<DataCenter> {
-    read_identified!(x, e, empty, DataCenter, d, c, ce, {
-        b"status" => d.status = x.status(ce)?.0.map(|s| DataCenterStatus::parse(&s)),
-        b"local" => d.local = x.bool("local", ce)?,
-        b"storage_format" => d.storage_format = Some(x.text(ce)?),
-        b"quota_mode" => d.quota_mode = Some(x.text(ce)?),
-        b"version" => d.version = Some(read_version(x, &c, ce)?),
-    })
+    let mut d = DataCenter::default();
+    (d.id, d.href) = id_href(e)?;
+    if empty {
+        return Ok(d);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => d.name = Some(x.text(ce)?),
+            b"description" => d.description = Some(x.text(ce)?),
+            b"comment" => d.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut d.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => d.action_links = x.actions(ce)?,
+            b"status" => d.status = x.status(ce)?.0.map(|s| DataCenterStatus::parse(&s)),
+            b"local" => d.local = x.bool("local", ce)?,
+            b"storage_format" => d.storage_format = Some(x.text(ce)?),
+            b"quota_mode" => d.quota_mode = Some(x.text(ce)?),
+            b"version" => d.version = Some(read_version(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(d)
 }
 
 pub(crate) fn read_disk<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Disk> {
-    read_identified!(x, e, empty, Disk, d, c, ce, {
-        b"status" => d.status = x.status(ce)?.0.map(|s| DiskStatus::parse(&s)),
-        b"alias" => d.alias = Some(x.text(ce)?),
-        b"provisioned_size" => d.provisioned_size = x.i64("provisioned_size", ce)?,
-        // 3.x spelled the virtual size `size`.
-        b"size" => {
-            let n = x.i64("size", ce)?;
-            if d.provisioned_size.is_none() {
-                d.provisioned_size = n;
+    let mut d = Disk::default();
+    (d.id, d.href) = id_href(e)?;
+    if empty {
+        return Ok(d);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => d.name = Some(x.text(ce)?),
+            b"description" => d.description = Some(x.text(ce)?),
+            b"comment" => d.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut d.links)?;
+                x.skip(&c, ce)?;
             }
-        },
-        b"actual_size" => d.actual_size = x.i64("actual_size", ce)?,
-        b"total_size" => d.total_size = x.i64("total_size", ce)?,
-        b"format" => d.format = Some(DiskFormat::parse(&x.text_cow(ce)?)),
-        b"sparse" => d.sparse = x.bool("sparse", ce)?,
-        b"shareable" => d.shareable = x.bool("shareable", ce)?,
-        b"bootable" => d.bootable = x.bool("bootable", ce)?,
-        b"interface" => d.interface = Some(DiskInterface::parse(&x.text_cow(ce)?)),
-        b"storage_type" => d.storage_type = Some(x.text(ce)?),
-        b"content_type" => d.content_type = Some(x.text(ce)?),
-        b"image_id" => d.image_id = Some(x.text(ce)?),
-        b"storage_domains" => d.storage_domains = read_refs(x, ce, b"storage_domain")?,
-        b"vm" => d.vm = Some(read_ref(x, &c, ce)?),
-        b"vms" => d.vms = read_refs(x, ce, b"vm")?,
-    })
+            b"actions" => d.action_links = x.actions(ce)?,
+            b"status" => d.status = x.status(ce)?.0.map(|s| DiskStatus::parse(&s)),
+            b"alias" => d.alias = Some(x.text(ce)?),
+            b"provisioned_size" => d.provisioned_size = x.i64("provisioned_size", ce)?,
+            // 3.x spelled the virtual size `size`.
+            b"size" => {
+                let n = x.i64("size", ce)?;
+                if d.provisioned_size.is_none() {
+                    d.provisioned_size = n;
+                }
+            }
+            b"actual_size" => d.actual_size = x.i64("actual_size", ce)?,
+            b"total_size" => d.total_size = x.i64("total_size", ce)?,
+            b"format" => d.format = Some(DiskFormat::parse(&x.text_cow(ce)?)),
+            b"sparse" => d.sparse = x.bool("sparse", ce)?,
+            b"shareable" => d.shareable = x.bool("shareable", ce)?,
+            b"bootable" => d.bootable = x.bool("bootable", ce)?,
+            b"interface" => d.interface = Some(DiskInterface::parse(&x.text_cow(ce)?)),
+            b"storage_type" => d.storage_type = Some(x.text(ce)?),
+            b"content_type" => d.content_type = Some(x.text(ce)?),
+            b"image_id" => d.image_id = Some(x.text(ce)?),
+            b"storage_domains" => d.storage_domains = read_refs(x, ce, b"storage_domain")?,
+            b"vm" => d.vm = Some(read_ref(x, &c, ce)?),
+            b"vms" => d.vms = read_refs(x, ce, b"vm")?,
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(d)
 }
 
 pub(crate) fn read_disk_attachment<'a>(
@@ -711,16 +780,33 @@ pub(crate) fn read_disk_attachment<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<DiskAttachment> {
-    read_identified!(x, e, empty, DiskAttachment, a, c, ce, {
-        b"active" => a.active = x.bool("active", ce)?,
-        b"bootable" => a.bootable = x.bool("bootable", ce)?,
-        b"interface" => a.interface = Some(DiskInterface::parse(&x.text_cow(ce)?)),
-        b"pass_discard" => a.pass_discard = x.bool("pass_discard", ce)?,
-        b"read_only" => a.read_only = x.bool("read_only", ce)?,
-        b"logical_name" => a.logical_name = Some(x.text(ce)?),
-        b"disk" => a.disk = Some(Box::new(read_disk(x, &c, ce)?)),
-        b"vm" => a.vm = Some(read_ref(x, &c, ce)?),
-    })
+    let mut a = DiskAttachment::default();
+    (a.id, a.href) = id_href(e)?;
+    if empty {
+        return Ok(a);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => a.name = Some(x.text(ce)?),
+            b"description" => a.description = Some(x.text(ce)?),
+            b"comment" => a.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut a.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => a.action_links = x.actions(ce)?,
+            b"active" => a.active = x.bool("active", ce)?,
+            b"bootable" => a.bootable = x.bool("bootable", ce)?,
+            b"interface" => a.interface = Some(DiskInterface::parse(&x.text_cow(ce)?)),
+            b"pass_discard" => a.pass_discard = x.bool("pass_discard", ce)?,
+            b"read_only" => a.read_only = x.bool("read_only", ce)?,
+            b"logical_name" => a.logical_name = Some(x.text(ce)?),
+            b"disk" => a.disk = Some(Box::new(read_disk(x, &c, ce)?)),
+            b"vm" => a.vm = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(a)
 }
 
 pub(crate) fn read_storage_domain<'a>(
@@ -728,25 +814,47 @@ pub(crate) fn read_storage_domain<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<StorageDomain> {
-    read_identified!(x, e, empty, StorageDomain, s, c, ce, {
-        b"status" => s.status = x.status(ce)?.0.map(|v| StorageDomainStatus::parse(&v)),
-        b"external_status" => s.external_status = x.status(ce)?.0,
-        b"type" => s.domain_type = Some(StorageDomainType::parse(&x.text_cow(ce)?)),
-        b"available" => s.available = x.i64("available", ce)?,
-        b"used" => s.used = x.i64("used", ce)?,
-        b"committed" => s.committed = x.i64("committed", ce)?,
-        b"master" => s.master = x.bool("master", ce)?,
-        b"storage_format" => s.storage_format = Some(x.text(ce)?),
-        b"storage" => {
-            children!(x, ce, g, ge, {
-                b"type" => s.storage_type = Some(x.text(ge)?),
-                b"address" => s.storage_address = Some(x.text(ge)?),
-                b"path" => s.storage_path = Some(x.text(ge)?),
-            });
-        },
-        b"data_centers" => s.data_centers = read_refs(x, ce, b"data_center")?,
-        b"data_center" => s.data_centers.push(read_ref(x, &c, ce)?),
-    })
+    let mut s = StorageDomain::default();
+    (s.id, s.href) = id_href(e)?;
+    if empty {
+        return Ok(s);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => s.name = Some(x.text(ce)?),
+            b"description" => s.description = Some(x.text(ce)?),
+            b"comment" => s.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut s.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => s.action_links = x.actions(ce)?,
+            b"status" => s.status = x.status(ce)?.0.map(|v| StorageDomainStatus::parse(&v)),
+            b"external_status" => s.external_status = x.status(ce)?.0,
+            b"type" => s.domain_type = Some(StorageDomainType::parse(&x.text_cow(ce)?)),
+            b"available" => s.available = x.i64("available", ce)?,
+            b"used" => s.used = x.i64("used", ce)?,
+            b"committed" => s.committed = x.i64("committed", ce)?,
+            b"master" => s.master = x.bool("master", ce)?,
+            b"storage_format" => s.storage_format = Some(x.text(ce)?),
+            b"storage" => {
+                if !ce {
+                    while let Some((g, ge)) = x.child()? {
+                        match g.local_name().as_ref() {
+                            b"type" => s.storage_type = Some(x.text(ge)?),
+                            b"address" => s.storage_address = Some(x.text(ge)?),
+                            b"path" => s.storage_path = Some(x.text(ge)?),
+                            _ => x.skip(&g, ge)?,
+                        }
+                    }
+                }
+            }
+            b"data_centers" => s.data_centers = read_refs(x, ce, b"data_center")?,
+            b"data_center" => s.data_centers.push(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(s)
 }
 
 pub(crate) fn read_template<'a>(
@@ -754,50 +862,89 @@ pub(crate) fn read_template<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<Template> {
-    read_identified!(x, e, empty, Template, t, c, ce, {
-        b"status" => t.status = x.status(ce)?.0.map(|s| TemplateStatus::parse(&s)),
-        b"memory" => t.memory = x.i64("memory", ce)?,
-        b"cpu" => t.cpu = Some(read_cpu(x, &c, ce)?),
-        b"os" => t.os = Some(read_os(x, &c, ce)?),
-        b"type" => t.vm_type = Some(VmType::parse(&x.text_cow(ce)?)),
-        b"creation_time" => t.creation_time = Some(x.text(ce)?),
-        b"version" => {
-            children!(x, ce, g, ge, {
-                b"version_name" => t.version_name = Some(x.text(ge)?),
-                b"version_number" => t.version_number = x.i64("version_number", ge)?,
-            });
-        },
-        b"cluster" => t.cluster = Some(read_ref(x, &c, ce)?),
-        b"vm" => t.vm = Some(read_ref(x, &c, ce)?),
-    })
-}
-
-pub(crate) fn read_nic<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Nic> {
-    read_identified!(x, e, empty, Nic, n, c, ce, {
-        b"interface" => n.interface = Some(NicInterface::parse(&x.text_cow(ce)?)),
-        b"mac" => {
-            // 4.x: <mac><address>..</address></mac>; 3.x: <mac address=".."/>
-            each_attr(&c, |k, v| {
-                if k == b"address" {
-                    n.mac = Some(v);
-                }
-                Ok(())
-            })?;
-            if !ce {
-                while let Some((g, ge)) = x.child()? {
-                    if g.local_name().as_ref() == b"address" {
-                        n.mac = Some(x.text(ge)?);
-                    } else {
-                        x.skip(&g, ge)?;
+    let mut t = Template::default();
+    (t.id, t.href) = id_href(e)?;
+    if empty {
+        return Ok(t);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => t.name = Some(x.text(ce)?),
+            b"description" => t.description = Some(x.text(ce)?),
+            b"comment" => t.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut t.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => t.action_links = x.actions(ce)?,
+            b"status" => t.status = x.status(ce)?.0.map(|s| TemplateStatus::parse(&s)),
+            b"memory" => t.memory = x.i64("memory", ce)?,
+            b"cpu" => t.cpu = Some(read_cpu(x, &c, ce)?),
+            b"os" => t.os = Some(read_os(x, &c, ce)?),
+            b"type" => t.vm_type = Some(VmType::parse(&x.text_cow(ce)?)),
+            b"creation_time" => t.creation_time = Some(x.text(ce)?),
+            b"version" => {
+                if !ce {
+                    while let Some((g, ge)) = x.child()? {
+                        match g.local_name().as_ref() {
+                            b"version_name" => t.version_name = Some(x.text(ge)?),
+                            b"version_number" => t.version_number = x.i64("version_number", ge)?,
+                            _ => x.skip(&g, ge)?,
+                        }
                     }
                 }
             }
-        },
-        b"linked" => n.linked = x.bool("linked", ce)?,
-        b"plugged" => n.plugged = x.bool("plugged", ce)?,
-        b"vnic_profile" => n.vnic_profile = Some(read_ref(x, &c, ce)?),
-        b"vm" => n.vm = Some(read_ref(x, &c, ce)?),
-    })
+            b"cluster" => t.cluster = Some(read_ref(x, &c, ce)?),
+            b"vm" => t.vm = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(t)
+}
+
+pub(crate) fn read_nic<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Nic> {
+    let mut n = Nic::default();
+    (n.id, n.href) = id_href(e)?;
+    if empty {
+        return Ok(n);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => n.name = Some(x.text(ce)?),
+            b"description" => n.description = Some(x.text(ce)?),
+            b"comment" => n.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut n.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => n.action_links = x.actions(ce)?,
+            b"interface" => n.interface = Some(NicInterface::parse(&x.text_cow(ce)?)),
+            b"mac" => {
+                // 4.x: <mac><address>..</address></mac>; 3.x: <mac address=".."/>
+                each_attr(&c, |k, v| {
+                    if k == b"address" {
+                        n.mac = Some(v);
+                    }
+                    Ok(())
+                })?;
+                if !ce {
+                    while let Some((g, ge)) = x.child()? {
+                        if g.local_name().as_ref() == b"address" {
+                            n.mac = Some(x.text(ge)?);
+                        } else {
+                            x.skip(&g, ge)?;
+                        }
+                    }
+                }
+            }
+            b"linked" => n.linked = x.bool("linked", ce)?,
+            b"plugged" => n.plugged = x.bool("plugged", ce)?,
+            b"vnic_profile" => n.vnic_profile = Some(read_ref(x, &c, ce)?),
+            b"vm" => n.vm = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(n)
 }
 
 pub(crate) fn read_snapshot<'a>(
@@ -805,44 +952,95 @@ pub(crate) fn read_snapshot<'a>(
     e: &BytesStart<'a>,
     empty: bool,
 ) -> Result<Snapshot> {
-    read_identified!(x, e, empty, Snapshot, s, c, ce, {
-        b"snapshot_status" => s.snapshot_status = Some(SnapshotStatus::parse(&x.text_cow(ce)?)),
-        b"snapshot_type" => s.snapshot_type = Some(x.text(ce)?),
-        b"date" => s.date = Some(x.text(ce)?),
-        b"persist_memorystate" => s.persist_memorystate = x.bool("persist_memorystate", ce)?,
-        b"vm" => s.vm = Some(read_ref(x, &c, ce)?),
-    })
+    let mut s = Snapshot::default();
+    (s.id, s.href) = id_href(e)?;
+    if empty {
+        return Ok(s);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => s.name = Some(x.text(ce)?),
+            b"description" => s.description = Some(x.text(ce)?),
+            b"comment" => s.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut s.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => s.action_links = x.actions(ce)?,
+            b"snapshot_status" => s.snapshot_status = Some(SnapshotStatus::parse(&x.text_cow(ce)?)),
+            b"snapshot_type" => s.snapshot_type = Some(x.text(ce)?),
+            b"date" => s.date = Some(x.text(ce)?),
+            b"persist_memorystate" => s.persist_memorystate = x.bool("persist_memorystate", ce)?,
+            b"vm" => s.vm = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(s)
 }
 
 pub(crate) fn read_job<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Job> {
-    read_identified!(x, e, empty, Job, j, c, ce, {
-        b"status" => j.status = x.status(ce)?.0.map(|s| JobStatus::parse(&s)),
-        b"start_time" => j.start_time = Some(x.text(ce)?),
-        b"end_time" => j.end_time = Some(x.text(ce)?),
-        b"last_updated" => j.last_updated = Some(x.text(ce)?),
-        b"external" => j.external = x.bool("external", ce)?,
-        b"auto_cleared" => j.auto_cleared = x.bool("auto_cleared", ce)?,
-        b"owner" => j.owner = Some(read_ref(x, &c, ce)?),
-    })
+    let mut j = Job::default();
+    (j.id, j.href) = id_href(e)?;
+    if empty {
+        return Ok(j);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => j.name = Some(x.text(ce)?),
+            b"description" => j.description = Some(x.text(ce)?),
+            b"comment" => j.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut j.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => j.action_links = x.actions(ce)?,
+            b"status" => j.status = x.status(ce)?.0.map(|s| JobStatus::parse(&s)),
+            b"start_time" => j.start_time = Some(x.text(ce)?),
+            b"end_time" => j.end_time = Some(x.text(ce)?),
+            b"last_updated" => j.last_updated = Some(x.text(ce)?),
+            b"external" => j.external = x.bool("external", ce)?,
+            b"auto_cleared" => j.auto_cleared = x.bool("auto_cleared", ce)?,
+            b"owner" => j.owner = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(j)
 }
 
 pub(crate) fn read_event<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Event> {
-    read_identified!(x, e, empty, Event, v, c, ce, {
-        b"code" => v.code = x.i64("code", ce)?,
-        b"severity" => v.severity = Some(LogSeverity::parse(&x.text_cow(ce)?)),
-        b"time" => v.time = Some(x.text(ce)?),
-        b"correlation_id" => v.correlation_id = Some(x.text(ce)?),
-        b"custom_id" => v.custom_id = x.i64("custom_id", ce)?,
-        b"flood_rate" => v.flood_rate = x.i64("flood_rate", ce)?,
-        b"origin" => v.origin = Some(x.text(ce)?),
-        b"user" => v.user = Some(read_ref(x, &c, ce)?),
-        b"vm" => v.vm = Some(read_ref(x, &c, ce)?),
-        b"host" => v.host = Some(read_ref(x, &c, ce)?),
-        b"cluster" => v.cluster = Some(read_ref(x, &c, ce)?),
-        b"data_center" => v.data_center = Some(read_ref(x, &c, ce)?),
-        b"storage_domain" => v.storage_domain = Some(read_ref(x, &c, ce)?),
-        b"template" => v.template = Some(read_ref(x, &c, ce)?),
-    })
+    let mut v = Event::default();
+    (v.id, v.href) = id_href(e)?;
+    if empty {
+        return Ok(v);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => v.name = Some(x.text(ce)?),
+            b"description" => v.description = Some(x.text(ce)?),
+            b"comment" => v.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut v.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => v.action_links = x.actions(ce)?,
+            b"code" => v.code = x.i64("code", ce)?,
+            b"severity" => v.severity = Some(LogSeverity::parse(&x.text_cow(ce)?)),
+            b"time" => v.time = Some(x.text(ce)?),
+            b"correlation_id" => v.correlation_id = Some(x.text(ce)?),
+            b"custom_id" => v.custom_id = x.i64("custom_id", ce)?,
+            b"flood_rate" => v.flood_rate = x.i64("flood_rate", ce)?,
+            b"origin" => v.origin = Some(x.text(ce)?),
+            b"user" => v.user = Some(read_ref(x, &c, ce)?),
+            b"vm" => v.vm = Some(read_ref(x, &c, ce)?),
+            b"host" => v.host = Some(read_ref(x, &c, ce)?),
+            b"cluster" => v.cluster = Some(read_ref(x, &c, ce)?),
+            b"data_center" => v.data_center = Some(read_ref(x, &c, ce)?),
+            b"storage_domain" => v.storage_domain = Some(read_ref(x, &c, ce)?),
+            b"template" => v.template = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(v)
 }
 
 pub(crate) fn read_action<'a>(
@@ -878,10 +1076,15 @@ pub(crate) fn read_action<'a>(
 
 fn read_summary_item<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<SummaryItem> {
     let mut s = SummaryItem::default();
-    children!(x, empty, c, ce, {
-        b"active" => s.active = x.i64("active", ce)?,
-        b"total" => s.total = x.i64("total", ce)?,
-    });
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"active" => s.active = x.i64("active", ce)?,
+                b"total" => s.total = x.i64("total", ce)?,
+                _ => x.skip(&c, ce)?,
+            }
+        }
+    }
     Ok(s)
 }
 
@@ -917,36 +1120,46 @@ pub(crate) fn read_api<'a>(x: &mut XmlIn<'a>, _e: &BytesStart<'a>, empty: bool) 
                 }
             }
             b"special_objects" => {
-                children!(x, ce, g, ge, {
-                    b"blank_template" => api.blank_template = Some(read_ref(x, &g, ge)?),
-                    b"root_tag" => api.root_tag = Some(read_ref(x, &g, ge)?),
-                    // 3.x: <link rel="templates/blank" href=".../templates/ID"/>
-                    b"link" => {
-                        let l = link(&g)?;
-                        let id = l.href.rsplit('/').next().map(str::to_owned);
-                        let r = Some(Ref {
-                            id,
-                            href: Some(l.href.clone()),
-                            name: None,
-                        });
-                        match l.rel.as_str() {
-                            "templates/blank" => api.blank_template = r,
-                            "tags/root" => api.root_tag = r,
-                            _ => {}
+                if !ce {
+                    while let Some((g, ge)) = x.child()? {
+                        match g.local_name().as_ref() {
+                            b"blank_template" => api.blank_template = Some(read_ref(x, &g, ge)?),
+                            b"root_tag" => api.root_tag = Some(read_ref(x, &g, ge)?),
+                            // 3.x: <link rel="templates/blank" href=".../templates/ID"/>
+                            b"link" => {
+                                let l = link(&g)?;
+                                let id = l.href.rsplit('/').next().map(str::to_owned);
+                                let r = Some(Ref {
+                                    id,
+                                    href: Some(l.href.clone()),
+                                    name: None,
+                                });
+                                match l.rel.as_str() {
+                                    "templates/blank" => api.blank_template = r,
+                                    "tags/root" => api.root_tag = r,
+                                    _ => {}
+                                }
+                                x.skip(&g, ge)?;
+                            }
+                            _ => x.skip(&g, ge)?,
                         }
-                        x.skip(&g, ge)?;
                     }
-                });
+                }
             }
             b"summary" => {
-                children!(x, ce, g, ge, {
-                    b"vms" => api.vms = Some(read_summary_item(x, ge)?),
-                    b"hosts" => api.hosts = Some(read_summary_item(x, ge)?),
-                    b"users" => api.users = Some(read_summary_item(x, ge)?),
-                    b"storage_domains" => {
-                        api.storage_domains = Some(read_summary_item(x, ge)?)
+                if !ce {
+                    while let Some((g, ge)) = x.child()? {
+                        match g.local_name().as_ref() {
+                            b"vms" => api.vms = Some(read_summary_item(x, ge)?),
+                            b"hosts" => api.hosts = Some(read_summary_item(x, ge)?),
+                            b"users" => api.users = Some(read_summary_item(x, ge)?),
+                            b"storage_domains" => {
+                                api.storage_domains = Some(read_summary_item(x, ge)?)
+                            }
+                            _ => x.skip(&g, ge)?,
+                        }
                     }
-                });
+                }
             }
             b"time" => api.time = Some(x.text(ce)?),
             b"authenticated_user" => api.authenticated_user = Some(read_ref(x, &c, ce)?),
@@ -1305,79 +1518,232 @@ fn expect_root(found: &[u8], wanted: &str) -> Result<()> {
     }
 }
 
-macro_rules! resource {
-    ($ty:ty, $tag:literal, $plural:literal, $read:ident, $write:ident) => {
-        impl Resource for $ty {
-            const TAG: &'static str = $tag;
-            const PLURAL: &'static str = $plural;
-
-            fn from_xml(bytes: &[u8]) -> Result<Self> {
-                let mut x = XmlIn::new(bytes);
-                let (root, empty) = x.root()?;
-                expect_root(root.local_name().as_ref(), $tag)?;
-                $read(&mut x, &root, empty)
-            }
-
-            fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
-                let mut x = XmlIn::new(bytes);
-                let (root, empty) = x.root()?;
-                expect_root(root.local_name().as_ref(), $plural)?;
-                let mut out = Vec::new();
-                x.list_into(empty, $tag.as_bytes(), $read, &mut out)?;
-                Ok(out)
-            }
-
-            fn to_xml(&self) -> String {
-                let mut w = XmlOut::new();
-                $write(&mut w, $tag, self);
-                w.finish()
-            }
-        }
-    };
+/// Reads one object from a document whose root is `tag`.
+fn one_from_xml<'a, T>(
+    bytes: &'a [u8],
+    tag: &str,
+    read: impl FnOnce(&mut XmlIn<'a>, &BytesStart<'a>, bool) -> Result<T>,
+) -> Result<T> {
+    let mut x = XmlIn::new(bytes);
+    let (root, empty) = x.root()?;
+    expect_root(root.local_name().as_ref(), tag)?;
+    read(&mut x, &root, empty)
 }
 
-resource!(Vm, "vm", "vms", read_vm, write_vm);
-resource!(Host, "host", "hosts", read_host, write_host);
-resource!(Cluster, "cluster", "clusters", read_cluster, write_cluster);
-resource!(
-    DataCenter,
-    "data_center",
-    "data_centers",
-    read_data_center,
-    write_data_center
-);
-resource!(Disk, "disk", "disks", read_disk, write_disk);
-resource!(
-    DiskAttachment,
-    "disk_attachment",
-    "disk_attachments",
-    read_disk_attachment,
-    write_disk_attachment
-);
-resource!(
-    StorageDomain,
-    "storage_domain",
-    "storage_domains",
-    read_storage_domain,
-    write_storage_domain
-);
-resource!(
-    Template,
-    "template",
-    "templates",
-    read_template,
-    write_template
-);
-resource!(Nic, "nic", "nics", read_nic, write_nic);
-resource!(
-    Snapshot,
-    "snapshot",
-    "snapshots",
-    read_snapshot,
-    write_snapshot
-);
-resource!(Job, "job", "jobs", read_job, write_job);
-resource!(Event, "event", "events", read_event, write_event);
+/// Reads the `tag` children of a collection document whose root is `plural`.
+fn many_from_xml<'a, T>(
+    bytes: &'a [u8],
+    plural: &str,
+    tag: &str,
+    read: impl FnMut(&mut XmlIn<'a>, &BytesStart<'a>, bool) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut x = XmlIn::new(bytes);
+    let (root, empty) = x.root()?;
+    expect_root(root.local_name().as_ref(), plural)?;
+    let mut out = Vec::new();
+    x.list_into(empty, tag.as_bytes(), read, &mut out)?;
+    Ok(out)
+}
+
+/// Writes `obj` as a document whose root is `tag`.
+fn write_doc<T>(obj: &T, tag: &str, write: impl FnOnce(&mut XmlOut, &str, &T)) -> String {
+    let mut w = XmlOut::new();
+    write(&mut w, tag, obj);
+    w.finish()
+}
+
+impl Resource for Vm {
+    const TAG: &'static str = "vm";
+    const PLURAL: &'static str = "vms";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_vm)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_vm)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_vm)
+    }
+}
+impl Resource for Host {
+    const TAG: &'static str = "host";
+    const PLURAL: &'static str = "hosts";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_host)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_host)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_host)
+    }
+}
+impl Resource for Cluster {
+    const TAG: &'static str = "cluster";
+    const PLURAL: &'static str = "clusters";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_cluster)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_cluster)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_cluster)
+    }
+}
+impl Resource for DataCenter {
+    const TAG: &'static str = "data_center";
+    const PLURAL: &'static str = "data_centers";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_data_center)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_data_center)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_data_center)
+    }
+}
+impl Resource for Disk {
+    const TAG: &'static str = "disk";
+    const PLURAL: &'static str = "disks";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_disk)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_disk)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_disk)
+    }
+}
+impl Resource for DiskAttachment {
+    const TAG: &'static str = "disk_attachment";
+    const PLURAL: &'static str = "disk_attachments";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_disk_attachment)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_disk_attachment)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_disk_attachment)
+    }
+}
+impl Resource for StorageDomain {
+    const TAG: &'static str = "storage_domain";
+    const PLURAL: &'static str = "storage_domains";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_storage_domain)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_storage_domain)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_storage_domain)
+    }
+}
+impl Resource for Template {
+    const TAG: &'static str = "template";
+    const PLURAL: &'static str = "templates";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_template)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_template)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_template)
+    }
+}
+impl Resource for Nic {
+    const TAG: &'static str = "nic";
+    const PLURAL: &'static str = "nics";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_nic)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_nic)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_nic)
+    }
+}
+impl Resource for Snapshot {
+    const TAG: &'static str = "snapshot";
+    const PLURAL: &'static str = "snapshots";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_snapshot)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_snapshot)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_snapshot)
+    }
+}
+impl Resource for Job {
+    const TAG: &'static str = "job";
+    const PLURAL: &'static str = "jobs";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_job)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_job)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_job)
+    }
+}
+impl Resource for Event {
+    const TAG: &'static str = "event";
+    const PLURAL: &'static str = "events";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_event)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_event)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_event)
+    }
+}
 
 fn write_action_tag(w: &mut XmlOut, _tag: &str, a: &Action) {
     write_action(w, a);
@@ -1388,8 +1754,38 @@ fn write_api(w: &mut XmlOut, tag: &str, _a: &Api) {
     w.close(tag);
 }
 
-resource!(Action, "action", "actions", read_action, write_action_tag);
-resource!(Api, "api", "apis", read_api, write_api);
+impl Resource for Action {
+    const TAG: &'static str = "action";
+    const PLURAL: &'static str = "actions";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_action)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_action)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_action_tag)
+    }
+}
+impl Resource for Api {
+    const TAG: &'static str = "api";
+    const PLURAL: &'static str = "apis";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_api)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_api)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_api)
+    }
+}
 
 /// Reads a `<fault>` document.
 pub fn fault_from_xml(bytes: &[u8]) -> Result<Fault> {

@@ -25,46 +25,6 @@ fn set(params: &mut Params, k: &str, v: String) {
     params.push((k.to_owned(), v));
 }
 
-/// The accessors of the root's collections: `/// \`/path\`.` and `self.coll("path")`.
-macro_rules! collections {
-    ($($name:ident -> $svc:ty = $path:literal;)*) => {$(
-        #[doc = concat!("`/", $path, "`.")]
-        pub fn $name(&self) -> $svc {
-            self.coll($path)
-        }
-    )*};
-}
-
-/// A service that holds a connection and a path: the struct, `Clone` and `Debug` for any `T`.
-macro_rules! path_holder {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        pub struct $name<T> {
-            conn: Connection,
-            path: String,
-            _t: PhantomData<fn() -> T>,
-        }
-
-        impl<T> Clone for $name<T> {
-            fn clone(&self) -> Self {
-                $name {
-                    conn: self.conn.clone(),
-                    path: self.path.clone(),
-                    _t: PhantomData,
-                }
-            }
-        }
-
-        impl<T> fmt::Debug for $name<T> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($name))
-                    .field("path", &self.path)
-                    .finish()
-            }
-        }
-    };
-}
-
 /// The root of the tree.
 #[derive(Debug, Clone)]
 pub struct SystemService {
@@ -85,27 +45,102 @@ impl SystemService {
         CollectionService::new(self.conn.clone(), path.to_owned())
     }
 
-    collections! {
-        vms -> VmsService = "vms";
-        hosts -> HostsService = "hosts";
-        clusters -> ClustersService = "clusters";
-        data_centers -> DataCentersService = "datacenters";
-        disks -> DisksService = "disks";
-        storage_domains -> StorageDomainsService = "storagedomains";
-        templates -> TemplatesService = "templates";
-        jobs -> JobsService = "jobs";
-        events -> EventsService = "events";
+    /// `/vms`.
+    pub fn vms(&self) -> VmsService {
+        self.coll("vms")
+    }
+
+    /// `/hosts`.
+    pub fn hosts(&self) -> HostsService {
+        self.coll("hosts")
+    }
+
+    /// `/clusters`.
+    pub fn clusters(&self) -> ClustersService {
+        self.coll("clusters")
+    }
+
+    /// `/datacenters`.
+    pub fn data_centers(&self) -> DataCentersService {
+        self.coll("datacenters")
+    }
+
+    /// `/disks`.
+    pub fn disks(&self) -> DisksService {
+        self.coll("disks")
+    }
+
+    /// `/storagedomains`.
+    pub fn storage_domains(&self) -> StorageDomainsService {
+        self.coll("storagedomains")
+    }
+
+    /// `/templates`.
+    pub fn templates(&self) -> TemplatesService {
+        self.coll("templates")
+    }
+
+    /// `/jobs`.
+    pub fn jobs(&self) -> JobsService {
+        self.coll("jobs")
+    }
+
+    /// `/events`.
+    pub fn events(&self) -> EventsService {
+        self.coll("events")
     }
 }
 
-path_holder! {
-    /// A collection of `T` (`/vms`, `/vms/{id}/diskattachments`...).
-    CollectionService
+/// A collection of `T` (`/vms`, `/vms/{id}/diskattachments`...).
+pub struct CollectionService<T> {
+    conn: Connection,
+    path: String,
+    _t: PhantomData<fn() -> T>,
 }
 
-path_holder! {
-    /// One object (`/vms/{id}`).
-    ObjectService
+// Derived `Clone` and `Debug` would require `T: Clone + Debug`; the service never holds a `T`.
+impl<T> Clone for CollectionService<T> {
+    fn clone(&self) -> Self {
+        CollectionService {
+            conn: self.conn.clone(),
+            path: self.path.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for CollectionService<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CollectionService")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+/// One object (`/vms/{id}`).
+pub struct ObjectService<T> {
+    conn: Connection,
+    path: String,
+    _t: PhantomData<fn() -> T>,
+}
+
+// Derived `Clone` and `Debug` would require `T: Clone + Debug`; the service never holds a `T`.
+impl<T> Clone for ObjectService<T> {
+    fn clone(&self) -> Self {
+        ObjectService {
+            conn: self.conn.clone(),
+            path: self.path.clone(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for ObjectService<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ObjectService")
+            .field("path", &self.path)
+            .finish()
+    }
 }
 
 /// `/vms`.
@@ -363,21 +398,36 @@ pub trait HasStatus {
     fn current_status(&self) -> Option<&Self::Status>;
 }
 
-macro_rules! has_status {
-    ($ty:ty, $st:ty) => {
-        impl HasStatus for $ty {
-            type Status = $st;
-            fn current_status(&self) -> Option<&$st> {
-                self.status.as_ref()
-            }
-        }
-    };
+impl HasStatus for Vm {
+    type Status = VmStatus;
+    fn current_status(&self) -> Option<&VmStatus> {
+        self.status.as_ref()
+    }
 }
-has_status!(Vm, VmStatus);
-has_status!(Host, HostStatus);
-has_status!(Disk, DiskStatus);
-has_status!(Template, TemplateStatus);
-has_status!(Job, JobStatus);
+impl HasStatus for Host {
+    type Status = HostStatus;
+    fn current_status(&self) -> Option<&HostStatus> {
+        self.status.as_ref()
+    }
+}
+impl HasStatus for Disk {
+    type Status = DiskStatus;
+    fn current_status(&self) -> Option<&DiskStatus> {
+        self.status.as_ref()
+    }
+}
+impl HasStatus for Template {
+    type Status = TemplateStatus;
+    fn current_status(&self) -> Option<&TemplateStatus> {
+        self.status.as_ref()
+    }
+}
+impl HasStatus for Job {
+    type Status = JobStatus;
+    fn current_status(&self) -> Option<&JobStatus> {
+        self.status.as_ref()
+    }
+}
 
 impl<T: Resource + HasStatus> ObjectService<T> {
     /// Polls until the status is one of `statuses` (exponential backoff), and returns the object.
@@ -401,38 +451,67 @@ impl<T: Resource + HasStatus> ObjectService<T> {
     }
 }
 
-/// `item(id)` under the name of the member: `vms().vm(id)`.
-macro_rules! item_accessors {
-    ($($coll:ty => $name:ident -> $svc:ty, $what:literal;)*) => {$(
-        impl $coll {
-            #[doc = concat!("The service of ", $what, " `id`.")]
-            pub fn $name(&self, id: &str) -> $svc {
-                self.item(id)
-            }
-        }
-    )*};
+impl VmsService {
+    /// The service of VM `id`.
+    pub fn vm(&self, id: &str) -> VmService {
+        self.item(id)
+    }
 }
 
-item_accessors! {
-    VmsService => vm -> VmService, "VM";
-    HostsService => host -> HostService, "host";
-    ClustersService => cluster -> ClusterService, "cluster";
-    DataCentersService => data_center -> DataCenterService, "data center";
-    DisksService => disk -> DiskService, "disk";
-    StorageDomainsService => storage_domain -> StorageDomainService, "storage domain";
-    TemplatesService => template -> TemplateService, "template";
-    JobsService => job -> JobService, "job";
-    EventsService => event -> EventService, "event";
+impl HostsService {
+    /// The service of host `id`.
+    pub fn host(&self, id: &str) -> HostService {
+        self.item(id)
+    }
 }
 
-/// VM actions that carry their neutral [`Op`]: `start => VmStart` is `POST .../start`.
-macro_rules! actions {
-    ($($(#[$doc:meta])* $name:ident => $op:ident;)*) => {$(
-        $(#[$doc])*
-        pub fn $name(&self) -> ActionRequest {
-            self.act(stringify!($name), Op::$op)
-        }
-    )*};
+impl ClustersService {
+    /// The service of cluster `id`.
+    pub fn cluster(&self, id: &str) -> ClusterService {
+        self.item(id)
+    }
+}
+
+impl DataCentersService {
+    /// The service of data center `id`.
+    pub fn data_center(&self, id: &str) -> DataCenterService {
+        self.item(id)
+    }
+}
+
+impl DisksService {
+    /// The service of disk `id`.
+    pub fn disk(&self, id: &str) -> DiskService {
+        self.item(id)
+    }
+}
+
+impl StorageDomainsService {
+    /// The service of storage domain `id`.
+    pub fn storage_domain(&self, id: &str) -> StorageDomainService {
+        self.item(id)
+    }
+}
+
+impl TemplatesService {
+    /// The service of template `id`.
+    pub fn template(&self, id: &str) -> TemplateService {
+        self.item(id)
+    }
+}
+
+impl JobsService {
+    /// The service of job `id`.
+    pub fn job(&self, id: &str) -> JobService {
+        self.item(id)
+    }
+}
+
+impl EventsService {
+    /// The service of event `id`.
+    pub fn event(&self, id: &str) -> EventService {
+        self.item(id)
+    }
 }
 
 impl VmService {
@@ -442,19 +521,29 @@ impl VmService {
         a
     }
 
-    actions! {
-        /// Powers the VM on (also resumes a suspended VM).
-        start => VmStart;
-        /// Powers the VM off at once.
-        stop => VmForceStop;
-        /// Asks the guest to shut down (ACPI / guest agent).
-        shutdown => VmStop;
-        /// Reboots the VM.
-        reboot => VmReboot;
-        /// Suspends the VM (memory saved to storage).
-        suspend => VmSuspend;
-        /// Live-migrates the VM (to `.host(..)`, or where the scheduler picks).
-        migrate => VmMigrate;
+    /// Powers the VM on (also resumes a suspended VM).
+    pub fn start(&self) -> ActionRequest {
+        self.act("start", Op::VmStart)
+    }
+    /// Powers the VM off at once.
+    pub fn stop(&self) -> ActionRequest {
+        self.act("stop", Op::VmForceStop)
+    }
+    /// Asks the guest to shut down (ACPI / guest agent).
+    pub fn shutdown(&self) -> ActionRequest {
+        self.act("shutdown", Op::VmStop)
+    }
+    /// Reboots the VM.
+    pub fn reboot(&self) -> ActionRequest {
+        self.act("reboot", Op::VmReboot)
+    }
+    /// Suspends the VM (memory saved to storage).
+    pub fn suspend(&self) -> ActionRequest {
+        self.act("suspend", Op::VmSuspend)
+    }
+    /// Live-migrates the VM (to `.host(..)`, or where the scheduler picks).
+    pub fn migrate(&self) -> ActionRequest {
+        self.act("migrate", Op::VmMigrate)
     }
     /// Disk attachments (4.x).
     pub fn disk_attachments(&self) -> DiskAttachmentsService {
@@ -565,83 +654,6 @@ impl JobService {
     }
 }
 
-/// `Debug` of a generic request: its path and query (never its headers or body).
-macro_rules! request_debug {
-    ($name:ident, $finish:ident) => {
-        impl<T> fmt::Debug for $name<T> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($name))
-                    .field("path", &self.path)
-                    .field("query", &self.query)
-                    .$finish()
-            }
-        }
-    };
-}
-
-/// The builder methods the requests share, each with its own doc comment: `flag` and `text`
-/// set a query parameter, `body_flag` and `body_ref` a field of the action body.
-macro_rules! setters {
-    () => {};
-    ($(#[$doc:meta])* flag $name:ident = $key:literal; $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, yes: bool) -> Self {
-            set(&mut self.query, $key, yes.to_string());
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* text $name:ident($arg:ident) = $key:literal; $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, $arg: impl Into<String>) -> Self {
-            set(&mut self.query, $key, $arg.into());
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* all_content; $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn all_content(mut self, yes: bool) -> Self {
-            set(&mut self.query, "all_content", yes.to_string());
-            set(&mut self.headers, "All-Content", yes.to_string());
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* query; $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
-            set(&mut self.query, k, v.into());
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* header; $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
-            set(&mut self.headers, k, v.into());
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* body_flag $name:ident; $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, yes: bool) -> Self {
-            self.action.$name = Some(yes);
-            self
-        }
-        setters!($($rest)*);
-    };
-    ($(#[$doc:meta])* body_ref $name:ident($arg:ident); $($rest:tt)*) => {
-        $(#[$doc])*
-        pub fn $name(mut self, $arg: impl Into<String>) -> Self {
-            self.action.$name = Some(Ref::id($arg));
-            self
-        }
-        setters!($($rest)*);
-    };
-}
-
 /// `GET` of a collection.
 #[must_use]
 pub struct ListRequest<T> {
@@ -652,31 +664,57 @@ pub struct ListRequest<T> {
     _t: PhantomData<fn() -> T>,
 }
 
-request_debug!(ListRequest, finish);
+// Only the path and query: headers and body may carry secrets or whole objects.
+impl<T> fmt::Debug for ListRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .finish()
+    }
+}
 
 impl<T: Resource> ListRequest<T> {
-    setters! {
-        /// Server-side search in the engine's query language (`name=web* and status=up`).
-        text search(s) = "search";
+    /// Server-side search in the engine's query language (`name=web* and status=up`).
+    pub fn search(mut self, s: impl Into<String>) -> Self {
+        set(&mut self.query, "search", s.into());
+        self
     }
     /// At most `n` results.
     pub fn max(mut self, n: u32) -> Self {
         set(&mut self.query, "max", n.to_string());
         self
     }
-    setters! {
-        /// Case sensitivity of the search.
-        flag case_sensitive = "case_sensitive";
-        /// Inline linked objects (`disk_attachments.disk,nics`).
-        text follow(links) = "follow";
-        /// Include expensive attributes (also sends the pre-4.1 `All-Content` header).
-        all_content;
-        /// Restrict to what the user may see (needed for non-admin users).
-        flag filter = "filter";
-        /// Any other query parameter.
-        query;
-        /// A header for this request.
-        header;
+    /// Case sensitivity of the search.
+    pub fn case_sensitive(mut self, yes: bool) -> Self {
+        set(&mut self.query, "case_sensitive", yes.to_string());
+        self
+    }
+    /// Inline linked objects (`disk_attachments.disk,nics`).
+    pub fn follow(mut self, links: impl Into<String>) -> Self {
+        set(&mut self.query, "follow", links.into());
+        self
+    }
+    /// Include expensive attributes (also sends the pre-4.1 `All-Content` header).
+    pub fn all_content(mut self, yes: bool) -> Self {
+        set(&mut self.query, "all_content", yes.to_string());
+        set(&mut self.headers, "All-Content", yes.to_string());
+        self
+    }
+    /// Restrict to what the user may see (needed for non-admin users).
+    pub fn filter(mut self, yes: bool) -> Self {
+        set(&mut self.query, "filter", yes.to_string());
+        self
+    }
+    /// Any other query parameter.
+    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.query, k, v.into());
+        self
+    }
+    /// A header for this request.
+    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.headers, k, v.into());
+        self
     }
 
     /// Sends the request.
@@ -754,20 +792,42 @@ pub struct GetRequest<T> {
     _t: PhantomData<fn() -> T>,
 }
 
-request_debug!(GetRequest, finish);
+// Only the path and query: headers and body may carry secrets or whole objects.
+impl<T> fmt::Debug for GetRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GetRequest")
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .finish()
+    }
+}
 
 impl<T: Resource> GetRequest<T> {
-    setters! {
-        /// Inline linked objects (`disk_attachments.disk`).
-        text follow(links) = "follow";
-        /// Include expensive attributes.
-        all_content;
-        /// Restrict to what the user may see.
-        flag filter = "filter";
-        /// Any other query parameter (`next_run`...).
-        query;
-        /// A header for this request.
-        header;
+    /// Inline linked objects (`disk_attachments.disk`).
+    pub fn follow(mut self, links: impl Into<String>) -> Self {
+        set(&mut self.query, "follow", links.into());
+        self
+    }
+    /// Include expensive attributes.
+    pub fn all_content(mut self, yes: bool) -> Self {
+        set(&mut self.query, "all_content", yes.to_string());
+        set(&mut self.headers, "All-Content", yes.to_string());
+        self
+    }
+    /// Restrict to what the user may see.
+    pub fn filter(mut self, yes: bool) -> Self {
+        set(&mut self.query, "filter", yes.to_string());
+        self
+    }
+    /// Any other query parameter (`next_run`...).
+    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.query, k, v.into());
+        self
+    }
+    /// A header for this request.
+    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.headers, k, v.into());
+        self
     }
     /// Sends the request; a missing object is `NotFound`.
     pub async fn send(self) -> Result<T> {
@@ -787,18 +847,36 @@ pub struct AddRequest<T> {
     headers: Params,
 }
 
-request_debug!(AddRequest, finish_non_exhaustive);
+// Only the path and query: headers and body may carry secrets or whole objects.
+impl<T> fmt::Debug for AddRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AddRequest")
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
 
 impl<T: Resource> AddRequest<T> {
-    setters! {
-        /// Clone the template's disks instead of thin copies (`clone=true`, VMs).
-        flag clone_disks = "clone";
-        /// Any other query parameter.
-        query;
-        /// A header for this request.
-        header;
-        /// Tags the command so its job can be found (`correlation_id`).
-        text correlation_id(id) = "correlation_id";
+    /// Clone the template's disks instead of thin copies (`clone=true`, VMs).
+    pub fn clone_disks(mut self, yes: bool) -> Self {
+        set(&mut self.query, "clone", yes.to_string());
+        self
+    }
+    /// Any other query parameter.
+    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.query, k, v.into());
+        self
+    }
+    /// A header for this request.
+    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.headers, k, v.into());
+        self
+    }
+    /// Tags the command so its job can be found (`correlation_id`).
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        set(&mut self.query, "correlation_id", id.into());
+        self
     }
     /// Sends the request and returns the new object as the engine describes it.
     pub async fn send(self) -> Result<T> {
@@ -824,18 +902,36 @@ pub struct UpdateRequest<T> {
     headers: Params,
 }
 
-request_debug!(UpdateRequest, finish_non_exhaustive);
+// Only the path and query: headers and body may carry secrets or whole objects.
+impl<T> fmt::Debug for UpdateRequest<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateRequest")
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
 
 impl<T: Resource> UpdateRequest<T> {
-    setters! {
-        /// Stage the change until the next restart (`next_run=true`, VMs).
-        flag next_run = "next_run";
-        /// Do not wait for the engine to finish (`async=true`).
-        flag async_ = "async";
-        /// Any other query parameter.
-        query;
-        /// A header for this request.
-        header;
+    /// Stage the change until the next restart (`next_run=true`, VMs).
+    pub fn next_run(mut self, yes: bool) -> Self {
+        set(&mut self.query, "next_run", yes.to_string());
+        self
+    }
+    /// Do not wait for the engine to finish (`async=true`).
+    pub fn async_(mut self, yes: bool) -> Self {
+        set(&mut self.query, "async", yes.to_string());
+        self
+    }
+    /// Any other query parameter.
+    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.query, k, v.into());
+        self
+    }
+    /// A header for this request.
+    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.headers, k, v.into());
+        self
     }
     /// Sends the request and returns the updated object.
     pub async fn send(self) -> Result<T> {
@@ -857,19 +953,35 @@ pub struct RemoveRequest {
 }
 
 impl RemoveRequest {
-    setters! {
-        /// Keep the disks (VMs: detached and floating; attachments: the default).
-        flag detach_only = "detach_only";
-        /// Remove even if locked.
-        flag force = "force";
-        /// Do not wait for the engine to finish.
-        flag async_ = "async";
-        /// Any other query parameter.
-        query;
-        /// A header for this request.
-        header;
-        /// Tags the command so its job can be found.
-        text correlation_id(id) = "correlation_id";
+    /// Keep the disks (VMs: detached and floating; attachments: the default).
+    pub fn detach_only(mut self, yes: bool) -> Self {
+        set(&mut self.query, "detach_only", yes.to_string());
+        self
+    }
+    /// Remove even if locked.
+    pub fn force(mut self, yes: bool) -> Self {
+        set(&mut self.query, "force", yes.to_string());
+        self
+    }
+    /// Do not wait for the engine to finish.
+    pub fn async_(mut self, yes: bool) -> Self {
+        set(&mut self.query, "async", yes.to_string());
+        self
+    }
+    /// Any other query parameter.
+    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.query, k, v.into());
+        self
+    }
+    /// A header for this request.
+    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.headers, k, v.into());
+        self
+    }
+    /// Tags the command so its job can be found.
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        set(&mut self.query, "correlation_id", id.into());
+        self
     }
     /// Sends the request.
     pub async fn send(self) -> Result<()> {
@@ -892,29 +1004,60 @@ pub struct ActionRequest {
 }
 
 impl ActionRequest {
-    setters! {
-        /// `<force>`.
-        body_flag force;
-        /// `<async>`: `false` makes the engine wait for storage tasks.
-        body_flag async_;
-        /// `<pause>` (start paused).
-        body_flag pause;
-        /// `<host id>` (migrate target).
-        body_ref host(id);
-        /// `<cluster id>`.
-        body_ref cluster(id);
-        /// `<storage_domain id>`.
-        body_ref storage_domain(id);
-        /// `<use_cloud_init>`.
-        body_flag use_cloud_init;
-        /// `<volatile>`.
-        body_flag volatile;
-        /// Tags the command (`correlation_id`) so its job and events can be found.
-        text correlation_id(id) = "correlation_id";
-        /// Any query parameter.
-        query;
-        /// A header for this request (`Expect: 202-accepted`...).
-        header;
+    /// `<force>`.
+    pub fn force(mut self, yes: bool) -> Self {
+        self.action.force = Some(yes);
+        self
+    }
+    /// `<async>`: `false` makes the engine wait for storage tasks.
+    pub fn async_(mut self, yes: bool) -> Self {
+        self.action.async_ = Some(yes);
+        self
+    }
+    /// `<pause>` (start paused).
+    pub fn pause(mut self, yes: bool) -> Self {
+        self.action.pause = Some(yes);
+        self
+    }
+    /// `<host id>` (migrate target).
+    pub fn host(mut self, id: impl Into<String>) -> Self {
+        self.action.host = Some(Ref::id(id));
+        self
+    }
+    /// `<cluster id>`.
+    pub fn cluster(mut self, id: impl Into<String>) -> Self {
+        self.action.cluster = Some(Ref::id(id));
+        self
+    }
+    /// `<storage_domain id>`.
+    pub fn storage_domain(mut self, id: impl Into<String>) -> Self {
+        self.action.storage_domain = Some(Ref::id(id));
+        self
+    }
+    /// `<use_cloud_init>`.
+    pub fn use_cloud_init(mut self, yes: bool) -> Self {
+        self.action.use_cloud_init = Some(yes);
+        self
+    }
+    /// `<volatile>`.
+    pub fn volatile(mut self, yes: bool) -> Self {
+        self.action.volatile = Some(yes);
+        self
+    }
+    /// Tags the command (`correlation_id`) so its job and events can be found.
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        set(&mut self.query, "correlation_id", id.into());
+        self
+    }
+    /// Any query parameter.
+    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.query, k, v.into());
+        self
+    }
+    /// A header for this request (`Expect: 202-accepted`...).
+    pub fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        set(&mut self.headers, k, v.into());
+        self
     }
     /// `<reason>`.
     pub fn reason(mut self, r: impl Into<String>) -> Self {

@@ -1,91 +1,85 @@
-//! Waiting for an object to reach a status, or to be gone.
+//! Waiting for an object to reach a status, or to be gone, on core's one poll loop
+//! ([`omnivirt_core::wait::Waiter`]) with the connection's [`WaitOptions`](omnivirt_core::WaitOptions).
 
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use omnivirt_core::{Error, ErrorKind, Result};
-use tokio::time::Instant;
+use omnivirt_core::wait::{Probe, poll_until};
+use omnivirt_core::{ErrorKind, Op, Result};
 
-use super::ObjectService;
+use super::{ObjectService, op_get};
 use crate::error::VENDOR;
 use crate::native::types::{
     Disk, DiskStatus, Host, HostStatus, Job, JobStatus, Template, TemplateStatus, Vm, VmStatus,
 };
 use crate::wire::Resource;
 
+/// The op a wait reports in progress and in its `Timeout`; objects without a neutral read op
+/// (templates) fall back to `TaskGet`, and the path in the last observation says what it was.
+fn wait_op<T: Resource>() -> Op {
+    op_get::<T>().unwrap_or(Op::TaskGet)
+}
+
 impl<T: Resource> ObjectService<T> {
-    /// Polls the object until `done` says so, with exponential backoff (the connection's
-    /// [`Backoff`](crate::Backoff)), and returns it. Fails with `Timeout` after `timeout`.
+    /// Polls the object until `check` hands it back as `Ready`; every poll is one `GET`.
+    async fn poll_object(&self, timeout: Duration, check: impl FnMut(T) -> Probe<T>) -> Result<T> {
+        let opts = self.conn.wait_options().clone().timeout(timeout);
+        // Each poll's future must call `check` after its await; a mutex lends it to one poll at a
+        // time and keeps the wait `Send` when `check` is.
+        let check = Mutex::new(check);
+        let check = &check;
+        poll_until(&opts, wait_op::<T>(), VENDOR, || {
+            let req = self.get();
+            async move {
+                let obj = req.send().await?;
+                let mut check = check.lock().unwrap_or_else(PoisonError::into_inner);
+                Ok(check(obj))
+            }
+        })
+        .await
+    }
+
+    /// Polls the object until `done` says so, with the connection's wait options (see
+    /// [`ConnectionBuilder::wait_backoff`](crate::ConnectionBuilder::wait_backoff)), and returns
+    /// it. Fails with `Timeout` after `timeout`.
     pub async fn wait_until(
         &self,
         timeout: Duration,
         what: &str,
         mut done: impl FnMut(&T) -> bool,
     ) -> Result<T> {
-        let mut poll = Poller::new(self.conn.backoff(), timeout);
-        loop {
-            let obj = self.get().send().await?;
+        self.poll_object(timeout, |obj| {
             if done(&obj) {
-                return Ok(obj);
+                Probe::Ready(obj)
+            } else {
+                Probe::pending(format!("{} not yet {what}", self.path))
             }
-            if !poll.pause().await {
-                return Err(timed_out(format!(
-                    "{} did not become {what} within {timeout:?}",
-                    self.path
-                )));
-            }
-        }
+        })
+        .await
     }
 
     /// Waits until the object is gone: a `GET` answering 404 counts as done.
     pub async fn wait_for_removal(&self, timeout: Duration) -> Result<()> {
-        let mut poll = Poller::new(self.conn.backoff(), timeout);
-        loop {
-            match self.get().send().await {
-                Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-                Err(e) => return Err(e),
-                Ok(_) => {}
+        let opts = self.conn.wait_options().clone().timeout(timeout);
+        let op = if T::TAG == "vm" {
+            Op::VmDelete
+        } else {
+            wait_op::<T>()
+        };
+        poll_until(&opts, op, VENDOR, || {
+            let req = self.get();
+            let path = &self.path;
+            async move {
+                match req.send().await {
+                    Err(e) if e.kind() == ErrorKind::NotFound => Ok(Probe::Ready(())),
+                    Err(e) => Err(e),
+                    Ok(_) => Ok(Probe::pending(format!("{path} still exists"))),
+                }
             }
-            if !poll.pause().await {
-                return Err(timed_out(format!(
-                    "{} still exists after {timeout:?}",
-                    self.path
-                )));
-            }
-        }
+        })
+        .await
     }
-}
-
-/// The spacing of a waiter's polls: exponential backoff until a deadline.
-struct Poller {
-    deadline: Instant,
-    delay: Duration,
-    max: Duration,
-}
-
-impl Poller {
-    fn new(backoff: crate::Backoff, timeout: Duration) -> Self {
-        Poller {
-            deadline: Instant::now() + timeout,
-            delay: backoff.initial,
-            max: backoff.max,
-        }
-    }
-
-    /// Sleeps until the next poll (never past the deadline); `false` once the deadline passed.
-    async fn pause(&mut self) -> bool {
-        let now = Instant::now();
-        if now >= self.deadline {
-            return false;
-        }
-        tokio::time::sleep(self.delay.min(self.deadline - now)).await;
-        self.delay = (self.delay * 2).min(self.max);
-        true
-    }
-}
-
-fn timed_out(message: String) -> Error {
-    Error::new(ErrorKind::Timeout, message).with_vendor(VENDOR)
 }
 
 /// Objects with a status a waiter can converge on.
@@ -132,7 +126,9 @@ impl HasStatus for Job {
 }
 
 impl<T: Resource + HasStatus> ObjectService<T> {
-    /// Polls until the status is one of `statuses` (exponential backoff), and returns the object.
+    /// Polls until the status is one of `statuses` (the connection's wait options: exponential
+    /// backoff, progress reports), and returns the object. Fails with `Timeout` after `timeout`,
+    /// naming the last status seen.
     ///
     /// ```no_run
     /// # async fn demo(conn: omnivirt_ovirt::Connection) -> omnivirt_core::Result<()> {
@@ -145,9 +141,13 @@ impl<T: Resource + HasStatus> ObjectService<T> {
     /// # Ok(()) }
     /// ```
     pub async fn wait_for_status(&self, statuses: &[T::Status], timeout: Duration) -> Result<T> {
-        let what = format!("{statuses:?}");
-        self.wait_until(timeout, &what, |o| {
-            o.current_status().is_some_and(|s| statuses.contains(s))
+        self.poll_object(timeout, |obj| match obj.current_status() {
+            Some(s) if statuses.contains(s) => Probe::Ready(obj),
+            seen => Probe::pending(format!(
+                "{} is {}, waiting for {statuses:?}",
+                self.path,
+                seen.map_or_else(|| "without status".to_owned(), |s| format!("{s:?}"))
+            )),
         })
         .await
     }

@@ -231,7 +231,7 @@ impl Connection {
             .map_err(|e| with_op(e, op))?;
         if !(200..300).contains(&raw.status) {
             return Err(with_op(
-                parse_error(raw.status, raw.content_type.as_deref(), &raw.body),
+                parse_error(raw.status, raw.content_type.as_deref(), &raw.body, path),
                 op,
             ));
         }

@@ -8,11 +8,14 @@ use crate::wire;
 /// The vendor name used in errors, spans and the backend.
 pub const VENDOR: &str = "ovirt";
 
-/// Builds the error for a non-success answer: `status`, its `Content-Type` and body.
+/// Builds the error for a non-success answer to a request for `path` (relative to the API root,
+/// `vms/123`, or an engine href): `status`, its `Content-Type` and body.
 ///
 /// The body may be a `<fault>`, an `<action>` carrying a fault, an HTML page (401 from the SSO
-/// filter), or empty (404 for a removed object); each becomes a typed error.
-pub fn parse_error(status: u16, content_type: Option<&str>, body: &[u8]) -> Error {
+/// filter), or empty (404 for a removed object); each becomes a typed error. The engine's 404
+/// says nothing about what was missing, so the message names it from `path` (`VM 123 not
+/// found`).
+pub fn parse_error(status: u16, content_type: Option<&str>, body: &[u8], path: &str) -> Error {
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
     let looks_xml = ct.contains("xml") || body.trim_ascii_start().starts_with(b"<");
     let is_html = ct.contains("html")
@@ -49,7 +52,7 @@ pub fn parse_error(status: u16, content_type: Option<&str>, body: &[u8]) -> Erro
             "the engine rejected the SSO token (invalid_grant: expired or revoked)".to_owned()
         }
         ErrorKind::Unauthenticated => "the engine rejected the credentials".to_owned(),
-        ErrorKind::NotFound => "the object does not exist".to_owned(),
+        ErrorKind::NotFound => format!("{} not found", missing_object(path)),
         _ => format!("the engine answered HTTP {status}"),
     };
     if !summary.is_empty() && kind != ErrorKind::Unauthenticated {
@@ -63,6 +66,48 @@ pub fn parse_error(status: u16, content_type: Option<&str>, body: &[u8]) -> Erro
     with_retry(Error::new(kind, message), status)
         .with_vendor(VENDOR)
         .with_detail(detail)
+}
+
+/// What `path` points at, for a not-found message: the last `collection/id` pair, so
+/// `vms/123/start` and `vms/123/diskattachments` both name `VM 123`.
+fn missing_object(path: &str) -> String {
+    let segs: Vec<&str> = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let pair = match segs.len() {
+        0 => None,
+        1 => return format!("`{}`", segs[0]),
+        n if n % 2 == 0 => Some((segs[n - 2], segs[n - 1])),
+        n => Some((segs[n - 3], segs[n - 2])),
+    };
+    match pair {
+        Some((coll, id)) => format!("{} {id}", noun(coll)),
+        None => "the API root".to_owned(),
+    }
+}
+
+/// The reader's name of a member of collection `coll`.
+fn noun(coll: &str) -> String {
+    let known = match coll {
+        "vms" => "VM",
+        "hosts" => "host",
+        "clusters" => "cluster",
+        "datacenters" => "data center",
+        "disks" => "disk",
+        "diskattachments" => "disk attachment",
+        "storagedomains" => "storage domain",
+        "templates" => "template",
+        "jobs" => "job",
+        "events" => "event",
+        "nics" => "NIC",
+        "snapshots" => "snapshot",
+        _ => return format!("`{coll}` member"),
+    };
+    known.to_owned()
 }
 
 /// The error for a `<fault>`, alone or inside an `<action>` (even on a 2xx status).
@@ -215,7 +260,7 @@ mod tests {
             (429, None, b"", ErrorKind::RateLimited),
         ];
         for (status, ct, body, kind) in cases {
-            let e = parse_error(*status, *ct, body);
+            let e = parse_error(*status, *ct, body, "vms/1");
             assert_eq!(
                 e.kind(),
                 *kind,
@@ -233,6 +278,7 @@ mod tests {
             400,
             Some("application/xml"),
             b"<fault><reason>Incomplete parameters</reason><detail>Vm [name] required for add</detail></fault>",
+            "vms",
         );
         assert_eq!(
             e.message(),
@@ -250,6 +296,7 @@ mod tests {
             401,
             Some("text/html;charset=utf-8"),
             b"<html><head><title>Error</title></head><body>invalid_grant: token expired</body></html>",
+            "vms",
         );
         assert_eq!(e.kind(), ErrorKind::Unauthenticated);
         assert!(e.message().contains("invalid_grant"), "{e}");
@@ -258,8 +305,30 @@ mod tests {
 
     #[test]
     fn gateway_errors_are_retryable() {
-        assert!(parse_error(503, None, b"").is_retryable());
-        assert!(!parse_error(500, None, b"").is_retryable());
+        assert!(parse_error(503, None, b"", "vms").is_retryable());
+        assert!(!parse_error(500, None, b"", "vms").is_retryable());
+    }
+
+    #[test]
+    fn not_found_names_what_was_missing() {
+        let cases = [
+            ("vms/123", "VM 123 not found"),
+            ("vms/123/start", "VM 123 not found"),
+            ("vms/123/diskattachments", "VM 123 not found"),
+            ("vms/1/diskattachments/d2", "disk attachment d2 not found"),
+            (
+                "/ovirt-engine/api/storagedomains/s1",
+                "storage domain s1 not found",
+            ),
+            ("vms/1?follow=nics", "VM 1 not found"),
+            ("widgets/w", "`widgets` member w not found"),
+            ("vms", "`vms` not found"),
+        ];
+        for (path, want) in cases {
+            let e = parse_error(404, None, b"", path);
+            assert_eq!(e.kind(), ErrorKind::NotFound);
+            assert_eq!(e.message(), want, "{path}");
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub mod wire;
 pub use backend::{BLANK_TEMPLATE_ID, Credentials, OvirtBackend, connect};
 pub use config::OvirtConfig;
 pub use error::{VENDOR, fault_error, parse_error};
-pub use native::connection::{ApiVersion, Backoff, Connection, ConnectionBuilder, RawResponse};
+pub use native::connection::{ApiVersion, Connection, ConnectionBuilder, RawResponse};
 pub use native::filter::{Filter, glob};
 pub use native::services;
 pub use native::types;

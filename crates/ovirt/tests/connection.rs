@@ -247,3 +247,33 @@ async fn pages_are_fetched_lazily_one_at_a_time() {
     assert_eq!(seen.len(), 4);
     assert_eq!(seen[3].query(), Some("max=2&search=name%3Da*%20page%204"));
 }
+
+#[tokio::test]
+async fn a_missing_object_is_named_in_the_error() {
+    let t = fake(|_| Response::new(StatusCode::NOT_FOUND, HeaderMap::new(), String::new()));
+    let conn = Connection::builder("https://engine.test/ovirt-engine/api")
+        .token("tok")
+        .transport(t.clone())
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let e = conn
+        .system()
+        .vms()
+        .vm("123")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(e.to_string().contains("VM 123 not found"), "{e}");
+    let e = conn
+        .system()
+        .vms()
+        .vm("123")
+        .start()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("VM 123 not found"), "{e}");
+}

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use bytes::Bytes;
 use http::Method;
-use omnivirt_core::{Error, ErrorKind, Op, Result};
+use omnivirt_core::{Error, ErrorKind, Op, Result, WaitOptions};
 use omnivirt_http::{
     AuthHook, ConnectionSettings, Request, Response, RetryPolicy, Secret, Session, SharedTransport,
     Timeouts, TlsOptions, Transport,
@@ -43,25 +43,6 @@ impl ApiVersion {
         match self {
             ApiVersion::V4 => "4",
             ApiVersion::V3 => "3",
-        }
-    }
-}
-
-/// How a waiter spaces its polls: exponential backoff from `initial`, doubling, capped at `max`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Backoff {
-    /// First delay.
-    pub initial: Duration,
-    /// Largest delay.
-    pub max: Duration,
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Backoff {
-            initial: Duration::from_secs(1),
-            max: Duration::from_secs(10),
         }
     }
 }
@@ -99,7 +80,7 @@ pub(crate) struct Inner {
     pub(crate) transport: SharedTransport,
     pub(crate) version: ApiVersion,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) backoff: Backoff,
+    pub(crate) wait: WaitOptions,
 }
 
 impl fmt::Debug for Connection {
@@ -180,8 +161,10 @@ impl Connection {
         self.inner.transport.close().await
     }
 
-    pub(crate) fn backoff(&self) -> Backoff {
-        self.inner.backoff
+    /// How the waiters (`wait_for_status`, `wait_until`, `wait_for_removal`) poll: backoff and
+    /// progress reports; each wait brings its own timeout.
+    pub fn wait_options(&self) -> &WaitOptions {
+        &self.inner.wait
     }
 
     fn url_for(&self, path: &str, query: &[(String, String)]) -> String {
@@ -250,7 +233,7 @@ impl Connection {
             .map_err(|e| with_op(e, op))?;
         if !(200..300).contains(&raw.status) {
             return Err(with_op(
-                parse_error(raw.status, raw.content_type.as_deref(), &raw.body),
+                parse_error(raw.status, raw.content_type.as_deref(), &raw.body, path),
                 op,
             ));
         }
@@ -483,7 +466,7 @@ pub struct ConnectionBuilder {
     revoke_on_close: bool,
     sso_url: Option<String>,
     sso_revoke_url: Option<String>,
-    backoff: Backoff,
+    wait: WaitOptions,
 }
 
 impl fmt::Debug for ConnectionBuilder {
@@ -513,7 +496,11 @@ impl ConnectionBuilder {
             revoke_on_close: true,
             sso_url: None,
             sso_revoke_url: None,
-            backoff: Backoff::default(),
+            // 1 s doubling to 10 s without jitter: one engine, few waiters at a time.
+            wait: WaitOptions::new()
+                .interval(Duration::from_secs(1), Duration::from_secs(10))
+                .multiplier(2.0)
+                .jitter(0.0),
         }
     }
 
@@ -630,10 +617,14 @@ impl ConnectionBuilder {
 
     /// Poll spacing of the waiters (default 1 s doubling up to 10 s).
     pub fn wait_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.backoff = Backoff {
-            initial,
-            max: max.max(initial),
-        };
+        self.wait = self.wait.interval(initial, max);
+        self
+    }
+
+    /// All the waiters' options at once (backoff, jitter, progress callback); the timeout is
+    /// each wait's own.
+    pub fn wait_options(mut self, opts: WaitOptions) -> Self {
+        self.wait = opts;
         self
     }
 
@@ -726,7 +717,7 @@ impl ConnectionBuilder {
                 transport: stack.build(),
                 version: self.version,
                 headers,
-                backoff: self.backoff,
+                wait: self.wait,
             }),
         })
     }

@@ -1,0 +1,434 @@
+//! VMs with their NICs and snapshots, hosts, clusters and data centers.
+
+use serde::Serialize;
+
+use super::{
+    Cpu, DataCenterStatus, DiskAttachment, HostStatus, Links, NicInterface, Object,
+    OperatingSystem, Ref, SnapshotStatus, Version, VmStatus, VmType,
+};
+
+/// A virtual machine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Vm {
+    /// Identifier (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Path of the object (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<VmStatus>,
+    /// Status detail (`eio` when paused on an I/O error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+    /// Memory in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
+    /// CPU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Cpu>,
+    /// Operating system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<OperatingSystem>,
+    /// Optimisation type.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub vm_type: Option<VmType>,
+    /// Stateless.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stateless: Option<bool>,
+    /// Delete protection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_protected: Option<bool>,
+    /// Fully qualified domain name reported by the guest agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fqdn: Option<String>,
+    /// Origin (`ovirt`, `vmware`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// Creation time as sent (`2018-01-11T07:26:49.704+02:00`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+    /// Last start time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// Last stop time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_time: Option<String>,
+    /// Cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Ref>,
+    /// Host it runs on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<Ref>,
+    /// Template it was created from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<Ref>,
+    /// Original template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_template: Option<Ref>,
+    /// Disk attachments, when fetched with `follow=disk_attachments`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disk_attachments: Vec<DiskAttachment>,
+    /// NICs, when fetched with `follow=nics`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nics: Vec<Nic>,
+    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+    /// Actions available on the object (`<actions><link rel href>`).
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub action_links: Links,
+}
+
+impl Object for Vm {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn links(&self) -> &Links {
+        &self.links
+    }
+    fn action_links(&self) -> &Links {
+        &self.action_links
+    }
+}
+
+/// A virtual NIC.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Nic {
+    /// Identifier (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Path of the object (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interface: Option<NicInterface>,
+    /// MAC address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+    /// Link state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked: Option<bool>,
+    /// Plugged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plugged: Option<bool>,
+    /// vNIC profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vnic_profile: Option<Ref>,
+    /// The VM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vm: Option<Ref>,
+    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+    /// Actions available on the object (`<actions><link rel href>`).
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub action_links: Links,
+}
+
+impl Object for Nic {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn links(&self) -> &Links {
+        &self.links
+    }
+    fn action_links(&self) -> &Links {
+        &self.action_links
+    }
+}
+
+/// A VM snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Identifier (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Path of the object (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_status: Option<SnapshotStatus>,
+    /// Type (`regular`, `active`, `preview`, `stateless`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_type: Option<String>,
+    /// Time taken, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Includes memory state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persist_memorystate: Option<bool>,
+    /// The VM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vm: Option<Ref>,
+    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+    /// Actions available on the object (`<actions><link rel href>`).
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub action_links: Links,
+}
+
+impl Object for Snapshot {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn links(&self) -> &Links {
+        &self.links
+    }
+    fn action_links(&self) -> &Links {
+        &self.action_links
+    }
+}
+
+/// A hypervisor host.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Host {
+    /// Identifier (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Path of the object (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<HostStatus>,
+    /// Status detail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+    /// Management address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// VDSM port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Physical memory in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<i64>,
+    /// Memory available for scheduling, bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_scheduling_memory: Option<i64>,
+    /// CPU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Cpu>,
+    /// Operating system.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<OperatingSystem>,
+    /// VDSM version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Version>,
+    /// Host type (`rhel`, `ovirt_node`).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub host_type: Option<String>,
+    /// SPM status (`spm`, `none`, `contending`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spm_status: Option<String>,
+    /// VMs on the host: active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary_active: Option<i64>,
+    /// VMs on the host: migrating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary_migrating: Option<i64>,
+    /// VMs on the host: total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary_total: Option<i64>,
+    /// Cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Ref>,
+    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+    /// Actions available on the object (`<actions><link rel href>`).
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub action_links: Links,
+}
+
+impl Object for Host {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn links(&self) -> &Links {
+        &self.links
+    }
+    fn action_links(&self) -> &Links {
+        &self.action_links
+    }
+}
+
+/// A cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Cluster {
+    /// Identifier (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Path of the object (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// CPU (type and architecture).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Cpu>,
+    /// Compatibility version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Version>,
+    /// Data center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_center: Option<Ref>,
+    /// Scheduling policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduling_policy: Option<Ref>,
+    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+    /// Actions available on the object (`<actions><link rel href>`).
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub action_links: Links,
+}
+
+impl Object for Cluster {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn links(&self) -> &Links {
+        &self.links
+    }
+    fn action_links(&self) -> &Links {
+        &self.action_links
+    }
+}
+
+/// A data center.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DataCenter {
+    /// Identifier (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Path of the object (an attribute on the wire).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<DataCenterStatus>,
+    /// Local storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<bool>,
+    /// Storage format (`v4`, `v5`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_format: Option<String>,
+    /// Quota mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quota_mode: Option<String>,
+    /// Compatibility version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Version>,
+    /// Links to sub-collections (`<link rel href>`), for `follow_link`.
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+    /// Actions available on the object (`<actions><link rel href>`).
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub action_links: Links,
+}
+
+impl Object for DataCenter {
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn href(&self) -> Option<&str> {
+        self.href.as_deref()
+    }
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn links(&self) -> &Links {
+        &self.links
+    }
+    fn action_links(&self) -> &Links {
+        &self.action_links
+    }
+}

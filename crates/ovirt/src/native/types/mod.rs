@@ -1,0 +1,162 @@
+//! Typed oVirt objects, as the engine sends them.
+//!
+//! Every field is an `Option` (or an empty `Vec`): the engine omits what it does not know, and an
+//! object you send for `add`/`update` carries only what you set, so an update changes exactly
+//! those attributes. Enum fields keep values this crate does not know as `Other(raw)`.
+//!
+//! The structs are open on purpose so you can write them as literals; always end a literal with
+//! `..Default::default()`, as new engine attributes will be added as new fields.
+
+mod activity;
+mod compute;
+mod enums;
+mod parts;
+mod storage;
+
+use serde::Serialize;
+
+pub use activity::{Event, Job};
+pub use compute::{Cluster, DataCenter, Host, Nic, Snapshot, Vm};
+pub use enums::{
+    Architecture, CreationStatus, DataCenterStatus, DiskFormat, DiskInterface, DiskStatus,
+    HostStatus, JobStatus, LogSeverity, NicInterface, SnapshotStatus, StorageDomainStatus,
+    StorageDomainType, TemplateStatus, VmStatus, VmType,
+};
+pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
+pub use storage::{Disk, DiskAttachment, StorageDomain, Template};
+
+/// Introspection shared by every identified object: identity, links and available actions.
+pub trait Object {
+    /// Identifier.
+    fn id(&self) -> Option<&str>;
+    /// Path of the object.
+    fn href(&self) -> Option<&str>;
+    /// Name.
+    fn name(&self) -> Option<&str>;
+    /// Links to sub-collections.
+    fn links(&self) -> &Links;
+    /// Action links.
+    fn action_links(&self) -> &Links;
+
+    /// The `href` of the link with relation `rel`.
+    fn link(&self, rel: &str) -> Option<&str> {
+        self.links().get(rel)
+    }
+
+    /// Names of the actions the engine offers on this object now.
+    fn actions(&self) -> Vec<&str> {
+        self.action_links().iter().map(|l| l.rel).collect()
+    }
+
+    /// True if the engine offers action `name` on this object.
+    fn has_action(&self, name: &str) -> bool {
+        self.action_links().iter().any(|l| l.rel == name)
+    }
+}
+
+/// An action: the parameters you send to `POST <object>/<name>`, and the engine's answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Action {
+    /// Answer: status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreationStatus>,
+    /// Answer: a fault (the action failed, whatever the HTTP status).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<Fault>,
+    /// Answer: the job the engine created for the command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job: Option<Ref>,
+    /// Run asynchronously.
+    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
+    pub async_: Option<bool>,
+    /// Force (stop/shutdown/migrate/remove).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force: Option<bool>,
+    /// Start paused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pause: Option<bool>,
+    /// Reason (stop/shutdown; 4.4+).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Target host (migrate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<Ref>,
+    /// Target cluster (migrate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Ref>,
+    /// Target storage domain (disk move/copy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_domain: Option<Ref>,
+    /// Run-once overrides (start) or the resulting VM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vm: Option<Box<Vm>>,
+    /// Use cloud-init (start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_cloud_init: Option<bool>,
+    /// Volatile run-once (start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volatile: Option<bool>,
+    /// Answer of `isattached`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_attached: Option<bool>,
+}
+
+/// Counts of active and total objects in the API summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SummaryItem {
+    /// Active.
+    pub active: Option<i64>,
+    /// Total.
+    pub total: Option<i64>,
+}
+
+/// The API root (`GET /ovirt-engine/api`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Api {
+    /// Product name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Product vendor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_vendor: Option<String>,
+    /// Engine version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_version: Option<Version>,
+    /// Blank template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blank_template: Option<Ref>,
+    /// Root tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_tag: Option<Ref>,
+    /// VMs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vms: Option<SummaryItem>,
+    /// Hosts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<SummaryItem>,
+    /// Users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<SummaryItem>,
+    /// Storage domains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_domains: Option<SummaryItem>,
+    /// Engine time as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Authenticated user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authenticated_user: Option<Ref>,
+    /// Effective user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_user: Option<Ref>,
+    /// Links to the top-level collections.
+    #[serde(skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
+}
+
+impl Api {
+    /// The `href` of the top-level link with relation `rel`.
+    pub fn link(&self, rel: &str) -> Option<&str> {
+        self.links.get(rel)
+    }
+}

@@ -1,0 +1,274 @@
+//! The API root, actions and their faults, jobs and events.
+
+use omnivirt_core::Result;
+use quick_xml::events::BytesStart;
+
+use super::parts::{read_ref, read_version};
+use super::reader::{XmlIn, id_href, link, push_link};
+use super::vm::{read_vm, write_vm};
+use super::writer::XmlOut;
+use crate::native::types::{
+    Action, Api, CreationStatus, Event, Fault, Job, JobStatus, LogSeverity, Ref, SummaryItem,
+};
+
+pub(crate) fn read_job<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Job> {
+    let mut j = Job::default();
+    (j.id, j.href) = id_href(e)?;
+    if empty {
+        return Ok(j);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => j.name = Some(x.text(ce)?),
+            b"description" => j.description = Some(x.text(ce)?),
+            b"comment" => j.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut j.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => j.action_links = x.actions(ce)?,
+            b"status" => j.status = x.status(ce)?.0.map(|s| JobStatus::parse(&s)),
+            b"start_time" => j.start_time = Some(x.text(ce)?),
+            b"end_time" => j.end_time = Some(x.text(ce)?),
+            b"last_updated" => j.last_updated = Some(x.text(ce)?),
+            b"external" => j.external = x.bool("external", ce)?,
+            b"auto_cleared" => j.auto_cleared = x.bool("auto_cleared", ce)?,
+            b"owner" => j.owner = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(j)
+}
+
+pub(crate) fn read_event<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Event> {
+    let mut v = Event::default();
+    (v.id, v.href) = id_href(e)?;
+    if empty {
+        return Ok(v);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"name" => v.name = Some(x.text(ce)?),
+            b"description" => v.description = Some(x.text(ce)?),
+            b"comment" => v.comment = Some(x.text(ce)?),
+            b"link" => {
+                push_link(&c, &mut v.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"actions" => v.action_links = x.actions(ce)?,
+            b"code" => v.code = x.i64("code", ce)?,
+            b"severity" => v.severity = Some(LogSeverity::parse(&x.text_cow(ce)?)),
+            b"time" => v.time = Some(x.text(ce)?),
+            b"correlation_id" => v.correlation_id = Some(x.text(ce)?),
+            b"custom_id" => v.custom_id = x.i64("custom_id", ce)?,
+            b"flood_rate" => v.flood_rate = x.i64("flood_rate", ce)?,
+            b"origin" => v.origin = Some(x.text(ce)?),
+            b"user" => v.user = Some(read_ref(x, &c, ce)?),
+            b"vm" => v.vm = Some(read_ref(x, &c, ce)?),
+            b"host" => v.host = Some(read_ref(x, &c, ce)?),
+            b"cluster" => v.cluster = Some(read_ref(x, &c, ce)?),
+            b"data_center" => v.data_center = Some(read_ref(x, &c, ce)?),
+            b"storage_domain" => v.storage_domain = Some(read_ref(x, &c, ce)?),
+            b"template" => v.template = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(v)
+}
+
+pub(crate) fn read_action<'a>(
+    x: &mut XmlIn<'a>,
+    _e: &BytesStart<'a>,
+    empty: bool,
+) -> Result<Action> {
+    let mut a = Action::default();
+    if empty {
+        return Ok(a);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"status" => a.status = x.status(ce)?.0.map(|s| CreationStatus::parse(&s)),
+            b"fault" => a.fault = Some(read_fault(x, ce)?),
+            b"job" => a.job = Some(read_ref(x, &c, ce)?),
+            b"async" => a.async_ = x.bool("async", ce)?,
+            b"force" => a.force = x.bool("force", ce)?,
+            b"pause" => a.pause = x.bool("pause", ce)?,
+            b"reason" => a.reason = Some(x.text(ce)?),
+            b"host" => a.host = Some(read_ref(x, &c, ce)?),
+            b"cluster" => a.cluster = Some(read_ref(x, &c, ce)?),
+            b"storage_domain" => a.storage_domain = Some(read_ref(x, &c, ce)?),
+            b"vm" => a.vm = Some(Box::new(read_vm(x, &c, ce)?)),
+            b"use_cloud_init" => a.use_cloud_init = x.bool("use_cloud_init", ce)?,
+            b"volatile" => a.volatile = x.bool("volatile", ce)?,
+            b"is_attached" => a.is_attached = x.bool("is_attached", ce)?,
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(a)
+}
+
+pub(super) fn read_summary_item<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<SummaryItem> {
+    let mut s = SummaryItem::default();
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"active" => s.active = x.i64("active", ce)?,
+                b"total" => s.total = x.i64("total", ce)?,
+                _ => x.skip(&c, ce)?,
+            }
+        }
+    }
+    Ok(s)
+}
+
+pub(crate) fn read_api<'a>(x: &mut XmlIn<'a>, _e: &BytesStart<'a>, empty: bool) -> Result<Api> {
+    let mut api = Api::default();
+    if empty {
+        return Ok(api);
+    }
+    while let Some((c, ce)) = x.child()? {
+        match c.local_name().as_ref() {
+            b"link" => {
+                push_link(&c, &mut api.links)?;
+                x.skip(&c, ce)?;
+            }
+            b"product_info" => {
+                if !ce {
+                    let mut full = None;
+                    while let Some((g, ge)) = x.child()? {
+                        match g.local_name().as_ref() {
+                            b"name" => api.product_name = Some(x.text(ge)?),
+                            b"vendor" => api.product_vendor = Some(x.text(ge)?),
+                            b"version" => api.product_version = Some(read_version(x, &g, ge)?),
+                            // 3.x put full_version beside <version>.
+                            b"full_version" => full = Some(x.text(ge)?),
+                            _ => x.skip(&g, ge)?,
+                        }
+                    }
+                    if let (Some(f), Some(v)) = (full, api.product_version.as_mut())
+                        && v.full_version.is_none()
+                    {
+                        v.full_version = Some(f);
+                    }
+                }
+            }
+            b"special_objects" => {
+                if !ce {
+                    while let Some((g, ge)) = x.child()? {
+                        match g.local_name().as_ref() {
+                            b"blank_template" => api.blank_template = Some(read_ref(x, &g, ge)?),
+                            b"root_tag" => api.root_tag = Some(read_ref(x, &g, ge)?),
+                            // 3.x: <link rel="templates/blank" href=".../templates/ID"/>
+                            b"link" => {
+                                let l = link(&g)?;
+                                let id = l.href.rsplit('/').next().map(str::to_owned);
+                                let r = Some(Ref {
+                                    id,
+                                    href: Some(l.href.clone()),
+                                    name: None,
+                                });
+                                match l.rel.as_str() {
+                                    "templates/blank" => api.blank_template = r,
+                                    "tags/root" => api.root_tag = r,
+                                    _ => {}
+                                }
+                                x.skip(&g, ge)?;
+                            }
+                            _ => x.skip(&g, ge)?,
+                        }
+                    }
+                }
+            }
+            b"summary" => {
+                if !ce {
+                    while let Some((g, ge)) = x.child()? {
+                        match g.local_name().as_ref() {
+                            b"vms" => api.vms = Some(read_summary_item(x, ge)?),
+                            b"hosts" => api.hosts = Some(read_summary_item(x, ge)?),
+                            b"users" => api.users = Some(read_summary_item(x, ge)?),
+                            b"storage_domains" => {
+                                api.storage_domains = Some(read_summary_item(x, ge)?)
+                            }
+                            _ => x.skip(&g, ge)?,
+                        }
+                    }
+                }
+            }
+            b"time" => api.time = Some(x.text(ce)?),
+            b"authenticated_user" => api.authenticated_user = Some(read_ref(x, &c, ce)?),
+            b"effective_user" => api.effective_user = Some(read_ref(x, &c, ce)?),
+            _ => x.skip(&c, ce)?,
+        }
+    }
+    Ok(api)
+}
+
+pub(super) fn read_fault<'a>(x: &mut XmlIn<'a>, empty: bool) -> Result<Fault> {
+    let mut f = Fault::default();
+    if !empty {
+        while let Some((c, ce)) = x.child()? {
+            match c.local_name().as_ref() {
+                b"reason" => f.reason = Some(x.text(ce)?),
+                b"detail" => f.detail = Some(x.text(ce)?),
+                _ => x.skip(&c, ce)?,
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Reads a standalone `<fault>` document, if `bytes` is one.
+pub(crate) fn read_fault_doc(bytes: &[u8]) -> Option<Fault> {
+    let mut x = XmlIn::new(bytes);
+    let (root, empty) = x.root().ok()?;
+    match root.local_name().as_ref() {
+        b"fault" => read_fault(&mut x, empty).ok(),
+        b"action" => read_action(&mut x, &root, empty).ok()?.fault,
+        _ => None,
+    }
+}
+
+pub(crate) fn write_job(w: &mut XmlOut, tag: &str, j: &Job) {
+    w.open(tag, j.id.as_deref());
+    w.common(&None, &j.description, &j.comment);
+    w.bool("auto_cleared", j.auto_cleared);
+    w.en("status", &j.status);
+    w.close(tag);
+}
+
+pub(crate) fn write_event(w: &mut XmlOut, tag: &str, e: &Event) {
+    w.open(tag, e.id.as_deref());
+    w.common(&None, &e.description, &e.comment);
+    w.i64("custom_id", e.custom_id);
+    w.str("origin", &e.origin);
+    w.en("severity", &e.severity);
+    w.reference("vm", &e.vm);
+    w.reference("host", &e.host);
+    w.close(tag);
+}
+
+pub(crate) fn write_action(w: &mut XmlOut, a: &Action) {
+    w.open("action", None);
+    w.bool("async", a.async_);
+    w.bool("force", a.force);
+    w.bool("pause", a.pause);
+    w.str("reason", &a.reason);
+    w.bool("use_cloud_init", a.use_cloud_init);
+    w.bool("volatile", a.volatile);
+    w.reference("host", &a.host);
+    w.reference("cluster", &a.cluster);
+    w.reference("storage_domain", &a.storage_domain);
+    if let Some(vm) = &a.vm {
+        write_vm(w, "vm", vm);
+    }
+    w.close("action");
+}
+
+pub(super) fn write_action_tag(w: &mut XmlOut, _tag: &str, a: &Action) {
+    write_action(w, a);
+}
+
+pub(super) fn write_api(w: &mut XmlOut, tag: &str, _a: &Api) {
+    w.open(tag, None);
+    w.close(tag);
+}

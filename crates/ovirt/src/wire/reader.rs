@@ -1,0 +1,393 @@
+//! The pull reader: quick-xml events, text and numbers, attributes and links.
+
+use std::borrow::Cow;
+
+use omnivirt_core::{Error, Result};
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event as XmlEvent};
+
+use crate::native::types::{Link, Links};
+
+pub(super) type Node<'a> = (BytesStart<'a>, bool);
+
+/// A pull reader over one XML document held in memory.
+pub(crate) struct XmlIn<'a> {
+    r: Reader<&'a [u8]>,
+}
+
+pub(super) fn xml_err(pos: u64, msg: impl std::fmt::Display) -> Error {
+    Error::protocol(format!("invalid oVirt XML near byte {pos}: {msg}"))
+}
+
+impl<'a> XmlIn<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        XmlIn {
+            r: Reader::from_reader(bytes),
+        }
+    }
+
+    pub(super) fn err(&self, msg: impl std::fmt::Display) -> Error {
+        xml_err(self.r.buffer_position(), msg)
+    }
+
+    #[inline]
+    pub(super) fn event(&mut self) -> Result<XmlEvent<'a>> {
+        self.r
+            .read_event()
+            .map_err(|e| xml_err(self.r.buffer_position(), e))
+    }
+
+    /// The document element.
+    pub(crate) fn root(&mut self) -> Result<Node<'a>> {
+        loop {
+            match self.event()? {
+                XmlEvent::Start(e) => return Ok((e, false)),
+                XmlEvent::Empty(e) => return Ok((e, true)),
+                XmlEvent::Eof => return Err(self.err("the document has no element")),
+                XmlEvent::Text(t) if !t.iter().all(u8::is_ascii_whitespace) => {
+                    return Err(self.err("text before the document element (not XML?)"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The next child element of the current element, or `None` at its end.
+    pub(crate) fn child(&mut self) -> Result<Option<Node<'a>>> {
+        loop {
+            match self.event()? {
+                XmlEvent::Start(e) => return Ok(Some((e, false))),
+                XmlEvent::Empty(e) => return Ok(Some((e, true))),
+                XmlEvent::End(_) => return Ok(None),
+                XmlEvent::Eof => return Err(self.err("unexpected end of document")),
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips the rest of an element.
+    pub(crate) fn skip(&mut self, e: &BytesStart<'a>, empty: bool) -> Result<()> {
+        if !empty {
+            self.r
+                .read_to_end(e.name())
+                .map_err(|err| xml_err(self.r.buffer_position(), err))?;
+        }
+        Ok(())
+    }
+
+    /// The text content of an element (nested elements are skipped).
+    pub(crate) fn text(&mut self, empty: bool) -> Result<String> {
+        Ok(self.text_cow(empty)?.into_owned())
+    }
+
+    /// The text content, borrowed from the input in the usual case of one plain text node.
+    pub(super) fn text_cow(&mut self, empty: bool) -> Result<Cow<'a, str>> {
+        if empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let first = self.event()?;
+        match first {
+            XmlEvent::End(_) => Ok(Cow::Borrowed("")),
+            XmlEvent::Text(t) => {
+                let s = t.decode().map_err(|e| self.err(e))?;
+                match self.event()? {
+                    XmlEvent::End(_) => Ok(s),
+                    next => {
+                        let mut out = s.into_owned();
+                        self.text_rest(next, &mut out)?;
+                        Ok(Cow::Owned(out))
+                    }
+                }
+            }
+            other => {
+                let mut out = String::new();
+                self.text_rest(other, &mut out)?;
+                Ok(Cow::Owned(out))
+            }
+        }
+    }
+
+    /// Appends the text of `ev` and of the events up to the element's end.
+    pub(super) fn text_rest(&mut self, mut ev: XmlEvent<'a>, out: &mut String) -> Result<()> {
+        loop {
+            match ev {
+                XmlEvent::Text(t) => {
+                    let s = t.decode().map_err(|e| self.err(e))?;
+                    out.push_str(&s);
+                }
+                XmlEvent::CData(c) => {
+                    let s = c.decode().map_err(|e| self.err(e))?;
+                    out.push_str(&s);
+                }
+                XmlEvent::GeneralRef(r) => {
+                    if let Some(ch) = r.resolve_char_ref().map_err(|e| self.err(e))? {
+                        out.push(ch);
+                    } else {
+                        let name = r.decode().map_err(|e| self.err(e))?;
+                        match name.as_ref() {
+                            "amp" => out.push('&'),
+                            "lt" => out.push('<'),
+                            "gt" => out.push('>'),
+                            "quot" => out.push('"'),
+                            "apos" => out.push('\''),
+                            other => return Err(self.err(format!("unknown entity &{other};"))),
+                        }
+                    }
+                }
+                XmlEvent::Start(e) => self.skip(&e, false)?,
+                XmlEvent::End(_) => return Ok(()),
+                XmlEvent::Eof => return Err(self.err("unexpected end of document")),
+                _ => {}
+            }
+            ev = self.event()?;
+        }
+    }
+
+    pub(super) fn i64(&mut self, tag: &str, empty: bool) -> Result<Option<i64>> {
+        let t = self.text_cow(empty)?;
+        parse_i64(&t, tag).map_err(|m| self.err(m))
+    }
+
+    pub(super) fn f64(&mut self, tag: &str, empty: bool) -> Result<Option<f64>> {
+        let t = self.text_cow(empty)?;
+        let t = t.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        t.parse()
+            .map(Some)
+            .map_err(|_| self.err(format!("<{tag}> is not a number: `{t}`")))
+    }
+
+    pub(super) fn bool(&mut self, tag: &str, empty: bool) -> Result<Option<bool>> {
+        let t = self.text_cow(empty)?;
+        parse_bool(&t, tag).map_err(|m| self.err(m))
+    }
+
+    /// `<status>x</status>` (4.x) or `<status><state>x</state><detail>d</detail></status>` (3.x).
+    pub(super) fn status(&mut self, empty: bool) -> Result<(Option<String>, Option<String>)> {
+        if empty {
+            return Ok((None, None));
+        }
+        let mut text = String::new();
+        let mut state = None;
+        let mut detail = None;
+        loop {
+            match self.event()? {
+                XmlEvent::Text(t) => {
+                    let s = t.decode().map_err(|e| self.err(e))?;
+                    text.push_str(&s);
+                }
+                XmlEvent::Start(e) => match e.local_name().as_ref() {
+                    b"state" => state = Some(self.text(false)?),
+                    b"detail" => detail = Some(self.text(false)?),
+                    _ => self.skip(&e, false)?,
+                },
+                XmlEvent::End(_) => break,
+                XmlEvent::Eof => return Err(self.err("unexpected end of document")),
+                _ => {}
+            }
+        }
+        let state = state.or_else(|| {
+            let t = text.trim();
+            (!t.is_empty()).then(|| t.to_owned())
+        });
+        Ok((state, detail))
+    }
+
+    /// `<actions><link rel href/>...</actions>`.
+    pub(super) fn actions(&mut self, empty: bool) -> Result<Links> {
+        let mut out = Links::new();
+        if empty {
+            return Ok(out);
+        }
+        while let Some((c, ce)) = self.child()? {
+            if c.local_name().as_ref() == b"link" {
+                push_link(&c, &mut out)?;
+            }
+            self.skip(&c, ce)?;
+        }
+        Ok(out)
+    }
+
+    pub(super) fn list<T>(
+        &mut self,
+        empty: bool,
+        item: &[u8],
+        f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.list_into(empty, item, f, &mut out)?;
+        Ok(out)
+    }
+
+    pub(super) fn list_into<T>(
+        &mut self,
+        empty: bool,
+        item: &[u8],
+        mut f: impl FnMut(&mut Self, &BytesStart<'a>, bool) -> Result<T>,
+        out: &mut Vec<T>,
+    ) -> Result<()> {
+        if empty {
+            return Ok(());
+        }
+        while let Some((c, ce)) = self.child()? {
+            if c.local_name().as_ref() == item {
+                out.push(f(self, &c, ce)?);
+            } else {
+                self.skip(&c, ce)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn texts(&mut self, empty: bool, item: &[u8]) -> Result<Vec<String>> {
+        self.list(empty, item, |x, _, ce| x.text(ce))
+    }
+}
+
+pub(super) fn parse_i64(t: &str, tag: &str) -> std::result::Result<Option<i64>, String> {
+    let t = t.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse()
+        .map(Some)
+        .map_err(|_| format!("<{tag}> is not an integer: `{t}`"))
+}
+
+pub(super) fn parse_bool(t: &str, tag: &str) -> std::result::Result<Option<bool>, String> {
+    let t = t.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else if t.eq_ignore_ascii_case("true") || t == "1" {
+        Ok(Some(true))
+    } else if t.eq_ignore_ascii_case("false") || t == "0" {
+        Ok(Some(false))
+    } else {
+        Err(format!("<{tag}> is not a boolean: `{t}`"))
+    }
+}
+
+pub(super) fn attr_err(e: impl std::fmt::Display) -> Error {
+    Error::protocol(format!("invalid oVirt XML attribute: {e}"))
+}
+
+/// Calls `f(name, value)` for every attribute.
+pub(super) fn each_attr(
+    e: &BytesStart<'_>,
+    mut f: impl FnMut(&[u8], String) -> Result<()>,
+) -> Result<()> {
+    scan_attrs(e, |k, v| f(k, v.into_owned()))
+}
+
+pub(super) fn id_href(e: &BytesStart<'_>) -> Result<(Option<String>, Option<String>)> {
+    let mut id = None;
+    let mut href = None;
+    each_attr(e, |k, v| {
+        match k {
+            b"id" => id = Some(v),
+            b"href" => href = Some(v),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok((id, href))
+}
+
+pub(super) fn link(e: &BytesStart<'_>) -> Result<Link> {
+    let mut rel = String::new();
+    let mut href = String::new();
+    each_attr(e, |k, v| {
+        match k {
+            b"rel" => rel = v,
+            b"href" => href = v,
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok(Link { rel, href })
+}
+
+/// Walks `key="value"` pairs of a start tag, fast: engine documents only ever carry `id`,
+/// `href` and `rel` (and 3.x's plain attributes), always quoted, so a byte scan beats the general
+/// attribute iterator. Values are unescaped only when they contain `&`.
+pub(super) fn scan_attrs<'e>(
+    e: &'e BytesStart<'_>,
+    mut f: impl FnMut(&[u8], std::borrow::Cow<'e, str>) -> Result<()>,
+) -> Result<()> {
+    let raw = e.attributes_raw();
+    let bad = || Error::protocol("invalid oVirt XML attribute syntax");
+    let mut i = 0;
+    while i < raw.len() {
+        while i < raw.len() && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= raw.len() || raw[i] == b'/' {
+            break;
+        }
+        let key_start = i;
+        while i < raw.len() && raw[i] != b'=' && !raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let key = &raw[key_start..i];
+        while i < raw.len() && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if raw.get(i) != Some(&b'=') {
+            return Err(bad());
+        }
+        i += 1;
+        while i < raw.len() && raw[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let quote = *raw.get(i).ok_or_else(bad)?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(bad());
+        }
+        i += 1;
+        // One pass finds the closing quote and notes whether an entity needs unescaping.
+        let mut end = i;
+        let mut amp = false;
+        loop {
+            let at = memchr::memchr2(quote, b'&', &raw[end..]).ok_or_else(bad)?;
+            end += at;
+            if raw[end] == quote {
+                break;
+            }
+            amp = true;
+            end += 1;
+        }
+        let value = &raw[i..end];
+        i = end + 1;
+        let text = std::str::from_utf8(value).map_err(|_| bad())?;
+        let text = if amp {
+            std::borrow::Cow::Owned(
+                quick_xml::escape::unescape(text)
+                    .map_err(attr_err)?
+                    .into_owned(),
+            )
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        let local = key.rsplit(|b| *b == b':').next().unwrap_or(key);
+        f(local, text)?;
+    }
+    Ok(())
+}
+
+/// Adds `<link rel href>` to `links` without allocating per attribute.
+pub(super) fn push_link(e: &BytesStart<'_>, links: &mut Links) -> Result<()> {
+    let mut rel = std::borrow::Cow::Borrowed("");
+    let mut href = std::borrow::Cow::Borrowed("");
+    scan_attrs(e, |k, v| {
+        match k {
+            b"rel" => rel = v,
+            b"href" => href = v,
+            _ => {}
+        }
+        Ok(())
+    })?;
+    links.push(&rel, &href);
+    Ok(())
+}

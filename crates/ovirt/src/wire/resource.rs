@@ -1,0 +1,331 @@
+//! [`Resource`]: the element names of each object and how to read and write its documents.
+
+use omnivirt_core::{Error, Result};
+use quick_xml::events::BytesStart;
+
+use super::api::{
+    read_action, read_api, read_event, read_fault, read_job, write_action_tag, write_api,
+    write_event, write_job,
+};
+use super::host::{
+    read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
+};
+use super::reader::XmlIn;
+use super::storage::{
+    read_disk, read_disk_attachment, read_storage_domain, read_template, write_disk,
+    write_disk_attachment, write_storage_domain, write_template,
+};
+use super::vm::{read_nic, read_snapshot, read_vm, write_nic, write_snapshot, write_vm};
+use super::writer::XmlOut;
+use crate::native::types::{
+    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Fault, Host, Job, Nic, Snapshot,
+    StorageDomain, Template, Vm,
+};
+
+/// An object with an XML form: its element names and how to read and write it.
+pub trait Resource: Sized + Send + Sync + 'static {
+    /// Element name of one object (`vm`).
+    const TAG: &'static str;
+    /// Element name of a collection (`vms`).
+    const PLURAL: &'static str;
+
+    /// Reads one object from a document whose root is [`Resource::TAG`].
+    fn from_xml(bytes: &[u8]) -> Result<Self>;
+
+    /// Reads a collection document (root [`Resource::PLURAL`]).
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>>;
+
+    /// Writes the object as a document (only the fields that are set).
+    fn to_xml(&self) -> String;
+}
+
+fn expect_root(found: &[u8], wanted: &str) -> Result<()> {
+    if found == wanted.as_bytes() {
+        Ok(())
+    } else {
+        Err(Error::protocol(format!(
+            "expected an oVirt <{wanted}> document, got <{}>",
+            String::from_utf8_lossy(found)
+        )))
+    }
+}
+
+/// Reads one object from a document whose root is `tag`.
+fn one_from_xml<'a, T>(
+    bytes: &'a [u8],
+    tag: &str,
+    read: impl FnOnce(&mut XmlIn<'a>, &BytesStart<'a>, bool) -> Result<T>,
+) -> Result<T> {
+    let mut x = XmlIn::new(bytes);
+    let (root, empty) = x.root()?;
+    expect_root(root.local_name().as_ref(), tag)?;
+    read(&mut x, &root, empty)
+}
+
+/// Reads the `tag` children of a collection document whose root is `plural`.
+fn many_from_xml<'a, T>(
+    bytes: &'a [u8],
+    plural: &str,
+    tag: &str,
+    read: impl FnMut(&mut XmlIn<'a>, &BytesStart<'a>, bool) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut x = XmlIn::new(bytes);
+    let (root, empty) = x.root()?;
+    expect_root(root.local_name().as_ref(), plural)?;
+    let mut out = Vec::new();
+    x.list_into(empty, tag.as_bytes(), read, &mut out)?;
+    Ok(out)
+}
+
+/// Writes `obj` as a document whose root is `tag`.
+fn write_doc<T>(obj: &T, tag: &str, write: impl FnOnce(&mut XmlOut, &str, &T)) -> String {
+    let mut w = XmlOut::new();
+    write(&mut w, tag, obj);
+    w.finish()
+}
+
+impl Resource for Vm {
+    const TAG: &'static str = "vm";
+    const PLURAL: &'static str = "vms";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_vm)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_vm)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_vm)
+    }
+}
+
+impl Resource for Host {
+    const TAG: &'static str = "host";
+    const PLURAL: &'static str = "hosts";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_host)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_host)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_host)
+    }
+}
+
+impl Resource for Cluster {
+    const TAG: &'static str = "cluster";
+    const PLURAL: &'static str = "clusters";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_cluster)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_cluster)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_cluster)
+    }
+}
+
+impl Resource for DataCenter {
+    const TAG: &'static str = "data_center";
+    const PLURAL: &'static str = "data_centers";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_data_center)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_data_center)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_data_center)
+    }
+}
+
+impl Resource for Disk {
+    const TAG: &'static str = "disk";
+    const PLURAL: &'static str = "disks";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_disk)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_disk)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_disk)
+    }
+}
+
+impl Resource for DiskAttachment {
+    const TAG: &'static str = "disk_attachment";
+    const PLURAL: &'static str = "disk_attachments";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_disk_attachment)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_disk_attachment)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_disk_attachment)
+    }
+}
+
+impl Resource for StorageDomain {
+    const TAG: &'static str = "storage_domain";
+    const PLURAL: &'static str = "storage_domains";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_storage_domain)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_storage_domain)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_storage_domain)
+    }
+}
+
+impl Resource for Template {
+    const TAG: &'static str = "template";
+    const PLURAL: &'static str = "templates";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_template)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_template)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_template)
+    }
+}
+
+impl Resource for Nic {
+    const TAG: &'static str = "nic";
+    const PLURAL: &'static str = "nics";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_nic)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_nic)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_nic)
+    }
+}
+
+impl Resource for Snapshot {
+    const TAG: &'static str = "snapshot";
+    const PLURAL: &'static str = "snapshots";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_snapshot)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_snapshot)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_snapshot)
+    }
+}
+
+impl Resource for Job {
+    const TAG: &'static str = "job";
+    const PLURAL: &'static str = "jobs";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_job)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_job)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_job)
+    }
+}
+
+impl Resource for Event {
+    const TAG: &'static str = "event";
+    const PLURAL: &'static str = "events";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_event)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_event)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_event)
+    }
+}
+
+impl Resource for Action {
+    const TAG: &'static str = "action";
+    const PLURAL: &'static str = "actions";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_action)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_action)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_action_tag)
+    }
+}
+
+impl Resource for Api {
+    const TAG: &'static str = "api";
+    const PLURAL: &'static str = "apis";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_api)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_api)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_api)
+    }
+}
+
+/// Reads a `<fault>` document.
+pub fn fault_from_xml(bytes: &[u8]) -> Result<Fault> {
+    let mut x = XmlIn::new(bytes);
+    let (root, empty) = x.root()?;
+    expect_root(root.local_name().as_ref(), "fault")?;
+    read_fault(&mut x, empty)
+}

@@ -300,7 +300,7 @@ async fn connect_from_a_neutral_config() {
         .await;
     let cfg: CloudTowerConfig = serde_json::from_value(json!({
         "url": server.uri(), "user": "ops", "password": "pw", "language": "en-US",
-        "timeouts": {"per_attempt_ms": 5000}
+        "request-timeout": "5s"
     }))
     .unwrap();
     let backend = omnivirt_cloudtower::connect(&cfg).await.unwrap();

@@ -12,7 +12,7 @@ pub(super) struct SessionRec {
 impl World {
     /// Logs `user` in; `Unauthenticated` on an unknown user or a wrong password. The token is
     /// random-looking, deterministic from the seed, and valid until [`logout`](Self::logout) or
-    /// [`Faults::expire_sessions`].
+    /// [`Faults::expire_sessions`](crate::Faults::expire_sessions).
     pub fn login(&self, user: &str, password: &str) -> SimResult<Secret> {
         let mut g = self.lock();
         let ok = g

@@ -2,7 +2,7 @@
 
 use omnivirt_core::{ClusterId, HostId, VmId};
 
-/// What to create with [`World::create_vm`].
+/// What to create with [`World::create_vm`](crate::World::create_vm).
 ///
 /// ```
 /// use omnivirt_sim::NewVm;
@@ -87,7 +87,7 @@ impl NewVm {
     }
 }
 
-/// What to create with [`World::create_disk`].
+/// What to create with [`World::create_disk`](crate::World::create_disk).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct NewDisk {
@@ -135,7 +135,7 @@ impl NewDisk {
     }
 }
 
-/// Counts returned by [`World::summary`].
+/// Counts returned by [`World::summary`](crate::World::summary).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct WorldSummary {

@@ -392,3 +392,33 @@ async fn active_passive_pairs_follow_the_active_node() {
     let err = both.vms().list(Query::all()).await.unwrap_err();
     assert!(err.to_string().contains("claim to be active"), "{err}");
 }
+
+#[tokio::test]
+async fn the_max_body_size_of_the_config_reaches_the_network_transport() {
+    use omnivirt_http::VendorConfig;
+    let server = MockServer::start().await;
+    let big: Vec<serde_json::Value> = (0..64)
+        .map(|i| json!({"id": format!("c{i}"), "name": "x".repeat(64)}))
+        .collect();
+    post("/v2/api/get-vms")
+        .respond_with(json_ok(json!(big)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let cfg = CloudTowerConfig::from_value(json!({
+        "url": server.uri(),
+        "token": "tok",
+        "max-body-size": "1KiB",
+    }))
+    .unwrap();
+    let tower = cfg.client_builder().unwrap().build().unwrap();
+    let err = tower.vms().list(Query::all()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+    let host = server.uri().trim_start_matches("http://").to_owned();
+    assert!(
+        err.message().contains(&format!(
+            "POST {host}/v2/api/get-vms is larger than the 1 KiB limit (max-body-size)"
+        )),
+        "{err}"
+    );
+}

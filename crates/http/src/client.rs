@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::{Bytes, BytesMut};
 use futures::stream::StreamExt;
 use http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, USER_AGENT};
-use http::{HeaderMap, HeaderValue, Uri};
+use http::{HeaderMap, HeaderValue, Method, Uri};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
@@ -17,6 +17,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use omnivirt_core::{Error, ErrorKind, Result};
 
+use crate::limit::{DEFAULT_MAX_BODY_SIZE, GZIP_STEP, body_too_large};
 use crate::tls::TlsOptions;
 use crate::transport::{Body, Request, Response, Transport};
 
@@ -30,6 +31,11 @@ const DEFAULT_USER_AGENT: &str = concat!("omnivirt/", env!("CARGO_PKG_VERSION"))
 ///   `Content-Length` headers are then removed, as they describe the wire form).
 /// - Bodies up to [`HyperTransportBuilder::collect_limit`] arrive as [`Body::Full`]; larger
 ///   ones as [`Body::Stream`], so a huge listing is decoded at bounded memory.
+/// - No body may pass [`HyperTransportBuilder::max_body_size`] (default
+///   [`DEFAULT_MAX_BODY_SIZE`], 256 MiB), counted after gzip decoding as the bytes arrive: a
+///   larger body, or a small gzip body that expands past it, fails with
+///   [`body_too_large`](crate::body_too_large) ([`ErrorKind::Protocol`]) without being held whole;
+///   a `Content-Length` over the limit fails before the body is read.
 /// - Errors: no response at all is [`ErrorKind::Transport`] naming `host:port` (never the
 ///   path, query or headers). Failures to connect are retryable (the server saw nothing);
 ///   failures after the request went out are retryable only for idempotent requests. An
@@ -53,6 +59,7 @@ pub struct HyperTransport {
     client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     gzip: bool,
     collect_limit: usize,
+    max_body_size: Option<u64>,
     user_agent: HeaderValue,
 }
 
@@ -61,13 +68,15 @@ impl fmt::Debug for HyperTransport {
         f.debug_struct("HyperTransport")
             .field("gzip", &self.gzip)
             .field("collect_limit", &self.collect_limit)
+            .field("max_body_size", &self.max_body_size)
             .finish_non_exhaustive()
     }
 }
 
 impl HyperTransport {
     /// A builder with the defaults: built-in roots, 10 s connect timeout, 90 s idle pool
-    /// timeout, HTTP/2 allowed, gzip on, bodies above 4 MiB streamed.
+    /// timeout, HTTP/2 allowed, gzip on, bodies above 4 MiB streamed, bodies above 256 MiB
+    /// refused.
     pub fn builder() -> HyperTransportBuilder {
         HyperTransportBuilder::default()
     }
@@ -89,6 +98,7 @@ pub struct HyperTransportBuilder {
     http2: bool,
     gzip: bool,
     collect_limit: usize,
+    max_body_size: Option<u64>,
     user_agent: Option<String>,
 }
 
@@ -102,6 +112,7 @@ impl Default for HyperTransportBuilder {
             http2: true,
             gzip: true,
             collect_limit: 4 * 1024 * 1024,
+            max_body_size: Some(DEFAULT_MAX_BODY_SIZE),
             user_agent: None,
         }
     }
@@ -151,6 +162,14 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// The largest body accepted, in bytes after decoding (default
+    /// [`DEFAULT_MAX_BODY_SIZE`], 256 MiB; `None`: no limit). A longer body fails with
+    /// [`body_too_large`](crate::body_too_large) as soon as the limit is passed.
+    pub fn max_body_size(mut self, bytes: impl Into<Option<u64>>) -> Self {
+        self.max_body_size = bytes.into();
+        self
+    }
+
     /// The `User-Agent` sent when a request has none (default `omnivirt/<version>`).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = Some(ua.into());
@@ -193,6 +212,7 @@ impl HyperTransportBuilder {
             client,
             gzip: self.gzip,
             collect_limit: self.collect_limit,
+            max_body_size: self.max_body_size,
             user_agent,
         })
     }
@@ -228,6 +248,7 @@ impl Transport for HyperTransport {
         }
         let authority = authority_of(&uri);
         let idempotent = req.is_idempotent();
+        let method = req.method.clone();
         let mut headers = req.headers;
         if self.gzip && !headers.contains_key(ACCEPT_ENCODING) {
             headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
@@ -257,12 +278,23 @@ impl Transport for HyperTransport {
         } else {
             None
         };
+        if let Some(max) = self.max_body_size
+            && decoder.is_none()
+            && content_length(&headers).is_some_and(|n| n > max)
+        {
+            return Err(body_too_large(max, &method, &req.url));
+        }
         let reader = BodyReader {
             incoming,
             decoder,
+            pending: Bytes::new(),
             authority,
             idempotent,
             done: false,
+            seen: 0,
+            max: self.max_body_size,
+            method,
+            url: req.url,
         };
         let body = reader.read_up_to(self.collect_limit).await?;
         Ok(Response {
@@ -271,6 +303,13 @@ impl Transport for HyperTransport {
             body,
         })
     }
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
 }
 
 fn is_gzip(headers: &HeaderMap) -> bool {
@@ -283,21 +322,59 @@ fn is_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-/// Reads an incoming body, decoding gzip on the fly.
+/// Reads an incoming body, decoding gzip on the fly and counting the decoded bytes against
+/// the limit.
 struct BodyReader {
     incoming: Incoming,
     decoder: Option<GzipDecoder>,
+    /// Compressed bytes received but not yet fed to the decoder (fed [`GZIP_STEP`] at a time).
+    pending: Bytes,
     authority: String,
     idempotent: bool,
     done: bool,
+    /// Decoded bytes handed out so far.
+    seen: u64,
+    max: Option<u64>,
+    method: Method,
+    url: String,
 }
 
 impl BodyReader {
-    /// The next decoded chunk (possibly empty), or `None` at the end.
+    /// The next decoded chunk (possibly empty), or `None` at the end; once the decoded bytes
+    /// pass the limit, the limit error and then the end.
     async fn next_chunk(&mut self) -> Option<Result<Bytes>> {
+        let chunk = match self.next_decoded().await? {
+            Ok(chunk) => chunk,
+            Err(e) => return Some(Err(e)),
+        };
+        self.seen = self.seen.saturating_add(chunk.len() as u64);
+        if let Some(max) = self.max
+            && self.seen > max
+        {
+            self.done = true;
+            self.pending = Bytes::new();
+            self.decoder = None;
+            return Some(Err(body_too_large(max, &self.method, &self.url)));
+        }
+        Some(Ok(chunk))
+    }
+
+    /// The next decoded chunk, unchecked.
+    async fn next_decoded(&mut self) -> Option<Result<Bytes>> {
         loop {
             if self.done {
                 return None;
+            }
+            if !self.pending.is_empty() {
+                let step = self.pending.split_to(self.pending.len().min(GZIP_STEP));
+                let out = match &mut self.decoder {
+                    None => Ok(step),
+                    Some(dec) => dec.push(&step),
+                };
+                return Some(out.map_err(|e| {
+                    self.done = true;
+                    self.gzip_error(&e)
+                }));
             }
             match self.incoming.frame().await {
                 None => {
@@ -314,14 +391,12 @@ impl BodyReader {
                     let Ok(data) = frame.into_data() else {
                         continue;
                     };
-                    let out = match &mut self.decoder {
-                        None => Ok(data),
-                        Some(dec) => dec.push(&data),
-                    };
-                    return Some(out.map_err(|e| {
-                        self.done = true;
-                        self.gzip_error(&e)
-                    }));
+                    if self.decoder.is_none() {
+                        return Some(Ok(data));
+                    }
+                    // Decoded a step at a time, so a gzip bomb in one frame is stopped
+                    // within a few MiB of the limit.
+                    self.pending = data;
                 }
             }
         }

@@ -7,10 +7,12 @@
 //! - [`TraceLayer`]: one `tracing` span per request, nothing secret in it;
 //! - [`RetryLayer`]: backoff with jitter, a budget, `Retry-After`; repeats only what is safe;
 //! - [`TimeoutLayer`]: per-attempt timeouts and overall deadlines;
-//! - [`AuthLayer`]: lazy login, one re-login on expiry, logout on close.
+//! - [`AuthLayer`]: lazy login, one re-login on expiry, logout on close;
+//! - [`BodyLimitLayer`]: the maximum body size over a transport that does not enforce it
+//!   itself ([`HyperTransport`] does, after gzip decoding; default [`DEFAULT_MAX_BODY_SIZE`]).
 //!
 //! [`ConnectionSettings`] is what every vendor connection shares (URL, TLS, timeouts, retry,
-//! user agent, a transport override); each vendor config embeds it and implements
+//! maximum body size, user agent, a transport override); each vendor config embeds it and implements
 //! [`VendorConfig`], so one context file format and one set of builder setters serve all vendors.
 //!
 //! [`HttpStack`] composes them in the right order (trace -> deadline -> retry -> auth ->
@@ -58,6 +60,7 @@
 
 mod auth;
 mod client;
+mod limit;
 mod retry;
 mod secret;
 mod settings;
@@ -69,6 +72,7 @@ mod transport;
 
 pub use auth::{AuthHook, AuthLayer, Session};
 pub use client::{HyperTransport, HyperTransportBuilder};
+pub use limit::{BodyLimitLayer, DEFAULT_MAX_BODY_SIZE, body_too_large, gunzip_limited};
 pub use retry::{RetryLayer, RetryPolicy, RetryPolicyBuilder, parse_retry_after};
 pub use secret::Secret;
 pub use settings::{ConnectionSettings, VendorConfig, check_keys, keys_of, nearest_key};

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{HyperTransport, HyperTransportBuilder};
+use crate::limit::{BodyLimitLayer, DEFAULT_MAX_BODY_SIZE, format_size, parse_size};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::stack::{HttpStack, HttpStackBuilder};
@@ -35,6 +36,7 @@ use crate::transport::SharedTransport;
 /// | `connect-timeout` | limit for opening a connection | `10s` |
 /// | `total-timeout` | limit for one call, retries and their waits included | `3m` |
 /// | `max-attempts` | attempts in all for a retryable failure (`1` = no retry) | `4` |
+/// | `max-body-size` | largest response body, counted after gzip decoding (`"256MiB"`, `"1GiB"` or bytes; `0` = none) | `256MiB` |
 /// | `user-agent` | the `User-Agent` header | `omnivirt/<version>` |
 ///
 /// ```
@@ -69,6 +71,10 @@ pub struct ConnectionSettings {
     pub connect_timeout: Option<Duration>,
     /// When to repeat a failed request (idempotent requests only, see [`RetryPolicy`]).
     pub retry: RetryPolicy,
+    /// The largest response body accepted, in bytes after gzip decoding (default
+    /// [`DEFAULT_MAX_BODY_SIZE`], 256 MiB; `None`: no limit). A longer body fails with
+    /// [`body_too_large`](crate::body_too_large), a `Protocol` error, without being held whole.
+    pub max_body_size: Option<u64>,
     /// The `User-Agent` header (default: the vendor crate's, else `omnivirt/<version>`).
     pub user_agent: Option<String>,
     /// Sends through this transport instead of a new HTTPS client (a cassette, the simulator,
@@ -84,6 +90,7 @@ impl Default for ConnectionSettings {
             timeouts: Timeouts::default(),
             connect_timeout: Some(Duration::from_secs(10)),
             retry: RetryPolicy::default(),
+            max_body_size: Some(DEFAULT_MAX_BODY_SIZE),
             user_agent: None,
             transport: None,
         }
@@ -98,6 +105,7 @@ impl fmt::Debug for ConnectionSettings {
             .field("timeouts", &self.timeouts)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("max_body_size", &self.max_body_size)
             .field("user_agent", &self.user_agent)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .finish()
@@ -176,6 +184,14 @@ impl ConnectionSettings {
         self
     }
 
+    /// The largest response body accepted, after gzip decoding (the `max-body-size` key;
+    /// `None`: no limit).
+    #[must_use]
+    pub fn max_body_size(mut self, bytes: impl Into<Option<u64>>) -> Self {
+        self.max_body_size = bytes.into();
+        self
+    }
+
     /// The `User-Agent` header.
     #[must_use]
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
@@ -191,9 +207,9 @@ impl ConnectionSettings {
         self
     }
 
-    /// The standard stack for these settings: over the transport override, else over a new
-    /// [`HyperTransport`] (TLS, connect timeout, user agent), with the retry policy and
-    /// timeouts. Add `.auth(..)` and build.
+    /// The standard stack for these settings: over the transport override (under a
+    /// [`BodyLimitLayer`]), else over a new [`HyperTransport`] (TLS, connect timeout, maximum
+    /// body size, user agent), with the retry policy and timeouts. Add `.auth(..)` and build.
     pub fn stack(&self) -> Result<HttpStackBuilder> {
         self.stack_with(|b| b)
     }
@@ -204,12 +220,14 @@ impl ConnectionSettings {
         &self,
         tune: impl FnOnce(HyperTransportBuilder) -> HyperTransportBuilder,
     ) -> Result<HttpStackBuilder> {
-        let base: SharedTransport = match &self.transport {
-            Some(t) => t.clone(),
-            None => {
+        let base: SharedTransport = match (&self.transport, self.max_body_size) {
+            (Some(t), None) => t.clone(),
+            (Some(t), Some(max)) => Arc::new(BodyLimitLayer::new(t.clone(), max)),
+            (None, _) => {
                 let mut b = HyperTransport::builder()
                     .tls(self.tls.clone())
-                    .connect_timeout(self.connect_timeout);
+                    .connect_timeout(self.connect_timeout)
+                    .max_body_size(self.max_body_size);
                 if let Some(ua) = &self.user_agent {
                     b = b.user_agent(ua.clone());
                 }
@@ -219,6 +237,31 @@ impl ConnectionSettings {
         Ok(HttpStack::builder(base)
             .retry(self.retry.clone())
             .timeouts(self.timeouts))
+    }
+}
+
+/// A size in a config file: `"256MiB"`, `"1GiB"`, `"10MB"`, or a number of bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Size(u64);
+
+impl Serialize for Size {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&format_size(self.0).replace(' ', ""))
+    }
+}
+
+impl<'de> Deserialize<'de> for Size {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Bytes(u64),
+            Text(String),
+        }
+        match Form::deserialize(d)? {
+            Form::Bytes(n) => Ok(Size(n)),
+            Form::Text(t) => parse_size(&t).map(Size).map_err(serde::de::Error::custom),
+        }
     }
 }
 
@@ -263,6 +306,7 @@ struct SettingsFile {
     connect_timeout: Option<Dur>,
     total_timeout: Option<Dur>,
     max_attempts: Option<u32>,
+    max_body_size: Option<Size>,
     user_agent: Option<String>,
 }
 
@@ -293,6 +337,11 @@ impl From<SettingsFile> for ConnectionSettings {
                 Some(n) => RetryPolicy::builder().max_attempts(n).build(),
                 None => d.retry,
             },
+            max_body_size: match f.max_body_size {
+                None => d.max_body_size,
+                Some(Size(0)) => None,
+                Some(Size(n)) => Some(n),
+            },
             user_agent: f.user_agent,
             transport: None,
         }
@@ -310,6 +359,7 @@ impl From<ConnectionSettings> for SettingsFile {
             connect_timeout: dur(s.connect_timeout),
             total_timeout: dur(s.timeouts.overall),
             max_attempts: Some(s.retry.max_attempts()),
+            max_body_size: Some(Size(s.max_body_size.unwrap_or(0))),
             user_agent: s.user_agent,
         }
     }
@@ -443,6 +493,7 @@ mod tests {
                 "connect-timeout",
                 "insecure",
                 "max-attempts",
+                "max-body-size",
                 "request-timeout",
                 "total-timeout",
                 "url",
@@ -456,7 +507,7 @@ mod tests {
         let s: ConnectionSettings = serde_json::from_value(serde_json::json!({
             "url": "https://h", "ca-file": "/ca.pem", "insecure": true,
             "request-timeout": 7, "connect-timeout": "3s", "total-timeout": "0s",
-            "max-attempts": 1, "user-agent": "me"
+            "max-attempts": 1, "user-agent": "me", "max-body-size": "2MiB"
         }))
         .unwrap();
         assert_eq!(s.url, "https://h");
@@ -470,12 +521,39 @@ mod tests {
         assert_eq!(s.connect_timeout, Some(Duration::from_secs(3)));
         assert_eq!(s.retry.max_attempts(), 1);
         assert_eq!(s.user_agent.as_deref(), Some("me"));
+        assert_eq!(s.max_body_size, Some(2 << 20));
         let d: ConnectionSettings = serde_json::from_value(serde_json::json!({})).unwrap();
         assert_eq!(d.timeouts, Timeouts::default());
         assert_eq!(
             d.connect_timeout,
             ConnectionSettings::default().connect_timeout
         );
+    }
+
+    #[test]
+    fn max_body_size_defaults_reads_units_and_zero_means_none() {
+        let read = |v: serde_json::Value| {
+            serde_json::from_value::<ConnectionSettings>(serde_json::json!({ "max-body-size": v }))
+                .map(|s| s.max_body_size)
+        };
+        let d: ConnectionSettings = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(d.max_body_size, Some(DEFAULT_MAX_BODY_SIZE));
+        assert_eq!(read(serde_json::json!(1000)).unwrap(), Some(1000));
+        assert_eq!(read(serde_json::json!("1 GiB")).unwrap(), Some(1 << 30));
+        assert_eq!(read(serde_json::json!("0")).unwrap(), None);
+        assert_eq!(read(serde_json::json!(0)).unwrap(), None);
+        let e = read(serde_json::json!("huge")).unwrap_err();
+        assert!(e.to_string().contains("256MiB"), "{e}");
+        // Round trip through the file form.
+        for s in [
+            d.clone(),
+            d.clone().max_body_size(None),
+            d.max_body_size(1000),
+        ] {
+            let back: ConnectionSettings =
+                serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+            assert_eq!(back.max_body_size, s.max_body_size);
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@ fn every_option_arrives<C: VendorConfig>(vendor: &str, keys: &str) {
         "[contexts.x]\nvendor = \"{vendor}\"\npassword-file = {pw:?}\ntoken-file = {tok:?}\n\
          ca-file = \"/etc/pki/ca.pem\"\ninsecure = true\nrequest-timeout = \"7s\"\n\
          connect-timeout = 3\ntotal-timeout = \"9m\"\nmax-attempts = 2\nuser-agent = \"me/1\"\n\
+         max-body-size = \"1MiB\"\n\
          {keys}"
     );
     let config = Config::parse(&text).unwrap();

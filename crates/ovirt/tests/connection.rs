@@ -277,3 +277,40 @@ async fn a_missing_object_is_named_in_the_error() {
         .unwrap_err();
     assert!(e.to_string().contains("VM 123 not found"), "{e}");
 }
+
+#[tokio::test]
+async fn a_gzip_bomb_stops_at_the_configured_max_body_size() {
+    use omnivirt_http::VendorConfig;
+    // 8 MiB of XML-ish filler in a few KiB, left encoded by the transport (a cassette or a
+    // simulator does not decode): the connection decodes it and must stop at the limit.
+    let member = {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&vec![b' '; 1 << 20]).unwrap();
+        gz.finish().unwrap()
+    };
+    let t = fake(move |_| {
+        let mut h = HeaderMap::new();
+        h.insert("content-type", "application/xml".parse().unwrap());
+        h.insert("content-encoding", "gzip".parse().unwrap());
+        Response::new(StatusCode::OK, h, member.repeat(8))
+    });
+    let cfg = omnivirt_ovirt::OvirtConfig::from_value(serde_json::json!({
+        "url": "https://engine.test/ovirt-engine/api",
+        "token": "tok",
+        "max-body-size": "1MiB",
+    }))
+    .unwrap();
+    let conn = cfg
+        .connection_builder()
+        .unwrap()
+        .transport(t)
+        .build()
+        .unwrap();
+    let err = conn.system().vms().list().send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+    assert!(
+        err.message()
+            .contains("GET engine.test/ovirt-engine/api/vms is larger than the 1 MiB limit"),
+        "{err}"
+    );
+}

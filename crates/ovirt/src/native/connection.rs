@@ -1,7 +1,6 @@
 //! The connection: URL, authentication, headers, and the typed request helpers every service uses.
 
 use std::fmt;
-use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,6 +80,8 @@ pub(crate) struct Inner {
     pub(crate) version: ApiVersion,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) wait: WaitOptions,
+    /// The `max-body-size` limit, for gzip bodies the transport left encoded.
+    pub(crate) max_body_size: Option<u64>,
 }
 
 impl fmt::Debug for Connection {
@@ -200,6 +201,7 @@ impl Connection {
         op: Option<Op>,
     ) -> Result<RawResponse> {
         let url = self.url_for(path, query);
+        let named = (method.clone(), url.clone());
         let mut req = Request::new(method, url).vendor(VENDOR);
         if let Some(op) = op {
             req = req.op(op);
@@ -214,7 +216,7 @@ impl Connection {
             req = req.xml(b);
         }
         let resp = self.inner.transport.send(req).await?;
-        read_raw(resp).await
+        read_raw(resp, self.inner.max_body_size, &named.0, &named.1).await
     }
 
     /// [`send_raw`](Self::send_raw), with any status outside 2xx read as the engine's error.
@@ -427,7 +429,12 @@ fn with_op(e: Error, op: Option<Op>) -> Error {
     }
 }
 
-async fn read_raw(resp: Response) -> Result<RawResponse> {
+async fn read_raw(
+    resp: Response,
+    max_body_size: Option<u64>,
+    method: &Method,
+    url: &str,
+) -> Result<RawResponse> {
     let status = resp.status.as_u16();
     let content_type = resp.content_type();
     let correlation_id = resp.header("correlation-id").map(str::to_owned);
@@ -436,13 +443,8 @@ async fn read_raw(resp: Response) -> Result<RawResponse> {
         .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
     let mut body = resp.bytes().await?;
     if gz {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&body[..])
-            .read_to_end(&mut out)
-            .map_err(|e| {
-                Error::protocol(format!("cannot decompress the gzip body: {e}")).with_vendor(VENDOR)
-            })?;
-        body = Bytes::from(out);
+        body = omnivirt_http::gunzip_limited(&body, max_body_size, method, url)
+            .map_err(|e| e.with_vendor(VENDOR))?;
     }
     Ok(RawResponse {
         status,
@@ -718,6 +720,7 @@ impl ConnectionBuilder {
                 version: self.version,
                 headers,
                 wait: self.wait,
+                max_body_size: settings.max_body_size,
             }),
         })
     }

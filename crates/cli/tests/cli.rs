@@ -1070,3 +1070,53 @@ fn demo_fits_120_columns_and_matches_the_readme() {
     let block = &block[..block.find("```").unwrap()];
     assert_eq!(table_cells(block), table_cells(&text), "README differs");
 }
+
+// Issue 11 item 1: Ctrl-C during a wait still logs out, and exits 130.
+#[test]
+fn ctrl_c_during_a_wait_logs_out() {
+    let (served, url, rest) = serve_ticking("zstack", "wall");
+    let out = against("zstack", &url)
+        .args([
+            "vm", "list", "--state", "stopped", "--limit", "1", "-o", "json",
+        ])
+        .output()
+        .unwrap();
+    let id = json(&out.stdout)[0]["id"].as_str().unwrap().to_owned();
+    let bin = assert_cmd::cargo::cargo_bin("omnivirt");
+    let cli = StdCommand::new(bin)
+        .env("PW", "admin")
+        .env("XDG_CONFIG_HOME", "/nonexistent/omnivirt-xdg")
+        .env_remove("OMNIVIRT_CONFIG")
+        .env_remove("OMNIVIRT_CONTEXT")
+        .args([
+            "--vendor",
+            "zstack",
+            "--url",
+            &url,
+            "--user",
+            "admin",
+            "--password-env",
+            "PW",
+            "vm",
+            "start",
+            &id,
+            "--wait",
+            "--timeout",
+            "60s",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it log in and start waiting (a wall-clock task takes seconds).
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let status = StdCommand::new("kill")
+        .args(["-INT", &cli.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = cli.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr_of(&out));
+    let text = stop_served(served, rest);
+    assert!(text.contains("live sessions: 0"), "{text}");
+}

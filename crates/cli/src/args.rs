@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "omnivirt",
     version,
-    about = "Drive oVirt, SmartX CloudTower and the embedded simulator from one CLI",
+    about = "Drive oVirt, SmartX CloudTower, ZStack and VeiL (and the embedded simulators) from one CLI",
     long_about = None,
     propagate_version = true
 )]
@@ -36,7 +36,7 @@ pub struct ConnArgs {
 
     /// Ad hoc connection: the vendor (ovirt, cloudtower, zstack, veil, sim). With `sim serve`:
     /// the vendor skin to serve.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = ["ovirt", "cloudtower", "zstack", "veil", "sim"])]
     pub vendor: Option<String>,
 
     /// Ad hoc connection: API URL (plain http:// works for simulators and test servers).
@@ -59,7 +59,7 @@ pub struct ConnArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub ca_file: Option<PathBuf>,
 
-    /// Skip TLS certificate verification (logs a warning).
+    /// Skip TLS certificate verification (prints a one-line warning on stderr).
     #[arg(long, global = true)]
     pub insecure: bool,
 
@@ -159,9 +159,11 @@ pub enum VmCmd {
         /// Clone from this template.
         #[arg(long)]
         template: Option<String>,
-        #[arg(long)]
+        /// Virtual CPUs (at least 1).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         vcpus: Option<u32>,
-        /// Memory, e.g. 4GiB, 512MiB, 2G, or bytes.
+        /// Memory in binary units: 4G = 4GiB = 4 x 1024^3 bytes; also M/MiB, K/KiB, T/TiB, or
+        /// plain bytes.
         #[arg(long)]
         memory: Option<String>,
         #[command(flatten)]
@@ -195,7 +197,7 @@ pub struct PowerArgs {
     /// VM ids.
     #[arg(required = true)]
     pub ids: Vec<String>,
-    /// Force (stop: hard power off).
+    /// Hard power off (`vm stop` only; a usage error elsewhere).
     #[arg(long)]
     pub force: bool,
     #[command(flatten)]
@@ -228,7 +230,8 @@ pub enum DiskCmd {
     Create {
         #[arg(long)]
         name: String,
-        /// Size, e.g. 10GiB.
+        /// Size in binary units: 10G = 10GiB = 10 x 1024^3 bytes; also M/MiB, K/KiB, T/TiB,
+        /// or plain bytes.
         #[arg(long)]
         size: String,
         #[arg(long)]

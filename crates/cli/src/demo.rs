@@ -61,35 +61,9 @@ pub async fn run(args: DemoArgs) -> CliResult {
         s.shutdown().await;
     }
 
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED);
-    let mut header = vec!["step".to_owned()];
-    header.extend(columns.iter().map(|c| c.name.clone()));
-    t.set_header(header);
-    for (i, step) in STEPS.iter().enumerate() {
-        let mut row = vec![(*step).to_owned()];
-        row.extend(columns.iter().map(|c| match c.cells.get(i) {
-            Some(cell) if cell.starts_with("FAILED") => {
-                let kind = cell
-                    .trim_start_matches("FAILED: ")
-                    .split(':')
-                    .next()
-                    .unwrap_or("error");
-                format!("FAILED ({kind}, see below)")
-            }
-            Some(cell) => cell.clone(),
-            None => "-".into(),
-        }));
-        t.add_row(row);
-    }
-    let mut total = vec!["total".to_owned()];
-    total.extend(
-        columns
-            .iter()
-            .map(|c| format!("{} ms", c.total.as_millis())),
-    );
-    t.add_row(total);
-    println!("{t}");
+    // One block per backend, so the output fits 120 columns whatever the cells hold.
+    let blocks: Vec<String> = columns.iter().map(block).collect();
+    println!("{}", blocks.join("\n"));
     for c in &columns {
         for (step, cell) in STEPS.iter().zip(&c.cells) {
             if let Some(err) = cell.strip_prefix("FAILED: ") {
@@ -110,6 +84,33 @@ pub async fn run(args: DemoArgs) -> CliResult {
             failed.join(", ")
         )))
     }
+}
+
+/// One backend's results: a two-column table, step and what happened.
+fn block(c: &Column) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(vec!["step".to_owned(), c.name.clone()]);
+    for (i, step) in STEPS.iter().enumerate() {
+        let cell = match c.cells.get(i) {
+            Some(cell) if cell.starts_with("FAILED") => {
+                let kind = cell
+                    .trim_start_matches("FAILED: ")
+                    .split(':')
+                    .next()
+                    .unwrap_or("error");
+                format!("FAILED ({kind}, see below)")
+            }
+            Some(cell) => cell.clone(),
+            None => "-".into(),
+        };
+        t.add_row(vec![(*step).to_owned(), cell]);
+    }
+    t.add_row(vec![
+        "total".to_owned(),
+        format!("{} ms", c.total.as_millis()),
+    ]);
+    t.to_string()
 }
 
 async fn scenario(name: String, client: omnivirt::Result<Client>, started: Instant) -> Column {

@@ -9,13 +9,18 @@ mod run;
 mod simserve;
 mod size;
 
+use std::io::IsTerminal;
+
 use clap::{CommandFactory, Parser};
 
 use args::{Cli, Command};
 use run::CliError;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => usage_exit(e),
+    };
     init_tracing(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -60,16 +65,54 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// A command line clap refused: help and version as clap prints them, anything else as one
+/// `error: invalid_input: ...` line and exit 2.
+fn usage_exit(e: clap::Error) -> ! {
+    use clap::error::ErrorKind as K;
+    if matches!(
+        e.kind(),
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit()
+    }
+    let text = e.render().to_string();
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid command line");
+    let first = first.strip_prefix("error:").unwrap_or(first).trim();
+    eprintln!("error: invalid_input: {first} (see --help)");
+    std::process::exit(2)
+}
+
+/// Colour on stderr only on a terminal, and never when `NO_COLOR` is set (to anything but "").
+fn stderr_colour() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stderr().is_terminal()
+}
+
 fn init_tracing(verbose: u8) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OMNIVIRT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let env = std::env::var("OMNIVIRT_LOG").unwrap_or_default();
+    let mut filter = tracing_subscriber::EnvFilter::try_new(&env)
+        .ok()
+        .filter(|_| !env.is_empty())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(default));
+    // The CLI prints its own one-line `--insecure` warning whatever the log level; the
+    // library's log line would repeat it.
+    if !env.contains("omnivirt_http::tls")
+        && let Ok(d) = "omnivirt_http::tls=error".parse()
+    {
+        filter = filter.add_directive(d);
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(stderr_colour())
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();

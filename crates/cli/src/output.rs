@@ -221,3 +221,26 @@ pub fn capabilities(fmt: OutputFormat, vendor: &str, caps: &Capabilities) -> Res
         _ => value(fmt, &rows),
     }
 }
+
+/// Prints name/value pairs as a two-column table.
+pub fn pairs(rows: &[(String, String)]) -> Result<(), String> {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    for (k, v) in rows {
+        t.add_row(vec![k.clone(), v.clone()]);
+    }
+    write_out(&format!("{t}\n"));
+    Ok(())
+}
+
+/// Prints rows under headers as a table.
+pub fn rows(headers: &[&str], rows: &[Vec<String>]) -> Result<(), String> {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_header(headers.to_vec());
+    for r in rows {
+        t.add_row(r.clone());
+    }
+    write_out(&format!("{t}\n"));
+    Ok(())
+}

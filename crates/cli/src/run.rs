@@ -1,15 +1,15 @@
 //! Runs a parsed command.
 
-use std::io::IsTerminal;
-use std::sync::{Arc, Mutex};
+mod finish;
+
 use std::time::Duration;
 
 use futures::TryStreamExt;
 use omnivirt::{
-    Client, ClusterId, Config, Context, DiskId, DiskSpec, ErrorKind, HostId, ListQuery, Operation,
-    PowerAction, TaskId, Vendor, VmId, VmSpec, WaitOptions,
+    Client, ClusterId, Config, Context, DiskId, DiskSpec, ErrorKind, HostId, ListQuery,
+    PowerAction, TaskId, Vendor, VmId, VmSpec,
 };
-use omnivirt_core::{DiskState, FromTarget, HostState, Progress, VmState};
+use omnivirt_core::{DiskState, HostState, VmState};
 
 use crate::args::{
     ClusterCmd, Command, ConnArgs, ContextCmd, DiskCmd, HostCmd, ListArgs, OutputFormat, PowerArgs,
@@ -17,6 +17,11 @@ use crate::args::{
 };
 use crate::output;
 use crate::size::parse_size;
+pub use finish::Reporter;
+use finish::{finish_ids, finish_one};
+
+/// How long closing the client (logging out) may take before the CLI exits anyway.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An error the CLI reports: one line, and an exit code (1 operation, 2 usage).
 #[derive(Debug)]
@@ -26,10 +31,11 @@ pub struct CliError {
 }
 
 impl CliError {
+    /// Bad input on the command line: exit 2, kind `invalid_input`.
     pub fn usage(msg: impl Into<String>) -> Self {
         CliError {
             code: 2,
-            message: msg.into(),
+            message: format!("invalid_input: {}", msg.into()),
         }
     }
 
@@ -119,7 +125,16 @@ pub fn resolve_context(conn: &ConnArgs) -> CliResult<(String, Context)> {
 
 async fn client(conn: &ConnArgs) -> CliResult<Client> {
     let (_, ctx) = resolve_context(conn)?;
+    if ctx.is_insecure() {
+        eprintln!("{}", insecure_warning());
+    }
     Ok(omnivirt::connect(&ctx).await?)
+}
+
+/// The one line printed whenever TLS certificates are not checked.
+pub fn insecure_warning() -> &'static str {
+    "warning: TLS certificate verification is disabled (insecure); anyone on the network path \
+     can read and change this traffic"
 }
 
 fn query(args: &ListArgs, kind: Kind) -> CliResult<ListQuery> {
@@ -145,9 +160,22 @@ fn query(args: &ListArgs, kind: Kind) -> CliResult<ListQuery> {
         };
     }
     if let Some(c) = &args.cluster {
+        if matches!(kind, Kind::Cluster) {
+            return Err(CliError::usage(
+                "--cluster does not apply to `cluster list`",
+            ));
+        }
         q = q.cluster(c.as_str());
     }
     if let Some(h) = &args.host {
+        match kind {
+            Kind::Vm => {}
+            Kind::Host => return Err(CliError::usage("--host does not apply to `host list`")),
+            Kind::Cluster => {
+                return Err(CliError::usage("--host does not apply to `cluster list`"));
+            }
+            Kind::Disk => return Err(CliError::usage("--host does not apply to `disk list`")),
+        }
         q = q.host(h.as_str());
     }
     if let Some(l) = args.limit {
@@ -164,39 +192,78 @@ enum Kind {
     Disk,
 }
 
-/// Runs every command that talks to a backend or the config file.
+/// Runs every command that talks to a backend or the config file. A client is closed (its
+/// server session ended) however the command ends: success, error or Ctrl-C.
 pub async fn run(command: Command, conn: ConnArgs, fmt: OutputFormat) -> CliResult {
+    let command = match command {
+        Command::Context(cmd) => return context(cmd, &conn, fmt),
+        Command::Completions { .. } | Command::Sim(_) | Command::Demo(_) => {
+            return Err(CliError::usage(
+                "internal: this command is handled before connecting",
+            ));
+        }
+        other => other,
+    };
+    check_flags(&command)?;
+    let c = client(&conn).await?;
+    let result = tokio::select! {
+        r = with_client(&c, command, fmt) => r,
+        _ = tokio::signal::ctrl_c() => Err(CliError { code: 130, message: "interrupted".into() }),
+    };
+    match tokio::time::timeout(CLOSE_TIMEOUT, c.close()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!("could not log out: {e}"),
+        Err(_) => tracing::warn!("logging out took longer than {CLOSE_TIMEOUT:?}; gave up"),
+    }
+    result
+}
+
+/// Flags that parse but do not apply to the command: usage errors before connecting.
+fn check_flags(command: &Command) -> CliResult {
+    if let Command::Vm(cmd) = command {
+        let forced = match cmd {
+            VmCmd::Start(a)
+            | VmCmd::Reboot(a)
+            | VmCmd::Suspend(a)
+            | VmCmd::Resume(a)
+            | VmCmd::Delete(a) => a.force.then_some(cmd),
+            _ => None,
+        };
+        if forced.is_some() {
+            return Err(CliError::usage(
+                "--force applies only to `vm stop` (no vendor has a forced start, reboot, \
+                 suspend, resume or delete)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn with_client(c: &Client, command: Command, fmt: OutputFormat) -> CliResult {
     match command {
-        Command::Vm(cmd) => vm(cmd, &conn, fmt).await,
+        Command::Vm(cmd) => vm(c, cmd, fmt).await,
         Command::Host(HostCmd::List(a)) => {
-            let c = client(&conn).await?;
-            let items: Vec<_> = c.hosts().list(query(&a, Kind::Host)?).try_collect().await?;
+            let q = query(&a, Kind::Host)?;
+            let items: Vec<_> = c.hosts().list(q).try_collect().await?;
             Ok(output::list(fmt, &items)?)
         }
         Command::Cluster(ClusterCmd::List(a)) => {
-            let c = client(&conn).await?;
-            let items: Vec<_> = c
-                .clusters()
-                .list(query(&a, Kind::Cluster)?)
-                .try_collect()
-                .await?;
+            let q = query(&a, Kind::Cluster)?;
+            let items: Vec<_> = c.clusters().list(q).try_collect().await?;
             Ok(output::list(fmt, &items)?)
         }
-        Command::Disk(cmd) => disk(cmd, &conn, fmt).await,
-        Command::Task(cmd) => task(cmd, &conn, fmt).await,
-        Command::Capabilities => {
-            let c = client(&conn).await?;
-            Ok(output::capabilities(fmt, c.vendor(), c.capabilities())?)
+        Command::Disk(cmd) => disk(c, cmd, fmt).await,
+        Command::Task(cmd) => task(c, cmd, fmt).await,
+        Command::Capabilities => Ok(output::capabilities(fmt, c.vendor(), c.capabilities())?),
+        Command::Context(_) | Command::Completions { .. } | Command::Sim(_) | Command::Demo(_) => {
+            Err(CliError::usage(
+                "internal: this command is handled before connecting",
+            ))
         }
-        Command::Context(cmd) => context(cmd, &conn, fmt),
-        Command::Completions { .. } | Command::Sim(_) | Command::Demo(_) => Err(CliError::usage(
-            "internal: this command is handled before connecting",
-        )),
     }
 }
 
-async fn vm(cmd: VmCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
-    let c = client(conn).await?;
+async fn vm(c: &Client, cmd: VmCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
         VmCmd::List(a) => {
             let items: Vec<_> = c.vms().list(query(&a, Kind::Vm)?).try_collect().await?;
@@ -224,24 +291,25 @@ async fn vm(cmd: VmCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
             let op = c.vms().create(&spec).await?;
             finish_one(op, &wait, fmt, "vm create").await
         }
-        VmCmd::Start(a) => power(&c, a, PowerAction::Start, fmt).await,
+        VmCmd::Start(a) => power(c, a, PowerAction::Start, fmt).await,
         VmCmd::Stop(a) => {
             let action = if a.force {
                 PowerAction::ForceStop
             } else {
                 PowerAction::Stop
             };
-            power(&c, a, action, fmt).await
+            power(c, a, action, fmt).await
         }
-        VmCmd::Reboot(a) => power(&c, a, PowerAction::Reboot, fmt).await,
-        VmCmd::Suspend(a) => power(&c, a, PowerAction::Suspend, fmt).await,
-        VmCmd::Resume(a) => power(&c, a, PowerAction::Resume, fmt).await,
+        VmCmd::Reboot(a) => power(c, a, PowerAction::Reboot, fmt).await,
+        VmCmd::Suspend(a) => power(c, a, PowerAction::Suspend, fmt).await,
+        VmCmd::Resume(a) => power(c, a, PowerAction::Resume, fmt).await,
         VmCmd::Delete(a) => {
-            let mut ops = Vec::new();
-            for id in &a.ids {
-                ops.push(c.vms().delete(&VmId::new(id.as_str())).await?);
+            let mut subs = Vec::new();
+            for id in a.ids {
+                let r = c.vms().delete(&VmId::new(id.as_str())).await;
+                subs.push((id, r));
             }
-            finish_many(&c, ops, &a.wait, fmt, "vm delete").await
+            finish_ids(c, subs, &a.wait, fmt, "vm delete").await
         }
         VmCmd::Migrate { id, host, wait } => {
             let host = host.map(HostId::new);
@@ -252,15 +320,15 @@ async fn vm(cmd: VmCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
 }
 
 async fn power(c: &Client, a: PowerArgs, action: PowerAction, fmt: OutputFormat) -> CliResult {
-    let mut ops = Vec::new();
-    for id in &a.ids {
-        ops.push(c.vms().power(&VmId::new(id.as_str()), action).await?);
+    let mut subs = Vec::new();
+    for id in a.ids {
+        let r = c.vms().power(&VmId::new(id.as_str()), action).await;
+        subs.push((id, r));
     }
-    finish_many(c, ops, &a.wait, fmt, action.op().as_str()).await
+    finish_ids(c, subs, &a.wait, fmt, action.op().as_str()).await
 }
 
-async fn disk(cmd: DiskCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
-    let c = client(conn).await?;
+async fn disk(c: &Client, cmd: DiskCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
         DiskCmd::List { list, vm } => {
             let mut q = query(&list, Kind::Disk)?;
@@ -296,44 +364,28 @@ async fn disk(cmd: DiskCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
             finish_one(op, &wait, fmt, "disk detach").await
         }
         DiskCmd::Delete { disk, wait } => {
-            let op = c.disks().delete(&DiskId::new(disk)).await?;
-            finish_many(&c, vec![op], &wait, fmt, "disk delete").await
+            let r = c.disks().delete(&DiskId::new(disk.as_str())).await;
+            finish_ids(c, vec![(disk, r)], &wait, fmt, "disk delete").await
         }
     }
 }
 
-async fn task(cmd: TaskCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
-    let c = client(conn).await?;
+async fn task(c: &Client, cmd: TaskCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
         TaskCmd::Get { id } => Ok(output::one(fmt, &c.tasks().get(&TaskId::new(id)).await?)?),
         TaskCmd::Wait { ids, timeout } => {
-            let ops: Vec<_> = ids.into_iter().map(|id| c.tasks().follow(id)).collect();
+            let subs: Vec<_> = ids
+                .into_iter()
+                .map(|id| {
+                    let op = c.tasks().follow(id.as_str());
+                    (id, Ok(op))
+                })
+                .collect();
             let wait = WaitArgs {
                 wait: true,
                 timeout,
             };
-            let tasks = wait_many(&c, ops, &wait, "task wait").await;
-            let total = tasks.len();
-            let mut done = Vec::new();
-            let mut errors = Vec::new();
-            for r in tasks {
-                match r {
-                    Ok(t) => done.push(t),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        errors.push(e);
-                    }
-                }
-            }
-            output::list(fmt, &done)?;
-            match errors.len() {
-                0 => Ok(()),
-                1 if total == 1 => Err(errors.remove(0).into()),
-                n => Err(CliError::op(format!(
-                    "{n} of {total} tasks failed; first: {}",
-                    errors[0]
-                ))),
-            }
+            finish_ids(c, subs, &wait, fmt, "task wait").await
         }
     }
 }
@@ -400,170 +452,5 @@ fn context(cmd: ContextCmd, conn: &ConnArgs, fmt: OutputFormat) -> CliResult {
         }
         // Handled above, before the file is loaded.
         ContextCmd::Add { .. } => Ok(()),
-    }
-}
-
-/// A progress reporter: a bar on a terminal, plain lines otherwise.
-pub struct Reporter {
-    bar: Option<indicatif::ProgressBar>,
-    last: Mutex<String>,
-    label: String,
-}
-
-impl Reporter {
-    pub fn new(label: &str) -> Arc<Self> {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let b = indicatif::ProgressBar::new_spinner();
-            b.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {prefix} {msg} [{elapsed}]")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-            );
-            b.set_prefix(label.to_owned());
-            b.enable_steady_tick(Duration::from_millis(120));
-            b
-        });
-        Arc::new(Reporter {
-            bar,
-            last: Mutex::new(String::new()),
-            label: label.to_owned(),
-        })
-    }
-
-    pub fn update(&self, p: &Progress) {
-        let mut msg = p.observed.clone().unwrap_or_else(|| "waiting".into());
-        if let Some(pc) = p.percent {
-            msg = format!("{msg} {pc}%");
-        }
-        if p.done {
-            msg = "done".into();
-        }
-        match &self.bar {
-            Some(b) => b.set_message(msg),
-            None => {
-                let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-                if *last != msg {
-                    eprintln!(
-                        "{}: {msg} (poll {}, {:.1}s)",
-                        self.label,
-                        p.polls,
-                        p.elapsed.as_secs_f64()
-                    );
-                    *last = msg;
-                }
-            }
-        }
-    }
-
-    pub fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
-}
-
-fn wait_options(wait: &WaitArgs, reporter: &Arc<Reporter>) -> WaitOptions {
-    let r = reporter.clone();
-    WaitOptions::new()
-        .timeout(wait.timeout)
-        .interval(Duration::from_millis(200), Duration::from_secs(5))
-        .on_progress(move |p| r.update(p))
-}
-
-#[derive(serde::Serialize)]
-struct SubmittedOut<'a> {
-    op: &'a str,
-    task_id: Option<&'a str>,
-    target: Option<&'a omnivirt_core::ResourceRef>,
-}
-
-async fn finish_one<T>(
-    op: Operation<T>,
-    wait: &WaitArgs,
-    fmt: OutputFormat,
-    label: &str,
-) -> CliResult
-where
-    T: FromTarget + output::Row,
-{
-    if !wait.wait {
-        let s = op.submitted();
-        return Ok(output::value(
-            fmt,
-            &SubmittedOut {
-                op: s.op.as_str(),
-                task_id: s.task.as_ref().map(|t| t.as_str()),
-                target: s.target.as_ref(),
-            },
-        )?);
-    }
-    let reporter = Reporter::new(label);
-    let result = op.with_options(wait_options(wait, &reporter)).wait().await;
-    reporter.finish();
-    Ok(output::one(fmt, &result?)?)
-}
-
-async fn wait_many<T: FromTarget>(
-    c: &Client,
-    ops: Vec<Operation<T>>,
-    wait: &WaitArgs,
-    label: &str,
-) -> Vec<omnivirt::Result<T>> {
-    let reporter = Reporter::new(label);
-    let opts = wait_options(wait, &reporter);
-    let ops: Vec<_> = ops
-        .into_iter()
-        .map(|o| o.with_options(opts.clone()))
-        .collect();
-    let out = c.wait_all(ops).await;
-    reporter.finish();
-    out
-}
-
-async fn finish_many<T>(
-    c: &Client,
-    ops: Vec<Operation<T>>,
-    wait: &WaitArgs,
-    fmt: OutputFormat,
-    label: &str,
-) -> CliResult
-where
-    T: FromTarget + serde::Serialize,
-{
-    if !wait.wait {
-        let out: Vec<SubmittedOut<'_>> = ops
-            .iter()
-            .map(|o| {
-                let s = o.submitted();
-                SubmittedOut {
-                    op: s.op.as_str(),
-                    task_id: s.task.as_ref().map(|t| t.as_str()),
-                    target: s.target.as_ref(),
-                }
-            })
-            .collect();
-        return Ok(output::value(fmt, &out)?);
-    }
-    let results = wait_many(c, ops, wait, label).await;
-    let mut ok = Vec::new();
-    let mut failures = 0usize;
-    let mut first: Option<omnivirt::Error> = None;
-    for r in results {
-        match r {
-            Ok(v) => ok.push(v),
-            Err(e) => {
-                failures += 1;
-                eprintln!("error: {e}");
-                first.get_or_insert(e);
-            }
-        }
-    }
-    output::value(fmt, &ok)?;
-    match first {
-        None => Ok(()),
-        Some(e) if failures == 1 && ok.is_empty() => Err(e.into()),
-        Some(e) => Err(CliError::op(format!(
-            "{failures} of {} operations failed; first: {e}",
-            failures + ok.len()
-        ))),
     }
 }

@@ -109,6 +109,8 @@ pub async fn serve(
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| CliError::op(format!("cannot wait for Ctrl-C: {e}")))?;
+    // What clients left behind: a client that logs out leaves no live session.
+    println!("stopped; live sessions: {}", server.world().session_count());
     server.shutdown().await;
     Ok(())
 }

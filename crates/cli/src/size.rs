@@ -1,7 +1,7 @@
 //! Sizes on the command line: `4GiB`, `512MiB`, `2G`, `1.5TiB`, or plain bytes.
 
-/// Parses a size. Binary (KiB, MiB, GiB, TiB) and decimal (KB/K, MB/M, GB/G, TB/T) units;
-/// a bare number is bytes.
+/// Parses a size. Every unit is binary, as in virtualization tools: `4G` = `4GB` = `4GiB` =
+/// 4 x 1024^3 bytes (likewise K, M, T); a bare number is bytes.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t
@@ -13,17 +13,13 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     })?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1.0,
-        "k" | "kb" => 1e3,
-        "m" | "mb" => 1e6,
-        "g" | "gb" => 1e9,
-        "t" | "tb" => 1e12,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
         other => {
             return Err(format!(
-                "invalid size `{text}`: unknown unit `{other}` (use B, KiB, MiB, GiB, TiB, KB, MB, GB, TB)"
+                "invalid size `{text}`: unknown unit `{other}` (use B, K/KiB, M/MiB, G/GiB, T/TiB; all binary)"
             ));
         }
     };
@@ -58,7 +54,8 @@ mod tests {
     fn parses_units() {
         assert_eq!(parse_size("4GiB").unwrap(), 4 << 30);
         assert_eq!(parse_size("512MiB").unwrap(), 512 << 20);
-        assert_eq!(parse_size("2G").unwrap(), 2_000_000_000);
+        assert_eq!(parse_size("2G").unwrap(), 2 << 30);
+        assert_eq!(parse_size("4gb").unwrap(), 4 << 30);
         assert_eq!(parse_size("1024").unwrap(), 1024);
         assert_eq!(parse_size("1.5 KiB").unwrap(), 1536);
         assert!(parse_size("lots").is_err());

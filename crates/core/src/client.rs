@@ -111,7 +111,12 @@ impl Client {
         TaskApi { c: self }
     }
 
-    /// Releases server-side sessions.
+    /// Releases server-side sessions (logs out, revokes the token).
+    ///
+    /// Call it when done: a session left open stays alive on the server until it expires, and
+    /// vendors cap live sessions per user (ZStack allows a few hundred), so a program that connects
+    /// often and never closes can lock its account out. Dropping a `Client` does not log out,
+    /// because logging out needs a request and `Drop` cannot wait for one.
     pub async fn close(&self) -> Result<()> {
         self.backend.close().await
     }

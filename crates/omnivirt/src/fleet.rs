@@ -73,6 +73,23 @@ impl Fleet {
         &self.members
     }
 
+    /// Closes every member, all at once, releasing their server-side sessions (ZStack, for one,
+    /// allows a few hundred live sessions per user; a fleet that never closes uses them up).
+    ///
+    /// Every member is closed even when some fail; the failures come back with their context
+    /// names, and an empty list means every session was released.
+    pub async fn close(&self) -> Vec<(String, omnivirt_core::Error)> {
+        let closing = self
+            .members
+            .iter()
+            .map(|(name, client)| async move { (name.clone(), client.close().await) });
+        futures::future::join_all(closing)
+            .await
+            .into_iter()
+            .filter_map(|(name, r)| r.err().map(|e| (name, e)))
+            .collect()
+    }
+
     fn merged<T, F>(&self, list: F) -> BoxStream<'static, FleetItem<T>>
     where
         T: Send + 'static,

@@ -72,3 +72,43 @@ async fn a_context_without_secrets_is_a_config_error() {
     assert_eq!(err.kind(), omnivirt::ErrorKind::Config);
     assert!(err.to_string().contains("password-env"), "{err}");
 }
+
+#[tokio::test]
+async fn close_releases_every_members_session() {
+    use omnivirt::sim::{SimServer, skins::ovirt::OvirtSkin};
+    let mut fleet = Fleet::new();
+    let mut servers = Vec::new();
+    for name in ["a", "b"] {
+        let world = Arc::new(World::new(WorldConfig::builder().seed(5).vms(3).build()));
+        let server = SimServer::start(
+            world,
+            vec![Arc::new(OvirtSkin::new())],
+            "127.0.0.1:0".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+        let ctx = Context::new(Vendor::Ovirt, format!("{}/ovirt-engine/api", server.url()))
+            .user("admin@internal");
+        let client = omnivirt::connect_with_credentials(
+            &ctx,
+            Credentials::password("admin@internal", "admin"),
+        )
+        .await
+        .unwrap();
+        fleet.push(name, client);
+        servers.push(server);
+    }
+    let items: Vec<_> = fleet.vms(ListQuery::new()).collect().await;
+    assert_eq!(items.len(), 6);
+    let open: Vec<usize> = servers.iter().map(|s| s.world().session_count()).collect();
+    assert_eq!(open, vec![1, 1], "each member logged in once");
+
+    let failures = fleet.close().await;
+    assert!(failures.is_empty(), "{failures:?}");
+    let open: Vec<usize> = servers.iter().map(|s| s.world().session_count()).collect();
+    assert_eq!(
+        open,
+        vec![0, 0],
+        "closing the fleet logged every member out"
+    );
+}

@@ -353,3 +353,37 @@ async fn a_failed_job_ends_the_wait_even_with_a_retryable_code() {
     assert_eq!(e.detail().unwrap().code.as_deref(), Some("SYS.1001"));
     assert_eq!(script.seen().len(), 3);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_job_is_fetched_once_even_with_retries_on() {
+    let failed = (
+        503,
+        json!({"error": {"code": "VM.1001", "description": "start failed", "details": "libvirt said no"}}),
+    );
+    let script = Script::new(vec![
+        login_ok("s"),
+        (202, json!({"location": "http://mn/zstack/v1/api-jobs/j1"})),
+        // What a retry would fetch again: the same final answer.
+        failed.clone(),
+        failed.clone(),
+        failed.clone(),
+        failed,
+    ]);
+    // The builder's stack retries idempotent GETs answered 503 (the default policy).
+    let zs = ZStackClient::builder(BASE)
+        .credentials(Credentials::account("admin", "password"))
+        .transport(script.clone())
+        .build()
+        .unwrap();
+    let reply = zs.start_vm("vm1", None).await.unwrap();
+    let e = zs
+        .wait(&reply, every(Duration::from_secs(1)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TaskFailed);
+    assert_eq!(e.detail().unwrap().code.as_deref(), Some("VM.1001"));
+    assert!(e.message().contains("libvirt said no"), "{}", e.message());
+    let seen = script.seen();
+    assert_eq!(seen.len(), 3, "login, start, one job poll");
+    assert_eq!(seen[2].url, format!("{BASE}/api-jobs/j1"));
+}

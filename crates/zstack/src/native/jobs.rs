@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use http::Method;
+use http::{Method, StatusCode};
 use omnivirt_core::wait::{Observation, Probe, Waiter};
 use omnivirt_core::{Error, ErrorKind, Op, Result, TaskState, WaitOptions};
 use omnivirt_http::Request;
@@ -41,6 +41,10 @@ impl ZStackClient {
     }
 
     /// One look at a job: `GET /api-jobs/{uuid}`. An unknown or expired job is `NotFound`.
+    ///
+    /// The poll may be retried (a gateway's 502, a reset connection), except for a `503`: that
+    /// is the job's final answer ("the API ran and failed"), so a finished job is fetched once
+    /// and its failure comes back without the retry policy's back-off.
     pub async fn job_status(&self, uuid: &str) -> Result<JobStatus> {
         if uuid.is_empty() || !uuid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             return Err(
@@ -52,7 +56,8 @@ impl ZStackClient {
         let req = Request::get(format!("{}/api-jobs/{uuid}", self.inner.base))
             .vendor(VENDOR)
             .op(Op::TaskGet)
-            .idempotent(true);
+            .idempotent(true)
+            .final_status(StatusCode::SERVICE_UNAVAILABLE);
         let resp = self.inner.transport.send(req).await?;
         let status = resp.status.as_u16();
         let bytes = resp.bytes().await?;

@@ -16,7 +16,9 @@ use crate::transport::{Request, Response, Transport};
 ///   connection could not be made, so the server saw nothing): always retried.
 /// - A retryable status (default 429, 500, 502, 503, 504), a retryable
 ///   [`ErrorKind::Timeout`], or any other retryable error: retried only when
-///   [`Request::is_idempotent`] — a vendor action POST that got a 503 comes back as is.
+///   [`Request::is_idempotent`] — a vendor action POST that got a 503 comes back as is — and
+///   never when the request names that status final ([`Request::final_status`]: a ZStack job
+///   poll's 503 is the job's failure, fetched once).
 /// - Delays grow exponentially from `initial_backoff` to `max_backoff`, with jitter (each delay
 ///   is drawn between half and all of the nominal value). A `Retry-After` on 429/503
 ///   (seconds or an HTTP date, see [`parse_retry_after`]) replaces the computed delay.
@@ -250,7 +252,10 @@ impl RetryLayer {
         let idempotent = req.is_idempotent();
         match outcome {
             Ok(resp) => {
-                if idempotent && self.policy.is_retryable_status(resp.status) {
+                if idempotent
+                    && self.policy.is_retryable_status(resp.status)
+                    && !req.is_final_status(resp.status)
+                {
                     let hint = matches!(
                         resp.status,
                         StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE

@@ -22,6 +22,10 @@ pub struct RequestMeta {
     pub idempotent: Option<bool>,
     /// When true, the auth layer does not touch this request (login calls themselves).
     pub skip_auth: bool,
+    /// Statuses that are this request's final answer, never repeated by the retry layer even
+    /// where its policy would: a ZStack job poll answered 503 is the job's failure ("the API ran
+    /// and failed"), not a busy server.
+    pub final_statuses: Vec<StatusCode>,
 }
 
 /// An HTTP request: absolute URL, headers and a complete body.
@@ -156,6 +160,20 @@ impl Request {
     pub fn skip_auth(mut self) -> Self {
         self.meta.skip_auth = true;
         self
+    }
+
+    /// Marks `status` as this request's final answer: the retry layer hands it back at once,
+    /// whatever its policy says about that status (see [`RequestMeta::final_statuses`]).
+    pub fn final_status(mut self, status: StatusCode) -> Self {
+        if !self.meta.final_statuses.contains(&status) {
+            self.meta.final_statuses.push(status);
+        }
+        self
+    }
+
+    /// True if `status` is this request's final answer (see [`Request::final_status`]).
+    pub fn is_final_status(&self, status: StatusCode) -> bool {
+        self.meta.final_statuses.contains(&status)
     }
 
     /// True if the retry layer may repeat this request: GET, HEAD, PUT, DELETE, OPTIONS, or

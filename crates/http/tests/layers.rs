@@ -156,6 +156,26 @@ async fn get_marked_not_idempotent_is_not_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_status_the_request_names_final_is_not_retried() {
+    let s = Scripted::new([Respond(StatusCode::SERVICE_UNAVAILABLE, &[], "job failed")]);
+    let resp = retry(&s, 4)
+        .send(Request::get("http://h/api-jobs/1").final_status(StatusCode::SERVICE_UNAVAILABLE))
+        .await
+        .unwrap();
+    assert_eq!(resp.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(resp.bytes().await.unwrap(), "job failed");
+    assert_eq!(s.count(), 1);
+    // Other retryable statuses of the same request are still repeated.
+    let s = Scripted::new([Respond(StatusCode::BAD_GATEWAY, &[], "gateway")]);
+    let resp = retry(&s, 4)
+        .send(Request::get("http://h/api-jobs/1").final_status(StatusCode::SERVICE_UNAVAILABLE))
+        .await
+        .unwrap();
+    assert_eq!(resp.status, StatusCode::OK);
+    assert_eq!(s.count(), 2);
+}
+
+#[tokio::test(start_paused = true)]
 async fn retry_after_seconds_is_honoured_exactly() {
     let s = Scripted::new([
         Respond(StatusCode::SERVICE_UNAVAILABLE, &[("retry-after", "3")], ""),

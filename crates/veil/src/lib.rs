@@ -12,7 +12,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> omnivirt_core::Result<()> {
-//! use omnivirt_veil::native::{DomainFilter, Paginator, WaitOptions};
+//! use omnivirt_veil::native::{DomainFilter, Paginator, Tasks};
 //! use omnivirt_veil::{Credentials, VeilClient};
 //!
 //! let veil = VeilClient::builder("https://veil.example")
@@ -24,7 +24,7 @@
 //!     .await?;
 //! for d in &page.results {
 //!     let accepted = veil.domains().start(&d.id).await?;
-//!     veil.tasks().wait(&accepted.task.id, WaitOptions::default()).await?;
+//!     veil.tasks().wait(&accepted.task.id, Tasks::default_wait()).await?;
 //! }
 //! # Ok(()) }
 //! ```

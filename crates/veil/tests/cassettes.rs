@@ -92,7 +92,7 @@ async fn start_and_wait_native() {
     assert_eq!(a.task.id, TASK);
     let t = veil
         .tasks()
-        .wait(&a.task.id, omnivirt_veil::native::WaitOptions::default())
+        .wait(&a.task.id, omnivirt_veil::native::Tasks::default_wait())
         .await
         .unwrap();
     assert_eq!(t.status, "SUCCESS");

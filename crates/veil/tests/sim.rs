@@ -14,8 +14,7 @@ use omnivirt_sim::skins::veil::VeilSkin;
 use omnivirt_sim::{SimServer, SimTransport, World};
 use omnivirt_veil::error::error_body;
 use omnivirt_veil::native::{
-    DomainCreate, DomainFilter, MultiAction, Paginator, Placement, VDiskCreate, WaitOptions,
-    next_offset,
+    DomainCreate, DomainFilter, MultiAction, Paginator, Placement, Tasks, VDiskCreate, next_offset,
 };
 use omnivirt_veil::{Credentials, VeilBackend, VeilClient};
 
@@ -49,8 +48,11 @@ fn sim() -> (Arc<World>, Arc<Recorder>, VeilClient) {
     (world, rec, client)
 }
 
-fn fast() -> WaitOptions {
-    WaitOptions::new(Duration::from_millis(10), Duration::from_secs(5))
+fn fast() -> CoreWait {
+    let every = Duration::from_millis(10);
+    Tasks::default_wait()
+        .interval(every, every)
+        .timeout(Duration::from_secs(5))
 }
 
 async fn first_pool(client: &VeilClient) -> (String, String) {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::VENDOR;
 use crate::config::ZStackConfig;
 use crate::convert;
-use crate::native::client::job_error;
+use crate::native::jobs::job_error;
 use crate::native::query::{Condition, Direction, Query};
 use crate::native::{
     CreateDataVolume, CreateVm, Credentials, DeleteMode, JobStatus, Reply, StopType, ZStackClient,

@@ -5,15 +5,16 @@
 //! The native face talks the management node's REST API v1 (`/zstack/v1`) as it is: sessions
 //! from `LogInByAccount` with the SHA-512 password and `Authorization: OAuth <session>`
 //! ([`Credentials`]), every asynchronous API answered `202` + `location` and followed on
-//! `/api-jobs/{uuid}` ([`Reply`], [`JobStatus`], [`ZStackClient::wait`]), query APIs with typed
-//! `q=` conditions, paging, sorting and projection ([`query`]), typed inventories ([`model`]),
-//! and the VM and volume actions with their real wrapper keys. [`ZStackBackend`] implements
+//! `/api-jobs/{uuid}` ([`Reply`], [`JobStatus`], [`ZStackClient::wait`], on core's
+//! [`Waiter`](omnivirt_core::Waiter) with core's [`WaitOptions`](omnivirt_core::WaitOptions)),
+//! query APIs with typed `q=` conditions, paging, sorting and projection ([`query`]), typed
+//! inventories ([`model`]), and the VM and volume actions with their real wrapper keys. [`ZStackBackend`] implements
 //! [`omnivirt_core::Backend`] on top of it.
 //!
 //! ```no_run
 //! # async fn demo() -> omnivirt_core::Result<()> {
 //! use omnivirt_zstack::query::{Condition, Query};
-//! use omnivirt_zstack::{Credentials, PollOptions, ZStackClient};
+//! use omnivirt_zstack::{Credentials, ZStackClient};
 //!
 //! let zs = ZStackClient::builder("http://mn.example:8080/zstack/v1")
 //!     .credentials(Credentials::account("admin", "password"))
@@ -23,7 +24,7 @@
 //!     .await?;
 //! for vm in &stopped.items {
 //!     let job = zs.start_vm(&vm.uuid, None).await?;
-//!     zs.wait(&job, PollOptions::default()).await?;
+//!     zs.wait(&job, ZStackClient::default_wait()).await?;
 //! }
 //! zs.close().await?; // DELETE /accounts/sessions/{uuid}
 //! # Ok(()) }
@@ -47,8 +48,8 @@ pub mod model {
 pub use backend::{ZStackBackend, connect};
 pub use config::ZStackConfig;
 pub use native::{
-    ClientBuilder, CreateDataVolume, CreateVm, Credentials, DeleteMode, Job, JobStatus,
-    PollOptions, QueryPage, Reply, StopType, ZStackClient, password_hash, query,
+    ClientBuilder, CreateDataVolume, CreateVm, Credentials, DeleteMode, Job, JobStatus, QueryPage,
+    Reply, StopType, ZStackClient, password_hash, query,
 };
 
 /// The vendor name used in errors, spans and `Backend::vendor()`.

@@ -9,7 +9,7 @@ use http::Method;
 use omnivirt_core::{Client, ErrorKind, VmId, VmState, WaitOptions};
 use omnivirt_replay::CassetteLayer;
 use omnivirt_zstack::query::{Condition, Query};
-use omnivirt_zstack::{Credentials, PollOptions, StopType, ZStackBackend, ZStackClient};
+use omnivirt_zstack::{Credentials, StopType, ZStackBackend, ZStackClient};
 use serde_json::json;
 
 const BASE: &str = "http://mn.test:8080/zstack/v1";
@@ -29,8 +29,8 @@ fn creds() -> Credentials {
     Credentials::account("admin", "password")
 }
 
-fn fast() -> PollOptions {
-    PollOptions::new(Duration::from_secs(1), Duration::from_secs(30))
+fn fast() -> WaitOptions {
+    ZStackClient::default_wait().timeout(Duration::from_secs(30))
 }
 
 #[tokio::test]

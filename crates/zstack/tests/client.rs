@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use http::{HeaderMap, Method, StatusCode};
-use omnivirt_core::{ErrorKind, Result};
+use omnivirt_core::{ErrorKind, Result, WaitOptions};
 use omnivirt_http::{Request, Response, Transport};
 use omnivirt_zstack::query::{Condition, Query};
-use omnivirt_zstack::{Credentials, JobStatus, PollOptions, Reply, ZStackClient, password_hash};
+use omnivirt_zstack::{Credentials, JobStatus, Reply, ZStackClient, password_hash};
 use serde_json::{Value, json};
 
 #[derive(Debug, Default)]
@@ -100,7 +100,7 @@ async fn login_action_and_job_polling() {
     let v = zs
         .wait(
             &reply,
-            PollOptions::new(Duration::from_secs(1), Duration::from_secs(60)),
+            ZStackClient::default_wait().timeout(Duration::from_secs(60)),
         )
         .await
         .unwrap();
@@ -218,7 +218,7 @@ async fn failed_jobs_and_refused_logins() {
     let e = zs.job_status("j2").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let e = zs
-        .wait(&Reply::Done(json!({"x": 1})), PollOptions::default())
+        .wait(&Reply::Done(json!({"x": 1})), ZStackClient::default_wait())
         .await
         .unwrap();
     assert_eq!(e["x"], 1);
@@ -248,12 +248,142 @@ async fn wait_times_out() {
     let e = zs
         .wait(
             &reply,
-            PollOptions::new(Duration::from_secs(2), Duration::from_secs(5)),
+            every(Duration::from_secs(2)).timeout(Duration::from_secs(4)),
         )
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
-    // Polled at 0 s, 2 s and 4 s, then gave up before 6 s.
+    // Polled at 0 s, 2 s and 4 s (the deadline: core's waiter looks once more at the end of
+    // its budget instead of giving up before it), then gave up before 6 s.
     assert_eq!(script.seen().len(), 2 + 3);
     assert_eq!(body(&script.seen()[1]), json!({"pauseVmInstance": {}}));
+}
+
+/// A fixed schedule without jitter, as the Java SDK polls.
+fn every(d: Duration) -> WaitOptions {
+    ZStackClient::default_wait().interval(d, d)
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_timeout_names_the_op_the_polls_and_the_job() {
+    let mut answers = vec![
+        login_ok("s"),
+        (
+            202,
+            json!({"location": "http://mn/zstack/v1/api-jobs/slow"}),
+        ),
+    ];
+    answers.extend((0..10).map(|_| (202, json!({}))));
+    let script = Script::new(answers);
+    let zs = client(&script);
+    let reply = zs.pause_vm("vm1").await.unwrap();
+    let e = zs
+        .wait(
+            &reply,
+            every(Duration::from_secs(1)).timeout(Duration::from_secs(3)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+    assert_eq!(e.op(), Some(omnivirt_core::Op::TaskGet));
+    assert_eq!(e.vendor(), Some("zstack"));
+    assert!(!e.is_retryable());
+    let msg = e.to_string();
+    // Polled at 0, 1, 2 and 3 s.
+    assert!(msg.contains("task.get did not finish"), "{msg}");
+    assert!(msg.contains("over 4 polls"), "{msg}");
+    assert!(msg.contains("last seen: job slow running"), "{msg}");
+    assert_eq!(script.seen().len(), 2 + 4);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_polls_through_a_transient_error() {
+    let script = Script::new(vec![
+        login_ok("s"),
+        (202, json!({"location": "http://mn/zstack/v1/api-jobs/j1"})),
+        (202, json!({})),
+        // A gateway in front of the node hiccups: retryable, so the wait goes on.
+        (502, json!("Bad Gateway")),
+        (
+            200,
+            json!({"inventory": {"uuid": "vm1", "state": "Paused"}}),
+        ),
+    ]);
+    let zs = client(&script);
+    let reply = zs.pause_vm("vm1").await.unwrap();
+    let (opts, mut progress) = every(Duration::from_secs(1)).progress_channel();
+    let v = zs.wait(&reply, opts).await.unwrap();
+    assert_eq!(v["inventory"]["state"], "Paused");
+    let seen = script.seen();
+    assert_eq!(seen.len(), 2 + 3);
+    assert!(
+        seen[2..]
+            .iter()
+            .all(|r| r.url == format!("{BASE}/api-jobs/j1"))
+    );
+    // Progress: the running job, then the done report after the third poll.
+    let first = progress.recv().await.unwrap();
+    assert_eq!(first.polls, 1);
+    assert_eq!(first.observed.as_deref(), Some("job j1 running"));
+    let mut last = first;
+    while let Ok(p) = progress.try_recv() {
+        last = p;
+    }
+    assert!(last.done);
+    assert_eq!(last.polls, 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_job_ends_the_wait_even_with_a_retryable_code() {
+    let script = Script::new(vec![
+        login_ok("s"),
+        (202, json!({"location": "http://mn/zstack/v1/api-jobs/j1"})),
+        (
+            503,
+            json!({"error": {"code": "SYS.1001", "details": "Create VM on KVM timeout after 300s"}}),
+        ),
+    ]);
+    let zs = client(&script);
+    let reply = zs.pause_vm("vm1").await.unwrap();
+    let e = zs
+        .wait(&reply, every(Duration::from_secs(1)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TaskFailed);
+    assert_eq!(e.detail().unwrap().code.as_deref(), Some("SYS.1001"));
+    assert_eq!(script.seen().len(), 3);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_job_is_fetched_once_even_with_retries_on() {
+    let failed = (
+        503,
+        json!({"error": {"code": "VM.1001", "description": "start failed", "details": "libvirt said no"}}),
+    );
+    let script = Script::new(vec![
+        login_ok("s"),
+        (202, json!({"location": "http://mn/zstack/v1/api-jobs/j1"})),
+        // What a retry would fetch again: the same final answer.
+        failed.clone(),
+        failed.clone(),
+        failed.clone(),
+        failed,
+    ]);
+    // The builder's stack retries idempotent GETs answered 503 (the default policy).
+    let zs = ZStackClient::builder(BASE)
+        .credentials(Credentials::account("admin", "password"))
+        .transport(script.clone())
+        .build()
+        .unwrap();
+    let reply = zs.start_vm("vm1", None).await.unwrap();
+    let e = zs
+        .wait(&reply, every(Duration::from_secs(1)))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::TaskFailed);
+    assert_eq!(e.detail().unwrap().code.as_deref(), Some("VM.1001"));
+    assert!(e.message().contains("libvirt said no"), "{}", e.message());
+    let seen = script.seen();
+    assert_eq!(seen.len(), 3, "login, start, one job poll");
+    assert_eq!(seen[2].url, format!("{BASE}/api-jobs/j1"));
 }

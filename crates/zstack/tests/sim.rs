@@ -6,14 +6,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use omnivirt_core::{Backend, Client, DiskSpec, ErrorKind, ListQuery, Op, TaskState, VmState};
+use omnivirt_core::{
+    Backend, Client, DiskSpec, ErrorKind, ListQuery, Op, TaskState, VmState, WaitOptions,
+};
 use omnivirt_http::{HttpStack, Request, SharedTransport, TlsOptions, Transport};
 use omnivirt_sim::skins::zstack::ZStackSkin;
 use omnivirt_sim::{SimServer, SimTransport, Tick, World, WorldConfig};
 use omnivirt_zstack::query::{Condition, Direction, Query};
 use omnivirt_zstack::{
-    Credentials, JobStatus, PollOptions, Reply, StopType, ZStackBackend, ZStackClient,
-    password_hash,
+    Credentials, JobStatus, Reply, StopType, ZStackBackend, ZStackClient, password_hash,
 };
 use serde_json::json;
 
@@ -44,8 +45,11 @@ fn client(world: &Arc<World>) -> ZStackClient {
     )
 }
 
-fn fast() -> PollOptions {
-    PollOptions::new(Duration::from_millis(10), Duration::from_secs(30))
+fn fast() -> WaitOptions {
+    let every = Duration::from_millis(10);
+    ZStackClient::default_wait()
+        .interval(every, every)
+        .timeout(Duration::from_secs(30))
 }
 
 #[tokio::test]

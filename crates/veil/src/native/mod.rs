@@ -15,7 +15,7 @@ pub use domains::{DomainCreate, DomainFilter, Domains, MultiAction, Placement};
 pub use extras::{Console, ConsoleKind, DomainClone, GuestCommand, Tags};
 pub use registry::Registry;
 pub use resources::{Clusters, DataPools, Nodes, ResourcePools, VDiskCreate, VDisks};
-pub use tasks::{Tasks, WaitOptions};
+pub use tasks::Tasks;
 
 use omnivirt_core::{Error, Result};
 

@@ -1,8 +1,10 @@
-//! `/api/tasks/`: info, list, cancel, and a wait loop the vendor client lacks.
+//! `/api/tasks/`: info, list, cancel, and the wait the vendor client lacks, on core's one poll
+//! loop ([`omnivirt_core::wait::Waiter`]) with core's [`WaitOptions`].
 
 use std::time::Duration;
 
-use omnivirt_core::{Error, ErrorKind, Op, Result, TaskError};
+use omnivirt_core::wait::{Observation, Probe, Waiter};
+use omnivirt_core::{Error, ErrorKind, Op, Result, TaskError, WaitOptions};
 use serde_json::json;
 
 use super::Paginator;
@@ -11,33 +13,6 @@ use super::domains::check_id as valid_id;
 use crate::VENDOR;
 use crate::convert;
 use crate::wire::{Paginated, Task};
-
-/// How [`Tasks::wait`] polls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WaitOptions {
-    /// Pause between polls.
-    pub interval: Duration,
-    /// Give up after this long (`Timeout`).
-    pub timeout: Duration,
-}
-
-impl Default for WaitOptions {
-    fn default() -> Self {
-        // The Go client polls every second for up to 300 s.
-        WaitOptions {
-            interval: Duration::from_secs(1),
-            timeout: Duration::from_secs(300),
-        }
-    }
-}
-
-impl WaitOptions {
-    /// Custom interval and timeout.
-    pub fn new(interval: Duration, timeout: Duration) -> Self {
-        WaitOptions { interval, timeout }
-    }
-}
 
 /// The task service.
 #[derive(Debug, Clone)]
@@ -90,33 +65,81 @@ impl Tasks {
             .map(|_| ())
     }
 
+    /// The Go client's schedule: every second (no backoff, no jitter) for at most 300 s. Pass
+    /// it, or any other [`WaitOptions`], to [`Tasks::wait`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use omnivirt_veil::native::Tasks;
+    ///
+    /// let opts = Tasks::default_wait();
+    /// assert_eq!(opts.initial_interval, Duration::from_secs(1));
+    /// assert_eq!(opts.max_interval, Duration::from_secs(1));
+    /// assert_eq!(opts.timeout, Duration::from_secs(300));
+    /// ```
+    pub fn default_wait() -> WaitOptions {
+        let every = Duration::from_secs(1);
+        WaitOptions::new()
+            .timeout(Duration::from_secs(300))
+            .interval(every, every)
+            .multiplier(1.0)
+            .jitter(0.0)
+    }
+
     /// Polls until the task ends. SUCCESS returns the task; FAILED, CANCELED, LOST and PARTIAL
     /// are `TaskFailed` with the server's `error_message` (unlike the Python client, whose
     /// `is_finished` never counts the last three and spins forever).
-    pub async fn wait(&self, id: &str, opts: WaitOptions) -> Result<Task> {
-        let start = tokio::time::Instant::now();
-        loop {
-            let t = self.get(id).await?;
-            let neutral = convert::task(&t);
-            if neutral.state.is_terminal() {
-                if let Some(TaskError { message, code, .. }) = neutral.error {
-                    let code = code.unwrap_or_default();
-                    return Err(Error::new(
-                        ErrorKind::TaskFailed,
-                        format!("task {id} ended {code}: {message}"),
-                    )
-                    .with_vendor(VENDOR));
+    ///
+    /// The polls run on core's [`Waiter`]: `opts` brings the timeout, the backoff and the
+    /// progress reports ([`Tasks::default_wait`] is the Go client's schedule); a poll that fails
+    /// with a retryable error is noted and polling goes on; past the timeout the wait fails with
+    /// `Timeout`, naming the op, the polls and the task's status last seen.
+    ///
+    /// ```no_run
+    /// # async fn demo(veil: omnivirt_veil::VeilClient) -> omnivirt_core::Result<()> {
+    /// use std::time::Duration;
+    /// use omnivirt_veil::native::Tasks;
+    ///
+    /// let accepted = veil.domains().start("domain-id").await?;
+    /// let opts = Tasks::default_wait().timeout(Duration::from_secs(60));
+    /// let task = veil.tasks().wait(&accepted.task.id, opts).await?;
+    /// assert_eq!(task.status, "SUCCESS");
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait(&self, id: &str, opts: impl Into<WaitOptions>) -> Result<Task> {
+        let opts = opts.into();
+        let mut waiter = Waiter::new(&opts, Op::TaskGet, VENDOR);
+        // A task that ended is the wait's answer, a failed one included: its error travels
+        // inside `Ready` so that nothing about it is taken for a reason to poll again.
+        let outcome = waiter
+            .until(|| async move {
+                let t = self.get(id).await?;
+                let neutral = convert::task(&t);
+                if !neutral.state.is_terminal() {
+                    let seen = match neutral.progress {
+                        Some(p) => format!("task {id} {} ({p}%)", t.status),
+                        None => format!("task {id} {}", t.status),
+                    };
+                    return Ok(Probe::Pending(
+                        Observation::new(seen).task(neutral.state, neutral.progress),
+                    ));
                 }
-                return Ok(t);
-            }
-            if start.elapsed() >= opts.timeout {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("task {id} still {} after {:?}", t.status, opts.timeout),
-                )
-                .with_vendor(VENDOR));
-            }
-            tokio::time::sleep(opts.interval).await;
+                Ok(Probe::Ready(match neutral.error {
+                    Some(TaskError { message, code, .. }) => {
+                        let code = code.unwrap_or_default();
+                        Err(Error::new(
+                            ErrorKind::TaskFailed,
+                            format!("task {id} ended {code}: {message}"),
+                        )
+                        .with_vendor(VENDOR))
+                    }
+                    None => Ok(t),
+                }))
+            })
+            .await?;
+        if outcome.is_ok() {
+            waiter.report_done();
         }
+        outcome
     }
 }

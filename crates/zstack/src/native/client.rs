@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use http::Method;
@@ -15,7 +14,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha512};
 
 use crate::VENDOR;
-use crate::error::{from_error_code, parse_error};
+use crate::error::parse_error;
 use crate::wire::{Accepted, ErrorCode, ErrorEnvelope, InventoryReply, SessionInventory};
 
 /// Lower-case hex SHA-512 of `password`: what `LogInByAccount` expects instead of the password.
@@ -224,32 +223,6 @@ pub enum JobStatus {
     Failed(ErrorCode),
 }
 
-/// How [`ZStackClient::wait`] polls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PollOptions {
-    /// Time between polls (default 1 s, like the Java SDK).
-    pub interval: Duration,
-    /// Give up after this long (default 3 h, like the Java SDK).
-    pub timeout: Duration,
-}
-
-impl Default for PollOptions {
-    fn default() -> Self {
-        PollOptions {
-            interval: Duration::from_secs(1),
-            timeout: Duration::from_secs(3 * 3600),
-        }
-    }
-}
-
-impl PollOptions {
-    /// Polls every `interval`, for at most `timeout`.
-    pub fn new(interval: Duration, timeout: Duration) -> Self {
-        PollOptions { interval, timeout }
-    }
-}
-
 pub(crate) struct Inner {
     pub(crate) base: String,
     pub(crate) transport: SharedTransport,
@@ -270,7 +243,7 @@ pub(crate) struct Inner {
 /// let running = zs.query_vms(&Query::new().filter(Condition::eq("state", "Running"))).await?;
 /// for vm in &running.items {
 ///     let job = zs.stop_vm(&vm.uuid, omnivirt_zstack::StopType::Grace).await?;
-///     zs.wait(&job, Default::default()).await?;
+///     zs.wait(&job, ZStackClient::default_wait()).await?;
 /// }
 /// zs.close().await?; // logs out
 /// # Ok(()) }
@@ -420,82 +393,6 @@ impl ZStackClient {
         }
     }
 
-    /// One look at a job: `GET /api-jobs/{uuid}`. An unknown or expired job is `NotFound`.
-    pub async fn job_status(&self, uuid: &str) -> Result<JobStatus> {
-        if uuid.is_empty() || !uuid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(
-                Error::invalid_input(format!("`{uuid}` is not a ZStack job uuid"))
-                    .with_vendor(VENDOR)
-                    .with_op(Op::TaskGet),
-            );
-        }
-        let req = Request::get(format!("{}/api-jobs/{uuid}", self.inner.base))
-            .vendor(VENDOR)
-            .op(Op::TaskGet)
-            .idempotent(true);
-        let resp = self.inner.transport.send(req).await?;
-        let status = resp.status.as_u16();
-        let bytes = resp.bytes().await?;
-        match status {
-            202 => Ok(JobStatus::Running),
-            200..=299 => {
-                if bytes.iter().all(u8::is_ascii_whitespace) {
-                    return Ok(JobStatus::Succeeded(json!({})));
-                }
-                serde_json::from_slice(&bytes)
-                    .map(JobStatus::Succeeded)
-                    .map_err(|e| {
-                        Error::protocol(format!("/api-jobs/{uuid}: the result is not JSON: {e}"))
-                            .with_vendor(VENDOR)
-                    })
-            }
-            503 => match serde_json::from_slice::<ErrorEnvelope>(&bytes) {
-                Ok(env) => Ok(JobStatus::Failed(env.error)),
-                Err(_) => Err(parse_error(status, &bytes).with_op(Op::TaskGet)),
-            },
-            _ => Err(parse_error(status, &bytes).with_op(Op::TaskGet)),
-        }
-    }
-
-    /// Follows a reply to its end: the result of a finished call at once, or the job polled
-    /// every `opts.interval` until it succeeds (its result), fails (`TaskFailed`, or the kind of
-    /// its error code when the API refused the request) or `opts.timeout` passes (`Timeout`).
-    pub async fn wait(&self, reply: &Reply, opts: PollOptions) -> Result<Value> {
-        let job = match reply {
-            Reply::Done(v) => return Ok(v.clone()),
-            Reply::Accepted(j) => j,
-        };
-        let deadline = tokio::time::Instant::now() + opts.timeout;
-        loop {
-            match self.job_status(&job.uuid).await? {
-                JobStatus::Succeeded(v) => return Ok(v),
-                JobStatus::Failed(ec) => return Err(job_error(&ec)),
-                JobStatus::Running => {}
-            }
-            if tokio::time::Instant::now() + opts.interval > deadline {
-                return Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!("job {} still running after {:?}", job.uuid, opts.timeout),
-                )
-                .with_vendor(VENDOR));
-            }
-            tokio::time::sleep(opts.interval).await;
-        }
-    }
-
-    /// Sends and waits: [`ZStackClient::request`] then [`ZStackClient::wait`].
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(String, String)],
-        body: Option<&Value>,
-        opts: PollOptions,
-    ) -> Result<Value> {
-        let reply = self.request(method, path, query, body, None).await?;
-        self.wait(&reply, opts).await
-    }
-
     /// `GET /accounts/sessions/{uuid}/valid` for the current session (logging in first if
     /// needed): `true` while it is alive.
     pub async fn session_valid(&self, session_uuid: &Secret) -> Result<bool> {
@@ -532,16 +429,6 @@ pub(crate) fn job_uuid_of(location: &str) -> Option<String> {
     let (_, rest) = location.split_once("/api-jobs/")?;
     let uuid = rest.split(['?', '#', '/']).next()?.trim();
     (!uuid.is_empty()).then(|| uuid.to_owned())
-}
-
-/// The error of a failed job: the kind its code says when the API refused the request
-/// (not found, wrong state, bad input, session); `TaskFailed` when it ran and failed.
-pub(crate) fn job_error(ec: &ErrorCode) -> Error {
-    let e = from_error_code(503, ec);
-    match e.kind() {
-        ErrorKind::Backend | ErrorKind::Timeout => e.with_kind(ErrorKind::TaskFailed),
-        _ => e,
-    }
 }
 
 /// Builds a [`ZStackClient`] with the standard HTTP stack

@@ -2,9 +2,8 @@
 
 mod api;
 pub(crate) mod client;
+pub(crate) mod jobs;
 pub mod query;
 
 pub use api::{CreateDataVolume, CreateVm, DeleteMode, QueryPage, StopType};
-pub use client::{
-    ClientBuilder, Credentials, Job, JobStatus, PollOptions, Reply, ZStackClient, password_hash,
-};
+pub use client::{ClientBuilder, Credentials, Job, JobStatus, Reply, ZStackClient, password_hash};

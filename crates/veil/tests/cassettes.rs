@@ -158,7 +158,8 @@ async fn documented_errors() {
     // An expired integration token cannot be renewed: Unauthenticated, with the server's text.
     let e = veil.domains().get(DOMAIN).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthenticated);
-    assert!(e.to_string().contains("token was refused"), "{e}");
+    assert!(e.to_string().contains("Signature has expired."), "{e}");
+    assert_eq!(e.detail().unwrap().http_status, Some(401));
     let e = veil.tasks().get(TASK).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(error_body(&e).unwrap().error_code(), 50004);

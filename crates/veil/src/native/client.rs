@@ -149,9 +149,13 @@ impl AuthHook for VeilAuth {
     fn is_expired(&self, resp: &Response) -> bool {
         // VeiL answers an expired signature with 401 or 403 ("Signature has expired.").
         // Re-logging in on a 403 is one wasted login at most when the user truly lacks rights.
-        resp.status == http::StatusCode::UNAUTHORIZED
-            || (resp.status == http::StatusCode::FORBIDDEN
-                && matches!(self.credentials, Credentials::Password { .. }))
+        // A token cannot log in again: its refusal goes back to the caller as the server wrote
+        // it (detail, status, code), not as a login that could not happen.
+        matches!(self.credentials, Credentials::Password { .. })
+            && matches!(
+                resp.status,
+                http::StatusCode::UNAUTHORIZED | http::StatusCode::FORBIDDEN
+            )
     }
 
     async fn logout(&self, inner: &dyn Transport, session: &Session) -> Result<()> {

@@ -410,12 +410,15 @@ impl Task {
 }
 
 /// A 202 answer: `{"_task": {...}}`, plus `entity` (the new id) for creates.
+///
+/// `task` is `None` only for the two quirks the vendor's own client accepts as success without a
+/// task: `202 {}` and `204` with no body (see [`VeilClient::post_action`](crate::VeilClient)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Accepted {
-    /// The task to follow.
-    #[serde(rename = "_task")]
-    pub task: Task,
+    /// The task to follow; `None` for the documented no-task quirks.
+    #[serde(rename = "_task", default)]
+    pub task: Option<Task>,
     /// The new object's id, for creates.
     #[serde(default)]
     pub entity: Option<String>,

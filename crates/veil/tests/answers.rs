@@ -58,3 +58,35 @@ async fn a_refused_token_keeps_the_servers_reason_status_and_code() {
     assert_eq!(d.code.as_deref(), Some("token_not_valid"));
     assert_eq!(*t.seen.lock().unwrap(), 1, "a token is not retried");
 }
+
+/// Quirk: VeiL may answer an action `202 {}`; the vendor's client takes it as success without
+/// a task to follow.
+#[tokio::test]
+async fn quirk_202_empty_object_is_accepted_without_a_task() {
+    let (_, c) = client(202, "{}");
+    let a = c.domains().start(D).await.unwrap();
+    assert!(a.task.is_none());
+}
+
+/// Quirk: VeiL may answer an action `204` with no body; success without a task as well.
+#[tokio::test]
+async fn quirk_204_without_a_body_is_accepted_without_a_task() {
+    let (_, c) = client(204, "");
+    let a = c.domains().shutdown(D, false).await.unwrap();
+    assert!(a.task.is_none());
+}
+
+/// Not a quirk: any other answer missing `_task` is a broken server, not a success.
+#[tokio::test]
+async fn other_answers_without_a_task_are_protocol_errors() {
+    for (status, body) in [
+        (202, r#"{"ok": true}"#),
+        (202, "[]"),
+        (200, "{}"),
+        (202, r#"{"_task": null}"#),
+    ] {
+        let (_, c) = client(status, body);
+        let e = c.domains().start(D).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol, "{status} {body}: {e}");
+    }
+}

@@ -62,8 +62,8 @@ pub struct Paginated<T> {
     /// URL of the previous page, if any.
     #[serde(default)]
     pub previous: Option<String>,
-    /// This page.
-    #[serde(default = "Vec::new")]
+    /// This page. Required: the envelope is what VeiL always sends, so `{}` or `[]` is a broken
+    /// server (a `Protocol` error), not an empty list.
     pub results: Vec<T>,
 }
 

@@ -90,3 +90,28 @@ async fn other_answers_without_a_task_are_protocol_errors() {
         assert_eq!(e.kind(), ErrorKind::Protocol, "{status} {body}: {e}");
     }
 }
+
+/// A list answer without the DRF envelope (`{}`, `[]`) is a broken server, not an empty list.
+#[tokio::test]
+async fn a_list_without_its_envelope_is_a_protocol_error() {
+    use omnivirt_veil::native::{DomainFilter, Paginator};
+    for body in ["{}", "[]"] {
+        let (_, c) = client(200, body);
+        let e = c
+            .domains()
+            .list(&DomainFilter::new(), &Paginator::new())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Protocol, "{body}: {e}");
+    }
+    let (_, c) = client(
+        200,
+        r#"{"count":0,"next":null,"previous":null,"results":[]}"#,
+    );
+    let page = c
+        .domains()
+        .list(&DomainFilter::new(), &Paginator::new())
+        .await
+        .unwrap();
+    assert!(page.results.is_empty());
+}

@@ -136,6 +136,10 @@ fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_ref().filter(|s| !s.is_empty()).cloned()
 }
 
+/// CloudTower's rule for secrets: only named fields reach `extra`, and any whose name has one
+/// of these words (a VNC/console `token`, a `password`, a `ticket`) is replaced with `"***"`.
+pub const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "secret", "key"];
+
 /// A CloudTower VM as a neutral [`Vm`].
 pub fn vm(v: &wire::Vm) -> Vm {
     let mut out = Vm::new(v.id.as_str(), v.name.as_str(), vm_state(v));
@@ -167,6 +171,7 @@ pub fn vm(v: &wire::Vm) -> Vm {
     if let Some(t) = &v.vm_tools_status {
         put(x, "vm_tools_status", t.as_str());
     }
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
     out
 }
 
@@ -287,6 +292,25 @@ pub fn task(t: &wire::Task) -> Task {
 mod tests {
     use super::*;
     use crate::wire::{EntityAsyncStatus, TaskStatus, VmStatus};
+
+    #[test]
+    fn secret_rule_covers_console_tokens_and_passwords() {
+        for f in [
+            "token",
+            "vnc_token",
+            "vncToken",
+            "password",
+            "terminal_ticket",
+        ] {
+            assert!(omnivirt_http::is_secret_field(f, SECRET_WORDS), "{f}");
+        }
+        let mut x = omnivirt_core::Extra::new();
+        put(&mut x, "vnc_token", "s3cr3t");
+        put(&mut x, "local_id", "l1");
+        omnivirt_http::redact_secrets(&mut x, SECRET_WORDS);
+        assert_eq!(x["vnc_token"], "***");
+        assert_eq!(x["local_id"], "l1");
+    }
 
     #[test]
     fn vm_state_table() {

@@ -104,14 +104,10 @@ pub fn parse_error(status: u16, body: &[u8], path: &str) -> Error {
         (None, 307) => {
             format!("{path}: HTTP 307: this CloudTower node is passive; connect to the active node")
         }
-        (None, _) => {
-            let snippet: String = String::from_utf8_lossy(body).chars().take(200).collect();
-            if snippet.trim().is_empty() {
-                format!("{path}: HTTP {status} with an empty body")
-            } else {
-                format!("{path}: HTTP {status}: {snippet}")
-            }
-        }
+        (None, _) => match omnivirt_http::one_line(body) {
+            Some(line) => format!("{path}: HTTP {status}: {line}"),
+            None => format!("{path}: HTTP {status} with an empty body"),
+        },
     };
     let mut detail = VendorDetail::new().status(status);
     if let Some(c) = parsed.as_ref().and_then(|b| b.code.clone()) {
@@ -165,6 +161,22 @@ fn classify_400(message: &str) -> ErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_error_pages_are_one_line_with_the_status() {
+        let nginx = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                     <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                     </body>\r\n</html>\r\n";
+        let e = parse_error(502, nginx.as_bytes(), "/v2/api/get-vms");
+        assert!(!e.to_string().contains('\n'), "{e}");
+        assert!(e.to_string().contains("HTTP 502: 502 Bad Gateway"), "{e}");
+        assert_eq!(e.detail().unwrap().http_status, Some(502));
+        let py = "<!DOCTYPE HTML>\n<html>\n<head>\n<title>Error response</title>\n</head>\n\
+                  <body>\n<h1>Error response</h1>\n<p>Error code: 404</p>\n</body>\n</html>\n";
+        let e = parse_error(404, py.as_bytes(), "/v2/api/get-vms");
+        assert!(!e.to_string().contains('\n'), "{e}");
+        assert!(e.to_string().contains("HTTP 404: Error response"), "{e}");
+    }
 
     #[test]
     fn resource_locked_is_retryable_invalid_state() {

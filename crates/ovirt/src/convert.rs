@@ -149,8 +149,16 @@ pub fn vm(v: &Vm) -> Result<NVm> {
     put(e, "creation_time", v.creation_time.clone());
     put(e, "fqdn", v.fqdn.clone());
     put(e, "stateless", v.stateless);
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
     Ok(out)
 }
+
+/// oVirt's rule for secrets: only named fields reach `extra`, and any whose name has one of
+/// these words (a console `ticket`, `authorized_ssh_keys`, a root `password`, an SSO `token`) is
+/// replaced with `"***"`.
+pub const SECRET_WORDS: &[&str] = &[
+    "password", "passwd", "ticket", "token", "secret", "key", "keys",
+];
 
 /// oVirt host -> neutral host.
 pub fn host(h: &Host) -> Result<NHost> {
@@ -282,6 +290,29 @@ pub(crate) fn vm_ref(id: &str) -> ResourceRef {
 mod tests {
     use super::*;
     use crate::native::types::{HostStatus, JobStatus, VmStatus};
+
+    #[test]
+    fn secret_rule_covers_tickets_keys_and_passwords() {
+        for f in [
+            "ticket",
+            "authorized_ssh_keys",
+            "root_password",
+            "token",
+            "value",
+        ] {
+            assert_eq!(
+                omnivirt_http::is_secret_field(f, SECRET_WORDS),
+                f != "value",
+                "{f}"
+            );
+        }
+        let mut x = Extra::new();
+        put(&mut x, "ticket", Some("s3cr3t"));
+        put(&mut x, "fqdn", Some("vm.example"));
+        omnivirt_http::redact_secrets(&mut x, SECRET_WORDS);
+        assert_eq!(x["ticket"], "***");
+        assert_eq!(x["fqdn"], "vm.example");
+    }
 
     #[test]
     fn every_known_vm_status_is_mapped() {

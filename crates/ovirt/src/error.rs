@@ -35,16 +35,7 @@ pub fn parse_error(status: u16, content_type: Option<&str>, body: &[u8], path: &
     let summary = if is_html {
         html_title(&text).unwrap_or_else(|| "an HTML error page".to_owned())
     } else {
-        let t = text.trim();
-        if t.len() > 200 {
-            let mut end = 200;
-            while !t.is_char_boundary(end) {
-                end -= 1;
-            }
-            format!("{}...", &t[..end])
-        } else {
-            t.to_owned()
-        }
+        omnivirt_http::one_line(body).unwrap_or_default()
     };
     let kind = kind_for(status, &summary);
     let mut message = match kind {
@@ -228,6 +219,22 @@ pub(crate) fn not_xml(status: u16, content_type: Option<&str>, api_path: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_pages_are_one_line_with_the_status() {
+        let nginx = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                     <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                     </body>\r\n</html>\r\n";
+        let e = parse_error(502, Some("text/html"), nginx.as_bytes(), "vms");
+        assert!(!e.to_string().contains('\n'), "{e}");
+        assert!(e.to_string().contains("HTTP 502: 502 Bad Gateway"), "{e}");
+        // A proxy's plain-text page over several lines.
+        let text = "Bad Gateway\n\n  The proxy server received\n an invalid response\n";
+        let e = parse_error(502, Some("text/plain"), text.as_bytes(), "vms");
+        assert!(!e.to_string().contains('\n'), "{e}");
+        assert!(e.to_string().contains("HTTP 502: Bad Gateway"), "{e}");
+        assert_eq!(e.detail().unwrap().http_status, Some(502));
+    }
 
     #[test]
     fn error_table() {

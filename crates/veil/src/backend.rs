@@ -219,7 +219,12 @@ where
 }
 
 fn accepted(op: Op, a: &Accepted, target: ResourceRef) -> Submitted {
-    Submitted::done(op).task(a.task.id.as_str()).target(target)
+    let s = Submitted::done(op).target(target);
+    match &a.task {
+        Some(t) => s.task(t.id.as_str()),
+        // A documented no-task answer (`202 {}`, `204`): the wait converges on the expectation.
+        None => s,
+    }
 }
 
 impl VeilBackend {
@@ -343,7 +348,11 @@ impl Backend for VeilBackend {
         let id = a
             .entity
             .clone()
-            .or_else(|| a.task.entity_of("domain").map(str::to_owned))
+            .or_else(|| {
+                a.task
+                    .as_ref()
+                    .and_then(|t| t.entity_of("domain").map(str::to_owned))
+            })
             .unwrap_or_else(|| ids[0].clone());
         Ok(accepted(Op::VmCreate, &a, ResourceRef::Vm(VmId::new(id))))
     }
@@ -502,7 +511,11 @@ impl Backend for VeilBackend {
         let id = a
             .entity
             .clone()
-            .or_else(|| a.task.entity_of("vdisk").map(str::to_owned))
+            .or_else(|| {
+                a.task
+                    .as_ref()
+                    .and_then(|t| t.entity_of("vdisk").map(str::to_owned))
+            })
             .ok_or_else(|| {
                 Error::protocol("vdisks/: the 202 answer names no new disk (no `entity`)")
                     .with_vendor(VENDOR)

@@ -68,6 +68,11 @@ pub const VDISK_STATES: &[(&str, DiskState)] = &[
     ("SERVICE", DiskState::Locked),
 ];
 
+/// VeiL's rule for secrets in `extra`: a field whose name has one of these words (e.g. the
+/// console's `graphics_password`) is replaced with `"***"`; the console commands fetch
+/// credentials on request instead.
+pub const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "secret", "key"];
+
 const MIB: u64 = 1 << 20;
 const GIB: f64 = (1u64 << 30) as f64;
 
@@ -99,7 +104,14 @@ pub fn vm(d: &wire::Domain) -> Vm {
     let state = domain_state(d.status.as_deref(), d.power_state());
     let mut v = Vm::new(d.id.as_str(), d.verbose_name.clone(), state);
     v.raw_state = Some(raw_domain_state(d));
-    v.vcpus = d.cpu_count;
+    // The list shape has `cpu_count` at the top; the detail shape only in `cpu_topology`.
+    v.vcpus = d.cpu_count.or_else(|| {
+        d.extra
+            .get("cpu_topology")
+            .and_then(|t| t.get("cpu_count"))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+    });
     v.memory_bytes = d.memory_count.and_then(|m| m.checked_mul(MIB));
     v.cluster_id = d.cluster.as_ref().map(|c| c.id.as_str().into());
     // A stopped VM keeps its last node on VeiL; the neutral model places only live VMs.
@@ -129,6 +141,7 @@ pub fn vm(d: &wire::Domain) -> Vm {
     if let Some(t) = d.template {
         v.extra.insert("template".into(), serde_json::json!(t));
     }
+    omnivirt_http::redact_secrets(&mut v.extra, SECRET_WORDS);
     v
 }
 
@@ -143,6 +156,7 @@ pub fn host(n: &wire::Node) -> Host {
     h.cpu_threads = n.cpu_count;
     h.memory_bytes = n.memory_count.and_then(|m| m.checked_mul(MIB));
     h.extra = n.extra.clone();
+    omnivirt_http::redact_secrets(&mut h.extra, SECRET_WORDS);
     h
 }
 
@@ -160,6 +174,7 @@ pub fn cluster(c: &wire::Cluster) -> Cluster {
     if let Some(n) = c.nodes_count {
         out.extra.insert("nodes_count".into(), serde_json::json!(n));
     }
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
     out
 }
 
@@ -192,6 +207,7 @@ pub fn disk(d: &wire::VDisk) -> Disk {
     if let Some(p) = &d.datapool {
         out.extra.insert("datapool".into(), serde_json::json!(p.id));
     }
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
     out
 }
 
@@ -221,6 +237,7 @@ pub fn task(t: &wire::Task) -> Task {
     }
     out.target = task_target(t);
     out.extra = t.extra.clone();
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
     out
 }
 
@@ -242,6 +259,32 @@ pub fn task_target(t: &wire::Task) -> Option<ResourceRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn detail() -> wire::Domain {
+        let raw = include_str!("../../../fixtures/veil/samples/domain_info.json");
+        let mut v: serde_json::Value = serde_json::from_str(raw).unwrap();
+        // The sample is scrubbed; put a real-looking password back.
+        v["graphics_password"] = serde_json::json!("s3cr3t-console");
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn console_password_never_reaches_extra() {
+        let v = vm(&detail());
+        let out = serde_json::to_string(&v).unwrap();
+        assert!(!out.contains("s3cr3t-console"), "{out}");
+        assert_eq!(v.extra["graphics_password"], "***");
+    }
+
+    #[test]
+    fn detail_shape_vcpus_come_from_cpu_topology() {
+        let d = detail();
+        assert_eq!(
+            d.cpu_count, None,
+            "the detail shape has no top-level cpu_count"
+        );
+        assert_eq!(vm(&d).vcpus, Some(2));
+    }
 
     #[test]
     fn domain_state_table() {

@@ -24,7 +24,10 @@
 //!     .await?;
 //! for d in &page.results {
 //!     let accepted = veil.domains().start(&d.id).await?;
-//!     veil.tasks().wait(&accepted.task.id, Tasks::default_wait()).await?;
+//!     // `None` only for the documented `202 {}` / `204` quirks: done, no task to follow.
+//!     if let Some(task) = &accepted.task {
+//!         veil.tasks().wait(&task.id, Tasks::default_wait()).await?;
+//!     }
 //! }
 //! # Ok(()) }
 //! ```

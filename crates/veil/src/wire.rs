@@ -62,8 +62,8 @@ pub struct Paginated<T> {
     /// URL of the previous page, if any.
     #[serde(default)]
     pub previous: Option<String>,
-    /// This page.
-    #[serde(default = "Vec::new")]
+    /// This page. Required: the envelope is what VeiL always sends, so `{}` or `[]` is a broken
+    /// server (a `Protocol` error), not an empty list.
     pub results: Vec<T>,
 }
 
@@ -410,12 +410,15 @@ impl Task {
 }
 
 /// A 202 answer: `{"_task": {...}}`, plus `entity` (the new id) for creates.
+///
+/// `task` is `None` only for the two quirks the vendor's own client accepts as success without a
+/// task: `202 {}` and `204` with no body (see [`VeilClient::post_action`](crate::VeilClient)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Accepted {
-    /// The task to follow.
-    #[serde(rename = "_task")]
-    pub task: Task,
+    /// The task to follow; `None` for the documented no-task quirks.
+    #[serde(rename = "_task", default)]
+    pub task: Option<Task>,
     /// The new object's id, for creates.
     #[serde(default)]
     pub entity: Option<String>,

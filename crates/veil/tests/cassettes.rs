@@ -89,10 +89,13 @@ async fn start_and_wait_native() {
     let d = veil.domains().get(DOMAIN).await.unwrap();
     assert_eq!(d.verbose_name, "alt_linux");
     let a = veil.domains().start(DOMAIN).await.unwrap();
-    assert_eq!(a.task.id, TASK);
+    assert_eq!(a.task.as_ref().unwrap().id, TASK);
     let t = veil
         .tasks()
-        .wait(&a.task.id, omnivirt_veil::native::Tasks::default_wait())
+        .wait(
+            &a.task.as_ref().unwrap().id,
+            omnivirt_veil::native::Tasks::default_wait(),
+        )
         .await
         .unwrap();
     assert_eq!(t.status, "SUCCESS");
@@ -141,11 +144,11 @@ async fn create_with_proposed_id_and_remote_access() {
         a.entity.as_deref(),
         Some("27f35d49-3e1c-4248-b37c-8f2ed4ec80d4")
     );
-    let t = omnivirt_veil::convert::task(&a.task);
+    let t = omnivirt_veil::convert::task(a.task.as_ref().unwrap());
     assert_eq!(t.state, TaskState::Running);
     let a = veil.domains().remote_access(DOMAIN, true).await.unwrap();
     assert!(matches!(
-        omnivirt_veil::convert::task(&a.task).target,
+        omnivirt_veil::convert::task(a.task.as_ref().unwrap()).target,
         Some(ResourceRef::Vm(_))
     ));
     layer.finish().unwrap();
@@ -158,7 +161,8 @@ async fn documented_errors() {
     // An expired integration token cannot be renewed: Unauthenticated, with the server's text.
     let e = veil.domains().get(DOMAIN).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthenticated);
-    assert!(e.to_string().contains("token was refused"), "{e}");
+    assert!(e.to_string().contains("Signature has expired."), "{e}");
+    assert_eq!(e.detail().unwrap().http_status, Some(401));
     let e = veil.tasks().get(TASK).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(error_body(&e).unwrap().error_code(), 50004);

@@ -71,13 +71,13 @@ fn accepted_tasks() {
         "domain_remote_access_202.json",
     ] {
         let a: Accepted = sample(name);
-        let t = convert::task(&a.task);
+        let t = convert::task(a.task.as_ref().unwrap());
         assert_eq!(t.state, TaskState::Running, "{name}");
         assert!(t.error.is_none(), "{name}");
     }
     let a: Accepted = sample("domain_start_async_202.json");
     assert_eq!(
-        convert::task(&a.task).target,
+        convert::task(a.task.as_ref().unwrap()).target,
         Some(ResourceRef::Vm(
             "e00219af-f99a-4615-bd3c-85646be3e1d5".into()
         ))

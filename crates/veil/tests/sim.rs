@@ -178,9 +178,13 @@ async fn power_actions_answer_tasks_and_converge() {
         )
         .await
         .unwrap();
-    assert_eq!(a.task.status, "IN_PROGRESS");
+    assert_eq!(a.task.as_ref().unwrap().status, "IN_PROGRESS");
     let id = a.entity.clone().unwrap();
-    let t = client.tasks().wait(&a.task.id, fast()).await.unwrap();
+    let t = client
+        .tasks()
+        .wait(&a.task.as_ref().unwrap().id, fast())
+        .await
+        .unwrap();
     assert_eq!(t.status, "SUCCESS");
     assert_eq!(t.entity_of("domain"), Some(id.as_str()));
     let d = client.domains().get(&id).await.unwrap();
@@ -189,8 +193,15 @@ async fn power_actions_answer_tasks_and_converge() {
 
     let a = client.domains().start(&id).await.unwrap();
     let locked = client.domains().get(&id).await.unwrap();
-    assert_eq!(locked.locked_by.as_deref(), Some(a.task.id.as_str()));
-    client.tasks().wait(&a.task.id, fast()).await.unwrap();
+    assert_eq!(
+        locked.locked_by.as_deref(),
+        Some(a.task.as_ref().unwrap().id.as_str())
+    );
+    client
+        .tasks()
+        .wait(&a.task.as_ref().unwrap().id, fast())
+        .await
+        .unwrap();
     let d = client.domains().get(&id).await.unwrap();
     assert_eq!(d.user_power_state, Some(3));
     assert!(d.node.is_some() && d.locked_by.is_none());
@@ -203,9 +214,17 @@ async fn power_actions_answer_tasks_and_converge() {
     assert!(body.detail().unwrap().contains("running"), "{body:?}");
 
     let a = client.domains().shutdown(&id, true).await.unwrap();
-    client.tasks().wait(&a.task.id, fast()).await.unwrap();
+    client
+        .tasks()
+        .wait(&a.task.as_ref().unwrap().id, fast())
+        .await
+        .unwrap();
     let a = client.domains().remove(&id, true, false).await.unwrap();
-    client.tasks().wait(&a.task.id, fast()).await.unwrap();
+    client
+        .tasks()
+        .wait(&a.task.as_ref().unwrap().id, fast())
+        .await
+        .unwrap();
     let e = client.domains().get(&id).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
 }
@@ -225,10 +244,18 @@ async fn failed_task_is_task_failed_with_the_message() {
         .faults()
         .fail_next_task("NO_MEMORY", "node has not enough free memory");
     let a = client.domains().start(&stopped.id).await.unwrap();
-    let e = client.tasks().wait(&a.task.id, fast()).await.unwrap_err();
+    let e = client
+        .tasks()
+        .wait(&a.task.as_ref().unwrap().id, fast())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::TaskFailed);
     assert!(e.to_string().contains("not enough free memory"), "{e}");
-    let t = client.tasks().get(&a.task.id).await.unwrap();
+    let t = client
+        .tasks()
+        .get(&a.task.as_ref().unwrap().id)
+        .await
+        .unwrap();
     assert_eq!(t.status, "FAILED");
 }
 
@@ -276,7 +303,11 @@ async fn vdisks_and_multi_manager() {
         .await
         .unwrap();
     let disk = a.entity.clone().unwrap();
-    client.tasks().wait(&a.task.id, fast()).await.unwrap();
+    client
+        .tasks()
+        .wait(&a.task.as_ref().unwrap().id, fast())
+        .await
+        .unwrap();
     let d = client.vdisks().get(&disk).await.unwrap();
     assert_eq!(d.size, Some(2.0));
     assert_eq!(d.datapool.as_ref().unwrap().id, pool);
@@ -309,8 +340,12 @@ async fn vdisks_and_multi_manager() {
         .multi(&ids, MultiAction::Suspend, false)
         .await
         .unwrap();
-    assert_eq!(a.task.entities.len(), 2);
-    client.tasks().wait(&a.task.id, fast()).await.unwrap();
+    assert_eq!(a.task.as_ref().unwrap().entities.len(), 2);
+    client
+        .tasks()
+        .wait(&a.task.as_ref().unwrap().id, fast())
+        .await
+        .unwrap();
     let d = client.domains().get(ids[0]).await.unwrap();
     assert_eq!(d.user_power_state, Some(2));
 }

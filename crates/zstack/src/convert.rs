@@ -99,6 +99,11 @@ fn put(extra: &mut omnivirt_core::Extra, key: &str, v: Option<&String>) {
     }
 }
 
+/// ZStack's rule for secrets: only named fields reach `extra`, and any whose name has one of
+/// these words (a console password set as `consolePassword`, a `vncPassword`, a session token)
+/// is replaced with `"***"` should one ever be added.
+pub const SECRET_WORDS: &[&str] = &["password", "passwd", "ticket", "token", "secret", "key"];
+
 /// A VM.
 pub fn vm(w: &wire::VmInstance) -> Vm {
     let raw = w.state.clone().unwrap_or_default();
@@ -128,6 +133,7 @@ pub fn vm(w: &wire::VmInstance) -> Vm {
     if !ips.is_empty() {
         v.extra.insert("ips".into(), Value::Array(ips));
     }
+    omnivirt_http::redact_secrets(&mut v.extra, SECRET_WORDS);
     v
 }
 
@@ -187,6 +193,19 @@ pub fn disk(w: &wire::Volume) -> Disk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn console_password_never_reaches_the_neutral_vm() {
+        let raw = include_str!("../../../fixtures/zstack/samples/inventories/vm_instance.json");
+        let mut v: Value = serde_json::from_str(raw).unwrap();
+        let inv = &mut v["inventory"];
+        inv["consolePassword"] = Value::from("s3cr3t-console");
+        inv["vncPassword"] = Value::from("s3cr3t-vnc");
+        inv["systemTags"] = serde_json::json!(["consolePassword::s3cr3t-tag"]);
+        let w: wire::VmInstance = serde_json::from_value(inv.clone()).unwrap();
+        let out = serde_json::to_string(&vm(&w)).unwrap();
+        assert!(!out.contains("s3cr3t"), "{out}");
+    }
 
     #[test]
     fn every_vm_state_word_is_mapped_once() {

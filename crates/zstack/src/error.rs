@@ -104,11 +104,11 @@ pub fn parse_error(status: u16, body: &[u8]) -> Error {
         500..=599 => (ErrorKind::Backend, true),
         _ => (ErrorKind::Protocol, false),
     };
-    let message = if text.is_empty() {
-        format!("HTTP {status} with an empty body")
-    } else {
-        // Plain-text bodies are short REST-layer messages; keep the error line readable.
-        text.chars().take(500).collect()
+    // Plain-text bodies are short REST-layer messages, but a proxy in front may send an HTML
+    // page: one line either way (the page's title), with the status.
+    let message = match omnivirt_http::one_line(body) {
+        Some(line) => format!("HTTP {status}: {line}"),
+        None => format!("HTTP {status} with an empty body"),
     };
     Error::new(kind, message.clone())
         .with_vendor(VENDOR)
@@ -119,6 +119,23 @@ pub fn parse_error(status: u16, body: &[u8]) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_error_pages_are_one_line_with_the_status() {
+        let nginx = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                     <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                     </body>\r\n</html>\r\n";
+        let e = parse_error(502, nginx.as_bytes());
+        assert!(!e.to_string().contains('\n'), "{e}");
+        assert!(e.to_string().contains("HTTP 502: 502 Bad Gateway"), "{e}");
+        assert!(!e.to_string().contains("<center>"), "{e}");
+        assert_eq!(e.detail().unwrap().http_status, Some(502));
+        let py = "<!DOCTYPE HTML>\n<html>\n<head>\n<title>Error response</title>\n</head>\n\
+                  <body>\n<h1>Error response</h1>\n<p>Error code: 404</p>\n</body>\n</html>\n";
+        let e = parse_error(404, py.as_bytes());
+        assert!(!e.to_string().contains('\n'), "{e}");
+        assert!(e.to_string().contains("HTTP 404: Error response"), "{e}");
+    }
 
     #[test]
     fn code_table() {

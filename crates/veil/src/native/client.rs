@@ -149,9 +149,13 @@ impl AuthHook for VeilAuth {
     fn is_expired(&self, resp: &Response) -> bool {
         // VeiL answers an expired signature with 401 or 403 ("Signature has expired.").
         // Re-logging in on a 403 is one wasted login at most when the user truly lacks rights.
-        resp.status == http::StatusCode::UNAUTHORIZED
-            || (resp.status == http::StatusCode::FORBIDDEN
-                && matches!(self.credentials, Credentials::Password { .. }))
+        // A token cannot log in again: its refusal goes back to the caller as the server wrote
+        // it (detail, status, code), not as a login that could not happen.
+        matches!(self.credentials, Credentials::Password { .. })
+            && matches!(
+                resp.status,
+                http::StatusCode::UNAUTHORIZED | http::StatusCode::FORBIDDEN
+            )
     }
 
     async fn logout(&self, inner: &dyn Transport, session: &Session) -> Result<()> {
@@ -411,6 +415,10 @@ impl VeilClient {
     }
 
     /// `POST <path>` with `body`, expecting a 202 with a task.
+    ///
+    /// Two documented quirks are success without a task, as the vendor's own client takes them:
+    /// `202 {}` and `204` with no body ([`Accepted::task`] is `None`; the caller converges on the
+    /// expected state instead). Any other answer without `_task` is a `Protocol` error.
     pub async fn post_action(
         &self,
         path: &str,
@@ -420,7 +428,19 @@ impl VeilClient {
         let resp = self.send(http::Method::POST, path, &[], body, op).await?;
         let status = resp.status.as_u16();
         let v: serde_json::Value = decode(path, resp).await?;
-        if v.get("_task").is_none() {
+        if no_task_quirk(status, &v) {
+            tracing::debug!(
+                vendor = VENDOR,
+                status,
+                path,
+                "action accepted without a task"
+            );
+            return Ok(Accepted {
+                task: None,
+                entity: None,
+            });
+        }
+        if v.get("_task").is_none_or(serde_json::Value::is_null) {
             return Err(Error::protocol(format!(
                 "/api/{path}: HTTP {status} without the `_task` an asynchronous action answers"
             ))
@@ -458,6 +478,16 @@ impl VeilClient {
     /// Logs out (password sessions) and releases the transport.
     pub async fn close(&self) -> Result<()> {
         self.inner.transport.close().await
+    }
+}
+
+/// The documented answers to an action that mean "done, no task to follow": `202 {}` and `204`
+/// with no body (decoded as `null`).
+pub(crate) fn no_task_quirk(status: u16, v: &serde_json::Value) -> bool {
+    match status {
+        202 => v.as_object().is_some_and(serde_json::Map::is_empty),
+        204 => v.is_null(),
+        _ => false,
     }
 }
 

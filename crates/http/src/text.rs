@@ -1,0 +1,163 @@
+//! Small text helpers the vendor crates share: one-line error text from whatever body a server
+//! or a proxy sent, and the redaction of secret-bearing fields in vendor extras.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// How many characters of a body an error message keeps.
+pub const ONE_LINE_MAX: usize = 200;
+
+/// What replaces a redacted secret.
+pub const REDACTED: &str = "***";
+
+/// One line of readable text from an error body that is not the vendor's error envelope: the
+/// `<title>` of an HTML page (an nginx 502, a `python3 -m http.server` 404), else its first line
+/// with text in it (tags stripped); whitespace collapsed, cut at [`ONE_LINE_MAX`] characters
+/// (with `…`). `None` when nothing readable is left.
+pub fn one_line(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let picked = html_title(&text)
+        .map(strip_tags)
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| text.lines().map(strip_tags).find(|l| !l.trim().is_empty()))?;
+    let collapsed = picked.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.is_empty() {
+        return None;
+    }
+    if collapsed.chars().count() > ONE_LINE_MAX {
+        let cut: String = collapsed.chars().take(ONE_LINE_MAX).collect();
+        Some(format!("{}…", cut.trim_end()))
+    } else {
+        Some(collapsed)
+    }
+}
+
+/// The text inside the first `<title>…</title>`, case-insensitive.
+fn html_title(text: &str) -> Option<&str> {
+    let lower = text.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title")?;
+    text.get(start..end)
+}
+
+/// `s` without anything between `<` and `>`.
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// True when a field name holds a secret by the given rule: one of its `_`/`-`-separated words
+/// (case-insensitive) is in `words`, e.g. `graphics_password` under `["password"]`.
+pub fn is_secret_field(name: &str, words: &[&str]) -> bool {
+    name.split(['_', '-', '.'])
+        .flat_map(split_camel)
+        .any(|w| words.iter().any(|s| w.eq_ignore_ascii_case(s)))
+}
+
+/// `vncToken` -> `vnc`, `Token`.
+fn split_camel(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            parts.push(&s[start..i]);
+            start = i;
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
+/// Replaces, at any depth, every non-null value whose field name is a secret by `words` (see
+/// [`is_secret_field`]) with [`REDACTED`].
+pub fn redact_secrets(extra: &mut BTreeMap<String, Value>, words: &[&str]) {
+    for (k, v) in extra.iter_mut() {
+        redact_value(k, v, words);
+    }
+}
+
+fn redact_value(name: &str, v: &mut Value, words: &[&str]) {
+    if !v.is_null() && is_secret_field(name, words) {
+        *v = Value::String(REDACTED.to_owned());
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, inner) in m.iter_mut() {
+                redact_value(k, inner, words);
+            }
+        }
+        Value::Array(items) => {
+            for inner in items {
+                redact_value(name, inner, words);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nginx_502_is_its_title() {
+        let body = b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n";
+        assert_eq!(one_line(body).as_deref(), Some("502 Bad Gateway"));
+    }
+
+    #[test]
+    fn python_http_server_404_is_its_title() {
+        let body = b"<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n        <meta charset=\"utf-8\">\n        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n        <p>Error code: 404</p>\n    </body>\n</html>\n";
+        assert_eq!(one_line(body).as_deref(), Some("Error response"));
+    }
+
+    #[test]
+    fn plain_text_first_line_collapsed_and_cut() {
+        assert_eq!(
+            one_line(b"\n\n  upstream   timed\tout \nsecond").as_deref(),
+            Some("upstream timed out")
+        );
+        let long = "x ".repeat(500);
+        let got = one_line(long.as_bytes()).unwrap();
+        assert!(got.chars().count() <= ONE_LINE_MAX + 1, "{got}");
+        assert!(!got.contains('\n'));
+        assert_eq!(one_line(b"  \n\t"), None);
+        assert_eq!(one_line(b""), None);
+    }
+
+    #[test]
+    fn secrets_by_word() {
+        let words = ["password", "token"];
+        assert!(is_secret_field("graphics_password", &words));
+        assert!(is_secret_field("vncToken", &words));
+        assert!(!is_secret_field("passwordless_x", &["pass"]));
+        assert!(!is_secret_field("tokens_count", &words));
+        let mut m = BTreeMap::new();
+        m.insert("graphics_password".to_owned(), Value::from("hunter2"));
+        m.insert(
+            "nested".to_owned(),
+            serde_json::json!({"console": {"token": "abc"}, "name": "n"}),
+        );
+        m.insert("password_set".to_owned(), Value::Null);
+        redact_secrets(&mut m, &words);
+        assert_eq!(m["graphics_password"], REDACTED);
+        assert_eq!(m["nested"]["console"]["token"], REDACTED);
+        assert_eq!(m["nested"]["name"], "n");
+        assert!(m["password_set"].is_null());
+    }
+}

@@ -102,8 +102,10 @@ impl Tasks {
     ///
     /// let accepted = veil.domains().start("domain-id").await?;
     /// let opts = Tasks::default_wait().timeout(Duration::from_secs(60));
-    /// let task = veil.tasks().wait(&accepted.task.id, opts).await?;
-    /// assert_eq!(task.status, "SUCCESS");
+    /// if let Some(t) = &accepted.task {
+    ///     let task = veil.tasks().wait(&t.id, opts).await?;
+    ///     assert_eq!(task.status, "SUCCESS");
+    /// }
     /// # Ok(()) }
     /// ```
     pub async fn wait(&self, id: &str, opts: impl Into<WaitOptions>) -> Result<Task> {

@@ -572,8 +572,9 @@ fn certificate_problem(cert: &rustls::CertificateError, authority: &str) -> Stri
              issuer), or set `insecure` only for a lab"
             .to_owned(),
         C::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
-            "the server presents a CA certificate as its own (a self-signed certificate made \
-             as a CA); reissue it as a server certificate, or set `insecure` only for a lab"
+            "the server certificate is not trusted: it is a CA certificate used as the \
+             server's own (a self-signed certificate made as a CA); name that very certificate \
+             with `ca_file` (`--ca-file`) to trust it, or set `insecure` only for a lab"
                 .to_owned()
         }
         other => format!("the server certificate was not accepted ({other})"),

@@ -83,20 +83,35 @@ impl TlsOptions {
         if !self.no_builtin_roots {
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         }
-        if let Some(path) = &self.ca_file {
-            add_ca_file(&mut roots, path)?;
-        }
+        let named = match &self.ca_file {
+            Some(path) => add_ca_file(&mut roots, path)?,
+            None => Vec::new(),
+        };
         if roots.is_empty() {
             return Err(Error::new(
                 ErrorKind::Config,
                 "no trusted CA certificates: built-in roots are off and no ca_file was given",
             ));
         }
-        Ok(builder.with_root_certificates(roots).with_no_client_auth())
+        if named.is_empty() {
+            return Ok(builder.with_root_certificates(roots).with_no_client_auth());
+        }
+        let webpki =
+            rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(|e| {
+                    Error::new(ErrorKind::Config, format!("cannot set up TLS: {e}")).with_source(e)
+                })?;
+        let verifier = Arc::new(AnchorsOrNamed { webpki, named });
+        Ok(builder
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth())
     }
 }
 
-fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
+/// Adds the certificates of `path` to `roots` and returns them.
+fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     let shown = path.display();
     let pem = std::fs::read(path).map_err(|e| {
         Error::new(
@@ -105,7 +120,7 @@ fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
         )
         .with_source(e)
     })?;
-    let mut added = 0usize;
+    let mut added = Vec::new();
     for cert in CertificateDer::pem_slice_iter(&pem) {
         let cert = cert.map_err(|e| {
             Error::new(
@@ -113,16 +128,16 @@ fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
                 format!("ca_file {shown} is not a valid PEM bundle: {e}"),
             )
         })?;
-        roots.add(cert).map_err(|e| {
+        roots.add(cert.clone()).map_err(|e| {
             Error::new(
                 ErrorKind::Config,
                 format!("ca_file {shown} holds a certificate that cannot be a trust anchor: {e}"),
             )
             .with_source(e)
         })?;
-        added += 1;
+        added.push(cert);
     }
-    if added == 0 {
+    if added.is_empty() {
         return Err(Error::new(
             ErrorKind::Config,
             format!(
@@ -130,7 +145,79 @@ fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
             ),
         ));
     }
-    Ok(())
+    Ok(added)
+}
+
+/// The verifier used when the user names a `ca_file`: ordinary chain verification against the
+/// roots, and besides that the certificates of the file itself accepted as the server's own.
+///
+/// Many engines run with a self-signed certificate made by `openssl req -x509`, which is marked
+/// as a CA; webpki refuses a CA certificate in the server's place (`CaUsedAsEndEntity`) even
+/// when it is the very anchor the user named, while curl and OpenSSL accept it. Here a server
+/// certificate byte-for-byte equal to one the user named is trusted as itself (the user pinned
+/// it); its host name is still checked, and the handshake signatures are verified as usual.
+struct AnchorsOrNamed {
+    webpki: Arc<rustls::client::WebPkiServerVerifier>,
+    named: Vec<CertificateDer<'static>>,
+}
+
+impl fmt::Debug for AnchorsOrNamed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnchorsOrNamed")
+            .field("named", &self.named.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerCertVerifier for AnchorsOrNamed {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let verdict = self.webpki.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match verdict {
+            Err(rustls::Error::InvalidCertificate(_))
+                if self.named.iter().any(|c| c.as_ref() == end_entity.as_ref()) =>
+            {
+                let parsed = rustls::server::ParsedCertificate::try_from(end_entity)?;
+                rustls::client::verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        self.webpki.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.webpki.supported_verify_schemes()
+    }
 }
 
 /// Builder for [`TlsOptions`].

@@ -457,6 +457,24 @@ fn make_pki_for(names: &[&str]) -> Pki {
     }
 }
 
+/// A self-signed certificate marked as a CA and used as the server's own, the way
+/// `openssl req -x509` makes one.
+fn make_self_signed_ca_as_server(names: &[&str]) -> Pki {
+    let mut params =
+        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "engine.example.com");
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    Pki {
+        ca_pem: cert.pem(),
+        chain: vec![cert.der().clone()],
+        key_der: key.serialize_der(),
+    }
+}
+
 struct TestServer {
     addr: SocketAddr,
     connections: Arc<AtomicUsize>,
@@ -627,6 +645,53 @@ async fn tls_name_mismatch_says_the_name_did_not_match_not_to_add_a_ca() {
     assert!(msg.contains("not valid for the name `127.0.0.1`"), "{msg}");
     assert!(!msg.contains("ca_file"), "{msg}");
     assert!(!msg.contains('\n'), "{msg}");
+}
+
+#[tokio::test]
+async fn a_self_signed_ca_certificate_named_with_ca_file_is_trusted_as_the_server() {
+    let pki = make_self_signed_ca_as_server(&["localhost", "127.0.0.1"]);
+    let srv = serve(Some(&pki)).await;
+    let ca = temp_pem(&pki.ca_pem);
+    let http = HyperTransport::new(TlsOptions::builder().ca_file(&ca).build()).unwrap();
+    let ok = http
+        .send(Request::get(format!(
+            "https://127.0.0.1:{}/",
+            srv.addr.port()
+        )))
+        .await;
+    // Pinned, but the host name is still checked.
+    let wrong_name = make_self_signed_ca_as_server(&["engine.example.com"]);
+    let srv2 = serve(Some(&wrong_name)).await;
+    let ca2 = temp_pem(&wrong_name.ca_pem);
+    let http2 = HyperTransport::new(TlsOptions::builder().ca_file(&ca2).build()).unwrap();
+    let mismatch = http2
+        .send(Request::get(format!(
+            "https://127.0.0.1:{}/",
+            srv2.addr.port()
+        )))
+        .await;
+    // Not named: still refused, with one readable line.
+    let other = make_self_signed_ca_as_server(&["localhost", "127.0.0.1"]);
+    let http3 = HyperTransport::new(
+        TlsOptions::builder()
+            .ca_file(temp_pem(&other.ca_pem))
+            .build(),
+    )
+    .unwrap();
+    let refused = http3
+        .send(Request::get(format!(
+            "https://127.0.0.1:{}/",
+            srv.addr.port()
+        )))
+        .await;
+    let _ = std::fs::remove_file(ca);
+    let _ = std::fs::remove_file(ca2);
+    assert_eq!(ok.unwrap().status, StatusCode::OK);
+    let msg = mismatch.unwrap_err().to_string();
+    assert!(msg.contains("not valid for the name"), "{msg}");
+    let msg = refused.unwrap_err().to_string();
+    assert!(msg.contains("not trusted"), "{msg}");
+    assert!(!msg.contains("OtherError"), "{msg}");
 }
 
 #[tokio::test]

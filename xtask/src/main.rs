@@ -2,6 +2,7 @@
 //!
 //! - `ci`: what CI checks — fmt, clippy (warnings denied), tests, docs (warnings denied), the
 //!   fixtures audit and check, and the capability matrix being up to date.
+//! - `codegen [VENDOR...] [--check]`: the vendor SDKs from their models (see `omnivirt-codegen`).
 //! - `matrix [--check]`: `docs/capabilities.md` from each backend's declared capabilities.
 //! - `fixtures audit|check [DIR]`: see `docs/fixtures.md`.
 
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("codegen") => omnivirt_codegen::run(&args[1..], &root()),
         Some("fixtures") => fixtures::run(&args[1..]),
         Some("matrix") => matrix::run(&args[1..], &root()),
         Some("peers") => match args.get(1).map(String::as_str) {
@@ -45,6 +47,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci                      fmt check, clippy -D warnings, tests, docs -D warnings, fixtures audit
+  codegen [VENDOR] [--check]
+                          write (or check) crates/*/src/generated from crates/*/model; when
+                          xtask itself no longer builds: cargo run -p omnivirt-codegen
   fixtures audit [DIR]    fail on anything secret-looking in fixtures/ (default DIR: fixtures)
   fixtures check [DIR]    every cassette parses and carries its provenance
   matrix [--check]        write docs/capabilities.md from each backend's Capabilities
@@ -96,5 +101,6 @@ fn ci() -> Result<(), String> {
     fixtures::run(&["audit".to_owned(), dir.clone()])?;
     fixtures::run(&["check".to_owned(), dir])?;
     matrix::run(&["--check".to_owned()], &root())?;
+    omnivirt_codegen::run(&["--check".to_owned()], &root())?;
     Ok(())
 }

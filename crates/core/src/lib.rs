@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api;
 mod backend;
 mod client;
 mod error;

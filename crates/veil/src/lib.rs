@@ -37,6 +37,7 @@ mod backend;
 pub mod config;
 pub mod convert;
 pub mod error;
+pub mod generated;
 pub mod native;
 mod wire;
 

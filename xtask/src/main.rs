@@ -3,6 +3,7 @@
 //! - `ci`: what CI checks — fmt, clippy (warnings denied), tests, docs (warnings denied), the
 //!   fixtures audit and check, and the capability matrix being up to date.
 //! - `codegen [VENDOR...] [--check]`: the vendor SDKs from their models (see `omnivirt-codegen`).
+//! - `fuzz [TARGET...] [--seconds N]`: mutation fuzzing of every decoder (see `fuzz`).
 //! - `matrix [--check]`: `docs/capabilities.md` from each backend's declared capabilities.
 //! - `fixtures audit|check [DIR]`: see `docs/fixtures.md`.
 
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod fixtures;
+mod fuzz;
 mod matrix;
 mod peers_cloudtower;
 mod peers_ovirt;
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("codegen") => omnivirt_codegen::run(&args[1..], &root()),
+        Some("fuzz") => fuzz::run(&args[1..], &root()),
         Some("fixtures") => fixtures::run(&args[1..]),
         Some("matrix") => matrix::run(&args[1..], &root()),
         Some("peers") => match args.get(1).map(String::as_str) {
@@ -52,6 +55,9 @@ commands:
                           xtask itself no longer builds: cargo run -p omnivirt-codegen
   fixtures audit [DIR]    fail on anything secret-looking in fixtures/ (default DIR: fixtures)
   fixtures check [DIR]    every cassette parses and carries its provenance
+  fuzz [TARGET...] [--seconds N] [--seed S] [--list]
+                          mutation-fuzz the decoders (default 10 s per target); a crash is
+                          saved to fixtures/fuzz/TARGET/ and replayed by cargo test -p xtask
   matrix [--check]        write docs/capabilities.md from each backend's Capabilities
   peers ovirt|cloudtower  run the vendor's official Python SDK against our simulator
                           (needs pip and, for oVirt, libxml2/libcurl/libssl dev headers)";

@@ -3,6 +3,22 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+
+/// Context names from the config file, for shell completion. Never fails: a missing or broken
+/// config file completes nothing.
+fn context_names() -> Vec<CompletionCandidate> {
+    omnivirt::Config::load_located(None)
+        .map(|c| {
+            c.contexts
+                .iter()
+                .map(|(name, ctx)| {
+                    CompletionCandidate::new(name).help(Some(ctx.vendor.to_string().into()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,7 +47,7 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct ConnArgs {
     /// Context from the config file (default: $OMNIVIRT_CONTEXT, then the current context).
-    #[arg(long, global = true, conflicts_with = "vendor")]
+    #[arg(long, global = true, conflicts_with = "vendor", add = ArgValueCandidates::new(context_names))]
     pub context: Option<String>,
 
     /// Ad hoc connection: the vendor (ovirt, cloudtower, zstack, veil, sim). With `sim serve`:
@@ -282,9 +298,15 @@ pub enum ContextCmd {
     /// List contexts.
     List,
     /// Make a context current.
-    Use { name: String },
+    Use {
+        #[arg(add = ArgValueCandidates::new(context_names))]
+        name: String,
+    },
     /// Show a context (default: the current one). Secrets are shown only by where they come from.
-    Show { name: Option<String> },
+    Show {
+        #[arg(add = ArgValueCandidates::new(context_names))]
+        name: Option<String>,
+    },
     /// Add a context from the connection flags (--vendor, --url, --user, --password-env,
     /// --token-env, --ca-file, --insecure, --request-timeout).
     Add {

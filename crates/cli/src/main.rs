@@ -16,7 +16,15 @@ use clap::{CommandFactory, Parser};
 use args::{Cli, Command};
 use run::CliError;
 
+/// The environment variable through which the shell asks `omnivirt` for completions.
+const COMPLETE_ENV: &str = "OMNIVIRT_COMPLETE";
+
 fn main() {
+    // A completion request from the shell script `omnivirt completions SHELL` installed: answer
+    // (subcommands, flags, vendor names, context names from the config file) and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(COMPLETE_ENV)
+        .complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => usage_exit(e),
@@ -45,11 +53,7 @@ fn main() {
 async fn dispatch(cli: Cli) -> Result<(), CliError> {
     let fmt = output::resolve(cli.output);
     match cli.command {
-        Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "omnivirt", &mut std::io::stdout());
-            Ok(())
-        }
+        Command::Completions { shell } => completions(shell),
         Command::Sim(args::SimCmd::Serve {
             host,
             port,
@@ -63,6 +67,24 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
         Command::Demo(a) => demo::run(a).await,
         other => run::run(other, cli.conn, fmt).await,
     }
+}
+
+/// Prints the shell's registration script. The script calls `omnivirt` back on each TAB (with
+/// `OMNIVIRT_COMPLETE` set), so completions know the config file's context names.
+fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+    let name = shell.to_string();
+    let shells = clap_complete::env::Shells::builtins();
+    let completer = shells
+        .completer(&name)
+        .ok_or_else(|| CliError::usage(format!("no completion support for {name}")))?;
+    let mut out = Vec::new();
+    completer
+        .write_registration(COMPLETE_ENV, "omnivirt", "omnivirt", "omnivirt", &mut out)
+        .map_err(|e| CliError::op(format!("cannot write the completion script: {e}")))?;
+    use std::io::Write;
+    std::io::stdout()
+        .write_all(&out)
+        .map_err(|e| CliError::op(format!("cannot write the completion script: {e}")))
 }
 
 /// A command line clap refused: help and version as clap prints them, anything else as one

@@ -27,6 +27,9 @@ pub const SLOW: Duration = Duration::from_secs(2);
 /// The largest input the engine builds (bytes).
 const MAX_INPUT: usize = 64 * 1024;
 
+/// Seed files larger than this are left out: they would make each run slow, not deeper.
+const MAX_SEED: u64 = 256 * 1024;
+
 /// Where regression cases are kept, per target.
 pub fn regressions_dir(root: &Path, target: &str) -> PathBuf {
     root.join("fixtures/fuzz").join(target)
@@ -130,7 +133,8 @@ pub fn corpus(root: &Path, target: &Target) -> Result<Vec<Vec<u8>>, String> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.to_string_lossy().ends_with(suffix) {
+            let small = entry.metadata().is_ok_and(|m| m.len() <= MAX_SEED);
+            if small && path.to_string_lossy().ends_with(suffix) {
                 let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 out.push(bytes);
             }
@@ -202,7 +206,8 @@ pub fn run_one(target: &Target, input: &[u8]) -> Result<(), String> {
                 .unwrap_or_else(|| "non-string panic".into());
             Err(format!("panic: {}", msg.lines().next().unwrap_or("")))
         }
-        Ok(()) if took > SLOW => Err(format!(
+        // Linear work on a large input is not a hang: allow 2 µs per byte beyond SLOW.
+        Ok(()) if took > SLOW + Duration::from_micros(2 * input.len() as u64) => Err(format!(
             "slow: {:.1}s on a {}-byte input",
             took.as_secs_f64(),
             input.len()

@@ -329,12 +329,70 @@ fn help_and_completions_name_every_vendor() {
     for v in ["oVirt", "CloudTower", "ZStack", "VeiL"] {
         assert!(help.contains(v), "{v} missing from --help: {help}");
     }
-    let out = omnivirt().args(["completions", "bash"]).output().unwrap();
-    let script = String::from_utf8_lossy(&out.stdout);
+    // The installed script calls the binary back on TAB; ask as the fish script does.
+    let out = omnivirt()
+        .env("OMNIVIRT_COMPLETE", "fish")
+        .args(["--", "omnivirt", "--vendor", ""])
+        .output()
+        .unwrap();
+    let offered = String::from_utf8_lossy(&out.stdout);
+    for v in ["ovirt", "cloudtower", "zstack", "veil", "sim"] {
+        assert!(
+            offered.lines().any(|l| l == v),
+            "{v} not completed: {offered}"
+        );
+    }
+}
+
+// Issue 11 item 23: completion scripts complete context names, read from the config file when
+// the user presses TAB (so a context added later completes too).
+#[test]
+fn completions_offer_the_config_files_context_names() {
+    let dir = std::env::temp_dir().join(format!("omnivirt-complete-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[contexts.lab]\nvendor = \"ovirt\"\nurl = \"https://e/ovirt-engine/api\"\n\
+         [contexts.prod-zs]\nvendor = \"zstack\"\nurl = \"http://zs:8080\"\n",
+    )
+    .unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = omnivirt().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            script.contains("OMNIVIRT_COMPLETE"),
+            "{shell} script: {script}"
+        );
+    }
+    let ask = |words: &[&str]| {
+        let out = omnivirt()
+            .env("OMNIVIRT_CONFIG", &cfg)
+            .env("OMNIVIRT_COMPLETE", "fish")
+            .arg("--")
+            .args(words)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let offered = ask(&["omnivirt", "--context", ""]);
+    assert!(offered.contains("lab\tovirt"), "{offered}");
+    assert!(offered.contains("prod-zs\tzstack"), "{offered}");
+    let offered = ask(&["omnivirt", "context", "use", "p"]);
+    assert_eq!(offered.trim(), "prod-zs\tzstack");
+    // No config file: nothing to offer, and no error text in the completions.
+    let out = omnivirt()
+        .env("OMNIVIRT_COMPLETE", "fish")
+        .args(["--", "omnivirt", "--context", ""])
+        .output()
+        .unwrap();
     assert!(
-        script.contains("ovirt cloudtower zstack veil sim"),
-        "vendor names are not completed"
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
     );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The cells of a box-drawn table, with timings made neutral (`N ms`).

@@ -24,6 +24,7 @@ use omnivirt_sim::World;
 mod counting;
 pub mod declared;
 mod disks;
+mod inventory;
 mod listing;
 mod support;
 mod unsupported;
@@ -32,6 +33,7 @@ mod vms;
 pub use counting::Counting;
 pub use declared::StateFilter;
 pub use disks::disk_lifecycle;
+pub use inventory::inventory;
 pub use listing::{list_filters, listing_paginates, vm_state_filters};
 pub use unsupported::{Withdrawn, unsupported_sends_nothing};
 pub use vms::{
@@ -66,15 +68,15 @@ pub struct Target {
 }
 
 impl Target {
-    /// A target with nothing known beyond its client: no world, no request counter, no skips;
-    /// the state and deviation declarations of the client's vendor.
+    /// A target with nothing known beyond its client: no world, no request counter; the skip,
+    /// state and deviation declarations of the client's vendor.
     pub fn new(name: impl Into<String>, client: Client) -> Self {
         let vendor = client.vendor();
         Target {
             name: name.into(),
             world: None,
             requests: None,
-            skips: Vec::new(),
+            skips: declared::skips(vendor),
             disk_storage: None,
             faults_recorded: false,
             vm_states: declared::vm_states(vendor),
@@ -121,6 +123,12 @@ impl From<String> for Stop {
     }
 }
 
+impl From<omnivirt_core::Error> for Stop {
+    fn from(e: omnivirt_core::Error) -> Self {
+        Stop::Fail(e.to_string())
+    }
+}
+
 /// What a case returns: `Ok(())` when it passed.
 pub type CaseResult = Result<(), Stop>;
 
@@ -136,6 +144,7 @@ pub const CASES: &[(&str, CaseFn)] = &[
     ("vm_state_filters", |t| Box::pin(vm_state_filters(t))),
     ("hosts", |t| Box::pin(hosts(t))),
     ("disk_lifecycle", |t| Box::pin(disk_lifecycle(t))),
+    ("inventory", |t| Box::pin(inventory(t))),
     ("not_found", |t| Box::pin(not_found(t))),
     ("unsupported_sends_nothing", |t| {
         Box::pin(unsupported_sends_nothing(t))

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use futures::TryStreamExt;
 use omnivirt_core::{
     Backend, Capabilities, Client, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, ErrorKind,
-    Host, HostId, ListQuery, Op, Page, PowerAction, Result, Submitted, Task, TaskId, Vm, VmId,
-    VmSpec,
+    Host, HostId, ListQuery, Network, NetworkId, Op, Page, PowerAction, Result, StoragePool,
+    StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSpec,
 };
 
 use crate::support::ensure;
@@ -101,6 +101,28 @@ impl Backend for Withdrawn {
     async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
         self.inner().delete_disk(disk).await
     }
+    async fn list_templates(&self, q: &ListQuery, c: Option<&Cursor>) -> Result<Page<Template>> {
+        self.inner().list_templates(q, c).await
+    }
+    async fn get_template(&self, id: &TemplateId) -> Result<Template> {
+        self.inner().get_template(id).await
+    }
+    async fn list_networks(&self, q: &ListQuery, c: Option<&Cursor>) -> Result<Page<Network>> {
+        self.inner().list_networks(q, c).await
+    }
+    async fn get_network(&self, id: &NetworkId) -> Result<Network> {
+        self.inner().get_network(id).await
+    }
+    async fn list_storage_pools(
+        &self,
+        q: &ListQuery,
+        c: Option<&Cursor>,
+    ) -> Result<Page<StoragePool>> {
+        self.inner().list_storage_pools(q, c).await
+    }
+    async fn get_storage_pool(&self, id: &StoragePoolId) -> Result<StoragePool> {
+        self.inner().get_storage_pool(id).await
+    }
     async fn get_task(&self, id: &TaskId) -> Result<Task> {
         self.inner().get_task(id).await
     }
@@ -155,6 +177,35 @@ async fn call(client: &Client, op: Op) -> Option<Result<()>> {
         Op::DiskAttach => disks.attach(&disk, &vm).await.map(drop),
         Op::DiskDetach => disks.detach(&disk, &vm).await.map(drop),
         Op::DiskDelete => disks.delete(&disk).await.map(drop),
+        Op::TemplateList => client
+            .templates()
+            .list(first(ListQuery::new()))
+            .try_next()
+            .await
+            .map(drop),
+        Op::TemplateGet => client
+            .templates()
+            .get(&TemplateId::new("t"))
+            .await
+            .map(drop),
+        Op::NetworkList => client
+            .networks()
+            .list(first(ListQuery::new()))
+            .try_next()
+            .await
+            .map(drop),
+        Op::NetworkGet => client.networks().get(&NetworkId::new("n")).await.map(drop),
+        Op::StorageList => client
+            .storage_pools()
+            .list(first(ListQuery::new()))
+            .try_next()
+            .await
+            .map(drop),
+        Op::StorageGet => client
+            .storage_pools()
+            .get(&StoragePoolId::new("s"))
+            .await
+            .map(drop),
         Op::TaskGet => client.tasks().get(&TaskId::new("t")).await.map(drop),
         _ => return None,
     })

@@ -6,8 +6,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::inventory::{Network, StoragePool, Template};
 use crate::model::{
-    Cluster, ClusterId, Disk, DiskId, Host, HostId, ResourceRef, Task, TaskId, Vm, VmId, VmState,
+    Cluster, ClusterId, Disk, DiskId, Host, HostId, NetworkId, ResourceRef, StoragePoolId, Task,
+    TaskId, TemplateId, Vm, VmId, VmState,
 };
 use crate::op::{Capabilities, Op};
 use crate::query::{Cursor, ListQuery, Page};
@@ -334,6 +336,48 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// One disk.
     async fn get_disk(&self, _id: &DiskId) -> Result<Disk> {
         Err(Error::unsupported(self.vendor(), Op::DiskGet))
+    }
+
+    /// One page of templates, images and ISOs.
+    async fn list_templates(
+        &self,
+        _query: &ListQuery,
+        _cursor: Option<&Cursor>,
+    ) -> Result<Page<Template>> {
+        Err(Error::unsupported(self.vendor(), Op::TemplateList))
+    }
+
+    /// One template, image or ISO.
+    async fn get_template(&self, _id: &TemplateId) -> Result<Template> {
+        Err(Error::unsupported(self.vendor(), Op::TemplateGet))
+    }
+
+    /// One page of networks.
+    async fn list_networks(
+        &self,
+        _query: &ListQuery,
+        _cursor: Option<&Cursor>,
+    ) -> Result<Page<Network>> {
+        Err(Error::unsupported(self.vendor(), Op::NetworkList))
+    }
+
+    /// One network.
+    async fn get_network(&self, _id: &NetworkId) -> Result<Network> {
+        Err(Error::unsupported(self.vendor(), Op::NetworkGet))
+    }
+
+    /// One page of storage pools.
+    async fn list_storage_pools(
+        &self,
+        _query: &ListQuery,
+        _cursor: Option<&Cursor>,
+    ) -> Result<Page<StoragePool>> {
+        Err(Error::unsupported(self.vendor(), Op::StorageList))
+    }
+
+    /// One storage pool.
+    async fn get_storage_pool(&self, _id: &StoragePoolId) -> Result<StoragePool> {
+        Err(Error::unsupported(self.vendor(), Op::StorageGet))
     }
 
     /// Creates a disk.

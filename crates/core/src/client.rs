@@ -13,6 +13,9 @@ use crate::operation::{FromTarget, Operation, wait_all_inner};
 use crate::query::{Cursor, ListQuery, Page, paginate_keyed};
 use crate::wait::WaitOptions;
 
+mod inventory;
+pub use inventory::{NetworkApi, StorageApi, TemplateApi};
+
 /// Drives one backend: checks capabilities before any I/O, streams listings, waits.
 ///
 /// `Client` is cheap to clone.

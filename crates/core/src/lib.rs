@@ -22,6 +22,7 @@ pub mod api;
 mod backend;
 mod client;
 mod error;
+mod inventory;
 mod model;
 mod op;
 mod operation;
@@ -29,11 +30,15 @@ mod query;
 pub mod wait;
 
 pub use backend::{Backend, DiskSpec, Expect, PowerAction, Submitted, VmSource, VmSpec};
-pub use client::{Client, ClusterApi, DiskApi, HostApi, TaskApi, VmApi};
+pub use client::{
+    Client, ClusterApi, DiskApi, HostApi, NetworkApi, StorageApi, TaskApi, TemplateApi, VmApi,
+};
 pub use error::{Error, ErrorKind, Result, VendorDetail};
+pub use inventory::{Network, StoragePool, Template};
 pub use model::{
     Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState,
-    ResourceRef, Task, TaskError, TaskId, TaskState, Vm, VmId, VmState,
+    NetworkId, ResourceRef, StoragePoolId, StorageState, Task, TaskError, TaskId, TaskState,
+    TemplateId, TemplateKind, Vm, VmId, VmState,
 };
 pub use op::{Capabilities, Op};
 pub use operation::{Finished, FromTarget, Observed, Operation};

@@ -73,6 +73,18 @@ typed_id!(
     /// Identifier of an asynchronous task (job).
     TaskId
 );
+typed_id!(
+    /// Identifier of a template, image or ISO.
+    TemplateId
+);
+typed_id!(
+    /// Identifier of a network (logical network, VLAN, L3 network, vnet).
+    NetworkId
+);
+typed_id!(
+    /// Identifier of a storage pool (storage domain, datastore, primary storage, data pool).
+    StoragePoolId
+);
 
 macro_rules! neutral_state {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
@@ -211,6 +223,32 @@ neutral_state!(
 );
 
 neutral_state!(
+    /// What a [`Template`](crate::Template) is: something VMs are created from.
+    TemplateKind {
+        /// A VM template (a whole VM definition, disks included).
+        Template => "template",
+        /// A disk image (qcow2, raw, vmdk) to boot from or copy.
+        Image => "image",
+        /// An installation ISO.
+        Iso => "iso",
+    }
+);
+
+neutral_state!(
+    /// Neutral state of a storage pool.
+    StorageState {
+        /// Usable.
+        Ok => "ok",
+        /// In maintenance or being prepared; not usable for new disks.
+        Maintenance => "maintenance",
+        /// Inactive, detached or failed.
+        Unavailable => "unavailable",
+        /// A vendor state this crate does not map; see `raw_state`.
+        Unknown => "unknown",
+    }
+);
+
+neutral_state!(
     /// Neutral state of a virtual disk.
     DiskState {
         /// Being created or copied.
@@ -278,6 +316,15 @@ pub struct Vm {
     pub host_id: Option<HostId>,
     /// Free-text description.
     pub description: Option<String>,
+    /// Every IP address the platform reports for the VM (guest agent, DHCP lease or static
+    /// configuration); empty when it reports none.
+    #[serde(default)]
+    pub ips: Vec<String>,
+    /// Tags or labels, as `key=value` or plain words as the vendor has them.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// When the VM was created (RFC 3339), if the vendor says.
+    pub created_at: Option<String>,
     /// Vendor fields the model does not name.
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
@@ -296,6 +343,9 @@ impl Vm {
             cluster_id: None,
             host_id: None,
             description: None,
+            ips: Vec::new(),
+            tags: Vec::new(),
+            created_at: None,
             extra: Extra::new(),
         }
     }

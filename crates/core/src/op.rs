@@ -74,6 +74,18 @@ ops! {
     DiskDetach => "disk.detach",
     /// Delete a disk.
     DiskDelete => "disk.delete",
+    /// List templates, images and ISOs.
+    TemplateList => "template.list",
+    /// Get one template, image or ISO.
+    TemplateGet => "template.get",
+    /// List networks.
+    NetworkList => "network.list",
+    /// Get one network.
+    NetworkGet => "network.get",
+    /// List storage pools.
+    StorageList => "storage.list",
+    /// Get one storage pool.
+    StorageGet => "storage.get",
     /// Get one task.
     TaskGet => "task.get",
     /// Get many tasks in one request.

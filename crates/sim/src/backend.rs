@@ -5,7 +5,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use omnivirt_core::{
     Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Host, HostId,
-    ListQuery, Op, Page, PowerAction, Result, Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec,
+    ListQuery, Network, NetworkId, Op, Page, PowerAction, Result, StoragePool, StoragePoolId,
+    Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSource, VmSpec,
 };
 
 use crate::error::SimError;
@@ -213,6 +214,59 @@ impl Backend for SimBackend {
 
     async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
         submitted(Op::DiskDelete, self.world.delete_disk(disk.as_str()))
+    }
+
+    async fn list_templates(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Template>> {
+        let p = paging(query, cursor)?;
+        let l = self.world.list_templates(&Filter::from_query(query), &p);
+        Ok(to_page(l, p.offset, |t| Template::from(t)))
+    }
+
+    async fn get_template(&self, id: &TemplateId) -> Result<Template> {
+        self.world
+            .get_template(id.as_str())
+            .map(|t| Template::from(&t))
+            .map_err(err(Op::TemplateGet))
+    }
+
+    async fn list_networks(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Network>> {
+        let p = paging(query, cursor)?;
+        let l = self.world.list_networks(&Filter::from_query(query), &p);
+        Ok(to_page(l, p.offset, |n| Network::from(n)))
+    }
+
+    async fn get_network(&self, id: &NetworkId) -> Result<Network> {
+        self.world
+            .get_network(id.as_str())
+            .map(|n| Network::from(&n))
+            .map_err(err(Op::NetworkGet))
+    }
+
+    async fn list_storage_pools(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<StoragePool>> {
+        let p = paging(query, cursor)?;
+        let l = self
+            .world
+            .list_storage_pools(&Filter::from_query(query), &p);
+        Ok(to_page(l, p.offset, |x| StoragePool::from(x)))
+    }
+
+    async fn get_storage_pool(&self, id: &StoragePoolId) -> Result<StoragePool> {
+        self.world
+            .get_storage_pool(id.as_str())
+            .map(|x| StoragePool::from(&x))
+            .map_err(err(Op::StorageGet))
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {

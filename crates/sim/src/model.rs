@@ -7,8 +7,9 @@
 //! skin may keep vendor fields the neutral model does not name.
 
 use omnivirt_core::{
-    Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState, Op,
-    ResourceRef, Task, TaskError, TaskId, TaskState, Vm, VmId, VmState,
+    Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState,
+    Network, Op, ResourceRef, StoragePool, StorageState, Task, TaskError, TaskId, TaskState,
+    Template, TemplateKind, Vm, VmId, VmState,
 };
 
 /// A cluster of hosts.
@@ -69,6 +70,46 @@ pub struct SimTemplate {
     pub description: String,
     /// Logical creation time.
     pub created_at: u64,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+/// A network VMs connect to.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimNetwork {
+    /// Id.
+    pub id: String,
+    /// Name, e.g. `vlan-101`.
+    pub name: String,
+    /// VLAN tag.
+    pub vlan: Option<u16>,
+    /// The cluster it is scoped to.
+    pub cluster_id: ClusterId,
+    /// Address range, e.g. `10.101.0.0/16`.
+    pub cidr: String,
+    /// Free text.
+    pub description: String,
+    /// Vendor fields a skin keeps.
+    pub extra: Extra,
+}
+
+/// A storage pool disks live in.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimStoragePool {
+    /// Id.
+    pub id: String,
+    /// Name, e.g. `pool-01`.
+    pub name: String,
+    /// Neutral state.
+    pub state: StorageState,
+    /// The cluster it serves.
+    pub cluster_id: ClusterId,
+    /// Total capacity.
+    pub capacity_bytes: u64,
+    /// Free space.
+    pub free_bytes: u64,
     /// Vendor fields a skin keeps.
     pub extra: Extra,
 }
@@ -247,6 +288,39 @@ impl From<&SimDisk> for Disk {
         disk.vm_id = d.vm_id.clone();
         disk.extra = d.extra.clone();
         disk
+    }
+}
+
+impl From<&SimTemplate> for Template {
+    fn from(t: &SimTemplate) -> Self {
+        let mut template = Template::new(t.id.clone(), t.name.clone(), TemplateKind::Template);
+        template.description = (!t.description.is_empty()).then(|| t.description.clone());
+        template.extra = t.extra.clone();
+        template
+    }
+}
+
+impl From<&SimNetwork> for Network {
+    fn from(n: &SimNetwork) -> Self {
+        let mut net = Network::new(n.id.clone(), n.name.clone());
+        net.vlan = n.vlan;
+        net.cluster_id = Some(n.cluster_id.clone());
+        net.cidr = (!n.cidr.is_empty()).then(|| n.cidr.clone());
+        net.description = (!n.description.is_empty()).then(|| n.description.clone());
+        net.extra = n.extra.clone();
+        net
+    }
+}
+
+impl From<&SimStoragePool> for StoragePool {
+    fn from(p: &SimStoragePool) -> Self {
+        let mut pool = StoragePool::new(p.id.clone(), p.name.clone(), p.state);
+        pool.raw_state = Some(p.state.as_str().to_owned());
+        pool.cluster_id = Some(p.cluster_id.clone());
+        pool.capacity_bytes = Some(p.capacity_bytes);
+        pool.free_bytes = Some(p.free_bytes);
+        pool.extra = p.extra.clone();
+        pool
     }
 }
 

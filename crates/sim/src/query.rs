@@ -217,6 +217,10 @@ impl Filter {
             .is_none_or(|m| m.matches(name, self.ignore_case))
     }
 
+    pub(crate) fn cluster_ok(&self, cluster: &ClusterId) -> bool {
+        self.cluster.as_ref().is_none_or(|c| c == cluster)
+    }
+
     pub(crate) fn is_unfiltered(&self) -> bool {
         *self == Filter::default()
     }

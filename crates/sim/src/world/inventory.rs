@@ -228,6 +228,8 @@ impl Inner {
                 u64::from(vcpus) * 2 * GIB,
             );
         }
+        let clusters: Vec<ClusterId> = cluster_hosts.iter().map(|(c, _)| c.clone()).collect();
+        self.seed_fabric(&clusters);
         if cluster_hosts.is_empty() {
             return;
         }

@@ -2,6 +2,7 @@
 
 mod disks;
 mod effects;
+mod fabric;
 mod faults;
 mod inventory;
 mod sessions;
@@ -18,7 +19,7 @@ use omnivirt_core::{ClusterId, VmId, VmState};
 
 use crate::config::{SimUser, Tick, WorldConfig};
 use crate::ids::{IdGen, IdStyle};
-use crate::model::{SimCluster, SimDisk, SimHost, SimTemplate, SimVm};
+use crate::model::{SimCluster, SimDisk, SimHost, SimNetwork, SimStoragePool, SimTemplate, SimVm};
 use faults::FaultState;
 use sessions::SessionRec;
 use table::Table;
@@ -41,6 +42,11 @@ struct Inner {
     clusters: Table<SimCluster>,
     hosts: Table<SimHost>,
     templates: Table<SimTemplate>,
+    networks: Table<SimNetwork>,
+    pools: Table<SimStoragePool>,
+    /// Ids for networks and pools: a stream of its own, so adding them left every other id
+    /// (and every recorded cassette) as it was.
+    fabric_ids: IdGen,
     vms: Table<SimVm>,
     disks: Table<SimDisk>,
     tasks: Table<TaskRec>,
@@ -73,6 +79,8 @@ impl fmt::Debug for World {
             .field("vms", &g.vms.len())
             .field("disks", &g.disks.len())
             .field("templates", &g.templates.len())
+            .field("networks", &g.networks.len())
+            .field("storage_pools", &g.pools.len())
             .field("tasks", &g.tasks.len())
             .field("sessions", &g.sessions.len())
             .field("tick", &g.tick)
@@ -99,6 +107,9 @@ impl World {
             clusters: Table::new(),
             hosts: Table::new(),
             templates: Table::new(),
+            networks: Table::new(),
+            pools: Table::new(),
+            fabric_ids: IdGen::new(cfg.seed ^ 0xFAB_41C5_0000_0001),
             vms: Table::new(),
             disks: Table::new(),
             tasks: Table::new(),

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::model::{SimCluster, SimDisk, SimHost, SimTemplate, SimVm};
+use crate::model::{SimCluster, SimDisk, SimHost, SimNetwork, SimStoragePool, SimTemplate, SimVm};
 use crate::query::{Filter, Listing, Paging, SortBy};
 
 pub(super) struct Table<T> {
@@ -139,6 +139,24 @@ impl Row for SimDisk {
 impl Row for SimTemplate {
     fn row_id(&self) -> &str {
         self.id.as_ref()
+    }
+    fn row_name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Row for SimNetwork {
+    fn row_id(&self) -> &str {
+        &self.id
+    }
+    fn row_name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Row for SimStoragePool {
+    fn row_id(&self) -> &str {
+        &self.id
     }
     fn row_name(&self) -> &str {
         &self.name

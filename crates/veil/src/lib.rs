@@ -33,6 +33,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api;
 mod backend;
 pub mod config;
 pub mod convert;

@@ -17,6 +17,8 @@ pub use registry::Registry;
 pub use resources::{Clusters, DataPools, Nodes, ResourcePools, VDiskCreate, VDisks};
 pub use tasks::Tasks;
 
+pub(crate) use client::decode as decode_answer;
+
 use omnivirt_core::{Error, Result};
 
 use crate::VENDOR;

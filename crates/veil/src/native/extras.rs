@@ -288,7 +288,7 @@ impl Tasks {
 /// The tag service (`/api/tags/`).
 #[derive(Debug, Clone)]
 pub struct Tags {
-    client: VeilClient,
+    pub(crate) client: VeilClient,
 }
 
 impl VeilClient {

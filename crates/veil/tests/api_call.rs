@@ -501,6 +501,21 @@ async fn an_operation_the_simulator_lacks_is_the_vendor_error() {
     let line = err.to_string();
     assert!(line.contains("URL is not found"), "{line}");
     assert!(!line.contains('\n'), "{line}");
+    // The same for an action on an existing VM that the skin does not implement.
+    let vms = api::call_on(&veil, "domain.list", &CallArgs::default(), false)
+        .await
+        .unwrap();
+    let vm = vms["results"][0]["id"].as_str().unwrap().to_owned();
+    let err = api::call_on(
+        &veil,
+        "domain.set_hostname",
+        &args(&[&format!("id={vm}"), "hostname=h1"]),
+        false,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(err.to_string().contains("URL is not found"), "{err}");
     // An operation it serves works through the same path.
     let page = api::call_on(&veil, "cluster.list", &CallArgs::default(), false)
         .await

@@ -99,3 +99,18 @@ fn the_table_round_trips_to_the_model() {
         assert_eq!(row[8], op.summary);
     }
 }
+
+#[test]
+fn the_guide_maps_every_operation_to_a_native_method() {
+    let guide = include_str!("../../../docs/veil.md");
+    let mut listed: Vec<&str> = guide
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`').map(|(name, _)| name))
+        .filter(|n| n.contains('.'))
+        .collect();
+    listed.sort_unstable();
+    let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+    names.sort_unstable();
+    assert_eq!(listed, names);
+}

@@ -33,6 +33,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api;
 mod backend;
 pub mod config;
 pub mod convert;
@@ -44,8 +45,10 @@ mod wire;
 /// The typed VeiL objects.
 pub mod model {
     pub use crate::wire::{
-        Accepted, BaseVersion, Cluster, DataPool, Domain, Executed, Extra, Node, Paginated,
-        PowerState, Ref, ResourcePool, Task, TaskUser, VDisk,
+        Accepted, BaseVersion, Cluster, Controller, DataPool, Datacenter, Domain, EntityRef,
+        EntityStatus, Event, EventType, Executed, Extra, Iso, LibraryFile, LinkState, NicDriver,
+        Node, Outcome, Paginated, PowerState, Ref, ResourcePool, Tag, Task, TaskStatus, TaskUser,
+        TcpUsbDevice, UsbAttached, User, UserId, VDisk, VNetwork, VmachineInf,
     };
 }
 

@@ -3,21 +3,148 @@
 
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
-/// Every VeiL operation in `crates/veil/model/operations.tsv` (3 rows), in table order.
+/// Every VeiL operation in `crates/veil/model/operations.tsv` (122 rows), in table order.
 pub static OPERATIONS: &[ApiOperation] = &[
-    ApiOperation::new("domain.list", "GET", "/domains/")
-        .params(DOMAIN_LIST_PARAMS)
-        .result("Paginated<Domain>")
-        .summary("List domains (VMs), one page."),
-    ApiOperation::new("domain.info", "GET", "/domains/{id}/")
-        .params(DOMAIN_INFO_PARAMS)
-        .result("Domain")
-        .summary("One domain in full."),
-    ApiOperation::new("domain.start", "POST", "/domains/{id}/start/")
-        .params(DOMAIN_START_PARAMS)
-        .result("Domain")
-        .asynchronous()
-        .summary("Start a domain."),
+    ApiOperation::new("domain.list", "GET", "/domains/").params(DOMAIN_LIST_PARAMS).result("Paginated<Domain>").summary("One page of domains (VMs and templates); template=0|1 picks one kind, ids=a,b narrows to those ids, fields=a,b or all_content=1 choose the columns."),
+    ApiOperation::new("domain.info", "GET", "/domains/{id}/").params(DOMAIN_INFO_PARAMS).result("Domain").summary("One domain with its full detail."),
+    ApiOperation::new("domain.start", "POST", "/domains/{id}/start/").params(DOMAIN_START_PARAMS).result("Accepted").body("PowerAction").asynchronous().summary("Power a domain on."),
+    ApiOperation::new("domain.shutdown", "POST", "/domains/{id}/shutdown/").params(DOMAIN_SHUTDOWN_PARAMS).result("Accepted").body("PowerAction").asynchronous().summary("Shut a domain down; force=true pulls the plug."),
+    ApiOperation::new("domain.reboot", "POST", "/domains/{id}/reboot/").params(DOMAIN_REBOOT_PARAMS).result("Accepted").body("PowerAction").asynchronous().summary("Reboot a domain; force=true resets it."),
+    ApiOperation::new("domain.suspend", "POST", "/domains/{id}/suspend/").params(DOMAIN_SUSPEND_PARAMS).result("Accepted").body("PowerAction").asynchronous().summary("Pause a running domain."),
+    ApiOperation::new("domain.resume", "POST", "/domains/{id}/resume/").params(DOMAIN_RESUME_PARAMS).result("Accepted").body("PowerAction").asynchronous().summary("Resume a paused domain."),
+    ApiOperation::new("domain.reset", "POST", "/domains/{id}/reset/").params(DOMAIN_RESET_PARAMS).result("Accepted").body("PowerAction").asynchronous().summary("Hard-reset a domain."),
+    ApiOperation::new("domain.remove", "POST", "/domains/{id}/remove/").params(DOMAIN_REMOVE_PARAMS).result("Accepted").body("DomainRemove").asynchronous().summary("Delete a domain; full=true also deletes its disks."),
+    ApiOperation::new("domain.remote_access", "POST", "/domains/{id}/remote-access/").params(DOMAIN_REMOTE_ACCESS_PARAMS).result("Accepted").body("RemoteAccess").asynchronous().summary("Turn SPICE/VNC access to a domain on or off."),
+    ApiOperation::new("domain.multi_create", "POST", "/domains/multi-create-domain/").params(DOMAIN_MULTI_CREATE_PARAMS).result("Accepted").body("DomainMultiCreate").asynchronous().summary("Create one or more domains, blank or cloned from a template (parent); placement is resource_pool, or node with datapool. The answer names the new id in `entity`."),
+    ApiOperation::new("domain.clone", "POST", "/domains/{id}/clone/").params(DOMAIN_CLONE_PARAMS).result("Accepted").body("DomainClone").asynchronous().summary("Copy a domain (or a snapshot of it); the result is read from tasks/{task}/response/."),
+    ApiOperation::new("domain.update", "PUT", "/domains/{id}/").params(DOMAIN_UPDATE_PARAMS).result("Domain").body("DomainUpdate").summary("Change a domain's settings; send at least one field."),
+    ApiOperation::new("domain.multi_start", "POST", "/domains/multi-manager/").params(DOMAIN_MULTI_START_PARAMS).result("Accepted").body("MultiManager").asynchronous().summary("Power several domains on at once."),
+    ApiOperation::new("domain.multi_shutdown", "POST", "/domains/multi-manager/").params(DOMAIN_MULTI_SHUTDOWN_PARAMS).result("Accepted").body("MultiManager").asynchronous().summary("Shut several domains down at once."),
+    ApiOperation::new("domain.multi_suspend", "POST", "/domains/multi-manager/").params(DOMAIN_MULTI_SUSPEND_PARAMS).result("Accepted").body("MultiManager").asynchronous().summary("Pause several domains at once."),
+    ApiOperation::new("domain.multi_reboot", "POST", "/domains/multi-manager/").params(DOMAIN_MULTI_REBOOT_PARAMS).result("Accepted").body("MultiManager").asynchronous().summary("Reboot several domains at once."),
+    ApiOperation::new("domain.multi_resume", "POST", "/domains/multi-manager/").params(DOMAIN_MULTI_RESUME_PARAMS).result("Accepted").body("MultiManager").asynchronous().summary("Resume several paused domains at once."),
+    ApiOperation::new("domain.multi_remove", "POST", "/domains/multi-manager/").params(DOMAIN_MULTI_REMOVE_PARAMS).result("Accepted").body("MultiManager").asynchronous().summary("Delete several domains at once (options.full also deletes disks)."),
+    ApiOperation::new("domain.multi_migrate", "POST", "/domains/multi-manager/").params(DOMAIN_MULTI_MIGRATE_PARAMS).result("Accepted").body("MultiManager").asynchronous().summary("Migrate several domains at once."),
+    ApiOperation::new("domain.guest_command", "POST", "/domains/{id}/guest-command/").params(DOMAIN_GUEST_COMMAND_PARAMS).result("Object").body("GuestCommand").summary("Run a guest agent command (veil_cmd, or a raw qemu_cmd with fargs); answered at once."),
+    ApiOperation::new("domain.is_in_ad", "POST", "/domains/{id}/guest-command/").params(DOMAIN_IS_IN_AD_PARAMS).result("Object").body("GuestCommand").summary("Ask a Windows guest whether it is joined to an Active Directory domain (guest-exec out-data \"True\")."),
+    ApiOperation::new("domain.set_hostname", "POST", "/domains/{id}/set-hostname/").params(DOMAIN_SET_HOSTNAME_PARAMS).result("Accepted").body("SetHostname").asynchronous().summary("Set the guest's hostname through the guest agent."),
+    ApiOperation::new("domain.add_to_ad", "POST", "/domains/{id}/add-to-ad/").params(DOMAIN_ADD_TO_AD_PARAMS).result("Accepted").body("AdJoin").asynchronous().summary("Join the guest to an Active Directory domain."),
+    ApiOperation::new("domain.rm_from_ad", "POST", "/domains/{id}/rm-from-ad/").params(DOMAIN_RM_FROM_AD_PARAMS).result("Accepted").body("AdLeave").asynchronous().summary("Take the guest out of its Active Directory domain."),
+    ApiOperation::new("domain.prepare", "POST", "/domains/{id}/vdi-prepare/").params(DOMAIN_PREPARE_PARAMS).result("Accepted").body("VdiPrepare").asynchronous().summary("Prepare a domain for VDI in one step (remote access, power on, hostname, AD join)."),
+    ApiOperation::new("domain.attach_usb", "POST", "/domains/{id}/attach-usb/").params(DOMAIN_ATTACH_USB_PARAMS).result("Accepted").body("UsbAttach").asynchronous().summary("Attach a USB device (a node's device, or a TCP-redirected one); async=0 answers at once with the device list."),
+    ApiOperation::new("domain.detach_usb", "POST", "/domains/{id}/detach-usb/").params(DOMAIN_DETACH_USB_PARAMS).result("Accepted").body("UsbDetach").asynchronous().summary("Detach USB devices from a domain; async=0 answers at once."),
+    ApiOperation::new("domain.backup", "POST", "/domains/backup/").params(DOMAIN_BACKUP_PARAMS).result("Accepted").body("DomainBackup").asynchronous().summary("Back a domain up into a data pool's library."),
+    ApiOperation::new("domain.show_backup", "POST", "/domains/show-backup/").params(DOMAIN_SHOW_BACKUP_PARAMS).result("Object").body("ShowBackup").summary("Describe a backup file of the library."),
+    ApiOperation::new("domain.automated_restore", "POST", "/domains/automated-restore/").params(DOMAIN_AUTOMATED_RESTORE_PARAMS).result("Accepted").body("AutomatedRestore").asynchronous().summary("Restore a domain from a backup file onto a node."),
+    ApiOperation::new("domain.attach_veil_utils_iso", "POST", "/domains/{id}/attach-veil-utils-iso/").params(DOMAIN_ATTACH_VEIL_UTILS_ISO_PARAMS).result("Accepted").asynchronous().summary("Insert the guest tools ISO into a domain's CD drive."),
+    ApiOperation::new("domain.change_template", "POST", "/domains/{id}/change-template/").params(DOMAIN_CHANGE_TEMPLATE_PARAMS).result("Accepted").asynchronous().summary("Push a template's changes to its thin clones."),
+    ApiOperation::new("domain.spice", "GET", "/domains/{id}/spice/").params(DOMAIN_SPICE_PARAMS).result("ConsoleUrl").summary("The SPICE console URL of a domain (carries a password and a token)."),
+    ApiOperation::new("domain.vnc", "GET", "/domains/{id}/vnc/").params(DOMAIN_VNC_PARAMS).result("ConsoleUrl").summary("The VNC console URL of a domain (carries a password and a token)."),
+    ApiOperation::new("domain.convert_to_template", "PUT", "/domains/{id}/template/").params(DOMAIN_CONVERT_TO_TEMPLATE_PARAMS).result("Domain").body("TemplateFlag").summary("Turn a VM into a template."),
+    ApiOperation::new("domain.convert_to_vm", "PUT", "/domains/{id}/template/").params(DOMAIN_CONVERT_TO_VM_PARAMS).result("Domain").body("TemplateFlag").summary("Turn a template back into a VM."),
+    ApiOperation::new("domain.backup_list", "GET", "/library/").params(DOMAIN_BACKUP_LIST_PARAMS).result("Paginated<LibraryFile>").summary("One page of a domain's backup files."),
+    ApiOperation::new("entity.tags_list", "GET", "/tags/").params(ENTITY_TAGS_LIST_PARAMS).result("Paginated<Tag>").summary("One page of the tags on one object (entity_class: domain, node, cluster, datapool, resourcepool, controller, vdisk, task, tag, event)."),
+    ApiOperation::new("cluster.list", "GET", "/clusters/").params(CLUSTER_LIST_PARAMS).result("Paginated<Cluster>").summary("One page of clusters."),
+    ApiOperation::new("cluster.info", "GET", "/clusters/{id}/").params(CLUSTER_INFO_PARAMS).result("Cluster").summary("One cluster with its full detail."),
+    ApiOperation::new("cluster.usage", "GET", "/clusters/{id}/usage/").params(CLUSTER_USAGE_PARAMS).result("Object").summary("CPU, memory and storage use of a cluster."),
+    ApiOperation::new("controller.list", "GET", "/controllers/").params(CONTROLLER_LIST_PARAMS).result("Paginated<Controller>").summary("One page of controllers."),
+    ApiOperation::new("controller.info", "GET", "/controllers/{id}/").params(CONTROLLER_INFO_PARAMS).result("Controller").summary("One controller with its full detail."),
+    ApiOperation::new("controller.base_version", "GET", "/controllers/base-version/").result("BaseVersion").summary("The controller's software version."),
+    ApiOperation::new("controller.check", "GET", "/controllers/check/").result("Object").summary("Whether the controller is up and the token accepted (200 = yes)."),
+    ApiOperation::new("controller.get_system_time", "GET", "/controllers/system-time/").result("Object").summary("The controller's clock and time zone settings."),
+    ApiOperation::new("data_pool.list", "GET", "/data-pools/").params(DATA_POOL_LIST_PARAMS).result("Paginated<DataPool>").summary("One page of data pools (storage)."),
+    ApiOperation::new("data_pool.info", "GET", "/data-pools/{id}/").params(DATA_POOL_INFO_PARAMS).result("DataPool").summary("One data pool with its full detail."),
+    ApiOperation::new("node.list", "GET", "/nodes/").params(NODE_LIST_PARAMS).result("Paginated<Node>").summary("One page of nodes (hypervisor hosts)."),
+    ApiOperation::new("node.info", "GET", "/nodes/{id}/").params(NODE_INFO_PARAMS).result("Node").summary("One node with its full detail."),
+    ApiOperation::new("node.usage", "GET", "/nodes/{id}/usage/").params(NODE_USAGE_PARAMS).result("Object").summary("CPU, memory and storage use of a node."),
+    ApiOperation::new("node.usb_devices", "GET", "/nodes/{id}/usb-devices/").params(NODE_USB_DEVICES_PARAMS).result("Object").summary("The USB devices plugged into a node."),
+    ApiOperation::new("resource_pool.list", "GET", "/resource-pools/").params(RESOURCE_POOL_LIST_PARAMS).result("Paginated<ResourcePool>").summary("One page of resource pools."),
+    ApiOperation::new("resource_pool.info", "GET", "/resource-pools/{id}/").params(RESOURCE_POOL_INFO_PARAMS).result("ResourcePool").summary("One resource pool with its full detail."),
+    ApiOperation::new("vdisk.list", "GET", "/vdisks/").params(VDISK_LIST_PARAMS).result("Paginated<VDisk>").summary("One page of virtual disks."),
+    ApiOperation::new("vdisk.info", "GET", "/vdisks/{id}/").params(VDISK_INFO_PARAMS).result("VDisk").summary("One virtual disk with its full detail."),
+    ApiOperation::new("task.list", "GET", "/tasks/").params(TASK_LIST_PARAMS).result("Paginated<Task>").summary("One page of tasks; parent= lists a multitask's subtasks, status= filters (IN_PROGRESS, SUCCESS, FAILED, CANCELED, LOST, PARTIAL)."),
+    ApiOperation::new("task.info", "GET", "/tasks/{id}/").params(TASK_INFO_PARAMS).result("Task").summary("One task: status, progress, error message."),
+    ApiOperation::new("task.check", "PUT", "/tasks/check/").result("Object").summary("Ask the controller to re-check the completion of every task."),
+    ApiOperation::new("task.count", "GET", "/tasks/count/").result("Object").summary("How many tasks there are, by status."),
+    ApiOperation::new("task.cancel", "PUT", "/tasks/{id}/cancel/").params(TASK_CANCEL_PARAMS).result("Object").body("TaskCancel").summary("Cancel a running task."),
+    ApiOperation::new("task.jid", "GET", "/tasks/{id}/jid/").params(TASK_JID_PARAMS).result("Object").summary("The node job ids behind a task."),
+    ApiOperation::new("task.release_locks", "PUT", "/tasks/{id}/release-locks/").params(TASK_RELEASE_LOCKS_PARAMS).result("Object").summary("Release the entity locks a task left behind (locked_by)."),
+    ApiOperation::new("task.response", "GET", "/tasks/{id}/response/").params(TASK_RESPONSE_PARAMS).result("Object").summary("What a finished task produced (the cloned domain, the imported disk)."),
+    ApiOperation::new("tag.list", "GET", "/tags/").params(TAG_LIST_PARAMS).result("Paginated<Tag>").summary("One page of tags."),
+    ApiOperation::new("tag.info", "GET", "/tags/{id}/").params(TAG_INFO_PARAMS).result("Tag").summary("One tag with the objects it marks."),
+    ApiOperation::new("tag.create", "POST", "/tags/").params(TAG_CREATE_PARAMS).result("Accepted").body("TagCreate").asynchronous().summary("Create a tag (colour #rrggbb); the new id is the task's first entity."),
+    ApiOperation::new("tag.update", "PUT", "/tags/{id}/").params(TAG_UPDATE_PARAMS).result("Tag").body("TagUpdate").summary("Rename or recolour a tag."),
+    ApiOperation::new("tag.remove", "POST", "/tags/{id}/remove/").params(TAG_REMOVE_PARAMS).result("Accepted").asynchronous().summary("Delete a tag."),
+    ApiOperation::new("tag.add_entity", "POST", "/tags/{id}/add-entity/").params(TAG_ADD_ENTITY_PARAMS).result("Object").body("TagEntity").summary("Put a tag on one object."),
+    ApiOperation::new("tag.add_entities", "POST", "/tags/{id}/add-entities/").params(TAG_ADD_ENTITIES_PARAMS).result("Object").body("TagEntities").summary("Put a tag on several objects of one class."),
+    ApiOperation::new("tag.remove_entity", "POST", "/tags/{id}/remove-entity/").params(TAG_REMOVE_ENTITY_PARAMS).result("Object").body("TagEntity").summary("Take a tag off one object."),
+    ApiOperation::new("tag.remove_entities", "POST", "/tags/{id}/remove-entities/").params(TAG_REMOVE_ENTITIES_PARAMS).result("Object").body("TagEntities").summary("Take a tag off several objects of one class."),
+    ApiOperation::new("library.list", "GET", "/library/").params(LIBRARY_LIST_PARAMS).result("Paginated<LibraryFile>").summary("One page of library files (backups, images)."),
+    ApiOperation::new("library.info", "GET", "/library/{id}/").params(LIBRARY_INFO_PARAMS).result("LibraryFile").summary("One library file."),
+    ApiOperation::new("event.list", "GET", "/events/").params(EVENT_LIST_PARAMS).result("Paginated<Event>").summary("One page of the event journal (messages in the client's Accept-Language)."),
+    ApiOperation::new("event.info", "GET", "/events/{id}/").params(EVENT_INFO_PARAMS).result("Event").summary("One event."),
+    ApiOperation::new("domain.create", "POST", "/domains/").params(DOMAIN_CREATE_PARAMS).result("Domain").body("DomainCreate").summary("Create one blank domain and answer with it (synchronous)."),
+    ApiOperation::new("domain.cloud_init", "PUT", "/domains/{id}/cloud-init/").params(DOMAIN_CLOUD_INIT_PARAMS).result("Domain").body("CloudInit").summary("Turn cloud-init on or off for a domain and set its user and meta data."),
+    ApiOperation::new("vdisk.create", "POST", "/vdisks/").params(VDISK_CREATE_PARAMS).result("Accepted").body("VDiskCreate").asynchronous().summary("Create a virtual disk (size in GiB; preallocation_type falloc, full or metadata)."),
+    ApiOperation::new("vdisk.update", "PUT", "/vdisks/{id}/").params(VDISK_UPDATE_PARAMS).result("VDisk").body("VDiskUpdate").summary("Change a virtual disk's description."),
+    ApiOperation::new("vdisk.extend", "POST", "/vdisks/{id}/extend/").params(VDISK_EXTEND_PARAMS).result("VDisk").body("VDiskExtend").summary("Grow a virtual disk to size GiB."),
+    ApiOperation::new("vdisk.remove", "POST", "/vdisks/{id}/remove/").params(VDISK_REMOVE_PARAMS).result("Object").summary("Delete a virtual disk."),
+    ApiOperation::new("iso.list", "GET", "/iso/").params(ISO_LIST_PARAMS).result("Paginated<Iso>").summary("One page of ISO images."),
+    ApiOperation::new("iso.info", "GET", "/iso/{id}/").params(ISO_INFO_PARAMS).result("Iso").summary("One ISO image, with its upload and download URLs."),
+    ApiOperation::new("iso.create", "PUT", "/iso/").params(ISO_CREATE_PARAMS).result("Iso").body("FileCreate").summary("Register an ISO image in a data pool, fetched from url or uploaded later to its upload_url."),
+    ApiOperation::new("iso.download", "PUT", "/iso/{id}/download/").params(ISO_DOWNLOAD_PARAMS).result("Object").summary("Get a download URL for an ISO image."),
+    ApiOperation::new("iso.remove", "POST", "/iso/{id}/remove/").params(ISO_REMOVE_PARAMS).result("Object").summary("Delete an ISO image."),
+    ApiOperation::new("library.create", "PUT", "/library/").params(LIBRARY_CREATE_PARAMS).result("LibraryFile").body("FileCreate").summary("Register a library file in a data pool, fetched from url or uploaded later to its upload_url."),
+    ApiOperation::new("library.import_file", "POST", "/library/{id}/import-file/").params(LIBRARY_IMPORT_FILE_PARAMS).result("Accepted").body("ImportFile").asynchronous().summary("Turn a library file into a virtual disk; the disk is read from tasks/{task}/response/."),
+    ApiOperation::new("library.download", "PUT", "/library/{id}/download/").params(LIBRARY_DOWNLOAD_PARAMS).result("Object").summary("Get a download URL for a library file."),
+    ApiOperation::new("library.remove", "POST", "/library/{id}/remove/").params(LIBRARY_REMOVE_PARAMS).result("Object").summary("Delete a library file."),
+    ApiOperation::new("datacenter.list", "GET", "/datacenters/").params(DATACENTER_LIST_PARAMS).result("Paginated<Datacenter>").summary("One page of data centers."),
+    ApiOperation::new("datacenter.info", "GET", "/datacenters/{id}/").params(DATACENTER_INFO_PARAMS).result("Datacenter").summary("One data center."),
+    ApiOperation::new("user.list", "GET", "/users/").params(USER_LIST_PARAMS).result("Paginated<User>").summary("One page of controller users."),
+    ApiOperation::new("user.info", "GET", "/users/{id}/").params(USER_INFO_PARAMS).result("User").summary("One controller user (users have integer ids)."),
+    ApiOperation::new("vnetwork.list", "GET", "/vnetworks/").params(VNETWORK_LIST_PARAMS).result("Paginated<VNetwork>").summary("One page of virtual networks."),
+    ApiOperation::new("vnetwork.info", "GET", "/vnetworks/{id}/").params(VNETWORK_INFO_PARAMS).result("VNetwork").summary("One virtual network."),
+    ApiOperation::new("vmachine_inf.list", "GET", "/vmachine-infs/").params(VMACHINE_INF_LIST_PARAMS).result("Paginated<VmachineInf>").summary("One page of virtual network interfaces."),
+    ApiOperation::new("vmachine_inf.info", "GET", "/vmachine-infs/{id}/").params(VMACHINE_INF_INFO_PARAMS).result("VmachineInf").summary("One virtual network interface (nic_driver, link_state)."),
+    ApiOperation::new("swagger.get", "GET", "/swagger/").params(SWAGGER_GET_PARAMS).result("Object").summary("The controller's own OpenAPI (swagger 2) document (format=openapi)."),
+    ApiOperation::new("domain.attach_vdisk", "POST", "/domains/{id}/attach-vdisk/").params(DOMAIN_ATTACH_VDISK_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): attach a virtual disk to a domain."),
+    ApiOperation::new("domain.detach_vdisk", "POST", "/domains/{id}/detach-vdisk/").params(DOMAIN_DETACH_VDISK_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): detach a virtual disk from a domain."),
+    ApiOperation::new("domain.attach_iso", "POST", "/domains/{id}/attach-iso/").params(DOMAIN_ATTACH_ISO_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): insert an ISO image into a domain's CD drive."),
+    ApiOperation::new("domain.detach_iso", "POST", "/domains/{id}/detach-iso/").params(DOMAIN_DETACH_ISO_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): eject an ISO image from a domain."),
+    ApiOperation::new("domain.attach_lun", "POST", "/domains/{id}/attach-lun/").params(DOMAIN_ATTACH_LUN_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): attach a storage LUN to a domain."),
+    ApiOperation::new("domain.detach_lun", "POST", "/domains/{id}/detach-lun/").params(DOMAIN_DETACH_LUN_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): detach a storage LUN from a domain."),
+    ApiOperation::new("domain.attach_pci", "POST", "/domains/{id}/attach-pci/").params(DOMAIN_ATTACH_PCI_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): pass a PCI device through to a domain (fields via --body)."),
+    ApiOperation::new("domain.detach_pci", "POST", "/domains/{id}/detach-pci/").params(DOMAIN_DETACH_PCI_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): remove a passed-through PCI device (fields via --body)."),
+    ApiOperation::new("domain.attach_mdev", "POST", "/domains/{id}/attach-mdev/").params(DOMAIN_ATTACH_MDEV_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): attach a mediated device (vGPU) to a domain (fields via --body)."),
+    ApiOperation::new("domain.detach_mdev", "POST", "/domains/{id}/detach-mdev/").params(DOMAIN_DETACH_MDEV_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): detach a mediated device (fields via --body)."),
+    ApiOperation::new("domain.set_owners", "POST", "/domains/{id}/set-owners/").params(DOMAIN_SET_OWNERS_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): set the users who own a domain (fields via --body)."),
+    ApiOperation::new("domain.migrate", "POST", "/domains/{id}/migrate/").params(DOMAIN_MIGRATE_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): live-migrate a domain to another node."),
+    ApiOperation::new("domain.snapshots_tree", "GET", "/domains/{id}/snapshots-tree/").params(DOMAIN_SNAPSHOTS_TREE_PARAMS).result("Object").summary("GUESS (unconfirmed path and method): a domain's snapshot tree."),
+    ApiOperation::new("domain.snapshots_info", "GET", "/domains/{id}/snapshots-info/").params(DOMAIN_SNAPSHOTS_INFO_PARAMS).result("Object").summary("GUESS (unconfirmed path and method): details of a domain's snapshots."),
+    ApiOperation::new("domain.update_graphics_password", "POST", "/domains/{id}/update-graphics-password/").params(DOMAIN_UPDATE_GRAPHICS_PASSWORD_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): change a domain's console password (fields via --body)."),
+    ApiOperation::new("domain.update_boot", "POST", "/domains/{id}/update-boot/").params(DOMAIN_UPDATE_BOOT_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): change a domain's boot order (fields via --body)."),
+    ApiOperation::new("domain.safety", "POST", "/domains/{id}/safety/").params(DOMAIN_SAFETY_PARAMS).result("Accepted").body("Object").asynchronous().summary("GUESS (unconfirmed path): turn a domain's deletion protection on or off (fields via --body)."),
+    ApiOperation::new("domain.consoles", "GET", "/domains/{id}/consoles/").params(DOMAIN_CONSOLES_PARAMS).result("Object").summary("GUESS (unconfirmed path and method): a domain's console settings."),
+    ApiOperation::new("domain.free_domain_name", "GET", "/domains/{id}/free-domain-name/").params(DOMAIN_FREE_DOMAIN_NAME_PARAMS).result("Object").summary("GUESS (unconfirmed path and method): a free name for a copy of a domain."),
+    ApiOperation::new("domain.os_defaults", "GET", "/domains/{id}/os-defaults/").params(DOMAIN_OS_DEFAULTS_PARAMS).result("Object").summary("GUESS (unconfirmed path and method): the default settings for the domain's OS type."),
+];
+
+/// Body fields some operations always send, as JSON text: `(operation, fields)`. The
+/// caller's own fields never override them.
+pub static FIXED_BODIES: &[(&str, &str)] = &[
+    ("domain.multi_start", "{\"action\":\"start\"}"),
+    ("domain.multi_shutdown", "{\"action\":\"shutdown\"}"),
+    ("domain.multi_suspend", "{\"action\":\"suspend\"}"),
+    ("domain.multi_reboot", "{\"action\":\"reboot\"}"),
+    ("domain.multi_resume", "{\"action\":\"resume\"}"),
+    ("domain.multi_remove", "{\"action\":\"delete\"}"),
+    ("domain.multi_migrate", "{\"action\":\"migrate\"}"),
+    (
+        "domain.is_in_ad",
+        "{\"qemu_cmd\":\"guest-exec\",\"fargs\":{\"path\":\"powershell.exe\",\"arg\":[\"(Get-WmiObject Win32_ComputerSystem).PartOfDomain\"]}}",
+    ),
+    ("domain.convert_to_template", "{\"template\":true}"),
+    ("domain.convert_to_vm", "{\"template\":false}"),
 ];
 
 /// Parameters of `domain.list`.
@@ -26,7 +153,15 @@ const DOMAIN_LIST_PARAMS: &[ApiParam] = &[
     ApiParam::new("ordering", ParamIn::Query, "String"),
     ApiParam::new("limit", ParamIn::Query, "Integer"),
     ApiParam::new("offset", ParamIn::Query, "Integer"),
+    ApiParam::new("with_vdisks", ParamIn::Query, "Integer"),
+    ApiParam::new("resource_pool", ParamIn::Query, "Uuid"),
+    ApiParam::new("cluster", ParamIn::Query, "Uuid"),
+    ApiParam::new("node", ParamIn::Query, "Uuid"),
+    ApiParam::new("datapool", ParamIn::Query, "Uuid"),
     ApiParam::new("template", ParamIn::Query, "Integer"),
+    ApiParam::new("ids", ParamIn::Query, "String"),
+    ApiParam::new("fields", ParamIn::Query, "String"),
+    ApiParam::new("all_content", ParamIn::Query, "Integer"),
 ];
 
 /// Parameters of `domain.info`.
@@ -37,3 +172,739 @@ const DOMAIN_START_PARAMS: &[ApiParam] = &[
     ApiParam::new("id", ParamIn::Path, "Uuid").required(),
     ApiParam::new("force", ParamIn::Body, "Boolean"),
 ];
+
+/// Parameters of `domain.shutdown`.
+const DOMAIN_SHUTDOWN_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("force", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `domain.reboot`.
+const DOMAIN_REBOOT_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("force", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `domain.suspend`.
+const DOMAIN_SUSPEND_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("force", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `domain.resume`.
+const DOMAIN_RESUME_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("force", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `domain.reset`.
+const DOMAIN_RESET_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("force", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `domain.remove`.
+const DOMAIN_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("full", ParamIn::Body, "Boolean"),
+    ApiParam::new("force", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `domain.remote_access`.
+const DOMAIN_REMOTE_ACCESS_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("remote_access", ParamIn::Body, "Boolean").required(),
+];
+
+/// Parameters of `domain.multi_create`.
+const DOMAIN_MULTI_CREATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("verbose_name", ParamIn::Body, "String").required(),
+    ApiParam::new("parent", ParamIn::Body, "Uuid"),
+    ApiParam::new("thin", ParamIn::Body, "Boolean"),
+    ApiParam::new("count", ParamIn::Body, "Integer"),
+    ApiParam::new("template", ParamIn::Body, "Boolean"),
+    ApiParam::new("remote_access", ParamIn::Body, "Boolean"),
+    ApiParam::new("start_on", ParamIn::Body, "Boolean"),
+    ApiParam::new("set_hostname", ParamIn::Body, "Boolean"),
+    ApiParam::new("domains_ids", ParamIn::Body, "Uuid[]"),
+    ApiParam::new("resource_pool", ParamIn::Body, "Uuid"),
+    ApiParam::new("node", ParamIn::Body, "Uuid"),
+    ApiParam::new("datapool", ParamIn::Body, "Uuid"),
+    ApiParam::new("add_to_ad", ParamIn::Body, "AdJoin"),
+    ApiParam::new("description", ParamIn::Body, "String"),
+    ApiParam::new("memory_count", ParamIn::Body, "Integer"),
+    ApiParam::new("cpu_count", ParamIn::Body, "Integer"),
+    ApiParam::new("cpu_count_max", ParamIn::Body, "Integer"),
+    ApiParam::new("cpu_priority", ParamIn::Body, "Integer"),
+    ApiParam::new("cpu_mode", ParamIn::Body, "String"),
+    ApiParam::new("cpu_model", ParamIn::Body, "String"),
+    ApiParam::new("cpu_topology", ParamIn::Body, "Object"),
+    ApiParam::new("os_type", ParamIn::Body, "String"),
+    ApiParam::new("os_version", ParamIn::Body, "String"),
+    ApiParam::new("boot_type", ParamIn::Body, "String"),
+    ApiParam::new("machine", ParamIn::Body, "String"),
+    ApiParam::new("safety", ParamIn::Body, "Boolean"),
+    ApiParam::new("start_on_boot", ParamIn::Body, "Boolean"),
+    ApiParam::new("clean_type", ParamIn::Body, "String"),
+    ApiParam::new("clean_count", ParamIn::Body, "Integer"),
+    ApiParam::new("memory_min_guarantee", ParamIn::Body, "Integer"),
+    ApiParam::new("memory_shares", ParamIn::Body, "Integer"),
+    ApiParam::new("memory_limit", ParamIn::Body, "Integer"),
+    ApiParam::new("vdisks", ParamIn::Body, "Object[]"),
+    ApiParam::new("isos", ParamIn::Body, "Object[]"),
+    ApiParam::new("vmachine_infs", ParamIn::Body, "Object[]"),
+    ApiParam::new("new_vdisks", ParamIn::Body, "Object[]"),
+    ApiParam::new("new_isos", ParamIn::Body, "Object[]"),
+    ApiParam::new("clone", ParamIn::Body, "Boolean"),
+    ApiParam::new("ssh_inject", ParamIn::Body, "Object"),
+    ApiParam::new("cloud_init", ParamIn::Body, "Boolean"),
+    ApiParam::new("cloud_init_config", ParamIn::Body, "CloudInitConfig"),
+];
+
+/// Parameters of `domain.clone`.
+const DOMAIN_CLONE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("verbose_name", ParamIn::Body, "String").required(),
+    ApiParam::new("count", ParamIn::Body, "Integer"),
+    ApiParam::new("template", ParamIn::Body, "Boolean"),
+    ApiParam::new("remote_access", ParamIn::Body, "Boolean"),
+    ApiParam::new("start_on", ParamIn::Body, "Boolean"),
+    ApiParam::new("set_hostname", ParamIn::Body, "Boolean"),
+    ApiParam::new("domains_ids", ParamIn::Body, "Uuid[]"),
+    ApiParam::new("snapshot", ParamIn::Body, "Uuid"),
+    ApiParam::new("resource_pool", ParamIn::Body, "Uuid"),
+    ApiParam::new("node", ParamIn::Body, "Uuid"),
+    ApiParam::new("datapool", ParamIn::Body, "Uuid"),
+    ApiParam::new("replication", ParamIn::Body, "Object"),
+    ApiParam::new("cloud_init", ParamIn::Body, "Boolean"),
+    ApiParam::new("cloud_init_config", ParamIn::Body, "CloudInitConfig"),
+];
+
+/// Parameters of `domain.update`.
+const DOMAIN_UPDATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("verbose_name", ParamIn::Body, "String"),
+    ApiParam::new("description", ParamIn::Body, "String"),
+    ApiParam::new("os_type", ParamIn::Body, "String"),
+    ApiParam::new("os_version", ParamIn::Body, "String"),
+    ApiParam::new("tablet", ParamIn::Body, "Boolean"),
+    ApiParam::new("start_on_boot", ParamIn::Body, "Boolean"),
+    ApiParam::new("spice_stream", ParamIn::Body, "Boolean"),
+    ApiParam::new("user_xml", ParamIn::Body, "String"),
+    ApiParam::new("gpu_optimize", ParamIn::Body, "Boolean"),
+    ApiParam::new("features", ParamIn::Body, "String[]"),
+    ApiParam::new("qemu_args", ParamIn::Body, "String[]"),
+    ApiParam::new("priority", ParamIn::Body, "Integer"),
+];
+
+/// Parameters of `domain.multi_start`.
+const DOMAIN_MULTI_START_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_ids", ParamIn::Body, "Uuid[]").required(),
+    ApiParam::new("options", ParamIn::Body, "MultiOptions"),
+];
+
+/// Parameters of `domain.multi_shutdown`.
+const DOMAIN_MULTI_SHUTDOWN_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_ids", ParamIn::Body, "Uuid[]").required(),
+    ApiParam::new("options", ParamIn::Body, "MultiOptions"),
+];
+
+/// Parameters of `domain.multi_suspend`.
+const DOMAIN_MULTI_SUSPEND_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_ids", ParamIn::Body, "Uuid[]").required(),
+    ApiParam::new("options", ParamIn::Body, "MultiOptions"),
+];
+
+/// Parameters of `domain.multi_reboot`.
+const DOMAIN_MULTI_REBOOT_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_ids", ParamIn::Body, "Uuid[]").required(),
+    ApiParam::new("options", ParamIn::Body, "MultiOptions"),
+];
+
+/// Parameters of `domain.multi_resume`.
+const DOMAIN_MULTI_RESUME_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_ids", ParamIn::Body, "Uuid[]").required(),
+    ApiParam::new("options", ParamIn::Body, "MultiOptions"),
+];
+
+/// Parameters of `domain.multi_remove`.
+const DOMAIN_MULTI_REMOVE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_ids", ParamIn::Body, "Uuid[]").required(),
+    ApiParam::new("options", ParamIn::Body, "MultiOptions"),
+];
+
+/// Parameters of `domain.multi_migrate`.
+const DOMAIN_MULTI_MIGRATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_ids", ParamIn::Body, "Uuid[]").required(),
+    ApiParam::new("options", ParamIn::Body, "MultiOptions"),
+];
+
+/// Parameters of `domain.guest_command`.
+const DOMAIN_GUEST_COMMAND_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("veil_cmd", ParamIn::Body, "String"),
+    ApiParam::new("qemu_cmd", ParamIn::Body, "String"),
+    ApiParam::new("fargs", ParamIn::Body, "Object"),
+    ApiParam::new("timeout", ParamIn::Body, "Integer"),
+];
+
+/// Parameters of `domain.is_in_ad`.
+const DOMAIN_IS_IN_AD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("timeout", ParamIn::Body, "Integer"),
+];
+
+/// Parameters of `domain.set_hostname`.
+const DOMAIN_SET_HOSTNAME_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("hostname", ParamIn::Body, "String").required(),
+];
+
+/// Parameters of `domain.add_to_ad`.
+const DOMAIN_ADD_TO_AD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("domainname", ParamIn::Body, "String").required(),
+    ApiParam::new("login", ParamIn::Body, "String").required(),
+    ApiParam::new("password", ParamIn::Body, "String").required(),
+    ApiParam::new("restart", ParamIn::Body, "Integer"),
+    ApiParam::new("newname", ParamIn::Body, "String"),
+    ApiParam::new("oupath", ParamIn::Body, "String"),
+];
+
+/// Parameters of `domain.rm_from_ad`.
+const DOMAIN_RM_FROM_AD_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("login", ParamIn::Body, "String").required(),
+    ApiParam::new("password", ParamIn::Body, "String").required(),
+    ApiParam::new("restart", ParamIn::Body, "Integer"),
+];
+
+/// Parameters of `domain.prepare`.
+const DOMAIN_PREPARE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("remote_access", ParamIn::Body, "Boolean"),
+    ApiParam::new("start_on", ParamIn::Body, "Boolean"),
+    ApiParam::new("set_hostname", ParamIn::Body, "Boolean"),
+    ApiParam::new("add_to_ad", ParamIn::Body, "AdJoin"),
+];
+
+/// Parameters of `domain.attach_usb`.
+const DOMAIN_ATTACH_USB_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("async", ParamIn::Query, "Integer"),
+    ApiParam::new("action_type", ParamIn::Body, "String"),
+    ApiParam::new("usb", ParamIn::Body, "Object"),
+    ApiParam::new("usb_controller", ParamIn::Body, "Object"),
+    ApiParam::new("tcp_usb", ParamIn::Body, "TcpUsb"),
+];
+
+/// Parameters of `domain.detach_usb`.
+const DOMAIN_DETACH_USB_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("async", ParamIn::Query, "Integer"),
+    ApiParam::new("action_type", ParamIn::Body, "String"),
+    ApiParam::new("controller_order", ParamIn::Body, "Integer"),
+    ApiParam::new("usb", ParamIn::Body, "String"),
+    ApiParam::new("remove_all", ParamIn::Body, "Integer"),
+];
+
+/// Parameters of `domain.backup`.
+const DOMAIN_BACKUP_PARAMS: &[ApiParam] = &[
+    ApiParam::new("domain", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("datapool", ParamIn::Body, "Uuid"),
+    ApiParam::new("can_be_incremental", ParamIn::Body, "Boolean"),
+    ApiParam::new("increment", ParamIn::Body, "Boolean"),
+    ApiParam::new("exclude_iso", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `domain.show_backup`.
+const DOMAIN_SHOW_BACKUP_PARAMS: &[ApiParam] =
+    &[ApiParam::new("file", ParamIn::Body, "Uuid").required()];
+
+/// Parameters of `domain.automated_restore`.
+const DOMAIN_AUTOMATED_RESTORE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("file", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("node", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("datapool", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.attach_veil_utils_iso`.
+const DOMAIN_ATTACH_VEIL_UTILS_ISO_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.change_template`.
+const DOMAIN_CHANGE_TEMPLATE_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.spice`.
+const DOMAIN_SPICE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.vnc`.
+const DOMAIN_VNC_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.convert_to_template`.
+const DOMAIN_CONVERT_TO_TEMPLATE_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.convert_to_vm`.
+const DOMAIN_CONVERT_TO_VM_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.backup_list`.
+const DOMAIN_BACKUP_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("domain", ParamIn::Query, "Uuid").required(),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `entity.tags_list`.
+const ENTITY_TAGS_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_uuid", ParamIn::Query, "Uuid").required(),
+    ApiParam::new("entity_class", ParamIn::Query, "String").required(),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `cluster.list`.
+const CLUSTER_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `cluster.info`.
+const CLUSTER_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `cluster.usage`.
+const CLUSTER_USAGE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `controller.list`.
+const CONTROLLER_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `controller.info`.
+const CONTROLLER_INFO_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `data_pool.list`.
+const DATA_POOL_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("node", ParamIn::Query, "Uuid"),
+    ApiParam::new("cluster", ParamIn::Query, "Uuid"),
+    ApiParam::new("resource_pool", ParamIn::Query, "Uuid"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `data_pool.info`.
+const DATA_POOL_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `node.list`.
+const NODE_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("cluster", ParamIn::Query, "Uuid"),
+    ApiParam::new("resource_pool", ParamIn::Query, "Uuid"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `node.info`.
+const NODE_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `node.usage`.
+const NODE_USAGE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `node.usb_devices`.
+const NODE_USB_DEVICES_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `resource_pool.list`.
+const RESOURCE_POOL_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("node", ParamIn::Query, "Uuid"),
+    ApiParam::new("cluster", ParamIn::Query, "Uuid"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `resource_pool.info`.
+const RESOURCE_POOL_INFO_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `vdisk.list`.
+const VDISK_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `vdisk.info`.
+const VDISK_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `task.list`.
+const TASK_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("parent", ParamIn::Query, "Uuid"),
+    ApiParam::new("status", ParamIn::Query, "String"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `task.info`.
+const TASK_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `task.cancel`.
+const TASK_CANCEL_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("force", ParamIn::Body, "Boolean"),
+];
+
+/// Parameters of `task.jid`.
+const TASK_JID_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `task.release_locks`.
+const TASK_RELEASE_LOCKS_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `task.response`.
+const TASK_RESPONSE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `tag.list`.
+const TAG_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("entity_uuid", ParamIn::Query, "Uuid"),
+    ApiParam::new("entity_class", ParamIn::Query, "String"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `tag.info`.
+const TAG_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `tag.create`.
+const TAG_CREATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("verbose_name", ParamIn::Body, "String").required(),
+    ApiParam::new("colour", ParamIn::Body, "String"),
+];
+
+/// Parameters of `tag.update`.
+const TAG_UPDATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("verbose_name", ParamIn::Body, "String"),
+    ApiParam::new("colour", ParamIn::Body, "String"),
+];
+
+/// Parameters of `tag.remove`.
+const TAG_REMOVE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `tag.add_entity`.
+const TAG_ADD_ENTITY_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("entity_uuid", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("entity_class", ParamIn::Body, "String").required(),
+    ApiParam::new("entity_name", ParamIn::Body, "String"),
+];
+
+/// Parameters of `tag.add_entities`.
+const TAG_ADD_ENTITIES_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("entity_class", ParamIn::Body, "String").required(),
+    ApiParam::new("entity_uuids", ParamIn::Body, "Uuid[]").required(),
+];
+
+/// Parameters of `tag.remove_entity`.
+const TAG_REMOVE_ENTITY_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("entity_uuid", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("entity_class", ParamIn::Body, "String").required(),
+    ApiParam::new("entity_name", ParamIn::Body, "String"),
+];
+
+/// Parameters of `tag.remove_entities`.
+const TAG_REMOVE_ENTITIES_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("entity_class", ParamIn::Body, "String").required(),
+    ApiParam::new("entity_uuids", ParamIn::Body, "Uuid[]").required(),
+];
+
+/// Parameters of `library.list`.
+const LIBRARY_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("domain", ParamIn::Query, "Uuid"),
+    ApiParam::new("datapool", ParamIn::Query, "Uuid"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `library.info`.
+const LIBRARY_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `event.list`.
+const EVENT_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("user", ParamIn::Query, "String"),
+    ApiParam::new("type", ParamIn::Query, "String"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `event.info`.
+const EVENT_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.create`.
+const DOMAIN_CREATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("verbose_name", ParamIn::Body, "String").required(),
+    ApiParam::new("memory_count", ParamIn::Body, "Integer").required(),
+    ApiParam::new("domain_id", ParamIn::Body, "Uuid"),
+    ApiParam::new("description", ParamIn::Body, "String"),
+    ApiParam::new("node", ParamIn::Body, "Uuid"),
+    ApiParam::new("resource_pool", ParamIn::Body, "Uuid"),
+    ApiParam::new("boot_type", ParamIn::Body, "String"),
+    ApiParam::new("cpu_count", ParamIn::Body, "Integer"),
+    ApiParam::new("cpu_count_max", ParamIn::Body, "Integer"),
+    ApiParam::new("cpu_priority", ParamIn::Body, "Integer"),
+    ApiParam::new("cpu_mode", ParamIn::Body, "String"),
+    ApiParam::new("cpu_model", ParamIn::Body, "String"),
+    ApiParam::new("os_type", ParamIn::Body, "String"),
+    ApiParam::new("os_version", ParamIn::Body, "String"),
+    ApiParam::new("machine", ParamIn::Body, "String"),
+];
+
+/// Parameters of `domain.cloud_init`.
+const DOMAIN_CLOUD_INIT_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("cloud_init", ParamIn::Body, "Boolean").required(),
+    ApiParam::new("cloud_init_config", ParamIn::Body, "CloudInitConfig"),
+];
+
+/// Parameters of `vdisk.create`.
+const VDISK_CREATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("verbose_name", ParamIn::Body, "String").required(),
+    ApiParam::new("datapool", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("size", ParamIn::Body, "Number").required(),
+    ApiParam::new("preallocation", ParamIn::Body, "Boolean"),
+    ApiParam::new("virtual_size", ParamIn::Body, "Number"),
+    ApiParam::new("preallocation_type", ParamIn::Body, "String"),
+];
+
+/// Parameters of `vdisk.update`.
+const VDISK_UPDATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("description", ParamIn::Body, "String").required(),
+];
+
+/// Parameters of `vdisk.extend`.
+const VDISK_EXTEND_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("size", ParamIn::Body, "Number").required(),
+];
+
+/// Parameters of `vdisk.remove`.
+const VDISK_REMOVE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `iso.list`.
+const ISO_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("datapool", ParamIn::Query, "Uuid"),
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `iso.info`.
+const ISO_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `iso.create`.
+const ISO_CREATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("datapool", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("url", ParamIn::Body, "String"),
+    ApiParam::new("filename", ParamIn::Body, "String"),
+];
+
+/// Parameters of `iso.download`.
+const ISO_DOWNLOAD_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `iso.remove`.
+const ISO_REMOVE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `library.create`.
+const LIBRARY_CREATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("datapool", ParamIn::Body, "Uuid").required(),
+    ApiParam::new("url", ParamIn::Body, "String"),
+    ApiParam::new("filename", ParamIn::Body, "String"),
+];
+
+/// Parameters of `library.import_file`.
+const LIBRARY_IMPORT_FILE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("verbose_name", ParamIn::Body, "String").required(),
+    ApiParam::new("with_deletion", ParamIn::Body, "Boolean"),
+    ApiParam::new("preallocate", ParamIn::Body, "Boolean"),
+    ApiParam::new("datapool", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `library.download`.
+const LIBRARY_DOWNLOAD_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `library.remove`.
+const LIBRARY_REMOVE_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `datacenter.list`.
+const DATACENTER_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `datacenter.info`.
+const DATACENTER_INFO_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `user.list`.
+const USER_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `user.info`.
+const USER_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Integer").required()];
+
+/// Parameters of `vnetwork.list`.
+const VNETWORK_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `vnetwork.info`.
+const VNETWORK_INFO_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `vmachine_inf.list`.
+const VMACHINE_INF_LIST_PARAMS: &[ApiParam] = &[
+    ApiParam::new("name", ParamIn::Query, "String"),
+    ApiParam::new("ordering", ParamIn::Query, "String"),
+    ApiParam::new("limit", ParamIn::Query, "Integer"),
+    ApiParam::new("offset", ParamIn::Query, "Integer"),
+];
+
+/// Parameters of `vmachine_inf.info`.
+const VMACHINE_INF_INFO_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `swagger.get`.
+const SWAGGER_GET_PARAMS: &[ApiParam] = &[ApiParam::new("format", ParamIn::Query, "String")];
+
+/// Parameters of `domain.attach_vdisk`.
+const DOMAIN_ATTACH_VDISK_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("vdisk", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.detach_vdisk`.
+const DOMAIN_DETACH_VDISK_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("vdisk", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.attach_iso`.
+const DOMAIN_ATTACH_ISO_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("iso", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.detach_iso`.
+const DOMAIN_DETACH_ISO_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("iso", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.attach_lun`.
+const DOMAIN_ATTACH_LUN_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("lun", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.detach_lun`.
+const DOMAIN_DETACH_LUN_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("lun", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.attach_pci`.
+const DOMAIN_ATTACH_PCI_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.detach_pci`.
+const DOMAIN_DETACH_PCI_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.attach_mdev`.
+const DOMAIN_ATTACH_MDEV_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.detach_mdev`.
+const DOMAIN_DETACH_MDEV_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.set_owners`.
+const DOMAIN_SET_OWNERS_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.migrate`.
+const DOMAIN_MIGRATE_PARAMS: &[ApiParam] = &[
+    ApiParam::new("id", ParamIn::Path, "Uuid").required(),
+    ApiParam::new("node", ParamIn::Body, "Uuid"),
+];
+
+/// Parameters of `domain.snapshots_tree`.
+const DOMAIN_SNAPSHOTS_TREE_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.snapshots_info`.
+const DOMAIN_SNAPSHOTS_INFO_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.update_graphics_password`.
+const DOMAIN_UPDATE_GRAPHICS_PASSWORD_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.update_boot`.
+const DOMAIN_UPDATE_BOOT_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.safety`.
+const DOMAIN_SAFETY_PARAMS: &[ApiParam] = &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.consoles`.
+const DOMAIN_CONSOLES_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.free_domain_name`.
+const DOMAIN_FREE_DOMAIN_NAME_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];
+
+/// Parameters of `domain.os_defaults`.
+const DOMAIN_OS_DEFAULTS_PARAMS: &[ApiParam] =
+    &[ApiParam::new("id", ParamIn::Path, "Uuid").required()];

@@ -403,6 +403,20 @@ impl VeilClient {
         Err(err)
     }
 
+    /// Sends one request and decodes the success body as JSON (`null` when empty). The one
+    /// non-generic path the typed methods share; [`typed`] turns its answer into a typed object.
+    pub async fn call(
+        &self,
+        method: http::Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&serde_json::Value>,
+        op: Option<Op>,
+    ) -> Result<serde_json::Value> {
+        let resp = self.send(method, path, query, body, op).await?;
+        decode(path, resp).await
+    }
+
     /// `GET <path>` decoded as `T`.
     pub async fn get<T: DeserializeOwned>(
         &self,
@@ -489,6 +503,16 @@ pub(crate) fn no_task_quirk(status: u16, v: &serde_json::Value) -> bool {
         204 => v.is_null(),
         _ => false,
     }
+}
+
+/// Decodes an answer of `path` as `T`; a mismatch is a `Protocol` error naming the path.
+pub fn typed<T: DeserializeOwned>(path: &str, v: serde_json::Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| {
+        Error::protocol(format!(
+            "/api/{path}: the answer is not the expected object: {e}"
+        ))
+        .with_vendor(VENDOR)
+    })
 }
 
 /// Decodes a success body; an empty body (204) decodes as JSON `null`, and a non-JSON body

@@ -5,11 +5,12 @@ use omnivirt_http::Secret;
 use serde_json::{Value, json};
 
 use super::Paginator;
+use super::client::typed;
 use super::client::{VeilClient, new_uuid4};
 use super::domains::{Domains, Placement, check_id};
 use super::tasks::Tasks;
 use crate::VENDOR;
-use crate::wire::{Accepted, Paginated};
+use crate::wire::{Accepted, Outcome, Paginated, Tag};
 
 /// `{id}/clone/`: copies of a VM.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,7 +289,7 @@ impl Tasks {
 /// The tag service (`/api/tags/`).
 #[derive(Debug, Clone)]
 pub struct Tags {
-    client: VeilClient,
+    pub(crate) client: VeilClient,
 }
 
 impl VeilClient {
@@ -310,7 +311,7 @@ impl Tags {
         &self,
         entity: Option<(&str, &str)>,
         page: &Paginator,
-    ) -> Result<Paginated<Value>> {
+    ) -> Result<Paginated<Tag>> {
         page.validate()?;
         let mut q = Vec::new();
         if let Some((uuid, class)) = entity {
@@ -378,13 +379,14 @@ impl Tags {
     }
 
     /// `{id}/add-entities/` or `remove-entities/` for objects of one class (ids deduplicated).
+    /// Whether the controller answers with a task is not confirmed: [`Outcome`] holds either.
     pub async fn tag_entities(
         &self,
         id: &str,
         class: &str,
         uuids: &[&str],
         add: bool,
-    ) -> Result<Accepted> {
+    ) -> Result<Outcome> {
         let id = check_id(id)?;
         let mut unique: Vec<&str> = Vec::new();
         for u in uuids {
@@ -397,13 +399,16 @@ impl Tags {
         } else {
             "remove-entities"
         };
-        self.client
-            .post_action(
-                &format!("tags/{id}/{action}/"),
-                Some(&json!({"entity_class": class, "entity_uuids": unique})),
-                None,
-            )
-            .await
+        let path = format!("tags/{id}/{action}/");
+        let body = json!({"entity_class": class, "entity_uuids": unique});
+        let v = self
+            .client
+            .call(http::Method::POST, &path, &[], Some(&body), None)
+            .await?;
+        if v.is_null() {
+            return typed(&path, json!({}));
+        }
+        typed(&path, v)
     }
 }
 

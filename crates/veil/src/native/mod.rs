@@ -1,21 +1,27 @@
 //! The VeiL SDK face: the client, entity services, the paginator and task waiting.
 
+mod catalog;
 mod client;
+mod domain_more;
 mod domains;
 mod extras;
 mod registry;
 mod resources;
 mod tasks;
 
+pub use catalog::{Catalog, Controllers, Events, FileSource, ImportFile, Isos, Library};
 pub use client::{
     ClientBuilder, Credentials, IdempotencyKeys, VeilClient, authorization_value, new_uuid4,
-    split_base,
+    split_base, typed,
 };
+pub use domain_more::{AdJoin, DomainBackup, GuessAction, GuessView, UsbAttach, VdiPrepare};
 pub use domains::{DomainCreate, DomainFilter, Domains, MultiAction, Placement};
 pub use extras::{Console, ConsoleKind, DomainClone, GuestCommand, Tags};
 pub use registry::Registry;
 pub use resources::{Clusters, DataPools, Nodes, ResourcePools, VDiskCreate, VDisks};
 pub use tasks::Tasks;
+
+pub(crate) use client::decode as decode_answer;
 
 use omnivirt_core::{Error, Result};
 

@@ -24,7 +24,7 @@ macro_rules! service {
         #[doc = $doc]
         #[derive(Debug, Clone)]
         pub struct $name {
-            client: VeilClient,
+            pub(crate) client: VeilClient,
         }
 
         impl $name {

@@ -43,7 +43,7 @@ pub(super) fn domain_action(
                 world.detach_disk(disk, id)
             }
         }
-        _ => return skin::no_route(&req.method, req.path()),
+        _ => return super::router::unknown_url(),
     };
     let sub = match result {
         Ok(s) => s,

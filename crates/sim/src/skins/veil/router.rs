@@ -93,6 +93,28 @@ fn api(world: &World, req: &Request, user: &str, rest: &str) -> Response {
         (&Method::POST, ["vdisks", id, "remove"]) => remove_vdisk(world, user, id),
         (&Method::GET, ["tasks"]) => list_tasks(world, req, user),
         (&Method::GET, ["tasks", id]) => get_task(world, id, user),
-        _ => skin::no_route(m, req.path()),
+        _ => unknown_url(),
+    }
+}
+
+/// What the controller answers for an `/api/` path (or method) it does not serve: its own
+/// error envelope with code 50004, so a client shows a typed one-line error.
+pub(super) fn unknown_url() -> Response {
+    errors(StatusCode::NOT_FOUND, "50004", "URL is not found.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_unknown_api_path_is_the_vendor_error() {
+        let r = unknown_url();
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(
+            body,
+            json!({"errors": [{"code": "50004", "detail": "URL is not found."}]})
+        );
     }
 }

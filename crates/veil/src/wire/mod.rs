@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+mod more;
+
+pub use more::*;
+
 /// Fields a struct does not name, kept as JSON.
 pub type Extra = BTreeMap<String, serde_json::Value>;
 

@@ -114,6 +114,15 @@ pub enum Command {
     /// Asynchronous tasks.
     #[command(subcommand)]
     Task(TaskCmd),
+    /// Templates, images and ISOs that VMs are created from.
+    #[command(subcommand)]
+    Template(InventoryCmd),
+    /// Networks VMs connect to.
+    #[command(subcommand)]
+    Network(InventoryCmd),
+    /// Storage pools (storage domains, datastores, primary storage, data pools).
+    #[command(subcommand)]
+    Storage(InventoryCmd),
     /// What the connected backend can do.
     Capabilities,
     /// Named connections in the config file.
@@ -224,16 +233,31 @@ pub struct PowerArgs {
 pub enum HostCmd {
     /// List hosts.
     List(ListArgs),
+    /// One host.
+    Get { id: String },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ClusterCmd {
     /// List clusters.
     List(ListArgs),
+    /// One cluster.
+    Get { id: String },
+}
+
+/// `template`, `network` and `storage`: list and get.
+#[derive(Debug, Subcommand)]
+pub enum InventoryCmd {
+    /// List them (--name-contains, --name and, for networks and storage, --cluster apply).
+    List(ListArgs),
+    /// One, by id.
+    Get { id: String },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DiskCmd {
+    /// One disk.
+    Get { id: String },
     /// List disks.
     List {
         #[command(flatten)]

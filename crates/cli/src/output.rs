@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use omnivirt::{Cluster, Disk, Host, Task, Vm};
 use omnivirt_core::Capabilities;
+use omnivirt_core::{Network, StoragePool, Template};
 use serde::Serialize;
 
 use crate::args::OutputFormat;
@@ -120,6 +121,57 @@ impl Row for Task {
                 .as_ref()
                 .map(|e| e.message.clone())
                 .unwrap_or_else(|| "-".into()),
+        ]
+    }
+}
+
+impl Row for Template {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "KIND", "OS", "SIZE", "CLUSTER"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.kind.to_string(),
+            opt(&self.os),
+            self.size_bytes
+                .map(human_bytes)
+                .unwrap_or_else(|| "-".into()),
+            opt(&self.cluster_id),
+        ]
+    }
+}
+
+impl Row for Network {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "VLAN", "CIDR", "CLUSTER"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            opt(&self.vlan),
+            opt(&self.cidr),
+            opt(&self.cluster_id),
+        ]
+    }
+}
+
+impl Row for StoragePool {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "STATE", "RAW", "CAPACITY", "FREE", "CLUSTER"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let size = |v: Option<u64>| v.map(human_bytes).unwrap_or_else(|| "-".into());
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.state.to_string(),
+            opt(&self.raw_state),
+            size(self.capacity_bytes),
+            size(self.free_bytes),
+            opt(&self.cluster_id),
         ]
     }
 }

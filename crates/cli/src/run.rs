@@ -1,6 +1,7 @@
 //! Runs a parsed command.
 
 mod finish;
+mod inventory;
 
 use std::time::Duration;
 
@@ -157,13 +158,20 @@ fn query(args: &ListArgs, kind: Kind) -> CliResult<ListQuery> {
                     .map_err(|e| CliError::usage(e.message()))?,
             ),
             Kind::Cluster => return Err(CliError::usage("clusters cannot be filtered by state")),
+            Kind::Template | Kind::Network | Kind::Storage => {
+                return Err(CliError::usage(format!(
+                    "--state does not apply to `{} list`",
+                    kind.noun()
+                )));
+            }
         };
     }
     if let Some(c) = &args.cluster {
-        if matches!(kind, Kind::Cluster) {
-            return Err(CliError::usage(
-                "--cluster does not apply to `cluster list`",
-            ));
+        if matches!(kind, Kind::Cluster | Kind::Template) {
+            return Err(CliError::usage(format!(
+                "--cluster does not apply to `{} list`",
+                kind.noun()
+            )));
         }
         q = q.cluster(c.as_str());
     }
@@ -175,6 +183,12 @@ fn query(args: &ListArgs, kind: Kind) -> CliResult<ListQuery> {
                 return Err(CliError::usage("--host does not apply to `cluster list`"));
             }
             Kind::Disk => return Err(CliError::usage("--host does not apply to `disk list`")),
+            Kind::Template | Kind::Network | Kind::Storage => {
+                return Err(CliError::usage(format!(
+                    "--host does not apply to `{} list`",
+                    kind.noun()
+                )));
+            }
         }
         q = q.host(h.as_str());
     }
@@ -190,6 +204,23 @@ enum Kind {
     Host,
     Cluster,
     Disk,
+    Template,
+    Network,
+    Storage,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Vm => "vm",
+            Kind::Host => "host",
+            Kind::Cluster => "cluster",
+            Kind::Disk => "disk",
+            Kind::Template => "template",
+            Kind::Network => "network",
+            Kind::Storage => "storage",
+        }
+    }
 }
 
 /// Runs every command that talks to a backend or the config file. A client is closed (its
@@ -242,6 +273,16 @@ fn check_flags(command: &Command) -> CliResult {
 async fn with_client(c: &Client, command: Command, fmt: OutputFormat) -> CliResult {
     match command {
         Command::Vm(cmd) => vm(c, cmd, fmt).await,
+        Command::Host(HostCmd::Get { id }) => {
+            Ok(output::one(fmt, &c.hosts().get(&HostId::new(id)).await?)?)
+        }
+        Command::Cluster(ClusterCmd::Get { id }) => Ok(output::one(
+            fmt,
+            &c.clusters().get(&ClusterId::new(id)).await?,
+        )?),
+        Command::Template(cmd) => inventory::templates(c, cmd, fmt).await,
+        Command::Network(cmd) => inventory::networks(c, cmd, fmt).await,
+        Command::Storage(cmd) => inventory::storage(c, cmd, fmt).await,
         Command::Host(HostCmd::List(a)) => {
             let q = query(&a, Kind::Host)?;
             let items: Vec<_> = c.hosts().list(q).try_collect().await?;
@@ -330,6 +371,7 @@ async fn power(c: &Client, a: PowerArgs, action: PowerAction, fmt: OutputFormat)
 
 async fn disk(c: &Client, cmd: DiskCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
+        DiskCmd::Get { id } => Ok(output::one(fmt, &c.disks().get(&DiskId::new(id)).await?)?),
         DiskCmd::List { list, vm } => {
             let mut q = query(&list, Kind::Disk)?;
             if let Some(v) = vm {

@@ -537,4 +537,5 @@ fn sim_serve_speaks_zstack_and_veil_to_their_adapters() {
 }
 
 mod contexts;
+mod inventory;
 mod new_user;

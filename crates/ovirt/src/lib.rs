@@ -42,10 +42,12 @@
 //! or with [`OvirtBackend::with_transport`] over a cassette or the simulator.
 #![deny(missing_docs)]
 
+pub mod api;
 mod backend;
 mod config;
 pub mod convert;
 mod error;
+pub mod generated;
 pub mod native;
 pub mod wire;
 

@@ -2,3 +2,4 @@
 //! Code generated from `crates/ovirt/model/` by `cargo xtask codegen ovirt`.
 
 pub mod api;
+pub mod schema;

@@ -6,10 +6,12 @@
 //! `<version major=".."/>`). Unknown elements are skipped; unknown enum values are kept raw.
 
 mod api;
+pub(crate) mod bridge;
 mod host;
 mod parts;
 mod reader;
 mod resource;
+pub mod schema;
 mod storage;
 mod vm;
 mod writer;

@@ -201,3 +201,31 @@ fn the_real_model_gives_706_operations() {
         assert!(lines < 8000, "{} has {lines} lines", f.path.display());
     }
 }
+
+#[test]
+fn emits_the_schema() {
+    let files = generate_from(&small()).unwrap();
+    let table = &files
+        .iter()
+        .find(|f| f.path.ends_with("schema/mod.rs"))
+        .unwrap()
+        .text;
+    assert!(
+        table.contains("TypeInfo::new(\"Vm\", \"vm\", \"vms\", t_v::VM_FIELDS),"),
+        "{table}"
+    );
+    let v = &files
+        .iter()
+        .find(|f| f.path.ends_with("schema/t_v.rs"))
+        .unwrap()
+        .text;
+    assert!(v.contains("F::new(\"id\", S::String).attr(),"), "{v}");
+    assert!(
+        v.contains("F::new(\"nics\", S::Struct).of(\"Nic\").list(\"nic\").rel(\"nics\"),"),
+        "{v}"
+    );
+    assert!(
+        v.contains("F::new(\"status\", S::Enum).of(\"VmStatus\"),"),
+        "{v}"
+    );
+}

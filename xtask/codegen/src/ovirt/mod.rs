@@ -10,6 +10,7 @@ pub mod api;
 pub mod model;
 pub mod ops;
 pub mod schema;
+pub mod types;
 
 const TYPES: &str = "crates/ovirt/model/types.json";
 const SERVICES: &str = "crates/ovirt/model/services.json";
@@ -29,10 +30,11 @@ pub fn generate_from(model: &model::Model) -> Result<Vec<GeneratedFile>, String>
     let ops = ops::operations(model)?;
     let mut files = vec![GeneratedFile::new(
         format!("{OUT}/mod.rs"),
-        "//! Code generated from `crates/ovirt/model/` by `cargo xtask codegen ovirt`.\n\npub mod api;\npub mod schema;\n",
+        "//! Code generated from `crates/ovirt/model/` by `cargo xtask codegen ovirt`.\n\npub mod api;\npub mod schema;\npub mod types;\n",
     )];
     files.extend(api::files(OUT, &ops));
     files.extend(schema::files(OUT, model));
+    files.extend(types::files(OUT, model));
     Ok(files)
 }
 

@@ -41,11 +41,15 @@
 //! The uniform backend is [`OvirtBackend`]; build it with [`connect`] from an [`OvirtConfig`],
 //! or with [`OvirtBackend::with_transport`] over a cassette or the simulator.
 #![deny(missing_docs)]
+// rustdoc proves Send/Sync of the generated types through the model's deep type graph.
+#![recursion_limit = "256"]
 
+pub mod api;
 mod backend;
 mod config;
 pub mod convert;
 mod error;
+pub mod generated;
 pub mod native;
 pub mod wire;
 

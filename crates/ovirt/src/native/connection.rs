@@ -220,7 +220,7 @@ impl Connection {
     }
 
     /// [`send_raw`](Self::send_raw), with any status outside 2xx read as the engine's error.
-    async fn send_ok(
+    pub(crate) async fn send_ok(
         &self,
         method: Method,
         path: &str,

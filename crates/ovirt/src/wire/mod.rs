@@ -6,10 +6,13 @@
 //! `<version major=".."/>`). Unknown elements are skipped; unknown enum values are kept raw.
 
 mod api;
+pub(crate) mod bridge;
+pub(crate) mod gen_support;
 mod host;
 mod parts;
 mod reader;
 mod resource;
+pub mod schema;
 mod storage;
 mod vm;
 mod writer;

@@ -81,7 +81,7 @@ impl<'a> XmlIn<'a> {
     }
 
     /// The text content, borrowed from the input in the usual case of one plain text node.
-    pub(super) fn text_cow(&mut self, empty: bool) -> Result<Cow<'a, str>> {
+    pub(crate) fn text_cow(&mut self, empty: bool) -> Result<Cow<'a, str>> {
         if empty {
             return Ok(Cow::Borrowed(""));
         }

@@ -6,7 +6,7 @@ use omnivirt_http::{Request, Response};
 
 use super::filter::{find_cluster, find_host};
 use super::render::{Follow, VM_ACTIONS, write_attachment, write_disk, write_vm};
-use super::reply::{action_ok, bad_request, fault, not_found_empty, sim_fault};
+use super::reply::{action_ok, bad_request, fault, not_found_empty, sim_fault, unknown_path};
 use super::status::vm_status;
 use super::xml::{El, X, parse_xml};
 use super::{BLANK, sd_id};
@@ -244,7 +244,7 @@ pub(super) fn vm_action(world: &World, req: &Request, id: &str, action: &str) ->
                 &format!("the simulator does not implement the `{other}` action"),
             );
         }
-        _ => return skin::no_route(&req.method, req.path()),
+        _ => return unknown_path(),
     };
     match result {
         Ok((sub, _)) => {

@@ -18,6 +18,13 @@ pub(super) fn fault(status: StatusCode, reason: &str, detail: &str) -> Response 
     skin::xml_response(status, x.doc())
 }
 
+/// What the engine answers for a path below the API it has no resource for (an operation the
+/// simulator does not implement, or a misspelt one): the JAX-RS layer's `404 Not Found` with an
+/// empty body, the same as for a missing object, so clients report it as `NotFound`.
+pub(super) fn unknown_path() -> Response {
+    not_found_empty()
+}
+
 pub(super) fn unauthorized() -> Response {
     let mut r = skin::text_response(
         StatusCode::UNAUTHORIZED,

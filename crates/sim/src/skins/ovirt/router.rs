@@ -15,7 +15,7 @@ use super::read::{
     list_data_center_clusters, list_data_centers, list_disks, list_hosts, list_storage_domains,
     list_templates, list_vm_disks_v3, list_vms,
 };
-use super::reply::unauthorized;
+use super::reply::{unauthorized, unknown_path};
 use super::{MOUNT, dc_id, sd_id};
 use crate::skin;
 use crate::world::World;
@@ -106,6 +106,6 @@ fn api(world: &World, req: &Request, rest: &str) -> Response {
         ["jobs", id] if get => get_job(world, id, v3),
         ["jobs", id, "steps"] if get => list_steps(world, id, v3),
         ["events"] if get => list_events(world, req, v3),
-        _ => skin::no_route(m, req.path()),
+        _ => unknown_path(),
     }
 }

@@ -115,3 +115,39 @@ fn base64_and_xml_bodies() {
     assert_eq!(el.num_at(&["cpu", "topology", "sockets"]), Ok(Some(2)));
     assert!(parse_xml(b"<vm>").is_err());
 }
+
+#[tokio::test]
+async fn an_unknown_api_path_or_action_answers_like_the_engine() {
+    use std::sync::Arc;
+
+    use omnivirt_http::Request;
+
+    use crate::WorldConfig;
+    use crate::skin::Skin;
+    use crate::world::World;
+
+    let world = Arc::new(World::new(WorldConfig::builder().vms(1).build()));
+    let skin = super::OvirtSkin::new();
+    let vms = world.list_vms(
+        &crate::query::Filter::default(),
+        &crate::query::Paging::default(),
+    );
+    let vm = vms.items[0].id.as_str().to_owned();
+    for (method, path) in [
+        (http::Method::GET, "/ovirt-engine/api/networks".to_string()),
+        (
+            http::Method::POST,
+            format!("/ovirt-engine/api/vms/{vm}/nosuchaction"),
+        ),
+        (http::Method::GET, "/ovirt-engine/api/vms/x/y/z".to_string()),
+    ] {
+        let req = Request::new(method, format!("http://engine{path}"))
+            // admin@internal:admin
+            .header("Authorization", "Basic YWRtaW5AaW50ZXJuYWw6YWRtaW4=")
+            .unwrap();
+        let resp = skin.handle(&world, req);
+        assert_eq!(resp.status, http::StatusCode::NOT_FOUND, "{path}");
+        let empty = matches!(&resp.body, omnivirt_http::Body::Full(b) if b.is_empty());
+        assert!(empty, "{path}: the engine sends no body");
+    }
+}

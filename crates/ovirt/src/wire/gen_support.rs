@@ -1,0 +1,145 @@
+//! The small, non-generic pieces the generated readers and writers of
+//! [`crate::generated::types`] call: text and numbers of an element, attributes, links, and the
+//! writer's element and escaping helpers. Kept here so the generated code stays plain.
+
+use omnivirt_core::Result;
+use quick_xml::events::BytesStart;
+
+pub(crate) use super::reader::XmlIn;
+use super::reader::{each_attr, xml_err};
+use crate::generated::types::Link;
+
+/// Calls `f(name, value)` for every attribute of `e` (values unescaped).
+#[inline]
+pub(crate) fn attrs(e: &BytesStart<'_>, f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
+    each_attr(e, f)
+}
+
+/// The `href` attribute.
+pub(crate) fn href(e: &BytesStart<'_>) -> Result<Option<String>> {
+    let mut href = None;
+    each_attr(e, |k, v| {
+        if k == b"href" {
+            href = Some(v);
+        }
+        Ok(())
+    })?;
+    Ok(href)
+}
+
+/// The `href` and `id` attributes.
+pub(crate) fn href_id(e: &BytesStart<'_>) -> Result<(Option<String>, Option<String>)> {
+    let (mut href, mut id) = (None, None);
+    each_attr(e, |k, v| {
+        match k {
+            b"href" => href = Some(v),
+            b"id" => id = Some(v),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    Ok((href, id))
+}
+
+/// The text of the current element.
+#[inline]
+pub(crate) fn text(x: &mut XmlIn<'_>, empty: bool) -> Result<String> {
+    x.text(empty)
+}
+
+/// A boolean element (`true`/`false`, any case, or `1`/`0`).
+pub(crate) fn boolean(x: &mut XmlIn<'_>, empty: bool, tag: &str) -> Result<bool> {
+    let t = x.text_cow(empty)?;
+    parse_boolean(&t, tag)
+}
+
+/// An integer element.
+pub(crate) fn integer(x: &mut XmlIn<'_>, empty: bool, tag: &str) -> Result<i64> {
+    let t = x.text_cow(empty)?;
+    parse_integer(&t, tag)
+}
+
+/// A decimal element.
+pub(crate) fn decimal(x: &mut XmlIn<'_>, empty: bool, tag: &str) -> Result<f64> {
+    let t = x.text_cow(empty)?;
+    parse_decimal(&t, tag)
+}
+
+/// A boolean value.
+pub(crate) fn parse_boolean(t: &str, tag: &str) -> Result<bool> {
+    let t = t.trim();
+    if t.eq_ignore_ascii_case("true") || t == "1" {
+        Ok(true)
+    } else if t.eq_ignore_ascii_case("false") || t == "0" {
+        Ok(false)
+    } else {
+        Err(xml_err(0, format!("<{tag}> is `{t}`, not a boolean")))
+    }
+}
+
+/// An integer value.
+pub(crate) fn parse_integer(t: &str, tag: &str) -> Result<i64> {
+    t.trim()
+        .parse()
+        .map_err(|_| xml_err(0, format!("<{tag}> is `{}`, not an integer", t.trim())))
+}
+
+/// A decimal value.
+pub(crate) fn parse_decimal(t: &str, tag: &str) -> Result<f64> {
+    t.trim()
+        .parse()
+        .map_err(|_| xml_err(0, format!("<{tag}> is `{}`, not a number", t.trim())))
+}
+
+/// A `<link rel href/>` (its content, if any, skipped).
+pub(crate) fn link<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Result<Link> {
+    let mut l = Link::default();
+    each_attr(e, |k, v| {
+        match k {
+            b"rel" => l.rel = v,
+            b"href" => l.href = v,
+            _ => {}
+        }
+        Ok(())
+    })?;
+    x.skip(e, empty)?;
+    Ok(l)
+}
+
+/// `<tag` (attributes may follow; then [`end_open`]).
+#[inline]
+pub(crate) fn open(w: &mut String, tag: &str) {
+    w.push('<');
+    w.push_str(tag);
+}
+
+/// ` name="value"`.
+pub(crate) fn attr(w: &mut String, name: &str, value: &str) {
+    w.push(' ');
+    w.push_str(name);
+    w.push_str("=\"");
+    w.push_str(&quick_xml::escape::escape(value));
+    w.push('"');
+}
+
+/// `>`.
+#[inline]
+pub(crate) fn end_open(w: &mut String) {
+    w.push('>');
+}
+
+/// `</tag>`.
+#[inline]
+pub(crate) fn close(w: &mut String, tag: &str) {
+    w.push_str("</");
+    w.push_str(tag);
+    w.push('>');
+}
+
+/// `<tag>text</tag>`, escaped.
+pub(crate) fn leaf(w: &mut String, tag: &str, text: &str) {
+    open(w, tag);
+    end_open(w);
+    w.push_str(&quick_xml::escape::escape(text));
+    close(w, tag);
+}

@@ -1,0 +1,361 @@
+//! Typed objects (`generated/types/`): one Rust struct per model struct and one enum per model
+//! enum, each struct with a quick-xml event-loop reader and a writer, split by the first letter
+//! of the type name.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::model::{Attr, Enum, Kind, Model, Struct};
+use crate::GeneratedFile;
+use crate::rust::{doc, field_ident, str_lit, type_ident};
+
+/// The Rust name of a model type; `Option` would shadow the prelude's.
+pub fn rust_type(name: &str) -> String {
+    match name {
+        "Option" => "OptionEntry".into(),
+        n => type_ident(n),
+    }
+}
+
+/// The variants of an enum: `(variant, wire value)`, unique, none called `Other`.
+pub fn variants(e: &Enum) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for v in &e.values {
+        let mut name = type_ident(v);
+        if name == "Other" {
+            name = "OtherValue".into();
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while out.iter().any(|(x, _)| *x == name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        out.push((name, v.clone()));
+    }
+    out
+}
+
+fn item_kind(kind: &Kind) -> (&Kind, bool) {
+    match kind {
+        Kind::List(inner) => (inner, true),
+        k => (k, false),
+    }
+}
+
+/// The Rust type of one value of a kind (lists unwrapped).
+fn value_type(kind: &Kind) -> String {
+    match kind {
+        Kind::String | Kind::Date => "String".into(),
+        Kind::Boolean => "bool".into(),
+        Kind::Integer => "i64".into(),
+        Kind::Decimal => "f64".into(),
+        Kind::Enum(n) | Kind::Struct(n) => rust_type(n),
+        Kind::List(inner) => format!("Vec<{}>", value_type(inner)),
+    }
+}
+
+/// The field's Rust type: `Option<T>`, `Option<Box<T>>` for a nested struct,
+/// `Option<Vec<T>>` for a list.
+pub fn field_type(kind: &Kind) -> String {
+    match kind {
+        Kind::Struct(n) => format!("Option<Box<{}>>", rust_type(n)),
+        other => format!("Option<{}>", value_type(other)),
+    }
+}
+
+/// Reads one value of `kind` from the element `e` (the reader is at its content).
+fn read_expr(kind: &Kind, tag: &str) -> String {
+    match kind {
+        Kind::String | Kind::Date => "g::text(x, empty)?".into(),
+        Kind::Boolean => format!("g::boolean(x, empty, {})?", str_lit(tag)),
+        Kind::Integer => format!("g::integer(x, empty, {})?", str_lit(tag)),
+        Kind::Decimal => format!("g::decimal(x, empty, {})?", str_lit(tag)),
+        Kind::Enum(n) => format!("{}::from_wire(&g::text(x, empty)?)", rust_type(n)),
+        Kind::Struct(n) => format!("{}::read(x, &e, empty)?", rust_type(n)),
+        Kind::List(_) => "Vec::new()".into(),
+    }
+}
+
+/// Parses an XML attribute value `val` of `kind`.
+fn attr_expr(kind: &Kind, tag: &str) -> String {
+    match kind {
+        Kind::Boolean => format!("g::parse_boolean(&val, {})?", str_lit(tag)),
+        Kind::Integer => format!("g::parse_integer(&val, {})?", str_lit(tag)),
+        Kind::Decimal => format!("g::parse_decimal(&val, {})?", str_lit(tag)),
+        Kind::Enum(n) => format!("{}::from_wire(&val)", rust_type(n)),
+        _ => "val".into(),
+    }
+}
+
+/// The text of a scalar `v` (a reference) for the writer.
+fn text_expr(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::String | Kind::Date => "v",
+        Kind::Enum(_) => "v.as_str()",
+        _ => "&v.to_string()",
+    }
+}
+
+fn emit_enum(out: &mut String, e: &Enum) {
+    let name = rust_type(&e.name);
+    let vs = variants(e);
+    out.push_str(&doc(&format!(
+        "The `{}` enum of the oVirt model; a value this model does not know is kept in `Other`.",
+        e.name
+    )));
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, PartialEq, Eq)]\n#[non_exhaustive]\npub enum {name} {{"
+    );
+    for (v, wire) in &vs {
+        out.push_str(&doc(&format!("`{wire}`.")));
+        let _ = writeln!(out, "{v},");
+    }
+    out.push_str(
+        "/// A value this model does not know, as the engine sent it.\nOther(String),\n}\n\n",
+    );
+    let _ = writeln!(out, "impl {name} {{");
+    out.push_str(
+        "/// The value for a wire string (case-insensitive; unknown values are kept).\n\
+         pub fn from_wire(s: &str) -> Self {\nmatch s {\n",
+    );
+    for (v, wire) in &vs {
+        let _ = writeln!(out, "{} => Self::{v},", str_lit(wire));
+    }
+    out.push_str(
+        "other if other.bytes().any(|b| b.is_ascii_uppercase()) => {\n\
+         let lower = other.to_ascii_lowercase();\n\
+         match Self::from_wire(&lower) {\nSelf::Other(_) => Self::Other(other.to_owned()),\nknown => known,\n}\n}\n\
+         other => Self::Other(other.to_owned()),\n}\n}\n\n",
+    );
+    out.push_str("/// The wire string.\npub fn as_str(&self) -> &str {\nmatch self {\n");
+    for (v, wire) in &vs {
+        let _ = writeln!(out, "Self::{v} => {},", str_lit(wire));
+    }
+    out.push_str("Self::Other(s) => s,\n}\n}\n}\n\n");
+}
+
+fn emit_struct(out: &mut String, s: &Struct) {
+    let name = rust_type(&s.name);
+    out.push_str(&doc(&format!(
+        "The `{}` struct of the oVirt model (element `{}`, collection `{}`). Every field is optional;\nunknown elements are skipped on read.",
+        s.name, s.xml_element, s.xml_collection
+    )));
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, Default)]\npub struct {name} {{"
+    );
+    let has_href = s.attrs.iter().any(|a| a.name == "href");
+    if !has_href {
+        out.push_str("/// The object's `href` (an XML attribute).\npub href: Option<String>,\n");
+    }
+    for a in &s.attrs {
+        let mut text = format!("`{}`: {}", a.name, a.kind.display());
+        if a.xml_attribute {
+            text.push_str(" (an XML attribute)");
+        } else if a.xml_tag != a.name {
+            let _ = write!(text, " (element `{}`)", a.xml_tag);
+        }
+        if let Some(rel) = &a.link_rel {
+            let _ = write!(text, "; served as `<link rel=\"{rel}\">` unless followed");
+        }
+        text.push('.');
+        out.push_str(&doc(&text));
+        let _ = writeln!(
+            out,
+            "pub {}: {},",
+            field_ident(&a.name),
+            field_type(&a.kind)
+        );
+    }
+    out.push_str("/// The `<link rel href>` elements of the object, in document order.\npub links: Vec<Link>,\n}\n\n");
+
+    let _ = writeln!(out, "impl {name} {{");
+    let _ = writeln!(
+        out,
+        "/// The XML element of one object.\npub const TAG: &'static str = {};\n",
+        str_lit(&s.xml_element)
+    );
+    out.push_str(
+        "/// Reads a document whose root element is one object (any element name).\n\
+         pub fn from_xml(bytes: &[u8]) -> Result<Self> {\n\
+         let mut x = XmlIn::new(bytes);\nlet (e, empty) = x.root()?;\nSelf::read(&mut x, &e, empty)\n}\n\n\
+         /// Reads a collection document (`<plural><item/>...</plural>`).\n\
+         pub fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {\n\
+         let mut x = XmlIn::new(bytes);\nlet (_, empty) = x.root()?;\nlet mut out = Vec::new();\n\
+         if !empty {\nwhile let Some((e, empty)) = x.child()? {\nout.push(Self::read(&mut x, &e, empty)?);\n}\n}\nOk(out)\n}\n\n\
+         /// The object as an XML document (only the fields that are set).\n\
+         pub fn to_xml(&self) -> String {\nlet mut w = String::new();\nself.write(&mut w, Self::TAG);\nw\n}\n\n",
+    );
+    emit_reader(out, s, has_href);
+    emit_writer(out, s, has_href);
+    out.push_str("}\n\n");
+}
+
+fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {
+    out.push_str(
+        "/// Reads the element `start` (the reader is just past it).\n\
+         pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {\n",
+    );
+    let attrs: Vec<&Attr> = s.attrs.iter().filter(|a| a.xml_attribute).collect();
+    // The common shapes go through non-generic helpers; others get a closure of their own.
+    let only_string_id = matches!(&attrs[..], [a] if a.xml_tag == "id" && a.kind == Kind::String);
+    if !has_href && attrs.is_empty() {
+        out.push_str("let mut v = Self {\nhref: g::href(start)?,\n..Self::default()\n};\n");
+    } else if !has_href && only_string_id {
+        let f = field_ident(&attrs[0].name);
+        let _ = writeln!(
+            out,
+            "let (href, {f}) = g::href_id(start)?;\nlet mut v = Self {{\nhref,\n{f},\n..Self::default()\n}};"
+        );
+    } else {
+        out.push_str("let mut v = Self::default();\n");
+        emit_attr_closure(out, &attrs, has_href);
+    }
+    out.push_str("if empty {\nreturn Ok(v);\n}\n");
+
+    out.push_str("while let Some((e, empty)) = x.child()? {\nmatch e.local_name().as_ref() {\n");
+    for a in s.attrs.iter().filter(|a| !a.xml_attribute) {
+        let f = field_ident(&a.name);
+        let (item, list) = item_kind(&a.kind);
+        let tag = str_lit(&a.xml_tag);
+        if list {
+            let _ = writeln!(
+                out,
+                "b{tag} => {{\nlet mut items = Vec::new();\nif !empty {{\nwhile let Some(({}, empty)) = x.child()? {{\nitems.push({});\n}}\n}}\nv.{f} = Some(items);\n}}",
+                if matches!(item, Kind::Struct(_)) {
+                    "e"
+                } else {
+                    "_e"
+                },
+                read_expr(item, &a.xml_tag)
+            );
+        } else if matches!(item, Kind::Struct(_)) {
+            let _ = writeln!(
+                out,
+                "b{tag} => v.{f} = Some(Box::new({})),",
+                read_expr(item, &a.xml_tag)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "b{tag} => v.{f} = Some({}),",
+                read_expr(item, &a.xml_tag)
+            );
+        }
+    }
+    out.push_str("b\"link\" => v.links.push(g::link(x, &e, empty)?),\n_ => x.skip(&e, empty)?,\n}\n}\nOk(v)\n}\n\n");
+}
+
+fn emit_attr_closure(out: &mut String, attrs: &[&Attr], has_href: bool) {
+    out.push_str("g::attrs(start, |k, val| {\nmatch k {\n");
+    if !has_href {
+        out.push_str("b\"href\" => v.href = Some(val),\n");
+    }
+    for a in attrs {
+        let _ = writeln!(
+            out,
+            "b{} => v.{} = Some({}),",
+            str_lit(&a.xml_tag),
+            field_ident(&a.name),
+            attr_expr(&a.kind, &a.xml_tag)
+        );
+    }
+    out.push_str("_ => {}\n}\nOk(())\n})?;\n");
+}
+
+fn emit_writer(out: &mut String, s: &Struct, has_href: bool) {
+    out.push_str(
+        "/// Writes the object as the element `tag`.\npub(crate) fn write(&self, w: &mut String, tag: &str) {\ng::open(w, tag);\n",
+    );
+    if !has_href {
+        out.push_str("if let Some(v) = &self.href {\ng::attr(w, \"href\", v);\n}\n");
+    }
+    for a in s.attrs.iter().filter(|a| a.xml_attribute) {
+        let _ = writeln!(
+            out,
+            "if let Some(v) = &self.{} {{\ng::attr(w, {}, {});\n}}",
+            field_ident(&a.name),
+            str_lit(&a.xml_tag),
+            text_expr(&a.kind)
+        );
+    }
+    out.push_str("g::end_open(w);\n");
+    for a in s.attrs.iter().filter(|a| !a.xml_attribute) {
+        let f = field_ident(&a.name);
+        let tag = str_lit(&a.xml_tag);
+        let (item, list) = item_kind(&a.kind);
+        let one = |tag: &str| match item {
+            Kind::Struct(_) => format!("v.write(w, {tag});"),
+            k => format!("g::leaf(w, {tag}, {});", text_expr(k)),
+        };
+        if list {
+            let item_tag = str_lit(a.item_tag.as_deref().unwrap_or("item"));
+            let _ = writeln!(
+                out,
+                "if let Some(items) = &self.{f} {{\ng::open(w, {tag});\ng::end_open(w);\nfor v in items {{\n{}\n}}\ng::close(w, {tag});\n}}",
+                one(&item_tag)
+            );
+        } else {
+            let _ = writeln!(out, "if let Some(v) = &self.{f} {{\n{}\n}}", one(&tag));
+        }
+    }
+    out.push_str("g::close(w, tag);\n}\n");
+}
+
+fn letter(name: &str) -> String {
+    name.chars()
+        .next()
+        .map(|c| c.to_ascii_lowercase().to_string())
+        .unwrap_or_else(|| "x".into())
+}
+
+/// The files of `generated/types/`.
+pub fn files(out: &str, model: &Model) -> Vec<GeneratedFile> {
+    let mut by_letter: BTreeMap<String, (Vec<&Struct>, Vec<&Enum>)> = BTreeMap::new();
+    for s in &model.structs {
+        by_letter.entry(letter(&s.name)).or_default().0.push(s);
+    }
+    for e in &model.enums {
+        by_letter.entry(letter(&e.name)).or_default().1.push(e);
+    }
+    let mut m = format!(
+        "//! Every type of the oVirt model as Rust: {} structs and {} enums, each struct with a\n\
+         //! quick-xml event-loop reader (`from_xml`, `list_from_xml`) and a writer (`to_xml`).\n\
+         //! Enums keep values they do not know; every field is optional.\n\n",
+        model.structs.len(),
+        model.enums.len()
+    );
+    for l in by_letter.keys() {
+        let _ = writeln!(m, "mod t_{l};");
+    }
+    for l in by_letter.keys() {
+        let _ = writeln!(m, "pub use t_{l}::*;");
+    }
+    m.push_str(
+        "\n/// One `<link rel href>` of an object: a sub-collection or related object not inlined.\n\
+         #[derive(Debug, Clone, Default, PartialEq, Eq)]\npub struct Link {\n\
+         /// The relation (`nics`, `diskattachments`).\npub rel: String,\n\
+         /// Where it is (`/ovirt-engine/api/vms/123/nics`).\npub href: String,\n}\n",
+    );
+    let mut files = vec![GeneratedFile::new(format!("{out}/types/mod.rs"), &m)];
+    for (l, (structs, enums)) in &by_letter {
+        let mut f = String::from("//! Types whose name starts with this letter.\n\n");
+        if !structs.is_empty() {
+            f.push_str(
+                "use omnivirt_core::Result;\nuse quick_xml::events::BytesStart;\n\n\
+                 use crate::wire::gen_support as g;\nuse crate::wire::gen_support::XmlIn;\n\n\
+                 #[allow(unused_imports)]\nuse super::*;\n\n",
+            );
+        }
+        for e in enums {
+            emit_enum(&mut f, e);
+        }
+        for s in structs {
+            emit_struct(&mut f, s);
+        }
+        files.push(GeneratedFile::new(format!("{out}/types/t_{l}.rs"), &f));
+    }
+    files
+}

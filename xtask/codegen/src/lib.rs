@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub mod cloudtower;
 pub mod rust;
 pub mod veil;
 
@@ -43,11 +44,18 @@ struct Vendor {
     generate: fn(&Path) -> Result<Vec<GeneratedFile>, String>,
 }
 
-const VENDORS: &[Vendor] = &[Vendor {
-    name: "veil",
-    out_dir: "crates/veil/src/generated",
-    generate: veil::generate,
-}];
+const VENDORS: &[Vendor] = &[
+    Vendor {
+        name: "veil",
+        out_dir: "crates/veil/src/generated",
+        generate: veil::generate,
+    },
+    Vendor {
+        name: "cloudtower",
+        out_dir: "crates/cloudtower/src/generated",
+        generate: cloudtower::generate,
+    },
+];
 
 /// The workspace root, two levels above this crate.
 pub fn workspace_root() -> PathBuf {

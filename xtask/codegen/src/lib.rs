@@ -11,6 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+pub mod cloudtower;
 pub mod ovirt;
 pub mod rust;
 pub mod veil;
@@ -54,6 +55,11 @@ const VENDORS: &[Vendor] = &[
         name: "ovirt",
         out_dir: "crates/ovirt/src/generated",
         generate: ovirt::generate,
+    },
+    Vendor {
+        name: "cloudtower",
+        out_dir: "crates/cloudtower/src/generated",
+        generate: cloudtower::generate,
     },
 ];
 

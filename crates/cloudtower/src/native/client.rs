@@ -390,12 +390,44 @@ impl CloudTowerClient {
         op: Option<Op>,
         idempotent: bool,
     ) -> Result<Response> {
-        let path = path.trim_start_matches('/');
-        let mut req = Request::post(format!("{}/{path}", self.inner.base))
-            .json(body)?
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Error::invalid_input(format!("cannot encode request body as JSON: {e}"))
+                .with_vendor(VENDOR)
+        })?;
+        self.send_raw(Call {
+            method: http::Method::POST,
+            path,
+            query: &[],
+            body: Some(bytes),
+            op,
+            idempotent,
+            anonymous: false,
+        })
+        .await
+    }
+
+    /// The one request path every call takes (typed methods, `api::call`, the backend): builds
+    /// the request, sends it through the stack (auth, retry policy, body limit) and turns a
+    /// non-2xx answer other than 304 into the parsed CloudTower error.
+    pub(crate) async fn send_raw(&self, call: Call<'_>) -> Result<Response> {
+        let path = call.path.trim_start_matches('/');
+        let mut url = format!("{}/{path}", self.inner.base);
+        for (i, (k, v)) in call.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&encode_query(k));
+            url.push('=');
+            url.push_str(&encode_query(v));
+        }
+        let mut req = Request::new(call.method, url)
             .vendor(VENDOR)
-            .idempotent(idempotent);
-        if let Some(op) = op {
+            .idempotent(call.idempotent);
+        if let Some(bytes) = call.body {
+            req = req.body(bytes).header("content-type", "application/json")?;
+        }
+        if call.anonymous {
+            req = req.skip_auth();
+        }
+        if let Some(op) = call.op {
             req = req.op(op);
         }
         if let Some(lang) = self.language {
@@ -409,7 +441,7 @@ impl CloudTowerClient {
         }
         let bytes = resp.bytes().await?;
         let mut err = parse_error(status, &bytes, &format!("/{path}"));
-        if let Some(op) = op {
+        if let Some(op) = call.op {
             err = err.with_op(op);
         }
         Err(err)
@@ -516,6 +548,34 @@ pub(crate) async fn decode<R: DeserializeOwned>(path: &str, resp: Response) -> R
         ))
         .with_vendor(VENDOR)
     })
+}
+
+/// One request for [`CloudTowerClient::send_raw`].
+pub(crate) struct Call<'a> {
+    pub(crate) method: http::Method,
+    /// Path under the API base, with or without its leading slash.
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a [(String, String)],
+    /// A JSON body, already encoded.
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) op: Option<Op>,
+    /// Queries may be retried; mutations never are.
+    pub(crate) idempotent: bool,
+    /// Sent without logging in (`get-version`, `login`).
+    pub(crate) anonymous: bool,
+}
+
+/// Percent-encodes a query key or value (RFC 3986 unreserved characters stay).
+fn encode_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// Builds a [`CloudTowerClient`] with the standard HTTP stack

@@ -7,4 +7,5 @@ pub mod query;
 pub mod tasks;
 pub mod vm;
 
+pub(crate) use client::Call;
 pub use client::{ApiKey, ClientBuilder, CloudTowerClient, Credentials, Language, LockRetry};

@@ -23,7 +23,9 @@
 //!   `code: ResourceLocked` with `props.locked_resources`.
 //!
 //! Physical disks, alerts and the single datacenter are derived from the World (deterministic),
-//! since the World has no such objects. Other operations answer HTTP 400 "not simulated".
+//! since the World has no such objects. Any other operation answers what a real tower answers
+//! for a path it has no route for: HTTP 404 with the ErrorBody `{message: "Cannot POST
+//! /v2/api/<op>", status: 404, path}`.
 //!
 //! Tasks advance as the World's listings observe them: a `get-vms` narrowed by `id`/`id_in`/
 //! `name` observes only those VMs; any other VM query (and host, cluster or alert listings,

@@ -104,8 +104,58 @@ fn dispatch(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
         "create-vm-snapshot" => create_snapshots(ctx, body),
         "delete-vm-snapshot" => delete_snapshots(ctx, body),
         "rollback-vm" => rollback(ctx, body),
-        _ => Err(bad(format!(
-            "/{op} is not simulated by omnivirt-sim's CloudTower skin"
-        ))),
+        // What a real tower answers for a path it has no route for: 404 with its ErrorBody.
+        _ => Err(fail(404, format!("Cannot POST {MOUNT}/{op}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(op: &str, token: Option<&str>, body: &Value) -> Request {
+        let mut req = Request::post(format!("http://sim{MOUNT}/{op}"))
+            .json(body)
+            .unwrap();
+        if let Some(t) = token {
+            req = req.header("authorization", t).unwrap();
+        }
+        req
+    }
+
+    fn json_of(resp: &Response) -> Value {
+        match &resp.body {
+            omnivirt_http::Body::Full(b) => serde_json::from_slice(b).unwrap(),
+            _ => panic!("streamed body"),
+        }
+    }
+
+    #[test]
+    fn an_operation_the_skin_lacks_is_a_404_error_body() {
+        let world = World::default();
+        let login = handle(
+            &world,
+            &post(
+                "login",
+                None,
+                &json!({"username": "admin", "password": "admin"}),
+            ),
+        );
+        let token = json_of(&login)["data"]["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for op in ["create-datacenter", "no-such-op"] {
+            let resp = handle(&world, &post(op, Some(&token), &json!({})));
+            assert_eq!(resp.status, StatusCode::NOT_FOUND, "{op}");
+            let body = json_of(&resp);
+            assert_eq!(body["status"], 404);
+            assert_eq!(body["path"], format!("/{op}"));
+            assert_eq!(body["message"], format!("Cannot POST /v2/api/{op}"));
+            assert!(resp.headers.contains_key("x-tower-request-id"));
+        }
+        // A simulated one still answers.
+        let resp = handle(&world, &post("get-vms", Some(&token), &json!({"first": 1})));
+        assert_eq!(resp.status, StatusCode::OK);
     }
 }

@@ -278,6 +278,32 @@ pub fn chunks(classes: &[Class], per_file: usize) -> Vec<(String, Vec<&Class>)> 
         .collect()
 }
 
+/// `reencode(class, object)`: one non-generic entry to every struct by its model name, for
+/// tools and for the test that decodes a sample of every class.
+pub fn reencode_fn(classes: &[Class]) -> String {
+    let mut out = String::from(
+        "\n/// Decodes `m` as the model class named `class` (`VmInstanceInventory`) and encodes it \
+         again: the object as this SDK reads it, and the keys that landed in `extra` (unknown, \
+         or of an unexpected type). `None` for a name that is not a struct of the model.\n",
+    );
+    out.push_str(
+        "pub fn reencode(\n    class: &str,\n    m: serde_json::Map<String, serde_json::Value>,\n) \
+         -> Option<(serde_json::Map<String, serde_json::Value>, Vec<String>)> {\n",
+    );
+    out.push_str("    match class {\n");
+    for c in classes.iter().filter(|c| c.kind == Kind::Class) {
+        let _ = writeln!(
+            out,
+            "        {} => {{\n            let v = {}::from_map(m);\n            \
+             Some((v.to_map(), v.extra.keys().cloned().collect()))\n        }}",
+            str_lit(&c.name),
+            type_ident(&c.name)
+        );
+    }
+    out.push_str("        _ => None,\n    }\n}\n");
+    out
+}
+
 /// `types.rs` and its chunks.
 pub fn files(classes: &[Class]) -> Result<Vec<GeneratedFile>, String> {
     super::check_unique(classes.iter().map(|c| type_ident(&c.name)), "type")?;
@@ -288,7 +314,7 @@ pub fn files(classes: &[Class]) -> Result<Vec<GeneratedFile>, String> {
     let mut root = format!(
         "//! The ZStack SDK's data classes as Rust types: {structs} inventories and other \
          classes, and {} enums, from `crates/zstack/model/inventories.tsv`.\n//!\n\
-         //! Decoding is tolerant: every field is optional, unknown fields are ignored, a \
+         //! Decoding is tolerant: every field is optional, unknown fields are kept in `extra`, a \
          superclass's fields are part of the subclass, and an enum keeps a value it does not \
          know as `Unrecognized`.\n\n",
         classes.len() - structs
@@ -300,6 +326,7 @@ pub fn files(classes: &[Class]) -> Result<Vec<GeneratedFile>, String> {
     for (name, _) in &parts {
         let _ = writeln!(root, "pub use {name}::*;");
     }
+    root.push_str(&reencode_fn(classes));
     let mut files = vec![GeneratedFile::new(format!("{OUT}/types.rs"), &root)];
     for (name, members) in &parts {
         let first = members.first().map_or("", |c| c.name.as_str());

@@ -31,10 +31,12 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api;
 mod backend;
 pub mod config;
 pub mod convert;
 pub mod error;
+pub mod generated;
 pub mod native;
 mod wire;
 

@@ -327,7 +327,7 @@ async fn skin_answers_malformed_input_in_kind() {
                 .json(&json!({"fooVmInstance": {}}))
                 .unwrap(),
             400,
-            "fooVmInstance",
+            "doesn't contain action mapping",
         ),
         (
             auth(Request::get(format!("{BASE}/nothing-here"))),

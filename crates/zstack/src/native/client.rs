@@ -335,10 +335,29 @@ impl ZStackClient {
         body: Option<&Value>,
         op: Option<Op>,
     ) -> Result<Reply> {
+        self.send(method, path, query, body, op, true).await
+    }
+
+    /// The one send path behind [`ZStackClient::request`], the typed actions and
+    /// [`crate::api`]: `with_session` false sends no `Authorization` and logs nobody in (the
+    /// 30 session-less APIs: logins, logout, version...). Only GETs are marked idempotent, so
+    /// the retry layer never repeats an action.
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+        op: Option<Op>,
+        with_session: bool,
+    ) -> Result<Reply> {
         let idempotent = method == Method::GET;
         let mut req = Request::new(method, self.url(path, query))
             .vendor(VENDOR)
             .idempotent(idempotent);
+        if !with_session {
+            req = req.skip_auth();
+        }
         if let Some(b) = body {
             req = req.json(b)?;
         }

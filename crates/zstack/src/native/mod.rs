@@ -2,6 +2,7 @@
 
 mod api;
 pub(crate) mod client;
+pub(crate) mod fields;
 pub(crate) mod jobs;
 pub mod query;
 

@@ -4,10 +4,10 @@ use omnivirt_core::PowerAction;
 use omnivirt_http::{Request, Response};
 use serde_json::{Value, json};
 
-use super::DATA_KEY;
 use super::ids::{ext, int};
 use super::jobs::accepted;
 use super::reply::{Fail, code, invalid_arg, refused, text};
+use super::{DATA_KEY, MOUNT};
 use crate::query::{Filter, Paging};
 use crate::skin;
 use crate::world::{NewDisk, NewVm, World};
@@ -136,10 +136,12 @@ pub(super) fn vm_action(world: &World, req: &Request, uuid: &str) -> Result<Resp
             }
             sub
         }
-        other => {
+        // An action the simulator does not implement is answered as the REST layer answers
+        // a body naming no action of the URL (RestServer.handleNonUniqueApi).
+        _ => {
             return Err(text(
                 400,
-                format!("the simulator does not serve action [{other}] on /vm-instances/{{uuid}}/actions"),
+                format!("the body doesn't contain action mapping to the URL[{MOUNT}/vm-instances/{uuid}/actions]"),
             ));
         }
     }

@@ -60,3 +60,54 @@ fn ids_and_dates() {
     let id = world.new_uuid();
     assert_eq!(int(&world, &ext(&id)), id);
 }
+
+#[test]
+fn unimplemented_operations_answer_as_the_rest_layer_does() {
+    use crate::skin::Skin;
+    use omnivirt_http::Request;
+
+    let world = World::default();
+    let skin = super::ZStackSkin::new();
+    let base = "http://sim.invalid/zstack/v1";
+    let login = Request::put(format!("{base}/accounts/login"))
+        .json(&json!({"logInByAccount": {"accountName": "admin",
+            "password": sha512_hex(b"admin")}}))
+        .unwrap();
+    let resp = skin.handle(&world, login);
+    assert_eq!(resp.status.as_u16(), 200);
+    let omnivirt_http::Body::Full(bytes) = &resp.body else {
+        panic!("login answered a stream")
+    };
+    let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    let auth = format!("OAuth {}", v["inventory"]["uuid"].as_str().unwrap());
+    let send = |req: Request| {
+        let mut req = req;
+        req.headers
+            .insert(http::header::AUTHORIZATION, auth.parse().unwrap());
+        let resp = skin.handle(&world, req);
+        let omnivirt_http::Body::Full(bytes) = &resp.body else {
+            panic!("a stream")
+        };
+        (
+            resp.status.as_u16(),
+            String::from_utf8(bytes.to_vec()).unwrap(),
+        )
+    };
+    // A path no API maps to: 404, plain text.
+    assert_eq!(
+        send(Request::get(format!("{base}/images?q=name=x"))),
+        (404, "no api mapping to /zstack/v1/images".to_string())
+    );
+    // A known URL whose body names an action the simulator does not serve: 400, plain text.
+    let put = Request::put(format!("{base}/vm-instances/abc/actions"))
+        .json(&json!({"changeVmPassword": {"password": "x"}}))
+        .unwrap();
+    assert_eq!(
+        send(put),
+        (
+            400,
+            "the body doesn't contain action mapping to the URL[/zstack/v1/vm-instances/abc/actions]"
+                .to_string()
+        )
+    );
+}

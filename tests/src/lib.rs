@@ -24,6 +24,7 @@ use omnivirt_sim::World;
 mod counting;
 pub mod declared;
 mod disks;
+pub mod faults;
 mod inventory;
 mod listing;
 mod support;

@@ -4,6 +4,7 @@
 //!   fixtures audit and check, and the capability matrix being up to date.
 //! - `codegen [VENDOR...] [--check]`: the vendor SDKs from their models (see `omnivirt-codegen`).
 //! - `fuzz [TARGET...] [--seconds N]`: mutation fuzzing of every decoder (see `fuzz`).
+//! - `load --vendor V [...]`: a load test against the vendor's simulator skin (see `load`).
 //! - `matrix [--check]`: `docs/capabilities.md` from each backend's declared capabilities.
 //! - `fixtures audit|check [DIR]`: see `docs/fixtures.md`.
 
@@ -12,6 +13,7 @@ use std::process::{Command, ExitCode};
 
 mod fixtures;
 mod fuzz;
+mod load;
 mod matrix;
 mod peers_cloudtower;
 mod peers_ovirt;
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
         Some("codegen") => omnivirt_codegen::run(&args[1..], &root()),
         Some("fuzz") => fuzz::run(&args[1..], &root()),
         Some("fixtures") => fixtures::run(&args[1..]),
+        Some("load") => load::run(&args[1..]),
         Some("matrix") => matrix::run(&args[1..], &root()),
         Some("peers") => match args.get(1).map(String::as_str) {
             Some("ovirt") => peers_ovirt::run(&args[2..]),
@@ -58,6 +61,9 @@ commands:
   fuzz [TARGET...] [--seconds N] [--seed S] [--list]
                           mutation-fuzz the decoders (default 10 s per target); a crash is
                           saved to fixtures/fuzz/TARGET/ and replayed by cargo test -p xtask
+  load --vendor V [--concurrency N] [--requests N] [--vms N]
+                          VM gets against the vendor's simulator skin on loopback: req/s,
+                          p50/p99/max, errors (cargo run --release -p xtask -- load ...)
   matrix [--check]        write docs/capabilities.md from each backend's Capabilities
   peers ovirt|cloudtower  run the vendor's official Python SDK against our simulator
                           (needs pip and, for oVirt, libxml2/libcurl/libssl dev headers)";

@@ -125,6 +125,10 @@ pub enum Command {
     Storage(InventoryCmd),
     /// What the connected backend can do.
     Capabilities,
+    /// Every operation of the vendor's own API, from its model (`api list`, `api describe NAME`,
+    /// `api call NAME [NAME=VALUE ...]`).
+    #[command(subcommand)]
+    Api(ApiCmd),
     /// Named connections in the config file.
     #[command(subcommand)]
     Context(ContextCmd),
@@ -138,6 +142,38 @@ pub enum Command {
     Sim(SimCmd),
     /// Start every compiled-in simulator and run one scenario against each, side by side.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiCmd {
+    /// One entry per operation (name, method, path); needs only --vendor or a context and sends
+    /// no request.
+    List {
+        /// Only operations whose name or path contains this text (case-insensitive).
+        filter: Option<String>,
+    },
+    /// The parameters (name, in, type, required) and result type of one operation; sends no
+    /// request.
+    Describe {
+        /// Operation name, as `api list` prints it.
+        name: String,
+    },
+    /// Run one operation and print its result as JSON with the vendor's own field names.
+    Call {
+        /// Operation name, as `api list` prints it.
+        name: String,
+        /// NAME=VALUE: a path variable, query parameter or top-level body field (VALUE is JSON
+        /// when it parses as JSON, else a string).
+        #[arg(value_name = "NAME=VALUE")]
+        args: Vec<String>,
+        /// The whole request body as JSON, or @FILE to read it from a file (`@-`: stdin).
+        #[arg(long, value_name = "JSON|@FILE")]
+        body: Option<String>,
+        /// Return as soon as the server accepts an asynchronous operation (do not follow its
+        /// task or job).
+        #[arg(long)]
+        no_wait: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args, Default)]

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 an operation failed, 2 usage or configuration error.
 
+mod api;
 mod args;
 mod demo;
 mod output;
@@ -65,6 +66,7 @@ async fn dispatch(cli: Cli) -> Result<(), CliError> {
             simserve::serve(vendor, &host, port, seed, vms, tick).await
         }
         Command::Demo(a) => demo::run(a).await,
+        Command::Api(cmd) => api::run(cmd, &cli.conn, fmt).await,
         other => run::run(other, cli.conn, fmt).await,
     }
 }

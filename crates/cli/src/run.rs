@@ -228,7 +228,7 @@ impl Kind {
 pub async fn run(command: Command, conn: ConnArgs, fmt: OutputFormat) -> CliResult {
     let command = match command {
         Command::Context(cmd) => return context(cmd, &conn, fmt),
-        Command::Completions { .. } | Command::Sim(_) | Command::Demo(_) => {
+        Command::Completions { .. } | Command::Sim(_) | Command::Demo(_) | Command::Api(_) => {
             return Err(CliError::usage(
                 "internal: this command is handled before connecting",
             ));
@@ -296,11 +296,13 @@ async fn with_client(c: &Client, command: Command, fmt: OutputFormat) -> CliResu
         Command::Disk(cmd) => disk(c, cmd, fmt).await,
         Command::Task(cmd) => task(c, cmd, fmt).await,
         Command::Capabilities => Ok(output::capabilities(fmt, c.vendor(), c.capabilities())?),
-        Command::Context(_) | Command::Completions { .. } | Command::Sim(_) | Command::Demo(_) => {
-            Err(CliError::usage(
-                "internal: this command is handled before connecting",
-            ))
-        }
+        Command::Context(_)
+        | Command::Completions { .. }
+        | Command::Sim(_)
+        | Command::Demo(_)
+        | Command::Api(_) => Err(CliError::usage(
+            "internal: this command is handled before connecting",
+        )),
     }
 }
 

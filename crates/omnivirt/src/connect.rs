@@ -35,7 +35,7 @@ pub async fn connect_with_credentials(ctx: &Context, creds: Credentials) -> Resu
     Ok(Client::new(backend))
 }
 
-fn not_available(vendor: Vendor) -> Error {
+pub(crate) fn not_available(vendor: Vendor) -> Error {
     Error::new(
         ErrorKind::Config,
         format!(
@@ -121,7 +121,7 @@ fn need_login(vendor: Vendor, creds: &Credentials) -> Result<()> {
     feature = "zstack",
     feature = "veil"
 ))]
-fn login_config<C: VendorConfig>(ctx: &Context, creds: Credentials) -> Result<C> {
+pub(crate) fn login_config<C: VendorConfig>(ctx: &Context, creds: Credentials) -> Result<C> {
     need_login(ctx.vendor, &creds)?;
     ctx.vendor_config_with(creds)
 }

@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api;
 mod config;
 mod connect;
 mod fleet;

@@ -82,11 +82,14 @@ pub async fn call_on_with(
         )
         .with_vendor(VENDOR)
     })?;
+    // The table's paths are relative to `/api` with a leading slash; the client joins paths
+    // under `/api/` itself, so the slash goes (no `/api//domains/` on the wire).
+    let path = bound.path.trim_start_matches('/');
     let resp = client
-        .send(method, &bound.path, &bound.query, body.as_ref(), None)
+        .send(method, path, &bound.query, body.as_ref(), None)
         .await?;
     let status = resp.status.as_u16();
-    let mut answer: Value = crate::native::decode_answer(&bound.path, resp).await?;
+    let mut answer: Value = crate::native::decode_answer(path, resp).await?;
     if let Some(opts) = follow
         && status == 202
         && let Some(id) = answer

@@ -536,6 +536,7 @@ fn sim_serve_speaks_zstack_and_veil_to_their_adapters() {
     }
 }
 
+mod api;
 mod contexts;
 mod inventory;
 mod new_user;

@@ -3,7 +3,7 @@
 
 use super::*;
 /// The user a served skin accepts (password `admin`).
-fn sim_user(vendor: &str) -> &'static str {
+pub(super) fn sim_user(vendor: &str) -> &'static str {
     if vendor == "ovirt" {
         "admin@internal"
     } else {
@@ -12,7 +12,7 @@ fn sim_user(vendor: &str) -> &'static str {
 }
 
 /// `omnivirt` connected to a served skin.
-fn against(vendor: &str, url: &str) -> Command {
+pub(super) fn against(vendor: &str, url: &str) -> Command {
     let mut c = omnivirt();
     c.env("PW", "admin").args([
         "--vendor",

@@ -63,6 +63,8 @@ pub enum Fault {
     GzipBomb,
     /// `401` once (after the warm-up's successes), then everything passes.
     Unauthorized,
+    /// `401` to every attempt: the fresh session is refused too.
+    UnauthorizedAlways,
     /// `302` to the very same URL.
     RedirectLoop,
     /// The first list page, answered again to every later page request (reads only).
@@ -110,6 +112,7 @@ impl fmt::Display for Fault {
             Fault::OversizedChunked => "oversized body (chunked)",
             Fault::GzipBomb => "gzip bomb",
             Fault::Unauthorized => "401 once after a success",
+            Fault::UnauthorizedAlways => "401 always",
             Fault::RedirectLoop => "302 to itself",
             Fault::SamePageForever => "the same list page forever",
         })
@@ -198,6 +201,7 @@ const RATE: &[ErrorKind] = &[ErrorKind::RateLimited];
 const TRANSPORT: &[ErrorKind] = &[ErrorKind::Transport];
 const PROTOCOL: &[ErrorKind] = &[ErrorKind::Protocol];
 const TIMEOUT: &[ErrorKind] = &[ErrorKind::Timeout];
+const UNAUTHENTICATED: &[ErrorKind] = &[ErrorKind::Unauthenticated];
 /// A redirect nobody follows is an answer the client did not expect: either kind says so.
 const REDIRECT: &[ErrorKind] = &[ErrorKind::Protocol, ErrorKind::Backend];
 
@@ -336,6 +340,26 @@ pub const TABLE: &[Row] = &[
             Outcome::Ok,
             Attempts::Exactly(2),
             "one re-login, then the refused start is sent again: safe, the server did not act on it",
+        )
+    },
+    Row {
+        logins: 1,
+        ..row(
+            Fault::UnauthorizedAlways,
+            R,
+            Outcome::Err(UNAUTHENTICATED),
+            Attempts::Exactly(2),
+            "one re-login at most; a refused fresh session is final",
+        )
+    },
+    Row {
+        logins: 1,
+        ..row(
+            Fault::UnauthorizedAlways,
+            M,
+            Outcome::Err(UNAUTHENTICATED),
+            Attempts::Exactly(2),
+            "one re-login at most; a refused fresh session is final",
         )
     },
     row(

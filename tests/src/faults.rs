@@ -432,6 +432,8 @@ pub struct Report {
     pub pages: usize,
     /// VMs the read returned, when it succeeded.
     pub listed: Option<usize>,
+    /// How long the operation under test took (printed, never asserted).
+    pub elapsed: Duration,
 }
 
 /// Runs one cell: fresh world, skin, proxy and client; warm-up; the operation under the fault.
@@ -483,11 +485,14 @@ pub async fn run_cell(vendor: Vendor, row: Row, connect: &Connect) -> Result<Rep
             Op::Mutation => client.vms().start(&stopped).await.map(|_| None),
         }
     };
+    let began = tokio::time::Instant::now();
     let outcome = tokio::time::timeout(HANG_GUARD, run)
         .await
         .map_err(|_| format!("hung for more than {HANG_GUARD:?}"))?;
+    let elapsed = began.elapsed();
     let counts = proxy.counts();
     Ok(Report {
+        elapsed,
         vendor,
         row,
         listed: outcome.as_ref().ok().copied().flatten(),

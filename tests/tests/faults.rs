@@ -102,14 +102,17 @@ async fn fault_matrix() {
         for cell in run {
             match cell {
                 Ok(r) => {
-                    if let Err(e) = &r.result {
-                        eprintln!(
-                            "{} / {} / {}: {e}",
-                            r.vendor.name(),
-                            r.row.fault,
-                            r.row.op.name()
-                        );
-                    }
+                    let what = match &r.result {
+                        Ok(()) => "ok".to_owned(),
+                        Err(e) => e.to_string(),
+                    };
+                    eprintln!(
+                        "{} / {} / {} ({} ms): {what}",
+                        r.vendor.name(),
+                        r.row.fault,
+                        r.row.op.name(),
+                        r.elapsed.as_millis()
+                    );
                     for p in faults::check(&r) {
                         problems.push(format!(
                             "{} / {} / {}: {p}",

@@ -1,5 +1,6 @@
 //! The fault matrix: every vendor × every row of `faults::TABLE`, through a hostile proxy in
-//! front of the vendor's simulator skin. `OMNIVIRT_FAULTS_DOC=1` rewrites `docs/faults.md`.
+//! front of the vendor's simulator skin. `OMNIVIRT_FAULTS_DOC=1` rewrites `docs/faults.md`;
+//! otherwise the page must match the run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -102,14 +103,17 @@ async fn fault_matrix() {
         for cell in run {
             match cell {
                 Ok(r) => {
-                    if let Err(e) = &r.result {
-                        eprintln!(
-                            "{} / {} / {}: {e}",
-                            r.vendor.name(),
-                            r.row.fault,
-                            r.row.op.name()
-                        );
-                    }
+                    let what = match &r.result {
+                        Ok(()) => "ok".to_owned(),
+                        Err(e) => e.to_string(),
+                    };
+                    eprintln!(
+                        "{} / {} / {} ({} ms): {what}",
+                        r.vendor.name(),
+                        r.row.fault,
+                        r.row.op.name(),
+                        r.elapsed.as_millis()
+                    );
                     for p in faults::check(&r) {
                         problems.push(format!(
                             "{} / {} / {}: {p}",
@@ -126,9 +130,17 @@ async fn fault_matrix() {
     }
     let doc = faults::markdown(&reports);
     eprintln!("{doc}");
+    // The page is generated from this run; it is rewritten on request and otherwise must match,
+    // so a change in behaviour shows in the docs (like `cargo xtask matrix --check`).
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/faults.md");
     if std::env::var_os("OMNIVIRT_FAULTS_DOC").is_some_and(|v| v == "1") {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/faults.md");
         std::fs::write(&path, &doc).unwrap();
+    } else if std::fs::read_to_string(&path).ok().as_deref() != Some(doc.as_str()) {
+        problems.push(
+            "docs/faults.md does not match this run; regenerate it with \
+             OMNIVIRT_FAULTS_DOC=1 cargo test -p omnivirt-conformance --test faults"
+                .to_owned(),
+        );
     }
     // Memory bounded by the limit: had any client held a gzip bomb whole, the peak would have
     // risen by the bomb's 48 MiB at least (a bounded decoder holds ~4 MiB: 4 KiB of input).

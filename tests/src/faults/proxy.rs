@@ -454,7 +454,7 @@ async fn answer(
             );
             r
         }
-        Fault::Unauthorized => full(
+        Fault::Unauthorized | Fault::UnauthorizedAlways => full(
             status(401),
             "application/json",
             r#"{"error": "session expired"}"#,

@@ -52,7 +52,8 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  ci                      fmt check, clippy -D warnings, tests, docs -D warnings, fixtures audit
+  ci                      fmt check, clippy -D warnings, tests, docs -D warnings, fixtures audit,
+                          capability matrix and generated code fresh, 5 s of fuzzing per target
   codegen [VENDOR] [--check]
                           write (or check) crates/*/src/generated from crates/*/model; when
                           xtask itself no longer builds: cargo run -p omnivirt-codegen
@@ -114,5 +115,6 @@ fn ci() -> Result<(), String> {
     fixtures::run(&["check".to_owned(), dir])?;
     matrix::run(&["--check".to_owned()], &root())?;
     omnivirt_codegen::run(&["--check".to_owned()], &root())?;
+    fuzz::run(&["--seconds".to_owned(), "5".to_owned()], &root())?;
     Ok(())
 }

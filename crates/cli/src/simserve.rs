@@ -91,26 +91,35 @@ pub async fn serve(
         SocketAddr::new(ip, port),
     )
     .await?;
-    println!(
+    say(format_args!(
         "omnivirt simulator ({vendor}) serving at {}{}",
         server.url(),
         info.api_path
-    );
-    println!("credentials: {hint}");
+    ));
+    say(format_args!("credentials: {hint}"));
     if vendor != "sim" {
-        println!(
+        say(format_args!(
             "try: PW=admin omnivirt --vendor {vendor} --url {}{} --user {} --password-env PW vm list",
             server.url(),
             info.api_path,
             info.user
-        );
+        ));
     }
-    println!("press Ctrl-C to stop");
+    say(format_args!("press Ctrl-C to stop"));
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| CliError::op(format!("cannot wait for Ctrl-C: {e}")))?;
     // What clients left behind: a client that logs out leaves no live session.
-    println!("stopped; live sessions: {}", server.world().session_count());
+    say(format_args!("stopped; live sessions: {}", server.world().session_count()));
     server.shutdown().await;
     Ok(())
+}
+
+/// Prints one line on stdout, ignoring a closed stdout: whoever started the simulator may read
+/// only its first line (the URL) and close the pipe, and that must not stop the server.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }

@@ -490,3 +490,22 @@ fn ctrl_c_during_a_wait_logs_out() {
     let text = stop_served(served, rest);
     assert!(text.contains("live sessions: 0"), "{text}");
 }
+
+// A script may read only the URL line of `sim serve` and close the pipe: the simulator keeps
+// serving and still stops cleanly on Ctrl-C (it used to die printing to the closed stdout, which
+// made tests that read one line flaky under load).
+#[test]
+fn sim_serve_survives_a_closed_stdout() {
+    let (mut served, url, rest) = serve_ticking("zstack", "per-poll");
+    drop(rest);
+    let out = against("zstack", &url)
+        .args(["vm", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let pid = served.0.id().to_string();
+    let status = StdCommand::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = served.0.wait().unwrap();
+    assert!(exit.success(), "sim serve ended with {exit:?} after its stdout closed");
+}

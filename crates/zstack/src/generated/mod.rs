@@ -2,4 +2,5 @@
 //! Code generated from `crates/zstack/model/` by `cargo xtask codegen zstack`.
 
 pub mod api;
+pub mod ops;
 pub mod types;

@@ -3,8 +3,8 @@
 //! send paths here, which bind them to the operation's table entry (the same binding as
 //! `omnivirt api`) and send on the client's one send path.
 
-use omnivirt_core::Result;
 use omnivirt_core::api::{ApiOperation, CallArgs};
+use omnivirt_core::{Op, Result};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -37,12 +37,16 @@ use crate::api::bind;
 #[derive(Debug, Clone, Copy)]
 pub struct Actions<'a> {
     client: &'a ZStackClient,
+    op: Option<Op>,
 }
 
 impl ZStackClient {
     /// The typed methods of every ZStack action.
     pub fn actions(&self) -> Actions<'_> {
-        Actions { client: self }
+        Actions {
+            client: self,
+            op: None,
+        }
     }
 }
 
@@ -50,6 +54,15 @@ impl<'a> Actions<'a> {
     /// The client the methods send on.
     pub fn client(self) -> &'a ZStackClient {
         self.client
+    }
+
+    /// The same methods, their errors naming the neutral `op` (the hand-written conveniences
+    /// and the uniform backend send through the generated methods this way).
+    pub(crate) fn for_op(self, op: Op) -> Self {
+        Actions {
+            op: Some(op),
+            ..self
+        }
     }
 
     /// Binds `pairs` to `op` and sends: the one path of every non-query typed method.
@@ -60,17 +73,24 @@ impl<'a> Actions<'a> {
     ) -> Result<Reply> {
         let mut args = CallArgs::default();
         args.pairs = pairs;
-        let req = bind(op, &args)?;
+        let req = bind(op, &args).map_err(|e| self.tag(e))?;
         self.client
             .send(
                 req.method,
                 &req.path,
                 &req.query,
                 req.body.as_ref(),
-                None,
+                self.op,
                 req.with_session,
             )
             .await
+    }
+
+    fn tag(self, e: omnivirt_core::Error) -> omnivirt_core::Error {
+        match self.op {
+            Some(op) => e.with_op(op),
+            None => e,
+        }
     }
 
     /// Fills the path variables of a query API, appends the query's pairs and sends: the one
@@ -84,7 +104,7 @@ impl<'a> Actions<'a> {
         let query = query?;
         let mut args = CallArgs::default();
         args.pairs = path_vars;
-        let mut req = bind(op, &args)?;
+        let mut req = bind(op, &args).map_err(|e| self.tag(e))?;
         req.query.extend(query);
         self.client
             .send(
@@ -92,7 +112,7 @@ impl<'a> Actions<'a> {
                 &req.path,
                 &req.query,
                 None,
-                None,
+                self.op,
                 req.with_session,
             )
             .await

@@ -226,13 +226,21 @@ pub fn method(a: &Action, group: &str) -> String {
     } else {
         "A synchronous API: the reply is its result."
     };
-    out.push_str(
-        &doc(&format!(
-            "`{}`: `{} /zstack/v1{}`. {what}",
-            a.name, a.method, a.path
-        ))
-        .replace("///", "    ///"),
-    );
+    let mut text = format!("`{}`: `{} /zstack/v1{}`. {what}", a.name, a.method, a.path);
+    if !a.result_fields.is_empty() {
+        let fields: Vec<String> = a
+            .result_fields
+            .iter()
+            .map(|(n, t)| format!("`{n}`: `{t}`"))
+            .collect();
+        let _ = write!(
+            text,
+            "\nThe result (`{}`) has {}; decode a field with `generated::types`.",
+            a.result_class,
+            fields.join(", ")
+        );
+    }
+    out.push_str(&doc(&text).replace("///", "    ///"));
     let fname = field_ident(&snake(&a.name));
     if a.is_query {
         let vars = a.path_vars();
@@ -457,7 +465,11 @@ mod tests {
 
     #[test]
     fn methods_call_the_one_send_path() {
-        let m = method(&stop(), "vm_instances");
+        let mut a = stop();
+        a.result_class = "StopVmInstanceResult".into();
+        a.result_fields = vec![("inventory".into(), "VmInstanceInventory".into())];
+        let m = method(&a, "vm_instances");
+        assert!(m.contains("    /// The result (`StopVmInstanceResult`) has `inventory`: `VmInstanceInventory`;"), "{m}");
         assert!(
             m.contains("pub fn stop_vm_instance(self, params: &StopVmInstance)"),
             "{m}"

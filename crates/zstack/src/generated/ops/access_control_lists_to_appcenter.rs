@@ -3227,6 +3227,7 @@ impl ValidateSession {
 
 impl<'a> Actions<'a> {
     /// `AddAccessControlListEntry`: `POST /zstack/v1/access-control-lists/{aclUuid}/ipentries`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddAccessControlListEntryResult`) has `inventory`: `AccessControlListEntryInventory`; decode a field with `generated::types`.
     pub fn add_access_control_list_entry(
         self,
         params: &AddAccessControlListEntry,
@@ -3235,6 +3236,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAccessControlListRedirectRule`: `POST /zstack/v1/access-control-lists/{aclUuid}/redirectRules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddAccessControlListEntryResult`) has `inventory`: `AccessControlListEntryInventory`; decode a field with `generated::types`.
     pub fn add_access_control_list_redirect_rule(
         self,
         params: &AddAccessControlListRedirectRule,
@@ -3243,6 +3245,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAliyunPanguPartition`: `POST /zstack/v1/aliyun/pangu`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddAliyunPanguPartitionResult`) has `inventory`: `AliyunPanguPartitionInventory`; decode a field with `generated::types`.
     pub fn add_aliyun_pangu_partition(
         self,
         params: &AddAliyunPanguPartition,
@@ -3254,6 +3257,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAppBuildSystem`: `POST /zstack/v1/appcenter/buildsystem`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
     pub fn add_app_build_system(
         self,
         params: &AddAppBuildSystem,
@@ -3265,6 +3269,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddBuildApp`: `POST /zstack/v1/appcenter/buildapp/add`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddBuildAppResult`) has `inventory`: `BuildApplicationInventory`; decode a field with `generated::types`.
     pub fn add_build_app(
         self,
         params: &AddBuildApp,
@@ -3298,6 +3303,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVmToAffinityGroup`: `POST /zstack/v1/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddVmToAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
     pub fn add_vm_to_affinity_group(
         self,
         params: &AddVmToAffinityGroup,
@@ -3342,6 +3348,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAccessControlListRedirectRule`: `PUT /zstack/v1/access-control-lists/redirectRules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeAccessControlListRedirectRuleResult`) has `inventory`: `AccessControlListEntryInventory`; decode a field with `generated::types`.
     pub fn change_access_control_list_redirect_rule(
         self,
         params: &ChangeAccessControlListRedirectRule,
@@ -3350,6 +3357,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAccessKeyState`: `PUT /zstack/v1/accesskeys/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeAccessKeyStateResult`) has `inventory`: `AccessKeyInventory`; decode a field with `generated::types`.
     pub fn change_access_key_state(
         self,
         params: &ChangeAccessKeyState,
@@ -3361,6 +3369,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAffinityGroupState`: `PUT /zstack/v1/affinity-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeAffinityGroupStateResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
     pub fn change_affinity_group_state(
         self,
         params: &ChangeAffinityGroupState,
@@ -3372,6 +3381,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAppBuildSystemState`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeAppBuildSystemStateResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
     pub fn change_app_build_system_state(
         self,
         params: &ChangeAppBuildSystemState,
@@ -3380,6 +3390,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeResourceOwner`: `POST /zstack/v1/account/{accountUuid}/resources`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeResourceOwnerResult`) has `inventory`: `AccountResourceRefInventory`; decode a field with `generated::types`.
     pub fn change_resource_owner(
         self,
         params: &ChangeResourceOwner,
@@ -3391,6 +3402,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckApiPermission`: `PUT /zstack/v1/accounts/permissions/actions`. A synchronous API: the reply is its result.
+    /// The result (`CheckApiPermissionResult`) has `inventory`: `Map<String,String>`; decode a field with `generated::types`.
     pub fn check_api_permission(
         self,
         params: &CheckApiPermission,
@@ -3402,6 +3414,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckBuildAppParameters`: `POST /zstack/v1/appcenter/buildapp/check`. A synchronous API: the reply is its result.
+    /// The result (`CheckBuildAppParametersResult`) has `parameters`: `List`; decode a field with `generated::types`.
     pub fn check_build_app_parameters(
         self,
         params: &CheckBuildAppParameters,
@@ -3413,6 +3426,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckResourcePermission`: `GET /zstack/v1/accounts/resource/api-permissions`. A synchronous API: the reply is its result.
+    /// The result (`CheckResourcePermissionResult`) has `apis`: `List<String>`; decode a field with `generated::types`.
     pub fn check_resource_permission(
         self,
         params: &CheckResourcePermission,
@@ -3424,6 +3438,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAccessControlList`: `POST /zstack/v1/access-control-lists`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAccessControlListResult`) has `inventory`: `AccessControlListInventory`; decode a field with `generated::types`.
     pub fn create_access_control_list(
         self,
         params: &CreateAccessControlList,
@@ -3435,6 +3450,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAccessKey`: `POST /zstack/v1/accesskeys`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAccessKeyResult`) has `inventory`: `AccessKeyInventory`; decode a field with `generated::types`.
     pub fn create_access_key(
         self,
         params: &CreateAccessKey,
@@ -3446,6 +3462,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAccount`: `POST /zstack/v1/accounts`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAccountResult`) has `inventory`: `AccountInventory`; decode a field with `generated::types`.
     pub fn create_account(
         self,
         params: &CreateAccount,
@@ -3457,6 +3474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAffinityGroup`: `POST /zstack/v1/affinity-groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
     pub fn create_affinity_group(
         self,
         params: &CreateAffinityGroup,
@@ -3468,6 +3486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunProxyVSwitch`: `POST /zstack/v1/aliyun-proxy/vpcs/vswitches`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAliyunProxyVSwitchResult`) has `inventory`: `AliyunProxyVSwitchInventory`; decode a field with `generated::types`.
     pub fn create_aliyun_proxy_v_switch(
         self,
         params: &CreateAliyunProxyVSwitch,
@@ -3479,6 +3498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunProxyVpc`: `POST /zstack/v1/aliyun-proxy/vpcs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAliyunProxyVpcResult`) has `inventory`: `AliyunProxyVpcInventory`; decode a field with `generated::types`.
     pub fn create_aliyun_proxy_vpc(
         self,
         params: &CreateAliyunProxyVpc,
@@ -3490,6 +3510,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBuildApp`: `POST /zstack/v1/appcenter/buildapp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateBuildAppResult`) has `inventory`: `BuildApplicationInventory`; decode a field with `generated::types`.
     pub fn create_build_app(
         self,
         params: &CreateBuildApp,
@@ -3501,6 +3522,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePolicy`: `POST /zstack/v1/accounts/policies`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreatePolicyResult`) has `inventory`: `PolicyInventory`; decode a field with `generated::types`.
     pub fn create_policy(
         self,
         params: &CreatePolicy,
@@ -3512,6 +3534,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateResourceStackFromApp`: `POST /zstack/v1/appcenter/app/stack`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
     pub fn create_resource_stack_from_app(
         self,
         params: &CreateResourceStackFromApp,
@@ -3520,6 +3543,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateUser`: `POST /zstack/v1/accounts/users`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateUserResult`) has `inventory`: `UserInventory`; decode a field with `generated::types`.
     pub fn create_user(
         self,
         params: &CreateUser,
@@ -3531,6 +3555,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateUserGroup`: `POST /zstack/v1/accounts/groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateUserGroupResult`) has `inventory`: `UserGroupInventory`; decode a field with `generated::types`.
     pub fn create_user_group(
         self,
         params: &CreateUserGroup,
@@ -3712,6 +3737,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportBuildApp`: `PUT /zstack/v1/appcenter/buildapp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ExportBuildAppResult`) has `inventory`: `BuildAppExportHistoryInventory`; decode a field with `generated::types`.
     pub fn export_build_app(
         self,
         params: &ExportBuildApp,
@@ -3723,6 +3749,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccountQuotaUsage`: `GET /zstack/v1/accounts/quota/{uuid}/usages`. A synchronous API: the reply is its result.
+    /// The result (`GetAccountQuotaUsageResult`) has `usages`: `List<QuotaUsage>`; decode a field with `generated::types`.
     pub fn get_account_quota_usage(
         self,
         params: &GetAccountQuotaUsage,
@@ -3734,6 +3761,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAppBuildSystemCapacity`: `GET /zstack/v1/appcenter/buildsystem/capacities`. A synchronous API: the reply is its result.
+    /// The result (`GetAppBuildSystemCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode a field with `generated::types`.
     pub fn get_app_build_system_capacity(
         self,
         params: &GetAppBuildSystemCapacity,
@@ -3742,6 +3770,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateAffinityGroupForAttachingVm`: `GET /zstack/v1/affinityGroup/attachingVm`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateAffinityGroupForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_candidate_affinity_group_for_attaching_vm(
         self,
         params: &GetCandidateAffinityGroupForAttachingVm,
@@ -3750,6 +3779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceFromPublishApp`: `GET /zstack/v1/appcenter/app/resources`. A synchronous API: the reply is its result.
+    /// The result (`GetResourceFromPublishAppResult`) has `resources`: `List`; decode a field with `generated::types`.
     pub fn get_resource_from_publish_app(
         self,
         params: &GetResourceFromPublishApp,
@@ -3758,6 +3788,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LogInByAccount`: `PUT /zstack/v1/accounts/login`. A synchronous API: the reply is its result.
+    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn log_in_by_account(
         self,
         params: &LogInByAccount,
@@ -3769,6 +3800,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LogInByUser`: `PUT /zstack/v1/accounts/users/login`. A synchronous API: the reply is its result.
+    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn log_in_by_user(
         self,
         params: &LogInByUser,
@@ -3791,6 +3823,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PreviewResourceFromApp`: `POST /zstack/v1/appcenter/app/preview`. A synchronous API: the reply is its result.
+    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode a field with `generated::types`.
     pub fn preview_resource_from_app(
         self,
         params: &PreviewResourceFromApp,
@@ -3802,6 +3835,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PublishApp`: `POST /zstack/v1/appcenter/app`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`PublishAppResult`) has `inventory`: `PublishAppInventory`; decode a field with `generated::types`.
     pub fn publish_app(
         self,
         params: &PublishApp,
@@ -3813,6 +3847,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccessControlList`: `GET /zstack/v1/access-control-lists`. A synchronous API: the reply is its result.
+    /// The result (`QueryAccessControlListResult`) has `inventories`: `List<AccessControlListInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_access_control_list(
         self,
         query: &crate::native::query::Query,
@@ -3825,6 +3860,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccessKey`: `GET /zstack/v1/accesskeys`. A synchronous API: the reply is its result.
+    /// The result (`QueryAccessKeyResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_access_key(
         self,
         query: &crate::native::query::Query,
@@ -3837,6 +3873,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccount`: `GET /zstack/v1/accounts`. A synchronous API: the reply is its result.
+    /// The result (`QueryAccountResult`) has `inventories`: `List<AccountInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_account(
         self,
         query: &crate::native::query::Query,
@@ -3849,6 +3886,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccountPriceTableRef`: `GET /zstack/v1/accounts/price-tables/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryAccountPriceTableRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_account_price_table_ref(
         self,
         query: &crate::native::query::Query,
@@ -3857,6 +3895,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccountResourceRef`: `GET /zstack/v1/accounts/resources/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryAccountResourceRefResult`) has `inventories`: `List<AccountResourceRefInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_account_resource_ref(
         self,
         query: &crate::native::query::Query,
@@ -3869,6 +3908,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAffinityGroup`: `GET /zstack/v1/affinity-groups`. A synchronous API: the reply is its result.
+    /// The result (`QueryAffinityGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_affinity_group(
         self,
         query: &crate::native::query::Query,
@@ -3881,6 +3921,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAgentVersion`: `GET /zstack/v1/agent-version`. A synchronous API: the reply is its result.
+    /// The result (`QueryAgentVersionResult`) has `inventories`: `List<AgentVersionInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_agent_version(
         self,
         query: &crate::native::query::Query,
@@ -3893,6 +3934,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunPanguPartition`: `GET /zstack/v1/aliyun/pangu`. A synchronous API: the reply is its result.
+    /// The result (`QueryAliyunPanguPartitionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_aliyun_pangu_partition(
         self,
         query: &crate::native::query::Query,
@@ -3905,6 +3947,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunProxyVSwitch`: `GET /zstack/v1/aliyun-proxy/vpcs/vswitches`. A synchronous API: the reply is its result.
+    /// The result (`QueryAliyunProxyVSwitchResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_aliyun_proxy_v_switch(
         self,
         query: &crate::native::query::Query,
@@ -3917,6 +3960,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunProxyVpc`: `GET /zstack/v1/aliyun-proxy/vpcs`. A synchronous API: the reply is its result.
+    /// The result (`QueryAliyunProxyVpcResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_aliyun_proxy_vpc(
         self,
         query: &crate::native::query::Query,
@@ -3929,6 +3973,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAppBuildSystem`: `GET /zstack/v1/appcenter/buildsystem`. A synchronous API: the reply is its result.
+    /// The result (`QueryAppBuildSystemResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_app_build_system(
         self,
         query: &crate::native::query::Query,
@@ -3941,6 +3986,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBuildApp`: `GET /zstack/v1/appcenter/buildapp`. A synchronous API: the reply is its result.
+    /// The result (`QueryBuildAppResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_build_app(
         self,
         query: &crate::native::query::Query,
@@ -3953,6 +3999,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBuildAppExportHistory`: `GET /zstack/v1/appcenter/exportapp`. A synchronous API: the reply is its result.
+    /// The result (`QueryBuildAppExportHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_build_app_export_history(
         self,
         query: &crate::native::query::Query,
@@ -3961,6 +4008,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicy`: `GET /zstack/v1/accounts/policies`. A synchronous API: the reply is its result.
+    /// The result (`QueryPolicyResult`) has `inventories`: `List<PolicyInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_policy(
         self,
         query: &crate::native::query::Query,
@@ -3973,6 +4021,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPublishApp`: `GET /zstack/v1/appcenter/app`. A synchronous API: the reply is its result.
+    /// The result (`QueryPublishAppResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_publish_app(
         self,
         query: &crate::native::query::Query,
@@ -3985,6 +4034,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryQuota`: `GET /zstack/v1/accounts/quotas`. A synchronous API: the reply is its result.
+    /// The result (`QueryQuotaResult`) has `inventories`: `List<QuotaInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_quota(
         self,
         query: &crate::native::query::Query,
@@ -3997,6 +4047,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySharedResource`: `GET /zstack/v1/accounts/resources`. A synchronous API: the reply is its result.
+    /// The result (`QuerySharedResourceResult`) has `inventories`: `List<SharedResourceInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_shared_resource(
         self,
         query: &crate::native::query::Query,
@@ -4009,6 +4060,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUser`: `GET /zstack/v1/accounts/users`. A synchronous API: the reply is its result.
+    /// The result (`QueryUserResult`) has `inventories`: `List<UserInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_user(
         self,
         query: &crate::native::query::Query,
@@ -4021,6 +4073,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUserGroup`: `GET /zstack/v1/accounts/groups`. A synchronous API: the reply is its result.
+    /// The result (`QueryUserGroupResult`) has `inventories`: `List<UserGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_user_group(
         self,
         query: &crate::native::query::Query,
@@ -4052,6 +4105,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveVmFromAffinityGroup`: `DELETE /zstack/v1/affinity-groups/{affinityGroupUuid}/vm-instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RemoveVmFromAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
     pub fn remove_vm_from_affinity_group(
         self,
         params: &RemoveVmFromAffinityGroup,
@@ -4060,6 +4114,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RenewSession`: `PUT /zstack/v1/accounts/sessions/{sessionUuid}/renew`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RenewSessionResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn renew_session(
         self,
         params: &RenewSession,
@@ -4093,6 +4148,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAccount`: `PUT /zstack/v1/accounts/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAccountResult`) has `inventory`: `AccountInventory`; decode a field with `generated::types`.
     pub fn update_account(
         self,
         params: &UpdateAccount,
@@ -4104,6 +4160,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAffinityGroup`: `PUT /zstack/v1/affinity-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
     pub fn update_affinity_group(
         self,
         params: &UpdateAffinityGroup,
@@ -4115,6 +4172,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunPanguPartition`: `PUT /zstack/v1/aliyun/pangu/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAliyunPanguPartitionResult`) has `inventory`: `AliyunPanguPartitionInventory`; decode a field with `generated::types`.
     pub fn update_aliyun_pangu_partition(
         self,
         params: &UpdateAliyunPanguPartition,
@@ -4123,6 +4181,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunProxyVSwitch`: `PUT /zstack/v1/aliyun-proxy/vswitches/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAliyunProxyVSwitchResult`) has `inventory`: `AliyunProxyVSwitchInventory`; decode a field with `generated::types`.
     pub fn update_aliyun_proxy_v_switch(
         self,
         params: &UpdateAliyunProxyVSwitch,
@@ -4134,6 +4193,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunProxyVpc`: `PUT /zstack/v1/aliyun-proxy/vpcs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAliyunProxyVpcResult`) has `inventory`: `AliyunProxyVpcInventory`; decode a field with `generated::types`.
     pub fn update_aliyun_proxy_vpc(
         self,
         params: &UpdateAliyunProxyVpc,
@@ -4145,6 +4205,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateQuota`: `PUT /zstack/v1/accounts/quotas/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateQuotaResult`) has `inventory`: `QuotaInventory`; decode a field with `generated::types`.
     pub fn update_quota(
         self,
         params: &UpdateQuota,
@@ -4156,6 +4217,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateUser`: `PUT /zstack/v1/accounts/users/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateUserResult`) has `inventory`: `UserInventory`; decode a field with `generated::types`.
     pub fn update_user(
         self,
         params: &UpdateUser,
@@ -4167,6 +4229,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateUserGroup`: `PUT /zstack/v1/accounts/groups/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateUserGroupResult`) has `inventory`: `UserGroupInventory`; decode a field with `generated::types`.
     pub fn update_user_group(
         self,
         params: &UpdateUserGroup,
@@ -4178,6 +4241,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateSession`: `GET /zstack/v1/accounts/sessions/{sessionUuid}/valid`. A synchronous API: the reply is its result.
+    /// The result (`ValidateSessionResult`) has `valid`: `boolean`; decode a field with `generated::types`.
     pub fn validate_session(
         self,
         params: &ValidateSession,

@@ -4218,6 +4218,7 @@ impl UpdateSftpBackupStorage {
 
 impl<'a> Actions<'a> {
     /// `AddAliyunEbsBackupStorage`: `POST /zstack/v1/backup-storage/aliyun/ebs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_aliyun_ebs_backup_storage(
         self,
         params: &AddAliyunEbsBackupStorage,
@@ -4226,6 +4227,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddCephBackupStorage`: `POST /zstack/v1/backup-storage/ceph`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_ceph_backup_storage(
         self,
         params: &AddCephBackupStorage,
@@ -4237,6 +4239,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddDisasterImageStoreBackupStorage`: `POST /zstack/v1/backup-storage/image-store/disaster`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_disaster_image_store_backup_storage(
         self,
         params: &AddDisasterImageStoreBackupStorage,
@@ -4245,6 +4248,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddExternalBackupStorage`: `POST /zstack/v1/backup-storage/addon`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddExternalBackupStorageResult`) has `inventory`: `ExternalBackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_external_backup_storage(
         self,
         params: &AddExternalBackupStorage,
@@ -4256,6 +4260,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddImageStoreBackupStorage`: `POST /zstack/v1/backup-storage/image-store`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_image_store_backup_storage(
         self,
         params: &AddImageStoreBackupStorage,
@@ -4264,6 +4269,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddMonToCephBackupStorage`: `POST /zstack/v1/backup-storage/ceph/{uuid}/mons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddMonToCephBackupStorageResult`) has `inventory`: `CephBackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_mon_to_ceph_backup_storage(
         self,
         params: &AddMonToCephBackupStorage,
@@ -4272,6 +4278,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddPreconfigurationTemplate`: `POST /zstack/v1/baremetal/preconfigurations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddPreconfigurationTemplateResult`) has `inventory`: `PreconfigurationTemplateInventory`; decode a field with `generated::types`.
     pub fn add_preconfiguration_template(
         self,
         params: &AddPreconfigurationTemplate,
@@ -4280,6 +4287,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSftpBackupStorage`: `POST /zstack/v1/backup-storage/sftp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSftpBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_sftp_backup_storage(
         self,
         params: &AddSftpBackupStorage,
@@ -4291,6 +4299,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSimulatorBackupStorage`: `POST /zstack/v1/backup-storage/simulators`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn add_simulator_backup_storage(
         self,
         params: &AddSimulatorBackupStorage,
@@ -4302,6 +4311,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachAutoScalingTemplateToGroup`: `POST /zstack/v1/autoscaling/template/{uuid}/groups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachAutoScalingTemplateToGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
     pub fn attach_auto_scaling_template_to_group(
         self,
         params: &AttachAutoScalingTemplateToGroup,
@@ -4310,6 +4320,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BackupStorageMigrateImage`: `PUT /zstack/v1/backup-storage/images/{imageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`BackupStorageMigrateImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn backup_storage_migrate_image(
         self,
         params: &BackupStorageMigrateImage,
@@ -4321,6 +4332,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchCreateBaremetalChassis`: `POST /zstack/v1/baremetal/chassis/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`BatchCreateBaremetalChassisResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
     pub fn batch_create_baremetal_chassis(
         self,
         params: &BatchCreateBaremetalChassis,
@@ -4329,6 +4341,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAutoScalingGroupState`: `PUT /zstack/v1/autoscaling/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeAutoScalingGroupStateResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
     pub fn change_auto_scaling_group_state(
         self,
         params: &ChangeAutoScalingGroupState,
@@ -4337,6 +4350,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBackupStorageState`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeBackupStorageStateResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn change_backup_storage_state(
         self,
         params: &ChangeBackupStorageState,
@@ -4348,6 +4362,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBaremetalChassisState`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeBaremetalChassisStateResult`) has `inventory`: `BaremetalChassisInventory`; decode a field with `generated::types`.
     pub fn change_baremetal_chassis_state(
         self,
         params: &ChangeBaremetalChassisState,
@@ -4356,6 +4371,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangePreconfigurationTemplateState`: `PUT /zstack/v1/baremetal/preconfigurations/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangePreconfigurationTemplateStateResult`) has `inventory`: `PreconfigurationTemplateInventory`; decode a field with `generated::types`.
     pub fn change_preconfiguration_template_state(
         self,
         params: &ChangePreconfigurationTemplateState,
@@ -4380,6 +4396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanUpTrashOnBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/trash/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CleanUpTrashOnBackupStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; decode a field with `generated::types`.
     pub fn clean_up_trash_on_backup_storage(
         self,
         params: &CleanUpTrashOnBackupStorage,
@@ -4388,6 +4405,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingGroup`: `POST /zstack/v1/autoscaling/groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAutoScalingGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
     pub fn create_auto_scaling_group(
         self,
         params: &CreateAutoScalingGroup,
@@ -4399,6 +4417,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingGroupAddingNewInstanceRule`: `POST /zstack/v1/autoscaling/rules/adding-new-instance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
     pub fn create_auto_scaling_group_adding_new_instance_rule(
         self,
         params: &CreateAutoScalingGroupAddingNewInstanceRule,
@@ -4407,6 +4426,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingGroupRemovalInstanceRule`: `POST /zstack/v1/autoscaling/rules/removal-instance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
     pub fn create_auto_scaling_group_removal_instance_rule(
         self,
         params: &CreateAutoScalingGroupRemovalInstanceRule,
@@ -4415,6 +4435,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingVmTemplate`: `POST /zstack/v1/autoscaling/vmtemplate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAutoScalingTemplateResult`) has `inventory`: `AutoScalingTemplateInventory`; decode a field with `generated::types`.
     pub fn create_auto_scaling_vm_template(
         self,
         params: &CreateAutoScalingVmTemplate,
@@ -4423,6 +4444,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalBonding`: `POST /zstack/v1/baremetal/network/bondings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateBaremetalBondingResult`) has `inventory`: `BaremetalBondingInventory`; decode a field with `generated::types`.
     pub fn create_baremetal_bonding(
         self,
         params: &CreateBaremetalBonding,
@@ -4434,6 +4456,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalChassis`: `POST /zstack/v1/baremetal/chassis`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; decode a field with `generated::types`.
     pub fn create_baremetal_chassis(
         self,
         params: &CreateBaremetalChassis,
@@ -4445,6 +4468,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalInstance`: `POST /zstack/v1/baremetal/instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; decode a field with `generated::types`.
     pub fn create_baremetal_instance(
         self,
         params: &CreateBaremetalInstance,
@@ -4456,6 +4480,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalPxeServer`: `POST /zstack/v1/baremetal/pxeservers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
     pub fn create_baremetal_pxe_server(
         self,
         params: &CreateBaremetalPxeServer,
@@ -4576,6 +4601,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachAutoScalingTemplateFromGroup`: `DELETE /zstack/v1/autoscaling/template/{templateUuid}/groups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachAutoScalingTemplateFromGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
     pub fn detach_auto_scaling_template_from_group(
         self,
         params: &DetachAutoScalingTemplateFromGroup,
@@ -4584,6 +4610,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExecuteAutoScalingRule`: `PUT /zstack/v1/autoscaling/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ExecuteAutoScalingRuleResult`) has `scalingActivityUuid`: `String`; decode a field with `generated::types`.
     pub fn execute_auto_scaling_rule(
         self,
         params: &ExecuteAutoScalingRule,
@@ -4595,6 +4622,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportImageFromBackupStorage`: `PUT /zstack/v1/backup-storage/{backupStorageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ExportImageFromBackupStorageResult`) has `imageUrl`: `String`, `exportMd5Sum`: `String`; decode a field with `generated::types`.
     pub fn export_image_from_backup_storage(
         self,
         params: &ExportImageFromBackupStorage,
@@ -4614,6 +4642,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageCandidatesForImageMigration`: `GET /zstack/v1/backup-storage/{srcBackupStorageUuid}/migration-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetBackupStorageCandidatesForImageMigrationResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_backup_storage_candidates_for_image_migration(
         self,
         params: &GetBackupStorageCandidatesForImageMigration,
@@ -4622,6 +4651,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageCapacity`: `GET /zstack/v1/backup-storage/capacities`. A synchronous API: the reply is its result.
+    /// The result (`GetBackupStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode a field with `generated::types`.
     pub fn get_backup_storage_capacity(
         self,
         params: &GetBackupStorageCapacity,
@@ -4633,6 +4663,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageTypes`: `GET /zstack/v1/backup-storage/types`. A synchronous API: the reply is its result.
+    /// The result (`GetBackupStorageTypesResult`) has `types`: `List<String>`; decode a field with `generated::types`.
     pub fn get_backup_storage_types(
         self,
         params: &GetBackupStorageTypes,
@@ -4644,6 +4675,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBaremetalChassisPowerStatus`: `GET /zstack/v1/baremetal/chassis/{uuid}/powerstatus`. A synchronous API: the reply is its result.
+    /// The result (`GetBaremetalChassisPowerStatusResult`) has `status`: `String`; decode a field with `generated::types`.
     pub fn get_baremetal_chassis_power_status(
         self,
         params: &GetBaremetalChassisPowerStatus,
@@ -4652,6 +4684,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImagesFromImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/image-store`. A synchronous API: the reply is its result.
+    /// The result (`GetImagesFromImageStoreBackupStorageResult`) has `infos`: `List`; decode a field with `generated::types`.
     pub fn get_images_from_image_store_backup_storage(
         self,
         params: &GetImagesFromImageStoreBackupStorage,
@@ -4660,6 +4693,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetInterdependentL3NetworksBackupStorages`: `GET /zstack/v1/backupStorage-l3networks/dependencies`. A synchronous API: the reply is its result.
+    /// The result (`GetInterdependentL3NetworksBackupStoragesResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_interdependent_l3_networks_backup_storages(
         self,
         params: &GetInterdependentL3NetworksBackupStorages,
@@ -4668,6 +4702,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTrashOnBackupStorage`: `GET /zstack/v1/backup-storage/trash`. A synchronous API: the reply is its result.
+    /// The result (`GetTrashOnBackupStorageResult`) has `inventories`: `List<InstallPathRecycleInventory>`; decode a field with `generated::types`.
     pub fn get_trash_on_backup_storage(
         self,
         params: &GetTrashOnBackupStorage,
@@ -4679,6 +4714,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `InspectBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`InspectBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; decode a field with `generated::types`.
     pub fn inspect_baremetal_chassis(
         self,
         params: &InspectBaremetalChassis,
@@ -4720,6 +4756,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunEbsBackupStorage`: `GET /zstack/v1/backup-storage/aliyun/ebs`. A synchronous API: the reply is its result.
+    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_aliyun_ebs_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4728,6 +4765,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingGroup`: `GET /zstack/v1/autoscaling/groups`. A synchronous API: the reply is its result.
+    /// The result (`QueryAutoScalingGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_auto_scaling_group(
         self,
         query: &crate::native::query::Query,
@@ -4740,6 +4778,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingGroupActivity`: `GET /zstack/v1/autoscaling/groups/activities`. A synchronous API: the reply is its result.
+    /// The result (`QueryAutoScalingGroupActivityResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_auto_scaling_group_activity(
         self,
         query: &crate::native::query::Query,
@@ -4748,6 +4787,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingGroupInstance`: `GET /zstack/v1/autoscaling/groups/instances`. A synchronous API: the reply is its result.
+    /// The result (`QueryAutoScalingGroupInstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_auto_scaling_group_instance(
         self,
         query: &crate::native::query::Query,
@@ -4756,6 +4796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingRule`: `GET /zstack/v1/autoscaling/groups/rules`. A synchronous API: the reply is its result.
+    /// The result (`QueryAutoScalingRuleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_auto_scaling_rule(
         self,
         query: &crate::native::query::Query,
@@ -4768,6 +4809,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingRuleTrigger`: `GET /zstack/v1/autoscaling/groups/rules/trigger`. A synchronous API: the reply is its result.
+    /// The result (`QueryAutoScalingRuleTriggerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_auto_scaling_rule_trigger(
         self,
         query: &crate::native::query::Query,
@@ -4776,6 +4818,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingVmTemplate`: `GET /zstack/v1/autoscaling/vmtemplate`. A synchronous API: the reply is its result.
+    /// The result (`QueryAutoScalingVmTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_auto_scaling_vm_template(
         self,
         query: &crate::native::query::Query,
@@ -4784,6 +4827,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBackupStorage`: `GET /zstack/v1/backup-storage`. A synchronous API: the reply is its result.
+    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4796,6 +4840,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBaremetalBonding`: `GET /zstack/v1/baremetal/network/bondings`. A synchronous API: the reply is its result.
+    /// The result (`QueryBaremetalBondingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_baremetal_bonding(
         self,
         query: &crate::native::query::Query,
@@ -4808,6 +4853,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBaremetalChassis`: `GET /zstack/v1/baremetal/chassis`. A synchronous API: the reply is its result.
+    /// The result (`QueryBaremetalChassisResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_baremetal_chassis(
         self,
         query: &crate::native::query::Query,
@@ -4820,6 +4866,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBaremetalInstance`: `GET /zstack/v1/baremetal/instances`. A synchronous API: the reply is its result.
+    /// The result (`QueryBaremetalInstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_baremetal_instance(
         self,
         query: &crate::native::query::Query,
@@ -4832,6 +4879,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCephBackupStorage`: `GET /zstack/v1/backup-storage/ceph`. A synchronous API: the reply is its result.
+    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ceph_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4844,6 +4892,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImageStoreBackupStorage`: `GET /zstack/v1/backup-storage/image-store`. A synchronous API: the reply is its result.
+    /// The result (`QueryImageStoreBackupStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_image_store_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4852,6 +4901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySftpBackupStorage`: `GET /zstack/v1/backup-storage/sftp`. A synchronous API: the reply is its result.
+    /// The result (`QuerySftpBackupStorageResult`) has `inventories`: `List<SftpBackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sftp_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4864,6 +4914,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReclaimSpaceFromImageStore`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReclaimSpaceFromImageStoreResult`) has `gcResult`: `ImageStoreGcResult`; decode a field with `generated::types`.
     pub fn reclaim_space_from_image_store(
         self,
         params: &ReclaimSpaceFromImageStore,
@@ -4872,6 +4923,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectAppBuildSystem`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
     pub fn reconnect_app_build_system(
         self,
         params: &ReconnectAppBuildSystem,
@@ -4883,6 +4935,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn reconnect_backup_storage(
         self,
         params: &ReconnectBackupStorage,
@@ -4894,6 +4947,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; decode a field with `generated::types`.
     pub fn reconnect_image_store_backup_storage(
         self,
         params: &ReconnectImageStoreBackupStorage,
@@ -4902,6 +4956,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectSftpBackupStorage`: `PUT /zstack/v1/backup-storage/sftp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectSftpBackupStorageResult`) has `inventory`: `SftpBackupStorageInventory`; decode a field with `generated::types`.
     pub fn reconnect_sftp_backup_storage(
         self,
         params: &ReconnectSftpBackupStorage,
@@ -4910,6 +4965,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoveryImageFromImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RecoveryImageFromImageStoreBackupStorageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn recovery_image_from_image_store_backup_storage(
         self,
         params: &RecoveryImageFromImageStoreBackupStorage,
@@ -4918,6 +4974,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveMonFromCephBackupStorage`: `DELETE /zstack/v1/backup-storage/ceph/{uuid}/mons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RemoveMonFromCephBackupStorageResult`) has `inventory`: `CephBackupStorageInventory`; decode a field with `generated::types`.
     pub fn remove_mon_from_ceph_backup_storage(
         self,
         params: &RemoveMonFromCephBackupStorage,
@@ -4945,6 +5002,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunEbsBackupStorage`: `PUT /zstack/v1/backup-storage/aliyun/ebs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn update_aliyun_ebs_backup_storage(
         self,
         params: &UpdateAliyunEbsBackupStorage,
@@ -4953,6 +5011,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAppBuildSystem`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
     pub fn update_app_build_system(
         self,
         params: &UpdateAppBuildSystem,
@@ -4964,6 +5023,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroup`: `PUT /zstack/v1/autoscaling/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAutoScalingGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
     pub fn update_auto_scaling_group(
         self,
         params: &UpdateAutoScalingGroup,
@@ -4975,6 +5035,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroupAddingNewInstanceRule`: `PUT /zstack/v1/autoscaling/rules/adding-new-instance/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
     pub fn update_auto_scaling_group_adding_new_instance_rule(
         self,
         params: &UpdateAutoScalingGroupAddingNewInstanceRule,
@@ -4983,6 +5044,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroupInstance`: `PUT /zstack/v1/autoscaling/groups/instances/{instanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAutoScalingGroupInstanceResult`) has `inventory`: `AutoScalingGroupInstanceInventory`; decode a field with `generated::types`.
     pub fn update_auto_scaling_group_instance(
         self,
         params: &UpdateAutoScalingGroupInstance,
@@ -4991,6 +5053,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroupRemovalInstanceRule`: `PUT /zstack/v1/autoscaling/rules/removal-instance/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
     pub fn update_auto_scaling_group_removal_instance_rule(
         self,
         params: &UpdateAutoScalingGroupRemovalInstanceRule,
@@ -4999,6 +5062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingRule`: `PUT /zstack/v1/autoscaling/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
     pub fn update_auto_scaling_rule(
         self,
         params: &UpdateAutoScalingRule,
@@ -5010,6 +5074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingVmTemplate`: `PUT /zstack/v1/autoscaling/vmtemplate/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAutoScalingTemplateResult`) has `inventory`: `AutoScalingTemplateInventory`; decode a field with `generated::types`.
     pub fn update_auto_scaling_vm_template(
         self,
         params: &UpdateAutoScalingVmTemplate,
@@ -5018,6 +5083,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn update_backup_storage(
         self,
         params: &UpdateBackupStorage,
@@ -5029,6 +5095,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBuildApp`: `PUT /zstack/v1/appcenter/buildapp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBuildAppResult`) has `inventory`: `BuildApplicationInventory`; decode a field with `generated::types`.
     pub fn update_build_app(
         self,
         params: &UpdateBuildApp,
@@ -5040,6 +5107,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCephBackupStorageMon`: `PUT /zstack/v1/backup-storage/ceph/mons/{monUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateCephBackupStorageMonResult`) has `inventory`: `CephBackupStorageInventory`; decode a field with `generated::types`.
     pub fn update_ceph_backup_storage_mon(
         self,
         params: &UpdateCephBackupStorageMon,
@@ -5048,6 +5116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn update_image_store_backup_storage(
         self,
         params: &UpdateImageStoreBackupStorage,
@@ -5056,6 +5125,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePublishApp`: `PUT /zstack/v1/appcenter/app/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdatePublishAppResult`) has `inventory`: `PublishAppInventory`; decode a field with `generated::types`.
     pub fn update_publish_app(
         self,
         params: &UpdatePublishApp,
@@ -5067,6 +5137,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSftpBackupStorage`: `PUT /zstack/v1/backup-storage/sftp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn update_sftp_backup_storage(
         self,
         params: &UpdateSftpBackupStorage,

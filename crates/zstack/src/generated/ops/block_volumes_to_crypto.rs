@@ -3967,6 +3967,7 @@ impl ValidateClusterSupportDrs {
 
 impl<'a> Actions<'a> {
     /// `AddCCSCertificate`: `PUT /zstack/v1/crypto/ccs-certificate/add`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddCCSCertificateResult`) has `inventory`: `CCSCertificateInventory`; decode a field with `generated::types`.
     pub fn add_ccs_certificate(
         self,
         params: &AddCcsCertificate,
@@ -3986,6 +3987,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddStackTemplate`: `POST /zstack/v1/cloudformation/template`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddStackTemplateResult`) has `inventory`: `StackTemplateInventory`; decode a field with `generated::types`.
     pub fn add_stack_template(
         self,
         params: &AddStackTemplate,
@@ -3997,6 +3999,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ApplyDRSAdvice`: `PUT /zstack/v1/clusters/drs/advice/{adviceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ApplyDRSAdviceResult`) has `vmMigrationActivityUuid`: `String`; decode a field with `generated::types`.
     pub fn apply_drs_advice(
         self,
         params: &ApplyDrsAdvice,
@@ -4008,6 +4011,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachBaremetalPxeServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachBaremetalPxeServerToClusterResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
     pub fn attach_baremetal_pxe_server_to_cluster(
         self,
         params: &AttachBaremetalPxeServerToCluster,
@@ -4016,6 +4020,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachCCSCertificateToUser`: `POST /zstack/v1/crypto/ccs-certificate/attach-user/{userUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachCCSCertificateToUserResult`) has `inventory`: `CCSCertificateInventory`; decode a field with `generated::types`.
     pub fn attach_ccs_certificate_to_user(
         self,
         params: &AttachCcsCertificateToUser,
@@ -4027,6 +4032,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachIscsiServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachIscsiServerToClusterResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
     pub fn attach_iscsi_server_to_cluster(
         self,
         params: &AttachIscsiServerToCluster,
@@ -4038,6 +4044,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachNvmeServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachNvmeServerToClusterResult`) has `inventory`: `NvmeServerInventory`; decode a field with `generated::types`.
     pub fn attach_nvme_server_to_cluster(
         self,
         params: &AttachNvmeServerToCluster,
@@ -4049,6 +4056,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachPrimaryStorageToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachPrimaryStorageToClusterResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
     pub fn attach_primary_storage_to_cluster(
         self,
         params: &AttachPrimaryStorageToCluster,
@@ -4060,6 +4068,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeClusterState`: `PUT /zstack/v1/clusters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeClusterStateResult`) has `inventory`: `ClusterInventory`; decode a field with `generated::types`.
     pub fn change_cluster_state(
         self,
         params: &ChangeClusterState,
@@ -4071,6 +4080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckBatchDataIntegrity`: `GET /zstack/v1/check/batch/data/integrity/`. A synchronous API: the reply is its result.
+    /// The result (`CheckBatchDataIntegrityResult`) has `resourceMap`: `Map`; decode a field with `generated::types`.
     pub fn check_batch_data_integrity(
         self,
         params: &CheckBatchDataIntegrity,
@@ -4082,6 +4092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckStackTemplateParameters`: `POST /zstack/v1/cloudformation/stack/check`. A synchronous API: the reply is its result.
+    /// The result (`CheckStackTemplateParametersResult`) has `parameters`: `List`, `preparameters`: `List`; decode a field with `generated::types`.
     pub fn check_stack_template_parameters(
         self,
         params: &CheckStackTemplateParameters,
@@ -4104,6 +4115,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCasClient`: `POST /zstack/v1/create/cas/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateCasClientResult`) has `inventory`: `CasClientInventory`; decode a field with `generated::types`.
     pub fn create_cas_client(
         self,
         params: &CreateCasClient,
@@ -4115,6 +4127,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCdpPolicy`: `POST /zstack/v1/cdp-backup-storage/policy`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateCdpPolicyResult`) has `inventory`: `CdpPolicyInventory`; decode a field with `generated::types`.
     pub fn create_cdp_policy(
         self,
         params: &CreateCdpPolicy,
@@ -4126,6 +4139,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCdpTask`: `POST /zstack/v1/cdp-backup-storage/task`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
     pub fn create_cdp_task(
         self,
         params: &CreateCdpTask,
@@ -4137,6 +4151,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCertificate`: `POST /zstack/v1/certificates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateCertificateResult`) has `inventory`: `CertificateInventory`; decode a field with `generated::types`.
     pub fn create_certificate(
         self,
         params: &CreateCertificate,
@@ -4148,6 +4163,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCluster`: `POST /zstack/v1/clusters`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateClusterResult`) has `inventory`: `ClusterInventory`; decode a field with `generated::types`.
     pub fn create_cluster(
         self,
         params: &CreateCluster,
@@ -4159,6 +4175,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateClusterDRS`: `POST /zstack/v1/clusters/{clusterUuid}/drs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateClusterDRSResult`) has `inventory`: `ClusterDRSInventory`; decode a field with `generated::types`.
     pub fn create_cluster_drs(
         self,
         params: &CreateClusterDrs,
@@ -4170,6 +4187,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDirectory`: `POST /zstack/v1/create/directory`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDirectoryResult`) has `inventory`: `DirectoryInventory`; decode a field with `generated::types`.
     pub fn create_directory(
         self,
         params: &CreateDirectory,
@@ -4181,6 +4199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateOAuthClient`: `POST /zstack/v1/create/oauth2/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateOAuthClientResult`) has `inventory`: `OAuth2ClientInventory`; decode a field with `generated::types`.
     pub fn create_o_auth_client(
         self,
         params: &CreateOAuthClient,
@@ -4192,6 +4211,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateResourceStack`: `POST /zstack/v1/cloudformation/stack`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
     pub fn create_resource_stack(
         self,
         params: &CreateResourceStack,
@@ -4203,6 +4223,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSSORedirectTemplate`: `POST /zstack/v1/create/sso/redirect/template/`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSSORedirectTemplateResult`) has `inventory`: `SSORedirectTemplateInventory`; decode a field with `generated::types`.
     pub fn create_sso_redirect_template(
         self,
         params: &CreateSsoRedirectTemplate,
@@ -4214,6 +4235,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmFromCdpBackup`: `PUT /zstack/v1/cdp-backups/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmFromCdpBackupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vm_from_cdp_backup(
         self,
         params: &CreateVmFromCdpBackup,
@@ -4225,6 +4247,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DecodeStackTemplate`: `POST /zstack/v1/cloudformation/stack/preview/resource`. A synchronous API: the reply is its result.
+    /// The result (`DecodeStackTemplateResult`) has `resources`: `List`; decode a field with `generated::types`.
     pub fn decode_stack_template(
         self,
         params: &DecodeStackTemplate,
@@ -4354,6 +4377,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachBaremetalPxeServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachBaremetalPxeServerFromClusterResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
     pub fn detach_baremetal_pxe_server_from_cluster(
         self,
         params: &DetachBaremetalPxeServerFromCluster,
@@ -4373,6 +4397,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachIscsiServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachIscsiServerFromClusterResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
     pub fn detach_iscsi_server_from_cluster(
         self,
         params: &DetachIscsiServerFromCluster,
@@ -4384,6 +4409,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachNvmeServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachNvmeServerFromClusterResult`) has `inventory`: `NvmeServerInventory`; decode a field with `generated::types`.
     pub fn detach_nvme_server_from_cluster(
         self,
         params: &DetachNvmeServerFromCluster,
@@ -4395,6 +4421,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachPrimaryStorageFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachPrimaryStorageFromClusterResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
     pub fn detach_primary_storage_from_cluster(
         self,
         params: &DetachPrimaryStorageFromCluster,
@@ -4403,6 +4430,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DisableCdpTask`: `POST /zstack/v1/cdp-task/disable/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DisableCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
     pub fn disable_cdp_task(
         self,
         params: &DisableCdpTask,
@@ -4414,6 +4442,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `EnableCdpTask`: `POST /zstack/v1/cdp-task/enable/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`EnableCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
     pub fn enable_cdp_task(
         self,
         params: &EnableCdpTask,
@@ -4436,6 +4465,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccessPath`: `GET /zstack/v1/block-volumes/access/path`. A synchronous API: the reply is its result.
+    /// The result (`GetAccessPathResult`) has `pathInfos`: `List`; decode a field with `generated::types`.
     pub fn get_access_path(
         self,
         params: &GetAccessPath,
@@ -4447,6 +4477,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL2NetworksForAttachingCluster`: `GET /zstack/v1/cluster/{clusterUuid}/l2-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateL2NetworksForAttachingClusterResult`) has `inventories`: `List<L2NetworkData>`; decode a field with `generated::types`.
     pub fn get_candidate_l2_networks_for_attaching_cluster(
         self,
         params: &GetCandidateL2NetworksForAttachingCluster,
@@ -4455,6 +4486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateNetworkInterfaces`: `GET /zstack/v1/cluster/hosts-network-interfaces`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateNetworkInterfacesResult`) has `slaveNames`: `List`, `candidateNics`: `List`; decode a field with `generated::types`.
     pub fn get_candidate_network_interfaces(
         self,
         params: &GetCandidateNetworkInterfaces,
@@ -4466,6 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCdpBackupStorageRequirement`: `GET /zstack/v1/cdp-backup-storage/{backupStorageUuid}/requirement`. A synchronous API: the reply is its result.
+    /// The result (`GetCdpBackupStorageRequirementResult`) has `nextStep`: `String`, `required`: `Map`, `current`: `Map`; decode a field with `generated::types`.
     pub fn get_cdp_backup_storage_requirement(
         self,
         params: &GetCdpBackupStorageRequirement,
@@ -4474,6 +4507,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetChainTask`: `GET /zstack/v1/core/task-details`. A synchronous API: the reply is its result.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode a field with `generated::types`.
     pub fn get_chain_task(
         self,
         params: &GetChainTask,
@@ -4485,6 +4519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetClusterDRSStatus`: `GET /zstack/v1/clusters/drs/status`. A synchronous API: the reply is its result.
+    /// The result (`GetClusterDRSStatusResult`) has `hostLoadOverThreshold`: `List`; decode a field with `generated::types`.
     pub fn get_cluster_drs_status(
         self,
         params: &GetClusterDrsStatus,
@@ -4496,6 +4531,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetClusterHostNetworkFacts`: `GET /zstack/v1/cluster/hosts-network-facts/{clusterUuid}`. A synchronous API: the reply is its result.
+    /// The result (`GetClusterHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode a field with `generated::types`.
     pub fn get_cluster_host_network_facts(
         self,
         params: &GetClusterHostNetworkFacts,
@@ -4507,6 +4543,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceFromResourceStack`: `GET /zstack/v1/cloudformation/stack/resources`. A synchronous API: the reply is its result.
+    /// The result (`GetResourceFromResourceStackResult`) has `resources`: `List`; decode a field with `generated::types`.
     pub fn get_resource_from_resource_stack(
         self,
         params: &GetResourceFromResourceStack,
@@ -4518,6 +4555,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceStackFromResource`: `GET /zstack/v1/cloudformation/resources/stack`. A synchronous API: the reply is its result.
+    /// The result (`GetResourceStackFromResourceResult`) has `stack`: `Map`; decode a field with `generated::types`.
     pub fn get_resource_stack_from_resource(
         self,
         params: &GetResourceStackFromResource,
@@ -4529,6 +4567,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceStackVmStatus`: `GET /zstack/v1/cloudformation/stack/monitor/vmstatus`. A synchronous API: the reply is its result.
+    /// The result (`GetResourceStackVmStatusResult`) has `portStatus`: `Map`; decode a field with `generated::types`.
     pub fn get_resource_stack_vm_status(
         self,
         params: &GetResourceStackVmStatus,
@@ -4540,6 +4579,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportedCloudFormationResources`: `GET /zstack/v1/cloudformation/resources`. A synchronous API: the reply is its result.
+    /// The result (`GetSupportedCloudFormationResourcesResult`) has `resources`: `List`; decode a field with `generated::types`.
     pub fn get_supported_cloud_formation_resources(
         self,
         params: &GetSupportedCloudFormationResources,
@@ -4548,6 +4588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginByCas`: `PUT /zstack/v1/cas/login/`. A synchronous API: the reply is its result.
+    /// The result (`LoginByCasResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn login_by_cas(
         self,
         params: &LoginByCas,
@@ -4570,6 +4611,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `MountVmInstanceRecoveryPoint`: `POST /zstack/v1/cdp-backup-storage/mount-recovery-point`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`MountVmInstanceRecoveryPointResult`) has `resourcePath`: `String`, `failedVolumes`: `Map`; decode a field with `generated::types`.
     pub fn mount_vm_instance_recovery_point(
         self,
         params: &MountVmInstanceRecoveryPoint,
@@ -4581,6 +4623,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PreviewResourceStack`: `POST /zstack/v1/cloudformation/stack/preview`. A synchronous API: the reply is its result.
+    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode a field with `generated::types`.
     pub fn preview_resource_stack(
         self,
         params: &PreviewResourceStack,
@@ -4592,6 +4635,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBlockVolume`: `GET /zstack/v1/block-volumes`. A synchronous API: the reply is its result.
+    /// The result (`QueryBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_block_volume(
         self,
         query: &crate::native::query::Query,
@@ -4604,6 +4648,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCCSCertificate`: `GET /zstack/v1/crypto/ccs-certificate/certificates/`. A synchronous API: the reply is its result.
+    /// The result (`QueryCCSCertificateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ccs_certificate(
         self,
         query: &crate::native::query::Query,
@@ -4616,6 +4661,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCdpPolicy`: `GET /zstack/v1/cdp-backup-storage/policy`. A synchronous API: the reply is its result.
+    /// The result (`QueryCdpPolicyResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_cdp_policy(
         self,
         query: &crate::native::query::Query,
@@ -4628,6 +4674,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCdpTask`: `GET /zstack/v1/cdp-task`. A synchronous API: the reply is its result.
+    /// The result (`QueryCdpTaskResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_cdp_task(
         self,
         query: &crate::native::query::Query,
@@ -4640,6 +4687,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCertificate`: `GET /zstack/v1/certificates`. A synchronous API: the reply is its result.
+    /// The result (`QueryCertificateResult`) has `inventories`: `List<CertificateInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_certificate(
         self,
         query: &crate::native::query::Query,
@@ -4652,6 +4700,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCluster`: `GET /zstack/v1/clusters`. A synchronous API: the reply is its result.
+    /// The result (`QueryClusterResult`) has `inventories`: `List<ClusterInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_cluster(
         self,
         query: &crate::native::query::Query,
@@ -4664,6 +4713,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryClusterDRS`: `GET /zstack/v1/clusters/drs`. A synchronous API: the reply is its result.
+    /// The result (`QueryClusterDRSResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_cluster_drs(
         self,
         query: &crate::native::query::Query,
@@ -4676,6 +4726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryConsoleProxyAgent`: `GET /zstack/v1/consoles/agents`. A synchronous API: the reply is its result.
+    /// The result (`QueryConsoleProxyAgentResult`) has `inventories`: `List<ConsoleProxyAgentInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_console_proxy_agent(
         self,
         query: &crate::native::query::Query,
@@ -4688,6 +4739,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDRSAdvice`: `GET /zstack/v1/clusters/drs/advice`. A synchronous API: the reply is its result.
+    /// The result (`QueryDRSAdviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_drs_advice(
         self,
         query: &crate::native::query::Query,
@@ -4700,6 +4752,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDRSVmMigrationActivity`: `GET /zstack/v1/clusters/drs/vm-migration-activities`. A synchronous API: the reply is its result.
+    /// The result (`QueryDRSVmMigrationActivityResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_drs_vm_migration_activity(
         self,
         query: &crate::native::query::Query,
@@ -4712,6 +4765,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventFromResourceStack`: `GET /zstack/v1/cloudformation/event`. A synchronous API: the reply is its result.
+    /// The result (`QueryEventFromResourceStackResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_event_from_resource_stack(
         self,
         query: &crate::native::query::Query,
@@ -4724,6 +4778,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryResourceStack`: `GET /zstack/v1/cloudformation/stack`. A synchronous API: the reply is its result.
+    /// The result (`QueryResourceStackResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_resource_stack(
         self,
         query: &crate::native::query::Query,
@@ -4736,6 +4791,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryStackTemplate`: `GET /zstack/v1/cloudformation/template`. A synchronous API: the reply is its result.
+    /// The result (`QueryStackTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_stack_template(
         self,
         query: &crate::native::query::Query,
@@ -4748,6 +4804,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectConsoleProxyAgent`: `PUT /zstack/v1/consoles/agents`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectConsoleProxyAgentResult`) has `inventory`: `Map<String,Object>`; decode a field with `generated::types`.
     pub fn reconnect_console_proxy_agent(
         self,
         params: &ReconnectConsoleProxyAgent,
@@ -4759,6 +4816,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshCaptcha`: `GET /zstack/v1/captcha/refresh`. A synchronous API: the reply is its result.
+    /// The result (`RefreshCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; decode a field with `generated::types`.
     pub fn refresh_captcha(
         self,
         params: &RefreshCaptcha,
@@ -4770,6 +4828,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RequestConsoleAccess`: `POST /zstack/v1/consoles`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RequestConsoleAccessResult`) has `inventory`: `ConsoleInventory`; decode a field with `generated::types`.
     pub fn request_console_access(
         self,
         params: &RequestConsoleAccess,
@@ -4781,6 +4840,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RestartResourceStack`: `PUT /zstack/v1/cloudformation/stack/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RestartResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
     pub fn restart_resource_stack(
         self,
         params: &RestartResourceStack,
@@ -4811,6 +4871,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBlockVolume`: `PUT /zstack/v1/block-volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; decode a field with `generated::types`.
     pub fn update_block_volume(
         self,
         params: &UpdateBlockVolume,
@@ -4822,6 +4883,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCdpPolicy`: `PUT /zstack/v1/cdp-backup-storage/policy/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateCdpPolicyResult`) has `inventory`: `CdpPolicyInventory`; decode a field with `generated::types`.
     pub fn update_cdp_policy(
         self,
         params: &UpdateCdpPolicy,
@@ -4833,6 +4895,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCdpTask`: `PUT /zstack/v1/cdp-backup-storage/task/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
     pub fn update_cdp_task(
         self,
         params: &UpdateCdpTask,
@@ -4844,6 +4907,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCertificate`: `PUT /zstack/v1/certificates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateCertificateResult`) has `inventory`: `CertificateInventory`; decode a field with `generated::types`.
     pub fn update_certificate(
         self,
         params: &UpdateCertificate,
@@ -4855,6 +4919,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCluster`: `PUT /zstack/v1/clusters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateClusterResult`) has `inventory`: `ClusterInventory`; decode a field with `generated::types`.
     pub fn update_cluster(
         self,
         params: &UpdateCluster,
@@ -4866,6 +4931,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateClusterDRS`: `PUT /zstack/v1/clusters/drs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateClusterDRSResult`) has `inventory`: `ClusterDRSInventory`; decode a field with `generated::types`.
     pub fn update_cluster_drs(
         self,
         params: &UpdateClusterDrs,
@@ -4877,6 +4943,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateClusterOS`: `PUT /zstack/v1/clusters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateClusterOSResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
     pub fn update_cluster_os(
         self,
         params: &UpdateClusterOs,
@@ -4888,6 +4955,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateConsoleProxyAgent`: `PUT /zstack/v1/consoles/agents/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateConsoleProxyAgentResult`) has `inventory`: `ConsoleProxyAgentInventory`; decode a field with `generated::types`.
     pub fn update_console_proxy_agent(
         self,
         params: &UpdateConsoleProxyAgent,
@@ -4899,6 +4967,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateResourceStack`: `PUT /zstack/v1/cloudformation/stack/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
     pub fn update_resource_stack(
         self,
         params: &UpdateResourceStack,
@@ -4910,6 +4979,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateStackTemplate`: `PUT /zstack/v1/cloudformation/template/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateStackTemplateResult`) has `inventory`: `StackTemplateInventory`; decode a field with `generated::types`.
     pub fn update_stack_template(
         self,
         params: &UpdateStackTemplate,
@@ -4932,6 +5002,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateClusterSupportDRS`: `GET /zstack/v1/clusters/{clusterUuid}/drs/valid`. A synchronous API: the reply is its result.
+    /// The result (`ValidateClusterSupportDRSResult`) has `supported`: `boolean`, `reason`: `ErrorCode`; decode a field with `generated::types`.
     pub fn validate_cluster_support_drs(
         self,
         params: &ValidateClusterSupportDrs,

@@ -4831,6 +4831,7 @@ impl UpdateKvmHost {
 
 impl<'a> Actions<'a> {
     /// `AddAliyunKeySecret`: `POST /zstack/v1/hybrid/aliyun/key`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddAliyunKeySecretResult`) has `inventory`: `HybridAccountInventory`; decode a field with `generated::types`.
     pub fn add_aliyun_key_secret(
         self,
         params: &AddAliyunKeySecret,
@@ -4842,6 +4843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddConnectionAccessPointFromRemote`: `POST /zstack/v1/hybrid/aliyun/access-point`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddConnectionAccessPointFromRemoteResult`) has `inventory`: `ConnectionAccessPointInventory`; decode a field with `generated::types`.
     pub fn add_connection_access_point_from_remote(
         self,
         params: &AddConnectionAccessPointFromRemote,
@@ -4853,6 +4855,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddDataCenterFromRemote`: `POST /zstack/v1/hybrid/data-center`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddDataCenterFromRemoteResult`) has `inventory`: `DataCenterInventory`; decode a field with `generated::types`.
     pub fn add_data_center_from_remote(
         self,
         params: &AddDataCenterFromRemote,
@@ -4872,6 +4875,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddHybridKeySecret`: `POST /zstack/v1/hybrid/hybrid/key`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddHybridKeySecretResult`) has `inventory`: `HybridAccountInventory`; decode a field with `generated::types`.
     pub fn add_hybrid_key_secret(
         self,
         params: &AddHybridKeySecret,
@@ -4883,6 +4887,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIdentityZoneFromRemote`: `POST /zstack/v1/hybrid/identity-zone`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddIdentityZoneFromRemoteResult`) has `inventory`: `IdentityZoneInventory`; decode a field with `generated::types`.
     pub fn add_identity_zone_from_remote(
         self,
         params: &AddIdentityZoneFromRemote,
@@ -4894,6 +4899,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddOssBucketFromRemote`: `POST /zstack/v1/hybrid/aliyun/oss-bucket`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddOssBucketFromRemoteResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
     pub fn add_oss_bucket_from_remote(
         self,
         params: &AddOssBucketFromRemote,
@@ -4905,6 +4911,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachAliyunDiskToEcs`: `POST /zstack/v1/hybrid/aliyun/disk/{diskUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachAliyunDiskToEcsResult`) has `inventory`: `AliyunDiskInventory`; decode a field with `generated::types`.
     pub fn attach_aliyun_disk_to_ecs(
         self,
         params: &AttachAliyunDiskToEcs,
@@ -4927,6 +4934,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachHybridEipToEcs`: `POST /zstack/v1/hybrid/eip/{eipUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachHybridEipToEcsResult`) has `inventory`: `HybridEipAddressInventory`; decode a field with `generated::types`.
     pub fn attach_hybrid_eip_to_ecs(
         self,
         params: &AttachHybridEipToEcs,
@@ -4949,6 +4957,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachOssBucketToEcsDataCenter`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachOssBucketToEcsDataCenterResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
     pub fn attach_oss_bucket_to_ecs_data_center(
         self,
         params: &AttachOssBucketToEcsDataCenter,
@@ -4960,6 +4969,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BackupDatabaseToPublicCloud`: `POST /zstack/v1/hybrid/backup-mysql`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`BackupDatabaseToPublicCloudResult`) has `local`: `String`, `remote`: `String`, `regionId`: `String`; decode a field with `generated::types`.
     pub fn backup_database_to_public_cloud(
         self,
         params: &BackupDatabaseToPublicCloud,
@@ -4971,6 +4981,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunDiskFromRemote`: `POST /zstack/v1/hybrid/aliyun/disk`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAliyunDiskFromRemoteResult`) has `inventory`: `AliyunDiskInventory`; decode a field with `generated::types`.
     pub fn create_aliyun_disk_from_remote(
         self,
         params: &CreateAliyunDiskFromRemote,
@@ -4982,6 +4993,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunRouterInterfaceRemote`: `POST /zstack/v1/hybrid/aliyun/router-interface`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAliyunRouterInterfaceRemoteResult`) has `inventory`: `AliyunRouterInterfaceInventory`; decode a field with `generated::types`.
     pub fn create_aliyun_router_interface_remote(
         self,
         params: &CreateAliyunRouterInterfaceRemote,
@@ -4993,6 +5005,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunSnapshotRemote`: `POST /zstack/v1/hybrid/aliyun/snapshot`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAliyunSnapshotRemoteResult`) has `inventory`: `AliyunSnapshotInventory`; decode a field with `generated::types`.
     pub fn create_aliyun_snapshot_remote(
         self,
         params: &CreateAliyunSnapshotRemote,
@@ -5004,6 +5017,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunVpcVirtualRouterEntryRemote`: `POST /zstack/v1/hybrid/aliyun/route-entry`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAliyunVpcVirtualRouterEntryRemoteResult`) has `inventory`: `VpcVirtualRouteEntryInventory`; decode a field with `generated::types`.
     pub fn create_aliyun_vpc_virtual_router_entry_remote(
         self,
         params: &CreateAliyunVpcVirtualRouterEntryRemote,
@@ -5015,6 +5029,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateConnectionBetweenL3NetworkAndAliyunVSwitch`: `POST /zstack/v1/hybrid/aliyun/connections`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateConnectionBetweenL3NetworkAndAliyunVSwitchResult`) has `inventory`: `ConnectionRelationShipInventory`; decode a field with `generated::types`.
     pub fn create_connection_between_l3_network_and_aliyun_v_switch(
         self,
         params: &CreateConnectionBetweenL3NetworkAndAliyunVSwitch,
@@ -5023,6 +5038,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsImageFromEcsSnapshot`: `POST /zstack/v1/hybrid/aliyun/image/snapshot`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateEcsImageFromEcsSnapshotResult`) has `inventory`: `EcsImageInventory`; decode a field with `generated::types`.
     pub fn create_ecs_image_from_ecs_snapshot(
         self,
         params: &CreateEcsImageFromEcsSnapshot,
@@ -5034,6 +5050,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsImageFromLocalImage`: `POST /zstack/v1/hybrid/aliyun/image`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateEcsImageFromLocalImageResult`) has `inventory`: `EcsImageInventory`; decode a field with `generated::types`.
     pub fn create_ecs_image_from_local_image(
         self,
         params: &CreateEcsImageFromLocalImage,
@@ -5045,6 +5062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsInstanceFromEcsImage`: `POST /zstack/v1/hybrid/aliyun/ecs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateEcsInstanceFromEcsImageResult`) has `inventory`: `EcsInstanceInventory`; decode a field with `generated::types`.
     pub fn create_ecs_instance_from_ecs_image(
         self,
         params: &CreateEcsInstanceFromEcsImage,
@@ -5056,6 +5074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsSecurityGroupRemote`: `POST /zstack/v1/hybrid/aliyun/security-group/remote`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateEcsSecurityGroupRemoteResult`) has `inventory`: `EcsSecurityGroupInventory`; decode a field with `generated::types`.
     pub fn create_ecs_security_group_remote(
         self,
         params: &CreateEcsSecurityGroupRemote,
@@ -5067,6 +5086,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsSecurityGroupRuleRemote`: `POST /zstack/v1/hybrid/aliyun/security-group-rule`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateEcsSecurityGroupRuleRemoteResult`) has `inventory`: `EcsSecurityGroupRuleInventory`; decode a field with `generated::types`.
     pub fn create_ecs_security_group_rule_remote(
         self,
         params: &CreateEcsSecurityGroupRuleRemote,
@@ -5078,6 +5098,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsVSwitchRemote`: `POST /zstack/v1/hybrid/aliyun/vswitch`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateEcsVSwitchRemoteResult`) has `inventory`: `EcsVSwitchInventory`; decode a field with `generated::types`.
     pub fn create_ecs_v_switch_remote(
         self,
         params: &CreateEcsVSwitchRemote,
@@ -5089,6 +5110,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsVpcRemote`: `POST /zstack/v1/hybrid/aliyun/vpc`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateEcsVpcRemoteResult`) has `inventory`: `EcsVpcInventory`; decode a field with `generated::types`.
     pub fn create_ecs_vpc_remote(
         self,
         params: &CreateEcsVpcRemote,
@@ -5100,6 +5122,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateHostSchedulingRuleGroup`: `POST /zstack/v1/hostSchedulingRuleGroup`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateHostSchedulingRuleGroupResult`) has `inventory`: `HostSchedulingRuleGroupInventory`; decode a field with `generated::types`.
     pub fn create_host_scheduling_rule_group(
         self,
         params: &CreateHostSchedulingRuleGroup,
@@ -5108,6 +5131,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateHybridEip`: `POST /zstack/v1/hybrid/eip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateHybridEipResult`) has `inventory`: `HybridEipAddressInventory`; decode a field with `generated::types`.
     pub fn create_hybrid_eip(
         self,
         params: &CreateHybridEip,
@@ -5130,6 +5154,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateOssBucketRemote`: `POST /zstack/v1/hybrid/aliyun/oss-bucket/remote`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateOssBucketRemoteResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
     pub fn create_oss_bucket_remote(
         self,
         params: &CreateOssBucketRemote,
@@ -5141,6 +5166,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcUserVpnGatewayRemote`: `POST /zstack/v1/hybrid/user-vpn`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpcUserVpnGatewayRemoteResult`) has `inventory`: `VpcUserVpnGatewayInventory`; decode a field with `generated::types`.
     pub fn create_vpc_user_vpn_gateway_remote(
         self,
         params: &CreateVpcUserVpnGatewayRemote,
@@ -5152,6 +5178,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcVpnConnectionRemote`: `POST /zstack/v1/hybrid/vpn-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpcVpnConnectionRemoteResult`) has `inventory`: `VpcVpnConnectionInventory`; decode a field with `generated::types`.
     pub fn create_vpc_vpn_connection_remote(
         self,
         params: &CreateVpcVpnConnectionRemote,
@@ -5163,6 +5190,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpnIkeConfig`: `POST /zstack/v1/hybrid/vpn-connection/ike`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpnIkeConfigResult`) has `inventory`: `VpcVpnIkeConfigInventory`; decode a field with `generated::types`.
     pub fn create_vpn_ike_config(
         self,
         params: &CreateVpnIkeConfig,
@@ -5174,6 +5202,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpnIpsecConfig`: `POST /zstack/v1/hybrid/vpn-connection/ipsec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpnIpsecConfigResult`) has `inventory`: `VpcVpnIpSecConfigInventory`; decode a field with `generated::types`.
     pub fn create_vpn_ipsec_config(
         self,
         params: &CreateVpnIpsecConfig,
@@ -5418,6 +5447,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCpuMemoryCapacity`: `GET /zstack/v1/hosts/capacities/cpu-memory`. A synchronous API: the reply is its result.
+    /// The result (`GetCpuMemoryCapacityResult`) has `totalCpu`: `long`, `availableCpu`: `long`, `totalMemory`: `long`, `availableMemory`: `long`, `managedCpuNum`: `long`, `capacityData`: `List<CpuMemoryCapacityData>`, `resourceType`: `String`; decode a field with `generated::types`.
     pub fn get_cpu_memory_capacity(
         self,
         params: &GetCpuMemoryCapacity,
@@ -5426,6 +5456,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostAllocatorStrategies`: `GET /zstack/v1/hosts/allocators/strategies`. A synchronous API: the reply is its result.
+    /// The result (`GetHostAllocatorStrategiesResult`) has `strategies`: `List<String>`; decode a field with `generated::types`.
     pub fn get_host_allocator_strategies(
         self,
         params: &GetHostAllocatorStrategies,
@@ -5434,6 +5465,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNUMATopology`: `POST /zstack/v1/hosts/{uuid}/numa`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`GetHostNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `topology`: `Map`; decode a field with `generated::types`.
     pub fn get_host_numa_topology(
         self,
         params: &GetHostNumaTopology,
@@ -5442,6 +5474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNetworkFacts`: `GET /zstack/v1/hosts/network-facts/{hostUuid}`. A synchronous API: the reply is its result.
+    /// The result (`GetHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode a field with `generated::types`.
     pub fn get_host_network_facts(
         self,
         params: &GetHostNetworkFacts,
@@ -5450,6 +5483,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostPhysicalMemoryFacts`: `GET /zstack/v1/hosts/physical-memory-facts/{hostUuid}`. A synchronous API: the reply is its result.
+    /// The result (`GetHostPhysicalMemoryFactsResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_host_physical_memory_facts(
         self,
         params: &GetHostPhysicalMemoryFacts,
@@ -5458,6 +5492,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostPowerStatus`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`GetHostPowerStatusResult`) has `inventory`: `HostIpmiInventory`; decode a field with `generated::types`.
     pub fn get_host_power_status(
         self,
         params: &GetHostPowerStatus,
@@ -5469,6 +5504,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostResourceAllocation`: `POST /zstack/v1/hosts/{uuid}/resource-allocation`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`GetHostResourceAllocationResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; decode a field with `generated::types`.
     pub fn get_host_resource_allocation(
         self,
         params: &GetHostResourceAllocation,
@@ -5477,6 +5513,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostTask`: `GET /zstack/v1/hosts/task-details`. A synchronous API: the reply is its result.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode a field with `generated::types`.
     pub fn get_host_task(
         self,
         params: &GetHostTask,
@@ -5488,6 +5525,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostWebSshUrl`: `POST /zstack/v1/hosts/webssh`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`GetHostWebSshUrlResult`) has `url`: `String`; decode a field with `generated::types`.
     pub fn get_host_web_ssh_url(
         self,
         params: &GetHostWebSshUrl,
@@ -5499,6 +5537,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHypervisorTypes`: `GET /zstack/v1/hosts/hypervisor-types`. A synchronous API: the reply is its result.
+    /// The result (`GetHypervisorTypesResult`) has `hypervisorTypes`: `List<String>`; decode a field with `generated::types`.
     pub fn get_hypervisor_types(
         self,
         params: &GetHypervisorTypes,
@@ -5510,6 +5549,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetInterfaceServiceTypeStatistic`: `GET /zstack/v1/hosts/hosts-network-interfaces/service-type-statistic`. A synchronous API: the reply is its result.
+    /// The result (`GetInterfaceServiceTypeStatisticResult`) has `serviceTypeStatistics`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn get_interface_service_type_statistic(
         self,
         params: &GetInterfaceServiceTypeStatistic,
@@ -5529,6 +5569,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `KvmRunShell`: `PUT /zstack/v1/hosts/kvm/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`KvmRunShellResult`) has `inventory`: `Map<String,ShellResult>`; decode a field with `generated::types`.
     pub fn kvm_run_shell(
         self,
         params: &KvmRunShell,
@@ -5548,6 +5589,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerOffHost`: `PUT /zstack/v1/hosts/power-off/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`PowerOffHostResult`) has `results`: `List`; decode a field with `generated::types`.
     pub fn power_off_host(
         self,
         params: &PowerOffHost,
@@ -5559,6 +5601,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerOnHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`PowerOnHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
     pub fn power_on_host(
         self,
         params: &PowerOnHost,
@@ -5570,6 +5613,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerResetHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`PowerResetHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
     pub fn power_reset_host(
         self,
         params: &PowerResetHost,
@@ -5581,6 +5625,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHost`: `GET /zstack/v1/hosts`. A synchronous API: the reply is its result.
+    /// The result (`QueryHostResult`) has `inventories`: `List<HostInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_host(
         self,
         query: &crate::native::query::Query,
@@ -5593,6 +5638,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostNetworkBonding`: `GET /zstack/v1/hosts/bondings`. A synchronous API: the reply is its result.
+    /// The result (`QueryHostNetworkBondingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_host_network_bonding(
         self,
         query: &crate::native::query::Query,
@@ -5601,6 +5647,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostNetworkInterface`: `GET /zstack/v1/hosts/nics`. A synchronous API: the reply is its result.
+    /// The result (`QueryHostNetworkInterfaceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_host_network_interface(
         self,
         query: &crate::native::query::Query,
@@ -5609,6 +5656,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostOsCategory`: `GET /zstack/v1/hosts/os/category`. A synchronous API: the reply is its result.
+    /// The result (`QueryHostOsCategoryResult`) has `inventories`: `List<HostOsCategoryInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_host_os_category(
         self,
         query: &crate::native::query::Query,
@@ -5617,6 +5665,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostPhysicalMemory`: `GET /zstack/v1/hosts/physicalmemory`. A synchronous API: the reply is its result.
+    /// The result (`QueryHostPhysicalMemoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_host_physical_memory(
         self,
         query: &crate::native::query::Query,
@@ -5625,6 +5674,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryKvmHypervisorInfo`: `GET /zstack/v1/hosts/kvm/hypervisor/info`. A synchronous API: the reply is its result.
+    /// The result (`QueryKvmHypervisorInfoResult`) has `inventories`: `List<KvmHypervisorInfoInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_kvm_hypervisor_info(
         self,
         query: &crate::native::query::Query,
@@ -5633,6 +5683,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectHost`: `PUT /zstack/v1/hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
     pub fn reconnect_host(
         self,
         params: &ReconnectHost,
@@ -5644,6 +5695,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetIpOnHostNetworkBonding`: `POST /zstack/v1/hosts/bondings/{bondingUuid}/ip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetIpOnHostNetworkBondingResult`) has `inventory`: `HostNetworkBondingInventory`; decode a field with `generated::types`.
     pub fn set_ip_on_host_network_bonding(
         self,
         params: &SetIpOnHostNetworkBonding,
@@ -5652,6 +5704,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetIpOnHostNetworkInterface`: `POST /zstack/v1/hosts/nics/{interfaceUuid}/ip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetIpOnHostNetworkInterfaceResult`) has `inventory`: `HostNetworkInterfaceInventory`; decode a field with `generated::types`.
     pub fn set_ip_on_host_network_interface(
         self,
         params: &SetIpOnHostNetworkInterface,
@@ -5660,6 +5713,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetServiceTypeOnHostNetworkBonding`: `POST /zstack/v1/hosts/bondings/service-types`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetServiceTypeOnHostNetworkBondingResult`) has `inventory`: `List`; decode a field with `generated::types`.
     pub fn set_service_type_on_host_network_bonding(
         self,
         params: &SetServiceTypeOnHostNetworkBonding,
@@ -5668,6 +5722,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetServiceTypeOnHostNetworkInterface`: `POST /zstack/v1/hosts/nics/service-types`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetServiceTypeOnHostNetworkInterfaceResult`) has `inventory`: `List`; decode a field with `generated::types`.
     pub fn set_service_type_on_host_network_interface(
         self,
         params: &SetServiceTypeOnHostNetworkInterface,
@@ -5676,6 +5731,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ShutdownHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ShutdownHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
     pub fn shutdown_host(
         self,
         params: &ShutdownHost,
@@ -5687,6 +5743,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBonding`: `PUT /zstack/v1/hosts/bondings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBondingResult`) has `inventory`: `HostNetworkBondingInventory`; decode a field with `generated::types`.
     pub fn update_bonding(
         self,
         params: &UpdateBonding,
@@ -5698,6 +5755,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHost`: `PUT /zstack/v1/hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
     pub fn update_host(
         self,
         params: &UpdateHost,
@@ -5709,6 +5767,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostIpmi`: `PUT /zstack/v1/hosts/ipmi/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateHostIpmiResult`) has `hostIpmiInventory`: `HostIpmiInventory`; decode a field with `generated::types`.
     pub fn update_host_ipmi(
         self,
         params: &UpdateHostIpmi,
@@ -5720,6 +5779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostNetworkInterface`: `POST /zstack/v1/hosts/nics/{interfaceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateHostNetworkInterfaceResult`) has `inventory`: `HostNetworkInterfaceInventory`; decode a field with `generated::types`.
     pub fn update_host_network_interface(
         self,
         params: &UpdateHostNetworkInterface,
@@ -5728,6 +5788,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostSchedulingRuleGroup`: `PUT /zstack/v1/hostSchedulingRuleGroup/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateHostSchedulingRuleGroupResult`) has `inventory`: `HostSchedulingRuleGroupInventory`; decode a field with `generated::types`.
     pub fn update_host_scheduling_rule_group(
         self,
         params: &UpdateHostSchedulingRuleGroup,
@@ -5736,6 +5797,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateKVMHost`: `PUT /zstack/v1/hosts/kvm/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
     pub fn update_kvm_host(
         self,
         params: &UpdateKvmHost,

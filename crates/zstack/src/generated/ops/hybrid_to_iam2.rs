@@ -3302,6 +3302,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachIAM2ProjectToIAM2Organization`: `POST /zstack/v1/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachIAM2ProjectToIAM2OrganizationResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
     pub fn attach_iam2_project_to_iam2_organization(
         self,
         params: &AttachIam2ProjectToIam2Organization,
@@ -3313,6 +3314,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchCreateIAM2VirtualIDFromConfigFile`: `POST /zstack/v1/iam2/virtual-ids/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`BatchCreateIAM2VirtualIDFromConfigFileResult`) has `numberOfImportedUser`: `int`; decode a field with `generated::types`.
     pub fn batch_create_iam2_virtual_id_from_config_file(
         self,
         params: &BatchCreateIam2VirtualIdFromConfigFile,
@@ -3332,6 +3334,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2OrganizationState`: `PUT /zstack/v1/iam2/organizations/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeIAM2OrganizationStateResult`) has `inventory`: `IAM2OrganizationInventory`; decode a field with `generated::types`.
     pub fn change_iam2_organization_state(
         self,
         params: &ChangeIam2OrganizationState,
@@ -3343,6 +3346,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2ProjectState`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeIAM2ProjectStateResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
     pub fn change_iam2_project_state(
         self,
         params: &ChangeIam2ProjectState,
@@ -3354,6 +3358,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2VirtualIDGroupState`: `PUT /zstack/v1/iam2/projects/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeIAM2VirtualIDGroupStateResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; decode a field with `generated::types`.
     pub fn change_iam2_virtual_id_group_state(
         self,
         params: &ChangeIam2VirtualIdGroupState,
@@ -3365,6 +3370,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2VirtualIDState`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeIAM2VirtualIDStateResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
     pub fn change_iam2_virtual_id_state(
         self,
         params: &ChangeIam2VirtualIdState,
@@ -3376,6 +3382,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2VirtualIDType`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeIAM2VirtualIDTypeResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
     pub fn change_iam2_virtual_id_type(
         self,
         params: &ChangeIam2VirtualIdType,
@@ -3387,6 +3394,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIAM2OrganizationAvailability`: `GET /zstack/v1/iam2/organizations/availabilities`. A synchronous API: the reply is its result.
+    /// The result (`CheckIAM2OrganizationAvailabilityResult`) has `exists`: `boolean`; decode a field with `generated::types`.
     pub fn check_iam2_organization_availability(
         self,
         params: &CheckIam2OrganizationAvailability,
@@ -3398,6 +3406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIAM2VirtualIDConfigFile`: `PUT /zstack/v1/iam2/virtual-ids/from-file`. A synchronous API: the reply is its result.
+    /// The result (`CheckIAM2VirtualIDConfigFileResult`) has `results`: `List`; decode a field with `generated::types`.
     pub fn check_iam2_virtual_id_config_file(
         self,
         params: &CheckIam2VirtualIdConfigFile,
@@ -3409,6 +3418,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanInvalidLdapIAM2Binding`: `PUT /zstack/v1/iam2/ldap/bindings/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CleanInvalidLdapIAM2BindingResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn clean_invalid_ldap_iam2_binding(
         self,
         params: &CleanInvalidLdapIam2Binding,
@@ -3420,6 +3430,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2Organization`: `POST /zstack/v1/iam2/organizations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2OrganizationResult`) has `inventory`: `IAM2OrganizationInventory`; decode a field with `generated::types`.
     pub fn create_iam2_organization(
         self,
         params: &CreateIam2Organization,
@@ -3431,6 +3442,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2Project`: `POST /zstack/v1/iam2/projects`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
     pub fn create_iam2_project(
         self,
         params: &CreateIam2Project,
@@ -3442,6 +3454,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectFromTemplate`: `POST /zstack/v1/iam2/projects/from/templates/{templateUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2ProjectFromTemplateResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
     pub fn create_iam2_project_from_template(
         self,
         params: &CreateIam2ProjectFromTemplate,
@@ -3453,6 +3466,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectRole`: `POST /zstack/v1/iam2/project-roles`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateRoleResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
     pub fn create_iam2_project_role(
         self,
         params: &CreateIam2ProjectRole,
@@ -3464,6 +3478,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectTemplate`: `POST /zstack/v1/iam2/projects/templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2ProjectTemplateResult`) has `inventory`: `IAM2ProjectTemplateInventory`; decode a field with `generated::types`.
     pub fn create_iam2_project_template(
         self,
         params: &CreateIam2ProjectTemplate,
@@ -3475,6 +3490,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectTemplateFromProject`: `POST /zstack/v1/iam2/projects/templates/from/projects/{projectUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2ProjectTemplateFromProjectResult`) has `inventory`: `IAM2ProjectTemplateInventory`; decode a field with `generated::types`.
     pub fn create_iam2_project_template_from_project(
         self,
         params: &CreateIam2ProjectTemplateFromProject,
@@ -3486,6 +3502,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualID`: `POST /zstack/v1/iam2/virtual-ids`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2VirtualIDResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
     pub fn create_iam2_virtual_id(
         self,
         params: &CreateIam2VirtualId,
@@ -3497,6 +3514,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualIDFromLdapUid`: `POST /zstack/v1/iam2/virtual-id/ldap/uid`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2VirtualIDFromLdapUidResult`) has `inventory`: `LdapResourceRefInventory`; decode a field with `generated::types`.
     pub fn create_iam2_virtual_id_from_ldap_uid(
         self,
         params: &CreateIam2VirtualIdFromLdapUid,
@@ -3508,6 +3526,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualIDGroup`: `POST /zstack/v1/iam2/groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2VirtualIDGroupResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; decode a field with `generated::types`.
     pub fn create_iam2_virtual_id_group(
         self,
         params: &CreateIam2VirtualIdGroup,
@@ -3519,6 +3538,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualIDLdapBinding`: `POST /zstack/v1/iam2/ldap/bindings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIAM2VirtualIDLdapBindingResult`) has `inventory`: `LdapResourceRefInventory`; decode a field with `generated::types`.
     pub fn create_iam2_virtual_id_ldap_binding(
         self,
         params: &CreateIam2VirtualIdLdapBinding,
@@ -3596,6 +3616,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachIAM2ProjectFromIAM2Organization`: `DELETE /zstack/v1/iam2/projects/{projectUuid}/iam2/organizations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachIAM2ProjectFromIAM2OrganizationResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
     pub fn detach_iam2_project_from_iam2_organization(
         self,
         params: &DetachIam2ProjectFromIam2Organization,
@@ -3618,6 +3639,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateLdapEntryForIAM2Binding`: `GET /zstack/v1/iam2/ldap/entries/candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetLdapEntryResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_candidate_ldap_entry_for_iam2_binding(
         self,
         params: &GetCandidateLdapEntryForIam2Binding,
@@ -3629,6 +3651,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2OrganizationVirtualIDNumber`: `GET /zstack/v1/iam2/organizations/{uuid}/virtualIDNumber`. A synchronous API: the reply is its result.
+    /// The result (`GetIAM2OrganizationVirtualIDNumberResult`) has `virtualTotalNumber`: `Integer`, `virtualDirectNumber`: `Integer`; decode a field with `generated::types`.
     pub fn get_iam2_organization_virtual_id_number(
         self,
         params: &GetIam2OrganizationVirtualIdNumber,
@@ -3640,6 +3663,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2ProjectsOfVirtualID`: `GET /zstack/v1/iam2/virtual-ids/projects`. A synchronous API: the reply is its result.
+    /// The result (`GetIAM2ProjectsOfVirtualIDResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_iam2_projects_of_virtual_id(
         self,
         params: &GetIam2ProjectsOfVirtualId,
@@ -3651,6 +3675,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2SystemAttributes`: `GET /zstack/v1/iam2/attributes/system`. A synchronous API: the reply is its result.
+    /// The result (`GetIAM2SystemAttributesResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_iam2_system_attributes(
         self,
         params: &GetIam2SystemAttributes,
@@ -3662,6 +3687,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2VirtualIDAPIPermission`: `GET /zstack/v1/iam2/virtual-ids/api-permissions`. A synchronous API: the reply is its result.
+    /// The result (`GetIAM2VirtualIDAPIPermissionResult`) has `permissions`: `Map`, `noPermission`: `boolean`; decode a field with `generated::types`.
     pub fn get_iam2_virtual_idapi_permission(
         self,
         params: &GetIam2VirtualIdapiPermission,
@@ -3673,6 +3699,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2VirtualIDInGroup`: `GET /zstack/v1/iam2/IAM2VirtualIDGroup/IAM2VirtualID`. A synchronous API: the reply is its result.
+    /// The result (`GetIAM2VirtualIDInGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn get_iam2_virtual_id_in_group(
         self,
         params: &GetIam2VirtualIdInGroup,
@@ -3684,6 +3711,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOrganizationQuotaUsage`: `GET /zstack/v1/iam2/organizations/quota/{uuid}/usages`. A synchronous API: the reply is its result.
+    /// The result (`GetOrganizationQuotaUsageResult`) has `usages`: `List`; decode a field with `generated::types`.
     pub fn get_organization_quota_usage(
         self,
         params: &GetOrganizationQuotaUsage,
@@ -3695,6 +3723,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2Platform`: `PUT /zstack/v1/iam2/platform/login`. A synchronous API: the reply is its result.
+    /// The result (`LoginIAM2PlatformResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn login_iam2_platform(
         self,
         params: &LoginIam2Platform,
@@ -3706,6 +3735,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2Project`: `PUT /zstack/v1/iam2/projects/login`. A synchronous API: the reply is its result.
+    /// The result (`LoginIAM2ProjectResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn login_iam2_project(
         self,
         params: &LoginIam2Project,
@@ -3717,6 +3747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2VirtualID`: `PUT /zstack/v1/iam2/virtual-ids/login`. A synchronous API: the reply is its result.
+    /// The result (`LoginIAM2VirtualIDResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn login_iam2_virtual_id(
         self,
         params: &LoginIam2VirtualId,
@@ -3728,6 +3759,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2VirtualIDWithLdap`: `PUT /zstack/v1/iam2/login/virtual-ids/ldap`. A synchronous API: the reply is its result.
+    /// The result (`LoginIAM2VirtualIDWithLdapResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
     pub fn login_iam2_virtual_id_with_ldap(
         self,
         params: &LoginIam2VirtualIdWithLdap,
@@ -3739,6 +3771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2LdapBinding`: `GET /zstack/v1/iam2/ldap/bindings`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2LdapBindingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_ldap_binding(
         self,
         query: &crate::native::query::Query,
@@ -3751,6 +3784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2Organization`: `GET /zstack/v1/iam2/organizations`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2OrganizationResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_organization(
         self,
         query: &crate::native::query::Query,
@@ -3763,6 +3797,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2OrganizationAttribute`: `GET /zstack/v1/iam2/organizations/attributes`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2OrganizationAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_organization_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3775,6 +3810,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2OrganizationProjectRef`: `GET /zstack/v1/iam2/projects/organizations/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2OrganizationProjectRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_organization_project_ref(
         self,
         query: &crate::native::query::Query,
@@ -3787,6 +3823,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2Project`: `GET /zstack/v1/iam2/projects`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2ProjectResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_project(
         self,
         query: &crate::native::query::Query,
@@ -3799,6 +3836,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectAccountRef`: `GET /zstack/v1/iam2/projects/account/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2ProjectAccountRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_project_account_ref(
         self,
         query: &crate::native::query::Query,
@@ -3811,6 +3849,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectAttribute`: `GET /zstack/v1/iam2/projects/attributes`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2ProjectAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_project_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3823,6 +3862,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectRole`: `GET /zstack/v1/iam2/project-roles`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2ProjectRoleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_project_role(
         self,
         query: &crate::native::query::Query,
@@ -3835,6 +3875,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectTemplate`: `GET /zstack/v1/iam2/projects/templates`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2ProjectTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_project_template(
         self,
         query: &crate::native::query::Query,
@@ -3847,6 +3888,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualID`: `GET /zstack/v1/iam2/virtual-ids`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2VirtualIDResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_virtual_id(
         self,
         query: &crate::native::query::Query,
@@ -3859,6 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualIDAttribute`: `GET /zstack/v1/iam2/virtual-ids/attributes`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2VirtualIDAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_virtual_id_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3871,6 +3914,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualIDGroup`: `GET /zstack/v1/iam2/projects/groups`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2VirtualIDGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_virtual_id_group(
         self,
         query: &crate::native::query::Query,
@@ -3883,6 +3927,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualIDGroupAttribute`: `GET /zstack/v1/iam2/projects/groups/attributes/`. A synchronous API: the reply is its result.
+    /// The result (`QueryIAM2VirtualIDGroupAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iam2_virtual_id_group_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3895,6 +3940,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RecoverIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
     pub fn recover_iam2_project(
         self,
         params: &RecoverIam2Project,
@@ -3991,6 +4037,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunSnapshot`: `PUT /zstack/v1/hybrid/aliyun/snapshot/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAliyunSnapshotResult`) has `inventory`: `AliyunSnapshotInventory`; decode a field with `generated::types`.
     pub fn update_aliyun_snapshot(
         self,
         params: &UpdateAliyunSnapshot,
@@ -4002,6 +4049,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunVirtualRouter`: `PUT /zstack/v1/hybrid/aliyun/vrouter/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAliyunVirtualRouterResult`) has `inventory`: `VpcVirtualRouterInventory`; decode a field with `generated::types`.
     pub fn update_aliyun_virtual_router(
         self,
         params: &UpdateAliyunVirtualRouter,
@@ -4013,6 +4061,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch`: `PUT /zstack/v1/hybrid/aliyun/connections/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchResult`) has `inventory`: `ConnectionRelationShipInventory`; decode a field with `generated::types`.
     pub fn update_connection_between_l3_net_work_and_aliyun_v_switch(
         self,
         params: &UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch,
@@ -4021,6 +4070,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsImage`: `PUT /zstack/v1/hybrid/aliyun/image/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateEcsImageResult`) has `inventory`: `EcsImageInventory`; decode a field with `generated::types`.
     pub fn update_ecs_image(
         self,
         params: &UpdateEcsImage,
@@ -4032,6 +4082,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsInstance`: `POST /zstack/v1/hybrid/aliyun/{uuid}/ecs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateEcsInstanceResult`) has `inventory`: `EcsInstanceInventory`; decode a field with `generated::types`.
     pub fn update_ecs_instance(
         self,
         params: &UpdateEcsInstance,
@@ -4054,6 +4105,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsSecurityGroup`: `PUT /zstack/v1/hybrid/aliyun/security-group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateEcsSecurityGroupResult`) has `inventory`: `EcsSecurityGroupInventory`; decode a field with `generated::types`.
     pub fn update_ecs_security_group(
         self,
         params: &UpdateEcsSecurityGroup,
@@ -4065,6 +4117,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsVSwitch`: `PUT /zstack/v1/hybrid/aliyun/vswitch/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateEcsVSwitchResult`) has `inventory`: `EcsVSwitchInventory`; decode a field with `generated::types`.
     pub fn update_ecs_v_switch(
         self,
         params: &UpdateEcsVSwitch,
@@ -4076,6 +4129,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsVpc`: `PUT /zstack/v1/hybrid/aliyun/vpc/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateEcsVpcResult`) has `inventory`: `EcsVpcInventory`; decode a field with `generated::types`.
     pub fn update_ecs_vpc(
         self,
         params: &UpdateEcsVpc,
@@ -4087,6 +4141,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHybridEip`: `PUT /zstack/v1/hybrid/eip/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateHybridEipResult`) has `inventory`: `HybridEipAddressInventory`; decode a field with `generated::types`.
     pub fn update_hybrid_eip(
         self,
         params: &UpdateHybridEip,
@@ -4098,6 +4153,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHybridKeySecret`: `POST /zstack/v1/hybrid/hybrid/{uuid}/key`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateHybridKeySecretResult`) has `inventory`: `HybridAccountInventory`; decode a field with `generated::types`.
     pub fn update_hybrid_key_secret(
         self,
         params: &UpdateHybridKeySecret,
@@ -4109,6 +4165,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateOssBucket`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateOssBucketResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
     pub fn update_oss_bucket(
         self,
         params: &UpdateOssBucket,
@@ -4120,6 +4177,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVirtualBorderRouterRemote`: `PUT /zstack/v1/hybrid/aliyun/border-router/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVirtualBorderRouterRemoteResult`) has `inventory`: `VirtualBorderRouterInventory`; decode a field with `generated::types`.
     pub fn update_virtual_border_router_remote(
         self,
         params: &UpdateVirtualBorderRouterRemote,
@@ -4131,6 +4189,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcUserVpnGateway`: `PUT /zstack/v1/hybrid/user-vpn/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVpcUserVpnGatewayResult`) has `inventory`: `VpcUserVpnGatewayInventory`; decode a field with `generated::types`.
     pub fn update_vpc_user_vpn_gateway(
         self,
         params: &UpdateVpcUserVpnGateway,
@@ -4142,6 +4201,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcVpnConnectionRemote`: `PUT /zstack/v1/hybrid/vpn-connection/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVpcVpnConnectionRemoteResult`) has `inventory`: `VpcVpnConnectionInventory`; decode a field with `generated::types`.
     pub fn update_vpc_vpn_connection_remote(
         self,
         params: &UpdateVpcVpnConnectionRemote,
@@ -4153,6 +4213,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcVpnGateway`: `PUT /zstack/v1/hybrid/vpc-vpn/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVpcVpnGatewayResult`) has `inventory`: `VpcVpnGatewayInventory`; decode a field with `generated::types`.
     pub fn update_vpc_vpn_gateway(
         self,
         params: &UpdateVpcVpnGateway,

@@ -5087,6 +5087,7 @@ impl UpdateVirtualRouterOffering {
 
 impl<'a> Actions<'a> {
     /// `AddBackupStoragesToReplicationGroup`: `POST /zstack/v1/image-replication-groups/{replicationGroupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddBackupStoragesToReplicationGroupResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn add_backup_storages_to_replication_group(
         self,
         params: &AddBackupStoragesToReplicationGroup,
@@ -5098,6 +5099,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddImage`: `POST /zstack/v1/images`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn add_image(
         self,
         params: &AddImage,
@@ -5131,6 +5133,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddRemoteCidrsToIPsecConnection`: `POST /zstack/v1/ipsec/{uuid}/remote-cidrs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddRemoteCidrsToIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn add_remote_cidrs_to_i_psec_connection(
         self,
         params: &AddRemoteCidrsToIPsecConnection,
@@ -5142,6 +5145,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachL2NetworkToCluster`: `POST /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachL2NetworkToClusterResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
     pub fn attach_l2_network_to_cluster(
         self,
         params: &AttachL2NetworkToCluster,
@@ -5153,6 +5157,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachL3NetworksToIPsecConnection`: `POST /zstack/v1/ipsec/{uuid}/l3networks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachL3NetworksToIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn attach_l3_networks_to_i_psec_connection(
         self,
         params: &AttachL3NetworksToIPsecConnection,
@@ -5186,6 +5191,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateImageHash`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CalculateImageHashResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn calculate_image_hash(
         self,
         params: &CalculateImageHash,
@@ -5197,6 +5203,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIPSecConnectionState`: `PUT /zstack/v1/ipsec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeIPSecConnectionStateResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn change_ip_sec_connection_state(
         self,
         params: &ChangeIpSecConnectionState,
@@ -5208,6 +5215,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIPsecConnection`: `PUT /zstack/v1/ipsec/config/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn change_i_psec_connection(
         self,
         params: &ChangeIPsecConnection,
@@ -5219,6 +5227,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeImageState`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeImageStateResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn change_image_state(
         self,
         params: &ChangeImageState,
@@ -5230,6 +5239,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeInstanceOfferingState`: `PUT /zstack/v1/instance-offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeInstanceOfferingStateResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
     pub fn change_instance_offering_state(
         self,
         params: &ChangeInstanceOfferingState,
@@ -5241,6 +5251,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeRoleState`: `PUT /zstack/v1/identities/roles/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeRoleStateResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
     pub fn change_role_state(
         self,
         params: &ChangeRoleState,
@@ -5252,6 +5263,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeTemplateFromVolume`: `POST /zstack/v1/images/data-volume-templates/from/volumes/{volumeUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDataVolumeTemplateFromVolumeResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn create_data_volume_template_from_volume(
         self,
         params: &CreateDataVolumeTemplateFromVolume,
@@ -5263,6 +5275,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeTemplateFromVolumeBackup`: `POST /zstack/v1/images/data-volume-templates/from/volume-template/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDataVolumeTemplateFromVolumeBackupResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn create_data_volume_template_from_volume_backup(
         self,
         params: &CreateDataVolumeTemplateFromVolumeBackup,
@@ -5271,6 +5284,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDataVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateDataVolumeTemplateFromVolumeSnapshotFailure>`; decode a field with `generated::types`.
     pub fn create_data_volume_template_from_volume_snapshot(
         self,
         params: &CreateDataVolumeTemplateFromVolumeSnapshot,
@@ -5279,6 +5293,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIPsecConnection`: `POST /zstack/v1/ipsec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn create_i_psec_connection(
         self,
         params: &CreateIPsecConnection,
@@ -5290,6 +5305,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateImageReplicationGroup`: `POST /zstack/v1/image-replication-groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateImageReplicationGroupResult`) has `inventory`: `ImageReplicationGroupInventory`; decode a field with `generated::types`.
     pub fn create_image_replication_group(
         self,
         params: &CreateImageReplicationGroup,
@@ -5301,6 +5317,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateInstanceOffering`: `POST /zstack/v1/instance-offerings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
     pub fn create_instance_offering(
         self,
         params: &CreateInstanceOffering,
@@ -5312,6 +5329,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRole`: `POST /zstack/v1/identities/roles`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateRoleResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
     pub fn create_role(
         self,
         params: &CreateRole,
@@ -5323,6 +5341,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRootVolumeTemplateFromRootVolume`: `POST /zstack/v1/images/root-volume-templates/from/volumes/{rootVolumeUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateRootVolumeTemplateFromRootVolumeResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn create_root_volume_template_from_root_volume(
         self,
         params: &CreateRootVolumeTemplateFromRootVolume,
@@ -5331,6 +5350,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRootVolumeTemplateFromVolumeBackup`: `POST /zstack/v1/images/root-volume-templates/from/volume-template/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateRootVolumeTemplateFromVolumeBackupResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn create_root_volume_template_from_volume_backup(
         self,
         params: &CreateRootVolumeTemplateFromVolumeBackup,
@@ -5339,6 +5359,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRootVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateRootVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateRootVolumeTemplateFromVolumeSnapshotFailure>`; decode a field with `generated::types`.
     pub fn create_root_volume_template_from_volume_snapshot(
         self,
         params: &CreateRootVolumeTemplateFromVolumeSnapshot,
@@ -5347,6 +5368,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSlbOffering`: `POST /zstack/v1/instance-offerings/slb`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
     pub fn create_slb_offering(
         self,
         params: &CreateSlbOffering,
@@ -5358,6 +5380,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVirtualRouterOffering`: `POST /zstack/v1/instance-offerings/virtual-routers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
     pub fn create_virtual_router_offering(
         self,
         params: &CreateVirtualRouterOffering,
@@ -5435,6 +5458,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachL3NetworksFromIPsecConnection`: `DELETE /zstack/v1/ipsec/{uuid}/l3networks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachL3NetworksFromIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn detach_l3_networks_from_i_psec_connection(
         self,
         params: &DetachL3NetworksFromIPsecConnection,
@@ -5479,6 +5503,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageForCreatingImageFromVolume`: `GET /zstack/v1/images/volumes/{volumeUuid}/candidate-backup-storage`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; decode a field with `generated::types`.
     pub fn get_backup_storage_for_creating_image_from_volume(
         self,
         params: &GetBackupStorageForCreatingImageFromVolume,
@@ -5487,6 +5512,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageForCreatingImageFromVolumeSnapshot`: `GET /zstack/v1/images/volume-snapshots/{volumeSnapshotUuid}/candidate-backup-storage`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; decode a field with `generated::types`.
     pub fn get_backup_storage_for_creating_image_from_volume_snapshot(
         self,
         params: &GetBackupStorageForCreatingImageFromVolumeSnapshot,
@@ -5495,6 +5521,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateBackupStorageForCreatingImage`: `GET /zstack/v1/images/candidate-backup-storage`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; decode a field with `generated::types`.
     pub fn get_candidate_backup_storage_for_creating_image(
         self,
         params: &GetCandidateBackupStorageForCreatingImage,
@@ -5503,6 +5530,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL3NetworksForIpSecConnection`: `GET /zstack/v1/ipsec/candidatesL3Networks`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateL3NetworksForIpSecConnectionResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_candidate_l3_networks_for_ip_sec_connection(
         self,
         params: &GetCandidateL3NetworksForIpSecConnection,
@@ -5511,6 +5539,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVmForAttachingIso`: `GET /zstack/v1/images/iso/{isoUuid}/vm-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateVmForAttachingIsoResult`) has `inventories`: `List<VmInstanceInventory>`; decode a field with `generated::types`.
     pub fn get_candidate_vm_for_attaching_iso(
         self,
         params: &GetCandidateVmForAttachingIso,
@@ -5522,6 +5551,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImageQga`: `GET /zstack/v1/images/{uuid}/qga`. A synchronous API: the reply is its result.
+    /// The result (`GetImageQgaResult`) has `enable`: `boolean`; decode a field with `generated::types`.
     pub fn get_image_qga(
         self,
         params: &GetImageQga,
@@ -5533,6 +5563,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetInterdependentL3NetworksImages`: `GET /zstack/v1/images-l3networks/dependencies`. A synchronous API: the reply is its result.
+    /// The result (`GetInterdependentL3NetworkImageResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_interdependent_l3_networks_images(
         self,
         params: &GetInterdependentL3NetworksImages,
@@ -5544,6 +5575,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIpAddressCapacity`: `GET /zstack/v1/ip-capacity`. A synchronous API: the reply is its result.
+    /// The result (`GetIpAddressCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `usedIpAddressNumber`: `long`, `ipv4TotalCapacity`: `long`, `ipv4AvailableCapacity`: `long`, `ipv4UsedIpAddressNumber`: `long`, `ipv6TotalCapacity`: `long`, `ipv6AvailableCapacity`: `long`, `ipv6UsedIpAddressNumber`: `long`, `capacityData`: `List<IpCapacityData>`, `resourceType`: `String`; decode a field with `generated::types`.
     pub fn get_ip_address_capacity(
         self,
         params: &GetIpAddressCapacity,
@@ -5555,6 +5587,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportedIdentityModels`: `GET /zstack/v1/identity-models`. A synchronous API: the reply is its result.
+    /// The result (`GetSupportedIdentityModelsResult`) has `configs`: `List<String>`; decode a field with `generated::types`.
     pub fn get_supported_identity_models(
         self,
         params: &GetSupportedIdentityModels,
@@ -5566,6 +5599,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetUploadImageJobDetails`: `GET /zstack/v1/images/upload-job/details/{imageId}`. A synchronous API: the reply is its result.
+    /// The result (`GetUploadImageJobDetailsResult`) has `existingJobDetails`: `List<JobDetails>`; decode a field with `generated::types`.
     pub fn get_upload_image_job_details(
         self,
         params: &GetUploadImageJobDetails,
@@ -5577,6 +5611,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIPSecConnection`: `GET /zstack/v1/ipsec`. A synchronous API: the reply is its result.
+    /// The result (`QueryIPSecConnectionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ip_sec_connection(
         self,
         query: &crate::native::query::Query,
@@ -5589,6 +5624,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImage`: `GET /zstack/v1/images`. A synchronous API: the reply is its result.
+    /// The result (`QueryImageResult`) has `inventories`: `List<ImageInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_image(
         self,
         query: &crate::native::query::Query,
@@ -5601,6 +5637,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImagePackage`: `GET /zstack/v1/image-packages`. A synchronous API: the reply is its result.
+    /// The result (`QueryImagePackageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_image_package(
         self,
         query: &crate::native::query::Query,
@@ -5613,6 +5650,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImageReplicationGroup`: `GET /zstack/v1/image-replication-groups`. A synchronous API: the reply is its result.
+    /// The result (`QueryImageReplicationGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_image_replication_group(
         self,
         query: &crate::native::query::Query,
@@ -5625,6 +5663,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryInstanceOffering`: `GET /zstack/v1/instance-offerings`. A synchronous API: the reply is its result.
+    /// The result (`QueryInstanceOfferingResult`) has `inventories`: `List<InstanceOfferingInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_instance_offering(
         self,
         query: &crate::native::query::Query,
@@ -5637,6 +5676,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryRole`: `GET /zstack/v1/identities/roles`. A synchronous API: the reply is its result.
+    /// The result (`QueryRoleResult`) has `inventories`: `List<RoleInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_role(
         self,
         query: &crate::native::query::Query,
@@ -5649,6 +5689,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySlbOffering`: `GET /zstack/v1/instance-offerings/slb`. A synchronous API: the reply is its result.
+    /// The result (`QuerySlbOfferingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_slb_offering(
         self,
         query: &crate::native::query::Query,
@@ -5661,6 +5702,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVirtualRouterOffering`: `GET /zstack/v1/instance-offerings/virtual-routers`. A synchronous API: the reply is its result.
+    /// The result (`QueryVirtualRouterOfferingResult`) has `inventories`: `List<VirtualRouterOfferingInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_virtual_router_offering(
         self,
         query: &crate::native::query::Query,
@@ -5673,6 +5715,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectIPsecConnection`: `PUT /zstack/v1/ipsec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn reconnect_i_psec_connection(
         self,
         params: &ReconnectIPsecConnection,
@@ -5684,6 +5727,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverImage`: `PUT /zstack/v1/images/{imageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RecoverImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn recover_image(
         self,
         params: &RecoverImage,
@@ -5728,6 +5772,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveRemoteCidrsFromIPsecConnection`: `DELETE /zstack/v1/ipsec/{uuid}/remote-cidrs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RemoveRemoteCidrsFromIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn remove_remote_cidrs_from_i_psec_connection(
         self,
         params: &RemoveRemoteCidrsFromIPsecConnection,
@@ -5761,6 +5806,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RunIAM2Script`: `POST /zstack/v1/iam2/iam2-script/run`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RunIAM2ScriptResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
     pub fn run_iam2_script(
         self,
         params: &RunIam2Script,
@@ -5860,6 +5906,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncImageFromImageStoreBackupStorage`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncImageFromImageStoreBackupStorageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn sync_image_from_image_store_backup_storage(
         self,
         params: &SyncImageFromImageStoreBackupStorage,
@@ -5871,6 +5918,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncImageSize`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncImageSizeResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn sync_image_size(
         self,
         params: &SyncImageSize,
@@ -5882,6 +5930,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2Organization`: `PUT /zstack/v1/iam2/organizations/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2OrganizationResult`) has `inventory`: `IAM2OrganizationInventory`; decode a field with `generated::types`.
     pub fn update_iam2_organization(
         self,
         params: &UpdateIam2Organization,
@@ -5893,6 +5942,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2OrganizationAttribute`: `PUT /zstack/v1/iam2/organizations/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2OrganizationAttributeResult`) has `inventory`: `IAM2OrganizationAttributeInventory`; decode a field with `generated::types`.
     pub fn update_iam2_organization_attribute(
         self,
         params: &UpdateIam2OrganizationAttribute,
@@ -5904,6 +5954,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
     pub fn update_iam2_project(
         self,
         params: &UpdateIam2Project,
@@ -5915,6 +5966,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2ProjectAttribute`: `PUT /zstack/v1/iam2/projects/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2ProjectAttributeResult`) has `inventory`: `IAM2ProjectAttributeInventory`; decode a field with `generated::types`.
     pub fn update_iam2_project_attribute(
         self,
         params: &UpdateIam2ProjectAttribute,
@@ -5926,6 +5978,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2ProjectTemplate`: `PUT /zstack/v1/iam2/projects/templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2ProjectTemplateResult`) has `inventory`: `IAM2ProjectTemplateInventory`; decode a field with `generated::types`.
     pub fn update_iam2_project_template(
         self,
         params: &UpdateIam2ProjectTemplate,
@@ -5937,6 +5990,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualID`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2VirtualIDResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
     pub fn update_iam2_virtual_id(
         self,
         params: &UpdateIam2VirtualId,
@@ -5948,6 +6002,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualIDAttribute`: `PUT /zstack/v1/iam2/virtual-ids/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2VirtualIDAttributeResult`) has `inventory`: `IAM2VirtualIDAttributeInventory`; decode a field with `generated::types`.
     pub fn update_iam2_virtual_id_attribute(
         self,
         params: &UpdateIam2VirtualIdAttribute,
@@ -5959,6 +6014,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualIDGroup`: `PUT /zstack/v1/iam2/projects/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2VirtualIDGroupResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; decode a field with `generated::types`.
     pub fn update_iam2_virtual_id_group(
         self,
         params: &UpdateIam2VirtualIdGroup,
@@ -5970,6 +6026,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualIDGroupAttribute`: `PUT /zstack/v1/iam2/projects/groups/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2VirtualIDGroupAttributeResult`) has `inventory`: `IAM2VirtualIDGroupAttributeInventory`; decode a field with `generated::types`.
     pub fn update_iam2_virtual_id_group_attribute(
         self,
         params: &UpdateIam2VirtualIdGroupAttribute,
@@ -5981,6 +6038,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIPsecConnection`: `PUT /zstack/v1/ipsec/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
     pub fn update_i_psec_connection(
         self,
         params: &UpdateIPsecConnection,
@@ -5992,6 +6050,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateImage`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
     pub fn update_image(
         self,
         params: &UpdateImage,
@@ -6003,6 +6062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateImagePackage`: `PUT /zstack/v1/image-packages/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateImagePackageResult`) has `inventory`: `ImagePackageInventory`; decode a field with `generated::types`.
     pub fn update_image_package(
         self,
         params: &UpdateImagePackage,
@@ -6014,6 +6074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateInstanceOffering`: `PUT /zstack/v1/instance-offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
     pub fn update_instance_offering(
         self,
         params: &UpdateInstanceOffering,
@@ -6025,6 +6086,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateOrganizationQuota`: `PUT /zstack/v1/iam2/Organization/quotas/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateOrganizationQuotaResult`) has `inventory`: `QuotaInventory`; decode a field with `generated::types`.
     pub fn update_organization_quota(
         self,
         params: &UpdateOrganizationQuota,
@@ -6036,6 +6098,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateRole`: `PUT /zstack/v1/identities/roles/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateRoleResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
     pub fn update_role(
         self,
         params: &UpdateRole,
@@ -6047,6 +6110,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVirtualRouterOffering`: `PUT /zstack/v1/instance-offerings/virtual-routers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
     pub fn update_virtual_router_offering(
         self,
         params: &UpdateVirtualRouterOffering,

@@ -4020,6 +4020,7 @@ impl ValidateSecurityGroupRule {
 
 impl<'a> Actions<'a> {
     /// `AddEmailAddressToSNSEmailEndpoint`: `POST /zstack/v1/sns/application-endpoints/emails/email-addresses`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddEmailAddressToSNSEmailEndpointResult`) has `inventory`: `SNSEmailAddressInventory`; decode a field with `generated::types`.
     pub fn add_email_address_to_sns_email_endpoint(
         self,
         params: &AddEmailAddressToSnsEmailEndpoint,
@@ -4028,6 +4029,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddFiSecSecurityMachine`: `POST /zstack/v1/security-machine/fiSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn add_fi_sec_security_machine(
         self,
         params: &AddFiSecSecurityMachine,
@@ -4039,6 +4041,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddFlkSecSecurityMachine`: `POST /zstack/v1/security-machine/flkSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn add_flk_sec_security_machine(
         self,
         params: &AddFlkSecSecurityMachine,
@@ -4050,6 +4053,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddInfoSecSecurityMachine`: `POST /zstack/v1/security-machine/infoSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn add_info_sec_security_machine(
         self,
         params: &AddInfoSecSecurityMachine,
@@ -4061,6 +4065,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddJitSecurityMachine`: `POST /zstack/v1/security-machine/jida/auth-gateway`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn add_jit_security_machine(
         self,
         params: &AddJitSecurityMachine,
@@ -4072,6 +4077,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSDingTalkAtPerson`: `POST /zstack/v1/sns/application-endpoints/ding-talk/at-persons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSNSDingTalkAtPersonResult`) has `inventory`: `SNSDingTalkAtPersonInventory`; decode a field with `generated::types`.
     pub fn add_sns_ding_talk_at_person(
         self,
         params: &AddSnsDingTalkAtPerson,
@@ -4083,6 +4089,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSFeiShuAtPerson`: `POST /zstack/v1/sns/application-endpoints/feishu/at-persons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSNSFeiShuAtPersonResult`) has `inventory`: `SNSFeiShuAtPersonInventory`; decode a field with `generated::types`.
     pub fn add_sns_fei_shu_at_person(
         self,
         params: &AddSnsFeiShuAtPerson,
@@ -4094,6 +4101,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSSmsReceiver`: `POST /zstack/v1/sns/sms-endpoints/receivers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSNSSmsReceiverResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn add_sns_sms_receiver(
         self,
         params: &AddSnsSmsReceiver,
@@ -4105,6 +4113,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSWeComAtPerson`: `POST /zstack/v1/sns/application-endpoints/we-com/at-persons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSNSWeComAtPersonResult`) has `inventory`: `SNSWeComAtPersonInventory`; decode a field with `generated::types`.
     pub fn add_sns_we_com_at_person(
         self,
         params: &AddSnsWeComAtPerson,
@@ -4116,6 +4125,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSanSecSecurityMachine`: `POST /zstack/v1/security-machine/sanSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn add_san_sec_security_machine(
         self,
         params: &AddSanSecSecurityMachine,
@@ -4127,6 +4137,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSNSApplicationEndpointState`: `PUT /zstack/v1/sns/application-endpoints/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeSNSApplicationEndpointStateResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn change_sns_application_endpoint_state(
         self,
         params: &ChangeSnsApplicationEndpointState,
@@ -4135,6 +4146,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSNSApplicationPlatformState`: `PUT /zstack/v1/sns/application-platforms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeSNSApplicationPlatformStateResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
     pub fn change_sns_application_platform_state(
         self,
         params: &ChangeSnsApplicationPlatformState,
@@ -4143,6 +4155,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityGroupRule`: `PUT /zstack/v1/security-groups/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeSecurityGroupRuleResult`) has `inventory`: `SecurityGroupRuleInventory`; decode a field with `generated::types`.
     pub fn change_security_group_rule(
         self,
         params: &ChangeSecurityGroupRule,
@@ -4154,6 +4167,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityGroupRuleState`: `PUT /zstack/v1/security-groups/{securityGroupUuid}/rules/state/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeSecurityGroupRuleStateResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
     pub fn change_security_group_rule_state(
         self,
         params: &ChangeSecurityGroupRuleState,
@@ -4165,6 +4179,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityGroupState`: `PUT /zstack/v1/security-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeSecurityGroupStateResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
     pub fn change_security_group_state(
         self,
         params: &ChangeSecurityGroupState,
@@ -4176,6 +4191,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityMachineState`: `PUT /zstack/v1/security-machines/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeSecurityMachineStateResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn change_security_machine_state(
         self,
         params: &ChangeSecurityMachineState,
@@ -4187,6 +4203,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicSecurityPolicy`: `PUT /zstack/v1/security-groups/nics/{vmNicUuid}/security-policy/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVmNicSecurityPolicyResult`) has `inventory`: `VmNicSecurityPolicyInventory`; decode a field with `generated::types`.
     pub fn change_vm_nic_security_policy(
         self,
         params: &ChangeVmNicSecurityPolicy,
@@ -4198,6 +4215,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSAliyunSmsEndpoint`: `POST /zstack/v1/sns/sms-endpoints/aliyunsms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSAliyunSmsEndpointResult`) has `inventory`: `SNSAliyunSmsEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_aliyun_sms_endpoint(
         self,
         params: &CreateSnsAliyunSmsEndpoint,
@@ -4209,6 +4227,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSDingTalkEndpoint`: `POST /zstack/v1/sns/application-endpoints/ding-talk`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSDingTalkEndpointResult`) has `inventory`: `SNSDingTalkEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_ding_talk_endpoint(
         self,
         params: &CreateSnsDingTalkEndpoint,
@@ -4220,6 +4239,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSEmailEndpoint`: `POST /zstack/v1/sns/application-endpoints/emails`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_email_endpoint(
         self,
         params: &CreateSnsEmailEndpoint,
@@ -4231,6 +4251,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSEmailPlatform`: `POST /zstack/v1/sns/application-platforms/email`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
     pub fn create_sns_email_platform(
         self,
         params: &CreateSnsEmailPlatform,
@@ -4242,6 +4263,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSFeiShuEndpoint`: `POST /zstack/v1/sns/application-endpoints/feishu`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSFeiShuEndpointResult`) has `inventory`: `SNSFeiShuEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_fei_shu_endpoint(
         self,
         params: &CreateSnsFeiShuEndpoint,
@@ -4253,6 +4275,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSHttpEndpoint`: `POST /zstack/v1/sns/application-endpoints/http`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSHttpEndpointResult`) has `inventory`: `SNSHttpEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_http_endpoint(
         self,
         params: &CreateSnsHttpEndpoint,
@@ -4264,6 +4287,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSMicrosoftTeamsEndpoint`: `POST /zstack/v1/sns/application-endpoints/microsoft-teams`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSMicrosoftTeamsEndpointResult`) has `inventory`: `SNSMicrosoftTeamsEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_microsoft_teams_endpoint(
         self,
         params: &CreateSnsMicrosoftTeamsEndpoint,
@@ -4272,6 +4296,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSSnmpEndpoint`: `POST /zstack/v1/sns/application-endpoints/snmp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_snmp_endpoint(
         self,
         params: &CreateSnsSnmpEndpoint,
@@ -4283,6 +4308,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSSnmpPlatform`: `POST /zstack/v1/sns/application-platforms/snmp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
     pub fn create_sns_snmp_platform(
         self,
         params: &CreateSnsSnmpPlatform,
@@ -4294,6 +4320,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSTopic`: `POST /zstack/v1/sns/topics`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSTopicResult`) has `inventory`: `SNSTopicInventory`; decode a field with `generated::types`.
     pub fn create_sns_topic(
         self,
         params: &CreateSnsTopic,
@@ -4305,6 +4332,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSUniversalSmsEndpoint`: `POST /zstack/v1/sns/application-endpoints/universal-sms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSUniversalSmsEndpointResult`) has `inventory`: `SNSUniversalSmsEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_universal_sms_endpoint(
         self,
         params: &CreateSnsUniversalSmsEndpoint,
@@ -4316,6 +4344,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSWeComEndpoint`: `POST /zstack/v1/sns/application-endpoints/we-com`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSWeComEndpointResult`) has `inventory`: `SNSWeComEndpointInventory`; decode a field with `generated::types`.
     pub fn create_sns_we_com_endpoint(
         self,
         params: &CreateSnsWeComEndpoint,
@@ -4327,6 +4356,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSecurityGroup`: `POST /zstack/v1/security-groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSecurityGroupResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
     pub fn create_security_group(
         self,
         params: &CreateSecurityGroup,
@@ -4338,6 +4368,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSnmpAgent`: `POST /zstack/v1/snmp/agent`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
     pub fn create_snmp_agent(
         self,
         params: &CreateSnmpAgent,
@@ -4401,6 +4432,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteSecurityGroupRule`: `DELETE /zstack/v1/security-groups/rules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DeleteSecurityGroupRuleResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
     pub fn delete_security_group_rule(
         self,
         params: &DeleteSecurityGroupRule,
@@ -4434,6 +4466,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachSecurityGroupFromL3Network`: `DELETE /zstack/v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachSecurityGroupFromL3NetworkResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
     pub fn detach_security_group_from_l3_network(
         self,
         params: &DetachSecurityGroupFromL3Network,
@@ -4442,6 +4475,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVmNicForSecurityGroup`: `GET /zstack/v1/security-groups/{securityGroupUuid}/vm-instances/candidate-nics`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateVmNicForSecurityGroupResult`) has `inventories`: `List<VmNicInventory>`; decode a field with `generated::types`.
     pub fn get_candidate_vm_nic_for_security_group(
         self,
         params: &GetCandidateVmNicForSecurityGroup,
@@ -4450,6 +4484,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSApplicationEndpoint`: `GET /zstack/v1/sns/application-endpoints`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSApplicationEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_application_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4462,6 +4497,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSApplicationPlatform`: `GET /zstack/v1/sns/application-platforms`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSApplicationPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_application_platform(
         self,
         query: &crate::native::query::Query,
@@ -4474,6 +4510,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSDingTalkAtPerson`: `GET /zstack/v1/sns/application-endpoints/ding-talk/at-persons`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSDingTalkAtPersonResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_ding_talk_at_person(
         self,
         query: &crate::native::query::Query,
@@ -4486,6 +4523,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSDingTalkEndpoint`: `GET /zstack/v1/sns/application-endpoints/ding-talk`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSDingTalkEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_ding_talk_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4498,6 +4536,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEmailAddress`: `GET /zstack/v1/sns/application-endpoints/emails/email-addresses`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSEmailAddressResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_email_address(
         self,
         query: &crate::native::query::Query,
@@ -4510,6 +4549,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEmailEndpoint`: `GET /zstack/v1/sns/application-endpoints/emails`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSEmailEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_email_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4522,6 +4562,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEmailPlatform`: `GET /zstack/v1/sns/application-platforms/email`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSEmailPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_email_platform(
         self,
         query: &crate::native::query::Query,
@@ -4534,6 +4575,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSFeiShuAtPerson`: `GET /zstack/v1/sns/application-endpoints/feishu/at-persons`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSFeiShuAtPersonResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_fei_shu_at_person(
         self,
         query: &crate::native::query::Query,
@@ -4546,6 +4588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSFeiShuEndpoint`: `GET /zstack/v1/sns/application-endpoints/feishu`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSFeiShuEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_fei_shu_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4558,6 +4601,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSHttpEndpoint`: `GET /zstack/v1/sns/application-endpoints/http`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSHttpEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_http_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4570,6 +4614,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSMicrosoftTeamsEndpoint`: `GET /zstack/v1/sns/application-endpoints/microsoft-teams`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSMicrosoftTeamsEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_microsoft_teams_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4582,6 +4627,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSSmsEndpoint`: `GET /zstack/v1/sns/sms-endpoints`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSSmsEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_sms_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4594,6 +4640,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSSnmpPlatform`: `GET /zstack/v1/sns/application-platforms/snmp`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSEmailPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_snmp_platform(
         self,
         query: &crate::native::query::Query,
@@ -4606,6 +4653,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSTopic`: `GET /zstack/v1/sns/topics`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSTopicResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_topic(
         self,
         query: &crate::native::query::Query,
@@ -4618,6 +4666,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSTopicSubscriber`: `GET /zstack/v1/sns/topics/subscribers`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSTopicSubscriberResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_topic_subscriber(
         self,
         query: &crate::native::query::Query,
@@ -4630,6 +4679,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSUniversalSmsEndpoint`: `GET /zstack/v1/sns/application-endpoints/universal-sms`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSUniversalSmsEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_universal_sms_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4642,6 +4692,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSWeComAtPerson`: `GET /zstack/v1/sns/application-endpoints/we-com/at-persons`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSWeComAtPersonResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_we_com_at_person(
         self,
         query: &crate::native::query::Query,
@@ -4654,6 +4705,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSWeComEndpoint`: `GET /zstack/v1/sns/application-endpoints/we-com`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSWeComEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_we_com_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4666,6 +4718,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySecurityGroup`: `GET /zstack/v1/security-groups`. A synchronous API: the reply is its result.
+    /// The result (`QuerySecurityGroupResult`) has `inventories`: `List<SecurityGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_security_group(
         self,
         query: &crate::native::query::Query,
@@ -4678,6 +4731,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySecurityGroupRule`: `GET /zstack/v1/security-groups/rules`. A synchronous API: the reply is its result.
+    /// The result (`QuerySecurityGroupRuleResult`) has `inventories`: `List<SecurityGroupRuleInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_security_group_rule(
         self,
         query: &crate::native::query::Query,
@@ -4690,6 +4744,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySecurityMachine`: `GET /zstack/v1/security-machines`. A synchronous API: the reply is its result.
+    /// The result (`QuerySecurityMachineResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_security_machine(
         self,
         query: &crate::native::query::Query,
@@ -4702,6 +4757,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySharedBlock`: `GET /zstack/v1/sharedblock-group/sharedblocks`. A synchronous API: the reply is its result.
+    /// The result (`QuerySharedBlockResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_shared_block(
         self,
         query: &crate::native::query::Query,
@@ -4714,6 +4770,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySharedBlockGroupPrimaryStorageHostRef`: `GET /zstack/v1/sharedblock-group/host-refs`. A synchronous API: the reply is its result.
+    /// The result (`QuerySharedBlockGroupPrimaryStorageHostRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_shared_block_group_primary_storage_host_ref(
         self,
         query: &crate::native::query::Query,
@@ -4722,6 +4779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySnmpAgent`: `GET /zstack/v1/snmp/agent`. A synchronous API: the reply is its result.
+    /// The result (`QuerySnmpAgentResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_snmp_agent(
         self,
         query: &crate::native::query::Query,
@@ -4734,6 +4792,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmNicInSecurityGroup`: `GET /zstack/v1/security-groups/vm-instances/nics`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmNicInSecurityGroupResult`) has `inventories`: `List<VmNicSecurityGroupRefInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_nic_in_security_group(
         self,
         query: &crate::native::query::Query,
@@ -4746,6 +4805,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmNicSecurityPolicy`: `GET /zstack/v1/security-groups/nics/security-policy`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmNicSecurityPolicyResult`) has `inventories`: `List<VmNicSecurityPolicyInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_nic_security_policy(
         self,
         query: &crate::native::query::Query,
@@ -4802,6 +4862,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSDingTalkTestConnection`: `POST /zstack/v1/sns/application-endpoints/ding-talk/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SNSDingTalkTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
     pub fn sns_ding_talk_test_connection(
         self,
         params: &SnsDingTalkTestConnection,
@@ -4813,6 +4874,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSEmailTestConnection`: `POST /zstack/v1/sns/application-endpoints/email/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SNSEmailTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
     pub fn sns_email_test_connection(
         self,
         params: &SnsEmailTestConnection,
@@ -4824,6 +4886,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSFeiShuTestConnection`: `POST /zstack/v1/sns/application-endpoints/feishu/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SNSFeiShuTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
     pub fn sns_fei_shu_test_connection(
         self,
         params: &SnsFeiShuTestConnection,
@@ -4835,6 +4898,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSHttpTestConnection`: `POST /zstack/v1/sns/application-endpoints/http/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SNSHttpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `String`; decode a field with `generated::types`.
     pub fn sns_http_test_connection(
         self,
         params: &SnsHttpTestConnection,
@@ -4857,6 +4921,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SecurityMachineEncrypt`: `POST /zstack/v1/security-machine/encrypt/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SecurityMachineEncryptResult`) has `text`: `String`; decode a field with `generated::types`.
     pub fn security_machine_encrypt(
         self,
         params: &SecurityMachineEncrypt,
@@ -4868,6 +4933,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmNicSecurityGroup`: `PUT /zstack/v1/security-groups/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmNicSecurityGroupResult`) has `inventory`: `List<VmNicSecurityGroupRefInventory>`; decode a field with `generated::types`.
     pub fn set_vm_nic_security_group(
         self,
         params: &SetVmNicSecurityGroup,
@@ -4879,6 +4945,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`StartSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
     pub fn start_snmp_agent(
         self,
         params: &StartSnmpAgent,
@@ -4890,6 +4957,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StopSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`StopSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
     pub fn stop_snmp_agent(
         self,
         params: &StopSnmpAgent,
@@ -4901,6 +4969,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFiSecSecurityMachine`: `PUT /zstack/v1/security-machines/fiSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn update_fi_sec_security_machine(
         self,
         params: &UpdateFiSecSecurityMachine,
@@ -4912,6 +4981,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFlkSecSecurityMachine`: `PUT /zstack/v1/security-machines/flkSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn update_flk_sec_security_machine(
         self,
         params: &UpdateFlkSecSecurityMachine,
@@ -4923,6 +4993,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateInfoSecSecurityMachine`: `PUT /zstack/v1/security-machines/infoSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn update_info_sec_security_machine(
         self,
         params: &UpdateInfoSecSecurityMachine,
@@ -4934,6 +5005,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateJitSecurityMachine`: `PUT /zstack/v1/security-machines/jida/auth-gateway/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn update_jit_security_machine(
         self,
         params: &UpdateJitSecurityMachine,
@@ -4945,6 +5017,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSanSecSecurityMachine`: `PUT /zstack/v1/security-machines/sanSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn update_san_sec_security_machine(
         self,
         params: &UpdateSanSecSecurityMachine,
@@ -4956,6 +5029,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSecurityGroup`: `PUT /zstack/v1/security-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityGroupResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
     pub fn update_security_group(
         self,
         params: &UpdateSecurityGroup,
@@ -4967,6 +5041,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSecurityGroupRulePriority`: `PUT /zstack/v1/security-groups/{securityGroupUuid}/rules/priority/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityGroupRulePriorityResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
     pub fn update_security_group_rule_priority(
         self,
         params: &UpdateSecurityGroupRulePriority,
@@ -4975,6 +5050,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSecurityMachine`: `PUT /zstack/v1/security-machines/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
     pub fn update_security_machine(
         self,
         params: &UpdateSecurityMachine,
@@ -4986,6 +5062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
     pub fn update_snmp_agent(
         self,
         params: &UpdateSnmpAgent,
@@ -4997,6 +5074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateSecurityGroupRule`: `GET /zstack/v1/security-groups/{securityGroupUuid}/rules/validation`. A synchronous API: the reply is its result.
+    /// The result (`ValidateSecurityGroupRuleResult`) has `available`: `boolean`, `code`: `String`, `reason`: `String`; decode a field with `generated::types`.
     pub fn validate_security_group_rule(
         self,
         params: &ValidateSecurityGroupRule,

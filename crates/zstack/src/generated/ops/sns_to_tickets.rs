@@ -2992,6 +2992,7 @@ impl ValidateSnsUniversalSmsEndpoint {
 
 impl<'a> Actions<'a> {
     /// `AddIAM2TicketFlow`: `POST /zstack/v1/tickets/flow`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddIAM2TicketFlowResult`) has `inventory`: `TicketFlowInventory`; decode a field with `generated::types`.
     pub fn add_iam2_ticket_flow(
         self,
         params: &AddIam2TicketFlow,
@@ -3003,6 +3004,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIscsiServer`: `POST /zstack/v1/storage-devices/iscsi/servers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddIscsiServerResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
     pub fn add_iscsi_server(
         self,
         params: &AddIscsiServer,
@@ -3014,6 +3016,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddNvmeServer`: `POST /zstack/v1/storage-devices/nvme/servers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddNvmeServerResult`) has `inventory`: `NvmeServerInventory`; decode a field with `generated::types`.
     pub fn add_nvme_server(
         self,
         params: &AddNvmeServer,
@@ -3044,6 +3047,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachSshKeyPairToVmInstance`: `POST /zstack/v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachSshKeyPairToVmInstanceResult`) has `inventory`: `SshKeyPairInventory`; decode a field with `generated::types`.
     pub fn attach_ssh_key_pair_to_vm_instance(
         self,
         params: &AttachSshKeyPairToVmInstance,
@@ -3055,6 +3059,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachTagToResources`: `POST /zstack/v1/tags/{tagUuid}/resources`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachTagToResourcesResult`) has `results`: `List`; decode a field with `generated::types`.
     pub fn attach_tag_to_resources(
         self,
         params: &AttachTagToResources,
@@ -3066,6 +3071,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeTicketFlowCollectionState`: `PUT /zstack/v1/tickets/flow-collections/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeTicketFlowCollectionStateResult`) has `inventory`: `TicketFlowCollectionInventory`; decode a field with `generated::types`.
     pub fn change_ticket_flow_collection_state(
         self,
         params: &ChangeTicketFlowCollectionState,
@@ -3074,6 +3080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeTicketStatus`: `PUT /zstack/v1/tickets/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeTicketStatusResult`) has `inventory`: `TicketInventory`; decode a field with `generated::types`.
     pub fn change_ticket_status(
         self,
         params: &ChangeTicketStatus,
@@ -3085,6 +3092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckScsiLunClusterStatus`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}`. A synchronous API: the reply is its result.
+    /// The result (`CheckScsiLunClusterStatusResult`) has `inventory`: `ScsiLunClusterStatusInventory`; decode a field with `generated::types`.
     pub fn check_scsi_lun_cluster_status(
         self,
         params: &CheckScsiLunClusterStatus,
@@ -3096,6 +3104,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2TickFlowCollection`: `POST /zstack/v1/tickets/flow-collections`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateTickFlowCollectionResult`) has `inventory`: `TicketFlowCollectionInventory`; decode a field with `generated::types`.
     pub fn create_iam2_tick_flow_collection(
         self,
         params: &CreateIam2TickFlowCollection,
@@ -3107,6 +3116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSshKeyPair`: `POST /zstack/v1/ssh-key-pair`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSshKeyPairResult`) has `inventory`: `SshKeyPairInventory`; decode a field with `generated::types`.
     pub fn create_ssh_key_pair(
         self,
         params: &CreateSshKeyPair,
@@ -3118,6 +3128,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSystemTag`: `POST /zstack/v1/system-tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSystemTagResult`) has `inventory`: `SystemTagInventory`; decode a field with `generated::types`.
     pub fn create_system_tag(
         self,
         params: &CreateSystemTag,
@@ -3129,6 +3140,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSystemTags`: `POST /zstack/v1/system-tags/{resourceUuid}/tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSystemTagsResult`) has `inventories`: `List<SystemTagInventory>`; decode a field with `generated::types`.
     pub fn create_system_tags(
         self,
         params: &CreateSystemTags,
@@ -3140,6 +3152,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateTag`: `POST /zstack/v1/tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateTagResult`) has `inventory`: `TagPatternInventory`; decode a field with `generated::types`.
     pub fn create_tag(
         self,
         params: &CreateTag,
@@ -3151,6 +3164,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateTicket`: `POST /zstack/v1/tickets`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateTicketResult`) has `inventory`: `TicketInventory`; decode a field with `generated::types`.
     pub fn create_ticket(
         self,
         params: &CreateTicket,
@@ -3239,6 +3253,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachScsiLunFromHost`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachScsiLunFromHostResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
     pub fn detach_scsi_lun_from_host(
         self,
         params: &DetachScsiLunFromHost,
@@ -3269,6 +3284,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GenerateSshKeyPair`: `POST /zstack/v1/ssh-key-pair/generate`. A synchronous API: the reply is its result.
+    /// The result (`GenerateSshKeyPairResult`) has `inventory`: `SshPrivateKeyPairInventory`; decode a field with `generated::types`.
     pub fn generate_ssh_key_pair(
         self,
         params: &GenerateSshKeyPair,
@@ -3280,6 +3296,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLocalRaidPhysicalDriveSmart`: `GET /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/smart`. A synchronous API: the reply is its result.
+    /// The result (`GetLocalRaidPhysicalDriveSmartResult`) has `result`: `List`; decode a field with `generated::types`.
     pub fn get_local_raid_physical_drive_smart(
         self,
         params: &GetLocalRaidPhysicalDriveSmart,
@@ -3288,6 +3305,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSpiceCertificates`: `GET /zstack/v1/spice/certificates`. A synchronous API: the reply is its result.
+    /// The result (`GetSpiceCertificatesResult`) has `certificateStr`: `String`; decode a field with `generated::types`.
     pub fn get_spice_certificates(
         self,
         params: &GetSpiceCertificates,
@@ -3299,6 +3317,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTaskProgress`: `GET /zstack/v1/task-progresses/{apiId}`. A synchronous API: the reply is its result.
+    /// The result (`GetTaskProgressResult`) has `inventories`: `List<TaskProgressInventory>`; decode a field with `generated::types`.
     pub fn get_task_progress(
         self,
         params: &GetTaskProgress,
@@ -3310,6 +3329,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LocateLocalRaidPhysicalDrive`: `PUT /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`LocateLocalRaidPhysicalDriveResult`) has `inventory`: `RaidPhysicalDriveInventory`; decode a field with `generated::types`.
     pub fn locate_local_raid_physical_drive(
         self,
         params: &LocateLocalRaidPhysicalDrive,
@@ -3321,6 +3341,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryArchiveTicket`: `GET /zstack/v1/tickets/archives`. A synchronous API: the reply is its result.
+    /// The result (`QueryArchiveTicketResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_archive_ticket(
         self,
         query: &crate::native::query::Query,
@@ -3333,6 +3354,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryArchiveTicketHistory`: `GET /zstack/v1/tickets/histories/archives`. A synchronous API: the reply is its result.
+    /// The result (`QueryArchiveTicketHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_archive_ticket_history(
         self,
         query: &crate::native::query::Query,
@@ -3345,6 +3367,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFiberChannelLun`: `GET /zstack/v1/storage-devices/fiber-channel/luns`. A synchronous API: the reply is its result.
+    /// The result (`QueryFiberChannelLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_fiber_channel_lun(
         self,
         query: &crate::native::query::Query,
@@ -3357,6 +3380,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFiberChannelStorage`: `GET /zstack/v1/storage-devices/fiber-channel/controllers`. A synchronous API: the reply is its result.
+    /// The result (`QueryFiberChannelStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_fiber_channel_storage(
         self,
         query: &crate::native::query::Query,
@@ -3369,6 +3393,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGlobalConfigTemplate`: `GET /zstack/v1/template-configurations/templates`. A synchronous API: the reply is its result.
+    /// The result (`QueryGlobalConfigTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_global_config_template(
         self,
         query: &crate::native::query::Query,
@@ -3381,6 +3406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIscsiLun`: `GET /zstack/v1/storage-devices/iscsi/luns`. A synchronous API: the reply is its result.
+    /// The result (`QueryIscsiLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iscsi_lun(
         self,
         query: &crate::native::query::Query,
@@ -3393,6 +3419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIscsiServer`: `GET /zstack/v1/storage-devices/iscsi/servers`. A synchronous API: the reply is its result.
+    /// The result (`QueryIscsiServerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_iscsi_server(
         self,
         query: &crate::native::query::Query,
@@ -3405,6 +3432,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLocalRaidController`: `GET /zstack/v1/storage-devices/local-raid/controllers`. A synchronous API: the reply is its result.
+    /// The result (`QueryLocalRaidPhysicalDriveResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_local_raid_controller(
         self,
         query: &crate::native::query::Query,
@@ -3417,6 +3445,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLocalRaidPhysicalDrive`: `GET /zstack/v1/storage-devices/local-raid/physical-drives`. A synchronous API: the reply is its result.
+    /// The result (`QueryLocalRaidPhysicalDriveResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_local_raid_physical_drive(
         self,
         query: &crate::native::query::Query,
@@ -3429,6 +3458,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNvmeLun`: `GET /zstack/v1/storage-devices/nvme/luns`. A synchronous API: the reply is its result.
+    /// The result (`QueryNvmeLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_nvme_lun(
         self,
         query: &crate::native::query::Query,
@@ -3441,6 +3471,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNvmeServer`: `GET /zstack/v1/storage-devices/nvme/servers`. A synchronous API: the reply is its result.
+    /// The result (`QueryNvmeServerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_nvme_server(
         self,
         query: &crate::native::query::Query,
@@ -3453,6 +3484,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNvmeTarget`: `GET /zstack/v1/storage-devices/nvme/controllers`. A synchronous API: the reply is its result.
+    /// The result (`QueryNvmeTargetResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_nvme_target(
         self,
         query: &crate::native::query::Query,
@@ -3465,6 +3497,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPhysicalDriveSelfTestHistory`: `GET /zstack/v1/storage-devices/local-raid/physical-drives/self-test`. A synchronous API: the reply is its result.
+    /// The result (`QueryPhysicalDriveSelfTestHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_physical_drive_self_test_history(
         self,
         query: &crate::native::query::Query,
@@ -3473,6 +3506,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryScsiLun`: `GET /zstack/v1/storage-devices/scsi-lun/luns`. A synchronous API: the reply is its result.
+    /// The result (`QueryScsiLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_scsi_lun(
         self,
         query: &crate::native::query::Query,
@@ -3485,6 +3519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySshKeyPair`: `GET /zstack/v1/ssh-key-pair`. A synchronous API: the reply is its result.
+    /// The result (`QuerySshKeyPairResult`) has `inventories`: `List<SshKeyPairInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ssh_key_pair(
         self,
         query: &crate::native::query::Query,
@@ -3497,6 +3532,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySystemTag`: `GET /zstack/v1/system-tags`. A synchronous API: the reply is its result.
+    /// The result (`QuerySystemTagResult`) has `inventories`: `List<SystemTagInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_system_tag(
         self,
         query: &crate::native::query::Query,
@@ -3509,6 +3545,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTag`: `GET /zstack/v1/tags`. A synchronous API: the reply is its result.
+    /// The result (`QueryTagResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_tag(
         self,
         query: &crate::native::query::Query,
@@ -3521,6 +3558,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTemplateConfig`: `GET /zstack/v1/template-configurations/configs`. A synchronous API: the reply is its result.
+    /// The result (`QueryTemplateConfigResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_template_config(
         self,
         query: &crate::native::query::Query,
@@ -3533,6 +3571,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicket`: `GET /zstack/v1/tickets`. A synchronous API: the reply is its result.
+    /// The result (`QueryTicketResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ticket(
         self,
         query: &crate::native::query::Query,
@@ -3545,6 +3584,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketFlow`: `GET /zstack/v1/tickets/flow`. A synchronous API: the reply is its result.
+    /// The result (`QueryTicketFlowResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ticket_flow(
         self,
         query: &crate::native::query::Query,
@@ -3557,6 +3597,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketFlowCollection`: `GET /zstack/v1/tickets/flow-collections`. A synchronous API: the reply is its result.
+    /// The result (`QueryTicketFlowCollectionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ticket_flow_collection(
         self,
         query: &crate::native::query::Query,
@@ -3569,6 +3610,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketHistory`: `GET /zstack/v1/tickets/histories`. A synchronous API: the reply is its result.
+    /// The result (`QueryTicketHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ticket_history(
         self,
         query: &crate::native::query::Query,
@@ -3581,6 +3623,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketType`: `GET /zstack/v1/ticket-types`. A synchronous API: the reply is its result.
+    /// The result (`QueryTicketTypeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_ticket_type(
         self,
         query: &crate::native::query::Query,
@@ -3593,6 +3636,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshFiberChannelStorage`: `POST /zstack/v1/storage-devices/fiber-channel/controllers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RefreshFiberChannelStorageResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn refresh_fiber_channel_storage(
         self,
         params: &RefreshFiberChannelStorage,
@@ -3604,6 +3648,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshIscsiServer`: `POST /zstack/v1/storage-devices/iscsi/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RefreshIscsiServerResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
     pub fn refresh_iscsi_server(
         self,
         params: &RefreshIscsiServer,
@@ -3615,6 +3660,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshLocalRaid`: `PUT /zstack/v1/storage-devices/local-raid/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RefreshLocalRaidResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn refresh_local_raid(
         self,
         params: &RefreshLocalRaid,
@@ -3626,6 +3672,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshNvmeTarget`: `POST /zstack/v1/storage-devices/nvme/controllers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RefreshNvmeTargetResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn refresh_nvme_target(
         self,
         params: &RefreshNvmeTarget,
@@ -3659,6 +3706,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSMicrosoftTeamsTestConnection`: `POST /zstack/v1/sns/application-endpoints/microsoft-teams/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SNSMicrosoftTeamsTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
     pub fn sns_microsoft_teams_test_connection(
         self,
         params: &SnsMicrosoftTeamsTestConnection,
@@ -3667,6 +3715,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSSnmpTestConnection`: `POST /zstack/v1/sns/application-endpoints/snmp/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SNSSnmpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
     pub fn sns_snmp_test_connection(
         self,
         params: &SnsSnmpTestConnection,
@@ -3678,6 +3727,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSWeComTestConnection`: `POST /zstack/v1/sns/application-endpoints/we-com/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SNSWeComTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
     pub fn sns_we_com_test_connection(
         self,
         params: &SnsWeComTestConnection,
@@ -3689,6 +3739,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SelfTestLocalRaid`: `PUT /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SelfTestLocalRaidResult`) has `result`: `String`; decode a field with `generated::types`.
     pub fn self_test_local_raid(
         self,
         params: &SelfTestLocalRaid,
@@ -3733,6 +3784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAtPersonOfAtDingTalkEndpoint`: `PUT /zstack/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAtPersonOfDingTalkEndpointResult`) has `inventory`: `SNSDingTalkAtPersonInventory`; decode a field with `generated::types`.
     pub fn update_at_person_of_at_ding_talk_endpoint(
         self,
         params: &UpdateAtPersonOfAtDingTalkEndpoint,
@@ -3741,6 +3793,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAtPersonOfAtFeiShuEndpoint`: `PUT /zstack/v1/sns/application-endpoints/feishu/at-persons/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAtPersonOfFeiShuEndpointResult`) has `inventory`: `SNSFeiShuAtPersonInventory`; decode a field with `generated::types`.
     pub fn update_at_person_of_at_fei_shu_endpoint(
         self,
         params: &UpdateAtPersonOfAtFeiShuEndpoint,
@@ -3749,6 +3802,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAtPersonOfAtWeComEndpoint`: `PUT /zstack/v1/sns/application-endpoints/we-com/at-persons/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateAtPersonOfWeComEndpointResult`) has `inventory`: `SNSWeComAtPersonInventory`; decode a field with `generated::types`.
     pub fn update_at_person_of_at_we_com_endpoint(
         self,
         params: &UpdateAtPersonOfAtWeComEndpoint,
@@ -3757,6 +3811,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEmailAddressOfSNSEmailEndpoint`: `PUT /zstack/v1/sns/application-endpoints/emails/email-addresses`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateEmailAddressOfSNSEmailEndpointResult`) has `inventory`: `SNSEmailAddressInventory`; decode a field with `generated::types`.
     pub fn update_email_address_of_sns_email_endpoint(
         self,
         params: &UpdateEmailAddressOfSnsEmailEndpoint,
@@ -3765,6 +3820,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIscsiServer`: `PUT /zstack/v1/storage-devices/iscsi/servers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIscsiServerResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
     pub fn update_iscsi_server(
         self,
         params: &UpdateIscsiServer,
@@ -3776,6 +3832,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSApplicationEndpoint`: `PUT /zstack/v1/sns/application-endpoints/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn update_sns_application_endpoint(
         self,
         params: &UpdateSnsApplicationEndpoint,
@@ -3787,6 +3844,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSApplicationPlatform`: `PUT /zstack/v1/sns/application-platforms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
     pub fn update_sns_application_platform(
         self,
         params: &UpdateSnsApplicationPlatform,
@@ -3798,6 +3856,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSDingTalkEndpoint`: `PUT /zstack/v1/sns/application-endpoints/ding-talk/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn update_sns_ding_talk_endpoint(
         self,
         params: &UpdateSnsDingTalkEndpoint,
@@ -3809,6 +3868,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSFeiShuEndpoint`: `PUT /zstack/v1/sns/application-endpoints/feishu/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn update_sns_fei_shu_endpoint(
         self,
         params: &UpdateSnsFeiShuEndpoint,
@@ -3820,6 +3880,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSHttpEndpoint`: `PUT /zstack/v1/sns/application-endpoints/http/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn update_sns_http_endpoint(
         self,
         params: &UpdateSnsHttpEndpoint,
@@ -3831,6 +3892,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSMicrosoftTeamsEndpoint`: `PUT /zstack/v1/sns/application-endpoints/microsoft-teams/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn update_sns_microsoft_teams_endpoint(
         self,
         params: &UpdateSnsMicrosoftTeamsEndpoint,
@@ -3839,6 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSSnmpPlatform`: `PUT /zstack/v1/sns/application-platforms/snmp/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
     pub fn update_sns_snmp_platform(
         self,
         params: &UpdateSnsSnmpPlatform,
@@ -3850,6 +3913,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSTopic`: `PUT /zstack/v1/sns/topics/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSTopicResult`) has `inventory`: `SNSTopicInventory`; decode a field with `generated::types`.
     pub fn update_sns_topic(
         self,
         params: &UpdateSnsTopic,
@@ -3861,6 +3925,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSUniversalSmsEndpoint`: `PUT /zstack/v1/sns/application-endpoints/universal-sms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn update_sns_universal_sms_endpoint(
         self,
         params: &UpdateSnsUniversalSmsEndpoint,
@@ -3872,6 +3937,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSWeComEndpoint`: `PUT /zstack/v1/sns/application-endpoints/we-com/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
     pub fn update_sns_we_com_endpoint(
         self,
         params: &UpdateSnsWeComEndpoint,
@@ -3883,6 +3949,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateScsiLun`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateScsiLunResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
     pub fn update_scsi_lun(
         self,
         params: &UpdateScsiLun,
@@ -3894,6 +3961,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSshKeyPair`: `PUT /zstack/v1/ssh-key-pair/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSshKeyPairResult`) has `inventory`: `SshKeyPairInventory`; decode a field with `generated::types`.
     pub fn update_ssh_key_pair(
         self,
         params: &UpdateSshKeyPair,
@@ -3905,6 +3973,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSystemTag`: `PUT /zstack/v1/system-tags/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSystemTagResult`) has `inventory`: `SystemTagInventory`; decode a field with `generated::types`.
     pub fn update_system_tag(
         self,
         params: &UpdateSystemTag,
@@ -3916,6 +3985,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateTag`: `PUT /zstack/v1/tags/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateTagResult`) has `inventory`: `TagPatternInventory`; decode a field with `generated::types`.
     pub fn update_tag(
         self,
         params: &UpdateTag,
@@ -3927,6 +3997,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateTemplateConfig`: `PUT /zstack/v1/template-configurations/{templateUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateTemplateConfigResult`) has `inventory`: `TemplateConfigInventory`; decode a field with `generated::types`.
     pub fn update_template_config(
         self,
         params: &UpdateTemplateConfig,

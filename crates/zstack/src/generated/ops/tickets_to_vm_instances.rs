@@ -5171,6 +5171,7 @@ impl ValidateVmSchedulingRule {
 
 impl<'a> Actions<'a> {
     /// `AddV2VConversionHost`: `POST /zstack/v1/v2v-conversion-hosts`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddV2VConversionHostResult`) has `inventory`: `V2VConversionHostInventory`; decode a field with `generated::types`.
     pub fn add_v2_v_conversion_host(
         self,
         params: &AddV2VConversionHost,
@@ -5182,6 +5183,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVCenter`: `POST /zstack/v1/vcenters`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddVCenterResult`) has `inventory`: `VCenterInventory`; decode a field with `generated::types`.
     pub fn add_v_center(
         self,
         params: &AddVCenter,
@@ -5204,6 +5206,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachIsoToVmInstance`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/iso/{isoUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachIsoToVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn attach_iso_to_vm_instance(
         self,
         params: &AttachIsoToVmInstance,
@@ -5215,6 +5218,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachL3NetworkToVm`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachL3NetworkToVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn attach_l3_network_to_vm(
         self,
         params: &AttachL3NetworkToVm,
@@ -5226,6 +5230,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachScsiLunToVmInstance`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachScsiLunToVmInstanceResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
     pub fn attach_scsi_lun_to_vm_instance(
         self,
         params: &AttachScsiLunToVmInstance,
@@ -5237,6 +5242,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachUsbDeviceToVm`: `POST /zstack/v1/usb-device/usb-devices/{usbDeviceUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachUsbDeviceToVmResult`) has `inventory`: `UsbDeviceInventory`; decode a field with `generated::types`.
     pub fn attach_usb_device_to_vm(
         self,
         params: &AttachUsbDeviceToVm,
@@ -5259,6 +5265,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachVmNicToVm`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachVmNicToVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn attach_vm_nic_to_vm(
         self,
         params: &AttachVmNicToVm,
@@ -5270,6 +5277,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeInstanceOffering`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeInstanceOfferingResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn change_instance_offering(
         self,
         params: &ChangeInstanceOffering,
@@ -5281,6 +5289,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeV2VConversionHostState`: `PUT /zstack/v1/v2v-conversion-hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeV2VConversionHostStateResult`) has `inventory`: `V2VConversionHostInventory`; decode a field with `generated::types`.
     pub fn change_v2_v_conversion_host_state(
         self,
         params: &ChangeV2VConversionHostState,
@@ -5292,6 +5301,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVfNicHaState`: `PUT /zstack/v1/vm-instances/nics/{vfNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVfNicHaStateResult`) has `inventory`: `VmVfNicInventory`; decode a field with `generated::types`.
     pub fn change_vf_nic_ha_state(
         self,
         params: &ChangeVfNicHaState,
@@ -5303,6 +5313,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVipState`: `PUT /zstack/v1/vips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVipStateResult`) has `inventory`: `VipInventory`; decode a field with `generated::types`.
     pub fn change_vip_state(
         self,
         params: &ChangeVipState,
@@ -5314,6 +5325,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmImage`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVmImageResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn change_vm_image(
         self,
         params: &ChangeVmImage,
@@ -5325,6 +5337,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicNetwork`: `POST /zstack/v1/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVmNicNetworkResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
     pub fn change_vm_nic_network(
         self,
         params: &ChangeVmNicNetwork,
@@ -5336,6 +5349,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicState`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVmNicStateResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn change_vm_nic_state(
         self,
         params: &ChangeVmNicState,
@@ -5347,6 +5361,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicType`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVmNicTypeResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
     pub fn change_vm_nic_type(
         self,
         params: &ChangeVmNicType,
@@ -5369,6 +5384,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVpcSharedQosBandwidth`: `POST /zstack/v1/vips/sharedqos/{sharedQosUuid}/bandwidth/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVpcSharedQosBandwidthResult`) has `inventory`: `VpcSharedQosInventory`; decode a field with `generated::types`.
     pub fn change_vpc_shared_qos_bandwidth(
         self,
         params: &ChangeVpcSharedQosBandwidth,
@@ -5380,6 +5396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckVipPortAvailability`: `GET /zstack/v1/vips/{vipUuid}/check-port-availability`. A synchronous API: the reply is its result.
+    /// The result (`CheckVipPortAvailabilityResult`) has `available`: `boolean`; decode a field with `generated::types`.
     pub fn check_vip_port_availability(
         self,
         params: &CheckVipPortAvailability,
@@ -5402,6 +5419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CloneVmInstance`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CloneVmInstanceResult`) has `result`: `CloneVmInstanceResults`; decode a field with `generated::types`.
     pub fn clone_vm_instance(
         self,
         params: &CloneVmInstance,
@@ -5413,6 +5431,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ConvertVmFromForeignHypervisor`: `POST /zstack/v1/v2vs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ConvertVmFromForeignHypervisorResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
     pub fn convert_vm_from_foreign_hypervisor(
         self,
         params: &ConvertVmFromForeignHypervisor,
@@ -5424,6 +5443,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFaultToleranceVmInstance`: `POST /zstack/v1/vm-instances/fault-tolerance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateFaultToleranceVmInstanceResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`, `faultToleranceVmGroupInventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_fault_tolerance_vm_instance(
         self,
         params: &CreateFaultToleranceVmInstance,
@@ -5432,6 +5452,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateUserTag`: `POST /zstack/v1/user-tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateUserTagResult`) has `inventory`: `UserTagInventory`; decode a field with `generated::types`.
     pub fn create_user_tag(
         self,
         params: &CreateUserTag,
@@ -5443,6 +5464,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVip`: `POST /zstack/v1/vips`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVipResult`) has `inventory`: `VipInventory`; decode a field with `generated::types`.
     pub fn create_vip(
         self,
         params: &CreateVip,
@@ -5454,6 +5476,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmCdRom`: `POST /zstack/v1/vm-instances/cdroms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmCdRomResult`) has `inventory`: `VmCdRomInventory`; decode a field with `generated::types`.
     pub fn create_vm_cd_rom(
         self,
         params: &CreateVmCdRom,
@@ -5465,6 +5488,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmFromVmBackup`: `POST /zstack/v1/vm-instances/from/vm-backups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmFromVmBackupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vm_from_vm_backup(
         self,
         params: &CreateVmFromVmBackup,
@@ -5476,6 +5500,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmFromVolumeBackup`: `POST /zstack/v1/vm-instances/from/vm-backup/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmFromVolumeBackupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vm_from_volume_backup(
         self,
         params: &CreateVmFromVolumeBackup,
@@ -5487,6 +5512,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstance`: `POST /zstack/v1/vm-instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vm_instance(
         self,
         params: &CreateVmInstance,
@@ -5498,6 +5524,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstanceFromVolume`: `POST /zstack/v1/vm-instances/from/volume`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmInstanceFromVolumeResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vm_instance_from_volume(
         self,
         params: &CreateVmInstanceFromVolume,
@@ -5509,6 +5536,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstanceFromVolumeSnapshot`: `POST /zstack/v1/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmInstanceFromVolumeSnapshotResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vm_instance_from_volume_snapshot(
         self,
         params: &CreateVmInstanceFromVolumeSnapshot,
@@ -5517,6 +5545,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstanceFromVolumeSnapshotGroup`: `POST /zstack/v1/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmInstanceFromVolumeSnapshotGroupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vm_instance_from_volume_snapshot_group(
         self,
         params: &CreateVmInstanceFromVolumeSnapshotGroup,
@@ -5525,6 +5554,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmUserDefinedXmlHookScript`: `POST /zstack/v1/vm-instances/xml-hook-script`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmUserDefinedXmlHookScriptResult`) has `inventory`: `XmlHookInventory`; decode a field with `generated::types`.
     pub fn create_vm_user_defined_xml_hook_script(
         self,
         params: &CreateVmUserDefinedXmlHookScript,
@@ -5533,6 +5563,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcSharedQos`: `POST /zstack/v1/vips/sharedqos`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpcSharedQosResult`) has `inventory`: `VpcSharedQosInventory`; decode a field with `generated::types`.
     pub fn create_vpc_shared_qos(
         self,
         params: &CreateVpcSharedQos,
@@ -5654,6 +5685,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachUsbDeviceFromVm`: `POST /zstack/v1/usb-device/usb-devices/{usbDeviceUuid}/detach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachUsbDeviceFromVmResult`) has `inventory`: `UsbDeviceInventory`; decode a field with `generated::types`.
     pub fn detach_usb_device_from_vm(
         self,
         params: &DetachUsbDeviceFromVm,
@@ -5676,6 +5708,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVMForAttachingAffinityGroup`: `GET /zstack/v1/VM/attachingGroup`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateVMForAttachingAffinityGroupResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_candidate_vm_for_attaching_affinity_group(
         self,
         params: &GetCandidateVmForAttachingAffinityGroup,
@@ -5684,6 +5717,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTwoFactorAuthenticationSecret`: `GET /zstack/v1/twofactorauthentication/secret`. A synchronous API: the reply is its result.
+    /// The result (`GetTwoFactorAuthenticationSecretResult`) has `inventory`: `TwoFactorAuthenticationSecretInventory`; decode a field with `generated::types`.
     pub fn get_two_factor_authentication_secret(
         self,
         params: &GetTwoFactorAuthenticationSecret,
@@ -5692,6 +5726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTwoFactorAuthenticationState`: `GET /zstack/v1/twofactorauthentication/state`. A synchronous API: the reply is its result.
+    /// The result (`GetTwoFactorAuthenticationStateResult`) has `state`: `String`; decode a field with `generated::types`.
     pub fn get_two_factor_authentication_state(
         self,
         params: &GetTwoFactorAuthenticationState,
@@ -5700,6 +5735,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVipAvailablePort`: `GET /zstack/v1/vips/{vipUuid}/get-port-availability`. A synchronous API: the reply is its result.
+    /// The result (`GetVipAvailablePortResult`) has `availablePort`: `List<Integer>`; decode a field with `generated::types`.
     pub fn get_vip_available_port(
         self,
         params: &GetVipAvailablePort,
@@ -5711,6 +5747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVipQos`: `GET /zstack/v1/vip/{uuid}/vip-qos`. A synchronous API: the reply is its result.
+    /// The result (`GetVipQosResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vip_qos(
         self,
         params: &GetVipQos,
@@ -5722,6 +5759,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVipUsedPorts`: `GET /zstack/v1/vips/{uuid}/usedports`. A synchronous API: the reply is its result.
+    /// The result (`GetVipUsedPortsResult`) has `inventories`: `List<VipPortRangeInventory>`; decode a field with `generated::types`.
     pub fn get_vip_used_ports(
         self,
         params: &GetVipUsedPorts,
@@ -5733,6 +5771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ListVMsFromKVMHost`: `POST /zstack/v1/v2v`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ListVMsFromKVMHostResult`) has `inventories`: `List`, `libvirtVersion`: `String`, `qemuVersion`: `String`, `v2vCaps`: `Map`; decode a field with `generated::types`.
     pub fn list_v_ms_from_kvm_host(
         self,
         params: &ListVMsFromKvmHost,
@@ -5744,6 +5783,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTwoFactorAuthentication`: `GET /zstack/v1/twofactorauthentication/secrets`. A synchronous API: the reply is its result.
+    /// The result (`QueryTwoFactorAuthenticationResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_two_factor_authentication(
         self,
         query: &crate::native::query::Query,
@@ -5756,6 +5796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUsbDevice`: `GET /zstack/v1/usb-device/usb-devices`. A synchronous API: the reply is its result.
+    /// The result (`QueryUsbDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_usb_device(
         self,
         query: &crate::native::query::Query,
@@ -5768,6 +5809,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUserTag`: `GET /zstack/v1/user-tags`. A synchronous API: the reply is its result.
+    /// The result (`QueryUserTagResult`) has `inventories`: `List<UserTagInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_user_tag(
         self,
         query: &crate::native::query::Query,
@@ -5780,6 +5822,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryV2VConversionHost`: `GET /zstack/v1/v2v-conversion-hosts`. A synchronous API: the reply is its result.
+    /// The result (`QueryV2VConversionHostResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v2_v_conversion_host(
         self,
         query: &crate::native::query::Query,
@@ -5792,6 +5835,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenter`: `GET /zstack/v1/vcenters`. A synchronous API: the reply is its result.
+    /// The result (`QueryVCenterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_center(
         self,
         query: &crate::native::query::Query,
@@ -5804,6 +5848,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterBackupStorage`: `GET /zstack/v1/vcenters/backup-storage`. A synchronous API: the reply is its result.
+    /// The result (`QueryVCenterBackupStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_center_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -5816,6 +5861,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterCluster`: `GET /zstack/v1/vcenters/clusters`. A synchronous API: the reply is its result.
+    /// The result (`QueryVCenterClusterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_center_cluster(
         self,
         query: &crate::native::query::Query,
@@ -5828,6 +5874,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterDatacenter`: `GET /zstack/v1/vcenters/datacenters`. A synchronous API: the reply is its result.
+    /// The result (`QueryVCenterDatacenterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_center_datacenter(
         self,
         query: &crate::native::query::Query,
@@ -5840,6 +5887,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterPrimaryStorage`: `GET /zstack/v1/vcenters/primary-storage`. A synchronous API: the reply is its result.
+    /// The result (`QueryVCenterPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_center_primary_storage(
         self,
         query: &crate::native::query::Query,
@@ -5852,6 +5900,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterResourcePool`: `GET /zstack/v1/vcenters/clusters/resourcepools`. A synchronous API: the reply is its result.
+    /// The result (`QueryVCenterResourcePoolResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_center_resource_pool(
         self,
         query: &crate::native::query::Query,
@@ -5864,6 +5913,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVip`: `GET /zstack/v1/vips`. A synchronous API: the reply is its result.
+    /// The result (`QueryVipResult`) has `inventories`: `List<VipInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vip(
         self,
         query: &crate::native::query::Query,
@@ -5876,6 +5926,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmSchedHistory`: `GET /zstack/v1/vm/sched-history`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmSchedHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_sched_history(
         self,
         query: &crate::native::query::Query,
@@ -5888,6 +5939,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcSharedQos`: `GET /zstack/v1/vips/sharedqos`. A synchronous API: the reply is its result.
+    /// The result (`QueryVpcSharedQosResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vpc_shared_qos(
         self,
         query: &crate::native::query::Query,
@@ -5900,6 +5952,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverVmBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/vm-backups/{groupUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RecoverVmBackupFromImageStoreBackupStorageResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn recover_vm_backup_from_image_store_backup_storage(
         self,
         params: &RecoverVmBackupFromImageStoreBackupStorage,
@@ -5916,6 +5969,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResetTwoFactorAuthenticationSecret`: `PUT /zstack/v1/twofactorauthentication/secrets`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ResetTwoFactorAuthenticationSecretResult`) has `inventory`: `TwoFactorAuthenticationSecretInventory`; decode a field with `generated::types`.
     pub fn reset_two_factor_authentication_secret(
         self,
         params: &ResetTwoFactorAuthenticationSecret,
@@ -5935,6 +5989,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVipQos`: `PUT /zstack/v1/vips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVipQosResult`) has `inventory`: `VipQosInventory`; decode a field with `generated::types`.
     pub fn set_vip_qos(
         self,
         params: &SetVipQos,
@@ -5957,6 +6012,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVmBackup`: `PUT /zstack/v1/vm-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncVmBackupResult`) has `result`: `SyncBackupResult`; decode a field with `generated::types`.
     pub fn sync_vm_backup(
         self,
         params: &SyncVmBackup,
@@ -5968,6 +6024,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVmBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/vm-backups/{groupUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncVmBackupFromImageStoreBackupStorageResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn sync_vm_backup_from_image_store_backup_storage(
         self,
         params: &SyncVmBackupFromImageStoreBackupStorage,
@@ -5976,6 +6033,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `TokenIntrospection`: `POST /zstack/v1/token/introspect`. A synchronous API: the reply is its result.
+    /// The result (`TokenIntrospectionResult`) has `active`: `boolean`; decode a field with `generated::types`.
     pub fn token_introspection(
         self,
         params: &TokenIntrospection,
@@ -5987,6 +6045,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCasClient`: `POST /zstack/v1/update/cas/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateCasClientResult`) has `inventory`: `CasClientInventory`; decode a field with `generated::types`.
     pub fn update_cas_client(
         self,
         params: &UpdateCasClient,
@@ -5998,6 +6057,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateDirectory`: `PUT /zstack/v1/update/directory`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateDirectoryResult`) has `inventory`: `DirectoryInventory`; decode a field with `generated::types`.
     pub fn update_directory(
         self,
         params: &UpdateDirectory,
@@ -6009,6 +6069,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2TicketFlow`: `PUT /zstack/v1/tickets/flow/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateIAM2TicketFlowResult`) has `inventory`: `TicketFlowInventory`; decode a field with `generated::types`.
     pub fn update_iam2_ticket_flow(
         self,
         params: &UpdateIam2TicketFlow,
@@ -6020,6 +6081,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2TicketFlowCollection`: `PUT /zstack/v1/tickets/flow-collections/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateTicketFlowCollectionResult`) has `inventory`: `TicketFlowCollectionInventory`; decode a field with `generated::types`.
     pub fn update_iam2_ticket_flow_collection(
         self,
         params: &UpdateIam2TicketFlowCollection,
@@ -6031,6 +6093,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateOAuthClient`: `POST /zstack/v1/update/oauth2/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateOAuthClientResult`) has `inventory`: `OAuth2ClientInventory`; decode a field with `generated::types`.
     pub fn update_o_auth_client(
         self,
         params: &UpdateOAuthClient,
@@ -6042,6 +6105,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSSORedirectTemplate`: `POST /zstack/v1/update/sso/redirectTemplate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateSSORedirectTemplateResult`) has `inventory`: `SSORedirectTemplateInventory`; decode a field with `generated::types`.
     pub fn update_sso_redirect_template(
         self,
         params: &UpdateSsoRedirectTemplate,
@@ -6053,6 +6117,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateTicketRequest`: `PUT /zstack/v1/tickets/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateTicketRequestResult`) has `inventory`: `TicketInventory`; decode a field with `generated::types`.
     pub fn update_ticket_request(
         self,
         params: &UpdateTicketRequest,
@@ -6064,6 +6129,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateUsbDevice`: `PUT /zstack/v1/usb-device/usb-devices/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateUsbDeviceResult`) has `inventory`: `UsbDeviceInventory`; decode a field with `generated::types`.
     pub fn update_usb_device(
         self,
         params: &UpdateUsbDevice,
@@ -6075,6 +6141,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateV2VConversionHost`: `PUT /zstack/v1/v2v-conversion-hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateV2VConversionHostResult`) has `inventory`: `V2VConversionHostInventory`; decode a field with `generated::types`.
     pub fn update_v2_v_conversion_host(
         self,
         params: &UpdateV2VConversionHost,
@@ -6086,6 +6153,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVCenter`: `PUT /zstack/v1/vcenters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVCenterResult`) has `inventory`: `VCenterInventory`; decode a field with `generated::types`.
     pub fn update_v_center(
         self,
         params: &UpdateVCenter,
@@ -6097,6 +6165,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVip`: `PUT /zstack/v1/vips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVipResult`) has `inventory`: `VipInventory`; decode a field with `generated::types`.
     pub fn update_vip(
         self,
         params: &UpdateVip,
@@ -6108,6 +6177,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcSharedQos`: `PUT /zstack/v1/vips/sharedqos/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVpcSharedQosResult`) has `inventory`: `VpcSharedQosInventory`; decode a field with `generated::types`.
     pub fn update_vpc_shared_qos(
         self,
         params: &UpdateVpcSharedQos,

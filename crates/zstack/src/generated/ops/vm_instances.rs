@@ -3212,6 +3212,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DescribeVmInstanceRecoveryPoint`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/recovery-point`. A synchronous API: the reply is its result.
+    /// The result (`DescribeVmInstanceRecoveryPointResult`) has `realSizes`: `Map`, `virtualSizes`: `Map`, `timestamp`: `String`; decode a field with `generated::types`.
     pub fn describe_vm_instance_recovery_point(
         self,
         params: &DescribeVmInstanceRecoveryPoint,
@@ -3231,6 +3232,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachIsoFromVmInstance`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/iso`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachIsoFromVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn detach_iso_from_vm_instance(
         self,
         params: &DetachIsoFromVmInstance,
@@ -3242,6 +3244,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachL3NetworkFromVm`: `DELETE /zstack/v1/vm-instances/nics/{vmNicUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachL3NetworkFromVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn detach_l3_network_from_vm(
         self,
         params: &DetachL3NetworkFromVm,
@@ -3253,6 +3256,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachScsiLunFromVmInstance`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachScsiLunFromVmInstanceResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
     pub fn detach_scsi_lun_from_vm_instance(
         self,
         params: &DetachScsiLunFromVmInstance,
@@ -3264,6 +3268,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExecuteGuestVmCommand`: `POST /zstack/v1/vm-instances/commands/exec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ExecuteGuestVmCommandResult`) has `stream`: `String`, `vmInstance`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn execute_guest_vm_command(
         self,
         params: &ExecuteGuestVmCommand,
@@ -3305,6 +3310,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `FlattenVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`FlattenVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn flatten_vm_instance(
         self,
         params: &FlattenVmInstance,
@@ -3327,6 +3333,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAttachablePublicL3ForVRouter`: `GET /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s`. A synchronous API: the reply is its result.
+    /// The result (`GetAttachablePublicL3ForVRouterResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
     pub fn get_attachable_public_l3_for_v_router(
         self,
         params: &GetAttachablePublicL3ForVRouter,
@@ -3335,6 +3342,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateAffinityGroupForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-affinityGroup`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateAffinityGroupForCreatingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_candidate_affinity_group_for_creating_vm(
         self,
         params: &GetCandidateAffinityGroupForCreatingVm,
@@ -3343,6 +3351,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateIsoForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/iso-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateIsoForAttachingVmResult`) has `inventories`: `List<ImageInventory>`; decode a field with `generated::types`.
     pub fn get_candidate_iso_for_attaching_vm(
         self,
         params: &GetCandidateIsoForAttachingVm,
@@ -3351,6 +3360,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL3NetworksForChangeVmNicNetwork`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/l3-networks-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateL3NetworksForChangeVmNicNetworkResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
     pub fn get_candidate_l3_networks_for_change_vm_nic_network(
         self,
         params: &GetCandidateL3NetworksForChangeVmNicNetwork,
@@ -3359,6 +3369,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidatePrimaryStoragesForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-storages`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidatePrimaryStoragesForCreatingVmResult`) has `rootVolumePrimaryStorages`: `List<PrimaryStorageInventory>`, `dataVolumePrimaryStorages`: `Map<String,List<PrimaryStorageInventory>>`; decode a field with `generated::types`.
     pub fn get_candidate_primary_storages_for_creating_vm(
         self,
         params: &GetCandidatePrimaryStoragesForCreatingVm,
@@ -3367,6 +3378,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateZonesClustersHostsForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-destinations`. A synchronous API: the reply is its result.
+    /// The result (`GetCandidateZonesClustersHostsForCreatingVmResult`) has `zones`: `List<ZoneInventory>`, `clusters`: `List<ClusterInventory>`, `hosts`: `List<HostInventory>`; decode a field with `generated::types`.
     pub fn get_candidate_zones_clusters_hosts_for_creating_vm(
         self,
         params: &GetCandidateZonesClustersHostsForCreatingVm,
@@ -3375,6 +3387,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFaultToleranceVms`: `GET /zstack/v1/vm-instances/fault-tolerance/sub-vms`. A synchronous API: the reply is its result.
+    /// The result (`GetFaultToleranceVmsResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn get_fault_tolerance_vms(
         self,
         params: &GetFaultToleranceVms,
@@ -3386,6 +3399,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImageCandidatesForVmToChange`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/image-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetImageCandidatesForVmToChangeResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_image_candidates_for_vm_to_change(
         self,
         params: &GetImageCandidatesForVmToChange,
@@ -3394,6 +3408,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLatestGuestToolsForVm`: `GET /zstack/v1/vm-instances/{uuid}/latest-guest-tools`. A synchronous API: the reply is its result.
+    /// The result (`GetLatestGuestToolsForVmResult`) has `inventory`: `GuestToolsInventory`; decode a field with `generated::types`.
     pub fn get_latest_guest_tools_for_vm(
         self,
         params: &GetLatestGuestToolsForVm,
@@ -3405,6 +3420,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetNicQos`: `GET /zstack/v1/vm-instances/{uuid}/nic-qos`. A synchronous API: the reply is its result.
+    /// The result (`GetNicQosResult`) has `outboundBandwidth`: `long`, `inboundBandwidth`: `long`, `outboundBandwidthUpthreshold`: `long`, `inboundBandwidthUpthreshold`: `long`; decode a field with `generated::types`.
     pub fn get_nic_qos(
         self,
         params: &GetNicQos,
@@ -3416,6 +3432,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPciDeviceCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-pci-devices`. A synchronous API: the reply is its result.
+    /// The result (`GetPciDeviceCandidatesForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_pci_device_candidates_for_attaching_vm(
         self,
         params: &GetPciDeviceCandidatesForAttachingVm,
@@ -3424,6 +3441,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageCandidatesForVmMigration`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/storage-migration-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetPrimaryStorageCandidatesForVmMigrationResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_primary_storage_candidates_for_vm_migration(
         self,
         params: &GetPrimaryStorageCandidatesForVmMigration,
@@ -3432,6 +3450,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetScsiLunCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-storage-devices`. A synchronous API: the reply is its result.
+    /// The result (`GetScsiLunCandidatesForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_scsi_lun_candidates_for_attaching_vm(
         self,
         params: &GetScsiLunCandidatesForAttachingVm,
@@ -3440,6 +3459,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetUsbDeviceCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-usb-devices`. A synchronous API: the reply is its result.
+    /// The result (`GetUsbDeviceCandidatesForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_usb_device_candidates_for_attaching_vm(
         self,
         params: &GetUsbDeviceCandidatesForAttachingVm,
@@ -3448,6 +3468,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVirtualizerInfo`: `GET /zstack/v1/vm-instances/virtualizer-info`. A synchronous API: the reply is its result.
+    /// The result (`GetVirtualizerInfoResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_virtualizer_info(
         self,
         params: &GetVirtualizerInfo,
@@ -3459,6 +3480,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmAttachableDataVolume`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/data-volume-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetVmAttachableDataVolumeResult`) has `inventories`: `List<VolumeInventory>`; decode a field with `generated::types`.
     pub fn get_vm_attachable_data_volume(
         self,
         params: &GetVmAttachableDataVolume,
@@ -3470,6 +3492,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmAttachableL3Network`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/l3-networks-candidates`. A synchronous API: the reply is its result.
+    /// The result (`GetVmAttachableL3NetworkResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
     pub fn get_vm_attachable_l3_network(
         self,
         params: &GetVmAttachableL3Network,
@@ -3481,6 +3504,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmBootOrder`: `GET /zstack/v1/vm-instances/{uuid}/boot-orders`. A synchronous API: the reply is its result.
+    /// The result (`GetVmBootOrderResult`) has `orders`: `List<String>`; decode a field with `generated::types`.
     pub fn get_vm_boot_order(
         self,
         params: &GetVmBootOrder,
@@ -3492,6 +3516,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmCapabilities`: `GET /zstack/v1/vm-instances/{uuid}/capabilities`. A synchronous API: the reply is its result.
+    /// The result (`GetVmCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode a field with `generated::types`.
     pub fn get_vm_capabilities(
         self,
         params: &GetVmCapabilities,
@@ -3503,6 +3528,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmConsoleAddress`: `GET /zstack/v1/vm-instances/{uuid}/console-addresses`. A synchronous API: the reply is its result.
+    /// The result (`GetVmConsoleAddressResult`) has `hostIp`: `String`, `port`: `int`, `path`: `String`, `protocol`: `String`, `vdiPortInfo`: `VdiPortInfo`; decode a field with `generated::types`.
     pub fn get_vm_console_address(
         self,
         params: &GetVmConsoleAddress,
@@ -3514,6 +3540,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmConsolePassword`: `GET /zstack/v1/vm-instances/{uuid}/console-passwords`. A synchronous API: the reply is its result.
+    /// The result (`GetVmConsolePasswordResult`) has `password`: `String`; decode a field with `generated::types`.
     pub fn get_vm_console_password(
         self,
         params: &GetVmConsolePassword,
@@ -3525,6 +3552,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmDeviceAddress`: `GET /zstack/v1/vm-instances/devices`. A synchronous API: the reply is its result.
+    /// The result (`GetVmDeviceAddressResult`) has `addresses`: `Map<String,List<VmDeviceAddress>>`; decode a field with `generated::types`.
     pub fn get_vm_device_address(
         self,
         params: &GetVmDeviceAddress,
@@ -3536,6 +3564,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmEmulatorPinning`: `GET /zstack/v1/vm-instances/{uuid}/emulator-pinning`. A synchronous API: the reply is its result.
+    /// The result (`GetVmEmulatorPinningResult`) has `emulatorPinning`: `String`; decode a field with `generated::types`.
     pub fn get_vm_emulator_pinning(
         self,
         params: &GetVmEmulatorPinning,
@@ -3547,6 +3576,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmGuestToolsInfo`: `GET /zstack/v1/vm-instances/{uuid}/guest-tools-infos`. A synchronous API: the reply is its result.
+    /// The result (`GetVmGuestToolsInfoResult`) has `version`: `String`, `status`: `String`, `features`: `Map`; decode a field with `generated::types`.
     pub fn get_vm_guest_tools_info(
         self,
         params: &GetVmGuestToolsInfo,
@@ -3558,6 +3588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmHostname`: `GET /zstack/v1/vm-instances/{uuid}/hostnames`. A synchronous API: the reply is its result.
+    /// The result (`GetVmHostnameResult`) has `hostname`: `String`; decode a field with `generated::types`.
     pub fn get_vm_hostname(
         self,
         params: &GetVmHostname,
@@ -3569,6 +3600,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceFirstBootDevice`: `GET /zstack/v1/vm-instances/{uuid}/first-boot-device`. A synchronous API: the reply is its result.
+    /// The result (`GetVmInstanceFirstBootDeviceResult`) has `firstBootDevice`: `String`; decode a field with `generated::types`.
     pub fn get_vm_instance_first_boot_device(
         self,
         params: &GetVmInstanceFirstBootDevice,
@@ -3580,6 +3612,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceHaLevel`: `GET /zstack/v1/vm-instances/{uuid}/ha-levels`. A synchronous API: the reply is its result.
+    /// The result (`GetVmInstanceHaLevelResult`) has `level`: `String`; decode a field with `generated::types`.
     pub fn get_vm_instance_ha_level(
         self,
         params: &GetVmInstanceHaLevel,
@@ -3591,6 +3624,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceProtectedRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/protected-recovery-points`. A synchronous API: the reply is its result.
+    /// The result (`GetVmInstanceProtectedRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode a field with `generated::types`.
     pub fn get_vm_instance_protected_recovery_points(
         self,
         params: &GetVmInstanceProtectedRecoveryPoints,
@@ -3599,6 +3633,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/recovery-points`. A synchronous API: the reply is its result.
+    /// The result (`GetVmInstanceRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode a field with `generated::types`.
     pub fn get_vm_instance_recovery_points(
         self,
         params: &GetVmInstanceRecoveryPoints,
@@ -3610,6 +3645,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmMigrationCandidateHosts`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/migration-target-hosts`. A synchronous API: the reply is its result.
+    /// The result (`GetVmMigrationCandidateHostsResult`) has `inventories`: `List<HostInventory>`; decode a field with `generated::types`.
     pub fn get_vm_migration_candidate_hosts(
         self,
         params: &GetVmMigrationCandidateHosts,
@@ -3621,6 +3657,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmMonitorNumber`: `GET /zstack/v1/vm-instances/{uuid}/monitorNumber`. A synchronous API: the reply is its result.
+    /// The result (`GetVmMonitorNumberResult`) has `monitorNumber`: `Integer`; decode a field with `generated::types`.
     pub fn get_vm_monitor_number(
         self,
         params: &GetVmMonitorNumber,
@@ -3632,6 +3669,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNicAttachableEips`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/candidate-eips`. A synchronous API: the reply is its result.
+    /// The result (`GetVmNicAttachableEipsResult`) has `inventories`: `List<EipInventory>`; decode a field with `generated::types`.
     pub fn get_vm_nic_attachable_eips(
         self,
         params: &GetVmNicAttachableEips,
@@ -3643,6 +3681,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNicAttachedNetworkService`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/attached-networkservices`. A synchronous API: the reply is its result.
+    /// The result (`GetVmNicAttachedNetworkServiceResult`) has `networkServices`: `List<String>`; decode a field with `generated::types`.
     pub fn get_vm_nic_attached_network_service(
         self,
         params: &GetVmNicAttachedNetworkService,
@@ -3651,6 +3690,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNuma`: `GET /zstack/v1/vm-instances/{uuid}/vnuma`. A synchronous API: the reply is its result.
+    /// The result (`GetVmNumaResult`) has `enable`: `boolean`; decode a field with `generated::types`.
     pub fn get_vm_numa(
         self,
         params: &GetVmNuma,
@@ -3662,6 +3702,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmQga`: `GET /zstack/v1/vm-instances/{uuid}/qga`. A synchronous API: the reply is its result.
+    /// The result (`GetVmQgaResult`) has `enable`: `boolean`; decode a field with `generated::types`.
     pub fn get_vm_qga(
         self,
         params: &GetVmQga,
@@ -3673,6 +3714,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmRDP`: `GET /zstack/v1/vm-instances/{uuid}/rdp`. A synchronous API: the reply is its result.
+    /// The result (`GetVmRDPResult`) has `enable`: `boolean`; decode a field with `generated::types`.
     pub fn get_vm_rdp(
         self,
         params: &GetVmRdp,
@@ -3684,6 +3726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmSshKey`: `GET /zstack/v1/vm-instances/{uuid}/ssh-keys`. A synchronous API: the reply is its result.
+    /// The result (`GetVmSshKeyResult`) has `sshKey`: `String`; decode a field with `generated::types`.
     pub fn get_vm_ssh_key(
         self,
         params: &GetVmSshKey,
@@ -3695,6 +3738,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmStartingCandidateClustersHosts`: `GET /zstack/v1/vm-instances/{uuid}/starting-target-hosts`. A synchronous API: the reply is its result.
+    /// The result (`GetVmStartingCandidateClustersHostsResult`) has `hosts`: `List<HostInventory>`, `clusters`: `List<ClusterInventory>`; decode a field with `generated::types`.
     pub fn get_vm_starting_candidate_clusters_hosts(
         self,
         params: &GetVmStartingCandidateClustersHosts,
@@ -3703,6 +3747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmTask`: `GET /zstack/v1/vm-instances/task-details`. A synchronous API: the reply is its result.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode a field with `generated::types`.
     pub fn get_vm_task(
         self,
         params: &GetVmTask,
@@ -3714,6 +3759,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmUsbRedirect`: `GET /zstack/v1/vm-instances/{uuid}/usbredirect`. A synchronous API: the reply is its result.
+    /// The result (`GetVmUsbRedirectResult`) has `enable`: `boolean`; decode a field with `generated::types`.
     pub fn get_vm_usb_redirect(
         self,
         params: &GetVmUsbRedirect,
@@ -3725,6 +3771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmXml`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml`. A synchronous API: the reply is its result.
+    /// The result (`GetVmXmlResult`) has `match`: `boolean`, `runningXml`: `String`, `userDefinedXml`: `String`; decode a field with `generated::types`.
     pub fn get_vm_xml(
         self,
         params: &GetVmXml,
@@ -3736,6 +3783,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmXmlHookScript`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml-hook-script`. A synchronous API: the reply is its result.
+    /// The result (`GetVmXmlHookScriptResult`) has `userDefinedXmlHookScript`: `String`; decode a field with `generated::types`.
     pub fn get_vm_xml_hook_script(
         self,
         params: &GetVmXmlHookScript,
@@ -3747,6 +3795,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmsCapabilities`: `GET /zstack/v1/vm-instances/capabilities`. A synchronous API: the reply is its result.
+    /// The result (`GetVmsCapabilitiesResult`) has `vmsCaps`: `Map<String,VmCapabilities>`; decode a field with `generated::types`.
     pub fn get_vms_capabilities(
         self,
         params: &GetVmsCapabilities,
@@ -3758,6 +3807,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmvNUMATopology`: `GET /zstack/v1/vm-instances/{uuid}/vnuma-topology`. A synchronous API: the reply is its result.
+    /// The result (`GetVmvNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `hostUuid`: `String`, `topology`: `List`; decode a field with `generated::types`.
     pub fn get_vmv_numa_topology(
         self,
         params: &GetVmvNumaTopology,
@@ -3769,6 +3819,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `MigrateVm`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`MigrateVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn migrate_vm(
         self,
         params: &MigrateVm,
@@ -3780,6 +3831,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PauseVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`PauseVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn pause_vm_instance(
         self,
         params: &PauseVmInstance,
@@ -3791,6 +3843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PrimaryStorageMigrateVm`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`PrimaryStorageMigrateVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn primary_storage_migrate_vm(
         self,
         params: &PrimaryStorageMigrateVm,
@@ -3810,6 +3863,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ProvisionVirtualRouterConfig`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ProvisionVirtualRouterConfigResult`) has `inventory`: `ApplianceVmInventory`; decode a field with `generated::types`.
     pub fn provision_virtual_router_config(
         self,
         params: &ProvisionVirtualRouterConfig,
@@ -3821,6 +3875,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryApplianceVm`: `GET /zstack/v1/vm-instances/appliances`. A synchronous API: the reply is its result.
+    /// The result (`QueryApplianceVmResult`) has `inventories`: `List<ApplianceVmInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_appliance_vm(
         self,
         query: &crate::native::query::Query,
@@ -3833,6 +3888,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFaultToleranceVm`: `GET /zstack/v1/vm-instances/fault-tolerance`. A synchronous API: the reply is its result.
+    /// The result (`QueryFaultToleranceVmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_fault_tolerance_vm(
         self,
         query: &crate::native::query::Query,
@@ -3845,6 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVirtualRouterVm`: `GET /zstack/v1/vm-instances/appliances/virtual-routers`. A synchronous API: the reply is its result.
+    /// The result (`QueryApplianceVmResult`) has `inventories`: `List<ApplianceVmInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_virtual_router_vm(
         self,
         query: &crate::native::query::Query,
@@ -3857,6 +3914,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmCdRom`: `GET /zstack/v1/vm-instances/cdroms`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmCdRomResult`) has `inventories`: `List<VmCdRomInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_cd_rom(
         self,
         query: &crate::native::query::Query,
@@ -3869,6 +3927,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstance`: `GET /zstack/v1/vm-instances`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmInstanceResult`) has `inventories`: `List<VmInstanceInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_instance(
         self,
         query: &crate::native::query::Query,
@@ -3881,6 +3940,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstanceMdevDeviceSpecRef`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/mdev-device-specs`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmInstanceMdevDeviceSpecRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_instance_mdev_device_spec_ref(
         self,
         vm_instance_uuid: &str,
@@ -3890,6 +3950,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstancePciDeviceSpecRef`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/pci-device-specs`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmInstancePciDeviceSpecRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_instance_pci_device_spec_ref(
         self,
         vm_instance_uuid: &str,
@@ -3899,6 +3960,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmNic`: `GET /zstack/v1/vm-instances/nics`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmNicResult`) has `inventories`: `List<VmNicInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_nic(
         self,
         query: &crate::native::query::Query,
@@ -3911,6 +3973,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmUserDefinedXmlHookScript`: `GET /zstack/v1/vm-instances/xml-hook-script`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmUserDefinedXmlHookScriptResult`) has `inventories`: `List<XmlHookInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_user_defined_xml_hook_script(
         self,
         query: &crate::native::query::Query,
@@ -3919,6 +3982,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RebootVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RebootVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn reboot_vm_instance(
         self,
         params: &RebootVmInstance,
@@ -3930,6 +3994,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectVirtualRouter`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReconnectVirtualRouterResult`) has `inventory`: `ApplianceVmInventory`; decode a field with `generated::types`.
     pub fn reconnect_virtual_router(
         self,
         params: &ReconnectVirtualRouter,
@@ -3941,6 +4006,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RecoverVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn recover_vm_instance(
         self,
         params: &RecoverVmInstance,
@@ -3952,6 +4018,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReimageVmInstance`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ReimageVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn reimage_vm_instance(
         self,
         params: &ReimageVmInstance,
@@ -3963,6 +4030,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResumeVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ResumeVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn resume_vm_instance(
         self,
         params: &ResumeVmInstance,
@@ -3996,6 +4064,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmBootOrder`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmBootOrderResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn set_vm_boot_order(
         self,
         params: &SetVmBootOrder,
@@ -4007,6 +4076,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmBootVolume`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmBootVolumeResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn set_vm_boot_volume(
         self,
         params: &SetVmBootVolume,
@@ -4029,6 +4099,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmClockTrack`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmClockTrackResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn set_vm_clock_track(
         self,
         params: &SetVmClockTrack,
@@ -4040,6 +4111,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmConsoleMode`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmConsoleModeResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn set_vm_console_mode(
         self,
         params: &SetVmConsoleMode,
@@ -4051,6 +4123,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmConsolePassword`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmConsolePasswordResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn set_vm_console_password(
         self,
         params: &SetVmConsolePassword,

@@ -3779,6 +3779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachDataVolumeToVm`: `POST /zstack/v1/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachDataVolumeToVmResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn attach_data_volume_to_vm(
         self,
         params: &AttachDataVolumeToVm,
@@ -3790,6 +3791,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchDeleteVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/batch-delete`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`BatchDeleteVolumeSnapshotResult`) has `results`: `List<BatchDeleteVolumeSnapshotStruct>`; decode a field with `generated::types`.
     pub fn batch_delete_volume_snapshot(
         self,
         params: &BatchDeleteVolumeSnapshot,
@@ -3801,6 +3803,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchSyncVolumeSize`: `POST /zstack/v1/volumes/batch-sync-volumes`. A synchronous API: the reply is its result.
+    /// The result (`BatchSyncVolumeSizeResult`) has `successCount`: `int`, `failCount`: `int`; decode a field with `generated::types`.
     pub fn batch_sync_volume_size(
         self,
         params: &BatchSyncVolumeSize,
@@ -3812,6 +3815,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmSchedulingRuleState`: `PUT /zstack/v1/vmSchedulingRule/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVmSchedulingRuleStateResult`) has `inventory`: `VmSchedulingRuleInventory`; decode a field with `generated::types`.
     pub fn change_vm_scheduling_rule_state(
         self,
         params: &ChangeVmSchedulingRuleState,
@@ -3823,6 +3827,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVolumeState`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVolumeStateResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn change_volume_state(
         self,
         params: &ChangeVolumeState,
@@ -3834,6 +3839,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckVolumeSnapshotGroupAvailability`: `GET /zstack/v1/volume-snapshots/groups/availabilities`. A synchronous API: the reply is its result.
+    /// The result (`CheckVolumeSnapshotGroupAvailabilityResult`) has `results`: `List<VolumeSnapshotGroupAvailability>`; decode a field with `generated::types`.
     pub fn check_volume_snapshot_group_availability(
         self,
         params: &CheckVolumeSnapshotGroupAvailability,
@@ -3842,6 +3848,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolume`: `POST /zstack/v1/volumes/data`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDataVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn create_data_volume(
         self,
         params: &CreateDataVolume,
@@ -3853,6 +3860,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeFromVolumeBackup`: `POST /zstack/v1/volumes/data-volume/from/volume-template/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDataVolumeFromVolumeBackupResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn create_data_volume_from_volume_backup(
         self,
         params: &CreateDataVolumeFromVolumeBackup,
@@ -3864,6 +3872,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeFromVolumeSnapshot`: `POST /zstack/v1/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDataVolumeFromVolumeSnapshotResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn create_data_volume_from_volume_snapshot(
         self,
         params: &CreateDataVolumeFromVolumeSnapshot,
@@ -3875,6 +3884,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeFromVolumeTemplate`: `POST /zstack/v1/volumes/data/from/data-volume-templates/{imageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateDataVolumeFromVolumeTemplateResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn create_data_volume_from_volume_template(
         self,
         params: &CreateDataVolumeFromVolumeTemplate,
@@ -3886,6 +3896,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmBackup`: `POST /zstack/v1/volumes/{rootVolumeUuid}/vm-backups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmBackupResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn create_vm_backup(
         self,
         params: &CreateVmBackup,
@@ -3897,6 +3908,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmSchedulingRule`: `POST /zstack/v1/vmsSchedulingRule`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
     pub fn create_vm_scheduling_rule(
         self,
         params: &CreateVmSchedulingRule,
@@ -3908,6 +3920,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmSchedulingRuleGroup`: `POST /zstack/v1/vmSchedulingRuleGroup`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVmSchedulingRuleGroupResult`) has `inventory`: `VmSchedulingRuleGroupInventory`; decode a field with `generated::types`.
     pub fn create_vm_scheduling_rule_group(
         self,
         params: &CreateVmSchedulingRuleGroup,
@@ -3919,6 +3932,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumeBackup`: `POST /zstack/v1/volumes/{volumeUuid}/volume-backups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVolumeBackupResult`) has `inventory`: `VolumeBackupInventory`; decode a field with `generated::types`.
     pub fn create_volume_backup(
         self,
         params: &CreateVolumeBackup,
@@ -3930,6 +3944,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumeSnapshot`: `POST /zstack/v1/volumes/{volumeUuid}/volume-snapshots`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVolumeSnapshotResult`) has `inventory`: `VolumeSnapshotInventory`; decode a field with `generated::types`.
     pub fn create_volume_snapshot(
         self,
         params: &CreateVolumeSnapshot,
@@ -3941,6 +3956,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumeSnapshotGroup`: `POST /zstack/v1/volume-snapshots/group`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVolumeSnapshotGroupResult`) has `inventory`: `VolumeSnapshotGroupInventory`; decode a field with `generated::types`.
     pub fn create_volume_snapshot_group(
         self,
         params: &CreateVolumeSnapshotGroup,
@@ -3952,6 +3968,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumesSnapshot`: `POST /zstack/v1/volumes/volume-snapshots`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVolumesSnapshotResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn create_volumes_snapshot(
         self,
         params: &CreateVolumesSnapshot,
@@ -3996,6 +4013,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteVolumeQos`: `DELETE /zstack/v1/volumes/{uuid}/qos`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DeleteVolumeQosResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn delete_volume_qos(
         self,
         params: &DeleteVolumeQos,
@@ -4018,6 +4036,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteVolumeSnapshotGroup`: `DELETE /zstack/v1/volume-snapshots/group/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DeleteVolumeSnapshotGroupResult`) has `results`: `List<DeleteSnapshotGroupResult>`; decode a field with `generated::types`.
     pub fn delete_volume_snapshot_group(
         self,
         params: &DeleteVolumeSnapshotGroup,
@@ -4040,6 +4059,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachDataVolumeFromVm`: `DELETE /zstack/v1/volumes/{uuid}/vm-instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachDataVolumeFromVmResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn detach_data_volume_from_vm(
         self,
         params: &DetachDataVolumeFromVm,
@@ -4070,6 +4090,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `FlattenVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`FlattenVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn flatten_volume(
         self,
         params: &FlattenVolume,
@@ -4081,6 +4102,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetDataVolumeAttachableVm`: `GET /zstack/v1/volumes/{volumeUuid}/candidate-vm-instances`. A synchronous API: the reply is its result.
+    /// The result (`GetDataVolumeAttachableVmResult`) has `inventories`: `List<VmInstanceInventory>`; decode a field with `generated::types`.
     pub fn get_data_volume_attachable_vm(
         self,
         params: &GetDataVolumeAttachableVm,
@@ -4092,6 +4114,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeCapabilities`: `GET /zstack/v1/volumes/{uuid}/capabilities`. A synchronous API: the reply is its result.
+    /// The result (`GetVolumeCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode a field with `generated::types`.
     pub fn get_volume_capabilities(
         self,
         params: &GetVolumeCapabilities,
@@ -4103,6 +4126,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeFormat`: `GET /zstack/v1/volumes/formats`. A synchronous API: the reply is its result.
+    /// The result (`GetVolumeFormatResult`) has `formats`: `List<VolumeFormatReplyStruct>`; decode a field with `generated::types`.
     pub fn get_volume_format(
         self,
         params: &GetVolumeFormat,
@@ -4114,6 +4138,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeIoThreadPin`: `GET /zstack/v1/volumes/{uuid}/io-thread-pin`. A synchronous API: the reply is its result.
+    /// The result (`GetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `String`, `pin`: `String`; decode a field with `generated::types`.
     pub fn get_volume_io_thread_pin(
         self,
         params: &GetVolumeIoThreadPin,
@@ -4125,6 +4150,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeQos`: `GET /zstack/v1/volumes/{uuid}/qos`. A synchronous API: the reply is its result.
+    /// The result (`GetVolumeQosResult`) has `volumeUuid`: `String`, `volumeBandwidth`: `long`, `volumeBandwidthRead`: `long`, `volumeBandwidthWrite`: `long`, `iopsTotal`: `long`, `iopsRead`: `long`, `iopsWrite`: `long`, `volumeBandwidthUpthreshold`: `long`, `volumeBandwidthReadUpthreshold`: `long`, `volumeBandwidthWriteUpthreshold`: `long`, `iopsTotalUpthreshold`: `long`, `iopsReadUpthreshold`: `long`, `iopsWriteUpthreshold`: `long`; decode a field with `generated::types`.
     pub fn get_volume_qos(
         self,
         params: &GetVolumeQos,
@@ -4136,6 +4162,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeSnapshotSize`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`GetVolumeSnapshotSizeResult`) has `size`: `Long`, `actualSize`: `Long`; decode a field with `generated::types`.
     pub fn get_volume_snapshot_size(
         self,
         params: &GetVolumeSnapshotSize,
@@ -4147,6 +4174,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LocalStorageGetVolumeMigratableHosts`: `GET /zstack/v1/volumes/{volumeUuid}/migration-target-hosts`. A synchronous API: the reply is its result.
+    /// The result (`LocalStorageGetVolumeMigratableResult`) has `inventories`: `List<HostInventory>`; decode a field with `generated::types`.
     pub fn local_storage_get_volume_migratable_hosts(
         self,
         params: &LocalStorageGetVolumeMigratableHosts,
@@ -4158,6 +4186,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryShareableVolumeVmInstanceRef`: `GET /zstack/v1/volumes/vm-instances/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryShareableVolumeVmInstanceRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_shareable_volume_vm_instance_ref(
         self,
         query: &crate::native::query::Query,
@@ -4170,6 +4199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstanceDeviceAddressArchive`: `GET /zstack/v1/vmInstance/device/address/archive`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmInstanceDeviceAddressArchiveResult`) has `inventories`: `List<VmInstanceDeviceAddressArchiveInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_instance_device_address_archive(
         self,
         query: &crate::native::query::Query,
@@ -4178,6 +4208,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstanceDeviceAddressGroup`: `GET /zstack/v1/vmInstance/device/address/group`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmInstanceDeviceAddressGroupResult`) has `inventories`: `List<VmInstanceDeviceAddressGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_instance_device_address_group(
         self,
         query: &crate::native::query::Query,
@@ -4186,6 +4217,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmPriorityConfig`: `GET /zstack/v1/vm-priority-config`. A synchronous API: the reply is its result.
+    /// The result (`QueryVmPriorityConfigResult`) has `inventories`: `List<VmPriorityConfigInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vm_priority_config(
         self,
         query: &crate::native::query::Query,
@@ -4198,6 +4230,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolume`: `GET /zstack/v1/volumes`. A synchronous API: the reply is its result.
+    /// The result (`QueryVolumeResult`) has `inventories`: `List<VolumeInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_volume(
         self,
         query: &crate::native::query::Query,
@@ -4210,6 +4243,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeBackup`: `GET /zstack/v1/volume-backups`. A synchronous API: the reply is its result.
+    /// The result (`QueryVolumeBackupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_volume_backup(
         self,
         query: &crate::native::query::Query,
@@ -4222,6 +4256,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeSnapshot`: `GET /zstack/v1/volume-snapshots`. A synchronous API: the reply is its result.
+    /// The result (`QueryVolumeSnapshotResult`) has `inventories`: `List<VolumeSnapshotInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_volume_snapshot(
         self,
         query: &crate::native::query::Query,
@@ -4234,6 +4269,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeSnapshotGroup`: `GET /zstack/v1/volume-snapshots/group`. A synchronous API: the reply is its result.
+    /// The result (`QueryVolumeSnapshotGroupResult`) has `inventories`: `List<VolumeSnapshotGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_volume_snapshot_group(
         self,
         query: &crate::native::query::Query,
@@ -4246,6 +4282,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeSnapshotTree`: `GET /zstack/v1/volume-snapshots/trees`. A synchronous API: the reply is its result.
+    /// The result (`QueryVolumeSnapshotTreeResult`) has `inventories`: `List<VolumeSnapshotTreeInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_volume_snapshot_tree(
         self,
         query: &crate::native::query::Query,
@@ -4258,6 +4295,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/volume-backups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RecoverBackupFromImageStoreBackupStorageResult`) has `inventory`: `VolumeBackupInventory`; decode a field with `generated::types`.
     pub fn recover_backup_from_image_store_backup_storage(
         self,
         params: &RecoverBackupFromImageStoreBackupStorage,
@@ -4266,6 +4304,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverDataVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RecoverDataVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn recover_data_volume(
         self,
         params: &RecoverDataVolume,
@@ -4288,6 +4327,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResizeDataVolume`: `PUT /zstack/v1/volumes/data/resize/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ResizeDataVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn resize_data_volume(
         self,
         params: &ResizeDataVolume,
@@ -4299,6 +4339,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RevertVmFromSnapshotGroup`: `PUT /zstack/v1/volume-snapshots/group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RevertVmFromSnapshotGroupResult`) has `results`: `List<RevertSnapshotGroupResult>`; decode a field with `generated::types`.
     pub fn revert_vm_from_snapshot_group(
         self,
         params: &RevertVmFromSnapshotGroup,
@@ -4332,6 +4373,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmInstanceDefaultCdRom`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmInstanceDefaultCdRomResult`) has `inventory`: `VmCdRomInventory`; decode a field with `generated::types`.
     pub fn set_vm_instance_default_cd_rom(
         self,
         params: &SetVmInstanceDefaultCdRom,
@@ -4431,6 +4473,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmSshKey`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmSshKeyResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn set_vm_ssh_key(
         self,
         params: &SetVmSshKey,
@@ -4464,6 +4507,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmUserDefinedXml`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmUserDefinedXmlResult`) has `vmUserDefinedXml`: `String`; decode a field with `generated::types`.
     pub fn set_vm_user_defined_xml(
         self,
         params: &SetVmUserDefinedXml,
@@ -4475,6 +4519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmUserDefinedXmlHookScript`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVmUserDefinedXmlHookScriptResult`) has `vmUserDefinedXmlHookScript`: `String`; decode a field with `generated::types`.
     pub fn set_vm_user_defined_xml_hook_script(
         self,
         params: &SetVmUserDefinedXmlHookScript,
@@ -4483,6 +4528,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ShrinkVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/shrink/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ShrinkVolumeSnapshotResult`) has `shrinkResult`: `ShrinkResult`; decode a field with `generated::types`.
     pub fn shrink_volume_snapshot(
         self,
         params: &ShrinkVolumeSnapshot,
@@ -4494,6 +4540,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`StartVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn start_vm_instance(
         self,
         params: &StartVmInstance,
@@ -4505,6 +4552,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StopVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`StopVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn stop_vm_instance(
         self,
         params: &StopVmInstance,
@@ -4516,6 +4564,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/volume-backups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncBackupFromImageStoreBackupStorageResult`) has `inventory`: `VolumeBackupInventory`; decode a field with `generated::types`.
     pub fn sync_backup_from_image_store_backup_storage(
         self,
         params: &SyncBackupFromImageStoreBackupStorage,
@@ -4535,6 +4584,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVolumeBackup`: `PUT /zstack/v1/volume-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncVolumeBackupResult`) has `result`: `SyncBackupResult`; decode a field with `generated::types`.
     pub fn sync_volume_backup(
         self,
         params: &SyncVolumeBackup,
@@ -4546,6 +4596,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `TakeVmConsoleScreenshot`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`TakeVmConsoleScreenshotResult`) has `imageData`: `String`; decode a field with `generated::types`.
     pub fn take_vm_console_screenshot(
         self,
         params: &TakeVmConsoleScreenshot,
@@ -4576,6 +4627,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateGuestToolsState`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/guesttools-state`. A synchronous API: the reply is its result.
+    /// The result (`UpdateGuestToolsStateResult`) has `inventory`: `GuestToolsStateInventory`; decode a field with `generated::types`.
     pub fn update_guest_tools_state(
         self,
         params: &UpdateGuestToolsState,
@@ -4598,6 +4650,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVirtualRouter`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVirtualRouterResult`) has `inventory`: `VirtualRouterVmInventory`; decode a field with `generated::types`.
     pub fn update_virtual_router(
         self,
         params: &UpdateVirtualRouter,
@@ -4609,6 +4662,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmCdRom`: `PUT /zstack/v1/vm-instances/cdroms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVmCdRomResult`) has `inventory`: `VmCdRomInventory`; decode a field with `generated::types`.
     pub fn update_vm_cd_rom(
         self,
         params: &UpdateVmCdRom,
@@ -4620,6 +4674,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn update_vm_instance(
         self,
         params: &UpdateVmInstance,
@@ -4642,6 +4697,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmNicDriver`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVmNicDriverResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
     pub fn update_vm_nic_driver(
         self,
         params: &UpdateVmNicDriver,
@@ -4653,6 +4709,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmNicMac`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVmNicMacResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
     pub fn update_vm_nic_mac(
         self,
         params: &UpdateVmNicMac,
@@ -4675,6 +4732,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmSchedulingRule`: `PUT /zstack/v1/vmSchedulingRule/{uuid}/update`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVmSchedulingRuleResult`) has `inventory`: `VmSchedulingRuleInventory`; decode a field with `generated::types`.
     pub fn update_vm_scheduling_rule(
         self,
         params: &UpdateVmSchedulingRule,
@@ -4686,6 +4744,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmSchedulingRuleGroup`: `PUT /zstack/v1/vmSchedulingRuleGroup/{uuid}/update`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVmSchedulingRuleGroupResult`) has `inventory`: `VmSchedulingRuleGroupInventory`; decode a field with `generated::types`.
     pub fn update_vm_scheduling_rule_group(
         self,
         params: &UpdateVmSchedulingRuleGroup,
@@ -4697,6 +4756,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmUserDefinedXmlHookScript`: `PUT /zstack/v1/vm-instances/xml-hook-script`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVmUserDefinedXmlHookScriptResult`) has `inventory`: `XmlHookInventory`; decode a field with `generated::types`.
     pub fn update_vm_user_defined_xml_hook_script(
         self,
         params: &UpdateVmUserDefinedXmlHookScript,
@@ -4705,6 +4765,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVolumeSnapshotResult`) has `inventory`: `VolumeSnapshotInventory`; decode a field with `generated::types`.
     pub fn update_volume_snapshot(
         self,
         params: &UpdateVolumeSnapshot,
@@ -4716,6 +4777,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVolumeSnapshotGroup`: `PUT /zstack/v1/volume-snapshots/group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVolumeSnapshotGroupResult`) has `inventory`: `VolumeSnapshotGroupInventory`; decode a field with `generated::types`.
     pub fn update_volume_snapshot_group(
         self,
         params: &UpdateVolumeSnapshotGroup,

@@ -3834,6 +3834,7 @@ impl ValidateVolumeSnapshotChain {
 
 impl<'a> Actions<'a> {
     /// `AddDnsToVpcRouter`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/dns`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddDnsToVpcRouterResult`) has `inventory`: `VpcRouterVmInventory`; decode a field with `generated::types`.
     pub fn add_dns_to_vpc_router(
         self,
         params: &AddDnsToVpcRouter,
@@ -3845,6 +3846,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVRouterRouteEntry`: `POST /zstack/v1/vrouter-route-tables/{routeTableUuid}/route-entries`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddVRouterRouteEntryResult`) has `inventory`: `VRouterRouteEntryInventory`; decode a field with `generated::types`.
     pub fn add_v_router_route_entry(
         self,
         params: &AddVRouterRouteEntry,
@@ -3856,6 +3858,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddZBox`: `POST /zstack/v1/zbox`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddZBoxResult`) has `inventory`: `ZBoxInventory`; decode a field with `generated::types`.
     pub fn add_z_box(
         self,
         params: &AddZBox,
@@ -3867,6 +3870,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ApplyRuleSetChanges`: `PUT /zstack/v1/vpcfirewalls/ruleSets/apply/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ApplyRuleSetChangesResult`) has `inventory`: `VpcFirewallRuleSetInventory`; decode a field with `generated::types`.
     pub fn apply_rule_set_changes(
         self,
         params: &ApplyRuleSetChanges,
@@ -3878,6 +3882,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachAppBuildSystemToZone`: `POST /zstack/v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachAppBuildSystemToZoneResult`) has `inventory`: `AppBuildSystemZoneRefInventory`; decode a field with `generated::types`.
     pub fn attach_app_build_system_to_zone(
         self,
         params: &AttachAppBuildSystemToZone,
@@ -3889,6 +3894,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachBackupStorageToZone`: `POST /zstack/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachBackupStorageToZoneResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn attach_backup_storage_to_zone(
         self,
         params: &AttachBackupStorageToZone,
@@ -3900,6 +3906,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachFirewallRuleSetToL3`: `POST /zstack/v1/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachFirewallRuleSetToL3Result`) has `inventory`: `VpcFirewallRuleSetL3RefInventory`; decode a field with `generated::types`.
     pub fn attach_firewall_rule_set_to_l3(
         self,
         params: &AttachFirewallRuleSetToL3,
@@ -3922,6 +3929,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachVRouterRouteTableToVRouter`: `POST /zstack/v1/vrouter-route-tables/{routeTableUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AttachVRouterRouteTableToVRouterResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
     pub fn attach_v_router_route_table_to_v_router(
         self,
         params: &AttachVRouterRouteTableToVRouter,
@@ -3933,6 +3941,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeFirewallRuleState`: `PUT /zstack/v1/vpcfirewalls/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeFirewallRuleStateResult`) has `inventory`: `VpcFirewallRuleInventory`; decode a field with `generated::types`.
     pub fn change_firewall_rule_state(
         self,
         params: &ChangeFirewallRuleState,
@@ -3944,6 +3953,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVpcHaGroupMonitorIps`: `PUT /zstack/v1/vpc/hagroups/{uuid}/monitorIps`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeVpcHaGroupMonitorIpsResult`) has `inventory`: `VpcHaGroupInventory`; decode a field with `generated::types`.
     pub fn change_vpc_ha_group_monitor_ips(
         self,
         params: &ChangeVpcHaGroupMonitorIps,
@@ -3955,6 +3965,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeZoneState`: `PUT /zstack/v1/zones/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeZoneStateResult`) has `inventory`: `ZoneInventory`; decode a field with `generated::types`.
     pub fn change_zone_state(
         self,
         params: &ChangeZoneState,
@@ -3977,6 +3988,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallIpSetTemplate`: `POST /zstack/v1/vpcfirewalls/ipset/templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateFirewallIpSetTemplateResult`) has `inventory`: `VpcFirewallIpSetTemplateInventory`; decode a field with `generated::types`.
     pub fn create_firewall_ip_set_template(
         self,
         params: &CreateFirewallIpSetTemplate,
@@ -3988,6 +4000,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRule`: `POST /zstack/v1/vpcfirewalls/rules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateFirewallRuleResult`) has `inventory`: `VpcFirewallRuleInventory`; decode a field with `generated::types`.
     pub fn create_firewall_rule(
         self,
         params: &CreateFirewallRule,
@@ -3999,6 +4012,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRuleFromConfigFile`: `POST /zstack/v1/vpcfirewalls/rules/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateFirewallRuleFromConfigFileResult`) has `inventory`: `List`; decode a field with `generated::types`.
     pub fn create_firewall_rule_from_config_file(
         self,
         params: &CreateFirewallRuleFromConfigFile,
@@ -4010,6 +4024,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRuleSet`: `POST /zstack/v1/vpcfirewalls/ruleSets`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateFirewallRuleSetResult`) has `inventory`: `VpcFirewallRuleSetInventory`; decode a field with `generated::types`.
     pub fn create_firewall_rule_set(
         self,
         params: &CreateFirewallRuleSet,
@@ -4021,6 +4036,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRuleTemplate`: `POST /zstack/v1/vpcfirewalls/rules/template`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateFirewallRuleTemplateResult`) has `inventory`: `VpcFirewallRuleTemplateInventory`; decode a field with `generated::types`.
     pub fn create_firewall_rule_template(
         self,
         params: &CreateFirewallRuleTemplate,
@@ -4032,6 +4048,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVRouterRouteTable`: `POST /zstack/v1/vrouter-route-tables`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVRouterRouteTableResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
     pub fn create_v_router_route_table(
         self,
         params: &CreateVRouterRouteTable,
@@ -4043,6 +4060,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcFirewall`: `POST /zstack/v1/vpcfirewalls`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpcFirewallResult`) has `inventory`: `VpcFirewallInventory`; decode a field with `generated::types`.
     pub fn create_vpc_firewall(
         self,
         params: &CreateVpcFirewall,
@@ -4054,6 +4072,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcHaGroup`: `POST /zstack/v1/vpc/hagroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpcHaGroupResult`) has `inventory`: `VpcHaGroupInventory`; decode a field with `generated::types`.
     pub fn create_vpc_ha_group(
         self,
         params: &CreateVpcHaGroup,
@@ -4065,6 +4084,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcVRouter`: `POST /zstack/v1/vpc/virtual-routers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateVpcVRouterResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
     pub fn create_vpc_v_router(
         self,
         params: &CreateVpcVRouter,
@@ -4076,6 +4096,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateWebhook`: `POST /zstack/v1/web-hooks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateWebhookResult`) has `inventory`: `WebhookInventory`; decode a field with `generated::types`.
     pub fn create_webhook(
         self,
         params: &CreateWebhook,
@@ -4142,6 +4163,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteVRouterRouteEntry`: `DELETE /zstack/v1/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DeleteVRouterRouteEntryResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
     pub fn delete_v_router_route_entry(
         self,
         params: &DeleteVRouterRouteEntry,
@@ -4208,6 +4230,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachVRouterRouteTableFromVRouter`: `DELETE /zstack/v1/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachVRouterRouteTableFromVRouterResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
     pub fn detach_v_router_route_table_from_v_router(
         self,
         params: &DetachVRouterRouteTableFromVRouter,
@@ -4219,6 +4242,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `EjectZBox`: `PUT /zstack/v1/zbox/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`EjectZBoxResult`) has `inventory`: `ZBoxInventory`; decode a field with `generated::types`.
     pub fn eject_z_box(
         self,
         params: &EjectZBox,
@@ -4230,6 +4254,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAttachableVpcL3Network`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attachable-vpc-l3s`. A synchronous API: the reply is its result.
+    /// The result (`GetAttachableVpcL3NetworkResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_attachable_vpc_l3_network(
         self,
         params: &GetAttachableVpcL3Network,
@@ -4241,6 +4266,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetRouteTableVpcVRouterCandidate`: `GET /zstack/v1/vpc/virtual-routers/get-vpc-candidate`. A synchronous API: the reply is its result.
+    /// The result (`GetRouteTableVpcVRouterCandidateResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_route_table_vpc_v_router_candidate(
         self,
         params: &GetRouteTableVpcVRouterCandidate,
@@ -4252,6 +4278,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterRouteTable`: `GET /zstack/v1/vrouter-route-tables/vrouter/{virtualRouterVmUuid}`. A synchronous API: the reply is its result.
+    /// The result (`GetVRouterRouteTableResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_v_router_route_table(
         self,
         params: &GetVRouterRouteTable,
@@ -4263,6 +4290,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVirtualRouterSoftwareVersion`: `GET /zstack/v1/vpc/virtual-routers/softwareversion`. A synchronous API: the reply is its result.
+    /// The result (`GetVirtualRouterSoftwareVersionResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_virtual_router_software_version(
         self,
         params: &GetVirtualRouterSoftwareVersion,
@@ -4274,6 +4302,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedEip`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-eip`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcAttachedEipResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vpc_attached_eip(
         self,
         params: &GetVpcAttachedEip,
@@ -4285,6 +4314,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedIpsec`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-ipsec`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcAttachedIpsecResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vpc_attached_ipsec(
         self,
         params: &GetVpcAttachedIpsec,
@@ -4296,6 +4326,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedLoadBalancer`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-lb`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcAttachedLoadBalancerResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vpc_attached_load_balancer(
         self,
         params: &GetVpcAttachedLoadBalancer,
@@ -4307,6 +4338,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedNetflow`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-netflow`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcAttachedNetflowResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vpc_attached_netflow(
         self,
         params: &GetVpcAttachedNetflow,
@@ -4318,6 +4350,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedOspf`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-ospf`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcAttachedOspfResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vpc_attached_ospf(
         self,
         params: &GetVpcAttachedOspf,
@@ -4329,6 +4362,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedPortForwardingRules`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-pf`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcAttachedPortForwardingRulesResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vpc_attached_port_forwarding_rules(
         self,
         params: &GetVpcAttachedPortForwardingRules,
@@ -4340,6 +4374,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedVip`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-vip`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcAttachedVipResult`) has `inventories`: `List`; decode a field with `generated::types`.
     pub fn get_vpc_attached_vip(
         self,
         params: &GetVpcAttachedVip,
@@ -4351,6 +4386,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcIPsecLog`: `GET /zstack/v1/vpc/virtual-routers/ipseclog`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcIPsecLogResult`) has `ipsecLog`: `String`; decode a field with `generated::types`.
     pub fn get_vpc_i_psec_log(
         self,
         params: &GetVpcIPsecLog,
@@ -4362,6 +4398,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterDistributedRoutingConnections`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/tracked-connections`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcVRouterDistributedRoutingConnectionsResult`) has `inventories`: `Map`; decode a field with `generated::types`.
     pub fn get_vpc_v_router_distributed_routing_connections(
         self,
         params: &GetVpcVRouterDistributedRoutingConnections,
@@ -4370,6 +4407,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterDistributedRoutingEnabled`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode a field with `generated::types`.
     pub fn get_vpc_v_router_distributed_routing_enabled(
         self,
         params: &GetVpcVRouterDistributedRoutingEnabled,
@@ -4381,6 +4419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterNetworkServiceState`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`. A synchronous API: the reply is its result.
+    /// The result (`GetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode a field with `generated::types`.
     pub fn get_vpc_v_router_network_service_state(
         self,
         params: &GetVpcVRouterNetworkServiceState,
@@ -4392,6 +4431,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallIpSetTemplate`: `GET /zstack/v1/vpcfirewalls/ipset/templates`. A synchronous API: the reply is its result.
+    /// The result (`QueryFirewallIpSetTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_firewall_ip_set_template(
         self,
         query: &crate::native::query::Query,
@@ -4404,6 +4444,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRule`: `GET /zstack/v1/vpcfirewalls/rules`. A synchronous API: the reply is its result.
+    /// The result (`QueryFirewallRuleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_firewall_rule(
         self,
         query: &crate::native::query::Query,
@@ -4416,6 +4457,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRuleSet`: `GET /zstack/v1/vpcfirewalls/ruleSets`. A synchronous API: the reply is its result.
+    /// The result (`QueryFirewallRuleSetResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_firewall_rule_set(
         self,
         query: &crate::native::query::Query,
@@ -4428,6 +4470,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRuleSetL3Ref`: `GET /zstack/v1/vpcfirewalls/l3networks/rulesets/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryFirewallRuleSetL3RefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_firewall_rule_set_l3_ref(
         self,
         query: &crate::native::query::Query,
@@ -4440,6 +4483,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRuleTemplate`: `GET /zstack/v1/vpcfirewalls/rules/templates`. A synchronous API: the reply is its result.
+    /// The result (`QueryFirewallRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_firewall_rule_template(
         self,
         query: &crate::native::query::Query,
@@ -4452,6 +4496,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVRouterRouteEntry`: `GET /zstack/v1/vrouter-route-tables/route-entries`. A synchronous API: the reply is its result.
+    /// The result (`QueryVRouterRouteEntryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_router_route_entry(
         self,
         query: &crate::native::query::Query,
@@ -4464,6 +4509,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVRouterRouteTable`: `GET /zstack/v1/vrouter-route-tables`. A synchronous API: the reply is its result.
+    /// The result (`QueryVRouterRouteTableResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_v_router_route_table(
         self,
         query: &crate::native::query::Query,
@@ -4476,6 +4522,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVirtualRouterVRouterRouteTableRef`: `GET /zstack/v1/vrouter-route-tables/virtual-router-refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryVirtualRouterVRouterRouteTableRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_virtual_router_v_router_route_table_ref(
         self,
         query: &crate::native::query::Query,
@@ -4488,6 +4535,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcFirewall`: `GET /zstack/v1/vpcfirewalls`. A synchronous API: the reply is its result.
+    /// The result (`QueryVpcFirewallResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vpc_firewall(
         self,
         query: &crate::native::query::Query,
@@ -4500,6 +4548,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcFirewallVRouterRef`: `GET /zstack/v1/vpcfirewalls/vrouters/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryVpcFirewallVRouterRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vpc_firewall_v_router_ref(
         self,
         query: &crate::native::query::Query,
@@ -4512,6 +4561,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcHaGroup`: `GET /zstack/v1/vpc/hagroups`. A synchronous API: the reply is its result.
+    /// The result (`QueryVpcHaGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vpc_ha_group(
         self,
         query: &crate::native::query::Query,
@@ -4524,6 +4574,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcHaGroupNetworkServiceRef`: `GET /zstack/v1/vpc/hagroups/networkserviceref/`. A synchronous API: the reply is its result.
+    /// The result (`QueryVpcHaGroupNetworkServiceRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vpc_ha_group_network_service_ref(
         self,
         query: &crate::native::query::Query,
@@ -4536,6 +4587,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcRouter`: `GET /zstack/v1/vpc/virtual-routers`. A synchronous API: the reply is its result.
+    /// The result (`QueryVpcRouterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vpc_router(
         self,
         query: &crate::native::query::Query,
@@ -4548,6 +4600,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcSnatState`: `GET /zstack/v1/vpc/virtual-routers/networkservicestate/snat`. A synchronous API: the reply is its result.
+    /// The result (`QueryVpcSnatStateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_vpc_snat_state(
         self,
         query: &crate::native::query::Query,
@@ -4560,6 +4613,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryWebhook`: `GET /zstack/v1/web-hooks`. A synchronous API: the reply is its result.
+    /// The result (`QueryWebhookResult`) has `inventories`: `List<WebhookInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_webhook(
         self,
         query: &crate::native::query::Query,
@@ -4572,6 +4626,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryXskyBlockVolume`: `GET /zstack/v1/xksy/block-volumes`. A synchronous API: the reply is its result.
+    /// The result (`QueryXskyBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_xsky_block_volume(
         self,
         query: &crate::native::query::Query,
@@ -4584,6 +4639,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryZBox`: `GET /zstack/v1/zbox`. A synchronous API: the reply is its result.
+    /// The result (`QueryZBoxResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_z_box(
         self,
         query: &crate::native::query::Query,
@@ -4596,6 +4652,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshFirewall`: `PUT /zstack/v1/vpcfirewalls/refresh/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RefreshFirewallResult`) has `inventory`: `VpcFirewallInventory`; decode a field with `generated::types`.
     pub fn refresh_firewall(
         self,
         params: &RefreshFirewall,
@@ -4607,6 +4664,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveDnsFromVpcRouter`: `DELETE /zstack/v1/vpc/virtual-routers/{uuid}/dns`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RemoveDnsFromVpcRouterResult`) has `inventory`: `VpcRouterVmInventory`; decode a field with `generated::types`.
     pub fn remove_dns_from_vpc_router(
         self,
         params: &RemoveDnsFromVpcRouter,
@@ -4618,6 +4676,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResizeRootVolume`: `PUT /zstack/v1/volumes/resize/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ResizeRootVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn resize_root_volume(
         self,
         params: &ResizeRootVolume,
@@ -4629,6 +4688,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVolumeIoThreadPin`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `Integer`, `pin`: `String`; decode a field with `generated::types`.
     pub fn set_volume_io_thread_pin(
         self,
         params: &SetVolumeIoThreadPin,
@@ -4640,6 +4700,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVolumeQos`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVolumeQosResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn set_volume_qos(
         self,
         params: &SetVolumeQos,
@@ -4651,6 +4712,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVpcVRouterDistributedRoutingEnabled`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode a field with `generated::types`.
     pub fn set_vpc_v_router_distributed_routing_enabled(
         self,
         params: &SetVpcVRouterDistributedRoutingEnabled,
@@ -4662,6 +4724,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVpcVRouterNetworkServiceState`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode a field with `generated::types`.
     pub fn set_vpc_v_router_network_service_state(
         self,
         params: &SetVpcVRouterNetworkServiceState,
@@ -4673,6 +4736,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVolumeSize`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncVolumeSizeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn sync_volume_size(
         self,
         params: &SyncVolumeSize,
@@ -4684,6 +4748,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncZBoxCapacity`: `PUT /zstack/v1/zbox/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SyncZBoxCapacityResult`) has `inventory`: `ZBoxInventory`; decode a field with `generated::types`.
     pub fn sync_z_box_capacity(
         self,
         params: &SyncZBoxCapacity,
@@ -4695,6 +4760,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UndoSnapshotCreation`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UndoSnapshotCreationResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn undo_snapshot_creation(
         self,
         params: &UndoSnapshotCreation,
@@ -4706,6 +4772,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallIpSetTemplate`: `PUT /zstack/v1/vpcfirewalls/ipset/templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateFirewallIpSetTemplateResult`) has `inventory`: `VpcFirewallIpSetTemplateInventory`; decode a field with `generated::types`.
     pub fn update_firewall_ip_set_template(
         self,
         params: &UpdateFirewallIpSetTemplate,
@@ -4717,6 +4784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallRule`: `PUT /zstack/v1/vpcfirewalls/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateFirewallRuleResult`) has `inventory`: `VpcFirewallRuleInventory`; decode a field with `generated::types`.
     pub fn update_firewall_rule(
         self,
         params: &UpdateFirewallRule,
@@ -4728,6 +4796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallRuleSet`: `PUT /zstack/v1/vpcfirewalls/ruleSets/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateFirewallRuleSetResult`) has `inventory`: `VpcFirewallRuleSetInventory`; decode a field with `generated::types`.
     pub fn update_firewall_rule_set(
         self,
         params: &UpdateFirewallRuleSet,
@@ -4739,6 +4808,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallRuleTemplate`: `PUT /zstack/v1/vpcfirewalls/rules/template/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateFirewallRuleTemplateResult`) has `inventory`: `VpcFirewallRuleTemplateInventory`; decode a field with `generated::types`.
     pub fn update_firewall_rule_template(
         self,
         params: &UpdateFirewallRuleTemplate,
@@ -4750,6 +4820,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVRouterRouteTable`: `PUT /zstack/v1/vrouter-route-tables/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVRouterRouteTableResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
     pub fn update_v_router_route_table(
         self,
         params: &UpdateVRouterRouteTable,
@@ -4772,6 +4843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
     pub fn update_volume(
         self,
         params: &UpdateVolume,
@@ -4783,6 +4855,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcFirewall`: `PUT /zstack/v1/vpcfirewalls/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVpcFirewallResult`) has `inventory`: `VpcFirewallInventory`; decode a field with `generated::types`.
     pub fn update_vpc_firewall(
         self,
         params: &UpdateVpcFirewall,
@@ -4794,6 +4867,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcHaGroup`: `PUT /zstack/v1/vpc/hagroups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateVpcHaGroupResult`) has `inventory`: `VpcHaGroupInventory`; decode a field with `generated::types`.
     pub fn update_vpc_ha_group(
         self,
         params: &UpdateVpcHaGroup,
@@ -4805,6 +4879,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateWebhook`: `PUT /zstack/v1/web-hooks/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateWebhookResult`) has `inventory`: `WebhookInventory`; decode a field with `generated::types`.
     pub fn update_webhook(
         self,
         params: &UpdateWebhook,
@@ -4816,6 +4891,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateXskyBlockVolume`: `PUT /zstack/v1/xsky/block-volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; decode a field with `generated::types`.
     pub fn update_xsky_block_volume(
         self,
         params: &UpdateXskyBlockVolume,

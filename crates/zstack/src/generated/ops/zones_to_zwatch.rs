@@ -3583,6 +3583,7 @@ impl ZqlQuery {
 
 impl<'a> Actions<'a> {
     /// `AckAlarmData`: `POST /zstack/v1/zwatch/alarm-histories/acknowledgments`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AckAlertDataResult`) has `inventory`: `AlertDataAckInventory`; decode a field with `generated::types`.
     pub fn ack_alarm_data(
         self,
         params: &AckAlarmData,
@@ -3594,6 +3595,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AckEventData`: `POST /zstack/v1/zwatch/event-histories/acknowledgments`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AckAlertDataResult`) has `inventory`: `AlertDataAckInventory`; decode a field with `generated::types`.
     pub fn ack_event_data(
         self,
         params: &AckEventData,
@@ -3605,6 +3607,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddActionToAlarm`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddActionToAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
     pub fn add_action_to_alarm(
         self,
         params: &AddActionToAlarm,
@@ -3616,6 +3619,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddActionToEventSubscription`: `POST /zstack/v1/zwatch/events/subscriptions/{subscriptionUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddActionToEventSubscriptionResult`) has `inventory`: `EventSubscriptionInventory`; decode a field with `generated::types`.
     pub fn add_action_to_event_subscription(
         self,
         params: &AddActionToEventSubscription,
@@ -3627,6 +3631,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddEventRuleTemplate`: `POST /zstack/v1/zwatch/monitortemplates/evenrules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddEventRuleTemplateResult`) has `inventory`: `EventRuleTemplateInventory`; decode a field with `generated::types`.
     pub fn add_event_rule_template(
         self,
         params: &AddEventRuleTemplate,
@@ -3638,6 +3643,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddInstanceToMonitorGroup`: `POST /zstack/v1/zwatch/monitorgroups/{groupUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddInstanceToMonitorGroupResult`) has `inventory`: `MonitorGroupInstanceInventory`; decode a field with `generated::types`.
     pub fn add_instance_to_monitor_group(
         self,
         params: &AddInstanceToMonitorGroup,
@@ -3649,6 +3655,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddLabelToAlarm`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/labels`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddLabelToAlarmResult`) has `inventory`: `AlarmLabelInventory`; decode a field with `generated::types`.
     pub fn add_label_to_alarm(
         self,
         params: &AddLabelToAlarm,
@@ -3660,6 +3667,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddLabelToEventSubscription`: `POST /zstack/v1/zwatch/events/subscriptions/{subscriptionUuid}/labels`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddLabelToEventSubscriptionResult`) has `inventory`: `EventSubscriptionLabelInventory`; decode a field with `generated::types`.
     pub fn add_label_to_event_subscription(
         self,
         params: &AddLabelToEventSubscription,
@@ -3671,6 +3679,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddMetricRuleTemplate`: `POST /zstack/v1/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddMetricRuleTemplateResult`) has `inventory`: `MetricRuleTemplateInventory`; decode a field with `generated::types`.
     pub fn add_metric_rule_template(
         self,
         params: &AddMetricRuleTemplate,
@@ -3682,6 +3691,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddThirdpartyPlatform`: `POST /zstack/v1/zwatch/third-party/platforms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`AddThirdpartyPlatformResult`) has `inventory`: `ThirdpartyPlatformInventory`; decode a field with `generated::types`.
     pub fn add_thirdparty_platform(
         self,
         params: &AddThirdpartyPlatform,
@@ -3693,6 +3703,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ApplyMonitorTemplateToMonitorGroup`: `POST /zstack/v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ApplyMonitorTemplateToMonitorGroupResult`) has `inventory`: `MonitorGroupTemplateRefInventory`; decode a field with `generated::types`.
     pub fn apply_monitor_template_to_monitor_group(
         self,
         params: &ApplyMonitorTemplateToMonitorGroup,
@@ -3715,6 +3726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAlarmState`: `PUT /zstack/v1/zwatch/alarms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeAlarmStateResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
     pub fn change_alarm_state(
         self,
         params: &ChangeAlarmState,
@@ -3726,6 +3738,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeEventSubscriptionState`: `PUT /zstack/v1/zwatch/change/eventSubscription/{uuid}/state`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeEventSubscriptionStateResult`) has `inventory`: `EventSubscriptionInventory`; decode a field with `generated::types`.
     pub fn change_event_subscription_state(
         self,
         params: &ChangeEventSubscriptionState,
@@ -3737,6 +3750,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSNSTopicState`: `PUT /zstack/v1/zwatch/topics/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`ChangeSNSTopicStateResult`) has `inventory`: `SNSTopicInventory`; decode a field with `generated::types`.
     pub fn change_sns_topic_state(
         self,
         params: &ChangeSnsTopicState,
@@ -3748,6 +3762,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckNetworkReachable`: `GET /zstack/v1/zops/check/network`. A synchronous API: the reply is its result.
+    /// The result (`CheckNetworkReachableResult`) has `results`: `List`; decode a field with `generated::types`.
     pub fn check_network_reachable(
         self,
         params: &CheckNetworkReachable,
@@ -3759,6 +3774,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CloneMonitorTemplate`: `POST /zstack/v1/zwatch/monitortemplates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CloneMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; decode a field with `generated::types`.
     pub fn clone_monitor_template(
         self,
         params: &CloneMonitorTemplate,
@@ -3770,6 +3786,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAlarm`: `POST /zstack/v1/zwatch/alarms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
     pub fn create_alarm(
         self,
         params: &CreateAlarm,
@@ -3778,6 +3795,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunSmsSNSTextTemplate`: `POST /zstack/v1/zwatch/alarms/sns/text-templates/aliyun-sms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; decode a field with `generated::types`.
     pub fn create_aliyun_sms_sns_text_template(
         self,
         params: &CreateAliyunSmsSnsTextTemplate,
@@ -3789,6 +3807,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingRuleAlarmTrigger`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateAutoScalingRuleTriggerResult`) has `inventory`: `AutoScalingRuleTriggerInventory`; decode a field with `generated::types`.
     pub fn create_auto_scaling_rule_alarm_trigger(
         self,
         params: &CreateAutoScalingRuleAlarmTrigger,
@@ -3800,6 +3819,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMetricDataHttpReceiver`: `POST /zstack/v1/zwatch/metrics/httpreceivers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateMetricDataHttpReceiverResult`) has `inventory`: `MetricDataHttpReceiverInventory`; decode a field with `generated::types`.
     pub fn create_metric_data_http_receiver(
         self,
         params: &CreateMetricDataHttpReceiver,
@@ -3811,6 +3831,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMetricTemplate`: `POST /zstack/v1/zwatch/metrics/httpreceivers/templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateMetricTemplateResult`) has `inventory`: `MetricTemplateInventory`; decode a field with `generated::types`.
     pub fn create_metric_template(
         self,
         params: &CreateMetricTemplate,
@@ -3822,6 +3843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMonitorGroup`: `POST /zstack/v1/zwatch/monitorgroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateMonitorGroupResult`) has `inventory`: `MonitorGroupInventory`; decode a field with `generated::types`.
     pub fn create_monitor_group(
         self,
         params: &CreateMonitorGroup,
@@ -3833,6 +3855,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMonitorTemplate`: `POST /zstack/v1/zwatch/monitortemplates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; decode a field with `generated::types`.
     pub fn create_monitor_template(
         self,
         params: &CreateMonitorTemplate,
@@ -3844,6 +3867,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSTextTemplate`: `POST /zstack/v1/zwatch/alarms/sns/text-templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; decode a field with `generated::types`.
     pub fn create_sns_text_template(
         self,
         params: &CreateSnsTextTemplate,
@@ -3855,6 +3879,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateZone`: `POST /zstack/v1/zones`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`CreateZoneResult`) has `inventory`: `ZoneInventory`; decode a field with `generated::types`.
     pub fn create_zone(
         self,
         params: &CreateZone,
@@ -3995,6 +4020,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachBackupStorageFromZone`: `DELETE /zstack/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`DetachBackupStorageFromZoneResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
     pub fn detach_backup_storage_from_zone(
         self,
         params: &DetachBackupStorageFromZone,
@@ -4006,6 +4032,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetActiveAlarmStatus`: `GET /zstack/v1/zwatch/activealarms/status`. A synchronous API: the reply is its result.
+    /// The result (`GetActiveAlarmStatusResult`) has `statuses`: `List`; decode a field with `generated::types`.
     pub fn get_active_alarm_status(
         self,
         params: &GetActiveAlarmStatus,
@@ -4017,6 +4044,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAlarmData`: `GET /zstack/v1/zwatch/alarm-histories`. A synchronous API: the reply is its result.
+    /// The result (`GetAlarmDataResult`) has `histories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn get_alarm_data(
         self,
         params: &GetAlarmData,
@@ -4028,6 +4056,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAllEventMetadata`: `GET /zstack/v1/zwatch/events/meta-data`. A synchronous API: the reply is its result.
+    /// The result (`GetAllEventMetadataResult`) has `events`: `List`; decode a field with `generated::types`.
     pub fn get_all_event_metadata(
         self,
         params: &GetAllEventMetadata,
@@ -4039,6 +4068,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAllMetricMetadata`: `GET /zstack/v1/zwatch/metrics/meta-data`. A synchronous API: the reply is its result.
+    /// The result (`GetAllMetricMetadataResult`) has `metrics`: `List`; decode a field with `generated::types`.
     pub fn get_all_metric_metadata(
         self,
         params: &GetAllMetricMetadata,
@@ -4050,6 +4080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAuditData`: `GET /zstack/v1/zwatch/audits`. A synchronous API: the reply is its result.
+    /// The result (`GetAuditDataResult`) has `audits`: `List`; decode a field with `generated::types`.
     pub fn get_audit_data(
         self,
         params: &GetAuditData,
@@ -4061,6 +4092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetChronyServers`: `GET /zstack/v1/zops/chrony/servers`. A synchronous API: the reply is its result.
+    /// The result (`GetChronyServersResult`) has `servers`: `List`; decode a field with `generated::types`.
     pub fn get_chrony_servers(
         self,
         params: &GetChronyServers,
@@ -4072,6 +4104,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEventData`: `GET /zstack/v1/zwatch/events`. A synchronous API: the reply is its result.
+    /// The result (`GetEventDataResult`) has `events`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn get_event_data(
         self,
         params: &GetEventData,
@@ -4083,6 +4116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetManagementNodeDirCapacity`: `GET /zstack/v1/zwatch/mn`. A synchronous API: the reply is its result.
+    /// The result (`GetManagementNodeDirCapacityResult`) has `result`: `Map`; decode a field with `generated::types`.
     pub fn get_management_node_dir_capacity(
         self,
         params: &GetManagementNodeDirCapacity,
@@ -4094,6 +4128,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMetricData`: `GET /zstack/v1/zwatch/metrics`. A synchronous API: the reply is its result.
+    /// The result (`GetMetricDataResult`) has `data`: `List`; decode a field with `generated::types`.
     pub fn get_metric_data(
         self,
         params: &GetMetricData,
@@ -4105,6 +4140,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMetricLabelValue`: `GET /zstack/v1/zwatch/metrics/label-values`. A synchronous API: the reply is its result.
+    /// The result (`GetMetricLabelValueResult`) has `labels`: `List`; decode a field with `generated::types`.
     pub fn get_metric_label_value(
         self,
         params: &GetMetricLabelValue,
@@ -4116,6 +4152,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTextTemplateArg`: `GET /zstack/v1/zwatch/textTemplateArg`. A synchronous API: the reply is its result.
+    /// The result (`GetTextTemplateArgResult`) has `defaultSupportedParams`: `Map`; decode a field with `generated::types`.
     pub fn get_text_template_arg(
         self,
         params: &GetTextTemplateArg,
@@ -4127,6 +4164,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetZWatchAlertHistogram`: `GET /zstack/v1/zwatch/alert-histories/histogram`. A synchronous API: the reply is its result.
+    /// The result (`GetZWatchAlertHistogramResult`) has `histograms`: `List`; decode a field with `generated::types`.
     pub fn get_z_watch_alert_histogram(
         self,
         params: &GetZWatchAlertHistogram,
@@ -4138,6 +4176,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetZone`: `GET /zstack/v1/zones/{uuid}/info`. A synchronous API: the reply is its result.
+    /// The result (`GetZoneResult`) has `inventories`: `List<ZoneInventory>`; decode a field with `generated::types`.
     pub fn get_zone(
         self,
         params: &GetZone,
@@ -4160,6 +4199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryActiveAlarm`: `GET /zstack/v1/zwatch/activealarms/alarms`. A synchronous API: the reply is its result.
+    /// The result (`QueryActiveAlarmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_active_alarm(
         self,
         query: &crate::native::query::Query,
@@ -4172,6 +4212,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryActiveAlarmTemplate`: `GET /zstack/v1/zwatch/activealarms/templates`. A synchronous API: the reply is its result.
+    /// The result (`QueryActiveAlarmTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_active_alarm_template(
         self,
         query: &crate::native::query::Query,
@@ -4184,6 +4225,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAlarm`: `GET /zstack/v1/zwatch/alarms`. A synchronous API: the reply is its result.
+    /// The result (`QueryAlarmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_alarm(
         self,
         query: &crate::native::query::Query,
@@ -4196,6 +4238,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAlarmRecord`: `GET /zstack/v1/zwatch/alarm-records`. A synchronous API: the reply is its result.
+    /// The result (`QueryAlarmRecordResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_alarm_record(
         self,
         query: &crate::native::query::Query,
@@ -4208,6 +4251,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAlertDataAck`: `GET /zstack/v1/zwatch/alert-histories/acknowledgments`. A synchronous API: the reply is its result.
+    /// The result (`QueryAlertDataAckResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_alert_data_ack(
         self,
         query: &crate::native::query::Query,
@@ -4220,6 +4264,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunSmsSNSTextTemplate`: `GET /zstack/v1/zwatch/alarms/sns/text-templates/aliyun-sms`. A synchronous API: the reply is its result.
+    /// The result (`QueryAliyunSmsSNSTextTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_aliyun_sms_sns_text_template(
         self,
         query: &crate::native::query::Query,
@@ -4232,6 +4277,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAudit`: `GET /zstack/v1/zwatch/audit-records`. A synchronous API: the reply is its result.
+    /// The result (`QueryAuditResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_audit(
         self,
         query: &crate::native::query::Query,
@@ -4244,6 +4290,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventRecord`: `GET /zstack/v1/zwatch/event-records`. A synchronous API: the reply is its result.
+    /// The result (`QueryEventRecordResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_event_record(
         self,
         query: &crate::native::query::Query,
@@ -4256,6 +4303,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventRuleTemplate`: `GET /zstack/v1/zwatch/monitortemplates/evenrules`. A synchronous API: the reply is its result.
+    /// The result (`QueryEventRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_event_rule_template(
         self,
         query: &crate::native::query::Query,
@@ -4268,6 +4316,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventSubscription`: `GET /zstack/v1/zwatch/events/subscriptions`. A synchronous API: the reply is its result.
+    /// The result (`QueryEventSubscriptionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_event_subscription(
         self,
         query: &crate::native::query::Query,
@@ -4280,6 +4329,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMetricDataHttpReceiver`: `GET /zstack/v1/zwatch/metrics/httpreceivers`. A synchronous API: the reply is its result.
+    /// The result (`QueryMetricDataHttpReceiverResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_metric_data_http_receiver(
         self,
         query: &crate::native::query::Query,
@@ -4292,6 +4342,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMetricRuleTemplate`: `GET /zstack/v1/zwatch/monitortemplates/metricrules`. A synchronous API: the reply is its result.
+    /// The result (`QueryMetricRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_metric_rule_template(
         self,
         query: &crate::native::query::Query,
@@ -4304,6 +4355,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMetricTemplate`: `GET /zstack/v1/zwatch/metrics/httpreceivers/templates`. A synchronous API: the reply is its result.
+    /// The result (`QueryMetricDataHttpReceiverResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_metric_template(
         self,
         query: &crate::native::query::Query,
@@ -4316,6 +4368,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroup`: `GET /zstack/v1/zwatch/monitorgroups`. A synchronous API: the reply is its result.
+    /// The result (`QueryMonitorGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_monitor_group(
         self,
         query: &crate::native::query::Query,
@@ -4328,6 +4381,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupAlarm`: `GET /zstack/v1/zwatch/monitorgroups/alarms`. A synchronous API: the reply is its result.
+    /// The result (`QueryMonitorGroupAlarmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_monitor_group_alarm(
         self,
         query: &crate::native::query::Query,
@@ -4340,6 +4394,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupEventSubscription`: `GET /zstack/v1/zwatch/monitorgroups/subscriptions`. A synchronous API: the reply is its result.
+    /// The result (`QueryMonitorGroupEventSubscriptionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_monitor_group_event_subscription(
         self,
         query: &crate::native::query::Query,
@@ -4352,6 +4407,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupInstance`: `GET /zstack/v1/zwatch/monitorgroups/instances`. A synchronous API: the reply is its result.
+    /// The result (`QueryMonitorGroupInstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_monitor_group_instance(
         self,
         query: &crate::native::query::Query,
@@ -4364,6 +4420,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupTemplateRef`: `GET /zstack/v1/zwatch/monitorgroups/monitortemplates/refs`. A synchronous API: the reply is its result.
+    /// The result (`QueryMonitorGroupTemplateRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_monitor_group_template_ref(
         self,
         query: &crate::native::query::Query,
@@ -4376,6 +4433,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorTemplate`: `GET /zstack/v1/zwatch/monitortemplates`. A synchronous API: the reply is its result.
+    /// The result (`QueryMonitorTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_monitor_template(
         self,
         query: &crate::native::query::Query,
@@ -4388,6 +4446,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEndpointThirdpartyAlertHistory`: `GET /zstack/v1/zwatch/third-party/alert-publish-histories`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSEndpointThirdpartyAlertHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_endpoint_thirdparty_alert_history(
         self,
         query: &crate::native::query::Query,
@@ -4400,6 +4459,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSTextTemplate`: `GET /zstack/v1/zwatch/alarms/sns/text-templates`. A synchronous API: the reply is its result.
+    /// The result (`QuerySNSTextTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_sns_text_template(
         self,
         query: &crate::native::query::Query,
@@ -4412,6 +4472,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryThirdpartyAlert`: `GET /zstack/v1/zwatch/third-party/alerts`. A synchronous API: the reply is its result.
+    /// The result (`QueryThirdpartyAlertResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_thirdparty_alert(
         self,
         query: &crate::native::query::Query,
@@ -4424,6 +4485,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryThirdpartyPlatform`: `GET /zstack/v1/zwatch/third-party/platforms`. A synchronous API: the reply is its result.
+    /// The result (`QueryThirdpartyPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_thirdparty_platform(
         self,
         query: &crate::native::query::Query,
@@ -4436,6 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryZone`: `GET /zstack/v1/zones`. A synchronous API: the reply is its result.
+    /// The result (`QueryZoneResult`) has `inventories`: `List<ZoneInventory>`, `total`: `Long`; decode a field with `generated::types`.
     pub fn query_zone(
         self,
         query: &crate::native::query::Query,
@@ -4448,6 +4511,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveActionFromAlarm`: `DELETE /zstack/v1/zwatch/alarms/{alarmUuid}/actions/{actionUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RemoveActionFromAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
     pub fn remove_action_from_alarm(
         self,
         params: &RemoveActionFromAlarm,
@@ -4481,6 +4545,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveLabelFromAlarm`: `DELETE /zstack/v1/zwatch/alarms/labels/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`RemoveLabelFromAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
     pub fn remove_label_from_alarm(
         self,
         params: &RemoveLabelFromAlarm,
@@ -4514,6 +4579,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SubscribeEvent`: `POST /zstack/v1/zwatch/events/subscriptions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`SubscribeEventResult`) has `inventory`: `EventSubscriptionInventory`; decode a field with `generated::types`.
     pub fn subscribe_event(
         self,
         params: &SubscribeEvent,
@@ -4547,6 +4613,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateActiveAlarmTemplate`: `PUT /zstack/v1/zwatch/activealarms/templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateActiveAlarmTemplateResult`) has `inventory`: `ActiveAlarmTemplateInventory`; decode a field with `generated::types`.
     pub fn update_active_alarm_template(
         self,
         params: &UpdateActiveAlarmTemplate,
@@ -4569,6 +4636,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateZone`: `PUT /zstack/v1/zones/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
+    /// The result (`UpdateZoneResult`) has `inventory`: `ZoneInventory`; decode a field with `generated::types`.
     pub fn update_zone(
         self,
         params: &UpdateZone,
@@ -4580,6 +4648,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ZQLQuery`: `GET /zstack/v1/zql`. A synchronous API: the reply is its result.
+    /// The result (`ZQLQueryResult`) has `results`: `List<ZQLQueryReturn>`; decode a field with `generated::types`.
     pub fn zql_query(
         self,
         params: &ZqlQuery,

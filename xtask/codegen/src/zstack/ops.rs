@@ -19,8 +19,12 @@ pub const OPS_PER_FILE: usize = 90;
 
 const FIELDS: &str = "crate::native::typed::arg";
 
-/// The Rust type of a parameter (writer side).
-pub fn param_type(ty: &str, types: &Types<'_>) -> String {
+/// The Rust type of a parameter (writer side). `systemTags`/`userTags` are string lists on
+/// every API message even where the SDK declares a raw `List`.
+pub fn param_type(name: &str, ty: &str, types: &Types<'_>) -> String {
+    if ty == "List" && matches!(name, "systemTags" | "userTags") {
+        return "Vec<String>".into();
+    }
     let rust = types.rust(ty, false);
     rust.replace("super::", "crate::generated::types::")
 }
@@ -132,7 +136,7 @@ pub fn params_struct(a: &Action, types: &Types<'_>, taken: &BTreeSet<String>) ->
     for (p, id) in params.iter().zip(&ids) {
         let ty = match enum_name(a, p, taken) {
             Some(e) => e,
-            None => param_type(&p.ty, types),
+            None => param_type(&p.name, &p.ty, types),
         };
         let place = if vars.contains(&p.name.as_str()) {
             "path"
@@ -173,7 +177,7 @@ pub fn params_struct(a: &Action, types: &Types<'_>, taken: &BTreeSet<String>) ->
         .map(|(p, id)| match enum_name(a, p, taken) {
             Some(e) => format!("{id}: {e}"),
             None if p.ty == "String" => format!("{id}: impl Into<String>"),
-            None => format!("{id}: {}", param_type(&p.ty, types)),
+            None => format!("{id}: {}", param_type(&p.name, &p.ty, types)),
         })
         .collect();
     if args.len() > 7 {

@@ -128,9 +128,9 @@ pub struct AddAliyunPanguPartition {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddAliyunPanguPartition {
@@ -215,9 +215,9 @@ pub struct AddAppBuildSystem {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddAppBuildSystem {
@@ -305,9 +305,9 @@ pub struct AddBuildApp {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddBuildApp {
@@ -425,9 +425,9 @@ pub struct AddVmToAffinityGroup {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddVmToAffinityGroup {
@@ -632,9 +632,9 @@ pub struct ChangeAccessKeyState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeAccessKeyStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeAccessKeyState {
@@ -691,9 +691,9 @@ pub struct ChangeAffinityGroupState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeAffinityGroupStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeAffinityGroupState {
@@ -750,9 +750,9 @@ pub struct ChangeAppBuildSystemState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeAppBuildSystemStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeAppBuildSystemState {
@@ -878,9 +878,9 @@ pub struct CheckBuildAppParameters {
     /// `uuid` (body, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckBuildAppParameters {
@@ -1004,9 +1004,9 @@ pub struct CreateAccessKey {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateAccessKey {
@@ -1180,9 +1180,9 @@ pub struct CreateAffinityGroup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateAffinityGroup {
@@ -1234,9 +1234,9 @@ pub struct CreateAliyunProxyVSwitch {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateAliyunProxyVSwitch {
@@ -1298,9 +1298,9 @@ pub struct CreateAliyunProxyVpc {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateAliyunProxyVpc {
@@ -1355,9 +1355,9 @@ pub struct CreateBuildApp {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateBuildApp {
@@ -1468,9 +1468,9 @@ pub struct CreateResourceStackFromApp {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateResourceStackFromApp {
@@ -1644,9 +1644,9 @@ pub struct DeleteAccessKey {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteAccessKey {
@@ -1716,9 +1716,9 @@ pub struct DeleteAffinityGroup {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteAffinityGroup {
@@ -1752,9 +1752,9 @@ pub struct DeleteAliyunPanguPartition {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteAliyunPanguPartition {
@@ -1788,9 +1788,9 @@ pub struct DeleteAliyunProxyVSwitch {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteAliyunProxyVSwitch {
@@ -1824,9 +1824,9 @@ pub struct DeleteAliyunProxyVpc {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteAliyunProxyVpc {
@@ -1860,9 +1860,9 @@ pub struct DeleteAppBuildSystem {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteAppBuildSystem {
@@ -1896,9 +1896,9 @@ pub struct DeleteBuildApp {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteBuildApp {
@@ -1968,9 +1968,9 @@ pub struct DeletePublishApp {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeletePublishApp {
@@ -2182,9 +2182,9 @@ pub struct ExportBuildApp {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ExportBuildApp {
@@ -2246,9 +2246,9 @@ pub struct GetAppBuildSystemCapacity {
     /// `uuid` (query, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetAppBuildSystemCapacity {
@@ -2278,9 +2278,9 @@ pub struct GetCandidateAffinityGroupForAttachingVm {
     /// `vmUuid` (query, required): `String`.
     pub vm_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetCandidateAffinityGroupForAttachingVm {
@@ -2310,9 +2310,9 @@ pub struct GetResourceFromPublishApp {
     /// `uuid` (query, optional): `String`.
     pub uuid: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetResourceFromPublishApp {
@@ -2480,9 +2480,9 @@ pub struct PreviewResourceFromApp {
     /// `parameters` (body, optional): `String`.
     pub parameters: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl PreviewResourceFromApp {
@@ -2524,9 +2524,9 @@ pub struct PublishApp {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl PublishApp {
@@ -2644,9 +2644,9 @@ pub struct RemoveVmFromAffinityGroup {
     /// `uuid` (query, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveVmFromAffinityGroup {
@@ -2854,9 +2854,9 @@ pub struct UpdateAffinityGroup {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAffinityGroup {
@@ -2898,9 +2898,9 @@ pub struct UpdateAliyunPanguPartition {
     /// `partitionName` (body, optional): `String`.
     pub partition_name: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAliyunPanguPartition {
@@ -2965,9 +2965,9 @@ pub struct UpdateAliyunProxyVSwitch {
     /// `isDefault` (body, optional): `Boolean`.
     pub is_default: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAliyunProxyVSwitch {
@@ -3032,9 +3032,9 @@ pub struct UpdateAliyunProxyVpc {
     /// `status` (body, optional): `String`; one of Available, Pending.
     pub status: Option<UpdateAliyunProxyVpcStatus>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAliyunProxyVpc {

@@ -28,9 +28,9 @@ pub struct AddBareMetal2Gateway {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddBareMetal2Gateway {
@@ -126,9 +126,9 @@ pub struct AddBareMetal2IpmiChassis {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddBareMetal2IpmiChassis {
@@ -188,9 +188,9 @@ pub struct AttachBareMetal2GatewayToCluster {
     /// `gatewayUuid` (path, required): `String`.
     pub gateway_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachBareMetal2GatewayToCluster {
@@ -224,9 +224,9 @@ pub struct AttachBareMetal2ProvisionNetworkToCluster {
     /// `networkUuid` (path, required): `String`.
     pub network_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachBareMetal2ProvisionNetworkToCluster {
@@ -260,9 +260,9 @@ pub struct AttachPriceTableToAccount {
     /// `tableUuid` (path, required): `String`.
     pub table_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachPriceTableToAccount {
@@ -302,9 +302,9 @@ pub struct AttachProvisionNicToBonding {
     /// `customMac` (body, optional): `String`.
     pub custom_mac: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachProvisionNicToBonding {
@@ -354,9 +354,9 @@ pub struct BatchAddBareMetal2IpmiChassis {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl BatchAddBareMetal2IpmiChassis {
@@ -438,9 +438,9 @@ pub struct CalculateAccountBillingSpending {
     /// `simple` (body, optional): `boolean`.
     pub simple: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CalculateAccountBillingSpending {
@@ -515,9 +515,9 @@ pub struct CalculateAccountSpending {
     /// `simple` (body, optional): `boolean`.
     pub simple: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CalculateAccountSpending {
@@ -631,9 +631,9 @@ pub struct CalculateResourceSpending {
     /// `limit` (body, optional): `Integer`.
     pub limit: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CalculateResourceSpending {
@@ -679,9 +679,9 @@ pub struct ChangeAccountPriceTableBinding {
     /// `tableUuid` (path, required): `String`.
     pub table_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeAccountPriceTableBinding {
@@ -738,9 +738,9 @@ pub struct ChangeBareMetal2ChassisOfferingState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeBareMetal2ChassisOfferingStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeBareMetal2ChassisOfferingState {
@@ -800,9 +800,9 @@ pub struct ChangeBareMetal2ChassisState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeBareMetal2ChassisStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeBareMetal2ChassisState {
@@ -839,9 +839,9 @@ pub struct ChangeBareMetal2GatewayCluster {
     /// `clusterUuid` (body, required): `String`.
     pub cluster_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeBareMetal2GatewayCluster {
@@ -898,9 +898,9 @@ pub struct ChangeBareMetal2GatewayState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeBareMetal2GatewayStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeBareMetal2GatewayState {
@@ -939,9 +939,9 @@ pub struct ChangeBareMetal2InstancePassword {
     /// `password` (body, required): `String`.
     pub password: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeBareMetal2InstancePassword {
@@ -1004,9 +1004,9 @@ pub struct ChangeBareMetal2ProvisionNetworkState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeBareMetal2ProvisionNetworkStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeBareMetal2ProvisionNetworkState {
@@ -1041,9 +1041,9 @@ pub struct CheckBareMetal2IpmiChassisConfigFile {
     /// `chassisInfo` (body, required): `String`.
     pub chassis_info: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckBareMetal2IpmiChassisConfigFile {
@@ -1075,9 +1075,9 @@ pub struct CheckStaticProvisionIp {
     /// `provisionIp` (body, required): `String`.
     pub provision_ip: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckStaticProvisionIp {
@@ -1109,9 +1109,9 @@ pub struct CleanUpBareMetal2Bonding {
     /// `chassisUuid` (path, required): `String`.
     pub chassis_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CleanUpBareMetal2Bonding {
@@ -1141,9 +1141,9 @@ pub struct CleanupBillingUsage {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CleanupBillingUsage {
@@ -1181,9 +1181,9 @@ pub struct CreateBareMetal2Bonding {
     /// `opts` (body, optional): `String`.
     pub opts: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateBareMetal2Bonding {
@@ -1258,9 +1258,9 @@ pub struct CreateBareMetal2Instance {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateBareMetal2Instance {
@@ -1356,9 +1356,9 @@ pub struct CreateBareMetal2IpmiChassisHardwareInfo {
     /// `convertInfo` (body, optional): `String`.
     pub convert_info: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateBareMetal2IpmiChassisHardwareInfo {
@@ -1416,9 +1416,9 @@ pub struct CreateBareMetal2ProvisionNetwork {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateBareMetal2ProvisionNetwork {
@@ -1505,9 +1505,9 @@ pub struct CreateBlockVolume {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateBlockVolume {
@@ -1577,9 +1577,9 @@ pub struct CreatePriceTable {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreatePriceTable {
@@ -1683,9 +1683,9 @@ pub struct CreateResourcePrice {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateResourcePrice {
@@ -1737,9 +1737,9 @@ pub struct DeleteBareMetal2Chassis {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteBareMetal2Chassis {
@@ -1773,9 +1773,9 @@ pub struct DeleteBareMetal2Gateway {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteBareMetal2Gateway {
@@ -1809,9 +1809,9 @@ pub struct DeleteBareMetal2ProvisionNetwork {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteBareMetal2ProvisionNetwork {
@@ -1849,9 +1849,9 @@ pub struct DeleteBilling {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteBilling {
@@ -1889,9 +1889,9 @@ pub struct DeletePriceTable {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeletePriceTable {
@@ -1927,9 +1927,9 @@ pub struct DeleteResourcePrice {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteResourcePrice {
@@ -1965,9 +1965,9 @@ pub struct DetachBareMetal2GatewayFromCluster {
     /// `gatewayUuid` (path, required): `String`.
     pub gateway_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachBareMetal2GatewayFromCluster {
@@ -2001,9 +2001,9 @@ pub struct DetachBareMetal2ProvisionNetworkFromCluster {
     /// `networkUuid` (path, required): `String`.
     pub network_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachBareMetal2ProvisionNetworkFromCluster {
@@ -2037,9 +2037,9 @@ pub struct DetachPriceTableFromAccount {
     /// `tableUuid` (path, required): `String`.
     pub table_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachPriceTableFromAccount {
@@ -2073,9 +2073,9 @@ pub struct DetachProvisionNicFromBonding {
     /// `provisionNicUuid` (query, required): `String`.
     pub provision_nic_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachProvisionNicFromBonding {
@@ -2107,9 +2107,9 @@ pub struct GenerateAccountBilling {
     /// `accountUuid` (path, required): `String`.
     pub account_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GenerateAccountBilling {
@@ -2141,9 +2141,9 @@ pub struct GetAccountPriceTableRef {
     /// `accountUuid` (query, optional): `String`.
     pub account_uuid: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetAccountPriceTableRef {
@@ -2175,9 +2175,9 @@ pub struct GetBareMetal2ChassisPowerStatus {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetBareMetal2ChassisPowerStatus {
@@ -2205,9 +2205,9 @@ impl GetBareMetal2ChassisPowerStatus {
 #[non_exhaustive]
 pub struct GetBareMetal2GatewayAllocatorStrategies {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetBareMetal2GatewayAllocatorStrategies {
@@ -2235,9 +2235,9 @@ pub struct GetBareMetal2ProvisionNetworkIpAddressCapacity {
     /// `networkUuids` (query, required): `List`.
     pub network_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetBareMetal2ProvisionNetworkIpAddressCapacity {
@@ -2265,9 +2265,9 @@ impl GetBareMetal2ProvisionNetworkIpAddressCapacity {
 #[non_exhaustive]
 pub struct GetBareMetal2SupportedBootMode {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetBareMetal2SupportedBootMode {
@@ -2295,9 +2295,9 @@ pub struct InspectBareMetal2Chassis {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl InspectBareMetal2Chassis {
@@ -2327,9 +2327,9 @@ pub struct InspectBareMetal2ChassisByInstance {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl InspectBareMetal2ChassisByInstance {
@@ -2359,9 +2359,9 @@ pub struct PowerOffBareMetal2Chassis {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl PowerOffBareMetal2Chassis {
@@ -2416,9 +2416,9 @@ pub struct PowerOnBareMetal2Chassis {
     /// `bootDev` (body, optional): `String`; one of disk, ipxe.
     pub boot_dev: Option<PowerOnBareMetal2ChassisBootDev>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl PowerOnBareMetal2Chassis {
@@ -2479,9 +2479,9 @@ pub struct PowerResetBareMetal2Chassis {
     /// `bootDev` (body, optional): `String`; one of disk, ipxe.
     pub boot_dev: Option<PowerResetBareMetal2ChassisBootDev>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl PowerResetBareMetal2Chassis {
@@ -2519,9 +2519,9 @@ pub struct RebootBaremetalInstance {
     /// `pxeBoot` (body, optional): `Boolean`.
     pub pxe_boot: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RebootBaremetalInstance {
@@ -2553,9 +2553,9 @@ pub struct ReconnectBareMetal2Gateway {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ReconnectBareMetal2Gateway {
@@ -2585,9 +2585,9 @@ pub struct ReconnectBareMetal2Instance {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ReconnectBareMetal2Instance {
@@ -2617,9 +2617,9 @@ pub struct ReconnectBaremetalPxeServer {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ReconnectBaremetalPxeServer {
@@ -2649,9 +2649,9 @@ pub struct RecoverBaremetalInstance {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RecoverBaremetalInstance {
@@ -2689,9 +2689,9 @@ pub struct StartBareMetal2Instance {
     /// `chassisOfferingUuid` (body, optional): `String`.
     pub chassis_offering_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl StartBareMetal2Instance {
@@ -2735,9 +2735,9 @@ pub struct StartBaremetalInstance {
     /// `pxeBoot` (body, optional): `Boolean`.
     pub pxe_boot: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl StartBaremetalInstance {
@@ -2769,9 +2769,9 @@ pub struct StartBaremetalPxeServer {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl StartBaremetalPxeServer {
@@ -2826,9 +2826,9 @@ pub struct StopBaremetalInstance {
     /// `type` (body, optional): `String`; one of grace, cold.
     pub r#type: Option<StopBaremetalInstanceType>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl StopBaremetalInstance {
@@ -2860,9 +2860,9 @@ pub struct StopBaremetalPxeServer {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl StopBaremetalPxeServer {
@@ -2896,9 +2896,9 @@ pub struct UpdateBareMetal2Chassis {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBareMetal2Chassis {
@@ -2936,9 +2936,9 @@ pub struct UpdateBareMetal2ChassisOffering {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBareMetal2ChassisOffering {
@@ -2978,9 +2978,9 @@ pub struct UpdateBareMetal2ChassisPciDevice {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBareMetal2ChassisPciDevice {
@@ -3028,9 +3028,9 @@ pub struct UpdateBareMetal2Gateway {
     /// `managementIp` (body, optional): `String`.
     pub management_ip: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBareMetal2Gateway {
@@ -3130,9 +3130,9 @@ pub struct UpdateBareMetal2Instance {
     /// `autoReleaseChassisEvent` (body, optional): `String`; one of enable, disable.
     pub auto_release_chassis_event: Option<UpdateBareMetal2InstanceAutoReleaseChassisEvent>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBareMetal2Instance {
@@ -3198,9 +3198,9 @@ pub struct UpdateBareMetal2IpmiChassis {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBareMetal2IpmiChassis {
@@ -3256,9 +3256,9 @@ pub struct UpdateBareMetal2ProvisionNetwork {
     /// `dhcpRangeGateway` (body, optional): `String`.
     pub dhcp_range_gateway: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBareMetal2ProvisionNetwork {
@@ -3326,9 +3326,9 @@ pub struct UpdateBaremetalChassis {
     /// `ipmiPassword` (body, optional): `String`.
     pub ipmi_password: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBaremetalChassis {
@@ -3398,9 +3398,9 @@ pub struct UpdateBaremetalInstance {
     /// `platform` (body, optional): `String`; one of Linux.
     pub platform: Option<UpdateBaremetalInstancePlatform>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBaremetalInstance {
@@ -3452,9 +3452,9 @@ pub struct UpdateBaremetalPxeServer {
     /// `dhcpRangeNetmask` (body, optional): `String`.
     pub dhcp_range_netmask: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateBaremetalPxeServer {
@@ -3534,9 +3534,9 @@ pub struct UpdatePreconfigurationTemplate {
     /// `content` (body, optional): `String`.
     pub content: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdatePreconfigurationTemplate {
@@ -3580,9 +3580,9 @@ pub struct UpdatePriceTable {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdatePriceTable {
@@ -3620,9 +3620,9 @@ pub struct UpdateResourcePrice {
     /// `setEndDateInLongBaseOnCurrentTime` (body, optional): `boolean`.
     pub set_end_date_in_long_base_on_current_time: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateResourcePrice {
@@ -3660,9 +3660,9 @@ pub struct ValidateDiskOfferingUserConfig {
     /// `config` (body, required): `String`.
     pub config: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ValidateDiskOfferingUserConfig {
@@ -3692,9 +3692,9 @@ pub struct ValidateInstanceOfferingUserConfig {
     /// `config` (body, required): `String`.
     pub config: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ValidateInstanceOfferingUserConfig {
@@ -3724,9 +3724,9 @@ pub struct ValidatePriceUserConfig {
     /// `config` (body, required): `String`.
     pub config: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ValidatePriceUserConfig {

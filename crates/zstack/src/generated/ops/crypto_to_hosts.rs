@@ -86,9 +86,9 @@ pub struct AddKvmHostFromConfigFile {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddKvmHostFromConfigFile {
@@ -196,9 +196,9 @@ pub struct AddVRouterNetworksToFlowMeter {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddVRouterNetworksToFlowMeter {
@@ -262,9 +262,9 @@ pub struct AddXDragonHost {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddXDragonHost {
@@ -377,9 +377,9 @@ pub struct AllocateHostResource {
     /// `memSize` (body, optional): `Long`.
     pub mem_size: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AllocateHostResource {
@@ -489,9 +489,9 @@ pub struct AttachNicToBonding {
     /// `type` (body, optional): `String`; one of LinuxBonding, OvsBonding.
     pub r#type: Option<AttachNicToBondingType>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachNicToBonding {
@@ -710,9 +710,9 @@ pub struct ChangeHostPassword {
     /// `password` (body, required): `String`.
     pub password: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeHostPassword {
@@ -846,9 +846,9 @@ pub struct CheckKvmHostConfigFile {
     /// `hostInfo` (body, required): `String`.
     pub host_info: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckKvmHostConfigFile {
@@ -968,9 +968,9 @@ pub struct CreateBonding {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateBonding {
@@ -1035,9 +1035,9 @@ pub struct CreateDatabaseBackup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateDatabaseBackup {
@@ -1231,9 +1231,9 @@ pub struct CreateFlowCollector {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateFlowCollector {
@@ -1339,9 +1339,9 @@ pub struct CreateFlowMeter {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateFlowMeter {
@@ -1411,9 +1411,9 @@ pub struct CreateZBoxBackup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateZBoxBackup {
@@ -1495,9 +1495,9 @@ pub struct DeleteBonding {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteBonding {
@@ -1531,9 +1531,9 @@ pub struct DeleteDatabaseBackup {
     /// `backupStorageUuids` (query, optional): `List`.
     pub backup_storage_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteDatabaseBackup {
@@ -1679,9 +1679,9 @@ pub struct DeleteExportedDatabaseBackupFromBackupStorage {
     /// `databaseBackupUuid` (path, required): `String`.
     pub database_backup_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteExportedDatabaseBackupFromBackupStorage {
@@ -1726,9 +1726,9 @@ pub struct DeleteExternalBackup {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteExternalBackup {
@@ -1762,9 +1762,9 @@ pub struct DeleteFlowCollector {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteFlowCollector {
@@ -1798,9 +1798,9 @@ pub struct DeleteFlowMeter {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteFlowMeter {
@@ -1902,9 +1902,9 @@ pub struct DeleteSsoClient {
     /// `deleteMode` (body, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteSsoClient {
@@ -1938,9 +1938,9 @@ pub struct DeleteSsoRedirectTemplate {
     /// `deleteMode` (body, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteSsoRedirectTemplate {
@@ -2031,9 +2031,9 @@ pub struct DetachNicFromBonding {
     /// `type` (body, optional): `String`; one of LinuxBonding, OvsBonding.
     pub r#type: Option<DetachNicFromBondingType>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachNicFromBonding {
@@ -2069,9 +2069,9 @@ pub struct ExportDatabaseBackupFromBackupStorage {
     /// `databaseBackupUuid` (path, required): `String`.
     pub database_backup_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ExportDatabaseBackupFromBackupStorage {
@@ -2118,9 +2118,9 @@ pub struct GetCandidateInterfaceVlanIds {
     /// `start` (query, optional): `Integer`.
     pub start: Option<i64>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetCandidateInterfaceVlanIds {
@@ -2156,9 +2156,9 @@ pub struct GetDatabaseBackupFromImageStore {
     /// `registryPort` (query, optional): `int`.
     pub registry_port: Option<i64>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetDatabaseBackupFromImageStore {
@@ -2410,9 +2410,9 @@ pub struct GetFlowMeterRouterId {
     /// `vRouterUuid` (path, required): `String`.
     pub v_router_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetFlowMeterRouterId {
@@ -2536,9 +2536,9 @@ impl GetHostNetworkInterfaceLldp {
 #[non_exhaustive]
 pub struct GetOAuth2Token {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetOAuth2Token {
@@ -2564,9 +2564,9 @@ impl GetOAuth2Token {
 #[non_exhaustive]
 pub struct GetSsoClient {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetSsoClient {
@@ -2594,9 +2594,9 @@ pub struct GetVRouterFlowCounter {
     /// `vRouterUuid` (path, required): `String`.
     pub v_router_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetVRouterFlowCounter {
@@ -2626,9 +2626,9 @@ pub struct GetVmSchedulingRulesExecuteState {
     /// `uuids` (body, required): `List`.
     pub uuids: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetVmSchedulingRulesExecuteState {
@@ -2660,9 +2660,9 @@ pub struct GetVmsSchedulingStateFromSchedulingRule {
     /// `vmUuids` (body, required): `List`.
     pub vm_uuids: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetVmsSchedulingStateFromSchedulingRule {
@@ -2694,9 +2694,9 @@ pub struct GetZBoxBackupDetails {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetZBoxBackupDetails {
@@ -2732,9 +2732,9 @@ pub struct RecoverDatabaseFromBackup {
     /// `mysqlRootPassword` (body, required): `String`.
     pub mysql_root_password: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RecoverDatabaseFromBackup {
@@ -2872,9 +2872,9 @@ pub struct RemoveVRouterNetworksFromFlowMeter {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveVRouterNetworksFromFlowMeter {
@@ -2936,9 +2936,9 @@ pub struct SetFlowMeterRouterId {
     /// `routerId` (body, required): `Long`.
     pub router_id: i64,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetFlowMeterRouterId {
@@ -2970,9 +2970,9 @@ pub struct SyncDatabaseBackup {
     /// `imageStoreUuid` (path, required): `String`.
     pub image_store_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SyncDatabaseBackup {
@@ -3006,9 +3006,9 @@ pub struct SyncDatabaseBackupFromImageStoreBackupStorage {
     /// `dstBackupStorageUuid` (body, required): `String`.
     pub dst_backup_storage_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SyncDatabaseBackupFromImageStoreBackupStorage {
@@ -3111,9 +3111,9 @@ pub struct UpdateCcsCertificateUserState {
     /// `state` (body, required): `String`; one of enable, disable.
     pub state: UpdateCcsCertificateUserStateState,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateCcsCertificateUserState {
@@ -3229,9 +3229,9 @@ pub struct UpdateFlowCollector {
     /// `port` (body, optional): `Long`.
     pub port: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateFlowCollector {
@@ -3298,9 +3298,9 @@ pub struct UpdateFlowMeter {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateFlowMeter {
@@ -3388,9 +3388,9 @@ pub struct UpdateHaStrategyCondition {
     /// `state` (body, optional): `String`.
     pub state: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateHaStrategyCondition {

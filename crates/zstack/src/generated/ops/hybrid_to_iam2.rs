@@ -14,9 +14,9 @@ pub struct AddAttributesToIam2Organization {
     /// `attributes` (body, required): `List`.
     pub attributes: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddAttributesToIam2Organization {
@@ -50,9 +50,9 @@ pub struct AddAttributesToIam2Project {
     /// `attributes` (body, required): `List`.
     pub attributes: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddAttributesToIam2Project {
@@ -86,9 +86,9 @@ pub struct AddAttributesToIam2VirtualId {
     /// `attributes` (body, required): `List`.
     pub attributes: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddAttributesToIam2VirtualId {
@@ -122,9 +122,9 @@ pub struct AddAttributesToIam2VirtualIdGroup {
     /// `attributes` (body, required): `List`.
     pub attributes: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddAttributesToIam2VirtualIdGroup {
@@ -156,9 +156,9 @@ pub struct AddIam2VirtualIdGroupToProjects {
     /// `structs` (body, optional): `List`.
     pub structs: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIam2VirtualIdGroupToProjects {
@@ -190,9 +190,9 @@ pub struct AddIam2VirtualIDsToGroup {
     /// `groupUuid` (path, required): `String`.
     pub group_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIam2VirtualIDsToGroup {
@@ -226,9 +226,9 @@ pub struct AddIam2VirtualIDsToOrganization {
     /// `organizationUuid` (path, required): `String`.
     pub organization_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIam2VirtualIDsToOrganization {
@@ -267,9 +267,9 @@ pub struct AddIam2VirtualIDsToProject {
     /// `roleUuids` (body, optional): `List`.
     pub role_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIam2VirtualIDsToProject {
@@ -307,9 +307,9 @@ pub struct AddIam2VirtualIDsToProjects {
     /// `roleUuids` (body, optional): `List`.
     pub role_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIam2VirtualIDsToProjects {
@@ -348,9 +348,9 @@ pub struct AddResourceToIam2Project {
     /// `resourceTemplates` (body, required): `List`.
     pub resource_templates: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddResourceToIam2Project {
@@ -393,9 +393,9 @@ pub struct AddRolesToIam2VirtualId {
     /// `projectUuid` (body, optional): `String`.
     pub project_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddRolesToIam2VirtualId {
@@ -433,9 +433,9 @@ pub struct AddRolesToIam2VirtualIdGroup {
     /// `projectUuid` (body, optional): `String`.
     pub project_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddRolesToIam2VirtualIdGroup {
@@ -471,9 +471,9 @@ pub struct AttachIam2ProjectToIam2Organization {
     /// `organizationUuid` (path, required): `String`.
     pub organization_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachIam2ProjectToIam2Organization {
@@ -509,9 +509,9 @@ pub struct BatchCreateIam2VirtualIdFromConfigFile {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl BatchCreateIam2VirtualIdFromConfigFile {
@@ -547,9 +547,9 @@ pub struct ChangeIam2OrganizationParent {
     /// `childrenUuids` (body, required): `List`.
     pub children_uuids: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIam2OrganizationParent {
@@ -583,9 +583,9 @@ pub struct ChangeIam2OrganizationState {
     /// `stateEvent` (body, required): `StateEvent`; one of enable, disable.
     pub state_event: crate::generated::types::StateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIam2OrganizationState {
@@ -619,9 +619,9 @@ pub struct ChangeIam2ProjectState {
     /// `stateEvent` (body, required): `StateEvent`; one of enable, disable.
     pub state_event: crate::generated::types::StateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIam2ProjectState {
@@ -655,9 +655,9 @@ pub struct ChangeIam2VirtualIdGroupState {
     /// `stateEvent` (body, required): `StateEvent`; one of enable, disable.
     pub state_event: crate::generated::types::StateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIam2VirtualIdGroupState {
@@ -691,9 +691,9 @@ pub struct ChangeIam2VirtualIdState {
     /// `stateEvent` (body, required): `StateEvent`; one of enable, disable.
     pub state_event: crate::generated::types::StateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIam2VirtualIdState {
@@ -747,9 +747,9 @@ pub struct ChangeIam2VirtualIdType {
     /// `type` (body, required): `String`; one of ZStack.
     pub r#type: ChangeIam2VirtualIdTypeType,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIam2VirtualIdType {
@@ -779,9 +779,9 @@ impl ChangeIam2VirtualIdType {
 #[non_exhaustive]
 pub struct CheckIam2OrganizationAvailability {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckIam2OrganizationAvailability {
@@ -809,9 +809,9 @@ pub struct CheckIam2VirtualIdConfigFile {
     /// `virtualIDInfos` (body, required): `String`.
     pub virtual_id_infos: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckIam2VirtualIdConfigFile {
@@ -839,9 +839,9 @@ impl CheckIam2VirtualIdConfigFile {
 #[non_exhaustive]
 pub struct CleanInvalidLdapIam2Binding {
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CleanInvalidLdapIam2Binding {
@@ -885,9 +885,9 @@ pub struct CreateIam2Organization {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2Organization {
@@ -949,9 +949,9 @@ pub struct CreateIam2Project {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2Project {
@@ -1019,9 +1019,9 @@ pub struct CreateIam2ProjectFromTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2ProjectFromTemplate {
@@ -1085,9 +1085,9 @@ pub struct CreateIam2ProjectRole {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2ProjectRole {
@@ -1139,9 +1139,9 @@ pub struct CreateIam2ProjectTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2ProjectTemplate {
@@ -1189,9 +1189,9 @@ pub struct CreateIam2ProjectTemplateFromProject {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2ProjectTemplateFromProject {
@@ -1245,9 +1245,9 @@ pub struct CreateIam2VirtualId {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2VirtualId {
@@ -1305,9 +1305,9 @@ pub struct CreateIam2VirtualIdFromLdapUid {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2VirtualIdFromLdapUid {
@@ -1351,9 +1351,9 @@ pub struct CreateIam2VirtualIdGroup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2VirtualIdGroup {
@@ -1399,9 +1399,9 @@ pub struct CreateIam2VirtualIdLdapBinding {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2VirtualIdLdapBinding {
@@ -1437,9 +1437,9 @@ pub struct DeleteIam2Organization {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIam2Organization {
@@ -1469,9 +1469,9 @@ pub struct DeleteIam2Project {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIam2Project {
@@ -1501,9 +1501,9 @@ pub struct DeleteIam2ProjectTemplate {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIam2ProjectTemplate {
@@ -1535,9 +1535,9 @@ pub struct DeleteIam2VirtualId {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIam2VirtualId {
@@ -1569,9 +1569,9 @@ pub struct DeleteIam2VirtualIdGroup {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIam2VirtualIdGroup {
@@ -1603,9 +1603,9 @@ pub struct DeleteIam2VirtualIdLdapBinding {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIam2VirtualIdLdapBinding {
@@ -1637,9 +1637,9 @@ pub struct DetachIam2ProjectFromIam2Organization {
     /// `projectUuid` (path, required): `String`.
     pub project_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachIam2ProjectFromIam2Organization {
@@ -1669,9 +1669,9 @@ pub struct ExpungeIam2Project {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ExpungeIam2Project {
@@ -1703,9 +1703,9 @@ pub struct GetCandidateLdapEntryForIam2Binding {
     /// `limit` (query, optional): `Integer`.
     pub limit: Option<i64>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetCandidateLdapEntryForIam2Binding {
@@ -1737,9 +1737,9 @@ pub struct GetIam2OrganizationVirtualIdNumber {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetIam2OrganizationVirtualIdNumber {
@@ -1767,9 +1767,9 @@ impl GetIam2OrganizationVirtualIdNumber {
 #[non_exhaustive]
 pub struct GetIam2ProjectsOfVirtualId {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetIam2ProjectsOfVirtualId {
@@ -1795,9 +1795,9 @@ impl GetIam2ProjectsOfVirtualId {
 #[non_exhaustive]
 pub struct GetIam2SystemAttributes {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetIam2SystemAttributes {
@@ -1827,9 +1827,9 @@ pub struct GetIam2VirtualIdapiPermission {
     /// `onlyCheckParams` (query, optional): `boolean`.
     pub only_check_params: Option<bool>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetIam2VirtualIdapiPermission {
@@ -1896,9 +1896,9 @@ pub struct GetIam2VirtualIdInGroup {
     /// `replyWithCount` (query, optional): `boolean`.
     pub reply_with_count: Option<bool>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetIam2VirtualIdInGroup {
@@ -1944,9 +1944,9 @@ pub struct GetOrganizationQuotaUsage {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetOrganizationQuotaUsage {
@@ -1976,9 +1976,9 @@ pub struct LoginIam2Platform {
     /// `clientInfo` (body, optional): `Map`.
     pub client_info: Option<serde_json::Map<String, serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl LoginIam2Platform {
@@ -2010,9 +2010,9 @@ pub struct LoginIam2Project {
     /// `clientInfo` (body, optional): `Map`.
     pub client_info: Option<serde_json::Map<String, serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl LoginIam2Project {
@@ -2052,9 +2052,9 @@ pub struct LoginIam2VirtualId {
     /// `clientInfo` (body, optional): `Map`.
     pub client_info: Option<serde_json::Map<String, serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl LoginIam2VirtualId {
@@ -2098,9 +2098,9 @@ pub struct LoginIam2VirtualIdWithLdap {
     /// `captchaUuid` (body, optional): `String`.
     pub captcha_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl LoginIam2VirtualIdWithLdap {
@@ -2136,9 +2136,9 @@ pub struct RecoverIam2Project {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RecoverIam2Project {
@@ -2170,9 +2170,9 @@ pub struct RemoveAttributesFromIam2Organization {
     /// `attributeUuids` (query, required): `List`.
     pub attribute_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveAttributesFromIam2Organization {
@@ -2206,9 +2206,9 @@ pub struct RemoveAttributesFromIam2Project {
     /// `attributeUuids` (query, required): `List`.
     pub attribute_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveAttributesFromIam2Project {
@@ -2242,9 +2242,9 @@ pub struct RemoveAttributesFromIam2VirtualId {
     /// `attributeUuids` (query, required): `List`.
     pub attribute_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveAttributesFromIam2VirtualId {
@@ -2278,9 +2278,9 @@ pub struct RemoveAttributesFromIam2VirtualIdGroup {
     /// `attributeUuids` (query, required): `List`.
     pub attribute_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveAttributesFromIam2VirtualIdGroup {
@@ -2314,9 +2314,9 @@ pub struct RemoveIam2ProjectLoginExpired {
     /// `attributeUuid` (body, required): `String`.
     pub attribute_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveIam2ProjectLoginExpired {
@@ -2350,9 +2350,9 @@ pub struct RemoveIam2VirtualIdGroupFromProjects {
     /// `groupUuids` (query, optional): `List`.
     pub group_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveIam2VirtualIdGroupFromProjects {
@@ -2386,9 +2386,9 @@ pub struct RemoveIam2VirtualIDsFromGroup {
     /// `groupUuid` (path, required): `String`.
     pub group_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveIam2VirtualIDsFromGroup {
@@ -2422,9 +2422,9 @@ pub struct RemoveIam2VirtualIDsFromOrganization {
     /// `organizationUuid` (path, required): `String`.
     pub organization_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveIam2VirtualIDsFromOrganization {
@@ -2463,9 +2463,9 @@ pub struct UpdateAliyunSnapshot {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAliyunSnapshot {
@@ -2503,9 +2503,9 @@ pub struct UpdateAliyunVirtualRouter {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAliyunVirtualRouter {
@@ -2543,9 +2543,9 @@ pub struct UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch {
@@ -2583,9 +2583,9 @@ pub struct UpdateEcsImage {
     /// `name` (body, optional): `String`.
     pub name: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEcsImage {
@@ -2625,9 +2625,9 @@ pub struct UpdateEcsInstance {
     /// `password` (body, optional): `String`.
     pub password: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEcsInstance {
@@ -2665,9 +2665,9 @@ pub struct UpdateEcsInstanceVncPassword {
     /// `password` (body, required): `String`.
     pub password: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEcsInstanceVncPassword {
@@ -2703,9 +2703,9 @@ pub struct UpdateEcsSecurityGroup {
     /// `name` (body, optional): `String`.
     pub name: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEcsSecurityGroup {
@@ -2743,9 +2743,9 @@ pub struct UpdateEcsVSwitch {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEcsVSwitch {
@@ -2783,9 +2783,9 @@ pub struct UpdateEcsVpc {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEcsVpc {
@@ -2845,9 +2845,9 @@ pub struct UpdateHybridEip {
     /// `type` (body, required): `String`; one of aliyun.
     pub r#type: UpdateHybridEipType,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateHybridEip {
@@ -2887,9 +2887,9 @@ pub struct UpdateHybridKeySecret {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateHybridKeySecret {
@@ -2931,9 +2931,9 @@ pub struct UpdateOssBucket {
     /// `ossSecret` (body, optional): `String`.
     pub oss_secret: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateOssBucket {
@@ -2985,9 +2985,9 @@ pub struct UpdateVirtualBorderRouterRemote {
     /// `circuitCode` (body, optional): `String`.
     pub circuit_code: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateVirtualBorderRouterRemote {
@@ -3039,9 +3039,9 @@ pub struct UpdateVpcUserVpnGateway {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateVpcUserVpnGateway {
@@ -3089,9 +3089,9 @@ pub struct UpdateVpcVpnConnectionRemote {
     /// `ipsecConfUuid` (body, optional): `String`.
     pub ipsec_conf_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateVpcVpnConnectionRemote {
@@ -3139,9 +3139,9 @@ pub struct UpdateVpcVpnGateway {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateVpcVpnGateway {

@@ -18,9 +18,9 @@ pub struct AddBackupStoragesToReplicationGroup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddBackupStoragesToReplicationGroup {
@@ -260,9 +260,9 @@ pub struct AddIntegrityResource {
     /// `integrityResourceDataRangeInDays` (body, optional): `Integer`.
     pub integrity_resource_data_range_in_days: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIntegrityResource {
@@ -343,9 +343,9 @@ pub struct AddRemoteCidrsToIPsecConnection {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddRemoteCidrsToIPsecConnection {
@@ -451,9 +451,9 @@ pub struct AttachL3NetworksToIPsecConnection {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachL3NetworksToIPsecConnection {
@@ -630,9 +630,9 @@ pub struct ChangeIpSecConnectionState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeIpSecConnectionStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIpSecConnectionState {
@@ -1009,9 +1009,9 @@ pub struct ChangeIPsecConnection {
     /// `lifeTime` (body, optional): `int`.
     pub life_time: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeIPsecConnection {
@@ -1385,9 +1385,9 @@ pub struct CreateDataVolumeTemplateFromVolumeBackup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateDataVolumeTemplateFromVolumeBackup {
@@ -1869,9 +1869,9 @@ pub struct CreateIPsecConnection {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIPsecConnection {
@@ -1996,9 +1996,9 @@ pub struct CreateImageReplicationGroup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateImageReplicationGroup {
@@ -2359,9 +2359,9 @@ pub struct CreateRootVolumeTemplateFromVolumeBackup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateRootVolumeTemplateFromVolumeBackup {
@@ -2567,9 +2567,9 @@ pub struct CreateSlbOffering {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateSlbOffering {
@@ -2755,9 +2755,9 @@ pub struct DeleteIPsecConnection {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIPsecConnection {
@@ -2835,9 +2835,9 @@ pub struct DeleteImagePackage {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteImagePackage {
@@ -2871,9 +2871,9 @@ pub struct DeleteImageReplicationGroup {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteImageReplicationGroup {
@@ -2979,9 +2979,9 @@ pub struct DetachL3NetworksFromIPsecConnection {
     /// `l3NetworkUuids` (query, required): `List`.
     pub l3_network_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachL3NetworksFromIPsecConnection {
@@ -3261,9 +3261,9 @@ pub struct GetCandidateL3NetworksForIpSecConnection {
     /// `start` (query, optional): `Integer`.
     pub start: Option<i64>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetCandidateL3NetworksForIpSecConnection {
@@ -3333,9 +3333,9 @@ pub struct GetImageQga {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetImageQga {
@@ -3513,9 +3513,9 @@ pub struct ReconnectIPsecConnection {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ReconnectIPsecConnection {
@@ -3587,9 +3587,9 @@ pub struct RemoveIam2VirtualIDsFromProject {
     /// `virtualIDUuids` (query, required): `List`.
     pub virtual_id_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveIam2VirtualIDsFromProject {
@@ -3623,9 +3623,9 @@ pub struct RemoveIam2VirtualIDsFromProjects {
     /// `virtualIDUuids` (query, required): `List`.
     pub virtual_id_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveIam2VirtualIDsFromProjects {
@@ -3702,9 +3702,9 @@ pub struct RemoveRemoteCidrsFromIPsecConnection {
     /// `peerCidrs` (query, required): `List`.
     pub peer_cidrs: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveRemoteCidrsFromIPsecConnection {
@@ -3740,9 +3740,9 @@ pub struct RemoveRolesFromIam2VirtualId {
     /// `projectUuid` (query, optional): `String`.
     pub project_uuid: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveRolesFromIam2VirtualId {
@@ -3780,9 +3780,9 @@ pub struct RemoveRolesFromIam2VirtualIdGroup {
     /// `projectUuid` (query, optional): `String`.
     pub project_uuid: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveRolesFromIam2VirtualIdGroup {
@@ -3820,9 +3820,9 @@ pub struct RunIam2Script {
     /// `scriptParams` (body, optional): `List`.
     pub script_params: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RunIam2Script {
@@ -3858,9 +3858,9 @@ pub struct SetIam2ProjectLoginExpired {
     /// `loginExpired` (body, required): `String`.
     pub login_expired: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetIam2ProjectLoginExpired {
@@ -3894,9 +3894,9 @@ pub struct SetIam2ProjectRetirePolicy {
     /// `policy` (body, required): `String`.
     pub policy: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetIam2ProjectRetirePolicy {
@@ -3992,9 +3992,9 @@ pub struct SetImageQga {
     /// `enable` (body, required): `boolean`.
     pub enable: bool,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetImageQga {
@@ -4028,9 +4028,9 @@ pub struct SetImageSecurityLevel {
     /// `securityLevel` (body, optional): `String`.
     pub security_level: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetImageSecurityLevel {
@@ -4064,9 +4064,9 @@ pub struct SetOrganizationOperation {
     /// `virtualIDUuid` (body, required): `String`.
     pub virtual_id_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetOrganizationOperation {
@@ -4100,9 +4100,9 @@ pub struct SetOrganizationSupervisor {
     /// `virtualIDUuid` (body, required): `String`.
     pub virtual_id_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetOrganizationSupervisor {
@@ -4134,9 +4134,9 @@ pub struct StopAllResourcesInIam2Project {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl StopAllResourcesInIam2Project {
@@ -4174,9 +4174,9 @@ pub struct SyncImageFromImageStoreBackupStorage {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SyncImageFromImageStoreBackupStorage {
@@ -4267,9 +4267,9 @@ pub struct UpdateIam2Organization {
     /// `type` (body, optional): `OrganizationType`; one of Company, Department.
     pub r#type: Option<crate::generated::types::OrganizationType>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2Organization {
@@ -4309,9 +4309,9 @@ pub struct UpdateIam2OrganizationAttribute {
     /// `value` (body, required): `String`.
     pub value: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2OrganizationAttribute {
@@ -4347,9 +4347,9 @@ pub struct UpdateIam2Project {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2Project {
@@ -4385,9 +4385,9 @@ pub struct UpdateIam2ProjectAttribute {
     /// `value` (body, required): `String`.
     pub value: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2ProjectAttribute {
@@ -4427,9 +4427,9 @@ pub struct UpdateIam2ProjectTemplate {
     /// `quota` (body, optional): `Map`.
     pub quota: Option<serde_json::Map<String, serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2ProjectTemplate {
@@ -4475,9 +4475,9 @@ pub struct UpdateIam2VirtualId {
     /// `oldPassword` (body, optional): `String`.
     pub old_password: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2VirtualId {
@@ -4517,9 +4517,9 @@ pub struct UpdateIam2VirtualIdAttribute {
     /// `value` (body, required): `String`.
     pub value: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2VirtualIdAttribute {
@@ -4555,9 +4555,9 @@ pub struct UpdateIam2VirtualIdGroup {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2VirtualIdGroup {
@@ -4593,9 +4593,9 @@ pub struct UpdateIam2VirtualIdGroupAttribute {
     /// `value` (body, required): `String`.
     pub value: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2VirtualIdGroupAttribute {
@@ -4631,9 +4631,9 @@ pub struct UpdateIPsecConnection {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIPsecConnection {
@@ -4864,9 +4864,9 @@ pub struct UpdateImagePackage {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateImagePackage {
@@ -4952,9 +4952,9 @@ pub struct UpdateOrganizationQuota {
     /// `value` (body, required): `long`.
     pub value: i64,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateOrganizationQuota {

@@ -26,9 +26,9 @@ pub struct AddIam2TicketFlow {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIam2TicketFlow {
@@ -88,9 +88,9 @@ pub struct AddIscsiServer {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddIscsiServer {
@@ -169,9 +169,9 @@ pub struct AddNvmeServer {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddNvmeServer {
@@ -213,9 +213,9 @@ pub struct AddTicketTypesToTicketFlowCollection {
     /// `ticketTypeUuids` (body, required): `List`.
     pub ticket_type_uuids: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddTicketTypesToTicketFlowCollection {
@@ -254,9 +254,9 @@ pub struct ApplyTemplateConfig {
     /// `templateUuid` (path, required): `String`.
     pub template_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ApplyTemplateConfig {
@@ -326,9 +326,9 @@ pub struct AttachTagToResources {
     /// `tokens` (body, optional): `Map`.
     pub tokens: Option<serde_json::Map<String, serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachTagToResources {
@@ -387,9 +387,9 @@ pub struct ChangeTicketFlowCollectionState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeTicketFlowCollectionStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeTicketFlowCollectionState {
@@ -428,9 +428,9 @@ pub struct ChangeTicketStatus {
     /// `comment` (body, optional): `String`.
     pub comment: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeTicketStatus {
@@ -469,9 +469,9 @@ pub struct CheckScsiLunClusterStatus {
     /// `clusterUuid` (path, required): `String`.
     pub cluster_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckScsiLunClusterStatus {
@@ -517,9 +517,9 @@ pub struct CreateIam2TickFlowCollection {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateIam2TickFlowCollection {
@@ -734,9 +734,9 @@ pub struct CreateTag {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateTag {
@@ -792,9 +792,9 @@ pub struct CreateTicket {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateTicket {
@@ -857,9 +857,9 @@ pub struct DeleteIam2TicketFlow {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIam2TicketFlow {
@@ -893,9 +893,9 @@ pub struct DeleteIscsiServer {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteIscsiServer {
@@ -929,9 +929,9 @@ pub struct DeleteNvmeServer {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteNvmeServer {
@@ -1033,9 +1033,9 @@ pub struct DeleteTicket {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteTicket {
@@ -1069,9 +1069,9 @@ pub struct DeleteTicketFlowCollection {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteTicketFlowCollection {
@@ -1105,9 +1105,9 @@ pub struct DetachScsiLunFromHost {
     /// `hostUuid` (body, optional): `String`.
     pub host_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachScsiLunFromHost {
@@ -1177,9 +1177,9 @@ pub struct DetachTagFromResources {
     /// `resourceUuids` (query, required): `List`.
     pub resource_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachTagFromResources {
@@ -1247,9 +1247,9 @@ pub struct GetLocalRaidPhysicalDriveSmart {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetLocalRaidPhysicalDriveSmart {
@@ -1345,9 +1345,9 @@ pub struct LocateLocalRaidPhysicalDrive {
     /// `locate` (body, optional): `Boolean`.
     pub locate: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl LocateLocalRaidPhysicalDrive {
@@ -1383,9 +1383,9 @@ pub struct RefreshFiberChannelStorage {
     /// `scsiLunUuids` (body, optional): `List`.
     pub scsi_lun_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RefreshFiberChannelStorage {
@@ -1419,9 +1419,9 @@ pub struct RefreshIscsiServer {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RefreshIscsiServer {
@@ -1451,9 +1451,9 @@ pub struct RefreshLocalRaid {
     /// `hostUuid` (body, required): `String`.
     pub host_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RefreshLocalRaid {
@@ -1485,9 +1485,9 @@ pub struct RefreshNvmeTarget {
     /// `nvmeLunUuids` (body, optional): `List`.
     pub nvme_lun_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RefreshNvmeTarget {
@@ -1519,9 +1519,9 @@ pub struct ResetTemplateConfig {
     /// `templateUuid` (path, required): `String`.
     pub template_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ResetTemplateConfig {
@@ -1551,9 +1551,9 @@ pub struct RevertTemplateConfig {
     /// `templateUuid` (path, required): `String`.
     pub template_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RevertTemplateConfig {
@@ -1587,9 +1587,9 @@ pub struct SnsMicrosoftTeamsTestConnection {
     /// `endpointUuid` (body, optional): `String`.
     pub endpoint_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SnsMicrosoftTeamsTestConnection {
@@ -1625,9 +1625,9 @@ pub struct SnsSnmpTestConnection {
     /// `endpointUuid` (body, optional): `String`.
     pub endpoint_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SnsSnmpTestConnection {
@@ -1667,9 +1667,9 @@ pub struct SnsWeComTestConnection {
     /// `endpointUuid` (body, optional): `String`.
     pub endpoint_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SnsWeComTestConnection {
@@ -1711,9 +1711,9 @@ pub struct SelfTestLocalRaid {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SelfTestLocalRaid {
@@ -1745,9 +1745,9 @@ pub struct StartDataProtection {
     /// `auditsIntegrityDate` (body, optional): `Integer`.
     pub audits_integrity_date: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl StartDataProtection {
@@ -1785,9 +1785,9 @@ pub struct SubscribeSnsTopic {
     /// `endpointUuid` (path, required): `String`.
     pub endpoint_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SubscribeSnsTopic {
@@ -1821,9 +1821,9 @@ pub struct UnsubscribeSnsTopic {
     /// `endpointUuid` (path, required): `String`.
     pub endpoint_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UnsubscribeSnsTopic {
@@ -1861,9 +1861,9 @@ pub struct UpdateAtPersonOfAtDingTalkEndpoint {
     /// `remark` (body, optional): `String`.
     pub remark: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAtPersonOfAtDingTalkEndpoint {
@@ -1905,9 +1905,9 @@ pub struct UpdateAtPersonOfAtFeiShuEndpoint {
     /// `remark` (body, optional): `String`.
     pub remark: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAtPersonOfAtFeiShuEndpoint {
@@ -1949,9 +1949,9 @@ pub struct UpdateAtPersonOfAtWeComEndpoint {
     /// `remark` (body, optional): `String`.
     pub remark: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAtPersonOfAtWeComEndpoint {
@@ -1991,9 +1991,9 @@ pub struct UpdateEmailAddressOfSnsEmailEndpoint {
     /// `emailAddress` (body, required): `String`.
     pub email_address: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEmailAddressOfSnsEmailEndpoint {
@@ -2062,9 +2062,9 @@ pub struct UpdateIscsiServer {
     /// `state` (body, optional): `String`; one of Enabled, Disabled.
     pub state: Option<UpdateIscsiServerState>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIscsiServer {
@@ -2112,9 +2112,9 @@ pub struct UpdateSnsApplicationEndpoint {
     /// `platformUuid` (body, optional): `String`.
     pub platform_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsApplicationEndpoint {
@@ -2154,9 +2154,9 @@ pub struct UpdateSnsApplicationPlatform {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsApplicationPlatform {
@@ -2202,9 +2202,9 @@ pub struct UpdateSnsDingTalkEndpoint {
     /// `platformUuid` (body, optional): `String`.
     pub platform_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsDingTalkEndpoint {
@@ -2258,9 +2258,9 @@ pub struct UpdateSnsFeiShuEndpoint {
     /// `platformUuid` (body, optional): `String`.
     pub platform_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsFeiShuEndpoint {
@@ -2314,9 +2314,9 @@ pub struct UpdateSnsHttpEndpoint {
     /// `platformUuid` (body, optional): `String`.
     pub platform_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsHttpEndpoint {
@@ -2366,9 +2366,9 @@ pub struct UpdateSnsMicrosoftTeamsEndpoint {
     /// `platformUuid` (body, optional): `String`.
     pub platform_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsMicrosoftTeamsEndpoint {
@@ -2414,9 +2414,9 @@ pub struct UpdateSnsSnmpPlatform {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsSnmpPlatform {
@@ -2483,9 +2483,9 @@ pub struct UpdateSnsTopic {
     /// `locale` (body, optional): `String`; one of zh\_CN, en\_US.
     pub locale: Option<UpdateSnsTopicLocale>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsTopic {
@@ -2531,9 +2531,9 @@ pub struct UpdateSnsUniversalSmsEndpoint {
     /// `platformUuid` (body, optional): `String`.
     pub platform_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsUniversalSmsEndpoint {
@@ -2591,9 +2591,9 @@ pub struct UpdateSnsWeComEndpoint {
     /// `platformUuid` (body, optional): `String`.
     pub platform_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsWeComEndpoint {
@@ -2660,9 +2660,9 @@ pub struct UpdateScsiLun {
     /// `state` (body, optional): `String`; one of Enabled, Disabled.
     pub state: Option<UpdateScsiLunState>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateScsiLun {
@@ -2780,9 +2780,9 @@ pub struct UpdateTag {
     /// `color` (body, optional): `String`.
     pub color: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateTag {
@@ -2826,9 +2826,9 @@ pub struct UpdateTemplateConfig {
     /// `value` (body, required): `String`.
     pub value: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateTemplateConfig {
@@ -2871,9 +2871,9 @@ pub struct ValidateSnsAliyunSmsEndpoint {
     /// `phoneNumbers` (body, required): `List`.
     pub phone_numbers: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ValidateSnsAliyunSmsEndpoint {
@@ -2913,9 +2913,9 @@ pub struct ValidateSnsEmailPlatform {
     /// `password` (body, optional): `String`.
     pub password: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ValidateSnsEmailPlatform {
@@ -2957,9 +2957,9 @@ pub struct ValidateSnsUniversalSmsEndpoint {
     /// `phoneNumbers` (body, required): `List`.
     pub phone_numbers: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ValidateSnsUniversalSmsEndpoint {

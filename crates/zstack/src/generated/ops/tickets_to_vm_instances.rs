@@ -47,9 +47,9 @@ pub struct AddV2VConversionHost {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddV2VConversionHost {
@@ -114,9 +114,9 @@ pub struct AddVCenter {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddVCenter {
@@ -170,9 +170,9 @@ pub struct AttachGuestToolsIsoToVm {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachGuestToolsIsoToVm {
@@ -294,9 +294,9 @@ pub struct AttachScsiLunToVmInstance {
     /// `disableMultiPathAttach` (body, optional): `boolean`.
     pub disable_multi_path_attach: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachScsiLunToVmInstance {
@@ -361,9 +361,9 @@ pub struct AttachUsbDeviceToVm {
     /// `attachType` (body, optional): `String`; one of PassThrough, Redirect.
     pub attach_type: Option<AttachUsbDeviceToVmAttachType>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachUsbDeviceToVm {
@@ -405,9 +405,9 @@ pub struct AttachVipToVpcSharedQos {
     /// `vipUuids` (body, optional): `List`.
     pub vip_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AttachVipToVpcSharedQos {
@@ -545,9 +545,9 @@ pub struct ChangeV2VConversionHostState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeV2VConversionHostStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeV2VConversionHostState {
@@ -607,9 +607,9 @@ pub struct ChangeVfNicHaState {
     /// `haState` (body, required): `String`; one of Enabled, Disabled.
     pub ha_state: ChangeVfNicHaStateHaState,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeVfNicHaState {
@@ -706,9 +706,9 @@ pub struct ChangeVmImage {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeVmImage {
@@ -869,9 +869,9 @@ pub struct ChangeVmNicType {
     /// `vmNicType` (body, required): `String`; one of VNIC.
     pub vm_nic_type: ChangeVmNicTypeVmNicType,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeVmNicType {
@@ -907,9 +907,9 @@ pub struct ChangeVmPassword {
     /// `account` (body, required): `String`.
     pub account: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeVmPassword {
@@ -949,9 +949,9 @@ pub struct ChangeVpcSharedQosBandwidth {
     /// `bandwidth` (body, required): `Long`.
     pub bandwidth: i64,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeVpcSharedQosBandwidth {
@@ -1058,9 +1058,9 @@ pub struct CleanV2VConversionCache {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CleanV2VConversionCache {
@@ -1136,9 +1136,9 @@ pub struct CloneVmInstance {
     /// `hostUuid` (body, optional): `String`.
     pub host_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CloneVmInstance {
@@ -1355,9 +1355,9 @@ pub struct ConvertVmFromForeignHypervisor {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ConvertVmFromForeignHypervisor {
@@ -1506,9 +1506,9 @@ pub struct CreateFaultToleranceVmInstance {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateFaultToleranceVmInstance {
@@ -1863,9 +1863,9 @@ pub struct CreateVmFromVmBackup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateVmFromVmBackup {
@@ -2052,9 +2052,9 @@ pub struct CreateVmFromVolumeBackup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateVmFromVolumeBackup {
@@ -3123,9 +3123,9 @@ pub struct CreateVpcSharedQos {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateVpcSharedQos {
@@ -3196,9 +3196,9 @@ pub struct DeleteNicQos {
     /// `direction` (query, required): `String`; one of in, out.
     pub direction: DeleteNicQosDirection,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteNicQos {
@@ -3232,9 +3232,9 @@ pub struct DeleteV2VConversionHost {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteV2VConversionHost {
@@ -3268,9 +3268,9 @@ pub struct DeleteVCenter {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteVCenter {
@@ -3340,9 +3340,9 @@ pub struct DeleteVipQos {
     /// `port` (query, optional): `Integer`.
     pub port: Option<i64>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteVipQos {
@@ -3380,9 +3380,9 @@ pub struct DeleteVmBackup {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteVmBackup {
@@ -3532,9 +3532,9 @@ pub struct DeleteVpcSharedQos {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteVpcSharedQos {
@@ -3566,9 +3566,9 @@ pub struct DetachUsbDeviceFromVm {
     /// `usbDeviceUuid` (path, required): `String`.
     pub usb_device_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachUsbDeviceFromVm {
@@ -3602,9 +3602,9 @@ pub struct DetachVipFromVpcSharedQos {
     /// `vipUuids` (query, optional): `List`.
     pub vip_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachVipFromVpcSharedQos {
@@ -3638,9 +3638,9 @@ pub struct GetCandidateVmForAttachingAffinityGroup {
     /// `affinityGroupUuid` (query, required): `String`.
     pub affinity_group_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetCandidateVmForAttachingAffinityGroup {
@@ -3705,9 +3705,9 @@ pub struct GetTwoFactorAuthenticationSecret {
     /// `verifyCode` (query, optional): `String`.
     pub verify_code: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetTwoFactorAuthenticationSecret {
@@ -3747,9 +3747,9 @@ impl GetTwoFactorAuthenticationSecret {
 #[non_exhaustive]
 pub struct GetTwoFactorAuthenticationState {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetTwoFactorAuthenticationState {
@@ -3847,9 +3847,9 @@ pub struct GetVipQos {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetVipQos {
@@ -3944,9 +3944,9 @@ pub struct ListVMsFromKvmHost {
     /// `v2vType` (body, optional): `String`.
     pub v2v_type: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ListVMsFromKvmHost {
@@ -3990,9 +3990,9 @@ pub struct RecoverVmBackupFromImageStoreBackupStorage {
     /// `dstBackupStorageUuid` (body, required): `String`.
     pub dst_backup_storage_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RecoverVmBackupFromImageStoreBackupStorage {
@@ -4040,9 +4040,9 @@ pub struct RemoveTicketTypesFromTicketFlowCollection {
     /// `ticketTypeUuids` (query, required): `List`.
     pub ticket_type_uuids: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveTicketTypesFromTicketFlowCollection {
@@ -4112,9 +4112,9 @@ pub struct ResetTwoFactorAuthenticationSecret {
     /// `verifyCode` (body, optional): `String`.
     pub verify_code: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ResetTwoFactorAuthenticationSecret {
@@ -4158,9 +4158,9 @@ pub struct RevertVmFromVmBackup {
     /// `backupStorageUuid` (body, optional): `String`.
     pub backup_storage_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RevertVmFromVmBackup {
@@ -4202,9 +4202,9 @@ pub struct SetVipQos {
     /// `inboundBandwidth` (body, optional): `Long`.
     pub inbound_bandwidth: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SetVipQos {
@@ -4248,9 +4248,9 @@ pub struct SyncVCenter {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SyncVCenter {
@@ -4280,9 +4280,9 @@ pub struct SyncVmBackup {
     /// `imageStoreUuid` (path, required): `String`.
     pub image_store_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SyncVmBackup {
@@ -4316,9 +4316,9 @@ pub struct SyncVmBackupFromImageStoreBackupStorage {
     /// `dstBackupStorageUuid` (body, required): `String`.
     pub dst_backup_storage_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SyncVmBackupFromImageStoreBackupStorage {
@@ -4366,9 +4366,9 @@ pub struct TokenIntrospection {
     /// `tokenType` (body, required): `String`.
     pub token_type: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl TokenIntrospection {
@@ -4412,9 +4412,9 @@ pub struct UpdateCasClient {
     /// `loginType` (body, optional): `String`.
     pub login_type: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateCasClient {
@@ -4508,9 +4508,9 @@ pub struct UpdateIam2TicketFlow {
     /// `approverTitle` (body, optional): `String`.
     pub approver_title: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2TicketFlow {
@@ -4556,9 +4556,9 @@ pub struct UpdateIam2TicketFlowCollection {
     /// `isDefault` (body, optional): `Boolean`.
     pub is_default: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateIam2TicketFlowCollection {
@@ -4620,9 +4620,9 @@ pub struct UpdateOAuthClient {
     /// `scopeList` (body, optional): `List`.
     pub scope_list: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateOAuthClient {
@@ -4686,9 +4686,9 @@ pub struct UpdateSsoRedirectTemplate {
     /// `redirectTemplate` (body, required): `String`.
     pub redirect_template: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSsoRedirectTemplate {
@@ -4724,9 +4724,9 @@ pub struct UpdateTicketRequest {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateTicketRequest {
@@ -4789,9 +4789,9 @@ pub struct UpdateUsbDevice {
     /// `state` (body, optional): `String`; one of Enabled, Disabled.
     pub state: Option<UpdateUsbDeviceState>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateUsbDevice {
@@ -4833,9 +4833,9 @@ pub struct UpdateV2VConversionHost {
     /// `storagePath` (body, optional): `String`.
     pub storage_path: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateV2VConversionHost {
@@ -4908,9 +4908,9 @@ pub struct UpdateVCenter {
     /// `state` (body, optional): `String`; one of Enabled, Disabled.
     pub state: Option<UpdateVCenterState>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateVCenter {
@@ -4998,9 +4998,9 @@ pub struct UpdateVpcSharedQos {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateVpcSharedQos {
@@ -5038,9 +5038,9 @@ pub struct UploadFileToVm {
     /// `remotePath` (body, required): `String`.
     pub remote_path: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UploadFileToVm {
@@ -5132,9 +5132,9 @@ pub struct ValidateVmSchedulingRule {
     /// `zoneUuid` (body, optional): `String`.
     pub zone_uuid: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ValidateVmSchedulingRule {

@@ -43,9 +43,9 @@ pub struct AckAlarmData {
     /// `ackPeriodSec` (body, required): `Integer`.
     pub ack_period_sec: i64,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AckAlarmData {
@@ -119,9 +119,9 @@ pub struct AckEventData {
     /// `ackPeriodSec` (body, required): `Integer`.
     pub ack_period_sec: i64,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AckEventData {
@@ -172,9 +172,9 @@ pub struct AddActionToAlarm {
     /// `actionType` (body, required): `String`.
     pub action_type: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddActionToAlarm {
@@ -216,9 +216,9 @@ pub struct AddActionToEventSubscription {
     /// `actionType` (body, required): `String`.
     pub action_type: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddActionToEventSubscription {
@@ -296,9 +296,9 @@ pub struct AddEventRuleTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddEventRuleTemplate {
@@ -361,9 +361,9 @@ pub struct AddInstanceToMonitorGroup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddInstanceToMonitorGroup {
@@ -432,9 +432,9 @@ pub struct AddLabelToAlarm {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddLabelToAlarm {
@@ -512,9 +512,9 @@ pub struct AddLabelToEventSubscription {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddLabelToEventSubscription {
@@ -640,9 +640,9 @@ pub struct AddMetricRuleTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddMetricRuleTemplate {
@@ -729,9 +729,9 @@ pub struct AddThirdpartyPlatform {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl AddThirdpartyPlatform {
@@ -780,9 +780,9 @@ pub struct ApplyMonitorTemplateToMonitorGroup {
     /// `groupUuid` (path, required): `String`.
     pub group_uuid: String,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ApplyMonitorTemplateToMonitorGroup {
@@ -839,9 +839,9 @@ pub struct ChangeActiveAlarmState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeActiveAlarmStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeActiveAlarmState {
@@ -901,9 +901,9 @@ pub struct ChangeAlarmState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeAlarmStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeAlarmState {
@@ -960,9 +960,9 @@ pub struct ChangeEventSubscriptionState {
     /// `state` (body, required): `String`; one of Enabled, Disabled.
     pub state: ChangeEventSubscriptionStateState,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeEventSubscriptionState {
@@ -1019,9 +1019,9 @@ pub struct ChangeSnsTopicState {
     /// `stateEvent` (body, required): `String`; one of enable, disable.
     pub state_event: ChangeSnsTopicStateStateEvent,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl ChangeSnsTopicState {
@@ -1055,9 +1055,9 @@ pub struct CheckNetworkReachable {
     /// `targetHostnames` (query, required): `List`.
     pub target_hostnames: Vec<serde_json::Value>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CheckNetworkReachable {
@@ -1097,9 +1097,9 @@ pub struct CloneMonitorTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CloneMonitorTemplate {
@@ -1222,9 +1222,9 @@ pub struct CreateAlarm {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateAlarm {
@@ -1352,9 +1352,9 @@ pub struct CreateAliyunSmsSnsTextTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateAliyunSmsSnsTextTemplate {
@@ -1447,9 +1447,9 @@ pub struct CreateAutoScalingRuleAlarmTrigger {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateAutoScalingRuleAlarmTrigger {
@@ -1505,9 +1505,9 @@ pub struct CreateMetricDataHttpReceiver {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateMetricDataHttpReceiver {
@@ -1561,9 +1561,9 @@ pub struct CreateMetricTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateMetricTemplate {
@@ -1620,9 +1620,9 @@ pub struct CreateMonitorGroup {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateMonitorGroup {
@@ -1666,9 +1666,9 @@ pub struct CreateMonitorTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateMonitorTemplate {
@@ -1750,9 +1750,9 @@ pub struct CreateSnsTextTemplate {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl CreateSnsTextTemplate {
@@ -1864,9 +1864,9 @@ pub struct DeleteAlarm {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteAlarm {
@@ -1900,9 +1900,9 @@ pub struct DeleteEventRuleTemplate {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteEventRuleTemplate {
@@ -1938,9 +1938,9 @@ pub struct DeleteMetricData {
     /// `labels` (query, optional): `List`.
     pub labels: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteMetricData {
@@ -1976,9 +1976,9 @@ pub struct DeleteMetricDataHttpReceiver {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteMetricDataHttpReceiver {
@@ -2012,9 +2012,9 @@ pub struct DeleteMetricRuleTemplate {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteMetricRuleTemplate {
@@ -2048,9 +2048,9 @@ pub struct DeleteMetricTemplate {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteMetricTemplate {
@@ -2084,9 +2084,9 @@ pub struct DeleteMonitorGroup {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteMonitorGroup {
@@ -2120,9 +2120,9 @@ pub struct DeleteMonitorTemplate {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteMonitorTemplate {
@@ -2156,9 +2156,9 @@ pub struct DeleteSnsTextTemplate {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteSnsTextTemplate {
@@ -2192,9 +2192,9 @@ pub struct DeleteThirdpartyPlatform {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DeleteThirdpartyPlatform {
@@ -2264,9 +2264,9 @@ pub struct DetachAppBuildSystemToZone {
     /// `zoneUuid` (path, required): `String`.
     pub zone_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl DetachAppBuildSystemToZone {
@@ -2338,9 +2338,9 @@ pub struct GetActiveAlarmStatus {
     /// `accountUuid` (query, required): `String`.
     pub account_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetActiveAlarmStatus {
@@ -2384,9 +2384,9 @@ pub struct GetAlarmData {
     /// `endpointUuid` (query, optional): `String`.
     pub endpoint_uuid: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetAlarmData {
@@ -2436,9 +2436,9 @@ pub struct GetAllEventMetadata {
     /// `namespace` (query, optional): `String`.
     pub namespace: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetAllEventMetadata {
@@ -2472,9 +2472,9 @@ pub struct GetAllMetricMetadata {
     /// `namespace` (query, optional): `String`.
     pub namespace: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetAllMetricMetadata {
@@ -2514,9 +2514,9 @@ pub struct GetAuditData {
     /// `auditType` (query, optional): `AuditType`; one of Login, Resource.
     pub audit_type: Option<crate::generated::types::AuditType>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetAuditData {
@@ -2552,9 +2552,9 @@ impl GetAuditData {
 #[non_exhaustive]
 pub struct GetChronyServers {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetChronyServers {
@@ -2598,9 +2598,9 @@ pub struct GetEventData {
     /// `endpointUuid` (query, optional): `String`.
     pub endpoint_uuid: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetEventData {
@@ -2654,9 +2654,9 @@ pub struct GetManagementNodeDirCapacity {
     /// `managementNodeUuids` (query, optional): `List`.
     pub management_node_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetManagementNodeDirCapacity {
@@ -2706,9 +2706,9 @@ pub struct GetMetricData {
     /// `functions` (query, optional): `List`.
     pub functions: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetMetricData {
@@ -2768,9 +2768,9 @@ pub struct GetMetricLabelValue {
     /// `filterLabels` (query, optional): `List`.
     pub filter_labels: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetMetricLabelValue {
@@ -2812,9 +2812,9 @@ impl GetMetricLabelValue {
 #[non_exhaustive]
 pub struct GetTextTemplateArg {
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetTextTemplateArg {
@@ -2850,9 +2850,9 @@ pub struct GetZWatchAlertHistogram {
     /// `groupColumns` (query, optional): `List`.
     pub group_columns: Option<Vec<serde_json::Value>>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl GetZWatchAlertHistogram {
@@ -2929,9 +2929,9 @@ pub struct PutMetricData {
     /// `data` (body, required): `List`.
     pub data: Vec<serde_json::Value>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl PutMetricData {
@@ -2967,9 +2967,9 @@ pub struct RemoveActionFromAlarm {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveActionFromAlarm {
@@ -3005,9 +3005,9 @@ pub struct RemoveActionFromEventSubscription {
     /// `actionUuid` (path, required): `String`.
     pub action_uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveActionFromEventSubscription {
@@ -3043,9 +3043,9 @@ pub struct RemoveInstanceFromMonitorGroup {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveInstanceFromMonitorGroup {
@@ -3081,9 +3081,9 @@ pub struct RemoveLabelFromAlarm {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveLabelFromAlarm {
@@ -3115,9 +3115,9 @@ pub struct RemoveLabelFromEventSubscription {
     /// `uuid` (path, required): `String`.
     pub uuid: String,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RemoveLabelFromEventSubscription {
@@ -3151,9 +3151,9 @@ pub struct RevokeMonitorTemplateFromMonitorGroup {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl RevokeMonitorTemplateFromMonitorGroup {
@@ -3227,9 +3227,9 @@ pub struct SubscribeEvent {
     /// `tagUuids` (body, optional): `List`.
     pub tag_uuids: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SubscribeEvent {
@@ -3275,9 +3275,9 @@ impl SubscribeEvent {
 #[non_exhaustive]
 pub struct SyncChronyServers {
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl SyncChronyServers {
@@ -3307,9 +3307,9 @@ pub struct UnsubscribeEvent {
     /// `deleteMode` (query, optional): `String`.
     pub delete_mode: Option<String>,
     /// `systemTags` (query, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (query, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UnsubscribeEvent {
@@ -3412,9 +3412,9 @@ pub struct UpdateActiveAlarmTemplate {
     /// `labels` (body, optional): `String`.
     pub labels: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateActiveAlarmTemplate {
@@ -3470,9 +3470,9 @@ pub struct UpdateChronyServers {
     /// `externalHostnames` (body, optional): `List`.
     pub external_hostnames: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateChronyServers {

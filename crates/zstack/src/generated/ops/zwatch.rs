@@ -87,9 +87,9 @@ pub struct UpdateAlarm {
     /// `actions` (body, optional): `List`.
     pub actions: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAlarm {
@@ -204,9 +204,9 @@ pub struct UpdateAlarmData {
     /// `readStatus` (body, optional): `String`; one of Read, Unread.
     pub read_status: Option<UpdateAlarmDataReadStatus>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAlarmData {
@@ -277,9 +277,9 @@ pub struct UpdateAlarmLabel {
     /// `operator` (body, required): `String`; one of Regex, Equal.
     pub operator: UpdateAlarmLabelOperator,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAlarmLabel {
@@ -322,9 +322,9 @@ pub struct UpdateAlertDataAck {
     /// `resumeAlert` (body, optional): `Boolean`.
     pub resume_alert: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAlertDataAck {
@@ -378,9 +378,9 @@ pub struct UpdateAliyunSmsSnsTextTemplate {
     /// `defaultTemplate` (body, optional): `Boolean`.
     pub default_template: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateAliyunSmsSnsTextTemplate {
@@ -501,9 +501,9 @@ pub struct UpdateEventData {
     /// `readStatus` (body, optional): `String`; one of Read, Unread.
     pub read_status: Option<UpdateEventDataReadStatus>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEventData {
@@ -577,9 +577,9 @@ pub struct UpdateEventRuleTemplate {
     /// `labels` (body, optional): `List`.
     pub labels: Option<Vec<serde_json::Value>>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEventRuleTemplate {
@@ -648,9 +648,9 @@ pub struct UpdateEventSubscriptionLabel {
     /// `operator` (body, required): `String`; one of Regex, Equal.
     pub operator: UpdateEventSubscriptionLabelOperator,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateEventSubscriptionLabel {
@@ -764,9 +764,9 @@ pub struct UpdateMetricRuleTemplate {
     /// `emergencyLevel` (body, optional): `String`; one of Emergent, Important, Normal.
     pub emergency_level: Option<UpdateMetricRuleTemplateEmergencyLevel>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateMetricRuleTemplate {
@@ -853,9 +853,9 @@ pub struct UpdateMonitorGroup {
     /// `stateEvent` (body, optional): `String`; one of enable, disable.
     pub state_event: Option<UpdateMonitorGroupStateEvent>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateMonitorGroup {
@@ -901,9 +901,9 @@ pub struct UpdateMonitorTemplate {
     /// `description` (body, optional): `String`.
     pub description: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateMonitorTemplate {
@@ -951,9 +951,9 @@ pub struct UpdateSnsTextTemplate {
     /// `defaultTemplate` (body, optional): `Boolean`.
     pub default_template: Option<bool>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSnsTextTemplate {
@@ -1031,9 +1031,9 @@ pub struct UpdateSubscribeEvent {
     /// `name` (body, optional): `String`.
     pub name: Option<String>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateSubscribeEvent {
@@ -1100,9 +1100,9 @@ pub struct UpdateThirdpartyAlerts {
     /// `updateReadStatus` (body, optional): `String`; one of Unread, Read.
     pub update_read_status: Option<UpdateThirdpartyAlertsUpdateReadStatus>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateThirdpartyAlerts {
@@ -1177,9 +1177,9 @@ pub struct UpdateThirdpartyPlatform {
     /// `lastSyncDateMills` (body, optional): `Long`.
     pub last_sync_date_mills: Option<i64>,
     /// `systemTags` (body, optional): `List`.
-    pub system_tags: Option<Vec<serde_json::Value>>,
+    pub system_tags: Option<Vec<String>>,
     /// `userTags` (body, optional): `List`.
-    pub user_tags: Option<Vec<serde_json::Value>>,
+    pub user_tags: Option<Vec<String>>,
 }
 
 impl UpdateThirdpartyPlatform {

@@ -13,6 +13,7 @@ use omnivirt_zstack::generated::ops::{
     ChangeZoneState, ChangeZoneStateStateEvent, CreateZone, DestroyVmInstance, GetVersion,
     StartVmInstance, StopVmInstance, StopVmInstanceType,
 };
+use omnivirt_zstack::generated::results;
 use omnivirt_zstack::query::{Condition, Direction, Query};
 use omnivirt_zstack::{Credentials, Reply, ZStackClient};
 use serde_json::{Value, json};
@@ -203,5 +204,12 @@ async fn a_typed_start_against_the_simulator() {
         .await
         .unwrap();
     assert_eq!(done["inventory"]["state"], "Running");
+    // The result classes of the common shapes are types.
+    let typed: results::StartVmInstanceResult = serde_json::from_value(done).unwrap();
+    let vm = typed.inventory.unwrap();
+    assert_eq!(vm.uuid.as_deref(), Some(uuid));
+    assert_eq!(vm.state.as_deref(), Some("Running"));
+    let typed: results::QueryVmInstanceResult = serde_json::from_value(page.clone()).unwrap();
+    assert_eq!(typed.inventories.len(), 1);
     zs.close().await.unwrap();
 }

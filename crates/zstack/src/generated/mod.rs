@@ -3,4 +3,5 @@
 
 pub mod api;
 pub mod ops;
+pub mod results;
 pub mod types;

@@ -5,6 +5,7 @@ pub(crate) mod client;
 pub(crate) mod fields;
 pub(crate) mod jobs;
 pub mod query;
+pub mod results;
 pub(crate) mod typed;
 
 pub use api::{CreateDataVolume, CreateVm, DeleteMode, QueryPage, StopType};

@@ -10,6 +10,7 @@ use crate::rust::field_ident;
 
 pub mod model;
 pub mod ops;
+pub mod results;
 pub mod table;
 pub mod types;
 
@@ -98,12 +99,13 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let mut files = vec![GeneratedFile::new(
         format!("{OUT}/mod.rs"),
         "//! Code generated from `crates/zstack/model/` by `cargo xtask codegen zstack`.\n\n\
-         pub mod api;\npub mod ops;\npub mod types;\n",
+         pub mod api;\npub mod ops;\npub mod results;\npub mod types;\n",
     )];
     files.extend(table::files(&groups, &actions, &group_of));
     files.extend(types::files(&classes)?);
     let index = types::Types::new(&classes);
     files.extend(ops::files(&actions, &groups, &group_of, &index)?);
+    files.push(results::file(&actions, &index)?);
     Ok(files)
 }
 

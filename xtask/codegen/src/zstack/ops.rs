@@ -222,7 +222,7 @@ pub fn params_struct(a: &Action, types: &Types<'_>, taken: &BTreeSet<String>) ->
 }
 
 /// The method of an action on `Actions`.
-pub fn method(a: &Action, group: &str) -> String {
+pub fn method(a: &Action, group: &str, types: &Types<'_>) -> String {
     let mut out = String::new();
     let op = format!("crate::generated::api::{group}::{}", const_name(&a.name));
     let what = if a.needs_poll {
@@ -239,10 +239,16 @@ pub fn method(a: &Action, group: &str) -> String {
             .collect();
         let _ = write!(
             text,
-            "\nThe result (`{}`) has {}; decode a field with `generated::types`.",
+            "\nThe result (`{}`) has {}",
             a.result_class,
             fields.join(", ")
         );
+        match super::results::alias(a, types) {
+            Some(alias) => {
+                let _ = write!(text, "; it decodes as `results::{alias}`.");
+            }
+            None => text.push_str("; decode its fields with `generated::types`."),
+        }
     }
     out.push_str(&doc(&text).replace("///", "    ///"));
     let fname = field_ident(&snake(&a.name));
@@ -299,7 +305,7 @@ pub fn ops_file(
     }
     out.push_str("\nimpl<'a> Actions<'a> {\n");
     for (a, g) in actions.iter().zip(api_group) {
-        out.push_str(&method(a, g));
+        out.push_str(&method(a, g, types));
         out.push('\n');
     }
     out.push_str("}\n");
@@ -472,8 +478,10 @@ mod tests {
         let mut a = stop();
         a.result_class = "StopVmInstanceResult".into();
         a.result_fields = vec![("inventory".into(), "VmInstanceInventory".into())];
-        let m = method(&a, "vm_instances");
-        assert!(m.contains("    /// The result (`StopVmInstanceResult`) has `inventory`: `VmInstanceInventory`;"), "{m}");
+        let classes: Vec<Class> = vec![];
+        let types = Types::new(&classes);
+        let m = method(&a, "vm_instances", &types);
+        assert!(m.contains("    /// The result (`StopVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::StopVmInstanceResult`."), "{m}");
         assert!(
             m.contains("pub fn stop_vm_instance(self, params: &StopVmInstance)"),
             "{m}"
@@ -488,7 +496,7 @@ mod tests {
         q.is_query = true;
         q.name = "QueryVmNicRef".into();
         q.path = "/vm-instances/{vmInstanceUuid}/nics".into();
-        let m = method(&q, "vm");
+        let m = method(&q, "vm", &types);
         assert!(m.contains("pub fn query_vm_nic_ref(self, vm_instance_uuid: &str, query: &crate::native::query::Query)"), "{m}");
         assert!(
             m.contains(

@@ -3227,7 +3227,7 @@ impl ValidateSession {
 
 impl<'a> Actions<'a> {
     /// `AddAccessControlListEntry`: `POST /zstack/v1/access-control-lists/{aclUuid}/ipentries`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAccessControlListEntryResult`) has `inventory`: `AccessControlListEntryInventory`; decode a field with `generated::types`.
+    /// The result (`AddAccessControlListEntryResult`) has `inventory`: `AccessControlListEntryInventory`; it decodes as `results::AddAccessControlListEntryResult`.
     pub fn add_access_control_list_entry(
         self,
         params: &AddAccessControlListEntry,
@@ -3236,7 +3236,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAccessControlListRedirectRule`: `POST /zstack/v1/access-control-lists/{aclUuid}/redirectRules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAccessControlListEntryResult`) has `inventory`: `AccessControlListEntryInventory`; decode a field with `generated::types`.
+    /// The result (`AddAccessControlListEntryResult`) has `inventory`: `AccessControlListEntryInventory`; it decodes as `results::AddAccessControlListEntryResult`.
     pub fn add_access_control_list_redirect_rule(
         self,
         params: &AddAccessControlListRedirectRule,
@@ -3245,7 +3245,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAliyunPanguPartition`: `POST /zstack/v1/aliyun/pangu`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAliyunPanguPartitionResult`) has `inventory`: `AliyunPanguPartitionInventory`; decode a field with `generated::types`.
+    /// The result (`AddAliyunPanguPartitionResult`) has `inventory`: `AliyunPanguPartitionInventory`; it decodes as `results::AddAliyunPanguPartitionResult`.
     pub fn add_aliyun_pangu_partition(
         self,
         params: &AddAliyunPanguPartition,
@@ -3257,7 +3257,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAppBuildSystem`: `POST /zstack/v1/appcenter/buildsystem`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
+    /// The result (`AddAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; it decodes as `results::AddAppBuildSystemResult`.
     pub fn add_app_build_system(
         self,
         params: &AddAppBuildSystem,
@@ -3269,7 +3269,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddBuildApp`: `POST /zstack/v1/appcenter/buildapp/add`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddBuildAppResult`) has `inventory`: `BuildApplicationInventory`; decode a field with `generated::types`.
+    /// The result (`AddBuildAppResult`) has `inventory`: `BuildApplicationInventory`; it decodes as `results::AddBuildAppResult`.
     pub fn add_build_app(
         self,
         params: &AddBuildApp,
@@ -3303,7 +3303,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVmToAffinityGroup`: `POST /zstack/v1/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddVmToAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`AddVmToAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; it decodes as `results::AddVmToAffinityGroupResult`.
     pub fn add_vm_to_affinity_group(
         self,
         params: &AddVmToAffinityGroup,
@@ -3348,7 +3348,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAccessControlListRedirectRule`: `PUT /zstack/v1/access-control-lists/redirectRules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAccessControlListRedirectRuleResult`) has `inventory`: `AccessControlListEntryInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeAccessControlListRedirectRuleResult`) has `inventory`: `AccessControlListEntryInventory`; it decodes as `results::ChangeAccessControlListRedirectRuleResult`.
     pub fn change_access_control_list_redirect_rule(
         self,
         params: &ChangeAccessControlListRedirectRule,
@@ -3357,7 +3357,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAccessKeyState`: `PUT /zstack/v1/accesskeys/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAccessKeyStateResult`) has `inventory`: `AccessKeyInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeAccessKeyStateResult`) has `inventory`: `AccessKeyInventory`; it decodes as `results::ChangeAccessKeyStateResult`.
     pub fn change_access_key_state(
         self,
         params: &ChangeAccessKeyState,
@@ -3369,7 +3369,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAffinityGroupState`: `PUT /zstack/v1/affinity-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAffinityGroupStateResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeAffinityGroupStateResult`) has `inventory`: `AffinityGroupInventory`; it decodes as `results::ChangeAffinityGroupStateResult`.
     pub fn change_affinity_group_state(
         self,
         params: &ChangeAffinityGroupState,
@@ -3381,7 +3381,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAppBuildSystemState`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAppBuildSystemStateResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeAppBuildSystemStateResult`) has `inventory`: `AppBuildSystemInventory`; it decodes as `results::ChangeAppBuildSystemStateResult`.
     pub fn change_app_build_system_state(
         self,
         params: &ChangeAppBuildSystemState,
@@ -3390,7 +3390,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeResourceOwner`: `POST /zstack/v1/account/{accountUuid}/resources`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeResourceOwnerResult`) has `inventory`: `AccountResourceRefInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeResourceOwnerResult`) has `inventory`: `AccountResourceRefInventory`; it decodes as `results::ChangeResourceOwnerResult`.
     pub fn change_resource_owner(
         self,
         params: &ChangeResourceOwner,
@@ -3402,7 +3402,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckApiPermission`: `PUT /zstack/v1/accounts/permissions/actions`. A synchronous API: the reply is its result.
-    /// The result (`CheckApiPermissionResult`) has `inventory`: `Map<String,String>`; decode a field with `generated::types`.
+    /// The result (`CheckApiPermissionResult`) has `inventory`: `Map<String,String>`; it decodes as `results::CheckApiPermissionResult`.
     pub fn check_api_permission(
         self,
         params: &CheckApiPermission,
@@ -3414,7 +3414,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckBuildAppParameters`: `POST /zstack/v1/appcenter/buildapp/check`. A synchronous API: the reply is its result.
-    /// The result (`CheckBuildAppParametersResult`) has `parameters`: `List`; decode a field with `generated::types`.
+    /// The result (`CheckBuildAppParametersResult`) has `parameters`: `List`; decode its fields with `generated::types`.
     pub fn check_build_app_parameters(
         self,
         params: &CheckBuildAppParameters,
@@ -3426,7 +3426,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckResourcePermission`: `GET /zstack/v1/accounts/resource/api-permissions`. A synchronous API: the reply is its result.
-    /// The result (`CheckResourcePermissionResult`) has `apis`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`CheckResourcePermissionResult`) has `apis`: `List<String>`; decode its fields with `generated::types`.
     pub fn check_resource_permission(
         self,
         params: &CheckResourcePermission,
@@ -3438,7 +3438,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAccessControlList`: `POST /zstack/v1/access-control-lists`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAccessControlListResult`) has `inventory`: `AccessControlListInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAccessControlListResult`) has `inventory`: `AccessControlListInventory`; it decodes as `results::CreateAccessControlListResult`.
     pub fn create_access_control_list(
         self,
         params: &CreateAccessControlList,
@@ -3450,7 +3450,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAccessKey`: `POST /zstack/v1/accesskeys`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAccessKeyResult`) has `inventory`: `AccessKeyInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAccessKeyResult`) has `inventory`: `AccessKeyInventory`; it decodes as `results::CreateAccessKeyResult`.
     pub fn create_access_key(
         self,
         params: &CreateAccessKey,
@@ -3462,7 +3462,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAccount`: `POST /zstack/v1/accounts`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAccountResult`) has `inventory`: `AccountInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAccountResult`) has `inventory`: `AccountInventory`; it decodes as `results::CreateAccountResult`.
     pub fn create_account(
         self,
         params: &CreateAccount,
@@ -3474,7 +3474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAffinityGroup`: `POST /zstack/v1/affinity-groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; it decodes as `results::CreateAffinityGroupResult`.
     pub fn create_affinity_group(
         self,
         params: &CreateAffinityGroup,
@@ -3486,7 +3486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunProxyVSwitch`: `POST /zstack/v1/aliyun-proxy/vpcs/vswitches`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunProxyVSwitchResult`) has `inventory`: `AliyunProxyVSwitchInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunProxyVSwitchResult`) has `inventory`: `AliyunProxyVSwitchInventory`; it decodes as `results::CreateAliyunProxyVSwitchResult`.
     pub fn create_aliyun_proxy_v_switch(
         self,
         params: &CreateAliyunProxyVSwitch,
@@ -3498,7 +3498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunProxyVpc`: `POST /zstack/v1/aliyun-proxy/vpcs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunProxyVpcResult`) has `inventory`: `AliyunProxyVpcInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunProxyVpcResult`) has `inventory`: `AliyunProxyVpcInventory`; it decodes as `results::CreateAliyunProxyVpcResult`.
     pub fn create_aliyun_proxy_vpc(
         self,
         params: &CreateAliyunProxyVpc,
@@ -3510,7 +3510,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBuildApp`: `POST /zstack/v1/appcenter/buildapp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBuildAppResult`) has `inventory`: `BuildApplicationInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBuildAppResult`) has `inventory`: `BuildApplicationInventory`; it decodes as `results::CreateBuildAppResult`.
     pub fn create_build_app(
         self,
         params: &CreateBuildApp,
@@ -3522,7 +3522,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePolicy`: `POST /zstack/v1/accounts/policies`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePolicyResult`) has `inventory`: `PolicyInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePolicyResult`) has `inventory`: `PolicyInventory`; it decodes as `results::CreatePolicyResult`.
     pub fn create_policy(
         self,
         params: &CreatePolicy,
@@ -3534,7 +3534,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateResourceStackFromApp`: `POST /zstack/v1/appcenter/app/stack`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
+    /// The result (`CreateResourceStackResult`) has `inventory`: `ResourceStackInventory`; it decodes as `results::CreateResourceStackResult`.
     pub fn create_resource_stack_from_app(
         self,
         params: &CreateResourceStackFromApp,
@@ -3543,7 +3543,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateUser`: `POST /zstack/v1/accounts/users`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateUserResult`) has `inventory`: `UserInventory`; decode a field with `generated::types`.
+    /// The result (`CreateUserResult`) has `inventory`: `UserInventory`; it decodes as `results::CreateUserResult`.
     pub fn create_user(
         self,
         params: &CreateUser,
@@ -3555,7 +3555,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateUserGroup`: `POST /zstack/v1/accounts/groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateUserGroupResult`) has `inventory`: `UserGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateUserGroupResult`) has `inventory`: `UserGroupInventory`; it decodes as `results::CreateUserGroupResult`.
     pub fn create_user_group(
         self,
         params: &CreateUserGroup,
@@ -3737,7 +3737,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportBuildApp`: `PUT /zstack/v1/appcenter/buildapp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExportBuildAppResult`) has `inventory`: `BuildAppExportHistoryInventory`; decode a field with `generated::types`.
+    /// The result (`ExportBuildAppResult`) has `inventory`: `BuildAppExportHistoryInventory`; it decodes as `results::ExportBuildAppResult`.
     pub fn export_build_app(
         self,
         params: &ExportBuildApp,
@@ -3749,7 +3749,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccountQuotaUsage`: `GET /zstack/v1/accounts/quota/{uuid}/usages`. A synchronous API: the reply is its result.
-    /// The result (`GetAccountQuotaUsageResult`) has `usages`: `List<QuotaUsage>`; decode a field with `generated::types`.
+    /// The result (`GetAccountQuotaUsageResult`) has `usages`: `List<QuotaUsage>`; decode its fields with `generated::types`.
     pub fn get_account_quota_usage(
         self,
         params: &GetAccountQuotaUsage,
@@ -3761,7 +3761,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAppBuildSystemCapacity`: `GET /zstack/v1/appcenter/buildsystem/capacities`. A synchronous API: the reply is its result.
-    /// The result (`GetAppBuildSystemCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode a field with `generated::types`.
+    /// The result (`GetAppBuildSystemCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode its fields with `generated::types`.
     pub fn get_app_build_system_capacity(
         self,
         params: &GetAppBuildSystemCapacity,
@@ -3770,7 +3770,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateAffinityGroupForAttachingVm`: `GET /zstack/v1/affinityGroup/attachingVm`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateAffinityGroupForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateAffinityGroupForAttachingVmResult`) has `inventories`: `List`; it decodes as `results::GetCandidateAffinityGroupForAttachingVmResult`.
     pub fn get_candidate_affinity_group_for_attaching_vm(
         self,
         params: &GetCandidateAffinityGroupForAttachingVm,
@@ -3779,7 +3779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceFromPublishApp`: `GET /zstack/v1/appcenter/app/resources`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceFromPublishAppResult`) has `resources`: `List`; decode a field with `generated::types`.
+    /// The result (`GetResourceFromPublishAppResult`) has `resources`: `List`; decode its fields with `generated::types`.
     pub fn get_resource_from_publish_app(
         self,
         params: &GetResourceFromPublishApp,
@@ -3788,7 +3788,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LogInByAccount`: `PUT /zstack/v1/accounts/login`. A synchronous API: the reply is its result.
-    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; it decodes as `results::LogInResult`.
     pub fn log_in_by_account(
         self,
         params: &LogInByAccount,
@@ -3800,7 +3800,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LogInByUser`: `PUT /zstack/v1/accounts/users/login`. A synchronous API: the reply is its result.
-    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; it decodes as `results::LogInResult`.
     pub fn log_in_by_user(
         self,
         params: &LogInByUser,
@@ -3823,7 +3823,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PreviewResourceFromApp`: `POST /zstack/v1/appcenter/app/preview`. A synchronous API: the reply is its result.
-    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode a field with `generated::types`.
+    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode its fields with `generated::types`.
     pub fn preview_resource_from_app(
         self,
         params: &PreviewResourceFromApp,
@@ -3835,7 +3835,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PublishApp`: `POST /zstack/v1/appcenter/app`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PublishAppResult`) has `inventory`: `PublishAppInventory`; decode a field with `generated::types`.
+    /// The result (`PublishAppResult`) has `inventory`: `PublishAppInventory`; it decodes as `results::PublishAppResult`.
     pub fn publish_app(
         self,
         params: &PublishApp,
@@ -3847,7 +3847,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccessControlList`: `GET /zstack/v1/access-control-lists`. A synchronous API: the reply is its result.
-    /// The result (`QueryAccessControlListResult`) has `inventories`: `List<AccessControlListInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAccessControlListResult`) has `inventories`: `List<AccessControlListInventory>`, `total`: `Long`; it decodes as `results::QueryAccessControlListResult`.
     pub fn query_access_control_list(
         self,
         query: &crate::native::query::Query,
@@ -3860,7 +3860,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccessKey`: `GET /zstack/v1/accesskeys`. A synchronous API: the reply is its result.
-    /// The result (`QueryAccessKeyResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAccessKeyResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAccessKeyResult`.
     pub fn query_access_key(
         self,
         query: &crate::native::query::Query,
@@ -3873,7 +3873,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccount`: `GET /zstack/v1/accounts`. A synchronous API: the reply is its result.
-    /// The result (`QueryAccountResult`) has `inventories`: `List<AccountInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAccountResult`) has `inventories`: `List<AccountInventory>`, `total`: `Long`; it decodes as `results::QueryAccountResult`.
     pub fn query_account(
         self,
         query: &crate::native::query::Query,
@@ -3886,7 +3886,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccountPriceTableRef`: `GET /zstack/v1/accounts/price-tables/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryAccountPriceTableRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAccountPriceTableRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAccountPriceTableRefResult`.
     pub fn query_account_price_table_ref(
         self,
         query: &crate::native::query::Query,
@@ -3895,7 +3895,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccountResourceRef`: `GET /zstack/v1/accounts/resources/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryAccountResourceRefResult`) has `inventories`: `List<AccountResourceRefInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAccountResourceRefResult`) has `inventories`: `List<AccountResourceRefInventory>`, `total`: `Long`; it decodes as `results::QueryAccountResourceRefResult`.
     pub fn query_account_resource_ref(
         self,
         query: &crate::native::query::Query,
@@ -3908,7 +3908,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAffinityGroup`: `GET /zstack/v1/affinity-groups`. A synchronous API: the reply is its result.
-    /// The result (`QueryAffinityGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAffinityGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAffinityGroupResult`.
     pub fn query_affinity_group(
         self,
         query: &crate::native::query::Query,
@@ -3921,7 +3921,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAgentVersion`: `GET /zstack/v1/agent-version`. A synchronous API: the reply is its result.
-    /// The result (`QueryAgentVersionResult`) has `inventories`: `List<AgentVersionInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAgentVersionResult`) has `inventories`: `List<AgentVersionInventory>`, `total`: `Long`; it decodes as `results::QueryAgentVersionResult`.
     pub fn query_agent_version(
         self,
         query: &crate::native::query::Query,
@@ -3934,7 +3934,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunPanguPartition`: `GET /zstack/v1/aliyun/pangu`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunPanguPartitionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunPanguPartitionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunPanguPartitionResult`.
     pub fn query_aliyun_pangu_partition(
         self,
         query: &crate::native::query::Query,
@@ -3947,7 +3947,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunProxyVSwitch`: `GET /zstack/v1/aliyun-proxy/vpcs/vswitches`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunProxyVSwitchResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunProxyVSwitchResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunProxyVSwitchResult`.
     pub fn query_aliyun_proxy_v_switch(
         self,
         query: &crate::native::query::Query,
@@ -3960,7 +3960,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunProxyVpc`: `GET /zstack/v1/aliyun-proxy/vpcs`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunProxyVpcResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunProxyVpcResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunProxyVpcResult`.
     pub fn query_aliyun_proxy_vpc(
         self,
         query: &crate::native::query::Query,
@@ -3973,7 +3973,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAppBuildSystem`: `GET /zstack/v1/appcenter/buildsystem`. A synchronous API: the reply is its result.
-    /// The result (`QueryAppBuildSystemResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAppBuildSystemResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAppBuildSystemResult`.
     pub fn query_app_build_system(
         self,
         query: &crate::native::query::Query,
@@ -3986,7 +3986,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBuildApp`: `GET /zstack/v1/appcenter/buildapp`. A synchronous API: the reply is its result.
-    /// The result (`QueryBuildAppResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBuildAppResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBuildAppResult`.
     pub fn query_build_app(
         self,
         query: &crate::native::query::Query,
@@ -3999,7 +3999,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBuildAppExportHistory`: `GET /zstack/v1/appcenter/exportapp`. A synchronous API: the reply is its result.
-    /// The result (`QueryBuildAppExportHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBuildAppExportHistoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBuildAppExportHistoryResult`.
     pub fn query_build_app_export_history(
         self,
         query: &crate::native::query::Query,
@@ -4008,7 +4008,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicy`: `GET /zstack/v1/accounts/policies`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyResult`) has `inventories`: `List<PolicyInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyResult`) has `inventories`: `List<PolicyInventory>`, `total`: `Long`; it decodes as `results::QueryPolicyResult`.
     pub fn query_policy(
         self,
         query: &crate::native::query::Query,
@@ -4021,7 +4021,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPublishApp`: `GET /zstack/v1/appcenter/app`. A synchronous API: the reply is its result.
-    /// The result (`QueryPublishAppResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPublishAppResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPublishAppResult`.
     pub fn query_publish_app(
         self,
         query: &crate::native::query::Query,
@@ -4034,7 +4034,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryQuota`: `GET /zstack/v1/accounts/quotas`. A synchronous API: the reply is its result.
-    /// The result (`QueryQuotaResult`) has `inventories`: `List<QuotaInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryQuotaResult`) has `inventories`: `List<QuotaInventory>`, `total`: `Long`; it decodes as `results::QueryQuotaResult`.
     pub fn query_quota(
         self,
         query: &crate::native::query::Query,
@@ -4047,7 +4047,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySharedResource`: `GET /zstack/v1/accounts/resources`. A synchronous API: the reply is its result.
-    /// The result (`QuerySharedResourceResult`) has `inventories`: `List<SharedResourceInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySharedResourceResult`) has `inventories`: `List<SharedResourceInventory>`, `total`: `Long`; it decodes as `results::QuerySharedResourceResult`.
     pub fn query_shared_resource(
         self,
         query: &crate::native::query::Query,
@@ -4060,7 +4060,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUser`: `GET /zstack/v1/accounts/users`. A synchronous API: the reply is its result.
-    /// The result (`QueryUserResult`) has `inventories`: `List<UserInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryUserResult`) has `inventories`: `List<UserInventory>`, `total`: `Long`; it decodes as `results::QueryUserResult`.
     pub fn query_user(
         self,
         query: &crate::native::query::Query,
@@ -4073,7 +4073,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUserGroup`: `GET /zstack/v1/accounts/groups`. A synchronous API: the reply is its result.
-    /// The result (`QueryUserGroupResult`) has `inventories`: `List<UserGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryUserGroupResult`) has `inventories`: `List<UserGroupInventory>`, `total`: `Long`; it decodes as `results::QueryUserGroupResult`.
     pub fn query_user_group(
         self,
         query: &crate::native::query::Query,
@@ -4105,7 +4105,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveVmFromAffinityGroup`: `DELETE /zstack/v1/affinity-groups/{affinityGroupUuid}/vm-instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveVmFromAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveVmFromAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; it decodes as `results::RemoveVmFromAffinityGroupResult`.
     pub fn remove_vm_from_affinity_group(
         self,
         params: &RemoveVmFromAffinityGroup,
@@ -4114,7 +4114,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RenewSession`: `PUT /zstack/v1/accounts/sessions/{sessionUuid}/renew`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RenewSessionResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`RenewSessionResult`) has `inventory`: `SessionInventory`; it decodes as `results::RenewSessionResult`.
     pub fn renew_session(
         self,
         params: &RenewSession,
@@ -4148,7 +4148,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAccount`: `PUT /zstack/v1/accounts/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAccountResult`) has `inventory`: `AccountInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAccountResult`) has `inventory`: `AccountInventory`; it decodes as `results::UpdateAccountResult`.
     pub fn update_account(
         self,
         params: &UpdateAccount,
@@ -4160,7 +4160,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAffinityGroup`: `PUT /zstack/v1/affinity-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; it decodes as `results::UpdateAffinityGroupResult`.
     pub fn update_affinity_group(
         self,
         params: &UpdateAffinityGroup,
@@ -4172,7 +4172,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunPanguPartition`: `PUT /zstack/v1/aliyun/pangu/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunPanguPartitionResult`) has `inventory`: `AliyunPanguPartitionInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunPanguPartitionResult`) has `inventory`: `AliyunPanguPartitionInventory`; it decodes as `results::UpdateAliyunPanguPartitionResult`.
     pub fn update_aliyun_pangu_partition(
         self,
         params: &UpdateAliyunPanguPartition,
@@ -4181,7 +4181,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunProxyVSwitch`: `PUT /zstack/v1/aliyun-proxy/vswitches/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunProxyVSwitchResult`) has `inventory`: `AliyunProxyVSwitchInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunProxyVSwitchResult`) has `inventory`: `AliyunProxyVSwitchInventory`; it decodes as `results::UpdateAliyunProxyVSwitchResult`.
     pub fn update_aliyun_proxy_v_switch(
         self,
         params: &UpdateAliyunProxyVSwitch,
@@ -4193,7 +4193,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunProxyVpc`: `PUT /zstack/v1/aliyun-proxy/vpcs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunProxyVpcResult`) has `inventory`: `AliyunProxyVpcInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunProxyVpcResult`) has `inventory`: `AliyunProxyVpcInventory`; it decodes as `results::UpdateAliyunProxyVpcResult`.
     pub fn update_aliyun_proxy_vpc(
         self,
         params: &UpdateAliyunProxyVpc,
@@ -4205,7 +4205,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateQuota`: `PUT /zstack/v1/accounts/quotas/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateQuotaResult`) has `inventory`: `QuotaInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateQuotaResult`) has `inventory`: `QuotaInventory`; it decodes as `results::UpdateQuotaResult`.
     pub fn update_quota(
         self,
         params: &UpdateQuota,
@@ -4217,7 +4217,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateUser`: `PUT /zstack/v1/accounts/users/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateUserResult`) has `inventory`: `UserInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateUserResult`) has `inventory`: `UserInventory`; it decodes as `results::UpdateUserResult`.
     pub fn update_user(
         self,
         params: &UpdateUser,
@@ -4229,7 +4229,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateUserGroup`: `PUT /zstack/v1/accounts/groups/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateUserGroupResult`) has `inventory`: `UserGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateUserGroupResult`) has `inventory`: `UserGroupInventory`; it decodes as `results::UpdateUserGroupResult`.
     pub fn update_user_group(
         self,
         params: &UpdateUserGroup,
@@ -4241,7 +4241,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateSession`: `GET /zstack/v1/accounts/sessions/{sessionUuid}/valid`. A synchronous API: the reply is its result.
-    /// The result (`ValidateSessionResult`) has `valid`: `boolean`; decode a field with `generated::types`.
+    /// The result (`ValidateSessionResult`) has `valid`: `boolean`; decode its fields with `generated::types`.
     pub fn validate_session(
         self,
         params: &ValidateSession,

@@ -4218,7 +4218,7 @@ impl UpdateSftpBackupStorage {
 
 impl<'a> Actions<'a> {
     /// `AddAliyunEbsBackupStorage`: `POST /zstack/v1/backup-storage/aliyun/ebs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::AddBackupStorageResult`.
     pub fn add_aliyun_ebs_backup_storage(
         self,
         params: &AddAliyunEbsBackupStorage,
@@ -4227,7 +4227,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddCephBackupStorage`: `POST /zstack/v1/backup-storage/ceph`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::AddBackupStorageResult`.
     pub fn add_ceph_backup_storage(
         self,
         params: &AddCephBackupStorage,
@@ -4239,7 +4239,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddDisasterImageStoreBackupStorage`: `POST /zstack/v1/backup-storage/image-store/disaster`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; it decodes as `results::AddImageStoreBackupStorageResult`.
     pub fn add_disaster_image_store_backup_storage(
         self,
         params: &AddDisasterImageStoreBackupStorage,
@@ -4248,7 +4248,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddExternalBackupStorage`: `POST /zstack/v1/backup-storage/addon`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddExternalBackupStorageResult`) has `inventory`: `ExternalBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddExternalBackupStorageResult`) has `inventory`: `ExternalBackupStorageInventory`; it decodes as `results::AddExternalBackupStorageResult`.
     pub fn add_external_backup_storage(
         self,
         params: &AddExternalBackupStorage,
@@ -4260,7 +4260,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddImageStoreBackupStorage`: `POST /zstack/v1/backup-storage/image-store`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; it decodes as `results::AddImageStoreBackupStorageResult`.
     pub fn add_image_store_backup_storage(
         self,
         params: &AddImageStoreBackupStorage,
@@ -4269,7 +4269,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddMonToCephBackupStorage`: `POST /zstack/v1/backup-storage/ceph/{uuid}/mons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddMonToCephBackupStorageResult`) has `inventory`: `CephBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddMonToCephBackupStorageResult`) has `inventory`: `CephBackupStorageInventory`; it decodes as `results::AddMonToCephBackupStorageResult`.
     pub fn add_mon_to_ceph_backup_storage(
         self,
         params: &AddMonToCephBackupStorage,
@@ -4278,7 +4278,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddPreconfigurationTemplate`: `POST /zstack/v1/baremetal/preconfigurations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPreconfigurationTemplateResult`) has `inventory`: `PreconfigurationTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`AddPreconfigurationTemplateResult`) has `inventory`: `PreconfigurationTemplateInventory`; it decodes as `results::AddPreconfigurationTemplateResult`.
     pub fn add_preconfiguration_template(
         self,
         params: &AddPreconfigurationTemplate,
@@ -4287,7 +4287,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSftpBackupStorage`: `POST /zstack/v1/backup-storage/sftp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSftpBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddSftpBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::AddSftpBackupStorageResult`.
     pub fn add_sftp_backup_storage(
         self,
         params: &AddSftpBackupStorage,
@@ -4299,7 +4299,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSimulatorBackupStorage`: `POST /zstack/v1/backup-storage/simulators`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::AddBackupStorageResult`.
     pub fn add_simulator_backup_storage(
         self,
         params: &AddSimulatorBackupStorage,
@@ -4311,7 +4311,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachAutoScalingTemplateToGroup`: `POST /zstack/v1/autoscaling/template/{uuid}/groups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachAutoScalingTemplateToGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
+    /// The result (`AttachAutoScalingTemplateToGroupResult`) has `inventory`: `AutoScalingGroupInventory`; it decodes as `results::AttachAutoScalingTemplateToGroupResult`.
     pub fn attach_auto_scaling_template_to_group(
         self,
         params: &AttachAutoScalingTemplateToGroup,
@@ -4320,7 +4320,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BackupStorageMigrateImage`: `PUT /zstack/v1/backup-storage/images/{imageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BackupStorageMigrateImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`BackupStorageMigrateImageResult`) has `inventory`: `ImageInventory`; it decodes as `results::BackupStorageMigrateImageResult`.
     pub fn backup_storage_migrate_image(
         self,
         params: &BackupStorageMigrateImage,
@@ -4332,7 +4332,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchCreateBaremetalChassis`: `POST /zstack/v1/baremetal/chassis/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BatchCreateBaremetalChassisResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`BatchCreateBaremetalChassisResult`) has `inventory`: `LongJobInventory`; it decodes as `results::BatchCreateBaremetalChassisResult`.
     pub fn batch_create_baremetal_chassis(
         self,
         params: &BatchCreateBaremetalChassis,
@@ -4341,7 +4341,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAutoScalingGroupState`: `PUT /zstack/v1/autoscaling/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAutoScalingGroupStateResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeAutoScalingGroupStateResult`) has `inventory`: `AutoScalingGroupInventory`; it decodes as `results::ChangeAutoScalingGroupStateResult`.
     pub fn change_auto_scaling_group_state(
         self,
         params: &ChangeAutoScalingGroupState,
@@ -4350,7 +4350,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBackupStorageState`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBackupStorageStateResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBackupStorageStateResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::ChangeBackupStorageStateResult`.
     pub fn change_backup_storage_state(
         self,
         params: &ChangeBackupStorageState,
@@ -4362,7 +4362,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBaremetalChassisState`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBaremetalChassisStateResult`) has `inventory`: `BaremetalChassisInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBaremetalChassisStateResult`) has `inventory`: `BaremetalChassisInventory`; it decodes as `results::ChangeBaremetalChassisStateResult`.
     pub fn change_baremetal_chassis_state(
         self,
         params: &ChangeBaremetalChassisState,
@@ -4371,7 +4371,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangePreconfigurationTemplateState`: `PUT /zstack/v1/baremetal/preconfigurations/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangePreconfigurationTemplateStateResult`) has `inventory`: `PreconfigurationTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`ChangePreconfigurationTemplateStateResult`) has `inventory`: `PreconfigurationTemplateInventory`; it decodes as `results::ChangePreconfigurationTemplateStateResult`.
     pub fn change_preconfiguration_template_state(
         self,
         params: &ChangePreconfigurationTemplateState,
@@ -4396,7 +4396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanUpTrashOnBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/trash/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanUpTrashOnBackupStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; decode a field with `generated::types`.
+    /// The result (`CleanUpTrashOnBackupStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; decode its fields with `generated::types`.
     pub fn clean_up_trash_on_backup_storage(
         self,
         params: &CleanUpTrashOnBackupStorage,
@@ -4405,7 +4405,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingGroup`: `POST /zstack/v1/autoscaling/groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAutoScalingGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAutoScalingGroupResult`) has `inventory`: `AutoScalingGroupInventory`; it decodes as `results::CreateAutoScalingGroupResult`.
     pub fn create_auto_scaling_group(
         self,
         params: &CreateAutoScalingGroup,
@@ -4417,7 +4417,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingGroupAddingNewInstanceRule`: `POST /zstack/v1/autoscaling/rules/adding-new-instance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; it decodes as `results::CreateAutoScalingRuleResult`.
     pub fn create_auto_scaling_group_adding_new_instance_rule(
         self,
         params: &CreateAutoScalingGroupAddingNewInstanceRule,
@@ -4426,7 +4426,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingGroupRemovalInstanceRule`: `POST /zstack/v1/autoscaling/rules/removal-instance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; it decodes as `results::CreateAutoScalingRuleResult`.
     pub fn create_auto_scaling_group_removal_instance_rule(
         self,
         params: &CreateAutoScalingGroupRemovalInstanceRule,
@@ -4435,7 +4435,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingVmTemplate`: `POST /zstack/v1/autoscaling/vmtemplate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAutoScalingTemplateResult`) has `inventory`: `AutoScalingTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAutoScalingTemplateResult`) has `inventory`: `AutoScalingTemplateInventory`; it decodes as `results::CreateAutoScalingTemplateResult`.
     pub fn create_auto_scaling_vm_template(
         self,
         params: &CreateAutoScalingVmTemplate,
@@ -4444,7 +4444,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalBonding`: `POST /zstack/v1/baremetal/network/bondings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBaremetalBondingResult`) has `inventory`: `BaremetalBondingInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBaremetalBondingResult`) has `inventory`: `BaremetalBondingInventory`; it decodes as `results::CreateBaremetalBondingResult`.
     pub fn create_baremetal_bonding(
         self,
         params: &CreateBaremetalBonding,
@@ -4456,7 +4456,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalChassis`: `POST /zstack/v1/baremetal/chassis`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; it decodes as `results::CreateBaremetalChassisResult`.
     pub fn create_baremetal_chassis(
         self,
         params: &CreateBaremetalChassis,
@@ -4468,7 +4468,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalInstance`: `POST /zstack/v1/baremetal/instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; it decodes as `results::CreateBaremetalInstanceResult`.
     pub fn create_baremetal_instance(
         self,
         params: &CreateBaremetalInstance,
@@ -4480,7 +4480,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBaremetalPxeServer`: `POST /zstack/v1/baremetal/pxeservers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; it decodes as `results::CreateBaremetalPxeServerResult`.
     pub fn create_baremetal_pxe_server(
         self,
         params: &CreateBaremetalPxeServer,
@@ -4601,7 +4601,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachAutoScalingTemplateFromGroup`: `DELETE /zstack/v1/autoscaling/template/{templateUuid}/groups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachAutoScalingTemplateFromGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
+    /// The result (`DetachAutoScalingTemplateFromGroupResult`) has `inventory`: `AutoScalingGroupInventory`; it decodes as `results::DetachAutoScalingTemplateFromGroupResult`.
     pub fn detach_auto_scaling_template_from_group(
         self,
         params: &DetachAutoScalingTemplateFromGroup,
@@ -4610,7 +4610,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExecuteAutoScalingRule`: `PUT /zstack/v1/autoscaling/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExecuteAutoScalingRuleResult`) has `scalingActivityUuid`: `String`; decode a field with `generated::types`.
+    /// The result (`ExecuteAutoScalingRuleResult`) has `scalingActivityUuid`: `String`; decode its fields with `generated::types`.
     pub fn execute_auto_scaling_rule(
         self,
         params: &ExecuteAutoScalingRule,
@@ -4622,7 +4622,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportImageFromBackupStorage`: `PUT /zstack/v1/backup-storage/{backupStorageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExportImageFromBackupStorageResult`) has `imageUrl`: `String`, `exportMd5Sum`: `String`; decode a field with `generated::types`.
+    /// The result (`ExportImageFromBackupStorageResult`) has `imageUrl`: `String`, `exportMd5Sum`: `String`; decode its fields with `generated::types`.
     pub fn export_image_from_backup_storage(
         self,
         params: &ExportImageFromBackupStorage,
@@ -4642,7 +4642,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageCandidatesForImageMigration`: `GET /zstack/v1/backup-storage/{srcBackupStorageUuid}/migration-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetBackupStorageCandidatesForImageMigrationResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetBackupStorageCandidatesForImageMigrationResult`) has `inventories`: `List`; it decodes as `results::GetBackupStorageCandidatesForImageMigrationResult`.
     pub fn get_backup_storage_candidates_for_image_migration(
         self,
         params: &GetBackupStorageCandidatesForImageMigration,
@@ -4651,7 +4651,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageCapacity`: `GET /zstack/v1/backup-storage/capacities`. A synchronous API: the reply is its result.
-    /// The result (`GetBackupStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode a field with `generated::types`.
+    /// The result (`GetBackupStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`; decode its fields with `generated::types`.
     pub fn get_backup_storage_capacity(
         self,
         params: &GetBackupStorageCapacity,
@@ -4663,7 +4663,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageTypes`: `GET /zstack/v1/backup-storage/types`. A synchronous API: the reply is its result.
-    /// The result (`GetBackupStorageTypesResult`) has `types`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetBackupStorageTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_backup_storage_types(
         self,
         params: &GetBackupStorageTypes,
@@ -4675,7 +4675,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBaremetalChassisPowerStatus`: `GET /zstack/v1/baremetal/chassis/{uuid}/powerstatus`. A synchronous API: the reply is its result.
-    /// The result (`GetBaremetalChassisPowerStatusResult`) has `status`: `String`; decode a field with `generated::types`.
+    /// The result (`GetBaremetalChassisPowerStatusResult`) has `status`: `String`; decode its fields with `generated::types`.
     pub fn get_baremetal_chassis_power_status(
         self,
         params: &GetBaremetalChassisPowerStatus,
@@ -4684,7 +4684,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImagesFromImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/image-store`. A synchronous API: the reply is its result.
-    /// The result (`GetImagesFromImageStoreBackupStorageResult`) has `infos`: `List`; decode a field with `generated::types`.
+    /// The result (`GetImagesFromImageStoreBackupStorageResult`) has `infos`: `List`; decode its fields with `generated::types`.
     pub fn get_images_from_image_store_backup_storage(
         self,
         params: &GetImagesFromImageStoreBackupStorage,
@@ -4693,7 +4693,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetInterdependentL3NetworksBackupStorages`: `GET /zstack/v1/backupStorage-l3networks/dependencies`. A synchronous API: the reply is its result.
-    /// The result (`GetInterdependentL3NetworksBackupStoragesResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetInterdependentL3NetworksBackupStoragesResult`) has `inventories`: `List`; it decodes as `results::GetInterdependentL3NetworksBackupStoragesResult`.
     pub fn get_interdependent_l3_networks_backup_storages(
         self,
         params: &GetInterdependentL3NetworksBackupStorages,
@@ -4702,7 +4702,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTrashOnBackupStorage`: `GET /zstack/v1/backup-storage/trash`. A synchronous API: the reply is its result.
-    /// The result (`GetTrashOnBackupStorageResult`) has `inventories`: `List<InstallPathRecycleInventory>`; decode a field with `generated::types`.
+    /// The result (`GetTrashOnBackupStorageResult`) has `inventories`: `List<InstallPathRecycleInventory>`; it decodes as `results::GetTrashOnBackupStorageResult`.
     pub fn get_trash_on_backup_storage(
         self,
         params: &GetTrashOnBackupStorage,
@@ -4714,7 +4714,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `InspectBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`InspectBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; decode a field with `generated::types`.
+    /// The result (`InspectBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; it decodes as `results::InspectBaremetalChassisResult`.
     pub fn inspect_baremetal_chassis(
         self,
         params: &InspectBaremetalChassis,
@@ -4756,7 +4756,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunEbsBackupStorage`: `GET /zstack/v1/backup-storage/aliyun/ebs`. A synchronous API: the reply is its result.
-    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; it decodes as `results::QueryBackupStorageResult`.
     pub fn query_aliyun_ebs_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4765,7 +4765,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingGroup`: `GET /zstack/v1/autoscaling/groups`. A synchronous API: the reply is its result.
-    /// The result (`QueryAutoScalingGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAutoScalingGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAutoScalingGroupResult`.
     pub fn query_auto_scaling_group(
         self,
         query: &crate::native::query::Query,
@@ -4778,7 +4778,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingGroupActivity`: `GET /zstack/v1/autoscaling/groups/activities`. A synchronous API: the reply is its result.
-    /// The result (`QueryAutoScalingGroupActivityResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAutoScalingGroupActivityResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAutoScalingGroupActivityResult`.
     pub fn query_auto_scaling_group_activity(
         self,
         query: &crate::native::query::Query,
@@ -4787,7 +4787,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingGroupInstance`: `GET /zstack/v1/autoscaling/groups/instances`. A synchronous API: the reply is its result.
-    /// The result (`QueryAutoScalingGroupInstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAutoScalingGroupInstanceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAutoScalingGroupInstanceResult`.
     pub fn query_auto_scaling_group_instance(
         self,
         query: &crate::native::query::Query,
@@ -4796,7 +4796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingRule`: `GET /zstack/v1/autoscaling/groups/rules`. A synchronous API: the reply is its result.
-    /// The result (`QueryAutoScalingRuleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAutoScalingRuleResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAutoScalingRuleResult`.
     pub fn query_auto_scaling_rule(
         self,
         query: &crate::native::query::Query,
@@ -4809,7 +4809,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingRuleTrigger`: `GET /zstack/v1/autoscaling/groups/rules/trigger`. A synchronous API: the reply is its result.
-    /// The result (`QueryAutoScalingRuleTriggerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAutoScalingRuleTriggerResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAutoScalingRuleTriggerResult`.
     pub fn query_auto_scaling_rule_trigger(
         self,
         query: &crate::native::query::Query,
@@ -4818,7 +4818,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAutoScalingVmTemplate`: `GET /zstack/v1/autoscaling/vmtemplate`. A synchronous API: the reply is its result.
-    /// The result (`QueryAutoScalingVmTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAutoScalingVmTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAutoScalingVmTemplateResult`.
     pub fn query_auto_scaling_vm_template(
         self,
         query: &crate::native::query::Query,
@@ -4827,7 +4827,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBackupStorage`: `GET /zstack/v1/backup-storage`. A synchronous API: the reply is its result.
-    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; it decodes as `results::QueryBackupStorageResult`.
     pub fn query_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4840,7 +4840,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBaremetalBonding`: `GET /zstack/v1/baremetal/network/bondings`. A synchronous API: the reply is its result.
-    /// The result (`QueryBaremetalBondingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBaremetalBondingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBaremetalBondingResult`.
     pub fn query_baremetal_bonding(
         self,
         query: &crate::native::query::Query,
@@ -4853,7 +4853,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBaremetalChassis`: `GET /zstack/v1/baremetal/chassis`. A synchronous API: the reply is its result.
-    /// The result (`QueryBaremetalChassisResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBaremetalChassisResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBaremetalChassisResult`.
     pub fn query_baremetal_chassis(
         self,
         query: &crate::native::query::Query,
@@ -4866,7 +4866,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBaremetalInstance`: `GET /zstack/v1/baremetal/instances`. A synchronous API: the reply is its result.
-    /// The result (`QueryBaremetalInstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBaremetalInstanceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBaremetalInstanceResult`.
     pub fn query_baremetal_instance(
         self,
         query: &crate::native::query::Query,
@@ -4879,7 +4879,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCephBackupStorage`: `GET /zstack/v1/backup-storage/ceph`. A synchronous API: the reply is its result.
-    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBackupStorageResult`) has `inventories`: `List<BackupStorageInventory>`, `total`: `Long`; it decodes as `results::QueryBackupStorageResult`.
     pub fn query_ceph_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4892,7 +4892,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImageStoreBackupStorage`: `GET /zstack/v1/backup-storage/image-store`. A synchronous API: the reply is its result.
-    /// The result (`QueryImageStoreBackupStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryImageStoreBackupStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryImageStoreBackupStorageResult`.
     pub fn query_image_store_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4901,7 +4901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySftpBackupStorage`: `GET /zstack/v1/backup-storage/sftp`. A synchronous API: the reply is its result.
-    /// The result (`QuerySftpBackupStorageResult`) has `inventories`: `List<SftpBackupStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySftpBackupStorageResult`) has `inventories`: `List<SftpBackupStorageInventory>`, `total`: `Long`; it decodes as `results::QuerySftpBackupStorageResult`.
     pub fn query_sftp_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -4914,7 +4914,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReclaimSpaceFromImageStore`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReclaimSpaceFromImageStoreResult`) has `gcResult`: `ImageStoreGcResult`; decode a field with `generated::types`.
+    /// The result (`ReclaimSpaceFromImageStoreResult`) has `gcResult`: `ImageStoreGcResult`; decode its fields with `generated::types`.
     pub fn reclaim_space_from_image_store(
         self,
         params: &ReclaimSpaceFromImageStore,
@@ -4923,7 +4923,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectAppBuildSystem`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; it decodes as `results::ReconnectAppBuildSystemResult`.
     pub fn reconnect_app_build_system(
         self,
         params: &ReconnectAppBuildSystem,
@@ -4935,7 +4935,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::ReconnectBackupStorageResult`.
     pub fn reconnect_backup_storage(
         self,
         params: &ReconnectBackupStorage,
@@ -4947,7 +4947,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectImageStoreBackupStorageResult`) has `inventory`: `ImageStoreBackupStorageInventory`; it decodes as `results::ReconnectImageStoreBackupStorageResult`.
     pub fn reconnect_image_store_backup_storage(
         self,
         params: &ReconnectImageStoreBackupStorage,
@@ -4956,7 +4956,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectSftpBackupStorage`: `PUT /zstack/v1/backup-storage/sftp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectSftpBackupStorageResult`) has `inventory`: `SftpBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectSftpBackupStorageResult`) has `inventory`: `SftpBackupStorageInventory`; it decodes as `results::ReconnectSftpBackupStorageResult`.
     pub fn reconnect_sftp_backup_storage(
         self,
         params: &ReconnectSftpBackupStorage,
@@ -4965,7 +4965,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoveryImageFromImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoveryImageFromImageStoreBackupStorageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`RecoveryImageFromImageStoreBackupStorageResult`) has `inventory`: `ImageInventory`; it decodes as `results::RecoveryImageFromImageStoreBackupStorageResult`.
     pub fn recovery_image_from_image_store_backup_storage(
         self,
         params: &RecoveryImageFromImageStoreBackupStorage,
@@ -4974,7 +4974,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveMonFromCephBackupStorage`: `DELETE /zstack/v1/backup-storage/ceph/{uuid}/mons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveMonFromCephBackupStorageResult`) has `inventory`: `CephBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveMonFromCephBackupStorageResult`) has `inventory`: `CephBackupStorageInventory`; it decodes as `results::RemoveMonFromCephBackupStorageResult`.
     pub fn remove_mon_from_ceph_backup_storage(
         self,
         params: &RemoveMonFromCephBackupStorage,
@@ -5002,7 +5002,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunEbsBackupStorage`: `PUT /zstack/v1/backup-storage/aliyun/ebs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::UpdateBackupStorageResult`.
     pub fn update_aliyun_ebs_backup_storage(
         self,
         params: &UpdateAliyunEbsBackupStorage,
@@ -5011,7 +5011,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAppBuildSystem`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAppBuildSystemResult`) has `inventory`: `AppBuildSystemInventory`; it decodes as `results::UpdateAppBuildSystemResult`.
     pub fn update_app_build_system(
         self,
         params: &UpdateAppBuildSystem,
@@ -5023,7 +5023,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroup`: `PUT /zstack/v1/autoscaling/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAutoScalingGroupResult`) has `inventory`: `AutoScalingGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAutoScalingGroupResult`) has `inventory`: `AutoScalingGroupInventory`; it decodes as `results::UpdateAutoScalingGroupResult`.
     pub fn update_auto_scaling_group(
         self,
         params: &UpdateAutoScalingGroup,
@@ -5035,7 +5035,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroupAddingNewInstanceRule`: `PUT /zstack/v1/autoscaling/rules/adding-new-instance/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; it decodes as `results::UpdateAutoScalingRuleResult`.
     pub fn update_auto_scaling_group_adding_new_instance_rule(
         self,
         params: &UpdateAutoScalingGroupAddingNewInstanceRule,
@@ -5044,7 +5044,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroupInstance`: `PUT /zstack/v1/autoscaling/groups/instances/{instanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAutoScalingGroupInstanceResult`) has `inventory`: `AutoScalingGroupInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAutoScalingGroupInstanceResult`) has `inventory`: `AutoScalingGroupInstanceInventory`; it decodes as `results::UpdateAutoScalingGroupInstanceResult`.
     pub fn update_auto_scaling_group_instance(
         self,
         params: &UpdateAutoScalingGroupInstance,
@@ -5053,7 +5053,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingGroupRemovalInstanceRule`: `PUT /zstack/v1/autoscaling/rules/removal-instance/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; it decodes as `results::UpdateAutoScalingRuleResult`.
     pub fn update_auto_scaling_group_removal_instance_rule(
         self,
         params: &UpdateAutoScalingGroupRemovalInstanceRule,
@@ -5062,7 +5062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingRule`: `PUT /zstack/v1/autoscaling/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAutoScalingRuleResult`) has `inventory`: `AutoScalingRuleInventory`; it decodes as `results::UpdateAutoScalingRuleResult`.
     pub fn update_auto_scaling_rule(
         self,
         params: &UpdateAutoScalingRule,
@@ -5074,7 +5074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAutoScalingVmTemplate`: `PUT /zstack/v1/autoscaling/vmtemplate/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAutoScalingTemplateResult`) has `inventory`: `AutoScalingTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAutoScalingTemplateResult`) has `inventory`: `AutoScalingTemplateInventory`; it decodes as `results::UpdateAutoScalingTemplateResult`.
     pub fn update_auto_scaling_vm_template(
         self,
         params: &UpdateAutoScalingVmTemplate,
@@ -5083,7 +5083,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::UpdateBackupStorageResult`.
     pub fn update_backup_storage(
         self,
         params: &UpdateBackupStorage,
@@ -5095,7 +5095,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBuildApp`: `PUT /zstack/v1/appcenter/buildapp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBuildAppResult`) has `inventory`: `BuildApplicationInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBuildAppResult`) has `inventory`: `BuildApplicationInventory`; it decodes as `results::UpdateBuildAppResult`.
     pub fn update_build_app(
         self,
         params: &UpdateBuildApp,
@@ -5107,7 +5107,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCephBackupStorageMon`: `PUT /zstack/v1/backup-storage/ceph/mons/{monUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCephBackupStorageMonResult`) has `inventory`: `CephBackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCephBackupStorageMonResult`) has `inventory`: `CephBackupStorageInventory`; it decodes as `results::UpdateCephBackupStorageMonResult`.
     pub fn update_ceph_backup_storage_mon(
         self,
         params: &UpdateCephBackupStorageMon,
@@ -5116,7 +5116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::UpdateBackupStorageResult`.
     pub fn update_image_store_backup_storage(
         self,
         params: &UpdateImageStoreBackupStorage,
@@ -5125,7 +5125,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePublishApp`: `PUT /zstack/v1/appcenter/app/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePublishAppResult`) has `inventory`: `PublishAppInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePublishAppResult`) has `inventory`: `PublishAppInventory`; it decodes as `results::UpdatePublishAppResult`.
     pub fn update_publish_app(
         self,
         params: &UpdatePublishApp,
@@ -5137,7 +5137,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSftpBackupStorage`: `PUT /zstack/v1/backup-storage/sftp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBackupStorageResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::UpdateBackupStorageResult`.
     pub fn update_sftp_backup_storage(
         self,
         params: &UpdateSftpBackupStorage,

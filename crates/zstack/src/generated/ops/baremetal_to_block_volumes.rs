@@ -3751,7 +3751,7 @@ impl ValidatePriceUserConfig {
 
 impl<'a> Actions<'a> {
     /// `AddBareMetal2Gateway`: `POST /zstack/v1/baremetal2/gateways`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; it decodes as `results::AddHostResult`.
     pub fn add_bare_metal2_gateway(
         self,
         params: &AddBareMetal2Gateway,
@@ -3763,7 +3763,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddBareMetal2IpmiChassis`: `POST /zstack/v1/baremetal2/chassis/ipmi`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`AddBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::AddBareMetal2ChassisResult`.
     pub fn add_bare_metal2_ipmi_chassis(
         self,
         params: &AddBareMetal2IpmiChassis,
@@ -3775,7 +3775,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachBareMetal2GatewayToCluster`: `POST /zstack/v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachBareMetal2GatewayToClusterResult`) has `inventory`: `BareMetal2GatewayInventory`; decode a field with `generated::types`.
+    /// The result (`AttachBareMetal2GatewayToClusterResult`) has `inventory`: `BareMetal2GatewayInventory`; it decodes as `results::AttachBareMetal2GatewayToClusterResult`.
     pub fn attach_bare_metal2_gateway_to_cluster(
         self,
         params: &AttachBareMetal2GatewayToCluster,
@@ -3784,7 +3784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachBareMetal2ProvisionNetworkToCluster`: `POST /zstack/v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachBareMetal2ProvisionNetworkToClusterResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; decode a field with `generated::types`.
+    /// The result (`AttachBareMetal2ProvisionNetworkToClusterResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; it decodes as `results::AttachBareMetal2ProvisionNetworkToClusterResult`.
     pub fn attach_bare_metal2_provision_network_to_cluster(
         self,
         params: &AttachBareMetal2ProvisionNetworkToCluster,
@@ -3793,7 +3793,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachPriceTableToAccount`: `POST /zstack/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachPriceTableToAccountResult`) has `inventory`: `PriceTableInventory`; decode a field with `generated::types`.
+    /// The result (`AttachPriceTableToAccountResult`) has `inventory`: `PriceTableInventory`; it decodes as `results::AttachPriceTableToAccountResult`.
     pub fn attach_price_table_to_account(
         self,
         params: &AttachPriceTableToAccount,
@@ -3805,7 +3805,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachProvisionNicToBonding`: `POST /zstack/v1/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachProvisionNicToBondingResult`) has `inventory`: `BareMetal2InstanceInventory`; decode a field with `generated::types`.
+    /// The result (`AttachProvisionNicToBondingResult`) has `inventory`: `BareMetal2InstanceInventory`; it decodes as `results::AttachProvisionNicToBondingResult`.
     pub fn attach_provision_nic_to_bonding(
         self,
         params: &AttachProvisionNicToBonding,
@@ -3817,7 +3817,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchAddBareMetal2IpmiChassis`: `POST /zstack/v1/baremetal2/chassis/ipmi/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BatchAddBareMetal2ChassisResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`BatchAddBareMetal2ChassisResult`) has `inventory`: `LongJobInventory`; it decodes as `results::BatchAddBareMetal2ChassisResult`.
     pub fn batch_add_bare_metal2_ipmi_chassis(
         self,
         params: &BatchAddBareMetal2IpmiChassis,
@@ -3826,7 +3826,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchQuery`: `GET /zstack/v1/batch-queries`. A synchronous API: the reply is its result.
-    /// The result (`BatchQueryResult`) has `result`: `Map<String,Object>`; decode a field with `generated::types`.
+    /// The result (`BatchQueryResult`) has `result`: `Map<String,Object>`; decode its fields with `generated::types`.
     pub fn batch_query(
         self,
         params: &BatchQuery,
@@ -3838,7 +3838,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateAccountBillingSpending`: `PUT /zstack/v1/billings/accounts/{accountUuid}/actions`. A synchronous API: the reply is its result.
-    /// The result (`CalculateAccountBillingSpendingResult`) has `total`: `double`, `spending`: `List`; decode a field with `generated::types`.
+    /// The result (`CalculateAccountBillingSpendingResult`) has `total`: `double`, `spending`: `List`; decode its fields with `generated::types`.
     pub fn calculate_account_billing_spending(
         self,
         params: &CalculateAccountBillingSpending,
@@ -3847,7 +3847,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateAccountSpending`: `PUT /zstack/v1/billings/accounts/{accountUuid}/actions`. A synchronous API: the reply is its result.
-    /// The result (`CalculateAccountSpendingResult`) has `total`: `double`, `spending`: `List`; decode a field with `generated::types`.
+    /// The result (`CalculateAccountSpendingResult`) has `total`: `double`, `spending`: `List`; decode its fields with `generated::types`.
     pub fn calculate_account_spending(
         self,
         params: &CalculateAccountSpending,
@@ -3859,7 +3859,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateResourceSpending`: `PUT /zstack/v1/billings/resources/actions`. A synchronous API: the reply is its result.
-    /// The result (`CalculateResourceSpendingResult`) has `spending`: `List`, `pagination`: `Pagination`; decode a field with `generated::types`.
+    /// The result (`CalculateResourceSpendingResult`) has `spending`: `List`, `pagination`: `Pagination`; decode its fields with `generated::types`.
     pub fn calculate_resource_spending(
         self,
         params: &CalculateResourceSpending,
@@ -3871,7 +3871,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAccountPriceTableBinding`: `PUT /zstack/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAccountPriceTableBindingResult`) has `inventory`: `PriceTableInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeAccountPriceTableBindingResult`) has `inventory`: `PriceTableInventory`; it decodes as `results::ChangeAccountPriceTableBindingResult`.
     pub fn change_account_price_table_binding(
         self,
         params: &ChangeAccountPriceTableBinding,
@@ -3880,7 +3880,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBareMetal2ChassisOfferingState`: `PUT /zstack/v1/baremetal2/chassis/offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBareMetal2ChassisOfferingStateResult`) has `inventory`: `BareMetal2ChassisOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBareMetal2ChassisOfferingStateResult`) has `inventory`: `BareMetal2ChassisOfferingInventory`; it decodes as `results::ChangeBareMetal2ChassisOfferingStateResult`.
     pub fn change_bare_metal2_chassis_offering_state(
         self,
         params: &ChangeBareMetal2ChassisOfferingState,
@@ -3889,7 +3889,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBareMetal2ChassisState`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBareMetal2ChassisStateResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBareMetal2ChassisStateResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::ChangeBareMetal2ChassisStateResult`.
     pub fn change_bare_metal2_chassis_state(
         self,
         params: &ChangeBareMetal2ChassisState,
@@ -3901,7 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBareMetal2GatewayCluster`: `PUT /zstack/v1/baremetal2/gateways/{gatewayUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBareMetal2GatewayClusterResult`) has `inventory`: `BareMetal2GatewayInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBareMetal2GatewayClusterResult`) has `inventory`: `BareMetal2GatewayInventory`; it decodes as `results::ChangeBareMetal2GatewayClusterResult`.
     pub fn change_bare_metal2_gateway_cluster(
         self,
         params: &ChangeBareMetal2GatewayCluster,
@@ -3910,7 +3910,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBareMetal2GatewayState`: `PUT /zstack/v1/baremetal2/gateways/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBareMetal2GatewayStateResult`) has `inventory`: `BareMetal2GatewayInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBareMetal2GatewayStateResult`) has `inventory`: `BareMetal2GatewayInventory`; it decodes as `results::ChangeBareMetal2GatewayStateResult`.
     pub fn change_bare_metal2_gateway_state(
         self,
         params: &ChangeBareMetal2GatewayState,
@@ -3922,7 +3922,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBareMetal2InstancePassword`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/action`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBareMetal2InstancePasswordResult`) has `inventory`: `BareMetal2InstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBareMetal2InstancePasswordResult`) has `inventory`: `BareMetal2InstanceInventory`; it decodes as `results::ChangeBareMetal2InstancePasswordResult`.
     pub fn change_bare_metal2_instance_password(
         self,
         params: &ChangeBareMetal2InstancePassword,
@@ -3931,7 +3931,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeBareMetal2ProvisionNetworkState`: `PUT /zstack/v1/baremetal2/provision-networks/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeBareMetal2ProvisionNetworkStateResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeBareMetal2ProvisionNetworkStateResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; it decodes as `results::ChangeBareMetal2ProvisionNetworkStateResult`.
     pub fn change_bare_metal2_provision_network_state(
         self,
         params: &ChangeBareMetal2ProvisionNetworkState,
@@ -3981,7 +3981,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBareMetal2Bonding`: `POST /zstack/v1/baremetal2/chassis/bond`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBareMetal2BondingResult`) has `inventory`: `BareMetal2BondingInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBareMetal2BondingResult`) has `inventory`: `BareMetal2BondingInventory`; it decodes as `results::CreateBareMetal2BondingResult`.
     pub fn create_bare_metal2_bonding(
         self,
         params: &CreateBareMetal2Bonding,
@@ -3993,7 +3993,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBareMetal2Instance`: `POST /zstack/v1/baremetal2/bm-instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; it decodes as `results::CreateBareMetal2InstanceResult`.
     pub fn create_bare_metal2_instance(
         self,
         params: &CreateBareMetal2Instance,
@@ -4013,7 +4013,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBareMetal2ProvisionNetwork`: `POST /zstack/v1/baremetal2/provision-networks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBareMetal2ProvisionNetworkResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBareMetal2ProvisionNetworkResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; it decodes as `results::CreateBareMetal2ProvisionNetworkResult`.
     pub fn create_bare_metal2_provision_network(
         self,
         params: &CreateBareMetal2ProvisionNetwork,
@@ -4022,7 +4022,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBlockVolume`: `POST /zstack/v1/block-volumes`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; decode a field with `generated::types`.
+    /// The result (`CreateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; it decodes as `results::CreateBlockVolumeResult`.
     pub fn create_block_volume(
         self,
         params: &CreateBlockVolume,
@@ -4034,7 +4034,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePriceTable`: `POST /zstack/v1/billings/price-tables`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePriceTableResult`) has `inventory`: `PriceTableInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePriceTableResult`) has `inventory`: `PriceTableInventory`; it decodes as `results::CreatePriceTableResult`.
     pub fn create_price_table(
         self,
         params: &CreatePriceTable,
@@ -4046,7 +4046,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateResourcePrice`: `POST /zstack/v1/billings/prices`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateResourcePriceResult`) has `inventory`: `PriceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateResourcePriceResult`) has `inventory`: `PriceInventory`; it decodes as `results::CreateResourcePriceResult`.
     pub fn create_resource_price(
         self,
         params: &CreateResourcePrice,
@@ -4121,7 +4121,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachBareMetal2GatewayFromCluster`: `DELETE /zstack/v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachBareMetal2GatewayFromClusterResult`) has `inventory`: `BareMetal2GatewayInventory`; decode a field with `generated::types`.
+    /// The result (`DetachBareMetal2GatewayFromClusterResult`) has `inventory`: `BareMetal2GatewayInventory`; it decodes as `results::DetachBareMetal2GatewayFromClusterResult`.
     pub fn detach_bare_metal2_gateway_from_cluster(
         self,
         params: &DetachBareMetal2GatewayFromCluster,
@@ -4130,7 +4130,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachBareMetal2ProvisionNetworkFromCluster`: `DELETE /zstack/v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachBareMetal2ProvisionNetworkFromClusterResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; decode a field with `generated::types`.
+    /// The result (`DetachBareMetal2ProvisionNetworkFromClusterResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; it decodes as `results::DetachBareMetal2ProvisionNetworkFromClusterResult`.
     pub fn detach_bare_metal2_provision_network_from_cluster(
         self,
         params: &DetachBareMetal2ProvisionNetworkFromCluster,
@@ -4139,7 +4139,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachPriceTableFromAccount`: `DELETE /zstack/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachPriceTableFromAccountResult`) has `inventory`: `PriceTableInventory`; decode a field with `generated::types`.
+    /// The result (`DetachPriceTableFromAccountResult`) has `inventory`: `PriceTableInventory`; it decodes as `results::DetachPriceTableFromAccountResult`.
     pub fn detach_price_table_from_account(
         self,
         params: &DetachPriceTableFromAccount,
@@ -4151,7 +4151,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachProvisionNicFromBonding`: `DELETE /zstack/v1/baremetal2/bm-instances/bm2-bondings/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachProvisionNicFromBondingResult`) has `inventory`: `BareMetal2InstanceInventory`; decode a field with `generated::types`.
+    /// The result (`DetachProvisionNicFromBondingResult`) has `inventory`: `BareMetal2InstanceInventory`; it decodes as `results::DetachProvisionNicFromBondingResult`.
     pub fn detach_provision_nic_from_bonding(
         self,
         params: &DetachProvisionNicFromBonding,
@@ -4174,7 +4174,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccountPriceTableRef`: `GET /zstack/v1/billings/price-tables/refs`. A synchronous API: the reply is its result.
-    /// The result (`GetAccountPriceTableRefResult`) has `accountUuids`: `List`, `tableUuid`: `String`; decode a field with `generated::types`.
+    /// The result (`GetAccountPriceTableRefResult`) has `accountUuids`: `List`, `tableUuid`: `String`; decode its fields with `generated::types`.
     pub fn get_account_price_table_ref(
         self,
         params: &GetAccountPriceTableRef,
@@ -4186,7 +4186,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2ChassisPowerStatus`: `GET /zstack/v1/baremetal2/chassis/{uuid}/powerstatus`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2ChassisPowerStatusResult`) has `status`: `String`; decode a field with `generated::types`.
+    /// The result (`GetBareMetal2ChassisPowerStatusResult`) has `status`: `String`; decode its fields with `generated::types`.
     pub fn get_bare_metal2_chassis_power_status(
         self,
         params: &GetBareMetal2ChassisPowerStatus,
@@ -4195,7 +4195,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2GatewayAllocatorStrategies`: `GET /zstack/v1/baremetal2/gateways/allocators/strategies`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2GatewayAllocatorStrategiesResult`) has `strategies`: `List`; decode a field with `generated::types`.
+    /// The result (`GetBareMetal2GatewayAllocatorStrategiesResult`) has `strategies`: `List`; decode its fields with `generated::types`.
     pub fn get_bare_metal2_gateway_allocator_strategies(
         self,
         params: &GetBareMetal2GatewayAllocatorStrategies,
@@ -4204,7 +4204,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2ProvisionNetworkIpAddressCapacity`: `GET /zstack/v1/baremetal2/provision-networks/ip-capacity`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2ProvisionNetworkIpAddressCapacityResult`) has `capacityData`: `List`; decode a field with `generated::types`.
+    /// The result (`GetBareMetal2ProvisionNetworkIpAddressCapacityResult`) has `capacityData`: `List`; decode its fields with `generated::types`.
     pub fn get_bare_metal2_provision_network_ip_address_capacity(
         self,
         params: &GetBareMetal2ProvisionNetworkIpAddressCapacity,
@@ -4213,7 +4213,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBareMetal2SupportedBootMode`: `GET /zstack/v1/baremetal2/chassis/supported-boot-modes`. A synchronous API: the reply is its result.
-    /// The result (`GetBareMetal2SupportedBootModeResult`) has `supportedBootMode`: `String`; decode a field with `generated::types`.
+    /// The result (`GetBareMetal2SupportedBootModeResult`) has `supportedBootMode`: `String`; decode its fields with `generated::types`.
     pub fn get_bare_metal2_supported_boot_mode(
         self,
         params: &GetBareMetal2SupportedBootMode,
@@ -4222,7 +4222,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `InspectBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`InspectBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`InspectBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::InspectBareMetal2ChassisResult`.
     pub fn inspect_bare_metal2_chassis(
         self,
         params: &InspectBareMetal2Chassis,
@@ -4234,7 +4234,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `InspectBareMetal2ChassisByInstance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`InspectBareMetal2ChassisByInstanceResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`InspectBareMetal2ChassisByInstanceResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::InspectBareMetal2ChassisByInstanceResult`.
     pub fn inspect_bare_metal2_chassis_by_instance(
         self,
         params: &InspectBareMetal2ChassisByInstance,
@@ -4243,7 +4243,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerOffBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PowerOffBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`PowerOffBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::PowerOffBareMetal2ChassisResult`.
     pub fn power_off_bare_metal2_chassis(
         self,
         params: &PowerOffBareMetal2Chassis,
@@ -4255,7 +4255,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerOnBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PowerOnBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`PowerOnBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::PowerOnBareMetal2ChassisResult`.
     pub fn power_on_bare_metal2_chassis(
         self,
         params: &PowerOnBareMetal2Chassis,
@@ -4267,7 +4267,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerResetBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PowerResetBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`PowerResetBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::PowerResetBareMetal2ChassisResult`.
     pub fn power_reset_bare_metal2_chassis(
         self,
         params: &PowerResetBareMetal2Chassis,
@@ -4279,7 +4279,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccountBilling`: `GET /zstack/v1/billing/billings`. A synchronous API: the reply is its result.
-    /// The result (`QueryAccountBillingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAccountBillingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAccountBillingResult`.
     pub fn query_account_billing(
         self,
         query: &crate::native::query::Query,
@@ -4292,7 +4292,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2Bonding`: `GET /zstack/v1/baremetal2/bonding`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2BondingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2BondingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2BondingResult`.
     pub fn query_bare_metal2_bonding(
         self,
         query: &crate::native::query::Query,
@@ -4305,7 +4305,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2BondingNicRef`: `GET /zstack/v1/baremetal2/bonding/nic/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2ChassisResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2ChassisResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2ChassisResult`.
     pub fn query_bare_metal2_bonding_nic_ref(
         self,
         query: &crate::native::query::Query,
@@ -4318,7 +4318,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2Chassis`: `GET /zstack/v1/baremetal2/chassis`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2ChassisResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2ChassisResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2ChassisResult`.
     pub fn query_bare_metal2_chassis(
         self,
         query: &crate::native::query::Query,
@@ -4331,7 +4331,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2ChassisGpuDevice`: `GET /zstack/v1/baremetal2/chassis/gpu-device/gpu-devices`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2ChassisGpuDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2ChassisGpuDeviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2ChassisGpuDeviceResult`.
     pub fn query_bare_metal2_chassis_gpu_device(
         self,
         query: &crate::native::query::Query,
@@ -4340,7 +4340,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2ChassisOffering`: `GET /zstack/v1/baremetal2/chassis/offerings`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2ChassisOfferingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2ChassisOfferingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2ChassisOfferingResult`.
     pub fn query_bare_metal2_chassis_offering(
         self,
         query: &crate::native::query::Query,
@@ -4349,7 +4349,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2ChassisPciDevice`: `GET /zstack/v1/baremetal2/chassis/pci-device/pci-devices`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2ChassisPciDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2ChassisPciDeviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2ChassisPciDeviceResult`.
     pub fn query_bare_metal2_chassis_pci_device(
         self,
         query: &crate::native::query::Query,
@@ -4358,7 +4358,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2Gateway`: `GET /zstack/v1/baremetal2/gateways`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2GatewayResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2GatewayResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2GatewayResult`.
     pub fn query_bare_metal2_gateway(
         self,
         query: &crate::native::query::Query,
@@ -4371,7 +4371,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2Instance`: `GET /zstack/v1/baremetal2/bm-instances`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2InstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2InstanceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2InstanceResult`.
     pub fn query_bare_metal2_instance(
         self,
         query: &crate::native::query::Query,
@@ -4384,7 +4384,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBareMetal2ProvisionNetwork`: `GET /zstack/v1/baremetal2/provision-networks`. A synchronous API: the reply is its result.
-    /// The result (`QueryBareMetal2ProvisionNetworkResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBareMetal2ProvisionNetworkResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBareMetal2ProvisionNetworkResult`.
     pub fn query_bare_metal2_provision_network(
         self,
         query: &crate::native::query::Query,
@@ -4393,7 +4393,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBaremetalPxeServer`: `GET /zstack/v1/baremetal/pxeservers`. A synchronous API: the reply is its result.
-    /// The result (`QueryBaremetalPxeServerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBaremetalPxeServerResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBaremetalPxeServerResult`.
     pub fn query_baremetal_pxe_server(
         self,
         query: &crate::native::query::Query,
@@ -4406,7 +4406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPreconfigurationTemplate`: `GET /zstack/v1/baremetal/preconfigurations`. A synchronous API: the reply is its result.
-    /// The result (`QueryPreconfigurationTemplatesResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPreconfigurationTemplatesResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPreconfigurationTemplatesResult`.
     pub fn query_preconfiguration_template(
         self,
         query: &crate::native::query::Query,
@@ -4415,7 +4415,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPriceTable`: `GET /zstack/v1/billings/price-tables`. A synchronous API: the reply is its result.
-    /// The result (`QueryPriceTableRelyResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPriceTableRelyResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPriceTableRelyResult`.
     pub fn query_price_table(
         self,
         query: &crate::native::query::Query,
@@ -4428,7 +4428,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryResourcePrice`: `GET /zstack/v1/billings/prices`. A synchronous API: the reply is its result.
-    /// The result (`QueryResourcePriceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryResourcePriceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryResourcePriceResult`.
     pub fn query_resource_price(
         self,
         query: &crate::native::query::Query,
@@ -4441,7 +4441,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RebootBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RebootBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`RebootBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; it decodes as `results::RebootBaremetalInstanceResult`.
     pub fn reboot_baremetal_instance(
         self,
         params: &RebootBaremetalInstance,
@@ -4453,7 +4453,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectBareMetal2Gateway`: `PUT /zstack/v1/baremetal2/gateways/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectBareMetal2GatewayResult`) has `inventory`: `BareMetal2GatewayInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectBareMetal2GatewayResult`) has `inventory`: `BareMetal2GatewayInventory`; it decodes as `results::ReconnectBareMetal2GatewayResult`.
     pub fn reconnect_bare_metal2_gateway(
         self,
         params: &ReconnectBareMetal2Gateway,
@@ -4465,7 +4465,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectBareMetal2Instance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; it decodes as `results::ReconnectBareMetal2InstanceResult`.
     pub fn reconnect_bare_metal2_instance(
         self,
         params: &ReconnectBareMetal2Instance,
@@ -4477,7 +4477,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; it decodes as `results::ReconnectBaremetalPxeServerResult`.
     pub fn reconnect_baremetal_pxe_server(
         self,
         params: &ReconnectBaremetalPxeServer,
@@ -4486,7 +4486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`RecoverBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; it decodes as `results::RecoverBaremetalInstanceResult`.
     pub fn recover_baremetal_instance(
         self,
         params: &RecoverBaremetalInstance,
@@ -4498,7 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartBareMetal2Instance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/action`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StartBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; decode a field with `generated::types`.
+    /// The result (`StartBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; it decodes as `results::StartBareMetal2InstanceResult`.
     pub fn start_bare_metal2_instance(
         self,
         params: &StartBareMetal2Instance,
@@ -4510,7 +4510,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StartBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`StartBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; it decodes as `results::StartBaremetalInstanceResult`.
     pub fn start_baremetal_instance(
         self,
         params: &StartBaremetalInstance,
@@ -4522,7 +4522,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StartBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
+    /// The result (`StartBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; it decodes as `results::StartBaremetalPxeServerResult`.
     pub fn start_baremetal_pxe_server(
         self,
         params: &StartBaremetalPxeServer,
@@ -4534,7 +4534,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StopBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StopBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`StopBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; it decodes as `results::StopBaremetalInstanceResult`.
     pub fn stop_baremetal_instance(
         self,
         params: &StopBaremetalInstance,
@@ -4546,7 +4546,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StopBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StopBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
+    /// The result (`StopBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; it decodes as `results::StopBaremetalPxeServerResult`.
     pub fn stop_baremetal_pxe_server(
         self,
         params: &StopBaremetalPxeServer,
@@ -4558,7 +4558,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::UpdateBareMetal2ChassisResult`.
     pub fn update_bare_metal2_chassis(
         self,
         params: &UpdateBareMetal2Chassis,
@@ -4570,7 +4570,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBareMetal2ChassisOffering`: `PUT /zstack/v1/baremetal2/chassis/offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBareMetal2ChassisOfferingResult`) has `inventory`: `BareMetal2ChassisOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBareMetal2ChassisOfferingResult`) has `inventory`: `BareMetal2ChassisOfferingInventory`; it decodes as `results::UpdateBareMetal2ChassisOfferingResult`.
     pub fn update_bare_metal2_chassis_offering(
         self,
         params: &UpdateBareMetal2ChassisOffering,
@@ -4579,7 +4579,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBareMetal2ChassisPciDevice`: `PUT /zstack/v1/baremetal2/chassis/pci-devices/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBareMetal2ChassisPciDeviceResult`) has `inventory`: `BareMetal2ChassisPciDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBareMetal2ChassisPciDeviceResult`) has `inventory`: `BareMetal2ChassisPciDeviceInventory`; it decodes as `results::UpdateBareMetal2ChassisPciDeviceResult`.
     pub fn update_bare_metal2_chassis_pci_device(
         self,
         params: &UpdateBareMetal2ChassisPciDevice,
@@ -4588,7 +4588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBareMetal2Gateway`: `PUT /zstack/v1/baremetal2/gateways/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBareMetal2GatewayResult`) has `inventory`: `BareMetal2GatewayInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBareMetal2GatewayResult`) has `inventory`: `BareMetal2GatewayInventory`; it decodes as `results::UpdateBareMetal2GatewayResult`.
     pub fn update_bare_metal2_gateway(
         self,
         params: &UpdateBareMetal2Gateway,
@@ -4600,7 +4600,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBareMetal2Instance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/action`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBareMetal2InstanceResult`) has `inventory`: `BareMetal2InstanceInventory`; it decodes as `results::UpdateBareMetal2InstanceResult`.
     pub fn update_bare_metal2_instance(
         self,
         params: &UpdateBareMetal2Instance,
@@ -4612,7 +4612,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBareMetal2IpmiChassis`: `PUT /zstack/v1/baremetal2/chassis/ipmi/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBareMetal2ChassisResult`) has `inventory`: `BareMetal2ChassisInventory`; it decodes as `results::UpdateBareMetal2ChassisResult`.
     pub fn update_bare_metal2_ipmi_chassis(
         self,
         params: &UpdateBareMetal2IpmiChassis,
@@ -4624,7 +4624,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBareMetal2ProvisionNetwork`: `PUT /zstack/v1/baremetal2/provision-networks/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBareMetal2ProvisionNetworkResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBareMetal2ProvisionNetworkResult`) has `inventory`: `BareMetal2ProvisionNetworkInventory`; it decodes as `results::UpdateBareMetal2ProvisionNetworkResult`.
     pub fn update_bare_metal2_provision_network(
         self,
         params: &UpdateBareMetal2ProvisionNetwork,
@@ -4633,7 +4633,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBaremetalChassisResult`) has `inventory`: `BaremetalChassisInventory`; it decodes as `results::UpdateBaremetalChassisResult`.
     pub fn update_baremetal_chassis(
         self,
         params: &UpdateBaremetalChassis,
@@ -4645,7 +4645,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBaremetalInstanceResult`) has `inventory`: `BaremetalInstanceInventory`; it decodes as `results::UpdateBaremetalInstanceResult`.
     pub fn update_baremetal_instance(
         self,
         params: &UpdateBaremetalInstance,
@@ -4657,7 +4657,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBaremetalPxeServerResult`) has `inventory`: `BaremetalPxeServerInventory`; it decodes as `results::UpdateBaremetalPxeServerResult`.
     pub fn update_baremetal_pxe_server(
         self,
         params: &UpdateBaremetalPxeServer,
@@ -4669,7 +4669,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePreconfigurationTemplate`: `PUT /zstack/v1/baremetal/preconfigurations/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePreconfigurationTemplateResult`) has `inventory`: `PreconfigurationTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePreconfigurationTemplateResult`) has `inventory`: `PreconfigurationTemplateInventory`; it decodes as `results::UpdatePreconfigurationTemplateResult`.
     pub fn update_preconfiguration_template(
         self,
         params: &UpdatePreconfigurationTemplate,
@@ -4678,7 +4678,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePriceTable`: `PUT /zstack/v1/billings/price-tables/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePriceTableResult`) has `inventory`: `PriceTableInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePriceTableResult`) has `inventory`: `PriceTableInventory`; it decodes as `results::UpdatePriceTableResult`.
     pub fn update_price_table(
         self,
         params: &UpdatePriceTable,
@@ -4690,7 +4690,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateResourcePrice`: `PUT /zstack/v1/billings/prices/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateResourcePriceResult`) has `inventory`: `PriceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateResourcePriceResult`) has `inventory`: `PriceInventory`; it decodes as `results::UpdateResourcePriceResult`.
     pub fn update_resource_price(
         self,
         params: &UpdateResourcePrice,

@@ -3967,7 +3967,7 @@ impl ValidateClusterSupportDrs {
 
 impl<'a> Actions<'a> {
     /// `AddCCSCertificate`: `PUT /zstack/v1/crypto/ccs-certificate/add`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddCCSCertificateResult`) has `inventory`: `CCSCertificateInventory`; decode a field with `generated::types`.
+    /// The result (`AddCCSCertificateResult`) has `inventory`: `CCSCertificateInventory`; it decodes as `results::AddCcsCertificateResult`.
     pub fn add_ccs_certificate(
         self,
         params: &AddCcsCertificate,
@@ -3987,7 +3987,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddStackTemplate`: `POST /zstack/v1/cloudformation/template`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddStackTemplateResult`) has `inventory`: `StackTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`AddStackTemplateResult`) has `inventory`: `StackTemplateInventory`; it decodes as `results::AddStackTemplateResult`.
     pub fn add_stack_template(
         self,
         params: &AddStackTemplate,
@@ -3999,7 +3999,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ApplyDRSAdvice`: `PUT /zstack/v1/clusters/drs/advice/{adviceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ApplyDRSAdviceResult`) has `vmMigrationActivityUuid`: `String`; decode a field with `generated::types`.
+    /// The result (`ApplyDRSAdviceResult`) has `vmMigrationActivityUuid`: `String`; decode its fields with `generated::types`.
     pub fn apply_drs_advice(
         self,
         params: &ApplyDrsAdvice,
@@ -4011,7 +4011,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachBaremetalPxeServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachBaremetalPxeServerToClusterResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
+    /// The result (`AttachBaremetalPxeServerToClusterResult`) has `inventory`: `BaremetalPxeServerInventory`; it decodes as `results::AttachBaremetalPxeServerToClusterResult`.
     pub fn attach_baremetal_pxe_server_to_cluster(
         self,
         params: &AttachBaremetalPxeServerToCluster,
@@ -4020,7 +4020,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachCCSCertificateToUser`: `POST /zstack/v1/crypto/ccs-certificate/attach-user/{userUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachCCSCertificateToUserResult`) has `inventory`: `CCSCertificateInventory`; decode a field with `generated::types`.
+    /// The result (`AttachCCSCertificateToUserResult`) has `inventory`: `CCSCertificateInventory`; it decodes as `results::AttachCcsCertificateToUserResult`.
     pub fn attach_ccs_certificate_to_user(
         self,
         params: &AttachCcsCertificateToUser,
@@ -4032,7 +4032,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachIscsiServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachIscsiServerToClusterResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
+    /// The result (`AttachIscsiServerToClusterResult`) has `inventory`: `IscsiServerInventory`; it decodes as `results::AttachIscsiServerToClusterResult`.
     pub fn attach_iscsi_server_to_cluster(
         self,
         params: &AttachIscsiServerToCluster,
@@ -4044,7 +4044,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachNvmeServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachNvmeServerToClusterResult`) has `inventory`: `NvmeServerInventory`; decode a field with `generated::types`.
+    /// The result (`AttachNvmeServerToClusterResult`) has `inventory`: `NvmeServerInventory`; it decodes as `results::AttachNvmeServerToClusterResult`.
     pub fn attach_nvme_server_to_cluster(
         self,
         params: &AttachNvmeServerToCluster,
@@ -4056,7 +4056,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachPrimaryStorageToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachPrimaryStorageToClusterResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AttachPrimaryStorageToClusterResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AttachPrimaryStorageToClusterResult`.
     pub fn attach_primary_storage_to_cluster(
         self,
         params: &AttachPrimaryStorageToCluster,
@@ -4068,7 +4068,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeClusterState`: `PUT /zstack/v1/clusters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeClusterStateResult`) has `inventory`: `ClusterInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeClusterStateResult`) has `inventory`: `ClusterInventory`; it decodes as `results::ChangeClusterStateResult`.
     pub fn change_cluster_state(
         self,
         params: &ChangeClusterState,
@@ -4080,7 +4080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckBatchDataIntegrity`: `GET /zstack/v1/check/batch/data/integrity/`. A synchronous API: the reply is its result.
-    /// The result (`CheckBatchDataIntegrityResult`) has `resourceMap`: `Map`; decode a field with `generated::types`.
+    /// The result (`CheckBatchDataIntegrityResult`) has `resourceMap`: `Map`; decode its fields with `generated::types`.
     pub fn check_batch_data_integrity(
         self,
         params: &CheckBatchDataIntegrity,
@@ -4092,7 +4092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckStackTemplateParameters`: `POST /zstack/v1/cloudformation/stack/check`. A synchronous API: the reply is its result.
-    /// The result (`CheckStackTemplateParametersResult`) has `parameters`: `List`, `preparameters`: `List`; decode a field with `generated::types`.
+    /// The result (`CheckStackTemplateParametersResult`) has `parameters`: `List`, `preparameters`: `List`; decode its fields with `generated::types`.
     pub fn check_stack_template_parameters(
         self,
         params: &CheckStackTemplateParameters,
@@ -4115,7 +4115,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCasClient`: `POST /zstack/v1/create/cas/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateCasClientResult`) has `inventory`: `CasClientInventory`; decode a field with `generated::types`.
+    /// The result (`CreateCasClientResult`) has `inventory`: `CasClientInventory`; it decodes as `results::CreateCasClientResult`.
     pub fn create_cas_client(
         self,
         params: &CreateCasClient,
@@ -4127,7 +4127,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCdpPolicy`: `POST /zstack/v1/cdp-backup-storage/policy`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateCdpPolicyResult`) has `inventory`: `CdpPolicyInventory`; decode a field with `generated::types`.
+    /// The result (`CreateCdpPolicyResult`) has `inventory`: `CdpPolicyInventory`; it decodes as `results::CreateCdpPolicyResult`.
     pub fn create_cdp_policy(
         self,
         params: &CreateCdpPolicy,
@@ -4139,7 +4139,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCdpTask`: `POST /zstack/v1/cdp-backup-storage/task`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
+    /// The result (`CreateCdpTaskResult`) has `inventory`: `CdpTaskInventory`; it decodes as `results::CreateCdpTaskResult`.
     pub fn create_cdp_task(
         self,
         params: &CreateCdpTask,
@@ -4151,7 +4151,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCertificate`: `POST /zstack/v1/certificates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateCertificateResult`) has `inventory`: `CertificateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateCertificateResult`) has `inventory`: `CertificateInventory`; it decodes as `results::CreateCertificateResult`.
     pub fn create_certificate(
         self,
         params: &CreateCertificate,
@@ -4163,7 +4163,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCluster`: `POST /zstack/v1/clusters`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateClusterResult`) has `inventory`: `ClusterInventory`; decode a field with `generated::types`.
+    /// The result (`CreateClusterResult`) has `inventory`: `ClusterInventory`; it decodes as `results::CreateClusterResult`.
     pub fn create_cluster(
         self,
         params: &CreateCluster,
@@ -4175,7 +4175,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateClusterDRS`: `POST /zstack/v1/clusters/{clusterUuid}/drs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateClusterDRSResult`) has `inventory`: `ClusterDRSInventory`; decode a field with `generated::types`.
+    /// The result (`CreateClusterDRSResult`) has `inventory`: `ClusterDRSInventory`; it decodes as `results::CreateClusterDrsResult`.
     pub fn create_cluster_drs(
         self,
         params: &CreateClusterDrs,
@@ -4187,7 +4187,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDirectory`: `POST /zstack/v1/create/directory`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDirectoryResult`) has `inventory`: `DirectoryInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDirectoryResult`) has `inventory`: `DirectoryInventory`; it decodes as `results::CreateDirectoryResult`.
     pub fn create_directory(
         self,
         params: &CreateDirectory,
@@ -4199,7 +4199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateOAuthClient`: `POST /zstack/v1/create/oauth2/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateOAuthClientResult`) has `inventory`: `OAuth2ClientInventory`; decode a field with `generated::types`.
+    /// The result (`CreateOAuthClientResult`) has `inventory`: `OAuth2ClientInventory`; it decodes as `results::CreateOAuthClientResult`.
     pub fn create_o_auth_client(
         self,
         params: &CreateOAuthClient,
@@ -4211,7 +4211,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateResourceStack`: `POST /zstack/v1/cloudformation/stack`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
+    /// The result (`CreateResourceStackResult`) has `inventory`: `ResourceStackInventory`; it decodes as `results::CreateResourceStackResult`.
     pub fn create_resource_stack(
         self,
         params: &CreateResourceStack,
@@ -4223,7 +4223,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSSORedirectTemplate`: `POST /zstack/v1/create/sso/redirect/template/`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSSORedirectTemplateResult`) has `inventory`: `SSORedirectTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSSORedirectTemplateResult`) has `inventory`: `SSORedirectTemplateInventory`; it decodes as `results::CreateSsoRedirectTemplateResult`.
     pub fn create_sso_redirect_template(
         self,
         params: &CreateSsoRedirectTemplate,
@@ -4235,7 +4235,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmFromCdpBackup`: `PUT /zstack/v1/cdp-backups/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmFromCdpBackupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmFromCdpBackupResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmFromCdpBackupResult`.
     pub fn create_vm_from_cdp_backup(
         self,
         params: &CreateVmFromCdpBackup,
@@ -4247,7 +4247,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DecodeStackTemplate`: `POST /zstack/v1/cloudformation/stack/preview/resource`. A synchronous API: the reply is its result.
-    /// The result (`DecodeStackTemplateResult`) has `resources`: `List`; decode a field with `generated::types`.
+    /// The result (`DecodeStackTemplateResult`) has `resources`: `List`; decode its fields with `generated::types`.
     pub fn decode_stack_template(
         self,
         params: &DecodeStackTemplate,
@@ -4377,7 +4377,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachBaremetalPxeServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachBaremetalPxeServerFromClusterResult`) has `inventory`: `BaremetalPxeServerInventory`; decode a field with `generated::types`.
+    /// The result (`DetachBaremetalPxeServerFromClusterResult`) has `inventory`: `BaremetalPxeServerInventory`; it decodes as `results::DetachBaremetalPxeServerFromClusterResult`.
     pub fn detach_baremetal_pxe_server_from_cluster(
         self,
         params: &DetachBaremetalPxeServerFromCluster,
@@ -4397,7 +4397,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachIscsiServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachIscsiServerFromClusterResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
+    /// The result (`DetachIscsiServerFromClusterResult`) has `inventory`: `IscsiServerInventory`; it decodes as `results::DetachIscsiServerFromClusterResult`.
     pub fn detach_iscsi_server_from_cluster(
         self,
         params: &DetachIscsiServerFromCluster,
@@ -4409,7 +4409,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachNvmeServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachNvmeServerFromClusterResult`) has `inventory`: `NvmeServerInventory`; decode a field with `generated::types`.
+    /// The result (`DetachNvmeServerFromClusterResult`) has `inventory`: `NvmeServerInventory`; it decodes as `results::DetachNvmeServerFromClusterResult`.
     pub fn detach_nvme_server_from_cluster(
         self,
         params: &DetachNvmeServerFromCluster,
@@ -4421,7 +4421,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachPrimaryStorageFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachPrimaryStorageFromClusterResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`DetachPrimaryStorageFromClusterResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::DetachPrimaryStorageFromClusterResult`.
     pub fn detach_primary_storage_from_cluster(
         self,
         params: &DetachPrimaryStorageFromCluster,
@@ -4430,7 +4430,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DisableCdpTask`: `POST /zstack/v1/cdp-task/disable/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DisableCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
+    /// The result (`DisableCdpTaskResult`) has `inventory`: `CdpTaskInventory`; it decodes as `results::DisableCdpTaskResult`.
     pub fn disable_cdp_task(
         self,
         params: &DisableCdpTask,
@@ -4442,7 +4442,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `EnableCdpTask`: `POST /zstack/v1/cdp-task/enable/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`EnableCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
+    /// The result (`EnableCdpTaskResult`) has `inventory`: `CdpTaskInventory`; it decodes as `results::EnableCdpTaskResult`.
     pub fn enable_cdp_task(
         self,
         params: &EnableCdpTask,
@@ -4465,7 +4465,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAccessPath`: `GET /zstack/v1/block-volumes/access/path`. A synchronous API: the reply is its result.
-    /// The result (`GetAccessPathResult`) has `pathInfos`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAccessPathResult`) has `pathInfos`: `List`; decode its fields with `generated::types`.
     pub fn get_access_path(
         self,
         params: &GetAccessPath,
@@ -4477,7 +4477,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL2NetworksForAttachingCluster`: `GET /zstack/v1/cluster/{clusterUuid}/l2-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateL2NetworksForAttachingClusterResult`) has `inventories`: `List<L2NetworkData>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateL2NetworksForAttachingClusterResult`) has `inventories`: `List<L2NetworkData>`; it decodes as `results::GetCandidateL2NetworksForAttachingClusterResult`.
     pub fn get_candidate_l2_networks_for_attaching_cluster(
         self,
         params: &GetCandidateL2NetworksForAttachingCluster,
@@ -4486,7 +4486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateNetworkInterfaces`: `GET /zstack/v1/cluster/hosts-network-interfaces`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateNetworkInterfacesResult`) has `slaveNames`: `List`, `candidateNics`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateNetworkInterfacesResult`) has `slaveNames`: `List`, `candidateNics`: `List`; decode its fields with `generated::types`.
     pub fn get_candidate_network_interfaces(
         self,
         params: &GetCandidateNetworkInterfaces,
@@ -4498,7 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCdpBackupStorageRequirement`: `GET /zstack/v1/cdp-backup-storage/{backupStorageUuid}/requirement`. A synchronous API: the reply is its result.
-    /// The result (`GetCdpBackupStorageRequirementResult`) has `nextStep`: `String`, `required`: `Map`, `current`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetCdpBackupStorageRequirementResult`) has `nextStep`: `String`, `required`: `Map`, `current`: `Map`; decode its fields with `generated::types`.
     pub fn get_cdp_backup_storage_requirement(
         self,
         params: &GetCdpBackupStorageRequirement,
@@ -4507,7 +4507,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetChainTask`: `GET /zstack/v1/core/task-details`. A synchronous API: the reply is its result.
-    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode a field with `generated::types`.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode its fields with `generated::types`.
     pub fn get_chain_task(
         self,
         params: &GetChainTask,
@@ -4519,7 +4519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetClusterDRSStatus`: `GET /zstack/v1/clusters/drs/status`. A synchronous API: the reply is its result.
-    /// The result (`GetClusterDRSStatusResult`) has `hostLoadOverThreshold`: `List`; decode a field with `generated::types`.
+    /// The result (`GetClusterDRSStatusResult`) has `hostLoadOverThreshold`: `List`; decode its fields with `generated::types`.
     pub fn get_cluster_drs_status(
         self,
         params: &GetClusterDrsStatus,
@@ -4531,7 +4531,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetClusterHostNetworkFacts`: `GET /zstack/v1/cluster/hosts-network-facts/{clusterUuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetClusterHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode a field with `generated::types`.
+    /// The result (`GetClusterHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode its fields with `generated::types`.
     pub fn get_cluster_host_network_facts(
         self,
         params: &GetClusterHostNetworkFacts,
@@ -4543,7 +4543,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceFromResourceStack`: `GET /zstack/v1/cloudformation/stack/resources`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceFromResourceStackResult`) has `resources`: `List`; decode a field with `generated::types`.
+    /// The result (`GetResourceFromResourceStackResult`) has `resources`: `List`; decode its fields with `generated::types`.
     pub fn get_resource_from_resource_stack(
         self,
         params: &GetResourceFromResourceStack,
@@ -4555,7 +4555,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceStackFromResource`: `GET /zstack/v1/cloudformation/resources/stack`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceStackFromResourceResult`) has `stack`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetResourceStackFromResourceResult`) has `stack`: `Map`; decode its fields with `generated::types`.
     pub fn get_resource_stack_from_resource(
         self,
         params: &GetResourceStackFromResource,
@@ -4567,7 +4567,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceStackVmStatus`: `GET /zstack/v1/cloudformation/stack/monitor/vmstatus`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceStackVmStatusResult`) has `portStatus`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetResourceStackVmStatusResult`) has `portStatus`: `Map`; decode its fields with `generated::types`.
     pub fn get_resource_stack_vm_status(
         self,
         params: &GetResourceStackVmStatus,
@@ -4579,7 +4579,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportedCloudFormationResources`: `GET /zstack/v1/cloudformation/resources`. A synchronous API: the reply is its result.
-    /// The result (`GetSupportedCloudFormationResourcesResult`) has `resources`: `List`; decode a field with `generated::types`.
+    /// The result (`GetSupportedCloudFormationResourcesResult`) has `resources`: `List`; decode its fields with `generated::types`.
     pub fn get_supported_cloud_formation_resources(
         self,
         params: &GetSupportedCloudFormationResources,
@@ -4588,7 +4588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginByCas`: `PUT /zstack/v1/cas/login/`. A synchronous API: the reply is its result.
-    /// The result (`LoginByCasResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LoginByCasResult`) has `inventory`: `SessionInventory`; it decodes as `results::LoginByCasResult`.
     pub fn login_by_cas(
         self,
         params: &LoginByCas,
@@ -4611,7 +4611,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `MountVmInstanceRecoveryPoint`: `POST /zstack/v1/cdp-backup-storage/mount-recovery-point`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`MountVmInstanceRecoveryPointResult`) has `resourcePath`: `String`, `failedVolumes`: `Map`; decode a field with `generated::types`.
+    /// The result (`MountVmInstanceRecoveryPointResult`) has `resourcePath`: `String`, `failedVolumes`: `Map`; decode its fields with `generated::types`.
     pub fn mount_vm_instance_recovery_point(
         self,
         params: &MountVmInstanceRecoveryPoint,
@@ -4623,7 +4623,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PreviewResourceStack`: `POST /zstack/v1/cloudformation/stack/preview`. A synchronous API: the reply is its result.
-    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode a field with `generated::types`.
+    /// The result (`PreviewResourceStackResult`) has `preview`: `PreviewResourceStruct`; decode its fields with `generated::types`.
     pub fn preview_resource_stack(
         self,
         params: &PreviewResourceStack,
@@ -4635,7 +4635,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBlockVolume`: `GET /zstack/v1/block-volumes`. A synchronous API: the reply is its result.
-    /// The result (`QueryBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBlockVolumeResult`.
     pub fn query_block_volume(
         self,
         query: &crate::native::query::Query,
@@ -4648,7 +4648,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCCSCertificate`: `GET /zstack/v1/crypto/ccs-certificate/certificates/`. A synchronous API: the reply is its result.
-    /// The result (`QueryCCSCertificateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryCCSCertificateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryCcsCertificateResult`.
     pub fn query_ccs_certificate(
         self,
         query: &crate::native::query::Query,
@@ -4661,7 +4661,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCdpPolicy`: `GET /zstack/v1/cdp-backup-storage/policy`. A synchronous API: the reply is its result.
-    /// The result (`QueryCdpPolicyResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryCdpPolicyResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryCdpPolicyResult`.
     pub fn query_cdp_policy(
         self,
         query: &crate::native::query::Query,
@@ -4674,7 +4674,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCdpTask`: `GET /zstack/v1/cdp-task`. A synchronous API: the reply is its result.
-    /// The result (`QueryCdpTaskResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryCdpTaskResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryCdpTaskResult`.
     pub fn query_cdp_task(
         self,
         query: &crate::native::query::Query,
@@ -4687,7 +4687,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCertificate`: `GET /zstack/v1/certificates`. A synchronous API: the reply is its result.
-    /// The result (`QueryCertificateResult`) has `inventories`: `List<CertificateInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryCertificateResult`) has `inventories`: `List<CertificateInventory>`, `total`: `Long`; it decodes as `results::QueryCertificateResult`.
     pub fn query_certificate(
         self,
         query: &crate::native::query::Query,
@@ -4700,7 +4700,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCluster`: `GET /zstack/v1/clusters`. A synchronous API: the reply is its result.
-    /// The result (`QueryClusterResult`) has `inventories`: `List<ClusterInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryClusterResult`) has `inventories`: `List<ClusterInventory>`, `total`: `Long`; it decodes as `results::QueryClusterResult`.
     pub fn query_cluster(
         self,
         query: &crate::native::query::Query,
@@ -4713,7 +4713,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryClusterDRS`: `GET /zstack/v1/clusters/drs`. A synchronous API: the reply is its result.
-    /// The result (`QueryClusterDRSResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryClusterDRSResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryClusterDrsResult`.
     pub fn query_cluster_drs(
         self,
         query: &crate::native::query::Query,
@@ -4726,7 +4726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryConsoleProxyAgent`: `GET /zstack/v1/consoles/agents`. A synchronous API: the reply is its result.
-    /// The result (`QueryConsoleProxyAgentResult`) has `inventories`: `List<ConsoleProxyAgentInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryConsoleProxyAgentResult`) has `inventories`: `List<ConsoleProxyAgentInventory>`, `total`: `Long`; it decodes as `results::QueryConsoleProxyAgentResult`.
     pub fn query_console_proxy_agent(
         self,
         query: &crate::native::query::Query,
@@ -4739,7 +4739,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDRSAdvice`: `GET /zstack/v1/clusters/drs/advice`. A synchronous API: the reply is its result.
-    /// The result (`QueryDRSAdviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryDRSAdviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryDrsAdviceResult`.
     pub fn query_drs_advice(
         self,
         query: &crate::native::query::Query,
@@ -4752,7 +4752,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDRSVmMigrationActivity`: `GET /zstack/v1/clusters/drs/vm-migration-activities`. A synchronous API: the reply is its result.
-    /// The result (`QueryDRSVmMigrationActivityResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryDRSVmMigrationActivityResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryDrsVmMigrationActivityResult`.
     pub fn query_drs_vm_migration_activity(
         self,
         query: &crate::native::query::Query,
@@ -4765,7 +4765,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventFromResourceStack`: `GET /zstack/v1/cloudformation/event`. A synchronous API: the reply is its result.
-    /// The result (`QueryEventFromResourceStackResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEventFromResourceStackResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEventFromResourceStackResult`.
     pub fn query_event_from_resource_stack(
         self,
         query: &crate::native::query::Query,
@@ -4778,7 +4778,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryResourceStack`: `GET /zstack/v1/cloudformation/stack`. A synchronous API: the reply is its result.
-    /// The result (`QueryResourceStackResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryResourceStackResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryResourceStackResult`.
     pub fn query_resource_stack(
         self,
         query: &crate::native::query::Query,
@@ -4791,7 +4791,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryStackTemplate`: `GET /zstack/v1/cloudformation/template`. A synchronous API: the reply is its result.
-    /// The result (`QueryStackTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryStackTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryStackTemplateResult`.
     pub fn query_stack_template(
         self,
         query: &crate::native::query::Query,
@@ -4804,7 +4804,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectConsoleProxyAgent`: `PUT /zstack/v1/consoles/agents`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectConsoleProxyAgentResult`) has `inventory`: `Map<String,Object>`; decode a field with `generated::types`.
+    /// The result (`ReconnectConsoleProxyAgentResult`) has `inventory`: `Map<String,Object>`; it decodes as `results::ReconnectConsoleProxyAgentResult`.
     pub fn reconnect_console_proxy_agent(
         self,
         params: &ReconnectConsoleProxyAgent,
@@ -4816,7 +4816,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshCaptcha`: `GET /zstack/v1/captcha/refresh`. A synchronous API: the reply is its result.
-    /// The result (`RefreshCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; decode a field with `generated::types`.
+    /// The result (`RefreshCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; decode its fields with `generated::types`.
     pub fn refresh_captcha(
         self,
         params: &RefreshCaptcha,
@@ -4828,7 +4828,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RequestConsoleAccess`: `POST /zstack/v1/consoles`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RequestConsoleAccessResult`) has `inventory`: `ConsoleInventory`; decode a field with `generated::types`.
+    /// The result (`RequestConsoleAccessResult`) has `inventory`: `ConsoleInventory`; it decodes as `results::RequestConsoleAccessResult`.
     pub fn request_console_access(
         self,
         params: &RequestConsoleAccess,
@@ -4840,7 +4840,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RestartResourceStack`: `PUT /zstack/v1/cloudformation/stack/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RestartResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
+    /// The result (`RestartResourceStackResult`) has `inventory`: `ResourceStackInventory`; it decodes as `results::RestartResourceStackResult`.
     pub fn restart_resource_stack(
         self,
         params: &RestartResourceStack,
@@ -4871,7 +4871,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBlockVolume`: `PUT /zstack/v1/block-volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; it decodes as `results::UpdateBlockVolumeResult`.
     pub fn update_block_volume(
         self,
         params: &UpdateBlockVolume,
@@ -4883,7 +4883,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCdpPolicy`: `PUT /zstack/v1/cdp-backup-storage/policy/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCdpPolicyResult`) has `inventory`: `CdpPolicyInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCdpPolicyResult`) has `inventory`: `CdpPolicyInventory`; it decodes as `results::UpdateCdpPolicyResult`.
     pub fn update_cdp_policy(
         self,
         params: &UpdateCdpPolicy,
@@ -4895,7 +4895,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCdpTask`: `PUT /zstack/v1/cdp-backup-storage/task/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCdpTaskResult`) has `inventory`: `CdpTaskInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCdpTaskResult`) has `inventory`: `CdpTaskInventory`; it decodes as `results::UpdateCdpTaskResult`.
     pub fn update_cdp_task(
         self,
         params: &UpdateCdpTask,
@@ -4907,7 +4907,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCertificate`: `PUT /zstack/v1/certificates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCertificateResult`) has `inventory`: `CertificateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCertificateResult`) has `inventory`: `CertificateInventory`; it decodes as `results::UpdateCertificateResult`.
     pub fn update_certificate(
         self,
         params: &UpdateCertificate,
@@ -4919,7 +4919,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCluster`: `PUT /zstack/v1/clusters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateClusterResult`) has `inventory`: `ClusterInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateClusterResult`) has `inventory`: `ClusterInventory`; it decodes as `results::UpdateClusterResult`.
     pub fn update_cluster(
         self,
         params: &UpdateCluster,
@@ -4931,7 +4931,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateClusterDRS`: `PUT /zstack/v1/clusters/drs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateClusterDRSResult`) has `inventory`: `ClusterDRSInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateClusterDRSResult`) has `inventory`: `ClusterDRSInventory`; it decodes as `results::UpdateClusterDrsResult`.
     pub fn update_cluster_drs(
         self,
         params: &UpdateClusterDrs,
@@ -4943,7 +4943,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateClusterOS`: `PUT /zstack/v1/clusters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateClusterOSResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateClusterOSResult`) has `inventory`: `LongJobInventory`; it decodes as `results::UpdateClusterOsResult`.
     pub fn update_cluster_os(
         self,
         params: &UpdateClusterOs,
@@ -4955,7 +4955,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateConsoleProxyAgent`: `PUT /zstack/v1/consoles/agents/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateConsoleProxyAgentResult`) has `inventory`: `ConsoleProxyAgentInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateConsoleProxyAgentResult`) has `inventory`: `ConsoleProxyAgentInventory`; it decodes as `results::UpdateConsoleProxyAgentResult`.
     pub fn update_console_proxy_agent(
         self,
         params: &UpdateConsoleProxyAgent,
@@ -4967,7 +4967,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateResourceStack`: `PUT /zstack/v1/cloudformation/stack/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateResourceStackResult`) has `inventory`: `ResourceStackInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateResourceStackResult`) has `inventory`: `ResourceStackInventory`; it decodes as `results::UpdateResourceStackResult`.
     pub fn update_resource_stack(
         self,
         params: &UpdateResourceStack,
@@ -4979,7 +4979,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateStackTemplate`: `PUT /zstack/v1/cloudformation/template/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateStackTemplateResult`) has `inventory`: `StackTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateStackTemplateResult`) has `inventory`: `StackTemplateInventory`; it decodes as `results::UpdateStackTemplateResult`.
     pub fn update_stack_template(
         self,
         params: &UpdateStackTemplate,
@@ -5002,7 +5002,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateClusterSupportDRS`: `GET /zstack/v1/clusters/{clusterUuid}/drs/valid`. A synchronous API: the reply is its result.
-    /// The result (`ValidateClusterSupportDRSResult`) has `supported`: `boolean`, `reason`: `ErrorCode`; decode a field with `generated::types`.
+    /// The result (`ValidateClusterSupportDRSResult`) has `supported`: `boolean`, `reason`: `ErrorCode`; decode its fields with `generated::types`.
     pub fn validate_cluster_support_drs(
         self,
         params: &ValidateClusterSupportDrs,

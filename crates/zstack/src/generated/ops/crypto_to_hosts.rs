@@ -3419,7 +3419,7 @@ impl UpdateHaStrategyCondition {
 
 impl<'a> Actions<'a> {
     /// `AddKVMHost`: `POST /zstack/v1/hosts/kvm`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; it decodes as `results::AddHostResult`.
     pub fn add_kvm_host(
         self,
         params: &AddKvmHost,
@@ -3431,7 +3431,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddKVMHostFromConfigFile`: `POST /zstack/v1/hosts/kvm/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHostFromConfigFileResult`) has `results`: `List`; decode a field with `generated::types`.
+    /// The result (`AddHostFromConfigFileResult`) has `results`: `List`; decode its fields with `generated::types`.
     pub fn add_kvm_host_from_config_file(
         self,
         params: &AddKvmHostFromConfigFile,
@@ -3440,7 +3440,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSimulatorHost`: `POST /zstack/v1/hosts/simulators`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; it decodes as `results::AddHostResult`.
     pub fn add_simulator_host(
         self,
         params: &AddSimulatorHost,
@@ -3452,7 +3452,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVRouterNetworksToFlowMeter`: `POST /zstack/v1/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddVRouterNetworksToFlowMeterResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`AddVRouterNetworksToFlowMeterResult`) has `inventories`: `List`; it decodes as `results::AddVRouterNetworksToFlowMeterResult`.
     pub fn add_v_router_networks_to_flow_meter(
         self,
         params: &AddVRouterNetworksToFlowMeter,
@@ -3461,7 +3461,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddXDragonHost`: `POST /zstack/v1/hosts/xdragon`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`AddHostResult`) has `inventory`: `HostInventory`; it decodes as `results::AddHostResult`.
     pub fn add_x_dragon_host(
         self,
         params: &AddXDragonHost,
@@ -3473,7 +3473,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AllocateHostResource`: `POST /zstack/v1/hosts/{uuid}/allocate-resource`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AllocateHostResourceResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; decode a field with `generated::types`.
+    /// The result (`AllocateHostResourceResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; decode its fields with `generated::types`.
     pub fn allocate_host_resource(
         self,
         params: &AllocateHostResource,
@@ -3482,7 +3482,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachEip`: `POST /zstack/v1/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachEipResult`) has `inventory`: `EipInventory`; decode a field with `generated::types`.
+    /// The result (`AttachEipResult`) has `inventory`: `EipInventory`; it decodes as `results::AttachEipResult`.
     pub fn attach_eip(
         self,
         params: &AttachEip,
@@ -3494,7 +3494,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachNicToBonding`: `PUT /zstack/v1/hosts/bondings/{uuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachNicToBondingResult`) has `inventory`: `HostNetworkBondingInventory`; decode a field with `generated::types`.
+    /// The result (`AttachNicToBondingResult`) has `inventory`: `HostNetworkBondingInventory`; it decodes as `results::AttachNicToBondingResult`.
     pub fn attach_nic_to_bonding(
         self,
         params: &AttachNicToBonding,
@@ -3506,7 +3506,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeDiskOfferingState`: `PUT /zstack/v1/disk-offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeDiskOfferingStateResult`) has `inventory`: `DiskOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeDiskOfferingStateResult`) has `inventory`: `DiskOfferingInventory`; it decodes as `results::ChangeDiskOfferingStateResult`.
     pub fn change_disk_offering_state(
         self,
         params: &ChangeDiskOfferingState,
@@ -3518,7 +3518,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeEipState`: `PUT /zstack/v1/eips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeEipStateResult`) has `inventory`: `EipInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeEipStateResult`) has `inventory`: `EipInventory`; it decodes as `results::ChangeEipStateResult`.
     pub fn change_eip_state(
         self,
         params: &ChangeEipState,
@@ -3530,7 +3530,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeHostNetworkInterfaceLldpMode`: `PUT /zstack/v1/hostNetworkInterface/lldp/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeHostNetworkInterfaceLldpModeResult`) has `inventories`: `List<HostNetworkInterfaceLldpInventory>`; decode a field with `generated::types`.
+    /// The result (`ChangeHostNetworkInterfaceLldpModeResult`) has `inventories`: `List<HostNetworkInterfaceLldpInventory>`; it decodes as `results::ChangeHostNetworkInterfaceLldpModeResult`.
     pub fn change_host_network_interface_lldp_mode(
         self,
         params: &ChangeHostNetworkInterfaceLldpMode,
@@ -3550,7 +3550,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeHostState`: `PUT /zstack/v1/hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeHostStateResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeHostStateResult`) has `inventory`: `HostInventory`; it decodes as `results::ChangeHostStateResult`.
     pub fn change_host_state(
         self,
         params: &ChangeHostState,
@@ -3562,7 +3562,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckElaborationContent`: `POST /zstack/v1/errorcode/elaborations/check`. A synchronous API: the reply is its result.
-    /// The result (`CheckElaborationContentResult`) has `results`: `List<ElaborationCheckResult>`; decode a field with `generated::types`.
+    /// The result (`CheckElaborationContentResult`) has `results`: `List<ElaborationCheckResult>`; decode its fields with `generated::types`.
     pub fn check_elaboration_content(
         self,
         params: &CheckElaborationContent,
@@ -3582,7 +3582,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateBonding`: `POST /zstack/v1/hosts/bondings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateBondingResult`) has `inventory`: `List`; decode a field with `generated::types`.
+    /// The result (`CreateBondingResult`) has `inventory`: `List`; it decodes as `results::CreateBondingResult`.
     pub fn create_bonding(
         self,
         params: &CreateBonding,
@@ -3594,7 +3594,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDatabaseBackup`: `POST /zstack/v1/database-backups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDatabaseBackupResult`) has `inventory`: `DatabaseBackupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDatabaseBackupResult`) has `inventory`: `DatabaseBackupInventory`; it decodes as `results::CreateDatabaseBackupResult`.
     pub fn create_database_backup(
         self,
         params: &CreateDatabaseBackup,
@@ -3606,7 +3606,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDiskOffering`: `POST /zstack/v1/disk-offerings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDiskOfferingResult`) has `inventory`: `DiskOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDiskOfferingResult`) has `inventory`: `DiskOfferingInventory`; it decodes as `results::CreateDiskOfferingResult`.
     pub fn create_disk_offering(
         self,
         params: &CreateDiskOffering,
@@ -3618,7 +3618,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEip`: `POST /zstack/v1/eips`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEipResult`) has `inventory`: `EipInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEipResult`) has `inventory`: `EipInventory`; it decodes as `results::CreateEipResult`.
     pub fn create_eip(
         self,
         params: &CreateEip,
@@ -3630,7 +3630,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFlowCollector`: `POST /zstack/v1/flowmeters/{flowMeterUuid}/collectors`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFlowCollectorResult`) has `inventory`: `FlowCollectorInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFlowCollectorResult`) has `inventory`: `FlowCollectorInventory`; it decodes as `results::CreateFlowCollectorResult`.
     pub fn create_flow_collector(
         self,
         params: &CreateFlowCollector,
@@ -3642,7 +3642,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFlowMeter`: `POST /zstack/v1/flowmeters`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFlowMeterResult`) has `inventory`: `FlowMeterInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFlowMeterResult`) has `inventory`: `FlowMeterInventory`; it decodes as `results::CreateFlowMeterResult`.
     pub fn create_flow_meter(
         self,
         params: &CreateFlowMeter,
@@ -3654,7 +3654,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateZBoxBackup`: `POST /zstack/v1/externalbackup/zbox`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateExternalBackupResult`) has `inventory`: `ExternalBackupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateExternalBackupResult`) has `inventory`: `ExternalBackupInventory`; it decodes as `results::CreateExternalBackupResult`.
     pub fn create_z_box_backup(
         self,
         params: &CreateZBoxBackup,
@@ -3817,7 +3817,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachEip`: `DELETE /zstack/v1/eips/{uuid}/vm-instances/nics`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachEipResult`) has `inventory`: `EipInventory`; decode a field with `generated::types`.
+    /// The result (`DetachEipResult`) has `inventory`: `EipInventory`; it decodes as `results::DetachEipResult`.
     pub fn detach_eip(
         self,
         params: &DetachEip,
@@ -3829,7 +3829,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachNicFromBonding`: `PUT /zstack/v1/hosts/bondings/{uuid}/detach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachNicFromBondingResult`) has `inventory`: `HostNetworkBondingInventory`; decode a field with `generated::types`.
+    /// The result (`DetachNicFromBondingResult`) has `inventory`: `HostNetworkBondingInventory`; it decodes as `results::DetachNicFromBondingResult`.
     pub fn detach_nic_from_bonding(
         self,
         params: &DetachNicFromBonding,
@@ -3838,7 +3838,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportDatabaseBackupFromBackupStorage`: `PUT /zstack/v1/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExportDatabaseBackupFromBackupStorageResult`) has `databaseBackupUrl`: `String`; decode a field with `generated::types`.
+    /// The result (`ExportDatabaseBackupFromBackupStorageResult`) has `databaseBackupUrl`: `String`; decode its fields with `generated::types`.
     pub fn export_database_backup_from_backup_storage(
         self,
         params: &ExportDatabaseBackupFromBackupStorage,
@@ -3847,7 +3847,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateInterfaceVlanIds`: `GET /zstack/v1/host/network-interface-vlan-ids`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateInterfaceVlanIdsResult`) has `vlanIds`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateInterfaceVlanIdsResult`) has `vlanIds`: `List`; decode its fields with `generated::types`.
     pub fn get_candidate_interface_vlan_ids(
         self,
         params: &GetCandidateInterfaceVlanIds,
@@ -3856,7 +3856,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetDatabaseBackupFromImageStore`: `GET /zstack/v1/database-backups/image-store`. A synchronous API: the reply is its result.
-    /// The result (`GetDatabaseBackupFromImageStoreResult`) has `backups`: `List`; decode a field with `generated::types`.
+    /// The result (`GetDatabaseBackupFromImageStoreResult`) has `backups`: `List`; decode its fields with `generated::types`.
     pub fn get_database_backup_from_image_store(
         self,
         params: &GetDatabaseBackupFromImageStore,
@@ -3865,7 +3865,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetDebugSignal`: `GET /zstack/v1/debug`. A synchronous API: the reply is its result.
-    /// The result (`GetDebugSignalResult`) has `signals`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetDebugSignalResult`) has `signals`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_debug_signal(
         self,
         params: &GetDebugSignal,
@@ -3877,7 +3877,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEipAttachableVmNics`: `GET /zstack/v1/eips/{eipUuid}/vm-instances/candidate-nics`. A synchronous API: the reply is its result.
-    /// The result (`GetEipAttachableVmNicsResult`) has `inventories`: `List<VmNicInventory>`, `start`: `Integer`, `more`: `Boolean`; decode a field with `generated::types`.
+    /// The result (`GetEipAttachableVmNicsResult`) has `inventories`: `List<VmNicInventory>`, `start`: `Integer`, `more`: `Boolean`; decode its fields with `generated::types`.
     pub fn get_eip_attachable_vm_nics(
         self,
         params: &GetEipAttachableVmNics,
@@ -3889,7 +3889,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetElaborationCategories`: `GET /zstack/v1/errorcode/elaborations/categories`. A synchronous API: the reply is its result.
-    /// The result (`GetElaborationCategoriesResult`) has `categories`: `List<ElaborationCategory>`; decode a field with `generated::types`.
+    /// The result (`GetElaborationCategoriesResult`) has `categories`: `List<ElaborationCategory>`; decode its fields with `generated::types`.
     pub fn get_elaboration_categories(
         self,
         params: &GetElaborationCategories,
@@ -3901,7 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetElaborations`: `GET /zstack/v1/errorcode/elaborations`. A synchronous API: the reply is its result.
-    /// The result (`GetElaborationsResult`) has `contents`: `List<ElaborationContent>`; decode a field with `generated::types`.
+    /// The result (`GetElaborationsResult`) has `contents`: `List<ElaborationContent>`; decode its fields with `generated::types`.
     pub fn get_elaborations(
         self,
         params: &GetElaborations,
@@ -3913,7 +3913,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEncryptedField`: `GET /zstack/v1/encrypted/fields`. A synchronous API: the reply is its result.
-    /// The result (`GetEncryptedFieldResult`) has `encryptedFields`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetEncryptedFieldResult`) has `encryptedFields`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_encrypted_field(
         self,
         params: &GetEncryptedField,
@@ -3925,7 +3925,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetExternalServices`: `GET /zstack/v1/external/services`. A synchronous API: the reply is its result.
-    /// The result (`GetExternalServicesResult`) has `inventories`: `List<ExternalServiceInventory>`; decode a field with `generated::types`.
+    /// The result (`GetExternalServicesResult`) has `inventories`: `List<ExternalServiceInventory>`; it decodes as `results::GetExternalServicesResult`.
     pub fn get_external_services(
         self,
         params: &GetExternalServices,
@@ -3937,7 +3937,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFlowMeterRouterId`: `GET /zstack/v1/flowmeters/{vRouterUuid}/routerid`. A synchronous API: the reply is its result.
-    /// The result (`GetFlowMeterRouterIdResult`) has `routerId`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetFlowMeterRouterIdResult`) has `routerId`: `Long`; decode its fields with `generated::types`.
     pub fn get_flow_meter_router_id(
         self,
         params: &GetFlowMeterRouterId,
@@ -3946,7 +3946,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetGlobalConfigOptions`: `GET /zstack/v1/global-configurations/{category}/{name}`. A synchronous API: the reply is its result.
-    /// The result (`GetGlobalConfigOptionsResult`) has `options`: `GlobalConfigOptions`; decode a field with `generated::types`.
+    /// The result (`GetGlobalConfigOptionsResult`) has `options`: `GlobalConfigOptions`; decode its fields with `generated::types`.
     pub fn get_global_config_options(
         self,
         params: &GetGlobalConfigOptions,
@@ -3955,7 +3955,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetGuestOsMetadata`: `GET /zstack/v1/guest-os/metadata`. A synchronous API: the reply is its result.
-    /// The result (`GetGuestOsMetadataResult`) has `inventories`: `List<GuestOsCharacterInventory>`; decode a field with `generated::types`.
+    /// The result (`GetGuestOsMetadataResult`) has `inventories`: `List<GuestOsCharacterInventory>`; it decodes as `results::GetGuestOsMetadataResult`.
     pub fn get_guest_os_metadata(
         self,
         params: &GetGuestOsMetadata,
@@ -3967,7 +3967,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNetworkInterfaceLldp`: `GET /zstack/v1/hostNetworkInterface/lldp/{interfaceUuid}/info`. A synchronous API: the reply is its result.
-    /// The result (`GetHostNetworkInterfaceLldpResult`) has `lldp`: `HostNetworkInterfaceLldpRefInventory`; decode a field with `generated::types`.
+    /// The result (`GetHostNetworkInterfaceLldpResult`) has `lldp`: `HostNetworkInterfaceLldpRefInventory`; decode its fields with `generated::types`.
     pub fn get_host_network_interface_lldp(
         self,
         params: &GetHostNetworkInterfaceLldp,
@@ -3976,7 +3976,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOAuth2Token`: `GET /zstack/v1/get/oauth2/token`. A synchronous API: the reply is its result.
-    /// The result (`GetOAuth2TokenResult`) has `inventory`: `OAuth2TokenInventory`, `serverTokenInventory`: `SSOServerTokenInventory`; decode a field with `generated::types`.
+    /// The result (`GetOAuth2TokenResult`) has `inventory`: `OAuth2TokenInventory`, `serverTokenInventory`: `SSOServerTokenInventory`; decode its fields with `generated::types`.
     pub fn get_o_auth2_token(
         self,
         params: &GetOAuth2Token,
@@ -3988,7 +3988,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSSOClient`: `GET /zstack/v1/get/sso/client`. A synchronous API: the reply is its result.
-    /// The result (`GetSSOClientResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetSSOClientResult`) has `inventories`: `List`; it decodes as `results::GetSsoClientResult`.
     pub fn get_sso_client(
         self,
         params: &GetSsoClient,
@@ -4000,7 +4000,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterFlowCounter`: `GET /zstack/v1/flowmeters/{vRouterUuid}/counter`. A synchronous API: the reply is its result.
-    /// The result (`GetVRouterFlowCounterResult`) has `counters`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVRouterFlowCounterResult`) has `counters`: `List`; decode its fields with `generated::types`.
     pub fn get_v_router_flow_counter(
         self,
         params: &GetVRouterFlowCounter,
@@ -4009,7 +4009,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmSchedulingRulesExecuteState`: `POST /zstack/v1/get/vmSchedulingRules/conflict/state`. A synchronous API: the reply is its result.
-    /// The result (`GetVmSchedulingRulesExecuteStateResult`) has `ruleMapState`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetVmSchedulingRulesExecuteStateResult`) has `ruleMapState`: `Map`; decode its fields with `generated::types`.
     pub fn get_vm_scheduling_rules_execute_state(
         self,
         params: &GetVmSchedulingRulesExecuteState,
@@ -4018,7 +4018,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmsSchedulingStateFromSchedulingRule`: `POST /zstack/v1/get/vms/schedulingState/from/SchedulingRule`. A synchronous API: the reply is its result.
-    /// The result (`GetVmsSchedulingStateFromSchedulingRuleResult`) has `ruleMapState`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetVmsSchedulingStateFromSchedulingRuleResult`) has `ruleMapState`: `Map`; decode its fields with `generated::types`.
     pub fn get_vms_scheduling_state_from_scheduling_rule(
         self,
         params: &GetVmsSchedulingStateFromSchedulingRule,
@@ -4038,7 +4038,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDatabaseBackup`: `GET /zstack/v1/database-backups`. A synchronous API: the reply is its result.
-    /// The result (`QueryDatabaseBackupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryDatabaseBackupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryDatabaseBackupResult`.
     pub fn query_database_backup(
         self,
         query: &crate::native::query::Query,
@@ -4051,7 +4051,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDirectory`: `GET /zstack/v1/directories`. A synchronous API: the reply is its result.
-    /// The result (`QueryDirectoryResult`) has `inventories`: `List<DirectoryInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryDirectoryResult`) has `inventories`: `List<DirectoryInventory>`, `total`: `Long`; it decodes as `results::QueryDirectoryResult`.
     pub fn query_directory(
         self,
         query: &crate::native::query::Query,
@@ -4064,7 +4064,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDiskOffering`: `GET /zstack/v1/disk-offerings`. A synchronous API: the reply is its result.
-    /// The result (`QueryDiskOfferingResult`) has `inventories`: `List<DiskOfferingInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryDiskOfferingResult`) has `inventories`: `List<DiskOfferingInventory>`, `total`: `Long`; it decodes as `results::QueryDiskOfferingResult`.
     pub fn query_disk_offering(
         self,
         query: &crate::native::query::Query,
@@ -4077,7 +4077,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEip`: `GET /zstack/v1/eips`. A synchronous API: the reply is its result.
-    /// The result (`QueryEipResult`) has `inventories`: `List<EipInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEipResult`) has `inventories`: `List<EipInventory>`, `total`: `Long`; it decodes as `results::QueryEipResult`.
     pub fn query_eip(
         self,
         query: &crate::native::query::Query,
@@ -4090,7 +4090,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventLog`: `GET /zstack/v1/eventlogs`. A synchronous API: the reply is its result.
-    /// The result (`QueryEventLogResult`) has `inventories`: `List<EventLogInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEventLogResult`) has `inventories`: `List<EventLogInventory>`, `total`: `Long`; it decodes as `results::QueryEventLogResult`.
     pub fn query_event_log(
         self,
         query: &crate::native::query::Query,
@@ -4103,7 +4103,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryExponBlockVolume`: `GET /zstack/v1/expon/block-volumes`. A synchronous API: the reply is its result.
-    /// The result (`QueryExponBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryExponBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryExponBlockVolumeResult`.
     pub fn query_expon_block_volume(
         self,
         query: &crate::native::query::Query,
@@ -4116,7 +4116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryExternalBackup`: `GET /zstack/v1/externalbackup`. A synchronous API: the reply is its result.
-    /// The result (`QueryExternalBackupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryExternalBackupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryExternalBackupResult`.
     pub fn query_external_backup(
         self,
         query: &crate::native::query::Query,
@@ -4129,7 +4129,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFlowCollector`: `GET /zstack/v1/flowmeters/collectors`. A synchronous API: the reply is its result.
-    /// The result (`QueryFlowCollectorResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFlowCollectorResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFlowCollectorResult`.
     pub fn query_flow_collector(
         self,
         query: &crate::native::query::Query,
@@ -4142,7 +4142,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFlowMeter`: `GET /zstack/v1/flowmeters`. A synchronous API: the reply is its result.
-    /// The result (`QueryFlowMeterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFlowMeterResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFlowMeterResult`.
     pub fn query_flow_meter(
         self,
         query: &crate::native::query::Query,
@@ -4155,7 +4155,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGCJob`: `GET /zstack/v1/gc-jobs`. A synchronous API: the reply is its result.
-    /// The result (`QueryGCJobResult`) has `inventories`: `List<GarbageCollectorInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGCJobResult`) has `inventories`: `List<GarbageCollectorInventory>`, `total`: `Long`; it decodes as `results::QueryGcJobResult`.
     pub fn query_gc_job(
         self,
         query: &crate::native::query::Query,
@@ -4168,7 +4168,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGlobalConfig`: `GET /zstack/v1/global-configurations`. A synchronous API: the reply is its result.
-    /// The result (`QueryGlobalConfigResult`) has `inventories`: `List<GlobalConfigInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGlobalConfigResult`) has `inventories`: `List<GlobalConfigInventory>`, `total`: `Long`; it decodes as `results::QueryGlobalConfigResult`.
     pub fn query_global_config(
         self,
         query: &crate::native::query::Query,
@@ -4181,7 +4181,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGpuDevice`: `GET /zstack/v1/gpu-device/gpu-devices`. A synchronous API: the reply is its result.
-    /// The result (`QueryGpuDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGpuDeviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryGpuDeviceResult`.
     pub fn query_gpu_device(
         self,
         query: &crate::native::query::Query,
@@ -4194,7 +4194,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGuestToolsState`: `GET /zstack/v1/guesttools`. A synchronous API: the reply is its result.
-    /// The result (`QueryGuestToolsStateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGuestToolsStateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryGuestToolsStateResult`.
     pub fn query_guest_tools_state(
         self,
         query: &crate::native::query::Query,
@@ -4203,7 +4203,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostNetworkInterfaceLldp`: `GET /zstack/v1/hostNetworkInterface/lldp/all`. A synchronous API: the reply is its result.
-    /// The result (`QueryHostNetworkInterfaceLldpResult`) has `inventories`: `List<HostNetworkInterfaceLldpInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHostNetworkInterfaceLldpResult`) has `inventories`: `List<HostNetworkInterfaceLldpInventory>`, `total`: `Long`; it decodes as `results::QueryHostNetworkInterfaceLldpResult`.
     pub fn query_host_network_interface_lldp(
         self,
         query: &crate::native::query::Query,
@@ -4212,7 +4212,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVRouterFlowMeterNetwork`: `GET /zstack/v1/flowmeters/networks`. A synchronous API: the reply is its result.
-    /// The result (`QueryVRouterFlowMeterNetworkResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVRouterFlowMeterNetworkResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVRouterFlowMeterNetworkResult`.
     pub fn query_v_router_flow_meter_network(
         self,
         query: &crate::native::query::Query,
@@ -4221,7 +4221,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryZBoxBackup`: `GET /zstack/v1/externalbackup/zbox`. A synchronous API: the reply is its result.
-    /// The result (`QueryZBoxBackupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryZBoxBackupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryZBoxBackupResult`.
     pub fn query_z_box_backup(
         self,
         query: &crate::native::query::Query,
@@ -4234,7 +4234,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverDatabaseFromBackup`: `PUT /zstack/v1/database-backups/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverDatabaseFromBackupResult`) has `logListenPort`: `int`; decode a field with `generated::types`.
+    /// The result (`RecoverDatabaseFromBackupResult`) has `logListenPort`: `int`; decode its fields with `generated::types`.
     pub fn recover_database_from_backup(
         self,
         params: &RecoverDatabaseFromBackup,
@@ -4295,7 +4295,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetFlowMeterRouterId`: `POST /zstack/v1/flowmeters/{vRouterUuid}/routerid`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetFlowMeterRouterIdResult`) has `routerId`: `Long`; decode a field with `generated::types`.
+    /// The result (`SetFlowMeterRouterIdResult`) has `routerId`: `Long`; decode its fields with `generated::types`.
     pub fn set_flow_meter_router_id(
         self,
         params: &SetFlowMeterRouterId,
@@ -4304,7 +4304,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncDatabaseBackup`: `PUT /zstack/v1/database-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncDatabaseBackupResult`) has `result`: `SyncBackupResult`; decode a field with `generated::types`.
+    /// The result (`SyncDatabaseBackupResult`) has `result`: `SyncBackupResult`; decode its fields with `generated::types`.
     pub fn sync_database_backup(
         self,
         params: &SyncDatabaseBackup,
@@ -4316,7 +4316,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncDatabaseBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/database-backups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncDatabaseBackupFromImageStoreBackupStorageResult`) has `inventory`: `DatabaseBackupInventory`; decode a field with `generated::types`.
+    /// The result (`SyncDatabaseBackupFromImageStoreBackupStorageResult`) has `inventory`: `DatabaseBackupInventory`; it decodes as `results::SyncDatabaseBackupFromImageStoreBackupStorageResult`.
     pub fn sync_database_backup_from_image_store_backup_storage(
         self,
         params: &SyncDatabaseBackupFromImageStoreBackupStorage,
@@ -4336,7 +4336,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCCSCertificateUserState`: `POST /zstack/v1/crypto/ccs-certificate/update-state/{userUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCCSCertificateUserStateResult`) has `inventory`: `CCSCertificateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCCSCertificateUserStateResult`) has `inventory`: `CCSCertificateInventory`; it decodes as `results::UpdateCcsCertificateUserStateResult`.
     pub fn update_ccs_certificate_user_state(
         self,
         params: &UpdateCcsCertificateUserState,
@@ -4348,7 +4348,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateDiskOffering`: `PUT /zstack/v1/disk-offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateDiskOfferingResult`) has `inventory`: `DiskOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateDiskOfferingResult`) has `inventory`: `DiskOfferingInventory`; it decodes as `results::UpdateDiskOfferingResult`.
     pub fn update_disk_offering(
         self,
         params: &UpdateDiskOffering,
@@ -4360,7 +4360,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEip`: `PUT /zstack/v1/eips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEipResult`) has `inventory`: `EipInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEipResult`) has `inventory`: `EipInventory`; it decodes as `results::UpdateEipResult`.
     pub fn update_eip(
         self,
         params: &UpdateEip,
@@ -4372,7 +4372,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFlowCollector`: `PUT /zstack/v1/flowmeters/collectors/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFlowCollectorResult`) has `inventory`: `FlowCollectorInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFlowCollectorResult`) has `inventory`: `FlowCollectorInventory`; it decodes as `results::CreateFlowCollectorResult`.
     pub fn update_flow_collector(
         self,
         params: &UpdateFlowCollector,
@@ -4384,7 +4384,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFlowMeter`: `PUT /zstack/v1/flowmeters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateFlowMeterResult`) has `inventory`: `FlowMeterInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateFlowMeterResult`) has `inventory`: `FlowMeterInventory`; it decodes as `results::UpdateFlowMeterResult`.
     pub fn update_flow_meter(
         self,
         params: &UpdateFlowMeter,
@@ -4396,7 +4396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateGlobalConfig`: `PUT /zstack/v1/global-configurations/{category}/{name}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateGlobalConfigResult`) has `inventory`: `GlobalConfigInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateGlobalConfigResult`) has `inventory`: `GlobalConfigInventory`; it decodes as `results::UpdateGlobalConfigResult`.
     pub fn update_global_config(
         self,
         params: &UpdateGlobalConfig,
@@ -4408,7 +4408,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHaStrategyCondition`: `PUT /zstack/v1/ha-strategy-condition/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHaStrategyConditionResult`) has `inventory`: `HaStrategyConditionInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHaStrategyConditionResult`) has `inventory`: `HaStrategyConditionInventory`; it decodes as `results::UpdateHaStrategyConditionResult`.
     pub fn update_ha_strategy_condition(
         self,
         params: &UpdateHaStrategyCondition,

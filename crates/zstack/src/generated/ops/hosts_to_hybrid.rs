@@ -4831,7 +4831,7 @@ impl UpdateKvmHost {
 
 impl<'a> Actions<'a> {
     /// `AddAliyunKeySecret`: `POST /zstack/v1/hybrid/aliyun/key`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAliyunKeySecretResult`) has `inventory`: `HybridAccountInventory`; decode a field with `generated::types`.
+    /// The result (`AddAliyunKeySecretResult`) has `inventory`: `HybridAccountInventory`; it decodes as `results::AddAliyunKeySecretResult`.
     pub fn add_aliyun_key_secret(
         self,
         params: &AddAliyunKeySecret,
@@ -4843,7 +4843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddConnectionAccessPointFromRemote`: `POST /zstack/v1/hybrid/aliyun/access-point`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddConnectionAccessPointFromRemoteResult`) has `inventory`: `ConnectionAccessPointInventory`; decode a field with `generated::types`.
+    /// The result (`AddConnectionAccessPointFromRemoteResult`) has `inventory`: `ConnectionAccessPointInventory`; it decodes as `results::AddConnectionAccessPointFromRemoteResult`.
     pub fn add_connection_access_point_from_remote(
         self,
         params: &AddConnectionAccessPointFromRemote,
@@ -4855,7 +4855,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddDataCenterFromRemote`: `POST /zstack/v1/hybrid/data-center`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddDataCenterFromRemoteResult`) has `inventory`: `DataCenterInventory`; decode a field with `generated::types`.
+    /// The result (`AddDataCenterFromRemoteResult`) has `inventory`: `DataCenterInventory`; it decodes as `results::AddDataCenterFromRemoteResult`.
     pub fn add_data_center_from_remote(
         self,
         params: &AddDataCenterFromRemote,
@@ -4875,7 +4875,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddHybridKeySecret`: `POST /zstack/v1/hybrid/hybrid/key`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHybridKeySecretResult`) has `inventory`: `HybridAccountInventory`; decode a field with `generated::types`.
+    /// The result (`AddHybridKeySecretResult`) has `inventory`: `HybridAccountInventory`; it decodes as `results::AddHybridKeySecretResult`.
     pub fn add_hybrid_key_secret(
         self,
         params: &AddHybridKeySecret,
@@ -4887,7 +4887,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIdentityZoneFromRemote`: `POST /zstack/v1/hybrid/identity-zone`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIdentityZoneFromRemoteResult`) has `inventory`: `IdentityZoneInventory`; decode a field with `generated::types`.
+    /// The result (`AddIdentityZoneFromRemoteResult`) has `inventory`: `IdentityZoneInventory`; it decodes as `results::AddIdentityZoneFromRemoteResult`.
     pub fn add_identity_zone_from_remote(
         self,
         params: &AddIdentityZoneFromRemote,
@@ -4899,7 +4899,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddOssBucketFromRemote`: `POST /zstack/v1/hybrid/aliyun/oss-bucket`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddOssBucketFromRemoteResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
+    /// The result (`AddOssBucketFromRemoteResult`) has `inventory`: `OssBucketInventory`; it decodes as `results::AddOssBucketFromRemoteResult`.
     pub fn add_oss_bucket_from_remote(
         self,
         params: &AddOssBucketFromRemote,
@@ -4911,7 +4911,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachAliyunDiskToEcs`: `POST /zstack/v1/hybrid/aliyun/disk/{diskUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachAliyunDiskToEcsResult`) has `inventory`: `AliyunDiskInventory`; decode a field with `generated::types`.
+    /// The result (`AttachAliyunDiskToEcsResult`) has `inventory`: `AliyunDiskInventory`; it decodes as `results::AttachAliyunDiskToEcsResult`.
     pub fn attach_aliyun_disk_to_ecs(
         self,
         params: &AttachAliyunDiskToEcs,
@@ -4934,7 +4934,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachHybridEipToEcs`: `POST /zstack/v1/hybrid/eip/{eipUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachHybridEipToEcsResult`) has `inventory`: `HybridEipAddressInventory`; decode a field with `generated::types`.
+    /// The result (`AttachHybridEipToEcsResult`) has `inventory`: `HybridEipAddressInventory`; it decodes as `results::AttachHybridEipToEcsResult`.
     pub fn attach_hybrid_eip_to_ecs(
         self,
         params: &AttachHybridEipToEcs,
@@ -4957,7 +4957,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachOssBucketToEcsDataCenter`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachOssBucketToEcsDataCenterResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
+    /// The result (`AttachOssBucketToEcsDataCenterResult`) has `inventory`: `OssBucketInventory`; it decodes as `results::AttachOssBucketToEcsDataCenterResult`.
     pub fn attach_oss_bucket_to_ecs_data_center(
         self,
         params: &AttachOssBucketToEcsDataCenter,
@@ -4969,7 +4969,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BackupDatabaseToPublicCloud`: `POST /zstack/v1/hybrid/backup-mysql`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BackupDatabaseToPublicCloudResult`) has `local`: `String`, `remote`: `String`, `regionId`: `String`; decode a field with `generated::types`.
+    /// The result (`BackupDatabaseToPublicCloudResult`) has `local`: `String`, `remote`: `String`, `regionId`: `String`; decode its fields with `generated::types`.
     pub fn backup_database_to_public_cloud(
         self,
         params: &BackupDatabaseToPublicCloud,
@@ -4981,7 +4981,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunDiskFromRemote`: `POST /zstack/v1/hybrid/aliyun/disk`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunDiskFromRemoteResult`) has `inventory`: `AliyunDiskInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunDiskFromRemoteResult`) has `inventory`: `AliyunDiskInventory`; it decodes as `results::CreateAliyunDiskFromRemoteResult`.
     pub fn create_aliyun_disk_from_remote(
         self,
         params: &CreateAliyunDiskFromRemote,
@@ -4993,7 +4993,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunRouterInterfaceRemote`: `POST /zstack/v1/hybrid/aliyun/router-interface`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunRouterInterfaceRemoteResult`) has `inventory`: `AliyunRouterInterfaceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunRouterInterfaceRemoteResult`) has `inventory`: `AliyunRouterInterfaceInventory`; it decodes as `results::CreateAliyunRouterInterfaceRemoteResult`.
     pub fn create_aliyun_router_interface_remote(
         self,
         params: &CreateAliyunRouterInterfaceRemote,
@@ -5005,7 +5005,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunSnapshotRemote`: `POST /zstack/v1/hybrid/aliyun/snapshot`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunSnapshotRemoteResult`) has `inventory`: `AliyunSnapshotInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunSnapshotRemoteResult`) has `inventory`: `AliyunSnapshotInventory`; it decodes as `results::CreateAliyunSnapshotRemoteResult`.
     pub fn create_aliyun_snapshot_remote(
         self,
         params: &CreateAliyunSnapshotRemote,
@@ -5017,7 +5017,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunVpcVirtualRouterEntryRemote`: `POST /zstack/v1/hybrid/aliyun/route-entry`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunVpcVirtualRouterEntryRemoteResult`) has `inventory`: `VpcVirtualRouteEntryInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunVpcVirtualRouterEntryRemoteResult`) has `inventory`: `VpcVirtualRouteEntryInventory`; it decodes as `results::CreateAliyunVpcVirtualRouterEntryRemoteResult`.
     pub fn create_aliyun_vpc_virtual_router_entry_remote(
         self,
         params: &CreateAliyunVpcVirtualRouterEntryRemote,
@@ -5029,7 +5029,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateConnectionBetweenL3NetworkAndAliyunVSwitch`: `POST /zstack/v1/hybrid/aliyun/connections`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateConnectionBetweenL3NetworkAndAliyunVSwitchResult`) has `inventory`: `ConnectionRelationShipInventory`; decode a field with `generated::types`.
+    /// The result (`CreateConnectionBetweenL3NetworkAndAliyunVSwitchResult`) has `inventory`: `ConnectionRelationShipInventory`; it decodes as `results::CreateConnectionBetweenL3NetworkAndAliyunVSwitchResult`.
     pub fn create_connection_between_l3_network_and_aliyun_v_switch(
         self,
         params: &CreateConnectionBetweenL3NetworkAndAliyunVSwitch,
@@ -5038,7 +5038,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsImageFromEcsSnapshot`: `POST /zstack/v1/hybrid/aliyun/image/snapshot`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEcsImageFromEcsSnapshotResult`) has `inventory`: `EcsImageInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEcsImageFromEcsSnapshotResult`) has `inventory`: `EcsImageInventory`; it decodes as `results::CreateEcsImageFromEcsSnapshotResult`.
     pub fn create_ecs_image_from_ecs_snapshot(
         self,
         params: &CreateEcsImageFromEcsSnapshot,
@@ -5050,7 +5050,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsImageFromLocalImage`: `POST /zstack/v1/hybrid/aliyun/image`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEcsImageFromLocalImageResult`) has `inventory`: `EcsImageInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEcsImageFromLocalImageResult`) has `inventory`: `EcsImageInventory`; it decodes as `results::CreateEcsImageFromLocalImageResult`.
     pub fn create_ecs_image_from_local_image(
         self,
         params: &CreateEcsImageFromLocalImage,
@@ -5062,7 +5062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsInstanceFromEcsImage`: `POST /zstack/v1/hybrid/aliyun/ecs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEcsInstanceFromEcsImageResult`) has `inventory`: `EcsInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEcsInstanceFromEcsImageResult`) has `inventory`: `EcsInstanceInventory`; it decodes as `results::CreateEcsInstanceFromEcsImageResult`.
     pub fn create_ecs_instance_from_ecs_image(
         self,
         params: &CreateEcsInstanceFromEcsImage,
@@ -5074,7 +5074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsSecurityGroupRemote`: `POST /zstack/v1/hybrid/aliyun/security-group/remote`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEcsSecurityGroupRemoteResult`) has `inventory`: `EcsSecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEcsSecurityGroupRemoteResult`) has `inventory`: `EcsSecurityGroupInventory`; it decodes as `results::CreateEcsSecurityGroupRemoteResult`.
     pub fn create_ecs_security_group_remote(
         self,
         params: &CreateEcsSecurityGroupRemote,
@@ -5086,7 +5086,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsSecurityGroupRuleRemote`: `POST /zstack/v1/hybrid/aliyun/security-group-rule`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEcsSecurityGroupRuleRemoteResult`) has `inventory`: `EcsSecurityGroupRuleInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEcsSecurityGroupRuleRemoteResult`) has `inventory`: `EcsSecurityGroupRuleInventory`; it decodes as `results::CreateEcsSecurityGroupRuleRemoteResult`.
     pub fn create_ecs_security_group_rule_remote(
         self,
         params: &CreateEcsSecurityGroupRuleRemote,
@@ -5098,7 +5098,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsVSwitchRemote`: `POST /zstack/v1/hybrid/aliyun/vswitch`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEcsVSwitchRemoteResult`) has `inventory`: `EcsVSwitchInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEcsVSwitchRemoteResult`) has `inventory`: `EcsVSwitchInventory`; it decodes as `results::CreateEcsVSwitchRemoteResult`.
     pub fn create_ecs_v_switch_remote(
         self,
         params: &CreateEcsVSwitchRemote,
@@ -5110,7 +5110,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEcsVpcRemote`: `POST /zstack/v1/hybrid/aliyun/vpc`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateEcsVpcRemoteResult`) has `inventory`: `EcsVpcInventory`; decode a field with `generated::types`.
+    /// The result (`CreateEcsVpcRemoteResult`) has `inventory`: `EcsVpcInventory`; it decodes as `results::CreateEcsVpcRemoteResult`.
     pub fn create_ecs_vpc_remote(
         self,
         params: &CreateEcsVpcRemote,
@@ -5122,7 +5122,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateHostSchedulingRuleGroup`: `POST /zstack/v1/hostSchedulingRuleGroup`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateHostSchedulingRuleGroupResult`) has `inventory`: `HostSchedulingRuleGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateHostSchedulingRuleGroupResult`) has `inventory`: `HostSchedulingRuleGroupInventory`; it decodes as `results::CreateHostSchedulingRuleGroupResult`.
     pub fn create_host_scheduling_rule_group(
         self,
         params: &CreateHostSchedulingRuleGroup,
@@ -5131,7 +5131,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateHybridEip`: `POST /zstack/v1/hybrid/eip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateHybridEipResult`) has `inventory`: `HybridEipAddressInventory`; decode a field with `generated::types`.
+    /// The result (`CreateHybridEipResult`) has `inventory`: `HybridEipAddressInventory`; it decodes as `results::CreateHybridEipResult`.
     pub fn create_hybrid_eip(
         self,
         params: &CreateHybridEip,
@@ -5154,7 +5154,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateOssBucketRemote`: `POST /zstack/v1/hybrid/aliyun/oss-bucket/remote`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateOssBucketRemoteResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
+    /// The result (`CreateOssBucketRemoteResult`) has `inventory`: `OssBucketInventory`; it decodes as `results::CreateOssBucketRemoteResult`.
     pub fn create_oss_bucket_remote(
         self,
         params: &CreateOssBucketRemote,
@@ -5166,7 +5166,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcUserVpnGatewayRemote`: `POST /zstack/v1/hybrid/user-vpn`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpcUserVpnGatewayRemoteResult`) has `inventory`: `VpcUserVpnGatewayInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpcUserVpnGatewayRemoteResult`) has `inventory`: `VpcUserVpnGatewayInventory`; it decodes as `results::CreateVpcUserVpnGatewayRemoteResult`.
     pub fn create_vpc_user_vpn_gateway_remote(
         self,
         params: &CreateVpcUserVpnGatewayRemote,
@@ -5178,7 +5178,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcVpnConnectionRemote`: `POST /zstack/v1/hybrid/vpn-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpcVpnConnectionRemoteResult`) has `inventory`: `VpcVpnConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpcVpnConnectionRemoteResult`) has `inventory`: `VpcVpnConnectionInventory`; it decodes as `results::CreateVpcVpnConnectionRemoteResult`.
     pub fn create_vpc_vpn_connection_remote(
         self,
         params: &CreateVpcVpnConnectionRemote,
@@ -5190,7 +5190,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpnIkeConfig`: `POST /zstack/v1/hybrid/vpn-connection/ike`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpnIkeConfigResult`) has `inventory`: `VpcVpnIkeConfigInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpnIkeConfigResult`) has `inventory`: `VpcVpnIkeConfigInventory`; it decodes as `results::CreateVpnIkeConfigResult`.
     pub fn create_vpn_ike_config(
         self,
         params: &CreateVpnIkeConfig,
@@ -5202,7 +5202,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpnIpsecConfig`: `POST /zstack/v1/hybrid/vpn-connection/ipsec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpnIpsecConfigResult`) has `inventory`: `VpcVpnIpSecConfigInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpnIpsecConfigResult`) has `inventory`: `VpcVpnIpSecConfigInventory`; it decodes as `results::CreateVpnIpsecConfigResult`.
     pub fn create_vpn_ipsec_config(
         self,
         params: &CreateVpnIpsecConfig,
@@ -5447,7 +5447,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCpuMemoryCapacity`: `GET /zstack/v1/hosts/capacities/cpu-memory`. A synchronous API: the reply is its result.
-    /// The result (`GetCpuMemoryCapacityResult`) has `totalCpu`: `long`, `availableCpu`: `long`, `totalMemory`: `long`, `availableMemory`: `long`, `managedCpuNum`: `long`, `capacityData`: `List<CpuMemoryCapacityData>`, `resourceType`: `String`; decode a field with `generated::types`.
+    /// The result (`GetCpuMemoryCapacityResult`) has `totalCpu`: `long`, `availableCpu`: `long`, `totalMemory`: `long`, `availableMemory`: `long`, `managedCpuNum`: `long`, `capacityData`: `List<CpuMemoryCapacityData>`, `resourceType`: `String`; decode its fields with `generated::types`.
     pub fn get_cpu_memory_capacity(
         self,
         params: &GetCpuMemoryCapacity,
@@ -5456,7 +5456,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostAllocatorStrategies`: `GET /zstack/v1/hosts/allocators/strategies`. A synchronous API: the reply is its result.
-    /// The result (`GetHostAllocatorStrategiesResult`) has `strategies`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetHostAllocatorStrategiesResult`) has `strategies`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_host_allocator_strategies(
         self,
         params: &GetHostAllocatorStrategies,
@@ -5465,7 +5465,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNUMATopology`: `POST /zstack/v1/hosts/{uuid}/numa`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetHostNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `topology`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetHostNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `topology`: `Map`; decode its fields with `generated::types`.
     pub fn get_host_numa_topology(
         self,
         params: &GetHostNumaTopology,
@@ -5474,7 +5474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostNetworkFacts`: `GET /zstack/v1/hosts/network-facts/{hostUuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode a field with `generated::types`.
+    /// The result (`GetHostNetworkFactsResult`) has `bondings`: `List`, `nics`: `List`; decode its fields with `generated::types`.
     pub fn get_host_network_facts(
         self,
         params: &GetHostNetworkFacts,
@@ -5483,7 +5483,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostPhysicalMemoryFacts`: `GET /zstack/v1/hosts/physical-memory-facts/{hostUuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetHostPhysicalMemoryFactsResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetHostPhysicalMemoryFactsResult`) has `inventories`: `List`; it decodes as `results::GetHostPhysicalMemoryFactsResult`.
     pub fn get_host_physical_memory_facts(
         self,
         params: &GetHostPhysicalMemoryFacts,
@@ -5492,7 +5492,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostPowerStatus`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetHostPowerStatusResult`) has `inventory`: `HostIpmiInventory`; decode a field with `generated::types`.
+    /// The result (`GetHostPowerStatusResult`) has `inventory`: `HostIpmiInventory`; it decodes as `results::GetHostPowerStatusResult`.
     pub fn get_host_power_status(
         self,
         params: &GetHostPowerStatus,
@@ -5504,7 +5504,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostResourceAllocation`: `POST /zstack/v1/hosts/{uuid}/resource-allocation`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetHostResourceAllocationResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; decode a field with `generated::types`.
+    /// The result (`GetHostResourceAllocationResult`) has `name`: `String`, `uuid`: `String`, `vCPUPin`: `List`; decode its fields with `generated::types`.
     pub fn get_host_resource_allocation(
         self,
         params: &GetHostResourceAllocation,
@@ -5513,7 +5513,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostTask`: `GET /zstack/v1/hosts/task-details`. A synchronous API: the reply is its result.
-    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode a field with `generated::types`.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode its fields with `generated::types`.
     pub fn get_host_task(
         self,
         params: &GetHostTask,
@@ -5525,7 +5525,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostWebSshUrl`: `POST /zstack/v1/hosts/webssh`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetHostWebSshUrlResult`) has `url`: `String`; decode a field with `generated::types`.
+    /// The result (`GetHostWebSshUrlResult`) has `url`: `String`; decode its fields with `generated::types`.
     pub fn get_host_web_ssh_url(
         self,
         params: &GetHostWebSshUrl,
@@ -5537,7 +5537,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHypervisorTypes`: `GET /zstack/v1/hosts/hypervisor-types`. A synchronous API: the reply is its result.
-    /// The result (`GetHypervisorTypesResult`) has `hypervisorTypes`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetHypervisorTypesResult`) has `hypervisorTypes`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_hypervisor_types(
         self,
         params: &GetHypervisorTypes,
@@ -5549,7 +5549,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetInterfaceServiceTypeStatistic`: `GET /zstack/v1/hosts/hosts-network-interfaces/service-type-statistic`. A synchronous API: the reply is its result.
-    /// The result (`GetInterfaceServiceTypeStatisticResult`) has `serviceTypeStatistics`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetInterfaceServiceTypeStatisticResult`) has `serviceTypeStatistics`: `List`, `total`: `Long`; decode its fields with `generated::types`.
     pub fn get_interface_service_type_statistic(
         self,
         params: &GetInterfaceServiceTypeStatistic,
@@ -5569,7 +5569,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `KvmRunShell`: `PUT /zstack/v1/hosts/kvm/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`KvmRunShellResult`) has `inventory`: `Map<String,ShellResult>`; decode a field with `generated::types`.
+    /// The result (`KvmRunShellResult`) has `inventory`: `Map<String,ShellResult>`; it decodes as `results::KvmRunShellResult`.
     pub fn kvm_run_shell(
         self,
         params: &KvmRunShell,
@@ -5589,7 +5589,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerOffHost`: `PUT /zstack/v1/hosts/power-off/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PowerOffHostResult`) has `results`: `List`; decode a field with `generated::types`.
+    /// The result (`PowerOffHostResult`) has `results`: `List`; decode its fields with `generated::types`.
     pub fn power_off_host(
         self,
         params: &PowerOffHost,
@@ -5601,7 +5601,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerOnHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PowerOnHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`PowerOnHostResult`) has `inventory`: `HostInventory`; it decodes as `results::PowerOnHostResult`.
     pub fn power_on_host(
         self,
         params: &PowerOnHost,
@@ -5613,7 +5613,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PowerResetHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PowerResetHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`PowerResetHostResult`) has `inventory`: `HostInventory`; it decodes as `results::PowerResetHostResult`.
     pub fn power_reset_host(
         self,
         params: &PowerResetHost,
@@ -5625,7 +5625,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHost`: `GET /zstack/v1/hosts`. A synchronous API: the reply is its result.
-    /// The result (`QueryHostResult`) has `inventories`: `List<HostInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHostResult`) has `inventories`: `List<HostInventory>`, `total`: `Long`; it decodes as `results::QueryHostResult`.
     pub fn query_host(
         self,
         query: &crate::native::query::Query,
@@ -5638,7 +5638,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostNetworkBonding`: `GET /zstack/v1/hosts/bondings`. A synchronous API: the reply is its result.
-    /// The result (`QueryHostNetworkBondingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHostNetworkBondingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryHostNetworkBondingResult`.
     pub fn query_host_network_bonding(
         self,
         query: &crate::native::query::Query,
@@ -5647,7 +5647,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostNetworkInterface`: `GET /zstack/v1/hosts/nics`. A synchronous API: the reply is its result.
-    /// The result (`QueryHostNetworkInterfaceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHostNetworkInterfaceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryHostNetworkInterfaceResult`.
     pub fn query_host_network_interface(
         self,
         query: &crate::native::query::Query,
@@ -5656,7 +5656,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostOsCategory`: `GET /zstack/v1/hosts/os/category`. A synchronous API: the reply is its result.
-    /// The result (`QueryHostOsCategoryResult`) has `inventories`: `List<HostOsCategoryInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHostOsCategoryResult`) has `inventories`: `List<HostOsCategoryInventory>`, `total`: `Long`; it decodes as `results::QueryHostOsCategoryResult`.
     pub fn query_host_os_category(
         self,
         query: &crate::native::query::Query,
@@ -5665,7 +5665,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostPhysicalMemory`: `GET /zstack/v1/hosts/physicalmemory`. A synchronous API: the reply is its result.
-    /// The result (`QueryHostPhysicalMemoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHostPhysicalMemoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryHostPhysicalMemoryResult`.
     pub fn query_host_physical_memory(
         self,
         query: &crate::native::query::Query,
@@ -5674,7 +5674,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryKvmHypervisorInfo`: `GET /zstack/v1/hosts/kvm/hypervisor/info`. A synchronous API: the reply is its result.
-    /// The result (`QueryKvmHypervisorInfoResult`) has `inventories`: `List<KvmHypervisorInfoInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryKvmHypervisorInfoResult`) has `inventories`: `List<KvmHypervisorInfoInventory>`, `total`: `Long`; it decodes as `results::QueryKvmHypervisorInfoResult`.
     pub fn query_kvm_hypervisor_info(
         self,
         query: &crate::native::query::Query,
@@ -5683,7 +5683,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectHost`: `PUT /zstack/v1/hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectHostResult`) has `inventory`: `HostInventory`; it decodes as `results::ReconnectHostResult`.
     pub fn reconnect_host(
         self,
         params: &ReconnectHost,
@@ -5695,7 +5695,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetIpOnHostNetworkBonding`: `POST /zstack/v1/hosts/bondings/{bondingUuid}/ip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetIpOnHostNetworkBondingResult`) has `inventory`: `HostNetworkBondingInventory`; decode a field with `generated::types`.
+    /// The result (`SetIpOnHostNetworkBondingResult`) has `inventory`: `HostNetworkBondingInventory`; it decodes as `results::SetIpOnHostNetworkBondingResult`.
     pub fn set_ip_on_host_network_bonding(
         self,
         params: &SetIpOnHostNetworkBonding,
@@ -5704,7 +5704,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetIpOnHostNetworkInterface`: `POST /zstack/v1/hosts/nics/{interfaceUuid}/ip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetIpOnHostNetworkInterfaceResult`) has `inventory`: `HostNetworkInterfaceInventory`; decode a field with `generated::types`.
+    /// The result (`SetIpOnHostNetworkInterfaceResult`) has `inventory`: `HostNetworkInterfaceInventory`; it decodes as `results::SetIpOnHostNetworkInterfaceResult`.
     pub fn set_ip_on_host_network_interface(
         self,
         params: &SetIpOnHostNetworkInterface,
@@ -5713,7 +5713,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetServiceTypeOnHostNetworkBonding`: `POST /zstack/v1/hosts/bondings/service-types`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetServiceTypeOnHostNetworkBondingResult`) has `inventory`: `List`; decode a field with `generated::types`.
+    /// The result (`SetServiceTypeOnHostNetworkBondingResult`) has `inventory`: `List`; it decodes as `results::SetServiceTypeOnHostNetworkBondingResult`.
     pub fn set_service_type_on_host_network_bonding(
         self,
         params: &SetServiceTypeOnHostNetworkBonding,
@@ -5722,7 +5722,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetServiceTypeOnHostNetworkInterface`: `POST /zstack/v1/hosts/nics/service-types`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetServiceTypeOnHostNetworkInterfaceResult`) has `inventory`: `List`; decode a field with `generated::types`.
+    /// The result (`SetServiceTypeOnHostNetworkInterfaceResult`) has `inventory`: `List`; it decodes as `results::SetServiceTypeOnHostNetworkInterfaceResult`.
     pub fn set_service_type_on_host_network_interface(
         self,
         params: &SetServiceTypeOnHostNetworkInterface,
@@ -5731,7 +5731,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ShutdownHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ShutdownHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`ShutdownHostResult`) has `inventory`: `HostInventory`; it decodes as `results::ShutdownHostResult`.
     pub fn shutdown_host(
         self,
         params: &ShutdownHost,
@@ -5743,7 +5743,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBonding`: `PUT /zstack/v1/hosts/bondings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBondingResult`) has `inventory`: `HostNetworkBondingInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBondingResult`) has `inventory`: `HostNetworkBondingInventory`; it decodes as `results::UpdateBondingResult`.
     pub fn update_bonding(
         self,
         params: &UpdateBonding,
@@ -5755,7 +5755,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHost`: `PUT /zstack/v1/hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHostResult`) has `inventory`: `HostInventory`; it decodes as `results::UpdateHostResult`.
     pub fn update_host(
         self,
         params: &UpdateHost,
@@ -5767,7 +5767,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostIpmi`: `PUT /zstack/v1/hosts/ipmi/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostIpmiResult`) has `hostIpmiInventory`: `HostIpmiInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHostIpmiResult`) has `hostIpmiInventory`: `HostIpmiInventory`; decode its fields with `generated::types`.
     pub fn update_host_ipmi(
         self,
         params: &UpdateHostIpmi,
@@ -5779,7 +5779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostNetworkInterface`: `POST /zstack/v1/hosts/nics/{interfaceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostNetworkInterfaceResult`) has `inventory`: `HostNetworkInterfaceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHostNetworkInterfaceResult`) has `inventory`: `HostNetworkInterfaceInventory`; it decodes as `results::UpdateHostNetworkInterfaceResult`.
     pub fn update_host_network_interface(
         self,
         params: &UpdateHostNetworkInterface,
@@ -5788,7 +5788,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostSchedulingRuleGroup`: `PUT /zstack/v1/hostSchedulingRuleGroup/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostSchedulingRuleGroupResult`) has `inventory`: `HostSchedulingRuleGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHostSchedulingRuleGroupResult`) has `inventory`: `HostSchedulingRuleGroupInventory`; it decodes as `results::UpdateHostSchedulingRuleGroupResult`.
     pub fn update_host_scheduling_rule_group(
         self,
         params: &UpdateHostSchedulingRuleGroup,
@@ -5797,7 +5797,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateKVMHost`: `PUT /zstack/v1/hosts/kvm/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostResult`) has `inventory`: `HostInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHostResult`) has `inventory`: `HostInventory`; it decodes as `results::UpdateHostResult`.
     pub fn update_kvm_host(
         self,
         params: &UpdateKvmHost,

@@ -3029,7 +3029,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachOssBucketFromEcsDataCenter`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachOssBucketFromEcsDataCenterResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
+    /// The result (`DetachOssBucketFromEcsDataCenterResult`) has `inventory`: `OssBucketInventory`; it decodes as `results::DetachOssBucketFromEcsDataCenterResult`.
     pub fn detach_oss_bucket_from_ecs_data_center(
         self,
         params: &DetachOssBucketFromEcsDataCenter,
@@ -3041,7 +3041,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DownloadBackupFileFromPublicCloud`: `POST /zstack/v1/hybrid/backup-mysql/download`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DownloadBackupFileFromPublicCloudResult`) has `local`: `String`; decode a field with `generated::types`.
+    /// The result (`DownloadBackupFileFromPublicCloudResult`) has `local`: `String`; decode its fields with `generated::types`.
     pub fn download_backup_file_from_public_cloud(
         self,
         params: &DownloadBackupFileFromPublicCloud,
@@ -3064,7 +3064,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetConnectionAccessPointFromRemote`: `GET /zstack/v1/hybrid/aliyun/access-point{dataCenterUuid}/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetConnectionAccessPointFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetConnectionAccessPointFromRemoteResult`) has `inventories`: `List`; it decodes as `results::GetConnectionAccessPointFromRemoteResult`.
     pub fn get_connection_access_point_from_remote(
         self,
         params: &GetConnectionAccessPointFromRemote,
@@ -3076,7 +3076,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetConnectionBetweenL3NetworkAndAliyunVSwitch`: `POST /zstack/v1/hybrid/aliyun/relationships`. A synchronous API: the reply is its result.
-    /// The result (`GetConnectionBetweenL3NetworkAndAliyunVSwitchResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetConnectionBetweenL3NetworkAndAliyunVSwitchResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::GetConnectionBetweenL3NetworkAndAliyunVSwitchResult`.
     pub fn get_connection_between_l3_network_and_aliyun_v_switch(
         self,
         params: &GetConnectionBetweenL3NetworkAndAliyunVSwitch,
@@ -3088,7 +3088,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCreateEcsImageProgress`: `GET /zstack/v1/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress`. A synchronous API: the reply is its result.
-    /// The result (`GetCreateEcsImageProgressResult`) has `progress`: `ProgressProperty`; decode a field with `generated::types`.
+    /// The result (`GetCreateEcsImageProgressResult`) has `progress`: `ProgressProperty`; decode its fields with `generated::types`.
     pub fn get_create_ecs_image_progress(
         self,
         params: &GetCreateEcsImageProgress,
@@ -3100,7 +3100,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetDataCenterFromRemote`: `GET /zstack/v1/hybrid/data-center/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetDataCenterFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetDataCenterFromRemoteResult`) has `inventories`: `List`; it decodes as `results::GetDataCenterFromRemoteResult`.
     pub fn get_data_center_from_remote(
         self,
         params: &GetDataCenterFromRemote,
@@ -3112,7 +3112,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEcsInstanceType`: `GET /zstack/v1/hybrid/ecs/type`. A synchronous API: the reply is its result.
-    /// The result (`GetEcsInstanceTypeResult`) has `types`: `List`; decode a field with `generated::types`.
+    /// The result (`GetEcsInstanceTypeResult`) has `types`: `List`; decode its fields with `generated::types`.
     pub fn get_ecs_instance_type(
         self,
         params: &GetEcsInstanceType,
@@ -3124,7 +3124,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEcsInstanceVncUrl`: `GET /zstack/v1/hybrid/aliyun/ecs-vnc/{uuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetEcsInstanceVncUrlResult`) has `ecsId`: `String`, `vncUrl`: `String`; decode a field with `generated::types`.
+    /// The result (`GetEcsInstanceVncUrlResult`) has `ecsId`: `String`, `vncUrl`: `String`; decode its fields with `generated::types`.
     pub fn get_ecs_instance_vnc_url(
         self,
         params: &GetEcsInstanceVncUrl,
@@ -3136,7 +3136,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIdentityZoneFromRemote`: `GET /zstack/v1/hybrid/identity-zone/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetIdentityZoneFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetIdentityZoneFromRemoteResult`) has `inventories`: `List`; it decodes as `results::GetIdentityZoneFromRemoteResult`.
     pub fn get_identity_zone_from_remote(
         self,
         params: &GetIdentityZoneFromRemote,
@@ -3159,7 +3159,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOssBucketFileFromRemote`: `GET /zstack/v1/hybrid/oss/file/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetOssBucketFileFromRemoteResult`) has `files`: `List`; decode a field with `generated::types`.
+    /// The result (`GetOssBucketFileFromRemoteResult`) has `files`: `List`; decode its fields with `generated::types`.
     pub fn get_oss_bucket_file_from_remote(
         self,
         params: &GetOssBucketFileFromRemote,
@@ -3171,7 +3171,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOssBucketNameFromRemote`: `GET /zstack/v1/hybrid/oss/{dataCenterUuid}/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetOssBucketNameFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetOssBucketNameFromRemoteResult`) has `inventories`: `List`; it decodes as `results::GetOssBucketNameFromRemoteResult`.
     pub fn get_oss_bucket_name_from_remote(
         self,
         params: &GetOssBucketNameFromRemote,
@@ -3183,7 +3183,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVpnConfigurationFromRemote`: `GET /zstack/v1/hybrid/vpn-conf/{uuid}/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcVpnConfigurationFromRemoteResult`) has `ikeConf`: `VpcVpnIkeConfigStruct`, `ipSecConf`: `VpcVpnIpSecConfigStruct`; decode a field with `generated::types`.
+    /// The result (`GetVpcVpnConfigurationFromRemoteResult`) has `ikeConf`: `VpcVpnIkeConfigStruct`, `ipSecConf`: `VpcVpnIpSecConfigStruct`; decode its fields with `generated::types`.
     pub fn get_vpc_vpn_configuration_from_remote(
         self,
         params: &GetVpcVpnConfigurationFromRemote,
@@ -3195,7 +3195,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunDiskFromLocal`: `GET /zstack/v1/hybrid/aliyun/disk`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunDiskFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunDiskFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunDiskFromLocalResult`.
     pub fn query_aliyun_disk_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3208,7 +3208,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunRouteEntryFromLocal`: `GET /zstack/v1/hybrid/aliyun/route-entry`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunRouteEntryFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunRouteEntryFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunRouteEntryFromLocalResult`.
     pub fn query_aliyun_route_entry_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3221,7 +3221,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunRouterInterfaceFromLocal`: `GET /zstack/v1/hybrid/aliyun/router-interface`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunRouterInterfaceFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunRouterInterfaceFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunRouterInterfaceFromLocalResult`.
     pub fn query_aliyun_router_interface_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3234,7 +3234,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunSnapshotFromLocal`: `GET /zstack/v1/hybrid/aliyun/snapshot`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunSnapshotFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunSnapshotFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunSnapshotFromLocalResult`.
     pub fn query_aliyun_snapshot_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3247,7 +3247,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunVirtualRouterFromLocal`: `GET /zstack/v1/hybrid/aliyun/vrouter`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunVirtualRouterFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunVirtualRouterFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunVirtualRouterFromLocalResult`.
     pub fn query_aliyun_virtual_router_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3260,7 +3260,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryConnectionAccessPointFromLocal`: `GET /zstack/v1/hybrid/aliyun/access-point`. A synchronous API: the reply is its result.
-    /// The result (`QueryConnectionAccessPointFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryConnectionAccessPointFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryConnectionAccessPointFromLocalResult`.
     pub fn query_connection_access_point_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3273,7 +3273,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryConnectionBetweenL3NetworkAndAliyunVSwitch`: `GET /zstack/v1/hybrid/aliyun/relationships`. A synchronous API: the reply is its result.
-    /// The result (`QueryConnectionBetweenL3NetworkAndAliyunVSwitchResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryConnectionBetweenL3NetworkAndAliyunVSwitchResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryConnectionBetweenL3NetworkAndAliyunVSwitchResult`.
     pub fn query_connection_between_l3_network_and_aliyun_v_switch(
         self,
         query: &crate::native::query::Query,
@@ -3286,7 +3286,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryDataCenterFromLocal`: `GET /zstack/v1/hybrid/data-center`. A synchronous API: the reply is its result.
-    /// The result (`QueryDataCenterFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryDataCenterFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryDataCenterFromLocalResult`.
     pub fn query_data_center_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3299,7 +3299,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEcsImageFromLocal`: `GET /zstack/v1/hybrid/aliyun/image`. A synchronous API: the reply is its result.
-    /// The result (`QueryEcsImageFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEcsImageFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEcsImageFromLocalResult`.
     pub fn query_ecs_image_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3312,7 +3312,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEcsInstanceFromLocal`: `GET /zstack/v1/hybrid/aliyun/ecs`. A synchronous API: the reply is its result.
-    /// The result (`QueryEcsInstanceFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEcsInstanceFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEcsInstanceFromLocalResult`.
     pub fn query_ecs_instance_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3325,7 +3325,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEcsSecurityGroupFromLocal`: `GET /zstack/v1/hybrid/aliyun/security-group`. A synchronous API: the reply is its result.
-    /// The result (`QueryEcsSecurityGroupFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEcsSecurityGroupFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEcsSecurityGroupFromLocalResult`.
     pub fn query_ecs_security_group_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3338,7 +3338,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEcsSecurityGroupRuleFromLocal`: `GET /zstack/v1/hybrid/aliyun/security-group-rule`. A synchronous API: the reply is its result.
-    /// The result (`QueryEcsSecurityGroupRuleFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEcsSecurityGroupRuleFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEcsSecurityGroupRuleFromLocalResult`.
     pub fn query_ecs_security_group_rule_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3351,7 +3351,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEcsVSwitchFromLocal`: `GET /zstack/v1/hybrid/aliyun/vswitch`. A synchronous API: the reply is its result.
-    /// The result (`QueryEcsVSwitchFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEcsVSwitchFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEcsVSwitchFromLocalResult`.
     pub fn query_ecs_v_switch_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3364,7 +3364,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEcsVpcFromLocal`: `GET /zstack/v1/hybrid/aliyun/vpc`. A synchronous API: the reply is its result.
-    /// The result (`QueryEcsVpcFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEcsVpcFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEcsVpcFromLocalResult`.
     pub fn query_ecs_vpc_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3377,7 +3377,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHybridEipFromLocal`: `GET /zstack/v1/hybrid/eip`. A synchronous API: the reply is its result.
-    /// The result (`QueryHybridEipFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHybridEipFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryHybridEipFromLocalResult`.
     pub fn query_hybrid_eip_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3390,7 +3390,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHybridKeySecret`: `GET /zstack/v1/hybrid/hybrid/key`. A synchronous API: the reply is its result.
-    /// The result (`QueryHybridKeySecretResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHybridKeySecretResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryHybridKeySecretResult`.
     pub fn query_hybrid_key_secret(
         self,
         query: &crate::native::query::Query,
@@ -3403,7 +3403,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIdentityZoneFromLocal`: `GET /zstack/v1/hybrid/identity-zone`. A synchronous API: the reply is its result.
-    /// The result (`QueryIdentityZoneFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIdentityZoneFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIdentityZoneFromLocalResult`.
     pub fn query_identity_zone_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3416,7 +3416,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryOssBucketFileName`: `GET /zstack/v1/hybrid/aliyun/oss-bucket`. A synchronous API: the reply is its result.
-    /// The result (`QueryOssBucketFileNameResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryOssBucketFileNameResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryOssBucketFileNameResult`.
     pub fn query_oss_bucket_file_name(
         self,
         query: &crate::native::query::Query,
@@ -3429,7 +3429,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVirtualBorderRouterFromLocal`: `GET /zstack/v1/hybrid/aliyun/border-router`. A synchronous API: the reply is its result.
-    /// The result (`QueryVirtualBorderRouterFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVirtualBorderRouterFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVirtualBorderRouterFromLocalResult`.
     pub fn query_virtual_border_router_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3442,7 +3442,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcIkeConfigFromLocal`: `GET /zstack/v1/hybrid/vpn-connection/ike`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcIkeConfigFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcIkeConfigFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcIkeConfigFromLocalResult`.
     pub fn query_vpc_ike_config_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3455,7 +3455,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcIpSecConfigFromLocal`: `GET /zstack/v1/hybrid/vpn-connection/ipsec`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcIpSecConfigFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcIpSecConfigFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcIpSecConfigFromLocalResult`.
     pub fn query_vpc_ip_sec_config_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3468,7 +3468,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcUserVpnGatewayFromLocal`: `GET /zstack/v1/hybrid/user-vpn`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcUserVpnGatewayFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcUserVpnGatewayFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcUserVpnGatewayFromLocalResult`.
     pub fn query_vpc_user_vpn_gateway_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3481,7 +3481,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcVpnConnectionFromLocal`: `GET /zstack/v1/hybrid/vpn-connection`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcVpnConnectionFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcVpnConnectionFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcVpnConnectionFromLocalResult`.
     pub fn query_vpc_vpn_connection_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3494,7 +3494,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcVpnGatewayFromLocal`: `GET /zstack/v1/hybrid/vpc-vpn`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcVpnGatewayFromLocalResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcVpnGatewayFromLocalResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcVpnGatewayFromLocalResult`.
     pub fn query_vpc_vpn_gateway_from_local(
         self,
         query: &crate::native::query::Query,
@@ -3529,7 +3529,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartConnectionBetweenAliyunRouterInterface`: `PUT /zstack/v1/hybrid/aliyun/router-interface/{vbrInterfaceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StartConnectionBetweenAliyunRouterInterfaceResult`) has `inventory`: `AliyunRouterInterfaceInventory`; decode a field with `generated::types`.
+    /// The result (`StartConnectionBetweenAliyunRouterInterfaceResult`) has `inventory`: `AliyunRouterInterfaceInventory`; it decodes as `results::StartConnectionBetweenAliyunRouterInterfaceResult`.
     pub fn start_connection_between_aliyun_router_interface(
         self,
         params: &StartConnectionBetweenAliyunRouterInterface,
@@ -3563,7 +3563,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncAliyunRouteEntryFromRemote`: `PUT /zstack/v1/hybrid/aliyun/route-entry/{vRouterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncAliyunRouteEntryFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncAliyunRouteEntryFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncAliyunRouteEntryFromRemoteResult`.
     pub fn sync_aliyun_route_entry_from_remote(
         self,
         params: &SyncAliyunRouteEntryFromRemote,
@@ -3575,7 +3575,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncAliyunRouterInterfaceFromRemote`: `PUT /zstack/v1/hybrid/aliyun/router-interface/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncAliyunRouterInterfaceFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncAliyunRouterInterfaceFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncAliyunRouterInterfaceFromRemoteResult`.
     pub fn sync_aliyun_router_interface_from_remote(
         self,
         params: &SyncAliyunRouterInterfaceFromRemote,
@@ -3587,7 +3587,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncAliyunSnapshotRemote`: `POST /zstack/v1/hybrid/aliyun/snapshot/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncAliyunSnapshotRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncAliyunSnapshotRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncAliyunSnapshotRemoteResult`.
     pub fn sync_aliyun_snapshot_remote(
         self,
         params: &SyncAliyunSnapshotRemote,
@@ -3599,7 +3599,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncAliyunVirtualRouterFromRemote`: `PUT /zstack/v1/hybrid/aliyun/vrouter/{vpcUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncAliyunVirtualRouterFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncAliyunVirtualRouterFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncAliyunVirtualRouterFromRemoteResult`.
     pub fn sync_aliyun_virtual_router_from_remote(
         self,
         params: &SyncAliyunVirtualRouterFromRemote,
@@ -3611,7 +3611,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncConnectionAccessPointFromRemote`: `PUT /zstack/v1/hybrid/aliyun/access-point/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncConnectionAccessPointFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncConnectionAccessPointFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncConnectionAccessPointFromRemoteResult`.
     pub fn sync_connection_access_point_from_remote(
         self,
         params: &SyncConnectionAccessPointFromRemote,
@@ -3634,7 +3634,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncDiskFromAliyunFromRemote`: `POST /zstack/v1/hybrid/aliyun/disk/{identityUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncDiskFromAliyunFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncDiskFromAliyunFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncDiskFromAliyunFromRemoteResult`.
     pub fn sync_disk_from_aliyun_from_remote(
         self,
         params: &SyncDiskFromAliyunFromRemote,
@@ -3646,7 +3646,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncEcsImageFromRemote`: `POST /zstack/v1/hybrid/aliyun/image/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncEcsImageFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncEcsImageFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncEcsImageFromRemoteResult`.
     pub fn sync_ecs_image_from_remote(
         self,
         params: &SyncEcsImageFromRemote,
@@ -3658,7 +3658,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncEcsInstanceFromRemote`: `POST /zstack/v1/hybrid/aliyun/ecs/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncEcsInstanceFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncEcsInstanceFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncEcsInstanceFromRemoteResult`.
     pub fn sync_ecs_instance_from_remote(
         self,
         params: &SyncEcsInstanceFromRemote,
@@ -3670,7 +3670,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncEcsSecurityGroupFromRemote`: `PUT /zstack/v1/hybrid/aliyun/security-group/{ecsVpcUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncEcsSecurityGroupFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncEcsSecurityGroupFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncEcsSecurityGroupFromRemoteResult`.
     pub fn sync_ecs_security_group_from_remote(
         self,
         params: &SyncEcsSecurityGroupFromRemote,
@@ -3682,7 +3682,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncEcsSecurityGroupRuleFromRemote`: `PUT /zstack/v1/hybrid/aliyun/security-group-rule/{uuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncEcsSecurityGroupRuleFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncEcsSecurityGroupRuleFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncEcsSecurityGroupRuleFromRemoteResult`.
     pub fn sync_ecs_security_group_rule_from_remote(
         self,
         params: &SyncEcsSecurityGroupRuleFromRemote,
@@ -3694,7 +3694,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncEcsVSwitchFromRemote`: `POST /zstack/v1/hybrid/aliyun/vswitch/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncEcsVSwitchFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncEcsVSwitchFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncEcsVSwitchFromRemoteResult`.
     pub fn sync_ecs_v_switch_from_remote(
         self,
         params: &SyncEcsVSwitchFromRemote,
@@ -3706,7 +3706,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncEcsVpcFromRemote`: `POST /zstack/v1/hybrid/aliyun/vpc/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncEcsVpcFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncEcsVpcFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncEcsVpcFromRemoteResult`.
     pub fn sync_ecs_vpc_from_remote(
         self,
         params: &SyncEcsVpcFromRemote,
@@ -3718,7 +3718,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncHybridEipFromRemote`: `PUT /zstack/v1/hybrid/eip/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncHybridEipFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncHybridEipFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncHybridEipFromRemoteResult`.
     pub fn sync_hybrid_eip_from_remote(
         self,
         params: &SyncHybridEipFromRemote,
@@ -3741,7 +3741,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVirtualBorderRouterFromRemote`: `PUT /zstack/v1/hybrid/aliyun/border-router/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVirtualBorderRouterFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncVirtualBorderRouterFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncVirtualBorderRouterFromRemoteResult`.
     pub fn sync_virtual_border_router_from_remote(
         self,
         params: &SyncVirtualBorderRouterFromRemote,
@@ -3753,7 +3753,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVpcUserVpnGatewayFromRemote`: `PUT /zstack/v1/hybrid/user-vpn/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVpcUserVpnGatewayFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncVpcUserVpnGatewayFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncVpcUserVpnGatewayFromRemoteResult`.
     pub fn sync_vpc_user_vpn_gateway_from_remote(
         self,
         params: &SyncVpcUserVpnGatewayFromRemote,
@@ -3765,7 +3765,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVpcVpnConnectionFromRemote`: `PUT /zstack/v1/hybrid/vpn-connection/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVpcVpnConnectionFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncVpcVpnConnectionFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncVpcVpnConnectionFromRemoteResult`.
     pub fn sync_vpc_vpn_connection_from_remote(
         self,
         params: &SyncVpcVpnConnectionFromRemote,
@@ -3777,7 +3777,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVpcVpnGatewayFromRemote`: `PUT /zstack/v1/hybrid/vpc-vpn/{dataCenterUuid}/sync`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVpcVpnGatewayFromRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncVpcVpnGatewayFromRemoteResult`) has `inventories`: `List`; it decodes as `results::SyncVpcVpnGatewayFromRemoteResult`.
     pub fn sync_vpc_vpn_gateway_from_remote(
         self,
         params: &SyncVpcVpnGatewayFromRemote,
@@ -3800,7 +3800,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunDisk`: `PUT /zstack/v1/hybrid/aliyun/disk/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunDiskResult`) has `inventory`: `AliyunDiskInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunDiskResult`) has `inventory`: `AliyunDiskInventory`; it decodes as `results::UpdateAliyunDiskResult`.
     pub fn update_aliyun_disk(
         self,
         params: &UpdateAliyunDisk,
@@ -3812,7 +3812,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunKeySecret`: `POST /zstack/v1/hybrid/aliyun/{uuid}/key`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunKeySecretResult`) has `inventory`: `HybridAccountInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunKeySecretResult`) has `inventory`: `HybridAccountInventory`; it decodes as `results::UpdateAliyunKeySecretResult`.
     pub fn update_aliyun_key_secret(
         self,
         params: &UpdateAliyunKeySecret,

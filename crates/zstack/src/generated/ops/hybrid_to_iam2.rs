@@ -3302,7 +3302,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachIAM2ProjectToIAM2Organization`: `POST /zstack/v1/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachIAM2ProjectToIAM2OrganizationResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
+    /// The result (`AttachIAM2ProjectToIAM2OrganizationResult`) has `inventory`: `IAM2ProjectInventory`; it decodes as `results::AttachIam2ProjectToIam2OrganizationResult`.
     pub fn attach_iam2_project_to_iam2_organization(
         self,
         params: &AttachIam2ProjectToIam2Organization,
@@ -3314,7 +3314,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchCreateIAM2VirtualIDFromConfigFile`: `POST /zstack/v1/iam2/virtual-ids/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BatchCreateIAM2VirtualIDFromConfigFileResult`) has `numberOfImportedUser`: `int`; decode a field with `generated::types`.
+    /// The result (`BatchCreateIAM2VirtualIDFromConfigFileResult`) has `numberOfImportedUser`: `int`; decode its fields with `generated::types`.
     pub fn batch_create_iam2_virtual_id_from_config_file(
         self,
         params: &BatchCreateIam2VirtualIdFromConfigFile,
@@ -3334,7 +3334,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2OrganizationState`: `PUT /zstack/v1/iam2/organizations/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeIAM2OrganizationStateResult`) has `inventory`: `IAM2OrganizationInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeIAM2OrganizationStateResult`) has `inventory`: `IAM2OrganizationInventory`; it decodes as `results::ChangeIam2OrganizationStateResult`.
     pub fn change_iam2_organization_state(
         self,
         params: &ChangeIam2OrganizationState,
@@ -3346,7 +3346,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2ProjectState`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeIAM2ProjectStateResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeIAM2ProjectStateResult`) has `inventory`: `IAM2ProjectInventory`; it decodes as `results::ChangeIam2ProjectStateResult`.
     pub fn change_iam2_project_state(
         self,
         params: &ChangeIam2ProjectState,
@@ -3358,7 +3358,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2VirtualIDGroupState`: `PUT /zstack/v1/iam2/projects/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeIAM2VirtualIDGroupStateResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeIAM2VirtualIDGroupStateResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; it decodes as `results::ChangeIam2VirtualIdGroupStateResult`.
     pub fn change_iam2_virtual_id_group_state(
         self,
         params: &ChangeIam2VirtualIdGroupState,
@@ -3370,7 +3370,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2VirtualIDState`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeIAM2VirtualIDStateResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeIAM2VirtualIDStateResult`) has `inventory`: `IAM2VirtualIDInventory`; it decodes as `results::ChangeIam2VirtualIdStateResult`.
     pub fn change_iam2_virtual_id_state(
         self,
         params: &ChangeIam2VirtualIdState,
@@ -3382,7 +3382,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIAM2VirtualIDType`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeIAM2VirtualIDTypeResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeIAM2VirtualIDTypeResult`) has `inventory`: `IAM2VirtualIDInventory`; it decodes as `results::ChangeIam2VirtualIdTypeResult`.
     pub fn change_iam2_virtual_id_type(
         self,
         params: &ChangeIam2VirtualIdType,
@@ -3394,7 +3394,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIAM2OrganizationAvailability`: `GET /zstack/v1/iam2/organizations/availabilities`. A synchronous API: the reply is its result.
-    /// The result (`CheckIAM2OrganizationAvailabilityResult`) has `exists`: `boolean`; decode a field with `generated::types`.
+    /// The result (`CheckIAM2OrganizationAvailabilityResult`) has `exists`: `boolean`; decode its fields with `generated::types`.
     pub fn check_iam2_organization_availability(
         self,
         params: &CheckIam2OrganizationAvailability,
@@ -3406,7 +3406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIAM2VirtualIDConfigFile`: `PUT /zstack/v1/iam2/virtual-ids/from-file`. A synchronous API: the reply is its result.
-    /// The result (`CheckIAM2VirtualIDConfigFileResult`) has `results`: `List`; decode a field with `generated::types`.
+    /// The result (`CheckIAM2VirtualIDConfigFileResult`) has `results`: `List`; decode its fields with `generated::types`.
     pub fn check_iam2_virtual_id_config_file(
         self,
         params: &CheckIam2VirtualIdConfigFile,
@@ -3418,7 +3418,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanInvalidLdapIAM2Binding`: `PUT /zstack/v1/iam2/ldap/bindings/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanInvalidLdapIAM2BindingResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`CleanInvalidLdapIAM2BindingResult`) has `inventories`: `List`; it decodes as `results::CleanInvalidLdapIam2BindingResult`.
     pub fn clean_invalid_ldap_iam2_binding(
         self,
         params: &CleanInvalidLdapIam2Binding,
@@ -3430,7 +3430,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2Organization`: `POST /zstack/v1/iam2/organizations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2OrganizationResult`) has `inventory`: `IAM2OrganizationInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2OrganizationResult`) has `inventory`: `IAM2OrganizationInventory`; it decodes as `results::CreateIam2OrganizationResult`.
     pub fn create_iam2_organization(
         self,
         params: &CreateIam2Organization,
@@ -3442,7 +3442,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2Project`: `POST /zstack/v1/iam2/projects`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; it decodes as `results::CreateIam2ProjectResult`.
     pub fn create_iam2_project(
         self,
         params: &CreateIam2Project,
@@ -3454,7 +3454,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectFromTemplate`: `POST /zstack/v1/iam2/projects/from/templates/{templateUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2ProjectFromTemplateResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2ProjectFromTemplateResult`) has `inventory`: `IAM2ProjectInventory`; it decodes as `results::CreateIam2ProjectFromTemplateResult`.
     pub fn create_iam2_project_from_template(
         self,
         params: &CreateIam2ProjectFromTemplate,
@@ -3466,7 +3466,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectRole`: `POST /zstack/v1/iam2/project-roles`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateRoleResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
+    /// The result (`CreateRoleResult`) has `inventory`: `RoleInventory`; it decodes as `results::CreateRoleResult`.
     pub fn create_iam2_project_role(
         self,
         params: &CreateIam2ProjectRole,
@@ -3478,7 +3478,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectTemplate`: `POST /zstack/v1/iam2/projects/templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2ProjectTemplateResult`) has `inventory`: `IAM2ProjectTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2ProjectTemplateResult`) has `inventory`: `IAM2ProjectTemplateInventory`; it decodes as `results::CreateIam2ProjectTemplateResult`.
     pub fn create_iam2_project_template(
         self,
         params: &CreateIam2ProjectTemplate,
@@ -3490,7 +3490,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2ProjectTemplateFromProject`: `POST /zstack/v1/iam2/projects/templates/from/projects/{projectUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2ProjectTemplateFromProjectResult`) has `inventory`: `IAM2ProjectTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2ProjectTemplateFromProjectResult`) has `inventory`: `IAM2ProjectTemplateInventory`; it decodes as `results::CreateIam2ProjectTemplateFromProjectResult`.
     pub fn create_iam2_project_template_from_project(
         self,
         params: &CreateIam2ProjectTemplateFromProject,
@@ -3502,7 +3502,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualID`: `POST /zstack/v1/iam2/virtual-ids`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2VirtualIDResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2VirtualIDResult`) has `inventory`: `IAM2VirtualIDInventory`; it decodes as `results::CreateIam2VirtualIdResult`.
     pub fn create_iam2_virtual_id(
         self,
         params: &CreateIam2VirtualId,
@@ -3514,7 +3514,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualIDFromLdapUid`: `POST /zstack/v1/iam2/virtual-id/ldap/uid`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2VirtualIDFromLdapUidResult`) has `inventory`: `LdapResourceRefInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2VirtualIDFromLdapUidResult`) has `inventory`: `LdapResourceRefInventory`; it decodes as `results::CreateIam2VirtualIdFromLdapUidResult`.
     pub fn create_iam2_virtual_id_from_ldap_uid(
         self,
         params: &CreateIam2VirtualIdFromLdapUid,
@@ -3526,7 +3526,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualIDGroup`: `POST /zstack/v1/iam2/groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2VirtualIDGroupResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2VirtualIDGroupResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; it decodes as `results::CreateIam2VirtualIdGroupResult`.
     pub fn create_iam2_virtual_id_group(
         self,
         params: &CreateIam2VirtualIdGroup,
@@ -3538,7 +3538,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2VirtualIDLdapBinding`: `POST /zstack/v1/iam2/ldap/bindings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIAM2VirtualIDLdapBindingResult`) has `inventory`: `LdapResourceRefInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIAM2VirtualIDLdapBindingResult`) has `inventory`: `LdapResourceRefInventory`; it decodes as `results::CreateIam2VirtualIdLdapBindingResult`.
     pub fn create_iam2_virtual_id_ldap_binding(
         self,
         params: &CreateIam2VirtualIdLdapBinding,
@@ -3616,7 +3616,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachIAM2ProjectFromIAM2Organization`: `DELETE /zstack/v1/iam2/projects/{projectUuid}/iam2/organizations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachIAM2ProjectFromIAM2OrganizationResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
+    /// The result (`DetachIAM2ProjectFromIAM2OrganizationResult`) has `inventory`: `IAM2ProjectInventory`; it decodes as `results::DetachIam2ProjectFromIam2OrganizationResult`.
     pub fn detach_iam2_project_from_iam2_organization(
         self,
         params: &DetachIam2ProjectFromIam2Organization,
@@ -3639,7 +3639,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateLdapEntryForIAM2Binding`: `GET /zstack/v1/iam2/ldap/entries/candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetLdapEntryResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLdapEntryResult`) has `inventories`: `List`; it decodes as `results::GetLdapEntryResult`.
     pub fn get_candidate_ldap_entry_for_iam2_binding(
         self,
         params: &GetCandidateLdapEntryForIam2Binding,
@@ -3651,7 +3651,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2OrganizationVirtualIDNumber`: `GET /zstack/v1/iam2/organizations/{uuid}/virtualIDNumber`. A synchronous API: the reply is its result.
-    /// The result (`GetIAM2OrganizationVirtualIDNumberResult`) has `virtualTotalNumber`: `Integer`, `virtualDirectNumber`: `Integer`; decode a field with `generated::types`.
+    /// The result (`GetIAM2OrganizationVirtualIDNumberResult`) has `virtualTotalNumber`: `Integer`, `virtualDirectNumber`: `Integer`; decode its fields with `generated::types`.
     pub fn get_iam2_organization_virtual_id_number(
         self,
         params: &GetIam2OrganizationVirtualIdNumber,
@@ -3663,7 +3663,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2ProjectsOfVirtualID`: `GET /zstack/v1/iam2/virtual-ids/projects`. A synchronous API: the reply is its result.
-    /// The result (`GetIAM2ProjectsOfVirtualIDResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetIAM2ProjectsOfVirtualIDResult`) has `inventories`: `List`; it decodes as `results::GetIam2ProjectsOfVirtualIdResult`.
     pub fn get_iam2_projects_of_virtual_id(
         self,
         params: &GetIam2ProjectsOfVirtualId,
@@ -3675,7 +3675,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2SystemAttributes`: `GET /zstack/v1/iam2/attributes/system`. A synchronous API: the reply is its result.
-    /// The result (`GetIAM2SystemAttributesResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetIAM2SystemAttributesResult`) has `inventories`: `List`; it decodes as `results::GetIam2SystemAttributesResult`.
     pub fn get_iam2_system_attributes(
         self,
         params: &GetIam2SystemAttributes,
@@ -3687,7 +3687,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2VirtualIDAPIPermission`: `GET /zstack/v1/iam2/virtual-ids/api-permissions`. A synchronous API: the reply is its result.
-    /// The result (`GetIAM2VirtualIDAPIPermissionResult`) has `permissions`: `Map`, `noPermission`: `boolean`; decode a field with `generated::types`.
+    /// The result (`GetIAM2VirtualIDAPIPermissionResult`) has `permissions`: `Map`, `noPermission`: `boolean`; decode its fields with `generated::types`.
     pub fn get_iam2_virtual_idapi_permission(
         self,
         params: &GetIam2VirtualIdapiPermission,
@@ -3699,7 +3699,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIAM2VirtualIDInGroup`: `GET /zstack/v1/iam2/IAM2VirtualIDGroup/IAM2VirtualID`. A synchronous API: the reply is its result.
-    /// The result (`GetIAM2VirtualIDInGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetIAM2VirtualIDInGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::GetIam2VirtualIdInGroupResult`.
     pub fn get_iam2_virtual_id_in_group(
         self,
         params: &GetIam2VirtualIdInGroup,
@@ -3711,7 +3711,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetOrganizationQuotaUsage`: `GET /zstack/v1/iam2/organizations/quota/{uuid}/usages`. A synchronous API: the reply is its result.
-    /// The result (`GetOrganizationQuotaUsageResult`) has `usages`: `List`; decode a field with `generated::types`.
+    /// The result (`GetOrganizationQuotaUsageResult`) has `usages`: `List`; decode its fields with `generated::types`.
     pub fn get_organization_quota_usage(
         self,
         params: &GetOrganizationQuotaUsage,
@@ -3723,7 +3723,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2Platform`: `PUT /zstack/v1/iam2/platform/login`. A synchronous API: the reply is its result.
-    /// The result (`LoginIAM2PlatformResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LoginIAM2PlatformResult`) has `inventory`: `SessionInventory`; it decodes as `results::LoginIam2PlatformResult`.
     pub fn login_iam2_platform(
         self,
         params: &LoginIam2Platform,
@@ -3735,7 +3735,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2Project`: `PUT /zstack/v1/iam2/projects/login`. A synchronous API: the reply is its result.
-    /// The result (`LoginIAM2ProjectResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LoginIAM2ProjectResult`) has `inventory`: `SessionInventory`; it decodes as `results::LoginIam2ProjectResult`.
     pub fn login_iam2_project(
         self,
         params: &LoginIam2Project,
@@ -3747,7 +3747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2VirtualID`: `PUT /zstack/v1/iam2/virtual-ids/login`. A synchronous API: the reply is its result.
-    /// The result (`LoginIAM2VirtualIDResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LoginIAM2VirtualIDResult`) has `inventory`: `SessionInventory`; it decodes as `results::LoginIam2VirtualIdResult`.
     pub fn login_iam2_virtual_id(
         self,
         params: &LoginIam2VirtualId,
@@ -3759,7 +3759,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LoginIAM2VirtualIDWithLdap`: `PUT /zstack/v1/iam2/login/virtual-ids/ldap`. A synchronous API: the reply is its result.
-    /// The result (`LoginIAM2VirtualIDWithLdapResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LoginIAM2VirtualIDWithLdapResult`) has `inventory`: `SessionInventory`; it decodes as `results::LoginIam2VirtualIdWithLdapResult`.
     pub fn login_iam2_virtual_id_with_ldap(
         self,
         params: &LoginIam2VirtualIdWithLdap,
@@ -3771,7 +3771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2LdapBinding`: `GET /zstack/v1/iam2/ldap/bindings`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2LdapBindingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2LdapBindingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2LdapBindingResult`.
     pub fn query_iam2_ldap_binding(
         self,
         query: &crate::native::query::Query,
@@ -3784,7 +3784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2Organization`: `GET /zstack/v1/iam2/organizations`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2OrganizationResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2OrganizationResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2OrganizationResult`.
     pub fn query_iam2_organization(
         self,
         query: &crate::native::query::Query,
@@ -3797,7 +3797,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2OrganizationAttribute`: `GET /zstack/v1/iam2/organizations/attributes`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2OrganizationAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2OrganizationAttributeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2OrganizationAttributeResult`.
     pub fn query_iam2_organization_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3810,7 +3810,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2OrganizationProjectRef`: `GET /zstack/v1/iam2/projects/organizations/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2OrganizationProjectRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2OrganizationProjectRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2OrganizationProjectRefResult`.
     pub fn query_iam2_organization_project_ref(
         self,
         query: &crate::native::query::Query,
@@ -3823,7 +3823,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2Project`: `GET /zstack/v1/iam2/projects`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2ProjectResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2ProjectResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2ProjectResult`.
     pub fn query_iam2_project(
         self,
         query: &crate::native::query::Query,
@@ -3836,7 +3836,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectAccountRef`: `GET /zstack/v1/iam2/projects/account/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2ProjectAccountRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2ProjectAccountRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2ProjectAccountRefResult`.
     pub fn query_iam2_project_account_ref(
         self,
         query: &crate::native::query::Query,
@@ -3849,7 +3849,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectAttribute`: `GET /zstack/v1/iam2/projects/attributes`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2ProjectAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2ProjectAttributeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2ProjectAttributeResult`.
     pub fn query_iam2_project_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3862,7 +3862,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectRole`: `GET /zstack/v1/iam2/project-roles`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2ProjectRoleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2ProjectRoleResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2ProjectRoleResult`.
     pub fn query_iam2_project_role(
         self,
         query: &crate::native::query::Query,
@@ -3875,7 +3875,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2ProjectTemplate`: `GET /zstack/v1/iam2/projects/templates`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2ProjectTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2ProjectTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2ProjectTemplateResult`.
     pub fn query_iam2_project_template(
         self,
         query: &crate::native::query::Query,
@@ -3888,7 +3888,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualID`: `GET /zstack/v1/iam2/virtual-ids`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2VirtualIDResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2VirtualIDResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2VirtualIdResult`.
     pub fn query_iam2_virtual_id(
         self,
         query: &crate::native::query::Query,
@@ -3901,7 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualIDAttribute`: `GET /zstack/v1/iam2/virtual-ids/attributes`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2VirtualIDAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2VirtualIDAttributeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2VirtualIdAttributeResult`.
     pub fn query_iam2_virtual_id_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3914,7 +3914,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualIDGroup`: `GET /zstack/v1/iam2/projects/groups`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2VirtualIDGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2VirtualIDGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2VirtualIdGroupResult`.
     pub fn query_iam2_virtual_id_group(
         self,
         query: &crate::native::query::Query,
@@ -3927,7 +3927,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIAM2VirtualIDGroupAttribute`: `GET /zstack/v1/iam2/projects/groups/attributes/`. A synchronous API: the reply is its result.
-    /// The result (`QueryIAM2VirtualIDGroupAttributeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIAM2VirtualIDGroupAttributeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIam2VirtualIdGroupAttributeResult`.
     pub fn query_iam2_virtual_id_group_attribute(
         self,
         query: &crate::native::query::Query,
@@ -3940,7 +3940,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
+    /// The result (`RecoverIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; it decodes as `results::RecoverIam2ProjectResult`.
     pub fn recover_iam2_project(
         self,
         params: &RecoverIam2Project,
@@ -4037,7 +4037,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunSnapshot`: `PUT /zstack/v1/hybrid/aliyun/snapshot/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunSnapshotResult`) has `inventory`: `AliyunSnapshotInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunSnapshotResult`) has `inventory`: `AliyunSnapshotInventory`; it decodes as `results::UpdateAliyunSnapshotResult`.
     pub fn update_aliyun_snapshot(
         self,
         params: &UpdateAliyunSnapshot,
@@ -4049,7 +4049,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunVirtualRouter`: `PUT /zstack/v1/hybrid/aliyun/vrouter/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunVirtualRouterResult`) has `inventory`: `VpcVirtualRouterInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunVirtualRouterResult`) has `inventory`: `VpcVirtualRouterInventory`; it decodes as `results::UpdateAliyunVirtualRouterResult`.
     pub fn update_aliyun_virtual_router(
         self,
         params: &UpdateAliyunVirtualRouter,
@@ -4061,7 +4061,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch`: `PUT /zstack/v1/hybrid/aliyun/connections/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchResult`) has `inventory`: `ConnectionRelationShipInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchResult`) has `inventory`: `ConnectionRelationShipInventory`; it decodes as `results::UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchResult`.
     pub fn update_connection_between_l3_net_work_and_aliyun_v_switch(
         self,
         params: &UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch,
@@ -4070,7 +4070,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsImage`: `PUT /zstack/v1/hybrid/aliyun/image/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEcsImageResult`) has `inventory`: `EcsImageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEcsImageResult`) has `inventory`: `EcsImageInventory`; it decodes as `results::UpdateEcsImageResult`.
     pub fn update_ecs_image(
         self,
         params: &UpdateEcsImage,
@@ -4082,7 +4082,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsInstance`: `POST /zstack/v1/hybrid/aliyun/{uuid}/ecs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEcsInstanceResult`) has `inventory`: `EcsInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEcsInstanceResult`) has `inventory`: `EcsInstanceInventory`; it decodes as `results::UpdateEcsInstanceResult`.
     pub fn update_ecs_instance(
         self,
         params: &UpdateEcsInstance,
@@ -4105,7 +4105,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsSecurityGroup`: `PUT /zstack/v1/hybrid/aliyun/security-group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEcsSecurityGroupResult`) has `inventory`: `EcsSecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEcsSecurityGroupResult`) has `inventory`: `EcsSecurityGroupInventory`; it decodes as `results::UpdateEcsSecurityGroupResult`.
     pub fn update_ecs_security_group(
         self,
         params: &UpdateEcsSecurityGroup,
@@ -4117,7 +4117,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsVSwitch`: `PUT /zstack/v1/hybrid/aliyun/vswitch/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEcsVSwitchResult`) has `inventory`: `EcsVSwitchInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEcsVSwitchResult`) has `inventory`: `EcsVSwitchInventory`; it decodes as `results::UpdateEcsVSwitchResult`.
     pub fn update_ecs_v_switch(
         self,
         params: &UpdateEcsVSwitch,
@@ -4129,7 +4129,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEcsVpc`: `PUT /zstack/v1/hybrid/aliyun/vpc/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEcsVpcResult`) has `inventory`: `EcsVpcInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEcsVpcResult`) has `inventory`: `EcsVpcInventory`; it decodes as `results::UpdateEcsVpcResult`.
     pub fn update_ecs_vpc(
         self,
         params: &UpdateEcsVpc,
@@ -4141,7 +4141,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHybridEip`: `PUT /zstack/v1/hybrid/eip/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHybridEipResult`) has `inventory`: `HybridEipAddressInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHybridEipResult`) has `inventory`: `HybridEipAddressInventory`; it decodes as `results::UpdateHybridEipResult`.
     pub fn update_hybrid_eip(
         self,
         params: &UpdateHybridEip,
@@ -4153,7 +4153,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHybridKeySecret`: `POST /zstack/v1/hybrid/hybrid/{uuid}/key`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHybridKeySecretResult`) has `inventory`: `HybridAccountInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateHybridKeySecretResult`) has `inventory`: `HybridAccountInventory`; it decodes as `results::UpdateHybridKeySecretResult`.
     pub fn update_hybrid_key_secret(
         self,
         params: &UpdateHybridKeySecret,
@@ -4165,7 +4165,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateOssBucket`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateOssBucketResult`) has `inventory`: `OssBucketInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateOssBucketResult`) has `inventory`: `OssBucketInventory`; it decodes as `results::UpdateOssBucketResult`.
     pub fn update_oss_bucket(
         self,
         params: &UpdateOssBucket,
@@ -4177,7 +4177,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVirtualBorderRouterRemote`: `PUT /zstack/v1/hybrid/aliyun/border-router/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVirtualBorderRouterRemoteResult`) has `inventory`: `VirtualBorderRouterInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVirtualBorderRouterRemoteResult`) has `inventory`: `VirtualBorderRouterInventory`; it decodes as `results::UpdateVirtualBorderRouterRemoteResult`.
     pub fn update_virtual_border_router_remote(
         self,
         params: &UpdateVirtualBorderRouterRemote,
@@ -4189,7 +4189,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcUserVpnGateway`: `PUT /zstack/v1/hybrid/user-vpn/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVpcUserVpnGatewayResult`) has `inventory`: `VpcUserVpnGatewayInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVpcUserVpnGatewayResult`) has `inventory`: `VpcUserVpnGatewayInventory`; it decodes as `results::UpdateVpcUserVpnGatewayResult`.
     pub fn update_vpc_user_vpn_gateway(
         self,
         params: &UpdateVpcUserVpnGateway,
@@ -4201,7 +4201,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcVpnConnectionRemote`: `PUT /zstack/v1/hybrid/vpn-connection/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVpcVpnConnectionRemoteResult`) has `inventory`: `VpcVpnConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVpcVpnConnectionRemoteResult`) has `inventory`: `VpcVpnConnectionInventory`; it decodes as `results::UpdateVpcVpnConnectionRemoteResult`.
     pub fn update_vpc_vpn_connection_remote(
         self,
         params: &UpdateVpcVpnConnectionRemote,
@@ -4213,7 +4213,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcVpnGateway`: `PUT /zstack/v1/hybrid/vpc-vpn/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVpcVpnGatewayResult`) has `inventory`: `VpcVpnGatewayInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVpcVpnGatewayResult`) has `inventory`: `VpcVpnGatewayInventory`; it decodes as `results::UpdateVpcVpnGatewayResult`.
     pub fn update_vpc_vpn_gateway(
         self,
         params: &UpdateVpcVpnGateway,

@@ -5087,7 +5087,7 @@ impl UpdateVirtualRouterOffering {
 
 impl<'a> Actions<'a> {
     /// `AddBackupStoragesToReplicationGroup`: `POST /zstack/v1/image-replication-groups/{replicationGroupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddBackupStoragesToReplicationGroupResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`AddBackupStoragesToReplicationGroupResult`) has `inventories`: `List`; it decodes as `results::AddBackupStoragesToReplicationGroupResult`.
     pub fn add_backup_storages_to_replication_group(
         self,
         params: &AddBackupStoragesToReplicationGroup,
@@ -5099,7 +5099,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddImage`: `POST /zstack/v1/images`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`AddImageResult`) has `inventory`: `ImageInventory`; it decodes as `results::AddImageResult`.
     pub fn add_image(
         self,
         params: &AddImage,
@@ -5133,7 +5133,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddRemoteCidrsToIPsecConnection`: `POST /zstack/v1/ipsec/{uuid}/remote-cidrs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddRemoteCidrsToIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`AddRemoteCidrsToIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::AddRemoteCidrsToIPsecConnectionResult`.
     pub fn add_remote_cidrs_to_i_psec_connection(
         self,
         params: &AddRemoteCidrsToIPsecConnection,
@@ -5145,7 +5145,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachL2NetworkToCluster`: `POST /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachL2NetworkToClusterResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`AttachL2NetworkToClusterResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::AttachL2NetworkToClusterResult`.
     pub fn attach_l2_network_to_cluster(
         self,
         params: &AttachL2NetworkToCluster,
@@ -5157,7 +5157,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachL3NetworksToIPsecConnection`: `POST /zstack/v1/ipsec/{uuid}/l3networks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachL3NetworksToIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`AttachL3NetworksToIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::AttachL3NetworksToIPsecConnectionResult`.
     pub fn attach_l3_networks_to_i_psec_connection(
         self,
         params: &AttachL3NetworksToIPsecConnection,
@@ -5191,7 +5191,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CalculateImageHash`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CalculateImageHashResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`CalculateImageHashResult`) has `inventory`: `ImageInventory`; it decodes as `results::CalculateImageHashResult`.
     pub fn calculate_image_hash(
         self,
         params: &CalculateImageHash,
@@ -5203,7 +5203,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIPSecConnectionState`: `PUT /zstack/v1/ipsec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeIPSecConnectionStateResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeIPSecConnectionStateResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::ChangeIpSecConnectionStateResult`.
     pub fn change_ip_sec_connection_state(
         self,
         params: &ChangeIpSecConnectionState,
@@ -5215,7 +5215,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeIPsecConnection`: `PUT /zstack/v1/ipsec/config/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::ChangeIPsecConnectionResult`.
     pub fn change_i_psec_connection(
         self,
         params: &ChangeIPsecConnection,
@@ -5227,7 +5227,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeImageState`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeImageStateResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeImageStateResult`) has `inventory`: `ImageInventory`; it decodes as `results::ChangeImageStateResult`.
     pub fn change_image_state(
         self,
         params: &ChangeImageState,
@@ -5239,7 +5239,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeInstanceOfferingState`: `PUT /zstack/v1/instance-offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeInstanceOfferingStateResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeInstanceOfferingStateResult`) has `inventory`: `InstanceOfferingInventory`; it decodes as `results::ChangeInstanceOfferingStateResult`.
     pub fn change_instance_offering_state(
         self,
         params: &ChangeInstanceOfferingState,
@@ -5251,7 +5251,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeRoleState`: `PUT /zstack/v1/identities/roles/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeRoleStateResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeRoleStateResult`) has `inventory`: `RoleInventory`; it decodes as `results::ChangeRoleStateResult`.
     pub fn change_role_state(
         self,
         params: &ChangeRoleState,
@@ -5263,7 +5263,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeTemplateFromVolume`: `POST /zstack/v1/images/data-volume-templates/from/volumes/{volumeUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeTemplateFromVolumeResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDataVolumeTemplateFromVolumeResult`) has `inventory`: `ImageInventory`; it decodes as `results::CreateDataVolumeTemplateFromVolumeResult`.
     pub fn create_data_volume_template_from_volume(
         self,
         params: &CreateDataVolumeTemplateFromVolume,
@@ -5275,7 +5275,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeTemplateFromVolumeBackup`: `POST /zstack/v1/images/data-volume-templates/from/volume-template/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeTemplateFromVolumeBackupResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDataVolumeTemplateFromVolumeBackupResult`) has `inventory`: `ImageInventory`; it decodes as `results::CreateDataVolumeTemplateFromVolumeBackupResult`.
     pub fn create_data_volume_template_from_volume_backup(
         self,
         params: &CreateDataVolumeTemplateFromVolumeBackup,
@@ -5284,7 +5284,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateDataVolumeTemplateFromVolumeSnapshotFailure>`; decode a field with `generated::types`.
+    /// The result (`CreateDataVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateDataVolumeTemplateFromVolumeSnapshotFailure>`; decode its fields with `generated::types`.
     pub fn create_data_volume_template_from_volume_snapshot(
         self,
         params: &CreateDataVolumeTemplateFromVolumeSnapshot,
@@ -5293,7 +5293,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIPsecConnection`: `POST /zstack/v1/ipsec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`CreateIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::CreateIPsecConnectionResult`.
     pub fn create_i_psec_connection(
         self,
         params: &CreateIPsecConnection,
@@ -5305,7 +5305,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateImageReplicationGroup`: `POST /zstack/v1/image-replication-groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateImageReplicationGroupResult`) has `inventory`: `ImageReplicationGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateImageReplicationGroupResult`) has `inventory`: `ImageReplicationGroupInventory`; it decodes as `results::CreateImageReplicationGroupResult`.
     pub fn create_image_replication_group(
         self,
         params: &CreateImageReplicationGroup,
@@ -5317,7 +5317,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateInstanceOffering`: `POST /zstack/v1/instance-offerings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; it decodes as `results::CreateInstanceOfferingResult`.
     pub fn create_instance_offering(
         self,
         params: &CreateInstanceOffering,
@@ -5329,7 +5329,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRole`: `POST /zstack/v1/identities/roles`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateRoleResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
+    /// The result (`CreateRoleResult`) has `inventory`: `RoleInventory`; it decodes as `results::CreateRoleResult`.
     pub fn create_role(
         self,
         params: &CreateRole,
@@ -5341,7 +5341,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRootVolumeTemplateFromRootVolume`: `POST /zstack/v1/images/root-volume-templates/from/volumes/{rootVolumeUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateRootVolumeTemplateFromRootVolumeResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`CreateRootVolumeTemplateFromRootVolumeResult`) has `inventory`: `ImageInventory`; it decodes as `results::CreateRootVolumeTemplateFromRootVolumeResult`.
     pub fn create_root_volume_template_from_root_volume(
         self,
         params: &CreateRootVolumeTemplateFromRootVolume,
@@ -5350,7 +5350,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRootVolumeTemplateFromVolumeBackup`: `POST /zstack/v1/images/root-volume-templates/from/volume-template/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateRootVolumeTemplateFromVolumeBackupResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`CreateRootVolumeTemplateFromVolumeBackupResult`) has `inventory`: `ImageInventory`; it decodes as `results::CreateRootVolumeTemplateFromVolumeBackupResult`.
     pub fn create_root_volume_template_from_volume_backup(
         self,
         params: &CreateRootVolumeTemplateFromVolumeBackup,
@@ -5359,7 +5359,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateRootVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateRootVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateRootVolumeTemplateFromVolumeSnapshotFailure>`; decode a field with `generated::types`.
+    /// The result (`CreateRootVolumeTemplateFromVolumeSnapshotResult`) has `inventory`: `ImageInventory`, `failures`: `List<CreateRootVolumeTemplateFromVolumeSnapshotFailure>`; decode its fields with `generated::types`.
     pub fn create_root_volume_template_from_volume_snapshot(
         self,
         params: &CreateRootVolumeTemplateFromVolumeSnapshot,
@@ -5368,7 +5368,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSlbOffering`: `POST /zstack/v1/instance-offerings/slb`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; it decodes as `results::CreateInstanceOfferingResult`.
     pub fn create_slb_offering(
         self,
         params: &CreateSlbOffering,
@@ -5380,7 +5380,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVirtualRouterOffering`: `POST /zstack/v1/instance-offerings/virtual-routers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`CreateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; it decodes as `results::CreateInstanceOfferingResult`.
     pub fn create_virtual_router_offering(
         self,
         params: &CreateVirtualRouterOffering,
@@ -5458,7 +5458,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachL3NetworksFromIPsecConnection`: `DELETE /zstack/v1/ipsec/{uuid}/l3networks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachL3NetworksFromIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`DetachL3NetworksFromIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::DetachL3NetworksFromIPsecConnectionResult`.
     pub fn detach_l3_networks_from_i_psec_connection(
         self,
         params: &DetachL3NetworksFromIPsecConnection,
@@ -5503,7 +5503,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageForCreatingImageFromVolume`: `GET /zstack/v1/images/volumes/{volumeUuid}/candidate-backup-storage`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; it decodes as `results::GetCandidateBackupStorageForCreatingImageResult`.
     pub fn get_backup_storage_for_creating_image_from_volume(
         self,
         params: &GetBackupStorageForCreatingImageFromVolume,
@@ -5512,7 +5512,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBackupStorageForCreatingImageFromVolumeSnapshot`: `GET /zstack/v1/images/volume-snapshots/{volumeSnapshotUuid}/candidate-backup-storage`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; it decodes as `results::GetCandidateBackupStorageForCreatingImageResult`.
     pub fn get_backup_storage_for_creating_image_from_volume_snapshot(
         self,
         params: &GetBackupStorageForCreatingImageFromVolumeSnapshot,
@@ -5521,7 +5521,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateBackupStorageForCreatingImage`: `GET /zstack/v1/images/candidate-backup-storage`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateBackupStorageForCreatingImageResult`) has `inventories`: `List<BackupStorageInventory>`; it decodes as `results::GetCandidateBackupStorageForCreatingImageResult`.
     pub fn get_candidate_backup_storage_for_creating_image(
         self,
         params: &GetCandidateBackupStorageForCreatingImage,
@@ -5530,7 +5530,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL3NetworksForIpSecConnection`: `GET /zstack/v1/ipsec/candidatesL3Networks`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateL3NetworksForIpSecConnectionResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateL3NetworksForIpSecConnectionResult`) has `inventories`: `List`; it decodes as `results::GetCandidateL3NetworksForIpSecConnectionResult`.
     pub fn get_candidate_l3_networks_for_ip_sec_connection(
         self,
         params: &GetCandidateL3NetworksForIpSecConnection,
@@ -5539,7 +5539,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVmForAttachingIso`: `GET /zstack/v1/images/iso/{isoUuid}/vm-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateVmForAttachingIsoResult`) has `inventories`: `List<VmInstanceInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateVmForAttachingIsoResult`) has `inventories`: `List<VmInstanceInventory>`; it decodes as `results::GetCandidateVmForAttachingIsoResult`.
     pub fn get_candidate_vm_for_attaching_iso(
         self,
         params: &GetCandidateVmForAttachingIso,
@@ -5551,7 +5551,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImageQga`: `GET /zstack/v1/images/{uuid}/qga`. A synchronous API: the reply is its result.
-    /// The result (`GetImageQgaResult`) has `enable`: `boolean`; decode a field with `generated::types`.
+    /// The result (`GetImageQgaResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
     pub fn get_image_qga(
         self,
         params: &GetImageQga,
@@ -5563,7 +5563,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetInterdependentL3NetworksImages`: `GET /zstack/v1/images-l3networks/dependencies`. A synchronous API: the reply is its result.
-    /// The result (`GetInterdependentL3NetworkImageResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetInterdependentL3NetworkImageResult`) has `inventories`: `List`; it decodes as `results::GetInterdependentL3NetworkImageResult`.
     pub fn get_interdependent_l3_networks_images(
         self,
         params: &GetInterdependentL3NetworksImages,
@@ -5575,7 +5575,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetIpAddressCapacity`: `GET /zstack/v1/ip-capacity`. A synchronous API: the reply is its result.
-    /// The result (`GetIpAddressCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `usedIpAddressNumber`: `long`, `ipv4TotalCapacity`: `long`, `ipv4AvailableCapacity`: `long`, `ipv4UsedIpAddressNumber`: `long`, `ipv6TotalCapacity`: `long`, `ipv6AvailableCapacity`: `long`, `ipv6UsedIpAddressNumber`: `long`, `capacityData`: `List<IpCapacityData>`, `resourceType`: `String`; decode a field with `generated::types`.
+    /// The result (`GetIpAddressCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `usedIpAddressNumber`: `long`, `ipv4TotalCapacity`: `long`, `ipv4AvailableCapacity`: `long`, `ipv4UsedIpAddressNumber`: `long`, `ipv6TotalCapacity`: `long`, `ipv6AvailableCapacity`: `long`, `ipv6UsedIpAddressNumber`: `long`, `capacityData`: `List<IpCapacityData>`, `resourceType`: `String`; decode its fields with `generated::types`.
     pub fn get_ip_address_capacity(
         self,
         params: &GetIpAddressCapacity,
@@ -5587,7 +5587,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportedIdentityModels`: `GET /zstack/v1/identity-models`. A synchronous API: the reply is its result.
-    /// The result (`GetSupportedIdentityModelsResult`) has `configs`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetSupportedIdentityModelsResult`) has `configs`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_supported_identity_models(
         self,
         params: &GetSupportedIdentityModels,
@@ -5599,7 +5599,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetUploadImageJobDetails`: `GET /zstack/v1/images/upload-job/details/{imageId}`. A synchronous API: the reply is its result.
-    /// The result (`GetUploadImageJobDetailsResult`) has `existingJobDetails`: `List<JobDetails>`; decode a field with `generated::types`.
+    /// The result (`GetUploadImageJobDetailsResult`) has `existingJobDetails`: `List<JobDetails>`; decode its fields with `generated::types`.
     pub fn get_upload_image_job_details(
         self,
         params: &GetUploadImageJobDetails,
@@ -5611,7 +5611,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIPSecConnection`: `GET /zstack/v1/ipsec`. A synchronous API: the reply is its result.
-    /// The result (`QueryIPSecConnectionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIPSecConnectionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIpSecConnectionResult`.
     pub fn query_ip_sec_connection(
         self,
         query: &crate::native::query::Query,
@@ -5624,7 +5624,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImage`: `GET /zstack/v1/images`. A synchronous API: the reply is its result.
-    /// The result (`QueryImageResult`) has `inventories`: `List<ImageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryImageResult`) has `inventories`: `List<ImageInventory>`, `total`: `Long`; it decodes as `results::QueryImageResult`.
     pub fn query_image(
         self,
         query: &crate::native::query::Query,
@@ -5637,7 +5637,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImagePackage`: `GET /zstack/v1/image-packages`. A synchronous API: the reply is its result.
-    /// The result (`QueryImagePackageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryImagePackageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryImagePackageResult`.
     pub fn query_image_package(
         self,
         query: &crate::native::query::Query,
@@ -5650,7 +5650,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImageReplicationGroup`: `GET /zstack/v1/image-replication-groups`. A synchronous API: the reply is its result.
-    /// The result (`QueryImageReplicationGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryImageReplicationGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryImageReplicationGroupResult`.
     pub fn query_image_replication_group(
         self,
         query: &crate::native::query::Query,
@@ -5663,7 +5663,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryInstanceOffering`: `GET /zstack/v1/instance-offerings`. A synchronous API: the reply is its result.
-    /// The result (`QueryInstanceOfferingResult`) has `inventories`: `List<InstanceOfferingInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryInstanceOfferingResult`) has `inventories`: `List<InstanceOfferingInventory>`, `total`: `Long`; it decodes as `results::QueryInstanceOfferingResult`.
     pub fn query_instance_offering(
         self,
         query: &crate::native::query::Query,
@@ -5676,7 +5676,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryRole`: `GET /zstack/v1/identities/roles`. A synchronous API: the reply is its result.
-    /// The result (`QueryRoleResult`) has `inventories`: `List<RoleInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryRoleResult`) has `inventories`: `List<RoleInventory>`, `total`: `Long`; it decodes as `results::QueryRoleResult`.
     pub fn query_role(
         self,
         query: &crate::native::query::Query,
@@ -5689,7 +5689,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySlbOffering`: `GET /zstack/v1/instance-offerings/slb`. A synchronous API: the reply is its result.
-    /// The result (`QuerySlbOfferingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySlbOfferingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySlbOfferingResult`.
     pub fn query_slb_offering(
         self,
         query: &crate::native::query::Query,
@@ -5702,7 +5702,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVirtualRouterOffering`: `GET /zstack/v1/instance-offerings/virtual-routers`. A synchronous API: the reply is its result.
-    /// The result (`QueryVirtualRouterOfferingResult`) has `inventories`: `List<VirtualRouterOfferingInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVirtualRouterOfferingResult`) has `inventories`: `List<VirtualRouterOfferingInventory>`, `total`: `Long`; it decodes as `results::QueryVirtualRouterOfferingResult`.
     pub fn query_virtual_router_offering(
         self,
         query: &crate::native::query::Query,
@@ -5715,7 +5715,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectIPsecConnection`: `PUT /zstack/v1/ipsec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::ReconnectIPsecConnectionResult`.
     pub fn reconnect_i_psec_connection(
         self,
         params: &ReconnectIPsecConnection,
@@ -5727,7 +5727,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverImage`: `PUT /zstack/v1/images/{imageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`RecoverImageResult`) has `inventory`: `ImageInventory`; it decodes as `results::RecoverImageResult`.
     pub fn recover_image(
         self,
         params: &RecoverImage,
@@ -5772,7 +5772,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveRemoteCidrsFromIPsecConnection`: `DELETE /zstack/v1/ipsec/{uuid}/remote-cidrs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveRemoteCidrsFromIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveRemoteCidrsFromIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::RemoveRemoteCidrsFromIPsecConnectionResult`.
     pub fn remove_remote_cidrs_from_i_psec_connection(
         self,
         params: &RemoveRemoteCidrsFromIPsecConnection,
@@ -5806,7 +5806,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RunIAM2Script`: `POST /zstack/v1/iam2/iam2-script/run`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RunIAM2ScriptResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`RunIAM2ScriptResult`) has `inventory`: `LongJobInventory`; it decodes as `results::RunIam2ScriptResult`.
     pub fn run_iam2_script(
         self,
         params: &RunIam2Script,
@@ -5906,7 +5906,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncImageFromImageStoreBackupStorage`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncImageFromImageStoreBackupStorageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`SyncImageFromImageStoreBackupStorageResult`) has `inventory`: `ImageInventory`; it decodes as `results::SyncImageFromImageStoreBackupStorageResult`.
     pub fn sync_image_from_image_store_backup_storage(
         self,
         params: &SyncImageFromImageStoreBackupStorage,
@@ -5918,7 +5918,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncImageSize`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncImageSizeResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`SyncImageSizeResult`) has `inventory`: `ImageInventory`; it decodes as `results::SyncImageSizeResult`.
     pub fn sync_image_size(
         self,
         params: &SyncImageSize,
@@ -5930,7 +5930,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2Organization`: `PUT /zstack/v1/iam2/organizations/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2OrganizationResult`) has `inventory`: `IAM2OrganizationInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2OrganizationResult`) has `inventory`: `IAM2OrganizationInventory`; it decodes as `results::UpdateIam2OrganizationResult`.
     pub fn update_iam2_organization(
         self,
         params: &UpdateIam2Organization,
@@ -5942,7 +5942,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2OrganizationAttribute`: `PUT /zstack/v1/iam2/organizations/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2OrganizationAttributeResult`) has `inventory`: `IAM2OrganizationAttributeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2OrganizationAttributeResult`) has `inventory`: `IAM2OrganizationAttributeInventory`; it decodes as `results::UpdateIam2OrganizationAttributeResult`.
     pub fn update_iam2_organization_attribute(
         self,
         params: &UpdateIam2OrganizationAttribute,
@@ -5954,7 +5954,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2ProjectResult`) has `inventory`: `IAM2ProjectInventory`; it decodes as `results::UpdateIam2ProjectResult`.
     pub fn update_iam2_project(
         self,
         params: &UpdateIam2Project,
@@ -5966,7 +5966,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2ProjectAttribute`: `PUT /zstack/v1/iam2/projects/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2ProjectAttributeResult`) has `inventory`: `IAM2ProjectAttributeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2ProjectAttributeResult`) has `inventory`: `IAM2ProjectAttributeInventory`; it decodes as `results::UpdateIam2ProjectAttributeResult`.
     pub fn update_iam2_project_attribute(
         self,
         params: &UpdateIam2ProjectAttribute,
@@ -5978,7 +5978,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2ProjectTemplate`: `PUT /zstack/v1/iam2/projects/templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2ProjectTemplateResult`) has `inventory`: `IAM2ProjectTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2ProjectTemplateResult`) has `inventory`: `IAM2ProjectTemplateInventory`; it decodes as `results::UpdateIam2ProjectTemplateResult`.
     pub fn update_iam2_project_template(
         self,
         params: &UpdateIam2ProjectTemplate,
@@ -5990,7 +5990,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualID`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2VirtualIDResult`) has `inventory`: `IAM2VirtualIDInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2VirtualIDResult`) has `inventory`: `IAM2VirtualIDInventory`; it decodes as `results::UpdateIam2VirtualIdResult`.
     pub fn update_iam2_virtual_id(
         self,
         params: &UpdateIam2VirtualId,
@@ -6002,7 +6002,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualIDAttribute`: `PUT /zstack/v1/iam2/virtual-ids/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2VirtualIDAttributeResult`) has `inventory`: `IAM2VirtualIDAttributeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2VirtualIDAttributeResult`) has `inventory`: `IAM2VirtualIDAttributeInventory`; it decodes as `results::UpdateIam2VirtualIdAttributeResult`.
     pub fn update_iam2_virtual_id_attribute(
         self,
         params: &UpdateIam2VirtualIdAttribute,
@@ -6014,7 +6014,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualIDGroup`: `PUT /zstack/v1/iam2/projects/groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2VirtualIDGroupResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2VirtualIDGroupResult`) has `inventory`: `IAM2VirtualIDGroupInventory`; it decodes as `results::UpdateIam2VirtualIdGroupResult`.
     pub fn update_iam2_virtual_id_group(
         self,
         params: &UpdateIam2VirtualIdGroup,
@@ -6026,7 +6026,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2VirtualIDGroupAttribute`: `PUT /zstack/v1/iam2/projects/groups/attributes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2VirtualIDGroupAttributeResult`) has `inventory`: `IAM2VirtualIDGroupAttributeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2VirtualIDGroupAttributeResult`) has `inventory`: `IAM2VirtualIDGroupAttributeInventory`; it decodes as `results::UpdateIam2VirtualIdGroupAttributeResult`.
     pub fn update_iam2_virtual_id_group_attribute(
         self,
         params: &UpdateIam2VirtualIdGroupAttribute,
@@ -6038,7 +6038,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIPsecConnection`: `PUT /zstack/v1/ipsec/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIPsecConnectionResult`) has `inventory`: `IPsecConnectionInventory`; it decodes as `results::UpdateIPsecConnectionResult`.
     pub fn update_i_psec_connection(
         self,
         params: &UpdateIPsecConnection,
@@ -6050,7 +6050,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateImage`: `PUT /zstack/v1/images/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateImageResult`) has `inventory`: `ImageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateImageResult`) has `inventory`: `ImageInventory`; it decodes as `results::UpdateImageResult`.
     pub fn update_image(
         self,
         params: &UpdateImage,
@@ -6062,7 +6062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateImagePackage`: `PUT /zstack/v1/image-packages/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateImagePackageResult`) has `inventory`: `ImagePackageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateImagePackageResult`) has `inventory`: `ImagePackageInventory`; it decodes as `results::UpdateImagePackageResult`.
     pub fn update_image_package(
         self,
         params: &UpdateImagePackage,
@@ -6074,7 +6074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateInstanceOffering`: `PUT /zstack/v1/instance-offerings/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; it decodes as `results::UpdateInstanceOfferingResult`.
     pub fn update_instance_offering(
         self,
         params: &UpdateInstanceOffering,
@@ -6086,7 +6086,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateOrganizationQuota`: `PUT /zstack/v1/iam2/Organization/quotas/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateOrganizationQuotaResult`) has `inventory`: `QuotaInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateOrganizationQuotaResult`) has `inventory`: `QuotaInventory`; it decodes as `results::UpdateOrganizationQuotaResult`.
     pub fn update_organization_quota(
         self,
         params: &UpdateOrganizationQuota,
@@ -6098,7 +6098,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateRole`: `PUT /zstack/v1/identities/roles/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateRoleResult`) has `inventory`: `RoleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateRoleResult`) has `inventory`: `RoleInventory`; it decodes as `results::UpdateRoleResult`.
     pub fn update_role(
         self,
         params: &UpdateRole,
@@ -6110,7 +6110,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVirtualRouterOffering`: `PUT /zstack/v1/instance-offerings/virtual-routers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateInstanceOfferingResult`) has `inventory`: `InstanceOfferingInventory`; it decodes as `results::UpdateInstanceOfferingResult`.
     pub fn update_virtual_router_offering(
         self,
         params: &UpdateVirtualRouterOffering,

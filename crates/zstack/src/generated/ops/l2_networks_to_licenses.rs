@@ -4354,7 +4354,7 @@ impl UpdateVniRange {
 
 impl<'a> Actions<'a> {
     /// `AddDnsToL3Network`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/dns`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddDnsToL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`AddDnsToL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::AddDnsToL3NetworkResult`.
     pub fn add_dns_to_l3_network(
         self,
         params: &AddDnsToL3Network,
@@ -4366,7 +4366,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddHostRouteToL3Network`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/hostroute`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddHostRouteToL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`AddHostRouteToL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::AddHostRouteToL3NetworkResult`.
     pub fn add_host_route_to_l3_network(
         self,
         params: &AddHostRouteToL3Network,
@@ -4378,7 +4378,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIpRange`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ip-ranges`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIpRangeResult`) has `inventory`: `IpRangeInventory`; decode a field with `generated::types`.
+    /// The result (`AddIpRangeResult`) has `inventory`: `IpRangeInventory`; it decodes as `results::AddIpRangeResult`.
     pub fn add_ip_range(
         self,
         params: &AddIpRange,
@@ -4390,7 +4390,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIpRangeByNetworkCidr`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; decode a field with `generated::types`.
+    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; decode its fields with `generated::types`.
     pub fn add_ip_range_by_network_cidr(
         self,
         params: &AddIpRangeByNetworkCidr,
@@ -4402,7 +4402,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIpv6Range`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIpRangeResult`) has `inventory`: `IpRangeInventory`; decode a field with `generated::types`.
+    /// The result (`AddIpRangeResult`) has `inventory`: `IpRangeInventory`; it decodes as `results::AddIpRangeResult`.
     pub fn add_ipv6_range(
         self,
         params: &AddIpv6Range,
@@ -4414,7 +4414,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIpv6RangeByNetworkCidr`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; decode a field with `generated::types`.
+    /// The result (`AddIpRangeByNetworkCidrResult`) has `inventory`: `IpRangeInventory`, `inventories`: `List<IpRangeInventory>`; decode its fields with `generated::types`.
     pub fn add_ipv6_range_by_network_cidr(
         self,
         params: &AddIpv6RangeByNetworkCidr,
@@ -4426,7 +4426,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddLdapServer`: `POST /zstack/v1/ldap/servers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddLdapServerResult`) has `inventory`: `LdapServerInventory`; decode a field with `generated::types`.
+    /// The result (`AddLdapServerResult`) has `inventory`: `LdapServerInventory`; it decodes as `results::AddLdapServerResult`.
     pub fn add_ldap_server(
         self,
         params: &AddLdapServer,
@@ -4438,7 +4438,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddReservedIpRange`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/reserved-ip-ranges`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddReservedIpRangeResult`) has `inventory`: `ReservedIpRangeInventory`; decode a field with `generated::types`.
+    /// The result (`AddReservedIpRangeResult`) has `inventory`: `ReservedIpRangeInventory`; it decodes as `results::AddReservedIpRangeResult`.
     pub fn add_reserved_ip_range(
         self,
         params: &AddReservedIpRange,
@@ -4450,7 +4450,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachNetworkServiceToL3Network`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/network-services`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachNetworkServiceToL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`AttachNetworkServiceToL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::AttachNetworkServiceToL3NetworkResult`.
     pub fn attach_network_service_to_l3_network(
         self,
         params: &AttachNetworkServiceToL3Network,
@@ -4462,7 +4462,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeL2NetworkVlanId`: `PUT /zstack/v1/l2-networks/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeL2NetworkVlanIdResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeL2NetworkVlanIdResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::ChangeL2NetworkVlanIdResult`.
     pub fn change_l2_network_vlan_id(
         self,
         params: &ChangeL2NetworkVlanId,
@@ -4474,7 +4474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeL3NetworkDhcpIpAddress`: `PUT /zstack/v1/l3-networks/{l3NetworkUuid}/dhcp-ip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeL3NetworkDhcpIpAddressResult`) has `dhcpServerIp`: `String`, `dhcpv6ServerIp`: `String`; decode a field with `generated::types`.
+    /// The result (`ChangeL3NetworkDhcpIpAddressResult`) has `dhcpServerIp`: `String`, `dhcpv6ServerIp`: `String`; decode its fields with `generated::types`.
     pub fn change_l3_network_dhcp_ip_address(
         self,
         params: &ChangeL3NetworkDhcpIpAddress,
@@ -4486,7 +4486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeL3NetworkState`: `PUT /zstack/v1/l3-networks/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeL3NetworkStateResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeL3NetworkStateResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::ChangeL3NetworkStateResult`.
     pub fn change_l3_network_state(
         self,
         params: &ChangeL3NetworkState,
@@ -4498,7 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckIpAvailability`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip/{ip}/availability`. A synchronous API: the reply is its result.
-    /// The result (`CheckIpAvailabilityResult`) has `available`: `boolean`, `reason`: `String`; decode a field with `generated::types`.
+    /// The result (`CheckIpAvailabilityResult`) has `available`: `boolean`, `reason`: `String`; decode its fields with `generated::types`.
     pub fn check_ip_availability(
         self,
         params: &CheckIpAvailability,
@@ -4510,7 +4510,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanInvalidLdapBinding`: `PUT /zstack/v1/ldap/bindings/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanInvalidLdapBindingResult`) has `inventories`: `List<AccountInventory>`; decode a field with `generated::types`.
+    /// The result (`CleanInvalidLdapBindingResult`) has `inventories`: `List<AccountInventory>`; it decodes as `results::CleanInvalidLdapBindingResult`.
     pub fn clean_invalid_ldap_binding(
         self,
         params: &CleanInvalidLdapBinding,
@@ -4522,7 +4522,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2HardwareVxlanNetwork`: `POST /zstack/v1/l2-networks/hardware-vxlan`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2HardwareVxlanNetworkResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2HardwareVxlanNetworkResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2HardwareVxlanNetworkResult`.
     pub fn create_l2_hardware_vxlan_network(
         self,
         params: &CreateL2HardwareVxlanNetwork,
@@ -4534,7 +4534,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2HardwareVxlanNetworkPool`: `POST /zstack/v1/l2-networks/hardware-vxlan-pool`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2HardwareVxlanNetworkPoolResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2HardwareVxlanNetworkPoolResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2HardwareVxlanNetworkPoolResult`.
     pub fn create_l2_hardware_vxlan_network_pool(
         self,
         params: &CreateL2HardwareVxlanNetworkPool,
@@ -4546,7 +4546,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2NoVlanNetwork`: `POST /zstack/v1/l2-networks/no-vlan`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2NetworkResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2NetworkResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2NetworkResult`.
     pub fn create_l2_no_vlan_network(
         self,
         params: &CreateL2NoVlanNetwork,
@@ -4558,7 +4558,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2PortGroup`: `POST /zstack/v1/l2-networks/port-group`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2PortGroupResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2PortGroupResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2PortGroupResult`.
     pub fn create_l2_port_group(
         self,
         params: &CreateL2PortGroup,
@@ -4570,7 +4570,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2TfNetwork`: `POST /zstack/v1/l2-networks/tf`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2NetworkResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2NetworkResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2NetworkResult`.
     pub fn create_l2_tf_network(
         self,
         params: &CreateL2TfNetwork,
@@ -4582,7 +4582,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2VirtualSwitch`: `POST /zstack/v1/l2-networks/virtual-switch`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2VirtualSwitchResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2VirtualSwitchResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2VirtualSwitchResult`.
     pub fn create_l2_virtual_switch(
         self,
         params: &CreateL2VirtualSwitch,
@@ -4594,7 +4594,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2VlanNetwork`: `POST /zstack/v1/l2-networks/vlan`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2VlanNetworkResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2VlanNetworkResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2VlanNetworkResult`.
     pub fn create_l2_vlan_network(
         self,
         params: &CreateL2VlanNetwork,
@@ -4606,7 +4606,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2VxlanNetwork`: `POST /zstack/v1/l2-networks/vxlan`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2VxlanNetworkResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2VxlanNetworkResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2VxlanNetworkResult`.
     pub fn create_l2_vxlan_network(
         self,
         params: &CreateL2VxlanNetwork,
@@ -4618,7 +4618,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL2VxlanNetworkPool`: `POST /zstack/v1/l2-networks/vxlan-pool`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL2VxlanNetworkPoolResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL2VxlanNetworkPoolResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::CreateL2VxlanNetworkPoolResult`.
     pub fn create_l2_vxlan_network_pool(
         self,
         params: &CreateL2VxlanNetworkPool,
@@ -4630,7 +4630,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateL3Network`: `POST /zstack/v1/l3-networks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`CreateL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::CreateL3NetworkResult`.
     pub fn create_l3_network(
         self,
         params: &CreateL3Network,
@@ -4642,7 +4642,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateLdapBinding`: `POST /zstack/v1/ldap/bindings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateLdapBindingResult`) has `inventory`: `LdapAccountRefInventory`; decode a field with `generated::types`.
+    /// The result (`CreateLdapBindingResult`) has `inventory`: `LdapAccountRefInventory`; it decodes as `results::CreateLdapBindingResult`.
     pub fn create_ldap_binding(
         self,
         params: &CreateLdapBinding,
@@ -4654,7 +4654,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVniRange`: `POST /zstack/v1/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVniRangeResult`) has `inventory`: `VniRangeInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVniRangeResult`) has `inventory`: `VniRangeInventory`; it decodes as `results::CreateVniRangeResult`.
     pub fn create_vni_range(
         self,
         params: &CreateVniRange,
@@ -4666,7 +4666,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVxlanPoolRemoteVtep`: `POST /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVxlanPoolRemoteVtepResult`) has `inventory`: `RemoteVtepInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVxlanPoolRemoteVtepResult`) has `inventory`: `RemoteVtepInventory`; it decodes as `results::CreateVxlanPoolRemoteVtepResult`.
     pub fn create_vxlan_pool_remote_vtep(
         self,
         params: &CreateVxlanPoolRemoteVtep,
@@ -4678,7 +4678,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVxlanVtep`: `POST /zstack/v1/l2-networks/vxlan/vteps`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVxlanVtepResult`) has `inventory`: `VtepInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVxlanVtepResult`) has `inventory`: `VtepInventory`; it decodes as `results::CreateVxlanVtepResult`.
     pub fn create_vxlan_vtep(
         self,
         params: &CreateVxlanVtep,
@@ -4811,7 +4811,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachL2NetworkFromCluster`: `DELETE /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachL2NetworkFromClusterResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`DetachL2NetworkFromClusterResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::DetachL2NetworkFromClusterResult`.
     pub fn detach_l2_network_from_cluster(
         self,
         params: &DetachL2NetworkFromCluster,
@@ -4823,7 +4823,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachNetworkServiceFromL3Network`: `DELETE /zstack/v1/l3-networks/{l3NetworkUuid}/network-services`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachNetworkServiceFromL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`DetachNetworkServiceFromL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::DetachNetworkServiceFromL3NetworkResult`.
     pub fn detach_network_service_from_l3_network(
         self,
         params: &DetachNetworkServiceFromL3Network,
@@ -4835,7 +4835,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateClustersForAttachingL2Network`: `GET /zstack/v1/l2-networks/{l2NetworkUuid}/cluster-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateClustersForAttachingL2NetworkResult`) has `inventories`: `List<ClusterInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateClustersForAttachingL2NetworkResult`) has `inventories`: `List<ClusterInventory>`; it decodes as `results::GetCandidateClustersForAttachingL2NetworkResult`.
     pub fn get_candidate_clusters_for_attaching_l2_network(
         self,
         params: &GetCandidateClustersForAttachingL2Network,
@@ -4844,7 +4844,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateLdapEntryForBinding`: `GET /zstack/v1/ldap/entries/candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetLdapEntryResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLdapEntryResult`) has `inventories`: `List`; it decodes as `results::GetLdapEntryResult`.
     pub fn get_candidate_ldap_entry_for_binding(
         self,
         params: &GetCandidateLdapEntryForBinding,
@@ -4856,7 +4856,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFreeIp`: `GET /zstack/v1/l3-networks/ip/free`. A synchronous API: the reply is its result.
-    /// The result (`GetFreeIpResult`) has `inventories`: `List<FreeIpInventory>`; decode a field with `generated::types`.
+    /// The result (`GetFreeIpResult`) has `inventories`: `List<FreeIpInventory>`; it decodes as `results::GetFreeIpResult`.
     pub fn get_free_ip(
         self,
         params: &GetFreeIp,
@@ -4868,7 +4868,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFreeIpOfIpRange`: `GET /zstack/v1/l3-networks/ip-ranges/{ipRangeUuid}/ip/free`. A synchronous API: the reply is its result.
-    /// The result (`GetFreeIpResult`) has `inventories`: `List<FreeIpInventory>`; decode a field with `generated::types`.
+    /// The result (`GetFreeIpResult`) has `inventories`: `List<FreeIpInventory>`; it decodes as `results::GetFreeIpResult`.
     pub fn get_free_ip_of_ip_range(
         self,
         params: &GetFreeIpOfIpRange,
@@ -4880,7 +4880,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFreeIpOfL3Network`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip/free`. A synchronous API: the reply is its result.
-    /// The result (`GetFreeIpResult`) has `inventories`: `List<FreeIpInventory>`; decode a field with `generated::types`.
+    /// The result (`GetFreeIpResult`) has `inventories`: `List<FreeIpInventory>`; it decodes as `results::GetFreeIpResult`.
     pub fn get_free_ip_of_l3_network(
         self,
         params: &GetFreeIpOfL3Network,
@@ -4892,7 +4892,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL2NetworkTypes`: `GET /zstack/v1/l2-networks/types`. A synchronous API: the reply is its result.
-    /// The result (`GetL2NetworkTypesResult`) has `types`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetL2NetworkTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_l2_network_types(
         self,
         params: &GetL2NetworkTypes,
@@ -4904,7 +4904,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkDhcpIpAddress`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/dhcp-ip`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkDhcpIpAddressResult`) has `ip`: `String`, `ip6`: `String`; decode a field with `generated::types`.
+    /// The result (`GetL3NetworkDhcpIpAddressResult`) has `ip`: `String`, `ip6`: `String`; decode its fields with `generated::types`.
     pub fn get_l3_network_dhcp_ip_address(
         self,
         params: &GetL3NetworkDhcpIpAddress,
@@ -4916,7 +4916,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkIpStatistic`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip-statistic`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkIpStatisticResult`) has `ipStatistics`: `List<IpStatisticData>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetL3NetworkIpStatisticResult`) has `ipStatistics`: `List<IpStatisticData>`, `total`: `Long`; decode its fields with `generated::types`.
     pub fn get_l3_network_ip_statistic(
         self,
         params: &GetL3NetworkIpStatistic,
@@ -4928,7 +4928,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkMtu`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/mtu`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkMtuResult`) has `mtu`: `Integer`; decode a field with `generated::types`.
+    /// The result (`GetL3NetworkMtuResult`) has `mtu`: `Integer`; decode its fields with `generated::types`.
     pub fn get_l3_network_mtu(
         self,
         params: &GetL3NetworkMtu,
@@ -4940,7 +4940,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkRouterInterfaceIp`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/router-interface-ip`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkRouterInterfaceIpResult`) has `routerInterfaceIp`: `String`; decode a field with `generated::types`.
+    /// The result (`GetL3NetworkRouterInterfaceIpResult`) has `routerInterfaceIp`: `String`; decode its fields with `generated::types`.
     pub fn get_l3_network_router_interface_ip(
         self,
         params: &GetL3NetworkRouterInterfaceIp,
@@ -4952,7 +4952,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetL3NetworkTypes`: `GET /zstack/v1/l3-networks/types`. A synchronous API: the reply is its result.
-    /// The result (`GetL3NetworkTypesResult`) has `types`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetL3NetworkTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_l3_network_types(
         self,
         params: &GetL3NetworkTypes,
@@ -4964,7 +4964,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLdapEntry`: `GET /zstack/v1/ldap/entry`. A synchronous API: the reply is its result.
-    /// The result (`GetLdapEntryResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLdapEntryResult`) has `inventories`: `List`; it decodes as `results::GetLdapEntryResult`.
     pub fn get_ldap_entry(
         self,
         params: &GetLdapEntry,
@@ -4976,7 +4976,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLdapServerAvailableAttributes`: `GET /zstack/v1/ldap/server/attributes/{uuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetLdapServerAvailableAttributesResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLdapServerAvailableAttributesResult`) has `inventories`: `List`; it decodes as `results::GetLdapServerAvailableAttributesResult`.
     pub fn get_ldap_server_available_attributes(
         self,
         params: &GetLdapServerAvailableAttributes,
@@ -4988,7 +4988,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseAddOns`: `GET /zstack/v1/licenses/addons`. A synchronous API: the reply is its result.
-    /// The result (`GetLicenseAddOnsResult`) has `addons`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLicenseAddOnsResult`) has `addons`: `List`; decode its fields with `generated::types`.
     pub fn get_license_add_ons(
         self,
         params: &GetLicenseAddOns,
@@ -5000,7 +5000,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseCapabilities`: `GET /zstack/v1/licenses/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetLicenseCapabilitiesResult`) has `capabilities`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetLicenseCapabilitiesResult`) has `capabilities`: `Map`; decode its fields with `generated::types`.
     pub fn get_license_capabilities(
         self,
         params: &GetLicenseCapabilities,
@@ -5012,7 +5012,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseInfo`: `GET /zstack/v1/licenses`. A synchronous API: the reply is its result.
-    /// The result (`GetLicenseInfoResult`) has `inventory`: `LicenseInventory`, `additions`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLicenseInfoResult`) has `inventory`: `LicenseInventory`, `additions`: `List`; decode its fields with `generated::types`.
     pub fn get_license_info(
         self,
         params: &GetLicenseInfo,
@@ -5024,7 +5024,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseRecords`: `GET /zstack/v1/licenses/records`. A synchronous API: the reply is its result.
-    /// The result (`GetLicenseRecordsResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetLicenseRecordsResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::GetLicenseRecordsResult`.
     pub fn get_license_records(
         self,
         params: &GetLicenseRecords,
@@ -5036,7 +5036,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLicenseUKeyStatus`: `POST /zstack/v1/licenses/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetLicenseUKeyStatusResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLicenseUKeyStatusResult`) has `inventories`: `List`; it decodes as `results::GetLicenseUKeyStatusResult`.
     pub fn get_license_u_key_status(
         self,
         params: &GetLicenseUKeyStatus,
@@ -5048,7 +5048,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVSwitchTypes`: `GET /zstack/v1/l2-networks/vSwitchTypes`. A synchronous API: the reply is its result.
-    /// The result (`GetVSwitchTypesResult`) has `types`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetVSwitchTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_v_switch_types(
         self,
         params: &GetVSwitchTypes,
@@ -5060,7 +5060,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `IsVfNicAvailableInL3Network`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable`. A synchronous API: the reply is its result.
-    /// The result (`IsVfNicAvailableInL3NetworkResult`) has `vfNicAvailable`: `boolean`; decode a field with `generated::types`.
+    /// The result (`IsVfNicAvailableInL3NetworkResult`) has `vfNicAvailable`: `boolean`; decode its fields with `generated::types`.
     pub fn is_vf_nic_available_in_l3_network(
         self,
         params: &IsVfNicAvailableInL3Network,
@@ -5072,7 +5072,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LogInByLdap`: `PUT /zstack/v1/ldap/login`. A synchronous API: the reply is its result.
-    /// The result (`LogInByLdapResult`) has `inventory`: `SessionInventory`, `accountInventory`: `AccountInventory`; decode a field with `generated::types`.
+    /// The result (`LogInByLdapResult`) has `inventory`: `SessionInventory`, `accountInventory`: `AccountInventory`; decode its fields with `generated::types`.
     pub fn log_in_by_ldap(
         self,
         params: &LogInByLdap,
@@ -5095,7 +5095,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAddressPool`: `GET /zstack/v1/l3-networks/address-pools`. A synchronous API: the reply is its result.
-    /// The result (`QueryAddressPoolResult`) has `inventories`: `List<AddressPoolInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAddressPoolResult`) has `inventories`: `List<AddressPoolInventory>`, `total`: `Long`; it decodes as `results::QueryAddressPoolResult`.
     pub fn query_address_pool(
         self,
         query: &crate::native::query::Query,
@@ -5108,7 +5108,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIpAddress`: `GET /zstack/v1/l3-networks/ip-address`. A synchronous API: the reply is its result.
-    /// The result (`QueryIpAddressResult`) has `inventories`: `List<UsedIpInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIpAddressResult`) has `inventories`: `List<UsedIpInventory>`, `total`: `Long`; it decodes as `results::QueryIpAddressResult`.
     pub fn query_ip_address(
         self,
         query: &crate::native::query::Query,
@@ -5121,7 +5121,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIpRange`: `GET /zstack/v1/l3-networks/ip-ranges`. A synchronous API: the reply is its result.
-    /// The result (`QueryIpRangeResult`) has `inventories`: `List<IpRangeInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIpRangeResult`) has `inventories`: `List<IpRangeInventory>`, `total`: `Long`; it decodes as `results::QueryIpRangeResult`.
     pub fn query_ip_range(
         self,
         query: &crate::native::query::Query,
@@ -5134,7 +5134,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryL2Network`: `GET /zstack/v1/l2-networks`. A synchronous API: the reply is its result.
-    /// The result (`QueryL2NetworkResult`) has `inventories`: `List<L2NetworkInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryL2NetworkResult`) has `inventories`: `List<L2NetworkInventory>`, `total`: `Long`; it decodes as `results::QueryL2NetworkResult`.
     pub fn query_l2_network(
         self,
         query: &crate::native::query::Query,
@@ -5147,7 +5147,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryL2PortGroupNetwork`: `GET /zstack/v1/l2-networks/port-group`. A synchronous API: the reply is its result.
-    /// The result (`QueryL2PortGroupNetworkResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryL2PortGroupNetworkResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryL2PortGroupNetworkResult`.
     pub fn query_l2_port_group_network(
         self,
         query: &crate::native::query::Query,
@@ -5160,7 +5160,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryL2VirtualSwitchNetwork`: `GET /zstack/v1/l2-networks/virtual-switch`. A synchronous API: the reply is its result.
-    /// The result (`QueryL2VirtualSwitchNetworkResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryL2VirtualSwitchNetworkResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryL2VirtualSwitchNetworkResult`.
     pub fn query_l2_virtual_switch_network(
         self,
         query: &crate::native::query::Query,
@@ -5173,7 +5173,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryL2VlanNetwork`: `GET /zstack/v1/l2-networks/vlan`. A synchronous API: the reply is its result.
-    /// The result (`QueryL2VlanNetworkResult`) has `inventories`: `List<L2VlanNetworkInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryL2VlanNetworkResult`) has `inventories`: `List<L2VlanNetworkInventory>`, `total`: `Long`; it decodes as `results::QueryL2VlanNetworkResult`.
     pub fn query_l2_vlan_network(
         self,
         query: &crate::native::query::Query,
@@ -5186,7 +5186,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryL2VxlanNetwork`: `GET /zstack/v1/l2-networks/vxlan`. A synchronous API: the reply is its result.
-    /// The result (`QueryL2VxlanNetworkResult`) has `inventories`: `List<L2VxlanNetworkInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryL2VxlanNetworkResult`) has `inventories`: `List<L2VxlanNetworkInventory>`, `total`: `Long`; it decodes as `results::QueryL2VxlanNetworkResult`.
     pub fn query_l2_vxlan_network(
         self,
         query: &crate::native::query::Query,
@@ -5199,7 +5199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryL2VxlanNetworkPool`: `GET /zstack/v1/l2-networks/vxlan-pool`. A synchronous API: the reply is its result.
-    /// The result (`QueryL2VxlanNetworkPoolResult`) has `inventories`: `List<L2VxlanNetworkPoolInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryL2VxlanNetworkPoolResult`) has `inventories`: `List<L2VxlanNetworkPoolInventory>`, `total`: `Long`; it decodes as `results::QueryL2VxlanNetworkPoolResult`.
     pub fn query_l2_vxlan_network_pool(
         self,
         query: &crate::native::query::Query,
@@ -5212,7 +5212,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryL3Network`: `GET /zstack/v1/l3-networks`. A synchronous API: the reply is its result.
-    /// The result (`QueryL3NetworkResult`) has `inventories`: `List<L3NetworkInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryL3NetworkResult`) has `inventories`: `List<L3NetworkInventory>`, `total`: `Long`; it decodes as `results::QueryL3NetworkResult`.
     pub fn query_l3_network(
         self,
         query: &crate::native::query::Query,
@@ -5225,7 +5225,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLdapBinding`: `GET /zstack/v1/ldap/bindings`. A synchronous API: the reply is its result.
-    /// The result (`QueryLdapBindingResult`) has `inventories`: `List<LdapAccountRefInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLdapBindingResult`) has `inventories`: `List<LdapAccountRefInventory>`, `total`: `Long`; it decodes as `results::QueryLdapBindingResult`.
     pub fn query_ldap_binding(
         self,
         query: &crate::native::query::Query,
@@ -5238,7 +5238,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLdapServer`: `GET /zstack/v1/ldap/servers`. A synchronous API: the reply is its result.
-    /// The result (`QueryLdapServerResult`) has `inventories`: `List<LdapServerInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLdapServerResult`) has `inventories`: `List<LdapServerInventory>`, `total`: `Long`; it decodes as `results::QueryLdapServerResult`.
     pub fn query_ldap_server(
         self,
         query: &crate::native::query::Query,
@@ -5251,7 +5251,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNetworkServiceL3NetworkRef`: `GET /zstack/v1/l3-networks/network-services/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryNetworkServiceL3NetworkRefResult`) has `inventories`: `List<NetworkServiceL3NetworkRefInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryNetworkServiceL3NetworkRefResult`) has `inventories`: `List<NetworkServiceL3NetworkRefInventory>`, `total`: `Long`; it decodes as `results::QueryNetworkServiceL3NetworkRefResult`.
     pub fn query_network_service_l3_network_ref(
         self,
         query: &crate::native::query::Query,
@@ -5264,7 +5264,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVniRange`: `GET /zstack/v1/l2-networks/vxlan-pool/vni-range`. A synchronous API: the reply is its result.
-    /// The result (`QueryVniRangeResult`) has `inventories`: `List<VniRangeInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVniRangeResult`) has `inventories`: `List<VniRangeInventory>`, `total`: `Long`; it decodes as `results::QueryVniRangeResult`.
     pub fn query_vni_range(
         self,
         query: &crate::native::query::Query,
@@ -5277,7 +5277,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVtep`: `GET /zstack/v1/l2-networks/vteps`. A synchronous API: the reply is its result.
-    /// The result (`QueryVtepResult`) has `inventories`: `List<VtepInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVtepResult`) has `inventories`: `List<VtepInventory>`, `total`: `Long`; it decodes as `results::QueryVtepResult`.
     pub fn query_vtep(
         self,
         query: &crate::native::query::Query,
@@ -5290,7 +5290,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RegisterLicenseRequestedApplication`: `POST /zstack/v1/licenses/applications`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RegisterLicenseRequestedApplicationResult`) has `appId`: `String`, `servicePubKey`: `String`; decode a field with `generated::types`.
+    /// The result (`RegisterLicenseRequestedApplicationResult`) has `appId`: `String`, `servicePubKey`: `String`; decode its fields with `generated::types`.
     pub fn register_license_requested_application(
         self,
         params: &RegisterLicenseRequestedApplication,
@@ -5302,7 +5302,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReloadLicense`: `PUT /zstack/v1/licenses/actions`. A synchronous API: the reply is its result.
-    /// The result (`ReloadLicenseResult`) has `inventory`: `LicenseInventory`; decode a field with `generated::types`.
+    /// The result (`ReloadLicenseResult`) has `inventory`: `LicenseInventory`; it decodes as `results::ReloadLicenseResult`.
     pub fn reload_license(
         self,
         params: &ReloadLicense,
@@ -5314,7 +5314,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveDnsFromL3Network`: `DELETE /zstack/v1/l3-networks/{l3NetworkUuid}/dns/{dns}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveDnsFromL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveDnsFromL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::RemoveDnsFromL3NetworkResult`.
     pub fn remove_dns_from_l3_network(
         self,
         params: &RemoveDnsFromL3Network,
@@ -5326,7 +5326,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveHostRouteFromL3Network`: `DELETE /zstack/v1/l3-networks/{l3NetworkUuid}/hostroute`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveHostRouteFromL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveHostRouteFromL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::RemoveHostRouteFromL3NetworkResult`.
     pub fn remove_host_route_from_l3_network(
         self,
         params: &RemoveHostRouteFromL3Network,
@@ -5360,7 +5360,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncLdapServer`: `PUT /zstack/v1/ldap/servers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncLdapServerResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`SyncLdapServerResult`) has `inventory`: `LongJobInventory`; it decodes as `results::SyncLdapServerResult`.
     pub fn sync_ldap_server(
         self,
         params: &SyncLdapServer,
@@ -5372,7 +5372,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIpRange`: `PUT /zstack/v1/l3-networks/ip-ranges/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIpRangeResult`) has `inventory`: `IpRangeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIpRangeResult`) has `inventory`: `IpRangeInventory`; it decodes as `results::UpdateIpRangeResult`.
     pub fn update_ip_range(
         self,
         params: &UpdateIpRange,
@@ -5384,7 +5384,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateL2Network`: `PUT /zstack/v1/l2-networks/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateL2NetworkResult`) has `inventory`: `L2NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateL2NetworkResult`) has `inventory`: `L2NetworkInventory`; it decodes as `results::UpdateL2NetworkResult`.
     pub fn update_l2_network(
         self,
         params: &UpdateL2Network,
@@ -5396,7 +5396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateL3Network`: `PUT /zstack/v1/l3-networks/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateL3NetworkResult`) has `inventory`: `L3NetworkInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateL3NetworkResult`) has `inventory`: `L3NetworkInventory`; it decodes as `results::UpdateL3NetworkResult`.
     pub fn update_l3_network(
         self,
         params: &UpdateL3Network,
@@ -5408,7 +5408,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateLdapServer`: `PUT /zstack/v1/ldap/servers/{ldapServerUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateLdapServerResult`) has `inventory`: `LdapServerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateLdapServerResult`) has `inventory`: `LdapServerInventory`; it decodes as `results::UpdateLdapServerResult`.
     pub fn update_ldap_server(
         self,
         params: &UpdateLdapServer,
@@ -5420,7 +5420,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVniRange`: `PUT /zstack/v1/l2-networks/vxlan-pool/vni-ranges/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVniRangeResult`) has `inventory`: `VniRangeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVniRangeResult`) has `inventory`: `VniRangeInventory`; it decodes as `results::UpdateVniRangeResult`.
     pub fn update_vni_range(
         self,
         params: &UpdateVniRange,

@@ -3984,7 +3984,7 @@ impl UpdateSlbGroup {
 
 impl<'a> Actions<'a> {
     /// `AddAccessControlListToLoadBalancer`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/access-control-lists`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAccessControlListToLoadBalancerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`AddAccessControlListToLoadBalancerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::AddAccessControlListToLoadBalancerResult`.
     pub fn add_access_control_list_to_load_balancer(
         self,
         params: &AddAccessControlListToLoadBalancer,
@@ -3993,7 +3993,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAccessControlRule`: `POST /zstack/v1/login-control/access-control/rules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAccessControlRuleResult`) has `inventory`: `AccessControlRuleInventory`; decode a field with `generated::types`.
+    /// The result (`AddAccessControlRuleResult`) has `inventory`: `AccessControlRuleInventory`; it decodes as `results::AddAccessControlRuleResult`.
     pub fn add_access_control_rule(
         self,
         params: &AddAccessControlRule,
@@ -4005,7 +4005,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddBackendServerToServerGroup`: `POST /zstack/v1/load-balancers/servergroups/{serverGroupUuid}/backendservers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddBackendServerToServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; decode a field with `generated::types`.
+    /// The result (`AddBackendServerToServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; it decodes as `results::AddBackendServerToServerGroupResult`.
     pub fn add_backend_server_to_server_group(
         self,
         params: &AddBackendServerToServerGroup,
@@ -4017,7 +4017,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddCertificateToLoadBalancerListener`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/certificate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddCertificateToLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`AddCertificateToLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::AddCertificateToLoadBalancerListenerResult`.
     pub fn add_certificate_to_load_balancer_listener(
         self,
         params: &AddCertificateToLoadBalancerListener,
@@ -4026,7 +4026,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddLogConfiguration`: `POST /zstack/v1/log/configurations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddLogConfigurationResult`) has `inventory`: `JsonLabelInventory`; decode a field with `generated::types`.
+    /// The result (`AddLogConfigurationResult`) has `inventory`: `JsonLabelInventory`; it decodes as `results::AddLogConfigurationResult`.
     pub fn add_log_configuration(
         self,
         params: &AddLogConfiguration,
@@ -4038,7 +4038,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddMdevDeviceSpecToVmInstance`: `POST /zstack/v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddMdevDeviceSpecToVmInstanceResult`) has `inventory`: `VmInstanceMdevDeviceSpecRefInventory`; decode a field with `generated::types`.
+    /// The result (`AddMdevDeviceSpecToVmInstanceResult`) has `inventory`: `VmInstanceMdevDeviceSpecRefInventory`; it decodes as `results::AddMdevDeviceSpecToVmInstanceResult`.
     pub fn add_mdev_device_spec_to_vm_instance(
         self,
         params: &AddMdevDeviceSpecToVmInstance,
@@ -4050,7 +4050,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddServerGroupToLoadBalancerListener`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/servergroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddServerGroupToLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`AddServerGroupToLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::AddServerGroupToLoadBalancerListenerResult`.
     pub fn add_server_group_to_load_balancer_listener(
         self,
         params: &AddServerGroupToLoadBalancerListener,
@@ -4059,7 +4059,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVmNicToLoadBalancer`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddVmNicToLoadBalancerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`AddVmNicToLoadBalancerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::AddVmNicToLoadBalancerResult`.
     pub fn add_vm_nic_to_load_balancer(
         self,
         params: &AddVmNicToLoadBalancer,
@@ -4071,7 +4071,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachMdevDeviceToVm`: `POST /zstack/v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachMdevDeviceToVmResult`) has `inventory`: `MdevDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`AttachMdevDeviceToVmResult`) has `inventory`: `MdevDeviceInventory`; it decodes as `results::AttachMdevDeviceToVmResult`.
     pub fn attach_mdev_device_to_vm(
         self,
         params: &AttachMdevDeviceToVm,
@@ -4083,7 +4083,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachVipToLoadBalancer`: `POST /zstack/v1/load-balancers/{loadBalancerUuid}/vip/{vipUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachVipToLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; decode a field with `generated::types`.
+    /// The result (`AttachVipToLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; it decodes as `results::AttachVipToLoadBalancerResult`.
     pub fn attach_vip_to_load_balancer(
         self,
         params: &AttachVipToLoadBalancer,
@@ -4106,7 +4106,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAccessControlListServerGroup`: `PUT /zstack/v1/load-balancers/listener/acl/{aclUuid}/servergroup/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAccessControlListServerGroupResult`) has `inventory`: `LoadBalancerListerAcl`; decode a field with `generated::types`.
+    /// The result (`ChangeAccessControlListServerGroupResult`) has `inventory`: `LoadBalancerListerAcl`; it decodes as `results::ChangeAccessControlListServerGroupResult`.
     pub fn change_access_control_list_server_group(
         self,
         params: &ChangeAccessControlListServerGroup,
@@ -4115,7 +4115,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeLoadBalancerBackendServer`: `PUT /zstack/v1/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeLoadBalancerBackendServerResult`) has `inventory`: `LoadBalancerServerGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeLoadBalancerBackendServerResult`) has `inventory`: `LoadBalancerServerGroupInventory`; it decodes as `results::ChangeLoadBalancerBackendServerResult`.
     pub fn change_load_balancer_backend_server(
         self,
         params: &ChangeLoadBalancerBackendServer,
@@ -4127,7 +4127,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeLoadBalancerListener`: `PUT /zstack/v1/load-balancers/listeners/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::ChangeLoadBalancerListenerResult`.
     pub fn change_load_balancer_listener(
         self,
         params: &ChangeLoadBalancerListener,
@@ -4139,7 +4139,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeMediaState`: `PUT /zstack/v1/media/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeMediaStateResult`) has `inventory`: `MediaInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeMediaStateResult`) has `inventory`: `MediaInventory`; it decodes as `results::ChangeMediaStateResult`.
     pub fn change_media_state(
         self,
         params: &ChangeMediaState,
@@ -4151,7 +4151,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSlbGroupDeployType`: `PUT /zstack/v1/load-balancers/slb/groups/{slbGroupUuid}/deployType`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSlbGroupDeployTypeResult`) has `inventory`: `SlbGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSlbGroupDeployTypeResult`) has `inventory`: `SlbGroupInventory`; it decodes as `results::ChangeSlbGroupDeployTypeResult`.
     pub fn change_slb_group_deploy_type(
         self,
         params: &ChangeSlbGroupDeployType,
@@ -4163,7 +4163,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSlbGroupMonitorIps`: `PUT /zstack/v1/load-balancers/slb/groups/{slbGroupUuid}/monitorIps`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSlbGroupMonitorIpsResult`) has `inventory`: `SlbGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSlbGroupMonitorIpsResult`) has `inventory`: `SlbGroupInventory`; it decodes as `results::ChangeSlbGroupMonitorIpsResult`.
     pub fn change_slb_group_monitor_ips(
         self,
         params: &ChangeSlbGroupMonitorIps,
@@ -4186,7 +4186,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEmailMedia`: `POST /zstack/v1/media/emails`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMediaResult`) has `inventory`: `MediaInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMediaResult`) has `inventory`: `MediaInventory`; it decodes as `results::CreateMediaResult`.
     pub fn create_email_media(
         self,
         params: &CreateEmailMedia,
@@ -4198,7 +4198,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateLoadBalancer`: `POST /zstack/v1/load-balancers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; decode a field with `generated::types`.
+    /// The result (`CreateLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; it decodes as `results::CreateLoadBalancerResult`.
     pub fn create_load_balancer(
         self,
         params: &CreateLoadBalancer,
@@ -4210,7 +4210,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateLoadBalancerListener`: `POST /zstack/v1/load-balancers/{loadBalancerUuid}/listeners`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`CreateLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::CreateLoadBalancerListenerResult`.
     pub fn create_load_balancer_listener(
         self,
         params: &CreateLoadBalancerListener,
@@ -4222,7 +4222,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateLoadBalancerServerGroup`: `POST /zstack/v1/load-balancers/{loadBalancerUuid}/servergroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateLoadBalancerServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateLoadBalancerServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; it decodes as `results::CreateLoadBalancerServerGroupResult`.
     pub fn create_load_balancer_server_group(
         self,
         params: &CreateLoadBalancerServerGroup,
@@ -4234,7 +4234,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSlbGroup`: `POST /zstack/v1/load-balancers/slb/groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSlbGroupResult`) has `inventory`: `SlbGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSlbGroupResult`) has `inventory`: `SlbGroupInventory`; it decodes as `results::CreateSlbGroupResult`.
     pub fn create_slb_group(
         self,
         params: &CreateSlbGroup,
@@ -4246,7 +4246,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSlbInstance`: `POST /zstack/v1/load-balancers/slb/instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSlbInstanceResult`) has `inventory`: `SlbVmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSlbInstanceResult`) has `inventory`: `SlbVmInstanceInventory`; it decodes as `results::CreateSlbInstanceResult`.
     pub fn create_slb_instance(
         self,
         params: &CreateSlbInstance,
@@ -4280,7 +4280,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteLoadBalancerListener`: `DELETE /zstack/v1/load-balancers/listeners/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DeleteLoadBalancerListenerResult`) has `inventory`: `LoadBalancerInventory`; decode a field with `generated::types`.
+    /// The result (`DeleteLoadBalancerListenerResult`) has `inventory`: `LoadBalancerInventory`; it decodes as `results::DeleteLoadBalancerListenerResult`.
     pub fn delete_load_balancer_listener(
         self,
         params: &DeleteLoadBalancerListener,
@@ -4358,7 +4358,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachMdevDeviceFromVm`: `DELETE /zstack/v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachMdevDeviceFromVmResult`) has `inventory`: `MdevDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`DetachMdevDeviceFromVmResult`) has `inventory`: `MdevDeviceInventory`; it decodes as `results::DetachMdevDeviceFromVmResult`.
     pub fn detach_mdev_device_from_vm(
         self,
         params: &DetachMdevDeviceFromVm,
@@ -4370,7 +4370,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL3NetworksForLoadBalancer`: `GET /zstack/v1/load-balancers/listeners/{listenerUuid}/networks/candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateL3NetworksForLoadBalancerResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateL3NetworksForLoadBalancerResult`) has `inventories`: `List<L3NetworkInventory>`; it decodes as `results::GetCandidateL3NetworksForLoadBalancerResult`.
     pub fn get_candidate_l3_networks_for_load_balancer(
         self,
         params: &GetCandidateL3NetworksForLoadBalancer,
@@ -4379,7 +4379,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL3NetworksForServerGroup`: `GET /zstack/v1/load-balancers/servergroups/candidate-l3network`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateL3NetworksForServerGroupResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateL3NetworksForServerGroupResult`) has `inventories`: `List<L3NetworkInventory>`; it decodes as `results::GetCandidateL3NetworksForServerGroupResult`.
     pub fn get_candidate_l3_networks_for_server_group(
         self,
         params: &GetCandidateL3NetworksForServerGroup,
@@ -4388,7 +4388,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVmNicsForLoadBalancer`: `GET /zstack/v1/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateVmNicsForLoadBalancerResult`) has `inventories`: `List<VmNicInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateVmNicsForLoadBalancerResult`) has `inventories`: `List<VmNicInventory>`; it decodes as `results::GetCandidateVmNicsForLoadBalancerResult`.
     pub fn get_candidate_vm_nics_for_load_balancer(
         self,
         params: &GetCandidateVmNicsForLoadBalancer,
@@ -4397,7 +4397,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVmNicsForLoadBalancerServerGroup`: `GET /zstack/v1/load-balancers/servergroups/candidate-nics`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateVmNicsForLoadBalancerServerGroupResult`) has `inventories`: `List<VmNicInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateVmNicsForLoadBalancerServerGroupResult`) has `inventories`: `List<VmNicInventory>`; it decodes as `results::GetCandidateVmNicsForLoadBalancerServerGroupResult`.
     pub fn get_candidate_vm_nics_for_load_balancer_server_group(
         self,
         params: &GetCandidateVmNicsForLoadBalancerServerGroup,
@@ -4406,7 +4406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCurrentTime`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetCurrentTimeResult`) has `currentTime`: `Map<String,Long>`; decode a field with `generated::types`.
+    /// The result (`GetCurrentTimeResult`) has `currentTime`: `Map<String,Long>`; decode its fields with `generated::types`.
     pub fn get_current_time(
         self,
         params: &GetCurrentTime,
@@ -4418,7 +4418,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFactoryModeState`: `GET /zstack/v1/management-nodes/factory-mode-state`. A synchronous API: the reply is its result.
-    /// The result (`GetFactoryModeStateResult`) has `factoryModeState`: `Boolean`; decode a field with `generated::types`.
+    /// The result (`GetFactoryModeStateResult`) has `factoryModeState`: `Boolean`; decode its fields with `generated::types`.
     pub fn get_factory_mode_state(
         self,
         params: &GetFactoryModeState,
@@ -4430,7 +4430,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLoadBalancerListenerACLEntries`: `GET /zstack/v1/load-balancers/listeners/access-control-lists/entries`. A synchronous API: the reply is its result.
-    /// The result (`GetLoadBalancerListenerACLEntriesResult`) has `inventories`: `Map<String,List<LoadBalancerACLEntry>>`; decode a field with `generated::types`.
+    /// The result (`GetLoadBalancerListenerACLEntriesResult`) has `inventories`: `Map<String,List<LoadBalancerACLEntry>>`; it decodes as `results::GetLoadBalancerListenerAclEntriesResult`.
     pub fn get_load_balancer_listener_acl_entries(
         self,
         params: &GetLoadBalancerListenerAclEntries,
@@ -4442,7 +4442,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLoadBalancerOwner`: `GET /zstack/v1/load-balancers/{loadBalancerUuid}/owner`. A synchronous API: the reply is its result.
-    /// The result (`GetLoadBalancerOwnerResult`) has `type`: `String`, `vpc`: `VpcRouterVmInventory`, `vpcHa`: `VpcHaGroupInventory`, `slb`: `SlbGroupInventory`; decode a field with `generated::types`.
+    /// The result (`GetLoadBalancerOwnerResult`) has `type`: `String`, `vpc`: `VpcRouterVmInventory`, `vpcHa`: `VpcHaGroupInventory`, `slb`: `SlbGroupInventory`; decode its fields with `generated::types`.
     pub fn get_load_balancer_owner(
         self,
         params: &GetLoadBalancerOwner,
@@ -4454,7 +4454,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLogConfiguration`: `GET /zstack/v1/log/configurations`. A synchronous API: the reply is its result.
-    /// The result (`GetLogConfigurationResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLogConfigurationResult`) has `inventories`: `List`; it decodes as `results::GetLogConfigurationResult`.
     pub fn get_log_configuration(
         self,
         params: &GetLogConfiguration,
@@ -4466,7 +4466,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLoginCaptcha`: `GET /zstack/v1/login/control/captcha`. A synchronous API: the reply is its result.
-    /// The result (`GetLoginCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; decode a field with `generated::types`.
+    /// The result (`GetLoginCaptchaResult`) has `captchaUuid`: `String`, `captcha`: `String`; decode its fields with `generated::types`.
     pub fn get_login_captcha(
         self,
         params: &GetLoginCaptcha,
@@ -4478,7 +4478,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLoginProcedures`: `GET /zstack/v1/login/procedures`. A synchronous API: the reply is its result.
-    /// The result (`GetLoginProceduresResult`) has `procedures`: `List<LoginAuthenticationProcedureDesc>`; decode a field with `generated::types`.
+    /// The result (`GetLoginProceduresResult`) has `procedures`: `List<LoginAuthenticationProcedureDesc>`; decode its fields with `generated::types`.
     pub fn get_login_procedures(
         self,
         params: &GetLoginProcedures,
@@ -4490,7 +4490,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetManagementNodeArch`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetManagementNodeArchResult`) has `architecture`: `String`; decode a field with `generated::types`.
+    /// The result (`GetManagementNodeArchResult`) has `architecture`: `String`; decode its fields with `generated::types`.
     pub fn get_management_node_arch(
         self,
         params: &GetManagementNodeArch,
@@ -4502,7 +4502,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetManagementNodeOS`: `PUT /zstack/v1/management/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetManagementNodeOSResult`) has `name`: `String`, `version`: `String`; decode a field with `generated::types`.
+    /// The result (`GetManagementNodeOSResult`) has `name`: `String`, `version`: `String`; decode its fields with `generated::types`.
     pub fn get_management_node_os(
         self,
         params: &GetManagementNodeOs,
@@ -4514,7 +4514,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMdevDeviceCandidates`: `GET /zstack/v1/mdev-devices/candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetMdevDeviceCandidatesResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetMdevDeviceCandidatesResult`) has `inventories`: `List`; it decodes as `results::GetMdevDeviceCandidatesResult`.
     pub fn get_mdev_device_candidates(
         self,
         params: &GetMdevDeviceCandidates,
@@ -4526,7 +4526,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMdevDeviceSpecCandidates`: `GET /zstack/v1/mdev-device-specs/candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetMdevDeviceSpecCandidatesResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetMdevDeviceSpecCandidatesResult`) has `inventories`: `List`; it decodes as `results::GetMdevDeviceSpecCandidatesResult`.
     pub fn get_mdev_device_spec_candidates(
         self,
         params: &GetMdevDeviceSpecCandidates,
@@ -4538,7 +4538,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPlatformTimeZone`: `GET /zstack/v1/management-nodes/platform-timezone`. A synchronous API: the reply is its result.
-    /// The result (`GetPlatformTimeZoneResult`) has `timezone`: `String`, `offset`: `String`; decode a field with `generated::types`.
+    /// The result (`GetPlatformTimeZoneResult`) has `timezone`: `String`, `offset`: `String`; decode its fields with `generated::types`.
     pub fn get_platform_time_zone(
         self,
         params: &GetPlatformTimeZone,
@@ -4550,7 +4550,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSupportAPIs`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetSupportAPIsResult`) has `supportApis`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetSupportAPIsResult`) has `supportApis`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_support_ap_is(
         self,
         params: &GetSupportApIs,
@@ -4562,7 +4562,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVersion`: `PUT /zstack/v1/management-nodes/actions`. A synchronous API: the reply is its result.
-    /// The result (`GetVersionResult`) has `version`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVersionResult`) has `version`: `String`; decode its fields with `generated::types`.
     pub fn get_version(
         self,
         params: &GetVersion,
@@ -4585,7 +4585,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ListVmSchedulingRulesFromExecuteState`: `POST /zstack/v1/list/vmSchedulingRules/from/conflict/state`. A synchronous API: the reply is its result.
-    /// The result (`ListVmSchedulingRulesFromExecuteStateResult`) has `uuids`: `List`; decode a field with `generated::types`.
+    /// The result (`ListVmSchedulingRulesFromExecuteStateResult`) has `uuids`: `List`; decode its fields with `generated::types`.
     pub fn list_vm_scheduling_rules_from_execute_state(
         self,
         params: &ListVmSchedulingRulesFromExecuteState,
@@ -4594,7 +4594,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ListVmsFromSchedulingState`: `POST /zstack/v1/list/vms/from/executeState`. A synchronous API: the reply is its result.
-    /// The result (`ListVmsFromSchedulingStateResult`) has `uuids`: `List`; decode a field with `generated::types`.
+    /// The result (`ListVmsFromSchedulingStateResult`) has `uuids`: `List`; decode its fields with `generated::types`.
     pub fn list_vms_from_scheduling_state(
         self,
         params: &ListVmsFromSchedulingState,
@@ -4606,7 +4606,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LogIn`: `PUT /zstack/v1/login`. A synchronous API: the reply is its result.
-    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; decode a field with `generated::types`.
+    /// The result (`LogInResult`) has `inventory`: `SessionInventory`; it decodes as `results::LogInResult`.
     pub fn log_in(
         self,
         params: &LogIn,
@@ -4618,7 +4618,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ProvisionSlbInstance`: `PUT /zstack/v1/load-balancers/slb/instances/{uuid}/provision`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ProvisionSlbGroupInstanceResult`) has `inventory`: `SlbGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ProvisionSlbGroupInstanceResult`) has `inventory`: `SlbGroupInventory`; it decodes as `results::ProvisionSlbGroupInstanceResult`.
     pub fn provision_slb_instance(
         self,
         params: &ProvisionSlbInstance,
@@ -4630,7 +4630,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAccessControlRule`: `GET /zstack/v1/login-control/access-control/rules`. A synchronous API: the reply is its result.
-    /// The result (`QueryAccessControlRuleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAccessControlRuleResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAccessControlRuleResult`.
     pub fn query_access_control_rule(
         self,
         query: &crate::native::query::Query,
@@ -4643,7 +4643,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEmailMedia`: `GET /zstack/v1/media/emails`. A synchronous API: the reply is its result.
-    /// The result (`QueryMediaResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMediaResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMediaResult`.
     pub fn query_email_media(
         self,
         query: &crate::native::query::Query,
@@ -4656,7 +4656,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLoadBalancer`: `GET /zstack/v1/load-balancers`. A synchronous API: the reply is its result.
-    /// The result (`QueryLoadBalancerResult`) has `inventories`: `List<LoadBalancerInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLoadBalancerResult`) has `inventories`: `List<LoadBalancerInventory>`, `total`: `Long`; it decodes as `results::QueryLoadBalancerResult`.
     pub fn query_load_balancer(
         self,
         query: &crate::native::query::Query,
@@ -4669,7 +4669,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLoadBalancerListener`: `GET /zstack/v1/load-balancers/listeners`. A synchronous API: the reply is its result.
-    /// The result (`QueryLoadBalancerListenerResult`) has `inventories`: `List<LoadBalancerListenerInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLoadBalancerListenerResult`) has `inventories`: `List<LoadBalancerListenerInventory>`, `total`: `Long`; it decodes as `results::QueryLoadBalancerListenerResult`.
     pub fn query_load_balancer_listener(
         self,
         query: &crate::native::query::Query,
@@ -4682,7 +4682,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLoadBalancerServerGroup`: `GET /zstack/v1/load-balancers/servergroups`. A synchronous API: the reply is its result.
-    /// The result (`QueryLoadBalancerServerGroupResult`) has `inventories`: `List<LoadBalancerServerGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLoadBalancerServerGroupResult`) has `inventories`: `List<LoadBalancerServerGroupInventory>`, `total`: `Long`; it decodes as `results::QueryLoadBalancerServerGroupResult`.
     pub fn query_load_balancer_server_group(
         self,
         query: &crate::native::query::Query,
@@ -4695,7 +4695,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLongJob`: `GET /zstack/v1/longjobs`. A synchronous API: the reply is its result.
-    /// The result (`QueryLongJobResult`) has `inventories`: `List<LongJobInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLongJobResult`) has `inventories`: `List<LongJobInventory>`, `total`: `Long`; it decodes as `results::QueryLongJobResult`.
     pub fn query_long_job(
         self,
         query: &crate::native::query::Query,
@@ -4708,7 +4708,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryManagementNode`: `GET /zstack/v1/management-nodes`. A synchronous API: the reply is its result.
-    /// The result (`QueryManagementNodeResult`) has `inventories`: `List<ManagementNodeInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryManagementNodeResult`) has `inventories`: `List<ManagementNodeInventory>`, `total`: `Long`; it decodes as `results::QueryManagementNodeResult`.
     pub fn query_management_node(
         self,
         query: &crate::native::query::Query,
@@ -4721,7 +4721,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMdevDevice`: `GET /zstack/v1/mdev-devices`. A synchronous API: the reply is its result.
-    /// The result (`QueryMdevDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMdevDeviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMdevDeviceResult`.
     pub fn query_mdev_device(
         self,
         query: &crate::native::query::Query,
@@ -4734,7 +4734,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMdevDeviceSpec`: `GET /zstack/v1/mdev-device-specs`. A synchronous API: the reply is its result.
-    /// The result (`QueryMdevDeviceSpecResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMdevDeviceSpecResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMdevDeviceSpecResult`.
     pub fn query_mdev_device_spec(
         self,
         query: &crate::native::query::Query,
@@ -4747,7 +4747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySlbGroup`: `GET /zstack/v1/load-balancers/slb/groups`. A synchronous API: the reply is its result.
-    /// The result (`QuerySlbGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySlbGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySlbGroupResult`.
     pub fn query_slb_group(
         self,
         query: &crate::native::query::Query,
@@ -4760,7 +4760,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySlbVmInstance`: `GET /zstack/v1/load-balancers/slb/instances`. A synchronous API: the reply is its result.
-    /// The result (`QuerySlbVmInstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySlbVmInstanceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySlbVmInstanceResult`.
     pub fn query_slb_vm_instance(
         self,
         query: &crate::native::query::Query,
@@ -4773,7 +4773,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshLoadBalancer`: `PUT /zstack/v1/load-balancers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RefreshLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; decode a field with `generated::types`.
+    /// The result (`RefreshLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; it decodes as `results::RefreshLoadBalancerResult`.
     pub fn refresh_load_balancer(
         self,
         params: &RefreshLoadBalancer,
@@ -4785,7 +4785,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveAccessControlListFromLoadBalancer`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/access-control-lists`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveAccessControlListFromLoadBalancerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveAccessControlListFromLoadBalancerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::RemoveAccessControlListFromLoadBalancerResult`.
     pub fn remove_access_control_list_from_load_balancer(
         self,
         params: &RemoveAccessControlListFromLoadBalancer,
@@ -4794,7 +4794,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveBackendServerFromServerGroup`: `PUT /zstack/v1/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveBackendServerFromServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveBackendServerFromServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; it decodes as `results::RemoveBackendServerFromServerGroupResult`.
     pub fn remove_backend_server_from_server_group(
         self,
         params: &RemoveBackendServerFromServerGroup,
@@ -4803,7 +4803,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveCertificateFromLoadBalancerListener`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/certificate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveCertificateFromLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveCertificateFromLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::RemoveCertificateFromLoadBalancerListenerResult`.
     pub fn remove_certificate_from_load_balancer_listener(
         self,
         params: &RemoveCertificateFromLoadBalancerListener,
@@ -4820,7 +4820,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveServerGroupFromLoadBalancerListener`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/servergroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveServerGroupFromLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveServerGroupFromLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::RemoveServerGroupFromLoadBalancerListenerResult`.
     pub fn remove_server_group_from_load_balancer_listener(
         self,
         params: &RemoveServerGroupFromLoadBalancerListener,
@@ -4829,7 +4829,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveVmNicFromLoadBalancer`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveVmNicFromLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveVmNicFromLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; it decodes as `results::RemoveVmNicFromLoadBalancerResult`.
     pub fn remove_vm_nic_from_load_balancer(
         self,
         params: &RemoveVmNicFromLoadBalancer,
@@ -4841,7 +4841,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RerunLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RerunLongJobResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`RerunLongJobResult`) has `inventory`: `LongJobInventory`; it decodes as `results::RerunLongJobResult`.
     pub fn rerun_long_job(
         self,
         params: &RerunLongJob,
@@ -4853,7 +4853,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResumeLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ResumeLongJobResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`ResumeLongJobResult`) has `inventory`: `LongJobInventory`; it decodes as `results::ResumeLongJobResult`.
     pub fn resume_long_job(
         self,
         params: &ResumeLongJob,
@@ -4865,7 +4865,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SubmitLongJob`: `POST /zstack/v1/longjobs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SubmitLongJobResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`SubmitLongJobResult`) has `inventory`: `LongJobInventory`; it decodes as `results::SubmitLongJobResult`.
     pub fn submit_long_job(
         self,
         params: &SubmitLongJob,
@@ -4888,7 +4888,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAccessControlRule`: `PUT /zstack/v1/login-control/access-control/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAccessControlRuleResult`) has `inventory`: `AccessControlRuleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAccessControlRuleResult`) has `inventory`: `AccessControlRuleInventory`; it decodes as `results::UpdateAccessControlRuleResult`.
     pub fn update_access_control_rule(
         self,
         params: &UpdateAccessControlRule,
@@ -4911,7 +4911,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateLicense`: `PUT /zstack/v1/licenses/mn/{managementNodeUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateLicenseResult`) has `inventory`: `LicenseInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateLicenseResult`) has `inventory`: `LicenseInventory`; it decodes as `results::UpdateLicenseResult`.
     pub fn update_license(
         self,
         params: &UpdateLicense,
@@ -4923,7 +4923,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateLoadBalancer`: `PUT /zstack/v1/load-balancers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateLoadBalancerResult`) has `inventory`: `LoadBalancerInventory`; it decodes as `results::UpdateLoadBalancerResult`.
     pub fn update_load_balancer(
         self,
         params: &UpdateLoadBalancer,
@@ -4935,7 +4935,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateLoadBalancerListener`: `PUT /zstack/v1/load-balancers/listeners/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateLoadBalancerListenerResult`) has `inventory`: `LoadBalancerListenerInventory`; it decodes as `results::UpdateLoadBalancerListenerResult`.
     pub fn update_load_balancer_listener(
         self,
         params: &UpdateLoadBalancerListener,
@@ -4947,7 +4947,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateLoadBalancerServerGroup`: `PUT /zstack/v1/load-balancers/servergroups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateLoadBalancerServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateLoadBalancerServerGroupResult`) has `inventory`: `LoadBalancerServerGroupInventory`; it decodes as `results::UpdateLoadBalancerServerGroupResult`.
     pub fn update_load_balancer_server_group(
         self,
         params: &UpdateLoadBalancerServerGroup,
@@ -4959,7 +4959,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateLogConfiguration`: `PUT /zstack/v1/log/configurations`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateLogConfigurationResult`) has `inventory`: `JsonLabelInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateLogConfigurationResult`) has `inventory`: `JsonLabelInventory`; it decodes as `results::UpdateLogConfigurationResult`.
     pub fn update_log_configuration(
         self,
         params: &UpdateLogConfiguration,
@@ -4971,7 +4971,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateLongJobResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateLongJobResult`) has `inventory`: `LongJobInventory`; it decodes as `results::UpdateLongJobResult`.
     pub fn update_long_job(
         self,
         params: &UpdateLongJob,
@@ -4983,7 +4983,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateMdevDevice`: `PUT /zstack/v1/mdev-devices/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateMdevDeviceResult`) has `inventory`: `MdevDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateMdevDeviceResult`) has `inventory`: `MdevDeviceInventory`; it decodes as `results::UpdateMdevDeviceResult`.
     pub fn update_mdev_device(
         self,
         params: &UpdateMdevDevice,
@@ -4995,7 +4995,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateMdevDeviceSpec`: `PUT /zstack/v1/mdev-device-specs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateMdevDeviceSpecResult`) has `inventory`: `MdevDeviceSpecInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateMdevDeviceSpecResult`) has `inventory`: `MdevDeviceSpecInventory`; it decodes as `results::UpdateMdevDeviceSpecResult`.
     pub fn update_mdev_device_spec(
         self,
         params: &UpdateMdevDeviceSpec,
@@ -5007,7 +5007,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSlbGroup`: `PUT /zstack/v1/load-balancers/slb/group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSlbGroupResult`) has `inventory`: `SlbGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSlbGroupResult`) has `inventory`: `SlbGroupInventory`; it decodes as `results::UpdateSlbGroupResult`.
     pub fn update_slb_group(
         self,
         params: &UpdateSlbGroup,

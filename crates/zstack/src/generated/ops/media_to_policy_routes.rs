@@ -3565,7 +3565,7 @@ impl ValidatePassword {
 
 impl<'a> Actions<'a> {
     /// `AddAliyunNasAccessGroup`: `PUT /zstack/v1/nas/aliyun/access`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAliyunNasAccessGroupResult`) has `inventory`: `AliyunNasAccessGroupInventory`; decode a field with `generated::types`.
+    /// The result (`AddAliyunNasAccessGroupResult`) has `inventory`: `AliyunNasAccessGroupInventory`; it decodes as `results::AddAliyunNasAccessGroupResult`.
     pub fn add_aliyun_nas_access_group(
         self,
         params: &AddAliyunNasAccessGroup,
@@ -3577,7 +3577,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAliyunNasFileSystem`: `PUT /zstack/v1/nas/aliyun`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAliyunNasFileSystemResult`) has `inventory`: `AliyunNasFileSystemInventory`; decode a field with `generated::types`.
+    /// The result (`AddAliyunNasFileSystemResult`) has `inventory`: `AliyunNasFileSystemInventory`; it decodes as `results::AddAliyunNasFileSystemResult`.
     pub fn add_aliyun_nas_file_system(
         self,
         params: &AddAliyunNasFileSystem,
@@ -3589,7 +3589,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAliyunNasMountTarget`: `PUT /zstack/v1/nas/aliyun/mount`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddAliyunNasMountTargetResult`) has `inventory`: `AliyunNasMountTargetInventory`; decode a field with `generated::types`.
+    /// The result (`AddAliyunNasMountTargetResult`) has `inventory`: `AliyunNasMountTargetInventory`; it decodes as `results::AddAliyunNasMountTargetResult`.
     pub fn add_aliyun_nas_mount_target(
         self,
         params: &AddAliyunNasMountTarget,
@@ -3601,7 +3601,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddPciDeviceSpecToVmInstance`: `POST /zstack/v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPciDeviceSpecToVmInstanceResult`) has `inventory`: `VmInstancePciDeviceSpecRefInventory`; decode a field with `generated::types`.
+    /// The result (`AddPciDeviceSpecToVmInstanceResult`) has `inventory`: `VmInstancePciDeviceSpecRefInventory`; it decodes as `results::AddPciDeviceSpecToVmInstanceResult`.
     pub fn add_pci_device_spec_to_vm_instance(
         self,
         params: &AddPciDeviceSpecToVmInstance,
@@ -3610,7 +3610,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddRendezvousPointToMulticastRouter`: `POST /zstack/v1/multicast/virtual-routers/{uuid}/RendezvousPoint`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddRendezvousPointToMulticastRouterResult`) has `inventory`: `MulticastRouterInventory`; decode a field with `generated::types`.
+    /// The result (`AddRendezvousPointToMulticastRouterResult`) has `inventory`: `MulticastRouterInventory`; it decodes as `results::AddRendezvousPointToMulticastRouterResult`.
     pub fn add_rendezvous_point_to_multicast_router(
         self,
         params: &AddRendezvousPointToMulticastRouter,
@@ -3619,7 +3619,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachL3NetworkToVmNic`: `POST /zstack/v1/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachL3NetworkToVmNicResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
+    /// The result (`AttachL3NetworkToVmNicResult`) has `inventory`: `VmNicInventory`; it decodes as `results::AttachL3NetworkToVmNicResult`.
     pub fn attach_l3_network_to_vm_nic(
         self,
         params: &AttachL3NetworkToVmNic,
@@ -3639,7 +3639,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachPciDeviceToVm`: `POST /zstack/v1/pci-device/pci-devices/{pciDeviceUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachPciDeviceToVmResult`) has `inventory`: `PciDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`AttachPciDeviceToVmResult`) has `inventory`: `PciDeviceInventory`; it decodes as `results::AttachPciDeviceToVmResult`.
     pub fn attach_pci_device_to_vm(
         self,
         params: &AttachPciDeviceToVm,
@@ -3659,7 +3659,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BootstrapMiniHost`: `POST /zstack/v1/mini-clusters/hosts`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BootstrapMiniHostResult`) has `stage`: `String`; decode a field with `generated::types`.
+    /// The result (`BootstrapMiniHostResult`) has `stage`: `String`; decode its fields with `generated::types`.
     pub fn bootstrap_mini_host(
         self,
         params: &BootstrapMiniHost,
@@ -3671,7 +3671,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeMonitorTriggerActionState`: `PUT /zstack/v1/monitoring/trigger-actions/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeMonitorTriggerActionStateResult`) has `inventory`: `MonitorTriggerActionInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeMonitorTriggerActionStateResult`) has `inventory`: `MonitorTriggerActionInventory`; it decodes as `results::ChangeMonitorTriggerActionStateResult`.
     pub fn change_monitor_trigger_action_state(
         self,
         params: &ChangeMonitorTriggerActionState,
@@ -3683,7 +3683,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeMonitorTriggerState`: `PUT /zstack/v1/monitoring/triggers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeMonitorTriggerStateResult`) has `inventory`: `MonitorTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeMonitorTriggerStateResult`) has `inventory`: `MonitorTriggerInventory`; it decodes as `results::ChangeMonitorTriggerStateResult`.
     pub fn change_monitor_trigger_state(
         self,
         params: &ChangeMonitorTriggerState,
@@ -3695,7 +3695,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeMulticastRouterState`: `PUT /zstack/v1/multicast/virtual-routers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeMulticastRouterStateResult`) has `inventory`: `MulticastRouterInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeMulticastRouterStateResult`) has `inventory`: `MulticastRouterInventory`; it decodes as `results::ChangeMulticastRouterStateResult`.
     pub fn change_multicast_router_state(
         self,
         params: &ChangeMulticastRouterState,
@@ -3707,7 +3707,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunNasAccessGroup`: `POST /zstack/v1/nas/aliyun/access`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunNasAccessGroupResult`) has `inventory`: `AliyunNasAccessGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunNasAccessGroupResult`) has `inventory`: `AliyunNasAccessGroupInventory`; it decodes as `results::CreateAliyunNasAccessGroupResult`.
     pub fn create_aliyun_nas_access_group(
         self,
         params: &CreateAliyunNasAccessGroup,
@@ -3719,7 +3719,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunNasAccessGroupRule`: `POST /zstack/v1/nas/aliyun/rule`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAliyunNasAccessGroupRuleResult`) has `inventory`: `AliyunNasAccessRuleInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAliyunNasAccessGroupRuleResult`) has `inventory`: `AliyunNasAccessRuleInventory`; it decodes as `results::CreateAliyunNasAccessGroupRuleResult`.
     pub fn create_aliyun_nas_access_group_rule(
         self,
         params: &CreateAliyunNasAccessGroupRule,
@@ -3731,7 +3731,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunNasFileSystem`: `POST /zstack/v1/nas/aliyun`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateNasFileSystemResult`) has `inventory`: `NasFileSystemInventory`; decode a field with `generated::types`.
+    /// The result (`CreateNasFileSystemResult`) has `inventory`: `NasFileSystemInventory`; it decodes as `results::CreateNasFileSystemResult`.
     pub fn create_aliyun_nas_file_system(
         self,
         params: &CreateAliyunNasFileSystem,
@@ -3743,7 +3743,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunNasMountTarget`: `POST /zstack/v1/nas/aliyun/mount`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateNasMountTargetResult`) has `inventory`: `NasMountTargetInventory`; decode a field with `generated::types`.
+    /// The result (`CreateNasMountTargetResult`) has `inventory`: `NasMountTargetInventory`; it decodes as `results::CreateNasMountTargetResult`.
     pub fn create_aliyun_nas_mount_target(
         self,
         params: &CreateAliyunNasMountTarget,
@@ -3755,7 +3755,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateEmailMonitorTriggerAction`: `POST /zstack/v1/monitoring/trigger-actions/emails`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMonitorTriggerActionResult`) has `inventory`: `MonitorTriggerActionInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMonitorTriggerActionResult`) has `inventory`: `MonitorTriggerActionInventory`; it decodes as `results::CreateMonitorTriggerActionResult`.
     pub fn create_email_monitor_trigger_action(
         self,
         params: &CreateEmailMonitorTriggerAction,
@@ -3767,7 +3767,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMiniCluster`: `POST /zstack/v1/mini-clusters`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMiniClusterResult`) has `inventory`: `ClusterInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMiniClusterResult`) has `inventory`: `ClusterInventory`; it decodes as `results::CreateMiniClusterResult`.
     pub fn create_mini_cluster(
         self,
         params: &CreateMiniCluster,
@@ -3779,7 +3779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMonitorTrigger`: `POST /zstack/v1/monitoring/triggers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMonitorTriggerResult`) has `inventory`: `MonitorTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMonitorTriggerResult`) has `inventory`: `MonitorTriggerInventory`; it decodes as `results::CreateMonitorTriggerResult`.
     pub fn create_monitor_trigger(
         self,
         params: &CreateMonitorTrigger,
@@ -3791,7 +3791,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMulticastRouter`: `POST /zstack/v1/multicast/virtual-routers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMulticastRouterResult`) has `inventory`: `MulticastRouterInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMulticastRouterResult`) has `inventory`: `MulticastRouterInventory`; it decodes as `results::CreateMulticastRouterResult`.
     pub fn create_multicast_router(
         self,
         params: &CreateMulticastRouter,
@@ -3803,7 +3803,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePciDeviceOffering`: `POST /zstack/v1/pci-device/pci-device-offerings`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePciDeviceOfferingResult`) has `inventory`: `PciDeviceOfferingInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePciDeviceOfferingResult`) has `inventory`: `PciDeviceOfferingInventory`; it decodes as `results::CreatePciDeviceOfferingResult`.
     pub fn create_pci_device_offering(
         self,
         params: &CreatePciDeviceOffering,
@@ -3815,7 +3815,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePolicyRouteRule`: `POST /zstack/v1/policy-routes/rules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePolicyRouteRuleResult`) has `inventory`: `PolicyRouteRuleInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePolicyRouteRuleResult`) has `inventory`: `PolicyRouteRuleInventory`; it decodes as `results::CreatePolicyRouteRuleResult`.
     pub fn create_policy_route_rule(
         self,
         params: &CreatePolicyRouteRule,
@@ -3827,7 +3827,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePolicyRouteRuleSet`: `POST /zstack/v1/policy-routes/rulesets`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePolicyRouteRuleSetResult`) has `inventory`: `PolicyRouteRuleSetInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePolicyRouteRuleSetResult`) has `inventory`: `PolicyRouteRuleSetInventory`; it decodes as `results::CreatePolicyRouteRuleSetResult`.
     pub fn create_policy_route_rule_set(
         self,
         params: &CreatePolicyRouteRuleSet,
@@ -3836,7 +3836,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePolicyRouteTable`: `POST /zstack/v1/policy-routes/tables`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePolicyRouteTableResult`) has `inventory`: `PolicyRouteTableInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePolicyRouteTableResult`) has `inventory`: `PolicyRouteTableInventory`; it decodes as `results::CreatePolicyRouteTableResult`.
     pub fn create_policy_route_table(
         self,
         params: &CreatePolicyRouteTable,
@@ -3848,7 +3848,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePolicyRouteTableRouteEntry`: `POST /zstack/v1/policy-routes/routes`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePolicyRouteTableRouteEntryResult`) has `inventory`: `PolicyRouteTableRouteEntryInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePolicyRouteTableRouteEntryResult`) has `inventory`: `PolicyRouteTableRouteEntryInventory`; it decodes as `results::CreatePolicyRouteTableRouteEntryResult`.
     pub fn create_policy_route_table_route_entry(
         self,
         params: &CreatePolicyRouteTableRouteEntry,
@@ -3857,7 +3857,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstanceFromOvf`: `POST /zstack/v1/ovf/create-vm-instance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmInstanceFromOvfResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmInstanceFromOvfResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmInstanceFromOvfResult`.
     pub fn create_vm_instance_from_ovf(
         self,
         params: &CreateVmInstanceFromOvf,
@@ -3869,7 +3869,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmNic`: `POST /zstack/v1/nics`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmNicResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmNicResult`) has `inventory`: `VmNicInventory`; it decodes as `results::CreateVmNicResult`.
     pub fn create_vm_nic(
         self,
         params: &CreateVmNic,
@@ -4018,7 +4018,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachPciDeviceFromVm`: `POST /zstack/v1/pci-device/pci-devices/{pciDeviceUuid}/detach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachPciDeviceFromVmResult`) has `inventory`: `PciDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`DetachPciDeviceFromVmResult`) has `inventory`: `PciDeviceInventory`; it decodes as `results::DetachPciDeviceFromVmResult`.
     pub fn detach_pci_device_from_vm(
         self,
         params: &DetachPciDeviceFromVm,
@@ -4030,7 +4030,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExportVmOvaPackage`: `POST /zstack/v1/ovf/ova-packages`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExportVmOvaPackageResult`) has `inventory`: `ImagePackageInventory`; decode a field with `generated::types`.
+    /// The result (`ExportVmOvaPackageResult`) has `inventory`: `ImagePackageInventory`; it decodes as `results::ExportVmOvaPackageResult`.
     pub fn export_vm_ova_package(
         self,
         params: &ExportVmOvaPackage,
@@ -4075,7 +4075,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAliyunNasAccessGroupRemote`: `GET /zstack/v1/nas/aliyun/access/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetAliyunNasAccessGroupRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAliyunNasAccessGroupRemoteResult`) has `inventories`: `List`; it decodes as `results::GetAliyunNasAccessGroupRemoteResult`.
     pub fn get_aliyun_nas_access_group_remote(
         self,
         params: &GetAliyunNasAccessGroupRemote,
@@ -4087,7 +4087,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAliyunNasFileSystemRemote`: `GET /zstack/v1/nas/aliyun/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetAliyunNasFileSystemRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAliyunNasFileSystemRemoteResult`) has `inventories`: `List`; it decodes as `results::GetAliyunNasFileSystemRemoteResult`.
     pub fn get_aliyun_nas_file_system_remote(
         self,
         params: &GetAliyunNasFileSystemRemote,
@@ -4099,7 +4099,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAliyunNasMountTargetRemote`: `GET /zstack/v1/nas/aliyun/mount/remote`. A synchronous API: the reply is its result.
-    /// The result (`GetAliyunNasMountTargetRemoteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAliyunNasMountTargetRemoteResult`) has `inventories`: `List`; it decodes as `results::GetAliyunNasMountTargetRemoteResult`.
     pub fn get_aliyun_nas_mount_target_remote(
         self,
         params: &GetAliyunNasMountTargetRemote,
@@ -4111,7 +4111,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateMiniHosts`: `GET /zstack/v1/mini-clusters/candidate-hosts`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateMiniHostsResult`) has `hosts`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateMiniHostsResult`) has `hosts`: `List`; decode its fields with `generated::types`.
     pub fn get_candidate_mini_hosts(
         self,
         params: &GetCandidateMiniHosts,
@@ -4123,7 +4123,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostIommuState`: `GET /zstack/v1/pci-device/hosts/{uuid}/state`. A synchronous API: the reply is its result.
-    /// The result (`GetHostIommuStateResult`) has `state`: `HostIommuStateType`; decode a field with `generated::types`.
+    /// The result (`GetHostIommuStateResult`) has `state`: `HostIommuStateType`; decode its fields with `generated::types`.
     pub fn get_host_iommu_state(
         self,
         params: &GetHostIommuState,
@@ -4135,7 +4135,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostIommuStatus`: `GET /zstack/v1/pci-device/hosts/{uuid}/status`. A synchronous API: the reply is its result.
-    /// The result (`GetHostIommuStatusResult`) has `status`: `HostIommuStatusType`; decode a field with `generated::types`.
+    /// The result (`GetHostIommuStatusResult`) has `status`: `HostIommuStatusType`; decode its fields with `generated::types`.
     pub fn get_host_iommu_status(
         self,
         params: &GetHostIommuStatus,
@@ -4147,7 +4147,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMemorySnapshotGroupReference`: `GET /zstack/v1/memory-snapshots/group/reference`. A synchronous API: the reply is its result.
-    /// The result (`GetMemorySnapshotGroupReferenceResult`) has `inventories`: `List<VolumeSnapshotGroupInventory>`, `resourceUuid`: `String`; decode a field with `generated::types`.
+    /// The result (`GetMemorySnapshotGroupReferenceResult`) has `inventories`: `List<VolumeSnapshotGroupInventory>`, `resourceUuid`: `String`; decode its fields with `generated::types`.
     pub fn get_memory_snapshot_group_reference(
         self,
         params: &GetMemorySnapshotGroupReference,
@@ -4159,7 +4159,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMonitorItem`: `GET /zstack/v1/monitoring/items`. A synchronous API: the reply is its result.
-    /// The result (`GetMonitorItemResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetMonitorItemResult`) has `inventories`: `List`; it decodes as `results::GetMonitorItemResult`.
     pub fn get_monitor_item(
         self,
         params: &GetMonitorItem,
@@ -4171,7 +4171,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetNetworkServiceTypes`: `GET /zstack/v1/network-services/types`. A synchronous API: the reply is its result.
-    /// The result (`GetNetworkServiceTypesResult`) has `types`: `Map<String,List<String>>`; decode a field with `generated::types`.
+    /// The result (`GetNetworkServiceTypesResult`) has `types`: `Map<String,List<String>>`; decode its fields with `generated::types`.
     pub fn get_network_service_types(
         self,
         params: &GetNetworkServiceTypes,
@@ -4183,7 +4183,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPciDeviceCandidatesForNewCreateVm`: `GET /zstack/v1/pci-device/candidate-pci-devices-for-new-create-vm`. A synchronous API: the reply is its result.
-    /// The result (`GetPciDeviceCandidatesForNewCreateVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetPciDeviceCandidatesForNewCreateVmResult`) has `inventories`: `List`; it decodes as `results::GetPciDeviceCandidatesForNewCreateVmResult`.
     pub fn get_pci_device_candidates_for_new_create_vm(
         self,
         params: &GetPciDeviceCandidatesForNewCreateVm,
@@ -4192,7 +4192,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPciDeviceSpecCandidates`: `GET /zstack/v1/pci-device-specs/candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetPciDeviceSpecCandidatesResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetPciDeviceSpecCandidatesResult`) has `inventories`: `List`; it decodes as `results::GetPciDeviceSpecCandidatesResult`.
     pub fn get_pci_device_spec_candidates(
         self,
         params: &GetPciDeviceSpecCandidates,
@@ -4201,7 +4201,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcMulticastRoute`: `GET /zstack/v1/multicast/virtual-routers/{uuid}/routes`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcMulticastRouteResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcMulticastRouteResult`) has `inventories`: `List`; it decodes as `results::GetVpcMulticastRouteResult`.
     pub fn get_vpc_multicast_route(
         self,
         params: &GetVpcMulticastRoute,
@@ -4213,7 +4213,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `IsOpensourceVersion`: `GET /zstack/v1/meta-data/opensource`. A synchronous API: the reply is its result.
-    /// The result (`IsOpensourceVersionResult`) has `opensource`: `boolean`; decode a field with `generated::types`.
+    /// The result (`IsOpensourceVersionResult`) has `opensource`: `boolean`; decode its fields with `generated::types`.
     pub fn is_opensource_version(
         self,
         params: &IsOpensourceVersion,
@@ -4247,7 +4247,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ParseOvf`: `POST /zstack/v1/ovf/parse`. A synchronous API: the reply is its result.
-    /// The result (`ParseOvfResult`) has `ovfInfo`: `OvfInfo`; decode a field with `generated::types`.
+    /// The result (`ParseOvfResult`) has `ovfInfo`: `OvfInfo`; decode its fields with `generated::types`.
     pub fn parse_ovf(
         self,
         params: &ParseOvf,
@@ -4259,7 +4259,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAlert`: `GET /zstack/v1/monitoring/alerts`. A synchronous API: the reply is its result.
-    /// The result (`QueryAlertResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAlertResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAlertResult`.
     pub fn query_alert(
         self,
         query: &crate::native::query::Query,
@@ -4272,7 +4272,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunNasAccessGroup`: `GET /zstack/v1/nas/aliyun/access`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunNasAccessGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunNasAccessGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunNasAccessGroupResult`.
     pub fn query_aliyun_nas_access_group(
         self,
         query: &crate::native::query::Query,
@@ -4285,7 +4285,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEmailTriggerAction`: `GET /zstack/v1/monitoring/trigger-actions/emails`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorTriggerActionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorTriggerActionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorTriggerActionResult`.
     pub fn query_email_trigger_action(
         self,
         query: &crate::native::query::Query,
@@ -4298,7 +4298,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEthernetVF`: `GET /zstack/v1/pci-device/ethernet-vfs`. A synchronous API: the reply is its result.
-    /// The result (`QueryEthernetVFResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEthernetVFResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEthernetVfResult`.
     pub fn query_ethernet_vf(
         self,
         query: &crate::native::query::Query,
@@ -4311,7 +4311,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMedia`: `GET /zstack/v1/media`. A synchronous API: the reply is its result.
-    /// The result (`QueryMediaResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMediaResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMediaResult`.
     pub fn query_media(
         self,
         query: &crate::native::query::Query,
@@ -4324,7 +4324,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorTrigger`: `GET /zstack/v1/monitoring/triggers`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorTriggerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorTriggerResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorTriggerResult`.
     pub fn query_monitor_trigger(
         self,
         query: &crate::native::query::Query,
@@ -4337,7 +4337,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorTriggerAction`: `GET /zstack/v1/monitoring/trigger-actions`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorTriggerActionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorTriggerActionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorTriggerActionResult`.
     pub fn query_monitor_trigger_action(
         self,
         query: &crate::native::query::Query,
@@ -4350,7 +4350,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMttyDevice`: `GET /zstack/v1/mtty-devices`. A synchronous API: the reply is its result.
-    /// The result (`QueryMttyDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMttyDeviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMttyDeviceResult`.
     pub fn query_mtty_device(
         self,
         query: &crate::native::query::Query,
@@ -4363,7 +4363,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMulticastRouter`: `GET /zstack/v1/multicast/virtual-routers`. A synchronous API: the reply is its result.
-    /// The result (`QueryMulticastRouterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMulticastRouterResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMulticastRouterResult`.
     pub fn query_multicast_router(
         self,
         query: &crate::native::query::Query,
@@ -4376,7 +4376,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNetworkServiceProvider`: `GET /zstack/v1/network-services/providers`. A synchronous API: the reply is its result.
-    /// The result (`QueryNetworkServiceProviderResult`) has `inventories`: `List<NetworkServiceProviderInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryNetworkServiceProviderResult`) has `inventories`: `List<NetworkServiceProviderInventory>`, `total`: `Long`; it decodes as `results::QueryNetworkServiceProviderResult`.
     pub fn query_network_service_provider(
         self,
         query: &crate::native::query::Query,
@@ -4389,7 +4389,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPciDevice`: `GET /zstack/v1/pci-device/pci-devices`. A synchronous API: the reply is its result.
-    /// The result (`QueryPciDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPciDeviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPciDeviceResult`.
     pub fn query_pci_device(
         self,
         query: &crate::native::query::Query,
@@ -4402,7 +4402,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPciDeviceOffering`: `GET /zstack/v1/pci-device/pci-device-offerings`. A synchronous API: the reply is its result.
-    /// The result (`QueryPciDeviceOfferingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPciDeviceOfferingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPciDeviceOfferingResult`.
     pub fn query_pci_device_offering(
         self,
         query: &crate::native::query::Query,
@@ -4415,7 +4415,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPciDevicePciDeviceOffering`: `GET /zstack/v1/pci-devices/pci-devices/pci-device-offerings`. A synchronous API: the reply is its result.
-    /// The result (`QueryPciDevicePciDeviceOfferingResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPciDevicePciDeviceOfferingResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPciDevicePciDeviceOfferingResult`.
     pub fn query_pci_device_pci_device_offering(
         self,
         query: &crate::native::query::Query,
@@ -4424,7 +4424,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPciDeviceSpec`: `GET /zstack/v1/pci-device-specs`. A synchronous API: the reply is its result.
-    /// The result (`QueryPciDeviceSpecResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPciDeviceSpecResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPciDeviceSpecResult`.
     pub fn query_pci_device_spec(
         self,
         query: &crate::native::query::Query,
@@ -4445,7 +4445,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveRendezvousPointFromMulticastRouter`: `DELETE /zstack/v1/multicast/virtual-routers/{uuid}/RendezvousPoint`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveRendezvousPointFromMulticastRouterResult`) has `inventory`: `MulticastRouterInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveRendezvousPointFromMulticastRouterResult`) has `inventory`: `MulticastRouterInventory`; it decodes as `results::RemoveRendezvousPointFromMulticastRouterResult`.
     pub fn remove_rendezvous_point_from_multicast_router(
         self,
         params: &RemoveRendezvousPointFromMulticastRouter,
@@ -4484,7 +4484,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunMountTarget`: `PUT /zstack/v1/nas/aliyun/mount`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateNasMountTargetResult`) has `inventory`: `NasMountTargetInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateNasMountTargetResult`) has `inventory`: `NasMountTargetInventory`; it decodes as `results::UpdateNasMountTargetResult`.
     pub fn update_aliyun_mount_target(
         self,
         params: &UpdateAliyunMountTarget,
@@ -4496,7 +4496,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunNasAccessGroup`: `PUT /zstack/v1/nas/aliyun/access`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunNasAccessGroupResult`) has `inventory`: `AliyunNasAccessGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunNasAccessGroupResult`) has `inventory`: `AliyunNasAccessGroupInventory`; it decodes as `results::UpdateAliyunNasAccessGroupResult`.
     pub fn update_aliyun_nas_access_group(
         self,
         params: &UpdateAliyunNasAccessGroup,
@@ -4508,7 +4508,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEmailMedia`: `PUT /zstack/v1/media/emails/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEmailMediaResult`) has `inventory`: `EmailMediaInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEmailMediaResult`) has `inventory`: `EmailMediaInventory`; it decodes as `results::UpdateEmailMediaResult`.
     pub fn update_email_media(
         self,
         params: &UpdateEmailMedia,
@@ -4520,7 +4520,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEmailMonitorTriggerAction`: `PUT /zstack/v1/monitoring/trigger-actions/emails/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateMonitorTriggerActionResult`) has `inventory`: `MonitorTriggerActionInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateMonitorTriggerActionResult`) has `inventory`: `MonitorTriggerActionInventory`; it decodes as `results::UpdateMonitorTriggerActionResult`.
     pub fn update_email_monitor_trigger_action(
         self,
         params: &UpdateEmailMonitorTriggerAction,
@@ -4532,7 +4532,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateHostIommuState`: `PUT /zstack/v1/pci-device/hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateHostIommuStateResult`) has `state`: `HostIommuStateType`; decode a field with `generated::types`.
+    /// The result (`UpdateHostIommuStateResult`) has `state`: `HostIommuStateType`; decode its fields with `generated::types`.
     pub fn update_host_iommu_state(
         self,
         params: &UpdateHostIommuState,
@@ -4544,7 +4544,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateMonitorTrigger`: `PUT /zstack/v1/monitoring/triggers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateMonitorTriggerResult`) has `inventory`: `MonitorTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateMonitorTriggerResult`) has `inventory`: `MonitorTriggerInventory`; it decodes as `results::UpdateMonitorTriggerResult`.
     pub fn update_monitor_trigger(
         self,
         params: &UpdateMonitorTrigger,
@@ -4556,7 +4556,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePciDevice`: `PUT /zstack/v1/pci-device/pci-devices/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePciDeviceResult`) has `inventory`: `PciDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePciDeviceResult`) has `inventory`: `PciDeviceInventory`; it decodes as `results::UpdatePciDeviceResult`.
     pub fn update_pci_device(
         self,
         params: &UpdatePciDevice,
@@ -4568,7 +4568,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePciDeviceSpec`: `PUT /zstack/v1/pci-device-specs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePciDeviceSpecResult`) has `inventory`: `PciDeviceSpecInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePciDeviceSpecResult`) has `inventory`: `PciDeviceSpecInventory`; it decodes as `results::UpdatePciDeviceSpecResult`.
     pub fn update_pci_device_spec(
         self,
         params: &UpdatePciDeviceSpec,
@@ -4580,7 +4580,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidatePassword`: `PUT /zstack/v1/password/verify`. A synchronous API: the reply is its result.
-    /// The result (`ValidatePasswordResult`) has `available`: `boolean`; decode a field with `generated::types`.
+    /// The result (`ValidatePasswordResult`) has `available`: `boolean`; decode its fields with `generated::types`.
     pub fn validate_password(
         self,
         params: &ValidatePassword,

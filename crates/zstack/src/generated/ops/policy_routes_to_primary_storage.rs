@@ -3298,7 +3298,7 @@ impl UpdatePortMirror {
 
 impl<'a> Actions<'a> {
     /// `AddAliyunEbsPrimaryStorage`: `POST /zstack/v1/primary-storage/aliyun/ebs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_aliyun_ebs_primary_storage(
         self,
         params: &AddAliyunEbsPrimaryStorage,
@@ -3307,7 +3307,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddAliyunNasPrimaryStorage`: `POST /zstack/v1/primary-storage/aliyun/nas`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_aliyun_nas_primary_storage(
         self,
         params: &AddAliyunNasPrimaryStorage,
@@ -3316,7 +3316,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddBlockPrimaryStorage`: `POST /zstack/v1/primary-storage/block`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_block_primary_storage(
         self,
         params: &AddBlockPrimaryStorage,
@@ -3328,7 +3328,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddCephPrimaryStorage`: `POST /zstack/v1/primary-storage/ceph`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_ceph_primary_storage(
         self,
         params: &AddCephPrimaryStorage,
@@ -3340,7 +3340,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddCephPrimaryStoragePool`: `POST /zstack/v1/primary-storage/ceph/{primaryStorageUuid}/pools`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddCephPrimaryStoragePoolResult`) has `inventory`: `CephPrimaryStoragePoolInventory`; decode a field with `generated::types`.
+    /// The result (`AddCephPrimaryStoragePoolResult`) has `inventory`: `CephPrimaryStoragePoolInventory`; it decodes as `results::AddCephPrimaryStoragePoolResult`.
     pub fn add_ceph_primary_storage_pool(
         self,
         params: &AddCephPrimaryStoragePool,
@@ -3349,7 +3349,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddExternalPrimaryStorage`: `POST /zstack/v1/primary-storage/addon`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_external_primary_storage(
         self,
         params: &AddExternalPrimaryStorage,
@@ -3358,7 +3358,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddLocalPrimaryStorage`: `POST /zstack/v1/primary-storage/local-storage`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_local_primary_storage(
         self,
         params: &AddLocalPrimaryStorage,
@@ -3370,7 +3370,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddMiniStorage`: `POST /zstack/v1/primary-storage/mini`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_mini_storage(
         self,
         params: &AddMiniStorage,
@@ -3382,7 +3382,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddMonToCephPrimaryStorage`: `POST /zstack/v1/primary-storage/ceph/{uuid}/mons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddMonToCephPrimaryStorageResult`) has `inventory`: `CephPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddMonToCephPrimaryStorageResult`) has `inventory`: `CephPrimaryStorageInventory`; it decodes as `results::AddMonToCephPrimaryStorageResult`.
     pub fn add_mon_to_ceph_primary_storage(
         self,
         params: &AddMonToCephPrimaryStorage,
@@ -3391,7 +3391,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddNfsPrimaryStorage`: `POST /zstack/v1/primary-storage/nfs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_nfs_primary_storage(
         self,
         params: &AddNfsPrimaryStorage,
@@ -3403,7 +3403,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSharedBlockGroupPrimaryStorage`: `POST /zstack/v1/primary-storage/sharedblockgroup`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_shared_block_group_primary_storage(
         self,
         params: &AddSharedBlockGroupPrimaryStorage,
@@ -3412,7 +3412,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSharedBlockToSharedBlockGroup`: `POST /zstack/v1/primary-storage/sharedblockgroup/{uuid}/sharedblocks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSharedBlockToSharedBlockGroupResult`) has `inventory`: `SharedBlockGroupPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddSharedBlockToSharedBlockGroupResult`) has `inventory`: `SharedBlockGroupPrimaryStorageInventory`; it decodes as `results::AddSharedBlockToSharedBlockGroupResult`.
     pub fn add_shared_block_to_shared_block_group(
         self,
         params: &AddSharedBlockToSharedBlockGroup,
@@ -3421,7 +3421,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSharedMountPointPrimaryStorage`: `POST /zstack/v1/primary-storage/smp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_shared_mount_point_primary_storage(
         self,
         params: &AddSharedMountPointPrimaryStorage,
@@ -3430,7 +3430,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSimulatorPrimaryStorage`: `POST /zstack/v1/primary-storage/simulators`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AddPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::AddPrimaryStorageResult`.
     pub fn add_simulator_primary_storage(
         self,
         params: &AddSimulatorPrimaryStorage,
@@ -3450,7 +3450,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachPortForwardingRule`: `POST /zstack/v1/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachPortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`AttachPortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; it decodes as `results::AttachPortForwardingRuleResult`.
     pub fn attach_port_forwarding_rule(
         self,
         params: &AttachPortForwardingRule,
@@ -3459,7 +3459,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangePortForwardingRuleState`: `PUT /zstack/v1/port-forwarding/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangePortForwardingRuleStateResult`) has `inventory`: `PortForwardingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`ChangePortForwardingRuleStateResult`) has `inventory`: `PortForwardingRuleInventory`; it decodes as `results::ChangePortForwardingRuleStateResult`.
     pub fn change_port_forwarding_rule_state(
         self,
         params: &ChangePortForwardingRuleState,
@@ -3468,7 +3468,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangePortMirrorState`: `PUT /zstack/v1/port-mirrors/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangePortMirrorStateResult`) has `inventory`: `PortMirrorInventory`; decode a field with `generated::types`.
+    /// The result (`ChangePortMirrorStateResult`) has `inventory`: `PortMirrorInventory`; it decodes as `results::ChangePortMirrorStateResult`.
     pub fn change_port_mirror_state(
         self,
         params: &ChangePortMirrorState,
@@ -3480,7 +3480,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangePrimaryStorageState`: `PUT /zstack/v1/primary-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangePrimaryStorageStateResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`ChangePrimaryStorageStateResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::ChangePrimaryStorageStateResult`.
     pub fn change_primary_storage_state(
         self,
         params: &ChangePrimaryStorageState,
@@ -3497,7 +3497,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanUpStorageTrashOnPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/storagetrash/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanUpStorageTrashOnPrimaryStorageResult`) has `result`: `Map<String,List<String>>`, `total`: `Integer`; decode a field with `generated::types`.
+    /// The result (`CleanUpStorageTrashOnPrimaryStorageResult`) has `result`: `Map<String,List<String>>`, `total`: `Integer`; decode its fields with `generated::types`.
     pub fn clean_up_storage_trash_on_primary_storage(
         self,
         params: &CleanUpStorageTrashOnPrimaryStorage,
@@ -3506,7 +3506,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CleanUpTrashOnPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/trash/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CleanUpTrashOnPrimaryStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; decode a field with `generated::types`.
+    /// The result (`CleanUpTrashOnPrimaryStorageResult`) has `result`: `CleanTrashResult`, `results`: `List<TrashCleanupResult>`; decode its fields with `generated::types`.
     pub fn clean_up_trash_on_primary_storage(
         self,
         params: &CleanUpTrashOnPrimaryStorage,
@@ -3515,7 +3515,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePortForwardingRule`: `POST /zstack/v1/port-forwarding`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; it decodes as `results::CreatePortForwardingRuleResult`.
     pub fn create_port_forwarding_rule(
         self,
         params: &CreatePortForwardingRule,
@@ -3524,7 +3524,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePortMirror`: `POST /zstack/v1/port-mirrors`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePortMirrorResult`) has `inventory`: `PortMirrorInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePortMirrorResult`) has `inventory`: `PortMirrorInventory`; it decodes as `results::CreatePortMirrorResult`.
     pub fn create_port_mirror(
         self,
         params: &CreatePortMirror,
@@ -3536,7 +3536,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreatePortMirrorSession`: `POST /zstack/v1/port-mirrors/sessions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreatePortMirrorSessionResult`) has `inventory`: `PortMirrorSessionInventory`; decode a field with `generated::types`.
+    /// The result (`CreatePortMirrorSessionResult`) has `inventory`: `PortMirrorSessionInventory`; it decodes as `results::CreatePortMirrorSessionResult`.
     pub fn create_port_mirror_session(
         self,
         params: &CreatePortMirrorSession,
@@ -3635,7 +3635,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachPortForwardingRule`: `DELETE /zstack/v1/port-forwarding/{uuid}/vm-instances/nics`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachPortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`DetachPortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; it decodes as `results::DetachPortForwardingRuleResult`.
     pub fn detach_port_forwarding_rule(
         self,
         params: &DetachPortForwardingRule,
@@ -3644,7 +3644,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DiscoverExternalPrimaryStorage`: `POST /zstack/v1/primary-storage/addon/discover`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DiscoverExternalPrimaryStorageResult`) has `inventory`: `ExternalPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`DiscoverExternalPrimaryStorageResult`) has `inventory`: `ExternalPrimaryStorageInventory`; it decodes as `results::DiscoverExternalPrimaryStorageResult`.
     pub fn discover_external_primary_storage(
         self,
         params: &DiscoverExternalPrimaryStorage,
@@ -3653,7 +3653,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetBlockPrimaryStorageMetadata`: `POST /zstack/v1/primary-storage/block/metadata`. A synchronous API: the reply is its result.
-    /// The result (`QueryBlockPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBlockPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBlockPrimaryStorageResult`.
     pub fn get_block_primary_storage_metadata(
         self,
         params: &GetBlockPrimaryStorageMetadata,
@@ -3662,7 +3662,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVmNicsForPortMirror`: `GET /zstack/v1/port-mirrors/{portMirrorUuid}/vm-instances/candidate-nics/{type}`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateVmNicsForPortMirrorResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateVmNicsForPortMirrorResult`) has `inventories`: `List`; it decodes as `results::GetCandidateVmNicsForPortMirrorResult`.
     pub fn get_candidate_vm_nics_for_port_mirror(
         self,
         params: &GetCandidateVmNicsForPortMirror,
@@ -3671,7 +3671,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetHostCandidatesForVmMigration`: `GET /zstack/v1/primary-storage/hosts/{vmInstanceUuid}/migration-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetHostCandidatesForVmMigrationResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetHostCandidatesForVmMigrationResult`) has `inventories`: `List`; it decodes as `results::GetHostCandidatesForVmMigrationResult`.
     pub fn get_host_candidates_for_vm_migration(
         self,
         params: &GetHostCandidatesForVmMigration,
@@ -3680,7 +3680,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLocalStorageHostDiskCapacity`: `GET /zstack/v1/primary-storage/local-storage/{primaryStorageUuid}/capacities`. A synchronous API: the reply is its result.
-    /// The result (`GetLocalStorageHostDiskCapacityResult`) has `inventories`: `List<HostDiskCapacity>`; decode a field with `generated::types`.
+    /// The result (`GetLocalStorageHostDiskCapacityResult`) has `inventories`: `List<HostDiskCapacity>`; it decodes as `results::GetLocalStorageHostDiskCapacityResult`.
     pub fn get_local_storage_host_disk_capacity(
         self,
         params: &GetLocalStorageHostDiskCapacity,
@@ -3689,7 +3689,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPolicyRouteRuleSetFromVirtualRouter`: `GET /zstack/v1/policy-routes/rulesets/virtualrouter/{vmInstanceUuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetPolicyRouteRuleSetFromVirtualRouterResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetPolicyRouteRuleSetFromVirtualRouterResult`) has `inventories`: `List`; it decodes as `results::GetPolicyRouteRuleSetFromVirtualRouterResult`.
     pub fn get_policy_route_rule_set_from_virtual_router(
         self,
         params: &GetPolicyRouteRuleSetFromVirtualRouter,
@@ -3698,7 +3698,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPortForwardingAttachableVmNics`: `GET /zstack/v1/port-forwarding/{ruleUuid}/vm-instances/candidate-nics`. A synchronous API: the reply is its result.
-    /// The result (`GetPortForwardingAttachableVmNicsResult`) has `inventories`: `List<VmNicInventory>`; decode a field with `generated::types`.
+    /// The result (`GetPortForwardingAttachableVmNicsResult`) has `inventories`: `List<VmNicInventory>`; it decodes as `results::GetPortForwardingAttachableVmNicsResult`.
     pub fn get_port_forwarding_attachable_vm_nics(
         self,
         params: &GetPortForwardingAttachableVmNics,
@@ -3707,7 +3707,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageAllocatorStrategies`: `GET /zstack/v1/primary-storage/allocators/strategies`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageAllocatorStrategiesResult`) has `strategies`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetPrimaryStorageAllocatorStrategiesResult`) has `strategies`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_primary_storage_allocator_strategies(
         self,
         params: &GetPrimaryStorageAllocatorStrategies,
@@ -3716,7 +3716,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageCandidatesForVolumeMigration`: `GET /zstack/v1/primary-storage/volumes/{volumeUuid}/migration-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageCandidatesForVolumeMigrationResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetPrimaryStorageCandidatesForVolumeMigrationResult`) has `inventories`: `List`; it decodes as `results::GetPrimaryStorageCandidatesForVolumeMigrationResult`.
     pub fn get_primary_storage_candidates_for_volume_migration(
         self,
         params: &GetPrimaryStorageCandidatesForVolumeMigration,
@@ -3725,7 +3725,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageCapacity`: `GET /zstack/v1/primary-storage/capacities`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `totalPhysicalCapacity`: `long`, `availablePhysicalCapacity`: `long`; decode a field with `generated::types`.
+    /// The result (`GetPrimaryStorageCapacityResult`) has `totalCapacity`: `long`, `availableCapacity`: `long`, `totalPhysicalCapacity`: `long`, `availablePhysicalCapacity`: `long`; decode its fields with `generated::types`.
     pub fn get_primary_storage_capacity(
         self,
         params: &GetPrimaryStorageCapacity,
@@ -3734,7 +3734,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageLicenseInfo`: `GET /zstack/v1/primary-storage/{uuid}/license`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageLicenseInfoResult`) has `uuid`: `String`, `name`: `String`, `expireTime`: `String`; decode a field with `generated::types`.
+    /// The result (`GetPrimaryStorageLicenseInfoResult`) has `uuid`: `String`, `name`: `String`, `expireTime`: `String`; decode its fields with `generated::types`.
     pub fn get_primary_storage_license_info(
         self,
         params: &GetPrimaryStorageLicenseInfo,
@@ -3743,7 +3743,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageTypes`: `GET /zstack/v1/primary-storage/types`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageTypesResult`) has `types`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetPrimaryStorageTypesResult`) has `types`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_primary_storage_types(
         self,
         params: &GetPrimaryStorageTypes,
@@ -3755,7 +3755,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageUsageReport`: `GET /zstack/v1/primary-storage/{primaryStorageUuid}/usage/report`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageUsageReportResult`) has `uriUsageForecast`: `Map<String,UsageReport>`, `usageReport`: `UsageReport`; decode a field with `generated::types`.
+    /// The result (`GetPrimaryStorageUsageReportResult`) has `uriUsageForecast`: `Map<String,UsageReport>`, `usageReport`: `UsageReport`; decode its fields with `generated::types`.
     pub fn get_primary_storage_usage_report(
         self,
         params: &GetPrimaryStorageUsageReport,
@@ -3764,7 +3764,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSharedBlockCandidate`: `GET /zstack/v1/primary-storage/sharedblockgroup/sharedblock-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetSharedBlockCandidateResult`) has `results`: `List`; decode a field with `generated::types`.
+    /// The result (`GetSharedBlockCandidateResult`) has `results`: `List`; decode its fields with `generated::types`.
     pub fn get_shared_block_candidate(
         self,
         params: &GetSharedBlockCandidate,
@@ -3776,7 +3776,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTrashOnPrimaryStorage`: `GET /zstack/v1/primary-storage/trash`. A synchronous API: the reply is its result.
-    /// The result (`GetTrashOnPrimaryStorageResult`) has `inventories`: `List<InstallPathRecycleInventory>`; decode a field with `generated::types`.
+    /// The result (`GetTrashOnPrimaryStorageResult`) has `inventories`: `List<InstallPathRecycleInventory>`; it decodes as `results::GetTrashOnPrimaryStorageResult`.
     pub fn get_trash_on_primary_storage(
         self,
         params: &GetTrashOnPrimaryStorage,
@@ -3785,7 +3785,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LocalStorageMigrateVolume`: `PUT /zstack/v1/primary-storage/local-storage/volumes/{volumeUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`LocalStorageMigrateVolumeResult`) has `inventory`: `LocalStorageResourceRefInventory`; decode a field with `generated::types`.
+    /// The result (`LocalStorageMigrateVolumeResult`) has `inventory`: `LocalStorageResourceRefInventory`; it decodes as `results::LocalStorageMigrateVolumeResult`.
     pub fn local_storage_migrate_volume(
         self,
         params: &LocalStorageMigrateVolume,
@@ -3794,7 +3794,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PrimaryStorageMigrateVolume`: `PUT /zstack/v1/primary-storage/volumes/{volumeUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PrimaryStorageMigrateVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`PrimaryStorageMigrateVolumeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::PrimaryStorageMigrateVolumeResult`.
     pub fn primary_storage_migrate_volume(
         self,
         params: &PrimaryStorageMigrateVolume,
@@ -3803,7 +3803,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunEbsPrimaryStorage`: `GET /zstack/v1/primary-storage/aliyun/ebs`. A synchronous API: the reply is its result.
-    /// The result (`QueryPrimaryStorageResult`) has `inventories`: `List<PrimaryStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPrimaryStorageResult`) has `inventories`: `List<PrimaryStorageInventory>`, `total`: `Long`; it decodes as `results::QueryPrimaryStorageResult`.
     pub fn query_aliyun_ebs_primary_storage(
         self,
         query: &crate::native::query::Query,
@@ -3812,7 +3812,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryBlockPrimaryStorage`: `GET /zstack/v1/primary-storage/block`. A synchronous API: the reply is its result.
-    /// The result (`QueryBlockPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryBlockPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryBlockPrimaryStorageResult`.
     pub fn query_block_primary_storage(
         self,
         query: &crate::native::query::Query,
@@ -3821,7 +3821,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCephOsdGroup`: `GET /zstack/v1/primary-storage/ceph/osdgroups`. A synchronous API: the reply is its result.
-    /// The result (`QueryCephOsdGroupResult`) has `inventories`: `List<CephOsdGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryCephOsdGroupResult`) has `inventories`: `List<CephOsdGroupInventory>`, `total`: `Long`; it decodes as `results::QueryCephOsdGroupResult`.
     pub fn query_ceph_osd_group(
         self,
         query: &crate::native::query::Query,
@@ -3834,7 +3834,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCephPrimaryStorage`: `GET /zstack/v1/primary-storage/ceph`. A synchronous API: the reply is its result.
-    /// The result (`QueryPrimaryStorageResult`) has `inventories`: `List<PrimaryStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPrimaryStorageResult`) has `inventories`: `List<PrimaryStorageInventory>`, `total`: `Long`; it decodes as `results::QueryPrimaryStorageResult`.
     pub fn query_ceph_primary_storage(
         self,
         query: &crate::native::query::Query,
@@ -3847,7 +3847,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryCephPrimaryStoragePool`: `GET /zstack/v1/primary-storage/ceph/pools`. A synchronous API: the reply is its result.
-    /// The result (`QueryCephPrimaryStoragePoolResult`) has `inventories`: `List<CephPrimaryStoragePoolInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryCephPrimaryStoragePoolResult`) has `inventories`: `List<CephPrimaryStoragePoolInventory>`, `total`: `Long`; it decodes as `results::QueryCephPrimaryStoragePoolResult`.
     pub fn query_ceph_primary_storage_pool(
         self,
         query: &crate::native::query::Query,
@@ -3856,7 +3856,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryImageCache`: `GET /zstack/v1/primary-storage/imagecache`. A synchronous API: the reply is its result.
-    /// The result (`QueryImageCacheResult`) has `inventories`: `List<ImageCacheInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryImageCacheResult`) has `inventories`: `List<ImageCacheInventory>`, `total`: `Long`; it decodes as `results::QueryImageCacheResult`.
     pub fn query_image_cache(
         self,
         query: &crate::native::query::Query,
@@ -3869,7 +3869,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLocalStorageResourceRef`: `GET /zstack/v1/primary-storage/local-storage/resource-refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryLocalStorageResourceRefResult`) has `inventories`: `List<LocalStorageResourceRefInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLocalStorageResourceRefResult`) has `inventories`: `List<LocalStorageResourceRefInventory>`, `total`: `Long`; it decodes as `results::QueryLocalStorageResourceRefResult`.
     pub fn query_local_storage_resource_ref(
         self,
         query: &crate::native::query::Query,
@@ -3878,7 +3878,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMiniStorage`: `GET /zstack/v1/primary-storage/mini`. A synchronous API: the reply is its result.
-    /// The result (`QueryMiniStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMiniStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMiniStorageResult`.
     pub fn query_mini_storage(
         self,
         query: &crate::native::query::Query,
@@ -3891,7 +3891,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMiniStorageHostRef`: `GET /zstack/v1/primary-storage/mini/host-refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryMiniStorageHostRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMiniStorageHostRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMiniStorageHostRefResult`.
     pub fn query_mini_storage_host_ref(
         self,
         query: &crate::native::query::Query,
@@ -3900,7 +3900,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMiniStorageResourceReplication`: `GET /zstack/v1/primary-storage/mini/replications`. A synchronous API: the reply is its result.
-    /// The result (`QueryMiniStorageResourceReplicationResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMiniStorageResourceReplicationResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMiniStorageResourceReplicationResult`.
     pub fn query_mini_storage_resource_replication(
         self,
         query: &crate::native::query::Query,
@@ -3909,7 +3909,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNasFileSystem`: `GET /zstack/v1/primary-storage/nas`. A synchronous API: the reply is its result.
-    /// The result (`QueryNasFileSystemResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryNasFileSystemResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryNasFileSystemResult`.
     pub fn query_nas_file_system(
         self,
         query: &crate::native::query::Query,
@@ -3922,7 +3922,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNasMountTarget`: `GET /zstack/v1/primary-storage/nas/mount`. A synchronous API: the reply is its result.
-    /// The result (`QueryNasMountTargetResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryNasMountTargetResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryNasMountTargetResult`.
     pub fn query_nas_mount_target(
         self,
         query: &crate::native::query::Query,
@@ -3935,7 +3935,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicyRouteRule`: `GET /zstack/v1/policy-routes/rules`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyRouteRuleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyRouteRuleResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPolicyRouteRuleResult`.
     pub fn query_policy_route_rule(
         self,
         query: &crate::native::query::Query,
@@ -3948,7 +3948,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicyRouteRuleSet`: `GET /zstack/v1/policy-routes/rulesets`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyRouteRuleSetResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyRouteRuleSetResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPolicyRouteRuleSetResult`.
     pub fn query_policy_route_rule_set(
         self,
         query: &crate::native::query::Query,
@@ -3957,7 +3957,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicyRouteRuleSetL3Ref`: `GET /zstack/v1/policy-routes/rulesets/l3networdks/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyRouteRuleSetL3RefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyRouteRuleSetL3RefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPolicyRouteRuleSetL3RefResult`.
     pub fn query_policy_route_rule_set_l3_ref(
         self,
         query: &crate::native::query::Query,
@@ -3966,7 +3966,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicyRouteRuleSetVRouterRef`: `GET /zstack/v1/policy-routes/rulesets/vrouters/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyRouteRuleSetVRouterRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyRouteRuleSetVRouterRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPolicyRouteRuleSetVRouterRefResult`.
     pub fn query_policy_route_rule_set_v_router_ref(
         self,
         query: &crate::native::query::Query,
@@ -3975,7 +3975,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicyRouteTable`: `GET /zstack/v1/policy-routes/tables`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyRouteTableResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyRouteTableResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPolicyRouteTableResult`.
     pub fn query_policy_route_table(
         self,
         query: &crate::native::query::Query,
@@ -3988,7 +3988,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicyRouteTableRouteEntry`: `GET /zstack/v1/policy-routes/routes`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyRouteTableRouteEntryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyRouteTableRouteEntryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPolicyRouteTableRouteEntryResult`.
     pub fn query_policy_route_table_route_entry(
         self,
         query: &crate::native::query::Query,
@@ -3997,7 +3997,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPolicyRouteTableVRouterRef`: `GET /zstack/v1/policy-routes/tables/vrouters/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryPolicyRouteTableVRouterRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPolicyRouteTableVRouterRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPolicyRouteTableVRouterRefResult`.
     pub fn query_policy_route_table_v_router_ref(
         self,
         query: &crate::native::query::Query,
@@ -4006,7 +4006,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPortForwardingRule`: `GET /zstack/v1/port-forwarding`. A synchronous API: the reply is its result.
-    /// The result (`QueryPortForwardingRuleResult`) has `inventories`: `List<PortForwardingRuleInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPortForwardingRuleResult`) has `inventories`: `List<PortForwardingRuleInventory>`, `total`: `Long`; it decodes as `results::QueryPortForwardingRuleResult`.
     pub fn query_port_forwarding_rule(
         self,
         query: &crate::native::query::Query,
@@ -4019,7 +4019,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPortMirror`: `GET /zstack/v1/port-mirrors`. A synchronous API: the reply is its result.
-    /// The result (`QueryPortMirrorResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPortMirrorResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPortMirrorResult`.
     pub fn query_port_mirror(
         self,
         query: &crate::native::query::Query,
@@ -4032,7 +4032,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPortMirrorNetworkUsedIp`: `GET /zstack/v1/port-mirrors/networks/usedIps`. A synchronous API: the reply is its result.
-    /// The result (`QueryPortMirrorNetworkUsedIpResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPortMirrorNetworkUsedIpResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPortMirrorNetworkUsedIpResult`.
     pub fn query_port_mirror_network_used_ip(
         self,
         query: &crate::native::query::Query,
@@ -4041,7 +4041,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPortMirrorSession`: `GET /zstack/v1/port-mirrors/sessions`. A synchronous API: the reply is its result.
-    /// The result (`QueryPortMirrorSessionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPortMirrorSessionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPortMirrorSessionResult`.
     pub fn query_port_mirror_session(
         self,
         query: &crate::native::query::Query,
@@ -4054,7 +4054,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPrimaryStorage`: `GET /zstack/v1/primary-storage`. A synchronous API: the reply is its result.
-    /// The result (`QueryPrimaryStorageResult`) has `inventories`: `List<PrimaryStorageInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPrimaryStorageResult`) has `inventories`: `List<PrimaryStorageInventory>`, `total`: `Long`; it decodes as `results::QueryPrimaryStorageResult`.
     pub fn query_primary_storage(
         self,
         query: &crate::native::query::Query,
@@ -4067,7 +4067,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySharedBlockGroupPrimaryStorage`: `GET /zstack/v1/primary-storage/sharedblockgroup`. A synchronous API: the reply is its result.
-    /// The result (`QuerySharedBlockGroupPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySharedBlockGroupPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySharedBlockGroupPrimaryStorageResult`.
     pub fn query_shared_block_group_primary_storage(
         self,
         query: &crate::native::query::Query,
@@ -4076,7 +4076,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectPrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::ReconnectPrimaryStorageResult`.
     pub fn reconnect_primary_storage(
         self,
         params: &ReconnectPrimaryStorage,
@@ -4096,7 +4096,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshSharedblockDeviceCapacity`: `POST /zstack/v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RefreshSharedBlockDeviceCapacityResult`) has `inventory`: `SharedBlockGroupPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`RefreshSharedBlockDeviceCapacityResult`) has `inventory`: `SharedBlockGroupPrimaryStorageInventory`; it decodes as `results::RefreshSharedBlockDeviceCapacityResult`.
     pub fn refresh_sharedblock_device_capacity(
         self,
         params: &RefreshSharedblockDeviceCapacity,
@@ -4105,7 +4105,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveMonFromCephPrimaryStorage`: `DELETE /zstack/v1/primary-storage/ceph/{uuid}/mons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveMonFromCephPrimaryStorageResult`) has `inventory`: `CephPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveMonFromCephPrimaryStorageResult`) has `inventory`: `CephPrimaryStorageInventory`; it decodes as `results::RemoveMonFromCephPrimaryStorageResult`.
     pub fn remove_mon_from_ceph_primary_storage(
         self,
         params: &RemoveMonFromCephPrimaryStorage,
@@ -4114,7 +4114,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncPrimaryStorageCapacity`: `PUT /zstack/v1/primary-storage/{primaryStorageUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncPrimaryStorageCapacityResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`SyncPrimaryStorageCapacityResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::SyncPrimaryStorageCapacityResult`.
     pub fn sync_primary_storage_capacity(
         self,
         params: &SyncPrimaryStorageCapacity,
@@ -4123,7 +4123,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunEbsPrimaryStorage`: `PUT /zstack/v1/primary-storage/aliyun/ebs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::UpdatePrimaryStorageResult`.
     pub fn update_aliyun_ebs_primary_storage(
         self,
         params: &UpdateAliyunEbsPrimaryStorage,
@@ -4132,7 +4132,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateBlockPrimaryStorage`: `PUT /zstack/v1/primary-storage/block/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBlockPrimaryStorageResult`) has `inventory`: `BlockPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBlockPrimaryStorageResult`) has `inventory`: `BlockPrimaryStorageInventory`; it decodes as `results::UpdateBlockPrimaryStorageResult`.
     pub fn update_block_primary_storage(
         self,
         params: &UpdateBlockPrimaryStorage,
@@ -4141,7 +4141,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCephPrimaryStorageMon`: `PUT /zstack/v1/primary-storage/ceph/mons/{monUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCephPrimaryStorageMonResult`) has `inventory`: `CephPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCephPrimaryStorageMonResult`) has `inventory`: `CephPrimaryStorageInventory`; it decodes as `results::UpdateCephPrimaryStorageMonResult`.
     pub fn update_ceph_primary_storage_mon(
         self,
         params: &UpdateCephPrimaryStorageMon,
@@ -4150,7 +4150,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCephPrimaryStoragePool`: `PUT /zstack/v1/primary-storage/ceph/pools/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCephPrimaryStoragePoolResult`) has `inventory`: `CephPrimaryStoragePoolInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCephPrimaryStoragePoolResult`) has `inventory`: `CephPrimaryStoragePoolInventory`; it decodes as `results::UpdateCephPrimaryStoragePoolResult`.
     pub fn update_ceph_primary_storage_pool(
         self,
         params: &UpdateCephPrimaryStoragePool,
@@ -4159,7 +4159,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateExternalPrimaryStorage`: `PUT /zstack/v1/primary-storage/addon/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateExternalPrimaryStorageResult`) has `inventory`: `ExternalPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateExternalPrimaryStorageResult`) has `inventory`: `ExternalPrimaryStorageInventory`; it decodes as `results::UpdateExternalPrimaryStorageResult`.
     pub fn update_external_primary_storage(
         self,
         params: &UpdateExternalPrimaryStorage,
@@ -4168,7 +4168,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePolicyRouteRuleSet`: `PUT /zstack/v1/policy-routes/ruleSets/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePolicyRouteRuleSetResult`) has `inventory`: `PolicyRouteRuleSetInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePolicyRouteRuleSetResult`) has `inventory`: `PolicyRouteRuleSetInventory`; it decodes as `results::UpdatePolicyRouteRuleSetResult`.
     pub fn update_policy_route_rule_set(
         self,
         params: &UpdatePolicyRouteRuleSet,
@@ -4177,7 +4177,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePortForwardingRule`: `PUT /zstack/v1/port-forwarding/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePortForwardingRuleResult`) has `inventory`: `PortForwardingRuleInventory`; it decodes as `results::UpdatePortForwardingRuleResult`.
     pub fn update_port_forwarding_rule(
         self,
         params: &UpdatePortForwardingRule,
@@ -4186,7 +4186,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePortMirror`: `PUT /zstack/v1/port-mirrors/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePortMirrorResult`) has `inventory`: `PortMirrorInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePortMirrorResult`) has `inventory`: `PortMirrorInventory`; it decodes as `results::UpdatePortMirrorResult`.
     pub fn update_port_mirror(
         self,
         params: &UpdatePortMirror,

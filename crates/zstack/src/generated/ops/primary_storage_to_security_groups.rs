@@ -4435,7 +4435,7 @@ impl UpdateVRouterOspfArea {
 
 impl<'a> Actions<'a> {
     /// `AddSchedulerJobGroupToSchedulerTrigger`: `POST /zstack/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSchedulerJobGroupToSchedulerTriggerResult`) has `inventory`: `SchedulerJobGroupSchedulerTriggerRefInventory`; decode a field with `generated::types`.
+    /// The result (`AddSchedulerJobGroupToSchedulerTriggerResult`) has `inventory`: `SchedulerJobGroupSchedulerTriggerRefInventory`; it decodes as `results::AddSchedulerJobGroupToSchedulerTriggerResult`.
     pub fn add_scheduler_job_group_to_scheduler_trigger(
         self,
         params: &AddSchedulerJobGroupToSchedulerTrigger,
@@ -4444,7 +4444,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSchedulerJobToSchedulerTrigger`: `POST /zstack/v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSchedulerJobToSchedulerTriggerResult`) has `inventory`: `SchedulerJobSchedulerTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`AddSchedulerJobToSchedulerTriggerResult`) has `inventory`: `SchedulerJobSchedulerTriggerInventory`; it decodes as `results::AddSchedulerJobToSchedulerTriggerResult`.
     pub fn add_scheduler_job_to_scheduler_trigger(
         self,
         params: &AddSchedulerJobToSchedulerTrigger,
@@ -4453,7 +4453,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSchedulerJobsToSchedulerJobGroup`: `POST /zstack/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSchedulerJobsToSchedulerJobGroupResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`AddSchedulerJobsToSchedulerJobGroupResult`) has `inventories`: `List`; it decodes as `results::AddSchedulerJobsToSchedulerJobGroupResult`.
     pub fn add_scheduler_jobs_to_scheduler_job_group(
         self,
         params: &AddSchedulerJobsToSchedulerJobGroup,
@@ -4462,7 +4462,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSdnController`: `POST /zstack/v1/sdn-controllers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSdnControllerResult`) has `inventory`: `SdnControllerInventory`; decode a field with `generated::types`.
+    /// The result (`AddSdnControllerResult`) has `inventory`: `SdnControllerInventory`; it decodes as `results::AddSdnControllerResult`.
     pub fn add_sdn_controller(
         self,
         params: &AddSdnController,
@@ -4474,7 +4474,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSecurityGroupRule`: `POST /zstack/v1/security-groups/{securityGroupUuid}/rules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSecurityGroupRuleResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`AddSecurityGroupRuleResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::AddSecurityGroupRuleResult`.
     pub fn add_security_group_rule(
         self,
         params: &AddSecurityGroupRule,
@@ -4486,7 +4486,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVRouterNetworksToOspfArea`: `POST /zstack/v1/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddVRouterNetworksToOspfAreaResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`AddVRouterNetworksToOspfAreaResult`) has `inventories`: `List`; it decodes as `results::AddVRouterNetworksToOspfAreaResult`.
     pub fn add_v_router_networks_to_ospf_area(
         self,
         params: &AddVRouterNetworksToOspfArea,
@@ -4506,7 +4506,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachSecurityGroupToL3Network`: `POST /zstack/v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachSecurityGroupToL3NetworkResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`AttachSecurityGroupToL3NetworkResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::AttachSecurityGroupToL3NetworkResult`.
     pub fn attach_security_group_to_l3_network(
         self,
         params: &AttachSecurityGroupToL3Network,
@@ -4515,7 +4515,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSchedulerState`: `PUT /zstack/v1/schedulers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSchedulerStateResult`) has `inventory`: `SchedulerJobInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSchedulerStateResult`) has `inventory`: `SchedulerJobInventory`; it decodes as `results::ChangeSchedulerStateResult`.
     pub fn change_scheduler_state(
         self,
         params: &ChangeSchedulerState,
@@ -4527,7 +4527,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecretResourcePoolState`: `PUT /zstack/v1/secret-resource-pools/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSecretResourcePoolStateResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSecretResourcePoolStateResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::ChangeSecretResourcePoolStateResult`.
     pub fn change_secret_resource_pool_state(
         self,
         params: &ChangeSecretResourcePoolState,
@@ -4536,7 +4536,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAiSiNoSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/aisino`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_ai_si_no_secret_resource_pool(
         self,
         params: &CreateAiSiNoSecretResourcePool,
@@ -4545,7 +4545,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingRuleSchedulerJobTrigger`: `POST /zstack/v1/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAutoScalingRuleTriggerResult`) has `inventory`: `AutoScalingRuleTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAutoScalingRuleTriggerResult`) has `inventory`: `AutoScalingRuleTriggerInventory`; it decodes as `results::CreateAutoScalingRuleTriggerResult`.
     pub fn create_auto_scaling_rule_scheduler_job_trigger(
         self,
         params: &CreateAutoScalingRuleSchedulerJobTrigger,
@@ -4554,7 +4554,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateCSPSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/csp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_csp_secret_resource_pool(
         self,
         params: &CreateCspSecretResourcePool,
@@ -4563,7 +4563,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFiSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/fiSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_fi_sec_secret_resource_pool(
         self,
         params: &CreateFiSecSecretResourcePool,
@@ -4572,7 +4572,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFlkSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/flkSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_flk_sec_secret_resource_pool(
         self,
         params: &CreateFlkSecSecretResourcePool,
@@ -4581,7 +4581,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateGuestVmScript`: `POST /zstack/v1/scripts`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateGuestVmScriptResult`) has `inventory`: `GuestVmScriptInventory`; decode a field with `generated::types`.
+    /// The result (`CreateGuestVmScriptResult`) has `inventory`: `GuestVmScriptInventory`; it decodes as `results::CreateGuestVmScriptResult`.
     pub fn create_guest_vm_script(
         self,
         params: &CreateGuestVmScript,
@@ -4593,7 +4593,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateHaiTaiSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/haitai`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_hai_tai_secret_resource_pool(
         self,
         params: &CreateHaiTaiSecretResourcePool,
@@ -4602,7 +4602,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateInfoSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/infoSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_info_sec_secret_resource_pool(
         self,
         params: &CreateInfoSecSecretResourcePool,
@@ -4611,7 +4611,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateJitSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/jit`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_jit_secret_resource_pool(
         self,
         params: &CreateJitSecretResourcePool,
@@ -4620,7 +4620,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSanSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/sanSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::CreateSecretResourcePoolResult`.
     pub fn create_san_sec_secret_resource_pool(
         self,
         params: &CreateSanSecSecretResourcePool,
@@ -4629,7 +4629,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSchedulerJob`: `POST /zstack/v1/scheduler/jobs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSchedulerJobResult`) has `inventory`: `SchedulerJobInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSchedulerJobResult`) has `inventory`: `SchedulerJobInventory`; it decodes as `results::CreateSchedulerJobResult`.
     pub fn create_scheduler_job(
         self,
         params: &CreateSchedulerJob,
@@ -4641,7 +4641,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSchedulerJobGroup`: `POST /zstack/v1/scheduler/jobgroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSchedulerJobGroupResult`) has `inventory`: `SchedulerJobGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSchedulerJobGroupResult`) has `inventory`: `SchedulerJobGroupInventory`; it decodes as `results::CreateSchedulerJobGroupResult`.
     pub fn create_scheduler_job_group(
         self,
         params: &CreateSchedulerJobGroup,
@@ -4653,7 +4653,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSchedulerTrigger`: `POST /zstack/v1/scheduler/triggers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSchedulerTriggerResult`) has `inventory`: `SchedulerTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSchedulerTriggerResult`) has `inventory`: `SchedulerTriggerInventory`; it decodes as `results::CreateSchedulerTriggerResult`.
     pub fn create_scheduler_trigger(
         self,
         params: &CreateSchedulerTrigger,
@@ -4665,7 +4665,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVRouterOspfArea`: `POST /zstack/v1/routerArea`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVRouterOspfAreaResult`) has `inventory`: `RouterAreaInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVRouterOspfAreaResult`) has `inventory`: `RouterAreaInventory`; it decodes as `results::CreateVRouterOspfAreaResult`.
     pub fn create_v_router_ospf_area(
         self,
         params: &CreateVRouterOspfArea,
@@ -4751,7 +4751,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExecuteGuestVmScript`: `PUT /zstack/v1/scripts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExecuteGuestVmScriptResult`) has `inventory`: `GuestVmScriptExecutedRecordInventory`; decode a field with `generated::types`.
+    /// The result (`ExecuteGuestVmScriptResult`) has `inventory`: `GuestVmScriptExecutedRecordInventory`; it decodes as `results::ExecuteGuestVmScriptResult`.
     pub fn execute_guest_vm_script(
         self,
         params: &ExecuteGuestVmScript,
@@ -4763,7 +4763,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAvailableTriggers`: `GET /zstack/v1/scheduler/triggers/available`. A synchronous API: the reply is its result.
-    /// The result (`GetAvailableTriggersResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAvailableTriggersResult`) has `inventories`: `List`; it decodes as `results::GetAvailableTriggersResult`.
     pub fn get_available_triggers(
         self,
         params: &GetAvailableTriggers,
@@ -4775,7 +4775,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetNoTriggerSchedulerJobs`: `GET /zstack/v1/scheduler/jobs/candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetNoTriggerSchedulerJobsResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetNoTriggerSchedulerJobsResult`) has `inventories`: `List`; it decodes as `results::GetNoTriggerSchedulerJobsResult`.
     pub fn get_no_trigger_scheduler_jobs(
         self,
         params: &GetNoTriggerSchedulerJobs,
@@ -4784,7 +4784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceAccount`: `GET /zstack/v1/resources/accounts`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceAccountResult`) has `inventories`: `Map<String,AccountInventory>`; decode a field with `generated::types`.
+    /// The result (`GetResourceAccountResult`) has `inventories`: `Map<String,AccountInventory>`; it decodes as `results::GetResourceAccountResult`.
     pub fn get_resource_account(
         self,
         params: &GetResourceAccount,
@@ -4796,7 +4796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceBindableConfig`: `GET /zstack/v1/resource-configurations/bindable`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceBindableConfigResult`) has `bindableConfigs`: `List<ResourceBindableConfigStruct>`; decode a field with `generated::types`.
+    /// The result (`GetResourceBindableConfigResult`) has `bindableConfigs`: `List<ResourceBindableConfigStruct>`; decode its fields with `generated::types`.
     pub fn get_resource_bindable_config(
         self,
         params: &GetResourceBindableConfig,
@@ -4805,7 +4805,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceConfig`: `GET /zstack/v1/resource-configurations/{resourceUuid}/{category}/{name}`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceConfigResult`) has `value`: `String`, `effectiveConfigs`: `List<ResourceConfigInventory>`; decode a field with `generated::types`.
+    /// The result (`GetResourceConfigResult`) has `value`: `String`, `effectiveConfigs`: `List<ResourceConfigInventory>`; decode its fields with `generated::types`.
     pub fn get_resource_config(
         self,
         params: &GetResourceConfig,
@@ -4817,7 +4817,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceConfigs`: `GET /zstack/v1/resource-configurations/{resourceUuid}/{category}`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceConfigsResult`) has `configs`: `List<ResourceConfigStruct>`; decode a field with `generated::types`.
+    /// The result (`GetResourceConfigsResult`) has `configs`: `List<ResourceConfigStruct>`; decode its fields with `generated::types`.
     pub fn get_resource_configs(
         self,
         params: &GetResourceConfigs,
@@ -4829,7 +4829,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetResourceNames`: `GET /zstack/v1/resources/names`. A synchronous API: the reply is its result.
-    /// The result (`GetResourceNamesResult`) has `inventories`: `List<ResourceInventory>`; decode a field with `generated::types`.
+    /// The result (`GetResourceNamesResult`) has `inventories`: `List<ResourceInventory>`; it decodes as `results::GetResourceNamesResult`.
     pub fn get_resource_names(
         self,
         params: &GetResourceNames,
@@ -4841,7 +4841,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSchedulerExecutionReport`: `GET /zstack/v1/scheduler/report`. A synchronous API: the reply is its result.
-    /// The result (`GetSchedulerExecutionReportResult`) has `successRecords`: `List`, `failureRecords`: `List`, `partialSuccessRecords`: `List`, `waitingRecords`: `List`; decode a field with `generated::types`.
+    /// The result (`GetSchedulerExecutionReportResult`) has `successRecords`: `List`, `failureRecords`: `List`, `partialSuccessRecords`: `List`, `waitingRecords`: `List`; decode its fields with `generated::types`.
     pub fn get_scheduler_execution_report(
         self,
         params: &GetSchedulerExecutionReport,
@@ -4850,7 +4850,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSignatureServerEncryptPublicKey`: `GET /zstack/v1/secret-resource-pool-token/signature-server-encrypt-public-key`. A synchronous API: the reply is its result.
-    /// The result (`GetSignatureServerEncryptPublicKeyResult`) has `publicKey`: `String`; decode a field with `generated::types`.
+    /// The result (`GetSignatureServerEncryptPublicKeyResult`) has `publicKey`: `String`; decode its fields with `generated::types`.
     pub fn get_signature_server_encrypt_public_key(
         self,
         params: &GetSignatureServerEncryptPublicKey,
@@ -4859,7 +4859,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterOspfNeighbor`: `GET /zstack/v1/routerArea/{vRouterUuid}/neighbor`. A synchronous API: the reply is its result.
-    /// The result (`GetVRouterOspfNeighborResult`) has `neighbors`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVRouterOspfNeighborResult`) has `neighbors`: `List`; decode its fields with `generated::types`.
     pub fn get_v_router_ospf_neighbor(
         self,
         params: &GetVRouterOspfNeighbor,
@@ -4871,7 +4871,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterRouterId`: `GET /zstack/v1/routerArea/{vRouterUuid}/routerid`. A synchronous API: the reply is its result.
-    /// The result (`GetVRouterRouterIdResult`) has `routerId`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVRouterRouterIdResult`) has `routerId`: `String`; decode its fields with `generated::types`.
     pub fn get_v_router_router_id(
         self,
         params: &GetVRouterRouterId,
@@ -4883,7 +4883,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PrometheusQueryLabelValues`: `GET /zstack/v1/prometheus/labels`. A synchronous API: the reply is its result.
-    /// The result (`PrometheusQueryLabelValuesResult`) has `inventories`: `Map`; decode a field with `generated::types`.
+    /// The result (`PrometheusQueryLabelValuesResult`) has `inventories`: `Map`; it decodes as `results::PrometheusQueryLabelValuesResult`.
     pub fn prometheus_query_label_values(
         self,
         params: &PrometheusQueryLabelValues,
@@ -4892,7 +4892,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PrometheusQueryMetadata`: `GET /zstack/v1/prometheus/meta-data`. A synchronous API: the reply is its result.
-    /// The result (`PrometheusQueryMetadataResult`) has `inventories`: `Map`; decode a field with `generated::types`.
+    /// The result (`PrometheusQueryMetadataResult`) has `inventories`: `Map`; it decodes as `results::PrometheusQueryMetadataResult`.
     pub fn prometheus_query_metadata(
         self,
         params: &PrometheusQueryMetadata,
@@ -4904,7 +4904,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PrometheusQueryPassThrough`: `GET /zstack/v1/prometheus/all`. A synchronous API: the reply is its result.
-    /// The result (`PrometheusQueryPassThroughResult`) has `inventories`: `Map`; decode a field with `generated::types`.
+    /// The result (`PrometheusQueryPassThroughResult`) has `inventories`: `Map`; it decodes as `results::PrometheusQueryPassThroughResult`.
     pub fn prometheus_query_pass_through(
         self,
         params: &PrometheusQueryPassThrough,
@@ -4913,7 +4913,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PrometheusQueryVmMonitoringData`: `GET /zstack/v1/prometheus/vm-instances`. A synchronous API: the reply is its result.
-    /// The result (`PrometheusQueryVmMonitoringDataResult`) has `inventories`: `Map`; decode a field with `generated::types`.
+    /// The result (`PrometheusQueryVmMonitoringDataResult`) has `inventories`: `Map`; it decodes as `results::PrometheusQueryVmMonitoringDataResult`.
     pub fn prometheus_query_vm_monitoring_data(
         self,
         params: &PrometheusQueryVmMonitoringData,
@@ -4922,7 +4922,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGuestVmScript`: `GET /zstack/v1/scripts`. A synchronous API: the reply is its result.
-    /// The result (`QueryGuestVmScriptResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGuestVmScriptResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryGuestVmScriptResult`.
     pub fn query_guest_vm_script(
         self,
         query: &crate::native::query::Query,
@@ -4935,7 +4935,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGuestVmScriptExecutedRecord`: `GET /zstack/v1/scripts/records`. A synchronous API: the reply is its result.
-    /// The result (`QueryGuestVmScriptExecutedRecordResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGuestVmScriptExecutedRecordResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryGuestVmScriptExecutedRecordResult`.
     pub fn query_guest_vm_script_executed_record(
         self,
         query: &crate::native::query::Query,
@@ -4944,7 +4944,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGuestVmScriptExecutedRecordDetail`: `GET /zstack/v1/scripts/records/details`. A synchronous API: the reply is its result.
-    /// The result (`QueryGuestVmScriptExecutedRecordDetailResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGuestVmScriptExecutedRecordDetailResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryGuestVmScriptExecutedRecordDetailResult`.
     pub fn query_guest_vm_script_executed_record_detail(
         self,
         query: &crate::native::query::Query,
@@ -4953,7 +4953,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryHostSchedulingRuleGroup`: `GET /zstack/v1/query/host/schedulingRule/group`. A synchronous API: the reply is its result.
-    /// The result (`QueryHostSchedulingRuleGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryHostSchedulingRuleGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryHostSchedulingRuleGroupResult`.
     pub fn query_host_scheduling_rule_group(
         self,
         query: &crate::native::query::Query,
@@ -4962,7 +4962,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryResourceConfig`: `GET /zstack/v1/resource-configurations`. A synchronous API: the reply is its result.
-    /// The result (`QueryResourceConfigResult`) has `inventories`: `List<ResourceConfigInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryResourceConfigResult`) has `inventories`: `List<ResourceConfigInventory>`, `total`: `Long`; it decodes as `results::QueryResourceConfigResult`.
     pub fn query_resource_config(
         self,
         query: &crate::native::query::Query,
@@ -4975,7 +4975,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySchedulerJob`: `GET /zstack/v1/scheduler/jobs`. A synchronous API: the reply is its result.
-    /// The result (`QuerySchedulerJobResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySchedulerJobResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySchedulerJobResult`.
     pub fn query_scheduler_job(
         self,
         query: &crate::native::query::Query,
@@ -4988,7 +4988,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySchedulerJobGroup`: `GET /zstack/v1/scheduler/jobgroups`. A synchronous API: the reply is its result.
-    /// The result (`QuerySchedulerJobGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySchedulerJobGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySchedulerJobGroupResult`.
     pub fn query_scheduler_job_group(
         self,
         query: &crate::native::query::Query,
@@ -5001,7 +5001,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySchedulerJobHistory`: `GET /zstack/v1/scheduler/job/history`. A synchronous API: the reply is its result.
-    /// The result (`QuerySchedulerJobHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySchedulerJobHistoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySchedulerJobHistoryResult`.
     pub fn query_scheduler_job_history(
         self,
         query: &crate::native::query::Query,
@@ -5010,7 +5010,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySchedulerTrigger`: `GET /zstack/v1/scheduler/triggers`. A synchronous API: the reply is its result.
-    /// The result (`QuerySchedulerTriggerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySchedulerTriggerResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySchedulerTriggerResult`.
     pub fn query_scheduler_trigger(
         self,
         query: &crate::native::query::Query,
@@ -5023,7 +5023,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySdnController`: `GET /zstack/v1/sdn-controllers`. A synchronous API: the reply is its result.
-    /// The result (`QuerySdnControllerResult`) has `inventories`: `List<SdnControllerInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySdnControllerResult`) has `inventories`: `List<SdnControllerInventory>`, `total`: `Long`; it decodes as `results::QuerySdnControllerResult`.
     pub fn query_sdn_controller(
         self,
         query: &crate::native::query::Query,
@@ -5036,7 +5036,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySecretResourcePool`: `GET /zstack/v1/secret-resource-pools`. A synchronous API: the reply is its result.
-    /// The result (`QuerySecretResourcePoolResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySecretResourcePoolResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySecretResourcePoolResult`.
     pub fn query_secret_resource_pool(
         self,
         query: &crate::native::query::Query,
@@ -5049,7 +5049,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVRouterOspfArea`: `GET /zstack/v1/routerArea`. A synchronous API: the reply is its result.
-    /// The result (`QueryVRouterOspfAreaResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVRouterOspfAreaResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVRouterOspfAreaResult`.
     pub fn query_v_router_ospf_area(
         self,
         query: &crate::native::query::Query,
@@ -5062,7 +5062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVRouterOspfNetwork`: `GET /zstack/v1/routerArea/network`. A synchronous API: the reply is its result.
-    /// The result (`QueryVRouterOspfNetworkResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVRouterOspfNetworkResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVRouterOspfNetworkResult`.
     pub fn query_v_router_ospf_network(
         self,
         query: &crate::native::query::Query,
@@ -5071,7 +5071,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmSchedulingRule`: `GET /zstack/v1/query/vm/schedulingRule`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmSchedulingRuleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmSchedulingRuleResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVmSchedulingRuleResult`.
     pub fn query_vm_scheduling_rule(
         self,
         query: &crate::native::query::Query,
@@ -5084,7 +5084,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmSchedulingRuleGroup`: `GET /zstack/v1/query/vm/schedulingRule/group`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmSchedulingRuleGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmSchedulingRuleGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVmSchedulingRuleGroupResult`.
     pub fn query_vm_scheduling_rule_group(
         self,
         query: &crate::native::query::Query,
@@ -5166,7 +5166,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetSecurityMachineKey`: `POST /zstack/v1/secret-resource-pool-token/set/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetSecurityMachineKeyResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SetSecurityMachineKeyResult`) has `inventories`: `List`; it decodes as `results::SetSecurityMachineKeyResult`.
     pub fn set_security_machine_key(
         self,
         params: &SetSecurityMachineKey,
@@ -5178,7 +5178,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVRouterRouterId`: `POST /zstack/v1/routerArea/{vRouterUuid}/routerid`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVRouterRouterIdResult`) has `routerId`: `String`; decode a field with `generated::types`.
+    /// The result (`SetVRouterRouterIdResult`) has `routerId`: `String`; decode its fields with `generated::types`.
     pub fn set_v_router_router_id(
         self,
         params: &SetVRouterRouterId,
@@ -5190,7 +5190,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCSPSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/csp/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::UpdateSecretResourcePoolResult`.
     pub fn update_csp_secret_resource_pool(
         self,
         params: &UpdateCspSecretResourcePool,
@@ -5199,7 +5199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFiSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/fiSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::UpdateSecretResourcePoolResult`.
     pub fn update_fi_sec_secret_resource_pool(
         self,
         params: &UpdateFiSecSecretResourcePool,
@@ -5208,7 +5208,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFlkSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/flkSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::UpdateSecretResourcePoolResult`.
     pub fn update_flk_sec_secret_resource_pool(
         self,
         params: &UpdateFlkSecSecretResourcePool,
@@ -5217,7 +5217,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateGuestVmScript`: `PUT /zstack/v1/scripts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateGuestVmScriptResult`) has `inventory`: `GuestVmScriptInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateGuestVmScriptResult`) has `inventory`: `GuestVmScriptInventory`; it decodes as `results::UpdateGuestVmScriptResult`.
     pub fn update_guest_vm_script(
         self,
         params: &UpdateGuestVmScript,
@@ -5229,7 +5229,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateInfoSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/infoSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::UpdateSecretResourcePoolResult`.
     pub fn update_info_sec_secret_resource_pool(
         self,
         params: &UpdateInfoSecSecretResourcePool,
@@ -5238,7 +5238,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateNasFileSystem`: `PUT /zstack/v1/primary-storage/nas/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateNasFileSystemResult`) has `inventory`: `NasFileSystemInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateNasFileSystemResult`) has `inventory`: `NasFileSystemInventory`; it decodes as `results::UpdateNasFileSystemResult`.
     pub fn update_nas_file_system(
         self,
         params: &UpdateNasFileSystem,
@@ -5250,7 +5250,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateNasMountTarget`: `PUT /zstack/v1/primary-storage/nas/mount/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateNasMountTargetResult`) has `inventory`: `NasMountTargetInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateNasMountTargetResult`) has `inventory`: `NasMountTargetInventory`; it decodes as `results::UpdateNasMountTargetResult`.
     pub fn update_nas_mount_target(
         self,
         params: &UpdateNasMountTarget,
@@ -5262,7 +5262,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdatePrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdatePrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdatePrimaryStorageResult`) has `inventory`: `PrimaryStorageInventory`; it decodes as `results::UpdatePrimaryStorageResult`.
     pub fn update_primary_storage(
         self,
         params: &UpdatePrimaryStorage,
@@ -5274,7 +5274,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateResourceConfig`: `PUT /zstack/v1/resource-configurations/{category}/{name}/{resourceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateResourceConfigResult`) has `inventory`: `ResourceConfigInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateResourceConfigResult`) has `inventory`: `ResourceConfigInventory`; it decodes as `results::UpdateResourceConfigResult`.
     pub fn update_resource_config(
         self,
         params: &UpdateResourceConfig,
@@ -5286,7 +5286,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateResourceConfigs`: `POST /zstack/v1/resource-configurations/{resourceUuid}/resource-configs/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateResourceConfigsResult`) has `inventories`: `List<ResourceConfigStruct>`; decode a field with `generated::types`.
+    /// The result (`UpdateResourceConfigsResult`) has `inventories`: `List<ResourceConfigStruct>`; it decodes as `results::UpdateResourceConfigsResult`.
     pub fn update_resource_configs(
         self,
         params: &UpdateResourceConfigs,
@@ -5298,7 +5298,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSanSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/sanSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::UpdateSecretResourcePoolResult`.
     pub fn update_san_sec_secret_resource_pool(
         self,
         params: &UpdateSanSecSecretResourcePool,
@@ -5307,7 +5307,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSchedulerJob`: `PUT /zstack/v1/scheduler/jobs/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSchedulerJobResult`) has `inventory`: `SchedulerJobInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSchedulerJobResult`) has `inventory`: `SchedulerJobInventory`; it decodes as `results::UpdateSchedulerJobResult`.
     pub fn update_scheduler_job(
         self,
         params: &UpdateSchedulerJob,
@@ -5319,7 +5319,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSchedulerJobGroup`: `PUT /zstack/v1/scheduler/jobgroups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSchedulerJobGroupResult`) has `inventory`: `SchedulerJobGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSchedulerJobGroupResult`) has `inventory`: `SchedulerJobGroupInventory`; it decodes as `results::UpdateSchedulerJobGroupResult`.
     pub fn update_scheduler_job_group(
         self,
         params: &UpdateSchedulerJobGroup,
@@ -5331,7 +5331,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSchedulerTrigger`: `PUT /zstack/v1/scheduler/triggers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSchedulerTriggerResult`) has `inventory`: `SchedulerTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSchedulerTriggerResult`) has `inventory`: `SchedulerTriggerInventory`; it decodes as `results::UpdateSchedulerTriggerResult`.
     pub fn update_scheduler_trigger(
         self,
         params: &UpdateSchedulerTrigger,
@@ -5343,7 +5343,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSdnController`: `PUT /zstack/v1/sdn-controllers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSdnControllerResult`) has `inventory`: `SdnControllerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSdnControllerResult`) has `inventory`: `SdnControllerInventory`; it decodes as `results::UpdateSdnControllerResult`.
     pub fn update_sdn_controller(
         self,
         params: &UpdateSdnController,
@@ -5355,7 +5355,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSecretResourcePool`: `PUT /zstack/v1/secret-resource-pool/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecretResourcePoolResult`) has `inventory`: `SecretResourcePoolInventory`; it decodes as `results::UpdateSecretResourcePoolResult`.
     pub fn update_secret_resource_pool(
         self,
         params: &UpdateSecretResourcePool,
@@ -5364,7 +5364,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSharedBlock`: `PUT /zstack/v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSharedBlockResult`) has `inventory`: `SharedBlockGroupPrimaryStorageInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSharedBlockResult`) has `inventory`: `SharedBlockGroupPrimaryStorageInventory`; it decodes as `results::UpdateSharedBlockResult`.
     pub fn update_shared_block(
         self,
         params: &UpdateSharedBlock,
@@ -5376,7 +5376,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVRouterOspfArea`: `PUT /zstack/v1/routerArea/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVRouterOspfAreaResult`) has `inventory`: `RouterAreaInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVRouterOspfAreaResult`) has `inventory`: `RouterAreaInventory`; it decodes as `results::UpdateVRouterOspfAreaResult`.
     pub fn update_v_router_ospf_area(
         self,
         params: &UpdateVRouterOspfArea,

@@ -4020,7 +4020,7 @@ impl ValidateSecurityGroupRule {
 
 impl<'a> Actions<'a> {
     /// `AddEmailAddressToSNSEmailEndpoint`: `POST /zstack/v1/sns/application-endpoints/emails/email-addresses`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddEmailAddressToSNSEmailEndpointResult`) has `inventory`: `SNSEmailAddressInventory`; decode a field with `generated::types`.
+    /// The result (`AddEmailAddressToSNSEmailEndpointResult`) has `inventory`: `SNSEmailAddressInventory`; it decodes as `results::AddEmailAddressToSnsEmailEndpointResult`.
     pub fn add_email_address_to_sns_email_endpoint(
         self,
         params: &AddEmailAddressToSnsEmailEndpoint,
@@ -4029,7 +4029,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddFiSecSecurityMachine`: `POST /zstack/v1/security-machine/fiSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::AddSecurityMachineResult`.
     pub fn add_fi_sec_security_machine(
         self,
         params: &AddFiSecSecurityMachine,
@@ -4041,7 +4041,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddFlkSecSecurityMachine`: `POST /zstack/v1/security-machine/flkSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::AddSecurityMachineResult`.
     pub fn add_flk_sec_security_machine(
         self,
         params: &AddFlkSecSecurityMachine,
@@ -4053,7 +4053,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddInfoSecSecurityMachine`: `POST /zstack/v1/security-machine/infoSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::AddSecurityMachineResult`.
     pub fn add_info_sec_security_machine(
         self,
         params: &AddInfoSecSecurityMachine,
@@ -4065,7 +4065,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddJitSecurityMachine`: `POST /zstack/v1/security-machine/jida/auth-gateway`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::AddSecurityMachineResult`.
     pub fn add_jit_security_machine(
         self,
         params: &AddJitSecurityMachine,
@@ -4077,7 +4077,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSDingTalkAtPerson`: `POST /zstack/v1/sns/application-endpoints/ding-talk/at-persons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSNSDingTalkAtPersonResult`) has `inventory`: `SNSDingTalkAtPersonInventory`; decode a field with `generated::types`.
+    /// The result (`AddSNSDingTalkAtPersonResult`) has `inventory`: `SNSDingTalkAtPersonInventory`; it decodes as `results::AddSnsDingTalkAtPersonResult`.
     pub fn add_sns_ding_talk_at_person(
         self,
         params: &AddSnsDingTalkAtPerson,
@@ -4089,7 +4089,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSFeiShuAtPerson`: `POST /zstack/v1/sns/application-endpoints/feishu/at-persons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSNSFeiShuAtPersonResult`) has `inventory`: `SNSFeiShuAtPersonInventory`; decode a field with `generated::types`.
+    /// The result (`AddSNSFeiShuAtPersonResult`) has `inventory`: `SNSFeiShuAtPersonInventory`; it decodes as `results::AddSnsFeiShuAtPersonResult`.
     pub fn add_sns_fei_shu_at_person(
         self,
         params: &AddSnsFeiShuAtPerson,
@@ -4101,7 +4101,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSSmsReceiver`: `POST /zstack/v1/sns/sms-endpoints/receivers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSNSSmsReceiverResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`AddSNSSmsReceiverResult`) has `inventories`: `List`; it decodes as `results::AddSnsSmsReceiverResult`.
     pub fn add_sns_sms_receiver(
         self,
         params: &AddSnsSmsReceiver,
@@ -4113,7 +4113,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSNSWeComAtPerson`: `POST /zstack/v1/sns/application-endpoints/we-com/at-persons`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSNSWeComAtPersonResult`) has `inventory`: `SNSWeComAtPersonInventory`; decode a field with `generated::types`.
+    /// The result (`AddSNSWeComAtPersonResult`) has `inventory`: `SNSWeComAtPersonInventory`; it decodes as `results::AddSnsWeComAtPersonResult`.
     pub fn add_sns_we_com_at_person(
         self,
         params: &AddSnsWeComAtPerson,
@@ -4125,7 +4125,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddSanSecSecurityMachine`: `POST /zstack/v1/security-machine/sanSec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`AddSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::AddSecurityMachineResult`.
     pub fn add_san_sec_security_machine(
         self,
         params: &AddSanSecSecurityMachine,
@@ -4137,7 +4137,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSNSApplicationEndpointState`: `PUT /zstack/v1/sns/application-endpoints/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSNSApplicationEndpointStateResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSNSApplicationEndpointStateResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::ChangeSnsApplicationEndpointStateResult`.
     pub fn change_sns_application_endpoint_state(
         self,
         params: &ChangeSnsApplicationEndpointState,
@@ -4146,7 +4146,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSNSApplicationPlatformState`: `PUT /zstack/v1/sns/application-platforms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSNSApplicationPlatformStateResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSNSApplicationPlatformStateResult`) has `inventory`: `SNSApplicationPlatformInventory`; it decodes as `results::ChangeSnsApplicationPlatformStateResult`.
     pub fn change_sns_application_platform_state(
         self,
         params: &ChangeSnsApplicationPlatformState,
@@ -4155,7 +4155,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityGroupRule`: `PUT /zstack/v1/security-groups/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSecurityGroupRuleResult`) has `inventory`: `SecurityGroupRuleInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSecurityGroupRuleResult`) has `inventory`: `SecurityGroupRuleInventory`; it decodes as `results::ChangeSecurityGroupRuleResult`.
     pub fn change_security_group_rule(
         self,
         params: &ChangeSecurityGroupRule,
@@ -4167,7 +4167,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityGroupRuleState`: `PUT /zstack/v1/security-groups/{securityGroupUuid}/rules/state/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSecurityGroupRuleStateResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSecurityGroupRuleStateResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::ChangeSecurityGroupRuleStateResult`.
     pub fn change_security_group_rule_state(
         self,
         params: &ChangeSecurityGroupRuleState,
@@ -4179,7 +4179,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityGroupState`: `PUT /zstack/v1/security-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSecurityGroupStateResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSecurityGroupStateResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::ChangeSecurityGroupStateResult`.
     pub fn change_security_group_state(
         self,
         params: &ChangeSecurityGroupState,
@@ -4191,7 +4191,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSecurityMachineState`: `PUT /zstack/v1/security-machines/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSecurityMachineStateResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSecurityMachineStateResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::ChangeSecurityMachineStateResult`.
     pub fn change_security_machine_state(
         self,
         params: &ChangeSecurityMachineState,
@@ -4203,7 +4203,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicSecurityPolicy`: `PUT /zstack/v1/security-groups/nics/{vmNicUuid}/security-policy/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVmNicSecurityPolicyResult`) has `inventory`: `VmNicSecurityPolicyInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVmNicSecurityPolicyResult`) has `inventory`: `VmNicSecurityPolicyInventory`; it decodes as `results::ChangeVmNicSecurityPolicyResult`.
     pub fn change_vm_nic_security_policy(
         self,
         params: &ChangeVmNicSecurityPolicy,
@@ -4215,7 +4215,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSAliyunSmsEndpoint`: `POST /zstack/v1/sns/sms-endpoints/aliyunsms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSAliyunSmsEndpointResult`) has `inventory`: `SNSAliyunSmsEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSAliyunSmsEndpointResult`) has `inventory`: `SNSAliyunSmsEndpointInventory`; it decodes as `results::CreateSnsAliyunSmsEndpointResult`.
     pub fn create_sns_aliyun_sms_endpoint(
         self,
         params: &CreateSnsAliyunSmsEndpoint,
@@ -4227,7 +4227,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSDingTalkEndpoint`: `POST /zstack/v1/sns/application-endpoints/ding-talk`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSDingTalkEndpointResult`) has `inventory`: `SNSDingTalkEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSDingTalkEndpointResult`) has `inventory`: `SNSDingTalkEndpointInventory`; it decodes as `results::CreateSnsDingTalkEndpointResult`.
     pub fn create_sns_ding_talk_endpoint(
         self,
         params: &CreateSnsDingTalkEndpoint,
@@ -4239,7 +4239,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSEmailEndpoint`: `POST /zstack/v1/sns/application-endpoints/emails`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::CreateSnsApplicationEndpointResult`.
     pub fn create_sns_email_endpoint(
         self,
         params: &CreateSnsEmailEndpoint,
@@ -4251,7 +4251,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSEmailPlatform`: `POST /zstack/v1/sns/application-platforms/email`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; it decodes as `results::CreateSnsApplicationPlatformResult`.
     pub fn create_sns_email_platform(
         self,
         params: &CreateSnsEmailPlatform,
@@ -4263,7 +4263,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSFeiShuEndpoint`: `POST /zstack/v1/sns/application-endpoints/feishu`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSFeiShuEndpointResult`) has `inventory`: `SNSFeiShuEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSFeiShuEndpointResult`) has `inventory`: `SNSFeiShuEndpointInventory`; it decodes as `results::CreateSnsFeiShuEndpointResult`.
     pub fn create_sns_fei_shu_endpoint(
         self,
         params: &CreateSnsFeiShuEndpoint,
@@ -4275,7 +4275,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSHttpEndpoint`: `POST /zstack/v1/sns/application-endpoints/http`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSHttpEndpointResult`) has `inventory`: `SNSHttpEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSHttpEndpointResult`) has `inventory`: `SNSHttpEndpointInventory`; it decodes as `results::CreateSnsHttpEndpointResult`.
     pub fn create_sns_http_endpoint(
         self,
         params: &CreateSnsHttpEndpoint,
@@ -4287,7 +4287,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSMicrosoftTeamsEndpoint`: `POST /zstack/v1/sns/application-endpoints/microsoft-teams`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSMicrosoftTeamsEndpointResult`) has `inventory`: `SNSMicrosoftTeamsEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSMicrosoftTeamsEndpointResult`) has `inventory`: `SNSMicrosoftTeamsEndpointInventory`; it decodes as `results::CreateSnsMicrosoftTeamsEndpointResult`.
     pub fn create_sns_microsoft_teams_endpoint(
         self,
         params: &CreateSnsMicrosoftTeamsEndpoint,
@@ -4296,7 +4296,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSSnmpEndpoint`: `POST /zstack/v1/sns/application-endpoints/snmp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::CreateSnsApplicationEndpointResult`.
     pub fn create_sns_snmp_endpoint(
         self,
         params: &CreateSnsSnmpEndpoint,
@@ -4308,7 +4308,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSSnmpPlatform`: `POST /zstack/v1/sns/application-platforms/snmp`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; it decodes as `results::CreateSnsApplicationPlatformResult`.
     pub fn create_sns_snmp_platform(
         self,
         params: &CreateSnsSnmpPlatform,
@@ -4320,7 +4320,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSTopic`: `POST /zstack/v1/sns/topics`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSTopicResult`) has `inventory`: `SNSTopicInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSTopicResult`) has `inventory`: `SNSTopicInventory`; it decodes as `results::CreateSnsTopicResult`.
     pub fn create_sns_topic(
         self,
         params: &CreateSnsTopic,
@@ -4332,7 +4332,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSUniversalSmsEndpoint`: `POST /zstack/v1/sns/application-endpoints/universal-sms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSUniversalSmsEndpointResult`) has `inventory`: `SNSUniversalSmsEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSUniversalSmsEndpointResult`) has `inventory`: `SNSUniversalSmsEndpointInventory`; it decodes as `results::CreateSnsUniversalSmsEndpointResult`.
     pub fn create_sns_universal_sms_endpoint(
         self,
         params: &CreateSnsUniversalSmsEndpoint,
@@ -4344,7 +4344,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSWeComEndpoint`: `POST /zstack/v1/sns/application-endpoints/we-com`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSWeComEndpointResult`) has `inventory`: `SNSWeComEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSWeComEndpointResult`) has `inventory`: `SNSWeComEndpointInventory`; it decodes as `results::CreateSnsWeComEndpointResult`.
     pub fn create_sns_we_com_endpoint(
         self,
         params: &CreateSnsWeComEndpoint,
@@ -4356,7 +4356,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSecurityGroup`: `POST /zstack/v1/security-groups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSecurityGroupResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSecurityGroupResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::CreateSecurityGroupResult`.
     pub fn create_security_group(
         self,
         params: &CreateSecurityGroup,
@@ -4368,7 +4368,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSnmpAgent`: `POST /zstack/v1/snmp/agent`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; it decodes as `results::CreateSnmpAgentResult`.
     pub fn create_snmp_agent(
         self,
         params: &CreateSnmpAgent,
@@ -4432,7 +4432,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteSecurityGroupRule`: `DELETE /zstack/v1/security-groups/rules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DeleteSecurityGroupRuleResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`DeleteSecurityGroupRuleResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::DeleteSecurityGroupRuleResult`.
     pub fn delete_security_group_rule(
         self,
         params: &DeleteSecurityGroupRule,
@@ -4466,7 +4466,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachSecurityGroupFromL3Network`: `DELETE /zstack/v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachSecurityGroupFromL3NetworkResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`DetachSecurityGroupFromL3NetworkResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::DetachSecurityGroupFromL3NetworkResult`.
     pub fn detach_security_group_from_l3_network(
         self,
         params: &DetachSecurityGroupFromL3Network,
@@ -4475,7 +4475,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVmNicForSecurityGroup`: `GET /zstack/v1/security-groups/{securityGroupUuid}/vm-instances/candidate-nics`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateVmNicForSecurityGroupResult`) has `inventories`: `List<VmNicInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateVmNicForSecurityGroupResult`) has `inventories`: `List<VmNicInventory>`; it decodes as `results::GetCandidateVmNicForSecurityGroupResult`.
     pub fn get_candidate_vm_nic_for_security_group(
         self,
         params: &GetCandidateVmNicForSecurityGroup,
@@ -4484,7 +4484,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSApplicationEndpoint`: `GET /zstack/v1/sns/application-endpoints`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSApplicationEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSApplicationEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsApplicationEndpointResult`.
     pub fn query_sns_application_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4497,7 +4497,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSApplicationPlatform`: `GET /zstack/v1/sns/application-platforms`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSApplicationPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSApplicationPlatformResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsApplicationPlatformResult`.
     pub fn query_sns_application_platform(
         self,
         query: &crate::native::query::Query,
@@ -4510,7 +4510,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSDingTalkAtPerson`: `GET /zstack/v1/sns/application-endpoints/ding-talk/at-persons`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSDingTalkAtPersonResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSDingTalkAtPersonResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsDingTalkAtPersonResult`.
     pub fn query_sns_ding_talk_at_person(
         self,
         query: &crate::native::query::Query,
@@ -4523,7 +4523,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSDingTalkEndpoint`: `GET /zstack/v1/sns/application-endpoints/ding-talk`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSDingTalkEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSDingTalkEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsDingTalkEndpointResult`.
     pub fn query_sns_ding_talk_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4536,7 +4536,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEmailAddress`: `GET /zstack/v1/sns/application-endpoints/emails/email-addresses`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSEmailAddressResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSEmailAddressResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsEmailAddressResult`.
     pub fn query_sns_email_address(
         self,
         query: &crate::native::query::Query,
@@ -4549,7 +4549,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEmailEndpoint`: `GET /zstack/v1/sns/application-endpoints/emails`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSEmailEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSEmailEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsEmailEndpointResult`.
     pub fn query_sns_email_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4562,7 +4562,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEmailPlatform`: `GET /zstack/v1/sns/application-platforms/email`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSEmailPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSEmailPlatformResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsEmailPlatformResult`.
     pub fn query_sns_email_platform(
         self,
         query: &crate::native::query::Query,
@@ -4575,7 +4575,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSFeiShuAtPerson`: `GET /zstack/v1/sns/application-endpoints/feishu/at-persons`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSFeiShuAtPersonResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSFeiShuAtPersonResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsFeiShuAtPersonResult`.
     pub fn query_sns_fei_shu_at_person(
         self,
         query: &crate::native::query::Query,
@@ -4588,7 +4588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSFeiShuEndpoint`: `GET /zstack/v1/sns/application-endpoints/feishu`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSFeiShuEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSFeiShuEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsFeiShuEndpointResult`.
     pub fn query_sns_fei_shu_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4601,7 +4601,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSHttpEndpoint`: `GET /zstack/v1/sns/application-endpoints/http`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSHttpEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSHttpEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsHttpEndpointResult`.
     pub fn query_sns_http_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4614,7 +4614,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSMicrosoftTeamsEndpoint`: `GET /zstack/v1/sns/application-endpoints/microsoft-teams`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSMicrosoftTeamsEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSMicrosoftTeamsEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsMicrosoftTeamsEndpointResult`.
     pub fn query_sns_microsoft_teams_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4627,7 +4627,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSSmsEndpoint`: `GET /zstack/v1/sns/sms-endpoints`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSSmsEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSSmsEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsSmsEndpointResult`.
     pub fn query_sns_sms_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4640,7 +4640,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSSnmpPlatform`: `GET /zstack/v1/sns/application-platforms/snmp`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSEmailPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSEmailPlatformResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsEmailPlatformResult`.
     pub fn query_sns_snmp_platform(
         self,
         query: &crate::native::query::Query,
@@ -4653,7 +4653,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSTopic`: `GET /zstack/v1/sns/topics`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSTopicResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSTopicResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsTopicResult`.
     pub fn query_sns_topic(
         self,
         query: &crate::native::query::Query,
@@ -4666,7 +4666,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSTopicSubscriber`: `GET /zstack/v1/sns/topics/subscribers`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSTopicSubscriberResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSTopicSubscriberResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsTopicSubscriberResult`.
     pub fn query_sns_topic_subscriber(
         self,
         query: &crate::native::query::Query,
@@ -4679,7 +4679,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSUniversalSmsEndpoint`: `GET /zstack/v1/sns/application-endpoints/universal-sms`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSUniversalSmsEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSUniversalSmsEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsUniversalSmsEndpointResult`.
     pub fn query_sns_universal_sms_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4692,7 +4692,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSWeComAtPerson`: `GET /zstack/v1/sns/application-endpoints/we-com/at-persons`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSWeComAtPersonResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSWeComAtPersonResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsWeComAtPersonResult`.
     pub fn query_sns_we_com_at_person(
         self,
         query: &crate::native::query::Query,
@@ -4705,7 +4705,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSWeComEndpoint`: `GET /zstack/v1/sns/application-endpoints/we-com`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSWeComEndpointResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSWeComEndpointResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsWeComEndpointResult`.
     pub fn query_sns_we_com_endpoint(
         self,
         query: &crate::native::query::Query,
@@ -4718,7 +4718,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySecurityGroup`: `GET /zstack/v1/security-groups`. A synchronous API: the reply is its result.
-    /// The result (`QuerySecurityGroupResult`) has `inventories`: `List<SecurityGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySecurityGroupResult`) has `inventories`: `List<SecurityGroupInventory>`, `total`: `Long`; it decodes as `results::QuerySecurityGroupResult`.
     pub fn query_security_group(
         self,
         query: &crate::native::query::Query,
@@ -4731,7 +4731,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySecurityGroupRule`: `GET /zstack/v1/security-groups/rules`. A synchronous API: the reply is its result.
-    /// The result (`QuerySecurityGroupRuleResult`) has `inventories`: `List<SecurityGroupRuleInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySecurityGroupRuleResult`) has `inventories`: `List<SecurityGroupRuleInventory>`, `total`: `Long`; it decodes as `results::QuerySecurityGroupRuleResult`.
     pub fn query_security_group_rule(
         self,
         query: &crate::native::query::Query,
@@ -4744,7 +4744,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySecurityMachine`: `GET /zstack/v1/security-machines`. A synchronous API: the reply is its result.
-    /// The result (`QuerySecurityMachineResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySecurityMachineResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySecurityMachineResult`.
     pub fn query_security_machine(
         self,
         query: &crate::native::query::Query,
@@ -4757,7 +4757,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySharedBlock`: `GET /zstack/v1/sharedblock-group/sharedblocks`. A synchronous API: the reply is its result.
-    /// The result (`QuerySharedBlockResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySharedBlockResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySharedBlockResult`.
     pub fn query_shared_block(
         self,
         query: &crate::native::query::Query,
@@ -4770,7 +4770,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySharedBlockGroupPrimaryStorageHostRef`: `GET /zstack/v1/sharedblock-group/host-refs`. A synchronous API: the reply is its result.
-    /// The result (`QuerySharedBlockGroupPrimaryStorageHostRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySharedBlockGroupPrimaryStorageHostRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySharedBlockGroupPrimaryStorageHostRefResult`.
     pub fn query_shared_block_group_primary_storage_host_ref(
         self,
         query: &crate::native::query::Query,
@@ -4779,7 +4779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySnmpAgent`: `GET /zstack/v1/snmp/agent`. A synchronous API: the reply is its result.
-    /// The result (`QuerySnmpAgentResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySnmpAgentResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnmpAgentResult`.
     pub fn query_snmp_agent(
         self,
         query: &crate::native::query::Query,
@@ -4792,7 +4792,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmNicInSecurityGroup`: `GET /zstack/v1/security-groups/vm-instances/nics`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmNicInSecurityGroupResult`) has `inventories`: `List<VmNicSecurityGroupRefInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmNicInSecurityGroupResult`) has `inventories`: `List<VmNicSecurityGroupRefInventory>`, `total`: `Long`; it decodes as `results::QueryVmNicInSecurityGroupResult`.
     pub fn query_vm_nic_in_security_group(
         self,
         query: &crate::native::query::Query,
@@ -4805,7 +4805,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmNicSecurityPolicy`: `GET /zstack/v1/security-groups/nics/security-policy`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmNicSecurityPolicyResult`) has `inventories`: `List<VmNicSecurityPolicyInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmNicSecurityPolicyResult`) has `inventories`: `List<VmNicSecurityPolicyInventory>`, `total`: `Long`; it decodes as `results::QueryVmNicSecurityPolicyResult`.
     pub fn query_vm_nic_security_policy(
         self,
         query: &crate::native::query::Query,
@@ -4862,7 +4862,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSDingTalkTestConnection`: `POST /zstack/v1/sns/application-endpoints/ding-talk/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSDingTalkTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
+    /// The result (`SNSDingTalkTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
     pub fn sns_ding_talk_test_connection(
         self,
         params: &SnsDingTalkTestConnection,
@@ -4874,7 +4874,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSEmailTestConnection`: `POST /zstack/v1/sns/application-endpoints/email/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSEmailTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
+    /// The result (`SNSEmailTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
     pub fn sns_email_test_connection(
         self,
         params: &SnsEmailTestConnection,
@@ -4886,7 +4886,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSFeiShuTestConnection`: `POST /zstack/v1/sns/application-endpoints/feishu/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSFeiShuTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
+    /// The result (`SNSFeiShuTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
     pub fn sns_fei_shu_test_connection(
         self,
         params: &SnsFeiShuTestConnection,
@@ -4898,7 +4898,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSHttpTestConnection`: `POST /zstack/v1/sns/application-endpoints/http/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSHttpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `String`; decode a field with `generated::types`.
+    /// The result (`SNSHttpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `String`; decode its fields with `generated::types`.
     pub fn sns_http_test_connection(
         self,
         params: &SnsHttpTestConnection,
@@ -4921,7 +4921,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SecurityMachineEncrypt`: `POST /zstack/v1/security-machine/encrypt/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SecurityMachineEncryptResult`) has `text`: `String`; decode a field with `generated::types`.
+    /// The result (`SecurityMachineEncryptResult`) has `text`: `String`; decode its fields with `generated::types`.
     pub fn security_machine_encrypt(
         self,
         params: &SecurityMachineEncrypt,
@@ -4933,7 +4933,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmNicSecurityGroup`: `PUT /zstack/v1/security-groups/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmNicSecurityGroupResult`) has `inventory`: `List<VmNicSecurityGroupRefInventory>`; decode a field with `generated::types`.
+    /// The result (`SetVmNicSecurityGroupResult`) has `inventory`: `List<VmNicSecurityGroupRefInventory>`; it decodes as `results::SetVmNicSecurityGroupResult`.
     pub fn set_vm_nic_security_group(
         self,
         params: &SetVmNicSecurityGroup,
@@ -4945,7 +4945,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StartSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
+    /// The result (`StartSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; it decodes as `results::StartSnmpAgentResult`.
     pub fn start_snmp_agent(
         self,
         params: &StartSnmpAgent,
@@ -4957,7 +4957,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StopSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StopSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
+    /// The result (`StopSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; it decodes as `results::StopSnmpAgentResult`.
     pub fn stop_snmp_agent(
         self,
         params: &StopSnmpAgent,
@@ -4969,7 +4969,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFiSecSecurityMachine`: `PUT /zstack/v1/security-machines/fiSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::UpdateSecurityMachineResult`.
     pub fn update_fi_sec_security_machine(
         self,
         params: &UpdateFiSecSecurityMachine,
@@ -4981,7 +4981,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFlkSecSecurityMachine`: `PUT /zstack/v1/security-machines/flkSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::UpdateSecurityMachineResult`.
     pub fn update_flk_sec_security_machine(
         self,
         params: &UpdateFlkSecSecurityMachine,
@@ -4993,7 +4993,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateInfoSecSecurityMachine`: `PUT /zstack/v1/security-machines/infoSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::UpdateSecurityMachineResult`.
     pub fn update_info_sec_security_machine(
         self,
         params: &UpdateInfoSecSecurityMachine,
@@ -5005,7 +5005,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateJitSecurityMachine`: `PUT /zstack/v1/security-machines/jida/auth-gateway/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::UpdateSecurityMachineResult`.
     pub fn update_jit_security_machine(
         self,
         params: &UpdateJitSecurityMachine,
@@ -5017,7 +5017,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSanSecSecurityMachine`: `PUT /zstack/v1/security-machines/sanSec/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::UpdateSecurityMachineResult`.
     pub fn update_san_sec_security_machine(
         self,
         params: &UpdateSanSecSecurityMachine,
@@ -5029,7 +5029,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSecurityGroup`: `PUT /zstack/v1/security-groups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityGroupResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityGroupResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::UpdateSecurityGroupResult`.
     pub fn update_security_group(
         self,
         params: &UpdateSecurityGroup,
@@ -5041,7 +5041,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSecurityGroupRulePriority`: `PUT /zstack/v1/security-groups/{securityGroupUuid}/rules/priority/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityGroupRulePriorityResult`) has `inventory`: `SecurityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityGroupRulePriorityResult`) has `inventory`: `SecurityGroupInventory`; it decodes as `results::UpdateSecurityGroupRulePriorityResult`.
     pub fn update_security_group_rule_priority(
         self,
         params: &UpdateSecurityGroupRulePriority,
@@ -5050,7 +5050,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSecurityMachine`: `PUT /zstack/v1/security-machines/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSecurityMachineResult`) has `inventory`: `SecurityMachineInventory`; it decodes as `results::UpdateSecurityMachineResult`.
     pub fn update_security_machine(
         self,
         params: &UpdateSecurityMachine,
@@ -5062,7 +5062,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSnmpAgentResult`) has `inventory`: `SnmpAgentInventory`; it decodes as `results::UpdateSnmpAgentResult`.
     pub fn update_snmp_agent(
         self,
         params: &UpdateSnmpAgent,
@@ -5074,7 +5074,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ValidateSecurityGroupRule`: `GET /zstack/v1/security-groups/{securityGroupUuid}/rules/validation`. A synchronous API: the reply is its result.
-    /// The result (`ValidateSecurityGroupRuleResult`) has `available`: `boolean`, `code`: `String`, `reason`: `String`; decode a field with `generated::types`.
+    /// The result (`ValidateSecurityGroupRuleResult`) has `available`: `boolean`, `code`: `String`, `reason`: `String`; decode its fields with `generated::types`.
     pub fn validate_security_group_rule(
         self,
         params: &ValidateSecurityGroupRule,

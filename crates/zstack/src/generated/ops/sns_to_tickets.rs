@@ -2992,7 +2992,7 @@ impl ValidateSnsUniversalSmsEndpoint {
 
 impl<'a> Actions<'a> {
     /// `AddIAM2TicketFlow`: `POST /zstack/v1/tickets/flow`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIAM2TicketFlowResult`) has `inventory`: `TicketFlowInventory`; decode a field with `generated::types`.
+    /// The result (`AddIAM2TicketFlowResult`) has `inventory`: `TicketFlowInventory`; it decodes as `results::AddIam2TicketFlowResult`.
     pub fn add_iam2_ticket_flow(
         self,
         params: &AddIam2TicketFlow,
@@ -3004,7 +3004,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddIscsiServer`: `POST /zstack/v1/storage-devices/iscsi/servers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddIscsiServerResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
+    /// The result (`AddIscsiServerResult`) has `inventory`: `IscsiServerInventory`; it decodes as `results::AddIscsiServerResult`.
     pub fn add_iscsi_server(
         self,
         params: &AddIscsiServer,
@@ -3016,7 +3016,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddNvmeServer`: `POST /zstack/v1/storage-devices/nvme/servers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddNvmeServerResult`) has `inventory`: `NvmeServerInventory`; decode a field with `generated::types`.
+    /// The result (`AddNvmeServerResult`) has `inventory`: `NvmeServerInventory`; it decodes as `results::AddNvmeServerResult`.
     pub fn add_nvme_server(
         self,
         params: &AddNvmeServer,
@@ -3047,7 +3047,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachSshKeyPairToVmInstance`: `POST /zstack/v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachSshKeyPairToVmInstanceResult`) has `inventory`: `SshKeyPairInventory`; decode a field with `generated::types`.
+    /// The result (`AttachSshKeyPairToVmInstanceResult`) has `inventory`: `SshKeyPairInventory`; it decodes as `results::AttachSshKeyPairToVmInstanceResult`.
     pub fn attach_ssh_key_pair_to_vm_instance(
         self,
         params: &AttachSshKeyPairToVmInstance,
@@ -3059,7 +3059,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachTagToResources`: `POST /zstack/v1/tags/{tagUuid}/resources`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachTagToResourcesResult`) has `results`: `List`; decode a field with `generated::types`.
+    /// The result (`AttachTagToResourcesResult`) has `results`: `List`; decode its fields with `generated::types`.
     pub fn attach_tag_to_resources(
         self,
         params: &AttachTagToResources,
@@ -3071,7 +3071,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeTicketFlowCollectionState`: `PUT /zstack/v1/tickets/flow-collections/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeTicketFlowCollectionStateResult`) has `inventory`: `TicketFlowCollectionInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeTicketFlowCollectionStateResult`) has `inventory`: `TicketFlowCollectionInventory`; it decodes as `results::ChangeTicketFlowCollectionStateResult`.
     pub fn change_ticket_flow_collection_state(
         self,
         params: &ChangeTicketFlowCollectionState,
@@ -3080,7 +3080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeTicketStatus`: `PUT /zstack/v1/tickets/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeTicketStatusResult`) has `inventory`: `TicketInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeTicketStatusResult`) has `inventory`: `TicketInventory`; it decodes as `results::ChangeTicketStatusResult`.
     pub fn change_ticket_status(
         self,
         params: &ChangeTicketStatus,
@@ -3092,7 +3092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckScsiLunClusterStatus`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}`. A synchronous API: the reply is its result.
-    /// The result (`CheckScsiLunClusterStatusResult`) has `inventory`: `ScsiLunClusterStatusInventory`; decode a field with `generated::types`.
+    /// The result (`CheckScsiLunClusterStatusResult`) has `inventory`: `ScsiLunClusterStatusInventory`; it decodes as `results::CheckScsiLunClusterStatusResult`.
     pub fn check_scsi_lun_cluster_status(
         self,
         params: &CheckScsiLunClusterStatus,
@@ -3104,7 +3104,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateIAM2TickFlowCollection`: `POST /zstack/v1/tickets/flow-collections`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateTickFlowCollectionResult`) has `inventory`: `TicketFlowCollectionInventory`; decode a field with `generated::types`.
+    /// The result (`CreateTickFlowCollectionResult`) has `inventory`: `TicketFlowCollectionInventory`; it decodes as `results::CreateTickFlowCollectionResult`.
     pub fn create_iam2_tick_flow_collection(
         self,
         params: &CreateIam2TickFlowCollection,
@@ -3116,7 +3116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSshKeyPair`: `POST /zstack/v1/ssh-key-pair`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSshKeyPairResult`) has `inventory`: `SshKeyPairInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSshKeyPairResult`) has `inventory`: `SshKeyPairInventory`; it decodes as `results::CreateSshKeyPairResult`.
     pub fn create_ssh_key_pair(
         self,
         params: &CreateSshKeyPair,
@@ -3128,7 +3128,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSystemTag`: `POST /zstack/v1/system-tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSystemTagResult`) has `inventory`: `SystemTagInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSystemTagResult`) has `inventory`: `SystemTagInventory`; it decodes as `results::CreateSystemTagResult`.
     pub fn create_system_tag(
         self,
         params: &CreateSystemTag,
@@ -3140,7 +3140,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSystemTags`: `POST /zstack/v1/system-tags/{resourceUuid}/tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSystemTagsResult`) has `inventories`: `List<SystemTagInventory>`; decode a field with `generated::types`.
+    /// The result (`CreateSystemTagsResult`) has `inventories`: `List<SystemTagInventory>`; it decodes as `results::CreateSystemTagsResult`.
     pub fn create_system_tags(
         self,
         params: &CreateSystemTags,
@@ -3152,7 +3152,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateTag`: `POST /zstack/v1/tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateTagResult`) has `inventory`: `TagPatternInventory`; decode a field with `generated::types`.
+    /// The result (`CreateTagResult`) has `inventory`: `TagPatternInventory`; it decodes as `results::CreateTagResult`.
     pub fn create_tag(
         self,
         params: &CreateTag,
@@ -3164,7 +3164,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateTicket`: `POST /zstack/v1/tickets`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateTicketResult`) has `inventory`: `TicketInventory`; decode a field with `generated::types`.
+    /// The result (`CreateTicketResult`) has `inventory`: `TicketInventory`; it decodes as `results::CreateTicketResult`.
     pub fn create_ticket(
         self,
         params: &CreateTicket,
@@ -3253,7 +3253,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachScsiLunFromHost`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachScsiLunFromHostResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
+    /// The result (`DetachScsiLunFromHostResult`) has `inventory`: `ScsiLunInventory`; it decodes as `results::DetachScsiLunFromHostResult`.
     pub fn detach_scsi_lun_from_host(
         self,
         params: &DetachScsiLunFromHost,
@@ -3284,7 +3284,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GenerateSshKeyPair`: `POST /zstack/v1/ssh-key-pair/generate`. A synchronous API: the reply is its result.
-    /// The result (`GenerateSshKeyPairResult`) has `inventory`: `SshPrivateKeyPairInventory`; decode a field with `generated::types`.
+    /// The result (`GenerateSshKeyPairResult`) has `inventory`: `SshPrivateKeyPairInventory`; it decodes as `results::GenerateSshKeyPairResult`.
     pub fn generate_ssh_key_pair(
         self,
         params: &GenerateSshKeyPair,
@@ -3296,7 +3296,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLocalRaidPhysicalDriveSmart`: `GET /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/smart`. A synchronous API: the reply is its result.
-    /// The result (`GetLocalRaidPhysicalDriveSmartResult`) has `result`: `List`; decode a field with `generated::types`.
+    /// The result (`GetLocalRaidPhysicalDriveSmartResult`) has `result`: `List`; decode its fields with `generated::types`.
     pub fn get_local_raid_physical_drive_smart(
         self,
         params: &GetLocalRaidPhysicalDriveSmart,
@@ -3305,7 +3305,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetSpiceCertificates`: `GET /zstack/v1/spice/certificates`. A synchronous API: the reply is its result.
-    /// The result (`GetSpiceCertificatesResult`) has `certificateStr`: `String`; decode a field with `generated::types`.
+    /// The result (`GetSpiceCertificatesResult`) has `certificateStr`: `String`; decode its fields with `generated::types`.
     pub fn get_spice_certificates(
         self,
         params: &GetSpiceCertificates,
@@ -3317,7 +3317,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTaskProgress`: `GET /zstack/v1/task-progresses/{apiId}`. A synchronous API: the reply is its result.
-    /// The result (`GetTaskProgressResult`) has `inventories`: `List<TaskProgressInventory>`; decode a field with `generated::types`.
+    /// The result (`GetTaskProgressResult`) has `inventories`: `List<TaskProgressInventory>`; it decodes as `results::GetTaskProgressResult`.
     pub fn get_task_progress(
         self,
         params: &GetTaskProgress,
@@ -3329,7 +3329,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LocateLocalRaidPhysicalDrive`: `PUT /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`LocateLocalRaidPhysicalDriveResult`) has `inventory`: `RaidPhysicalDriveInventory`; decode a field with `generated::types`.
+    /// The result (`LocateLocalRaidPhysicalDriveResult`) has `inventory`: `RaidPhysicalDriveInventory`; it decodes as `results::LocateLocalRaidPhysicalDriveResult`.
     pub fn locate_local_raid_physical_drive(
         self,
         params: &LocateLocalRaidPhysicalDrive,
@@ -3341,7 +3341,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryArchiveTicket`: `GET /zstack/v1/tickets/archives`. A synchronous API: the reply is its result.
-    /// The result (`QueryArchiveTicketResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryArchiveTicketResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryArchiveTicketResult`.
     pub fn query_archive_ticket(
         self,
         query: &crate::native::query::Query,
@@ -3354,7 +3354,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryArchiveTicketHistory`: `GET /zstack/v1/tickets/histories/archives`. A synchronous API: the reply is its result.
-    /// The result (`QueryArchiveTicketHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryArchiveTicketHistoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryArchiveTicketHistoryResult`.
     pub fn query_archive_ticket_history(
         self,
         query: &crate::native::query::Query,
@@ -3367,7 +3367,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFiberChannelLun`: `GET /zstack/v1/storage-devices/fiber-channel/luns`. A synchronous API: the reply is its result.
-    /// The result (`QueryFiberChannelLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFiberChannelLunResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFiberChannelLunResult`.
     pub fn query_fiber_channel_lun(
         self,
         query: &crate::native::query::Query,
@@ -3380,7 +3380,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFiberChannelStorage`: `GET /zstack/v1/storage-devices/fiber-channel/controllers`. A synchronous API: the reply is its result.
-    /// The result (`QueryFiberChannelStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFiberChannelStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFiberChannelStorageResult`.
     pub fn query_fiber_channel_storage(
         self,
         query: &crate::native::query::Query,
@@ -3393,7 +3393,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryGlobalConfigTemplate`: `GET /zstack/v1/template-configurations/templates`. A synchronous API: the reply is its result.
-    /// The result (`QueryGlobalConfigTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryGlobalConfigTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryGlobalConfigTemplateResult`.
     pub fn query_global_config_template(
         self,
         query: &crate::native::query::Query,
@@ -3406,7 +3406,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIscsiLun`: `GET /zstack/v1/storage-devices/iscsi/luns`. A synchronous API: the reply is its result.
-    /// The result (`QueryIscsiLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIscsiLunResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIscsiLunResult`.
     pub fn query_iscsi_lun(
         self,
         query: &crate::native::query::Query,
@@ -3419,7 +3419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryIscsiServer`: `GET /zstack/v1/storage-devices/iscsi/servers`. A synchronous API: the reply is its result.
-    /// The result (`QueryIscsiServerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryIscsiServerResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryIscsiServerResult`.
     pub fn query_iscsi_server(
         self,
         query: &crate::native::query::Query,
@@ -3432,7 +3432,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLocalRaidController`: `GET /zstack/v1/storage-devices/local-raid/controllers`. A synchronous API: the reply is its result.
-    /// The result (`QueryLocalRaidPhysicalDriveResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLocalRaidPhysicalDriveResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryLocalRaidPhysicalDriveResult`.
     pub fn query_local_raid_controller(
         self,
         query: &crate::native::query::Query,
@@ -3445,7 +3445,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryLocalRaidPhysicalDrive`: `GET /zstack/v1/storage-devices/local-raid/physical-drives`. A synchronous API: the reply is its result.
-    /// The result (`QueryLocalRaidPhysicalDriveResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryLocalRaidPhysicalDriveResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryLocalRaidPhysicalDriveResult`.
     pub fn query_local_raid_physical_drive(
         self,
         query: &crate::native::query::Query,
@@ -3458,7 +3458,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNvmeLun`: `GET /zstack/v1/storage-devices/nvme/luns`. A synchronous API: the reply is its result.
-    /// The result (`QueryNvmeLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryNvmeLunResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryNvmeLunResult`.
     pub fn query_nvme_lun(
         self,
         query: &crate::native::query::Query,
@@ -3471,7 +3471,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNvmeServer`: `GET /zstack/v1/storage-devices/nvme/servers`. A synchronous API: the reply is its result.
-    /// The result (`QueryNvmeServerResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryNvmeServerResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryNvmeServerResult`.
     pub fn query_nvme_server(
         self,
         query: &crate::native::query::Query,
@@ -3484,7 +3484,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryNvmeTarget`: `GET /zstack/v1/storage-devices/nvme/controllers`. A synchronous API: the reply is its result.
-    /// The result (`QueryNvmeTargetResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryNvmeTargetResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryNvmeTargetResult`.
     pub fn query_nvme_target(
         self,
         query: &crate::native::query::Query,
@@ -3497,7 +3497,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryPhysicalDriveSelfTestHistory`: `GET /zstack/v1/storage-devices/local-raid/physical-drives/self-test`. A synchronous API: the reply is its result.
-    /// The result (`QueryPhysicalDriveSelfTestHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryPhysicalDriveSelfTestHistoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryPhysicalDriveSelfTestHistoryResult`.
     pub fn query_physical_drive_self_test_history(
         self,
         query: &crate::native::query::Query,
@@ -3506,7 +3506,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryScsiLun`: `GET /zstack/v1/storage-devices/scsi-lun/luns`. A synchronous API: the reply is its result.
-    /// The result (`QueryScsiLunResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryScsiLunResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryScsiLunResult`.
     pub fn query_scsi_lun(
         self,
         query: &crate::native::query::Query,
@@ -3519,7 +3519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySshKeyPair`: `GET /zstack/v1/ssh-key-pair`. A synchronous API: the reply is its result.
-    /// The result (`QuerySshKeyPairResult`) has `inventories`: `List<SshKeyPairInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySshKeyPairResult`) has `inventories`: `List<SshKeyPairInventory>`, `total`: `Long`; it decodes as `results::QuerySshKeyPairResult`.
     pub fn query_ssh_key_pair(
         self,
         query: &crate::native::query::Query,
@@ -3532,7 +3532,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySystemTag`: `GET /zstack/v1/system-tags`. A synchronous API: the reply is its result.
-    /// The result (`QuerySystemTagResult`) has `inventories`: `List<SystemTagInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySystemTagResult`) has `inventories`: `List<SystemTagInventory>`, `total`: `Long`; it decodes as `results::QuerySystemTagResult`.
     pub fn query_system_tag(
         self,
         query: &crate::native::query::Query,
@@ -3545,7 +3545,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTag`: `GET /zstack/v1/tags`. A synchronous API: the reply is its result.
-    /// The result (`QueryTagResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTagResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTagResult`.
     pub fn query_tag(
         self,
         query: &crate::native::query::Query,
@@ -3558,7 +3558,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTemplateConfig`: `GET /zstack/v1/template-configurations/configs`. A synchronous API: the reply is its result.
-    /// The result (`QueryTemplateConfigResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTemplateConfigResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTemplateConfigResult`.
     pub fn query_template_config(
         self,
         query: &crate::native::query::Query,
@@ -3571,7 +3571,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicket`: `GET /zstack/v1/tickets`. A synchronous API: the reply is its result.
-    /// The result (`QueryTicketResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTicketResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTicketResult`.
     pub fn query_ticket(
         self,
         query: &crate::native::query::Query,
@@ -3584,7 +3584,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketFlow`: `GET /zstack/v1/tickets/flow`. A synchronous API: the reply is its result.
-    /// The result (`QueryTicketFlowResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTicketFlowResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTicketFlowResult`.
     pub fn query_ticket_flow(
         self,
         query: &crate::native::query::Query,
@@ -3597,7 +3597,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketFlowCollection`: `GET /zstack/v1/tickets/flow-collections`. A synchronous API: the reply is its result.
-    /// The result (`QueryTicketFlowCollectionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTicketFlowCollectionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTicketFlowCollectionResult`.
     pub fn query_ticket_flow_collection(
         self,
         query: &crate::native::query::Query,
@@ -3610,7 +3610,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketHistory`: `GET /zstack/v1/tickets/histories`. A synchronous API: the reply is its result.
-    /// The result (`QueryTicketHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTicketHistoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTicketHistoryResult`.
     pub fn query_ticket_history(
         self,
         query: &crate::native::query::Query,
@@ -3623,7 +3623,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTicketType`: `GET /zstack/v1/ticket-types`. A synchronous API: the reply is its result.
-    /// The result (`QueryTicketTypeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTicketTypeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTicketTypeResult`.
     pub fn query_ticket_type(
         self,
         query: &crate::native::query::Query,
@@ -3636,7 +3636,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshFiberChannelStorage`: `POST /zstack/v1/storage-devices/fiber-channel/controllers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RefreshFiberChannelStorageResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`RefreshFiberChannelStorageResult`) has `inventories`: `List`; it decodes as `results::RefreshFiberChannelStorageResult`.
     pub fn refresh_fiber_channel_storage(
         self,
         params: &RefreshFiberChannelStorage,
@@ -3648,7 +3648,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshIscsiServer`: `POST /zstack/v1/storage-devices/iscsi/servers/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RefreshIscsiServerResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
+    /// The result (`RefreshIscsiServerResult`) has `inventory`: `IscsiServerInventory`; it decodes as `results::RefreshIscsiServerResult`.
     pub fn refresh_iscsi_server(
         self,
         params: &RefreshIscsiServer,
@@ -3660,7 +3660,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshLocalRaid`: `PUT /zstack/v1/storage-devices/local-raid/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RefreshLocalRaidResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`RefreshLocalRaidResult`) has `inventories`: `List`; it decodes as `results::RefreshLocalRaidResult`.
     pub fn refresh_local_raid(
         self,
         params: &RefreshLocalRaid,
@@ -3672,7 +3672,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshNvmeTarget`: `POST /zstack/v1/storage-devices/nvme/controllers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RefreshNvmeTargetResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`RefreshNvmeTargetResult`) has `inventories`: `List`; it decodes as `results::RefreshNvmeTargetResult`.
     pub fn refresh_nvme_target(
         self,
         params: &RefreshNvmeTarget,
@@ -3706,7 +3706,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSMicrosoftTeamsTestConnection`: `POST /zstack/v1/sns/application-endpoints/microsoft-teams/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSMicrosoftTeamsTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
+    /// The result (`SNSMicrosoftTeamsTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
     pub fn sns_microsoft_teams_test_connection(
         self,
         params: &SnsMicrosoftTeamsTestConnection,
@@ -3715,7 +3715,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSSnmpTestConnection`: `POST /zstack/v1/sns/application-endpoints/snmp/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSSnmpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
+    /// The result (`SNSSnmpTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
     pub fn sns_snmp_test_connection(
         self,
         params: &SnsSnmpTestConnection,
@@ -3727,7 +3727,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SNSWeComTestConnection`: `POST /zstack/v1/sns/application-endpoints/we-com/test-connection`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SNSWeComTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode a field with `generated::types`.
+    /// The result (`SNSWeComTestConnectionResult`) has `connected`: `boolean`, `webhookResp`: `LinkedHashMap`; decode its fields with `generated::types`.
     pub fn sns_we_com_test_connection(
         self,
         params: &SnsWeComTestConnection,
@@ -3739,7 +3739,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SelfTestLocalRaid`: `PUT /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SelfTestLocalRaidResult`) has `result`: `String`; decode a field with `generated::types`.
+    /// The result (`SelfTestLocalRaidResult`) has `result`: `String`; decode its fields with `generated::types`.
     pub fn self_test_local_raid(
         self,
         params: &SelfTestLocalRaid,
@@ -3784,7 +3784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAtPersonOfAtDingTalkEndpoint`: `PUT /zstack/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAtPersonOfDingTalkEndpointResult`) has `inventory`: `SNSDingTalkAtPersonInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAtPersonOfDingTalkEndpointResult`) has `inventory`: `SNSDingTalkAtPersonInventory`; it decodes as `results::UpdateAtPersonOfDingTalkEndpointResult`.
     pub fn update_at_person_of_at_ding_talk_endpoint(
         self,
         params: &UpdateAtPersonOfAtDingTalkEndpoint,
@@ -3793,7 +3793,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAtPersonOfAtFeiShuEndpoint`: `PUT /zstack/v1/sns/application-endpoints/feishu/at-persons/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAtPersonOfFeiShuEndpointResult`) has `inventory`: `SNSFeiShuAtPersonInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAtPersonOfFeiShuEndpointResult`) has `inventory`: `SNSFeiShuAtPersonInventory`; it decodes as `results::UpdateAtPersonOfFeiShuEndpointResult`.
     pub fn update_at_person_of_at_fei_shu_endpoint(
         self,
         params: &UpdateAtPersonOfAtFeiShuEndpoint,
@@ -3802,7 +3802,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAtPersonOfAtWeComEndpoint`: `PUT /zstack/v1/sns/application-endpoints/we-com/at-persons/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAtPersonOfWeComEndpointResult`) has `inventory`: `SNSWeComAtPersonInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAtPersonOfWeComEndpointResult`) has `inventory`: `SNSWeComAtPersonInventory`; it decodes as `results::UpdateAtPersonOfWeComEndpointResult`.
     pub fn update_at_person_of_at_we_com_endpoint(
         self,
         params: &UpdateAtPersonOfAtWeComEndpoint,
@@ -3811,7 +3811,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEmailAddressOfSNSEmailEndpoint`: `PUT /zstack/v1/sns/application-endpoints/emails/email-addresses`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEmailAddressOfSNSEmailEndpointResult`) has `inventory`: `SNSEmailAddressInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEmailAddressOfSNSEmailEndpointResult`) has `inventory`: `SNSEmailAddressInventory`; it decodes as `results::UpdateEmailAddressOfSnsEmailEndpointResult`.
     pub fn update_email_address_of_sns_email_endpoint(
         self,
         params: &UpdateEmailAddressOfSnsEmailEndpoint,
@@ -3820,7 +3820,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIscsiServer`: `PUT /zstack/v1/storage-devices/iscsi/servers/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIscsiServerResult`) has `inventory`: `IscsiServerInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIscsiServerResult`) has `inventory`: `IscsiServerInventory`; it decodes as `results::UpdateIscsiServerResult`.
     pub fn update_iscsi_server(
         self,
         params: &UpdateIscsiServer,
@@ -3832,7 +3832,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSApplicationEndpoint`: `PUT /zstack/v1/sns/application-endpoints/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::UpdateSnsApplicationEndpointResult`.
     pub fn update_sns_application_endpoint(
         self,
         params: &UpdateSnsApplicationEndpoint,
@@ -3844,7 +3844,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSApplicationPlatform`: `PUT /zstack/v1/sns/application-platforms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; it decodes as `results::UpdateSnsApplicationPlatformResult`.
     pub fn update_sns_application_platform(
         self,
         params: &UpdateSnsApplicationPlatform,
@@ -3856,7 +3856,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSDingTalkEndpoint`: `PUT /zstack/v1/sns/application-endpoints/ding-talk/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::UpdateSnsApplicationEndpointResult`.
     pub fn update_sns_ding_talk_endpoint(
         self,
         params: &UpdateSnsDingTalkEndpoint,
@@ -3868,7 +3868,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSFeiShuEndpoint`: `PUT /zstack/v1/sns/application-endpoints/feishu/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::UpdateSnsApplicationEndpointResult`.
     pub fn update_sns_fei_shu_endpoint(
         self,
         params: &UpdateSnsFeiShuEndpoint,
@@ -3880,7 +3880,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSHttpEndpoint`: `PUT /zstack/v1/sns/application-endpoints/http/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::UpdateSnsApplicationEndpointResult`.
     pub fn update_sns_http_endpoint(
         self,
         params: &UpdateSnsHttpEndpoint,
@@ -3892,7 +3892,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSMicrosoftTeamsEndpoint`: `PUT /zstack/v1/sns/application-endpoints/microsoft-teams/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::UpdateSnsApplicationEndpointResult`.
     pub fn update_sns_microsoft_teams_endpoint(
         self,
         params: &UpdateSnsMicrosoftTeamsEndpoint,
@@ -3901,7 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSSnmpPlatform`: `PUT /zstack/v1/sns/application-platforms/snmp/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationPlatformResult`) has `inventory`: `SNSApplicationPlatformInventory`; it decodes as `results::UpdateSnsApplicationPlatformResult`.
     pub fn update_sns_snmp_platform(
         self,
         params: &UpdateSnsSnmpPlatform,
@@ -3913,7 +3913,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSTopic`: `PUT /zstack/v1/sns/topics/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSTopicResult`) has `inventory`: `SNSTopicInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSTopicResult`) has `inventory`: `SNSTopicInventory`; it decodes as `results::UpdateSnsTopicResult`.
     pub fn update_sns_topic(
         self,
         params: &UpdateSnsTopic,
@@ -3925,7 +3925,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSUniversalSmsEndpoint`: `PUT /zstack/v1/sns/application-endpoints/universal-sms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::UpdateSnsApplicationEndpointResult`.
     pub fn update_sns_universal_sms_endpoint(
         self,
         params: &UpdateSnsUniversalSmsEndpoint,
@@ -3937,7 +3937,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSWeComEndpoint`: `PUT /zstack/v1/sns/application-endpoints/we-com/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSApplicationEndpointResult`) has `inventory`: `SNSApplicationEndpointInventory`; it decodes as `results::UpdateSnsApplicationEndpointResult`.
     pub fn update_sns_we_com_endpoint(
         self,
         params: &UpdateSnsWeComEndpoint,
@@ -3949,7 +3949,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateScsiLun`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateScsiLunResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateScsiLunResult`) has `inventory`: `ScsiLunInventory`; it decodes as `results::UpdateScsiLunResult`.
     pub fn update_scsi_lun(
         self,
         params: &UpdateScsiLun,
@@ -3961,7 +3961,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSshKeyPair`: `PUT /zstack/v1/ssh-key-pair/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSshKeyPairResult`) has `inventory`: `SshKeyPairInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSshKeyPairResult`) has `inventory`: `SshKeyPairInventory`; it decodes as `results::UpdateSshKeyPairResult`.
     pub fn update_ssh_key_pair(
         self,
         params: &UpdateSshKeyPair,
@@ -3973,7 +3973,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSystemTag`: `PUT /zstack/v1/system-tags/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSystemTagResult`) has `inventory`: `SystemTagInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSystemTagResult`) has `inventory`: `SystemTagInventory`; it decodes as `results::UpdateSystemTagResult`.
     pub fn update_system_tag(
         self,
         params: &UpdateSystemTag,
@@ -3985,7 +3985,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateTag`: `PUT /zstack/v1/tags/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateTagResult`) has `inventory`: `TagPatternInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateTagResult`) has `inventory`: `TagPatternInventory`; it decodes as `results::UpdateTagResult`.
     pub fn update_tag(
         self,
         params: &UpdateTag,
@@ -3997,7 +3997,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateTemplateConfig`: `PUT /zstack/v1/template-configurations/{templateUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateTemplateConfigResult`) has `inventory`: `TemplateConfigInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateTemplateConfigResult`) has `inventory`: `TemplateConfigInventory`; it decodes as `results::UpdateTemplateConfigResult`.
     pub fn update_template_config(
         self,
         params: &UpdateTemplateConfig,

@@ -5171,7 +5171,7 @@ impl ValidateVmSchedulingRule {
 
 impl<'a> Actions<'a> {
     /// `AddV2VConversionHost`: `POST /zstack/v1/v2v-conversion-hosts`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddV2VConversionHostResult`) has `inventory`: `V2VConversionHostInventory`; decode a field with `generated::types`.
+    /// The result (`AddV2VConversionHostResult`) has `inventory`: `V2VConversionHostInventory`; it decodes as `results::AddV2VConversionHostResult`.
     pub fn add_v2_v_conversion_host(
         self,
         params: &AddV2VConversionHost,
@@ -5183,7 +5183,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVCenter`: `POST /zstack/v1/vcenters`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddVCenterResult`) has `inventory`: `VCenterInventory`; decode a field with `generated::types`.
+    /// The result (`AddVCenterResult`) has `inventory`: `VCenterInventory`; it decodes as `results::AddVCenterResult`.
     pub fn add_v_center(
         self,
         params: &AddVCenter,
@@ -5206,7 +5206,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachIsoToVmInstance`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/iso/{isoUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachIsoToVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`AttachIsoToVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::AttachIsoToVmInstanceResult`.
     pub fn attach_iso_to_vm_instance(
         self,
         params: &AttachIsoToVmInstance,
@@ -5218,7 +5218,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachL3NetworkToVm`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachL3NetworkToVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`AttachL3NetworkToVmResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::AttachL3NetworkToVmResult`.
     pub fn attach_l3_network_to_vm(
         self,
         params: &AttachL3NetworkToVm,
@@ -5230,7 +5230,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachScsiLunToVmInstance`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachScsiLunToVmInstanceResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
+    /// The result (`AttachScsiLunToVmInstanceResult`) has `inventory`: `ScsiLunInventory`; it decodes as `results::AttachScsiLunToVmInstanceResult`.
     pub fn attach_scsi_lun_to_vm_instance(
         self,
         params: &AttachScsiLunToVmInstance,
@@ -5242,7 +5242,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachUsbDeviceToVm`: `POST /zstack/v1/usb-device/usb-devices/{usbDeviceUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachUsbDeviceToVmResult`) has `inventory`: `UsbDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`AttachUsbDeviceToVmResult`) has `inventory`: `UsbDeviceInventory`; it decodes as `results::AttachUsbDeviceToVmResult`.
     pub fn attach_usb_device_to_vm(
         self,
         params: &AttachUsbDeviceToVm,
@@ -5265,7 +5265,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachVmNicToVm`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachVmNicToVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`AttachVmNicToVmResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::AttachVmNicToVmResult`.
     pub fn attach_vm_nic_to_vm(
         self,
         params: &AttachVmNicToVm,
@@ -5277,7 +5277,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeInstanceOffering`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeInstanceOfferingResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeInstanceOfferingResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::ChangeInstanceOfferingResult`.
     pub fn change_instance_offering(
         self,
         params: &ChangeInstanceOffering,
@@ -5289,7 +5289,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeV2VConversionHostState`: `PUT /zstack/v1/v2v-conversion-hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeV2VConversionHostStateResult`) has `inventory`: `V2VConversionHostInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeV2VConversionHostStateResult`) has `inventory`: `V2VConversionHostInventory`; it decodes as `results::ChangeV2VConversionHostStateResult`.
     pub fn change_v2_v_conversion_host_state(
         self,
         params: &ChangeV2VConversionHostState,
@@ -5301,7 +5301,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVfNicHaState`: `PUT /zstack/v1/vm-instances/nics/{vfNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVfNicHaStateResult`) has `inventory`: `VmVfNicInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVfNicHaStateResult`) has `inventory`: `VmVfNicInventory`; it decodes as `results::ChangeVfNicHaStateResult`.
     pub fn change_vf_nic_ha_state(
         self,
         params: &ChangeVfNicHaState,
@@ -5313,7 +5313,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVipState`: `PUT /zstack/v1/vips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVipStateResult`) has `inventory`: `VipInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVipStateResult`) has `inventory`: `VipInventory`; it decodes as `results::ChangeVipStateResult`.
     pub fn change_vip_state(
         self,
         params: &ChangeVipState,
@@ -5325,7 +5325,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmImage`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVmImageResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVmImageResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::ChangeVmImageResult`.
     pub fn change_vm_image(
         self,
         params: &ChangeVmImage,
@@ -5337,7 +5337,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicNetwork`: `POST /zstack/v1/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVmNicNetworkResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVmNicNetworkResult`) has `inventory`: `VmNicInventory`; it decodes as `results::ChangeVmNicNetworkResult`.
     pub fn change_vm_nic_network(
         self,
         params: &ChangeVmNicNetwork,
@@ -5349,7 +5349,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicState`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVmNicStateResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVmNicStateResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::ChangeVmNicStateResult`.
     pub fn change_vm_nic_state(
         self,
         params: &ChangeVmNicState,
@@ -5361,7 +5361,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmNicType`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVmNicTypeResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVmNicTypeResult`) has `inventory`: `VmNicInventory`; it decodes as `results::ChangeVmNicTypeResult`.
     pub fn change_vm_nic_type(
         self,
         params: &ChangeVmNicType,
@@ -5384,7 +5384,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVpcSharedQosBandwidth`: `POST /zstack/v1/vips/sharedqos/{sharedQosUuid}/bandwidth/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVpcSharedQosBandwidthResult`) has `inventory`: `VpcSharedQosInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVpcSharedQosBandwidthResult`) has `inventory`: `VpcSharedQosInventory`; it decodes as `results::ChangeVpcSharedQosBandwidthResult`.
     pub fn change_vpc_shared_qos_bandwidth(
         self,
         params: &ChangeVpcSharedQosBandwidth,
@@ -5396,7 +5396,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckVipPortAvailability`: `GET /zstack/v1/vips/{vipUuid}/check-port-availability`. A synchronous API: the reply is its result.
-    /// The result (`CheckVipPortAvailabilityResult`) has `available`: `boolean`; decode a field with `generated::types`.
+    /// The result (`CheckVipPortAvailabilityResult`) has `available`: `boolean`; decode its fields with `generated::types`.
     pub fn check_vip_port_availability(
         self,
         params: &CheckVipPortAvailability,
@@ -5419,7 +5419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CloneVmInstance`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CloneVmInstanceResult`) has `result`: `CloneVmInstanceResults`; decode a field with `generated::types`.
+    /// The result (`CloneVmInstanceResult`) has `result`: `CloneVmInstanceResults`; decode its fields with `generated::types`.
     pub fn clone_vm_instance(
         self,
         params: &CloneVmInstance,
@@ -5431,7 +5431,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ConvertVmFromForeignHypervisor`: `POST /zstack/v1/v2vs`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ConvertVmFromForeignHypervisorResult`) has `inventory`: `LongJobInventory`; decode a field with `generated::types`.
+    /// The result (`ConvertVmFromForeignHypervisorResult`) has `inventory`: `LongJobInventory`; it decodes as `results::ConvertVmFromForeignHypervisorResult`.
     pub fn convert_vm_from_foreign_hypervisor(
         self,
         params: &ConvertVmFromForeignHypervisor,
@@ -5443,7 +5443,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFaultToleranceVmInstance`: `POST /zstack/v1/vm-instances/fault-tolerance`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFaultToleranceVmInstanceResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`, `faultToleranceVmGroupInventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFaultToleranceVmInstanceResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`, `faultToleranceVmGroupInventory`: `VmInstanceInventory`; decode its fields with `generated::types`.
     pub fn create_fault_tolerance_vm_instance(
         self,
         params: &CreateFaultToleranceVmInstance,
@@ -5452,7 +5452,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateUserTag`: `POST /zstack/v1/user-tags`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateUserTagResult`) has `inventory`: `UserTagInventory`; decode a field with `generated::types`.
+    /// The result (`CreateUserTagResult`) has `inventory`: `UserTagInventory`; it decodes as `results::CreateUserTagResult`.
     pub fn create_user_tag(
         self,
         params: &CreateUserTag,
@@ -5464,7 +5464,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVip`: `POST /zstack/v1/vips`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVipResult`) has `inventory`: `VipInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVipResult`) has `inventory`: `VipInventory`; it decodes as `results::CreateVipResult`.
     pub fn create_vip(
         self,
         params: &CreateVip,
@@ -5476,7 +5476,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmCdRom`: `POST /zstack/v1/vm-instances/cdroms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmCdRomResult`) has `inventory`: `VmCdRomInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmCdRomResult`) has `inventory`: `VmCdRomInventory`; it decodes as `results::CreateVmCdRomResult`.
     pub fn create_vm_cd_rom(
         self,
         params: &CreateVmCdRom,
@@ -5488,7 +5488,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmFromVmBackup`: `POST /zstack/v1/vm-instances/from/vm-backups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmFromVmBackupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmFromVmBackupResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmFromVmBackupResult`.
     pub fn create_vm_from_vm_backup(
         self,
         params: &CreateVmFromVmBackup,
@@ -5500,7 +5500,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmFromVolumeBackup`: `POST /zstack/v1/vm-instances/from/vm-backup/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmFromVolumeBackupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmFromVolumeBackupResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmFromVolumeBackupResult`.
     pub fn create_vm_from_volume_backup(
         self,
         params: &CreateVmFromVolumeBackup,
@@ -5512,7 +5512,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstance`: `POST /zstack/v1/vm-instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmInstanceResult`.
     pub fn create_vm_instance(
         self,
         params: &CreateVmInstance,
@@ -5524,7 +5524,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstanceFromVolume`: `POST /zstack/v1/vm-instances/from/volume`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmInstanceFromVolumeResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmInstanceFromVolumeResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmInstanceFromVolumeResult`.
     pub fn create_vm_instance_from_volume(
         self,
         params: &CreateVmInstanceFromVolume,
@@ -5536,7 +5536,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstanceFromVolumeSnapshot`: `POST /zstack/v1/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmInstanceFromVolumeSnapshotResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmInstanceFromVolumeSnapshotResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmInstanceFromVolumeSnapshotResult`.
     pub fn create_vm_instance_from_volume_snapshot(
         self,
         params: &CreateVmInstanceFromVolumeSnapshot,
@@ -5545,7 +5545,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmInstanceFromVolumeSnapshotGroup`: `POST /zstack/v1/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmInstanceFromVolumeSnapshotGroupResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmInstanceFromVolumeSnapshotGroupResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVmInstanceFromVolumeSnapshotGroupResult`.
     pub fn create_vm_instance_from_volume_snapshot_group(
         self,
         params: &CreateVmInstanceFromVolumeSnapshotGroup,
@@ -5554,7 +5554,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmUserDefinedXmlHookScript`: `POST /zstack/v1/vm-instances/xml-hook-script`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmUserDefinedXmlHookScriptResult`) has `inventory`: `XmlHookInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmUserDefinedXmlHookScriptResult`) has `inventory`: `XmlHookInventory`; it decodes as `results::CreateVmUserDefinedXmlHookScriptResult`.
     pub fn create_vm_user_defined_xml_hook_script(
         self,
         params: &CreateVmUserDefinedXmlHookScript,
@@ -5563,7 +5563,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcSharedQos`: `POST /zstack/v1/vips/sharedqos`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpcSharedQosResult`) has `inventory`: `VpcSharedQosInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpcSharedQosResult`) has `inventory`: `VpcSharedQosInventory`; it decodes as `results::CreateVpcSharedQosResult`.
     pub fn create_vpc_shared_qos(
         self,
         params: &CreateVpcSharedQos,
@@ -5685,7 +5685,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachUsbDeviceFromVm`: `POST /zstack/v1/usb-device/usb-devices/{usbDeviceUuid}/detach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachUsbDeviceFromVmResult`) has `inventory`: `UsbDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`DetachUsbDeviceFromVmResult`) has `inventory`: `UsbDeviceInventory`; it decodes as `results::DetachUsbDeviceFromVmResult`.
     pub fn detach_usb_device_from_vm(
         self,
         params: &DetachUsbDeviceFromVm,
@@ -5708,7 +5708,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateVMForAttachingAffinityGroup`: `GET /zstack/v1/VM/attachingGroup`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateVMForAttachingAffinityGroupResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateVMForAttachingAffinityGroupResult`) has `inventories`: `List`; it decodes as `results::GetCandidateVmForAttachingAffinityGroupResult`.
     pub fn get_candidate_vm_for_attaching_affinity_group(
         self,
         params: &GetCandidateVmForAttachingAffinityGroup,
@@ -5717,7 +5717,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTwoFactorAuthenticationSecret`: `GET /zstack/v1/twofactorauthentication/secret`. A synchronous API: the reply is its result.
-    /// The result (`GetTwoFactorAuthenticationSecretResult`) has `inventory`: `TwoFactorAuthenticationSecretInventory`; decode a field with `generated::types`.
+    /// The result (`GetTwoFactorAuthenticationSecretResult`) has `inventory`: `TwoFactorAuthenticationSecretInventory`; it decodes as `results::GetTwoFactorAuthenticationSecretResult`.
     pub fn get_two_factor_authentication_secret(
         self,
         params: &GetTwoFactorAuthenticationSecret,
@@ -5726,7 +5726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTwoFactorAuthenticationState`: `GET /zstack/v1/twofactorauthentication/state`. A synchronous API: the reply is its result.
-    /// The result (`GetTwoFactorAuthenticationStateResult`) has `state`: `String`; decode a field with `generated::types`.
+    /// The result (`GetTwoFactorAuthenticationStateResult`) has `state`: `String`; decode its fields with `generated::types`.
     pub fn get_two_factor_authentication_state(
         self,
         params: &GetTwoFactorAuthenticationState,
@@ -5735,7 +5735,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVipAvailablePort`: `GET /zstack/v1/vips/{vipUuid}/get-port-availability`. A synchronous API: the reply is its result.
-    /// The result (`GetVipAvailablePortResult`) has `availablePort`: `List<Integer>`; decode a field with `generated::types`.
+    /// The result (`GetVipAvailablePortResult`) has `availablePort`: `List<Integer>`; decode its fields with `generated::types`.
     pub fn get_vip_available_port(
         self,
         params: &GetVipAvailablePort,
@@ -5747,7 +5747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVipQos`: `GET /zstack/v1/vip/{uuid}/vip-qos`. A synchronous API: the reply is its result.
-    /// The result (`GetVipQosResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVipQosResult`) has `inventories`: `List`; it decodes as `results::GetVipQosResult`.
     pub fn get_vip_qos(
         self,
         params: &GetVipQos,
@@ -5759,7 +5759,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVipUsedPorts`: `GET /zstack/v1/vips/{uuid}/usedports`. A synchronous API: the reply is its result.
-    /// The result (`GetVipUsedPortsResult`) has `inventories`: `List<VipPortRangeInventory>`; decode a field with `generated::types`.
+    /// The result (`GetVipUsedPortsResult`) has `inventories`: `List<VipPortRangeInventory>`; it decodes as `results::GetVipUsedPortsResult`.
     pub fn get_vip_used_ports(
         self,
         params: &GetVipUsedPorts,
@@ -5771,7 +5771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ListVMsFromKVMHost`: `POST /zstack/v1/v2v`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ListVMsFromKVMHostResult`) has `inventories`: `List`, `libvirtVersion`: `String`, `qemuVersion`: `String`, `v2vCaps`: `Map`; decode a field with `generated::types`.
+    /// The result (`ListVMsFromKVMHostResult`) has `inventories`: `List`, `libvirtVersion`: `String`, `qemuVersion`: `String`, `v2vCaps`: `Map`; decode its fields with `generated::types`.
     pub fn list_v_ms_from_kvm_host(
         self,
         params: &ListVMsFromKvmHost,
@@ -5783,7 +5783,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryTwoFactorAuthentication`: `GET /zstack/v1/twofactorauthentication/secrets`. A synchronous API: the reply is its result.
-    /// The result (`QueryTwoFactorAuthenticationResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryTwoFactorAuthenticationResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryTwoFactorAuthenticationResult`.
     pub fn query_two_factor_authentication(
         self,
         query: &crate::native::query::Query,
@@ -5796,7 +5796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUsbDevice`: `GET /zstack/v1/usb-device/usb-devices`. A synchronous API: the reply is its result.
-    /// The result (`QueryUsbDeviceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryUsbDeviceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryUsbDeviceResult`.
     pub fn query_usb_device(
         self,
         query: &crate::native::query::Query,
@@ -5809,7 +5809,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryUserTag`: `GET /zstack/v1/user-tags`. A synchronous API: the reply is its result.
-    /// The result (`QueryUserTagResult`) has `inventories`: `List<UserTagInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryUserTagResult`) has `inventories`: `List<UserTagInventory>`, `total`: `Long`; it decodes as `results::QueryUserTagResult`.
     pub fn query_user_tag(
         self,
         query: &crate::native::query::Query,
@@ -5822,7 +5822,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryV2VConversionHost`: `GET /zstack/v1/v2v-conversion-hosts`. A synchronous API: the reply is its result.
-    /// The result (`QueryV2VConversionHostResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryV2VConversionHostResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryV2VConversionHostResult`.
     pub fn query_v2_v_conversion_host(
         self,
         query: &crate::native::query::Query,
@@ -5835,7 +5835,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenter`: `GET /zstack/v1/vcenters`. A synchronous API: the reply is its result.
-    /// The result (`QueryVCenterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVCenterResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVCenterResult`.
     pub fn query_v_center(
         self,
         query: &crate::native::query::Query,
@@ -5848,7 +5848,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterBackupStorage`: `GET /zstack/v1/vcenters/backup-storage`. A synchronous API: the reply is its result.
-    /// The result (`QueryVCenterBackupStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVCenterBackupStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVCenterBackupStorageResult`.
     pub fn query_v_center_backup_storage(
         self,
         query: &crate::native::query::Query,
@@ -5861,7 +5861,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterCluster`: `GET /zstack/v1/vcenters/clusters`. A synchronous API: the reply is its result.
-    /// The result (`QueryVCenterClusterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVCenterClusterResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVCenterClusterResult`.
     pub fn query_v_center_cluster(
         self,
         query: &crate::native::query::Query,
@@ -5874,7 +5874,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterDatacenter`: `GET /zstack/v1/vcenters/datacenters`. A synchronous API: the reply is its result.
-    /// The result (`QueryVCenterDatacenterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVCenterDatacenterResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVCenterDatacenterResult`.
     pub fn query_v_center_datacenter(
         self,
         query: &crate::native::query::Query,
@@ -5887,7 +5887,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterPrimaryStorage`: `GET /zstack/v1/vcenters/primary-storage`. A synchronous API: the reply is its result.
-    /// The result (`QueryVCenterPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVCenterPrimaryStorageResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVCenterPrimaryStorageResult`.
     pub fn query_v_center_primary_storage(
         self,
         query: &crate::native::query::Query,
@@ -5900,7 +5900,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVCenterResourcePool`: `GET /zstack/v1/vcenters/clusters/resourcepools`. A synchronous API: the reply is its result.
-    /// The result (`QueryVCenterResourcePoolResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVCenterResourcePoolResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVCenterResourcePoolResult`.
     pub fn query_v_center_resource_pool(
         self,
         query: &crate::native::query::Query,
@@ -5913,7 +5913,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVip`: `GET /zstack/v1/vips`. A synchronous API: the reply is its result.
-    /// The result (`QueryVipResult`) has `inventories`: `List<VipInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVipResult`) has `inventories`: `List<VipInventory>`, `total`: `Long`; it decodes as `results::QueryVipResult`.
     pub fn query_vip(
         self,
         query: &crate::native::query::Query,
@@ -5926,7 +5926,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmSchedHistory`: `GET /zstack/v1/vm/sched-history`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmSchedHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmSchedHistoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVmSchedHistoryResult`.
     pub fn query_vm_sched_history(
         self,
         query: &crate::native::query::Query,
@@ -5939,7 +5939,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcSharedQos`: `GET /zstack/v1/vips/sharedqos`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcSharedQosResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcSharedQosResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcSharedQosResult`.
     pub fn query_vpc_shared_qos(
         self,
         query: &crate::native::query::Query,
@@ -5952,7 +5952,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverVmBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/vm-backups/{groupUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverVmBackupFromImageStoreBackupStorageResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`RecoverVmBackupFromImageStoreBackupStorageResult`) has `inventories`: `List`; it decodes as `results::RecoverVmBackupFromImageStoreBackupStorageResult`.
     pub fn recover_vm_backup_from_image_store_backup_storage(
         self,
         params: &RecoverVmBackupFromImageStoreBackupStorage,
@@ -5969,7 +5969,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResetTwoFactorAuthenticationSecret`: `PUT /zstack/v1/twofactorauthentication/secrets`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ResetTwoFactorAuthenticationSecretResult`) has `inventory`: `TwoFactorAuthenticationSecretInventory`; decode a field with `generated::types`.
+    /// The result (`ResetTwoFactorAuthenticationSecretResult`) has `inventory`: `TwoFactorAuthenticationSecretInventory`; it decodes as `results::ResetTwoFactorAuthenticationSecretResult`.
     pub fn reset_two_factor_authentication_secret(
         self,
         params: &ResetTwoFactorAuthenticationSecret,
@@ -5989,7 +5989,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVipQos`: `PUT /zstack/v1/vips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVipQosResult`) has `inventory`: `VipQosInventory`; decode a field with `generated::types`.
+    /// The result (`SetVipQosResult`) has `inventory`: `VipQosInventory`; it decodes as `results::SetVipQosResult`.
     pub fn set_vip_qos(
         self,
         params: &SetVipQos,
@@ -6012,7 +6012,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVmBackup`: `PUT /zstack/v1/vm-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVmBackupResult`) has `result`: `SyncBackupResult`; decode a field with `generated::types`.
+    /// The result (`SyncVmBackupResult`) has `result`: `SyncBackupResult`; decode its fields with `generated::types`.
     pub fn sync_vm_backup(
         self,
         params: &SyncVmBackup,
@@ -6024,7 +6024,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVmBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/vm-backups/{groupUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVmBackupFromImageStoreBackupStorageResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`SyncVmBackupFromImageStoreBackupStorageResult`) has `inventories`: `List`; it decodes as `results::SyncVmBackupFromImageStoreBackupStorageResult`.
     pub fn sync_vm_backup_from_image_store_backup_storage(
         self,
         params: &SyncVmBackupFromImageStoreBackupStorage,
@@ -6033,7 +6033,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `TokenIntrospection`: `POST /zstack/v1/token/introspect`. A synchronous API: the reply is its result.
-    /// The result (`TokenIntrospectionResult`) has `active`: `boolean`; decode a field with `generated::types`.
+    /// The result (`TokenIntrospectionResult`) has `active`: `boolean`; decode its fields with `generated::types`.
     pub fn token_introspection(
         self,
         params: &TokenIntrospection,
@@ -6045,7 +6045,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateCasClient`: `POST /zstack/v1/update/cas/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateCasClientResult`) has `inventory`: `CasClientInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateCasClientResult`) has `inventory`: `CasClientInventory`; it decodes as `results::UpdateCasClientResult`.
     pub fn update_cas_client(
         self,
         params: &UpdateCasClient,
@@ -6057,7 +6057,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateDirectory`: `PUT /zstack/v1/update/directory`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateDirectoryResult`) has `inventory`: `DirectoryInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateDirectoryResult`) has `inventory`: `DirectoryInventory`; it decodes as `results::UpdateDirectoryResult`.
     pub fn update_directory(
         self,
         params: &UpdateDirectory,
@@ -6069,7 +6069,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2TicketFlow`: `PUT /zstack/v1/tickets/flow/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateIAM2TicketFlowResult`) has `inventory`: `TicketFlowInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateIAM2TicketFlowResult`) has `inventory`: `TicketFlowInventory`; it decodes as `results::UpdateIam2TicketFlowResult`.
     pub fn update_iam2_ticket_flow(
         self,
         params: &UpdateIam2TicketFlow,
@@ -6081,7 +6081,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateIAM2TicketFlowCollection`: `PUT /zstack/v1/tickets/flow-collections/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateTicketFlowCollectionResult`) has `inventory`: `TicketFlowCollectionInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateTicketFlowCollectionResult`) has `inventory`: `TicketFlowCollectionInventory`; it decodes as `results::UpdateTicketFlowCollectionResult`.
     pub fn update_iam2_ticket_flow_collection(
         self,
         params: &UpdateIam2TicketFlowCollection,
@@ -6093,7 +6093,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateOAuthClient`: `POST /zstack/v1/update/oauth2/client`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateOAuthClientResult`) has `inventory`: `OAuth2ClientInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateOAuthClientResult`) has `inventory`: `OAuth2ClientInventory`; it decodes as `results::UpdateOAuthClientResult`.
     pub fn update_o_auth_client(
         self,
         params: &UpdateOAuthClient,
@@ -6105,7 +6105,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSSORedirectTemplate`: `POST /zstack/v1/update/sso/redirectTemplate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSSORedirectTemplateResult`) has `inventory`: `SSORedirectTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSSORedirectTemplateResult`) has `inventory`: `SSORedirectTemplateInventory`; it decodes as `results::UpdateSsoRedirectTemplateResult`.
     pub fn update_sso_redirect_template(
         self,
         params: &UpdateSsoRedirectTemplate,
@@ -6117,7 +6117,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateTicketRequest`: `PUT /zstack/v1/tickets/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateTicketRequestResult`) has `inventory`: `TicketInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateTicketRequestResult`) has `inventory`: `TicketInventory`; it decodes as `results::UpdateTicketRequestResult`.
     pub fn update_ticket_request(
         self,
         params: &UpdateTicketRequest,
@@ -6129,7 +6129,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateUsbDevice`: `PUT /zstack/v1/usb-device/usb-devices/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateUsbDeviceResult`) has `inventory`: `UsbDeviceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateUsbDeviceResult`) has `inventory`: `UsbDeviceInventory`; it decodes as `results::UpdateUsbDeviceResult`.
     pub fn update_usb_device(
         self,
         params: &UpdateUsbDevice,
@@ -6141,7 +6141,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateV2VConversionHost`: `PUT /zstack/v1/v2v-conversion-hosts/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateV2VConversionHostResult`) has `inventory`: `V2VConversionHostInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateV2VConversionHostResult`) has `inventory`: `V2VConversionHostInventory`; it decodes as `results::UpdateV2VConversionHostResult`.
     pub fn update_v2_v_conversion_host(
         self,
         params: &UpdateV2VConversionHost,
@@ -6153,7 +6153,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVCenter`: `PUT /zstack/v1/vcenters/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVCenterResult`) has `inventory`: `VCenterInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVCenterResult`) has `inventory`: `VCenterInventory`; it decodes as `results::UpdateVCenterResult`.
     pub fn update_v_center(
         self,
         params: &UpdateVCenter,
@@ -6165,7 +6165,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVip`: `PUT /zstack/v1/vips/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVipResult`) has `inventory`: `VipInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVipResult`) has `inventory`: `VipInventory`; it decodes as `results::UpdateVipResult`.
     pub fn update_vip(
         self,
         params: &UpdateVip,
@@ -6177,7 +6177,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcSharedQos`: `PUT /zstack/v1/vips/sharedqos/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVpcSharedQosResult`) has `inventory`: `VpcSharedQosInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVpcSharedQosResult`) has `inventory`: `VpcSharedQosInventory`; it decodes as `results::UpdateVpcSharedQosResult`.
     pub fn update_vpc_shared_qos(
         self,
         params: &UpdateVpcSharedQos,

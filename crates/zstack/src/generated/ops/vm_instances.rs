@@ -3212,7 +3212,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DescribeVmInstanceRecoveryPoint`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/recovery-point`. A synchronous API: the reply is its result.
-    /// The result (`DescribeVmInstanceRecoveryPointResult`) has `realSizes`: `Map`, `virtualSizes`: `Map`, `timestamp`: `String`; decode a field with `generated::types`.
+    /// The result (`DescribeVmInstanceRecoveryPointResult`) has `realSizes`: `Map`, `virtualSizes`: `Map`, `timestamp`: `String`; decode its fields with `generated::types`.
     pub fn describe_vm_instance_recovery_point(
         self,
         params: &DescribeVmInstanceRecoveryPoint,
@@ -3232,7 +3232,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachIsoFromVmInstance`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/iso`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachIsoFromVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`DetachIsoFromVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::DetachIsoFromVmInstanceResult`.
     pub fn detach_iso_from_vm_instance(
         self,
         params: &DetachIsoFromVmInstance,
@@ -3244,7 +3244,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachL3NetworkFromVm`: `DELETE /zstack/v1/vm-instances/nics/{vmNicUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachL3NetworkFromVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`DetachL3NetworkFromVmResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::DetachL3NetworkFromVmResult`.
     pub fn detach_l3_network_from_vm(
         self,
         params: &DetachL3NetworkFromVm,
@@ -3256,7 +3256,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachScsiLunFromVmInstance`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachScsiLunFromVmInstanceResult`) has `inventory`: `ScsiLunInventory`; decode a field with `generated::types`.
+    /// The result (`DetachScsiLunFromVmInstanceResult`) has `inventory`: `ScsiLunInventory`; it decodes as `results::DetachScsiLunFromVmInstanceResult`.
     pub fn detach_scsi_lun_from_vm_instance(
         self,
         params: &DetachScsiLunFromVmInstance,
@@ -3268,7 +3268,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ExecuteGuestVmCommand`: `POST /zstack/v1/vm-instances/commands/exec`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ExecuteGuestVmCommandResult`) has `stream`: `String`, `vmInstance`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ExecuteGuestVmCommandResult`) has `stream`: `String`, `vmInstance`: `VmInstanceInventory`; decode its fields with `generated::types`.
     pub fn execute_guest_vm_command(
         self,
         params: &ExecuteGuestVmCommand,
@@ -3310,7 +3310,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `FlattenVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`FlattenVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`FlattenVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::FlattenVmInstanceResult`.
     pub fn flatten_vm_instance(
         self,
         params: &FlattenVmInstance,
@@ -3333,7 +3333,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAttachablePublicL3ForVRouter`: `GET /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s`. A synchronous API: the reply is its result.
-    /// The result (`GetAttachablePublicL3ForVRouterResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
+    /// The result (`GetAttachablePublicL3ForVRouterResult`) has `inventories`: `List<L3NetworkInventory>`; it decodes as `results::GetAttachablePublicL3ForVRouterResult`.
     pub fn get_attachable_public_l3_for_v_router(
         self,
         params: &GetAttachablePublicL3ForVRouter,
@@ -3342,7 +3342,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateAffinityGroupForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-affinityGroup`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateAffinityGroupForCreatingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetCandidateAffinityGroupForCreatingVmResult`) has `inventories`: `List`; it decodes as `results::GetCandidateAffinityGroupForCreatingVmResult`.
     pub fn get_candidate_affinity_group_for_creating_vm(
         self,
         params: &GetCandidateAffinityGroupForCreatingVm,
@@ -3351,7 +3351,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateIsoForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/iso-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateIsoForAttachingVmResult`) has `inventories`: `List<ImageInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateIsoForAttachingVmResult`) has `inventories`: `List<ImageInventory>`; it decodes as `results::GetCandidateIsoForAttachingVmResult`.
     pub fn get_candidate_iso_for_attaching_vm(
         self,
         params: &GetCandidateIsoForAttachingVm,
@@ -3360,7 +3360,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateL3NetworksForChangeVmNicNetwork`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/l3-networks-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateL3NetworksForChangeVmNicNetworkResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateL3NetworksForChangeVmNicNetworkResult`) has `inventories`: `List<L3NetworkInventory>`; it decodes as `results::GetCandidateL3NetworksForChangeVmNicNetworkResult`.
     pub fn get_candidate_l3_networks_for_change_vm_nic_network(
         self,
         params: &GetCandidateL3NetworksForChangeVmNicNetwork,
@@ -3369,7 +3369,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidatePrimaryStoragesForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-storages`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidatePrimaryStoragesForCreatingVmResult`) has `rootVolumePrimaryStorages`: `List<PrimaryStorageInventory>`, `dataVolumePrimaryStorages`: `Map<String,List<PrimaryStorageInventory>>`; decode a field with `generated::types`.
+    /// The result (`GetCandidatePrimaryStoragesForCreatingVmResult`) has `rootVolumePrimaryStorages`: `List<PrimaryStorageInventory>`, `dataVolumePrimaryStorages`: `Map<String,List<PrimaryStorageInventory>>`; decode its fields with `generated::types`.
     pub fn get_candidate_primary_storages_for_creating_vm(
         self,
         params: &GetCandidatePrimaryStoragesForCreatingVm,
@@ -3378,7 +3378,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetCandidateZonesClustersHostsForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-destinations`. A synchronous API: the reply is its result.
-    /// The result (`GetCandidateZonesClustersHostsForCreatingVmResult`) has `zones`: `List<ZoneInventory>`, `clusters`: `List<ClusterInventory>`, `hosts`: `List<HostInventory>`; decode a field with `generated::types`.
+    /// The result (`GetCandidateZonesClustersHostsForCreatingVmResult`) has `zones`: `List<ZoneInventory>`, `clusters`: `List<ClusterInventory>`, `hosts`: `List<HostInventory>`; decode its fields with `generated::types`.
     pub fn get_candidate_zones_clusters_hosts_for_creating_vm(
         self,
         params: &GetCandidateZonesClustersHostsForCreatingVm,
@@ -3387,7 +3387,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetFaultToleranceVms`: `GET /zstack/v1/vm-instances/fault-tolerance/sub-vms`. A synchronous API: the reply is its result.
-    /// The result (`GetFaultToleranceVmsResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`GetFaultToleranceVmsResult`) has `primaryVmInventory`: `VmInstanceInventory`, `secondaryVmInventory`: `VmInstanceInventory`; decode its fields with `generated::types`.
     pub fn get_fault_tolerance_vms(
         self,
         params: &GetFaultToleranceVms,
@@ -3399,7 +3399,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetImageCandidatesForVmToChange`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/image-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetImageCandidatesForVmToChangeResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetImageCandidatesForVmToChangeResult`) has `inventories`: `List`; it decodes as `results::GetImageCandidatesForVmToChangeResult`.
     pub fn get_image_candidates_for_vm_to_change(
         self,
         params: &GetImageCandidatesForVmToChange,
@@ -3408,7 +3408,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetLatestGuestToolsForVm`: `GET /zstack/v1/vm-instances/{uuid}/latest-guest-tools`. A synchronous API: the reply is its result.
-    /// The result (`GetLatestGuestToolsForVmResult`) has `inventory`: `GuestToolsInventory`; decode a field with `generated::types`.
+    /// The result (`GetLatestGuestToolsForVmResult`) has `inventory`: `GuestToolsInventory`; it decodes as `results::GetLatestGuestToolsForVmResult`.
     pub fn get_latest_guest_tools_for_vm(
         self,
         params: &GetLatestGuestToolsForVm,
@@ -3420,7 +3420,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetNicQos`: `GET /zstack/v1/vm-instances/{uuid}/nic-qos`. A synchronous API: the reply is its result.
-    /// The result (`GetNicQosResult`) has `outboundBandwidth`: `long`, `inboundBandwidth`: `long`, `outboundBandwidthUpthreshold`: `long`, `inboundBandwidthUpthreshold`: `long`; decode a field with `generated::types`.
+    /// The result (`GetNicQosResult`) has `outboundBandwidth`: `long`, `inboundBandwidth`: `long`, `outboundBandwidthUpthreshold`: `long`, `inboundBandwidthUpthreshold`: `long`; decode its fields with `generated::types`.
     pub fn get_nic_qos(
         self,
         params: &GetNicQos,
@@ -3432,7 +3432,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPciDeviceCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-pci-devices`. A synchronous API: the reply is its result.
-    /// The result (`GetPciDeviceCandidatesForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetPciDeviceCandidatesForAttachingVmResult`) has `inventories`: `List`; it decodes as `results::GetPciDeviceCandidatesForAttachingVmResult`.
     pub fn get_pci_device_candidates_for_attaching_vm(
         self,
         params: &GetPciDeviceCandidatesForAttachingVm,
@@ -3441,7 +3441,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetPrimaryStorageCandidatesForVmMigration`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/storage-migration-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetPrimaryStorageCandidatesForVmMigrationResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetPrimaryStorageCandidatesForVmMigrationResult`) has `inventories`: `List`; it decodes as `results::GetPrimaryStorageCandidatesForVmMigrationResult`.
     pub fn get_primary_storage_candidates_for_vm_migration(
         self,
         params: &GetPrimaryStorageCandidatesForVmMigration,
@@ -3450,7 +3450,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetScsiLunCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-storage-devices`. A synchronous API: the reply is its result.
-    /// The result (`GetScsiLunCandidatesForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetScsiLunCandidatesForAttachingVmResult`) has `inventories`: `List`; it decodes as `results::GetScsiLunCandidatesForAttachingVmResult`.
     pub fn get_scsi_lun_candidates_for_attaching_vm(
         self,
         params: &GetScsiLunCandidatesForAttachingVm,
@@ -3459,7 +3459,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetUsbDeviceCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-usb-devices`. A synchronous API: the reply is its result.
-    /// The result (`GetUsbDeviceCandidatesForAttachingVmResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetUsbDeviceCandidatesForAttachingVmResult`) has `inventories`: `List`; it decodes as `results::GetUsbDeviceCandidatesForAttachingVmResult`.
     pub fn get_usb_device_candidates_for_attaching_vm(
         self,
         params: &GetUsbDeviceCandidatesForAttachingVm,
@@ -3468,7 +3468,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVirtualizerInfo`: `GET /zstack/v1/vm-instances/virtualizer-info`. A synchronous API: the reply is its result.
-    /// The result (`GetVirtualizerInfoResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVirtualizerInfoResult`) has `inventories`: `List`; it decodes as `results::GetVirtualizerInfoResult`.
     pub fn get_virtualizer_info(
         self,
         params: &GetVirtualizerInfo,
@@ -3480,7 +3480,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmAttachableDataVolume`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/data-volume-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetVmAttachableDataVolumeResult`) has `inventories`: `List<VolumeInventory>`; decode a field with `generated::types`.
+    /// The result (`GetVmAttachableDataVolumeResult`) has `inventories`: `List<VolumeInventory>`; it decodes as `results::GetVmAttachableDataVolumeResult`.
     pub fn get_vm_attachable_data_volume(
         self,
         params: &GetVmAttachableDataVolume,
@@ -3492,7 +3492,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmAttachableL3Network`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/l3-networks-candidates`. A synchronous API: the reply is its result.
-    /// The result (`GetVmAttachableL3NetworkResult`) has `inventories`: `List<L3NetworkInventory>`; decode a field with `generated::types`.
+    /// The result (`GetVmAttachableL3NetworkResult`) has `inventories`: `List<L3NetworkInventory>`; it decodes as `results::GetVmAttachableL3NetworkResult`.
     pub fn get_vm_attachable_l3_network(
         self,
         params: &GetVmAttachableL3Network,
@@ -3504,7 +3504,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmBootOrder`: `GET /zstack/v1/vm-instances/{uuid}/boot-orders`. A synchronous API: the reply is its result.
-    /// The result (`GetVmBootOrderResult`) has `orders`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetVmBootOrderResult`) has `orders`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_vm_boot_order(
         self,
         params: &GetVmBootOrder,
@@ -3516,7 +3516,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmCapabilities`: `GET /zstack/v1/vm-instances/{uuid}/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetVmCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode a field with `generated::types`.
+    /// The result (`GetVmCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode its fields with `generated::types`.
     pub fn get_vm_capabilities(
         self,
         params: &GetVmCapabilities,
@@ -3528,7 +3528,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmConsoleAddress`: `GET /zstack/v1/vm-instances/{uuid}/console-addresses`. A synchronous API: the reply is its result.
-    /// The result (`GetVmConsoleAddressResult`) has `hostIp`: `String`, `port`: `int`, `path`: `String`, `protocol`: `String`, `vdiPortInfo`: `VdiPortInfo`; decode a field with `generated::types`.
+    /// The result (`GetVmConsoleAddressResult`) has `hostIp`: `String`, `port`: `int`, `path`: `String`, `protocol`: `String`, `vdiPortInfo`: `VdiPortInfo`; decode its fields with `generated::types`.
     pub fn get_vm_console_address(
         self,
         params: &GetVmConsoleAddress,
@@ -3540,7 +3540,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmConsolePassword`: `GET /zstack/v1/vm-instances/{uuid}/console-passwords`. A synchronous API: the reply is its result.
-    /// The result (`GetVmConsolePasswordResult`) has `password`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmConsolePasswordResult`) has `password`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_console_password(
         self,
         params: &GetVmConsolePassword,
@@ -3552,7 +3552,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmDeviceAddress`: `GET /zstack/v1/vm-instances/devices`. A synchronous API: the reply is its result.
-    /// The result (`GetVmDeviceAddressResult`) has `addresses`: `Map<String,List<VmDeviceAddress>>`; decode a field with `generated::types`.
+    /// The result (`GetVmDeviceAddressResult`) has `addresses`: `Map<String,List<VmDeviceAddress>>`; decode its fields with `generated::types`.
     pub fn get_vm_device_address(
         self,
         params: &GetVmDeviceAddress,
@@ -3564,7 +3564,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmEmulatorPinning`: `GET /zstack/v1/vm-instances/{uuid}/emulator-pinning`. A synchronous API: the reply is its result.
-    /// The result (`GetVmEmulatorPinningResult`) has `emulatorPinning`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmEmulatorPinningResult`) has `emulatorPinning`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_emulator_pinning(
         self,
         params: &GetVmEmulatorPinning,
@@ -3576,7 +3576,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmGuestToolsInfo`: `GET /zstack/v1/vm-instances/{uuid}/guest-tools-infos`. A synchronous API: the reply is its result.
-    /// The result (`GetVmGuestToolsInfoResult`) has `version`: `String`, `status`: `String`, `features`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetVmGuestToolsInfoResult`) has `version`: `String`, `status`: `String`, `features`: `Map`; decode its fields with `generated::types`.
     pub fn get_vm_guest_tools_info(
         self,
         params: &GetVmGuestToolsInfo,
@@ -3588,7 +3588,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmHostname`: `GET /zstack/v1/vm-instances/{uuid}/hostnames`. A synchronous API: the reply is its result.
-    /// The result (`GetVmHostnameResult`) has `hostname`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmHostnameResult`) has `hostname`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_hostname(
         self,
         params: &GetVmHostname,
@@ -3600,7 +3600,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceFirstBootDevice`: `GET /zstack/v1/vm-instances/{uuid}/first-boot-device`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceFirstBootDeviceResult`) has `firstBootDevice`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmInstanceFirstBootDeviceResult`) has `firstBootDevice`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_instance_first_boot_device(
         self,
         params: &GetVmInstanceFirstBootDevice,
@@ -3612,7 +3612,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceHaLevel`: `GET /zstack/v1/vm-instances/{uuid}/ha-levels`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceHaLevelResult`) has `level`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmInstanceHaLevelResult`) has `level`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_instance_ha_level(
         self,
         params: &GetVmInstanceHaLevel,
@@ -3624,7 +3624,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceProtectedRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/protected-recovery-points`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceProtectedRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetVmInstanceProtectedRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode its fields with `generated::types`.
     pub fn get_vm_instance_protected_recovery_points(
         self,
         params: &GetVmInstanceProtectedRecoveryPoints,
@@ -3633,7 +3633,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmInstanceRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/recovery-points`. A synchronous API: the reply is its result.
-    /// The result (`GetVmInstanceRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetVmInstanceRecoveryPointsResult`) has `recoveryPoints`: `Map`; decode its fields with `generated::types`.
     pub fn get_vm_instance_recovery_points(
         self,
         params: &GetVmInstanceRecoveryPoints,
@@ -3645,7 +3645,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmMigrationCandidateHosts`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/migration-target-hosts`. A synchronous API: the reply is its result.
-    /// The result (`GetVmMigrationCandidateHostsResult`) has `inventories`: `List<HostInventory>`; decode a field with `generated::types`.
+    /// The result (`GetVmMigrationCandidateHostsResult`) has `inventories`: `List<HostInventory>`; it decodes as `results::GetVmMigrationCandidateHostsResult`.
     pub fn get_vm_migration_candidate_hosts(
         self,
         params: &GetVmMigrationCandidateHosts,
@@ -3657,7 +3657,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmMonitorNumber`: `GET /zstack/v1/vm-instances/{uuid}/monitorNumber`. A synchronous API: the reply is its result.
-    /// The result (`GetVmMonitorNumberResult`) has `monitorNumber`: `Integer`; decode a field with `generated::types`.
+    /// The result (`GetVmMonitorNumberResult`) has `monitorNumber`: `Integer`; decode its fields with `generated::types`.
     pub fn get_vm_monitor_number(
         self,
         params: &GetVmMonitorNumber,
@@ -3669,7 +3669,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNicAttachableEips`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/candidate-eips`. A synchronous API: the reply is its result.
-    /// The result (`GetVmNicAttachableEipsResult`) has `inventories`: `List<EipInventory>`; decode a field with `generated::types`.
+    /// The result (`GetVmNicAttachableEipsResult`) has `inventories`: `List<EipInventory>`; it decodes as `results::GetVmNicAttachableEipsResult`.
     pub fn get_vm_nic_attachable_eips(
         self,
         params: &GetVmNicAttachableEips,
@@ -3681,7 +3681,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNicAttachedNetworkService`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/attached-networkservices`. A synchronous API: the reply is its result.
-    /// The result (`GetVmNicAttachedNetworkServiceResult`) has `networkServices`: `List<String>`; decode a field with `generated::types`.
+    /// The result (`GetVmNicAttachedNetworkServiceResult`) has `networkServices`: `List<String>`; decode its fields with `generated::types`.
     pub fn get_vm_nic_attached_network_service(
         self,
         params: &GetVmNicAttachedNetworkService,
@@ -3690,7 +3690,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmNuma`: `GET /zstack/v1/vm-instances/{uuid}/vnuma`. A synchronous API: the reply is its result.
-    /// The result (`GetVmNumaResult`) has `enable`: `boolean`; decode a field with `generated::types`.
+    /// The result (`GetVmNumaResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
     pub fn get_vm_numa(
         self,
         params: &GetVmNuma,
@@ -3702,7 +3702,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmQga`: `GET /zstack/v1/vm-instances/{uuid}/qga`. A synchronous API: the reply is its result.
-    /// The result (`GetVmQgaResult`) has `enable`: `boolean`; decode a field with `generated::types`.
+    /// The result (`GetVmQgaResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
     pub fn get_vm_qga(
         self,
         params: &GetVmQga,
@@ -3714,7 +3714,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmRDP`: `GET /zstack/v1/vm-instances/{uuid}/rdp`. A synchronous API: the reply is its result.
-    /// The result (`GetVmRDPResult`) has `enable`: `boolean`; decode a field with `generated::types`.
+    /// The result (`GetVmRDPResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
     pub fn get_vm_rdp(
         self,
         params: &GetVmRdp,
@@ -3726,7 +3726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmSshKey`: `GET /zstack/v1/vm-instances/{uuid}/ssh-keys`. A synchronous API: the reply is its result.
-    /// The result (`GetVmSshKeyResult`) has `sshKey`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmSshKeyResult`) has `sshKey`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_ssh_key(
         self,
         params: &GetVmSshKey,
@@ -3738,7 +3738,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmStartingCandidateClustersHosts`: `GET /zstack/v1/vm-instances/{uuid}/starting-target-hosts`. A synchronous API: the reply is its result.
-    /// The result (`GetVmStartingCandidateClustersHostsResult`) has `hosts`: `List<HostInventory>`, `clusters`: `List<ClusterInventory>`; decode a field with `generated::types`.
+    /// The result (`GetVmStartingCandidateClustersHostsResult`) has `hosts`: `List<HostInventory>`, `clusters`: `List<ClusterInventory>`; decode its fields with `generated::types`.
     pub fn get_vm_starting_candidate_clusters_hosts(
         self,
         params: &GetVmStartingCandidateClustersHosts,
@@ -3747,7 +3747,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmTask`: `GET /zstack/v1/vm-instances/task-details`. A synchronous API: the reply is its result.
-    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode a field with `generated::types`.
+    /// The result (`GetChainTaskResult`) has `results`: `Map<String,ChainInfo>`; decode its fields with `generated::types`.
     pub fn get_vm_task(
         self,
         params: &GetVmTask,
@@ -3759,7 +3759,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmUsbRedirect`: `GET /zstack/v1/vm-instances/{uuid}/usbredirect`. A synchronous API: the reply is its result.
-    /// The result (`GetVmUsbRedirectResult`) has `enable`: `boolean`; decode a field with `generated::types`.
+    /// The result (`GetVmUsbRedirectResult`) has `enable`: `boolean`; decode its fields with `generated::types`.
     pub fn get_vm_usb_redirect(
         self,
         params: &GetVmUsbRedirect,
@@ -3771,7 +3771,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmXml`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml`. A synchronous API: the reply is its result.
-    /// The result (`GetVmXmlResult`) has `match`: `boolean`, `runningXml`: `String`, `userDefinedXml`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmXmlResult`) has `match`: `boolean`, `runningXml`: `String`, `userDefinedXml`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_xml(
         self,
         params: &GetVmXml,
@@ -3783,7 +3783,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmXmlHookScript`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml-hook-script`. A synchronous API: the reply is its result.
-    /// The result (`GetVmXmlHookScriptResult`) has `userDefinedXmlHookScript`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVmXmlHookScriptResult`) has `userDefinedXmlHookScript`: `String`; decode its fields with `generated::types`.
     pub fn get_vm_xml_hook_script(
         self,
         params: &GetVmXmlHookScript,
@@ -3795,7 +3795,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmsCapabilities`: `GET /zstack/v1/vm-instances/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetVmsCapabilitiesResult`) has `vmsCaps`: `Map<String,VmCapabilities>`; decode a field with `generated::types`.
+    /// The result (`GetVmsCapabilitiesResult`) has `vmsCaps`: `Map<String,VmCapabilities>`; decode its fields with `generated::types`.
     pub fn get_vms_capabilities(
         self,
         params: &GetVmsCapabilities,
@@ -3807,7 +3807,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVmvNUMATopology`: `GET /zstack/v1/vm-instances/{uuid}/vnuma-topology`. A synchronous API: the reply is its result.
-    /// The result (`GetVmvNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `hostUuid`: `String`, `topology`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVmvNUMATopologyResult`) has `name`: `String`, `uuid`: `String`, `hostUuid`: `String`, `topology`: `List`; decode its fields with `generated::types`.
     pub fn get_vmv_numa_topology(
         self,
         params: &GetVmvNumaTopology,
@@ -3819,7 +3819,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `MigrateVm`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`MigrateVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`MigrateVmResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::MigrateVmResult`.
     pub fn migrate_vm(
         self,
         params: &MigrateVm,
@@ -3831,7 +3831,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PauseVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PauseVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`PauseVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::PauseVmInstanceResult`.
     pub fn pause_vm_instance(
         self,
         params: &PauseVmInstance,
@@ -3843,7 +3843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `PrimaryStorageMigrateVm`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`PrimaryStorageMigrateVmResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`PrimaryStorageMigrateVmResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::PrimaryStorageMigrateVmResult`.
     pub fn primary_storage_migrate_vm(
         self,
         params: &PrimaryStorageMigrateVm,
@@ -3863,7 +3863,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ProvisionVirtualRouterConfig`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ProvisionVirtualRouterConfigResult`) has `inventory`: `ApplianceVmInventory`; decode a field with `generated::types`.
+    /// The result (`ProvisionVirtualRouterConfigResult`) has `inventory`: `ApplianceVmInventory`; it decodes as `results::ProvisionVirtualRouterConfigResult`.
     pub fn provision_virtual_router_config(
         self,
         params: &ProvisionVirtualRouterConfig,
@@ -3875,7 +3875,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryApplianceVm`: `GET /zstack/v1/vm-instances/appliances`. A synchronous API: the reply is its result.
-    /// The result (`QueryApplianceVmResult`) has `inventories`: `List<ApplianceVmInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryApplianceVmResult`) has `inventories`: `List<ApplianceVmInventory>`, `total`: `Long`; it decodes as `results::QueryApplianceVmResult`.
     pub fn query_appliance_vm(
         self,
         query: &crate::native::query::Query,
@@ -3888,7 +3888,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFaultToleranceVm`: `GET /zstack/v1/vm-instances/fault-tolerance`. A synchronous API: the reply is its result.
-    /// The result (`QueryFaultToleranceVmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFaultToleranceVmResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFaultToleranceVmResult`.
     pub fn query_fault_tolerance_vm(
         self,
         query: &crate::native::query::Query,
@@ -3901,7 +3901,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVirtualRouterVm`: `GET /zstack/v1/vm-instances/appliances/virtual-routers`. A synchronous API: the reply is its result.
-    /// The result (`QueryApplianceVmResult`) has `inventories`: `List<ApplianceVmInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryApplianceVmResult`) has `inventories`: `List<ApplianceVmInventory>`, `total`: `Long`; it decodes as `results::QueryApplianceVmResult`.
     pub fn query_virtual_router_vm(
         self,
         query: &crate::native::query::Query,
@@ -3914,7 +3914,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmCdRom`: `GET /zstack/v1/vm-instances/cdroms`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmCdRomResult`) has `inventories`: `List<VmCdRomInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmCdRomResult`) has `inventories`: `List<VmCdRomInventory>`, `total`: `Long`; it decodes as `results::QueryVmCdRomResult`.
     pub fn query_vm_cd_rom(
         self,
         query: &crate::native::query::Query,
@@ -3927,7 +3927,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstance`: `GET /zstack/v1/vm-instances`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmInstanceResult`) has `inventories`: `List<VmInstanceInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmInstanceResult`) has `inventories`: `List<VmInstanceInventory>`, `total`: `Long`; it decodes as `results::QueryVmInstanceResult`.
     pub fn query_vm_instance(
         self,
         query: &crate::native::query::Query,
@@ -3940,7 +3940,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstanceMdevDeviceSpecRef`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/mdev-device-specs`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmInstanceMdevDeviceSpecRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmInstanceMdevDeviceSpecRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVmInstanceMdevDeviceSpecRefResult`.
     pub fn query_vm_instance_mdev_device_spec_ref(
         self,
         vm_instance_uuid: &str,
@@ -3950,7 +3950,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstancePciDeviceSpecRef`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/pci-device-specs`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmInstancePciDeviceSpecRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmInstancePciDeviceSpecRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVmInstancePciDeviceSpecRefResult`.
     pub fn query_vm_instance_pci_device_spec_ref(
         self,
         vm_instance_uuid: &str,
@@ -3960,7 +3960,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmNic`: `GET /zstack/v1/vm-instances/nics`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmNicResult`) has `inventories`: `List<VmNicInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmNicResult`) has `inventories`: `List<VmNicInventory>`, `total`: `Long`; it decodes as `results::QueryVmNicResult`.
     pub fn query_vm_nic(
         self,
         query: &crate::native::query::Query,
@@ -3973,7 +3973,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmUserDefinedXmlHookScript`: `GET /zstack/v1/vm-instances/xml-hook-script`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmUserDefinedXmlHookScriptResult`) has `inventories`: `List<XmlHookInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmUserDefinedXmlHookScriptResult`) has `inventories`: `List<XmlHookInventory>`, `total`: `Long`; it decodes as `results::QueryVmUserDefinedXmlHookScriptResult`.
     pub fn query_vm_user_defined_xml_hook_script(
         self,
         query: &crate::native::query::Query,
@@ -3982,7 +3982,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RebootVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RebootVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`RebootVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::RebootVmInstanceResult`.
     pub fn reboot_vm_instance(
         self,
         params: &RebootVmInstance,
@@ -3994,7 +3994,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReconnectVirtualRouter`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReconnectVirtualRouterResult`) has `inventory`: `ApplianceVmInventory`; decode a field with `generated::types`.
+    /// The result (`ReconnectVirtualRouterResult`) has `inventory`: `ApplianceVmInventory`; it decodes as `results::ReconnectVirtualRouterResult`.
     pub fn reconnect_virtual_router(
         self,
         params: &ReconnectVirtualRouter,
@@ -4006,7 +4006,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`RecoverVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::RecoverVmInstanceResult`.
     pub fn recover_vm_instance(
         self,
         params: &RecoverVmInstance,
@@ -4018,7 +4018,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ReimageVmInstance`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ReimageVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ReimageVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::ReimageVmInstanceResult`.
     pub fn reimage_vm_instance(
         self,
         params: &ReimageVmInstance,
@@ -4030,7 +4030,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResumeVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ResumeVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`ResumeVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::ResumeVmInstanceResult`.
     pub fn resume_vm_instance(
         self,
         params: &ResumeVmInstance,
@@ -4064,7 +4064,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmBootOrder`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmBootOrderResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`SetVmBootOrderResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::SetVmBootOrderResult`.
     pub fn set_vm_boot_order(
         self,
         params: &SetVmBootOrder,
@@ -4076,7 +4076,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmBootVolume`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmBootVolumeResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`SetVmBootVolumeResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::SetVmBootVolumeResult`.
     pub fn set_vm_boot_volume(
         self,
         params: &SetVmBootVolume,
@@ -4099,7 +4099,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmClockTrack`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmClockTrackResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`SetVmClockTrackResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::SetVmClockTrackResult`.
     pub fn set_vm_clock_track(
         self,
         params: &SetVmClockTrack,
@@ -4111,7 +4111,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmConsoleMode`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmConsoleModeResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`SetVmConsoleModeResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::SetVmConsoleModeResult`.
     pub fn set_vm_console_mode(
         self,
         params: &SetVmConsoleMode,
@@ -4123,7 +4123,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmConsolePassword`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmConsolePasswordResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`SetVmConsolePasswordResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::SetVmConsolePasswordResult`.
     pub fn set_vm_console_password(
         self,
         params: &SetVmConsolePassword,

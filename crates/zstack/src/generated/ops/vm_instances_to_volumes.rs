@@ -3779,7 +3779,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachDataVolumeToVm`: `POST /zstack/v1/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachDataVolumeToVmResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`AttachDataVolumeToVmResult`) has `inventory`: `VolumeInventory`; it decodes as `results::AttachDataVolumeToVmResult`.
     pub fn attach_data_volume_to_vm(
         self,
         params: &AttachDataVolumeToVm,
@@ -3791,7 +3791,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchDeleteVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/batch-delete`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`BatchDeleteVolumeSnapshotResult`) has `results`: `List<BatchDeleteVolumeSnapshotStruct>`; decode a field with `generated::types`.
+    /// The result (`BatchDeleteVolumeSnapshotResult`) has `results`: `List<BatchDeleteVolumeSnapshotStruct>`; decode its fields with `generated::types`.
     pub fn batch_delete_volume_snapshot(
         self,
         params: &BatchDeleteVolumeSnapshot,
@@ -3803,7 +3803,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `BatchSyncVolumeSize`: `POST /zstack/v1/volumes/batch-sync-volumes`. A synchronous API: the reply is its result.
-    /// The result (`BatchSyncVolumeSizeResult`) has `successCount`: `int`, `failCount`: `int`; decode a field with `generated::types`.
+    /// The result (`BatchSyncVolumeSizeResult`) has `successCount`: `int`, `failCount`: `int`; decode its fields with `generated::types`.
     pub fn batch_sync_volume_size(
         self,
         params: &BatchSyncVolumeSize,
@@ -3815,7 +3815,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVmSchedulingRuleState`: `PUT /zstack/v1/vmSchedulingRule/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVmSchedulingRuleStateResult`) has `inventory`: `VmSchedulingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVmSchedulingRuleStateResult`) has `inventory`: `VmSchedulingRuleInventory`; it decodes as `results::ChangeVmSchedulingRuleStateResult`.
     pub fn change_vm_scheduling_rule_state(
         self,
         params: &ChangeVmSchedulingRuleState,
@@ -3827,7 +3827,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVolumeState`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVolumeStateResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVolumeStateResult`) has `inventory`: `VolumeInventory`; it decodes as `results::ChangeVolumeStateResult`.
     pub fn change_volume_state(
         self,
         params: &ChangeVolumeState,
@@ -3839,7 +3839,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckVolumeSnapshotGroupAvailability`: `GET /zstack/v1/volume-snapshots/groups/availabilities`. A synchronous API: the reply is its result.
-    /// The result (`CheckVolumeSnapshotGroupAvailabilityResult`) has `results`: `List<VolumeSnapshotGroupAvailability>`; decode a field with `generated::types`.
+    /// The result (`CheckVolumeSnapshotGroupAvailabilityResult`) has `results`: `List<VolumeSnapshotGroupAvailability>`; decode its fields with `generated::types`.
     pub fn check_volume_snapshot_group_availability(
         self,
         params: &CheckVolumeSnapshotGroupAvailability,
@@ -3848,7 +3848,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolume`: `POST /zstack/v1/volumes/data`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDataVolumeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::CreateDataVolumeResult`.
     pub fn create_data_volume(
         self,
         params: &CreateDataVolume,
@@ -3860,7 +3860,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeFromVolumeBackup`: `POST /zstack/v1/volumes/data-volume/from/volume-template/{backupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeFromVolumeBackupResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDataVolumeFromVolumeBackupResult`) has `inventory`: `VolumeInventory`; it decodes as `results::CreateDataVolumeFromVolumeBackupResult`.
     pub fn create_data_volume_from_volume_backup(
         self,
         params: &CreateDataVolumeFromVolumeBackup,
@@ -3872,7 +3872,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeFromVolumeSnapshot`: `POST /zstack/v1/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeFromVolumeSnapshotResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDataVolumeFromVolumeSnapshotResult`) has `inventory`: `VolumeInventory`; it decodes as `results::CreateDataVolumeFromVolumeSnapshotResult`.
     pub fn create_data_volume_from_volume_snapshot(
         self,
         params: &CreateDataVolumeFromVolumeSnapshot,
@@ -3884,7 +3884,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateDataVolumeFromVolumeTemplate`: `POST /zstack/v1/volumes/data/from/data-volume-templates/{imageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateDataVolumeFromVolumeTemplateResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`CreateDataVolumeFromVolumeTemplateResult`) has `inventory`: `VolumeInventory`; it decodes as `results::CreateDataVolumeFromVolumeTemplateResult`.
     pub fn create_data_volume_from_volume_template(
         self,
         params: &CreateDataVolumeFromVolumeTemplate,
@@ -3896,7 +3896,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmBackup`: `POST /zstack/v1/volumes/{rootVolumeUuid}/vm-backups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmBackupResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`CreateVmBackupResult`) has `inventories`: `List`; it decodes as `results::CreateVmBackupResult`.
     pub fn create_vm_backup(
         self,
         params: &CreateVmBackup,
@@ -3908,7 +3908,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmSchedulingRule`: `POST /zstack/v1/vmsSchedulingRule`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAffinityGroupResult`) has `inventory`: `AffinityGroupInventory`; it decodes as `results::CreateAffinityGroupResult`.
     pub fn create_vm_scheduling_rule(
         self,
         params: &CreateVmSchedulingRule,
@@ -3920,7 +3920,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVmSchedulingRuleGroup`: `POST /zstack/v1/vmSchedulingRuleGroup`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVmSchedulingRuleGroupResult`) has `inventory`: `VmSchedulingRuleGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVmSchedulingRuleGroupResult`) has `inventory`: `VmSchedulingRuleGroupInventory`; it decodes as `results::CreateVmSchedulingRuleGroupResult`.
     pub fn create_vm_scheduling_rule_group(
         self,
         params: &CreateVmSchedulingRuleGroup,
@@ -3932,7 +3932,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumeBackup`: `POST /zstack/v1/volumes/{volumeUuid}/volume-backups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVolumeBackupResult`) has `inventory`: `VolumeBackupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVolumeBackupResult`) has `inventory`: `VolumeBackupInventory`; it decodes as `results::CreateVolumeBackupResult`.
     pub fn create_volume_backup(
         self,
         params: &CreateVolumeBackup,
@@ -3944,7 +3944,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumeSnapshot`: `POST /zstack/v1/volumes/{volumeUuid}/volume-snapshots`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVolumeSnapshotResult`) has `inventory`: `VolumeSnapshotInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVolumeSnapshotResult`) has `inventory`: `VolumeSnapshotInventory`; it decodes as `results::CreateVolumeSnapshotResult`.
     pub fn create_volume_snapshot(
         self,
         params: &CreateVolumeSnapshot,
@@ -3956,7 +3956,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumeSnapshotGroup`: `POST /zstack/v1/volume-snapshots/group`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVolumeSnapshotGroupResult`) has `inventory`: `VolumeSnapshotGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVolumeSnapshotGroupResult`) has `inventory`: `VolumeSnapshotGroupInventory`; it decodes as `results::CreateVolumeSnapshotGroupResult`.
     pub fn create_volume_snapshot_group(
         self,
         params: &CreateVolumeSnapshotGroup,
@@ -3968,7 +3968,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVolumesSnapshot`: `POST /zstack/v1/volumes/volume-snapshots`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVolumesSnapshotResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`CreateVolumesSnapshotResult`) has `inventories`: `List`; it decodes as `results::CreateVolumesSnapshotResult`.
     pub fn create_volumes_snapshot(
         self,
         params: &CreateVolumesSnapshot,
@@ -4013,7 +4013,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteVolumeQos`: `DELETE /zstack/v1/volumes/{uuid}/qos`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DeleteVolumeQosResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`DeleteVolumeQosResult`) has `inventory`: `VolumeInventory`; it decodes as `results::DeleteVolumeQosResult`.
     pub fn delete_volume_qos(
         self,
         params: &DeleteVolumeQos,
@@ -4036,7 +4036,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteVolumeSnapshotGroup`: `DELETE /zstack/v1/volume-snapshots/group/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DeleteVolumeSnapshotGroupResult`) has `results`: `List<DeleteSnapshotGroupResult>`; decode a field with `generated::types`.
+    /// The result (`DeleteVolumeSnapshotGroupResult`) has `results`: `List<DeleteSnapshotGroupResult>`; decode its fields with `generated::types`.
     pub fn delete_volume_snapshot_group(
         self,
         params: &DeleteVolumeSnapshotGroup,
@@ -4059,7 +4059,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachDataVolumeFromVm`: `DELETE /zstack/v1/volumes/{uuid}/vm-instances`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachDataVolumeFromVmResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`DetachDataVolumeFromVmResult`) has `inventory`: `VolumeInventory`; it decodes as `results::DetachDataVolumeFromVmResult`.
     pub fn detach_data_volume_from_vm(
         self,
         params: &DetachDataVolumeFromVm,
@@ -4090,7 +4090,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `FlattenVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`FlattenVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`FlattenVolumeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::FlattenVolumeResult`.
     pub fn flatten_volume(
         self,
         params: &FlattenVolume,
@@ -4102,7 +4102,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetDataVolumeAttachableVm`: `GET /zstack/v1/volumes/{volumeUuid}/candidate-vm-instances`. A synchronous API: the reply is its result.
-    /// The result (`GetDataVolumeAttachableVmResult`) has `inventories`: `List<VmInstanceInventory>`; decode a field with `generated::types`.
+    /// The result (`GetDataVolumeAttachableVmResult`) has `inventories`: `List<VmInstanceInventory>`; it decodes as `results::GetDataVolumeAttachableVmResult`.
     pub fn get_data_volume_attachable_vm(
         self,
         params: &GetDataVolumeAttachableVm,
@@ -4114,7 +4114,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeCapabilities`: `GET /zstack/v1/volumes/{uuid}/capabilities`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode a field with `generated::types`.
+    /// The result (`GetVolumeCapabilitiesResult`) has `capabilities`: `Map<String,Object>`; decode its fields with `generated::types`.
     pub fn get_volume_capabilities(
         self,
         params: &GetVolumeCapabilities,
@@ -4126,7 +4126,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeFormat`: `GET /zstack/v1/volumes/formats`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeFormatResult`) has `formats`: `List<VolumeFormatReplyStruct>`; decode a field with `generated::types`.
+    /// The result (`GetVolumeFormatResult`) has `formats`: `List<VolumeFormatReplyStruct>`; decode its fields with `generated::types`.
     pub fn get_volume_format(
         self,
         params: &GetVolumeFormat,
@@ -4138,7 +4138,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeIoThreadPin`: `GET /zstack/v1/volumes/{uuid}/io-thread-pin`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `String`, `pin`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `String`, `pin`: `String`; decode its fields with `generated::types`.
     pub fn get_volume_io_thread_pin(
         self,
         params: &GetVolumeIoThreadPin,
@@ -4150,7 +4150,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeQos`: `GET /zstack/v1/volumes/{uuid}/qos`. A synchronous API: the reply is its result.
-    /// The result (`GetVolumeQosResult`) has `volumeUuid`: `String`, `volumeBandwidth`: `long`, `volumeBandwidthRead`: `long`, `volumeBandwidthWrite`: `long`, `iopsTotal`: `long`, `iopsRead`: `long`, `iopsWrite`: `long`, `volumeBandwidthUpthreshold`: `long`, `volumeBandwidthReadUpthreshold`: `long`, `volumeBandwidthWriteUpthreshold`: `long`, `iopsTotalUpthreshold`: `long`, `iopsReadUpthreshold`: `long`, `iopsWriteUpthreshold`: `long`; decode a field with `generated::types`.
+    /// The result (`GetVolumeQosResult`) has `volumeUuid`: `String`, `volumeBandwidth`: `long`, `volumeBandwidthRead`: `long`, `volumeBandwidthWrite`: `long`, `iopsTotal`: `long`, `iopsRead`: `long`, `iopsWrite`: `long`, `volumeBandwidthUpthreshold`: `long`, `volumeBandwidthReadUpthreshold`: `long`, `volumeBandwidthWriteUpthreshold`: `long`, `iopsTotalUpthreshold`: `long`, `iopsReadUpthreshold`: `long`, `iopsWriteUpthreshold`: `long`; decode its fields with `generated::types`.
     pub fn get_volume_qos(
         self,
         params: &GetVolumeQos,
@@ -4162,7 +4162,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVolumeSnapshotSize`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`GetVolumeSnapshotSizeResult`) has `size`: `Long`, `actualSize`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetVolumeSnapshotSizeResult`) has `size`: `Long`, `actualSize`: `Long`; decode its fields with `generated::types`.
     pub fn get_volume_snapshot_size(
         self,
         params: &GetVolumeSnapshotSize,
@@ -4174,7 +4174,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `LocalStorageGetVolumeMigratableHosts`: `GET /zstack/v1/volumes/{volumeUuid}/migration-target-hosts`. A synchronous API: the reply is its result.
-    /// The result (`LocalStorageGetVolumeMigratableResult`) has `inventories`: `List<HostInventory>`; decode a field with `generated::types`.
+    /// The result (`LocalStorageGetVolumeMigratableResult`) has `inventories`: `List<HostInventory>`; it decodes as `results::LocalStorageGetVolumeMigratableResult`.
     pub fn local_storage_get_volume_migratable_hosts(
         self,
         params: &LocalStorageGetVolumeMigratableHosts,
@@ -4186,7 +4186,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryShareableVolumeVmInstanceRef`: `GET /zstack/v1/volumes/vm-instances/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryShareableVolumeVmInstanceRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryShareableVolumeVmInstanceRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryShareableVolumeVmInstanceRefResult`.
     pub fn query_shareable_volume_vm_instance_ref(
         self,
         query: &crate::native::query::Query,
@@ -4199,7 +4199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstanceDeviceAddressArchive`: `GET /zstack/v1/vmInstance/device/address/archive`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmInstanceDeviceAddressArchiveResult`) has `inventories`: `List<VmInstanceDeviceAddressArchiveInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmInstanceDeviceAddressArchiveResult`) has `inventories`: `List<VmInstanceDeviceAddressArchiveInventory>`, `total`: `Long`; it decodes as `results::QueryVmInstanceDeviceAddressArchiveResult`.
     pub fn query_vm_instance_device_address_archive(
         self,
         query: &crate::native::query::Query,
@@ -4208,7 +4208,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmInstanceDeviceAddressGroup`: `GET /zstack/v1/vmInstance/device/address/group`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmInstanceDeviceAddressGroupResult`) has `inventories`: `List<VmInstanceDeviceAddressGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmInstanceDeviceAddressGroupResult`) has `inventories`: `List<VmInstanceDeviceAddressGroupInventory>`, `total`: `Long`; it decodes as `results::QueryVmInstanceDeviceAddressGroupResult`.
     pub fn query_vm_instance_device_address_group(
         self,
         query: &crate::native::query::Query,
@@ -4217,7 +4217,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVmPriorityConfig`: `GET /zstack/v1/vm-priority-config`. A synchronous API: the reply is its result.
-    /// The result (`QueryVmPriorityConfigResult`) has `inventories`: `List<VmPriorityConfigInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVmPriorityConfigResult`) has `inventories`: `List<VmPriorityConfigInventory>`, `total`: `Long`; it decodes as `results::QueryVmPriorityConfigResult`.
     pub fn query_vm_priority_config(
         self,
         query: &crate::native::query::Query,
@@ -4230,7 +4230,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolume`: `GET /zstack/v1/volumes`. A synchronous API: the reply is its result.
-    /// The result (`QueryVolumeResult`) has `inventories`: `List<VolumeInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVolumeResult`) has `inventories`: `List<VolumeInventory>`, `total`: `Long`; it decodes as `results::QueryVolumeResult`.
     pub fn query_volume(
         self,
         query: &crate::native::query::Query,
@@ -4243,7 +4243,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeBackup`: `GET /zstack/v1/volume-backups`. A synchronous API: the reply is its result.
-    /// The result (`QueryVolumeBackupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVolumeBackupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVolumeBackupResult`.
     pub fn query_volume_backup(
         self,
         query: &crate::native::query::Query,
@@ -4256,7 +4256,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeSnapshot`: `GET /zstack/v1/volume-snapshots`. A synchronous API: the reply is its result.
-    /// The result (`QueryVolumeSnapshotResult`) has `inventories`: `List<VolumeSnapshotInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVolumeSnapshotResult`) has `inventories`: `List<VolumeSnapshotInventory>`, `total`: `Long`; it decodes as `results::QueryVolumeSnapshotResult`.
     pub fn query_volume_snapshot(
         self,
         query: &crate::native::query::Query,
@@ -4269,7 +4269,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeSnapshotGroup`: `GET /zstack/v1/volume-snapshots/group`. A synchronous API: the reply is its result.
-    /// The result (`QueryVolumeSnapshotGroupResult`) has `inventories`: `List<VolumeSnapshotGroupInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVolumeSnapshotGroupResult`) has `inventories`: `List<VolumeSnapshotGroupInventory>`, `total`: `Long`; it decodes as `results::QueryVolumeSnapshotGroupResult`.
     pub fn query_volume_snapshot_group(
         self,
         query: &crate::native::query::Query,
@@ -4282,7 +4282,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVolumeSnapshotTree`: `GET /zstack/v1/volume-snapshots/trees`. A synchronous API: the reply is its result.
-    /// The result (`QueryVolumeSnapshotTreeResult`) has `inventories`: `List<VolumeSnapshotTreeInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVolumeSnapshotTreeResult`) has `inventories`: `List<VolumeSnapshotTreeInventory>`, `total`: `Long`; it decodes as `results::QueryVolumeSnapshotTreeResult`.
     pub fn query_volume_snapshot_tree(
         self,
         query: &crate::native::query::Query,
@@ -4295,7 +4295,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/volume-backups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverBackupFromImageStoreBackupStorageResult`) has `inventory`: `VolumeBackupInventory`; decode a field with `generated::types`.
+    /// The result (`RecoverBackupFromImageStoreBackupStorageResult`) has `inventory`: `VolumeBackupInventory`; it decodes as `results::RecoverBackupFromImageStoreBackupStorageResult`.
     pub fn recover_backup_from_image_store_backup_storage(
         self,
         params: &RecoverBackupFromImageStoreBackupStorage,
@@ -4304,7 +4304,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RecoverDataVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RecoverDataVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`RecoverDataVolumeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::RecoverDataVolumeResult`.
     pub fn recover_data_volume(
         self,
         params: &RecoverDataVolume,
@@ -4327,7 +4327,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResizeDataVolume`: `PUT /zstack/v1/volumes/data/resize/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ResizeDataVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`ResizeDataVolumeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::ResizeDataVolumeResult`.
     pub fn resize_data_volume(
         self,
         params: &ResizeDataVolume,
@@ -4339,7 +4339,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RevertVmFromSnapshotGroup`: `PUT /zstack/v1/volume-snapshots/group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RevertVmFromSnapshotGroupResult`) has `results`: `List<RevertSnapshotGroupResult>`; decode a field with `generated::types`.
+    /// The result (`RevertVmFromSnapshotGroupResult`) has `results`: `List<RevertSnapshotGroupResult>`; decode its fields with `generated::types`.
     pub fn revert_vm_from_snapshot_group(
         self,
         params: &RevertVmFromSnapshotGroup,
@@ -4373,7 +4373,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmInstanceDefaultCdRom`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmInstanceDefaultCdRomResult`) has `inventory`: `VmCdRomInventory`; decode a field with `generated::types`.
+    /// The result (`SetVmInstanceDefaultCdRomResult`) has `inventory`: `VmCdRomInventory`; it decodes as `results::SetVmInstanceDefaultCdRomResult`.
     pub fn set_vm_instance_default_cd_rom(
         self,
         params: &SetVmInstanceDefaultCdRom,
@@ -4473,7 +4473,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmSshKey`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmSshKeyResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`SetVmSshKeyResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::SetVmSshKeyResult`.
     pub fn set_vm_ssh_key(
         self,
         params: &SetVmSshKey,
@@ -4507,7 +4507,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmUserDefinedXml`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmUserDefinedXmlResult`) has `vmUserDefinedXml`: `String`; decode a field with `generated::types`.
+    /// The result (`SetVmUserDefinedXmlResult`) has `vmUserDefinedXml`: `String`; decode its fields with `generated::types`.
     pub fn set_vm_user_defined_xml(
         self,
         params: &SetVmUserDefinedXml,
@@ -4519,7 +4519,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVmUserDefinedXmlHookScript`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVmUserDefinedXmlHookScriptResult`) has `vmUserDefinedXmlHookScript`: `String`; decode a field with `generated::types`.
+    /// The result (`SetVmUserDefinedXmlHookScriptResult`) has `vmUserDefinedXmlHookScript`: `String`; decode its fields with `generated::types`.
     pub fn set_vm_user_defined_xml_hook_script(
         self,
         params: &SetVmUserDefinedXmlHookScript,
@@ -4528,7 +4528,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ShrinkVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/shrink/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ShrinkVolumeSnapshotResult`) has `shrinkResult`: `ShrinkResult`; decode a field with `generated::types`.
+    /// The result (`ShrinkVolumeSnapshotResult`) has `shrinkResult`: `ShrinkResult`; decode its fields with `generated::types`.
     pub fn shrink_volume_snapshot(
         self,
         params: &ShrinkVolumeSnapshot,
@@ -4540,7 +4540,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StartVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StartVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`StartVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::StartVmInstanceResult`.
     pub fn start_vm_instance(
         self,
         params: &StartVmInstance,
@@ -4552,7 +4552,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `StopVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`StopVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`StopVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::StopVmInstanceResult`.
     pub fn stop_vm_instance(
         self,
         params: &StopVmInstance,
@@ -4564,7 +4564,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/volume-backups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncBackupFromImageStoreBackupStorageResult`) has `inventory`: `VolumeBackupInventory`; decode a field with `generated::types`.
+    /// The result (`SyncBackupFromImageStoreBackupStorageResult`) has `inventory`: `VolumeBackupInventory`; it decodes as `results::SyncBackupFromImageStoreBackupStorageResult`.
     pub fn sync_backup_from_image_store_backup_storage(
         self,
         params: &SyncBackupFromImageStoreBackupStorage,
@@ -4584,7 +4584,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVolumeBackup`: `PUT /zstack/v1/volume-backups/imageStore/{imageStoreUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVolumeBackupResult`) has `result`: `SyncBackupResult`; decode a field with `generated::types`.
+    /// The result (`SyncVolumeBackupResult`) has `result`: `SyncBackupResult`; decode its fields with `generated::types`.
     pub fn sync_volume_backup(
         self,
         params: &SyncVolumeBackup,
@@ -4596,7 +4596,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `TakeVmConsoleScreenshot`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`TakeVmConsoleScreenshotResult`) has `imageData`: `String`; decode a field with `generated::types`.
+    /// The result (`TakeVmConsoleScreenshotResult`) has `imageData`: `String`; decode its fields with `generated::types`.
     pub fn take_vm_console_screenshot(
         self,
         params: &TakeVmConsoleScreenshot,
@@ -4627,7 +4627,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateGuestToolsState`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/guesttools-state`. A synchronous API: the reply is its result.
-    /// The result (`UpdateGuestToolsStateResult`) has `inventory`: `GuestToolsStateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateGuestToolsStateResult`) has `inventory`: `GuestToolsStateInventory`; it decodes as `results::UpdateGuestToolsStateResult`.
     pub fn update_guest_tools_state(
         self,
         params: &UpdateGuestToolsState,
@@ -4650,7 +4650,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVirtualRouter`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVirtualRouterResult`) has `inventory`: `VirtualRouterVmInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVirtualRouterResult`) has `inventory`: `VirtualRouterVmInventory`; it decodes as `results::UpdateVirtualRouterResult`.
     pub fn update_virtual_router(
         self,
         params: &UpdateVirtualRouter,
@@ -4662,7 +4662,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmCdRom`: `PUT /zstack/v1/vm-instances/cdroms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVmCdRomResult`) has `inventory`: `VmCdRomInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVmCdRomResult`) has `inventory`: `VmCdRomInventory`; it decodes as `results::UpdateVmCdRomResult`.
     pub fn update_vm_cd_rom(
         self,
         params: &UpdateVmCdRom,
@@ -4674,7 +4674,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVmInstanceResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVmInstanceResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::UpdateVmInstanceResult`.
     pub fn update_vm_instance(
         self,
         params: &UpdateVmInstance,
@@ -4697,7 +4697,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmNicDriver`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVmNicDriverResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVmNicDriverResult`) has `inventory`: `VmNicInventory`; it decodes as `results::UpdateVmNicDriverResult`.
     pub fn update_vm_nic_driver(
         self,
         params: &UpdateVmNicDriver,
@@ -4709,7 +4709,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmNicMac`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVmNicMacResult`) has `inventory`: `VmNicInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVmNicMacResult`) has `inventory`: `VmNicInventory`; it decodes as `results::UpdateVmNicMacResult`.
     pub fn update_vm_nic_mac(
         self,
         params: &UpdateVmNicMac,
@@ -4732,7 +4732,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmSchedulingRule`: `PUT /zstack/v1/vmSchedulingRule/{uuid}/update`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVmSchedulingRuleResult`) has `inventory`: `VmSchedulingRuleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVmSchedulingRuleResult`) has `inventory`: `VmSchedulingRuleInventory`; it decodes as `results::UpdateVmSchedulingRuleResult`.
     pub fn update_vm_scheduling_rule(
         self,
         params: &UpdateVmSchedulingRule,
@@ -4744,7 +4744,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmSchedulingRuleGroup`: `PUT /zstack/v1/vmSchedulingRuleGroup/{uuid}/update`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVmSchedulingRuleGroupResult`) has `inventory`: `VmSchedulingRuleGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVmSchedulingRuleGroupResult`) has `inventory`: `VmSchedulingRuleGroupInventory`; it decodes as `results::UpdateVmSchedulingRuleGroupResult`.
     pub fn update_vm_scheduling_rule_group(
         self,
         params: &UpdateVmSchedulingRuleGroup,
@@ -4756,7 +4756,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVmUserDefinedXmlHookScript`: `PUT /zstack/v1/vm-instances/xml-hook-script`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVmUserDefinedXmlHookScriptResult`) has `inventory`: `XmlHookInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVmUserDefinedXmlHookScriptResult`) has `inventory`: `XmlHookInventory`; it decodes as `results::UpdateVmUserDefinedXmlHookScriptResult`.
     pub fn update_vm_user_defined_xml_hook_script(
         self,
         params: &UpdateVmUserDefinedXmlHookScript,
@@ -4765,7 +4765,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVolumeSnapshotResult`) has `inventory`: `VolumeSnapshotInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVolumeSnapshotResult`) has `inventory`: `VolumeSnapshotInventory`; it decodes as `results::UpdateVolumeSnapshotResult`.
     pub fn update_volume_snapshot(
         self,
         params: &UpdateVolumeSnapshot,
@@ -4777,7 +4777,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVolumeSnapshotGroup`: `PUT /zstack/v1/volume-snapshots/group/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVolumeSnapshotGroupResult`) has `inventory`: `VolumeSnapshotGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVolumeSnapshotGroupResult`) has `inventory`: `VolumeSnapshotGroupInventory`; it decodes as `results::UpdateVolumeSnapshotGroupResult`.
     pub fn update_volume_snapshot_group(
         self,
         params: &UpdateVolumeSnapshotGroup,

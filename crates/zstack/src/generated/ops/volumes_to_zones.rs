@@ -3834,7 +3834,7 @@ impl ValidateVolumeSnapshotChain {
 
 impl<'a> Actions<'a> {
     /// `AddDnsToVpcRouter`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/dns`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddDnsToVpcRouterResult`) has `inventory`: `VpcRouterVmInventory`; decode a field with `generated::types`.
+    /// The result (`AddDnsToVpcRouterResult`) has `inventory`: `VpcRouterVmInventory`; it decodes as `results::AddDnsToVpcRouterResult`.
     pub fn add_dns_to_vpc_router(
         self,
         params: &AddDnsToVpcRouter,
@@ -3846,7 +3846,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddVRouterRouteEntry`: `POST /zstack/v1/vrouter-route-tables/{routeTableUuid}/route-entries`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddVRouterRouteEntryResult`) has `inventory`: `VRouterRouteEntryInventory`; decode a field with `generated::types`.
+    /// The result (`AddVRouterRouteEntryResult`) has `inventory`: `VRouterRouteEntryInventory`; it decodes as `results::AddVRouterRouteEntryResult`.
     pub fn add_v_router_route_entry(
         self,
         params: &AddVRouterRouteEntry,
@@ -3858,7 +3858,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddZBox`: `POST /zstack/v1/zbox`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddZBoxResult`) has `inventory`: `ZBoxInventory`; decode a field with `generated::types`.
+    /// The result (`AddZBoxResult`) has `inventory`: `ZBoxInventory`; it decodes as `results::AddZBoxResult`.
     pub fn add_z_box(
         self,
         params: &AddZBox,
@@ -3870,7 +3870,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ApplyRuleSetChanges`: `PUT /zstack/v1/vpcfirewalls/ruleSets/apply/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ApplyRuleSetChangesResult`) has `inventory`: `VpcFirewallRuleSetInventory`; decode a field with `generated::types`.
+    /// The result (`ApplyRuleSetChangesResult`) has `inventory`: `VpcFirewallRuleSetInventory`; it decodes as `results::ApplyRuleSetChangesResult`.
     pub fn apply_rule_set_changes(
         self,
         params: &ApplyRuleSetChanges,
@@ -3882,7 +3882,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachAppBuildSystemToZone`: `POST /zstack/v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachAppBuildSystemToZoneResult`) has `inventory`: `AppBuildSystemZoneRefInventory`; decode a field with `generated::types`.
+    /// The result (`AttachAppBuildSystemToZoneResult`) has `inventory`: `AppBuildSystemZoneRefInventory`; it decodes as `results::AttachAppBuildSystemToZoneResult`.
     pub fn attach_app_build_system_to_zone(
         self,
         params: &AttachAppBuildSystemToZone,
@@ -3894,7 +3894,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachBackupStorageToZone`: `POST /zstack/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachBackupStorageToZoneResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`AttachBackupStorageToZoneResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::AttachBackupStorageToZoneResult`.
     pub fn attach_backup_storage_to_zone(
         self,
         params: &AttachBackupStorageToZone,
@@ -3906,7 +3906,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachFirewallRuleSetToL3`: `POST /zstack/v1/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachFirewallRuleSetToL3Result`) has `inventory`: `VpcFirewallRuleSetL3RefInventory`; decode a field with `generated::types`.
+    /// The result (`AttachFirewallRuleSetToL3Result`) has `inventory`: `VpcFirewallRuleSetL3RefInventory`; it decodes as `results::AttachFirewallRuleSetToL3Result`.
     pub fn attach_firewall_rule_set_to_l3(
         self,
         params: &AttachFirewallRuleSetToL3,
@@ -3929,7 +3929,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AttachVRouterRouteTableToVRouter`: `POST /zstack/v1/vrouter-route-tables/{routeTableUuid}/attach`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AttachVRouterRouteTableToVRouterResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
+    /// The result (`AttachVRouterRouteTableToVRouterResult`) has `inventory`: `VRouterRouteTableInventory`; it decodes as `results::AttachVRouterRouteTableToVRouterResult`.
     pub fn attach_v_router_route_table_to_v_router(
         self,
         params: &AttachVRouterRouteTableToVRouter,
@@ -3941,7 +3941,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeFirewallRuleState`: `PUT /zstack/v1/vpcfirewalls/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeFirewallRuleStateResult`) has `inventory`: `VpcFirewallRuleInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeFirewallRuleStateResult`) has `inventory`: `VpcFirewallRuleInventory`; it decodes as `results::ChangeFirewallRuleStateResult`.
     pub fn change_firewall_rule_state(
         self,
         params: &ChangeFirewallRuleState,
@@ -3953,7 +3953,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeVpcHaGroupMonitorIps`: `PUT /zstack/v1/vpc/hagroups/{uuid}/monitorIps`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeVpcHaGroupMonitorIpsResult`) has `inventory`: `VpcHaGroupInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeVpcHaGroupMonitorIpsResult`) has `inventory`: `VpcHaGroupInventory`; it decodes as `results::ChangeVpcHaGroupMonitorIpsResult`.
     pub fn change_vpc_ha_group_monitor_ips(
         self,
         params: &ChangeVpcHaGroupMonitorIps,
@@ -3965,7 +3965,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeZoneState`: `PUT /zstack/v1/zones/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeZoneStateResult`) has `inventory`: `ZoneInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeZoneStateResult`) has `inventory`: `ZoneInventory`; it decodes as `results::ChangeZoneStateResult`.
     pub fn change_zone_state(
         self,
         params: &ChangeZoneState,
@@ -3988,7 +3988,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallIpSetTemplate`: `POST /zstack/v1/vpcfirewalls/ipset/templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFirewallIpSetTemplateResult`) has `inventory`: `VpcFirewallIpSetTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFirewallIpSetTemplateResult`) has `inventory`: `VpcFirewallIpSetTemplateInventory`; it decodes as `results::CreateFirewallIpSetTemplateResult`.
     pub fn create_firewall_ip_set_template(
         self,
         params: &CreateFirewallIpSetTemplate,
@@ -4000,7 +4000,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRule`: `POST /zstack/v1/vpcfirewalls/rules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFirewallRuleResult`) has `inventory`: `VpcFirewallRuleInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFirewallRuleResult`) has `inventory`: `VpcFirewallRuleInventory`; it decodes as `results::CreateFirewallRuleResult`.
     pub fn create_firewall_rule(
         self,
         params: &CreateFirewallRule,
@@ -4012,7 +4012,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRuleFromConfigFile`: `POST /zstack/v1/vpcfirewalls/rules/from-file`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFirewallRuleFromConfigFileResult`) has `inventory`: `List`; decode a field with `generated::types`.
+    /// The result (`CreateFirewallRuleFromConfigFileResult`) has `inventory`: `List`; it decodes as `results::CreateFirewallRuleFromConfigFileResult`.
     pub fn create_firewall_rule_from_config_file(
         self,
         params: &CreateFirewallRuleFromConfigFile,
@@ -4024,7 +4024,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRuleSet`: `POST /zstack/v1/vpcfirewalls/ruleSets`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFirewallRuleSetResult`) has `inventory`: `VpcFirewallRuleSetInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFirewallRuleSetResult`) has `inventory`: `VpcFirewallRuleSetInventory`; it decodes as `results::CreateFirewallRuleSetResult`.
     pub fn create_firewall_rule_set(
         self,
         params: &CreateFirewallRuleSet,
@@ -4036,7 +4036,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateFirewallRuleTemplate`: `POST /zstack/v1/vpcfirewalls/rules/template`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateFirewallRuleTemplateResult`) has `inventory`: `VpcFirewallRuleTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateFirewallRuleTemplateResult`) has `inventory`: `VpcFirewallRuleTemplateInventory`; it decodes as `results::CreateFirewallRuleTemplateResult`.
     pub fn create_firewall_rule_template(
         self,
         params: &CreateFirewallRuleTemplate,
@@ -4048,7 +4048,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVRouterRouteTable`: `POST /zstack/v1/vrouter-route-tables`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVRouterRouteTableResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVRouterRouteTableResult`) has `inventory`: `VRouterRouteTableInventory`; it decodes as `results::CreateVRouterRouteTableResult`.
     pub fn create_v_router_route_table(
         self,
         params: &CreateVRouterRouteTable,
@@ -4060,7 +4060,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcFirewall`: `POST /zstack/v1/vpcfirewalls`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpcFirewallResult`) has `inventory`: `VpcFirewallInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpcFirewallResult`) has `inventory`: `VpcFirewallInventory`; it decodes as `results::CreateVpcFirewallResult`.
     pub fn create_vpc_firewall(
         self,
         params: &CreateVpcFirewall,
@@ -4072,7 +4072,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcHaGroup`: `POST /zstack/v1/vpc/hagroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpcHaGroupResult`) has `inventory`: `VpcHaGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpcHaGroupResult`) has `inventory`: `VpcHaGroupInventory`; it decodes as `results::CreateVpcHaGroupResult`.
     pub fn create_vpc_ha_group(
         self,
         params: &CreateVpcHaGroup,
@@ -4084,7 +4084,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateVpcVRouter`: `POST /zstack/v1/vpc/virtual-routers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateVpcVRouterResult`) has `inventory`: `VmInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`CreateVpcVRouterResult`) has `inventory`: `VmInstanceInventory`; it decodes as `results::CreateVpcVRouterResult`.
     pub fn create_vpc_v_router(
         self,
         params: &CreateVpcVRouter,
@@ -4096,7 +4096,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateWebhook`: `POST /zstack/v1/web-hooks`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateWebhookResult`) has `inventory`: `WebhookInventory`; decode a field with `generated::types`.
+    /// The result (`CreateWebhookResult`) has `inventory`: `WebhookInventory`; it decodes as `results::CreateWebhookResult`.
     pub fn create_webhook(
         self,
         params: &CreateWebhook,
@@ -4163,7 +4163,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DeleteVRouterRouteEntry`: `DELETE /zstack/v1/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DeleteVRouterRouteEntryResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
+    /// The result (`DeleteVRouterRouteEntryResult`) has `inventory`: `VRouterRouteTableInventory`; it decodes as `results::DeleteVRouterRouteEntryResult`.
     pub fn delete_v_router_route_entry(
         self,
         params: &DeleteVRouterRouteEntry,
@@ -4230,7 +4230,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachVRouterRouteTableFromVRouter`: `DELETE /zstack/v1/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachVRouterRouteTableFromVRouterResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
+    /// The result (`DetachVRouterRouteTableFromVRouterResult`) has `inventory`: `VRouterRouteTableInventory`; it decodes as `results::DetachVRouterRouteTableFromVRouterResult`.
     pub fn detach_v_router_route_table_from_v_router(
         self,
         params: &DetachVRouterRouteTableFromVRouter,
@@ -4242,7 +4242,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `EjectZBox`: `PUT /zstack/v1/zbox/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`EjectZBoxResult`) has `inventory`: `ZBoxInventory`; decode a field with `generated::types`.
+    /// The result (`EjectZBoxResult`) has `inventory`: `ZBoxInventory`; it decodes as `results::EjectZBoxResult`.
     pub fn eject_z_box(
         self,
         params: &EjectZBox,
@@ -4254,7 +4254,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAttachableVpcL3Network`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attachable-vpc-l3s`. A synchronous API: the reply is its result.
-    /// The result (`GetAttachableVpcL3NetworkResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAttachableVpcL3NetworkResult`) has `inventories`: `List`; it decodes as `results::GetAttachableVpcL3NetworkResult`.
     pub fn get_attachable_vpc_l3_network(
         self,
         params: &GetAttachableVpcL3Network,
@@ -4266,7 +4266,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetRouteTableVpcVRouterCandidate`: `GET /zstack/v1/vpc/virtual-routers/get-vpc-candidate`. A synchronous API: the reply is its result.
-    /// The result (`GetRouteTableVpcVRouterCandidateResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetRouteTableVpcVRouterCandidateResult`) has `inventories`: `List`; it decodes as `results::GetRouteTableVpcVRouterCandidateResult`.
     pub fn get_route_table_vpc_v_router_candidate(
         self,
         params: &GetRouteTableVpcVRouterCandidate,
@@ -4278,7 +4278,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVRouterRouteTable`: `GET /zstack/v1/vrouter-route-tables/vrouter/{virtualRouterVmUuid}`. A synchronous API: the reply is its result.
-    /// The result (`GetVRouterRouteTableResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVRouterRouteTableResult`) has `inventories`: `List`; it decodes as `results::GetVRouterRouteTableResult`.
     pub fn get_v_router_route_table(
         self,
         params: &GetVRouterRouteTable,
@@ -4290,7 +4290,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVirtualRouterSoftwareVersion`: `GET /zstack/v1/vpc/virtual-routers/softwareversion`. A synchronous API: the reply is its result.
-    /// The result (`GetVirtualRouterSoftwareVersionResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVirtualRouterSoftwareVersionResult`) has `inventories`: `List`; it decodes as `results::GetVirtualRouterSoftwareVersionResult`.
     pub fn get_virtual_router_software_version(
         self,
         params: &GetVirtualRouterSoftwareVersion,
@@ -4302,7 +4302,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedEip`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-eip`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcAttachedEipResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcAttachedEipResult`) has `inventories`: `List`; it decodes as `results::GetVpcAttachedEipResult`.
     pub fn get_vpc_attached_eip(
         self,
         params: &GetVpcAttachedEip,
@@ -4314,7 +4314,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedIpsec`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-ipsec`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcAttachedIpsecResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcAttachedIpsecResult`) has `inventories`: `List`; it decodes as `results::GetVpcAttachedIpsecResult`.
     pub fn get_vpc_attached_ipsec(
         self,
         params: &GetVpcAttachedIpsec,
@@ -4326,7 +4326,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedLoadBalancer`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-lb`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcAttachedLoadBalancerResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcAttachedLoadBalancerResult`) has `inventories`: `List`; it decodes as `results::GetVpcAttachedLoadBalancerResult`.
     pub fn get_vpc_attached_load_balancer(
         self,
         params: &GetVpcAttachedLoadBalancer,
@@ -4338,7 +4338,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedNetflow`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-netflow`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcAttachedNetflowResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcAttachedNetflowResult`) has `inventories`: `List`; it decodes as `results::GetVpcAttachedNetflowResult`.
     pub fn get_vpc_attached_netflow(
         self,
         params: &GetVpcAttachedNetflow,
@@ -4350,7 +4350,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedOspf`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-ospf`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcAttachedOspfResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcAttachedOspfResult`) has `inventories`: `List`; it decodes as `results::GetVpcAttachedOspfResult`.
     pub fn get_vpc_attached_ospf(
         self,
         params: &GetVpcAttachedOspf,
@@ -4362,7 +4362,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedPortForwardingRules`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-pf`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcAttachedPortForwardingRulesResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcAttachedPortForwardingRulesResult`) has `inventories`: `List`; it decodes as `results::GetVpcAttachedPortForwardingRulesResult`.
     pub fn get_vpc_attached_port_forwarding_rules(
         self,
         params: &GetVpcAttachedPortForwardingRules,
@@ -4374,7 +4374,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcAttachedVip`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-vip`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcAttachedVipResult`) has `inventories`: `List`; decode a field with `generated::types`.
+    /// The result (`GetVpcAttachedVipResult`) has `inventories`: `List`; it decodes as `results::GetVpcAttachedVipResult`.
     pub fn get_vpc_attached_vip(
         self,
         params: &GetVpcAttachedVip,
@@ -4386,7 +4386,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcIPsecLog`: `GET /zstack/v1/vpc/virtual-routers/ipseclog`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcIPsecLogResult`) has `ipsecLog`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVpcIPsecLogResult`) has `ipsecLog`: `String`; decode its fields with `generated::types`.
     pub fn get_vpc_i_psec_log(
         self,
         params: &GetVpcIPsecLog,
@@ -4398,7 +4398,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterDistributedRoutingConnections`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/tracked-connections`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcVRouterDistributedRoutingConnectionsResult`) has `inventories`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetVpcVRouterDistributedRoutingConnectionsResult`) has `inventories`: `Map`; it decodes as `results::GetVpcVRouterDistributedRoutingConnectionsResult`.
     pub fn get_vpc_v_router_distributed_routing_connections(
         self,
         params: &GetVpcVRouterDistributedRoutingConnections,
@@ -4407,7 +4407,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterDistributedRoutingEnabled`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode a field with `generated::types`.
+    /// The result (`GetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode its fields with `generated::types`.
     pub fn get_vpc_v_router_distributed_routing_enabled(
         self,
         params: &GetVpcVRouterDistributedRoutingEnabled,
@@ -4419,7 +4419,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetVpcVRouterNetworkServiceState`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`. A synchronous API: the reply is its result.
-    /// The result (`GetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode a field with `generated::types`.
+    /// The result (`GetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode its fields with `generated::types`.
     pub fn get_vpc_v_router_network_service_state(
         self,
         params: &GetVpcVRouterNetworkServiceState,
@@ -4431,7 +4431,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallIpSetTemplate`: `GET /zstack/v1/vpcfirewalls/ipset/templates`. A synchronous API: the reply is its result.
-    /// The result (`QueryFirewallIpSetTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFirewallIpSetTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFirewallIpSetTemplateResult`.
     pub fn query_firewall_ip_set_template(
         self,
         query: &crate::native::query::Query,
@@ -4444,7 +4444,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRule`: `GET /zstack/v1/vpcfirewalls/rules`. A synchronous API: the reply is its result.
-    /// The result (`QueryFirewallRuleResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFirewallRuleResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFirewallRuleResult`.
     pub fn query_firewall_rule(
         self,
         query: &crate::native::query::Query,
@@ -4457,7 +4457,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRuleSet`: `GET /zstack/v1/vpcfirewalls/ruleSets`. A synchronous API: the reply is its result.
-    /// The result (`QueryFirewallRuleSetResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFirewallRuleSetResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFirewallRuleSetResult`.
     pub fn query_firewall_rule_set(
         self,
         query: &crate::native::query::Query,
@@ -4470,7 +4470,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRuleSetL3Ref`: `GET /zstack/v1/vpcfirewalls/l3networks/rulesets/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryFirewallRuleSetL3RefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFirewallRuleSetL3RefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFirewallRuleSetL3RefResult`.
     pub fn query_firewall_rule_set_l3_ref(
         self,
         query: &crate::native::query::Query,
@@ -4483,7 +4483,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryFirewallRuleTemplate`: `GET /zstack/v1/vpcfirewalls/rules/templates`. A synchronous API: the reply is its result.
-    /// The result (`QueryFirewallRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryFirewallRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryFirewallRuleTemplateResult`.
     pub fn query_firewall_rule_template(
         self,
         query: &crate::native::query::Query,
@@ -4496,7 +4496,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVRouterRouteEntry`: `GET /zstack/v1/vrouter-route-tables/route-entries`. A synchronous API: the reply is its result.
-    /// The result (`QueryVRouterRouteEntryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVRouterRouteEntryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVRouterRouteEntryResult`.
     pub fn query_v_router_route_entry(
         self,
         query: &crate::native::query::Query,
@@ -4509,7 +4509,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVRouterRouteTable`: `GET /zstack/v1/vrouter-route-tables`. A synchronous API: the reply is its result.
-    /// The result (`QueryVRouterRouteTableResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVRouterRouteTableResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVRouterRouteTableResult`.
     pub fn query_v_router_route_table(
         self,
         query: &crate::native::query::Query,
@@ -4522,7 +4522,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVirtualRouterVRouterRouteTableRef`: `GET /zstack/v1/vrouter-route-tables/virtual-router-refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryVirtualRouterVRouterRouteTableRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVirtualRouterVRouterRouteTableRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVirtualRouterVRouterRouteTableRefResult`.
     pub fn query_virtual_router_v_router_route_table_ref(
         self,
         query: &crate::native::query::Query,
@@ -4535,7 +4535,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcFirewall`: `GET /zstack/v1/vpcfirewalls`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcFirewallResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcFirewallResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcFirewallResult`.
     pub fn query_vpc_firewall(
         self,
         query: &crate::native::query::Query,
@@ -4548,7 +4548,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcFirewallVRouterRef`: `GET /zstack/v1/vpcfirewalls/vrouters/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcFirewallVRouterRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcFirewallVRouterRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcFirewallVRouterRefResult`.
     pub fn query_vpc_firewall_v_router_ref(
         self,
         query: &crate::native::query::Query,
@@ -4561,7 +4561,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcHaGroup`: `GET /zstack/v1/vpc/hagroups`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcHaGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcHaGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcHaGroupResult`.
     pub fn query_vpc_ha_group(
         self,
         query: &crate::native::query::Query,
@@ -4574,7 +4574,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcHaGroupNetworkServiceRef`: `GET /zstack/v1/vpc/hagroups/networkserviceref/`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcHaGroupNetworkServiceRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcHaGroupNetworkServiceRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcHaGroupNetworkServiceRefResult`.
     pub fn query_vpc_ha_group_network_service_ref(
         self,
         query: &crate::native::query::Query,
@@ -4587,7 +4587,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcRouter`: `GET /zstack/v1/vpc/virtual-routers`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcRouterResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcRouterResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcRouterResult`.
     pub fn query_vpc_router(
         self,
         query: &crate::native::query::Query,
@@ -4600,7 +4600,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryVpcSnatState`: `GET /zstack/v1/vpc/virtual-routers/networkservicestate/snat`. A synchronous API: the reply is its result.
-    /// The result (`QueryVpcSnatStateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryVpcSnatStateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryVpcSnatStateResult`.
     pub fn query_vpc_snat_state(
         self,
         query: &crate::native::query::Query,
@@ -4613,7 +4613,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryWebhook`: `GET /zstack/v1/web-hooks`. A synchronous API: the reply is its result.
-    /// The result (`QueryWebhookResult`) has `inventories`: `List<WebhookInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryWebhookResult`) has `inventories`: `List<WebhookInventory>`, `total`: `Long`; it decodes as `results::QueryWebhookResult`.
     pub fn query_webhook(
         self,
         query: &crate::native::query::Query,
@@ -4626,7 +4626,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryXskyBlockVolume`: `GET /zstack/v1/xksy/block-volumes`. A synchronous API: the reply is its result.
-    /// The result (`QueryXskyBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryXskyBlockVolumeResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryXskyBlockVolumeResult`.
     pub fn query_xsky_block_volume(
         self,
         query: &crate::native::query::Query,
@@ -4639,7 +4639,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryZBox`: `GET /zstack/v1/zbox`. A synchronous API: the reply is its result.
-    /// The result (`QueryZBoxResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryZBoxResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryZBoxResult`.
     pub fn query_z_box(
         self,
         query: &crate::native::query::Query,
@@ -4652,7 +4652,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RefreshFirewall`: `PUT /zstack/v1/vpcfirewalls/refresh/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RefreshFirewallResult`) has `inventory`: `VpcFirewallInventory`; decode a field with `generated::types`.
+    /// The result (`RefreshFirewallResult`) has `inventory`: `VpcFirewallInventory`; it decodes as `results::RefreshFirewallResult`.
     pub fn refresh_firewall(
         self,
         params: &RefreshFirewall,
@@ -4664,7 +4664,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveDnsFromVpcRouter`: `DELETE /zstack/v1/vpc/virtual-routers/{uuid}/dns`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveDnsFromVpcRouterResult`) has `inventory`: `VpcRouterVmInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveDnsFromVpcRouterResult`) has `inventory`: `VpcRouterVmInventory`; it decodes as `results::RemoveDnsFromVpcRouterResult`.
     pub fn remove_dns_from_vpc_router(
         self,
         params: &RemoveDnsFromVpcRouter,
@@ -4676,7 +4676,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ResizeRootVolume`: `PUT /zstack/v1/volumes/resize/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ResizeRootVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`ResizeRootVolumeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::ResizeRootVolumeResult`.
     pub fn resize_root_volume(
         self,
         params: &ResizeRootVolume,
@@ -4688,7 +4688,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVolumeIoThreadPin`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `Integer`, `pin`: `String`; decode a field with `generated::types`.
+    /// The result (`SetVolumeIoThreadPinResult`) has `volumeUuid`: `String`, `ioThreadId`: `Integer`, `pin`: `String`; decode its fields with `generated::types`.
     pub fn set_volume_io_thread_pin(
         self,
         params: &SetVolumeIoThreadPin,
@@ -4700,7 +4700,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVolumeQos`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVolumeQosResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`SetVolumeQosResult`) has `inventory`: `VolumeInventory`; it decodes as `results::SetVolumeQosResult`.
     pub fn set_volume_qos(
         self,
         params: &SetVolumeQos,
@@ -4712,7 +4712,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVpcVRouterDistributedRoutingEnabled`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode a field with `generated::types`.
+    /// The result (`SetVpcVRouterDistributedRoutingEnabledResult`) has `enabled`: `boolean`; decode its fields with `generated::types`.
     pub fn set_vpc_v_router_distributed_routing_enabled(
         self,
         params: &SetVpcVRouterDistributedRoutingEnabled,
@@ -4724,7 +4724,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SetVpcVRouterNetworkServiceState`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode a field with `generated::types`.
+    /// The result (`SetVpcVRouterNetworkServiceStateResult`) has `state`: `String`; decode its fields with `generated::types`.
     pub fn set_vpc_v_router_network_service_state(
         self,
         params: &SetVpcVRouterNetworkServiceState,
@@ -4736,7 +4736,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncVolumeSize`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncVolumeSizeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`SyncVolumeSizeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::SyncVolumeSizeResult`.
     pub fn sync_volume_size(
         self,
         params: &SyncVolumeSize,
@@ -4748,7 +4748,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SyncZBoxCapacity`: `PUT /zstack/v1/zbox/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SyncZBoxCapacityResult`) has `inventory`: `ZBoxInventory`; decode a field with `generated::types`.
+    /// The result (`SyncZBoxCapacityResult`) has `inventory`: `ZBoxInventory`; it decodes as `results::SyncZBoxCapacityResult`.
     pub fn sync_z_box_capacity(
         self,
         params: &SyncZBoxCapacity,
@@ -4760,7 +4760,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UndoSnapshotCreation`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UndoSnapshotCreationResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`UndoSnapshotCreationResult`) has `inventory`: `VolumeInventory`; it decodes as `results::UndoSnapshotCreationResult`.
     pub fn undo_snapshot_creation(
         self,
         params: &UndoSnapshotCreation,
@@ -4772,7 +4772,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallIpSetTemplate`: `PUT /zstack/v1/vpcfirewalls/ipset/templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateFirewallIpSetTemplateResult`) has `inventory`: `VpcFirewallIpSetTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateFirewallIpSetTemplateResult`) has `inventory`: `VpcFirewallIpSetTemplateInventory`; it decodes as `results::UpdateFirewallIpSetTemplateResult`.
     pub fn update_firewall_ip_set_template(
         self,
         params: &UpdateFirewallIpSetTemplate,
@@ -4784,7 +4784,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallRule`: `PUT /zstack/v1/vpcfirewalls/rules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateFirewallRuleResult`) has `inventory`: `VpcFirewallRuleInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateFirewallRuleResult`) has `inventory`: `VpcFirewallRuleInventory`; it decodes as `results::UpdateFirewallRuleResult`.
     pub fn update_firewall_rule(
         self,
         params: &UpdateFirewallRule,
@@ -4796,7 +4796,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallRuleSet`: `PUT /zstack/v1/vpcfirewalls/ruleSets/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateFirewallRuleSetResult`) has `inventory`: `VpcFirewallRuleSetInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateFirewallRuleSetResult`) has `inventory`: `VpcFirewallRuleSetInventory`; it decodes as `results::UpdateFirewallRuleSetResult`.
     pub fn update_firewall_rule_set(
         self,
         params: &UpdateFirewallRuleSet,
@@ -4808,7 +4808,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateFirewallRuleTemplate`: `PUT /zstack/v1/vpcfirewalls/rules/template/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateFirewallRuleTemplateResult`) has `inventory`: `VpcFirewallRuleTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateFirewallRuleTemplateResult`) has `inventory`: `VpcFirewallRuleTemplateInventory`; it decodes as `results::UpdateFirewallRuleTemplateResult`.
     pub fn update_firewall_rule_template(
         self,
         params: &UpdateFirewallRuleTemplate,
@@ -4820,7 +4820,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVRouterRouteTable`: `PUT /zstack/v1/vrouter-route-tables/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVRouterRouteTableResult`) has `inventory`: `VRouterRouteTableInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVRouterRouteTableResult`) has `inventory`: `VRouterRouteTableInventory`; it decodes as `results::UpdateVRouterRouteTableResult`.
     pub fn update_v_router_route_table(
         self,
         params: &UpdateVRouterRouteTable,
@@ -4843,7 +4843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVolumeResult`) has `inventory`: `VolumeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVolumeResult`) has `inventory`: `VolumeInventory`; it decodes as `results::UpdateVolumeResult`.
     pub fn update_volume(
         self,
         params: &UpdateVolume,
@@ -4855,7 +4855,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcFirewall`: `PUT /zstack/v1/vpcfirewalls/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVpcFirewallResult`) has `inventory`: `VpcFirewallInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVpcFirewallResult`) has `inventory`: `VpcFirewallInventory`; it decodes as `results::UpdateVpcFirewallResult`.
     pub fn update_vpc_firewall(
         self,
         params: &UpdateVpcFirewall,
@@ -4867,7 +4867,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateVpcHaGroup`: `PUT /zstack/v1/vpc/hagroups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateVpcHaGroupResult`) has `inventory`: `VpcHaGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateVpcHaGroupResult`) has `inventory`: `VpcHaGroupInventory`; it decodes as `results::UpdateVpcHaGroupResult`.
     pub fn update_vpc_ha_group(
         self,
         params: &UpdateVpcHaGroup,
@@ -4879,7 +4879,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateWebhook`: `PUT /zstack/v1/web-hooks/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateWebhookResult`) has `inventory`: `WebhookInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateWebhookResult`) has `inventory`: `WebhookInventory`; it decodes as `results::UpdateWebhookResult`.
     pub fn update_webhook(
         self,
         params: &UpdateWebhook,
@@ -4891,7 +4891,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateXskyBlockVolume`: `PUT /zstack/v1/xsky/block-volumes/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateBlockVolumeResult`) has `inventory`: `BlockVolumeInventory`; it decodes as `results::UpdateBlockVolumeResult`.
     pub fn update_xsky_block_volume(
         self,
         params: &UpdateXskyBlockVolume,

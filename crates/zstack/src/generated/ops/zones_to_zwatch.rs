@@ -3583,7 +3583,7 @@ impl ZqlQuery {
 
 impl<'a> Actions<'a> {
     /// `AckAlarmData`: `POST /zstack/v1/zwatch/alarm-histories/acknowledgments`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AckAlertDataResult`) has `inventory`: `AlertDataAckInventory`; decode a field with `generated::types`.
+    /// The result (`AckAlertDataResult`) has `inventory`: `AlertDataAckInventory`; it decodes as `results::AckAlertDataResult`.
     pub fn ack_alarm_data(
         self,
         params: &AckAlarmData,
@@ -3595,7 +3595,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AckEventData`: `POST /zstack/v1/zwatch/event-histories/acknowledgments`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AckAlertDataResult`) has `inventory`: `AlertDataAckInventory`; decode a field with `generated::types`.
+    /// The result (`AckAlertDataResult`) has `inventory`: `AlertDataAckInventory`; it decodes as `results::AckAlertDataResult`.
     pub fn ack_event_data(
         self,
         params: &AckEventData,
@@ -3607,7 +3607,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddActionToAlarm`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddActionToAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
+    /// The result (`AddActionToAlarmResult`) has `inventory`: `AlarmInventory`; it decodes as `results::AddActionToAlarmResult`.
     pub fn add_action_to_alarm(
         self,
         params: &AddActionToAlarm,
@@ -3619,7 +3619,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddActionToEventSubscription`: `POST /zstack/v1/zwatch/events/subscriptions/{subscriptionUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddActionToEventSubscriptionResult`) has `inventory`: `EventSubscriptionInventory`; decode a field with `generated::types`.
+    /// The result (`AddActionToEventSubscriptionResult`) has `inventory`: `EventSubscriptionInventory`; it decodes as `results::AddActionToEventSubscriptionResult`.
     pub fn add_action_to_event_subscription(
         self,
         params: &AddActionToEventSubscription,
@@ -3631,7 +3631,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddEventRuleTemplate`: `POST /zstack/v1/zwatch/monitortemplates/evenrules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddEventRuleTemplateResult`) has `inventory`: `EventRuleTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`AddEventRuleTemplateResult`) has `inventory`: `EventRuleTemplateInventory`; it decodes as `results::AddEventRuleTemplateResult`.
     pub fn add_event_rule_template(
         self,
         params: &AddEventRuleTemplate,
@@ -3643,7 +3643,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddInstanceToMonitorGroup`: `POST /zstack/v1/zwatch/monitorgroups/{groupUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddInstanceToMonitorGroupResult`) has `inventory`: `MonitorGroupInstanceInventory`; decode a field with `generated::types`.
+    /// The result (`AddInstanceToMonitorGroupResult`) has `inventory`: `MonitorGroupInstanceInventory`; it decodes as `results::AddInstanceToMonitorGroupResult`.
     pub fn add_instance_to_monitor_group(
         self,
         params: &AddInstanceToMonitorGroup,
@@ -3655,7 +3655,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddLabelToAlarm`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/labels`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddLabelToAlarmResult`) has `inventory`: `AlarmLabelInventory`; decode a field with `generated::types`.
+    /// The result (`AddLabelToAlarmResult`) has `inventory`: `AlarmLabelInventory`; it decodes as `results::AddLabelToAlarmResult`.
     pub fn add_label_to_alarm(
         self,
         params: &AddLabelToAlarm,
@@ -3667,7 +3667,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddLabelToEventSubscription`: `POST /zstack/v1/zwatch/events/subscriptions/{subscriptionUuid}/labels`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddLabelToEventSubscriptionResult`) has `inventory`: `EventSubscriptionLabelInventory`; decode a field with `generated::types`.
+    /// The result (`AddLabelToEventSubscriptionResult`) has `inventory`: `EventSubscriptionLabelInventory`; it decodes as `results::AddLabelToEventSubscriptionResult`.
     pub fn add_label_to_event_subscription(
         self,
         params: &AddLabelToEventSubscription,
@@ -3679,7 +3679,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddMetricRuleTemplate`: `POST /zstack/v1/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddMetricRuleTemplateResult`) has `inventory`: `MetricRuleTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`AddMetricRuleTemplateResult`) has `inventory`: `MetricRuleTemplateInventory`; it decodes as `results::AddMetricRuleTemplateResult`.
     pub fn add_metric_rule_template(
         self,
         params: &AddMetricRuleTemplate,
@@ -3691,7 +3691,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `AddThirdpartyPlatform`: `POST /zstack/v1/zwatch/third-party/platforms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`AddThirdpartyPlatformResult`) has `inventory`: `ThirdpartyPlatformInventory`; decode a field with `generated::types`.
+    /// The result (`AddThirdpartyPlatformResult`) has `inventory`: `ThirdpartyPlatformInventory`; it decodes as `results::AddThirdpartyPlatformResult`.
     pub fn add_thirdparty_platform(
         self,
         params: &AddThirdpartyPlatform,
@@ -3703,7 +3703,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ApplyMonitorTemplateToMonitorGroup`: `POST /zstack/v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ApplyMonitorTemplateToMonitorGroupResult`) has `inventory`: `MonitorGroupTemplateRefInventory`; decode a field with `generated::types`.
+    /// The result (`ApplyMonitorTemplateToMonitorGroupResult`) has `inventory`: `MonitorGroupTemplateRefInventory`; it decodes as `results::ApplyMonitorTemplateToMonitorGroupResult`.
     pub fn apply_monitor_template_to_monitor_group(
         self,
         params: &ApplyMonitorTemplateToMonitorGroup,
@@ -3726,7 +3726,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeAlarmState`: `PUT /zstack/v1/zwatch/alarms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeAlarmStateResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeAlarmStateResult`) has `inventory`: `AlarmInventory`; it decodes as `results::ChangeAlarmStateResult`.
     pub fn change_alarm_state(
         self,
         params: &ChangeAlarmState,
@@ -3738,7 +3738,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeEventSubscriptionState`: `PUT /zstack/v1/zwatch/change/eventSubscription/{uuid}/state`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeEventSubscriptionStateResult`) has `inventory`: `EventSubscriptionInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeEventSubscriptionStateResult`) has `inventory`: `EventSubscriptionInventory`; it decodes as `results::ChangeEventSubscriptionStateResult`.
     pub fn change_event_subscription_state(
         self,
         params: &ChangeEventSubscriptionState,
@@ -3750,7 +3750,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ChangeSNSTopicState`: `PUT /zstack/v1/zwatch/topics/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`ChangeSNSTopicStateResult`) has `inventory`: `SNSTopicInventory`; decode a field with `generated::types`.
+    /// The result (`ChangeSNSTopicStateResult`) has `inventory`: `SNSTopicInventory`; it decodes as `results::ChangeSnsTopicStateResult`.
     pub fn change_sns_topic_state(
         self,
         params: &ChangeSnsTopicState,
@@ -3762,7 +3762,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CheckNetworkReachable`: `GET /zstack/v1/zops/check/network`. A synchronous API: the reply is its result.
-    /// The result (`CheckNetworkReachableResult`) has `results`: `List`; decode a field with `generated::types`.
+    /// The result (`CheckNetworkReachableResult`) has `results`: `List`; decode its fields with `generated::types`.
     pub fn check_network_reachable(
         self,
         params: &CheckNetworkReachable,
@@ -3774,7 +3774,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CloneMonitorTemplate`: `POST /zstack/v1/zwatch/monitortemplates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CloneMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CloneMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; it decodes as `results::CloneMonitorTemplateResult`.
     pub fn clone_monitor_template(
         self,
         params: &CloneMonitorTemplate,
@@ -3786,7 +3786,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAlarm`: `POST /zstack/v1/zwatch/alarms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAlarmResult`) has `inventory`: `AlarmInventory`; it decodes as `results::CreateAlarmResult`.
     pub fn create_alarm(
         self,
         params: &CreateAlarm,
@@ -3795,7 +3795,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAliyunSmsSNSTextTemplate`: `POST /zstack/v1/zwatch/alarms/sns/text-templates/aliyun-sms`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; it decodes as `results::CreateSnsTextTemplateResult`.
     pub fn create_aliyun_sms_sns_text_template(
         self,
         params: &CreateAliyunSmsSnsTextTemplate,
@@ -3807,7 +3807,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateAutoScalingRuleAlarmTrigger`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateAutoScalingRuleTriggerResult`) has `inventory`: `AutoScalingRuleTriggerInventory`; decode a field with `generated::types`.
+    /// The result (`CreateAutoScalingRuleTriggerResult`) has `inventory`: `AutoScalingRuleTriggerInventory`; it decodes as `results::CreateAutoScalingRuleTriggerResult`.
     pub fn create_auto_scaling_rule_alarm_trigger(
         self,
         params: &CreateAutoScalingRuleAlarmTrigger,
@@ -3819,7 +3819,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMetricDataHttpReceiver`: `POST /zstack/v1/zwatch/metrics/httpreceivers`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMetricDataHttpReceiverResult`) has `inventory`: `MetricDataHttpReceiverInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMetricDataHttpReceiverResult`) has `inventory`: `MetricDataHttpReceiverInventory`; it decodes as `results::CreateMetricDataHttpReceiverResult`.
     pub fn create_metric_data_http_receiver(
         self,
         params: &CreateMetricDataHttpReceiver,
@@ -3831,7 +3831,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMetricTemplate`: `POST /zstack/v1/zwatch/metrics/httpreceivers/templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMetricTemplateResult`) has `inventory`: `MetricTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMetricTemplateResult`) has `inventory`: `MetricTemplateInventory`; it decodes as `results::CreateMetricTemplateResult`.
     pub fn create_metric_template(
         self,
         params: &CreateMetricTemplate,
@@ -3843,7 +3843,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMonitorGroup`: `POST /zstack/v1/zwatch/monitorgroups`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMonitorGroupResult`) has `inventory`: `MonitorGroupInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMonitorGroupResult`) has `inventory`: `MonitorGroupInventory`; it decodes as `results::CreateMonitorGroupResult`.
     pub fn create_monitor_group(
         self,
         params: &CreateMonitorGroup,
@@ -3855,7 +3855,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateMonitorTemplate`: `POST /zstack/v1/zwatch/monitortemplates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; it decodes as `results::CreateMonitorTemplateResult`.
     pub fn create_monitor_template(
         self,
         params: &CreateMonitorTemplate,
@@ -3867,7 +3867,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateSNSTextTemplate`: `POST /zstack/v1/zwatch/alarms/sns/text-templates`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`CreateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; it decodes as `results::CreateSnsTextTemplateResult`.
     pub fn create_sns_text_template(
         self,
         params: &CreateSnsTextTemplate,
@@ -3879,7 +3879,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `CreateZone`: `POST /zstack/v1/zones`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`CreateZoneResult`) has `inventory`: `ZoneInventory`; decode a field with `generated::types`.
+    /// The result (`CreateZoneResult`) has `inventory`: `ZoneInventory`; it decodes as `results::CreateZoneResult`.
     pub fn create_zone(
         self,
         params: &CreateZone,
@@ -4020,7 +4020,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `DetachBackupStorageFromZone`: `DELETE /zstack/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`DetachBackupStorageFromZoneResult`) has `inventory`: `BackupStorageInventory`; decode a field with `generated::types`.
+    /// The result (`DetachBackupStorageFromZoneResult`) has `inventory`: `BackupStorageInventory`; it decodes as `results::DetachBackupStorageFromZoneResult`.
     pub fn detach_backup_storage_from_zone(
         self,
         params: &DetachBackupStorageFromZone,
@@ -4032,7 +4032,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetActiveAlarmStatus`: `GET /zstack/v1/zwatch/activealarms/status`. A synchronous API: the reply is its result.
-    /// The result (`GetActiveAlarmStatusResult`) has `statuses`: `List`; decode a field with `generated::types`.
+    /// The result (`GetActiveAlarmStatusResult`) has `statuses`: `List`; decode its fields with `generated::types`.
     pub fn get_active_alarm_status(
         self,
         params: &GetActiveAlarmStatus,
@@ -4044,7 +4044,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAlarmData`: `GET /zstack/v1/zwatch/alarm-histories`. A synchronous API: the reply is its result.
-    /// The result (`GetAlarmDataResult`) has `histories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetAlarmDataResult`) has `histories`: `List`, `total`: `Long`; decode its fields with `generated::types`.
     pub fn get_alarm_data(
         self,
         params: &GetAlarmData,
@@ -4056,7 +4056,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAllEventMetadata`: `GET /zstack/v1/zwatch/events/meta-data`. A synchronous API: the reply is its result.
-    /// The result (`GetAllEventMetadataResult`) has `events`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAllEventMetadataResult`) has `events`: `List`; decode its fields with `generated::types`.
     pub fn get_all_event_metadata(
         self,
         params: &GetAllEventMetadata,
@@ -4068,7 +4068,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAllMetricMetadata`: `GET /zstack/v1/zwatch/metrics/meta-data`. A synchronous API: the reply is its result.
-    /// The result (`GetAllMetricMetadataResult`) has `metrics`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAllMetricMetadataResult`) has `metrics`: `List`; decode its fields with `generated::types`.
     pub fn get_all_metric_metadata(
         self,
         params: &GetAllMetricMetadata,
@@ -4080,7 +4080,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetAuditData`: `GET /zstack/v1/zwatch/audits`. A synchronous API: the reply is its result.
-    /// The result (`GetAuditDataResult`) has `audits`: `List`; decode a field with `generated::types`.
+    /// The result (`GetAuditDataResult`) has `audits`: `List`; decode its fields with `generated::types`.
     pub fn get_audit_data(
         self,
         params: &GetAuditData,
@@ -4092,7 +4092,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetChronyServers`: `GET /zstack/v1/zops/chrony/servers`. A synchronous API: the reply is its result.
-    /// The result (`GetChronyServersResult`) has `servers`: `List`; decode a field with `generated::types`.
+    /// The result (`GetChronyServersResult`) has `servers`: `List`; decode its fields with `generated::types`.
     pub fn get_chrony_servers(
         self,
         params: &GetChronyServers,
@@ -4104,7 +4104,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetEventData`: `GET /zstack/v1/zwatch/events`. A synchronous API: the reply is its result.
-    /// The result (`GetEventDataResult`) has `events`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`GetEventDataResult`) has `events`: `List`, `total`: `Long`; decode its fields with `generated::types`.
     pub fn get_event_data(
         self,
         params: &GetEventData,
@@ -4116,7 +4116,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetManagementNodeDirCapacity`: `GET /zstack/v1/zwatch/mn`. A synchronous API: the reply is its result.
-    /// The result (`GetManagementNodeDirCapacityResult`) has `result`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetManagementNodeDirCapacityResult`) has `result`: `Map`; decode its fields with `generated::types`.
     pub fn get_management_node_dir_capacity(
         self,
         params: &GetManagementNodeDirCapacity,
@@ -4128,7 +4128,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMetricData`: `GET /zstack/v1/zwatch/metrics`. A synchronous API: the reply is its result.
-    /// The result (`GetMetricDataResult`) has `data`: `List`; decode a field with `generated::types`.
+    /// The result (`GetMetricDataResult`) has `data`: `List`; decode its fields with `generated::types`.
     pub fn get_metric_data(
         self,
         params: &GetMetricData,
@@ -4140,7 +4140,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetMetricLabelValue`: `GET /zstack/v1/zwatch/metrics/label-values`. A synchronous API: the reply is its result.
-    /// The result (`GetMetricLabelValueResult`) has `labels`: `List`; decode a field with `generated::types`.
+    /// The result (`GetMetricLabelValueResult`) has `labels`: `List`; decode its fields with `generated::types`.
     pub fn get_metric_label_value(
         self,
         params: &GetMetricLabelValue,
@@ -4152,7 +4152,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetTextTemplateArg`: `GET /zstack/v1/zwatch/textTemplateArg`. A synchronous API: the reply is its result.
-    /// The result (`GetTextTemplateArgResult`) has `defaultSupportedParams`: `Map`; decode a field with `generated::types`.
+    /// The result (`GetTextTemplateArgResult`) has `defaultSupportedParams`: `Map`; decode its fields with `generated::types`.
     pub fn get_text_template_arg(
         self,
         params: &GetTextTemplateArg,
@@ -4164,7 +4164,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetZWatchAlertHistogram`: `GET /zstack/v1/zwatch/alert-histories/histogram`. A synchronous API: the reply is its result.
-    /// The result (`GetZWatchAlertHistogramResult`) has `histograms`: `List`; decode a field with `generated::types`.
+    /// The result (`GetZWatchAlertHistogramResult`) has `histograms`: `List`; decode its fields with `generated::types`.
     pub fn get_z_watch_alert_histogram(
         self,
         params: &GetZWatchAlertHistogram,
@@ -4176,7 +4176,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `GetZone`: `GET /zstack/v1/zones/{uuid}/info`. A synchronous API: the reply is its result.
-    /// The result (`GetZoneResult`) has `inventories`: `List<ZoneInventory>`; decode a field with `generated::types`.
+    /// The result (`GetZoneResult`) has `inventories`: `List<ZoneInventory>`; it decodes as `results::GetZoneResult`.
     pub fn get_zone(
         self,
         params: &GetZone,
@@ -4199,7 +4199,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryActiveAlarm`: `GET /zstack/v1/zwatch/activealarms/alarms`. A synchronous API: the reply is its result.
-    /// The result (`QueryActiveAlarmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryActiveAlarmResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryActiveAlarmResult`.
     pub fn query_active_alarm(
         self,
         query: &crate::native::query::Query,
@@ -4212,7 +4212,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryActiveAlarmTemplate`: `GET /zstack/v1/zwatch/activealarms/templates`. A synchronous API: the reply is its result.
-    /// The result (`QueryActiveAlarmTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryActiveAlarmTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryActiveAlarmTemplateResult`.
     pub fn query_active_alarm_template(
         self,
         query: &crate::native::query::Query,
@@ -4225,7 +4225,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAlarm`: `GET /zstack/v1/zwatch/alarms`. A synchronous API: the reply is its result.
-    /// The result (`QueryAlarmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAlarmResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAlarmResult`.
     pub fn query_alarm(
         self,
         query: &crate::native::query::Query,
@@ -4238,7 +4238,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAlarmRecord`: `GET /zstack/v1/zwatch/alarm-records`. A synchronous API: the reply is its result.
-    /// The result (`QueryAlarmRecordResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAlarmRecordResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAlarmRecordResult`.
     pub fn query_alarm_record(
         self,
         query: &crate::native::query::Query,
@@ -4251,7 +4251,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAlertDataAck`: `GET /zstack/v1/zwatch/alert-histories/acknowledgments`. A synchronous API: the reply is its result.
-    /// The result (`QueryAlertDataAckResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAlertDataAckResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAlertDataAckResult`.
     pub fn query_alert_data_ack(
         self,
         query: &crate::native::query::Query,
@@ -4264,7 +4264,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAliyunSmsSNSTextTemplate`: `GET /zstack/v1/zwatch/alarms/sns/text-templates/aliyun-sms`. A synchronous API: the reply is its result.
-    /// The result (`QueryAliyunSmsSNSTextTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAliyunSmsSNSTextTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAliyunSmsSnsTextTemplateResult`.
     pub fn query_aliyun_sms_sns_text_template(
         self,
         query: &crate::native::query::Query,
@@ -4277,7 +4277,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryAudit`: `GET /zstack/v1/zwatch/audit-records`. A synchronous API: the reply is its result.
-    /// The result (`QueryAuditResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryAuditResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryAuditResult`.
     pub fn query_audit(
         self,
         query: &crate::native::query::Query,
@@ -4290,7 +4290,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventRecord`: `GET /zstack/v1/zwatch/event-records`. A synchronous API: the reply is its result.
-    /// The result (`QueryEventRecordResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEventRecordResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEventRecordResult`.
     pub fn query_event_record(
         self,
         query: &crate::native::query::Query,
@@ -4303,7 +4303,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventRuleTemplate`: `GET /zstack/v1/zwatch/monitortemplates/evenrules`. A synchronous API: the reply is its result.
-    /// The result (`QueryEventRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEventRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEventRuleTemplateResult`.
     pub fn query_event_rule_template(
         self,
         query: &crate::native::query::Query,
@@ -4316,7 +4316,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryEventSubscription`: `GET /zstack/v1/zwatch/events/subscriptions`. A synchronous API: the reply is its result.
-    /// The result (`QueryEventSubscriptionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryEventSubscriptionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryEventSubscriptionResult`.
     pub fn query_event_subscription(
         self,
         query: &crate::native::query::Query,
@@ -4329,7 +4329,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMetricDataHttpReceiver`: `GET /zstack/v1/zwatch/metrics/httpreceivers`. A synchronous API: the reply is its result.
-    /// The result (`QueryMetricDataHttpReceiverResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMetricDataHttpReceiverResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMetricDataHttpReceiverResult`.
     pub fn query_metric_data_http_receiver(
         self,
         query: &crate::native::query::Query,
@@ -4342,7 +4342,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMetricRuleTemplate`: `GET /zstack/v1/zwatch/monitortemplates/metricrules`. A synchronous API: the reply is its result.
-    /// The result (`QueryMetricRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMetricRuleTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMetricRuleTemplateResult`.
     pub fn query_metric_rule_template(
         self,
         query: &crate::native::query::Query,
@@ -4355,7 +4355,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMetricTemplate`: `GET /zstack/v1/zwatch/metrics/httpreceivers/templates`. A synchronous API: the reply is its result.
-    /// The result (`QueryMetricDataHttpReceiverResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMetricDataHttpReceiverResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMetricDataHttpReceiverResult`.
     pub fn query_metric_template(
         self,
         query: &crate::native::query::Query,
@@ -4368,7 +4368,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroup`: `GET /zstack/v1/zwatch/monitorgroups`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorGroupResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorGroupResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorGroupResult`.
     pub fn query_monitor_group(
         self,
         query: &crate::native::query::Query,
@@ -4381,7 +4381,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupAlarm`: `GET /zstack/v1/zwatch/monitorgroups/alarms`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorGroupAlarmResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorGroupAlarmResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorGroupAlarmResult`.
     pub fn query_monitor_group_alarm(
         self,
         query: &crate::native::query::Query,
@@ -4394,7 +4394,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupEventSubscription`: `GET /zstack/v1/zwatch/monitorgroups/subscriptions`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorGroupEventSubscriptionResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorGroupEventSubscriptionResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorGroupEventSubscriptionResult`.
     pub fn query_monitor_group_event_subscription(
         self,
         query: &crate::native::query::Query,
@@ -4407,7 +4407,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupInstance`: `GET /zstack/v1/zwatch/monitorgroups/instances`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorGroupInstanceResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorGroupInstanceResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorGroupInstanceResult`.
     pub fn query_monitor_group_instance(
         self,
         query: &crate::native::query::Query,
@@ -4420,7 +4420,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorGroupTemplateRef`: `GET /zstack/v1/zwatch/monitorgroups/monitortemplates/refs`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorGroupTemplateRefResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorGroupTemplateRefResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorGroupTemplateRefResult`.
     pub fn query_monitor_group_template_ref(
         self,
         query: &crate::native::query::Query,
@@ -4433,7 +4433,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryMonitorTemplate`: `GET /zstack/v1/zwatch/monitortemplates`. A synchronous API: the reply is its result.
-    /// The result (`QueryMonitorTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryMonitorTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryMonitorTemplateResult`.
     pub fn query_monitor_template(
         self,
         query: &crate::native::query::Query,
@@ -4446,7 +4446,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSEndpointThirdpartyAlertHistory`: `GET /zstack/v1/zwatch/third-party/alert-publish-histories`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSEndpointThirdpartyAlertHistoryResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSEndpointThirdpartyAlertHistoryResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsEndpointThirdpartyAlertHistoryResult`.
     pub fn query_sns_endpoint_thirdparty_alert_history(
         self,
         query: &crate::native::query::Query,
@@ -4459,7 +4459,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QuerySNSTextTemplate`: `GET /zstack/v1/zwatch/alarms/sns/text-templates`. A synchronous API: the reply is its result.
-    /// The result (`QuerySNSTextTemplateResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QuerySNSTextTemplateResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QuerySnsTextTemplateResult`.
     pub fn query_sns_text_template(
         self,
         query: &crate::native::query::Query,
@@ -4472,7 +4472,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryThirdpartyAlert`: `GET /zstack/v1/zwatch/third-party/alerts`. A synchronous API: the reply is its result.
-    /// The result (`QueryThirdpartyAlertResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryThirdpartyAlertResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryThirdpartyAlertResult`.
     pub fn query_thirdparty_alert(
         self,
         query: &crate::native::query::Query,
@@ -4485,7 +4485,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryThirdpartyPlatform`: `GET /zstack/v1/zwatch/third-party/platforms`. A synchronous API: the reply is its result.
-    /// The result (`QueryThirdpartyPlatformResult`) has `inventories`: `List`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryThirdpartyPlatformResult`) has `inventories`: `List`, `total`: `Long`; it decodes as `results::QueryThirdpartyPlatformResult`.
     pub fn query_thirdparty_platform(
         self,
         query: &crate::native::query::Query,
@@ -4498,7 +4498,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `QueryZone`: `GET /zstack/v1/zones`. A synchronous API: the reply is its result.
-    /// The result (`QueryZoneResult`) has `inventories`: `List<ZoneInventory>`, `total`: `Long`; decode a field with `generated::types`.
+    /// The result (`QueryZoneResult`) has `inventories`: `List<ZoneInventory>`, `total`: `Long`; it decodes as `results::QueryZoneResult`.
     pub fn query_zone(
         self,
         query: &crate::native::query::Query,
@@ -4511,7 +4511,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveActionFromAlarm`: `DELETE /zstack/v1/zwatch/alarms/{alarmUuid}/actions/{actionUuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveActionFromAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveActionFromAlarmResult`) has `inventory`: `AlarmInventory`; it decodes as `results::RemoveActionFromAlarmResult`.
     pub fn remove_action_from_alarm(
         self,
         params: &RemoveActionFromAlarm,
@@ -4545,7 +4545,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `RemoveLabelFromAlarm`: `DELETE /zstack/v1/zwatch/alarms/labels/{uuid}`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`RemoveLabelFromAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
+    /// The result (`RemoveLabelFromAlarmResult`) has `inventory`: `AlarmInventory`; it decodes as `results::RemoveLabelFromAlarmResult`.
     pub fn remove_label_from_alarm(
         self,
         params: &RemoveLabelFromAlarm,
@@ -4579,7 +4579,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `SubscribeEvent`: `POST /zstack/v1/zwatch/events/subscriptions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`SubscribeEventResult`) has `inventory`: `EventSubscriptionInventory`; decode a field with `generated::types`.
+    /// The result (`SubscribeEventResult`) has `inventory`: `EventSubscriptionInventory`; it decodes as `results::SubscribeEventResult`.
     pub fn subscribe_event(
         self,
         params: &SubscribeEvent,
@@ -4613,7 +4613,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateActiveAlarmTemplate`: `PUT /zstack/v1/zwatch/activealarms/templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateActiveAlarmTemplateResult`) has `inventory`: `ActiveAlarmTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateActiveAlarmTemplateResult`) has `inventory`: `ActiveAlarmTemplateInventory`; it decodes as `results::UpdateActiveAlarmTemplateResult`.
     pub fn update_active_alarm_template(
         self,
         params: &UpdateActiveAlarmTemplate,
@@ -4636,7 +4636,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateZone`: `PUT /zstack/v1/zones/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateZoneResult`) has `inventory`: `ZoneInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateZoneResult`) has `inventory`: `ZoneInventory`; it decodes as `results::UpdateZoneResult`.
     pub fn update_zone(
         self,
         params: &UpdateZone,
@@ -4648,7 +4648,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `ZQLQuery`: `GET /zstack/v1/zql`. A synchronous API: the reply is its result.
-    /// The result (`ZQLQueryResult`) has `results`: `List<ZQLQueryReturn>`; decode a field with `generated::types`.
+    /// The result (`ZQLQueryResult`) has `results`: `List<ZQLQueryReturn>`; decode its fields with `generated::types`.
     pub fn zql_query(
         self,
         params: &ZqlQuery,

@@ -1224,7 +1224,7 @@ impl UpdateThirdpartyPlatform {
 
 impl<'a> Actions<'a> {
     /// `UpdateAlarm`: `PUT /zstack/v1/zwatch/alarms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAlarmResult`) has `inventory`: `AlarmInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAlarmResult`) has `inventory`: `AlarmInventory`; it decodes as `results::UpdateAlarmResult`.
     pub fn update_alarm(
         self,
         params: &UpdateAlarm,
@@ -1244,7 +1244,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAlarmLabel`: `PUT /zstack/v1/zwatch/alarms/labels/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAlarmLabelResult`) has `inventory`: `AlarmLabelInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAlarmLabelResult`) has `inventory`: `AlarmLabelInventory`; it decodes as `results::UpdateAlarmLabelResult`.
     pub fn update_alarm_label(
         self,
         params: &UpdateAlarmLabel,
@@ -1256,7 +1256,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAlertDataAck`: `PUT /zstack/v1/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAlertDataAckResult`) has `inventory`: `AlertDataAckInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAlertDataAckResult`) has `inventory`: `AlertDataAckInventory`; it decodes as `results::UpdateAlertDataAckResult`.
     pub fn update_alert_data_ack(
         self,
         params: &UpdateAlertDataAck,
@@ -1268,7 +1268,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateAliyunSmsSNSTextTemplate`: `PUT /zstack/v1/zwatch/alarms/sns/text-templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateAliyunSmsSNSTextTemplateResult`) has `inventory`: `AliyunSmsSNSTextTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateAliyunSmsSNSTextTemplateResult`) has `inventory`: `AliyunSmsSNSTextTemplateInventory`; it decodes as `results::UpdateAliyunSmsSnsTextTemplateResult`.
     pub fn update_aliyun_sms_sns_text_template(
         self,
         params: &UpdateAliyunSmsSnsTextTemplate,
@@ -1291,7 +1291,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEventRuleTemplate`: `PUT /zstack/v1/zwatch/monitortemplates/evenrules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEventRuleTemplateResult`) has `inventory`: `EventRuleTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEventRuleTemplateResult`) has `inventory`: `EventRuleTemplateInventory`; it decodes as `results::UpdateEventRuleTemplateResult`.
     pub fn update_event_rule_template(
         self,
         params: &UpdateEventRuleTemplate,
@@ -1303,7 +1303,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateEventSubscriptionLabel`: `PUT /zstack/v1/zwatch/events/subscriptions/labels/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateEventSubscriptionLabelResult`) has `inventory`: `EventSubscriptionLabelInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateEventSubscriptionLabelResult`) has `inventory`: `EventSubscriptionLabelInventory`; it decodes as `results::UpdateEventSubscriptionLabelResult`.
     pub fn update_event_subscription_label(
         self,
         params: &UpdateEventSubscriptionLabel,
@@ -1315,7 +1315,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateMetricRuleTemplate`: `PUT /zstack/v1/zwatch/monitortemplates/metricrules/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateMetricRuleTemplateResult`) has `inventory`: `MetricRuleTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateMetricRuleTemplateResult`) has `inventory`: `MetricRuleTemplateInventory`; it decodes as `results::UpdateMetricRuleTemplateResult`.
     pub fn update_metric_rule_template(
         self,
         params: &UpdateMetricRuleTemplate,
@@ -1327,7 +1327,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateMonitorGroup`: `PUT /zstack/v1/zwatch/monitorgroups/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateMonitorGroupResult`) has `inventory`: `MonitorGroupInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateMonitorGroupResult`) has `inventory`: `MonitorGroupInventory`; it decodes as `results::UpdateMonitorGroupResult`.
     pub fn update_monitor_group(
         self,
         params: &UpdateMonitorGroup,
@@ -1339,7 +1339,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateMonitorTemplate`: `PUT /zstack/v1/zwatch/monitortemplates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateMonitorTemplateResult`) has `inventory`: `MonitorTemplateInventory`; it decodes as `results::UpdateMonitorTemplateResult`.
     pub fn update_monitor_template(
         self,
         params: &UpdateMonitorTemplate,
@@ -1351,7 +1351,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSNSTextTemplate`: `PUT /zstack/v1/zwatch/alarms/sns/text-templates/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSNSTextTemplateResult`) has `inventory`: `SNSTextTemplateInventory`; it decodes as `results::UpdateSnsTextTemplateResult`.
     pub fn update_sns_text_template(
         self,
         params: &UpdateSnsTextTemplate,
@@ -1363,7 +1363,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateSubscribeEvent`: `PUT /zstack/v1/zwatch/events/subscriptions/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateSubscribeEventResult`) has `inventory`: `EventSubscriptionInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateSubscribeEventResult`) has `inventory`: `EventSubscriptionInventory`; it decodes as `results::UpdateSubscribeEventResult`.
     pub fn update_subscribe_event(
         self,
         params: &UpdateSubscribeEvent,
@@ -1386,7 +1386,7 @@ impl<'a> Actions<'a> {
     }
 
     /// `UpdateThirdpartyPlatform`: `PUT /zstack/v1/zwatch/third-party/platforms/{uuid}/actions`. An asynchronous API: the reply is a job to follow with `ZStackClient::wait`.
-    /// The result (`UpdateThirdpartyPlatformResult`) has `inventory`: `ThirdpartyPlatformInventory`; decode a field with `generated::types`.
+    /// The result (`UpdateThirdpartyPlatformResult`) has `inventory`: `ThirdpartyPlatformInventory`; it decodes as `results::UpdateThirdpartyPlatformResult`.
     pub fn update_thirdparty_platform(
         self,
         params: &UpdateThirdpartyPlatform,

@@ -219,7 +219,17 @@ mod tests {
 
     #[test]
     fn every_operation_is_unique_and_complete() {
-        assert_eq!(OPERATIONS.len(), 1905);
+        // Every action row of the model, by name, in model order.
+        let model = include_str!("../model/actions.tsv");
+        let names: Vec<&str> = model
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .filter_map(|l| l.split('\t').next())
+            .collect();
+        assert_eq!(names.len(), 1905);
+        assert_eq!(OPERATIONS.len(), names.len());
+        assert!(OPERATIONS.iter().zip(&names).all(|(o, n)| o.name == *n));
         let mut names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
         names.sort_unstable();
         names.dedup();

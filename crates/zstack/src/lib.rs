@@ -50,8 +50,8 @@ pub mod model {
 pub use backend::{ZStackBackend, connect};
 pub use config::ZStackConfig;
 pub use native::{
-    ClientBuilder, CreateDataVolume, CreateVm, Credentials, DeleteMode, Job, JobStatus, QueryPage,
-    Reply, StopType, ZStackClient, password_hash, query,
+    Actions, ClientBuilder, CreateDataVolume, CreateVm, Credentials, DeleteMode, Job, JobStatus,
+    QueryPage, Reply, StopType, ZStackClient, password_hash, query,
 };
 
 /// The vendor name used in errors, spans and `Backend::vendor()`.

@@ -5,17 +5,17 @@
 
 use omnivirt_core::api::ApiOperation;
 
-mod access_control_lists_to_baremetal;
-mod baremetal2_to_externalbackup;
-mod flowmeters_to_host_scheduling_rule_group;
-mod hybrid;
-mod iam2_to_l2_networks;
-mod l3_networks_to_password;
-mod pci_device_to_secret_resource_pools;
-mod security_groups_to_validate;
-mod vcenters_to_volume_snapshots;
-mod volumes_to_zql;
-mod zwatch;
+pub(crate) mod access_control_lists_to_baremetal;
+pub(crate) mod baremetal2_to_externalbackup;
+pub(crate) mod flowmeters_to_host_scheduling_rule_group;
+pub(crate) mod hybrid;
+pub(crate) mod iam2_to_l2_networks;
+pub(crate) mod l3_networks_to_password;
+pub(crate) mod pci_device_to_secret_resource_pools;
+pub(crate) mod security_groups_to_validate;
+pub(crate) mod vcenters_to_volume_snapshots;
+pub(crate) mod volumes_to_zql;
+pub(crate) mod zwatch;
 
 /// Every action of `crates/zstack/model/actions.tsv` (1905 rows), in model order.
 pub static OPERATIONS: &[ApiOperation] = &[

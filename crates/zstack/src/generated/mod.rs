@@ -2,4 +2,6 @@
 //! Code generated from `crates/zstack/model/` by `cargo xtask codegen zstack`.
 
 pub mod api;
+pub mod ops;
+pub mod results;
 pub mod types;

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use super::client::{Reply, ZStackClient};
 use super::query::{Condition, Query};
 use crate::VENDOR;
+use crate::generated::ops;
 use crate::wire::{Cluster, Host, QueryReply, VmInstance, Volume, Zone};
 
 /// One page of a query.
@@ -357,98 +358,79 @@ impl ZStackClient {
     }
     /// `StartVmInstance`, on `host` when given.
     pub async fn start_vm(&self, uuid: &str, host: Option<&str>) -> Result<Reply> {
-        let params = match host {
-            Some(h) => json!({"hostUuid": h}),
-            None => json!({}),
-        };
-        self.action(
-            "vm-instances",
-            uuid,
-            "startVmInstance",
-            params,
-            Some(Op::VmStart),
-        )
-        .await
+        check_uuid("vm-instances", uuid, Op::VmStart)?;
+        let mut p = ops::StartVmInstance::new(uuid);
+        p.host_uuid = host.map(str::to_owned);
+        self.actions()
+            .for_op(Op::VmStart)
+            .start_vm_instance(&p)
+            .await
     }
     /// `StopVmInstance` (`grace` or `cold`).
     pub async fn stop_vm(&self, uuid: &str, how: StopType) -> Result<Reply> {
-        let (params, op) = match how {
-            StopType::Grace => (json!({"type": "grace"}), Op::VmStop),
-            StopType::Cold => (json!({"type": "cold"}), Op::VmForceStop),
+        let (ty, op) = match how {
+            StopType::Grace => (ops::StopVmInstanceType::Grace, Op::VmStop),
+            StopType::Cold => (ops::StopVmInstanceType::Cold, Op::VmForceStop),
         };
-        self.action("vm-instances", uuid, "stopVmInstance", params, Some(op))
-            .await
+        check_uuid("vm-instances", uuid, op)?;
+        let mut p = ops::StopVmInstance::new(uuid);
+        p.r#type = Some(ty);
+        self.actions().for_op(op).stop_vm_instance(&p).await
     }
     /// `RebootVmInstance`.
     pub async fn reboot_vm(&self, uuid: &str) -> Result<Reply> {
-        self.action(
-            "vm-instances",
-            uuid,
-            "rebootVmInstance",
-            json!({}),
-            Some(Op::VmReboot),
-        )
-        .await
+        check_uuid("vm-instances", uuid, Op::VmReboot)?;
+        self.actions()
+            .for_op(Op::VmReboot)
+            .reboot_vm_instance(&ops::RebootVmInstance::new(uuid))
+            .await
     }
     /// `PauseVmInstance` (the VM keeps its memory on the host).
     pub async fn pause_vm(&self, uuid: &str) -> Result<Reply> {
-        self.action(
-            "vm-instances",
-            uuid,
-            "pauseVmInstance",
-            json!({}),
-            Some(Op::VmSuspend),
-        )
-        .await
+        check_uuid("vm-instances", uuid, Op::VmSuspend)?;
+        self.actions()
+            .for_op(Op::VmSuspend)
+            .pause_vm_instance(&ops::PauseVmInstance::new(uuid))
+            .await
     }
     /// `ResumeVmInstance`.
     pub async fn resume_vm(&self, uuid: &str) -> Result<Reply> {
-        self.action(
-            "vm-instances",
-            uuid,
-            "resumeVmInstance",
-            json!({}),
-            Some(Op::VmResume),
-        )
-        .await
+        check_uuid("vm-instances", uuid, Op::VmResume)?;
+        self.actions()
+            .for_op(Op::VmResume)
+            .resume_vm_instance(&ops::ResumeVmInstance::new(uuid))
+            .await
     }
     /// `MigrateVm`, to `host` or one the server picks.
     pub async fn migrate_vm(&self, uuid: &str, host: Option<&str>) -> Result<Reply> {
-        let params = match host {
-            Some(h) => json!({"hostUuid": h}),
-            None => json!({}),
-        };
-        self.action(
-            "vm-instances",
-            uuid,
-            "migrateVm",
-            params,
-            Some(Op::VmMigrate),
-        )
-        .await
+        check_uuid("vm-instances", uuid, Op::VmMigrate)?;
+        let mut p = ops::MigrateVm::new(uuid);
+        p.host_uuid = host.map(str::to_owned);
+        self.actions().for_op(Op::VmMigrate).migrate_vm(&p).await
     }
     /// `DestroyVmInstance` (`DELETE /vm-instances/{uuid}`). With the default deletion policy
     /// the VM goes to `Destroyed` and can be recovered until it is expunged.
     pub async fn destroy_vm(&self, uuid: &str, mode: DeleteMode) -> Result<Reply> {
         check_uuid("VM", uuid, Op::VmDelete)?;
-        let q = [("deleteMode".to_owned(), mode.as_str().to_owned())];
-        self.request(
-            Method::DELETE,
-            &format!("vm-instances/{uuid}"),
-            &q,
-            None,
-            Some(Op::VmDelete),
-        )
-        .await
+        let mut p = ops::DestroyVmInstance::new(uuid);
+        p.delete_mode = Some(mode.as_str().to_owned());
+        self.actions()
+            .for_op(Op::VmDelete)
+            .destroy_vm_instance(&p)
+            .await
     }
     /// `ExpungeVmInstance`: remove a destroyed VM now.
     pub async fn expunge_vm(&self, uuid: &str) -> Result<Reply> {
-        self.action("vm-instances", uuid, "expungeVmInstance", json!({}), None)
+        check_uuid("vm-instances", uuid, None)?;
+        self.actions()
+            .expunge_vm_instance(&ops::ExpungeVmInstance::new(uuid))
             .await
     }
     /// `RecoverVmInstance`: bring a destroyed VM back (stopped).
     pub async fn recover_vm(&self, uuid: &str) -> Result<Reply> {
-        self.action("vm-instances", uuid, "recoverVmInstance", json!({}), None)
+        check_uuid("vm-instances", uuid, None)?;
+        self.actions()
+            .recover_vm_instance(&ops::RecoverVmInstance::new(uuid))
             .await
     }
     /// `CreateDataVolume`.
@@ -466,48 +448,37 @@ impl ZStackClient {
     pub async fn attach_data_volume(&self, volume: &str, vm: &str) -> Result<Reply> {
         check_uuid("volume", volume, Op::DiskAttach)?;
         check_uuid("VM", vm, Op::DiskAttach)?;
-        self.request(
-            Method::POST,
-            &format!("volumes/{volume}/vm-instances/{vm}"),
-            &[],
-            Some(&json!({"params": {}})),
-            Some(Op::DiskAttach),
-        )
-        .await
+        self.actions()
+            .for_op(Op::DiskAttach)
+            .attach_data_volume_to_vm(&ops::AttachDataVolumeToVm::new(vm, volume))
+            .await
     }
     /// `DetachDataVolumeFromVm` (`DELETE /volumes/{uuid}/vm-instances?vmUuid=`).
     pub async fn detach_data_volume(&self, volume: &str, vm: Option<&str>) -> Result<Reply> {
         check_uuid("volume", volume, Op::DiskDetach)?;
-        let q: Vec<(String, String)> = vm
-            .map(|v| ("vmUuid".to_owned(), v.to_owned()))
-            .into_iter()
-            .collect();
-        self.request(
-            Method::DELETE,
-            &format!("volumes/{volume}/vm-instances"),
-            &q,
-            None,
-            Some(Op::DiskDetach),
-        )
-        .await
+        let mut p = ops::DetachDataVolumeFromVm::new(volume);
+        p.vm_uuid = vm.map(str::to_owned);
+        self.actions()
+            .for_op(Op::DiskDetach)
+            .detach_data_volume_from_vm(&p)
+            .await
     }
     /// `DeleteDataVolume` (`DELETE /volumes/{uuid}`); recoverable until expunged under the
     /// default deletion policy.
     pub async fn delete_data_volume(&self, uuid: &str, mode: DeleteMode) -> Result<Reply> {
         check_uuid("volume", uuid, Op::DiskDelete)?;
-        let q = [("deleteMode".to_owned(), mode.as_str().to_owned())];
-        self.request(
-            Method::DELETE,
-            &format!("volumes/{uuid}"),
-            &q,
-            None,
-            Some(Op::DiskDelete),
-        )
-        .await
+        let mut p = ops::DeleteDataVolume::new(uuid);
+        p.delete_mode = Some(mode.as_str().to_owned());
+        self.actions()
+            .for_op(Op::DiskDelete)
+            .delete_data_volume(&p)
+            .await
     }
     /// `ExpungeDataVolume`.
     pub async fn expunge_data_volume(&self, uuid: &str) -> Result<Reply> {
-        self.action("volumes", uuid, "expungeDataVolume", json!({}), None)
+        check_uuid("volumes", uuid, None)?;
+        self.actions()
+            .expunge_data_volume(&ops::ExpungeDataVolume::new(uuid))
             .await
     }
 }

@@ -9,6 +9,8 @@ use crate::GeneratedFile;
 use crate::rust::field_ident;
 
 pub mod model;
+pub mod ops;
+pub mod results;
 pub mod table;
 pub mod types;
 
@@ -97,10 +99,13 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let mut files = vec![GeneratedFile::new(
         format!("{OUT}/mod.rs"),
         "//! Code generated from `crates/zstack/model/` by `cargo xtask codegen zstack`.\n\n\
-         pub mod api;\npub mod types;\n",
+         pub mod api;\npub mod ops;\npub mod results;\npub mod types;\n",
     )];
     files.extend(table::files(&groups, &actions, &group_of));
     files.extend(types::files(&classes)?);
+    let index = types::Types::new(&classes);
+    files.extend(ops::files(&actions, &groups, &group_of, &index)?);
+    files.push(results::file(&actions, &index)?);
     Ok(files)
 }
 
@@ -162,6 +167,16 @@ mod tests {
             .count();
         assert_eq!(rows, 1905, "one line per action");
         assert!(api.text.contains("::QUERY_VM_INSTANCE,"));
+        let methods: usize = files
+            .iter()
+            .filter(|f| f.path.to_string_lossy().contains("generated/ops/"))
+            .map(|f| {
+                f.text
+                    .matches("-> impl Future<Output = Result<crate::native::Reply>>")
+                    .count()
+            })
+            .sum();
+        assert_eq!(methods, 1905, "one typed method per action");
         for f in &files {
             let lines = f.text.lines().count();
             assert!(lines < 8000, "{} has {lines} lines", f.path.display());

@@ -147,7 +147,7 @@ pub fn group_file(group: &Group, actions: &[&Action]) -> String {
         )));
         let _ = writeln!(
             out,
-            "pub(super) const {}: ApiOperation = {};",
+            "pub(crate) const {}: ApiOperation = {};",
             const_name(&a.name),
             op_expr(a)
         );
@@ -193,7 +193,7 @@ pub fn api_file(groups: &[Group], actions: &[Action], group_of: &[usize]) -> Str
     );
     out.push_str("use omnivirt_core::api::ApiOperation;\n\n");
     for g in groups {
-        let _ = writeln!(out, "mod {};", g.module);
+        let _ = writeln!(out, "pub(crate) mod {};", g.module);
     }
     out.push('\n');
     let _ = writeln!(
@@ -327,12 +327,12 @@ mod tests {
         };
         let text = group_file(&g, &[&a]);
         assert!(text.contains(
-            "pub(super) const STOP_VM_INSTANCE: ApiOperation = ApiOperation::new(\"StopVmInstance\", \"PUT\", \"/v1/vm-instances/{uuid}/actions\").params(STOP_VM_INSTANCE_PARAMS).result(\"StopVmInstanceResult\").body(\"params\").asynchronous().summary(\"Stop vm instance. type: grace|cold.\");"
+            "pub(crate) const STOP_VM_INSTANCE: ApiOperation = ApiOperation::new(\"StopVmInstance\", \"PUT\", \"/v1/vm-instances/{uuid}/actions\").params(STOP_VM_INSTANCE_PARAMS).result(\"StopVmInstanceResult\").body(\"params\").asynchronous().summary(\"Stop vm instance. type: grace|cold.\");"
         ), "{text}");
         assert!(text.contains("ApiParam::new(\"uuid\", ParamIn::Path, \"String\").required(),"));
         assert!(text.contains("ApiParam::new(\"type\", ParamIn::Body, \"String\"),"));
         let table = api_file(&[g], &[a], &[0]);
-        assert!(table.contains("mod vm_instances;"));
+        assert!(table.contains("pub(crate) mod vm_instances;"));
         assert!(table.contains("    vm_instances::STOP_VM_INSTANCE,\n"));
         assert!(table.contains("(1 rows)"));
     }

@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddAccessControlListEntry`: `POST /zstack/v1/access-control-lists/{aclUuid}/ipentries`, asynchronous.
-pub(super) const ADD_ACCESS_CONTROL_LIST_ENTRY: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ACCESS_CONTROL_LIST_ENTRY: ApiOperation = ApiOperation::new(
     "AddAccessControlListEntry",
     "POST",
     "/v1/access-control-lists/{aclUuid}/ipentries",
@@ -27,7 +27,7 @@ const ADD_ACCESS_CONTROL_LIST_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAccessControlListRedirectRule`: `POST /zstack/v1/access-control-lists/{aclUuid}/redirectRules`, asynchronous.
-pub(super) const ADD_ACCESS_CONTROL_LIST_REDIRECT_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ACCESS_CONTROL_LIST_REDIRECT_RULE: ApiOperation = ApiOperation::new(
     "AddAccessControlListRedirectRule",
     "POST",
     "/v1/access-control-lists/{aclUuid}/redirectRules",
@@ -52,7 +52,7 @@ const ADD_ACCESS_CONTROL_LIST_REDIRECT_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAliyunEbsBackupStorage`: `POST /zstack/v1/backup-storage/aliyun/ebs`, asynchronous.
-pub(super) const ADD_ALIYUN_EBS_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ALIYUN_EBS_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "AddAliyunEbsBackupStorage",
     "POST",
     "/v1/backup-storage/aliyun/ebs",
@@ -78,7 +78,7 @@ const ADD_ALIYUN_EBS_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAliyunPanguPartition`: `POST /zstack/v1/aliyun/pangu`, asynchronous.
-pub(super) const ADD_ALIYUN_PANGU_PARTITION: ApiOperation =
+pub(crate) const ADD_ALIYUN_PANGU_PARTITION: ApiOperation =
     ApiOperation::new("AddAliyunPanguPartition", "POST", "/v1/aliyun/pangu")
         .params(ADD_ALIYUN_PANGU_PARTITION_PARAMS)
         .result("AddAliyunPanguPartitionResult")
@@ -100,7 +100,7 @@ const ADD_ALIYUN_PANGU_PARTITION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAppBuildSystem`: `POST /zstack/v1/appcenter/buildsystem`, asynchronous.
-pub(super) const ADD_APP_BUILD_SYSTEM: ApiOperation =
+pub(crate) const ADD_APP_BUILD_SYSTEM: ApiOperation =
     ApiOperation::new("AddAppBuildSystem", "POST", "/v1/appcenter/buildsystem")
         .params(ADD_APP_BUILD_SYSTEM_PARAMS)
         .result("AddAppBuildSystemResult")
@@ -125,7 +125,7 @@ const ADD_APP_BUILD_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddBuildApp`: `POST /zstack/v1/appcenter/buildapp/add`, asynchronous.
-pub(super) const ADD_BUILD_APP: ApiOperation =
+pub(crate) const ADD_BUILD_APP: ApiOperation =
     ApiOperation::new("AddBuildApp", "POST", "/v1/appcenter/buildapp/add")
         .params(ADD_BUILD_APP_PARAMS)
         .result("AddBuildAppResult")
@@ -146,7 +146,7 @@ const ADD_BUILD_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddCephBackupStorage`: `POST /zstack/v1/backup-storage/ceph`, asynchronous.
-pub(super) const ADD_CEPH_BACKUP_STORAGE: ApiOperation =
+pub(crate) const ADD_CEPH_BACKUP_STORAGE: ApiOperation =
     ApiOperation::new("AddCephBackupStorage", "POST", "/v1/backup-storage/ceph")
         .params(ADD_CEPH_BACKUP_STORAGE_PARAMS)
         .result("AddBackupStorageResult")
@@ -170,7 +170,7 @@ const ADD_CEPH_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddDisasterImageStoreBackupStorage`: `POST /zstack/v1/backup-storage/image-store/disaster`, asynchronous.
-pub(super) const ADD_DISASTER_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_DISASTER_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "AddDisasterImageStoreBackupStorage",
     "POST",
     "/v1/backup-storage/image-store/disaster",
@@ -201,7 +201,7 @@ const ADD_DISASTER_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddExternalBackupStorage`: `POST /zstack/v1/backup-storage/addon`, asynchronous.
-pub(super) const ADD_EXTERNAL_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_EXTERNAL_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "AddExternalBackupStorage",
     "POST",
     "/v1/backup-storage/addon",
@@ -227,7 +227,7 @@ const ADD_EXTERNAL_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddImageStoreBackupStorage`: `POST /zstack/v1/backup-storage/image-store`, asynchronous.
-pub(super) const ADD_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "AddImageStoreBackupStorage",
     "POST",
     "/v1/backup-storage/image-store",
@@ -256,7 +256,7 @@ const ADD_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddMonToCephBackupStorage`: `POST /zstack/v1/backup-storage/ceph/{uuid}/mons`, asynchronous.
-pub(super) const ADD_MON_TO_CEPH_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_MON_TO_CEPH_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "AddMonToCephBackupStorage",
     "POST",
     "/v1/backup-storage/ceph/{uuid}/mons",
@@ -276,7 +276,7 @@ const ADD_MON_TO_CEPH_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddPreconfigurationTemplate`: `POST /zstack/v1/baremetal/preconfigurations`, asynchronous.
-pub(super) const ADD_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new(
     "AddPreconfigurationTemplate",
     "POST",
     "/v1/baremetal/preconfigurations",
@@ -301,7 +301,7 @@ const ADD_PRECONFIGURATION_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddResourcesToDirectory`: `POST /zstack/v1/add/resources/directory`, asynchronous.
-pub(super) const ADD_RESOURCES_TO_DIRECTORY: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_RESOURCES_TO_DIRECTORY: ApiOperation = ApiOperation::new(
     "AddResourcesToDirectory",
     "POST",
     "/v1/add/resources/directory",
@@ -321,7 +321,7 @@ const ADD_RESOURCES_TO_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSftpBackupStorage`: `POST /zstack/v1/backup-storage/sftp`, asynchronous.
-pub(super) const ADD_SFTP_BACKUP_STORAGE: ApiOperation =
+pub(crate) const ADD_SFTP_BACKUP_STORAGE: ApiOperation =
     ApiOperation::new("AddSftpBackupStorage", "POST", "/v1/backup-storage/sftp")
         .params(ADD_SFTP_BACKUP_STORAGE_PARAMS)
         .result("AddSftpBackupStorageResult")
@@ -347,7 +347,7 @@ const ADD_SFTP_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSimulatorBackupStorage`: `POST /zstack/v1/backup-storage/simulators`, asynchronous.
-pub(super) const ADD_SIMULATOR_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SIMULATOR_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "AddSimulatorBackupStorage",
     "POST",
     "/v1/backup-storage/simulators",
@@ -374,7 +374,7 @@ const ADD_SIMULATOR_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddUserToGroup`: `POST /zstack/v1/accounts/groups/{groupUuid}/users`, asynchronous.
-pub(super) const ADD_USER_TO_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_USER_TO_GROUP: ApiOperation = ApiOperation::new(
     "AddUserToGroup",
     "POST",
     "/v1/accounts/groups/{groupUuid}/users",
@@ -394,7 +394,7 @@ const ADD_USER_TO_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddVmToAffinityGroup`: `POST /zstack/v1/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}`, asynchronous.
-pub(super) const ADD_VM_TO_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_VM_TO_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
     "AddVmToAffinityGroup",
     "POST",
     "/v1/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}",
@@ -414,7 +414,7 @@ const ADD_VM_TO_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachAutoScalingTemplateToGroup`: `POST /zstack/v1/autoscaling/template/{uuid}/groups/{groupUuid}`, asynchronous.
-pub(super) const ATTACH_AUTO_SCALING_TEMPLATE_TO_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_AUTO_SCALING_TEMPLATE_TO_GROUP: ApiOperation = ApiOperation::new(
     "AttachAutoScalingTemplateToGroup",
     "POST",
     "/v1/autoscaling/template/{uuid}/groups/{groupUuid}",
@@ -434,7 +434,7 @@ const ATTACH_AUTO_SCALING_TEMPLATE_TO_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPoliciesToUser`: `POST /zstack/v1/accounts/users/{userUuid}/policy-collection`, asynchronous.
-pub(super) const ATTACH_POLICIES_TO_USER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_POLICIES_TO_USER: ApiOperation = ApiOperation::new(
     "AttachPoliciesToUser",
     "POST",
     "/v1/accounts/users/{userUuid}/policy-collection",
@@ -454,7 +454,7 @@ const ATTACH_POLICIES_TO_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPolicyToUser`: `POST /zstack/v1/accounts/users/{userUuid}/policies`, asynchronous.
-pub(super) const ATTACH_POLICY_TO_USER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_POLICY_TO_USER: ApiOperation = ApiOperation::new(
     "AttachPolicyToUser",
     "POST",
     "/v1/accounts/users/{userUuid}/policies",
@@ -474,7 +474,7 @@ const ATTACH_POLICY_TO_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPolicyToUserGroup`: `POST /zstack/v1/accounts/groups/{groupUuid}/policies`, asynchronous.
-pub(super) const ATTACH_POLICY_TO_USER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_POLICY_TO_USER_GROUP: ApiOperation = ApiOperation::new(
     "AttachPolicyToUserGroup",
     "POST",
     "/v1/accounts/groups/{groupUuid}/policies",
@@ -494,7 +494,7 @@ const ATTACH_POLICY_TO_USER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BackupStorageMigrateImage`: `PUT /zstack/v1/backup-storage/images/{imageUuid}/actions`, asynchronous.
-pub(super) const BACKUP_STORAGE_MIGRATE_IMAGE: ApiOperation = ApiOperation::new(
+pub(crate) const BACKUP_STORAGE_MIGRATE_IMAGE: ApiOperation = ApiOperation::new(
     "BackupStorageMigrateImage",
     "PUT",
     "/v1/backup-storage/images/{imageUuid}/actions",
@@ -515,7 +515,7 @@ const BACKUP_STORAGE_MIGRATE_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BatchCreateBaremetalChassis`: `POST /zstack/v1/baremetal/chassis/from-file`, asynchronous.
-pub(super) const BATCH_CREATE_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const BATCH_CREATE_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
     "BatchCreateBaremetalChassis",
     "POST",
     "/v1/baremetal/chassis/from-file",
@@ -538,7 +538,7 @@ const BATCH_CREATE_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAccessControlListRedirectRule`: `PUT /zstack/v1/access-control-lists/redirectRules/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_ACCESS_CONTROL_LIST_REDIRECT_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_ACCESS_CONTROL_LIST_REDIRECT_RULE: ApiOperation = ApiOperation::new(
     "ChangeAccessControlListRedirectRule",
     "PUT",
     "/v1/access-control-lists/redirectRules/{uuid}/actions",
@@ -558,7 +558,7 @@ const CHANGE_ACCESS_CONTROL_LIST_REDIRECT_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAccessKeyState`: `PUT /zstack/v1/accesskeys/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_ACCESS_KEY_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_ACCESS_KEY_STATE: ApiOperation = ApiOperation::new(
     "ChangeAccessKeyState",
     "PUT",
     "/v1/accesskeys/{uuid}/actions",
@@ -578,7 +578,7 @@ const CHANGE_ACCESS_KEY_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAffinityGroupState`: `PUT /zstack/v1/affinity-groups/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_AFFINITY_GROUP_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_AFFINITY_GROUP_STATE: ApiOperation = ApiOperation::new(
     "ChangeAffinityGroupState",
     "PUT",
     "/v1/affinity-groups/{uuid}/actions",
@@ -598,7 +598,7 @@ const CHANGE_AFFINITY_GROUP_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAppBuildSystemState`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_APP_BUILD_SYSTEM_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_APP_BUILD_SYSTEM_STATE: ApiOperation = ApiOperation::new(
     "ChangeAppBuildSystemState",
     "PUT",
     "/v1/appcenter/buildsystem/{uuid}/actions",
@@ -618,7 +618,7 @@ const CHANGE_APP_BUILD_SYSTEM_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAutoScalingGroupState`: `PUT /zstack/v1/autoscaling/groups/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_AUTO_SCALING_GROUP_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_AUTO_SCALING_GROUP_STATE: ApiOperation = ApiOperation::new(
     "ChangeAutoScalingGroupState",
     "PUT",
     "/v1/autoscaling/groups/{uuid}/actions",
@@ -638,7 +638,7 @@ const CHANGE_AUTO_SCALING_GROUP_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBackupStorageState`: `PUT /zstack/v1/backup-storage/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_BACKUP_STORAGE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BACKUP_STORAGE_STATE: ApiOperation = ApiOperation::new(
     "ChangeBackupStorageState",
     "PUT",
     "/v1/backup-storage/{uuid}/actions",
@@ -658,7 +658,7 @@ const CHANGE_BACKUP_STORAGE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBaremetalChassisState`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_BAREMETAL_CHASSIS_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BAREMETAL_CHASSIS_STATE: ApiOperation = ApiOperation::new(
     "ChangeBaremetalChassisState",
     "PUT",
     "/v1/baremetal/chassis/{uuid}/actions",
@@ -678,7 +678,7 @@ const CHANGE_BAREMETAL_CHASSIS_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangePreconfigurationTemplateState`: `PUT /zstack/v1/baremetal/preconfigurations/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_PRECONFIGURATION_TEMPLATE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_PRECONFIGURATION_TEMPLATE_STATE: ApiOperation = ApiOperation::new(
     "ChangePreconfigurationTemplateState",
     "PUT",
     "/v1/baremetal/preconfigurations/{uuid}/actions",
@@ -698,7 +698,7 @@ const CHANGE_PRECONFIGURATION_TEMPLATE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeResourceOwner`: `POST /zstack/v1/account/{accountUuid}/resources`, asynchronous.
-pub(super) const CHANGE_RESOURCE_OWNER: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_RESOURCE_OWNER: ApiOperation = ApiOperation::new(
     "ChangeResourceOwner",
     "POST",
     "/v1/account/{accountUuid}/resources",
@@ -718,7 +718,7 @@ const CHANGE_RESOURCE_OWNER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckApiPermission`: `PUT /zstack/v1/accounts/permissions/actions`.
-pub(super) const CHECK_API_PERMISSION: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_API_PERMISSION: ApiOperation = ApiOperation::new(
     "CheckApiPermission",
     "PUT",
     "/v1/accounts/permissions/actions",
@@ -737,7 +737,7 @@ const CHECK_API_PERMISSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckBaremetalChassisConfigFile`: `POST /zstack/v1/baremetal/chassis/from-file/check`.
-pub(super) const CHECK_BAREMETAL_CHASSIS_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_BAREMETAL_CHASSIS_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "CheckBaremetalChassisConfigFile",
     "POST",
     "/v1/baremetal/chassis/from-file/check",
@@ -755,7 +755,7 @@ const CHECK_BAREMETAL_CHASSIS_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckBuildAppParameters`: `POST /zstack/v1/appcenter/buildapp/check`.
-pub(super) const CHECK_BUILD_APP_PARAMETERS: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_BUILD_APP_PARAMETERS: ApiOperation = ApiOperation::new(
     "CheckBuildAppParameters",
     "POST",
     "/v1/appcenter/buildapp/check",
@@ -774,7 +774,7 @@ const CHECK_BUILD_APP_PARAMETERS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckResourcePermission`: `GET /zstack/v1/accounts/resource/api-permissions`.
-pub(super) const CHECK_RESOURCE_PERMISSION: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_RESOURCE_PERMISSION: ApiOperation = ApiOperation::new(
     "CheckResourcePermission",
     "GET",
     "/v1/accounts/resource/api-permissions",
@@ -791,7 +791,7 @@ const CHECK_RESOURCE_PERMISSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanUpBaremetalChassisBonding`: `PUT /zstack/v1/baremetal/chassis/{chassisUuid}/actions`, asynchronous.
-pub(super) const CLEAN_UP_BAREMETAL_CHASSIS_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_UP_BAREMETAL_CHASSIS_BONDING: ApiOperation = ApiOperation::new(
     "CleanUpBaremetalChassisBonding",
     "PUT",
     "/v1/baremetal/chassis/{chassisUuid}/actions",
@@ -810,7 +810,7 @@ const CLEAN_UP_BAREMETAL_CHASSIS_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanUpTrashOnBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/trash/actions`, asynchronous.
-pub(super) const CLEAN_UP_TRASH_ON_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_UP_TRASH_ON_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "CleanUpTrashOnBackupStorage",
     "PUT",
     "/v1/backup-storage/{uuid}/trash/actions",
@@ -830,7 +830,7 @@ const CLEAN_UP_TRASH_ON_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAccessControlList`: `POST /zstack/v1/access-control-lists`, asynchronous.
-pub(super) const CREATE_ACCESS_CONTROL_LIST: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ACCESS_CONTROL_LIST: ApiOperation = ApiOperation::new(
     "CreateAccessControlList",
     "POST",
     "/v1/access-control-lists",
@@ -853,7 +853,7 @@ const CREATE_ACCESS_CONTROL_LIST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAccessKey`: `POST /zstack/v1/accesskeys`, asynchronous.
-pub(super) const CREATE_ACCESS_KEY: ApiOperation =
+pub(crate) const CREATE_ACCESS_KEY: ApiOperation =
     ApiOperation::new("CreateAccessKey", "POST", "/v1/accesskeys")
         .params(CREATE_ACCESS_KEY_PARAMS)
         .result("CreateAccessKeyResult")
@@ -875,7 +875,7 @@ const CREATE_ACCESS_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAccount`: `POST /zstack/v1/accounts`, asynchronous.
-pub(super) const CREATE_ACCOUNT: ApiOperation =
+pub(crate) const CREATE_ACCOUNT: ApiOperation =
     ApiOperation::new("CreateAccount", "POST", "/v1/accounts")
         .params(CREATE_ACCOUNT_PARAMS)
         .result("CreateAccountResult")
@@ -896,7 +896,7 @@ const CREATE_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAffinityGroup`: `POST /zstack/v1/affinity-groups`, asynchronous.
-pub(super) const CREATE_AFFINITY_GROUP: ApiOperation =
+pub(crate) const CREATE_AFFINITY_GROUP: ApiOperation =
     ApiOperation::new("CreateAffinityGroup", "POST", "/v1/affinity-groups")
         .params(CREATE_AFFINITY_GROUP_PARAMS)
         .result("CreateAffinityGroupResult")
@@ -919,7 +919,7 @@ const CREATE_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunProxyVSwitch`: `POST /zstack/v1/aliyun-proxy/vpcs/vswitches`, asynchronous.
-pub(super) const CREATE_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new(
     "CreateAliyunProxyVSwitch",
     "POST",
     "/v1/aliyun-proxy/vpcs/vswitches",
@@ -942,7 +942,7 @@ const CREATE_ALIYUN_PROXY_V_SWITCH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunProxyVpc`: `POST /zstack/v1/aliyun-proxy/vpcs`, asynchronous.
-pub(super) const CREATE_ALIYUN_PROXY_VPC: ApiOperation =
+pub(crate) const CREATE_ALIYUN_PROXY_VPC: ApiOperation =
     ApiOperation::new("CreateAliyunProxyVpc", "POST", "/v1/aliyun-proxy/vpcs")
         .params(CREATE_ALIYUN_PROXY_VPC_PARAMS)
         .result("CreateAliyunProxyVpcResult")
@@ -964,7 +964,7 @@ const CREATE_ALIYUN_PROXY_VPC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAutoScalingGroup`: `POST /zstack/v1/autoscaling/groups`, asynchronous.
-pub(super) const CREATE_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new("CreateAutoScalingGroup", "POST", "/v1/autoscaling/groups").params(CREATE_AUTO_SCALING_GROUP_PARAMS).result("CreateAutoScalingGroupResult").body("params").asynchronous().summary("Create auto scaling group. scalingResourceType: VmInstance. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
+pub(crate) const CREATE_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new("CreateAutoScalingGroup", "POST", "/v1/autoscaling/groups").params(CREATE_AUTO_SCALING_GROUP_PARAMS).result("CreateAutoScalingGroupResult").body("params").asynchronous().summary("Create auto scaling group. scalingResourceType: VmInstance. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
 
 /// Parameters of `CreateAutoScalingGroup`.
 const CREATE_AUTO_SCALING_GROUP_PARAMS: &[ApiParam] = &[
@@ -983,7 +983,7 @@ const CREATE_AUTO_SCALING_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAutoScalingGroupAddingNewInstanceRule`: `POST /zstack/v1/autoscaling/rules/adding-new-instance`, asynchronous.
-pub(super) const CREATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE: ApiOperation = ApiOperation::new("CreateAutoScalingGroupAddingNewInstanceRule", "POST", "/v1/autoscaling/rules/adding-new-instance").params(CREATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS).result("CreateAutoScalingRuleResult").body("params").asynchronous().summary("Create auto scaling group adding new instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity.");
+pub(crate) const CREATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE: ApiOperation = ApiOperation::new("CreateAutoScalingGroupAddingNewInstanceRule", "POST", "/v1/autoscaling/rules/adding-new-instance").params(CREATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS).result("CreateAutoScalingRuleResult").body("params").asynchronous().summary("Create auto scaling group adding new instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity.");
 
 /// Parameters of `CreateAutoScalingGroupAddingNewInstanceRule`.
 const CREATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS: &[ApiParam] = &[
@@ -1001,7 +1001,7 @@ const CREATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS: &[ApiParam] = &
 ];
 
 /// `CreateAutoScalingGroupRemovalInstanceRule`: `POST /zstack/v1/autoscaling/rules/removal-instance`, asynchronous.
-pub(super) const CREATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE: ApiOperation = ApiOperation::new("CreateAutoScalingGroupRemovalInstanceRule", "POST", "/v1/autoscaling/rules/removal-instance").params(CREATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS).result("CreateAutoScalingRuleResult").body("params").asynchronous().summary("Create auto scaling group removal instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
+pub(crate) const CREATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE: ApiOperation = ApiOperation::new("CreateAutoScalingGroupRemovalInstanceRule", "POST", "/v1/autoscaling/rules/removal-instance").params(CREATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS).result("CreateAutoScalingRuleResult").body("params").asynchronous().summary("Create auto scaling group removal instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
 
 /// Parameters of `CreateAutoScalingGroupRemovalInstanceRule`.
 const CREATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS: &[ApiParam] = &[
@@ -1020,7 +1020,7 @@ const CREATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAutoScalingVmTemplate`: `POST /zstack/v1/autoscaling/vmtemplate`, asynchronous.
-pub(super) const CREATE_AUTO_SCALING_VM_TEMPLATE: ApiOperation = ApiOperation::new("CreateAutoScalingVmTemplate", "POST", "/v1/autoscaling/vmtemplate").params(CREATE_AUTO_SCALING_VM_TEMPLATE_PARAMS).result("CreateAutoScalingTemplateResult").body("params").asynchronous().summary("Create auto scaling vm template. vmInstanceType: UserVm|ApplianceVm. strategy: InstantStart|CreateStopped.");
+pub(crate) const CREATE_AUTO_SCALING_VM_TEMPLATE: ApiOperation = ApiOperation::new("CreateAutoScalingVmTemplate", "POST", "/v1/autoscaling/vmtemplate").params(CREATE_AUTO_SCALING_VM_TEMPLATE_PARAMS).result("CreateAutoScalingTemplateResult").body("params").asynchronous().summary("Create auto scaling vm template. vmInstanceType: UserVm|ApplianceVm. strategy: InstantStart|CreateStopped.");
 
 /// Parameters of `CreateAutoScalingVmTemplate`.
 const CREATE_AUTO_SCALING_VM_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1048,7 +1048,7 @@ const CREATE_AUTO_SCALING_VM_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBaremetalBonding`: `POST /zstack/v1/baremetal/network/bondings`, asynchronous.
-pub(super) const CREATE_BAREMETAL_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_BAREMETAL_BONDING: ApiOperation = ApiOperation::new(
     "CreateBaremetalBonding",
     "POST",
     "/v1/baremetal/network/bondings",
@@ -1073,7 +1073,7 @@ const CREATE_BAREMETAL_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBaremetalChassis`: `POST /zstack/v1/baremetal/chassis`, asynchronous.
-pub(super) const CREATE_BAREMETAL_CHASSIS: ApiOperation =
+pub(crate) const CREATE_BAREMETAL_CHASSIS: ApiOperation =
     ApiOperation::new("CreateBaremetalChassis", "POST", "/v1/baremetal/chassis")
         .params(CREATE_BAREMETAL_CHASSIS_PARAMS)
         .result("CreateBaremetalChassisResult")
@@ -1097,7 +1097,7 @@ const CREATE_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBaremetalInstance`: `POST /zstack/v1/baremetal/instances`, asynchronous.
-pub(super) const CREATE_BAREMETAL_INSTANCE: ApiOperation =
+pub(crate) const CREATE_BAREMETAL_INSTANCE: ApiOperation =
     ApiOperation::new("CreateBaremetalInstance", "POST", "/v1/baremetal/instances")
         .params(CREATE_BAREMETAL_INSTANCE_PARAMS)
         .result("CreateBaremetalInstanceResult")
@@ -1125,7 +1125,7 @@ const CREATE_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBaremetalPxeServer`: `POST /zstack/v1/baremetal/pxeservers`, asynchronous.
-pub(super) const CREATE_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
     "CreateBaremetalPxeServer",
     "POST",
     "/v1/baremetal/pxeservers",
@@ -1157,7 +1157,7 @@ const CREATE_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBuildApp`: `POST /zstack/v1/appcenter/buildapp`, asynchronous.
-pub(super) const CREATE_BUILD_APP: ApiOperation =
+pub(crate) const CREATE_BUILD_APP: ApiOperation =
     ApiOperation::new("CreateBuildApp", "POST", "/v1/appcenter/buildapp")
         .params(CREATE_BUILD_APP_PARAMS)
         .result("CreateBuildAppResult")
@@ -1177,7 +1177,7 @@ const CREATE_BUILD_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePolicy`: `POST /zstack/v1/accounts/policies`, asynchronous.
-pub(super) const CREATE_POLICY: ApiOperation =
+pub(crate) const CREATE_POLICY: ApiOperation =
     ApiOperation::new("CreatePolicy", "POST", "/v1/accounts/policies")
         .params(CREATE_POLICY_PARAMS)
         .result("CreatePolicyResult")
@@ -1197,7 +1197,7 @@ const CREATE_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateResourceStackFromApp`: `POST /zstack/v1/appcenter/app/stack`, asynchronous.
-pub(super) const CREATE_RESOURCE_STACK_FROM_APP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_RESOURCE_STACK_FROM_APP: ApiOperation = ApiOperation::new(
     "CreateResourceStackFromApp",
     "POST",
     "/v1/appcenter/app/stack",
@@ -1223,7 +1223,7 @@ const CREATE_RESOURCE_STACK_FROM_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateUser`: `POST /zstack/v1/accounts/users`, asynchronous.
-pub(super) const CREATE_USER: ApiOperation =
+pub(crate) const CREATE_USER: ApiOperation =
     ApiOperation::new("CreateUser", "POST", "/v1/accounts/users")
         .params(CREATE_USER_PARAMS)
         .result("CreateUserResult")
@@ -1243,7 +1243,7 @@ const CREATE_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateUserGroup`: `POST /zstack/v1/accounts/groups`, asynchronous.
-pub(super) const CREATE_USER_GROUP: ApiOperation =
+pub(crate) const CREATE_USER_GROUP: ApiOperation =
     ApiOperation::new("CreateUserGroup", "POST", "/v1/accounts/groups")
         .params(CREATE_USER_GROUP_PARAMS)
         .result("CreateUserGroupResult")
@@ -1262,7 +1262,7 @@ const CREATE_USER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAccessControlList`: `DELETE /zstack/v1/access-control-lists/{uuid}`, asynchronous.
-pub(super) const DELETE_ACCESS_CONTROL_LIST: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ACCESS_CONTROL_LIST: ApiOperation = ApiOperation::new(
     "DeleteAccessControlList",
     "DELETE",
     "/v1/access-control-lists/{uuid}",
@@ -1281,7 +1281,7 @@ const DELETE_ACCESS_CONTROL_LIST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAccessKey`: `DELETE /zstack/v1/accesskeys/{uuid}`, asynchronous.
-pub(super) const DELETE_ACCESS_KEY: ApiOperation =
+pub(crate) const DELETE_ACCESS_KEY: ApiOperation =
     ApiOperation::new("DeleteAccessKey", "DELETE", "/v1/accesskeys/{uuid}")
         .params(DELETE_ACCESS_KEY_PARAMS)
         .result("DeleteAccessKeyResult")
@@ -1297,7 +1297,7 @@ const DELETE_ACCESS_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAccount`: `DELETE /zstack/v1/accounts/{uuid}`, asynchronous.
-pub(super) const DELETE_ACCOUNT: ApiOperation =
+pub(crate) const DELETE_ACCOUNT: ApiOperation =
     ApiOperation::new("DeleteAccount", "DELETE", "/v1/accounts/{uuid}")
         .params(DELETE_ACCOUNT_PARAMS)
         .result("DeleteAccountResult")
@@ -1313,7 +1313,7 @@ const DELETE_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAffinityGroup`: `DELETE /zstack/v1/affinity-groups/{uuid}`, asynchronous.
-pub(super) const DELETE_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
     "DeleteAffinityGroup",
     "DELETE",
     "/v1/affinity-groups/{uuid}",
@@ -1332,7 +1332,7 @@ const DELETE_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunPanguPartition`: `DELETE /zstack/v1/aliyun/pangu/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_PANGU_PARTITION: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_PANGU_PARTITION: ApiOperation = ApiOperation::new(
     "DeleteAliyunPanguPartition",
     "DELETE",
     "/v1/aliyun/pangu/{uuid}",
@@ -1351,7 +1351,7 @@ const DELETE_ALIYUN_PANGU_PARTITION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunProxyVSwitch`: `DELETE /zstack/v1/aliyun-proxy/vpcs/vswitches/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new(
     "DeleteAliyunProxyVSwitch",
     "DELETE",
     "/v1/aliyun-proxy/vpcs/vswitches/{uuid}",
@@ -1370,7 +1370,7 @@ const DELETE_ALIYUN_PROXY_V_SWITCH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunProxyVpc`: `DELETE /zstack/v1/aliyun-proxy/vpcs/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_PROXY_VPC: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_PROXY_VPC: ApiOperation = ApiOperation::new(
     "DeleteAliyunProxyVpc",
     "DELETE",
     "/v1/aliyun-proxy/vpcs/{uuid}",
@@ -1389,7 +1389,7 @@ const DELETE_ALIYUN_PROXY_VPC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAppBuildSystem`: `DELETE /zstack/v1/appcenter/buildsystem/{uuid}`, asynchronous.
-pub(super) const DELETE_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new(
     "DeleteAppBuildSystem",
     "DELETE",
     "/v1/appcenter/buildsystem/{uuid}",
@@ -1408,7 +1408,7 @@ const DELETE_APP_BUILD_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAutoScalingGroup`: `DELETE /zstack/v1/autoscaling/groups/{uuid}`, asynchronous.
-pub(super) const DELETE_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new(
     "DeleteAutoScalingGroup",
     "DELETE",
     "/v1/autoscaling/groups/{uuid}",
@@ -1427,7 +1427,7 @@ const DELETE_AUTO_SCALING_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAutoScalingGroupInstance`: `DELETE /zstack/v1/autoscaling/groups/instances/{instanceUuid}`, asynchronous.
-pub(super) const DELETE_AUTO_SCALING_GROUP_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_AUTO_SCALING_GROUP_INSTANCE: ApiOperation = ApiOperation::new(
     "DeleteAutoScalingGroupInstance",
     "DELETE",
     "/v1/autoscaling/groups/instances/{instanceUuid}",
@@ -1446,7 +1446,7 @@ const DELETE_AUTO_SCALING_GROUP_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAutoScalingRule`: `DELETE /zstack/v1/autoscaling/rules/{uuid}`, asynchronous.
-pub(super) const DELETE_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new(
     "DeleteAutoScalingRule",
     "DELETE",
     "/v1/autoscaling/rules/{uuid}",
@@ -1465,7 +1465,7 @@ const DELETE_AUTO_SCALING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAutoScalingRuleTrigger`: `DELETE /zstack/v1/autoscaling/groups/rules/triggers/{uuid}`, asynchronous.
-pub(super) const DELETE_AUTO_SCALING_RULE_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_AUTO_SCALING_RULE_TRIGGER: ApiOperation = ApiOperation::new(
     "DeleteAutoScalingRuleTrigger",
     "DELETE",
     "/v1/autoscaling/groups/rules/triggers/{uuid}",
@@ -1484,7 +1484,7 @@ const DELETE_AUTO_SCALING_RULE_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAutoScalingTemplate`: `DELETE /zstack/v1/autoscaling/template/{uuid}`, asynchronous.
-pub(super) const DELETE_AUTO_SCALING_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_AUTO_SCALING_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteAutoScalingTemplate",
     "DELETE",
     "/v1/autoscaling/template/{uuid}",
@@ -1503,7 +1503,7 @@ const DELETE_AUTO_SCALING_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBackupStorage`: `DELETE /zstack/v1/backup-storage/{uuid}`, asynchronous.
-pub(super) const DELETE_BACKUP_STORAGE: ApiOperation =
+pub(crate) const DELETE_BACKUP_STORAGE: ApiOperation =
     ApiOperation::new("DeleteBackupStorage", "DELETE", "/v1/backup-storage/{uuid}")
         .params(DELETE_BACKUP_STORAGE_PARAMS)
         .result("DeleteBackupStorageResult")
@@ -1519,7 +1519,7 @@ const DELETE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBaremetalChassis`: `DELETE /zstack/v1/baremetal/chassis/{uuid}`, asynchronous.
-pub(super) const DELETE_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
     "DeleteBaremetalChassis",
     "DELETE",
     "/v1/baremetal/chassis/{uuid}",
@@ -1538,7 +1538,7 @@ const DELETE_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBaremetalPxeServer`: `DELETE /zstack/v1/baremetal/pxeservers/{uuid}`, asynchronous.
-pub(super) const DELETE_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
     "DeleteBaremetalPxeServer",
     "DELETE",
     "/v1/baremetal/pxeservers/{uuid}",
@@ -1557,7 +1557,7 @@ const DELETE_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBuildApp`: `DELETE /zstack/v1/appcenter/buildapp/{uuid}`, asynchronous.
-pub(super) const DELETE_BUILD_APP: ApiOperation =
+pub(crate) const DELETE_BUILD_APP: ApiOperation =
     ApiOperation::new("DeleteBuildApp", "DELETE", "/v1/appcenter/buildapp/{uuid}")
         .params(DELETE_BUILD_APP_PARAMS)
         .result("DeleteBuildAppResult")
@@ -1573,7 +1573,7 @@ const DELETE_BUILD_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteExportedImageFromBackupStorage`: `DELETE /zstack/v1/backup-storage/{backupStorageUuid}/exported-images/{imageUuid}`, asynchronous.
-pub(super) const DELETE_EXPORTED_IMAGE_FROM_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_EXPORTED_IMAGE_FROM_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "DeleteExportedImageFromBackupStorage",
     "DELETE",
     "/v1/backup-storage/{backupStorageUuid}/exported-images/{imageUuid}",
@@ -1592,7 +1592,7 @@ const DELETE_EXPORTED_IMAGE_FROM_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePolicy`: `DELETE /zstack/v1/accounts/policies/{uuid}`, asynchronous.
-pub(super) const DELETE_POLICY: ApiOperation =
+pub(crate) const DELETE_POLICY: ApiOperation =
     ApiOperation::new("DeletePolicy", "DELETE", "/v1/accounts/policies/{uuid}")
         .params(DELETE_POLICY_PARAMS)
         .result("DeletePolicyResult")
@@ -1608,7 +1608,7 @@ const DELETE_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePreconfigurationTemplate`: `DELETE /zstack/v1/baremetal/preconfigurations/{uuid}`, asynchronous.
-pub(super) const DELETE_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeletePreconfigurationTemplate",
     "DELETE",
     "/v1/baremetal/preconfigurations/{uuid}",
@@ -1627,7 +1627,7 @@ const DELETE_PRECONFIGURATION_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePublishApp`: `DELETE /zstack/v1/appcenter/app/{uuid}`, asynchronous.
-pub(super) const DELETE_PUBLISH_APP: ApiOperation =
+pub(crate) const DELETE_PUBLISH_APP: ApiOperation =
     ApiOperation::new("DeletePublishApp", "DELETE", "/v1/appcenter/app/{uuid}")
         .params(DELETE_PUBLISH_APP_PARAMS)
         .result("DeletePublishAppResult")
@@ -1643,7 +1643,7 @@ const DELETE_PUBLISH_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteUser`: `DELETE /zstack/v1/accounts/users/{uuid}`, asynchronous.
-pub(super) const DELETE_USER: ApiOperation =
+pub(crate) const DELETE_USER: ApiOperation =
     ApiOperation::new("DeleteUser", "DELETE", "/v1/accounts/users/{uuid}")
         .params(DELETE_USER_PARAMS)
         .result("DeleteUserResult")
@@ -1659,7 +1659,7 @@ const DELETE_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteUserGroup`: `DELETE /zstack/v1/accounts/groups/{uuid}`, asynchronous.
-pub(super) const DELETE_USER_GROUP: ApiOperation =
+pub(crate) const DELETE_USER_GROUP: ApiOperation =
     ApiOperation::new("DeleteUserGroup", "DELETE", "/v1/accounts/groups/{uuid}")
         .params(DELETE_USER_GROUP_PARAMS)
         .result("DeleteUserGroupResult")
@@ -1675,7 +1675,7 @@ const DELETE_USER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DestroyBaremetalInstance`: `DELETE /zstack/v1/baremetal/instances/{uuid}`, asynchronous.
-pub(super) const DESTROY_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const DESTROY_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
     "DestroyBaremetalInstance",
     "DELETE",
     "/v1/baremetal/instances/{uuid}",
@@ -1694,7 +1694,7 @@ const DESTROY_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachAutoScalingTemplateFromGroup`: `DELETE /zstack/v1/autoscaling/template/{templateUuid}/groups/{groupUuid}`, asynchronous.
-pub(super) const DETACH_AUTO_SCALING_TEMPLATE_FROM_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_AUTO_SCALING_TEMPLATE_FROM_GROUP: ApiOperation = ApiOperation::new(
     "DetachAutoScalingTemplateFromGroup",
     "DELETE",
     "/v1/autoscaling/template/{templateUuid}/groups/{groupUuid}",
@@ -1713,7 +1713,7 @@ const DETACH_AUTO_SCALING_TEMPLATE_FROM_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPoliciesFromUser`: `DELETE /zstack/v1/accounts/users/{userUuid}/policies`, asynchronous.
-pub(super) const DETACH_POLICIES_FROM_USER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_POLICIES_FROM_USER: ApiOperation = ApiOperation::new(
     "DetachPoliciesFromUser",
     "DELETE",
     "/v1/accounts/users/{userUuid}/policies",
@@ -1732,7 +1732,7 @@ const DETACH_POLICIES_FROM_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPolicyFromUser`: `DELETE /zstack/v1/accounts/users/{userUuid}/policies/{policyUuid}`, asynchronous.
-pub(super) const DETACH_POLICY_FROM_USER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_POLICY_FROM_USER: ApiOperation = ApiOperation::new(
     "DetachPolicyFromUser",
     "DELETE",
     "/v1/accounts/users/{userUuid}/policies/{policyUuid}",
@@ -1751,7 +1751,7 @@ const DETACH_POLICY_FROM_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPolicyFromUserGroup`: `DELETE /zstack/v1/accounts/groups/{groupUuid}/policies/{policyUuid}`, asynchronous.
-pub(super) const DETACH_POLICY_FROM_USER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_POLICY_FROM_USER_GROUP: ApiOperation = ApiOperation::new(
     "DetachPolicyFromUserGroup",
     "DELETE",
     "/v1/accounts/groups/{groupUuid}/policies/{policyUuid}",
@@ -1770,7 +1770,7 @@ const DETACH_POLICY_FROM_USER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExecuteAutoScalingRule`: `PUT /zstack/v1/autoscaling/rules/{uuid}/actions`, asynchronous.
-pub(super) const EXECUTE_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const EXECUTE_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new(
     "ExecuteAutoScalingRule",
     "PUT",
     "/v1/autoscaling/rules/{uuid}/actions",
@@ -1789,7 +1789,7 @@ const EXECUTE_AUTO_SCALING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExportBuildApp`: `PUT /zstack/v1/appcenter/buildapp/{uuid}/actions`, asynchronous.
-pub(super) const EXPORT_BUILD_APP: ApiOperation = ApiOperation::new(
+pub(crate) const EXPORT_BUILD_APP: ApiOperation = ApiOperation::new(
     "ExportBuildApp",
     "PUT",
     "/v1/appcenter/buildapp/{uuid}/actions",
@@ -1808,7 +1808,7 @@ const EXPORT_BUILD_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExportImageFromBackupStorage`: `PUT /zstack/v1/backup-storage/{backupStorageUuid}/actions`, asynchronous.
-pub(super) const EXPORT_IMAGE_FROM_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const EXPORT_IMAGE_FROM_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "ExportImageFromBackupStorage",
     "PUT",
     "/v1/backup-storage/{backupStorageUuid}/actions",
@@ -1829,7 +1829,7 @@ const EXPORT_IMAGE_FROM_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExpungeBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`, asynchronous.
-pub(super) const EXPUNGE_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const EXPUNGE_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
     "ExpungeBaremetalInstance",
     "PUT",
     "/v1/baremetal/instances/{uuid}/actions",
@@ -1848,7 +1848,7 @@ const EXPUNGE_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAccountQuotaUsage`: `GET /zstack/v1/accounts/quota/{uuid}/usages`.
-pub(super) const GET_ACCOUNT_QUOTA_USAGE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ACCOUNT_QUOTA_USAGE: ApiOperation = ApiOperation::new(
     "GetAccountQuotaUsage",
     "GET",
     "/v1/accounts/quota/{uuid}/usages",
@@ -1865,7 +1865,7 @@ const GET_ACCOUNT_QUOTA_USAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAppBuildSystemCapacity`: `GET /zstack/v1/appcenter/buildsystem/capacities`.
-pub(super) const GET_APP_BUILD_SYSTEM_CAPACITY: ApiOperation = ApiOperation::new(
+pub(crate) const GET_APP_BUILD_SYSTEM_CAPACITY: ApiOperation = ApiOperation::new(
     "GetAppBuildSystemCapacity",
     "GET",
     "/v1/appcenter/buildsystem/capacities",
@@ -1882,7 +1882,7 @@ const GET_APP_BUILD_SYSTEM_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBackupStorageCandidatesForImageMigration`: `GET /zstack/v1/backup-storage/{srcBackupStorageUuid}/migration-candidates`.
-pub(super) const GET_BACKUP_STORAGE_CANDIDATES_FOR_IMAGE_MIGRATION: ApiOperation =
+pub(crate) const GET_BACKUP_STORAGE_CANDIDATES_FOR_IMAGE_MIGRATION: ApiOperation =
     ApiOperation::new(
         "GetBackupStorageCandidatesForImageMigration",
         "GET",
@@ -1900,7 +1900,7 @@ const GET_BACKUP_STORAGE_CANDIDATES_FOR_IMAGE_MIGRATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBackupStorageCapacity`: `GET /zstack/v1/backup-storage/capacities`.
-pub(super) const GET_BACKUP_STORAGE_CAPACITY: ApiOperation = ApiOperation::new(
+pub(crate) const GET_BACKUP_STORAGE_CAPACITY: ApiOperation = ApiOperation::new(
     "GetBackupStorageCapacity",
     "GET",
     "/v1/backup-storage/capacities",
@@ -1919,7 +1919,7 @@ const GET_BACKUP_STORAGE_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBackupStorageTypes`: `GET /zstack/v1/backup-storage/types`.
-pub(super) const GET_BACKUP_STORAGE_TYPES: ApiOperation =
+pub(crate) const GET_BACKUP_STORAGE_TYPES: ApiOperation =
     ApiOperation::new("GetBackupStorageTypes", "GET", "/v1/backup-storage/types")
         .params(GET_BACKUP_STORAGE_TYPES_PARAMS)
         .result("GetBackupStorageTypesResult")
@@ -1932,7 +1932,7 @@ const GET_BACKUP_STORAGE_TYPES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBaremetalChassisPowerStatus`: `GET /zstack/v1/baremetal/chassis/{uuid}/powerstatus`.
-pub(super) const GET_BAREMETAL_CHASSIS_POWER_STATUS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_BAREMETAL_CHASSIS_POWER_STATUS: ApiOperation = ApiOperation::new(
     "GetBaremetalChassisPowerStatus",
     "GET",
     "/v1/baremetal/chassis/{uuid}/powerstatus",
@@ -1949,7 +1949,7 @@ const GET_BAREMETAL_CHASSIS_POWER_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateAffinityGroupForAttachingVm`: `GET /zstack/v1/affinityGroup/attachingVm`.
-pub(super) const GET_CANDIDATE_AFFINITY_GROUP_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_AFFINITY_GROUP_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
     "GetCandidateAffinityGroupForAttachingVm",
     "GET",
     "/v1/affinityGroup/attachingVm",
@@ -1966,7 +1966,7 @@ const GET_CANDIDATE_AFFINITY_GROUP_FOR_ATTACHING_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetImagesFromImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/image-store`.
-pub(super) const GET_IMAGES_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IMAGES_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "GetImagesFromImageStoreBackupStorage",
     "PUT",
     "/v1/backup-storage/{uuid}/image-store",
@@ -1984,7 +1984,7 @@ const GET_IMAGES_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetInterdependentL3NetworksBackupStorages`: `GET /zstack/v1/backupStorage-l3networks/dependencies`.
-pub(super) const GET_INTERDEPENDENT_L3_NETWORKS_BACKUP_STORAGES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_INTERDEPENDENT_L3_NETWORKS_BACKUP_STORAGES: ApiOperation = ApiOperation::new(
     "GetInterdependentL3NetworksBackupStorages",
     "GET",
     "/v1/backupStorage-l3networks/dependencies",
@@ -2003,7 +2003,7 @@ const GET_INTERDEPENDENT_L3_NETWORKS_BACKUP_STORAGES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceFromPublishApp`: `GET /zstack/v1/appcenter/app/resources`.
-pub(super) const GET_RESOURCE_FROM_PUBLISH_APP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_RESOURCE_FROM_PUBLISH_APP: ApiOperation = ApiOperation::new(
     "GetResourceFromPublishApp",
     "GET",
     "/v1/appcenter/app/resources",
@@ -2020,7 +2020,7 @@ const GET_RESOURCE_FROM_PUBLISH_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetTrashOnBackupStorage`: `GET /zstack/v1/backup-storage/trash`.
-pub(super) const GET_TRASH_ON_BACKUP_STORAGE: ApiOperation =
+pub(crate) const GET_TRASH_ON_BACKUP_STORAGE: ApiOperation =
     ApiOperation::new("GetTrashOnBackupStorage", "GET", "/v1/backup-storage/trash")
         .params(GET_TRASH_ON_BACKUP_STORAGE_PARAMS)
         .result("GetTrashOnBackupStorageResult")
@@ -2037,7 +2037,7 @@ const GET_TRASH_ON_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `InspectBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`, asynchronous.
-pub(super) const INSPECT_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const INSPECT_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
     "InspectBaremetalChassis",
     "PUT",
     "/v1/baremetal/chassis/{uuid}/actions",
@@ -2056,7 +2056,7 @@ const INSPECT_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LogInByAccount`: `PUT /zstack/v1/accounts/login`.
-pub(super) const LOG_IN_BY_ACCOUNT: ApiOperation =
+pub(crate) const LOG_IN_BY_ACCOUNT: ApiOperation =
     ApiOperation::new("LogInByAccount", "PUT", "/v1/accounts/login")
         .params(LOG_IN_BY_ACCOUNT_PARAMS)
         .result("LogInResult")
@@ -2076,7 +2076,7 @@ const LOG_IN_BY_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LogInByUser`: `PUT /zstack/v1/accounts/users/login`.
-pub(super) const LOG_IN_BY_USER: ApiOperation =
+pub(crate) const LOG_IN_BY_USER: ApiOperation =
     ApiOperation::new("LogInByUser", "PUT", "/v1/accounts/users/login")
         .params(LOG_IN_BY_USER_PARAMS)
         .result("LogInResult")
@@ -2095,7 +2095,7 @@ const LOG_IN_BY_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LogOut`: `DELETE /zstack/v1/accounts/sessions/{sessionUuid}`.
-pub(super) const LOG_OUT: ApiOperation =
+pub(crate) const LOG_OUT: ApiOperation =
     ApiOperation::new("LogOut", "DELETE", "/v1/accounts/sessions/{sessionUuid}")
         .params(LOG_OUT_PARAMS)
         .result("LogOutResult")
@@ -2110,7 +2110,7 @@ const LOG_OUT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerOffBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{chassisUuid}/actions`, asynchronous.
-pub(super) const POWER_OFF_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const POWER_OFF_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
     "PowerOffBaremetalChassis",
     "PUT",
     "/v1/baremetal/chassis/{chassisUuid}/actions",
@@ -2129,7 +2129,7 @@ const POWER_OFF_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerOnBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{chassisUuid}/actions`, asynchronous.
-pub(super) const POWER_ON_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const POWER_ON_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
     "PowerOnBaremetalChassis",
     "PUT",
     "/v1/baremetal/chassis/{chassisUuid}/actions",
@@ -2148,7 +2148,7 @@ const POWER_ON_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerResetBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{chassisUuid}/actions`, asynchronous.
-pub(super) const POWER_RESET_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const POWER_RESET_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
     "PowerResetBaremetalChassis",
     "PUT",
     "/v1/baremetal/chassis/{chassisUuid}/actions",
@@ -2167,7 +2167,7 @@ const POWER_RESET_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PreviewResourceFromApp`: `POST /zstack/v1/appcenter/app/preview`.
-pub(super) const PREVIEW_RESOURCE_FROM_APP: ApiOperation = ApiOperation::new(
+pub(crate) const PREVIEW_RESOURCE_FROM_APP: ApiOperation = ApiOperation::new(
     "PreviewResourceFromApp",
     "POST",
     "/v1/appcenter/app/preview",
@@ -2186,7 +2186,7 @@ const PREVIEW_RESOURCE_FROM_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PublishApp`: `POST /zstack/v1/appcenter/app`, asynchronous.
-pub(super) const PUBLISH_APP: ApiOperation =
+pub(crate) const PUBLISH_APP: ApiOperation =
     ApiOperation::new("PublishApp", "POST", "/v1/appcenter/app")
         .params(PUBLISH_APP_PARAMS)
         .result("PublishAppResult")
@@ -2207,7 +2207,7 @@ const PUBLISH_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAccessControlList`: `GET /zstack/v1/access-control-lists`.
-pub(super) const QUERY_ACCESS_CONTROL_LIST: ApiOperation = ApiOperation::new("QueryAccessControlList", "GET", "/v1/access-control-lists").params(QUERY_ACCESS_CONTROL_LIST_PARAMS).result("QueryAccessControlListResult").summary("Query access control list. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /access-control-lists/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_ACCESS_CONTROL_LIST: ApiOperation = ApiOperation::new("QueryAccessControlList", "GET", "/v1/access-control-lists").params(QUERY_ACCESS_CONTROL_LIST_PARAMS).result("QueryAccessControlListResult").summary("Query access control list. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /access-control-lists/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryAccessControlList`.
 const QUERY_ACCESS_CONTROL_LIST_PARAMS: &[ApiParam] = &[
@@ -2223,7 +2223,7 @@ const QUERY_ACCESS_CONTROL_LIST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAccessKey`: `GET /zstack/v1/accesskeys`.
-pub(super) const QUERY_ACCESS_KEY: ApiOperation = ApiOperation::new("QueryAccessKey", "GET", "/v1/accesskeys").params(QUERY_ACCESS_KEY_PARAMS).result("QueryAccessKeyResult").summary("Query access key. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ACCESS_KEY: ApiOperation = ApiOperation::new("QueryAccessKey", "GET", "/v1/accesskeys").params(QUERY_ACCESS_KEY_PARAMS).result("QueryAccessKeyResult").summary("Query access key. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAccessKey`.
 const QUERY_ACCESS_KEY_PARAMS: &[ApiParam] = &[
@@ -2239,7 +2239,7 @@ const QUERY_ACCESS_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAccount`: `GET /zstack/v1/accounts`.
-pub(super) const QUERY_ACCOUNT: ApiOperation = ApiOperation::new("QueryAccount", "GET", "/v1/accounts").params(QUERY_ACCOUNT_PARAMS).result("QueryAccountResult").summary("Query account. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_ACCOUNT: ApiOperation = ApiOperation::new("QueryAccount", "GET", "/v1/accounts").params(QUERY_ACCOUNT_PARAMS).result("QueryAccountResult").summary("Query account. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryAccount`.
 const QUERY_ACCOUNT_PARAMS: &[ApiParam] = &[
@@ -2255,7 +2255,7 @@ const QUERY_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAccountPriceTableRef`: `GET /zstack/v1/accounts/price-tables/refs`.
-pub(super) const QUERY_ACCOUNT_PRICE_TABLE_REF: ApiOperation = ApiOperation::new("QueryAccountPriceTableRef", "GET", "/v1/accounts/price-tables/refs").params(QUERY_ACCOUNT_PRICE_TABLE_REF_PARAMS).result("QueryAccountPriceTableRefResult").summary("Query account price table ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ACCOUNT_PRICE_TABLE_REF: ApiOperation = ApiOperation::new("QueryAccountPriceTableRef", "GET", "/v1/accounts/price-tables/refs").params(QUERY_ACCOUNT_PRICE_TABLE_REF_PARAMS).result("QueryAccountPriceTableRefResult").summary("Query account price table ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAccountPriceTableRef`.
 const QUERY_ACCOUNT_PRICE_TABLE_REF_PARAMS: &[ApiParam] = &[
@@ -2271,7 +2271,7 @@ const QUERY_ACCOUNT_PRICE_TABLE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAccountResourceRef`: `GET /zstack/v1/accounts/resources/refs`.
-pub(super) const QUERY_ACCOUNT_RESOURCE_REF: ApiOperation = ApiOperation::new("QueryAccountResourceRef", "GET", "/v1/accounts/resources/refs").params(QUERY_ACCOUNT_RESOURCE_REF_PARAMS).result("QueryAccountResourceRefResult").summary("Query account resource ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ACCOUNT_RESOURCE_REF: ApiOperation = ApiOperation::new("QueryAccountResourceRef", "GET", "/v1/accounts/resources/refs").params(QUERY_ACCOUNT_RESOURCE_REF_PARAMS).result("QueryAccountResourceRefResult").summary("Query account resource ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAccountResourceRef`.
 const QUERY_ACCOUNT_RESOURCE_REF_PARAMS: &[ApiParam] = &[
@@ -2287,7 +2287,7 @@ const QUERY_ACCOUNT_RESOURCE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAffinityGroup`: `GET /zstack/v1/affinity-groups`.
-pub(super) const QUERY_AFFINITY_GROUP: ApiOperation = ApiOperation::new("QueryAffinityGroup", "GET", "/v1/affinity-groups").params(QUERY_AFFINITY_GROUP_PARAMS).result("QueryAffinityGroupResult").summary("Query affinity group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AFFINITY_GROUP: ApiOperation = ApiOperation::new("QueryAffinityGroup", "GET", "/v1/affinity-groups").params(QUERY_AFFINITY_GROUP_PARAMS).result("QueryAffinityGroupResult").summary("Query affinity group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAffinityGroup`.
 const QUERY_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
@@ -2303,7 +2303,7 @@ const QUERY_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAgentVersion`: `GET /zstack/v1/agent-version`.
-pub(super) const QUERY_AGENT_VERSION: ApiOperation = ApiOperation::new("QueryAgentVersion", "GET", "/v1/agent-version").params(QUERY_AGENT_VERSION_PARAMS).result("QueryAgentVersionResult").summary("Query agent version. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /agent-version/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_AGENT_VERSION: ApiOperation = ApiOperation::new("QueryAgentVersion", "GET", "/v1/agent-version").params(QUERY_AGENT_VERSION_PARAMS).result("QueryAgentVersionResult").summary("Query agent version. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /agent-version/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryAgentVersion`.
 const QUERY_AGENT_VERSION_PARAMS: &[ApiParam] = &[
@@ -2319,7 +2319,7 @@ const QUERY_AGENT_VERSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunEbsBackupStorage`: `GET /zstack/v1/backup-storage/aliyun/ebs`.
-pub(super) const QUERY_ALIYUN_EBS_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryAliyunEbsBackupStorage", "GET", "/v1/backup-storage/aliyun/ebs").params(QUERY_ALIYUN_EBS_BACKUP_STORAGE_PARAMS).result("QueryBackupStorageResult").summary("Query aliyun ebs backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_EBS_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryAliyunEbsBackupStorage", "GET", "/v1/backup-storage/aliyun/ebs").params(QUERY_ALIYUN_EBS_BACKUP_STORAGE_PARAMS).result("QueryBackupStorageResult").summary("Query aliyun ebs backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunEbsBackupStorage`.
 const QUERY_ALIYUN_EBS_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2335,7 +2335,7 @@ const QUERY_ALIYUN_EBS_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunPanguPartition`: `GET /zstack/v1/aliyun/pangu`.
-pub(super) const QUERY_ALIYUN_PANGU_PARTITION: ApiOperation = ApiOperation::new("QueryAliyunPanguPartition", "GET", "/v1/aliyun/pangu").params(QUERY_ALIYUN_PANGU_PARTITION_PARAMS).result("QueryAliyunPanguPartitionResult").summary("Query aliyun pangu partition. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_PANGU_PARTITION: ApiOperation = ApiOperation::new("QueryAliyunPanguPartition", "GET", "/v1/aliyun/pangu").params(QUERY_ALIYUN_PANGU_PARTITION_PARAMS).result("QueryAliyunPanguPartitionResult").summary("Query aliyun pangu partition. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunPanguPartition`.
 const QUERY_ALIYUN_PANGU_PARTITION_PARAMS: &[ApiParam] = &[
@@ -2351,7 +2351,7 @@ const QUERY_ALIYUN_PANGU_PARTITION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunProxyVSwitch`: `GET /zstack/v1/aliyun-proxy/vpcs/vswitches`.
-pub(super) const QUERY_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new("QueryAliyunProxyVSwitch", "GET", "/v1/aliyun-proxy/vpcs/vswitches").params(QUERY_ALIYUN_PROXY_V_SWITCH_PARAMS).result("QueryAliyunProxyVSwitchResult").summary("Query aliyun proxy v switch. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new("QueryAliyunProxyVSwitch", "GET", "/v1/aliyun-proxy/vpcs/vswitches").params(QUERY_ALIYUN_PROXY_V_SWITCH_PARAMS).result("QueryAliyunProxyVSwitchResult").summary("Query aliyun proxy v switch. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunProxyVSwitch`.
 const QUERY_ALIYUN_PROXY_V_SWITCH_PARAMS: &[ApiParam] = &[
@@ -2367,7 +2367,7 @@ const QUERY_ALIYUN_PROXY_V_SWITCH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunProxyVpc`: `GET /zstack/v1/aliyun-proxy/vpcs`.
-pub(super) const QUERY_ALIYUN_PROXY_VPC: ApiOperation = ApiOperation::new("QueryAliyunProxyVpc", "GET", "/v1/aliyun-proxy/vpcs").params(QUERY_ALIYUN_PROXY_VPC_PARAMS).result("QueryAliyunProxyVpcResult").summary("Query aliyun proxy vpc. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_PROXY_VPC: ApiOperation = ApiOperation::new("QueryAliyunProxyVpc", "GET", "/v1/aliyun-proxy/vpcs").params(QUERY_ALIYUN_PROXY_VPC_PARAMS).result("QueryAliyunProxyVpcResult").summary("Query aliyun proxy vpc. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunProxyVpc`.
 const QUERY_ALIYUN_PROXY_VPC_PARAMS: &[ApiParam] = &[
@@ -2383,7 +2383,7 @@ const QUERY_ALIYUN_PROXY_VPC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAppBuildSystem`: `GET /zstack/v1/appcenter/buildsystem`.
-pub(super) const QUERY_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new("QueryAppBuildSystem", "GET", "/v1/appcenter/buildsystem").params(QUERY_APP_BUILD_SYSTEM_PARAMS).result("QueryAppBuildSystemResult").summary("Query app build system. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new("QueryAppBuildSystem", "GET", "/v1/appcenter/buildsystem").params(QUERY_APP_BUILD_SYSTEM_PARAMS).result("QueryAppBuildSystemResult").summary("Query app build system. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAppBuildSystem`.
 const QUERY_APP_BUILD_SYSTEM_PARAMS: &[ApiParam] = &[
@@ -2399,7 +2399,7 @@ const QUERY_APP_BUILD_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAutoScalingGroup`: `GET /zstack/v1/autoscaling/groups`.
-pub(super) const QUERY_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new("QueryAutoScalingGroup", "GET", "/v1/autoscaling/groups").params(QUERY_AUTO_SCALING_GROUP_PARAMS).result("QueryAutoScalingGroupResult").summary("Query auto scaling group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new("QueryAutoScalingGroup", "GET", "/v1/autoscaling/groups").params(QUERY_AUTO_SCALING_GROUP_PARAMS).result("QueryAutoScalingGroupResult").summary("Query auto scaling group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAutoScalingGroup`.
 const QUERY_AUTO_SCALING_GROUP_PARAMS: &[ApiParam] = &[
@@ -2415,7 +2415,7 @@ const QUERY_AUTO_SCALING_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAutoScalingGroupActivity`: `GET /zstack/v1/autoscaling/groups/activities`.
-pub(super) const QUERY_AUTO_SCALING_GROUP_ACTIVITY: ApiOperation = ApiOperation::new("QueryAutoScalingGroupActivity", "GET", "/v1/autoscaling/groups/activities").params(QUERY_AUTO_SCALING_GROUP_ACTIVITY_PARAMS).result("QueryAutoScalingGroupActivityResult").summary("Query auto scaling group activity. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AUTO_SCALING_GROUP_ACTIVITY: ApiOperation = ApiOperation::new("QueryAutoScalingGroupActivity", "GET", "/v1/autoscaling/groups/activities").params(QUERY_AUTO_SCALING_GROUP_ACTIVITY_PARAMS).result("QueryAutoScalingGroupActivityResult").summary("Query auto scaling group activity. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAutoScalingGroupActivity`.
 const QUERY_AUTO_SCALING_GROUP_ACTIVITY_PARAMS: &[ApiParam] = &[
@@ -2431,7 +2431,7 @@ const QUERY_AUTO_SCALING_GROUP_ACTIVITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAutoScalingGroupInstance`: `GET /zstack/v1/autoscaling/groups/instances`.
-pub(super) const QUERY_AUTO_SCALING_GROUP_INSTANCE: ApiOperation = ApiOperation::new("QueryAutoScalingGroupInstance", "GET", "/v1/autoscaling/groups/instances").params(QUERY_AUTO_SCALING_GROUP_INSTANCE_PARAMS).result("QueryAutoScalingGroupInstanceResult").summary("Query auto scaling group instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AUTO_SCALING_GROUP_INSTANCE: ApiOperation = ApiOperation::new("QueryAutoScalingGroupInstance", "GET", "/v1/autoscaling/groups/instances").params(QUERY_AUTO_SCALING_GROUP_INSTANCE_PARAMS).result("QueryAutoScalingGroupInstanceResult").summary("Query auto scaling group instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAutoScalingGroupInstance`.
 const QUERY_AUTO_SCALING_GROUP_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -2447,7 +2447,7 @@ const QUERY_AUTO_SCALING_GROUP_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAutoScalingRule`: `GET /zstack/v1/autoscaling/groups/rules`.
-pub(super) const QUERY_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new("QueryAutoScalingRule", "GET", "/v1/autoscaling/groups/rules").params(QUERY_AUTO_SCALING_RULE_PARAMS).result("QueryAutoScalingRuleResult").summary("Query auto scaling rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new("QueryAutoScalingRule", "GET", "/v1/autoscaling/groups/rules").params(QUERY_AUTO_SCALING_RULE_PARAMS).result("QueryAutoScalingRuleResult").summary("Query auto scaling rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAutoScalingRule`.
 const QUERY_AUTO_SCALING_RULE_PARAMS: &[ApiParam] = &[
@@ -2463,7 +2463,7 @@ const QUERY_AUTO_SCALING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAutoScalingRuleTrigger`: `GET /zstack/v1/autoscaling/groups/rules/trigger`.
-pub(super) const QUERY_AUTO_SCALING_RULE_TRIGGER: ApiOperation = ApiOperation::new("QueryAutoScalingRuleTrigger", "GET", "/v1/autoscaling/groups/rules/trigger").params(QUERY_AUTO_SCALING_RULE_TRIGGER_PARAMS).result("QueryAutoScalingRuleTriggerResult").summary("Query auto scaling rule trigger. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AUTO_SCALING_RULE_TRIGGER: ApiOperation = ApiOperation::new("QueryAutoScalingRuleTrigger", "GET", "/v1/autoscaling/groups/rules/trigger").params(QUERY_AUTO_SCALING_RULE_TRIGGER_PARAMS).result("QueryAutoScalingRuleTriggerResult").summary("Query auto scaling rule trigger. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAutoScalingRuleTrigger`.
 const QUERY_AUTO_SCALING_RULE_TRIGGER_PARAMS: &[ApiParam] = &[
@@ -2479,7 +2479,7 @@ const QUERY_AUTO_SCALING_RULE_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAutoScalingVmTemplate`: `GET /zstack/v1/autoscaling/vmtemplate`.
-pub(super) const QUERY_AUTO_SCALING_VM_TEMPLATE: ApiOperation = ApiOperation::new("QueryAutoScalingVmTemplate", "GET", "/v1/autoscaling/vmtemplate").params(QUERY_AUTO_SCALING_VM_TEMPLATE_PARAMS).result("QueryAutoScalingVmTemplateResult").summary("Query auto scaling vm template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AUTO_SCALING_VM_TEMPLATE: ApiOperation = ApiOperation::new("QueryAutoScalingVmTemplate", "GET", "/v1/autoscaling/vmtemplate").params(QUERY_AUTO_SCALING_VM_TEMPLATE_PARAMS).result("QueryAutoScalingVmTemplateResult").summary("Query auto scaling vm template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAutoScalingVmTemplate`.
 const QUERY_AUTO_SCALING_VM_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -2495,7 +2495,7 @@ const QUERY_AUTO_SCALING_VM_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBackupStorage`: `GET /zstack/v1/backup-storage`.
-pub(super) const QUERY_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryBackupStorage", "GET", "/v1/backup-storage").params(QUERY_BACKUP_STORAGE_PARAMS).result("QueryBackupStorageResult").summary("Query backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /backup-storage/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryBackupStorage", "GET", "/v1/backup-storage").params(QUERY_BACKUP_STORAGE_PARAMS).result("QueryBackupStorageResult").summary("Query backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /backup-storage/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryBackupStorage`.
 const QUERY_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2511,7 +2511,7 @@ const QUERY_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBaremetalBonding`: `GET /zstack/v1/baremetal/network/bondings`.
-pub(super) const QUERY_BAREMETAL_BONDING: ApiOperation = ApiOperation::new("QueryBaremetalBonding", "GET", "/v1/baremetal/network/bondings").params(QUERY_BAREMETAL_BONDING_PARAMS).result("QueryBaremetalBondingResult").summary("Query baremetal bonding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BAREMETAL_BONDING: ApiOperation = ApiOperation::new("QueryBaremetalBonding", "GET", "/v1/baremetal/network/bondings").params(QUERY_BAREMETAL_BONDING_PARAMS).result("QueryBaremetalBondingResult").summary("Query baremetal bonding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBaremetalBonding`.
 const QUERY_BAREMETAL_BONDING_PARAMS: &[ApiParam] = &[
@@ -2527,7 +2527,7 @@ const QUERY_BAREMETAL_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBaremetalChassis`: `GET /zstack/v1/baremetal/chassis`.
-pub(super) const QUERY_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new("QueryBaremetalChassis", "GET", "/v1/baremetal/chassis").params(QUERY_BAREMETAL_CHASSIS_PARAMS).result("QueryBaremetalChassisResult").summary("Query baremetal chassis. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new("QueryBaremetalChassis", "GET", "/v1/baremetal/chassis").params(QUERY_BAREMETAL_CHASSIS_PARAMS).result("QueryBaremetalChassisResult").summary("Query baremetal chassis. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBaremetalChassis`.
 const QUERY_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
@@ -2543,7 +2543,7 @@ const QUERY_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBaremetalInstance`: `GET /zstack/v1/baremetal/instances`.
-pub(super) const QUERY_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new("QueryBaremetalInstance", "GET", "/v1/baremetal/instances").params(QUERY_BAREMETAL_INSTANCE_PARAMS).result("QueryBaremetalInstanceResult").summary("Query baremetal instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new("QueryBaremetalInstance", "GET", "/v1/baremetal/instances").params(QUERY_BAREMETAL_INSTANCE_PARAMS).result("QueryBaremetalInstanceResult").summary("Query baremetal instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBaremetalInstance`.
 const QUERY_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -2559,7 +2559,7 @@ const QUERY_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBaremetalPxeServer`: `GET /zstack/v1/baremetal/pxeservers`.
-pub(super) const QUERY_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new("QueryBaremetalPxeServer", "GET", "/v1/baremetal/pxeservers").params(QUERY_BAREMETAL_PXE_SERVER_PARAMS).result("QueryBaremetalPxeServerResult").summary("Query baremetal pxe server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new("QueryBaremetalPxeServer", "GET", "/v1/baremetal/pxeservers").params(QUERY_BAREMETAL_PXE_SERVER_PARAMS).result("QueryBaremetalPxeServerResult").summary("Query baremetal pxe server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBaremetalPxeServer`.
 const QUERY_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
@@ -2575,7 +2575,7 @@ const QUERY_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBuildApp`: `GET /zstack/v1/appcenter/buildapp`.
-pub(super) const QUERY_BUILD_APP: ApiOperation = ApiOperation::new("QueryBuildApp", "GET", "/v1/appcenter/buildapp").params(QUERY_BUILD_APP_PARAMS).result("QueryBuildAppResult").summary("Query build app. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BUILD_APP: ApiOperation = ApiOperation::new("QueryBuildApp", "GET", "/v1/appcenter/buildapp").params(QUERY_BUILD_APP_PARAMS).result("QueryBuildAppResult").summary("Query build app. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBuildApp`.
 const QUERY_BUILD_APP_PARAMS: &[ApiParam] = &[
@@ -2591,7 +2591,7 @@ const QUERY_BUILD_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBuildAppExportHistory`: `GET /zstack/v1/appcenter/exportapp`.
-pub(super) const QUERY_BUILD_APP_EXPORT_HISTORY: ApiOperation = ApiOperation::new("QueryBuildAppExportHistory", "GET", "/v1/appcenter/exportapp").params(QUERY_BUILD_APP_EXPORT_HISTORY_PARAMS).result("QueryBuildAppExportHistoryResult").summary("Query build app export history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BUILD_APP_EXPORT_HISTORY: ApiOperation = ApiOperation::new("QueryBuildAppExportHistory", "GET", "/v1/appcenter/exportapp").params(QUERY_BUILD_APP_EXPORT_HISTORY_PARAMS).result("QueryBuildAppExportHistoryResult").summary("Query build app export history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBuildAppExportHistory`.
 const QUERY_BUILD_APP_EXPORT_HISTORY_PARAMS: &[ApiParam] = &[
@@ -2607,7 +2607,7 @@ const QUERY_BUILD_APP_EXPORT_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCephBackupStorage`: `GET /zstack/v1/backup-storage/ceph`.
-pub(super) const QUERY_CEPH_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryCephBackupStorage", "GET", "/v1/backup-storage/ceph").params(QUERY_CEPH_BACKUP_STORAGE_PARAMS).result("QueryBackupStorageResult").summary("Query ceph backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /backup-storage/ceph/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_CEPH_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryCephBackupStorage", "GET", "/v1/backup-storage/ceph").params(QUERY_CEPH_BACKUP_STORAGE_PARAMS).result("QueryBackupStorageResult").summary("Query ceph backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /backup-storage/ceph/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryCephBackupStorage`.
 const QUERY_CEPH_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2623,7 +2623,7 @@ const QUERY_CEPH_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryImageStoreBackupStorage`: `GET /zstack/v1/backup-storage/image-store`.
-pub(super) const QUERY_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryImageStoreBackupStorage", "GET", "/v1/backup-storage/image-store").params(QUERY_IMAGE_STORE_BACKUP_STORAGE_PARAMS).result("QueryImageStoreBackupStorageResult").summary("Query image store backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryImageStoreBackupStorage", "GET", "/v1/backup-storage/image-store").params(QUERY_IMAGE_STORE_BACKUP_STORAGE_PARAMS).result("QueryImageStoreBackupStorageResult").summary("Query image store backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryImageStoreBackupStorage`.
 const QUERY_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2639,7 +2639,7 @@ const QUERY_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicy`: `GET /zstack/v1/accounts/policies`.
-pub(super) const QUERY_POLICY: ApiOperation = ApiOperation::new("QueryPolicy", "GET", "/v1/accounts/policies").params(QUERY_POLICY_PARAMS).result("QueryPolicyResult").summary("Query policy. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/policies/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY: ApiOperation = ApiOperation::new("QueryPolicy", "GET", "/v1/accounts/policies").params(QUERY_POLICY_PARAMS).result("QueryPolicyResult").summary("Query policy. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/policies/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicy`.
 const QUERY_POLICY_PARAMS: &[ApiParam] = &[
@@ -2655,7 +2655,7 @@ const QUERY_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPreconfigurationTemplate`: `GET /zstack/v1/baremetal/preconfigurations`.
-pub(super) const QUERY_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new("QueryPreconfigurationTemplate", "GET", "/v1/baremetal/preconfigurations").params(QUERY_PRECONFIGURATION_TEMPLATE_PARAMS).result("QueryPreconfigurationTemplatesResult").summary("Query preconfiguration template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new("QueryPreconfigurationTemplate", "GET", "/v1/baremetal/preconfigurations").params(QUERY_PRECONFIGURATION_TEMPLATE_PARAMS).result("QueryPreconfigurationTemplatesResult").summary("Query preconfiguration template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPreconfigurationTemplate`.
 const QUERY_PRECONFIGURATION_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -2671,7 +2671,7 @@ const QUERY_PRECONFIGURATION_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPublishApp`: `GET /zstack/v1/appcenter/app`.
-pub(super) const QUERY_PUBLISH_APP: ApiOperation = ApiOperation::new("QueryPublishApp", "GET", "/v1/appcenter/app").params(QUERY_PUBLISH_APP_PARAMS).result("QueryPublishAppResult").summary("Query publish app. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PUBLISH_APP: ApiOperation = ApiOperation::new("QueryPublishApp", "GET", "/v1/appcenter/app").params(QUERY_PUBLISH_APP_PARAMS).result("QueryPublishAppResult").summary("Query publish app. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPublishApp`.
 const QUERY_PUBLISH_APP_PARAMS: &[ApiParam] = &[
@@ -2687,7 +2687,7 @@ const QUERY_PUBLISH_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryQuota`: `GET /zstack/v1/accounts/quotas`.
-pub(super) const QUERY_QUOTA: ApiOperation = ApiOperation::new("QueryQuota", "GET", "/v1/accounts/quotas").params(QUERY_QUOTA_PARAMS).result("QueryQuotaResult").summary("Query quota. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_QUOTA: ApiOperation = ApiOperation::new("QueryQuota", "GET", "/v1/accounts/quotas").params(QUERY_QUOTA_PARAMS).result("QueryQuotaResult").summary("Query quota. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryQuota`.
 const QUERY_QUOTA_PARAMS: &[ApiParam] = &[
@@ -2703,7 +2703,7 @@ const QUERY_QUOTA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySftpBackupStorage`: `GET /zstack/v1/backup-storage/sftp`.
-pub(super) const QUERY_SFTP_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QuerySftpBackupStorage", "GET", "/v1/backup-storage/sftp").params(QUERY_SFTP_BACKUP_STORAGE_PARAMS).result("QuerySftpBackupStorageResult").summary("Query sftp backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /backup-storage/sftp/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_SFTP_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QuerySftpBackupStorage", "GET", "/v1/backup-storage/sftp").params(QUERY_SFTP_BACKUP_STORAGE_PARAMS).result("QuerySftpBackupStorageResult").summary("Query sftp backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /backup-storage/sftp/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QuerySftpBackupStorage`.
 const QUERY_SFTP_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2719,7 +2719,7 @@ const QUERY_SFTP_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySharedResource`: `GET /zstack/v1/accounts/resources`.
-pub(super) const QUERY_SHARED_RESOURCE: ApiOperation = ApiOperation::new("QuerySharedResource", "GET", "/v1/accounts/resources").params(QUERY_SHARED_RESOURCE_PARAMS).result("QuerySharedResourceResult").summary("Query shared resource. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SHARED_RESOURCE: ApiOperation = ApiOperation::new("QuerySharedResource", "GET", "/v1/accounts/resources").params(QUERY_SHARED_RESOURCE_PARAMS).result("QuerySharedResourceResult").summary("Query shared resource. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySharedResource`.
 const QUERY_SHARED_RESOURCE_PARAMS: &[ApiParam] = &[
@@ -2735,7 +2735,7 @@ const QUERY_SHARED_RESOURCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryUser`: `GET /zstack/v1/accounts/users`.
-pub(super) const QUERY_USER: ApiOperation = ApiOperation::new("QueryUser", "GET", "/v1/accounts/users").params(QUERY_USER_PARAMS).result("QueryUserResult").summary("Query user. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/users/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_USER: ApiOperation = ApiOperation::new("QueryUser", "GET", "/v1/accounts/users").params(QUERY_USER_PARAMS).result("QueryUserResult").summary("Query user. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/users/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryUser`.
 const QUERY_USER_PARAMS: &[ApiParam] = &[
@@ -2751,7 +2751,7 @@ const QUERY_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryUserGroup`: `GET /zstack/v1/accounts/groups`.
-pub(super) const QUERY_USER_GROUP: ApiOperation = ApiOperation::new("QueryUserGroup", "GET", "/v1/accounts/groups").params(QUERY_USER_GROUP_PARAMS).result("QueryUserGroupResult").summary("Query user group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/groups/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_USER_GROUP: ApiOperation = ApiOperation::new("QueryUserGroup", "GET", "/v1/accounts/groups").params(QUERY_USER_GROUP_PARAMS).result("QueryUserGroupResult").summary("Query user group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /accounts/groups/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryUserGroup`.
 const QUERY_USER_GROUP_PARAMS: &[ApiParam] = &[
@@ -2767,7 +2767,7 @@ const QUERY_USER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RebootBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`, asynchronous.
-pub(super) const REBOOT_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const REBOOT_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
     "RebootBaremetalInstance",
     "PUT",
     "/v1/baremetal/instances/{uuid}/actions",
@@ -2787,7 +2787,7 @@ const REBOOT_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReclaimSpaceFromImageStore`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`, asynchronous.
-pub(super) const RECLAIM_SPACE_FROM_IMAGE_STORE: ApiOperation = ApiOperation::new(
+pub(crate) const RECLAIM_SPACE_FROM_IMAGE_STORE: ApiOperation = ApiOperation::new(
     "ReclaimSpaceFromImageStore",
     "PUT",
     "/v1/backup-storage/image-store/{uuid}/actions",
@@ -2806,7 +2806,7 @@ const RECLAIM_SPACE_FROM_IMAGE_STORE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectAppBuildSystem`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new(
     "ReconnectAppBuildSystem",
     "PUT",
     "/v1/appcenter/buildsystem/{uuid}/actions",
@@ -2825,7 +2825,7 @@ const RECONNECT_APP_BUILD_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "ReconnectBackupStorage",
     "PUT",
     "/v1/backup-storage/{uuid}/actions",
@@ -2844,7 +2844,7 @@ const RECONNECT_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
     "ReconnectBaremetalPxeServer",
     "PUT",
     "/v1/baremetal/pxeservers/{uuid}/actions",
@@ -2863,7 +2863,7 @@ const RECONNECT_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "ReconnectImageStoreBackupStorage",
     "PUT",
     "/v1/backup-storage/image-store/{uuid}/actions",
@@ -2882,7 +2882,7 @@ const RECONNECT_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectSftpBackupStorage`: `PUT /zstack/v1/backup-storage/sftp/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_SFTP_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_SFTP_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "ReconnectSftpBackupStorage",
     "PUT",
     "/v1/backup-storage/sftp/{uuid}/actions",
@@ -2901,7 +2901,7 @@ const RECONNECT_SFTP_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`, asynchronous.
-pub(super) const RECOVER_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVER_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
     "RecoverBaremetalInstance",
     "PUT",
     "/v1/baremetal/instances/{uuid}/actions",
@@ -2920,7 +2920,7 @@ const RECOVER_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoveryImageFromImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`, asynchronous.
-pub(super) const RECOVERY_IMAGE_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVERY_IMAGE_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "RecoveryImageFromImageStoreBackupStorage",
     "PUT",
     "/v1/backup-storage/{uuid}/actions",
@@ -2943,7 +2943,7 @@ const RECOVERY_IMAGE_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveAccessControlListEntry`: `DELETE /zstack/v1/access-control-lists/{aclUuid}/ipentries/{uuid}`, asynchronous.
-pub(super) const REMOVE_ACCESS_CONTROL_LIST_ENTRY: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ACCESS_CONTROL_LIST_ENTRY: ApiOperation = ApiOperation::new(
     "RemoveAccessControlListEntry",
     "DELETE",
     "/v1/access-control-lists/{aclUuid}/ipentries/{uuid}",
@@ -2963,7 +2963,7 @@ const REMOVE_ACCESS_CONTROL_LIST_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveMonFromCephBackupStorage`: `DELETE /zstack/v1/backup-storage/ceph/{uuid}/mons`, asynchronous.
-pub(super) const REMOVE_MON_FROM_CEPH_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_MON_FROM_CEPH_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "RemoveMonFromCephBackupStorage",
     "DELETE",
     "/v1/backup-storage/ceph/{uuid}/mons",
@@ -2982,7 +2982,7 @@ const REMOVE_MON_FROM_CEPH_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveUserFromGroup`: `DELETE /zstack/v1/accounts/groups/{groupUuid}/users/{userUuid}`, asynchronous.
-pub(super) const REMOVE_USER_FROM_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_USER_FROM_GROUP: ApiOperation = ApiOperation::new(
     "RemoveUserFromGroup",
     "DELETE",
     "/v1/accounts/groups/{groupUuid}/users/{userUuid}",
@@ -3001,7 +3001,7 @@ const REMOVE_USER_FROM_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveVmFromAffinityGroup`: `DELETE /zstack/v1/affinity-groups/{affinityGroupUuid}/vm-instances`, asynchronous.
-pub(super) const REMOVE_VM_FROM_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_VM_FROM_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
     "RemoveVmFromAffinityGroup",
     "DELETE",
     "/v1/affinity-groups/{affinityGroupUuid}/vm-instances",
@@ -3020,7 +3020,7 @@ const REMOVE_VM_FROM_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RenewSession`: `PUT /zstack/v1/accounts/sessions/{sessionUuid}/renew`, asynchronous.
-pub(super) const RENEW_SESSION: ApiOperation = ApiOperation::new(
+pub(crate) const RENEW_SESSION: ApiOperation = ApiOperation::new(
     "RenewSession",
     "PUT",
     "/v1/accounts/sessions/{sessionUuid}/renew",
@@ -3040,7 +3040,7 @@ const RENEW_SESSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevokeResourceSharing`: `PUT /zstack/v1/accounts/resources/actions`, asynchronous.
-pub(super) const REVOKE_RESOURCE_SHARING: ApiOperation = ApiOperation::new(
+pub(crate) const REVOKE_RESOURCE_SHARING: ApiOperation = ApiOperation::new(
     "RevokeResourceSharing",
     "PUT",
     "/v1/accounts/resources/actions",
@@ -3062,7 +3062,7 @@ const REVOKE_RESOURCE_SHARING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetImageStoreBackupStorageQuota`: `PUT /zstack/v1/backup-storage/image-store/actions`, asynchronous.
-pub(super) const SET_IMAGE_STORE_BACKUP_STORAGE_QUOTA: ApiOperation = ApiOperation::new(
+pub(crate) const SET_IMAGE_STORE_BACKUP_STORAGE_QUOTA: ApiOperation = ApiOperation::new(
     "SetImageStoreBackupStorageQuota",
     "PUT",
     "/v1/backup-storage/image-store/actions",
@@ -3082,7 +3082,7 @@ const SET_IMAGE_STORE_BACKUP_STORAGE_QUOTA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ShareResource`: `PUT /zstack/v1/accounts/resources/actions`, asynchronous.
-pub(super) const SHARE_RESOURCE: ApiOperation =
+pub(crate) const SHARE_RESOURCE: ApiOperation =
     ApiOperation::new("ShareResource", "PUT", "/v1/accounts/resources/actions")
         .params(SHARE_RESOURCE_PARAMS)
         .result("ShareResourceResult")
@@ -3100,7 +3100,7 @@ const SHARE_RESOURCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`, asynchronous.
-pub(super) const START_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const START_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
     "StartBaremetalInstance",
     "PUT",
     "/v1/baremetal/instances/{uuid}/actions",
@@ -3120,7 +3120,7 @@ const START_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`, asynchronous.
-pub(super) const START_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const START_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
     "StartBaremetalPxeServer",
     "PUT",
     "/v1/baremetal/pxeservers/{uuid}/actions",
@@ -3139,7 +3139,7 @@ const START_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StopBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`, asynchronous.
-pub(super) const STOP_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const STOP_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
     "StopBaremetalInstance",
     "PUT",
     "/v1/baremetal/instances/{uuid}/actions",
@@ -3159,7 +3159,7 @@ const STOP_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StopBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`, asynchronous.
-pub(super) const STOP_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const STOP_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
     "StopBaremetalPxeServer",
     "PUT",
     "/v1/baremetal/pxeservers/{uuid}/actions",
@@ -3178,7 +3178,7 @@ const STOP_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncImage`: `PUT /zstack/v1/backup-storage/image-store/{imageStoreUuid}/actions`, asynchronous.
-pub(super) const SYNC_IMAGE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_IMAGE: ApiOperation = ApiOperation::new(
     "SyncImage",
     "PUT",
     "/v1/backup-storage/image-store/{imageStoreUuid}/actions",
@@ -3197,7 +3197,7 @@ const SYNC_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAccount`: `PUT /zstack/v1/accounts/{uuid}`, asynchronous.
-pub(super) const UPDATE_ACCOUNT: ApiOperation =
+pub(crate) const UPDATE_ACCOUNT: ApiOperation =
     ApiOperation::new("UpdateAccount", "PUT", "/v1/accounts/{uuid}")
         .params(UPDATE_ACCOUNT_PARAMS)
         .result("UpdateAccountResult")
@@ -3217,7 +3217,7 @@ const UPDATE_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAffinityGroup`: `PUT /zstack/v1/affinity-groups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
     "UpdateAffinityGroup",
     "PUT",
     "/v1/affinity-groups/{uuid}/actions",
@@ -3238,7 +3238,7 @@ const UPDATE_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunEbsBackupStorage`: `PUT /zstack/v1/backup-storage/aliyun/ebs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_EBS_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_EBS_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "UpdateAliyunEbsBackupStorage",
     "PUT",
     "/v1/backup-storage/aliyun/ebs/{uuid}/actions",
@@ -3261,7 +3261,7 @@ const UPDATE_ALIYUN_EBS_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunPanguPartition`: `PUT /zstack/v1/aliyun/pangu/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_PANGU_PARTITION: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_PANGU_PARTITION: ApiOperation = ApiOperation::new(
     "UpdateAliyunPanguPartition",
     "PUT",
     "/v1/aliyun/pangu/{uuid}/actions",
@@ -3284,7 +3284,7 @@ const UPDATE_ALIYUN_PANGU_PARTITION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunProxyVSwitch`: `PUT /zstack/v1/aliyun-proxy/vswitches/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_PROXY_V_SWITCH: ApiOperation = ApiOperation::new(
     "UpdateAliyunProxyVSwitch",
     "PUT",
     "/v1/aliyun-proxy/vswitches/{uuid}/actions",
@@ -3305,7 +3305,7 @@ const UPDATE_ALIYUN_PROXY_V_SWITCH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunProxyVpc`: `PUT /zstack/v1/aliyun-proxy/vpcs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_PROXY_VPC: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_PROXY_VPC: ApiOperation = ApiOperation::new(
     "UpdateAliyunProxyVpc",
     "PUT",
     "/v1/aliyun-proxy/vpcs/{uuid}/actions",
@@ -3328,7 +3328,7 @@ const UPDATE_ALIYUN_PROXY_VPC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAppBuildSystem`: `PUT /zstack/v1/appcenter/buildsystem/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_APP_BUILD_SYSTEM: ApiOperation = ApiOperation::new(
     "UpdateAppBuildSystem",
     "PUT",
     "/v1/appcenter/buildsystem/{uuid}/actions",
@@ -3352,7 +3352,7 @@ const UPDATE_APP_BUILD_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAutoScalingGroup`: `PUT /zstack/v1/autoscaling/groups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new("UpdateAutoScalingGroup", "PUT", "/v1/autoscaling/groups/{uuid}/actions").params(UPDATE_AUTO_SCALING_GROUP_PARAMS).result("UpdateAutoScalingGroupResult").body("updateAutoScalingGroup").asynchronous().summary("Update auto scaling group. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
+pub(crate) const UPDATE_AUTO_SCALING_GROUP: ApiOperation = ApiOperation::new("UpdateAutoScalingGroup", "PUT", "/v1/autoscaling/groups/{uuid}/actions").params(UPDATE_AUTO_SCALING_GROUP_PARAMS).result("UpdateAutoScalingGroupResult").body("updateAutoScalingGroup").asynchronous().summary("Update auto scaling group. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
 
 /// Parameters of `UpdateAutoScalingGroup`.
 const UPDATE_AUTO_SCALING_GROUP_PARAMS: &[ApiParam] = &[
@@ -3367,7 +3367,7 @@ const UPDATE_AUTO_SCALING_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAutoScalingGroupAddingNewInstanceRule`: `PUT /zstack/v1/autoscaling/rules/adding-new-instance/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE: ApiOperation = ApiOperation::new("UpdateAutoScalingGroupAddingNewInstanceRule", "PUT", "/v1/autoscaling/rules/adding-new-instance/{uuid}/actions").params(UPDATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS).result("UpdateAutoScalingRuleResult").body("updateAutoScalingGroupAddingNewInstanceRule").asynchronous().summary("Update auto scaling group adding new instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity.");
+pub(crate) const UPDATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE: ApiOperation = ApiOperation::new("UpdateAutoScalingGroupAddingNewInstanceRule", "PUT", "/v1/autoscaling/rules/adding-new-instance/{uuid}/actions").params(UPDATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS).result("UpdateAutoScalingRuleResult").body("updateAutoScalingGroupAddingNewInstanceRule").asynchronous().summary("Update auto scaling group adding new instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity.");
 
 /// Parameters of `UpdateAutoScalingGroupAddingNewInstanceRule`.
 const UPDATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS: &[ApiParam] = &[
@@ -3382,7 +3382,7 @@ const UPDATE_AUTO_SCALING_GROUP_ADDING_NEW_INSTANCE_RULE_PARAMS: &[ApiParam] = &
 ];
 
 /// `UpdateAutoScalingGroupInstance`: `PUT /zstack/v1/autoscaling/groups/instances/{instanceUuid}/actions`, asynchronous.
-pub(super) const UPDATE_AUTO_SCALING_GROUP_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_AUTO_SCALING_GROUP_INSTANCE: ApiOperation = ApiOperation::new(
     "UpdateAutoScalingGroupInstance",
     "PUT",
     "/v1/autoscaling/groups/instances/{instanceUuid}/actions",
@@ -3403,7 +3403,7 @@ const UPDATE_AUTO_SCALING_GROUP_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAutoScalingGroupRemovalInstanceRule`: `PUT /zstack/v1/autoscaling/rules/removal-instance/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE: ApiOperation = ApiOperation::new("UpdateAutoScalingGroupRemovalInstanceRule", "PUT", "/v1/autoscaling/rules/removal-instance/{uuid}/actions").params(UPDATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS).result("UpdateAutoScalingRuleResult").body("updateAutoScalingGroupRemovalInstanceRule").asynchronous().summary("Update auto scaling group removal instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
+pub(crate) const UPDATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE: ApiOperation = ApiOperation::new("UpdateAutoScalingGroupRemovalInstanceRule", "PUT", "/v1/autoscaling/rules/removal-instance/{uuid}/actions").params(UPDATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS).result("UpdateAutoScalingRuleResult").body("updateAutoScalingGroupRemovalInstanceRule").asynchronous().summary("Update auto scaling group removal instance rule. adjustmentType: QuantityChangeInCapacity|PercentChangeInCapacity|TotalCapacity. removalPolicy: OldestInstance|NewestInstance|OldestScalingConfiguration|MinimumCPUUsageInstance|MinimumMemoryUsageInstance.");
 
 /// Parameters of `UpdateAutoScalingGroupRemovalInstanceRule`.
 const UPDATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS: &[ApiParam] = &[
@@ -3419,7 +3419,7 @@ const UPDATE_AUTO_SCALING_GROUP_REMOVAL_INSTANCE_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAutoScalingRule`: `PUT /zstack/v1/autoscaling/rules/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_AUTO_SCALING_RULE: ApiOperation = ApiOperation::new(
     "UpdateAutoScalingRule",
     "PUT",
     "/v1/autoscaling/rules/{uuid}/actions",
@@ -3441,7 +3441,7 @@ const UPDATE_AUTO_SCALING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAutoScalingVmTemplate`: `PUT /zstack/v1/autoscaling/vmtemplate/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AUTO_SCALING_VM_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_AUTO_SCALING_VM_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateAutoScalingVmTemplate",
     "PUT",
     "/v1/autoscaling/vmtemplate/{uuid}/actions",
@@ -3468,7 +3468,7 @@ const UPDATE_AUTO_SCALING_VM_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBackupStorage`: `PUT /zstack/v1/backup-storage/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "UpdateBackupStorage",
     "PUT",
     "/v1/backup-storage/{uuid}/actions",
@@ -3489,7 +3489,7 @@ const UPDATE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBaremetalChassis`: `PUT /zstack/v1/baremetal/chassis/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BAREMETAL_CHASSIS: ApiOperation = ApiOperation::new(
     "UpdateBaremetalChassis",
     "PUT",
     "/v1/baremetal/chassis/{uuid}/actions",
@@ -3514,7 +3514,7 @@ const UPDATE_BAREMETAL_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBaremetalInstance`: `PUT /zstack/v1/baremetal/instances/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BAREMETAL_INSTANCE: ApiOperation = ApiOperation::new(
     "UpdateBaremetalInstance",
     "PUT",
     "/v1/baremetal/instances/{uuid}/actions",
@@ -3537,7 +3537,7 @@ const UPDATE_BAREMETAL_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBaremetalPxeServer`: `PUT /zstack/v1/baremetal/pxeservers/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BAREMETAL_PXE_SERVER: ApiOperation = ApiOperation::new(
     "UpdateBaremetalPxeServer",
     "PUT",
     "/v1/baremetal/pxeservers/{uuid}/actions",
@@ -3561,7 +3561,7 @@ const UPDATE_BAREMETAL_PXE_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBuildApp`: `PUT /zstack/v1/appcenter/buildapp/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BUILD_APP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BUILD_APP: ApiOperation = ApiOperation::new(
     "UpdateBuildApp",
     "PUT",
     "/v1/appcenter/buildapp/{uuid}/actions",
@@ -3583,7 +3583,7 @@ const UPDATE_BUILD_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCephBackupStorageMon`: `PUT /zstack/v1/backup-storage/ceph/mons/{monUuid}/actions`, asynchronous.
-pub(super) const UPDATE_CEPH_BACKUP_STORAGE_MON: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CEPH_BACKUP_STORAGE_MON: ApiOperation = ApiOperation::new(
     "UpdateCephBackupStorageMon",
     "PUT",
     "/v1/backup-storage/ceph/mons/{monUuid}/actions",
@@ -3607,7 +3607,7 @@ const UPDATE_CEPH_BACKUP_STORAGE_MON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateImageStoreBackupStorage`: `PUT /zstack/v1/backup-storage/image-store/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "UpdateImageStoreBackupStorage",
     "PUT",
     "/v1/backup-storage/image-store/{uuid}/actions",
@@ -3632,7 +3632,7 @@ const UPDATE_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePreconfigurationTemplate`: `PUT /zstack/v1/baremetal/preconfigurations/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PRECONFIGURATION_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdatePreconfigurationTemplate",
     "PUT",
     "/v1/baremetal/preconfigurations/{uuid}/actions",
@@ -3656,7 +3656,7 @@ const UPDATE_PRECONFIGURATION_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePublishApp`: `PUT /zstack/v1/appcenter/app/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PUBLISH_APP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PUBLISH_APP: ApiOperation = ApiOperation::new(
     "UpdatePublishApp",
     "PUT",
     "/v1/appcenter/app/{uuid}/actions",
@@ -3677,7 +3677,7 @@ const UPDATE_PUBLISH_APP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateQuota`: `PUT /zstack/v1/accounts/quotas/actions`, asynchronous.
-pub(super) const UPDATE_QUOTA: ApiOperation =
+pub(crate) const UPDATE_QUOTA: ApiOperation =
     ApiOperation::new("UpdateQuota", "PUT", "/v1/accounts/quotas/actions")
         .params(UPDATE_QUOTA_PARAMS)
         .result("UpdateQuotaResult")
@@ -3695,7 +3695,7 @@ const UPDATE_QUOTA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSftpBackupStorage`: `PUT /zstack/v1/backup-storage/sftp/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SFTP_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SFTP_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "UpdateSftpBackupStorage",
     "PUT",
     "/v1/backup-storage/sftp/{uuid}/actions",
@@ -3720,7 +3720,7 @@ const UPDATE_SFTP_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateUser`: `PUT /zstack/v1/accounts/users/actions`, asynchronous.
-pub(super) const UPDATE_USER: ApiOperation =
+pub(crate) const UPDATE_USER: ApiOperation =
     ApiOperation::new("UpdateUser", "PUT", "/v1/accounts/users/actions")
         .params(UPDATE_USER_PARAMS)
         .result("UpdateUserResult")
@@ -3740,7 +3740,7 @@ const UPDATE_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateUserGroup`: `PUT /zstack/v1/accounts/groups/actions`, asynchronous.
-pub(super) const UPDATE_USER_GROUP: ApiOperation =
+pub(crate) const UPDATE_USER_GROUP: ApiOperation =
     ApiOperation::new("UpdateUserGroup", "PUT", "/v1/accounts/groups/actions")
         .params(UPDATE_USER_GROUP_PARAMS)
         .result("UpdateUserGroupResult")
@@ -3758,7 +3758,7 @@ const UPDATE_USER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateSession`: `GET /zstack/v1/accounts/sessions/{sessionUuid}/valid`.
-pub(super) const VALIDATE_SESSION: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_SESSION: ApiOperation = ApiOperation::new(
     "ValidateSession",
     "GET",
     "/v1/accounts/sessions/{sessionUuid}/valid",

@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddBareMetal2Gateway`: `POST /zstack/v1/baremetal2/gateways`, asynchronous.
-pub(super) const ADD_BARE_METAL2_GATEWAY: ApiOperation =
+pub(crate) const ADD_BARE_METAL2_GATEWAY: ApiOperation =
     ApiOperation::new("AddBareMetal2Gateway", "POST", "/v1/baremetal2/gateways")
         .params(ADD_BARE_METAL2_GATEWAY_PARAMS)
         .result("AddHostResult")
@@ -28,7 +28,7 @@ const ADD_BARE_METAL2_GATEWAY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddBareMetal2IpmiChassis`: `POST /zstack/v1/baremetal2/chassis/ipmi`, asynchronous.
-pub(super) const ADD_BARE_METAL2_IPMI_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_BARE_METAL2_IPMI_CHASSIS: ApiOperation = ApiOperation::new(
     "AddBareMetal2IpmiChassis",
     "POST",
     "/v1/baremetal2/chassis/ipmi",
@@ -56,7 +56,7 @@ const ADD_BARE_METAL2_IPMI_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddCCSCertificate`: `PUT /zstack/v1/crypto/ccs-certificate/add`, asynchronous.
-pub(super) const ADD_CCS_CERTIFICATE: ApiOperation =
+pub(crate) const ADD_CCS_CERTIFICATE: ApiOperation =
     ApiOperation::new("AddCCSCertificate", "PUT", "/v1/crypto/ccs-certificate/add")
         .params(ADD_CCS_CERTIFICATE_PARAMS)
         .result("AddCCSCertificateResult")
@@ -72,7 +72,7 @@ const ADD_CCS_CERTIFICATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddResourceStackVmPortMonitor`: `POST /zstack/v1/cloudformation/stack/monitor/addvm`, asynchronous.
-pub(super) const ADD_RESOURCE_STACK_VM_PORT_MONITOR: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_RESOURCE_STACK_VM_PORT_MONITOR: ApiOperation = ApiOperation::new(
     "AddResourceStackVmPortMonitor",
     "POST",
     "/v1/cloudformation/stack/monitor/addvm",
@@ -93,7 +93,7 @@ const ADD_RESOURCE_STACK_VM_PORT_MONITOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddStackTemplate`: `POST /zstack/v1/cloudformation/template`, asynchronous.
-pub(super) const ADD_STACK_TEMPLATE: ApiOperation =
+pub(crate) const ADD_STACK_TEMPLATE: ApiOperation =
     ApiOperation::new("AddStackTemplate", "POST", "/v1/cloudformation/template")
         .params(ADD_STACK_TEMPLATE_PARAMS)
         .result("AddStackTemplateResult")
@@ -114,7 +114,7 @@ const ADD_STACK_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ApplyDRSAdvice`: `PUT /zstack/v1/clusters/drs/advice/{adviceUuid}/actions`, asynchronous.
-pub(super) const APPLY_DRS_ADVICE: ApiOperation = ApiOperation::new(
+pub(crate) const APPLY_DRS_ADVICE: ApiOperation = ApiOperation::new(
     "ApplyDRSAdvice",
     "PUT",
     "/v1/clusters/drs/advice/{adviceUuid}/actions",
@@ -133,7 +133,7 @@ const APPLY_DRS_ADVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachBareMetal2GatewayToCluster`: `POST /zstack/v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}`, asynchronous.
-pub(super) const ATTACH_BARE_METAL2_GATEWAY_TO_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_BARE_METAL2_GATEWAY_TO_CLUSTER: ApiOperation = ApiOperation::new(
     "AttachBareMetal2GatewayToCluster",
     "POST",
     "/v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}",
@@ -153,7 +153,7 @@ const ATTACH_BARE_METAL2_GATEWAY_TO_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachBareMetal2ProvisionNetworkToCluster`: `POST /zstack/v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}`, asynchronous.
-pub(super) const ATTACH_BARE_METAL2_PROVISION_NETWORK_TO_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_BARE_METAL2_PROVISION_NETWORK_TO_CLUSTER: ApiOperation = ApiOperation::new(
     "AttachBareMetal2ProvisionNetworkToCluster",
     "POST",
     "/v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}",
@@ -173,7 +173,7 @@ const ATTACH_BARE_METAL2_PROVISION_NETWORK_TO_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachBaremetalPxeServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`, asynchronous.
-pub(super) const ATTACH_BAREMETAL_PXE_SERVER_TO_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_BAREMETAL_PXE_SERVER_TO_CLUSTER: ApiOperation = ApiOperation::new(
     "AttachBaremetalPxeServerToCluster",
     "POST",
     "/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}",
@@ -193,7 +193,7 @@ const ATTACH_BAREMETAL_PXE_SERVER_TO_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachCCSCertificateToUser`: `POST /zstack/v1/crypto/ccs-certificate/attach-user/{userUuid}`, asynchronous.
-pub(super) const ATTACH_CCS_CERTIFICATE_TO_USER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_CCS_CERTIFICATE_TO_USER: ApiOperation = ApiOperation::new(
     "AttachCCSCertificateToUser",
     "POST",
     "/v1/crypto/ccs-certificate/attach-user/{userUuid}",
@@ -214,7 +214,7 @@ const ATTACH_CCS_CERTIFICATE_TO_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachEip`: `POST /zstack/v1/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}`, asynchronous.
-pub(super) const ATTACH_EIP: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_EIP: ApiOperation = ApiOperation::new(
     "AttachEip",
     "POST",
     "/v1/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}",
@@ -235,7 +235,7 @@ const ATTACH_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachIscsiServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`, asynchronous.
-pub(super) const ATTACH_ISCSI_SERVER_TO_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_ISCSI_SERVER_TO_CLUSTER: ApiOperation = ApiOperation::new(
     "AttachIscsiServerToCluster",
     "POST",
     "/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}",
@@ -255,7 +255,7 @@ const ATTACH_ISCSI_SERVER_TO_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachNvmeServerToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`, asynchronous.
-pub(super) const ATTACH_NVME_SERVER_TO_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_NVME_SERVER_TO_CLUSTER: ApiOperation = ApiOperation::new(
     "AttachNvmeServerToCluster",
     "POST",
     "/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}",
@@ -275,7 +275,7 @@ const ATTACH_NVME_SERVER_TO_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPriceTableToAccount`: `POST /zstack/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`, asynchronous.
-pub(super) const ATTACH_PRICE_TABLE_TO_ACCOUNT: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_PRICE_TABLE_TO_ACCOUNT: ApiOperation = ApiOperation::new(
     "AttachPriceTableToAccount",
     "POST",
     "/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}",
@@ -295,7 +295,7 @@ const ATTACH_PRICE_TABLE_TO_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPrimaryStorageToCluster`: `POST /zstack/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`, asynchronous.
-pub(super) const ATTACH_PRIMARY_STORAGE_TO_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_PRIMARY_STORAGE_TO_CLUSTER: ApiOperation = ApiOperation::new(
     "AttachPrimaryStorageToCluster",
     "POST",
     "/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}",
@@ -315,7 +315,7 @@ const ATTACH_PRIMARY_STORAGE_TO_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachProvisionNicToBonding`: `POST /zstack/v1/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}`, asynchronous.
-pub(super) const ATTACH_PROVISION_NIC_TO_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_PROVISION_NIC_TO_BONDING: ApiOperation = ApiOperation::new(
     "AttachProvisionNicToBonding",
     "POST",
     "/v1/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}",
@@ -338,7 +338,7 @@ const ATTACH_PROVISION_NIC_TO_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BatchAddBareMetal2IpmiChassis`: `POST /zstack/v1/baremetal2/chassis/ipmi/from-file`, asynchronous.
-pub(super) const BATCH_ADD_BARE_METAL2_IPMI_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const BATCH_ADD_BARE_METAL2_IPMI_CHASSIS: ApiOperation = ApiOperation::new(
     "BatchAddBareMetal2IpmiChassis",
     "POST",
     "/v1/baremetal2/chassis/ipmi/from-file",
@@ -361,7 +361,7 @@ const BATCH_ADD_BARE_METAL2_IPMI_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BatchQuery`: `GET /zstack/v1/batch-queries`.
-pub(super) const BATCH_QUERY: ApiOperation =
+pub(crate) const BATCH_QUERY: ApiOperation =
     ApiOperation::new("BatchQuery", "GET", "/v1/batch-queries")
         .params(BATCH_QUERY_PARAMS)
         .result("BatchQueryResult")
@@ -375,7 +375,7 @@ const BATCH_QUERY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CalculateAccountBillingSpending`: `PUT /zstack/v1/billings/accounts/{accountUuid}/actions`.
-pub(super) const CALCULATE_ACCOUNT_BILLING_SPENDING: ApiOperation = ApiOperation::new(
+pub(crate) const CALCULATE_ACCOUNT_BILLING_SPENDING: ApiOperation = ApiOperation::new(
     "CalculateAccountBillingSpending",
     "PUT",
     "/v1/billings/accounts/{accountUuid}/actions",
@@ -397,7 +397,7 @@ const CALCULATE_ACCOUNT_BILLING_SPENDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CalculateAccountSpending`: `PUT /zstack/v1/billings/accounts/{accountUuid}/actions`.
-pub(super) const CALCULATE_ACCOUNT_SPENDING: ApiOperation = ApiOperation::new(
+pub(crate) const CALCULATE_ACCOUNT_SPENDING: ApiOperation = ApiOperation::new(
     "CalculateAccountSpending",
     "PUT",
     "/v1/billings/accounts/{accountUuid}/actions",
@@ -419,7 +419,7 @@ const CALCULATE_ACCOUNT_SPENDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CalculateResourceSpending`: `PUT /zstack/v1/billings/resources/actions`.
-pub(super) const CALCULATE_RESOURCE_SPENDING: ApiOperation = ApiOperation::new("CalculateResourceSpending", "PUT", "/v1/billings/resources/actions").params(CALCULATE_RESOURCE_SPENDING_PARAMS).result("CalculateResourceSpendingResult").body("calculateResourceSpending").summary("Calculate resource spending. resourceType: VM|cpu|memory|rootVolume|dataVolume|snapShot|gpu|pubIpVipBandwidth|pubIpVipBandwidthIn|pubIpVipBandwidthOut|pubIpVmNicBandwidth|pubIpVmNicBandwidthIn|pubIpVmNicBandwidthOut|bareMetal2Instance|all.");
+pub(crate) const CALCULATE_RESOURCE_SPENDING: ApiOperation = ApiOperation::new("CalculateResourceSpending", "PUT", "/v1/billings/resources/actions").params(CALCULATE_RESOURCE_SPENDING_PARAMS).result("CalculateResourceSpendingResult").body("calculateResourceSpending").summary("Calculate resource spending. resourceType: VM|cpu|memory|rootVolume|dataVolume|snapShot|gpu|pubIpVipBandwidth|pubIpVipBandwidthIn|pubIpVipBandwidthOut|pubIpVmNicBandwidth|pubIpVmNicBandwidthIn|pubIpVmNicBandwidthOut|bareMetal2Instance|all.");
 
 /// Parameters of `CalculateResourceSpending`.
 const CALCULATE_RESOURCE_SPENDING_PARAMS: &[ApiParam] = &[
@@ -434,7 +434,7 @@ const CALCULATE_RESOURCE_SPENDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAccountPriceTableBinding`: `PUT /zstack/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`, asynchronous.
-pub(super) const CHANGE_ACCOUNT_PRICE_TABLE_BINDING: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_ACCOUNT_PRICE_TABLE_BINDING: ApiOperation = ApiOperation::new(
     "ChangeAccountPriceTableBinding",
     "PUT",
     "/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}",
@@ -454,7 +454,7 @@ const CHANGE_ACCOUNT_PRICE_TABLE_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBareMetal2ChassisOfferingState`: `PUT /zstack/v1/baremetal2/chassis/offerings/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_BARE_METAL2_CHASSIS_OFFERING_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BARE_METAL2_CHASSIS_OFFERING_STATE: ApiOperation = ApiOperation::new(
     "ChangeBareMetal2ChassisOfferingState",
     "PUT",
     "/v1/baremetal2/chassis/offerings/{uuid}/actions",
@@ -474,7 +474,7 @@ const CHANGE_BARE_METAL2_CHASSIS_OFFERING_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBareMetal2ChassisState`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_BARE_METAL2_CHASSIS_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BARE_METAL2_CHASSIS_STATE: ApiOperation = ApiOperation::new(
     "ChangeBareMetal2ChassisState",
     "PUT",
     "/v1/baremetal2/chassis/{uuid}/actions",
@@ -494,7 +494,7 @@ const CHANGE_BARE_METAL2_CHASSIS_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBareMetal2GatewayCluster`: `PUT /zstack/v1/baremetal2/gateways/{gatewayUuid}/actions`, asynchronous.
-pub(super) const CHANGE_BARE_METAL2_GATEWAY_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BARE_METAL2_GATEWAY_CLUSTER: ApiOperation = ApiOperation::new(
     "ChangeBareMetal2GatewayCluster",
     "PUT",
     "/v1/baremetal2/gateways/{gatewayUuid}/actions",
@@ -514,7 +514,7 @@ const CHANGE_BARE_METAL2_GATEWAY_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBareMetal2GatewayState`: `PUT /zstack/v1/baremetal2/gateways/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_BARE_METAL2_GATEWAY_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BARE_METAL2_GATEWAY_STATE: ApiOperation = ApiOperation::new(
     "ChangeBareMetal2GatewayState",
     "PUT",
     "/v1/baremetal2/gateways/{uuid}/actions",
@@ -534,7 +534,7 @@ const CHANGE_BARE_METAL2_GATEWAY_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBareMetal2InstancePassword`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/action`, asynchronous.
-pub(super) const CHANGE_BARE_METAL2_INSTANCE_PASSWORD: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BARE_METAL2_INSTANCE_PASSWORD: ApiOperation = ApiOperation::new(
     "ChangeBareMetal2InstancePassword",
     "PUT",
     "/v1/baremetal2/bm-instances/{uuid}/action",
@@ -555,7 +555,7 @@ const CHANGE_BARE_METAL2_INSTANCE_PASSWORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeBareMetal2ProvisionNetworkState`: `PUT /zstack/v1/baremetal2/provision-networks/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_BARE_METAL2_PROVISION_NETWORK_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_BARE_METAL2_PROVISION_NETWORK_STATE: ApiOperation = ApiOperation::new(
     "ChangeBareMetal2ProvisionNetworkState",
     "PUT",
     "/v1/baremetal2/provision-networks/{uuid}/actions",
@@ -575,7 +575,7 @@ const CHANGE_BARE_METAL2_PROVISION_NETWORK_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeClusterState`: `PUT /zstack/v1/clusters/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_CLUSTER_STATE: ApiOperation =
+pub(crate) const CHANGE_CLUSTER_STATE: ApiOperation =
     ApiOperation::new("ChangeClusterState", "PUT", "/v1/clusters/{uuid}/actions")
         .params(CHANGE_CLUSTER_STATE_PARAMS)
         .result("ChangeClusterStateResult")
@@ -592,7 +592,7 @@ const CHANGE_CLUSTER_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeDiskOfferingState`: `PUT /zstack/v1/disk-offerings/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_DISK_OFFERING_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_DISK_OFFERING_STATE: ApiOperation = ApiOperation::new(
     "ChangeDiskOfferingState",
     "PUT",
     "/v1/disk-offerings/{uuid}/actions",
@@ -612,7 +612,7 @@ const CHANGE_DISK_OFFERING_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeEipState`: `PUT /zstack/v1/eips/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_EIP_STATE: ApiOperation =
+pub(crate) const CHANGE_EIP_STATE: ApiOperation =
     ApiOperation::new("ChangeEipState", "PUT", "/v1/eips/{uuid}/actions")
         .params(CHANGE_EIP_STATE_PARAMS)
         .result("ChangeEipStateResult")
@@ -629,7 +629,7 @@ const CHANGE_EIP_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckBareMetal2IpmiChassisConfigFile`: `POST /zstack/v1/baremetal2/chassis/ipmi/from-file/check`.
-pub(super) const CHECK_BARE_METAL2_IPMI_CHASSIS_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_BARE_METAL2_IPMI_CHASSIS_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "CheckBareMetal2IpmiChassisConfigFile",
     "POST",
     "/v1/baremetal2/chassis/ipmi/from-file/check",
@@ -647,7 +647,7 @@ const CHECK_BARE_METAL2_IPMI_CHASSIS_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckBatchDataIntegrity`: `GET /zstack/v1/check/batch/data/integrity/`.
-pub(super) const CHECK_BATCH_DATA_INTEGRITY: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_BATCH_DATA_INTEGRITY: ApiOperation = ApiOperation::new(
     "CheckBatchDataIntegrity",
     "GET",
     "/v1/check/batch/data/integrity/",
@@ -665,7 +665,7 @@ const CHECK_BATCH_DATA_INTEGRITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckElaborationContent`: `POST /zstack/v1/errorcode/elaborations/check`.
-pub(super) const CHECK_ELABORATION_CONTENT: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_ELABORATION_CONTENT: ApiOperation = ApiOperation::new(
     "CheckElaborationContent",
     "POST",
     "/v1/errorcode/elaborations/check",
@@ -684,7 +684,7 @@ const CHECK_ELABORATION_CONTENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckStackTemplateParameters`: `POST /zstack/v1/cloudformation/stack/check`.
-pub(super) const CHECK_STACK_TEMPLATE_PARAMETERS: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_STACK_TEMPLATE_PARAMETERS: ApiOperation = ApiOperation::new(
     "CheckStackTemplateParameters",
     "POST",
     "/v1/cloudformation/stack/check",
@@ -704,7 +704,7 @@ const CHECK_STACK_TEMPLATE_PARAMETERS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckStaticProvisionIp`: `POST /zstack/v1/baremetal2/bm-instances/static/provision/ip/check`.
-pub(super) const CHECK_STATIC_PROVISION_IP: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_STATIC_PROVISION_IP: ApiOperation = ApiOperation::new(
     "CheckStaticProvisionIp",
     "POST",
     "/v1/baremetal2/bm-instances/static/provision/ip/check",
@@ -723,7 +723,7 @@ const CHECK_STATIC_PROVISION_IP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanQueue`: `PUT /zstack/v1/clean/queue`, asynchronous.
-pub(super) const CLEAN_QUEUE: ApiOperation =
+pub(crate) const CLEAN_QUEUE: ApiOperation =
     ApiOperation::new("CleanQueue", "PUT", "/v1/clean/queue")
         .params(CLEAN_QUEUE_PARAMS)
         .result("CleanQueueResult")
@@ -743,7 +743,7 @@ const CLEAN_QUEUE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanUpBareMetal2Bonding`: `PUT /zstack/v1/baremetal2/chassis/{chassisUuid}/actions`, asynchronous.
-pub(super) const CLEAN_UP_BARE_METAL2_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_UP_BARE_METAL2_BONDING: ApiOperation = ApiOperation::new(
     "CleanUpBareMetal2Bonding",
     "PUT",
     "/v1/baremetal2/chassis/{chassisUuid}/actions",
@@ -762,7 +762,7 @@ const CLEAN_UP_BARE_METAL2_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanupBillingUsage`: `DELETE /zstack/v1/billings/usage`, asynchronous.
-pub(super) const CLEANUP_BILLING_USAGE: ApiOperation =
+pub(crate) const CLEANUP_BILLING_USAGE: ApiOperation =
     ApiOperation::new("CleanupBillingUsage", "DELETE", "/v1/billings/usage")
         .params(CLEANUP_BILLING_USAGE_PARAMS)
         .result("CleanupBillingUsageResult")
@@ -777,7 +777,7 @@ const CLEANUP_BILLING_USAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBareMetal2Bonding`: `POST /zstack/v1/baremetal2/chassis/bond`, asynchronous.
-pub(super) const CREATE_BARE_METAL2_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_BARE_METAL2_BONDING: ApiOperation = ApiOperation::new(
     "CreateBareMetal2Bonding",
     "POST",
     "/v1/baremetal2/chassis/bond",
@@ -800,7 +800,7 @@ const CREATE_BARE_METAL2_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBareMetal2Instance`: `POST /zstack/v1/baremetal2/bm-instances`, asynchronous.
-pub(super) const CREATE_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
     "CreateBareMetal2Instance",
     "POST",
     "/v1/baremetal2/bm-instances",
@@ -835,7 +835,7 @@ const CREATE_BARE_METAL2_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBareMetal2IpmiChassisHardwareInfo`: `POST /zstack/v1/baremetal2/chassis/ipmi/hardwareinfos`.
-pub(super) const CREATE_BARE_METAL2_IPMI_CHASSIS_HARDWARE_INFO: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_BARE_METAL2_IPMI_CHASSIS_HARDWARE_INFO: ApiOperation = ApiOperation::new(
     "CreateBareMetal2IpmiChassisHardwareInfo",
     "POST",
     "/v1/baremetal2/chassis/ipmi/hardwareinfos",
@@ -856,7 +856,7 @@ const CREATE_BARE_METAL2_IPMI_CHASSIS_HARDWARE_INFO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBareMetal2ProvisionNetwork`: `POST /zstack/v1/baremetal2/provision-networks`, asynchronous.
-pub(super) const CREATE_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new(
     "CreateBareMetal2ProvisionNetwork",
     "POST",
     "/v1/baremetal2/provision-networks",
@@ -884,7 +884,7 @@ const CREATE_BARE_METAL2_PROVISION_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBlockVolume`: `POST /zstack/v1/block-volumes`, asynchronous.
-pub(super) const CREATE_BLOCK_VOLUME: ApiOperation =
+pub(crate) const CREATE_BLOCK_VOLUME: ApiOperation =
     ApiOperation::new("CreateBlockVolume", "POST", "/v1/block-volumes")
         .params(CREATE_BLOCK_VOLUME_PARAMS)
         .result("CreateBlockVolumeResult")
@@ -912,7 +912,7 @@ const CREATE_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateCasClient`: `POST /zstack/v1/create/cas/client`, asynchronous.
-pub(super) const CREATE_CAS_CLIENT: ApiOperation =
+pub(crate) const CREATE_CAS_CLIENT: ApiOperation =
     ApiOperation::new("CreateCasClient", "POST", "/v1/create/cas/client")
         .params(CREATE_CAS_CLIENT_PARAMS)
         .result("CreateCasClientResult")
@@ -936,7 +936,7 @@ const CREATE_CAS_CLIENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateCdpPolicy`: `POST /zstack/v1/cdp-backup-storage/policy`, asynchronous.
-pub(super) const CREATE_CDP_POLICY: ApiOperation =
+pub(crate) const CREATE_CDP_POLICY: ApiOperation =
     ApiOperation::new("CreateCdpPolicy", "POST", "/v1/cdp-backup-storage/policy")
         .params(CREATE_CDP_POLICY_PARAMS)
         .result("CreateCdpPolicyResult")
@@ -961,7 +961,7 @@ const CREATE_CDP_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateCdpTask`: `POST /zstack/v1/cdp-backup-storage/task`, asynchronous.
-pub(super) const CREATE_CDP_TASK: ApiOperation =
+pub(crate) const CREATE_CDP_TASK: ApiOperation =
     ApiOperation::new("CreateCdpTask", "POST", "/v1/cdp-backup-storage/task")
         .params(CREATE_CDP_TASK_PARAMS)
         .result("CreateCdpTaskResult")
@@ -987,7 +987,7 @@ const CREATE_CDP_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateCertificate`: `POST /zstack/v1/certificates`, asynchronous.
-pub(super) const CREATE_CERTIFICATE: ApiOperation =
+pub(crate) const CREATE_CERTIFICATE: ApiOperation =
     ApiOperation::new("CreateCertificate", "POST", "/v1/certificates")
         .params(CREATE_CERTIFICATE_PARAMS)
         .result("CreateCertificateResult")
@@ -1007,7 +1007,7 @@ const CREATE_CERTIFICATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateCluster`: `POST /zstack/v1/clusters`, asynchronous.
-pub(super) const CREATE_CLUSTER: ApiOperation = ApiOperation::new("CreateCluster", "POST", "/v1/clusters").params(CREATE_CLUSTER_PARAMS).result("CreateClusterResult").body("params").asynchronous().summary("Create cluster. hypervisorType: KVM|Simulator|baremetal|baremetal2|xdragon. type: zstack|baremetal|baremetal2. architecture: x86_64|aarch64|mips64el|loongarch64.");
+pub(crate) const CREATE_CLUSTER: ApiOperation = ApiOperation::new("CreateCluster", "POST", "/v1/clusters").params(CREATE_CLUSTER_PARAMS).result("CreateClusterResult").body("params").asynchronous().summary("Create cluster. hypervisorType: KVM|Simulator|baremetal|baremetal2|xdragon. type: zstack|baremetal|baremetal2. architecture: x86_64|aarch64|mips64el|loongarch64.");
 
 /// Parameters of `CreateCluster`.
 const CREATE_CLUSTER_PARAMS: &[ApiParam] = &[
@@ -1024,7 +1024,7 @@ const CREATE_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateClusterDRS`: `POST /zstack/v1/clusters/{clusterUuid}/drs`, asynchronous.
-pub(super) const CREATE_CLUSTER_DRS: ApiOperation =
+pub(crate) const CREATE_CLUSTER_DRS: ApiOperation =
     ApiOperation::new("CreateClusterDRS", "POST", "/v1/clusters/{clusterUuid}/drs")
         .params(CREATE_CLUSTER_DRS_PARAMS)
         .result("CreateClusterDRSResult")
@@ -1048,7 +1048,7 @@ const CREATE_CLUSTER_DRS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDatabaseBackup`: `POST /zstack/v1/database-backups`, asynchronous.
-pub(super) const CREATE_DATABASE_BACKUP: ApiOperation =
+pub(crate) const CREATE_DATABASE_BACKUP: ApiOperation =
     ApiOperation::new("CreateDatabaseBackup", "POST", "/v1/database-backups")
         .params(CREATE_DATABASE_BACKUP_PARAMS)
         .result("CreateDatabaseBackupResult")
@@ -1068,7 +1068,7 @@ const CREATE_DATABASE_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDirectory`: `POST /zstack/v1/create/directory`, asynchronous.
-pub(super) const CREATE_DIRECTORY: ApiOperation =
+pub(crate) const CREATE_DIRECTORY: ApiOperation =
     ApiOperation::new("CreateDirectory", "POST", "/v1/create/directory")
         .params(CREATE_DIRECTORY_PARAMS)
         .result("CreateDirectoryResult")
@@ -1089,7 +1089,7 @@ const CREATE_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDiskOffering`: `POST /zstack/v1/disk-offerings`, asynchronous.
-pub(super) const CREATE_DISK_OFFERING: ApiOperation =
+pub(crate) const CREATE_DISK_OFFERING: ApiOperation =
     ApiOperation::new("CreateDiskOffering", "POST", "/v1/disk-offerings")
         .params(CREATE_DISK_OFFERING_PARAMS)
         .result("CreateDiskOfferingResult")
@@ -1112,7 +1112,7 @@ const CREATE_DISK_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEip`: `POST /zstack/v1/eips`, asynchronous.
-pub(super) const CREATE_EIP: ApiOperation = ApiOperation::new("CreateEip", "POST", "/v1/eips")
+pub(crate) const CREATE_EIP: ApiOperation = ApiOperation::new("CreateEip", "POST", "/v1/eips")
     .params(CREATE_EIP_PARAMS)
     .result("CreateEipResult")
     .body("params")
@@ -1133,7 +1133,7 @@ const CREATE_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateOAuthClient`: `POST /zstack/v1/create/oauth2/client`, asynchronous.
-pub(super) const CREATE_O_AUTH_CLIENT: ApiOperation =
+pub(crate) const CREATE_O_AUTH_CLIENT: ApiOperation =
     ApiOperation::new("CreateOAuthClient", "POST", "/v1/create/oauth2/client")
         .params(CREATE_O_AUTH_CLIENT_PARAMS)
         .result("CreateOAuthClientResult")
@@ -1165,7 +1165,7 @@ const CREATE_O_AUTH_CLIENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePriceTable`: `POST /zstack/v1/billings/price-tables`, asynchronous.
-pub(super) const CREATE_PRICE_TABLE: ApiOperation =
+pub(crate) const CREATE_PRICE_TABLE: ApiOperation =
     ApiOperation::new("CreatePriceTable", "POST", "/v1/billings/price-tables")
         .params(CREATE_PRICE_TABLE_PARAMS)
         .result("CreatePriceTableResult")
@@ -1185,7 +1185,7 @@ const CREATE_PRICE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateResourcePrice`: `POST /zstack/v1/billings/prices`, asynchronous.
-pub(super) const CREATE_RESOURCE_PRICE: ApiOperation = ApiOperation::new("CreateResourcePrice", "POST", "/v1/billings/prices").params(CREATE_RESOURCE_PRICE_PARAMS).result("CreateResourcePriceResult").body("params").asynchronous().summary("Create resource price. resourceName: cpu|memory|rootVolume|dataVolume|snapShot|gpu|pubIpVmNicBandwidthOut|pubIpVmNicBandwidthIn|pubIpVipBandwidthOut|pubIpVipBandwidthIn|bareMetal2Instance.");
+pub(crate) const CREATE_RESOURCE_PRICE: ApiOperation = ApiOperation::new("CreateResourcePrice", "POST", "/v1/billings/prices").params(CREATE_RESOURCE_PRICE_PARAMS).result("CreateResourcePriceResult").body("params").asynchronous().summary("Create resource price. resourceName: cpu|memory|rootVolume|dataVolume|snapShot|gpu|pubIpVmNicBandwidthOut|pubIpVmNicBandwidthIn|pubIpVipBandwidthOut|pubIpVipBandwidthIn|bareMetal2Instance.");
 
 /// Parameters of `CreateResourcePrice`.
 const CREATE_RESOURCE_PRICE_PARAMS: &[ApiParam] = &[
@@ -1203,7 +1203,7 @@ const CREATE_RESOURCE_PRICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateResourceStack`: `POST /zstack/v1/cloudformation/stack`, asynchronous.
-pub(super) const CREATE_RESOURCE_STACK: ApiOperation =
+pub(crate) const CREATE_RESOURCE_STACK: ApiOperation =
     ApiOperation::new("CreateResourceStack", "POST", "/v1/cloudformation/stack")
         .params(CREATE_RESOURCE_STACK_PARAMS)
         .result("CreateResourceStackResult")
@@ -1227,7 +1227,7 @@ const CREATE_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSSORedirectTemplate`: `POST /zstack/v1/create/sso/redirect/template/`, asynchronous.
-pub(super) const CREATE_SSO_REDIRECT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SSO_REDIRECT_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateSSORedirectTemplate",
     "POST",
     "/v1/create/sso/redirect/template/",
@@ -1251,7 +1251,7 @@ const CREATE_SSO_REDIRECT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmFromCdpBackup`: `PUT /zstack/v1/cdp-backups/actions`, asynchronous.
-pub(super) const CREATE_VM_FROM_CDP_BACKUP: ApiOperation =
+pub(crate) const CREATE_VM_FROM_CDP_BACKUP: ApiOperation =
     ApiOperation::new("CreateVmFromCdpBackup", "PUT", "/v1/cdp-backups/actions")
         .params(CREATE_VM_FROM_CDP_BACKUP_PARAMS)
         .result("CreateVmFromCdpBackupResult")
@@ -1284,7 +1284,7 @@ const CREATE_VM_FROM_CDP_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateZBoxBackup`: `POST /zstack/v1/externalbackup/zbox`, asynchronous.
-pub(super) const CREATE_Z_BOX_BACKUP: ApiOperation =
+pub(crate) const CREATE_Z_BOX_BACKUP: ApiOperation =
     ApiOperation::new("CreateZBoxBackup", "POST", "/v1/externalbackup/zbox")
         .params(CREATE_Z_BOX_BACKUP_PARAMS)
         .result("CreateExternalBackupResult")
@@ -1307,7 +1307,7 @@ const CREATE_Z_BOX_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DebugSignal`: `POST /zstack/v1/debug`, asynchronous.
-pub(super) const DEBUG_SIGNAL: ApiOperation = ApiOperation::new("DebugSignal", "POST", "/v1/debug")
+pub(crate) const DEBUG_SIGNAL: ApiOperation = ApiOperation::new("DebugSignal", "POST", "/v1/debug")
     .params(DEBUG_SIGNAL_PARAMS)
     .result("DebugSignalResult")
     .body("params")
@@ -1322,7 +1322,7 @@ const DEBUG_SIGNAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DecodeStackTemplate`: `POST /zstack/v1/cloudformation/stack/preview/resource`.
-pub(super) const DECODE_STACK_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DECODE_STACK_TEMPLATE: ApiOperation = ApiOperation::new(
     "DecodeStackTemplate",
     "POST",
     "/v1/cloudformation/stack/preview/resource",
@@ -1344,7 +1344,7 @@ const DECODE_STACK_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBareMetal2Chassis`: `DELETE /zstack/v1/baremetal2/chassis/{uuid}`, asynchronous.
-pub(super) const DELETE_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
     "DeleteBareMetal2Chassis",
     "DELETE",
     "/v1/baremetal2/chassis/{uuid}",
@@ -1363,7 +1363,7 @@ const DELETE_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBareMetal2Gateway`: `DELETE /zstack/v1/baremetal2/gateways/{uuid}`, asynchronous.
-pub(super) const DELETE_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new(
     "DeleteBareMetal2Gateway",
     "DELETE",
     "/v1/baremetal2/gateways/{uuid}",
@@ -1382,7 +1382,7 @@ const DELETE_BARE_METAL2_GATEWAY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBareMetal2ProvisionNetwork`: `DELETE /zstack/v1/baremetal2/provision-networks/{uuid}`, asynchronous.
-pub(super) const DELETE_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new(
     "DeleteBareMetal2ProvisionNetwork",
     "DELETE",
     "/v1/baremetal2/provision-networks/{uuid}",
@@ -1401,7 +1401,7 @@ const DELETE_BARE_METAL2_PROVISION_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBilling`: `DELETE /zstack/v1/billings/billings`, asynchronous.
-pub(super) const DELETE_BILLING: ApiOperation =
+pub(crate) const DELETE_BILLING: ApiOperation =
     ApiOperation::new("DeleteBilling", "DELETE", "/v1/billings/billings")
         .params(DELETE_BILLING_PARAMS)
         .result("DeleteBillingResult")
@@ -1419,7 +1419,7 @@ const DELETE_BILLING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBuildAppExportHistory`: `DELETE /zstack/v1/buildapp/exports/{buildAppUuid}`, asynchronous.
-pub(super) const DELETE_BUILD_APP_EXPORT_HISTORY: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_BUILD_APP_EXPORT_HISTORY: ApiOperation = ApiOperation::new(
     "DeleteBuildAppExportHistory",
     "DELETE",
     "/v1/buildapp/exports/{buildAppUuid}",
@@ -1440,7 +1440,7 @@ const DELETE_BUILD_APP_EXPORT_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteCCSCertificate`: `DELETE /zstack/v1/crypto/ccs-certificate/delete/{uuid}`, asynchronous.
-pub(super) const DELETE_CCS_CERTIFICATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_CCS_CERTIFICATE: ApiOperation = ApiOperation::new(
     "DeleteCCSCertificate",
     "DELETE",
     "/v1/crypto/ccs-certificate/delete/{uuid}",
@@ -1459,7 +1459,7 @@ const DELETE_CCS_CERTIFICATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteCdpPolicy`: `DELETE /zstack/v1/cdp-backup-storage/policy/{uuid}`, asynchronous.
-pub(super) const DELETE_CDP_POLICY: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_CDP_POLICY: ApiOperation = ApiOperation::new(
     "DeleteCdpPolicy",
     "DELETE",
     "/v1/cdp-backup-storage/policy/{uuid}",
@@ -1478,7 +1478,7 @@ const DELETE_CDP_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteCdpTask`: `DELETE /zstack/v1/cdp-task/{uuid}`, asynchronous.
-pub(super) const DELETE_CDP_TASK: ApiOperation =
+pub(crate) const DELETE_CDP_TASK: ApiOperation =
     ApiOperation::new("DeleteCdpTask", "DELETE", "/v1/cdp-task/{uuid}")
         .params(DELETE_CDP_TASK_PARAMS)
         .result("DeleteCdpTaskResult")
@@ -1495,7 +1495,7 @@ const DELETE_CDP_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteCdpTaskData`: `POST /zstack/v1/cdp-task/{uuid}/data`, asynchronous.
-pub(super) const DELETE_CDP_TASK_DATA: ApiOperation =
+pub(crate) const DELETE_CDP_TASK_DATA: ApiOperation =
     ApiOperation::new("DeleteCdpTaskData", "POST", "/v1/cdp-task/{uuid}/data")
         .params(DELETE_CDP_TASK_DATA_PARAMS)
         .result("DeleteCdpTaskDataResult")
@@ -1511,7 +1511,7 @@ const DELETE_CDP_TASK_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteCertificate`: `DELETE /zstack/v1/certificates/{uuid}`, asynchronous.
-pub(super) const DELETE_CERTIFICATE: ApiOperation =
+pub(crate) const DELETE_CERTIFICATE: ApiOperation =
     ApiOperation::new("DeleteCertificate", "DELETE", "/v1/certificates/{uuid}")
         .params(DELETE_CERTIFICATE_PARAMS)
         .result("DeleteCertificateResult")
@@ -1527,7 +1527,7 @@ const DELETE_CERTIFICATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteCluster`: `DELETE /zstack/v1/clusters/{uuid}`, asynchronous.
-pub(super) const DELETE_CLUSTER: ApiOperation =
+pub(crate) const DELETE_CLUSTER: ApiOperation =
     ApiOperation::new("DeleteCluster", "DELETE", "/v1/clusters/{uuid}")
         .params(DELETE_CLUSTER_PARAMS)
         .result("DeleteClusterResult")
@@ -1543,7 +1543,7 @@ const DELETE_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteClusterDRS`: `DELETE /zstack/v1/clusters/drs/{uuid}`, asynchronous.
-pub(super) const DELETE_CLUSTER_DRS: ApiOperation =
+pub(crate) const DELETE_CLUSTER_DRS: ApiOperation =
     ApiOperation::new("DeleteClusterDRS", "DELETE", "/v1/clusters/drs/{uuid}")
         .params(DELETE_CLUSTER_DRS_PARAMS)
         .result("DeleteClusterDRSResult")
@@ -1559,7 +1559,7 @@ const DELETE_CLUSTER_DRS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteDatabaseBackup`: `DELETE /zstack/v1/database-backups/{uuid}`, asynchronous.
-pub(super) const DELETE_DATABASE_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_DATABASE_BACKUP: ApiOperation = ApiOperation::new(
     "DeleteDatabaseBackup",
     "DELETE",
     "/v1/database-backups/{uuid}",
@@ -1578,7 +1578,7 @@ const DELETE_DATABASE_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteDirectory`: `DELETE /zstack/v1/delete/directory`, asynchronous.
-pub(super) const DELETE_DIRECTORY: ApiOperation =
+pub(crate) const DELETE_DIRECTORY: ApiOperation =
     ApiOperation::new("DeleteDirectory", "DELETE", "/v1/delete/directory")
         .params(DELETE_DIRECTORY_PARAMS)
         .result("DeleteDirectoryResult")
@@ -1594,7 +1594,7 @@ const DELETE_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteDiskOffering`: `DELETE /zstack/v1/disk-offerings/{uuid}`, asynchronous.
-pub(super) const DELETE_DISK_OFFERING: ApiOperation =
+pub(crate) const DELETE_DISK_OFFERING: ApiOperation =
     ApiOperation::new("DeleteDiskOffering", "DELETE", "/v1/disk-offerings/{uuid}")
         .params(DELETE_DISK_OFFERING_PARAMS)
         .result("DeleteDiskOfferingResult")
@@ -1610,7 +1610,7 @@ const DELETE_DISK_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEip`: `DELETE /zstack/v1/eips/{uuid}`, asynchronous.
-pub(super) const DELETE_EIP: ApiOperation =
+pub(crate) const DELETE_EIP: ApiOperation =
     ApiOperation::new("DeleteEip", "DELETE", "/v1/eips/{uuid}")
         .params(DELETE_EIP_PARAMS)
         .result("DeleteEipResult")
@@ -1626,7 +1626,7 @@ const DELETE_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteExportedDatabaseBackupFromBackupStorage`: `DELETE /zstack/v1/exported-database-backup/{databaseBackupUuid}/backup-storage/{backupStorageUuid}`, asynchronous.
-pub(super) const DELETE_EXPORTED_DATABASE_BACKUP_FROM_BACKUP_STORAGE: ApiOperation =
+pub(crate) const DELETE_EXPORTED_DATABASE_BACKUP_FROM_BACKUP_STORAGE: ApiOperation =
     ApiOperation::new(
         "DeleteExportedDatabaseBackupFromBackupStorage",
         "DELETE",
@@ -1646,7 +1646,7 @@ const DELETE_EXPORTED_DATABASE_BACKUP_FROM_BACKUP_STORAGE_PARAMS: &[ApiParam] = 
 ];
 
 /// `DeleteExternalBackup`: `DELETE /zstack/v1/externalbackup/{uuid}`, asynchronous.
-pub(super) const DELETE_EXTERNAL_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_EXTERNAL_BACKUP: ApiOperation = ApiOperation::new(
     "DeleteExternalBackup",
     "DELETE",
     "/v1/externalbackup/{uuid}",
@@ -1665,7 +1665,7 @@ const DELETE_EXTERNAL_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePriceTable`: `DELETE /zstack/v1/billings/price-tables/{uuid}`, asynchronous.
-pub(super) const DELETE_PRICE_TABLE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_PRICE_TABLE: ApiOperation = ApiOperation::new(
     "DeletePriceTable",
     "DELETE",
     "/v1/billings/price-tables/{uuid}",
@@ -1684,7 +1684,7 @@ const DELETE_PRICE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteResourcePrice`: `DELETE /zstack/v1/billings/prices/{uuid}`, asynchronous.
-pub(super) const DELETE_RESOURCE_PRICE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_RESOURCE_PRICE: ApiOperation = ApiOperation::new(
     "DeleteResourcePrice",
     "DELETE",
     "/v1/billings/prices/{uuid}",
@@ -1704,7 +1704,7 @@ const DELETE_RESOURCE_PRICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteResourceStack`: `DELETE /zstack/v1/cloudformation/stack/{uuid}`, asynchronous.
-pub(super) const DELETE_RESOURCE_STACK: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_RESOURCE_STACK: ApiOperation = ApiOperation::new(
     "DeleteResourceStack",
     "DELETE",
     "/v1/cloudformation/stack/{uuid}",
@@ -1723,7 +1723,7 @@ const DELETE_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteResourceStackVmPortMonitor`: `DELETE /zstack/v1/cloudformation/stack/monitor/delvm`, asynchronous.
-pub(super) const DELETE_RESOURCE_STACK_VM_PORT_MONITOR: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_RESOURCE_STACK_VM_PORT_MONITOR: ApiOperation = ApiOperation::new(
     "DeleteResourceStackVmPortMonitor",
     "DELETE",
     "/v1/cloudformation/stack/monitor/delvm",
@@ -1744,7 +1744,7 @@ const DELETE_RESOURCE_STACK_VM_PORT_MONITOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSSOClient`: `POST /zstack/v1/delete/sso/client`, asynchronous.
-pub(super) const DELETE_SSO_CLIENT: ApiOperation =
+pub(crate) const DELETE_SSO_CLIENT: ApiOperation =
     ApiOperation::new("DeleteSSOClient", "POST", "/v1/delete/sso/client")
         .params(DELETE_SSO_CLIENT_PARAMS)
         .result("DeleteSSOClientResult")
@@ -1761,7 +1761,7 @@ const DELETE_SSO_CLIENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSSORedirectTemplate`: `POST /zstack/v1/delete/sso/redirect/template`, asynchronous.
-pub(super) const DELETE_SSO_REDIRECT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SSO_REDIRECT_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteSSORedirectTemplate",
     "POST",
     "/v1/delete/sso/redirect/template",
@@ -1781,7 +1781,7 @@ const DELETE_SSO_REDIRECT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteStackTemplate`: `DELETE /zstack/v1/cloudformation/template/{uuid}`, asynchronous.
-pub(super) const DELETE_STACK_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_STACK_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteStackTemplate",
     "DELETE",
     "/v1/cloudformation/template/{uuid}",
@@ -1800,7 +1800,7 @@ const DELETE_STACK_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachBareMetal2GatewayFromCluster`: `DELETE /zstack/v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}`, asynchronous.
-pub(super) const DETACH_BARE_METAL2_GATEWAY_FROM_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_BARE_METAL2_GATEWAY_FROM_CLUSTER: ApiOperation = ApiOperation::new(
     "DetachBareMetal2GatewayFromCluster",
     "DELETE",
     "/v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}",
@@ -1819,7 +1819,7 @@ const DETACH_BARE_METAL2_GATEWAY_FROM_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachBareMetal2ProvisionNetworkFromCluster`: `DELETE /zstack/v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}`, asynchronous.
-pub(super) const DETACH_BARE_METAL2_PROVISION_NETWORK_FROM_CLUSTER: ApiOperation =
+pub(crate) const DETACH_BARE_METAL2_PROVISION_NETWORK_FROM_CLUSTER: ApiOperation =
     ApiOperation::new(
         "DetachBareMetal2ProvisionNetworkFromCluster",
         "DELETE",
@@ -1839,7 +1839,7 @@ const DETACH_BARE_METAL2_PROVISION_NETWORK_FROM_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachBaremetalPxeServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`, asynchronous.
-pub(super) const DETACH_BAREMETAL_PXE_SERVER_FROM_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_BAREMETAL_PXE_SERVER_FROM_CLUSTER: ApiOperation = ApiOperation::new(
     "DetachBaremetalPxeServerFromCluster",
     "DELETE",
     "/v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}",
@@ -1858,7 +1858,7 @@ const DETACH_BAREMETAL_PXE_SERVER_FROM_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachCCSCertificateFromUser`: `POST /zstack/v1/crypto/ccs-certificate/detach-user/{userUuid}`, asynchronous.
-pub(super) const DETACH_CCS_CERTIFICATE_FROM_USER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_CCS_CERTIFICATE_FROM_USER: ApiOperation = ApiOperation::new(
     "DetachCCSCertificateFromUser",
     "POST",
     "/v1/crypto/ccs-certificate/detach-user/{userUuid}",
@@ -1877,7 +1877,7 @@ const DETACH_CCS_CERTIFICATE_FROM_USER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachEip`: `DELETE /zstack/v1/eips/{uuid}/vm-instances/nics`, asynchronous.
-pub(super) const DETACH_EIP: ApiOperation =
+pub(crate) const DETACH_EIP: ApiOperation =
     ApiOperation::new("DetachEip", "DELETE", "/v1/eips/{uuid}/vm-instances/nics")
         .params(DETACH_EIP_PARAMS)
         .result("DetachEipResult")
@@ -1892,7 +1892,7 @@ const DETACH_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachIscsiServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`, asynchronous.
-pub(super) const DETACH_ISCSI_SERVER_FROM_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_ISCSI_SERVER_FROM_CLUSTER: ApiOperation = ApiOperation::new(
     "DetachIscsiServerFromCluster",
     "DELETE",
     "/v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}",
@@ -1911,7 +1911,7 @@ const DETACH_ISCSI_SERVER_FROM_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachNvmeServerFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`, asynchronous.
-pub(super) const DETACH_NVME_SERVER_FROM_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_NVME_SERVER_FROM_CLUSTER: ApiOperation = ApiOperation::new(
     "DetachNvmeServerFromCluster",
     "DELETE",
     "/v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}",
@@ -1930,7 +1930,7 @@ const DETACH_NVME_SERVER_FROM_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPriceTableFromAccount`: `DELETE /zstack/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`, asynchronous.
-pub(super) const DETACH_PRICE_TABLE_FROM_ACCOUNT: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_PRICE_TABLE_FROM_ACCOUNT: ApiOperation = ApiOperation::new(
     "DetachPriceTableFromAccount",
     "DELETE",
     "/v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}",
@@ -1949,7 +1949,7 @@ const DETACH_PRICE_TABLE_FROM_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPrimaryStorageFromCluster`: `DELETE /zstack/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`, asynchronous.
-pub(super) const DETACH_PRIMARY_STORAGE_FROM_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_PRIMARY_STORAGE_FROM_CLUSTER: ApiOperation = ApiOperation::new(
     "DetachPrimaryStorageFromCluster",
     "DELETE",
     "/v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}",
@@ -1968,7 +1968,7 @@ const DETACH_PRIMARY_STORAGE_FROM_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachProvisionNicFromBonding`: `DELETE /zstack/v1/baremetal2/bm-instances/bm2-bondings/{uuid}`, asynchronous.
-pub(super) const DETACH_PROVISION_NIC_FROM_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_PROVISION_NIC_FROM_BONDING: ApiOperation = ApiOperation::new(
     "DetachProvisionNicFromBonding",
     "DELETE",
     "/v1/baremetal2/bm-instances/bm2-bondings/{uuid}",
@@ -1987,7 +1987,7 @@ const DETACH_PROVISION_NIC_FROM_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DisableCdpTask`: `POST /zstack/v1/cdp-task/disable/{uuid}`, asynchronous.
-pub(super) const DISABLE_CDP_TASK: ApiOperation =
+pub(crate) const DISABLE_CDP_TASK: ApiOperation =
     ApiOperation::new("DisableCdpTask", "POST", "/v1/cdp-task/disable/{uuid}")
         .params(DISABLE_CDP_TASK_PARAMS)
         .result("DisableCdpTaskResult")
@@ -2004,7 +2004,7 @@ const DISABLE_CDP_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `EnableCdpTask`: `POST /zstack/v1/cdp-task/enable/{uuid}`, asynchronous.
-pub(super) const ENABLE_CDP_TASK: ApiOperation =
+pub(crate) const ENABLE_CDP_TASK: ApiOperation =
     ApiOperation::new("EnableCdpTask", "POST", "/v1/cdp-task/enable/{uuid}")
         .params(ENABLE_CDP_TASK_PARAMS)
         .result("EnableCdpTaskResult")
@@ -2020,7 +2020,7 @@ const ENABLE_CDP_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExecuteDRSScheduling`: `PUT /zstack/v1/clusters/drs/{uuid}/actions`, asynchronous.
-pub(super) const EXECUTE_DRS_SCHEDULING: ApiOperation = ApiOperation::new(
+pub(crate) const EXECUTE_DRS_SCHEDULING: ApiOperation = ApiOperation::new(
     "ExecuteDRSScheduling",
     "PUT",
     "/v1/clusters/drs/{uuid}/actions",
@@ -2039,7 +2039,7 @@ const EXECUTE_DRS_SCHEDULING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExportDatabaseBackupFromBackupStorage`: `PUT /zstack/v1/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions`, asynchronous.
-pub(super) const EXPORT_DATABASE_BACKUP_FROM_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const EXPORT_DATABASE_BACKUP_FROM_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "ExportDatabaseBackupFromBackupStorage",
     "PUT",
     "/v1/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions",
@@ -2059,7 +2059,7 @@ const EXPORT_DATABASE_BACKUP_FROM_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GenerateAccountBilling`: `PUT /zstack/v1/billings/accounts/{accountUuid}/actions`, asynchronous.
-pub(super) const GENERATE_ACCOUNT_BILLING: ApiOperation = ApiOperation::new(
+pub(crate) const GENERATE_ACCOUNT_BILLING: ApiOperation = ApiOperation::new(
     "GenerateAccountBilling",
     "PUT",
     "/v1/billings/accounts/{accountUuid}/actions",
@@ -2078,7 +2078,7 @@ const GENERATE_ACCOUNT_BILLING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAccessPath`: `GET /zstack/v1/block-volumes/access/path`.
-pub(super) const GET_ACCESS_PATH: ApiOperation =
+pub(crate) const GET_ACCESS_PATH: ApiOperation =
     ApiOperation::new("GetAccessPath", "GET", "/v1/block-volumes/access/path")
         .params(GET_ACCESS_PATH_PARAMS)
         .result("GetAccessPathResult")
@@ -2092,7 +2092,7 @@ const GET_ACCESS_PATH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAccountPriceTableRef`: `GET /zstack/v1/billings/price-tables/refs`.
-pub(super) const GET_ACCOUNT_PRICE_TABLE_REF: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ACCOUNT_PRICE_TABLE_REF: ApiOperation = ApiOperation::new(
     "GetAccountPriceTableRef",
     "GET",
     "/v1/billings/price-tables/refs",
@@ -2110,7 +2110,7 @@ const GET_ACCOUNT_PRICE_TABLE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBareMetal2ChassisPowerStatus`: `GET /zstack/v1/baremetal2/chassis/{uuid}/powerstatus`.
-pub(super) const GET_BARE_METAL2_CHASSIS_POWER_STATUS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_BARE_METAL2_CHASSIS_POWER_STATUS: ApiOperation = ApiOperation::new(
     "GetBareMetal2ChassisPowerStatus",
     "GET",
     "/v1/baremetal2/chassis/{uuid}/powerstatus",
@@ -2127,7 +2127,7 @@ const GET_BARE_METAL2_CHASSIS_POWER_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBareMetal2GatewayAllocatorStrategies`: `GET /zstack/v1/baremetal2/gateways/allocators/strategies`.
-pub(super) const GET_BARE_METAL2_GATEWAY_ALLOCATOR_STRATEGIES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_BARE_METAL2_GATEWAY_ALLOCATOR_STRATEGIES: ApiOperation = ApiOperation::new(
     "GetBareMetal2GatewayAllocatorStrategies",
     "GET",
     "/v1/baremetal2/gateways/allocators/strategies",
@@ -2143,7 +2143,7 @@ const GET_BARE_METAL2_GATEWAY_ALLOCATOR_STRATEGIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBareMetal2ProvisionNetworkIpAddressCapacity`: `GET /zstack/v1/baremetal2/provision-networks/ip-capacity`.
-pub(super) const GET_BARE_METAL2_PROVISION_NETWORK_IP_ADDRESS_CAPACITY: ApiOperation =
+pub(crate) const GET_BARE_METAL2_PROVISION_NETWORK_IP_ADDRESS_CAPACITY: ApiOperation =
     ApiOperation::new(
         "GetBareMetal2ProvisionNetworkIpAddressCapacity",
         "GET",
@@ -2161,7 +2161,7 @@ const GET_BARE_METAL2_PROVISION_NETWORK_IP_ADDRESS_CAPACITY_PARAMS: &[ApiParam] 
 ];
 
 /// `GetBareMetal2SupportedBootMode`: `GET /zstack/v1/baremetal2/chassis/supported-boot-modes`.
-pub(super) const GET_BARE_METAL2_SUPPORTED_BOOT_MODE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_BARE_METAL2_SUPPORTED_BOOT_MODE: ApiOperation = ApiOperation::new(
     "GetBareMetal2SupportedBootMode",
     "GET",
     "/v1/baremetal2/chassis/supported-boot-modes",
@@ -2177,7 +2177,7 @@ const GET_BARE_METAL2_SUPPORTED_BOOT_MODE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateL2NetworksForAttachingCluster`: `GET /zstack/v1/cluster/{clusterUuid}/l2-candidates`.
-pub(super) const GET_CANDIDATE_L2_NETWORKS_FOR_ATTACHING_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_L2_NETWORKS_FOR_ATTACHING_CLUSTER: ApiOperation = ApiOperation::new(
     "GetCandidateL2NetworksForAttachingCluster",
     "GET",
     "/v1/cluster/{clusterUuid}/l2-candidates",
@@ -2196,7 +2196,7 @@ const GET_CANDIDATE_L2_NETWORKS_FOR_ATTACHING_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateNetworkInterfaces`: `GET /zstack/v1/cluster/hosts-network-interfaces`.
-pub(super) const GET_CANDIDATE_NETWORK_INTERFACES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_NETWORK_INTERFACES: ApiOperation = ApiOperation::new(
     "GetCandidateNetworkInterfaces",
     "GET",
     "/v1/cluster/hosts-network-interfaces",
@@ -2216,7 +2216,7 @@ const GET_CANDIDATE_NETWORK_INTERFACES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCdpBackupStorageRequirement`: `GET /zstack/v1/cdp-backup-storage/{backupStorageUuid}/requirement`.
-pub(super) const GET_CDP_BACKUP_STORAGE_REQUIREMENT: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CDP_BACKUP_STORAGE_REQUIREMENT: ApiOperation = ApiOperation::new(
     "GetCdpBackupStorageRequirement",
     "GET",
     "/v1/cdp-backup-storage/{backupStorageUuid}/requirement",
@@ -2235,7 +2235,7 @@ const GET_CDP_BACKUP_STORAGE_REQUIREMENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetChainTask`: `GET /zstack/v1/core/task-details`.
-pub(super) const GET_CHAIN_TASK: ApiOperation =
+pub(crate) const GET_CHAIN_TASK: ApiOperation =
     ApiOperation::new("GetChainTask", "GET", "/v1/core/task-details")
         .params(GET_CHAIN_TASK_PARAMS)
         .result("GetChainTaskResult")
@@ -2249,7 +2249,7 @@ const GET_CHAIN_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetClusterDRSStatus`: `GET /zstack/v1/clusters/drs/status`.
-pub(super) const GET_CLUSTER_DRS_STATUS: ApiOperation =
+pub(crate) const GET_CLUSTER_DRS_STATUS: ApiOperation =
     ApiOperation::new("GetClusterDRSStatus", "GET", "/v1/clusters/drs/status")
         .params(GET_CLUSTER_DRS_STATUS_PARAMS)
         .result("GetClusterDRSStatusResult")
@@ -2263,7 +2263,7 @@ const GET_CLUSTER_DRS_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetClusterHostNetworkFacts`: `GET /zstack/v1/cluster/hosts-network-facts/{clusterUuid}`.
-pub(super) const GET_CLUSTER_HOST_NETWORK_FACTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CLUSTER_HOST_NETWORK_FACTS: ApiOperation = ApiOperation::new(
     "GetClusterHostNetworkFacts",
     "GET",
     "/v1/cluster/hosts-network-facts/{clusterUuid}",
@@ -2282,7 +2282,7 @@ const GET_CLUSTER_HOST_NETWORK_FACTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetDatabaseBackupFromImageStore`: `GET /zstack/v1/database-backups/image-store`.
-pub(super) const GET_DATABASE_BACKUP_FROM_IMAGE_STORE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_DATABASE_BACKUP_FROM_IMAGE_STORE: ApiOperation = ApiOperation::new(
     "GetDatabaseBackupFromImageStore",
     "GET",
     "/v1/database-backups/image-store",
@@ -2300,7 +2300,7 @@ const GET_DATABASE_BACKUP_FROM_IMAGE_STORE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetDebugSignal`: `GET /zstack/v1/debug`.
-pub(super) const GET_DEBUG_SIGNAL: ApiOperation =
+pub(crate) const GET_DEBUG_SIGNAL: ApiOperation =
     ApiOperation::new("GetDebugSignal", "GET", "/v1/debug")
         .params(GET_DEBUG_SIGNAL_PARAMS)
         .result("GetDebugSignalResult")
@@ -2313,7 +2313,7 @@ const GET_DEBUG_SIGNAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetEipAttachableVmNics`: `GET /zstack/v1/eips/{eipUuid}/vm-instances/candidate-nics`.
-pub(super) const GET_EIP_ATTACHABLE_VM_NICS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_EIP_ATTACHABLE_VM_NICS: ApiOperation = ApiOperation::new(
     "GetEipAttachableVmNics",
     "GET",
     "/v1/eips/{eipUuid}/vm-instances/candidate-nics",
@@ -2337,7 +2337,7 @@ const GET_EIP_ATTACHABLE_VM_NICS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetElaborationCategories`: `GET /zstack/v1/errorcode/elaborations/categories`.
-pub(super) const GET_ELABORATION_CATEGORIES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ELABORATION_CATEGORIES: ApiOperation = ApiOperation::new(
     "GetElaborationCategories",
     "GET",
     "/v1/errorcode/elaborations/categories",
@@ -2353,7 +2353,7 @@ const GET_ELABORATION_CATEGORIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetElaborations`: `GET /zstack/v1/errorcode/elaborations`.
-pub(super) const GET_ELABORATIONS: ApiOperation =
+pub(crate) const GET_ELABORATIONS: ApiOperation =
     ApiOperation::new("GetElaborations", "GET", "/v1/errorcode/elaborations")
         .params(GET_ELABORATIONS_PARAMS)
         .result("GetElaborationsResult")
@@ -2369,7 +2369,7 @@ const GET_ELABORATIONS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetEncryptedField`: `GET /zstack/v1/encrypted/fields`.
-pub(super) const GET_ENCRYPTED_FIELD: ApiOperation =
+pub(crate) const GET_ENCRYPTED_FIELD: ApiOperation =
     ApiOperation::new("GetEncryptedField", "GET", "/v1/encrypted/fields")
         .params(GET_ENCRYPTED_FIELD_PARAMS)
         .result("GetEncryptedFieldResult")
@@ -2383,7 +2383,7 @@ const GET_ENCRYPTED_FIELD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetExternalServices`: `GET /zstack/v1/external/services`.
-pub(super) const GET_EXTERNAL_SERVICES: ApiOperation =
+pub(crate) const GET_EXTERNAL_SERVICES: ApiOperation =
     ApiOperation::new("GetExternalServices", "GET", "/v1/external/services")
         .params(GET_EXTERNAL_SERVICES_PARAMS)
         .result("GetExternalServicesResult")
@@ -2396,7 +2396,7 @@ const GET_EXTERNAL_SERVICES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceFromResourceStack`: `GET /zstack/v1/cloudformation/stack/resources`.
-pub(super) const GET_RESOURCE_FROM_RESOURCE_STACK: ApiOperation = ApiOperation::new(
+pub(crate) const GET_RESOURCE_FROM_RESOURCE_STACK: ApiOperation = ApiOperation::new(
     "GetResourceFromResourceStack",
     "GET",
     "/v1/cloudformation/stack/resources",
@@ -2413,7 +2413,7 @@ const GET_RESOURCE_FROM_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceStackFromResource`: `GET /zstack/v1/cloudformation/resources/stack`.
-pub(super) const GET_RESOURCE_STACK_FROM_RESOURCE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_RESOURCE_STACK_FROM_RESOURCE: ApiOperation = ApiOperation::new(
     "GetResourceStackFromResource",
     "GET",
     "/v1/cloudformation/resources/stack",
@@ -2430,7 +2430,7 @@ const GET_RESOURCE_STACK_FROM_RESOURCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceStackVmStatus`: `GET /zstack/v1/cloudformation/stack/monitor/vmstatus`.
-pub(super) const GET_RESOURCE_STACK_VM_STATUS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_RESOURCE_STACK_VM_STATUS: ApiOperation = ApiOperation::new(
     "GetResourceStackVmStatus",
     "GET",
     "/v1/cloudformation/stack/monitor/vmstatus",
@@ -2447,7 +2447,7 @@ const GET_RESOURCE_STACK_VM_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSupportedCloudFormationResources`: `GET /zstack/v1/cloudformation/resources`.
-pub(super) const GET_SUPPORTED_CLOUD_FORMATION_RESOURCES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_SUPPORTED_CLOUD_FORMATION_RESOURCES: ApiOperation = ApiOperation::new(
     "GetSupportedCloudFormationResources",
     "GET",
     "/v1/cloudformation/resources",
@@ -2465,7 +2465,7 @@ const GET_SUPPORTED_CLOUD_FORMATION_RESOURCES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetZBoxBackupDetails`: `GET /zstack/v1/externalbackup/zbox/{uuid}/details`.
-pub(super) const GET_Z_BOX_BACKUP_DETAILS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_Z_BOX_BACKUP_DETAILS: ApiOperation = ApiOperation::new(
     "GetZBoxBackupDetails",
     "GET",
     "/v1/externalbackup/zbox/{uuid}/details",
@@ -2482,7 +2482,7 @@ const GET_Z_BOX_BACKUP_DETAILS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `InspectBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`, asynchronous.
-pub(super) const INSPECT_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const INSPECT_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
     "InspectBareMetal2Chassis",
     "PUT",
     "/v1/baremetal2/chassis/{uuid}/actions",
@@ -2501,7 +2501,7 @@ const INSPECT_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `InspectBareMetal2ChassisByInstance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/actions`, asynchronous.
-pub(super) const INSPECT_BARE_METAL2_CHASSIS_BY_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const INSPECT_BARE_METAL2_CHASSIS_BY_INSTANCE: ApiOperation = ApiOperation::new(
     "InspectBareMetal2ChassisByInstance",
     "PUT",
     "/v1/baremetal2/bm-instances/{uuid}/actions",
@@ -2520,7 +2520,7 @@ const INSPECT_BARE_METAL2_CHASSIS_BY_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LoginByCas`: `PUT /zstack/v1/cas/login/`.
-pub(super) const LOGIN_BY_CAS: ApiOperation =
+pub(crate) const LOGIN_BY_CAS: ApiOperation =
     ApiOperation::new("LoginByCas", "PUT", "/v1/cas/login/")
         .params(LOGIN_BY_CAS_PARAMS)
         .result("LoginByCasResult")
@@ -2538,7 +2538,7 @@ const LOGIN_BY_CAS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `MergeDataOnBackupStorage`: `PUT /zstack/v1/cdp-task/mergedata/{backupStorageUuid}/actions`, asynchronous.
-pub(super) const MERGE_DATA_ON_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const MERGE_DATA_ON_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "MergeDataOnBackupStorage",
     "PUT",
     "/v1/cdp-task/mergedata/{backupStorageUuid}/actions",
@@ -2557,7 +2557,7 @@ const MERGE_DATA_ON_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `MountVmInstanceRecoveryPoint`: `POST /zstack/v1/cdp-backup-storage/mount-recovery-point`, asynchronous.
-pub(super) const MOUNT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
+pub(crate) const MOUNT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
     "MountVmInstanceRecoveryPoint",
     "POST",
     "/v1/cdp-backup-storage/mount-recovery-point",
@@ -2578,7 +2578,7 @@ const MOUNT_VM_INSTANCE_RECOVERY_POINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerOffBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`, asynchronous.
-pub(super) const POWER_OFF_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const POWER_OFF_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
     "PowerOffBareMetal2Chassis",
     "PUT",
     "/v1/baremetal2/chassis/{uuid}/actions",
@@ -2597,7 +2597,7 @@ const POWER_OFF_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerOnBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`, asynchronous.
-pub(super) const POWER_ON_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const POWER_ON_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
     "PowerOnBareMetal2Chassis",
     "PUT",
     "/v1/baremetal2/chassis/{uuid}/actions",
@@ -2617,7 +2617,7 @@ const POWER_ON_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerResetBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`, asynchronous.
-pub(super) const POWER_RESET_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const POWER_RESET_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
     "PowerResetBareMetal2Chassis",
     "PUT",
     "/v1/baremetal2/chassis/{uuid}/actions",
@@ -2637,7 +2637,7 @@ const POWER_RESET_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PreviewResourceStack`: `POST /zstack/v1/cloudformation/stack/preview`.
-pub(super) const PREVIEW_RESOURCE_STACK: ApiOperation = ApiOperation::new(
+pub(crate) const PREVIEW_RESOURCE_STACK: ApiOperation = ApiOperation::new(
     "PreviewResourceStack",
     "POST",
     "/v1/cloudformation/stack/preview",
@@ -2659,7 +2659,7 @@ const PREVIEW_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAccountBilling`: `GET /zstack/v1/billing/billings`.
-pub(super) const QUERY_ACCOUNT_BILLING: ApiOperation = ApiOperation::new("QueryAccountBilling", "GET", "/v1/billing/billings").params(QUERY_ACCOUNT_BILLING_PARAMS).result("QueryAccountBillingResult").summary("Query account billing. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ACCOUNT_BILLING: ApiOperation = ApiOperation::new("QueryAccountBilling", "GET", "/v1/billing/billings").params(QUERY_ACCOUNT_BILLING_PARAMS).result("QueryAccountBillingResult").summary("Query account billing. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAccountBilling`.
 const QUERY_ACCOUNT_BILLING_PARAMS: &[ApiParam] = &[
@@ -2675,7 +2675,7 @@ const QUERY_ACCOUNT_BILLING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2Bonding`: `GET /zstack/v1/baremetal2/bonding`.
-pub(super) const QUERY_BARE_METAL2_BONDING: ApiOperation = ApiOperation::new("QueryBareMetal2Bonding", "GET", "/v1/baremetal2/bonding").params(QUERY_BARE_METAL2_BONDING_PARAMS).result("QueryBareMetal2BondingResult").summary("Query bare metal2 bonding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_BONDING: ApiOperation = ApiOperation::new("QueryBareMetal2Bonding", "GET", "/v1/baremetal2/bonding").params(QUERY_BARE_METAL2_BONDING_PARAMS).result("QueryBareMetal2BondingResult").summary("Query bare metal2 bonding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2Bonding`.
 const QUERY_BARE_METAL2_BONDING_PARAMS: &[ApiParam] = &[
@@ -2691,7 +2691,7 @@ const QUERY_BARE_METAL2_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2BondingNicRef`: `GET /zstack/v1/baremetal2/bonding/nic/refs`.
-pub(super) const QUERY_BARE_METAL2_BONDING_NIC_REF: ApiOperation = ApiOperation::new("QueryBareMetal2BondingNicRef", "GET", "/v1/baremetal2/bonding/nic/refs").params(QUERY_BARE_METAL2_BONDING_NIC_REF_PARAMS).result("QueryBareMetal2ChassisResult").summary("Query bare metal2 bonding nic ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_BONDING_NIC_REF: ApiOperation = ApiOperation::new("QueryBareMetal2BondingNicRef", "GET", "/v1/baremetal2/bonding/nic/refs").params(QUERY_BARE_METAL2_BONDING_NIC_REF_PARAMS).result("QueryBareMetal2ChassisResult").summary("Query bare metal2 bonding nic ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2BondingNicRef`.
 const QUERY_BARE_METAL2_BONDING_NIC_REF_PARAMS: &[ApiParam] = &[
@@ -2707,7 +2707,7 @@ const QUERY_BARE_METAL2_BONDING_NIC_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2Chassis`: `GET /zstack/v1/baremetal2/chassis`.
-pub(super) const QUERY_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new("QueryBareMetal2Chassis", "GET", "/v1/baremetal2/chassis").params(QUERY_BARE_METAL2_CHASSIS_PARAMS).result("QueryBareMetal2ChassisResult").summary("Query bare metal2 chassis. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new("QueryBareMetal2Chassis", "GET", "/v1/baremetal2/chassis").params(QUERY_BARE_METAL2_CHASSIS_PARAMS).result("QueryBareMetal2ChassisResult").summary("Query bare metal2 chassis. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2Chassis`.
 const QUERY_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
@@ -2723,7 +2723,7 @@ const QUERY_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2ChassisGpuDevice`: `GET /zstack/v1/baremetal2/chassis/gpu-device/gpu-devices`.
-pub(super) const QUERY_BARE_METAL2_CHASSIS_GPU_DEVICE: ApiOperation = ApiOperation::new("QueryBareMetal2ChassisGpuDevice", "GET", "/v1/baremetal2/chassis/gpu-device/gpu-devices").params(QUERY_BARE_METAL2_CHASSIS_GPU_DEVICE_PARAMS).result("QueryBareMetal2ChassisGpuDeviceResult").summary("Query bare metal2 chassis gpu device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_CHASSIS_GPU_DEVICE: ApiOperation = ApiOperation::new("QueryBareMetal2ChassisGpuDevice", "GET", "/v1/baremetal2/chassis/gpu-device/gpu-devices").params(QUERY_BARE_METAL2_CHASSIS_GPU_DEVICE_PARAMS).result("QueryBareMetal2ChassisGpuDeviceResult").summary("Query bare metal2 chassis gpu device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2ChassisGpuDevice`.
 const QUERY_BARE_METAL2_CHASSIS_GPU_DEVICE_PARAMS: &[ApiParam] = &[
@@ -2739,7 +2739,7 @@ const QUERY_BARE_METAL2_CHASSIS_GPU_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2ChassisOffering`: `GET /zstack/v1/baremetal2/chassis/offerings`.
-pub(super) const QUERY_BARE_METAL2_CHASSIS_OFFERING: ApiOperation = ApiOperation::new("QueryBareMetal2ChassisOffering", "GET", "/v1/baremetal2/chassis/offerings").params(QUERY_BARE_METAL2_CHASSIS_OFFERING_PARAMS).result("QueryBareMetal2ChassisOfferingResult").summary("Query bare metal2 chassis offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_CHASSIS_OFFERING: ApiOperation = ApiOperation::new("QueryBareMetal2ChassisOffering", "GET", "/v1/baremetal2/chassis/offerings").params(QUERY_BARE_METAL2_CHASSIS_OFFERING_PARAMS).result("QueryBareMetal2ChassisOfferingResult").summary("Query bare metal2 chassis offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2ChassisOffering`.
 const QUERY_BARE_METAL2_CHASSIS_OFFERING_PARAMS: &[ApiParam] = &[
@@ -2755,7 +2755,7 @@ const QUERY_BARE_METAL2_CHASSIS_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2ChassisPciDevice`: `GET /zstack/v1/baremetal2/chassis/pci-device/pci-devices`.
-pub(super) const QUERY_BARE_METAL2_CHASSIS_PCI_DEVICE: ApiOperation = ApiOperation::new("QueryBareMetal2ChassisPciDevice", "GET", "/v1/baremetal2/chassis/pci-device/pci-devices").params(QUERY_BARE_METAL2_CHASSIS_PCI_DEVICE_PARAMS).result("QueryBareMetal2ChassisPciDeviceResult").summary("Query bare metal2 chassis pci device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_CHASSIS_PCI_DEVICE: ApiOperation = ApiOperation::new("QueryBareMetal2ChassisPciDevice", "GET", "/v1/baremetal2/chassis/pci-device/pci-devices").params(QUERY_BARE_METAL2_CHASSIS_PCI_DEVICE_PARAMS).result("QueryBareMetal2ChassisPciDeviceResult").summary("Query bare metal2 chassis pci device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2ChassisPciDevice`.
 const QUERY_BARE_METAL2_CHASSIS_PCI_DEVICE_PARAMS: &[ApiParam] = &[
@@ -2771,7 +2771,7 @@ const QUERY_BARE_METAL2_CHASSIS_PCI_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2Gateway`: `GET /zstack/v1/baremetal2/gateways`.
-pub(super) const QUERY_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new("QueryBareMetal2Gateway", "GET", "/v1/baremetal2/gateways").params(QUERY_BARE_METAL2_GATEWAY_PARAMS).result("QueryBareMetal2GatewayResult").summary("Query bare metal2 gateway. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new("QueryBareMetal2Gateway", "GET", "/v1/baremetal2/gateways").params(QUERY_BARE_METAL2_GATEWAY_PARAMS).result("QueryBareMetal2GatewayResult").summary("Query bare metal2 gateway. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2Gateway`.
 const QUERY_BARE_METAL2_GATEWAY_PARAMS: &[ApiParam] = &[
@@ -2787,7 +2787,7 @@ const QUERY_BARE_METAL2_GATEWAY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2Instance`: `GET /zstack/v1/baremetal2/bm-instances`.
-pub(super) const QUERY_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new("QueryBareMetal2Instance", "GET", "/v1/baremetal2/bm-instances").params(QUERY_BARE_METAL2_INSTANCE_PARAMS).result("QueryBareMetal2InstanceResult").summary("Query bare metal2 instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new("QueryBareMetal2Instance", "GET", "/v1/baremetal2/bm-instances").params(QUERY_BARE_METAL2_INSTANCE_PARAMS).result("QueryBareMetal2InstanceResult").summary("Query bare metal2 instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2Instance`.
 const QUERY_BARE_METAL2_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -2803,7 +2803,7 @@ const QUERY_BARE_METAL2_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBareMetal2ProvisionNetwork`: `GET /zstack/v1/baremetal2/provision-networks`.
-pub(super) const QUERY_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new("QueryBareMetal2ProvisionNetwork", "GET", "/v1/baremetal2/provision-networks").params(QUERY_BARE_METAL2_PROVISION_NETWORK_PARAMS).result("QueryBareMetal2ProvisionNetworkResult").summary("Query bare metal2 provision network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new("QueryBareMetal2ProvisionNetwork", "GET", "/v1/baremetal2/provision-networks").params(QUERY_BARE_METAL2_PROVISION_NETWORK_PARAMS).result("QueryBareMetal2ProvisionNetworkResult").summary("Query bare metal2 provision network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBareMetal2ProvisionNetwork`.
 const QUERY_BARE_METAL2_PROVISION_NETWORK_PARAMS: &[ApiParam] = &[
@@ -2819,7 +2819,7 @@ const QUERY_BARE_METAL2_PROVISION_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBlockVolume`: `GET /zstack/v1/block-volumes`.
-pub(super) const QUERY_BLOCK_VOLUME: ApiOperation = ApiOperation::new("QueryBlockVolume", "GET", "/v1/block-volumes").params(QUERY_BLOCK_VOLUME_PARAMS).result("QueryBlockVolumeResult").summary("Query block volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BLOCK_VOLUME: ApiOperation = ApiOperation::new("QueryBlockVolume", "GET", "/v1/block-volumes").params(QUERY_BLOCK_VOLUME_PARAMS).result("QueryBlockVolumeResult").summary("Query block volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBlockVolume`.
 const QUERY_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
@@ -2835,7 +2835,7 @@ const QUERY_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCCSCertificate`: `GET /zstack/v1/crypto/ccs-certificate/certificates/`.
-pub(super) const QUERY_CCS_CERTIFICATE: ApiOperation = ApiOperation::new("QueryCCSCertificate", "GET", "/v1/crypto/ccs-certificate/certificates/").params(QUERY_CCS_CERTIFICATE_PARAMS).result("QueryCCSCertificateResult").summary("Query ccs certificate. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_CCS_CERTIFICATE: ApiOperation = ApiOperation::new("QueryCCSCertificate", "GET", "/v1/crypto/ccs-certificate/certificates/").params(QUERY_CCS_CERTIFICATE_PARAMS).result("QueryCCSCertificateResult").summary("Query ccs certificate. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryCCSCertificate`.
 const QUERY_CCS_CERTIFICATE_PARAMS: &[ApiParam] = &[
@@ -2851,7 +2851,7 @@ const QUERY_CCS_CERTIFICATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCdpPolicy`: `GET /zstack/v1/cdp-backup-storage/policy`.
-pub(super) const QUERY_CDP_POLICY: ApiOperation = ApiOperation::new("QueryCdpPolicy", "GET", "/v1/cdp-backup-storage/policy").params(QUERY_CDP_POLICY_PARAMS).result("QueryCdpPolicyResult").summary("Query cdp policy. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_CDP_POLICY: ApiOperation = ApiOperation::new("QueryCdpPolicy", "GET", "/v1/cdp-backup-storage/policy").params(QUERY_CDP_POLICY_PARAMS).result("QueryCdpPolicyResult").summary("Query cdp policy. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryCdpPolicy`.
 const QUERY_CDP_POLICY_PARAMS: &[ApiParam] = &[
@@ -2867,7 +2867,7 @@ const QUERY_CDP_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCdpTask`: `GET /zstack/v1/cdp-task`.
-pub(super) const QUERY_CDP_TASK: ApiOperation = ApiOperation::new("QueryCdpTask", "GET", "/v1/cdp-task").params(QUERY_CDP_TASK_PARAMS).result("QueryCdpTaskResult").summary("Query cdp task. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_CDP_TASK: ApiOperation = ApiOperation::new("QueryCdpTask", "GET", "/v1/cdp-task").params(QUERY_CDP_TASK_PARAMS).result("QueryCdpTaskResult").summary("Query cdp task. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryCdpTask`.
 const QUERY_CDP_TASK_PARAMS: &[ApiParam] = &[
@@ -2883,7 +2883,7 @@ const QUERY_CDP_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCertificate`: `GET /zstack/v1/certificates`.
-pub(super) const QUERY_CERTIFICATE: ApiOperation = ApiOperation::new("QueryCertificate", "GET", "/v1/certificates").params(QUERY_CERTIFICATE_PARAMS).result("QueryCertificateResult").summary("Query certificate. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /certificates/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_CERTIFICATE: ApiOperation = ApiOperation::new("QueryCertificate", "GET", "/v1/certificates").params(QUERY_CERTIFICATE_PARAMS).result("QueryCertificateResult").summary("Query certificate. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /certificates/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryCertificate`.
 const QUERY_CERTIFICATE_PARAMS: &[ApiParam] = &[
@@ -2899,7 +2899,7 @@ const QUERY_CERTIFICATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCluster`: `GET /zstack/v1/clusters`.
-pub(super) const QUERY_CLUSTER: ApiOperation = ApiOperation::new("QueryCluster", "GET", "/v1/clusters").params(QUERY_CLUSTER_PARAMS).result("QueryClusterResult").summary("Query cluster. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /clusters/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_CLUSTER: ApiOperation = ApiOperation::new("QueryCluster", "GET", "/v1/clusters").params(QUERY_CLUSTER_PARAMS).result("QueryClusterResult").summary("Query cluster. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /clusters/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryCluster`.
 const QUERY_CLUSTER_PARAMS: &[ApiParam] = &[
@@ -2915,7 +2915,7 @@ const QUERY_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryClusterDRS`: `GET /zstack/v1/clusters/drs`.
-pub(super) const QUERY_CLUSTER_DRS: ApiOperation = ApiOperation::new("QueryClusterDRS", "GET", "/v1/clusters/drs").params(QUERY_CLUSTER_DRS_PARAMS).result("QueryClusterDRSResult").summary("Query cluster drs. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_CLUSTER_DRS: ApiOperation = ApiOperation::new("QueryClusterDRS", "GET", "/v1/clusters/drs").params(QUERY_CLUSTER_DRS_PARAMS).result("QueryClusterDRSResult").summary("Query cluster drs. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryClusterDRS`.
 const QUERY_CLUSTER_DRS_PARAMS: &[ApiParam] = &[
@@ -2931,7 +2931,7 @@ const QUERY_CLUSTER_DRS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryConsoleProxyAgent`: `GET /zstack/v1/consoles/agents`.
-pub(super) const QUERY_CONSOLE_PROXY_AGENT: ApiOperation = ApiOperation::new("QueryConsoleProxyAgent", "GET", "/v1/consoles/agents").params(QUERY_CONSOLE_PROXY_AGENT_PARAMS).result("QueryConsoleProxyAgentResult").summary("Query console proxy agent. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /consoles/agents/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_CONSOLE_PROXY_AGENT: ApiOperation = ApiOperation::new("QueryConsoleProxyAgent", "GET", "/v1/consoles/agents").params(QUERY_CONSOLE_PROXY_AGENT_PARAMS).result("QueryConsoleProxyAgentResult").summary("Query console proxy agent. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /consoles/agents/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryConsoleProxyAgent`.
 const QUERY_CONSOLE_PROXY_AGENT_PARAMS: &[ApiParam] = &[
@@ -2947,7 +2947,7 @@ const QUERY_CONSOLE_PROXY_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryDRSAdvice`: `GET /zstack/v1/clusters/drs/advice`.
-pub(super) const QUERY_DRS_ADVICE: ApiOperation = ApiOperation::new("QueryDRSAdvice", "GET", "/v1/clusters/drs/advice").params(QUERY_DRS_ADVICE_PARAMS).result("QueryDRSAdviceResult").summary("Query drs advice. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_DRS_ADVICE: ApiOperation = ApiOperation::new("QueryDRSAdvice", "GET", "/v1/clusters/drs/advice").params(QUERY_DRS_ADVICE_PARAMS).result("QueryDRSAdviceResult").summary("Query drs advice. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryDRSAdvice`.
 const QUERY_DRS_ADVICE_PARAMS: &[ApiParam] = &[
@@ -2963,7 +2963,7 @@ const QUERY_DRS_ADVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryDRSVmMigrationActivity`: `GET /zstack/v1/clusters/drs/vm-migration-activities`.
-pub(super) const QUERY_DRS_VM_MIGRATION_ACTIVITY: ApiOperation = ApiOperation::new("QueryDRSVmMigrationActivity", "GET", "/v1/clusters/drs/vm-migration-activities").params(QUERY_DRS_VM_MIGRATION_ACTIVITY_PARAMS).result("QueryDRSVmMigrationActivityResult").summary("Query drs vm migration activity. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_DRS_VM_MIGRATION_ACTIVITY: ApiOperation = ApiOperation::new("QueryDRSVmMigrationActivity", "GET", "/v1/clusters/drs/vm-migration-activities").params(QUERY_DRS_VM_MIGRATION_ACTIVITY_PARAMS).result("QueryDRSVmMigrationActivityResult").summary("Query drs vm migration activity. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryDRSVmMigrationActivity`.
 const QUERY_DRS_VM_MIGRATION_ACTIVITY_PARAMS: &[ApiParam] = &[
@@ -2979,7 +2979,7 @@ const QUERY_DRS_VM_MIGRATION_ACTIVITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryDatabaseBackup`: `GET /zstack/v1/database-backups`.
-pub(super) const QUERY_DATABASE_BACKUP: ApiOperation = ApiOperation::new("QueryDatabaseBackup", "GET", "/v1/database-backups").params(QUERY_DATABASE_BACKUP_PARAMS).result("QueryDatabaseBackupResult").summary("Query database backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_DATABASE_BACKUP: ApiOperation = ApiOperation::new("QueryDatabaseBackup", "GET", "/v1/database-backups").params(QUERY_DATABASE_BACKUP_PARAMS).result("QueryDatabaseBackupResult").summary("Query database backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryDatabaseBackup`.
 const QUERY_DATABASE_BACKUP_PARAMS: &[ApiParam] = &[
@@ -2995,7 +2995,7 @@ const QUERY_DATABASE_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryDirectory`: `GET /zstack/v1/directories`.
-pub(super) const QUERY_DIRECTORY: ApiOperation = ApiOperation::new("QueryDirectory", "GET", "/v1/directories").params(QUERY_DIRECTORY_PARAMS).result("QueryDirectoryResult").summary("Query directory. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /directories/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_DIRECTORY: ApiOperation = ApiOperation::new("QueryDirectory", "GET", "/v1/directories").params(QUERY_DIRECTORY_PARAMS).result("QueryDirectoryResult").summary("Query directory. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /directories/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryDirectory`.
 const QUERY_DIRECTORY_PARAMS: &[ApiParam] = &[
@@ -3011,7 +3011,7 @@ const QUERY_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryDiskOffering`: `GET /zstack/v1/disk-offerings`.
-pub(super) const QUERY_DISK_OFFERING: ApiOperation = ApiOperation::new("QueryDiskOffering", "GET", "/v1/disk-offerings").params(QUERY_DISK_OFFERING_PARAMS).result("QueryDiskOfferingResult").summary("Query disk offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /disk-offerings/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_DISK_OFFERING: ApiOperation = ApiOperation::new("QueryDiskOffering", "GET", "/v1/disk-offerings").params(QUERY_DISK_OFFERING_PARAMS).result("QueryDiskOfferingResult").summary("Query disk offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /disk-offerings/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryDiskOffering`.
 const QUERY_DISK_OFFERING_PARAMS: &[ApiParam] = &[
@@ -3027,7 +3027,7 @@ const QUERY_DISK_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEip`: `GET /zstack/v1/eips`.
-pub(super) const QUERY_EIP: ApiOperation = ApiOperation::new("QueryEip", "GET", "/v1/eips").params(QUERY_EIP_PARAMS).result("QueryEipResult").summary("Query eip. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /eips/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_EIP: ApiOperation = ApiOperation::new("QueryEip", "GET", "/v1/eips").params(QUERY_EIP_PARAMS).result("QueryEipResult").summary("Query eip. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /eips/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryEip`.
 const QUERY_EIP_PARAMS: &[ApiParam] = &[
@@ -3043,7 +3043,7 @@ const QUERY_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEventFromResourceStack`: `GET /zstack/v1/cloudformation/event`.
-pub(super) const QUERY_EVENT_FROM_RESOURCE_STACK: ApiOperation = ApiOperation::new("QueryEventFromResourceStack", "GET", "/v1/cloudformation/event").params(QUERY_EVENT_FROM_RESOURCE_STACK_PARAMS).result("QueryEventFromResourceStackResult").summary("Query event from resource stack. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EVENT_FROM_RESOURCE_STACK: ApiOperation = ApiOperation::new("QueryEventFromResourceStack", "GET", "/v1/cloudformation/event").params(QUERY_EVENT_FROM_RESOURCE_STACK_PARAMS).result("QueryEventFromResourceStackResult").summary("Query event from resource stack. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEventFromResourceStack`.
 const QUERY_EVENT_FROM_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
@@ -3059,7 +3059,7 @@ const QUERY_EVENT_FROM_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEventLog`: `GET /zstack/v1/eventlogs`.
-pub(super) const QUERY_EVENT_LOG: ApiOperation = ApiOperation::new("QueryEventLog", "GET", "/v1/eventlogs").params(QUERY_EVENT_LOG_PARAMS).result("QueryEventLogResult").summary("Query event log. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /eventlogs/{id}. sortDirection: asc|desc.");
+pub(crate) const QUERY_EVENT_LOG: ApiOperation = ApiOperation::new("QueryEventLog", "GET", "/v1/eventlogs").params(QUERY_EVENT_LOG_PARAMS).result("QueryEventLogResult").summary("Query event log. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /eventlogs/{id}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryEventLog`.
 const QUERY_EVENT_LOG_PARAMS: &[ApiParam] = &[
@@ -3075,7 +3075,7 @@ const QUERY_EVENT_LOG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryExponBlockVolume`: `GET /zstack/v1/expon/block-volumes`.
-pub(super) const QUERY_EXPON_BLOCK_VOLUME: ApiOperation = ApiOperation::new("QueryExponBlockVolume", "GET", "/v1/expon/block-volumes").params(QUERY_EXPON_BLOCK_VOLUME_PARAMS).result("QueryExponBlockVolumeResult").summary("Query expon block volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EXPON_BLOCK_VOLUME: ApiOperation = ApiOperation::new("QueryExponBlockVolume", "GET", "/v1/expon/block-volumes").params(QUERY_EXPON_BLOCK_VOLUME_PARAMS).result("QueryExponBlockVolumeResult").summary("Query expon block volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryExponBlockVolume`.
 const QUERY_EXPON_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
@@ -3091,7 +3091,7 @@ const QUERY_EXPON_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryExternalBackup`: `GET /zstack/v1/externalbackup`.
-pub(super) const QUERY_EXTERNAL_BACKUP: ApiOperation = ApiOperation::new("QueryExternalBackup", "GET", "/v1/externalbackup").params(QUERY_EXTERNAL_BACKUP_PARAMS).result("QueryExternalBackupResult").summary("Query external backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EXTERNAL_BACKUP: ApiOperation = ApiOperation::new("QueryExternalBackup", "GET", "/v1/externalbackup").params(QUERY_EXTERNAL_BACKUP_PARAMS).result("QueryExternalBackupResult").summary("Query external backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryExternalBackup`.
 const QUERY_EXTERNAL_BACKUP_PARAMS: &[ApiParam] = &[
@@ -3107,7 +3107,7 @@ const QUERY_EXTERNAL_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPriceTable`: `GET /zstack/v1/billings/price-tables`.
-pub(super) const QUERY_PRICE_TABLE: ApiOperation = ApiOperation::new("QueryPriceTable", "GET", "/v1/billings/price-tables").params(QUERY_PRICE_TABLE_PARAMS).result("QueryPriceTableRelyResult").summary("Query price table. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PRICE_TABLE: ApiOperation = ApiOperation::new("QueryPriceTable", "GET", "/v1/billings/price-tables").params(QUERY_PRICE_TABLE_PARAMS).result("QueryPriceTableRelyResult").summary("Query price table. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPriceTable`.
 const QUERY_PRICE_TABLE_PARAMS: &[ApiParam] = &[
@@ -3123,7 +3123,7 @@ const QUERY_PRICE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryResourcePrice`: `GET /zstack/v1/billings/prices`.
-pub(super) const QUERY_RESOURCE_PRICE: ApiOperation = ApiOperation::new("QueryResourcePrice", "GET", "/v1/billings/prices").params(QUERY_RESOURCE_PRICE_PARAMS).result("QueryResourcePriceResult").summary("Query resource price. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_RESOURCE_PRICE: ApiOperation = ApiOperation::new("QueryResourcePrice", "GET", "/v1/billings/prices").params(QUERY_RESOURCE_PRICE_PARAMS).result("QueryResourcePriceResult").summary("Query resource price. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryResourcePrice`.
 const QUERY_RESOURCE_PRICE_PARAMS: &[ApiParam] = &[
@@ -3139,7 +3139,7 @@ const QUERY_RESOURCE_PRICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryResourceStack`: `GET /zstack/v1/cloudformation/stack`.
-pub(super) const QUERY_RESOURCE_STACK: ApiOperation = ApiOperation::new("QueryResourceStack", "GET", "/v1/cloudformation/stack").params(QUERY_RESOURCE_STACK_PARAMS).result("QueryResourceStackResult").summary("Query resource stack. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_RESOURCE_STACK: ApiOperation = ApiOperation::new("QueryResourceStack", "GET", "/v1/cloudformation/stack").params(QUERY_RESOURCE_STACK_PARAMS).result("QueryResourceStackResult").summary("Query resource stack. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryResourceStack`.
 const QUERY_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
@@ -3155,7 +3155,7 @@ const QUERY_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryStackTemplate`: `GET /zstack/v1/cloudformation/template`.
-pub(super) const QUERY_STACK_TEMPLATE: ApiOperation = ApiOperation::new("QueryStackTemplate", "GET", "/v1/cloudformation/template").params(QUERY_STACK_TEMPLATE_PARAMS).result("QueryStackTemplateResult").summary("Query stack template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_STACK_TEMPLATE: ApiOperation = ApiOperation::new("QueryStackTemplate", "GET", "/v1/cloudformation/template").params(QUERY_STACK_TEMPLATE_PARAMS).result("QueryStackTemplateResult").summary("Query stack template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryStackTemplate`.
 const QUERY_STACK_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -3171,7 +3171,7 @@ const QUERY_STACK_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryZBoxBackup`: `GET /zstack/v1/externalbackup/zbox`.
-pub(super) const QUERY_Z_BOX_BACKUP: ApiOperation = ApiOperation::new("QueryZBoxBackup", "GET", "/v1/externalbackup/zbox").params(QUERY_Z_BOX_BACKUP_PARAMS).result("QueryZBoxBackupResult").summary("Query z box backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_Z_BOX_BACKUP: ApiOperation = ApiOperation::new("QueryZBoxBackup", "GET", "/v1/externalbackup/zbox").params(QUERY_Z_BOX_BACKUP_PARAMS).result("QueryZBoxBackupResult").summary("Query z box backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryZBoxBackup`.
 const QUERY_Z_BOX_BACKUP_PARAMS: &[ApiParam] = &[
@@ -3187,7 +3187,7 @@ const QUERY_Z_BOX_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectBareMetal2Gateway`: `PUT /zstack/v1/baremetal2/gateways/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new(
     "ReconnectBareMetal2Gateway",
     "PUT",
     "/v1/baremetal2/gateways/{uuid}/actions",
@@ -3206,7 +3206,7 @@ const RECONNECT_BARE_METAL2_GATEWAY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectBareMetal2Instance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
     "ReconnectBareMetal2Instance",
     "PUT",
     "/v1/baremetal2/bm-instances/{uuid}/actions",
@@ -3225,7 +3225,7 @@ const RECONNECT_BARE_METAL2_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectConsoleProxyAgent`: `PUT /zstack/v1/consoles/agents`, asynchronous.
-pub(super) const RECONNECT_CONSOLE_PROXY_AGENT: ApiOperation =
+pub(crate) const RECONNECT_CONSOLE_PROXY_AGENT: ApiOperation =
     ApiOperation::new("ReconnectConsoleProxyAgent", "PUT", "/v1/consoles/agents")
         .params(RECONNECT_CONSOLE_PROXY_AGENT_PARAMS)
         .result("ReconnectConsoleProxyAgentResult")
@@ -3241,7 +3241,7 @@ const RECONNECT_CONSOLE_PROXY_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverDatabaseFromBackup`: `PUT /zstack/v1/database-backups/actions`, asynchronous.
-pub(super) const RECOVER_DATABASE_FROM_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVER_DATABASE_FROM_BACKUP: ApiOperation = ApiOperation::new(
     "RecoverDatabaseFromBackup",
     "PUT",
     "/v1/database-backups/actions",
@@ -3263,7 +3263,7 @@ const RECOVER_DATABASE_FROM_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshCaptcha`: `GET /zstack/v1/captcha/refresh`.
-pub(super) const REFRESH_CAPTCHA: ApiOperation =
+pub(crate) const REFRESH_CAPTCHA: ApiOperation =
     ApiOperation::new("RefreshCaptcha", "GET", "/v1/captcha/refresh")
         .params(REFRESH_CAPTCHA_PARAMS)
         .result("RefreshCaptchaResult")
@@ -3277,7 +3277,7 @@ const REFRESH_CAPTCHA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReloadElaboration`: `PUT /zstack/v1/errorcode/actions`, asynchronous.
-pub(super) const RELOAD_ELABORATION: ApiOperation =
+pub(crate) const RELOAD_ELABORATION: ApiOperation =
     ApiOperation::new("ReloadElaboration", "PUT", "/v1/errorcode/actions")
         .params(RELOAD_ELABORATION_PARAMS)
         .result("ReloadElaborationResult")
@@ -3292,7 +3292,7 @@ const RELOAD_ELABORATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReloadExternalService`: `PUT /zstack/v1/external/services`, asynchronous.
-pub(super) const RELOAD_EXTERNAL_SERVICE: ApiOperation =
+pub(crate) const RELOAD_EXTERNAL_SERVICE: ApiOperation =
     ApiOperation::new("ReloadExternalService", "PUT", "/v1/external/services")
         .params(RELOAD_EXTERNAL_SERVICE_PARAMS)
         .result("ReloadExternalServiceResult")
@@ -3308,7 +3308,7 @@ const RELOAD_EXTERNAL_SERVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RequestConsoleAccess`: `POST /zstack/v1/consoles`, asynchronous.
-pub(super) const REQUEST_CONSOLE_ACCESS: ApiOperation =
+pub(crate) const REQUEST_CONSOLE_ACCESS: ApiOperation =
     ApiOperation::new("RequestConsoleAccess", "POST", "/v1/consoles")
         .params(REQUEST_CONSOLE_ACCESS_PARAMS)
         .result("RequestConsoleAccessResult")
@@ -3324,7 +3324,7 @@ const REQUEST_CONSOLE_ACCESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RestartResourceStack`: `PUT /zstack/v1/cloudformation/stack/{uuid}/actions`, asynchronous.
-pub(super) const RESTART_RESOURCE_STACK: ApiOperation = ApiOperation::new(
+pub(crate) const RESTART_RESOURCE_STACK: ApiOperation = ApiOperation::new(
     "RestartResourceStack",
     "PUT",
     "/v1/cloudformation/stack/{uuid}/actions",
@@ -3343,7 +3343,7 @@ const RESTART_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevertVmFromCdpBackup`: `PUT /zstack/v1/cdp-backups/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const REVERT_VM_FROM_CDP_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const REVERT_VM_FROM_CDP_BACKUP: ApiOperation = ApiOperation::new(
     "RevertVmFromCdpBackup",
     "PUT",
     "/v1/cdp-backups/{vmInstanceUuid}/actions",
@@ -3369,7 +3369,7 @@ const REVERT_VM_FROM_CDP_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartBareMetal2Instance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/action`, asynchronous.
-pub(super) const START_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const START_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
     "StartBareMetal2Instance",
     "PUT",
     "/v1/baremetal2/bm-instances/{uuid}/action",
@@ -3392,7 +3392,7 @@ const START_BARE_METAL2_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncDatabaseBackup`: `PUT /zstack/v1/database-backups/imageStore/{imageStoreUuid}/actions`, asynchronous.
-pub(super) const SYNC_DATABASE_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_DATABASE_BACKUP: ApiOperation = ApiOperation::new(
     "SyncDatabaseBackup",
     "PUT",
     "/v1/database-backups/imageStore/{imageStoreUuid}/actions",
@@ -3411,7 +3411,7 @@ const SYNC_DATABASE_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncDatabaseBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/database-backups/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_DATABASE_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation =
+pub(crate) const SYNC_DATABASE_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation =
     ApiOperation::new(
         "SyncDatabaseBackupFromImageStoreBackupStorage",
         "PUT",
@@ -3433,7 +3433,7 @@ const SYNC_DATABASE_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] =
 ];
 
 /// `UnmountVmInstanceRecoveryPoint`: `POST /zstack/v1/cdp-backup-storage/unmount-recovery-point`, asynchronous.
-pub(super) const UNMOUNT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
+pub(crate) const UNMOUNT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
     "UnmountVmInstanceRecoveryPoint",
     "POST",
     "/v1/cdp-backup-storage/unmount-recovery-point",
@@ -3453,7 +3453,7 @@ const UNMOUNT_VM_INSTANCE_RECOVERY_POINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBareMetal2Chassis`: `PUT /zstack/v1/baremetal2/chassis/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BARE_METAL2_CHASSIS: ApiOperation = ApiOperation::new(
     "UpdateBareMetal2Chassis",
     "PUT",
     "/v1/baremetal2/chassis/{uuid}/actions",
@@ -3474,7 +3474,7 @@ const UPDATE_BARE_METAL2_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBareMetal2ChassisOffering`: `PUT /zstack/v1/baremetal2/chassis/offerings/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BARE_METAL2_CHASSIS_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BARE_METAL2_CHASSIS_OFFERING: ApiOperation = ApiOperation::new(
     "UpdateBareMetal2ChassisOffering",
     "PUT",
     "/v1/baremetal2/chassis/offerings/{uuid}/actions",
@@ -3495,7 +3495,7 @@ const UPDATE_BARE_METAL2_CHASSIS_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBareMetal2ChassisPciDevice`: `PUT /zstack/v1/baremetal2/chassis/pci-devices/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BARE_METAL2_CHASSIS_PCI_DEVICE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BARE_METAL2_CHASSIS_PCI_DEVICE: ApiOperation = ApiOperation::new(
     "UpdateBareMetal2ChassisPciDevice",
     "PUT",
     "/v1/baremetal2/chassis/pci-devices/{uuid}/actions",
@@ -3517,7 +3517,7 @@ const UPDATE_BARE_METAL2_CHASSIS_PCI_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBareMetal2Gateway`: `PUT /zstack/v1/baremetal2/gateways/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BARE_METAL2_GATEWAY: ApiOperation = ApiOperation::new(
     "UpdateBareMetal2Gateway",
     "PUT",
     "/v1/baremetal2/gateways/{uuid}/actions",
@@ -3542,7 +3542,7 @@ const UPDATE_BARE_METAL2_GATEWAY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBareMetal2Instance`: `PUT /zstack/v1/baremetal2/bm-instances/{uuid}/action`, asynchronous.
-pub(super) const UPDATE_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BARE_METAL2_INSTANCE: ApiOperation = ApiOperation::new(
     "UpdateBareMetal2Instance",
     "PUT",
     "/v1/baremetal2/bm-instances/{uuid}/action",
@@ -3569,7 +3569,7 @@ const UPDATE_BARE_METAL2_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBareMetal2IpmiChassis`: `PUT /zstack/v1/baremetal2/chassis/ipmi/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BARE_METAL2_IPMI_CHASSIS: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BARE_METAL2_IPMI_CHASSIS: ApiOperation = ApiOperation::new(
     "UpdateBareMetal2IpmiChassis",
     "PUT",
     "/v1/baremetal2/chassis/ipmi/{uuid}/actions",
@@ -3594,7 +3594,7 @@ const UPDATE_BARE_METAL2_IPMI_CHASSIS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBareMetal2ProvisionNetwork`: `PUT /zstack/v1/baremetal2/provision-networks/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BARE_METAL2_PROVISION_NETWORK: ApiOperation = ApiOperation::new(
     "UpdateBareMetal2ProvisionNetwork",
     "PUT",
     "/v1/baremetal2/provision-networks/{uuid}/actions",
@@ -3620,7 +3620,7 @@ const UPDATE_BARE_METAL2_PROVISION_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBlockVolume`: `PUT /zstack/v1/block-volumes/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BLOCK_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BLOCK_VOLUME: ApiOperation = ApiOperation::new(
     "UpdateBlockVolume",
     "PUT",
     "/v1/block-volumes/{uuid}/actions",
@@ -3641,7 +3641,7 @@ const UPDATE_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCCSCertificateUserState`: `POST /zstack/v1/crypto/ccs-certificate/update-state/{userUuid}`, asynchronous.
-pub(super) const UPDATE_CCS_CERTIFICATE_USER_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CCS_CERTIFICATE_USER_STATE: ApiOperation = ApiOperation::new(
     "UpdateCCSCertificateUserState",
     "POST",
     "/v1/crypto/ccs-certificate/update-state/{userUuid}",
@@ -3661,7 +3661,7 @@ const UPDATE_CCS_CERTIFICATE_USER_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCdpPolicy`: `PUT /zstack/v1/cdp-backup-storage/policy/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CDP_POLICY: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CDP_POLICY: ApiOperation = ApiOperation::new(
     "UpdateCdpPolicy",
     "PUT",
     "/v1/cdp-backup-storage/policy/{uuid}/actions",
@@ -3690,7 +3690,7 @@ const UPDATE_CDP_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCdpTask`: `PUT /zstack/v1/cdp-backup-storage/task/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CDP_TASK: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CDP_TASK: ApiOperation = ApiOperation::new(
     "UpdateCdpTask",
     "PUT",
     "/v1/cdp-backup-storage/task/{uuid}/actions",
@@ -3716,7 +3716,7 @@ const UPDATE_CDP_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCertificate`: `PUT /zstack/v1/certificates/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CERTIFICATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CERTIFICATE: ApiOperation = ApiOperation::new(
     "UpdateCertificate",
     "PUT",
     "/v1/certificates/{uuid}/actions",
@@ -3739,7 +3739,7 @@ const UPDATE_CERTIFICATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCluster`: `PUT /zstack/v1/clusters/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CLUSTER: ApiOperation =
+pub(crate) const UPDATE_CLUSTER: ApiOperation =
     ApiOperation::new("UpdateCluster", "PUT", "/v1/clusters/{uuid}/actions")
         .params(UPDATE_CLUSTER_PARAMS)
         .result("UpdateClusterResult")
@@ -3757,7 +3757,7 @@ const UPDATE_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateClusterDRS`: `PUT /zstack/v1/clusters/drs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CLUSTER_DRS: ApiOperation =
+pub(crate) const UPDATE_CLUSTER_DRS: ApiOperation =
     ApiOperation::new("UpdateClusterDRS", "PUT", "/v1/clusters/drs/{uuid}/actions")
         .params(UPDATE_CLUSTER_DRS_PARAMS)
         .result("UpdateClusterDRSResult")
@@ -3779,7 +3779,7 @@ const UPDATE_CLUSTER_DRS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateClusterOS`: `PUT /zstack/v1/clusters/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CLUSTER_OS: ApiOperation =
+pub(crate) const UPDATE_CLUSTER_OS: ApiOperation =
     ApiOperation::new("UpdateClusterOS", "PUT", "/v1/clusters/{uuid}/actions")
         .params(UPDATE_CLUSTER_OS_PARAMS)
         .result("UpdateClusterOSResult")
@@ -3802,7 +3802,7 @@ const UPDATE_CLUSTER_OS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateConsoleProxyAgent`: `PUT /zstack/v1/consoles/agents/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CONSOLE_PROXY_AGENT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CONSOLE_PROXY_AGENT: ApiOperation = ApiOperation::new(
     "UpdateConsoleProxyAgent",
     "PUT",
     "/v1/consoles/agents/{uuid}/actions",
@@ -3823,7 +3823,7 @@ const UPDATE_CONSOLE_PROXY_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateDiskOffering`: `PUT /zstack/v1/disk-offerings/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_DISK_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_DISK_OFFERING: ApiOperation = ApiOperation::new(
     "UpdateDiskOffering",
     "PUT",
     "/v1/disk-offerings/{uuid}/actions",
@@ -3844,7 +3844,7 @@ const UPDATE_DISK_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEip`: `PUT /zstack/v1/eips/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_EIP: ApiOperation =
+pub(crate) const UPDATE_EIP: ApiOperation =
     ApiOperation::new("UpdateEip", "PUT", "/v1/eips/{uuid}/actions")
         .params(UPDATE_EIP_PARAMS)
         .result("UpdateEipResult")
@@ -3862,7 +3862,7 @@ const UPDATE_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePriceTable`: `PUT /zstack/v1/billings/price-tables/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PRICE_TABLE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PRICE_TABLE: ApiOperation = ApiOperation::new(
     "UpdatePriceTable",
     "PUT",
     "/v1/billings/price-tables/{uuid}/actions",
@@ -3883,7 +3883,7 @@ const UPDATE_PRICE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateResourcePrice`: `PUT /zstack/v1/billings/prices/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_RESOURCE_PRICE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_RESOURCE_PRICE: ApiOperation = ApiOperation::new(
     "UpdateResourcePrice",
     "PUT",
     "/v1/billings/prices/{uuid}/actions",
@@ -3908,7 +3908,7 @@ const UPDATE_RESOURCE_PRICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateResourceStack`: `PUT /zstack/v1/cloudformation/stack/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_RESOURCE_STACK: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_RESOURCE_STACK: ApiOperation = ApiOperation::new(
     "UpdateResourceStack",
     "PUT",
     "/v1/cloudformation/stack/{uuid}/actions",
@@ -3932,7 +3932,7 @@ const UPDATE_RESOURCE_STACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateStackTemplate`: `PUT /zstack/v1/cloudformation/template/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_STACK_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_STACK_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateStackTemplate",
     "PUT",
     "/v1/cloudformation/template/{uuid}/actions",
@@ -3955,7 +3955,7 @@ const UPDATE_STACK_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpgradeBackupStorageCdpTasks`: `PUT /zstack/v1/cdp-task/upgrade/{backupStorageUuid}/actions`, asynchronous.
-pub(super) const UPGRADE_BACKUP_STORAGE_CDP_TASKS: ApiOperation = ApiOperation::new(
+pub(crate) const UPGRADE_BACKUP_STORAGE_CDP_TASKS: ApiOperation = ApiOperation::new(
     "UpgradeBackupStorageCdpTasks",
     "PUT",
     "/v1/cdp-task/upgrade/{backupStorageUuid}/actions",
@@ -3974,7 +3974,7 @@ const UPGRADE_BACKUP_STORAGE_CDP_TASKS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateClusterSupportDRS`: `GET /zstack/v1/clusters/{clusterUuid}/drs/valid`.
-pub(super) const VALIDATE_CLUSTER_SUPPORT_DRS: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_CLUSTER_SUPPORT_DRS: ApiOperation = ApiOperation::new(
     "ValidateClusterSupportDRS",
     "GET",
     "/v1/clusters/{clusterUuid}/drs/valid",
@@ -3991,7 +3991,7 @@ const VALIDATE_CLUSTER_SUPPORT_DRS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateDiskOfferingUserConfig`: `PUT /zstack/v1/billings/accounts/actions`, asynchronous.
-pub(super) const VALIDATE_DISK_OFFERING_USER_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_DISK_OFFERING_USER_CONFIG: ApiOperation = ApiOperation::new(
     "ValidateDiskOfferingUserConfig",
     "PUT",
     "/v1/billings/accounts/actions",
@@ -4010,7 +4010,7 @@ const VALIDATE_DISK_OFFERING_USER_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateInstanceOfferingUserConfig`: `PUT /zstack/v1/billings/accounts/actions`, asynchronous.
-pub(super) const VALIDATE_INSTANCE_OFFERING_USER_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_INSTANCE_OFFERING_USER_CONFIG: ApiOperation = ApiOperation::new(
     "ValidateInstanceOfferingUserConfig",
     "PUT",
     "/v1/billings/accounts/actions",
@@ -4029,7 +4029,7 @@ const VALIDATE_INSTANCE_OFFERING_USER_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidatePriceUserConfig`: `PUT /zstack/v1/billings/accounts/actions`, asynchronous.
-pub(super) const VALIDATE_PRICE_USER_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_PRICE_USER_CONFIG: ApiOperation = ApiOperation::new(
     "ValidatePriceUserConfig",
     "PUT",
     "/v1/billings/accounts/actions",

@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddHostToHostSchedulingRuleGroup`: `POST /zstack/v1/hostSchedulingRuleGroup/{hostGroupUuid}/host/{hostUuid}`, asynchronous.
-pub(super) const ADD_HOST_TO_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_HOST_TO_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "AddHostToHostSchedulingRuleGroup",
     "POST",
     "/v1/hostSchedulingRuleGroup/{hostGroupUuid}/host/{hostUuid}",
@@ -23,7 +23,7 @@ const ADD_HOST_TO_HOST_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddKVMHost`: `POST /zstack/v1/hosts/kvm`, asynchronous.
-pub(super) const ADD_KVM_HOST: ApiOperation =
+pub(crate) const ADD_KVM_HOST: ApiOperation =
     ApiOperation::new("AddKVMHost", "POST", "/v1/hosts/kvm")
         .params(ADD_KVM_HOST_PARAMS)
         .result("AddHostResult")
@@ -47,7 +47,7 @@ const ADD_KVM_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddKVMHostFromConfigFile`: `POST /zstack/v1/hosts/kvm/from-file`, asynchronous.
-pub(super) const ADD_KVM_HOST_FROM_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_KVM_HOST_FROM_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "AddKVMHostFromConfigFile",
     "POST",
     "/v1/hosts/kvm/from-file",
@@ -68,7 +68,7 @@ const ADD_KVM_HOST_FROM_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSimulatorHost`: `POST /zstack/v1/hosts/simulators`, asynchronous.
-pub(super) const ADD_SIMULATOR_HOST: ApiOperation =
+pub(crate) const ADD_SIMULATOR_HOST: ApiOperation =
     ApiOperation::new("AddSimulatorHost", "POST", "/v1/hosts/simulators")
         .params(ADD_SIMULATOR_HOST_PARAMS)
         .result("AddHostResult")
@@ -91,7 +91,7 @@ const ADD_SIMULATOR_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddVRouterNetworksToFlowMeter`: `POST /zstack/v1/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks`, asynchronous.
-pub(super) const ADD_V_ROUTER_NETWORKS_TO_FLOW_METER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_V_ROUTER_NETWORKS_TO_FLOW_METER: ApiOperation = ApiOperation::new(
     "AddVRouterNetworksToFlowMeter",
     "POST",
     "/v1/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks",
@@ -114,7 +114,7 @@ const ADD_V_ROUTER_NETWORKS_TO_FLOW_METER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddXDragonHost`: `POST /zstack/v1/hosts/xdragon`, asynchronous.
-pub(super) const ADD_X_DRAGON_HOST: ApiOperation =
+pub(crate) const ADD_X_DRAGON_HOST: ApiOperation =
     ApiOperation::new("AddXDragonHost", "POST", "/v1/hosts/xdragon")
         .params(ADD_X_DRAGON_HOST_PARAMS)
         .result("AddHostResult")
@@ -141,7 +141,7 @@ const ADD_X_DRAGON_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AllocateHostResource`: `POST /zstack/v1/hosts/{uuid}/allocate-resource`, asynchronous.
-pub(super) const ALLOCATE_HOST_RESOURCE: ApiOperation = ApiOperation::new(
+pub(crate) const ALLOCATE_HOST_RESOURCE: ApiOperation = ApiOperation::new(
     "AllocateHostResource",
     "POST",
     "/v1/hosts/{uuid}/allocate-resource",
@@ -164,7 +164,7 @@ const ALLOCATE_HOST_RESOURCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachNicToBonding`: `PUT /zstack/v1/hosts/bondings/{uuid}/attach`, asynchronous.
-pub(super) const ATTACH_NIC_TO_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_NIC_TO_BONDING: ApiOperation = ApiOperation::new(
     "AttachNicToBonding",
     "PUT",
     "/v1/hosts/bondings/{uuid}/attach",
@@ -185,7 +185,7 @@ const ATTACH_NIC_TO_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeHostNetworkInterfaceLldpMode`: `PUT /zstack/v1/hostNetworkInterface/lldp/actions`, asynchronous.
-pub(super) const CHANGE_HOST_NETWORK_INTERFACE_LLDP_MODE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_HOST_NETWORK_INTERFACE_LLDP_MODE: ApiOperation = ApiOperation::new(
     "ChangeHostNetworkInterfaceLldpMode",
     "PUT",
     "/v1/hostNetworkInterface/lldp/actions",
@@ -205,7 +205,7 @@ const CHANGE_HOST_NETWORK_INTERFACE_LLDP_MODE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeHostPassword`: `PUT /zstack/v1/hosts/kvm/{hostUuid}/actions`, asynchronous.
-pub(super) const CHANGE_HOST_PASSWORD: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_HOST_PASSWORD: ApiOperation = ApiOperation::new(
     "ChangeHostPassword",
     "PUT",
     "/v1/hosts/kvm/{hostUuid}/actions",
@@ -225,7 +225,7 @@ const CHANGE_HOST_PASSWORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeHostState`: `PUT /zstack/v1/hosts/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_HOST_STATE: ApiOperation =
+pub(crate) const CHANGE_HOST_STATE: ApiOperation =
     ApiOperation::new("ChangeHostState", "PUT", "/v1/hosts/{uuid}/actions")
         .params(CHANGE_HOST_STATE_PARAMS)
         .result("ChangeHostStateResult")
@@ -242,7 +242,7 @@ const CHANGE_HOST_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckKVMHostConfigFile`: `POST /zstack/v1/hosts/kvm/from-file/check`.
-pub(super) const CHECK_KVM_HOST_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_KVM_HOST_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "CheckKVMHostConfigFile",
     "POST",
     "/v1/hosts/kvm/from-file/check",
@@ -260,7 +260,7 @@ const CHECK_KVM_HOST_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateBonding`: `POST /zstack/v1/hosts/bondings`, asynchronous.
-pub(super) const CREATE_BONDING: ApiOperation = ApiOperation::new("CreateBonding", "POST", "/v1/hosts/bondings").params(CREATE_BONDING_PARAMS).result("CreateBondingResult").body("params").asynchronous().summary("Create bonding. type: LinuxBonding|OvsBonding. mode: 802.3ad|active-backup. xmitHashPolicy: layer2|layer2+3|layer3+4.");
+pub(crate) const CREATE_BONDING: ApiOperation = ApiOperation::new("CreateBonding", "POST", "/v1/hosts/bondings").params(CREATE_BONDING_PARAMS).result("CreateBondingResult").body("params").asynchronous().summary("Create bonding. type: LinuxBonding|OvsBonding. mode: 802.3ad|active-backup. xmitHashPolicy: layer2|layer2+3|layer3+4.");
 
 /// Parameters of `CreateBonding`.
 const CREATE_BONDING_PARAMS: &[ApiParam] = &[
@@ -279,7 +279,7 @@ const CREATE_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFlowCollector`: `POST /zstack/v1/flowmeters/{flowMeterUuid}/collectors`, asynchronous.
-pub(super) const CREATE_FLOW_COLLECTOR: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_FLOW_COLLECTOR: ApiOperation = ApiOperation::new(
     "CreateFlowCollector",
     "POST",
     "/v1/flowmeters/{flowMeterUuid}/collectors",
@@ -304,7 +304,7 @@ const CREATE_FLOW_COLLECTOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFlowMeter`: `POST /zstack/v1/flowmeters`, asynchronous.
-pub(super) const CREATE_FLOW_METER: ApiOperation =
+pub(crate) const CREATE_FLOW_METER: ApiOperation =
     ApiOperation::new("CreateFlowMeter", "POST", "/v1/flowmeters")
         .params(CREATE_FLOW_METER_PARAMS)
         .result("CreateFlowMeterResult")
@@ -329,7 +329,7 @@ const CREATE_FLOW_METER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateHostSchedulingRuleGroup`: `POST /zstack/v1/hostSchedulingRuleGroup`, asynchronous.
-pub(super) const CREATE_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "CreateHostSchedulingRuleGroup",
     "POST",
     "/v1/hostSchedulingRuleGroup",
@@ -352,7 +352,7 @@ const CREATE_HOST_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBonding`: `DELETE /zstack/v1/hosts/bondings/{uuid}`, asynchronous.
-pub(super) const DELETE_BONDING: ApiOperation =
+pub(crate) const DELETE_BONDING: ApiOperation =
     ApiOperation::new("DeleteBonding", "DELETE", "/v1/hosts/bondings/{uuid}")
         .params(DELETE_BONDING_PARAMS)
         .result("DeleteBondingResult")
@@ -368,7 +368,7 @@ const DELETE_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteFlowCollector`: `DELETE /zstack/v1/flowmeters/collectors/{uuid}`, asynchronous.
-pub(super) const DELETE_FLOW_COLLECTOR: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_FLOW_COLLECTOR: ApiOperation = ApiOperation::new(
     "DeleteFlowCollector",
     "DELETE",
     "/v1/flowmeters/collectors/{uuid}",
@@ -387,7 +387,7 @@ const DELETE_FLOW_COLLECTOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteFlowMeter`: `DELETE /zstack/v1/flowmeters/{uuid}`, asynchronous.
-pub(super) const DELETE_FLOW_METER: ApiOperation =
+pub(crate) const DELETE_FLOW_METER: ApiOperation =
     ApiOperation::new("DeleteFlowMeter", "DELETE", "/v1/flowmeters/{uuid}")
         .params(DELETE_FLOW_METER_PARAMS)
         .result("DeleteFlowMeterResult")
@@ -403,7 +403,7 @@ const DELETE_FLOW_METER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteGCJob`: `DELETE /zstack/v1/gc-jobs/{uuid}`, asynchronous.
-pub(super) const DELETE_GC_JOB: ApiOperation =
+pub(crate) const DELETE_GC_JOB: ApiOperation =
     ApiOperation::new("DeleteGCJob", "DELETE", "/v1/gc-jobs/{uuid}")
         .params(DELETE_GC_JOB_PARAMS)
         .result("DeleteGCJobResult")
@@ -418,7 +418,7 @@ const DELETE_GC_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteHost`: `DELETE /zstack/v1/hosts/{uuid}`, asynchronous.
-pub(super) const DELETE_HOST: ApiOperation =
+pub(crate) const DELETE_HOST: ApiOperation =
     ApiOperation::new("DeleteHost", "DELETE", "/v1/hosts/{uuid}")
         .params(DELETE_HOST_PARAMS)
         .result("DeleteHostResult")
@@ -434,7 +434,7 @@ const DELETE_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteHostSchedulingRuleGroup`: `DELETE /zstack/v1/hostSchedulingRuleGroup/{uuid}`, asynchronous.
-pub(super) const DELETE_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "DeleteHostSchedulingRuleGroup",
     "DELETE",
     "/v1/hostSchedulingRuleGroup/{uuid}",
@@ -452,7 +452,7 @@ const DELETE_HOST_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachHostFromHostSchedulingRuleGroup`: `DELETE /zstack/v1/hostSchedulingRuleGroup/{hostGroupUuid}/host`, asynchronous.
-pub(super) const DETACH_HOST_FROM_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_HOST_FROM_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "DetachHostFromHostSchedulingRuleGroup",
     "DELETE",
     "/v1/hostSchedulingRuleGroup/{hostGroupUuid}/host",
@@ -471,7 +471,7 @@ const DETACH_HOST_FROM_HOST_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachNicFromBonding`: `PUT /zstack/v1/hosts/bondings/{uuid}/detach`, asynchronous.
-pub(super) const DETACH_NIC_FROM_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_NIC_FROM_BONDING: ApiOperation = ApiOperation::new(
     "DetachNicFromBonding",
     "PUT",
     "/v1/hosts/bondings/{uuid}/detach",
@@ -492,7 +492,7 @@ const DETACH_NIC_FROM_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateInterfaceVlanIds`: `GET /zstack/v1/host/network-interface-vlan-ids`.
-pub(super) const GET_CANDIDATE_INTERFACE_VLAN_IDS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_INTERFACE_VLAN_IDS: ApiOperation = ApiOperation::new(
     "GetCandidateInterfaceVlanIds",
     "GET",
     "/v1/host/network-interface-vlan-ids",
@@ -511,7 +511,7 @@ const GET_CANDIDATE_INTERFACE_VLAN_IDS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCpuMemoryCapacity`: `GET /zstack/v1/hosts/capacities/cpu-memory`.
-pub(super) const GET_CPU_MEMORY_CAPACITY: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CPU_MEMORY_CAPACITY: ApiOperation = ApiOperation::new(
     "GetCpuMemoryCapacity",
     "GET",
     "/v1/hosts/capacities/cpu-memory",
@@ -532,7 +532,7 @@ const GET_CPU_MEMORY_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetFlowMeterRouterId`: `GET /zstack/v1/flowmeters/{vRouterUuid}/routerid`.
-pub(super) const GET_FLOW_METER_ROUTER_ID: ApiOperation = ApiOperation::new(
+pub(crate) const GET_FLOW_METER_ROUTER_ID: ApiOperation = ApiOperation::new(
     "GetFlowMeterRouterId",
     "GET",
     "/v1/flowmeters/{vRouterUuid}/routerid",
@@ -549,7 +549,7 @@ const GET_FLOW_METER_ROUTER_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetGlobalConfigOptions`: `GET /zstack/v1/global-configurations/{category}/{name}`.
-pub(super) const GET_GLOBAL_CONFIG_OPTIONS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_GLOBAL_CONFIG_OPTIONS: ApiOperation = ApiOperation::new(
     "GetGlobalConfigOptions",
     "GET",
     "/v1/global-configurations/{category}/{name}",
@@ -567,7 +567,7 @@ const GET_GLOBAL_CONFIG_OPTIONS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetGuestOsMetadata`: `GET /zstack/v1/guest-os/metadata`.
-pub(super) const GET_GUEST_OS_METADATA: ApiOperation =
+pub(crate) const GET_GUEST_OS_METADATA: ApiOperation =
     ApiOperation::new("GetGuestOsMetadata", "GET", "/v1/guest-os/metadata")
         .params(GET_GUEST_OS_METADATA_PARAMS)
         .result("GetGuestOsMetadataResult")
@@ -580,7 +580,7 @@ const GET_GUEST_OS_METADATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostAllocatorStrategies`: `GET /zstack/v1/hosts/allocators/strategies`.
-pub(super) const GET_HOST_ALLOCATOR_STRATEGIES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_ALLOCATOR_STRATEGIES: ApiOperation = ApiOperation::new(
     "GetHostAllocatorStrategies",
     "GET",
     "/v1/hosts/allocators/strategies",
@@ -596,7 +596,7 @@ const GET_HOST_ALLOCATOR_STRATEGIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostNUMATopology`: `POST /zstack/v1/hosts/{uuid}/numa`, asynchronous.
-pub(super) const GET_HOST_NUMA_TOPOLOGY: ApiOperation =
+pub(crate) const GET_HOST_NUMA_TOPOLOGY: ApiOperation =
     ApiOperation::new("GetHostNUMATopology", "POST", "/v1/hosts/{uuid}/numa")
         .params(GET_HOST_NUMA_TOPOLOGY_PARAMS)
         .result("GetHostNUMATopologyResult")
@@ -612,7 +612,7 @@ const GET_HOST_NUMA_TOPOLOGY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostNetworkFacts`: `GET /zstack/v1/hosts/network-facts/{hostUuid}`.
-pub(super) const GET_HOST_NETWORK_FACTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_NETWORK_FACTS: ApiOperation = ApiOperation::new(
     "GetHostNetworkFacts",
     "GET",
     "/v1/hosts/network-facts/{hostUuid}",
@@ -629,7 +629,7 @@ const GET_HOST_NETWORK_FACTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostNetworkInterfaceLldp`: `GET /zstack/v1/hostNetworkInterface/lldp/{interfaceUuid}/info`.
-pub(super) const GET_HOST_NETWORK_INTERFACE_LLDP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_NETWORK_INTERFACE_LLDP: ApiOperation = ApiOperation::new(
     "GetHostNetworkInterfaceLldp",
     "GET",
     "/v1/hostNetworkInterface/lldp/{interfaceUuid}/info",
@@ -646,7 +646,7 @@ const GET_HOST_NETWORK_INTERFACE_LLDP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostPhysicalMemoryFacts`: `GET /zstack/v1/hosts/physical-memory-facts/{hostUuid}`.
-pub(super) const GET_HOST_PHYSICAL_MEMORY_FACTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_PHYSICAL_MEMORY_FACTS: ApiOperation = ApiOperation::new(
     "GetHostPhysicalMemoryFacts",
     "GET",
     "/v1/hosts/physical-memory-facts/{hostUuid}",
@@ -663,7 +663,7 @@ const GET_HOST_PHYSICAL_MEMORY_FACTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostPowerStatus`: `PUT /zstack/v1/hosts/power/{uuid}/actions`, asynchronous.
-pub(super) const GET_HOST_POWER_STATUS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_POWER_STATUS: ApiOperation = ApiOperation::new(
     "GetHostPowerStatus",
     "PUT",
     "/v1/hosts/power/{uuid}/actions",
@@ -683,7 +683,7 @@ const GET_HOST_POWER_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostResourceAllocation`: `POST /zstack/v1/hosts/{uuid}/resource-allocation`, asynchronous.
-pub(super) const GET_HOST_RESOURCE_ALLOCATION: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_RESOURCE_ALLOCATION: ApiOperation = ApiOperation::new(
     "GetHostResourceAllocation",
     "POST",
     "/v1/hosts/{uuid}/resource-allocation",
@@ -706,7 +706,7 @@ const GET_HOST_RESOURCE_ALLOCATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostTask`: `GET /zstack/v1/hosts/task-details`.
-pub(super) const GET_HOST_TASK: ApiOperation =
+pub(crate) const GET_HOST_TASK: ApiOperation =
     ApiOperation::new("GetHostTask", "GET", "/v1/hosts/task-details")
         .params(GET_HOST_TASK_PARAMS)
         .result("GetChainTaskResult")
@@ -721,7 +721,7 @@ const GET_HOST_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostWebSshUrl`: `POST /zstack/v1/hosts/webssh`, asynchronous.
-pub(super) const GET_HOST_WEB_SSH_URL: ApiOperation =
+pub(crate) const GET_HOST_WEB_SSH_URL: ApiOperation =
     ApiOperation::new("GetHostWebSshUrl", "POST", "/v1/hosts/webssh")
         .params(GET_HOST_WEB_SSH_URL_PARAMS)
         .result("GetHostWebSshUrlResult")
@@ -740,7 +740,7 @@ const GET_HOST_WEB_SSH_URL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHypervisorTypes`: `GET /zstack/v1/hosts/hypervisor-types`.
-pub(super) const GET_HYPERVISOR_TYPES: ApiOperation =
+pub(crate) const GET_HYPERVISOR_TYPES: ApiOperation =
     ApiOperation::new("GetHypervisorTypes", "GET", "/v1/hosts/hypervisor-types")
         .params(GET_HYPERVISOR_TYPES_PARAMS)
         .result("GetHypervisorTypesResult")
@@ -753,7 +753,7 @@ const GET_HYPERVISOR_TYPES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetInterfaceServiceTypeStatistic`: `GET /zstack/v1/hosts/hosts-network-interfaces/service-type-statistic`.
-pub(super) const GET_INTERFACE_SERVICE_TYPE_STATISTIC: ApiOperation = ApiOperation::new("GetInterfaceServiceTypeStatistic", "GET", "/v1/hosts/hosts-network-interfaces/service-type-statistic").params(GET_INTERFACE_SERVICE_TYPE_STATISTIC_PARAMS).result("GetInterfaceServiceTypeStatisticResult").summary("Get interface service type statistic. interfaceType: All|Interface|Bonding. sortBy: InterfaceName|VlanId|HostIp|HostName|ClusterName|CreateDate. sortDirection: asc|desc.");
+pub(crate) const GET_INTERFACE_SERVICE_TYPE_STATISTIC: ApiOperation = ApiOperation::new("GetInterfaceServiceTypeStatistic", "GET", "/v1/hosts/hosts-network-interfaces/service-type-statistic").params(GET_INTERFACE_SERVICE_TYPE_STATISTIC_PARAMS).result("GetInterfaceServiceTypeStatisticResult").summary("Get interface service type statistic. interfaceType: All|Interface|Bonding. sortBy: InterfaceName|VlanId|HostIp|HostName|ClusterName|CreateDate. sortDirection: asc|desc.");
 
 /// Parameters of `GetInterfaceServiceTypeStatistic`.
 const GET_INTERFACE_SERVICE_TYPE_STATISTIC_PARAMS: &[ApiParam] = &[
@@ -774,7 +774,7 @@ const GET_INTERFACE_SERVICE_TYPE_STATISTIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetOAuth2Token`: `GET /zstack/v1/get/oauth2/token`.
-pub(super) const GET_O_AUTH2_TOKEN: ApiOperation =
+pub(crate) const GET_O_AUTH2_TOKEN: ApiOperation =
     ApiOperation::new("GetOAuth2Token", "GET", "/v1/get/oauth2/token")
         .params(GET_O_AUTH2_TOKEN_PARAMS)
         .result("GetOAuth2TokenResult")
@@ -787,7 +787,7 @@ const GET_O_AUTH2_TOKEN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSSOClient`: `GET /zstack/v1/get/sso/client`.
-pub(super) const GET_SSO_CLIENT: ApiOperation =
+pub(crate) const GET_SSO_CLIENT: ApiOperation =
     ApiOperation::new("GetSSOClient", "GET", "/v1/get/sso/client")
         .params(GET_SSO_CLIENT_PARAMS)
         .result("GetSSOClientResult")
@@ -800,7 +800,7 @@ const GET_SSO_CLIENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVRouterFlowCounter`: `GET /zstack/v1/flowmeters/{vRouterUuid}/counter`.
-pub(super) const GET_V_ROUTER_FLOW_COUNTER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_V_ROUTER_FLOW_COUNTER: ApiOperation = ApiOperation::new(
     "GetVRouterFlowCounter",
     "GET",
     "/v1/flowmeters/{vRouterUuid}/counter",
@@ -817,7 +817,7 @@ const GET_V_ROUTER_FLOW_COUNTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmSchedulingRulesExecuteState`: `POST /zstack/v1/get/vmSchedulingRules/conflict/state`.
-pub(super) const GET_VM_SCHEDULING_RULES_EXECUTE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_SCHEDULING_RULES_EXECUTE_STATE: ApiOperation = ApiOperation::new(
     "GetVmSchedulingRulesExecuteState",
     "POST",
     "/v1/get/vmSchedulingRules/conflict/state",
@@ -835,7 +835,7 @@ const GET_VM_SCHEDULING_RULES_EXECUTE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmsSchedulingStateFromSchedulingRule`: `POST /zstack/v1/get/vms/schedulingState/from/SchedulingRule`.
-pub(super) const GET_VMS_SCHEDULING_STATE_FROM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VMS_SCHEDULING_STATE_FROM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
     "GetVmsSchedulingStateFromSchedulingRule",
     "POST",
     "/v1/get/vms/schedulingState/from/SchedulingRule",
@@ -854,7 +854,7 @@ const GET_VMS_SCHEDULING_STATE_FROM_SCHEDULING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `IdentifyHost`: `PUT /zstack/v1/hosts/kvm/{uuid}/actions`, asynchronous.
-pub(super) const IDENTIFY_HOST: ApiOperation =
+pub(crate) const IDENTIFY_HOST: ApiOperation =
     ApiOperation::new("IdentifyHost", "PUT", "/v1/hosts/kvm/{uuid}/actions")
         .params(IDENTIFY_HOST_PARAMS)
         .result("IdentifyHostResult")
@@ -871,7 +871,7 @@ const IDENTIFY_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `KvmRunShell`: `PUT /zstack/v1/hosts/kvm/actions`, asynchronous.
-pub(super) const KVM_RUN_SHELL: ApiOperation =
+pub(crate) const KVM_RUN_SHELL: ApiOperation =
     ApiOperation::new("KvmRunShell", "PUT", "/v1/hosts/kvm/actions")
         .params(KVM_RUN_SHELL_PARAMS)
         .result("KvmRunShellResult")
@@ -888,7 +888,7 @@ const KVM_RUN_SHELL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LocateHostNetworkInterface`: `PUT /zstack/v1/hosts/{hostUuid}/locate/network-interface`, asynchronous.
-pub(super) const LOCATE_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new(
+pub(crate) const LOCATE_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new(
     "LocateHostNetworkInterface",
     "PUT",
     "/v1/hosts/{hostUuid}/locate/network-interface",
@@ -909,7 +909,7 @@ const LOCATE_HOST_NETWORK_INTERFACE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerOffHost`: `PUT /zstack/v1/hosts/power-off/actions`, asynchronous.
-pub(super) const POWER_OFF_HOST: ApiOperation =
+pub(crate) const POWER_OFF_HOST: ApiOperation =
     ApiOperation::new("PowerOffHost", "PUT", "/v1/hosts/power-off/actions")
         .params(POWER_OFF_HOST_PARAMS)
         .result("PowerOffHostResult")
@@ -928,7 +928,7 @@ const POWER_OFF_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerOnHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`, asynchronous.
-pub(super) const POWER_ON_HOST: ApiOperation =
+pub(crate) const POWER_ON_HOST: ApiOperation =
     ApiOperation::new("PowerOnHost", "PUT", "/v1/hosts/power/{uuid}/actions")
         .params(POWER_ON_HOST_PARAMS)
         .result("PowerOnHostResult")
@@ -945,7 +945,7 @@ const POWER_ON_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PowerResetHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`, asynchronous.
-pub(super) const POWER_RESET_HOST: ApiOperation =
+pub(crate) const POWER_RESET_HOST: ApiOperation =
     ApiOperation::new("PowerResetHost", "PUT", "/v1/hosts/power/{uuid}/actions")
         .params(POWER_RESET_HOST_PARAMS)
         .result("PowerResetHostResult")
@@ -963,7 +963,7 @@ const POWER_RESET_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFlowCollector`: `GET /zstack/v1/flowmeters/collectors`.
-pub(super) const QUERY_FLOW_COLLECTOR: ApiOperation = ApiOperation::new("QueryFlowCollector", "GET", "/v1/flowmeters/collectors").params(QUERY_FLOW_COLLECTOR_PARAMS).result("QueryFlowCollectorResult").summary("Query flow collector. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FLOW_COLLECTOR: ApiOperation = ApiOperation::new("QueryFlowCollector", "GET", "/v1/flowmeters/collectors").params(QUERY_FLOW_COLLECTOR_PARAMS).result("QueryFlowCollectorResult").summary("Query flow collector. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFlowCollector`.
 const QUERY_FLOW_COLLECTOR_PARAMS: &[ApiParam] = &[
@@ -979,7 +979,7 @@ const QUERY_FLOW_COLLECTOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFlowMeter`: `GET /zstack/v1/flowmeters`.
-pub(super) const QUERY_FLOW_METER: ApiOperation = ApiOperation::new("QueryFlowMeter", "GET", "/v1/flowmeters").params(QUERY_FLOW_METER_PARAMS).result("QueryFlowMeterResult").summary("Query flow meter. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FLOW_METER: ApiOperation = ApiOperation::new("QueryFlowMeter", "GET", "/v1/flowmeters").params(QUERY_FLOW_METER_PARAMS).result("QueryFlowMeterResult").summary("Query flow meter. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFlowMeter`.
 const QUERY_FLOW_METER_PARAMS: &[ApiParam] = &[
@@ -995,7 +995,7 @@ const QUERY_FLOW_METER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGCJob`: `GET /zstack/v1/gc-jobs`.
-pub(super) const QUERY_GC_JOB: ApiOperation = ApiOperation::new("QueryGCJob", "GET", "/v1/gc-jobs").params(QUERY_GC_JOB_PARAMS).result("QueryGCJobResult").summary("Query gc job. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /gc-jobs/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_GC_JOB: ApiOperation = ApiOperation::new("QueryGCJob", "GET", "/v1/gc-jobs").params(QUERY_GC_JOB_PARAMS).result("QueryGCJobResult").summary("Query gc job. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /gc-jobs/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryGCJob`.
 const QUERY_GC_JOB_PARAMS: &[ApiParam] = &[
@@ -1011,7 +1011,7 @@ const QUERY_GC_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGlobalConfig`: `GET /zstack/v1/global-configurations`.
-pub(super) const QUERY_GLOBAL_CONFIG: ApiOperation = ApiOperation::new("QueryGlobalConfig", "GET", "/v1/global-configurations").params(QUERY_GLOBAL_CONFIG_PARAMS).result("QueryGlobalConfigResult").summary("Query global config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_GLOBAL_CONFIG: ApiOperation = ApiOperation::new("QueryGlobalConfig", "GET", "/v1/global-configurations").params(QUERY_GLOBAL_CONFIG_PARAMS).result("QueryGlobalConfigResult").summary("Query global config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryGlobalConfig`.
 const QUERY_GLOBAL_CONFIG_PARAMS: &[ApiParam] = &[
@@ -1027,7 +1027,7 @@ const QUERY_GLOBAL_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGpuDevice`: `GET /zstack/v1/gpu-device/gpu-devices`.
-pub(super) const QUERY_GPU_DEVICE: ApiOperation = ApiOperation::new("QueryGpuDevice", "GET", "/v1/gpu-device/gpu-devices").params(QUERY_GPU_DEVICE_PARAMS).result("QueryGpuDeviceResult").summary("Query gpu device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_GPU_DEVICE: ApiOperation = ApiOperation::new("QueryGpuDevice", "GET", "/v1/gpu-device/gpu-devices").params(QUERY_GPU_DEVICE_PARAMS).result("QueryGpuDeviceResult").summary("Query gpu device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryGpuDevice`.
 const QUERY_GPU_DEVICE_PARAMS: &[ApiParam] = &[
@@ -1043,7 +1043,7 @@ const QUERY_GPU_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGuestToolsState`: `GET /zstack/v1/guesttools`.
-pub(super) const QUERY_GUEST_TOOLS_STATE: ApiOperation = ApiOperation::new("QueryGuestToolsState", "GET", "/v1/guesttools").params(QUERY_GUEST_TOOLS_STATE_PARAMS).result("QueryGuestToolsStateResult").summary("Query guest tools state. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_GUEST_TOOLS_STATE: ApiOperation = ApiOperation::new("QueryGuestToolsState", "GET", "/v1/guesttools").params(QUERY_GUEST_TOOLS_STATE_PARAMS).result("QueryGuestToolsStateResult").summary("Query guest tools state. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryGuestToolsState`.
 const QUERY_GUEST_TOOLS_STATE_PARAMS: &[ApiParam] = &[
@@ -1059,7 +1059,7 @@ const QUERY_GUEST_TOOLS_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHost`: `GET /zstack/v1/hosts`.
-pub(super) const QUERY_HOST: ApiOperation = ApiOperation::new("QueryHost", "GET", "/v1/hosts").params(QUERY_HOST_PARAMS).result("QueryHostResult").summary("Query host. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /hosts/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_HOST: ApiOperation = ApiOperation::new("QueryHost", "GET", "/v1/hosts").params(QUERY_HOST_PARAMS).result("QueryHostResult").summary("Query host. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /hosts/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryHost`.
 const QUERY_HOST_PARAMS: &[ApiParam] = &[
@@ -1075,7 +1075,7 @@ const QUERY_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHostNetworkBonding`: `GET /zstack/v1/hosts/bondings`.
-pub(super) const QUERY_HOST_NETWORK_BONDING: ApiOperation = ApiOperation::new("QueryHostNetworkBonding", "GET", "/v1/hosts/bondings").params(QUERY_HOST_NETWORK_BONDING_PARAMS).result("QueryHostNetworkBondingResult").summary("Query host network bonding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_HOST_NETWORK_BONDING: ApiOperation = ApiOperation::new("QueryHostNetworkBonding", "GET", "/v1/hosts/bondings").params(QUERY_HOST_NETWORK_BONDING_PARAMS).result("QueryHostNetworkBondingResult").summary("Query host network bonding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryHostNetworkBonding`.
 const QUERY_HOST_NETWORK_BONDING_PARAMS: &[ApiParam] = &[
@@ -1091,7 +1091,7 @@ const QUERY_HOST_NETWORK_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHostNetworkInterface`: `GET /zstack/v1/hosts/nics`.
-pub(super) const QUERY_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new("QueryHostNetworkInterface", "GET", "/v1/hosts/nics").params(QUERY_HOST_NETWORK_INTERFACE_PARAMS).result("QueryHostNetworkInterfaceResult").summary("Query host network interface. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new("QueryHostNetworkInterface", "GET", "/v1/hosts/nics").params(QUERY_HOST_NETWORK_INTERFACE_PARAMS).result("QueryHostNetworkInterfaceResult").summary("Query host network interface. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryHostNetworkInterface`.
 const QUERY_HOST_NETWORK_INTERFACE_PARAMS: &[ApiParam] = &[
@@ -1107,7 +1107,7 @@ const QUERY_HOST_NETWORK_INTERFACE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHostNetworkInterfaceLldp`: `GET /zstack/v1/hostNetworkInterface/lldp/all`.
-pub(super) const QUERY_HOST_NETWORK_INTERFACE_LLDP: ApiOperation = ApiOperation::new("QueryHostNetworkInterfaceLldp", "GET", "/v1/hostNetworkInterface/lldp/all").params(QUERY_HOST_NETWORK_INTERFACE_LLDP_PARAMS).result("QueryHostNetworkInterfaceLldpResult").summary("Query host network interface lldp. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /hostNetworkInterface/lldp/{interfaceUuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_HOST_NETWORK_INTERFACE_LLDP: ApiOperation = ApiOperation::new("QueryHostNetworkInterfaceLldp", "GET", "/v1/hostNetworkInterface/lldp/all").params(QUERY_HOST_NETWORK_INTERFACE_LLDP_PARAMS).result("QueryHostNetworkInterfaceLldpResult").summary("Query host network interface lldp. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /hostNetworkInterface/lldp/{interfaceUuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryHostNetworkInterfaceLldp`.
 const QUERY_HOST_NETWORK_INTERFACE_LLDP_PARAMS: &[ApiParam] = &[
@@ -1123,7 +1123,7 @@ const QUERY_HOST_NETWORK_INTERFACE_LLDP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHostOsCategory`: `GET /zstack/v1/hosts/os/category`.
-pub(super) const QUERY_HOST_OS_CATEGORY: ApiOperation = ApiOperation::new("QueryHostOsCategory", "GET", "/v1/hosts/os/category").params(QUERY_HOST_OS_CATEGORY_PARAMS).result("QueryHostOsCategoryResult").summary("Query host os category. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_HOST_OS_CATEGORY: ApiOperation = ApiOperation::new("QueryHostOsCategory", "GET", "/v1/hosts/os/category").params(QUERY_HOST_OS_CATEGORY_PARAMS).result("QueryHostOsCategoryResult").summary("Query host os category. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryHostOsCategory`.
 const QUERY_HOST_OS_CATEGORY_PARAMS: &[ApiParam] = &[
@@ -1139,7 +1139,7 @@ const QUERY_HOST_OS_CATEGORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHostPhysicalMemory`: `GET /zstack/v1/hosts/physicalmemory`.
-pub(super) const QUERY_HOST_PHYSICAL_MEMORY: ApiOperation = ApiOperation::new("QueryHostPhysicalMemory", "GET", "/v1/hosts/physicalmemory").params(QUERY_HOST_PHYSICAL_MEMORY_PARAMS).result("QueryHostPhysicalMemoryResult").summary("Query host physical memory. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_HOST_PHYSICAL_MEMORY: ApiOperation = ApiOperation::new("QueryHostPhysicalMemory", "GET", "/v1/hosts/physicalmemory").params(QUERY_HOST_PHYSICAL_MEMORY_PARAMS).result("QueryHostPhysicalMemoryResult").summary("Query host physical memory. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryHostPhysicalMemory`.
 const QUERY_HOST_PHYSICAL_MEMORY_PARAMS: &[ApiParam] = &[
@@ -1155,7 +1155,7 @@ const QUERY_HOST_PHYSICAL_MEMORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryKvmHypervisorInfo`: `GET /zstack/v1/hosts/kvm/hypervisor/info`.
-pub(super) const QUERY_KVM_HYPERVISOR_INFO: ApiOperation = ApiOperation::new("QueryKvmHypervisorInfo", "GET", "/v1/hosts/kvm/hypervisor/info").params(QUERY_KVM_HYPERVISOR_INFO_PARAMS).result("QueryKvmHypervisorInfoResult").summary("Query kvm hypervisor info. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_KVM_HYPERVISOR_INFO: ApiOperation = ApiOperation::new("QueryKvmHypervisorInfo", "GET", "/v1/hosts/kvm/hypervisor/info").params(QUERY_KVM_HYPERVISOR_INFO_PARAMS).result("QueryKvmHypervisorInfoResult").summary("Query kvm hypervisor info. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryKvmHypervisorInfo`.
 const QUERY_KVM_HYPERVISOR_INFO_PARAMS: &[ApiParam] = &[
@@ -1171,7 +1171,7 @@ const QUERY_KVM_HYPERVISOR_INFO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVRouterFlowMeterNetwork`: `GET /zstack/v1/flowmeters/networks`.
-pub(super) const QUERY_V_ROUTER_FLOW_METER_NETWORK: ApiOperation = ApiOperation::new("QueryVRouterFlowMeterNetwork", "GET", "/v1/flowmeters/networks").params(QUERY_V_ROUTER_FLOW_METER_NETWORK_PARAMS).result("QueryVRouterFlowMeterNetworkResult").summary("Query v router flow meter network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_ROUTER_FLOW_METER_NETWORK: ApiOperation = ApiOperation::new("QueryVRouterFlowMeterNetwork", "GET", "/v1/flowmeters/networks").params(QUERY_V_ROUTER_FLOW_METER_NETWORK_PARAMS).result("QueryVRouterFlowMeterNetworkResult").summary("Query v router flow meter network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVRouterFlowMeterNetwork`.
 const QUERY_V_ROUTER_FLOW_METER_NETWORK_PARAMS: &[ApiParam] = &[
@@ -1187,7 +1187,7 @@ const QUERY_V_ROUTER_FLOW_METER_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectHost`: `PUT /zstack/v1/hosts/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_HOST: ApiOperation =
+pub(crate) const RECONNECT_HOST: ApiOperation =
     ApiOperation::new("ReconnectHost", "PUT", "/v1/hosts/{uuid}/actions")
         .params(RECONNECT_HOST_PARAMS)
         .result("ReconnectHostResult")
@@ -1203,7 +1203,7 @@ const RECONNECT_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshGuestOsMetadata`: `PUT /zstack/v1/guest-os/metadata/actions`, asynchronous.
-pub(super) const REFRESH_GUEST_OS_METADATA: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_GUEST_OS_METADATA: ApiOperation = ApiOperation::new(
     "RefreshGuestOsMetadata",
     "PUT",
     "/v1/guest-os/metadata/actions",
@@ -1221,7 +1221,7 @@ const REFRESH_GUEST_OS_METADATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveVRouterNetworksFromFlowMeter`: `DELETE /zstack/v1/flowmeters/networks`, asynchronous.
-pub(super) const REMOVE_V_ROUTER_NETWORKS_FROM_FLOW_METER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_V_ROUTER_NETWORKS_FROM_FLOW_METER: ApiOperation = ApiOperation::new(
     "RemoveVRouterNetworksFromFlowMeter",
     "DELETE",
     "/v1/flowmeters/networks",
@@ -1240,7 +1240,7 @@ const REMOVE_V_ROUTER_NETWORKS_FROM_FLOW_METER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ResetGlobalConfig`: `PUT /zstack/v1/global-configurations/actions`, asynchronous.
-pub(super) const RESET_GLOBAL_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const RESET_GLOBAL_CONFIG: ApiOperation = ApiOperation::new(
     "ResetGlobalConfig",
     "PUT",
     "/v1/global-configurations/actions",
@@ -1258,7 +1258,7 @@ const RESET_GLOBAL_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetFlowMeterRouterId`: `POST /zstack/v1/flowmeters/{vRouterUuid}/routerid`, asynchronous.
-pub(super) const SET_FLOW_METER_ROUTER_ID: ApiOperation = ApiOperation::new(
+pub(crate) const SET_FLOW_METER_ROUTER_ID: ApiOperation = ApiOperation::new(
     "SetFlowMeterRouterId",
     "POST",
     "/v1/flowmeters/{vRouterUuid}/routerid",
@@ -1278,7 +1278,7 @@ const SET_FLOW_METER_ROUTER_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetIpOnHostNetworkBonding`: `POST /zstack/v1/hosts/bondings/{bondingUuid}/ip`, asynchronous.
-pub(super) const SET_IP_ON_HOST_NETWORK_BONDING: ApiOperation = ApiOperation::new(
+pub(crate) const SET_IP_ON_HOST_NETWORK_BONDING: ApiOperation = ApiOperation::new(
     "SetIpOnHostNetworkBonding",
     "POST",
     "/v1/hosts/bondings/{bondingUuid}/ip",
@@ -1299,7 +1299,7 @@ const SET_IP_ON_HOST_NETWORK_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetIpOnHostNetworkInterface`: `POST /zstack/v1/hosts/nics/{interfaceUuid}/ip`, asynchronous.
-pub(super) const SET_IP_ON_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new(
+pub(crate) const SET_IP_ON_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new(
     "SetIpOnHostNetworkInterface",
     "POST",
     "/v1/hosts/nics/{interfaceUuid}/ip",
@@ -1320,7 +1320,7 @@ const SET_IP_ON_HOST_NETWORK_INTERFACE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetServiceTypeOnHostNetworkBonding`: `POST /zstack/v1/hosts/bondings/service-types`, asynchronous.
-pub(super) const SET_SERVICE_TYPE_ON_HOST_NETWORK_BONDING: ApiOperation = ApiOperation::new("SetServiceTypeOnHostNetworkBonding", "POST", "/v1/hosts/bondings/service-types").params(SET_SERVICE_TYPE_ON_HOST_NETWORK_BONDING_PARAMS).result("SetServiceTypeOnHostNetworkBondingResult").body("params").asynchronous().summary("Set service type on host network bonding. serviceTypes: ManagementNetwork|TenantNetwork|StorageNetwork|BackupNetwork|MigrationNetwork.");
+pub(crate) const SET_SERVICE_TYPE_ON_HOST_NETWORK_BONDING: ApiOperation = ApiOperation::new("SetServiceTypeOnHostNetworkBonding", "POST", "/v1/hosts/bondings/service-types").params(SET_SERVICE_TYPE_ON_HOST_NETWORK_BONDING_PARAMS).result("SetServiceTypeOnHostNetworkBondingResult").body("params").asynchronous().summary("Set service type on host network bonding. serviceTypes: ManagementNetwork|TenantNetwork|StorageNetwork|BackupNetwork|MigrationNetwork.");
 
 /// Parameters of `SetServiceTypeOnHostNetworkBonding`.
 const SET_SERVICE_TYPE_ON_HOST_NETWORK_BONDING_PARAMS: &[ApiParam] = &[
@@ -1332,7 +1332,7 @@ const SET_SERVICE_TYPE_ON_HOST_NETWORK_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetServiceTypeOnHostNetworkInterface`: `POST /zstack/v1/hosts/nics/service-types`, asynchronous.
-pub(super) const SET_SERVICE_TYPE_ON_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new("SetServiceTypeOnHostNetworkInterface", "POST", "/v1/hosts/nics/service-types").params(SET_SERVICE_TYPE_ON_HOST_NETWORK_INTERFACE_PARAMS).result("SetServiceTypeOnHostNetworkInterfaceResult").body("params").asynchronous().summary("Set service type on host network interface. serviceTypes: ManagementNetwork|TenantNetwork|StorageNetwork|BackupNetwork|MigrationNetwork.");
+pub(crate) const SET_SERVICE_TYPE_ON_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new("SetServiceTypeOnHostNetworkInterface", "POST", "/v1/hosts/nics/service-types").params(SET_SERVICE_TYPE_ON_HOST_NETWORK_INTERFACE_PARAMS).result("SetServiceTypeOnHostNetworkInterfaceResult").body("params").asynchronous().summary("Set service type on host network interface. serviceTypes: ManagementNetwork|TenantNetwork|StorageNetwork|BackupNetwork|MigrationNetwork.");
 
 /// Parameters of `SetServiceTypeOnHostNetworkInterface`.
 const SET_SERVICE_TYPE_ON_HOST_NETWORK_INTERFACE_PARAMS: &[ApiParam] = &[
@@ -1344,7 +1344,7 @@ const SET_SERVICE_TYPE_ON_HOST_NETWORK_INTERFACE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ShutdownHost`: `PUT /zstack/v1/hosts/power/{uuid}/actions`, asynchronous.
-pub(super) const SHUTDOWN_HOST: ApiOperation =
+pub(crate) const SHUTDOWN_HOST: ApiOperation =
     ApiOperation::new("ShutdownHost", "PUT", "/v1/hosts/power/{uuid}/actions")
         .params(SHUTDOWN_HOST_PARAMS)
         .result("ShutdownHostResult")
@@ -1363,7 +1363,7 @@ const SHUTDOWN_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `TriggerGCJob`: `PUT /zstack/v1/gc-jobs/{uuid}/actions`, asynchronous.
-pub(super) const TRIGGER_GC_JOB: ApiOperation =
+pub(crate) const TRIGGER_GC_JOB: ApiOperation =
     ApiOperation::new("TriggerGCJob", "PUT", "/v1/gc-jobs/{uuid}/actions")
         .params(TRIGGER_GC_JOB_PARAMS)
         .result("TriggerGCJobResult")
@@ -1379,7 +1379,7 @@ const TRIGGER_GC_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBonding`: `PUT /zstack/v1/hosts/bondings/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BONDING: ApiOperation = ApiOperation::new("UpdateBonding", "PUT", "/v1/hosts/bondings/{uuid}/actions").params(UPDATE_BONDING_PARAMS).result("UpdateBondingResult").body("updateBonding").asynchronous().summary("Update bonding. type: LinuxBonding|OvsBonding. mode: 802.3ad|active-backup. xmitHashPolicy: layer2|layer2+3|layer3+4.");
+pub(crate) const UPDATE_BONDING: ApiOperation = ApiOperation::new("UpdateBonding", "PUT", "/v1/hosts/bondings/{uuid}/actions").params(UPDATE_BONDING_PARAMS).result("UpdateBondingResult").body("updateBonding").asynchronous().summary("Update bonding. type: LinuxBonding|OvsBonding. mode: 802.3ad|active-backup. xmitHashPolicy: layer2|layer2+3|layer3+4.");
 
 /// Parameters of `UpdateBonding`.
 const UPDATE_BONDING_PARAMS: &[ApiParam] = &[
@@ -1395,7 +1395,7 @@ const UPDATE_BONDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFlowCollector`: `PUT /zstack/v1/flowmeters/collectors/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FLOW_COLLECTOR: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FLOW_COLLECTOR: ApiOperation = ApiOperation::new(
     "UpdateFlowCollector",
     "PUT",
     "/v1/flowmeters/collectors/{uuid}/actions",
@@ -1416,7 +1416,7 @@ const UPDATE_FLOW_COLLECTOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFlowMeter`: `PUT /zstack/v1/flowmeters/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FLOW_METER: ApiOperation =
+pub(crate) const UPDATE_FLOW_METER: ApiOperation =
     ApiOperation::new("UpdateFlowMeter", "PUT", "/v1/flowmeters/{uuid}/actions")
         .params(UPDATE_FLOW_METER_PARAMS)
         .result("UpdateFlowMeterResult")
@@ -1437,7 +1437,7 @@ const UPDATE_FLOW_METER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateGlobalConfig`: `PUT /zstack/v1/global-configurations/{category}/{name}/actions`, asynchronous.
-pub(super) const UPDATE_GLOBAL_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_GLOBAL_CONFIG: ApiOperation = ApiOperation::new(
     "UpdateGlobalConfig",
     "PUT",
     "/v1/global-configurations/{category}/{name}/actions",
@@ -1458,7 +1458,7 @@ const UPDATE_GLOBAL_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHaStrategyCondition`: `PUT /zstack/v1/ha-strategy-condition/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_HA_STRATEGY_CONDITION: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_HA_STRATEGY_CONDITION: ApiOperation = ApiOperation::new(
     "UpdateHaStrategyCondition",
     "PUT",
     "/v1/ha-strategy-condition/{uuid}/actions",
@@ -1479,7 +1479,7 @@ const UPDATE_HA_STRATEGY_CONDITION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHost`: `PUT /zstack/v1/hosts/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_HOST: ApiOperation =
+pub(crate) const UPDATE_HOST: ApiOperation =
     ApiOperation::new("UpdateHost", "PUT", "/v1/hosts/{uuid}/actions")
         .params(UPDATE_HOST_PARAMS)
         .result("UpdateHostResult")
@@ -1498,7 +1498,7 @@ const UPDATE_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHostIpmi`: `PUT /zstack/v1/hosts/ipmi/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_HOST_IPMI: ApiOperation =
+pub(crate) const UPDATE_HOST_IPMI: ApiOperation =
     ApiOperation::new("UpdateHostIpmi", "PUT", "/v1/hosts/ipmi/{uuid}/actions")
         .params(UPDATE_HOST_IPMI_PARAMS)
         .result("UpdateHostIpmiResult")
@@ -1518,7 +1518,7 @@ const UPDATE_HOST_IPMI_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHostNetworkInterface`: `POST /zstack/v1/hosts/nics/{interfaceUuid}/actions`, asynchronous.
-pub(super) const UPDATE_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_HOST_NETWORK_INTERFACE: ApiOperation = ApiOperation::new(
     "UpdateHostNetworkInterface",
     "POST",
     "/v1/hosts/nics/{interfaceUuid}/actions",
@@ -1538,7 +1538,7 @@ const UPDATE_HOST_NETWORK_INTERFACE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHostSchedulingRuleGroup`: `PUT /zstack/v1/hostSchedulingRuleGroup/{uuid}`, asynchronous.
-pub(super) const UPDATE_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "UpdateHostSchedulingRuleGroup",
     "PUT",
     "/v1/hostSchedulingRuleGroup/{uuid}",
@@ -1559,7 +1559,7 @@ const UPDATE_HOST_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateKVMHost`: `PUT /zstack/v1/hosts/kvm/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_KVM_HOST: ApiOperation =
+pub(crate) const UPDATE_KVM_HOST: ApiOperation =
     ApiOperation::new("UpdateKVMHost", "PUT", "/v1/hosts/kvm/{uuid}/actions")
         .params(UPDATE_KVM_HOST_PARAMS)
         .result("UpdateHostResult")

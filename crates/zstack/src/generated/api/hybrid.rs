@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddAliyunKeySecret`: `POST /zstack/v1/hybrid/aliyun/key`, asynchronous.
-pub(super) const ADD_ALIYUN_KEY_SECRET: ApiOperation =
+pub(crate) const ADD_ALIYUN_KEY_SECRET: ApiOperation =
     ApiOperation::new("AddAliyunKeySecret", "POST", "/v1/hybrid/aliyun/key")
         .params(ADD_ALIYUN_KEY_SECRET_PARAMS)
         .result("AddAliyunKeySecretResult")
@@ -27,7 +27,7 @@ const ADD_ALIYUN_KEY_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddConnectionAccessPointFromRemote`: `POST /zstack/v1/hybrid/aliyun/access-point`, asynchronous.
-pub(super) const ADD_CONNECTION_ACCESS_POINT_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_CONNECTION_ACCESS_POINT_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "AddConnectionAccessPointFromRemote",
     "POST",
     "/v1/hybrid/aliyun/access-point",
@@ -49,7 +49,7 @@ const ADD_CONNECTION_ACCESS_POINT_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddDataCenterFromRemote`: `POST /zstack/v1/hybrid/data-center`, asynchronous.
-pub(super) const ADD_DATA_CENTER_FROM_REMOTE: ApiOperation =
+pub(crate) const ADD_DATA_CENTER_FROM_REMOTE: ApiOperation =
     ApiOperation::new("AddDataCenterFromRemote", "POST", "/v1/hybrid/data-center")
         .params(ADD_DATA_CENTER_FROM_REMOTE_PARAMS)
         .result("AddDataCenterFromRemoteResult")
@@ -71,7 +71,7 @@ const ADD_DATA_CENTER_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddHybridKeySecret`: `POST /zstack/v1/hybrid/hybrid/key`, asynchronous.
-pub(super) const ADD_HYBRID_KEY_SECRET: ApiOperation =
+pub(crate) const ADD_HYBRID_KEY_SECRET: ApiOperation =
     ApiOperation::new("AddHybridKeySecret", "POST", "/v1/hybrid/hybrid/key")
         .params(ADD_HYBRID_KEY_SECRET_PARAMS)
         .result("AddHybridKeySecretResult")
@@ -95,7 +95,7 @@ const ADD_HYBRID_KEY_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIdentityZoneFromRemote`: `POST /zstack/v1/hybrid/identity-zone`, asynchronous.
-pub(super) const ADD_IDENTITY_ZONE_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IDENTITY_ZONE_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "AddIdentityZoneFromRemote",
     "POST",
     "/v1/hybrid/identity-zone",
@@ -119,7 +119,7 @@ const ADD_IDENTITY_ZONE_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddOssBucketFromRemote`: `POST /zstack/v1/hybrid/aliyun/oss-bucket`, asynchronous.
-pub(super) const ADD_OSS_BUCKET_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_OSS_BUCKET_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "AddOssBucketFromRemote",
     "POST",
     "/v1/hybrid/aliyun/oss-bucket",
@@ -145,7 +145,7 @@ const ADD_OSS_BUCKET_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachAliyunDiskToEcs`: `POST /zstack/v1/hybrid/aliyun/disk/{diskUuid}/attach`, asynchronous.
-pub(super) const ATTACH_ALIYUN_DISK_TO_ECS: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_ALIYUN_DISK_TO_ECS: ApiOperation = ApiOperation::new(
     "AttachAliyunDiskToEcs",
     "POST",
     "/v1/hybrid/aliyun/disk/{diskUuid}/attach",
@@ -168,7 +168,7 @@ const ATTACH_ALIYUN_DISK_TO_ECS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachAliyunKey`: `PUT /zstack/v1/hybrid/aliyun/key/{uuid}/attach`, asynchronous.
-pub(super) const ATTACH_ALIYUN_KEY: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_ALIYUN_KEY: ApiOperation = ApiOperation::new(
     "AttachAliyunKey",
     "PUT",
     "/v1/hybrid/aliyun/key/{uuid}/attach",
@@ -187,7 +187,7 @@ const ATTACH_ALIYUN_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachHybridEipToEcs`: `POST /zstack/v1/hybrid/eip/{eipUuid}/attach`, asynchronous.
-pub(super) const ATTACH_HYBRID_EIP_TO_ECS: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_HYBRID_EIP_TO_ECS: ApiOperation = ApiOperation::new(
     "AttachHybridEipToEcs",
     "POST",
     "/v1/hybrid/eip/{eipUuid}/attach",
@@ -208,7 +208,7 @@ const ATTACH_HYBRID_EIP_TO_ECS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachHybridKey`: `PUT /zstack/v1/hybrid/hybrid/key/{uuid}/attach`, asynchronous.
-pub(super) const ATTACH_HYBRID_KEY: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_HYBRID_KEY: ApiOperation = ApiOperation::new(
     "AttachHybridKey",
     "PUT",
     "/v1/hybrid/hybrid/key/{uuid}/attach",
@@ -227,7 +227,7 @@ const ATTACH_HYBRID_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachOssBucketToEcsDataCenter`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach`, asynchronous.
-pub(super) const ATTACH_OSS_BUCKET_TO_ECS_DATA_CENTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_OSS_BUCKET_TO_ECS_DATA_CENTER: ApiOperation = ApiOperation::new(
     "AttachOssBucketToEcsDataCenter",
     "PUT",
     "/v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach",
@@ -246,7 +246,7 @@ const ATTACH_OSS_BUCKET_TO_ECS_DATA_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BackupDatabaseToPublicCloud`: `POST /zstack/v1/hybrid/backup-mysql`, asynchronous.
-pub(super) const BACKUP_DATABASE_TO_PUBLIC_CLOUD: ApiOperation = ApiOperation::new(
+pub(crate) const BACKUP_DATABASE_TO_PUBLIC_CLOUD: ApiOperation = ApiOperation::new(
     "BackupDatabaseToPublicCloud",
     "POST",
     "/v1/hybrid/backup-mysql",
@@ -267,7 +267,7 @@ const BACKUP_DATABASE_TO_PUBLIC_CLOUD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunDiskFromRemote`: `POST /zstack/v1/hybrid/aliyun/disk`, asynchronous.
-pub(super) const CREATE_ALIYUN_DISK_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ALIYUN_DISK_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "CreateAliyunDiskFromRemote",
     "POST",
     "/v1/hybrid/aliyun/disk",
@@ -293,7 +293,7 @@ const CREATE_ALIYUN_DISK_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunRouterInterfaceRemote`: `POST /zstack/v1/hybrid/aliyun/router-interface`, asynchronous.
-pub(super) const CREATE_ALIYUN_ROUTER_INTERFACE_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ALIYUN_ROUTER_INTERFACE_REMOTE: ApiOperation = ApiOperation::new(
     "CreateAliyunRouterInterfaceRemote",
     "POST",
     "/v1/hybrid/aliyun/router-interface",
@@ -320,7 +320,7 @@ const CREATE_ALIYUN_ROUTER_INTERFACE_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunSnapshotRemote`: `POST /zstack/v1/hybrid/aliyun/snapshot`, asynchronous.
-pub(super) const CREATE_ALIYUN_SNAPSHOT_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ALIYUN_SNAPSHOT_REMOTE: ApiOperation = ApiOperation::new(
     "CreateAliyunSnapshotRemote",
     "POST",
     "/v1/hybrid/aliyun/snapshot",
@@ -343,7 +343,7 @@ const CREATE_ALIYUN_SNAPSHOT_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunVpcVirtualRouterEntryRemote`: `POST /zstack/v1/hybrid/aliyun/route-entry`, asynchronous.
-pub(super) const CREATE_ALIYUN_VPC_VIRTUAL_ROUTER_ENTRY_REMOTE: ApiOperation = ApiOperation::new("CreateAliyunVpcVirtualRouterEntryRemote", "POST", "/v1/hybrid/aliyun/route-entry").params(CREATE_ALIYUN_VPC_VIRTUAL_ROUTER_ENTRY_REMOTE_PARAMS).result("CreateAliyunVpcVirtualRouterEntryRemoteResult").body("params").asynchronous().summary("Create aliyun vpc virtual router entry remote. nextHopType: Instance|RouterInterface|VpnGateway. vRouterType: vbr|vrouter.");
+pub(crate) const CREATE_ALIYUN_VPC_VIRTUAL_ROUTER_ENTRY_REMOTE: ApiOperation = ApiOperation::new("CreateAliyunVpcVirtualRouterEntryRemote", "POST", "/v1/hybrid/aliyun/route-entry").params(CREATE_ALIYUN_VPC_VIRTUAL_ROUTER_ENTRY_REMOTE_PARAMS).result("CreateAliyunVpcVirtualRouterEntryRemoteResult").body("params").asynchronous().summary("Create aliyun vpc virtual router entry remote. nextHopType: Instance|RouterInterface|VpnGateway. vRouterType: vbr|vrouter.");
 
 /// Parameters of `CreateAliyunVpcVirtualRouterEntryRemote`.
 const CREATE_ALIYUN_VPC_VIRTUAL_ROUTER_ENTRY_REMOTE_PARAMS: &[ApiParam] = &[
@@ -359,7 +359,7 @@ const CREATE_ALIYUN_VPC_VIRTUAL_ROUTER_ENTRY_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateConnectionBetweenL3NetworkAndAliyunVSwitch`: `POST /zstack/v1/hybrid/aliyun/connections`, asynchronous.
-pub(super) const CREATE_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH: ApiOperation =
+pub(crate) const CREATE_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH: ApiOperation =
     ApiOperation::new(
         "CreateConnectionBetweenL3NetworkAndAliyunVSwitch",
         "POST",
@@ -387,7 +387,7 @@ const CREATE_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS: &[ApiPara
 ];
 
 /// `CreateEcsImageFromEcsSnapshot`: `POST /zstack/v1/hybrid/aliyun/image/snapshot`, asynchronous.
-pub(super) const CREATE_ECS_IMAGE_FROM_ECS_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ECS_IMAGE_FROM_ECS_SNAPSHOT: ApiOperation = ApiOperation::new(
     "CreateEcsImageFromEcsSnapshot",
     "POST",
     "/v1/hybrid/aliyun/image/snapshot",
@@ -410,7 +410,7 @@ const CREATE_ECS_IMAGE_FROM_ECS_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEcsImageFromLocalImage`: `POST /zstack/v1/hybrid/aliyun/image`, asynchronous.
-pub(super) const CREATE_ECS_IMAGE_FROM_LOCAL_IMAGE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ECS_IMAGE_FROM_LOCAL_IMAGE: ApiOperation = ApiOperation::new(
     "CreateEcsImageFromLocalImage",
     "POST",
     "/v1/hybrid/aliyun/image",
@@ -435,7 +435,7 @@ const CREATE_ECS_IMAGE_FROM_LOCAL_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEcsInstanceFromEcsImage`: `POST /zstack/v1/hybrid/aliyun/ecs`, asynchronous.
-pub(super) const CREATE_ECS_INSTANCE_FROM_ECS_IMAGE: ApiOperation = ApiOperation::new("CreateEcsInstanceFromEcsImage", "POST", "/v1/hybrid/aliyun/ecs").params(CREATE_ECS_INSTANCE_FROM_ECS_IMAGE_PARAMS).result("CreateEcsInstanceFromEcsImageResult").body("params").asynchronous().summary("Create ecs instance from ecs image. createMode: atomic|permissive. allocatePublicIp: true|false.");
+pub(crate) const CREATE_ECS_INSTANCE_FROM_ECS_IMAGE: ApiOperation = ApiOperation::new("CreateEcsInstanceFromEcsImage", "POST", "/v1/hybrid/aliyun/ecs").params(CREATE_ECS_INSTANCE_FROM_ECS_IMAGE_PARAMS).result("CreateEcsInstanceFromEcsImageResult").body("params").asynchronous().summary("Create ecs instance from ecs image. createMode: atomic|permissive. allocatePublicIp: true|false.");
 
 /// Parameters of `CreateEcsInstanceFromEcsImage`.
 const CREATE_ECS_INSTANCE_FROM_ECS_IMAGE_PARAMS: &[ApiParam] = &[
@@ -461,7 +461,7 @@ const CREATE_ECS_INSTANCE_FROM_ECS_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEcsSecurityGroupRemote`: `POST /zstack/v1/hybrid/aliyun/security-group/remote`, asynchronous.
-pub(super) const CREATE_ECS_SECURITY_GROUP_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ECS_SECURITY_GROUP_REMOTE: ApiOperation = ApiOperation::new(
     "CreateEcsSecurityGroupRemote",
     "POST",
     "/v1/hybrid/aliyun/security-group/remote",
@@ -485,7 +485,7 @@ const CREATE_ECS_SECURITY_GROUP_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEcsSecurityGroupRuleRemote`: `POST /zstack/v1/hybrid/aliyun/security-group-rule`, asynchronous.
-pub(super) const CREATE_ECS_SECURITY_GROUP_RULE_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ECS_SECURITY_GROUP_RULE_REMOTE: ApiOperation = ApiOperation::new(
     "CreateEcsSecurityGroupRuleRemote",
     "POST",
     "/v1/hybrid/aliyun/security-group-rule",
@@ -514,7 +514,7 @@ const CREATE_ECS_SECURITY_GROUP_RULE_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEcsVSwitchRemote`: `POST /zstack/v1/hybrid/aliyun/vswitch`, asynchronous.
-pub(super) const CREATE_ECS_V_SWITCH_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ECS_V_SWITCH_REMOTE: ApiOperation = ApiOperation::new(
     "CreateEcsVSwitchRemote",
     "POST",
     "/v1/hybrid/aliyun/vswitch",
@@ -539,7 +539,7 @@ const CREATE_ECS_V_SWITCH_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEcsVpcRemote`: `POST /zstack/v1/hybrid/aliyun/vpc`, asynchronous.
-pub(super) const CREATE_ECS_VPC_REMOTE: ApiOperation =
+pub(crate) const CREATE_ECS_VPC_REMOTE: ApiOperation =
     ApiOperation::new("CreateEcsVpcRemote", "POST", "/v1/hybrid/aliyun/vpc")
         .params(CREATE_ECS_VPC_REMOTE_PARAMS)
         .result("CreateEcsVpcRemoteResult")
@@ -561,7 +561,7 @@ const CREATE_ECS_VPC_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateHybridEip`: `POST /zstack/v1/hybrid/eip`, asynchronous.
-pub(super) const CREATE_HYBRID_EIP: ApiOperation =
+pub(crate) const CREATE_HYBRID_EIP: ApiOperation =
     ApiOperation::new("CreateHybridEip", "POST", "/v1/hybrid/eip")
         .params(CREATE_HYBRID_EIP_PARAMS)
         .result("CreateHybridEipResult")
@@ -584,7 +584,7 @@ const CREATE_HYBRID_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateOssBackupBucketRemote`: `POST /zstack/v1/hybrid/backup-mysql/oss`, asynchronous.
-pub(super) const CREATE_OSS_BACKUP_BUCKET_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_OSS_BACKUP_BUCKET_REMOTE: ApiOperation = ApiOperation::new(
     "CreateOssBackupBucketRemote",
     "POST",
     "/v1/hybrid/backup-mysql/oss",
@@ -608,7 +608,7 @@ const CREATE_OSS_BACKUP_BUCKET_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateOssBucketRemote`: `POST /zstack/v1/hybrid/aliyun/oss-bucket/remote`, asynchronous.
-pub(super) const CREATE_OSS_BUCKET_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_OSS_BUCKET_REMOTE: ApiOperation = ApiOperation::new(
     "CreateOssBucketRemote",
     "POST",
     "/v1/hybrid/aliyun/oss-bucket/remote",
@@ -634,7 +634,7 @@ const CREATE_OSS_BUCKET_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpcUserVpnGatewayRemote`: `POST /zstack/v1/hybrid/user-vpn`, asynchronous.
-pub(super) const CREATE_VPC_USER_VPN_GATEWAY_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VPC_USER_VPN_GATEWAY_REMOTE: ApiOperation = ApiOperation::new(
     "CreateVpcUserVpnGatewayRemote",
     "POST",
     "/v1/hybrid/user-vpn",
@@ -658,7 +658,7 @@ const CREATE_VPC_USER_VPN_GATEWAY_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpcVpnConnectionRemote`: `POST /zstack/v1/hybrid/vpn-connection`, asynchronous.
-pub(super) const CREATE_VPC_VPN_CONNECTION_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VPC_VPN_CONNECTION_REMOTE: ApiOperation = ApiOperation::new(
     "CreateVpcVpnConnectionRemote",
     "POST",
     "/v1/hybrid/vpn-connection",
@@ -686,7 +686,7 @@ const CREATE_VPC_VPN_CONNECTION_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpnIkeConfig`: `POST /zstack/v1/hybrid/vpn-connection/ike`, asynchronous.
-pub(super) const CREATE_VPN_IKE_CONFIG: ApiOperation = ApiOperation::new("CreateVpnIkeConfig", "POST", "/v1/hybrid/vpn-connection/ike").params(CREATE_VPN_IKE_CONFIG_PARAMS).result("CreateVpnIkeConfigResult").body("params").asynchronous().summary("Create vpn ike config. pfs: disabled|group1|group2|group5|group14|group24. version: ikev1|ikev2. mode: main|aggressive. encAlg: 3des|aes-128|aes-192|aes-256|des. authAlg: md5|sha1.");
+pub(crate) const CREATE_VPN_IKE_CONFIG: ApiOperation = ApiOperation::new("CreateVpnIkeConfig", "POST", "/v1/hybrid/vpn-connection/ike").params(CREATE_VPN_IKE_CONFIG_PARAMS).result("CreateVpnIkeConfigResult").body("params").asynchronous().summary("Create vpn ike config. pfs: disabled|group1|group2|group5|group14|group24. version: ikev1|ikev2. mode: main|aggressive. encAlg: 3des|aes-128|aes-192|aes-256|des. authAlg: md5|sha1.");
 
 /// Parameters of `CreateVpnIkeConfig`.
 const CREATE_VPN_IKE_CONFIG_PARAMS: &[ApiParam] = &[
@@ -708,7 +708,7 @@ const CREATE_VPN_IKE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpnIpsecConfig`: `POST /zstack/v1/hybrid/vpn-connection/ipsec`, asynchronous.
-pub(super) const CREATE_VPN_IPSEC_CONFIG: ApiOperation = ApiOperation::new("CreateVpnIpsecConfig", "POST", "/v1/hybrid/vpn-connection/ipsec").params(CREATE_VPN_IPSEC_CONFIG_PARAMS).result("CreateVpnIpsecConfigResult").body("params").asynchronous().summary("Create vpn ipsec config. pfs: disabled|group1|group2|group5|group14|group24. encAlg: 3des|aes-128|aes-192|aes-256|des. authAlg: md5|sha1.");
+pub(crate) const CREATE_VPN_IPSEC_CONFIG: ApiOperation = ApiOperation::new("CreateVpnIpsecConfig", "POST", "/v1/hybrid/vpn-connection/ipsec").params(CREATE_VPN_IPSEC_CONFIG_PARAMS).result("CreateVpnIpsecConfigResult").body("params").asynchronous().summary("Create vpn ipsec config. pfs: disabled|group1|group2|group5|group14|group24. encAlg: 3des|aes-128|aes-192|aes-256|des. authAlg: md5|sha1.");
 
 /// Parameters of `CreateVpnIpsecConfig`.
 const CREATE_VPN_IPSEC_CONFIG_PARAMS: &[ApiParam] = &[
@@ -725,7 +725,7 @@ const CREATE_VPN_IPSEC_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunDiskFromLocal`: `DELETE /zstack/v1/hybrid/aliyun/disk/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_DISK_FROM_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_DISK_FROM_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteAliyunDiskFromLocal",
     "DELETE",
     "/v1/hybrid/aliyun/disk/{uuid}",
@@ -744,7 +744,7 @@ const DELETE_ALIYUN_DISK_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunDiskFromRemote`: `DELETE /zstack/v1/hybrid/aliyun/disk/{uuid}/remote`, asynchronous.
-pub(super) const DELETE_ALIYUN_DISK_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_DISK_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteAliyunDiskFromRemote",
     "DELETE",
     "/v1/hybrid/aliyun/disk/{uuid}/remote",
@@ -763,7 +763,7 @@ const DELETE_ALIYUN_DISK_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunKeySecret`: `DELETE /zstack/v1/hybrid/aliyun/key/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_KEY_SECRET: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_KEY_SECRET: ApiOperation = ApiOperation::new(
     "DeleteAliyunKeySecret",
     "DELETE",
     "/v1/hybrid/aliyun/key/{uuid}",
@@ -782,7 +782,7 @@ const DELETE_ALIYUN_KEY_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunRouteEntryRemote`: `DELETE /zstack/v1/hybrid/aliyun/route-entry/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_ROUTE_ENTRY_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_ROUTE_ENTRY_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteAliyunRouteEntryRemote",
     "DELETE",
     "/v1/hybrid/aliyun/route-entry/{uuid}",
@@ -801,7 +801,7 @@ const DELETE_ALIYUN_ROUTE_ENTRY_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunRouterInterfaceLocal`: `DELETE /zstack/v1/hybrid/aliyun/router-interface/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_ROUTER_INTERFACE_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_ROUTER_INTERFACE_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteAliyunRouterInterfaceLocal",
     "DELETE",
     "/v1/hybrid/aliyun/router-interface/{uuid}",
@@ -820,7 +820,7 @@ const DELETE_ALIYUN_ROUTER_INTERFACE_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunRouterInterfaceRemote`: `DELETE /zstack/v1/hybrid/aliyun/router-interface/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_ROUTER_INTERFACE_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_ROUTER_INTERFACE_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteAliyunRouterInterfaceRemote",
     "DELETE",
     "/v1/hybrid/aliyun/router-interface/remote/{uuid}",
@@ -840,7 +840,7 @@ const DELETE_ALIYUN_ROUTER_INTERFACE_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunSnapshotFromLocal`: `DELETE /zstack/v1/hybrid/aliyun/snapshot/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_SNAPSHOT_FROM_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_SNAPSHOT_FROM_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteAliyunSnapshotFromLocal",
     "DELETE",
     "/v1/hybrid/aliyun/snapshot/{uuid}",
@@ -859,7 +859,7 @@ const DELETE_ALIYUN_SNAPSHOT_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunSnapshotFromRemote`: `DELETE /zstack/v1/hybrid/aliyun/snapshot/{uuid}/remote`, asynchronous.
-pub(super) const DELETE_ALIYUN_SNAPSHOT_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_SNAPSHOT_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteAliyunSnapshotFromRemote",
     "DELETE",
     "/v1/hybrid/aliyun/snapshot/{uuid}/remote",
@@ -878,7 +878,7 @@ const DELETE_ALIYUN_SNAPSHOT_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAllEcsInstancesFromDataCenter`: `DELETE /zstack/v1/hybrid/aliyun/dc-ecs/{uuid}`, asynchronous.
-pub(super) const DELETE_ALL_ECS_INSTANCES_FROM_DATA_CENTER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALL_ECS_INSTANCES_FROM_DATA_CENTER: ApiOperation = ApiOperation::new(
     "DeleteAllEcsInstancesFromDataCenter",
     "DELETE",
     "/v1/hybrid/aliyun/dc-ecs/{uuid}",
@@ -897,7 +897,7 @@ const DELETE_ALL_ECS_INSTANCES_FROM_DATA_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteBackupFileInPublic`: `DELETE /zstack/v1/hybrid/backup-mysql`, asynchronous.
-pub(super) const DELETE_BACKUP_FILE_IN_PUBLIC: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_BACKUP_FILE_IN_PUBLIC: ApiOperation = ApiOperation::new(
     "DeleteBackupFileInPublic",
     "DELETE",
     "/v1/hybrid/backup-mysql",
@@ -918,7 +918,7 @@ const DELETE_BACKUP_FILE_IN_PUBLIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteConnectionAccessPointLocal`: `DELETE /zstack/v1/hybrid/aliyun/access-point/{uuid}`, asynchronous.
-pub(super) const DELETE_CONNECTION_ACCESS_POINT_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_CONNECTION_ACCESS_POINT_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteConnectionAccessPointLocal",
     "DELETE",
     "/v1/hybrid/aliyun/access-point/{uuid}",
@@ -937,7 +937,7 @@ const DELETE_CONNECTION_ACCESS_POINT_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteConnectionBetweenL3NetWorkAndAliyunVSwitch`: `DELETE /zstack/v1/hybrid/aliyun/connections/{uuid}`, asynchronous.
-pub(super) const DELETE_CONNECTION_BETWEEN_L3_NET_WORK_AND_ALIYUN_V_SWITCH: ApiOperation =
+pub(crate) const DELETE_CONNECTION_BETWEEN_L3_NET_WORK_AND_ALIYUN_V_SWITCH: ApiOperation =
     ApiOperation::new(
         "DeleteConnectionBetweenL3NetWorkAndAliyunVSwitch",
         "DELETE",
@@ -957,7 +957,7 @@ const DELETE_CONNECTION_BETWEEN_L3_NET_WORK_AND_ALIYUN_V_SWITCH_PARAMS: &[ApiPar
 ];
 
 /// `DeleteDataCenterInLocal`: `DELETE /zstack/v1/hybrid/data-center/{uuid}`, asynchronous.
-pub(super) const DELETE_DATA_CENTER_IN_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_DATA_CENTER_IN_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteDataCenterInLocal",
     "DELETE",
     "/v1/hybrid/data-center/{uuid}",
@@ -976,7 +976,7 @@ const DELETE_DATA_CENTER_IN_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsImageLocal`: `DELETE /zstack/v1/hybrid/aliyun/image/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_IMAGE_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_IMAGE_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteEcsImageLocal",
     "DELETE",
     "/v1/hybrid/aliyun/image/{uuid}",
@@ -995,7 +995,7 @@ const DELETE_ECS_IMAGE_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsImageRemote`: `DELETE /zstack/v1/hybrid/aliyun/image/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_IMAGE_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_IMAGE_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteEcsImageRemote",
     "DELETE",
     "/v1/hybrid/aliyun/image/remote/{uuid}",
@@ -1014,7 +1014,7 @@ const DELETE_ECS_IMAGE_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsInstance`: `DELETE /zstack/v1/hybrid/aliyun/ecs/{uuid}/remote`, asynchronous.
-pub(super) const DELETE_ECS_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_INSTANCE: ApiOperation = ApiOperation::new(
     "DeleteEcsInstance",
     "DELETE",
     "/v1/hybrid/aliyun/ecs/{uuid}/remote",
@@ -1033,7 +1033,7 @@ const DELETE_ECS_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsInstanceLocal`: `DELETE /zstack/v1/hybrid/aliyun/ecs/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_INSTANCE_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_INSTANCE_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteEcsInstanceLocal",
     "DELETE",
     "/v1/hybrid/aliyun/ecs/{uuid}",
@@ -1052,7 +1052,7 @@ const DELETE_ECS_INSTANCE_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsSecurityGroupInLocal`: `DELETE /zstack/v1/hybrid/aliyun/security-group/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_SECURITY_GROUP_IN_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_SECURITY_GROUP_IN_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteEcsSecurityGroupInLocal",
     "DELETE",
     "/v1/hybrid/aliyun/security-group/{uuid}",
@@ -1071,7 +1071,7 @@ const DELETE_ECS_SECURITY_GROUP_IN_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsSecurityGroupRemote`: `DELETE /zstack/v1/hybrid/aliyun/security-group/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_SECURITY_GROUP_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_SECURITY_GROUP_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteEcsSecurityGroupRemote",
     "DELETE",
     "/v1/hybrid/aliyun/security-group/remote/{uuid}",
@@ -1090,7 +1090,7 @@ const DELETE_ECS_SECURITY_GROUP_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsSecurityGroupRuleRemote`: `DELETE /zstack/v1/hybrid/aliyun/security-group-rule/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_SECURITY_GROUP_RULE_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_SECURITY_GROUP_RULE_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteEcsSecurityGroupRuleRemote",
     "DELETE",
     "/v1/hybrid/aliyun/security-group-rule/remote/{uuid}",
@@ -1109,7 +1109,7 @@ const DELETE_ECS_SECURITY_GROUP_RULE_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsVSwitchInLocal`: `DELETE /zstack/v1/hybrid/aliyun/vswitch/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_V_SWITCH_IN_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_V_SWITCH_IN_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteEcsVSwitchInLocal",
     "DELETE",
     "/v1/hybrid/aliyun/vswitch/{uuid}",
@@ -1128,7 +1128,7 @@ const DELETE_ECS_V_SWITCH_IN_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsVSwitchRemote`: `DELETE /zstack/v1/hybrid/aliyun/vswitch/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_V_SWITCH_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_V_SWITCH_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteEcsVSwitchRemote",
     "DELETE",
     "/v1/hybrid/aliyun/vswitch/remote/{uuid}",
@@ -1147,7 +1147,7 @@ const DELETE_ECS_V_SWITCH_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsVpcInLocal`: `DELETE /zstack/v1/hybrid/aliyun/vpc/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_VPC_IN_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_VPC_IN_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteEcsVpcInLocal",
     "DELETE",
     "/v1/hybrid/aliyun/vpc/{uuid}",
@@ -1166,7 +1166,7 @@ const DELETE_ECS_VPC_IN_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEcsVpcRemote`: `DELETE /zstack/v1/hybrid/aliyun/vpc/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_ECS_VPC_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ECS_VPC_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteEcsVpcRemote",
     "DELETE",
     "/v1/hybrid/aliyun/vpc/remote/{uuid}",
@@ -1185,7 +1185,7 @@ const DELETE_ECS_VPC_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteHybridEipFromLocal`: `DELETE /zstack/v1/hybrid/eip/{uuid}`, asynchronous.
-pub(super) const DELETE_HYBRID_EIP_FROM_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_HYBRID_EIP_FROM_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteHybridEipFromLocal",
     "DELETE",
     "/v1/hybrid/eip/{uuid}",
@@ -1205,7 +1205,7 @@ const DELETE_HYBRID_EIP_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteHybridEipRemote`: `DELETE /zstack/v1/hybrid/eip/{uuid}/remote`, asynchronous.
-pub(super) const DELETE_HYBRID_EIP_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_HYBRID_EIP_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteHybridEipRemote",
     "DELETE",
     "/v1/hybrid/eip/{uuid}/remote",
@@ -1225,7 +1225,7 @@ const DELETE_HYBRID_EIP_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteHybridKeySecret`: `DELETE /zstack/v1/hybrid/hybrid/key/{uuid}`, asynchronous.
-pub(super) const DELETE_HYBRID_KEY_SECRET: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_HYBRID_KEY_SECRET: ApiOperation = ApiOperation::new(
     "DeleteHybridKeySecret",
     "DELETE",
     "/v1/hybrid/hybrid/key/{uuid}",
@@ -1244,7 +1244,7 @@ const DELETE_HYBRID_KEY_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIdentityZoneInLocal`: `DELETE /zstack/v1/hybrid/identity-zone/{uuid}`, asynchronous.
-pub(super) const DELETE_IDENTITY_ZONE_IN_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IDENTITY_ZONE_IN_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteIdentityZoneInLocal",
     "DELETE",
     "/v1/hybrid/identity-zone/{uuid}",
@@ -1263,7 +1263,7 @@ const DELETE_IDENTITY_ZONE_IN_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteOssBucketFileRemote`: `DELETE /zstack/v1/hybrid/aliyun/oss-bucket-file/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_OSS_BUCKET_FILE_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_OSS_BUCKET_FILE_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteOssBucketFileRemote",
     "DELETE",
     "/v1/hybrid/aliyun/oss-bucket-file/remote/{uuid}",
@@ -1283,7 +1283,7 @@ const DELETE_OSS_BUCKET_FILE_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteOssBucketNameLocal`: `DELETE /zstack/v1/hybrid/aliyun/oss-bucket/{uuid}`, asynchronous.
-pub(super) const DELETE_OSS_BUCKET_NAME_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_OSS_BUCKET_NAME_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteOssBucketNameLocal",
     "DELETE",
     "/v1/hybrid/aliyun/oss-bucket/{uuid}",
@@ -1302,7 +1302,7 @@ const DELETE_OSS_BUCKET_NAME_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteOssBucketRemote`: `DELETE /zstack/v1/hybrid/aliyun/oss-bucket/remote/{uuid}`, asynchronous.
-pub(super) const DELETE_OSS_BUCKET_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_OSS_BUCKET_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteOssBucketRemote",
     "DELETE",
     "/v1/hybrid/aliyun/oss-bucket/remote/{uuid}",
@@ -1321,7 +1321,7 @@ const DELETE_OSS_BUCKET_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVirtualBorderRouterLocal`: `DELETE /zstack/v1/hybrid/aliyun/border-router/{uuid}`, asynchronous.
-pub(super) const DELETE_VIRTUAL_BORDER_ROUTER_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VIRTUAL_BORDER_ROUTER_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteVirtualBorderRouterLocal",
     "DELETE",
     "/v1/hybrid/aliyun/border-router/{uuid}",
@@ -1340,7 +1340,7 @@ const DELETE_VIRTUAL_BORDER_ROUTER_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVirtualRouterLocal`: `DELETE /zstack/v1/hybrid/aliyun/vrouter/{uuid}`, asynchronous.
-pub(super) const DELETE_VIRTUAL_ROUTER_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VIRTUAL_ROUTER_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteVirtualRouterLocal",
     "DELETE",
     "/v1/hybrid/aliyun/vrouter/{uuid}",
@@ -1359,7 +1359,7 @@ const DELETE_VIRTUAL_ROUTER_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcIkeConfigLocal`: `DELETE /zstack/v1/hybrid/vpn-connection/ike/{uuid}`, asynchronous.
-pub(super) const DELETE_VPC_IKE_CONFIG_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VPC_IKE_CONFIG_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteVpcIkeConfigLocal",
     "DELETE",
     "/v1/hybrid/vpn-connection/ike/{uuid}",
@@ -1378,7 +1378,7 @@ const DELETE_VPC_IKE_CONFIG_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcIpSecConfigLocal`: `DELETE /zstack/v1/hybrid/vpn-connection/ipsec/{uuid}`, asynchronous.
-pub(super) const DELETE_VPC_IP_SEC_CONFIG_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VPC_IP_SEC_CONFIG_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteVpcIpSecConfigLocal",
     "DELETE",
     "/v1/hybrid/vpn-connection/ipsec/{uuid}",
@@ -1397,7 +1397,7 @@ const DELETE_VPC_IP_SEC_CONFIG_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcUserVpnGatewayLocal`: `DELETE /zstack/v1/hybrid/user-gateway/{uuid}`, asynchronous.
-pub(super) const DELETE_VPC_USER_VPN_GATEWAY_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VPC_USER_VPN_GATEWAY_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteVpcUserVpnGatewayLocal",
     "DELETE",
     "/v1/hybrid/user-gateway/{uuid}",
@@ -1416,7 +1416,7 @@ const DELETE_VPC_USER_VPN_GATEWAY_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcUserVpnGatewayRemote`: `DELETE /zstack/v1/hybrid/user-gateway/{uuid}/remote`, asynchronous.
-pub(super) const DELETE_VPC_USER_VPN_GATEWAY_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VPC_USER_VPN_GATEWAY_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteVpcUserVpnGatewayRemote",
     "DELETE",
     "/v1/hybrid/user-gateway/{uuid}/remote",
@@ -1435,7 +1435,7 @@ const DELETE_VPC_USER_VPN_GATEWAY_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcVpnConnectionLocal`: `DELETE /zstack/v1/hybrid/vpn-connection/{uuid}`, asynchronous.
-pub(super) const DELETE_VPC_VPN_CONNECTION_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VPC_VPN_CONNECTION_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteVpcVpnConnectionLocal",
     "DELETE",
     "/v1/hybrid/vpn-connection/{uuid}",
@@ -1454,7 +1454,7 @@ const DELETE_VPC_VPN_CONNECTION_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcVpnConnectionRemote`: `DELETE /zstack/v1/hybrid/vpn-connection/{uuid}/remote`, asynchronous.
-pub(super) const DELETE_VPC_VPN_CONNECTION_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VPC_VPN_CONNECTION_REMOTE: ApiOperation = ApiOperation::new(
     "DeleteVpcVpnConnectionRemote",
     "DELETE",
     "/v1/hybrid/vpn-connection/{uuid}/remote",
@@ -1473,7 +1473,7 @@ const DELETE_VPC_VPN_CONNECTION_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcVpnGatewayLocal`: `DELETE /zstack/v1/hybrid/vpn-gateway/{uuid}`, asynchronous.
-pub(super) const DELETE_VPC_VPN_GATEWAY_LOCAL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VPC_VPN_GATEWAY_LOCAL: ApiOperation = ApiOperation::new(
     "DeleteVpcVpnGatewayLocal",
     "DELETE",
     "/v1/hybrid/vpn-gateway/{uuid}",
@@ -1492,7 +1492,7 @@ const DELETE_VPC_VPN_GATEWAY_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachAliyunDiskFromEcs`: `POST /zstack/v1/hybrid/aliyun/disk/{uuid}/detach`, asynchronous.
-pub(super) const DETACH_ALIYUN_DISK_FROM_ECS: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_ALIYUN_DISK_FROM_ECS: ApiOperation = ApiOperation::new(
     "DetachAliyunDiskFromEcs",
     "POST",
     "/v1/hybrid/aliyun/disk/{uuid}/detach",
@@ -1513,7 +1513,7 @@ const DETACH_ALIYUN_DISK_FROM_ECS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachAliyunKey`: `PUT /zstack/v1/hybrid/aliyun/key/{uuid}/detach`, asynchronous.
-pub(super) const DETACH_ALIYUN_KEY: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_ALIYUN_KEY: ApiOperation = ApiOperation::new(
     "DetachAliyunKey",
     "PUT",
     "/v1/hybrid/aliyun/key/{uuid}/detach",
@@ -1532,7 +1532,7 @@ const DETACH_ALIYUN_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachHybridEipFromEcs`: `POST /zstack/v1/hybrid/eip/{eipUuid}/detach`, asynchronous.
-pub(super) const DETACH_HYBRID_EIP_FROM_ECS: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_HYBRID_EIP_FROM_ECS: ApiOperation = ApiOperation::new(
     "DetachHybridEipFromEcs",
     "POST",
     "/v1/hybrid/eip/{eipUuid}/detach",
@@ -1552,7 +1552,7 @@ const DETACH_HYBRID_EIP_FROM_ECS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachHybridKey`: `PUT /zstack/v1/hybrid/hybrid/key/{uuid}/detach`, asynchronous.
-pub(super) const DETACH_HYBRID_KEY: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_HYBRID_KEY: ApiOperation = ApiOperation::new(
     "DetachHybridKey",
     "PUT",
     "/v1/hybrid/hybrid/key/{uuid}/detach",
@@ -1571,7 +1571,7 @@ const DETACH_HYBRID_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachOssBucketFromEcsDataCenter`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach`, asynchronous.
-pub(super) const DETACH_OSS_BUCKET_FROM_ECS_DATA_CENTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_OSS_BUCKET_FROM_ECS_DATA_CENTER: ApiOperation = ApiOperation::new(
     "DetachOssBucketFromEcsDataCenter",
     "PUT",
     "/v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach",
@@ -1590,7 +1590,7 @@ const DETACH_OSS_BUCKET_FROM_ECS_DATA_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DownloadBackupFileFromPublicCloud`: `POST /zstack/v1/hybrid/backup-mysql/download`, asynchronous.
-pub(super) const DOWNLOAD_BACKUP_FILE_FROM_PUBLIC_CLOUD: ApiOperation = ApiOperation::new(
+pub(crate) const DOWNLOAD_BACKUP_FILE_FROM_PUBLIC_CLOUD: ApiOperation = ApiOperation::new(
     "DownloadBackupFileFromPublicCloud",
     "POST",
     "/v1/hybrid/backup-mysql/download",
@@ -1611,7 +1611,7 @@ const DOWNLOAD_BACKUP_FILE_FROM_PUBLIC_CLOUD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GCAliyunSnapshotRemote`: `POST /zstack/v1/hybrid/aliyun/snapshot/{dataCenterUuid}/gc`, asynchronous.
-pub(super) const GC_ALIYUN_SNAPSHOT_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GC_ALIYUN_SNAPSHOT_REMOTE: ApiOperation = ApiOperation::new(
     "GCAliyunSnapshotRemote",
     "POST",
     "/v1/hybrid/aliyun/snapshot/{dataCenterUuid}/gc",
@@ -1631,7 +1631,7 @@ const GC_ALIYUN_SNAPSHOT_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetConnectionAccessPointFromRemote`: `GET /zstack/v1/hybrid/aliyun/access-point{dataCenterUuid}/remote`.
-pub(super) const GET_CONNECTION_ACCESS_POINT_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CONNECTION_ACCESS_POINT_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "GetConnectionAccessPointFromRemote",
     "GET",
     "/v1/hybrid/aliyun/access-point{dataCenterUuid}/remote",
@@ -1648,7 +1648,7 @@ const GET_CONNECTION_ACCESS_POINT_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetConnectionBetweenL3NetworkAndAliyunVSwitch`: `POST /zstack/v1/hybrid/aliyun/relationships`.
-pub(super) const GET_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH: ApiOperation = ApiOperation::new("GetConnectionBetweenL3NetworkAndAliyunVSwitch", "POST", "/v1/hybrid/aliyun/relationships").params(GET_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS).result("GetConnectionBetweenL3NetworkAndAliyunVSwitchResult").body("params").summary("Get connection between l3 network and aliyun v switch. resourceType: l3network|vroutervm|vbr|vpc.");
+pub(crate) const GET_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH: ApiOperation = ApiOperation::new("GetConnectionBetweenL3NetworkAndAliyunVSwitch", "POST", "/v1/hybrid/aliyun/relationships").params(GET_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS).result("GetConnectionBetweenL3NetworkAndAliyunVSwitchResult").body("params").summary("Get connection between l3 network and aliyun v switch. resourceType: l3network|vroutervm|vbr|vpc.");
 
 /// Parameters of `GetConnectionBetweenL3NetworkAndAliyunVSwitch`.
 const GET_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS: &[ApiParam] = &[
@@ -1659,7 +1659,7 @@ const GET_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS: &[ApiParam] 
 ];
 
 /// `GetCreateEcsImageProgress`: `GET /zstack/v1/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress`.
-pub(super) const GET_CREATE_ECS_IMAGE_PROGRESS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CREATE_ECS_IMAGE_PROGRESS: ApiOperation = ApiOperation::new(
     "GetCreateEcsImageProgress",
     "GET",
     "/v1/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress",
@@ -1677,7 +1677,7 @@ const GET_CREATE_ECS_IMAGE_PROGRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetDataCenterFromRemote`: `GET /zstack/v1/hybrid/data-center/remote`.
-pub(super) const GET_DATA_CENTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_DATA_CENTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "GetDataCenterFromRemote",
     "GET",
     "/v1/hybrid/data-center/remote",
@@ -1695,7 +1695,7 @@ const GET_DATA_CENTER_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetEcsInstanceType`: `GET /zstack/v1/hybrid/ecs/type`.
-pub(super) const GET_ECS_INSTANCE_TYPE: ApiOperation =
+pub(crate) const GET_ECS_INSTANCE_TYPE: ApiOperation =
     ApiOperation::new("GetEcsInstanceType", "GET", "/v1/hybrid/ecs/type")
         .params(GET_ECS_INSTANCE_TYPE_PARAMS)
         .result("GetEcsInstanceTypeResult")
@@ -1710,7 +1710,7 @@ const GET_ECS_INSTANCE_TYPE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetEcsInstanceVncUrl`: `GET /zstack/v1/hybrid/aliyun/ecs-vnc/{uuid}`.
-pub(super) const GET_ECS_INSTANCE_VNC_URL: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ECS_INSTANCE_VNC_URL: ApiOperation = ApiOperation::new(
     "GetEcsInstanceVncUrl",
     "GET",
     "/v1/hybrid/aliyun/ecs-vnc/{uuid}",
@@ -1727,7 +1727,7 @@ const GET_ECS_INSTANCE_VNC_URL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetIdentityZoneFromRemote`: `GET /zstack/v1/hybrid/identity-zone/remote`.
-pub(super) const GET_IDENTITY_ZONE_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IDENTITY_ZONE_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "GetIdentityZoneFromRemote",
     "GET",
     "/v1/hybrid/identity-zone/remote",
@@ -1746,7 +1746,7 @@ const GET_IDENTITY_ZONE_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetOssBackupBucketFromRemote`: `GET /zstack/v1/hybrid/backup-mysql/oss`.
-pub(super) const GET_OSS_BACKUP_BUCKET_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_OSS_BACKUP_BUCKET_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "GetOssBackupBucketFromRemote",
     "GET",
     "/v1/hybrid/backup-mysql/oss",
@@ -1762,7 +1762,7 @@ const GET_OSS_BACKUP_BUCKET_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetOssBucketFileFromRemote`: `GET /zstack/v1/hybrid/oss/file/remote`.
-pub(super) const GET_OSS_BUCKET_FILE_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_OSS_BUCKET_FILE_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "GetOssBucketFileFromRemote",
     "GET",
     "/v1/hybrid/oss/file/remote",
@@ -1782,7 +1782,7 @@ const GET_OSS_BUCKET_FILE_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetOssBucketNameFromRemote`: `GET /zstack/v1/hybrid/oss/{dataCenterUuid}/remote`.
-pub(super) const GET_OSS_BUCKET_NAME_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_OSS_BUCKET_NAME_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "GetOssBucketNameFromRemote",
     "GET",
     "/v1/hybrid/oss/{dataCenterUuid}/remote",
@@ -1802,7 +1802,7 @@ const GET_OSS_BUCKET_NAME_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcVpnConfigurationFromRemote`: `GET /zstack/v1/hybrid/vpn-conf/{uuid}/remote`.
-pub(super) const GET_VPC_VPN_CONFIGURATION_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_VPN_CONFIGURATION_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "GetVpcVpnConfigurationFromRemote",
     "GET",
     "/v1/hybrid/vpn-conf/{uuid}/remote",
@@ -1819,7 +1819,7 @@ const GET_VPC_VPN_CONFIGURATION_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunDiskFromLocal`: `GET /zstack/v1/hybrid/aliyun/disk`.
-pub(super) const QUERY_ALIYUN_DISK_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunDiskFromLocal", "GET", "/v1/hybrid/aliyun/disk").params(QUERY_ALIYUN_DISK_FROM_LOCAL_PARAMS).result("QueryAliyunDiskFromLocalResult").summary("Query aliyun disk from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_DISK_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunDiskFromLocal", "GET", "/v1/hybrid/aliyun/disk").params(QUERY_ALIYUN_DISK_FROM_LOCAL_PARAMS).result("QueryAliyunDiskFromLocalResult").summary("Query aliyun disk from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunDiskFromLocal`.
 const QUERY_ALIYUN_DISK_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1835,7 +1835,7 @@ const QUERY_ALIYUN_DISK_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunRouteEntryFromLocal`: `GET /zstack/v1/hybrid/aliyun/route-entry`.
-pub(super) const QUERY_ALIYUN_ROUTE_ENTRY_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunRouteEntryFromLocal", "GET", "/v1/hybrid/aliyun/route-entry").params(QUERY_ALIYUN_ROUTE_ENTRY_FROM_LOCAL_PARAMS).result("QueryAliyunRouteEntryFromLocalResult").summary("Query aliyun route entry from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_ROUTE_ENTRY_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunRouteEntryFromLocal", "GET", "/v1/hybrid/aliyun/route-entry").params(QUERY_ALIYUN_ROUTE_ENTRY_FROM_LOCAL_PARAMS).result("QueryAliyunRouteEntryFromLocalResult").summary("Query aliyun route entry from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunRouteEntryFromLocal`.
 const QUERY_ALIYUN_ROUTE_ENTRY_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1851,7 +1851,7 @@ const QUERY_ALIYUN_ROUTE_ENTRY_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunRouterInterfaceFromLocal`: `GET /zstack/v1/hybrid/aliyun/router-interface`.
-pub(super) const QUERY_ALIYUN_ROUTER_INTERFACE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunRouterInterfaceFromLocal", "GET", "/v1/hybrid/aliyun/router-interface").params(QUERY_ALIYUN_ROUTER_INTERFACE_FROM_LOCAL_PARAMS).result("QueryAliyunRouterInterfaceFromLocalResult").summary("Query aliyun router interface from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_ROUTER_INTERFACE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunRouterInterfaceFromLocal", "GET", "/v1/hybrid/aliyun/router-interface").params(QUERY_ALIYUN_ROUTER_INTERFACE_FROM_LOCAL_PARAMS).result("QueryAliyunRouterInterfaceFromLocalResult").summary("Query aliyun router interface from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunRouterInterfaceFromLocal`.
 const QUERY_ALIYUN_ROUTER_INTERFACE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1867,7 +1867,7 @@ const QUERY_ALIYUN_ROUTER_INTERFACE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunSnapshotFromLocal`: `GET /zstack/v1/hybrid/aliyun/snapshot`.
-pub(super) const QUERY_ALIYUN_SNAPSHOT_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunSnapshotFromLocal", "GET", "/v1/hybrid/aliyun/snapshot").params(QUERY_ALIYUN_SNAPSHOT_FROM_LOCAL_PARAMS).result("QueryAliyunSnapshotFromLocalResult").summary("Query aliyun snapshot from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_SNAPSHOT_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunSnapshotFromLocal", "GET", "/v1/hybrid/aliyun/snapshot").params(QUERY_ALIYUN_SNAPSHOT_FROM_LOCAL_PARAMS).result("QueryAliyunSnapshotFromLocalResult").summary("Query aliyun snapshot from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunSnapshotFromLocal`.
 const QUERY_ALIYUN_SNAPSHOT_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1883,7 +1883,7 @@ const QUERY_ALIYUN_SNAPSHOT_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunVirtualRouterFromLocal`: `GET /zstack/v1/hybrid/aliyun/vrouter`.
-pub(super) const QUERY_ALIYUN_VIRTUAL_ROUTER_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunVirtualRouterFromLocal", "GET", "/v1/hybrid/aliyun/vrouter").params(QUERY_ALIYUN_VIRTUAL_ROUTER_FROM_LOCAL_PARAMS).result("QueryAliyunVirtualRouterFromLocalResult").summary("Query aliyun virtual router from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_VIRTUAL_ROUTER_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryAliyunVirtualRouterFromLocal", "GET", "/v1/hybrid/aliyun/vrouter").params(QUERY_ALIYUN_VIRTUAL_ROUTER_FROM_LOCAL_PARAMS).result("QueryAliyunVirtualRouterFromLocalResult").summary("Query aliyun virtual router from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunVirtualRouterFromLocal`.
 const QUERY_ALIYUN_VIRTUAL_ROUTER_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1899,7 +1899,7 @@ const QUERY_ALIYUN_VIRTUAL_ROUTER_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryConnectionAccessPointFromLocal`: `GET /zstack/v1/hybrid/aliyun/access-point`.
-pub(super) const QUERY_CONNECTION_ACCESS_POINT_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryConnectionAccessPointFromLocal", "GET", "/v1/hybrid/aliyun/access-point").params(QUERY_CONNECTION_ACCESS_POINT_FROM_LOCAL_PARAMS).result("QueryConnectionAccessPointFromLocalResult").summary("Query connection access point from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_CONNECTION_ACCESS_POINT_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryConnectionAccessPointFromLocal", "GET", "/v1/hybrid/aliyun/access-point").params(QUERY_CONNECTION_ACCESS_POINT_FROM_LOCAL_PARAMS).result("QueryConnectionAccessPointFromLocalResult").summary("Query connection access point from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryConnectionAccessPointFromLocal`.
 const QUERY_CONNECTION_ACCESS_POINT_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1915,7 +1915,7 @@ const QUERY_CONNECTION_ACCESS_POINT_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryConnectionBetweenL3NetworkAndAliyunVSwitch`: `GET /zstack/v1/hybrid/aliyun/relationships`.
-pub(super) const QUERY_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH: ApiOperation = ApiOperation::new("QueryConnectionBetweenL3NetworkAndAliyunVSwitch", "GET", "/v1/hybrid/aliyun/relationships").params(QUERY_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS).result("QueryConnectionBetweenL3NetworkAndAliyunVSwitchResult").summary("Query connection between l3 network and aliyun v switch. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH: ApiOperation = ApiOperation::new("QueryConnectionBetweenL3NetworkAndAliyunVSwitch", "GET", "/v1/hybrid/aliyun/relationships").params(QUERY_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS).result("QueryConnectionBetweenL3NetworkAndAliyunVSwitchResult").summary("Query connection between l3 network and aliyun v switch. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryConnectionBetweenL3NetworkAndAliyunVSwitch`.
 const QUERY_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS: &[ApiParam] = &[
@@ -1931,7 +1931,7 @@ const QUERY_CONNECTION_BETWEEN_L3_NETWORK_AND_ALIYUN_V_SWITCH_PARAMS: &[ApiParam
 ];
 
 /// `QueryDataCenterFromLocal`: `GET /zstack/v1/hybrid/data-center`.
-pub(super) const QUERY_DATA_CENTER_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryDataCenterFromLocal", "GET", "/v1/hybrid/data-center").params(QUERY_DATA_CENTER_FROM_LOCAL_PARAMS).result("QueryDataCenterFromLocalResult").summary("Query data center from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_DATA_CENTER_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryDataCenterFromLocal", "GET", "/v1/hybrid/data-center").params(QUERY_DATA_CENTER_FROM_LOCAL_PARAMS).result("QueryDataCenterFromLocalResult").summary("Query data center from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryDataCenterFromLocal`.
 const QUERY_DATA_CENTER_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1947,7 +1947,7 @@ const QUERY_DATA_CENTER_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEcsImageFromLocal`: `GET /zstack/v1/hybrid/aliyun/image`.
-pub(super) const QUERY_ECS_IMAGE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsImageFromLocal", "GET", "/v1/hybrid/aliyun/image").params(QUERY_ECS_IMAGE_FROM_LOCAL_PARAMS).result("QueryEcsImageFromLocalResult").summary("Query ecs image from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ECS_IMAGE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsImageFromLocal", "GET", "/v1/hybrid/aliyun/image").params(QUERY_ECS_IMAGE_FROM_LOCAL_PARAMS).result("QueryEcsImageFromLocalResult").summary("Query ecs image from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEcsImageFromLocal`.
 const QUERY_ECS_IMAGE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1963,7 +1963,7 @@ const QUERY_ECS_IMAGE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEcsInstanceFromLocal`: `GET /zstack/v1/hybrid/aliyun/ecs`.
-pub(super) const QUERY_ECS_INSTANCE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsInstanceFromLocal", "GET", "/v1/hybrid/aliyun/ecs").params(QUERY_ECS_INSTANCE_FROM_LOCAL_PARAMS).result("QueryEcsInstanceFromLocalResult").summary("Query ecs instance from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ECS_INSTANCE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsInstanceFromLocal", "GET", "/v1/hybrid/aliyun/ecs").params(QUERY_ECS_INSTANCE_FROM_LOCAL_PARAMS).result("QueryEcsInstanceFromLocalResult").summary("Query ecs instance from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEcsInstanceFromLocal`.
 const QUERY_ECS_INSTANCE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1979,7 +1979,7 @@ const QUERY_ECS_INSTANCE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEcsSecurityGroupFromLocal`: `GET /zstack/v1/hybrid/aliyun/security-group`.
-pub(super) const QUERY_ECS_SECURITY_GROUP_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsSecurityGroupFromLocal", "GET", "/v1/hybrid/aliyun/security-group").params(QUERY_ECS_SECURITY_GROUP_FROM_LOCAL_PARAMS).result("QueryEcsSecurityGroupFromLocalResult").summary("Query ecs security group from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ECS_SECURITY_GROUP_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsSecurityGroupFromLocal", "GET", "/v1/hybrid/aliyun/security-group").params(QUERY_ECS_SECURITY_GROUP_FROM_LOCAL_PARAMS).result("QueryEcsSecurityGroupFromLocalResult").summary("Query ecs security group from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEcsSecurityGroupFromLocal`.
 const QUERY_ECS_SECURITY_GROUP_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -1995,7 +1995,7 @@ const QUERY_ECS_SECURITY_GROUP_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEcsSecurityGroupRuleFromLocal`: `GET /zstack/v1/hybrid/aliyun/security-group-rule`.
-pub(super) const QUERY_ECS_SECURITY_GROUP_RULE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsSecurityGroupRuleFromLocal", "GET", "/v1/hybrid/aliyun/security-group-rule").params(QUERY_ECS_SECURITY_GROUP_RULE_FROM_LOCAL_PARAMS).result("QueryEcsSecurityGroupRuleFromLocalResult").summary("Query ecs security group rule from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ECS_SECURITY_GROUP_RULE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsSecurityGroupRuleFromLocal", "GET", "/v1/hybrid/aliyun/security-group-rule").params(QUERY_ECS_SECURITY_GROUP_RULE_FROM_LOCAL_PARAMS).result("QueryEcsSecurityGroupRuleFromLocalResult").summary("Query ecs security group rule from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEcsSecurityGroupRuleFromLocal`.
 const QUERY_ECS_SECURITY_GROUP_RULE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2011,7 +2011,7 @@ const QUERY_ECS_SECURITY_GROUP_RULE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEcsVSwitchFromLocal`: `GET /zstack/v1/hybrid/aliyun/vswitch`.
-pub(super) const QUERY_ECS_V_SWITCH_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsVSwitchFromLocal", "GET", "/v1/hybrid/aliyun/vswitch").params(QUERY_ECS_V_SWITCH_FROM_LOCAL_PARAMS).result("QueryEcsVSwitchFromLocalResult").summary("Query ecs v switch from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ECS_V_SWITCH_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsVSwitchFromLocal", "GET", "/v1/hybrid/aliyun/vswitch").params(QUERY_ECS_V_SWITCH_FROM_LOCAL_PARAMS).result("QueryEcsVSwitchFromLocalResult").summary("Query ecs v switch from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEcsVSwitchFromLocal`.
 const QUERY_ECS_V_SWITCH_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2027,7 +2027,7 @@ const QUERY_ECS_V_SWITCH_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEcsVpcFromLocal`: `GET /zstack/v1/hybrid/aliyun/vpc`.
-pub(super) const QUERY_ECS_VPC_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsVpcFromLocal", "GET", "/v1/hybrid/aliyun/vpc").params(QUERY_ECS_VPC_FROM_LOCAL_PARAMS).result("QueryEcsVpcFromLocalResult").summary("Query ecs vpc from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ECS_VPC_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryEcsVpcFromLocal", "GET", "/v1/hybrid/aliyun/vpc").params(QUERY_ECS_VPC_FROM_LOCAL_PARAMS).result("QueryEcsVpcFromLocalResult").summary("Query ecs vpc from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEcsVpcFromLocal`.
 const QUERY_ECS_VPC_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2043,7 +2043,7 @@ const QUERY_ECS_VPC_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHybridEipFromLocal`: `GET /zstack/v1/hybrid/eip`.
-pub(super) const QUERY_HYBRID_EIP_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryHybridEipFromLocal", "GET", "/v1/hybrid/eip").params(QUERY_HYBRID_EIP_FROM_LOCAL_PARAMS).result("QueryHybridEipFromLocalResult").summary("Query hybrid eip from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_HYBRID_EIP_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryHybridEipFromLocal", "GET", "/v1/hybrid/eip").params(QUERY_HYBRID_EIP_FROM_LOCAL_PARAMS).result("QueryHybridEipFromLocalResult").summary("Query hybrid eip from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryHybridEipFromLocal`.
 const QUERY_HYBRID_EIP_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2059,7 +2059,7 @@ const QUERY_HYBRID_EIP_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHybridKeySecret`: `GET /zstack/v1/hybrid/hybrid/key`.
-pub(super) const QUERY_HYBRID_KEY_SECRET: ApiOperation = ApiOperation::new("QueryHybridKeySecret", "GET", "/v1/hybrid/hybrid/key").params(QUERY_HYBRID_KEY_SECRET_PARAMS).result("QueryHybridKeySecretResult").summary("Query hybrid key secret. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_HYBRID_KEY_SECRET: ApiOperation = ApiOperation::new("QueryHybridKeySecret", "GET", "/v1/hybrid/hybrid/key").params(QUERY_HYBRID_KEY_SECRET_PARAMS).result("QueryHybridKeySecretResult").summary("Query hybrid key secret. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryHybridKeySecret`.
 const QUERY_HYBRID_KEY_SECRET_PARAMS: &[ApiParam] = &[
@@ -2075,7 +2075,7 @@ const QUERY_HYBRID_KEY_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIdentityZoneFromLocal`: `GET /zstack/v1/hybrid/identity-zone`.
-pub(super) const QUERY_IDENTITY_ZONE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryIdentityZoneFromLocal", "GET", "/v1/hybrid/identity-zone").params(QUERY_IDENTITY_ZONE_FROM_LOCAL_PARAMS).result("QueryIdentityZoneFromLocalResult").summary("Query identity zone from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IDENTITY_ZONE_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryIdentityZoneFromLocal", "GET", "/v1/hybrid/identity-zone").params(QUERY_IDENTITY_ZONE_FROM_LOCAL_PARAMS).result("QueryIdentityZoneFromLocalResult").summary("Query identity zone from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIdentityZoneFromLocal`.
 const QUERY_IDENTITY_ZONE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2091,7 +2091,7 @@ const QUERY_IDENTITY_ZONE_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryOssBucketFileName`: `GET /zstack/v1/hybrid/aliyun/oss-bucket`.
-pub(super) const QUERY_OSS_BUCKET_FILE_NAME: ApiOperation = ApiOperation::new("QueryOssBucketFileName", "GET", "/v1/hybrid/aliyun/oss-bucket").params(QUERY_OSS_BUCKET_FILE_NAME_PARAMS).result("QueryOssBucketFileNameResult").summary("Query oss bucket file name. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_OSS_BUCKET_FILE_NAME: ApiOperation = ApiOperation::new("QueryOssBucketFileName", "GET", "/v1/hybrid/aliyun/oss-bucket").params(QUERY_OSS_BUCKET_FILE_NAME_PARAMS).result("QueryOssBucketFileNameResult").summary("Query oss bucket file name. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryOssBucketFileName`.
 const QUERY_OSS_BUCKET_FILE_NAME_PARAMS: &[ApiParam] = &[
@@ -2107,7 +2107,7 @@ const QUERY_OSS_BUCKET_FILE_NAME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVirtualBorderRouterFromLocal`: `GET /zstack/v1/hybrid/aliyun/border-router`.
-pub(super) const QUERY_VIRTUAL_BORDER_ROUTER_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVirtualBorderRouterFromLocal", "GET", "/v1/hybrid/aliyun/border-router").params(QUERY_VIRTUAL_BORDER_ROUTER_FROM_LOCAL_PARAMS).result("QueryVirtualBorderRouterFromLocalResult").summary("Query virtual border router from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VIRTUAL_BORDER_ROUTER_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVirtualBorderRouterFromLocal", "GET", "/v1/hybrid/aliyun/border-router").params(QUERY_VIRTUAL_BORDER_ROUTER_FROM_LOCAL_PARAMS).result("QueryVirtualBorderRouterFromLocalResult").summary("Query virtual border router from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVirtualBorderRouterFromLocal`.
 const QUERY_VIRTUAL_BORDER_ROUTER_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2123,7 +2123,7 @@ const QUERY_VIRTUAL_BORDER_ROUTER_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcIkeConfigFromLocal`: `GET /zstack/v1/hybrid/vpn-connection/ike`.
-pub(super) const QUERY_VPC_IKE_CONFIG_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcIkeConfigFromLocal", "GET", "/v1/hybrid/vpn-connection/ike").params(QUERY_VPC_IKE_CONFIG_FROM_LOCAL_PARAMS).result("QueryVpcIkeConfigFromLocalResult").summary("Query vpc ike config from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_IKE_CONFIG_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcIkeConfigFromLocal", "GET", "/v1/hybrid/vpn-connection/ike").params(QUERY_VPC_IKE_CONFIG_FROM_LOCAL_PARAMS).result("QueryVpcIkeConfigFromLocalResult").summary("Query vpc ike config from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcIkeConfigFromLocal`.
 const QUERY_VPC_IKE_CONFIG_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2139,7 +2139,7 @@ const QUERY_VPC_IKE_CONFIG_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcIpSecConfigFromLocal`: `GET /zstack/v1/hybrid/vpn-connection/ipsec`.
-pub(super) const QUERY_VPC_IP_SEC_CONFIG_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcIpSecConfigFromLocal", "GET", "/v1/hybrid/vpn-connection/ipsec").params(QUERY_VPC_IP_SEC_CONFIG_FROM_LOCAL_PARAMS).result("QueryVpcIpSecConfigFromLocalResult").summary("Query vpc ip sec config from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_IP_SEC_CONFIG_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcIpSecConfigFromLocal", "GET", "/v1/hybrid/vpn-connection/ipsec").params(QUERY_VPC_IP_SEC_CONFIG_FROM_LOCAL_PARAMS).result("QueryVpcIpSecConfigFromLocalResult").summary("Query vpc ip sec config from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcIpSecConfigFromLocal`.
 const QUERY_VPC_IP_SEC_CONFIG_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2155,7 +2155,7 @@ const QUERY_VPC_IP_SEC_CONFIG_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcUserVpnGatewayFromLocal`: `GET /zstack/v1/hybrid/user-vpn`.
-pub(super) const QUERY_VPC_USER_VPN_GATEWAY_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcUserVpnGatewayFromLocal", "GET", "/v1/hybrid/user-vpn").params(QUERY_VPC_USER_VPN_GATEWAY_FROM_LOCAL_PARAMS).result("QueryVpcUserVpnGatewayFromLocalResult").summary("Query vpc user vpn gateway from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_USER_VPN_GATEWAY_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcUserVpnGatewayFromLocal", "GET", "/v1/hybrid/user-vpn").params(QUERY_VPC_USER_VPN_GATEWAY_FROM_LOCAL_PARAMS).result("QueryVpcUserVpnGatewayFromLocalResult").summary("Query vpc user vpn gateway from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcUserVpnGatewayFromLocal`.
 const QUERY_VPC_USER_VPN_GATEWAY_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2171,7 +2171,7 @@ const QUERY_VPC_USER_VPN_GATEWAY_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcVpnConnectionFromLocal`: `GET /zstack/v1/hybrid/vpn-connection`.
-pub(super) const QUERY_VPC_VPN_CONNECTION_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcVpnConnectionFromLocal", "GET", "/v1/hybrid/vpn-connection").params(QUERY_VPC_VPN_CONNECTION_FROM_LOCAL_PARAMS).result("QueryVpcVpnConnectionFromLocalResult").summary("Query vpc vpn connection from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_VPN_CONNECTION_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcVpnConnectionFromLocal", "GET", "/v1/hybrid/vpn-connection").params(QUERY_VPC_VPN_CONNECTION_FROM_LOCAL_PARAMS).result("QueryVpcVpnConnectionFromLocalResult").summary("Query vpc vpn connection from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcVpnConnectionFromLocal`.
 const QUERY_VPC_VPN_CONNECTION_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2187,7 +2187,7 @@ const QUERY_VPC_VPN_CONNECTION_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcVpnGatewayFromLocal`: `GET /zstack/v1/hybrid/vpc-vpn`.
-pub(super) const QUERY_VPC_VPN_GATEWAY_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcVpnGatewayFromLocal", "GET", "/v1/hybrid/vpc-vpn").params(QUERY_VPC_VPN_GATEWAY_FROM_LOCAL_PARAMS).result("QueryVpcVpnGatewayFromLocalResult").summary("Query vpc vpn gateway from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_VPN_GATEWAY_FROM_LOCAL: ApiOperation = ApiOperation::new("QueryVpcVpnGatewayFromLocal", "GET", "/v1/hybrid/vpc-vpn").params(QUERY_VPC_VPN_GATEWAY_FROM_LOCAL_PARAMS).result("QueryVpcVpnGatewayFromLocalResult").summary("Query vpc vpn gateway from local. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcVpnGatewayFromLocal`.
 const QUERY_VPC_VPN_GATEWAY_FROM_LOCAL_PARAMS: &[ApiParam] = &[
@@ -2203,7 +2203,7 @@ const QUERY_VPC_VPN_GATEWAY_FROM_LOCAL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RebootEcsInstance`: `PUT /zstack/v1/hybrid/aliyun/ecs/{uuid}/actions`, asynchronous.
-pub(super) const REBOOT_ECS_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const REBOOT_ECS_INSTANCE: ApiOperation = ApiOperation::new(
     "RebootEcsInstance",
     "PUT",
     "/v1/hybrid/aliyun/ecs/{uuid}/actions",
@@ -2222,7 +2222,7 @@ const REBOOT_ECS_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoveryVirtualBorderRouterRemote`: `PUT /zstack/v1/hybrid/aliyun/border-router/{uuid}/actions`, asynchronous.
-pub(super) const RECOVERY_VIRTUAL_BORDER_ROUTER_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVERY_VIRTUAL_BORDER_ROUTER_REMOTE: ApiOperation = ApiOperation::new(
     "RecoveryVirtualBorderRouterRemote",
     "PUT",
     "/v1/hybrid/aliyun/border-router/{uuid}/actions",
@@ -2241,7 +2241,7 @@ const RECOVERY_VIRTUAL_BORDER_ROUTER_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartConnectionBetweenAliyunRouterInterface`: `PUT /zstack/v1/hybrid/aliyun/router-interface/{vbrInterfaceUuid}/actions`, asynchronous.
-pub(super) const START_CONNECTION_BETWEEN_ALIYUN_ROUTER_INTERFACE: ApiOperation =
+pub(crate) const START_CONNECTION_BETWEEN_ALIYUN_ROUTER_INTERFACE: ApiOperation =
     ApiOperation::new(
         "StartConnectionBetweenAliyunRouterInterface",
         "PUT",
@@ -2262,7 +2262,7 @@ const START_CONNECTION_BETWEEN_ALIYUN_ROUTER_INTERFACE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartEcsInstance`: `PUT /zstack/v1/hybrid/aliyun/ecs/{uuid}/actions`, asynchronous.
-pub(super) const START_ECS_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const START_ECS_INSTANCE: ApiOperation = ApiOperation::new(
     "StartEcsInstance",
     "PUT",
     "/v1/hybrid/aliyun/ecs/{uuid}/actions",
@@ -2281,7 +2281,7 @@ const START_ECS_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StopEcsInstance`: `PUT /zstack/v1/hybrid/aliyun/ecs/{uuid}/actions`, asynchronous.
-pub(super) const STOP_ECS_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const STOP_ECS_INSTANCE: ApiOperation = ApiOperation::new(
     "StopEcsInstance",
     "PUT",
     "/v1/hybrid/aliyun/ecs/{uuid}/actions",
@@ -2300,7 +2300,7 @@ const STOP_ECS_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncAliyunRouteEntryFromRemote`: `PUT /zstack/v1/hybrid/aliyun/route-entry/{vRouterUuid}/sync`, asynchronous.
-pub(super) const SYNC_ALIYUN_ROUTE_ENTRY_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ALIYUN_ROUTE_ENTRY_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncAliyunRouteEntryFromRemote",
     "PUT",
     "/v1/hybrid/aliyun/route-entry/{vRouterUuid}/sync",
@@ -2322,7 +2322,7 @@ const SYNC_ALIYUN_ROUTE_ENTRY_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncAliyunRouterInterfaceFromRemote`: `PUT /zstack/v1/hybrid/aliyun/router-interface/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_ALIYUN_ROUTER_INTERFACE_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ALIYUN_ROUTER_INTERFACE_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncAliyunRouterInterfaceFromRemote",
     "PUT",
     "/v1/hybrid/aliyun/router-interface/{dataCenterUuid}/sync",
@@ -2343,7 +2343,7 @@ const SYNC_ALIYUN_ROUTER_INTERFACE_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncAliyunSnapshotRemote`: `POST /zstack/v1/hybrid/aliyun/snapshot/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_ALIYUN_SNAPSHOT_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ALIYUN_SNAPSHOT_REMOTE: ApiOperation = ApiOperation::new(
     "SyncAliyunSnapshotRemote",
     "POST",
     "/v1/hybrid/aliyun/snapshot/{dataCenterUuid}/sync",
@@ -2365,7 +2365,7 @@ const SYNC_ALIYUN_SNAPSHOT_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncAliyunVirtualRouterFromRemote`: `PUT /zstack/v1/hybrid/aliyun/vrouter/{vpcUuid}/sync`, asynchronous.
-pub(super) const SYNC_ALIYUN_VIRTUAL_ROUTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ALIYUN_VIRTUAL_ROUTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncAliyunVirtualRouterFromRemote",
     "PUT",
     "/v1/hybrid/aliyun/vrouter/{vpcUuid}/sync",
@@ -2386,7 +2386,7 @@ const SYNC_ALIYUN_VIRTUAL_ROUTER_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncConnectionAccessPointFromRemote`: `PUT /zstack/v1/hybrid/aliyun/access-point/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_CONNECTION_ACCESS_POINT_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_CONNECTION_ACCESS_POINT_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncConnectionAccessPointFromRemote",
     "PUT",
     "/v1/hybrid/aliyun/access-point/{dataCenterUuid}/sync",
@@ -2408,7 +2408,7 @@ const SYNC_CONNECTION_ACCESS_POINT_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncDataCenterFromRemote`: `GET /zstack/v1/hybrid/data-center/{uuid}/sync`, asynchronous.
-pub(super) const SYNC_DATA_CENTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_DATA_CENTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncDataCenterFromRemote",
     "GET",
     "/v1/hybrid/data-center/{uuid}/sync",
@@ -2428,7 +2428,7 @@ const SYNC_DATA_CENTER_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncDiskFromAliyunFromRemote`: `POST /zstack/v1/hybrid/aliyun/disk/{identityUuid}/sync`, asynchronous.
-pub(super) const SYNC_DISK_FROM_ALIYUN_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_DISK_FROM_ALIYUN_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncDiskFromAliyunFromRemote",
     "POST",
     "/v1/hybrid/aliyun/disk/{identityUuid}/sync",
@@ -2450,7 +2450,7 @@ const SYNC_DISK_FROM_ALIYUN_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncEcsImageFromRemote`: `POST /zstack/v1/hybrid/aliyun/image/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_ECS_IMAGE_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ECS_IMAGE_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncEcsImageFromRemote",
     "POST",
     "/v1/hybrid/aliyun/image/{dataCenterUuid}/sync",
@@ -2472,7 +2472,7 @@ const SYNC_ECS_IMAGE_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncEcsInstanceFromRemote`: `POST /zstack/v1/hybrid/aliyun/ecs/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_ECS_INSTANCE_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ECS_INSTANCE_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncEcsInstanceFromRemote",
     "POST",
     "/v1/hybrid/aliyun/ecs/{dataCenterUuid}/sync",
@@ -2494,7 +2494,7 @@ const SYNC_ECS_INSTANCE_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncEcsSecurityGroupFromRemote`: `PUT /zstack/v1/hybrid/aliyun/security-group/{ecsVpcUuid}/sync`, asynchronous.
-pub(super) const SYNC_ECS_SECURITY_GROUP_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ECS_SECURITY_GROUP_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncEcsSecurityGroupFromRemote",
     "PUT",
     "/v1/hybrid/aliyun/security-group/{ecsVpcUuid}/sync",
@@ -2516,7 +2516,7 @@ const SYNC_ECS_SECURITY_GROUP_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncEcsSecurityGroupRuleFromRemote`: `PUT /zstack/v1/hybrid/aliyun/security-group-rule/{uuid}/sync`, asynchronous.
-pub(super) const SYNC_ECS_SECURITY_GROUP_RULE_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ECS_SECURITY_GROUP_RULE_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncEcsSecurityGroupRuleFromRemote",
     "PUT",
     "/v1/hybrid/aliyun/security-group-rule/{uuid}/sync",
@@ -2537,7 +2537,7 @@ const SYNC_ECS_SECURITY_GROUP_RULE_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncEcsVSwitchFromRemote`: `POST /zstack/v1/hybrid/aliyun/vswitch/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_ECS_V_SWITCH_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ECS_V_SWITCH_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncEcsVSwitchFromRemote",
     "POST",
     "/v1/hybrid/aliyun/vswitch/{dataCenterUuid}/sync",
@@ -2559,7 +2559,7 @@ const SYNC_ECS_V_SWITCH_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncEcsVpcFromRemote`: `POST /zstack/v1/hybrid/aliyun/vpc/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_ECS_VPC_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_ECS_VPC_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncEcsVpcFromRemote",
     "POST",
     "/v1/hybrid/aliyun/vpc/{dataCenterUuid}/sync",
@@ -2581,7 +2581,7 @@ const SYNC_ECS_VPC_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncHybridEipFromRemote`: `PUT /zstack/v1/hybrid/eip/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_HYBRID_EIP_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_HYBRID_EIP_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncHybridEipFromRemote",
     "PUT",
     "/v1/hybrid/eip/{dataCenterUuid}/sync",
@@ -2603,7 +2603,7 @@ const SYNC_HYBRID_EIP_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncIdentityFromRemote`: `GET /zstack/v1/hybrid/identity-zone/{uuid}/sync`, asynchronous.
-pub(super) const SYNC_IDENTITY_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_IDENTITY_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncIdentityFromRemote",
     "GET",
     "/v1/hybrid/identity-zone/{uuid}/sync",
@@ -2623,7 +2623,7 @@ const SYNC_IDENTITY_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVirtualBorderRouterFromRemote`: `PUT /zstack/v1/hybrid/aliyun/border-router/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_VIRTUAL_BORDER_ROUTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_VIRTUAL_BORDER_ROUTER_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncVirtualBorderRouterFromRemote",
     "PUT",
     "/v1/hybrid/aliyun/border-router/{dataCenterUuid}/sync",
@@ -2644,7 +2644,7 @@ const SYNC_VIRTUAL_BORDER_ROUTER_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVpcUserVpnGatewayFromRemote`: `PUT /zstack/v1/hybrid/user-vpn/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_VPC_USER_VPN_GATEWAY_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_VPC_USER_VPN_GATEWAY_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncVpcUserVpnGatewayFromRemote",
     "PUT",
     "/v1/hybrid/user-vpn/{dataCenterUuid}/sync",
@@ -2665,7 +2665,7 @@ const SYNC_VPC_USER_VPN_GATEWAY_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVpcVpnConnectionFromRemote`: `PUT /zstack/v1/hybrid/vpn-connection/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_VPC_VPN_CONNECTION_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_VPC_VPN_CONNECTION_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncVpcVpnConnectionFromRemote",
     "PUT",
     "/v1/hybrid/vpn-connection/{dataCenterUuid}/sync",
@@ -2686,7 +2686,7 @@ const SYNC_VPC_VPN_CONNECTION_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVpcVpnGatewayFromRemote`: `PUT /zstack/v1/hybrid/vpc-vpn/{dataCenterUuid}/sync`, asynchronous.
-pub(super) const SYNC_VPC_VPN_GATEWAY_FROM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_VPC_VPN_GATEWAY_FROM_REMOTE: ApiOperation = ApiOperation::new(
     "SyncVpcVpnGatewayFromRemote",
     "PUT",
     "/v1/hybrid/vpc-vpn/{dataCenterUuid}/sync",
@@ -2707,7 +2707,7 @@ const SYNC_VPC_VPN_GATEWAY_FROM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `TerminateVirtualBorderRouterRemote`: `PUT /zstack/v1/hybrid/aliyun/border-router/{uuid}/actions`, asynchronous.
-pub(super) const TERMINATE_VIRTUAL_BORDER_ROUTER_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const TERMINATE_VIRTUAL_BORDER_ROUTER_REMOTE: ApiOperation = ApiOperation::new(
     "TerminateVirtualBorderRouterRemote",
     "PUT",
     "/v1/hybrid/aliyun/border-router/{uuid}/actions",
@@ -2726,7 +2726,7 @@ const TERMINATE_VIRTUAL_BORDER_ROUTER_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunDisk`: `PUT /zstack/v1/hybrid/aliyun/disk/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_DISK: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_DISK: ApiOperation = ApiOperation::new(
     "UpdateAliyunDisk",
     "PUT",
     "/v1/hybrid/aliyun/disk/{uuid}/actions",
@@ -2750,7 +2750,7 @@ const UPDATE_ALIYUN_DISK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunKeySecret`: `POST /zstack/v1/hybrid/aliyun/{uuid}/key`, asynchronous.
-pub(super) const UPDATE_ALIYUN_KEY_SECRET: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_KEY_SECRET: ApiOperation = ApiOperation::new(
     "UpdateAliyunKeySecret",
     "POST",
     "/v1/hybrid/aliyun/{uuid}/key",
@@ -2771,7 +2771,7 @@ const UPDATE_ALIYUN_KEY_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunRouteInterfaceRemote`: `PUT /zstack/v1/hybrid/aliyun/router-interface/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_ROUTE_INTERFACE_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_ROUTE_INTERFACE_REMOTE: ApiOperation = ApiOperation::new(
     "UpdateAliyunRouteInterfaceRemote",
     "PUT",
     "/v1/hybrid/aliyun/router-interface/{uuid}/actions",
@@ -2792,7 +2792,7 @@ const UPDATE_ALIYUN_ROUTE_INTERFACE_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunSnapshot`: `PUT /zstack/v1/hybrid/aliyun/snapshot/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_SNAPSHOT: ApiOperation = ApiOperation::new(
     "UpdateAliyunSnapshot",
     "PUT",
     "/v1/hybrid/aliyun/snapshot/{uuid}/actions",
@@ -2813,7 +2813,7 @@ const UPDATE_ALIYUN_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunVirtualRouter`: `PUT /zstack/v1/hybrid/aliyun/vrouter/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
     "UpdateAliyunVirtualRouter",
     "PUT",
     "/v1/hybrid/aliyun/vrouter/{uuid}/actions",
@@ -2834,7 +2834,7 @@ const UPDATE_ALIYUN_VIRTUAL_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch`: `PUT /zstack/v1/hybrid/aliyun/connections/{uuid}`, asynchronous.
-pub(super) const UPDATE_CONNECTION_BETWEEN_L3_NET_WORK_AND_ALIYUN_V_SWITCH: ApiOperation =
+pub(crate) const UPDATE_CONNECTION_BETWEEN_L3_NET_WORK_AND_ALIYUN_V_SWITCH: ApiOperation =
     ApiOperation::new(
         "UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch",
         "PUT",
@@ -2856,7 +2856,7 @@ const UPDATE_CONNECTION_BETWEEN_L3_NET_WORK_AND_ALIYUN_V_SWITCH_PARAMS: &[ApiPar
 ];
 
 /// `UpdateEcsImage`: `PUT /zstack/v1/hybrid/aliyun/image/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ECS_IMAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ECS_IMAGE: ApiOperation = ApiOperation::new(
     "UpdateEcsImage",
     "PUT",
     "/v1/hybrid/aliyun/image/{uuid}/actions",
@@ -2877,7 +2877,7 @@ const UPDATE_ECS_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEcsInstance`: `POST /zstack/v1/hybrid/aliyun/{uuid}/ecs`, asynchronous.
-pub(super) const UPDATE_ECS_INSTANCE: ApiOperation =
+pub(crate) const UPDATE_ECS_INSTANCE: ApiOperation =
     ApiOperation::new("UpdateEcsInstance", "POST", "/v1/hybrid/aliyun/{uuid}/ecs")
         .params(UPDATE_ECS_INSTANCE_PARAMS)
         .result("UpdateEcsInstanceResult")
@@ -2896,7 +2896,7 @@ const UPDATE_ECS_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEcsInstanceVncPassword`: `POST /zstack/v1/hybrid/aliyun/{uuid}/ecs-vnc`, asynchronous.
-pub(super) const UPDATE_ECS_INSTANCE_VNC_PASSWORD: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ECS_INSTANCE_VNC_PASSWORD: ApiOperation = ApiOperation::new(
     "UpdateEcsInstanceVncPassword",
     "POST",
     "/v1/hybrid/aliyun/{uuid}/ecs-vnc",
@@ -2916,7 +2916,7 @@ const UPDATE_ECS_INSTANCE_VNC_PASSWORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEcsSecurityGroup`: `PUT /zstack/v1/hybrid/aliyun/security-group/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ECS_SECURITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ECS_SECURITY_GROUP: ApiOperation = ApiOperation::new(
     "UpdateEcsSecurityGroup",
     "PUT",
     "/v1/hybrid/aliyun/security-group/{uuid}/actions",
@@ -2937,7 +2937,7 @@ const UPDATE_ECS_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEcsVSwitch`: `PUT /zstack/v1/hybrid/aliyun/vswitch/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ECS_V_SWITCH: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ECS_V_SWITCH: ApiOperation = ApiOperation::new(
     "UpdateEcsVSwitch",
     "PUT",
     "/v1/hybrid/aliyun/vswitch/{uuid}/actions",
@@ -2958,7 +2958,7 @@ const UPDATE_ECS_V_SWITCH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEcsVpc`: `PUT /zstack/v1/hybrid/aliyun/vpc/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ECS_VPC: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ECS_VPC: ApiOperation = ApiOperation::new(
     "UpdateEcsVpc",
     "PUT",
     "/v1/hybrid/aliyun/vpc/{uuid}/actions",
@@ -2979,7 +2979,7 @@ const UPDATE_ECS_VPC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHybridEip`: `PUT /zstack/v1/hybrid/eip/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_HYBRID_EIP: ApiOperation =
+pub(crate) const UPDATE_HYBRID_EIP: ApiOperation =
     ApiOperation::new("UpdateHybridEip", "PUT", "/v1/hybrid/eip/{uuid}/actions")
         .params(UPDATE_HYBRID_EIP_PARAMS)
         .result("UpdateHybridEipResult")
@@ -2998,7 +2998,7 @@ const UPDATE_HYBRID_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHybridKeySecret`: `POST /zstack/v1/hybrid/hybrid/{uuid}/key`, asynchronous.
-pub(super) const UPDATE_HYBRID_KEY_SECRET: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_HYBRID_KEY_SECRET: ApiOperation = ApiOperation::new(
     "UpdateHybridKeySecret",
     "POST",
     "/v1/hybrid/hybrid/{uuid}/key",
@@ -3019,7 +3019,7 @@ const UPDATE_HYBRID_KEY_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateOssBucket`: `PUT /zstack/v1/hybrid/aliyun/oss-bucket/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_OSS_BUCKET: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_OSS_BUCKET: ApiOperation = ApiOperation::new(
     "UpdateOssBucket",
     "PUT",
     "/v1/hybrid/aliyun/oss-bucket/{uuid}/actions",
@@ -3042,7 +3042,7 @@ const UPDATE_OSS_BUCKET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVirtualBorderRouterRemote`: `PUT /zstack/v1/hybrid/aliyun/border-router/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VIRTUAL_BORDER_ROUTER_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VIRTUAL_BORDER_ROUTER_REMOTE: ApiOperation = ApiOperation::new(
     "UpdateVirtualBorderRouterRemote",
     "PUT",
     "/v1/hybrid/aliyun/border-router/{uuid}/actions",
@@ -3068,7 +3068,7 @@ const UPDATE_VIRTUAL_BORDER_ROUTER_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVpcUserVpnGateway`: `PUT /zstack/v1/hybrid/user-vpn/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VPC_USER_VPN_GATEWAY: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VPC_USER_VPN_GATEWAY: ApiOperation = ApiOperation::new(
     "UpdateVpcUserVpnGateway",
     "PUT",
     "/v1/hybrid/user-vpn/{uuid}/actions",
@@ -3089,7 +3089,7 @@ const UPDATE_VPC_USER_VPN_GATEWAY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVpcVpnConnectionRemote`: `PUT /zstack/v1/hybrid/vpn-connection/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VPC_VPN_CONNECTION_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VPC_VPN_CONNECTION_REMOTE: ApiOperation = ApiOperation::new(
     "UpdateVpcVpnConnectionRemote",
     "PUT",
     "/v1/hybrid/vpn-connection/{uuid}/actions",
@@ -3115,7 +3115,7 @@ const UPDATE_VPC_VPN_CONNECTION_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVpcVpnGateway`: `PUT /zstack/v1/hybrid/vpc-vpn/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VPC_VPN_GATEWAY: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VPC_VPN_GATEWAY: ApiOperation = ApiOperation::new(
     "UpdateVpcVpnGateway",
     "PUT",
     "/v1/hybrid/vpc-vpn/{uuid}/actions",

@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddAttributesToIAM2Organization`: `POST /zstack/v1/iam2/organizations/{uuid}/attributes`, asynchronous.
-pub(super) const ADD_ATTRIBUTES_TO_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ATTRIBUTES_TO_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
     "AddAttributesToIAM2Organization",
     "POST",
     "/v1/iam2/organizations/{uuid}/attributes",
@@ -24,7 +24,7 @@ const ADD_ATTRIBUTES_TO_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAttributesToIAM2Project`: `POST /zstack/v1/iam2/projects/{uuid}/attributes`, asynchronous.
-pub(super) const ADD_ATTRIBUTES_TO_IAM2_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ATTRIBUTES_TO_IAM2_PROJECT: ApiOperation = ApiOperation::new(
     "AddAttributesToIAM2Project",
     "POST",
     "/v1/iam2/projects/{uuid}/attributes",
@@ -44,7 +44,7 @@ const ADD_ATTRIBUTES_TO_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAttributesToIAM2VirtualID`: `POST /zstack/v1/iam2/virtual-ids/{uuid}/attributes`, asynchronous.
-pub(super) const ADD_ATTRIBUTES_TO_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ATTRIBUTES_TO_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
     "AddAttributesToIAM2VirtualID",
     "POST",
     "/v1/iam2/virtual-ids/{uuid}/attributes",
@@ -64,7 +64,7 @@ const ADD_ATTRIBUTES_TO_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAttributesToIAM2VirtualIDGroup`: `POST /zstack/v1/iam2/projects/groups/{uuid}/attributes`, asynchronous.
-pub(super) const ADD_ATTRIBUTES_TO_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ATTRIBUTES_TO_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
     "AddAttributesToIAM2VirtualIDGroup",
     "POST",
     "/v1/iam2/projects/groups/{uuid}/attributes",
@@ -84,7 +84,7 @@ const ADD_ATTRIBUTES_TO_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddBackupStoragesToReplicationGroup`: `POST /zstack/v1/image-replication-groups/{replicationGroupUuid}`, asynchronous.
-pub(super) const ADD_BACKUP_STORAGES_TO_REPLICATION_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_BACKUP_STORAGES_TO_REPLICATION_GROUP: ApiOperation = ApiOperation::new(
     "AddBackupStoragesToReplicationGroup",
     "POST",
     "/v1/image-replication-groups/{replicationGroupUuid}",
@@ -106,7 +106,7 @@ const ADD_BACKUP_STORAGES_TO_REPLICATION_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIAM2VirtualIDGroupToProjects`: `POST /zstack/v1/iam2/projects/groups`, asynchronous.
-pub(super) const ADD_IAM2_VIRTUAL_ID_GROUP_TO_PROJECTS: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IAM2_VIRTUAL_ID_GROUP_TO_PROJECTS: ApiOperation = ApiOperation::new(
     "AddIAM2VirtualIDGroupToProjects",
     "POST",
     "/v1/iam2/projects/groups",
@@ -125,7 +125,7 @@ const ADD_IAM2_VIRTUAL_ID_GROUP_TO_PROJECTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIAM2VirtualIDsToGroup`: `POST /zstack/v1/iam2/projects/groups/{groupUuid}/virtual-ids`, asynchronous.
-pub(super) const ADD_IAM2_VIRTUAL_I_DS_TO_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IAM2_VIRTUAL_I_DS_TO_GROUP: ApiOperation = ApiOperation::new(
     "AddIAM2VirtualIDsToGroup",
     "POST",
     "/v1/iam2/projects/groups/{groupUuid}/virtual-ids",
@@ -145,7 +145,7 @@ const ADD_IAM2_VIRTUAL_I_DS_TO_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIAM2VirtualIDsToOrganization`: `POST /zstack/v1/iam2/organizations/{organizationUuid}/virtual-ids`, asynchronous.
-pub(super) const ADD_IAM2_VIRTUAL_I_DS_TO_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IAM2_VIRTUAL_I_DS_TO_ORGANIZATION: ApiOperation = ApiOperation::new(
     "AddIAM2VirtualIDsToOrganization",
     "POST",
     "/v1/iam2/organizations/{organizationUuid}/virtual-ids",
@@ -165,7 +165,7 @@ const ADD_IAM2_VIRTUAL_I_DS_TO_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIAM2VirtualIDsToProject`: `POST /zstack/v1/iam2/projects/{projectUuid}/virtual-ids`, asynchronous.
-pub(super) const ADD_IAM2_VIRTUAL_I_DS_TO_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IAM2_VIRTUAL_I_DS_TO_PROJECT: ApiOperation = ApiOperation::new(
     "AddIAM2VirtualIDsToProject",
     "POST",
     "/v1/iam2/projects/{projectUuid}/virtual-ids",
@@ -186,7 +186,7 @@ const ADD_IAM2_VIRTUAL_I_DS_TO_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIAM2VirtualIDsToProjects`: `POST /zstack/v1/iam2/projects/virtual-ids`, asynchronous.
-pub(super) const ADD_IAM2_VIRTUAL_I_DS_TO_PROJECTS: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IAM2_VIRTUAL_I_DS_TO_PROJECTS: ApiOperation = ApiOperation::new(
     "AddIAM2VirtualIDsToProjects",
     "POST",
     "/v1/iam2/projects/virtual-ids",
@@ -207,7 +207,7 @@ const ADD_IAM2_VIRTUAL_I_DS_TO_PROJECTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddImage`: `POST /zstack/v1/images`, asynchronous.
-pub(super) const ADD_IMAGE: ApiOperation = ApiOperation::new("AddImage", "POST", "/v1/images").params(ADD_IMAGE_PARAMS).result("AddImageResult").body("params").asynchronous().summary("Add image. mediaType: RootVolumeTemplate|ISO|DataVolumeTemplate. architecture: x86_64|aarch64|mips64el|loongarch64. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
+pub(crate) const ADD_IMAGE: ApiOperation = ApiOperation::new("AddImage", "POST", "/v1/images").params(ADD_IMAGE_PARAMS).result("AddImageResult").body("params").asynchronous().summary("Add image. mediaType: RootVolumeTemplate|ISO|DataVolumeTemplate. architecture: x86_64|aarch64|mips64el|loongarch64. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
 
 /// Parameters of `AddImage`.
 const ADD_IMAGE_PARAMS: &[ApiParam] = &[
@@ -230,7 +230,7 @@ const ADD_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIntegrityResource`: `POST /zstack/v1/integrity/resource/actions`, asynchronous.
-pub(super) const ADD_INTEGRITY_RESOURCE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_INTEGRITY_RESOURCE: ApiOperation = ApiOperation::new(
     "AddIntegrityResource",
     "POST",
     "/v1/integrity/resource/actions",
@@ -250,7 +250,7 @@ const ADD_INTEGRITY_RESOURCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddPolicyStatementsToRole`: `POST /zstack/v1/identities/roles/{uuid}/policy-statements`, asynchronous.
-pub(super) const ADD_POLICY_STATEMENTS_TO_ROLE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_POLICY_STATEMENTS_TO_ROLE: ApiOperation = ApiOperation::new(
     "AddPolicyStatementsToRole",
     "POST",
     "/v1/identities/roles/{uuid}/policy-statements",
@@ -270,7 +270,7 @@ const ADD_POLICY_STATEMENTS_TO_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddRemoteCidrsToIPsecConnection`: `POST /zstack/v1/ipsec/{uuid}/remote-cidrs`, asynchronous.
-pub(super) const ADD_REMOTE_CIDRS_TO_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_REMOTE_CIDRS_TO_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
     "AddRemoteCidrsToIPsecConnection",
     "POST",
     "/v1/ipsec/{uuid}/remote-cidrs",
@@ -292,7 +292,7 @@ const ADD_REMOTE_CIDRS_TO_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddResourceToIAM2Project`: `POST /zstack/v1/iam2/projects/add/resource/`, asynchronous.
-pub(super) const ADD_RESOURCE_TO_IAM2_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_RESOURCE_TO_IAM2_PROJECT: ApiOperation = ApiOperation::new(
     "AddResourceToIAM2Project",
     "POST",
     "/v1/iam2/projects/add/resource/",
@@ -312,7 +312,7 @@ const ADD_RESOURCE_TO_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddRolesToIAM2VirtualID`: `POST /zstack/v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles`, asynchronous.
-pub(super) const ADD_ROLES_TO_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ROLES_TO_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
     "AddRolesToIAM2VirtualID",
     "POST",
     "/v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles",
@@ -333,7 +333,7 @@ const ADD_ROLES_TO_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddRolesToIAM2VirtualIDGroup`: `POST /zstack/v1/iam2/projects/groups/{groupUuid}/roles`, asynchronous.
-pub(super) const ADD_ROLES_TO_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ROLES_TO_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
     "AddRolesToIAM2VirtualIDGroup",
     "POST",
     "/v1/iam2/projects/groups/{groupUuid}/roles",
@@ -354,7 +354,7 @@ const ADD_ROLES_TO_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachIAM2ProjectToIAM2Organization`: `POST /zstack/v1/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}`, asynchronous.
-pub(super) const ATTACH_IAM2_PROJECT_TO_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_IAM2_PROJECT_TO_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
     "AttachIAM2ProjectToIAM2Organization",
     "POST",
     "/v1/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}",
@@ -374,7 +374,7 @@ const ATTACH_IAM2_PROJECT_TO_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachL2NetworkToCluster`: `POST /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}`, asynchronous.
-pub(super) const ATTACH_L2_NETWORK_TO_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_L2_NETWORK_TO_CLUSTER: ApiOperation = ApiOperation::new(
     "AttachL2NetworkToCluster",
     "POST",
     "/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}",
@@ -395,7 +395,7 @@ const ATTACH_L2_NETWORK_TO_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachL3NetworksToIPsecConnection`: `POST /zstack/v1/ipsec/{uuid}/l3networks`, asynchronous.
-pub(super) const ATTACH_L3_NETWORKS_TO_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_L3_NETWORKS_TO_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
     "AttachL3NetworksToIPsecConnection",
     "POST",
     "/v1/ipsec/{uuid}/l3networks",
@@ -417,7 +417,7 @@ const ATTACH_L3_NETWORKS_TO_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPolicyToRole`: `POST /zstack/v1/identities/policies/{policyUuid}/roles/{roleUuid}`, asynchronous.
-pub(super) const ATTACH_POLICY_TO_ROLE: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_POLICY_TO_ROLE: ApiOperation = ApiOperation::new(
     "AttachPolicyToRole",
     "POST",
     "/v1/identities/policies/{policyUuid}/roles/{roleUuid}",
@@ -437,7 +437,7 @@ const ATTACH_POLICY_TO_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachRoleToAccount`: `POST /zstack/v1/identities/accounts/{accountUuid}/roles/{roleUuid}`, asynchronous.
-pub(super) const ATTACH_ROLE_TO_ACCOUNT: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_ROLE_TO_ACCOUNT: ApiOperation = ApiOperation::new(
     "AttachRoleToAccount",
     "POST",
     "/v1/identities/accounts/{accountUuid}/roles/{roleUuid}",
@@ -457,7 +457,7 @@ const ATTACH_ROLE_TO_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BatchCreateIAM2VirtualIDFromConfigFile`: `POST /zstack/v1/iam2/virtual-ids/from-file`, asynchronous.
-pub(super) const BATCH_CREATE_IAM2_VIRTUAL_ID_FROM_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const BATCH_CREATE_IAM2_VIRTUAL_ID_FROM_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "BatchCreateIAM2VirtualIDFromConfigFile",
     "POST",
     "/v1/iam2/virtual-ids/from-file",
@@ -478,7 +478,7 @@ const BATCH_CREATE_IAM2_VIRTUAL_ID_FROM_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CalculateImageHash`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const CALCULATE_IMAGE_HASH: ApiOperation =
+pub(crate) const CALCULATE_IMAGE_HASH: ApiOperation =
     ApiOperation::new("CalculateImageHash", "PUT", "/v1/images/{uuid}/actions")
         .params(CALCULATE_IMAGE_HASH_PARAMS)
         .result("CalculateImageHashResult")
@@ -496,7 +496,7 @@ const CALCULATE_IMAGE_HASH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIAM2OrganizationParent`: `PUT /zstack/v1/iam2/organizations/{parentUuid}/actions`, asynchronous.
-pub(super) const CHANGE_IAM2_ORGANIZATION_PARENT: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_IAM2_ORGANIZATION_PARENT: ApiOperation = ApiOperation::new(
     "ChangeIAM2OrganizationParent",
     "PUT",
     "/v1/iam2/organizations/{parentUuid}/actions",
@@ -516,7 +516,7 @@ const CHANGE_IAM2_ORGANIZATION_PARENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIAM2OrganizationState`: `PUT /zstack/v1/iam2/organizations/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_IAM2_ORGANIZATION_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_IAM2_ORGANIZATION_STATE: ApiOperation = ApiOperation::new(
     "ChangeIAM2OrganizationState",
     "PUT",
     "/v1/iam2/organizations/{uuid}/actions",
@@ -536,7 +536,7 @@ const CHANGE_IAM2_ORGANIZATION_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIAM2ProjectState`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_IAM2_PROJECT_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_IAM2_PROJECT_STATE: ApiOperation = ApiOperation::new(
     "ChangeIAM2ProjectState",
     "PUT",
     "/v1/iam2/projects/{uuid}/actions",
@@ -556,7 +556,7 @@ const CHANGE_IAM2_PROJECT_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIAM2VirtualIDGroupState`: `PUT /zstack/v1/iam2/projects/groups/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_IAM2_VIRTUAL_ID_GROUP_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_IAM2_VIRTUAL_ID_GROUP_STATE: ApiOperation = ApiOperation::new(
     "ChangeIAM2VirtualIDGroupState",
     "PUT",
     "/v1/iam2/projects/groups/{uuid}/actions",
@@ -576,7 +576,7 @@ const CHANGE_IAM2_VIRTUAL_ID_GROUP_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIAM2VirtualIDState`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_IAM2_VIRTUAL_ID_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_IAM2_VIRTUAL_ID_STATE: ApiOperation = ApiOperation::new(
     "ChangeIAM2VirtualIDState",
     "PUT",
     "/v1/iam2/virtual-ids/{uuid}/actions",
@@ -596,7 +596,7 @@ const CHANGE_IAM2_VIRTUAL_ID_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIAM2VirtualIDType`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_IAM2_VIRTUAL_ID_TYPE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_IAM2_VIRTUAL_ID_TYPE: ApiOperation = ApiOperation::new(
     "ChangeIAM2VirtualIDType",
     "PUT",
     "/v1/iam2/virtual-ids/{uuid}/actions",
@@ -616,7 +616,7 @@ const CHANGE_IAM2_VIRTUAL_ID_TYPE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIPSecConnectionState`: `PUT /zstack/v1/ipsec/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_IP_SEC_CONNECTION_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_IP_SEC_CONNECTION_STATE: ApiOperation = ApiOperation::new(
     "ChangeIPSecConnectionState",
     "PUT",
     "/v1/ipsec/{uuid}/actions",
@@ -636,7 +636,7 @@ const CHANGE_IP_SEC_CONNECTION_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeIPsecConnection`: `PUT /zstack/v1/ipsec/config/{uuid}`, asynchronous.
-pub(super) const CHANGE_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new("ChangeIPsecConnection", "PUT", "/v1/ipsec/config/{uuid}").params(CHANGE_I_PSEC_CONNECTION_PARAMS).result("ChangeIPsecConnectionResult").body("changeIPsecConnection").asynchronous().summary("Change i psec connection. authMode: psk|certs. idType: ip|name|fqdn. ikeVersion: ike|ikev1|ikev2. ikeAuthAlgorithm: md5|sha1|sha256|sha384|sha512. ikeEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. policyAuthAlgorithm: md5|sha1|sha256|sha384|sha512. policyEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. pfs: none|dh-group2|dh-group5|dh-group14|dh-group15|dh-group16|dh-group17|dh-group18|dh-group19|dh-group20|dh-group21|dh-group22|dh-group23|dh-group24|dh-group25|dh-group26. policyMode: tunnel|transport. transformProtocol: esp|ah|ah-esp.");
+pub(crate) const CHANGE_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new("ChangeIPsecConnection", "PUT", "/v1/ipsec/config/{uuid}").params(CHANGE_I_PSEC_CONNECTION_PARAMS).result("ChangeIPsecConnectionResult").body("changeIPsecConnection").asynchronous().summary("Change i psec connection. authMode: psk|certs. idType: ip|name|fqdn. ikeVersion: ike|ikev1|ikev2. ikeAuthAlgorithm: md5|sha1|sha256|sha384|sha512. ikeEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. policyAuthAlgorithm: md5|sha1|sha256|sha384|sha512. policyEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. pfs: none|dh-group2|dh-group5|dh-group14|dh-group15|dh-group16|dh-group17|dh-group18|dh-group19|dh-group20|dh-group21|dh-group22|dh-group23|dh-group24|dh-group25|dh-group26. policyMode: tunnel|transport. transformProtocol: esp|ah|ah-esp.");
 
 /// Parameters of `ChangeIPsecConnection`.
 const CHANGE_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
@@ -663,7 +663,7 @@ const CHANGE_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeImageState`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_IMAGE_STATE: ApiOperation =
+pub(crate) const CHANGE_IMAGE_STATE: ApiOperation =
     ApiOperation::new("ChangeImageState", "PUT", "/v1/images/{uuid}/actions")
         .params(CHANGE_IMAGE_STATE_PARAMS)
         .result("ChangeImageStateResult")
@@ -680,7 +680,7 @@ const CHANGE_IMAGE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeInstanceOfferingState`: `PUT /zstack/v1/instance-offerings/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_INSTANCE_OFFERING_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_INSTANCE_OFFERING_STATE: ApiOperation = ApiOperation::new(
     "ChangeInstanceOfferingState",
     "PUT",
     "/v1/instance-offerings/{uuid}/actions",
@@ -700,7 +700,7 @@ const CHANGE_INSTANCE_OFFERING_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeL2NetworkVlanId`: `PUT /zstack/v1/l2-networks/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_L2_NETWORK_VLAN_ID: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_L2_NETWORK_VLAN_ID: ApiOperation = ApiOperation::new(
     "ChangeL2NetworkVlanId",
     "PUT",
     "/v1/l2-networks/{uuid}/actions",
@@ -721,7 +721,7 @@ const CHANGE_L2_NETWORK_VLAN_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeRoleState`: `PUT /zstack/v1/identities/roles/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_ROLE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_ROLE_STATE: ApiOperation = ApiOperation::new(
     "ChangeRoleState",
     "PUT",
     "/v1/identities/roles/{uuid}/actions",
@@ -741,7 +741,7 @@ const CHANGE_ROLE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckIAM2OrganizationAvailability`: `GET /zstack/v1/iam2/organizations/availabilities`.
-pub(super) const CHECK_IAM2_ORGANIZATION_AVAILABILITY: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_IAM2_ORGANIZATION_AVAILABILITY: ApiOperation = ApiOperation::new(
     "CheckIAM2OrganizationAvailability",
     "GET",
     "/v1/iam2/organizations/availabilities",
@@ -757,7 +757,7 @@ const CHECK_IAM2_ORGANIZATION_AVAILABILITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckIAM2VirtualIDConfigFile`: `PUT /zstack/v1/iam2/virtual-ids/from-file`.
-pub(super) const CHECK_IAM2_VIRTUAL_ID_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_IAM2_VIRTUAL_ID_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "CheckIAM2VirtualIDConfigFile",
     "PUT",
     "/v1/iam2/virtual-ids/from-file",
@@ -775,7 +775,7 @@ const CHECK_IAM2_VIRTUAL_ID_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanInvalidLdapIAM2Binding`: `PUT /zstack/v1/iam2/ldap/bindings/actions`, asynchronous.
-pub(super) const CLEAN_INVALID_LDAP_IAM2_BINDING: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_INVALID_LDAP_IAM2_BINDING: ApiOperation = ApiOperation::new(
     "CleanInvalidLdapIAM2Binding",
     "PUT",
     "/v1/iam2/ldap/bindings/actions",
@@ -793,7 +793,7 @@ const CLEAN_INVALID_LDAP_IAM2_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDataVolumeTemplateFromVolume`: `POST /zstack/v1/images/data-volume-templates/from/volumes/{volumeUuid}`, asynchronous.
-pub(super) const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME: ApiOperation = ApiOperation::new(
     "CreateDataVolumeTemplateFromVolume",
     "POST",
     "/v1/images/data-volume-templates/from/volumes/{volumeUuid}",
@@ -817,7 +817,7 @@ const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDataVolumeTemplateFromVolumeBackup`: `POST /zstack/v1/images/data-volume-templates/from/volume-template/{backupUuid}`, asynchronous.
-pub(super) const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new("CreateDataVolumeTemplateFromVolumeBackup", "POST", "/v1/images/data-volume-templates/from/volume-template/{backupUuid}").params(CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS).result("CreateDataVolumeTemplateFromVolumeBackupResult").body("params").asynchronous().summary("Create data volume template from volume backup. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
+pub(crate) const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new("CreateDataVolumeTemplateFromVolumeBackup", "POST", "/v1/images/data-volume-templates/from/volume-template/{backupUuid}").params(CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS).result("CreateDataVolumeTemplateFromVolumeBackupResult").body("params").asynchronous().summary("Create data volume template from volume backup. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
 
 /// Parameters of `CreateDataVolumeTemplateFromVolumeBackup`.
 const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
@@ -837,7 +837,7 @@ const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDataVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}`, asynchronous.
-pub(super) const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT: ApiOperation =
+pub(crate) const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT: ApiOperation =
     ApiOperation::new(
         "CreateDataVolumeTemplateFromVolumeSnapshot",
         "POST",
@@ -862,7 +862,7 @@ const CREATE_DATA_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2Organization`: `POST /zstack/v1/iam2/organizations`, asynchronous.
-pub(super) const CREATE_IAM2_ORGANIZATION: ApiOperation =
+pub(crate) const CREATE_IAM2_ORGANIZATION: ApiOperation =
     ApiOperation::new("CreateIAM2Organization", "POST", "/v1/iam2/organizations")
         .params(CREATE_IAM2_ORGANIZATION_PARAMS)
         .result("CreateIAM2OrganizationResult")
@@ -886,7 +886,7 @@ const CREATE_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2Project`: `POST /zstack/v1/iam2/projects`, asynchronous.
-pub(super) const CREATE_IAM2_PROJECT: ApiOperation =
+pub(crate) const CREATE_IAM2_PROJECT: ApiOperation =
     ApiOperation::new("CreateIAM2Project", "POST", "/v1/iam2/projects")
         .params(CREATE_IAM2_PROJECT_PARAMS)
         .result("CreateIAM2ProjectResult")
@@ -910,7 +910,7 @@ const CREATE_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2ProjectFromTemplate`: `POST /zstack/v1/iam2/projects/from/templates/{templateUuid}`, asynchronous.
-pub(super) const CREATE_IAM2_PROJECT_FROM_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_IAM2_PROJECT_FROM_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateIAM2ProjectFromTemplate",
     "POST",
     "/v1/iam2/projects/from/templates/{templateUuid}",
@@ -936,7 +936,7 @@ const CREATE_IAM2_PROJECT_FROM_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2ProjectRole`: `POST /zstack/v1/iam2/project-roles`, asynchronous.
-pub(super) const CREATE_IAM2_PROJECT_ROLE: ApiOperation =
+pub(crate) const CREATE_IAM2_PROJECT_ROLE: ApiOperation =
     ApiOperation::new("CreateIAM2ProjectRole", "POST", "/v1/iam2/project-roles")
         .params(CREATE_IAM2_PROJECT_ROLE_PARAMS)
         .result("CreateRoleResult")
@@ -958,7 +958,7 @@ const CREATE_IAM2_PROJECT_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2ProjectTemplate`: `POST /zstack/v1/iam2/projects/templates`, asynchronous.
-pub(super) const CREATE_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateIAM2ProjectTemplate",
     "POST",
     "/v1/iam2/projects/templates",
@@ -982,7 +982,7 @@ const CREATE_IAM2_PROJECT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2ProjectTemplateFromProject`: `POST /zstack/v1/iam2/projects/templates/from/projects/{projectUuid}`, asynchronous.
-pub(super) const CREATE_IAM2_PROJECT_TEMPLATE_FROM_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_IAM2_PROJECT_TEMPLATE_FROM_PROJECT: ApiOperation = ApiOperation::new(
     "CreateIAM2ProjectTemplateFromProject",
     "POST",
     "/v1/iam2/projects/templates/from/projects/{projectUuid}",
@@ -1005,7 +1005,7 @@ const CREATE_IAM2_PROJECT_TEMPLATE_FROM_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2VirtualID`: `POST /zstack/v1/iam2/virtual-ids`, asynchronous.
-pub(super) const CREATE_IAM2_VIRTUAL_ID: ApiOperation =
+pub(crate) const CREATE_IAM2_VIRTUAL_ID: ApiOperation =
     ApiOperation::new("CreateIAM2VirtualID", "POST", "/v1/iam2/virtual-ids")
         .params(CREATE_IAM2_VIRTUAL_ID_PARAMS)
         .result("CreateIAM2VirtualIDResult")
@@ -1029,7 +1029,7 @@ const CREATE_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2VirtualIDFromLdapUid`: `POST /zstack/v1/iam2/virtual-id/ldap/uid`, asynchronous.
-pub(super) const CREATE_IAM2_VIRTUAL_ID_FROM_LDAP_UID: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_IAM2_VIRTUAL_ID_FROM_LDAP_UID: ApiOperation = ApiOperation::new(
     "CreateIAM2VirtualIDFromLdapUid",
     "POST",
     "/v1/iam2/virtual-id/ldap/uid",
@@ -1050,7 +1050,7 @@ const CREATE_IAM2_VIRTUAL_ID_FROM_LDAP_UID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2VirtualIDGroup`: `POST /zstack/v1/iam2/groups`, asynchronous.
-pub(super) const CREATE_IAM2_VIRTUAL_ID_GROUP: ApiOperation =
+pub(crate) const CREATE_IAM2_VIRTUAL_ID_GROUP: ApiOperation =
     ApiOperation::new("CreateIAM2VirtualIDGroup", "POST", "/v1/iam2/groups")
         .params(CREATE_IAM2_VIRTUAL_ID_GROUP_PARAMS)
         .result("CreateIAM2VirtualIDGroupResult")
@@ -1071,7 +1071,7 @@ const CREATE_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2VirtualIDLdapBinding`: `POST /zstack/v1/iam2/ldap/bindings`, asynchronous.
-pub(super) const CREATE_IAM2_VIRTUAL_ID_LDAP_BINDING: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_IAM2_VIRTUAL_ID_LDAP_BINDING: ApiOperation = ApiOperation::new(
     "CreateIAM2VirtualIDLdapBinding",
     "POST",
     "/v1/iam2/ldap/bindings",
@@ -1093,7 +1093,7 @@ const CREATE_IAM2_VIRTUAL_ID_LDAP_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIPsecConnection`: `POST /zstack/v1/ipsec`, asynchronous.
-pub(super) const CREATE_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new("CreateIPsecConnection", "POST", "/v1/ipsec").params(CREATE_I_PSEC_CONNECTION_PARAMS).result("CreateIPsecConnectionResult").body("params").asynchronous().summary("Create i psec connection. authMode: psk|certs. idType: ip|name|fqdn. ikeVersion: ike|ikev1|ikev2. ikeAuthAlgorithm: md5|sha1|sha256|sha384|sha512. ikeEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. policyAuthAlgorithm: md5|sha1|sha256|sha384|sha512. policyEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. pfs: none|dh-group0|dh-group2|dh-group5|dh-group14|dh-group15|dh-group16|dh-group17|dh-group18|dh-group19|dh-group20|dh-group21|dh-group22|dh-group23|dh-group24|dh-group25|dh-group26. policyMode: tunnel|transport. transformProtocol: esp|ah|ah-esp.");
+pub(crate) const CREATE_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new("CreateIPsecConnection", "POST", "/v1/ipsec").params(CREATE_I_PSEC_CONNECTION_PARAMS).result("CreateIPsecConnectionResult").body("params").asynchronous().summary("Create i psec connection. authMode: psk|certs. idType: ip|name|fqdn. ikeVersion: ike|ikev1|ikev2. ikeAuthAlgorithm: md5|sha1|sha256|sha384|sha512. ikeEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. policyAuthAlgorithm: md5|sha1|sha256|sha384|sha512. policyEncryptionAlgorithm: 3des|aes-128|aes-192|aes-256. pfs: none|dh-group0|dh-group2|dh-group5|dh-group14|dh-group15|dh-group16|dh-group17|dh-group18|dh-group19|dh-group20|dh-group21|dh-group22|dh-group23|dh-group24|dh-group25|dh-group26. policyMode: tunnel|transport. transformProtocol: esp|ah|ah-esp.");
 
 /// Parameters of `CreateIPsecConnection`.
 const CREATE_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
@@ -1126,7 +1126,7 @@ const CREATE_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateImageReplicationGroup`: `POST /zstack/v1/image-replication-groups`, asynchronous.
-pub(super) const CREATE_IMAGE_REPLICATION_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_IMAGE_REPLICATION_GROUP: ApiOperation = ApiOperation::new(
     "CreateImageReplicationGroup",
     "POST",
     "/v1/image-replication-groups",
@@ -1148,7 +1148,7 @@ const CREATE_IMAGE_REPLICATION_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateInstanceOffering`: `POST /zstack/v1/instance-offerings`, asynchronous.
-pub(super) const CREATE_INSTANCE_OFFERING: ApiOperation =
+pub(crate) const CREATE_INSTANCE_OFFERING: ApiOperation =
     ApiOperation::new("CreateInstanceOffering", "POST", "/v1/instance-offerings")
         .params(CREATE_INSTANCE_OFFERING_PARAMS)
         .result("CreateInstanceOfferingResult")
@@ -1173,7 +1173,7 @@ const CREATE_INSTANCE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2HardwareVxlanNetwork`: `POST /zstack/v1/l2-networks/hardware-vxlan`, asynchronous.
-pub(super) const CREATE_L2_HARDWARE_VXLAN_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_L2_HARDWARE_VXLAN_NETWORK: ApiOperation = ApiOperation::new(
     "CreateL2HardwareVxlanNetwork",
     "POST",
     "/v1/l2-networks/hardware-vxlan",
@@ -1203,7 +1203,7 @@ const CREATE_L2_HARDWARE_VXLAN_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2HardwareVxlanNetworkPool`: `POST /zstack/v1/l2-networks/hardware-vxlan-pool`, asynchronous.
-pub(super) const CREATE_L2_HARDWARE_VXLAN_NETWORK_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_L2_HARDWARE_VXLAN_NETWORK_POOL: ApiOperation = ApiOperation::new(
     "CreateL2HardwareVxlanNetworkPool",
     "POST",
     "/v1/l2-networks/hardware-vxlan-pool",
@@ -1232,7 +1232,7 @@ const CREATE_L2_HARDWARE_VXLAN_NETWORK_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2NoVlanNetwork`: `POST /zstack/v1/l2-networks/no-vlan`, asynchronous.
-pub(super) const CREATE_L2_NO_VLAN_NETWORK: ApiOperation =
+pub(crate) const CREATE_L2_NO_VLAN_NETWORK: ApiOperation =
     ApiOperation::new("CreateL2NoVlanNetwork", "POST", "/v1/l2-networks/no-vlan")
         .params(CREATE_L2_NO_VLAN_NETWORK_PARAMS)
         .result("CreateL2NetworkResult")
@@ -1257,7 +1257,7 @@ const CREATE_L2_NO_VLAN_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2PortGroup`: `POST /zstack/v1/l2-networks/port-group`, asynchronous.
-pub(super) const CREATE_L2_PORT_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_L2_PORT_GROUP: ApiOperation = ApiOperation::new(
     "CreateL2PortGroup",
     "POST",
     "/v1/l2-networks/port-group",
@@ -1291,7 +1291,7 @@ const CREATE_L2_PORT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2TfNetwork`: `POST /zstack/v1/l2-networks/tf`, asynchronous.
-pub(super) const CREATE_L2_TF_NETWORK: ApiOperation =
+pub(crate) const CREATE_L2_TF_NETWORK: ApiOperation =
     ApiOperation::new("CreateL2TfNetwork", "POST", "/v1/l2-networks/tf")
         .params(CREATE_L2_TF_NETWORK_PARAMS)
         .result("CreateL2NetworkResult")
@@ -1318,7 +1318,7 @@ const CREATE_L2_TF_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2VirtualSwitch`: `POST /zstack/v1/l2-networks/virtual-switch`, asynchronous.
-pub(super) const CREATE_L2_VIRTUAL_SWITCH: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_L2_VIRTUAL_SWITCH: ApiOperation = ApiOperation::new(
     "CreateL2VirtualSwitch",
     "POST",
     "/v1/l2-networks/virtual-switch",
@@ -1347,7 +1347,7 @@ const CREATE_L2_VIRTUAL_SWITCH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2VlanNetwork`: `POST /zstack/v1/l2-networks/vlan`, asynchronous.
-pub(super) const CREATE_L2_VLAN_NETWORK: ApiOperation =
+pub(crate) const CREATE_L2_VLAN_NETWORK: ApiOperation =
     ApiOperation::new("CreateL2VlanNetwork", "POST", "/v1/l2-networks/vlan")
         .params(CREATE_L2_VLAN_NETWORK_PARAMS)
         .result("CreateL2VlanNetworkResult")
@@ -1373,7 +1373,7 @@ const CREATE_L2_VLAN_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2VxlanNetwork`: `POST /zstack/v1/l2-networks/vxlan`, asynchronous.
-pub(super) const CREATE_L2_VXLAN_NETWORK: ApiOperation =
+pub(crate) const CREATE_L2_VXLAN_NETWORK: ApiOperation =
     ApiOperation::new("CreateL2VxlanNetwork", "POST", "/v1/l2-networks/vxlan")
         .params(CREATE_L2_VXLAN_NETWORK_PARAMS)
         .result("CreateL2VxlanNetworkResult")
@@ -1400,7 +1400,7 @@ const CREATE_L2_VXLAN_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL2VxlanNetworkPool`: `POST /zstack/v1/l2-networks/vxlan-pool`, asynchronous.
-pub(super) const CREATE_L2_VXLAN_NETWORK_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_L2_VXLAN_NETWORK_POOL: ApiOperation = ApiOperation::new(
     "CreateL2VxlanNetworkPool",
     "POST",
     "/v1/l2-networks/vxlan-pool",
@@ -1428,7 +1428,7 @@ const CREATE_L2_VXLAN_NETWORK_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateRole`: `POST /zstack/v1/identities/roles`, asynchronous.
-pub(super) const CREATE_ROLE: ApiOperation =
+pub(crate) const CREATE_ROLE: ApiOperation =
     ApiOperation::new("CreateRole", "POST", "/v1/identities/roles")
         .params(CREATE_ROLE_PARAMS)
         .result("CreateRoleResult")
@@ -1450,7 +1450,7 @@ const CREATE_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateRootVolumeTemplateFromRootVolume`: `POST /zstack/v1/images/root-volume-templates/from/volumes/{rootVolumeUuid}`, asynchronous.
-pub(super) const CREATE_ROOT_VOLUME_TEMPLATE_FROM_ROOT_VOLUME: ApiOperation = ApiOperation::new("CreateRootVolumeTemplateFromRootVolume", "POST", "/v1/images/root-volume-templates/from/volumes/{rootVolumeUuid}").params(CREATE_ROOT_VOLUME_TEMPLATE_FROM_ROOT_VOLUME_PARAMS).result("CreateRootVolumeTemplateFromRootVolumeResult").body("params").asynchronous().summary("Create root volume template from root volume. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
+pub(crate) const CREATE_ROOT_VOLUME_TEMPLATE_FROM_ROOT_VOLUME: ApiOperation = ApiOperation::new("CreateRootVolumeTemplateFromRootVolume", "POST", "/v1/images/root-volume-templates/from/volumes/{rootVolumeUuid}").params(CREATE_ROOT_VOLUME_TEMPLATE_FROM_ROOT_VOLUME_PARAMS).result("CreateRootVolumeTemplateFromRootVolumeResult").body("params").asynchronous().summary("Create root volume template from root volume. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
 
 /// Parameters of `CreateRootVolumeTemplateFromRootVolume`.
 const CREATE_ROOT_VOLUME_TEMPLATE_FROM_ROOT_VOLUME_PARAMS: &[ApiParam] = &[
@@ -1470,7 +1470,7 @@ const CREATE_ROOT_VOLUME_TEMPLATE_FROM_ROOT_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateRootVolumeTemplateFromVolumeBackup`: `POST /zstack/v1/images/root-volume-templates/from/volume-template/{backupUuid}`, asynchronous.
-pub(super) const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new("CreateRootVolumeTemplateFromVolumeBackup", "POST", "/v1/images/root-volume-templates/from/volume-template/{backupUuid}").params(CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS).result("CreateRootVolumeTemplateFromVolumeBackupResult").body("params").asynchronous().summary("Create root volume template from volume backup. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. architecture: x86_64|aarch64|mips64el|loongarch64.");
+pub(crate) const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new("CreateRootVolumeTemplateFromVolumeBackup", "POST", "/v1/images/root-volume-templates/from/volume-template/{backupUuid}").params(CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS).result("CreateRootVolumeTemplateFromVolumeBackupResult").body("params").asynchronous().summary("Create root volume template from volume backup. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. architecture: x86_64|aarch64|mips64el|loongarch64.");
 
 /// Parameters of `CreateRootVolumeTemplateFromVolumeBackup`.
 const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
@@ -1490,7 +1490,7 @@ const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateRootVolumeTemplateFromVolumeSnapshot`: `POST /zstack/v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}`, asynchronous.
-pub(super) const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new("CreateRootVolumeTemplateFromVolumeSnapshot", "POST", "/v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}").params(CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT_PARAMS).result("CreateRootVolumeTemplateFromVolumeSnapshotResult").body("params").asynchronous().summary("Create root volume template from volume snapshot. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
+pub(crate) const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new("CreateRootVolumeTemplateFromVolumeSnapshot", "POST", "/v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}").params(CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT_PARAMS).result("CreateRootVolumeTemplateFromVolumeSnapshotResult").body("params").asynchronous().summary("Create root volume template from volume snapshot. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
 
 /// Parameters of `CreateRootVolumeTemplateFromVolumeSnapshot`.
 const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
@@ -1510,7 +1510,7 @@ const CREATE_ROOT_VOLUME_TEMPLATE_FROM_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSlbOffering`: `POST /zstack/v1/instance-offerings/slb`, asynchronous.
-pub(super) const CREATE_SLB_OFFERING: ApiOperation =
+pub(crate) const CREATE_SLB_OFFERING: ApiOperation =
     ApiOperation::new("CreateSlbOffering", "POST", "/v1/instance-offerings/slb")
         .params(CREATE_SLB_OFFERING_PARAMS)
         .result("CreateInstanceOfferingResult")
@@ -1538,7 +1538,7 @@ const CREATE_SLB_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVirtualRouterOffering`: `POST /zstack/v1/instance-offerings/virtual-routers`, asynchronous.
-pub(super) const CREATE_VIRTUAL_ROUTER_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VIRTUAL_ROUTER_OFFERING: ApiOperation = ApiOperation::new(
     "CreateVirtualRouterOffering",
     "POST",
     "/v1/instance-offerings/virtual-routers",
@@ -1571,7 +1571,7 @@ const CREATE_VIRTUAL_ROUTER_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVniRange`: `POST /zstack/v1/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges`, asynchronous.
-pub(super) const CREATE_VNI_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VNI_RANGE: ApiOperation = ApiOperation::new(
     "CreateVniRange",
     "POST",
     "/v1/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges",
@@ -1596,7 +1596,7 @@ const CREATE_VNI_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVxlanPoolRemoteVtep`: `POST /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip`, asynchronous.
-pub(super) const CREATE_VXLAN_POOL_REMOTE_VTEP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VXLAN_POOL_REMOTE_VTEP: ApiOperation = ApiOperation::new(
     "CreateVxlanPoolRemoteVtep",
     "POST",
     "/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip",
@@ -1619,7 +1619,7 @@ const CREATE_VXLAN_POOL_REMOTE_VTEP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVxlanVtep`: `POST /zstack/v1/l2-networks/vxlan/vteps`, asynchronous.
-pub(super) const CREATE_VXLAN_VTEP: ApiOperation =
+pub(crate) const CREATE_VXLAN_VTEP: ApiOperation =
     ApiOperation::new("CreateVxlanVtep", "POST", "/v1/l2-networks/vxlan/vteps")
         .params(CREATE_VXLAN_VTEP_PARAMS)
         .result("CreateVxlanVtepResult")
@@ -1639,7 +1639,7 @@ const CREATE_VXLAN_VTEP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIAM2Organization`: `DELETE /zstack/v1/iam2/organizations/{uuid}`, asynchronous.
-pub(super) const DELETE_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
     "DeleteIAM2Organization",
     "DELETE",
     "/v1/iam2/organizations/{uuid}",
@@ -1657,7 +1657,7 @@ const DELETE_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIAM2Project`: `DELETE /zstack/v1/iam2/projects/{uuid}`, asynchronous.
-pub(super) const DELETE_IAM2_PROJECT: ApiOperation =
+pub(crate) const DELETE_IAM2_PROJECT: ApiOperation =
     ApiOperation::new("DeleteIAM2Project", "DELETE", "/v1/iam2/projects/{uuid}")
         .params(DELETE_IAM2_PROJECT_PARAMS)
         .result("DeleteIAM2ProjectResult")
@@ -1672,7 +1672,7 @@ const DELETE_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIAM2ProjectTemplate`: `DELETE /zstack/v1/iam2/projects/templates/{uuid}`, asynchronous.
-pub(super) const DELETE_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteIAM2ProjectTemplate",
     "DELETE",
     "/v1/iam2/projects/templates/{uuid}",
@@ -1690,7 +1690,7 @@ const DELETE_IAM2_PROJECT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIAM2VirtualID`: `DELETE /zstack/v1/iam2/virtual-ids/{uuid}`, asynchronous.
-pub(super) const DELETE_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
     "DeleteIAM2VirtualID",
     "DELETE",
     "/v1/iam2/virtual-ids/{uuid}",
@@ -1709,7 +1709,7 @@ const DELETE_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIAM2VirtualIDGroup`: `DELETE /zstack/v1/iam2/projects/groups/{uuid}`, asynchronous.
-pub(super) const DELETE_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
     "DeleteIAM2VirtualIDGroup",
     "DELETE",
     "/v1/iam2/projects/groups/{uuid}",
@@ -1727,7 +1727,7 @@ const DELETE_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIAM2VirtualIDLdapBinding`: `DELETE /zstack/v1/iam2/ldap/bindings/{uuid}`, asynchronous.
-pub(super) const DELETE_IAM2_VIRTUAL_ID_LDAP_BINDING: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IAM2_VIRTUAL_ID_LDAP_BINDING: ApiOperation = ApiOperation::new(
     "DeleteIAM2VirtualIDLdapBinding",
     "DELETE",
     "/v1/iam2/ldap/bindings/{uuid}",
@@ -1746,7 +1746,7 @@ const DELETE_IAM2_VIRTUAL_ID_LDAP_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIPsecConnection`: `DELETE /zstack/v1/ipsec/{uuid}`, asynchronous.
-pub(super) const DELETE_I_PSEC_CONNECTION: ApiOperation =
+pub(crate) const DELETE_I_PSEC_CONNECTION: ApiOperation =
     ApiOperation::new("DeleteIPsecConnection", "DELETE", "/v1/ipsec/{uuid}")
         .params(DELETE_I_PSEC_CONNECTION_PARAMS)
         .result("DeleteIPsecConnectionResult")
@@ -1762,7 +1762,7 @@ const DELETE_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteImage`: `DELETE /zstack/v1/images/{uuid}`, asynchronous.
-pub(super) const DELETE_IMAGE: ApiOperation =
+pub(crate) const DELETE_IMAGE: ApiOperation =
     ApiOperation::new("DeleteImage", "DELETE", "/v1/images/{uuid}")
         .params(DELETE_IMAGE_PARAMS)
         .result("DeleteImageResult")
@@ -1779,7 +1779,7 @@ const DELETE_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteImagePackage`: `DELETE /zstack/v1/image-packages/{uuid}`, asynchronous.
-pub(super) const DELETE_IMAGE_PACKAGE: ApiOperation =
+pub(crate) const DELETE_IMAGE_PACKAGE: ApiOperation =
     ApiOperation::new("DeleteImagePackage", "DELETE", "/v1/image-packages/{uuid}")
         .params(DELETE_IMAGE_PACKAGE_PARAMS)
         .result("DeleteImagePackageResult")
@@ -1795,7 +1795,7 @@ const DELETE_IMAGE_PACKAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteImageReplicationGroup`: `DELETE /zstack/v1/image-replication-groups/{uuid}`, asynchronous.
-pub(super) const DELETE_IMAGE_REPLICATION_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IMAGE_REPLICATION_GROUP: ApiOperation = ApiOperation::new(
     "DeleteImageReplicationGroup",
     "DELETE",
     "/v1/image-replication-groups/{uuid}",
@@ -1814,7 +1814,7 @@ const DELETE_IMAGE_REPLICATION_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteInstanceOffering`: `DELETE /zstack/v1/instance-offerings/{uuid}`, asynchronous.
-pub(super) const DELETE_INSTANCE_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_INSTANCE_OFFERING: ApiOperation = ApiOperation::new(
     "DeleteInstanceOffering",
     "DELETE",
     "/v1/instance-offerings/{uuid}",
@@ -1833,7 +1833,7 @@ const DELETE_INSTANCE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteL2Network`: `DELETE /zstack/v1/l2-networks/{uuid}`, asynchronous.
-pub(super) const DELETE_L2_NETWORK: ApiOperation =
+pub(crate) const DELETE_L2_NETWORK: ApiOperation =
     ApiOperation::new("DeleteL2Network", "DELETE", "/v1/l2-networks/{uuid}")
         .params(DELETE_L2_NETWORK_PARAMS)
         .result("DeleteL2NetworkResult")
@@ -1849,7 +1849,7 @@ const DELETE_L2_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteRole`: `DELETE /zstack/v1/identities/roles/{uuid}`, asynchronous.
-pub(super) const DELETE_ROLE: ApiOperation =
+pub(crate) const DELETE_ROLE: ApiOperation =
     ApiOperation::new("DeleteRole", "DELETE", "/v1/identities/roles/{uuid}")
         .params(DELETE_ROLE_PARAMS)
         .result("DeleteRoleResult")
@@ -1865,7 +1865,7 @@ const DELETE_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVniRange`: `DELETE /zstack/v1/l2-networks/vxlan-pool/vni-ranges/{uuid}`, asynchronous.
-pub(super) const DELETE_VNI_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VNI_RANGE: ApiOperation = ApiOperation::new(
     "DeleteVniRange",
     "DELETE",
     "/v1/l2-networks/vxlan-pool/vni-ranges/{uuid}",
@@ -1884,7 +1884,7 @@ const DELETE_VNI_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVxlanL2Network`: `DELETE /zstack/v1/l2-networks/vxlan/{uuid}`, asynchronous.
-pub(super) const DELETE_VXLAN_L2_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VXLAN_L2_NETWORK: ApiOperation = ApiOperation::new(
     "DeleteVxlanL2Network",
     "DELETE",
     "/v1/l2-networks/vxlan/{uuid}",
@@ -1903,7 +1903,7 @@ const DELETE_VXLAN_L2_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVxlanPoolRemoteVtep`: `DELETE /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/delete/remote-vtep-ip`, asynchronous.
-pub(super) const DELETE_VXLAN_POOL_REMOTE_VTEP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VXLAN_POOL_REMOTE_VTEP: ApiOperation = ApiOperation::new(
     "DeleteVxlanPoolRemoteVtep",
     "DELETE",
     "/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/delete/remote-vtep-ip",
@@ -1924,7 +1924,7 @@ const DELETE_VXLAN_POOL_REMOTE_VTEP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachIAM2ProjectFromIAM2Organization`: `DELETE /zstack/v1/iam2/projects/{projectUuid}/iam2/organizations`, asynchronous.
-pub(super) const DETACH_IAM2_PROJECT_FROM_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_IAM2_PROJECT_FROM_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
     "DetachIAM2ProjectFromIAM2Organization",
     "DELETE",
     "/v1/iam2/projects/{projectUuid}/iam2/organizations",
@@ -1942,7 +1942,7 @@ const DETACH_IAM2_PROJECT_FROM_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachL2NetworkFromCluster`: `DELETE /zstack/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}`, asynchronous.
-pub(super) const DETACH_L2_NETWORK_FROM_CLUSTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_L2_NETWORK_FROM_CLUSTER: ApiOperation = ApiOperation::new(
     "DetachL2NetworkFromCluster",
     "DELETE",
     "/v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}",
@@ -1961,7 +1961,7 @@ const DETACH_L2_NETWORK_FROM_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachL3NetworksFromIPsecConnection`: `DELETE /zstack/v1/ipsec/{uuid}/l3networks`, asynchronous.
-pub(super) const DETACH_L3_NETWORKS_FROM_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_L3_NETWORKS_FROM_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
     "DetachL3NetworksFromIPsecConnection",
     "DELETE",
     "/v1/ipsec/{uuid}/l3networks",
@@ -1980,7 +1980,7 @@ const DETACH_L3_NETWORKS_FROM_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPolicyFromRole`: `DELETE /zstack/v1/identities/policies/{policyUuid}/roles/{roleUuid}`, asynchronous.
-pub(super) const DETACH_POLICY_FROM_ROLE: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_POLICY_FROM_ROLE: ApiOperation = ApiOperation::new(
     "DetachPolicyFromRole",
     "DELETE",
     "/v1/identities/policies/{policyUuid}/roles/{roleUuid}",
@@ -1999,7 +1999,7 @@ const DETACH_POLICY_FROM_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachRoleFromAccount`: `DELETE /zstack/v1/identities/accounts/{accountUuid}/roles/{roleUuid}`, asynchronous.
-pub(super) const DETACH_ROLE_FROM_ACCOUNT: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_ROLE_FROM_ACCOUNT: ApiOperation = ApiOperation::new(
     "DetachRoleFromAccount",
     "DELETE",
     "/v1/identities/accounts/{accountUuid}/roles/{roleUuid}",
@@ -2019,7 +2019,7 @@ const DETACH_ROLE_FROM_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExpungeIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`, asynchronous.
-pub(super) const EXPUNGE_IAM2_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const EXPUNGE_IAM2_PROJECT: ApiOperation = ApiOperation::new(
     "ExpungeIAM2Project",
     "PUT",
     "/v1/iam2/projects/{uuid}/actions",
@@ -2038,7 +2038,7 @@ const EXPUNGE_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExpungeImage`: `PUT /zstack/v1/images/{imageUuid}/actions`, asynchronous.
-pub(super) const EXPUNGE_IMAGE: ApiOperation =
+pub(crate) const EXPUNGE_IMAGE: ApiOperation =
     ApiOperation::new("ExpungeImage", "PUT", "/v1/images/{imageUuid}/actions")
         .params(EXPUNGE_IMAGE_PARAMS)
         .result("ExpungeImageResult")
@@ -2056,7 +2056,7 @@ const EXPUNGE_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBackupStorageForCreatingImageFromVolume`: `GET /zstack/v1/images/volumes/{volumeUuid}/candidate-backup-storage`.
-pub(super) const GET_BACKUP_STORAGE_FOR_CREATING_IMAGE_FROM_VOLUME: ApiOperation =
+pub(crate) const GET_BACKUP_STORAGE_FOR_CREATING_IMAGE_FROM_VOLUME: ApiOperation =
     ApiOperation::new(
         "GetBackupStorageForCreatingImageFromVolume",
         "GET",
@@ -2075,7 +2075,7 @@ const GET_BACKUP_STORAGE_FOR_CREATING_IMAGE_FROM_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBackupStorageForCreatingImageFromVolumeSnapshot`: `GET /zstack/v1/images/volume-snapshots/{volumeSnapshotUuid}/candidate-backup-storage`.
-pub(super) const GET_BACKUP_STORAGE_FOR_CREATING_IMAGE_FROM_VOLUME_SNAPSHOT: ApiOperation =
+pub(crate) const GET_BACKUP_STORAGE_FOR_CREATING_IMAGE_FROM_VOLUME_SNAPSHOT: ApiOperation =
     ApiOperation::new(
         "GetBackupStorageForCreatingImageFromVolumeSnapshot",
         "GET",
@@ -2094,7 +2094,7 @@ const GET_BACKUP_STORAGE_FOR_CREATING_IMAGE_FROM_VOLUME_SNAPSHOT_PARAMS: &[ApiPa
 ];
 
 /// `GetCandidateBackupStorageForCreatingImage`: `GET /zstack/v1/images/candidate-backup-storage`.
-pub(super) const GET_CANDIDATE_BACKUP_STORAGE_FOR_CREATING_IMAGE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_BACKUP_STORAGE_FOR_CREATING_IMAGE: ApiOperation = ApiOperation::new(
     "GetCandidateBackupStorageForCreatingImage",
     "GET",
     "/v1/images/candidate-backup-storage",
@@ -2112,7 +2112,7 @@ const GET_CANDIDATE_BACKUP_STORAGE_FOR_CREATING_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateClustersForAttachingL2Network`: `GET /zstack/v1/l2-networks/{l2NetworkUuid}/cluster-candidates`.
-pub(super) const GET_CANDIDATE_CLUSTERS_FOR_ATTACHING_L2_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_CLUSTERS_FOR_ATTACHING_L2_NETWORK: ApiOperation = ApiOperation::new(
     "GetCandidateClustersForAttachingL2Network",
     "GET",
     "/v1/l2-networks/{l2NetworkUuid}/cluster-candidates",
@@ -2132,7 +2132,7 @@ const GET_CANDIDATE_CLUSTERS_FOR_ATTACHING_L2_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateL3NetworksForIpSecConnection`: `GET /zstack/v1/ipsec/candidatesL3Networks`.
-pub(super) const GET_CANDIDATE_L3_NETWORKS_FOR_IP_SEC_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_L3_NETWORKS_FOR_IP_SEC_CONNECTION: ApiOperation = ApiOperation::new(
     "GetCandidateL3NetworksForIpSecConnection",
     "GET",
     "/v1/ipsec/candidatesL3Networks",
@@ -2153,7 +2153,7 @@ const GET_CANDIDATE_L3_NETWORKS_FOR_IP_SEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateLdapEntryForIAM2Binding`: `GET /zstack/v1/iam2/ldap/entries/candidates`.
-pub(super) const GET_CANDIDATE_LDAP_ENTRY_FOR_IAM2_BINDING: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_LDAP_ENTRY_FOR_IAM2_BINDING: ApiOperation = ApiOperation::new(
     "GetCandidateLdapEntryForIAM2Binding",
     "GET",
     "/v1/iam2/ldap/entries/candidates",
@@ -2171,7 +2171,7 @@ const GET_CANDIDATE_LDAP_ENTRY_FOR_IAM2_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateVmForAttachingIso`: `GET /zstack/v1/images/iso/{isoUuid}/vm-candidates`.
-pub(super) const GET_CANDIDATE_VM_FOR_ATTACHING_ISO: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_VM_FOR_ATTACHING_ISO: ApiOperation = ApiOperation::new(
     "GetCandidateVmForAttachingIso",
     "GET",
     "/v1/images/iso/{isoUuid}/vm-candidates",
@@ -2188,7 +2188,7 @@ const GET_CANDIDATE_VM_FOR_ATTACHING_ISO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetIAM2OrganizationVirtualIDNumber`: `GET /zstack/v1/iam2/organizations/{uuid}/virtualIDNumber`.
-pub(super) const GET_IAM2_ORGANIZATION_VIRTUAL_ID_NUMBER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IAM2_ORGANIZATION_VIRTUAL_ID_NUMBER: ApiOperation = ApiOperation::new(
     "GetIAM2OrganizationVirtualIDNumber",
     "GET",
     "/v1/iam2/organizations/{uuid}/virtualIDNumber",
@@ -2205,7 +2205,7 @@ const GET_IAM2_ORGANIZATION_VIRTUAL_ID_NUMBER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetIAM2ProjectsOfVirtualID`: `GET /zstack/v1/iam2/virtual-ids/projects`.
-pub(super) const GET_IAM2_PROJECTS_OF_VIRTUAL_ID: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IAM2_PROJECTS_OF_VIRTUAL_ID: ApiOperation = ApiOperation::new(
     "GetIAM2ProjectsOfVirtualID",
     "GET",
     "/v1/iam2/virtual-ids/projects",
@@ -2221,7 +2221,7 @@ const GET_IAM2_PROJECTS_OF_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetIAM2SystemAttributes`: `GET /zstack/v1/iam2/attributes/system`.
-pub(super) const GET_IAM2_SYSTEM_ATTRIBUTES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IAM2_SYSTEM_ATTRIBUTES: ApiOperation = ApiOperation::new(
     "GetIAM2SystemAttributes",
     "GET",
     "/v1/iam2/attributes/system",
@@ -2237,7 +2237,7 @@ const GET_IAM2_SYSTEM_ATTRIBUTES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetIAM2VirtualIDAPIPermission`: `GET /zstack/v1/iam2/virtual-ids/api-permissions`.
-pub(super) const GET_IAM2_VIRTUAL_IDAPI_PERMISSION: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IAM2_VIRTUAL_IDAPI_PERMISSION: ApiOperation = ApiOperation::new(
     "GetIAM2VirtualIDAPIPermission",
     "GET",
     "/v1/iam2/virtual-ids/api-permissions",
@@ -2255,7 +2255,7 @@ const GET_IAM2_VIRTUAL_IDAPI_PERMISSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetIAM2VirtualIDInGroup`: `GET /zstack/v1/iam2/IAM2VirtualIDGroup/IAM2VirtualID`.
-pub(super) const GET_IAM2_VIRTUAL_ID_IN_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IAM2_VIRTUAL_ID_IN_GROUP: ApiOperation = ApiOperation::new(
     "GetIAM2VirtualIDInGroup",
     "GET",
     "/v1/iam2/IAM2VirtualIDGroup/IAM2VirtualID",
@@ -2278,7 +2278,7 @@ const GET_IAM2_VIRTUAL_ID_IN_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetImageQga`: `GET /zstack/v1/images/{uuid}/qga`.
-pub(super) const GET_IMAGE_QGA: ApiOperation =
+pub(crate) const GET_IMAGE_QGA: ApiOperation =
     ApiOperation::new("GetImageQga", "GET", "/v1/images/{uuid}/qga")
         .params(GET_IMAGE_QGA_PARAMS)
         .result("GetImageQgaResult")
@@ -2292,7 +2292,7 @@ const GET_IMAGE_QGA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetInterdependentL3NetworksImages`: `GET /zstack/v1/images-l3networks/dependencies`.
-pub(super) const GET_INTERDEPENDENT_L3_NETWORKS_IMAGES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_INTERDEPENDENT_L3_NETWORKS_IMAGES: ApiOperation = ApiOperation::new(
     "GetInterdependentL3NetworksImages",
     "GET",
     "/v1/images-l3networks/dependencies",
@@ -2312,7 +2312,7 @@ const GET_INTERDEPENDENT_L3_NETWORKS_IMAGES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetIpAddressCapacity`: `GET /zstack/v1/ip-capacity`.
-pub(super) const GET_IP_ADDRESS_CAPACITY: ApiOperation =
+pub(crate) const GET_IP_ADDRESS_CAPACITY: ApiOperation =
     ApiOperation::new("GetIpAddressCapacity", "GET", "/v1/ip-capacity")
         .params(GET_IP_ADDRESS_CAPACITY_PARAMS)
         .result("GetIpAddressCapacityResult")
@@ -2329,7 +2329,7 @@ const GET_IP_ADDRESS_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetL2NetworkTypes`: `GET /zstack/v1/l2-networks/types`.
-pub(super) const GET_L2_NETWORK_TYPES: ApiOperation =
+pub(crate) const GET_L2_NETWORK_TYPES: ApiOperation =
     ApiOperation::new("GetL2NetworkTypes", "GET", "/v1/l2-networks/types")
         .params(GET_L2_NETWORK_TYPES_PARAMS)
         .result("GetL2NetworkTypesResult")
@@ -2342,7 +2342,7 @@ const GET_L2_NETWORK_TYPES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetOrganizationQuotaUsage`: `GET /zstack/v1/iam2/organizations/quota/{uuid}/usages`.
-pub(super) const GET_ORGANIZATION_QUOTA_USAGE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ORGANIZATION_QUOTA_USAGE: ApiOperation = ApiOperation::new(
     "GetOrganizationQuotaUsage",
     "GET",
     "/v1/iam2/organizations/quota/{uuid}/usages",
@@ -2359,7 +2359,7 @@ const GET_ORGANIZATION_QUOTA_USAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSupportedIdentityModels`: `GET /zstack/v1/identity-models`.
-pub(super) const GET_SUPPORTED_IDENTITY_MODELS: ApiOperation =
+pub(crate) const GET_SUPPORTED_IDENTITY_MODELS: ApiOperation =
     ApiOperation::new("GetSupportedIdentityModels", "GET", "/v1/identity-models")
         .params(GET_SUPPORTED_IDENTITY_MODELS_PARAMS)
         .result("GetSupportedIdentityModelsResult")
@@ -2372,7 +2372,7 @@ const GET_SUPPORTED_IDENTITY_MODELS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetUploadImageJobDetails`: `GET /zstack/v1/images/upload-job/details/{imageId}`.
-pub(super) const GET_UPLOAD_IMAGE_JOB_DETAILS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_UPLOAD_IMAGE_JOB_DETAILS: ApiOperation = ApiOperation::new(
     "GetUploadImageJobDetails",
     "GET",
     "/v1/images/upload-job/details/{imageId}",
@@ -2389,7 +2389,7 @@ const GET_UPLOAD_IMAGE_JOB_DETAILS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVSwitchTypes`: `GET /zstack/v1/l2-networks/vSwitchTypes`.
-pub(super) const GET_V_SWITCH_TYPES: ApiOperation =
+pub(crate) const GET_V_SWITCH_TYPES: ApiOperation =
     ApiOperation::new("GetVSwitchTypes", "GET", "/v1/l2-networks/vSwitchTypes")
         .params(GET_V_SWITCH_TYPES_PARAMS)
         .result("GetVSwitchTypesResult")
@@ -2402,7 +2402,7 @@ const GET_V_SWITCH_TYPES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LoginIAM2Platform`: `PUT /zstack/v1/iam2/platform/login`.
-pub(super) const LOGIN_IAM2_PLATFORM: ApiOperation =
+pub(crate) const LOGIN_IAM2_PLATFORM: ApiOperation =
     ApiOperation::new("LoginIAM2Platform", "PUT", "/v1/iam2/platform/login")
         .params(LOGIN_IAM2_PLATFORM_PARAMS)
         .result("LoginIAM2PlatformResult")
@@ -2417,7 +2417,7 @@ const LOGIN_IAM2_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LoginIAM2Project`: `PUT /zstack/v1/iam2/projects/login`.
-pub(super) const LOGIN_IAM2_PROJECT: ApiOperation =
+pub(crate) const LOGIN_IAM2_PROJECT: ApiOperation =
     ApiOperation::new("LoginIAM2Project", "PUT", "/v1/iam2/projects/login")
         .params(LOGIN_IAM2_PROJECT_PARAMS)
         .result("LoginIAM2ProjectResult")
@@ -2433,7 +2433,7 @@ const LOGIN_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LoginIAM2VirtualID`: `PUT /zstack/v1/iam2/virtual-ids/login`.
-pub(super) const LOGIN_IAM2_VIRTUAL_ID: ApiOperation =
+pub(crate) const LOGIN_IAM2_VIRTUAL_ID: ApiOperation =
     ApiOperation::new("LoginIAM2VirtualID", "PUT", "/v1/iam2/virtual-ids/login")
         .params(LOGIN_IAM2_VIRTUAL_ID_PARAMS)
         .result("LoginIAM2VirtualIDResult")
@@ -2452,7 +2452,7 @@ const LOGIN_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LoginIAM2VirtualIDWithLdap`: `PUT /zstack/v1/iam2/login/virtual-ids/ldap`.
-pub(super) const LOGIN_IAM2_VIRTUAL_ID_WITH_LDAP: ApiOperation = ApiOperation::new(
+pub(crate) const LOGIN_IAM2_VIRTUAL_ID_WITH_LDAP: ApiOperation = ApiOperation::new(
     "LoginIAM2VirtualIDWithLdap",
     "PUT",
     "/v1/iam2/login/virtual-ids/ldap",
@@ -2473,7 +2473,7 @@ const LOGIN_IAM2_VIRTUAL_ID_WITH_LDAP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2LdapBinding`: `GET /zstack/v1/iam2/ldap/bindings`.
-pub(super) const QUERY_IAM2_LDAP_BINDING: ApiOperation = ApiOperation::new("QueryIAM2LdapBinding", "GET", "/v1/iam2/ldap/bindings").params(QUERY_IAM2_LDAP_BINDING_PARAMS).result("QueryIAM2LdapBindingResult").summary("Query iam2 ldap binding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_LDAP_BINDING: ApiOperation = ApiOperation::new("QueryIAM2LdapBinding", "GET", "/v1/iam2/ldap/bindings").params(QUERY_IAM2_LDAP_BINDING_PARAMS).result("QueryIAM2LdapBindingResult").summary("Query iam2 ldap binding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2LdapBinding`.
 const QUERY_IAM2_LDAP_BINDING_PARAMS: &[ApiParam] = &[
@@ -2489,7 +2489,7 @@ const QUERY_IAM2_LDAP_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2Organization`: `GET /zstack/v1/iam2/organizations`.
-pub(super) const QUERY_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new("QueryIAM2Organization", "GET", "/v1/iam2/organizations").params(QUERY_IAM2_ORGANIZATION_PARAMS).result("QueryIAM2OrganizationResult").summary("Query iam2 organization. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new("QueryIAM2Organization", "GET", "/v1/iam2/organizations").params(QUERY_IAM2_ORGANIZATION_PARAMS).result("QueryIAM2OrganizationResult").summary("Query iam2 organization. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2Organization`.
 const QUERY_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
@@ -2505,7 +2505,7 @@ const QUERY_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2OrganizationAttribute`: `GET /zstack/v1/iam2/organizations/attributes`.
-pub(super) const QUERY_IAM2_ORGANIZATION_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2OrganizationAttribute", "GET", "/v1/iam2/organizations/attributes").params(QUERY_IAM2_ORGANIZATION_ATTRIBUTE_PARAMS).result("QueryIAM2OrganizationAttributeResult").summary("Query iam2 organization attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_ORGANIZATION_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2OrganizationAttribute", "GET", "/v1/iam2/organizations/attributes").params(QUERY_IAM2_ORGANIZATION_ATTRIBUTE_PARAMS).result("QueryIAM2OrganizationAttributeResult").summary("Query iam2 organization attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2OrganizationAttribute`.
 const QUERY_IAM2_ORGANIZATION_ATTRIBUTE_PARAMS: &[ApiParam] = &[
@@ -2521,7 +2521,7 @@ const QUERY_IAM2_ORGANIZATION_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2OrganizationProjectRef`: `GET /zstack/v1/iam2/projects/organizations/refs`.
-pub(super) const QUERY_IAM2_ORGANIZATION_PROJECT_REF: ApiOperation = ApiOperation::new("QueryIAM2OrganizationProjectRef", "GET", "/v1/iam2/projects/organizations/refs").params(QUERY_IAM2_ORGANIZATION_PROJECT_REF_PARAMS).result("QueryIAM2OrganizationProjectRefResult").summary("Query iam2 organization project ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_ORGANIZATION_PROJECT_REF: ApiOperation = ApiOperation::new("QueryIAM2OrganizationProjectRef", "GET", "/v1/iam2/projects/organizations/refs").params(QUERY_IAM2_ORGANIZATION_PROJECT_REF_PARAMS).result("QueryIAM2OrganizationProjectRefResult").summary("Query iam2 organization project ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2OrganizationProjectRef`.
 const QUERY_IAM2_ORGANIZATION_PROJECT_REF_PARAMS: &[ApiParam] = &[
@@ -2537,7 +2537,7 @@ const QUERY_IAM2_ORGANIZATION_PROJECT_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2Project`: `GET /zstack/v1/iam2/projects`.
-pub(super) const QUERY_IAM2_PROJECT: ApiOperation = ApiOperation::new("QueryIAM2Project", "GET", "/v1/iam2/projects").params(QUERY_IAM2_PROJECT_PARAMS).result("QueryIAM2ProjectResult").summary("Query iam2 project. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_PROJECT: ApiOperation = ApiOperation::new("QueryIAM2Project", "GET", "/v1/iam2/projects").params(QUERY_IAM2_PROJECT_PARAMS).result("QueryIAM2ProjectResult").summary("Query iam2 project. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2Project`.
 const QUERY_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
@@ -2553,7 +2553,7 @@ const QUERY_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2ProjectAccountRef`: `GET /zstack/v1/iam2/projects/account/refs`.
-pub(super) const QUERY_IAM2_PROJECT_ACCOUNT_REF: ApiOperation = ApiOperation::new("QueryIAM2ProjectAccountRef", "GET", "/v1/iam2/projects/account/refs").params(QUERY_IAM2_PROJECT_ACCOUNT_REF_PARAMS).result("QueryIAM2ProjectAccountRefResult").summary("Query iam2 project account ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_PROJECT_ACCOUNT_REF: ApiOperation = ApiOperation::new("QueryIAM2ProjectAccountRef", "GET", "/v1/iam2/projects/account/refs").params(QUERY_IAM2_PROJECT_ACCOUNT_REF_PARAMS).result("QueryIAM2ProjectAccountRefResult").summary("Query iam2 project account ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2ProjectAccountRef`.
 const QUERY_IAM2_PROJECT_ACCOUNT_REF_PARAMS: &[ApiParam] = &[
@@ -2569,7 +2569,7 @@ const QUERY_IAM2_PROJECT_ACCOUNT_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2ProjectAttribute`: `GET /zstack/v1/iam2/projects/attributes`.
-pub(super) const QUERY_IAM2_PROJECT_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2ProjectAttribute", "GET", "/v1/iam2/projects/attributes").params(QUERY_IAM2_PROJECT_ATTRIBUTE_PARAMS).result("QueryIAM2ProjectAttributeResult").summary("Query iam2 project attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_PROJECT_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2ProjectAttribute", "GET", "/v1/iam2/projects/attributes").params(QUERY_IAM2_PROJECT_ATTRIBUTE_PARAMS).result("QueryIAM2ProjectAttributeResult").summary("Query iam2 project attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2ProjectAttribute`.
 const QUERY_IAM2_PROJECT_ATTRIBUTE_PARAMS: &[ApiParam] = &[
@@ -2585,7 +2585,7 @@ const QUERY_IAM2_PROJECT_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2ProjectRole`: `GET /zstack/v1/iam2/project-roles`.
-pub(super) const QUERY_IAM2_PROJECT_ROLE: ApiOperation = ApiOperation::new("QueryIAM2ProjectRole", "GET", "/v1/iam2/project-roles").params(QUERY_IAM2_PROJECT_ROLE_PARAMS).result("QueryIAM2ProjectRoleResult").summary("Query iam2 project role. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_PROJECT_ROLE: ApiOperation = ApiOperation::new("QueryIAM2ProjectRole", "GET", "/v1/iam2/project-roles").params(QUERY_IAM2_PROJECT_ROLE_PARAMS).result("QueryIAM2ProjectRoleResult").summary("Query iam2 project role. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2ProjectRole`.
 const QUERY_IAM2_PROJECT_ROLE_PARAMS: &[ApiParam] = &[
@@ -2601,7 +2601,7 @@ const QUERY_IAM2_PROJECT_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2ProjectTemplate`: `GET /zstack/v1/iam2/projects/templates`.
-pub(super) const QUERY_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new("QueryIAM2ProjectTemplate", "GET", "/v1/iam2/projects/templates").params(QUERY_IAM2_PROJECT_TEMPLATE_PARAMS).result("QueryIAM2ProjectTemplateResult").summary("Query iam2 project template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new("QueryIAM2ProjectTemplate", "GET", "/v1/iam2/projects/templates").params(QUERY_IAM2_PROJECT_TEMPLATE_PARAMS).result("QueryIAM2ProjectTemplateResult").summary("Query iam2 project template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2ProjectTemplate`.
 const QUERY_IAM2_PROJECT_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -2617,7 +2617,7 @@ const QUERY_IAM2_PROJECT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2VirtualID`: `GET /zstack/v1/iam2/virtual-ids`.
-pub(super) const QUERY_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new("QueryIAM2VirtualID", "GET", "/v1/iam2/virtual-ids").params(QUERY_IAM2_VIRTUAL_ID_PARAMS).result("QueryIAM2VirtualIDResult").summary("Query iam2 virtual id. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new("QueryIAM2VirtualID", "GET", "/v1/iam2/virtual-ids").params(QUERY_IAM2_VIRTUAL_ID_PARAMS).result("QueryIAM2VirtualIDResult").summary("Query iam2 virtual id. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2VirtualID`.
 const QUERY_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
@@ -2633,7 +2633,7 @@ const QUERY_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2VirtualIDAttribute`: `GET /zstack/v1/iam2/virtual-ids/attributes`.
-pub(super) const QUERY_IAM2_VIRTUAL_ID_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2VirtualIDAttribute", "GET", "/v1/iam2/virtual-ids/attributes").params(QUERY_IAM2_VIRTUAL_ID_ATTRIBUTE_PARAMS).result("QueryIAM2VirtualIDAttributeResult").summary("Query iam2 virtual id attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_VIRTUAL_ID_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2VirtualIDAttribute", "GET", "/v1/iam2/virtual-ids/attributes").params(QUERY_IAM2_VIRTUAL_ID_ATTRIBUTE_PARAMS).result("QueryIAM2VirtualIDAttributeResult").summary("Query iam2 virtual id attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2VirtualIDAttribute`.
 const QUERY_IAM2_VIRTUAL_ID_ATTRIBUTE_PARAMS: &[ApiParam] = &[
@@ -2649,7 +2649,7 @@ const QUERY_IAM2_VIRTUAL_ID_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2VirtualIDGroup`: `GET /zstack/v1/iam2/projects/groups`.
-pub(super) const QUERY_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new("QueryIAM2VirtualIDGroup", "GET", "/v1/iam2/projects/groups").params(QUERY_IAM2_VIRTUAL_ID_GROUP_PARAMS).result("QueryIAM2VirtualIDGroupResult").summary("Query iam2 virtual id group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new("QueryIAM2VirtualIDGroup", "GET", "/v1/iam2/projects/groups").params(QUERY_IAM2_VIRTUAL_ID_GROUP_PARAMS).result("QueryIAM2VirtualIDGroupResult").summary("Query iam2 virtual id group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2VirtualIDGroup`.
 const QUERY_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
@@ -2665,7 +2665,7 @@ const QUERY_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIAM2VirtualIDGroupAttribute`: `GET /zstack/v1/iam2/projects/groups/attributes/`.
-pub(super) const QUERY_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2VirtualIDGroupAttribute", "GET", "/v1/iam2/projects/groups/attributes/").params(QUERY_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE_PARAMS).result("QueryIAM2VirtualIDGroupAttributeResult").summary("Query iam2 virtual id group attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE: ApiOperation = ApiOperation::new("QueryIAM2VirtualIDGroupAttribute", "GET", "/v1/iam2/projects/groups/attributes/").params(QUERY_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE_PARAMS).result("QueryIAM2VirtualIDGroupAttributeResult").summary("Query iam2 virtual id group attribute. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIAM2VirtualIDGroupAttribute`.
 const QUERY_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE_PARAMS: &[ApiParam] = &[
@@ -2681,7 +2681,7 @@ const QUERY_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIPSecConnection`: `GET /zstack/v1/ipsec`.
-pub(super) const QUERY_IP_SEC_CONNECTION: ApiOperation = ApiOperation::new("QueryIPSecConnection", "GET", "/v1/ipsec").params(QUERY_IP_SEC_CONNECTION_PARAMS).result("QueryIPSecConnectionResult").summary("Query ip sec connection. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IP_SEC_CONNECTION: ApiOperation = ApiOperation::new("QueryIPSecConnection", "GET", "/v1/ipsec").params(QUERY_IP_SEC_CONNECTION_PARAMS).result("QueryIPSecConnectionResult").summary("Query ip sec connection. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIPSecConnection`.
 const QUERY_IP_SEC_CONNECTION_PARAMS: &[ApiParam] = &[
@@ -2697,7 +2697,7 @@ const QUERY_IP_SEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryImage`: `GET /zstack/v1/images`.
-pub(super) const QUERY_IMAGE: ApiOperation = ApiOperation::new("QueryImage", "GET", "/v1/images").params(QUERY_IMAGE_PARAMS).result("QueryImageResult").summary("Query image. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /images/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_IMAGE: ApiOperation = ApiOperation::new("QueryImage", "GET", "/v1/images").params(QUERY_IMAGE_PARAMS).result("QueryImageResult").summary("Query image. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /images/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryImage`.
 const QUERY_IMAGE_PARAMS: &[ApiParam] = &[
@@ -2713,7 +2713,7 @@ const QUERY_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryImagePackage`: `GET /zstack/v1/image-packages`.
-pub(super) const QUERY_IMAGE_PACKAGE: ApiOperation = ApiOperation::new("QueryImagePackage", "GET", "/v1/image-packages").params(QUERY_IMAGE_PACKAGE_PARAMS).result("QueryImagePackageResult").summary("Query image package. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IMAGE_PACKAGE: ApiOperation = ApiOperation::new("QueryImagePackage", "GET", "/v1/image-packages").params(QUERY_IMAGE_PACKAGE_PARAMS).result("QueryImagePackageResult").summary("Query image package. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryImagePackage`.
 const QUERY_IMAGE_PACKAGE_PARAMS: &[ApiParam] = &[
@@ -2729,7 +2729,7 @@ const QUERY_IMAGE_PACKAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryImageReplicationGroup`: `GET /zstack/v1/image-replication-groups`.
-pub(super) const QUERY_IMAGE_REPLICATION_GROUP: ApiOperation = ApiOperation::new("QueryImageReplicationGroup", "GET", "/v1/image-replication-groups").params(QUERY_IMAGE_REPLICATION_GROUP_PARAMS).result("QueryImageReplicationGroupResult").summary("Query image replication group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IMAGE_REPLICATION_GROUP: ApiOperation = ApiOperation::new("QueryImageReplicationGroup", "GET", "/v1/image-replication-groups").params(QUERY_IMAGE_REPLICATION_GROUP_PARAMS).result("QueryImageReplicationGroupResult").summary("Query image replication group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryImageReplicationGroup`.
 const QUERY_IMAGE_REPLICATION_GROUP_PARAMS: &[ApiParam] = &[
@@ -2745,7 +2745,7 @@ const QUERY_IMAGE_REPLICATION_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryInstanceOffering`: `GET /zstack/v1/instance-offerings`.
-pub(super) const QUERY_INSTANCE_OFFERING: ApiOperation = ApiOperation::new("QueryInstanceOffering", "GET", "/v1/instance-offerings").params(QUERY_INSTANCE_OFFERING_PARAMS).result("QueryInstanceOfferingResult").summary("Query instance offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /instance-offerings/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_INSTANCE_OFFERING: ApiOperation = ApiOperation::new("QueryInstanceOffering", "GET", "/v1/instance-offerings").params(QUERY_INSTANCE_OFFERING_PARAMS).result("QueryInstanceOfferingResult").summary("Query instance offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /instance-offerings/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryInstanceOffering`.
 const QUERY_INSTANCE_OFFERING_PARAMS: &[ApiParam] = &[
@@ -2761,7 +2761,7 @@ const QUERY_INSTANCE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryL2Network`: `GET /zstack/v1/l2-networks`.
-pub(super) const QUERY_L2_NETWORK: ApiOperation = ApiOperation::new("QueryL2Network", "GET", "/v1/l2-networks").params(QUERY_L2_NETWORK_PARAMS).result("QueryL2NetworkResult").summary("Query l2 network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_L2_NETWORK: ApiOperation = ApiOperation::new("QueryL2Network", "GET", "/v1/l2-networks").params(QUERY_L2_NETWORK_PARAMS).result("QueryL2NetworkResult").summary("Query l2 network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryL2Network`.
 const QUERY_L2_NETWORK_PARAMS: &[ApiParam] = &[
@@ -2777,7 +2777,7 @@ const QUERY_L2_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryL2PortGroupNetwork`: `GET /zstack/v1/l2-networks/port-group`.
-pub(super) const QUERY_L2_PORT_GROUP_NETWORK: ApiOperation = ApiOperation::new("QueryL2PortGroupNetwork", "GET", "/v1/l2-networks/port-group").params(QUERY_L2_PORT_GROUP_NETWORK_PARAMS).result("QueryL2PortGroupNetworkResult").summary("Query l2 port group network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_L2_PORT_GROUP_NETWORK: ApiOperation = ApiOperation::new("QueryL2PortGroupNetwork", "GET", "/v1/l2-networks/port-group").params(QUERY_L2_PORT_GROUP_NETWORK_PARAMS).result("QueryL2PortGroupNetworkResult").summary("Query l2 port group network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryL2PortGroupNetwork`.
 const QUERY_L2_PORT_GROUP_NETWORK_PARAMS: &[ApiParam] = &[
@@ -2793,7 +2793,7 @@ const QUERY_L2_PORT_GROUP_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryL2VirtualSwitchNetwork`: `GET /zstack/v1/l2-networks/virtual-switch`.
-pub(super) const QUERY_L2_VIRTUAL_SWITCH_NETWORK: ApiOperation = ApiOperation::new("QueryL2VirtualSwitchNetwork", "GET", "/v1/l2-networks/virtual-switch").params(QUERY_L2_VIRTUAL_SWITCH_NETWORK_PARAMS).result("QueryL2VirtualSwitchNetworkResult").summary("Query l2 virtual switch network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_L2_VIRTUAL_SWITCH_NETWORK: ApiOperation = ApiOperation::new("QueryL2VirtualSwitchNetwork", "GET", "/v1/l2-networks/virtual-switch").params(QUERY_L2_VIRTUAL_SWITCH_NETWORK_PARAMS).result("QueryL2VirtualSwitchNetworkResult").summary("Query l2 virtual switch network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryL2VirtualSwitchNetwork`.
 const QUERY_L2_VIRTUAL_SWITCH_NETWORK_PARAMS: &[ApiParam] = &[
@@ -2809,7 +2809,7 @@ const QUERY_L2_VIRTUAL_SWITCH_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryL2VlanNetwork`: `GET /zstack/v1/l2-networks/vlan`.
-pub(super) const QUERY_L2_VLAN_NETWORK: ApiOperation = ApiOperation::new("QueryL2VlanNetwork", "GET", "/v1/l2-networks/vlan").params(QUERY_L2_VLAN_NETWORK_PARAMS).result("QueryL2VlanNetworkResult").summary("Query l2 vlan network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vlan/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_L2_VLAN_NETWORK: ApiOperation = ApiOperation::new("QueryL2VlanNetwork", "GET", "/v1/l2-networks/vlan").params(QUERY_L2_VLAN_NETWORK_PARAMS).result("QueryL2VlanNetworkResult").summary("Query l2 vlan network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vlan/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryL2VlanNetwork`.
 const QUERY_L2_VLAN_NETWORK_PARAMS: &[ApiParam] = &[
@@ -2825,7 +2825,7 @@ const QUERY_L2_VLAN_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryL2VxlanNetwork`: `GET /zstack/v1/l2-networks/vxlan`.
-pub(super) const QUERY_L2_VXLAN_NETWORK: ApiOperation = ApiOperation::new("QueryL2VxlanNetwork", "GET", "/v1/l2-networks/vxlan").params(QUERY_L2_VXLAN_NETWORK_PARAMS).result("QueryL2VxlanNetworkResult").summary("Query l2 vxlan network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vxlan/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_L2_VXLAN_NETWORK: ApiOperation = ApiOperation::new("QueryL2VxlanNetwork", "GET", "/v1/l2-networks/vxlan").params(QUERY_L2_VXLAN_NETWORK_PARAMS).result("QueryL2VxlanNetworkResult").summary("Query l2 vxlan network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vxlan/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryL2VxlanNetwork`.
 const QUERY_L2_VXLAN_NETWORK_PARAMS: &[ApiParam] = &[
@@ -2841,7 +2841,7 @@ const QUERY_L2_VXLAN_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryL2VxlanNetworkPool`: `GET /zstack/v1/l2-networks/vxlan-pool`.
-pub(super) const QUERY_L2_VXLAN_NETWORK_POOL: ApiOperation = ApiOperation::new("QueryL2VxlanNetworkPool", "GET", "/v1/l2-networks/vxlan-pool").params(QUERY_L2_VXLAN_NETWORK_POOL_PARAMS).result("QueryL2VxlanNetworkPoolResult").summary("Query l2 vxlan network pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vxlan-pool/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_L2_VXLAN_NETWORK_POOL: ApiOperation = ApiOperation::new("QueryL2VxlanNetworkPool", "GET", "/v1/l2-networks/vxlan-pool").params(QUERY_L2_VXLAN_NETWORK_POOL_PARAMS).result("QueryL2VxlanNetworkPoolResult").summary("Query l2 vxlan network pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vxlan-pool/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryL2VxlanNetworkPool`.
 const QUERY_L2_VXLAN_NETWORK_POOL_PARAMS: &[ApiParam] = &[
@@ -2857,7 +2857,7 @@ const QUERY_L2_VXLAN_NETWORK_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryRole`: `GET /zstack/v1/identities/roles`.
-pub(super) const QUERY_ROLE: ApiOperation = ApiOperation::new("QueryRole", "GET", "/v1/identities/roles").params(QUERY_ROLE_PARAMS).result("QueryRoleResult").summary("Query role. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /identities/roles/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_ROLE: ApiOperation = ApiOperation::new("QueryRole", "GET", "/v1/identities/roles").params(QUERY_ROLE_PARAMS).result("QueryRoleResult").summary("Query role. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /identities/roles/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryRole`.
 const QUERY_ROLE_PARAMS: &[ApiParam] = &[
@@ -2873,7 +2873,7 @@ const QUERY_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySlbOffering`: `GET /zstack/v1/instance-offerings/slb`.
-pub(super) const QUERY_SLB_OFFERING: ApiOperation = ApiOperation::new("QuerySlbOffering", "GET", "/v1/instance-offerings/slb").params(QUERY_SLB_OFFERING_PARAMS).result("QuerySlbOfferingResult").summary("Query slb offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SLB_OFFERING: ApiOperation = ApiOperation::new("QuerySlbOffering", "GET", "/v1/instance-offerings/slb").params(QUERY_SLB_OFFERING_PARAMS).result("QuerySlbOfferingResult").summary("Query slb offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySlbOffering`.
 const QUERY_SLB_OFFERING_PARAMS: &[ApiParam] = &[
@@ -2889,7 +2889,7 @@ const QUERY_SLB_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVirtualRouterOffering`: `GET /zstack/v1/instance-offerings/virtual-routers`.
-pub(super) const QUERY_VIRTUAL_ROUTER_OFFERING: ApiOperation = ApiOperation::new("QueryVirtualRouterOffering", "GET", "/v1/instance-offerings/virtual-routers").params(QUERY_VIRTUAL_ROUTER_OFFERING_PARAMS).result("QueryVirtualRouterOfferingResult").summary("Query virtual router offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /instance-offerings/virtual-routers/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VIRTUAL_ROUTER_OFFERING: ApiOperation = ApiOperation::new("QueryVirtualRouterOffering", "GET", "/v1/instance-offerings/virtual-routers").params(QUERY_VIRTUAL_ROUTER_OFFERING_PARAMS).result("QueryVirtualRouterOfferingResult").summary("Query virtual router offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /instance-offerings/virtual-routers/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVirtualRouterOffering`.
 const QUERY_VIRTUAL_ROUTER_OFFERING_PARAMS: &[ApiParam] = &[
@@ -2905,7 +2905,7 @@ const QUERY_VIRTUAL_ROUTER_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVniRange`: `GET /zstack/v1/l2-networks/vxlan-pool/vni-range`.
-pub(super) const QUERY_VNI_RANGE: ApiOperation = ApiOperation::new("QueryVniRange", "GET", "/v1/l2-networks/vxlan-pool/vni-range").params(QUERY_VNI_RANGE_PARAMS).result("QueryVniRangeResult").summary("Query vni range. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vxlan-pool/vni-range/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VNI_RANGE: ApiOperation = ApiOperation::new("QueryVniRange", "GET", "/v1/l2-networks/vxlan-pool/vni-range").params(QUERY_VNI_RANGE_PARAMS).result("QueryVniRangeResult").summary("Query vni range. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vxlan-pool/vni-range/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVniRange`.
 const QUERY_VNI_RANGE_PARAMS: &[ApiParam] = &[
@@ -2921,7 +2921,7 @@ const QUERY_VNI_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVtep`: `GET /zstack/v1/l2-networks/vteps`.
-pub(super) const QUERY_VTEP: ApiOperation = ApiOperation::new("QueryVtep", "GET", "/v1/l2-networks/vteps").params(QUERY_VTEP_PARAMS).result("QueryVtepResult").summary("Query vtep. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vteps/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VTEP: ApiOperation = ApiOperation::new("QueryVtep", "GET", "/v1/l2-networks/vteps").params(QUERY_VTEP_PARAMS).result("QueryVtepResult").summary("Query vtep. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l2-networks/vteps/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVtep`.
 const QUERY_VTEP_PARAMS: &[ApiParam] = &[
@@ -2937,7 +2937,7 @@ const QUERY_VTEP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectIPsecConnection`: `PUT /zstack/v1/ipsec/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
     "ReconnectIPsecConnection",
     "PUT",
     "/v1/ipsec/{uuid}/actions",
@@ -2956,7 +2956,7 @@ const RECONNECT_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`, asynchronous.
-pub(super) const RECOVER_IAM2_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVER_IAM2_PROJECT: ApiOperation = ApiOperation::new(
     "RecoverIAM2Project",
     "PUT",
     "/v1/iam2/projects/{uuid}/actions",
@@ -2975,7 +2975,7 @@ const RECOVER_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverImage`: `PUT /zstack/v1/images/{imageUuid}/actions`, asynchronous.
-pub(super) const RECOVER_IMAGE: ApiOperation =
+pub(crate) const RECOVER_IMAGE: ApiOperation =
     ApiOperation::new("RecoverImage", "PUT", "/v1/images/{imageUuid}/actions")
         .params(RECOVER_IMAGE_PARAMS)
         .result("RecoverImageResult")
@@ -2992,7 +2992,7 @@ const RECOVER_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveAttributesFromIAM2Organization`: `DELETE /zstack/v1/iam2/organizations/{uuid}/attributes`, asynchronous.
-pub(super) const REMOVE_ATTRIBUTES_FROM_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ATTRIBUTES_FROM_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
     "RemoveAttributesFromIAM2Organization",
     "DELETE",
     "/v1/iam2/organizations/{uuid}/attributes",
@@ -3011,7 +3011,7 @@ const REMOVE_ATTRIBUTES_FROM_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveAttributesFromIAM2Project`: `DELETE /zstack/v1/iam2/projects/{uuid}/attributes`, asynchronous.
-pub(super) const REMOVE_ATTRIBUTES_FROM_IAM2_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ATTRIBUTES_FROM_IAM2_PROJECT: ApiOperation = ApiOperation::new(
     "RemoveAttributesFromIAM2Project",
     "DELETE",
     "/v1/iam2/projects/{uuid}/attributes",
@@ -3030,7 +3030,7 @@ const REMOVE_ATTRIBUTES_FROM_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveAttributesFromIAM2VirtualID`: `DELETE /zstack/v1/iam2/virtual-ids/{uuid}/attributes`, asynchronous.
-pub(super) const REMOVE_ATTRIBUTES_FROM_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ATTRIBUTES_FROM_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
     "RemoveAttributesFromIAM2VirtualID",
     "DELETE",
     "/v1/iam2/virtual-ids/{uuid}/attributes",
@@ -3049,7 +3049,7 @@ const REMOVE_ATTRIBUTES_FROM_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveAttributesFromIAM2VirtualIDGroup`: `DELETE /zstack/v1/iam2/projects/groups/{uuid}/attributes`, asynchronous.
-pub(super) const REMOVE_ATTRIBUTES_FROM_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ATTRIBUTES_FROM_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
     "RemoveAttributesFromIAM2VirtualIDGroup",
     "DELETE",
     "/v1/iam2/projects/groups/{uuid}/attributes",
@@ -3068,7 +3068,7 @@ const REMOVE_ATTRIBUTES_FROM_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveIAM2ProjectLoginExpired`: `PUT /zstack/v1/iam2/projects/remove/login-expired/{uuid}/actions`, asynchronous.
-pub(super) const REMOVE_IAM2_PROJECT_LOGIN_EXPIRED: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_IAM2_PROJECT_LOGIN_EXPIRED: ApiOperation = ApiOperation::new(
     "RemoveIAM2ProjectLoginExpired",
     "PUT",
     "/v1/iam2/projects/remove/login-expired/{uuid}/actions",
@@ -3088,7 +3088,7 @@ const REMOVE_IAM2_PROJECT_LOGIN_EXPIRED_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveIAM2VirtualIDGroupFromProjects`: `DELETE /zstack/v1/iam2/projects/groups`, asynchronous.
-pub(super) const REMOVE_IAM2_VIRTUAL_ID_GROUP_FROM_PROJECTS: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_IAM2_VIRTUAL_ID_GROUP_FROM_PROJECTS: ApiOperation = ApiOperation::new(
     "RemoveIAM2VirtualIDGroupFromProjects",
     "DELETE",
     "/v1/iam2/projects/groups",
@@ -3107,7 +3107,7 @@ const REMOVE_IAM2_VIRTUAL_ID_GROUP_FROM_PROJECTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveIAM2VirtualIDsFromGroup`: `DELETE /zstack/v1/iam2/projects/groups/{groupUuid}/virtual-ids`, asynchronous.
-pub(super) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_GROUP: ApiOperation = ApiOperation::new(
     "RemoveIAM2VirtualIDsFromGroup",
     "DELETE",
     "/v1/iam2/projects/groups/{groupUuid}/virtual-ids",
@@ -3126,7 +3126,7 @@ const REMOVE_IAM2_VIRTUAL_I_DS_FROM_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveIAM2VirtualIDsFromOrganization`: `DELETE /zstack/v1/iam2/organizations/{organizationUuid}/virtual-ids`, asynchronous.
-pub(super) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_ORGANIZATION: ApiOperation = ApiOperation::new(
     "RemoveIAM2VirtualIDsFromOrganization",
     "DELETE",
     "/v1/iam2/organizations/{organizationUuid}/virtual-ids",
@@ -3145,7 +3145,7 @@ const REMOVE_IAM2_VIRTUAL_I_DS_FROM_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveIAM2VirtualIDsFromProject`: `DELETE /zstack/v1/iam2/projects/{projectUuid}/virtual-ids`, asynchronous.
-pub(super) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_PROJECT: ApiOperation = ApiOperation::new(
     "RemoveIAM2VirtualIDsFromProject",
     "DELETE",
     "/v1/iam2/projects/{projectUuid}/virtual-ids",
@@ -3164,7 +3164,7 @@ const REMOVE_IAM2_VIRTUAL_I_DS_FROM_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveIAM2VirtualIDsFromProjects`: `DELETE /zstack/v1/iam2/projects/virtual-ids`, asynchronous.
-pub(super) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_PROJECTS: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_IAM2_VIRTUAL_I_DS_FROM_PROJECTS: ApiOperation = ApiOperation::new(
     "RemoveIAM2VirtualIDsFromProjects",
     "DELETE",
     "/v1/iam2/projects/virtual-ids",
@@ -3183,7 +3183,7 @@ const REMOVE_IAM2_VIRTUAL_I_DS_FROM_PROJECTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemovePolicyStatementsFromRole`: `DELETE /zstack/v1/identities/roles/{uuid}/policy-statements`, asynchronous.
-pub(super) const REMOVE_POLICY_STATEMENTS_FROM_ROLE: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_POLICY_STATEMENTS_FROM_ROLE: ApiOperation = ApiOperation::new(
     "RemovePolicyStatementsFromRole",
     "DELETE",
     "/v1/identities/roles/{uuid}/policy-statements",
@@ -3202,7 +3202,7 @@ const REMOVE_POLICY_STATEMENTS_FROM_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveRemoteCidrsFromIPsecConnection`: `DELETE /zstack/v1/ipsec/{uuid}/remote-cidrs`, asynchronous.
-pub(super) const REMOVE_REMOTE_CIDRS_FROM_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_REMOTE_CIDRS_FROM_I_PSEC_CONNECTION: ApiOperation = ApiOperation::new(
     "RemoveRemoteCidrsFromIPsecConnection",
     "DELETE",
     "/v1/ipsec/{uuid}/remote-cidrs",
@@ -3221,7 +3221,7 @@ const REMOVE_REMOTE_CIDRS_FROM_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveRolesFromIAM2VirtualID`: `DELETE /zstack/v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles`, asynchronous.
-pub(super) const REMOVE_ROLES_FROM_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ROLES_FROM_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
     "RemoveRolesFromIAM2VirtualID",
     "DELETE",
     "/v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles",
@@ -3241,7 +3241,7 @@ const REMOVE_ROLES_FROM_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveRolesFromIAM2VirtualIDGroup`: `DELETE /zstack/v1/iam2/projects/groups/{groupUuid}/roles`, asynchronous.
-pub(super) const REMOVE_ROLES_FROM_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ROLES_FROM_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
     "RemoveRolesFromIAM2VirtualIDGroup",
     "DELETE",
     "/v1/iam2/projects/groups/{groupUuid}/roles",
@@ -3261,7 +3261,7 @@ const REMOVE_ROLES_FROM_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RunIAM2Script`: `POST /zstack/v1/iam2/iam2-script/run`, asynchronous.
-pub(super) const RUN_IAM2_SCRIPT: ApiOperation =
+pub(crate) const RUN_IAM2_SCRIPT: ApiOperation =
     ApiOperation::new("RunIAM2Script", "POST", "/v1/iam2/iam2-script/run")
         .params(RUN_IAM2_SCRIPT_PARAMS)
         .result("RunIAM2ScriptResult")
@@ -3279,7 +3279,7 @@ const RUN_IAM2_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetIAM2ProjectLoginExpired`: `PUT /zstack/v1/iam2/projects/add/login-expired/{uuid}/actions`, asynchronous.
-pub(super) const SET_IAM2_PROJECT_LOGIN_EXPIRED: ApiOperation = ApiOperation::new(
+pub(crate) const SET_IAM2_PROJECT_LOGIN_EXPIRED: ApiOperation = ApiOperation::new(
     "SetIAM2ProjectLoginExpired",
     "PUT",
     "/v1/iam2/projects/add/login-expired/{uuid}/actions",
@@ -3299,7 +3299,7 @@ const SET_IAM2_PROJECT_LOGIN_EXPIRED_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetIAM2ProjectRetirePolicy`: `PUT /zstack/v1/iam2/projects/retire-policies/{uuid}/actions`, asynchronous.
-pub(super) const SET_IAM2_PROJECT_RETIRE_POLICY: ApiOperation = ApiOperation::new(
+pub(crate) const SET_IAM2_PROJECT_RETIRE_POLICY: ApiOperation = ApiOperation::new(
     "SetIAM2ProjectRetirePolicy",
     "PUT",
     "/v1/iam2/projects/retire-policies/{uuid}/actions",
@@ -3319,7 +3319,7 @@ const SET_IAM2_PROJECT_RETIRE_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetImageBootMode`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const SET_IMAGE_BOOT_MODE: ApiOperation =
+pub(crate) const SET_IMAGE_BOOT_MODE: ApiOperation =
     ApiOperation::new("SetImageBootMode", "PUT", "/v1/images/{uuid}/actions")
         .params(SET_IMAGE_BOOT_MODE_PARAMS)
         .result("SetImageBootModeResult")
@@ -3336,7 +3336,7 @@ const SET_IMAGE_BOOT_MODE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetImageQga`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const SET_IMAGE_QGA: ApiOperation =
+pub(crate) const SET_IMAGE_QGA: ApiOperation =
     ApiOperation::new("SetImageQga", "PUT", "/v1/images/{uuid}/actions")
         .params(SET_IMAGE_QGA_PARAMS)
         .result("SetImageQgaResult")
@@ -3353,7 +3353,7 @@ const SET_IMAGE_QGA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetImageSecurityLevel`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const SET_IMAGE_SECURITY_LEVEL: ApiOperation =
+pub(crate) const SET_IMAGE_SECURITY_LEVEL: ApiOperation =
     ApiOperation::new("SetImageSecurityLevel", "PUT", "/v1/images/{uuid}/actions")
         .params(SET_IMAGE_SECURITY_LEVEL_PARAMS)
         .result("SetImageSecurityLevelResult")
@@ -3370,7 +3370,7 @@ const SET_IMAGE_SECURITY_LEVEL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetOrganizationOperation`: `PUT /zstack/v1/iam2/organizations/{uuid}/operation`, asynchronous.
-pub(super) const SET_ORGANIZATION_OPERATION: ApiOperation = ApiOperation::new(
+pub(crate) const SET_ORGANIZATION_OPERATION: ApiOperation = ApiOperation::new(
     "SetOrganizationOperation",
     "PUT",
     "/v1/iam2/organizations/{uuid}/operation",
@@ -3390,7 +3390,7 @@ const SET_ORGANIZATION_OPERATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetOrganizationSupervisor`: `PUT /zstack/v1/iam2/organizations/{uuid}/actions`, asynchronous.
-pub(super) const SET_ORGANIZATION_SUPERVISOR: ApiOperation = ApiOperation::new(
+pub(crate) const SET_ORGANIZATION_SUPERVISOR: ApiOperation = ApiOperation::new(
     "SetOrganizationSupervisor",
     "PUT",
     "/v1/iam2/organizations/{uuid}/actions",
@@ -3410,7 +3410,7 @@ const SET_ORGANIZATION_SUPERVISOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StopAllResourcesInIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`, asynchronous.
-pub(super) const STOP_ALL_RESOURCES_IN_IAM2_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const STOP_ALL_RESOURCES_IN_IAM2_PROJECT: ApiOperation = ApiOperation::new(
     "StopAllResourcesInIAM2Project",
     "PUT",
     "/v1/iam2/projects/{uuid}/actions",
@@ -3429,7 +3429,7 @@ const STOP_ALL_RESOURCES_IN_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncImageFromImageStoreBackupStorage`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_IMAGE_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_IMAGE_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "SyncImageFromImageStoreBackupStorage",
     "PUT",
     "/v1/images/{uuid}/actions",
@@ -3452,7 +3452,7 @@ const SYNC_IMAGE_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncImageSize`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_IMAGE_SIZE: ApiOperation =
+pub(crate) const SYNC_IMAGE_SIZE: ApiOperation =
     ApiOperation::new("SyncImageSize", "PUT", "/v1/images/{uuid}/actions")
         .params(SYNC_IMAGE_SIZE_PARAMS)
         .result("SyncImageSizeResult")
@@ -3468,7 +3468,7 @@ const SYNC_IMAGE_SIZE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2Organization`: `PUT /zstack/v1/iam2/organizations/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_ORGANIZATION: ApiOperation = ApiOperation::new(
     "UpdateIAM2Organization",
     "PUT",
     "/v1/iam2/organizations/{uuid}/actions",
@@ -3491,7 +3491,7 @@ const UPDATE_IAM2_ORGANIZATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2OrganizationAttribute`: `PUT /zstack/v1/iam2/organizations/attributes/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_ORGANIZATION_ATTRIBUTE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_ORGANIZATION_ATTRIBUTE: ApiOperation = ApiOperation::new(
     "UpdateIAM2OrganizationAttribute",
     "PUT",
     "/v1/iam2/organizations/attributes/{uuid}/actions",
@@ -3511,7 +3511,7 @@ const UPDATE_IAM2_ORGANIZATION_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2Project`: `PUT /zstack/v1/iam2/projects/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_PROJECT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_PROJECT: ApiOperation = ApiOperation::new(
     "UpdateIAM2Project",
     "PUT",
     "/v1/iam2/projects/{uuid}/actions",
@@ -3532,7 +3532,7 @@ const UPDATE_IAM2_PROJECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2ProjectAttribute`: `PUT /zstack/v1/iam2/projects/attributes/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_PROJECT_ATTRIBUTE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_PROJECT_ATTRIBUTE: ApiOperation = ApiOperation::new(
     "UpdateIAM2ProjectAttribute",
     "PUT",
     "/v1/iam2/projects/attributes/{uuid}/actions",
@@ -3552,7 +3552,7 @@ const UPDATE_IAM2_PROJECT_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2ProjectTemplate`: `PUT /zstack/v1/iam2/projects/templates/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_PROJECT_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateIAM2ProjectTemplate",
     "PUT",
     "/v1/iam2/projects/templates/{uuid}/actions",
@@ -3575,7 +3575,7 @@ const UPDATE_IAM2_PROJECT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2VirtualID`: `PUT /zstack/v1/iam2/virtual-ids/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_VIRTUAL_ID: ApiOperation = ApiOperation::new(
     "UpdateIAM2VirtualID",
     "PUT",
     "/v1/iam2/virtual-ids/{uuid}/actions",
@@ -3598,7 +3598,7 @@ const UPDATE_IAM2_VIRTUAL_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2VirtualIDAttribute`: `PUT /zstack/v1/iam2/virtual-ids/attributes/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_VIRTUAL_ID_ATTRIBUTE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_VIRTUAL_ID_ATTRIBUTE: ApiOperation = ApiOperation::new(
     "UpdateIAM2VirtualIDAttribute",
     "PUT",
     "/v1/iam2/virtual-ids/attributes/{uuid}/actions",
@@ -3618,7 +3618,7 @@ const UPDATE_IAM2_VIRTUAL_ID_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2VirtualIDGroup`: `PUT /zstack/v1/iam2/projects/groups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_VIRTUAL_ID_GROUP: ApiOperation = ApiOperation::new(
     "UpdateIAM2VirtualIDGroup",
     "PUT",
     "/v1/iam2/projects/groups/{uuid}/actions",
@@ -3639,7 +3639,7 @@ const UPDATE_IAM2_VIRTUAL_ID_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2VirtualIDGroupAttribute`: `PUT /zstack/v1/iam2/projects/groups/attributes/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE: ApiOperation = ApiOperation::new(
     "UpdateIAM2VirtualIDGroupAttribute",
     "PUT",
     "/v1/iam2/projects/groups/attributes/{uuid}/actions",
@@ -3659,7 +3659,7 @@ const UPDATE_IAM2_VIRTUAL_ID_GROUP_ATTRIBUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIPsecConnection`: `PUT /zstack/v1/ipsec/{uuid}`, asynchronous.
-pub(super) const UPDATE_I_PSEC_CONNECTION: ApiOperation =
+pub(crate) const UPDATE_I_PSEC_CONNECTION: ApiOperation =
     ApiOperation::new("UpdateIPsecConnection", "PUT", "/v1/ipsec/{uuid}")
         .params(UPDATE_I_PSEC_CONNECTION_PARAMS)
         .result("UpdateIPsecConnectionResult")
@@ -3677,7 +3677,7 @@ const UPDATE_I_PSEC_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateImage`: `PUT /zstack/v1/images/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IMAGE: ApiOperation = ApiOperation::new("UpdateImage", "PUT", "/v1/images/{uuid}/actions").params(UPDATE_IMAGE_PARAMS).result("UpdateImageResult").body("updateImage").asynchronous().summary("Update image. mediaType: RootVolumeTemplate|DataVolumeTemplate|ISO. format: raw|qcow2|iso. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. architecture: x86_64|aarch64|mips64el|loongarch64.");
+pub(crate) const UPDATE_IMAGE: ApiOperation = ApiOperation::new("UpdateImage", "PUT", "/v1/images/{uuid}/actions").params(UPDATE_IMAGE_PARAMS).result("UpdateImageResult").body("updateImage").asynchronous().summary("Update image. mediaType: RootVolumeTemplate|DataVolumeTemplate|ISO. format: raw|qcow2|iso. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. architecture: x86_64|aarch64|mips64el|loongarch64.");
 
 /// Parameters of `UpdateImage`.
 const UPDATE_IMAGE_PARAMS: &[ApiParam] = &[
@@ -3696,7 +3696,7 @@ const UPDATE_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateImagePackage`: `PUT /zstack/v1/image-packages/{uuid}`, asynchronous.
-pub(super) const UPDATE_IMAGE_PACKAGE: ApiOperation =
+pub(crate) const UPDATE_IMAGE_PACKAGE: ApiOperation =
     ApiOperation::new("UpdateImagePackage", "PUT", "/v1/image-packages/{uuid}")
         .params(UPDATE_IMAGE_PACKAGE_PARAMS)
         .result("UpdateImagePackageResult")
@@ -3714,7 +3714,7 @@ const UPDATE_IMAGE_PACKAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateInstanceOffering`: `PUT /zstack/v1/instance-offerings/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_INSTANCE_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_INSTANCE_OFFERING: ApiOperation = ApiOperation::new(
     "UpdateInstanceOffering",
     "PUT",
     "/v1/instance-offerings/{uuid}/actions",
@@ -3736,7 +3736,7 @@ const UPDATE_INSTANCE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateL2Network`: `PUT /zstack/v1/l2-networks/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_L2_NETWORK: ApiOperation =
+pub(crate) const UPDATE_L2_NETWORK: ApiOperation =
     ApiOperation::new("UpdateL2Network", "PUT", "/v1/l2-networks/{uuid}/actions")
         .params(UPDATE_L2_NETWORK_PARAMS)
         .result("UpdateL2NetworkResult")
@@ -3754,7 +3754,7 @@ const UPDATE_L2_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateOrganizationQuota`: `PUT /zstack/v1/iam2/Organization/quotas/actions`, asynchronous.
-pub(super) const UPDATE_ORGANIZATION_QUOTA: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ORGANIZATION_QUOTA: ApiOperation = ApiOperation::new(
     "UpdateOrganizationQuota",
     "PUT",
     "/v1/iam2/Organization/quotas/actions",
@@ -3775,7 +3775,7 @@ const UPDATE_ORGANIZATION_QUOTA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateRole`: `PUT /zstack/v1/identities/roles/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ROLE: ApiOperation =
+pub(crate) const UPDATE_ROLE: ApiOperation =
     ApiOperation::new("UpdateRole", "PUT", "/v1/identities/roles/{uuid}/actions")
         .params(UPDATE_ROLE_PARAMS)
         .result("UpdateRoleResult")
@@ -3795,7 +3795,7 @@ const UPDATE_ROLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVirtualRouterOffering`: `PUT /zstack/v1/instance-offerings/virtual-routers/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VIRTUAL_ROUTER_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VIRTUAL_ROUTER_OFFERING: ApiOperation = ApiOperation::new(
     "UpdateVirtualRouterOffering",
     "PUT",
     "/v1/instance-offerings/virtual-routers/{uuid}/actions",
@@ -3819,7 +3819,7 @@ const UPDATE_VIRTUAL_ROUTER_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVniRange`: `PUT /zstack/v1/l2-networks/vxlan-pool/vni-ranges/{uuid}`, asynchronous.
-pub(super) const UPDATE_VNI_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VNI_RANGE: ApiOperation = ApiOperation::new(
     "UpdateVniRange",
     "PUT",
     "/v1/l2-networks/vxlan-pool/vni-ranges/{uuid}",

@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddAccessControlListToLoadBalancer`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/access-control-lists`, asynchronous.
-pub(super) const ADD_ACCESS_CONTROL_LIST_TO_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ACCESS_CONTROL_LIST_TO_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "AddAccessControlListToLoadBalancer",
     "POST",
     "/v1/load-balancers/listeners/{listenerUuid}/access-control-lists",
@@ -26,7 +26,7 @@ const ADD_ACCESS_CONTROL_LIST_TO_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAccessControlRule`: `POST /zstack/v1/login-control/access-control/rules`, asynchronous.
-pub(super) const ADD_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new(
     "AddAccessControlRule",
     "POST",
     "/v1/login-control/access-control/rules",
@@ -50,7 +50,7 @@ const ADD_ACCESS_CONTROL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAliyunNasAccessGroup`: `PUT /zstack/v1/nas/aliyun/access`, asynchronous.
-pub(super) const ADD_ALIYUN_NAS_ACCESS_GROUP: ApiOperation =
+pub(crate) const ADD_ALIYUN_NAS_ACCESS_GROUP: ApiOperation =
     ApiOperation::new("AddAliyunNasAccessGroup", "PUT", "/v1/nas/aliyun/access")
         .params(ADD_ALIYUN_NAS_ACCESS_GROUP_PARAMS)
         .result("AddAliyunNasAccessGroupResult")
@@ -69,7 +69,7 @@ const ADD_ALIYUN_NAS_ACCESS_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAliyunNasFileSystem`: `PUT /zstack/v1/nas/aliyun`, asynchronous.
-pub(super) const ADD_ALIYUN_NAS_FILE_SYSTEM: ApiOperation =
+pub(crate) const ADD_ALIYUN_NAS_FILE_SYSTEM: ApiOperation =
     ApiOperation::new("AddAliyunNasFileSystem", "PUT", "/v1/nas/aliyun")
         .params(ADD_ALIYUN_NAS_FILE_SYSTEM_PARAMS)
         .result("AddAliyunNasFileSystemResult")
@@ -89,7 +89,7 @@ const ADD_ALIYUN_NAS_FILE_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAliyunNasMountTarget`: `PUT /zstack/v1/nas/aliyun/mount`, asynchronous.
-pub(super) const ADD_ALIYUN_NAS_MOUNT_TARGET: ApiOperation =
+pub(crate) const ADD_ALIYUN_NAS_MOUNT_TARGET: ApiOperation =
     ApiOperation::new("AddAliyunNasMountTarget", "PUT", "/v1/nas/aliyun/mount")
         .params(ADD_ALIYUN_NAS_MOUNT_TARGET_PARAMS)
         .result("AddAliyunNasMountTargetResult")
@@ -109,7 +109,7 @@ const ADD_ALIYUN_NAS_MOUNT_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddBackendServerToServerGroup`: `POST /zstack/v1/load-balancers/servergroups/{serverGroupUuid}/backendservers`, asynchronous.
-pub(super) const ADD_BACKEND_SERVER_TO_SERVER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_BACKEND_SERVER_TO_SERVER_GROUP: ApiOperation = ApiOperation::new(
     "AddBackendServerToServerGroup",
     "POST",
     "/v1/load-balancers/servergroups/{serverGroupUuid}/backendservers",
@@ -130,7 +130,7 @@ const ADD_BACKEND_SERVER_TO_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddCertificateToLoadBalancerListener`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/certificate`, asynchronous.
-pub(super) const ADD_CERTIFICATE_TO_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_CERTIFICATE_TO_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
     "AddCertificateToLoadBalancerListener",
     "POST",
     "/v1/load-balancers/listeners/{listenerUuid}/certificate",
@@ -150,7 +150,7 @@ const ADD_CERTIFICATE_TO_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddDnsToL3Network`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/dns`, asynchronous.
-pub(super) const ADD_DNS_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_DNS_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
     "AddDnsToL3Network",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/dns",
@@ -170,7 +170,7 @@ const ADD_DNS_TO_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddHostRouteToL3Network`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/hostroute`, asynchronous.
-pub(super) const ADD_HOST_ROUTE_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_HOST_ROUTE_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
     "AddHostRouteToL3Network",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/hostroute",
@@ -191,7 +191,7 @@ const ADD_HOST_ROUTE_TO_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIpRange`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ip-ranges`, asynchronous.
-pub(super) const ADD_IP_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IP_RANGE: ApiOperation = ApiOperation::new(
     "AddIpRange",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/ip-ranges",
@@ -219,7 +219,7 @@ const ADD_IP_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIpRangeByNetworkCidr`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr`, asynchronous.
-pub(super) const ADD_IP_RANGE_BY_NETWORK_CIDR: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_IP_RANGE_BY_NETWORK_CIDR: ApiOperation = ApiOperation::new(
     "AddIpRangeByNetworkCidr",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr",
@@ -245,7 +245,7 @@ const ADD_IP_RANGE_BY_NETWORK_CIDR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIpv6Range`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges`, asynchronous.
-pub(super) const ADD_IPV6_RANGE: ApiOperation = ApiOperation::new("AddIpv6Range", "POST", "/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges").params(ADD_IPV6_RANGE_PARAMS).result("AddIpRangeResult").body("params").asynchronous().summary("Add ipv6 range. addressMode: SLAAC|Stateful-DHCP|Stateless-DHCP. ipRangeType: Normal|AddressPool.");
+pub(crate) const ADD_IPV6_RANGE: ApiOperation = ApiOperation::new("AddIpv6Range", "POST", "/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges").params(ADD_IPV6_RANGE_PARAMS).result("AddIpRangeResult").body("params").asynchronous().summary("Add ipv6 range. addressMode: SLAAC|Stateful-DHCP|Stateless-DHCP. ipRangeType: Normal|AddressPool.");
 
 /// Parameters of `AddIpv6Range`.
 const ADD_IPV6_RANGE_PARAMS: &[ApiParam] = &[
@@ -265,7 +265,7 @@ const ADD_IPV6_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIpv6RangeByNetworkCidr`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr`, asynchronous.
-pub(super) const ADD_IPV6_RANGE_BY_NETWORK_CIDR: ApiOperation = ApiOperation::new("AddIpv6RangeByNetworkCidr", "POST", "/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr").params(ADD_IPV6_RANGE_BY_NETWORK_CIDR_PARAMS).result("AddIpRangeByNetworkCidrResult").body("params").asynchronous().summary("Add ipv6 range by network cidr. addressMode: SLAAC|Stateful-DHCP|Stateless-DHCP. ipRangeType: Normal|AddressPool.");
+pub(crate) const ADD_IPV6_RANGE_BY_NETWORK_CIDR: ApiOperation = ApiOperation::new("AddIpv6RangeByNetworkCidr", "POST", "/v1/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr").params(ADD_IPV6_RANGE_BY_NETWORK_CIDR_PARAMS).result("AddIpRangeByNetworkCidrResult").body("params").asynchronous().summary("Add ipv6 range by network cidr. addressMode: SLAAC|Stateful-DHCP|Stateless-DHCP. ipRangeType: Normal|AddressPool.");
 
 /// Parameters of `AddIpv6RangeByNetworkCidr`.
 const ADD_IPV6_RANGE_BY_NETWORK_CIDR_PARAMS: &[ApiParam] = &[
@@ -282,7 +282,7 @@ const ADD_IPV6_RANGE_BY_NETWORK_CIDR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddLdapServer`: `POST /zstack/v1/ldap/servers`, asynchronous.
-pub(super) const ADD_LDAP_SERVER: ApiOperation =
+pub(crate) const ADD_LDAP_SERVER: ApiOperation =
     ApiOperation::new("AddLdapServer", "POST", "/v1/ldap/servers")
         .params(ADD_LDAP_SERVER_PARAMS)
         .result("AddLdapServerResult")
@@ -305,7 +305,7 @@ const ADD_LDAP_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddLogConfiguration`: `POST /zstack/v1/log/configurations`, asynchronous.
-pub(super) const ADD_LOG_CONFIGURATION: ApiOperation =
+pub(crate) const ADD_LOG_CONFIGURATION: ApiOperation =
     ApiOperation::new("AddLogConfiguration", "POST", "/v1/log/configurations")
         .params(ADD_LOG_CONFIGURATION_PARAMS)
         .result("AddLogConfigurationResult")
@@ -327,7 +327,7 @@ const ADD_LOG_CONFIGURATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddMdevDeviceSpecToVmInstance`: `POST /zstack/v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const ADD_MDEV_DEVICE_SPEC_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_MDEV_DEVICE_SPEC_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "AddMdevDeviceSpecToVmInstance",
     "POST",
     "/v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}",
@@ -348,7 +348,7 @@ const ADD_MDEV_DEVICE_SPEC_TO_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddRendezvousPointToMulticastRouter`: `POST /zstack/v1/multicast/virtual-routers/{uuid}/RendezvousPoint`, asynchronous.
-pub(super) const ADD_RENDEZVOUS_POINT_TO_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_RENDEZVOUS_POINT_TO_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
     "AddRendezvousPointToMulticastRouter",
     "POST",
     "/v1/multicast/virtual-routers/{uuid}/RendezvousPoint",
@@ -371,7 +371,7 @@ const ADD_RENDEZVOUS_POINT_TO_MULTICAST_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddReservedIpRange`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/reserved-ip-ranges`, asynchronous.
-pub(super) const ADD_RESERVED_IP_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_RESERVED_IP_RANGE: ApiOperation = ApiOperation::new(
     "AddReservedIpRange",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/reserved-ip-ranges",
@@ -394,7 +394,7 @@ const ADD_RESERVED_IP_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddServerGroupToLoadBalancerListener`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/servergroups`, asynchronous.
-pub(super) const ADD_SERVER_GROUP_TO_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SERVER_GROUP_TO_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
     "AddServerGroupToLoadBalancerListener",
     "POST",
     "/v1/load-balancers/listeners/{listenerUuid}/servergroups",
@@ -414,7 +414,7 @@ const ADD_SERVER_GROUP_TO_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddVmNicToLoadBalancer`: `POST /zstack/v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics`, asynchronous.
-pub(super) const ADD_VM_NIC_TO_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_VM_NIC_TO_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "AddVmNicToLoadBalancer",
     "POST",
     "/v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics",
@@ -434,7 +434,7 @@ const ADD_VM_NIC_TO_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachL3NetworkToVmNic`: `POST /zstack/v1/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}`, asynchronous.
-pub(super) const ATTACH_L3_NETWORK_TO_VM_NIC: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_L3_NETWORK_TO_VM_NIC: ApiOperation = ApiOperation::new(
     "AttachL3NetworkToVmNic",
     "POST",
     "/v1/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}",
@@ -455,7 +455,7 @@ const ATTACH_L3_NETWORK_TO_VM_NIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachMdevDeviceToVm`: `POST /zstack/v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const ATTACH_MDEV_DEVICE_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_MDEV_DEVICE_TO_VM: ApiOperation = ApiOperation::new(
     "AttachMdevDeviceToVm",
     "POST",
     "/v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}",
@@ -475,7 +475,7 @@ const ATTACH_MDEV_DEVICE_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachMonitorTriggerActionToTrigger`: `POST /zstack/v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}`, asynchronous.
-pub(super) const ATTACH_MONITOR_TRIGGER_ACTION_TO_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_MONITOR_TRIGGER_ACTION_TO_TRIGGER: ApiOperation = ApiOperation::new(
     "AttachMonitorTriggerActionToTrigger",
     "POST",
     "/v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}",
@@ -495,7 +495,7 @@ const ATTACH_MONITOR_TRIGGER_ACTION_TO_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachNetworkServiceToL3Network`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/network-services`, asynchronous.
-pub(super) const ATTACH_NETWORK_SERVICE_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_NETWORK_SERVICE_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
     "AttachNetworkServiceToL3Network",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/network-services",
@@ -515,7 +515,7 @@ const ATTACH_NETWORK_SERVICE_TO_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachVipToLoadBalancer`: `POST /zstack/v1/load-balancers/{loadBalancerUuid}/vip/{vipUuid}`, asynchronous.
-pub(super) const ATTACH_VIP_TO_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_VIP_TO_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "AttachVipToLoadBalancer",
     "POST",
     "/v1/load-balancers/{loadBalancerUuid}/vip/{vipUuid}",
@@ -535,7 +535,7 @@ const ATTACH_VIP_TO_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BootstrapMiniHost`: `POST /zstack/v1/mini-clusters/hosts`, asynchronous.
-pub(super) const BOOTSTRAP_MINI_HOST: ApiOperation =
+pub(crate) const BOOTSTRAP_MINI_HOST: ApiOperation =
     ApiOperation::new("BootstrapMiniHost", "POST", "/v1/mini-clusters/hosts")
         .params(BOOTSTRAP_MINI_HOST_PARAMS)
         .result("BootstrapMiniHostResult")
@@ -554,7 +554,7 @@ const BOOTSTRAP_MINI_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CancelLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`, asynchronous.
-pub(super) const CANCEL_LONG_JOB: ApiOperation =
+pub(crate) const CANCEL_LONG_JOB: ApiOperation =
     ApiOperation::new("CancelLongJob", "PUT", "/v1/longjobs/{uuid}/actions")
         .params(CANCEL_LONG_JOB_PARAMS)
         .result("CancelLongJobResult")
@@ -570,7 +570,7 @@ const CANCEL_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAccessControlListServerGroup`: `PUT /zstack/v1/load-balancers/listener/acl/{aclUuid}/servergroup/actions`, asynchronous.
-pub(super) const CHANGE_ACCESS_CONTROL_LIST_SERVER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_ACCESS_CONTROL_LIST_SERVER_GROUP: ApiOperation = ApiOperation::new(
     "ChangeAccessControlListServerGroup",
     "PUT",
     "/v1/load-balancers/listener/acl/{aclUuid}/servergroup/actions",
@@ -591,7 +591,7 @@ const CHANGE_ACCESS_CONTROL_LIST_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeL3NetworkDhcpIpAddress`: `PUT /zstack/v1/l3-networks/{l3NetworkUuid}/dhcp-ip`, asynchronous.
-pub(super) const CHANGE_L3_NETWORK_DHCP_IP_ADDRESS: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_L3_NETWORK_DHCP_IP_ADDRESS: ApiOperation = ApiOperation::new(
     "ChangeL3NetworkDhcpIpAddress",
     "PUT",
     "/v1/l3-networks/{l3NetworkUuid}/dhcp-ip",
@@ -612,7 +612,7 @@ const CHANGE_L3_NETWORK_DHCP_IP_ADDRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeL3NetworkState`: `PUT /zstack/v1/l3-networks/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_L3_NETWORK_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_L3_NETWORK_STATE: ApiOperation = ApiOperation::new(
     "ChangeL3NetworkState",
     "PUT",
     "/v1/l3-networks/{uuid}/actions",
@@ -632,7 +632,7 @@ const CHANGE_L3_NETWORK_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeLoadBalancerBackendServer`: `PUT /zstack/v1/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions`, asynchronous.
-pub(super) const CHANGE_LOAD_BALANCER_BACKEND_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_LOAD_BALANCER_BACKEND_SERVER: ApiOperation = ApiOperation::new(
     "ChangeLoadBalancerBackendServer",
     "PUT",
     "/v1/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions",
@@ -653,7 +653,7 @@ const CHANGE_LOAD_BALANCER_BACKEND_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeLoadBalancerListener`: `PUT /zstack/v1/load-balancers/listeners/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new("ChangeLoadBalancerListener", "PUT", "/v1/load-balancers/listeners/{uuid}/actions").params(CHANGE_LOAD_BALANCER_LISTENER_PARAMS).result("ChangeLoadBalancerListenerResult").body("changeLoadBalancerListener").asynchronous().summary("Change load balancer listener. balancerAlgorithm: weightroundrobin|roundrobin|leastconn|source. healthCheckProtocol: tcp|udp|http. healthCheckMethod: GET|HEAD. aclStatus: enable|disable. securityPolicyType: tls_cipher_policy_default|tls_cipher_policy_1_0|tls_cipher_policy_1_1|tls_cipher_policy_1_2|tls_cipher_policy_1_2_strict|tls_cipher_policy_1_2_strict_with_1_3. httpMode: http-keep-alive|http-server-close|http-tunnel|httpclose|forceclose. sessionPersistence: disable|iphash|insert|rewrite. httpRedirectHttps: disable|enable. statusCode: 301|302|303|307|308.");
+pub(crate) const CHANGE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new("ChangeLoadBalancerListener", "PUT", "/v1/load-balancers/listeners/{uuid}/actions").params(CHANGE_LOAD_BALANCER_LISTENER_PARAMS).result("ChangeLoadBalancerListenerResult").body("changeLoadBalancerListener").asynchronous().summary("Change load balancer listener. balancerAlgorithm: weightroundrobin|roundrobin|leastconn|source. healthCheckProtocol: tcp|udp|http. healthCheckMethod: GET|HEAD. aclStatus: enable|disable. securityPolicyType: tls_cipher_policy_default|tls_cipher_policy_1_0|tls_cipher_policy_1_1|tls_cipher_policy_1_2|tls_cipher_policy_1_2_strict|tls_cipher_policy_1_2_strict_with_1_3. httpMode: http-keep-alive|http-server-close|http-tunnel|httpclose|forceclose. sessionPersistence: disable|iphash|insert|rewrite. httpRedirectHttps: disable|enable. statusCode: 301|302|303|307|308.");
 
 /// Parameters of `ChangeLoadBalancerListener`.
 const CHANGE_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
@@ -687,7 +687,7 @@ const CHANGE_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeMediaState`: `PUT /zstack/v1/media/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_MEDIA_STATE: ApiOperation =
+pub(crate) const CHANGE_MEDIA_STATE: ApiOperation =
     ApiOperation::new("ChangeMediaState", "PUT", "/v1/media/{uuid}/actions")
         .params(CHANGE_MEDIA_STATE_PARAMS)
         .result("ChangeMediaStateResult")
@@ -704,7 +704,7 @@ const CHANGE_MEDIA_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeMonitorTriggerActionState`: `PUT /zstack/v1/monitoring/trigger-actions/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_MONITOR_TRIGGER_ACTION_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_MONITOR_TRIGGER_ACTION_STATE: ApiOperation = ApiOperation::new(
     "ChangeMonitorTriggerActionState",
     "PUT",
     "/v1/monitoring/trigger-actions/{uuid}/actions",
@@ -724,7 +724,7 @@ const CHANGE_MONITOR_TRIGGER_ACTION_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeMonitorTriggerState`: `PUT /zstack/v1/monitoring/triggers/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_MONITOR_TRIGGER_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_MONITOR_TRIGGER_STATE: ApiOperation = ApiOperation::new(
     "ChangeMonitorTriggerState",
     "PUT",
     "/v1/monitoring/triggers/{uuid}/actions",
@@ -744,7 +744,7 @@ const CHANGE_MONITOR_TRIGGER_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeMulticastRouterState`: `PUT /zstack/v1/multicast/virtual-routers/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_MULTICAST_ROUTER_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_MULTICAST_ROUTER_STATE: ApiOperation = ApiOperation::new(
     "ChangeMulticastRouterState",
     "PUT",
     "/v1/multicast/virtual-routers/{uuid}/actions",
@@ -764,7 +764,7 @@ const CHANGE_MULTICAST_ROUTER_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSlbGroupDeployType`: `PUT /zstack/v1/load-balancers/slb/groups/{slbGroupUuid}/deployType`, asynchronous.
-pub(super) const CHANGE_SLB_GROUP_DEPLOY_TYPE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SLB_GROUP_DEPLOY_TYPE: ApiOperation = ApiOperation::new(
     "ChangeSlbGroupDeployType",
     "PUT",
     "/v1/load-balancers/slb/groups/{slbGroupUuid}/deployType",
@@ -784,7 +784,7 @@ const CHANGE_SLB_GROUP_DEPLOY_TYPE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSlbGroupMonitorIps`: `PUT /zstack/v1/load-balancers/slb/groups/{slbGroupUuid}/monitorIps`, asynchronous.
-pub(super) const CHANGE_SLB_GROUP_MONITOR_IPS: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SLB_GROUP_MONITOR_IPS: ApiOperation = ApiOperation::new(
     "ChangeSlbGroupMonitorIps",
     "PUT",
     "/v1/load-balancers/slb/groups/{slbGroupUuid}/monitorIps",
@@ -804,7 +804,7 @@ const CHANGE_SLB_GROUP_MONITOR_IPS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckIpAvailability`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip/{ip}/availability`.
-pub(super) const CHECK_IP_AVAILABILITY: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_IP_AVAILABILITY: ApiOperation = ApiOperation::new(
     "CheckIpAvailability",
     "GET",
     "/v1/l3-networks/{l3NetworkUuid}/ip/{ip}/availability",
@@ -824,7 +824,7 @@ const CHECK_IP_AVAILABILITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanInvalidLdapBinding`: `PUT /zstack/v1/ldap/bindings/actions`, asynchronous.
-pub(super) const CLEAN_INVALID_LDAP_BINDING: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_INVALID_LDAP_BINDING: ApiOperation = ApiOperation::new(
     "CleanInvalidLdapBinding",
     "PUT",
     "/v1/ldap/bindings/actions",
@@ -842,7 +842,7 @@ const CLEAN_INVALID_LDAP_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`, asynchronous.
-pub(super) const CLEAN_LONG_JOB: ApiOperation =
+pub(crate) const CLEAN_LONG_JOB: ApiOperation =
     ApiOperation::new("CleanLongJob", "PUT", "/v1/longjobs/{uuid}/actions")
         .params(CLEAN_LONG_JOB_PARAMS)
         .result("CleanLongJobResult")
@@ -858,7 +858,7 @@ const CLEAN_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunNasAccessGroup`: `POST /zstack/v1/nas/aliyun/access`, asynchronous.
-pub(super) const CREATE_ALIYUN_NAS_ACCESS_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ALIYUN_NAS_ACCESS_GROUP: ApiOperation = ApiOperation::new(
     "CreateAliyunNasAccessGroup",
     "POST",
     "/v1/nas/aliyun/access",
@@ -882,7 +882,7 @@ const CREATE_ALIYUN_NAS_ACCESS_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunNasAccessGroupRule`: `POST /zstack/v1/nas/aliyun/rule`, asynchronous.
-pub(super) const CREATE_ALIYUN_NAS_ACCESS_GROUP_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ALIYUN_NAS_ACCESS_GROUP_RULE: ApiOperation = ApiOperation::new(
     "CreateAliyunNasAccessGroupRule",
     "POST",
     "/v1/nas/aliyun/rule",
@@ -906,7 +906,7 @@ const CREATE_ALIYUN_NAS_ACCESS_GROUP_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunNasFileSystem`: `POST /zstack/v1/nas/aliyun`, asynchronous.
-pub(super) const CREATE_ALIYUN_NAS_FILE_SYSTEM: ApiOperation =
+pub(crate) const CREATE_ALIYUN_NAS_FILE_SYSTEM: ApiOperation =
     ApiOperation::new("CreateAliyunNasFileSystem", "POST", "/v1/nas/aliyun")
         .params(CREATE_ALIYUN_NAS_FILE_SYSTEM_PARAMS)
         .result("CreateNasFileSystemResult")
@@ -930,7 +930,7 @@ const CREATE_ALIYUN_NAS_FILE_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunNasMountTarget`: `POST /zstack/v1/nas/aliyun/mount`, asynchronous.
-pub(super) const CREATE_ALIYUN_NAS_MOUNT_TARGET: ApiOperation =
+pub(crate) const CREATE_ALIYUN_NAS_MOUNT_TARGET: ApiOperation =
     ApiOperation::new("CreateAliyunNasMountTarget", "POST", "/v1/nas/aliyun/mount")
         .params(CREATE_ALIYUN_NAS_MOUNT_TARGET_PARAMS)
         .result("CreateNasMountTargetResult")
@@ -952,7 +952,7 @@ const CREATE_ALIYUN_NAS_MOUNT_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEmailMedia`: `POST /zstack/v1/media/emails`, asynchronous.
-pub(super) const CREATE_EMAIL_MEDIA: ApiOperation =
+pub(crate) const CREATE_EMAIL_MEDIA: ApiOperation =
     ApiOperation::new("CreateEmailMedia", "POST", "/v1/media/emails")
         .params(CREATE_EMAIL_MEDIA_PARAMS)
         .result("CreateMediaResult")
@@ -975,7 +975,7 @@ const CREATE_EMAIL_MEDIA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateEmailMonitorTriggerAction`: `POST /zstack/v1/monitoring/trigger-actions/emails`, asynchronous.
-pub(super) const CREATE_EMAIL_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_EMAIL_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new(
     "CreateEmailMonitorTriggerAction",
     "POST",
     "/v1/monitoring/trigger-actions/emails",
@@ -1000,7 +1000,7 @@ const CREATE_EMAIL_MONITOR_TRIGGER_ACTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateL3Network`: `POST /zstack/v1/l3-networks`, asynchronous.
-pub(super) const CREATE_L3_NETWORK: ApiOperation =
+pub(crate) const CREATE_L3_NETWORK: ApiOperation =
     ApiOperation::new("CreateL3Network", "POST", "/v1/l3-networks")
         .params(CREATE_L3_NETWORK_PARAMS)
         .result("CreateL3NetworkResult")
@@ -1026,7 +1026,7 @@ const CREATE_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateLdapBinding`: `POST /zstack/v1/ldap/bindings`, asynchronous.
-pub(super) const CREATE_LDAP_BINDING: ApiOperation =
+pub(crate) const CREATE_LDAP_BINDING: ApiOperation =
     ApiOperation::new("CreateLdapBinding", "POST", "/v1/ldap/bindings")
         .params(CREATE_LDAP_BINDING_PARAMS)
         .result("CreateLdapBindingResult")
@@ -1043,7 +1043,7 @@ const CREATE_LDAP_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateLoadBalancer`: `POST /zstack/v1/load-balancers`, asynchronous.
-pub(super) const CREATE_LOAD_BALANCER: ApiOperation =
+pub(crate) const CREATE_LOAD_BALANCER: ApiOperation =
     ApiOperation::new("CreateLoadBalancer", "POST", "/v1/load-balancers")
         .params(CREATE_LOAD_BALANCER_PARAMS)
         .result("CreateLoadBalancerResult")
@@ -1065,7 +1065,7 @@ const CREATE_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateLoadBalancerListener`: `POST /zstack/v1/load-balancers/{loadBalancerUuid}/listeners`, asynchronous.
-pub(super) const CREATE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new("CreateLoadBalancerListener", "POST", "/v1/load-balancers/{loadBalancerUuid}/listeners").params(CREATE_LOAD_BALANCER_LISTENER_PARAMS).result("CreateLoadBalancerListenerResult").body("params").asynchronous().summary("Create load balancer listener. protocol: udp|tcp|http|https. healthCheckProtocol: tcp|udp|http. healthCheckMethod: GET|HEAD. aclStatus: enable|disable. aclType: white|black. securityPolicyType: tls_cipher_policy_default|tls_cipher_policy_1_0|tls_cipher_policy_1_1|tls_cipher_policy_1_2|tls_cipher_policy_1_2_strict|tls_cipher_policy_1_2_strict_with_1_3.");
+pub(crate) const CREATE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new("CreateLoadBalancerListener", "POST", "/v1/load-balancers/{loadBalancerUuid}/listeners").params(CREATE_LOAD_BALANCER_LISTENER_PARAMS).result("CreateLoadBalancerListenerResult").body("params").asynchronous().summary("Create load balancer listener. protocol: udp|tcp|http|https. healthCheckProtocol: tcp|udp|http. healthCheckMethod: GET|HEAD. aclStatus: enable|disable. aclType: white|black. securityPolicyType: tls_cipher_policy_default|tls_cipher_policy_1_0|tls_cipher_policy_1_1|tls_cipher_policy_1_2|tls_cipher_policy_1_2_strict|tls_cipher_policy_1_2_strict_with_1_3.");
 
 /// Parameters of `CreateLoadBalancerListener`.
 const CREATE_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
@@ -1094,7 +1094,7 @@ const CREATE_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateLoadBalancerServerGroup`: `POST /zstack/v1/load-balancers/{loadBalancerUuid}/servergroups`, asynchronous.
-pub(super) const CREATE_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new(
     "CreateLoadBalancerServerGroup",
     "POST",
     "/v1/load-balancers/{loadBalancerUuid}/servergroups",
@@ -1118,7 +1118,7 @@ const CREATE_LOAD_BALANCER_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateMiniCluster`: `POST /zstack/v1/mini-clusters`, asynchronous.
-pub(super) const CREATE_MINI_CLUSTER: ApiOperation =
+pub(crate) const CREATE_MINI_CLUSTER: ApiOperation =
     ApiOperation::new("CreateMiniCluster", "POST", "/v1/mini-clusters")
         .params(CREATE_MINI_CLUSTER_PARAMS)
         .result("CreateMiniClusterResult")
@@ -1143,7 +1143,7 @@ const CREATE_MINI_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateMonitorTrigger`: `POST /zstack/v1/monitoring/triggers`, asynchronous.
-pub(super) const CREATE_MONITOR_TRIGGER: ApiOperation =
+pub(crate) const CREATE_MONITOR_TRIGGER: ApiOperation =
     ApiOperation::new("CreateMonitorTrigger", "POST", "/v1/monitoring/triggers")
         .params(CREATE_MONITOR_TRIGGER_PARAMS)
         .result("CreateMonitorTriggerResult")
@@ -1166,7 +1166,7 @@ const CREATE_MONITOR_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateMulticastRouter`: `POST /zstack/v1/multicast/virtual-routers`, asynchronous.
-pub(super) const CREATE_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
     "CreateMulticastRouter",
     "POST",
     "/v1/multicast/virtual-routers",
@@ -1188,7 +1188,7 @@ const CREATE_MULTICAST_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSlbGroup`: `POST /zstack/v1/load-balancers/slb/groups`, asynchronous.
-pub(super) const CREATE_SLB_GROUP: ApiOperation =
+pub(crate) const CREATE_SLB_GROUP: ApiOperation =
     ApiOperation::new("CreateSlbGroup", "POST", "/v1/load-balancers/slb/groups")
         .params(CREATE_SLB_GROUP_PARAMS)
         .result("CreateSlbGroupResult")
@@ -1213,7 +1213,7 @@ const CREATE_SLB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSlbInstance`: `POST /zstack/v1/load-balancers/slb/instances`, asynchronous.
-pub(super) const CREATE_SLB_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SLB_INSTANCE: ApiOperation = ApiOperation::new(
     "CreateSlbInstance",
     "POST",
     "/v1/load-balancers/slb/instances",
@@ -1239,7 +1239,7 @@ const CREATE_SLB_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmInstanceFromOvf`: `POST /zstack/v1/ovf/create-vm-instance`, asynchronous.
-pub(super) const CREATE_VM_INSTANCE_FROM_OVF: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VM_INSTANCE_FROM_OVF: ApiOperation = ApiOperation::new(
     "CreateVmInstanceFromOvf",
     "POST",
     "/v1/ovf/create-vm-instance",
@@ -1265,7 +1265,7 @@ const CREATE_VM_INSTANCE_FROM_OVF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmNic`: `POST /zstack/v1/nics`, asynchronous.
-pub(super) const CREATE_VM_NIC: ApiOperation = ApiOperation::new("CreateVmNic", "POST", "/v1/nics")
+pub(crate) const CREATE_VM_NIC: ApiOperation = ApiOperation::new("CreateVmNic", "POST", "/v1/nics")
     .params(CREATE_VM_NIC_PARAMS)
     .result("CreateVmNicResult")
     .body("params")
@@ -1283,7 +1283,7 @@ const CREATE_VM_NIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAccessControlRule`: `DELETE /zstack/v1/login-control/access-control/rules/{uuid}`, asynchronous.
-pub(super) const DELETE_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new(
     "DeleteAccessControlRule",
     "DELETE",
     "/v1/login-control/access-control/rules/{uuid}",
@@ -1302,7 +1302,7 @@ const DELETE_ACCESS_CONTROL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAlert`: `DELETE /zstack/v1/monitoring/alerts`, asynchronous.
-pub(super) const DELETE_ALERT: ApiOperation =
+pub(crate) const DELETE_ALERT: ApiOperation =
     ApiOperation::new("DeleteAlert", "DELETE", "/v1/monitoring/alerts")
         .params(DELETE_ALERT_PARAMS)
         .result("DeleteAlertResult")
@@ -1318,7 +1318,7 @@ const DELETE_ALERT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunNasAccessGroup`: `DELETE /zstack/v1/nas/access/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_NAS_ACCESS_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_NAS_ACCESS_GROUP: ApiOperation = ApiOperation::new(
     "DeleteAliyunNasAccessGroup",
     "DELETE",
     "/v1/nas/access/{uuid}",
@@ -1337,7 +1337,7 @@ const DELETE_ALIYUN_NAS_ACCESS_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAliyunNasAccessGroupRule`: `DELETE /zstack/v1/nas/access/rule/{uuid}`, asynchronous.
-pub(super) const DELETE_ALIYUN_NAS_ACCESS_GROUP_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ALIYUN_NAS_ACCESS_GROUP_RULE: ApiOperation = ApiOperation::new(
     "DeleteAliyunNasAccessGroupRule",
     "DELETE",
     "/v1/nas/access/rule/{uuid}",
@@ -1356,7 +1356,7 @@ const DELETE_ALIYUN_NAS_ACCESS_GROUP_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIpAddress`: `DELETE /zstack/v1/l3-networks/{l3NetworkUuid}/ip-address`, asynchronous.
-pub(super) const DELETE_IP_ADDRESS: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IP_ADDRESS: ApiOperation = ApiOperation::new(
     "DeleteIpAddress",
     "DELETE",
     "/v1/l3-networks/{l3NetworkUuid}/ip-address",
@@ -1376,7 +1376,7 @@ const DELETE_IP_ADDRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIpRange`: `DELETE /zstack/v1/l3-networks/ip-ranges/{uuid}`, asynchronous.
-pub(super) const DELETE_IP_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_IP_RANGE: ApiOperation = ApiOperation::new(
     "DeleteIpRange",
     "DELETE",
     "/v1/l3-networks/ip-ranges/{uuid}",
@@ -1395,7 +1395,7 @@ const DELETE_IP_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteL3Network`: `DELETE /zstack/v1/l3-networks/{uuid}`, asynchronous.
-pub(super) const DELETE_L3_NETWORK: ApiOperation =
+pub(crate) const DELETE_L3_NETWORK: ApiOperation =
     ApiOperation::new("DeleteL3Network", "DELETE", "/v1/l3-networks/{uuid}")
         .params(DELETE_L3_NETWORK_PARAMS)
         .result("DeleteL3NetworkResult")
@@ -1411,7 +1411,7 @@ const DELETE_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLdapBinding`: `DELETE /zstack/v1/ldap/bindings/{uuid}`, asynchronous.
-pub(super) const DELETE_LDAP_BINDING: ApiOperation =
+pub(crate) const DELETE_LDAP_BINDING: ApiOperation =
     ApiOperation::new("DeleteLdapBinding", "DELETE", "/v1/ldap/bindings/{uuid}")
         .params(DELETE_LDAP_BINDING_PARAMS)
         .result("DeleteLdapBindingResult")
@@ -1426,7 +1426,7 @@ const DELETE_LDAP_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLdapServer`: `DELETE /zstack/v1/ldap/servers/{uuid}`, asynchronous.
-pub(super) const DELETE_LDAP_SERVER: ApiOperation =
+pub(crate) const DELETE_LDAP_SERVER: ApiOperation =
     ApiOperation::new("DeleteLdapServer", "DELETE", "/v1/ldap/servers/{uuid}")
         .params(DELETE_LDAP_SERVER_PARAMS)
         .result("DeleteLdapServerResult")
@@ -1442,7 +1442,7 @@ const DELETE_LDAP_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLicense`: `DELETE /zstack/v1/licenses/mn/{managementNodeUuid}/actions`, asynchronous.
-pub(super) const DELETE_LICENSE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_LICENSE: ApiOperation = ApiOperation::new(
     "DeleteLicense",
     "DELETE",
     "/v1/licenses/mn/{managementNodeUuid}/actions",
@@ -1462,7 +1462,7 @@ const DELETE_LICENSE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLoadBalancer`: `DELETE /zstack/v1/load-balancers/{uuid}`, asynchronous.
-pub(super) const DELETE_LOAD_BALANCER: ApiOperation =
+pub(crate) const DELETE_LOAD_BALANCER: ApiOperation =
     ApiOperation::new("DeleteLoadBalancer", "DELETE", "/v1/load-balancers/{uuid}")
         .params(DELETE_LOAD_BALANCER_PARAMS)
         .result("DeleteLoadBalancerResult")
@@ -1478,7 +1478,7 @@ const DELETE_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLoadBalancerListener`: `DELETE /zstack/v1/load-balancers/listeners/{uuid}`, asynchronous.
-pub(super) const DELETE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
     "DeleteLoadBalancerListener",
     "DELETE",
     "/v1/load-balancers/listeners/{uuid}",
@@ -1496,7 +1496,7 @@ const DELETE_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLoadBalancerServerGroup`: `DELETE /zstack/v1/load-balancers/servergroups/{uuid}`, asynchronous.
-pub(super) const DELETE_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new(
     "DeleteLoadBalancerServerGroup",
     "DELETE",
     "/v1/load-balancers/servergroups/{uuid}",
@@ -1514,7 +1514,7 @@ const DELETE_LOAD_BALANCER_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLogConfiguration`: `DELETE /zstack/v1/log/configurations/log4j2`, asynchronous.
-pub(super) const DELETE_LOG_CONFIGURATION: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_LOG_CONFIGURATION: ApiOperation = ApiOperation::new(
     "DeleteLogConfiguration",
     "DELETE",
     "/v1/log/configurations/log4j2",
@@ -1533,7 +1533,7 @@ const DELETE_LOG_CONFIGURATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteLongJob`: `DELETE /zstack/v1/longjobs/{uuid}`, asynchronous.
-pub(super) const DELETE_LONG_JOB: ApiOperation =
+pub(crate) const DELETE_LONG_JOB: ApiOperation =
     ApiOperation::new("DeleteLongJob", "DELETE", "/v1/longjobs/{uuid}")
         .params(DELETE_LONG_JOB_PARAMS)
         .result("DeleteLongJobResult")
@@ -1548,7 +1548,7 @@ const DELETE_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMdevDevice`: `DELETE /zstack/v1/mdev-devices/{mdevDeviceUuid}`, asynchronous.
-pub(super) const DELETE_MDEV_DEVICE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_MDEV_DEVICE: ApiOperation = ApiOperation::new(
     "DeleteMdevDevice",
     "DELETE",
     "/v1/mdev-devices/{mdevDeviceUuid}",
@@ -1567,7 +1567,7 @@ const DELETE_MDEV_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMedia`: `DELETE /zstack/v1/media/{uuid}`, asynchronous.
-pub(super) const DELETE_MEDIA: ApiOperation =
+pub(crate) const DELETE_MEDIA: ApiOperation =
     ApiOperation::new("DeleteMedia", "DELETE", "/v1/media/{uuid}")
         .params(DELETE_MEDIA_PARAMS)
         .result("DeleteMediaResult")
@@ -1583,7 +1583,7 @@ const DELETE_MEDIA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMonitorTrigger`: `DELETE /zstack/v1/monitoring/triggers/{uuid}`, asynchronous.
-pub(super) const DELETE_MONITOR_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_MONITOR_TRIGGER: ApiOperation = ApiOperation::new(
     "DeleteMonitorTrigger",
     "DELETE",
     "/v1/monitoring/triggers/{uuid}",
@@ -1602,7 +1602,7 @@ const DELETE_MONITOR_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMonitorTriggerAction`: `DELETE /zstack/v1/monitoring/trigger-actions/{uuid}`, asynchronous.
-pub(super) const DELETE_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new(
     "DeleteMonitorTriggerAction",
     "DELETE",
     "/v1/monitoring/trigger-actions/{uuid}",
@@ -1621,7 +1621,7 @@ const DELETE_MONITOR_TRIGGER_ACTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMulticastRouter`: `DELETE /zstack/v1/multicast/virtual-routers/{uuid}`, asynchronous.
-pub(super) const DELETE_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
     "DeleteMulticastRouter",
     "DELETE",
     "/v1/multicast/virtual-routers/{uuid}",
@@ -1640,7 +1640,7 @@ const DELETE_MULTICAST_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteReservedIpRange`: `DELETE /zstack/v1/l3-networks/reserved-ip-ranges/{uuid}`, asynchronous.
-pub(super) const DELETE_RESERVED_IP_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_RESERVED_IP_RANGE: ApiOperation = ApiOperation::new(
     "DeleteReservedIpRange",
     "DELETE",
     "/v1/l3-networks/reserved-ip-ranges/{uuid}",
@@ -1659,7 +1659,7 @@ const DELETE_RESERVED_IP_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSlbGroup`: `DELETE /zstack/v1/load-balancers/slb/group/{uuid}`, asynchronous.
-pub(super) const DELETE_SLB_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SLB_GROUP: ApiOperation = ApiOperation::new(
     "DeleteSlbGroup",
     "DELETE",
     "/v1/load-balancers/slb/group/{uuid}",
@@ -1678,7 +1678,7 @@ const DELETE_SLB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmNic`: `DELETE /zstack/v1/nics/{uuid}`, asynchronous.
-pub(super) const DELETE_VM_NIC: ApiOperation =
+pub(crate) const DELETE_VM_NIC: ApiOperation =
     ApiOperation::new("DeleteVmNic", "DELETE", "/v1/nics/{uuid}")
         .params(DELETE_VM_NIC_PARAMS)
         .result("DeleteVmNicResult")
@@ -1694,7 +1694,7 @@ const DELETE_VM_NIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachMdevDeviceFromVm`: `DELETE /zstack/v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const DETACH_MDEV_DEVICE_FROM_VM: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_MDEV_DEVICE_FROM_VM: ApiOperation = ApiOperation::new(
     "DetachMdevDeviceFromVm",
     "DELETE",
     "/v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}",
@@ -1713,7 +1713,7 @@ const DETACH_MDEV_DEVICE_FROM_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachMonitorTriggerActionFromTrigger`: `DELETE /zstack/v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}`, asynchronous.
-pub(super) const DETACH_MONITOR_TRIGGER_ACTION_FROM_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_MONITOR_TRIGGER_ACTION_FROM_TRIGGER: ApiOperation = ApiOperation::new(
     "DetachMonitorTriggerActionFromTrigger",
     "DELETE",
     "/v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}",
@@ -1732,7 +1732,7 @@ const DETACH_MONITOR_TRIGGER_ACTION_FROM_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachNetworkServiceFromL3Network`: `DELETE /zstack/v1/l3-networks/{l3NetworkUuid}/network-services`, asynchronous.
-pub(super) const DETACH_NETWORK_SERVICE_FROM_L3_NETWORK: ApiOperation = ApiOperation::new("DetachNetworkServiceFromL3Network", "DELETE", "/v1/l3-networks/{l3NetworkUuid}/network-services").params(DETACH_NETWORK_SERVICE_FROM_L3_NETWORK_PARAMS).result("DetachNetworkServiceFromL3NetworkResult").asynchronous().summary("Detach network service from l3 network. Also served on /l3-networks/{l3NetworkUuid}/network-services/{service}.");
+pub(crate) const DETACH_NETWORK_SERVICE_FROM_L3_NETWORK: ApiOperation = ApiOperation::new("DetachNetworkServiceFromL3Network", "DELETE", "/v1/l3-networks/{l3NetworkUuid}/network-services").params(DETACH_NETWORK_SERVICE_FROM_L3_NETWORK_PARAMS).result("DetachNetworkServiceFromL3NetworkResult").asynchronous().summary("Detach network service from l3 network. Also served on /l3-networks/{l3NetworkUuid}/network-services/{service}.");
 
 /// Parameters of `DetachNetworkServiceFromL3Network`.
 const DETACH_NETWORK_SERVICE_FROM_L3_NETWORK_PARAMS: &[ApiParam] = &[
@@ -1748,7 +1748,7 @@ const DETACH_NETWORK_SERVICE_FROM_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExportVmOvaPackage`: `POST /zstack/v1/ovf/ova-packages`, asynchronous.
-pub(super) const EXPORT_VM_OVA_PACKAGE: ApiOperation =
+pub(crate) const EXPORT_VM_OVA_PACKAGE: ApiOperation =
     ApiOperation::new("ExportVmOvaPackage", "POST", "/v1/ovf/ova-packages")
         .params(EXPORT_VM_OVA_PACKAGE_PARAMS)
         .result("ExportVmOvaPackageResult")
@@ -1769,7 +1769,7 @@ const EXPORT_VM_OVA_PACKAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GenerateSeMdevDevices`: `PUT /zstack/v1/mtty-devices/{mttyDeviceUuid}/actions`, asynchronous.
-pub(super) const GENERATE_SE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
+pub(crate) const GENERATE_SE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
     "GenerateSeMdevDevices",
     "PUT",
     "/v1/mtty-devices/{mttyDeviceUuid}/actions",
@@ -1789,7 +1789,7 @@ const GENERATE_SE_MDEV_DEVICES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAliyunNasAccessGroupRemote`: `GET /zstack/v1/nas/aliyun/access/remote`.
-pub(super) const GET_ALIYUN_NAS_ACCESS_GROUP_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ALIYUN_NAS_ACCESS_GROUP_REMOTE: ApiOperation = ApiOperation::new(
     "GetAliyunNasAccessGroupRemote",
     "GET",
     "/v1/nas/aliyun/access/remote",
@@ -1807,7 +1807,7 @@ const GET_ALIYUN_NAS_ACCESS_GROUP_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAliyunNasFileSystemRemote`: `GET /zstack/v1/nas/aliyun/remote`.
-pub(super) const GET_ALIYUN_NAS_FILE_SYSTEM_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ALIYUN_NAS_FILE_SYSTEM_REMOTE: ApiOperation = ApiOperation::new(
     "GetAliyunNasFileSystemRemote",
     "GET",
     "/v1/nas/aliyun/remote",
@@ -1825,7 +1825,7 @@ const GET_ALIYUN_NAS_FILE_SYSTEM_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAliyunNasMountTargetRemote`: `GET /zstack/v1/nas/aliyun/mount/remote`.
-pub(super) const GET_ALIYUN_NAS_MOUNT_TARGET_REMOTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ALIYUN_NAS_MOUNT_TARGET_REMOTE: ApiOperation = ApiOperation::new(
     "GetAliyunNasMountTargetRemote",
     "GET",
     "/v1/nas/aliyun/mount/remote",
@@ -1843,7 +1843,7 @@ const GET_ALIYUN_NAS_MOUNT_TARGET_REMOTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateL3NetworksForLoadBalancer`: `GET /zstack/v1/load-balancers/listeners/{listenerUuid}/networks/candidates`.
-pub(super) const GET_CANDIDATE_L3_NETWORKS_FOR_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_L3_NETWORKS_FOR_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "GetCandidateL3NetworksForLoadBalancer",
     "GET",
     "/v1/load-balancers/listeners/{listenerUuid}/networks/candidates",
@@ -1862,7 +1862,7 @@ const GET_CANDIDATE_L3_NETWORKS_FOR_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateL3NetworksForServerGroup`: `GET /zstack/v1/load-balancers/servergroups/candidate-l3network`.
-pub(super) const GET_CANDIDATE_L3_NETWORKS_FOR_SERVER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_L3_NETWORKS_FOR_SERVER_GROUP: ApiOperation = ApiOperation::new(
     "GetCandidateL3NetworksForServerGroup",
     "GET",
     "/v1/load-balancers/servergroups/candidate-l3network",
@@ -1882,7 +1882,7 @@ const GET_CANDIDATE_L3_NETWORKS_FOR_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateLdapEntryForBinding`: `GET /zstack/v1/ldap/entries/candidates`.
-pub(super) const GET_CANDIDATE_LDAP_ENTRY_FOR_BINDING: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_LDAP_ENTRY_FOR_BINDING: ApiOperation = ApiOperation::new(
     "GetCandidateLdapEntryForBinding",
     "GET",
     "/v1/ldap/entries/candidates",
@@ -1900,7 +1900,7 @@ const GET_CANDIDATE_LDAP_ENTRY_FOR_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateMiniHosts`: `GET /zstack/v1/mini-clusters/candidate-hosts`.
-pub(super) const GET_CANDIDATE_MINI_HOSTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_MINI_HOSTS: ApiOperation = ApiOperation::new(
     "GetCandidateMiniHosts",
     "GET",
     "/v1/mini-clusters/candidate-hosts",
@@ -1918,7 +1918,7 @@ const GET_CANDIDATE_MINI_HOSTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateVmNicsForLoadBalancer`: `GET /zstack/v1/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics`.
-pub(super) const GET_CANDIDATE_VM_NICS_FOR_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_VM_NICS_FOR_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "GetCandidateVmNicsForLoadBalancer",
     "GET",
     "/v1/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics",
@@ -1935,7 +1935,7 @@ const GET_CANDIDATE_VM_NICS_FOR_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateVmNicsForLoadBalancerServerGroup`: `GET /zstack/v1/load-balancers/servergroups/candidate-nics`.
-pub(super) const GET_CANDIDATE_VM_NICS_FOR_LOAD_BALANCER_SERVER_GROUP: ApiOperation =
+pub(crate) const GET_CANDIDATE_VM_NICS_FOR_LOAD_BALANCER_SERVER_GROUP: ApiOperation =
     ApiOperation::new(
         "GetCandidateVmNicsForLoadBalancerServerGroup",
         "GET",
@@ -1955,7 +1955,7 @@ const GET_CANDIDATE_VM_NICS_FOR_LOAD_BALANCER_SERVER_GROUP_PARAMS: &[ApiParam] =
 ];
 
 /// `GetCurrentTime`: `PUT /zstack/v1/management-nodes/actions`.
-pub(super) const GET_CURRENT_TIME: ApiOperation =
+pub(crate) const GET_CURRENT_TIME: ApiOperation =
     ApiOperation::new("GetCurrentTime", "PUT", "/v1/management-nodes/actions")
         .params(GET_CURRENT_TIME_PARAMS)
         .result("GetCurrentTimeResult")
@@ -1969,7 +1969,7 @@ const GET_CURRENT_TIME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetFactoryModeState`: `GET /zstack/v1/management-nodes/factory-mode-state`.
-pub(super) const GET_FACTORY_MODE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_FACTORY_MODE_STATE: ApiOperation = ApiOperation::new(
     "GetFactoryModeState",
     "GET",
     "/v1/management-nodes/factory-mode-state",
@@ -1985,7 +1985,7 @@ const GET_FACTORY_MODE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetFreeIp`: `GET /zstack/v1/l3-networks/ip/free`.
-pub(super) const GET_FREE_IP: ApiOperation =
+pub(crate) const GET_FREE_IP: ApiOperation =
     ApiOperation::new("GetFreeIp", "GET", "/v1/l3-networks/ip/free")
         .params(GET_FREE_IP_PARAMS)
         .result("GetFreeIpResult")
@@ -2004,7 +2004,7 @@ const GET_FREE_IP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetFreeIpOfIpRange`: `GET /zstack/v1/l3-networks/ip-ranges/{ipRangeUuid}/ip/free`.
-pub(super) const GET_FREE_IP_OF_IP_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_FREE_IP_OF_IP_RANGE: ApiOperation = ApiOperation::new(
     "GetFreeIpOfIpRange",
     "GET",
     "/v1/l3-networks/ip-ranges/{ipRangeUuid}/ip/free",
@@ -2026,7 +2026,7 @@ const GET_FREE_IP_OF_IP_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetFreeIpOfL3Network`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip/free`.
-pub(super) const GET_FREE_IP_OF_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const GET_FREE_IP_OF_L3_NETWORK: ApiOperation = ApiOperation::new(
     "GetFreeIpOfL3Network",
     "GET",
     "/v1/l3-networks/{l3NetworkUuid}/ip/free",
@@ -2048,7 +2048,7 @@ const GET_FREE_IP_OF_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetL3NetworkDhcpIpAddress`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/dhcp-ip`.
-pub(super) const GET_L3_NETWORK_DHCP_IP_ADDRESS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_L3_NETWORK_DHCP_IP_ADDRESS: ApiOperation = ApiOperation::new(
     "GetL3NetworkDhcpIpAddress",
     "GET",
     "/v1/l3-networks/{l3NetworkUuid}/dhcp-ip",
@@ -2065,7 +2065,7 @@ const GET_L3_NETWORK_DHCP_IP_ADDRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetL3NetworkIpStatistic`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/ip-statistic`.
-pub(super) const GET_L3_NETWORK_IP_STATISTIC: ApiOperation = ApiOperation::new("GetL3NetworkIpStatistic", "GET", "/v1/l3-networks/{l3NetworkUuid}/ip-statistic").params(GET_L3_NETWORK_IP_STATISTIC_PARAMS).result("GetL3NetworkIpStatisticResult").summary("Get l3 network ip statistic. resourceType: All|Vip|VM. sortBy: Ip|CreateDate. sortDirection: asc|desc.");
+pub(crate) const GET_L3_NETWORK_IP_STATISTIC: ApiOperation = ApiOperation::new("GetL3NetworkIpStatistic", "GET", "/v1/l3-networks/{l3NetworkUuid}/ip-statistic").params(GET_L3_NETWORK_IP_STATISTIC_PARAMS).result("GetL3NetworkIpStatisticResult").summary("Get l3 network ip statistic. resourceType: All|Vip|VM. sortBy: Ip|CreateDate. sortDirection: asc|desc.");
 
 /// Parameters of `GetL3NetworkIpStatistic`.
 const GET_L3_NETWORK_IP_STATISTIC_PARAMS: &[ApiParam] = &[
@@ -2082,7 +2082,7 @@ const GET_L3_NETWORK_IP_STATISTIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetL3NetworkMtu`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/mtu`.
-pub(super) const GET_L3_NETWORK_MTU: ApiOperation = ApiOperation::new(
+pub(crate) const GET_L3_NETWORK_MTU: ApiOperation = ApiOperation::new(
     "GetL3NetworkMtu",
     "GET",
     "/v1/l3-networks/{l3NetworkUuid}/mtu",
@@ -2099,7 +2099,7 @@ const GET_L3_NETWORK_MTU_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetL3NetworkRouterInterfaceIp`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/router-interface-ip`.
-pub(super) const GET_L3_NETWORK_ROUTER_INTERFACE_IP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_L3_NETWORK_ROUTER_INTERFACE_IP: ApiOperation = ApiOperation::new(
     "GetL3NetworkRouterInterfaceIp",
     "GET",
     "/v1/l3-networks/{l3NetworkUuid}/router-interface-ip",
@@ -2116,7 +2116,7 @@ const GET_L3_NETWORK_ROUTER_INTERFACE_IP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetL3NetworkTypes`: `GET /zstack/v1/l3-networks/types`.
-pub(super) const GET_L3_NETWORK_TYPES: ApiOperation =
+pub(crate) const GET_L3_NETWORK_TYPES: ApiOperation =
     ApiOperation::new("GetL3NetworkTypes", "GET", "/v1/l3-networks/types")
         .params(GET_L3_NETWORK_TYPES_PARAMS)
         .result("GetL3NetworkTypesResult")
@@ -2129,7 +2129,7 @@ const GET_L3_NETWORK_TYPES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLdapEntry`: `GET /zstack/v1/ldap/entry`.
-pub(super) const GET_LDAP_ENTRY: ApiOperation =
+pub(crate) const GET_LDAP_ENTRY: ApiOperation =
     ApiOperation::new("GetLdapEntry", "GET", "/v1/ldap/entry")
         .params(GET_LDAP_ENTRY_PARAMS)
         .result("GetLdapEntryResult")
@@ -2145,7 +2145,7 @@ const GET_LDAP_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLdapServerAvailableAttributes`: `GET /zstack/v1/ldap/server/attributes/{uuid}`.
-pub(super) const GET_LDAP_SERVER_AVAILABLE_ATTRIBUTES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_LDAP_SERVER_AVAILABLE_ATTRIBUTES: ApiOperation = ApiOperation::new(
     "GetLdapServerAvailableAttributes",
     "GET",
     "/v1/ldap/server/attributes/{uuid}",
@@ -2162,7 +2162,7 @@ const GET_LDAP_SERVER_AVAILABLE_ATTRIBUTES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLicenseAddOns`: `GET /zstack/v1/licenses/addons`.
-pub(super) const GET_LICENSE_ADD_ONS: ApiOperation =
+pub(crate) const GET_LICENSE_ADD_ONS: ApiOperation =
     ApiOperation::new("GetLicenseAddOns", "GET", "/v1/licenses/addons")
         .params(GET_LICENSE_ADD_ONS_PARAMS)
         .result("GetLicenseAddOnsResult")
@@ -2175,7 +2175,7 @@ const GET_LICENSE_ADD_ONS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLicenseCapabilities`: `GET /zstack/v1/licenses/capabilities`.
-pub(super) const GET_LICENSE_CAPABILITIES: ApiOperation =
+pub(crate) const GET_LICENSE_CAPABILITIES: ApiOperation =
     ApiOperation::new("GetLicenseCapabilities", "GET", "/v1/licenses/capabilities")
         .params(GET_LICENSE_CAPABILITIES_PARAMS)
         .result("GetLicenseCapabilitiesResult")
@@ -2188,7 +2188,7 @@ const GET_LICENSE_CAPABILITIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLicenseInfo`: `GET /zstack/v1/licenses`.
-pub(super) const GET_LICENSE_INFO: ApiOperation =
+pub(crate) const GET_LICENSE_INFO: ApiOperation =
     ApiOperation::new("GetLicenseInfo", "GET", "/v1/licenses")
         .params(GET_LICENSE_INFO_PARAMS)
         .result("GetLicenseInfoResult")
@@ -2202,7 +2202,7 @@ const GET_LICENSE_INFO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLicenseRecords`: `GET /zstack/v1/licenses/records`.
-pub(super) const GET_LICENSE_RECORDS: ApiOperation = ApiOperation::new("GetLicenseRecords", "GET", "/v1/licenses/records").params(GET_LICENSE_RECORDS_PARAMS).result("GetLicenseRecordsResult").summary("Get license records. No session needed. sortBy: issuedDate|expiredDate|uploadDate. sortDirection: asc|desc.");
+pub(crate) const GET_LICENSE_RECORDS: ApiOperation = ApiOperation::new("GetLicenseRecords", "GET", "/v1/licenses/records").params(GET_LICENSE_RECORDS_PARAMS).result("GetLicenseRecordsResult").summary("Get license records. No session needed. sortBy: issuedDate|expiredDate|uploadDate. sortDirection: asc|desc.");
 
 /// Parameters of `GetLicenseRecords`.
 const GET_LICENSE_RECORDS_PARAMS: &[ApiParam] = &[
@@ -2217,7 +2217,7 @@ const GET_LICENSE_RECORDS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLicenseUKeyStatus`: `POST /zstack/v1/licenses/actions`, asynchronous.
-pub(super) const GET_LICENSE_U_KEY_STATUS: ApiOperation =
+pub(crate) const GET_LICENSE_U_KEY_STATUS: ApiOperation =
     ApiOperation::new("GetLicenseUKeyStatus", "POST", "/v1/licenses/actions")
         .params(GET_LICENSE_U_KEY_STATUS_PARAMS)
         .result("GetLicenseUKeyStatusResult")
@@ -2232,7 +2232,7 @@ const GET_LICENSE_U_KEY_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLoadBalancerListenerACLEntries`: `GET /zstack/v1/load-balancers/listeners/access-control-lists/entries`.
-pub(super) const GET_LOAD_BALANCER_LISTENER_ACL_ENTRIES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_LOAD_BALANCER_LISTENER_ACL_ENTRIES: ApiOperation = ApiOperation::new(
     "GetLoadBalancerListenerACLEntries",
     "GET",
     "/v1/load-balancers/listeners/access-control-lists/entries",
@@ -2250,7 +2250,7 @@ const GET_LOAD_BALANCER_LISTENER_ACL_ENTRIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLoadBalancerOwner`: `GET /zstack/v1/load-balancers/{loadBalancerUuid}/owner`.
-pub(super) const GET_LOAD_BALANCER_OWNER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_LOAD_BALANCER_OWNER: ApiOperation = ApiOperation::new(
     "GetLoadBalancerOwner",
     "GET",
     "/v1/load-balancers/{loadBalancerUuid}/owner",
@@ -2267,7 +2267,7 @@ const GET_LOAD_BALANCER_OWNER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLogConfiguration`: `GET /zstack/v1/log/configurations`.
-pub(super) const GET_LOG_CONFIGURATION: ApiOperation =
+pub(crate) const GET_LOG_CONFIGURATION: ApiOperation =
     ApiOperation::new("GetLogConfiguration", "GET", "/v1/log/configurations")
         .params(GET_LOG_CONFIGURATION_PARAMS)
         .result("GetLogConfigurationResult")
@@ -2280,7 +2280,7 @@ const GET_LOG_CONFIGURATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLoginCaptcha`: `GET /zstack/v1/login/control/captcha`.
-pub(super) const GET_LOGIN_CAPTCHA: ApiOperation =
+pub(crate) const GET_LOGIN_CAPTCHA: ApiOperation =
     ApiOperation::new("GetLoginCaptcha", "GET", "/v1/login/control/captcha")
         .params(GET_LOGIN_CAPTCHA_PARAMS)
         .result("GetLoginCaptchaResult")
@@ -2296,7 +2296,7 @@ const GET_LOGIN_CAPTCHA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLoginProcedures`: `GET /zstack/v1/login/procedures`.
-pub(super) const GET_LOGIN_PROCEDURES: ApiOperation =
+pub(crate) const GET_LOGIN_PROCEDURES: ApiOperation =
     ApiOperation::new("GetLoginProcedures", "GET", "/v1/login/procedures")
         .params(GET_LOGIN_PROCEDURES_PARAMS)
         .result("GetLoginProceduresResult")
@@ -2311,7 +2311,7 @@ const GET_LOGIN_PROCEDURES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetManagementNodeArch`: `PUT /zstack/v1/management-nodes/actions`.
-pub(super) const GET_MANAGEMENT_NODE_ARCH: ApiOperation = ApiOperation::new(
+pub(crate) const GET_MANAGEMENT_NODE_ARCH: ApiOperation = ApiOperation::new(
     "GetManagementNodeArch",
     "PUT",
     "/v1/management-nodes/actions",
@@ -2328,7 +2328,7 @@ const GET_MANAGEMENT_NODE_ARCH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetManagementNodeOS`: `PUT /zstack/v1/management/actions`.
-pub(super) const GET_MANAGEMENT_NODE_OS: ApiOperation =
+pub(crate) const GET_MANAGEMENT_NODE_OS: ApiOperation =
     ApiOperation::new("GetManagementNodeOS", "PUT", "/v1/management/actions")
         .params(GET_MANAGEMENT_NODE_OS_PARAMS)
         .result("GetManagementNodeOSResult")
@@ -2342,7 +2342,7 @@ const GET_MANAGEMENT_NODE_OS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetMdevDeviceCandidates`: `GET /zstack/v1/mdev-devices/candidates`.
-pub(super) const GET_MDEV_DEVICE_CANDIDATES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_MDEV_DEVICE_CANDIDATES: ApiOperation = ApiOperation::new(
     "GetMdevDeviceCandidates",
     "GET",
     "/v1/mdev-devices/candidates",
@@ -2362,7 +2362,7 @@ const GET_MDEV_DEVICE_CANDIDATES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetMdevDeviceSpecCandidates`: `GET /zstack/v1/mdev-device-specs/candidates`.
-pub(super) const GET_MDEV_DEVICE_SPEC_CANDIDATES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_MDEV_DEVICE_SPEC_CANDIDATES: ApiOperation = ApiOperation::new(
     "GetMdevDeviceSpecCandidates",
     "GET",
     "/v1/mdev-device-specs/candidates",
@@ -2383,7 +2383,7 @@ const GET_MDEV_DEVICE_SPEC_CANDIDATES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetMemorySnapshotGroupReference`: `GET /zstack/v1/memory-snapshots/group/reference`.
-pub(super) const GET_MEMORY_SNAPSHOT_GROUP_REFERENCE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_MEMORY_SNAPSHOT_GROUP_REFERENCE: ApiOperation = ApiOperation::new(
     "GetMemorySnapshotGroupReference",
     "GET",
     "/v1/memory-snapshots/group/reference",
@@ -2401,7 +2401,7 @@ const GET_MEMORY_SNAPSHOT_GROUP_REFERENCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetMonitorItem`: `GET /zstack/v1/monitoring/items`.
-pub(super) const GET_MONITOR_ITEM: ApiOperation =
+pub(crate) const GET_MONITOR_ITEM: ApiOperation =
     ApiOperation::new("GetMonitorItem", "GET", "/v1/monitoring/items")
         .params(GET_MONITOR_ITEM_PARAMS)
         .result("GetMonitorItemResult")
@@ -2415,7 +2415,7 @@ const GET_MONITOR_ITEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetNetworkServiceTypes`: `GET /zstack/v1/network-services/types`.
-pub(super) const GET_NETWORK_SERVICE_TYPES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_NETWORK_SERVICE_TYPES: ApiOperation = ApiOperation::new(
     "GetNetworkServiceTypes",
     "GET",
     "/v1/network-services/types",
@@ -2431,7 +2431,7 @@ const GET_NETWORK_SERVICE_TYPES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPlatformTimeZone`: `GET /zstack/v1/management-nodes/platform-timezone`.
-pub(super) const GET_PLATFORM_TIME_ZONE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PLATFORM_TIME_ZONE: ApiOperation = ApiOperation::new(
     "GetPlatformTimeZone",
     "GET",
     "/v1/management-nodes/platform-timezone",
@@ -2447,7 +2447,7 @@ const GET_PLATFORM_TIME_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSupportAPIs`: `PUT /zstack/v1/management-nodes/actions`.
-pub(super) const GET_SUPPORT_AP_IS: ApiOperation =
+pub(crate) const GET_SUPPORT_AP_IS: ApiOperation =
     ApiOperation::new("GetSupportAPIs", "PUT", "/v1/management-nodes/actions")
         .params(GET_SUPPORT_AP_IS_PARAMS)
         .result("GetSupportAPIsResult")
@@ -2461,7 +2461,7 @@ const GET_SUPPORT_AP_IS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVersion`: `PUT /zstack/v1/management-nodes/actions`.
-pub(super) const GET_VERSION: ApiOperation =
+pub(crate) const GET_VERSION: ApiOperation =
     ApiOperation::new("GetVersion", "PUT", "/v1/management-nodes/actions")
         .params(GET_VERSION_PARAMS)
         .result("GetVersionResult")
@@ -2475,7 +2475,7 @@ const GET_VERSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcMulticastRoute`: `GET /zstack/v1/multicast/virtual-routers/{uuid}/routes`.
-pub(super) const GET_VPC_MULTICAST_ROUTE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_MULTICAST_ROUTE: ApiOperation = ApiOperation::new(
     "GetVpcMulticastRoute",
     "GET",
     "/v1/multicast/virtual-routers/{uuid}/routes",
@@ -2492,7 +2492,7 @@ const GET_VPC_MULTICAST_ROUTE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `IsOpensourceVersion`: `GET /zstack/v1/meta-data/opensource`.
-pub(super) const IS_OPENSOURCE_VERSION: ApiOperation =
+pub(crate) const IS_OPENSOURCE_VERSION: ApiOperation =
     ApiOperation::new("IsOpensourceVersion", "GET", "/v1/meta-data/opensource")
         .params(IS_OPENSOURCE_VERSION_PARAMS)
         .result("IsOpensourceVersionResult")
@@ -2505,7 +2505,7 @@ const IS_OPENSOURCE_VERSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `IsReadyToGo`: `GET /zstack/v1/management-nodes/ready`.
-pub(super) const IS_READY_TO_GO: ApiOperation =
+pub(crate) const IS_READY_TO_GO: ApiOperation =
     ApiOperation::new("IsReadyToGo", "GET", "/v1/management-nodes/ready")
         .params(IS_READY_TO_GO_PARAMS)
         .result("IsReadyToGoResult")
@@ -2519,7 +2519,7 @@ const IS_READY_TO_GO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `IsVfNicAvailableInL3Network`: `GET /zstack/v1/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable`.
-pub(super) const IS_VF_NIC_AVAILABLE_IN_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const IS_VF_NIC_AVAILABLE_IN_L3_NETWORK: ApiOperation = ApiOperation::new(
     "IsVfNicAvailableInL3Network",
     "GET",
     "/v1/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable",
@@ -2537,7 +2537,7 @@ const IS_VF_NIC_AVAILABLE_IN_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ListVmSchedulingRulesFromExecuteState`: `POST /zstack/v1/list/vmSchedulingRules/from/conflict/state`.
-pub(super) const LIST_VM_SCHEDULING_RULES_FROM_EXECUTE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const LIST_VM_SCHEDULING_RULES_FROM_EXECUTE_STATE: ApiOperation = ApiOperation::new(
     "ListVmSchedulingRulesFromExecuteState",
     "POST",
     "/v1/list/vmSchedulingRules/from/conflict/state",
@@ -2555,7 +2555,7 @@ const LIST_VM_SCHEDULING_RULES_FROM_EXECUTE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ListVmsFromSchedulingState`: `POST /zstack/v1/list/vms/from/executeState`.
-pub(super) const LIST_VMS_FROM_SCHEDULING_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const LIST_VMS_FROM_SCHEDULING_STATE: ApiOperation = ApiOperation::new(
     "ListVmsFromSchedulingState",
     "POST",
     "/v1/list/vms/from/executeState",
@@ -2574,7 +2574,7 @@ const LIST_VMS_FROM_SCHEDULING_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LogIn`: `PUT /zstack/v1/login`.
-pub(super) const LOG_IN: ApiOperation = ApiOperation::new("LogIn", "PUT", "/v1/login")
+pub(crate) const LOG_IN: ApiOperation = ApiOperation::new("LogIn", "PUT", "/v1/login")
     .params(LOG_IN_PARAMS)
     .result("LogInResult")
     .body("logIn")
@@ -2594,7 +2594,7 @@ const LOG_IN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LogInByLdap`: `PUT /zstack/v1/ldap/login`.
-pub(super) const LOG_IN_BY_LDAP: ApiOperation =
+pub(crate) const LOG_IN_BY_LDAP: ApiOperation =
     ApiOperation::new("LogInByLdap", "PUT", "/v1/ldap/login")
         .params(LOG_IN_BY_LDAP_PARAMS)
         .result("LogInByLdapResult")
@@ -2613,7 +2613,7 @@ const LOG_IN_BY_LDAP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `MoveDirectory`: `PUT /zstack/v1/move/directory`, asynchronous.
-pub(super) const MOVE_DIRECTORY: ApiOperation =
+pub(crate) const MOVE_DIRECTORY: ApiOperation =
     ApiOperation::new("MoveDirectory", "PUT", "/v1/move/directory")
         .params(MOVE_DIRECTORY_PARAMS)
         .result("MoveDirectoryResult")
@@ -2630,7 +2630,7 @@ const MOVE_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `MoveResourcesToDirectory`: `PUT /zstack/v1/move/resources/directory`, asynchronous.
-pub(super) const MOVE_RESOURCES_TO_DIRECTORY: ApiOperation = ApiOperation::new(
+pub(crate) const MOVE_RESOURCES_TO_DIRECTORY: ApiOperation = ApiOperation::new(
     "MoveResourcesToDirectory",
     "PUT",
     "/v1/move/resources/directory",
@@ -2650,7 +2650,7 @@ const MOVE_RESOURCES_TO_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ParseOvf`: `POST /zstack/v1/ovf/parse`.
-pub(super) const PARSE_OVF: ApiOperation = ApiOperation::new("ParseOvf", "POST", "/v1/ovf/parse")
+pub(crate) const PARSE_OVF: ApiOperation = ApiOperation::new("ParseOvf", "POST", "/v1/ovf/parse")
     .params(PARSE_OVF_PARAMS)
     .result("ParseOvfResult")
     .body("params")
@@ -2664,7 +2664,7 @@ const PARSE_OVF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ProvisionSlbInstance`: `PUT /zstack/v1/load-balancers/slb/instances/{uuid}/provision`, asynchronous.
-pub(super) const PROVISION_SLB_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const PROVISION_SLB_INSTANCE: ApiOperation = ApiOperation::new(
     "ProvisionSlbInstance",
     "PUT",
     "/v1/load-balancers/slb/instances/{uuid}/provision",
@@ -2683,7 +2683,7 @@ const PROVISION_SLB_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PushLicenseAddOnsUsage`: `PUT /zstack/v1/licenses/addons/usage`, asynchronous.
-pub(super) const PUSH_LICENSE_ADD_ONS_USAGE: ApiOperation =
+pub(crate) const PUSH_LICENSE_ADD_ONS_USAGE: ApiOperation =
     ApiOperation::new("PushLicenseAddOnsUsage", "PUT", "/v1/licenses/addons/usage")
         .params(PUSH_LICENSE_ADD_ONS_USAGE_PARAMS)
         .result("PushLicenseAddOnsUsageResult")
@@ -2699,7 +2699,7 @@ const PUSH_LICENSE_ADD_ONS_USAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAccessControlRule`: `GET /zstack/v1/login-control/access-control/rules`.
-pub(super) const QUERY_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new("QueryAccessControlRule", "GET", "/v1/login-control/access-control/rules").params(QUERY_ACCESS_CONTROL_RULE_PARAMS).result("QueryAccessControlRuleResult").summary("Query access control rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new("QueryAccessControlRule", "GET", "/v1/login-control/access-control/rules").params(QUERY_ACCESS_CONTROL_RULE_PARAMS).result("QueryAccessControlRuleResult").summary("Query access control rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAccessControlRule`.
 const QUERY_ACCESS_CONTROL_RULE_PARAMS: &[ApiParam] = &[
@@ -2715,7 +2715,7 @@ const QUERY_ACCESS_CONTROL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAddressPool`: `GET /zstack/v1/l3-networks/address-pools`.
-pub(super) const QUERY_ADDRESS_POOL: ApiOperation = ApiOperation::new("QueryAddressPool", "GET", "/v1/l3-networks/address-pools").params(QUERY_ADDRESS_POOL_PARAMS).result("QueryAddressPoolResult").summary("Query address pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/address-pools/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_ADDRESS_POOL: ApiOperation = ApiOperation::new("QueryAddressPool", "GET", "/v1/l3-networks/address-pools").params(QUERY_ADDRESS_POOL_PARAMS).result("QueryAddressPoolResult").summary("Query address pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/address-pools/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryAddressPool`.
 const QUERY_ADDRESS_POOL_PARAMS: &[ApiParam] = &[
@@ -2731,7 +2731,7 @@ const QUERY_ADDRESS_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAlert`: `GET /zstack/v1/monitoring/alerts`.
-pub(super) const QUERY_ALERT: ApiOperation = ApiOperation::new("QueryAlert", "GET", "/v1/monitoring/alerts").params(QUERY_ALERT_PARAMS).result("QueryAlertResult").summary("Query alert. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALERT: ApiOperation = ApiOperation::new("QueryAlert", "GET", "/v1/monitoring/alerts").params(QUERY_ALERT_PARAMS).result("QueryAlertResult").summary("Query alert. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAlert`.
 const QUERY_ALERT_PARAMS: &[ApiParam] = &[
@@ -2747,7 +2747,7 @@ const QUERY_ALERT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunNasAccessGroup`: `GET /zstack/v1/nas/aliyun/access`.
-pub(super) const QUERY_ALIYUN_NAS_ACCESS_GROUP: ApiOperation = ApiOperation::new("QueryAliyunNasAccessGroup", "GET", "/v1/nas/aliyun/access").params(QUERY_ALIYUN_NAS_ACCESS_GROUP_PARAMS).result("QueryAliyunNasAccessGroupResult").summary("Query aliyun nas access group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_NAS_ACCESS_GROUP: ApiOperation = ApiOperation::new("QueryAliyunNasAccessGroup", "GET", "/v1/nas/aliyun/access").params(QUERY_ALIYUN_NAS_ACCESS_GROUP_PARAMS).result("QueryAliyunNasAccessGroupResult").summary("Query aliyun nas access group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunNasAccessGroup`.
 const QUERY_ALIYUN_NAS_ACCESS_GROUP_PARAMS: &[ApiParam] = &[
@@ -2763,7 +2763,7 @@ const QUERY_ALIYUN_NAS_ACCESS_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEmailMedia`: `GET /zstack/v1/media/emails`.
-pub(super) const QUERY_EMAIL_MEDIA: ApiOperation = ApiOperation::new("QueryEmailMedia", "GET", "/v1/media/emails").params(QUERY_EMAIL_MEDIA_PARAMS).result("QueryMediaResult").summary("Query email media. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EMAIL_MEDIA: ApiOperation = ApiOperation::new("QueryEmailMedia", "GET", "/v1/media/emails").params(QUERY_EMAIL_MEDIA_PARAMS).result("QueryMediaResult").summary("Query email media. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEmailMedia`.
 const QUERY_EMAIL_MEDIA_PARAMS: &[ApiParam] = &[
@@ -2779,7 +2779,7 @@ const QUERY_EMAIL_MEDIA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEmailTriggerAction`: `GET /zstack/v1/monitoring/trigger-actions/emails`.
-pub(super) const QUERY_EMAIL_TRIGGER_ACTION: ApiOperation = ApiOperation::new("QueryEmailTriggerAction", "GET", "/v1/monitoring/trigger-actions/emails").params(QUERY_EMAIL_TRIGGER_ACTION_PARAMS).result("QueryMonitorTriggerActionResult").summary("Query email trigger action. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EMAIL_TRIGGER_ACTION: ApiOperation = ApiOperation::new("QueryEmailTriggerAction", "GET", "/v1/monitoring/trigger-actions/emails").params(QUERY_EMAIL_TRIGGER_ACTION_PARAMS).result("QueryMonitorTriggerActionResult").summary("Query email trigger action. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEmailTriggerAction`.
 const QUERY_EMAIL_TRIGGER_ACTION_PARAMS: &[ApiParam] = &[
@@ -2795,7 +2795,7 @@ const QUERY_EMAIL_TRIGGER_ACTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIpAddress`: `GET /zstack/v1/l3-networks/ip-address`.
-pub(super) const QUERY_IP_ADDRESS: ApiOperation = ApiOperation::new("QueryIpAddress", "GET", "/v1/l3-networks/ip-address").params(QUERY_IP_ADDRESS_PARAMS).result("QueryIpAddressResult").summary("Query ip address. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/ip-address/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_IP_ADDRESS: ApiOperation = ApiOperation::new("QueryIpAddress", "GET", "/v1/l3-networks/ip-address").params(QUERY_IP_ADDRESS_PARAMS).result("QueryIpAddressResult").summary("Query ip address. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/ip-address/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryIpAddress`.
 const QUERY_IP_ADDRESS_PARAMS: &[ApiParam] = &[
@@ -2811,7 +2811,7 @@ const QUERY_IP_ADDRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIpRange`: `GET /zstack/v1/l3-networks/ip-ranges`.
-pub(super) const QUERY_IP_RANGE: ApiOperation = ApiOperation::new("QueryIpRange", "GET", "/v1/l3-networks/ip-ranges").params(QUERY_IP_RANGE_PARAMS).result("QueryIpRangeResult").summary("Query ip range. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/ip-ranges/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_IP_RANGE: ApiOperation = ApiOperation::new("QueryIpRange", "GET", "/v1/l3-networks/ip-ranges").params(QUERY_IP_RANGE_PARAMS).result("QueryIpRangeResult").summary("Query ip range. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/ip-ranges/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryIpRange`.
 const QUERY_IP_RANGE_PARAMS: &[ApiParam] = &[
@@ -2827,7 +2827,7 @@ const QUERY_IP_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryL3Network`: `GET /zstack/v1/l3-networks`.
-pub(super) const QUERY_L3_NETWORK: ApiOperation = ApiOperation::new("QueryL3Network", "GET", "/v1/l3-networks").params(QUERY_L3_NETWORK_PARAMS).result("QueryL3NetworkResult").summary("Query l3 network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_L3_NETWORK: ApiOperation = ApiOperation::new("QueryL3Network", "GET", "/v1/l3-networks").params(QUERY_L3_NETWORK_PARAMS).result("QueryL3NetworkResult").summary("Query l3 network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /l3-networks/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryL3Network`.
 const QUERY_L3_NETWORK_PARAMS: &[ApiParam] = &[
@@ -2843,7 +2843,7 @@ const QUERY_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLdapBinding`: `GET /zstack/v1/ldap/bindings`.
-pub(super) const QUERY_LDAP_BINDING: ApiOperation = ApiOperation::new("QueryLdapBinding", "GET", "/v1/ldap/bindings").params(QUERY_LDAP_BINDING_PARAMS).result("QueryLdapBindingResult").summary("Query ldap binding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /ldap/bindings/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_LDAP_BINDING: ApiOperation = ApiOperation::new("QueryLdapBinding", "GET", "/v1/ldap/bindings").params(QUERY_LDAP_BINDING_PARAMS).result("QueryLdapBindingResult").summary("Query ldap binding. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /ldap/bindings/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryLdapBinding`.
 const QUERY_LDAP_BINDING_PARAMS: &[ApiParam] = &[
@@ -2859,7 +2859,7 @@ const QUERY_LDAP_BINDING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLdapServer`: `GET /zstack/v1/ldap/servers`.
-pub(super) const QUERY_LDAP_SERVER: ApiOperation = ApiOperation::new("QueryLdapServer", "GET", "/v1/ldap/servers").params(QUERY_LDAP_SERVER_PARAMS).result("QueryLdapServerResult").summary("Query ldap server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /ldap/servers/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_LDAP_SERVER: ApiOperation = ApiOperation::new("QueryLdapServer", "GET", "/v1/ldap/servers").params(QUERY_LDAP_SERVER_PARAMS).result("QueryLdapServerResult").summary("Query ldap server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /ldap/servers/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryLdapServer`.
 const QUERY_LDAP_SERVER_PARAMS: &[ApiParam] = &[
@@ -2875,7 +2875,7 @@ const QUERY_LDAP_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLoadBalancer`: `GET /zstack/v1/load-balancers`.
-pub(super) const QUERY_LOAD_BALANCER: ApiOperation = ApiOperation::new("QueryLoadBalancer", "GET", "/v1/load-balancers").params(QUERY_LOAD_BALANCER_PARAMS).result("QueryLoadBalancerResult").summary("Query load balancer. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /load-balancers/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_LOAD_BALANCER: ApiOperation = ApiOperation::new("QueryLoadBalancer", "GET", "/v1/load-balancers").params(QUERY_LOAD_BALANCER_PARAMS).result("QueryLoadBalancerResult").summary("Query load balancer. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /load-balancers/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryLoadBalancer`.
 const QUERY_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
@@ -2891,7 +2891,7 @@ const QUERY_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLoadBalancerListener`: `GET /zstack/v1/load-balancers/listeners`.
-pub(super) const QUERY_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new("QueryLoadBalancerListener", "GET", "/v1/load-balancers/listeners").params(QUERY_LOAD_BALANCER_LISTENER_PARAMS).result("QueryLoadBalancerListenerResult").summary("Query load balancer listener. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /load-balancers/listeners/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new("QueryLoadBalancerListener", "GET", "/v1/load-balancers/listeners").params(QUERY_LOAD_BALANCER_LISTENER_PARAMS).result("QueryLoadBalancerListenerResult").summary("Query load balancer listener. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /load-balancers/listeners/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryLoadBalancerListener`.
 const QUERY_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
@@ -2907,7 +2907,7 @@ const QUERY_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLoadBalancerServerGroup`: `GET /zstack/v1/load-balancers/servergroups`.
-pub(super) const QUERY_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new("QueryLoadBalancerServerGroup", "GET", "/v1/load-balancers/servergroups").params(QUERY_LOAD_BALANCER_SERVER_GROUP_PARAMS).result("QueryLoadBalancerServerGroupResult").summary("Query load balancer server group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /load-balancers/servergroups/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new("QueryLoadBalancerServerGroup", "GET", "/v1/load-balancers/servergroups").params(QUERY_LOAD_BALANCER_SERVER_GROUP_PARAMS).result("QueryLoadBalancerServerGroupResult").summary("Query load balancer server group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /load-balancers/servergroups/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryLoadBalancerServerGroup`.
 const QUERY_LOAD_BALANCER_SERVER_GROUP_PARAMS: &[ApiParam] = &[
@@ -2923,7 +2923,7 @@ const QUERY_LOAD_BALANCER_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLongJob`: `GET /zstack/v1/longjobs`.
-pub(super) const QUERY_LONG_JOB: ApiOperation = ApiOperation::new("QueryLongJob", "GET", "/v1/longjobs").params(QUERY_LONG_JOB_PARAMS).result("QueryLongJobResult").summary("Query long job. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /longjobs/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_LONG_JOB: ApiOperation = ApiOperation::new("QueryLongJob", "GET", "/v1/longjobs").params(QUERY_LONG_JOB_PARAMS).result("QueryLongJobResult").summary("Query long job. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /longjobs/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryLongJob`.
 const QUERY_LONG_JOB_PARAMS: &[ApiParam] = &[
@@ -2939,7 +2939,7 @@ const QUERY_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryManagementNode`: `GET /zstack/v1/management-nodes`.
-pub(super) const QUERY_MANAGEMENT_NODE: ApiOperation = ApiOperation::new("QueryManagementNode", "GET", "/v1/management-nodes").params(QUERY_MANAGEMENT_NODE_PARAMS).result("QueryManagementNodeResult").summary("Query management node. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /management-nodes/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_MANAGEMENT_NODE: ApiOperation = ApiOperation::new("QueryManagementNode", "GET", "/v1/management-nodes").params(QUERY_MANAGEMENT_NODE_PARAMS).result("QueryManagementNodeResult").summary("Query management node. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /management-nodes/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryManagementNode`.
 const QUERY_MANAGEMENT_NODE_PARAMS: &[ApiParam] = &[
@@ -2955,7 +2955,7 @@ const QUERY_MANAGEMENT_NODE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMdevDevice`: `GET /zstack/v1/mdev-devices`.
-pub(super) const QUERY_MDEV_DEVICE: ApiOperation = ApiOperation::new("QueryMdevDevice", "GET", "/v1/mdev-devices").params(QUERY_MDEV_DEVICE_PARAMS).result("QueryMdevDeviceResult").summary("Query mdev device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MDEV_DEVICE: ApiOperation = ApiOperation::new("QueryMdevDevice", "GET", "/v1/mdev-devices").params(QUERY_MDEV_DEVICE_PARAMS).result("QueryMdevDeviceResult").summary("Query mdev device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMdevDevice`.
 const QUERY_MDEV_DEVICE_PARAMS: &[ApiParam] = &[
@@ -2971,7 +2971,7 @@ const QUERY_MDEV_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMdevDeviceSpec`: `GET /zstack/v1/mdev-device-specs`.
-pub(super) const QUERY_MDEV_DEVICE_SPEC: ApiOperation = ApiOperation::new("QueryMdevDeviceSpec", "GET", "/v1/mdev-device-specs").params(QUERY_MDEV_DEVICE_SPEC_PARAMS).result("QueryMdevDeviceSpecResult").summary("Query mdev device spec. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MDEV_DEVICE_SPEC: ApiOperation = ApiOperation::new("QueryMdevDeviceSpec", "GET", "/v1/mdev-device-specs").params(QUERY_MDEV_DEVICE_SPEC_PARAMS).result("QueryMdevDeviceSpecResult").summary("Query mdev device spec. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMdevDeviceSpec`.
 const QUERY_MDEV_DEVICE_SPEC_PARAMS: &[ApiParam] = &[
@@ -2987,7 +2987,7 @@ const QUERY_MDEV_DEVICE_SPEC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMedia`: `GET /zstack/v1/media`.
-pub(super) const QUERY_MEDIA: ApiOperation = ApiOperation::new("QueryMedia", "GET", "/v1/media").params(QUERY_MEDIA_PARAMS).result("QueryMediaResult").summary("Query media. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MEDIA: ApiOperation = ApiOperation::new("QueryMedia", "GET", "/v1/media").params(QUERY_MEDIA_PARAMS).result("QueryMediaResult").summary("Query media. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMedia`.
 const QUERY_MEDIA_PARAMS: &[ApiParam] = &[
@@ -3003,7 +3003,7 @@ const QUERY_MEDIA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorTrigger`: `GET /zstack/v1/monitoring/triggers`.
-pub(super) const QUERY_MONITOR_TRIGGER: ApiOperation = ApiOperation::new("QueryMonitorTrigger", "GET", "/v1/monitoring/triggers").params(QUERY_MONITOR_TRIGGER_PARAMS).result("QueryMonitorTriggerResult").summary("Query monitor trigger. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_TRIGGER: ApiOperation = ApiOperation::new("QueryMonitorTrigger", "GET", "/v1/monitoring/triggers").params(QUERY_MONITOR_TRIGGER_PARAMS).result("QueryMonitorTriggerResult").summary("Query monitor trigger. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorTrigger`.
 const QUERY_MONITOR_TRIGGER_PARAMS: &[ApiParam] = &[
@@ -3019,7 +3019,7 @@ const QUERY_MONITOR_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorTriggerAction`: `GET /zstack/v1/monitoring/trigger-actions`.
-pub(super) const QUERY_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new("QueryMonitorTriggerAction", "GET", "/v1/monitoring/trigger-actions").params(QUERY_MONITOR_TRIGGER_ACTION_PARAMS).result("QueryMonitorTriggerActionResult").summary("Query monitor trigger action. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new("QueryMonitorTriggerAction", "GET", "/v1/monitoring/trigger-actions").params(QUERY_MONITOR_TRIGGER_ACTION_PARAMS).result("QueryMonitorTriggerActionResult").summary("Query monitor trigger action. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorTriggerAction`.
 const QUERY_MONITOR_TRIGGER_ACTION_PARAMS: &[ApiParam] = &[
@@ -3035,7 +3035,7 @@ const QUERY_MONITOR_TRIGGER_ACTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMttyDevice`: `GET /zstack/v1/mtty-devices`.
-pub(super) const QUERY_MTTY_DEVICE: ApiOperation = ApiOperation::new("QueryMttyDevice", "GET", "/v1/mtty-devices").params(QUERY_MTTY_DEVICE_PARAMS).result("QueryMttyDeviceResult").summary("Query mtty device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MTTY_DEVICE: ApiOperation = ApiOperation::new("QueryMttyDevice", "GET", "/v1/mtty-devices").params(QUERY_MTTY_DEVICE_PARAMS).result("QueryMttyDeviceResult").summary("Query mtty device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMttyDevice`.
 const QUERY_MTTY_DEVICE_PARAMS: &[ApiParam] = &[
@@ -3051,7 +3051,7 @@ const QUERY_MTTY_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMulticastRouter`: `GET /zstack/v1/multicast/virtual-routers`.
-pub(super) const QUERY_MULTICAST_ROUTER: ApiOperation = ApiOperation::new("QueryMulticastRouter", "GET", "/v1/multicast/virtual-routers").params(QUERY_MULTICAST_ROUTER_PARAMS).result("QueryMulticastRouterResult").summary("Query multicast router. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MULTICAST_ROUTER: ApiOperation = ApiOperation::new("QueryMulticastRouter", "GET", "/v1/multicast/virtual-routers").params(QUERY_MULTICAST_ROUTER_PARAMS).result("QueryMulticastRouterResult").summary("Query multicast router. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMulticastRouter`.
 const QUERY_MULTICAST_ROUTER_PARAMS: &[ApiParam] = &[
@@ -3067,7 +3067,7 @@ const QUERY_MULTICAST_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryNetworkServiceL3NetworkRef`: `GET /zstack/v1/l3-networks/network-services/refs`.
-pub(super) const QUERY_NETWORK_SERVICE_L3_NETWORK_REF: ApiOperation = ApiOperation::new("QueryNetworkServiceL3NetworkRef", "GET", "/v1/l3-networks/network-services/refs").params(QUERY_NETWORK_SERVICE_L3_NETWORK_REF_PARAMS).result("QueryNetworkServiceL3NetworkRefResult").summary("Query network service l3 network ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_NETWORK_SERVICE_L3_NETWORK_REF: ApiOperation = ApiOperation::new("QueryNetworkServiceL3NetworkRef", "GET", "/v1/l3-networks/network-services/refs").params(QUERY_NETWORK_SERVICE_L3_NETWORK_REF_PARAMS).result("QueryNetworkServiceL3NetworkRefResult").summary("Query network service l3 network ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryNetworkServiceL3NetworkRef`.
 const QUERY_NETWORK_SERVICE_L3_NETWORK_REF_PARAMS: &[ApiParam] = &[
@@ -3083,7 +3083,7 @@ const QUERY_NETWORK_SERVICE_L3_NETWORK_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryNetworkServiceProvider`: `GET /zstack/v1/network-services/providers`.
-pub(super) const QUERY_NETWORK_SERVICE_PROVIDER: ApiOperation = ApiOperation::new("QueryNetworkServiceProvider", "GET", "/v1/network-services/providers").params(QUERY_NETWORK_SERVICE_PROVIDER_PARAMS).result("QueryNetworkServiceProviderResult").summary("Query network service provider. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_NETWORK_SERVICE_PROVIDER: ApiOperation = ApiOperation::new("QueryNetworkServiceProvider", "GET", "/v1/network-services/providers").params(QUERY_NETWORK_SERVICE_PROVIDER_PARAMS).result("QueryNetworkServiceProviderResult").summary("Query network service provider. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryNetworkServiceProvider`.
 const QUERY_NETWORK_SERVICE_PROVIDER_PARAMS: &[ApiParam] = &[
@@ -3099,7 +3099,7 @@ const QUERY_NETWORK_SERVICE_PROVIDER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySlbGroup`: `GET /zstack/v1/load-balancers/slb/groups`.
-pub(super) const QUERY_SLB_GROUP: ApiOperation = ApiOperation::new("QuerySlbGroup", "GET", "/v1/load-balancers/slb/groups").params(QUERY_SLB_GROUP_PARAMS).result("QuerySlbGroupResult").summary("Query slb group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SLB_GROUP: ApiOperation = ApiOperation::new("QuerySlbGroup", "GET", "/v1/load-balancers/slb/groups").params(QUERY_SLB_GROUP_PARAMS).result("QuerySlbGroupResult").summary("Query slb group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySlbGroup`.
 const QUERY_SLB_GROUP_PARAMS: &[ApiParam] = &[
@@ -3115,7 +3115,7 @@ const QUERY_SLB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySlbVmInstance`: `GET /zstack/v1/load-balancers/slb/instances`.
-pub(super) const QUERY_SLB_VM_INSTANCE: ApiOperation = ApiOperation::new("QuerySlbVmInstance", "GET", "/v1/load-balancers/slb/instances").params(QUERY_SLB_VM_INSTANCE_PARAMS).result("QuerySlbVmInstanceResult").summary("Query slb vm instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SLB_VM_INSTANCE: ApiOperation = ApiOperation::new("QuerySlbVmInstance", "GET", "/v1/load-balancers/slb/instances").params(QUERY_SLB_VM_INSTANCE_PARAMS).result("QuerySlbVmInstanceResult").summary("Query slb vm instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySlbVmInstance`.
 const QUERY_SLB_VM_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -3131,7 +3131,7 @@ const QUERY_SLB_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshLoadBalancer`: `PUT /zstack/v1/load-balancers/{uuid}/actions`, asynchronous.
-pub(super) const REFRESH_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "RefreshLoadBalancer",
     "PUT",
     "/v1/load-balancers/{uuid}/actions",
@@ -3150,7 +3150,7 @@ const REFRESH_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RegisterLicenseRequestedApplication`: `POST /zstack/v1/licenses/applications`, asynchronous.
-pub(super) const REGISTER_LICENSE_REQUESTED_APPLICATION: ApiOperation = ApiOperation::new(
+pub(crate) const REGISTER_LICENSE_REQUESTED_APPLICATION: ApiOperation = ApiOperation::new(
     "RegisterLicenseRequestedApplication",
     "POST",
     "/v1/licenses/applications",
@@ -3170,7 +3170,7 @@ const REGISTER_LICENSE_REQUESTED_APPLICATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReloadLicense`: `PUT /zstack/v1/licenses/actions`.
-pub(super) const RELOAD_LICENSE: ApiOperation =
+pub(crate) const RELOAD_LICENSE: ApiOperation =
     ApiOperation::new("ReloadLicense", "PUT", "/v1/licenses/actions")
         .params(RELOAD_LICENSE_PARAMS)
         .result("ReloadLicenseResult")
@@ -3185,7 +3185,7 @@ const RELOAD_LICENSE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveAccessControlListFromLoadBalancer`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/access-control-lists`, asynchronous.
-pub(super) const REMOVE_ACCESS_CONTROL_LIST_FROM_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ACCESS_CONTROL_LIST_FROM_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "RemoveAccessControlListFromLoadBalancer",
     "DELETE",
     "/v1/load-balancers/listeners/{listenerUuid}/access-control-lists",
@@ -3205,7 +3205,7 @@ const REMOVE_ACCESS_CONTROL_LIST_FROM_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveBackendServerFromServerGroup`: `PUT /zstack/v1/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions`, asynchronous.
-pub(super) const REMOVE_BACKEND_SERVER_FROM_SERVER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_BACKEND_SERVER_FROM_SERVER_GROUP: ApiOperation = ApiOperation::new(
     "RemoveBackendServerFromServerGroup",
     "PUT",
     "/v1/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions",
@@ -3226,7 +3226,7 @@ const REMOVE_BACKEND_SERVER_FROM_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveCertificateFromLoadBalancerListener`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/certificate`, asynchronous.
-pub(super) const REMOVE_CERTIFICATE_FROM_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_CERTIFICATE_FROM_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
     "RemoveCertificateFromLoadBalancerListener",
     "DELETE",
     "/v1/load-balancers/listeners/{listenerUuid}/certificate",
@@ -3245,7 +3245,7 @@ const REMOVE_CERTIFICATE_FROM_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveDnsFromL3Network`: `DELETE /zstack/v1/l3-networks/{l3NetworkUuid}/dns/{dns}`, asynchronous.
-pub(super) const REMOVE_DNS_FROM_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_DNS_FROM_L3_NETWORK: ApiOperation = ApiOperation::new(
     "RemoveDnsFromL3Network",
     "DELETE",
     "/v1/l3-networks/{l3NetworkUuid}/dns/{dns}",
@@ -3264,7 +3264,7 @@ const REMOVE_DNS_FROM_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveHostRouteFromL3Network`: `DELETE /zstack/v1/l3-networks/{l3NetworkUuid}/hostroute`, asynchronous.
-pub(super) const REMOVE_HOST_ROUTE_FROM_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_HOST_ROUTE_FROM_L3_NETWORK: ApiOperation = ApiOperation::new(
     "RemoveHostRouteFromL3Network",
     "DELETE",
     "/v1/l3-networks/{l3NetworkUuid}/hostroute",
@@ -3283,7 +3283,7 @@ const REMOVE_HOST_ROUTE_FROM_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveMdevDeviceSpecFromVmInstance`: `DELETE /zstack/v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const REMOVE_MDEV_DEVICE_SPEC_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_MDEV_DEVICE_SPEC_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "RemoveMdevDeviceSpecFromVmInstance",
     "DELETE",
     "/v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}",
@@ -3302,7 +3302,7 @@ const REMOVE_MDEV_DEVICE_SPEC_FROM_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveRendezvousPointFromMulticastRouter`: `DELETE /zstack/v1/multicast/virtual-routers/{uuid}/RendezvousPoint`, asynchronous.
-pub(super) const REMOVE_RENDEZVOUS_POINT_FROM_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_RENDEZVOUS_POINT_FROM_MULTICAST_ROUTER: ApiOperation = ApiOperation::new(
     "RemoveRendezvousPointFromMulticastRouter",
     "DELETE",
     "/v1/multicast/virtual-routers/{uuid}/RendezvousPoint",
@@ -3323,7 +3323,7 @@ const REMOVE_RENDEZVOUS_POINT_FROM_MULTICAST_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveServerGroupFromLoadBalancerListener`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/servergroups`, asynchronous.
-pub(super) const REMOVE_SERVER_GROUP_FROM_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SERVER_GROUP_FROM_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
     "RemoveServerGroupFromLoadBalancerListener",
     "DELETE",
     "/v1/load-balancers/listeners/{listenerUuid}/servergroups",
@@ -3342,7 +3342,7 @@ const REMOVE_SERVER_GROUP_FROM_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveVmNicFromLoadBalancer`: `DELETE /zstack/v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics`, asynchronous.
-pub(super) const REMOVE_VM_NIC_FROM_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_VM_NIC_FROM_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "RemoveVmNicFromLoadBalancer",
     "DELETE",
     "/v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics",
@@ -3361,7 +3361,7 @@ const REMOVE_VM_NIC_FROM_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RerunLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`, asynchronous.
-pub(super) const RERUN_LONG_JOB: ApiOperation =
+pub(crate) const RERUN_LONG_JOB: ApiOperation =
     ApiOperation::new("RerunLongJob", "PUT", "/v1/longjobs/{uuid}/actions")
         .params(RERUN_LONG_JOB_PARAMS)
         .result("RerunLongJobResult")
@@ -3377,7 +3377,7 @@ const RERUN_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ResumeLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`, asynchronous.
-pub(super) const RESUME_LONG_JOB: ApiOperation =
+pub(crate) const RESUME_LONG_JOB: ApiOperation =
     ApiOperation::new("ResumeLongJob", "PUT", "/v1/longjobs/{uuid}/actions")
         .params(RESUME_LONG_JOB_PARAMS)
         .result("ResumeLongJobResult")
@@ -3393,7 +3393,7 @@ const RESUME_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetL3NetworkMtu`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/mtu`, asynchronous.
-pub(super) const SET_L3_NETWORK_MTU: ApiOperation = ApiOperation::new(
+pub(crate) const SET_L3_NETWORK_MTU: ApiOperation = ApiOperation::new(
     "SetL3NetworkMtu",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/mtu",
@@ -3413,7 +3413,7 @@ const SET_L3_NETWORK_MTU_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetL3NetworkRouterInterfaceIp`: `POST /zstack/v1/l3-networks/{l3NetworkUuid}/router-interface-ip`, asynchronous.
-pub(super) const SET_L3_NETWORK_ROUTER_INTERFACE_IP: ApiOperation = ApiOperation::new(
+pub(crate) const SET_L3_NETWORK_ROUTER_INTERFACE_IP: ApiOperation = ApiOperation::new(
     "SetL3NetworkRouterInterfaceIp",
     "POST",
     "/v1/l3-networks/{l3NetworkUuid}/router-interface-ip",
@@ -3433,7 +3433,7 @@ const SET_L3_NETWORK_ROUTER_INTERFACE_IP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SubmitLongJob`: `POST /zstack/v1/longjobs`, asynchronous.
-pub(super) const SUBMIT_LONG_JOB: ApiOperation =
+pub(crate) const SUBMIT_LONG_JOB: ApiOperation =
     ApiOperation::new("SubmitLongJob", "POST", "/v1/longjobs")
         .params(SUBMIT_LONG_JOB_PARAMS)
         .result("SubmitLongJobResult")
@@ -3455,7 +3455,7 @@ const SUBMIT_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncLdapServer`: `PUT /zstack/v1/ldap/servers/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_LDAP_SERVER: ApiOperation =
+pub(crate) const SYNC_LDAP_SERVER: ApiOperation =
     ApiOperation::new("SyncLdapServer", "PUT", "/v1/ldap/servers/{uuid}/actions")
         .params(SYNC_LDAP_SERVER_PARAMS)
         .result("SyncLdapServerResult")
@@ -3471,7 +3471,7 @@ const SYNC_LDAP_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UngenerateSeMdevDevices`: `PUT /zstack/v1/mtty-devices/{mttyDeviceUuid}/actions`, asynchronous.
-pub(super) const UNGENERATE_SE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
+pub(crate) const UNGENERATE_SE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
     "UngenerateSeMdevDevices",
     "PUT",
     "/v1/mtty-devices/{mttyDeviceUuid}/actions",
@@ -3490,7 +3490,7 @@ const UNGENERATE_SE_MDEV_DEVICES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UnlockIdentity`: `GET /zstack/v1/login/control/unlock`.
-pub(super) const UNLOCK_IDENTITY: ApiOperation =
+pub(crate) const UNLOCK_IDENTITY: ApiOperation =
     ApiOperation::new("UnlockIdentity", "GET", "/v1/login/control/unlock")
         .params(UNLOCK_IDENTITY_PARAMS)
         .result("UnlockIdentityResult")
@@ -3505,7 +3505,7 @@ const UNLOCK_IDENTITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAccessControlRule`: `PUT /zstack/v1/login-control/access-control/rules/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ACCESS_CONTROL_RULE: ApiOperation = ApiOperation::new(
     "UpdateAccessControlRule",
     "PUT",
     "/v1/login-control/access-control/rules/{uuid}/actions",
@@ -3527,7 +3527,7 @@ const UPDATE_ACCESS_CONTROL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunMountTarget`: `PUT /zstack/v1/nas/aliyun/mount`, asynchronous.
-pub(super) const UPDATE_ALIYUN_MOUNT_TARGET: ApiOperation =
+pub(crate) const UPDATE_ALIYUN_MOUNT_TARGET: ApiOperation =
     ApiOperation::new("UpdateAliyunMountTarget", "PUT", "/v1/nas/aliyun/mount")
         .params(UPDATE_ALIYUN_MOUNT_TARGET_PARAMS)
         .result("UpdateNasMountTargetResult")
@@ -3546,7 +3546,7 @@ const UPDATE_ALIYUN_MOUNT_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunNasAccessGroup`: `PUT /zstack/v1/nas/aliyun/access`, asynchronous.
-pub(super) const UPDATE_ALIYUN_NAS_ACCESS_GROUP: ApiOperation =
+pub(crate) const UPDATE_ALIYUN_NAS_ACCESS_GROUP: ApiOperation =
     ApiOperation::new("UpdateAliyunNasAccessGroup", "PUT", "/v1/nas/aliyun/access")
         .params(UPDATE_ALIYUN_NAS_ACCESS_GROUP_PARAMS)
         .result("UpdateAliyunNasAccessGroupResult")
@@ -3563,7 +3563,7 @@ const UPDATE_ALIYUN_NAS_ACCESS_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEmailMedia`: `PUT /zstack/v1/media/emails/{uuid}`, asynchronous.
-pub(super) const UPDATE_EMAIL_MEDIA: ApiOperation =
+pub(crate) const UPDATE_EMAIL_MEDIA: ApiOperation =
     ApiOperation::new("UpdateEmailMedia", "PUT", "/v1/media/emails/{uuid}")
         .params(UPDATE_EMAIL_MEDIA_PARAMS)
         .result("UpdateEmailMediaResult")
@@ -3585,7 +3585,7 @@ const UPDATE_EMAIL_MEDIA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEmailMonitorTriggerAction`: `PUT /zstack/v1/monitoring/trigger-actions/emails/{uuid}`, asynchronous.
-pub(super) const UPDATE_EMAIL_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_EMAIL_MONITOR_TRIGGER_ACTION: ApiOperation = ApiOperation::new(
     "UpdateEmailMonitorTriggerAction",
     "PUT",
     "/v1/monitoring/trigger-actions/emails/{uuid}",
@@ -3608,7 +3608,7 @@ const UPDATE_EMAIL_MONITOR_TRIGGER_ACTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFactoryModeState`: `PUT /zstack/v1/management-nodes/actions`, asynchronous.
-pub(super) const UPDATE_FACTORY_MODE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FACTORY_MODE_STATE: ApiOperation = ApiOperation::new(
     "UpdateFactoryModeState",
     "PUT",
     "/v1/management-nodes/actions",
@@ -3627,7 +3627,7 @@ const UPDATE_FACTORY_MODE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIpRange`: `PUT /zstack/v1/l3-networks/ip-ranges/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IP_RANGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IP_RANGE: ApiOperation = ApiOperation::new(
     "UpdateIpRange",
     "PUT",
     "/v1/l3-networks/ip-ranges/{uuid}/actions",
@@ -3648,7 +3648,7 @@ const UPDATE_IP_RANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateL3Network`: `PUT /zstack/v1/l3-networks/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_L3_NETWORK: ApiOperation =
+pub(crate) const UPDATE_L3_NETWORK: ApiOperation =
     ApiOperation::new("UpdateL3Network", "PUT", "/v1/l3-networks/{uuid}/actions")
         .params(UPDATE_L3_NETWORK_PARAMS)
         .result("UpdateL3NetworkResult")
@@ -3669,7 +3669,7 @@ const UPDATE_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateLdapServer`: `PUT /zstack/v1/ldap/servers/{ldapServerUuid}`, asynchronous.
-pub(super) const UPDATE_LDAP_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_LDAP_SERVER: ApiOperation = ApiOperation::new(
     "UpdateLdapServer",
     "PUT",
     "/v1/ldap/servers/{ldapServerUuid}",
@@ -3695,7 +3695,7 @@ const UPDATE_LDAP_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateLicense`: `PUT /zstack/v1/licenses/mn/{managementNodeUuid}/actions`, asynchronous.
-pub(super) const UPDATE_LICENSE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_LICENSE: ApiOperation = ApiOperation::new(
     "UpdateLicense",
     "PUT",
     "/v1/licenses/mn/{managementNodeUuid}/actions",
@@ -3716,7 +3716,7 @@ const UPDATE_LICENSE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateLoadBalancer`: `PUT /zstack/v1/load-balancers/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "UpdateLoadBalancer",
     "PUT",
     "/v1/load-balancers/{uuid}/actions",
@@ -3739,7 +3739,7 @@ const UPDATE_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateLoadBalancerListener`: `PUT /zstack/v1/load-balancers/listeners/{uuid}`, asynchronous.
-pub(super) const UPDATE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_LOAD_BALANCER_LISTENER: ApiOperation = ApiOperation::new(
     "UpdateLoadBalancerListener",
     "PUT",
     "/v1/load-balancers/listeners/{uuid}",
@@ -3760,7 +3760,7 @@ const UPDATE_LOAD_BALANCER_LISTENER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateLoadBalancerServerGroup`: `PUT /zstack/v1/load-balancers/servergroups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_LOAD_BALANCER_SERVER_GROUP: ApiOperation = ApiOperation::new(
     "UpdateLoadBalancerServerGroup",
     "PUT",
     "/v1/load-balancers/servergroups/{uuid}/actions",
@@ -3781,7 +3781,7 @@ const UPDATE_LOAD_BALANCER_SERVER_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateLogConfiguration`: `PUT /zstack/v1/log/configurations`, asynchronous.
-pub(super) const UPDATE_LOG_CONFIGURATION: ApiOperation =
+pub(crate) const UPDATE_LOG_CONFIGURATION: ApiOperation =
     ApiOperation::new("UpdateLogConfiguration", "PUT", "/v1/log/configurations")
         .params(UPDATE_LOG_CONFIGURATION_PARAMS)
         .result("UpdateLogConfigurationResult")
@@ -3799,7 +3799,7 @@ const UPDATE_LOG_CONFIGURATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateLongJob`: `PUT /zstack/v1/longjobs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_LONG_JOB: ApiOperation =
+pub(crate) const UPDATE_LONG_JOB: ApiOperation =
     ApiOperation::new("UpdateLongJob", "PUT", "/v1/longjobs/{uuid}/actions")
         .params(UPDATE_LONG_JOB_PARAMS)
         .result("UpdateLongJobResult")
@@ -3817,7 +3817,7 @@ const UPDATE_LONG_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateMdevDevice`: `PUT /zstack/v1/mdev-devices/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_MDEV_DEVICE: ApiOperation =
+pub(crate) const UPDATE_MDEV_DEVICE: ApiOperation =
     ApiOperation::new("UpdateMdevDevice", "PUT", "/v1/mdev-devices/{uuid}/actions")
         .params(UPDATE_MDEV_DEVICE_PARAMS)
         .result("UpdateMdevDeviceResult")
@@ -3836,7 +3836,7 @@ const UPDATE_MDEV_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateMdevDeviceSpec`: `PUT /zstack/v1/mdev-device-specs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_MDEV_DEVICE_SPEC: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_MDEV_DEVICE_SPEC: ApiOperation = ApiOperation::new(
     "UpdateMdevDeviceSpec",
     "PUT",
     "/v1/mdev-device-specs/{uuid}/actions",
@@ -3858,7 +3858,7 @@ const UPDATE_MDEV_DEVICE_SPEC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateMonitorTrigger`: `PUT /zstack/v1/monitoring/triggers/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_MONITOR_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_MONITOR_TRIGGER: ApiOperation = ApiOperation::new(
     "UpdateMonitorTrigger",
     "PUT",
     "/v1/monitoring/triggers/{uuid}/actions",
@@ -3881,7 +3881,7 @@ const UPDATE_MONITOR_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSlbGroup`: `PUT /zstack/v1/load-balancers/slb/group/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SLB_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SLB_GROUP: ApiOperation = ApiOperation::new(
     "UpdateSlbGroup",
     "PUT",
     "/v1/load-balancers/slb/group/{uuid}/actions",
@@ -3903,7 +3903,7 @@ const UPDATE_SLB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidatePassword`: `PUT /zstack/v1/password/verify`.
-pub(super) const VALIDATE_PASSWORD: ApiOperation =
+pub(crate) const VALIDATE_PASSWORD: ApiOperation =
     ApiOperation::new("ValidatePassword", "PUT", "/v1/password/verify")
         .params(VALIDATE_PASSWORD_PARAMS)
         .result("ValidatePasswordResult")

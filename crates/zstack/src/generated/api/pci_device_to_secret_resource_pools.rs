@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddAliyunEbsPrimaryStorage`: `POST /zstack/v1/primary-storage/aliyun/ebs`, asynchronous.
-pub(super) const ADD_ALIYUN_EBS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ALIYUN_EBS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddAliyunEbsPrimaryStorage",
     "POST",
     "/v1/primary-storage/aliyun/ebs",
@@ -33,7 +33,7 @@ const ADD_ALIYUN_EBS_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddAliyunNasPrimaryStorage`: `POST /zstack/v1/primary-storage/aliyun/nas`, asynchronous.
-pub(super) const ADD_ALIYUN_NAS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ALIYUN_NAS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddAliyunNasPrimaryStorage",
     "POST",
     "/v1/primary-storage/aliyun/nas",
@@ -61,7 +61,7 @@ const ADD_ALIYUN_NAS_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddBlockPrimaryStorage`: `POST /zstack/v1/primary-storage/block`, asynchronous.
-pub(super) const ADD_BLOCK_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_BLOCK_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddBlockPrimaryStorage",
     "POST",
     "/v1/primary-storage/block",
@@ -88,7 +88,7 @@ const ADD_BLOCK_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddCephPrimaryStorage`: `POST /zstack/v1/primary-storage/ceph`, asynchronous.
-pub(super) const ADD_CEPH_PRIMARY_STORAGE: ApiOperation =
+pub(crate) const ADD_CEPH_PRIMARY_STORAGE: ApiOperation =
     ApiOperation::new("AddCephPrimaryStorage", "POST", "/v1/primary-storage/ceph")
         .params(ADD_CEPH_PRIMARY_STORAGE_PARAMS)
         .result("AddPrimaryStorageResult")
@@ -114,7 +114,7 @@ const ADD_CEPH_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddCephPrimaryStoragePool`: `POST /zstack/v1/primary-storage/ceph/{primaryStorageUuid}/pools`, asynchronous.
-pub(super) const ADD_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new(
     "AddCephPrimaryStoragePool",
     "POST",
     "/v1/primary-storage/ceph/{primaryStorageUuid}/pools",
@@ -140,7 +140,7 @@ const ADD_CEPH_PRIMARY_STORAGE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddExternalPrimaryStorage`: `POST /zstack/v1/primary-storage/addon`, asynchronous.
-pub(super) const ADD_EXTERNAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_EXTERNAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddExternalPrimaryStorage",
     "POST",
     "/v1/primary-storage/addon",
@@ -168,7 +168,7 @@ const ADD_EXTERNAL_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddLocalPrimaryStorage`: `POST /zstack/v1/primary-storage/local-storage`, asynchronous.
-pub(super) const ADD_LOCAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_LOCAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddLocalPrimaryStorage",
     "POST",
     "/v1/primary-storage/local-storage",
@@ -193,7 +193,7 @@ const ADD_LOCAL_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddMiniStorage`: `POST /zstack/v1/primary-storage/mini`, asynchronous.
-pub(super) const ADD_MINI_STORAGE: ApiOperation =
+pub(crate) const ADD_MINI_STORAGE: ApiOperation =
     ApiOperation::new("AddMiniStorage", "POST", "/v1/primary-storage/mini")
         .params(ADD_MINI_STORAGE_PARAMS)
         .result("AddPrimaryStorageResult")
@@ -216,7 +216,7 @@ const ADD_MINI_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddMonToCephPrimaryStorage`: `POST /zstack/v1/primary-storage/ceph/{uuid}/mons`, asynchronous.
-pub(super) const ADD_MON_TO_CEPH_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_MON_TO_CEPH_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddMonToCephPrimaryStorage",
     "POST",
     "/v1/primary-storage/ceph/{uuid}/mons",
@@ -236,7 +236,7 @@ const ADD_MON_TO_CEPH_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddNfsPrimaryStorage`: `POST /zstack/v1/primary-storage/nfs`, asynchronous.
-pub(super) const ADD_NFS_PRIMARY_STORAGE: ApiOperation =
+pub(crate) const ADD_NFS_PRIMARY_STORAGE: ApiOperation =
     ApiOperation::new("AddNfsPrimaryStorage", "POST", "/v1/primary-storage/nfs")
         .params(ADD_NFS_PRIMARY_STORAGE_PARAMS)
         .result("AddPrimaryStorageResult")
@@ -258,7 +258,7 @@ const ADD_NFS_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddPciDeviceSpecToVmInstance`: `POST /zstack/v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const ADD_PCI_DEVICE_SPEC_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_PCI_DEVICE_SPEC_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "AddPciDeviceSpecToVmInstance",
     "POST",
     "/v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}",
@@ -279,7 +279,7 @@ const ADD_PCI_DEVICE_SPEC_TO_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSchedulerJobGroupToSchedulerTrigger`: `POST /zstack/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}`, asynchronous.
-pub(super) const ADD_SCHEDULER_JOB_GROUP_TO_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SCHEDULER_JOB_GROUP_TO_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
     "AddSchedulerJobGroupToSchedulerTrigger",
     "POST",
     "/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}",
@@ -300,7 +300,7 @@ const ADD_SCHEDULER_JOB_GROUP_TO_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSchedulerJobToSchedulerTrigger`: `POST /zstack/v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}`, asynchronous.
-pub(super) const ADD_SCHEDULER_JOB_TO_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SCHEDULER_JOB_TO_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
     "AddSchedulerJobToSchedulerTrigger",
     "POST",
     "/v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}",
@@ -321,7 +321,7 @@ const ADD_SCHEDULER_JOB_TO_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSchedulerJobsToSchedulerJobGroup`: `POST /zstack/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job`, asynchronous.
-pub(super) const ADD_SCHEDULER_JOBS_TO_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SCHEDULER_JOBS_TO_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
     "AddSchedulerJobsToSchedulerJobGroup",
     "POST",
     "/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job",
@@ -341,7 +341,7 @@ const ADD_SCHEDULER_JOBS_TO_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSdnController`: `POST /zstack/v1/sdn-controllers`, asynchronous.
-pub(super) const ADD_SDN_CONTROLLER: ApiOperation =
+pub(crate) const ADD_SDN_CONTROLLER: ApiOperation =
     ApiOperation::new("AddSdnController", "POST", "/v1/sdn-controllers")
         .params(ADD_SDN_CONTROLLER_PARAMS)
         .result("AddSdnControllerResult")
@@ -364,7 +364,7 @@ const ADD_SDN_CONTROLLER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSharedBlockGroupPrimaryStorage`: `POST /zstack/v1/primary-storage/sharedblockgroup`, asynchronous.
-pub(super) const ADD_SHARED_BLOCK_GROUP_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SHARED_BLOCK_GROUP_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddSharedBlockGroupPrimaryStorage",
     "POST",
     "/v1/primary-storage/sharedblockgroup",
@@ -390,7 +390,7 @@ const ADD_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSharedBlockToSharedBlockGroup`: `POST /zstack/v1/primary-storage/sharedblockgroup/{uuid}/sharedblocks`, asynchronous.
-pub(super) const ADD_SHARED_BLOCK_TO_SHARED_BLOCK_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SHARED_BLOCK_TO_SHARED_BLOCK_GROUP: ApiOperation = ApiOperation::new(
     "AddSharedBlockToSharedBlockGroup",
     "POST",
     "/v1/primary-storage/sharedblockgroup/{uuid}/sharedblocks",
@@ -410,7 +410,7 @@ const ADD_SHARED_BLOCK_TO_SHARED_BLOCK_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSharedMountPointPrimaryStorage`: `POST /zstack/v1/primary-storage/smp`, asynchronous.
-pub(super) const ADD_SHARED_MOUNT_POINT_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SHARED_MOUNT_POINT_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddSharedMountPointPrimaryStorage",
     "POST",
     "/v1/primary-storage/smp",
@@ -435,7 +435,7 @@ const ADD_SHARED_MOUNT_POINT_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSimulatorPrimaryStorage`: `POST /zstack/v1/primary-storage/simulators`, asynchronous.
-pub(super) const ADD_SIMULATOR_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SIMULATOR_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "AddSimulatorPrimaryStorage",
     "POST",
     "/v1/primary-storage/simulators",
@@ -464,7 +464,7 @@ const ADD_SIMULATOR_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddStorageProtocol`: `POST /zstack/v1/primary-storage/protocol`, asynchronous.
-pub(super) const ADD_STORAGE_PROTOCOL: ApiOperation =
+pub(crate) const ADD_STORAGE_PROTOCOL: ApiOperation =
     ApiOperation::new("AddStorageProtocol", "POST", "/v1/primary-storage/protocol")
         .params(ADD_STORAGE_PROTOCOL_PARAMS)
         .result("AddStorageProtocolResult")
@@ -481,7 +481,7 @@ const ADD_STORAGE_PROTOCOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddVRouterNetworksToOspfArea`: `POST /zstack/v1/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks`, asynchronous.
-pub(super) const ADD_V_ROUTER_NETWORKS_TO_OSPF_AREA: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_V_ROUTER_NETWORKS_TO_OSPF_AREA: ApiOperation = ApiOperation::new(
     "AddVRouterNetworksToOspfArea",
     "POST",
     "/v1/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks",
@@ -504,7 +504,7 @@ const ADD_V_ROUTER_NETWORKS_TO_OSPF_AREA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPciDeviceToVm`: `POST /zstack/v1/pci-device/pci-devices/{pciDeviceUuid}/attach`, asynchronous.
-pub(super) const ATTACH_PCI_DEVICE_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_PCI_DEVICE_TO_VM: ApiOperation = ApiOperation::new(
     "AttachPciDeviceToVm",
     "POST",
     "/v1/pci-device/pci-devices/{pciDeviceUuid}/attach",
@@ -524,7 +524,7 @@ const ATTACH_PCI_DEVICE_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPolicyRouteRuleSetToL3`: `POST /zstack/v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}`, asynchronous.
-pub(super) const ATTACH_POLICY_ROUTE_RULE_SET_TO_L3: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_POLICY_ROUTE_RULE_SET_TO_L3: ApiOperation = ApiOperation::new(
     "AttachPolicyRouteRuleSetToL3",
     "POST",
     "/v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}",
@@ -544,7 +544,7 @@ const ATTACH_POLICY_ROUTE_RULE_SET_TO_L3_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachPortForwardingRule`: `POST /zstack/v1/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}`, asynchronous.
-pub(super) const ATTACH_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
     "AttachPortForwardingRule",
     "POST",
     "/v1/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}",
@@ -564,7 +564,7 @@ const ATTACH_PORT_FORWARDING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangePortForwardingRuleState`: `PUT /zstack/v1/port-forwarding/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_PORT_FORWARDING_RULE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_PORT_FORWARDING_RULE_STATE: ApiOperation = ApiOperation::new(
     "ChangePortForwardingRuleState",
     "PUT",
     "/v1/port-forwarding/{uuid}/actions",
@@ -584,7 +584,7 @@ const CHANGE_PORT_FORWARDING_RULE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangePortMirrorState`: `PUT /zstack/v1/port-mirrors/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_PORT_MIRROR_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_PORT_MIRROR_STATE: ApiOperation = ApiOperation::new(
     "ChangePortMirrorState",
     "PUT",
     "/v1/port-mirrors/{uuid}/actions",
@@ -604,7 +604,7 @@ const CHANGE_PORT_MIRROR_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangePrimaryStorageState`: `PUT /zstack/v1/primary-storage/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_PRIMARY_STORAGE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_PRIMARY_STORAGE_STATE: ApiOperation = ApiOperation::new(
     "ChangePrimaryStorageState",
     "PUT",
     "/v1/primary-storage/{uuid}/actions",
@@ -624,7 +624,7 @@ const CHANGE_PRIMARY_STORAGE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSchedulerState`: `PUT /zstack/v1/schedulers/{uuid}`, asynchronous.
-pub(super) const CHANGE_SCHEDULER_STATE: ApiOperation =
+pub(crate) const CHANGE_SCHEDULER_STATE: ApiOperation =
     ApiOperation::new("ChangeSchedulerState", "PUT", "/v1/schedulers/{uuid}")
         .params(CHANGE_SCHEDULER_STATE_PARAMS)
         .result("ChangeSchedulerStateResult")
@@ -641,7 +641,7 @@ const CHANGE_SCHEDULER_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSecretResourcePoolState`: `PUT /zstack/v1/secret-resource-pools/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_SECRET_RESOURCE_POOL_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SECRET_RESOURCE_POOL_STATE: ApiOperation = ApiOperation::new(
     "ChangeSecretResourcePoolState",
     "PUT",
     "/v1/secret-resource-pools/{uuid}/actions",
@@ -661,7 +661,7 @@ const CHANGE_SECRET_RESOURCE_POOL_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanUpImageCacheOnPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/actions`, asynchronous.
-pub(super) const CLEAN_UP_IMAGE_CACHE_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_UP_IMAGE_CACHE_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "CleanUpImageCacheOnPrimaryStorage",
     "PUT",
     "/v1/primary-storage/{uuid}/actions",
@@ -681,7 +681,7 @@ const CLEAN_UP_IMAGE_CACHE_ON_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanUpStorageTrashOnPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/storagetrash/actions`, asynchronous.
-pub(super) const CLEAN_UP_STORAGE_TRASH_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_UP_STORAGE_TRASH_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "CleanUpStorageTrashOnPrimaryStorage",
     "PUT",
     "/v1/primary-storage/{uuid}/storagetrash/actions",
@@ -701,7 +701,7 @@ const CLEAN_UP_STORAGE_TRASH_ON_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanUpTrashOnPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/trash/actions`, asynchronous.
-pub(super) const CLEAN_UP_TRASH_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_UP_TRASH_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "CleanUpTrashOnPrimaryStorage",
     "PUT",
     "/v1/primary-storage/{uuid}/trash/actions",
@@ -721,7 +721,7 @@ const CLEAN_UP_TRASH_ON_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAiSiNoSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/aisino`, asynchronous.
-pub(super) const CREATE_AI_SI_NO_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateAiSiNoSecretResourcePool", "POST", "/v1/secret-resource-pool/aisino").params(CREATE_AI_SI_NO_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create ai si no secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_AI_SI_NO_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateAiSiNoSecretResourcePool", "POST", "/v1/secret-resource-pool/aisino").params(CREATE_AI_SI_NO_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create ai si no secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateAiSiNoSecretResourcePool`.
 const CREATE_AI_SI_NO_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -746,7 +746,7 @@ const CREATE_AI_SI_NO_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAutoScalingRuleSchedulerJobTrigger`: `POST /zstack/v1/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}`, asynchronous.
-pub(super) const CREATE_AUTO_SCALING_RULE_SCHEDULER_JOB_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_AUTO_SCALING_RULE_SCHEDULER_JOB_TRIGGER: ApiOperation = ApiOperation::new(
     "CreateAutoScalingRuleSchedulerJobTrigger",
     "POST",
     "/v1/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}",
@@ -771,7 +771,7 @@ const CREATE_AUTO_SCALING_RULE_SCHEDULER_JOB_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateCSPSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/csp`, asynchronous.
-pub(super) const CREATE_CSP_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateCSPSecretResourcePool", "POST", "/v1/secret-resource-pool/csp").params(CREATE_CSP_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create csp secret resource pool. protocol: https|http. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_CSP_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateCSPSecretResourcePool", "POST", "/v1/secret-resource-pool/csp").params(CREATE_CSP_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create csp secret resource pool. protocol: https|http. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateCSPSecretResourcePool`.
 const CREATE_CSP_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -795,7 +795,7 @@ const CREATE_CSP_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFiSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/fiSec`, asynchronous.
-pub(super) const CREATE_FI_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateFiSecSecretResourcePool", "POST", "/v1/secret-resource-pool/fiSec").params(CREATE_FI_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create fi sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_FI_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateFiSecSecretResourcePool", "POST", "/v1/secret-resource-pool/fiSec").params(CREATE_FI_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create fi sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateFiSecSecretResourcePool`.
 const CREATE_FI_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -813,7 +813,7 @@ const CREATE_FI_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFlkSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/flkSec`, asynchronous.
-pub(super) const CREATE_FLK_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateFlkSecSecretResourcePool", "POST", "/v1/secret-resource-pool/flkSec").params(CREATE_FLK_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create flk sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_FLK_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateFlkSecSecretResourcePool", "POST", "/v1/secret-resource-pool/flkSec").params(CREATE_FLK_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create flk sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateFlkSecSecretResourcePool`.
 const CREATE_FLK_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -835,7 +835,7 @@ const CREATE_FLK_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateGuestVmScript`: `POST /zstack/v1/scripts`, asynchronous.
-pub(super) const CREATE_GUEST_VM_SCRIPT: ApiOperation = ApiOperation::new("CreateGuestVmScript", "POST", "/v1/scripts").params(CREATE_GUEST_VM_SCRIPT_PARAMS).result("CreateGuestVmScriptResult").body("params").asynchronous().summary("Create guest vm script. platform: Windows|Linux. scriptType: Shell|Python|Perl|Bat|Powershell.");
+pub(crate) const CREATE_GUEST_VM_SCRIPT: ApiOperation = ApiOperation::new("CreateGuestVmScript", "POST", "/v1/scripts").params(CREATE_GUEST_VM_SCRIPT_PARAMS).result("CreateGuestVmScriptResult").body("params").asynchronous().summary("Create guest vm script. platform: Windows|Linux. scriptType: Shell|Python|Perl|Bat|Powershell.");
 
 /// Parameters of `CreateGuestVmScript`.
 const CREATE_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
@@ -853,7 +853,7 @@ const CREATE_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateHaiTaiSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/haitai`, asynchronous.
-pub(super) const CREATE_HAI_TAI_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateHaiTaiSecretResourcePool", "POST", "/v1/secret-resource-pool/haitai").params(CREATE_HAI_TAI_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create hai tai secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_HAI_TAI_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateHaiTaiSecretResourcePool", "POST", "/v1/secret-resource-pool/haitai").params(CREATE_HAI_TAI_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create hai tai secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateHaiTaiSecretResourcePool`.
 const CREATE_HAI_TAI_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -873,7 +873,7 @@ const CREATE_HAI_TAI_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateInfoSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/infoSec`, asynchronous.
-pub(super) const CREATE_INFO_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateInfoSecSecretResourcePool", "POST", "/v1/secret-resource-pool/infoSec").params(CREATE_INFO_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create info sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_INFO_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateInfoSecSecretResourcePool", "POST", "/v1/secret-resource-pool/infoSec").params(CREATE_INFO_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create info sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateInfoSecSecretResourcePool`.
 const CREATE_INFO_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -891,7 +891,7 @@ const CREATE_INFO_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateJitSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/jit`, asynchronous.
-pub(super) const CREATE_JIT_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateJitSecretResourcePool", "POST", "/v1/secret-resource-pool/jit").params(CREATE_JIT_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create jit secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_JIT_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateJitSecretResourcePool", "POST", "/v1/secret-resource-pool/jit").params(CREATE_JIT_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create jit secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateJitSecretResourcePool`.
 const CREATE_JIT_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -908,7 +908,7 @@ const CREATE_JIT_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePciDeviceOffering`: `POST /zstack/v1/pci-device/pci-device-offerings`, asynchronous.
-pub(super) const CREATE_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new(
     "CreatePciDeviceOffering",
     "POST",
     "/v1/pci-device/pci-device-offerings",
@@ -935,7 +935,7 @@ const CREATE_PCI_DEVICE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePolicyRouteRule`: `POST /zstack/v1/policy-routes/rules`, asynchronous.
-pub(super) const CREATE_POLICY_ROUTE_RULE: ApiOperation =
+pub(crate) const CREATE_POLICY_ROUTE_RULE: ApiOperation =
     ApiOperation::new("CreatePolicyRouteRule", "POST", "/v1/policy-routes/rules")
         .params(CREATE_POLICY_ROUTE_RULE_PARAMS)
         .result("CreatePolicyRouteRuleResult")
@@ -960,7 +960,7 @@ const CREATE_POLICY_ROUTE_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePolicyRouteRuleSet`: `POST /zstack/v1/policy-routes/rulesets`, asynchronous.
-pub(super) const CREATE_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new(
     "CreatePolicyRouteRuleSet",
     "POST",
     "/v1/policy-routes/rulesets",
@@ -984,7 +984,7 @@ const CREATE_POLICY_ROUTE_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePolicyRouteTable`: `POST /zstack/v1/policy-routes/tables`, asynchronous.
-pub(super) const CREATE_POLICY_ROUTE_TABLE: ApiOperation =
+pub(crate) const CREATE_POLICY_ROUTE_TABLE: ApiOperation =
     ApiOperation::new("CreatePolicyRouteTable", "POST", "/v1/policy-routes/tables")
         .params(CREATE_POLICY_ROUTE_TABLE_PARAMS)
         .result("CreatePolicyRouteTableResult")
@@ -1004,7 +1004,7 @@ const CREATE_POLICY_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePolicyRouteTableRouteEntry`: `POST /zstack/v1/policy-routes/routes`, asynchronous.
-pub(super) const CREATE_POLICY_ROUTE_TABLE_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_POLICY_ROUTE_TABLE_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
     "CreatePolicyRouteTableRouteEntry",
     "POST",
     "/v1/policy-routes/routes",
@@ -1028,7 +1028,7 @@ const CREATE_POLICY_ROUTE_TABLE_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePortForwardingRule`: `POST /zstack/v1/port-forwarding`, asynchronous.
-pub(super) const CREATE_PORT_FORWARDING_RULE: ApiOperation =
+pub(crate) const CREATE_PORT_FORWARDING_RULE: ApiOperation =
     ApiOperation::new("CreatePortForwardingRule", "POST", "/v1/port-forwarding")
         .params(CREATE_PORT_FORWARDING_RULE_PARAMS)
         .result("CreatePortForwardingRuleResult")
@@ -1055,7 +1055,7 @@ const CREATE_PORT_FORWARDING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePortMirror`: `POST /zstack/v1/port-mirrors`, asynchronous.
-pub(super) const CREATE_PORT_MIRROR: ApiOperation =
+pub(crate) const CREATE_PORT_MIRROR: ApiOperation =
     ApiOperation::new("CreatePortMirror", "POST", "/v1/port-mirrors")
         .params(CREATE_PORT_MIRROR_PARAMS)
         .result("CreatePortMirrorResult")
@@ -1076,7 +1076,7 @@ const CREATE_PORT_MIRROR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreatePortMirrorSession`: `POST /zstack/v1/port-mirrors/sessions`, asynchronous.
-pub(super) const CREATE_PORT_MIRROR_SESSION: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_PORT_MIRROR_SESSION: ApiOperation = ApiOperation::new(
     "CreatePortMirrorSession",
     "POST",
     "/v1/port-mirrors/sessions",
@@ -1102,7 +1102,7 @@ const CREATE_PORT_MIRROR_SESSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSanSecSecretResourcePool`: `POST /zstack/v1/secret-resource-pool/sanSec`, asynchronous.
-pub(super) const CREATE_SAN_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateSanSecSecretResourcePool", "POST", "/v1/secret-resource-pool/sanSec").params(CREATE_SAN_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create san sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
+pub(crate) const CREATE_SAN_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("CreateSanSecSecretResourcePool", "POST", "/v1/secret-resource-pool/sanSec").params(CREATE_SAN_SEC_SECRET_RESOURCE_POOL_PARAMS).result("CreateSecretResourcePoolResult").body("params").asynchronous().summary("Create san sec secret resource pool. type: CloudSecurityMachine|OrdinarySecurityMachine|CloudSecurityResourceService|SecureSignVerifyService.");
 
 /// Parameters of `CreateSanSecSecretResourcePool`.
 const CREATE_SAN_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -1126,7 +1126,7 @@ const CREATE_SAN_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSchedulerJob`: `POST /zstack/v1/scheduler/jobs`, asynchronous.
-pub(super) const CREATE_SCHEDULER_JOB: ApiOperation = ApiOperation::new("CreateSchedulerJob", "POST", "/v1/scheduler/jobs").params(CREATE_SCHEDULER_JOB_PARAMS).result("CreateSchedulerJobResult").body("params").asynchronous().summary("Create scheduler job. type: startVm|stopVm|rebootVm|volumeSnapshot|volumeSnapshotGroup|volumeBackup|rootVolumeBackup|vmBackup|databaseBackup|localRaidSelfTest|runAutoScalingGroup|cancelIAM2ProjectLoginExpired|takeIAM2ProjectLoginExpired.");
+pub(crate) const CREATE_SCHEDULER_JOB: ApiOperation = ApiOperation::new("CreateSchedulerJob", "POST", "/v1/scheduler/jobs").params(CREATE_SCHEDULER_JOB_PARAMS).result("CreateSchedulerJobResult").body("params").asynchronous().summary("Create scheduler job. type: startVm|stopVm|rebootVm|volumeSnapshot|volumeSnapshotGroup|volumeBackup|rootVolumeBackup|vmBackup|databaseBackup|localRaidSelfTest|runAutoScalingGroup|cancelIAM2ProjectLoginExpired|takeIAM2ProjectLoginExpired.");
 
 /// Parameters of `CreateSchedulerJob`.
 const CREATE_SCHEDULER_JOB_PARAMS: &[ApiParam] = &[
@@ -1142,7 +1142,7 @@ const CREATE_SCHEDULER_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSchedulerJobGroup`: `POST /zstack/v1/scheduler/jobgroups`, asynchronous.
-pub(super) const CREATE_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new("CreateSchedulerJobGroup", "POST", "/v1/scheduler/jobgroups").params(CREATE_SCHEDULER_JOB_GROUP_PARAMS).result("CreateSchedulerJobGroupResult").body("params").asynchronous().summary("Create scheduler job group. type: startVm|stopVm|rebootVm|volumeSnapshot|volumeSnapshotGroup|volumeBackup|rootVolumeBackup|vmBackup|databaseBackup|runAutoScalingGroup|cancelIAM2ProjectLoginExpired|takeIAM2ProjectLoginExpired.");
+pub(crate) const CREATE_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new("CreateSchedulerJobGroup", "POST", "/v1/scheduler/jobgroups").params(CREATE_SCHEDULER_JOB_GROUP_PARAMS).result("CreateSchedulerJobGroupResult").body("params").asynchronous().summary("Create scheduler job group. type: startVm|stopVm|rebootVm|volumeSnapshot|volumeSnapshotGroup|volumeBackup|rootVolumeBackup|vmBackup|databaseBackup|runAutoScalingGroup|cancelIAM2ProjectLoginExpired|takeIAM2ProjectLoginExpired.");
 
 /// Parameters of `CreateSchedulerJobGroup`.
 const CREATE_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
@@ -1157,7 +1157,7 @@ const CREATE_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSchedulerTrigger`: `POST /zstack/v1/scheduler/triggers`, asynchronous.
-pub(super) const CREATE_SCHEDULER_TRIGGER: ApiOperation =
+pub(crate) const CREATE_SCHEDULER_TRIGGER: ApiOperation =
     ApiOperation::new("CreateSchedulerTrigger", "POST", "/v1/scheduler/triggers")
         .params(CREATE_SCHEDULER_TRIGGER_PARAMS)
         .result("CreateSchedulerTriggerResult")
@@ -1181,7 +1181,7 @@ const CREATE_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVRouterOspfArea`: `POST /zstack/v1/routerArea`, asynchronous.
-pub(super) const CREATE_V_ROUTER_OSPF_AREA: ApiOperation =
+pub(crate) const CREATE_V_ROUTER_OSPF_AREA: ApiOperation =
     ApiOperation::new("CreateVRouterOspfArea", "POST", "/v1/routerArea")
         .params(CREATE_V_ROUTER_OSPF_AREA_PARAMS)
         .result("CreateVRouterOspfAreaResult")
@@ -1203,7 +1203,7 @@ const CREATE_V_ROUTER_OSPF_AREA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteCephPrimaryStoragePool`: `DELETE /zstack/v1/primary-storage/ceph/pools/{uuid}`, asynchronous.
-pub(super) const DELETE_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new(
     "DeleteCephPrimaryStoragePool",
     "DELETE",
     "/v1/primary-storage/ceph/pools/{uuid}",
@@ -1221,7 +1221,7 @@ const DELETE_CEPH_PRIMARY_STORAGE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteGuestVmScript`: `DELETE /zstack/v1/scripts/{uuid}`, asynchronous.
-pub(super) const DELETE_GUEST_VM_SCRIPT: ApiOperation =
+pub(crate) const DELETE_GUEST_VM_SCRIPT: ApiOperation =
     ApiOperation::new("DeleteGuestVmScript", "DELETE", "/v1/scripts/{uuid}")
         .params(DELETE_GUEST_VM_SCRIPT_PARAMS)
         .result("DeleteGuestVmScriptResult")
@@ -1237,7 +1237,7 @@ const DELETE_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteNasFileSystem`: `DELETE /zstack/v1/primary-storage/nas/{uuid}`, asynchronous.
-pub(super) const DELETE_NAS_FILE_SYSTEM: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_NAS_FILE_SYSTEM: ApiOperation = ApiOperation::new(
     "DeleteNasFileSystem",
     "DELETE",
     "/v1/primary-storage/nas/{uuid}",
@@ -1256,7 +1256,7 @@ const DELETE_NAS_FILE_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteNasMountTarget`: `DELETE /zstack/v1/primary-storage/nas/mount/{uuid}`, asynchronous.
-pub(super) const DELETE_NAS_MOUNT_TARGET: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_NAS_MOUNT_TARGET: ApiOperation = ApiOperation::new(
     "DeleteNasMountTarget",
     "DELETE",
     "/v1/primary-storage/nas/mount/{uuid}",
@@ -1275,7 +1275,7 @@ const DELETE_NAS_MOUNT_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePciDevice`: `DELETE /zstack/v1/pci-device/pci-devices/{uuid}`, asynchronous.
-pub(super) const DELETE_PCI_DEVICE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_PCI_DEVICE: ApiOperation = ApiOperation::new(
     "DeletePciDevice",
     "DELETE",
     "/v1/pci-device/pci-devices/{uuid}",
@@ -1294,7 +1294,7 @@ const DELETE_PCI_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePciDeviceOffering`: `DELETE /zstack/v1/pci-device/pci-device-offerings/{uuid}`, asynchronous.
-pub(super) const DELETE_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new(
     "DeletePciDeviceOffering",
     "DELETE",
     "/v1/pci-device/pci-device-offerings/{uuid}",
@@ -1313,7 +1313,7 @@ const DELETE_PCI_DEVICE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePolicyRouteRule`: `DELETE /zstack/v1/policy-routes/rules/{uuid}`, asynchronous.
-pub(super) const DELETE_POLICY_ROUTE_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_POLICY_ROUTE_RULE: ApiOperation = ApiOperation::new(
     "DeletePolicyRouteRule",
     "DELETE",
     "/v1/policy-routes/rules/{uuid}",
@@ -1332,7 +1332,7 @@ const DELETE_POLICY_ROUTE_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePolicyRouteRuleSet`: `DELETE /zstack/v1/policy-routes/ruleSets/{uuid}`, asynchronous.
-pub(super) const DELETE_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new(
     "DeletePolicyRouteRuleSet",
     "DELETE",
     "/v1/policy-routes/ruleSets/{uuid}",
@@ -1351,7 +1351,7 @@ const DELETE_POLICY_ROUTE_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePolicyRouteTable`: `DELETE /zstack/v1/policy-routes/tables/{uuid}`, asynchronous.
-pub(super) const DELETE_POLICY_ROUTE_TABLE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_POLICY_ROUTE_TABLE: ApiOperation = ApiOperation::new(
     "DeletePolicyRouteTable",
     "DELETE",
     "/v1/policy-routes/tables/{uuid}",
@@ -1370,7 +1370,7 @@ const DELETE_POLICY_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePolicyRouteTableRouteEntry`: `DELETE /zstack/v1/policy-routes/routes/{uuid}`, asynchronous.
-pub(super) const DELETE_POLICY_ROUTE_TABLE_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_POLICY_ROUTE_TABLE_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
     "DeletePolicyRouteTableRouteEntry",
     "DELETE",
     "/v1/policy-routes/routes/{uuid}",
@@ -1389,7 +1389,7 @@ const DELETE_POLICY_ROUTE_TABLE_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePortForwardingRule`: `DELETE /zstack/v1/port-forwarding/{uuid}`, asynchronous.
-pub(super) const DELETE_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
     "DeletePortForwardingRule",
     "DELETE",
     "/v1/port-forwarding/{uuid}",
@@ -1408,7 +1408,7 @@ const DELETE_PORT_FORWARDING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePortMirror`: `DELETE /zstack/v1/port-mirrors/{uuid}`, asynchronous.
-pub(super) const DELETE_PORT_MIRROR: ApiOperation =
+pub(crate) const DELETE_PORT_MIRROR: ApiOperation =
     ApiOperation::new("DeletePortMirror", "DELETE", "/v1/port-mirrors/{uuid}")
         .params(DELETE_PORT_MIRROR_PARAMS)
         .result("DeletePortMirrorResult")
@@ -1424,7 +1424,7 @@ const DELETE_PORT_MIRROR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePortMirrorSession`: `DELETE /zstack/v1/port-mirrors/sessons/{uuid}`, asynchronous.
-pub(super) const DELETE_PORT_MIRROR_SESSION: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_PORT_MIRROR_SESSION: ApiOperation = ApiOperation::new(
     "DeletePortMirrorSession",
     "DELETE",
     "/v1/port-mirrors/sessons/{uuid}",
@@ -1443,7 +1443,7 @@ const DELETE_PORT_MIRROR_SESSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeletePrimaryStorage`: `DELETE /zstack/v1/primary-storage/{uuid}`, asynchronous.
-pub(super) const DELETE_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "DeletePrimaryStorage",
     "DELETE",
     "/v1/primary-storage/{uuid}",
@@ -1462,7 +1462,7 @@ const DELETE_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteResourceConfig`: `DELETE /zstack/v1/resource-configurations/{category}/{name}/{resourceUuid}`, asynchronous.
-pub(super) const DELETE_RESOURCE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_RESOURCE_CONFIG: ApiOperation = ApiOperation::new(
     "DeleteResourceConfig",
     "DELETE",
     "/v1/resource-configurations/{category}/{name}/{resourceUuid}",
@@ -1483,7 +1483,7 @@ const DELETE_RESOURCE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSchedulerJob`: `DELETE /zstack/v1/scheduler/jobs/{uuid}`, asynchronous.
-pub(super) const DELETE_SCHEDULER_JOB: ApiOperation =
+pub(crate) const DELETE_SCHEDULER_JOB: ApiOperation =
     ApiOperation::new("DeleteSchedulerJob", "DELETE", "/v1/scheduler/jobs/{uuid}")
         .params(DELETE_SCHEDULER_JOB_PARAMS)
         .result("DeleteSchedulerJobResult")
@@ -1499,7 +1499,7 @@ const DELETE_SCHEDULER_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSchedulerJobGroup`: `DELETE /zstack/v1/scheduler/jobgroups/{uuid}`, asynchronous.
-pub(super) const DELETE_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
     "DeleteSchedulerJobGroup",
     "DELETE",
     "/v1/scheduler/jobgroups/{uuid}",
@@ -1518,7 +1518,7 @@ const DELETE_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSchedulerTrigger`: `DELETE /zstack/v1/scheduler/triggers/{uuid}`, asynchronous.
-pub(super) const DELETE_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
     "DeleteSchedulerTrigger",
     "DELETE",
     "/v1/scheduler/triggers/{uuid}",
@@ -1537,7 +1537,7 @@ const DELETE_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSecretResourcePool`: `DELETE /zstack/v1/secret-resource-pool/{uuid}`, asynchronous.
-pub(super) const DELETE_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
     "DeleteSecretResourcePool",
     "DELETE",
     "/v1/secret-resource-pool/{uuid}",
@@ -1556,7 +1556,7 @@ const DELETE_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVRouterOspfArea`: `DELETE /zstack/v1/routerArea/{uuid}`, asynchronous.
-pub(super) const DELETE_V_ROUTER_OSPF_AREA: ApiOperation =
+pub(crate) const DELETE_V_ROUTER_OSPF_AREA: ApiOperation =
     ApiOperation::new("DeleteVRouterOspfArea", "DELETE", "/v1/routerArea/{uuid}")
         .params(DELETE_V_ROUTER_OSPF_AREA_PARAMS)
         .result("DeleteVRouterOspfAreaResult")
@@ -1572,7 +1572,7 @@ const DELETE_V_ROUTER_OSPF_AREA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPciDeviceFromVm`: `POST /zstack/v1/pci-device/pci-devices/{pciDeviceUuid}/detach`, asynchronous.
-pub(super) const DETACH_PCI_DEVICE_FROM_VM: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_PCI_DEVICE_FROM_VM: ApiOperation = ApiOperation::new(
     "DetachPciDeviceFromVm",
     "POST",
     "/v1/pci-device/pci-devices/{pciDeviceUuid}/detach",
@@ -1592,7 +1592,7 @@ const DETACH_PCI_DEVICE_FROM_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPolicyRouteRuleSetFromL3`: `DELETE /zstack/v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}`, asynchronous.
-pub(super) const DETACH_POLICY_ROUTE_RULE_SET_FROM_L3: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_POLICY_ROUTE_RULE_SET_FROM_L3: ApiOperation = ApiOperation::new(
     "DetachPolicyRouteRuleSetFromL3",
     "DELETE",
     "/v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}",
@@ -1611,7 +1611,7 @@ const DETACH_POLICY_ROUTE_RULE_SET_FROM_L3_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachPortForwardingRule`: `DELETE /zstack/v1/port-forwarding/{uuid}/vm-instances/nics`, asynchronous.
-pub(super) const DETACH_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
     "DetachPortForwardingRule",
     "DELETE",
     "/v1/port-forwarding/{uuid}/vm-instances/nics",
@@ -1629,7 +1629,7 @@ const DETACH_PORT_FORWARDING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DiscoverExternalPrimaryStorage`: `POST /zstack/v1/primary-storage/addon/discover`, asynchronous.
-pub(super) const DISCOVER_EXTERNAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const DISCOVER_EXTERNAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "DiscoverExternalPrimaryStorage",
     "POST",
     "/v1/primary-storage/addon/discover",
@@ -1650,7 +1650,7 @@ const DISCOVER_EXTERNAL_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExecuteGuestVmScript`: `PUT /zstack/v1/scripts/{uuid}/actions`, asynchronous.
-pub(super) const EXECUTE_GUEST_VM_SCRIPT: ApiOperation =
+pub(crate) const EXECUTE_GUEST_VM_SCRIPT: ApiOperation =
     ApiOperation::new("ExecuteGuestVmScript", "PUT", "/v1/scripts/{uuid}/actions")
         .params(EXECUTE_GUEST_VM_SCRIPT_PARAMS)
         .result("ExecuteGuestVmScriptResult")
@@ -1669,7 +1669,7 @@ const EXECUTE_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GenerateMdevDevices`: `PUT /zstack/v1/pci-devices/{pciDeviceUuid}/actions`, asynchronous.
-pub(super) const GENERATE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
+pub(crate) const GENERATE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
     "GenerateMdevDevices",
     "PUT",
     "/v1/pci-devices/{pciDeviceUuid}/actions",
@@ -1689,7 +1689,7 @@ const GENERATE_MDEV_DEVICES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GenerateSriovPciDevices`: `PUT /zstack/v1/pci-devices/{pciDeviceUuid}/actions`, asynchronous.
-pub(super) const GENERATE_SRIOV_PCI_DEVICES: ApiOperation = ApiOperation::new(
+pub(crate) const GENERATE_SRIOV_PCI_DEVICES: ApiOperation = ApiOperation::new(
     "GenerateSriovPciDevices",
     "PUT",
     "/v1/pci-devices/{pciDeviceUuid}/actions",
@@ -1709,7 +1709,7 @@ const GENERATE_SRIOV_PCI_DEVICES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAvailableTriggers`: `GET /zstack/v1/scheduler/triggers/available`.
-pub(super) const GET_AVAILABLE_TRIGGERS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_AVAILABLE_TRIGGERS: ApiOperation = ApiOperation::new(
     "GetAvailableTriggers",
     "GET",
     "/v1/scheduler/triggers/available",
@@ -1725,7 +1725,7 @@ const GET_AVAILABLE_TRIGGERS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetBlockPrimaryStorageMetadata`: `POST /zstack/v1/primary-storage/block/metadata`.
-pub(super) const GET_BLOCK_PRIMARY_STORAGE_METADATA: ApiOperation = ApiOperation::new(
+pub(crate) const GET_BLOCK_PRIMARY_STORAGE_METADATA: ApiOperation = ApiOperation::new(
     "GetBlockPrimaryStorageMetadata",
     "POST",
     "/v1/primary-storage/block/metadata",
@@ -1744,7 +1744,7 @@ const GET_BLOCK_PRIMARY_STORAGE_METADATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateVmNicsForPortMirror`: `GET /zstack/v1/port-mirrors/{portMirrorUuid}/vm-instances/candidate-nics/{type}`.
-pub(super) const GET_CANDIDATE_VM_NICS_FOR_PORT_MIRROR: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_VM_NICS_FOR_PORT_MIRROR: ApiOperation = ApiOperation::new(
     "GetCandidateVmNicsForPortMirror",
     "GET",
     "/v1/port-mirrors/{portMirrorUuid}/vm-instances/candidate-nics/{type}",
@@ -1762,7 +1762,7 @@ const GET_CANDIDATE_VM_NICS_FOR_PORT_MIRROR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostCandidatesForVmMigration`: `GET /zstack/v1/primary-storage/hosts/{vmInstanceUuid}/migration-candidates`.
-pub(super) const GET_HOST_CANDIDATES_FOR_VM_MIGRATION: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_CANDIDATES_FOR_VM_MIGRATION: ApiOperation = ApiOperation::new(
     "GetHostCandidatesForVmMigration",
     "GET",
     "/v1/primary-storage/hosts/{vmInstanceUuid}/migration-candidates",
@@ -1781,7 +1781,7 @@ const GET_HOST_CANDIDATES_FOR_VM_MIGRATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostIommuState`: `GET /zstack/v1/pci-device/hosts/{uuid}/state`.
-pub(super) const GET_HOST_IOMMU_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_IOMMU_STATE: ApiOperation = ApiOperation::new(
     "GetHostIommuState",
     "GET",
     "/v1/pci-device/hosts/{uuid}/state",
@@ -1798,7 +1798,7 @@ const GET_HOST_IOMMU_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetHostIommuStatus`: `GET /zstack/v1/pci-device/hosts/{uuid}/status`.
-pub(super) const GET_HOST_IOMMU_STATUS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_HOST_IOMMU_STATUS: ApiOperation = ApiOperation::new(
     "GetHostIommuStatus",
     "GET",
     "/v1/pci-device/hosts/{uuid}/status",
@@ -1815,7 +1815,7 @@ const GET_HOST_IOMMU_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLocalStorageHostDiskCapacity`: `GET /zstack/v1/primary-storage/local-storage/{primaryStorageUuid}/capacities`.
-pub(super) const GET_LOCAL_STORAGE_HOST_DISK_CAPACITY: ApiOperation = ApiOperation::new(
+pub(crate) const GET_LOCAL_STORAGE_HOST_DISK_CAPACITY: ApiOperation = ApiOperation::new(
     "GetLocalStorageHostDiskCapacity",
     "GET",
     "/v1/primary-storage/local-storage/{primaryStorageUuid}/capacities",
@@ -1833,7 +1833,7 @@ const GET_LOCAL_STORAGE_HOST_DISK_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetNoTriggerSchedulerJobs`: `GET /zstack/v1/scheduler/jobs/candidates`.
-pub(super) const GET_NO_TRIGGER_SCHEDULER_JOBS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_NO_TRIGGER_SCHEDULER_JOBS: ApiOperation = ApiOperation::new(
     "GetNoTriggerSchedulerJobs",
     "GET",
     "/v1/scheduler/jobs/candidates",
@@ -1849,7 +1849,7 @@ const GET_NO_TRIGGER_SCHEDULER_JOBS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPciDeviceCandidatesForNewCreateVm`: `GET /zstack/v1/pci-device/candidate-pci-devices-for-new-create-vm`.
-pub(super) const GET_PCI_DEVICE_CANDIDATES_FOR_NEW_CREATE_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PCI_DEVICE_CANDIDATES_FOR_NEW_CREATE_VM: ApiOperation = ApiOperation::new(
     "GetPciDeviceCandidatesForNewCreateVm",
     "GET",
     "/v1/pci-device/candidate-pci-devices-for-new-create-vm",
@@ -1868,7 +1868,7 @@ const GET_PCI_DEVICE_CANDIDATES_FOR_NEW_CREATE_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPciDeviceSpecCandidates`: `GET /zstack/v1/pci-device-specs/candidates`.
-pub(super) const GET_PCI_DEVICE_SPEC_CANDIDATES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PCI_DEVICE_SPEC_CANDIDATES: ApiOperation = ApiOperation::new(
     "GetPciDeviceSpecCandidates",
     "GET",
     "/v1/pci-device-specs/candidates",
@@ -1889,7 +1889,7 @@ const GET_PCI_DEVICE_SPEC_CANDIDATES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPolicyRouteRuleSetFromVirtualRouter`: `GET /zstack/v1/policy-routes/rulesets/virtualrouter/{vmInstanceUuid}`.
-pub(super) const GET_POLICY_ROUTE_RULE_SET_FROM_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_POLICY_ROUTE_RULE_SET_FROM_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
     "GetPolicyRouteRuleSetFromVirtualRouter",
     "GET",
     "/v1/policy-routes/rulesets/virtualrouter/{vmInstanceUuid}",
@@ -1906,7 +1906,7 @@ const GET_POLICY_ROUTE_RULE_SET_FROM_VIRTUAL_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPortForwardingAttachableVmNics`: `GET /zstack/v1/port-forwarding/{ruleUuid}/vm-instances/candidate-nics`.
-pub(super) const GET_PORT_FORWARDING_ATTACHABLE_VM_NICS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PORT_FORWARDING_ATTACHABLE_VM_NICS: ApiOperation = ApiOperation::new(
     "GetPortForwardingAttachableVmNics",
     "GET",
     "/v1/port-forwarding/{ruleUuid}/vm-instances/candidate-nics",
@@ -1923,7 +1923,7 @@ const GET_PORT_FORWARDING_ATTACHABLE_VM_NICS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPrimaryStorageAllocatorStrategies`: `GET /zstack/v1/primary-storage/allocators/strategies`.
-pub(super) const GET_PRIMARY_STORAGE_ALLOCATOR_STRATEGIES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PRIMARY_STORAGE_ALLOCATOR_STRATEGIES: ApiOperation = ApiOperation::new(
     "GetPrimaryStorageAllocatorStrategies",
     "GET",
     "/v1/primary-storage/allocators/strategies",
@@ -1939,7 +1939,7 @@ const GET_PRIMARY_STORAGE_ALLOCATOR_STRATEGIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPrimaryStorageCandidatesForVolumeMigration`: `GET /zstack/v1/primary-storage/volumes/{volumeUuid}/migration-candidates`.
-pub(super) const GET_PRIMARY_STORAGE_CANDIDATES_FOR_VOLUME_MIGRATION: ApiOperation =
+pub(crate) const GET_PRIMARY_STORAGE_CANDIDATES_FOR_VOLUME_MIGRATION: ApiOperation =
     ApiOperation::new(
         "GetPrimaryStorageCandidatesForVolumeMigration",
         "GET",
@@ -1957,7 +1957,7 @@ const GET_PRIMARY_STORAGE_CANDIDATES_FOR_VOLUME_MIGRATION_PARAMS: &[ApiParam] = 
 ];
 
 /// `GetPrimaryStorageCapacity`: `GET /zstack/v1/primary-storage/capacities`.
-pub(super) const GET_PRIMARY_STORAGE_CAPACITY: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PRIMARY_STORAGE_CAPACITY: ApiOperation = ApiOperation::new(
     "GetPrimaryStorageCapacity",
     "GET",
     "/v1/primary-storage/capacities",
@@ -1977,7 +1977,7 @@ const GET_PRIMARY_STORAGE_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPrimaryStorageLicenseInfo`: `GET /zstack/v1/primary-storage/{uuid}/license`.
-pub(super) const GET_PRIMARY_STORAGE_LICENSE_INFO: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PRIMARY_STORAGE_LICENSE_INFO: ApiOperation = ApiOperation::new(
     "GetPrimaryStorageLicenseInfo",
     "GET",
     "/v1/primary-storage/{uuid}/license",
@@ -1994,7 +1994,7 @@ const GET_PRIMARY_STORAGE_LICENSE_INFO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPrimaryStorageTypes`: `GET /zstack/v1/primary-storage/types`.
-pub(super) const GET_PRIMARY_STORAGE_TYPES: ApiOperation =
+pub(crate) const GET_PRIMARY_STORAGE_TYPES: ApiOperation =
     ApiOperation::new("GetPrimaryStorageTypes", "GET", "/v1/primary-storage/types")
         .params(GET_PRIMARY_STORAGE_TYPES_PARAMS)
         .result("GetPrimaryStorageTypesResult")
@@ -2007,7 +2007,7 @@ const GET_PRIMARY_STORAGE_TYPES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPrimaryStorageUsageReport`: `GET /zstack/v1/primary-storage/{primaryStorageUuid}/usage/report`.
-pub(super) const GET_PRIMARY_STORAGE_USAGE_REPORT: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PRIMARY_STORAGE_USAGE_REPORT: ApiOperation = ApiOperation::new(
     "GetPrimaryStorageUsageReport",
     "GET",
     "/v1/primary-storage/{primaryStorageUuid}/usage/report",
@@ -2025,7 +2025,7 @@ const GET_PRIMARY_STORAGE_USAGE_REPORT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceAccount`: `GET /zstack/v1/resources/accounts`.
-pub(super) const GET_RESOURCE_ACCOUNT: ApiOperation =
+pub(crate) const GET_RESOURCE_ACCOUNT: ApiOperation =
     ApiOperation::new("GetResourceAccount", "GET", "/v1/resources/accounts")
         .params(GET_RESOURCE_ACCOUNT_PARAMS)
         .result("GetResourceAccountResult")
@@ -2039,7 +2039,7 @@ const GET_RESOURCE_ACCOUNT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceBindableConfig`: `GET /zstack/v1/resource-configurations/bindable`.
-pub(super) const GET_RESOURCE_BINDABLE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const GET_RESOURCE_BINDABLE_CONFIG: ApiOperation = ApiOperation::new(
     "GetResourceBindableConfig",
     "GET",
     "/v1/resource-configurations/bindable",
@@ -2058,7 +2058,7 @@ const GET_RESOURCE_BINDABLE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceConfig`: `GET /zstack/v1/resource-configurations/{resourceUuid}/{category}/{name}`.
-pub(super) const GET_RESOURCE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const GET_RESOURCE_CONFIG: ApiOperation = ApiOperation::new(
     "GetResourceConfig",
     "GET",
     "/v1/resource-configurations/{resourceUuid}/{category}/{name}",
@@ -2077,7 +2077,7 @@ const GET_RESOURCE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceConfigs`: `GET /zstack/v1/resource-configurations/{resourceUuid}/{category}`.
-pub(super) const GET_RESOURCE_CONFIGS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_RESOURCE_CONFIGS: ApiOperation = ApiOperation::new(
     "GetResourceConfigs",
     "GET",
     "/v1/resource-configurations/{resourceUuid}/{category}",
@@ -2096,7 +2096,7 @@ const GET_RESOURCE_CONFIGS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetResourceNames`: `GET /zstack/v1/resources/names`.
-pub(super) const GET_RESOURCE_NAMES: ApiOperation =
+pub(crate) const GET_RESOURCE_NAMES: ApiOperation =
     ApiOperation::new("GetResourceNames", "GET", "/v1/resources/names")
         .params(GET_RESOURCE_NAMES_PARAMS)
         .result("GetResourceNamesResult")
@@ -2110,7 +2110,7 @@ const GET_RESOURCE_NAMES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSchedulerExecutionReport`: `GET /zstack/v1/scheduler/report`.
-pub(super) const GET_SCHEDULER_EXECUTION_REPORT: ApiOperation =
+pub(crate) const GET_SCHEDULER_EXECUTION_REPORT: ApiOperation =
     ApiOperation::new("GetSchedulerExecutionReport", "GET", "/v1/scheduler/report")
         .params(GET_SCHEDULER_EXECUTION_REPORT_PARAMS)
         .result("GetSchedulerExecutionReportResult")
@@ -2127,7 +2127,7 @@ const GET_SCHEDULER_EXECUTION_REPORT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSharedBlockCandidate`: `GET /zstack/v1/primary-storage/sharedblockgroup/sharedblock-candidates`.
-pub(super) const GET_SHARED_BLOCK_CANDIDATE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_SHARED_BLOCK_CANDIDATE: ApiOperation = ApiOperation::new(
     "GetSharedBlockCandidate",
     "GET",
     "/v1/primary-storage/sharedblockgroup/sharedblock-candidates",
@@ -2144,7 +2144,7 @@ const GET_SHARED_BLOCK_CANDIDATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSignatureServerEncryptPublicKey`: `GET /zstack/v1/secret-resource-pool-token/signature-server-encrypt-public-key`.
-pub(super) const GET_SIGNATURE_SERVER_ENCRYPT_PUBLIC_KEY: ApiOperation = ApiOperation::new(
+pub(crate) const GET_SIGNATURE_SERVER_ENCRYPT_PUBLIC_KEY: ApiOperation = ApiOperation::new(
     "GetSignatureServerEncryptPublicKey",
     "GET",
     "/v1/secret-resource-pool-token/signature-server-encrypt-public-key",
@@ -2160,7 +2160,7 @@ const GET_SIGNATURE_SERVER_ENCRYPT_PUBLIC_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetTrashOnPrimaryStorage`: `GET /zstack/v1/primary-storage/trash`.
-pub(super) const GET_TRASH_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("GetTrashOnPrimaryStorage", "GET", "/v1/primary-storage/trash").params(GET_TRASH_ON_PRIMARY_STORAGE_PARAMS).result("GetTrashOnPrimaryStorageResult").summary("Get trash on primary storage. trashType: MigrateVolume|MigrateVolumeSnapshot|RevertVolume|VolumeSnapshot.");
+pub(crate) const GET_TRASH_ON_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("GetTrashOnPrimaryStorage", "GET", "/v1/primary-storage/trash").params(GET_TRASH_ON_PRIMARY_STORAGE_PARAMS).result("GetTrashOnPrimaryStorageResult").summary("Get trash on primary storage. trashType: MigrateVolume|MigrateVolumeSnapshot|RevertVolume|VolumeSnapshot.");
 
 /// Parameters of `GetTrashOnPrimaryStorage`.
 const GET_TRASH_ON_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2173,7 +2173,7 @@ const GET_TRASH_ON_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVRouterOspfNeighbor`: `GET /zstack/v1/routerArea/{vRouterUuid}/neighbor`.
-pub(super) const GET_V_ROUTER_OSPF_NEIGHBOR: ApiOperation = ApiOperation::new(
+pub(crate) const GET_V_ROUTER_OSPF_NEIGHBOR: ApiOperation = ApiOperation::new(
     "GetVRouterOspfNeighbor",
     "GET",
     "/v1/routerArea/{vRouterUuid}/neighbor",
@@ -2190,7 +2190,7 @@ const GET_V_ROUTER_OSPF_NEIGHBOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVRouterRouterId`: `GET /zstack/v1/routerArea/{vRouterUuid}/routerid`.
-pub(super) const GET_V_ROUTER_ROUTER_ID: ApiOperation = ApiOperation::new(
+pub(crate) const GET_V_ROUTER_ROUTER_ID: ApiOperation = ApiOperation::new(
     "GetVRouterRouterId",
     "GET",
     "/v1/routerArea/{vRouterUuid}/routerid",
@@ -2207,7 +2207,7 @@ const GET_V_ROUTER_ROUTER_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LocalStorageMigrateVolume`: `PUT /zstack/v1/primary-storage/local-storage/volumes/{volumeUuid}/actions`, asynchronous.
-pub(super) const LOCAL_STORAGE_MIGRATE_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const LOCAL_STORAGE_MIGRATE_VOLUME: ApiOperation = ApiOperation::new(
     "LocalStorageMigrateVolume",
     "PUT",
     "/v1/primary-storage/local-storage/volumes/{volumeUuid}/actions",
@@ -2227,7 +2227,7 @@ const LOCAL_STORAGE_MIGRATE_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PrimaryStorageMigrateVolume`: `PUT /zstack/v1/primary-storage/volumes/{volumeUuid}/actions`, asynchronous.
-pub(super) const PRIMARY_STORAGE_MIGRATE_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const PRIMARY_STORAGE_MIGRATE_VOLUME: ApiOperation = ApiOperation::new(
     "PrimaryStorageMigrateVolume",
     "PUT",
     "/v1/primary-storage/volumes/{volumeUuid}/actions",
@@ -2247,7 +2247,7 @@ const PRIMARY_STORAGE_MIGRATE_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PrometheusQueryLabelValues`: `GET /zstack/v1/prometheus/labels`.
-pub(super) const PROMETHEUS_QUERY_LABEL_VALUES: ApiOperation =
+pub(crate) const PROMETHEUS_QUERY_LABEL_VALUES: ApiOperation =
     ApiOperation::new("PrometheusQueryLabelValues", "GET", "/v1/prometheus/labels")
         .params(PROMETHEUS_QUERY_LABEL_VALUES_PARAMS)
         .result("PrometheusQueryLabelValuesResult")
@@ -2261,7 +2261,7 @@ const PROMETHEUS_QUERY_LABEL_VALUES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PrometheusQueryMetadata`: `GET /zstack/v1/prometheus/meta-data`.
-pub(super) const PROMETHEUS_QUERY_METADATA: ApiOperation =
+pub(crate) const PROMETHEUS_QUERY_METADATA: ApiOperation =
     ApiOperation::new("PrometheusQueryMetadata", "GET", "/v1/prometheus/meta-data")
         .params(PROMETHEUS_QUERY_METADATA_PARAMS)
         .result("PrometheusQueryMetadataResult")
@@ -2275,7 +2275,7 @@ const PROMETHEUS_QUERY_METADATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PrometheusQueryPassThrough`: `GET /zstack/v1/prometheus/all`.
-pub(super) const PROMETHEUS_QUERY_PASS_THROUGH: ApiOperation =
+pub(crate) const PROMETHEUS_QUERY_PASS_THROUGH: ApiOperation =
     ApiOperation::new("PrometheusQueryPassThrough", "GET", "/v1/prometheus/all")
         .params(PROMETHEUS_QUERY_PASS_THROUGH_PARAMS)
         .result("PrometheusQueryPassThroughResult")
@@ -2294,7 +2294,7 @@ const PROMETHEUS_QUERY_PASS_THROUGH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PrometheusQueryVmMonitoringData`: `GET /zstack/v1/prometheus/vm-instances`.
-pub(super) const PROMETHEUS_QUERY_VM_MONITORING_DATA: ApiOperation = ApiOperation::new(
+pub(crate) const PROMETHEUS_QUERY_VM_MONITORING_DATA: ApiOperation = ApiOperation::new(
     "PrometheusQueryVmMonitoringData",
     "GET",
     "/v1/prometheus/vm-instances",
@@ -2317,7 +2317,7 @@ const PROMETHEUS_QUERY_VM_MONITORING_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunEbsPrimaryStorage`: `GET /zstack/v1/primary-storage/aliyun/ebs`.
-pub(super) const QUERY_ALIYUN_EBS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryAliyunEbsPrimaryStorage", "GET", "/v1/primary-storage/aliyun/ebs").params(QUERY_ALIYUN_EBS_PRIMARY_STORAGE_PARAMS).result("QueryPrimaryStorageResult").summary("Query aliyun ebs primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_EBS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryAliyunEbsPrimaryStorage", "GET", "/v1/primary-storage/aliyun/ebs").params(QUERY_ALIYUN_EBS_PRIMARY_STORAGE_PARAMS).result("QueryPrimaryStorageResult").summary("Query aliyun ebs primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunEbsPrimaryStorage`.
 const QUERY_ALIYUN_EBS_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2333,7 +2333,7 @@ const QUERY_ALIYUN_EBS_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryBlockPrimaryStorage`: `GET /zstack/v1/primary-storage/block`.
-pub(super) const QUERY_BLOCK_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryBlockPrimaryStorage", "GET", "/v1/primary-storage/block").params(QUERY_BLOCK_PRIMARY_STORAGE_PARAMS).result("QueryBlockPrimaryStorageResult").summary("Query block primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_BLOCK_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryBlockPrimaryStorage", "GET", "/v1/primary-storage/block").params(QUERY_BLOCK_PRIMARY_STORAGE_PARAMS).result("QueryBlockPrimaryStorageResult").summary("Query block primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryBlockPrimaryStorage`.
 const QUERY_BLOCK_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2349,7 +2349,7 @@ const QUERY_BLOCK_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCephOsdGroup`: `GET /zstack/v1/primary-storage/ceph/osdgroups`.
-pub(super) const QUERY_CEPH_OSD_GROUP: ApiOperation = ApiOperation::new("QueryCephOsdGroup", "GET", "/v1/primary-storage/ceph/osdgroups").params(QUERY_CEPH_OSD_GROUP_PARAMS).result("QueryCephOsdGroupResult").summary("Query ceph osd group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /primary-storage/ceph/osdgroups/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_CEPH_OSD_GROUP: ApiOperation = ApiOperation::new("QueryCephOsdGroup", "GET", "/v1/primary-storage/ceph/osdgroups").params(QUERY_CEPH_OSD_GROUP_PARAMS).result("QueryCephOsdGroupResult").summary("Query ceph osd group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /primary-storage/ceph/osdgroups/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryCephOsdGroup`.
 const QUERY_CEPH_OSD_GROUP_PARAMS: &[ApiParam] = &[
@@ -2365,7 +2365,7 @@ const QUERY_CEPH_OSD_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCephPrimaryStorage`: `GET /zstack/v1/primary-storage/ceph`.
-pub(super) const QUERY_CEPH_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryCephPrimaryStorage", "GET", "/v1/primary-storage/ceph").params(QUERY_CEPH_PRIMARY_STORAGE_PARAMS).result("QueryPrimaryStorageResult").summary("Query ceph primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /primary-storage/ceph/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_CEPH_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryCephPrimaryStorage", "GET", "/v1/primary-storage/ceph").params(QUERY_CEPH_PRIMARY_STORAGE_PARAMS).result("QueryPrimaryStorageResult").summary("Query ceph primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /primary-storage/ceph/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryCephPrimaryStorage`.
 const QUERY_CEPH_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2381,7 +2381,7 @@ const QUERY_CEPH_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryCephPrimaryStoragePool`: `GET /zstack/v1/primary-storage/ceph/pools`.
-pub(super) const QUERY_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new("QueryCephPrimaryStoragePool", "GET", "/v1/primary-storage/ceph/pools").params(QUERY_CEPH_PRIMARY_STORAGE_POOL_PARAMS).result("QueryCephPrimaryStoragePoolResult").summary("Query ceph primary storage pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /primary-storage/ceph/pools/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new("QueryCephPrimaryStoragePool", "GET", "/v1/primary-storage/ceph/pools").params(QUERY_CEPH_PRIMARY_STORAGE_POOL_PARAMS).result("QueryCephPrimaryStoragePoolResult").summary("Query ceph primary storage pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /primary-storage/ceph/pools/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryCephPrimaryStoragePool`.
 const QUERY_CEPH_PRIMARY_STORAGE_POOL_PARAMS: &[ApiParam] = &[
@@ -2397,7 +2397,7 @@ const QUERY_CEPH_PRIMARY_STORAGE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEthernetVF`: `GET /zstack/v1/pci-device/ethernet-vfs`.
-pub(super) const QUERY_ETHERNET_VF: ApiOperation = ApiOperation::new("QueryEthernetVF", "GET", "/v1/pci-device/ethernet-vfs").params(QUERY_ETHERNET_VF_PARAMS).result("QueryEthernetVFResult").summary("Query ethernet vf. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ETHERNET_VF: ApiOperation = ApiOperation::new("QueryEthernetVF", "GET", "/v1/pci-device/ethernet-vfs").params(QUERY_ETHERNET_VF_PARAMS).result("QueryEthernetVFResult").summary("Query ethernet vf. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEthernetVF`.
 const QUERY_ETHERNET_VF_PARAMS: &[ApiParam] = &[
@@ -2413,7 +2413,7 @@ const QUERY_ETHERNET_VF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGuestVmScript`: `GET /zstack/v1/scripts`.
-pub(super) const QUERY_GUEST_VM_SCRIPT: ApiOperation = ApiOperation::new("QueryGuestVmScript", "GET", "/v1/scripts").params(QUERY_GUEST_VM_SCRIPT_PARAMS).result("QueryGuestVmScriptResult").summary("Query guest vm script. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_GUEST_VM_SCRIPT: ApiOperation = ApiOperation::new("QueryGuestVmScript", "GET", "/v1/scripts").params(QUERY_GUEST_VM_SCRIPT_PARAMS).result("QueryGuestVmScriptResult").summary("Query guest vm script. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryGuestVmScript`.
 const QUERY_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
@@ -2429,7 +2429,7 @@ const QUERY_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGuestVmScriptExecutedRecord`: `GET /zstack/v1/scripts/records`.
-pub(super) const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD: ApiOperation = ApiOperation::new("QueryGuestVmScriptExecutedRecord", "GET", "/v1/scripts/records").params(QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_PARAMS).result("QueryGuestVmScriptExecutedRecordResult").summary("Query guest vm script executed record. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD: ApiOperation = ApiOperation::new("QueryGuestVmScriptExecutedRecord", "GET", "/v1/scripts/records").params(QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_PARAMS).result("QueryGuestVmScriptExecutedRecordResult").summary("Query guest vm script executed record. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryGuestVmScriptExecutedRecord`.
 const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_PARAMS: &[ApiParam] = &[
@@ -2445,7 +2445,7 @@ const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGuestVmScriptExecutedRecordDetail`: `GET /zstack/v1/scripts/records/details`.
-pub(super) const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_DETAIL: ApiOperation = ApiOperation::new("QueryGuestVmScriptExecutedRecordDetail", "GET", "/v1/scripts/records/details").params(QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_DETAIL_PARAMS).result("QueryGuestVmScriptExecutedRecordDetailResult").summary("Query guest vm script executed record detail. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_DETAIL: ApiOperation = ApiOperation::new("QueryGuestVmScriptExecutedRecordDetail", "GET", "/v1/scripts/records/details").params(QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_DETAIL_PARAMS).result("QueryGuestVmScriptExecutedRecordDetailResult").summary("Query guest vm script executed record detail. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryGuestVmScriptExecutedRecordDetail`.
 const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_DETAIL_PARAMS: &[ApiParam] = &[
@@ -2461,7 +2461,7 @@ const QUERY_GUEST_VM_SCRIPT_EXECUTED_RECORD_DETAIL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryHostSchedulingRuleGroup`: `GET /zstack/v1/query/host/schedulingRule/group`.
-pub(super) const QUERY_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new("QueryHostSchedulingRuleGroup", "GET", "/v1/query/host/schedulingRule/group").params(QUERY_HOST_SCHEDULING_RULE_GROUP_PARAMS).result("QueryHostSchedulingRuleGroupResult").summary("Query host scheduling rule group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_HOST_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new("QueryHostSchedulingRuleGroup", "GET", "/v1/query/host/schedulingRule/group").params(QUERY_HOST_SCHEDULING_RULE_GROUP_PARAMS).result("QueryHostSchedulingRuleGroupResult").summary("Query host scheduling rule group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryHostSchedulingRuleGroup`.
 const QUERY_HOST_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
@@ -2477,7 +2477,7 @@ const QUERY_HOST_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryImageCache`: `GET /zstack/v1/primary-storage/imagecache`.
-pub(super) const QUERY_IMAGE_CACHE: ApiOperation = ApiOperation::new("QueryImageCache", "GET", "/v1/primary-storage/imagecache").params(QUERY_IMAGE_CACHE_PARAMS).result("QueryImageCacheResult").summary("Query image cache. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_IMAGE_CACHE: ApiOperation = ApiOperation::new("QueryImageCache", "GET", "/v1/primary-storage/imagecache").params(QUERY_IMAGE_CACHE_PARAMS).result("QueryImageCacheResult").summary("Query image cache. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryImageCache`.
 const QUERY_IMAGE_CACHE_PARAMS: &[ApiParam] = &[
@@ -2493,7 +2493,7 @@ const QUERY_IMAGE_CACHE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLocalStorageResourceRef`: `GET /zstack/v1/primary-storage/local-storage/resource-refs`.
-pub(super) const QUERY_LOCAL_STORAGE_RESOURCE_REF: ApiOperation = ApiOperation::new("QueryLocalStorageResourceRef", "GET", "/v1/primary-storage/local-storage/resource-refs").params(QUERY_LOCAL_STORAGE_RESOURCE_REF_PARAMS).result("QueryLocalStorageResourceRefResult").summary("Query local storage resource ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_LOCAL_STORAGE_RESOURCE_REF: ApiOperation = ApiOperation::new("QueryLocalStorageResourceRef", "GET", "/v1/primary-storage/local-storage/resource-refs").params(QUERY_LOCAL_STORAGE_RESOURCE_REF_PARAMS).result("QueryLocalStorageResourceRefResult").summary("Query local storage resource ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryLocalStorageResourceRef`.
 const QUERY_LOCAL_STORAGE_RESOURCE_REF_PARAMS: &[ApiParam] = &[
@@ -2509,7 +2509,7 @@ const QUERY_LOCAL_STORAGE_RESOURCE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMiniStorage`: `GET /zstack/v1/primary-storage/mini`.
-pub(super) const QUERY_MINI_STORAGE: ApiOperation = ApiOperation::new("QueryMiniStorage", "GET", "/v1/primary-storage/mini").params(QUERY_MINI_STORAGE_PARAMS).result("QueryMiniStorageResult").summary("Query mini storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MINI_STORAGE: ApiOperation = ApiOperation::new("QueryMiniStorage", "GET", "/v1/primary-storage/mini").params(QUERY_MINI_STORAGE_PARAMS).result("QueryMiniStorageResult").summary("Query mini storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMiniStorage`.
 const QUERY_MINI_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2525,7 +2525,7 @@ const QUERY_MINI_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMiniStorageHostRef`: `GET /zstack/v1/primary-storage/mini/host-refs`.
-pub(super) const QUERY_MINI_STORAGE_HOST_REF: ApiOperation = ApiOperation::new("QueryMiniStorageHostRef", "GET", "/v1/primary-storage/mini/host-refs").params(QUERY_MINI_STORAGE_HOST_REF_PARAMS).result("QueryMiniStorageHostRefResult").summary("Query mini storage host ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MINI_STORAGE_HOST_REF: ApiOperation = ApiOperation::new("QueryMiniStorageHostRef", "GET", "/v1/primary-storage/mini/host-refs").params(QUERY_MINI_STORAGE_HOST_REF_PARAMS).result("QueryMiniStorageHostRefResult").summary("Query mini storage host ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMiniStorageHostRef`.
 const QUERY_MINI_STORAGE_HOST_REF_PARAMS: &[ApiParam] = &[
@@ -2541,7 +2541,7 @@ const QUERY_MINI_STORAGE_HOST_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMiniStorageResourceReplication`: `GET /zstack/v1/primary-storage/mini/replications`.
-pub(super) const QUERY_MINI_STORAGE_RESOURCE_REPLICATION: ApiOperation = ApiOperation::new("QueryMiniStorageResourceReplication", "GET", "/v1/primary-storage/mini/replications").params(QUERY_MINI_STORAGE_RESOURCE_REPLICATION_PARAMS).result("QueryMiniStorageResourceReplicationResult").summary("Query mini storage resource replication. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MINI_STORAGE_RESOURCE_REPLICATION: ApiOperation = ApiOperation::new("QueryMiniStorageResourceReplication", "GET", "/v1/primary-storage/mini/replications").params(QUERY_MINI_STORAGE_RESOURCE_REPLICATION_PARAMS).result("QueryMiniStorageResourceReplicationResult").summary("Query mini storage resource replication. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMiniStorageResourceReplication`.
 const QUERY_MINI_STORAGE_RESOURCE_REPLICATION_PARAMS: &[ApiParam] = &[
@@ -2557,7 +2557,7 @@ const QUERY_MINI_STORAGE_RESOURCE_REPLICATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryNasFileSystem`: `GET /zstack/v1/primary-storage/nas`.
-pub(super) const QUERY_NAS_FILE_SYSTEM: ApiOperation = ApiOperation::new("QueryNasFileSystem", "GET", "/v1/primary-storage/nas").params(QUERY_NAS_FILE_SYSTEM_PARAMS).result("QueryNasFileSystemResult").summary("Query nas file system. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_NAS_FILE_SYSTEM: ApiOperation = ApiOperation::new("QueryNasFileSystem", "GET", "/v1/primary-storage/nas").params(QUERY_NAS_FILE_SYSTEM_PARAMS).result("QueryNasFileSystemResult").summary("Query nas file system. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryNasFileSystem`.
 const QUERY_NAS_FILE_SYSTEM_PARAMS: &[ApiParam] = &[
@@ -2573,7 +2573,7 @@ const QUERY_NAS_FILE_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryNasMountTarget`: `GET /zstack/v1/primary-storage/nas/mount`.
-pub(super) const QUERY_NAS_MOUNT_TARGET: ApiOperation = ApiOperation::new("QueryNasMountTarget", "GET", "/v1/primary-storage/nas/mount").params(QUERY_NAS_MOUNT_TARGET_PARAMS).result("QueryNasMountTargetResult").summary("Query nas mount target. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_NAS_MOUNT_TARGET: ApiOperation = ApiOperation::new("QueryNasMountTarget", "GET", "/v1/primary-storage/nas/mount").params(QUERY_NAS_MOUNT_TARGET_PARAMS).result("QueryNasMountTargetResult").summary("Query nas mount target. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryNasMountTarget`.
 const QUERY_NAS_MOUNT_TARGET_PARAMS: &[ApiParam] = &[
@@ -2589,7 +2589,7 @@ const QUERY_NAS_MOUNT_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPciDevice`: `GET /zstack/v1/pci-device/pci-devices`.
-pub(super) const QUERY_PCI_DEVICE: ApiOperation = ApiOperation::new("QueryPciDevice", "GET", "/v1/pci-device/pci-devices").params(QUERY_PCI_DEVICE_PARAMS).result("QueryPciDeviceResult").summary("Query pci device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PCI_DEVICE: ApiOperation = ApiOperation::new("QueryPciDevice", "GET", "/v1/pci-device/pci-devices").params(QUERY_PCI_DEVICE_PARAMS).result("QueryPciDeviceResult").summary("Query pci device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPciDevice`.
 const QUERY_PCI_DEVICE_PARAMS: &[ApiParam] = &[
@@ -2605,7 +2605,7 @@ const QUERY_PCI_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPciDeviceOffering`: `GET /zstack/v1/pci-device/pci-device-offerings`.
-pub(super) const QUERY_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new("QueryPciDeviceOffering", "GET", "/v1/pci-device/pci-device-offerings").params(QUERY_PCI_DEVICE_OFFERING_PARAMS).result("QueryPciDeviceOfferingResult").summary("Query pci device offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new("QueryPciDeviceOffering", "GET", "/v1/pci-device/pci-device-offerings").params(QUERY_PCI_DEVICE_OFFERING_PARAMS).result("QueryPciDeviceOfferingResult").summary("Query pci device offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPciDeviceOffering`.
 const QUERY_PCI_DEVICE_OFFERING_PARAMS: &[ApiParam] = &[
@@ -2621,7 +2621,7 @@ const QUERY_PCI_DEVICE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPciDevicePciDeviceOffering`: `GET /zstack/v1/pci-devices/pci-devices/pci-device-offerings`.
-pub(super) const QUERY_PCI_DEVICE_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new("QueryPciDevicePciDeviceOffering", "GET", "/v1/pci-devices/pci-devices/pci-device-offerings").params(QUERY_PCI_DEVICE_PCI_DEVICE_OFFERING_PARAMS).result("QueryPciDevicePciDeviceOfferingResult").summary("Query pci device pci device offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PCI_DEVICE_PCI_DEVICE_OFFERING: ApiOperation = ApiOperation::new("QueryPciDevicePciDeviceOffering", "GET", "/v1/pci-devices/pci-devices/pci-device-offerings").params(QUERY_PCI_DEVICE_PCI_DEVICE_OFFERING_PARAMS).result("QueryPciDevicePciDeviceOfferingResult").summary("Query pci device pci device offering. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPciDevicePciDeviceOffering`.
 const QUERY_PCI_DEVICE_PCI_DEVICE_OFFERING_PARAMS: &[ApiParam] = &[
@@ -2637,7 +2637,7 @@ const QUERY_PCI_DEVICE_PCI_DEVICE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPciDeviceSpec`: `GET /zstack/v1/pci-device-specs`.
-pub(super) const QUERY_PCI_DEVICE_SPEC: ApiOperation = ApiOperation::new("QueryPciDeviceSpec", "GET", "/v1/pci-device-specs").params(QUERY_PCI_DEVICE_SPEC_PARAMS).result("QueryPciDeviceSpecResult").summary("Query pci device spec. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PCI_DEVICE_SPEC: ApiOperation = ApiOperation::new("QueryPciDeviceSpec", "GET", "/v1/pci-device-specs").params(QUERY_PCI_DEVICE_SPEC_PARAMS).result("QueryPciDeviceSpecResult").summary("Query pci device spec. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPciDeviceSpec`.
 const QUERY_PCI_DEVICE_SPEC_PARAMS: &[ApiParam] = &[
@@ -2653,7 +2653,7 @@ const QUERY_PCI_DEVICE_SPEC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicyRouteRule`: `GET /zstack/v1/policy-routes/rules`.
-pub(super) const QUERY_POLICY_ROUTE_RULE: ApiOperation = ApiOperation::new("QueryPolicyRouteRule", "GET", "/v1/policy-routes/rules").params(QUERY_POLICY_ROUTE_RULE_PARAMS).result("QueryPolicyRouteRuleResult").summary("Query policy route rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY_ROUTE_RULE: ApiOperation = ApiOperation::new("QueryPolicyRouteRule", "GET", "/v1/policy-routes/rules").params(QUERY_POLICY_ROUTE_RULE_PARAMS).result("QueryPolicyRouteRuleResult").summary("Query policy route rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicyRouteRule`.
 const QUERY_POLICY_ROUTE_RULE_PARAMS: &[ApiParam] = &[
@@ -2669,7 +2669,7 @@ const QUERY_POLICY_ROUTE_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicyRouteRuleSet`: `GET /zstack/v1/policy-routes/rulesets`.
-pub(super) const QUERY_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new("QueryPolicyRouteRuleSet", "GET", "/v1/policy-routes/rulesets").params(QUERY_POLICY_ROUTE_RULE_SET_PARAMS).result("QueryPolicyRouteRuleSetResult").summary("Query policy route rule set. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new("QueryPolicyRouteRuleSet", "GET", "/v1/policy-routes/rulesets").params(QUERY_POLICY_ROUTE_RULE_SET_PARAMS).result("QueryPolicyRouteRuleSetResult").summary("Query policy route rule set. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicyRouteRuleSet`.
 const QUERY_POLICY_ROUTE_RULE_SET_PARAMS: &[ApiParam] = &[
@@ -2685,7 +2685,7 @@ const QUERY_POLICY_ROUTE_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicyRouteRuleSetL3Ref`: `GET /zstack/v1/policy-routes/rulesets/l3networdks/refs`.
-pub(super) const QUERY_POLICY_ROUTE_RULE_SET_L3_REF: ApiOperation = ApiOperation::new("QueryPolicyRouteRuleSetL3Ref", "GET", "/v1/policy-routes/rulesets/l3networdks/refs").params(QUERY_POLICY_ROUTE_RULE_SET_L3_REF_PARAMS).result("QueryPolicyRouteRuleSetL3RefResult").summary("Query policy route rule set l3 ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY_ROUTE_RULE_SET_L3_REF: ApiOperation = ApiOperation::new("QueryPolicyRouteRuleSetL3Ref", "GET", "/v1/policy-routes/rulesets/l3networdks/refs").params(QUERY_POLICY_ROUTE_RULE_SET_L3_REF_PARAMS).result("QueryPolicyRouteRuleSetL3RefResult").summary("Query policy route rule set l3 ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicyRouteRuleSetL3Ref`.
 const QUERY_POLICY_ROUTE_RULE_SET_L3_REF_PARAMS: &[ApiParam] = &[
@@ -2701,7 +2701,7 @@ const QUERY_POLICY_ROUTE_RULE_SET_L3_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicyRouteRuleSetVRouterRef`: `GET /zstack/v1/policy-routes/rulesets/vrouters/refs`.
-pub(super) const QUERY_POLICY_ROUTE_RULE_SET_V_ROUTER_REF: ApiOperation = ApiOperation::new("QueryPolicyRouteRuleSetVRouterRef", "GET", "/v1/policy-routes/rulesets/vrouters/refs").params(QUERY_POLICY_ROUTE_RULE_SET_V_ROUTER_REF_PARAMS).result("QueryPolicyRouteRuleSetVRouterRefResult").summary("Query policy route rule set v router ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY_ROUTE_RULE_SET_V_ROUTER_REF: ApiOperation = ApiOperation::new("QueryPolicyRouteRuleSetVRouterRef", "GET", "/v1/policy-routes/rulesets/vrouters/refs").params(QUERY_POLICY_ROUTE_RULE_SET_V_ROUTER_REF_PARAMS).result("QueryPolicyRouteRuleSetVRouterRefResult").summary("Query policy route rule set v router ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicyRouteRuleSetVRouterRef`.
 const QUERY_POLICY_ROUTE_RULE_SET_V_ROUTER_REF_PARAMS: &[ApiParam] = &[
@@ -2717,7 +2717,7 @@ const QUERY_POLICY_ROUTE_RULE_SET_V_ROUTER_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicyRouteTable`: `GET /zstack/v1/policy-routes/tables`.
-pub(super) const QUERY_POLICY_ROUTE_TABLE: ApiOperation = ApiOperation::new("QueryPolicyRouteTable", "GET", "/v1/policy-routes/tables").params(QUERY_POLICY_ROUTE_TABLE_PARAMS).result("QueryPolicyRouteTableResult").summary("Query policy route table. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY_ROUTE_TABLE: ApiOperation = ApiOperation::new("QueryPolicyRouteTable", "GET", "/v1/policy-routes/tables").params(QUERY_POLICY_ROUTE_TABLE_PARAMS).result("QueryPolicyRouteTableResult").summary("Query policy route table. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicyRouteTable`.
 const QUERY_POLICY_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
@@ -2733,7 +2733,7 @@ const QUERY_POLICY_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicyRouteTableRouteEntry`: `GET /zstack/v1/policy-routes/routes`.
-pub(super) const QUERY_POLICY_ROUTE_TABLE_ROUTE_ENTRY: ApiOperation = ApiOperation::new("QueryPolicyRouteTableRouteEntry", "GET", "/v1/policy-routes/routes").params(QUERY_POLICY_ROUTE_TABLE_ROUTE_ENTRY_PARAMS).result("QueryPolicyRouteTableRouteEntryResult").summary("Query policy route table route entry. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY_ROUTE_TABLE_ROUTE_ENTRY: ApiOperation = ApiOperation::new("QueryPolicyRouteTableRouteEntry", "GET", "/v1/policy-routes/routes").params(QUERY_POLICY_ROUTE_TABLE_ROUTE_ENTRY_PARAMS).result("QueryPolicyRouteTableRouteEntryResult").summary("Query policy route table route entry. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicyRouteTableRouteEntry`.
 const QUERY_POLICY_ROUTE_TABLE_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
@@ -2749,7 +2749,7 @@ const QUERY_POLICY_ROUTE_TABLE_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPolicyRouteTableVRouterRef`: `GET /zstack/v1/policy-routes/tables/vrouters/refs`.
-pub(super) const QUERY_POLICY_ROUTE_TABLE_V_ROUTER_REF: ApiOperation = ApiOperation::new("QueryPolicyRouteTableVRouterRef", "GET", "/v1/policy-routes/tables/vrouters/refs").params(QUERY_POLICY_ROUTE_TABLE_V_ROUTER_REF_PARAMS).result("QueryPolicyRouteTableVRouterRefResult").summary("Query policy route table v router ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_POLICY_ROUTE_TABLE_V_ROUTER_REF: ApiOperation = ApiOperation::new("QueryPolicyRouteTableVRouterRef", "GET", "/v1/policy-routes/tables/vrouters/refs").params(QUERY_POLICY_ROUTE_TABLE_V_ROUTER_REF_PARAMS).result("QueryPolicyRouteTableVRouterRefResult").summary("Query policy route table v router ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPolicyRouteTableVRouterRef`.
 const QUERY_POLICY_ROUTE_TABLE_V_ROUTER_REF_PARAMS: &[ApiParam] = &[
@@ -2765,7 +2765,7 @@ const QUERY_POLICY_ROUTE_TABLE_V_ROUTER_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPortForwardingRule`: `GET /zstack/v1/port-forwarding`.
-pub(super) const QUERY_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new("QueryPortForwardingRule", "GET", "/v1/port-forwarding").params(QUERY_PORT_FORWARDING_RULE_PARAMS).result("QueryPortForwardingRuleResult").summary("Query port forwarding rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /port-forwarding/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new("QueryPortForwardingRule", "GET", "/v1/port-forwarding").params(QUERY_PORT_FORWARDING_RULE_PARAMS).result("QueryPortForwardingRuleResult").summary("Query port forwarding rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /port-forwarding/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryPortForwardingRule`.
 const QUERY_PORT_FORWARDING_RULE_PARAMS: &[ApiParam] = &[
@@ -2781,7 +2781,7 @@ const QUERY_PORT_FORWARDING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPortMirror`: `GET /zstack/v1/port-mirrors`.
-pub(super) const QUERY_PORT_MIRROR: ApiOperation = ApiOperation::new("QueryPortMirror", "GET", "/v1/port-mirrors").params(QUERY_PORT_MIRROR_PARAMS).result("QueryPortMirrorResult").summary("Query port mirror. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PORT_MIRROR: ApiOperation = ApiOperation::new("QueryPortMirror", "GET", "/v1/port-mirrors").params(QUERY_PORT_MIRROR_PARAMS).result("QueryPortMirrorResult").summary("Query port mirror. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPortMirror`.
 const QUERY_PORT_MIRROR_PARAMS: &[ApiParam] = &[
@@ -2797,7 +2797,7 @@ const QUERY_PORT_MIRROR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPortMirrorNetworkUsedIp`: `GET /zstack/v1/port-mirrors/networks/usedIps`.
-pub(super) const QUERY_PORT_MIRROR_NETWORK_USED_IP: ApiOperation = ApiOperation::new("QueryPortMirrorNetworkUsedIp", "GET", "/v1/port-mirrors/networks/usedIps").params(QUERY_PORT_MIRROR_NETWORK_USED_IP_PARAMS).result("QueryPortMirrorNetworkUsedIpResult").summary("Query port mirror network used ip. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PORT_MIRROR_NETWORK_USED_IP: ApiOperation = ApiOperation::new("QueryPortMirrorNetworkUsedIp", "GET", "/v1/port-mirrors/networks/usedIps").params(QUERY_PORT_MIRROR_NETWORK_USED_IP_PARAMS).result("QueryPortMirrorNetworkUsedIpResult").summary("Query port mirror network used ip. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPortMirrorNetworkUsedIp`.
 const QUERY_PORT_MIRROR_NETWORK_USED_IP_PARAMS: &[ApiParam] = &[
@@ -2813,7 +2813,7 @@ const QUERY_PORT_MIRROR_NETWORK_USED_IP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPortMirrorSession`: `GET /zstack/v1/port-mirrors/sessions`.
-pub(super) const QUERY_PORT_MIRROR_SESSION: ApiOperation = ApiOperation::new("QueryPortMirrorSession", "GET", "/v1/port-mirrors/sessions").params(QUERY_PORT_MIRROR_SESSION_PARAMS).result("QueryPortMirrorSessionResult").summary("Query port mirror session. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PORT_MIRROR_SESSION: ApiOperation = ApiOperation::new("QueryPortMirrorSession", "GET", "/v1/port-mirrors/sessions").params(QUERY_PORT_MIRROR_SESSION_PARAMS).result("QueryPortMirrorSessionResult").summary("Query port mirror session. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPortMirrorSession`.
 const QUERY_PORT_MIRROR_SESSION_PARAMS: &[ApiParam] = &[
@@ -2829,7 +2829,7 @@ const QUERY_PORT_MIRROR_SESSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPrimaryStorage`: `GET /zstack/v1/primary-storage`.
-pub(super) const QUERY_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryPrimaryStorage", "GET", "/v1/primary-storage").params(QUERY_PRIMARY_STORAGE_PARAMS).result("QueryPrimaryStorageResult").summary("Query primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryPrimaryStorage", "GET", "/v1/primary-storage").params(QUERY_PRIMARY_STORAGE_PARAMS).result("QueryPrimaryStorageResult").summary("Query primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPrimaryStorage`.
 const QUERY_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2845,7 +2845,7 @@ const QUERY_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryResourceConfig`: `GET /zstack/v1/resource-configurations`.
-pub(super) const QUERY_RESOURCE_CONFIG: ApiOperation = ApiOperation::new("QueryResourceConfig", "GET", "/v1/resource-configurations").params(QUERY_RESOURCE_CONFIG_PARAMS).result("QueryResourceConfigResult").summary("Query resource config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_RESOURCE_CONFIG: ApiOperation = ApiOperation::new("QueryResourceConfig", "GET", "/v1/resource-configurations").params(QUERY_RESOURCE_CONFIG_PARAMS).result("QueryResourceConfigResult").summary("Query resource config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryResourceConfig`.
 const QUERY_RESOURCE_CONFIG_PARAMS: &[ApiParam] = &[
@@ -2861,7 +2861,7 @@ const QUERY_RESOURCE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySchedulerJob`: `GET /zstack/v1/scheduler/jobs`.
-pub(super) const QUERY_SCHEDULER_JOB: ApiOperation = ApiOperation::new("QuerySchedulerJob", "GET", "/v1/scheduler/jobs").params(QUERY_SCHEDULER_JOB_PARAMS).result("QuerySchedulerJobResult").summary("Query scheduler job. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SCHEDULER_JOB: ApiOperation = ApiOperation::new("QuerySchedulerJob", "GET", "/v1/scheduler/jobs").params(QUERY_SCHEDULER_JOB_PARAMS).result("QuerySchedulerJobResult").summary("Query scheduler job. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySchedulerJob`.
 const QUERY_SCHEDULER_JOB_PARAMS: &[ApiParam] = &[
@@ -2877,7 +2877,7 @@ const QUERY_SCHEDULER_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySchedulerJobGroup`: `GET /zstack/v1/scheduler/jobgroups`.
-pub(super) const QUERY_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new("QuerySchedulerJobGroup", "GET", "/v1/scheduler/jobgroups").params(QUERY_SCHEDULER_JOB_GROUP_PARAMS).result("QuerySchedulerJobGroupResult").summary("Query scheduler job group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new("QuerySchedulerJobGroup", "GET", "/v1/scheduler/jobgroups").params(QUERY_SCHEDULER_JOB_GROUP_PARAMS).result("QuerySchedulerJobGroupResult").summary("Query scheduler job group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySchedulerJobGroup`.
 const QUERY_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
@@ -2893,7 +2893,7 @@ const QUERY_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySchedulerJobHistory`: `GET /zstack/v1/scheduler/job/history`.
-pub(super) const QUERY_SCHEDULER_JOB_HISTORY: ApiOperation = ApiOperation::new("QuerySchedulerJobHistory", "GET", "/v1/scheduler/job/history").params(QUERY_SCHEDULER_JOB_HISTORY_PARAMS).result("QuerySchedulerJobHistoryResult").summary("Query scheduler job history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SCHEDULER_JOB_HISTORY: ApiOperation = ApiOperation::new("QuerySchedulerJobHistory", "GET", "/v1/scheduler/job/history").params(QUERY_SCHEDULER_JOB_HISTORY_PARAMS).result("QuerySchedulerJobHistoryResult").summary("Query scheduler job history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySchedulerJobHistory`.
 const QUERY_SCHEDULER_JOB_HISTORY_PARAMS: &[ApiParam] = &[
@@ -2909,7 +2909,7 @@ const QUERY_SCHEDULER_JOB_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySchedulerTrigger`: `GET /zstack/v1/scheduler/triggers`.
-pub(super) const QUERY_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new("QuerySchedulerTrigger", "GET", "/v1/scheduler/triggers").params(QUERY_SCHEDULER_TRIGGER_PARAMS).result("QuerySchedulerTriggerResult").summary("Query scheduler trigger. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new("QuerySchedulerTrigger", "GET", "/v1/scheduler/triggers").params(QUERY_SCHEDULER_TRIGGER_PARAMS).result("QuerySchedulerTriggerResult").summary("Query scheduler trigger. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySchedulerTrigger`.
 const QUERY_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
@@ -2925,7 +2925,7 @@ const QUERY_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySdnController`: `GET /zstack/v1/sdn-controllers`.
-pub(super) const QUERY_SDN_CONTROLLER: ApiOperation = ApiOperation::new("QuerySdnController", "GET", "/v1/sdn-controllers").params(QUERY_SDN_CONTROLLER_PARAMS).result("QuerySdnControllerResult").summary("Query sdn controller. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /sdn-controllers/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_SDN_CONTROLLER: ApiOperation = ApiOperation::new("QuerySdnController", "GET", "/v1/sdn-controllers").params(QUERY_SDN_CONTROLLER_PARAMS).result("QuerySdnControllerResult").summary("Query sdn controller. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /sdn-controllers/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QuerySdnController`.
 const QUERY_SDN_CONTROLLER_PARAMS: &[ApiParam] = &[
@@ -2941,7 +2941,7 @@ const QUERY_SDN_CONTROLLER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySecretResourcePool`: `GET /zstack/v1/secret-resource-pools`.
-pub(super) const QUERY_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("QuerySecretResourcePool", "GET", "/v1/secret-resource-pools").params(QUERY_SECRET_RESOURCE_POOL_PARAMS).result("QuerySecretResourcePoolResult").summary("Query secret resource pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new("QuerySecretResourcePool", "GET", "/v1/secret-resource-pools").params(QUERY_SECRET_RESOURCE_POOL_PARAMS).result("QuerySecretResourcePoolResult").summary("Query secret resource pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySecretResourcePool`.
 const QUERY_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -2957,7 +2957,7 @@ const QUERY_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySharedBlockGroupPrimaryStorage`: `GET /zstack/v1/primary-storage/sharedblockgroup`.
-pub(super) const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QuerySharedBlockGroupPrimaryStorage", "GET", "/v1/primary-storage/sharedblockgroup").params(QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_PARAMS).result("QuerySharedBlockGroupPrimaryStorageResult").summary("Query shared block group primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QuerySharedBlockGroupPrimaryStorage", "GET", "/v1/primary-storage/sharedblockgroup").params(QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_PARAMS).result("QuerySharedBlockGroupPrimaryStorageResult").summary("Query shared block group primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySharedBlockGroupPrimaryStorage`.
 const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2973,7 +2973,7 @@ const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVRouterOspfArea`: `GET /zstack/v1/routerArea`.
-pub(super) const QUERY_V_ROUTER_OSPF_AREA: ApiOperation = ApiOperation::new("QueryVRouterOspfArea", "GET", "/v1/routerArea").params(QUERY_V_ROUTER_OSPF_AREA_PARAMS).result("QueryVRouterOspfAreaResult").summary("Query v router ospf area. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_ROUTER_OSPF_AREA: ApiOperation = ApiOperation::new("QueryVRouterOspfArea", "GET", "/v1/routerArea").params(QUERY_V_ROUTER_OSPF_AREA_PARAMS).result("QueryVRouterOspfAreaResult").summary("Query v router ospf area. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVRouterOspfArea`.
 const QUERY_V_ROUTER_OSPF_AREA_PARAMS: &[ApiParam] = &[
@@ -2989,7 +2989,7 @@ const QUERY_V_ROUTER_OSPF_AREA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVRouterOspfNetwork`: `GET /zstack/v1/routerArea/network`.
-pub(super) const QUERY_V_ROUTER_OSPF_NETWORK: ApiOperation = ApiOperation::new("QueryVRouterOspfNetwork", "GET", "/v1/routerArea/network").params(QUERY_V_ROUTER_OSPF_NETWORK_PARAMS).result("QueryVRouterOspfNetworkResult").summary("Query v router ospf network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_ROUTER_OSPF_NETWORK: ApiOperation = ApiOperation::new("QueryVRouterOspfNetwork", "GET", "/v1/routerArea/network").params(QUERY_V_ROUTER_OSPF_NETWORK_PARAMS).result("QueryVRouterOspfNetworkResult").summary("Query v router ospf network. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVRouterOspfNetwork`.
 const QUERY_V_ROUTER_OSPF_NETWORK_PARAMS: &[ApiParam] = &[
@@ -3005,7 +3005,7 @@ const QUERY_V_ROUTER_OSPF_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmSchedulingRule`: `GET /zstack/v1/query/vm/schedulingRule`.
-pub(super) const QUERY_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new("QueryVmSchedulingRule", "GET", "/v1/query/vm/schedulingRule").params(QUERY_VM_SCHEDULING_RULE_PARAMS).result("QueryVmSchedulingRuleResult").summary("Query vm scheduling rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new("QueryVmSchedulingRule", "GET", "/v1/query/vm/schedulingRule").params(QUERY_VM_SCHEDULING_RULE_PARAMS).result("QueryVmSchedulingRuleResult").summary("Query vm scheduling rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmSchedulingRule`.
 const QUERY_VM_SCHEDULING_RULE_PARAMS: &[ApiParam] = &[
@@ -3021,7 +3021,7 @@ const QUERY_VM_SCHEDULING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmSchedulingRuleGroup`: `GET /zstack/v1/query/vm/schedulingRule/group`.
-pub(super) const QUERY_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new("QueryVmSchedulingRuleGroup", "GET", "/v1/query/vm/schedulingRule/group").params(QUERY_VM_SCHEDULING_RULE_GROUP_PARAMS).result("QueryVmSchedulingRuleGroupResult").summary("Query vm scheduling rule group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new("QueryVmSchedulingRuleGroup", "GET", "/v1/query/vm/schedulingRule/group").params(QUERY_VM_SCHEDULING_RULE_GROUP_PARAMS).result("QueryVmSchedulingRuleGroupResult").summary("Query vm scheduling rule group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmSchedulingRuleGroup`.
 const QUERY_VM_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
@@ -3037,7 +3037,7 @@ const QUERY_VM_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectPrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/actions`, asynchronous.
-pub(super) const RECONNECT_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "ReconnectPrimaryStorage",
     "PUT",
     "/v1/primary-storage/{uuid}/actions",
@@ -3056,7 +3056,7 @@ const RECONNECT_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverResourceSplitBrain`: `PUT /zstack/v1/primary-storage/mini/{resourceUuid}/actions`, asynchronous.
-pub(super) const RECOVER_RESOURCE_SPLIT_BRAIN: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVER_RESOURCE_SPLIT_BRAIN: ApiOperation = ApiOperation::new(
     "RecoverResourceSplitBrain",
     "PUT",
     "/v1/primary-storage/mini/{resourceUuid}/actions",
@@ -3079,7 +3079,7 @@ const RECOVER_RESOURCE_SPLIT_BRAIN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshSearchIndexes`: `GET /zstack/v1/search/indexes/refresh`.
-pub(super) const REFRESH_SEARCH_INDEXES: ApiOperation =
+pub(crate) const REFRESH_SEARCH_INDEXES: ApiOperation =
     ApiOperation::new("RefreshSearchIndexes", "GET", "/v1/search/indexes/refresh")
         .params(REFRESH_SEARCH_INDEXES_PARAMS)
         .result("RefreshSearchIndexesResult")
@@ -3092,7 +3092,7 @@ const REFRESH_SEARCH_INDEXES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshSharedblockDeviceCapacity`: `POST /zstack/v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}`, asynchronous.
-pub(super) const REFRESH_SHAREDBLOCK_DEVICE_CAPACITY: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_SHAREDBLOCK_DEVICE_CAPACITY: ApiOperation = ApiOperation::new(
     "RefreshSharedblockDeviceCapacity",
     "POST",
     "/v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}",
@@ -3112,7 +3112,7 @@ const REFRESH_SHAREDBLOCK_DEVICE_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveMonFromCephPrimaryStorage`: `DELETE /zstack/v1/primary-storage/ceph/{uuid}/mons`, asynchronous.
-pub(super) const REMOVE_MON_FROM_CEPH_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_MON_FROM_CEPH_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "RemoveMonFromCephPrimaryStorage",
     "DELETE",
     "/v1/primary-storage/ceph/{uuid}/mons",
@@ -3131,7 +3131,7 @@ const REMOVE_MON_FROM_CEPH_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemovePciDeviceSpecFromVmInstance`: `DELETE /zstack/v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const REMOVE_PCI_DEVICE_SPEC_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_PCI_DEVICE_SPEC_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "RemovePciDeviceSpecFromVmInstance",
     "DELETE",
     "/v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}",
@@ -3150,7 +3150,7 @@ const REMOVE_PCI_DEVICE_SPEC_FROM_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveResourcesFromDirectory`: `DELETE /zstack/v1/remove/resources/directory`, asynchronous.
-pub(super) const REMOVE_RESOURCES_FROM_DIRECTORY: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_RESOURCES_FROM_DIRECTORY: ApiOperation = ApiOperation::new(
     "RemoveResourcesFromDirectory",
     "DELETE",
     "/v1/remove/resources/directory",
@@ -3169,7 +3169,7 @@ const REMOVE_RESOURCES_FROM_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSchedulerJobFromSchedulerTrigger`: `DELETE /zstack/v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}`, asynchronous.
-pub(super) const REMOVE_SCHEDULER_JOB_FROM_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SCHEDULER_JOB_FROM_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
     "RemoveSchedulerJobFromSchedulerTrigger",
     "DELETE",
     "/v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}",
@@ -3188,7 +3188,7 @@ const REMOVE_SCHEDULER_JOB_FROM_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSchedulerJobGroupFromSchedulerTrigger`: `DELETE /zstack/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}`, asynchronous.
-pub(super) const REMOVE_SCHEDULER_JOB_GROUP_FROM_SCHEDULER_TRIGGER: ApiOperation =
+pub(crate) const REMOVE_SCHEDULER_JOB_GROUP_FROM_SCHEDULER_TRIGGER: ApiOperation =
     ApiOperation::new(
         "RemoveSchedulerJobGroupFromSchedulerTrigger",
         "DELETE",
@@ -3208,7 +3208,7 @@ const REMOVE_SCHEDULER_JOB_GROUP_FROM_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSchedulerJobsFromSchedulerJobGroup`: `DELETE /zstack/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job`, asynchronous.
-pub(super) const REMOVE_SCHEDULER_JOBS_FROM_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SCHEDULER_JOBS_FROM_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
     "RemoveSchedulerJobsFromSchedulerJobGroup",
     "DELETE",
     "/v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job",
@@ -3227,7 +3227,7 @@ const REMOVE_SCHEDULER_JOBS_FROM_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSdnController`: `DELETE /zstack/v1/sdn-controllers/{uuid}`, asynchronous.
-pub(super) const REMOVE_SDN_CONTROLLER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SDN_CONTROLLER: ApiOperation = ApiOperation::new(
     "RemoveSdnController",
     "DELETE",
     "/v1/sdn-controllers/{uuid}",
@@ -3246,7 +3246,7 @@ const REMOVE_SDN_CONTROLLER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveVRouterNetworksFromOspfArea`: `DELETE /zstack/v1/routerArea/networks`, asynchronous.
-pub(super) const REMOVE_V_ROUTER_NETWORKS_FROM_OSPF_AREA: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_V_ROUTER_NETWORKS_FROM_OSPF_AREA: ApiOperation = ApiOperation::new(
     "RemoveVRouterNetworksFromOspfArea",
     "DELETE",
     "/v1/routerArea/networks",
@@ -3265,7 +3265,7 @@ const REMOVE_V_ROUTER_NETWORKS_FROM_OSPF_AREA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RunSchedulerTrigger`: `PUT /zstack/v1/scheduler/triggers/{uuid}/actions`, asynchronous.
-pub(super) const RUN_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const RUN_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
     "RunSchedulerTrigger",
     "PUT",
     "/v1/scheduler/triggers/{uuid}/actions",
@@ -3285,7 +3285,7 @@ const RUN_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetSecurityMachineKey`: `POST /zstack/v1/secret-resource-pool-token/set/{uuid}/actions`, asynchronous.
-pub(super) const SET_SECURITY_MACHINE_KEY: ApiOperation = ApiOperation::new(
+pub(crate) const SET_SECURITY_MACHINE_KEY: ApiOperation = ApiOperation::new(
     "SetSecurityMachineKey",
     "POST",
     "/v1/secret-resource-pool-token/set/{uuid}/actions",
@@ -3307,7 +3307,7 @@ const SET_SECURITY_MACHINE_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVRouterRouterId`: `POST /zstack/v1/routerArea/{vRouterUuid}/routerid`, asynchronous.
-pub(super) const SET_V_ROUTER_ROUTER_ID: ApiOperation = ApiOperation::new(
+pub(crate) const SET_V_ROUTER_ROUTER_ID: ApiOperation = ApiOperation::new(
     "SetVRouterRouterId",
     "POST",
     "/v1/routerArea/{vRouterUuid}/routerid",
@@ -3327,7 +3327,7 @@ const SET_V_ROUTER_ROUTER_ID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncPrimaryStorageCapacity`: `PUT /zstack/v1/primary-storage/{primaryStorageUuid}/actions`, asynchronous.
-pub(super) const SYNC_PRIMARY_STORAGE_CAPACITY: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_PRIMARY_STORAGE_CAPACITY: ApiOperation = ApiOperation::new(
     "SyncPrimaryStorageCapacity",
     "PUT",
     "/v1/primary-storage/{primaryStorageUuid}/actions",
@@ -3346,7 +3346,7 @@ const SYNC_PRIMARY_STORAGE_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UngenerateMdevDevices`: `PUT /zstack/v1/pci-devices/{pciDeviceUuid}/actions`, asynchronous.
-pub(super) const UNGENERATE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
+pub(crate) const UNGENERATE_MDEV_DEVICES: ApiOperation = ApiOperation::new(
     "UngenerateMdevDevices",
     "PUT",
     "/v1/pci-devices/{pciDeviceUuid}/actions",
@@ -3365,7 +3365,7 @@ const UNGENERATE_MDEV_DEVICES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UngenerateSriovPciDevices`: `PUT /zstack/v1/pci-devices/{pciDeviceUuid}/actions`, asynchronous.
-pub(super) const UNGENERATE_SRIOV_PCI_DEVICES: ApiOperation = ApiOperation::new(
+pub(crate) const UNGENERATE_SRIOV_PCI_DEVICES: ApiOperation = ApiOperation::new(
     "UngenerateSriovPciDevices",
     "PUT",
     "/v1/pci-devices/{pciDeviceUuid}/actions",
@@ -3384,7 +3384,7 @@ const UNGENERATE_SRIOV_PCI_DEVICES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunEbsPrimaryStorage`: `PUT /zstack/v1/primary-storage/aliyun/ebs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_EBS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_EBS_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "UpdateAliyunEbsPrimaryStorage",
     "PUT",
     "/v1/primary-storage/aliyun/ebs/{uuid}/actions",
@@ -3408,7 +3408,7 @@ const UPDATE_ALIYUN_EBS_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateBlockPrimaryStorage`: `PUT /zstack/v1/primary-storage/block/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_BLOCK_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_BLOCK_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "UpdateBlockPrimaryStorage",
     "PUT",
     "/v1/primary-storage/block/{uuid}/actions",
@@ -3429,7 +3429,7 @@ const UPDATE_BLOCK_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCSPSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/csp/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CSP_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CSP_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
     "UpdateCSPSecretResourcePool",
     "PUT",
     "/v1/secret-resource-pools/csp/{uuid}/actions",
@@ -3459,7 +3459,7 @@ const UPDATE_CSP_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCephPrimaryStorageMon`: `PUT /zstack/v1/primary-storage/ceph/mons/{monUuid}/actions`, asynchronous.
-pub(super) const UPDATE_CEPH_PRIMARY_STORAGE_MON: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CEPH_PRIMARY_STORAGE_MON: ApiOperation = ApiOperation::new(
     "UpdateCephPrimaryStorageMon",
     "PUT",
     "/v1/primary-storage/ceph/mons/{monUuid}/actions",
@@ -3483,7 +3483,7 @@ const UPDATE_CEPH_PRIMARY_STORAGE_MON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCephPrimaryStoragePool`: `PUT /zstack/v1/primary-storage/ceph/pools/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_CEPH_PRIMARY_STORAGE_POOL: ApiOperation = ApiOperation::new(
     "UpdateCephPrimaryStoragePool",
     "PUT",
     "/v1/primary-storage/ceph/pools/{uuid}/actions",
@@ -3504,7 +3504,7 @@ const UPDATE_CEPH_PRIMARY_STORAGE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateExternalPrimaryStorage`: `PUT /zstack/v1/primary-storage/addon/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_EXTERNAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_EXTERNAL_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "UpdateExternalPrimaryStorage",
     "PUT",
     "/v1/primary-storage/addon/{uuid}/actions",
@@ -3528,7 +3528,7 @@ const UPDATE_EXTERNAL_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFiSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/fiSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FI_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FI_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
     "UpdateFiSecSecretResourcePool",
     "PUT",
     "/v1/secret-resource-pools/fiSec/{uuid}/actions",
@@ -3552,7 +3552,7 @@ const UPDATE_FI_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFlkSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/flkSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FLK_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FLK_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
     "UpdateFlkSecSecretResourcePool",
     "PUT",
     "/v1/secret-resource-pools/flkSec/{uuid}/actions",
@@ -3579,7 +3579,7 @@ const UPDATE_FLK_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateGuestVmScript`: `PUT /zstack/v1/scripts/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_GUEST_VM_SCRIPT: ApiOperation = ApiOperation::new("UpdateGuestVmScript", "PUT", "/v1/scripts/{uuid}/actions").params(UPDATE_GUEST_VM_SCRIPT_PARAMS).result("UpdateGuestVmScriptResult").body("updateGuestVmScript").asynchronous().summary("Update guest vm script. platform: Windows|Linux. scriptType: Shell|Python|Perl|Bat|Powershell.");
+pub(crate) const UPDATE_GUEST_VM_SCRIPT: ApiOperation = ApiOperation::new("UpdateGuestVmScript", "PUT", "/v1/scripts/{uuid}/actions").params(UPDATE_GUEST_VM_SCRIPT_PARAMS).result("UpdateGuestVmScriptResult").body("updateGuestVmScript").asynchronous().summary("Update guest vm script. platform: Windows|Linux. scriptType: Shell|Python|Perl|Bat|Powershell.");
 
 /// Parameters of `UpdateGuestVmScript`.
 const UPDATE_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
@@ -3596,7 +3596,7 @@ const UPDATE_GUEST_VM_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateHostIommuState`: `PUT /zstack/v1/pci-device/hosts/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_HOST_IOMMU_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_HOST_IOMMU_STATE: ApiOperation = ApiOperation::new(
     "UpdateHostIommuState",
     "PUT",
     "/v1/pci-device/hosts/{uuid}/actions",
@@ -3616,7 +3616,7 @@ const UPDATE_HOST_IOMMU_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateInfoSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/infoSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_INFO_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_INFO_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
     "UpdateInfoSecSecretResourcePool",
     "PUT",
     "/v1/secret-resource-pools/infoSec/{uuid}/actions",
@@ -3643,7 +3643,7 @@ const UPDATE_INFO_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateNasFileSystem`: `PUT /zstack/v1/primary-storage/nas/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_NAS_FILE_SYSTEM: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_NAS_FILE_SYSTEM: ApiOperation = ApiOperation::new(
     "UpdateNasFileSystem",
     "PUT",
     "/v1/primary-storage/nas/{uuid}/actions",
@@ -3664,7 +3664,7 @@ const UPDATE_NAS_FILE_SYSTEM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateNasMountTarget`: `PUT /zstack/v1/primary-storage/nas/mount/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_NAS_MOUNT_TARGET: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_NAS_MOUNT_TARGET: ApiOperation = ApiOperation::new(
     "UpdateNasMountTarget",
     "PUT",
     "/v1/primary-storage/nas/mount/{uuid}/actions",
@@ -3685,7 +3685,7 @@ const UPDATE_NAS_MOUNT_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePciDevice`: `PUT /zstack/v1/pci-device/pci-devices/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PCI_DEVICE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PCI_DEVICE: ApiOperation = ApiOperation::new(
     "UpdatePciDevice",
     "PUT",
     "/v1/pci-device/pci-devices/{uuid}/actions",
@@ -3708,7 +3708,7 @@ const UPDATE_PCI_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePciDeviceSpec`: `PUT /zstack/v1/pci-device-specs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PCI_DEVICE_SPEC: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PCI_DEVICE_SPEC: ApiOperation = ApiOperation::new(
     "UpdatePciDeviceSpec",
     "PUT",
     "/v1/pci-device-specs/{uuid}/actions",
@@ -3733,7 +3733,7 @@ const UPDATE_PCI_DEVICE_SPEC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePolicyRouteRuleSet`: `PUT /zstack/v1/policy-routes/ruleSets/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_POLICY_ROUTE_RULE_SET: ApiOperation = ApiOperation::new(
     "UpdatePolicyRouteRuleSet",
     "PUT",
     "/v1/policy-routes/ruleSets/{uuid}/actions",
@@ -3754,7 +3754,7 @@ const UPDATE_POLICY_ROUTE_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePortForwardingRule`: `PUT /zstack/v1/port-forwarding/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PORT_FORWARDING_RULE: ApiOperation = ApiOperation::new(
     "UpdatePortForwardingRule",
     "PUT",
     "/v1/port-forwarding/{uuid}/actions",
@@ -3775,7 +3775,7 @@ const UPDATE_PORT_FORWARDING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePortMirror`: `PUT /zstack/v1/port-mirrors/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PORT_MIRROR: ApiOperation =
+pub(crate) const UPDATE_PORT_MIRROR: ApiOperation =
     ApiOperation::new("UpdatePortMirror", "PUT", "/v1/port-mirrors/{uuid}/actions")
         .params(UPDATE_PORT_MIRROR_PARAMS)
         .result("UpdatePortMirrorResult")
@@ -3793,7 +3793,7 @@ const UPDATE_PORT_MIRROR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePrimaryStorage`: `PUT /zstack/v1/primary-storage/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PRIMARY_STORAGE: ApiOperation = ApiOperation::new(
     "UpdatePrimaryStorage",
     "PUT",
     "/v1/primary-storage/{uuid}/actions",
@@ -3815,7 +3815,7 @@ const UPDATE_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateResourceConfig`: `PUT /zstack/v1/resource-configurations/{category}/{name}/{resourceUuid}/actions`, asynchronous.
-pub(super) const UPDATE_RESOURCE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_RESOURCE_CONFIG: ApiOperation = ApiOperation::new(
     "UpdateResourceConfig",
     "PUT",
     "/v1/resource-configurations/{category}/{name}/{resourceUuid}/actions",
@@ -3837,7 +3837,7 @@ const UPDATE_RESOURCE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateResourceConfigs`: `POST /zstack/v1/resource-configurations/{resourceUuid}/resource-configs/actions`, asynchronous.
-pub(super) const UPDATE_RESOURCE_CONFIGS: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_RESOURCE_CONFIGS: ApiOperation = ApiOperation::new(
     "UpdateResourceConfigs",
     "POST",
     "/v1/resource-configurations/{resourceUuid}/resource-configs/actions",
@@ -3857,7 +3857,7 @@ const UPDATE_RESOURCE_CONFIGS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSanSecSecretResourcePool`: `PUT /zstack/v1/secret-resource-pools/sanSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SAN_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SAN_SEC_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
     "UpdateSanSecSecretResourcePool",
     "PUT",
     "/v1/secret-resource-pools/sanSec/{uuid}/actions",
@@ -3887,7 +3887,7 @@ const UPDATE_SAN_SEC_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSchedulerJob`: `PUT /zstack/v1/scheduler/jobs/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SCHEDULER_JOB: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SCHEDULER_JOB: ApiOperation = ApiOperation::new(
     "UpdateSchedulerJob",
     "PUT",
     "/v1/scheduler/jobs/{uuid}/actions",
@@ -3909,7 +3909,7 @@ const UPDATE_SCHEDULER_JOB_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSchedulerJobGroup`: `PUT /zstack/v1/scheduler/jobgroups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SCHEDULER_JOB_GROUP: ApiOperation = ApiOperation::new(
     "UpdateSchedulerJobGroup",
     "PUT",
     "/v1/scheduler/jobgroups/{uuid}/actions",
@@ -3932,7 +3932,7 @@ const UPDATE_SCHEDULER_JOB_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSchedulerTrigger`: `PUT /zstack/v1/scheduler/triggers/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SCHEDULER_TRIGGER: ApiOperation = ApiOperation::new(
     "UpdateSchedulerTrigger",
     "PUT",
     "/v1/scheduler/triggers/{uuid}/actions",
@@ -3958,7 +3958,7 @@ const UPDATE_SCHEDULER_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSdnController`: `PUT /zstack/v1/sdn-controllers/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SDN_CONTROLLER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SDN_CONTROLLER: ApiOperation = ApiOperation::new(
     "UpdateSdnController",
     "PUT",
     "/v1/sdn-controllers/{uuid}/actions",
@@ -3979,7 +3979,7 @@ const UPDATE_SDN_CONTROLLER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSecretResourcePool`: `PUT /zstack/v1/secret-resource-pool/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SECRET_RESOURCE_POOL: ApiOperation = ApiOperation::new(
     "UpdateSecretResourcePool",
     "PUT",
     "/v1/secret-resource-pool/{uuid}/actions",
@@ -4002,7 +4002,7 @@ const UPDATE_SECRET_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSharedBlock`: `PUT /zstack/v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SHARED_BLOCK: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SHARED_BLOCK: ApiOperation = ApiOperation::new(
     "UpdateSharedBlock",
     "PUT",
     "/v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions",
@@ -4025,7 +4025,7 @@ const UPDATE_SHARED_BLOCK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVRouterOspfArea`: `PUT /zstack/v1/routerArea/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_V_ROUTER_OSPF_AREA: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_V_ROUTER_OSPF_AREA: ApiOperation = ApiOperation::new(
     "UpdateVRouterOspfArea",
     "PUT",
     "/v1/routerArea/{uuid}/actions",

@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddEmailAddressToSNSEmailEndpoint`: `POST /zstack/v1/sns/application-endpoints/emails/email-addresses`, asynchronous.
-pub(super) const ADD_EMAIL_ADDRESS_TO_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_EMAIL_ADDRESS_TO_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
     "AddEmailAddressToSNSEmailEndpoint",
     "POST",
     "/v1/sns/application-endpoints/emails/email-addresses",
@@ -26,7 +26,7 @@ const ADD_EMAIL_ADDRESS_TO_SNS_EMAIL_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddFiSecSecurityMachine`: `POST /zstack/v1/security-machine/fiSec`, asynchronous.
-pub(super) const ADD_FI_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddFiSecSecurityMachine", "POST", "/v1/security-machine/fiSec").params(ADD_FI_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add fi sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
+pub(crate) const ADD_FI_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddFiSecSecurityMachine", "POST", "/v1/security-machine/fiSec").params(ADD_FI_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add fi sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
 
 /// Parameters of `AddFiSecSecurityMachine`.
 const ADD_FI_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
@@ -45,7 +45,7 @@ const ADD_FI_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddFlkSecSecurityMachine`: `POST /zstack/v1/security-machine/flkSec`, asynchronous.
-pub(super) const ADD_FLK_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddFlkSecSecurityMachine", "POST", "/v1/security-machine/flkSec").params(ADD_FLK_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add flk sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
+pub(crate) const ADD_FLK_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddFlkSecSecurityMachine", "POST", "/v1/security-machine/flkSec").params(ADD_FLK_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add flk sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
 
 /// Parameters of `AddFlkSecSecurityMachine`.
 const ADD_FLK_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
@@ -64,7 +64,7 @@ const ADD_FLK_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIAM2TicketFlow`: `POST /zstack/v1/tickets/flow`, asynchronous.
-pub(super) const ADD_IAM2_TICKET_FLOW: ApiOperation =
+pub(crate) const ADD_IAM2_TICKET_FLOW: ApiOperation =
     ApiOperation::new("AddIAM2TicketFlow", "POST", "/v1/tickets/flow")
         .params(ADD_IAM2_TICKET_FLOW_PARAMS)
         .result("AddIAM2TicketFlowResult")
@@ -87,7 +87,7 @@ const ADD_IAM2_TICKET_FLOW_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddInfoSecSecurityMachine`: `POST /zstack/v1/security-machine/infoSec`, asynchronous.
-pub(super) const ADD_INFO_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddInfoSecSecurityMachine", "POST", "/v1/security-machine/infoSec").params(ADD_INFO_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add info sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
+pub(crate) const ADD_INFO_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddInfoSecSecurityMachine", "POST", "/v1/security-machine/infoSec").params(ADD_INFO_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add info sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
 
 /// Parameters of `AddInfoSecSecurityMachine`.
 const ADD_INFO_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
@@ -107,7 +107,7 @@ const ADD_INFO_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddIscsiServer`: `POST /zstack/v1/storage-devices/iscsi/servers`, asynchronous.
-pub(super) const ADD_ISCSI_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ISCSI_SERVER: ApiOperation = ApiOperation::new(
     "AddIscsiServer",
     "POST",
     "/v1/storage-devices/iscsi/servers",
@@ -132,7 +132,7 @@ const ADD_ISCSI_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddJitSecurityMachine`: `POST /zstack/v1/security-machine/jida/auth-gateway`, asynchronous.
-pub(super) const ADD_JIT_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddJitSecurityMachine", "POST", "/v1/security-machine/jida/auth-gateway").params(ADD_JIT_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add jit security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
+pub(crate) const ADD_JIT_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddJitSecurityMachine", "POST", "/v1/security-machine/jida/auth-gateway").params(ADD_JIT_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add jit security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
 
 /// Parameters of `AddJitSecurityMachine`.
 const ADD_JIT_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
@@ -151,7 +151,7 @@ const ADD_JIT_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddNvmeServer`: `POST /zstack/v1/storage-devices/nvme/servers`, asynchronous.
-pub(super) const ADD_NVME_SERVER: ApiOperation =
+pub(crate) const ADD_NVME_SERVER: ApiOperation =
     ApiOperation::new("AddNvmeServer", "POST", "/v1/storage-devices/nvme/servers")
         .params(ADD_NVME_SERVER_PARAMS)
         .result("AddNvmeServerResult")
@@ -172,7 +172,7 @@ const ADD_NVME_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSNSDingTalkAtPerson`: `POST /zstack/v1/sns/application-endpoints/ding-talk/at-persons`, asynchronous.
-pub(super) const ADD_SNS_DING_TALK_AT_PERSON: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SNS_DING_TALK_AT_PERSON: ApiOperation = ApiOperation::new(
     "AddSNSDingTalkAtPerson",
     "POST",
     "/v1/sns/application-endpoints/ding-talk/at-persons",
@@ -195,7 +195,7 @@ const ADD_SNS_DING_TALK_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSNSFeiShuAtPerson`: `POST /zstack/v1/sns/application-endpoints/feishu/at-persons`, asynchronous.
-pub(super) const ADD_SNS_FEI_SHU_AT_PERSON: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SNS_FEI_SHU_AT_PERSON: ApiOperation = ApiOperation::new(
     "AddSNSFeiShuAtPerson",
     "POST",
     "/v1/sns/application-endpoints/feishu/at-persons",
@@ -218,7 +218,7 @@ const ADD_SNS_FEI_SHU_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSNSSmsReceiver`: `POST /zstack/v1/sns/sms-endpoints/receivers`, asynchronous.
-pub(super) const ADD_SNS_SMS_RECEIVER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SNS_SMS_RECEIVER: ApiOperation = ApiOperation::new(
     "AddSNSSmsReceiver",
     "POST",
     "/v1/sns/sms-endpoints/receivers",
@@ -243,7 +243,7 @@ const ADD_SNS_SMS_RECEIVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSNSWeComAtPerson`: `POST /zstack/v1/sns/application-endpoints/we-com/at-persons`, asynchronous.
-pub(super) const ADD_SNS_WE_COM_AT_PERSON: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SNS_WE_COM_AT_PERSON: ApiOperation = ApiOperation::new(
     "AddSNSWeComAtPerson",
     "POST",
     "/v1/sns/application-endpoints/we-com/at-persons",
@@ -266,7 +266,7 @@ const ADD_SNS_WE_COM_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSanSecSecurityMachine`: `POST /zstack/v1/security-machine/sanSec`, asynchronous.
-pub(super) const ADD_SAN_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddSanSecSecurityMachine", "POST", "/v1/security-machine/sanSec").params(ADD_SAN_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add san sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
+pub(crate) const ADD_SAN_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new("AddSanSecSecurityMachine", "POST", "/v1/security-machine/sanSec").params(ADD_SAN_SEC_SECURITY_MACHINE_PARAMS).result("AddSecurityMachineResult").body("params").asynchronous().summary("Add san sec security machine. type: CloudSecurityMachine|OrdinarySecurityMachine|SecureSignVerifyService.");
 
 /// Parameters of `AddSanSecSecurityMachine`.
 const ADD_SAN_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
@@ -286,7 +286,7 @@ const ADD_SAN_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddSecurityGroupRule`: `POST /zstack/v1/security-groups/{securityGroupUuid}/rules`, asynchronous.
-pub(super) const ADD_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new(
     "AddSecurityGroupRule",
     "POST",
     "/v1/security-groups/{securityGroupUuid}/rules",
@@ -308,7 +308,7 @@ const ADD_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddTicketTypesToTicketFlowCollection`: `POST /zstack/v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types`, asynchronous.
-pub(super) const ADD_TICKET_TYPES_TO_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_TICKET_TYPES_TO_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
     "AddTicketTypesToTicketFlowCollection",
     "POST",
     "/v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types",
@@ -328,7 +328,7 @@ const ADD_TICKET_TYPES_TO_TICKET_FLOW_COLLECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddV2VConversionHost`: `POST /zstack/v1/v2v-conversion-hosts`, asynchronous.
-pub(super) const ADD_V2_V_CONVERSION_HOST: ApiOperation =
+pub(crate) const ADD_V2_V_CONVERSION_HOST: ApiOperation =
     ApiOperation::new("AddV2VConversionHost", "POST", "/v1/v2v-conversion-hosts")
         .params(ADD_V2_V_CONVERSION_HOST_PARAMS)
         .result("AddV2VConversionHostResult")
@@ -350,7 +350,7 @@ const ADD_V2_V_CONVERSION_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddVmNicToSecurityGroup`: `POST /zstack/v1/security-groups/{securityGroupUuid}/vm-instances/nics`, asynchronous.
-pub(super) const ADD_VM_NIC_TO_SECURITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_VM_NIC_TO_SECURITY_GROUP: ApiOperation = ApiOperation::new(
     "AddVmNicToSecurityGroup",
     "POST",
     "/v1/security-groups/{securityGroupUuid}/vm-instances/nics",
@@ -370,7 +370,7 @@ const ADD_VM_NIC_TO_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ApplyTemplateConfig`: `PUT /zstack/v1/template-configurations/{templateUuid}/actions`, asynchronous.
-pub(super) const APPLY_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const APPLY_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
     "ApplyTemplateConfig",
     "PUT",
     "/v1/template-configurations/{templateUuid}/actions",
@@ -389,7 +389,7 @@ const APPLY_TEMPLATE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachSecurityGroupToL3Network`: `POST /zstack/v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}`, asynchronous.
-pub(super) const ATTACH_SECURITY_GROUP_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_SECURITY_GROUP_TO_L3_NETWORK: ApiOperation = ApiOperation::new(
     "AttachSecurityGroupToL3Network",
     "POST",
     "/v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}",
@@ -409,7 +409,7 @@ const ATTACH_SECURITY_GROUP_TO_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachSshKeyPairToVmInstance`: `POST /zstack/v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}`, asynchronous.
-pub(super) const ATTACH_SSH_KEY_PAIR_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_SSH_KEY_PAIR_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "AttachSshKeyPairToVmInstance",
     "POST",
     "/v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}",
@@ -429,7 +429,7 @@ const ATTACH_SSH_KEY_PAIR_TO_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachTagToResources`: `POST /zstack/v1/tags/{tagUuid}/resources`, asynchronous.
-pub(super) const ATTACH_TAG_TO_RESOURCES: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_TAG_TO_RESOURCES: ApiOperation = ApiOperation::new(
     "AttachTagToResources",
     "POST",
     "/v1/tags/{tagUuid}/resources",
@@ -450,7 +450,7 @@ const ATTACH_TAG_TO_RESOURCES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachUsbDeviceToVm`: `POST /zstack/v1/usb-device/usb-devices/{usbDeviceUuid}/attach`, asynchronous.
-pub(super) const ATTACH_USB_DEVICE_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_USB_DEVICE_TO_VM: ApiOperation = ApiOperation::new(
     "AttachUsbDeviceToVm",
     "POST",
     "/v1/usb-device/usb-devices/{usbDeviceUuid}/attach",
@@ -471,7 +471,7 @@ const ATTACH_USB_DEVICE_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSNSApplicationEndpointState`: `PUT /zstack/v1/sns/application-endpoints/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_SNS_APPLICATION_ENDPOINT_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SNS_APPLICATION_ENDPOINT_STATE: ApiOperation = ApiOperation::new(
     "ChangeSNSApplicationEndpointState",
     "PUT",
     "/v1/sns/application-endpoints/{uuid}/actions",
@@ -491,7 +491,7 @@ const CHANGE_SNS_APPLICATION_ENDPOINT_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSNSApplicationPlatformState`: `PUT /zstack/v1/sns/application-platforms/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_SNS_APPLICATION_PLATFORM_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SNS_APPLICATION_PLATFORM_STATE: ApiOperation = ApiOperation::new(
     "ChangeSNSApplicationPlatformState",
     "PUT",
     "/v1/sns/application-platforms/{uuid}/actions",
@@ -511,7 +511,7 @@ const CHANGE_SNS_APPLICATION_PLATFORM_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSecurityGroupRule`: `PUT /zstack/v1/security-groups/rules/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new("ChangeSecurityGroupRule", "PUT", "/v1/security-groups/rules/{uuid}/actions").params(CHANGE_SECURITY_GROUP_RULE_PARAMS).result("ChangeSecurityGroupRuleResult").body("changeSecurityGroupRule").asynchronous().summary("Change security group rule. action: DROP|ACCEPT. state: Enabled|Disabled. protocol: ALL|TCP|UDP|ICMP.");
+pub(crate) const CHANGE_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new("ChangeSecurityGroupRule", "PUT", "/v1/security-groups/rules/{uuid}/actions").params(CHANGE_SECURITY_GROUP_RULE_PARAMS).result("ChangeSecurityGroupRuleResult").body("changeSecurityGroupRule").asynchronous().summary("Change security group rule. action: DROP|ACCEPT. state: Enabled|Disabled. protocol: ALL|TCP|UDP|ICMP.");
 
 /// Parameters of `ChangeSecurityGroupRule`.
 const CHANGE_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
@@ -530,7 +530,7 @@ const CHANGE_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSecurityGroupRuleState`: `PUT /zstack/v1/security-groups/{securityGroupUuid}/rules/state/actions`, asynchronous.
-pub(super) const CHANGE_SECURITY_GROUP_RULE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SECURITY_GROUP_RULE_STATE: ApiOperation = ApiOperation::new(
     "ChangeSecurityGroupRuleState",
     "PUT",
     "/v1/security-groups/{securityGroupUuid}/rules/state/actions",
@@ -551,7 +551,7 @@ const CHANGE_SECURITY_GROUP_RULE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSecurityGroupState`: `PUT /zstack/v1/security-groups/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_SECURITY_GROUP_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SECURITY_GROUP_STATE: ApiOperation = ApiOperation::new(
     "ChangeSecurityGroupState",
     "PUT",
     "/v1/security-groups/{uuid}/actions",
@@ -571,7 +571,7 @@ const CHANGE_SECURITY_GROUP_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSecurityMachineState`: `PUT /zstack/v1/security-machines/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_SECURITY_MACHINE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SECURITY_MACHINE_STATE: ApiOperation = ApiOperation::new(
     "ChangeSecurityMachineState",
     "PUT",
     "/v1/security-machines/{uuid}/actions",
@@ -591,7 +591,7 @@ const CHANGE_SECURITY_MACHINE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeTicketFlowCollectionState`: `PUT /zstack/v1/tickets/flow-collections/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_TICKET_FLOW_COLLECTION_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_TICKET_FLOW_COLLECTION_STATE: ApiOperation = ApiOperation::new(
     "ChangeTicketFlowCollectionState",
     "PUT",
     "/v1/tickets/flow-collections/{uuid}/actions",
@@ -611,7 +611,7 @@ const CHANGE_TICKET_FLOW_COLLECTION_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeTicketStatus`: `PUT /zstack/v1/tickets/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_TICKET_STATUS: ApiOperation =
+pub(crate) const CHANGE_TICKET_STATUS: ApiOperation =
     ApiOperation::new("ChangeTicketStatus", "PUT", "/v1/tickets/{uuid}/actions")
         .params(CHANGE_TICKET_STATUS_PARAMS)
         .result("ChangeTicketStatusResult")
@@ -629,7 +629,7 @@ const CHANGE_TICKET_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeV2VConversionHostState`: `PUT /zstack/v1/v2v-conversion-hosts/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_V2_V_CONVERSION_HOST_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_V2_V_CONVERSION_HOST_STATE: ApiOperation = ApiOperation::new(
     "ChangeV2VConversionHostState",
     "PUT",
     "/v1/v2v-conversion-hosts/{uuid}/actions",
@@ -649,7 +649,7 @@ const CHANGE_V2_V_CONVERSION_HOST_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVmNicSecurityPolicy`: `PUT /zstack/v1/security-groups/nics/{vmNicUuid}/security-policy/actions`, asynchronous.
-pub(super) const CHANGE_VM_NIC_SECURITY_POLICY: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VM_NIC_SECURITY_POLICY: ApiOperation = ApiOperation::new(
     "ChangeVmNicSecurityPolicy",
     "PUT",
     "/v1/security-groups/nics/{vmNicUuid}/security-policy/actions",
@@ -670,7 +670,7 @@ const CHANGE_VM_NIC_SECURITY_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckScsiLunClusterStatus`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}`.
-pub(super) const CHECK_SCSI_LUN_CLUSTER_STATUS: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_SCSI_LUN_CLUSTER_STATUS: ApiOperation = ApiOperation::new(
     "CheckScsiLunClusterStatus",
     "PUT",
     "/v1/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}",
@@ -689,7 +689,7 @@ const CHECK_SCSI_LUN_CLUSTER_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CleanV2VConversionCache`: `PUT /zstack/v1/v2v/conversion/host/{uuid}/actions`, asynchronous.
-pub(super) const CLEAN_V2_V_CONVERSION_CACHE: ApiOperation = ApiOperation::new(
+pub(crate) const CLEAN_V2_V_CONVERSION_CACHE: ApiOperation = ApiOperation::new(
     "CleanV2VConversionCache",
     "PUT",
     "/v1/v2v/conversion/host/{uuid}/actions",
@@ -708,7 +708,7 @@ const CLEAN_V2_V_CONVERSION_CACHE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ConvertVmFromForeignHypervisor`: `POST /zstack/v1/v2vs`, asynchronous.
-pub(super) const CONVERT_VM_FROM_FOREIGN_HYPERVISOR: ApiOperation = ApiOperation::new("ConvertVmFromForeignHypervisor", "POST", "/v1/v2vs").params(CONVERT_VM_FROM_FOREIGN_HYPERVISOR_PARAMS).result("ConvertVmFromForeignHypervisorResult").body("params").asynchronous().summary("Convert vm from foreign hypervisor. platform: Linux|Windows|WindowsVirtio|Paravirtualization|Other. type: UserVm|ApplianceVm. strategy: InstantStart|JustConvert. convertStrategy: CapacityOptimized|EfficiencyFirst.");
+pub(crate) const CONVERT_VM_FROM_FOREIGN_HYPERVISOR: ApiOperation = ApiOperation::new("ConvertVmFromForeignHypervisor", "POST", "/v1/v2vs").params(CONVERT_VM_FROM_FOREIGN_HYPERVISOR_PARAMS).result("ConvertVmFromForeignHypervisorResult").body("params").asynchronous().summary("Convert vm from foreign hypervisor. platform: Linux|Windows|WindowsVirtio|Paravirtualization|Other. type: UserVm|ApplianceVm. strategy: InstantStart|JustConvert. convertStrategy: CapacityOptimized|EfficiencyFirst.");
 
 /// Parameters of `ConvertVmFromForeignHypervisor`.
 const CONVERT_VM_FROM_FOREIGN_HYPERVISOR_PARAMS: &[ApiParam] = &[
@@ -741,7 +741,7 @@ const CONVERT_VM_FROM_FOREIGN_HYPERVISOR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateIAM2TickFlowCollection`: `POST /zstack/v1/tickets/flow-collections`, asynchronous.
-pub(super) const CREATE_IAM2_TICK_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_IAM2_TICK_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
     "CreateIAM2TickFlowCollection",
     "POST",
     "/v1/tickets/flow-collections",
@@ -767,7 +767,7 @@ const CREATE_IAM2_TICK_FLOW_COLLECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSAliyunSmsEndpoint`: `POST /zstack/v1/sns/sms-endpoints/aliyunsms`, asynchronous.
-pub(super) const CREATE_SNS_ALIYUN_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_ALIYUN_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSAliyunSmsEndpoint",
     "POST",
     "/v1/sns/sms-endpoints/aliyunsms",
@@ -792,7 +792,7 @@ const CREATE_SNS_ALIYUN_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSDingTalkEndpoint`: `POST /zstack/v1/sns/application-endpoints/ding-talk`, asynchronous.
-pub(super) const CREATE_SNS_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSDingTalkEndpoint",
     "POST",
     "/v1/sns/application-endpoints/ding-talk",
@@ -820,7 +820,7 @@ const CREATE_SNS_DING_TALK_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSEmailEndpoint`: `POST /zstack/v1/sns/application-endpoints/emails`, asynchronous.
-pub(super) const CREATE_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSEmailEndpoint",
     "POST",
     "/v1/sns/application-endpoints/emails",
@@ -845,7 +845,7 @@ const CREATE_SNS_EMAIL_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSEmailPlatform`: `POST /zstack/v1/sns/application-platforms/email`, asynchronous.
-pub(super) const CREATE_SNS_EMAIL_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_EMAIL_PLATFORM: ApiOperation = ApiOperation::new(
     "CreateSNSEmailPlatform",
     "POST",
     "/v1/sns/application-platforms/email",
@@ -872,7 +872,7 @@ const CREATE_SNS_EMAIL_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSFeiShuEndpoint`: `POST /zstack/v1/sns/application-endpoints/feishu`, asynchronous.
-pub(super) const CREATE_SNS_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSFeiShuEndpoint",
     "POST",
     "/v1/sns/application-endpoints/feishu",
@@ -900,7 +900,7 @@ const CREATE_SNS_FEI_SHU_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSHttpEndpoint`: `POST /zstack/v1/sns/application-endpoints/http`, asynchronous.
-pub(super) const CREATE_SNS_HTTP_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_HTTP_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSHttpEndpoint",
     "POST",
     "/v1/sns/application-endpoints/http",
@@ -926,7 +926,7 @@ const CREATE_SNS_HTTP_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSMicrosoftTeamsEndpoint`: `POST /zstack/v1/sns/application-endpoints/microsoft-teams`, asynchronous.
-pub(super) const CREATE_SNS_MICROSOFT_TEAMS_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_MICROSOFT_TEAMS_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSMicrosoftTeamsEndpoint",
     "POST",
     "/v1/sns/application-endpoints/microsoft-teams",
@@ -950,7 +950,7 @@ const CREATE_SNS_MICROSOFT_TEAMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSSnmpEndpoint`: `POST /zstack/v1/sns/application-endpoints/snmp`, asynchronous.
-pub(super) const CREATE_SNS_SNMP_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_SNMP_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSSnmpEndpoint",
     "POST",
     "/v1/sns/application-endpoints/snmp",
@@ -973,7 +973,7 @@ const CREATE_SNS_SNMP_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSSnmpPlatform`: `POST /zstack/v1/sns/application-platforms/snmp`, asynchronous.
-pub(super) const CREATE_SNS_SNMP_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_SNMP_PLATFORM: ApiOperation = ApiOperation::new(
     "CreateSNSSnmpPlatform",
     "POST",
     "/v1/sns/application-platforms/snmp",
@@ -997,7 +997,7 @@ const CREATE_SNS_SNMP_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSTopic`: `POST /zstack/v1/sns/topics`, asynchronous.
-pub(super) const CREATE_SNS_TOPIC: ApiOperation =
+pub(crate) const CREATE_SNS_TOPIC: ApiOperation =
     ApiOperation::new("CreateSNSTopic", "POST", "/v1/sns/topics")
         .params(CREATE_SNS_TOPIC_PARAMS)
         .result("CreateSNSTopicResult")
@@ -1017,7 +1017,7 @@ const CREATE_SNS_TOPIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSUniversalSmsEndpoint`: `POST /zstack/v1/sns/application-endpoints/universal-sms`, asynchronous.
-pub(super) const CREATE_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSUniversalSmsEndpoint",
     "POST",
     "/v1/sns/application-endpoints/universal-sms",
@@ -1044,7 +1044,7 @@ const CREATE_SNS_UNIVERSAL_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSWeComEndpoint`: `POST /zstack/v1/sns/application-endpoints/we-com`, asynchronous.
-pub(super) const CREATE_SNS_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new(
     "CreateSNSWeComEndpoint",
     "POST",
     "/v1/sns/application-endpoints/we-com",
@@ -1071,7 +1071,7 @@ const CREATE_SNS_WE_COM_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSecurityGroup`: `POST /zstack/v1/security-groups`, asynchronous.
-pub(super) const CREATE_SECURITY_GROUP: ApiOperation =
+pub(crate) const CREATE_SECURITY_GROUP: ApiOperation =
     ApiOperation::new("CreateSecurityGroup", "POST", "/v1/security-groups")
         .params(CREATE_SECURITY_GROUP_PARAMS)
         .result("CreateSecurityGroupResult")
@@ -1091,7 +1091,7 @@ const CREATE_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSnmpAgent`: `POST /zstack/v1/snmp/agent`, asynchronous.
-pub(super) const CREATE_SNMP_AGENT: ApiOperation = ApiOperation::new("CreateSnmpAgent", "POST", "/v1/snmp/agent").params(CREATE_SNMP_AGENT_PARAMS).result("CreateSnmpAgentResult").body("params").asynchronous().summary("Create snmp agent. version: v2c|v3. authAlgorithm: MD5|SHA|SHA224|SHA256|SHA384|SHA512. privacyAlgorithm: DES|AES128|AES192|AES256|3DES.");
+pub(crate) const CREATE_SNMP_AGENT: ApiOperation = ApiOperation::new("CreateSnmpAgent", "POST", "/v1/snmp/agent").params(CREATE_SNMP_AGENT_PARAMS).result("CreateSnmpAgentResult").body("params").asynchronous().summary("Create snmp agent. version: v2c|v3. authAlgorithm: MD5|SHA|SHA224|SHA256|SHA384|SHA512. privacyAlgorithm: DES|AES128|AES192|AES256|3DES.");
 
 /// Parameters of `CreateSnmpAgent`.
 const CREATE_SNMP_AGENT_PARAMS: &[ApiParam] = &[
@@ -1110,7 +1110,7 @@ const CREATE_SNMP_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSshKeyPair`: `POST /zstack/v1/ssh-key-pair`, asynchronous.
-pub(super) const CREATE_SSH_KEY_PAIR: ApiOperation =
+pub(crate) const CREATE_SSH_KEY_PAIR: ApiOperation =
     ApiOperation::new("CreateSshKeyPair", "POST", "/v1/ssh-key-pair")
         .params(CREATE_SSH_KEY_PAIR_PARAMS)
         .result("CreateSshKeyPairResult")
@@ -1130,7 +1130,7 @@ const CREATE_SSH_KEY_PAIR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSystemTag`: `POST /zstack/v1/system-tags`, asynchronous.
-pub(super) const CREATE_SYSTEM_TAG: ApiOperation =
+pub(crate) const CREATE_SYSTEM_TAG: ApiOperation =
     ApiOperation::new("CreateSystemTag", "POST", "/v1/system-tags")
         .params(CREATE_SYSTEM_TAG_PARAMS)
         .result("CreateSystemTagResult")
@@ -1148,7 +1148,7 @@ const CREATE_SYSTEM_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSystemTags`: `POST /zstack/v1/system-tags/{resourceUuid}/tags`, asynchronous.
-pub(super) const CREATE_SYSTEM_TAGS: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SYSTEM_TAGS: ApiOperation = ApiOperation::new(
     "CreateSystemTags",
     "POST",
     "/v1/system-tags/{resourceUuid}/tags",
@@ -1169,7 +1169,7 @@ const CREATE_SYSTEM_TAGS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateTag`: `POST /zstack/v1/tags`, asynchronous.
-pub(super) const CREATE_TAG: ApiOperation = ApiOperation::new("CreateTag", "POST", "/v1/tags")
+pub(crate) const CREATE_TAG: ApiOperation = ApiOperation::new("CreateTag", "POST", "/v1/tags")
     .params(CREATE_TAG_PARAMS)
     .result("CreateTagResult")
     .body("params")
@@ -1190,7 +1190,7 @@ const CREATE_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateTicket`: `POST /zstack/v1/tickets`, asynchronous.
-pub(super) const CREATE_TICKET: ApiOperation =
+pub(crate) const CREATE_TICKET: ApiOperation =
     ApiOperation::new("CreateTicket", "POST", "/v1/tickets")
         .params(CREATE_TICKET_PARAMS)
         .result("CreateTicketResult")
@@ -1213,7 +1213,7 @@ const CREATE_TICKET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateUserTag`: `POST /zstack/v1/user-tags`, asynchronous.
-pub(super) const CREATE_USER_TAG: ApiOperation =
+pub(crate) const CREATE_USER_TAG: ApiOperation =
     ApiOperation::new("CreateUserTag", "POST", "/v1/user-tags")
         .params(CREATE_USER_TAG_PARAMS)
         .result("CreateUserTagResult")
@@ -1231,7 +1231,7 @@ const CREATE_USER_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEmailAddressOfSNSEmailEndpoint`: `DELETE /zstack/v1/sns/application-endpoints/emails/{endpointUuid}/email-addresses/{emailAddressUuid}`, asynchronous.
-pub(super) const DELETE_EMAIL_ADDRESS_OF_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_EMAIL_ADDRESS_OF_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
     "DeleteEmailAddressOfSNSEmailEndpoint",
     "DELETE",
     "/v1/sns/application-endpoints/emails/{endpointUuid}/email-addresses/{emailAddressUuid}",
@@ -1250,7 +1250,7 @@ const DELETE_EMAIL_ADDRESS_OF_SNS_EMAIL_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIAM2TicketFlow`: `DELETE /zstack/v1/tickets/flow/{uuid}`, asynchronous.
-pub(super) const DELETE_IAM2_TICKET_FLOW: ApiOperation =
+pub(crate) const DELETE_IAM2_TICKET_FLOW: ApiOperation =
     ApiOperation::new("DeleteIAM2TicketFlow", "DELETE", "/v1/tickets/flow/{uuid}")
         .params(DELETE_IAM2_TICKET_FLOW_PARAMS)
         .result("DeleteIAM2TicketFlowResult")
@@ -1266,7 +1266,7 @@ const DELETE_IAM2_TICKET_FLOW_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteIscsiServer`: `DELETE /zstack/v1/storage-devices/iscsi/servers/{uuid}`, asynchronous.
-pub(super) const DELETE_ISCSI_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_ISCSI_SERVER: ApiOperation = ApiOperation::new(
     "DeleteIscsiServer",
     "DELETE",
     "/v1/storage-devices/iscsi/servers/{uuid}",
@@ -1285,7 +1285,7 @@ const DELETE_ISCSI_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteNvmeServer`: `DELETE /zstack/v1/storage-devices/nvme/servers/{uuid}`, asynchronous.
-pub(super) const DELETE_NVME_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_NVME_SERVER: ApiOperation = ApiOperation::new(
     "DeleteNvmeServer",
     "DELETE",
     "/v1/storage-devices/nvme/servers/{uuid}",
@@ -1304,7 +1304,7 @@ const DELETE_NVME_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSNSApplicationEndpoint`: `DELETE /zstack/v1/sns/application-endpoints/{uuid}`, asynchronous.
-pub(super) const DELETE_SNS_APPLICATION_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SNS_APPLICATION_ENDPOINT: ApiOperation = ApiOperation::new(
     "DeleteSNSApplicationEndpoint",
     "DELETE",
     "/v1/sns/application-endpoints/{uuid}",
@@ -1323,7 +1323,7 @@ const DELETE_SNS_APPLICATION_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSNSApplicationPlatform`: `DELETE /zstack/v1/sns/application-platforms/{uuid}`, asynchronous.
-pub(super) const DELETE_SNS_APPLICATION_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SNS_APPLICATION_PLATFORM: ApiOperation = ApiOperation::new(
     "DeleteSNSApplicationPlatform",
     "DELETE",
     "/v1/sns/application-platforms/{uuid}",
@@ -1342,7 +1342,7 @@ const DELETE_SNS_APPLICATION_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSNSTopic`: `DELETE /zstack/v1/sns/topics/{uuid}`, asynchronous.
-pub(super) const DELETE_SNS_TOPIC: ApiOperation =
+pub(crate) const DELETE_SNS_TOPIC: ApiOperation =
     ApiOperation::new("DeleteSNSTopic", "DELETE", "/v1/sns/topics/{uuid}")
         .params(DELETE_SNS_TOPIC_PARAMS)
         .result("DeleteSNSTopicResult")
@@ -1358,7 +1358,7 @@ const DELETE_SNS_TOPIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSecurityGroup`: `DELETE /zstack/v1/security-groups/{uuid}`, asynchronous.
-pub(super) const DELETE_SECURITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SECURITY_GROUP: ApiOperation = ApiOperation::new(
     "DeleteSecurityGroup",
     "DELETE",
     "/v1/security-groups/{uuid}",
@@ -1377,7 +1377,7 @@ const DELETE_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSecurityGroupRule`: `DELETE /zstack/v1/security-groups/rules`, asynchronous.
-pub(super) const DELETE_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new(
     "DeleteSecurityGroupRule",
     "DELETE",
     "/v1/security-groups/rules",
@@ -1395,7 +1395,7 @@ const DELETE_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSecurityMachine`: `DELETE /zstack/v1/security-machines/{uuid}`, asynchronous.
-pub(super) const DELETE_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
     "DeleteSecurityMachine",
     "DELETE",
     "/v1/security-machines/{uuid}",
@@ -1414,7 +1414,7 @@ const DELETE_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSshKeyPair`: `DELETE /zstack/v1/ssh-key-pair/{uuid}`, asynchronous.
-pub(super) const DELETE_SSH_KEY_PAIR: ApiOperation =
+pub(crate) const DELETE_SSH_KEY_PAIR: ApiOperation =
     ApiOperation::new("DeleteSshKeyPair", "DELETE", "/v1/ssh-key-pair/{uuid}")
         .params(DELETE_SSH_KEY_PAIR_PARAMS)
         .result("DeleteSshKeyPairResult")
@@ -1429,7 +1429,7 @@ const DELETE_SSH_KEY_PAIR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteTag`: `DELETE /zstack/v1/tags/{uuid}`, asynchronous.
-pub(super) const DELETE_TAG: ApiOperation =
+pub(crate) const DELETE_TAG: ApiOperation =
     ApiOperation::new("DeleteTag", "DELETE", "/v1/tags/{uuid}")
         .params(DELETE_TAG_PARAMS)
         .result("DeleteTagResult")
@@ -1445,7 +1445,7 @@ const DELETE_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteTicket`: `DELETE /zstack/v1/tickets/{uuid}`, asynchronous.
-pub(super) const DELETE_TICKET: ApiOperation =
+pub(crate) const DELETE_TICKET: ApiOperation =
     ApiOperation::new("DeleteTicket", "DELETE", "/v1/tickets/{uuid}")
         .params(DELETE_TICKET_PARAMS)
         .result("DeleteTicketResult")
@@ -1461,7 +1461,7 @@ const DELETE_TICKET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteTicketFlowCollection`: `DELETE /zstack/v1/tickets/flow-collections/{uuid}`, asynchronous.
-pub(super) const DELETE_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
     "DeleteTicketFlowCollection",
     "DELETE",
     "/v1/tickets/flow-collections/{uuid}",
@@ -1480,7 +1480,7 @@ const DELETE_TICKET_FLOW_COLLECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteV2VConversionHost`: `DELETE /zstack/v1/v2v-conversion-hosts/{uuid}`, asynchronous.
-pub(super) const DELETE_V2_V_CONVERSION_HOST: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_V2_V_CONVERSION_HOST: ApiOperation = ApiOperation::new(
     "DeleteV2VConversionHost",
     "DELETE",
     "/v1/v2v-conversion-hosts/{uuid}",
@@ -1499,7 +1499,7 @@ const DELETE_V2_V_CONVERSION_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmNicFromSecurityGroup`: `DELETE /zstack/v1/security-groups/{securityGroupUuid}/vm-instances/nics`, asynchronous.
-pub(super) const DELETE_VM_NIC_FROM_SECURITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_NIC_FROM_SECURITY_GROUP: ApiOperation = ApiOperation::new(
     "DeleteVmNicFromSecurityGroup",
     "DELETE",
     "/v1/security-groups/{securityGroupUuid}/vm-instances/nics",
@@ -1518,7 +1518,7 @@ const DELETE_VM_NIC_FROM_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachScsiLunFromHost`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/actions`, asynchronous.
-pub(super) const DETACH_SCSI_LUN_FROM_HOST: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_SCSI_LUN_FROM_HOST: ApiOperation = ApiOperation::new(
     "DetachScsiLunFromHost",
     "PUT",
     "/v1/storage-devices/scsi-lun/{uuid}/actions",
@@ -1538,7 +1538,7 @@ const DETACH_SCSI_LUN_FROM_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachSecurityGroupFromL3Network`: `DELETE /zstack/v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}`, asynchronous.
-pub(super) const DETACH_SECURITY_GROUP_FROM_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_SECURITY_GROUP_FROM_L3_NETWORK: ApiOperation = ApiOperation::new(
     "DetachSecurityGroupFromL3Network",
     "DELETE",
     "/v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}",
@@ -1557,7 +1557,7 @@ const DETACH_SECURITY_GROUP_FROM_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachSshKeyPairFromVmInstance`: `DELETE /zstack/v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}`, asynchronous.
-pub(super) const DETACH_SSH_KEY_PAIR_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_SSH_KEY_PAIR_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "DetachSshKeyPairFromVmInstance",
     "DELETE",
     "/v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}",
@@ -1576,7 +1576,7 @@ const DETACH_SSH_KEY_PAIR_FROM_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachTagFromResources`: `DELETE /zstack/v1/tags/{tagUuid}/resources`, asynchronous.
-pub(super) const DETACH_TAG_FROM_RESOURCES: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_TAG_FROM_RESOURCES: ApiOperation = ApiOperation::new(
     "DetachTagFromResources",
     "DELETE",
     "/v1/tags/{tagUuid}/resources",
@@ -1595,7 +1595,7 @@ const DETACH_TAG_FROM_RESOURCES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachUsbDeviceFromVm`: `POST /zstack/v1/usb-device/usb-devices/{usbDeviceUuid}/detach`, asynchronous.
-pub(super) const DETACH_USB_DEVICE_FROM_VM: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_USB_DEVICE_FROM_VM: ApiOperation = ApiOperation::new(
     "DetachUsbDeviceFromVm",
     "POST",
     "/v1/usb-device/usb-devices/{usbDeviceUuid}/detach",
@@ -1614,7 +1614,7 @@ const DETACH_USB_DEVICE_FROM_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GenerateSshKeyPair`: `POST /zstack/v1/ssh-key-pair/generate`.
-pub(super) const GENERATE_SSH_KEY_PAIR: ApiOperation =
+pub(crate) const GENERATE_SSH_KEY_PAIR: ApiOperation =
     ApiOperation::new("GenerateSshKeyPair", "POST", "/v1/ssh-key-pair/generate")
         .params(GENERATE_SSH_KEY_PAIR_PARAMS)
         .result("GenerateSshKeyPairResult")
@@ -1630,7 +1630,7 @@ const GENERATE_SSH_KEY_PAIR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateVmNicForSecurityGroup`: `GET /zstack/v1/security-groups/{securityGroupUuid}/vm-instances/candidate-nics`.
-pub(super) const GET_CANDIDATE_VM_NIC_FOR_SECURITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_VM_NIC_FOR_SECURITY_GROUP: ApiOperation = ApiOperation::new(
     "GetCandidateVmNicForSecurityGroup",
     "GET",
     "/v1/security-groups/{securityGroupUuid}/vm-instances/candidate-nics",
@@ -1647,7 +1647,7 @@ const GET_CANDIDATE_VM_NIC_FOR_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLocalRaidPhysicalDriveSmart`: `GET /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/smart`.
-pub(super) const GET_LOCAL_RAID_PHYSICAL_DRIVE_SMART: ApiOperation = ApiOperation::new(
+pub(crate) const GET_LOCAL_RAID_PHYSICAL_DRIVE_SMART: ApiOperation = ApiOperation::new(
     "GetLocalRaidPhysicalDriveSmart",
     "GET",
     "/v1/storage-devices/local-raid/physical-drives/{uuid}/smart",
@@ -1664,7 +1664,7 @@ const GET_LOCAL_RAID_PHYSICAL_DRIVE_SMART_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetSpiceCertificates`: `GET /zstack/v1/spice/certificates`.
-pub(super) const GET_SPICE_CERTIFICATES: ApiOperation =
+pub(crate) const GET_SPICE_CERTIFICATES: ApiOperation =
     ApiOperation::new("GetSpiceCertificates", "GET", "/v1/spice/certificates")
         .params(GET_SPICE_CERTIFICATES_PARAMS)
         .result("GetSpiceCertificatesResult")
@@ -1677,7 +1677,7 @@ const GET_SPICE_CERTIFICATES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetTaskProgress`: `GET /zstack/v1/task-progresses/{apiId}`.
-pub(super) const GET_TASK_PROGRESS: ApiOperation =
+pub(crate) const GET_TASK_PROGRESS: ApiOperation =
     ApiOperation::new("GetTaskProgress", "GET", "/v1/task-progresses/{apiId}")
         .params(GET_TASK_PROGRESS_PARAMS)
         .result("GetTaskProgressResult")
@@ -1692,7 +1692,7 @@ const GET_TASK_PROGRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetTwoFactorAuthenticationSecret`: `GET /zstack/v1/twofactorauthentication/secret`.
-pub(super) const GET_TWO_FACTOR_AUTHENTICATION_SECRET: ApiOperation = ApiOperation::new(
+pub(crate) const GET_TWO_FACTOR_AUTHENTICATION_SECRET: ApiOperation = ApiOperation::new(
     "GetTwoFactorAuthenticationSecret",
     "GET",
     "/v1/twofactorauthentication/secret",
@@ -1713,7 +1713,7 @@ const GET_TWO_FACTOR_AUTHENTICATION_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetTwoFactorAuthenticationState`: `GET /zstack/v1/twofactorauthentication/state`.
-pub(super) const GET_TWO_FACTOR_AUTHENTICATION_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_TWO_FACTOR_AUTHENTICATION_STATE: ApiOperation = ApiOperation::new(
     "GetTwoFactorAuthenticationState",
     "GET",
     "/v1/twofactorauthentication/state",
@@ -1729,7 +1729,7 @@ const GET_TWO_FACTOR_AUTHENTICATION_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ListVMsFromKVMHost`: `POST /zstack/v1/v2v`, asynchronous.
-pub(super) const LIST_V_MS_FROM_KVM_HOST: ApiOperation =
+pub(crate) const LIST_V_MS_FROM_KVM_HOST: ApiOperation =
     ApiOperation::new("ListVMsFromKVMHost", "POST", "/v1/v2v")
         .params(LIST_V_MS_FROM_KVM_HOST_PARAMS)
         .result("ListVMsFromKVMHostResult")
@@ -1748,7 +1748,7 @@ const LIST_V_MS_FROM_KVM_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LocateLocalRaidPhysicalDrive`: `PUT /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/actions`, asynchronous.
-pub(super) const LOCATE_LOCAL_RAID_PHYSICAL_DRIVE: ApiOperation = ApiOperation::new(
+pub(crate) const LOCATE_LOCAL_RAID_PHYSICAL_DRIVE: ApiOperation = ApiOperation::new(
     "LocateLocalRaidPhysicalDrive",
     "PUT",
     "/v1/storage-devices/local-raid/physical-drives/{uuid}/actions",
@@ -1768,7 +1768,7 @@ const LOCATE_LOCAL_RAID_PHYSICAL_DRIVE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryArchiveTicket`: `GET /zstack/v1/tickets/archives`.
-pub(super) const QUERY_ARCHIVE_TICKET: ApiOperation = ApiOperation::new("QueryArchiveTicket", "GET", "/v1/tickets/archives").params(QUERY_ARCHIVE_TICKET_PARAMS).result("QueryArchiveTicketResult").summary("Query archive ticket. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ARCHIVE_TICKET: ApiOperation = ApiOperation::new("QueryArchiveTicket", "GET", "/v1/tickets/archives").params(QUERY_ARCHIVE_TICKET_PARAMS).result("QueryArchiveTicketResult").summary("Query archive ticket. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryArchiveTicket`.
 const QUERY_ARCHIVE_TICKET_PARAMS: &[ApiParam] = &[
@@ -1784,7 +1784,7 @@ const QUERY_ARCHIVE_TICKET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryArchiveTicketHistory`: `GET /zstack/v1/tickets/histories/archives`.
-pub(super) const QUERY_ARCHIVE_TICKET_HISTORY: ApiOperation = ApiOperation::new("QueryArchiveTicketHistory", "GET", "/v1/tickets/histories/archives").params(QUERY_ARCHIVE_TICKET_HISTORY_PARAMS).result("QueryArchiveTicketHistoryResult").summary("Query archive ticket history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ARCHIVE_TICKET_HISTORY: ApiOperation = ApiOperation::new("QueryArchiveTicketHistory", "GET", "/v1/tickets/histories/archives").params(QUERY_ARCHIVE_TICKET_HISTORY_PARAMS).result("QueryArchiveTicketHistoryResult").summary("Query archive ticket history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryArchiveTicketHistory`.
 const QUERY_ARCHIVE_TICKET_HISTORY_PARAMS: &[ApiParam] = &[
@@ -1800,7 +1800,7 @@ const QUERY_ARCHIVE_TICKET_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFiberChannelLun`: `GET /zstack/v1/storage-devices/fiber-channel/luns`.
-pub(super) const QUERY_FIBER_CHANNEL_LUN: ApiOperation = ApiOperation::new("QueryFiberChannelLun", "GET", "/v1/storage-devices/fiber-channel/luns").params(QUERY_FIBER_CHANNEL_LUN_PARAMS).result("QueryFiberChannelLunResult").summary("Query fiber channel lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FIBER_CHANNEL_LUN: ApiOperation = ApiOperation::new("QueryFiberChannelLun", "GET", "/v1/storage-devices/fiber-channel/luns").params(QUERY_FIBER_CHANNEL_LUN_PARAMS).result("QueryFiberChannelLunResult").summary("Query fiber channel lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFiberChannelLun`.
 const QUERY_FIBER_CHANNEL_LUN_PARAMS: &[ApiParam] = &[
@@ -1816,7 +1816,7 @@ const QUERY_FIBER_CHANNEL_LUN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFiberChannelStorage`: `GET /zstack/v1/storage-devices/fiber-channel/controllers`.
-pub(super) const QUERY_FIBER_CHANNEL_STORAGE: ApiOperation = ApiOperation::new("QueryFiberChannelStorage", "GET", "/v1/storage-devices/fiber-channel/controllers").params(QUERY_FIBER_CHANNEL_STORAGE_PARAMS).result("QueryFiberChannelStorageResult").summary("Query fiber channel storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FIBER_CHANNEL_STORAGE: ApiOperation = ApiOperation::new("QueryFiberChannelStorage", "GET", "/v1/storage-devices/fiber-channel/controllers").params(QUERY_FIBER_CHANNEL_STORAGE_PARAMS).result("QueryFiberChannelStorageResult").summary("Query fiber channel storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFiberChannelStorage`.
 const QUERY_FIBER_CHANNEL_STORAGE_PARAMS: &[ApiParam] = &[
@@ -1832,7 +1832,7 @@ const QUERY_FIBER_CHANNEL_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryGlobalConfigTemplate`: `GET /zstack/v1/template-configurations/templates`.
-pub(super) const QUERY_GLOBAL_CONFIG_TEMPLATE: ApiOperation = ApiOperation::new("QueryGlobalConfigTemplate", "GET", "/v1/template-configurations/templates").params(QUERY_GLOBAL_CONFIG_TEMPLATE_PARAMS).result("QueryGlobalConfigTemplateResult").summary("Query global config template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_GLOBAL_CONFIG_TEMPLATE: ApiOperation = ApiOperation::new("QueryGlobalConfigTemplate", "GET", "/v1/template-configurations/templates").params(QUERY_GLOBAL_CONFIG_TEMPLATE_PARAMS).result("QueryGlobalConfigTemplateResult").summary("Query global config template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryGlobalConfigTemplate`.
 const QUERY_GLOBAL_CONFIG_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1848,7 +1848,7 @@ const QUERY_GLOBAL_CONFIG_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIscsiLun`: `GET /zstack/v1/storage-devices/iscsi/luns`.
-pub(super) const QUERY_ISCSI_LUN: ApiOperation = ApiOperation::new("QueryIscsiLun", "GET", "/v1/storage-devices/iscsi/luns").params(QUERY_ISCSI_LUN_PARAMS).result("QueryIscsiLunResult").summary("Query iscsi lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ISCSI_LUN: ApiOperation = ApiOperation::new("QueryIscsiLun", "GET", "/v1/storage-devices/iscsi/luns").params(QUERY_ISCSI_LUN_PARAMS).result("QueryIscsiLunResult").summary("Query iscsi lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIscsiLun`.
 const QUERY_ISCSI_LUN_PARAMS: &[ApiParam] = &[
@@ -1864,7 +1864,7 @@ const QUERY_ISCSI_LUN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryIscsiServer`: `GET /zstack/v1/storage-devices/iscsi/servers`.
-pub(super) const QUERY_ISCSI_SERVER: ApiOperation = ApiOperation::new("QueryIscsiServer", "GET", "/v1/storage-devices/iscsi/servers").params(QUERY_ISCSI_SERVER_PARAMS).result("QueryIscsiServerResult").summary("Query iscsi server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ISCSI_SERVER: ApiOperation = ApiOperation::new("QueryIscsiServer", "GET", "/v1/storage-devices/iscsi/servers").params(QUERY_ISCSI_SERVER_PARAMS).result("QueryIscsiServerResult").summary("Query iscsi server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryIscsiServer`.
 const QUERY_ISCSI_SERVER_PARAMS: &[ApiParam] = &[
@@ -1880,7 +1880,7 @@ const QUERY_ISCSI_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLocalRaidController`: `GET /zstack/v1/storage-devices/local-raid/controllers`.
-pub(super) const QUERY_LOCAL_RAID_CONTROLLER: ApiOperation = ApiOperation::new("QueryLocalRaidController", "GET", "/v1/storage-devices/local-raid/controllers").params(QUERY_LOCAL_RAID_CONTROLLER_PARAMS).result("QueryLocalRaidPhysicalDriveResult").summary("Query local raid controller. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_LOCAL_RAID_CONTROLLER: ApiOperation = ApiOperation::new("QueryLocalRaidController", "GET", "/v1/storage-devices/local-raid/controllers").params(QUERY_LOCAL_RAID_CONTROLLER_PARAMS).result("QueryLocalRaidPhysicalDriveResult").summary("Query local raid controller. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryLocalRaidController`.
 const QUERY_LOCAL_RAID_CONTROLLER_PARAMS: &[ApiParam] = &[
@@ -1896,7 +1896,7 @@ const QUERY_LOCAL_RAID_CONTROLLER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryLocalRaidPhysicalDrive`: `GET /zstack/v1/storage-devices/local-raid/physical-drives`.
-pub(super) const QUERY_LOCAL_RAID_PHYSICAL_DRIVE: ApiOperation = ApiOperation::new("QueryLocalRaidPhysicalDrive", "GET", "/v1/storage-devices/local-raid/physical-drives").params(QUERY_LOCAL_RAID_PHYSICAL_DRIVE_PARAMS).result("QueryLocalRaidPhysicalDriveResult").summary("Query local raid physical drive. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_LOCAL_RAID_PHYSICAL_DRIVE: ApiOperation = ApiOperation::new("QueryLocalRaidPhysicalDrive", "GET", "/v1/storage-devices/local-raid/physical-drives").params(QUERY_LOCAL_RAID_PHYSICAL_DRIVE_PARAMS).result("QueryLocalRaidPhysicalDriveResult").summary("Query local raid physical drive. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryLocalRaidPhysicalDrive`.
 const QUERY_LOCAL_RAID_PHYSICAL_DRIVE_PARAMS: &[ApiParam] = &[
@@ -1912,7 +1912,7 @@ const QUERY_LOCAL_RAID_PHYSICAL_DRIVE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryNvmeLun`: `GET /zstack/v1/storage-devices/nvme/luns`.
-pub(super) const QUERY_NVME_LUN: ApiOperation = ApiOperation::new("QueryNvmeLun", "GET", "/v1/storage-devices/nvme/luns").params(QUERY_NVME_LUN_PARAMS).result("QueryNvmeLunResult").summary("Query nvme lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_NVME_LUN: ApiOperation = ApiOperation::new("QueryNvmeLun", "GET", "/v1/storage-devices/nvme/luns").params(QUERY_NVME_LUN_PARAMS).result("QueryNvmeLunResult").summary("Query nvme lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryNvmeLun`.
 const QUERY_NVME_LUN_PARAMS: &[ApiParam] = &[
@@ -1928,7 +1928,7 @@ const QUERY_NVME_LUN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryNvmeServer`: `GET /zstack/v1/storage-devices/nvme/servers`.
-pub(super) const QUERY_NVME_SERVER: ApiOperation = ApiOperation::new("QueryNvmeServer", "GET", "/v1/storage-devices/nvme/servers").params(QUERY_NVME_SERVER_PARAMS).result("QueryNvmeServerResult").summary("Query nvme server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_NVME_SERVER: ApiOperation = ApiOperation::new("QueryNvmeServer", "GET", "/v1/storage-devices/nvme/servers").params(QUERY_NVME_SERVER_PARAMS).result("QueryNvmeServerResult").summary("Query nvme server. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryNvmeServer`.
 const QUERY_NVME_SERVER_PARAMS: &[ApiParam] = &[
@@ -1944,7 +1944,7 @@ const QUERY_NVME_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryNvmeTarget`: `GET /zstack/v1/storage-devices/nvme/controllers`.
-pub(super) const QUERY_NVME_TARGET: ApiOperation = ApiOperation::new("QueryNvmeTarget", "GET", "/v1/storage-devices/nvme/controllers").params(QUERY_NVME_TARGET_PARAMS).result("QueryNvmeTargetResult").summary("Query nvme target. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_NVME_TARGET: ApiOperation = ApiOperation::new("QueryNvmeTarget", "GET", "/v1/storage-devices/nvme/controllers").params(QUERY_NVME_TARGET_PARAMS).result("QueryNvmeTargetResult").summary("Query nvme target. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryNvmeTarget`.
 const QUERY_NVME_TARGET_PARAMS: &[ApiParam] = &[
@@ -1960,7 +1960,7 @@ const QUERY_NVME_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryPhysicalDriveSelfTestHistory`: `GET /zstack/v1/storage-devices/local-raid/physical-drives/self-test`.
-pub(super) const QUERY_PHYSICAL_DRIVE_SELF_TEST_HISTORY: ApiOperation = ApiOperation::new("QueryPhysicalDriveSelfTestHistory", "GET", "/v1/storage-devices/local-raid/physical-drives/self-test").params(QUERY_PHYSICAL_DRIVE_SELF_TEST_HISTORY_PARAMS).result("QueryPhysicalDriveSelfTestHistoryResult").summary("Query physical drive self test history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_PHYSICAL_DRIVE_SELF_TEST_HISTORY: ApiOperation = ApiOperation::new("QueryPhysicalDriveSelfTestHistory", "GET", "/v1/storage-devices/local-raid/physical-drives/self-test").params(QUERY_PHYSICAL_DRIVE_SELF_TEST_HISTORY_PARAMS).result("QueryPhysicalDriveSelfTestHistoryResult").summary("Query physical drive self test history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryPhysicalDriveSelfTestHistory`.
 const QUERY_PHYSICAL_DRIVE_SELF_TEST_HISTORY_PARAMS: &[ApiParam] = &[
@@ -1976,7 +1976,7 @@ const QUERY_PHYSICAL_DRIVE_SELF_TEST_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSApplicationEndpoint`: `GET /zstack/v1/sns/application-endpoints`.
-pub(super) const QUERY_SNS_APPLICATION_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSApplicationEndpoint", "GET", "/v1/sns/application-endpoints").params(QUERY_SNS_APPLICATION_ENDPOINT_PARAMS).result("QuerySNSApplicationEndpointResult").summary("Query sns application endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_APPLICATION_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSApplicationEndpoint", "GET", "/v1/sns/application-endpoints").params(QUERY_SNS_APPLICATION_ENDPOINT_PARAMS).result("QuerySNSApplicationEndpointResult").summary("Query sns application endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSApplicationEndpoint`.
 const QUERY_SNS_APPLICATION_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -1992,7 +1992,7 @@ const QUERY_SNS_APPLICATION_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSApplicationPlatform`: `GET /zstack/v1/sns/application-platforms`.
-pub(super) const QUERY_SNS_APPLICATION_PLATFORM: ApiOperation = ApiOperation::new("QuerySNSApplicationPlatform", "GET", "/v1/sns/application-platforms").params(QUERY_SNS_APPLICATION_PLATFORM_PARAMS).result("QuerySNSApplicationPlatformResult").summary("Query sns application platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_APPLICATION_PLATFORM: ApiOperation = ApiOperation::new("QuerySNSApplicationPlatform", "GET", "/v1/sns/application-platforms").params(QUERY_SNS_APPLICATION_PLATFORM_PARAMS).result("QuerySNSApplicationPlatformResult").summary("Query sns application platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSApplicationPlatform`.
 const QUERY_SNS_APPLICATION_PLATFORM_PARAMS: &[ApiParam] = &[
@@ -2008,7 +2008,7 @@ const QUERY_SNS_APPLICATION_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSDingTalkAtPerson`: `GET /zstack/v1/sns/application-endpoints/ding-talk/at-persons`.
-pub(super) const QUERY_SNS_DING_TALK_AT_PERSON: ApiOperation = ApiOperation::new("QuerySNSDingTalkAtPerson", "GET", "/v1/sns/application-endpoints/ding-talk/at-persons").params(QUERY_SNS_DING_TALK_AT_PERSON_PARAMS).result("QuerySNSDingTalkAtPersonResult").summary("Query sns ding talk at person. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_DING_TALK_AT_PERSON: ApiOperation = ApiOperation::new("QuerySNSDingTalkAtPerson", "GET", "/v1/sns/application-endpoints/ding-talk/at-persons").params(QUERY_SNS_DING_TALK_AT_PERSON_PARAMS).result("QuerySNSDingTalkAtPersonResult").summary("Query sns ding talk at person. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSDingTalkAtPerson`.
 const QUERY_SNS_DING_TALK_AT_PERSON_PARAMS: &[ApiParam] = &[
@@ -2024,7 +2024,7 @@ const QUERY_SNS_DING_TALK_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSDingTalkEndpoint`: `GET /zstack/v1/sns/application-endpoints/ding-talk`.
-pub(super) const QUERY_SNS_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSDingTalkEndpoint", "GET", "/v1/sns/application-endpoints/ding-talk").params(QUERY_SNS_DING_TALK_ENDPOINT_PARAMS).result("QuerySNSDingTalkEndpointResult").summary("Query sns ding talk endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSDingTalkEndpoint", "GET", "/v1/sns/application-endpoints/ding-talk").params(QUERY_SNS_DING_TALK_ENDPOINT_PARAMS).result("QuerySNSDingTalkEndpointResult").summary("Query sns ding talk endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSDingTalkEndpoint`.
 const QUERY_SNS_DING_TALK_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2040,7 +2040,7 @@ const QUERY_SNS_DING_TALK_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSEmailAddress`: `GET /zstack/v1/sns/application-endpoints/emails/email-addresses`.
-pub(super) const QUERY_SNS_EMAIL_ADDRESS: ApiOperation = ApiOperation::new("QuerySNSEmailAddress", "GET", "/v1/sns/application-endpoints/emails/email-addresses").params(QUERY_SNS_EMAIL_ADDRESS_PARAMS).result("QuerySNSEmailAddressResult").summary("Query sns email address. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_EMAIL_ADDRESS: ApiOperation = ApiOperation::new("QuerySNSEmailAddress", "GET", "/v1/sns/application-endpoints/emails/email-addresses").params(QUERY_SNS_EMAIL_ADDRESS_PARAMS).result("QuerySNSEmailAddressResult").summary("Query sns email address. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSEmailAddress`.
 const QUERY_SNS_EMAIL_ADDRESS_PARAMS: &[ApiParam] = &[
@@ -2056,7 +2056,7 @@ const QUERY_SNS_EMAIL_ADDRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSEmailEndpoint`: `GET /zstack/v1/sns/application-endpoints/emails`.
-pub(super) const QUERY_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSEmailEndpoint", "GET", "/v1/sns/application-endpoints/emails").params(QUERY_SNS_EMAIL_ENDPOINT_PARAMS).result("QuerySNSEmailEndpointResult").summary("Query sns email endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSEmailEndpoint", "GET", "/v1/sns/application-endpoints/emails").params(QUERY_SNS_EMAIL_ENDPOINT_PARAMS).result("QuerySNSEmailEndpointResult").summary("Query sns email endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSEmailEndpoint`.
 const QUERY_SNS_EMAIL_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2072,7 +2072,7 @@ const QUERY_SNS_EMAIL_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSEmailPlatform`: `GET /zstack/v1/sns/application-platforms/email`.
-pub(super) const QUERY_SNS_EMAIL_PLATFORM: ApiOperation = ApiOperation::new("QuerySNSEmailPlatform", "GET", "/v1/sns/application-platforms/email").params(QUERY_SNS_EMAIL_PLATFORM_PARAMS).result("QuerySNSEmailPlatformResult").summary("Query sns email platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_EMAIL_PLATFORM: ApiOperation = ApiOperation::new("QuerySNSEmailPlatform", "GET", "/v1/sns/application-platforms/email").params(QUERY_SNS_EMAIL_PLATFORM_PARAMS).result("QuerySNSEmailPlatformResult").summary("Query sns email platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSEmailPlatform`.
 const QUERY_SNS_EMAIL_PLATFORM_PARAMS: &[ApiParam] = &[
@@ -2088,7 +2088,7 @@ const QUERY_SNS_EMAIL_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSFeiShuAtPerson`: `GET /zstack/v1/sns/application-endpoints/feishu/at-persons`.
-pub(super) const QUERY_SNS_FEI_SHU_AT_PERSON: ApiOperation = ApiOperation::new("QuerySNSFeiShuAtPerson", "GET", "/v1/sns/application-endpoints/feishu/at-persons").params(QUERY_SNS_FEI_SHU_AT_PERSON_PARAMS).result("QuerySNSFeiShuAtPersonResult").summary("Query sns fei shu at person. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_FEI_SHU_AT_PERSON: ApiOperation = ApiOperation::new("QuerySNSFeiShuAtPerson", "GET", "/v1/sns/application-endpoints/feishu/at-persons").params(QUERY_SNS_FEI_SHU_AT_PERSON_PARAMS).result("QuerySNSFeiShuAtPersonResult").summary("Query sns fei shu at person. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSFeiShuAtPerson`.
 const QUERY_SNS_FEI_SHU_AT_PERSON_PARAMS: &[ApiParam] = &[
@@ -2104,7 +2104,7 @@ const QUERY_SNS_FEI_SHU_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSFeiShuEndpoint`: `GET /zstack/v1/sns/application-endpoints/feishu`.
-pub(super) const QUERY_SNS_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSFeiShuEndpoint", "GET", "/v1/sns/application-endpoints/feishu").params(QUERY_SNS_FEI_SHU_ENDPOINT_PARAMS).result("QuerySNSFeiShuEndpointResult").summary("Query sns fei shu endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSFeiShuEndpoint", "GET", "/v1/sns/application-endpoints/feishu").params(QUERY_SNS_FEI_SHU_ENDPOINT_PARAMS).result("QuerySNSFeiShuEndpointResult").summary("Query sns fei shu endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSFeiShuEndpoint`.
 const QUERY_SNS_FEI_SHU_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2120,7 +2120,7 @@ const QUERY_SNS_FEI_SHU_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSHttpEndpoint`: `GET /zstack/v1/sns/application-endpoints/http`.
-pub(super) const QUERY_SNS_HTTP_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSHttpEndpoint", "GET", "/v1/sns/application-endpoints/http").params(QUERY_SNS_HTTP_ENDPOINT_PARAMS).result("QuerySNSHttpEndpointResult").summary("Query sns http endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_HTTP_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSHttpEndpoint", "GET", "/v1/sns/application-endpoints/http").params(QUERY_SNS_HTTP_ENDPOINT_PARAMS).result("QuerySNSHttpEndpointResult").summary("Query sns http endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSHttpEndpoint`.
 const QUERY_SNS_HTTP_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2136,7 +2136,7 @@ const QUERY_SNS_HTTP_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSMicrosoftTeamsEndpoint`: `GET /zstack/v1/sns/application-endpoints/microsoft-teams`.
-pub(super) const QUERY_SNS_MICROSOFT_TEAMS_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSMicrosoftTeamsEndpoint", "GET", "/v1/sns/application-endpoints/microsoft-teams").params(QUERY_SNS_MICROSOFT_TEAMS_ENDPOINT_PARAMS).result("QuerySNSMicrosoftTeamsEndpointResult").summary("Query sns microsoft teams endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_MICROSOFT_TEAMS_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSMicrosoftTeamsEndpoint", "GET", "/v1/sns/application-endpoints/microsoft-teams").params(QUERY_SNS_MICROSOFT_TEAMS_ENDPOINT_PARAMS).result("QuerySNSMicrosoftTeamsEndpointResult").summary("Query sns microsoft teams endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSMicrosoftTeamsEndpoint`.
 const QUERY_SNS_MICROSOFT_TEAMS_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2152,7 +2152,7 @@ const QUERY_SNS_MICROSOFT_TEAMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSSmsEndpoint`: `GET /zstack/v1/sns/sms-endpoints`.
-pub(super) const QUERY_SNS_SMS_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSSmsEndpoint", "GET", "/v1/sns/sms-endpoints").params(QUERY_SNS_SMS_ENDPOINT_PARAMS).result("QuerySNSSmsEndpointResult").summary("Query sns sms endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_SMS_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSSmsEndpoint", "GET", "/v1/sns/sms-endpoints").params(QUERY_SNS_SMS_ENDPOINT_PARAMS).result("QuerySNSSmsEndpointResult").summary("Query sns sms endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSSmsEndpoint`.
 const QUERY_SNS_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2168,7 +2168,7 @@ const QUERY_SNS_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSSnmpPlatform`: `GET /zstack/v1/sns/application-platforms/snmp`.
-pub(super) const QUERY_SNS_SNMP_PLATFORM: ApiOperation = ApiOperation::new("QuerySNSSnmpPlatform", "GET", "/v1/sns/application-platforms/snmp").params(QUERY_SNS_SNMP_PLATFORM_PARAMS).result("QuerySNSEmailPlatformResult").summary("Query sns snmp platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_SNMP_PLATFORM: ApiOperation = ApiOperation::new("QuerySNSSnmpPlatform", "GET", "/v1/sns/application-platforms/snmp").params(QUERY_SNS_SNMP_PLATFORM_PARAMS).result("QuerySNSEmailPlatformResult").summary("Query sns snmp platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSSnmpPlatform`.
 const QUERY_SNS_SNMP_PLATFORM_PARAMS: &[ApiParam] = &[
@@ -2184,7 +2184,7 @@ const QUERY_SNS_SNMP_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSTopic`: `GET /zstack/v1/sns/topics`.
-pub(super) const QUERY_SNS_TOPIC: ApiOperation = ApiOperation::new("QuerySNSTopic", "GET", "/v1/sns/topics").params(QUERY_SNS_TOPIC_PARAMS).result("QuerySNSTopicResult").summary("Query sns topic. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_TOPIC: ApiOperation = ApiOperation::new("QuerySNSTopic", "GET", "/v1/sns/topics").params(QUERY_SNS_TOPIC_PARAMS).result("QuerySNSTopicResult").summary("Query sns topic. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSTopic`.
 const QUERY_SNS_TOPIC_PARAMS: &[ApiParam] = &[
@@ -2200,7 +2200,7 @@ const QUERY_SNS_TOPIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSTopicSubscriber`: `GET /zstack/v1/sns/topics/subscribers`.
-pub(super) const QUERY_SNS_TOPIC_SUBSCRIBER: ApiOperation = ApiOperation::new("QuerySNSTopicSubscriber", "GET", "/v1/sns/topics/subscribers").params(QUERY_SNS_TOPIC_SUBSCRIBER_PARAMS).result("QuerySNSTopicSubscriberResult").summary("Query sns topic subscriber. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_TOPIC_SUBSCRIBER: ApiOperation = ApiOperation::new("QuerySNSTopicSubscriber", "GET", "/v1/sns/topics/subscribers").params(QUERY_SNS_TOPIC_SUBSCRIBER_PARAMS).result("QuerySNSTopicSubscriberResult").summary("Query sns topic subscriber. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSTopicSubscriber`.
 const QUERY_SNS_TOPIC_SUBSCRIBER_PARAMS: &[ApiParam] = &[
@@ -2216,7 +2216,7 @@ const QUERY_SNS_TOPIC_SUBSCRIBER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSUniversalSmsEndpoint`: `GET /zstack/v1/sns/application-endpoints/universal-sms`.
-pub(super) const QUERY_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSUniversalSmsEndpoint", "GET", "/v1/sns/application-endpoints/universal-sms").params(QUERY_SNS_UNIVERSAL_SMS_ENDPOINT_PARAMS).result("QuerySNSUniversalSmsEndpointResult").summary("Query sns universal sms endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSUniversalSmsEndpoint", "GET", "/v1/sns/application-endpoints/universal-sms").params(QUERY_SNS_UNIVERSAL_SMS_ENDPOINT_PARAMS).result("QuerySNSUniversalSmsEndpointResult").summary("Query sns universal sms endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSUniversalSmsEndpoint`.
 const QUERY_SNS_UNIVERSAL_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2232,7 +2232,7 @@ const QUERY_SNS_UNIVERSAL_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSWeComAtPerson`: `GET /zstack/v1/sns/application-endpoints/we-com/at-persons`.
-pub(super) const QUERY_SNS_WE_COM_AT_PERSON: ApiOperation = ApiOperation::new("QuerySNSWeComAtPerson", "GET", "/v1/sns/application-endpoints/we-com/at-persons").params(QUERY_SNS_WE_COM_AT_PERSON_PARAMS).result("QuerySNSWeComAtPersonResult").summary("Query sns we com at person. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_WE_COM_AT_PERSON: ApiOperation = ApiOperation::new("QuerySNSWeComAtPerson", "GET", "/v1/sns/application-endpoints/we-com/at-persons").params(QUERY_SNS_WE_COM_AT_PERSON_PARAMS).result("QuerySNSWeComAtPersonResult").summary("Query sns we com at person. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSWeComAtPerson`.
 const QUERY_SNS_WE_COM_AT_PERSON_PARAMS: &[ApiParam] = &[
@@ -2248,7 +2248,7 @@ const QUERY_SNS_WE_COM_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSWeComEndpoint`: `GET /zstack/v1/sns/application-endpoints/we-com`.
-pub(super) const QUERY_SNS_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSWeComEndpoint", "GET", "/v1/sns/application-endpoints/we-com").params(QUERY_SNS_WE_COM_ENDPOINT_PARAMS).result("QuerySNSWeComEndpointResult").summary("Query sns we com endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new("QuerySNSWeComEndpoint", "GET", "/v1/sns/application-endpoints/we-com").params(QUERY_SNS_WE_COM_ENDPOINT_PARAMS).result("QuerySNSWeComEndpointResult").summary("Query sns we com endpoint. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSWeComEndpoint`.
 const QUERY_SNS_WE_COM_ENDPOINT_PARAMS: &[ApiParam] = &[
@@ -2264,7 +2264,7 @@ const QUERY_SNS_WE_COM_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryScsiLun`: `GET /zstack/v1/storage-devices/scsi-lun/luns`.
-pub(super) const QUERY_SCSI_LUN: ApiOperation = ApiOperation::new("QueryScsiLun", "GET", "/v1/storage-devices/scsi-lun/luns").params(QUERY_SCSI_LUN_PARAMS).result("QueryScsiLunResult").summary("Query scsi lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SCSI_LUN: ApiOperation = ApiOperation::new("QueryScsiLun", "GET", "/v1/storage-devices/scsi-lun/luns").params(QUERY_SCSI_LUN_PARAMS).result("QueryScsiLunResult").summary("Query scsi lun. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryScsiLun`.
 const QUERY_SCSI_LUN_PARAMS: &[ApiParam] = &[
@@ -2280,7 +2280,7 @@ const QUERY_SCSI_LUN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySecurityGroup`: `GET /zstack/v1/security-groups`.
-pub(super) const QUERY_SECURITY_GROUP: ApiOperation = ApiOperation::new("QuerySecurityGroup", "GET", "/v1/security-groups").params(QUERY_SECURITY_GROUP_PARAMS).result("QuerySecurityGroupResult").summary("Query security group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /security-groups/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_SECURITY_GROUP: ApiOperation = ApiOperation::new("QuerySecurityGroup", "GET", "/v1/security-groups").params(QUERY_SECURITY_GROUP_PARAMS).result("QuerySecurityGroupResult").summary("Query security group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /security-groups/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QuerySecurityGroup`.
 const QUERY_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
@@ -2296,7 +2296,7 @@ const QUERY_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySecurityGroupRule`: `GET /zstack/v1/security-groups/rules`.
-pub(super) const QUERY_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new("QuerySecurityGroupRule", "GET", "/v1/security-groups/rules").params(QUERY_SECURITY_GROUP_RULE_PARAMS).result("QuerySecurityGroupRuleResult").summary("Query security group rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /security-groups/rules/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new("QuerySecurityGroupRule", "GET", "/v1/security-groups/rules").params(QUERY_SECURITY_GROUP_RULE_PARAMS).result("QuerySecurityGroupRuleResult").summary("Query security group rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /security-groups/rules/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QuerySecurityGroupRule`.
 const QUERY_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
@@ -2312,7 +2312,7 @@ const QUERY_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySecurityMachine`: `GET /zstack/v1/security-machines`.
-pub(super) const QUERY_SECURITY_MACHINE: ApiOperation = ApiOperation::new("QuerySecurityMachine", "GET", "/v1/security-machines").params(QUERY_SECURITY_MACHINE_PARAMS).result("QuerySecurityMachineResult").summary("Query security machine. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SECURITY_MACHINE: ApiOperation = ApiOperation::new("QuerySecurityMachine", "GET", "/v1/security-machines").params(QUERY_SECURITY_MACHINE_PARAMS).result("QuerySecurityMachineResult").summary("Query security machine. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySecurityMachine`.
 const QUERY_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
@@ -2328,7 +2328,7 @@ const QUERY_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySharedBlock`: `GET /zstack/v1/sharedblock-group/sharedblocks`.
-pub(super) const QUERY_SHARED_BLOCK: ApiOperation = ApiOperation::new("QuerySharedBlock", "GET", "/v1/sharedblock-group/sharedblocks").params(QUERY_SHARED_BLOCK_PARAMS).result("QuerySharedBlockResult").summary("Query shared block. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SHARED_BLOCK: ApiOperation = ApiOperation::new("QuerySharedBlock", "GET", "/v1/sharedblock-group/sharedblocks").params(QUERY_SHARED_BLOCK_PARAMS).result("QuerySharedBlockResult").summary("Query shared block. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySharedBlock`.
 const QUERY_SHARED_BLOCK_PARAMS: &[ApiParam] = &[
@@ -2344,7 +2344,7 @@ const QUERY_SHARED_BLOCK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySharedBlockGroupPrimaryStorageHostRef`: `GET /zstack/v1/sharedblock-group/host-refs`.
-pub(super) const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_HOST_REF: ApiOperation = ApiOperation::new("QuerySharedBlockGroupPrimaryStorageHostRef", "GET", "/v1/sharedblock-group/host-refs").params(QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_HOST_REF_PARAMS).result("QuerySharedBlockGroupPrimaryStorageHostRefResult").summary("Query shared block group primary storage host ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_HOST_REF: ApiOperation = ApiOperation::new("QuerySharedBlockGroupPrimaryStorageHostRef", "GET", "/v1/sharedblock-group/host-refs").params(QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_HOST_REF_PARAMS).result("QuerySharedBlockGroupPrimaryStorageHostRefResult").summary("Query shared block group primary storage host ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySharedBlockGroupPrimaryStorageHostRef`.
 const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_HOST_REF_PARAMS: &[ApiParam] = &[
@@ -2360,7 +2360,7 @@ const QUERY_SHARED_BLOCK_GROUP_PRIMARY_STORAGE_HOST_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySnmpAgent`: `GET /zstack/v1/snmp/agent`.
-pub(super) const QUERY_SNMP_AGENT: ApiOperation = ApiOperation::new("QuerySnmpAgent", "GET", "/v1/snmp/agent").params(QUERY_SNMP_AGENT_PARAMS).result("QuerySnmpAgentResult").summary("Query snmp agent. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNMP_AGENT: ApiOperation = ApiOperation::new("QuerySnmpAgent", "GET", "/v1/snmp/agent").params(QUERY_SNMP_AGENT_PARAMS).result("QuerySnmpAgentResult").summary("Query snmp agent. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySnmpAgent`.
 const QUERY_SNMP_AGENT_PARAMS: &[ApiParam] = &[
@@ -2376,7 +2376,7 @@ const QUERY_SNMP_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySshKeyPair`: `GET /zstack/v1/ssh-key-pair`.
-pub(super) const QUERY_SSH_KEY_PAIR: ApiOperation = ApiOperation::new("QuerySshKeyPair", "GET", "/v1/ssh-key-pair").params(QUERY_SSH_KEY_PAIR_PARAMS).result("QuerySshKeyPairResult").summary("Query ssh key pair. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /ssh-key-pair/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_SSH_KEY_PAIR: ApiOperation = ApiOperation::new("QuerySshKeyPair", "GET", "/v1/ssh-key-pair").params(QUERY_SSH_KEY_PAIR_PARAMS).result("QuerySshKeyPairResult").summary("Query ssh key pair. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /ssh-key-pair/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QuerySshKeyPair`.
 const QUERY_SSH_KEY_PAIR_PARAMS: &[ApiParam] = &[
@@ -2392,7 +2392,7 @@ const QUERY_SSH_KEY_PAIR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySystemTag`: `GET /zstack/v1/system-tags`.
-pub(super) const QUERY_SYSTEM_TAG: ApiOperation = ApiOperation::new("QuerySystemTag", "GET", "/v1/system-tags").params(QUERY_SYSTEM_TAG_PARAMS).result("QuerySystemTagResult").summary("Query system tag. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /system-tags/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_SYSTEM_TAG: ApiOperation = ApiOperation::new("QuerySystemTag", "GET", "/v1/system-tags").params(QUERY_SYSTEM_TAG_PARAMS).result("QuerySystemTagResult").summary("Query system tag. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /system-tags/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QuerySystemTag`.
 const QUERY_SYSTEM_TAG_PARAMS: &[ApiParam] = &[
@@ -2408,7 +2408,7 @@ const QUERY_SYSTEM_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTag`: `GET /zstack/v1/tags`.
-pub(super) const QUERY_TAG: ApiOperation = ApiOperation::new("QueryTag", "GET", "/v1/tags").params(QUERY_TAG_PARAMS).result("QueryTagResult").summary("Query tag. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TAG: ApiOperation = ApiOperation::new("QueryTag", "GET", "/v1/tags").params(QUERY_TAG_PARAMS).result("QueryTagResult").summary("Query tag. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTag`.
 const QUERY_TAG_PARAMS: &[ApiParam] = &[
@@ -2424,7 +2424,7 @@ const QUERY_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTemplateConfig`: `GET /zstack/v1/template-configurations/configs`.
-pub(super) const QUERY_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new("QueryTemplateConfig", "GET", "/v1/template-configurations/configs").params(QUERY_TEMPLATE_CONFIG_PARAMS).result("QueryTemplateConfigResult").summary("Query template config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new("QueryTemplateConfig", "GET", "/v1/template-configurations/configs").params(QUERY_TEMPLATE_CONFIG_PARAMS).result("QueryTemplateConfigResult").summary("Query template config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTemplateConfig`.
 const QUERY_TEMPLATE_CONFIG_PARAMS: &[ApiParam] = &[
@@ -2440,7 +2440,7 @@ const QUERY_TEMPLATE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTicket`: `GET /zstack/v1/tickets`.
-pub(super) const QUERY_TICKET: ApiOperation = ApiOperation::new("QueryTicket", "GET", "/v1/tickets").params(QUERY_TICKET_PARAMS).result("QueryTicketResult").summary("Query ticket. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TICKET: ApiOperation = ApiOperation::new("QueryTicket", "GET", "/v1/tickets").params(QUERY_TICKET_PARAMS).result("QueryTicketResult").summary("Query ticket. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTicket`.
 const QUERY_TICKET_PARAMS: &[ApiParam] = &[
@@ -2456,7 +2456,7 @@ const QUERY_TICKET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTicketFlow`: `GET /zstack/v1/tickets/flow`.
-pub(super) const QUERY_TICKET_FLOW: ApiOperation = ApiOperation::new("QueryTicketFlow", "GET", "/v1/tickets/flow").params(QUERY_TICKET_FLOW_PARAMS).result("QueryTicketFlowResult").summary("Query ticket flow. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TICKET_FLOW: ApiOperation = ApiOperation::new("QueryTicketFlow", "GET", "/v1/tickets/flow").params(QUERY_TICKET_FLOW_PARAMS).result("QueryTicketFlowResult").summary("Query ticket flow. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTicketFlow`.
 const QUERY_TICKET_FLOW_PARAMS: &[ApiParam] = &[
@@ -2472,7 +2472,7 @@ const QUERY_TICKET_FLOW_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTicketFlowCollection`: `GET /zstack/v1/tickets/flow-collections`.
-pub(super) const QUERY_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new("QueryTicketFlowCollection", "GET", "/v1/tickets/flow-collections").params(QUERY_TICKET_FLOW_COLLECTION_PARAMS).result("QueryTicketFlowCollectionResult").summary("Query ticket flow collection. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new("QueryTicketFlowCollection", "GET", "/v1/tickets/flow-collections").params(QUERY_TICKET_FLOW_COLLECTION_PARAMS).result("QueryTicketFlowCollectionResult").summary("Query ticket flow collection. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTicketFlowCollection`.
 const QUERY_TICKET_FLOW_COLLECTION_PARAMS: &[ApiParam] = &[
@@ -2488,7 +2488,7 @@ const QUERY_TICKET_FLOW_COLLECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTicketHistory`: `GET /zstack/v1/tickets/histories`.
-pub(super) const QUERY_TICKET_HISTORY: ApiOperation = ApiOperation::new("QueryTicketHistory", "GET", "/v1/tickets/histories").params(QUERY_TICKET_HISTORY_PARAMS).result("QueryTicketHistoryResult").summary("Query ticket history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TICKET_HISTORY: ApiOperation = ApiOperation::new("QueryTicketHistory", "GET", "/v1/tickets/histories").params(QUERY_TICKET_HISTORY_PARAMS).result("QueryTicketHistoryResult").summary("Query ticket history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTicketHistory`.
 const QUERY_TICKET_HISTORY_PARAMS: &[ApiParam] = &[
@@ -2504,7 +2504,7 @@ const QUERY_TICKET_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTicketType`: `GET /zstack/v1/ticket-types`.
-pub(super) const QUERY_TICKET_TYPE: ApiOperation = ApiOperation::new("QueryTicketType", "GET", "/v1/ticket-types").params(QUERY_TICKET_TYPE_PARAMS).result("QueryTicketTypeResult").summary("Query ticket type. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TICKET_TYPE: ApiOperation = ApiOperation::new("QueryTicketType", "GET", "/v1/ticket-types").params(QUERY_TICKET_TYPE_PARAMS).result("QueryTicketTypeResult").summary("Query ticket type. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTicketType`.
 const QUERY_TICKET_TYPE_PARAMS: &[ApiParam] = &[
@@ -2520,7 +2520,7 @@ const QUERY_TICKET_TYPE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryTwoFactorAuthentication`: `GET /zstack/v1/twofactorauthentication/secrets`.
-pub(super) const QUERY_TWO_FACTOR_AUTHENTICATION: ApiOperation = ApiOperation::new("QueryTwoFactorAuthentication", "GET", "/v1/twofactorauthentication/secrets").params(QUERY_TWO_FACTOR_AUTHENTICATION_PARAMS).result("QueryTwoFactorAuthenticationResult").summary("Query two factor authentication. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_TWO_FACTOR_AUTHENTICATION: ApiOperation = ApiOperation::new("QueryTwoFactorAuthentication", "GET", "/v1/twofactorauthentication/secrets").params(QUERY_TWO_FACTOR_AUTHENTICATION_PARAMS).result("QueryTwoFactorAuthenticationResult").summary("Query two factor authentication. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryTwoFactorAuthentication`.
 const QUERY_TWO_FACTOR_AUTHENTICATION_PARAMS: &[ApiParam] = &[
@@ -2536,7 +2536,7 @@ const QUERY_TWO_FACTOR_AUTHENTICATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryUsbDevice`: `GET /zstack/v1/usb-device/usb-devices`.
-pub(super) const QUERY_USB_DEVICE: ApiOperation = ApiOperation::new("QueryUsbDevice", "GET", "/v1/usb-device/usb-devices").params(QUERY_USB_DEVICE_PARAMS).result("QueryUsbDeviceResult").summary("Query usb device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_USB_DEVICE: ApiOperation = ApiOperation::new("QueryUsbDevice", "GET", "/v1/usb-device/usb-devices").params(QUERY_USB_DEVICE_PARAMS).result("QueryUsbDeviceResult").summary("Query usb device. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryUsbDevice`.
 const QUERY_USB_DEVICE_PARAMS: &[ApiParam] = &[
@@ -2552,7 +2552,7 @@ const QUERY_USB_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryUserTag`: `GET /zstack/v1/user-tags`.
-pub(super) const QUERY_USER_TAG: ApiOperation = ApiOperation::new("QueryUserTag", "GET", "/v1/user-tags").params(QUERY_USER_TAG_PARAMS).result("QueryUserTagResult").summary("Query user tag. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /user-tags/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_USER_TAG: ApiOperation = ApiOperation::new("QueryUserTag", "GET", "/v1/user-tags").params(QUERY_USER_TAG_PARAMS).result("QueryUserTagResult").summary("Query user tag. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /user-tags/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryUserTag`.
 const QUERY_USER_TAG_PARAMS: &[ApiParam] = &[
@@ -2568,7 +2568,7 @@ const QUERY_USER_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryV2VConversionHost`: `GET /zstack/v1/v2v-conversion-hosts`.
-pub(super) const QUERY_V2_V_CONVERSION_HOST: ApiOperation = ApiOperation::new("QueryV2VConversionHost", "GET", "/v1/v2v-conversion-hosts").params(QUERY_V2_V_CONVERSION_HOST_PARAMS).result("QueryV2VConversionHostResult").summary("Query v2 v conversion host. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V2_V_CONVERSION_HOST: ApiOperation = ApiOperation::new("QueryV2VConversionHost", "GET", "/v1/v2v-conversion-hosts").params(QUERY_V2_V_CONVERSION_HOST_PARAMS).result("QueryV2VConversionHostResult").summary("Query v2 v conversion host. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryV2VConversionHost`.
 const QUERY_V2_V_CONVERSION_HOST_PARAMS: &[ApiParam] = &[
@@ -2584,7 +2584,7 @@ const QUERY_V2_V_CONVERSION_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmNicInSecurityGroup`: `GET /zstack/v1/security-groups/vm-instances/nics`.
-pub(super) const QUERY_VM_NIC_IN_SECURITY_GROUP: ApiOperation = ApiOperation::new("QueryVmNicInSecurityGroup", "GET", "/v1/security-groups/vm-instances/nics").params(QUERY_VM_NIC_IN_SECURITY_GROUP_PARAMS).result("QueryVmNicInSecurityGroupResult").summary("Query vm nic in security group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_NIC_IN_SECURITY_GROUP: ApiOperation = ApiOperation::new("QueryVmNicInSecurityGroup", "GET", "/v1/security-groups/vm-instances/nics").params(QUERY_VM_NIC_IN_SECURITY_GROUP_PARAMS).result("QueryVmNicInSecurityGroupResult").summary("Query vm nic in security group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmNicInSecurityGroup`.
 const QUERY_VM_NIC_IN_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
@@ -2600,7 +2600,7 @@ const QUERY_VM_NIC_IN_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmNicSecurityPolicy`: `GET /zstack/v1/security-groups/nics/security-policy`.
-pub(super) const QUERY_VM_NIC_SECURITY_POLICY: ApiOperation = ApiOperation::new("QueryVmNicSecurityPolicy", "GET", "/v1/security-groups/nics/security-policy").params(QUERY_VM_NIC_SECURITY_POLICY_PARAMS).result("QueryVmNicSecurityPolicyResult").summary("Query vm nic security policy. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /security-groups/nics/{uuid}/security-policy. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_NIC_SECURITY_POLICY: ApiOperation = ApiOperation::new("QueryVmNicSecurityPolicy", "GET", "/v1/security-groups/nics/security-policy").params(QUERY_VM_NIC_SECURITY_POLICY_PARAMS).result("QueryVmNicSecurityPolicyResult").summary("Query vm nic security policy. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /security-groups/nics/{uuid}/security-policy. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmNicSecurityPolicy`.
 const QUERY_VM_NIC_SECURITY_POLICY_PARAMS: &[ApiParam] = &[
@@ -2616,7 +2616,7 @@ const QUERY_VM_NIC_SECURITY_POLICY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshFiberChannelStorage`: `POST /zstack/v1/storage-devices/fiber-channel/controllers`, asynchronous.
-pub(super) const REFRESH_FIBER_CHANNEL_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_FIBER_CHANNEL_STORAGE: ApiOperation = ApiOperation::new(
     "RefreshFiberChannelStorage",
     "POST",
     "/v1/storage-devices/fiber-channel/controllers",
@@ -2637,7 +2637,7 @@ const REFRESH_FIBER_CHANNEL_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshIscsiServer`: `POST /zstack/v1/storage-devices/iscsi/servers/{uuid}`, asynchronous.
-pub(super) const REFRESH_ISCSI_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_ISCSI_SERVER: ApiOperation = ApiOperation::new(
     "RefreshIscsiServer",
     "POST",
     "/v1/storage-devices/iscsi/servers/{uuid}",
@@ -2656,7 +2656,7 @@ const REFRESH_ISCSI_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshLocalRaid`: `PUT /zstack/v1/storage-devices/local-raid/actions`, asynchronous.
-pub(super) const REFRESH_LOCAL_RAID: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_LOCAL_RAID: ApiOperation = ApiOperation::new(
     "RefreshLocalRaid",
     "PUT",
     "/v1/storage-devices/local-raid/actions",
@@ -2675,7 +2675,7 @@ const REFRESH_LOCAL_RAID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshNvmeTarget`: `POST /zstack/v1/storage-devices/nvme/controllers`, asynchronous.
-pub(super) const REFRESH_NVME_TARGET: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_NVME_TARGET: ApiOperation = ApiOperation::new(
     "RefreshNvmeTarget",
     "POST",
     "/v1/storage-devices/nvme/controllers",
@@ -2695,7 +2695,7 @@ const REFRESH_NVME_TARGET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSNSDingTalkAtPerson`: `DELETE /zstack/v1/sns/application-endpoints/ding-talk/{endpointUuid}/at-persons/{phoneNumber}`, asynchronous.
-pub(super) const REMOVE_SNS_DING_TALK_AT_PERSON: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SNS_DING_TALK_AT_PERSON: ApiOperation = ApiOperation::new(
     "RemoveSNSDingTalkAtPerson",
     "DELETE",
     "/v1/sns/application-endpoints/ding-talk/{endpointUuid}/at-persons/{phoneNumber}",
@@ -2715,7 +2715,7 @@ const REMOVE_SNS_DING_TALK_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSNSFeiShuAtPerson`: `DELETE /zstack/v1/sns/application-endpoints/feishu/{endpointUuid}/at-persons/{userId}`, asynchronous.
-pub(super) const REMOVE_SNS_FEI_SHU_AT_PERSON: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SNS_FEI_SHU_AT_PERSON: ApiOperation = ApiOperation::new(
     "RemoveSNSFeiShuAtPerson",
     "DELETE",
     "/v1/sns/application-endpoints/feishu/{endpointUuid}/at-persons/{userId}",
@@ -2735,7 +2735,7 @@ const REMOVE_SNS_FEI_SHU_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSNSSmsReceiver`: `DELETE /zstack/v1/sns/sms-endpoints/{endpointUuid}/receivers/{phoneNumber}`, asynchronous.
-pub(super) const REMOVE_SNS_SMS_RECEIVER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SNS_SMS_RECEIVER: ApiOperation = ApiOperation::new(
     "RemoveSNSSmsReceiver",
     "DELETE",
     "/v1/sns/sms-endpoints/{endpointUuid}/receivers/{phoneNumber}",
@@ -2756,7 +2756,7 @@ const REMOVE_SNS_SMS_RECEIVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveSNSWeComAtPerson`: `DELETE /zstack/v1/sns/application-endpoints/we-com/{endpointUuid}/at-persons/{userId}`, asynchronous.
-pub(super) const REMOVE_SNS_WE_COM_AT_PERSON: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_SNS_WE_COM_AT_PERSON: ApiOperation = ApiOperation::new(
     "RemoveSNSWeComAtPerson",
     "DELETE",
     "/v1/sns/application-endpoints/we-com/{endpointUuid}/at-persons/{userId}",
@@ -2776,7 +2776,7 @@ const REMOVE_SNS_WE_COM_AT_PERSON_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveTicketTypesFromTicketFlowCollection`: `DELETE /zstack/v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types`, asynchronous.
-pub(super) const REMOVE_TICKET_TYPES_FROM_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_TICKET_TYPES_FROM_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
     "RemoveTicketTypesFromTicketFlowCollection",
     "DELETE",
     "/v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types",
@@ -2795,7 +2795,7 @@ const REMOVE_TICKET_TYPES_FROM_TICKET_FLOW_COLLECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ResetTemplateConfig`: `PUT /zstack/v1/template-configurations/{templateUuid}/actions`, asynchronous.
-pub(super) const RESET_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const RESET_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
     "ResetTemplateConfig",
     "PUT",
     "/v1/template-configurations/{templateUuid}/actions",
@@ -2814,7 +2814,7 @@ const RESET_TEMPLATE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ResetTwoFactorAuthenticationSecret`: `PUT /zstack/v1/twofactorauthentication/secrets`, asynchronous.
-pub(super) const RESET_TWO_FACTOR_AUTHENTICATION_SECRET: ApiOperation = ApiOperation::new(
+pub(crate) const RESET_TWO_FACTOR_AUTHENTICATION_SECRET: ApiOperation = ApiOperation::new(
     "ResetTwoFactorAuthenticationSecret",
     "PUT",
     "/v1/twofactorauthentication/secrets",
@@ -2837,7 +2837,7 @@ const RESET_TWO_FACTOR_AUTHENTICATION_SECRET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevertTemplateConfig`: `PUT /zstack/v1/template-configurations/{templateUuid}/actions`, asynchronous.
-pub(super) const REVERT_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const REVERT_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
     "RevertTemplateConfig",
     "PUT",
     "/v1/template-configurations/{templateUuid}/actions",
@@ -2856,7 +2856,7 @@ const REVERT_TEMPLATE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SNSDingTalkTestConnection`: `POST /zstack/v1/sns/application-endpoints/ding-talk/test-connection`, asynchronous.
-pub(super) const SNS_DING_TALK_TEST_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const SNS_DING_TALK_TEST_CONNECTION: ApiOperation = ApiOperation::new(
     "SNSDingTalkTestConnection",
     "POST",
     "/v1/sns/application-endpoints/ding-talk/test-connection",
@@ -2880,7 +2880,7 @@ const SNS_DING_TALK_TEST_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SNSEmailTestConnection`: `POST /zstack/v1/sns/application-endpoints/email/test-connection`, asynchronous.
-pub(super) const SNS_EMAIL_TEST_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const SNS_EMAIL_TEST_CONNECTION: ApiOperation = ApiOperation::new(
     "SNSEmailTestConnection",
     "POST",
     "/v1/sns/application-endpoints/email/test-connection",
@@ -2903,7 +2903,7 @@ const SNS_EMAIL_TEST_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SNSFeiShuTestConnection`: `POST /zstack/v1/sns/application-endpoints/feishu/test-connection`, asynchronous.
-pub(super) const SNS_FEI_SHU_TEST_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const SNS_FEI_SHU_TEST_CONNECTION: ApiOperation = ApiOperation::new(
     "SNSFeiShuTestConnection",
     "POST",
     "/v1/sns/application-endpoints/feishu/test-connection",
@@ -2927,7 +2927,7 @@ const SNS_FEI_SHU_TEST_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SNSHttpTestConnection`: `POST /zstack/v1/sns/application-endpoints/http/test-connection`, asynchronous.
-pub(super) const SNS_HTTP_TEST_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const SNS_HTTP_TEST_CONNECTION: ApiOperation = ApiOperation::new(
     "SNSHttpTestConnection",
     "POST",
     "/v1/sns/application-endpoints/http/test-connection",
@@ -2949,7 +2949,7 @@ const SNS_HTTP_TEST_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SNSMicrosoftTeamsTestConnection`: `POST /zstack/v1/sns/application-endpoints/microsoft-teams/test-connection`, asynchronous.
-pub(super) const SNS_MICROSOFT_TEAMS_TEST_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const SNS_MICROSOFT_TEAMS_TEST_CONNECTION: ApiOperation = ApiOperation::new(
     "SNSMicrosoftTeamsTestConnection",
     "POST",
     "/v1/sns/application-endpoints/microsoft-teams/test-connection",
@@ -2970,7 +2970,7 @@ const SNS_MICROSOFT_TEAMS_TEST_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SNSSnmpTestConnection`: `POST /zstack/v1/sns/application-endpoints/snmp/test-connection`, asynchronous.
-pub(super) const SNS_SNMP_TEST_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const SNS_SNMP_TEST_CONNECTION: ApiOperation = ApiOperation::new(
     "SNSSnmpTestConnection",
     "POST",
     "/v1/sns/application-endpoints/snmp/test-connection",
@@ -2990,7 +2990,7 @@ const SNS_SNMP_TEST_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SNSWeComTestConnection`: `POST /zstack/v1/sns/application-endpoints/we-com/test-connection`, asynchronous.
-pub(super) const SNS_WE_COM_TEST_CONNECTION: ApiOperation = ApiOperation::new(
+pub(crate) const SNS_WE_COM_TEST_CONNECTION: ApiOperation = ApiOperation::new(
     "SNSWeComTestConnection",
     "POST",
     "/v1/sns/application-endpoints/we-com/test-connection",
@@ -3013,7 +3013,7 @@ const SNS_WE_COM_TEST_CONNECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SecurityMachineDetectSync`: `POST /zstack/v1/security-machine/{uuid}/detect/sync/actions`, asynchronous.
-pub(super) const SECURITY_MACHINE_DETECT_SYNC: ApiOperation = ApiOperation::new(
+pub(crate) const SECURITY_MACHINE_DETECT_SYNC: ApiOperation = ApiOperation::new(
     "SecurityMachineDetectSync",
     "POST",
     "/v1/security-machine/{uuid}/detect/sync/actions",
@@ -3032,7 +3032,7 @@ const SECURITY_MACHINE_DETECT_SYNC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SecurityMachineEncrypt`: `POST /zstack/v1/security-machine/encrypt/actions`, asynchronous.
-pub(super) const SECURITY_MACHINE_ENCRYPT: ApiOperation = ApiOperation::new(
+pub(crate) const SECURITY_MACHINE_ENCRYPT: ApiOperation = ApiOperation::new(
     "SecurityMachineEncrypt",
     "POST",
     "/v1/security-machine/encrypt/actions",
@@ -3052,7 +3052,7 @@ const SECURITY_MACHINE_ENCRYPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SelfTestLocalRaid`: `PUT /zstack/v1/storage-devices/local-raid/physical-drives/{uuid}/actions`, asynchronous.
-pub(super) const SELF_TEST_LOCAL_RAID: ApiOperation = ApiOperation::new(
+pub(crate) const SELF_TEST_LOCAL_RAID: ApiOperation = ApiOperation::new(
     "SelfTestLocalRaid",
     "PUT",
     "/v1/storage-devices/local-raid/physical-drives/{uuid}/actions",
@@ -3071,7 +3071,7 @@ const SELF_TEST_LOCAL_RAID_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmNicSecurityGroup`: `PUT /zstack/v1/security-groups/nics/{vmNicUuid}/actions`, asynchronous.
-pub(super) const SET_VM_NIC_SECURITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_NIC_SECURITY_GROUP: ApiOperation = ApiOperation::new(
     "SetVmNicSecurityGroup",
     "PUT",
     "/v1/security-groups/nics/{vmNicUuid}/actions",
@@ -3091,7 +3091,7 @@ const SET_VM_NIC_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartDataProtection`: `POST /zstack/v1/start/data/protection/`, asynchronous.
-pub(super) const START_DATA_PROTECTION: ApiOperation =
+pub(crate) const START_DATA_PROTECTION: ApiOperation =
     ApiOperation::new("StartDataProtection", "POST", "/v1/start/data/protection/")
         .params(START_DATA_PROTECTION_PARAMS)
         .result("StartDataProtectionResult")
@@ -3108,7 +3108,7 @@ const START_DATA_PROTECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`, asynchronous.
-pub(super) const START_SNMP_AGENT: ApiOperation =
+pub(crate) const START_SNMP_AGENT: ApiOperation =
     ApiOperation::new("StartSnmpAgent", "PUT", "/v1/snmp/agent/actions")
         .params(START_SNMP_AGENT_PARAMS)
         .result("StartSnmpAgentResult")
@@ -3124,7 +3124,7 @@ const START_SNMP_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StopSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`, asynchronous.
-pub(super) const STOP_SNMP_AGENT: ApiOperation =
+pub(crate) const STOP_SNMP_AGENT: ApiOperation =
     ApiOperation::new("StopSnmpAgent", "PUT", "/v1/snmp/agent/actions")
         .params(STOP_SNMP_AGENT_PARAMS)
         .result("StopSnmpAgentResult")
@@ -3140,7 +3140,7 @@ const STOP_SNMP_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SubscribeSNSTopic`: `POST /zstack/v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}`, asynchronous.
-pub(super) const SUBSCRIBE_SNS_TOPIC: ApiOperation = ApiOperation::new(
+pub(crate) const SUBSCRIBE_SNS_TOPIC: ApiOperation = ApiOperation::new(
     "SubscribeSNSTopic",
     "POST",
     "/v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}",
@@ -3160,7 +3160,7 @@ const SUBSCRIBE_SNS_TOPIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `TokenIntrospection`: `POST /zstack/v1/token/introspect`.
-pub(super) const TOKEN_INTROSPECTION: ApiOperation =
+pub(crate) const TOKEN_INTROSPECTION: ApiOperation =
     ApiOperation::new("TokenIntrospection", "POST", "/v1/token/introspect")
         .params(TOKEN_INTROSPECTION_PARAMS)
         .result("TokenIntrospectionResult")
@@ -3176,7 +3176,7 @@ const TOKEN_INTROSPECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UnsubscribeSNSTopic`: `DELETE /zstack/v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}`, asynchronous.
-pub(super) const UNSUBSCRIBE_SNS_TOPIC: ApiOperation = ApiOperation::new(
+pub(crate) const UNSUBSCRIBE_SNS_TOPIC: ApiOperation = ApiOperation::new(
     "UnsubscribeSNSTopic",
     "DELETE",
     "/v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}",
@@ -3195,7 +3195,7 @@ const UNSUBSCRIBE_SNS_TOPIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAtPersonOfAtDingTalkEndpoint`: `PUT /zstack/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AT_PERSON_OF_AT_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_AT_PERSON_OF_AT_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateAtPersonOfAtDingTalkEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions",
@@ -3217,7 +3217,7 @@ const UPDATE_AT_PERSON_OF_AT_DING_TALK_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAtPersonOfAtFeiShuEndpoint`: `PUT /zstack/v1/sns/application-endpoints/feishu/at-persons/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AT_PERSON_OF_AT_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_AT_PERSON_OF_AT_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateAtPersonOfAtFeiShuEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/feishu/at-persons/{uuid}/actions",
@@ -3239,7 +3239,7 @@ const UPDATE_AT_PERSON_OF_AT_FEI_SHU_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAtPersonOfAtWeComEndpoint`: `PUT /zstack/v1/sns/application-endpoints/we-com/at-persons/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_AT_PERSON_OF_AT_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_AT_PERSON_OF_AT_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateAtPersonOfAtWeComEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/we-com/at-persons/{uuid}/actions",
@@ -3261,7 +3261,7 @@ const UPDATE_AT_PERSON_OF_AT_WE_COM_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateCasClient`: `POST /zstack/v1/update/cas/client`, asynchronous.
-pub(super) const UPDATE_CAS_CLIENT: ApiOperation =
+pub(crate) const UPDATE_CAS_CLIENT: ApiOperation =
     ApiOperation::new("UpdateCasClient", "POST", "/v1/update/cas/client")
         .params(UPDATE_CAS_CLIENT_PARAMS)
         .result("UpdateCasClientResult")
@@ -3283,7 +3283,7 @@ const UPDATE_CAS_CLIENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateDirectory`: `PUT /zstack/v1/update/directory`, asynchronous.
-pub(super) const UPDATE_DIRECTORY: ApiOperation =
+pub(crate) const UPDATE_DIRECTORY: ApiOperation =
     ApiOperation::new("UpdateDirectory", "PUT", "/v1/update/directory")
         .params(UPDATE_DIRECTORY_PARAMS)
         .result("UpdateDirectoryResult")
@@ -3300,7 +3300,7 @@ const UPDATE_DIRECTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEmailAddressOfSNSEmailEndpoint`: `PUT /zstack/v1/sns/application-endpoints/emails/email-addresses`, asynchronous.
-pub(super) const UPDATE_EMAIL_ADDRESS_OF_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_EMAIL_ADDRESS_OF_SNS_EMAIL_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateEmailAddressOfSNSEmailEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/emails/email-addresses",
@@ -3321,7 +3321,7 @@ const UPDATE_EMAIL_ADDRESS_OF_SNS_EMAIL_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFiSecSecurityMachine`: `PUT /zstack/v1/security-machines/fiSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FI_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FI_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
     "UpdateFiSecSecurityMachine",
     "PUT",
     "/v1/security-machines/fiSec/{uuid}/actions",
@@ -3345,7 +3345,7 @@ const UPDATE_FI_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFlkSecSecurityMachine`: `PUT /zstack/v1/security-machines/flkSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FLK_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FLK_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
     "UpdateFlkSecSecurityMachine",
     "PUT",
     "/v1/security-machines/flkSec/{uuid}/actions",
@@ -3369,7 +3369,7 @@ const UPDATE_FLK_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2TicketFlow`: `PUT /zstack/v1/tickets/flow/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_TICKET_FLOW: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_TICKET_FLOW: ApiOperation = ApiOperation::new(
     "UpdateIAM2TicketFlow",
     "PUT",
     "/v1/tickets/flow/{uuid}/actions",
@@ -3392,7 +3392,7 @@ const UPDATE_IAM2_TICKET_FLOW_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIAM2TicketFlowCollection`: `PUT /zstack/v1/tickets/flow-collections/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_IAM2_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_IAM2_TICKET_FLOW_COLLECTION: ApiOperation = ApiOperation::new(
     "UpdateIAM2TicketFlowCollection",
     "PUT",
     "/v1/tickets/flow-collections/{uuid}/actions",
@@ -3415,7 +3415,7 @@ const UPDATE_IAM2_TICKET_FLOW_COLLECTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateInfoSecSecurityMachine`: `PUT /zstack/v1/security-machines/infoSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_INFO_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_INFO_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
     "UpdateInfoSecSecurityMachine",
     "PUT",
     "/v1/security-machines/infoSec/{uuid}/actions",
@@ -3440,7 +3440,7 @@ const UPDATE_INFO_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateIscsiServer`: `PUT /zstack/v1/storage-devices/iscsi/servers/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ISCSI_SERVER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ISCSI_SERVER: ApiOperation = ApiOperation::new(
     "UpdateIscsiServer",
     "PUT",
     "/v1/storage-devices/iscsi/servers/{uuid}/actions",
@@ -3463,7 +3463,7 @@ const UPDATE_ISCSI_SERVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateJitSecurityMachine`: `PUT /zstack/v1/security-machines/jida/auth-gateway/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_JIT_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_JIT_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
     "UpdateJitSecurityMachine",
     "PUT",
     "/v1/security-machines/jida/auth-gateway/{uuid}/actions",
@@ -3487,7 +3487,7 @@ const UPDATE_JIT_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateOAuthClient`: `POST /zstack/v1/update/oauth2/client`, asynchronous.
-pub(super) const UPDATE_O_AUTH_CLIENT: ApiOperation =
+pub(crate) const UPDATE_O_AUTH_CLIENT: ApiOperation =
     ApiOperation::new("UpdateOAuthClient", "POST", "/v1/update/oauth2/client")
         .params(UPDATE_O_AUTH_CLIENT_PARAMS)
         .result("UpdateOAuthClientResult")
@@ -3515,7 +3515,7 @@ const UPDATE_O_AUTH_CLIENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSApplicationEndpoint`: `PUT /zstack/v1/sns/application-endpoints/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_APPLICATION_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_APPLICATION_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateSNSApplicationEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/{uuid}/actions",
@@ -3537,7 +3537,7 @@ const UPDATE_SNS_APPLICATION_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSApplicationPlatform`: `PUT /zstack/v1/sns/application-platforms/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_APPLICATION_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_APPLICATION_PLATFORM: ApiOperation = ApiOperation::new(
     "UpdateSNSApplicationPlatform",
     "PUT",
     "/v1/sns/application-platforms/{uuid}/actions",
@@ -3558,7 +3558,7 @@ const UPDATE_SNS_APPLICATION_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSDingTalkEndpoint`: `PUT /zstack/v1/sns/application-endpoints/ding-talk/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_DING_TALK_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateSNSDingTalkEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/ding-talk/{uuid}/actions",
@@ -3583,7 +3583,7 @@ const UPDATE_SNS_DING_TALK_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSFeiShuEndpoint`: `PUT /zstack/v1/sns/application-endpoints/feishu/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_FEI_SHU_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateSNSFeiShuEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/feishu/{uuid}/actions",
@@ -3608,7 +3608,7 @@ const UPDATE_SNS_FEI_SHU_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSHttpEndpoint`: `PUT /zstack/v1/sns/application-endpoints/http/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_HTTP_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_HTTP_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateSNSHttpEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/http/{uuid}/actions",
@@ -3633,7 +3633,7 @@ const UPDATE_SNS_HTTP_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSMicrosoftTeamsEndpoint`: `PUT /zstack/v1/sns/application-endpoints/microsoft-teams/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_MICROSOFT_TEAMS_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_MICROSOFT_TEAMS_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateSNSMicrosoftTeamsEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/microsoft-teams/{uuid}/actions",
@@ -3656,7 +3656,7 @@ const UPDATE_SNS_MICROSOFT_TEAMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSSnmpPlatform`: `PUT /zstack/v1/sns/application-platforms/snmp/{uuid}`, asynchronous.
-pub(super) const UPDATE_SNS_SNMP_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_SNMP_PLATFORM: ApiOperation = ApiOperation::new(
     "UpdateSNSSnmpPlatform",
     "PUT",
     "/v1/sns/application-platforms/snmp/{uuid}",
@@ -3679,7 +3679,7 @@ const UPDATE_SNS_SNMP_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSTopic`: `PUT /zstack/v1/sns/topics/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_TOPIC: ApiOperation =
+pub(crate) const UPDATE_SNS_TOPIC: ApiOperation =
     ApiOperation::new("UpdateSNSTopic", "PUT", "/v1/sns/topics/{uuid}/actions")
         .params(UPDATE_SNS_TOPIC_PARAMS)
         .result("UpdateSNSTopicResult")
@@ -3698,7 +3698,7 @@ const UPDATE_SNS_TOPIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSUniversalSmsEndpoint`: `PUT /zstack/v1/sns/application-endpoints/universal-sms/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateSNSUniversalSmsEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/universal-sms/{uuid}/actions",
@@ -3722,7 +3722,7 @@ const UPDATE_SNS_UNIVERSAL_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSWeComEndpoint`: `PUT /zstack/v1/sns/application-endpoints/we-com/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_WE_COM_ENDPOINT: ApiOperation = ApiOperation::new(
     "UpdateSNSWeComEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/we-com/{uuid}/actions",
@@ -3746,7 +3746,7 @@ const UPDATE_SNS_WE_COM_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSSORedirectTemplate`: `POST /zstack/v1/update/sso/redirectTemplate`, asynchronous.
-pub(super) const UPDATE_SSO_REDIRECT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SSO_REDIRECT_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateSSORedirectTemplate",
     "POST",
     "/v1/update/sso/redirectTemplate",
@@ -3766,7 +3766,7 @@ const UPDATE_SSO_REDIRECT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSanSecSecurityMachine`: `PUT /zstack/v1/security-machines/sanSec/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SAN_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SAN_SEC_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
     "UpdateSanSecSecurityMachine",
     "PUT",
     "/v1/security-machines/sanSec/{uuid}/actions",
@@ -3791,7 +3791,7 @@ const UPDATE_SAN_SEC_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateScsiLun`: `PUT /zstack/v1/storage-devices/scsi-lun/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SCSI_LUN: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SCSI_LUN: ApiOperation = ApiOperation::new(
     "UpdateScsiLun",
     "PUT",
     "/v1/storage-devices/scsi-lun/{uuid}/actions",
@@ -3812,7 +3812,7 @@ const UPDATE_SCSI_LUN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSecurityGroup`: `PUT /zstack/v1/security-groups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SECURITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SECURITY_GROUP: ApiOperation = ApiOperation::new(
     "UpdateSecurityGroup",
     "PUT",
     "/v1/security-groups/{uuid}/actions",
@@ -3833,7 +3833,7 @@ const UPDATE_SECURITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSecurityGroupRulePriority`: `PUT /zstack/v1/security-groups/{securityGroupUuid}/rules/priority/actions`, asynchronous.
-pub(super) const UPDATE_SECURITY_GROUP_RULE_PRIORITY: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SECURITY_GROUP_RULE_PRIORITY: ApiOperation = ApiOperation::new(
     "UpdateSecurityGroupRulePriority",
     "PUT",
     "/v1/security-groups/{securityGroupUuid}/rules/priority/actions",
@@ -3854,7 +3854,7 @@ const UPDATE_SECURITY_GROUP_RULE_PRIORITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSecurityMachine`: `PUT /zstack/v1/security-machines/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SECURITY_MACHINE: ApiOperation = ApiOperation::new(
     "UpdateSecurityMachine",
     "PUT",
     "/v1/security-machines/{uuid}/actions",
@@ -3877,7 +3877,7 @@ const UPDATE_SECURITY_MACHINE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSnmpAgent`: `PUT /zstack/v1/snmp/agent/actions`, asynchronous.
-pub(super) const UPDATE_SNMP_AGENT: ApiOperation = ApiOperation::new("UpdateSnmpAgent", "PUT", "/v1/snmp/agent/actions").params(UPDATE_SNMP_AGENT_PARAMS).result("UpdateSnmpAgentResult").body("updateSnmpAgent").asynchronous().summary("Update snmp agent. version: v2c|v3. authAlgorithm: MD5|SHA|SHA224|SHA256|SHA384|SHA512. privacyAlgorithm: DES|AES128|AES192|AES256|3DES.");
+pub(crate) const UPDATE_SNMP_AGENT: ApiOperation = ApiOperation::new("UpdateSnmpAgent", "PUT", "/v1/snmp/agent/actions").params(UPDATE_SNMP_AGENT_PARAMS).result("UpdateSnmpAgentResult").body("updateSnmpAgent").asynchronous().summary("Update snmp agent. version: v2c|v3. authAlgorithm: MD5|SHA|SHA224|SHA256|SHA384|SHA512. privacyAlgorithm: DES|AES128|AES192|AES256|3DES.");
 
 /// Parameters of `UpdateSnmpAgent`.
 const UPDATE_SNMP_AGENT_PARAMS: &[ApiParam] = &[
@@ -3895,7 +3895,7 @@ const UPDATE_SNMP_AGENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSshKeyPair`: `PUT /zstack/v1/ssh-key-pair/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SSH_KEY_PAIR: ApiOperation =
+pub(crate) const UPDATE_SSH_KEY_PAIR: ApiOperation =
     ApiOperation::new("UpdateSshKeyPair", "PUT", "/v1/ssh-key-pair/{uuid}/actions")
         .params(UPDATE_SSH_KEY_PAIR_PARAMS)
         .result("UpdateSshKeyPairResult")
@@ -3913,7 +3913,7 @@ const UPDATE_SSH_KEY_PAIR_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSystemTag`: `PUT /zstack/v1/system-tags/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SYSTEM_TAG: ApiOperation =
+pub(crate) const UPDATE_SYSTEM_TAG: ApiOperation =
     ApiOperation::new("UpdateSystemTag", "PUT", "/v1/system-tags/{uuid}/actions")
         .params(UPDATE_SYSTEM_TAG_PARAMS)
         .result("UpdateSystemTagResult")
@@ -3930,7 +3930,7 @@ const UPDATE_SYSTEM_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateTag`: `PUT /zstack/v1/tags/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_TAG: ApiOperation =
+pub(crate) const UPDATE_TAG: ApiOperation =
     ApiOperation::new("UpdateTag", "PUT", "/v1/tags/{uuid}/actions")
         .params(UPDATE_TAG_PARAMS)
         .result("UpdateTagResult")
@@ -3950,7 +3950,7 @@ const UPDATE_TAG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateTemplateConfig`: `PUT /zstack/v1/template-configurations/{templateUuid}/actions`, asynchronous.
-pub(super) const UPDATE_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_TEMPLATE_CONFIG: ApiOperation = ApiOperation::new(
     "UpdateTemplateConfig",
     "PUT",
     "/v1/template-configurations/{templateUuid}/actions",
@@ -3972,7 +3972,7 @@ const UPDATE_TEMPLATE_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateTicketRequest`: `PUT /zstack/v1/tickets/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_TICKET_REQUEST: ApiOperation =
+pub(crate) const UPDATE_TICKET_REQUEST: ApiOperation =
     ApiOperation::new("UpdateTicketRequest", "PUT", "/v1/tickets/{uuid}/actions")
         .params(UPDATE_TICKET_REQUEST_PARAMS)
         .result("UpdateTicketRequestResult")
@@ -3990,7 +3990,7 @@ const UPDATE_TICKET_REQUEST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateUsbDevice`: `PUT /zstack/v1/usb-device/usb-devices/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_USB_DEVICE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_USB_DEVICE: ApiOperation = ApiOperation::new(
     "UpdateUsbDevice",
     "PUT",
     "/v1/usb-device/usb-devices/{uuid}/actions",
@@ -4012,7 +4012,7 @@ const UPDATE_USB_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateV2VConversionHost`: `PUT /zstack/v1/v2v-conversion-hosts/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_V2_V_CONVERSION_HOST: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_V2_V_CONVERSION_HOST: ApiOperation = ApiOperation::new(
     "UpdateV2VConversionHost",
     "PUT",
     "/v1/v2v-conversion-hosts/{uuid}/actions",
@@ -4034,7 +4034,7 @@ const UPDATE_V2_V_CONVERSION_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UploadFileToVm`: `POST /zstack/v1/upload-file`, asynchronous.
-pub(super) const UPLOAD_FILE_TO_VM: ApiOperation =
+pub(crate) const UPLOAD_FILE_TO_VM: ApiOperation =
     ApiOperation::new("UploadFileToVm", "POST", "/v1/upload-file")
         .params(UPLOAD_FILE_TO_VM_PARAMS)
         .result("UploadFileToVmResult")
@@ -4052,7 +4052,7 @@ const UPLOAD_FILE_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateSNSAliyunSmsEndpoint`: `PUT /zstack/v1/sns/sms-endpoints/{uuid}/actions`, asynchronous.
-pub(super) const VALIDATE_SNS_ALIYUN_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_SNS_ALIYUN_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
     "ValidateSNSAliyunSmsEndpoint",
     "PUT",
     "/v1/sns/sms-endpoints/{uuid}/actions",
@@ -4072,7 +4072,7 @@ const VALIDATE_SNS_ALIYUN_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateSNSEmailPlatform`: `PUT /zstack/v1/sns/application-platforms/email/{uuid}/actions`, asynchronous.
-pub(super) const VALIDATE_SNS_EMAIL_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_SNS_EMAIL_PLATFORM: ApiOperation = ApiOperation::new(
     "ValidateSNSEmailPlatform",
     "PUT",
     "/v1/sns/application-platforms/email/{uuid}/actions",
@@ -4095,7 +4095,7 @@ const VALIDATE_SNS_EMAIL_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateSNSUniversalSmsEndpoint`: `PUT /zstack/v1/sns/application-endpoints/universal-sms/{uuid}/validate`, asynchronous.
-pub(super) const VALIDATE_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_SNS_UNIVERSAL_SMS_ENDPOINT: ApiOperation = ApiOperation::new(
     "ValidateSNSUniversalSmsEndpoint",
     "PUT",
     "/v1/sns/application-endpoints/universal-sms/{uuid}/validate",
@@ -4116,7 +4116,7 @@ const VALIDATE_SNS_UNIVERSAL_SMS_ENDPOINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateSecurityGroupRule`: `GET /zstack/v1/security-groups/{securityGroupUuid}/rules/validation`.
-pub(super) const VALIDATE_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new("ValidateSecurityGroupRule", "GET", "/v1/security-groups/{securityGroupUuid}/rules/validation").params(VALIDATE_SECURITY_GROUP_RULE_PARAMS).result("ValidateSecurityGroupRuleResult").summary("Validate security group rule. type: Ingress|Egress. protocol: TCP|UDP|ICMP|ALL. ipVersion: 4|6. action: ACCEPT|DROP.");
+pub(crate) const VALIDATE_SECURITY_GROUP_RULE: ApiOperation = ApiOperation::new("ValidateSecurityGroupRule", "GET", "/v1/security-groups/{securityGroupUuid}/rules/validation").params(VALIDATE_SECURITY_GROUP_RULE_PARAMS).result("ValidateSecurityGroupRuleResult").summary("Validate security group rule. type: Ingress|Egress. protocol: TCP|UDP|ICMP|ALL. ipVersion: 4|6. action: ACCEPT|DROP.");
 
 /// Parameters of `ValidateSecurityGroupRule`.
 const VALIDATE_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
@@ -4137,7 +4137,7 @@ const VALIDATE_SECURITY_GROUP_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateVmSchedulingRule`: `PUT /zstack/v1/validate/vmSchedulingRule`.
-pub(super) const VALIDATE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
     "ValidateVmSchedulingRule",
     "PUT",
     "/v1/validate/vmSchedulingRule",

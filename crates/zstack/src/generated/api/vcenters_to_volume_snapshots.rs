@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddVCenter`: `POST /zstack/v1/vcenters`, asynchronous.
-pub(super) const ADD_V_CENTER: ApiOperation =
+pub(crate) const ADD_V_CENTER: ApiOperation =
     ApiOperation::new("AddVCenter", "POST", "/v1/vcenters")
         .params(ADD_V_CENTER_PARAMS)
         .result("AddVCenterResult")
@@ -29,7 +29,7 @@ const ADD_V_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddVmToVmSchedulingRuleGroup`: `POST /zstack/v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/{vmUuid}`, asynchronous.
-pub(super) const ADD_VM_TO_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_VM_TO_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "AddVmToVmSchedulingRuleGroup",
     "POST",
     "/v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/{vmUuid}",
@@ -48,7 +48,7 @@ const ADD_VM_TO_VM_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachGuestToolsIsoToVm`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const ATTACH_GUEST_TOOLS_ISO_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_GUEST_TOOLS_ISO_TO_VM: ApiOperation = ApiOperation::new(
     "AttachGuestToolsIsoToVm",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -67,7 +67,7 @@ const ATTACH_GUEST_TOOLS_ISO_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachIsoToVmInstance`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/iso/{isoUuid}`, asynchronous.
-pub(super) const ATTACH_ISO_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_ISO_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "AttachIsoToVmInstance",
     "POST",
     "/v1/vm-instances/{vmInstanceUuid}/iso/{isoUuid}",
@@ -87,7 +87,7 @@ const ATTACH_ISO_TO_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachL3NetworkToVm`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}`, asynchronous.
-pub(super) const ATTACH_L3_NETWORK_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_L3_NETWORK_TO_VM: ApiOperation = ApiOperation::new(
     "AttachL3NetworkToVm",
     "POST",
     "/v1/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}",
@@ -111,7 +111,7 @@ const ATTACH_L3_NETWORK_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachScsiLunToVmInstance`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`, asynchronous.
-pub(super) const ATTACH_SCSI_LUN_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_SCSI_LUN_TO_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "AttachScsiLunToVmInstance",
     "POST",
     "/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}",
@@ -132,7 +132,7 @@ const ATTACH_SCSI_LUN_TO_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachVipToVpcSharedQos`: `POST /zstack/v1/vips/sharedqos/{sharedQosUuid}/vips`, asynchronous.
-pub(super) const ATTACH_VIP_TO_VPC_SHARED_QOS: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_VIP_TO_VPC_SHARED_QOS: ApiOperation = ApiOperation::new(
     "AttachVipToVpcSharedQos",
     "POST",
     "/v1/vips/sharedqos/{sharedQosUuid}/vips",
@@ -153,7 +153,7 @@ const ATTACH_VIP_TO_VPC_SHARED_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachVmNicToVm`: `POST /zstack/v1/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}`, asynchronous.
-pub(super) const ATTACH_VM_NIC_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_VM_NIC_TO_VM: ApiOperation = ApiOperation::new(
     "AttachVmNicToVm",
     "POST",
     "/v1/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}",
@@ -173,7 +173,7 @@ const ATTACH_VM_NIC_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BatchDeleteVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/batch-delete`, asynchronous.
-pub(super) const BATCH_DELETE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const BATCH_DELETE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
     "BatchDeleteVolumeSnapshot",
     "PUT",
     "/v1/volume-snapshots/batch-delete",
@@ -193,7 +193,7 @@ const BATCH_DELETE_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeInstanceOffering`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const CHANGE_INSTANCE_OFFERING: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_INSTANCE_OFFERING: ApiOperation = ApiOperation::new(
     "ChangeInstanceOffering",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -213,7 +213,7 @@ const CHANGE_INSTANCE_OFFERING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVfNicHaState`: `PUT /zstack/v1/vm-instances/nics/{vfNicUuid}/actions`, asynchronous.
-pub(super) const CHANGE_VF_NIC_HA_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VF_NIC_HA_STATE: ApiOperation = ApiOperation::new(
     "ChangeVfNicHaState",
     "PUT",
     "/v1/vm-instances/nics/{vfNicUuid}/actions",
@@ -233,7 +233,7 @@ const CHANGE_VF_NIC_HA_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVipState`: `PUT /zstack/v1/vips/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_VIP_STATE: ApiOperation =
+pub(crate) const CHANGE_VIP_STATE: ApiOperation =
     ApiOperation::new("ChangeVipState", "PUT", "/v1/vips/{uuid}/actions")
         .params(CHANGE_VIP_STATE_PARAMS)
         .result("ChangeVipStateResult")
@@ -250,7 +250,7 @@ const CHANGE_VIP_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVmImage`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const CHANGE_VM_IMAGE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VM_IMAGE: ApiOperation = ApiOperation::new(
     "ChangeVmImage",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -272,7 +272,7 @@ const CHANGE_VM_IMAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVmNicNetwork`: `POST /zstack/v1/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}`, asynchronous.
-pub(super) const CHANGE_VM_NIC_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VM_NIC_NETWORK: ApiOperation = ApiOperation::new(
     "ChangeVmNicNetwork",
     "POST",
     "/v1/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}",
@@ -293,7 +293,7 @@ const CHANGE_VM_NIC_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVmNicState`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`, asynchronous.
-pub(super) const CHANGE_VM_NIC_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VM_NIC_STATE: ApiOperation = ApiOperation::new(
     "ChangeVmNicState",
     "PUT",
     "/v1/vm-instances/nics/{vmNicUuid}/actions",
@@ -313,7 +313,7 @@ const CHANGE_VM_NIC_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVmNicType`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`, asynchronous.
-pub(super) const CHANGE_VM_NIC_TYPE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VM_NIC_TYPE: ApiOperation = ApiOperation::new(
     "ChangeVmNicType",
     "PUT",
     "/v1/vm-instances/nics/{vmNicUuid}/actions",
@@ -333,7 +333,7 @@ const CHANGE_VM_NIC_TYPE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVmPassword`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_VM_PASSWORD: ApiOperation =
+pub(crate) const CHANGE_VM_PASSWORD: ApiOperation =
     ApiOperation::new("ChangeVmPassword", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(CHANGE_VM_PASSWORD_PARAMS)
         .result("ChangeVmPasswordResult")
@@ -351,7 +351,7 @@ const CHANGE_VM_PASSWORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVmSchedulingRuleState`: `PUT /zstack/v1/vmSchedulingRule/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_VM_SCHEDULING_RULE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VM_SCHEDULING_RULE_STATE: ApiOperation = ApiOperation::new(
     "ChangeVmSchedulingRuleState",
     "PUT",
     "/v1/vmSchedulingRule/{uuid}/actions",
@@ -371,7 +371,7 @@ const CHANGE_VM_SCHEDULING_RULE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVpcSharedQosBandwidth`: `POST /zstack/v1/vips/sharedqos/{sharedQosUuid}/bandwidth/actions`, asynchronous.
-pub(super) const CHANGE_VPC_SHARED_QOS_BANDWIDTH: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VPC_SHARED_QOS_BANDWIDTH: ApiOperation = ApiOperation::new(
     "ChangeVpcSharedQosBandwidth",
     "POST",
     "/v1/vips/sharedqos/{sharedQosUuid}/bandwidth/actions",
@@ -391,7 +391,7 @@ const CHANGE_VPC_SHARED_QOS_BANDWIDTH_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckVipPortAvailability`: `GET /zstack/v1/vips/{vipUuid}/check-port-availability`.
-pub(super) const CHECK_VIP_PORT_AVAILABILITY: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_VIP_PORT_AVAILABILITY: ApiOperation = ApiOperation::new(
     "CheckVipPortAvailability",
     "GET",
     "/v1/vips/{vipUuid}/check-port-availability",
@@ -412,7 +412,7 @@ const CHECK_VIP_PORT_AVAILABILITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckVolumeSnapshotGroupAvailability`: `GET /zstack/v1/volume-snapshots/groups/availabilities`.
-pub(super) const CHECK_VOLUME_SNAPSHOT_GROUP_AVAILABILITY: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_VOLUME_SNAPSHOT_GROUP_AVAILABILITY: ApiOperation = ApiOperation::new(
     "CheckVolumeSnapshotGroupAvailability",
     "GET",
     "/v1/volume-snapshots/groups/availabilities",
@@ -429,7 +429,7 @@ const CHECK_VOLUME_SNAPSHOT_GROUP_AVAILABILITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CloneVmInstance`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const CLONE_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const CLONE_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "CloneVmInstance",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -458,7 +458,7 @@ const CLONE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFaultToleranceVmInstance`: `POST /zstack/v1/vm-instances/fault-tolerance`, asynchronous.
-pub(super) const CREATE_FAULT_TOLERANCE_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_FAULT_TOLERANCE_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "CreateFaultToleranceVmInstance",
     "POST",
     "/v1/vm-instances/fault-tolerance",
@@ -496,7 +496,7 @@ const CREATE_FAULT_TOLERANCE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVip`: `POST /zstack/v1/vips`, asynchronous.
-pub(super) const CREATE_VIP: ApiOperation = ApiOperation::new("CreateVip", "POST", "/v1/vips")
+pub(crate) const CREATE_VIP: ApiOperation = ApiOperation::new("CreateVip", "POST", "/v1/vips")
     .params(CREATE_VIP_PARAMS)
     .result("CreateVipResult")
     .body("params")
@@ -519,7 +519,7 @@ const CREATE_VIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmCdRom`: `POST /zstack/v1/vm-instances/cdroms`, asynchronous.
-pub(super) const CREATE_VM_CD_ROM: ApiOperation =
+pub(crate) const CREATE_VM_CD_ROM: ApiOperation =
     ApiOperation::new("CreateVmCdRom", "POST", "/v1/vm-instances/cdroms")
         .params(CREATE_VM_CD_ROM_PARAMS)
         .result("CreateVmCdRomResult")
@@ -540,7 +540,7 @@ const CREATE_VM_CD_ROM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmFromVmBackup`: `POST /zstack/v1/vm-instances/from/vm-backups/{groupUuid}`, asynchronous.
-pub(super) const CREATE_VM_FROM_VM_BACKUP: ApiOperation = ApiOperation::new("CreateVmFromVmBackup", "POST", "/v1/vm-instances/from/vm-backups/{groupUuid}").params(CREATE_VM_FROM_VM_BACKUP_PARAMS).result("CreateVmFromVmBackupResult").body("params").asynchronous().summary("Create vm from vm backup. type: UserVm|ApplianceVm. strategy: InstantStart|JustCreate|CreateStopped.");
+pub(crate) const CREATE_VM_FROM_VM_BACKUP: ApiOperation = ApiOperation::new("CreateVmFromVmBackup", "POST", "/v1/vm-instances/from/vm-backups/{groupUuid}").params(CREATE_VM_FROM_VM_BACKUP_PARAMS).result("CreateVmFromVmBackupResult").body("params").asynchronous().summary("Create vm from vm backup. type: UserVm|ApplianceVm. strategy: InstantStart|JustCreate|CreateStopped.");
 
 /// Parameters of `CreateVmFromVmBackup`.
 const CREATE_VM_FROM_VM_BACKUP_PARAMS: &[ApiParam] = &[
@@ -571,7 +571,7 @@ const CREATE_VM_FROM_VM_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmFromVolumeBackup`: `POST /zstack/v1/vm-instances/from/vm-backup/{backupUuid}`, asynchronous.
-pub(super) const CREATE_VM_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new("CreateVmFromVolumeBackup", "POST", "/v1/vm-instances/from/vm-backup/{backupUuid}").params(CREATE_VM_FROM_VOLUME_BACKUP_PARAMS).result("CreateVmFromVolumeBackupResult").body("params").asynchronous().summary("Create vm from volume backup. type: UserVm|ApplianceVm. strategy: InstantStart|JustCreate|CreateStopped.");
+pub(crate) const CREATE_VM_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new("CreateVmFromVolumeBackup", "POST", "/v1/vm-instances/from/vm-backup/{backupUuid}").params(CREATE_VM_FROM_VOLUME_BACKUP_PARAMS).result("CreateVmFromVolumeBackupResult").body("params").asynchronous().summary("Create vm from volume backup. type: UserVm|ApplianceVm. strategy: InstantStart|JustCreate|CreateStopped.");
 
 /// Parameters of `CreateVmFromVolumeBackup`.
 const CREATE_VM_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
@@ -596,7 +596,7 @@ const CREATE_VM_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmInstance`: `POST /zstack/v1/vm-instances`, asynchronous.
-pub(super) const CREATE_VM_INSTANCE: ApiOperation = ApiOperation::new("CreateVmInstance", "POST", "/v1/vm-instances").params(CREATE_VM_INSTANCE_PARAMS).result("CreateVmInstanceResult").body("params").asynchronous().summary("Create vm instance. type: UserVm|ApplianceVm. strategy: InstantStart|JustCreate|CreateStopped. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. architecture: x86_64|aarch64|mips64el|loongarch64.");
+pub(crate) const CREATE_VM_INSTANCE: ApiOperation = ApiOperation::new("CreateVmInstance", "POST", "/v1/vm-instances").params(CREATE_VM_INSTANCE_PARAMS).result("CreateVmInstanceResult").body("params").asynchronous().summary("Create vm instance. type: UserVm|ApplianceVm. strategy: InstantStart|JustCreate|CreateStopped. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. architecture: x86_64|aarch64|mips64el|loongarch64.");
 
 /// Parameters of `CreateVmInstance`.
 const CREATE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -640,7 +640,7 @@ const CREATE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmInstanceFromVolume`: `POST /zstack/v1/vm-instances/from/volume`, asynchronous.
-pub(super) const CREATE_VM_INSTANCE_FROM_VOLUME: ApiOperation = ApiOperation::new("CreateVmInstanceFromVolume", "POST", "/v1/vm-instances/from/volume").params(CREATE_VM_INSTANCE_FROM_VOLUME_PARAMS).result("CreateVmInstanceFromVolumeResult").body("params").asynchronous().summary("Create vm instance from volume. type: UserVm|ApplianceVm. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. strategy: InstantStart|CreateStopped.");
+pub(crate) const CREATE_VM_INSTANCE_FROM_VOLUME: ApiOperation = ApiOperation::new("CreateVmInstanceFromVolume", "POST", "/v1/vm-instances/from/volume").params(CREATE_VM_INSTANCE_FROM_VOLUME_PARAMS).result("CreateVmInstanceFromVolumeResult").body("params").asynchronous().summary("Create vm instance from volume. type: UserVm|ApplianceVm. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. strategy: InstantStart|CreateStopped.");
 
 /// Parameters of `CreateVmInstanceFromVolume`.
 const CREATE_VM_INSTANCE_FROM_VOLUME_PARAMS: &[ApiParam] = &[
@@ -668,7 +668,7 @@ const CREATE_VM_INSTANCE_FROM_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmInstanceFromVolumeSnapshot`: `POST /zstack/v1/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}`, asynchronous.
-pub(super) const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new("CreateVmInstanceFromVolumeSnapshot", "POST", "/v1/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}").params(CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_PARAMS).result("CreateVmInstanceFromVolumeSnapshotResult").body("params").asynchronous().summary("Create vm instance from volume snapshot. type: UserVm|ApplianceVm. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. strategy: InstantStart|CreateStopped.");
+pub(crate) const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new("CreateVmInstanceFromVolumeSnapshot", "POST", "/v1/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}").params(CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_PARAMS).result("CreateVmInstanceFromVolumeSnapshotResult").body("params").asynchronous().summary("Create vm instance from volume snapshot. type: UserVm|ApplianceVm. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio. strategy: InstantStart|CreateStopped.");
 
 /// Parameters of `CreateVmInstanceFromVolumeSnapshot`.
 const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
@@ -697,7 +697,7 @@ const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmInstanceFromVolumeSnapshotGroup`: `POST /zstack/v1/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}`, asynchronous.
-pub(super) const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new("CreateVmInstanceFromVolumeSnapshotGroup", "POST", "/v1/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}").params(CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_GROUP_PARAMS).result("CreateVmInstanceFromVolumeSnapshotGroupResult").body("params").asynchronous().summary("Create vm instance from volume snapshot group. type: UserVm|ApplianceVm. strategy: InstantStart|CreateStopped.");
+pub(crate) const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new("CreateVmInstanceFromVolumeSnapshotGroup", "POST", "/v1/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}").params(CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_GROUP_PARAMS).result("CreateVmInstanceFromVolumeSnapshotGroupResult").body("params").asynchronous().summary("Create vm instance from volume snapshot group. type: UserVm|ApplianceVm. strategy: InstantStart|CreateStopped.");
 
 /// Parameters of `CreateVmInstanceFromVolumeSnapshotGroup`.
 const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
@@ -729,7 +729,7 @@ const CREATE_VM_INSTANCE_FROM_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmSchedulingRule`: `POST /zstack/v1/vmsSchedulingRule`, asynchronous.
-pub(super) const CREATE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new("CreateVmSchedulingRule", "POST", "/v1/vmsSchedulingRule").params(CREATE_VM_SCHEDULING_RULE_PARAMS).result("CreateAffinityGroupResult").body("params").asynchronous().summary("Create vm scheduling rule. rule: AFFINITY|ANTIAFFINITY. mode: SOFT|HARD. policy: antiSoft|antiHard. type: host.");
+pub(crate) const CREATE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new("CreateVmSchedulingRule", "POST", "/v1/vmsSchedulingRule").params(CREATE_VM_SCHEDULING_RULE_PARAMS).result("CreateAffinityGroupResult").body("params").asynchronous().summary("Create vm scheduling rule. rule: AFFINITY|ANTIAFFINITY. mode: SOFT|HARD. policy: antiSoft|antiHard. type: host.");
 
 /// Parameters of `CreateVmSchedulingRule`.
 const CREATE_VM_SCHEDULING_RULE_PARAMS: &[ApiParam] = &[
@@ -750,7 +750,7 @@ const CREATE_VM_SCHEDULING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmSchedulingRuleGroup`: `POST /zstack/v1/vmSchedulingRuleGroup`, asynchronous.
-pub(super) const CREATE_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "CreateVmSchedulingRuleGroup",
     "POST",
     "/v1/vmSchedulingRuleGroup",
@@ -773,7 +773,7 @@ const CREATE_VM_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmUserDefinedXmlHookScript`: `POST /zstack/v1/vm-instances/xml-hook-script`, asynchronous.
-pub(super) const CREATE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
     "CreateVmUserDefinedXmlHookScript",
     "POST",
     "/v1/vm-instances/xml-hook-script",
@@ -796,7 +796,7 @@ const CREATE_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVolumeSnapshotGroup`: `POST /zstack/v1/volume-snapshots/group`, asynchronous.
-pub(super) const CREATE_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
     "CreateVolumeSnapshotGroup",
     "POST",
     "/v1/volume-snapshots/group",
@@ -820,7 +820,7 @@ const CREATE_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpcSharedQos`: `POST /zstack/v1/vips/sharedqos`, asynchronous.
-pub(super) const CREATE_VPC_SHARED_QOS: ApiOperation =
+pub(crate) const CREATE_VPC_SHARED_QOS: ApiOperation =
     ApiOperation::new("CreateVpcSharedQos", "POST", "/v1/vips/sharedqos")
         .params(CREATE_VPC_SHARED_QOS_PARAMS)
         .result("CreateVpcSharedQosResult")
@@ -842,7 +842,7 @@ const CREATE_VPC_SHARED_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteNicQos`: `DELETE /zstack/v1/vm-instances/{uuid}/nic-qos`, asynchronous.
-pub(super) const DELETE_NIC_QOS: ApiOperation =
+pub(crate) const DELETE_NIC_QOS: ApiOperation =
     ApiOperation::new("DeleteNicQos", "DELETE", "/v1/vm-instances/{uuid}/nic-qos")
         .params(DELETE_NIC_QOS_PARAMS)
         .result("DeleteNicQosResult")
@@ -858,7 +858,7 @@ const DELETE_NIC_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVCenter`: `DELETE /zstack/v1/vcenters/{uuid}`, asynchronous.
-pub(super) const DELETE_V_CENTER: ApiOperation =
+pub(crate) const DELETE_V_CENTER: ApiOperation =
     ApiOperation::new("DeleteVCenter", "DELETE", "/v1/vcenters/{uuid}")
         .params(DELETE_V_CENTER_PARAMS)
         .result("DeleteVCenterResult")
@@ -874,7 +874,7 @@ const DELETE_V_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVip`: `DELETE /zstack/v1/vips/{uuid}`, asynchronous.
-pub(super) const DELETE_VIP: ApiOperation =
+pub(crate) const DELETE_VIP: ApiOperation =
     ApiOperation::new("DeleteVip", "DELETE", "/v1/vips/{uuid}")
         .params(DELETE_VIP_PARAMS)
         .result("DeleteVipResult")
@@ -890,7 +890,7 @@ const DELETE_VIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVipQos`: `DELETE /zstack/v1/vips/{uuid}/vip-qos`, asynchronous.
-pub(super) const DELETE_VIP_QOS: ApiOperation =
+pub(crate) const DELETE_VIP_QOS: ApiOperation =
     ApiOperation::new("DeleteVipQos", "DELETE", "/v1/vips/{uuid}/vip-qos")
         .params(DELETE_VIP_QOS_PARAMS)
         .result("DeleteVipQosResult")
@@ -906,7 +906,7 @@ const DELETE_VIP_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmBackup`: `DELETE /zstack/v1/vm-backups/{groupUuid}`, asynchronous.
-pub(super) const DELETE_VM_BACKUP: ApiOperation =
+pub(crate) const DELETE_VM_BACKUP: ApiOperation =
     ApiOperation::new("DeleteVmBackup", "DELETE", "/v1/vm-backups/{groupUuid}")
         .params(DELETE_VM_BACKUP_PARAMS)
         .result("DeleteVmBackupResult")
@@ -924,7 +924,7 @@ const DELETE_VM_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmBootMode`: `DELETE /zstack/v1/vm-instances/{uuid}/bootmode`, asynchronous.
-pub(super) const DELETE_VM_BOOT_MODE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_BOOT_MODE: ApiOperation = ApiOperation::new(
     "DeleteVmBootMode",
     "DELETE",
     "/v1/vm-instances/{uuid}/bootmode",
@@ -943,7 +943,7 @@ const DELETE_VM_BOOT_MODE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmCdRom`: `DELETE /zstack/v1/vm-instances/cdroms/{uuid}`, asynchronous.
-pub(super) const DELETE_VM_CD_ROM: ApiOperation =
+pub(crate) const DELETE_VM_CD_ROM: ApiOperation =
     ApiOperation::new("DeleteVmCdRom", "DELETE", "/v1/vm-instances/cdroms/{uuid}")
         .params(DELETE_VM_CD_ROM_PARAMS)
         .result("DeleteVmCdRomResult")
@@ -959,7 +959,7 @@ const DELETE_VM_CD_ROM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmConsolePassword`: `DELETE /zstack/v1/vm-instances/{uuid}/console-password`, asynchronous.
-pub(super) const DELETE_VM_CONSOLE_PASSWORD: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_CONSOLE_PASSWORD: ApiOperation = ApiOperation::new(
     "DeleteVmConsolePassword",
     "DELETE",
     "/v1/vm-instances/{uuid}/console-password",
@@ -977,7 +977,7 @@ const DELETE_VM_CONSOLE_PASSWORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmHostname`: `DELETE /zstack/v1/vm-instances/{uuid}/hostnames`, asynchronous.
-pub(super) const DELETE_VM_HOSTNAME: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_HOSTNAME: ApiOperation = ApiOperation::new(
     "DeleteVmHostname",
     "DELETE",
     "/v1/vm-instances/{uuid}/hostnames",
@@ -996,7 +996,7 @@ const DELETE_VM_HOSTNAME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmInstanceHaLevel`: `DELETE /zstack/v1/vm-instances/{uuid}/ha-levels`, asynchronous.
-pub(super) const DELETE_VM_INSTANCE_HA_LEVEL: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_INSTANCE_HA_LEVEL: ApiOperation = ApiOperation::new(
     "DeleteVmInstanceHaLevel",
     "DELETE",
     "/v1/vm-instances/{uuid}/ha-levels",
@@ -1014,7 +1014,7 @@ const DELETE_VM_INSTANCE_HA_LEVEL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmSchedulingRuleGroup`: `DELETE /zstack/v1/vmSchedulingRuleGroup/{uuid}`, asynchronous.
-pub(super) const DELETE_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "DeleteVmSchedulingRuleGroup",
     "DELETE",
     "/v1/vmSchedulingRuleGroup/{uuid}",
@@ -1032,7 +1032,7 @@ const DELETE_VM_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmSshKey`: `DELETE /zstack/v1/vm-instances/{uuid}/ssh-keys`, asynchronous.
-pub(super) const DELETE_VM_SSH_KEY: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_SSH_KEY: ApiOperation = ApiOperation::new(
     "DeleteVmSshKey",
     "DELETE",
     "/v1/vm-instances/{uuid}/ssh-keys",
@@ -1050,7 +1050,7 @@ const DELETE_VM_SSH_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmStaticIp`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/static-ips`, asynchronous.
-pub(super) const DELETE_VM_STATIC_IP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_STATIC_IP: ApiOperation = ApiOperation::new(
     "DeleteVmStaticIp",
     "DELETE",
     "/v1/vm-instances/{vmInstanceUuid}/static-ips",
@@ -1071,7 +1071,7 @@ const DELETE_VM_STATIC_IP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmUserDefinedXml`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/xml`, asynchronous.
-pub(super) const DELETE_VM_USER_DEFINED_XML: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_USER_DEFINED_XML: ApiOperation = ApiOperation::new(
     "DeleteVmUserDefinedXml",
     "DELETE",
     "/v1/vm-instances/{vmInstanceUuid}/xml",
@@ -1090,7 +1090,7 @@ const DELETE_VM_USER_DEFINED_XML_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVmUserDefinedXmlHookScript`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/xml-hook-script`, asynchronous.
-pub(super) const DELETE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
     "DeleteVmUserDefinedXmlHookScript",
     "DELETE",
     "/v1/vm-instances/{vmInstanceUuid}/xml-hook-script",
@@ -1109,7 +1109,7 @@ const DELETE_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVolumeBackup`: `DELETE /zstack/v1/volume-backups/{uuid}`, asynchronous.
-pub(super) const DELETE_VOLUME_BACKUP: ApiOperation =
+pub(crate) const DELETE_VOLUME_BACKUP: ApiOperation =
     ApiOperation::new("DeleteVolumeBackup", "DELETE", "/v1/volume-backups/{uuid}")
         .params(DELETE_VOLUME_BACKUP_PARAMS)
         .result("DeleteVolumeBackupResult")
@@ -1127,7 +1127,7 @@ const DELETE_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVolumeSnapshot`: `DELETE /zstack/v1/volume-snapshots/{uuid}`, asynchronous.
-pub(super) const DELETE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
     "DeleteVolumeSnapshot",
     "DELETE",
     "/v1/volume-snapshots/{uuid}",
@@ -1146,7 +1146,7 @@ const DELETE_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVolumeSnapshotGroup`: `DELETE /zstack/v1/volume-snapshots/group/{uuid}`, asynchronous.
-pub(super) const DELETE_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
     "DeleteVolumeSnapshotGroup",
     "DELETE",
     "/v1/volume-snapshots/group/{uuid}",
@@ -1165,7 +1165,7 @@ const DELETE_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcSharedQos`: `DELETE /zstack/v1/vips/sharedqos/{uuid}`, asynchronous.
-pub(super) const DELETE_VPC_SHARED_QOS: ApiOperation =
+pub(crate) const DELETE_VPC_SHARED_QOS: ApiOperation =
     ApiOperation::new("DeleteVpcSharedQos", "DELETE", "/v1/vips/sharedqos/{uuid}")
         .params(DELETE_VPC_SHARED_QOS_PARAMS)
         .result("DeleteVpcSharedQosResult")
@@ -1181,7 +1181,7 @@ const DELETE_VPC_SHARED_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DescribeVmInstanceRecoveryPoint`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/recovery-point`.
-pub(super) const DESCRIBE_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
+pub(crate) const DESCRIBE_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
     "DescribeVmInstanceRecoveryPoint",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/recovery-point",
@@ -1201,7 +1201,7 @@ const DESCRIBE_VM_INSTANCE_RECOVERY_POINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DestroyVmInstance`: `DELETE /zstack/v1/vm-instances/{uuid}`, asynchronous.
-pub(super) const DESTROY_VM_INSTANCE: ApiOperation =
+pub(crate) const DESTROY_VM_INSTANCE: ApiOperation =
     ApiOperation::new("DestroyVmInstance", "DELETE", "/v1/vm-instances/{uuid}")
         .params(DESTROY_VM_INSTANCE_PARAMS)
         .result("DestroyVmInstanceResult")
@@ -1217,7 +1217,7 @@ const DESTROY_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachIsoFromVmInstance`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/iso`, asynchronous.
-pub(super) const DETACH_ISO_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_ISO_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "DetachIsoFromVmInstance",
     "DELETE",
     "/v1/vm-instances/{vmInstanceUuid}/iso",
@@ -1236,7 +1236,7 @@ const DETACH_ISO_FROM_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachL3NetworkFromVm`: `DELETE /zstack/v1/vm-instances/nics/{vmNicUuid}`, asynchronous.
-pub(super) const DETACH_L3_NETWORK_FROM_VM: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_L3_NETWORK_FROM_VM: ApiOperation = ApiOperation::new(
     "DetachL3NetworkFromVm",
     "DELETE",
     "/v1/vm-instances/nics/{vmNicUuid}",
@@ -1254,7 +1254,7 @@ const DETACH_L3_NETWORK_FROM_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachScsiLunFromVmInstance`: `DELETE /zstack/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`, asynchronous.
-pub(super) const DETACH_SCSI_LUN_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_SCSI_LUN_FROM_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "DetachScsiLunFromVmInstance",
     "DELETE",
     "/v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}",
@@ -1273,7 +1273,7 @@ const DETACH_SCSI_LUN_FROM_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachVipFromVpcSharedQos`: `DELETE /zstack/v1/vips/sharedqos/{sharedQosUuid}/vips`, asynchronous.
-pub(super) const DETACH_VIP_FROM_VPC_SHARED_QOS: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_VIP_FROM_VPC_SHARED_QOS: ApiOperation = ApiOperation::new(
     "DetachVipFromVpcSharedQos",
     "DELETE",
     "/v1/vips/sharedqos/{sharedQosUuid}/vips",
@@ -1293,7 +1293,7 @@ const DETACH_VIP_FROM_VPC_SHARED_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachVmFromVmSchedulingRuleGroup`: `DELETE /zstack/v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/`, asynchronous.
-pub(super) const DETACH_VM_FROM_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_VM_FROM_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "DetachVmFromVmSchedulingRuleGroup",
     "DELETE",
     "/v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/",
@@ -1312,7 +1312,7 @@ const DETACH_VM_FROM_VM_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExecuteGuestVmCommand`: `POST /zstack/v1/vm-instances/commands/exec`, asynchronous.
-pub(super) const EXECUTE_GUEST_VM_COMMAND: ApiOperation = ApiOperation::new(
+pub(crate) const EXECUTE_GUEST_VM_COMMAND: ApiOperation = ApiOperation::new(
     "ExecuteGuestVmCommand",
     "POST",
     "/v1/vm-instances/commands/exec",
@@ -1334,7 +1334,7 @@ const EXECUTE_GUEST_VM_COMMAND_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExpungeVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const EXPUNGE_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const EXPUNGE_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "ExpungeVmInstance",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -1353,7 +1353,7 @@ const EXPUNGE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExpungeVmUserDefinedXmlHookScript`: `DELETE /zstack/v1/vm-instances/xml-hook-script`, asynchronous.
-pub(super) const EXPUNGE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
+pub(crate) const EXPUNGE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
     "ExpungeVmUserDefinedXmlHookScript",
     "DELETE",
     "/v1/vm-instances/xml-hook-script",
@@ -1371,7 +1371,7 @@ const EXPUNGE_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `FailoverFaultToleranceVm`: `PUT /zstack/v1/vm-instances/fault-tolerance`, asynchronous.
-pub(super) const FAILOVER_FAULT_TOLERANCE_VM: ApiOperation = ApiOperation::new(
+pub(crate) const FAILOVER_FAULT_TOLERANCE_VM: ApiOperation = ApiOperation::new(
     "FailoverFaultToleranceVm",
     "PUT",
     "/v1/vm-instances/fault-tolerance",
@@ -1390,7 +1390,7 @@ const FAILOVER_FAULT_TOLERANCE_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `FlattenVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const FLATTEN_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const FLATTEN_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "FlattenVmInstance",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -1411,7 +1411,7 @@ const FLATTEN_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `FstrimVm`: `POST /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const FSTRIM_VM: ApiOperation =
+pub(crate) const FSTRIM_VM: ApiOperation =
     ApiOperation::new("FstrimVm", "POST", "/v1/vm-instances/{uuid}/actions")
         .params(FSTRIM_VM_PARAMS)
         .result("FstrimVmResult")
@@ -1427,7 +1427,7 @@ const FSTRIM_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAttachablePublicL3ForVRouter`: `GET /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s`.
-pub(super) const GET_ATTACHABLE_PUBLIC_L3_FOR_V_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ATTACHABLE_PUBLIC_L3_FOR_V_ROUTER: ApiOperation = ApiOperation::new(
     "GetAttachablePublicL3ForVRouter",
     "GET",
     "/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s",
@@ -1444,7 +1444,7 @@ const GET_ATTACHABLE_PUBLIC_L3_FOR_V_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateAffinityGroupForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-affinityGroup`.
-pub(super) const GET_CANDIDATE_AFFINITY_GROUP_FOR_CREATING_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_AFFINITY_GROUP_FOR_CREATING_VM: ApiOperation = ApiOperation::new(
     "GetCandidateAffinityGroupForCreatingVm",
     "GET",
     "/v1/vm-instances/candidate-affinityGroup",
@@ -1463,7 +1463,7 @@ const GET_CANDIDATE_AFFINITY_GROUP_FOR_CREATING_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateIsoForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/iso-candidates`.
-pub(super) const GET_CANDIDATE_ISO_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_ISO_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
     "GetCandidateIsoForAttachingVm",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/iso-candidates",
@@ -1480,7 +1480,7 @@ const GET_CANDIDATE_ISO_FOR_ATTACHING_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateL3NetworksForChangeVmNicNetwork`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/l3-networks-candidates`.
-pub(super) const GET_CANDIDATE_L3_NETWORKS_FOR_CHANGE_VM_NIC_NETWORK: ApiOperation =
+pub(crate) const GET_CANDIDATE_L3_NETWORKS_FOR_CHANGE_VM_NIC_NETWORK: ApiOperation =
     ApiOperation::new(
         "GetCandidateL3NetworksForChangeVmNicNetwork",
         "GET",
@@ -1498,7 +1498,7 @@ const GET_CANDIDATE_L3_NETWORKS_FOR_CHANGE_VM_NIC_NETWORK_PARAMS: &[ApiParam] = 
 ];
 
 /// `GetCandidatePrimaryStoragesForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-storages`.
-pub(super) const GET_CANDIDATE_PRIMARY_STORAGES_FOR_CREATING_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_PRIMARY_STORAGES_FOR_CREATING_VM: ApiOperation = ApiOperation::new(
     "GetCandidatePrimaryStoragesForCreatingVm",
     "GET",
     "/v1/vm-instances/candidate-storages",
@@ -1523,7 +1523,7 @@ const GET_CANDIDATE_PRIMARY_STORAGES_FOR_CREATING_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateVMForAttachingAffinityGroup`: `GET /zstack/v1/VM/attachingGroup`.
-pub(super) const GET_CANDIDATE_VM_FOR_ATTACHING_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_CANDIDATE_VM_FOR_ATTACHING_AFFINITY_GROUP: ApiOperation = ApiOperation::new(
     "GetCandidateVMForAttachingAffinityGroup",
     "GET",
     "/v1/VM/attachingGroup",
@@ -1540,7 +1540,7 @@ const GET_CANDIDATE_VM_FOR_ATTACHING_AFFINITY_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetCandidateZonesClustersHostsForCreatingVm`: `GET /zstack/v1/vm-instances/candidate-destinations`.
-pub(super) const GET_CANDIDATE_ZONES_CLUSTERS_HOSTS_FOR_CREATING_VM: ApiOperation =
+pub(crate) const GET_CANDIDATE_ZONES_CLUSTERS_HOSTS_FOR_CREATING_VM: ApiOperation =
     ApiOperation::new(
         "GetCandidateZonesClustersHostsForCreatingVm",
         "GET",
@@ -1568,7 +1568,7 @@ const GET_CANDIDATE_ZONES_CLUSTERS_HOSTS_FOR_CREATING_VM_PARAMS: &[ApiParam] = &
 ];
 
 /// `GetFaultToleranceVms`: `GET /zstack/v1/vm-instances/fault-tolerance/sub-vms`.
-pub(super) const GET_FAULT_TOLERANCE_VMS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_FAULT_TOLERANCE_VMS: ApiOperation = ApiOperation::new(
     "GetFaultToleranceVms",
     "GET",
     "/v1/vm-instances/fault-tolerance/sub-vms",
@@ -1585,7 +1585,7 @@ const GET_FAULT_TOLERANCE_VMS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetImageCandidatesForVmToChange`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/image-candidates`.
-pub(super) const GET_IMAGE_CANDIDATES_FOR_VM_TO_CHANGE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_IMAGE_CANDIDATES_FOR_VM_TO_CHANGE: ApiOperation = ApiOperation::new(
     "GetImageCandidatesForVmToChange",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/image-candidates",
@@ -1602,7 +1602,7 @@ const GET_IMAGE_CANDIDATES_FOR_VM_TO_CHANGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetLatestGuestToolsForVm`: `GET /zstack/v1/vm-instances/{uuid}/latest-guest-tools`.
-pub(super) const GET_LATEST_GUEST_TOOLS_FOR_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_LATEST_GUEST_TOOLS_FOR_VM: ApiOperation = ApiOperation::new(
     "GetLatestGuestToolsForVm",
     "GET",
     "/v1/vm-instances/{uuid}/latest-guest-tools",
@@ -1619,7 +1619,7 @@ const GET_LATEST_GUEST_TOOLS_FOR_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetNicQos`: `GET /zstack/v1/vm-instances/{uuid}/nic-qos`.
-pub(super) const GET_NIC_QOS: ApiOperation =
+pub(crate) const GET_NIC_QOS: ApiOperation =
     ApiOperation::new("GetNicQos", "GET", "/v1/vm-instances/{uuid}/nic-qos")
         .params(GET_NIC_QOS_PARAMS)
         .result("GetNicQosResult")
@@ -1634,7 +1634,7 @@ const GET_NIC_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPciDeviceCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-pci-devices`.
-pub(super) const GET_PCI_DEVICE_CANDIDATES_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PCI_DEVICE_CANDIDATES_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
     "GetPciDeviceCandidatesForAttachingVm",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/candidate-pci-devices",
@@ -1653,7 +1653,7 @@ const GET_PCI_DEVICE_CANDIDATES_FOR_ATTACHING_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetPrimaryStorageCandidatesForVmMigration`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/storage-migration-candidates`.
-pub(super) const GET_PRIMARY_STORAGE_CANDIDATES_FOR_VM_MIGRATION: ApiOperation = ApiOperation::new(
+pub(crate) const GET_PRIMARY_STORAGE_CANDIDATES_FOR_VM_MIGRATION: ApiOperation = ApiOperation::new(
     "GetPrimaryStorageCandidatesForVmMigration",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/storage-migration-candidates",
@@ -1672,7 +1672,7 @@ const GET_PRIMARY_STORAGE_CANDIDATES_FOR_VM_MIGRATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetScsiLunCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-storage-devices`.
-pub(super) const GET_SCSI_LUN_CANDIDATES_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_SCSI_LUN_CANDIDATES_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
     "GetScsiLunCandidatesForAttachingVm",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/candidate-storage-devices",
@@ -1689,7 +1689,7 @@ const GET_SCSI_LUN_CANDIDATES_FOR_ATTACHING_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetUsbDeviceCandidatesForAttachingVm`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/candidate-usb-devices`.
-pub(super) const GET_USB_DEVICE_CANDIDATES_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_USB_DEVICE_CANDIDATES_FOR_ATTACHING_VM: ApiOperation = ApiOperation::new(
     "GetUsbDeviceCandidatesForAttachingVm",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/candidate-usb-devices",
@@ -1707,7 +1707,7 @@ const GET_USB_DEVICE_CANDIDATES_FOR_ATTACHING_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVipAvailablePort`: `GET /zstack/v1/vips/{vipUuid}/get-port-availability`.
-pub(super) const GET_VIP_AVAILABLE_PORT: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VIP_AVAILABLE_PORT: ApiOperation = ApiOperation::new(
     "GetVipAvailablePort",
     "GET",
     "/v1/vips/{vipUuid}/get-port-availability",
@@ -1727,7 +1727,7 @@ const GET_VIP_AVAILABLE_PORT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVipQos`: `GET /zstack/v1/vip/{uuid}/vip-qos`.
-pub(super) const GET_VIP_QOS: ApiOperation =
+pub(crate) const GET_VIP_QOS: ApiOperation =
     ApiOperation::new("GetVipQos", "GET", "/v1/vip/{uuid}/vip-qos")
         .params(GET_VIP_QOS_PARAMS)
         .result("GetVipQosResult")
@@ -1741,7 +1741,7 @@ const GET_VIP_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVipUsedPorts`: `GET /zstack/v1/vips/{uuid}/usedports`.
-pub(super) const GET_VIP_USED_PORTS: ApiOperation =
+pub(crate) const GET_VIP_USED_PORTS: ApiOperation =
     ApiOperation::new("GetVipUsedPorts", "GET", "/v1/vips/{uuid}/usedports")
         .params(GET_VIP_USED_PORTS_PARAMS)
         .result("GetVipUsedPortsResult")
@@ -1756,7 +1756,7 @@ const GET_VIP_USED_PORTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVirtualizerInfo`: `GET /zstack/v1/vm-instances/virtualizer-info`.
-pub(super) const GET_VIRTUALIZER_INFO: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VIRTUALIZER_INFO: ApiOperation = ApiOperation::new(
     "GetVirtualizerInfo",
     "GET",
     "/v1/vm-instances/virtualizer-info",
@@ -1773,7 +1773,7 @@ const GET_VIRTUALIZER_INFO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmAttachableDataVolume`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/data-volume-candidates`.
-pub(super) const GET_VM_ATTACHABLE_DATA_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_ATTACHABLE_DATA_VOLUME: ApiOperation = ApiOperation::new(
     "GetVmAttachableDataVolume",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/data-volume-candidates",
@@ -1790,7 +1790,7 @@ const GET_VM_ATTACHABLE_DATA_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmAttachableL3Network`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/l3-networks-candidates`.
-pub(super) const GET_VM_ATTACHABLE_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_ATTACHABLE_L3_NETWORK: ApiOperation = ApiOperation::new(
     "GetVmAttachableL3Network",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/l3-networks-candidates",
@@ -1807,7 +1807,7 @@ const GET_VM_ATTACHABLE_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmBootOrder`: `GET /zstack/v1/vm-instances/{uuid}/boot-orders`.
-pub(super) const GET_VM_BOOT_ORDER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_BOOT_ORDER: ApiOperation = ApiOperation::new(
     "GetVmBootOrder",
     "GET",
     "/v1/vm-instances/{uuid}/boot-orders",
@@ -1824,7 +1824,7 @@ const GET_VM_BOOT_ORDER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmCapabilities`: `GET /zstack/v1/vm-instances/{uuid}/capabilities`.
-pub(super) const GET_VM_CAPABILITIES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_CAPABILITIES: ApiOperation = ApiOperation::new(
     "GetVmCapabilities",
     "GET",
     "/v1/vm-instances/{uuid}/capabilities",
@@ -1841,7 +1841,7 @@ const GET_VM_CAPABILITIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmConsoleAddress`: `GET /zstack/v1/vm-instances/{uuid}/console-addresses`.
-pub(super) const GET_VM_CONSOLE_ADDRESS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_CONSOLE_ADDRESS: ApiOperation = ApiOperation::new(
     "GetVmConsoleAddress",
     "GET",
     "/v1/vm-instances/{uuid}/console-addresses",
@@ -1858,7 +1858,7 @@ const GET_VM_CONSOLE_ADDRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmConsolePassword`: `GET /zstack/v1/vm-instances/{uuid}/console-passwords`.
-pub(super) const GET_VM_CONSOLE_PASSWORD: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_CONSOLE_PASSWORD: ApiOperation = ApiOperation::new(
     "GetVmConsolePassword",
     "GET",
     "/v1/vm-instances/{uuid}/console-passwords",
@@ -1875,7 +1875,7 @@ const GET_VM_CONSOLE_PASSWORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmDeviceAddress`: `GET /zstack/v1/vm-instances/devices`.
-pub(super) const GET_VM_DEVICE_ADDRESS: ApiOperation =
+pub(crate) const GET_VM_DEVICE_ADDRESS: ApiOperation =
     ApiOperation::new("GetVmDeviceAddress", "GET", "/v1/vm-instances/devices")
         .params(GET_VM_DEVICE_ADDRESS_PARAMS)
         .result("GetVmDeviceAddressResult")
@@ -1890,7 +1890,7 @@ const GET_VM_DEVICE_ADDRESS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmEmulatorPinning`: `GET /zstack/v1/vm-instances/{uuid}/emulator-pinning`.
-pub(super) const GET_VM_EMULATOR_PINNING: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_EMULATOR_PINNING: ApiOperation = ApiOperation::new(
     "GetVmEmulatorPinning",
     "GET",
     "/v1/vm-instances/{uuid}/emulator-pinning",
@@ -1907,7 +1907,7 @@ const GET_VM_EMULATOR_PINNING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmGuestToolsInfo`: `GET /zstack/v1/vm-instances/{uuid}/guest-tools-infos`.
-pub(super) const GET_VM_GUEST_TOOLS_INFO: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_GUEST_TOOLS_INFO: ApiOperation = ApiOperation::new(
     "GetVmGuestToolsInfo",
     "GET",
     "/v1/vm-instances/{uuid}/guest-tools-infos",
@@ -1925,7 +1925,7 @@ const GET_VM_GUEST_TOOLS_INFO_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmHostname`: `GET /zstack/v1/vm-instances/{uuid}/hostnames`.
-pub(super) const GET_VM_HOSTNAME: ApiOperation =
+pub(crate) const GET_VM_HOSTNAME: ApiOperation =
     ApiOperation::new("GetVmHostname", "GET", "/v1/vm-instances/{uuid}/hostnames")
         .params(GET_VM_HOSTNAME_PARAMS)
         .result("GetVmHostnameResult")
@@ -1939,7 +1939,7 @@ const GET_VM_HOSTNAME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmInstanceFirstBootDevice`: `GET /zstack/v1/vm-instances/{uuid}/first-boot-device`.
-pub(super) const GET_VM_INSTANCE_FIRST_BOOT_DEVICE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_INSTANCE_FIRST_BOOT_DEVICE: ApiOperation = ApiOperation::new(
     "GetVmInstanceFirstBootDevice",
     "GET",
     "/v1/vm-instances/{uuid}/first-boot-device",
@@ -1956,7 +1956,7 @@ const GET_VM_INSTANCE_FIRST_BOOT_DEVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmInstanceHaLevel`: `GET /zstack/v1/vm-instances/{uuid}/ha-levels`.
-pub(super) const GET_VM_INSTANCE_HA_LEVEL: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_INSTANCE_HA_LEVEL: ApiOperation = ApiOperation::new(
     "GetVmInstanceHaLevel",
     "GET",
     "/v1/vm-instances/{uuid}/ha-levels",
@@ -1973,7 +1973,7 @@ const GET_VM_INSTANCE_HA_LEVEL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmInstanceProtectedRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/protected-recovery-points`.
-pub(super) const GET_VM_INSTANCE_PROTECTED_RECOVERY_POINTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_INSTANCE_PROTECTED_RECOVERY_POINTS: ApiOperation = ApiOperation::new(
     "GetVmInstanceProtectedRecoveryPoints",
     "GET",
     "/v1/vm-instances/{uuid}/protected-recovery-points",
@@ -1992,7 +1992,7 @@ const GET_VM_INSTANCE_PROTECTED_RECOVERY_POINTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmInstanceRecoveryPoints`: `GET /zstack/v1/vm-instances/{uuid}/recovery-points`.
-pub(super) const GET_VM_INSTANCE_RECOVERY_POINTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_INSTANCE_RECOVERY_POINTS: ApiOperation = ApiOperation::new(
     "GetVmInstanceRecoveryPoints",
     "GET",
     "/v1/vm-instances/{uuid}/recovery-points",
@@ -2014,7 +2014,7 @@ const GET_VM_INSTANCE_RECOVERY_POINTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmMigrationCandidateHosts`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/migration-target-hosts`.
-pub(super) const GET_VM_MIGRATION_CANDIDATE_HOSTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_MIGRATION_CANDIDATE_HOSTS: ApiOperation = ApiOperation::new(
     "GetVmMigrationCandidateHosts",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/migration-target-hosts",
@@ -2031,7 +2031,7 @@ const GET_VM_MIGRATION_CANDIDATE_HOSTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmMonitorNumber`: `GET /zstack/v1/vm-instances/{uuid}/monitorNumber`.
-pub(super) const GET_VM_MONITOR_NUMBER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_MONITOR_NUMBER: ApiOperation = ApiOperation::new(
     "GetVmMonitorNumber",
     "GET",
     "/v1/vm-instances/{uuid}/monitorNumber",
@@ -2048,7 +2048,7 @@ const GET_VM_MONITOR_NUMBER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmNicAttachableEips`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/candidate-eips`.
-pub(super) const GET_VM_NIC_ATTACHABLE_EIPS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_NIC_ATTACHABLE_EIPS: ApiOperation = ApiOperation::new(
     "GetVmNicAttachableEips",
     "GET",
     "/v1/vm-instances/nics/{vmNicUuid}/candidate-eips",
@@ -2068,7 +2068,7 @@ const GET_VM_NIC_ATTACHABLE_EIPS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmNicAttachedNetworkService`: `GET /zstack/v1/vm-instances/nics/{vmNicUuid}/attached-networkservices`.
-pub(super) const GET_VM_NIC_ATTACHED_NETWORK_SERVICE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_NIC_ATTACHED_NETWORK_SERVICE: ApiOperation = ApiOperation::new(
     "GetVmNicAttachedNetworkService",
     "GET",
     "/v1/vm-instances/nics/{vmNicUuid}/attached-networkservices",
@@ -2085,7 +2085,7 @@ const GET_VM_NIC_ATTACHED_NETWORK_SERVICE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmNuma`: `GET /zstack/v1/vm-instances/{uuid}/vnuma`.
-pub(super) const GET_VM_NUMA: ApiOperation =
+pub(crate) const GET_VM_NUMA: ApiOperation =
     ApiOperation::new("GetVmNuma", "GET", "/v1/vm-instances/{uuid}/vnuma")
         .params(GET_VM_NUMA_PARAMS)
         .result("GetVmNumaResult")
@@ -2099,7 +2099,7 @@ const GET_VM_NUMA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmQga`: `GET /zstack/v1/vm-instances/{uuid}/qga`.
-pub(super) const GET_VM_QGA: ApiOperation =
+pub(crate) const GET_VM_QGA: ApiOperation =
     ApiOperation::new("GetVmQga", "GET", "/v1/vm-instances/{uuid}/qga")
         .params(GET_VM_QGA_PARAMS)
         .result("GetVmQgaResult")
@@ -2113,7 +2113,7 @@ const GET_VM_QGA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmRDP`: `GET /zstack/v1/vm-instances/{uuid}/rdp`.
-pub(super) const GET_VM_RDP: ApiOperation =
+pub(crate) const GET_VM_RDP: ApiOperation =
     ApiOperation::new("GetVmRDP", "GET", "/v1/vm-instances/{uuid}/rdp")
         .params(GET_VM_RDP_PARAMS)
         .result("GetVmRDPResult")
@@ -2127,7 +2127,7 @@ const GET_VM_RDP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmSshKey`: `GET /zstack/v1/vm-instances/{uuid}/ssh-keys`.
-pub(super) const GET_VM_SSH_KEY: ApiOperation =
+pub(crate) const GET_VM_SSH_KEY: ApiOperation =
     ApiOperation::new("GetVmSshKey", "GET", "/v1/vm-instances/{uuid}/ssh-keys")
         .params(GET_VM_SSH_KEY_PARAMS)
         .result("GetVmSshKeyResult")
@@ -2141,7 +2141,7 @@ const GET_VM_SSH_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmStartingCandidateClustersHosts`: `GET /zstack/v1/vm-instances/{uuid}/starting-target-hosts`.
-pub(super) const GET_VM_STARTING_CANDIDATE_CLUSTERS_HOSTS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_STARTING_CANDIDATE_CLUSTERS_HOSTS: ApiOperation = ApiOperation::new(
     "GetVmStartingCandidateClustersHosts",
     "GET",
     "/v1/vm-instances/{uuid}/starting-target-hosts",
@@ -2158,7 +2158,7 @@ const GET_VM_STARTING_CANDIDATE_CLUSTERS_HOSTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmTask`: `GET /zstack/v1/vm-instances/task-details`.
-pub(super) const GET_VM_TASK: ApiOperation =
+pub(crate) const GET_VM_TASK: ApiOperation =
     ApiOperation::new("GetVmTask", "GET", "/v1/vm-instances/task-details")
         .params(GET_VM_TASK_PARAMS)
         .result("GetChainTaskResult")
@@ -2173,7 +2173,7 @@ const GET_VM_TASK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmUsbRedirect`: `GET /zstack/v1/vm-instances/{uuid}/usbredirect`.
-pub(super) const GET_VM_USB_REDIRECT: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_USB_REDIRECT: ApiOperation = ApiOperation::new(
     "GetVmUsbRedirect",
     "GET",
     "/v1/vm-instances/{uuid}/usbredirect",
@@ -2190,7 +2190,7 @@ const GET_VM_USB_REDIRECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmXml`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml`.
-pub(super) const GET_VM_XML: ApiOperation =
+pub(crate) const GET_VM_XML: ApiOperation =
     ApiOperation::new("GetVmXml", "GET", "/v1/vm-instances/{vmInstanceUuid}/xml")
         .params(GET_VM_XML_PARAMS)
         .result("GetVmXmlResult")
@@ -2204,7 +2204,7 @@ const GET_VM_XML_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmXmlHookScript`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/xml-hook-script`.
-pub(super) const GET_VM_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VM_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
     "GetVmXmlHookScript",
     "GET",
     "/v1/vm-instances/{vmInstanceUuid}/xml-hook-script",
@@ -2221,7 +2221,7 @@ const GET_VM_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmsCapabilities`: `GET /zstack/v1/vm-instances/capabilities`.
-pub(super) const GET_VMS_CAPABILITIES: ApiOperation =
+pub(crate) const GET_VMS_CAPABILITIES: ApiOperation =
     ApiOperation::new("GetVmsCapabilities", "GET", "/v1/vm-instances/capabilities")
         .params(GET_VMS_CAPABILITIES_PARAMS)
         .result("GetVmsCapabilitiesResult")
@@ -2235,7 +2235,7 @@ const GET_VMS_CAPABILITIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVmvNUMATopology`: `GET /zstack/v1/vm-instances/{uuid}/vnuma-topology`.
-pub(super) const GET_VMV_NUMA_TOPOLOGY: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VMV_NUMA_TOPOLOGY: ApiOperation = ApiOperation::new(
     "GetVmvNUMATopology",
     "GET",
     "/v1/vm-instances/{uuid}/vnuma-topology",
@@ -2252,7 +2252,7 @@ const GET_VMV_NUMA_TOPOLOGY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVolumeSnapshotSize`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`, asynchronous.
-pub(super) const GET_VOLUME_SNAPSHOT_SIZE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VOLUME_SNAPSHOT_SIZE: ApiOperation = ApiOperation::new(
     "GetVolumeSnapshotSize",
     "PUT",
     "/v1/volume-snapshots/{uuid}/actions",
@@ -2271,7 +2271,7 @@ const GET_VOLUME_SNAPSHOT_SIZE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `MigrateVm`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const MIGRATE_VM: ApiOperation = ApiOperation::new(
+pub(crate) const MIGRATE_VM: ApiOperation = ApiOperation::new(
     "MigrateVm",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -2295,7 +2295,7 @@ const MIGRATE_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PauseVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const PAUSE_VM_INSTANCE: ApiOperation =
+pub(crate) const PAUSE_VM_INSTANCE: ApiOperation =
     ApiOperation::new("PauseVmInstance", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(PAUSE_VM_INSTANCE_PARAMS)
         .result("PauseVmInstanceResult")
@@ -2311,7 +2311,7 @@ const PAUSE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PrimaryStorageMigrateVm`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const PRIMARY_STORAGE_MIGRATE_VM: ApiOperation = ApiOperation::new(
+pub(crate) const PRIMARY_STORAGE_MIGRATE_VM: ApiOperation = ApiOperation::new(
     "PrimaryStorageMigrateVm",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -2337,7 +2337,7 @@ const PRIMARY_STORAGE_MIGRATE_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ProtectVmInstanceRecoveryPoint`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/protect-recovery-point`, asynchronous.
-pub(super) const PROTECT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
+pub(crate) const PROTECT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
     "ProtectVmInstanceRecoveryPoint",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/protect-recovery-point",
@@ -2358,7 +2358,7 @@ const PROTECT_VM_INSTANCE_RECOVERY_POINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ProvisionVirtualRouterConfig`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision`, asynchronous.
-pub(super) const PROVISION_VIRTUAL_ROUTER_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const PROVISION_VIRTUAL_ROUTER_CONFIG: ApiOperation = ApiOperation::new(
     "ProvisionVirtualRouterConfig",
     "PUT",
     "/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision",
@@ -2377,7 +2377,7 @@ const PROVISION_VIRTUAL_ROUTER_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryApplianceVm`: `GET /zstack/v1/vm-instances/appliances`.
-pub(super) const QUERY_APPLIANCE_VM: ApiOperation = ApiOperation::new("QueryApplianceVm", "GET", "/v1/vm-instances/appliances").params(QUERY_APPLIANCE_VM_PARAMS).result("QueryApplianceVmResult").summary("Query appliance vm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/appliances/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_APPLIANCE_VM: ApiOperation = ApiOperation::new("QueryApplianceVm", "GET", "/v1/vm-instances/appliances").params(QUERY_APPLIANCE_VM_PARAMS).result("QueryApplianceVmResult").summary("Query appliance vm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/appliances/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryApplianceVm`.
 const QUERY_APPLIANCE_VM_PARAMS: &[ApiParam] = &[
@@ -2393,7 +2393,7 @@ const QUERY_APPLIANCE_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFaultToleranceVm`: `GET /zstack/v1/vm-instances/fault-tolerance`.
-pub(super) const QUERY_FAULT_TOLERANCE_VM: ApiOperation = ApiOperation::new("QueryFaultToleranceVm", "GET", "/v1/vm-instances/fault-tolerance").params(QUERY_FAULT_TOLERANCE_VM_PARAMS).result("QueryFaultToleranceVmResult").summary("Query fault tolerance vm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FAULT_TOLERANCE_VM: ApiOperation = ApiOperation::new("QueryFaultToleranceVm", "GET", "/v1/vm-instances/fault-tolerance").params(QUERY_FAULT_TOLERANCE_VM_PARAMS).result("QueryFaultToleranceVmResult").summary("Query fault tolerance vm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFaultToleranceVm`.
 const QUERY_FAULT_TOLERANCE_VM_PARAMS: &[ApiParam] = &[
@@ -2409,7 +2409,7 @@ const QUERY_FAULT_TOLERANCE_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVCenter`: `GET /zstack/v1/vcenters`.
-pub(super) const QUERY_V_CENTER: ApiOperation = ApiOperation::new("QueryVCenter", "GET", "/v1/vcenters").params(QUERY_V_CENTER_PARAMS).result("QueryVCenterResult").summary("Query v center. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_CENTER: ApiOperation = ApiOperation::new("QueryVCenter", "GET", "/v1/vcenters").params(QUERY_V_CENTER_PARAMS).result("QueryVCenterResult").summary("Query v center. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVCenter`.
 const QUERY_V_CENTER_PARAMS: &[ApiParam] = &[
@@ -2425,7 +2425,7 @@ const QUERY_V_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVCenterBackupStorage`: `GET /zstack/v1/vcenters/backup-storage`.
-pub(super) const QUERY_V_CENTER_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryVCenterBackupStorage", "GET", "/v1/vcenters/backup-storage").params(QUERY_V_CENTER_BACKUP_STORAGE_PARAMS).result("QueryVCenterBackupStorageResult").summary("Query v center backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_CENTER_BACKUP_STORAGE: ApiOperation = ApiOperation::new("QueryVCenterBackupStorage", "GET", "/v1/vcenters/backup-storage").params(QUERY_V_CENTER_BACKUP_STORAGE_PARAMS).result("QueryVCenterBackupStorageResult").summary("Query v center backup storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVCenterBackupStorage`.
 const QUERY_V_CENTER_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2441,7 +2441,7 @@ const QUERY_V_CENTER_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVCenterCluster`: `GET /zstack/v1/vcenters/clusters`.
-pub(super) const QUERY_V_CENTER_CLUSTER: ApiOperation = ApiOperation::new("QueryVCenterCluster", "GET", "/v1/vcenters/clusters").params(QUERY_V_CENTER_CLUSTER_PARAMS).result("QueryVCenterClusterResult").summary("Query v center cluster. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_CENTER_CLUSTER: ApiOperation = ApiOperation::new("QueryVCenterCluster", "GET", "/v1/vcenters/clusters").params(QUERY_V_CENTER_CLUSTER_PARAMS).result("QueryVCenterClusterResult").summary("Query v center cluster. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVCenterCluster`.
 const QUERY_V_CENTER_CLUSTER_PARAMS: &[ApiParam] = &[
@@ -2457,7 +2457,7 @@ const QUERY_V_CENTER_CLUSTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVCenterDatacenter`: `GET /zstack/v1/vcenters/datacenters`.
-pub(super) const QUERY_V_CENTER_DATACENTER: ApiOperation = ApiOperation::new("QueryVCenterDatacenter", "GET", "/v1/vcenters/datacenters").params(QUERY_V_CENTER_DATACENTER_PARAMS).result("QueryVCenterDatacenterResult").summary("Query v center datacenter. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_CENTER_DATACENTER: ApiOperation = ApiOperation::new("QueryVCenterDatacenter", "GET", "/v1/vcenters/datacenters").params(QUERY_V_CENTER_DATACENTER_PARAMS).result("QueryVCenterDatacenterResult").summary("Query v center datacenter. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVCenterDatacenter`.
 const QUERY_V_CENTER_DATACENTER_PARAMS: &[ApiParam] = &[
@@ -2473,7 +2473,7 @@ const QUERY_V_CENTER_DATACENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVCenterPrimaryStorage`: `GET /zstack/v1/vcenters/primary-storage`.
-pub(super) const QUERY_V_CENTER_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryVCenterPrimaryStorage", "GET", "/v1/vcenters/primary-storage").params(QUERY_V_CENTER_PRIMARY_STORAGE_PARAMS).result("QueryVCenterPrimaryStorageResult").summary("Query v center primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_CENTER_PRIMARY_STORAGE: ApiOperation = ApiOperation::new("QueryVCenterPrimaryStorage", "GET", "/v1/vcenters/primary-storage").params(QUERY_V_CENTER_PRIMARY_STORAGE_PARAMS).result("QueryVCenterPrimaryStorageResult").summary("Query v center primary storage. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVCenterPrimaryStorage`.
 const QUERY_V_CENTER_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
@@ -2489,7 +2489,7 @@ const QUERY_V_CENTER_PRIMARY_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVCenterResourcePool`: `GET /zstack/v1/vcenters/clusters/resourcepools`.
-pub(super) const QUERY_V_CENTER_RESOURCE_POOL: ApiOperation = ApiOperation::new("QueryVCenterResourcePool", "GET", "/v1/vcenters/clusters/resourcepools").params(QUERY_V_CENTER_RESOURCE_POOL_PARAMS).result("QueryVCenterResourcePoolResult").summary("Query v center resource pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_CENTER_RESOURCE_POOL: ApiOperation = ApiOperation::new("QueryVCenterResourcePool", "GET", "/v1/vcenters/clusters/resourcepools").params(QUERY_V_CENTER_RESOURCE_POOL_PARAMS).result("QueryVCenterResourcePoolResult").summary("Query v center resource pool. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVCenterResourcePool`.
 const QUERY_V_CENTER_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
@@ -2505,7 +2505,7 @@ const QUERY_V_CENTER_RESOURCE_POOL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVip`: `GET /zstack/v1/vips`.
-pub(super) const QUERY_VIP: ApiOperation = ApiOperation::new("QueryVip", "GET", "/v1/vips").params(QUERY_VIP_PARAMS).result("QueryVipResult").summary("Query vip. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vips/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VIP: ApiOperation = ApiOperation::new("QueryVip", "GET", "/v1/vips").params(QUERY_VIP_PARAMS).result("QueryVipResult").summary("Query vip. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vips/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVip`.
 const QUERY_VIP_PARAMS: &[ApiParam] = &[
@@ -2521,7 +2521,7 @@ const QUERY_VIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVirtualRouterVm`: `GET /zstack/v1/vm-instances/appliances/virtual-routers`.
-pub(super) const QUERY_VIRTUAL_ROUTER_VM: ApiOperation = ApiOperation::new("QueryVirtualRouterVm", "GET", "/v1/vm-instances/appliances/virtual-routers").params(QUERY_VIRTUAL_ROUTER_VM_PARAMS).result("QueryApplianceVmResult").summary("Query virtual router vm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/appliances/virtual-routers/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VIRTUAL_ROUTER_VM: ApiOperation = ApiOperation::new("QueryVirtualRouterVm", "GET", "/v1/vm-instances/appliances/virtual-routers").params(QUERY_VIRTUAL_ROUTER_VM_PARAMS).result("QueryApplianceVmResult").summary("Query virtual router vm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/appliances/virtual-routers/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVirtualRouterVm`.
 const QUERY_VIRTUAL_ROUTER_VM_PARAMS: &[ApiParam] = &[
@@ -2537,7 +2537,7 @@ const QUERY_VIRTUAL_ROUTER_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmCdRom`: `GET /zstack/v1/vm-instances/cdroms`.
-pub(super) const QUERY_VM_CD_ROM: ApiOperation = ApiOperation::new("QueryVmCdRom", "GET", "/v1/vm-instances/cdroms").params(QUERY_VM_CD_ROM_PARAMS).result("QueryVmCdRomResult").summary("Query vm cd rom. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/cdroms/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_CD_ROM: ApiOperation = ApiOperation::new("QueryVmCdRom", "GET", "/v1/vm-instances/cdroms").params(QUERY_VM_CD_ROM_PARAMS).result("QueryVmCdRomResult").summary("Query vm cd rom. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/cdroms/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmCdRom`.
 const QUERY_VM_CD_ROM_PARAMS: &[ApiParam] = &[
@@ -2553,7 +2553,7 @@ const QUERY_VM_CD_ROM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmInstance`: `GET /zstack/v1/vm-instances`.
-pub(super) const QUERY_VM_INSTANCE: ApiOperation = ApiOperation::new("QueryVmInstance", "GET", "/v1/vm-instances").params(QUERY_VM_INSTANCE_PARAMS).result("QueryVmInstanceResult").summary("Query vm instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_INSTANCE: ApiOperation = ApiOperation::new("QueryVmInstance", "GET", "/v1/vm-instances").params(QUERY_VM_INSTANCE_PARAMS).result("QueryVmInstanceResult").summary("Query vm instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmInstance`.
 const QUERY_VM_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -2569,7 +2569,7 @@ const QUERY_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmInstanceDeviceAddressArchive`: `GET /zstack/v1/vmInstance/device/address/archive`.
-pub(super) const QUERY_VM_INSTANCE_DEVICE_ADDRESS_ARCHIVE: ApiOperation = ApiOperation::new("QueryVmInstanceDeviceAddressArchive", "GET", "/v1/vmInstance/device/address/archive").params(QUERY_VM_INSTANCE_DEVICE_ADDRESS_ARCHIVE_PARAMS).result("QueryVmInstanceDeviceAddressArchiveResult").summary("Query vm instance device address archive. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vmInstance/device/address/archive/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_INSTANCE_DEVICE_ADDRESS_ARCHIVE: ApiOperation = ApiOperation::new("QueryVmInstanceDeviceAddressArchive", "GET", "/v1/vmInstance/device/address/archive").params(QUERY_VM_INSTANCE_DEVICE_ADDRESS_ARCHIVE_PARAMS).result("QueryVmInstanceDeviceAddressArchiveResult").summary("Query vm instance device address archive. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vmInstance/device/address/archive/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmInstanceDeviceAddressArchive`.
 const QUERY_VM_INSTANCE_DEVICE_ADDRESS_ARCHIVE_PARAMS: &[ApiParam] = &[
@@ -2585,7 +2585,7 @@ const QUERY_VM_INSTANCE_DEVICE_ADDRESS_ARCHIVE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmInstanceDeviceAddressGroup`: `GET /zstack/v1/vmInstance/device/address/group`.
-pub(super) const QUERY_VM_INSTANCE_DEVICE_ADDRESS_GROUP: ApiOperation = ApiOperation::new("QueryVmInstanceDeviceAddressGroup", "GET", "/v1/vmInstance/device/address/group").params(QUERY_VM_INSTANCE_DEVICE_ADDRESS_GROUP_PARAMS).result("QueryVmInstanceDeviceAddressGroupResult").summary("Query vm instance device address group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vmInstance/device/address/group/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_INSTANCE_DEVICE_ADDRESS_GROUP: ApiOperation = ApiOperation::new("QueryVmInstanceDeviceAddressGroup", "GET", "/v1/vmInstance/device/address/group").params(QUERY_VM_INSTANCE_DEVICE_ADDRESS_GROUP_PARAMS).result("QueryVmInstanceDeviceAddressGroupResult").summary("Query vm instance device address group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vmInstance/device/address/group/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmInstanceDeviceAddressGroup`.
 const QUERY_VM_INSTANCE_DEVICE_ADDRESS_GROUP_PARAMS: &[ApiParam] = &[
@@ -2601,7 +2601,7 @@ const QUERY_VM_INSTANCE_DEVICE_ADDRESS_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmInstanceMdevDeviceSpecRef`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/mdev-device-specs`.
-pub(super) const QUERY_VM_INSTANCE_MDEV_DEVICE_SPEC_REF: ApiOperation = ApiOperation::new("QueryVmInstanceMdevDeviceSpecRef", "GET", "/v1/vm-instances/{vmInstanceUuid}/mdev-device-specs").params(QUERY_VM_INSTANCE_MDEV_DEVICE_SPEC_REF_PARAMS).result("QueryVmInstanceMdevDeviceSpecRefResult").summary("Query vm instance mdev device spec ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_INSTANCE_MDEV_DEVICE_SPEC_REF: ApiOperation = ApiOperation::new("QueryVmInstanceMdevDeviceSpecRef", "GET", "/v1/vm-instances/{vmInstanceUuid}/mdev-device-specs").params(QUERY_VM_INSTANCE_MDEV_DEVICE_SPEC_REF_PARAMS).result("QueryVmInstanceMdevDeviceSpecRefResult").summary("Query vm instance mdev device spec ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmInstanceMdevDeviceSpecRef`.
 const QUERY_VM_INSTANCE_MDEV_DEVICE_SPEC_REF_PARAMS: &[ApiParam] = &[
@@ -2618,7 +2618,7 @@ const QUERY_VM_INSTANCE_MDEV_DEVICE_SPEC_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmInstancePciDeviceSpecRef`: `GET /zstack/v1/vm-instances/{vmInstanceUuid}/pci-device-specs`.
-pub(super) const QUERY_VM_INSTANCE_PCI_DEVICE_SPEC_REF: ApiOperation = ApiOperation::new("QueryVmInstancePciDeviceSpecRef", "GET", "/v1/vm-instances/{vmInstanceUuid}/pci-device-specs").params(QUERY_VM_INSTANCE_PCI_DEVICE_SPEC_REF_PARAMS).result("QueryVmInstancePciDeviceSpecRefResult").summary("Query vm instance pci device spec ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_INSTANCE_PCI_DEVICE_SPEC_REF: ApiOperation = ApiOperation::new("QueryVmInstancePciDeviceSpecRef", "GET", "/v1/vm-instances/{vmInstanceUuid}/pci-device-specs").params(QUERY_VM_INSTANCE_PCI_DEVICE_SPEC_REF_PARAMS).result("QueryVmInstancePciDeviceSpecRefResult").summary("Query vm instance pci device spec ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmInstancePciDeviceSpecRef`.
 const QUERY_VM_INSTANCE_PCI_DEVICE_SPEC_REF_PARAMS: &[ApiParam] = &[
@@ -2635,7 +2635,7 @@ const QUERY_VM_INSTANCE_PCI_DEVICE_SPEC_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmNic`: `GET /zstack/v1/vm-instances/nics`.
-pub(super) const QUERY_VM_NIC: ApiOperation = ApiOperation::new("QueryVmNic", "GET", "/v1/vm-instances/nics").params(QUERY_VM_NIC_PARAMS).result("QueryVmNicResult").summary("Query vm nic. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/nics/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_NIC: ApiOperation = ApiOperation::new("QueryVmNic", "GET", "/v1/vm-instances/nics").params(QUERY_VM_NIC_PARAMS).result("QueryVmNicResult").summary("Query vm nic. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/nics/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmNic`.
 const QUERY_VM_NIC_PARAMS: &[ApiParam] = &[
@@ -2651,7 +2651,7 @@ const QUERY_VM_NIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmPriorityConfig`: `GET /zstack/v1/vm-priority-config`.
-pub(super) const QUERY_VM_PRIORITY_CONFIG: ApiOperation = ApiOperation::new("QueryVmPriorityConfig", "GET", "/v1/vm-priority-config").params(QUERY_VM_PRIORITY_CONFIG_PARAMS).result("QueryVmPriorityConfigResult").summary("Query vm priority config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-priority-config/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_PRIORITY_CONFIG: ApiOperation = ApiOperation::new("QueryVmPriorityConfig", "GET", "/v1/vm-priority-config").params(QUERY_VM_PRIORITY_CONFIG_PARAMS).result("QueryVmPriorityConfigResult").summary("Query vm priority config. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-priority-config/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmPriorityConfig`.
 const QUERY_VM_PRIORITY_CONFIG_PARAMS: &[ApiParam] = &[
@@ -2667,7 +2667,7 @@ const QUERY_VM_PRIORITY_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmSchedHistory`: `GET /zstack/v1/vm/sched-history`.
-pub(super) const QUERY_VM_SCHED_HISTORY: ApiOperation = ApiOperation::new("QueryVmSchedHistory", "GET", "/v1/vm/sched-history").params(QUERY_VM_SCHED_HISTORY_PARAMS).result("QueryVmSchedHistoryResult").summary("Query vm sched history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_SCHED_HISTORY: ApiOperation = ApiOperation::new("QueryVmSchedHistory", "GET", "/v1/vm/sched-history").params(QUERY_VM_SCHED_HISTORY_PARAMS).result("QueryVmSchedHistoryResult").summary("Query vm sched history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmSchedHistory`.
 const QUERY_VM_SCHED_HISTORY_PARAMS: &[ApiParam] = &[
@@ -2683,7 +2683,7 @@ const QUERY_VM_SCHED_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVmUserDefinedXmlHookScript`: `GET /zstack/v1/vm-instances/xml-hook-script`.
-pub(super) const QUERY_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new("QueryVmUserDefinedXmlHookScript", "GET", "/v1/vm-instances/xml-hook-script").params(QUERY_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS).result("QueryVmUserDefinedXmlHookScriptResult").summary("Query vm user defined xml hook script. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/xml-hook-script/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new("QueryVmUserDefinedXmlHookScript", "GET", "/v1/vm-instances/xml-hook-script").params(QUERY_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS).result("QueryVmUserDefinedXmlHookScriptResult").summary("Query vm user defined xml hook script. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /vm-instances/xml-hook-script/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVmUserDefinedXmlHookScript`.
 const QUERY_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
@@ -2699,7 +2699,7 @@ const QUERY_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVolumeBackup`: `GET /zstack/v1/volume-backups`.
-pub(super) const QUERY_VOLUME_BACKUP: ApiOperation = ApiOperation::new("QueryVolumeBackup", "GET", "/v1/volume-backups").params(QUERY_VOLUME_BACKUP_PARAMS).result("QueryVolumeBackupResult").summary("Query volume backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VOLUME_BACKUP: ApiOperation = ApiOperation::new("QueryVolumeBackup", "GET", "/v1/volume-backups").params(QUERY_VOLUME_BACKUP_PARAMS).result("QueryVolumeBackupResult").summary("Query volume backup. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVolumeBackup`.
 const QUERY_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
@@ -2715,7 +2715,7 @@ const QUERY_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVolumeSnapshot`: `GET /zstack/v1/volume-snapshots`.
-pub(super) const QUERY_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new("QueryVolumeSnapshot", "GET", "/v1/volume-snapshots").params(QUERY_VOLUME_SNAPSHOT_PARAMS).result("QueryVolumeSnapshotResult").summary("Query volume snapshot. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volume-snapshots/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new("QueryVolumeSnapshot", "GET", "/v1/volume-snapshots").params(QUERY_VOLUME_SNAPSHOT_PARAMS).result("QueryVolumeSnapshotResult").summary("Query volume snapshot. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volume-snapshots/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVolumeSnapshot`.
 const QUERY_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
@@ -2731,7 +2731,7 @@ const QUERY_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVolumeSnapshotGroup`: `GET /zstack/v1/volume-snapshots/group`.
-pub(super) const QUERY_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new("QueryVolumeSnapshotGroup", "GET", "/v1/volume-snapshots/group").params(QUERY_VOLUME_SNAPSHOT_GROUP_PARAMS).result("QueryVolumeSnapshotGroupResult").summary("Query volume snapshot group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volume-snapshots/group/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new("QueryVolumeSnapshotGroup", "GET", "/v1/volume-snapshots/group").params(QUERY_VOLUME_SNAPSHOT_GROUP_PARAMS).result("QueryVolumeSnapshotGroupResult").summary("Query volume snapshot group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volume-snapshots/group/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVolumeSnapshotGroup`.
 const QUERY_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
@@ -2747,7 +2747,7 @@ const QUERY_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVolumeSnapshotTree`: `GET /zstack/v1/volume-snapshots/trees`.
-pub(super) const QUERY_VOLUME_SNAPSHOT_TREE: ApiOperation = ApiOperation::new("QueryVolumeSnapshotTree", "GET", "/v1/volume-snapshots/trees").params(QUERY_VOLUME_SNAPSHOT_TREE_PARAMS).result("QueryVolumeSnapshotTreeResult").summary("Query volume snapshot tree. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volume-snapshots/trees/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VOLUME_SNAPSHOT_TREE: ApiOperation = ApiOperation::new("QueryVolumeSnapshotTree", "GET", "/v1/volume-snapshots/trees").params(QUERY_VOLUME_SNAPSHOT_TREE_PARAMS).result("QueryVolumeSnapshotTreeResult").summary("Query volume snapshot tree. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volume-snapshots/trees/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVolumeSnapshotTree`.
 const QUERY_VOLUME_SNAPSHOT_TREE_PARAMS: &[ApiParam] = &[
@@ -2763,7 +2763,7 @@ const QUERY_VOLUME_SNAPSHOT_TREE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcSharedQos`: `GET /zstack/v1/vips/sharedqos`.
-pub(super) const QUERY_VPC_SHARED_QOS: ApiOperation = ApiOperation::new("QueryVpcSharedQos", "GET", "/v1/vips/sharedqos").params(QUERY_VPC_SHARED_QOS_PARAMS).result("QueryVpcSharedQosResult").summary("Query vpc shared qos. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_SHARED_QOS: ApiOperation = ApiOperation::new("QueryVpcSharedQos", "GET", "/v1/vips/sharedqos").params(QUERY_VPC_SHARED_QOS_PARAMS).result("QueryVpcSharedQosResult").summary("Query vpc shared qos. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcSharedQos`.
 const QUERY_VPC_SHARED_QOS_PARAMS: &[ApiParam] = &[
@@ -2779,7 +2779,7 @@ const QUERY_VPC_SHARED_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RebootVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const REBOOT_VM_INSTANCE: ApiOperation =
+pub(crate) const REBOOT_VM_INSTANCE: ApiOperation =
     ApiOperation::new("RebootVmInstance", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(REBOOT_VM_INSTANCE_PARAMS)
         .result("RebootVmInstanceResult")
@@ -2795,7 +2795,7 @@ const REBOOT_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReconnectVirtualRouter`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const RECONNECT_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const RECONNECT_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
     "ReconnectVirtualRouter",
     "PUT",
     "/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions",
@@ -2814,7 +2814,7 @@ const RECONNECT_VIRTUAL_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/volume-backups/{uuid}/actions`, asynchronous.
-pub(super) const RECOVER_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVER_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "RecoverBackupFromImageStoreBackupStorage",
     "PUT",
     "/v1/volume-backups/{uuid}/actions",
@@ -2835,7 +2835,7 @@ const RECOVER_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverVmBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/vm-backups/{groupUuid}/actions`, asynchronous.
-pub(super) const RECOVER_VM_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation =
+pub(crate) const RECOVER_VM_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation =
     ApiOperation::new(
         "RecoverVmBackupFromImageStoreBackupStorage",
         "PUT",
@@ -2857,7 +2857,7 @@ const RECOVER_VM_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const RECOVER_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const RECOVER_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "RecoverVmInstance",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -2876,7 +2876,7 @@ const RECOVER_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ReimageVmInstance`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const REIMAGE_VM_INSTANCE: ApiOperation = ApiOperation::new(
+pub(crate) const REIMAGE_VM_INSTANCE: ApiOperation = ApiOperation::new(
     "ReimageVmInstance",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -2895,7 +2895,7 @@ const REIMAGE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveVmSchedulingRule`: `DELETE /zstack/v1/vmSchedulingRule/{uuid}`, asynchronous.
-pub(super) const REMOVE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
     "RemoveVmSchedulingRule",
     "DELETE",
     "/v1/vmSchedulingRule/{uuid}",
@@ -2914,7 +2914,7 @@ const REMOVE_VM_SCHEDULING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ResumeVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const RESUME_VM_INSTANCE: ApiOperation =
+pub(crate) const RESUME_VM_INSTANCE: ApiOperation =
     ApiOperation::new("ResumeVmInstance", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(RESUME_VM_INSTANCE_PARAMS)
         .result("ResumeVmInstanceResult")
@@ -2930,7 +2930,7 @@ const RESUME_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevertVmFromSnapshotGroup`: `PUT /zstack/v1/volume-snapshots/group/{uuid}/actions`, asynchronous.
-pub(super) const REVERT_VM_FROM_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REVERT_VM_FROM_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
     "RevertVmFromSnapshotGroup",
     "PUT",
     "/v1/volume-snapshots/group/{uuid}/actions",
@@ -2949,7 +2949,7 @@ const REVERT_VM_FROM_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevertVmFromVmBackup`: `PUT /zstack/v1/vm-backups/{groupUuid}/actions`, asynchronous.
-pub(super) const REVERT_VM_FROM_VM_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const REVERT_VM_FROM_VM_BACKUP: ApiOperation = ApiOperation::new(
     "RevertVmFromVmBackup",
     "PUT",
     "/v1/vm-backups/{groupUuid}/actions",
@@ -2969,7 +2969,7 @@ const REVERT_VM_FROM_VM_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevertVolumeFromSnapshot`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`, asynchronous.
-pub(super) const REVERT_VOLUME_FROM_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const REVERT_VOLUME_FROM_SNAPSHOT: ApiOperation = ApiOperation::new(
     "RevertVolumeFromSnapshot",
     "PUT",
     "/v1/volume-snapshots/{uuid}/actions",
@@ -2988,7 +2988,7 @@ const REVERT_VOLUME_FROM_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevertVolumeFromVolumeBackup`: `PUT /zstack/v1/volume-backups/{uuid}/actions`, asynchronous.
-pub(super) const REVERT_VOLUME_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const REVERT_VOLUME_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
     "RevertVolumeFromVolumeBackup",
     "PUT",
     "/v1/volume-backups/{uuid}/actions",
@@ -3008,7 +3008,7 @@ const REVERT_VOLUME_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetNicQos`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_NIC_QOS: ApiOperation =
+pub(crate) const SET_NIC_QOS: ApiOperation =
     ApiOperation::new("SetNicQos", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_NIC_QOS_PARAMS)
         .result("SetNicQosResult")
@@ -3026,7 +3026,7 @@ const SET_NIC_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVipQos`: `PUT /zstack/v1/vips/{uuid}/actions`, asynchronous.
-pub(super) const SET_VIP_QOS: ApiOperation =
+pub(crate) const SET_VIP_QOS: ApiOperation =
     ApiOperation::new("SetVipQos", "PUT", "/v1/vips/{uuid}/actions")
         .params(SET_VIP_QOS_PARAMS)
         .result("SetVipQosResult")
@@ -3045,7 +3045,7 @@ const SET_VIP_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmBootMode`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_BOOT_MODE: ApiOperation =
+pub(crate) const SET_VM_BOOT_MODE: ApiOperation =
     ApiOperation::new("SetVmBootMode", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_BOOT_MODE_PARAMS)
         .result("SetVmBootModeResult")
@@ -3062,7 +3062,7 @@ const SET_VM_BOOT_MODE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmBootOrder`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_BOOT_ORDER: ApiOperation =
+pub(crate) const SET_VM_BOOT_ORDER: ApiOperation =
     ApiOperation::new("SetVmBootOrder", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_BOOT_ORDER_PARAMS)
         .result("SetVmBootOrderResult")
@@ -3079,7 +3079,7 @@ const SET_VM_BOOT_ORDER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmBootVolume`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const SET_VM_BOOT_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_BOOT_VOLUME: ApiOperation = ApiOperation::new(
     "SetVmBootVolume",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -3099,7 +3099,7 @@ const SET_VM_BOOT_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmCleanTraffic`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_CLEAN_TRAFFIC: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_CLEAN_TRAFFIC: ApiOperation = ApiOperation::new(
     "SetVmCleanTraffic",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -3119,7 +3119,7 @@ const SET_VM_CLEAN_TRAFFIC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmClockTrack`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_CLOCK_TRACK: ApiOperation = ApiOperation::new("SetVmClockTrack", "PUT", "/v1/vm-instances/{uuid}/actions").params(SET_VM_CLOCK_TRACK_PARAMS).result("SetVmClockTrackResult").body("setVmClockTrack").asynchronous().summary("Set vm clock track. track: guest|host. intervalInSeconds: 0|60|600|1800|3600|7200|21600|43200|86400.");
+pub(crate) const SET_VM_CLOCK_TRACK: ApiOperation = ApiOperation::new("SetVmClockTrack", "PUT", "/v1/vm-instances/{uuid}/actions").params(SET_VM_CLOCK_TRACK_PARAMS).result("SetVmClockTrackResult").body("setVmClockTrack").asynchronous().summary("Set vm clock track. track: guest|host. intervalInSeconds: 0|60|600|1800|3600|7200|21600|43200|86400.");
 
 /// Parameters of `SetVmClockTrack`.
 const SET_VM_CLOCK_TRACK_PARAMS: &[ApiParam] = &[
@@ -3132,7 +3132,7 @@ const SET_VM_CLOCK_TRACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmConsoleMode`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_CONSOLE_MODE: ApiOperation =
+pub(crate) const SET_VM_CONSOLE_MODE: ApiOperation =
     ApiOperation::new("SetVmConsoleMode", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_CONSOLE_MODE_PARAMS)
         .result("SetVmConsoleModeResult")
@@ -3149,7 +3149,7 @@ const SET_VM_CONSOLE_MODE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmConsolePassword`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_CONSOLE_PASSWORD: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_CONSOLE_PASSWORD: ApiOperation = ApiOperation::new(
     "SetVmConsolePassword",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -3169,7 +3169,7 @@ const SET_VM_CONSOLE_PASSWORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmEmulatorPinning`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_EMULATOR_PINNING: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_EMULATOR_PINNING: ApiOperation = ApiOperation::new(
     "SetVmEmulatorPinning",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -3189,7 +3189,7 @@ const SET_VM_EMULATOR_PINNING_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmHostname`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_HOSTNAME: ApiOperation =
+pub(crate) const SET_VM_HOSTNAME: ApiOperation =
     ApiOperation::new("SetVmHostname", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_HOSTNAME_PARAMS)
         .result("SetVmHostnameResult")
@@ -3206,7 +3206,7 @@ const SET_VM_HOSTNAME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmInstanceDefaultCdRom`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_INSTANCE_DEFAULT_CD_ROM: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_INSTANCE_DEFAULT_CD_ROM: ApiOperation = ApiOperation::new(
     "SetVmInstanceDefaultCdRom",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions",
@@ -3226,7 +3226,7 @@ const SET_VM_INSTANCE_DEFAULT_CD_ROM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmInstanceHaLevel`: `POST /zstack/v1/vm-instances/{uuid}/ha-levels`, asynchronous.
-pub(super) const SET_VM_INSTANCE_HA_LEVEL: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_INSTANCE_HA_LEVEL: ApiOperation = ApiOperation::new(
     "SetVmInstanceHaLevel",
     "POST",
     "/v1/vm-instances/{uuid}/ha-levels",
@@ -3246,7 +3246,7 @@ const SET_VM_INSTANCE_HA_LEVEL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmMonitorNumber`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_MONITOR_NUMBER: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_MONITOR_NUMBER: ApiOperation = ApiOperation::new(
     "SetVmMonitorNumber",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -3266,7 +3266,7 @@ const SET_VM_MONITOR_NUMBER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmNuma`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_NUMA: ApiOperation =
+pub(crate) const SET_VM_NUMA: ApiOperation =
     ApiOperation::new("SetVmNuma", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_NUMA_PARAMS)
         .result("SetVmNumaResult")
@@ -3283,7 +3283,7 @@ const SET_VM_NUMA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmQga`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_QGA: ApiOperation =
+pub(crate) const SET_VM_QGA: ApiOperation =
     ApiOperation::new("SetVmQga", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_QGA_PARAMS)
         .result("SetVmQgaResult")
@@ -3300,7 +3300,7 @@ const SET_VM_QGA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmQxlMemory`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_QXL_MEMORY: ApiOperation =
+pub(crate) const SET_VM_QXL_MEMORY: ApiOperation =
     ApiOperation::new("SetVmQxlMemory", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_QXL_MEMORY_PARAMS)
         .result("SetVmQxlMemoryResult")
@@ -3319,7 +3319,7 @@ const SET_VM_QXL_MEMORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmRDP`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_RDP: ApiOperation =
+pub(crate) const SET_VM_RDP: ApiOperation =
     ApiOperation::new("SetVmRDP", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_RDP_PARAMS)
         .result("SetVmRDPResult")
@@ -3336,7 +3336,7 @@ const SET_VM_RDP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmSecurityLevel`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_SECURITY_LEVEL: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_SECURITY_LEVEL: ApiOperation = ApiOperation::new(
     "SetVmSecurityLevel",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -3356,7 +3356,7 @@ const SET_VM_SECURITY_LEVEL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmSoundType`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_SOUND_TYPE: ApiOperation =
+pub(crate) const SET_VM_SOUND_TYPE: ApiOperation =
     ApiOperation::new("SetVmSoundType", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_SOUND_TYPE_PARAMS)
         .result("SetVmSoundTypeResult")
@@ -3373,7 +3373,7 @@ const SET_VM_SOUND_TYPE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmSshKey`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_SSH_KEY: ApiOperation =
+pub(crate) const SET_VM_SSH_KEY: ApiOperation =
     ApiOperation::new("SetVmSshKey", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_SSH_KEY_PARAMS)
         .result("SetVmSshKeyResult")
@@ -3390,7 +3390,7 @@ const SET_VM_SSH_KEY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmStaticIp`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const SET_VM_STATIC_IP: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_STATIC_IP: ApiOperation = ApiOperation::new(
     "SetVmStaticIp",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -3416,7 +3416,7 @@ const SET_VM_STATIC_IP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmUsbRedirect`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SET_VM_USB_REDIRECT: ApiOperation =
+pub(crate) const SET_VM_USB_REDIRECT: ApiOperation =
     ApiOperation::new("SetVmUsbRedirect", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SET_VM_USB_REDIRECT_PARAMS)
         .result("SetVmUsbRedirectResult")
@@ -3433,7 +3433,7 @@ const SET_VM_USB_REDIRECT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmUserDefinedXml`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const SET_VM_USER_DEFINED_XML: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_USER_DEFINED_XML: ApiOperation = ApiOperation::new(
     "SetVmUserDefinedXml",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -3455,7 +3455,7 @@ const SET_VM_USER_DEFINED_XML_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVmUserDefinedXmlHookScript`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const SET_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
     "SetVmUserDefinedXmlHookScript",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -3477,7 +3477,7 @@ const SET_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ShrinkVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/shrink/{uuid}/actions`, asynchronous.
-pub(super) const SHRINK_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const SHRINK_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
     "ShrinkVolumeSnapshot",
     "PUT",
     "/v1/volume-snapshots/shrink/{uuid}/actions",
@@ -3496,7 +3496,7 @@ const SHRINK_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StartVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const START_VM_INSTANCE: ApiOperation =
+pub(crate) const START_VM_INSTANCE: ApiOperation =
     ApiOperation::new("StartVmInstance", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(START_VM_INSTANCE_PARAMS)
         .result("StartVmInstanceResult")
@@ -3514,7 +3514,7 @@ const START_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `StopVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const STOP_VM_INSTANCE: ApiOperation =
+pub(crate) const STOP_VM_INSTANCE: ApiOperation =
     ApiOperation::new("StopVmInstance", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(STOP_VM_INSTANCE_PARAMS)
         .result("StopVmInstanceResult")
@@ -3532,7 +3532,7 @@ const STOP_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/volume-backups/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "SyncBackupFromImageStoreBackupStorage",
     "PUT",
     "/v1/volume-backups/{uuid}/actions",
@@ -3553,7 +3553,7 @@ const SYNC_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVCenter`: `PUT /zstack/v1/vcenters/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_V_CENTER: ApiOperation =
+pub(crate) const SYNC_V_CENTER: ApiOperation =
     ApiOperation::new("SyncVCenter", "PUT", "/v1/vcenters/{uuid}/actions")
         .params(SYNC_V_CENTER_PARAMS)
         .result("SyncVCenterResult")
@@ -3569,7 +3569,7 @@ const SYNC_V_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVmBackup`: `PUT /zstack/v1/vm-backups/imageStore/{imageStoreUuid}/actions`, asynchronous.
-pub(super) const SYNC_VM_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_VM_BACKUP: ApiOperation = ApiOperation::new(
     "SyncVmBackup",
     "PUT",
     "/v1/vm-backups/imageStore/{imageStoreUuid}/actions",
@@ -3588,7 +3588,7 @@ const SYNC_VM_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVmBackupFromImageStoreBackupStorage`: `PUT /zstack/v1/vm-backups/{groupUuid}/actions`, asynchronous.
-pub(super) const SYNC_VM_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_VM_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE: ApiOperation = ApiOperation::new(
     "SyncVmBackupFromImageStoreBackupStorage",
     "PUT",
     "/v1/vm-backups/{groupUuid}/actions",
@@ -3609,7 +3609,7 @@ const SYNC_VM_BACKUP_FROM_IMAGE_STORE_BACKUP_STORAGE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVmClock`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_VM_CLOCK: ApiOperation =
+pub(crate) const SYNC_VM_CLOCK: ApiOperation =
     ApiOperation::new("SyncVmClock", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(SYNC_VM_CLOCK_PARAMS)
         .result("SyncVmClockResult")
@@ -3625,7 +3625,7 @@ const SYNC_VM_CLOCK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVolumeBackup`: `PUT /zstack/v1/volume-backups/imageStore/{imageStoreUuid}/actions`, asynchronous.
-pub(super) const SYNC_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const SYNC_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
     "SyncVolumeBackup",
     "PUT",
     "/v1/volume-backups/imageStore/{imageStoreUuid}/actions",
@@ -3644,7 +3644,7 @@ const SYNC_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `TakeVmConsoleScreenshot`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const TAKE_VM_CONSOLE_SCREENSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const TAKE_VM_CONSOLE_SCREENSHOT: ApiOperation = ApiOperation::new(
     "TakeVmConsoleScreenshot",
     "PUT",
     "/v1/vm-instances/{uuid}/actions",
@@ -3663,7 +3663,7 @@ const TAKE_VM_CONSOLE_SCREENSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UngroupVolumeSnapshotGroup`: `DELETE /zstack/v1/volume-snapshots/ungroup/{uuid}`, asynchronous.
-pub(super) const UNGROUP_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UNGROUP_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
     "UngroupVolumeSnapshotGroup",
     "DELETE",
     "/v1/volume-snapshots/ungroup/{uuid}",
@@ -3681,7 +3681,7 @@ const UNGROUP_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UnprotectVmInstanceRecoveryPoint`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/unprotect-recovery-point`, asynchronous.
-pub(super) const UNPROTECT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
+pub(crate) const UNPROTECT_VM_INSTANCE_RECOVERY_POINT: ApiOperation = ApiOperation::new(
     "UnprotectVmInstanceRecoveryPoint",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/unprotect-recovery-point",
@@ -3701,7 +3701,7 @@ const UNPROTECT_VM_INSTANCE_RECOVERY_POINT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateGuestToolsState`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/guesttools-state`.
-pub(super) const UPDATE_GUEST_TOOLS_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_GUEST_TOOLS_STATE: ApiOperation = ApiOperation::new(
     "UpdateGuestToolsState",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/guesttools-state",
@@ -3719,7 +3719,7 @@ const UPDATE_GUEST_TOOLS_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdatePriorityConfig`: `PUT /zstack/v1/vm-priority-config/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_PRIORITY_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_PRIORITY_CONFIG: ApiOperation = ApiOperation::new(
     "UpdatePriorityConfig",
     "PUT",
     "/v1/vm-priority-config/{uuid}/actions",
@@ -3740,7 +3740,7 @@ const UPDATE_PRIORITY_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVCenter`: `PUT /zstack/v1/vcenters/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_V_CENTER: ApiOperation =
+pub(crate) const UPDATE_V_CENTER: ApiOperation =
     ApiOperation::new("UpdateVCenter", "PUT", "/v1/vcenters/{uuid}/actions")
         .params(UPDATE_V_CENTER_PARAMS)
         .result("UpdateVCenterResult")
@@ -3763,7 +3763,7 @@ const UPDATE_V_CENTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVip`: `PUT /zstack/v1/vips/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VIP: ApiOperation =
+pub(crate) const UPDATE_VIP: ApiOperation =
     ApiOperation::new("UpdateVip", "PUT", "/v1/vips/{uuid}/actions")
         .params(UPDATE_VIP_PARAMS)
         .result("UpdateVipResult")
@@ -3781,7 +3781,7 @@ const UPDATE_VIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVirtualRouter`: `PUT /zstack/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const UPDATE_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VIRTUAL_ROUTER: ApiOperation = ApiOperation::new(
     "UpdateVirtualRouter",
     "PUT",
     "/v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions",
@@ -3801,7 +3801,7 @@ const UPDATE_VIRTUAL_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmCdRom`: `PUT /zstack/v1/vm-instances/cdroms/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VM_CD_ROM: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VM_CD_ROM: ApiOperation = ApiOperation::new(
     "UpdateVmCdRom",
     "PUT",
     "/v1/vm-instances/cdroms/{uuid}/actions",
@@ -3822,7 +3822,7 @@ const UPDATE_VM_CD_ROM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmInstance`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VM_INSTANCE: ApiOperation = ApiOperation::new("UpdateVmInstance", "PUT", "/v1/vm-instances/{uuid}/actions").params(UPDATE_VM_INSTANCE_PARAMS).result("UpdateVmInstanceResult").body("updateVmInstance").asynchronous().summary("Update vm instance. state: Stopped|Running. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
+pub(crate) const UPDATE_VM_INSTANCE: ApiOperation = ApiOperation::new("UpdateVmInstance", "PUT", "/v1/vm-instances/{uuid}/actions").params(UPDATE_VM_INSTANCE_PARAMS).result("UpdateVmInstanceResult").body("updateVmInstance").asynchronous().summary("Update vm instance. state: Stopped|Running. platform: Linux|Windows|Other|Paravirtualization|WindowsVirtio.");
 
 /// Parameters of `UpdateVmInstance`.
 const UPDATE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -3841,7 +3841,7 @@ const UPDATE_VM_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmNetworkConfig`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/update-nic-config`, asynchronous.
-pub(super) const UPDATE_VM_NETWORK_CONFIG: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VM_NETWORK_CONFIG: ApiOperation = ApiOperation::new(
     "UpdateVmNetworkConfig",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/update-nic-config",
@@ -3861,7 +3861,7 @@ const UPDATE_VM_NETWORK_CONFIG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmNicDriver`: `PUT /zstack/v1/vm-instances/{vmInstanceUuid}/actions`, asynchronous.
-pub(super) const UPDATE_VM_NIC_DRIVER: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VM_NIC_DRIVER: ApiOperation = ApiOperation::new(
     "UpdateVmNicDriver",
     "PUT",
     "/v1/vm-instances/{vmInstanceUuid}/actions",
@@ -3882,7 +3882,7 @@ const UPDATE_VM_NIC_DRIVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmNicMac`: `PUT /zstack/v1/vm-instances/nics/{vmNicUuid}/actions`, asynchronous.
-pub(super) const UPDATE_VM_NIC_MAC: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VM_NIC_MAC: ApiOperation = ApiOperation::new(
     "UpdateVmNicMac",
     "PUT",
     "/v1/vm-instances/nics/{vmNicUuid}/actions",
@@ -3902,7 +3902,7 @@ const UPDATE_VM_NIC_MAC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmPriority`: `PUT /zstack/v1/vm-instances/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VM_PRIORITY: ApiOperation =
+pub(crate) const UPDATE_VM_PRIORITY: ApiOperation =
     ApiOperation::new("UpdateVmPriority", "PUT", "/v1/vm-instances/{uuid}/actions")
         .params(UPDATE_VM_PRIORITY_PARAMS)
         .result("UpdateVmPriorityResult")
@@ -3919,7 +3919,7 @@ const UPDATE_VM_PRIORITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmSchedulingRule`: `PUT /zstack/v1/vmSchedulingRule/{uuid}/update`, asynchronous.
-pub(super) const UPDATE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VM_SCHEDULING_RULE: ApiOperation = ApiOperation::new(
     "UpdateVmSchedulingRule",
     "PUT",
     "/v1/vmSchedulingRule/{uuid}/update",
@@ -3941,7 +3941,7 @@ const UPDATE_VM_SCHEDULING_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmSchedulingRuleGroup`: `PUT /zstack/v1/vmSchedulingRuleGroup/{uuid}/update`, asynchronous.
-pub(super) const UPDATE_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VM_SCHEDULING_RULE_GROUP: ApiOperation = ApiOperation::new(
     "UpdateVmSchedulingRuleGroup",
     "PUT",
     "/v1/vmSchedulingRuleGroup/{uuid}/update",
@@ -3962,7 +3962,7 @@ const UPDATE_VM_SCHEDULING_RULE_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVmUserDefinedXmlHookScript`: `PUT /zstack/v1/vm-instances/xml-hook-script`, asynchronous.
-pub(super) const UPDATE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VM_USER_DEFINED_XML_HOOK_SCRIPT: ApiOperation = ApiOperation::new(
     "UpdateVmUserDefinedXmlHookScript",
     "PUT",
     "/v1/vm-instances/xml-hook-script",
@@ -3985,7 +3985,7 @@ const UPDATE_VM_USER_DEFINED_XML_HOOK_SCRIPT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVolumeSnapshot`: `PUT /zstack/v1/volume-snapshots/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
     "UpdateVolumeSnapshot",
     "PUT",
     "/v1/volume-snapshots/{uuid}/actions",
@@ -4006,7 +4006,7 @@ const UPDATE_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVolumeSnapshotGroup`: `PUT /zstack/v1/volume-snapshots/group/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VOLUME_SNAPSHOT_GROUP: ApiOperation = ApiOperation::new(
     "UpdateVolumeSnapshotGroup",
     "PUT",
     "/v1/volume-snapshots/group/{uuid}/actions",
@@ -4027,7 +4027,7 @@ const UPDATE_VOLUME_SNAPSHOT_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVpcSharedQos`: `PUT /zstack/v1/vips/sharedqos/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VPC_SHARED_QOS: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VPC_SHARED_QOS: ApiOperation = ApiOperation::new(
     "UpdateVpcSharedQos",
     "PUT",
     "/v1/vips/sharedqos/{uuid}/actions",

@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AddDnsToVpcRouter`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/dns`, asynchronous.
-pub(super) const ADD_DNS_TO_VPC_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_DNS_TO_VPC_ROUTER: ApiOperation = ApiOperation::new(
     "AddDnsToVpcRouter",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/dns",
@@ -26,7 +26,7 @@ const ADD_DNS_TO_VPC_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddVRouterRouteEntry`: `POST /zstack/v1/vrouter-route-tables/{routeTableUuid}/route-entries`, asynchronous.
-pub(super) const ADD_V_ROUTER_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_V_ROUTER_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
     "AddVRouterRouteEntry",
     "POST",
     "/v1/vrouter-route-tables/{routeTableUuid}/route-entries",
@@ -52,7 +52,7 @@ const ADD_V_ROUTER_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddZBox`: `POST /zstack/v1/zbox`, asynchronous.
-pub(super) const ADD_Z_BOX: ApiOperation = ApiOperation::new("AddZBox", "POST", "/v1/zbox")
+pub(crate) const ADD_Z_BOX: ApiOperation = ApiOperation::new("AddZBox", "POST", "/v1/zbox")
     .params(ADD_Z_BOX_PARAMS)
     .result("AddZBoxResult")
     .body("params")
@@ -69,7 +69,7 @@ const ADD_Z_BOX_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ApplyRuleSetChanges`: `PUT /zstack/v1/vpcfirewalls/ruleSets/apply/{uuid}/actions`, asynchronous.
-pub(super) const APPLY_RULE_SET_CHANGES: ApiOperation = ApiOperation::new(
+pub(crate) const APPLY_RULE_SET_CHANGES: ApiOperation = ApiOperation::new(
     "ApplyRuleSetChanges",
     "PUT",
     "/v1/vpcfirewalls/ruleSets/apply/{uuid}/actions",
@@ -88,7 +88,7 @@ const APPLY_RULE_SET_CHANGES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachAppBuildSystemToZone`: `POST /zstack/v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}`, asynchronous.
-pub(super) const ATTACH_APP_BUILD_SYSTEM_TO_ZONE: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_APP_BUILD_SYSTEM_TO_ZONE: ApiOperation = ApiOperation::new(
     "AttachAppBuildSystemToZone",
     "POST",
     "/v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}",
@@ -108,7 +108,7 @@ const ATTACH_APP_BUILD_SYSTEM_TO_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachBackupStorageToZone`: `POST /zstack/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`, asynchronous.
-pub(super) const ATTACH_BACKUP_STORAGE_TO_ZONE: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_BACKUP_STORAGE_TO_ZONE: ApiOperation = ApiOperation::new(
     "AttachBackupStorageToZone",
     "POST",
     "/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}",
@@ -128,7 +128,7 @@ const ATTACH_BACKUP_STORAGE_TO_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachDataVolumeToHost`: `POST /zstack/v1/volumes/{volumeUuid}/hosts/{hostUuid}`, asynchronous.
-pub(super) const ATTACH_DATA_VOLUME_TO_HOST: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_DATA_VOLUME_TO_HOST: ApiOperation = ApiOperation::new(
     "AttachDataVolumeToHost",
     "POST",
     "/v1/volumes/{volumeUuid}/hosts/{hostUuid}",
@@ -149,7 +149,7 @@ const ATTACH_DATA_VOLUME_TO_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachDataVolumeToVm`: `POST /zstack/v1/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const ATTACH_DATA_VOLUME_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_DATA_VOLUME_TO_VM: ApiOperation = ApiOperation::new(
     "AttachDataVolumeToVm",
     "POST",
     "/v1/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}",
@@ -169,7 +169,7 @@ const ATTACH_DATA_VOLUME_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachFirewallRuleSetToL3`: `POST /zstack/v1/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}`, asynchronous.
-pub(super) const ATTACH_FIREWALL_RULE_SET_TO_L3: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_FIREWALL_RULE_SET_TO_L3: ApiOperation = ApiOperation::new(
     "AttachFirewallRuleSetToL3",
     "POST",
     "/v1/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}",
@@ -191,7 +191,7 @@ const ATTACH_FIREWALL_RULE_SET_TO_L3_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachUserDefinedXmlHookScriptToVm`: `POST /zstack/v1/xmlhook/{xmlHookUuid}/vm-instances/{vmInstanceUuid}`, asynchronous.
-pub(super) const ATTACH_USER_DEFINED_XML_HOOK_SCRIPT_TO_VM: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_USER_DEFINED_XML_HOOK_SCRIPT_TO_VM: ApiOperation = ApiOperation::new(
     "AttachUserDefinedXmlHookScriptToVm",
     "POST",
     "/v1/xmlhook/{xmlHookUuid}/vm-instances/{vmInstanceUuid}",
@@ -212,7 +212,7 @@ const ATTACH_USER_DEFINED_XML_HOOK_SCRIPT_TO_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AttachVRouterRouteTableToVRouter`: `POST /zstack/v1/vrouter-route-tables/{routeTableUuid}/attach`, asynchronous.
-pub(super) const ATTACH_V_ROUTER_ROUTE_TABLE_TO_V_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const ATTACH_V_ROUTER_ROUTE_TABLE_TO_V_ROUTER: ApiOperation = ApiOperation::new(
     "AttachVRouterRouteTableToVRouter",
     "POST",
     "/v1/vrouter-route-tables/{routeTableUuid}/attach",
@@ -232,7 +232,7 @@ const ATTACH_V_ROUTER_ROUTE_TABLE_TO_V_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `BatchSyncVolumeSize`: `POST /zstack/v1/volumes/batch-sync-volumes`.
-pub(super) const BATCH_SYNC_VOLUME_SIZE: ApiOperation = ApiOperation::new(
+pub(crate) const BATCH_SYNC_VOLUME_SIZE: ApiOperation = ApiOperation::new(
     "BatchSyncVolumeSize",
     "POST",
     "/v1/volumes/batch-sync-volumes",
@@ -249,7 +249,7 @@ const BATCH_SYNC_VOLUME_SIZE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeFirewallRuleState`: `PUT /zstack/v1/vpcfirewalls/rules/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_FIREWALL_RULE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_FIREWALL_RULE_STATE: ApiOperation = ApiOperation::new(
     "ChangeFirewallRuleState",
     "PUT",
     "/v1/vpcfirewalls/rules/{uuid}/actions",
@@ -269,7 +269,7 @@ const CHANGE_FIREWALL_RULE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVolumeState`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_VOLUME_STATE: ApiOperation =
+pub(crate) const CHANGE_VOLUME_STATE: ApiOperation =
     ApiOperation::new("ChangeVolumeState", "PUT", "/v1/volumes/{uuid}/actions")
         .params(CHANGE_VOLUME_STATE_PARAMS)
         .result("ChangeVolumeStateResult")
@@ -286,7 +286,7 @@ const CHANGE_VOLUME_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeVpcHaGroupMonitorIps`: `PUT /zstack/v1/vpc/hagroups/{uuid}/monitorIps`, asynchronous.
-pub(super) const CHANGE_VPC_HA_GROUP_MONITOR_IPS: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_VPC_HA_GROUP_MONITOR_IPS: ApiOperation = ApiOperation::new(
     "ChangeVpcHaGroupMonitorIps",
     "PUT",
     "/v1/vpc/hagroups/{uuid}/monitorIps",
@@ -306,7 +306,7 @@ const CHANGE_VPC_HA_GROUP_MONITOR_IPS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeZoneState`: `PUT /zstack/v1/zones/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_ZONE_STATE: ApiOperation =
+pub(crate) const CHANGE_ZONE_STATE: ApiOperation =
     ApiOperation::new("ChangeZoneState", "PUT", "/v1/zones/{uuid}/actions")
         .params(CHANGE_ZONE_STATE_PARAMS)
         .result("ChangeZoneStateResult")
@@ -323,7 +323,7 @@ const CHANGE_ZONE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckFirewallRuleConfigFile`: `POST /zstack/v1/vpcfirewalls/rules/from-file/check`.
-pub(super) const CHECK_FIREWALL_RULE_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const CHECK_FIREWALL_RULE_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "CheckFirewallRuleConfigFile",
     "POST",
     "/v1/vpcfirewalls/rules/from-file/check",
@@ -341,7 +341,7 @@ const CHECK_FIREWALL_RULE_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CheckNetworkReachable`: `GET /zstack/v1/zops/check/network`.
-pub(super) const CHECK_NETWORK_REACHABLE: ApiOperation =
+pub(crate) const CHECK_NETWORK_REACHABLE: ApiOperation =
     ApiOperation::new("CheckNetworkReachable", "GET", "/v1/zops/check/network")
         .params(CHECK_NETWORK_REACHABLE_PARAMS)
         .result("CheckNetworkReachableResult")
@@ -356,7 +356,7 @@ const CHECK_NETWORK_REACHABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDataVolume`: `POST /zstack/v1/volumes/data`, asynchronous.
-pub(super) const CREATE_DATA_VOLUME: ApiOperation =
+pub(crate) const CREATE_DATA_VOLUME: ApiOperation =
     ApiOperation::new("CreateDataVolume", "POST", "/v1/volumes/data")
         .params(CREATE_DATA_VOLUME_PARAMS)
         .result("CreateDataVolumeResult")
@@ -378,7 +378,7 @@ const CREATE_DATA_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDataVolumeFromVolumeBackup`: `POST /zstack/v1/volumes/data-volume/from/volume-template/{backupUuid}`, asynchronous.
-pub(super) const CREATE_DATA_VOLUME_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_DATA_VOLUME_FROM_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
     "CreateDataVolumeFromVolumeBackup",
     "POST",
     "/v1/volumes/data-volume/from/volume-template/{backupUuid}",
@@ -404,7 +404,7 @@ const CREATE_DATA_VOLUME_FROM_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDataVolumeFromVolumeSnapshot`: `POST /zstack/v1/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}`, asynchronous.
-pub(super) const CREATE_DATA_VOLUME_FROM_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_DATA_VOLUME_FROM_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
     "CreateDataVolumeFromVolumeSnapshot",
     "POST",
     "/v1/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}",
@@ -428,7 +428,7 @@ const CREATE_DATA_VOLUME_FROM_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateDataVolumeFromVolumeTemplate`: `POST /zstack/v1/volumes/data/from/data-volume-templates/{imageUuid}`, asynchronous.
-pub(super) const CREATE_DATA_VOLUME_FROM_VOLUME_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_DATA_VOLUME_FROM_VOLUME_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateDataVolumeFromVolumeTemplate",
     "POST",
     "/v1/volumes/data/from/data-volume-templates/{imageUuid}",
@@ -453,7 +453,7 @@ const CREATE_DATA_VOLUME_FROM_VOLUME_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFirewallIpSetTemplate`: `POST /zstack/v1/vpcfirewalls/ipset/templates`, asynchronous.
-pub(super) const CREATE_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateFirewallIpSetTemplate",
     "POST",
     "/v1/vpcfirewalls/ipset/templates",
@@ -477,7 +477,7 @@ const CREATE_FIREWALL_IP_SET_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFirewallRule`: `POST /zstack/v1/vpcfirewalls/rules`, asynchronous.
-pub(super) const CREATE_FIREWALL_RULE: ApiOperation =
+pub(crate) const CREATE_FIREWALL_RULE: ApiOperation =
     ApiOperation::new("CreateFirewallRule", "POST", "/v1/vpcfirewalls/rules")
         .params(CREATE_FIREWALL_RULE_PARAMS)
         .result("CreateFirewallRuleResult")
@@ -508,7 +508,7 @@ const CREATE_FIREWALL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFirewallRuleFromConfigFile`: `POST /zstack/v1/vpcfirewalls/rules/from-file`, asynchronous.
-pub(super) const CREATE_FIREWALL_RULE_FROM_CONFIG_FILE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_FIREWALL_RULE_FROM_CONFIG_FILE: ApiOperation = ApiOperation::new(
     "CreateFirewallRuleFromConfigFile",
     "POST",
     "/v1/vpcfirewalls/rules/from-file",
@@ -529,7 +529,7 @@ const CREATE_FIREWALL_RULE_FROM_CONFIG_FILE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFirewallRuleSet`: `POST /zstack/v1/vpcfirewalls/ruleSets`, asynchronous.
-pub(super) const CREATE_FIREWALL_RULE_SET: ApiOperation =
+pub(crate) const CREATE_FIREWALL_RULE_SET: ApiOperation =
     ApiOperation::new("CreateFirewallRuleSet", "POST", "/v1/vpcfirewalls/ruleSets")
         .params(CREATE_FIREWALL_RULE_SET_PARAMS)
         .result("CreateFirewallRuleSetResult")
@@ -549,7 +549,7 @@ const CREATE_FIREWALL_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateFirewallRuleTemplate`: `POST /zstack/v1/vpcfirewalls/rules/template`, asynchronous.
-pub(super) const CREATE_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateFirewallRuleTemplate",
     "POST",
     "/v1/vpcfirewalls/rules/template",
@@ -583,7 +583,7 @@ const CREATE_FIREWALL_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVRouterRouteTable`: `POST /zstack/v1/vrouter-route-tables`, asynchronous.
-pub(super) const CREATE_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
     "CreateVRouterRouteTable",
     "POST",
     "/v1/vrouter-route-tables",
@@ -605,7 +605,7 @@ const CREATE_V_ROUTER_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVmBackup`: `POST /zstack/v1/volumes/{rootVolumeUuid}/vm-backups`, asynchronous.
-pub(super) const CREATE_VM_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VM_BACKUP: ApiOperation = ApiOperation::new(
     "CreateVmBackup",
     "POST",
     "/v1/volumes/{rootVolumeUuid}/vm-backups",
@@ -634,7 +634,7 @@ const CREATE_VM_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVolumeBackup`: `POST /zstack/v1/volumes/{volumeUuid}/volume-backups`, asynchronous.
-pub(super) const CREATE_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VOLUME_BACKUP: ApiOperation = ApiOperation::new(
     "CreateVolumeBackup",
     "POST",
     "/v1/volumes/{volumeUuid}/volume-backups",
@@ -663,7 +663,7 @@ const CREATE_VOLUME_BACKUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVolumeSnapshot`: `POST /zstack/v1/volumes/{volumeUuid}/volume-snapshots`, asynchronous.
-pub(super) const CREATE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VOLUME_SNAPSHOT: ApiOperation = ApiOperation::new(
     "CreateVolumeSnapshot",
     "POST",
     "/v1/volumes/{volumeUuid}/volume-snapshots",
@@ -686,7 +686,7 @@ const CREATE_VOLUME_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVolumesSnapshot`: `POST /zstack/v1/volumes/volume-snapshots`, asynchronous.
-pub(super) const CREATE_VOLUMES_SNAPSHOT: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_VOLUMES_SNAPSHOT: ApiOperation = ApiOperation::new(
     "CreateVolumesSnapshot",
     "POST",
     "/v1/volumes/volume-snapshots",
@@ -705,7 +705,7 @@ const CREATE_VOLUMES_SNAPSHOT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpcFirewall`: `POST /zstack/v1/vpcfirewalls`, asynchronous.
-pub(super) const CREATE_VPC_FIREWALL: ApiOperation =
+pub(crate) const CREATE_VPC_FIREWALL: ApiOperation =
     ApiOperation::new("CreateVpcFirewall", "POST", "/v1/vpcfirewalls")
         .params(CREATE_VPC_FIREWALL_PARAMS)
         .result("CreateVpcFirewallResult")
@@ -725,7 +725,7 @@ const CREATE_VPC_FIREWALL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpcHaGroup`: `POST /zstack/v1/vpc/hagroups`, asynchronous.
-pub(super) const CREATE_VPC_HA_GROUP: ApiOperation =
+pub(crate) const CREATE_VPC_HA_GROUP: ApiOperation =
     ApiOperation::new("CreateVpcHaGroup", "POST", "/v1/vpc/hagroups")
         .params(CREATE_VPC_HA_GROUP_PARAMS)
         .result("CreateVpcHaGroupResult")
@@ -745,7 +745,7 @@ const CREATE_VPC_HA_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateVpcVRouter`: `POST /zstack/v1/vpc/virtual-routers`, asynchronous.
-pub(super) const CREATE_VPC_V_ROUTER: ApiOperation =
+pub(crate) const CREATE_VPC_V_ROUTER: ApiOperation =
     ApiOperation::new("CreateVpcVRouter", "POST", "/v1/vpc/virtual-routers")
         .params(CREATE_VPC_V_ROUTER_PARAMS)
         .result("CreateVpcVRouterResult")
@@ -770,7 +770,7 @@ const CREATE_VPC_V_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateWebhook`: `POST /zstack/v1/web-hooks`, asynchronous.
-pub(super) const CREATE_WEBHOOK: ApiOperation =
+pub(crate) const CREATE_WEBHOOK: ApiOperation =
     ApiOperation::new("CreateWebhook", "POST", "/v1/web-hooks")
         .params(CREATE_WEBHOOK_PARAMS)
         .result("CreateWebhookResult")
@@ -792,7 +792,7 @@ const CREATE_WEBHOOK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateZone`: `POST /zstack/v1/zones`, asynchronous.
-pub(super) const CREATE_ZONE: ApiOperation = ApiOperation::new("CreateZone", "POST", "/v1/zones")
+pub(crate) const CREATE_ZONE: ApiOperation = ApiOperation::new("CreateZone", "POST", "/v1/zones")
     .params(CREATE_ZONE_PARAMS)
     .result("CreateZoneResult")
     .body("params")
@@ -811,7 +811,7 @@ const CREATE_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteDataVolume`: `DELETE /zstack/v1/volumes/{uuid}`, asynchronous.
-pub(super) const DELETE_DATA_VOLUME: ApiOperation =
+pub(crate) const DELETE_DATA_VOLUME: ApiOperation =
     ApiOperation::new("DeleteDataVolume", "DELETE", "/v1/volumes/{uuid}")
         .params(DELETE_DATA_VOLUME_PARAMS)
         .result("DeleteDataVolumeResult")
@@ -827,7 +827,7 @@ const DELETE_DATA_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteFirewall`: `DELETE /zstack/v1/vpcfirewalls/{uuid}`, asynchronous.
-pub(super) const DELETE_FIREWALL: ApiOperation =
+pub(crate) const DELETE_FIREWALL: ApiOperation =
     ApiOperation::new("DeleteFirewall", "DELETE", "/v1/vpcfirewalls/{uuid}")
         .params(DELETE_FIREWALL_PARAMS)
         .result("DeleteFirewallResult")
@@ -843,7 +843,7 @@ const DELETE_FIREWALL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteFirewallIpSetTemplate`: `DELETE /zstack/v1/vpcfirewalls/ipset/templates/{uuid}`, asynchronous.
-pub(super) const DELETE_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteFirewallIpSetTemplate",
     "DELETE",
     "/v1/vpcfirewalls/ipset/templates/{uuid}",
@@ -862,7 +862,7 @@ const DELETE_FIREWALL_IP_SET_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteFirewallRule`: `DELETE /zstack/v1/vpcfirewalls/rules/{uuid}`, asynchronous.
-pub(super) const DELETE_FIREWALL_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_FIREWALL_RULE: ApiOperation = ApiOperation::new(
     "DeleteFirewallRule",
     "DELETE",
     "/v1/vpcfirewalls/rules/{uuid}",
@@ -881,7 +881,7 @@ const DELETE_FIREWALL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteFirewallRuleSet`: `DELETE /zstack/v1/vpcfirewalls/ruleSets/{uuid}`, asynchronous.
-pub(super) const DELETE_FIREWALL_RULE_SET: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_FIREWALL_RULE_SET: ApiOperation = ApiOperation::new(
     "DeleteFirewallRuleSet",
     "DELETE",
     "/v1/vpcfirewalls/ruleSets/{uuid}",
@@ -900,7 +900,7 @@ const DELETE_FIREWALL_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteFirewallRuleTemplate`: `DELETE /zstack/v1/vpcfirewalls/rules/templates/{uuid}`, asynchronous.
-pub(super) const DELETE_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteFirewallRuleTemplate",
     "DELETE",
     "/v1/vpcfirewalls/rules/templates/{uuid}",
@@ -919,7 +919,7 @@ const DELETE_FIREWALL_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVRouterRouteEntry`: `DELETE /zstack/v1/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}`, asynchronous.
-pub(super) const DELETE_V_ROUTER_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_V_ROUTER_ROUTE_ENTRY: ApiOperation = ApiOperation::new(
     "DeleteVRouterRouteEntry",
     "DELETE",
     "/v1/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}",
@@ -939,7 +939,7 @@ const DELETE_V_ROUTER_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVRouterRouteTable`: `DELETE /zstack/v1/vrouter-route-tables/{uuid}`, asynchronous.
-pub(super) const DELETE_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
     "DeleteVRouterRouteTable",
     "DELETE",
     "/v1/vrouter-route-tables/{uuid}",
@@ -958,7 +958,7 @@ const DELETE_V_ROUTER_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVolumeQos`: `DELETE /zstack/v1/volumes/{uuid}/qos`, asynchronous.
-pub(super) const DELETE_VOLUME_QOS: ApiOperation =
+pub(crate) const DELETE_VOLUME_QOS: ApiOperation =
     ApiOperation::new("DeleteVolumeQos", "DELETE", "/v1/volumes/{uuid}/qos")
         .params(DELETE_VOLUME_QOS_PARAMS)
         .result("DeleteVolumeQosResult")
@@ -974,7 +974,7 @@ const DELETE_VOLUME_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteVpcHaGroup`: `DELETE /zstack/v1/vpc/hagroups/{uuid}`, asynchronous.
-pub(super) const DELETE_VPC_HA_GROUP: ApiOperation =
+pub(crate) const DELETE_VPC_HA_GROUP: ApiOperation =
     ApiOperation::new("DeleteVpcHaGroup", "DELETE", "/v1/vpc/hagroups/{uuid}")
         .params(DELETE_VPC_HA_GROUP_PARAMS)
         .result("DeleteVpcHaGroupResult")
@@ -990,7 +990,7 @@ const DELETE_VPC_HA_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteWebhook`: `DELETE /zstack/v1/web-hooks/{uuid}`, asynchronous.
-pub(super) const DELETE_WEBHOOK: ApiOperation =
+pub(crate) const DELETE_WEBHOOK: ApiOperation =
     ApiOperation::new("DeleteWebhook", "DELETE", "/v1/web-hooks/{uuid}")
         .params(DELETE_WEBHOOK_PARAMS)
         .result("DeleteWebhookResult")
@@ -1006,7 +1006,7 @@ const DELETE_WEBHOOK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteZone`: `DELETE /zstack/v1/zones/{uuid}`, asynchronous.
-pub(super) const DELETE_ZONE: ApiOperation =
+pub(crate) const DELETE_ZONE: ApiOperation =
     ApiOperation::new("DeleteZone", "DELETE", "/v1/zones/{uuid}")
         .params(DELETE_ZONE_PARAMS)
         .result("DeleteZoneResult")
@@ -1022,7 +1022,7 @@ const DELETE_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachAppBuildSystemToZone`: `DELETE /zstack/v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}`, asynchronous.
-pub(super) const DETACH_APP_BUILD_SYSTEM_TO_ZONE: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_APP_BUILD_SYSTEM_TO_ZONE: ApiOperation = ApiOperation::new(
     "DetachAppBuildSystemToZone",
     "DELETE",
     "/v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}",
@@ -1041,7 +1041,7 @@ const DETACH_APP_BUILD_SYSTEM_TO_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachBackupStorageFromZone`: `DELETE /zstack/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`, asynchronous.
-pub(super) const DETACH_BACKUP_STORAGE_FROM_ZONE: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_BACKUP_STORAGE_FROM_ZONE: ApiOperation = ApiOperation::new(
     "DetachBackupStorageFromZone",
     "DELETE",
     "/v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}",
@@ -1060,7 +1060,7 @@ const DETACH_BACKUP_STORAGE_FROM_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachDataVolumeFromHost`: `DELETE /zstack/v1/volumes/{volumeUuid}/hosts`, asynchronous.
-pub(super) const DETACH_DATA_VOLUME_FROM_HOST: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_DATA_VOLUME_FROM_HOST: ApiOperation = ApiOperation::new(
     "DetachDataVolumeFromHost",
     "DELETE",
     "/v1/volumes/{volumeUuid}/hosts",
@@ -1079,7 +1079,7 @@ const DETACH_DATA_VOLUME_FROM_HOST_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachDataVolumeFromVm`: `DELETE /zstack/v1/volumes/{uuid}/vm-instances`, asynchronous.
-pub(super) const DETACH_DATA_VOLUME_FROM_VM: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_DATA_VOLUME_FROM_VM: ApiOperation = ApiOperation::new(
     "DetachDataVolumeFromVm",
     "DELETE",
     "/v1/volumes/{uuid}/vm-instances",
@@ -1098,7 +1098,7 @@ const DETACH_DATA_VOLUME_FROM_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachFirewallRuleSetFromL3`: `POST /zstack/v1/vpcfirewalls/l3networks/{l3Uuid}/ruleSets/{ruleSetUuid}`, asynchronous.
-pub(super) const DETACH_FIREWALL_RULE_SET_FROM_L3: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_FIREWALL_RULE_SET_FROM_L3: ApiOperation = ApiOperation::new(
     "DetachFirewallRuleSetFromL3",
     "POST",
     "/v1/vpcfirewalls/l3networks/{l3Uuid}/ruleSets/{ruleSetUuid}",
@@ -1120,7 +1120,7 @@ const DETACH_FIREWALL_RULE_SET_FROM_L3_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachUserDefinedXmlHookScriptFromVm`: `DELETE /zstack/v1/xmlhook/vm-instances/{vmInstanceUuid}/detach`, asynchronous.
-pub(super) const DETACH_USER_DEFINED_XML_HOOK_SCRIPT_FROM_VM: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_USER_DEFINED_XML_HOOK_SCRIPT_FROM_VM: ApiOperation = ApiOperation::new(
     "DetachUserDefinedXmlHookScriptFromVm",
     "DELETE",
     "/v1/xmlhook/vm-instances/{vmInstanceUuid}/detach",
@@ -1140,7 +1140,7 @@ const DETACH_USER_DEFINED_XML_HOOK_SCRIPT_FROM_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DetachVRouterRouteTableFromVRouter`: `DELETE /zstack/v1/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}`, asynchronous.
-pub(super) const DETACH_V_ROUTER_ROUTE_TABLE_FROM_V_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const DETACH_V_ROUTER_ROUTE_TABLE_FROM_V_ROUTER: ApiOperation = ApiOperation::new(
     "DetachVRouterRouteTableFromVRouter",
     "DELETE",
     "/v1/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}",
@@ -1159,7 +1159,7 @@ const DETACH_V_ROUTER_ROUTE_TABLE_FROM_V_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `EjectZBox`: `PUT /zstack/v1/zbox/{uuid}/actions`, asynchronous.
-pub(super) const EJECT_Z_BOX: ApiOperation =
+pub(crate) const EJECT_Z_BOX: ApiOperation =
     ApiOperation::new("EjectZBox", "PUT", "/v1/zbox/{uuid}/actions")
         .params(EJECT_Z_BOX_PARAMS)
         .result("EjectZBoxResult")
@@ -1175,7 +1175,7 @@ const EJECT_Z_BOX_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ExpungeDataVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const EXPUNGE_DATA_VOLUME: ApiOperation =
+pub(crate) const EXPUNGE_DATA_VOLUME: ApiOperation =
     ApiOperation::new("ExpungeDataVolume", "PUT", "/v1/volumes/{uuid}/actions")
         .params(EXPUNGE_DATA_VOLUME_PARAMS)
         .result("ExpungeDataVolumeResult")
@@ -1191,7 +1191,7 @@ const EXPUNGE_DATA_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `FlattenVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const FLATTEN_VOLUME: ApiOperation =
+pub(crate) const FLATTEN_VOLUME: ApiOperation =
     ApiOperation::new("FlattenVolume", "PUT", "/v1/volumes/{uuid}/actions")
         .params(FLATTEN_VOLUME_PARAMS)
         .result("FlattenVolumeResult")
@@ -1208,7 +1208,7 @@ const FLATTEN_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAttachableVpcL3Network`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attachable-vpc-l3s`.
-pub(super) const GET_ATTACHABLE_VPC_L3_NETWORK: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ATTACHABLE_VPC_L3_NETWORK: ApiOperation = ApiOperation::new(
     "GetAttachableVpcL3Network",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attachable-vpc-l3s",
@@ -1226,7 +1226,7 @@ const GET_ATTACHABLE_VPC_L3_NETWORK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetChronyServers`: `GET /zstack/v1/zops/chrony/servers`.
-pub(super) const GET_CHRONY_SERVERS: ApiOperation =
+pub(crate) const GET_CHRONY_SERVERS: ApiOperation =
     ApiOperation::new("GetChronyServers", "GET", "/v1/zops/chrony/servers")
         .params(GET_CHRONY_SERVERS_PARAMS)
         .result("GetChronyServersResult")
@@ -1239,7 +1239,7 @@ const GET_CHRONY_SERVERS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetDataVolumeAttachableVm`: `GET /zstack/v1/volumes/{volumeUuid}/candidate-vm-instances`.
-pub(super) const GET_DATA_VOLUME_ATTACHABLE_VM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_DATA_VOLUME_ATTACHABLE_VM: ApiOperation = ApiOperation::new(
     "GetDataVolumeAttachableVm",
     "GET",
     "/v1/volumes/{volumeUuid}/candidate-vm-instances",
@@ -1256,7 +1256,7 @@ const GET_DATA_VOLUME_ATTACHABLE_VM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetRouteTableVpcVRouterCandidate`: `GET /zstack/v1/vpc/virtual-routers/get-vpc-candidate`.
-pub(super) const GET_ROUTE_TABLE_VPC_V_ROUTER_CANDIDATE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ROUTE_TABLE_VPC_V_ROUTER_CANDIDATE: ApiOperation = ApiOperation::new(
     "GetRouteTableVpcVRouterCandidate",
     "GET",
     "/v1/vpc/virtual-routers/get-vpc-candidate",
@@ -1275,7 +1275,7 @@ const GET_ROUTE_TABLE_VPC_V_ROUTER_CANDIDATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVRouterRouteTable`: `GET /zstack/v1/vrouter-route-tables/vrouter/{virtualRouterVmUuid}`.
-pub(super) const GET_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
     "GetVRouterRouteTable",
     "GET",
     "/v1/vrouter-route-tables/vrouter/{virtualRouterVmUuid}",
@@ -1292,7 +1292,7 @@ const GET_V_ROUTER_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVirtualRouterSoftwareVersion`: `GET /zstack/v1/vpc/virtual-routers/softwareversion`.
-pub(super) const GET_VIRTUAL_ROUTER_SOFTWARE_VERSION: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VIRTUAL_ROUTER_SOFTWARE_VERSION: ApiOperation = ApiOperation::new(
     "GetVirtualRouterSoftwareVersion",
     "GET",
     "/v1/vpc/virtual-routers/softwareversion",
@@ -1311,7 +1311,7 @@ const GET_VIRTUAL_ROUTER_SOFTWARE_VERSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVolumeCapabilities`: `GET /zstack/v1/volumes/{uuid}/capabilities`.
-pub(super) const GET_VOLUME_CAPABILITIES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VOLUME_CAPABILITIES: ApiOperation = ApiOperation::new(
     "GetVolumeCapabilities",
     "GET",
     "/v1/volumes/{uuid}/capabilities",
@@ -1328,7 +1328,7 @@ const GET_VOLUME_CAPABILITIES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVolumeFormat`: `GET /zstack/v1/volumes/formats`.
-pub(super) const GET_VOLUME_FORMAT: ApiOperation =
+pub(crate) const GET_VOLUME_FORMAT: ApiOperation =
     ApiOperation::new("GetVolumeFormat", "GET", "/v1/volumes/formats")
         .params(GET_VOLUME_FORMAT_PARAMS)
         .result("GetVolumeFormatResult")
@@ -1341,7 +1341,7 @@ const GET_VOLUME_FORMAT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVolumeIoThreadPin`: `GET /zstack/v1/volumes/{uuid}/io-thread-pin`.
-pub(super) const GET_VOLUME_IO_THREAD_PIN: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VOLUME_IO_THREAD_PIN: ApiOperation = ApiOperation::new(
     "GetVolumeIoThreadPin",
     "GET",
     "/v1/volumes/{uuid}/io-thread-pin",
@@ -1358,7 +1358,7 @@ const GET_VOLUME_IO_THREAD_PIN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVolumeQos`: `GET /zstack/v1/volumes/{uuid}/qos`.
-pub(super) const GET_VOLUME_QOS: ApiOperation =
+pub(crate) const GET_VOLUME_QOS: ApiOperation =
     ApiOperation::new("GetVolumeQos", "GET", "/v1/volumes/{uuid}/qos")
         .params(GET_VOLUME_QOS_PARAMS)
         .result("GetVolumeQosResult")
@@ -1373,7 +1373,7 @@ const GET_VOLUME_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcAttachedEip`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-eip`.
-pub(super) const GET_VPC_ATTACHED_EIP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_ATTACHED_EIP: ApiOperation = ApiOperation::new(
     "GetVpcAttachedEip",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attached-eip",
@@ -1393,7 +1393,7 @@ const GET_VPC_ATTACHED_EIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcAttachedIpsec`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-ipsec`.
-pub(super) const GET_VPC_ATTACHED_IPSEC: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_ATTACHED_IPSEC: ApiOperation = ApiOperation::new(
     "GetVpcAttachedIpsec",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attached-ipsec",
@@ -1413,7 +1413,7 @@ const GET_VPC_ATTACHED_IPSEC_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcAttachedLoadBalancer`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-lb`.
-pub(super) const GET_VPC_ATTACHED_LOAD_BALANCER: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_ATTACHED_LOAD_BALANCER: ApiOperation = ApiOperation::new(
     "GetVpcAttachedLoadBalancer",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attached-lb",
@@ -1433,7 +1433,7 @@ const GET_VPC_ATTACHED_LOAD_BALANCER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcAttachedNetflow`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-netflow`.
-pub(super) const GET_VPC_ATTACHED_NETFLOW: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_ATTACHED_NETFLOW: ApiOperation = ApiOperation::new(
     "GetVpcAttachedNetflow",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attached-netflow",
@@ -1453,7 +1453,7 @@ const GET_VPC_ATTACHED_NETFLOW_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcAttachedOspf`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-ospf`.
-pub(super) const GET_VPC_ATTACHED_OSPF: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_ATTACHED_OSPF: ApiOperation = ApiOperation::new(
     "GetVpcAttachedOspf",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attached-ospf",
@@ -1473,7 +1473,7 @@ const GET_VPC_ATTACHED_OSPF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcAttachedPortForwardingRules`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-pf`.
-pub(super) const GET_VPC_ATTACHED_PORT_FORWARDING_RULES: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_ATTACHED_PORT_FORWARDING_RULES: ApiOperation = ApiOperation::new(
     "GetVpcAttachedPortForwardingRules",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attached-pf",
@@ -1493,7 +1493,7 @@ const GET_VPC_ATTACHED_PORT_FORWARDING_RULES_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcAttachedVip`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/attached-vip`.
-pub(super) const GET_VPC_ATTACHED_VIP: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_ATTACHED_VIP: ApiOperation = ApiOperation::new(
     "GetVpcAttachedVip",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/attached-vip",
@@ -1513,7 +1513,7 @@ const GET_VPC_ATTACHED_VIP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcIPsecLog`: `GET /zstack/v1/vpc/virtual-routers/ipseclog`.
-pub(super) const GET_VPC_I_PSEC_LOG: ApiOperation =
+pub(crate) const GET_VPC_I_PSEC_LOG: ApiOperation =
     ApiOperation::new("GetVpcIPsecLog", "GET", "/v1/vpc/virtual-routers/ipseclog")
         .params(GET_VPC_I_PSEC_LOG_PARAMS)
         .result("GetVpcIPsecLogResult")
@@ -1528,7 +1528,7 @@ const GET_VPC_I_PSEC_LOG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcVRouterDistributedRoutingConnections`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/tracked-connections`.
-pub(super) const GET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_CONNECTIONS: ApiOperation =
+pub(crate) const GET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_CONNECTIONS: ApiOperation =
     ApiOperation::new(
         "GetVpcVRouterDistributedRoutingConnections",
         "GET",
@@ -1546,7 +1546,7 @@ const GET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_CONNECTIONS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcVRouterDistributedRoutingEnabled`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`.
-pub(super) const GET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_ENABLED: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_ENABLED: ApiOperation = ApiOperation::new(
     "GetVpcVRouterDistributedRoutingEnabled",
     "GET",
     "/v1/vpc/virtual-routers/{uuid}/distributed-routing",
@@ -1563,7 +1563,7 @@ const GET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_ENABLED_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetVpcVRouterNetworkServiceState`: `GET /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`.
-pub(super) const GET_VPC_V_ROUTER_NETWORK_SERVICE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_VPC_V_ROUTER_NETWORK_SERVICE_STATE: ApiOperation = ApiOperation::new(
     "GetVpcVRouterNetworkServiceState",
     "GET",
     "/v1/vpc/virtual-routers/{uuid}/networkservicestate",
@@ -1582,7 +1582,7 @@ const GET_VPC_V_ROUTER_NETWORK_SERVICE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetZone`: `GET /zstack/v1/zones/{uuid}/info`.
-pub(super) const GET_ZONE: ApiOperation =
+pub(crate) const GET_ZONE: ApiOperation =
     ApiOperation::new("GetZone", "GET", "/v1/zones/{uuid}/info")
         .params(GET_ZONE_PARAMS)
         .result("GetZoneResult")
@@ -1596,7 +1596,7 @@ const GET_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `LocalStorageGetVolumeMigratableHosts`: `GET /zstack/v1/volumes/{volumeUuid}/migration-target-hosts`.
-pub(super) const LOCAL_STORAGE_GET_VOLUME_MIGRATABLE_HOSTS: ApiOperation = ApiOperation::new(
+pub(crate) const LOCAL_STORAGE_GET_VOLUME_MIGRATABLE_HOSTS: ApiOperation = ApiOperation::new(
     "LocalStorageGetVolumeMigratableHosts",
     "GET",
     "/v1/volumes/{volumeUuid}/migration-target-hosts",
@@ -1613,7 +1613,7 @@ const LOCAL_STORAGE_GET_VOLUME_MIGRATABLE_HOSTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFirewallIpSetTemplate`: `GET /zstack/v1/vpcfirewalls/ipset/templates`.
-pub(super) const QUERY_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new("QueryFirewallIpSetTemplate", "GET", "/v1/vpcfirewalls/ipset/templates").params(QUERY_FIREWALL_IP_SET_TEMPLATE_PARAMS).result("QueryFirewallIpSetTemplateResult").summary("Query firewall ip set template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new("QueryFirewallIpSetTemplate", "GET", "/v1/vpcfirewalls/ipset/templates").params(QUERY_FIREWALL_IP_SET_TEMPLATE_PARAMS).result("QueryFirewallIpSetTemplateResult").summary("Query firewall ip set template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFirewallIpSetTemplate`.
 const QUERY_FIREWALL_IP_SET_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1629,7 +1629,7 @@ const QUERY_FIREWALL_IP_SET_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFirewallRule`: `GET /zstack/v1/vpcfirewalls/rules`.
-pub(super) const QUERY_FIREWALL_RULE: ApiOperation = ApiOperation::new("QueryFirewallRule", "GET", "/v1/vpcfirewalls/rules").params(QUERY_FIREWALL_RULE_PARAMS).result("QueryFirewallRuleResult").summary("Query firewall rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FIREWALL_RULE: ApiOperation = ApiOperation::new("QueryFirewallRule", "GET", "/v1/vpcfirewalls/rules").params(QUERY_FIREWALL_RULE_PARAMS).result("QueryFirewallRuleResult").summary("Query firewall rule. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFirewallRule`.
 const QUERY_FIREWALL_RULE_PARAMS: &[ApiParam] = &[
@@ -1645,7 +1645,7 @@ const QUERY_FIREWALL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFirewallRuleSet`: `GET /zstack/v1/vpcfirewalls/ruleSets`.
-pub(super) const QUERY_FIREWALL_RULE_SET: ApiOperation = ApiOperation::new("QueryFirewallRuleSet", "GET", "/v1/vpcfirewalls/ruleSets").params(QUERY_FIREWALL_RULE_SET_PARAMS).result("QueryFirewallRuleSetResult").summary("Query firewall rule set. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FIREWALL_RULE_SET: ApiOperation = ApiOperation::new("QueryFirewallRuleSet", "GET", "/v1/vpcfirewalls/ruleSets").params(QUERY_FIREWALL_RULE_SET_PARAMS).result("QueryFirewallRuleSetResult").summary("Query firewall rule set. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFirewallRuleSet`.
 const QUERY_FIREWALL_RULE_SET_PARAMS: &[ApiParam] = &[
@@ -1661,7 +1661,7 @@ const QUERY_FIREWALL_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFirewallRuleSetL3Ref`: `GET /zstack/v1/vpcfirewalls/l3networks/rulesets/refs`.
-pub(super) const QUERY_FIREWALL_RULE_SET_L3_REF: ApiOperation = ApiOperation::new("QueryFirewallRuleSetL3Ref", "GET", "/v1/vpcfirewalls/l3networks/rulesets/refs").params(QUERY_FIREWALL_RULE_SET_L3_REF_PARAMS).result("QueryFirewallRuleSetL3RefResult").summary("Query firewall rule set l3 ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FIREWALL_RULE_SET_L3_REF: ApiOperation = ApiOperation::new("QueryFirewallRuleSetL3Ref", "GET", "/v1/vpcfirewalls/l3networks/rulesets/refs").params(QUERY_FIREWALL_RULE_SET_L3_REF_PARAMS).result("QueryFirewallRuleSetL3RefResult").summary("Query firewall rule set l3 ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFirewallRuleSetL3Ref`.
 const QUERY_FIREWALL_RULE_SET_L3_REF_PARAMS: &[ApiParam] = &[
@@ -1677,7 +1677,7 @@ const QUERY_FIREWALL_RULE_SET_L3_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryFirewallRuleTemplate`: `GET /zstack/v1/vpcfirewalls/rules/templates`.
-pub(super) const QUERY_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new("QueryFirewallRuleTemplate", "GET", "/v1/vpcfirewalls/rules/templates").params(QUERY_FIREWALL_RULE_TEMPLATE_PARAMS).result("QueryFirewallRuleTemplateResult").summary("Query firewall rule template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new("QueryFirewallRuleTemplate", "GET", "/v1/vpcfirewalls/rules/templates").params(QUERY_FIREWALL_RULE_TEMPLATE_PARAMS).result("QueryFirewallRuleTemplateResult").summary("Query firewall rule template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryFirewallRuleTemplate`.
 const QUERY_FIREWALL_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1693,7 +1693,7 @@ const QUERY_FIREWALL_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryShareableVolumeVmInstanceRef`: `GET /zstack/v1/volumes/vm-instances/refs`.
-pub(super) const QUERY_SHAREABLE_VOLUME_VM_INSTANCE_REF: ApiOperation = ApiOperation::new("QueryShareableVolumeVmInstanceRef", "GET", "/v1/volumes/vm-instances/refs").params(QUERY_SHAREABLE_VOLUME_VM_INSTANCE_REF_PARAMS).result("QueryShareableVolumeVmInstanceRefResult").summary("Query shareable volume vm instance ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SHAREABLE_VOLUME_VM_INSTANCE_REF: ApiOperation = ApiOperation::new("QueryShareableVolumeVmInstanceRef", "GET", "/v1/volumes/vm-instances/refs").params(QUERY_SHAREABLE_VOLUME_VM_INSTANCE_REF_PARAMS).result("QueryShareableVolumeVmInstanceRefResult").summary("Query shareable volume vm instance ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryShareableVolumeVmInstanceRef`.
 const QUERY_SHAREABLE_VOLUME_VM_INSTANCE_REF_PARAMS: &[ApiParam] = &[
@@ -1709,7 +1709,7 @@ const QUERY_SHAREABLE_VOLUME_VM_INSTANCE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVRouterRouteEntry`: `GET /zstack/v1/vrouter-route-tables/route-entries`.
-pub(super) const QUERY_V_ROUTER_ROUTE_ENTRY: ApiOperation = ApiOperation::new("QueryVRouterRouteEntry", "GET", "/v1/vrouter-route-tables/route-entries").params(QUERY_V_ROUTER_ROUTE_ENTRY_PARAMS).result("QueryVRouterRouteEntryResult").summary("Query v router route entry. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_ROUTER_ROUTE_ENTRY: ApiOperation = ApiOperation::new("QueryVRouterRouteEntry", "GET", "/v1/vrouter-route-tables/route-entries").params(QUERY_V_ROUTER_ROUTE_ENTRY_PARAMS).result("QueryVRouterRouteEntryResult").summary("Query v router route entry. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVRouterRouteEntry`.
 const QUERY_V_ROUTER_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
@@ -1725,7 +1725,7 @@ const QUERY_V_ROUTER_ROUTE_ENTRY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVRouterRouteTable`: `GET /zstack/v1/vrouter-route-tables`.
-pub(super) const QUERY_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new("QueryVRouterRouteTable", "GET", "/v1/vrouter-route-tables").params(QUERY_V_ROUTER_ROUTE_TABLE_PARAMS).result("QueryVRouterRouteTableResult").summary("Query v router route table. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new("QueryVRouterRouteTable", "GET", "/v1/vrouter-route-tables").params(QUERY_V_ROUTER_ROUTE_TABLE_PARAMS).result("QueryVRouterRouteTableResult").summary("Query v router route table. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVRouterRouteTable`.
 const QUERY_V_ROUTER_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
@@ -1741,7 +1741,7 @@ const QUERY_V_ROUTER_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVirtualRouterVRouterRouteTableRef`: `GET /zstack/v1/vrouter-route-tables/virtual-router-refs`.
-pub(super) const QUERY_VIRTUAL_ROUTER_V_ROUTER_ROUTE_TABLE_REF: ApiOperation = ApiOperation::new("QueryVirtualRouterVRouterRouteTableRef", "GET", "/v1/vrouter-route-tables/virtual-router-refs").params(QUERY_VIRTUAL_ROUTER_V_ROUTER_ROUTE_TABLE_REF_PARAMS).result("QueryVirtualRouterVRouterRouteTableRefResult").summary("Query virtual router v router route table ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VIRTUAL_ROUTER_V_ROUTER_ROUTE_TABLE_REF: ApiOperation = ApiOperation::new("QueryVirtualRouterVRouterRouteTableRef", "GET", "/v1/vrouter-route-tables/virtual-router-refs").params(QUERY_VIRTUAL_ROUTER_V_ROUTER_ROUTE_TABLE_REF_PARAMS).result("QueryVirtualRouterVRouterRouteTableRefResult").summary("Query virtual router v router route table ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVirtualRouterVRouterRouteTableRef`.
 const QUERY_VIRTUAL_ROUTER_V_ROUTER_ROUTE_TABLE_REF_PARAMS: &[ApiParam] = &[
@@ -1757,7 +1757,7 @@ const QUERY_VIRTUAL_ROUTER_V_ROUTER_ROUTE_TABLE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVolume`: `GET /zstack/v1/volumes`.
-pub(super) const QUERY_VOLUME: ApiOperation = ApiOperation::new("QueryVolume", "GET", "/v1/volumes").params(QUERY_VOLUME_PARAMS).result("QueryVolumeResult").summary("Query volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volumes/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_VOLUME: ApiOperation = ApiOperation::new("QueryVolume", "GET", "/v1/volumes").params(QUERY_VOLUME_PARAMS).result("QueryVolumeResult").summary("Query volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /volumes/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryVolume`.
 const QUERY_VOLUME_PARAMS: &[ApiParam] = &[
@@ -1773,7 +1773,7 @@ const QUERY_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcFirewall`: `GET /zstack/v1/vpcfirewalls`.
-pub(super) const QUERY_VPC_FIREWALL: ApiOperation = ApiOperation::new("QueryVpcFirewall", "GET", "/v1/vpcfirewalls").params(QUERY_VPC_FIREWALL_PARAMS).result("QueryVpcFirewallResult").summary("Query vpc firewall. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_FIREWALL: ApiOperation = ApiOperation::new("QueryVpcFirewall", "GET", "/v1/vpcfirewalls").params(QUERY_VPC_FIREWALL_PARAMS).result("QueryVpcFirewallResult").summary("Query vpc firewall. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcFirewall`.
 const QUERY_VPC_FIREWALL_PARAMS: &[ApiParam] = &[
@@ -1789,7 +1789,7 @@ const QUERY_VPC_FIREWALL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcFirewallVRouterRef`: `GET /zstack/v1/vpcfirewalls/vrouters/refs`.
-pub(super) const QUERY_VPC_FIREWALL_V_ROUTER_REF: ApiOperation = ApiOperation::new("QueryVpcFirewallVRouterRef", "GET", "/v1/vpcfirewalls/vrouters/refs").params(QUERY_VPC_FIREWALL_V_ROUTER_REF_PARAMS).result("QueryVpcFirewallVRouterRefResult").summary("Query vpc firewall v router ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_FIREWALL_V_ROUTER_REF: ApiOperation = ApiOperation::new("QueryVpcFirewallVRouterRef", "GET", "/v1/vpcfirewalls/vrouters/refs").params(QUERY_VPC_FIREWALL_V_ROUTER_REF_PARAMS).result("QueryVpcFirewallVRouterRefResult").summary("Query vpc firewall v router ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcFirewallVRouterRef`.
 const QUERY_VPC_FIREWALL_V_ROUTER_REF_PARAMS: &[ApiParam] = &[
@@ -1805,7 +1805,7 @@ const QUERY_VPC_FIREWALL_V_ROUTER_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcHaGroup`: `GET /zstack/v1/vpc/hagroups`.
-pub(super) const QUERY_VPC_HA_GROUP: ApiOperation = ApiOperation::new("QueryVpcHaGroup", "GET", "/v1/vpc/hagroups").params(QUERY_VPC_HA_GROUP_PARAMS).result("QueryVpcHaGroupResult").summary("Query vpc ha group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_HA_GROUP: ApiOperation = ApiOperation::new("QueryVpcHaGroup", "GET", "/v1/vpc/hagroups").params(QUERY_VPC_HA_GROUP_PARAMS).result("QueryVpcHaGroupResult").summary("Query vpc ha group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcHaGroup`.
 const QUERY_VPC_HA_GROUP_PARAMS: &[ApiParam] = &[
@@ -1821,7 +1821,7 @@ const QUERY_VPC_HA_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcHaGroupNetworkServiceRef`: `GET /zstack/v1/vpc/hagroups/networkserviceref/`.
-pub(super) const QUERY_VPC_HA_GROUP_NETWORK_SERVICE_REF: ApiOperation = ApiOperation::new("QueryVpcHaGroupNetworkServiceRef", "GET", "/v1/vpc/hagroups/networkserviceref/").params(QUERY_VPC_HA_GROUP_NETWORK_SERVICE_REF_PARAMS).result("QueryVpcHaGroupNetworkServiceRefResult").summary("Query vpc ha group network service ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_HA_GROUP_NETWORK_SERVICE_REF: ApiOperation = ApiOperation::new("QueryVpcHaGroupNetworkServiceRef", "GET", "/v1/vpc/hagroups/networkserviceref/").params(QUERY_VPC_HA_GROUP_NETWORK_SERVICE_REF_PARAMS).result("QueryVpcHaGroupNetworkServiceRefResult").summary("Query vpc ha group network service ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcHaGroupNetworkServiceRef`.
 const QUERY_VPC_HA_GROUP_NETWORK_SERVICE_REF_PARAMS: &[ApiParam] = &[
@@ -1837,7 +1837,7 @@ const QUERY_VPC_HA_GROUP_NETWORK_SERVICE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcRouter`: `GET /zstack/v1/vpc/virtual-routers`.
-pub(super) const QUERY_VPC_ROUTER: ApiOperation = ApiOperation::new("QueryVpcRouter", "GET", "/v1/vpc/virtual-routers").params(QUERY_VPC_ROUTER_PARAMS).result("QueryVpcRouterResult").summary("Query vpc router. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_ROUTER: ApiOperation = ApiOperation::new("QueryVpcRouter", "GET", "/v1/vpc/virtual-routers").params(QUERY_VPC_ROUTER_PARAMS).result("QueryVpcRouterResult").summary("Query vpc router. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcRouter`.
 const QUERY_VPC_ROUTER_PARAMS: &[ApiParam] = &[
@@ -1853,7 +1853,7 @@ const QUERY_VPC_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryVpcSnatState`: `GET /zstack/v1/vpc/virtual-routers/networkservicestate/snat`.
-pub(super) const QUERY_VPC_SNAT_STATE: ApiOperation = ApiOperation::new("QueryVpcSnatState", "GET", "/v1/vpc/virtual-routers/networkservicestate/snat").params(QUERY_VPC_SNAT_STATE_PARAMS).result("QueryVpcSnatStateResult").summary("Query vpc snat state. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_VPC_SNAT_STATE: ApiOperation = ApiOperation::new("QueryVpcSnatState", "GET", "/v1/vpc/virtual-routers/networkservicestate/snat").params(QUERY_VPC_SNAT_STATE_PARAMS).result("QueryVpcSnatStateResult").summary("Query vpc snat state. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryVpcSnatState`.
 const QUERY_VPC_SNAT_STATE_PARAMS: &[ApiParam] = &[
@@ -1869,7 +1869,7 @@ const QUERY_VPC_SNAT_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryWebhook`: `GET /zstack/v1/web-hooks`.
-pub(super) const QUERY_WEBHOOK: ApiOperation = ApiOperation::new("QueryWebhook", "GET", "/v1/web-hooks").params(QUERY_WEBHOOK_PARAMS).result("QueryWebhookResult").summary("Query webhook. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /web-hooks/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_WEBHOOK: ApiOperation = ApiOperation::new("QueryWebhook", "GET", "/v1/web-hooks").params(QUERY_WEBHOOK_PARAMS).result("QueryWebhookResult").summary("Query webhook. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /web-hooks/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryWebhook`.
 const QUERY_WEBHOOK_PARAMS: &[ApiParam] = &[
@@ -1885,7 +1885,7 @@ const QUERY_WEBHOOK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryXskyBlockVolume`: `GET /zstack/v1/xksy/block-volumes`.
-pub(super) const QUERY_XSKY_BLOCK_VOLUME: ApiOperation = ApiOperation::new("QueryXskyBlockVolume", "GET", "/v1/xksy/block-volumes").params(QUERY_XSKY_BLOCK_VOLUME_PARAMS).result("QueryXskyBlockVolumeResult").summary("Query xsky block volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_XSKY_BLOCK_VOLUME: ApiOperation = ApiOperation::new("QueryXskyBlockVolume", "GET", "/v1/xksy/block-volumes").params(QUERY_XSKY_BLOCK_VOLUME_PARAMS).result("QueryXskyBlockVolumeResult").summary("Query xsky block volume. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryXskyBlockVolume`.
 const QUERY_XSKY_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
@@ -1901,7 +1901,7 @@ const QUERY_XSKY_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryZBox`: `GET /zstack/v1/zbox`.
-pub(super) const QUERY_Z_BOX: ApiOperation = ApiOperation::new("QueryZBox", "GET", "/v1/zbox").params(QUERY_Z_BOX_PARAMS).result("QueryZBoxResult").summary("Query z box. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_Z_BOX: ApiOperation = ApiOperation::new("QueryZBox", "GET", "/v1/zbox").params(QUERY_Z_BOX_PARAMS).result("QueryZBoxResult").summary("Query z box. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryZBox`.
 const QUERY_Z_BOX_PARAMS: &[ApiParam] = &[
@@ -1917,7 +1917,7 @@ const QUERY_Z_BOX_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryZone`: `GET /zstack/v1/zones`.
-pub(super) const QUERY_ZONE: ApiOperation = ApiOperation::new("QueryZone", "GET", "/v1/zones").params(QUERY_ZONE_PARAMS).result("QueryZoneResult").summary("Query zone. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /zones/{uuid}. sortDirection: asc|desc.");
+pub(crate) const QUERY_ZONE: ApiOperation = ApiOperation::new("QueryZone", "GET", "/v1/zones").params(QUERY_ZONE_PARAMS).result("QueryZoneResult").summary("Query zone. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). Also served on /zones/{uuid}. sortDirection: asc|desc.");
 
 /// Parameters of `QueryZone`.
 const QUERY_ZONE_PARAMS: &[ApiParam] = &[
@@ -1933,7 +1933,7 @@ const QUERY_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RecoverDataVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const RECOVER_DATA_VOLUME: ApiOperation =
+pub(crate) const RECOVER_DATA_VOLUME: ApiOperation =
     ApiOperation::new("RecoverDataVolume", "PUT", "/v1/volumes/{uuid}/actions")
         .params(RECOVER_DATA_VOLUME_PARAMS)
         .result("RecoverDataVolumeResult")
@@ -1949,7 +1949,7 @@ const RECOVER_DATA_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RefreshFirewall`: `PUT /zstack/v1/vpcfirewalls/refresh/{uuid}/actions`, asynchronous.
-pub(super) const REFRESH_FIREWALL: ApiOperation = ApiOperation::new(
+pub(crate) const REFRESH_FIREWALL: ApiOperation = ApiOperation::new(
     "RefreshFirewall",
     "PUT",
     "/v1/vpcfirewalls/refresh/{uuid}/actions",
@@ -1968,7 +1968,7 @@ const REFRESH_FIREWALL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveDnsFromVpcRouter`: `DELETE /zstack/v1/vpc/virtual-routers/{uuid}/dns`, asynchronous.
-pub(super) const REMOVE_DNS_FROM_VPC_ROUTER: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_DNS_FROM_VPC_ROUTER: ApiOperation = ApiOperation::new(
     "RemoveDnsFromVpcRouter",
     "DELETE",
     "/v1/vpc/virtual-routers/{uuid}/dns",
@@ -1987,7 +1987,7 @@ const REMOVE_DNS_FROM_VPC_ROUTER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ResizeDataVolume`: `PUT /zstack/v1/volumes/data/resize/{uuid}/actions`, asynchronous.
-pub(super) const RESIZE_DATA_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const RESIZE_DATA_VOLUME: ApiOperation = ApiOperation::new(
     "ResizeDataVolume",
     "PUT",
     "/v1/volumes/data/resize/{uuid}/actions",
@@ -2007,7 +2007,7 @@ const RESIZE_DATA_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ResizeRootVolume`: `PUT /zstack/v1/volumes/resize/{uuid}/actions`, asynchronous.
-pub(super) const RESIZE_ROOT_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const RESIZE_ROOT_VOLUME: ApiOperation = ApiOperation::new(
     "ResizeRootVolume",
     "PUT",
     "/v1/volumes/resize/{uuid}/actions",
@@ -2028,7 +2028,7 @@ const RESIZE_ROOT_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVolumeIoThreadPin`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const SET_VOLUME_IO_THREAD_PIN: ApiOperation =
+pub(crate) const SET_VOLUME_IO_THREAD_PIN: ApiOperation =
     ApiOperation::new("SetVolumeIoThreadPin", "PUT", "/v1/volumes/{uuid}/actions")
         .params(SET_VOLUME_IO_THREAD_PIN_PARAMS)
         .result("SetVolumeIoThreadPinResult")
@@ -2047,7 +2047,7 @@ const SET_VOLUME_IO_THREAD_PIN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVolumeQos`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const SET_VOLUME_QOS: ApiOperation =
+pub(crate) const SET_VOLUME_QOS: ApiOperation =
     ApiOperation::new("SetVolumeQos", "PUT", "/v1/volumes/{uuid}/actions")
         .params(SET_VOLUME_QOS_PARAMS)
         .result("SetVolumeQosResult")
@@ -2071,7 +2071,7 @@ const SET_VOLUME_QOS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVpcVRouterDistributedRoutingEnabled`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/distributed-routing`, asynchronous.
-pub(super) const SET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_ENABLED: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_ENABLED: ApiOperation = ApiOperation::new(
     "SetVpcVRouterDistributedRoutingEnabled",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/distributed-routing",
@@ -2091,7 +2091,7 @@ const SET_VPC_V_ROUTER_DISTRIBUTED_ROUTING_ENABLED_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SetVpcVRouterNetworkServiceState`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/networkservicestate`, asynchronous.
-pub(super) const SET_VPC_V_ROUTER_NETWORK_SERVICE_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const SET_VPC_V_ROUTER_NETWORK_SERVICE_STATE: ApiOperation = ApiOperation::new(
     "SetVpcVRouterNetworkServiceState",
     "POST",
     "/v1/vpc/virtual-routers/{uuid}/networkservicestate",
@@ -2113,7 +2113,7 @@ const SET_VPC_V_ROUTER_NETWORK_SERVICE_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncChronyServers`: `PUT /zstack/v1/zops/chrony/actions`, asynchronous.
-pub(super) const SYNC_CHRONY_SERVERS: ApiOperation =
+pub(crate) const SYNC_CHRONY_SERVERS: ApiOperation =
     ApiOperation::new("SyncChronyServers", "PUT", "/v1/zops/chrony/actions")
         .params(SYNC_CHRONY_SERVERS_PARAMS)
         .result("SyncChronyServersResult")
@@ -2128,7 +2128,7 @@ const SYNC_CHRONY_SERVERS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncVolumeSize`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_VOLUME_SIZE: ApiOperation =
+pub(crate) const SYNC_VOLUME_SIZE: ApiOperation =
     ApiOperation::new("SyncVolumeSize", "PUT", "/v1/volumes/{uuid}/actions")
         .params(SYNC_VOLUME_SIZE_PARAMS)
         .result("SyncVolumeSizeResult")
@@ -2144,7 +2144,7 @@ const SYNC_VOLUME_SIZE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SyncZBoxCapacity`: `PUT /zstack/v1/zbox/{uuid}/actions`, asynchronous.
-pub(super) const SYNC_Z_BOX_CAPACITY: ApiOperation =
+pub(crate) const SYNC_Z_BOX_CAPACITY: ApiOperation =
     ApiOperation::new("SyncZBoxCapacity", "PUT", "/v1/zbox/{uuid}/actions")
         .params(SYNC_Z_BOX_CAPACITY_PARAMS)
         .result("SyncZBoxCapacityResult")
@@ -2160,7 +2160,7 @@ const SYNC_Z_BOX_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UndoSnapshotCreation`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const UNDO_SNAPSHOT_CREATION: ApiOperation =
+pub(crate) const UNDO_SNAPSHOT_CREATION: ApiOperation =
     ApiOperation::new("UndoSnapshotCreation", "PUT", "/v1/volumes/{uuid}/actions")
         .params(UNDO_SNAPSHOT_CREATION_PARAMS)
         .result("UndoSnapshotCreationResult")
@@ -2177,7 +2177,7 @@ const UNDO_SNAPSHOT_CREATION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateChronyServers`: `PUT /zstack/v1/zops/chrony/actions`, asynchronous.
-pub(super) const UPDATE_CHRONY_SERVERS: ApiOperation =
+pub(crate) const UPDATE_CHRONY_SERVERS: ApiOperation =
     ApiOperation::new("UpdateChronyServers", "PUT", "/v1/zops/chrony/actions")
         .params(UPDATE_CHRONY_SERVERS_PARAMS)
         .result("UpdateChronyServersResult")
@@ -2194,7 +2194,7 @@ const UPDATE_CHRONY_SERVERS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFirewallIpSetTemplate`: `PUT /zstack/v1/vpcfirewalls/ipset/templates/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FIREWALL_IP_SET_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateFirewallIpSetTemplate",
     "PUT",
     "/v1/vpcfirewalls/ipset/templates/{uuid}/actions",
@@ -2217,7 +2217,7 @@ const UPDATE_FIREWALL_IP_SET_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFirewallRule`: `PUT /zstack/v1/vpcfirewalls/rules/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FIREWALL_RULE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FIREWALL_RULE: ApiOperation = ApiOperation::new(
     "UpdateFirewallRule",
     "PUT",
     "/v1/vpcfirewalls/rules/{uuid}/actions",
@@ -2250,7 +2250,7 @@ const UPDATE_FIREWALL_RULE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFirewallRuleSet`: `PUT /zstack/v1/vpcfirewalls/ruleSets/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FIREWALL_RULE_SET: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FIREWALL_RULE_SET: ApiOperation = ApiOperation::new(
     "UpdateFirewallRuleSet",
     "PUT",
     "/v1/vpcfirewalls/ruleSets/{uuid}/actions",
@@ -2272,7 +2272,7 @@ const UPDATE_FIREWALL_RULE_SET_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateFirewallRuleTemplate`: `PUT /zstack/v1/vpcfirewalls/rules/template/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_FIREWALL_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateFirewallRuleTemplate",
     "PUT",
     "/v1/vpcfirewalls/rules/template/{uuid}/actions",
@@ -2307,7 +2307,7 @@ const UPDATE_FIREWALL_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVRouterRouteTable`: `PUT /zstack/v1/vrouter-route-tables/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_V_ROUTER_ROUTE_TABLE: ApiOperation = ApiOperation::new(
     "UpdateVRouterRouteTable",
     "PUT",
     "/v1/vrouter-route-tables/{uuid}/actions",
@@ -2328,7 +2328,7 @@ const UPDATE_V_ROUTER_ROUTE_TABLE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVirtualRouterSoftwareVersion`: `POST /zstack/v1/vpc/virtual-routers/{uuid}/softwareversion`, asynchronous.
-pub(super) const UPDATE_VIRTUAL_ROUTER_SOFTWARE_VERSION: ApiOperation = ApiOperation::new("UpdateVirtualRouterSoftwareVersion", "POST", "/v1/vpc/virtual-routers/{uuid}/softwareversion").params(UPDATE_VIRTUAL_ROUTER_SOFTWARE_VERSION_PARAMS).result("UpdateVirtualRouterSoftwareVersionResult").body("params").asynchronous().summary("Update virtual router software version. softwareName: IPsec. targetVersion: 4.5.2|5.9.4|5.8.4.");
+pub(crate) const UPDATE_VIRTUAL_ROUTER_SOFTWARE_VERSION: ApiOperation = ApiOperation::new("UpdateVirtualRouterSoftwareVersion", "POST", "/v1/vpc/virtual-routers/{uuid}/softwareversion").params(UPDATE_VIRTUAL_ROUTER_SOFTWARE_VERSION_PARAMS).result("UpdateVirtualRouterSoftwareVersionResult").body("params").asynchronous().summary("Update virtual router software version. softwareName: IPsec. targetVersion: 4.5.2|5.9.4|5.8.4.");
 
 /// Parameters of `UpdateVirtualRouterSoftwareVersion`.
 const UPDATE_VIRTUAL_ROUTER_SOFTWARE_VERSION_PARAMS: &[ApiParam] = &[
@@ -2340,7 +2340,7 @@ const UPDATE_VIRTUAL_ROUTER_SOFTWARE_VERSION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVolume`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VOLUME: ApiOperation =
+pub(crate) const UPDATE_VOLUME: ApiOperation =
     ApiOperation::new("UpdateVolume", "PUT", "/v1/volumes/{uuid}/actions")
         .params(UPDATE_VOLUME_PARAMS)
         .result("UpdateVolumeResult")
@@ -2358,7 +2358,7 @@ const UPDATE_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVpcFirewall`: `PUT /zstack/v1/vpcfirewalls/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VPC_FIREWALL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_VPC_FIREWALL: ApiOperation = ApiOperation::new(
     "UpdateVpcFirewall",
     "PUT",
     "/v1/vpcfirewalls/{uuid}/actions",
@@ -2379,7 +2379,7 @@ const UPDATE_VPC_FIREWALL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateVpcHaGroup`: `PUT /zstack/v1/vpc/hagroups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_VPC_HA_GROUP: ApiOperation =
+pub(crate) const UPDATE_VPC_HA_GROUP: ApiOperation =
     ApiOperation::new("UpdateVpcHaGroup", "PUT", "/v1/vpc/hagroups/{uuid}/actions")
         .params(UPDATE_VPC_HA_GROUP_PARAMS)
         .result("UpdateVpcHaGroupResult")
@@ -2397,7 +2397,7 @@ const UPDATE_VPC_HA_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateWebhook`: `PUT /zstack/v1/web-hooks/{uuid}`, asynchronous.
-pub(super) const UPDATE_WEBHOOK: ApiOperation =
+pub(crate) const UPDATE_WEBHOOK: ApiOperation =
     ApiOperation::new("UpdateWebhook", "PUT", "/v1/web-hooks/{uuid}")
         .params(UPDATE_WEBHOOK_PARAMS)
         .result("UpdateWebhookResult")
@@ -2418,7 +2418,7 @@ const UPDATE_WEBHOOK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateXskyBlockVolume`: `PUT /zstack/v1/xsky/block-volumes/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_XSKY_BLOCK_VOLUME: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_XSKY_BLOCK_VOLUME: ApiOperation = ApiOperation::new(
     "UpdateXskyBlockVolume",
     "PUT",
     "/v1/xsky/block-volumes/{uuid}/actions",
@@ -2443,7 +2443,7 @@ const UPDATE_XSKY_BLOCK_VOLUME_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateZone`: `PUT /zstack/v1/zones/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ZONE: ApiOperation =
+pub(crate) const UPDATE_ZONE: ApiOperation =
     ApiOperation::new("UpdateZone", "PUT", "/v1/zones/{uuid}/actions")
         .params(UPDATE_ZONE_PARAMS)
         .result("UpdateZoneResult")
@@ -2462,7 +2462,7 @@ const UPDATE_ZONE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ValidateVolumeSnapshotChain`: `PUT /zstack/v1/volumes/{uuid}/actions`, asynchronous.
-pub(super) const VALIDATE_VOLUME_SNAPSHOT_CHAIN: ApiOperation = ApiOperation::new(
+pub(crate) const VALIDATE_VOLUME_SNAPSHOT_CHAIN: ApiOperation = ApiOperation::new(
     "ValidateVolumeSnapshotChain",
     "PUT",
     "/v1/volumes/{uuid}/actions",
@@ -2481,7 +2481,7 @@ const VALIDATE_VOLUME_SNAPSHOT_CHAIN_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ZQLQuery`: `GET /zstack/v1/zql`.
-pub(super) const ZQL_QUERY: ApiOperation = ApiOperation::new("ZQLQuery", "GET", "/v1/zql")
+pub(crate) const ZQL_QUERY: ApiOperation = ApiOperation::new("ZQLQuery", "GET", "/v1/zql")
     .params(ZQL_QUERY_PARAMS)
     .result("ZQLQueryResult")
     .summary("Zql query.");

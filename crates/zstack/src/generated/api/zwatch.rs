@@ -4,7 +4,7 @@
 use omnivirt_core::api::{ApiOperation, ApiParam, ParamIn};
 
 /// `AckAlarmData`: `POST /zstack/v1/zwatch/alarm-histories/acknowledgments`, asynchronous.
-pub(super) const ACK_ALARM_DATA: ApiOperation = ApiOperation::new(
+pub(crate) const ACK_ALARM_DATA: ApiOperation = ApiOperation::new(
     "AckAlarmData",
     "POST",
     "/v1/zwatch/alarm-histories/acknowledgments",
@@ -27,7 +27,7 @@ const ACK_ALARM_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AckEventData`: `POST /zstack/v1/zwatch/event-histories/acknowledgments`, asynchronous.
-pub(super) const ACK_EVENT_DATA: ApiOperation = ApiOperation::new(
+pub(crate) const ACK_EVENT_DATA: ApiOperation = ApiOperation::new(
     "AckEventData",
     "POST",
     "/v1/zwatch/event-histories/acknowledgments",
@@ -50,7 +50,7 @@ const ACK_EVENT_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddActionToAlarm`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/actions`, asynchronous.
-pub(super) const ADD_ACTION_TO_ALARM: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ACTION_TO_ALARM: ApiOperation = ApiOperation::new(
     "AddActionToAlarm",
     "POST",
     "/v1/zwatch/alarms/{alarmUuid}/actions",
@@ -71,7 +71,7 @@ const ADD_ACTION_TO_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddActionToEventSubscription`: `POST /zstack/v1/zwatch/events/subscriptions/{subscriptionUuid}/actions`, asynchronous.
-pub(super) const ADD_ACTION_TO_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_ACTION_TO_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
     "AddActionToEventSubscription",
     "POST",
     "/v1/zwatch/events/subscriptions/{subscriptionUuid}/actions",
@@ -92,7 +92,7 @@ const ADD_ACTION_TO_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddEventRuleTemplate`: `POST /zstack/v1/zwatch/monitortemplates/evenrules`, asynchronous.
-pub(super) const ADD_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
     "AddEventRuleTemplate",
     "POST",
     "/v1/zwatch/monitortemplates/evenrules",
@@ -118,7 +118,7 @@ const ADD_EVENT_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddInstanceToMonitorGroup`: `POST /zstack/v1/zwatch/monitorgroups/{groupUuid}/actions`, asynchronous.
-pub(super) const ADD_INSTANCE_TO_MONITOR_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_INSTANCE_TO_MONITOR_GROUP: ApiOperation = ApiOperation::new(
     "AddInstanceToMonitorGroup",
     "POST",
     "/v1/zwatch/monitorgroups/{groupUuid}/actions",
@@ -140,7 +140,7 @@ const ADD_INSTANCE_TO_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddLabelToAlarm`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/labels`, asynchronous.
-pub(super) const ADD_LABEL_TO_ALARM: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_LABEL_TO_ALARM: ApiOperation = ApiOperation::new(
     "AddLabelToAlarm",
     "POST",
     "/v1/zwatch/alarms/{alarmUuid}/labels",
@@ -164,7 +164,7 @@ const ADD_LABEL_TO_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddLabelToEventSubscription`: `POST /zstack/v1/zwatch/events/subscriptions/{subscriptionUuid}/labels`, asynchronous.
-pub(super) const ADD_LABEL_TO_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_LABEL_TO_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
     "AddLabelToEventSubscription",
     "POST",
     "/v1/zwatch/events/subscriptions/{subscriptionUuid}/labels",
@@ -188,7 +188,7 @@ const ADD_LABEL_TO_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddMetricRuleTemplate`: `POST /zstack/v1/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules`, asynchronous.
-pub(super) const ADD_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new("AddMetricRuleTemplate", "POST", "/v1/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules").params(ADD_METRIC_RULE_TEMPLATE_PARAMS).result("AddMetricRuleTemplateResult").body("params").asynchronous().summary("Add metric rule template. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
+pub(crate) const ADD_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new("AddMetricRuleTemplate", "POST", "/v1/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules").params(ADD_METRIC_RULE_TEMPLATE_PARAMS).result("AddMetricRuleTemplateResult").body("params").asynchronous().summary("Add metric rule template. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
 
 /// Parameters of `AddMetricRuleTemplate`.
 const ADD_METRIC_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -211,7 +211,7 @@ const ADD_METRIC_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `AddThirdpartyPlatform`: `POST /zstack/v1/zwatch/third-party/platforms`, asynchronous.
-pub(super) const ADD_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const ADD_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new(
     "AddThirdpartyPlatform",
     "POST",
     "/v1/zwatch/third-party/platforms",
@@ -236,7 +236,7 @@ const ADD_THIRDPARTY_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ApplyMonitorTemplateToMonitorGroup`: `POST /zstack/v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}`, asynchronous.
-pub(super) const APPLY_MONITOR_TEMPLATE_TO_MONITOR_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const APPLY_MONITOR_TEMPLATE_TO_MONITOR_GROUP: ApiOperation = ApiOperation::new(
     "ApplyMonitorTemplateToMonitorGroup",
     "POST",
     "/v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}",
@@ -256,7 +256,7 @@ const APPLY_MONITOR_TEMPLATE_TO_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeActiveAlarmState`: `POST /zstack/v1/zwatch/activealarms/actions`, asynchronous.
-pub(super) const CHANGE_ACTIVE_ALARM_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_ACTIVE_ALARM_STATE: ApiOperation = ApiOperation::new(
     "ChangeActiveAlarmState",
     "POST",
     "/v1/zwatch/activealarms/actions",
@@ -276,7 +276,7 @@ const CHANGE_ACTIVE_ALARM_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeAlarmState`: `PUT /zstack/v1/zwatch/alarms/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_ALARM_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_ALARM_STATE: ApiOperation = ApiOperation::new(
     "ChangeAlarmState",
     "PUT",
     "/v1/zwatch/alarms/{uuid}/actions",
@@ -296,7 +296,7 @@ const CHANGE_ALARM_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeEventSubscriptionState`: `PUT /zstack/v1/zwatch/change/eventSubscription/{uuid}/state`, asynchronous.
-pub(super) const CHANGE_EVENT_SUBSCRIPTION_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_EVENT_SUBSCRIPTION_STATE: ApiOperation = ApiOperation::new(
     "ChangeEventSubscriptionState",
     "PUT",
     "/v1/zwatch/change/eventSubscription/{uuid}/state",
@@ -316,7 +316,7 @@ const CHANGE_EVENT_SUBSCRIPTION_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `ChangeSNSTopicState`: `PUT /zstack/v1/zwatch/topics/{uuid}/actions`, asynchronous.
-pub(super) const CHANGE_SNS_TOPIC_STATE: ApiOperation = ApiOperation::new(
+pub(crate) const CHANGE_SNS_TOPIC_STATE: ApiOperation = ApiOperation::new(
     "ChangeSNSTopicState",
     "PUT",
     "/v1/zwatch/topics/{uuid}/actions",
@@ -336,7 +336,7 @@ const CHANGE_SNS_TOPIC_STATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CloneMonitorTemplate`: `POST /zstack/v1/zwatch/monitortemplates/{uuid}/actions`, asynchronous.
-pub(super) const CLONE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CLONE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
     "CloneMonitorTemplate",
     "POST",
     "/v1/zwatch/monitortemplates/{uuid}/actions",
@@ -359,7 +359,7 @@ const CLONE_MONITOR_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAlarm`: `POST /zstack/v1/zwatch/alarms`, asynchronous.
-pub(super) const CREATE_ALARM: ApiOperation = ApiOperation::new("CreateAlarm", "POST", "/v1/zwatch/alarms").params(CREATE_ALARM_PARAMS).result("CreateAlarmResult").body("params").asynchronous().summary("Create alarm. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
+pub(crate) const CREATE_ALARM: ApiOperation = ApiOperation::new("CreateAlarm", "POST", "/v1/zwatch/alarms").params(CREATE_ALARM_PARAMS).result("CreateAlarmResult").body("params").asynchronous().summary("Create alarm. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
 
 /// Parameters of `CreateAlarm`.
 const CREATE_ALARM_PARAMS: &[ApiParam] = &[
@@ -384,7 +384,7 @@ const CREATE_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAliyunSmsSNSTextTemplate`: `POST /zstack/v1/zwatch/alarms/sns/text-templates/aliyun-sms`, asynchronous.
-pub(super) const CREATE_ALIYUN_SMS_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_ALIYUN_SMS_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateAliyunSmsSNSTextTemplate",
     "POST",
     "/v1/zwatch/alarms/sns/text-templates/aliyun-sms",
@@ -417,7 +417,7 @@ const CREATE_ALIYUN_SMS_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateAutoScalingRuleAlarmTrigger`: `POST /zstack/v1/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}`, asynchronous.
-pub(super) const CREATE_AUTO_SCALING_RULE_ALARM_TRIGGER: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_AUTO_SCALING_RULE_ALARM_TRIGGER: ApiOperation = ApiOperation::new(
     "CreateAutoScalingRuleAlarmTrigger",
     "POST",
     "/v1/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}",
@@ -442,7 +442,7 @@ const CREATE_AUTO_SCALING_RULE_ALARM_TRIGGER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateMetricDataHttpReceiver`: `POST /zstack/v1/zwatch/metrics/httpreceivers`, asynchronous.
-pub(super) const CREATE_METRIC_DATA_HTTP_RECEIVER: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_METRIC_DATA_HTTP_RECEIVER: ApiOperation = ApiOperation::new(
     "CreateMetricDataHttpReceiver",
     "POST",
     "/v1/zwatch/metrics/httpreceivers",
@@ -466,7 +466,7 @@ const CREATE_METRIC_DATA_HTTP_RECEIVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateMetricTemplate`: `POST /zstack/v1/zwatch/metrics/httpreceivers/templates`, asynchronous.
-pub(super) const CREATE_METRIC_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_METRIC_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateMetricTemplate",
     "POST",
     "/v1/zwatch/metrics/httpreceivers/templates",
@@ -492,7 +492,7 @@ const CREATE_METRIC_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateMonitorGroup`: `POST /zstack/v1/zwatch/monitorgroups`, asynchronous.
-pub(super) const CREATE_MONITOR_GROUP: ApiOperation =
+pub(crate) const CREATE_MONITOR_GROUP: ApiOperation =
     ApiOperation::new("CreateMonitorGroup", "POST", "/v1/zwatch/monitorgroups")
         .params(CREATE_MONITOR_GROUP_PARAMS)
         .result("CreateMonitorGroupResult")
@@ -512,7 +512,7 @@ const CREATE_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateMonitorTemplate`: `POST /zstack/v1/zwatch/monitortemplates`, asynchronous.
-pub(super) const CREATE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateMonitorTemplate",
     "POST",
     "/v1/zwatch/monitortemplates",
@@ -534,7 +534,7 @@ const CREATE_MONITOR_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `CreateSNSTextTemplate`: `POST /zstack/v1/zwatch/alarms/sns/text-templates`, asynchronous.
-pub(super) const CREATE_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const CREATE_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
     "CreateSNSTextTemplate",
     "POST",
     "/v1/zwatch/alarms/sns/text-templates",
@@ -563,7 +563,7 @@ const CREATE_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteAlarm`: `DELETE /zstack/v1/zwatch/alarms/{uuid}`, asynchronous.
-pub(super) const DELETE_ALARM: ApiOperation =
+pub(crate) const DELETE_ALARM: ApiOperation =
     ApiOperation::new("DeleteAlarm", "DELETE", "/v1/zwatch/alarms/{uuid}")
         .params(DELETE_ALARM_PARAMS)
         .result("DeleteAlarmResult")
@@ -579,7 +579,7 @@ const DELETE_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteEventRuleTemplate`: `DELETE /zstack/v1/zwatch/monitortemplates/evenrules/{uuid}`, asynchronous.
-pub(super) const DELETE_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteEventRuleTemplate",
     "DELETE",
     "/v1/zwatch/monitortemplates/evenrules/{uuid}",
@@ -598,7 +598,7 @@ const DELETE_EVENT_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMetricData`: `DELETE /zstack/v1/zwatch/metrics`, asynchronous.
-pub(super) const DELETE_METRIC_DATA: ApiOperation =
+pub(crate) const DELETE_METRIC_DATA: ApiOperation =
     ApiOperation::new("DeleteMetricData", "DELETE", "/v1/zwatch/metrics")
         .params(DELETE_METRIC_DATA_PARAMS)
         .result("DeleteMetricDataResult")
@@ -615,7 +615,7 @@ const DELETE_METRIC_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMetricDataHttpReceiver`: `DELETE /zstack/v1/zwatch/metrics/httpreceivers/{uuid}`, asynchronous.
-pub(super) const DELETE_METRIC_DATA_HTTP_RECEIVER: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_METRIC_DATA_HTTP_RECEIVER: ApiOperation = ApiOperation::new(
     "DeleteMetricDataHttpReceiver",
     "DELETE",
     "/v1/zwatch/metrics/httpreceivers/{uuid}",
@@ -634,7 +634,7 @@ const DELETE_METRIC_DATA_HTTP_RECEIVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMetricRuleTemplate`: `DELETE /zstack/v1/zwatch/monitortemplates/metricrules/{uuid}`, asynchronous.
-pub(super) const DELETE_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteMetricRuleTemplate",
     "DELETE",
     "/v1/zwatch/monitortemplates/metricrules/{uuid}",
@@ -653,7 +653,7 @@ const DELETE_METRIC_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMetricTemplate`: `DELETE /zstack/v1/zwatch/metrics/httpreceivers/templates/{uuid}`, asynchronous.
-pub(super) const DELETE_METRIC_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_METRIC_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteMetricTemplate",
     "DELETE",
     "/v1/zwatch/metrics/httpreceivers/templates/{uuid}",
@@ -672,7 +672,7 @@ const DELETE_METRIC_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMonitorGroup`: `DELETE /zstack/v1/zwatch/monitorgroups/{uuid}`, asynchronous.
-pub(super) const DELETE_MONITOR_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_MONITOR_GROUP: ApiOperation = ApiOperation::new(
     "DeleteMonitorGroup",
     "DELETE",
     "/v1/zwatch/monitorgroups/{uuid}",
@@ -691,7 +691,7 @@ const DELETE_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteMonitorTemplate`: `DELETE /zstack/v1/zwatch/monitortemplates/{uuid}`, asynchronous.
-pub(super) const DELETE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteMonitorTemplate",
     "DELETE",
     "/v1/zwatch/monitortemplates/{uuid}",
@@ -710,7 +710,7 @@ const DELETE_MONITOR_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteSNSTextTemplate`: `DELETE /zstack/v1/zwatch/alarms/sns/text-templates/{uuid}`, asynchronous.
-pub(super) const DELETE_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
     "DeleteSNSTextTemplate",
     "DELETE",
     "/v1/zwatch/alarms/sns/text-templates/{uuid}",
@@ -729,7 +729,7 @@ const DELETE_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `DeleteThirdpartyPlatform`: `DELETE /zstack/v1/zwatch/third-party/platforms/{uuid}`, asynchronous.
-pub(super) const DELETE_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const DELETE_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new(
     "DeleteThirdpartyPlatform",
     "DELETE",
     "/v1/zwatch/third-party/platforms/{uuid}",
@@ -748,7 +748,7 @@ const DELETE_THIRDPARTY_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetActiveAlarmStatus`: `GET /zstack/v1/zwatch/activealarms/status`.
-pub(super) const GET_ACTIVE_ALARM_STATUS: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ACTIVE_ALARM_STATUS: ApiOperation = ApiOperation::new(
     "GetActiveAlarmStatus",
     "GET",
     "/v1/zwatch/activealarms/status",
@@ -765,7 +765,7 @@ const GET_ACTIVE_ALARM_STATUS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAlarmData`: `GET /zstack/v1/zwatch/alarm-histories`.
-pub(super) const GET_ALARM_DATA: ApiOperation =
+pub(crate) const GET_ALARM_DATA: ApiOperation =
     ApiOperation::new("GetAlarmData", "GET", "/v1/zwatch/alarm-histories")
         .params(GET_ALARM_DATA_PARAMS)
         .result("GetAlarmDataResult")
@@ -786,7 +786,7 @@ const GET_ALARM_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAllEventMetadata`: `GET /zstack/v1/zwatch/events/meta-data`.
-pub(super) const GET_ALL_EVENT_METADATA: ApiOperation =
+pub(crate) const GET_ALL_EVENT_METADATA: ApiOperation =
     ApiOperation::new("GetAllEventMetadata", "GET", "/v1/zwatch/events/meta-data")
         .params(GET_ALL_EVENT_METADATA_PARAMS)
         .result("GetAllEventMetadataResult")
@@ -801,7 +801,7 @@ const GET_ALL_EVENT_METADATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAllMetricMetadata`: `GET /zstack/v1/zwatch/metrics/meta-data`.
-pub(super) const GET_ALL_METRIC_METADATA: ApiOperation = ApiOperation::new(
+pub(crate) const GET_ALL_METRIC_METADATA: ApiOperation = ApiOperation::new(
     "GetAllMetricMetadata",
     "GET",
     "/v1/zwatch/metrics/meta-data",
@@ -819,7 +819,7 @@ const GET_ALL_METRIC_METADATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetAuditData`: `GET /zstack/v1/zwatch/audits`.
-pub(super) const GET_AUDIT_DATA: ApiOperation =
+pub(crate) const GET_AUDIT_DATA: ApiOperation =
     ApiOperation::new("GetAuditData", "GET", "/v1/zwatch/audits")
         .params(GET_AUDIT_DATA_PARAMS)
         .result("GetAuditDataResult")
@@ -837,7 +837,7 @@ const GET_AUDIT_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetEventData`: `GET /zstack/v1/zwatch/events`.
-pub(super) const GET_EVENT_DATA: ApiOperation =
+pub(crate) const GET_EVENT_DATA: ApiOperation =
     ApiOperation::new("GetEventData", "GET", "/v1/zwatch/events")
         .params(GET_EVENT_DATA_PARAMS)
         .result("GetEventDataResult")
@@ -859,7 +859,7 @@ const GET_EVENT_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetManagementNodeDirCapacity`: `GET /zstack/v1/zwatch/mn`.
-pub(super) const GET_MANAGEMENT_NODE_DIR_CAPACITY: ApiOperation =
+pub(crate) const GET_MANAGEMENT_NODE_DIR_CAPACITY: ApiOperation =
     ApiOperation::new("GetManagementNodeDirCapacity", "GET", "/v1/zwatch/mn")
         .params(GET_MANAGEMENT_NODE_DIR_CAPACITY_PARAMS)
         .result("GetManagementNodeDirCapacityResult")
@@ -873,7 +873,7 @@ const GET_MANAGEMENT_NODE_DIR_CAPACITY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetMetricData`: `GET /zstack/v1/zwatch/metrics`.
-pub(super) const GET_METRIC_DATA: ApiOperation =
+pub(crate) const GET_METRIC_DATA: ApiOperation =
     ApiOperation::new("GetMetricData", "GET", "/v1/zwatch/metrics")
         .params(GET_METRIC_DATA_PARAMS)
         .result("GetMetricDataResult")
@@ -895,7 +895,7 @@ const GET_METRIC_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetMetricLabelValue`: `GET /zstack/v1/zwatch/metrics/label-values`.
-pub(super) const GET_METRIC_LABEL_VALUE: ApiOperation = ApiOperation::new(
+pub(crate) const GET_METRIC_LABEL_VALUE: ApiOperation = ApiOperation::new(
     "GetMetricLabelValue",
     "GET",
     "/v1/zwatch/metrics/label-values",
@@ -917,7 +917,7 @@ const GET_METRIC_LABEL_VALUE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetTextTemplateArg`: `GET /zstack/v1/zwatch/textTemplateArg`.
-pub(super) const GET_TEXT_TEMPLATE_ARG: ApiOperation =
+pub(crate) const GET_TEXT_TEMPLATE_ARG: ApiOperation =
     ApiOperation::new("GetTextTemplateArg", "GET", "/v1/zwatch/textTemplateArg")
         .params(GET_TEXT_TEMPLATE_ARG_PARAMS)
         .result("GetTextTemplateArgResult")
@@ -930,7 +930,7 @@ const GET_TEXT_TEMPLATE_ARG_PARAMS: &[ApiParam] = &[
 ];
 
 /// `GetZWatchAlertHistogram`: `GET /zstack/v1/zwatch/alert-histories/histogram`.
-pub(super) const GET_Z_WATCH_ALERT_HISTOGRAM: ApiOperation = ApiOperation::new(
+pub(crate) const GET_Z_WATCH_ALERT_HISTOGRAM: ApiOperation = ApiOperation::new(
     "GetZWatchAlertHistogram",
     "GET",
     "/v1/zwatch/alert-histories/histogram",
@@ -951,7 +951,7 @@ const GET_Z_WATCH_ALERT_HISTOGRAM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `PutMetricData`: `POST /zstack/v1/zwatch/metrics`, asynchronous.
-pub(super) const PUT_METRIC_DATA: ApiOperation =
+pub(crate) const PUT_METRIC_DATA: ApiOperation =
     ApiOperation::new("PutMetricData", "POST", "/v1/zwatch/metrics")
         .params(PUT_METRIC_DATA_PARAMS)
         .result("PutMetricDataResult")
@@ -968,7 +968,7 @@ const PUT_METRIC_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryActiveAlarm`: `GET /zstack/v1/zwatch/activealarms/alarms`.
-pub(super) const QUERY_ACTIVE_ALARM: ApiOperation = ApiOperation::new("QueryActiveAlarm", "GET", "/v1/zwatch/activealarms/alarms").params(QUERY_ACTIVE_ALARM_PARAMS).result("QueryActiveAlarmResult").summary("Query active alarm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ACTIVE_ALARM: ApiOperation = ApiOperation::new("QueryActiveAlarm", "GET", "/v1/zwatch/activealarms/alarms").params(QUERY_ACTIVE_ALARM_PARAMS).result("QueryActiveAlarmResult").summary("Query active alarm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryActiveAlarm`.
 const QUERY_ACTIVE_ALARM_PARAMS: &[ApiParam] = &[
@@ -984,7 +984,7 @@ const QUERY_ACTIVE_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryActiveAlarmTemplate`: `GET /zstack/v1/zwatch/activealarms/templates`.
-pub(super) const QUERY_ACTIVE_ALARM_TEMPLATE: ApiOperation = ApiOperation::new("QueryActiveAlarmTemplate", "GET", "/v1/zwatch/activealarms/templates").params(QUERY_ACTIVE_ALARM_TEMPLATE_PARAMS).result("QueryActiveAlarmTemplateResult").summary("Query active alarm template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ACTIVE_ALARM_TEMPLATE: ApiOperation = ApiOperation::new("QueryActiveAlarmTemplate", "GET", "/v1/zwatch/activealarms/templates").params(QUERY_ACTIVE_ALARM_TEMPLATE_PARAMS).result("QueryActiveAlarmTemplateResult").summary("Query active alarm template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryActiveAlarmTemplate`.
 const QUERY_ACTIVE_ALARM_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1000,7 +1000,7 @@ const QUERY_ACTIVE_ALARM_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAlarm`: `GET /zstack/v1/zwatch/alarms`.
-pub(super) const QUERY_ALARM: ApiOperation = ApiOperation::new("QueryAlarm", "GET", "/v1/zwatch/alarms").params(QUERY_ALARM_PARAMS).result("QueryAlarmResult").summary("Query alarm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALARM: ApiOperation = ApiOperation::new("QueryAlarm", "GET", "/v1/zwatch/alarms").params(QUERY_ALARM_PARAMS).result("QueryAlarmResult").summary("Query alarm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAlarm`.
 const QUERY_ALARM_PARAMS: &[ApiParam] = &[
@@ -1016,7 +1016,7 @@ const QUERY_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAlarmRecord`: `GET /zstack/v1/zwatch/alarm-records`.
-pub(super) const QUERY_ALARM_RECORD: ApiOperation = ApiOperation::new("QueryAlarmRecord", "GET", "/v1/zwatch/alarm-records").params(QUERY_ALARM_RECORD_PARAMS).result("QueryAlarmRecordResult").summary("Query alarm record. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALARM_RECORD: ApiOperation = ApiOperation::new("QueryAlarmRecord", "GET", "/v1/zwatch/alarm-records").params(QUERY_ALARM_RECORD_PARAMS).result("QueryAlarmRecordResult").summary("Query alarm record. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAlarmRecord`.
 const QUERY_ALARM_RECORD_PARAMS: &[ApiParam] = &[
@@ -1032,7 +1032,7 @@ const QUERY_ALARM_RECORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAlertDataAck`: `GET /zstack/v1/zwatch/alert-histories/acknowledgments`.
-pub(super) const QUERY_ALERT_DATA_ACK: ApiOperation = ApiOperation::new("QueryAlertDataAck", "GET", "/v1/zwatch/alert-histories/acknowledgments").params(QUERY_ALERT_DATA_ACK_PARAMS).result("QueryAlertDataAckResult").summary("Query alert data ack. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALERT_DATA_ACK: ApiOperation = ApiOperation::new("QueryAlertDataAck", "GET", "/v1/zwatch/alert-histories/acknowledgments").params(QUERY_ALERT_DATA_ACK_PARAMS).result("QueryAlertDataAckResult").summary("Query alert data ack. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAlertDataAck`.
 const QUERY_ALERT_DATA_ACK_PARAMS: &[ApiParam] = &[
@@ -1048,7 +1048,7 @@ const QUERY_ALERT_DATA_ACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAliyunSmsSNSTextTemplate`: `GET /zstack/v1/zwatch/alarms/sns/text-templates/aliyun-sms`.
-pub(super) const QUERY_ALIYUN_SMS_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new("QueryAliyunSmsSNSTextTemplate", "GET", "/v1/zwatch/alarms/sns/text-templates/aliyun-sms").params(QUERY_ALIYUN_SMS_SNS_TEXT_TEMPLATE_PARAMS).result("QueryAliyunSmsSNSTextTemplateResult").summary("Query aliyun sms sns text template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_ALIYUN_SMS_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new("QueryAliyunSmsSNSTextTemplate", "GET", "/v1/zwatch/alarms/sns/text-templates/aliyun-sms").params(QUERY_ALIYUN_SMS_SNS_TEXT_TEMPLATE_PARAMS).result("QueryAliyunSmsSNSTextTemplateResult").summary("Query aliyun sms sns text template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAliyunSmsSNSTextTemplate`.
 const QUERY_ALIYUN_SMS_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1064,7 +1064,7 @@ const QUERY_ALIYUN_SMS_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryAudit`: `GET /zstack/v1/zwatch/audit-records`.
-pub(super) const QUERY_AUDIT: ApiOperation = ApiOperation::new("QueryAudit", "GET", "/v1/zwatch/audit-records").params(QUERY_AUDIT_PARAMS).result("QueryAuditResult").summary("Query audit. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_AUDIT: ApiOperation = ApiOperation::new("QueryAudit", "GET", "/v1/zwatch/audit-records").params(QUERY_AUDIT_PARAMS).result("QueryAuditResult").summary("Query audit. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryAudit`.
 const QUERY_AUDIT_PARAMS: &[ApiParam] = &[
@@ -1080,7 +1080,7 @@ const QUERY_AUDIT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEventRecord`: `GET /zstack/v1/zwatch/event-records`.
-pub(super) const QUERY_EVENT_RECORD: ApiOperation = ApiOperation::new("QueryEventRecord", "GET", "/v1/zwatch/event-records").params(QUERY_EVENT_RECORD_PARAMS).result("QueryEventRecordResult").summary("Query event record. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EVENT_RECORD: ApiOperation = ApiOperation::new("QueryEventRecord", "GET", "/v1/zwatch/event-records").params(QUERY_EVENT_RECORD_PARAMS).result("QueryEventRecordResult").summary("Query event record. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEventRecord`.
 const QUERY_EVENT_RECORD_PARAMS: &[ApiParam] = &[
@@ -1096,7 +1096,7 @@ const QUERY_EVENT_RECORD_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEventRuleTemplate`: `GET /zstack/v1/zwatch/monitortemplates/evenrules`.
-pub(super) const QUERY_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new("QueryEventRuleTemplate", "GET", "/v1/zwatch/monitortemplates/evenrules").params(QUERY_EVENT_RULE_TEMPLATE_PARAMS).result("QueryEventRuleTemplateResult").summary("Query event rule template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new("QueryEventRuleTemplate", "GET", "/v1/zwatch/monitortemplates/evenrules").params(QUERY_EVENT_RULE_TEMPLATE_PARAMS).result("QueryEventRuleTemplateResult").summary("Query event rule template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEventRuleTemplate`.
 const QUERY_EVENT_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1112,7 +1112,7 @@ const QUERY_EVENT_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryEventSubscription`: `GET /zstack/v1/zwatch/events/subscriptions`.
-pub(super) const QUERY_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new("QueryEventSubscription", "GET", "/v1/zwatch/events/subscriptions").params(QUERY_EVENT_SUBSCRIPTION_PARAMS).result("QueryEventSubscriptionResult").summary("Query event subscription. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new("QueryEventSubscription", "GET", "/v1/zwatch/events/subscriptions").params(QUERY_EVENT_SUBSCRIPTION_PARAMS).result("QueryEventSubscriptionResult").summary("Query event subscription. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryEventSubscription`.
 const QUERY_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
@@ -1128,7 +1128,7 @@ const QUERY_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMetricDataHttpReceiver`: `GET /zstack/v1/zwatch/metrics/httpreceivers`.
-pub(super) const QUERY_METRIC_DATA_HTTP_RECEIVER: ApiOperation = ApiOperation::new("QueryMetricDataHttpReceiver", "GET", "/v1/zwatch/metrics/httpreceivers").params(QUERY_METRIC_DATA_HTTP_RECEIVER_PARAMS).result("QueryMetricDataHttpReceiverResult").summary("Query metric data http receiver. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_METRIC_DATA_HTTP_RECEIVER: ApiOperation = ApiOperation::new("QueryMetricDataHttpReceiver", "GET", "/v1/zwatch/metrics/httpreceivers").params(QUERY_METRIC_DATA_HTTP_RECEIVER_PARAMS).result("QueryMetricDataHttpReceiverResult").summary("Query metric data http receiver. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMetricDataHttpReceiver`.
 const QUERY_METRIC_DATA_HTTP_RECEIVER_PARAMS: &[ApiParam] = &[
@@ -1144,7 +1144,7 @@ const QUERY_METRIC_DATA_HTTP_RECEIVER_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMetricRuleTemplate`: `GET /zstack/v1/zwatch/monitortemplates/metricrules`.
-pub(super) const QUERY_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new("QueryMetricRuleTemplate", "GET", "/v1/zwatch/monitortemplates/metricrules").params(QUERY_METRIC_RULE_TEMPLATE_PARAMS).result("QueryMetricRuleTemplateResult").summary("Query metric rule template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new("QueryMetricRuleTemplate", "GET", "/v1/zwatch/monitortemplates/metricrules").params(QUERY_METRIC_RULE_TEMPLATE_PARAMS).result("QueryMetricRuleTemplateResult").summary("Query metric rule template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMetricRuleTemplate`.
 const QUERY_METRIC_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1160,7 +1160,7 @@ const QUERY_METRIC_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMetricTemplate`: `GET /zstack/v1/zwatch/metrics/httpreceivers/templates`.
-pub(super) const QUERY_METRIC_TEMPLATE: ApiOperation = ApiOperation::new("QueryMetricTemplate", "GET", "/v1/zwatch/metrics/httpreceivers/templates").params(QUERY_METRIC_TEMPLATE_PARAMS).result("QueryMetricDataHttpReceiverResult").summary("Query metric template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_METRIC_TEMPLATE: ApiOperation = ApiOperation::new("QueryMetricTemplate", "GET", "/v1/zwatch/metrics/httpreceivers/templates").params(QUERY_METRIC_TEMPLATE_PARAMS).result("QueryMetricDataHttpReceiverResult").summary("Query metric template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMetricTemplate`.
 const QUERY_METRIC_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1176,7 +1176,7 @@ const QUERY_METRIC_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorGroup`: `GET /zstack/v1/zwatch/monitorgroups`.
-pub(super) const QUERY_MONITOR_GROUP: ApiOperation = ApiOperation::new("QueryMonitorGroup", "GET", "/v1/zwatch/monitorgroups").params(QUERY_MONITOR_GROUP_PARAMS).result("QueryMonitorGroupResult").summary("Query monitor group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_GROUP: ApiOperation = ApiOperation::new("QueryMonitorGroup", "GET", "/v1/zwatch/monitorgroups").params(QUERY_MONITOR_GROUP_PARAMS).result("QueryMonitorGroupResult").summary("Query monitor group. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorGroup`.
 const QUERY_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
@@ -1192,7 +1192,7 @@ const QUERY_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorGroupAlarm`: `GET /zstack/v1/zwatch/monitorgroups/alarms`.
-pub(super) const QUERY_MONITOR_GROUP_ALARM: ApiOperation = ApiOperation::new("QueryMonitorGroupAlarm", "GET", "/v1/zwatch/monitorgroups/alarms").params(QUERY_MONITOR_GROUP_ALARM_PARAMS).result("QueryMonitorGroupAlarmResult").summary("Query monitor group alarm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_GROUP_ALARM: ApiOperation = ApiOperation::new("QueryMonitorGroupAlarm", "GET", "/v1/zwatch/monitorgroups/alarms").params(QUERY_MONITOR_GROUP_ALARM_PARAMS).result("QueryMonitorGroupAlarmResult").summary("Query monitor group alarm. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorGroupAlarm`.
 const QUERY_MONITOR_GROUP_ALARM_PARAMS: &[ApiParam] = &[
@@ -1208,7 +1208,7 @@ const QUERY_MONITOR_GROUP_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorGroupEventSubscription`: `GET /zstack/v1/zwatch/monitorgroups/subscriptions`.
-pub(super) const QUERY_MONITOR_GROUP_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new("QueryMonitorGroupEventSubscription", "GET", "/v1/zwatch/monitorgroups/subscriptions").params(QUERY_MONITOR_GROUP_EVENT_SUBSCRIPTION_PARAMS).result("QueryMonitorGroupEventSubscriptionResult").summary("Query monitor group event subscription. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_GROUP_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new("QueryMonitorGroupEventSubscription", "GET", "/v1/zwatch/monitorgroups/subscriptions").params(QUERY_MONITOR_GROUP_EVENT_SUBSCRIPTION_PARAMS).result("QueryMonitorGroupEventSubscriptionResult").summary("Query monitor group event subscription. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorGroupEventSubscription`.
 const QUERY_MONITOR_GROUP_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
@@ -1224,7 +1224,7 @@ const QUERY_MONITOR_GROUP_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorGroupInstance`: `GET /zstack/v1/zwatch/monitorgroups/instances`.
-pub(super) const QUERY_MONITOR_GROUP_INSTANCE: ApiOperation = ApiOperation::new("QueryMonitorGroupInstance", "GET", "/v1/zwatch/monitorgroups/instances").params(QUERY_MONITOR_GROUP_INSTANCE_PARAMS).result("QueryMonitorGroupInstanceResult").summary("Query monitor group instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_GROUP_INSTANCE: ApiOperation = ApiOperation::new("QueryMonitorGroupInstance", "GET", "/v1/zwatch/monitorgroups/instances").params(QUERY_MONITOR_GROUP_INSTANCE_PARAMS).result("QueryMonitorGroupInstanceResult").summary("Query monitor group instance. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorGroupInstance`.
 const QUERY_MONITOR_GROUP_INSTANCE_PARAMS: &[ApiParam] = &[
@@ -1240,7 +1240,7 @@ const QUERY_MONITOR_GROUP_INSTANCE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorGroupTemplateRef`: `GET /zstack/v1/zwatch/monitorgroups/monitortemplates/refs`.
-pub(super) const QUERY_MONITOR_GROUP_TEMPLATE_REF: ApiOperation = ApiOperation::new("QueryMonitorGroupTemplateRef", "GET", "/v1/zwatch/monitorgroups/monitortemplates/refs").params(QUERY_MONITOR_GROUP_TEMPLATE_REF_PARAMS).result("QueryMonitorGroupTemplateRefResult").summary("Query monitor group template ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_GROUP_TEMPLATE_REF: ApiOperation = ApiOperation::new("QueryMonitorGroupTemplateRef", "GET", "/v1/zwatch/monitorgroups/monitortemplates/refs").params(QUERY_MONITOR_GROUP_TEMPLATE_REF_PARAMS).result("QueryMonitorGroupTemplateRefResult").summary("Query monitor group template ref. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorGroupTemplateRef`.
 const QUERY_MONITOR_GROUP_TEMPLATE_REF_PARAMS: &[ApiParam] = &[
@@ -1256,7 +1256,7 @@ const QUERY_MONITOR_GROUP_TEMPLATE_REF_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryMonitorTemplate`: `GET /zstack/v1/zwatch/monitortemplates`.
-pub(super) const QUERY_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new("QueryMonitorTemplate", "GET", "/v1/zwatch/monitortemplates").params(QUERY_MONITOR_TEMPLATE_PARAMS).result("QueryMonitorTemplateResult").summary("Query monitor template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new("QueryMonitorTemplate", "GET", "/v1/zwatch/monitortemplates").params(QUERY_MONITOR_TEMPLATE_PARAMS).result("QueryMonitorTemplateResult").summary("Query monitor template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryMonitorTemplate`.
 const QUERY_MONITOR_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1272,7 +1272,7 @@ const QUERY_MONITOR_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSEndpointThirdpartyAlertHistory`: `GET /zstack/v1/zwatch/third-party/alert-publish-histories`.
-pub(super) const QUERY_SNS_ENDPOINT_THIRDPARTY_ALERT_HISTORY: ApiOperation = ApiOperation::new("QuerySNSEndpointThirdpartyAlertHistory", "GET", "/v1/zwatch/third-party/alert-publish-histories").params(QUERY_SNS_ENDPOINT_THIRDPARTY_ALERT_HISTORY_PARAMS).result("QuerySNSEndpointThirdpartyAlertHistoryResult").summary("Query sns endpoint thirdparty alert history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_ENDPOINT_THIRDPARTY_ALERT_HISTORY: ApiOperation = ApiOperation::new("QuerySNSEndpointThirdpartyAlertHistory", "GET", "/v1/zwatch/third-party/alert-publish-histories").params(QUERY_SNS_ENDPOINT_THIRDPARTY_ALERT_HISTORY_PARAMS).result("QuerySNSEndpointThirdpartyAlertHistoryResult").summary("Query sns endpoint thirdparty alert history. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSEndpointThirdpartyAlertHistory`.
 const QUERY_SNS_ENDPOINT_THIRDPARTY_ALERT_HISTORY_PARAMS: &[ApiParam] = &[
@@ -1288,7 +1288,7 @@ const QUERY_SNS_ENDPOINT_THIRDPARTY_ALERT_HISTORY_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QuerySNSTextTemplate`: `GET /zstack/v1/zwatch/alarms/sns/text-templates`.
-pub(super) const QUERY_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new("QuerySNSTextTemplate", "GET", "/v1/zwatch/alarms/sns/text-templates").params(QUERY_SNS_TEXT_TEMPLATE_PARAMS).result("QuerySNSTextTemplateResult").summary("Query sns text template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new("QuerySNSTextTemplate", "GET", "/v1/zwatch/alarms/sns/text-templates").params(QUERY_SNS_TEXT_TEMPLATE_PARAMS).result("QuerySNSTextTemplateResult").summary("Query sns text template. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QuerySNSTextTemplate`.
 const QUERY_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1304,7 +1304,7 @@ const QUERY_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryThirdpartyAlert`: `GET /zstack/v1/zwatch/third-party/alerts`.
-pub(super) const QUERY_THIRDPARTY_ALERT: ApiOperation = ApiOperation::new("QueryThirdpartyAlert", "GET", "/v1/zwatch/third-party/alerts").params(QUERY_THIRDPARTY_ALERT_PARAMS).result("QueryThirdpartyAlertResult").summary("Query thirdparty alert. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_THIRDPARTY_ALERT: ApiOperation = ApiOperation::new("QueryThirdpartyAlert", "GET", "/v1/zwatch/third-party/alerts").params(QUERY_THIRDPARTY_ALERT_PARAMS).result("QueryThirdpartyAlertResult").summary("Query thirdparty alert. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryThirdpartyAlert`.
 const QUERY_THIRDPARTY_ALERT_PARAMS: &[ApiParam] = &[
@@ -1320,7 +1320,7 @@ const QUERY_THIRDPARTY_ALERT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `QueryThirdpartyPlatform`: `GET /zstack/v1/zwatch/third-party/platforms`.
-pub(super) const QUERY_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new("QueryThirdpartyPlatform", "GET", "/v1/zwatch/third-party/platforms").params(QUERY_THIRDPARTY_PLATFORM_PARAMS).result("QueryThirdpartyPlatformResult").summary("Query thirdparty platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
+pub(crate) const QUERY_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new("QueryThirdpartyPlatform", "GET", "/v1/zwatch/third-party/platforms").params(QUERY_THIRDPARTY_PLATFORM_PARAMS).result("QueryThirdpartyPlatformResult").summary("Query thirdparty platform. Query API (q=field<op>value, limit, start, sort=+f|-f, fields). sortDirection: asc|desc.");
 
 /// Parameters of `QueryThirdpartyPlatform`.
 const QUERY_THIRDPARTY_PLATFORM_PARAMS: &[ApiParam] = &[
@@ -1336,7 +1336,7 @@ const QUERY_THIRDPARTY_PLATFORM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveActionFromAlarm`: `DELETE /zstack/v1/zwatch/alarms/{alarmUuid}/actions/{actionUuid}`, asynchronous.
-pub(super) const REMOVE_ACTION_FROM_ALARM: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ACTION_FROM_ALARM: ApiOperation = ApiOperation::new(
     "RemoveActionFromAlarm",
     "DELETE",
     "/v1/zwatch/alarms/{alarmUuid}/actions/{actionUuid}",
@@ -1356,7 +1356,7 @@ const REMOVE_ACTION_FROM_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveActionFromEventSubscription`: `DELETE /zstack/v1/zwatch/events/subscriptions/{subscriptionUuid}/actions/{actionUuid}`, asynchronous.
-pub(super) const REMOVE_ACTION_FROM_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_ACTION_FROM_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
     "RemoveActionFromEventSubscription",
     "DELETE",
     "/v1/zwatch/events/subscriptions/{subscriptionUuid}/actions/{actionUuid}",
@@ -1375,7 +1375,7 @@ const REMOVE_ACTION_FROM_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveInstanceFromMonitorGroup`: `DELETE /zstack/v1/zwatch/monitorgroups/{groupUuid}/actions/{instanceUuid}`, asynchronous.
-pub(super) const REMOVE_INSTANCE_FROM_MONITOR_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_INSTANCE_FROM_MONITOR_GROUP: ApiOperation = ApiOperation::new(
     "RemoveInstanceFromMonitorGroup",
     "DELETE",
     "/v1/zwatch/monitorgroups/{groupUuid}/actions/{instanceUuid}",
@@ -1395,7 +1395,7 @@ const REMOVE_INSTANCE_FROM_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveLabelFromAlarm`: `DELETE /zstack/v1/zwatch/alarms/labels/{uuid}`, asynchronous.
-pub(super) const REMOVE_LABEL_FROM_ALARM: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_LABEL_FROM_ALARM: ApiOperation = ApiOperation::new(
     "RemoveLabelFromAlarm",
     "DELETE",
     "/v1/zwatch/alarms/labels/{uuid}",
@@ -1414,7 +1414,7 @@ const REMOVE_LABEL_FROM_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RemoveLabelFromEventSubscription`: `DELETE /zstack/v1/zwatch/events/subscriptions/labels/{uuid}`, asynchronous.
-pub(super) const REMOVE_LABEL_FROM_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
+pub(crate) const REMOVE_LABEL_FROM_EVENT_SUBSCRIPTION: ApiOperation = ApiOperation::new(
     "RemoveLabelFromEventSubscription",
     "DELETE",
     "/v1/zwatch/events/subscriptions/labels/{uuid}",
@@ -1432,7 +1432,7 @@ const REMOVE_LABEL_FROM_EVENT_SUBSCRIPTION_PARAMS: &[ApiParam] = &[
 ];
 
 /// `RevokeMonitorTemplateFromMonitorGroup`: `DELETE /zstack/v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}`, asynchronous.
-pub(super) const REVOKE_MONITOR_TEMPLATE_FROM_MONITOR_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const REVOKE_MONITOR_TEMPLATE_FROM_MONITOR_GROUP: ApiOperation = ApiOperation::new(
     "RevokeMonitorTemplateFromMonitorGroup",
     "DELETE",
     "/v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}",
@@ -1452,7 +1452,7 @@ const REVOKE_MONITOR_TEMPLATE_FROM_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `SubscribeEvent`: `POST /zstack/v1/zwatch/events/subscriptions`, asynchronous.
-pub(super) const SUBSCRIBE_EVENT: ApiOperation =
+pub(crate) const SUBSCRIBE_EVENT: ApiOperation =
     ApiOperation::new("SubscribeEvent", "POST", "/v1/zwatch/events/subscriptions")
         .params(SUBSCRIBE_EVENT_PARAMS)
         .result("SubscribeEventResult")
@@ -1475,7 +1475,7 @@ const SUBSCRIBE_EVENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UnsubscribeEvent`: `DELETE /zstack/v1/zwatch/events/subscriptions/{uuid}`, asynchronous.
-pub(super) const UNSUBSCRIBE_EVENT: ApiOperation = ApiOperation::new(
+pub(crate) const UNSUBSCRIBE_EVENT: ApiOperation = ApiOperation::new(
     "UnsubscribeEvent",
     "DELETE",
     "/v1/zwatch/events/subscriptions/{uuid}",
@@ -1494,7 +1494,7 @@ const UNSUBSCRIBE_EVENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateActiveAlarmTemplate`: `PUT /zstack/v1/zwatch/activealarms/templates/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ACTIVE_ALARM_TEMPLATE: ApiOperation = ApiOperation::new("UpdateActiveAlarmTemplate", "PUT", "/v1/zwatch/activealarms/templates/{uuid}/actions").params(UPDATE_ACTIVE_ALARM_TEMPLATE_PARAMS).result("UpdateActiveAlarmTemplateResult").body("updateActiveAlarmTemplate").asynchronous().summary("Update active alarm template. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
+pub(crate) const UPDATE_ACTIVE_ALARM_TEMPLATE: ApiOperation = ApiOperation::new("UpdateActiveAlarmTemplate", "PUT", "/v1/zwatch/activealarms/templates/{uuid}/actions").params(UPDATE_ACTIVE_ALARM_TEMPLATE_PARAMS).result("UpdateActiveAlarmTemplateResult").body("updateActiveAlarmTemplate").asynchronous().summary("Update active alarm template. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
 
 /// Parameters of `UpdateActiveAlarmTemplate`.
 const UPDATE_ACTIVE_ALARM_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1512,7 +1512,7 @@ const UPDATE_ACTIVE_ALARM_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAlarm`: `PUT /zstack/v1/zwatch/alarms/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALARM: ApiOperation = ApiOperation::new("UpdateAlarm", "PUT", "/v1/zwatch/alarms/{uuid}/actions").params(UPDATE_ALARM_PARAMS).result("UpdateAlarmResult").body("updateAlarm").asynchronous().summary("Update alarm. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
+pub(crate) const UPDATE_ALARM: ApiOperation = ApiOperation::new("UpdateAlarm", "PUT", "/v1/zwatch/alarms/{uuid}/actions").params(UPDATE_ALARM_PARAMS).result("UpdateAlarmResult").body("updateAlarm").asynchronous().summary("Update alarm. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
 
 /// Parameters of `UpdateAlarm`.
 const UPDATE_ALARM_PARAMS: &[ApiParam] = &[
@@ -1532,7 +1532,7 @@ const UPDATE_ALARM_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAlarmData`: `PUT /zstack/v1/zwatch/alarm-histories/actions`, asynchronous.
-pub(super) const UPDATE_ALARM_DATA: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALARM_DATA: ApiOperation = ApiOperation::new(
     "UpdateAlarmData",
     "PUT",
     "/v1/zwatch/alarm-histories/actions",
@@ -1555,7 +1555,7 @@ const UPDATE_ALARM_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAlarmLabel`: `PUT /zstack/v1/zwatch/alarms/labels/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALARM_LABEL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALARM_LABEL: ApiOperation = ApiOperation::new(
     "UpdateAlarmLabel",
     "PUT",
     "/v1/zwatch/alarms/labels/{uuid}/actions",
@@ -1577,7 +1577,7 @@ const UPDATE_ALARM_LABEL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAlertDataAck`: `PUT /zstack/v1/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALERT_DATA_ACK: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALERT_DATA_ACK: ApiOperation = ApiOperation::new(
     "UpdateAlertDataAck",
     "PUT",
     "/v1/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions",
@@ -1597,7 +1597,7 @@ const UPDATE_ALERT_DATA_ACK_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateAliyunSmsSNSTextTemplate`: `PUT /zstack/v1/zwatch/alarms/sns/text-templates/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_ALIYUN_SMS_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_ALIYUN_SMS_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateAliyunSmsSNSTextTemplate",
     "PUT",
     "/v1/zwatch/alarms/sns/text-templates/{uuid}/actions",
@@ -1627,7 +1627,7 @@ const UPDATE_ALIYUN_SMS_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEventData`: `PUT /zstack/v1/zwatch/events/actions`, asynchronous.
-pub(super) const UPDATE_EVENT_DATA: ApiOperation =
+pub(crate) const UPDATE_EVENT_DATA: ApiOperation =
     ApiOperation::new("UpdateEventData", "PUT", "/v1/zwatch/events/actions")
         .params(UPDATE_EVENT_DATA_PARAMS)
         .result("UpdateEventDataResult")
@@ -1647,7 +1647,7 @@ const UPDATE_EVENT_DATA_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEventRuleTemplate`: `PUT /zstack/v1/zwatch/monitortemplates/evenrules/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_EVENT_RULE_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateEventRuleTemplate",
     "PUT",
     "/v1/zwatch/monitortemplates/evenrules/{uuid}/actions",
@@ -1669,7 +1669,7 @@ const UPDATE_EVENT_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateEventSubscriptionLabel`: `PUT /zstack/v1/zwatch/events/subscriptions/labels/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_EVENT_SUBSCRIPTION_LABEL: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_EVENT_SUBSCRIPTION_LABEL: ApiOperation = ApiOperation::new(
     "UpdateEventSubscriptionLabel",
     "PUT",
     "/v1/zwatch/events/subscriptions/labels/{uuid}/actions",
@@ -1691,7 +1691,7 @@ const UPDATE_EVENT_SUBSCRIPTION_LABEL_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateMetricRuleTemplate`: `PUT /zstack/v1/zwatch/monitortemplates/metricrules/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new("UpdateMetricRuleTemplate", "PUT", "/v1/zwatch/monitortemplates/metricrules/{uuid}/actions").params(UPDATE_METRIC_RULE_TEMPLATE_PARAMS).result("UpdateMetricRuleTemplateResult").body("updateMetricRuleTemplate").asynchronous().summary("Update metric rule template. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
+pub(crate) const UPDATE_METRIC_RULE_TEMPLATE: ApiOperation = ApiOperation::new("UpdateMetricRuleTemplate", "PUT", "/v1/zwatch/monitortemplates/metricrules/{uuid}/actions").params(UPDATE_METRIC_RULE_TEMPLATE_PARAMS).result("UpdateMetricRuleTemplateResult").body("updateMetricRuleTemplate").asynchronous().summary("Update metric rule template. comparisonOperator: GreaterThanOrEqualTo|GreaterThan|LessThan|LessThanOrEqualTo. emergencyLevel: Emergent|Important|Normal.");
 
 /// Parameters of `UpdateMetricRuleTemplate`.
 const UPDATE_METRIC_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
@@ -1710,7 +1710,7 @@ const UPDATE_METRIC_RULE_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateMonitorGroup`: `PUT /zstack/v1/zwatch/monitorgroups/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_MONITOR_GROUP: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_MONITOR_GROUP: ApiOperation = ApiOperation::new(
     "UpdateMonitorGroup",
     "PUT",
     "/v1/zwatch/monitorgroups/{uuid}/actions",
@@ -1733,7 +1733,7 @@ const UPDATE_MONITOR_GROUP_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateMonitorTemplate`: `PUT /zstack/v1/zwatch/monitortemplates/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_MONITOR_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateMonitorTemplate",
     "PUT",
     "/v1/zwatch/monitortemplates/{uuid}/actions",
@@ -1754,7 +1754,7 @@ const UPDATE_MONITOR_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSNSTextTemplate`: `PUT /zstack/v1/zwatch/alarms/sns/text-templates/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SNS_TEXT_TEMPLATE: ApiOperation = ApiOperation::new(
     "UpdateSNSTextTemplate",
     "PUT",
     "/v1/zwatch/alarms/sns/text-templates/{uuid}/actions",
@@ -1780,7 +1780,7 @@ const UPDATE_SNS_TEXT_TEMPLATE_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateSubscribeEvent`: `PUT /zstack/v1/zwatch/events/subscriptions/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_SUBSCRIBE_EVENT: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_SUBSCRIBE_EVENT: ApiOperation = ApiOperation::new(
     "UpdateSubscribeEvent",
     "PUT",
     "/v1/zwatch/events/subscriptions/{uuid}/actions",
@@ -1801,7 +1801,7 @@ const UPDATE_SUBSCRIBE_EVENT_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateThirdpartyAlerts`: `PUT /zstack/v1/zwatch/third-party/alerts/actions`, asynchronous.
-pub(super) const UPDATE_THIRDPARTY_ALERTS: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_THIRDPARTY_ALERTS: ApiOperation = ApiOperation::new(
     "UpdateThirdpartyAlerts",
     "PUT",
     "/v1/zwatch/third-party/alerts/actions",
@@ -1823,7 +1823,7 @@ const UPDATE_THIRDPARTY_ALERTS_PARAMS: &[ApiParam] = &[
 ];
 
 /// `UpdateThirdpartyPlatform`: `PUT /zstack/v1/zwatch/third-party/platforms/{uuid}/actions`, asynchronous.
-pub(super) const UPDATE_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new(
+pub(crate) const UPDATE_THIRDPARTY_PLATFORM: ApiOperation = ApiOperation::new(
     "UpdateThirdpartyPlatform",
     "PUT",
     "/v1/zwatch/third-party/platforms/{uuid}/actions",

@@ -110,7 +110,10 @@ pub async fn serve(
         .await
         .map_err(|e| CliError::op(format!("cannot wait for Ctrl-C: {e}")))?;
     // What clients left behind: a client that logs out leaves no live session.
-    say(format_args!("stopped; live sessions: {}", server.world().session_count()));
+    say(format_args!(
+        "stopped; live sessions: {}",
+        server.world().session_count()
+    ));
     server.shutdown().await;
     Ok(())
 }

@@ -218,16 +218,26 @@ fn target_of(result: &Value) -> Option<ResourceRef> {
     }
 }
 
+/// What a mutation's answer promises. ZStack runs every mutation as a job (202 and its
+/// location) or, when it finished at once, answers with the changed `inventory`; an answer with
+/// neither (`{}`, an empty 200 or 204) says nothing about what happened and is a protocol error.
 fn submitted(
     op: Op,
     reply: Reply,
     target: Option<ResourceRef>,
     expect: Option<Expect>,
-) -> Submitted {
+) -> Result<Submitted> {
     let mut s = Submitted::done(op);
     match reply {
         Reply::Accepted(job) => s = s.task(job.uuid),
         Reply::Done(v) => {
+            if v.get("inventory").is_none_or(Value::is_null) {
+                return Err(Error::protocol(format!(
+                    "{op}: the server answered without a job location or an inventory"
+                ))
+                .with_vendor(VENDOR)
+                .with_op(op));
+            }
             if let Some(t) = target_of(&v) {
                 s = s.target(t);
             }
@@ -239,7 +249,7 @@ fn submitted(
     if let Some(e) = expect {
         s = s.expect(e);
     }
-    s
+    Ok(s)
 }
 
 #[async_trait]
@@ -311,7 +321,7 @@ impl Backend for ZStackBackend {
             c = c.image(t.clone());
         }
         let reply = self.client.create_vm(&c).await?;
-        Ok(submitted(Op::VmCreate, reply, None, None))
+        submitted(Op::VmCreate, reply, None, None)
     }
 
     async fn power(&self, id: &VmId, action: PowerAction) -> Result<Submitted> {
@@ -325,12 +335,12 @@ impl Backend for ZStackBackend {
             PowerAction::Resume => self.client.resume_vm(uuid).await?,
             other => return Err(Error::unsupported(VENDOR, other.op())),
         };
-        Ok(submitted(
+        submitted(
             action.op(),
             reply,
             Some(ResourceRef::Vm(id.clone())),
             Some(Expect::VmState(vec![action.target_state()])),
-        ))
+        )
     }
 
     async fn delete_vm(&self, id: &VmId) -> Result<Submitted> {
@@ -338,12 +348,12 @@ impl Backend for ZStackBackend {
             .client
             .destroy_vm(id.as_str(), DeleteMode::Permissive)
             .await?;
-        Ok(submitted(
+        submitted(
             Op::VmDelete,
             reply,
             Some(ResourceRef::Vm(id.clone())),
             Some(Expect::VmGone),
-        ))
+        )
     }
 
     async fn migrate_vm(&self, id: &VmId, host: Option<&HostId>) -> Result<Submitted> {
@@ -351,12 +361,12 @@ impl Backend for ZStackBackend {
             .client
             .migrate_vm(id.as_str(), host.map(HostId::as_str))
             .await?;
-        Ok(submitted(
+        submitted(
             Op::VmMigrate,
             reply,
             Some(ResourceRef::Vm(id.clone())),
             Some(Expect::VmState(vec![VmState::Running])),
-        ))
+        )
     }
 
     async fn list_hosts(&self, query: &ListQuery, cursor: Option<&Cursor>) -> Result<Page<Host>> {
@@ -481,7 +491,7 @@ impl Backend for ZStackBackend {
             c = c.primary_storage(s.clone());
         }
         let reply = self.client.create_data_volume(&c).await?;
-        Ok(submitted(Op::DiskCreate, reply, None, None))
+        submitted(Op::DiskCreate, reply, None, None)
     }
 
     async fn attach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
@@ -489,12 +499,12 @@ impl Backend for ZStackBackend {
             .client
             .attach_data_volume(disk.as_str(), vm.as_str())
             .await?;
-        Ok(submitted(
+        submitted(
             Op::DiskAttach,
             reply,
             Some(ResourceRef::Disk(disk.clone())),
             Some(Expect::DiskAttached(vm.clone())),
-        ))
+        )
     }
 
     async fn detach_disk(&self, disk: &DiskId, vm: &VmId) -> Result<Submitted> {
@@ -502,12 +512,12 @@ impl Backend for ZStackBackend {
             .client
             .detach_data_volume(disk.as_str(), Some(vm.as_str()))
             .await?;
-        Ok(submitted(
+        submitted(
             Op::DiskDetach,
             reply,
             Some(ResourceRef::Disk(disk.clone())),
             Some(Expect::DiskDetached),
-        ))
+        )
     }
 
     async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
@@ -515,12 +525,12 @@ impl Backend for ZStackBackend {
             .client
             .delete_data_volume(disk.as_str(), DeleteMode::Permissive)
             .await?;
-        Ok(submitted(
+        submitted(
             Op::DiskDelete,
             reply,
             Some(ResourceRef::Disk(disk.clone())),
             Some(Expect::DiskGone),
-        ))
+        )
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {

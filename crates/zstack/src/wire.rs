@@ -334,8 +334,10 @@ pub(crate) struct InventoryReply<T> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
 pub(crate) struct QueryReply<T> {
-    #[serde(default = "Vec::new")]
-    pub(crate) inventories: Vec<T>,
+    /// Absent only in a count-only answer (`count=true`); a listing without it is a broken
+    /// server, not an empty page.
+    #[serde(default = "Option::default")]
+    pub(crate) inventories: Option<Vec<T>>,
     #[serde(default)]
     pub(crate) total: Option<u64>,
 }

@@ -387,3 +387,49 @@ async fn a_failed_job_is_fetched_once_even_with_retries_on() {
     assert_eq!(seen.len(), 3, "login, start, one job poll");
     assert_eq!(seen[2].url, format!("{BASE}/api-jobs/j1"));
 }
+
+// Issue 12 item 5: an answer missing what ZStack always sends is a protocol error, not an empty
+// page or a success.
+#[tokio::test(start_paused = true)]
+async fn a_query_answer_without_inventories_is_a_protocol_error() {
+    let script = Script::new(vec![login_ok("s"), (200, json!({}))]);
+    let err = client(&script).query_vms(&Query::new()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+    assert!(err.to_string().contains("inventories"), "{err}");
+
+    let script = Script::new(vec![login_ok("s"), (200, json!([]))]);
+    let err = client(&script).query_vms(&Query::new()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Protocol, "{err}");
+
+    // A count-only query is answered with `total` alone, as ZStack does.
+    let script = Script::new(vec![login_ok("s"), (200, json!({"total": 3}))]);
+    let page = client(&script)
+        .query_vms(&Query::new().count_only(true))
+        .await
+        .unwrap();
+    assert_eq!((page.items.len(), page.total), (0, Some(3)));
+
+    // An empty listing is still an empty page.
+    let script = Script::new(vec![login_ok("s"), (200, json!({"inventories": []}))]);
+    let page = client(&script).query_vms(&Query::new()).await.unwrap();
+    assert!(page.items.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_action_answered_with_neither_job_nor_inventory_is_a_protocol_error() {
+    use omnivirt_core::{Backend, VmId};
+    use omnivirt_zstack::ZStackBackend;
+    for answer in [json!({}), json!("")] {
+        let script = Script::new(vec![login_ok("s"), (200, answer.clone())]);
+        let backend = ZStackBackend::new(client(&script));
+        let err = backend
+            .power(
+                &VmId::new("0a1b2c3d4e5f40718293a4b5c6d7e8f9"),
+                omnivirt_core::PowerAction::Stop,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Protocol, "{answer}: {err}");
+        assert!(err.to_string().contains("job location"), "{err}");
+    }
+}

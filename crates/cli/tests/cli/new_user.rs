@@ -504,8 +504,14 @@ fn sim_serve_survives_a_closed_stdout() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     let pid = served.0.id().to_string();
-    let status = StdCommand::new("kill").args(["-INT", &pid]).status().unwrap();
+    let status = StdCommand::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = served.0.wait().unwrap();
-    assert!(exit.success(), "sim serve ended with {exit:?} after its stdout closed");
+    assert!(
+        exit.success(),
+        "sim serve ended with {exit:?} after its stdout closed"
+    );
 }

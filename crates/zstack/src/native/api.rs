@@ -263,8 +263,20 @@ impl ZStackClient {
             .with_vendor(VENDOR));
         };
         let page: QueryReply<T> = decode(resource, v)?;
+        let count_only = pairs.iter().any(|(k, v)| k == "count" && v == "true");
+        let items = match page.inventories {
+            Some(items) => items,
+            None if count_only => Vec::new(),
+            None => {
+                return Err(Error::protocol(format!(
+                    "/{resource}: the query answer has no `inventories` (a ZStack query always \
+                     sends them, empty or not)"
+                ))
+                .with_vendor(VENDOR));
+            }
+        };
         Ok(QueryPage {
-            items: page.inventories,
+            items,
             total: page.total,
         })
     }

@@ -2,5 +2,6 @@
 //! Code generated from `crates/ovirt/model/` by `cargo xtask codegen ovirt`.
 
 pub mod api;
+mod methods;
 pub mod schema;
 pub mod types;

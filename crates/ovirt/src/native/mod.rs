@@ -3,4 +3,5 @@
 pub mod connection;
 pub mod filter;
 pub mod services;
+pub mod typed;
 pub mod types;

@@ -143,3 +143,40 @@ pub(crate) fn leaf(w: &mut String, tag: &str, text: &str) {
     w.push_str(&quick_xml::escape::escape(text));
     close(w, tag);
 }
+
+/// One path segment, percent-encoded (RFC 3986 unreserved characters kept).
+pub(crate) fn segment(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The path below the API root of an object's `href` (`/ovirt-engine/api/disks/1` or
+/// `disks/1`), each segment encoded, without a leading slash; `..`, queries and fragments are
+/// refused.
+pub(crate) fn href_path(href: &str) -> Result<String> {
+    let below = href
+        .find("/api/")
+        .map_or(href, |i| &href[i + "/api/".len()..]);
+    let mut segs = Vec::new();
+    for seg in below.split('/').filter(|s| !s.is_empty()) {
+        if seg == "." || seg == ".." || seg.contains(['?', '#']) {
+            return Err(omnivirt_core::Error::invalid_input(format!(
+                "`{href}` is not the path of an object below the API"
+            )));
+        }
+        segs.push(segment(seg));
+    }
+    if segs.is_empty() {
+        return Err(omnivirt_core::Error::invalid_input(
+            "`href` names no object",
+        ));
+    }
+    Ok(segs.join("/"))
+}

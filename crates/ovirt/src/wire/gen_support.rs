@@ -10,7 +10,6 @@ use super::reader::{each_attr, xml_err};
 use crate::generated::types::Link;
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
-#[inline]
 pub(crate) fn attrs(e: &BytesStart<'_>, f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
     each_attr(e, f)
 }
@@ -42,7 +41,6 @@ pub(crate) fn href_id(e: &BytesStart<'_>) -> Result<(Option<String>, Option<Stri
 }
 
 /// The text of the current element.
-#[inline]
 pub(crate) fn text(x: &mut XmlIn<'_>, empty: bool) -> Result<String> {
     x.text(empty)
 }
@@ -107,7 +105,6 @@ pub(crate) fn link<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Re
 }
 
 /// `<tag` (attributes may follow; then [`end_open`]).
-#[inline]
 pub(crate) fn open(w: &mut String, tag: &str) {
     w.push('<');
     w.push_str(tag);
@@ -123,13 +120,11 @@ pub(crate) fn attr(w: &mut String, name: &str, value: &str) {
 }
 
 /// `>`.
-#[inline]
 pub(crate) fn end_open(w: &mut String) {
     w.push('>');
 }
 
 /// `</tag>`.
-#[inline]
 pub(crate) fn close(w: &mut String, tag: &str) {
     w.push_str("</");
     w.push_str(tag);

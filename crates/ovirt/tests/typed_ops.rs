@@ -140,3 +140,31 @@ async fn faults_are_typed_errors() {
     let e = ops.hosts_host_get("h9", &Query::new()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
 }
+
+#[tokio::test]
+async fn a_list_body_is_sent_as_its_collection() {
+    use omnivirt_ovirt::generated::types::GlusterBrick;
+    let (server, conn) = setup().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{API}/clusters/c/glustervolumes/v/glusterbricks")))
+        .and(body_string(
+            "<bricks><brick><brick_dir>/a</brick_dir></brick><brick><brick_dir>/b</brick_dir></brick></bricks>",
+        ))
+        .respond_with(xml(200, "<bricks><brick id=\"b1\"/><brick id=\"b2\"/></bricks>"))
+        .mount(&server)
+        .await;
+    let bricks: Vec<GlusterBrick> = ["/a", "/b"]
+        .iter()
+        .map(|d| GlusterBrick {
+            brick_dir: Some((*d).into()),
+            ..GlusterBrick::default()
+        })
+        .collect();
+    let added = conn
+        .ops()
+        .clusters_cluster_glustervolumes_volume_glusterbricks_add("c", "v", &bricks, &Query::new())
+        .await
+        .unwrap();
+    assert_eq!(added.len(), 2);
+    assert_eq!(added[1].id.as_deref(), Some("b2"));
+}

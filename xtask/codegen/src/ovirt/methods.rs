@@ -115,6 +115,10 @@ fn emit_method(out: &mut String, op: &Op, name: &str) {
     let body = if is_action {
         args.push("action: &Action".into());
         "Some(action.to_xml())".to_string()
+    } else if let Some(item) = op.body.strip_suffix("[]") {
+        let t = rust_type(item);
+        args.push(format!("body: &[{t}]"));
+        format!("Some({t}::list_to_xml(body))")
     } else if !op.body.is_empty() {
         args.push(format!("body: &{}", rust_type(&op.body)));
         "Some(body.to_xml())".to_string()

@@ -174,8 +174,9 @@ fn emit_struct(out: &mut String, s: &Struct) {
     let _ = writeln!(out, "impl {name} {{");
     let _ = writeln!(
         out,
-        "/// The XML element of one object.\npub const TAG: &'static str = {};\n",
-        str_lit(&s.xml_element)
+        "/// The XML element of one object.\npub const TAG: &'static str = {};\n\n/// The XML element of a collection.\npub const COLLECTION: &'static str = {};\n",
+        str_lit(&s.xml_element),
+        str_lit(&s.xml_collection)
     );
     out.push_str(
         "/// Reads a document whose root element is one object (any element name).\n\
@@ -186,7 +187,10 @@ fn emit_struct(out: &mut String, s: &Struct) {
          let mut x = XmlIn::new(bytes);\nlet (_, empty) = x.root()?;\nlet mut out = Vec::new();\n\
          if !empty {\nwhile let Some((e, empty)) = x.child()? {\nout.push(Self::read(&mut x, &e, empty)?);\n}\n}\nOk(out)\n}\n\n\
          /// The object as an XML document (only the fields that are set).\n\
-         pub fn to_xml(&self) -> String {\nlet mut w = String::new();\nself.write(&mut w, Self::TAG);\nw\n}\n\n",
+         pub fn to_xml(&self) -> String {\nlet mut w = String::new();\nself.write(&mut w, Self::TAG);\nw\n}\n\n\
+         /// Objects as a collection document.\n\
+         pub fn list_to_xml(items: &[Self]) -> String {\nlet mut w = String::new();\ng::open(&mut w, Self::COLLECTION);\ng::end_open(&mut w);\n\
+         for v in items {\nv.write(&mut w, Self::TAG);\n}\ng::close(&mut w, Self::COLLECTION);\nw\n}\n\n",
     );
     emit_reader(out, s, has_href);
     emit_writer(out, s, has_href);

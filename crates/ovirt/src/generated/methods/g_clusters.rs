@@ -848,7 +848,7 @@ impl Ops {
         &self,
         cluster: &str,
         volume: &str,
-        body: &GlusterBrick,
+        body: &[GlusterBrick],
         query: &Query,
     ) -> Result<Vec<GlusterBrick>> {
         let path = format!(
@@ -858,7 +858,12 @@ impl Ops {
         );
         GlusterBrick::list_from_xml(
             &self
-                .xml(Method::POST, path, query, Some(body.to_xml()))
+                .xml(
+                    Method::POST,
+                    path,
+                    query,
+                    Some(GlusterBrick::list_to_xml(body)),
+                )
                 .await?,
         )
     }

@@ -522,6 +522,9 @@ impl DataCenter {
     /// The XML element of one object.
     pub const TAG: &'static str = "data_center";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "data_centers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -546,6 +549,18 @@ impl DataCenter {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -787,6 +802,9 @@ impl Device {
     /// The XML element of one object.
     pub const TAG: &'static str = "device";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "devices";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -811,6 +829,18 @@ impl Device {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -991,6 +1021,9 @@ impl Disk {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1015,6 +1048,18 @@ impl Disk {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1352,6 +1397,9 @@ impl DiskAttachment {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk_attachment";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disk_attachments";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1376,6 +1424,18 @@ impl DiskAttachment {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1495,6 +1555,9 @@ impl DiskProfile {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk_profile";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disk_profiles";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1519,6 +1582,18 @@ impl DiskProfile {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1699,6 +1774,9 @@ impl DiskSnapshot {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk_snapshot";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disk_snapshots";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1723,6 +1801,18 @@ impl DiskSnapshot {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2072,6 +2162,9 @@ impl Display {
     /// The XML element of one object.
     pub const TAG: &'static str = "display";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "displays";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2096,6 +2189,18 @@ impl Display {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2223,6 +2328,9 @@ impl Dns {
     /// The XML element of one object.
     pub const TAG: &'static str = "dns";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "dnss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2247,6 +2355,18 @@ impl Dns {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2329,6 +2449,9 @@ impl DnsResolverConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "dns_resolver_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "dns_resolver_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2353,6 +2476,18 @@ impl DnsResolverConfiguration {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2430,6 +2565,9 @@ impl Domain {
     /// The XML element of one object.
     pub const TAG: &'static str = "domain";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "domains";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2454,6 +2592,18 @@ impl Domain {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2559,6 +2709,9 @@ impl DynamicCpu {
     /// The XML element of one object.
     pub const TAG: &'static str = "dynamic_cpu";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "dynamic_cpus";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2583,6 +2736,18 @@ impl DynamicCpu {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 

@@ -161,6 +161,9 @@ impl Fault {
     /// The XML element of one object.
     pub const TAG: &'static str = "fault";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "faults";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -185,6 +188,18 @@ impl Fault {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -249,6 +264,9 @@ impl FencingPolicy {
     /// The XML element of one object.
     pub const TAG: &'static str = "fencing_policy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "fencing_policies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -273,6 +291,18 @@ impl FencingPolicy {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -364,6 +394,9 @@ impl File {
     /// The XML element of one object.
     pub const TAG: &'static str = "file";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "files";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -388,6 +421,18 @@ impl File {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -477,6 +522,9 @@ impl Filter {
     /// The XML element of one object.
     pub const TAG: &'static str = "filter";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "filters";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -501,6 +549,18 @@ impl Filter {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -593,6 +653,9 @@ impl Floppy {
     /// The XML element of one object.
     pub const TAG: &'static str = "floppy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "floppies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -617,6 +680,18 @@ impl Floppy {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -719,6 +794,9 @@ impl FopStatistic {
     /// The XML element of one object.
     pub const TAG: &'static str = "fop_statistic";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "fop_statistics";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -743,6 +821,18 @@ impl FopStatistic {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 

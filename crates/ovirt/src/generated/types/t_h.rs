@@ -336,6 +336,9 @@ impl HardwareInformation {
     /// The XML element of one object.
     pub const TAG: &'static str = "hardware_information";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hardware_informations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -360,6 +363,18 @@ impl HardwareInformation {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -451,6 +466,9 @@ impl HighAvailability {
     /// The XML element of one object.
     pub const TAG: &'static str = "high_availability";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "high_availabilities";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -475,6 +493,18 @@ impl HighAvailability {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -543,6 +573,9 @@ impl Hook {
     /// The XML element of one object.
     pub const TAG: &'static str = "hook";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hooks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -567,6 +600,18 @@ impl Hook {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -758,6 +803,9 @@ impl Host {
     /// The XML element of one object.
     pub const TAG: &'static str = "host";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hosts";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -782,6 +830,18 @@ impl Host {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1329,6 +1389,9 @@ impl HostCpuUnit {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_cpu_unit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_cpu_units";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1353,6 +1416,18 @@ impl HostCpuUnit {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1481,6 +1556,9 @@ impl HostDevice {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_device";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_devices";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1505,6 +1583,18 @@ impl HostDevice {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1637,6 +1727,9 @@ impl HostDevicePassthrough {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_device_passthrough";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_device_passthroughs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1661,6 +1754,18 @@ impl HostDevicePassthrough {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1767,6 +1872,9 @@ impl HostNic {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_nic";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_nics";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1791,6 +1899,18 @@ impl HostNic {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2013,6 +2133,9 @@ impl HostNicVirtualFunctionsConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_nic_virtual_functions_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_nic_virtual_functions_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2037,6 +2160,18 @@ impl HostNicVirtualFunctionsConfiguration {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2149,6 +2284,9 @@ impl HostStorage {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_storage";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_storages";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2173,6 +2311,18 @@ impl HostStorage {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2363,6 +2513,9 @@ impl HostedEngine {
     /// The XML element of one object.
     pub const TAG: &'static str = "hosted_engine";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hosted_engines";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2387,6 +2540,18 @@ impl HostedEngine {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 

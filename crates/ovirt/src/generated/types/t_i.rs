@@ -334,6 +334,9 @@ impl Icon {
     /// The XML element of one object.
     pub const TAG: &'static str = "icon";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "icons";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -358,6 +361,18 @@ impl Icon {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -437,6 +452,9 @@ impl Identified {
     /// The XML element of one object.
     pub const TAG: &'static str = "identified";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "identifieds";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -461,6 +479,18 @@ impl Identified {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -538,6 +568,9 @@ impl Image {
     /// The XML element of one object.
     pub const TAG: &'static str = "image";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "images";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -562,6 +595,18 @@ impl Image {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -677,6 +722,9 @@ impl ImageTransfer {
     /// The XML element of one object.
     pub const TAG: &'static str = "image_transfer";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "image_transfers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -701,6 +749,18 @@ impl ImageTransfer {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -875,6 +935,9 @@ impl Initialization {
     /// The XML element of one object.
     pub const TAG: &'static str = "initialization";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "initializations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -899,6 +962,18 @@ impl Initialization {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1179,6 +1254,9 @@ impl InstanceType {
     /// The XML element of one object.
     pub const TAG: &'static str = "instance_type";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "instance_types";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1203,6 +1281,18 @@ impl InstanceType {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1655,6 +1745,9 @@ impl Io {
     /// The XML element of one object.
     pub const TAG: &'static str = "io";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ios";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1679,6 +1772,18 @@ impl Io {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1737,6 +1842,9 @@ impl Ip {
     /// The XML element of one object.
     pub const TAG: &'static str = "ip";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ips";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1761,6 +1869,18 @@ impl Ip {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1827,6 +1947,9 @@ impl IpAddressAssignment {
     /// The XML element of one object.
     pub const TAG: &'static str = "ip_address_assignment";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ip_address_assignments";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1851,6 +1974,18 @@ impl IpAddressAssignment {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1921,6 +2056,9 @@ impl IscsiBond {
     /// The XML element of one object.
     pub const TAG: &'static str = "iscsi_bond";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "iscsi_bonds";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1945,6 +2083,18 @@ impl IscsiBond {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -2080,6 +2230,9 @@ impl IscsiDetails {
     /// The XML element of one object.
     pub const TAG: &'static str = "iscsi_details";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "iscsi_detailss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2104,6 +2257,18 @@ impl IscsiDetails {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 

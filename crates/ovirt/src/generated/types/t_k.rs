@@ -93,6 +93,9 @@ impl KatelloErratum {
     /// The XML element of one object.
     pub const TAG: &'static str = "katello_erratum";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "katello_errata";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -117,6 +120,18 @@ impl KatelloErratum {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -231,6 +246,9 @@ impl Kernel {
     /// The XML element of one object.
     pub const TAG: &'static str = "kernel";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "kernels";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -255,6 +273,18 @@ impl Kernel {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -309,6 +339,9 @@ impl Ksm {
     /// The XML element of one object.
     pub const TAG: &'static str = "ksm";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ksms";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -333,6 +366,18 @@ impl Ksm {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 

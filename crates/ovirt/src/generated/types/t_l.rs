@@ -169,6 +169,9 @@ impl LinkLayerDiscoveryProtocolElement {
     /// The XML element of one object.
     pub const TAG: &'static str = "link_layer_discovery_protocol_element";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "link_layer_discovery_protocol_elements";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -193,6 +196,18 @@ impl LinkLayerDiscoveryProtocolElement {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -325,6 +340,9 @@ impl LogicalUnit {
     /// The XML element of one object.
     pub const TAG: &'static str = "logical_unit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "logical_units";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -349,6 +367,18 @@ impl LogicalUnit {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 

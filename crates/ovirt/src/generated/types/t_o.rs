@@ -227,6 +227,9 @@ impl OpenStackImage {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_image";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_images";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -251,6 +254,18 @@ impl OpenStackImage {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -347,6 +362,9 @@ impl OpenStackImageProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_image_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_image_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -371,6 +389,18 @@ impl OpenStackImageProvider {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -522,6 +552,9 @@ impl OpenStackNetwork {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_network";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_networks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -546,6 +579,18 @@ impl OpenStackNetwork {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -664,6 +709,9 @@ impl OpenStackNetworkProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_network_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_network_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -688,6 +736,18 @@ impl OpenStackNetworkProvider {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -914,6 +974,9 @@ impl OpenStackProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "open_stack_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "open_stack_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -938,6 +1001,18 @@ impl OpenStackProvider {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1063,6 +1138,9 @@ impl OpenStackSubnet {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_subnet";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_subnets";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1087,6 +1165,18 @@ impl OpenStackSubnet {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1215,6 +1305,9 @@ impl OpenStackVolumeProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_volume_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_volume_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1239,6 +1332,18 @@ impl OpenStackVolumeProvider {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1413,6 +1518,9 @@ impl OpenStackVolumeType {
     /// The XML element of one object.
     pub const TAG: &'static str = "open_stack_volume_type";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "open_stack_volume_types";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1437,6 +1545,18 @@ impl OpenStackVolumeType {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1542,6 +1662,9 @@ impl OpenstackVolumeAuthenticationKey {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_volume_authentication_key";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_volume_authentication_keys";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1566,6 +1689,18 @@ impl OpenstackVolumeAuthenticationKey {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1674,6 +1809,9 @@ impl OperatingSystem {
     /// The XML element of one object.
     pub const TAG: &'static str = "os";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "oss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1698,6 +1836,18 @@ impl OperatingSystem {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1796,6 +1946,9 @@ impl OperatingSystemInfo {
     /// The XML element of one object.
     pub const TAG: &'static str = "operating_system";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "operation_systems";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1820,6 +1973,18 @@ impl OperatingSystemInfo {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 
@@ -1907,6 +2072,9 @@ impl OptionEntry {
     /// The XML element of one object.
     pub const TAG: &'static str = "option";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "options";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1931,6 +2099,18 @@ impl OptionEntry {
     pub fn to_xml(&self) -> String {
         let mut w = String::new();
         self.write(&mut w, Self::TAG);
+        w
+    }
+
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
         w
     }
 

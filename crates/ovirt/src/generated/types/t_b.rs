@@ -304,28 +304,60 @@ impl Backup {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Disk::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"disks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Disk::read(x, &e, empty)?);
+                            }
                         }
+                        v.disks = Some(items);
                     }
-                    v.disks = Some(items);
-                }
-                b"from_checkpoint_id" => v.from_checkpoint_id = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"modification_date" => v.modification_date = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"phase" => v.phase = Some(BackupPhase::from_wire(&g::text(x, empty)?)),
-                b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
-                b"to_checkpoint_id" => v.to_checkpoint_id = Some(g::text(x, empty)?),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"phase" => v.phase = Some(BackupPhase::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"to_checkpoint_id" => v.to_checkpoint_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"modification_date" => v.modification_date = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"from_checkpoint_id" => v.from_checkpoint_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -467,18 +499,35 @@ impl Balance {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"scheduling_policy" => {
-                    v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
-                }
-                b"scheduling_policy_unit" => {
-                    v.scheduling_policy_unit =
-                        Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"scheduling_policy" => {
+                        v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"scheduling_policy_unit" => {
+                        v.scheduling_policy_unit =
+                            Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -584,10 +633,18 @@ impl Bios {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"boot_menu" => v.boot_menu = Some(Box::new(BootMenu::read(x, &e, empty)?)),
-                b"type" => v.r#type = Some(BiosType::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"type" => v.r#type = Some(BiosType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"boot_menu" => v.boot_menu = Some(Box::new(BootMenu::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -679,17 +736,25 @@ impl BlockStatistic {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -789,28 +854,49 @@ impl Bonding {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active_slave" => v.active_slave = Some(Box::new(HostNic::read(x, &e, empty)?)),
-                b"ad_partner_mac" => v.ad_partner_mac = Some(Box::new(Mac::read(x, &e, empty)?)),
-                b"options" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OptionEntry::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"slaves" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostNic::read(x, &e, empty)?);
+                            }
                         }
+                        v.slaves = Some(items);
                     }
-                    v.options = Some(items);
-                }
-                b"slaves" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostNic::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"options" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OptionEntry::read(x, &e, empty)?);
+                            }
                         }
+                        v.options = Some(items);
                     }
-                    v.slaves = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"active_slave" => {
+                        v.active_slave = Some(Box::new(HostNic::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"ad_partner_mac" => {
+                        v.ad_partner_mac = Some(Box::new(Mac::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -928,12 +1014,26 @@ impl Bookmark {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1034,17 +1134,25 @@ impl Boot {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(BootDevice::from_wire(&g::text(x, empty)?));
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(BootDevice::from_wire(&g::text(x, empty)?));
+                            }
                         }
+                        v.devices = Some(items);
                     }
-                    v.devices = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1138,9 +1246,17 @@ impl BootMenu {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1231,18 +1347,29 @@ impl BrickProfileDetail {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"brick" => v.brick = Some(Box::new(GlusterBrick::read(x, &e, empty)?)),
-                b"profile_details" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ProfileDetail::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"brick" => v.brick = Some(Box::new(GlusterBrick::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"profile_details" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ProfileDetail::read(x, &e, empty)?);
+                            }
                         }
+                        v.profile_details = Some(items);
                     }
-                    v.profile_details = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -147,28 +147,51 @@ impl KatelloErratum {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"issued" => v.issued = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"packages" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Package::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"title" => v.title = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"issued" => v.issued = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"summary" => v.summary = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"packages" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Package::read(x, &e, empty)?);
+                            }
                         }
+                        v.packages = Some(items);
                     }
-                    v.packages = Some(items);
-                }
-                b"severity" => v.severity = Some(g::text(x, empty)?),
-                b"solution" => v.solution = Some(g::text(x, empty)?),
-                b"summary" => v.summary = Some(g::text(x, empty)?),
-                b"title" => v.title = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(g::text(x, empty)?),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"severity" => v.severity = Some(g::text(x, empty)?),
+                    b"solution" => v.solution = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -298,9 +321,17 @@ impl Kernel {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -391,12 +422,23 @@ impl Ksm {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"merge_across_nodes" => {
-                    v.merge_across_nodes = Some(g::boolean(x, empty, "merge_across_nodes")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"merge_across_nodes" => {
+                        v.merge_across_nodes = Some(g::boolean(x, empty, "merge_across_nodes")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

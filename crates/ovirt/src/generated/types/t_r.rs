@@ -236,10 +236,18 @@ impl Range {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(g::text(x, empty)?),
-                b"to" => v.to = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -333,10 +341,21 @@ impl Rate {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"bytes" => v.bytes = Some(g::integer(x, empty, "bytes")?),
-                b"period" => v.period = Some(g::integer(x, empty, "period")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"bytes" => v.bytes = Some(g::integer(x, empty, "bytes")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"period" => v.period = Some(g::integer(x, empty, "period")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -430,10 +449,18 @@ impl RegistrationAffinityGroupMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -527,10 +554,18 @@ impl RegistrationAffinityLabelMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -624,10 +659,18 @@ impl RegistrationClusterMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -731,71 +774,94 @@ impl RegistrationConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"affinity_group_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationAffinityGroupMapping::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"lun_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationLunMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.lun_mappings = Some(items);
                     }
-                    v.affinity_group_mappings = Some(items);
-                }
-                b"affinity_label_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationAffinityLabelMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"role_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationRoleMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.role_mappings = Some(items);
                     }
-                    v.affinity_label_mappings = Some(items);
-                }
-                b"cluster_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationClusterMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"domain_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationDomainMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.domain_mappings = Some(items);
                     }
-                    v.cluster_mappings = Some(items);
-                }
-                b"domain_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationDomainMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"cluster_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationClusterMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.cluster_mappings = Some(items);
                     }
-                    v.domain_mappings = Some(items);
-                }
-                b"lun_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationLunMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"vnic_profile_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationVnicProfileMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.vnic_profile_mappings = Some(items);
                     }
-                    v.lun_mappings = Some(items);
-                }
-                b"role_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationRoleMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"affinity_group_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationAffinityGroupMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_group_mappings = Some(items);
                     }
-                    v.role_mappings = Some(items);
-                }
-                b"vnic_profile_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationVnicProfileMapping::read(x, &e, empty)?);
+                    b"affinity_label_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationAffinityLabelMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_label_mappings = Some(items);
                     }
-                    v.vnic_profile_mappings = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -939,10 +1005,18 @@ impl RegistrationDomainMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1036,10 +1110,18 @@ impl RegistrationLunMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1133,10 +1215,18 @@ impl RegistrationRoleMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Role::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Role::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Role::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Role::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1230,10 +1320,18 @@ impl RegistrationVnicProfileMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1331,12 +1429,26 @@ impl ReportedConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"actual_value" => v.actual_value = Some(g::text(x, empty)?),
-                b"expected_value" => v.expected_value = Some(g::text(x, empty)?),
-                b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"actual_value" => v.actual_value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"expected_value" => v.expected_value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1450,23 +1562,40 @@ impl ReportedDevice {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"ips" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Ip::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"ips" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Ip::read(x, &e, empty)?);
+                            }
                         }
+                        v.ips = Some(items);
                     }
-                    v.ips = Some(items);
-                }
-                b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(ReportedDeviceType::from_wire(&g::text(x, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(ReportedDeviceType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1583,10 +1712,18 @@ impl RngDevice {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"rate" => v.rate = Some(Box::new(Rate::read(x, &e, empty)?)),
-                b"source" => v.source = Some(RngSource::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"rate" => v.rate = Some(Box::new(Rate::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"source" => v.source = Some(RngSource::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1694,25 +1831,39 @@ impl Role {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"administrative" => {
-                    v.administrative = Some(g::boolean(x, empty, "administrative")?)
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"mutable" => v.mutable = Some(g::boolean(x, empty, "mutable")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permits" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permit::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"mutable" => v.mutable = Some(g::boolean(x, empty, "mutable")?),
+                    b"permits" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permit::read(x, &e, empty)?);
+                            }
                         }
+                        v.permits = Some(items);
                     }
-                    v.permits = Some(items);
-                }
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"administrative" => {
+                        v.administrative = Some(g::boolean(x, empty, "administrative")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -188,27 +188,56 @@ impl Watchdog {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"action" => v.action = Some(WatchdogAction::from_wire(&g::text(x, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"model" => v.model = Some(WatchdogModel::from_wire(&g::text(x, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"model" => v.model = Some(WatchdogModel::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"action" => v.action = Some(WatchdogAction::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -343,19 +372,39 @@ impl Weight {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"factor" => v.factor = Some(g::integer(x, empty, "factor")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"scheduling_policy" => {
-                    v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
-                }
-                b"scheduling_policy_unit" => {
-                    v.scheduling_policy_unit =
-                        Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"factor" => v.factor = Some(g::integer(x, empty, "factor")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"scheduling_policy" => {
+                        v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"scheduling_policy_unit" => {
+                        v.scheduling_policy_unit =
+                            Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -159,7 +159,8 @@ fn request_body(op: &ApiOperation, body: Option<&Value>) -> Result<Option<String
     if op.body.is_empty() {
         return Ok(None);
     }
-    let ty = schema_of(op.body)?;
+    let list_of = op.body.strip_suffix("[]");
+    let ty = schema_of(list_of.unwrap_or(op.body))?;
     if op.body == "Action" && op.method == "POST" {
         let mut fields = Map::new();
         if let Some(Value::Object(map)) = body {
@@ -177,7 +178,10 @@ fn request_body(op: &ApiOperation, body: Option<&Value>) -> Result<Option<String
     let value = body
         .and_then(|b| b.get(BODY))
         .ok_or_else(|| Error::invalid_input(format!("{} needs a body ({})", op.name, op.body)))?;
-    bridge::write(ty, ty.element, value).map(Some)
+    match list_of {
+        Some(_) => bridge::write_list(ty, value).map(Some),
+        None => bridge::write(ty, ty.element, value).map(Some),
+    }
 }
 
 fn schema_of(name: &str) -> Result<&'static TypeInfo> {

@@ -3,4 +3,6 @@
 pub mod connection;
 pub mod filter;
 pub mod services;
+#[cfg(feature = "typed")]
+pub mod typed;
 pub mod types;

@@ -25,6 +25,30 @@ pub(crate) fn write(ty: &TypeInfo, tag: &str, value: &Value) -> Result<String> {
     Ok(out)
 }
 
+/// Writes `value` (a JSON array of `ty`) as a collection document (`<bricks><brick/>...`).
+pub(crate) fn write_list(ty: &TypeInfo, value: &Value) -> Result<String> {
+    let Value::Array(items) = value else {
+        return Err(Error::invalid_input(format!(
+            "the body is a list of {}: give a JSON array",
+            ty.name
+        )));
+    };
+    let mut out = format!("<{}>", ty.collection);
+    for (i, item) in items.iter().enumerate() {
+        write_struct(
+            ty,
+            ty.element,
+            item,
+            &mut out,
+            &format!("{}[{i}]", ty.collection),
+        )?;
+    }
+    out.push_str("</");
+    out.push_str(ty.collection);
+    out.push('>');
+    Ok(out)
+}
+
 fn esc(out: &mut String, v: &str) {
     out.push_str(&quick_xml::escape::escape(v));
 }

@@ -10,7 +10,6 @@ use super::reader::{each_attr, xml_err};
 use crate::generated::types::Link;
 
 /// Calls `f(name, value)` for every attribute of `e` (values unescaped).
-#[inline]
 pub(crate) fn attrs(e: &BytesStart<'_>, f: impl FnMut(&[u8], String) -> Result<()>) -> Result<()> {
     each_attr(e, f)
 }
@@ -42,7 +41,6 @@ pub(crate) fn href_id(e: &BytesStart<'_>) -> Result<(Option<String>, Option<Stri
 }
 
 /// The text of the current element.
-#[inline]
 pub(crate) fn text(x: &mut XmlIn<'_>, empty: bool) -> Result<String> {
     x.text(empty)
 }
@@ -107,7 +105,6 @@ pub(crate) fn link<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) -> Re
 }
 
 /// `<tag` (attributes may follow; then [`end_open`]).
-#[inline]
 pub(crate) fn open(w: &mut String, tag: &str) {
     w.push('<');
     w.push_str(tag);
@@ -123,13 +120,11 @@ pub(crate) fn attr(w: &mut String, name: &str, value: &str) {
 }
 
 /// `>`.
-#[inline]
 pub(crate) fn end_open(w: &mut String) {
     w.push('>');
 }
 
 /// `</tag>`.
-#[inline]
 pub(crate) fn close(w: &mut String, tag: &str) {
     w.push_str("</");
     w.push_str(tag);
@@ -142,4 +137,41 @@ pub(crate) fn leaf(w: &mut String, tag: &str, text: &str) {
     end_open(w);
     w.push_str(&quick_xml::escape::escape(text));
     close(w, tag);
+}
+
+/// One path segment, percent-encoded (RFC 3986 unreserved characters kept).
+pub(crate) fn segment(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The path below the API root of an object's `href` (`/ovirt-engine/api/disks/1` or
+/// `disks/1`), each segment encoded, without a leading slash; `..`, queries and fragments are
+/// refused.
+pub(crate) fn href_path(href: &str) -> Result<String> {
+    let below = href
+        .find("/api/")
+        .map_or(href, |i| &href[i + "/api/".len()..]);
+    let mut segs = Vec::new();
+    for seg in below.split('/').filter(|s| !s.is_empty()) {
+        if seg == "." || seg == ".." || seg.contains(['?', '#']) {
+            return Err(omnivirt_core::Error::invalid_input(format!(
+                "`{href}` is not the path of an object below the API"
+            )));
+        }
+        segs.push(segment(seg));
+    }
+    if segs.is_empty() {
+        return Err(omnivirt_core::Error::invalid_input(
+            "`href` names no object",
+        ));
+    }
+    Ok(segs.join("/"))
 }

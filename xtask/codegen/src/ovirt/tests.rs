@@ -196,6 +196,18 @@ fn the_real_model_gives_706_operations() {
         ops.iter().any(|o| o.name == "/vms/{vm}/disks/{disk}:get"),
         "a mount"
     );
+    let methods = files
+        .iter()
+        .filter(|f| f.path.to_string_lossy().contains("/methods/"))
+        .map(|f| f.text.matches("pub async fn ").count())
+        .sum::<usize>();
+    assert_eq!(methods, 706, "one typed method per operation");
+    let structs = files
+        .iter()
+        .filter(|f| f.path.to_string_lossy().contains("/types/"))
+        .map(|f| f.text.matches("\npub struct ").count())
+        .sum::<usize>();
+    assert_eq!(structs, 220 + 1, "every struct, and Link");
     for f in &files {
         let lines = f.text.lines().count();
         assert!(lines < 8000, "{} has {lines} lines", f.path.display());
@@ -228,4 +240,71 @@ fn emits_the_schema() {
         v.contains("F::new(\"status\", S::Enum).of(\"VmStatus\"),"),
         "{v}"
     );
+}
+
+#[test]
+fn emits_typed_methods_and_types() {
+    let files = generate_from(&small()).unwrap();
+    let vms = &files
+        .iter()
+        .find(|f| f.path.ends_with("methods/g_vms.rs"))
+        .unwrap()
+        .text;
+    assert!(vms.contains("pub async fn vms_vm_start(&self, vm: &str, action: &Action, query: &Query) -> Result<Action>"), "{vms}");
+    assert!(
+        vms.contains("let path = format!(\"/vms/{}/start\", g::segment(vm));"),
+        "{vms}"
+    );
+    assert!(
+        vms.contains("pub async fn vms_add(&self, body: &Vm, query: &Query) -> Result<Vm>"),
+        "{vms}"
+    );
+    assert!(
+        vms.contains("Vm::list_from_xml(&self.xml(Method::GET, path, query, None).await?)"),
+        "{vms}"
+    );
+    let any = &files
+        .iter()
+        .find(|f| f.path.ends_with("methods/g_any.rs"))
+        .unwrap()
+        .text;
+    assert!(any.contains("g::href_path(href)?"), "{any}");
+    let v = &files
+        .iter()
+        .find(|f| f.path.ends_with("types/t_v.rs"))
+        .unwrap()
+        .text;
+    assert!(v.contains("pub struct Vm {"), "{v}");
+    assert!(v.contains("pub status: Option<VmStatus>,"), "{v}");
+    assert!(v.contains("pub nics: Option<Vec<Nic>>,"), "{v}");
+    assert!(v.contains("b\"nics\" => {"), "{v}");
+    assert!(v.contains("\"up\" => Self::Up,"), "{v}");
+    assert!(v.contains("Other(String),"), "{v}");
+    let n = &files
+        .iter()
+        .find(|f| f.path.ends_with("types/t_n.rs"))
+        .unwrap()
+        .text;
+    assert!(n.contains("pub vm: Option<Box<Vm>>,"), "{n}");
+    for f in &files {
+        crate::rustfmt(&f.text).unwrap();
+    }
+}
+
+#[test]
+fn names_of_methods_and_types() {
+    let ops = ops::operations(&small()).unwrap();
+    let names = methods::method_names(&ops);
+    assert_eq!(names[0], "get");
+    assert_eq!(names[3], "vms_vm_start");
+    assert_eq!(names[6], "href_move");
+    assert_eq!(types::rust_type("Option"), "OptionEntry");
+    let e = model::Enum {
+        name: "E".into(),
+        values: vec!["x86_64".into(), "other".into(), "x8_664".into()],
+    };
+    let v = types::variants(&e);
+    assert_eq!(v[0].0, "X8664");
+    assert_eq!(v[1].0, "OtherValue");
+    assert_eq!(v[2].0, "X86642", "made unique");
 }

@@ -174,8 +174,9 @@ fn emit_struct(out: &mut String, s: &Struct) {
     let _ = writeln!(out, "impl {name} {{");
     let _ = writeln!(
         out,
-        "/// The XML element of one object.\npub const TAG: &'static str = {};\n",
-        str_lit(&s.xml_element)
+        "/// The XML element of one object.\npub const TAG: &'static str = {};\n\n/// The XML element of a collection.\npub const COLLECTION: &'static str = {};\n",
+        str_lit(&s.xml_element),
+        str_lit(&s.xml_collection)
     );
     out.push_str(
         "/// Reads a document whose root element is one object (any element name).\n\
@@ -186,7 +187,10 @@ fn emit_struct(out: &mut String, s: &Struct) {
          let mut x = XmlIn::new(bytes);\nlet (_, empty) = x.root()?;\nlet mut out = Vec::new();\n\
          if !empty {\nwhile let Some((e, empty)) = x.child()? {\nout.push(Self::read(&mut x, &e, empty)?);\n}\n}\nOk(out)\n}\n\n\
          /// The object as an XML document (only the fields that are set).\n\
-         pub fn to_xml(&self) -> String {\nlet mut w = String::new();\nself.write(&mut w, Self::TAG);\nw\n}\n\n",
+         pub fn to_xml(&self) -> String {\nlet mut w = String::new();\nself.write(&mut w, Self::TAG);\nw\n}\n\n\
+         /// Objects as a collection document.\n\
+         pub fn list_to_xml(items: &[Self]) -> String {\nlet mut w = String::new();\ng::open(&mut w, Self::COLLECTION);\ng::end_open(&mut w);\n\
+         for v in items {\nv.write(&mut w, Self::TAG);\n}\ng::close(&mut w, Self::COLLECTION);\nw\n}\n\n",
     );
     emit_reader(out, s, has_href);
     emit_writer(out, s, has_href);
@@ -215,14 +219,15 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {
     }
     out.push_str("if empty {\nreturn Ok(v);\n}\n");
 
-    out.push_str("while let Some((e, empty)) = x.child()? {\nmatch e.local_name().as_ref() {\n");
+    // Arms grouped by tag length: one integer match, then a few byte compares, instead of
+    // comparing the tag with every field of a large struct in turn.
+    let mut arms: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for a in s.attrs.iter().filter(|a| !a.xml_attribute) {
         let f = field_ident(&a.name);
         let (item, list) = item_kind(&a.kind);
         let tag = str_lit(&a.xml_tag);
-        if list {
-            let _ = writeln!(
-                out,
+        let arm = if list {
+            format!(
                 "b{tag} => {{\nlet mut items = Vec::new();\nif !empty {{\nwhile let Some(({}, empty)) = x.child()? {{\nitems.push({});\n}}\n}}\nv.{f} = Some(items);\n}}",
                 if matches!(item, Kind::Struct(_)) {
                     "e"
@@ -230,22 +235,32 @@ fn emit_reader(out: &mut String, s: &Struct, has_href: bool) {
                     "_e"
                 },
                 read_expr(item, &a.xml_tag)
-            );
+            )
         } else if matches!(item, Kind::Struct(_)) {
-            let _ = writeln!(
-                out,
+            format!(
                 "b{tag} => v.{f} = Some(Box::new({})),",
                 read_expr(item, &a.xml_tag)
-            );
+            )
         } else {
-            let _ = writeln!(
-                out,
-                "b{tag} => v.{f} = Some({}),",
-                read_expr(item, &a.xml_tag)
-            );
-        }
+            format!("b{tag} => v.{f} = Some({}),", read_expr(item, &a.xml_tag))
+        };
+        arms.entry(a.xml_tag.len()).or_default().push(arm);
     }
-    out.push_str("b\"link\" => v.links.push(g::link(x, &e, empty)?),\n_ => x.skip(&e, empty)?,\n}\n}\nOk(v)\n}\n\n");
+    arms.entry(4)
+        .or_default()
+        .push("b\"link\" => v.links.push(g::link(x, &e, empty)?),".into());
+    out.push_str(
+        "while let Some((e, empty)) = x.child()? {\nlet name = e.local_name();\nlet tag = name.as_ref();\nmatch tag.len() {\n",
+    );
+    for (len, group) in &arms {
+        let _ = writeln!(out, "{len} => match tag {{");
+        for arm in group {
+            out.push_str(arm);
+            out.push('\n');
+        }
+        out.push_str("_ => x.skip(&e, empty)?,\n},\n");
+    }
+    out.push_str("_ => x.skip(&e, empty)?,\n}\n}\nOk(v)\n}\n\n");
 }
 
 fn emit_attr_closure(out: &mut String, attrs: &[&Attr], has_href: bool) {

@@ -404,6 +404,9 @@ impl Action {
     /// The XML element of one object.
     pub const TAG: &'static str = "action";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "actions";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -431,6 +434,18 @@ impl Action {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -443,299 +458,396 @@ impl Action {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"activate" => v.activate = Some(g::boolean(x, empty, "activate")?),
-                b"allow_partial_import" => {
-                    v.allow_partial_import = Some(g::boolean(x, empty, "allow_partial_import")?)
-                }
-                b"async" => v.r#async = Some(g::boolean(x, empty, "async")?),
-                b"attach_wgt" => v.attach_wgt = Some(g::boolean(x, empty, "attach_wgt")?),
-                b"attachment" => v.attachment = Some(Box::new(DiskAttachment::read(x, &e, empty)?)),
-                b"authorized_key" => {
-                    v.authorized_key = Some(Box::new(AuthorizedKey::read(x, &e, empty)?))
-                }
-                b"auto_pinning_policy" => {
-                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"bricks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterBrick::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"job" => v.job = Some(Box::new(Job::read(x, &e, empty)?)),
+                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"seal" => v.seal = Some(g::boolean(x, empty, "seal")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"async" => v.r#async = Some(g::boolean(x, empty, "async")?),
+                    b"clone" => v.clone = Some(g::boolean(x, empty, "clone")?),
+                    b"disks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Disk::read(x, &e, empty)?);
+                            }
                         }
+                        v.disks = Some(items);
                     }
-                    v.bricks = Some(items);
-                }
-                b"certificates" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Certificate::read(x, &e, empty)?);
+                    b"fault" => v.fault = Some(Box::new(Fault::read(x, &e, empty)?)),
+                    b"force" => v.force = Some(g::boolean(x, empty, "force")?),
+                    b"image" => v.image = Some(g::text(x, empty)?),
+                    b"iscsi" => v.iscsi = Some(Box::new(IscsiDetails::read(x, &e, empty)?)),
+                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
+                    b"pause" => v.pause = Some(g::boolean(x, empty, "pause")?),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"bricks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterBrick::read(x, &e, empty)?);
+                            }
                         }
+                        v.bricks = Some(items);
                     }
-                    v.certificates = Some(items);
-                }
-                b"check_connectivity" => {
-                    v.check_connectivity = Some(g::boolean(x, empty, "check_connectivity")?)
-                }
-                b"clone" => v.clone = Some(g::boolean(x, empty, "clone")?),
-                b"clone_permissions" => {
-                    v.clone_permissions = Some(g::boolean(x, empty, "clone_permissions")?)
-                }
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"collapse_snapshots" => {
-                    v.collapse_snapshots = Some(g::boolean(x, empty, "collapse_snapshots")?)
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"commit_on_success" => {
-                    v.commit_on_success = Some(g::boolean(x, empty, "commit_on_success")?)
-                }
-                b"connection" => {
-                    v.connection = Some(Box::new(StorageConnection::read(x, &e, empty)?))
-                }
-                b"connectivity_timeout" => {
-                    v.connectivity_timeout = Some(g::integer(x, empty, "connectivity_timeout")?)
-                }
-                b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"deploy_hosted_engine" => {
-                    v.deploy_hosted_engine = Some(g::boolean(x, empty, "deploy_hosted_engine")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"details" => {
-                    v.details = Some(Box::new(GlusterVolumeProfileDetails::read(x, &e, empty)?))
-                }
-                b"directory" => v.directory = Some(g::text(x, empty)?),
-                b"discard_snapshots" => {
-                    v.discard_snapshots = Some(g::boolean(x, empty, "discard_snapshots")?)
-                }
-                b"discovered_targets" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(IscsiDetails::read(x, &e, empty)?);
+                    b"filter" => v.filter = Some(g::boolean(x, empty, "filter")?),
+                    b"follow" => v.follow = Some(g::text(x, empty)?),
+                    b"option" => v.option = Some(Box::new(OptionEntry::read(x, &e, empty)?)),
+                    b"reason" => v.reason = Some(g::text(x, empty)?),
+                    b"reboot" => v.reboot = Some(g::boolean(x, empty, "reboot")?),
+                    b"status" => v.status = Some(g::text(x, empty)?),
+                    b"ticket" => v.ticket = Some(Box::new(Ticket::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"details" => {
+                        v.details = Some(Box::new(GlusterVolumeProfileDetails::read(x, &e, empty)?))
+                    }
+                    b"timeout" => v.timeout = Some(g::integer(x, empty, "timeout")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"activate" => v.activate = Some(g::boolean(x, empty, "activate")?),
+                    b"filename" => v.filename = Some(g::text(x, empty)?),
+                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"volatile" => v.volatile = Some(g::boolean(x, empty, "volatile")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"directory" => v.directory = Some(g::text(x, empty)?),
+                    b"exclusive" => v.exclusive = Some(g::boolean(x, empty, "exclusive")?),
+                    b"succeeded" => v.succeeded = Some(g::boolean(x, empty, "succeeded")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"attach_wgt" => v.attach_wgt = Some(g::boolean(x, empty, "attach_wgt")?),
+                    b"attachment" => {
+                        v.attachment = Some(Box::new(DiskAttachment::read(x, &e, empty)?))
+                    }
+                    b"connection" => {
+                        v.connection = Some(Box::new(StorageConnection::read(x, &e, empty)?))
+                    }
+                    b"fence_type" => v.fence_type = Some(g::text(x, empty)?),
+                    b"fix_layout" => v.fix_layout = Some(g::boolean(x, empty, "fix_layout")?),
+                    b"permission" => v.permission = Some(Box::new(Permission::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"is_attached" => v.is_attached = Some(g::boolean(x, empty, "is_attached")?),
+                    b"source_host" => v.source_host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"use_sysprep" => v.use_sysprep = Some(g::boolean(x, empty, "use_sysprep")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"certificates" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Certificate::read(x, &e, empty)?);
+                            }
                         }
+                        v.certificates = Some(items);
                     }
-                    v.discovered_targets = Some(items);
-                }
-                b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"disk_profile" => {
-                    v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
-                }
-                b"disks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Disk::read(x, &e, empty)?);
+                    b"disk_profile" => {
+                        v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
+                    }
+                    b"grace_period" => {
+                        v.grace_period = Some(Box::new(GracePeriod::read(x, &e, empty)?))
+                    }
+                    b"proxy_ticket" => {
+                        v.proxy_ticket = Some(Box::new(ProxyTicket::read(x, &e, empty)?))
+                    }
+                    b"use_ignition" => v.use_ignition = Some(g::boolean(x, empty, "use_ignition")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"iscsi_targets" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(g::text(x, empty)?);
+                            }
                         }
+                        v.iscsi_targets = Some(items);
                     }
-                    v.disks = Some(items);
-                }
-                b"exclusive" => v.exclusive = Some(g::boolean(x, empty, "exclusive")?),
-                b"fault" => v.fault = Some(Box::new(Fault::read(x, &e, empty)?)),
-                b"fence_type" => v.fence_type = Some(g::text(x, empty)?),
-                b"filename" => v.filename = Some(g::text(x, empty)?),
-                b"filter" => v.filter = Some(g::boolean(x, empty, "filter")?),
-                b"fix_layout" => v.fix_layout = Some(g::boolean(x, empty, "fix_layout")?),
-                b"follow" => v.follow = Some(g::text(x, empty)?),
-                b"force" => v.force = Some(g::boolean(x, empty, "force")?),
-                b"grace_period" => {
-                    v.grace_period = Some(Box::new(GracePeriod::read(x, &e, empty)?))
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"image" => v.image = Some(g::text(x, empty)?),
-                b"image_transfer" => {
-                    v.image_transfer = Some(Box::new(ImageTransfer::read(x, &e, empty)?))
-                }
-                b"import_as_template" => {
-                    v.import_as_template = Some(g::boolean(x, empty, "import_as_template")?)
-                }
-                b"is_attached" => v.is_attached = Some(g::boolean(x, empty, "is_attached")?),
-                b"iscsi" => v.iscsi = Some(Box::new(IscsiDetails::read(x, &e, empty)?)),
-                b"iscsi_targets" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(g::text(x, empty)?);
+                    b"logical_units" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(LogicalUnit::read(x, &e, empty)?);
+                            }
                         }
+                        v.logical_units = Some(items);
                     }
-                    v.iscsi_targets = Some(items);
-                }
-                b"job" => v.job = Some(Box::new(Job::read(x, &e, empty)?)),
-                b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                b"logical_units" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(LogicalUnit::read(x, &e, empty)?);
+                    b"removed_bonds" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostNic::read(x, &e, empty)?);
+                            }
                         }
+                        v.removed_bonds = Some(items);
                     }
-                    v.logical_units = Some(items);
-                }
-                b"maintenance_after_restart" => {
-                    v.maintenance_after_restart =
-                        Some(g::boolean(x, empty, "maintenance_after_restart")?)
-                }
-                b"maintenance_enabled" => {
-                    v.maintenance_enabled = Some(g::boolean(x, empty, "maintenance_enabled")?)
-                }
-                b"migrate_vms_in_affinity_closure" => {
-                    v.migrate_vms_in_affinity_closure =
-                        Some(g::boolean(x, empty, "migrate_vms_in_affinity_closure")?)
-                }
-                b"modified_bonds" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostNic::read(x, &e, empty)?);
+                    b"root_password" => v.root_password = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"authorized_key" => {
+                        v.authorized_key = Some(Box::new(AuthorizedKey::read(x, &e, empty)?))
+                    }
+                    b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
+                    b"image_transfer" => {
+                        v.image_transfer = Some(Box::new(ImageTransfer::read(x, &e, empty)?))
+                    }
+                    b"modified_bonds" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostNic::read(x, &e, empty)?);
+                            }
                         }
+                        v.modified_bonds = Some(items);
                     }
-                    v.modified_bonds = Some(items);
-                }
-                b"modified_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkLabel::read(x, &e, empty)?);
+                    b"removed_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.removed_labels = Some(items);
                     }
-                    v.modified_labels = Some(items);
-                }
-                b"modified_network_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkAttachment::read(x, &e, empty)?);
+                    b"restore_memory" => {
+                        v.restore_memory = Some(g::boolean(x, empty, "restore_memory")?)
+                    }
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    b"upgrade_action" => {
+                        v.upgrade_action =
+                            Some(ClusterUpgradeAction::from_wire(&g::text(x, empty)?))
+                    }
+                    b"use_cloud_init" => {
+                        v.use_cloud_init = Some(g::boolean(x, empty, "use_cloud_init")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"modified_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.modified_labels = Some(items);
                     }
-                    v.modified_network_attachments = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"optimize_cpu_settings" => {
-                    v.optimize_cpu_settings = Some(g::boolean(x, empty, "optimize_cpu_settings")?)
-                }
-                b"option" => v.option = Some(Box::new(OptionEntry::read(x, &e, empty)?)),
-                b"pause" => v.pause = Some(g::boolean(x, empty, "pause")?),
-                b"permission" => v.permission = Some(Box::new(Permission::read(x, &e, empty)?)),
-                b"power_management" => {
-                    v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
-                }
-                b"proxy_ticket" => {
-                    v.proxy_ticket = Some(Box::new(ProxyTicket::read(x, &e, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"reason" => v.reason = Some(g::text(x, empty)?),
-                b"reassign_bad_macs" => {
-                    v.reassign_bad_macs = Some(g::boolean(x, empty, "reassign_bad_macs")?)
-                }
-                b"reboot" => v.reboot = Some(g::boolean(x, empty, "reboot")?),
-                b"registration_configuration" => {
-                    v.registration_configuration =
-                        Some(Box::new(RegistrationConfiguration::read(x, &e, empty)?))
-                }
-                b"remote_viewer_connection_file" => {
-                    v.remote_viewer_connection_file = Some(g::text(x, empty)?)
-                }
-                b"removed_bonds" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostNic::read(x, &e, empty)?);
+                    b"resolution_type" => v.resolution_type = Some(g::text(x, empty)?),
+                    b"storage_domains" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(StorageDomain::read(x, &e, empty)?);
+                            }
                         }
+                        v.storage_domains = Some(items);
                     }
-                    v.removed_bonds = Some(items);
-                }
-                b"removed_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkLabel::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"power_management" => {
+                        v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"clone_permissions" => {
+                        v.clone_permissions = Some(g::boolean(x, empty, "clone_permissions")?)
+                    }
+                    b"commit_on_success" => {
+                        v.commit_on_success = Some(g::boolean(x, empty, "commit_on_success")?)
+                    }
+                    b"discard_snapshots" => {
+                        v.discard_snapshots = Some(g::boolean(x, empty, "discard_snapshots")?)
+                    }
+                    b"reassign_bad_macs" => {
+                        v.reassign_bad_macs = Some(g::boolean(x, empty, "reassign_bad_macs")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"check_connectivity" => {
+                        v.check_connectivity = Some(g::boolean(x, empty, "check_connectivity")?)
+                    }
+                    b"collapse_snapshots" => {
+                        v.collapse_snapshots = Some(g::boolean(x, empty, "collapse_snapshots")?)
+                    }
+                    b"discovered_targets" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(IscsiDetails::read(x, &e, empty)?);
+                            }
                         }
+                        v.discovered_targets = Some(items);
                     }
-                    v.removed_labels = Some(items);
-                }
-                b"removed_network_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkAttachment::read(x, &e, empty)?);
+                    b"import_as_template" => {
+                        v.import_as_template = Some(g::boolean(x, empty, "import_as_template")?)
+                    }
+                    b"use_initialization" => {
+                        v.use_initialization = Some(g::boolean(x, empty, "use_initialization")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"auto_pinning_policy" => {
+                        v.auto_pinning_policy =
+                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    b"maintenance_enabled" => {
+                        v.maintenance_enabled = Some(g::boolean(x, empty, "maintenance_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"allow_partial_import" => {
+                        v.allow_partial_import = Some(g::boolean(x, empty, "allow_partial_import")?)
+                    }
+                    b"connectivity_timeout" => {
+                        v.connectivity_timeout = Some(g::integer(x, empty, "connectivity_timeout")?)
+                    }
+                    b"deploy_hosted_engine" => {
+                        v.deploy_hosted_engine = Some(g::boolean(x, empty, "deploy_hosted_engine")?)
+                    }
+                    b"stop_gluster_service" => {
+                        v.stop_gluster_service = Some(g::boolean(x, empty, "stop_gluster_service")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"optimize_cpu_settings" => {
+                        v.optimize_cpu_settings =
+                            Some(g::boolean(x, empty, "optimize_cpu_settings")?)
+                    }
+                    b"vnic_profile_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(VnicProfileMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.vnic_profile_mappings = Some(items);
                     }
-                    v.removed_network_attachments = Some(items);
-                }
-                b"resolution_type" => v.resolution_type = Some(g::text(x, empty)?),
-                b"restore_memory" => {
-                    v.restore_memory = Some(g::boolean(x, empty, "restore_memory")?)
-                }
-                b"root_password" => v.root_password = Some(g::text(x, empty)?),
-                b"seal" => v.seal = Some(g::boolean(x, empty, "seal")?),
-                b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
-                b"source_host" => v.source_host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
-                b"status" => v.status = Some(g::text(x, empty)?),
-                b"stop_gluster_service" => {
-                    v.stop_gluster_service = Some(g::boolean(x, empty, "stop_gluster_service")?)
-                }
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_domains" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(StorageDomain::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"undeploy_hosted_engine" => {
+                        v.undeploy_hosted_engine =
+                            Some(g::boolean(x, empty, "undeploy_hosted_engine")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"upgrade_percent_complete" => {
+                        v.upgrade_percent_complete =
+                            Some(g::integer(x, empty, "upgrade_percent_complete")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                25 => match tag {
+                    b"maintenance_after_restart" => {
+                        v.maintenance_after_restart =
+                            Some(g::boolean(x, empty, "maintenance_after_restart")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                26 => match tag {
+                    b"registration_configuration" => {
+                        v.registration_configuration =
+                            Some(Box::new(RegistrationConfiguration::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"removed_network_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.removed_network_attachments = Some(items);
                     }
-                    v.storage_domains = Some(items);
-                }
-                b"succeeded" => v.succeeded = Some(g::boolean(x, empty, "succeeded")?),
-                b"synchronized_network_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkAttachment::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                28 => match tag {
+                    b"modified_network_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.modified_network_attachments = Some(items);
                     }
-                    v.synchronized_network_attachments = Some(items);
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"ticket" => v.ticket = Some(Box::new(Ticket::read(x, &e, empty)?)),
-                b"timeout" => v.timeout = Some(g::integer(x, empty, "timeout")?),
-                b"undeploy_hosted_engine" => {
-                    v.undeploy_hosted_engine = Some(g::boolean(x, empty, "undeploy_hosted_engine")?)
-                }
-                b"upgrade_action" => {
-                    v.upgrade_action = Some(ClusterUpgradeAction::from_wire(&g::text(x, empty)?))
-                }
-                b"upgrade_percent_complete" => {
-                    v.upgrade_percent_complete =
-                        Some(g::integer(x, empty, "upgrade_percent_complete")?)
-                }
-                b"use_cloud_init" => {
-                    v.use_cloud_init = Some(g::boolean(x, empty, "use_cloud_init")?)
-                }
-                b"use_ignition" => v.use_ignition = Some(g::boolean(x, empty, "use_ignition")?),
-                b"use_initialization" => {
-                    v.use_initialization = Some(g::boolean(x, empty, "use_initialization")?)
-                }
-                b"use_sysprep" => v.use_sysprep = Some(g::boolean(x, empty, "use_sysprep")?),
-                b"virtual_functions_configuration" => {
-                    v.virtual_functions_configuration = Some(Box::new(
-                        HostNicVirtualFunctionsConfiguration::read(x, &e, empty)?,
-                    ))
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vnic_profile_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(VnicProfileMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                29 => match tag {
+                    b"remote_viewer_connection_file" => {
+                        v.remote_viewer_connection_file = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                31 => match tag {
+                    b"migrate_vms_in_affinity_closure" => {
+                        v.migrate_vms_in_affinity_closure =
+                            Some(g::boolean(x, empty, "migrate_vms_in_affinity_closure")?)
+                    }
+                    b"virtual_functions_configuration" => {
+                        v.virtual_functions_configuration = Some(Box::new(
+                            HostNicVirtualFunctionsConfiguration::read(x, &e, empty)?,
+                        ))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                32 => match tag {
+                    b"synchronized_network_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.synchronized_network_attachments = Some(items);
                     }
-                    v.vnic_profile_mappings = Some(items);
-                }
-                b"volatile" => v.volatile = Some(g::boolean(x, empty, "volatile")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1166,6 +1278,9 @@ impl AffinityGroup {
     /// The XML element of one object.
     pub const TAG: &'static str = "affinity_group";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "affinity_groups";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1193,6 +1308,18 @@ impl AffinityGroup {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1205,54 +1332,85 @@ impl AffinityGroup {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"broken" => v.broken = Some(g::boolean(x, empty, "broken")?),
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"enforcing" => v.enforcing = Some(g::boolean(x, empty, "enforcing")?),
-                b"host_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(AffinityLabel::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.host_labels = Some(items);
-                }
-                b"hosts" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Host::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"hosts" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Host::read(x, &e, empty)?);
+                            }
                         }
+                        v.hosts = Some(items);
                     }
-                    v.hosts = Some(items);
-                }
-                b"hosts_rule" => v.hosts_rule = Some(Box::new(AffinityRule::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"positive" => v.positive = Some(g::boolean(x, empty, "positive")?),
-                b"priority" => v.priority = Some(g::decimal(x, empty, "priority")?),
-                b"vm_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(AffinityLabel::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"broken" => v.broken = Some(g::boolean(x, empty, "broken")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"positive" => v.positive = Some(g::boolean(x, empty, "positive")?),
+                    b"priority" => v.priority = Some(g::decimal(x, empty, "priority")?),
+                    b"vms_rule" => v.vms_rule = Some(Box::new(AffinityRule::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"enforcing" => v.enforcing = Some(g::boolean(x, empty, "enforcing")?),
+                    b"vm_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(AffinityLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.vm_labels = Some(items);
                     }
-                    v.vm_labels = Some(items);
-                }
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"hosts_rule" => {
+                        v.hosts_rule = Some(Box::new(AffinityRule::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"host_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(AffinityLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.host_labels = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"vms_rule" => v.vms_rule = Some(Box::new(AffinityRule::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1365,6 +1523,9 @@ impl AffinityLabel {
     /// The XML element of one object.
     pub const TAG: &'static str = "affinity_label";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "affinity_labels";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1392,6 +1553,18 @@ impl AffinityLabel {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1404,34 +1577,57 @@ impl AffinityLabel {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"has_implicit_affinity_group" => {
-                    v.has_implicit_affinity_group =
-                        Some(g::boolean(x, empty, "has_implicit_affinity_group")?)
-                }
-                b"hosts" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Host::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.hosts = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"hosts" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Host::read(x, &e, empty)?);
+                            }
                         }
+                        v.hosts = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"has_implicit_affinity_group" => {
+                        v.has_implicit_affinity_group =
+                            Some(g::boolean(x, empty, "has_implicit_affinity_group")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1503,6 +1699,9 @@ impl AffinityRule {
     /// The XML element of one object.
     pub const TAG: &'static str = "affinity_rule";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "affinity_rules";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1530,6 +1729,18 @@ impl AffinityRule {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1540,11 +1751,25 @@ impl AffinityRule {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"enforcing" => v.enforcing = Some(g::boolean(x, empty, "enforcing")?),
-                b"positive" => v.positive = Some(g::boolean(x, empty, "positive")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"positive" => v.positive = Some(g::boolean(x, empty, "positive")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"enforcing" => v.enforcing = Some(g::boolean(x, empty, "enforcing")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1613,6 +1838,9 @@ impl Agent {
     /// The XML element of one object.
     pub const TAG: &'static str = "agent";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "agents";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1640,6 +1868,18 @@ impl Agent {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1652,31 +1892,54 @@ impl Agent {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"concurrent" => v.concurrent = Some(g::boolean(x, empty, "concurrent")?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"encrypt_options" => {
-                    v.encrypt_options = Some(g::boolean(x, empty, "encrypt_options")?)
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"options" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OptionEntry::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"order" => v.order = Some(g::integer(x, empty, "order")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"options" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OptionEntry::read(x, &e, empty)?);
+                            }
                         }
+                        v.options = Some(items);
                     }
-                    v.options = Some(items);
-                }
-                b"order" => v.order = Some(g::integer(x, empty, "order")?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"type" => v.r#type = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"concurrent" => v.concurrent = Some(g::boolean(x, empty, "concurrent")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"encrypt_options" => {
+                        v.encrypt_options = Some(g::boolean(x, empty, "encrypt_options")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1767,6 +2030,9 @@ impl AgentConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "agent_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "agent_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1794,6 +2060,18 @@ impl AgentConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1804,16 +2082,33 @@ impl AgentConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"broker_type" => {
-                    v.broker_type = Some(MessageBrokerType::from_wire(&g::text(x, empty)?))
-                }
-                b"network_mappings" => v.network_mappings = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"broker_type" => {
+                        v.broker_type = Some(MessageBrokerType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"network_mappings" => v.network_mappings = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1877,6 +2172,9 @@ impl Api {
     /// The XML element of one object.
     pub const TAG: &'static str = "api";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "apis";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1904,6 +2202,18 @@ impl Api {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1914,23 +2224,48 @@ impl Api {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authenticated_user" => {
-                    v.authenticated_user = Some(Box::new(User::read(x, &e, empty)?))
-                }
-                b"effective_user" => v.effective_user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"engine_backup" => {
-                    v.engine_backup = Some(Box::new(EngineBackupInfo::read(x, &e, empty)?))
-                }
-                b"product_info" => {
-                    v.product_info = Some(Box::new(ProductInfo::read(x, &e, empty)?))
-                }
-                b"special_objects" => {
-                    v.special_objects = Some(Box::new(SpecialObjects::read(x, &e, empty)?))
-                }
-                b"summary" => v.summary = Some(Box::new(ApiSummary::read(x, &e, empty)?)),
-                b"time" => v.time = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"time" => v.time = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"summary" => v.summary = Some(Box::new(ApiSummary::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"product_info" => {
+                        v.product_info = Some(Box::new(ProductInfo::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"engine_backup" => {
+                        v.engine_backup = Some(Box::new(EngineBackupInfo::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"effective_user" => {
+                        v.effective_user = Some(Box::new(User::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"special_objects" => {
+                        v.special_objects = Some(Box::new(SpecialObjects::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"authenticated_user" => {
+                        v.authenticated_user = Some(Box::new(User::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1991,6 +2326,9 @@ impl ApiSummary {
     /// The XML element of one object.
     pub const TAG: &'static str = "api_summary";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "api_summaries";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2018,6 +2356,18 @@ impl ApiSummary {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2028,14 +2378,28 @@ impl ApiSummary {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"hosts" => v.hosts = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
-                b"storage_domains" => {
-                    v.storage_domains = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?))
-                }
-                b"users" => v.users = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
-                b"vms" => v.vms = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"vms" => v.vms = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"hosts" => v.hosts = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
+                    b"users" => v.users = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"storage_domains" => {
+                        v.storage_domains = Some(Box::new(ApiSummaryItem::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2083,6 +2447,9 @@ impl ApiSummaryItem {
     /// The XML element of one object.
     pub const TAG: &'static str = "api_summary_item";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "api_summary_items";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2110,6 +2477,18 @@ impl ApiSummaryItem {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2120,10 +2499,21 @@ impl ApiSummaryItem {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active" => v.active = Some(g::integer(x, empty, "active")?),
-                b"total" => v.total = Some(g::integer(x, empty, "total")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"total" => v.total = Some(g::integer(x, empty, "total")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"active" => v.active = Some(g::integer(x, empty, "active")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2171,6 +2561,9 @@ impl Application {
     /// The XML element of one object.
     pub const TAG: &'static str = "application";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "applications";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2198,6 +2591,18 @@ impl Application {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2210,12 +2615,26 @@ impl Application {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2274,6 +2693,9 @@ impl AuthorizedKey {
     /// The XML element of one object.
     pub const TAG: &'static str = "authorized_key";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "authorized_keys";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2301,6 +2723,18 @@ impl AuthorizedKey {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2313,13 +2747,27 @@ impl AuthorizedKey {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"key" => v.key = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"key" => v.key = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -343,6 +343,9 @@ impl Cdrom {
     /// The XML element of one object.
     pub const TAG: &'static str = "cdrom";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cdroms";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -370,6 +373,18 @@ impl Cdrom {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -382,26 +397,49 @@ impl Cdrom {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -479,6 +517,9 @@ impl Certificate {
     /// The XML element of one object.
     pub const TAG: &'static str = "certificate";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "certificates";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -506,6 +547,18 @@ impl Certificate {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -518,14 +571,28 @@ impl Certificate {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"content" => v.content = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"organization" => v.organization = Some(g::text(x, empty)?),
-                b"subject" => v.subject = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"content" => v.content = Some(g::text(x, empty)?),
+                    b"subject" => v.subject = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"organization" => v.organization = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -596,6 +663,9 @@ impl Checkpoint {
     /// The XML element of one object.
     pub const TAG: &'static str = "checkpoint";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "checkpoints";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -623,6 +693,18 @@ impl Checkpoint {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -635,24 +717,47 @@ impl Checkpoint {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Disk::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"disks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Disk::read(x, &e, empty)?);
+                            }
                         }
+                        v.disks = Some(items);
                     }
-                    v.disks = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"parent_id" => v.parent_id = Some(g::text(x, empty)?),
-                b"state" => v.state = Some(CheckpointState::from_wire(&g::text(x, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"state" => v.state = Some(CheckpointState::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"parent_id" => v.parent_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -730,6 +835,9 @@ impl CloudInit {
     /// The XML element of one object.
     pub const TAG: &'static str = "cloud_init";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cloud_inits";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -757,6 +865,18 @@ impl CloudInit {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -767,44 +887,64 @@ impl CloudInit {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authorized_keys" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(AuthorizedKey::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"files" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(File::read(x, &e, empty)?);
+                            }
                         }
+                        v.files = Some(items);
                     }
-                    v.authorized_keys = Some(items);
-                }
-                b"files" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(File::read(x, &e, empty)?);
+                    b"users" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(User::read(x, &e, empty)?);
+                            }
                         }
+                        v.users = Some(items);
                     }
-                    v.files = Some(items);
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"network_configuration" => {
-                    v.network_configuration =
-                        Some(Box::new(NetworkConfiguration::read(x, &e, empty)?))
-                }
-                b"regenerate_ssh_keys" => {
-                    v.regenerate_ssh_keys = Some(g::boolean(x, empty, "regenerate_ssh_keys")?)
-                }
-                b"timezone" => v.timezone = Some(g::text(x, empty)?),
-                b"users" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(User::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"timezone" => v.timezone = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"authorized_keys" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(AuthorizedKey::read(x, &e, empty)?);
+                            }
                         }
+                        v.authorized_keys = Some(items);
                     }
-                    v.users = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"regenerate_ssh_keys" => {
+                        v.regenerate_ssh_keys = Some(g::boolean(x, empty, "regenerate_ssh_keys")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"network_configuration" => {
+                        v.network_configuration =
+                            Some(Box::new(NetworkConfiguration::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -970,6 +1110,9 @@ impl Cluster {
     /// The XML element of one object.
     pub const TAG: &'static str = "cluster";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "clusters";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -997,6 +1140,18 @@ impl Cluster {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1009,197 +1164,276 @@ impl Cluster {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"affinity_groups" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(AffinityGroup::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"mac_pool" => v.mac_pool = Some(Box::new(MacPool::read(x, &e, empty)?)),
+                    b"networks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Network::read(x, &e, empty)?);
+                            }
                         }
+                        v.networks = Some(items);
                     }
-                    v.affinity_groups = Some(items);
-                }
-                b"ballooning_enabled" => {
-                    v.ballooning_enabled = Some(g::boolean(x, empty, "ballooning_enabled")?)
-                }
-                b"bios_type" => v.bios_type = Some(BiosType::from_wire(&g::text(x, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"cpu_profiles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CpuProfile::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"bios_type" => v.bios_type = Some(BiosType::from_wire(&g::text(x, empty)?)),
+                    b"fips_mode" => v.fips_mode = Some(FipsMode::from_wire(&g::text(x, empty)?)),
+                    b"migration" => {
+                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.cpu_profiles = Some(items);
-                }
-                b"custom_scheduling_policy_properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    b"switch_type" => {
+                        v.switch_type = Some(SwitchType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"cpu_profiles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CpuProfile::read(x, &e, empty)?);
+                            }
                         }
+                        v.cpu_profiles = Some(items);
                     }
-                    v.custom_scheduling_policy_properties = Some(items);
-                }
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"enabled_features" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ClusterFeature::read(x, &e, empty)?);
+                    b"virt_service" => v.virt_service = Some(g::boolean(x, empty, "virt_service")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"firewall_type" => {
+                        v.firewall_type = Some(FirewallType::from_wire(&g::text(x, empty)?))
+                    }
+                    b"gluster_hooks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterHook::read(x, &e, empty)?);
+                            }
                         }
+                        v.gluster_hooks = Some(items);
                     }
-                    v.enabled_features = Some(items);
-                }
-                b"error_handling" => {
-                    v.error_handling = Some(Box::new(ErrorHandling::read(x, &e, empty)?))
-                }
-                b"external_network_providers" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ExternalProvider::read(x, &e, empty)?);
+                    b"memory_policy" => {
+                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                    }
+                    b"serial_number" => {
+                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"error_handling" => {
+                        v.error_handling = Some(Box::new(ErrorHandling::read(x, &e, empty)?))
+                    }
+                    b"fencing_policy" => {
+                        v.fencing_policy = Some(Box::new(FencingPolicy::read(x, &e, empty)?))
+                    }
+                    b"ha_reservation" => {
+                        v.ha_reservation = Some(g::boolean(x, empty, "ha_reservation")?)
+                    }
+                    b"vnc_encryption" => {
+                        v.vnc_encryption = Some(g::boolean(x, empty, "vnc_encryption")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"affinity_groups" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(AffinityGroup::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_groups = Some(items);
                     }
-                    v.external_network_providers = Some(items);
-                }
-                b"fencing_policy" => {
-                    v.fencing_policy = Some(Box::new(FencingPolicy::read(x, &e, empty)?))
-                }
-                b"fips_mode" => v.fips_mode = Some(FipsMode::from_wire(&g::text(x, empty)?)),
-                b"firewall_type" => {
-                    v.firewall_type = Some(FirewallType::from_wire(&g::text(x, empty)?))
-                }
-                b"gluster_hooks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterHook::read(x, &e, empty)?);
+                    b"gluster_service" => {
+                        v.gluster_service = Some(g::boolean(x, empty, "gluster_service")?)
+                    }
+                    b"gluster_volumes" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterVolume::read(x, &e, empty)?);
+                            }
                         }
+                        v.gluster_volumes = Some(items);
                     }
-                    v.gluster_hooks = Some(items);
-                }
-                b"gluster_service" => {
-                    v.gluster_service = Some(g::boolean(x, empty, "gluster_service")?)
-                }
-                b"gluster_tuned_profile" => v.gluster_tuned_profile = Some(g::text(x, empty)?),
-                b"gluster_volumes" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterVolume::read(x, &e, empty)?);
+                    b"network_filters" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkFilter::read(x, &e, empty)?);
+                            }
                         }
+                        v.network_filters = Some(items);
                     }
-                    v.gluster_volumes = Some(items);
-                }
-                b"ha_reservation" => {
-                    v.ha_reservation = Some(g::boolean(x, empty, "ha_reservation")?)
-                }
-                b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
-                b"log_max_memory_used_threshold" => {
-                    v.log_max_memory_used_threshold =
-                        Some(g::integer(x, empty, "log_max_memory_used_threshold")?)
-                }
-                b"log_max_memory_used_threshold_type" => {
-                    v.log_max_memory_used_threshold_type = Some(
-                        LogMaxMemoryUsedThresholdType::from_wire(&g::text(x, empty)?),
-                    )
-                }
-                b"mac_pool" => v.mac_pool = Some(Box::new(MacPool::read(x, &e, empty)?)),
-                b"maintenance_reason_required" => {
-                    v.maintenance_reason_required =
-                        Some(g::boolean(x, empty, "maintenance_reason_required")?)
-                }
-                b"management_network" => {
-                    v.management_network = Some(Box::new(Network::read(x, &e, empty)?))
-                }
-                b"memory_policy" => {
-                    v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
-                }
-                b"migration" => v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network_filters" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkFilter::read(x, &e, empty)?);
+                    b"optional_reason" => {
+                        v.optional_reason = Some(g::boolean(x, empty, "optional_reason")?)
+                    }
+                    b"trusted_service" => {
+                        v.trusted_service = Some(g::boolean(x, empty, "trusted_service")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"enabled_features" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ClusterFeature::read(x, &e, empty)?);
+                            }
                         }
+                        v.enabled_features = Some(items);
                     }
-                    v.network_filters = Some(items);
-                }
-                b"networks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Network::read(x, &e, empty)?);
+                    b"threads_as_cores" => {
+                        v.threads_as_cores = Some(g::boolean(x, empty, "threads_as_cores")?)
+                    }
+                    b"tunnel_migration" => {
+                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"scheduling_policy" => {
+                        v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"ballooning_enabled" => {
+                        v.ballooning_enabled = Some(g::boolean(x, empty, "ballooning_enabled")?)
+                    }
+                    b"management_network" => {
+                        v.management_network = Some(Box::new(Network::read(x, &e, empty)?))
+                    }
+                    b"supported_versions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Version::read(x, &e, empty)?);
+                            }
                         }
+                        v.supported_versions = Some(items);
                     }
-                    v.networks = Some(items);
-                }
-                b"optional_reason" => {
-                    v.optional_reason = Some(g::boolean(x, empty, "optional_reason")?)
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"upgrade_in_progress" => {
+                        v.upgrade_in_progress = Some(g::boolean(x, empty, "upgrade_in_progress")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"required_rng_sources" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(RngSource::from_wire(&g::text(x, empty)?));
+                            }
                         }
+                        v.required_rng_sources = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"required_rng_sources" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(RngSource::from_wire(&g::text(x, empty)?));
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"gluster_tuned_profile" => v.gluster_tuned_profile = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"upgrade_correlation_id" => {
+                        v.upgrade_correlation_id = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"upgrade_percent_complete" => {
+                        v.upgrade_percent_complete =
+                            Some(g::integer(x, empty, "upgrade_percent_complete")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                26 => match tag {
+                    b"external_network_providers" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ExternalProvider::read(x, &e, empty)?);
+                            }
                         }
+                        v.external_network_providers = Some(items);
                     }
-                    v.required_rng_sources = Some(items);
-                }
-                b"scheduling_policy" => {
-                    v.scheduling_policy = Some(Box::new(SchedulingPolicy::read(x, &e, empty)?))
-                }
-                b"serial_number" => {
-                    v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
-                }
-                b"supported_versions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Version::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"maintenance_reason_required" => {
+                        v.maintenance_reason_required =
+                            Some(g::boolean(x, empty, "maintenance_reason_required")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                29 => match tag {
+                    b"log_max_memory_used_threshold" => {
+                        v.log_max_memory_used_threshold =
+                            Some(g::integer(x, empty, "log_max_memory_used_threshold")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                34 => match tag {
+                    b"log_max_memory_used_threshold_type" => {
+                        v.log_max_memory_used_threshold_type = Some(
+                            LogMaxMemoryUsedThresholdType::from_wire(&g::text(x, empty)?),
+                        )
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                35 => match tag {
+                    b"custom_scheduling_policy_properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.custom_scheduling_policy_properties = Some(items);
                     }
-                    v.supported_versions = Some(items);
-                }
-                b"switch_type" => v.switch_type = Some(SwitchType::from_wire(&g::text(x, empty)?)),
-                b"threads_as_cores" => {
-                    v.threads_as_cores = Some(g::boolean(x, empty, "threads_as_cores")?)
-                }
-                b"trusted_service" => {
-                    v.trusted_service = Some(g::boolean(x, empty, "trusted_service")?)
-                }
-                b"tunnel_migration" => {
-                    v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
-                }
-                b"upgrade_correlation_id" => v.upgrade_correlation_id = Some(g::text(x, empty)?),
-                b"upgrade_in_progress" => {
-                    v.upgrade_in_progress = Some(g::boolean(x, empty, "upgrade_in_progress")?)
-                }
-                b"upgrade_percent_complete" => {
-                    v.upgrade_percent_complete =
-                        Some(g::integer(x, empty, "upgrade_percent_complete")?)
-                }
-                b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                b"virt_service" => v.virt_service = Some(g::boolean(x, empty, "virt_service")?),
-                b"vnc_encryption" => {
-                    v.vnc_encryption = Some(g::boolean(x, empty, "vnc_encryption")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1448,6 +1682,9 @@ impl ClusterFeature {
     /// The XML element of one object.
     pub const TAG: &'static str = "cluster_feature";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cluster_features";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1475,6 +1712,18 @@ impl ClusterFeature {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1487,14 +1736,28 @@ impl ClusterFeature {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster_level" => {
-                    v.cluster_level = Some(Box::new(ClusterLevel::read(x, &e, empty)?))
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"cluster_level" => {
+                        v.cluster_level = Some(Box::new(ClusterLevel::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1555,6 +1818,9 @@ impl ClusterLevel {
     /// The XML element of one object.
     pub const TAG: &'static str = "cluster_level";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cluster_levels";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1582,6 +1848,18 @@ impl ClusterLevel {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1594,38 +1872,55 @@ impl ClusterLevel {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster_features" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ClusterFeature::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"permits" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permit::read(x, &e, empty)?);
+                            }
                         }
+                        v.permits = Some(items);
                     }
-                    v.cluster_features = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"cpu_types" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CpuType::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"cpu_types" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CpuType::read(x, &e, empty)?);
+                            }
                         }
+                        v.cpu_types = Some(items);
                     }
-                    v.cpu_types = Some(items);
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permits" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permit::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"cluster_features" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ClusterFeature::read(x, &e, empty)?);
+                            }
                         }
+                        v.cluster_features = Some(items);
                     }
-                    v.permits = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1697,6 +1992,9 @@ impl Configuration {
     /// The XML element of one object.
     pub const TAG: &'static str = "configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1724,6 +2022,18 @@ impl Configuration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1734,10 +2044,15 @@ impl Configuration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"data" => v.data = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(ConfigurationType::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"data" => v.data = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(ConfigurationType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1777,6 +2092,9 @@ impl Console {
     /// The XML element of one object.
     pub const TAG: &'static str = "console";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "consoles";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1804,6 +2122,18 @@ impl Console {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1814,9 +2144,17 @@ impl Console {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1855,6 +2193,9 @@ impl Core {
     /// The XML element of one object.
     pub const TAG: &'static str = "core";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cores";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1882,6 +2223,18 @@ impl Core {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1892,10 +2245,21 @@ impl Core {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"index" => v.index = Some(g::integer(x, empty, "index")?),
-                b"socket" => v.socket = Some(g::integer(x, empty, "socket")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"socket" => v.socket = Some(g::integer(x, empty, "socket")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1951,6 +2315,9 @@ impl Cpu {
     /// The XML element of one object.
     pub const TAG: &'static str = "cpu";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cpus";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1978,6 +2345,18 @@ impl Cpu {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1988,27 +2367,41 @@ impl Cpu {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"architecture" => {
-                    v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
-                }
-                b"cores" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Core::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"mode" => v.mode = Some(CpuMode::from_wire(&g::text(x, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"cores" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Core::read(x, &e, empty)?);
+                            }
                         }
+                        v.cores = Some(items);
                     }
-                    v.cores = Some(items);
-                }
-                b"cpu_tune" => v.cpu_tune = Some(Box::new(CpuTune::read(x, &e, empty)?)),
-                b"level" => v.level = Some(g::integer(x, empty, "level")?),
-                b"mode" => v.mode = Some(CpuMode::from_wire(&g::text(x, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"speed" => v.speed = Some(g::decimal(x, empty, "speed")?),
-                b"topology" => v.topology = Some(Box::new(CpuTopology::read(x, &e, empty)?)),
-                b"type" => v.r#type = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"level" => v.level = Some(g::integer(x, empty, "level")?),
+                    b"speed" => v.speed = Some(g::decimal(x, empty, "speed")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"cpu_tune" => v.cpu_tune = Some(Box::new(CpuTune::read(x, &e, empty)?)),
+                    b"topology" => v.topology = Some(Box::new(CpuTopology::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"architecture" => {
+                        v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2086,6 +2479,9 @@ impl CpuProfile {
     /// The XML element of one object.
     pub const TAG: &'static str = "cpu_profile";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cpu_profiles";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2113,6 +2509,18 @@ impl CpuProfile {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2125,22 +2533,36 @@ impl CpuProfile {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2204,6 +2626,9 @@ impl CpuTopology {
     /// The XML element of one object.
     pub const TAG: &'static str = "cpu_topology";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cpu_topologies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2231,6 +2656,18 @@ impl CpuTopology {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2241,11 +2678,22 @@ impl CpuTopology {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cores" => v.cores = Some(g::integer(x, empty, "cores")?),
-                b"sockets" => v.sockets = Some(g::integer(x, empty, "sockets")?),
-                b"threads" => v.threads = Some(g::integer(x, empty, "threads")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"cores" => v.cores = Some(g::integer(x, empty, "cores")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"sockets" => v.sockets = Some(g::integer(x, empty, "sockets")?),
+                    b"threads" => v.threads = Some(g::integer(x, empty, "threads")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2288,6 +2736,9 @@ impl CpuTune {
     /// The XML element of one object.
     pub const TAG: &'static str = "cpu_tune";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cpu_tunes";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2315,6 +2766,18 @@ impl CpuTune {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2325,17 +2788,25 @@ impl CpuTune {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"vcpu_pins" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(VcpuPin::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"vcpu_pins" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(VcpuPin::read(x, &e, empty)?);
+                            }
                         }
+                        v.vcpu_pins = Some(items);
                     }
-                    v.vcpu_pins = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2381,6 +2852,9 @@ impl CpuType {
     /// The XML element of one object.
     pub const TAG: &'static str = "cpu_type";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "cpu_types";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2408,6 +2882,18 @@ impl CpuType {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2418,13 +2904,24 @@ impl CpuType {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"architecture" => {
-                    v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
-                }
-                b"level" => v.level = Some(g::integer(x, empty, "level")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"level" => v.level = Some(g::integer(x, empty, "level")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"architecture" => {
+                        v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2471,6 +2968,9 @@ impl CustomProperty {
     /// The XML element of one object.
     pub const TAG: &'static str = "custom_property";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "custom_properties";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2498,6 +2998,18 @@ impl CustomProperty {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2508,11 +3020,22 @@ impl CustomProperty {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"regexp" => v.regexp = Some(g::text(x, empty)?),
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"regexp" => v.regexp = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

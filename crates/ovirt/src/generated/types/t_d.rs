@@ -522,6 +522,9 @@ impl DataCenter {
     /// The XML element of one object.
     pub const TAG: &'static str = "data_center";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "data_centers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -549,6 +552,18 @@ impl DataCenter {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -561,91 +576,125 @@ impl DataCenter {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"clusters" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Cluster::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"qoss" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Qos::read(x, &e, empty)?);
+                            }
                         }
+                        v.qoss = Some(items);
                     }
-                    v.clusters = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"iscsi_bonds" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(IscsiBond::read(x, &e, empty)?);
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"local" => v.local = Some(g::boolean(x, empty, "local")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"quotas" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Quota::read(x, &e, empty)?);
+                            }
                         }
+                        v.quotas = Some(items);
                     }
-                    v.iscsi_bonds = Some(items);
-                }
-                b"local" => v.local = Some(g::boolean(x, empty, "local")?),
-                b"mac_pool" => v.mac_pool = Some(Box::new(MacPool::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"networks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Network::read(x, &e, empty)?);
+                    b"status" => v.status = Some(DataCenterStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"clusters" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Cluster::read(x, &e, empty)?);
+                            }
                         }
+                        v.clusters = Some(items);
                     }
-                    v.networks = Some(items);
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    b"mac_pool" => v.mac_pool = Some(Box::new(MacPool::read(x, &e, empty)?)),
+                    b"networks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Network::read(x, &e, empty)?);
+                            }
                         }
+                        v.networks = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"qoss" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Qos::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"quota_mode" => {
+                        v.quota_mode = Some(QuotaModeType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"iscsi_bonds" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(IscsiBond::read(x, &e, empty)?);
+                            }
                         }
+                        v.iscsi_bonds = Some(items);
                     }
-                    v.qoss = Some(items);
-                }
-                b"quota_mode" => v.quota_mode = Some(QuotaModeType::from_wire(&g::text(x, empty)?)),
-                b"quotas" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Quota::read(x, &e, empty)?);
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.quotas = Some(items);
-                }
-                b"status" => v.status = Some(DataCenterStatus::from_wire(&g::text(x, empty)?)),
-                b"storage_domains" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(StorageDomain::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_format" => {
+                        v.storage_format = Some(StorageFormat::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"storage_domains" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(StorageDomain::read(x, &e, empty)?);
+                            }
                         }
+                        v.storage_domains = Some(items);
                     }
-                    v.storage_domains = Some(items);
-                }
-                b"storage_format" => {
-                    v.storage_format = Some(StorageFormat::from_wire(&g::text(x, empty)?))
-                }
-                b"supported_versions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Version::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"supported_versions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Version::read(x, &e, empty)?);
+                            }
                         }
+                        v.supported_versions = Some(items);
                     }
-                    v.supported_versions = Some(items);
-                }
-                b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -787,6 +836,9 @@ impl Device {
     /// The XML element of one object.
     pub const TAG: &'static str = "device";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "devices";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -814,6 +866,18 @@ impl Device {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -826,25 +890,48 @@ impl Device {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -991,6 +1078,9 @@ impl Disk {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1018,6 +1108,18 @@ impl Disk {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1030,115 +1132,173 @@ impl Disk {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
-                b"alias" => v.alias = Some(g::text(x, empty)?),
-                b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text(x, empty)?)),
-                b"backup_mode" => {
-                    v.backup_mode = Some(DiskBackupMode::from_wire(&g::text(x, empty)?))
-                }
-                b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"content_type" => {
-                    v.content_type = Some(DiskContentType::from_wire(&g::text(x, empty)?))
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk_profile" => {
-                    v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
-                }
-                b"disk_snapshots" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskSnapshot::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.disk_snapshots = Some(items);
-                }
-                b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
-                b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
-                b"image_id" => v.image_id = Some(g::text(x, empty)?),
-                b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"interface" => v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?)),
-                b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
-                b"lun_storage" => v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"openstack_volume_type" => {
-                    v.openstack_volume_type =
-                        Some(Box::new(OpenStackVolumeType::read(x, &e, empty)?))
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"alias" => v.alias = Some(g::text(x, empty)?),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
+                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
+                    b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
+                    b"status" => v.status = Some(DiskStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
+                    b"image_id" => v.image_id = Some(g::text(x, empty)?),
+                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"interface" => {
+                        v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?))
+                    }
+                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
+                    b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"propagate_errors" => {
-                    v.propagate_errors = Some(g::boolean(x, empty, "propagate_errors")?)
-                }
-                b"provisioned_size" => {
-                    v.provisioned_size = Some(g::integer(x, empty, "provisioned_size")?)
-                }
-                b"qcow_version" => {
-                    v.qcow_version = Some(QcowVersion::from_wire(&g::text(x, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text(x, empty)?)),
-                b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
-                b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
-                b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    b"total_size" => v.total_size = Some(g::integer(x, empty, "total_size")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
+                    b"backup_mode" => {
+                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::text(x, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"lun_storage" => {
+                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
+                    }
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(DiskStatus::from_wire(&g::text(x, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_domains" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(StorageDomain::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"content_type" => {
+                        v.content_type = Some(DiskContentType::from_wire(&g::text(x, empty)?))
+                    }
+                    b"disk_profile" => {
+                        v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
+                    }
+                    b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
+                    b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
+                    b"qcow_version" => {
+                        v.qcow_version = Some(QcowVersion::from_wire(&g::text(x, empty)?))
+                    }
+                    b"storage_type" => {
+                        v.storage_type = Some(DiskStorageType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"disk_snapshots" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskSnapshot::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_snapshots = Some(items);
                     }
-                    v.storage_domains = Some(items);
-                }
-                b"storage_type" => {
-                    v.storage_type = Some(DiskStorageType::from_wire(&g::text(x, empty)?))
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"total_size" => v.total_size = Some(g::integer(x, empty, "total_size")?),
-                b"uses_scsi_reservation" => {
-                    v.uses_scsi_reservation = Some(g::boolean(x, empty, "uses_scsi_reservation")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"storage_domains" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(StorageDomain::read(x, &e, empty)?);
+                            }
                         }
+                        v.storage_domains = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"wipe_after_delete" => {
-                    v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"propagate_errors" => {
+                        v.propagate_errors = Some(g::boolean(x, empty, "propagate_errors")?)
+                    }
+                    b"provisioned_size" => {
+                        v.provisioned_size = Some(g::integer(x, empty, "provisioned_size")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"wipe_after_delete" => {
+                        v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"openstack_volume_type" => {
+                        v.openstack_volume_type =
+                            Some(Box::new(OpenStackVolumeType::read(x, &e, empty)?))
+                    }
+                    b"uses_scsi_reservation" => {
+                        v.uses_scsi_reservation =
+                            Some(g::boolean(x, empty, "uses_scsi_reservation")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1352,6 +1512,9 @@ impl DiskAttachment {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk_attachment";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disk_attachments";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1379,6 +1542,18 @@ impl DiskAttachment {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1391,23 +1566,55 @@ impl DiskAttachment {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"interface" => v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?)),
-                b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"pass_discard" => v.pass_discard = Some(g::boolean(x, empty, "pass_discard")?),
-                b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"uses_scsi_reservation" => {
-                    v.uses_scsi_reservation = Some(g::boolean(x, empty, "uses_scsi_reservation")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"interface" => {
+                        v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?))
+                    }
+                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
+                    b"pass_discard" => v.pass_discard = Some(g::boolean(x, empty, "pass_discard")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"uses_scsi_reservation" => {
+                        v.uses_scsi_reservation =
+                            Some(g::boolean(x, empty, "uses_scsi_reservation")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1495,6 +1702,9 @@ impl DiskProfile {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk_profile";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disk_profiles";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1522,6 +1732,18 @@ impl DiskProfile {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1534,24 +1756,41 @@ impl DiskProfile {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1699,6 +1938,9 @@ impl DiskSnapshot {
     /// The XML element of one object.
     pub const TAG: &'static str = "disk_snapshot";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "disk_snapshots";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1726,6 +1968,18 @@ impl DiskSnapshot {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1738,117 +1992,175 @@ impl DiskSnapshot {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
-                b"alias" => v.alias = Some(g::text(x, empty)?),
-                b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text(x, empty)?)),
-                b"backup_mode" => {
-                    v.backup_mode = Some(DiskBackupMode::from_wire(&g::text(x, empty)?))
-                }
-                b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"content_type" => {
-                    v.content_type = Some(DiskContentType::from_wire(&g::text(x, empty)?))
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"disk_profile" => {
-                    v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
-                }
-                b"disk_snapshots" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskSnapshot::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.disk_snapshots = Some(items);
-                }
-                b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
-                b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
-                b"image_id" => v.image_id = Some(g::text(x, empty)?),
-                b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"interface" => v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?)),
-                b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
-                b"lun_storage" => v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"openstack_volume_type" => {
-                    v.openstack_volume_type =
-                        Some(Box::new(OpenStackVolumeType::read(x, &e, empty)?))
-                }
-                b"parent" => v.parent = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"alias" => v.alias = Some(g::text(x, empty)?),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
+                    b"backup" => v.backup = Some(DiskBackup::from_wire(&g::text(x, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
+                    b"parent" => v.parent = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
+                    b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
+                    b"status" => v.status = Some(DiskStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"bootable" => v.bootable = Some(g::boolean(x, empty, "bootable")?),
+                    b"image_id" => v.image_id = Some(g::text(x, empty)?),
+                    b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"interface" => {
+                        v.interface = Some(DiskInterface::from_wire(&g::text(x, empty)?))
+                    }
+                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
+                    b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"propagate_errors" => {
-                    v.propagate_errors = Some(g::boolean(x, empty, "propagate_errors")?)
-                }
-                b"provisioned_size" => {
-                    v.provisioned_size = Some(g::integer(x, empty, "provisioned_size")?)
-                }
-                b"qcow_version" => {
-                    v.qcow_version = Some(QcowVersion::from_wire(&g::text(x, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                b"sgio" => v.sgio = Some(ScsiGenericIo::from_wire(&g::text(x, empty)?)),
-                b"shareable" => v.shareable = Some(g::boolean(x, empty, "shareable")?),
-                b"snapshot" => v.snapshot = Some(Box::new(Snapshot::read(x, &e, empty)?)),
-                b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    b"total_size" => v.total_size = Some(g::integer(x, empty, "total_size")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"actual_size" => v.actual_size = Some(g::integer(x, empty, "actual_size")?),
+                    b"backup_mode" => {
+                        v.backup_mode = Some(DiskBackupMode::from_wire(&g::text(x, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"lun_storage" => {
+                        v.lun_storage = Some(Box::new(HostStorage::read(x, &e, empty)?))
+                    }
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(DiskStatus::from_wire(&g::text(x, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_domains" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(StorageDomain::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"content_type" => {
+                        v.content_type = Some(DiskContentType::from_wire(&g::text(x, empty)?))
+                    }
+                    b"disk_profile" => {
+                        v.disk_profile = Some(Box::new(DiskProfile::read(x, &e, empty)?))
+                    }
+                    b"initial_size" => v.initial_size = Some(g::integer(x, empty, "initial_size")?),
+                    b"logical_name" => v.logical_name = Some(g::text(x, empty)?),
+                    b"qcow_version" => {
+                        v.qcow_version = Some(QcowVersion::from_wire(&g::text(x, empty)?))
+                    }
+                    b"storage_type" => {
+                        v.storage_type = Some(DiskStorageType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"external_disk" => v.external_disk = Some(g::text(x, empty)?),
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"disk_snapshots" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskSnapshot::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_snapshots = Some(items);
                     }
-                    v.storage_domains = Some(items);
-                }
-                b"storage_type" => {
-                    v.storage_type = Some(DiskStorageType::from_wire(&g::text(x, empty)?))
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"total_size" => v.total_size = Some(g::integer(x, empty, "total_size")?),
-                b"uses_scsi_reservation" => {
-                    v.uses_scsi_reservation = Some(g::boolean(x, empty, "uses_scsi_reservation")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"storage_domains" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(StorageDomain::read(x, &e, empty)?);
+                            }
                         }
+                        v.storage_domains = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"wipe_after_delete" => {
-                    v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"propagate_errors" => {
+                        v.propagate_errors = Some(g::boolean(x, empty, "propagate_errors")?)
+                    }
+                    b"provisioned_size" => {
+                        v.provisioned_size = Some(g::integer(x, empty, "provisioned_size")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"wipe_after_delete" => {
+                        v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"openstack_volume_type" => {
+                        v.openstack_volume_type =
+                            Some(Box::new(OpenStackVolumeType::read(x, &e, empty)?))
+                    }
+                    b"uses_scsi_reservation" => {
+                        v.uses_scsi_reservation =
+                            Some(g::boolean(x, empty, "uses_scsi_reservation")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2072,6 +2384,9 @@ impl Display {
     /// The XML element of one object.
     pub const TAG: &'static str = "display";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "displays";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2099,6 +2414,18 @@ impl Display {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2109,37 +2436,78 @@ impl Display {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"allow_override" => {
-                    v.allow_override = Some(g::boolean(x, empty, "allow_override")?)
-                }
-                b"certificate" => v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?)),
-                b"copy_paste_enabled" => {
-                    v.copy_paste_enabled = Some(g::boolean(x, empty, "copy_paste_enabled")?)
-                }
-                b"disconnect_action" => v.disconnect_action = Some(g::text(x, empty)?),
-                b"disconnect_action_delay" => {
-                    v.disconnect_action_delay =
-                        Some(g::integer(x, empty, "disconnect_action_delay")?)
-                }
-                b"file_transfer_enabled" => {
-                    v.file_transfer_enabled = Some(g::boolean(x, empty, "file_transfer_enabled")?)
-                }
-                b"keyboard_layout" => v.keyboard_layout = Some(g::text(x, empty)?),
-                b"monitors" => v.monitors = Some(g::integer(x, empty, "monitors")?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"proxy" => v.proxy = Some(g::text(x, empty)?),
-                b"secure_port" => v.secure_port = Some(g::integer(x, empty, "secure_port")?),
-                b"single_qxl_pci" => {
-                    v.single_qxl_pci = Some(g::boolean(x, empty, "single_qxl_pci")?)
-                }
-                b"smartcard_enabled" => {
-                    v.smartcard_enabled = Some(g::boolean(x, empty, "smartcard_enabled")?)
-                }
-                b"type" => v.r#type = Some(DisplayType::from_wire(&g::text(x, empty)?)),
-                b"video_type" => v.video_type = Some(VideoType::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"type" => v.r#type = Some(DisplayType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"proxy" => v.proxy = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"monitors" => v.monitors = Some(g::integer(x, empty, "monitors")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"video_type" => v.video_type = Some(VideoType::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"certificate" => {
+                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
+                    }
+                    b"secure_port" => v.secure_port = Some(g::integer(x, empty, "secure_port")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"allow_override" => {
+                        v.allow_override = Some(g::boolean(x, empty, "allow_override")?)
+                    }
+                    b"single_qxl_pci" => {
+                        v.single_qxl_pci = Some(g::boolean(x, empty, "single_qxl_pci")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"keyboard_layout" => v.keyboard_layout = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"disconnect_action" => v.disconnect_action = Some(g::text(x, empty)?),
+                    b"smartcard_enabled" => {
+                        v.smartcard_enabled = Some(g::boolean(x, empty, "smartcard_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"copy_paste_enabled" => {
+                        v.copy_paste_enabled = Some(g::boolean(x, empty, "copy_paste_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"file_transfer_enabled" => {
+                        v.file_transfer_enabled =
+                            Some(g::boolean(x, empty, "file_transfer_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"disconnect_action_delay" => {
+                        v.disconnect_action_delay =
+                            Some(g::integer(x, empty, "disconnect_action_delay")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2223,6 +2591,9 @@ impl Dns {
     /// The XML element of one object.
     pub const TAG: &'static str = "dns";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "dnss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2250,6 +2621,18 @@ impl Dns {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2260,26 +2643,37 @@ impl Dns {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"search_domains" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Host::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"servers" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Host::read(x, &e, empty)?);
+                            }
                         }
+                        v.servers = Some(items);
                     }
-                    v.search_domains = Some(items);
-                }
-                b"servers" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Host::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"search_domains" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Host::read(x, &e, empty)?);
+                            }
                         }
+                        v.search_domains = Some(items);
                     }
-                    v.servers = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2329,6 +2723,9 @@ impl DnsResolverConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "dns_resolver_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "dns_resolver_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2356,6 +2753,18 @@ impl DnsResolverConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2366,17 +2775,25 @@ impl DnsResolverConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"name_servers" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(g::text(x, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"name_servers" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(g::text(x, empty)?);
+                            }
                         }
+                        v.name_servers = Some(items);
                     }
-                    v.name_servers = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2430,6 +2847,9 @@ impl Domain {
     /// The XML element of one object.
     pub const TAG: &'static str = "domain";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "domains";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2457,6 +2877,18 @@ impl Domain {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2469,30 +2901,47 @@ impl Domain {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"groups" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Group::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"users" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(User::read(x, &e, empty)?);
+                            }
                         }
+                        v.users = Some(items);
                     }
-                    v.groups = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"users" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(User::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"groups" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Group::read(x, &e, empty)?);
+                            }
                         }
+                        v.groups = Some(items);
                     }
-                    v.users = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2559,6 +3008,9 @@ impl DynamicCpu {
     /// The XML element of one object.
     pub const TAG: &'static str = "dynamic_cpu";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "dynamic_cpus";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2586,6 +3038,18 @@ impl DynamicCpu {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2596,10 +3060,18 @@ impl DynamicCpu {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cpu_tune" => v.cpu_tune = Some(Box::new(CpuTune::read(x, &e, empty)?)),
-                b"topology" => v.topology = Some(Box::new(CpuTopology::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"cpu_tune" => v.cpu_tune = Some(Box::new(CpuTune::read(x, &e, empty)?)),
+                    b"topology" => v.topology = Some(Box::new(CpuTopology::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -220,6 +220,9 @@ impl EngineBackupInfo {
     /// The XML element of one object.
     pub const TAG: &'static str = "engine_backup_info";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "engine_backup_infos";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -247,6 +250,18 @@ impl EngineBackupInfo {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -257,14 +272,34 @@ impl EngineBackupInfo {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"last_cinder_backup" => v.last_cinder_backup = Some(g::text(x, empty)?),
-                b"last_db_backup" => v.last_db_backup = Some(g::text(x, empty)?),
-                b"last_dwh_backup" => v.last_dwh_backup = Some(g::text(x, empty)?),
-                b"last_engine_backup" => v.last_engine_backup = Some(g::text(x, empty)?),
-                b"last_grafana_backup" => v.last_grafana_backup = Some(g::text(x, empty)?),
-                b"last_keycloak_backup" => v.last_keycloak_backup = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"last_db_backup" => v.last_db_backup = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"last_dwh_backup" => v.last_dwh_backup = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"last_cinder_backup" => v.last_cinder_backup = Some(g::text(x, empty)?),
+                    b"last_engine_backup" => v.last_engine_backup = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"last_grafana_backup" => v.last_grafana_backup = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"last_keycloak_backup" => v.last_keycloak_backup = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -316,6 +351,9 @@ impl EntityProfileDetail {
     /// The XML element of one object.
     pub const TAG: &'static str = "entity_profile_detail";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "entity_profile_details";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -343,6 +381,18 @@ impl EntityProfileDetail {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -353,17 +403,25 @@ impl EntityProfileDetail {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"profile_details" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ProfileDetail::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"profile_details" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ProfileDetail::read(x, &e, empty)?);
+                            }
                         }
+                        v.profile_details = Some(items);
                     }
-                    v.profile_details = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -405,6 +463,9 @@ impl ErrorHandling {
     /// The XML element of one object.
     pub const TAG: &'static str = "error_handling";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "error_handlings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -432,6 +493,18 @@ impl ErrorHandling {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -442,9 +515,19 @@ impl ErrorHandling {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"on_error" => v.on_error = Some(MigrateOnError::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"on_error" => {
+                        v.on_error = Some(MigrateOnError::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -521,6 +604,9 @@ impl Event {
     /// The XML element of one object.
     pub const TAG: &'static str = "event";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "events";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -548,6 +634,18 @@ impl Event {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -560,30 +658,64 @@ impl Event {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"code" => v.code = Some(g::integer(x, empty, "code")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
-                b"custom_data" => v.custom_data = Some(g::text(x, empty)?),
-                b"custom_id" => v.custom_id = Some(g::integer(x, empty, "custom_id")?),
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"flood_rate" => v.flood_rate = Some(g::integer(x, empty, "flood_rate")?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"index" => v.index = Some(g::integer(x, empty, "index")?),
-                b"log_on_host" => v.log_on_host = Some(g::boolean(x, empty, "log_on_host")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"origin" => v.origin = Some(g::text(x, empty)?),
-                b"severity" => v.severity = Some(LogSeverity::from_wire(&g::text(x, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"time" => v.time = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"code" => v.code = Some(g::integer(x, empty, "code")?),
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"time" => v.time = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"severity" => v.severity = Some(LogSeverity::from_wire(&g::text(x, empty)?)),
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"custom_id" => v.custom_id = Some(g::integer(x, empty, "custom_id")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"flood_rate" => v.flood_rate = Some(g::integer(x, empty, "flood_rate")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"custom_data" => v.custom_data = Some(g::text(x, empty)?),
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"log_on_host" => v.log_on_host = Some(g::boolean(x, empty, "log_on_host")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"correlation_id" => v.correlation_id = Some(g::text(x, empty)?),
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -694,6 +826,9 @@ impl EventSubscription {
     /// The XML element of one object.
     pub const TAG: &'static str = "event_subscription";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "event_subscriptions";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -721,6 +856,18 @@ impl EventSubscription {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -733,17 +880,35 @@ impl EventSubscription {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"event" => v.event = Some(NotifiableEvent::from_wire(&g::text(x, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"notification_method" => {
-                    v.notification_method = Some(NotificationMethod::from_wire(&g::text(x, empty)?))
-                }
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"event" => v.event = Some(NotifiableEvent::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"notification_method" => {
+                        v.notification_method =
+                            Some(NotificationMethod::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -815,6 +980,9 @@ impl ExternalComputeResource {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_compute_resource";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_compute_resources";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -842,6 +1010,18 @@ impl ExternalComputeResource {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -854,18 +1034,38 @@ impl ExternalComputeResource {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"external_host_provider" => {
-                    v.external_host_provider =
-                        Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"provider" => v.provider = Some(g::text(x, empty)?),
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"provider" => v.provider = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"external_host_provider" => {
+                        v.external_host_provider =
+                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -939,6 +1139,9 @@ impl ExternalDiscoveredHost {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_discovered_host";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_discovered_hosts";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -966,6 +1169,18 @@ impl ExternalDiscoveredHost {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -978,19 +1193,39 @@ impl ExternalDiscoveredHost {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"external_host_provider" => {
-                    v.external_host_provider =
-                        Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
-                }
-                b"ip" => v.ip = Some(g::text(x, empty)?),
-                b"last_report" => v.last_report = Some(g::text(x, empty)?),
-                b"mac" => v.mac = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"subnet_name" => v.subnet_name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"ip" => v.ip = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"mac" => v.mac = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"last_report" => v.last_report = Some(g::text(x, empty)?),
+                    b"subnet_name" => v.subnet_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"external_host_provider" => {
+                        v.external_host_provider =
+                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1061,6 +1296,9 @@ impl ExternalHost {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_host";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_hosts";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1088,6 +1326,18 @@ impl ExternalHost {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1100,16 +1350,30 @@ impl ExternalHost {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"external_host_provider" => {
-                    v.external_host_provider =
-                        Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"external_host_provider" => {
+                        v.external_host_provider =
+                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1177,6 +1441,9 @@ impl ExternalHostGroup {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_host_group";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_host_groups";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1204,6 +1471,18 @@ impl ExternalHostGroup {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1216,19 +1495,39 @@ impl ExternalHostGroup {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"architecture_name" => v.architecture_name = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"domain_name" => v.domain_name = Some(g::text(x, empty)?),
-                b"external_host_provider" => {
-                    v.external_host_provider =
-                        Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"operating_system_name" => v.operating_system_name = Some(g::text(x, empty)?),
-                b"subnet_name" => v.subnet_name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"domain_name" => v.domain_name = Some(g::text(x, empty)?),
+                    b"subnet_name" => v.subnet_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"architecture_name" => v.architecture_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"operating_system_name" => v.operating_system_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"external_host_provider" => {
+                        v.external_host_provider =
+                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1317,6 +1616,9 @@ impl ExternalHostProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_host_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_host_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1344,6 +1646,18 @@ impl ExternalHostProvider {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1356,73 +1670,111 @@ impl ExternalHostProvider {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
-                b"certificates" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Certificate::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"hosts" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Host::read(x, &e, empty)?);
+                            }
                         }
+                        v.hosts = Some(items);
                     }
-                    v.certificates = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"compute_resources" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ExternalComputeResource::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.compute_resources = Some(items);
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"discovered_hosts" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ExternalDiscoveredHost::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"host_groups" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ExternalHostGroup::read(x, &e, empty)?);
+                            }
                         }
+                        v.host_groups = Some(items);
                     }
-                    v.discovered_hosts = Some(items);
-                }
-                b"host_groups" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ExternalHostGroup::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"certificates" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Certificate::read(x, &e, empty)?);
+                            }
                         }
+                        v.certificates = Some(items);
                     }
-                    v.host_groups = Some(items);
-                }
-                b"hosts" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Host::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"discovered_hosts" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ExternalDiscoveredHost::read(x, &e, empty)?);
+                            }
                         }
+                        v.discovered_hosts = Some(items);
                     }
-                    v.hosts = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"compute_resources" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ExternalComputeResource::read(x, &e, empty)?);
+                            }
                         }
+                        v.compute_resources = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"requires_authentication" => {
-                    v.requires_authentication =
-                        Some(g::boolean(x, empty, "requires_authentication")?)
-                }
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"requires_authentication" => {
+                        v.requires_authentication =
+                            Some(g::boolean(x, empty, "requires_authentication")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1541,6 +1893,9 @@ impl ExternalNetworkProviderConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_network_provider_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_network_provider_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1568,6 +1923,18 @@ impl ExternalNetworkProviderConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1580,16 +1947,30 @@ impl ExternalNetworkProviderConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"external_network_provider" => {
-                    v.external_network_provider =
-                        Some(Box::new(ExternalProvider::read(x, &e, empty)?))
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                25 => match tag {
+                    b"external_network_provider" => {
+                        v.external_network_provider =
+                            Some(Box::new(ExternalProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1659,6 +2040,9 @@ impl ExternalProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1686,6 +2070,18 @@ impl ExternalProvider {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1698,28 +2094,54 @@ impl ExternalProvider {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"requires_authentication" => {
-                    v.requires_authentication =
-                        Some(g::boolean(x, empty, "requires_authentication")?)
-                }
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"requires_authentication" => {
+                        v.requires_authentication =
+                            Some(g::boolean(x, empty, "requires_authentication")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1802,6 +2224,9 @@ impl ExternalTemplateImport {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_template_import";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_template_imports";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1829,6 +2254,18 @@ impl ExternalTemplateImport {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1839,18 +2276,43 @@ impl ExternalTemplateImport {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"clone" => v.clone = Some(g::boolean(x, empty, "clone")?),
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"cpu_profile" => v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?)),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"clone" => v.clone = Some(g::boolean(x, empty, "clone")?),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"cpu_profile" => {
+                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1932,6 +2394,9 @@ impl ExternalVmImport {
     /// The XML element of one object.
     pub const TAG: &'static str = "external_vm_import";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "external_vm_imports";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1959,6 +2424,18 @@ impl ExternalVmImport {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1969,25 +2446,56 @@ impl ExternalVmImport {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"cpu_profile" => v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?)),
-                b"drivers_iso" => v.drivers_iso = Some(Box::new(File::read(x, &e, empty)?)),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"provider" => {
-                    v.provider = Some(ExternalVmProviderType::from_wire(&g::text(x, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"sparse" => v.sparse = Some(g::boolean(x, empty, "sparse")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"provider" => {
+                        v.provider = Some(ExternalVmProviderType::from_wire(&g::text(x, empty)?))
+                    }
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"cpu_profile" => {
+                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
+                    }
+                    b"drivers_iso" => v.drivers_iso = Some(Box::new(File::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

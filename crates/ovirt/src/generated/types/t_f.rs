@@ -161,6 +161,9 @@ impl Fault {
     /// The XML element of one object.
     pub const TAG: &'static str = "fault";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "faults";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -188,6 +191,18 @@ impl Fault {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -198,10 +213,18 @@ impl Fault {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"detail" => v.detail = Some(g::text(x, empty)?),
-                b"reason" => v.reason = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"detail" => v.detail = Some(g::text(x, empty)?),
+                    b"reason" => v.reason = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -249,6 +272,9 @@ impl FencingPolicy {
     /// The XML element of one object.
     pub const TAG: &'static str = "fencing_policy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "fencing_policies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -276,6 +302,18 @@ impl FencingPolicy {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -286,24 +324,44 @@ impl FencingPolicy {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"skip_if_connectivity_broken" => {
-                    v.skip_if_connectivity_broken =
-                        Some(Box::new(SkipIfConnectivityBroken::read(x, &e, empty)?))
-                }
-                b"skip_if_gluster_bricks_up" => {
-                    v.skip_if_gluster_bricks_up =
-                        Some(g::boolean(x, empty, "skip_if_gluster_bricks_up")?)
-                }
-                b"skip_if_gluster_quorum_not_met" => {
-                    v.skip_if_gluster_quorum_not_met =
-                        Some(g::boolean(x, empty, "skip_if_gluster_quorum_not_met")?)
-                }
-                b"skip_if_sd_active" => {
-                    v.skip_if_sd_active = Some(Box::new(SkipIfSdActive::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"skip_if_sd_active" => {
+                        v.skip_if_sd_active = Some(Box::new(SkipIfSdActive::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                25 => match tag {
+                    b"skip_if_gluster_bricks_up" => {
+                        v.skip_if_gluster_bricks_up =
+                            Some(g::boolean(x, empty, "skip_if_gluster_bricks_up")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"skip_if_connectivity_broken" => {
+                        v.skip_if_connectivity_broken =
+                            Some(Box::new(SkipIfConnectivityBroken::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                30 => match tag {
+                    b"skip_if_gluster_quorum_not_met" => {
+                        v.skip_if_gluster_quorum_not_met =
+                            Some(g::boolean(x, empty, "skip_if_gluster_quorum_not_met")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -364,6 +422,9 @@ impl File {
     /// The XML element of one object.
     pub const TAG: &'static str = "file";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "files";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -391,6 +452,18 @@ impl File {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -403,16 +476,30 @@ impl File {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"content" => v.content = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"type" => v.r#type = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"content" => v.content = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -477,6 +564,9 @@ impl Filter {
     /// The XML element of one object.
     pub const TAG: &'static str = "filter";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "filters";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -504,6 +594,18 @@ impl Filter {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -516,16 +618,33 @@ impl Filter {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"position" => v.position = Some(g::integer(x, empty, "position")?),
-                b"scheduling_policy_unit" => {
-                    v.scheduling_policy_unit =
-                        Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"position" => v.position = Some(g::integer(x, empty, "position")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"scheduling_policy_unit" => {
+                        v.scheduling_policy_unit =
+                            Some(Box::new(SchedulingPolicyUnit::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -593,6 +712,9 @@ impl Floppy {
     /// The XML element of one object.
     pub const TAG: &'static str = "floppy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "floppies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -620,6 +742,18 @@ impl Floppy {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -632,26 +766,49 @@ impl Floppy {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"file" => v.file = Some(Box::new(File::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -719,6 +876,9 @@ impl FopStatistic {
     /// The XML element of one object.
     pub const TAG: &'static str = "fop_statistic";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "fop_statistics";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -746,6 +906,18 @@ impl FopStatistic {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -756,18 +928,26 @@ impl FopStatistic {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

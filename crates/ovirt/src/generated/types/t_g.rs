@@ -342,6 +342,9 @@ impl GlusterBrick {
     /// The XML element of one object.
     pub const TAG: &'static str = "brick";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "bricks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -369,6 +372,18 @@ impl GlusterBrick {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -381,63 +396,106 @@ impl GlusterBrick {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"brick_dir" => v.brick_dir = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"device" => v.device = Some(g::text(x, empty)?),
-                b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
-                b"gluster_clients" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterClient::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"pid" => v.pid = Some(g::integer(x, empty, "pid")?),
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.gluster_clients = Some(items);
-                }
-                b"gluster_volume" => {
-                    v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
-                }
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"memory_pools" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterMemoryPool::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"device" => v.device = Some(g::text(x, empty)?),
+                    b"status" => {
+                        v.status = Some(GlusterBrickStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"brick_dir" => v.brick_dir = Some(g::text(x, empty)?),
+                    b"server_id" => v.server_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.memory_pools = Some(items);
-                }
-                b"mnt_options" => v.mnt_options = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"pid" => v.pid = Some(g::integer(x, empty, "pid")?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"server_id" => v.server_id = Some(g::text(x, empty)?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"mnt_options" => v.mnt_options = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"memory_pools" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterMemoryPool::read(x, &e, empty)?);
+                            }
                         }
+                        v.memory_pools = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(GlusterBrickStatus::from_wire(&g::text(x, empty)?)),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"gluster_volume" => {
+                        v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"gluster_clients" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterClient::read(x, &e, empty)?);
+                            }
                         }
+                        v.gluster_clients = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -579,6 +637,9 @@ impl GlusterBrickAdvancedDetails {
     /// The XML element of one object.
     pub const TAG: &'static str = "gluster_brick_advanced_details";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "gluster_brick_advanced_detailss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -606,6 +667,18 @@ impl GlusterBrickAdvancedDetails {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -618,48 +691,80 @@ impl GlusterBrickAdvancedDetails {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"device" => v.device = Some(g::text(x, empty)?),
-                b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
-                b"gluster_clients" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterClient::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"pid" => v.pid = Some(g::integer(x, empty, "pid")?),
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.gluster_clients = Some(items);
-                }
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"memory_pools" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterMemoryPool::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"device" => v.device = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"fs_name" => v.fs_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"mnt_options" => v.mnt_options = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"memory_pools" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterMemoryPool::read(x, &e, empty)?);
+                            }
                         }
+                        v.memory_pools = Some(items);
                     }
-                    v.memory_pools = Some(items);
-                }
-                b"mnt_options" => v.mnt_options = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"pid" => v.pid = Some(g::integer(x, empty, "pid")?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"gluster_clients" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterClient::read(x, &e, empty)?);
+                            }
                         }
+                        v.gluster_clients = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -753,6 +858,9 @@ impl GlusterBrickMemoryInfo {
     /// The XML element of one object.
     pub const TAG: &'static str = "brick_memoryinfo";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "gluster_brick_memory_infos";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -780,6 +888,18 @@ impl GlusterBrickMemoryInfo {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -790,17 +910,25 @@ impl GlusterBrickMemoryInfo {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"memory_pools" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterMemoryPool::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"memory_pools" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterMemoryPool::read(x, &e, empty)?);
+                            }
                         }
+                        v.memory_pools = Some(items);
                     }
-                    v.memory_pools = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -848,6 +976,9 @@ impl GlusterClient {
     /// The XML element of one object.
     pub const TAG: &'static str = "gluster_client";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "gluster_clients";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -875,6 +1006,18 @@ impl GlusterClient {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -885,12 +1028,31 @@ impl GlusterClient {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"bytes_read" => v.bytes_read = Some(g::integer(x, empty, "bytes_read")?),
-                b"bytes_written" => v.bytes_written = Some(g::integer(x, empty, "bytes_written")?),
-                b"client_port" => v.client_port = Some(g::integer(x, empty, "client_port")?),
-                b"host_name" => v.host_name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"host_name" => v.host_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"bytes_read" => v.bytes_read = Some(g::integer(x, empty, "bytes_read")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"client_port" => v.client_port = Some(g::integer(x, empty, "client_port")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"bytes_written" => {
+                        v.bytes_written = Some(g::integer(x, empty, "bytes_written")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -962,6 +1124,9 @@ impl GlusterHook {
     /// The XML element of one object.
     pub const TAG: &'static str = "gluster_hook";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "gluster_hooks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -989,6 +1154,18 @@ impl GlusterHook {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1001,33 +1178,62 @@ impl GlusterHook {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"checksum" => v.checksum = Some(g::text(x, empty)?),
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"conflict_status" => {
-                    v.conflict_status = Some(g::integer(x, empty, "conflict_status")?)
-                }
-                b"conflicts" => v.conflicts = Some(g::text(x, empty)?),
-                b"content" => v.content = Some(g::text(x, empty)?),
-                b"content_type" => {
-                    v.content_type = Some(HookContentType::from_wire(&g::text(x, empty)?))
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"gluster_command" => v.gluster_command = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"server_hooks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterServerHook::read(x, &e, empty)?);
-                        }
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"stage" => v.stage = Some(HookStage::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"status" => v.status = Some(GlusterHookStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"content" => v.content = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"checksum" => v.checksum = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"conflicts" => v.conflicts = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"content_type" => {
+                        v.content_type = Some(HookContentType::from_wire(&g::text(x, empty)?))
                     }
-                    v.server_hooks = Some(items);
-                }
-                b"stage" => v.stage = Some(HookStage::from_wire(&g::text(x, empty)?)),
-                b"status" => v.status = Some(GlusterHookStatus::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"server_hooks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterServerHook::read(x, &e, empty)?);
+                            }
+                        }
+                        v.server_hooks = Some(items);
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"conflict_status" => {
+                        v.conflict_status = Some(g::integer(x, empty, "conflict_status")?)
+                    }
+                    b"gluster_command" => v.gluster_command = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1130,6 +1336,9 @@ impl GlusterMemoryPool {
     /// The XML element of one object.
     pub const TAG: &'static str = "memory_pool";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "memory_pools";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1157,6 +1366,18 @@ impl GlusterMemoryPool {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1169,19 +1390,39 @@ impl GlusterMemoryPool {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"alloc_count" => v.alloc_count = Some(g::integer(x, empty, "alloc_count")?),
-                b"cold_count" => v.cold_count = Some(g::integer(x, empty, "cold_count")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"hot_count" => v.hot_count = Some(g::integer(x, empty, "hot_count")?),
-                b"max_alloc" => v.max_alloc = Some(g::integer(x, empty, "max_alloc")?),
-                b"max_stdalloc" => v.max_stdalloc = Some(g::integer(x, empty, "max_stdalloc")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"padded_size" => v.padded_size = Some(g::integer(x, empty, "padded_size")?),
-                b"pool_misses" => v.pool_misses = Some(g::integer(x, empty, "pool_misses")?),
-                b"type" => v.r#type = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"hot_count" => v.hot_count = Some(g::integer(x, empty, "hot_count")?),
+                    b"max_alloc" => v.max_alloc = Some(g::integer(x, empty, "max_alloc")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"cold_count" => v.cold_count = Some(g::integer(x, empty, "cold_count")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"alloc_count" => v.alloc_count = Some(g::integer(x, empty, "alloc_count")?),
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"padded_size" => v.padded_size = Some(g::integer(x, empty, "padded_size")?),
+                    b"pool_misses" => v.pool_misses = Some(g::integer(x, empty, "pool_misses")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"max_stdalloc" => v.max_stdalloc = Some(g::integer(x, empty, "max_stdalloc")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1265,6 +1506,9 @@ impl GlusterServerHook {
     /// The XML element of one object.
     pub const TAG: &'static str = "server_hook";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "server_hooks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1292,6 +1536,18 @@ impl GlusterServerHook {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1304,17 +1560,37 @@ impl GlusterServerHook {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"checksum" => v.checksum = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"content_type" => {
-                    v.content_type = Some(HookContentType::from_wire(&g::text(x, empty)?))
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"status" => v.status = Some(GlusterHookStatus::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"status" => v.status = Some(GlusterHookStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"checksum" => v.checksum = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"content_type" => {
+                        v.content_type = Some(HookContentType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1400,6 +1676,9 @@ impl GlusterVolume {
     /// The XML element of one object.
     pub const TAG: &'static str = "gluster_volume";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "gluster_volumes";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1427,6 +1706,18 @@ impl GlusterVolume {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1439,60 +1730,96 @@ impl GlusterVolume {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"bricks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GlusterBrick::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"bricks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GlusterBrick::read(x, &e, empty)?);
+                            }
                         }
+                        v.bricks = Some(items);
                     }
-                    v.bricks = Some(items);
-                }
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disperse_count" => {
-                    v.disperse_count = Some(g::integer(x, empty, "disperse_count")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"options" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OptionEntry::read(x, &e, empty)?);
+                    b"status" => {
+                        v.status = Some(GlusterVolumeStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"options" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OptionEntry::read(x, &e, empty)?);
+                            }
                         }
+                        v.options = Some(items);
                     }
-                    v.options = Some(items);
-                }
-                b"redundancy_count" => {
-                    v.redundancy_count = Some(g::integer(x, empty, "redundancy_count")?)
-                }
-                b"replica_count" => v.replica_count = Some(g::integer(x, empty, "replica_count")?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(GlusterVolumeStatus::from_wire(&g::text(x, empty)?)),
-                b"stripe_count" => v.stripe_count = Some(g::integer(x, empty, "stripe_count")?),
-                b"transport_types" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(TransportType::from_wire(&g::text(x, empty)?));
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"volume_type" => {
+                        v.volume_type = Some(GlusterVolumeType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"stripe_count" => v.stripe_count = Some(g::integer(x, empty, "stripe_count")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"replica_count" => {
+                        v.replica_count = Some(g::integer(x, empty, "replica_count")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"disperse_count" => {
+                        v.disperse_count = Some(g::integer(x, empty, "disperse_count")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"transport_types" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(TransportType::from_wire(&g::text(x, empty)?));
+                            }
                         }
+                        v.transport_types = Some(items);
                     }
-                    v.transport_types = Some(items);
-                }
-                b"volume_type" => {
-                    v.volume_type = Some(GlusterVolumeType::from_wire(&g::text(x, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"redundancy_count" => {
+                        v.redundancy_count = Some(g::integer(x, empty, "redundancy_count")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1601,6 +1928,9 @@ impl GlusterVolumeProfileDetails {
     /// The XML element of one object.
     pub const TAG: &'static str = "gluster_volume_profile_details";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "gluster_volume_profile_detailss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1628,6 +1958,18 @@ impl GlusterVolumeProfileDetails {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1640,29 +1982,46 @@ impl GlusterVolumeProfileDetails {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"brick_profile_details" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(BrickProfileDetail::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"nfs_profile_details" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NfsProfileDetail::read(x, &e, empty)?);
+                            }
                         }
+                        v.nfs_profile_details = Some(items);
                     }
-                    v.brick_profile_details = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"nfs_profile_details" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NfsProfileDetail::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"brick_profile_details" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(BrickProfileDetail::read(x, &e, empty)?);
+                            }
                         }
+                        v.brick_profile_details = Some(items);
                     }
-                    v.nfs_profile_details = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1724,6 +2083,9 @@ impl GracePeriod {
     /// The XML element of one object.
     pub const TAG: &'static str = "grace_period";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "grace_periods";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1751,6 +2113,18 @@ impl GracePeriod {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1761,9 +2135,17 @@ impl GracePeriod {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"expiry" => v.expiry = Some(g::integer(x, empty, "expiry")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"expiry" => v.expiry = Some(g::integer(x, empty, "expiry")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1820,6 +2202,9 @@ impl GraphicsConsole {
     /// The XML element of one object.
     pub const TAG: &'static str = "graphics_console";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "graphics_consoles";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1847,6 +2232,18 @@ impl GraphicsConsole {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1859,20 +2256,40 @@ impl GraphicsConsole {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"protocol" => v.protocol = Some(GraphicsType::from_wire(&g::text(x, empty)?)),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"tls_port" => v.tls_port = Some(g::integer(x, empty, "tls_port")?),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"protocol" => v.protocol = Some(GraphicsType::from_wire(&g::text(x, empty)?)),
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    b"tls_port" => v.tls_port = Some(g::integer(x, empty, "tls_port")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1957,6 +2374,9 @@ impl Group {
     /// The XML element of one object.
     pub const TAG: &'static str = "group";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "groups";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1984,6 +2404,18 @@ impl Group {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1996,41 +2428,64 @@ impl Group {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"domain_entry_id" => v.domain_entry_id = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"namespace" => v.namespace = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"tags" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Tag::read(x, &e, empty)?);
+                            }
                         }
+                        v.tags = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"roles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Role::read(x, &e, empty)?);
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"roles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Role::read(x, &e, empty)?);
+                            }
                         }
+                        v.roles = Some(items);
                     }
-                    v.roles = Some(items);
-                }
-                b"tags" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Tag::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"namespace" => v.namespace = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.tags = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"domain_entry_id" => v.domain_entry_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2119,6 +2574,9 @@ impl GuestOperatingSystem {
     /// The XML element of one object.
     pub const TAG: &'static str = "guest_operating_system";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "guest_operating_systems";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2146,6 +2604,18 @@ impl GuestOperatingSystem {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2156,14 +2626,31 @@ impl GuestOperatingSystem {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"architecture" => v.architecture = Some(g::text(x, empty)?),
-                b"codename" => v.codename = Some(g::text(x, empty)?),
-                b"distribution" => v.distribution = Some(g::text(x, empty)?),
-                b"family" => v.family = Some(g::text(x, empty)?),
-                b"kernel" => v.kernel = Some(Box::new(Kernel::read(x, &e, empty)?)),
-                b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"family" => v.family = Some(g::text(x, empty)?),
+                    b"kernel" => v.kernel = Some(Box::new(Kernel::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"codename" => v.codename = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"architecture" => v.architecture = Some(g::text(x, empty)?),
+                    b"distribution" => v.distribution = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

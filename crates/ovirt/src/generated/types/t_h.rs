@@ -336,6 +336,9 @@ impl HardwareInformation {
     /// The XML element of one object.
     pub const TAG: &'static str = "hardware_information";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hardware_informations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -363,6 +366,18 @@ impl HardwareInformation {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -373,23 +388,43 @@ impl HardwareInformation {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"family" => v.family = Some(g::text(x, empty)?),
-                b"manufacturer" => v.manufacturer = Some(g::text(x, empty)?),
-                b"product_name" => v.product_name = Some(g::text(x, empty)?),
-                b"serial_number" => v.serial_number = Some(g::text(x, empty)?),
-                b"supported_rng_sources" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(RngSource::from_wire(&g::text(x, empty)?));
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"uuid" => v.uuid = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"family" => v.family = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"version" => v.version = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"manufacturer" => v.manufacturer = Some(g::text(x, empty)?),
+                    b"product_name" => v.product_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"serial_number" => v.serial_number = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"supported_rng_sources" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(RngSource::from_wire(&g::text(x, empty)?));
+                            }
                         }
+                        v.supported_rng_sources = Some(items);
                     }
-                    v.supported_rng_sources = Some(items);
-                }
-                b"uuid" => v.uuid = Some(g::text(x, empty)?),
-                b"version" => v.version = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -451,6 +486,9 @@ impl HighAvailability {
     /// The XML element of one object.
     pub const TAG: &'static str = "high_availability";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "high_availabilities";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -478,6 +516,18 @@ impl HighAvailability {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -488,10 +538,21 @@ impl HighAvailability {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"priority" => v.priority = Some(g::integer(x, empty, "priority")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"priority" => v.priority = Some(g::integer(x, empty, "priority")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -543,6 +604,9 @@ impl Hook {
     /// The XML element of one object.
     pub const TAG: &'static str = "hook";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hooks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -570,6 +634,18 @@ impl Hook {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -582,14 +658,31 @@ impl Hook {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"event_name" => v.event_name = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"md5" => v.md5 = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"md5" => v.md5 = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"event_name" => v.event_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -758,6 +851,9 @@ impl Host {
     /// The XML element of one object.
     pub const TAG: &'static str = "host";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hosts";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -785,6 +881,18 @@ impl Host {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -797,235 +905,314 @@ impl Host {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"affinity_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(AffinityLabel::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
+                    b"spm" => v.spm = Some(Box::new(Spm::read(x, &e, empty)?)),
+                    b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"nics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostNic::read(x, &e, empty)?);
+                            }
                         }
+                        v.nics = Some(items);
                     }
-                    v.affinity_labels = Some(items);
-                }
-                b"agents" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Agent::read(x, &e, empty)?);
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"tags" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Tag::read(x, &e, empty)?);
+                            }
                         }
+                        v.tags = Some(items);
                     }
-                    v.agents = Some(items);
-                }
-                b"auto_numa_status" => {
-                    v.auto_numa_status = Some(AutoNumaStatus::from_wire(&g::text(x, empty)?))
-                }
-                b"certificate" => v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?)),
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"cpu_units" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostCpuUnit::read(x, &e, empty)?);
+                    b"type" => v.r#type = Some(HostType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"hooks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Hook::read(x, &e, empty)?);
+                            }
                         }
+                        v.hooks = Some(items);
                     }
-                    v.cpu_units = Some(items);
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"device_passthrough" => {
-                    v.device_passthrough =
-                        Some(Box::new(HostDevicePassthrough::read(x, &e, empty)?))
-                }
-                b"devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostDevice::read(x, &e, empty)?);
+                    b"iscsi" => v.iscsi = Some(Box::new(IscsiDetails::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"agents" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Agent::read(x, &e, empty)?);
+                            }
                         }
+                        v.agents = Some(items);
                     }
-                    v.devices = Some(items);
-                }
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"external_host_provider" => {
-                    v.external_host_provider =
-                        Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
-                }
-                b"external_network_provider_configurations" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ExternalNetworkProviderConfiguration::read(x, &e, empty)?);
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"status" => v.status = Some(HostStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.devices = Some(items);
                     }
-                    v.external_network_provider_configurations = Some(items);
-                }
-                b"external_status" => {
-                    v.external_status = Some(ExternalStatus::from_wire(&g::text(x, empty)?))
-                }
-                b"hardware_information" => {
-                    v.hardware_information =
-                        Some(Box::new(HardwareInformation::read(x, &e, empty)?))
-                }
-                b"hooks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Hook::read(x, &e, empty)?);
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"summary" => v.summary = Some(Box::new(VmSummary::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"protocol" => v.protocol = Some(HostProtocol::from_wire(&g::text(x, empty)?)),
+                    b"se_linux" => v.se_linux = Some(Box::new(SeLinux::read(x, &e, empty)?)),
+                    b"storages" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostStorage::read(x, &e, empty)?);
+                            }
                         }
+                        v.storages = Some(items);
                     }
-                    v.hooks = Some(items);
-                }
-                b"hosted_engine" => {
-                    v.hosted_engine = Some(Box::new(HostedEngine::read(x, &e, empty)?))
-                }
-                b"iscsi" => v.iscsi = Some(Box::new(IscsiDetails::read(x, &e, empty)?)),
-                b"katello_errata" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(KatelloErratum::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"cpu_units" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostCpuUnit::read(x, &e, empty)?);
+                            }
                         }
+                        v.cpu_units = Some(items);
                     }
-                    v.katello_errata = Some(items);
-                }
-                b"kdump_status" => {
-                    v.kdump_status = Some(KdumpStatus::from_wire(&g::text(x, empty)?))
-                }
-                b"ksm" => v.ksm = Some(Box::new(Ksm::read(x, &e, empty)?)),
-                b"libvirt_version" => {
-                    v.libvirt_version = Some(Box::new(Version::read(x, &e, empty)?))
-                }
-                b"max_scheduling_memory" => {
-                    v.max_scheduling_memory = Some(g::integer(x, empty, "max_scheduling_memory")?)
-                }
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkAttachment::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.network_attachments = Some(items);
-                }
-                b"network_operation_in_progress" => {
-                    v.network_operation_in_progress =
-                        Some(g::boolean(x, empty, "network_operation_in_progress")?)
-                }
-                b"nics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostNic::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"certificate" => {
+                        v.certificate = Some(Box::new(Certificate::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.nics = Some(items);
-                }
-                b"host_numa_nodes" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NumaNode::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"kdump_status" => {
+                        v.kdump_status = Some(KdumpStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"hosted_engine" => {
+                        v.hosted_engine = Some(Box::new(HostedEngine::read(x, &e, empty)?))
+                    }
+                    b"root_password" => v.root_password = Some(g::text(x, empty)?),
+                    b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"katello_errata" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(KatelloErratum::read(x, &e, empty)?);
+                            }
                         }
+                        v.katello_errata = Some(items);
                     }
-                    v.numa_nodes = Some(items);
-                }
-                b"numa_supported" => {
-                    v.numa_supported = Some(g::boolean(x, empty, "numa_supported")?)
-                }
-                b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                b"override_iptables" => {
-                    v.override_iptables = Some(g::boolean(x, empty, "override_iptables")?)
-                }
-                b"ovn_configured" => {
-                    v.ovn_configured = Some(g::boolean(x, empty, "ovn_configured")?)
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    b"numa_supported" => {
+                        v.numa_supported = Some(g::boolean(x, empty, "numa_supported")?)
+                    }
+                    b"ovn_configured" => {
+                        v.ovn_configured = Some(g::boolean(x, empty, "ovn_configured")?)
+                    }
+                    b"vgpu_placement" => {
+                        v.vgpu_placement = Some(VgpuPlacement::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"affinity_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(AffinityLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_labels = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"power_management" => {
-                    v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
-                }
-                b"protocol" => v.protocol = Some(HostProtocol::from_wire(&g::text(x, empty)?)),
-                b"reinstallation_required" => {
-                    v.reinstallation_required =
-                        Some(g::boolean(x, empty, "reinstallation_required")?)
-                }
-                b"root_password" => v.root_password = Some(g::text(x, empty)?),
-                b"se_linux" => v.se_linux = Some(Box::new(SeLinux::read(x, &e, empty)?)),
-                b"spm" => v.spm = Some(Box::new(Spm::read(x, &e, empty)?)),
-                b"ssh" => v.ssh = Some(Box::new(Ssh::read(x, &e, empty)?)),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    b"external_status" => {
+                        v.external_status = Some(ExternalStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    b"libvirt_version" => {
+                        v.libvirt_version = Some(Box::new(Version::read(x, &e, empty)?))
+                    }
+                    b"host_numa_nodes" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NumaNode::read(x, &e, empty)?);
+                            }
                         }
+                        v.numa_nodes = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(HostStatus::from_wire(&g::text(x, empty)?)),
-                b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
-                b"storage_connection_extensions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(StorageConnectionExtension::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"auto_numa_status" => {
+                        v.auto_numa_status = Some(AutoNumaStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    b"power_management" => {
+                        v.power_management = Some(Box::new(PowerManagement::read(x, &e, empty)?))
+                    }
+                    b"update_available" => {
+                        v.update_available = Some(g::boolean(x, empty, "update_available")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"override_iptables" => {
+                        v.override_iptables = Some(g::boolean(x, empty, "override_iptables")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"device_passthrough" => {
+                        v.device_passthrough =
+                            Some(Box::new(HostDevicePassthrough::read(x, &e, empty)?))
+                    }
+                    b"unmanaged_networks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(UnmanagedNetwork::read(x, &e, empty)?);
+                            }
                         }
+                        v.unmanaged_networks = Some(items);
                     }
-                    v.storage_connection_extensions = Some(items);
-                }
-                b"storages" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostStorage::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"network_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.network_attachments = Some(items);
                     }
-                    v.storages = Some(items);
-                }
-                b"summary" => v.summary = Some(Box::new(VmSummary::read(x, &e, empty)?)),
-                b"tags" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Tag::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"hardware_information" => {
+                        v.hardware_information =
+                            Some(Box::new(HardwareInformation::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"max_scheduling_memory" => {
+                        v.max_scheduling_memory =
+                            Some(g::integer(x, empty, "max_scheduling_memory")?)
+                    }
+                    b"transparent_hugepages" => {
+                        v.transparent_huge_pages =
+                            Some(Box::new(TransparentHugePages::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"external_host_provider" => {
+                        v.external_host_provider =
+                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"reinstallation_required" => {
+                        v.reinstallation_required =
+                            Some(g::boolean(x, empty, "reinstallation_required")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                29 => match tag {
+                    b"network_operation_in_progress" => {
+                        v.network_operation_in_progress =
+                            Some(g::boolean(x, empty, "network_operation_in_progress")?)
+                    }
+                    b"storage_connection_extensions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(StorageConnectionExtension::read(x, &e, empty)?);
+                            }
                         }
+                        v.storage_connection_extensions = Some(items);
                     }
-                    v.tags = Some(items);
-                }
-                b"transparent_hugepages" => {
-                    v.transparent_huge_pages =
-                        Some(Box::new(TransparentHugePages::read(x, &e, empty)?))
-                }
-                b"type" => v.r#type = Some(HostType::from_wire(&g::text(x, empty)?)),
-                b"unmanaged_networks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(UnmanagedNetwork::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                40 => match tag {
+                    b"external_network_provider_configurations" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ExternalNetworkProviderConfiguration::read(
+                                    x, &e, empty,
+                                )?);
+                            }
                         }
+                        v.external_network_provider_configurations = Some(items);
                     }
-                    v.unmanaged_networks = Some(items);
-                }
-                b"update_available" => {
-                    v.update_available = Some(g::boolean(x, empty, "update_available")?)
-                }
-                b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                b"vgpu_placement" => {
-                    v.vgpu_placement = Some(VgpuPlacement::from_wire(&g::text(x, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1329,6 +1516,9 @@ impl HostCpuUnit {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_cpu_unit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_cpu_units";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1356,6 +1546,18 @@ impl HostCpuUnit {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1368,24 +1570,44 @@ impl HostCpuUnit {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"core_id" => v.core_id = Some(g::integer(x, empty, "core_id")?),
-                b"cpu_id" => v.cpu_id = Some(g::integer(x, empty, "cpu_id")?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"runs_vdsm" => v.runs_vdsm = Some(g::boolean(x, empty, "runs_vdsm")?),
-                b"socket_id" => v.socket_id = Some(g::integer(x, empty, "socket_id")?),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"cpu_id" => v.cpu_id = Some(g::integer(x, empty, "cpu_id")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"core_id" => v.core_id = Some(g::integer(x, empty, "core_id")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"runs_vdsm" => v.runs_vdsm = Some(g::boolean(x, empty, "runs_vdsm")?),
+                    b"socket_id" => v.socket_id = Some(g::integer(x, empty, "socket_id")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1481,6 +1703,9 @@ impl HostDevice {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_device";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_devices";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1508,6 +1733,18 @@ impl HostDevice {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1520,37 +1757,63 @@ impl HostDevice {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"capability" => v.capability = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"driver" => v.driver = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"iommu_group" => v.iommu_group = Some(g::integer(x, empty, "iommu_group")?),
-                b"m_dev_types" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(MDevType::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"driver" => v.driver = Some(g::text(x, empty)?),
+                    b"vendor" => v.vendor = Some(Box::new(Vendor::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"product" => v.product = Some(Box::new(Product::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"capability" => v.capability = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"iommu_group" => v.iommu_group = Some(g::integer(x, empty, "iommu_group")?),
+                    b"m_dev_types" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(MDevType::read(x, &e, empty)?);
+                            }
                         }
+                        v.m_dev_types = Some(items);
                     }
-                    v.m_dev_types = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"parent_device" => {
-                    v.parent_device = Some(Box::new(HostDevice::read(x, &e, empty)?))
-                }
-                b"physical_function" => {
-                    v.physical_function = Some(Box::new(HostDevice::read(x, &e, empty)?))
-                }
-                b"placeholder" => v.placeholder = Some(g::boolean(x, empty, "placeholder")?),
-                b"product" => v.product = Some(Box::new(Product::read(x, &e, empty)?)),
-                b"vendor" => v.vendor = Some(Box::new(Vendor::read(x, &e, empty)?)),
-                b"virtual_functions" => {
-                    v.virtual_functions = Some(g::integer(x, empty, "virtual_functions")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"placeholder" => v.placeholder = Some(g::boolean(x, empty, "placeholder")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"parent_device" => {
+                        v.parent_device = Some(Box::new(HostDevice::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"physical_function" => {
+                        v.physical_function = Some(Box::new(HostDevice::read(x, &e, empty)?))
+                    }
+                    b"virtual_functions" => {
+                        v.virtual_functions = Some(g::integer(x, empty, "virtual_functions")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1637,6 +1900,9 @@ impl HostDevicePassthrough {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_device_passthrough";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_device_passthroughs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1664,6 +1930,18 @@ impl HostDevicePassthrough {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1674,9 +1952,17 @@ impl HostDevicePassthrough {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1767,6 +2053,9 @@ impl HostNic {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_nic";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_nics";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1794,6 +2083,18 @@ impl HostNic {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1806,77 +2107,128 @@ impl HostNic {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"ad_aggregator_id" => {
-                    v.ad_aggregator_id = Some(g::integer(x, empty, "ad_aggregator_id")?)
-                }
-                b"base_interface" => v.base_interface = Some(g::text(x, empty)?),
-                b"bonding" => v.bonding = Some(Box::new(Bonding::read(x, &e, empty)?)),
-                b"boot_protocol" => {
-                    v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
-                }
-                b"bridged" => v.bridged = Some(g::boolean(x, empty, "bridged")?),
-                b"check_connectivity" => {
-                    v.check_connectivity = Some(g::boolean(x, empty, "check_connectivity")?)
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"custom_configuration" => {
-                    v.custom_configuration = Some(g::boolean(x, empty, "custom_configuration")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
-                b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
-                b"ipv6_boot_protocol" => {
-                    v.ipv6_boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
-                }
-                b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
-                b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
-                b"network_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkLabel::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
+                    b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
+                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"speed" => v.speed = Some(g::integer(x, empty, "speed")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"status" => v.status = Some(NicStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"bonding" => v.bonding = Some(Box::new(Bonding::read(x, &e, empty)?)),
+                    b"bridged" => v.bridged = Some(g::boolean(x, empty, "bridged")?),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.network_labels = Some(items);
-                }
-                b"override_configuration" => {
-                    v.override_configuration = Some(g::boolean(x, empty, "override_configuration")?)
-                }
-                b"physical_function" => {
-                    v.physical_function = Some(Box::new(HostNic::read(x, &e, empty)?))
-                }
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
-                b"speed" => v.speed = Some(g::integer(x, empty, "speed")?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"boot_protocol" => {
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"base_interface" => v.base_interface = Some(g::text(x, empty)?),
+                    b"network_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.network_labels = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(NicStatus::from_wire(&g::text(x, empty)?)),
-                b"virtual_functions_configuration" => {
-                    v.virtual_functions_configuration = Some(Box::new(
-                        HostNicVirtualFunctionsConfiguration::read(x, &e, empty)?,
-                    ))
-                }
-                b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"ad_aggregator_id" => {
+                        v.ad_aggregator_id = Some(g::integer(x, empty, "ad_aggregator_id")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"physical_function" => {
+                        v.physical_function = Some(Box::new(HostNic::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"check_connectivity" => {
+                        v.check_connectivity = Some(g::boolean(x, empty, "check_connectivity")?)
+                    }
+                    b"ipv6_boot_protocol" => {
+                        v.ipv6_boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"custom_configuration" => {
+                        v.custom_configuration = Some(g::boolean(x, empty, "custom_configuration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"override_configuration" => {
+                        v.override_configuration =
+                            Some(g::boolean(x, empty, "override_configuration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                31 => match tag {
+                    b"virtual_functions_configuration" => {
+                        v.virtual_functions_configuration = Some(Box::new(
+                            HostNicVirtualFunctionsConfiguration::read(x, &e, empty)?,
+                        ))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2013,6 +2365,9 @@ impl HostNicVirtualFunctionsConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_nic_virtual_functions_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_nic_virtual_functions_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2040,6 +2395,18 @@ impl HostNicVirtualFunctionsConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2050,19 +2417,33 @@ impl HostNicVirtualFunctionsConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"all_networks_allowed" => {
-                    v.all_networks_allowed = Some(g::boolean(x, empty, "all_networks_allowed")?)
-                }
-                b"max_number_of_virtual_functions" => {
-                    v.max_number_of_virtual_functions =
-                        Some(g::integer(x, empty, "max_number_of_virtual_functions")?)
-                }
-                b"number_of_virtual_functions" => {
-                    v.number_of_virtual_functions =
-                        Some(g::integer(x, empty, "number_of_virtual_functions")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"all_networks_allowed" => {
+                        v.all_networks_allowed = Some(g::boolean(x, empty, "all_networks_allowed")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"number_of_virtual_functions" => {
+                        v.number_of_virtual_functions =
+                            Some(g::integer(x, empty, "number_of_virtual_functions")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                31 => match tag {
+                    b"max_number_of_virtual_functions" => {
+                        v.max_number_of_virtual_functions =
+                            Some(g::integer(x, empty, "max_number_of_virtual_functions")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2149,6 +2530,9 @@ impl HostStorage {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_storage";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_storages";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2176,6 +2560,18 @@ impl HostStorage {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2188,56 +2584,92 @@ impl HostStorage {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"driver_options" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
-                        }
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"path" => v.path = Some(g::text(x, empty)?),
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"type" => v.r#type = Some(StorageType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"portal" => v.portal = Some(g::text(x, empty)?),
+                    b"target" => v.target = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"nfs_timeo" => v.nfs_timeo = Some(g::integer(x, empty, "nfs_timeo")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
+                    b"nfs_version" => {
+                        v.nfs_version = Some(NfsVersion::from_wire(&g::text(x, empty)?))
                     }
-                    v.driver_options = Some(items);
-                }
-                b"driver_sensitive_options" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
-                        }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"volume_group" => {
+                        v.volume_group = Some(Box::new(VolumeGroup::read(x, &e, empty)?))
                     }
-                    v.driver_sensitive_options = Some(items);
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"logical_units" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(LogicalUnit::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"logical_units" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(LogicalUnit::read(x, &e, empty)?);
+                            }
                         }
+                        v.logical_units = Some(items);
                     }
-                    v.logical_units = Some(items);
-                }
-                b"mount_options" => v.mount_options = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
-                b"nfs_timeo" => v.nfs_timeo = Some(g::integer(x, empty, "nfs_timeo")?),
-                b"nfs_version" => v.nfs_version = Some(NfsVersion::from_wire(&g::text(x, empty)?)),
-                b"override_luns" => v.override_luns = Some(g::boolean(x, empty, "override_luns")?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"path" => v.path = Some(g::text(x, empty)?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"portal" => v.portal = Some(g::text(x, empty)?),
-                b"target" => v.target = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(StorageType::from_wire(&g::text(x, empty)?)),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
-                b"volume_group" => {
-                    v.volume_group = Some(Box::new(VolumeGroup::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"mount_options" => v.mount_options = Some(g::text(x, empty)?),
+                    b"override_luns" => {
+                        v.override_luns = Some(g::boolean(x, empty, "override_luns")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"driver_options" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
+                        }
+                        v.driver_options = Some(items);
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"driver_sensitive_options" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
+                        }
+                        v.driver_sensitive_options = Some(items);
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2363,6 +2795,9 @@ impl HostedEngine {
     /// The XML element of one object.
     pub const TAG: &'static str = "hosted_engine";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "hosted_engines";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2390,6 +2825,18 @@ impl HostedEngine {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2400,17 +2847,37 @@ impl HostedEngine {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                b"configured" => v.configured = Some(g::boolean(x, empty, "configured")?),
-                b"global_maintenance" => {
-                    v.global_maintenance = Some(g::boolean(x, empty, "global_maintenance")?)
-                }
-                b"local_maintenance" => {
-                    v.local_maintenance = Some(g::boolean(x, empty, "local_maintenance")?)
-                }
-                b"score" => v.score = Some(g::integer(x, empty, "score")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"score" => v.score = Some(g::integer(x, empty, "score")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"configured" => v.configured = Some(g::boolean(x, empty, "configured")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"local_maintenance" => {
+                        v.local_maintenance = Some(g::boolean(x, empty, "local_maintenance")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"global_maintenance" => {
+                        v.global_maintenance = Some(g::boolean(x, empty, "global_maintenance")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -334,6 +334,9 @@ impl Icon {
     /// The XML element of one object.
     pub const TAG: &'static str = "icon";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "icons";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -361,6 +364,18 @@ impl Icon {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -373,13 +388,27 @@ impl Icon {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"data" => v.data = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"media_type" => v.media_type = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"data" => v.data = Some(g::text(x, empty)?),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"media_type" => v.media_type = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -437,6 +466,9 @@ impl Identified {
     /// The XML element of one object.
     pub const TAG: &'static str = "identified";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "identifieds";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -464,6 +496,18 @@ impl Identified {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -476,11 +520,22 @@ impl Identified {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -538,6 +593,9 @@ impl Image {
     /// The XML element of one object.
     pub const TAG: &'static str = "image";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "images";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -565,6 +623,18 @@ impl Image {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -577,16 +647,30 @@ impl Image {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"type" => v.r#type = Some(ImageFileType::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
+                    b"type" => v.r#type = Some(ImageFileType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -677,6 +761,9 @@ impl ImageTransfer {
     /// The XML element of one object.
     pub const TAG: &'static str = "image_transfer";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "image_transfers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -704,6 +791,18 @@ impl ImageTransfer {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -716,33 +815,65 @@ impl ImageTransfer {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active" => v.active = Some(g::boolean(x, empty, "active")?),
-                b"backup" => v.backup = Some(Box::new(Backup::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"direction" => {
-                    v.direction = Some(ImageTransferDirection::from_wire(&g::text(x, empty)?))
-                }
-                b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"image" => v.image = Some(Box::new(Image::read(x, &e, empty)?)),
-                b"inactivity_timeout" => {
-                    v.inactivity_timeout = Some(g::integer(x, empty, "inactivity_timeout")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"phase" => v.phase = Some(ImageTransferPhase::from_wire(&g::text(x, empty)?)),
-                b"proxy_url" => v.proxy_url = Some(g::text(x, empty)?),
-                b"shallow" => v.shallow = Some(g::boolean(x, empty, "shallow")?),
-                b"snapshot" => v.snapshot = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
-                b"timeout_policy" => {
-                    v.timeout_policy =
-                        Some(ImageTransferTimeoutPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"transfer_url" => v.transfer_url = Some(g::text(x, empty)?),
-                b"transferred" => v.transferred = Some(g::integer(x, empty, "transferred")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"image" => v.image = Some(Box::new(Image::read(x, &e, empty)?)),
+                    b"phase" => v.phase = Some(ImageTransferPhase::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"active" => v.active = Some(g::boolean(x, empty, "active")?),
+                    b"backup" => v.backup = Some(Box::new(Backup::read(x, &e, empty)?)),
+                    b"format" => v.format = Some(DiskFormat::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"shallow" => v.shallow = Some(g::boolean(x, empty, "shallow")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"snapshot" => v.snapshot = Some(Box::new(DiskSnapshot::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"direction" => {
+                        v.direction = Some(ImageTransferDirection::from_wire(&g::text(x, empty)?))
+                    }
+                    b"proxy_url" => v.proxy_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"transferred" => v.transferred = Some(g::integer(x, empty, "transferred")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"transfer_url" => v.transfer_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"timeout_policy" => {
+                        v.timeout_policy =
+                            Some(ImageTransferTimeoutPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"inactivity_timeout" => {
+                        v.inactivity_timeout = Some(g::integer(x, empty, "inactivity_timeout")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -875,6 +1006,9 @@ impl Initialization {
     /// The XML element of one object.
     pub const TAG: &'static str = "initialization";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "initializations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -902,6 +1036,18 @@ impl Initialization {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -912,47 +1058,85 @@ impl Initialization {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active_directory_ou" => v.active_directory_ou = Some(g::text(x, empty)?),
-                b"authorized_ssh_keys" => v.authorized_ssh_keys = Some(g::text(x, empty)?),
-                b"cloud_init" => v.cloud_init = Some(Box::new(CloudInit::read(x, &e, empty)?)),
-                b"cloud_init_network_protocol" => {
-                    v.cloud_init_network_protocol =
-                        Some(CloudInitNetworkProtocol::from_wire(&g::text(x, empty)?))
-                }
-                b"configuration" => {
-                    v.configuration = Some(Box::new(Configuration::read(x, &e, empty)?))
-                }
-                b"custom_script" => v.custom_script = Some(g::text(x, empty)?),
-                b"dns_search" => v.dns_search = Some(g::text(x, empty)?),
-                b"dns_servers" => v.dns_servers = Some(g::text(x, empty)?),
-                b"domain" => v.domain = Some(g::text(x, empty)?),
-                b"host_name" => v.host_name = Some(g::text(x, empty)?),
-                b"input_locale" => v.input_locale = Some(g::text(x, empty)?),
-                b"nic_configurations" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NicConfiguration::read(x, &e, empty)?);
-                        }
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"domain" => v.domain = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"org_name" => v.org_name = Some(g::text(x, empty)?),
+                    b"timezone" => v.timezone = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"host_name" => v.host_name = Some(g::text(x, empty)?),
+                    b"user_name" => v.user_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"cloud_init" => v.cloud_init = Some(Box::new(CloudInit::read(x, &e, empty)?)),
+                    b"dns_search" => v.dns_search = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"dns_servers" => v.dns_servers = Some(g::text(x, empty)?),
+                    b"ui_language" => v.ui_language = Some(g::text(x, empty)?),
+                    b"user_locale" => v.user_locale = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"input_locale" => v.input_locale = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"configuration" => {
+                        v.configuration = Some(Box::new(Configuration::read(x, &e, empty)?))
                     }
-                    v.nic_configurations = Some(items);
-                }
-                b"org_name" => v.org_name = Some(g::text(x, empty)?),
-                b"regenerate_ids" => {
-                    v.regenerate_ids = Some(g::boolean(x, empty, "regenerate_ids")?)
-                }
-                b"regenerate_ssh_keys" => {
-                    v.regenerate_ssh_keys = Some(g::boolean(x, empty, "regenerate_ssh_keys")?)
-                }
-                b"root_password" => v.root_password = Some(g::text(x, empty)?),
-                b"system_locale" => v.system_locale = Some(g::text(x, empty)?),
-                b"timezone" => v.timezone = Some(g::text(x, empty)?),
-                b"ui_language" => v.ui_language = Some(g::text(x, empty)?),
-                b"user_locale" => v.user_locale = Some(g::text(x, empty)?),
-                b"user_name" => v.user_name = Some(g::text(x, empty)?),
-                b"windows_license_key" => v.windows_license_key = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"custom_script" => v.custom_script = Some(g::text(x, empty)?),
+                    b"root_password" => v.root_password = Some(g::text(x, empty)?),
+                    b"system_locale" => v.system_locale = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"regenerate_ids" => {
+                        v.regenerate_ids = Some(g::boolean(x, empty, "regenerate_ids")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"nic_configurations" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NicConfiguration::read(x, &e, empty)?);
+                            }
+                        }
+                        v.nic_configurations = Some(items);
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"active_directory_ou" => v.active_directory_ou = Some(g::text(x, empty)?),
+                    b"authorized_ssh_keys" => v.authorized_ssh_keys = Some(g::text(x, empty)?),
+                    b"regenerate_ssh_keys" => {
+                        v.regenerate_ssh_keys = Some(g::boolean(x, empty, "regenerate_ssh_keys")?)
+                    }
+                    b"windows_license_key" => v.windows_license_key = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"cloud_init_network_protocol" => {
+                        v.cloud_init_network_protocol =
+                            Some(CloudInitNetworkProtocol::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1179,6 +1363,9 @@ impl InstanceType {
     /// The XML element of one object.
     pub const TAG: &'static str = "instance_type";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "instance_types";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1206,6 +1393,18 @@ impl InstanceType {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1218,179 +1417,258 @@ impl InstanceType {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"auto_pinning_policy" => {
-                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                b"cdroms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Cdrom::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
+                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
+                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"nics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Nic::read(x, &e, empty)?);
+                            }
                         }
+                        v.nics = Some(items);
                     }
-                    v.cdroms = Some(items);
-                }
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"cpu_pinning_policy" => {
-                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"cpu_profile" => v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?)),
-                b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                b"custom_compatibility_version" => {
-                    v.custom_compatibility_version = Some(Box::new(Version::read(x, &e, empty)?))
-                }
-                b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
-                b"custom_emulated_machine" => v.custom_emulated_machine = Some(g::text(x, empty)?),
-                b"custom_properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CustomProperty::read(x, &e, empty)?);
+                    b"tags" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Tag::read(x, &e, empty)?);
+                            }
                         }
+                        v.tags = Some(items);
                     }
-                    v.custom_properties = Some(items);
-                }
-                b"delete_protected" => {
-                    v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskAttachment::read(x, &e, empty)?);
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"cdroms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Cdrom::read(x, &e, empty)?);
+                            }
                         }
+                        v.cdroms = Some(items);
                     }
-                    v.disk_attachments = Some(items);
-                }
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"graphics_consoles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GraphicsConsole::read(x, &e, empty)?);
+                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    b"status" => v.status = Some(TemplateStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(Box::new(TemplateVersion::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"migration" => {
+                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                    }
+                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
+                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
+                    b"watchdogs" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Watchdog::read(x, &e, empty)?);
+                            }
                         }
+                        v.watchdogs = Some(items);
                     }
-                    v.graphics_consoles = Some(items);
-                }
-                b"high_availability" => {
-                    v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                }
-                b"initialization" => {
-                    v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
-                }
-                b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                b"mediated_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(VmMediatedDevice::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
+                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"cpu_profile" => {
+                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.mediated_devices = Some(items);
-                }
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"memory_policy" => {
-                    v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
-                }
-                b"migration" => v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?)),
-                b"migration_downtime" => {
-                    v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
-                }
-                b"multi_queues_enabled" => {
-                    v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"nics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Nic::read(x, &e, empty)?);
+                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"virtio_scsi" => {
+                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"memory_policy" => {
+                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                    }
+                    b"serial_number" => {
+                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"initialization" => {
+                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                    }
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"delete_protected" => {
+                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                    }
+                    b"disk_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_attachments = Some(items);
                     }
-                    v.nics = Some(items);
-                }
-                b"origin" => v.origin = Some(g::text(x, empty)?),
-                b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    b"mediated_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(VmMediatedDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.mediated_devices = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"placement_policy" => {
-                    v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                b"serial_number" => {
-                    v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
-                }
-                b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"soundcard_enabled" => {
-                    v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
-                }
-                b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
-                b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                b"status" => v.status = Some(TemplateStatus::from_wire(&g::text(x, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_error_resume_behaviour" => {
-                    v.storage_error_resume_behaviour = Some(
-                        VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
-                    )
-                }
-                b"tags" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Tag::read(x, &e, empty)?);
+                    b"placement_policy" => {
+                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
+                    }
+                    b"tunnel_migration" => {
+                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"custom_properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CustomProperty::read(x, &e, empty)?);
+                            }
                         }
+                        v.custom_properties = Some(items);
                     }
-                    v.tags = Some(items);
-                }
-                b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
-                b"tunnel_migration" => {
-                    v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
-                }
-                b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
-                b"version" => v.version = Some(Box::new(TemplateVersion::read(x, &e, empty)?)),
-                b"virtio_scsi" => v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?)),
-                b"virtio_scsi_multi_queues" => {
-                    v.virtio_scsi_multi_queues =
-                        Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                }
-                b"virtio_scsi_multi_queues_enabled" => {
-                    v.virtio_scsi_multi_queues_enabled =
-                        Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"watchdogs" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Watchdog::read(x, &e, empty)?);
+                    b"graphics_consoles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GraphicsConsole::read(x, &e, empty)?);
+                            }
                         }
+                        v.graphics_consoles = Some(items);
                     }
-                    v.watchdogs = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"high_availability" => {
+                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
+                    }
+                    b"soundcard_enabled" => {
+                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"cpu_pinning_policy" => {
+                        v.cpu_pinning_policy =
+                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    b"migration_downtime" => {
+                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"auto_pinning_policy" => {
+                        v.auto_pinning_policy =
+                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"multi_queues_enabled" => {
+                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"custom_emulated_machine" => {
+                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"virtio_scsi_multi_queues" => {
+                        v.virtio_scsi_multi_queues =
+                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                28 => match tag {
+                    b"custom_compatibility_version" => {
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                30 => match tag {
+                    b"storage_error_resume_behaviour" => {
+                        v.storage_error_resume_behaviour = Some(
+                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                        )
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                32 => match tag {
+                    b"virtio_scsi_multi_queues_enabled" => {
+                        v.virtio_scsi_multi_queues_enabled =
+                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1655,6 +1933,9 @@ impl Io {
     /// The XML element of one object.
     pub const TAG: &'static str = "io";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ios";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1682,6 +1963,18 @@ impl Io {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1692,9 +1985,17 @@ impl Io {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"threads" => v.threads = Some(g::integer(x, empty, "threads")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"threads" => v.threads = Some(g::integer(x, empty, "threads")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1737,6 +2038,9 @@ impl Ip {
     /// The XML element of one object.
     pub const TAG: &'static str = "ip";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ips";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1764,6 +2068,18 @@ impl Ip {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1774,12 +2090,20 @@ impl Ip {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"gateway" => v.gateway = Some(g::text(x, empty)?),
-                b"netmask" => v.netmask = Some(g::text(x, empty)?),
-                b"version" => v.version = Some(IpVersion::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"gateway" => v.gateway = Some(g::text(x, empty)?),
+                    b"netmask" => v.netmask = Some(g::text(x, empty)?),
+                    b"version" => v.version = Some(IpVersion::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1827,6 +2151,9 @@ impl IpAddressAssignment {
     /// The XML element of one object.
     pub const TAG: &'static str = "ip_address_assignment";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ip_address_assignments";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1854,6 +2181,18 @@ impl IpAddressAssignment {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1864,12 +2203,23 @@ impl IpAddressAssignment {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"assignment_method" => {
-                    v.assignment_method = Some(BootProtocol::from_wire(&g::text(x, empty)?))
-                }
-                b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"assignment_method" => {
+                        v.assignment_method = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1921,6 +2271,9 @@ impl IscsiBond {
     /// The XML element of one object.
     pub const TAG: &'static str = "iscsi_bond";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "iscsi_bonds";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1948,6 +2301,18 @@ impl IscsiBond {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1960,30 +2325,49 @@ impl IscsiBond {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"networks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Network::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"networks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Network::read(x, &e, empty)?);
+                            }
                         }
+                        v.networks = Some(items);
                     }
-                    v.networks = Some(items);
-                }
-                b"storage_connections" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(StorageConnection::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"storage_connections" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(StorageConnection::read(x, &e, empty)?);
+                            }
                         }
+                        v.storage_connections = Some(items);
                     }
-                    v.storage_connections = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2080,6 +2464,9 @@ impl IscsiDetails {
     /// The XML element of one object.
     pub const TAG: &'static str = "iscsi_details";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "iscsi_detailss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2107,6 +2494,18 @@ impl IscsiDetails {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2117,25 +2516,57 @@ impl IscsiDetails {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"disk_id" => v.disk_id = Some(g::text(x, empty)?),
-                b"initiator" => v.initiator = Some(g::text(x, empty)?),
-                b"lun_mapping" => v.lun_mapping = Some(g::integer(x, empty, "lun_mapping")?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"paths" => v.paths = Some(g::integer(x, empty, "paths")?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"portal" => v.portal = Some(g::text(x, empty)?),
-                b"product_id" => v.product_id = Some(g::text(x, empty)?),
-                b"serial" => v.serial = Some(g::text(x, empty)?),
-                b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                b"status" => v.status = Some(g::text(x, empty)?),
-                b"storage_domain_id" => v.storage_domain_id = Some(g::text(x, empty)?),
-                b"target" => v.target = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"vendor_id" => v.vendor_id = Some(g::text(x, empty)?),
-                b"volume_group_id" => v.volume_group_id = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"paths" => v.paths = Some(g::integer(x, empty, "paths")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"portal" => v.portal = Some(g::text(x, empty)?),
+                    b"serial" => v.serial = Some(g::text(x, empty)?),
+                    b"status" => v.status = Some(g::text(x, empty)?),
+                    b"target" => v.target = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"disk_id" => v.disk_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"initiator" => v.initiator = Some(g::text(x, empty)?),
+                    b"vendor_id" => v.vendor_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"product_id" => v.product_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"lun_mapping" => v.lun_mapping = Some(g::integer(x, empty, "lun_mapping")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"volume_group_id" => v.volume_group_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"storage_domain_id" => v.storage_domain_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

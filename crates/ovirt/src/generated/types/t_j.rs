@@ -99,6 +99,9 @@ impl Job {
     /// The XML element of one object.
     pub const TAG: &'static str = "job";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "jobs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -126,6 +129,18 @@ impl Job {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -138,27 +153,53 @@ impl Job {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"auto_cleared" => v.auto_cleared = Some(g::boolean(x, empty, "auto_cleared")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"end_time" => v.end_time = Some(g::text(x, empty)?),
-                b"external" => v.external = Some(g::boolean(x, empty, "external")?),
-                b"last_updated" => v.last_updated = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"owner" => v.owner = Some(Box::new(User::read(x, &e, empty)?)),
-                b"start_time" => v.start_time = Some(g::text(x, empty)?),
-                b"status" => v.status = Some(JobStatus::from_wire(&g::text(x, empty)?)),
-                b"steps" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Step::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"owner" => v.owner = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"steps" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Step::read(x, &e, empty)?);
+                            }
                         }
+                        v.steps = Some(items);
                     }
-                    v.steps = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"status" => v.status = Some(JobStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"end_time" => v.end_time = Some(g::text(x, empty)?),
+                    b"external" => v.external = Some(g::boolean(x, empty, "external")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"auto_cleared" => v.auto_cleared = Some(g::boolean(x, empty, "auto_cleared")?),
+                    b"last_updated" => v.last_updated = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -169,6 +169,9 @@ impl LinkLayerDiscoveryProtocolElement {
     /// The XML element of one object.
     pub const TAG: &'static str = "link_layer_discovery_protocol_element";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "link_layer_discovery_protocol_elements";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -196,6 +199,18 @@ impl LinkLayerDiscoveryProtocolElement {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -208,23 +223,40 @@ impl LinkLayerDiscoveryProtocolElement {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"oui" => v.oui = Some(g::integer(x, empty, "oui")?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"oui" => v.oui = Some(g::integer(x, empty, "oui")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(g::integer(x, empty, "type")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"subtype" => v.subtype = Some(g::integer(x, empty, "subtype")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"subtype" => v.subtype = Some(g::integer(x, empty, "subtype")?),
-                b"type" => v.r#type = Some(g::integer(x, empty, "type")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -325,6 +357,9 @@ impl LogicalUnit {
     /// The XML element of one object.
     pub const TAG: &'static str = "logical_unit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "logical_units";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -352,6 +387,18 @@ impl LogicalUnit {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -364,31 +411,72 @@ impl LogicalUnit {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active_paths" => v.active_paths = Some(g::integer(x, empty, "active_paths")?),
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"discard_max_size" => {
-                    v.discard_max_size = Some(g::integer(x, empty, "discard_max_size")?)
-                }
-                b"discard_zeroes_data" => {
-                    v.discard_zeroes_data = Some(g::boolean(x, empty, "discard_zeroes_data")?)
-                }
-                b"disk_id" => v.disk_id = Some(g::text(x, empty)?),
-                b"lun_mapping" => v.lun_mapping = Some(g::integer(x, empty, "lun_mapping")?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"paths" => v.paths = Some(g::integer(x, empty, "paths")?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"portal" => v.portal = Some(g::text(x, empty)?),
-                b"product_id" => v.product_id = Some(g::text(x, empty)?),
-                b"serial" => v.serial = Some(g::text(x, empty)?),
-                b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                b"status" => v.status = Some(LunStatus::from_wire(&g::text(x, empty)?)),
-                b"storage_domain_id" => v.storage_domain_id = Some(g::text(x, empty)?),
-                b"target" => v.target = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"vendor_id" => v.vendor_id = Some(g::text(x, empty)?),
-                b"volume_group_id" => v.volume_group_id = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"paths" => v.paths = Some(g::integer(x, empty, "paths")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"portal" => v.portal = Some(g::text(x, empty)?),
+                    b"serial" => v.serial = Some(g::text(x, empty)?),
+                    b"status" => v.status = Some(LunStatus::from_wire(&g::text(x, empty)?)),
+                    b"target" => v.target = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"disk_id" => v.disk_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"vendor_id" => v.vendor_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"product_id" => v.product_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"lun_mapping" => v.lun_mapping = Some(g::integer(x, empty, "lun_mapping")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"active_paths" => v.active_paths = Some(g::integer(x, empty, "active_paths")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"volume_group_id" => v.volume_group_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"discard_max_size" => {
+                        v.discard_max_size = Some(g::integer(x, empty, "discard_max_size")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"storage_domain_id" => v.storage_domain_id = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"discard_zeroes_data" => {
+                        v.discard_zeroes_data = Some(g::boolean(x, empty, "discard_zeroes_data")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -157,6 +157,9 @@ impl MDevType {
     /// The XML element of one object.
     pub const TAG: &'static str = "m_dev_type";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "m_dev_types";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -184,6 +187,18 @@ impl MDevType {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -194,14 +209,25 @@ impl MDevType {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"available_instances" => {
-                    v.available_instances = Some(g::integer(x, empty, "available_instances")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"human_readable_name" => v.human_readable_name = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"available_instances" => {
+                        v.available_instances = Some(g::integer(x, empty, "available_instances")?)
+                    }
+                    b"human_readable_name" => v.human_readable_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -247,6 +273,9 @@ impl Mac {
     /// The XML element of one object.
     pub const TAG: &'static str = "mac";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "macs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -274,6 +303,18 @@ impl Mac {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -284,9 +325,17 @@ impl Mac {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -337,6 +386,9 @@ impl MacPool {
     /// The XML element of one object.
     pub const TAG: &'static str = "mac_pool";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "mac_pools";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -364,6 +416,18 @@ impl MacPool {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -376,33 +440,53 @@ impl MacPool {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"allow_duplicates" => {
-                    v.allow_duplicates = Some(g::boolean(x, empty, "allow_duplicates")?)
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"default_pool" => v.default_pool = Some(g::boolean(x, empty, "default_pool")?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"ranges" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Range::read(x, &e, empty)?);
+                            }
                         }
+                        v.ranges = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"ranges" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Range::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.ranges = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"default_pool" => v.default_pool = Some(g::boolean(x, empty, "default_pool")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"allow_duplicates" => {
+                        v.allow_duplicates = Some(g::boolean(x, empty, "allow_duplicates")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -470,6 +554,9 @@ impl MemoryOverCommit {
     /// The XML element of one object.
     pub const TAG: &'static str = "memory_over_commit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "memory_over_commits";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -497,6 +584,18 @@ impl MemoryOverCommit {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -507,9 +606,17 @@ impl MemoryOverCommit {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"percent" => v.percent = Some(g::integer(x, empty, "percent")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"percent" => v.percent = Some(g::integer(x, empty, "percent")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -554,6 +661,9 @@ impl MemoryPolicy {
     /// The XML element of one object.
     pub const TAG: &'static str = "memory_policy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "memory_policies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -581,6 +691,18 @@ impl MemoryPolicy {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -591,18 +713,35 @@ impl MemoryPolicy {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"ballooning" => v.ballooning = Some(g::boolean(x, empty, "ballooning")?),
-                b"guaranteed" => v.guaranteed = Some(g::integer(x, empty, "guaranteed")?),
-                b"max" => v.max = Some(g::integer(x, empty, "max")?),
-                b"over_commit" => {
-                    v.over_commit = Some(Box::new(MemoryOverCommit::read(x, &e, empty)?))
-                }
-                b"transparent_hugepages" => {
-                    v.transparent_huge_pages =
-                        Some(Box::new(TransparentHugePages::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"max" => v.max = Some(g::integer(x, empty, "max")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"ballooning" => v.ballooning = Some(g::boolean(x, empty, "ballooning")?),
+                    b"guaranteed" => v.guaranteed = Some(g::integer(x, empty, "guaranteed")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"over_commit" => {
+                        v.over_commit = Some(Box::new(MemoryOverCommit::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"transparent_hugepages" => {
+                        v.transparent_huge_pages =
+                            Some(Box::new(TransparentHugePages::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -651,6 +790,9 @@ impl Method {
     /// The XML element of one object.
     pub const TAG: &'static str = "method";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "methods";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -678,6 +820,18 @@ impl Method {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
@@ -693,8 +847,13 @@ impl Method {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -733,6 +892,9 @@ impl MigrationBandwidth {
     /// The XML element of one object.
     pub const TAG: &'static str = "migration_bandwidth";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "migration_bandwidths";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -760,6 +922,18 @@ impl MigrationBandwidth {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -770,14 +944,25 @@ impl MigrationBandwidth {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"assignment_method" => {
-                    v.assignment_method = Some(MigrationBandwidthAssignmentMethod::from_wire(
-                        &g::text(x, empty)?,
-                    ))
-                }
-                b"custom_value" => v.custom_value = Some(g::integer(x, empty, "custom_value")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"custom_value" => v.custom_value = Some(g::integer(x, empty, "custom_value")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"assignment_method" => {
+                        v.assignment_method = Some(MigrationBandwidthAssignmentMethod::from_wire(
+                            &g::text(x, empty)?,
+                        ))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -829,6 +1014,9 @@ impl MigrationOptions {
     /// The XML element of one object.
     pub const TAG: &'static str = "migration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "migration_optionss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -856,6 +1044,18 @@ impl MigrationOptions {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -866,29 +1066,49 @@ impl MigrationOptions {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"auto_converge" => {
-                    v.auto_converge = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
-                }
-                b"bandwidth" => {
-                    v.bandwidth = Some(Box::new(MigrationBandwidth::read(x, &e, empty)?))
-                }
-                b"compressed" => {
-                    v.compressed = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
-                }
-                b"custom_parallel_migrations" => {
-                    v.custom_parallel_migrations =
-                        Some(g::integer(x, empty, "custom_parallel_migrations")?)
-                }
-                b"encrypted" => {
-                    v.encrypted = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
-                }
-                b"parallel_migrations_policy" => {
-                    v.parallel_migrations_policy =
-                        Some(ParallelMigrationsPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"policy" => v.policy = Some(Box::new(MigrationPolicy::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"policy" => v.policy = Some(Box::new(MigrationPolicy::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"bandwidth" => {
+                        v.bandwidth = Some(Box::new(MigrationBandwidth::read(x, &e, empty)?))
+                    }
+                    b"encrypted" => {
+                        v.encrypted = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"compressed" => {
+                        v.compressed = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"auto_converge" => {
+                        v.auto_converge = Some(InheritableBoolean::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                26 => match tag {
+                    b"custom_parallel_migrations" => {
+                        v.custom_parallel_migrations =
+                            Some(g::integer(x, empty, "custom_parallel_migrations")?)
+                    }
+                    b"parallel_migrations_policy" => {
+                        v.parallel_migrations_policy =
+                            Some(ParallelMigrationsPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -949,6 +1169,9 @@ impl MigrationPolicy {
     /// The XML element of one object.
     pub const TAG: &'static str = "migration_policy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "migration_policies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -976,6 +1199,18 @@ impl MigrationPolicy {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -988,11 +1223,22 @@ impl MigrationPolicy {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -1191,6 +1191,9 @@ impl Network {
     /// The XML element of one object.
     pub const TAG: &'static str = "network";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "networks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1218,6 +1221,18 @@ impl Network {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1230,76 +1245,122 @@ impl Network {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"display" => v.display = Some(g::boolean(x, empty, "display")?),
-                b"dns_resolver_configuration" => {
-                    v.dns_resolver_configuration =
-                        Some(Box::new(DnsResolverConfiguration::read(x, &e, empty)?))
-                }
-                b"external_provider" => {
-                    v.external_provider =
-                        Some(Box::new(OpenStackNetworkProvider::read(x, &e, empty)?))
-                }
-                b"external_provider_physical_network" => {
-                    v.external_provider_physical_network =
-                        Some(Box::new(Network::read(x, &e, empty)?))
-                }
-                b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
-                b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkLabel::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"mtu" => v.mtu = Some(g::integer(x, empty, "mtu")?),
+                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    b"stp" => v.stp = Some(g::boolean(x, empty, "stp")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"status" => v.status = Some(NetworkStatus::from_wire(&g::text(x, empty)?)),
+                    b"usages" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(NetworkUsage::from_wire(&g::text(x, empty)?));
+                            }
                         }
+                        v.usages = Some(items);
                     }
-                    v.network_labels = Some(items);
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"display" => v.display = Some(g::boolean(x, empty, "display")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"required" => v.required = Some(g::boolean(x, empty, "required")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"vdsm_name" => v.vdsm_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"port_isolation" => {
-                    v.port_isolation = Some(g::boolean(x, empty, "port_isolation")?)
-                }
-                b"profile_required" => {
-                    v.profile_required = Some(g::boolean(x, empty, "profile_required")?)
-                }
-                b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
-                b"required" => v.required = Some(g::boolean(x, empty, "required")?),
-                b"status" => v.status = Some(NetworkStatus::from_wire(&g::text(x, empty)?)),
-                b"stp" => v.stp = Some(g::boolean(x, empty, "stp")?),
-                b"usages" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(NetworkUsage::from_wire(&g::text(x, empty)?));
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"vnic_profiles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(VnicProfile::read(x, &e, empty)?);
+                            }
                         }
+                        v.vnic_profiles = Some(items);
                     }
-                    v.usages = Some(items);
-                }
-                b"vdsm_name" => v.vdsm_name = Some(g::text(x, empty)?),
-                b"vlan" => v.vlan = Some(Box::new(Vlan::read(x, &e, empty)?)),
-                b"vnic_profiles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(VnicProfile::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"network_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.network_labels = Some(items);
                     }
-                    v.vnic_profiles = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"port_isolation" => {
+                        v.port_isolation = Some(g::boolean(x, empty, "port_isolation")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"profile_required" => {
+                        v.profile_required = Some(g::boolean(x, empty, "profile_required")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"external_provider" => {
+                        v.external_provider =
+                            Some(Box::new(OpenStackNetworkProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                26 => match tag {
+                    b"dns_resolver_configuration" => {
+                        v.dns_resolver_configuration =
+                            Some(Box::new(DnsResolverConfiguration::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                34 => match tag {
+                    b"external_provider_physical_network" => {
+                        v.external_provider_physical_network =
+                            Some(Box::new(Network::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1449,6 +1510,9 @@ impl NetworkAttachment {
     /// The XML element of one object.
     pub const TAG: &'static str = "network_attachment";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "network_attachments";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1476,6 +1540,18 @@ impl NetworkAttachment {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1488,47 +1564,76 @@ impl NetworkAttachment {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"dns_resolver_configuration" => {
-                    v.dns_resolver_configuration =
-                        Some(Box::new(DnsResolverConfiguration::read(x, &e, empty)?))
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
-                b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
-                b"ip_address_assignments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(IpAddressAssignment::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
+                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.ip_address_assignments = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"ip_address_assignments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(IpAddressAssignment::read(x, &e, empty)?);
+                            }
                         }
+                        v.ip_address_assignments = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
-                b"reported_configurations" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ReportedConfiguration::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"reported_configurations" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ReportedConfiguration::read(x, &e, empty)?);
+                            }
                         }
+                        v.reported_configurations = Some(items);
                     }
-                    v.reported_configurations = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                26 => match tag {
+                    b"dns_resolver_configuration" => {
+                        v.dns_resolver_configuration =
+                            Some(Box::new(DnsResolverConfiguration::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1618,6 +1723,9 @@ impl NetworkConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "network_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "network_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1645,6 +1753,18 @@ impl NetworkConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1655,18 +1775,26 @@ impl NetworkConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"dns" => v.dns = Some(Box::new(Dns::read(x, &e, empty)?)),
-                b"nics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Nic::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"dns" => v.dns = Some(Box::new(Dns::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"nics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Nic::read(x, &e, empty)?);
+                            }
                         }
+                        v.nics = Some(items);
                     }
-                    v.nics = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1719,6 +1847,9 @@ impl NetworkFilter {
     /// The XML element of one object.
     pub const TAG: &'static str = "network_filter";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "network_filters";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1746,6 +1877,18 @@ impl NetworkFilter {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1758,12 +1901,23 @@ impl NetworkFilter {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1822,6 +1976,9 @@ impl NetworkFilterParameter {
     /// The XML element of one object.
     pub const TAG: &'static str = "network_filter_parameter";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "network_filter_parameters";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1849,6 +2006,18 @@ impl NetworkFilterParameter {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1861,13 +2030,30 @@ impl NetworkFilterParameter {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"nic" => v.nic = Some(Box::new(Nic::read(x, &e, empty)?)),
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"nic" => v.nic = Some(Box::new(Nic::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1929,6 +2115,9 @@ impl NetworkLabel {
     /// The XML element of one object.
     pub const TAG: &'static str = "network_label";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "network_labels";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1956,6 +2145,18 @@ impl NetworkLabel {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1968,13 +2169,27 @@ impl NetworkLabel {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2028,6 +2243,9 @@ impl NfsProfileDetail {
     /// The XML element of one object.
     pub const TAG: &'static str = "nfs_profile_detail";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "nfs_profile_details";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2055,6 +2273,18 @@ impl NfsProfileDetail {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2065,18 +2295,29 @@ impl NfsProfileDetail {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"nfs_server_ip" => v.nfs_server_ip = Some(g::text(x, empty)?),
-                b"profile_details" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ProfileDetail::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"nfs_server_ip" => v.nfs_server_ip = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"profile_details" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ProfileDetail::read(x, &e, empty)?);
+                            }
                         }
+                        v.profile_details = Some(items);
                     }
-                    v.profile_details = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2167,6 +2408,9 @@ impl Nic {
     /// The XML element of one object.
     pub const TAG: &'static str = "nic";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "nics";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2194,6 +2438,18 @@ impl Nic {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2206,101 +2462,156 @@ impl Nic {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"boot_protocol" => {
-                    v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"interface" => v.interface = Some(NicInterface::from_wire(&g::text(x, empty)?)),
-                b"linked" => v.linked = Some(g::boolean(x, empty, "linked")?),
-                b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
-                b"network_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkAttachment::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.network_attachments = Some(items);
-                }
-                b"network_filter_parameters" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkFilterParameter::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"linked" => v.linked = Some(g::boolean(x, empty, "linked")?),
+                    b"synced" => v.synced = Some(g::boolean(x, empty, "synced")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
+                    b"plugged" => v.plugged = Some(g::boolean(x, empty, "plugged")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"interface" => {
+                        v.interface = Some(NicInterface::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.network_filter_parameters = Some(items);
-                }
-                b"network_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkLabel::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"vnic_profile" => {
+                        v.vnic_profile = Some(Box::new(VnicProfile::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"boot_protocol" => {
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                    }
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"network_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.network_labels = Some(items);
                     }
-                    v.network_labels = Some(items);
-                }
-                b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
-                b"plugged" => v.plugged = Some(g::boolean(x, empty, "plugged")?),
-                b"reported_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ReportedDevice::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"reported_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ReportedDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.reported_devices = Some(items);
                     }
-                    v.reported_devices = Some(items);
-                }
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"network_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.network_attachments = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"synced" => v.synced = Some(g::boolean(x, empty, "synced")?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"virtual_function_allowed_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NetworkLabel::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                25 => match tag {
+                    b"network_filter_parameters" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkFilterParameter::read(x, &e, empty)?);
+                            }
                         }
+                        v.network_filter_parameters = Some(items);
                     }
-                    v.virtual_function_allowed_labels = Some(items);
-                }
-                b"virtual_function_allowed_networks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Network::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                31 => match tag {
+                    b"virtual_function_allowed_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NetworkLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.virtual_function_allowed_labels = Some(items);
                     }
-                    v.virtual_function_allowed_networks = Some(items);
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                33 => match tag {
+                    b"virtual_function_allowed_networks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Network::read(x, &e, empty)?);
+                            }
                         }
+                        v.virtual_function_allowed_networks = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"vnic_profile" => {
-                    v.vnic_profile = Some(Box::new(VnicProfile::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2456,6 +2767,9 @@ impl NicConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "nic_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "nic_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2483,6 +2797,18 @@ impl NicConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2493,18 +2819,35 @@ impl NicConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"boot_protocol" => {
-                    v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
-                }
-                b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
-                b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
-                b"ipv6_boot_protocol" => {
-                    v.ipv6_boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"ipv6" => v.ipv6 = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"on_boot" => v.on_boot = Some(g::boolean(x, empty, "on_boot")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"boot_protocol" => {
+                        v.boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"ipv6_boot_protocol" => {
+                        v.ipv6_boot_protocol = Some(BootProtocol::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2574,6 +2917,9 @@ impl NumaNode {
     /// The XML element of one object.
     pub const TAG: &'static str = "host_numa_node";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "host_numa_nodes";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2601,6 +2947,18 @@ impl NumaNode {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2613,25 +2971,51 @@ impl NumaNode {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"index" => v.index = Some(g::integer(x, empty, "index")?),
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"node_distance" => v.node_distance = Some(g::text(x, empty)?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"node_distance" => v.node_distance = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2704,6 +3088,9 @@ impl NumaNodePin {
     /// The XML element of one object.
     pub const TAG: &'static str = "numa_node_pin";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "numa_node_pins";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2731,6 +3118,18 @@ impl NumaNodePin {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2741,13 +3140,27 @@ impl NumaNodePin {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"host_numa_node" => {
-                    v.host_numa_node = Some(Box::new(NumaNode::read(x, &e, empty)?))
-                }
-                b"index" => v.index = Some(g::integer(x, empty, "index")?),
-                b"pinned" => v.pinned = Some(g::boolean(x, empty, "pinned")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"pinned" => v.pinned = Some(g::boolean(x, empty, "pinned")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"host_numa_node" => {
+                        v.host_numa_node = Some(Box::new(NumaNode::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -227,6 +227,9 @@ impl OpenStackImage {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_image";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_images";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -254,6 +257,18 @@ impl OpenStackImage {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -266,15 +281,29 @@ impl OpenStackImage {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"openstack_image_provider" => {
-                    v.openstack_image_provider =
-                        Some(Box::new(OpenStackImageProvider::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"openstack_image_provider" => {
+                        v.openstack_image_provider =
+                            Some(Box::new(OpenStackImageProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -347,6 +376,9 @@ impl OpenStackImageProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_image_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_image_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -374,6 +406,18 @@ impl OpenStackImageProvider {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -386,47 +430,79 @@ impl OpenStackImageProvider {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
-                b"certificates" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Certificate::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"images" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OpenStackImage::read(x, &e, empty)?);
+                            }
                         }
+                        v.images = Some(items);
                     }
-                    v.certificates = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"images" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OpenStackImage::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.images = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"certificates" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Certificate::read(x, &e, empty)?);
+                            }
                         }
+                        v.certificates = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"requires_authentication" => {
-                    v.requires_authentication =
-                        Some(g::boolean(x, empty, "requires_authentication")?)
-                }
-                b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"requires_authentication" => {
+                        v.requires_authentication =
+                            Some(g::boolean(x, empty, "requires_authentication")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -522,6 +598,9 @@ impl OpenStackNetwork {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_network";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_networks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -549,6 +628,18 @@ impl OpenStackNetwork {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -561,15 +652,29 @@ impl OpenStackNetwork {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"openstack_network_provider" => {
-                    v.openstack_network_provider =
-                        Some(Box::new(OpenStackNetworkProvider::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                26 => match tag {
+                    b"openstack_network_provider" => {
+                        v.openstack_network_provider =
+                            Some(Box::new(OpenStackNetworkProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -664,6 +769,9 @@ impl OpenStackNetworkProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_network_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_network_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -691,6 +799,18 @@ impl OpenStackNetworkProvider {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -703,72 +823,115 @@ impl OpenStackNetworkProvider {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"agent_configuration" => {
-                    v.agent_configuration = Some(Box::new(AgentConfiguration::read(x, &e, empty)?))
-                }
-                b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
-                b"auto_sync" => v.auto_sync = Some(g::boolean(x, empty, "auto_sync")?),
-                b"certificates" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Certificate::read(x, &e, empty)?);
-                        }
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => {
+                        v.r#type =
+                            Some(OpenStackNetworkProviderType::from_wire(&g::text(x, empty)?))
                     }
-                    v.certificates = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"external_plugin_type" => v.external_plugin_type = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"networks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OpenStackNetwork::read(x, &e, empty)?);
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"subnets" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OpenStackSubnet::read(x, &e, empty)?);
+                            }
                         }
+                        v.subnets = Some(items);
                     }
-                    v.networks = Some(items);
-                }
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"plugin_type" => {
-                    v.plugin_type = Some(NetworkPluginType::from_wire(&g::text(x, empty)?))
-                }
-                b"project_domain_name" => v.project_domain_name = Some(g::text(x, empty)?),
-                b"project_name" => v.project_name = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"networks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OpenStackNetwork::read(x, &e, empty)?);
+                            }
                         }
+                        v.networks = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
-                b"requires_authentication" => {
-                    v.requires_authentication =
-                        Some(g::boolean(x, empty, "requires_authentication")?)
-                }
-                b"subnets" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OpenStackSubnet::read(x, &e, empty)?);
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"auto_sync" => v.auto_sync = Some(g::boolean(x, empty, "auto_sync")?),
+                    b"read_only" => v.read_only = Some(g::boolean(x, empty, "read_only")?),
+                    b"unmanaged" => v.unmanaged = Some(g::boolean(x, empty, "unmanaged")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.subnets = Some(items);
-                }
-                b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
-                b"type" => {
-                    v.r#type = Some(OpenStackNetworkProviderType::from_wire(&g::text(x, empty)?))
-                }
-                b"unmanaged" => v.unmanaged = Some(g::boolean(x, empty, "unmanaged")?),
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"user_domain_name" => v.user_domain_name = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"plugin_type" => {
+                        v.plugin_type = Some(NetworkPluginType::from_wire(&g::text(x, empty)?))
+                    }
+                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"certificates" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Certificate::read(x, &e, empty)?);
+                            }
+                        }
+                        v.certificates = Some(items);
+                    }
+                    b"project_name" => v.project_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"user_domain_name" => v.user_domain_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"agent_configuration" => {
+                        v.agent_configuration =
+                            Some(Box::new(AgentConfiguration::read(x, &e, empty)?))
+                    }
+                    b"project_domain_name" => v.project_domain_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"external_plugin_type" => v.external_plugin_type = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"requires_authentication" => {
+                        v.requires_authentication =
+                            Some(g::boolean(x, empty, "requires_authentication")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -914,6 +1077,9 @@ impl OpenStackProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "open_stack_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "open_stack_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -941,6 +1107,18 @@ impl OpenStackProvider {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -953,29 +1131,55 @@ impl OpenStackProvider {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"requires_authentication" => {
-                    v.requires_authentication =
-                        Some(g::boolean(x, empty, "requires_authentication")?)
-                }
-                b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"requires_authentication" => {
+                        v.requires_authentication =
+                            Some(g::boolean(x, empty, "requires_authentication")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1063,6 +1267,9 @@ impl OpenStackSubnet {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_subnet";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_subnets";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1090,6 +1297,18 @@ impl OpenStackSubnet {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1102,26 +1321,43 @@ impl OpenStackSubnet {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cidr" => v.cidr = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"dns_servers" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((_e, empty)) = x.child()? {
-                            items.push(g::text(x, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"cidr" => v.cidr = Some(g::text(x, empty)?),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"gateway" => v.gateway = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"ip_version" => v.ip_version = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"dns_servers" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((_e, empty)) = x.child()? {
+                                items.push(g::text(x, empty)?);
+                            }
                         }
+                        v.dns_servers = Some(items);
                     }
-                    v.dns_servers = Some(items);
-                }
-                b"gateway" => v.gateway = Some(g::text(x, empty)?),
-                b"ip_version" => v.ip_version = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"openstack_network" => {
-                    v.openstack_network = Some(Box::new(OpenStackNetwork::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"openstack_network" => {
+                        v.openstack_network = Some(Box::new(OpenStackNetwork::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1215,6 +1451,9 @@ impl OpenStackVolumeProvider {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_volume_provider";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_volume_providers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1242,6 +1481,18 @@ impl OpenStackVolumeProvider {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1254,57 +1505,91 @@ impl OpenStackVolumeProvider {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authentication_keys" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OpenstackVolumeAuthenticationKey::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"url" => v.url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.authentication_keys = Some(items);
-                }
-                b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
-                b"certificates" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Certificate::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"certificates" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Certificate::read(x, &e, empty)?);
+                            }
                         }
+                        v.certificates = Some(items);
                     }
-                    v.certificates = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    b"volume_types" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OpenStackVolumeType::read(x, &e, empty)?);
+                            }
                         }
+                        v.volume_types = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"requires_authentication" => {
-                    v.requires_authentication =
-                        Some(g::boolean(x, empty, "requires_authentication")?)
-                }
-                b"tenant_name" => v.tenant_name = Some(g::text(x, empty)?),
-                b"url" => v.url = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"volume_types" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(OpenStackVolumeType::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"authentication_url" => v.authentication_url = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"authentication_keys" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(OpenstackVolumeAuthenticationKey::read(x, &e, empty)?);
+                            }
                         }
+                        v.authentication_keys = Some(items);
                     }
-                    v.volume_types = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"requires_authentication" => {
+                        v.requires_authentication =
+                            Some(g::boolean(x, empty, "requires_authentication")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1413,6 +1698,9 @@ impl OpenStackVolumeType {
     /// The XML element of one object.
     pub const TAG: &'static str = "open_stack_volume_type";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "open_stack_volume_types";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1440,6 +1728,18 @@ impl OpenStackVolumeType {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1452,24 +1752,41 @@ impl OpenStackVolumeType {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"openstack_volume_provider" => {
-                    v.openstack_volume_provider =
-                        Some(Box::new(OpenStackVolumeProvider::read(x, &e, empty)?))
-                }
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                25 => match tag {
+                    b"openstack_volume_provider" => {
+                        v.openstack_volume_provider =
+                            Some(Box::new(OpenStackVolumeProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1542,6 +1859,9 @@ impl OpenstackVolumeAuthenticationKey {
     /// The XML element of one object.
     pub const TAG: &'static str = "openstack_volume_authentication_key";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "openstack_volume_authentication_keys";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1569,6 +1889,18 @@ impl OpenstackVolumeAuthenticationKey {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1581,23 +1913,46 @@ impl OpenstackVolumeAuthenticationKey {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"openstack_volume_provider" => {
-                    v.openstack_volume_provider =
-                        Some(Box::new(OpenStackVolumeProvider::read(x, &e, empty)?))
-                }
-                b"usage_type" => {
-                    v.usage_type = Some(OpenstackVolumeAuthenticationKeyUsageType::from_wire(
-                        &g::text(x, empty)?,
-                    ))
-                }
-                b"uuid" => v.uuid = Some(g::text(x, empty)?),
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"uuid" => v.uuid = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"usage_type" => {
+                        v.usage_type = Some(OpenstackVolumeAuthenticationKeyUsageType::from_wire(
+                            &g::text(x, empty)?,
+                        ))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_date" => v.creation_date = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                25 => match tag {
+                    b"openstack_volume_provider" => {
+                        v.openstack_volume_provider =
+                            Some(Box::new(OpenStackVolumeProvider::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1674,6 +2029,9 @@ impl OperatingSystem {
     /// The XML element of one object.
     pub const TAG: &'static str = "os";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "oss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1701,6 +2059,18 @@ impl OperatingSystem {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1711,17 +2081,39 @@ impl OperatingSystem {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"boot" => v.boot = Some(Box::new(Boot::read(x, &e, empty)?)),
-                b"cmdline" => v.cmdline = Some(g::text(x, empty)?),
-                b"custom_kernel_cmdline" => v.custom_kernel_cmdline = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"initrd" => v.initrd = Some(g::text(x, empty)?),
-                b"kernel" => v.kernel = Some(g::text(x, empty)?),
-                b"reported_kernel_cmdline" => v.reported_kernel_cmdline = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(g::text(x, empty)?),
-                b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"boot" => v.boot = Some(Box::new(Boot::read(x, &e, empty)?)),
+                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"initrd" => v.initrd = Some(g::text(x, empty)?),
+                    b"kernel" => v.kernel = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cmdline" => v.cmdline = Some(g::text(x, empty)?),
+                    b"version" => v.version = Some(Box::new(Version::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"custom_kernel_cmdline" => v.custom_kernel_cmdline = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"reported_kernel_cmdline" => {
+                        v.reported_kernel_cmdline = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1796,6 +2188,9 @@ impl OperatingSystemInfo {
     /// The XML element of one object.
     pub const TAG: &'static str = "operating_system";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "operation_systems";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1823,6 +2218,18 @@ impl OperatingSystemInfo {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1835,17 +2242,36 @@ impl OperatingSystemInfo {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"architecture" => {
-                    v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"tpm_support" => v.tpm_support = Some(TpmSupport::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"tpm_support" => {
+                        v.tpm_support = Some(TpmSupport::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"architecture" => {
+                        v.architecture = Some(Architecture::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1907,6 +2333,9 @@ impl OptionEntry {
     /// The XML element of one object.
     pub const TAG: &'static str = "option";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "options";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1934,6 +2363,18 @@ impl OptionEntry {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1944,11 +2385,19 @@ impl OptionEntry {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(g::text(x, empty)?),
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

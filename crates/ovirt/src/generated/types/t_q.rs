@@ -197,6 +197,9 @@ impl Qos {
     /// The XML element of one object.
     pub const TAG: &'static str = "qos";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "qoss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -224,6 +227,18 @@ impl Qos {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -236,52 +251,107 @@ impl Qos {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"cpu_limit" => v.cpu_limit = Some(g::integer(x, empty, "cpu_limit")?),
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"inbound_average" => {
-                    v.inbound_average = Some(g::integer(x, empty, "inbound_average")?)
-                }
-                b"inbound_burst" => v.inbound_burst = Some(g::integer(x, empty, "inbound_burst")?),
-                b"inbound_peak" => v.inbound_peak = Some(g::integer(x, empty, "inbound_peak")?),
-                b"max_iops" => v.max_iops = Some(g::integer(x, empty, "max_iops")?),
-                b"max_read_iops" => v.max_read_iops = Some(g::integer(x, empty, "max_read_iops")?),
-                b"max_read_throughput" => {
-                    v.max_read_throughput = Some(g::integer(x, empty, "max_read_throughput")?)
-                }
-                b"max_throughput" => {
-                    v.max_throughput = Some(g::integer(x, empty, "max_throughput")?)
-                }
-                b"max_write_iops" => {
-                    v.max_write_iops = Some(g::integer(x, empty, "max_write_iops")?)
-                }
-                b"max_write_throughput" => {
-                    v.max_write_throughput = Some(g::integer(x, empty, "max_write_throughput")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"outbound_average" => {
-                    v.outbound_average = Some(g::integer(x, empty, "outbound_average")?)
-                }
-                b"outbound_average_linkshare" => {
-                    v.outbound_average_linkshare =
-                        Some(g::integer(x, empty, "outbound_average_linkshare")?)
-                }
-                b"outbound_average_realtime" => {
-                    v.outbound_average_realtime =
-                        Some(g::integer(x, empty, "outbound_average_realtime")?)
-                }
-                b"outbound_average_upperlimit" => {
-                    v.outbound_average_upperlimit =
-                        Some(g::integer(x, empty, "outbound_average_upperlimit")?)
-                }
-                b"outbound_burst" => {
-                    v.outbound_burst = Some(g::integer(x, empty, "outbound_burst")?)
-                }
-                b"outbound_peak" => v.outbound_peak = Some(g::integer(x, empty, "outbound_peak")?),
-                b"type" => v.r#type = Some(QosType::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(QosType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"max_iops" => v.max_iops = Some(g::integer(x, empty, "max_iops")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"cpu_limit" => v.cpu_limit = Some(g::integer(x, empty, "cpu_limit")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"inbound_peak" => v.inbound_peak = Some(g::integer(x, empty, "inbound_peak")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"inbound_burst" => {
+                        v.inbound_burst = Some(g::integer(x, empty, "inbound_burst")?)
+                    }
+                    b"max_read_iops" => {
+                        v.max_read_iops = Some(g::integer(x, empty, "max_read_iops")?)
+                    }
+                    b"outbound_peak" => {
+                        v.outbound_peak = Some(g::integer(x, empty, "outbound_peak")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"max_throughput" => {
+                        v.max_throughput = Some(g::integer(x, empty, "max_throughput")?)
+                    }
+                    b"max_write_iops" => {
+                        v.max_write_iops = Some(g::integer(x, empty, "max_write_iops")?)
+                    }
+                    b"outbound_burst" => {
+                        v.outbound_burst = Some(g::integer(x, empty, "outbound_burst")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"inbound_average" => {
+                        v.inbound_average = Some(g::integer(x, empty, "inbound_average")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"outbound_average" => {
+                        v.outbound_average = Some(g::integer(x, empty, "outbound_average")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"max_read_throughput" => {
+                        v.max_read_throughput = Some(g::integer(x, empty, "max_read_throughput")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"max_write_throughput" => {
+                        v.max_write_throughput = Some(g::integer(x, empty, "max_write_throughput")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                25 => match tag {
+                    b"outbound_average_realtime" => {
+                        v.outbound_average_realtime =
+                            Some(g::integer(x, empty, "outbound_average_realtime")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                26 => match tag {
+                    b"outbound_average_linkshare" => {
+                        v.outbound_average_linkshare =
+                            Some(g::integer(x, empty, "outbound_average_linkshare")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"outbound_average_upperlimit" => {
+                        v.outbound_average_upperlimit =
+                            Some(g::integer(x, empty, "outbound_average_upperlimit")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -409,6 +479,9 @@ impl Quota {
     /// The XML element of one object.
     pub const TAG: &'static str = "quota";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "quotas";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -436,6 +509,18 @@ impl Quota {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -448,78 +533,107 @@ impl Quota {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster_hard_limit_pct" => {
-                    v.cluster_hard_limit_pct = Some(g::integer(x, empty, "cluster_hard_limit_pct")?)
-                }
-                b"cluster_soft_limit_pct" => {
-                    v.cluster_soft_limit_pct = Some(g::integer(x, empty, "cluster_soft_limit_pct")?)
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Disk::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.disks = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"disks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Disk::read(x, &e, empty)?);
+                            }
                         }
+                        v.disks = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"quota_cluster_limits" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(QuotaClusterLimit::read(x, &e, empty)?);
+                    b"users" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(User::read(x, &e, empty)?);
+                            }
                         }
+                        v.users = Some(items);
                     }
-                    v.quota_cluster_limits = Some(items);
-                }
-                b"quota_storage_limits" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(QuotaStorageLimit::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.quota_storage_limits = Some(items);
-                }
-                b"storage_hard_limit_pct" => {
-                    v.storage_hard_limit_pct = Some(g::integer(x, empty, "storage_hard_limit_pct")?)
-                }
-                b"storage_soft_limit_pct" => {
-                    v.storage_soft_limit_pct = Some(g::integer(x, empty, "storage_soft_limit_pct")?)
-                }
-                b"users" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(User::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"quota_cluster_limits" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(QuotaClusterLimit::read(x, &e, empty)?);
+                            }
                         }
+                        v.quota_cluster_limits = Some(items);
                     }
-                    v.users = Some(items);
-                }
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    b"quota_storage_limits" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(QuotaStorageLimit::read(x, &e, empty)?);
+                            }
                         }
+                        v.quota_storage_limits = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"cluster_hard_limit_pct" => {
+                        v.cluster_hard_limit_pct =
+                            Some(g::integer(x, empty, "cluster_hard_limit_pct")?)
+                    }
+                    b"cluster_soft_limit_pct" => {
+                        v.cluster_soft_limit_pct =
+                            Some(g::integer(x, empty, "cluster_soft_limit_pct")?)
+                    }
+                    b"storage_hard_limit_pct" => {
+                        v.storage_hard_limit_pct =
+                            Some(g::integer(x, empty, "storage_hard_limit_pct")?)
+                    }
+                    b"storage_soft_limit_pct" => {
+                        v.storage_soft_limit_pct =
+                            Some(g::integer(x, empty, "storage_soft_limit_pct")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -646,6 +760,9 @@ impl QuotaClusterLimit {
     /// The XML element of one object.
     pub const TAG: &'static str = "quota_cluster_limit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "quota_cluster_limits";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -673,6 +790,18 @@ impl QuotaClusterLimit {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -685,17 +814,37 @@ impl QuotaClusterLimit {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"memory_limit" => v.memory_limit = Some(g::decimal(x, empty, "memory_limit")?),
-                b"memory_usage" => v.memory_usage = Some(g::decimal(x, empty, "memory_usage")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"vcpu_limit" => v.vcpu_limit = Some(g::integer(x, empty, "vcpu_limit")?),
-                b"vcpu_usage" => v.vcpu_usage = Some(g::integer(x, empty, "vcpu_usage")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"vcpu_limit" => v.vcpu_limit = Some(g::integer(x, empty, "vcpu_limit")?),
+                    b"vcpu_usage" => v.vcpu_usage = Some(g::integer(x, empty, "vcpu_usage")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"memory_limit" => v.memory_limit = Some(g::decimal(x, empty, "memory_limit")?),
+                    b"memory_usage" => v.memory_usage = Some(g::decimal(x, empty, "memory_usage")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -773,6 +922,9 @@ impl QuotaStorageLimit {
     /// The XML element of one object.
     pub const TAG: &'static str = "quota_storage_limit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "quota_storage_limits";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -800,6 +952,18 @@ impl QuotaStorageLimit {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -812,17 +976,34 @@ impl QuotaStorageLimit {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"limit" => v.limit = Some(g::integer(x, empty, "limit")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"usage" => v.usage = Some(g::decimal(x, empty, "usage")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"limit" => v.limit = Some(g::integer(x, empty, "limit")?),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    b"usage" => v.usage = Some(g::decimal(x, empty, "usage")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -184,6 +184,9 @@ impl Range {
     /// The XML element of one object.
     pub const TAG: &'static str = "range";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ranges";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -211,6 +214,18 @@ impl Range {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -221,10 +236,18 @@ impl Range {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(g::text(x, empty)?),
-                b"to" => v.to = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -266,6 +289,9 @@ impl Rate {
     /// The XML element of one object.
     pub const TAG: &'static str = "rate";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "rates";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -293,6 +319,18 @@ impl Rate {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -303,10 +341,21 @@ impl Rate {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"bytes" => v.bytes = Some(g::integer(x, empty, "bytes")?),
-                b"period" => v.period = Some(g::integer(x, empty, "period")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"bytes" => v.bytes = Some(g::integer(x, empty, "bytes")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"period" => v.period = Some(g::integer(x, empty, "period")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -348,6 +397,9 @@ impl RegistrationAffinityGroupMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_affinity_group_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_affinity_group_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -375,6 +427,18 @@ impl RegistrationAffinityGroupMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -385,10 +449,18 @@ impl RegistrationAffinityGroupMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(AffinityGroup::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -430,6 +502,9 @@ impl RegistrationAffinityLabelMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_affinity_label_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_affinity_label_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -457,6 +532,18 @@ impl RegistrationAffinityLabelMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -467,10 +554,18 @@ impl RegistrationAffinityLabelMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(AffinityLabel::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -512,6 +607,9 @@ impl RegistrationClusterMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_cluster_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_cluster_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -539,6 +637,18 @@ impl RegistrationClusterMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -549,10 +659,18 @@ impl RegistrationClusterMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -604,6 +722,9 @@ impl RegistrationConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -631,6 +752,18 @@ impl RegistrationConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -641,71 +774,94 @@ impl RegistrationConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"affinity_group_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationAffinityGroupMapping::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"lun_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationLunMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.lun_mappings = Some(items);
                     }
-                    v.affinity_group_mappings = Some(items);
-                }
-                b"affinity_label_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationAffinityLabelMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"role_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationRoleMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.role_mappings = Some(items);
                     }
-                    v.affinity_label_mappings = Some(items);
-                }
-                b"cluster_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationClusterMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"domain_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationDomainMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.domain_mappings = Some(items);
                     }
-                    v.cluster_mappings = Some(items);
-                }
-                b"domain_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationDomainMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"cluster_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationClusterMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.cluster_mappings = Some(items);
                     }
-                    v.domain_mappings = Some(items);
-                }
-                b"lun_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationLunMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"vnic_profile_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationVnicProfileMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.vnic_profile_mappings = Some(items);
                     }
-                    v.lun_mappings = Some(items);
-                }
-                b"role_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationRoleMapping::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"affinity_group_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationAffinityGroupMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_group_mappings = Some(items);
                     }
-                    v.role_mappings = Some(items);
-                }
-                b"vnic_profile_mappings" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(RegistrationVnicProfileMapping::read(x, &e, empty)?);
+                    b"affinity_label_mappings" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(RegistrationAffinityLabelMapping::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_label_mappings = Some(items);
                     }
-                    v.vnic_profile_mappings = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -797,6 +953,9 @@ impl RegistrationDomainMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_domain_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_domain_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -824,6 +983,18 @@ impl RegistrationDomainMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -834,10 +1005,18 @@ impl RegistrationDomainMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -879,6 +1058,9 @@ impl RegistrationLunMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_lun_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_lun_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -906,6 +1088,18 @@ impl RegistrationLunMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -916,10 +1110,18 @@ impl RegistrationLunMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -961,6 +1163,9 @@ impl RegistrationRoleMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_role_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_role_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -988,6 +1193,18 @@ impl RegistrationRoleMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -998,10 +1215,18 @@ impl RegistrationRoleMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(Role::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(Role::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(Role::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(Role::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1043,6 +1268,9 @@ impl RegistrationVnicProfileMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "registration_vnic_profile_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "registration_vnic_profile_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1070,6 +1298,18 @@ impl RegistrationVnicProfileMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1080,10 +1320,18 @@ impl RegistrationVnicProfileMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"from" => v.from = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
-                b"to" => v.to = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"to" => v.to = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"from" => v.from = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1129,6 +1377,9 @@ impl ReportedConfiguration {
     /// The XML element of one object.
     pub const TAG: &'static str = "reported_configuration";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "reported_configurations";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1156,6 +1407,18 @@ impl ReportedConfiguration {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1166,12 +1429,26 @@ impl ReportedConfiguration {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"actual_value" => v.actual_value = Some(g::text(x, empty)?),
-                b"expected_value" => v.expected_value = Some(g::text(x, empty)?),
-                b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"in_sync" => v.in_sync = Some(g::boolean(x, empty, "in_sync")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"actual_value" => v.actual_value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"expected_value" => v.expected_value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1231,6 +1508,9 @@ impl ReportedDevice {
     /// The XML element of one object.
     pub const TAG: &'static str = "reported_device";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "reported_devices";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1258,6 +1538,18 @@ impl ReportedDevice {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1270,23 +1562,40 @@ impl ReportedDevice {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"ips" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Ip::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"ips" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Ip::read(x, &e, empty)?);
+                            }
                         }
+                        v.ips = Some(items);
                     }
-                    v.ips = Some(items);
-                }
-                b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(ReportedDeviceType::from_wire(&g::text(x, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"mac" => v.mac = Some(Box::new(Mac::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(ReportedDeviceType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1351,6 +1660,9 @@ impl RngDevice {
     /// The XML element of one object.
     pub const TAG: &'static str = "rng_device";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "rng_devices";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1378,6 +1690,18 @@ impl RngDevice {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1388,10 +1712,18 @@ impl RngDevice {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"rate" => v.rate = Some(Box::new(Rate::read(x, &e, empty)?)),
-                b"source" => v.source = Some(RngSource::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"rate" => v.rate = Some(Box::new(Rate::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"source" => v.source = Some(RngSource::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1445,6 +1777,9 @@ impl Role {
     /// The XML element of one object.
     pub const TAG: &'static str = "role";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "roles";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1472,6 +1807,18 @@ impl Role {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1484,25 +1831,39 @@ impl Role {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"administrative" => {
-                    v.administrative = Some(g::boolean(x, empty, "administrative")?)
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"mutable" => v.mutable = Some(g::boolean(x, empty, "mutable")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permits" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permit::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"mutable" => v.mutable = Some(g::boolean(x, empty, "mutable")?),
+                    b"permits" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permit::read(x, &e, empty)?);
+                            }
                         }
+                        v.permits = Some(items);
                     }
-                    v.permits = Some(items);
-                }
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"administrative" => {
+                        v.administrative = Some(g::boolean(x, empty, "administrative")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -871,6 +871,9 @@ impl SchedulingPolicy {
     /// The XML element of one object.
     pub const TAG: &'static str = "scheduling_policy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "scheduling_policies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -898,6 +901,18 @@ impl SchedulingPolicy {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -910,51 +925,74 @@ impl SchedulingPolicy {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"balances" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Balance::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"locked" => v.locked = Some(g::boolean(x, empty, "locked")?),
+                    b"weight" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Weight::read(x, &e, empty)?);
+                            }
                         }
+                        v.weight = Some(items);
                     }
-                    v.balances = Some(items);
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"default_policy" => {
-                    v.default_policy = Some(g::boolean(x, empty, "default_policy")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"filters" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Filter::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"filters" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Filter::read(x, &e, empty)?);
+                            }
                         }
+                        v.filters = Some(items);
                     }
-                    v.filters = Some(items);
-                }
-                b"locked" => v.locked = Some(g::boolean(x, empty, "locked")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"balances" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Balance::read(x, &e, empty)?);
+                            }
                         }
+                        v.balances = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"weight" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Weight::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.weight = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"default_policy" => {
+                        v.default_policy = Some(g::boolean(x, empty, "default_policy")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1052,6 +1090,9 @@ impl SchedulingPolicyUnit {
     /// The XML element of one object.
     pub const TAG: &'static str = "scheduling_policy_unit";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "scheduling_policy_units";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1079,6 +1120,18 @@ impl SchedulingPolicyUnit {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1091,23 +1144,40 @@ impl SchedulingPolicyUnit {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"internal" => v.internal = Some(g::boolean(x, empty, "internal")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(PolicyUnitType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"internal" => v.internal = Some(g::boolean(x, empty, "internal")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.properties = Some(items);
                     }
-                    v.properties = Some(items);
-                }
-                b"type" => v.r#type = Some(PolicyUnitType::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1170,6 +1240,9 @@ impl SeLinux {
     /// The XML element of one object.
     pub const TAG: &'static str = "se_linux";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "se_linuxs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1197,6 +1270,18 @@ impl SeLinux {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1207,9 +1292,14 @@ impl SeLinux {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"mode" => v.mode = Some(SeLinuxMode::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"mode" => v.mode = Some(SeLinuxMode::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1248,6 +1338,9 @@ impl SerialNumber {
     /// The XML element of one object.
     pub const TAG: &'static str = "serial_number";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "serial_numbers";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1275,6 +1368,18 @@ impl SerialNumber {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1285,10 +1390,23 @@ impl SerialNumber {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"policy" => v.policy = Some(SerialNumberPolicy::from_wire(&g::text(x, empty)?)),
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"policy" => {
+                        v.policy = Some(SerialNumberPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1344,6 +1462,9 @@ impl Session {
     /// The XML element of one object.
     pub const TAG: &'static str = "session";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "sessions";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1371,6 +1492,18 @@ impl Session {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1383,16 +1516,36 @@ impl Session {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"console_user" => v.console_user = Some(g::boolean(x, empty, "console_user")?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"protocol" => v.protocol = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"ip" => v.ip = Some(Box::new(Ip::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"protocol" => v.protocol = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"console_user" => v.console_user = Some(g::boolean(x, empty, "console_user")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1455,6 +1608,9 @@ impl SkipIfConnectivityBroken {
     /// The XML element of one object.
     pub const TAG: &'static str = "skip_if_connectivity_broken";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "skip_if_connectivity_brokens";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1482,6 +1638,18 @@ impl SkipIfConnectivityBroken {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1492,10 +1660,21 @@ impl SkipIfConnectivityBroken {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"threshold" => v.threshold = Some(g::integer(x, empty, "threshold")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"threshold" => v.threshold = Some(g::integer(x, empty, "threshold")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1535,6 +1714,9 @@ impl SkipIfSdActive {
     /// The XML element of one object.
     pub const TAG: &'static str = "skip_if_sd_active";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "skip_if_sd_actives";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1562,6 +1744,18 @@ impl SkipIfSdActive {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1572,9 +1766,17 @@ impl SkipIfSdActive {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1801,6 +2003,9 @@ impl Snapshot {
     /// The XML element of one object.
     pub const TAG: &'static str = "snapshot";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "snapshots";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1828,6 +2033,18 @@ impl Snapshot {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1840,337 +2057,433 @@ impl Snapshot {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"affinity_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(AffinityLabel::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
+                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
+                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
+                    b"date" => v.date = Some(g::text(x, empty)?),
+                    b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"nics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Nic::read(x, &e, empty)?);
+                            }
                         }
+                        v.nics = Some(items);
                     }
-                    v.affinity_labels = Some(items);
-                }
-                b"applications" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Application::read(x, &e, empty)?);
+                    b"tags" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Tag::read(x, &e, empty)?);
+                            }
                         }
+                        v.tags = Some(items);
                     }
-                    v.applications = Some(items);
-                }
-                b"auto_pinning_policy" => {
-                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                b"cdroms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Cdrom::read(x, &e, empty)?);
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"disks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Disk::read(x, &e, empty)?);
+                            }
                         }
+                        v.disks = Some(items);
                     }
-                    v.cdroms = Some(items);
-                }
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"cpu_pinning_policy" => {
-                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"cpu_profile" => v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?)),
-                b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                b"custom_compatibility_version" => {
-                    v.custom_compatibility_version = Some(Box::new(Version::read(x, &e, empty)?))
-                }
-                b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
-                b"custom_emulated_machine" => v.custom_emulated_machine = Some(g::text(x, empty)?),
-                b"custom_properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CustomProperty::read(x, &e, empty)?);
+                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"cdroms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Cdrom::read(x, &e, empty)?);
+                            }
                         }
+                        v.cdroms = Some(items);
                     }
-                    v.custom_properties = Some(items);
-                }
-                b"date" => v.date = Some(g::text(x, empty)?),
-                b"delete_protected" => {
-                    v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskAttachment::read(x, &e, empty)?);
+                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    b"status" => v.status = Some(VmStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"vm_pool" => v.vm_pool = Some(Box::new(VmPool::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"floppies" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Floppy::read(x, &e, empty)?);
+                            }
                         }
+                        v.floppies = Some(items);
                     }
-                    v.disk_attachments = Some(items);
-                }
-                b"disks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Disk::read(x, &e, empty)?);
+                    b"payloads" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Payload::read(x, &e, empty)?);
+                            }
                         }
+                        v.payloads = Some(items);
                     }
-                    v.disks = Some(items);
-                }
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"dynamic_cpu" => v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?)),
-                b"external_host_provider" => {
-                    v.external_host_provider =
-                        Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
-                }
-                b"floppies" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Floppy::read(x, &e, empty)?);
+                    b"run_once" => v.run_once = Some(g::boolean(x, empty, "run_once")?),
+                    b"sessions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Session::read(x, &e, empty)?);
+                            }
                         }
+                        v.sessions = Some(items);
                     }
-                    v.floppies = Some(items);
-                }
-                b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
-                b"graphics_consoles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GraphicsConsole::read(x, &e, empty)?);
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"migration" => {
+                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                    }
+                    b"snapshots" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Snapshot::read(x, &e, empty)?);
+                            }
                         }
+                        v.snapshots = Some(items);
                     }
-                    v.graphics_consoles = Some(items);
-                }
-                b"guest_operating_system" => {
-                    v.guest_operating_system =
-                        Some(Box::new(GuestOperatingSystem::read(x, &e, empty)?))
-                }
-                b"guest_time_zone" => {
-                    v.guest_time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?))
-                }
-                b"has_illegal_images" => {
-                    v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
-                }
-                b"high_availability" => {
-                    v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"host_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostDevice::read(x, &e, empty)?);
+                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
+                    b"stop_time" => v.stop_time = Some(g::text(x, empty)?),
+                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
+                    b"watchdogs" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Watchdog::read(x, &e, empty)?);
+                            }
                         }
+                        v.watchdogs = Some(items);
                     }
-                    v.host_devices = Some(items);
-                }
-                b"initialization" => {
-                    v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
-                }
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                b"katello_errata" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(KatelloErratum::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
+                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.katello_errata = Some(items);
-                }
-                b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                b"mediated_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(VmMediatedDevice::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"cpu_profile" => {
+                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"dynamic_cpu" => {
+                        v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?))
+                    }
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.mediated_devices = Some(items);
-                }
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"memory_policy" => {
-                    v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
-                }
-                b"migration" => v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?)),
-                b"migration_downtime" => {
-                    v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
-                }
-                b"multi_queues_enabled" => {
-                    v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"next_run_configuration_exists" => {
-                    v.next_run_configuration_exists =
-                        Some(g::boolean(x, empty, "next_run_configuration_exists")?)
-                }
-                b"nics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Nic::read(x, &e, empty)?);
+                    b"stop_reason" => v.stop_reason = Some(g::text(x, empty)?),
+                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"virtio_scsi" => {
+                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"applications" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Application::read(x, &e, empty)?);
+                            }
                         }
+                        v.applications = Some(items);
                     }
-                    v.nics = Some(items);
-                }
-                b"host_numa_nodes" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NumaNode::read(x, &e, empty)?);
+                    b"host_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.host_devices = Some(items);
                     }
-                    v.numa_nodes = Some(items);
-                }
-                b"numa_tune_mode" => {
-                    v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
-                }
-                b"origin" => v.origin = Some(g::text(x, empty)?),
-                b"original_template" => {
-                    v.original_template = Some(Box::new(Template::read(x, &e, empty)?))
-                }
-                b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                b"payloads" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Payload::read(x, &e, empty)?);
+                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    b"memory_policy" => {
+                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                    }
+                    b"serial_number" => {
+                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                    }
+                    b"snapshot_type" => {
+                        v.snapshot_type = Some(SnapshotType::from_wire(&g::text(x, empty)?))
+                    }
+                    b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"initialization" => {
+                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                    }
+                    b"katello_errata" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(KatelloErratum::read(x, &e, empty)?);
+                            }
                         }
+                        v.katello_errata = Some(items);
                     }
-                    v.payloads = Some(items);
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    b"numa_tune_mode" => {
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
+                    }
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"affinity_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(AffinityLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_labels = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"persist_memorystate" => {
-                    v.persist_memorystate = Some(g::boolean(x, empty, "persist_memorystate")?)
-                }
-                b"placement_policy" => {
-                    v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"reported_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ReportedDevice::read(x, &e, empty)?);
+                    b"guest_time_zone" => {
+                        v.guest_time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?))
+                    }
+                    b"host_numa_nodes" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NumaNode::read(x, &e, empty)?);
+                            }
                         }
+                        v.numa_nodes = Some(items);
                     }
-                    v.reported_devices = Some(items);
-                }
-                b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                b"run_once" => v.run_once = Some(g::boolean(x, empty, "run_once")?),
-                b"serial_number" => {
-                    v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
-                }
-                b"sessions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Session::read(x, &e, empty)?);
+                    b"snapshot_status" => {
+                        v.snapshot_status = Some(SnapshotStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"delete_protected" => {
+                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                    }
+                    b"disk_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_attachments = Some(items);
                     }
-                    v.sessions = Some(items);
-                }
-                b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"snapshot_status" => {
-                    v.snapshot_status = Some(SnapshotStatus::from_wire(&g::text(x, empty)?))
-                }
-                b"snapshot_type" => {
-                    v.snapshot_type = Some(SnapshotType::from_wire(&g::text(x, empty)?))
-                }
-                b"snapshots" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Snapshot::read(x, &e, empty)?);
+                    b"mediated_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(VmMediatedDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.mediated_devices = Some(items);
                     }
-                    v.snapshots = Some(items);
-                }
-                b"soundcard_enabled" => {
-                    v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
-                }
-                b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
-                b"start_time" => v.start_time = Some(g::text(x, empty)?),
-                b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    b"placement_policy" => {
+                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
+                    }
+                    b"reported_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ReportedDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.reported_devices = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(VmStatus::from_wire(&g::text(x, empty)?)),
-                b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
-                b"stop_reason" => v.stop_reason = Some(g::text(x, empty)?),
-                b"stop_time" => v.stop_time = Some(g::text(x, empty)?),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_error_resume_behaviour" => {
-                    v.storage_error_resume_behaviour = Some(
-                        VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
-                    )
-                }
-                b"tags" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Tag::read(x, &e, empty)?);
+                    b"tunnel_migration" => {
+                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"custom_properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CustomProperty::read(x, &e, empty)?);
+                            }
                         }
+                        v.custom_properties = Some(items);
                     }
-                    v.tags = Some(items);
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
-                b"tunnel_migration" => {
-                    v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
-                }
-                b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
-                b"use_latest_template_version" => {
-                    v.use_latest_template_version =
-                        Some(g::boolean(x, empty, "use_latest_template_version")?)
-                }
-                b"virtio_scsi" => v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?)),
-                b"virtio_scsi_multi_queues" => {
-                    v.virtio_scsi_multi_queues =
-                        Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                }
-                b"virtio_scsi_multi_queues_enabled" => {
-                    v.virtio_scsi_multi_queues_enabled =
-                        Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vm_pool" => v.vm_pool = Some(Box::new(VmPool::read(x, &e, empty)?)),
-                b"watchdogs" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Watchdog::read(x, &e, empty)?);
+                    b"graphics_consoles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GraphicsConsole::read(x, &e, empty)?);
+                            }
                         }
+                        v.graphics_consoles = Some(items);
                     }
-                    v.watchdogs = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"high_availability" => {
+                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
+                    }
+                    b"original_template" => {
+                        v.original_template = Some(Box::new(Template::read(x, &e, empty)?))
+                    }
+                    b"soundcard_enabled" => {
+                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"cpu_pinning_policy" => {
+                        v.cpu_pinning_policy =
+                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    b"has_illegal_images" => {
+                        v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
+                    }
+                    b"migration_downtime" => {
+                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"auto_pinning_policy" => {
+                        v.auto_pinning_policy =
+                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    b"persist_memorystate" => {
+                        v.persist_memorystate = Some(g::boolean(x, empty, "persist_memorystate")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"multi_queues_enabled" => {
+                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"external_host_provider" => {
+                        v.external_host_provider =
+                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                    }
+                    b"guest_operating_system" => {
+                        v.guest_operating_system =
+                            Some(Box::new(GuestOperatingSystem::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"custom_emulated_machine" => {
+                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"virtio_scsi_multi_queues" => {
+                        v.virtio_scsi_multi_queues =
+                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"use_latest_template_version" => {
+                        v.use_latest_template_version =
+                            Some(g::boolean(x, empty, "use_latest_template_version")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                28 => match tag {
+                    b"custom_compatibility_version" => {
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                29 => match tag {
+                    b"next_run_configuration_exists" => {
+                        v.next_run_configuration_exists =
+                            Some(g::boolean(x, empty, "next_run_configuration_exists")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                30 => match tag {
+                    b"storage_error_resume_behaviour" => {
+                        v.storage_error_resume_behaviour = Some(
+                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                        )
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                32 => match tag {
+                    b"virtio_scsi_multi_queues_enabled" => {
+                        v.virtio_scsi_multi_queues_enabled =
+                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2599,6 +2912,9 @@ impl SpecialObjects {
     /// The XML element of one object.
     pub const TAG: &'static str = "special_objects";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "special_objectss";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2626,6 +2942,18 @@ impl SpecialObjects {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2636,12 +2964,23 @@ impl SpecialObjects {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"blank_template" => {
-                    v.blank_template = Some(Box::new(Template::read(x, &e, empty)?))
-                }
-                b"root_tag" => v.root_tag = Some(Box::new(Tag::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"root_tag" => v.root_tag = Some(Box::new(Tag::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"blank_template" => {
+                        v.blank_template = Some(Box::new(Template::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2683,6 +3022,9 @@ impl Spm {
     /// The XML element of one object.
     pub const TAG: &'static str = "spm";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "spms";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2710,6 +3052,18 @@ impl Spm {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2720,10 +3074,21 @@ impl Spm {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"priority" => v.priority = Some(g::integer(x, empty, "priority")?),
-                b"status" => v.status = Some(SpmStatus::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"status" => v.status = Some(SpmStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"priority" => v.priority = Some(g::integer(x, empty, "priority")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2779,6 +3144,9 @@ impl Ssh {
     /// The XML element of one object.
     pub const TAG: &'static str = "ssh";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "sshs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2806,6 +3174,18 @@ impl Ssh {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2818,19 +3198,36 @@ impl Ssh {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"authentication_method" => {
-                    v.authentication_method =
-                        Some(SshAuthenticationMethod::from_wire(&g::text(x, empty)?))
-                }
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"fingerprint" => v.fingerprint = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"public_key" => v.public_key = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"public_key" => v.public_key = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"fingerprint" => v.fingerprint = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                21 => match tag {
+                    b"authentication_method" => {
+                        v.authentication_method =
+                            Some(SshAuthenticationMethod::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2901,6 +3298,9 @@ impl SshPublicKey {
     /// The XML element of one object.
     pub const TAG: &'static str = "ssh_public_key";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ssh_public_keys";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2928,6 +3328,18 @@ impl SshPublicKey {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2940,13 +3352,24 @@ impl SshPublicKey {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"content" => v.content = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"content" => v.content = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2998,6 +3421,9 @@ impl Sso {
     /// The XML element of one object.
     pub const TAG: &'static str = "sso";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "ssos";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3025,6 +3451,18 @@ impl Sso {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -3035,17 +3473,25 @@ impl Sso {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"methods" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Method::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"methods" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Method::read(x, &e, empty)?);
+                            }
                         }
+                        v.methods = Some(items);
                     }
-                    v.methods = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3119,6 +3565,9 @@ impl Statistic {
     /// The XML element of one object.
     pub const TAG: &'static str = "statistic";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "statistics";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3146,6 +3595,18 @@ impl Statistic {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -3158,36 +3619,65 @@ impl Statistic {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"brick" => v.brick = Some(Box::new(GlusterBrick::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
-                b"gluster_volume" => {
-                    v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
-                b"host_numa_node" => {
-                    v.host_numa_node = Some(Box::new(NumaNode::read(x, &e, empty)?))
-                }
-                b"kind" => v.kind = Some(StatisticKind::from_wire(&g::text(x, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"nic" => v.nic = Some(Box::new(Nic::read(x, &e, empty)?)),
-                b"step" => v.step = Some(Box::new(Step::read(x, &e, empty)?)),
-                b"type" => v.r#type = Some(ValueType::from_wire(&g::text(x, empty)?)),
-                b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::text(x, empty)?)),
-                b"values" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Value::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"nic" => v.nic = Some(Box::new(Nic::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"disk" => v.disk = Some(Box::new(Disk::read(x, &e, empty)?)),
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"kind" => v.kind = Some(StatisticKind::from_wire(&g::text(x, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"step" => v.step = Some(Box::new(Step::read(x, &e, empty)?)),
+                    b"type" => v.r#type = Some(ValueType::from_wire(&g::text(x, empty)?)),
+                    b"unit" => v.unit = Some(StatisticUnit::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"brick" => v.brick = Some(Box::new(GlusterBrick::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"values" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Value::read(x, &e, empty)?);
+                            }
                         }
+                        v.values = Some(items);
                     }
-                    v.values = Some(items);
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"gluster_volume" => {
+                        v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
+                    }
+                    b"host_numa_node" => {
+                        v.host_numa_node = Some(Box::new(NumaNode::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3307,6 +3797,9 @@ impl Step {
     /// The XML element of one object.
     pub const TAG: &'static str = "step";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "steps";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3334,6 +3827,18 @@ impl Step {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -3346,33 +3851,64 @@ impl Step {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"end_time" => v.end_time = Some(g::text(x, empty)?),
-                b"execution_host" => v.execution_host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"external" => v.external = Some(g::boolean(x, empty, "external")?),
-                b"external_type" => {
-                    v.external_type = Some(ExternalSystemType::from_wire(&g::text(x, empty)?))
-                }
-                b"job" => v.job = Some(Box::new(Job::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"number" => v.number = Some(g::integer(x, empty, "number")?),
-                b"parent_step" => v.parent_step = Some(Box::new(Step::read(x, &e, empty)?)),
-                b"progress" => v.progress = Some(g::integer(x, empty, "progress")?),
-                b"start_time" => v.start_time = Some(g::text(x, empty)?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"job" => v.job = Some(Box::new(Job::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(StepEnum::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"number" => v.number = Some(g::integer(x, empty, "number")?),
+                    b"status" => v.status = Some(StepStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"end_time" => v.end_time = Some(g::text(x, empty)?),
+                    b"external" => v.external = Some(g::boolean(x, empty, "external")?),
+                    b"progress" => v.progress = Some(g::integer(x, empty, "progress")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(StepStatus::from_wire(&g::text(x, empty)?)),
-                b"type" => v.r#type = Some(StepEnum::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"parent_step" => v.parent_step = Some(Box::new(Step::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"external_type" => {
+                        v.external_type = Some(ExternalSystemType::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"execution_host" => {
+                        v.execution_host = Some(Box::new(Host::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3495,6 +4031,9 @@ impl StorageConnection {
     /// The XML element of one object.
     pub const TAG: &'static str = "storage_connection";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "storage_connections";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3522,6 +4061,18 @@ impl StorageConnection {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -3534,28 +4085,56 @@ impl StorageConnection {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"address" => v.address = Some(g::text(x, empty)?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"gluster_volume" => {
-                    v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"mount_options" => v.mount_options = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
-                b"nfs_timeo" => v.nfs_timeo = Some(g::integer(x, empty, "nfs_timeo")?),
-                b"nfs_version" => v.nfs_version = Some(NfsVersion::from_wire(&g::text(x, empty)?)),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"path" => v.path = Some(g::text(x, empty)?),
-                b"port" => v.port = Some(g::integer(x, empty, "port")?),
-                b"portal" => v.portal = Some(g::text(x, empty)?),
-                b"target" => v.target = Some(g::text(x, empty)?),
-                b"type" => v.r#type = Some(StorageType::from_wire(&g::text(x, empty)?)),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"path" => v.path = Some(g::text(x, empty)?),
+                    b"port" => v.port = Some(g::integer(x, empty, "port")?),
+                    b"type" => v.r#type = Some(StorageType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"portal" => v.portal = Some(g::text(x, empty)?),
+                    b"target" => v.target = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"address" => v.address = Some(g::text(x, empty)?),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    b"vfs_type" => v.vfs_type = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"nfs_timeo" => v.nfs_timeo = Some(g::integer(x, empty, "nfs_timeo")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"nfs_retrans" => v.nfs_retrans = Some(g::integer(x, empty, "nfs_retrans")?),
+                    b"nfs_version" => {
+                        v.nfs_version = Some(NfsVersion::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"mount_options" => v.mount_options = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"gluster_volume" => {
+                        v.gluster_volume = Some(Box::new(GlusterVolume::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3660,6 +4239,9 @@ impl StorageConnectionExtension {
     /// The XML element of one object.
     pub const TAG: &'static str = "storage_connection_extension";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "storage_connection_extensions";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3687,6 +4269,18 @@ impl StorageConnectionExtension {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -3699,15 +4293,32 @@ impl StorageConnectionExtension {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"target" => v.target = Some(g::text(x, empty)?),
-                b"username" => v.username = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"target" => v.target = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    b"username" => v.username = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3831,6 +4442,9 @@ impl StorageDomain {
     /// The XML element of one object.
     pub const TAG: &'static str = "storage_domain";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "storage_domains";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3858,6 +4472,18 @@ impl StorageDomain {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -3870,140 +4496,203 @@ impl StorageDomain {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"available" => v.available = Some(g::integer(x, empty, "available")?),
-                b"backup" => v.backup = Some(g::boolean(x, empty, "backup")?),
-                b"block_size" => v.block_size = Some(g::integer(x, empty, "block_size")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"committed" => v.committed = Some(g::integer(x, empty, "committed")?),
-                b"critical_space_action_blocker" => {
-                    v.critical_space_action_blocker =
-                        Some(g::integer(x, empty, "critical_space_action_blocker")?)
-                }
-                b"data_center" => v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?)),
-                b"data_centers" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DataCenter::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.data_centers = Some(items);
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"discard_after_delete" => {
-                    v.discard_after_delete = Some(g::boolean(x, empty, "discard_after_delete")?)
-                }
-                b"disk_profiles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskProfile::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(StorageDomainType::from_wire(&g::text(x, empty)?)),
+                    b"used" => v.used = Some(g::integer(x, empty, "used")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"disks" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Disk::read(x, &e, empty)?);
+                            }
                         }
+                        v.disks = Some(items);
                     }
-                    v.disk_profiles = Some(items);
-                }
-                b"disk_snapshots" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskSnapshot::read(x, &e, empty)?);
+                    b"files" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(File::read(x, &e, empty)?);
+                            }
                         }
+                        v.files = Some(items);
                     }
-                    v.disk_snapshots = Some(items);
-                }
-                b"disks" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Disk::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"backup" => v.backup = Some(g::boolean(x, empty, "backup")?),
+                    b"images" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Image::read(x, &e, empty)?);
+                            }
                         }
+                        v.images = Some(items);
                     }
-                    v.disks = Some(items);
-                }
-                b"external_status" => {
-                    v.external_status = Some(ExternalStatus::from_wire(&g::text(x, empty)?))
-                }
-                b"files" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(File::read(x, &e, empty)?);
+                    b"import" => v.import = Some(g::boolean(x, empty, "import")?),
+                    b"master" => v.master = Some(g::boolean(x, empty, "master")?),
+                    b"status" => {
+                        v.status = Some(StorageDomainStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"storage" => v.storage = Some(Box::new(HostStorage::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"available" => v.available = Some(g::integer(x, empty, "available")?),
+                    b"committed" => v.committed = Some(g::integer(x, empty, "committed")?),
+                    b"templates" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Template::read(x, &e, empty)?);
+                            }
                         }
+                        v.templates = Some(items);
                     }
-                    v.files = Some(items);
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"images" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Image::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"block_size" => v.block_size = Some(g::integer(x, empty, "block_size")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"data_center" => {
+                        v.data_center = Some(Box::new(DataCenter::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.images = Some(items);
-                }
-                b"import" => v.import = Some(g::boolean(x, empty, "import")?),
-                b"master" => v.master = Some(g::boolean(x, empty, "master")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"data_centers" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DataCenter::read(x, &e, empty)?);
+                            }
                         }
+                        v.data_centers = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"status" => v.status = Some(StorageDomainStatus::from_wire(&g::text(x, empty)?)),
-                b"storage" => v.storage = Some(Box::new(HostStorage::read(x, &e, empty)?)),
-                b"storage_connections" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(StorageConnection::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"disk_profiles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskProfile::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_profiles = Some(items);
                     }
-                    v.storage_connections = Some(items);
-                }
-                b"storage_format" => {
-                    v.storage_format = Some(StorageFormat::from_wire(&g::text(x, empty)?))
-                }
-                b"supports_discard" => {
-                    v.supports_discard = Some(g::boolean(x, empty, "supports_discard")?)
-                }
-                b"supports_discard_zeroes_data" => {
-                    v.supports_discard_zeroes_data =
-                        Some(g::boolean(x, empty, "supports_discard_zeroes_data")?)
-                }
-                b"templates" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Template::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"disk_snapshots" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskSnapshot::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_snapshots = Some(items);
                     }
-                    v.templates = Some(items);
-                }
-                b"type" => v.r#type = Some(StorageDomainType::from_wire(&g::text(x, empty)?)),
-                b"used" => v.used = Some(g::integer(x, empty, "used")?),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    b"storage_format" => {
+                        v.storage_format = Some(StorageFormat::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"external_status" => {
+                        v.external_status = Some(ExternalStatus::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"supports_discard" => {
+                        v.supports_discard = Some(g::boolean(x, empty, "supports_discard")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"wipe_after_delete" => {
+                        v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"storage_connections" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(StorageConnection::read(x, &e, empty)?);
+                            }
                         }
+                        v.storage_connections = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"warning_low_space_indicator" => {
-                    v.warning_low_space_indicator =
-                        Some(g::integer(x, empty, "warning_low_space_indicator")?)
-                }
-                b"wipe_after_delete" => {
-                    v.wipe_after_delete = Some(g::boolean(x, empty, "wipe_after_delete")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"discard_after_delete" => {
+                        v.discard_after_delete = Some(g::boolean(x, empty, "discard_after_delete")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"warning_low_space_indicator" => {
+                        v.warning_low_space_indicator =
+                            Some(g::integer(x, empty, "warning_low_space_indicator")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                28 => match tag {
+                    b"supports_discard_zeroes_data" => {
+                        v.supports_discard_zeroes_data =
+                            Some(g::boolean(x, empty, "supports_discard_zeroes_data")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                29 => match tag {
+                    b"critical_space_action_blocker" => {
+                        v.critical_space_action_blocker =
+                            Some(g::integer(x, empty, "critical_space_action_blocker")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -4189,6 +4878,9 @@ impl StorageDomainLease {
     /// The XML element of one object.
     pub const TAG: &'static str = "storage_domain_lease";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "storage_domain_leases";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -4216,6 +4908,18 @@ impl StorageDomainLease {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -4226,11 +4930,19 @@ impl StorageDomainLease {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -4275,6 +4987,9 @@ impl SystemOption {
     /// The XML element of one object.
     pub const TAG: &'static str = "system_option";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "system_options";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -4302,6 +5017,18 @@ impl SystemOption {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -4314,20 +5041,34 @@ impl SystemOption {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"values" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(SystemOptionValue::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"values" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(SystemOptionValue::read(x, &e, empty)?);
+                            }
                         }
+                        v.values = Some(items);
                     }
-                    v.values = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -4383,6 +5124,9 @@ impl SystemOptionValue {
     /// The XML element of one object.
     pub const TAG: &'static str = "system_option_value";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "system_option_values";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -4410,6 +5154,18 @@ impl SystemOptionValue {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -4420,10 +5176,21 @@ impl SystemOptionValue {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"version" => v.version = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"version" => v.version = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

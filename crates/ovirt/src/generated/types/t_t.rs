@@ -169,6 +169,9 @@ impl Tag {
     /// The XML element of one object.
     pub const TAG: &'static str = "tag";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "tags";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -196,6 +199,18 @@ impl Tag {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -208,17 +223,40 @@ impl Tag {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"group" => v.group = Some(Box::new(Group::read(x, &e, empty)?)),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"parent" => v.parent = Some(Box::new(Tag::read(x, &e, empty)?)),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"group" => v.group = Some(Box::new(Group::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"parent" => v.parent = Some(Box::new(Tag::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -404,6 +442,9 @@ impl Template {
     /// The XML element of one object.
     pub const TAG: &'static str = "template";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "templates";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -431,6 +472,18 @@ impl Template {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -443,179 +496,258 @@ impl Template {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"auto_pinning_policy" => {
-                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                b"cdroms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Cdrom::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
+                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
+                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"nics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Nic::read(x, &e, empty)?);
+                            }
                         }
+                        v.nics = Some(items);
                     }
-                    v.cdroms = Some(items);
-                }
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"cpu_pinning_policy" => {
-                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"cpu_profile" => v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?)),
-                b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                b"custom_compatibility_version" => {
-                    v.custom_compatibility_version = Some(Box::new(Version::read(x, &e, empty)?))
-                }
-                b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
-                b"custom_emulated_machine" => v.custom_emulated_machine = Some(g::text(x, empty)?),
-                b"custom_properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CustomProperty::read(x, &e, empty)?);
+                    b"tags" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Tag::read(x, &e, empty)?);
+                            }
                         }
+                        v.tags = Some(items);
                     }
-                    v.custom_properties = Some(items);
-                }
-                b"delete_protected" => {
-                    v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskAttachment::read(x, &e, empty)?);
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"cdroms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Cdrom::read(x, &e, empty)?);
+                            }
                         }
+                        v.cdroms = Some(items);
                     }
-                    v.disk_attachments = Some(items);
-                }
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"graphics_consoles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GraphicsConsole::read(x, &e, empty)?);
+                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    b"status" => v.status = Some(TemplateStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"version" => v.version = Some(Box::new(TemplateVersion::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"migration" => {
+                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                    }
+                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
+                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
+                    b"watchdogs" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Watchdog::read(x, &e, empty)?);
+                            }
                         }
+                        v.watchdogs = Some(items);
                     }
-                    v.graphics_consoles = Some(items);
-                }
-                b"high_availability" => {
-                    v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                }
-                b"initialization" => {
-                    v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
-                }
-                b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                b"mediated_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(VmMediatedDevice::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
+                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"cpu_profile" => {
+                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.mediated_devices = Some(items);
-                }
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"memory_policy" => {
-                    v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
-                }
-                b"migration" => v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?)),
-                b"migration_downtime" => {
-                    v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
-                }
-                b"multi_queues_enabled" => {
-                    v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"nics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Nic::read(x, &e, empty)?);
+                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"virtio_scsi" => {
+                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"memory_policy" => {
+                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                    }
+                    b"serial_number" => {
+                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"initialization" => {
+                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                    }
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"delete_protected" => {
+                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                    }
+                    b"disk_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_attachments = Some(items);
                     }
-                    v.nics = Some(items);
-                }
-                b"origin" => v.origin = Some(g::text(x, empty)?),
-                b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    b"mediated_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(VmMediatedDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.mediated_devices = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"placement_policy" => {
-                    v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                b"serial_number" => {
-                    v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
-                }
-                b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"soundcard_enabled" => {
-                    v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
-                }
-                b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
-                b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                b"status" => v.status = Some(TemplateStatus::from_wire(&g::text(x, empty)?)),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_error_resume_behaviour" => {
-                    v.storage_error_resume_behaviour = Some(
-                        VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
-                    )
-                }
-                b"tags" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Tag::read(x, &e, empty)?);
+                    b"placement_policy" => {
+                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
+                    }
+                    b"tunnel_migration" => {
+                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"custom_properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CustomProperty::read(x, &e, empty)?);
+                            }
                         }
+                        v.custom_properties = Some(items);
                     }
-                    v.tags = Some(items);
-                }
-                b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
-                b"tunnel_migration" => {
-                    v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
-                }
-                b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
-                b"version" => v.version = Some(Box::new(TemplateVersion::read(x, &e, empty)?)),
-                b"virtio_scsi" => v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?)),
-                b"virtio_scsi_multi_queues" => {
-                    v.virtio_scsi_multi_queues =
-                        Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                }
-                b"virtio_scsi_multi_queues_enabled" => {
-                    v.virtio_scsi_multi_queues_enabled =
-                        Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"watchdogs" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Watchdog::read(x, &e, empty)?);
+                    b"graphics_consoles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GraphicsConsole::read(x, &e, empty)?);
+                            }
                         }
+                        v.graphics_consoles = Some(items);
                     }
-                    v.watchdogs = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"high_availability" => {
+                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
+                    }
+                    b"soundcard_enabled" => {
+                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"cpu_pinning_policy" => {
+                        v.cpu_pinning_policy =
+                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    b"migration_downtime" => {
+                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"auto_pinning_policy" => {
+                        v.auto_pinning_policy =
+                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"multi_queues_enabled" => {
+                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"custom_emulated_machine" => {
+                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"virtio_scsi_multi_queues" => {
+                        v.virtio_scsi_multi_queues =
+                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                28 => match tag {
+                    b"custom_compatibility_version" => {
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                30 => match tag {
+                    b"storage_error_resume_behaviour" => {
+                        v.storage_error_resume_behaviour = Some(
+                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                        )
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                32 => match tag {
+                    b"virtio_scsi_multi_queues_enabled" => {
+                        v.virtio_scsi_multi_queues_enabled =
+                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -884,6 +1016,9 @@ impl TemplateVersion {
     /// The XML element of one object.
     pub const TAG: &'static str = "template_version";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "template_versions";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -911,6 +1046,18 @@ impl TemplateVersion {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -921,13 +1068,29 @@ impl TemplateVersion {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"base_template" => v.base_template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"version_name" => v.version_name = Some(g::text(x, empty)?),
-                b"version_number" => {
-                    v.version_number = Some(g::integer(x, empty, "version_number")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"version_name" => v.version_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"base_template" => {
+                        v.base_template = Some(Box::new(Template::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"version_number" => {
+                        v.version_number = Some(g::integer(x, empty, "version_number")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -972,6 +1135,9 @@ impl Ticket {
     /// The XML element of one object.
     pub const TAG: &'static str = "ticket";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "tickets";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -999,6 +1165,18 @@ impl Ticket {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1009,10 +1187,21 @@ impl Ticket {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"expiry" => v.expiry = Some(g::integer(x, empty, "expiry")?),
-                b"value" => v.value = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"value" => v.value = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"expiry" => v.expiry = Some(g::integer(x, empty, "expiry")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1054,6 +1243,9 @@ impl TimeZone {
     /// The XML element of one object.
     pub const TAG: &'static str = "time_zone";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "time_zones";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1081,6 +1273,18 @@ impl TimeZone {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1091,10 +1295,18 @@ impl TimeZone {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"utc_offset" => v.utc_offset = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"utc_offset" => v.utc_offset = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1134,6 +1346,9 @@ impl TransparentHugePages {
     /// The XML element of one object.
     pub const TAG: &'static str = "transparent_hugepages";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "transparent_huge_pagess";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1161,6 +1376,18 @@ impl TransparentHugePages {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -1171,9 +1398,17 @@ impl TransparentHugePages {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -75,6 +75,9 @@ impl UnmanagedNetwork {
     /// The XML element of one object.
     pub const TAG: &'static str = "unmanaged_network";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "unmanaged_networks";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -102,6 +105,18 @@ impl UnmanagedNetwork {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -114,13 +129,27 @@ impl UnmanagedNetwork {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"host_nic" => v.host_nic = Some(Box::new(HostNic::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -174,6 +203,9 @@ impl Usb {
     /// The XML element of one object.
     pub const TAG: &'static str = "usb";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "usbs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -201,6 +233,18 @@ impl Usb {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -211,10 +255,18 @@ impl Usb {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"type" => v.r#type = Some(UsbType::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"type" => v.r#type = Some(UsbType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -294,6 +346,9 @@ impl User {
     /// The XML element of one object.
     pub const TAG: &'static str = "user";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "users";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -321,6 +376,18 @@ impl User {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -333,84 +400,116 @@ impl User {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"department" => v.department = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"domain_entry_id" => v.domain_entry_id = Some(g::text(x, empty)?),
-                b"email" => v.email = Some(g::text(x, empty)?),
-                b"groups" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Group::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"tags" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Tag::read(x, &e, empty)?);
+                            }
                         }
+                        v.tags = Some(items);
                     }
-                    v.groups = Some(items);
-                }
-                b"last_name" => v.last_name = Some(g::text(x, empty)?),
-                b"logged_in" => v.logged_in = Some(g::boolean(x, empty, "logged_in")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"namespace" => v.namespace = Some(g::text(x, empty)?),
-                b"options" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(UserOption::read(x, &e, empty)?);
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"email" => v.email = Some(g::text(x, empty)?),
+                    b"roles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Role::read(x, &e, empty)?);
+                            }
                         }
+                        v.roles = Some(items);
                     }
-                    v.options = Some(items);
-                }
-                b"password" => v.password = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"groups" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Group::read(x, &e, empty)?);
+                            }
                         }
+                        v.groups = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"principal" => v.principal = Some(g::text(x, empty)?),
-                b"roles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Role::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"options" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(UserOption::read(x, &e, empty)?);
+                            }
                         }
+                        v.options = Some(items);
                     }
-                    v.roles = Some(items);
-                }
-                b"ssh_public_keys" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(SshPublicKey::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"password" => v.password = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"last_name" => v.last_name = Some(g::text(x, empty)?),
+                    b"logged_in" => v.logged_in = Some(g::boolean(x, empty, "logged_in")?),
+                    b"namespace" => v.namespace = Some(g::text(x, empty)?),
+                    b"principal" => v.principal = Some(g::text(x, empty)?),
+                    b"user_name" => v.user_name = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"department" => v.department = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.ssh_public_keys = Some(items);
-                }
-                b"tags" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Tag::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"user_options" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.user_options = Some(items);
                     }
-                    v.tags = Some(items);
-                }
-                b"user_name" => v.user_name = Some(g::text(x, empty)?),
-                b"user_options" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"domain_entry_id" => v.domain_entry_id = Some(g::text(x, empty)?),
+                    b"ssh_public_keys" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(SshPublicKey::read(x, &e, empty)?);
+                            }
                         }
+                        v.ssh_public_keys = Some(items);
                     }
-                    v.user_options = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -552,6 +651,9 @@ impl UserOption {
     /// The XML element of one object.
     pub const TAG: &'static str = "user_option";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "user_options";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -579,6 +681,18 @@ impl UserOption {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -591,13 +705,24 @@ impl UserOption {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"content" => v.content = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"user" => v.user = Some(Box::new(User::read(x, &e, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"content" => v.content = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

@@ -494,6 +494,9 @@ impl Value {
     /// The XML element of one object.
     pub const TAG: &'static str = "value";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "values";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -521,6 +524,18 @@ impl Value {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -531,10 +546,21 @@ impl Value {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"datum" => v.datum = Some(g::decimal(x, empty, "datum")?),
-                b"detail" => v.detail = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"datum" => v.datum = Some(g::decimal(x, empty, "datum")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"detail" => v.detail = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -576,6 +602,9 @@ impl VcpuPin {
     /// The XML element of one object.
     pub const TAG: &'static str = "vcpu_pin";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vcpu_pins";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -603,6 +632,18 @@ impl VcpuPin {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -613,10 +654,18 @@ impl VcpuPin {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"cpu_set" => v.cpu_set = Some(g::text(x, empty)?),
-                b"vcpu" => v.vcpu = Some(g::integer(x, empty, "vcpu")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"vcpu" => v.vcpu = Some(g::integer(x, empty, "vcpu")?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cpu_set" => v.cpu_set = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -662,6 +711,9 @@ impl Vendor {
     /// The XML element of one object.
     pub const TAG: &'static str = "vendor";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vendors";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -689,6 +741,18 @@ impl Vendor {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -701,11 +765,22 @@ impl Vendor {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -767,6 +842,9 @@ impl Version {
     /// The XML element of one object.
     pub const TAG: &'static str = "version";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "versions";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -794,6 +872,18 @@ impl Version {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -806,16 +896,36 @@ impl Version {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"build" => v.build = Some(g::integer(x, empty, "build")?),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"full_version" => v.full_version = Some(g::text(x, empty)?),
-                b"major" => v.major = Some(g::integer(x, empty, "major")?),
-                b"minor" => v.minor = Some(g::integer(x, empty, "minor")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"revision" => v.revision = Some(g::integer(x, empty, "revision")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"build" => v.build = Some(g::integer(x, empty, "build")?),
+                    b"major" => v.major = Some(g::integer(x, empty, "major")?),
+                    b"minor" => v.minor = Some(g::integer(x, empty, "minor")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"revision" => v.revision = Some(g::integer(x, empty, "revision")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"full_version" => v.full_version = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -876,6 +986,9 @@ impl VirtioScsi {
     /// The XML element of one object.
     pub const TAG: &'static str = "virtio_scsi";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "virtio_scsis";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -903,6 +1016,18 @@ impl VirtioScsi {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -913,9 +1038,17 @@ impl VirtioScsi {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"enabled" => v.enabled = Some(g::boolean(x, empty, "enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -976,6 +1109,9 @@ impl VirtualNumaNode {
     /// The XML element of one object.
     pub const TAG: &'static str = "vm_numa_node";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vm_numa_nodes";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1003,6 +1139,18 @@ impl VirtualNumaNode {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1015,38 +1163,70 @@ impl VirtualNumaNode {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"index" => v.index = Some(g::integer(x, empty, "index")?),
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"node_distance" => v.node_distance = Some(g::text(x, empty)?),
-                b"numa_node_pins" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NumaNodePin::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"index" => v.index = Some(g::integer(x, empty, "index")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.numa_node_pins = Some(items);
-                }
-                b"numa_tune_mode" => {
-                    v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
-                }
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"node_distance" => v.node_distance = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"numa_node_pins" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NumaNodePin::read(x, &e, empty)?);
+                            }
                         }
+                        v.numa_node_pins = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"numa_tune_mode" => {
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1129,6 +1309,9 @@ impl Vlan {
     /// The XML element of one object.
     pub const TAG: &'static str = "vlan";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vlans";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1156,6 +1339,18 @@ impl Vlan {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self::default();
@@ -1171,8 +1366,13 @@ impl Vlan {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -1387,6 +1587,9 @@ impl Vm {
     /// The XML element of one object.
     pub const TAG: &'static str = "vm";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vms";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -1414,6 +1617,18 @@ impl Vm {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -1426,317 +1641,413 @@ impl Vm {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"affinity_labels" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(AffinityLabel::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
+                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
+                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
+                    b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
+                    b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"nics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Nic::read(x, &e, empty)?);
+                            }
                         }
+                        v.nics = Some(items);
                     }
-                    v.affinity_labels = Some(items);
-                }
-                b"applications" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Application::read(x, &e, empty)?);
+                    b"tags" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Tag::read(x, &e, empty)?);
+                            }
                         }
+                        v.tags = Some(items);
                     }
-                    v.applications = Some(items);
-                }
-                b"auto_pinning_policy" => {
-                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                b"cdroms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Cdrom::read(x, &e, empty)?);
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"cdroms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Cdrom::read(x, &e, empty)?);
+                            }
                         }
+                        v.cdroms = Some(items);
                     }
-                    v.cdroms = Some(items);
-                }
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"cpu_pinning_policy" => {
-                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"cpu_profile" => v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?)),
-                b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                b"custom_compatibility_version" => {
-                    v.custom_compatibility_version = Some(Box::new(Version::read(x, &e, empty)?))
-                }
-                b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
-                b"custom_emulated_machine" => v.custom_emulated_machine = Some(g::text(x, empty)?),
-                b"custom_properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CustomProperty::read(x, &e, empty)?);
+                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    b"status" => v.status = Some(VmStatus::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    b"vm_pool" => v.vm_pool = Some(Box::new(VmPool::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"floppies" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Floppy::read(x, &e, empty)?);
+                            }
                         }
+                        v.floppies = Some(items);
                     }
-                    v.custom_properties = Some(items);
-                }
-                b"delete_protected" => {
-                    v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"disk_attachments" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(DiskAttachment::read(x, &e, empty)?);
+                    b"payloads" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Payload::read(x, &e, empty)?);
+                            }
                         }
+                        v.payloads = Some(items);
                     }
-                    v.disk_attachments = Some(items);
-                }
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"dynamic_cpu" => v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?)),
-                b"external_host_provider" => {
-                    v.external_host_provider =
-                        Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
-                }
-                b"floppies" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Floppy::read(x, &e, empty)?);
+                    b"run_once" => v.run_once = Some(g::boolean(x, empty, "run_once")?),
+                    b"sessions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Session::read(x, &e, empty)?);
+                            }
                         }
+                        v.sessions = Some(items);
                     }
-                    v.floppies = Some(items);
-                }
-                b"fqdn" => v.fqdn = Some(g::text(x, empty)?),
-                b"graphics_consoles" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(GraphicsConsole::read(x, &e, empty)?);
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"migration" => {
+                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
+                    }
+                    b"snapshots" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Snapshot::read(x, &e, empty)?);
+                            }
                         }
+                        v.snapshots = Some(items);
                     }
-                    v.graphics_consoles = Some(items);
-                }
-                b"guest_operating_system" => {
-                    v.guest_operating_system =
-                        Some(Box::new(GuestOperatingSystem::read(x, &e, empty)?))
-                }
-                b"guest_time_zone" => {
-                    v.guest_time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?))
-                }
-                b"has_illegal_images" => {
-                    v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
-                }
-                b"high_availability" => {
-                    v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                }
-                b"host" => v.host = Some(Box::new(Host::read(x, &e, empty)?)),
-                b"host_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(HostDevice::read(x, &e, empty)?);
+                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
+                    b"stop_time" => v.stop_time = Some(g::text(x, empty)?),
+                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
+                    b"watchdogs" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Watchdog::read(x, &e, empty)?);
+                            }
                         }
+                        v.watchdogs = Some(items);
                     }
-                    v.host_devices = Some(items);
-                }
-                b"initialization" => {
-                    v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
-                }
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                b"katello_errata" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(KatelloErratum::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
+                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"start_time" => v.start_time = Some(g::text(x, empty)?),
+                    b"statistics" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Statistic::read(x, &e, empty)?);
+                            }
                         }
+                        v.statistics = Some(items);
                     }
-                    v.katello_errata = Some(items);
-                }
-                b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                b"mediated_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(VmMediatedDevice::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"cpu_profile" => {
+                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"dynamic_cpu" => {
+                        v.dynamic_cpu = Some(Box::new(DynamicCpu::read(x, &e, empty)?))
+                    }
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.mediated_devices = Some(items);
-                }
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"memory_policy" => {
-                    v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
-                }
-                b"migration" => v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?)),
-                b"migration_downtime" => {
-                    v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
-                }
-                b"multi_queues_enabled" => {
-                    v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"next_run_configuration_exists" => {
-                    v.next_run_configuration_exists =
-                        Some(g::boolean(x, empty, "next_run_configuration_exists")?)
-                }
-                b"nics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Nic::read(x, &e, empty)?);
+                    b"stop_reason" => v.stop_reason = Some(g::text(x, empty)?),
+                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"virtio_scsi" => {
+                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"applications" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Application::read(x, &e, empty)?);
+                            }
                         }
+                        v.applications = Some(items);
                     }
-                    v.nics = Some(items);
-                }
-                b"host_numa_nodes" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(NumaNode::read(x, &e, empty)?);
+                    b"host_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(HostDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.host_devices = Some(items);
                     }
-                    v.numa_nodes = Some(items);
-                }
-                b"numa_tune_mode" => {
-                    v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
-                }
-                b"origin" => v.origin = Some(g::text(x, empty)?),
-                b"original_template" => {
-                    v.original_template = Some(Box::new(Template::read(x, &e, empty)?))
-                }
-                b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                b"payloads" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Payload::read(x, &e, empty)?);
+                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    b"memory_policy" => {
+                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                    }
+                    b"serial_number" => {
+                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                    }
+                    b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"initialization" => {
+                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                    }
+                    b"katello_errata" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(KatelloErratum::read(x, &e, empty)?);
+                            }
                         }
+                        v.katello_errata = Some(items);
                     }
-                    v.payloads = Some(items);
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    b"numa_tune_mode" => {
+                        v.numa_tune_mode = Some(NumaTuneMode::from_wire(&g::text(x, empty)?))
+                    }
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                15 => match tag {
+                    b"affinity_labels" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(AffinityLabel::read(x, &e, empty)?);
+                            }
                         }
+                        v.affinity_labels = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"placement_policy" => {
-                    v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"reported_devices" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(ReportedDevice::read(x, &e, empty)?);
+                    b"guest_time_zone" => {
+                        v.guest_time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?))
+                    }
+                    b"host_numa_nodes" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(NumaNode::read(x, &e, empty)?);
+                            }
                         }
+                        v.numa_nodes = Some(items);
                     }
-                    v.reported_devices = Some(items);
-                }
-                b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                b"run_once" => v.run_once = Some(g::boolean(x, empty, "run_once")?),
-                b"serial_number" => {
-                    v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
-                }
-                b"sessions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Session::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"delete_protected" => {
+                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                    }
+                    b"disk_attachments" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(DiskAttachment::read(x, &e, empty)?);
+                            }
                         }
+                        v.disk_attachments = Some(items);
                     }
-                    v.sessions = Some(items);
-                }
-                b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"snapshots" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Snapshot::read(x, &e, empty)?);
+                    b"mediated_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(VmMediatedDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.mediated_devices = Some(items);
                     }
-                    v.snapshots = Some(items);
-                }
-                b"soundcard_enabled" => {
-                    v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
-                }
-                b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
-                b"start_time" => v.start_time = Some(g::text(x, empty)?),
-                b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                b"statistics" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Statistic::read(x, &e, empty)?);
+                    b"placement_policy" => {
+                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
+                    }
+                    b"reported_devices" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(ReportedDevice::read(x, &e, empty)?);
+                            }
                         }
+                        v.reported_devices = Some(items);
                     }
-                    v.statistics = Some(items);
-                }
-                b"status" => v.status = Some(VmStatus::from_wire(&g::text(x, empty)?)),
-                b"status_detail" => v.status_detail = Some(g::text(x, empty)?),
-                b"stop_reason" => v.stop_reason = Some(g::text(x, empty)?),
-                b"stop_time" => v.stop_time = Some(g::text(x, empty)?),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_error_resume_behaviour" => {
-                    v.storage_error_resume_behaviour = Some(
-                        VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
-                    )
-                }
-                b"tags" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Tag::read(x, &e, empty)?);
+                    b"tunnel_migration" => {
+                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"custom_properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CustomProperty::read(x, &e, empty)?);
+                            }
                         }
+                        v.custom_properties = Some(items);
                     }
-                    v.tags = Some(items);
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
-                b"tunnel_migration" => {
-                    v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
-                }
-                b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
-                b"use_latest_template_version" => {
-                    v.use_latest_template_version =
-                        Some(g::boolean(x, empty, "use_latest_template_version")?)
-                }
-                b"virtio_scsi" => v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?)),
-                b"virtio_scsi_multi_queues" => {
-                    v.virtio_scsi_multi_queues =
-                        Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                }
-                b"virtio_scsi_multi_queues_enabled" => {
-                    v.virtio_scsi_multi_queues_enabled =
-                        Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                }
-                b"vm_pool" => v.vm_pool = Some(Box::new(VmPool::read(x, &e, empty)?)),
-                b"watchdogs" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Watchdog::read(x, &e, empty)?);
+                    b"graphics_consoles" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(GraphicsConsole::read(x, &e, empty)?);
+                            }
                         }
+                        v.graphics_consoles = Some(items);
                     }
-                    v.watchdogs = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"high_availability" => {
+                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
+                    }
+                    b"original_template" => {
+                        v.original_template = Some(Box::new(Template::read(x, &e, empty)?))
+                    }
+                    b"soundcard_enabled" => {
+                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"cpu_pinning_policy" => {
+                        v.cpu_pinning_policy =
+                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    b"has_illegal_images" => {
+                        v.has_illegal_images = Some(g::boolean(x, empty, "has_illegal_images")?)
+                    }
+                    b"migration_downtime" => {
+                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"auto_pinning_policy" => {
+                        v.auto_pinning_policy =
+                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"multi_queues_enabled" => {
+                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                22 => match tag {
+                    b"external_host_provider" => {
+                        v.external_host_provider =
+                            Some(Box::new(ExternalHostProvider::read(x, &e, empty)?))
+                    }
+                    b"guest_operating_system" => {
+                        v.guest_operating_system =
+                            Some(Box::new(GuestOperatingSystem::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"custom_emulated_machine" => {
+                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"virtio_scsi_multi_queues" => {
+                        v.virtio_scsi_multi_queues =
+                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"use_latest_template_version" => {
+                        v.use_latest_template_version =
+                            Some(g::boolean(x, empty, "use_latest_template_version")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                28 => match tag {
+                    b"custom_compatibility_version" => {
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                29 => match tag {
+                    b"next_run_configuration_exists" => {
+                        v.next_run_configuration_exists =
+                            Some(g::boolean(x, empty, "next_run_configuration_exists")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                30 => match tag {
+                    b"storage_error_resume_behaviour" => {
+                        v.storage_error_resume_behaviour = Some(
+                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                        )
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                32 => match tag {
+                    b"virtio_scsi_multi_queues_enabled" => {
+                        v.virtio_scsi_multi_queues_enabled =
+                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2240,6 +2551,9 @@ impl VmBase {
     /// The XML element of one object.
     pub const TAG: &'static str = "vm_base";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vm_bases";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2267,6 +2581,18 @@ impl VmBase {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2279,104 +2605,183 @@ impl VmBase {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"auto_pinning_policy" => {
-                    v.auto_pinning_policy = Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
-                b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
-                b"cpu_pinning_policy" => {
-                    v.cpu_pinning_policy = Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
-                }
-                b"cpu_profile" => v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?)),
-                b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
-                b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
-                b"custom_compatibility_version" => {
-                    v.custom_compatibility_version = Some(Box::new(Version::read(x, &e, empty)?))
-                }
-                b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
-                b"custom_emulated_machine" => v.custom_emulated_machine = Some(g::text(x, empty)?),
-                b"custom_properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CustomProperty::read(x, &e, empty)?);
-                        }
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
+                    b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"cpu" => v.cpu = Some(Box::new(Cpu::read(x, &e, empty)?)),
+                    b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
+                    b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"bios" => v.bios = Some(Box::new(Bios::read(x, &e, empty)?)),
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
+                    b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
+                    b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
+                    b"origin" => v.origin = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"console" => v.console = Some(Box::new(Console::read(x, &e, empty)?)),
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"migration" => {
+                        v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?))
                     }
-                    v.custom_properties = Some(items);
-                }
-                b"delete_protected" => {
-                    v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"domain" => v.domain = Some(Box::new(Domain::read(x, &e, empty)?)),
-                b"high_availability" => {
-                    v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
-                }
-                b"initialization" => {
-                    v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
-                }
-                b"io" => v.io = Some(Box::new(Io::read(x, &e, empty)?)),
-                b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"lease" => v.lease = Some(Box::new(StorageDomainLease::read(x, &e, empty)?)),
-                b"memory" => v.memory = Some(g::integer(x, empty, "memory")?),
-                b"memory_policy" => {
-                    v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
-                }
-                b"migration" => v.migration = Some(Box::new(MigrationOptions::read(x, &e, empty)?)),
-                b"migration_downtime" => {
-                    v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
-                }
-                b"multi_queues_enabled" => {
-                    v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"origin" => v.origin = Some(g::text(x, empty)?),
-                b"os" => v.os = Some(Box::new(OperatingSystem::read(x, &e, empty)?)),
-                b"placement_policy" => {
-                    v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
-                }
-                b"quota" => v.quota = Some(Box::new(Quota::read(x, &e, empty)?)),
-                b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                b"serial_number" => {
-                    v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
-                }
-                b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
-                b"soundcard_enabled" => {
-                    v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
-                }
-                b"sso" => v.sso = Some(Box::new(Sso::read(x, &e, empty)?)),
-                b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
-                b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
-                b"storage_domain" => {
-                    v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
-                }
-                b"storage_error_resume_behaviour" => {
-                    v.storage_error_resume_behaviour = Some(
-                        VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
-                    )
-                }
-                b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
-                b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
-                b"tunnel_migration" => {
-                    v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
-                }
-                b"type" => v.r#type = Some(VmType::from_wire(&g::text(x, empty)?)),
-                b"usb" => v.usb = Some(Box::new(Usb::read(x, &e, empty)?)),
-                b"virtio_scsi" => v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?)),
-                b"virtio_scsi_multi_queues" => {
-                    v.virtio_scsi_multi_queues =
-                        Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
-                }
-                b"virtio_scsi_multi_queues_enabled" => {
-                    v.virtio_scsi_multi_queues_enabled =
-                        Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"stateless" => v.stateless = Some(g::boolean(x, empty, "stateless")?),
+                    b"time_zone" => v.time_zone = Some(Box::new(TimeZone::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"cpu_shares" => v.cpu_shares = Some(g::integer(x, empty, "cpu_shares")?),
+                    b"large_icon" => v.large_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
+                    b"small_icon" => v.small_icon = Some(Box::new(Icon::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"cpu_profile" => {
+                        v.cpu_profile = Some(Box::new(CpuProfile::read(x, &e, empty)?))
+                    }
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    b"virtio_scsi" => {
+                        v.virtio_scsi = Some(Box::new(VirtioScsi::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"start_paused" => v.start_paused = Some(g::boolean(x, empty, "start_paused")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"creation_time" => v.creation_time = Some(g::text(x, empty)?),
+                    b"memory_policy" => {
+                        v.memory_policy = Some(Box::new(MemoryPolicy::read(x, &e, empty)?))
+                    }
+                    b"serial_number" => {
+                        v.serial_number = Some(Box::new(SerialNumber::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"initialization" => {
+                        v.initialization = Some(Box::new(Initialization::read(x, &e, empty)?))
+                    }
+                    b"storage_domain" => {
+                        v.storage_domain = Some(Box::new(StorageDomain::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                16 => match tag {
+                    b"custom_cpu_model" => v.custom_cpu_model = Some(g::text(x, empty)?),
+                    b"delete_protected" => {
+                        v.delete_protected = Some(g::boolean(x, empty, "delete_protected")?)
+                    }
+                    b"placement_policy" => {
+                        v.placement_policy = Some(Box::new(VmPlacementPolicy::read(x, &e, empty)?))
+                    }
+                    b"tunnel_migration" => {
+                        v.tunnel_migration = Some(g::boolean(x, empty, "tunnel_migration")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"custom_properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CustomProperty::read(x, &e, empty)?);
+                            }
+                        }
+                        v.custom_properties = Some(items);
+                    }
+                    b"high_availability" => {
+                        v.high_availability = Some(Box::new(HighAvailability::read(x, &e, empty)?))
+                    }
+                    b"soundcard_enabled" => {
+                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                18 => match tag {
+                    b"cpu_pinning_policy" => {
+                        v.cpu_pinning_policy =
+                            Some(CpuPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    b"migration_downtime" => {
+                        v.migration_downtime = Some(g::integer(x, empty, "migration_downtime")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"auto_pinning_policy" => {
+                        v.auto_pinning_policy =
+                            Some(AutoPinningPolicy::from_wire(&g::text(x, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                20 => match tag {
+                    b"multi_queues_enabled" => {
+                        v.multi_queues_enabled = Some(g::boolean(x, empty, "multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                23 => match tag {
+                    b"custom_emulated_machine" => {
+                        v.custom_emulated_machine = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                24 => match tag {
+                    b"virtio_scsi_multi_queues" => {
+                        v.virtio_scsi_multi_queues =
+                            Some(g::integer(x, empty, "virtio_scsi_multi_queues")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                28 => match tag {
+                    b"custom_compatibility_version" => {
+                        v.custom_compatibility_version =
+                            Some(Box::new(Version::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                30 => match tag {
+                    b"storage_error_resume_behaviour" => {
+                        v.storage_error_resume_behaviour = Some(
+                            VmStorageErrorResumeBehaviour::from_wire(&g::text(x, empty)?),
+                        )
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                32 => match tag {
+                    b"virtio_scsi_multi_queues_enabled" => {
+                        v.virtio_scsi_multi_queues_enabled =
+                            Some(g::boolean(x, empty, "virtio_scsi_multi_queues_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2584,6 +2989,9 @@ impl VmMediatedDevice {
     /// The XML element of one object.
     pub const TAG: &'static str = "vm_mediated_device";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vm_mediated_devices";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2611,6 +3019,18 @@ impl VmMediatedDevice {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2623,34 +3043,57 @@ impl VmMediatedDevice {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"spec_params" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Property::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                3 => match tag {
+                    b"vms" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Vm::read(x, &e, empty)?);
+                            }
                         }
+                        v.vms = Some(items);
                     }
-                    v.spec_params = Some(items);
-                }
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"vms" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Vm::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"spec_params" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Property::read(x, &e, empty)?);
+                            }
                         }
+                        v.spec_params = Some(items);
                     }
-                    v.vms = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2723,6 +3166,9 @@ impl VmPlacementPolicy {
     /// The XML element of one object.
     pub const TAG: &'static str = "vm_placement_policy";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vm_placement_policies";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2750,6 +3196,18 @@ impl VmPlacementPolicy {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -2760,18 +3218,29 @@ impl VmPlacementPolicy {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"affinity" => v.affinity = Some(VmAffinity::from_wire(&g::text(x, empty)?)),
-                b"hosts" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Host::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"hosts" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Host::read(x, &e, empty)?);
+                            }
                         }
+                        v.hosts = Some(items);
                     }
-                    v.hosts = Some(items);
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"affinity" => v.affinity = Some(VmAffinity::from_wire(&g::text(x, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -2854,6 +3323,9 @@ impl VmPool {
     /// The XML element of one object.
     pub const TAG: &'static str = "vm_pool";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vm_pools";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -2881,6 +3353,18 @@ impl VmPool {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -2893,46 +3377,84 @@ impl VmPool {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"auto_storage_select" => {
-                    v.auto_storage_select = Some(g::boolean(x, empty, "auto_storage_select")?)
-                }
-                b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
-                b"instance_type" => {
-                    v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
-                }
-                b"max_user_vms" => v.max_user_vms = Some(g::integer(x, empty, "max_user_vms")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                2 => match tag {
+                    b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"size" => v.size = Some(g::integer(x, empty, "size")?),
+                    b"type" => v.r#type = Some(VmPoolType::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"cluster" => v.cluster = Some(Box::new(Cluster::read(x, &e, empty)?)),
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"display" => v.display = Some(Box::new(Display::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"stateful" => v.stateful = Some(g::boolean(x, empty, "stateful")?),
+                    b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"prestarted_vms" => {
-                    v.prestarted_vms = Some(g::integer(x, empty, "prestarted_vms")?)
-                }
-                b"rng_device" => v.rng_device = Some(Box::new(RngDevice::read(x, &e, empty)?)),
-                b"size" => v.size = Some(g::integer(x, empty, "size")?),
-                b"soundcard_enabled" => {
-                    v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
-                }
-                b"stateful" => v.stateful = Some(g::boolean(x, empty, "stateful")?),
-                b"template" => v.template = Some(Box::new(Template::read(x, &e, empty)?)),
-                b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
-                b"type" => v.r#type = Some(VmPoolType::from_wire(&g::text(x, empty)?)),
-                b"use_latest_template_version" => {
-                    v.use_latest_template_version =
-                        Some(g::boolean(x, empty, "use_latest_template_version")?)
-                }
-                b"vm" => v.vm = Some(Box::new(Vm::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    b"tpm_enabled" => v.tpm_enabled = Some(g::boolean(x, empty, "tpm_enabled")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"max_user_vms" => v.max_user_vms = Some(g::integer(x, empty, "max_user_vms")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"instance_type" => {
+                        v.instance_type = Some(Box::new(InstanceType::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"prestarted_vms" => {
+                        v.prestarted_vms = Some(g::integer(x, empty, "prestarted_vms")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"soundcard_enabled" => {
+                        v.soundcard_enabled = Some(g::boolean(x, empty, "soundcard_enabled")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"auto_storage_select" => {
+                        v.auto_storage_select = Some(g::boolean(x, empty, "auto_storage_select")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"use_latest_template_version" => {
+                        v.use_latest_template_version =
+                            Some(g::boolean(x, empty, "use_latest_template_version")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3035,6 +3557,9 @@ impl VmSummary {
     /// The XML element of one object.
     pub const TAG: &'static str = "vm_summary";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vm_summaries";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3062,6 +3587,18 @@ impl VmSummary {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -3072,11 +3609,25 @@ impl VmSummary {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"active" => v.active = Some(g::integer(x, empty, "active")?),
-                b"migrating" => v.migrating = Some(g::integer(x, empty, "migrating")?),
-                b"total" => v.total = Some(g::integer(x, empty, "total")?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                5 => match tag {
+                    b"total" => v.total = Some(g::integer(x, empty, "total")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                6 => match tag {
+                    b"active" => v.active = Some(g::integer(x, empty, "active")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                9 => match tag {
+                    b"migrating" => v.migrating = Some(g::integer(x, empty, "migrating")?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3119,6 +3670,9 @@ impl VnicPassThrough {
     /// The XML element of one object.
     pub const TAG: &'static str = "vnic_pass_through";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vnic_pass_throughs";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3146,6 +3700,18 @@ impl VnicPassThrough {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -3156,9 +3722,14 @@ impl VnicPassThrough {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"mode" => v.mode = Some(VnicPassThroughMode::from_wire(&g::text(x, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"mode" => v.mode = Some(VnicPassThroughMode::from_wire(&g::text(x, empty)?)),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3219,6 +3790,9 @@ impl VnicProfile {
     /// The XML element of one object.
     pub const TAG: &'static str = "vnic_profile";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vnic_profiles";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3246,6 +3820,18 @@ impl VnicProfile {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -3258,42 +3844,71 @@ impl VnicProfile {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"comment" => v.comment = Some(g::text(x, empty)?),
-                b"custom_properties" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(CustomProperty::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                3 => match tag {
+                    b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                7 => match tag {
+                    b"comment" => v.comment = Some(g::text(x, empty)?),
+                    b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                8 => match tag {
+                    b"failover" => v.failover = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
+                    _ => x.skip(&e, empty)?,
+                },
+                10 => match tag {
+                    b"migratable" => v.migratable = Some(g::boolean(x, empty, "migratable")?),
+                    _ => x.skip(&e, empty)?,
+                },
+                11 => match tag {
+                    b"description" => v.description = Some(g::text(x, empty)?),
+                    b"permissions" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(Permission::read(x, &e, empty)?);
+                            }
                         }
+                        v.permissions = Some(items);
                     }
-                    v.custom_properties = Some(items);
-                }
-                b"description" => v.description = Some(g::text(x, empty)?),
-                b"failover" => v.failover = Some(Box::new(VnicProfile::read(x, &e, empty)?)),
-                b"migratable" => v.migratable = Some(g::boolean(x, empty, "migratable")?),
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"network" => v.network = Some(Box::new(Network::read(x, &e, empty)?)),
-                b"network_filter" => {
-                    v.network_filter = Some(Box::new(NetworkFilter::read(x, &e, empty)?))
-                }
-                b"pass_through" => {
-                    v.pass_through = Some(Box::new(VnicPassThrough::read(x, &e, empty)?))
-                }
-                b"permissions" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(Permission::read(x, &e, empty)?);
+                    _ => x.skip(&e, empty)?,
+                },
+                12 => match tag {
+                    b"pass_through" => {
+                        v.pass_through = Some(Box::new(VnicPassThrough::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                14 => match tag {
+                    b"network_filter" => {
+                        v.network_filter = Some(Box::new(NetworkFilter::read(x, &e, empty)?))
+                    }
+                    b"port_mirroring" => {
+                        v.port_mirroring = Some(g::boolean(x, empty, "port_mirroring")?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                17 => match tag {
+                    b"custom_properties" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(CustomProperty::read(x, &e, empty)?);
+                            }
                         }
+                        v.custom_properties = Some(items);
                     }
-                    v.permissions = Some(items);
-                }
-                b"port_mirroring" => {
-                    v.port_mirroring = Some(g::boolean(x, empty, "port_mirroring")?)
-                }
-                b"qos" => v.qos = Some(Box::new(Qos::read(x, &e, empty)?)),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3380,6 +3995,9 @@ impl VnicProfileMapping {
     /// The XML element of one object.
     pub const TAG: &'static str = "vnic_profile_mapping";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "vnic_profile_mappings";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3407,6 +4025,18 @@ impl VnicProfileMapping {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let mut v = Self {
@@ -3417,15 +4047,26 @@ impl VnicProfileMapping {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"source_network_name" => v.source_network_name = Some(g::text(x, empty)?),
-                b"source_network_profile_name" => {
-                    v.source_network_profile_name = Some(g::text(x, empty)?)
-                }
-                b"target_vnic_profile" => {
-                    v.target_vnic_profile = Some(Box::new(VnicProfile::read(x, &e, empty)?))
-                }
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                19 => match tag {
+                    b"source_network_name" => v.source_network_name = Some(g::text(x, empty)?),
+                    b"target_vnic_profile" => {
+                        v.target_vnic_profile = Some(Box::new(VnicProfile::read(x, &e, empty)?))
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
+                27 => match tag {
+                    b"source_network_profile_name" => {
+                        v.source_network_profile_name = Some(g::text(x, empty)?)
+                    }
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }
@@ -3472,6 +4113,9 @@ impl VolumeGroup {
     /// The XML element of one object.
     pub const TAG: &'static str = "volume_group";
 
+    /// The XML element of a collection.
+    pub const COLLECTION: &'static str = "volume_groups";
+
     /// Reads a document whose root element is one object (any element name).
     pub fn from_xml(bytes: &[u8]) -> Result<Self> {
         let mut x = XmlIn::new(bytes);
@@ -3499,6 +4143,18 @@ impl VolumeGroup {
         w
     }
 
+    /// Objects as a collection document.
+    pub fn list_to_xml(items: &[Self]) -> String {
+        let mut w = String::new();
+        g::open(&mut w, Self::COLLECTION);
+        g::end_open(&mut w);
+        for v in items {
+            v.write(&mut w, Self::TAG);
+        }
+        g::close(&mut w, Self::COLLECTION);
+        w
+    }
+
     /// Reads the element `start` (the reader is just past it).
     pub(crate) fn read(x: &mut XmlIn<'_>, start: &BytesStart<'_>, empty: bool) -> Result<Self> {
         let (href, id) = g::href_id(start)?;
@@ -3511,18 +4167,26 @@ impl VolumeGroup {
             return Ok(v);
         }
         while let Some((e, empty)) = x.child()? {
-            match e.local_name().as_ref() {
-                b"logical_units" => {
-                    let mut items = Vec::new();
-                    if !empty {
-                        while let Some((e, empty)) = x.child()? {
-                            items.push(LogicalUnit::read(x, &e, empty)?);
+            let name = e.local_name();
+            let tag = name.as_ref();
+            match tag.len() {
+                4 => match tag {
+                    b"name" => v.name = Some(g::text(x, empty)?),
+                    b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
+                13 => match tag {
+                    b"logical_units" => {
+                        let mut items = Vec::new();
+                        if !empty {
+                            while let Some((e, empty)) = x.child()? {
+                                items.push(LogicalUnit::read(x, &e, empty)?);
+                            }
                         }
+                        v.logical_units = Some(items);
                     }
-                    v.logical_units = Some(items);
-                }
-                b"name" => v.name = Some(g::text(x, empty)?),
-                b"link" => v.links.push(g::link(x, &e, empty)?),
+                    _ => x.skip(&e, empty)?,
+                },
                 _ => x.skip(&e, empty)?,
             }
         }

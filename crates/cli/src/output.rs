@@ -210,6 +210,52 @@ pub fn list<T: Row>(fmt: OutputFormat, items: &[T]) -> Result<(), String> {
     Ok(())
 }
 
+/// Prints a listing as its pages arrive: JSON and YAML items are written one by one, so memory
+/// stays bounded by a page however long the listing; a table needs every row for its column
+/// widths, so it is printed at the end. An error mid-way stops the output where it is (a JSON
+/// array is left unclosed, so a reader cannot mistake it for the whole listing) and is returned.
+pub async fn stream<T, S>(fmt: OutputFormat, mut items: S) -> Result<(), omnivirt::Error>
+where
+    T: Row,
+    S: futures::Stream<Item = omnivirt::Result<T>> + Unpin,
+{
+    use futures::TryStreamExt;
+    if fmt == OutputFormat::Table {
+        let all: Vec<T> = items.try_collect().await?;
+        return list(fmt, &all).map_err(render_error);
+    }
+    let mut first = true;
+    while let Some(item) = items.try_next().await? {
+        let text = match fmt {
+            OutputFormat::Yaml => {
+                serde_yaml::to_string(&[&item]).map_err(|e| render_error(e.to_string()))?
+            }
+            _ => {
+                let body =
+                    serde_json::to_string_pretty(&item).map_err(|e| render_error(e.to_string()))?;
+                let indented = body.replace('\n', "\n  ");
+                format!("{}\n  {indented}", if first { "[" } else { "," })
+            }
+        };
+        write_out(&text);
+        first = false;
+    }
+    match fmt {
+        OutputFormat::Yaml if first => write_out("[]\n"),
+        OutputFormat::Yaml => {}
+        _ if first => write_out("[]\n"),
+        _ => write_out("\n]\n"),
+    }
+    Ok(())
+}
+
+fn render_error(msg: String) -> omnivirt::Error {
+    omnivirt::Error::new(
+        omnivirt::ErrorKind::Protocol,
+        format!("cannot render output: {msg}"),
+    )
+}
+
 /// Prints one object.
 pub fn one<T: Row>(fmt: OutputFormat, item: &T) -> Result<(), String> {
     let text = match fmt {

@@ -5,7 +5,6 @@ mod inventory;
 
 use std::time::Duration;
 
-use futures::TryStreamExt;
 use omnivirt::{
     Client, ClusterId, Config, Context, DiskId, DiskSpec, ErrorKind, HostId, ListQuery,
     PowerAction, TaskId, Vendor, VmId, VmSpec,
@@ -285,13 +284,11 @@ async fn with_client(c: &Client, command: Command, fmt: OutputFormat) -> CliResu
         Command::Storage(cmd) => inventory::storage(c, cmd, fmt).await,
         Command::Host(HostCmd::List(a)) => {
             let q = query(&a, Kind::Host)?;
-            let items: Vec<_> = c.hosts().list(q).try_collect().await?;
-            Ok(output::list(fmt, &items)?)
+            Ok(output::stream(fmt, c.hosts().list(q)).await?)
         }
         Command::Cluster(ClusterCmd::List(a)) => {
             let q = query(&a, Kind::Cluster)?;
-            let items: Vec<_> = c.clusters().list(q).try_collect().await?;
-            Ok(output::list(fmt, &items)?)
+            Ok(output::stream(fmt, c.clusters().list(q)).await?)
         }
         Command::Disk(cmd) => disk(c, cmd, fmt).await,
         Command::Task(cmd) => task(c, cmd, fmt).await,
@@ -308,10 +305,7 @@ async fn with_client(c: &Client, command: Command, fmt: OutputFormat) -> CliResu
 
 async fn vm(c: &Client, cmd: VmCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
-        VmCmd::List(a) => {
-            let items: Vec<_> = c.vms().list(query(&a, Kind::Vm)?).try_collect().await?;
-            Ok(output::list(fmt, &items)?)
-        }
+        VmCmd::List(a) => Ok(output::stream(fmt, c.vms().list(query(&a, Kind::Vm)?)).await?),
         VmCmd::Get { id } => Ok(output::one(fmt, &c.vms().get(&VmId::new(id)).await?)?),
         VmCmd::Create {
             name,
@@ -379,8 +373,7 @@ async fn disk(c: &Client, cmd: DiskCmd, fmt: OutputFormat) -> CliResult {
             if let Some(v) = vm {
                 q = q.vm(v);
             }
-            let items: Vec<_> = c.disks().list(q).try_collect().await?;
-            Ok(output::list(fmt, &items)?)
+            Ok(output::stream(fmt, c.disks().list(q)).await?)
         }
         DiskCmd::Create {
             name,

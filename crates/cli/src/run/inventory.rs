@@ -1,6 +1,5 @@
 //! `template`, `network` and `storage`: list and get.
 
-use futures::TryStreamExt;
 use omnivirt::Client;
 use omnivirt_core::{NetworkId, StoragePoolId, TemplateId};
 
@@ -11,12 +10,7 @@ use crate::output;
 pub async fn templates(c: &Client, cmd: InventoryCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
         InventoryCmd::List(a) => {
-            let items: Vec<_> = c
-                .templates()
-                .list(query(&a, Kind::Template)?)
-                .try_collect()
-                .await?;
-            Ok(output::list(fmt, &items)?)
+            Ok(output::stream(fmt, c.templates().list(query(&a, Kind::Template)?)).await?)
         }
         InventoryCmd::Get { id } => Ok(output::one(
             fmt,
@@ -28,12 +22,7 @@ pub async fn templates(c: &Client, cmd: InventoryCmd, fmt: OutputFormat) -> CliR
 pub async fn networks(c: &Client, cmd: InventoryCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
         InventoryCmd::List(a) => {
-            let items: Vec<_> = c
-                .networks()
-                .list(query(&a, Kind::Network)?)
-                .try_collect()
-                .await?;
-            Ok(output::list(fmt, &items)?)
+            Ok(output::stream(fmt, c.networks().list(query(&a, Kind::Network)?)).await?)
         }
         InventoryCmd::Get { id } => Ok(output::one(
             fmt,
@@ -45,12 +34,7 @@ pub async fn networks(c: &Client, cmd: InventoryCmd, fmt: OutputFormat) -> CliRe
 pub async fn storage(c: &Client, cmd: InventoryCmd, fmt: OutputFormat) -> CliResult {
     match cmd {
         InventoryCmd::List(a) => {
-            let items: Vec<_> = c
-                .storage_pools()
-                .list(query(&a, Kind::Storage)?)
-                .try_collect()
-                .await?;
-            Ok(output::list(fmt, &items)?)
+            Ok(output::stream(fmt, c.storage_pools().list(query(&a, Kind::Storage)?)).await?)
         }
         InventoryCmd::Get { id } => Ok(output::one(
             fmt,

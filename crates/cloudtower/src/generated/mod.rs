@@ -2,3 +2,4 @@
 //! Code generated from `crates/cloudtower/model/` by `cargo xtask codegen cloudtower`.
 
 pub mod api;
+pub mod types;

@@ -16,7 +16,7 @@ pub struct StrField<W> {
 }
 
 impl<W: WhereInput> StrField<W> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         StrField { w, key }
     }
 
@@ -91,7 +91,7 @@ pub struct TimeField<W> {
 }
 
 impl<W: WhereInput> TimeField<W> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         TimeField { w, key }
     }
 
@@ -179,7 +179,7 @@ pub struct NumField<W, N> {
 }
 
 impl<W: WhereInput, N: WhereNumber> NumField<W, N> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         NumField {
             w,
             key,
@@ -241,7 +241,7 @@ fn enum_json<E: Serialize>(e: &E) -> Value {
 }
 
 impl<W: WhereInput, E: Serialize> EnumField<W, E> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         EnumField {
             w,
             key,
@@ -282,7 +282,7 @@ pub struct BoolField<W> {
 }
 
 impl<W: WhereInput> BoolField<W> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         BoolField { w, key }
     }
 

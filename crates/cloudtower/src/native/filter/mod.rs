@@ -111,20 +111,20 @@ fn take<W: WhereInput>(mut w: W) -> Map<String, Value> {
 }
 
 /// Sets `op` (`AND`, `OR`, `NOT`) to the list of `ws`.
-fn combine<W: WhereInput>(mut w: W, op: &str, ws: impl IntoIterator<Item = W>) -> W {
+pub(crate) fn combine<W: WhereInput>(mut w: W, op: &str, ws: impl IntoIterator<Item = W>) -> W {
     let a = ws.into_iter().map(|x| Value::Object(take(x))).collect();
     w.map_mut().insert(op.into(), Value::Array(a));
     w
 }
 
 /// Filters on the to-one relation `key`.
-fn related<W: WhereInput, R: WhereInput>(mut w: W, key: &str, r: R) -> W {
+pub(crate) fn related<W: WhereInput, R: WhereInput>(mut w: W, key: &str, r: R) -> W {
     w.map_mut().insert(key.into(), Value::Object(take(r)));
     w
 }
 
 /// Filters on the to-many relation `key` (`<key>_some`, `_every` or `_none`).
-fn related_many<W: WhereInput, R: WhereInput>(mut w: W, key: &str, m: Many<R>) -> W {
+pub(crate) fn related_many<W: WhereInput, R: WhereInput>(mut w: W, key: &str, m: Many<R>) -> W {
     w.map_mut()
         .insert(format!("{key}_{}", m.suffix), Value::Object(take(m.w)));
     w

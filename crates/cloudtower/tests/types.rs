@@ -24,7 +24,7 @@ fn sample(name: &str) -> Value {
 }
 
 /// The model's example of `name` (every field two levels deep), decoded as `T`.
-fn decode_example<T: DeserializeOwned>(ex: &Examples, name: &str) -> (Value, T) {
+fn decode_example<T: DeserializeOwned>(ex: &Examples<'_>, name: &str) -> (Value, T) {
     let v = ex.of(ex.schema(name), 0);
     let text = serde_json::to_string(&v).unwrap();
     let t = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));

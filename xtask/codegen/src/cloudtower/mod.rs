@@ -16,6 +16,7 @@ use crate::GeneratedFile;
 use crate::rust::{doc, snake, str_lit};
 
 pub mod filters;
+pub mod ops;
 pub mod types;
 
 /// The model, relative to the workspace root.
@@ -328,12 +329,14 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
         GeneratedFile::new(format!("{OUT}/api.rs"), &api_table(&spec.operations)),
     ];
     files.extend(types::generate(&spec, &format!("{OUT}/types"))?);
+    files.extend(ops::generate(&spec, &format!("{OUT}/ops"))?);
     Ok(files)
 }
 
 const MOD_RS: &str = "//! Code generated from `crates/cloudtower/model/` by `cargo xtask codegen cloudtower`.\n\
 \n\
 pub mod api;\n\
+pub mod ops;\n\
 pub mod types;\n";
 
 /// One line for `api list`: what the spec says about the operation.

@@ -544,7 +544,18 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             for (v, wire) in variants {
                 let _ = writeln!(out, "{} => Self::{v},", str_lit(wire));
             }
-            out.push_str("other => Self::Other(other.to_owned()),\n}\n}\n}\n\n");
+            out.push_str("other => Self::Other(other.to_owned()),\n}\n}\n\n");
+            let known: Vec<String> = variants.iter().map(|(v, _)| format!("Self::{v}")).collect();
+            let _ = writeln!(
+                out,
+                "/// Every value this model knows.\npub const KNOWN: &'static [Self] = &[{}];\n}}\n",
+                known.join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "impl ::core::fmt::Display for {0} {{\nfn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {{\nf.write_str(self.as_str())\n}}\n}}\n\nimpl From<&str> for {0} {{\nfn from(s: &str) -> Self {{\nSelf::from_wire(s)\n}}\n}}\n",
+                def.ident
+            );
             let _ = writeln!(
                 out,
                 "impl serde::Serialize for {} {{\nfn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {{\ns.serialize_str(self.as_str())\n}}\n}}\n",

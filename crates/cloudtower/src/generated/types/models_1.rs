@@ -39,6 +39,21 @@ impl AccessMode {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Allow, Self::Deny, Self::None];
+}
+
+impl ::core::fmt::Display for AccessMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AccessMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for AccessMode {
@@ -490,6 +505,48 @@ impl AlertRuleObject {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Brick,
+        Self::Cluster,
+        Self::Disk,
+        Self::Hypervisor,
+        Self::Network,
+        Self::NtpServer,
+        Self::ObservabilityConnectedSystemService,
+        Self::ObservabilityService,
+        Self::PhysicalHost,
+        Self::Pod,
+        Self::Scvm,
+        Self::SksCluster,
+        Self::SksClusterNode,
+        Self::SksPv,
+        Self::SksPvc,
+        Self::SksRegistry,
+        Self::SksService,
+        Self::SnapshotPlan,
+        Self::StorageChunk,
+        Self::StoragePool,
+        Self::SystemService,
+        Self::TimeMachinePlan,
+        Self::Vm,
+        Self::Witness,
+        Self::WitnessNetwork,
+        Self::ZbsZone,
+    ];
+}
+
+impl ::core::fmt::Display for AlertRuleObject {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertRuleObject {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for AlertRuleObject {
@@ -592,6 +649,32 @@ impl AlertRuleUnit {
             "UNIT_UNSPECIFIED" => Self::UnitUnspecified,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Bit,
+        Self::Byte,
+        Self::BytePerSecond,
+        Self::Celsius,
+        Self::Hertz,
+        Self::Microsecond,
+        Self::Nanosecond,
+        Self::Percent,
+        Self::Second,
+        Self::UnitUnspecified,
+    ];
+}
+
+impl ::core::fmt::Display for AlertRuleUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertRuleUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -876,6 +959,31 @@ impl ApplicationState {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Deployed,
+        Self::Deploying,
+        Self::DeployError,
+        Self::Editing,
+        Self::NotDeployed,
+        Self::Stopped,
+        Self::Stopping,
+        Self::StopError,
+        Self::Upgrading,
+    ];
+}
+
+impl ::core::fmt::Display for ApplicationState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ApplicationState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ApplicationState {
@@ -917,6 +1025,21 @@ impl ApplicationType {
             "MONITOR" => Self::Monitor,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Monitor];
+}
+
+impl ::core::fmt::Display for ApplicationType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ApplicationType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1051,6 +1174,21 @@ impl ApplicationVmSpecAffinityPolicy {
             "PREFER" => Self::Prefer,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Must, Self::Prefer];
+}
+
+impl ::core::fmt::Display for ApplicationVmSpecAffinityPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ApplicationVmSpecAffinityPolicy {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1252,6 +1390,21 @@ impl ApplicationVmSpecPlacementSituation {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Different, Self::Same];
+}
+
+impl ::core::fmt::Display for ApplicationVmSpecPlacementSituation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ApplicationVmSpecPlacementSituation {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ApplicationVmSpecPlacementSituation {
@@ -1297,6 +1450,21 @@ impl ApplicationVmSpecPlacementVerb {
             "PREFER" => Self::Prefer,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Must, Self::Prefer];
+}
+
+impl ::core::fmt::Display for ApplicationVmSpecPlacementVerb {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ApplicationVmSpecPlacementVerb {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1390,6 +1558,21 @@ impl Architecture {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Aarch64, Self::X8664];
+}
+
+impl ::core::fmt::Display for Architecture {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Architecture {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for Architecture {
@@ -1448,6 +1631,21 @@ impl BpsUnit {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bps, Self::KBps, Self::MBps, Self::GBps, Self::TBps];
+}
+
+impl ::core::fmt::Display for BpsUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BpsUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BpsUnit {
@@ -1494,6 +1692,21 @@ impl BackupDedupMode {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Chain, Self::None];
+}
+
+impl ::core::fmt::Display for BackupDedupMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupDedupMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupDedupMode {
@@ -1539,6 +1752,21 @@ impl BackupExecutionMethod {
             "MANUAL" => Self::Manual,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Auto, Self::Manual];
+}
+
+impl ::core::fmt::Display for BackupExecutionMethod {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupExecutionMethod {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1606,6 +1834,29 @@ impl BackupExecutionState {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failed,
+        Self::PartlyFailed,
+        Self::Paused,
+        Self::Pausing,
+        Self::Running,
+        Self::Starting,
+        Self::Succeed,
+    ];
+}
+
+impl ::core::fmt::Display for BackupExecutionState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupExecutionState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupExecutionState {
@@ -1672,6 +1923,29 @@ impl BackupExecutionStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Aborted,
+        Self::Failed,
+        Self::Initializing,
+        Self::Paused,
+        Self::Pending,
+        Self::Running,
+        Self::Success,
+    ];
+}
+
+impl ::core::fmt::Display for BackupExecutionStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupExecutionStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupExecutionStatus {
@@ -1717,6 +1991,21 @@ impl BackupExecutionType {
             "INCREMENTAL" => Self::Incremental,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Full, Self::Incremental];
+}
+
+impl ::core::fmt::Display for BackupExecutionType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupExecutionType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1787,6 +2076,30 @@ impl BackupJobPhase {
             "SUCCESS" => Self::Success,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Aborted,
+        Self::Aborting,
+        Self::Finalizing,
+        Self::Initializing,
+        Self::Paused,
+        Self::Running,
+        Self::Skipped,
+        Self::Success,
+    ];
+}
+
+impl ::core::fmt::Display for BackupJobPhase {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupJobPhase {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2041,6 +2354,21 @@ impl BackupPlanDelayOption {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::KeepGoOn, Self::StopBackup];
+}
+
+impl ::core::fmt::Display for BackupPlanDelayOption {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanDelayOption {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupPlanDelayOption {
@@ -2086,6 +2414,21 @@ impl BackupPlanDeleteStrategy {
             "KEEP_RESTORE_POINT" => Self::KeepRestorePoint,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::DeleteRestorePoint, Self::KeepRestorePoint];
+}
+
+impl ::core::fmt::Display for BackupPlanDeleteStrategy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanDeleteStrategy {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2256,6 +2599,29 @@ impl BackupPlanExecutionState {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failed,
+        Self::PartlyFailed,
+        Self::Paused,
+        Self::Pausing,
+        Self::Running,
+        Self::Starting,
+        Self::Succeed,
+    ];
+}
+
+impl ::core::fmt::Display for BackupPlanExecutionState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanExecutionState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupPlanExecutionState {
@@ -2322,6 +2688,29 @@ impl BackupPlanExecutionStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failed,
+        Self::NeverExecute,
+        Self::PartialSuccess,
+        Self::Paused,
+        Self::Running,
+        Self::Success,
+        Self::WaitingExecute,
+    ];
+}
+
+impl ::core::fmt::Display for BackupPlanExecutionStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanExecutionStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupPlanExecutionStatus {
@@ -2371,6 +2760,21 @@ impl BackupPlanKeepPolicy {
             "TIME" => Self::Time,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Count, Self::Forever, Self::Time];
+}
+
+impl ::core::fmt::Display for BackupPlanKeepPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanKeepPolicy {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2434,6 +2838,28 @@ impl BackupPlanPeriod {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Daily,
+        Self::Hourly,
+        Self::Minutely,
+        Self::Monthly,
+        Self::Weekly,
+        Self::Yearly,
+    ];
+}
+
+impl ::core::fmt::Display for BackupPlanPeriod {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanPeriod {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupPlanPeriod {
@@ -2496,6 +2922,28 @@ impl BackupPlanPhase {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Invalid,
+        Self::Paused,
+        Self::Scheduling,
+        Self::Stopped,
+        Self::Validating,
+        Self::WaitingSchedule,
+    ];
+}
+
+impl ::core::fmt::Display for BackupPlanPhase {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanPhase {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupPlanPhase {
@@ -2545,6 +2993,21 @@ impl BackupPlanStatus {
             "WORKING" => Self::Working,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Paused, Self::Stopped, Self::Working];
+}
+
+impl ::core::fmt::Display for BackupPlanStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2738,6 +3201,21 @@ impl BackupRestoreExecutionMode {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Inplace, Self::Rebuild];
+}
+
+impl ::core::fmt::Display for BackupRestoreExecutionMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestoreExecutionMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupRestoreExecutionMode {
@@ -2783,6 +3261,21 @@ impl BackupRestoreExecutionNetworkInformationTypename {
             }
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::BackupRestoreExecutionNetworkInformation];
+}
+
+impl ::core::fmt::Display for BackupRestoreExecutionNetworkInformationTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestoreExecutionNetworkInformationTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2863,6 +3356,21 @@ impl BackupRestoreExecutionNetworkMappingTypename {
             "BackupRestoreExecutionNetworkMapping" => Self::BackupRestoreExecutionNetworkMapping,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::BackupRestoreExecutionNetworkMapping];
+}
+
+impl ::core::fmt::Display for BackupRestoreExecutionNetworkMappingTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestoreExecutionNetworkMappingTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3092,6 +3600,27 @@ impl BackupRestorePointCreation {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Auto,
+        Self::Failback,
+        Self::Failover,
+        Self::FailoverTest,
+        Self::Manual,
+    ];
+}
+
+impl ::core::fmt::Display for BackupRestorePointCreation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestorePointCreation {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupRestorePointCreation {
@@ -3137,6 +3666,21 @@ impl BackupRestorePointType {
             "INCREMENTAL" => Self::Incremental,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Full, Self::Incremental];
+}
+
+impl ::core::fmt::Display for BackupRestorePointType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestorePointType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3349,6 +3893,21 @@ impl BackupServiceNetworkStatusEnum {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Connected, Self::Disconnected];
+}
+
+impl ::core::fmt::Display for BackupServiceNetworkStatusEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupServiceNetworkStatusEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupServiceNetworkStatusEnum {
@@ -3398,6 +3957,21 @@ impl BackupServiceNetworkType {
             "STORAGE" => Self::Storage,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Management, Self::NewNic, Self::Storage];
+}
+
+impl ::core::fmt::Display for BackupServiceNetworkType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupServiceNetworkType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3472,6 +4046,31 @@ impl BackupServiceStatus {
             "UPGRADING" => Self::Upgrading,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Error,
+        Self::Initializing,
+        Self::Installing,
+        Self::InstallFailed,
+        Self::Running,
+        Self::TerminateFailed,
+        Self::Terminating,
+        Self::UpgradeFailed,
+        Self::Upgrading,
+    ];
+}
+
+impl ::core::fmt::Display for BackupServiceStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupServiceStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3617,462 +4216,5 @@ impl FromMap for BackupStoreRepositoryConnection {
 impl<'de> serde::Deserialize<'de> for BackupStoreRepositoryConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
-    }
-}
-
-/// `BackupStoreStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupStoreStatus {
-    /// `CONNECTED`
-    Connected,
-    /// `CONNECTING`
-    Connecting,
-    /// `DISABLED`
-    Disabled,
-    /// `ERROR`
-    Error,
-    /// `INIT`
-    Init,
-    /// `INIT_ERROR`
-    InitError,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupStoreStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connected => "CONNECTED",
-            Self::Connecting => "CONNECTING",
-            Self::Disabled => "DISABLED",
-            Self::Error => "ERROR",
-            Self::Init => "INIT",
-            Self::InitError => "INIT_ERROR",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "CONNECTING" => Self::Connecting,
-            "DISABLED" => Self::Disabled,
-            "ERROR" => Self::Error,
-            "INIT" => Self::Init,
-            "INIT_ERROR" => Self::InitError,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for BackupStoreStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupStoreStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupStoreType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupStoreType {
-    /// `ISCSI`
-    Iscsi,
-    /// `NFS3`
-    Nfs3,
-    /// `NFS4`
-    Nfs4,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupStoreType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iscsi => "ISCSI",
-            Self::Nfs3 => "NFS3",
-            Self::Nfs4 => "NFS4",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NFS3" => Self::Nfs3,
-            "NFS4" => Self::Nfs4,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for BackupStoreType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupStoreType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupTargetExecution` of the CloudTower model.
-///
-/// The model requires `backup_group`, `executed_at`, `id`, `local_id`, `parent_backup`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupTargetExecution {
-    /// `backup_group`: `string`, required by the model.
-    pub backup_group: Option<String>,
-    /// `backup_plan_execution`: `NestedBackupPlanExecution`.
-    pub backup_plan_execution: Option<NestedBackupPlanExecution>,
-    /// `backup_restore_point`: `NestedBackupRestorePoint`.
-    pub backup_restore_point: Option<NestedBackupRestorePoint>,
-    /// `cluster_local_id`: `string`.
-    pub cluster_local_id: Option<String>,
-    /// `duration`: `int32`.
-    pub duration: Option<i32>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `executed_at`: `string`, required by the model.
-    pub executed_at: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `parent_backup`: `string`, required by the model.
-    pub parent_backup: Option<String>,
-    /// `read_bytes`: `int64`.
-    pub read_bytes: Option<i64>,
-    /// `retry_times`: `int32`.
-    pub retry_times: Option<i32>,
-    /// `status`: `BackupExecutionStatus`.
-    pub status: Option<BackupExecutionStatus>,
-    /// `total_bytes`: `int64`.
-    pub total_bytes: Option<i64>,
-    /// `type`: `BackupExecutionType`, required by the model.
-    pub r#type: Option<BackupExecutionType>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
-    /// `vm_local_id`: `string`.
-    pub vm_local_id: Option<String>,
-    /// `vm_name`: `string`.
-    pub vm_name: Option<String>,
-}
-
-impl FromMap for BackupTargetExecution {
-    const NAME: &'static str = "BackupTargetExecution";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_group" => self.backup_group = m.next_value()?,
-            "backup_plan_execution" => self.backup_plan_execution = m.next_value()?,
-            "backup_restore_point" => self.backup_restore_point = m.next_value()?,
-            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
-            "duration" => self.duration = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "executed_at" => self.executed_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "parent_backup" => self.parent_backup = m.next_value()?,
-            "read_bytes" => self.read_bytes = m.next_value()?,
-            "retry_times" => self.retry_times = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "total_bytes" => self.total_bytes = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_local_id" => self.vm_local_id = m.next_value()?,
-            "vm_name" => self.vm_name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupTargetExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BackupTargetExecutionConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupTargetExecutionConnection {
-    /// `aggregate`: `NestedAggregateBackupTargetExecution`, required by the model.
-    pub aggregate: Option<NestedAggregateBackupTargetExecution>,
-}
-
-impl FromMap for BackupTargetExecutionConnection {
-    const NAME: &'static str = "BackupTargetExecutionConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupTargetExecutionConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BatchCreateVirtualPrivateCloudFloatingIp` of the CloudTower model.
-///
-/// The model requires `local_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BatchCreateVirtualPrivateCloudFloatingIp {
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-}
-
-impl FromMap for BatchCreateVirtualPrivateCloudFloatingIp {
-    const NAME: &'static str = "BatchCreateVirtualPrivateCloudFloatingIp";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "local_id" => self.local_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BatchCreateVirtualPrivateCloudFloatingIp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BatchHosts` of the CloudTower model.
-///
-/// The model requires `task`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BatchHosts {
-    /// `task`: `NestedTask`, required by the model.
-    pub task: Option<NestedTask>,
-}
-
-impl FromMap for BatchHosts {
-    const NAME: &'static str = "BatchHosts";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task" => self.task = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BatchHosts {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `BitPSUnit` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BitPsUnit {
-    /// `bps`
-    Bps,
-    /// `Kbps`
-    Kbps,
-    /// `Mbps`
-    Mbps,
-    /// `Gbps`
-    Gbps,
-    /// `Tbps`
-    Tbps,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BitPsUnit {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bps => "bps",
-            Self::Kbps => "Kbps",
-            Self::Mbps => "Mbps",
-            Self::Gbps => "Gbps",
-            Self::Tbps => "Tbps",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bps" => Self::Bps,
-            "Kbps" => Self::Kbps,
-            "Mbps" => Self::Mbps,
-            "Gbps" => Self::Gbps,
-            "Tbps" => Self::Tbps,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for BitPsUnit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BitPsUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BitUnit` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BitUnit {
-    /// `bit`
-    Bit,
-    /// `Kb`
-    Kb,
-    /// `Mb`
-    Mb,
-    /// `Gb`
-    Gb,
-    /// `Tb`
-    Tb,
-    /// `Pb`
-    Pb,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BitUnit {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bit => "bit",
-            Self::Kb => "Kb",
-            Self::Mb => "Mb",
-            Self::Gb => "Gb",
-            Self::Tb => "Tb",
-            Self::Pb => "Pb",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bit" => Self::Bit,
-            "Kb" => Self::Kb,
-            "Mb" => Self::Mb,
-            "Gb" => Self::Gb,
-            "Tb" => Self::Tb,
-            "Pb" => Self::Pb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for BitUnit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BitUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BrickPhaseEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BrickPhaseEnum {
-    /// `BACKWARD`
-    Backward,
-    /// `FORWARD`
-    Forward,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BrickPhaseEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Backward => "BACKWARD",
-            Self::Forward => "FORWARD",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BACKWARD" => Self::Backward,
-            "FORWARD" => Self::Forward,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for BrickPhaseEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BrickPhaseEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
     }
 }

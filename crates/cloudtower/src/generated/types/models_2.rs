@@ -3,6 +3,546 @@
 
 use super::*;
 
+/// `BackupStoreStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupStoreStatus {
+    /// `CONNECTED`
+    Connected,
+    /// `CONNECTING`
+    Connecting,
+    /// `DISABLED`
+    Disabled,
+    /// `ERROR`
+    Error,
+    /// `INIT`
+    Init,
+    /// `INIT_ERROR`
+    InitError,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupStoreStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Connected => "CONNECTED",
+            Self::Connecting => "CONNECTING",
+            Self::Disabled => "DISABLED",
+            Self::Error => "ERROR",
+            Self::Init => "INIT",
+            Self::InitError => "INIT_ERROR",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "CONNECTED" => Self::Connected,
+            "CONNECTING" => Self::Connecting,
+            "DISABLED" => Self::Disabled,
+            "ERROR" => Self::Error,
+            "INIT" => Self::Init,
+            "INIT_ERROR" => Self::InitError,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Connected,
+        Self::Connecting,
+        Self::Disabled,
+        Self::Error,
+        Self::Init,
+        Self::InitError,
+    ];
+}
+
+impl ::core::fmt::Display for BackupStoreStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupStoreStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupStoreStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupStoreStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `BackupStoreType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupStoreType {
+    /// `ISCSI`
+    Iscsi,
+    /// `NFS3`
+    Nfs3,
+    /// `NFS4`
+    Nfs4,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupStoreType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Iscsi => "ISCSI",
+            Self::Nfs3 => "NFS3",
+            Self::Nfs4 => "NFS4",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ISCSI" => Self::Iscsi,
+            "NFS3" => Self::Nfs3,
+            "NFS4" => Self::Nfs4,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::Nfs3, Self::Nfs4];
+}
+
+impl ::core::fmt::Display for BackupStoreType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupStoreType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupStoreType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupStoreType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `BackupTargetExecution` of the CloudTower model.
+///
+/// The model requires `backup_group`, `executed_at`, `id`, `local_id`, `parent_backup`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupTargetExecution {
+    /// `backup_group`: `string`, required by the model.
+    pub backup_group: Option<String>,
+    /// `backup_plan_execution`: `NestedBackupPlanExecution`.
+    pub backup_plan_execution: Option<NestedBackupPlanExecution>,
+    /// `backup_restore_point`: `NestedBackupRestorePoint`.
+    pub backup_restore_point: Option<NestedBackupRestorePoint>,
+    /// `cluster_local_id`: `string`.
+    pub cluster_local_id: Option<String>,
+    /// `duration`: `int32`.
+    pub duration: Option<i32>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `executed_at`: `string`, required by the model.
+    pub executed_at: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `parent_backup`: `string`, required by the model.
+    pub parent_backup: Option<String>,
+    /// `read_bytes`: `int64`.
+    pub read_bytes: Option<i64>,
+    /// `retry_times`: `int32`.
+    pub retry_times: Option<i32>,
+    /// `status`: `BackupExecutionStatus`.
+    pub status: Option<BackupExecutionStatus>,
+    /// `total_bytes`: `int64`.
+    pub total_bytes: Option<i64>,
+    /// `type`: `BackupExecutionType`, required by the model.
+    pub r#type: Option<BackupExecutionType>,
+    /// `vm`: `NestedVm`.
+    pub vm: Option<NestedVm>,
+    /// `vm_local_id`: `string`.
+    pub vm_local_id: Option<String>,
+    /// `vm_name`: `string`.
+    pub vm_name: Option<String>,
+}
+
+impl FromMap for BackupTargetExecution {
+    const NAME: &'static str = "BackupTargetExecution";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "backup_group" => self.backup_group = m.next_value()?,
+            "backup_plan_execution" => self.backup_plan_execution = m.next_value()?,
+            "backup_restore_point" => self.backup_restore_point = m.next_value()?,
+            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
+            "duration" => self.duration = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "executed_at" => self.executed_at = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "parent_backup" => self.parent_backup = m.next_value()?,
+            "read_bytes" => self.read_bytes = m.next_value()?,
+            "retry_times" => self.retry_times = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "total_bytes" => self.total_bytes = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "vm" => self.vm = m.next_value()?,
+            "vm_local_id" => self.vm_local_id = m.next_value()?,
+            "vm_name" => self.vm_name = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupTargetExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BackupTargetExecutionConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupTargetExecutionConnection {
+    /// `aggregate`: `NestedAggregateBackupTargetExecution`, required by the model.
+    pub aggregate: Option<NestedAggregateBackupTargetExecution>,
+}
+
+impl FromMap for BackupTargetExecutionConnection {
+    const NAME: &'static str = "BackupTargetExecutionConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupTargetExecutionConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BatchCreateVirtualPrivateCloudFloatingIp` of the CloudTower model.
+///
+/// The model requires `local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BatchCreateVirtualPrivateCloudFloatingIp {
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+}
+
+impl FromMap for BatchCreateVirtualPrivateCloudFloatingIp {
+    const NAME: &'static str = "BatchCreateVirtualPrivateCloudFloatingIp";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "local_id" => self.local_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BatchCreateVirtualPrivateCloudFloatingIp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BatchHosts` of the CloudTower model.
+///
+/// The model requires `task`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BatchHosts {
+    /// `task`: `NestedTask`, required by the model.
+    pub task: Option<NestedTask>,
+}
+
+impl FromMap for BatchHosts {
+    const NAME: &'static str = "BatchHosts";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task" => self.task = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BatchHosts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `BitPSUnit` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BitPsUnit {
+    /// `bps`
+    Bps,
+    /// `Kbps`
+    Kbps,
+    /// `Mbps`
+    Mbps,
+    /// `Gbps`
+    Gbps,
+    /// `Tbps`
+    Tbps,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BitPsUnit {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bps => "bps",
+            Self::Kbps => "Kbps",
+            Self::Mbps => "Mbps",
+            Self::Gbps => "Gbps",
+            Self::Tbps => "Tbps",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "bps" => Self::Bps,
+            "Kbps" => Self::Kbps,
+            "Mbps" => Self::Mbps,
+            "Gbps" => Self::Gbps,
+            "Tbps" => Self::Tbps,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bps, Self::Kbps, Self::Mbps, Self::Gbps, Self::Tbps];
+}
+
+impl ::core::fmt::Display for BitPsUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BitPsUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BitPsUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BitPsUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `BitUnit` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BitUnit {
+    /// `bit`
+    Bit,
+    /// `Kb`
+    Kb,
+    /// `Mb`
+    Mb,
+    /// `Gb`
+    Gb,
+    /// `Tb`
+    Tb,
+    /// `Pb`
+    Pb,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BitUnit {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bit => "bit",
+            Self::Kb => "Kb",
+            Self::Mb => "Mb",
+            Self::Gb => "Gb",
+            Self::Tb => "Tb",
+            Self::Pb => "Pb",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "bit" => Self::Bit,
+            "Kb" => Self::Kb,
+            "Mb" => Self::Mb,
+            "Gb" => Self::Gb,
+            "Tb" => Self::Tb,
+            "Pb" => Self::Pb,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Bit, Self::Kb, Self::Mb, Self::Gb, Self::Tb, Self::Pb];
+}
+
+impl ::core::fmt::Display for BitUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BitUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BitUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BitUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `BrickPhaseEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BrickPhaseEnum {
+    /// `BACKWARD`
+    Backward,
+    /// `FORWARD`
+    Forward,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BrickPhaseEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Backward => "BACKWARD",
+            Self::Forward => "FORWARD",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "BACKWARD" => Self::Backward,
+            "FORWARD" => Self::Forward,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Backward, Self::Forward];
+}
+
+impl ::core::fmt::Display for BrickPhaseEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BrickPhaseEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BrickPhaseEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BrickPhaseEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
 /// `BrickTopo` of the CloudTower model.
 ///
 /// The model requires `capacity`, `cluster`, `height`, `id`, `local_id`, `name`, `position`; every field is optional here so that a tower that omits one still decodes.
@@ -152,6 +692,21 @@ impl Bus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ide, Self::Scsi, Self::Usb, Self::Virtio];
+}
+
+impl ::core::fmt::Display for Bus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Bus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for Bus {
@@ -213,6 +768,21 @@ impl ByteUnit {
             "PB" => Self::Pb,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::B, Self::Kb, Self::Mb, Self::Gb, Self::Tb, Self::Pb];
+}
+
+impl ::core::fmt::Display for ByteUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ByteUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -329,6 +899,21 @@ impl CloudInitNetworkTypeEnum {
             "IPV4_DHCP" => Self::Ipv4Dhcp,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ipv4, Self::Ipv4Dhcp];
+}
+
+impl ::core::fmt::Display for CloudInitNetworkTypeEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for CloudInitNetworkTypeEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -597,6 +1182,34 @@ impl CloudTowerApplicationState {
             "UPGRADING" => Self::Upgrading,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ConfigureFailed,
+        Self::Configuring,
+        Self::Error,
+        Self::Installing,
+        Self::InstallFailed,
+        Self::Running,
+        Self::ScaleFailed,
+        Self::Scaling,
+        Self::TerminateFailed,
+        Self::Terminating,
+        Self::UpgradeFailed,
+        Self::Upgrading,
+    ];
+}
+
+impl ::core::fmt::Display for CloudTowerApplicationState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for CloudTowerApplicationState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -979,6 +1592,27 @@ impl ClusterConnectorErrorCode {
             "LOAD_CLUSTER_UNHEALTHY" => Self::LoadClusterUnhealthy,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::LoadClusterFailed,
+        Self::LoadClusterNetworkError,
+        Self::LoadClusterNotFound,
+        Self::LoadClusterUnauthorized,
+        Self::LoadClusterUnhealthy,
+    ];
+}
+
+impl ::core::fmt::Display for ClusterConnectorErrorCode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterConnectorErrorCode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1376,6 +2010,22 @@ impl ClusterType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Blueshark, Self::SmtxElf, Self::SmtxOs, Self::SmtxZbs];
+}
+
+impl ::core::fmt::Display for ClusterType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ClusterType {
@@ -1571,6 +2221,26 @@ impl ConnectState {
             "REMOVING" => Self::Removing,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Connected,
+        Self::Disconnected,
+        Self::Initializing,
+        Self::Removing,
+    ];
+}
+
+impl ::core::fmt::Display for ConnectState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ConnectState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1806,6 +2476,21 @@ impl ConsistentType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::CrashConsistent, Self::FileSystemConsistent];
+}
+
+impl ::core::fmt::Display for ConsistentType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ConsistentType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ConsistentType {
@@ -1855,6 +2540,21 @@ impl ContentLanguage {
             "*" => Self::Empty,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::ZhCn, Self::EnUs, Self::Empty];
+}
+
+impl ::core::fmt::Display for ContentLanguage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ContentLanguage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2313,6 +3013,21 @@ impl CpuFanSpeedUnit {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Percent, Self::Rpm];
+}
+
+impl ::core::fmt::Display for CpuFanSpeedUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for CpuFanSpeedUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for CpuFanSpeedUnit {
@@ -2354,6 +3069,21 @@ impl DataPointTypename {
             "DataPoint" => Self::DataPoint,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::DataPoint];
+}
+
+impl ::core::fmt::Display for DataPointTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DataPointTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2615,6 +3345,21 @@ impl Direction {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Horizontal, Self::Vertical];
+}
+
+impl ::core::fmt::Display for Direction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Direction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for Direction {
@@ -2698,6 +3443,21 @@ impl DisassociateSystemServiceFromObsServiceResultType {
             "SUCCESS" => Self::Success,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Fail, Self::Success];
+}
+
+impl ::core::fmt::Display for DisassociateSystemServiceFromObsServiceResultType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DisassociateSystemServiceFromObsServiceResultType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2973,6 +3733,27 @@ impl DiskFunction {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Boot,
+        Self::Cache,
+        Self::Data,
+        Self::SmtxSystem,
+        Self::Unmount,
+    ];
+}
+
+impl ::core::fmt::Display for DiskFunction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskFunction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for DiskFunction {
@@ -3030,6 +3811,27 @@ impl DiskHealthStatus {
             "UNHEALTHY" => Self::Unhealthy,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Healthy,
+        Self::SmartFailed,
+        Self::SoftwareRaidFailure,
+        Self::Subhealthy,
+        Self::Unhealthy,
+    ];
+}
+
+impl ::core::fmt::Display for DiskHealthStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskHealthStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3119,6 +3921,27 @@ impl DiskType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Hdd,
+        Self::NvMeSsd,
+        Self::PMem,
+        Self::SataOrSasSsd,
+        Self::Ssd,
+    ];
+}
+
+impl ::core::fmt::Display for DiskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for DiskType {
@@ -3176,6 +3999,27 @@ impl DiskUsage {
             "DATA_AND_META" => Self::DataAndMeta,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Boot,
+        Self::Cache,
+        Self::CacheAndMeta,
+        Self::Data,
+        Self::DataAndMeta,
+    ];
+}
+
+impl ::core::fmt::Display for DiskUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3238,6 +4082,28 @@ impl DiskUsageStatus {
             "UNMOUNTING" => Self::Unmounting,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Isolated,
+        Self::Mounted,
+        Self::Mounting,
+        Self::PartialMounted,
+        Self::Unmounted,
+        Self::Unmounting,
+    ];
+}
+
+impl ::core::fmt::Display for DiskUsageStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskUsageStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3353,822 +4219,5 @@ impl FromMap for ElfDataStoreConnection {
 impl<'de> serde::Deserialize<'de> for ElfDataStoreConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
-    }
-}
-
-/// `ElfDataStoreType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ElfDataStoreType {
-    /// `ISCSI`
-    Iscsi,
-    /// `NFS`
-    Nfs,
-    /// `NVMe`
-    NvMe,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ElfDataStoreType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iscsi => "ISCSI",
-            Self::Nfs => "NFS",
-            Self::NvMe => "NVMe",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NFS" => Self::Nfs,
-            "NVMe" => Self::NvMe,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ElfDataStoreType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElfDataStoreType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ElfImage` of the CloudTower model.
-///
-/// The model requires `description`, `id`, `local_created_at`, `local_id`, `name`, `path`, `size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ElfImage {
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `content_library_image`: `NestedContentLibraryImage`.
-    pub content_library_image: Option<NestedContentLibraryImage>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
-    /// `vm_snapshots`: `NestedVmSnapshot[]`.
-    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
-    /// `vm_templates`: `NestedVmTemplate[]`.
-    pub vm_templates: Option<Vec<NestedVmTemplate>>,
-}
-
-impl FromMap for ElfImage {
-    const NAME: &'static str = "ElfImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "content_library_image" => self.content_library_image = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
-            "vm_templates" => self.vm_templates = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElfImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ElfImageConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ElfImageConnection {
-    /// `aggregate`: `NestedAggregateElfImage`, required by the model.
-    pub aggregate: Option<NestedAggregateElfImage>,
-}
-
-impl FromMap for ElfImageConnection {
-    const NAME: &'static str = "ElfImageConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElfImageConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ElfStoragePolicy` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `id`, `local_id`, `name`, `replica_num`, `stripe_num`, `stripe_size`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ElfStoragePolicy {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-}
-
-impl FromMap for ElfStoragePolicy {
-    const NAME: &'static str = "ElfStoragePolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "replica_num" => self.replica_num = m.next_value()?,
-            "stripe_num" => self.stripe_num = m.next_value()?,
-            "stripe_size" => self.stripe_size = m.next_value()?,
-            "thin_provision" => self.thin_provision = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElfStoragePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ElfStoragePolicyConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ElfStoragePolicyConnection {
-    /// `aggregate`: `NestedAggregateElfStoragePolicy`, required by the model.
-    pub aggregate: Option<NestedAggregateElfStoragePolicy>,
-}
-
-impl FromMap for ElfStoragePolicyConnection {
-    const NAME: &'static str = "ElfStoragePolicyConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ElfStoragePolicyConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EnterMaintenanceModeCheckResult` of the CloudTower model.
-///
-/// The model requires `task_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EnterMaintenanceModeCheckResult {
-    /// `task_id`: `string`, required by the model.
-    pub task_id: Option<String>,
-}
-
-impl FromMap for EnterMaintenanceModeCheckResult {
-    const NAME: &'static str = "EnterMaintenanceModeCheckResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "task_id" => self.task_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EnterMaintenanceModeCheckResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EnterMaintenanceModeResult` of the CloudTower model.
-///
-/// The model requires `shutdownVms`, `done`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EnterMaintenanceModeResult {
-    /// `shutdownVms`: `ShutdownVmID[]`, required by the model.
-    pub shutdown_vms: Option<Vec<ShutdownVmId>>,
-    /// `done`: `boolean`, required by the model.
-    pub done: Option<bool>,
-}
-
-impl FromMap for EnterMaintenanceModeResult {
-    const NAME: &'static str = "EnterMaintenanceModeResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "shutdownVms" => self.shutdown_vms = m.next_value()?,
-            "done" => self.done = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EnterMaintenanceModeResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EntityAsyncStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EntityAsyncStatus {
-    /// `CREATING`
-    Creating,
-    /// `DELETING`
-    Deleting,
-    /// `UPDATING`
-    Updating,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EntityAsyncStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Deleting => "DELETING",
-            Self::Updating => "UPDATING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "DELETING" => Self::Deleting,
-            "UPDATING" => Self::Updating,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for EntityAsyncStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EntityAsyncStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EntityFilter` of the CloudTower model.
-///
-/// The model requires `entity_type`, `exclude_ids`, `filter_error`, `filter_status`, `id`, `ids`, `name`, `rules`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EntityFilter {
-    /// `apply_to_all_clusters`: `boolean`.
-    pub apply_to_all_clusters: Option<bool>,
-    /// `clusters`: `NestedCluster[]`.
-    pub clusters: Option<Vec<NestedCluster>>,
-    /// `entity_type`: `EntityType`, required by the model.
-    pub entity_type: Option<EntityType>,
-    /// `exclude_ids`: `string[]`, required by the model.
-    pub exclude_ids: Option<Vec<String>>,
-    /// `exec_failed_cluster`: `NestedCluster[]`.
-    pub exec_failed_cluster: Option<Vec<NestedCluster>>,
-    /// `filter_error`: `string[]`, required by the model.
-    pub filter_error: Option<Vec<String>>,
-    /// `filter_status`: `FilterStatus`, required by the model.
-    pub filter_status: Option<FilterStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ids`: `string[]`, required by the model.
-    pub ids: Option<Vec<String>>,
-    /// `last_executed_at`: `string`.
-    pub last_executed_at: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `preset`: `string`.
-    pub preset: Option<String>,
-    /// `rules`: `NestedFilterRule[]`, required by the model.
-    pub rules: Option<Vec<NestedFilterRule>>,
-}
-
-impl FromMap for EntityFilter {
-    const NAME: &'static str = "EntityFilter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "apply_to_all_clusters" => self.apply_to_all_clusters = m.next_value()?,
-            "clusters" => self.clusters = m.next_value()?,
-            "entity_type" => self.entity_type = m.next_value()?,
-            "exclude_ids" => self.exclude_ids = m.next_value()?,
-            "exec_failed_cluster" => self.exec_failed_cluster = m.next_value()?,
-            "filter_error" => self.filter_error = m.next_value()?,
-            "filter_status" => self.filter_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ids" => self.ids = m.next_value()?,
-            "last_executed_at" => self.last_executed_at = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "preset" => self.preset = m.next_value()?,
-            "rules" => self.rules = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EntityFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EntityFilterConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EntityFilterConnection {
-    /// `aggregate`: `NestedAggregateEntityFilter`, required by the model.
-    pub aggregate: Option<NestedAggregateEntityFilter>,
-}
-
-impl FromMap for EntityFilterConnection {
-    const NAME: &'static str = "EntityFilterConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EntityFilterConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EntityType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EntityType {
-    /// `VM`
-    Vm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EntityType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Vm => "VM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for EntityType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EntityType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ErrorBody` of the CloudTower model.
-///
-/// The model requires `message`, `status`, `path`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ErrorBody {
-    /// `code`: `ErrorCode`.
-    pub code: Option<ErrorCode>,
-    /// `props`: `any`.
-    pub props: Option<serde_json::Value>,
-    /// `stack`: `string`.
-    pub stack: Option<String>,
-    /// `message`: `string`, required by the model.
-    pub message: Option<String>,
-    /// `status`: `int32`, required by the model.
-    pub status: Option<i32>,
-    /// `operationName`: `string`.
-    pub operation_name: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-}
-
-impl FromMap for ErrorBody {
-    const NAME: &'static str = "ErrorBody";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "code" => self.code = m.next_value()?,
-            "props" => self.props = m.next_value()?,
-            "stack" => self.stack = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "operationName" => self.operation_name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorBody {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ErrorCode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// `ResourceLocked`
-    ResourceLocked,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ErrorCode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ResourceLocked => "ResourceLocked",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ResourceLocked" => Self::ResourceLocked,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ErrorCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EverouteCluster` of the CloudTower model.
-///
-/// The model requires `controller_instances`, `controller_template`, `global_default_action`, `id`, `name`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteCluster {
-    /// `agent_elf_clusters`: `NestedCluster[]`.
-    pub agent_elf_clusters: Option<Vec<NestedCluster>>,
-    /// `agent_elf_vdses`: `NestedVds[]`.
-    pub agent_elf_vdses: Option<Vec<NestedVds>>,
-    /// `controller_instances`: `NestedEverouteControllerInstance[]`, required by the model.
-    pub controller_instances: Option<Vec<NestedEverouteControllerInstance>>,
-    /// `controller_template`: `NestedEverouteControllerTemplate`, required by the model.
-    pub controller_template: Option<NestedEverouteControllerTemplate>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `global_default_action`: `GlobalPolicyAction`, required by the model.
-    pub global_default_action: Option<GlobalPolicyAction>,
-    /// `global_whitelist`: `NestedEverouteClusterWhitelist`.
-    pub global_whitelist: Option<NestedEverouteClusterWhitelist>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `installed`: `boolean`.
-    pub installed: Option<bool>,
-    /// `load_balancer_service`: `NestedLoadBalancerService`.
-    pub load_balancer_service: Option<NestedLoadBalancerService>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `phase`: `EverouteClusterPhase`.
-    pub phase: Option<EverouteClusterPhase>,
-    /// `status`: `NestedEverouteClusterStatus`.
-    pub status: Option<NestedEverouteClusterStatus>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-    /// `vpc_service`: `NestedVirtualPrivateCloudService`.
-    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
-}
-
-impl FromMap for EverouteCluster {
-    const NAME: &'static str = "EverouteCluster";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "agent_elf_clusters" => self.agent_elf_clusters = m.next_value()?,
-            "agent_elf_vdses" => self.agent_elf_vdses = m.next_value()?,
-            "controller_instances" => self.controller_instances = m.next_value()?,
-            "controller_template" => self.controller_template = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "global_default_action" => self.global_default_action = m.next_value()?,
-            "global_whitelist" => self.global_whitelist = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "installed" => self.installed = m.next_value()?,
-            "load_balancer_service" => self.load_balancer_service = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "phase" => self.phase = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "vpc_service" => self.vpc_service = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteClusterConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteClusterConnection {
-    /// `aggregate`: `NestedAggregateEverouteCluster`, required by the model.
-    pub aggregate: Option<NestedAggregateEverouteCluster>,
-}
-
-impl FromMap for EverouteClusterConnection {
-    const NAME: &'static str = "EverouteClusterConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteClusterConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteClusterPhase` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EverouteClusterPhase {
-    /// `Associated`
-    Associated,
-    /// `Failed`
-    Failed,
-    /// `Init`
-    Init,
-    /// `Running`
-    Running,
-    /// `Terminating`
-    Terminating,
-    /// `Updating`
-    Updating,
-    /// `Upgrading`
-    Upgrading,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EverouteClusterPhase {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Associated => "Associated",
-            Self::Failed => "Failed",
-            Self::Init => "Init",
-            Self::Running => "Running",
-            Self::Terminating => "Terminating",
-            Self::Updating => "Updating",
-            Self::Upgrading => "Upgrading",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Associated" => Self::Associated,
-            "Failed" => Self::Failed,
-            "Init" => Self::Init,
-            "Running" => Self::Running,
-            "Terminating" => Self::Terminating,
-            "Updating" => Self::Updating,
-            "Upgrading" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for EverouteClusterPhase {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteClusterPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EverouteFeatureType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EverouteFeatureType {
-    /// `DFW`
-    Dfw,
-    /// `LB`
-    Lb,
-    /// `VPC`
-    Vpc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EverouteFeatureType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dfw => "DFW",
-            Self::Lb => "LB",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DFW" => Self::Dfw,
-            "LB" => Self::Lb,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for EverouteFeatureType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteFeatureType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
     }
 }

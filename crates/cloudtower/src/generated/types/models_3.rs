@@ -3,6 +3,921 @@
 
 use super::*;
 
+/// `ElfDataStoreType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ElfDataStoreType {
+    /// `ISCSI`
+    Iscsi,
+    /// `NFS`
+    Nfs,
+    /// `NVMe`
+    NvMe,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ElfDataStoreType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Iscsi => "ISCSI",
+            Self::Nfs => "NFS",
+            Self::NvMe => "NVMe",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ISCSI" => Self::Iscsi,
+            "NFS" => Self::Nfs,
+            "NVMe" => Self::NvMe,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::Nfs, Self::NvMe];
+}
+
+impl ::core::fmt::Display for ElfDataStoreType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ElfDataStoreType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ElfDataStoreType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElfDataStoreType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `ElfImage` of the CloudTower model.
+///
+/// The model requires `description`, `id`, `local_created_at`, `local_id`, `name`, `path`, `size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ElfImage {
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `content_library_image`: `NestedContentLibraryImage`.
+    pub content_library_image: Option<NestedContentLibraryImage>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `vm_disks`: `NestedVmDisk[]`.
+    pub vm_disks: Option<Vec<NestedVmDisk>>,
+    /// `vm_snapshots`: `NestedVmSnapshot[]`.
+    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
+    /// `vm_templates`: `NestedVmTemplate[]`.
+    pub vm_templates: Option<Vec<NestedVmTemplate>>,
+}
+
+impl FromMap for ElfImage {
+    const NAME: &'static str = "ElfImage";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster" => self.cluster = m.next_value()?,
+            "content_library_image" => self.content_library_image = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "labels" => self.labels = m.next_value()?,
+            "local_created_at" => self.local_created_at = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "path" => self.path = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "vm_disks" => self.vm_disks = m.next_value()?,
+            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
+            "vm_templates" => self.vm_templates = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElfImage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ElfImageConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ElfImageConnection {
+    /// `aggregate`: `NestedAggregateElfImage`, required by the model.
+    pub aggregate: Option<NestedAggregateElfImage>,
+}
+
+impl FromMap for ElfImageConnection {
+    const NAME: &'static str = "ElfImageConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElfImageConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ElfStoragePolicy` of the CloudTower model.
+///
+/// The model requires `cluster`, `description`, `id`, `local_id`, `name`, `replica_num`, `stripe_num`, `stripe_size`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ElfStoragePolicy {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+}
+
+impl FromMap for ElfStoragePolicy {
+    const NAME: &'static str = "ElfStoragePolicy";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster" => self.cluster = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "replica_num" => self.replica_num = m.next_value()?,
+            "stripe_num" => self.stripe_num = m.next_value()?,
+            "stripe_size" => self.stripe_size = m.next_value()?,
+            "thin_provision" => self.thin_provision = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElfStoragePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ElfStoragePolicyConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ElfStoragePolicyConnection {
+    /// `aggregate`: `NestedAggregateElfStoragePolicy`, required by the model.
+    pub aggregate: Option<NestedAggregateElfStoragePolicy>,
+}
+
+impl FromMap for ElfStoragePolicyConnection {
+    const NAME: &'static str = "ElfStoragePolicyConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ElfStoragePolicyConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EnterMaintenanceModeCheckResult` of the CloudTower model.
+///
+/// The model requires `task_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EnterMaintenanceModeCheckResult {
+    /// `task_id`: `string`, required by the model.
+    pub task_id: Option<String>,
+}
+
+impl FromMap for EnterMaintenanceModeCheckResult {
+    const NAME: &'static str = "EnterMaintenanceModeCheckResult";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnterMaintenanceModeCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EnterMaintenanceModeResult` of the CloudTower model.
+///
+/// The model requires `shutdownVms`, `done`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EnterMaintenanceModeResult {
+    /// `shutdownVms`: `ShutdownVmID[]`, required by the model.
+    pub shutdown_vms: Option<Vec<ShutdownVmId>>,
+    /// `done`: `boolean`, required by the model.
+    pub done: Option<bool>,
+}
+
+impl FromMap for EnterMaintenanceModeResult {
+    const NAME: &'static str = "EnterMaintenanceModeResult";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "shutdownVms" => self.shutdown_vms = m.next_value()?,
+            "done" => self.done = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnterMaintenanceModeResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EntityAsyncStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EntityAsyncStatus {
+    /// `CREATING`
+    Creating,
+    /// `DELETING`
+    Deleting,
+    /// `UPDATING`
+    Updating,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl EntityAsyncStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creating => "CREATING",
+            Self::Deleting => "DELETING",
+            Self::Updating => "UPDATING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "CREATING" => Self::Creating,
+            "DELETING" => Self::Deleting,
+            "UPDATING" => Self::Updating,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Creating, Self::Deleting, Self::Updating];
+}
+
+impl ::core::fmt::Display for EntityAsyncStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EntityAsyncStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for EntityAsyncStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityAsyncStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `EntityFilter` of the CloudTower model.
+///
+/// The model requires `entity_type`, `exclude_ids`, `filter_error`, `filter_status`, `id`, `ids`, `name`, `rules`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EntityFilter {
+    /// `apply_to_all_clusters`: `boolean`.
+    pub apply_to_all_clusters: Option<bool>,
+    /// `clusters`: `NestedCluster[]`.
+    pub clusters: Option<Vec<NestedCluster>>,
+    /// `entity_type`: `EntityType`, required by the model.
+    pub entity_type: Option<EntityType>,
+    /// `exclude_ids`: `string[]`, required by the model.
+    pub exclude_ids: Option<Vec<String>>,
+    /// `exec_failed_cluster`: `NestedCluster[]`.
+    pub exec_failed_cluster: Option<Vec<NestedCluster>>,
+    /// `filter_error`: `string[]`, required by the model.
+    pub filter_error: Option<Vec<String>>,
+    /// `filter_status`: `FilterStatus`, required by the model.
+    pub filter_status: Option<FilterStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ids`: `string[]`, required by the model.
+    pub ids: Option<Vec<String>>,
+    /// `last_executed_at`: `string`.
+    pub last_executed_at: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `preset`: `string`.
+    pub preset: Option<String>,
+    /// `rules`: `NestedFilterRule[]`, required by the model.
+    pub rules: Option<Vec<NestedFilterRule>>,
+}
+
+impl FromMap for EntityFilter {
+    const NAME: &'static str = "EntityFilter";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "apply_to_all_clusters" => self.apply_to_all_clusters = m.next_value()?,
+            "clusters" => self.clusters = m.next_value()?,
+            "entity_type" => self.entity_type = m.next_value()?,
+            "exclude_ids" => self.exclude_ids = m.next_value()?,
+            "exec_failed_cluster" => self.exec_failed_cluster = m.next_value()?,
+            "filter_error" => self.filter_error = m.next_value()?,
+            "filter_status" => self.filter_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "ids" => self.ids = m.next_value()?,
+            "last_executed_at" => self.last_executed_at = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "preset" => self.preset = m.next_value()?,
+            "rules" => self.rules = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EntityFilterConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EntityFilterConnection {
+    /// `aggregate`: `NestedAggregateEntityFilter`, required by the model.
+    pub aggregate: Option<NestedAggregateEntityFilter>,
+}
+
+impl FromMap for EntityFilterConnection {
+    const NAME: &'static str = "EntityFilterConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityFilterConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EntityType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EntityType {
+    /// `VM`
+    Vm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl EntityType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Vm => "VM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "VM" => Self::Vm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Vm];
+}
+
+impl ::core::fmt::Display for EntityType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EntityType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for EntityType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EntityType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `ErrorBody` of the CloudTower model.
+///
+/// The model requires `message`, `status`, `path`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorBody {
+    /// `code`: `ErrorCode`.
+    pub code: Option<ErrorCode>,
+    /// `props`: `any`.
+    pub props: Option<serde_json::Value>,
+    /// `stack`: `string`.
+    pub stack: Option<String>,
+    /// `message`: `string`, required by the model.
+    pub message: Option<String>,
+    /// `status`: `int32`, required by the model.
+    pub status: Option<i32>,
+    /// `operationName`: `string`.
+    pub operation_name: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+}
+
+impl FromMap for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = m.next_value()?,
+            "props" => self.props = m.next_value()?,
+            "stack" => self.stack = m.next_value()?,
+            "message" => self.message = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "operationName" => self.operation_name = m.next_value()?,
+            "path" => self.path = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ErrorCode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `ResourceLocked`
+    ResourceLocked,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ErrorCode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ResourceLocked => "ResourceLocked",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ResourceLocked" => Self::ResourceLocked,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::ResourceLocked];
+}
+
+impl ::core::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `EverouteCluster` of the CloudTower model.
+///
+/// The model requires `controller_instances`, `controller_template`, `global_default_action`, `id`, `name`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EverouteCluster {
+    /// `agent_elf_clusters`: `NestedCluster[]`.
+    pub agent_elf_clusters: Option<Vec<NestedCluster>>,
+    /// `agent_elf_vdses`: `NestedVds[]`.
+    pub agent_elf_vdses: Option<Vec<NestedVds>>,
+    /// `controller_instances`: `NestedEverouteControllerInstance[]`, required by the model.
+    pub controller_instances: Option<Vec<NestedEverouteControllerInstance>>,
+    /// `controller_template`: `NestedEverouteControllerTemplate`, required by the model.
+    pub controller_template: Option<NestedEverouteControllerTemplate>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `global_default_action`: `GlobalPolicyAction`, required by the model.
+    pub global_default_action: Option<GlobalPolicyAction>,
+    /// `global_whitelist`: `NestedEverouteClusterWhitelist`.
+    pub global_whitelist: Option<NestedEverouteClusterWhitelist>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `installed`: `boolean`.
+    pub installed: Option<bool>,
+    /// `load_balancer_service`: `NestedLoadBalancerService`.
+    pub load_balancer_service: Option<NestedLoadBalancerService>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `phase`: `EverouteClusterPhase`.
+    pub phase: Option<EverouteClusterPhase>,
+    /// `status`: `NestedEverouteClusterStatus`.
+    pub status: Option<NestedEverouteClusterStatus>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+    /// `vpc_service`: `NestedVirtualPrivateCloudService`.
+    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
+}
+
+impl FromMap for EverouteCluster {
+    const NAME: &'static str = "EverouteCluster";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "agent_elf_clusters" => self.agent_elf_clusters = m.next_value()?,
+            "agent_elf_vdses" => self.agent_elf_vdses = m.next_value()?,
+            "controller_instances" => self.controller_instances = m.next_value()?,
+            "controller_template" => self.controller_template = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "global_default_action" => self.global_default_action = m.next_value()?,
+            "global_whitelist" => self.global_whitelist = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "installed" => self.installed = m.next_value()?,
+            "load_balancer_service" => self.load_balancer_service = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "phase" => self.phase = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "version" => self.version = m.next_value()?,
+            "vpc_service" => self.vpc_service = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteCluster {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EverouteClusterConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EverouteClusterConnection {
+    /// `aggregate`: `NestedAggregateEverouteCluster`, required by the model.
+    pub aggregate: Option<NestedAggregateEverouteCluster>,
+}
+
+impl FromMap for EverouteClusterConnection {
+    const NAME: &'static str = "EverouteClusterConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteClusterConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EverouteClusterPhase` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EverouteClusterPhase {
+    /// `Associated`
+    Associated,
+    /// `Failed`
+    Failed,
+    /// `Init`
+    Init,
+    /// `Running`
+    Running,
+    /// `Terminating`
+    Terminating,
+    /// `Updating`
+    Updating,
+    /// `Upgrading`
+    Upgrading,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl EverouteClusterPhase {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Associated => "Associated",
+            Self::Failed => "Failed",
+            Self::Init => "Init",
+            Self::Running => "Running",
+            Self::Terminating => "Terminating",
+            Self::Updating => "Updating",
+            Self::Upgrading => "Upgrading",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "Associated" => Self::Associated,
+            "Failed" => Self::Failed,
+            "Init" => Self::Init,
+            "Running" => Self::Running,
+            "Terminating" => Self::Terminating,
+            "Updating" => Self::Updating,
+            "Upgrading" => Self::Upgrading,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Associated,
+        Self::Failed,
+        Self::Init,
+        Self::Running,
+        Self::Terminating,
+        Self::Updating,
+        Self::Upgrading,
+    ];
+}
+
+impl ::core::fmt::Display for EverouteClusterPhase {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EverouteClusterPhase {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for EverouteClusterPhase {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteClusterPhase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `EverouteFeatureType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EverouteFeatureType {
+    /// `DFW`
+    Dfw,
+    /// `LB`
+    Lb,
+    /// `VPC`
+    Vpc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl EverouteFeatureType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dfw => "DFW",
+            Self::Lb => "LB",
+            Self::Vpc => "VPC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "DFW" => Self::Dfw,
+            "LB" => Self::Lb,
+            "VPC" => Self::Vpc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Dfw, Self::Lb, Self::Vpc];
+}
+
+impl ::core::fmt::Display for EverouteFeatureType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EverouteFeatureType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for EverouteFeatureType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteFeatureType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
 /// `EverouteLicense` of the CloudTower model.
 ///
 /// The model requires `code`, `expire_date`, `id`, `max_socket_num`, `serial`, `sign_date`, `software_edition`, `type`, `uid`; every field is optional here so that a tower that omits one still decodes.
@@ -122,6 +1037,21 @@ impl EverouteLicensePricingType {
             "VM_NUM" => Self::VmNum,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::CpuSlotNum, Self::VmNum];
+}
+
+impl ::core::fmt::Display for EverouteLicensePricingType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EverouteLicensePricingType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -252,6 +1182,21 @@ impl ExecutePlanTypename {
             "ExecutePlan" => Self::ExecutePlan,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::ExecutePlan];
+}
+
+impl ::core::fmt::Display for ExecutePlanTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ExecutePlanTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -421,6 +1366,21 @@ impl ExternalCloudTowerStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Connected, Self::Connecting, Self::Disconnected];
+}
+
+impl ::core::fmt::Display for ExternalCloudTowerStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ExternalCloudTowerStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ExternalCloudTowerStatus {
@@ -500,6 +1460,26 @@ impl FailoverShutdownMode {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::None,
+        Self::Poweroff,
+        Self::Shutdown,
+        Self::Shutdownwithpoweroff,
+    ];
+}
+
+impl ::core::fmt::Display for FailoverShutdownMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FailoverShutdownMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for FailoverShutdownMode {
@@ -557,6 +1537,22 @@ impl FilterRuleAggregationEnum {
             "SUM" => Self::Sum,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Avg, Self::Max, Self::Min, Self::Quantile, Self::Sum];
+}
+
+impl ::core::fmt::Display for FilterRuleAggregationEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterRuleAggregationEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -616,6 +1612,27 @@ impl FilterRuleMetricEnum {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::VmCpuUsage,
+        Self::VmMemoryUsage,
+        Self::VmPoweroffDays,
+        Self::VmPoweronDays,
+        Self::VmReadwriteIo,
+    ];
+}
+
+impl ::core::fmt::Display for FilterRuleMetricEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterRuleMetricEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for FilterRuleMetricEnum {
@@ -669,6 +1686,21 @@ impl FilterRuleOpEnum {
             "LTE" => Self::Lte,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Gt, Self::Gte, Self::Lt, Self::Lte];
+}
+
+impl ::core::fmt::Display for FilterRuleOpEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterRuleOpEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -727,6 +1759,27 @@ impl FilterStatus {
             "SUCCESSED" => Self::Successed,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Executing,
+        Self::Failed,
+        Self::Initializing,
+        Self::PartialSuccessed,
+        Self::Successed,
+    ];
+}
+
+impl ::core::fmt::Display for FilterStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FilterStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -899,6 +1952,21 @@ impl GlobalPolicyAction {
             "DROP" => Self::Drop,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Allow, Self::Drop];
+}
+
+impl ::core::fmt::Display for GlobalPolicyAction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GlobalPolicyAction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1153,6 +2221,21 @@ impl GpuDeviceStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::NeedReboot, Self::NotReady, Self::Ready];
+}
+
+impl ::core::fmt::Display for GpuDeviceStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GpuDeviceStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for GpuDeviceStatus {
@@ -1198,6 +2281,21 @@ impl GpuDeviceUsage {
             "VGPU" => Self::Vgpu,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::PassThrough, Self::Vgpu];
+}
+
+impl ::core::fmt::Display for GpuDeviceUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GpuDeviceUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1703,6 +2801,21 @@ impl GraphType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Area, Self::Stack];
+}
+
+impl ::core::fmt::Display for GraphType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GraphType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for GraphType {
@@ -2033,6 +3146,27 @@ impl HostBatchCreateIfaceFunction {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Access,
+        Self::Management,
+        Self::Migration,
+        Self::Storage,
+        Self::VmwareAccess,
+    ];
+}
+
+impl ::core::fmt::Display for HostBatchCreateIfaceFunction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for HostBatchCreateIfaceFunction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for HostBatchCreateIfaceFunction {
@@ -2115,6 +3249,21 @@ impl HostState {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Idle, Self::InUse, Self::Removing];
+}
+
+impl ::core::fmt::Display for HostState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for HostState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for HostState {
@@ -2176,6 +3325,28 @@ impl HostStatus {
             "SESSION_EXPIRED" => Self::SessionExpired,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ConnectedError,
+        Self::ConnectedHealthy,
+        Self::ConnectedWarning,
+        Self::Connecting,
+        Self::Initializing,
+        Self::SessionExpired,
+    ];
+}
+
+impl ::core::fmt::Display for HostStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for HostStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2256,6 +3427,21 @@ impl Hypervisor {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Blueshark, Self::Elf, Self::Vmware, Self::Xenserver];
+}
+
+impl ::core::fmt::Display for Hypervisor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Hypervisor {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for Hypervisor {
@@ -2330,6 +3516,21 @@ impl IommuStatus {
             "NEED_REBOOT" => Self::NeedReboot,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Disable, Self::Enable, Self::NeedReboot];
+}
+
+impl ::core::fmt::Display for IommuStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IommuStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2943,1204 +4144,6 @@ impl FromMap for IscsiTargetConnection {
 }
 
 impl<'de> serde::Deserialize<'de> for IscsiTargetConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IsolationMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IsolationMode {
-    /// `ALL`
-    All,
-    /// `PARTIAL`
-    Partial,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl IsolationMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Partial => "PARTIAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "PARTIAL" => Self::Partial,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for IsolationMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IsolationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `IsolationPolicy` of the CloudTower model.
-///
-/// The model requires `everoute_cluster`, `id`, `mode`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicy {
-    /// `egress`: `NestedNetworkPolicyRule[]`.
-    pub egress: Option<Vec<NestedNetworkPolicyRule>>,
-    /// `everoute_cluster`: `NestedEverouteCluster`, required by the model.
-    pub everoute_cluster: Option<NestedEverouteCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ingress`: `NestedNetworkPolicyRule[]`.
-    pub ingress: Option<Vec<NestedNetworkPolicyRule>>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `mode`: `IsolationMode`, required by the model.
-    pub mode: Option<IsolationMode>,
-    /// `statistics`: `NestedSecurityPolicyStatistics`.
-    pub statistics: Option<NestedSecurityPolicyStatistics>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-}
-
-impl FromMap for IsolationPolicy {
-    const NAME: &'static str = "IsolationPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "egress" => self.egress = m.next_value()?,
-            "everoute_cluster" => self.everoute_cluster = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ingress" => self.ingress = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "mode" => self.mode = m.next_value()?,
-            "statistics" => self.statistics = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IsolationPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IsolationPolicyConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicyConnection {
-    /// `aggregate`: `NestedAggregateIsolationPolicy`, required by the model.
-    pub aggregate: Option<NestedAggregateIsolationPolicy>,
-}
-
-impl FromMap for IsolationPolicyConnection {
-    const NAME: &'static str = "IsolationPolicyConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IsolationPolicyConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IsolationPolicyUpdateBody` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicyUpdateBody {
-    /// `data`: `IsolationPolicyUpdateParams`, required by the model.
-    pub data: Option<IsolationPolicyUpdateParams>,
-    /// `where`: `IsolationPolicyWhereInput`, required by the model.
-    pub r#where: Option<IsolationPolicyWhereInput>,
-}
-
-impl serde::Serialize for IsolationPolicyUpdateBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `Label` of the CloudTower model.
-///
-/// The model requires `createdAt`, `id`, `key`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Label {
-    /// `cluster_num`: `int32`.
-    pub cluster_num: Option<i32>,
-    /// `clusters`: `NestedCluster[]`.
-    pub clusters: Option<Vec<NestedCluster>>,
-    /// `consistency_group_num`: `int32`.
-    pub consistency_group_num: Option<i32>,
-    /// `consistency_group_snapshot_num`: `int32`.
-    pub consistency_group_snapshot_num: Option<i32>,
-    /// `consistency_group_snapshots`: `NestedConsistencyGroupSnapshot[]`.
-    pub consistency_group_snapshots: Option<Vec<NestedConsistencyGroupSnapshot>>,
-    /// `consistency_groups`: `NestedConsistencyGroup[]`.
-    pub consistency_groups: Option<Vec<NestedConsistencyGroup>>,
-    /// `content_library_image_num`: `int32`.
-    pub content_library_image_num: Option<i32>,
-    /// `content_library_images`: `NestedContentLibraryImage[]`.
-    pub content_library_images: Option<Vec<NestedContentLibraryImage>>,
-    /// `content_library_vm_template_num`: `int32`.
-    pub content_library_vm_template_num: Option<i32>,
-    /// `content_library_vm_templates`: `NestedContentLibraryVmTemplate[]`.
-    pub content_library_vm_templates: Option<Vec<NestedContentLibraryVmTemplate>>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `datacenter_num`: `int32`.
-    pub datacenter_num: Option<i32>,
-    /// `datacenters`: `NestedDatacenter[]`.
-    pub datacenters: Option<Vec<NestedDatacenter>>,
-    /// `disk_num`: `int32`.
-    pub disk_num: Option<i32>,
-    /// `disks`: `NestedDisk[]`.
-    pub disks: Option<Vec<NestedDisk>>,
-    /// `elf_image_num`: `int32`.
-    pub elf_image_num: Option<i32>,
-    /// `elf_images`: `NestedElfImage[]`.
-    pub elf_images: Option<Vec<NestedElfImage>>,
-    /// `gpu_device_num`: `int32`.
-    pub gpu_device_num: Option<i32>,
-    /// `gpu_devices`: `NestedGpuDevice[]`.
-    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
-    /// `host_num`: `int32`.
-    pub host_num: Option<i32>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iscsi_lun_num`: `int32`.
-    pub iscsi_lun_num: Option<i32>,
-    /// `iscsi_lun_snapshot_num`: `int32`.
-    pub iscsi_lun_snapshot_num: Option<i32>,
-    /// `iscsi_lun_snapshots`: `NestedIscsiLunSnapshot[]`.
-    pub iscsi_lun_snapshots: Option<Vec<NestedIscsiLunSnapshot>>,
-    /// `iscsi_luns`: `NestedIscsiLun[]`.
-    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
-    /// `iscsi_target_num`: `int32`.
-    pub iscsi_target_num: Option<i32>,
-    /// `iscsi_targets`: `NestedIscsiTarget[]`.
-    pub iscsi_targets: Option<Vec<NestedIscsiTarget>>,
-    /// `isolation_policies`: `NestedIsolationPolicy[]`.
-    pub isolation_policies: Option<Vec<NestedIsolationPolicy>>,
-    /// `isolation_policy_num`: `int32`.
-    pub isolation_policy_num: Option<i32>,
-    /// `key`: `string`, required by the model.
-    pub key: Option<String>,
-    /// `namespace_group_num`: `int32`.
-    pub namespace_group_num: Option<i32>,
-    /// `namespace_groups`: `NestedNamespaceGroup[]`.
-    pub namespace_groups: Option<Vec<NestedNamespaceGroup>>,
-    /// `nfs_export_num`: `int32`.
-    pub nfs_export_num: Option<i32>,
-    /// `nfs_exports`: `NestedNfsExport[]`.
-    pub nfs_exports: Option<Vec<NestedNfsExport>>,
-    /// `nfs_inode_num`: `int32`.
-    pub nfs_inode_num: Option<i32>,
-    /// `nfs_inodes`: `NestedNfsInode[]`.
-    pub nfs_inodes: Option<Vec<NestedNfsInode>>,
-    /// `nic_num`: `int32`.
-    pub nic_num: Option<i32>,
-    /// `nics`: `NestedNic[]`.
-    pub nics: Option<Vec<NestedNic>>,
-    /// `nvmf_namespace_num`: `int32`.
-    pub nvmf_namespace_num: Option<i32>,
-    /// `nvmf_namespace_snapshot_num`: `int32`.
-    pub nvmf_namespace_snapshot_num: Option<i32>,
-    /// `nvmf_namespace_snapshots`: `NestedNvmfNamespaceSnapshot[]`.
-    pub nvmf_namespace_snapshots: Option<Vec<NestedNvmfNamespaceSnapshot>>,
-    /// `nvmf_namespaces`: `NestedNvmfNamespace[]`.
-    pub nvmf_namespaces: Option<Vec<NestedNvmfNamespace>>,
-    /// `nvmf_subsystem_num`: `int32`.
-    pub nvmf_subsystem_num: Option<i32>,
-    /// `nvmf_subsystems`: `NestedNvmfSubsystem[]`.
-    pub nvmf_subsystems: Option<Vec<NestedNvmfSubsystem>>,
-    /// `security_policies`: `NestedSecurityPolicy[]`.
-    pub security_policies: Option<Vec<NestedSecurityPolicy>>,
-    /// `security_policy_num`: `int32`.
-    pub security_policy_num: Option<i32>,
-    /// `system_vlan_num`: `int32`.
-    pub system_vlan_num: Option<i32>,
-    /// `total_num`: `int32`.
-    pub total_num: Option<i32>,
-    /// `value`: `string`.
-    pub value: Option<String>,
-    /// `vds_num`: `int32`.
-    pub vds_num: Option<i32>,
-    /// `vdses`: `NestedVds[]`.
-    pub vdses: Option<Vec<NestedVds>>,
-    /// `vlans`: `NestedVlan[]`.
-    pub vlans: Option<Vec<NestedVlan>>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-    /// `vm_snapshot_num`: `int32`.
-    pub vm_snapshot_num: Option<i32>,
-    /// `vm_snapshots`: `NestedVmSnapshot[]`.
-    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
-    /// `vm_template_num`: `int32`.
-    pub vm_template_num: Option<i32>,
-    /// `vm_templates`: `NestedVmTemplate[]`.
-    pub vm_templates: Option<Vec<NestedVmTemplate>>,
-    /// `vm_vlan_num`: `int32`.
-    pub vm_vlan_num: Option<i32>,
-    /// `vm_volume_num`: `int32`.
-    pub vm_volume_num: Option<i32>,
-    /// `vm_volume_snapshot_num`: `int32`.
-    pub vm_volume_snapshot_num: Option<i32>,
-    /// `vm_volume_snapshots`: `NestedVmVolumeSnapshot[]`.
-    pub vm_volume_snapshots: Option<Vec<NestedVmVolumeSnapshot>>,
-    /// `vm_volumes`: `NestedVmVolume[]`.
-    pub vm_volumes: Option<Vec<NestedVmVolume>>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for Label {
-    const NAME: &'static str = "Label";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster_num" => self.cluster_num = m.next_value()?,
-            "clusters" => self.clusters = m.next_value()?,
-            "consistency_group_num" => self.consistency_group_num = m.next_value()?,
-            "consistency_group_snapshot_num" => {
-                self.consistency_group_snapshot_num = m.next_value()?
-            }
-            "consistency_group_snapshots" => self.consistency_group_snapshots = m.next_value()?,
-            "consistency_groups" => self.consistency_groups = m.next_value()?,
-            "content_library_image_num" => self.content_library_image_num = m.next_value()?,
-            "content_library_images" => self.content_library_images = m.next_value()?,
-            "content_library_vm_template_num" => {
-                self.content_library_vm_template_num = m.next_value()?
-            }
-            "content_library_vm_templates" => self.content_library_vm_templates = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "datacenter_num" => self.datacenter_num = m.next_value()?,
-            "datacenters" => self.datacenters = m.next_value()?,
-            "disk_num" => self.disk_num = m.next_value()?,
-            "disks" => self.disks = m.next_value()?,
-            "elf_image_num" => self.elf_image_num = m.next_value()?,
-            "elf_images" => self.elf_images = m.next_value()?,
-            "gpu_device_num" => self.gpu_device_num = m.next_value()?,
-            "gpu_devices" => self.gpu_devices = m.next_value()?,
-            "host_num" => self.host_num = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iscsi_lun_num" => self.iscsi_lun_num = m.next_value()?,
-            "iscsi_lun_snapshot_num" => self.iscsi_lun_snapshot_num = m.next_value()?,
-            "iscsi_lun_snapshots" => self.iscsi_lun_snapshots = m.next_value()?,
-            "iscsi_luns" => self.iscsi_luns = m.next_value()?,
-            "iscsi_target_num" => self.iscsi_target_num = m.next_value()?,
-            "iscsi_targets" => self.iscsi_targets = m.next_value()?,
-            "isolation_policies" => self.isolation_policies = m.next_value()?,
-            "isolation_policy_num" => self.isolation_policy_num = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "namespace_group_num" => self.namespace_group_num = m.next_value()?,
-            "namespace_groups" => self.namespace_groups = m.next_value()?,
-            "nfs_export_num" => self.nfs_export_num = m.next_value()?,
-            "nfs_exports" => self.nfs_exports = m.next_value()?,
-            "nfs_inode_num" => self.nfs_inode_num = m.next_value()?,
-            "nfs_inodes" => self.nfs_inodes = m.next_value()?,
-            "nic_num" => self.nic_num = m.next_value()?,
-            "nics" => self.nics = m.next_value()?,
-            "nvmf_namespace_num" => self.nvmf_namespace_num = m.next_value()?,
-            "nvmf_namespace_snapshot_num" => self.nvmf_namespace_snapshot_num = m.next_value()?,
-            "nvmf_namespace_snapshots" => self.nvmf_namespace_snapshots = m.next_value()?,
-            "nvmf_namespaces" => self.nvmf_namespaces = m.next_value()?,
-            "nvmf_subsystem_num" => self.nvmf_subsystem_num = m.next_value()?,
-            "nvmf_subsystems" => self.nvmf_subsystems = m.next_value()?,
-            "security_policies" => self.security_policies = m.next_value()?,
-            "security_policy_num" => self.security_policy_num = m.next_value()?,
-            "system_vlan_num" => self.system_vlan_num = m.next_value()?,
-            "total_num" => self.total_num = m.next_value()?,
-            "value" => self.value = m.next_value()?,
-            "vds_num" => self.vds_num = m.next_value()?,
-            "vdses" => self.vdses = m.next_value()?,
-            "vlans" => self.vlans = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            "vm_snapshot_num" => self.vm_snapshot_num = m.next_value()?,
-            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
-            "vm_template_num" => self.vm_template_num = m.next_value()?,
-            "vm_templates" => self.vm_templates = m.next_value()?,
-            "vm_vlan_num" => self.vm_vlan_num = m.next_value()?,
-            "vm_volume_num" => self.vm_volume_num = m.next_value()?,
-            "vm_volume_snapshot_num" => self.vm_volume_snapshot_num = m.next_value()?,
-            "vm_volume_snapshots" => self.vm_volume_snapshots = m.next_value()?,
-            "vm_volumes" => self.vm_volumes = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LabelConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LabelConnection {
-    /// `aggregate`: `NestedAggregateLabel`, required by the model.
-    pub aggregate: Option<NestedAggregateLabel>,
-}
-
-impl FromMap for LabelConnection {
-    const NAME: &'static str = "LabelConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LabelConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LabelGroup` of the CloudTower model.
-///
-/// The model requires `label_ids`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LabelGroup {
-    /// `label_ids`: `string[]`, required by the model.
-    pub label_ids: Option<Vec<String>>,
-}
-
-impl serde::Serialize for LabelGroup {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.label_ids {
-            m.serialize_entry("label_ids", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `License` of the CloudTower model.
-///
-/// The model requires `expire_date`, `id`, `license_serial`, `max_chunk_num`, `max_cluster_num`, `sign_date`, `software_edition`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct License {
-    /// `expire_date`: `string`, required by the model.
-    pub expire_date: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `license_serial`: `string`, required by the model.
-    pub license_serial: Option<String>,
-    /// `maintenance_end_date`: `string`.
-    pub maintenance_end_date: Option<String>,
-    /// `maintenance_start_date`: `string`.
-    pub maintenance_start_date: Option<String>,
-    /// `max_chunk_num`: `int32`, required by the model.
-    pub max_chunk_num: Option<i32>,
-    /// `max_cluster_num`: `int32`, required by the model.
-    pub max_cluster_num: Option<i32>,
-    /// `sign_date`: `string`, required by the model.
-    pub sign_date: Option<String>,
-    /// `software_edition`: `SoftwareEdition`, required by the model.
-    pub software_edition: Option<SoftwareEdition>,
-    /// `type`: `LicenseType`, required by the model.
-    pub r#type: Option<LicenseType>,
-}
-
-impl FromMap for License {
-    const NAME: &'static str = "License";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "expire_date" => self.expire_date = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "license_serial" => self.license_serial = m.next_value()?,
-            "maintenance_end_date" => self.maintenance_end_date = m.next_value()?,
-            "maintenance_start_date" => self.maintenance_start_date = m.next_value()?,
-            "max_chunk_num" => self.max_chunk_num = m.next_value()?,
-            "max_cluster_num" => self.max_cluster_num = m.next_value()?,
-            "sign_date" => self.sign_date = m.next_value()?,
-            "software_edition" => self.software_edition = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for License {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LicenseConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LicenseConnection {
-    /// `aggregate`: `NestedAggregateLicense`, required by the model.
-    pub aggregate: Option<NestedAggregateLicense>,
-}
-
-impl FromMap for LicenseConnection {
-    const NAME: &'static str = "LicenseConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LicenseConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LicenseType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LicenseType {
-    /// `PERPETUAL`
-    Perpetual,
-    /// `SUBSCRIPTION`
-    Subscription,
-    /// `TRIAL`
-    Trial,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl LicenseType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Perpetual => "PERPETUAL",
-            Self::Subscription => "SUBSCRIPTION",
-            Self::Trial => "TRIAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PERPETUAL" => Self::Perpetual,
-            "SUBSCRIPTION" => Self::Subscription,
-            "TRIAL" => Self::Trial,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for LicenseType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LicenseType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `LogCollection` of the CloudTower model.
-///
-/// The model requires `cluster`, `groups`, `id`, `local_id`, `log_ended_at`, `log_started_at`, `owner`, `path`, `progress`, `services`, `size`, `started_at`, `status`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LogCollection {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `groups`: `string[]`, required by the model.
-    pub groups: Option<Vec<String>>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `log_ended_at`: `string`, required by the model.
-    pub log_ended_at: Option<String>,
-    /// `log_started_at`: `string`, required by the model.
-    pub log_started_at: Option<String>,
-    /// `owner`: `string`, required by the model.
-    pub owner: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `progress`: `double`, required by the model.
-    pub progress: Option<f64>,
-    /// `service_groups`: `object`.
-    pub service_groups: Option<serde_json::Value>,
-    /// `services`: `string[]`, required by the model.
-    pub services: Option<Vec<String>>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `started_at`: `string`, required by the model.
-    pub started_at: Option<String>,
-    /// `status`: `LogCollectionStatus`, required by the model.
-    pub status: Option<LogCollectionStatus>,
-    /// `witness`: `NestedWitness`.
-    pub witness: Option<NestedWitness>,
-}
-
-impl FromMap for LogCollection {
-    const NAME: &'static str = "LogCollection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "groups" => self.groups = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "log_ended_at" => self.log_ended_at = m.next_value()?,
-            "log_started_at" => self.log_started_at = m.next_value()?,
-            "owner" => self.owner = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "progress" => self.progress = m.next_value()?,
-            "service_groups" => self.service_groups = m.next_value()?,
-            "services" => self.services = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "started_at" => self.started_at = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "witness" => self.witness = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LogCollectionConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LogCollectionConnection {
-    /// `aggregate`: `NestedAggregateLogCollection`, required by the model.
-    pub aggregate: Option<NestedAggregateLogCollection>,
-}
-
-impl FromMap for LogCollectionConnection {
-    const NAME: &'static str = "LogCollectionConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogCollectionConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LogCollectionStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LogCollectionStatus {
-    /// `EXECUTING`
-    Executing,
-    /// `FAILED`
-    Failed,
-    /// `STOPPING`
-    Stopping,
-    /// `SUCCESSED`
-    Successed,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl LogCollectionStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Executing => "EXECUTING",
-            Self::Failed => "FAILED",
-            Self::Stopping => "STOPPING",
-            Self::Successed => "SUCCESSED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXECUTING" => Self::Executing,
-            "FAILED" => Self::Failed,
-            "STOPPING" => Self::Stopping,
-            "SUCCESSED" => Self::Successed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for LogCollectionStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogCollectionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `LogServiceConfig` of the CloudTower model.
-///
-/// The model requires `group_name`, `service_list`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LogServiceConfig {
-    /// `group_name`: `string`, required by the model.
-    pub group_name: Option<String>,
-    /// `service_list`: `string[]`, required by the model.
-    pub service_list: Option<Vec<String>>,
-}
-
-impl FromMap for LogServiceConfig {
-    const NAME: &'static str = "LogServiceConfig";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "group_name" => self.group_name = m.next_value()?,
-            "service_list" => self.service_list = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogServiceConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `LoginResponse` of the CloudTower model.
-///
-/// The model requires `token`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LoginResponse {
-    /// `token`: `string`, required by the model.
-    pub token: Option<String>,
-}
-
-impl FromMap for LoginResponse {
-    const NAME: &'static str = "LoginResponse";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "token" => self.token = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LoginResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MaintenanceModeEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MaintenanceModeEnum {
-    /// `ENTERING_MAINTENANCE_MODE`
-    EnteringMaintenanceMode,
-    /// `IN_USE`
-    InUse,
-    /// `MAINTENANCE_MODE`
-    MaintenanceMode,
-    /// `REMOVING`
-    Removing,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MaintenanceModeEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnteringMaintenanceMode => "ENTERING_MAINTENANCE_MODE",
-            Self::InUse => "IN_USE",
-            Self::MaintenanceMode => "MAINTENANCE_MODE",
-            Self::Removing => "REMOVING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENTERING_MAINTENANCE_MODE" => Self::EnteringMaintenanceMode,
-            "IN_USE" => Self::InUse,
-            "MAINTENANCE_MODE" => Self::MaintenanceMode,
-            "REMOVING" => Self::Removing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for MaintenanceModeEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaintenanceModeEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MaintenanceModeVerify` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceModeVerify {
-    /// `reason`: `string`.
-    pub reason: Option<String>,
-    /// `changed`: `boolean`.
-    pub changed: Option<bool>,
-}
-
-impl FromMap for MaintenanceModeVerify {
-    const NAME: &'static str = "MaintenanceModeVerify";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "reason" => self.reason = m.next_value()?,
-            "changed" => self.changed = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaintenanceModeVerify {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MaintenanceModeVmInfo` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceModeVmInfo {
-    /// `vm_uuid`: `string`.
-    pub vm_uuid: Option<String>,
-    /// `vm_state`: `string`.
-    pub vm_state: Option<String>,
-    /// `vm_name`: `string`.
-    pub vm_name: Option<String>,
-    /// `vm_ha`: `boolean`.
-    pub vm_ha: Option<bool>,
-    /// `verify`: `MaintenanceModeVerify`.
-    pub verify: Option<MaintenanceModeVerify>,
-    /// `target_host_name`: `string`.
-    pub target_host_name: Option<String>,
-    /// `state`: `string`.
-    pub state: Option<String>,
-}
-
-impl FromMap for MaintenanceModeVmInfo {
-    const NAME: &'static str = "MaintenanceModeVmInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vm_uuid" => self.vm_uuid = m.next_value()?,
-            "vm_state" => self.vm_state = m.next_value()?,
-            "vm_name" => self.vm_name = m.next_value()?,
-            "vm_ha" => self.vm_ha = m.next_value()?,
-            "verify" => self.verify = m.next_value()?,
-            "target_host_name" => self.target_host_name = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaintenanceModeVmInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MetaLeader` of the CloudTower model.
-///
-/// The model requires `meta_leader`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct MetaLeader {
-    /// `meta_leader`: `string`, required by the model.
-    pub meta_leader: Option<String>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-}
-
-impl FromMap for MetaLeader {
-    const NAME: &'static str = "MetaLeader";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "meta_leader" => self.meta_leader = m.next_value()?,
-            "cluster_id" => self.cluster_id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetaLeader {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Metric.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricTypename {
-    /// `Metric`
-    Metric,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetricTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Metric => "Metric",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Metric" => Self::Metric,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for MetricTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Metric` of the CloudTower model.
-///
-/// The model requires `unit`, `step`, `dropped`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Metric {
-    /// `unit`: `MetricUnit`, required by the model.
-    pub unit: Option<MetricUnit>,
-    /// `step`: `int32`, required by the model.
-    pub step: Option<i32>,
-    /// `samples`: `MetricSample[]`.
-    pub samples: Option<Vec<MetricSample>>,
-    /// `sample_streams`: `MetricStream[]`.
-    pub sample_streams: Option<Vec<MetricStream>>,
-    /// `dropped`: `boolean`, required by the model.
-    pub dropped: Option<bool>,
-    /// `__typename`: `string`.
-    pub typename: Option<MetricTypename>,
-}
-
-impl FromMap for Metric {
-    const NAME: &'static str = "Metric";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "unit" => self.unit = m.next_value()?,
-            "step" => self.step = m.next_value()?,
-            "samples" => self.samples = m.next_value()?,
-            "sample_streams" => self.sample_streams = m.next_value()?,
-            "dropped" => self.dropped = m.next_value()?,
-            "__typename" => self.typename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Metric {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `MetricLabel.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricLabelTypename {
-    /// `MetricLabel`
-    MetricLabel,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl MetricLabelTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MetricLabel => "MetricLabel",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MetricLabel" => Self::MetricLabel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for MetricLabelTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricLabelTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `MetricLabel` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct MetricLabel {
-    /// `to_hostname`: `string`.
-    pub to_hostname: Option<String>,
-    /// `serial_number`: `string`.
-    pub serial_number: Option<String>,
-    /// `pool`: `string`.
-    pub pool: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-    /// `metric_name`: `string`.
-    pub metric_name: Option<String>,
-    /// `job`: `string`.
-    pub job: Option<String>,
-    /// `instance`: `string`.
-    pub instance: Option<String>,
-    /// `_zone`: `string`.
-    pub zone: Option<String>,
-    /// `_witness`: `string`.
-    pub witness: Option<String>,
-    /// `_volume`: `string`.
-    pub volume: Option<String>,
-    /// `_vm`: `string`.
-    pub vm: Option<String>,
-    /// `_to_uuid`: `string`.
-    pub to_uuid: Option<String>,
-    /// `_service`: `string`.
-    pub service: Option<String>,
-    /// `_scvm`: `string`.
-    pub scvm: Option<String>,
-    /// `_network`: `string`.
-    pub network: Option<String>,
-    /// `_mac`: `string`.
-    pub mac: Option<String>,
-    /// `_host`: `string`.
-    pub host: Option<String>,
-    /// `_esxi_uuid`: `string`.
-    pub esxi_uuid: Option<String>,
-    /// `_device`: `string`.
-    pub device: Option<String>,
-    /// `_cluster`: `string`.
-    pub cluster: Option<String>,
-    /// `_chunk`: `string`.
-    pub chunk: Option<String>,
-    /// `__typename`: `string`.
-    pub typename: Option<MetricLabelTypename>,
-}
-
-impl FromMap for MetricLabel {
-    const NAME: &'static str = "MetricLabel";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "to_hostname" => self.to_hostname = m.next_value()?,
-            "serial_number" => self.serial_number = m.next_value()?,
-            "pool" => self.pool = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "metric_name" => self.metric_name = m.next_value()?,
-            "job" => self.job = m.next_value()?,
-            "instance" => self.instance = m.next_value()?,
-            "_zone" => self.zone = m.next_value()?,
-            "_witness" => self.witness = m.next_value()?,
-            "_volume" => self.volume = m.next_value()?,
-            "_vm" => self.vm = m.next_value()?,
-            "_to_uuid" => self.to_uuid = m.next_value()?,
-            "_service" => self.service = m.next_value()?,
-            "_scvm" => self.scvm = m.next_value()?,
-            "_network" => self.network = m.next_value()?,
-            "_mac" => self.mac = m.next_value()?,
-            "_host" => self.host = m.next_value()?,
-            "_esxi_uuid" => self.esxi_uuid = m.next_value()?,
-            "_device" => self.device = m.next_value()?,
-            "_cluster" => self.cluster = m.next_value()?,
-            "_chunk" => self.chunk = m.next_value()?,
-            "__typename" => self.typename = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MetricLabel {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,1304 @@
 
 use super::*;
 
+/// `IsolationMode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IsolationMode {
+    /// `ALL`
+    All,
+    /// `PARTIAL`
+    Partial,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl IsolationMode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Partial => "PARTIAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "PARTIAL" => Self::Partial,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::All, Self::Partial];
+}
+
+impl ::core::fmt::Display for IsolationMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IsolationMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for IsolationMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IsolationMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `IsolationPolicy` of the CloudTower model.
+///
+/// The model requires `everoute_cluster`, `id`, `mode`, `vm`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IsolationPolicy {
+    /// `egress`: `NestedNetworkPolicyRule[]`.
+    pub egress: Option<Vec<NestedNetworkPolicyRule>>,
+    /// `everoute_cluster`: `NestedEverouteCluster`, required by the model.
+    pub everoute_cluster: Option<NestedEverouteCluster>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ingress`: `NestedNetworkPolicyRule[]`.
+    pub ingress: Option<Vec<NestedNetworkPolicyRule>>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `mode`: `IsolationMode`, required by the model.
+    pub mode: Option<IsolationMode>,
+    /// `statistics`: `NestedSecurityPolicyStatistics`.
+    pub statistics: Option<NestedSecurityPolicyStatistics>,
+    /// `vm`: `NestedVm`, required by the model.
+    pub vm: Option<NestedVm>,
+}
+
+impl FromMap for IsolationPolicy {
+    const NAME: &'static str = "IsolationPolicy";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "egress" => self.egress = m.next_value()?,
+            "everoute_cluster" => self.everoute_cluster = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "ingress" => self.ingress = m.next_value()?,
+            "labels" => self.labels = m.next_value()?,
+            "mode" => self.mode = m.next_value()?,
+            "statistics" => self.statistics = m.next_value()?,
+            "vm" => self.vm = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IsolationPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IsolationPolicyConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IsolationPolicyConnection {
+    /// `aggregate`: `NestedAggregateIsolationPolicy`, required by the model.
+    pub aggregate: Option<NestedAggregateIsolationPolicy>,
+}
+
+impl FromMap for IsolationPolicyConnection {
+    const NAME: &'static str = "IsolationPolicyConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IsolationPolicyConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IsolationPolicyUpdateBody` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IsolationPolicyUpdateBody {
+    /// `data`: `IsolationPolicyUpdateParams`, required by the model.
+    pub data: Option<IsolationPolicyUpdateParams>,
+    /// `where`: `IsolationPolicyWhereInput`, required by the model.
+    pub r#where: Option<IsolationPolicyWhereInput>,
+}
+
+impl serde::Serialize for IsolationPolicyUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `Label` of the CloudTower model.
+///
+/// The model requires `createdAt`, `id`, `key`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Label {
+    /// `cluster_num`: `int32`.
+    pub cluster_num: Option<i32>,
+    /// `clusters`: `NestedCluster[]`.
+    pub clusters: Option<Vec<NestedCluster>>,
+    /// `consistency_group_num`: `int32`.
+    pub consistency_group_num: Option<i32>,
+    /// `consistency_group_snapshot_num`: `int32`.
+    pub consistency_group_snapshot_num: Option<i32>,
+    /// `consistency_group_snapshots`: `NestedConsistencyGroupSnapshot[]`.
+    pub consistency_group_snapshots: Option<Vec<NestedConsistencyGroupSnapshot>>,
+    /// `consistency_groups`: `NestedConsistencyGroup[]`.
+    pub consistency_groups: Option<Vec<NestedConsistencyGroup>>,
+    /// `content_library_image_num`: `int32`.
+    pub content_library_image_num: Option<i32>,
+    /// `content_library_images`: `NestedContentLibraryImage[]`.
+    pub content_library_images: Option<Vec<NestedContentLibraryImage>>,
+    /// `content_library_vm_template_num`: `int32`.
+    pub content_library_vm_template_num: Option<i32>,
+    /// `content_library_vm_templates`: `NestedContentLibraryVmTemplate[]`.
+    pub content_library_vm_templates: Option<Vec<NestedContentLibraryVmTemplate>>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `datacenter_num`: `int32`.
+    pub datacenter_num: Option<i32>,
+    /// `datacenters`: `NestedDatacenter[]`.
+    pub datacenters: Option<Vec<NestedDatacenter>>,
+    /// `disk_num`: `int32`.
+    pub disk_num: Option<i32>,
+    /// `disks`: `NestedDisk[]`.
+    pub disks: Option<Vec<NestedDisk>>,
+    /// `elf_image_num`: `int32`.
+    pub elf_image_num: Option<i32>,
+    /// `elf_images`: `NestedElfImage[]`.
+    pub elf_images: Option<Vec<NestedElfImage>>,
+    /// `gpu_device_num`: `int32`.
+    pub gpu_device_num: Option<i32>,
+    /// `gpu_devices`: `NestedGpuDevice[]`.
+    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
+    /// `host_num`: `int32`.
+    pub host_num: Option<i32>,
+    /// `hosts`: `NestedHost[]`.
+    pub hosts: Option<Vec<NestedHost>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iscsi_lun_num`: `int32`.
+    pub iscsi_lun_num: Option<i32>,
+    /// `iscsi_lun_snapshot_num`: `int32`.
+    pub iscsi_lun_snapshot_num: Option<i32>,
+    /// `iscsi_lun_snapshots`: `NestedIscsiLunSnapshot[]`.
+    pub iscsi_lun_snapshots: Option<Vec<NestedIscsiLunSnapshot>>,
+    /// `iscsi_luns`: `NestedIscsiLun[]`.
+    pub iscsi_luns: Option<Vec<NestedIscsiLun>>,
+    /// `iscsi_target_num`: `int32`.
+    pub iscsi_target_num: Option<i32>,
+    /// `iscsi_targets`: `NestedIscsiTarget[]`.
+    pub iscsi_targets: Option<Vec<NestedIscsiTarget>>,
+    /// `isolation_policies`: `NestedIsolationPolicy[]`.
+    pub isolation_policies: Option<Vec<NestedIsolationPolicy>>,
+    /// `isolation_policy_num`: `int32`.
+    pub isolation_policy_num: Option<i32>,
+    /// `key`: `string`, required by the model.
+    pub key: Option<String>,
+    /// `namespace_group_num`: `int32`.
+    pub namespace_group_num: Option<i32>,
+    /// `namespace_groups`: `NestedNamespaceGroup[]`.
+    pub namespace_groups: Option<Vec<NestedNamespaceGroup>>,
+    /// `nfs_export_num`: `int32`.
+    pub nfs_export_num: Option<i32>,
+    /// `nfs_exports`: `NestedNfsExport[]`.
+    pub nfs_exports: Option<Vec<NestedNfsExport>>,
+    /// `nfs_inode_num`: `int32`.
+    pub nfs_inode_num: Option<i32>,
+    /// `nfs_inodes`: `NestedNfsInode[]`.
+    pub nfs_inodes: Option<Vec<NestedNfsInode>>,
+    /// `nic_num`: `int32`.
+    pub nic_num: Option<i32>,
+    /// `nics`: `NestedNic[]`.
+    pub nics: Option<Vec<NestedNic>>,
+    /// `nvmf_namespace_num`: `int32`.
+    pub nvmf_namespace_num: Option<i32>,
+    /// `nvmf_namespace_snapshot_num`: `int32`.
+    pub nvmf_namespace_snapshot_num: Option<i32>,
+    /// `nvmf_namespace_snapshots`: `NestedNvmfNamespaceSnapshot[]`.
+    pub nvmf_namespace_snapshots: Option<Vec<NestedNvmfNamespaceSnapshot>>,
+    /// `nvmf_namespaces`: `NestedNvmfNamespace[]`.
+    pub nvmf_namespaces: Option<Vec<NestedNvmfNamespace>>,
+    /// `nvmf_subsystem_num`: `int32`.
+    pub nvmf_subsystem_num: Option<i32>,
+    /// `nvmf_subsystems`: `NestedNvmfSubsystem[]`.
+    pub nvmf_subsystems: Option<Vec<NestedNvmfSubsystem>>,
+    /// `security_policies`: `NestedSecurityPolicy[]`.
+    pub security_policies: Option<Vec<NestedSecurityPolicy>>,
+    /// `security_policy_num`: `int32`.
+    pub security_policy_num: Option<i32>,
+    /// `system_vlan_num`: `int32`.
+    pub system_vlan_num: Option<i32>,
+    /// `total_num`: `int32`.
+    pub total_num: Option<i32>,
+    /// `value`: `string`.
+    pub value: Option<String>,
+    /// `vds_num`: `int32`.
+    pub vds_num: Option<i32>,
+    /// `vdses`: `NestedVds[]`.
+    pub vdses: Option<Vec<NestedVds>>,
+    /// `vlans`: `NestedVlan[]`.
+    pub vlans: Option<Vec<NestedVlan>>,
+    /// `vm_num`: `int32`.
+    pub vm_num: Option<i32>,
+    /// `vm_snapshot_num`: `int32`.
+    pub vm_snapshot_num: Option<i32>,
+    /// `vm_snapshots`: `NestedVmSnapshot[]`.
+    pub vm_snapshots: Option<Vec<NestedVmSnapshot>>,
+    /// `vm_template_num`: `int32`.
+    pub vm_template_num: Option<i32>,
+    /// `vm_templates`: `NestedVmTemplate[]`.
+    pub vm_templates: Option<Vec<NestedVmTemplate>>,
+    /// `vm_vlan_num`: `int32`.
+    pub vm_vlan_num: Option<i32>,
+    /// `vm_volume_num`: `int32`.
+    pub vm_volume_num: Option<i32>,
+    /// `vm_volume_snapshot_num`: `int32`.
+    pub vm_volume_snapshot_num: Option<i32>,
+    /// `vm_volume_snapshots`: `NestedVmVolumeSnapshot[]`.
+    pub vm_volume_snapshots: Option<Vec<NestedVmVolumeSnapshot>>,
+    /// `vm_volumes`: `NestedVmVolume[]`.
+    pub vm_volumes: Option<Vec<NestedVmVolume>>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+}
+
+impl FromMap for Label {
+    const NAME: &'static str = "Label";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster_num" => self.cluster_num = m.next_value()?,
+            "clusters" => self.clusters = m.next_value()?,
+            "consistency_group_num" => self.consistency_group_num = m.next_value()?,
+            "consistency_group_snapshot_num" => {
+                self.consistency_group_snapshot_num = m.next_value()?
+            }
+            "consistency_group_snapshots" => self.consistency_group_snapshots = m.next_value()?,
+            "consistency_groups" => self.consistency_groups = m.next_value()?,
+            "content_library_image_num" => self.content_library_image_num = m.next_value()?,
+            "content_library_images" => self.content_library_images = m.next_value()?,
+            "content_library_vm_template_num" => {
+                self.content_library_vm_template_num = m.next_value()?
+            }
+            "content_library_vm_templates" => self.content_library_vm_templates = m.next_value()?,
+            "createdAt" => self.created_at = m.next_value()?,
+            "datacenter_num" => self.datacenter_num = m.next_value()?,
+            "datacenters" => self.datacenters = m.next_value()?,
+            "disk_num" => self.disk_num = m.next_value()?,
+            "disks" => self.disks = m.next_value()?,
+            "elf_image_num" => self.elf_image_num = m.next_value()?,
+            "elf_images" => self.elf_images = m.next_value()?,
+            "gpu_device_num" => self.gpu_device_num = m.next_value()?,
+            "gpu_devices" => self.gpu_devices = m.next_value()?,
+            "host_num" => self.host_num = m.next_value()?,
+            "hosts" => self.hosts = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "iscsi_lun_num" => self.iscsi_lun_num = m.next_value()?,
+            "iscsi_lun_snapshot_num" => self.iscsi_lun_snapshot_num = m.next_value()?,
+            "iscsi_lun_snapshots" => self.iscsi_lun_snapshots = m.next_value()?,
+            "iscsi_luns" => self.iscsi_luns = m.next_value()?,
+            "iscsi_target_num" => self.iscsi_target_num = m.next_value()?,
+            "iscsi_targets" => self.iscsi_targets = m.next_value()?,
+            "isolation_policies" => self.isolation_policies = m.next_value()?,
+            "isolation_policy_num" => self.isolation_policy_num = m.next_value()?,
+            "key" => self.key = m.next_value()?,
+            "namespace_group_num" => self.namespace_group_num = m.next_value()?,
+            "namespace_groups" => self.namespace_groups = m.next_value()?,
+            "nfs_export_num" => self.nfs_export_num = m.next_value()?,
+            "nfs_exports" => self.nfs_exports = m.next_value()?,
+            "nfs_inode_num" => self.nfs_inode_num = m.next_value()?,
+            "nfs_inodes" => self.nfs_inodes = m.next_value()?,
+            "nic_num" => self.nic_num = m.next_value()?,
+            "nics" => self.nics = m.next_value()?,
+            "nvmf_namespace_num" => self.nvmf_namespace_num = m.next_value()?,
+            "nvmf_namespace_snapshot_num" => self.nvmf_namespace_snapshot_num = m.next_value()?,
+            "nvmf_namespace_snapshots" => self.nvmf_namespace_snapshots = m.next_value()?,
+            "nvmf_namespaces" => self.nvmf_namespaces = m.next_value()?,
+            "nvmf_subsystem_num" => self.nvmf_subsystem_num = m.next_value()?,
+            "nvmf_subsystems" => self.nvmf_subsystems = m.next_value()?,
+            "security_policies" => self.security_policies = m.next_value()?,
+            "security_policy_num" => self.security_policy_num = m.next_value()?,
+            "system_vlan_num" => self.system_vlan_num = m.next_value()?,
+            "total_num" => self.total_num = m.next_value()?,
+            "value" => self.value = m.next_value()?,
+            "vds_num" => self.vds_num = m.next_value()?,
+            "vdses" => self.vdses = m.next_value()?,
+            "vlans" => self.vlans = m.next_value()?,
+            "vm_num" => self.vm_num = m.next_value()?,
+            "vm_snapshot_num" => self.vm_snapshot_num = m.next_value()?,
+            "vm_snapshots" => self.vm_snapshots = m.next_value()?,
+            "vm_template_num" => self.vm_template_num = m.next_value()?,
+            "vm_templates" => self.vm_templates = m.next_value()?,
+            "vm_vlan_num" => self.vm_vlan_num = m.next_value()?,
+            "vm_volume_num" => self.vm_volume_num = m.next_value()?,
+            "vm_volume_snapshot_num" => self.vm_volume_snapshot_num = m.next_value()?,
+            "vm_volume_snapshots" => self.vm_volume_snapshots = m.next_value()?,
+            "vm_volumes" => self.vm_volumes = m.next_value()?,
+            "vms" => self.vms = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LabelConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LabelConnection {
+    /// `aggregate`: `NestedAggregateLabel`, required by the model.
+    pub aggregate: Option<NestedAggregateLabel>,
+}
+
+impl FromMap for LabelConnection {
+    const NAME: &'static str = "LabelConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LabelConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LabelGroup` of the CloudTower model.
+///
+/// The model requires `label_ids`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LabelGroup {
+    /// `label_ids`: `string[]`, required by the model.
+    pub label_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for LabelGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.label_ids {
+            m.serialize_entry("label_ids", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `License` of the CloudTower model.
+///
+/// The model requires `expire_date`, `id`, `license_serial`, `max_chunk_num`, `max_cluster_num`, `sign_date`, `software_edition`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct License {
+    /// `expire_date`: `string`, required by the model.
+    pub expire_date: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `license_serial`: `string`, required by the model.
+    pub license_serial: Option<String>,
+    /// `maintenance_end_date`: `string`.
+    pub maintenance_end_date: Option<String>,
+    /// `maintenance_start_date`: `string`.
+    pub maintenance_start_date: Option<String>,
+    /// `max_chunk_num`: `int32`, required by the model.
+    pub max_chunk_num: Option<i32>,
+    /// `max_cluster_num`: `int32`, required by the model.
+    pub max_cluster_num: Option<i32>,
+    /// `sign_date`: `string`, required by the model.
+    pub sign_date: Option<String>,
+    /// `software_edition`: `SoftwareEdition`, required by the model.
+    pub software_edition: Option<SoftwareEdition>,
+    /// `type`: `LicenseType`, required by the model.
+    pub r#type: Option<LicenseType>,
+}
+
+impl FromMap for License {
+    const NAME: &'static str = "License";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "expire_date" => self.expire_date = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "license_serial" => self.license_serial = m.next_value()?,
+            "maintenance_end_date" => self.maintenance_end_date = m.next_value()?,
+            "maintenance_start_date" => self.maintenance_start_date = m.next_value()?,
+            "max_chunk_num" => self.max_chunk_num = m.next_value()?,
+            "max_cluster_num" => self.max_cluster_num = m.next_value()?,
+            "sign_date" => self.sign_date = m.next_value()?,
+            "software_edition" => self.software_edition = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for License {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LicenseConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LicenseConnection {
+    /// `aggregate`: `NestedAggregateLicense`, required by the model.
+    pub aggregate: Option<NestedAggregateLicense>,
+}
+
+impl FromMap for LicenseConnection {
+    const NAME: &'static str = "LicenseConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LicenseConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LicenseType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LicenseType {
+    /// `PERPETUAL`
+    Perpetual,
+    /// `SUBSCRIPTION`
+    Subscription,
+    /// `TRIAL`
+    Trial,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl LicenseType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Perpetual => "PERPETUAL",
+            Self::Subscription => "SUBSCRIPTION",
+            Self::Trial => "TRIAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "PERPETUAL" => Self::Perpetual,
+            "SUBSCRIPTION" => Self::Subscription,
+            "TRIAL" => Self::Trial,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Perpetual, Self::Subscription, Self::Trial];
+}
+
+impl ::core::fmt::Display for LicenseType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for LicenseType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for LicenseType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LicenseType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `LogCollection` of the CloudTower model.
+///
+/// The model requires `cluster`, `groups`, `id`, `local_id`, `log_ended_at`, `log_started_at`, `owner`, `path`, `progress`, `services`, `size`, `started_at`, `status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogCollection {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `groups`: `string[]`, required by the model.
+    pub groups: Option<Vec<String>>,
+    /// `hosts`: `NestedHost[]`.
+    pub hosts: Option<Vec<NestedHost>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `log_ended_at`: `string`, required by the model.
+    pub log_ended_at: Option<String>,
+    /// `log_started_at`: `string`, required by the model.
+    pub log_started_at: Option<String>,
+    /// `owner`: `string`, required by the model.
+    pub owner: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `progress`: `double`, required by the model.
+    pub progress: Option<f64>,
+    /// `service_groups`: `object`.
+    pub service_groups: Option<serde_json::Value>,
+    /// `services`: `string[]`, required by the model.
+    pub services: Option<Vec<String>>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `started_at`: `string`, required by the model.
+    pub started_at: Option<String>,
+    /// `status`: `LogCollectionStatus`, required by the model.
+    pub status: Option<LogCollectionStatus>,
+    /// `witness`: `NestedWitness`.
+    pub witness: Option<NestedWitness>,
+}
+
+impl FromMap for LogCollection {
+    const NAME: &'static str = "LogCollection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster" => self.cluster = m.next_value()?,
+            "groups" => self.groups = m.next_value()?,
+            "hosts" => self.hosts = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "log_ended_at" => self.log_ended_at = m.next_value()?,
+            "log_started_at" => self.log_started_at = m.next_value()?,
+            "owner" => self.owner = m.next_value()?,
+            "path" => self.path = m.next_value()?,
+            "progress" => self.progress = m.next_value()?,
+            "service_groups" => self.service_groups = m.next_value()?,
+            "services" => self.services = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "started_at" => self.started_at = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "witness" => self.witness = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LogCollectionConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogCollectionConnection {
+    /// `aggregate`: `NestedAggregateLogCollection`, required by the model.
+    pub aggregate: Option<NestedAggregateLogCollection>,
+}
+
+impl FromMap for LogCollectionConnection {
+    const NAME: &'static str = "LogCollectionConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogCollectionConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LogCollectionStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LogCollectionStatus {
+    /// `EXECUTING`
+    Executing,
+    /// `FAILED`
+    Failed,
+    /// `STOPPING`
+    Stopping,
+    /// `SUCCESSED`
+    Successed,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl LogCollectionStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Executing => "EXECUTING",
+            Self::Failed => "FAILED",
+            Self::Stopping => "STOPPING",
+            Self::Successed => "SUCCESSED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "EXECUTING" => Self::Executing,
+            "FAILED" => Self::Failed,
+            "STOPPING" => Self::Stopping,
+            "SUCCESSED" => Self::Successed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Executing,
+        Self::Failed,
+        Self::Stopping,
+        Self::Successed,
+    ];
+}
+
+impl ::core::fmt::Display for LogCollectionStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for LogCollectionStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for LogCollectionStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogCollectionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `LogServiceConfig` of the CloudTower model.
+///
+/// The model requires `group_name`, `service_list`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogServiceConfig {
+    /// `group_name`: `string`, required by the model.
+    pub group_name: Option<String>,
+    /// `service_list`: `string[]`, required by the model.
+    pub service_list: Option<Vec<String>>,
+}
+
+impl FromMap for LogServiceConfig {
+    const NAME: &'static str = "LogServiceConfig";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "group_name" => self.group_name = m.next_value()?,
+            "service_list" => self.service_list = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogServiceConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `LoginResponse` of the CloudTower model.
+///
+/// The model requires `token`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LoginResponse {
+    /// `token`: `string`, required by the model.
+    pub token: Option<String>,
+}
+
+impl FromMap for LoginResponse {
+    const NAME: &'static str = "LoginResponse";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "token" => self.token = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MaintenanceModeEnum` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MaintenanceModeEnum {
+    /// `ENTERING_MAINTENANCE_MODE`
+    EnteringMaintenanceMode,
+    /// `IN_USE`
+    InUse,
+    /// `MAINTENANCE_MODE`
+    MaintenanceMode,
+    /// `REMOVING`
+    Removing,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MaintenanceModeEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnteringMaintenanceMode => "ENTERING_MAINTENANCE_MODE",
+            Self::InUse => "IN_USE",
+            Self::MaintenanceMode => "MAINTENANCE_MODE",
+            Self::Removing => "REMOVING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ENTERING_MAINTENANCE_MODE" => Self::EnteringMaintenanceMode,
+            "IN_USE" => Self::InUse,
+            "MAINTENANCE_MODE" => Self::MaintenanceMode,
+            "REMOVING" => Self::Removing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EnteringMaintenanceMode,
+        Self::InUse,
+        Self::MaintenanceMode,
+        Self::Removing,
+    ];
+}
+
+impl ::core::fmt::Display for MaintenanceModeEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MaintenanceModeEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MaintenanceModeEnum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaintenanceModeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `MaintenanceModeVerify` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct MaintenanceModeVerify {
+    /// `reason`: `string`.
+    pub reason: Option<String>,
+    /// `changed`: `boolean`.
+    pub changed: Option<bool>,
+}
+
+impl FromMap for MaintenanceModeVerify {
+    const NAME: &'static str = "MaintenanceModeVerify";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "reason" => self.reason = m.next_value()?,
+            "changed" => self.changed = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaintenanceModeVerify {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MaintenanceModeVmInfo` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct MaintenanceModeVmInfo {
+    /// `vm_uuid`: `string`.
+    pub vm_uuid: Option<String>,
+    /// `vm_state`: `string`.
+    pub vm_state: Option<String>,
+    /// `vm_name`: `string`.
+    pub vm_name: Option<String>,
+    /// `vm_ha`: `boolean`.
+    pub vm_ha: Option<bool>,
+    /// `verify`: `MaintenanceModeVerify`.
+    pub verify: Option<MaintenanceModeVerify>,
+    /// `target_host_name`: `string`.
+    pub target_host_name: Option<String>,
+    /// `state`: `string`.
+    pub state: Option<String>,
+}
+
+impl FromMap for MaintenanceModeVmInfo {
+    const NAME: &'static str = "MaintenanceModeVmInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "vm_uuid" => self.vm_uuid = m.next_value()?,
+            "vm_state" => self.vm_state = m.next_value()?,
+            "vm_name" => self.vm_name = m.next_value()?,
+            "vm_ha" => self.vm_ha = m.next_value()?,
+            "verify" => self.verify = m.next_value()?,
+            "target_host_name" => self.target_host_name = m.next_value()?,
+            "state" => self.state = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaintenanceModeVmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MetaLeader` of the CloudTower model.
+///
+/// The model requires `meta_leader`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MetaLeader {
+    /// `meta_leader`: `string`, required by the model.
+    pub meta_leader: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl FromMap for MetaLeader {
+    const NAME: &'static str = "MetaLeader";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "meta_leader" => self.meta_leader = m.next_value()?,
+            "cluster_id" => self.cluster_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetaLeader {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Metric.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricTypename {
+    /// `Metric`
+    Metric,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Metric => "Metric",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "Metric" => Self::Metric,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Metric];
+}
+
+impl ::core::fmt::Display for MetricTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `Metric` of the CloudTower model.
+///
+/// The model requires `unit`, `step`, `dropped`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Metric {
+    /// `unit`: `MetricUnit`, required by the model.
+    pub unit: Option<MetricUnit>,
+    /// `step`: `int32`, required by the model.
+    pub step: Option<i32>,
+    /// `samples`: `MetricSample[]`.
+    pub samples: Option<Vec<MetricSample>>,
+    /// `sample_streams`: `MetricStream[]`.
+    pub sample_streams: Option<Vec<MetricStream>>,
+    /// `dropped`: `boolean`, required by the model.
+    pub dropped: Option<bool>,
+    /// `__typename`: `string`.
+    pub typename: Option<MetricTypename>,
+}
+
+impl FromMap for Metric {
+    const NAME: &'static str = "Metric";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "unit" => self.unit = m.next_value()?,
+            "step" => self.step = m.next_value()?,
+            "samples" => self.samples = m.next_value()?,
+            "sample_streams" => self.sample_streams = m.next_value()?,
+            "dropped" => self.dropped = m.next_value()?,
+            "__typename" => self.typename = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `MetricLabel.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricLabelTypename {
+    /// `MetricLabel`
+    MetricLabel,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl MetricLabelTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MetricLabel => "MetricLabel",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "MetricLabel" => Self::MetricLabel,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::MetricLabel];
+}
+
+impl ::core::fmt::Display for MetricLabelTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricLabelTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for MetricLabelTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricLabelTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `MetricLabel` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct MetricLabel {
+    /// `to_hostname`: `string`.
+    pub to_hostname: Option<String>,
+    /// `serial_number`: `string`.
+    pub serial_number: Option<String>,
+    /// `pool`: `string`.
+    pub pool: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `metric_name`: `string`.
+    pub metric_name: Option<String>,
+    /// `job`: `string`.
+    pub job: Option<String>,
+    /// `instance`: `string`.
+    pub instance: Option<String>,
+    /// `_zone`: `string`.
+    pub zone: Option<String>,
+    /// `_witness`: `string`.
+    pub witness: Option<String>,
+    /// `_volume`: `string`.
+    pub volume: Option<String>,
+    /// `_vm`: `string`.
+    pub vm: Option<String>,
+    /// `_to_uuid`: `string`.
+    pub to_uuid: Option<String>,
+    /// `_service`: `string`.
+    pub service: Option<String>,
+    /// `_scvm`: `string`.
+    pub scvm: Option<String>,
+    /// `_network`: `string`.
+    pub network: Option<String>,
+    /// `_mac`: `string`.
+    pub mac: Option<String>,
+    /// `_host`: `string`.
+    pub host: Option<String>,
+    /// `_esxi_uuid`: `string`.
+    pub esxi_uuid: Option<String>,
+    /// `_device`: `string`.
+    pub device: Option<String>,
+    /// `_cluster`: `string`.
+    pub cluster: Option<String>,
+    /// `_chunk`: `string`.
+    pub chunk: Option<String>,
+    /// `__typename`: `string`.
+    pub typename: Option<MetricLabelTypename>,
+}
+
+impl FromMap for MetricLabel {
+    const NAME: &'static str = "MetricLabel";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "to_hostname" => self.to_hostname = m.next_value()?,
+            "serial_number" => self.serial_number = m.next_value()?,
+            "pool" => self.pool = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "metric_name" => self.metric_name = m.next_value()?,
+            "job" => self.job = m.next_value()?,
+            "instance" => self.instance = m.next_value()?,
+            "_zone" => self.zone = m.next_value()?,
+            "_witness" => self.witness = m.next_value()?,
+            "_volume" => self.volume = m.next_value()?,
+            "_vm" => self.vm = m.next_value()?,
+            "_to_uuid" => self.to_uuid = m.next_value()?,
+            "_service" => self.service = m.next_value()?,
+            "_scvm" => self.scvm = m.next_value()?,
+            "_network" => self.network = m.next_value()?,
+            "_mac" => self.mac = m.next_value()?,
+            "_host" => self.host = m.next_value()?,
+            "_esxi_uuid" => self.esxi_uuid = m.next_value()?,
+            "_device" => self.device = m.next_value()?,
+            "_cluster" => self.cluster = m.next_value()?,
+            "_chunk" => self.chunk = m.next_value()?,
+            "__typename" => self.typename = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetricLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `MetricSample.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -30,6 +1328,21 @@ impl MetricSampleTypename {
             "MetricSample" => Self::MetricSample,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::MetricSample];
+}
+
+impl ::core::fmt::Display for MetricSampleTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricSampleTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -110,6 +1423,21 @@ impl MetricStreamTypename {
             "MetricStream" => Self::MetricStream,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::MetricStream];
+}
+
+impl ::core::fmt::Display for MetricStreamTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricStreamTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -199,6 +1527,21 @@ impl MetricType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bottomk, Self::Normal, Self::Topk];
+}
+
+impl ::core::fmt::Display for MetricType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for MetricType {
@@ -281,6 +1624,33 @@ impl MetricUnit {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Count,
+        Self::DataRateBit,
+        Self::DataRateByte,
+        Self::DataSize,
+        Self::Frequency,
+        Self::Load,
+        Self::Percent,
+        Self::Ratio,
+        Self::StorageBandWidth,
+        Self::Temperature,
+        Self::Time,
+    ];
+}
+
+impl ::core::fmt::Display for MetricUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetricUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for MetricUnit {
@@ -335,6 +1705,21 @@ impl MetroCheckStatusEnum {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Critical, Self::Healthy, Self::Info, Self::Notice];
+}
+
+impl ::core::fmt::Display for MetroCheckStatusEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MetroCheckStatusEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for MetroCheckStatusEnum {
@@ -380,6 +1765,21 @@ impl MfaType {
             "Sms" => Self::Sms,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Mail, Self::Sms];
+}
+
+impl ::core::fmt::Display for MfaType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MfaType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -455,6 +1855,22 @@ impl MigrateType {
             "LIVE_MIGRATE" => Self::LiveMigrate,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::ColdMigrate, Self::CutoverMigrate, Self::LiveMigrate];
+}
+
+impl ::core::fmt::Display for MigrateType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for MigrateType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -632,6 +2048,21 @@ impl NetworkPolicyRuleAlgProtocol {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ftp, Self::Tftp];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRuleAlgProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRuleAlgProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NetworkPolicyRuleAlgProtocol {
@@ -689,6 +2120,21 @@ impl NetworkPolicyRulePortProtocol {
             "UDP" => Self::Udp,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Alg, Self::Icmp, Self::Ipip, Self::Tcp, Self::Udp];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRulePortProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRulePortProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -820,6 +2266,26 @@ impl NetworkPolicyRuleType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::All,
+        Self::IpBlock,
+        Self::SecurityGroup,
+        Self::Selector,
+    ];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRuleType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRuleType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NetworkPolicyRuleType {
@@ -889,6 +2355,30 @@ impl NetworkType {
             "VPC_VM" => Self::VpcVm,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Access,
+        Self::Management,
+        Self::Migration,
+        Self::Storage,
+        Self::StorageAccess,
+        Self::Vm,
+        Self::VpcSys,
+        Self::VpcVm,
+    ];
+}
+
+impl ::core::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1298,6 +2788,26 @@ impl NicDriverState {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::NeedReboot,
+        Self::NotReady,
+        Self::NoDriver,
+        Self::Ready,
+    ];
+}
+
+impl ::core::fmt::Display for NicDriverState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NicDriverState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NicDriverState {
@@ -1347,6 +2857,21 @@ impl NicUserUsage {
             "SRIOV" => Self::Sriov,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Default, Self::PassThrough, Self::Sriov];
+}
+
+impl ::core::fmt::Display for NicUserUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NicUserUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1504,6 +3029,21 @@ impl NotifierLanguageCode {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::ZhCn];
+}
+
+impl ::core::fmt::Display for NotifierLanguageCode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NotifierLanguageCode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NotifierLanguageCode {
@@ -1554,6 +3094,21 @@ impl NotifierSecurityMode {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ssl, Self::Starttls, Self::Unspecified];
+}
+
+impl ::core::fmt::Display for NotifierSecurityMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NotifierSecurityMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NotifierSecurityMode {
@@ -1599,6 +3154,21 @@ impl NtpMode {
             "INTERNAL" => Self::Internal,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::External, Self::Internal];
+}
+
+impl ::core::fmt::Display for NtpMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NtpMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2128,6 +3698,21 @@ impl NvmfSubsystemPolicyType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Balance, Self::Inherit];
+}
+
+impl ::core::fmt::Display for NvmfSubsystemPolicyType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NvmfSubsystemPolicyType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NvmfSubsystemPolicyType {
@@ -2194,6 +3779,29 @@ impl ObservabilityConnectedSystemServiceType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BackupService,
+        Self::Cloudtower,
+        Self::EverouteService,
+        Self::ObservabilityService,
+        Self::ReplicationService,
+        Self::SfsService,
+        Self::SksService,
+    ];
+}
+
+impl ::core::fmt::Display for ObservabilityConnectedSystemServiceType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ObservabilityConnectedSystemServiceType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ObservabilityConnectedSystemServiceType {
@@ -2239,6 +3847,21 @@ impl OperateActionEnum {
             "reboot" => Self::Reboot,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Poweroff, Self::Reboot];
+}
+
+impl ::core::fmt::Display for OperateActionEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for OperateActionEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2532,900 +4155,5 @@ impl FromMap for OvfNic {
 impl<'de> serde::Deserialize<'de> for OvfNic {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
-    }
-}
-
-/// `ParsedOVF` of the CloudTower model.
-///
-/// The model requires `firmware`, `disks`, `nics`, `memory`, `cpu`, `vcpu`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ParsedOvf {
-    /// `firmware`: `VmFirmware`, required by the model.
-    pub firmware: Option<VmFirmware>,
-    /// `disks`: `OvfDisk[]`, required by the model.
-    pub disks: Option<Vec<OvfDisk>>,
-    /// `nics`: `OvfNic[]`, required by the model.
-    pub nics: Option<Vec<OvfNic>>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `cpu`: `OvfCpu`, required by the model.
-    pub cpu: Option<OvfCpu>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for ParsedOvf {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.firmware {
-            m.serialize_entry("firmware", v)?;
-        }
-        if let Some(v) = &self.disks {
-            m.serialize_entry("disks", v)?;
-        }
-        if let Some(v) = &self.nics {
-            m.serialize_entry("nics", v)?;
-        }
-        if let Some(v) = &self.memory {
-            m.serialize_entry("memory", v)?;
-        }
-        if let Some(v) = &self.cpu {
-            m.serialize_entry("cpu", v)?;
-        }
-        if let Some(v) = &self.vcpu {
-            m.serialize_entry("vcpu", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-impl FromMap for ParsedOvf {
-    const NAME: &'static str = "ParsedOVF";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "firmware" => self.firmware = m.next_value()?,
-            "disks" => self.disks = m.next_value()?,
-            "nics" => self.nics = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ParsedOvf {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PartitionUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PartitionUsage {
-    /// `BOOT`
-    Boot,
-    /// `CACHE`
-    Cache,
-    /// `EFI_SYSTEM`
-    EfiSystem,
-    /// `JOURNAL`
-    Journal,
-    /// `METAD`
-    Metad,
-    /// `PARTITION`
-    Partition,
-    /// `SWAP`
-    Swap,
-    /// `SYSTEM`
-    System,
-    /// `UNMOUNTED`
-    Unmounted,
-    /// `UNPARTED`
-    Unparted,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PartitionUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boot => "BOOT",
-            Self::Cache => "CACHE",
-            Self::EfiSystem => "EFI_SYSTEM",
-            Self::Journal => "JOURNAL",
-            Self::Metad => "METAD",
-            Self::Partition => "PARTITION",
-            Self::Swap => "SWAP",
-            Self::System => "SYSTEM",
-            Self::Unmounted => "UNMOUNTED",
-            Self::Unparted => "UNPARTED",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOOT" => Self::Boot,
-            "CACHE" => Self::Cache,
-            "EFI_SYSTEM" => Self::EfiSystem,
-            "JOURNAL" => Self::Journal,
-            "METAD" => Self::Metad,
-            "PARTITION" => Self::Partition,
-            "SWAP" => Self::Swap,
-            "SYSTEM" => Self::System,
-            "UNMOUNTED" => Self::Unmounted,
-            "UNPARTED" => Self::Unparted,
-            "ZOOKEEPER" => Self::Zookeeper,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PartitionUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PartitionUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PasswordComplexity` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PasswordComplexity {
-    /// `HIGH`
-    High,
-    /// `LOW`
-    Low,
-    /// `MIDDLE`
-    Middle,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PasswordComplexity {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Low => "LOW",
-            Self::Middle => "MIDDLE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HIGH" => Self::High,
-            "LOW" => Self::Low,
-            "MIDDLE" => Self::Middle,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PasswordComplexity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PasswordComplexity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDevice` of the CloudTower model.
-///
-/// The model requires `bus`, `bus_location`, `class_code`, `function_num`, `host`, `id`, `local_id`, `name`, `product_id`, `slot`, `subsystem_product_id`, `subsystem_vendor_id`, `vendor_id`, `verdor_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct PciDevice {
-    /// `bus`: `string`, required by the model.
-    pub bus: Option<String>,
-    /// `bus_location`: `string`, required by the model.
-    pub bus_location: Option<String>,
-    /// `class_code`: `string`, required by the model.
-    pub class_code: Option<String>,
-    /// `device_type`: `string`.
-    pub device_type: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `function_num`: `string`, required by the model.
-    pub function_num: Option<String>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iommu_status`: `IommuStatus`.
-    pub iommu_status: Option<IommuStatus>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mdev_state`: `PciDeviceMdevState`.
-    pub mdev_state: Option<PciDeviceMdevState>,
-    /// `mdev_type_id`: `string`.
-    pub mdev_type_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `partitioning_state`: `PciDevicePartitionState`.
-    pub partitioning_state: Option<PciDevicePartitionState>,
-    /// `product_id`: `string`, required by the model.
-    pub product_id: Option<String>,
-    /// `slot`: `string`, required by the model.
-    pub slot: Option<String>,
-    /// `sriov_state`: `PciDeviceSriovState`.
-    pub sriov_state: Option<PciDeviceSriovState>,
-    /// `subsystem_product_id`: `string`, required by the model.
-    pub subsystem_product_id: Option<String>,
-    /// `subsystem_vendor_id`: `string`, required by the model.
-    pub subsystem_vendor_id: Option<String>,
-    /// `total_mdev_num`: `int32`.
-    pub total_mdev_num: Option<i32>,
-    /// `total_partitioning_num`: `int32`.
-    pub total_partitioning_num: Option<i32>,
-    /// `total_vf_num`: `int32`.
-    pub total_vf_num: Option<i32>,
-    /// `usage_type`: `PciDeviceType`.
-    pub usage_type: Option<PciDeviceType>,
-    /// `used_mdev_num`: `int32`.
-    pub used_mdev_num: Option<i32>,
-    /// `used_partitioning_num`: `int32`.
-    pub used_partitioning_num: Option<i32>,
-    /// `used_vf_num`: `int32`.
-    pub used_vf_num: Option<i32>,
-    /// `user_usage`: `PciDeviceUsage`.
-    pub user_usage: Option<PciDeviceUsage>,
-    /// `vendor_id`: `string`, required by the model.
-    pub vendor_id: Option<String>,
-    /// `verdor_name`: `string`, required by the model.
-    pub verdor_name: Option<String>,
-}
-
-impl FromMap for PciDevice {
-    const NAME: &'static str = "PciDevice";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "bus" => self.bus = m.next_value()?,
-            "bus_location" => self.bus_location = m.next_value()?,
-            "class_code" => self.class_code = m.next_value()?,
-            "device_type" => self.device_type = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "function_num" => self.function_num = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "iommu_status" => self.iommu_status = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mdev_state" => self.mdev_state = m.next_value()?,
-            "mdev_type_id" => self.mdev_type_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "partitioning_state" => self.partitioning_state = m.next_value()?,
-            "product_id" => self.product_id = m.next_value()?,
-            "slot" => self.slot = m.next_value()?,
-            "sriov_state" => self.sriov_state = m.next_value()?,
-            "subsystem_product_id" => self.subsystem_product_id = m.next_value()?,
-            "subsystem_vendor_id" => self.subsystem_vendor_id = m.next_value()?,
-            "total_mdev_num" => self.total_mdev_num = m.next_value()?,
-            "total_partitioning_num" => self.total_partitioning_num = m.next_value()?,
-            "total_vf_num" => self.total_vf_num = m.next_value()?,
-            "usage_type" => self.usage_type = m.next_value()?,
-            "used_mdev_num" => self.used_mdev_num = m.next_value()?,
-            "used_partitioning_num" => self.used_partitioning_num = m.next_value()?,
-            "used_vf_num" => self.used_vf_num = m.next_value()?,
-            "user_usage" => self.user_usage = m.next_value()?,
-            "vendor_id" => self.vendor_id = m.next_value()?,
-            "verdor_name" => self.verdor_name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PciDeviceMdevState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceMdevState {
-    /// `ENABLED`
-    Enabled,
-    /// `NOT_ENABLED`
-    NotEnabled,
-    /// `NOT_SUPPORT`
-    NotSupport,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceMdevState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::NotEnabled => "NOT_ENABLED",
-            Self::NotSupport => "NOT_SUPPORT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PciDeviceMdevState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceMdevState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDevicePartitionState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDevicePartitionState {
-    /// `ENABLED`
-    Enabled,
-    /// `NOT_ENABLED`
-    NotEnabled,
-    /// `NOT_SUPPORT`
-    NotSupport,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDevicePartitionState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::NotEnabled => "NOT_ENABLED",
-            Self::NotSupport => "NOT_SUPPORT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PciDevicePartitionState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDevicePartitionState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDeviceSriovState` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceSriovState {
-    /// `ENABLED`
-    Enabled,
-    /// `NOT_ENABLED`
-    NotEnabled,
-    /// `NOT_SUPPORT`
-    NotSupport,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceSriovState {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::NotEnabled => "NOT_ENABLED",
-            Self::NotSupport => "NOT_SUPPORT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PciDeviceSriovState {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceSriovState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDeviceType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceType {
-    /// `HSM`
-    Hsm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hsm => "HSM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HSM" => Self::Hsm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PciDeviceType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PciDeviceUsage` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PciDeviceUsage {
-    /// `MDEV`
-    Mdev,
-    /// `PASS_THROUGH`
-    PassThrough,
-    /// `SRIOV_VF`
-    SriovVf,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PciDeviceUsage {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mdev => "MDEV",
-            Self::PassThrough => "PASS_THROUGH",
-            Self::SriovVf => "SRIOV_VF",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MDEV" => Self::Mdev,
-            "PASS_THROUGH" => Self::PassThrough,
-            "SRIOV_VF" => Self::SriovVf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PciDeviceUsage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PciDeviceUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `PmemDimm` of the CloudTower model.
-///
-/// The model requires `capacity`, `device_locator`, `host`, `id`, `name`, `numa_node`, `part_number`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct PmemDimm {
-    /// `capacity`: `int64`, required by the model.
-    pub capacity: Option<i64>,
-    /// `device_locator`: `string`, required by the model.
-    pub device_locator: Option<String>,
-    /// `disk`: `NestedDisk`.
-    pub disk: Option<NestedDisk>,
-    /// `health_status`: `DiskHealthStatus`.
-    pub health_status: Option<DiskHealthStatus>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `numa_node`: `int32`, required by the model.
-    pub numa_node: Option<i32>,
-    /// `part_number`: `string`, required by the model.
-    pub part_number: Option<String>,
-    /// `remaining_life_percent`: `int32`.
-    pub remaining_life_percent: Option<i32>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-}
-
-impl FromMap for PmemDimm {
-    const NAME: &'static str = "PmemDimm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "capacity" => self.capacity = m.next_value()?,
-            "device_locator" => self.device_locator = m.next_value()?,
-            "disk" => self.disk = m.next_value()?,
-            "health_status" => self.health_status = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "numa_node" => self.numa_node = m.next_value()?,
-            "part_number" => self.part_number = m.next_value()?,
-            "remaining_life_percent" => self.remaining_life_percent = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PmemDimm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PmemDimmConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct PmemDimmConnection {
-    /// `aggregate`: `NestedAggregatePmemDimm`, required by the model.
-    pub aggregate: Option<NestedAggregatePmemDimm>,
-}
-
-impl FromMap for PmemDimmConnection {
-    const NAME: &'static str = "PmemDimmConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PmemDimmConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `PolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PolicyMode {
-    /// `MONITOR`
-    Monitor,
-    /// `WORK`
-    Work,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PolicyMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monitor => "MONITOR",
-            Self::Work => "WORK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            "WORK" => Self::Work,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PolicyMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PolicyMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Position.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PositionTypename {
-    /// `position`
-    Position,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PositionTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Position => "position",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "position" => Self::Position,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PositionTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PositionTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Position` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct Position {
-    /// `row`: `int32`.
-    pub row: Option<i32>,
-    /// `column`: `int32`.
-    pub column: Option<i32>,
-    /// `__typename`: `string`.
-    pub typename: Option<PositionTypename>,
-}
-
-impl serde::Serialize for Position {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.row {
-            m.serialize_entry("row", v)?;
-        }
-        if let Some(v) = &self.column {
-            m.serialize_entry("column", v)?;
-        }
-        if let Some(v) = &self.typename {
-            m.serialize_entry("__typename", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `PowerPosition` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PowerPosition {
-    /// `LEFT`
-    Left,
-    /// `MIDDLE`
-    Middle,
-    /// `RIGHT`
-    Right,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl PowerPosition {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Left => "LEFT",
-            Self::Middle => "MIDDLE",
-            Self::Right => "RIGHT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LEFT" => Self::Left,
-            "MIDDLE" => Self::Middle,
-            "RIGHT" => Self::Right,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for PowerPosition {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PowerPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Priority` of the CloudTower model.
-pub type Priority = f64;
-
-/// `ProtectSnapshotStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ProtectSnapshotStatus {
-    /// `PROTECT_SNAPSHOT_STATUS_CREATED`
-    ProtectSnapshotStatusCreated,
-    /// `PROTECT_SNAPSHOT_STATUS_CREATING`
-    ProtectSnapshotStatusCreating,
-    /// `PROTECT_SNAPSHOT_STATUS_DELETED`
-    ProtectSnapshotStatusDeleted,
-    /// `PROTECT_SNAPSHOT_STATUS_FAILED`
-    ProtectSnapshotStatusFailed,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ProtectSnapshotStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProtectSnapshotStatusCreated => "PROTECT_SNAPSHOT_STATUS_CREATED",
-            Self::ProtectSnapshotStatusCreating => "PROTECT_SNAPSHOT_STATUS_CREATING",
-            Self::ProtectSnapshotStatusDeleted => "PROTECT_SNAPSHOT_STATUS_DELETED",
-            Self::ProtectSnapshotStatusFailed => "PROTECT_SNAPSHOT_STATUS_FAILED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PROTECT_SNAPSHOT_STATUS_CREATED" => Self::ProtectSnapshotStatusCreated,
-            "PROTECT_SNAPSHOT_STATUS_CREATING" => Self::ProtectSnapshotStatusCreating,
-            "PROTECT_SNAPSHOT_STATUS_DELETED" => Self::ProtectSnapshotStatusDeleted,
-            "PROTECT_SNAPSHOT_STATUS_FAILED" => Self::ProtectSnapshotStatusFailed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ProtectSnapshotStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProtectSnapshotStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
     }
 }

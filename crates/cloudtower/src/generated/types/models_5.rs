@@ -3,6 +3,1083 @@
 
 use super::*;
 
+/// `ParsedOVF` of the CloudTower model.
+///
+/// The model requires `firmware`, `disks`, `nics`, `memory`, `cpu`, `vcpu`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedOvf {
+    /// `firmware`: `VmFirmware`, required by the model.
+    pub firmware: Option<VmFirmware>,
+    /// `disks`: `OvfDisk[]`, required by the model.
+    pub disks: Option<Vec<OvfDisk>>,
+    /// `nics`: `OvfNic[]`, required by the model.
+    pub nics: Option<Vec<OvfNic>>,
+    /// `memory`: `int64`, required by the model.
+    pub memory: Option<i64>,
+    /// `cpu`: `OvfCpu`, required by the model.
+    pub cpu: Option<OvfCpu>,
+    /// `vcpu`: `int32`, required by the model.
+    pub vcpu: Option<i32>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for ParsedOvf {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.firmware {
+            m.serialize_entry("firmware", v)?;
+        }
+        if let Some(v) = &self.disks {
+            m.serialize_entry("disks", v)?;
+        }
+        if let Some(v) = &self.nics {
+            m.serialize_entry("nics", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu {
+            m.serialize_entry("cpu", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for ParsedOvf {
+    const NAME: &'static str = "ParsedOVF";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "firmware" => self.firmware = m.next_value()?,
+            "disks" => self.disks = m.next_value()?,
+            "nics" => self.nics = m.next_value()?,
+            "memory" => self.memory = m.next_value()?,
+            "cpu" => self.cpu = m.next_value()?,
+            "vcpu" => self.vcpu = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ParsedOvf {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `PartitionUsage` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PartitionUsage {
+    /// `BOOT`
+    Boot,
+    /// `CACHE`
+    Cache,
+    /// `EFI_SYSTEM`
+    EfiSystem,
+    /// `JOURNAL`
+    Journal,
+    /// `METAD`
+    Metad,
+    /// `PARTITION`
+    Partition,
+    /// `SWAP`
+    Swap,
+    /// `SYSTEM`
+    System,
+    /// `UNMOUNTED`
+    Unmounted,
+    /// `UNPARTED`
+    Unparted,
+    /// `ZOOKEEPER`
+    Zookeeper,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PartitionUsage {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boot => "BOOT",
+            Self::Cache => "CACHE",
+            Self::EfiSystem => "EFI_SYSTEM",
+            Self::Journal => "JOURNAL",
+            Self::Metad => "METAD",
+            Self::Partition => "PARTITION",
+            Self::Swap => "SWAP",
+            Self::System => "SYSTEM",
+            Self::Unmounted => "UNMOUNTED",
+            Self::Unparted => "UNPARTED",
+            Self::Zookeeper => "ZOOKEEPER",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "BOOT" => Self::Boot,
+            "CACHE" => Self::Cache,
+            "EFI_SYSTEM" => Self::EfiSystem,
+            "JOURNAL" => Self::Journal,
+            "METAD" => Self::Metad,
+            "PARTITION" => Self::Partition,
+            "SWAP" => Self::Swap,
+            "SYSTEM" => Self::System,
+            "UNMOUNTED" => Self::Unmounted,
+            "UNPARTED" => Self::Unparted,
+            "ZOOKEEPER" => Self::Zookeeper,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Boot,
+        Self::Cache,
+        Self::EfiSystem,
+        Self::Journal,
+        Self::Metad,
+        Self::Partition,
+        Self::Swap,
+        Self::System,
+        Self::Unmounted,
+        Self::Unparted,
+        Self::Zookeeper,
+    ];
+}
+
+impl ::core::fmt::Display for PartitionUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PartitionUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PartitionUsage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PartitionUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `PasswordComplexity` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PasswordComplexity {
+    /// `HIGH`
+    High,
+    /// `LOW`
+    Low,
+    /// `MIDDLE`
+    Middle,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PasswordComplexity {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "HIGH",
+            Self::Low => "LOW",
+            Self::Middle => "MIDDLE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "HIGH" => Self::High,
+            "LOW" => Self::Low,
+            "MIDDLE" => Self::Middle,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::High, Self::Low, Self::Middle];
+}
+
+impl ::core::fmt::Display for PasswordComplexity {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PasswordComplexity {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PasswordComplexity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PasswordComplexity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `PciDevice` of the CloudTower model.
+///
+/// The model requires `bus`, `bus_location`, `class_code`, `function_num`, `host`, `id`, `local_id`, `name`, `product_id`, `slot`, `subsystem_product_id`, `subsystem_vendor_id`, `vendor_id`, `verdor_name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct PciDevice {
+    /// `bus`: `string`, required by the model.
+    pub bus: Option<String>,
+    /// `bus_location`: `string`, required by the model.
+    pub bus_location: Option<String>,
+    /// `class_code`: `string`, required by the model.
+    pub class_code: Option<String>,
+    /// `device_type`: `string`.
+    pub device_type: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `function_num`: `string`, required by the model.
+    pub function_num: Option<String>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iommu_status`: `IommuStatus`.
+    pub iommu_status: Option<IommuStatus>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `mdev_state`: `PciDeviceMdevState`.
+    pub mdev_state: Option<PciDeviceMdevState>,
+    /// `mdev_type_id`: `string`.
+    pub mdev_type_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `partitioning_state`: `PciDevicePartitionState`.
+    pub partitioning_state: Option<PciDevicePartitionState>,
+    /// `product_id`: `string`, required by the model.
+    pub product_id: Option<String>,
+    /// `slot`: `string`, required by the model.
+    pub slot: Option<String>,
+    /// `sriov_state`: `PciDeviceSriovState`.
+    pub sriov_state: Option<PciDeviceSriovState>,
+    /// `subsystem_product_id`: `string`, required by the model.
+    pub subsystem_product_id: Option<String>,
+    /// `subsystem_vendor_id`: `string`, required by the model.
+    pub subsystem_vendor_id: Option<String>,
+    /// `total_mdev_num`: `int32`.
+    pub total_mdev_num: Option<i32>,
+    /// `total_partitioning_num`: `int32`.
+    pub total_partitioning_num: Option<i32>,
+    /// `total_vf_num`: `int32`.
+    pub total_vf_num: Option<i32>,
+    /// `usage_type`: `PciDeviceType`.
+    pub usage_type: Option<PciDeviceType>,
+    /// `used_mdev_num`: `int32`.
+    pub used_mdev_num: Option<i32>,
+    /// `used_partitioning_num`: `int32`.
+    pub used_partitioning_num: Option<i32>,
+    /// `used_vf_num`: `int32`.
+    pub used_vf_num: Option<i32>,
+    /// `user_usage`: `PciDeviceUsage`.
+    pub user_usage: Option<PciDeviceUsage>,
+    /// `vendor_id`: `string`, required by the model.
+    pub vendor_id: Option<String>,
+    /// `verdor_name`: `string`, required by the model.
+    pub verdor_name: Option<String>,
+}
+
+impl FromMap for PciDevice {
+    const NAME: &'static str = "PciDevice";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "bus" => self.bus = m.next_value()?,
+            "bus_location" => self.bus_location = m.next_value()?,
+            "class_code" => self.class_code = m.next_value()?,
+            "device_type" => self.device_type = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "function_num" => self.function_num = m.next_value()?,
+            "host" => self.host = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "iommu_status" => self.iommu_status = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "mdev_state" => self.mdev_state = m.next_value()?,
+            "mdev_type_id" => self.mdev_type_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "partitioning_state" => self.partitioning_state = m.next_value()?,
+            "product_id" => self.product_id = m.next_value()?,
+            "slot" => self.slot = m.next_value()?,
+            "sriov_state" => self.sriov_state = m.next_value()?,
+            "subsystem_product_id" => self.subsystem_product_id = m.next_value()?,
+            "subsystem_vendor_id" => self.subsystem_vendor_id = m.next_value()?,
+            "total_mdev_num" => self.total_mdev_num = m.next_value()?,
+            "total_partitioning_num" => self.total_partitioning_num = m.next_value()?,
+            "total_vf_num" => self.total_vf_num = m.next_value()?,
+            "usage_type" => self.usage_type = m.next_value()?,
+            "used_mdev_num" => self.used_mdev_num = m.next_value()?,
+            "used_partitioning_num" => self.used_partitioning_num = m.next_value()?,
+            "used_vf_num" => self.used_vf_num = m.next_value()?,
+            "user_usage" => self.user_usage = m.next_value()?,
+            "vendor_id" => self.vendor_id = m.next_value()?,
+            "verdor_name" => self.verdor_name = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `PciDeviceMdevState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceMdevState {
+    /// `ENABLED`
+    Enabled,
+    /// `NOT_ENABLED`
+    NotEnabled,
+    /// `NOT_SUPPORT`
+    NotSupport,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceMdevState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::NotEnabled => "NOT_ENABLED",
+            Self::NotSupport => "NOT_SUPPORT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "NOT_ENABLED" => Self::NotEnabled,
+            "NOT_SUPPORT" => Self::NotSupport,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
+}
+
+impl ::core::fmt::Display for PciDeviceMdevState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceMdevState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceMdevState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceMdevState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `PciDevicePartitionState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDevicePartitionState {
+    /// `ENABLED`
+    Enabled,
+    /// `NOT_ENABLED`
+    NotEnabled,
+    /// `NOT_SUPPORT`
+    NotSupport,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDevicePartitionState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::NotEnabled => "NOT_ENABLED",
+            Self::NotSupport => "NOT_SUPPORT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "NOT_ENABLED" => Self::NotEnabled,
+            "NOT_SUPPORT" => Self::NotSupport,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
+}
+
+impl ::core::fmt::Display for PciDevicePartitionState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDevicePartitionState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDevicePartitionState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDevicePartitionState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `PciDeviceSriovState` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceSriovState {
+    /// `ENABLED`
+    Enabled,
+    /// `NOT_ENABLED`
+    NotEnabled,
+    /// `NOT_SUPPORT`
+    NotSupport,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceSriovState {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::NotEnabled => "NOT_ENABLED",
+            Self::NotSupport => "NOT_SUPPORT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ENABLED" => Self::Enabled,
+            "NOT_ENABLED" => Self::NotEnabled,
+            "NOT_SUPPORT" => Self::NotSupport,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Enabled, Self::NotEnabled, Self::NotSupport];
+}
+
+impl ::core::fmt::Display for PciDeviceSriovState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceSriovState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceSriovState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceSriovState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `PciDeviceType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceType {
+    /// `HSM`
+    Hsm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hsm => "HSM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "HSM" => Self::Hsm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Hsm];
+}
+
+impl ::core::fmt::Display for PciDeviceType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `PciDeviceUsage` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PciDeviceUsage {
+    /// `MDEV`
+    Mdev,
+    /// `PASS_THROUGH`
+    PassThrough,
+    /// `SRIOV_VF`
+    SriovVf,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PciDeviceUsage {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mdev => "MDEV",
+            Self::PassThrough => "PASS_THROUGH",
+            Self::SriovVf => "SRIOV_VF",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "MDEV" => Self::Mdev,
+            "PASS_THROUGH" => Self::PassThrough,
+            "SRIOV_VF" => Self::SriovVf,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Mdev, Self::PassThrough, Self::SriovVf];
+}
+
+impl ::core::fmt::Display for PciDeviceUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PciDeviceUsage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PciDeviceUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `PmemDimm` of the CloudTower model.
+///
+/// The model requires `capacity`, `device_locator`, `host`, `id`, `name`, `numa_node`, `part_number`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct PmemDimm {
+    /// `capacity`: `int64`, required by the model.
+    pub capacity: Option<i64>,
+    /// `device_locator`: `string`, required by the model.
+    pub device_locator: Option<String>,
+    /// `disk`: `NestedDisk`.
+    pub disk: Option<NestedDisk>,
+    /// `health_status`: `DiskHealthStatus`.
+    pub health_status: Option<DiskHealthStatus>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `numa_node`: `int32`, required by the model.
+    pub numa_node: Option<i32>,
+    /// `part_number`: `string`, required by the model.
+    pub part_number: Option<String>,
+    /// `remaining_life_percent`: `int32`.
+    pub remaining_life_percent: Option<i32>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+}
+
+impl FromMap for PmemDimm {
+    const NAME: &'static str = "PmemDimm";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "capacity" => self.capacity = m.next_value()?,
+            "device_locator" => self.device_locator = m.next_value()?,
+            "disk" => self.disk = m.next_value()?,
+            "health_status" => self.health_status = m.next_value()?,
+            "host" => self.host = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "numa_node" => self.numa_node = m.next_value()?,
+            "part_number" => self.part_number = m.next_value()?,
+            "remaining_life_percent" => self.remaining_life_percent = m.next_value()?,
+            "version" => self.version = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PmemDimm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `PmemDimmConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct PmemDimmConnection {
+    /// `aggregate`: `NestedAggregatePmemDimm`, required by the model.
+    pub aggregate: Option<NestedAggregatePmemDimm>,
+}
+
+impl FromMap for PmemDimmConnection {
+    const NAME: &'static str = "PmemDimmConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PmemDimmConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `PolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyMode {
+    /// `MONITOR`
+    Monitor,
+    /// `WORK`
+    Work,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PolicyMode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monitor => "MONITOR",
+            Self::Work => "WORK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "MONITOR" => Self::Monitor,
+            "WORK" => Self::Work,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Monitor, Self::Work];
+}
+
+impl ::core::fmt::Display for PolicyMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PolicyMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PolicyMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PolicyMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `Position.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PositionTypename {
+    /// `position`
+    Position,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PositionTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Position => "position",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "position" => Self::Position,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Position];
+}
+
+impl ::core::fmt::Display for PositionTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PositionTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PositionTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PositionTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `Position` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct Position {
+    /// `row`: `int32`.
+    pub row: Option<i32>,
+    /// `column`: `int32`.
+    pub column: Option<i32>,
+    /// `__typename`: `string`.
+    pub typename: Option<PositionTypename>,
+}
+
+impl serde::Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.row {
+            m.serialize_entry("row", v)?;
+        }
+        if let Some(v) = &self.column {
+            m.serialize_entry("column", v)?;
+        }
+        if let Some(v) = &self.typename {
+            m.serialize_entry("__typename", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `PowerPosition` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PowerPosition {
+    /// `LEFT`
+    Left,
+    /// `MIDDLE`
+    Middle,
+    /// `RIGHT`
+    Right,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl PowerPosition {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Left => "LEFT",
+            Self::Middle => "MIDDLE",
+            Self::Right => "RIGHT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "LEFT" => Self::Left,
+            "MIDDLE" => Self::Middle,
+            "RIGHT" => Self::Right,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Left, Self::Middle, Self::Right];
+}
+
+impl ::core::fmt::Display for PowerPosition {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PowerPosition {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for PowerPosition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PowerPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `Priority` of the CloudTower model.
+pub type Priority = f64;
+
+/// `ProtectSnapshotStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProtectSnapshotStatus {
+    /// `PROTECT_SNAPSHOT_STATUS_CREATED`
+    ProtectSnapshotStatusCreated,
+    /// `PROTECT_SNAPSHOT_STATUS_CREATING`
+    ProtectSnapshotStatusCreating,
+    /// `PROTECT_SNAPSHOT_STATUS_DELETED`
+    ProtectSnapshotStatusDeleted,
+    /// `PROTECT_SNAPSHOT_STATUS_FAILED`
+    ProtectSnapshotStatusFailed,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ProtectSnapshotStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ProtectSnapshotStatusCreated => "PROTECT_SNAPSHOT_STATUS_CREATED",
+            Self::ProtectSnapshotStatusCreating => "PROTECT_SNAPSHOT_STATUS_CREATING",
+            Self::ProtectSnapshotStatusDeleted => "PROTECT_SNAPSHOT_STATUS_DELETED",
+            Self::ProtectSnapshotStatusFailed => "PROTECT_SNAPSHOT_STATUS_FAILED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "PROTECT_SNAPSHOT_STATUS_CREATED" => Self::ProtectSnapshotStatusCreated,
+            "PROTECT_SNAPSHOT_STATUS_CREATING" => Self::ProtectSnapshotStatusCreating,
+            "PROTECT_SNAPSHOT_STATUS_DELETED" => Self::ProtectSnapshotStatusDeleted,
+            "PROTECT_SNAPSHOT_STATUS_FAILED" => Self::ProtectSnapshotStatusFailed,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ProtectSnapshotStatusCreated,
+        Self::ProtectSnapshotStatusCreating,
+        Self::ProtectSnapshotStatusDeleted,
+        Self::ProtectSnapshotStatusFailed,
+    ];
+}
+
+impl ::core::fmt::Display for ProtectSnapshotStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ProtectSnapshotStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ProtectSnapshotStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ProtectSnapshotStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
 /// `ROLE_ACTION` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -755,6 +1832,192 @@ impl RoleAction {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Empty,
+        Self::ManageDataCenter,
+        Self::ManageClusterConnection,
+        Self::ManageStorageClusterConnection,
+        Self::ManagePortAccessControl,
+        Self::ManageHost,
+        Self::ManageNicMtu,
+        Self::ManageDisk,
+        Self::ManageHardwareTopo,
+        Self::ManageUsbDevice,
+        Self::ManageGpuDevice,
+        Self::ManageVds,
+        Self::ManageVlan,
+        Self::ManageSystemVlan,
+        Self::ManageIscsiDataStore,
+        Self::ManageNfsDataStore,
+        Self::ManageNvmfDataStore,
+        Self::CreateVm,
+        Self::UpdateVm,
+        Self::DeleteVm,
+        Self::UpdateVmAdvancedSetting,
+        Self::UpdateVmGuest,
+        Self::VmOperationOpenTerminal,
+        Self::VmOperationMigrate,
+        Self::VmOperationVmFolder,
+        Self::VmOperationVmPower,
+        Self::VmOperationClone,
+        Self::VmOperationInstallTools,
+        Self::VmImportExport,
+        Self::CreateVmTemplate,
+        Self::ManageVmTemplate,
+        Self::VmTemplateImportExport,
+        Self::ManageVmSnapshot,
+        Self::ManageVmVolume,
+        Self::VmVolumeImportExport,
+        Self::ManageIso,
+        Self::DownloadIso,
+        Self::QuerySensitiveResourceList,
+        Self::QuerySensitiveResource,
+        Self::ManageSensitiveResource,
+        Self::ManageVmPlacementGroup,
+        Self::ManageSnapshotPlan,
+        Self::ManageAlert,
+        Self::ManageMonitorView,
+        Self::ManageEntityFilter,
+        Self::ManageClusterBasicInfo,
+        Self::ManageClusterLicence,
+        Self::ManageClusterSnmpTransport,
+        Self::ManageSnmpTrap,
+        Self::ManageClusterVip,
+        Self::ManageClusterManagementIp,
+        Self::ManageDnsServer,
+        Self::ManageNtpServer,
+        Self::ManageIpmi,
+        Self::ManageClusterVmCpuModel,
+        Self::ManageClusterVmTools,
+        Self::ManageClusterHotMigration,
+        Self::ManageClusterHa,
+        Self::ManageSslCertificate,
+        Self::ManageLogCollection,
+        Self::ManageSyslog,
+        Self::ManageLogFind,
+        Self::ManageLabel,
+        Self::ManageUserAndRole,
+        Self::ManagePasswordSettings,
+        Self::ManageAccessControl,
+        Self::ManageSessionExpiration,
+        Self::ManageLogoutMethod,
+        Self::ManageVcenterAssociation,
+        Self::ManageEsxiAssociation,
+        Self::ManageAuditLog,
+        Self::ManageAuditLogConfig,
+        Self::ManageAlertEmailSetting,
+        Self::ManageSmtpServer,
+        Self::ManageUpgradeCenter,
+        Self::ManageClusterUpgrade,
+        Self::ManageAlertNotifier,
+        Self::ManageVmRecycleBinSetting,
+        Self::ManageReport,
+        Self::ManageSharingVmTools,
+        Self::ManageAdvancedMonitor,
+        Self::ManageThirdPartyDriver,
+        Self::ManageOrganizationName,
+        Self::ManageCloudTowerLicense,
+        Self::ManageConsistencyGroup,
+        Self::ManageNic,
+        Self::ManageClusterIscsi,
+        Self::ManageBackupLicense,
+        Self::ManageBackupPackage,
+        Self::ManageBackupService,
+        Self::ManageBackupStoreRepository,
+        Self::ManageBackupPlan,
+        Self::ManageBackupTask,
+        Self::ManageBackupRestorePoint,
+        Self::ManageBackupRestorePointTask,
+        Self::ManageSecurityPolicy,
+        Self::ManageSecurityGroup,
+        Self::IsolateVm,
+        Self::ManageEverouteLicense,
+        Self::ManageEveroutePackage,
+        Self::DeployEverouteCluster,
+        Self::UndeployEverouteCluster,
+        Self::UpdateEverouteCluster,
+        Self::UpgradeEverouteCluster,
+        Self::ManageEverouteNetworkPolicyRuleService,
+        Self::ManageEverouteClusterAssociation,
+        Self::ManageEverouteClusterGlobalPolicy,
+        Self::ManageMicroSegmentation,
+        Self::ManageLoadBalancerResource,
+        Self::ManageLoadBalancer,
+        Self::ManageLoadBalancerVnetBond,
+        Self::ManageVirtualPrivateCloudService,
+        Self::ManageVirtualPrivateCloudClusterBinding,
+        Self::ManageVirtualPrivateCloudEdgeGateway,
+        Self::ManageVirtualPrivateCloudExternalSubnet,
+        Self::ManageVirtualPrivateCloudBasicResource,
+        Self::ManageVirtualPrivateCloudSecurityGroup,
+        Self::ManageVirtualPrivateCloudSecurityPolicy,
+        Self::ManageVirtualPrivateCloudIsolationPolicy,
+        Self::ManageVirtualPrivateCloudFloatingIp,
+        Self::ManageVirtualPrivateCloudRouterGateway,
+        Self::ManageVirtualPrivateCloudNatGateway,
+        Self::ManageVirtualPrivateCloudLayer2Gateway,
+        Self::ManageVirtualPrivateCloudPeering,
+        Self::ManageVirtualPrivateCloudLoadBalancerResource,
+        Self::ManageLdapAdConfig,
+        Self::ManageMfaConfig,
+        Self::ManageDefaultLoginOption,
+        Self::ManageClusterStoragePolicy,
+        Self::ManageSksService,
+        Self::ManageSksLicense,
+        Self::ConfigureSksService,
+        Self::CreateSksWorkloadCluster,
+        Self::DeleteSksWorkloadCluster,
+        Self::UpdateSksWorkloadCluster,
+        Self::ManageContainerRegistry,
+        Self::DownloadSksWorkloadClusterKubeconfig,
+        Self::DownloadSksWorkloadSpecFile,
+        Self::ManageSksWorkloadClusterReconcile,
+        Self::ManageObservabilityPackage,
+        Self::ManageObservabilityService,
+        Self::ConfigDynamicResourceSchedule,
+        Self::GenerateDrsProposals,
+        Self::ApplyDrsProposal,
+        Self::ManageAgentMesh,
+        Self::ManageReplicationService,
+        Self::ManageReplicationRestorePoint,
+        Self::ManageReplicationPlan,
+        Self::ManageReplicationTask,
+        Self::ManageReplicationFaultTask,
+        Self::ManageReplicaObject,
+        Self::ManageBackupAndDrEmail,
+        Self::ManageClusterPrioritized,
+        Self::SmtxInspector,
+        Self::ManageSfsLicense,
+        Self::ManageSfsImage,
+        Self::ManageSfsFileStorageCluster,
+        Self::ManageSfsFileSystemConfig,
+        Self::ManageSfsFileSystemAccessibility,
+        Self::ManageSfsFsController,
+        Self::ManageSfsSnapshot,
+        Self::ManageCloudtowerSnmpTransport,
+        Self::ManageCloudTowerNtp,
+        Self::ManageCloudtowerWebhookNotifier,
+        Self::ManageApiKey,
+        Self::ManageKmsCluster,
+        Self::ManageClusterStorageEncryption,
+        Self::ManageSsoLogin,
+        Self::ManageSystemDns,
+        Self::ManageSystemUpgrade,
+    ];
+}
+
+impl ::core::fmt::Display for RoleAction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for RoleAction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for RoleAction {
@@ -886,6 +2149,21 @@ impl ReplicaNameRule {
             "SUFFIX" => Self::Suffix,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Origin, Self::Prefix, Self::Suffix];
+}
+
+impl ::core::fmt::Display for ReplicaNameRule {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicaNameRule {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1105,6 +2383,29 @@ impl ReplicaVmState {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failback,
+        Self::Failover,
+        Self::FailoverTest,
+        Self::NotReady,
+        Self::PermanentFailover,
+        Self::Ready,
+        Self::Replicating,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicaVmState {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicaVmState {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ReplicaVmState {
@@ -1158,6 +2459,26 @@ impl ReplicationObjectType {
             "VM" => Self::Vm,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ConsistencyGroup,
+        Self::IscsiLun,
+        Self::NvmfNamespace,
+        Self::Vm,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicationObjectType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationObjectType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1459,6 +2780,27 @@ impl ReplicationPlanPeriod {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Daily,
+        Self::Hourly,
+        Self::Minutely,
+        Self::Monthly,
+        Self::Weekly,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicationPlanPeriod {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationPlanPeriod {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ReplicationPlanPeriod {
@@ -1504,6 +2846,21 @@ impl ReplicationPlanType {
             "VM" => Self::Vm,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::StorageVolume, Self::Vm];
+}
+
+impl ::core::fmt::Display for ReplicationPlanType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationPlanType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1554,6 +2911,21 @@ impl ReplicationTargetExecutionCreation {
             "REPLICATION" => Self::Replication,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Failback, Self::Failover, Self::Replication];
+}
+
+impl ::core::fmt::Display for ReplicationTargetExecutionCreation {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationTargetExecutionCreation {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1648,6 +3020,36 @@ impl ReportResourceInputEnum {
             "VM_TEMPLATE" => Self::VmTemplate,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Alert,
+        Self::All,
+        Self::Cluster,
+        Self::DataCenter,
+        Self::Disk,
+        Self::ElfImage,
+        Self::EntityFilters,
+        Self::GlobalAlertRule,
+        Self::Host,
+        Self::Task,
+        Self::Vds,
+        Self::Vlan,
+        Self::Vm,
+        Self::VmTemplate,
+    ];
+}
+
+impl ::core::fmt::Display for ReportResourceInputEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReportResourceInputEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1865,6 +3267,21 @@ impl ResiliencyType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ec, Self::Replica];
+}
+
+impl ::core::fmt::Display for ResiliencyType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ResiliencyType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ResiliencyType {
@@ -2006,6 +3423,21 @@ impl ResourceMetaTypename {
             "ResourceMeta" => Self::ResourceMeta,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::ResourceMeta];
+}
+
+impl ::core::fmt::Display for ResourceMetaTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ResourceMetaTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2181,6 +3613,21 @@ impl SecurityGroupMemberType {
             "VM" => Self::Vm,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ip, Self::Pod, Self::Vm];
+}
+
+impl ::core::fmt::Display for SecurityGroupMemberType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SecurityGroupMemberType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2363,6 +3810,21 @@ impl SecurityPolicyFlowControlType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::All];
+}
+
+impl ::core::fmt::Display for SecurityPolicyFlowControlType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SecurityPolicyFlowControlType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for SecurityPolicyFlowControlType {
@@ -2470,6 +3932,26 @@ impl SeverityEnum {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Critical,
+        Self::Info,
+        Self::Notice,
+        Self::SeverityUnspecified,
+    ];
+}
+
+impl ::core::fmt::Display for SeverityEnum {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SeverityEnum {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for SeverityEnum {
@@ -2551,6 +4033,21 @@ impl SmtpSecureMode {
             "UNSPECIFIED" => Self::Unspecified,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ssl, Self::Starttls, Self::Unspecified];
+}
+
+impl ::core::fmt::Display for SmtpSecureMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SmtpSecureMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2890,1293 +4387,6 @@ impl FromMap for SnapshotPlan {
 }
 
 impl<'de> serde::Deserialize<'de> for SnapshotPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanConnection {
-    /// `aggregate`: `NestedAggregateSnapshotPlan`, required by the model.
-    pub aggregate: Option<NestedAggregateSnapshotPlan>,
-}
-
-impl FromMap for SnapshotPlanConnection {
-    const NAME: &'static str = "SnapshotPlanConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanExecuteStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanExecuteStatus {
-    /// `CREATED`
-    Created,
-    /// `FAILED`
-    Failed,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCEED`
-    Succeed,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanExecuteStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Failed => "FAILED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Succeed => "SUCCEED",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CREATED" => Self::Created,
-            "FAILED" => Self::Failed,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCEED" => Self::Succeed,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnapshotPlanExecuteStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanExecuteType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanExecuteType {
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// `MONTH`
-    Month,
-    /// `WEEK`
-    Week,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanExecuteType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnapshotPlanExecuteType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanStatus {
-    /// `NORMAL`
-    Normal,
-    /// `STOPPED`
-    Stopped,
-    /// `SUSPENDED`
-    Suspended,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Stopped => "STOPPED",
-            Self::Suspended => "SUSPENDED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NORMAL" => Self::Normal,
-            "STOPPED" => Self::Stopped,
-            "SUSPENDED" => Self::Suspended,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnapshotPlanStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanTask` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `local_id`, `snapshotPlan`, `start_time`, `status`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanTask {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `end_time`: `string`.
-    pub end_time: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`.
-    pub internal: Option<bool>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `snapshotGroup`: `NestedSnapshotGroup`.
-    pub snapshot_group: Option<NestedSnapshotGroup>,
-    /// `snapshotPlan`: `NestedSnapshotPlan`, required by the model.
-    pub snapshot_plan: Option<NestedSnapshotPlan>,
-    /// `start_time`: `string`, required by the model.
-    pub start_time: Option<String>,
-    /// `status`: `SnapshotPlanExecuteStatus`, required by the model.
-    pub status: Option<SnapshotPlanExecuteStatus>,
-    /// `type`: `SnapshotPlanTaskType`, required by the model.
-    pub r#type: Option<SnapshotPlanTaskType>,
-}
-
-impl FromMap for SnapshotPlanTask {
-    const NAME: &'static str = "SnapshotPlanTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "end_time" => self.end_time = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "snapshotGroup" => self.snapshot_group = m.next_value()?,
-            "snapshotPlan" => self.snapshot_plan = m.next_value()?,
-            "start_time" => self.start_time = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanTaskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanTaskConnection {
-    /// `aggregate`: `NestedAggregateSnapshotPlanTask`, required by the model.
-    pub aggregate: Option<NestedAggregateSnapshotPlanTask>,
-}
-
-impl FromMap for SnapshotPlanTaskConnection {
-    const NAME: &'static str = "SnapshotPlanTaskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanTaskType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanTaskType {
-    /// `TASK_TYPE_CLONE`
-    TaskTypeClone,
-    /// `TASK_TYPE_PROTECT`
-    TaskTypeProtect,
-    /// `TASK_TYPE_ROLLBACK`
-    TaskTypeRollback,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanTaskType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TaskTypeClone => "TASK_TYPE_CLONE",
-            Self::TaskTypeProtect => "TASK_TYPE_PROTECT",
-            Self::TaskTypeRollback => "TASK_TYPE_ROLLBACK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "TASK_TYPE_CLONE" => Self::TaskTypeClone,
-            "TASK_TYPE_PROTECT" => Self::TaskTypeProtect,
-            "TASK_TYPE_ROLLBACK" => Self::TaskTypeRollback,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnapshotPlanTaskType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpAuthProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpAuthProtocol {
-    /// `MD5`
-    Md5,
-    /// `SHA`
-    Sha,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpAuthProtocol {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Md5 => "MD5",
-            Self::Sha => "SHA",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MD5" => Self::Md5,
-            "SHA" => Self::Sha,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnmpAuthProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpAuthProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpLanguageCode {
-    /// `EN_US`
-    EnUs,
-    /// `ZH_CN`
-    ZhCn,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpLanguageCode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnUs => "EN_US",
-            Self::ZhCn => "ZH_CN",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EN_US" => Self::EnUs,
-            "ZH_CN" => Self::ZhCn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnmpLanguageCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpLanguageCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpPrivacyProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpPrivacyProtocol {
-    /// `AES`
-    Aes,
-    /// `DES`
-    Des,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpPrivacyProtocol {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes => "AES",
-            Self::Des => "DES",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AES" => Self::Aes,
-            "DES" => Self::Des,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnmpPrivacyProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpPrivacyProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpProtocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpProtocol {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnmpProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpTransport` of the CloudTower model.
-///
-/// The model requires `cluster`, `disabled`, `id`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTransport {
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `disabled`: `boolean`, required by the model.
-    pub disabled: Option<bool>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `protocol`: `SnmpProtocol`, required by the model.
-    pub protocol: Option<SnmpProtocol>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `version`: `SnmpVersion`, required by the model.
-    pub version: Option<SnmpVersion>,
-}
-
-impl FromMap for SnmpTransport {
-    const NAME: &'static str = "SnmpTransport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "auth_pass_phrase" => self.auth_pass_phrase = m.next_value()?,
-            "auth_protocol" => self.auth_protocol = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "community" => self.community = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "privacy_pass_phrase" => self.privacy_pass_phrase = m.next_value()?,
-            "privacy_protocol" => self.privacy_protocol = m.next_value()?,
-            "protocol" => self.protocol = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTransport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpTransportConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTransportConnection {
-    /// `aggregate`: `NestedAggregateSnmpTransport`, required by the model.
-    pub aggregate: Option<NestedAggregateSnmpTransport>,
-}
-
-impl FromMap for SnmpTransportConnection {
-    const NAME: &'static str = "SnmpTransportConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTransportConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpTrapReceiver` of the CloudTower model.
-///
-/// The model requires `cluster`, `disabled`, `host`, `id`, `inform`, `language_code`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiver {
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `disabled`: `boolean`, required by the model.
-    pub disabled: Option<bool>,
-    /// `engine_id`: `string`.
-    pub engine_id: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `host`: `string`, required by the model.
-    pub host: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `inform`: `boolean`, required by the model.
-    pub inform: Option<bool>,
-    /// `language_code`: `SnmpLanguageCode`, required by the model.
-    pub language_code: Option<SnmpLanguageCode>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `protocol`: `SnmpProtocol`, required by the model.
-    pub protocol: Option<SnmpProtocol>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `version`: `SnmpVersion`, required by the model.
-    pub version: Option<SnmpVersion>,
-}
-
-impl FromMap for SnmpTrapReceiver {
-    const NAME: &'static str = "SnmpTrapReceiver";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "auth_pass_phrase" => self.auth_pass_phrase = m.next_value()?,
-            "auth_protocol" => self.auth_protocol = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "community" => self.community = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "engine_id" => self.engine_id = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "inform" => self.inform = m.next_value()?,
-            "language_code" => self.language_code = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "privacy_pass_phrase" => self.privacy_pass_phrase = m.next_value()?,
-            "privacy_protocol" => self.privacy_protocol = m.next_value()?,
-            "protocol" => self.protocol = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTrapReceiver {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpTrapReceiverConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiverConnection {
-    /// `aggregate`: `NestedAggregateSnmpTrapReceiver`, required by the model.
-    pub aggregate: Option<NestedAggregateSnmpTrapReceiver>,
-}
-
-impl FromMap for SnmpTrapReceiverConnection {
-    const NAME: &'static str = "SnmpTrapReceiverConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTrapReceiverConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpVersion` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpVersion {
-    /// `V2C`
-    V2C,
-    /// `V3`
-    V3,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpVersion {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V2C => "V2C",
-            Self::V3 => "V3",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "V2C" => Self::V2C,
-            "V3" => Self::V3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnmpVersion {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SoftwareEdition` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SoftwareEdition {
-    /// `COMMUNITY`
-    Community,
-    /// `ENTERPRISE`
-    Enterprise,
-    /// `ENTERPRISE_PLUS`
-    EnterprisePlus,
-    /// `ESSENTIAL`
-    Essential,
-    /// `EXPRESS`
-    Express,
-    /// `STANDARD`
-    Standard,
-    /// `TRIAL`
-    Trial,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SoftwareEdition {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Community => "COMMUNITY",
-            Self::Enterprise => "ENTERPRISE",
-            Self::EnterprisePlus => "ENTERPRISE_PLUS",
-            Self::Essential => "ESSENTIAL",
-            Self::Express => "EXPRESS",
-            Self::Standard => "STANDARD",
-            Self::Trial => "TRIAL",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COMMUNITY" => Self::Community,
-            "ENTERPRISE" => Self::Enterprise,
-            "ENTERPRISE_PLUS" => Self::EnterprisePlus,
-            "ESSENTIAL" => Self::Essential,
-            "EXPRESS" => Self::Express,
-            "STANDARD" => Self::Standard,
-            "TRIAL" => Self::Trial,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SoftwareEdition {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SoftwareEdition {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `StepUnit` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StepUnit {
-    /// `BIT`
-    Bit,
-    /// `BYTE`
-    Byte,
-    /// `COUNT`
-    Count,
-    /// `PERCENT`
-    Percent,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl StepUnit {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bit => "BIT",
-            Self::Byte => "BYTE",
-            Self::Count => "COUNT",
-            Self::Percent => "PERCENT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BIT" => Self::Bit,
-            "BYTE" => Self::Byte,
-            "COUNT" => Self::Count,
-            "PERCENT" => Self::Percent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for StepUnit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StepUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `StoreConnectionType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StoreConnectionType {
-    /// `ISCSI`
-    Iscsi,
-    /// `NVMe`
-    NvMe,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl StoreConnectionType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iscsi => "ISCSI",
-            Self::NvMe => "NVMe",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NVMe" => Self::NvMe,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for StoreConnectionType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoreConnectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `StoreTransportType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StoreTransportType {
-    /// `RDMA`
-    Rdma,
-    /// `TCP`
-    Tcp,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl StoreTransportType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rdma => "RDMA",
-            Self::Tcp => "TCP",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "RDMA" => Self::Rdma,
-            "TCP" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for StoreTransportType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StoreTransportType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SvtImage` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `local_created_at`, `local_id`, `name`, `path`, `size`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SvtImage {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `path`: `string`, required by the model.
-    pub path: Option<String>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `version`: `int32`, required by the model.
-    pub version: Option<i32>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
-}
-
-impl FromMap for SvtImage {
-    const NAME: &'static str = "SvtImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "path" => self.path = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "version" => self.version = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SvtImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SvtImageConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SvtImageConnection {
-    /// `aggregate`: `NestedAggregateSvtImage`, required by the model.
-    pub aggregate: Option<NestedAggregateSvtImage>,
-}
-
-impl FromMap for SvtImageConnection {
-    const NAME: &'static str = "SvtImageConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SvtImageConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SystemAuditLog` of the CloudTower model.
-///
-/// The model requires `action`, `id`, `local_id`, `message`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SystemAuditLog {
-    /// `action`: `string`, required by the model.
-    pub action: Option<String>,
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_created_at`: `string`.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `message`: `string`, required by the model.
-    pub message: Option<String>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `status`: `UserAuditLogStatus`.
-    pub status: Option<UserAuditLogStatus>,
-}
-
-impl FromMap for SystemAuditLog {
-    const NAME: &'static str = "SystemAuditLog";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "action" => self.action = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "finished_at" => self.finished_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "message" => self.message = m.next_value()?,
-            "resource_id" => self.resource_id = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SystemAuditLog {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SystemAuditLogConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SystemAuditLogConnection {
-    /// `aggregate`: `NestedAggregateSystemAuditLog`, required by the model.
-    pub aggregate: Option<NestedAggregateSystemAuditLog>,
-}
-
-impl FromMap for SystemAuditLogConnection {
-    const NAME: &'static str = "SystemAuditLogConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SystemAuditLogConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Task` of the CloudTower model.
-///
-/// The model requires `args`, `description`, `id`, `internal`, `local_created_at`, `progress`, `snapshot`, `status`, `steps`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Task {
-    /// `args`: `object`, required by the model.
-    pub args: Option<serde_json::Value>,
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `error_code`: `string`.
-    pub error_code: Option<String>,
-    /// `error_message`: `string`.
-    pub error_message: Option<String>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `key`: `string`.
-    pub key: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `progress`: `double`, required by the model.
-    pub progress: Option<f64>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `resource_mutation`: `string`.
-    pub resource_mutation: Option<String>,
-    /// `resource_rollback_error`: `string`.
-    pub resource_rollback_error: Option<String>,
-    /// `resource_rollback_retry_count`: `int32`.
-    pub resource_rollback_retry_count: Option<i32>,
-    /// `resource_rollbacked`: `boolean`.
-    pub resource_rollbacked: Option<bool>,
-    /// `resource_type`: `string`.
-    pub resource_type: Option<String>,
-    /// `snapshot`: `string`, required by the model.
-    pub snapshot: Option<String>,
-    /// `started_at`: `string`.
-    pub started_at: Option<String>,
-    /// `status`: `TaskStatus`, required by the model.
-    pub status: Option<TaskStatus>,
-    /// `steps`: `NestedStep[]`, required by the model.
-    pub steps: Option<Vec<NestedStep>>,
-    /// `type`: `TaskType`.
-    pub r#type: Option<TaskType>,
-    /// `user`: `NestedUser`.
-    pub user: Option<NestedUser>,
-}
-
-impl FromMap for Task {
-    const NAME: &'static str = "Task";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "args" => self.args = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "error_code" => self.error_code = m.next_value()?,
-            "error_message" => self.error_message = m.next_value()?,
-            "finished_at" => self.finished_at = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "progress" => self.progress = m.next_value()?,
-            "resource_id" => self.resource_id = m.next_value()?,
-            "resource_mutation" => self.resource_mutation = m.next_value()?,
-            "resource_rollback_error" => self.resource_rollback_error = m.next_value()?,
-            "resource_rollback_retry_count" => {
-                self.resource_rollback_retry_count = m.next_value()?
-            }
-            "resource_rollbacked" => self.resource_rollbacked = m.next_value()?,
-            "resource_type" => self.resource_type = m.next_value()?,
-            "snapshot" => self.snapshot = m.next_value()?,
-            "started_at" => self.started_at = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "steps" => self.steps = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "user" => self.user = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Task {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,1507 @@
 
 use super::*;
 
+/// `SnapshotPlanConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanConnection {
+    /// `aggregate`: `NestedAggregateSnapshotPlan`, required by the model.
+    pub aggregate: Option<NestedAggregateSnapshotPlan>,
+}
+
+impl FromMap for SnapshotPlanConnection {
+    const NAME: &'static str = "SnapshotPlanConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnapshotPlanExecuteStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanExecuteStatus {
+    /// `CREATED`
+    Created,
+    /// `FAILED`
+    Failed,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `SUCCEED`
+    Succeed,
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanExecuteStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "CREATED",
+            Self::Failed => "FAILED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Succeed => "SUCCEED",
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "CREATED" => Self::Created,
+            "FAILED" => Self::Failed,
+            "IN_PROGRESS" => Self::InProgress,
+            "SUCCEED" => Self::Succeed,
+            "UNSPECIFIED" => Self::Unspecified,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Created,
+        Self::Failed,
+        Self::InProgress,
+        Self::Succeed,
+        Self::Unspecified,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotPlanExecuteStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanExecuteStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanExecuteStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanExecuteType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanExecuteType {
+    /// `DAY`
+    Day,
+    /// `HOUR`
+    Hour,
+    /// `MINUTE`
+    Minute,
+    /// `MONTH`
+    Month,
+    /// `WEEK`
+    Week,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanExecuteType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Hour => "HOUR",
+            Self::Minute => "MINUTE",
+            Self::Month => "MONTH",
+            Self::Week => "WEEK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "DAY" => Self::Day,
+            "HOUR" => Self::Hour,
+            "MINUTE" => Self::Minute,
+            "MONTH" => Self::Month,
+            "WEEK" => Self::Week,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Day, Self::Hour, Self::Minute, Self::Month, Self::Week];
+}
+
+impl ::core::fmt::Display for SnapshotPlanExecuteType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanExecuteType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanExecuteType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanStatus {
+    /// `NORMAL`
+    Normal,
+    /// `STOPPED`
+    Stopped,
+    /// `SUSPENDED`
+    Suspended,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Stopped => "STOPPED",
+            Self::Suspended => "SUSPENDED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "NORMAL" => Self::Normal,
+            "STOPPED" => Self::Stopped,
+            "SUSPENDED" => Self::Suspended,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Stopped, Self::Suspended];
+}
+
+impl ::core::fmt::Display for SnapshotPlanStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanTask` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `local_id`, `snapshotPlan`, `start_time`, `status`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanTask {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `end_time`: `string`.
+    pub end_time: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`.
+    pub internal: Option<bool>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `snapshotGroup`: `NestedSnapshotGroup`.
+    pub snapshot_group: Option<NestedSnapshotGroup>,
+    /// `snapshotPlan`: `NestedSnapshotPlan`, required by the model.
+    pub snapshot_plan: Option<NestedSnapshotPlan>,
+    /// `start_time`: `string`, required by the model.
+    pub start_time: Option<String>,
+    /// `status`: `SnapshotPlanExecuteStatus`, required by the model.
+    pub status: Option<SnapshotPlanExecuteStatus>,
+    /// `type`: `SnapshotPlanTaskType`, required by the model.
+    pub r#type: Option<SnapshotPlanTaskType>,
+}
+
+impl FromMap for SnapshotPlanTask {
+    const NAME: &'static str = "SnapshotPlanTask";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster" => self.cluster = m.next_value()?,
+            "end_time" => self.end_time = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "internal" => self.internal = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "snapshotGroup" => self.snapshot_group = m.next_value()?,
+            "snapshotPlan" => self.snapshot_plan = m.next_value()?,
+            "start_time" => self.start_time = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnapshotPlanTaskConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanTaskConnection {
+    /// `aggregate`: `NestedAggregateSnapshotPlanTask`, required by the model.
+    pub aggregate: Option<NestedAggregateSnapshotPlanTask>,
+}
+
+impl FromMap for SnapshotPlanTaskConnection {
+    const NAME: &'static str = "SnapshotPlanTaskConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnapshotPlanTaskType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanTaskType {
+    /// `TASK_TYPE_CLONE`
+    TaskTypeClone,
+    /// `TASK_TYPE_PROTECT`
+    TaskTypeProtect,
+    /// `TASK_TYPE_ROLLBACK`
+    TaskTypeRollback,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanTaskType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaskTypeClone => "TASK_TYPE_CLONE",
+            Self::TaskTypeProtect => "TASK_TYPE_PROTECT",
+            Self::TaskTypeRollback => "TASK_TYPE_ROLLBACK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "TASK_TYPE_CLONE" => Self::TaskTypeClone,
+            "TASK_TYPE_PROTECT" => Self::TaskTypeProtect,
+            "TASK_TYPE_ROLLBACK" => Self::TaskTypeRollback,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::TaskTypeClone,
+        Self::TaskTypeProtect,
+        Self::TaskTypeRollback,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotPlanTaskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanTaskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanTaskType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnmpAuthProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpAuthProtocol {
+    /// `MD5`
+    Md5,
+    /// `SHA`
+    Sha,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpAuthProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Md5 => "MD5",
+            Self::Sha => "SHA",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "MD5" => Self::Md5,
+            "SHA" => Self::Sha,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Md5, Self::Sha];
+}
+
+impl ::core::fmt::Display for SnmpAuthProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpAuthProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpAuthProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpAuthProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnmpLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpLanguageCode {
+    /// `EN_US`
+    EnUs,
+    /// `ZH_CN`
+    ZhCn,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpLanguageCode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnUs => "EN_US",
+            Self::ZhCn => "ZH_CN",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "EN_US" => Self::EnUs,
+            "ZH_CN" => Self::ZhCn,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::ZhCn];
+}
+
+impl ::core::fmt::Display for SnmpLanguageCode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpLanguageCode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpLanguageCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpLanguageCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnmpPrivacyProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpPrivacyProtocol {
+    /// `AES`
+    Aes,
+    /// `DES`
+    Des,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpPrivacyProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Des => "DES",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "AES" => Self::Aes,
+            "DES" => Self::Des,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Aes, Self::Des];
+}
+
+impl ::core::fmt::Display for SnmpPrivacyProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpPrivacyProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpPrivacyProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpPrivacyProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnmpProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpProtocol {
+    /// `TCP`
+    Tcp,
+    /// `UDP`
+    Udp,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "TCP" => Self::Tcp,
+            "UDP" => Self::Udp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Tcp, Self::Udp];
+}
+
+impl ::core::fmt::Display for SnmpProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnmpTransport` of the CloudTower model.
+///
+/// The model requires `cluster`, `disabled`, `id`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransport {
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `disabled`: `boolean`, required by the model.
+    pub disabled: Option<bool>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `protocol`: `SnmpProtocol`, required by the model.
+    pub protocol: Option<SnmpProtocol>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `version`: `SnmpVersion`, required by the model.
+    pub version: Option<SnmpVersion>,
+}
+
+impl FromMap for SnmpTransport {
+    const NAME: &'static str = "SnmpTransport";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "auth_pass_phrase" => self.auth_pass_phrase = m.next_value()?,
+            "auth_protocol" => self.auth_protocol = m.next_value()?,
+            "cluster" => self.cluster = m.next_value()?,
+            "community" => self.community = m.next_value()?,
+            "disabled" => self.disabled = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "port" => self.port = m.next_value()?,
+            "privacy_pass_phrase" => self.privacy_pass_phrase = m.next_value()?,
+            "privacy_protocol" => self.privacy_protocol = m.next_value()?,
+            "protocol" => self.protocol = m.next_value()?,
+            "username" => self.username = m.next_value()?,
+            "version" => self.version = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTransport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnmpTransportConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransportConnection {
+    /// `aggregate`: `NestedAggregateSnmpTransport`, required by the model.
+    pub aggregate: Option<NestedAggregateSnmpTransport>,
+}
+
+impl FromMap for SnmpTransportConnection {
+    const NAME: &'static str = "SnmpTransportConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTransportConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnmpTrapReceiver` of the CloudTower model.
+///
+/// The model requires `cluster`, `disabled`, `host`, `id`, `inform`, `language_code`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiver {
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `disabled`: `boolean`, required by the model.
+    pub disabled: Option<bool>,
+    /// `engine_id`: `string`.
+    pub engine_id: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `host`: `string`, required by the model.
+    pub host: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `inform`: `boolean`, required by the model.
+    pub inform: Option<bool>,
+    /// `language_code`: `SnmpLanguageCode`, required by the model.
+    pub language_code: Option<SnmpLanguageCode>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `protocol`: `SnmpProtocol`, required by the model.
+    pub protocol: Option<SnmpProtocol>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `version`: `SnmpVersion`, required by the model.
+    pub version: Option<SnmpVersion>,
+}
+
+impl FromMap for SnmpTrapReceiver {
+    const NAME: &'static str = "SnmpTrapReceiver";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "auth_pass_phrase" => self.auth_pass_phrase = m.next_value()?,
+            "auth_protocol" => self.auth_protocol = m.next_value()?,
+            "cluster" => self.cluster = m.next_value()?,
+            "community" => self.community = m.next_value()?,
+            "disabled" => self.disabled = m.next_value()?,
+            "engine_id" => self.engine_id = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "host" => self.host = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "inform" => self.inform = m.next_value()?,
+            "language_code" => self.language_code = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "port" => self.port = m.next_value()?,
+            "privacy_pass_phrase" => self.privacy_pass_phrase = m.next_value()?,
+            "privacy_protocol" => self.privacy_protocol = m.next_value()?,
+            "protocol" => self.protocol = m.next_value()?,
+            "username" => self.username = m.next_value()?,
+            "version" => self.version = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTrapReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnmpTrapReceiverConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiverConnection {
+    /// `aggregate`: `NestedAggregateSnmpTrapReceiver`, required by the model.
+    pub aggregate: Option<NestedAggregateSnmpTrapReceiver>,
+}
+
+impl FromMap for SnmpTrapReceiverConnection {
+    const NAME: &'static str = "SnmpTrapReceiverConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTrapReceiverConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnmpVersion` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpVersion {
+    /// `V2C`
+    V2C,
+    /// `V3`
+    V3,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpVersion {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V2C => "V2C",
+            Self::V3 => "V3",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "V2C" => Self::V2C,
+            "V3" => Self::V3,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::V2C, Self::V3];
+}
+
+impl ::core::fmt::Display for SnmpVersion {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpVersion {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpVersion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SoftwareEdition` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SoftwareEdition {
+    /// `COMMUNITY`
+    Community,
+    /// `ENTERPRISE`
+    Enterprise,
+    /// `ENTERPRISE_PLUS`
+    EnterprisePlus,
+    /// `ESSENTIAL`
+    Essential,
+    /// `EXPRESS`
+    Express,
+    /// `STANDARD`
+    Standard,
+    /// `TRIAL`
+    Trial,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SoftwareEdition {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Community => "COMMUNITY",
+            Self::Enterprise => "ENTERPRISE",
+            Self::EnterprisePlus => "ENTERPRISE_PLUS",
+            Self::Essential => "ESSENTIAL",
+            Self::Express => "EXPRESS",
+            Self::Standard => "STANDARD",
+            Self::Trial => "TRIAL",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "COMMUNITY" => Self::Community,
+            "ENTERPRISE" => Self::Enterprise,
+            "ENTERPRISE_PLUS" => Self::EnterprisePlus,
+            "ESSENTIAL" => Self::Essential,
+            "EXPRESS" => Self::Express,
+            "STANDARD" => Self::Standard,
+            "TRIAL" => Self::Trial,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Community,
+        Self::Enterprise,
+        Self::EnterprisePlus,
+        Self::Essential,
+        Self::Express,
+        Self::Standard,
+        Self::Trial,
+    ];
+}
+
+impl ::core::fmt::Display for SoftwareEdition {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SoftwareEdition {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SoftwareEdition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SoftwareEdition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `StepUnit` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StepUnit {
+    /// `BIT`
+    Bit,
+    /// `BYTE`
+    Byte,
+    /// `COUNT`
+    Count,
+    /// `PERCENT`
+    Percent,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl StepUnit {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bit => "BIT",
+            Self::Byte => "BYTE",
+            Self::Count => "COUNT",
+            Self::Percent => "PERCENT",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "BIT" => Self::Bit,
+            "BYTE" => Self::Byte,
+            "COUNT" => Self::Count,
+            "PERCENT" => Self::Percent,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bit, Self::Byte, Self::Count, Self::Percent];
+}
+
+impl ::core::fmt::Display for StepUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for StepUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for StepUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StepUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `StoreConnectionType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StoreConnectionType {
+    /// `ISCSI`
+    Iscsi,
+    /// `NVMe`
+    NvMe,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl StoreConnectionType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Iscsi => "ISCSI",
+            Self::NvMe => "NVMe",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ISCSI" => Self::Iscsi,
+            "NVMe" => Self::NvMe,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::NvMe];
+}
+
+impl ::core::fmt::Display for StoreConnectionType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for StoreConnectionType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for StoreConnectionType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoreConnectionType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `StoreTransportType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StoreTransportType {
+    /// `RDMA`
+    Rdma,
+    /// `TCP`
+    Tcp,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl StoreTransportType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rdma => "RDMA",
+            Self::Tcp => "TCP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "RDMA" => Self::Rdma,
+            "TCP" => Self::Tcp,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Rdma, Self::Tcp];
+}
+
+impl ::core::fmt::Display for StoreTransportType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for StoreTransportType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for StoreTransportType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoreTransportType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SvtImage` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `local_created_at`, `local_id`, `name`, `path`, `size`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SvtImage {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `version`: `int32`, required by the model.
+    pub version: Option<i32>,
+    /// `vm_disks`: `NestedVmDisk[]`.
+    pub vm_disks: Option<Vec<NestedVmDisk>>,
+}
+
+impl FromMap for SvtImage {
+    const NAME: &'static str = "SvtImage";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster" => self.cluster = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_created_at" => self.local_created_at = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "path" => self.path = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "version" => self.version = m.next_value()?,
+            "vm_disks" => self.vm_disks = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SvtImage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SvtImageConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SvtImageConnection {
+    /// `aggregate`: `NestedAggregateSvtImage`, required by the model.
+    pub aggregate: Option<NestedAggregateSvtImage>,
+}
+
+impl FromMap for SvtImageConnection {
+    const NAME: &'static str = "SvtImageConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SvtImageConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SystemAuditLog` of the CloudTower model.
+///
+/// The model requires `action`, `id`, `local_id`, `message`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SystemAuditLog {
+    /// `action`: `string`, required by the model.
+    pub action: Option<String>,
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_created_at`: `string`.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `message`: `string`, required by the model.
+    pub message: Option<String>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `status`: `UserAuditLogStatus`.
+    pub status: Option<UserAuditLogStatus>,
+}
+
+impl FromMap for SystemAuditLog {
+    const NAME: &'static str = "SystemAuditLog";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "action" => self.action = m.next_value()?,
+            "cluster" => self.cluster = m.next_value()?,
+            "finished_at" => self.finished_at = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_created_at" => self.local_created_at = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "message" => self.message = m.next_value()?,
+            "resource_id" => self.resource_id = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SystemAuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SystemAuditLogConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SystemAuditLogConnection {
+    /// `aggregate`: `NestedAggregateSystemAuditLog`, required by the model.
+    pub aggregate: Option<NestedAggregateSystemAuditLog>,
+}
+
+impl FromMap for SystemAuditLogConnection {
+    const NAME: &'static str = "SystemAuditLogConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SystemAuditLogConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Task` of the CloudTower model.
+///
+/// The model requires `args`, `description`, `id`, `internal`, `local_created_at`, `progress`, `snapshot`, `status`, `steps`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Task {
+    /// `args`: `object`, required by the model.
+    pub args: Option<serde_json::Value>,
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `error_code`: `string`.
+    pub error_code: Option<String>,
+    /// `error_message`: `string`.
+    pub error_message: Option<String>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `key`: `string`.
+    pub key: Option<String>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `progress`: `double`, required by the model.
+    pub progress: Option<f64>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `resource_mutation`: `string`.
+    pub resource_mutation: Option<String>,
+    /// `resource_rollback_error`: `string`.
+    pub resource_rollback_error: Option<String>,
+    /// `resource_rollback_retry_count`: `int32`.
+    pub resource_rollback_retry_count: Option<i32>,
+    /// `resource_rollbacked`: `boolean`.
+    pub resource_rollbacked: Option<bool>,
+    /// `resource_type`: `string`.
+    pub resource_type: Option<String>,
+    /// `snapshot`: `string`, required by the model.
+    pub snapshot: Option<String>,
+    /// `started_at`: `string`.
+    pub started_at: Option<String>,
+    /// `status`: `TaskStatus`, required by the model.
+    pub status: Option<TaskStatus>,
+    /// `steps`: `NestedStep[]`, required by the model.
+    pub steps: Option<Vec<NestedStep>>,
+    /// `type`: `TaskType`.
+    pub r#type: Option<TaskType>,
+    /// `user`: `NestedUser`.
+    pub user: Option<NestedUser>,
+}
+
+impl FromMap for Task {
+    const NAME: &'static str = "Task";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "args" => self.args = m.next_value()?,
+            "cluster" => self.cluster = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "error_code" => self.error_code = m.next_value()?,
+            "error_message" => self.error_message = m.next_value()?,
+            "finished_at" => self.finished_at = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "internal" => self.internal = m.next_value()?,
+            "key" => self.key = m.next_value()?,
+            "local_created_at" => self.local_created_at = m.next_value()?,
+            "progress" => self.progress = m.next_value()?,
+            "resource_id" => self.resource_id = m.next_value()?,
+            "resource_mutation" => self.resource_mutation = m.next_value()?,
+            "resource_rollback_error" => self.resource_rollback_error = m.next_value()?,
+            "resource_rollback_retry_count" => {
+                self.resource_rollback_retry_count = m.next_value()?
+            }
+            "resource_rollbacked" => self.resource_rollbacked = m.next_value()?,
+            "resource_type" => self.resource_type = m.next_value()?,
+            "snapshot" => self.snapshot = m.next_value()?,
+            "started_at" => self.started_at = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "steps" => self.steps = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "user" => self.user = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `TaskConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
@@ -104,6 +1605,27 @@ impl TaskStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Executing,
+        Self::Failed,
+        Self::Paused,
+        Self::Pending,
+        Self::Successed,
+    ];
+}
+
+impl ::core::fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TaskStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for TaskStatus {
@@ -165,6 +1687,28 @@ impl TaskType {
             "SFS" => Self::Sfs,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Application,
+        Self::Backup,
+        Self::HostPlugin,
+        Self::Replication,
+        Self::Resolver,
+        Self::Sfs,
+    ];
+}
+
+impl ::core::fmt::Display for TaskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TaskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -262,6 +1806,21 @@ impl TimeUnit {
             "MONTH" => Self::Month,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Day, Self::Hour, Self::Minute, Self::Month];
+}
+
+impl ::core::fmt::Display for TimeUnit {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TimeUnit {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -384,6 +1943,36 @@ impl UploadResourceType {
             "VM_VOLUME_VMDK" => Self::VmVolumeVmdk,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CloudtowerApplicationPackage,
+        Self::CloudtowerK8SAppPackage,
+        Self::ClusterImage,
+        Self::ClusterImageMeta,
+        Self::ContentLibraryImage,
+        Self::ElfImage,
+        Self::EveroutePackage,
+        Self::HostPluginPackage,
+        Self::MonitorImage,
+        Self::Ovf,
+        Self::SvtImage,
+        Self::VmVolumeQcow2,
+        Self::VmVolumeRaw,
+        Self::VmVolumeVmdk,
+    ];
+}
+
+impl ::core::fmt::Display for UploadResourceType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UploadResourceType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -534,6 +2123,27 @@ impl UploadTaskStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Failed,
+        Self::Initializing,
+        Self::Paused,
+        Self::Successed,
+        Self::Uploading,
+    ];
+}
+
+impl ::core::fmt::Display for UploadTaskStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UploadTaskStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for UploadTaskStatus {
@@ -682,6 +2292,21 @@ impl UsbDeviceStatus {
             "NORMAL" => Self::Normal,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ejected, Self::Normal];
+}
+
+impl ::core::fmt::Display for UsbDeviceStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UsbDeviceStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -931,6 +2556,21 @@ impl UserAuditLogStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Failed, Self::Successed];
+}
+
+impl ::core::fmt::Display for UserAuditLogStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserAuditLogStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for UserAuditLogStatus {
@@ -1012,6 +2652,21 @@ impl UserRole {
             "ROOT" => Self::Root,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Admin, Self::ReadOnly, Self::Root];
+}
+
+impl ::core::fmt::Display for UserRole {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserRole {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1138,6 +2793,21 @@ impl UserRolePlatform {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Management, Self::SelfService];
+}
+
+impl ::core::fmt::Display for UserRolePlatform {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserRolePlatform {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for UserRolePlatform {
@@ -1204,6 +2874,29 @@ impl UserRolePreset {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Admin,
+        Self::Auditor,
+        Self::ReadOnly,
+        Self::Root,
+        Self::UserAdmin,
+        Self::VmUser,
+        Self::WorkloadClusterUser,
+    ];
+}
+
+impl ::core::fmt::Display for UserRolePreset {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserRolePreset {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for UserRolePreset {
@@ -1257,6 +2950,21 @@ impl UserSource {
             "SSO" => Self::Sso,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Authn, Self::Ldap, Self::Local, Self::Sso];
+}
+
+impl ::core::fmt::Display for UserSource {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserSource {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2326,6 +4034,21 @@ impl VirtualPrivateCloudIsolationPolicyMode {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::All, Self::Partial];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudIsolationPolicyMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudIsolationPolicyMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudIsolationPolicyMode {
@@ -2473,6 +4196,21 @@ impl VirtualPrivateCloudNetworkPolicyRulePortProtocol {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Icmp, Self::Tcp, Self::Udp];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
@@ -2484,1725 +4222,5 @@ impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudNetworkPolicyRuleType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VirtualPrivateCloudNetworkPolicyRuleType {
-    /// `ALL`
-    All,
-    /// `IP_BLOCK`
-    IpBlock,
-    /// `SECURITY_GROUP`
-    SecurityGroup,
-    /// `SELECTOR`
-    Selector,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VirtualPrivateCloudNetworkPolicyRuleType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::IpBlock => "IP_BLOCK",
-            Self::SecurityGroup => "SECURITY_GROUP",
-            Self::Selector => "SELECTOR",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "IP_BLOCK" => Self::IpBlock,
-            "SECURITY_GROUP" => Self::SecurityGroup,
-            "SELECTOR" => Self::Selector,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRuleType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNetworkPolicyRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudRouteNextHopType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VirtualPrivateCloudRouteNextHopType {
-    /// `NAT_GATEWAY`
-    NatGateway,
-    /// `ROUTER_GATEWAY`
-    RouterGateway,
-    /// `UNKNOWN`
-    Unknown,
-    /// `VPC_PEERING`
-    VpcPeering,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VirtualPrivateCloudRouteNextHopType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NatGateway => "NAT_GATEWAY",
-            Self::RouterGateway => "ROUTER_GATEWAY",
-            Self::Unknown => "UNKNOWN",
-            Self::VpcPeering => "VPC_PEERING",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NAT_GATEWAY" => Self::NatGateway,
-            "ROUTER_GATEWAY" => Self::RouterGateway,
-            "UNKNOWN" => Self::Unknown,
-            "VPC_PEERING" => Self::VpcPeering,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouteNextHopType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteNextHopType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudRouteTable` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTable {
-    /// `default_for_vpc`: `boolean`.
-    pub default_for_vpc: Option<bool>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `routes`: `NestedVirtualPrivateCloudRoute[]`.
-    pub routes: Option<Vec<NestedVirtualPrivateCloudRoute>>,
-    /// `subnets`: `NestedVirtualPrivateCloudSubnet[]`.
-    pub subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudRouteTable {
-    const NAME: &'static str = "VirtualPrivateCloudRouteTable";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "default_for_vpc" => self.default_for_vpc = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "routes" => self.routes = m.next_value()?,
-            "subnets" => self.subnets = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteTable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudRouteTableConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTableConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudRouteTable`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudRouteTable>,
-}
-
-impl FromMap for VirtualPrivateCloudRouteTableConnection {
-    const NAME: &'static str = "VirtualPrivateCloudRouteTableConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteTableConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudRouterGateway` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `name`, `rules`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGateway {
-    /// `associated_subnets`: `NestedVirtualPrivateCloudSubnet[]`.
-    pub associated_subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
-    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
-    /// `external_subnet`: `NestedVirtualPrivateCloudExternalSubnet`.
-    pub external_subnet: Option<NestedVirtualPrivateCloudExternalSubnet>,
-    /// `external_subnet_group`: `NestedVirtualPrivateCloudExternalSubnetGroup`.
-    pub external_subnet_group: Option<NestedVirtualPrivateCloudExternalSubnetGroup>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nexthop_ip`: `string`.
-    pub nexthop_ip: Option<String>,
-    /// `rules`: `NestedVpcRouterGatewayRuleType[]`, required by the model.
-    pub rules: Option<Vec<NestedVpcRouterGatewayRuleType>>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudRouterGateway {
-    const NAME: &'static str = "VirtualPrivateCloudRouterGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "associated_subnets" => self.associated_subnets = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "external_ip" => self.external_ip = m.next_value()?,
-            "external_ips" => self.external_ips = m.next_value()?,
-            "external_subnet" => self.external_subnet = m.next_value()?,
-            "external_subnet_group" => self.external_subnet_group = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nexthop_ip" => self.nexthop_ip = m.next_value()?,
-            "rules" => self.rules = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudRouterGatewayConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudRouterGateway`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudRouterGateway>,
-}
-
-impl FromMap for VirtualPrivateCloudRouterGatewayConnection {
-    const NAME: &'static str = "VirtualPrivateCloudRouterGatewayConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGatewayConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudRouterGatewayNexthopInputType` of the CloudTower model.
-///
-/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayNexthopInputType {
-    /// `edge_gateway_id`: `string`, required by the model.
-    pub edge_gateway_id: Option<String>,
-    /// `nexthop`: `string`.
-    pub nexthop: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayNexthopInputType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.edge_gateway_id {
-            m.serialize_entry("edge_gateway_id", v)?;
-        }
-        if let Some(v) = &self.nexthop {
-            m.serialize_entry("nexthop", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouterGatewayRuleInputType` of the CloudTower model.
-///
-/// The model requires `dst`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayRuleInputType {
-    /// `nexthops`: `VirtualPrivateCloudRouterGatewayNexthopInputType[]`.
-    pub nexthops: Option<Vec<VirtualPrivateCloudRouterGatewayNexthopInputType>>,
-    /// `dst`: `string`, required by the model.
-    pub dst: Option<String>,
-    /// `nexthop`: `string`.
-    pub nexthop: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayRuleInputType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nexthops {
-            m.serialize_entry("nexthops", v)?;
-        }
-        if let Some(v) = &self.dst {
-            m.serialize_entry("dst", v)?;
-        }
-        if let Some(v) = &self.nexthop {
-            m.serialize_entry("nexthop", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityGroup` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroup {
-    /// `default_for_vpc`: `boolean`.
-    pub default_for_vpc: Option<bool>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `label_groups`: `NestedVirtualPrivateCloudLabelGroup[]`.
-    pub label_groups: Option<Vec<NestedVirtualPrivateCloudLabelGroup>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudSecurityGroup {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "default_for_vpc" => self.default_for_vpc = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "label_groups" => self.label_groups = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "vms" => self.vms = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityGroupConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroupConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSecurityGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSecurityGroup>,
-}
-
-impl FromMap for VirtualPrivateCloudSecurityGroupConnection {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityGroupConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicy` of the CloudTower model.
-///
-/// The model requires `apply_to`, `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicy {
-    /// `apply_to`: `NestedVirtualPrivateCloudSecurityPolicyApply[]`, required by the model.
-    pub apply_to: Option<Vec<NestedVirtualPrivateCloudSecurityPolicyApply>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `egress`: `NestedVirtualPrivateCloudNetworkPolicyRule[]`.
-    pub egress: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRule>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ingress`: `NestedVirtualPrivateCloudNetworkPolicyRule[]`.
-    pub ingress: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRule>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `policy_mode`: `VirtualPrivateCloudSecurityPolicyMode`.
-    pub policy_mode: Option<VirtualPrivateCloudSecurityPolicyMode>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudSecurityPolicy {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "apply_to" => self.apply_to = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "egress" => self.egress = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ingress" => self.ingress = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "policy_mode" => self.policy_mode = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSecurityPolicy`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSecurityPolicy>,
-}
-
-impl FromMap for VirtualPrivateCloudSecurityPolicyConnection {
-    const NAME: &'static str = "VirtualPrivateCloudSecurityPolicyConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VirtualPrivateCloudSecurityPolicyMode {
-    /// `MONITOR`
-    Monitor,
-    /// `WORK`
-    Work,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VirtualPrivateCloudSecurityPolicyMode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monitor => "MONITOR",
-            Self::Work => "WORK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            "WORK" => Self::Work,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyMode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyMode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyUpdateBody` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyUpdateBody {
-    /// `data`: `VirtualPrivateCloudSecurityPolicyUpdateParams`, required by the model.
-    pub data: Option<VirtualPrivateCloudSecurityPolicyUpdateParams>,
-    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyUpdateBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSubnet` of the CloudTower model.
-///
-/// The model requires `cidr`, `id`, `local_id`, `name`, `route_table`, `vpc`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnet {
-    /// `cidr`: `string`, required by the model.
-    pub cidr: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `gateway`: `string`.
-    pub gateway: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip_pools`: `NestedVpcSubnetIpPooType[]`.
-    pub ip_pools: Option<Vec<NestedVpcSubnetIpPooType>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `route_table`: `NestedVirtualPrivateCloudRouteTable`, required by the model.
-    pub route_table: Option<NestedVirtualPrivateCloudRouteTable>,
-    /// `total_ip_count`: `int32`.
-    pub total_ip_count: Option<i32>,
-    /// `unused_ip_count`: `int32`.
-    pub unused_ip_count: Option<i32>,
-    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudSubnet {
-    const NAME: &'static str = "VirtualPrivateCloudSubnet";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cidr" => self.cidr = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "gateway" => self.gateway = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip_pools" => self.ip_pools = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "route_table" => self.route_table = m.next_value()?,
-            "total_ip_count" => self.total_ip_count = m.next_value()?,
-            "unused_ip_count" => self.unused_ip_count = m.next_value()?,
-            "vpc" => self.vpc = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudSubnetConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnetConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSubnet`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSubnet>,
-}
-
-impl FromMap for VirtualPrivateCloudSubnetConnection {
-    const NAME: &'static str = "VirtualPrivateCloudSubnetConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnetConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Vlan` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `name`, `network_ids`, `type`, `vds`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Vlan {
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `gateway_subnetmask`: `string`.
-    pub gateway_subnetmask: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mode_type`: `VlanModeType`.
-    pub mode_type: Option<VlanModeType>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `network_ids`: `string[]`, required by the model.
-    pub network_ids: Option<Vec<String>>,
-    /// `qos_burst`: `double`.
-    pub qos_burst: Option<f64>,
-    /// `qos_max_bandwidth`: `double`.
-    pub qos_max_bandwidth: Option<f64>,
-    /// `qos_min_bandwidth`: `double`.
-    pub qos_min_bandwidth: Option<f64>,
-    /// `qos_priority`: `int32`.
-    pub qos_priority: Option<i32>,
-    /// `subnetmask`: `string`.
-    pub subnetmask: Option<String>,
-    /// `type`: `NetworkType`, required by the model.
-    pub r#type: Option<NetworkType>,
-    /// `vds`: `NestedVds`, required by the model.
-    pub vds: Option<NestedVds>,
-    /// `vlan_id`: `int32`, required by the model.
-    pub vlan_id: Option<i32>,
-    /// `vm_nics`: `NestedVmNic[]`.
-    pub vm_nics: Option<Vec<NestedVmNic>>,
-}
-
-impl FromMap for Vlan {
-    const NAME: &'static str = "Vlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "gateway_ip" => self.gateway_ip = m.next_value()?,
-            "gateway_subnetmask" => self.gateway_subnetmask = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "mode_type" => self.mode_type = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "network_ids" => self.network_ids = m.next_value()?,
-            "qos_burst" => self.qos_burst = m.next_value()?,
-            "qos_max_bandwidth" => self.qos_max_bandwidth = m.next_value()?,
-            "qos_min_bandwidth" => self.qos_min_bandwidth = m.next_value()?,
-            "qos_priority" => self.qos_priority = m.next_value()?,
-            "subnetmask" => self.subnetmask = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vds" => self.vds = m.next_value()?,
-            "vlan_id" => self.vlan_id = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Vlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VlanConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VlanConnection {
-    /// `aggregate`: `NestedAggregateVlan`, required by the model.
-    pub aggregate: Option<NestedAggregateVlan>,
-}
-
-impl FromMap for VlanConnection {
-    const NAME: &'static str = "VlanConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VlanConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VlanId` of the CloudTower model.
-pub type VlanId = i32;
-
-/// `VlanMapping` of the CloudTower model.
-///
-/// The model requires `src_vlan_local_id`, `dest_vlan_local_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VlanMapping {
-    /// `src_vlan_local_id`: `string`, required by the model.
-    pub src_vlan_local_id: Option<String>,
-    /// `dest_vlan_local_id`: `string`, required by the model.
-    pub dest_vlan_local_id: Option<String>,
-}
-
-impl serde::Serialize for VlanMapping {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.src_vlan_local_id {
-            m.serialize_entry("src_vlan_local_id", v)?;
-        }
-        if let Some(v) = &self.dest_vlan_local_id {
-            m.serialize_entry("dest_vlan_local_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VlanModeType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VlanModeType {
-    /// `GENEVE`
-    Geneve,
-    /// `VLAN_ACCESS`
-    VlanAccess,
-    /// `VLAN_TRUNK`
-    VlanTrunk,
-    /// `VXLAN`
-    Vxlan,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VlanModeType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Geneve => "GENEVE",
-            Self::VlanAccess => "VLAN_ACCESS",
-            Self::VlanTrunk => "VLAN_TRUNK",
-            Self::Vxlan => "VXLAN",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "GENEVE" => Self::Geneve,
-            "VLAN_ACCESS" => Self::VlanAccess,
-            "VLAN_TRUNK" => Self::VlanTrunk,
-            "VXLAN" => Self::Vxlan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VlanModeType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VlanModeType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Vm` of the CloudTower model.
-///
-/// The model requires `clock_offset`, `cpu`, `cpu_model`, `description`, `firmware`, `ha`, `id`, `in_recycle_bin`, `internal`, `ips`, `local_id`, `memory`, `name`, `nested_virtualization`, `node_ip`, `out_uninstall_usb`, `protected`, `status`, `vcpu`, `vm_tools_status`, `win_opt`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Vm {
-    /// `backup_plans`: `NestedBackupPlan[]`.
-    pub backup_plans: Option<Vec<NestedBackupPlan>>,
-    /// `bios_uuid`: `string`.
-    pub bios_uuid: Option<String>,
-    /// `clock_offset`: `VmClockOffset`, required by the model.
-    pub clock_offset: Option<VmClockOffset>,
-    /// `cloud_init_supported`: `boolean`.
-    pub cloud_init_supported: Option<bool>,
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `cpu`: `NestedCpu`, required by the model.
-    pub cpu: Option<NestedCpu>,
-    /// `cpu_model`: `string`, required by the model.
-    pub cpu_model: Option<String>,
-    /// `cpu_usage`: `double`.
-    pub cpu_usage: Option<f64>,
-    /// `deleted_at`: `string`.
-    pub deleted_at: Option<String>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `dns_servers`: `string`.
-    pub dns_servers: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `entity_filter_results`: `NestedVmEntityFilterResult[]`.
-    pub entity_filter_results: Option<Vec<NestedVmEntityFilterResult>>,
-    /// `firmware`: `VmFirmware`, required by the model.
-    pub firmware: Option<VmFirmware>,
-    /// `folder`: `NestedVmFolder`.
-    pub folder: Option<NestedVmFolder>,
-    /// `gpu_devices`: `NestedGpuDevice[]`.
-    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
-    /// `guest_cpu_model`: `string`.
-    pub guest_cpu_model: Option<String>,
-    /// `guest_os_type`: `VmGuestsOperationSystem`.
-    pub guest_os_type: Option<VmGuestsOperationSystem>,
-    /// `guest_size_usage`: `double`.
-    pub guest_size_usage: Option<f64>,
-    /// `guest_used_size`: `int64`.
-    pub guest_used_size: Option<i64>,
-    /// `ha`: `boolean`, required by the model.
-    pub ha: Option<bool>,
-    /// `host`: `NestedHost`.
-    pub host: Option<NestedHost>,
-    /// `hostname`: `string`.
-    pub hostname: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `in_recycle_bin`: `boolean`, required by the model.
-    pub in_recycle_bin: Option<bool>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
-    /// `ips`: `string`, required by the model.
-    pub ips: Option<String>,
-    /// `isolation_policy`: `NestedIsolationPolicy`.
-    pub isolation_policy: Option<NestedIsolationPolicy>,
-    /// `kernel_info`: `string`.
-    pub kernel_info: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `last_shutdown_time`: `string`.
-    pub last_shutdown_time: Option<String>,
-    /// `local_created_at`: `string`.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `logical_size_bytes`: `int64`.
-    pub logical_size_bytes: Option<i64>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `memory`: `int64`, required by the model.
-    pub memory: Option<i64>,
-    /// `memory_usage`: `double`.
-    pub memory_usage: Option<f64>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nested_virtualization`: `boolean`, required by the model.
-    pub nested_virtualization: Option<bool>,
-    /// `node_ip`: `string`, required by the model.
-    pub node_ip: Option<String>,
-    /// `original_name`: `string`.
-    pub original_name: Option<String>,
-    /// `os`: `string`.
-    pub os: Option<String>,
-    /// `out_uninstall_usb`: `string[]`, required by the model.
-    pub out_uninstall_usb: Option<Vec<String>>,
-    /// `pci_nics`: `NestedNic[]`.
-    pub pci_nics: Option<Vec<NestedNic>>,
-    /// `protected`: `boolean`, required by the model.
-    pub protected: Option<bool>,
-    /// `provisioned_size`: `int64`.
-    pub provisioned_size: Option<i64>,
-    /// `size`: `int64`.
-    pub size: Option<i64>,
-    /// `snapshot_plan`: `NestedSnapshotPlan`.
-    pub snapshot_plan: Option<NestedSnapshotPlan>,
-    /// `snapshots`: `NestedVmSnapshot[]`.
-    pub snapshots: Option<Vec<NestedVmSnapshot>>,
-    /// `status`: `VmStatus`, required by the model.
-    pub status: Option<VmStatus>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`.
-    pub unique_size: Option<i64>,
-    /// `usb_devices`: `NestedUsbDevice[]`.
-    pub usb_devices: Option<Vec<NestedUsbDevice>>,
-    /// `used_size`: `int64`.
-    pub used_size: Option<i64>,
-    /// `used_size_usage`: `double`.
-    pub used_size_usage: Option<f64>,
-    /// `vcpu`: `int32`, required by the model.
-    pub vcpu: Option<i32>,
-    /// `video_type`: `VmVideoType`.
-    pub video_type: Option<VmVideoType>,
-    /// `vm_disks`: `NestedVmDisk[]`.
-    pub vm_disks: Option<Vec<NestedVmDisk>>,
-    /// `vm_nics`: `NestedVmNic[]`.
-    pub vm_nics: Option<Vec<NestedVmNic>>,
-    /// `vm_placement_group`: `NestedVmPlacementGroup[]`.
-    pub vm_placement_group: Option<Vec<NestedVmPlacementGroup>>,
-    /// `vm_tools_status`: `VmToolsStatus`, required by the model.
-    pub vm_tools_status: Option<VmToolsStatus>,
-    /// `vm_tools_version`: `string`.
-    pub vm_tools_version: Option<String>,
-    /// `vm_usage`: `VmUsage`.
-    pub vm_usage: Option<VmUsage>,
-    /// `win_opt`: `boolean`, required by the model.
-    pub win_opt: Option<bool>,
-}
-
-impl FromMap for Vm {
-    const NAME: &'static str = "Vm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "backup_plans" => self.backup_plans = m.next_value()?,
-            "bios_uuid" => self.bios_uuid = m.next_value()?,
-            "clock_offset" => self.clock_offset = m.next_value()?,
-            "cloud_init_supported" => self.cloud_init_supported = m.next_value()?,
-            "cluster" => self.cluster = m.next_value()?,
-            "cpu" => self.cpu = m.next_value()?,
-            "cpu_model" => self.cpu_model = m.next_value()?,
-            "cpu_usage" => self.cpu_usage = m.next_value()?,
-            "deleted_at" => self.deleted_at = m.next_value()?,
-            "description" => self.description = m.next_value()?,
-            "dns_servers" => self.dns_servers = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "entity_filter_results" => self.entity_filter_results = m.next_value()?,
-            "firmware" => self.firmware = m.next_value()?,
-            "folder" => self.folder = m.next_value()?,
-            "gpu_devices" => self.gpu_devices = m.next_value()?,
-            "guest_cpu_model" => self.guest_cpu_model = m.next_value()?,
-            "guest_os_type" => self.guest_os_type = m.next_value()?,
-            "guest_size_usage" => self.guest_size_usage = m.next_value()?,
-            "guest_used_size" => self.guest_used_size = m.next_value()?,
-            "ha" => self.ha = m.next_value()?,
-            "host" => self.host = m.next_value()?,
-            "hostname" => self.hostname = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "in_recycle_bin" => self.in_recycle_bin = m.next_value()?,
-            "internal" => self.internal = m.next_value()?,
-            "io_policy" => self.io_policy = m.next_value()?,
-            "ips" => self.ips = m.next_value()?,
-            "isolation_policy" => self.isolation_policy = m.next_value()?,
-            "kernel_info" => self.kernel_info = m.next_value()?,
-            "labels" => self.labels = m.next_value()?,
-            "last_shutdown_time" => self.last_shutdown_time = m.next_value()?,
-            "local_created_at" => self.local_created_at = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "logical_size_bytes" => self.logical_size_bytes = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "memory" => self.memory = m.next_value()?,
-            "memory_usage" => self.memory_usage = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "nested_virtualization" => self.nested_virtualization = m.next_value()?,
-            "node_ip" => self.node_ip = m.next_value()?,
-            "original_name" => self.original_name = m.next_value()?,
-            "os" => self.os = m.next_value()?,
-            "out_uninstall_usb" => self.out_uninstall_usb = m.next_value()?,
-            "pci_nics" => self.pci_nics = m.next_value()?,
-            "protected" => self.protected = m.next_value()?,
-            "provisioned_size" => self.provisioned_size = m.next_value()?,
-            "size" => self.size = m.next_value()?,
-            "snapshot_plan" => self.snapshot_plan = m.next_value()?,
-            "snapshots" => self.snapshots = m.next_value()?,
-            "status" => self.status = m.next_value()?,
-            "unique_logical_size" => self.unique_logical_size = m.next_value()?,
-            "unique_size" => self.unique_size = m.next_value()?,
-            "usb_devices" => self.usb_devices = m.next_value()?,
-            "used_size" => self.used_size = m.next_value()?,
-            "used_size_usage" => self.used_size_usage = m.next_value()?,
-            "vcpu" => self.vcpu = m.next_value()?,
-            "video_type" => self.video_type = m.next_value()?,
-            "vm_disks" => self.vm_disks = m.next_value()?,
-            "vm_nics" => self.vm_nics = m.next_value()?,
-            "vm_placement_group" => self.vm_placement_group = m.next_value()?,
-            "vm_tools_status" => self.vm_tools_status = m.next_value()?,
-            "vm_tools_version" => self.vm_tools_version = m.next_value()?,
-            "vm_usage" => self.vm_usage = m.next_value()?,
-            "win_opt" => self.win_opt = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Vm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmClockOffset` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmClockOffset {
-    /// `LOCALTIME`
-    Localtime,
-    /// `UTC`
-    Utc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmClockOffset {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Localtime => "LOCALTIME",
-            Self::Utc => "UTC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LOCALTIME" => Self::Localtime,
-            "UTC" => Self::Utc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmClockOffset {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmClockOffset {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmConnection {
-    /// `aggregate`: `NestedAggregateVm`, required by the model.
-    pub aggregate: Option<NestedAggregateVm>,
-}
-
-impl FromMap for VmConnection {
-    const NAME: &'static str = "VmConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDisk` of the CloudTower model.
-///
-/// The model requires `boot`, `bus`, `id`, `type`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDisk {
-    /// `boot`: `int32`, required by the model.
-    pub boot: Option<i32>,
-    /// `bus`: `Bus`, required by the model.
-    pub bus: Option<Bus>,
-    /// `cloud_init_image_name`: `string`.
-    pub cloud_init_image_name: Option<String>,
-    /// `cloud_init_image_path`: `string`.
-    pub cloud_init_image_path: Option<String>,
-    /// `device`: `string`.
-    pub device: Option<String>,
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `elf_image`: `NestedElfImage`.
-    pub elf_image: Option<NestedElfImage>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `key`: `int32`.
-    pub key: Option<i32>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `serial`: `string`.
-    pub serial: Option<String>,
-    /// `svt_image`: `NestedSvtImage`.
-    pub svt_image: Option<NestedSvtImage>,
-    /// `type`: `VmDiskType`, required by the model.
-    pub r#type: Option<VmDiskType>,
-    /// `unsafe_image_path`: `string`.
-    pub unsafe_image_path: Option<String>,
-    /// `unsafe_image_uuid`: `string`.
-    pub unsafe_image_uuid: Option<String>,
-    /// `unsafe_provision`: `string`.
-    pub unsafe_provision: Option<String>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-    /// `vm_volume`: `NestedVmVolume`.
-    pub vm_volume: Option<NestedVmVolume>,
-}
-
-impl FromMap for VmDisk {
-    const NAME: &'static str = "VmDisk";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "boot" => self.boot = m.next_value()?,
-            "bus" => self.bus = m.next_value()?,
-            "cloud_init_image_name" => self.cloud_init_image_name = m.next_value()?,
-            "cloud_init_image_path" => self.cloud_init_image_path = m.next_value()?,
-            "device" => self.device = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "elf_image" => self.elf_image = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "key" => self.key = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "serial" => self.serial = m.next_value()?,
-            "svt_image" => self.svt_image = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "unsafe_image_path" => self.unsafe_image_path = m.next_value()?,
-            "unsafe_image_uuid" => self.unsafe_image_uuid = m.next_value()?,
-            "unsafe_provision" => self.unsafe_provision = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_volume" => self.vm_volume = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDisk {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskConnection {
-    /// `aggregate`: `NestedAggregateVmDisk`, required by the model.
-    pub aggregate: Option<NestedAggregateVmDisk>,
-}
-
-impl FromMap for VmDiskConnection {
-    const NAME: &'static str = "VmDiskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskIoPolicy` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskIoPolicy {
-    /// `RESTRICT_EACH_DISK`
-    RestrictEachDisk,
-    /// `RESTRICT_WHOLE_VM`
-    RestrictWholeVm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskIoPolicy {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RestrictEachDisk => "RESTRICT_EACH_DISK",
-            Self::RestrictWholeVm => "RESTRICT_WHOLE_VM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "RESTRICT_EACH_DISK" => Self::RestrictEachDisk,
-            "RESTRICT_WHOLE_VM" => Self::RestrictWholeVm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmDiskIoPolicy {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskIoPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmDiskIoRestrictType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskIoRestrictType {
-    /// `DYNAMIC`
-    Dynamic,
-    /// `FORCED`
-    Forced,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskIoRestrictType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dynamic => "DYNAMIC",
-            Self::Forced => "FORCED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DYNAMIC" => Self::Dynamic,
-            "FORCED" => Self::Forced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmDiskIoRestrictType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskIoRestrictType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmDiskMetaData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskMetaData {
-    /// `vm_volume_size`: `double`.
-    pub vm_volume_size: Option<f64>,
-    /// `vm_volume_sharing`: `boolean`.
-    pub vm_volume_sharing: Option<bool>,
-    /// `vm_volume_path`: `string`.
-    pub vm_volume_path: Option<String>,
-    /// `vm_volume_name`: `string`.
-    pub vm_volume_name: Option<String>,
-    /// `vm_volume_mounting`: `boolean`.
-    pub vm_volume_mounting: Option<bool>,
-    /// `vm_volume_lun_zbs_volume_id`: `string`.
-    pub vm_volume_lun_zbs_volume_id: Option<String>,
-    /// `vm_volume_elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
-    pub vm_volume_elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `type`: `VmDiskType`.
-    pub r#type: Option<VmDiskType>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_bandwidth`: `double`.
-    pub max_bandwidth: Option<f64>,
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `bus`: `Bus`.
-    pub bus: Option<Bus>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-}
-
-impl FromMap for VmDiskMetaData {
-    const NAME: &'static str = "VmDiskMetaData";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "vm_volume_size" => self.vm_volume_size = m.next_value()?,
-            "vm_volume_sharing" => self.vm_volume_sharing = m.next_value()?,
-            "vm_volume_path" => self.vm_volume_path = m.next_value()?,
-            "vm_volume_name" => self.vm_volume_name = m.next_value()?,
-            "vm_volume_mounting" => self.vm_volume_mounting = m.next_value()?,
-            "vm_volume_lun_zbs_volume_id" => self.vm_volume_lun_zbs_volume_id = m.next_value()?,
-            "vm_volume_elf_storage_policy" => self.vm_volume_elf_storage_policy = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
-            "max_iops" => self.max_iops = m.next_value()?,
-            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
-            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
-            "disabled" => self.disabled = m.next_value()?,
-            "bus" => self.bus = m.next_value()?,
-            "boot" => self.boot = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskMetaData {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskOperate.remove_disks` of the CloudTower model.
-///
-/// The model requires `disk_index`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskOperateRemoveDisks {
-    /// `disk_index`: `int32[]`, required by the model.
-    pub disk_index: Option<Vec<i32>>,
-}
-
-impl serde::Serialize for VmDiskOperateRemoveDisks {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.disk_index {
-            m.serialize_entry("disk_index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmDiskOperate` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskOperate {
-    /// `remove_disks`: `object`.
-    pub remove_disks: Option<VmDiskOperateRemoveDisks>,
-    /// `modify_disks`: `DiskOperateModifyDisk[]`.
-    pub modify_disks: Option<Vec<DiskOperateModifyDisk>>,
-    /// `new_disks`: `VmDiskParams`.
-    pub new_disks: Option<VmDiskParams>,
-}
-
-impl serde::Serialize for VmDiskOperate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.remove_disks {
-            m.serialize_entry("remove_disks", v)?;
-        }
-        if let Some(v) = &self.modify_disks {
-            m.serialize_entry("modify_disks", v)?;
-        }
-        if let Some(v) = &self.new_disks {
-            m.serialize_entry("new_disks", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmDiskType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskType {
-    /// `CD_ROM`
-    CdRom,
-    /// `DISK`
-    Disk,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CdRom => "CD_ROM",
-            Self::Disk => "DISK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CD_ROM" => Self::CdRom,
-            "DISK" => Self::Disk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmDiskType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmEntityFilterResult` of the CloudTower model.
-///
-/// The model requires `entityFilter`, `id`, `result`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmEntityFilterResult {
-    /// `entityFilter`: `NestedEntityFilter`, required by the model.
-    pub entity_filter: Option<NestedEntityFilter>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `result`: `double[]`, required by the model.
-    pub result: Option<Vec<f64>>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-}
-
-impl FromMap for VmEntityFilterResult {
-    const NAME: &'static str = "VmEntityFilterResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityFilter" => self.entity_filter = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "result" => self.result = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmEntityFilterResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmEntityFilterResultConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmEntityFilterResultConnection {
-    /// `aggregate`: `NestedAggregateVmEntityFilterResult`, required by the model.
-    pub aggregate: Option<NestedAggregateVmEntityFilterResult>,
-}
-
-impl FromMap for VmEntityFilterResultConnection {
-    const NAME: &'static str = "VmEntityFilterResultConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmEntityFilterResultConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFile` of the CloudTower model.
-///
-/// The model requires `createdAt`, `damaged`, `data_port_id`, `files`, `id`, `storage_cluster_id`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmExportFile {
-    /// `content_library_vm_template`: `NestedContentLibraryVmTemplate`.
-    pub content_library_vm_template: Option<NestedContentLibraryVmTemplate>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `damaged`: `boolean`, required by the model.
-    pub damaged: Option<bool>,
-    /// `data_port_id`: `string`, required by the model.
-    pub data_port_id: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `files`: `VmExportFileFile[]`, required by the model.
-    pub files: Option<Vec<VmExportFileFile>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `storage_cluster_id`: `string`, required by the model.
-    pub storage_cluster_id: Option<String>,
-    /// `type`: `VmExportFileType`, required by the model.
-    pub r#type: Option<VmExportFileType>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
-    /// `vm_volume`: `NestedVmVolume`.
-    pub vm_volume: Option<NestedVmVolume>,
-}
-
-impl FromMap for VmExportFile {
-    const NAME: &'static str = "VmExportFile";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "content_library_vm_template" => self.content_library_vm_template = m.next_value()?,
-            "createdAt" => self.created_at = m.next_value()?,
-            "damaged" => self.damaged = m.next_value()?,
-            "data_port_id" => self.data_port_id = m.next_value()?,
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "files" => self.files = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "storage_cluster_id" => self.storage_cluster_id = m.next_value()?,
-            "type" => self.r#type = m.next_value()?,
-            "vm" => self.vm = m.next_value()?,
-            "vm_volume" => self.vm_volume = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
     }
 }

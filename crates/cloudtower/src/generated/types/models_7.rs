@@ -3,6 +3,1857 @@
 
 use super::*;
 
+/// `VirtualPrivateCloudNetworkPolicyRuleType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VirtualPrivateCloudNetworkPolicyRuleType {
+    /// `ALL`
+    All,
+    /// `IP_BLOCK`
+    IpBlock,
+    /// `SECURITY_GROUP`
+    SecurityGroup,
+    /// `SELECTOR`
+    Selector,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VirtualPrivateCloudNetworkPolicyRuleType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::IpBlock => "IP_BLOCK",
+            Self::SecurityGroup => "SECURITY_GROUP",
+            Self::Selector => "SELECTOR",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "ALL" => Self::All,
+            "IP_BLOCK" => Self::IpBlock,
+            "SECURITY_GROUP" => Self::SecurityGroup,
+            "SELECTOR" => Self::Selector,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::All,
+        Self::IpBlock,
+        Self::SecurityGroup,
+        Self::Selector,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudNetworkPolicyRuleType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudNetworkPolicyRuleType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRuleType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNetworkPolicyRuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VirtualPrivateCloudRouteNextHopType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VirtualPrivateCloudRouteNextHopType {
+    /// `NAT_GATEWAY`
+    NatGateway,
+    /// `ROUTER_GATEWAY`
+    RouterGateway,
+    /// `UNKNOWN`
+    Unknown,
+    /// `VPC_PEERING`
+    VpcPeering,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VirtualPrivateCloudRouteNextHopType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NatGateway => "NAT_GATEWAY",
+            Self::RouterGateway => "ROUTER_GATEWAY",
+            Self::Unknown => "UNKNOWN",
+            Self::VpcPeering => "VPC_PEERING",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "NAT_GATEWAY" => Self::NatGateway,
+            "ROUTER_GATEWAY" => Self::RouterGateway,
+            "UNKNOWN" => Self::Unknown,
+            "VPC_PEERING" => Self::VpcPeering,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::NatGateway,
+        Self::RouterGateway,
+        Self::Unknown,
+        Self::VpcPeering,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudRouteNextHopType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudRouteNextHopType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouteNextHopType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteNextHopType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VirtualPrivateCloudRouteTable` of the CloudTower model.
+///
+/// The model requires `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouteTable {
+    /// `default_for_vpc`: `boolean`.
+    pub default_for_vpc: Option<bool>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `routes`: `NestedVirtualPrivateCloudRoute[]`.
+    pub routes: Option<Vec<NestedVirtualPrivateCloudRoute>>,
+    /// `subnets`: `NestedVirtualPrivateCloudSubnet[]`.
+    pub subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
+    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+}
+
+impl FromMap for VirtualPrivateCloudRouteTable {
+    const NAME: &'static str = "VirtualPrivateCloudRouteTable";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "default_for_vpc" => self.default_for_vpc = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "routes" => self.routes = m.next_value()?,
+            "subnets" => self.subnets = m.next_value()?,
+            "vpc" => self.vpc = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudRouteTableConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouteTableConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudRouteTable`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudRouteTable>,
+}
+
+impl FromMap for VirtualPrivateCloudRouteTableConnection {
+    const NAME: &'static str = "VirtualPrivateCloudRouteTableConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteTableConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudRouterGateway` of the CloudTower model.
+///
+/// The model requires `id`, `local_id`, `name`, `rules`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouterGateway {
+    /// `associated_subnets`: `NestedVirtualPrivateCloudSubnet[]`.
+    pub associated_subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
+    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
+    /// `external_subnet`: `NestedVirtualPrivateCloudExternalSubnet`.
+    pub external_subnet: Option<NestedVirtualPrivateCloudExternalSubnet>,
+    /// `external_subnet_group`: `NestedVirtualPrivateCloudExternalSubnetGroup`.
+    pub external_subnet_group: Option<NestedVirtualPrivateCloudExternalSubnetGroup>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nexthop_ip`: `string`.
+    pub nexthop_ip: Option<String>,
+    /// `rules`: `NestedVpcRouterGatewayRuleType[]`, required by the model.
+    pub rules: Option<Vec<NestedVpcRouterGatewayRuleType>>,
+    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+}
+
+impl FromMap for VirtualPrivateCloudRouterGateway {
+    const NAME: &'static str = "VirtualPrivateCloudRouterGateway";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "associated_subnets" => self.associated_subnets = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "external_ip" => self.external_ip = m.next_value()?,
+            "external_ips" => self.external_ips = m.next_value()?,
+            "external_subnet" => self.external_subnet = m.next_value()?,
+            "external_subnet_group" => self.external_subnet_group = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "nexthop_ip" => self.nexthop_ip = m.next_value()?,
+            "rules" => self.rules = m.next_value()?,
+            "vpc" => self.vpc = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudRouterGatewayConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouterGatewayConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudRouterGateway`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudRouterGateway>,
+}
+
+impl FromMap for VirtualPrivateCloudRouterGatewayConnection {
+    const NAME: &'static str = "VirtualPrivateCloudRouterGatewayConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGatewayConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudRouterGatewayNexthopInputType` of the CloudTower model.
+///
+/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouterGatewayNexthopInputType {
+    /// `edge_gateway_id`: `string`, required by the model.
+    pub edge_gateway_id: Option<String>,
+    /// `nexthop`: `string`.
+    pub nexthop: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouterGatewayNexthopInputType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.edge_gateway_id {
+            m.serialize_entry("edge_gateway_id", v)?;
+        }
+        if let Some(v) = &self.nexthop {
+            m.serialize_entry("nexthop", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudRouterGatewayRuleInputType` of the CloudTower model.
+///
+/// The model requires `dst`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouterGatewayRuleInputType {
+    /// `nexthops`: `VirtualPrivateCloudRouterGatewayNexthopInputType[]`.
+    pub nexthops: Option<Vec<VirtualPrivateCloudRouterGatewayNexthopInputType>>,
+    /// `dst`: `string`, required by the model.
+    pub dst: Option<String>,
+    /// `nexthop`: `string`.
+    pub nexthop: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouterGatewayRuleInputType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nexthops {
+            m.serialize_entry("nexthops", v)?;
+        }
+        if let Some(v) = &self.dst {
+            m.serialize_entry("dst", v)?;
+        }
+        if let Some(v) = &self.nexthop {
+            m.serialize_entry("nexthop", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSecurityGroup` of the CloudTower model.
+///
+/// The model requires `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityGroup {
+    /// `default_for_vpc`: `boolean`.
+    pub default_for_vpc: Option<bool>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `label_groups`: `NestedVirtualPrivateCloudLabelGroup[]`.
+    pub label_groups: Option<Vec<NestedVirtualPrivateCloudLabelGroup>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+}
+
+impl FromMap for VirtualPrivateCloudSecurityGroup {
+    const NAME: &'static str = "VirtualPrivateCloudSecurityGroup";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "default_for_vpc" => self.default_for_vpc = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "label_groups" => self.label_groups = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "vms" => self.vms = m.next_value()?,
+            "vpc" => self.vpc = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudSecurityGroupConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityGroupConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSecurityGroup`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSecurityGroup>,
+}
+
+impl FromMap for VirtualPrivateCloudSecurityGroupConnection {
+    const NAME: &'static str = "VirtualPrivateCloudSecurityGroupConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityGroupConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudSecurityPolicy` of the CloudTower model.
+///
+/// The model requires `apply_to`, `id`, `local_id`, `name`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityPolicy {
+    /// `apply_to`: `NestedVirtualPrivateCloudSecurityPolicyApply[]`, required by the model.
+    pub apply_to: Option<Vec<NestedVirtualPrivateCloudSecurityPolicyApply>>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `egress`: `NestedVirtualPrivateCloudNetworkPolicyRule[]`.
+    pub egress: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRule>>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ingress`: `NestedVirtualPrivateCloudNetworkPolicyRule[]`.
+    pub ingress: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRule>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `policy_mode`: `VirtualPrivateCloudSecurityPolicyMode`.
+    pub policy_mode: Option<VirtualPrivateCloudSecurityPolicyMode>,
+    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+}
+
+impl FromMap for VirtualPrivateCloudSecurityPolicy {
+    const NAME: &'static str = "VirtualPrivateCloudSecurityPolicy";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "apply_to" => self.apply_to = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "egress" => self.egress = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "ingress" => self.ingress = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "policy_mode" => self.policy_mode = m.next_value()?,
+            "vpc" => self.vpc = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudSecurityPolicyConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityPolicyConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSecurityPolicy`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSecurityPolicy>,
+}
+
+impl FromMap for VirtualPrivateCloudSecurityPolicyConnection {
+    const NAME: &'static str = "VirtualPrivateCloudSecurityPolicyConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudSecurityPolicyMode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VirtualPrivateCloudSecurityPolicyMode {
+    /// `MONITOR`
+    Monitor,
+    /// `WORK`
+    Work,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VirtualPrivateCloudSecurityPolicyMode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monitor => "MONITOR",
+            Self::Work => "WORK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "MONITOR" => Self::Monitor,
+            "WORK" => Self::Work,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Monitor, Self::Work];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudSecurityPolicyMode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudSecurityPolicyMode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityPolicyMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VirtualPrivateCloudSecurityPolicyUpdateBody` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityPolicyUpdateBody {
+    /// `data`: `VirtualPrivateCloudSecurityPolicyUpdateParams`, required by the model.
+    pub data: Option<VirtualPrivateCloudSecurityPolicyUpdateParams>,
+    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityPolicyUpdateBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSubnet` of the CloudTower model.
+///
+/// The model requires `cidr`, `id`, `local_id`, `name`, `route_table`, `vpc`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSubnet {
+    /// `cidr`: `string`, required by the model.
+    pub cidr: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `gateway`: `string`.
+    pub gateway: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ip_pools`: `NestedVpcSubnetIpPooType[]`.
+    pub ip_pools: Option<Vec<NestedVpcSubnetIpPooType>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `route_table`: `NestedVirtualPrivateCloudRouteTable`, required by the model.
+    pub route_table: Option<NestedVirtualPrivateCloudRouteTable>,
+    /// `total_ip_count`: `int32`.
+    pub total_ip_count: Option<i32>,
+    /// `unused_ip_count`: `int32`.
+    pub unused_ip_count: Option<i32>,
+    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+}
+
+impl FromMap for VirtualPrivateCloudSubnet {
+    const NAME: &'static str = "VirtualPrivateCloudSubnet";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cidr" => self.cidr = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "gateway" => self.gateway = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "ip_pools" => self.ip_pools = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "route_table" => self.route_table = m.next_value()?,
+            "total_ip_count" => self.total_ip_count = m.next_value()?,
+            "unused_ip_count" => self.unused_ip_count = m.next_value()?,
+            "vpc" => self.vpc = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudSubnetConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSubnetConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudSubnet`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudSubnet>,
+}
+
+impl FromMap for VirtualPrivateCloudSubnetConnection {
+    const NAME: &'static str = "VirtualPrivateCloudSubnetConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnetConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Vlan` of the CloudTower model.
+///
+/// The model requires `id`, `local_id`, `name`, `network_ids`, `type`, `vds`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Vlan {
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `gateway_ip`: `string`.
+    pub gateway_ip: Option<String>,
+    /// `gateway_subnetmask`: `string`.
+    pub gateway_subnetmask: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `mode_type`: `VlanModeType`.
+    pub mode_type: Option<VlanModeType>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `network_ids`: `string[]`, required by the model.
+    pub network_ids: Option<Vec<String>>,
+    /// `qos_burst`: `double`.
+    pub qos_burst: Option<f64>,
+    /// `qos_max_bandwidth`: `double`.
+    pub qos_max_bandwidth: Option<f64>,
+    /// `qos_min_bandwidth`: `double`.
+    pub qos_min_bandwidth: Option<f64>,
+    /// `qos_priority`: `int32`.
+    pub qos_priority: Option<i32>,
+    /// `subnetmask`: `string`.
+    pub subnetmask: Option<String>,
+    /// `type`: `NetworkType`, required by the model.
+    pub r#type: Option<NetworkType>,
+    /// `vds`: `NestedVds`, required by the model.
+    pub vds: Option<NestedVds>,
+    /// `vlan_id`: `int32`, required by the model.
+    pub vlan_id: Option<i32>,
+    /// `vm_nics`: `NestedVmNic[]`.
+    pub vm_nics: Option<Vec<NestedVmNic>>,
+}
+
+impl FromMap for Vlan {
+    const NAME: &'static str = "Vlan";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "gateway_ip" => self.gateway_ip = m.next_value()?,
+            "gateway_subnetmask" => self.gateway_subnetmask = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "labels" => self.labels = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "mode_type" => self.mode_type = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "network_ids" => self.network_ids = m.next_value()?,
+            "qos_burst" => self.qos_burst = m.next_value()?,
+            "qos_max_bandwidth" => self.qos_max_bandwidth = m.next_value()?,
+            "qos_min_bandwidth" => self.qos_min_bandwidth = m.next_value()?,
+            "qos_priority" => self.qos_priority = m.next_value()?,
+            "subnetmask" => self.subnetmask = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "vds" => self.vds = m.next_value()?,
+            "vlan_id" => self.vlan_id = m.next_value()?,
+            "vm_nics" => self.vm_nics = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Vlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VlanConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VlanConnection {
+    /// `aggregate`: `NestedAggregateVlan`, required by the model.
+    pub aggregate: Option<NestedAggregateVlan>,
+}
+
+impl FromMap for VlanConnection {
+    const NAME: &'static str = "VlanConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VlanConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VlanId` of the CloudTower model.
+pub type VlanId = i32;
+
+/// `VlanMapping` of the CloudTower model.
+///
+/// The model requires `src_vlan_local_id`, `dest_vlan_local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VlanMapping {
+    /// `src_vlan_local_id`: `string`, required by the model.
+    pub src_vlan_local_id: Option<String>,
+    /// `dest_vlan_local_id`: `string`, required by the model.
+    pub dest_vlan_local_id: Option<String>,
+}
+
+impl serde::Serialize for VlanMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.src_vlan_local_id {
+            m.serialize_entry("src_vlan_local_id", v)?;
+        }
+        if let Some(v) = &self.dest_vlan_local_id {
+            m.serialize_entry("dest_vlan_local_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VlanModeType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VlanModeType {
+    /// `GENEVE`
+    Geneve,
+    /// `VLAN_ACCESS`
+    VlanAccess,
+    /// `VLAN_TRUNK`
+    VlanTrunk,
+    /// `VXLAN`
+    Vxlan,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VlanModeType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Geneve => "GENEVE",
+            Self::VlanAccess => "VLAN_ACCESS",
+            Self::VlanTrunk => "VLAN_TRUNK",
+            Self::Vxlan => "VXLAN",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "GENEVE" => Self::Geneve,
+            "VLAN_ACCESS" => Self::VlanAccess,
+            "VLAN_TRUNK" => Self::VlanTrunk,
+            "VXLAN" => Self::Vxlan,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Geneve, Self::VlanAccess, Self::VlanTrunk, Self::Vxlan];
+}
+
+impl ::core::fmt::Display for VlanModeType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VlanModeType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VlanModeType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VlanModeType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `Vm` of the CloudTower model.
+///
+/// The model requires `clock_offset`, `cpu`, `cpu_model`, `description`, `firmware`, `ha`, `id`, `in_recycle_bin`, `internal`, `ips`, `local_id`, `memory`, `name`, `nested_virtualization`, `node_ip`, `out_uninstall_usb`, `protected`, `status`, `vcpu`, `vm_tools_status`, `win_opt`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Vm {
+    /// `backup_plans`: `NestedBackupPlan[]`.
+    pub backup_plans: Option<Vec<NestedBackupPlan>>,
+    /// `bios_uuid`: `string`.
+    pub bios_uuid: Option<String>,
+    /// `clock_offset`: `VmClockOffset`, required by the model.
+    pub clock_offset: Option<VmClockOffset>,
+    /// `cloud_init_supported`: `boolean`.
+    pub cloud_init_supported: Option<bool>,
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `cpu`: `NestedCpu`, required by the model.
+    pub cpu: Option<NestedCpu>,
+    /// `cpu_model`: `string`, required by the model.
+    pub cpu_model: Option<String>,
+    /// `cpu_usage`: `double`.
+    pub cpu_usage: Option<f64>,
+    /// `deleted_at`: `string`.
+    pub deleted_at: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `dns_servers`: `string`.
+    pub dns_servers: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `entity_filter_results`: `NestedVmEntityFilterResult[]`.
+    pub entity_filter_results: Option<Vec<NestedVmEntityFilterResult>>,
+    /// `firmware`: `VmFirmware`, required by the model.
+    pub firmware: Option<VmFirmware>,
+    /// `folder`: `NestedVmFolder`.
+    pub folder: Option<NestedVmFolder>,
+    /// `gpu_devices`: `NestedGpuDevice[]`.
+    pub gpu_devices: Option<Vec<NestedGpuDevice>>,
+    /// `guest_cpu_model`: `string`.
+    pub guest_cpu_model: Option<String>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `guest_size_usage`: `double`.
+    pub guest_size_usage: Option<f64>,
+    /// `guest_used_size`: `int64`.
+    pub guest_used_size: Option<i64>,
+    /// `ha`: `boolean`, required by the model.
+    pub ha: Option<bool>,
+    /// `host`: `NestedHost`.
+    pub host: Option<NestedHost>,
+    /// `hostname`: `string`.
+    pub hostname: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `in_recycle_bin`: `boolean`, required by the model.
+    pub in_recycle_bin: Option<bool>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `ips`: `string`, required by the model.
+    pub ips: Option<String>,
+    /// `isolation_policy`: `NestedIsolationPolicy`.
+    pub isolation_policy: Option<NestedIsolationPolicy>,
+    /// `kernel_info`: `string`.
+    pub kernel_info: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `last_shutdown_time`: `string`.
+    pub last_shutdown_time: Option<String>,
+    /// `local_created_at`: `string`.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `logical_size_bytes`: `int64`.
+    pub logical_size_bytes: Option<i64>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `memory`: `int64`, required by the model.
+    pub memory: Option<i64>,
+    /// `memory_usage`: `double`.
+    pub memory_usage: Option<f64>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nested_virtualization`: `boolean`, required by the model.
+    pub nested_virtualization: Option<bool>,
+    /// `node_ip`: `string`, required by the model.
+    pub node_ip: Option<String>,
+    /// `original_name`: `string`.
+    pub original_name: Option<String>,
+    /// `os`: `string`.
+    pub os: Option<String>,
+    /// `out_uninstall_usb`: `string[]`, required by the model.
+    pub out_uninstall_usb: Option<Vec<String>>,
+    /// `pci_nics`: `NestedNic[]`.
+    pub pci_nics: Option<Vec<NestedNic>>,
+    /// `protected`: `boolean`, required by the model.
+    pub protected: Option<bool>,
+    /// `provisioned_size`: `int64`.
+    pub provisioned_size: Option<i64>,
+    /// `size`: `int64`.
+    pub size: Option<i64>,
+    /// `snapshot_plan`: `NestedSnapshotPlan`.
+    pub snapshot_plan: Option<NestedSnapshotPlan>,
+    /// `snapshots`: `NestedVmSnapshot[]`.
+    pub snapshots: Option<Vec<NestedVmSnapshot>>,
+    /// `status`: `VmStatus`, required by the model.
+    pub status: Option<VmStatus>,
+    /// `unique_logical_size`: `double`.
+    pub unique_logical_size: Option<f64>,
+    /// `unique_size`: `int64`.
+    pub unique_size: Option<i64>,
+    /// `usb_devices`: `NestedUsbDevice[]`.
+    pub usb_devices: Option<Vec<NestedUsbDevice>>,
+    /// `used_size`: `int64`.
+    pub used_size: Option<i64>,
+    /// `used_size_usage`: `double`.
+    pub used_size_usage: Option<f64>,
+    /// `vcpu`: `int32`, required by the model.
+    pub vcpu: Option<i32>,
+    /// `video_type`: `VmVideoType`.
+    pub video_type: Option<VmVideoType>,
+    /// `vm_disks`: `NestedVmDisk[]`.
+    pub vm_disks: Option<Vec<NestedVmDisk>>,
+    /// `vm_nics`: `NestedVmNic[]`.
+    pub vm_nics: Option<Vec<NestedVmNic>>,
+    /// `vm_placement_group`: `NestedVmPlacementGroup[]`.
+    pub vm_placement_group: Option<Vec<NestedVmPlacementGroup>>,
+    /// `vm_tools_status`: `VmToolsStatus`, required by the model.
+    pub vm_tools_status: Option<VmToolsStatus>,
+    /// `vm_tools_version`: `string`.
+    pub vm_tools_version: Option<String>,
+    /// `vm_usage`: `VmUsage`.
+    pub vm_usage: Option<VmUsage>,
+    /// `win_opt`: `boolean`, required by the model.
+    pub win_opt: Option<bool>,
+}
+
+impl FromMap for Vm {
+    const NAME: &'static str = "Vm";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "backup_plans" => self.backup_plans = m.next_value()?,
+            "bios_uuid" => self.bios_uuid = m.next_value()?,
+            "clock_offset" => self.clock_offset = m.next_value()?,
+            "cloud_init_supported" => self.cloud_init_supported = m.next_value()?,
+            "cluster" => self.cluster = m.next_value()?,
+            "cpu" => self.cpu = m.next_value()?,
+            "cpu_model" => self.cpu_model = m.next_value()?,
+            "cpu_usage" => self.cpu_usage = m.next_value()?,
+            "deleted_at" => self.deleted_at = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "dns_servers" => self.dns_servers = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "entity_filter_results" => self.entity_filter_results = m.next_value()?,
+            "firmware" => self.firmware = m.next_value()?,
+            "folder" => self.folder = m.next_value()?,
+            "gpu_devices" => self.gpu_devices = m.next_value()?,
+            "guest_cpu_model" => self.guest_cpu_model = m.next_value()?,
+            "guest_os_type" => self.guest_os_type = m.next_value()?,
+            "guest_size_usage" => self.guest_size_usage = m.next_value()?,
+            "guest_used_size" => self.guest_used_size = m.next_value()?,
+            "ha" => self.ha = m.next_value()?,
+            "host" => self.host = m.next_value()?,
+            "hostname" => self.hostname = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "in_recycle_bin" => self.in_recycle_bin = m.next_value()?,
+            "internal" => self.internal = m.next_value()?,
+            "io_policy" => self.io_policy = m.next_value()?,
+            "ips" => self.ips = m.next_value()?,
+            "isolation_policy" => self.isolation_policy = m.next_value()?,
+            "kernel_info" => self.kernel_info = m.next_value()?,
+            "labels" => self.labels = m.next_value()?,
+            "last_shutdown_time" => self.last_shutdown_time = m.next_value()?,
+            "local_created_at" => self.local_created_at = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "logical_size_bytes" => self.logical_size_bytes = m.next_value()?,
+            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
+            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
+            "max_iops" => self.max_iops = m.next_value()?,
+            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
+            "memory" => self.memory = m.next_value()?,
+            "memory_usage" => self.memory_usage = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "nested_virtualization" => self.nested_virtualization = m.next_value()?,
+            "node_ip" => self.node_ip = m.next_value()?,
+            "original_name" => self.original_name = m.next_value()?,
+            "os" => self.os = m.next_value()?,
+            "out_uninstall_usb" => self.out_uninstall_usb = m.next_value()?,
+            "pci_nics" => self.pci_nics = m.next_value()?,
+            "protected" => self.protected = m.next_value()?,
+            "provisioned_size" => self.provisioned_size = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "snapshot_plan" => self.snapshot_plan = m.next_value()?,
+            "snapshots" => self.snapshots = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "unique_logical_size" => self.unique_logical_size = m.next_value()?,
+            "unique_size" => self.unique_size = m.next_value()?,
+            "usb_devices" => self.usb_devices = m.next_value()?,
+            "used_size" => self.used_size = m.next_value()?,
+            "used_size_usage" => self.used_size_usage = m.next_value()?,
+            "vcpu" => self.vcpu = m.next_value()?,
+            "video_type" => self.video_type = m.next_value()?,
+            "vm_disks" => self.vm_disks = m.next_value()?,
+            "vm_nics" => self.vm_nics = m.next_value()?,
+            "vm_placement_group" => self.vm_placement_group = m.next_value()?,
+            "vm_tools_status" => self.vm_tools_status = m.next_value()?,
+            "vm_tools_version" => self.vm_tools_version = m.next_value()?,
+            "vm_usage" => self.vm_usage = m.next_value()?,
+            "win_opt" => self.win_opt = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Vm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmClockOffset` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmClockOffset {
+    /// `LOCALTIME`
+    Localtime,
+    /// `UTC`
+    Utc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmClockOffset {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Localtime => "LOCALTIME",
+            Self::Utc => "UTC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "LOCALTIME" => Self::Localtime,
+            "UTC" => Self::Utc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Localtime, Self::Utc];
+}
+
+impl ::core::fmt::Display for VmClockOffset {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmClockOffset {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmClockOffset {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmClockOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmConnection {
+    /// `aggregate`: `NestedAggregateVm`, required by the model.
+    pub aggregate: Option<NestedAggregateVm>,
+}
+
+impl FromMap for VmConnection {
+    const NAME: &'static str = "VmConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmDisk` of the CloudTower model.
+///
+/// The model requires `boot`, `bus`, `id`, `type`, `vm`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmDisk {
+    /// `boot`: `int32`, required by the model.
+    pub boot: Option<i32>,
+    /// `bus`: `Bus`, required by the model.
+    pub bus: Option<Bus>,
+    /// `cloud_init_image_name`: `string`.
+    pub cloud_init_image_name: Option<String>,
+    /// `cloud_init_image_path`: `string`.
+    pub cloud_init_image_path: Option<String>,
+    /// `device`: `string`.
+    pub device: Option<String>,
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `elf_image`: `NestedElfImage`.
+    pub elf_image: Option<NestedElfImage>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `key`: `int32`.
+    pub key: Option<i32>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `serial`: `string`.
+    pub serial: Option<String>,
+    /// `svt_image`: `NestedSvtImage`.
+    pub svt_image: Option<NestedSvtImage>,
+    /// `type`: `VmDiskType`, required by the model.
+    pub r#type: Option<VmDiskType>,
+    /// `unsafe_image_path`: `string`.
+    pub unsafe_image_path: Option<String>,
+    /// `unsafe_image_uuid`: `string`.
+    pub unsafe_image_uuid: Option<String>,
+    /// `unsafe_provision`: `string`.
+    pub unsafe_provision: Option<String>,
+    /// `vm`: `NestedVm`, required by the model.
+    pub vm: Option<NestedVm>,
+    /// `vm_volume`: `NestedVmVolume`.
+    pub vm_volume: Option<NestedVmVolume>,
+}
+
+impl FromMap for VmDisk {
+    const NAME: &'static str = "VmDisk";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "boot" => self.boot = m.next_value()?,
+            "bus" => self.bus = m.next_value()?,
+            "cloud_init_image_name" => self.cloud_init_image_name = m.next_value()?,
+            "cloud_init_image_path" => self.cloud_init_image_path = m.next_value()?,
+            "device" => self.device = m.next_value()?,
+            "disabled" => self.disabled = m.next_value()?,
+            "elf_image" => self.elf_image = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "key" => self.key = m.next_value()?,
+            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
+            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
+            "max_iops" => self.max_iops = m.next_value()?,
+            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
+            "serial" => self.serial = m.next_value()?,
+            "svt_image" => self.svt_image = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "unsafe_image_path" => self.unsafe_image_path = m.next_value()?,
+            "unsafe_image_uuid" => self.unsafe_image_uuid = m.next_value()?,
+            "unsafe_provision" => self.unsafe_provision = m.next_value()?,
+            "vm" => self.vm = m.next_value()?,
+            "vm_volume" => self.vm_volume = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmDiskConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskConnection {
+    /// `aggregate`: `NestedAggregateVmDisk`, required by the model.
+    pub aggregate: Option<NestedAggregateVmDisk>,
+}
+
+impl FromMap for VmDiskConnection {
+    const NAME: &'static str = "VmDiskConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmDiskIoPolicy` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmDiskIoPolicy {
+    /// `RESTRICT_EACH_DISK`
+    RestrictEachDisk,
+    /// `RESTRICT_WHOLE_VM`
+    RestrictWholeVm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmDiskIoPolicy {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RestrictEachDisk => "RESTRICT_EACH_DISK",
+            Self::RestrictWholeVm => "RESTRICT_WHOLE_VM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "RESTRICT_EACH_DISK" => Self::RestrictEachDisk,
+            "RESTRICT_WHOLE_VM" => Self::RestrictWholeVm,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::RestrictEachDisk, Self::RestrictWholeVm];
+}
+
+impl ::core::fmt::Display for VmDiskIoPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmDiskIoPolicy {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmDiskIoPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskIoPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmDiskIoRestrictType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmDiskIoRestrictType {
+    /// `DYNAMIC`
+    Dynamic,
+    /// `FORCED`
+    Forced,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmDiskIoRestrictType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dynamic => "DYNAMIC",
+            Self::Forced => "FORCED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "DYNAMIC" => Self::Dynamic,
+            "FORCED" => Self::Forced,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Dynamic, Self::Forced];
+}
+
+impl ::core::fmt::Display for VmDiskIoRestrictType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmDiskIoRestrictType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmDiskIoRestrictType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskIoRestrictType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmDiskMetaData` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskMetaData {
+    /// `vm_volume_size`: `double`.
+    pub vm_volume_size: Option<f64>,
+    /// `vm_volume_sharing`: `boolean`.
+    pub vm_volume_sharing: Option<bool>,
+    /// `vm_volume_path`: `string`.
+    pub vm_volume_path: Option<String>,
+    /// `vm_volume_name`: `string`.
+    pub vm_volume_name: Option<String>,
+    /// `vm_volume_mounting`: `boolean`.
+    pub vm_volume_mounting: Option<bool>,
+    /// `vm_volume_lun_zbs_volume_id`: `string`.
+    pub vm_volume_lun_zbs_volume_id: Option<String>,
+    /// `vm_volume_elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
+    pub vm_volume_elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `type`: `VmDiskType`.
+    pub r#type: Option<VmDiskType>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth`: `double`.
+    pub max_bandwidth: Option<f64>,
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `bus`: `Bus`.
+    pub bus: Option<Bus>,
+    /// `boot`: `int32`.
+    pub boot: Option<i32>,
+}
+
+impl FromMap for VmDiskMetaData {
+    const NAME: &'static str = "VmDiskMetaData";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "vm_volume_size" => self.vm_volume_size = m.next_value()?,
+            "vm_volume_sharing" => self.vm_volume_sharing = m.next_value()?,
+            "vm_volume_path" => self.vm_volume_path = m.next_value()?,
+            "vm_volume_name" => self.vm_volume_name = m.next_value()?,
+            "vm_volume_mounting" => self.vm_volume_mounting = m.next_value()?,
+            "vm_volume_lun_zbs_volume_id" => self.vm_volume_lun_zbs_volume_id = m.next_value()?,
+            "vm_volume_elf_storage_policy" => self.vm_volume_elf_storage_policy = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
+            "max_iops" => self.max_iops = m.next_value()?,
+            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
+            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
+            "disabled" => self.disabled = m.next_value()?,
+            "bus" => self.bus = m.next_value()?,
+            "boot" => self.boot = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskMetaData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmDiskOperate.remove_disks` of the CloudTower model.
+///
+/// The model requires `disk_index`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskOperateRemoveDisks {
+    /// `disk_index`: `int32[]`, required by the model.
+    pub disk_index: Option<Vec<i32>>,
+}
+
+impl serde::Serialize for VmDiskOperateRemoveDisks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disk_index {
+            m.serialize_entry("disk_index", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmDiskOperate` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskOperate {
+    /// `remove_disks`: `object`.
+    pub remove_disks: Option<VmDiskOperateRemoveDisks>,
+    /// `modify_disks`: `DiskOperateModifyDisk[]`.
+    pub modify_disks: Option<Vec<DiskOperateModifyDisk>>,
+    /// `new_disks`: `VmDiskParams`.
+    pub new_disks: Option<VmDiskParams>,
+}
+
+impl serde::Serialize for VmDiskOperate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.remove_disks {
+            m.serialize_entry("remove_disks", v)?;
+        }
+        if let Some(v) = &self.modify_disks {
+            m.serialize_entry("modify_disks", v)?;
+        }
+        if let Some(v) = &self.new_disks {
+            m.serialize_entry("new_disks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmDiskType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmDiskType {
+    /// `CD_ROM`
+    CdRom,
+    /// `DISK`
+    Disk,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmDiskType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CdRom => "CD_ROM",
+            Self::Disk => "DISK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "CD_ROM" => Self::CdRom,
+            "DISK" => Self::Disk,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::CdRom, Self::Disk];
+}
+
+impl ::core::fmt::Display for VmDiskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmDiskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmDiskType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmEntityFilterResult` of the CloudTower model.
+///
+/// The model requires `entityFilter`, `id`, `result`, `vm`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmEntityFilterResult {
+    /// `entityFilter`: `NestedEntityFilter`, required by the model.
+    pub entity_filter: Option<NestedEntityFilter>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `result`: `double[]`, required by the model.
+    pub result: Option<Vec<f64>>,
+    /// `vm`: `NestedVm`, required by the model.
+    pub vm: Option<NestedVm>,
+}
+
+impl FromMap for VmEntityFilterResult {
+    const NAME: &'static str = "VmEntityFilterResult";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "entityFilter" => self.entity_filter = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "result" => self.result = m.next_value()?,
+            "vm" => self.vm = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmEntityFilterResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmEntityFilterResultConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmEntityFilterResultConnection {
+    /// `aggregate`: `NestedAggregateVmEntityFilterResult`, required by the model.
+    pub aggregate: Option<NestedAggregateVmEntityFilterResult>,
+}
+
+impl FromMap for VmEntityFilterResultConnection {
+    const NAME: &'static str = "VmEntityFilterResultConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregate" => self.aggregate = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmEntityFilterResultConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmExportFile` of the CloudTower model.
+///
+/// The model requires `createdAt`, `damaged`, `data_port_id`, `files`, `id`, `storage_cluster_id`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmExportFile {
+    /// `content_library_vm_template`: `NestedContentLibraryVmTemplate`.
+    pub content_library_vm_template: Option<NestedContentLibraryVmTemplate>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `damaged`: `boolean`, required by the model.
+    pub damaged: Option<bool>,
+    /// `data_port_id`: `string`, required by the model.
+    pub data_port_id: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `files`: `VmExportFileFile[]`, required by the model.
+    pub files: Option<Vec<VmExportFileFile>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `storage_cluster_id`: `string`, required by the model.
+    pub storage_cluster_id: Option<String>,
+    /// `type`: `VmExportFileType`, required by the model.
+    pub r#type: Option<VmExportFileType>,
+    /// `vm`: `NestedVm`.
+    pub vm: Option<NestedVm>,
+    /// `vm_volume`: `NestedVmVolume`.
+    pub vm_volume: Option<NestedVmVolume>,
+}
+
+impl FromMap for VmExportFile {
+    const NAME: &'static str = "VmExportFile";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "content_library_vm_template" => self.content_library_vm_template = m.next_value()?,
+            "createdAt" => self.created_at = m.next_value()?,
+            "damaged" => self.damaged = m.next_value()?,
+            "data_port_id" => self.data_port_id = m.next_value()?,
+            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
+            "files" => self.files = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "storage_cluster_id" => self.storage_cluster_id = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "vm" => self.vm = m.next_value()?,
+            "vm_volume" => self.vm_volume = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmExportFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `VmExportFileConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
@@ -122,6 +1973,21 @@ impl VmExportFileType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ovf, Self::Qcow2, Self::Raw, Self::Vmdk];
+}
+
+impl ::core::fmt::Display for VmExportFileType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmExportFileType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmExportFileType {
@@ -167,6 +2033,21 @@ impl VmFirmware {
             "UEFI" => Self::Uefi,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bios, Self::Uefi];
+}
+
+impl ::core::fmt::Display for VmFirmware {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmFirmware {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -439,6 +2320,21 @@ impl VmGuestsOperationSystem {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Linux, Self::Unknown, Self::Windows];
+}
+
+impl ::core::fmt::Display for VmGuestsOperationSystem {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmGuestsOperationSystem {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmGuestsOperationSystem {
@@ -488,6 +2384,21 @@ impl VmHaPriority {
             "LEVEL_3_HIGH" => Self::Level3High,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Level1Low, Self::Level2Medium, Self::Level3High];
+}
+
+impl ::core::fmt::Display for VmHaPriority {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmHaPriority {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -885,6 +2796,21 @@ impl VmNicModel {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::E1000, Self::Sriov, Self::Virtio];
+}
+
+impl ::core::fmt::Display for VmNicModel {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmNicModel {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmNicModel {
@@ -993,6 +2919,21 @@ impl VmNicType {
             "VPC" => Self::Vpc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Vlan, Self::Vpc];
+}
+
+impl ::core::fmt::Display for VmNicType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmNicType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1309,6 +3250,27 @@ impl VmStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Deleted,
+        Self::Running,
+        Self::Stopped,
+        Self::Suspended,
+        Self::Unknown,
+    ];
+}
+
+impl ::core::fmt::Display for VmStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmStatus {
@@ -1505,6 +3467,26 @@ impl VmToolsStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::NotInstalled,
+        Self::NotRunning,
+        Self::Restriction,
+        Self::Running,
+    ];
+}
+
+impl ::core::fmt::Display for VmToolsStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmToolsStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmToolsStatus {
@@ -1587,6 +3569,33 @@ impl VmUsage {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AdvancedMonitoring,
+        Self::AgentMeshNode,
+        Self::BackupController,
+        Self::BundleApplication,
+        Self::Cloudtower,
+        Self::EverouteController,
+        Self::Registry,
+        Self::ReplicationController,
+        Self::SfsController,
+        Self::ShareRegistry,
+        Self::SksManagement,
+    ];
+}
+
+impl ::core::fmt::Display for VmUsage {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmUsage {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmUsage {
@@ -1641,6 +3650,21 @@ impl VmVideoType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Cirrus, Self::Qxl, Self::Vga, Self::Virtio];
+}
+
+impl ::core::fmt::Display for VmVideoType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmVideoType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmVideoType {
@@ -1694,6 +3718,26 @@ impl VmVmPolicy {
             "PREFER_SAME" => Self::PreferSame,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::MustDifferent,
+        Self::MustSame,
+        Self::PreferDifferent,
+        Self::PreferSame,
+    ];
+}
+
+impl ::core::fmt::Display for VmVmPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmVmPolicy {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1948,6 +3992,33 @@ impl VmVolumeElfStoragePolicyType {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Ec,
+        Self::ElfCpReplica2ThickProvision,
+        Self::ElfCpReplica2ThinProvision,
+        Self::ElfCpReplica3ThickProvision,
+        Self::ElfCpReplica3ThinProvision,
+        Self::Replica1ThickProvision,
+        Self::Replica1ThinProvision,
+        Self::Replica2ThickProvision,
+        Self::Replica2ThinProvision,
+        Self::Replica3ThickProvision,
+        Self::Replica3ThinProvision,
+    ];
+}
+
+impl ::core::fmt::Display for VmVolumeElfStoragePolicyType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmVolumeElfStoragePolicyType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmVolumeElfStoragePolicyType {
@@ -1993,6 +4064,21 @@ impl VmVolumeExportFileType {
             "RAW" => Self::Raw,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Qcow2, Self::Raw];
+}
+
+impl ::core::fmt::Display for VmVolumeExportFileType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmVolumeExportFileType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2118,721 +4204,6 @@ impl FromMap for VmVolumeSnapshotConnection {
 }
 
 impl<'de> serde::Deserialize<'de> for VmVolumeSnapshotConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmVolumeSnapshotType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeSnapshotType {
-    /// `KVM_VOLUME_ISCSI_SNAPSHOT`
-    KvmVolumeIscsiSnapshot,
-    /// `KVM_VOLUME_SNAPSHOT`
-    KvmVolumeSnapshot,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeSnapshotType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KvmVolumeIscsiSnapshot => "KVM_VOLUME_ISCSI_SNAPSHOT",
-            Self::KvmVolumeSnapshot => "KVM_VOLUME_SNAPSHOT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KVM_VOLUME_ISCSI_SNAPSHOT" => Self::KvmVolumeIscsiSnapshot,
-            "KVM_VOLUME_SNAPSHOT" => Self::KvmVolumeSnapshot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmVolumeSnapshotType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeSnapshotType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVolumeType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeType {
-    /// `KVM_VOLUME`
-    KvmVolume,
-    /// `KVM_VOLUME_ISCSI`
-    KvmVolumeIscsi,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KvmVolume => "KVM_VOLUME",
-            Self::KvmVolumeIscsi => "KVM_VOLUME_ISCSI",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KVM_VOLUME" => Self::KvmVolume,
-            "KVM_VOLUME_ISCSI" => Self::KvmVolumeIscsi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmVolumeType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmdkCdromModify` of the CloudTower model.
-///
-/// The model requires `index`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmdkCdromModify {
-    /// `removed`: `boolean`.
-    pub removed: Option<bool>,
-    /// `content_library_image_id`: `string`.
-    pub content_library_image_id: Option<String>,
-    /// `elf_image_id`: `string`.
-    pub elf_image_id: Option<String>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-    /// `index`: `int32`, required by the model.
-    pub index: Option<i32>,
-}
-
-impl serde::Serialize for VmdkCdromModify {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.removed {
-            m.serialize_entry("removed", v)?;
-        }
-        if let Some(v) = &self.content_library_image_id {
-            m.serialize_entry("content_library_image_id", v)?;
-        }
-        if let Some(v) = &self.elf_image_id {
-            m.serialize_entry("elf_image_id", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        if let Some(v) = &self.index {
-            m.serialize_entry("index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmdkDiskModify` of the CloudTower model.
-///
-/// The model requires `vmdk_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmdkDiskModify {
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `bus`: `Bus`.
-    pub bus: Option<Bus>,
-    /// `volume_name`: `string`.
-    pub volume_name: Option<String>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-    /// `vmdk_name`: `string`, required by the model.
-    pub vmdk_name: Option<String>,
-}
-
-impl serde::Serialize for VmdkDiskModify {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.elf_storage_policy {
-            m.serialize_entry("elf_storage_policy", v)?;
-        }
-        if let Some(v) = &self.bus {
-            m.serialize_entry("bus", v)?;
-        }
-        if let Some(v) = &self.volume_name {
-            m.serialize_entry("volume_name", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        if let Some(v) = &self.vmdk_name {
-            m.serialize_entry("vmdk_name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VsphereEsxiAccount` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `ip`, `is_valid`, `local_id`, `port`, `username`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VsphereEsxiAccount {
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `is_valid`: `boolean`, required by the model.
-    pub is_valid: Option<bool>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-}
-
-impl FromMap for VsphereEsxiAccount {
-    const NAME: &'static str = "VsphereEsxiAccount";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "host" => self.host = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "ip" => self.ip = m.next_value()?,
-            "is_valid" => self.is_valid = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "port" => self.port = m.next_value()?,
-            "username" => self.username = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VsphereEsxiAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VsphereEsxiAccountConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VsphereEsxiAccountConnection {
-    /// `aggregate`: `NestedAggregateVsphereEsxiAccount`, required by the model.
-    pub aggregate: Option<NestedAggregateVsphereEsxiAccount>,
-}
-
-impl FromMap for VsphereEsxiAccountConnection {
-    const NAME: &'static str = "VsphereEsxiAccountConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VsphereEsxiAccountConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WeekdayTypeEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WeekdayTypeEnum {
-    /// `FRI`
-    Fri,
-    /// `MON`
-    Mon,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// `THU`
-    Thu,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl WeekdayTypeEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fri => "FRI",
-            Self::Mon => "MON",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Thu => "THU",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FRI" => Self::Fri,
-            "MON" => Self::Mon,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            "THU" => Self::Thu,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for WeekdayTypeEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WeekdayTypeEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Witness` of the CloudTower model.
-///
-/// The model requires `cluster`, `cpu_hz_per_core`, `data_ip`, `id`, `management_ip`, `name`, `system_data_capacity`, `system_used_data_space`, `total_cpu_cores`, `total_cpu_hz`, `total_memory_bytes`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Witness {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `cpu_hz_per_core`: `int64`, required by the model.
-    pub cpu_hz_per_core: Option<i64>,
-    /// `data_ip`: `string`, required by the model.
-    pub data_ip: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `management_ip`: `string`, required by the model.
-    pub management_ip: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `system_data_capacity`: `int64`, required by the model.
-    pub system_data_capacity: Option<i64>,
-    /// `system_used_data_space`: `int64`, required by the model.
-    pub system_used_data_space: Option<i64>,
-    /// `total_cpu_cores`: `int32`, required by the model.
-    pub total_cpu_cores: Option<i32>,
-    /// `total_cpu_hz`: `int64`, required by the model.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_memory_bytes`: `int64`, required by the model.
-    pub total_memory_bytes: Option<i64>,
-}
-
-impl FromMap for Witness {
-    const NAME: &'static str = "Witness";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "cpu_hz_per_core" => self.cpu_hz_per_core = m.next_value()?,
-            "data_ip" => self.data_ip = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "management_ip" => self.management_ip = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "system_data_capacity" => self.system_data_capacity = m.next_value()?,
-            "system_used_data_space" => self.system_used_data_space = m.next_value()?,
-            "total_cpu_cores" => self.total_cpu_cores = m.next_value()?,
-            "total_cpu_hz" => self.total_cpu_hz = m.next_value()?,
-            "total_memory_bytes" => self.total_memory_bytes = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Witness {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WitnessConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WitnessConnection {
-    /// `aggregate`: `NestedAggregateWitness`, required by the model.
-    pub aggregate: Option<NestedAggregateWitness>,
-}
-
-impl FromMap for WitnessConnection {
-    const NAME: &'static str = "WitnessConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WitnessConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WitnessService` of the CloudTower model.
-///
-/// The model requires `id`, `name`, `role`, `state`, `state_duration`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WitnessService {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `role`: `string`, required by the model.
-    pub role: Option<String>,
-    /// `state`: `string`, required by the model.
-    pub state: Option<String>,
-    /// `state_duration`: `double`, required by the model.
-    pub state_duration: Option<f64>,
-}
-
-impl FromMap for WitnessService {
-    const NAME: &'static str = "WitnessService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            "role" => self.role = m.next_value()?,
-            "state" => self.state = m.next_value()?,
-            "state_duration" => self.state_duration = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WitnessService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZbsSpec` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ZbsSpec {
-    /// `normal`
-    Normal,
-    /// `large`
-    Large,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ZbsSpec {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "normal",
-            Self::Large => "large",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "normal" => Self::Normal,
-            "large" => Self::Large,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ZbsSpec {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZbsSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Zone` of the CloudTower model.
-///
-/// The model requires `cluster`, `datacenter`, `id`, `is_preferred`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Zone {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `datacenter`: `NestedDatacenter`, required by the model.
-    pub datacenter: Option<NestedDatacenter>,
-    /// `failure_data_space`: `int64`.
-    pub failure_data_space: Option<i64>,
-    /// `host_num`: `int32`.
-    pub host_num: Option<i32>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `is_preferred`: `boolean`, required by the model.
-    pub is_preferred: Option<bool>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `provisioned_cpu_cores`: `int32`.
-    pub provisioned_cpu_cores: Option<i32>,
-    /// `provisioned_cpu_cores_for_active_vm`: `int32`.
-    pub provisioned_cpu_cores_for_active_vm: Option<i32>,
-    /// `provisioned_data_space`: `int64`.
-    pub provisioned_data_space: Option<i64>,
-    /// `provisioned_memory_bytes`: `int64`.
-    pub provisioned_memory_bytes: Option<i64>,
-    /// `running_vm_num`: `int32`.
-    pub running_vm_num: Option<i32>,
-    /// `stopped_vm_num`: `int32`.
-    pub stopped_vm_num: Option<i32>,
-    /// `suspended_vm_num`: `int32`.
-    pub suspended_vm_num: Option<i32>,
-    /// `total_cache_capacity`: `int64`.
-    pub total_cache_capacity: Option<i64>,
-    /// `total_cpu_cores`: `int32`.
-    pub total_cpu_cores: Option<i32>,
-    /// `total_cpu_hz`: `int64`.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_data_capacity`: `int64`.
-    pub total_data_capacity: Option<i64>,
-    /// `total_memory_bytes`: `int64`.
-    pub total_memory_bytes: Option<i64>,
-    /// `used_data_space`: `int64`.
-    pub used_data_space: Option<i64>,
-    /// `valid_data_space`: `int64`.
-    pub valid_data_space: Option<i64>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-}
-
-impl FromMap for Zone {
-    const NAME: &'static str = "Zone";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "datacenter" => self.datacenter = m.next_value()?,
-            "failure_data_space" => self.failure_data_space = m.next_value()?,
-            "host_num" => self.host_num = m.next_value()?,
-            "hosts" => self.hosts = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "is_preferred" => self.is_preferred = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "provisioned_cpu_cores" => self.provisioned_cpu_cores = m.next_value()?,
-            "provisioned_cpu_cores_for_active_vm" => {
-                self.provisioned_cpu_cores_for_active_vm = m.next_value()?
-            }
-            "provisioned_data_space" => self.provisioned_data_space = m.next_value()?,
-            "provisioned_memory_bytes" => self.provisioned_memory_bytes = m.next_value()?,
-            "running_vm_num" => self.running_vm_num = m.next_value()?,
-            "stopped_vm_num" => self.stopped_vm_num = m.next_value()?,
-            "suspended_vm_num" => self.suspended_vm_num = m.next_value()?,
-            "total_cache_capacity" => self.total_cache_capacity = m.next_value()?,
-            "total_cpu_cores" => self.total_cpu_cores = m.next_value()?,
-            "total_cpu_hz" => self.total_cpu_hz = m.next_value()?,
-            "total_data_capacity" => self.total_data_capacity = m.next_value()?,
-            "total_memory_bytes" => self.total_memory_bytes = m.next_value()?,
-            "used_data_space" => self.used_data_space = m.next_value()?,
-            "valid_data_space" => self.valid_data_space = m.next_value()?,
-            "vm_num" => self.vm_num = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Zone {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZoneConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneConnection {
-    /// `aggregate`: `NestedAggregateZone`, required by the model.
-    pub aggregate: Option<NestedAggregateZone>,
-}
-
-impl FromMap for ZoneConnection {
-    const NAME: &'static str = "ZoneConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZoneConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZoneTopo` of the CloudTower model.
-///
-/// The model requires `cluster`, `cluster_topo`, `id`, `local_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneTopo {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `cluster_topo`: `NestedClusterTopo`, required by the model.
-    pub cluster_topo: Option<NestedClusterTopo>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `rack_topoes`: `NestedRackTopo[]`.
-    pub rack_topoes: Option<Vec<NestedRackTopo>>,
-}
-
-impl FromMap for ZoneTopo {
-    const NAME: &'static str = "ZoneTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "cluster" => self.cluster = m.next_value()?,
-            "cluster_topo" => self.cluster_topo = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            "local_id" => self.local_id = m.next_value()?,
-            "rack_topoes" => self.rack_topoes = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZoneTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZoneTopoConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneTopoConnection {
-    /// `aggregate`: `NestedAggregateZoneTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateZoneTopo>,
-}
-
-impl FromMap for ZoneTopoConnection {
-    const NAME: &'static str = "ZoneTopoConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "aggregate" => self.aggregate = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZoneTopoConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

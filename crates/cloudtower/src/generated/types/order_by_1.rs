@@ -107,6 +107,42 @@ impl AlertNotifierOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DisabledAsc,
+        Self::DisabledDesc,
+        Self::EmailFromAsc,
+        Self::EmailFromDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LanguageCodeAsc,
+        Self::LanguageCodeDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SecurityModeAsc,
+        Self::SecurityModeDesc,
+        Self::SmtpServerHostAsc,
+        Self::SmtpServerHostDesc,
+        Self::SmtpServerPortAsc,
+        Self::SmtpServerPortDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for AlertNotifierOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertNotifierOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for AlertNotifierOrderByInput {
@@ -273,6 +309,54 @@ impl AlertOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CauseAsc,
+        Self::CauseDesc,
+        Self::CreateTimeAsc,
+        Self::CreateTimeDesc,
+        Self::EndedAsc,
+        Self::EndedDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::ImpactAsc,
+        Self::ImpactDesc,
+        Self::LabelsAsc,
+        Self::LabelsDesc,
+        Self::LocalCreateTimeAsc,
+        Self::LocalCreateTimeDesc,
+        Self::LocalEndTimeAsc,
+        Self::LocalEndTimeDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LocalStartTimeAsc,
+        Self::LocalStartTimeDesc,
+        Self::LocalUpdateTimeAsc,
+        Self::LocalUpdateTimeDesc,
+        Self::MessageAsc,
+        Self::MessageDesc,
+        Self::SeverityAsc,
+        Self::SeverityDesc,
+        Self::SolutionAsc,
+        Self::SolutionDesc,
+        Self::ThresholdAsc,
+        Self::ThresholdDesc,
+        Self::ValueAsc,
+        Self::ValueDesc,
+    ];
+}
+
+impl ::core::fmt::Display for AlertOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for AlertOrderByInput {
@@ -350,6 +434,32 @@ impl AlertRuleOrderByInput {
             "thresholds_DESC" => Self::ThresholdsDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CustomizedAsc,
+        Self::CustomizedDesc,
+        Self::DisabledAsc,
+        Self::DisabledDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ThresholdsAsc,
+        Self::ThresholdsDesc,
+    ];
+}
+
+impl ::core::fmt::Display for AlertRuleOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertRuleOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -484,6 +594,46 @@ impl ApplicationOrderByInput {
             "volume_size_DESC" => Self::VolumeSizeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ErrorMessageAsc,
+        Self::ErrorMessageDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::ImageNameAsc,
+        Self::ImageNameDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MemoryAsc,
+        Self::MemoryDesc,
+        Self::StateAsc,
+        Self::StateDesc,
+        Self::StorageIpAsc,
+        Self::StorageIpDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UpdateTimeAsc,
+        Self::UpdateTimeDesc,
+        Self::VcpuAsc,
+        Self::VcpuDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+        Self::VolumeSizeAsc,
+        Self::VolumeSizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ApplicationOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ApplicationOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -626,6 +776,48 @@ impl BackupPlanExecutionOrderByInput {
             "type_DESC" => Self::TypeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DeletableFlagMarkedAsc,
+        Self::DeletableFlagMarkedDesc,
+        Self::DurationAsc,
+        Self::DurationDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExecutedAtAsc,
+        Self::ExecutedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MethodAsc,
+        Self::MethodDesc,
+        Self::StateAsc,
+        Self::StateDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::SuccessJobCountAsc,
+        Self::SuccessJobCountDesc,
+        Self::TotalJobCountAsc,
+        Self::TotalJobCountDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BackupPlanExecutionOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanExecutionOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -993,6 +1185,102 @@ impl BackupPlanOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BackupDelayOptionAsc,
+        Self::BackupDelayOptionDesc,
+        Self::BackupRestorePointCountAsc,
+        Self::BackupRestorePointCountDesc,
+        Self::BackupTotalSizeAsc,
+        Self::BackupTotalSizeDesc,
+        Self::CompressionAsc,
+        Self::CompressionDesc,
+        Self::CompressionRatioAsc,
+        Self::CompressionRatioDesc,
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DeleteStrategyAsc,
+        Self::DeleteStrategyDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EnableWindowAsc,
+        Self::EnableWindowDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FullIntervalAsc,
+        Self::FullIntervalDesc,
+        Self::FullPeriodAsc,
+        Self::FullPeriodDesc,
+        Self::FullTimePointAsc,
+        Self::FullTimePointDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IncrementalIntervalAsc,
+        Self::IncrementalIntervalDesc,
+        Self::IncrementalPeriodAsc,
+        Self::IncrementalPeriodDesc,
+        Self::IncrementalTimePointsAsc,
+        Self::IncrementalTimePointsDesc,
+        Self::KeepPolicyAsc,
+        Self::KeepPolicyDesc,
+        Self::KeepPolicyValueAsc,
+        Self::KeepPolicyValueDesc,
+        Self::LastExecuteStatusAsc,
+        Self::LastExecuteStatusDesc,
+        Self::LastExecuteStatusMessageAsc,
+        Self::LastExecuteStatusMessageDesc,
+        Self::LastExecuteSuccessJobCountAsc,
+        Self::LastExecuteSuccessJobCountDesc,
+        Self::LastExecuteTotalJobCountAsc,
+        Self::LastExecuteTotalJobCountDesc,
+        Self::LastExecutedAtAsc,
+        Self::LastExecutedAtDesc,
+        Self::LastManualExecuteStatusAsc,
+        Self::LastManualExecuteStatusDesc,
+        Self::LastManualExecuteStatusMessageAsc,
+        Self::LastManualExecuteStatusMessageDesc,
+        Self::LastManualExecuteSuccessJobCountAsc,
+        Self::LastManualExecuteSuccessJobCountDesc,
+        Self::LastManualExecuteTotalJobCountAsc,
+        Self::LastManualExecuteTotalJobCountDesc,
+        Self::LastManualExecutedAtAsc,
+        Self::LastManualExecutedAtDesc,
+        Self::LogicalSizeAsc,
+        Self::LogicalSizeDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NextExecuteTimeAsc,
+        Self::NextExecuteTimeDesc,
+        Self::PhaseAsc,
+        Self::PhaseDesc,
+        Self::PhysicalSizeAsc,
+        Self::PhysicalSizeDesc,
+        Self::SnapshotConsistentTypeAsc,
+        Self::SnapshotConsistentTypeDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::ValidSizeOfBackupObjectAsc,
+        Self::ValidSizeOfBackupObjectDesc,
+        Self::ValidSizeOfRestorePointAsc,
+        Self::ValidSizeOfRestorePointDesc,
+        Self::WindowEndAsc,
+        Self::WindowEndDesc,
+        Self::WindowStartAsc,
+        Self::WindowStartDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BackupPlanOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupPlanOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupPlanOrderByInput {
@@ -1142,6 +1430,50 @@ impl BackupRestoreExecutionOrderByInput {
             "total_bytes_DESC" => Self::TotalBytesDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DurationAsc,
+        Self::DurationDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExecutedAtAsc,
+        Self::ExecutedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::ModeAsc,
+        Self::ModeDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ReadBytesAsc,
+        Self::ReadBytesDesc,
+        Self::RebuildNameAsc,
+        Self::RebuildNameDesc,
+        Self::RebuildNetworkMappingAsc,
+        Self::RebuildNetworkMappingDesc,
+        Self::RebuildTargetClusterAsc,
+        Self::RebuildTargetClusterDesc,
+        Self::RetryTimesAsc,
+        Self::RetryTimesDesc,
+        Self::StartupAfterRestoreAsc,
+        Self::StartupAfterRestoreDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::TotalBytesAsc,
+        Self::TotalBytesDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BackupRestoreExecutionOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestoreExecutionOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1332,6 +1664,60 @@ impl BackupRestorePointOrderByInput {
             "vm_name_DESC" => Self::VmNameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClusterLocalIdAsc,
+        Self::ClusterLocalIdDesc,
+        Self::CompressedAsc,
+        Self::CompressedDesc,
+        Self::CompressionRatioAsc,
+        Self::CompressionRatioDesc,
+        Self::CreationAsc,
+        Self::CreationDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LogicalSizeAsc,
+        Self::LogicalSizeDesc,
+        Self::ParentRestorePointAsc,
+        Self::ParentRestorePointDesc,
+        Self::PhysicalSizeAsc,
+        Self::PhysicalSizeDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::SliceAsc,
+        Self::SliceDesc,
+        Self::SnapshotConsistentTypeAsc,
+        Self::SnapshotConsistentTypeDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::ValidCapacityAsc,
+        Self::ValidCapacityDesc,
+        Self::ValidSizeAsc,
+        Self::ValidSizeDesc,
+        Self::VmLocalIdAsc,
+        Self::VmLocalIdDesc,
+        Self::VmNameAsc,
+        Self::VmNameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BackupRestorePointOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestorePointOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1603,6 +1989,80 @@ impl BackupServiceOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BackupNetworkGatewayAsc,
+        Self::BackupNetworkGatewayDesc,
+        Self::BackupNetworkIpAsc,
+        Self::BackupNetworkIpDesc,
+        Self::BackupNetworkSubnetMaskAsc,
+        Self::BackupNetworkSubnetMaskDesc,
+        Self::BackupNetworkTypeAsc,
+        Self::BackupNetworkTypeDesc,
+        Self::BackupNetworkVlanAsc,
+        Self::BackupNetworkVlanDesc,
+        Self::BackupRdIopsMaxAsc,
+        Self::BackupRdIopsMaxDesc,
+        Self::BackupWrIopsMaxAsc,
+        Self::BackupWrIopsMaxDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::KubeConfigAsc,
+        Self::KubeConfigDesc,
+        Self::ManagementNetworkGatewayAsc,
+        Self::ManagementNetworkGatewayDesc,
+        Self::ManagementNetworkIpAsc,
+        Self::ManagementNetworkIpDesc,
+        Self::ManagementNetworkSubnetMaskAsc,
+        Self::ManagementNetworkSubnetMaskDesc,
+        Self::ManagementNetworkVlanAsc,
+        Self::ManagementNetworkVlanDesc,
+        Self::MaxJobRetryTimesAsc,
+        Self::MaxJobRetryTimesDesc,
+        Self::MaxParallelBackupJobsAsc,
+        Self::MaxParallelBackupJobsDesc,
+        Self::MaxParallelRestoreJobsAsc,
+        Self::MaxParallelRestoreJobsDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NetworkStatusAsc,
+        Self::NetworkStatusDesc,
+        Self::RestoreRdIopsMaxAsc,
+        Self::RestoreRdIopsMaxDesc,
+        Self::RestoreWrIopsMaxAsc,
+        Self::RestoreWrIopsMaxDesc,
+        Self::RetryIntervalAsc,
+        Self::RetryIntervalDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::StorageNetworkGatewayAsc,
+        Self::StorageNetworkGatewayDesc,
+        Self::StorageNetworkIpAsc,
+        Self::StorageNetworkIpDesc,
+        Self::StorageNetworkSubnetMaskAsc,
+        Self::StorageNetworkSubnetMaskDesc,
+        Self::StorageNetworkTypeAsc,
+        Self::StorageNetworkTypeDesc,
+        Self::StorageNetworkVlanAsc,
+        Self::StorageNetworkVlanDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BackupServiceOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupServiceOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupServiceOrderByInput {
@@ -1809,6 +2269,64 @@ impl BackupStoreRepositoryOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ErrorCodeAsc,
+        Self::ErrorCodeDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IscsiChapNameAsc,
+        Self::IscsiChapNameDesc,
+        Self::IscsiChapSecretAsc,
+        Self::IscsiChapSecretDesc,
+        Self::IscsiIpAsc,
+        Self::IscsiIpDesc,
+        Self::IscsiLunIdAsc,
+        Self::IscsiLunIdDesc,
+        Self::IscsiPortAsc,
+        Self::IscsiPortDesc,
+        Self::IscsiTargetIqnAsc,
+        Self::IscsiTargetIqnDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NfsPathAsc,
+        Self::NfsPathDesc,
+        Self::NfsServerAsc,
+        Self::NfsServerDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::TotalCapacityAsc,
+        Self::TotalCapacityDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UpdateTimestampAsc,
+        Self::UpdateTimestampDesc,
+        Self::UsedDataSpaceAsc,
+        Self::UsedDataSpaceDesc,
+        Self::UsedDataSpaceUsageAsc,
+        Self::UsedDataSpaceUsageDesc,
+        Self::ValidDataSpaceAsc,
+        Self::ValidDataSpaceDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BackupStoreRepositoryOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupStoreRepositoryOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupStoreRepositoryOrderByInput {
@@ -1967,6 +2485,52 @@ impl BackupTargetExecutionOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BackupGroupAsc,
+        Self::BackupGroupDesc,
+        Self::ClusterLocalIdAsc,
+        Self::ClusterLocalIdDesc,
+        Self::DurationAsc,
+        Self::DurationDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExecutedAtAsc,
+        Self::ExecutedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ParentBackupAsc,
+        Self::ParentBackupDesc,
+        Self::ReadBytesAsc,
+        Self::ReadBytesDesc,
+        Self::RetryTimesAsc,
+        Self::RetryTimesDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::TotalBytesAsc,
+        Self::TotalBytesDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::VmLocalIdAsc,
+        Self::VmLocalIdDesc,
+        Self::VmNameAsc,
+        Self::VmNameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BackupTargetExecutionOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupTargetExecutionOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BackupTargetExecutionOrderByInput {
@@ -2101,6 +2665,46 @@ impl BrickTopoOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CapacityAsc,
+        Self::CapacityDesc,
+        Self::DiskLayoutAsc,
+        Self::DiskLayoutDesc,
+        Self::HeightAsc,
+        Self::HeightDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ModelAsc,
+        Self::ModelDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PositionAsc,
+        Self::PositionDesc,
+        Self::PowerLayoutAsc,
+        Self::PowerLayoutDesc,
+        Self::PowerPositionAsc,
+        Self::PowerPositionDesc,
+        Self::PowersAsc,
+        Self::PowersDesc,
+        Self::TagPositionInBrickAsc,
+        Self::TagPositionInBrickDesc,
+    ];
+}
+
+impl ::core::fmt::Display for BrickTopoOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BrickTopoOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for BrickTopoOrderByInput {
@@ -2219,6 +2823,42 @@ impl CloudTowerApplicationOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InstanceStatusesAsc,
+        Self::InstanceStatusesDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PlacementSituationAsc,
+        Self::PlacementSituationDesc,
+        Self::PlacementVerbAsc,
+        Self::PlacementVerbDesc,
+        Self::ResourceVersionAsc,
+        Self::ResourceVersionDesc,
+        Self::StateAsc,
+        Self::StateDesc,
+        Self::TargetPackageAsc,
+        Self::TargetPackageDesc,
+        Self::VmSpecAsc,
+        Self::VmSpecDesc,
+    ];
+}
+
+impl ::core::fmt::Display for CloudTowerApplicationOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for CloudTowerApplicationOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for CloudTowerApplicationOrderByInput {
@@ -2312,6 +2952,36 @@ impl CloudTowerApplicationPackageOrderByInput {
             "version_DESC" => Self::VersionDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ArchitectureAsc,
+        Self::ArchitectureDesc,
+        Self::ContainersAsc,
+        Self::ContainersDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::ImagesAsc,
+        Self::ImagesDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ScosVersionAsc,
+        Self::ScosVersionDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for CloudTowerApplicationPackageOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for CloudTowerApplicationPackageOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2430,6 +3100,42 @@ impl ClusterImageOrderByInput {
             "zbs_version_DESC" => Self::ZbsVersionDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MetaNameAsc,
+        Self::MetaNameDesc,
+        Self::MetaSizeAsc,
+        Self::MetaSizeDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::UpgradeToolVersionAsc,
+        Self::UpgradeToolVersionDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+        Self::ZbsVersionAsc,
+        Self::ZbsVersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ClusterImageOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterImageOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3013,6 +3719,156 @@ impl ClusterOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ApplicationHighestVersionAsc,
+        Self::ApplicationHighestVersionDesc,
+        Self::ArchitectureAsc,
+        Self::ArchitectureDesc,
+        Self::AutoConvergeAsc,
+        Self::AutoConvergeDesc,
+        Self::ConnectStateAsc,
+        Self::ConnectStateDesc,
+        Self::CurrentCpuModelAsc,
+        Self::CurrentCpuModelDesc,
+        Self::DisconnectedDateAsc,
+        Self::DisconnectedDateDesc,
+        Self::DisconnectedReasonAsc,
+        Self::DisconnectedReasonDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FailureDataSpaceAsc,
+        Self::FailureDataSpaceDesc,
+        Self::HasMetroxAsc,
+        Self::HasMetroxDesc,
+        Self::HostNumAsc,
+        Self::HostNumDesc,
+        Self::HypervisorAsc,
+        Self::HypervisorDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IpAsc,
+        Self::IpDesc,
+        Self::IsAllFlashAsc,
+        Self::IsAllFlashDesc,
+        Self::IscsiVipAsc,
+        Self::IscsiVipDesc,
+        Self::LicenseExpireDateAsc,
+        Self::LicenseExpireDateDesc,
+        Self::LicenseSerialAsc,
+        Self::LicenseSerialDesc,
+        Self::LicenseSignDateAsc,
+        Self::LicenseSignDateDesc,
+        Self::LicenseTypeAsc,
+        Self::LicenseTypeDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MaintenanceEndDateAsc,
+        Self::MaintenanceEndDateDesc,
+        Self::MaintenanceStartDateAsc,
+        Self::MaintenanceStartDateDesc,
+        Self::ManagementVipAsc,
+        Self::ManagementVipDesc,
+        Self::MaxChunkNumAsc,
+        Self::MaxChunkNumDesc,
+        Self::MaxPhysicalDataCapacityAsc,
+        Self::MaxPhysicalDataCapacityDesc,
+        Self::MaxPhysicalDataCapacityPerNodeAsc,
+        Self::MaxPhysicalDataCapacityPerNodeDesc,
+        Self::MetroAvailabilityChecklistAsc,
+        Self::MetroAvailabilityChecklistDesc,
+        Self::MgtGatewayAsc,
+        Self::MgtGatewayDesc,
+        Self::MgtNetmaskAsc,
+        Self::MgtNetmaskDesc,
+        Self::MigrationDataSizeAsc,
+        Self::MigrationDataSizeDesc,
+        Self::MigrationSpeedAsc,
+        Self::MigrationSpeedDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NtpModeAsc,
+        Self::NtpModeDesc,
+        Self::NvmeOverRdmaEnabledAsc,
+        Self::NvmeOverRdmaEnabledDesc,
+        Self::NvmeOverTcpEnabledAsc,
+        Self::NvmeOverTcpEnabledDesc,
+        Self::NvmfEnabledAsc,
+        Self::NvmfEnabledDesc,
+        Self::PmemEnabledAsc,
+        Self::PmemEnabledDesc,
+        Self::ProvisionedCpuCoresAsc,
+        Self::ProvisionedCpuCoresDesc,
+        Self::ProvisionedCpuCoresForActiveVmAsc,
+        Self::ProvisionedCpuCoresForActiveVmDesc,
+        Self::ProvisionedForActiveVmRatioAsc,
+        Self::ProvisionedForActiveVmRatioDesc,
+        Self::ProvisionedMemoryBytesAsc,
+        Self::ProvisionedMemoryBytesDesc,
+        Self::ProvisionedRatioAsc,
+        Self::ProvisionedRatioDesc,
+        Self::RdmaEnabledAsc,
+        Self::RdmaEnabledDesc,
+        Self::RecoverDataSizeAsc,
+        Self::RecoverDataSizeDesc,
+        Self::RecoverSpeedAsc,
+        Self::RecoverSpeedDesc,
+        Self::ReservedCpuCoresForSystemServiceAsc,
+        Self::ReservedCpuCoresForSystemServiceDesc,
+        Self::RunningVmNumAsc,
+        Self::RunningVmNumDesc,
+        Self::SoftwareEditionAsc,
+        Self::SoftwareEditionDesc,
+        Self::StoppedVmNumAsc,
+        Self::StoppedVmNumDesc,
+        Self::StretchAsc,
+        Self::StretchDesc,
+        Self::SuspendedVmNumAsc,
+        Self::SuspendedVmNumDesc,
+        Self::TotalCacheCapacityAsc,
+        Self::TotalCacheCapacityDesc,
+        Self::TotalCpuCoresAsc,
+        Self::TotalCpuCoresDesc,
+        Self::TotalCpuHzAsc,
+        Self::TotalCpuHzDesc,
+        Self::TotalCpuSocketsAsc,
+        Self::TotalCpuSocketsDesc,
+        Self::TotalDataCapacityAsc,
+        Self::TotalDataCapacityDesc,
+        Self::TotalMemoryBytesAsc,
+        Self::TotalMemoryBytesDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UpgradeToolVersionAsc,
+        Self::UpgradeToolVersionDesc,
+        Self::UsedCpuHzAsc,
+        Self::UsedCpuHzDesc,
+        Self::UsedDataSpaceAsc,
+        Self::UsedDataSpaceDesc,
+        Self::UsedMemoryBytesAsc,
+        Self::UsedMemoryBytesDesc,
+        Self::ValidDataSpaceAsc,
+        Self::ValidDataSpaceDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+        Self::VhostEnabledAsc,
+        Self::VhostEnabledDesc,
+        Self::VmNumAsc,
+        Self::VmNumDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ClusterOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ClusterOrderByInput {
@@ -3091,6 +3947,32 @@ impl ClusterSettingsOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DefaultHaAsc,
+        Self::DefaultHaDesc,
+        Self::DefaultStoragePolicyAsc,
+        Self::DefaultStoragePolicyDesc,
+        Self::EnabledIscsiAsc,
+        Self::EnabledIscsiDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::VmRecycleBinAsc,
+        Self::VmRecycleBinDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ClusterSettingsOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterSettingsOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ClusterSettingsOrderByInput {
@@ -3152,6 +4034,28 @@ impl ClusterTopoOrderByInput {
             "name_DESC" => Self::NameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ClusterTopoOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterTopoOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3247,6 +4151,36 @@ impl ClusterUpgradeHistoryOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DateAsc,
+        Self::DateDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ProgressAsc,
+        Self::ProgressDesc,
+        Self::ResultAsc,
+        Self::ResultDesc,
+        Self::TaskUuidAsc,
+        Self::TaskUuidDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ClusterUpgradeHistoryOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterUpgradeHistoryOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ClusterUpgradeHistoryOrderByInput {
@@ -3341,6 +4275,36 @@ impl ConsistencyGroupOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ConsistencyGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ConsistencyGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ConsistencyGroupOrderByInput {
@@ -3426,6 +4390,34 @@ impl ConsistencyGroupSnapshotOrderByInput {
             "unique_size_DESC" => Self::UniqueSizeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ConsistencyGroupSnapshotOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ConsistencyGroupSnapshotOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3521,6 +4513,36 @@ impl ContentLibraryImageOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PathAsc,
+        Self::PathDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ContentLibraryImageOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ContentLibraryImageOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ContentLibraryImageOrderByInput {
@@ -3530,448 +4552,6 @@ impl serde::Serialize for ContentLibraryImageOrderByInput {
 }
 
 impl<'de> serde::Deserialize<'de> for ContentLibraryImageOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ContentLibraryVmTemplateOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContentLibraryVmTemplateOrderByInput {
-    /// `architecture_ASC`
-    ArchitectureAsc,
-    /// `architecture_DESC`
-    ArchitectureDesc,
-    /// `clock_offset_ASC`
-    ClockOffsetAsc,
-    /// `clock_offset_DESC`
-    ClockOffsetDesc,
-    /// `cloud_init_supported_ASC`
-    CloudInitSupportedAsc,
-    /// `cloud_init_supported_DESC`
-    CloudInitSupportedDesc,
-    /// `cpu_ASC`
-    CpuAsc,
-    /// `cpu_DESC`
-    CpuDesc,
-    /// `cpu_model_ASC`
-    CpuModelAsc,
-    /// `cpu_model_DESC`
-    CpuModelDesc,
-    /// `createdAt_ASC`
-    CreatedAtAsc,
-    /// `createdAt_DESC`
-    CreatedAtDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `firmware_ASC`
-    FirmwareAsc,
-    /// `firmware_DESC`
-    FirmwareDesc,
-    /// `ha_ASC`
-    HaAsc,
-    /// `ha_DESC`
-    HaDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `io_policy_ASC`
-    IoPolicyAsc,
-    /// `io_policy_DESC`
-    IoPolicyDesc,
-    /// `max_bandwidth_ASC`
-    MaxBandwidthAsc,
-    /// `max_bandwidth_DESC`
-    MaxBandwidthDesc,
-    /// `max_bandwidth_policy_ASC`
-    MaxBandwidthPolicyAsc,
-    /// `max_bandwidth_policy_DESC`
-    MaxBandwidthPolicyDesc,
-    /// `max_iops_ASC`
-    MaxIopsAsc,
-    /// `max_iops_DESC`
-    MaxIopsDesc,
-    /// `max_iops_policy_ASC`
-    MaxIopsPolicyAsc,
-    /// `max_iops_policy_DESC`
-    MaxIopsPolicyDesc,
-    /// `memory_ASC`
-    MemoryAsc,
-    /// `memory_DESC`
-    MemoryDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `os_ASC`
-    OsAsc,
-    /// `os_DESC`
-    OsDesc,
-    /// `size_ASC`
-    SizeAsc,
-    /// `size_DESC`
-    SizeDesc,
-    /// `template_config_ASC`
-    TemplateConfigAsc,
-    /// `template_config_DESC`
-    TemplateConfigDesc,
-    /// `vcpu_ASC`
-    VcpuAsc,
-    /// `vcpu_DESC`
-    VcpuDesc,
-    /// `video_type_ASC`
-    VideoTypeAsc,
-    /// `video_type_DESC`
-    VideoTypeDesc,
-    /// `vm_disks_ASC`
-    VmDisksAsc,
-    /// `vm_disks_DESC`
-    VmDisksDesc,
-    /// `vm_nics_ASC`
-    VmNicsAsc,
-    /// `vm_nics_DESC`
-    VmNicsDesc,
-    /// `win_opt_ASC`
-    WinOptAsc,
-    /// `win_opt_DESC`
-    WinOptDesc,
-    /// `zbs_storage_info_ASC`
-    ZbsStorageInfoAsc,
-    /// `zbs_storage_info_DESC`
-    ZbsStorageInfoDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ContentLibraryVmTemplateOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArchitectureAsc => "architecture_ASC",
-            Self::ArchitectureDesc => "architecture_DESC",
-            Self::ClockOffsetAsc => "clock_offset_ASC",
-            Self::ClockOffsetDesc => "clock_offset_DESC",
-            Self::CloudInitSupportedAsc => "cloud_init_supported_ASC",
-            Self::CloudInitSupportedDesc => "cloud_init_supported_DESC",
-            Self::CpuAsc => "cpu_ASC",
-            Self::CpuDesc => "cpu_DESC",
-            Self::CpuModelAsc => "cpu_model_ASC",
-            Self::CpuModelDesc => "cpu_model_DESC",
-            Self::CreatedAtAsc => "createdAt_ASC",
-            Self::CreatedAtDesc => "createdAt_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::FirmwareAsc => "firmware_ASC",
-            Self::FirmwareDesc => "firmware_DESC",
-            Self::HaAsc => "ha_ASC",
-            Self::HaDesc => "ha_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::IoPolicyAsc => "io_policy_ASC",
-            Self::IoPolicyDesc => "io_policy_DESC",
-            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
-            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
-            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
-            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
-            Self::MaxIopsAsc => "max_iops_ASC",
-            Self::MaxIopsDesc => "max_iops_DESC",
-            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
-            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
-            Self::MemoryAsc => "memory_ASC",
-            Self::MemoryDesc => "memory_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::OsAsc => "os_ASC",
-            Self::OsDesc => "os_DESC",
-            Self::SizeAsc => "size_ASC",
-            Self::SizeDesc => "size_DESC",
-            Self::TemplateConfigAsc => "template_config_ASC",
-            Self::TemplateConfigDesc => "template_config_DESC",
-            Self::VcpuAsc => "vcpu_ASC",
-            Self::VcpuDesc => "vcpu_DESC",
-            Self::VideoTypeAsc => "video_type_ASC",
-            Self::VideoTypeDesc => "video_type_DESC",
-            Self::VmDisksAsc => "vm_disks_ASC",
-            Self::VmDisksDesc => "vm_disks_DESC",
-            Self::VmNicsAsc => "vm_nics_ASC",
-            Self::VmNicsDesc => "vm_nics_DESC",
-            Self::WinOptAsc => "win_opt_ASC",
-            Self::WinOptDesc => "win_opt_DESC",
-            Self::ZbsStorageInfoAsc => "zbs_storage_info_ASC",
-            Self::ZbsStorageInfoDesc => "zbs_storage_info_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "architecture_ASC" => Self::ArchitectureAsc,
-            "architecture_DESC" => Self::ArchitectureDesc,
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
-            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "os_ASC" => Self::OsAsc,
-            "os_DESC" => Self::OsDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "template_config_ASC" => Self::TemplateConfigAsc,
-            "template_config_DESC" => Self::TemplateConfigDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "video_type_ASC" => Self::VideoTypeAsc,
-            "video_type_DESC" => Self::VideoTypeDesc,
-            "vm_disks_ASC" => Self::VmDisksAsc,
-            "vm_disks_DESC" => Self::VmDisksDesc,
-            "vm_nics_ASC" => Self::VmNicsAsc,
-            "vm_nics_DESC" => Self::VmNicsDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            "zbs_storage_info_ASC" => Self::ZbsStorageInfoAsc,
-            "zbs_storage_info_DESC" => Self::ZbsStorageInfoDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for ContentLibraryVmTemplateOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ContentLibraryVmTemplateOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DatacenterOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DatacenterOrderByInput {
-    /// `cluster_num_ASC`
-    ClusterNumAsc,
-    /// `cluster_num_DESC`
-    ClusterNumDesc,
-    /// `failure_data_space_ASC`
-    FailureDataSpaceAsc,
-    /// `failure_data_space_DESC`
-    FailureDataSpaceDesc,
-    /// `host_num_ASC`
-    HostNumAsc,
-    /// `host_num_DESC`
-    HostNumDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `total_cpu_hz_ASC`
-    TotalCpuHzAsc,
-    /// `total_cpu_hz_DESC`
-    TotalCpuHzDesc,
-    /// `total_data_capacity_ASC`
-    TotalDataCapacityAsc,
-    /// `total_data_capacity_DESC`
-    TotalDataCapacityDesc,
-    /// `total_memory_bytes_ASC`
-    TotalMemoryBytesAsc,
-    /// `total_memory_bytes_DESC`
-    TotalMemoryBytesDesc,
-    /// `used_cpu_hz_ASC`
-    UsedCpuHzAsc,
-    /// `used_cpu_hz_DESC`
-    UsedCpuHzDesc,
-    /// `used_data_space_ASC`
-    UsedDataSpaceAsc,
-    /// `used_data_space_DESC`
-    UsedDataSpaceDesc,
-    /// `used_memory_bytes_ASC`
-    UsedMemoryBytesAsc,
-    /// `used_memory_bytes_DESC`
-    UsedMemoryBytesDesc,
-    /// `vm_num_ASC`
-    VmNumAsc,
-    /// `vm_num_DESC`
-    VmNumDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DatacenterOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClusterNumAsc => "cluster_num_ASC",
-            Self::ClusterNumDesc => "cluster_num_DESC",
-            Self::FailureDataSpaceAsc => "failure_data_space_ASC",
-            Self::FailureDataSpaceDesc => "failure_data_space_DESC",
-            Self::HostNumAsc => "host_num_ASC",
-            Self::HostNumDesc => "host_num_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::TotalCpuHzAsc => "total_cpu_hz_ASC",
-            Self::TotalCpuHzDesc => "total_cpu_hz_DESC",
-            Self::TotalDataCapacityAsc => "total_data_capacity_ASC",
-            Self::TotalDataCapacityDesc => "total_data_capacity_DESC",
-            Self::TotalMemoryBytesAsc => "total_memory_bytes_ASC",
-            Self::TotalMemoryBytesDesc => "total_memory_bytes_DESC",
-            Self::UsedCpuHzAsc => "used_cpu_hz_ASC",
-            Self::UsedCpuHzDesc => "used_cpu_hz_DESC",
-            Self::UsedDataSpaceAsc => "used_data_space_ASC",
-            Self::UsedDataSpaceDesc => "used_data_space_DESC",
-            Self::UsedMemoryBytesAsc => "used_memory_bytes_ASC",
-            Self::UsedMemoryBytesDesc => "used_memory_bytes_DESC",
-            Self::VmNumAsc => "vm_num_ASC",
-            Self::VmNumDesc => "vm_num_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cluster_num_ASC" => Self::ClusterNumAsc,
-            "cluster_num_DESC" => Self::ClusterNumDesc,
-            "failure_data_space_ASC" => Self::FailureDataSpaceAsc,
-            "failure_data_space_DESC" => Self::FailureDataSpaceDesc,
-            "host_num_ASC" => Self::HostNumAsc,
-            "host_num_DESC" => Self::HostNumDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "total_cpu_hz_ASC" => Self::TotalCpuHzAsc,
-            "total_cpu_hz_DESC" => Self::TotalCpuHzDesc,
-            "total_data_capacity_ASC" => Self::TotalDataCapacityAsc,
-            "total_data_capacity_DESC" => Self::TotalDataCapacityDesc,
-            "total_memory_bytes_ASC" => Self::TotalMemoryBytesAsc,
-            "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
-            "used_cpu_hz_ASC" => Self::UsedCpuHzAsc,
-            "used_cpu_hz_DESC" => Self::UsedCpuHzDesc,
-            "used_data_space_ASC" => Self::UsedDataSpaceAsc,
-            "used_data_space_DESC" => Self::UsedDataSpaceDesc,
-            "used_memory_bytes_ASC" => Self::UsedMemoryBytesAsc,
-            "used_memory_bytes_DESC" => Self::UsedMemoryBytesDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for DatacenterOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DatacenterOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `DeployOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeployOrderByInput {
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `version_ASC`
-    VersionAsc,
-    /// `version_DESC`
-    VersionDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl DeployOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::VersionAsc => "version_ASC",
-            Self::VersionDesc => "version_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for DeployOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeployOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::from_wire)
     }

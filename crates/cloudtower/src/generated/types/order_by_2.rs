@@ -3,6 +3,578 @@
 
 use super::*;
 
+/// `ContentLibraryVmTemplateOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentLibraryVmTemplateOrderByInput {
+    /// `architecture_ASC`
+    ArchitectureAsc,
+    /// `architecture_DESC`
+    ArchitectureDesc,
+    /// `clock_offset_ASC`
+    ClockOffsetAsc,
+    /// `clock_offset_DESC`
+    ClockOffsetDesc,
+    /// `cloud_init_supported_ASC`
+    CloudInitSupportedAsc,
+    /// `cloud_init_supported_DESC`
+    CloudInitSupportedDesc,
+    /// `cpu_ASC`
+    CpuAsc,
+    /// `cpu_DESC`
+    CpuDesc,
+    /// `cpu_model_ASC`
+    CpuModelAsc,
+    /// `cpu_model_DESC`
+    CpuModelDesc,
+    /// `createdAt_ASC`
+    CreatedAtAsc,
+    /// `createdAt_DESC`
+    CreatedAtDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `firmware_ASC`
+    FirmwareAsc,
+    /// `firmware_DESC`
+    FirmwareDesc,
+    /// `ha_ASC`
+    HaAsc,
+    /// `ha_DESC`
+    HaDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `io_policy_ASC`
+    IoPolicyAsc,
+    /// `io_policy_DESC`
+    IoPolicyDesc,
+    /// `max_bandwidth_ASC`
+    MaxBandwidthAsc,
+    /// `max_bandwidth_DESC`
+    MaxBandwidthDesc,
+    /// `max_bandwidth_policy_ASC`
+    MaxBandwidthPolicyAsc,
+    /// `max_bandwidth_policy_DESC`
+    MaxBandwidthPolicyDesc,
+    /// `max_iops_ASC`
+    MaxIopsAsc,
+    /// `max_iops_DESC`
+    MaxIopsDesc,
+    /// `max_iops_policy_ASC`
+    MaxIopsPolicyAsc,
+    /// `max_iops_policy_DESC`
+    MaxIopsPolicyDesc,
+    /// `memory_ASC`
+    MemoryAsc,
+    /// `memory_DESC`
+    MemoryDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `os_ASC`
+    OsAsc,
+    /// `os_DESC`
+    OsDesc,
+    /// `size_ASC`
+    SizeAsc,
+    /// `size_DESC`
+    SizeDesc,
+    /// `template_config_ASC`
+    TemplateConfigAsc,
+    /// `template_config_DESC`
+    TemplateConfigDesc,
+    /// `vcpu_ASC`
+    VcpuAsc,
+    /// `vcpu_DESC`
+    VcpuDesc,
+    /// `video_type_ASC`
+    VideoTypeAsc,
+    /// `video_type_DESC`
+    VideoTypeDesc,
+    /// `vm_disks_ASC`
+    VmDisksAsc,
+    /// `vm_disks_DESC`
+    VmDisksDesc,
+    /// `vm_nics_ASC`
+    VmNicsAsc,
+    /// `vm_nics_DESC`
+    VmNicsDesc,
+    /// `win_opt_ASC`
+    WinOptAsc,
+    /// `win_opt_DESC`
+    WinOptDesc,
+    /// `zbs_storage_info_ASC`
+    ZbsStorageInfoAsc,
+    /// `zbs_storage_info_DESC`
+    ZbsStorageInfoDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ContentLibraryVmTemplateOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ArchitectureAsc => "architecture_ASC",
+            Self::ArchitectureDesc => "architecture_DESC",
+            Self::ClockOffsetAsc => "clock_offset_ASC",
+            Self::ClockOffsetDesc => "clock_offset_DESC",
+            Self::CloudInitSupportedAsc => "cloud_init_supported_ASC",
+            Self::CloudInitSupportedDesc => "cloud_init_supported_DESC",
+            Self::CpuAsc => "cpu_ASC",
+            Self::CpuDesc => "cpu_DESC",
+            Self::CpuModelAsc => "cpu_model_ASC",
+            Self::CpuModelDesc => "cpu_model_DESC",
+            Self::CreatedAtAsc => "createdAt_ASC",
+            Self::CreatedAtDesc => "createdAt_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::FirmwareAsc => "firmware_ASC",
+            Self::FirmwareDesc => "firmware_DESC",
+            Self::HaAsc => "ha_ASC",
+            Self::HaDesc => "ha_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::IoPolicyAsc => "io_policy_ASC",
+            Self::IoPolicyDesc => "io_policy_DESC",
+            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
+            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
+            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
+            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
+            Self::MaxIopsAsc => "max_iops_ASC",
+            Self::MaxIopsDesc => "max_iops_DESC",
+            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
+            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
+            Self::MemoryAsc => "memory_ASC",
+            Self::MemoryDesc => "memory_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::OsAsc => "os_ASC",
+            Self::OsDesc => "os_DESC",
+            Self::SizeAsc => "size_ASC",
+            Self::SizeDesc => "size_DESC",
+            Self::TemplateConfigAsc => "template_config_ASC",
+            Self::TemplateConfigDesc => "template_config_DESC",
+            Self::VcpuAsc => "vcpu_ASC",
+            Self::VcpuDesc => "vcpu_DESC",
+            Self::VideoTypeAsc => "video_type_ASC",
+            Self::VideoTypeDesc => "video_type_DESC",
+            Self::VmDisksAsc => "vm_disks_ASC",
+            Self::VmDisksDesc => "vm_disks_DESC",
+            Self::VmNicsAsc => "vm_nics_ASC",
+            Self::VmNicsDesc => "vm_nics_DESC",
+            Self::WinOptAsc => "win_opt_ASC",
+            Self::WinOptDesc => "win_opt_DESC",
+            Self::ZbsStorageInfoAsc => "zbs_storage_info_ASC",
+            Self::ZbsStorageInfoDesc => "zbs_storage_info_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "architecture_ASC" => Self::ArchitectureAsc,
+            "architecture_DESC" => Self::ArchitectureDesc,
+            "clock_offset_ASC" => Self::ClockOffsetAsc,
+            "clock_offset_DESC" => Self::ClockOffsetDesc,
+            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
+            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
+            "cpu_ASC" => Self::CpuAsc,
+            "cpu_DESC" => Self::CpuDesc,
+            "cpu_model_ASC" => Self::CpuModelAsc,
+            "cpu_model_DESC" => Self::CpuModelDesc,
+            "createdAt_ASC" => Self::CreatedAtAsc,
+            "createdAt_DESC" => Self::CreatedAtDesc,
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "firmware_ASC" => Self::FirmwareAsc,
+            "firmware_DESC" => Self::FirmwareDesc,
+            "ha_ASC" => Self::HaAsc,
+            "ha_DESC" => Self::HaDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "io_policy_ASC" => Self::IoPolicyAsc,
+            "io_policy_DESC" => Self::IoPolicyDesc,
+            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
+            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
+            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
+            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
+            "max_iops_ASC" => Self::MaxIopsAsc,
+            "max_iops_DESC" => Self::MaxIopsDesc,
+            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
+            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
+            "memory_ASC" => Self::MemoryAsc,
+            "memory_DESC" => Self::MemoryDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "os_ASC" => Self::OsAsc,
+            "os_DESC" => Self::OsDesc,
+            "size_ASC" => Self::SizeAsc,
+            "size_DESC" => Self::SizeDesc,
+            "template_config_ASC" => Self::TemplateConfigAsc,
+            "template_config_DESC" => Self::TemplateConfigDesc,
+            "vcpu_ASC" => Self::VcpuAsc,
+            "vcpu_DESC" => Self::VcpuDesc,
+            "video_type_ASC" => Self::VideoTypeAsc,
+            "video_type_DESC" => Self::VideoTypeDesc,
+            "vm_disks_ASC" => Self::VmDisksAsc,
+            "vm_disks_DESC" => Self::VmDisksDesc,
+            "vm_nics_ASC" => Self::VmNicsAsc,
+            "vm_nics_DESC" => Self::VmNicsDesc,
+            "win_opt_ASC" => Self::WinOptAsc,
+            "win_opt_DESC" => Self::WinOptDesc,
+            "zbs_storage_info_ASC" => Self::ZbsStorageInfoAsc,
+            "zbs_storage_info_DESC" => Self::ZbsStorageInfoDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ArchitectureAsc,
+        Self::ArchitectureDesc,
+        Self::ClockOffsetAsc,
+        Self::ClockOffsetDesc,
+        Self::CloudInitSupportedAsc,
+        Self::CloudInitSupportedDesc,
+        Self::CpuAsc,
+        Self::CpuDesc,
+        Self::CpuModelAsc,
+        Self::CpuModelDesc,
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FirmwareAsc,
+        Self::FirmwareDesc,
+        Self::HaAsc,
+        Self::HaDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IoPolicyAsc,
+        Self::IoPolicyDesc,
+        Self::MaxBandwidthAsc,
+        Self::MaxBandwidthDesc,
+        Self::MaxBandwidthPolicyAsc,
+        Self::MaxBandwidthPolicyDesc,
+        Self::MaxIopsAsc,
+        Self::MaxIopsDesc,
+        Self::MaxIopsPolicyAsc,
+        Self::MaxIopsPolicyDesc,
+        Self::MemoryAsc,
+        Self::MemoryDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::OsAsc,
+        Self::OsDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::TemplateConfigAsc,
+        Self::TemplateConfigDesc,
+        Self::VcpuAsc,
+        Self::VcpuDesc,
+        Self::VideoTypeAsc,
+        Self::VideoTypeDesc,
+        Self::VmDisksAsc,
+        Self::VmDisksDesc,
+        Self::VmNicsAsc,
+        Self::VmNicsDesc,
+        Self::WinOptAsc,
+        Self::WinOptDesc,
+        Self::ZbsStorageInfoAsc,
+        Self::ZbsStorageInfoDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ContentLibraryVmTemplateOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ContentLibraryVmTemplateOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ContentLibraryVmTemplateOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ContentLibraryVmTemplateOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `DatacenterOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatacenterOrderByInput {
+    /// `cluster_num_ASC`
+    ClusterNumAsc,
+    /// `cluster_num_DESC`
+    ClusterNumDesc,
+    /// `failure_data_space_ASC`
+    FailureDataSpaceAsc,
+    /// `failure_data_space_DESC`
+    FailureDataSpaceDesc,
+    /// `host_num_ASC`
+    HostNumAsc,
+    /// `host_num_DESC`
+    HostNumDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `total_cpu_hz_ASC`
+    TotalCpuHzAsc,
+    /// `total_cpu_hz_DESC`
+    TotalCpuHzDesc,
+    /// `total_data_capacity_ASC`
+    TotalDataCapacityAsc,
+    /// `total_data_capacity_DESC`
+    TotalDataCapacityDesc,
+    /// `total_memory_bytes_ASC`
+    TotalMemoryBytesAsc,
+    /// `total_memory_bytes_DESC`
+    TotalMemoryBytesDesc,
+    /// `used_cpu_hz_ASC`
+    UsedCpuHzAsc,
+    /// `used_cpu_hz_DESC`
+    UsedCpuHzDesc,
+    /// `used_data_space_ASC`
+    UsedDataSpaceAsc,
+    /// `used_data_space_DESC`
+    UsedDataSpaceDesc,
+    /// `used_memory_bytes_ASC`
+    UsedMemoryBytesAsc,
+    /// `used_memory_bytes_DESC`
+    UsedMemoryBytesDesc,
+    /// `vm_num_ASC`
+    VmNumAsc,
+    /// `vm_num_DESC`
+    VmNumDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DatacenterOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClusterNumAsc => "cluster_num_ASC",
+            Self::ClusterNumDesc => "cluster_num_DESC",
+            Self::FailureDataSpaceAsc => "failure_data_space_ASC",
+            Self::FailureDataSpaceDesc => "failure_data_space_DESC",
+            Self::HostNumAsc => "host_num_ASC",
+            Self::HostNumDesc => "host_num_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::TotalCpuHzAsc => "total_cpu_hz_ASC",
+            Self::TotalCpuHzDesc => "total_cpu_hz_DESC",
+            Self::TotalDataCapacityAsc => "total_data_capacity_ASC",
+            Self::TotalDataCapacityDesc => "total_data_capacity_DESC",
+            Self::TotalMemoryBytesAsc => "total_memory_bytes_ASC",
+            Self::TotalMemoryBytesDesc => "total_memory_bytes_DESC",
+            Self::UsedCpuHzAsc => "used_cpu_hz_ASC",
+            Self::UsedCpuHzDesc => "used_cpu_hz_DESC",
+            Self::UsedDataSpaceAsc => "used_data_space_ASC",
+            Self::UsedDataSpaceDesc => "used_data_space_DESC",
+            Self::UsedMemoryBytesAsc => "used_memory_bytes_ASC",
+            Self::UsedMemoryBytesDesc => "used_memory_bytes_DESC",
+            Self::VmNumAsc => "vm_num_ASC",
+            Self::VmNumDesc => "vm_num_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "cluster_num_ASC" => Self::ClusterNumAsc,
+            "cluster_num_DESC" => Self::ClusterNumDesc,
+            "failure_data_space_ASC" => Self::FailureDataSpaceAsc,
+            "failure_data_space_DESC" => Self::FailureDataSpaceDesc,
+            "host_num_ASC" => Self::HostNumAsc,
+            "host_num_DESC" => Self::HostNumDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "total_cpu_hz_ASC" => Self::TotalCpuHzAsc,
+            "total_cpu_hz_DESC" => Self::TotalCpuHzDesc,
+            "total_data_capacity_ASC" => Self::TotalDataCapacityAsc,
+            "total_data_capacity_DESC" => Self::TotalDataCapacityDesc,
+            "total_memory_bytes_ASC" => Self::TotalMemoryBytesAsc,
+            "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
+            "used_cpu_hz_ASC" => Self::UsedCpuHzAsc,
+            "used_cpu_hz_DESC" => Self::UsedCpuHzDesc,
+            "used_data_space_ASC" => Self::UsedDataSpaceAsc,
+            "used_data_space_DESC" => Self::UsedDataSpaceDesc,
+            "used_memory_bytes_ASC" => Self::UsedMemoryBytesAsc,
+            "used_memory_bytes_DESC" => Self::UsedMemoryBytesDesc,
+            "vm_num_ASC" => Self::VmNumAsc,
+            "vm_num_DESC" => Self::VmNumDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClusterNumAsc,
+        Self::ClusterNumDesc,
+        Self::FailureDataSpaceAsc,
+        Self::FailureDataSpaceDesc,
+        Self::HostNumAsc,
+        Self::HostNumDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::TotalCpuHzAsc,
+        Self::TotalCpuHzDesc,
+        Self::TotalDataCapacityAsc,
+        Self::TotalDataCapacityDesc,
+        Self::TotalMemoryBytesAsc,
+        Self::TotalMemoryBytesDesc,
+        Self::UsedCpuHzAsc,
+        Self::UsedCpuHzDesc,
+        Self::UsedDataSpaceAsc,
+        Self::UsedDataSpaceDesc,
+        Self::UsedMemoryBytesAsc,
+        Self::UsedMemoryBytesDesc,
+        Self::VmNumAsc,
+        Self::VmNumDesc,
+    ];
+}
+
+impl ::core::fmt::Display for DatacenterOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DatacenterOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DatacenterOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatacenterOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `DeployOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeployOrderByInput {
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `version_ASC`
+    VersionAsc,
+    /// `version_DESC`
+    VersionDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl DeployOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::VersionAsc => "version_ASC",
+            Self::VersionDesc => "version_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "version_ASC" => Self::VersionAsc,
+            "version_DESC" => Self::VersionDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for DeployOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DeployOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for DeployOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeployOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
 /// `DiskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -219,6 +791,70 @@ impl DiskOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FailureInformationAsc,
+        Self::FailureInformationDesc,
+        Self::FirmwareAsc,
+        Self::FirmwareDesc,
+        Self::FunctionAsc,
+        Self::FunctionDesc,
+        Self::HealthStatusAsc,
+        Self::HealthStatusDesc,
+        Self::HealthyAsc,
+        Self::HealthyDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ModelAsc,
+        Self::ModelDesc,
+        Self::MountedAsc,
+        Self::MountedDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NumaNodeAsc,
+        Self::NumaNodeDesc,
+        Self::OfflineAsc,
+        Self::OfflineDesc,
+        Self::PartitionsAsc,
+        Self::PartitionsDesc,
+        Self::PathAsc,
+        Self::PathDesc,
+        Self::PersistentMemoryTypeAsc,
+        Self::PersistentMemoryTypeDesc,
+        Self::PhysicalSlotOnBrickAsc,
+        Self::PhysicalSlotOnBrickDesc,
+        Self::RecommendedUsageAsc,
+        Self::RecommendedUsageDesc,
+        Self::RemainingLifePercentAsc,
+        Self::RemainingLifePercentDesc,
+        Self::SerialAsc,
+        Self::SerialDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UsageAsc,
+        Self::UsageDesc,
+        Self::UsageStatusAsc,
+        Self::UsageStatusDesc,
+    ];
+}
+
+impl ::core::fmt::Display for DiskOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for DiskOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for DiskOrderByInput {
@@ -337,6 +973,42 @@ impl ElfDataStoreOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::ExternalUseAsc,
+        Self::ExternalUseDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::IpWhitelistAsc,
+        Self::IpWhitelistDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ElfDataStoreOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ElfDataStoreOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ElfDataStoreOrderByInput {
@@ -438,6 +1110,38 @@ impl ElfImageOrderByInput {
             "size_DESC" => Self::SizeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PathAsc,
+        Self::PathDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ElfImageOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ElfImageOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -549,6 +1253,40 @@ impl ElfStoragePolicyOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::StripeNumAsc,
+        Self::StripeNumDesc,
+        Self::StripeSizeAsc,
+        Self::StripeSizeDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ElfStoragePolicyOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ElfStoragePolicyOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ElfStoragePolicyOrderByInput {
@@ -650,6 +1388,38 @@ impl EntityFilterOrderByInput {
             "rules_DESC" => Self::RulesDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ApplyToAllClustersAsc,
+        Self::ApplyToAllClustersDesc,
+        Self::EntityTypeAsc,
+        Self::EntityTypeDesc,
+        Self::FilterStatusAsc,
+        Self::FilterStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LastExecutedAtAsc,
+        Self::LastExecutedAtDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PresetAsc,
+        Self::PresetDesc,
+        Self::RulesAsc,
+        Self::RulesDesc,
+    ];
+}
+
+impl ::core::fmt::Display for EntityFilterOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EntityFilterOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -777,6 +1547,44 @@ impl EverouteClusterOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ControllerInstancesAsc,
+        Self::ControllerInstancesDesc,
+        Self::ControllerTemplateAsc,
+        Self::ControllerTemplateDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::GlobalDefaultActionAsc,
+        Self::GlobalDefaultActionDesc,
+        Self::GlobalWhitelistAsc,
+        Self::GlobalWhitelistDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InstalledAsc,
+        Self::InstalledDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PhaseAsc,
+        Self::PhaseDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for EverouteClusterOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EverouteClusterOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for EverouteClusterOrderByInput {
@@ -887,6 +1695,40 @@ impl EverouteLicenseOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CodeAsc,
+        Self::CodeDesc,
+        Self::ExpireDateAsc,
+        Self::ExpireDateDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::MaxSocketNumAsc,
+        Self::MaxSocketNumDesc,
+        Self::SerialAsc,
+        Self::SerialDesc,
+        Self::SignDateAsc,
+        Self::SignDateDesc,
+        Self::SoftwareEditionAsc,
+        Self::SoftwareEditionDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UidAsc,
+        Self::UidDesc,
+    ];
+}
+
+impl ::core::fmt::Display for EverouteLicenseOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EverouteLicenseOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for EverouteLicenseOrderByInput {
@@ -996,6 +1838,40 @@ impl EveroutePackageOrderByInput {
             "version_DESC" => Self::VersionDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ArchAsc,
+        Self::ArchDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PackageInfoAsc,
+        Self::PackageInfoDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for EveroutePackageOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EveroutePackageOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1139,6 +2015,48 @@ impl GlobalAlertRuleOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BooleanAsc,
+        Self::BooleanDesc,
+        Self::CauseAsc,
+        Self::CauseDesc,
+        Self::DefaultThresholdsAsc,
+        Self::DefaultThresholdsDesc,
+        Self::DisabledAsc,
+        Self::DisabledDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::ImpactAsc,
+        Self::ImpactDesc,
+        Self::MessageAsc,
+        Self::MessageDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ObjectAsc,
+        Self::ObjectDesc,
+        Self::OperatorAsc,
+        Self::OperatorDesc,
+        Self::SolutionAsc,
+        Self::SolutionDesc,
+        Self::ThresholdsAsc,
+        Self::ThresholdsDesc,
+        Self::UnitAsc,
+        Self::UnitDesc,
+    ];
+}
+
+impl ::core::fmt::Display for GlobalAlertRuleOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GlobalAlertRuleOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for GlobalAlertRuleOrderByInput {
@@ -1200,6 +2118,28 @@ impl GlobalSettingsOrderByInput {
             "vm_recycle_bin_DESC" => Self::VmRecycleBinDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AuthAsc,
+        Self::AuthDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::VmRecycleBinAsc,
+        Self::VmRecycleBinDesc,
+    ];
+}
+
+impl ::core::fmt::Display for GlobalSettingsOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GlobalSettingsOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1407,6 +2347,64 @@ impl GpuDeviceOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AssignedVgpusNumAsc,
+        Self::AssignedVgpusNumDesc,
+        Self::AvailableVgpusNumAsc,
+        Self::AvailableVgpusNumDesc,
+        Self::BrandAsc,
+        Self::BrandDesc,
+        Self::BusLocationAsc,
+        Self::BusLocationDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::DriverInfoAsc,
+        Self::DriverInfoDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IsNvidiaToolsReadyAsc,
+        Self::IsNvidiaToolsReadyDesc,
+        Self::IsNvidiaVfsEnabledAsc,
+        Self::IsNvidiaVfsEnabledDesc,
+        Self::IsNvidiaVfsSupportedAsc,
+        Self::IsNvidiaVfsSupportedDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MdevSupportedTypesAsc,
+        Self::MdevSupportedTypesDesc,
+        Self::ModelAsc,
+        Self::ModelDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::UserUsageAsc,
+        Self::UserUsageDesc,
+        Self::UserVgpuTypeIdAsc,
+        Self::UserVgpuTypeIdDesc,
+        Self::UserVgpuTypeNameAsc,
+        Self::UserVgpuTypeNameDesc,
+        Self::VgpuInstanceNumAsc,
+        Self::VgpuInstanceNumDesc,
+    ];
+}
+
+impl ::core::fmt::Display for GpuDeviceOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GpuDeviceOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for GpuDeviceOrderByInput {
@@ -1540,6 +2538,46 @@ impl GraphOrderByInput {
             "type_DESC" => Self::TypeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MetricCountAsc,
+        Self::MetricCountDesc,
+        Self::MetricNameAsc,
+        Self::MetricNameDesc,
+        Self::MetricTypeAsc,
+        Self::MetricTypeDesc,
+        Self::NetworkAsc,
+        Self::NetworkDesc,
+        Self::ResourceTypeAsc,
+        Self::ResourceTypeDesc,
+        Self::ServiceAsc,
+        Self::ServiceDesc,
+        Self::TargetsAsc,
+        Self::TargetsDesc,
+        Self::TitleAsc,
+        Self::TitleDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for GraphOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GraphOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2047,6 +3085,138 @@ impl HostOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AccessIpAsc,
+        Self::AccessIpDesc,
+        Self::AllocableCpuCoresForVmExclusiveAsc,
+        Self::AllocableCpuCoresForVmExclusiveDesc,
+        Self::AllocatableMemoryBytesAsc,
+        Self::AllocatableMemoryBytesDesc,
+        Self::ChunkIdAsc,
+        Self::ChunkIdDesc,
+        Self::CpuBrandAsc,
+        Self::CpuBrandDesc,
+        Self::CpuFanSpeedUnitAsc,
+        Self::CpuFanSpeedUnitDesc,
+        Self::CpuHzPerCoreAsc,
+        Self::CpuHzPerCoreDesc,
+        Self::CpuModelAsc,
+        Self::CpuModelDesc,
+        Self::CpuVendorAsc,
+        Self::CpuVendorDesc,
+        Self::DataIpAsc,
+        Self::DataIpDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FailureDataSpaceAsc,
+        Self::FailureDataSpaceDesc,
+        Self::HddDataCapacityAsc,
+        Self::HddDataCapacityDesc,
+        Self::HddDiskCountAsc,
+        Self::HddDiskCountDesc,
+        Self::HostStateAsc,
+        Self::HostStateDesc,
+        Self::HypervisorIpAsc,
+        Self::HypervisorIpDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IommuAsc,
+        Self::IommuDesc,
+        Self::IsOsInRaid1Asc,
+        Self::IsOsInRaid1Desc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LsmCapDiskSafeUmountAsc,
+        Self::LsmCapDiskSafeUmountDesc,
+        Self::ManagementIpAsc,
+        Self::ManagementIpDesc,
+        Self::ModelAsc,
+        Self::ModelDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NestedVirtualizationAsc,
+        Self::NestedVirtualizationDesc,
+        Self::NicCountAsc,
+        Self::NicCountDesc,
+        Self::NodeTopoLocalIdAsc,
+        Self::NodeTopoLocalIdDesc,
+        Self::OsMemoryBytesAsc,
+        Self::OsMemoryBytesDesc,
+        Self::OsVersionAsc,
+        Self::OsVersionDesc,
+        Self::PmemDimmCapacityAsc,
+        Self::PmemDimmCapacityDesc,
+        Self::PmemDimmCountAsc,
+        Self::PmemDimmCountDesc,
+        Self::PmemDiskCountAsc,
+        Self::PmemDiskCountDesc,
+        Self::ProvisionedCpuCoresAsc,
+        Self::ProvisionedCpuCoresDesc,
+        Self::ProvisionedMemoryBytesAsc,
+        Self::ProvisionedMemoryBytesDesc,
+        Self::RunningPauseVmMemoryBytesAsc,
+        Self::RunningPauseVmMemoryBytesDesc,
+        Self::RunningVmNumAsc,
+        Self::RunningVmNumDesc,
+        Self::ScvmCpuAsc,
+        Self::ScvmCpuDesc,
+        Self::ScvmMemoryAsc,
+        Self::ScvmMemoryDesc,
+        Self::ScvmNameAsc,
+        Self::ScvmNameDesc,
+        Self::SerialAsc,
+        Self::SerialDesc,
+        Self::SsdDataCapacityAsc,
+        Self::SsdDataCapacityDesc,
+        Self::SsdDiskCountAsc,
+        Self::SsdDiskCountDesc,
+        Self::StateAsc,
+        Self::StateDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::StoppedVmNumAsc,
+        Self::StoppedVmNumDesc,
+        Self::SuspendedVmNumAsc,
+        Self::SuspendedVmNumDesc,
+        Self::TotalCacheCapacityAsc,
+        Self::TotalCacheCapacityDesc,
+        Self::TotalCpuCoresAsc,
+        Self::TotalCpuCoresDesc,
+        Self::TotalCpuHzAsc,
+        Self::TotalCpuHzDesc,
+        Self::TotalCpuSocketsAsc,
+        Self::TotalCpuSocketsDesc,
+        Self::TotalDataCapacityAsc,
+        Self::TotalDataCapacityDesc,
+        Self::TotalMemoryBytesAsc,
+        Self::TotalMemoryBytesDesc,
+        Self::UsedCpuHzAsc,
+        Self::UsedCpuHzDesc,
+        Self::UsedDataSpaceAsc,
+        Self::UsedDataSpaceDesc,
+        Self::UsedMemoryBytesAsc,
+        Self::UsedMemoryBytesDesc,
+        Self::VmNumAsc,
+        Self::VmNumDesc,
+        Self::VmotionIpAsc,
+        Self::VmotionIpDesc,
+        Self::WithFasterSsdAsCacheAsc,
+        Self::WithFasterSsdAsCacheDesc,
+    ];
+}
+
+impl ::core::fmt::Display for HostOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for HostOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for HostOrderByInput {
@@ -2125,6 +3295,32 @@ impl IpmiOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IpAsc,
+        Self::IpDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+        Self::ValidAsc,
+        Self::ValidDesc,
+    ];
+}
+
+impl ::core::fmt::Display for IpmiOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IpmiOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for IpmiOrderByInput {
@@ -2202,6 +3398,32 @@ impl IscsiConnectionOrderByInput {
             "type_DESC" => Self::TypeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClientPortAsc,
+        Self::ClientPortDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InitiatorIpAsc,
+        Self::InitiatorIpDesc,
+        Self::TrTypeAsc,
+        Self::TrTypeDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for IscsiConnectionOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IscsiConnectionOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2529,6 +3751,94 @@ impl IscsiLunOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AllowedInitiatorsAsc,
+        Self::AllowedInitiatorsDesc,
+        Self::AssignedSizeAsc,
+        Self::AssignedSizeDesc,
+        Self::BpsAsc,
+        Self::BpsDesc,
+        Self::BpsMaxAsc,
+        Self::BpsMaxDesc,
+        Self::BpsMaxLengthAsc,
+        Self::BpsMaxLengthDesc,
+        Self::BpsRdAsc,
+        Self::BpsRdDesc,
+        Self::BpsRdMaxAsc,
+        Self::BpsRdMaxDesc,
+        Self::BpsRdMaxLengthAsc,
+        Self::BpsRdMaxLengthDesc,
+        Self::BpsWrAsc,
+        Self::BpsWrDesc,
+        Self::BpsWrMaxAsc,
+        Self::BpsWrMaxDesc,
+        Self::BpsWrMaxLengthAsc,
+        Self::BpsWrMaxLengthDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IoSizeAsc,
+        Self::IoSizeDesc,
+        Self::IopsAsc,
+        Self::IopsDesc,
+        Self::IopsMaxAsc,
+        Self::IopsMaxDesc,
+        Self::IopsMaxLengthAsc,
+        Self::IopsMaxLengthDesc,
+        Self::IopsRdAsc,
+        Self::IopsRdDesc,
+        Self::IopsRdMaxAsc,
+        Self::IopsRdMaxDesc,
+        Self::IopsRdMaxLengthAsc,
+        Self::IopsRdMaxLengthDesc,
+        Self::IopsWrAsc,
+        Self::IopsWrDesc,
+        Self::IopsWrMaxAsc,
+        Self::IopsWrMaxDesc,
+        Self::IopsWrMaxLengthAsc,
+        Self::IopsWrMaxLengthDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LunIdAsc,
+        Self::LunIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::SharedSizeAsc,
+        Self::SharedSizeDesc,
+        Self::SnapshotNumAsc,
+        Self::SnapshotNumDesc,
+        Self::StripeNumAsc,
+        Self::StripeNumDesc,
+        Self::StripeSizeAsc,
+        Self::StripeSizeDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+        Self::UniqueLogicalSizeAsc,
+        Self::UniqueLogicalSizeDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+        Self::ZbsVolumeIdAsc,
+        Self::ZbsVolumeIdDesc,
+    ];
+}
+
+impl ::core::fmt::Display for IscsiLunOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IscsiLunOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for IscsiLunOrderByInput {
@@ -2614,6 +3924,34 @@ impl IscsiLunSnapshotOrderByInput {
             "unique_size_DESC" => Self::UniqueSizeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for IscsiLunSnapshotOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IscsiLunSnapshotOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2949,6 +4287,96 @@ impl IscsiTargetOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BpsAsc,
+        Self::BpsDesc,
+        Self::BpsMaxAsc,
+        Self::BpsMaxDesc,
+        Self::BpsMaxLengthAsc,
+        Self::BpsMaxLengthDesc,
+        Self::BpsRdAsc,
+        Self::BpsRdDesc,
+        Self::BpsRdMaxAsc,
+        Self::BpsRdMaxDesc,
+        Self::BpsRdMaxLengthAsc,
+        Self::BpsRdMaxLengthDesc,
+        Self::BpsWrAsc,
+        Self::BpsWrDesc,
+        Self::BpsWrMaxAsc,
+        Self::BpsWrMaxDesc,
+        Self::BpsWrMaxLengthAsc,
+        Self::BpsWrMaxLengthDesc,
+        Self::ChapEnabledAsc,
+        Self::ChapEnabledDesc,
+        Self::ChapNameAsc,
+        Self::ChapNameDesc,
+        Self::ChapSecretAsc,
+        Self::ChapSecretDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExternalUseAsc,
+        Self::ExternalUseDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InitiatorChapsAsc,
+        Self::InitiatorChapsDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::IoSizeAsc,
+        Self::IoSizeDesc,
+        Self::IopsAsc,
+        Self::IopsDesc,
+        Self::IopsMaxAsc,
+        Self::IopsMaxDesc,
+        Self::IopsMaxLengthAsc,
+        Self::IopsMaxLengthDesc,
+        Self::IopsRdAsc,
+        Self::IopsRdDesc,
+        Self::IopsRdMaxAsc,
+        Self::IopsRdMaxDesc,
+        Self::IopsRdMaxLengthAsc,
+        Self::IopsRdMaxLengthDesc,
+        Self::IopsWrAsc,
+        Self::IopsWrDesc,
+        Self::IopsWrMaxAsc,
+        Self::IopsWrMaxDesc,
+        Self::IopsWrMaxLengthAsc,
+        Self::IopsWrMaxLengthDesc,
+        Self::IpWhitelistAsc,
+        Self::IpWhitelistDesc,
+        Self::IqnNameAsc,
+        Self::IqnNameDesc,
+        Self::IqnWhitelistAsc,
+        Self::IqnWhitelistDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::StripeNumAsc,
+        Self::StripeNumDesc,
+        Self::StripeSizeAsc,
+        Self::StripeSizeDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for IscsiTargetOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IscsiTargetOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for IscsiTargetOrderByInput {
@@ -3019,6 +4447,30 @@ impl IsolationPolicyOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EgressAsc,
+        Self::EgressDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IngressAsc,
+        Self::IngressDesc,
+        Self::ModeAsc,
+        Self::ModeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for IsolationPolicyOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for IsolationPolicyOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for IsolationPolicyOrderByInput {
@@ -3028,976 +4480,6 @@ impl serde::Serialize for IsolationPolicyOrderByInput {
 }
 
 impl<'de> serde::Deserialize<'de> for IsolationPolicyOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `LabelOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LabelOrderByInput {
-    /// `cluster_num_ASC`
-    ClusterNumAsc,
-    /// `cluster_num_DESC`
-    ClusterNumDesc,
-    /// `consistency_group_num_ASC`
-    ConsistencyGroupNumAsc,
-    /// `consistency_group_num_DESC`
-    ConsistencyGroupNumDesc,
-    /// `consistency_group_snapshot_num_ASC`
-    ConsistencyGroupSnapshotNumAsc,
-    /// `consistency_group_snapshot_num_DESC`
-    ConsistencyGroupSnapshotNumDesc,
-    /// `content_library_image_num_ASC`
-    ContentLibraryImageNumAsc,
-    /// `content_library_image_num_DESC`
-    ContentLibraryImageNumDesc,
-    /// `content_library_vm_template_num_ASC`
-    ContentLibraryVmTemplateNumAsc,
-    /// `content_library_vm_template_num_DESC`
-    ContentLibraryVmTemplateNumDesc,
-    /// `createdAt_ASC`
-    CreatedAtAsc,
-    /// `createdAt_DESC`
-    CreatedAtDesc,
-    /// `datacenter_num_ASC`
-    DatacenterNumAsc,
-    /// `datacenter_num_DESC`
-    DatacenterNumDesc,
-    /// `disk_num_ASC`
-    DiskNumAsc,
-    /// `disk_num_DESC`
-    DiskNumDesc,
-    /// `elf_image_num_ASC`
-    ElfImageNumAsc,
-    /// `elf_image_num_DESC`
-    ElfImageNumDesc,
-    /// `gpu_device_num_ASC`
-    GpuDeviceNumAsc,
-    /// `gpu_device_num_DESC`
-    GpuDeviceNumDesc,
-    /// `host_num_ASC`
-    HostNumAsc,
-    /// `host_num_DESC`
-    HostNumDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `iscsi_lun_num_ASC`
-    IscsiLunNumAsc,
-    /// `iscsi_lun_num_DESC`
-    IscsiLunNumDesc,
-    /// `iscsi_lun_snapshot_num_ASC`
-    IscsiLunSnapshotNumAsc,
-    /// `iscsi_lun_snapshot_num_DESC`
-    IscsiLunSnapshotNumDesc,
-    /// `iscsi_target_num_ASC`
-    IscsiTargetNumAsc,
-    /// `iscsi_target_num_DESC`
-    IscsiTargetNumDesc,
-    /// `isolation_policy_num_ASC`
-    IsolationPolicyNumAsc,
-    /// `isolation_policy_num_DESC`
-    IsolationPolicyNumDesc,
-    /// `key_ASC`
-    KeyAsc,
-    /// `key_DESC`
-    KeyDesc,
-    /// `namespace_group_num_ASC`
-    NamespaceGroupNumAsc,
-    /// `namespace_group_num_DESC`
-    NamespaceGroupNumDesc,
-    /// `nfs_export_num_ASC`
-    NfsExportNumAsc,
-    /// `nfs_export_num_DESC`
-    NfsExportNumDesc,
-    /// `nfs_inode_num_ASC`
-    NfsInodeNumAsc,
-    /// `nfs_inode_num_DESC`
-    NfsInodeNumDesc,
-    /// `nic_num_ASC`
-    NicNumAsc,
-    /// `nic_num_DESC`
-    NicNumDesc,
-    /// `nvmf_namespace_num_ASC`
-    NvmfNamespaceNumAsc,
-    /// `nvmf_namespace_num_DESC`
-    NvmfNamespaceNumDesc,
-    /// `nvmf_namespace_snapshot_num_ASC`
-    NvmfNamespaceSnapshotNumAsc,
-    /// `nvmf_namespace_snapshot_num_DESC`
-    NvmfNamespaceSnapshotNumDesc,
-    /// `nvmf_subsystem_num_ASC`
-    NvmfSubsystemNumAsc,
-    /// `nvmf_subsystem_num_DESC`
-    NvmfSubsystemNumDesc,
-    /// `security_policy_num_ASC`
-    SecurityPolicyNumAsc,
-    /// `security_policy_num_DESC`
-    SecurityPolicyNumDesc,
-    /// `system_vlan_num_ASC`
-    SystemVlanNumAsc,
-    /// `system_vlan_num_DESC`
-    SystemVlanNumDesc,
-    /// `total_num_ASC`
-    TotalNumAsc,
-    /// `total_num_DESC`
-    TotalNumDesc,
-    /// `value_ASC`
-    ValueAsc,
-    /// `value_DESC`
-    ValueDesc,
-    /// `vds_num_ASC`
-    VdsNumAsc,
-    /// `vds_num_DESC`
-    VdsNumDesc,
-    /// `vm_num_ASC`
-    VmNumAsc,
-    /// `vm_num_DESC`
-    VmNumDesc,
-    /// `vm_snapshot_num_ASC`
-    VmSnapshotNumAsc,
-    /// `vm_snapshot_num_DESC`
-    VmSnapshotNumDesc,
-    /// `vm_template_num_ASC`
-    VmTemplateNumAsc,
-    /// `vm_template_num_DESC`
-    VmTemplateNumDesc,
-    /// `vm_vlan_num_ASC`
-    VmVlanNumAsc,
-    /// `vm_vlan_num_DESC`
-    VmVlanNumDesc,
-    /// `vm_volume_num_ASC`
-    VmVolumeNumAsc,
-    /// `vm_volume_num_DESC`
-    VmVolumeNumDesc,
-    /// `vm_volume_snapshot_num_ASC`
-    VmVolumeSnapshotNumAsc,
-    /// `vm_volume_snapshot_num_DESC`
-    VmVolumeSnapshotNumDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl LabelOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClusterNumAsc => "cluster_num_ASC",
-            Self::ClusterNumDesc => "cluster_num_DESC",
-            Self::ConsistencyGroupNumAsc => "consistency_group_num_ASC",
-            Self::ConsistencyGroupNumDesc => "consistency_group_num_DESC",
-            Self::ConsistencyGroupSnapshotNumAsc => "consistency_group_snapshot_num_ASC",
-            Self::ConsistencyGroupSnapshotNumDesc => "consistency_group_snapshot_num_DESC",
-            Self::ContentLibraryImageNumAsc => "content_library_image_num_ASC",
-            Self::ContentLibraryImageNumDesc => "content_library_image_num_DESC",
-            Self::ContentLibraryVmTemplateNumAsc => "content_library_vm_template_num_ASC",
-            Self::ContentLibraryVmTemplateNumDesc => "content_library_vm_template_num_DESC",
-            Self::CreatedAtAsc => "createdAt_ASC",
-            Self::CreatedAtDesc => "createdAt_DESC",
-            Self::DatacenterNumAsc => "datacenter_num_ASC",
-            Self::DatacenterNumDesc => "datacenter_num_DESC",
-            Self::DiskNumAsc => "disk_num_ASC",
-            Self::DiskNumDesc => "disk_num_DESC",
-            Self::ElfImageNumAsc => "elf_image_num_ASC",
-            Self::ElfImageNumDesc => "elf_image_num_DESC",
-            Self::GpuDeviceNumAsc => "gpu_device_num_ASC",
-            Self::GpuDeviceNumDesc => "gpu_device_num_DESC",
-            Self::HostNumAsc => "host_num_ASC",
-            Self::HostNumDesc => "host_num_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::IscsiLunNumAsc => "iscsi_lun_num_ASC",
-            Self::IscsiLunNumDesc => "iscsi_lun_num_DESC",
-            Self::IscsiLunSnapshotNumAsc => "iscsi_lun_snapshot_num_ASC",
-            Self::IscsiLunSnapshotNumDesc => "iscsi_lun_snapshot_num_DESC",
-            Self::IscsiTargetNumAsc => "iscsi_target_num_ASC",
-            Self::IscsiTargetNumDesc => "iscsi_target_num_DESC",
-            Self::IsolationPolicyNumAsc => "isolation_policy_num_ASC",
-            Self::IsolationPolicyNumDesc => "isolation_policy_num_DESC",
-            Self::KeyAsc => "key_ASC",
-            Self::KeyDesc => "key_DESC",
-            Self::NamespaceGroupNumAsc => "namespace_group_num_ASC",
-            Self::NamespaceGroupNumDesc => "namespace_group_num_DESC",
-            Self::NfsExportNumAsc => "nfs_export_num_ASC",
-            Self::NfsExportNumDesc => "nfs_export_num_DESC",
-            Self::NfsInodeNumAsc => "nfs_inode_num_ASC",
-            Self::NfsInodeNumDesc => "nfs_inode_num_DESC",
-            Self::NicNumAsc => "nic_num_ASC",
-            Self::NicNumDesc => "nic_num_DESC",
-            Self::NvmfNamespaceNumAsc => "nvmf_namespace_num_ASC",
-            Self::NvmfNamespaceNumDesc => "nvmf_namespace_num_DESC",
-            Self::NvmfNamespaceSnapshotNumAsc => "nvmf_namespace_snapshot_num_ASC",
-            Self::NvmfNamespaceSnapshotNumDesc => "nvmf_namespace_snapshot_num_DESC",
-            Self::NvmfSubsystemNumAsc => "nvmf_subsystem_num_ASC",
-            Self::NvmfSubsystemNumDesc => "nvmf_subsystem_num_DESC",
-            Self::SecurityPolicyNumAsc => "security_policy_num_ASC",
-            Self::SecurityPolicyNumDesc => "security_policy_num_DESC",
-            Self::SystemVlanNumAsc => "system_vlan_num_ASC",
-            Self::SystemVlanNumDesc => "system_vlan_num_DESC",
-            Self::TotalNumAsc => "total_num_ASC",
-            Self::TotalNumDesc => "total_num_DESC",
-            Self::ValueAsc => "value_ASC",
-            Self::ValueDesc => "value_DESC",
-            Self::VdsNumAsc => "vds_num_ASC",
-            Self::VdsNumDesc => "vds_num_DESC",
-            Self::VmNumAsc => "vm_num_ASC",
-            Self::VmNumDesc => "vm_num_DESC",
-            Self::VmSnapshotNumAsc => "vm_snapshot_num_ASC",
-            Self::VmSnapshotNumDesc => "vm_snapshot_num_DESC",
-            Self::VmTemplateNumAsc => "vm_template_num_ASC",
-            Self::VmTemplateNumDesc => "vm_template_num_DESC",
-            Self::VmVlanNumAsc => "vm_vlan_num_ASC",
-            Self::VmVlanNumDesc => "vm_vlan_num_DESC",
-            Self::VmVolumeNumAsc => "vm_volume_num_ASC",
-            Self::VmVolumeNumDesc => "vm_volume_num_DESC",
-            Self::VmVolumeSnapshotNumAsc => "vm_volume_snapshot_num_ASC",
-            Self::VmVolumeSnapshotNumDesc => "vm_volume_snapshot_num_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "cluster_num_ASC" => Self::ClusterNumAsc,
-            "cluster_num_DESC" => Self::ClusterNumDesc,
-            "consistency_group_num_ASC" => Self::ConsistencyGroupNumAsc,
-            "consistency_group_num_DESC" => Self::ConsistencyGroupNumDesc,
-            "consistency_group_snapshot_num_ASC" => Self::ConsistencyGroupSnapshotNumAsc,
-            "consistency_group_snapshot_num_DESC" => Self::ConsistencyGroupSnapshotNumDesc,
-            "content_library_image_num_ASC" => Self::ContentLibraryImageNumAsc,
-            "content_library_image_num_DESC" => Self::ContentLibraryImageNumDesc,
-            "content_library_vm_template_num_ASC" => Self::ContentLibraryVmTemplateNumAsc,
-            "content_library_vm_template_num_DESC" => Self::ContentLibraryVmTemplateNumDesc,
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "datacenter_num_ASC" => Self::DatacenterNumAsc,
-            "datacenter_num_DESC" => Self::DatacenterNumDesc,
-            "disk_num_ASC" => Self::DiskNumAsc,
-            "disk_num_DESC" => Self::DiskNumDesc,
-            "elf_image_num_ASC" => Self::ElfImageNumAsc,
-            "elf_image_num_DESC" => Self::ElfImageNumDesc,
-            "gpu_device_num_ASC" => Self::GpuDeviceNumAsc,
-            "gpu_device_num_DESC" => Self::GpuDeviceNumDesc,
-            "host_num_ASC" => Self::HostNumAsc,
-            "host_num_DESC" => Self::HostNumDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "iscsi_lun_num_ASC" => Self::IscsiLunNumAsc,
-            "iscsi_lun_num_DESC" => Self::IscsiLunNumDesc,
-            "iscsi_lun_snapshot_num_ASC" => Self::IscsiLunSnapshotNumAsc,
-            "iscsi_lun_snapshot_num_DESC" => Self::IscsiLunSnapshotNumDesc,
-            "iscsi_target_num_ASC" => Self::IscsiTargetNumAsc,
-            "iscsi_target_num_DESC" => Self::IscsiTargetNumDesc,
-            "isolation_policy_num_ASC" => Self::IsolationPolicyNumAsc,
-            "isolation_policy_num_DESC" => Self::IsolationPolicyNumDesc,
-            "key_ASC" => Self::KeyAsc,
-            "key_DESC" => Self::KeyDesc,
-            "namespace_group_num_ASC" => Self::NamespaceGroupNumAsc,
-            "namespace_group_num_DESC" => Self::NamespaceGroupNumDesc,
-            "nfs_export_num_ASC" => Self::NfsExportNumAsc,
-            "nfs_export_num_DESC" => Self::NfsExportNumDesc,
-            "nfs_inode_num_ASC" => Self::NfsInodeNumAsc,
-            "nfs_inode_num_DESC" => Self::NfsInodeNumDesc,
-            "nic_num_ASC" => Self::NicNumAsc,
-            "nic_num_DESC" => Self::NicNumDesc,
-            "nvmf_namespace_num_ASC" => Self::NvmfNamespaceNumAsc,
-            "nvmf_namespace_num_DESC" => Self::NvmfNamespaceNumDesc,
-            "nvmf_namespace_snapshot_num_ASC" => Self::NvmfNamespaceSnapshotNumAsc,
-            "nvmf_namespace_snapshot_num_DESC" => Self::NvmfNamespaceSnapshotNumDesc,
-            "nvmf_subsystem_num_ASC" => Self::NvmfSubsystemNumAsc,
-            "nvmf_subsystem_num_DESC" => Self::NvmfSubsystemNumDesc,
-            "security_policy_num_ASC" => Self::SecurityPolicyNumAsc,
-            "security_policy_num_DESC" => Self::SecurityPolicyNumDesc,
-            "system_vlan_num_ASC" => Self::SystemVlanNumAsc,
-            "system_vlan_num_DESC" => Self::SystemVlanNumDesc,
-            "total_num_ASC" => Self::TotalNumAsc,
-            "total_num_DESC" => Self::TotalNumDesc,
-            "value_ASC" => Self::ValueAsc,
-            "value_DESC" => Self::ValueDesc,
-            "vds_num_ASC" => Self::VdsNumAsc,
-            "vds_num_DESC" => Self::VdsNumDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            "vm_snapshot_num_ASC" => Self::VmSnapshotNumAsc,
-            "vm_snapshot_num_DESC" => Self::VmSnapshotNumDesc,
-            "vm_template_num_ASC" => Self::VmTemplateNumAsc,
-            "vm_template_num_DESC" => Self::VmTemplateNumDesc,
-            "vm_vlan_num_ASC" => Self::VmVlanNumAsc,
-            "vm_vlan_num_DESC" => Self::VmVlanNumDesc,
-            "vm_volume_num_ASC" => Self::VmVolumeNumAsc,
-            "vm_volume_num_DESC" => Self::VmVolumeNumDesc,
-            "vm_volume_snapshot_num_ASC" => Self::VmVolumeSnapshotNumAsc,
-            "vm_volume_snapshot_num_DESC" => Self::VmVolumeSnapshotNumDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for LabelOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LabelOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `LicenseOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LicenseOrderByInput {
-    /// `expire_date_ASC`
-    ExpireDateAsc,
-    /// `expire_date_DESC`
-    ExpireDateDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `license_serial_ASC`
-    LicenseSerialAsc,
-    /// `license_serial_DESC`
-    LicenseSerialDesc,
-    /// `maintenance_end_date_ASC`
-    MaintenanceEndDateAsc,
-    /// `maintenance_end_date_DESC`
-    MaintenanceEndDateDesc,
-    /// `maintenance_start_date_ASC`
-    MaintenanceStartDateAsc,
-    /// `maintenance_start_date_DESC`
-    MaintenanceStartDateDesc,
-    /// `max_chunk_num_ASC`
-    MaxChunkNumAsc,
-    /// `max_chunk_num_DESC`
-    MaxChunkNumDesc,
-    /// `max_cluster_num_ASC`
-    MaxClusterNumAsc,
-    /// `max_cluster_num_DESC`
-    MaxClusterNumDesc,
-    /// `sign_date_ASC`
-    SignDateAsc,
-    /// `sign_date_DESC`
-    SignDateDesc,
-    /// `software_edition_ASC`
-    SoftwareEditionAsc,
-    /// `software_edition_DESC`
-    SoftwareEditionDesc,
-    /// `type_ASC`
-    TypeAsc,
-    /// `type_DESC`
-    TypeDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl LicenseOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExpireDateAsc => "expire_date_ASC",
-            Self::ExpireDateDesc => "expire_date_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LicenseSerialAsc => "license_serial_ASC",
-            Self::LicenseSerialDesc => "license_serial_DESC",
-            Self::MaintenanceEndDateAsc => "maintenance_end_date_ASC",
-            Self::MaintenanceEndDateDesc => "maintenance_end_date_DESC",
-            Self::MaintenanceStartDateAsc => "maintenance_start_date_ASC",
-            Self::MaintenanceStartDateDesc => "maintenance_start_date_DESC",
-            Self::MaxChunkNumAsc => "max_chunk_num_ASC",
-            Self::MaxChunkNumDesc => "max_chunk_num_DESC",
-            Self::MaxClusterNumAsc => "max_cluster_num_ASC",
-            Self::MaxClusterNumDesc => "max_cluster_num_DESC",
-            Self::SignDateAsc => "sign_date_ASC",
-            Self::SignDateDesc => "sign_date_DESC",
-            Self::SoftwareEditionAsc => "software_edition_ASC",
-            Self::SoftwareEditionDesc => "software_edition_DESC",
-            Self::TypeAsc => "type_ASC",
-            Self::TypeDesc => "type_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "expire_date_ASC" => Self::ExpireDateAsc,
-            "expire_date_DESC" => Self::ExpireDateDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "license_serial_ASC" => Self::LicenseSerialAsc,
-            "license_serial_DESC" => Self::LicenseSerialDesc,
-            "maintenance_end_date_ASC" => Self::MaintenanceEndDateAsc,
-            "maintenance_end_date_DESC" => Self::MaintenanceEndDateDesc,
-            "maintenance_start_date_ASC" => Self::MaintenanceStartDateAsc,
-            "maintenance_start_date_DESC" => Self::MaintenanceStartDateDesc,
-            "max_chunk_num_ASC" => Self::MaxChunkNumAsc,
-            "max_chunk_num_DESC" => Self::MaxChunkNumDesc,
-            "max_cluster_num_ASC" => Self::MaxClusterNumAsc,
-            "max_cluster_num_DESC" => Self::MaxClusterNumDesc,
-            "sign_date_ASC" => Self::SignDateAsc,
-            "sign_date_DESC" => Self::SignDateDesc,
-            "software_edition_ASC" => Self::SoftwareEditionAsc,
-            "software_edition_DESC" => Self::SoftwareEditionDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for LicenseOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LicenseOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `LogCollectionOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LogCollectionOrderByInput {
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `log_ended_at_ASC`
-    LogEndedAtAsc,
-    /// `log_ended_at_DESC`
-    LogEndedAtDesc,
-    /// `log_started_at_ASC`
-    LogStartedAtAsc,
-    /// `log_started_at_DESC`
-    LogStartedAtDesc,
-    /// `owner_ASC`
-    OwnerAsc,
-    /// `owner_DESC`
-    OwnerDesc,
-    /// `path_ASC`
-    PathAsc,
-    /// `path_DESC`
-    PathDesc,
-    /// `progress_ASC`
-    ProgressAsc,
-    /// `progress_DESC`
-    ProgressDesc,
-    /// `service_groups_ASC`
-    ServiceGroupsAsc,
-    /// `service_groups_DESC`
-    ServiceGroupsDesc,
-    /// `size_ASC`
-    SizeAsc,
-    /// `size_DESC`
-    SizeDesc,
-    /// `started_at_ASC`
-    StartedAtAsc,
-    /// `started_at_DESC`
-    StartedAtDesc,
-    /// `status_ASC`
-    StatusAsc,
-    /// `status_DESC`
-    StatusDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl LogCollectionOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::LogEndedAtAsc => "log_ended_at_ASC",
-            Self::LogEndedAtDesc => "log_ended_at_DESC",
-            Self::LogStartedAtAsc => "log_started_at_ASC",
-            Self::LogStartedAtDesc => "log_started_at_DESC",
-            Self::OwnerAsc => "owner_ASC",
-            Self::OwnerDesc => "owner_DESC",
-            Self::PathAsc => "path_ASC",
-            Self::PathDesc => "path_DESC",
-            Self::ProgressAsc => "progress_ASC",
-            Self::ProgressDesc => "progress_DESC",
-            Self::ServiceGroupsAsc => "service_groups_ASC",
-            Self::ServiceGroupsDesc => "service_groups_DESC",
-            Self::SizeAsc => "size_ASC",
-            Self::SizeDesc => "size_DESC",
-            Self::StartedAtAsc => "started_at_ASC",
-            Self::StartedAtDesc => "started_at_DESC",
-            Self::StatusAsc => "status_ASC",
-            Self::StatusDesc => "status_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "log_ended_at_ASC" => Self::LogEndedAtAsc,
-            "log_ended_at_DESC" => Self::LogEndedAtDesc,
-            "log_started_at_ASC" => Self::LogStartedAtAsc,
-            "log_started_at_DESC" => Self::LogStartedAtDesc,
-            "owner_ASC" => Self::OwnerAsc,
-            "owner_DESC" => Self::OwnerDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "progress_ASC" => Self::ProgressAsc,
-            "progress_DESC" => Self::ProgressDesc,
-            "service_groups_ASC" => Self::ServiceGroupsAsc,
-            "service_groups_DESC" => Self::ServiceGroupsDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "started_at_ASC" => Self::StartedAtAsc,
-            "started_at_DESC" => Self::StartedAtDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for LogCollectionOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LogCollectionOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NamespaceGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NamespaceGroupOrderByInput {
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_create_time_ASC`
-    LocalCreateTimeAsc,
-    /// `local_create_time_DESC`
-    LocalCreateTimeDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NamespaceGroupOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalCreateTimeAsc => "local_create_time_ASC",
-            Self::LocalCreateTimeDesc => "local_create_time_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_create_time_ASC" => Self::LocalCreateTimeAsc,
-            "local_create_time_DESC" => Self::LocalCreateTimeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for NamespaceGroupOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NamespaceGroupOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NetworkPolicyRuleServiceOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NetworkPolicyRuleServiceOrderByInput {
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `members_ASC`
-    MembersAsc,
-    /// `members_DESC`
-    MembersDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `preset_ASC`
-    PresetAsc,
-    /// `preset_DESC`
-    PresetDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NetworkPolicyRuleServiceOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::MembersAsc => "members_ASC",
-            Self::MembersDesc => "members_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::PresetAsc => "preset_ASC",
-            Self::PresetDesc => "preset_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "members_ASC" => Self::MembersAsc,
-            "members_DESC" => Self::MembersDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "preset_ASC" => Self::PresetAsc,
-            "preset_DESC" => Self::PresetDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for NetworkPolicyRuleServiceOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleServiceOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NfsExportOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NfsExportOrderByInput {
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `export_inode_id_ASC`
-    ExportInodeIdAsc,
-    /// `export_inode_id_DESC`
-    ExportInodeIdDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `internal_ASC`
-    InternalAsc,
-    /// `internal_DESC`
-    InternalDesc,
-    /// `ip_whitelist_ASC`
-    IpWhitelistAsc,
-    /// `ip_whitelist_DESC`
-    IpWhitelistDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `replica_num_ASC`
-    ReplicaNumAsc,
-    /// `replica_num_DESC`
-    ReplicaNumDesc,
-    /// `thin_provision_ASC`
-    ThinProvisionAsc,
-    /// `thin_provision_DESC`
-    ThinProvisionDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NfsExportOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::ExportInodeIdAsc => "export_inode_id_ASC",
-            Self::ExportInodeIdDesc => "export_inode_id_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::InternalAsc => "internal_ASC",
-            Self::InternalDesc => "internal_DESC",
-            Self::IpWhitelistAsc => "ip_whitelist_ASC",
-            Self::IpWhitelistDesc => "ip_whitelist_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::ReplicaNumAsc => "replica_num_ASC",
-            Self::ReplicaNumDesc => "replica_num_DESC",
-            Self::ThinProvisionAsc => "thin_provision_ASC",
-            Self::ThinProvisionDesc => "thin_provision_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "export_inode_id_ASC" => Self::ExportInodeIdAsc,
-            "export_inode_id_DESC" => Self::ExportInodeIdDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "ip_whitelist_ASC" => Self::IpWhitelistAsc,
-            "ip_whitelist_DESC" => Self::IpWhitelistDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "replica_num_ASC" => Self::ReplicaNumAsc,
-            "replica_num_DESC" => Self::ReplicaNumDesc,
-            "thin_provision_ASC" => Self::ThinProvisionAsc,
-            "thin_provision_DESC" => Self::ThinProvisionDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for NfsExportOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsExportOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NfsInodeOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NfsInodeOrderByInput {
-    /// `assigned_size_ASC`
-    AssignedSizeAsc,
-    /// `assigned_size_DESC`
-    AssignedSizeDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `file_ASC`
-    FileAsc,
-    /// `file_DESC`
-    FileDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `local_updated_at_ASC`
-    LocalUpdatedAtAsc,
-    /// `local_updated_at_DESC`
-    LocalUpdatedAtDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `parent_id_ASC`
-    ParentIdAsc,
-    /// `parent_id_DESC`
-    ParentIdDesc,
-    /// `shared_size_ASC`
-    SharedSizeAsc,
-    /// `shared_size_DESC`
-    SharedSizeDesc,
-    /// `snapshot_num_ASC`
-    SnapshotNumAsc,
-    /// `snapshot_num_DESC`
-    SnapshotNumDesc,
-    /// `unique_logical_size_ASC`
-    UniqueLogicalSizeAsc,
-    /// `unique_logical_size_DESC`
-    UniqueLogicalSizeDesc,
-    /// `unique_size_ASC`
-    UniqueSizeAsc,
-    /// `unique_size_DESC`
-    UniqueSizeDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl NfsInodeOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AssignedSizeAsc => "assigned_size_ASC",
-            Self::AssignedSizeDesc => "assigned_size_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::FileAsc => "file_ASC",
-            Self::FileDesc => "file_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::LocalUpdatedAtAsc => "local_updated_at_ASC",
-            Self::LocalUpdatedAtDesc => "local_updated_at_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::ParentIdAsc => "parent_id_ASC",
-            Self::ParentIdDesc => "parent_id_DESC",
-            Self::SharedSizeAsc => "shared_size_ASC",
-            Self::SharedSizeDesc => "shared_size_DESC",
-            Self::SnapshotNumAsc => "snapshot_num_ASC",
-            Self::SnapshotNumDesc => "snapshot_num_DESC",
-            Self::UniqueLogicalSizeAsc => "unique_logical_size_ASC",
-            Self::UniqueLogicalSizeDesc => "unique_logical_size_DESC",
-            Self::UniqueSizeAsc => "unique_size_ASC",
-            Self::UniqueSizeDesc => "unique_size_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "assigned_size_ASC" => Self::AssignedSizeAsc,
-            "assigned_size_DESC" => Self::AssignedSizeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "file_ASC" => Self::FileAsc,
-            "file_DESC" => Self::FileDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "local_updated_at_ASC" => Self::LocalUpdatedAtAsc,
-            "local_updated_at_DESC" => Self::LocalUpdatedAtDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "parent_id_ASC" => Self::ParentIdAsc,
-            "parent_id_DESC" => Self::ParentIdDesc,
-            "shared_size_ASC" => Self::SharedSizeAsc,
-            "shared_size_DESC" => Self::SharedSizeDesc,
-            "snapshot_num_ASC" => Self::SnapshotNumAsc,
-            "snapshot_num_DESC" => Self::SnapshotNumDesc,
-            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
-            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for NfsInodeOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsInodeOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::from_wire)
     }

@@ -3,6 +3,1264 @@
 
 use super::*;
 
+/// `LabelOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LabelOrderByInput {
+    /// `cluster_num_ASC`
+    ClusterNumAsc,
+    /// `cluster_num_DESC`
+    ClusterNumDesc,
+    /// `consistency_group_num_ASC`
+    ConsistencyGroupNumAsc,
+    /// `consistency_group_num_DESC`
+    ConsistencyGroupNumDesc,
+    /// `consistency_group_snapshot_num_ASC`
+    ConsistencyGroupSnapshotNumAsc,
+    /// `consistency_group_snapshot_num_DESC`
+    ConsistencyGroupSnapshotNumDesc,
+    /// `content_library_image_num_ASC`
+    ContentLibraryImageNumAsc,
+    /// `content_library_image_num_DESC`
+    ContentLibraryImageNumDesc,
+    /// `content_library_vm_template_num_ASC`
+    ContentLibraryVmTemplateNumAsc,
+    /// `content_library_vm_template_num_DESC`
+    ContentLibraryVmTemplateNumDesc,
+    /// `createdAt_ASC`
+    CreatedAtAsc,
+    /// `createdAt_DESC`
+    CreatedAtDesc,
+    /// `datacenter_num_ASC`
+    DatacenterNumAsc,
+    /// `datacenter_num_DESC`
+    DatacenterNumDesc,
+    /// `disk_num_ASC`
+    DiskNumAsc,
+    /// `disk_num_DESC`
+    DiskNumDesc,
+    /// `elf_image_num_ASC`
+    ElfImageNumAsc,
+    /// `elf_image_num_DESC`
+    ElfImageNumDesc,
+    /// `gpu_device_num_ASC`
+    GpuDeviceNumAsc,
+    /// `gpu_device_num_DESC`
+    GpuDeviceNumDesc,
+    /// `host_num_ASC`
+    HostNumAsc,
+    /// `host_num_DESC`
+    HostNumDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `iscsi_lun_num_ASC`
+    IscsiLunNumAsc,
+    /// `iscsi_lun_num_DESC`
+    IscsiLunNumDesc,
+    /// `iscsi_lun_snapshot_num_ASC`
+    IscsiLunSnapshotNumAsc,
+    /// `iscsi_lun_snapshot_num_DESC`
+    IscsiLunSnapshotNumDesc,
+    /// `iscsi_target_num_ASC`
+    IscsiTargetNumAsc,
+    /// `iscsi_target_num_DESC`
+    IscsiTargetNumDesc,
+    /// `isolation_policy_num_ASC`
+    IsolationPolicyNumAsc,
+    /// `isolation_policy_num_DESC`
+    IsolationPolicyNumDesc,
+    /// `key_ASC`
+    KeyAsc,
+    /// `key_DESC`
+    KeyDesc,
+    /// `namespace_group_num_ASC`
+    NamespaceGroupNumAsc,
+    /// `namespace_group_num_DESC`
+    NamespaceGroupNumDesc,
+    /// `nfs_export_num_ASC`
+    NfsExportNumAsc,
+    /// `nfs_export_num_DESC`
+    NfsExportNumDesc,
+    /// `nfs_inode_num_ASC`
+    NfsInodeNumAsc,
+    /// `nfs_inode_num_DESC`
+    NfsInodeNumDesc,
+    /// `nic_num_ASC`
+    NicNumAsc,
+    /// `nic_num_DESC`
+    NicNumDesc,
+    /// `nvmf_namespace_num_ASC`
+    NvmfNamespaceNumAsc,
+    /// `nvmf_namespace_num_DESC`
+    NvmfNamespaceNumDesc,
+    /// `nvmf_namespace_snapshot_num_ASC`
+    NvmfNamespaceSnapshotNumAsc,
+    /// `nvmf_namespace_snapshot_num_DESC`
+    NvmfNamespaceSnapshotNumDesc,
+    /// `nvmf_subsystem_num_ASC`
+    NvmfSubsystemNumAsc,
+    /// `nvmf_subsystem_num_DESC`
+    NvmfSubsystemNumDesc,
+    /// `security_policy_num_ASC`
+    SecurityPolicyNumAsc,
+    /// `security_policy_num_DESC`
+    SecurityPolicyNumDesc,
+    /// `system_vlan_num_ASC`
+    SystemVlanNumAsc,
+    /// `system_vlan_num_DESC`
+    SystemVlanNumDesc,
+    /// `total_num_ASC`
+    TotalNumAsc,
+    /// `total_num_DESC`
+    TotalNumDesc,
+    /// `value_ASC`
+    ValueAsc,
+    /// `value_DESC`
+    ValueDesc,
+    /// `vds_num_ASC`
+    VdsNumAsc,
+    /// `vds_num_DESC`
+    VdsNumDesc,
+    /// `vm_num_ASC`
+    VmNumAsc,
+    /// `vm_num_DESC`
+    VmNumDesc,
+    /// `vm_snapshot_num_ASC`
+    VmSnapshotNumAsc,
+    /// `vm_snapshot_num_DESC`
+    VmSnapshotNumDesc,
+    /// `vm_template_num_ASC`
+    VmTemplateNumAsc,
+    /// `vm_template_num_DESC`
+    VmTemplateNumDesc,
+    /// `vm_vlan_num_ASC`
+    VmVlanNumAsc,
+    /// `vm_vlan_num_DESC`
+    VmVlanNumDesc,
+    /// `vm_volume_num_ASC`
+    VmVolumeNumAsc,
+    /// `vm_volume_num_DESC`
+    VmVolumeNumDesc,
+    /// `vm_volume_snapshot_num_ASC`
+    VmVolumeSnapshotNumAsc,
+    /// `vm_volume_snapshot_num_DESC`
+    VmVolumeSnapshotNumDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl LabelOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClusterNumAsc => "cluster_num_ASC",
+            Self::ClusterNumDesc => "cluster_num_DESC",
+            Self::ConsistencyGroupNumAsc => "consistency_group_num_ASC",
+            Self::ConsistencyGroupNumDesc => "consistency_group_num_DESC",
+            Self::ConsistencyGroupSnapshotNumAsc => "consistency_group_snapshot_num_ASC",
+            Self::ConsistencyGroupSnapshotNumDesc => "consistency_group_snapshot_num_DESC",
+            Self::ContentLibraryImageNumAsc => "content_library_image_num_ASC",
+            Self::ContentLibraryImageNumDesc => "content_library_image_num_DESC",
+            Self::ContentLibraryVmTemplateNumAsc => "content_library_vm_template_num_ASC",
+            Self::ContentLibraryVmTemplateNumDesc => "content_library_vm_template_num_DESC",
+            Self::CreatedAtAsc => "createdAt_ASC",
+            Self::CreatedAtDesc => "createdAt_DESC",
+            Self::DatacenterNumAsc => "datacenter_num_ASC",
+            Self::DatacenterNumDesc => "datacenter_num_DESC",
+            Self::DiskNumAsc => "disk_num_ASC",
+            Self::DiskNumDesc => "disk_num_DESC",
+            Self::ElfImageNumAsc => "elf_image_num_ASC",
+            Self::ElfImageNumDesc => "elf_image_num_DESC",
+            Self::GpuDeviceNumAsc => "gpu_device_num_ASC",
+            Self::GpuDeviceNumDesc => "gpu_device_num_DESC",
+            Self::HostNumAsc => "host_num_ASC",
+            Self::HostNumDesc => "host_num_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::IscsiLunNumAsc => "iscsi_lun_num_ASC",
+            Self::IscsiLunNumDesc => "iscsi_lun_num_DESC",
+            Self::IscsiLunSnapshotNumAsc => "iscsi_lun_snapshot_num_ASC",
+            Self::IscsiLunSnapshotNumDesc => "iscsi_lun_snapshot_num_DESC",
+            Self::IscsiTargetNumAsc => "iscsi_target_num_ASC",
+            Self::IscsiTargetNumDesc => "iscsi_target_num_DESC",
+            Self::IsolationPolicyNumAsc => "isolation_policy_num_ASC",
+            Self::IsolationPolicyNumDesc => "isolation_policy_num_DESC",
+            Self::KeyAsc => "key_ASC",
+            Self::KeyDesc => "key_DESC",
+            Self::NamespaceGroupNumAsc => "namespace_group_num_ASC",
+            Self::NamespaceGroupNumDesc => "namespace_group_num_DESC",
+            Self::NfsExportNumAsc => "nfs_export_num_ASC",
+            Self::NfsExportNumDesc => "nfs_export_num_DESC",
+            Self::NfsInodeNumAsc => "nfs_inode_num_ASC",
+            Self::NfsInodeNumDesc => "nfs_inode_num_DESC",
+            Self::NicNumAsc => "nic_num_ASC",
+            Self::NicNumDesc => "nic_num_DESC",
+            Self::NvmfNamespaceNumAsc => "nvmf_namespace_num_ASC",
+            Self::NvmfNamespaceNumDesc => "nvmf_namespace_num_DESC",
+            Self::NvmfNamespaceSnapshotNumAsc => "nvmf_namespace_snapshot_num_ASC",
+            Self::NvmfNamespaceSnapshotNumDesc => "nvmf_namespace_snapshot_num_DESC",
+            Self::NvmfSubsystemNumAsc => "nvmf_subsystem_num_ASC",
+            Self::NvmfSubsystemNumDesc => "nvmf_subsystem_num_DESC",
+            Self::SecurityPolicyNumAsc => "security_policy_num_ASC",
+            Self::SecurityPolicyNumDesc => "security_policy_num_DESC",
+            Self::SystemVlanNumAsc => "system_vlan_num_ASC",
+            Self::SystemVlanNumDesc => "system_vlan_num_DESC",
+            Self::TotalNumAsc => "total_num_ASC",
+            Self::TotalNumDesc => "total_num_DESC",
+            Self::ValueAsc => "value_ASC",
+            Self::ValueDesc => "value_DESC",
+            Self::VdsNumAsc => "vds_num_ASC",
+            Self::VdsNumDesc => "vds_num_DESC",
+            Self::VmNumAsc => "vm_num_ASC",
+            Self::VmNumDesc => "vm_num_DESC",
+            Self::VmSnapshotNumAsc => "vm_snapshot_num_ASC",
+            Self::VmSnapshotNumDesc => "vm_snapshot_num_DESC",
+            Self::VmTemplateNumAsc => "vm_template_num_ASC",
+            Self::VmTemplateNumDesc => "vm_template_num_DESC",
+            Self::VmVlanNumAsc => "vm_vlan_num_ASC",
+            Self::VmVlanNumDesc => "vm_vlan_num_DESC",
+            Self::VmVolumeNumAsc => "vm_volume_num_ASC",
+            Self::VmVolumeNumDesc => "vm_volume_num_DESC",
+            Self::VmVolumeSnapshotNumAsc => "vm_volume_snapshot_num_ASC",
+            Self::VmVolumeSnapshotNumDesc => "vm_volume_snapshot_num_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "cluster_num_ASC" => Self::ClusterNumAsc,
+            "cluster_num_DESC" => Self::ClusterNumDesc,
+            "consistency_group_num_ASC" => Self::ConsistencyGroupNumAsc,
+            "consistency_group_num_DESC" => Self::ConsistencyGroupNumDesc,
+            "consistency_group_snapshot_num_ASC" => Self::ConsistencyGroupSnapshotNumAsc,
+            "consistency_group_snapshot_num_DESC" => Self::ConsistencyGroupSnapshotNumDesc,
+            "content_library_image_num_ASC" => Self::ContentLibraryImageNumAsc,
+            "content_library_image_num_DESC" => Self::ContentLibraryImageNumDesc,
+            "content_library_vm_template_num_ASC" => Self::ContentLibraryVmTemplateNumAsc,
+            "content_library_vm_template_num_DESC" => Self::ContentLibraryVmTemplateNumDesc,
+            "createdAt_ASC" => Self::CreatedAtAsc,
+            "createdAt_DESC" => Self::CreatedAtDesc,
+            "datacenter_num_ASC" => Self::DatacenterNumAsc,
+            "datacenter_num_DESC" => Self::DatacenterNumDesc,
+            "disk_num_ASC" => Self::DiskNumAsc,
+            "disk_num_DESC" => Self::DiskNumDesc,
+            "elf_image_num_ASC" => Self::ElfImageNumAsc,
+            "elf_image_num_DESC" => Self::ElfImageNumDesc,
+            "gpu_device_num_ASC" => Self::GpuDeviceNumAsc,
+            "gpu_device_num_DESC" => Self::GpuDeviceNumDesc,
+            "host_num_ASC" => Self::HostNumAsc,
+            "host_num_DESC" => Self::HostNumDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "iscsi_lun_num_ASC" => Self::IscsiLunNumAsc,
+            "iscsi_lun_num_DESC" => Self::IscsiLunNumDesc,
+            "iscsi_lun_snapshot_num_ASC" => Self::IscsiLunSnapshotNumAsc,
+            "iscsi_lun_snapshot_num_DESC" => Self::IscsiLunSnapshotNumDesc,
+            "iscsi_target_num_ASC" => Self::IscsiTargetNumAsc,
+            "iscsi_target_num_DESC" => Self::IscsiTargetNumDesc,
+            "isolation_policy_num_ASC" => Self::IsolationPolicyNumAsc,
+            "isolation_policy_num_DESC" => Self::IsolationPolicyNumDesc,
+            "key_ASC" => Self::KeyAsc,
+            "key_DESC" => Self::KeyDesc,
+            "namespace_group_num_ASC" => Self::NamespaceGroupNumAsc,
+            "namespace_group_num_DESC" => Self::NamespaceGroupNumDesc,
+            "nfs_export_num_ASC" => Self::NfsExportNumAsc,
+            "nfs_export_num_DESC" => Self::NfsExportNumDesc,
+            "nfs_inode_num_ASC" => Self::NfsInodeNumAsc,
+            "nfs_inode_num_DESC" => Self::NfsInodeNumDesc,
+            "nic_num_ASC" => Self::NicNumAsc,
+            "nic_num_DESC" => Self::NicNumDesc,
+            "nvmf_namespace_num_ASC" => Self::NvmfNamespaceNumAsc,
+            "nvmf_namespace_num_DESC" => Self::NvmfNamespaceNumDesc,
+            "nvmf_namespace_snapshot_num_ASC" => Self::NvmfNamespaceSnapshotNumAsc,
+            "nvmf_namespace_snapshot_num_DESC" => Self::NvmfNamespaceSnapshotNumDesc,
+            "nvmf_subsystem_num_ASC" => Self::NvmfSubsystemNumAsc,
+            "nvmf_subsystem_num_DESC" => Self::NvmfSubsystemNumDesc,
+            "security_policy_num_ASC" => Self::SecurityPolicyNumAsc,
+            "security_policy_num_DESC" => Self::SecurityPolicyNumDesc,
+            "system_vlan_num_ASC" => Self::SystemVlanNumAsc,
+            "system_vlan_num_DESC" => Self::SystemVlanNumDesc,
+            "total_num_ASC" => Self::TotalNumAsc,
+            "total_num_DESC" => Self::TotalNumDesc,
+            "value_ASC" => Self::ValueAsc,
+            "value_DESC" => Self::ValueDesc,
+            "vds_num_ASC" => Self::VdsNumAsc,
+            "vds_num_DESC" => Self::VdsNumDesc,
+            "vm_num_ASC" => Self::VmNumAsc,
+            "vm_num_DESC" => Self::VmNumDesc,
+            "vm_snapshot_num_ASC" => Self::VmSnapshotNumAsc,
+            "vm_snapshot_num_DESC" => Self::VmSnapshotNumDesc,
+            "vm_template_num_ASC" => Self::VmTemplateNumAsc,
+            "vm_template_num_DESC" => Self::VmTemplateNumDesc,
+            "vm_vlan_num_ASC" => Self::VmVlanNumAsc,
+            "vm_vlan_num_DESC" => Self::VmVlanNumDesc,
+            "vm_volume_num_ASC" => Self::VmVolumeNumAsc,
+            "vm_volume_num_DESC" => Self::VmVolumeNumDesc,
+            "vm_volume_snapshot_num_ASC" => Self::VmVolumeSnapshotNumAsc,
+            "vm_volume_snapshot_num_DESC" => Self::VmVolumeSnapshotNumDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClusterNumAsc,
+        Self::ClusterNumDesc,
+        Self::ConsistencyGroupNumAsc,
+        Self::ConsistencyGroupNumDesc,
+        Self::ConsistencyGroupSnapshotNumAsc,
+        Self::ConsistencyGroupSnapshotNumDesc,
+        Self::ContentLibraryImageNumAsc,
+        Self::ContentLibraryImageNumDesc,
+        Self::ContentLibraryVmTemplateNumAsc,
+        Self::ContentLibraryVmTemplateNumDesc,
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DatacenterNumAsc,
+        Self::DatacenterNumDesc,
+        Self::DiskNumAsc,
+        Self::DiskNumDesc,
+        Self::ElfImageNumAsc,
+        Self::ElfImageNumDesc,
+        Self::GpuDeviceNumAsc,
+        Self::GpuDeviceNumDesc,
+        Self::HostNumAsc,
+        Self::HostNumDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IscsiLunNumAsc,
+        Self::IscsiLunNumDesc,
+        Self::IscsiLunSnapshotNumAsc,
+        Self::IscsiLunSnapshotNumDesc,
+        Self::IscsiTargetNumAsc,
+        Self::IscsiTargetNumDesc,
+        Self::IsolationPolicyNumAsc,
+        Self::IsolationPolicyNumDesc,
+        Self::KeyAsc,
+        Self::KeyDesc,
+        Self::NamespaceGroupNumAsc,
+        Self::NamespaceGroupNumDesc,
+        Self::NfsExportNumAsc,
+        Self::NfsExportNumDesc,
+        Self::NfsInodeNumAsc,
+        Self::NfsInodeNumDesc,
+        Self::NicNumAsc,
+        Self::NicNumDesc,
+        Self::NvmfNamespaceNumAsc,
+        Self::NvmfNamespaceNumDesc,
+        Self::NvmfNamespaceSnapshotNumAsc,
+        Self::NvmfNamespaceSnapshotNumDesc,
+        Self::NvmfSubsystemNumAsc,
+        Self::NvmfSubsystemNumDesc,
+        Self::SecurityPolicyNumAsc,
+        Self::SecurityPolicyNumDesc,
+        Self::SystemVlanNumAsc,
+        Self::SystemVlanNumDesc,
+        Self::TotalNumAsc,
+        Self::TotalNumDesc,
+        Self::ValueAsc,
+        Self::ValueDesc,
+        Self::VdsNumAsc,
+        Self::VdsNumDesc,
+        Self::VmNumAsc,
+        Self::VmNumDesc,
+        Self::VmSnapshotNumAsc,
+        Self::VmSnapshotNumDesc,
+        Self::VmTemplateNumAsc,
+        Self::VmTemplateNumDesc,
+        Self::VmVlanNumAsc,
+        Self::VmVlanNumDesc,
+        Self::VmVolumeNumAsc,
+        Self::VmVolumeNumDesc,
+        Self::VmVolumeSnapshotNumAsc,
+        Self::VmVolumeSnapshotNumDesc,
+    ];
+}
+
+impl ::core::fmt::Display for LabelOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for LabelOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for LabelOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LabelOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `LicenseOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LicenseOrderByInput {
+    /// `expire_date_ASC`
+    ExpireDateAsc,
+    /// `expire_date_DESC`
+    ExpireDateDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `license_serial_ASC`
+    LicenseSerialAsc,
+    /// `license_serial_DESC`
+    LicenseSerialDesc,
+    /// `maintenance_end_date_ASC`
+    MaintenanceEndDateAsc,
+    /// `maintenance_end_date_DESC`
+    MaintenanceEndDateDesc,
+    /// `maintenance_start_date_ASC`
+    MaintenanceStartDateAsc,
+    /// `maintenance_start_date_DESC`
+    MaintenanceStartDateDesc,
+    /// `max_chunk_num_ASC`
+    MaxChunkNumAsc,
+    /// `max_chunk_num_DESC`
+    MaxChunkNumDesc,
+    /// `max_cluster_num_ASC`
+    MaxClusterNumAsc,
+    /// `max_cluster_num_DESC`
+    MaxClusterNumDesc,
+    /// `sign_date_ASC`
+    SignDateAsc,
+    /// `sign_date_DESC`
+    SignDateDesc,
+    /// `software_edition_ASC`
+    SoftwareEditionAsc,
+    /// `software_edition_DESC`
+    SoftwareEditionDesc,
+    /// `type_ASC`
+    TypeAsc,
+    /// `type_DESC`
+    TypeDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl LicenseOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExpireDateAsc => "expire_date_ASC",
+            Self::ExpireDateDesc => "expire_date_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LicenseSerialAsc => "license_serial_ASC",
+            Self::LicenseSerialDesc => "license_serial_DESC",
+            Self::MaintenanceEndDateAsc => "maintenance_end_date_ASC",
+            Self::MaintenanceEndDateDesc => "maintenance_end_date_DESC",
+            Self::MaintenanceStartDateAsc => "maintenance_start_date_ASC",
+            Self::MaintenanceStartDateDesc => "maintenance_start_date_DESC",
+            Self::MaxChunkNumAsc => "max_chunk_num_ASC",
+            Self::MaxChunkNumDesc => "max_chunk_num_DESC",
+            Self::MaxClusterNumAsc => "max_cluster_num_ASC",
+            Self::MaxClusterNumDesc => "max_cluster_num_DESC",
+            Self::SignDateAsc => "sign_date_ASC",
+            Self::SignDateDesc => "sign_date_DESC",
+            Self::SoftwareEditionAsc => "software_edition_ASC",
+            Self::SoftwareEditionDesc => "software_edition_DESC",
+            Self::TypeAsc => "type_ASC",
+            Self::TypeDesc => "type_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "expire_date_ASC" => Self::ExpireDateAsc,
+            "expire_date_DESC" => Self::ExpireDateDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "license_serial_ASC" => Self::LicenseSerialAsc,
+            "license_serial_DESC" => Self::LicenseSerialDesc,
+            "maintenance_end_date_ASC" => Self::MaintenanceEndDateAsc,
+            "maintenance_end_date_DESC" => Self::MaintenanceEndDateDesc,
+            "maintenance_start_date_ASC" => Self::MaintenanceStartDateAsc,
+            "maintenance_start_date_DESC" => Self::MaintenanceStartDateDesc,
+            "max_chunk_num_ASC" => Self::MaxChunkNumAsc,
+            "max_chunk_num_DESC" => Self::MaxChunkNumDesc,
+            "max_cluster_num_ASC" => Self::MaxClusterNumAsc,
+            "max_cluster_num_DESC" => Self::MaxClusterNumDesc,
+            "sign_date_ASC" => Self::SignDateAsc,
+            "sign_date_DESC" => Self::SignDateDesc,
+            "software_edition_ASC" => Self::SoftwareEditionAsc,
+            "software_edition_DESC" => Self::SoftwareEditionDesc,
+            "type_ASC" => Self::TypeAsc,
+            "type_DESC" => Self::TypeDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ExpireDateAsc,
+        Self::ExpireDateDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LicenseSerialAsc,
+        Self::LicenseSerialDesc,
+        Self::MaintenanceEndDateAsc,
+        Self::MaintenanceEndDateDesc,
+        Self::MaintenanceStartDateAsc,
+        Self::MaintenanceStartDateDesc,
+        Self::MaxChunkNumAsc,
+        Self::MaxChunkNumDesc,
+        Self::MaxClusterNumAsc,
+        Self::MaxClusterNumDesc,
+        Self::SignDateAsc,
+        Self::SignDateDesc,
+        Self::SoftwareEditionAsc,
+        Self::SoftwareEditionDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for LicenseOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for LicenseOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for LicenseOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LicenseOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `LogCollectionOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LogCollectionOrderByInput {
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `log_ended_at_ASC`
+    LogEndedAtAsc,
+    /// `log_ended_at_DESC`
+    LogEndedAtDesc,
+    /// `log_started_at_ASC`
+    LogStartedAtAsc,
+    /// `log_started_at_DESC`
+    LogStartedAtDesc,
+    /// `owner_ASC`
+    OwnerAsc,
+    /// `owner_DESC`
+    OwnerDesc,
+    /// `path_ASC`
+    PathAsc,
+    /// `path_DESC`
+    PathDesc,
+    /// `progress_ASC`
+    ProgressAsc,
+    /// `progress_DESC`
+    ProgressDesc,
+    /// `service_groups_ASC`
+    ServiceGroupsAsc,
+    /// `service_groups_DESC`
+    ServiceGroupsDesc,
+    /// `size_ASC`
+    SizeAsc,
+    /// `size_DESC`
+    SizeDesc,
+    /// `started_at_ASC`
+    StartedAtAsc,
+    /// `started_at_DESC`
+    StartedAtDesc,
+    /// `status_ASC`
+    StatusAsc,
+    /// `status_DESC`
+    StatusDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl LogCollectionOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::LogEndedAtAsc => "log_ended_at_ASC",
+            Self::LogEndedAtDesc => "log_ended_at_DESC",
+            Self::LogStartedAtAsc => "log_started_at_ASC",
+            Self::LogStartedAtDesc => "log_started_at_DESC",
+            Self::OwnerAsc => "owner_ASC",
+            Self::OwnerDesc => "owner_DESC",
+            Self::PathAsc => "path_ASC",
+            Self::PathDesc => "path_DESC",
+            Self::ProgressAsc => "progress_ASC",
+            Self::ProgressDesc => "progress_DESC",
+            Self::ServiceGroupsAsc => "service_groups_ASC",
+            Self::ServiceGroupsDesc => "service_groups_DESC",
+            Self::SizeAsc => "size_ASC",
+            Self::SizeDesc => "size_DESC",
+            Self::StartedAtAsc => "started_at_ASC",
+            Self::StartedAtDesc => "started_at_DESC",
+            Self::StatusAsc => "status_ASC",
+            Self::StatusDesc => "status_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "log_ended_at_ASC" => Self::LogEndedAtAsc,
+            "log_ended_at_DESC" => Self::LogEndedAtDesc,
+            "log_started_at_ASC" => Self::LogStartedAtAsc,
+            "log_started_at_DESC" => Self::LogStartedAtDesc,
+            "owner_ASC" => Self::OwnerAsc,
+            "owner_DESC" => Self::OwnerDesc,
+            "path_ASC" => Self::PathAsc,
+            "path_DESC" => Self::PathDesc,
+            "progress_ASC" => Self::ProgressAsc,
+            "progress_DESC" => Self::ProgressDesc,
+            "service_groups_ASC" => Self::ServiceGroupsAsc,
+            "service_groups_DESC" => Self::ServiceGroupsDesc,
+            "size_ASC" => Self::SizeAsc,
+            "size_DESC" => Self::SizeDesc,
+            "started_at_ASC" => Self::StartedAtAsc,
+            "started_at_DESC" => Self::StartedAtDesc,
+            "status_ASC" => Self::StatusAsc,
+            "status_DESC" => Self::StatusDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LogEndedAtAsc,
+        Self::LogEndedAtDesc,
+        Self::LogStartedAtAsc,
+        Self::LogStartedAtDesc,
+        Self::OwnerAsc,
+        Self::OwnerDesc,
+        Self::PathAsc,
+        Self::PathDesc,
+        Self::ProgressAsc,
+        Self::ProgressDesc,
+        Self::ServiceGroupsAsc,
+        Self::ServiceGroupsDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::StartedAtAsc,
+        Self::StartedAtDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+    ];
+}
+
+impl ::core::fmt::Display for LogCollectionOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for LogCollectionOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for LogCollectionOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LogCollectionOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `NamespaceGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NamespaceGroupOrderByInput {
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_create_time_ASC`
+    LocalCreateTimeAsc,
+    /// `local_create_time_DESC`
+    LocalCreateTimeDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NamespaceGroupOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalCreateTimeAsc => "local_create_time_ASC",
+            Self::LocalCreateTimeDesc => "local_create_time_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_create_time_ASC" => Self::LocalCreateTimeAsc,
+            "local_create_time_DESC" => Self::LocalCreateTimeDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreateTimeAsc,
+        Self::LocalCreateTimeDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NamespaceGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NamespaceGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NamespaceGroupOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NamespaceGroupOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `NetworkPolicyRuleServiceOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkPolicyRuleServiceOrderByInput {
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `members_ASC`
+    MembersAsc,
+    /// `members_DESC`
+    MembersDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `preset_ASC`
+    PresetAsc,
+    /// `preset_DESC`
+    PresetDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NetworkPolicyRuleServiceOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::MembersAsc => "members_ASC",
+            Self::MembersDesc => "members_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::PresetAsc => "preset_ASC",
+            Self::PresetDesc => "preset_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "members_ASC" => Self::MembersAsc,
+            "members_DESC" => Self::MembersDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "preset_ASC" => Self::PresetAsc,
+            "preset_DESC" => Self::PresetDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::MembersAsc,
+        Self::MembersDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PresetAsc,
+        Self::PresetDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NetworkPolicyRuleServiceOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NetworkPolicyRuleServiceOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NetworkPolicyRuleServiceOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleServiceOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `NfsExportOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NfsExportOrderByInput {
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `export_inode_id_ASC`
+    ExportInodeIdAsc,
+    /// `export_inode_id_DESC`
+    ExportInodeIdDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `internal_ASC`
+    InternalAsc,
+    /// `internal_DESC`
+    InternalDesc,
+    /// `ip_whitelist_ASC`
+    IpWhitelistAsc,
+    /// `ip_whitelist_DESC`
+    IpWhitelistDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `replica_num_ASC`
+    ReplicaNumAsc,
+    /// `replica_num_DESC`
+    ReplicaNumDesc,
+    /// `thin_provision_ASC`
+    ThinProvisionAsc,
+    /// `thin_provision_DESC`
+    ThinProvisionDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NfsExportOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::ExportInodeIdAsc => "export_inode_id_ASC",
+            Self::ExportInodeIdDesc => "export_inode_id_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::InternalAsc => "internal_ASC",
+            Self::InternalDesc => "internal_DESC",
+            Self::IpWhitelistAsc => "ip_whitelist_ASC",
+            Self::IpWhitelistDesc => "ip_whitelist_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::ReplicaNumAsc => "replica_num_ASC",
+            Self::ReplicaNumDesc => "replica_num_DESC",
+            Self::ThinProvisionAsc => "thin_provision_ASC",
+            Self::ThinProvisionDesc => "thin_provision_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "export_inode_id_ASC" => Self::ExportInodeIdAsc,
+            "export_inode_id_DESC" => Self::ExportInodeIdDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "internal_ASC" => Self::InternalAsc,
+            "internal_DESC" => Self::InternalDesc,
+            "ip_whitelist_ASC" => Self::IpWhitelistAsc,
+            "ip_whitelist_DESC" => Self::IpWhitelistDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "replica_num_ASC" => Self::ReplicaNumAsc,
+            "replica_num_DESC" => Self::ReplicaNumDesc,
+            "thin_provision_ASC" => Self::ThinProvisionAsc,
+            "thin_provision_DESC" => Self::ThinProvisionDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExportInodeIdAsc,
+        Self::ExportInodeIdDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::IpWhitelistAsc,
+        Self::IpWhitelistDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NfsExportOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NfsExportOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NfsExportOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsExportOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `NfsInodeOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NfsInodeOrderByInput {
+    /// `assigned_size_ASC`
+    AssignedSizeAsc,
+    /// `assigned_size_DESC`
+    AssignedSizeDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `file_ASC`
+    FileAsc,
+    /// `file_DESC`
+    FileDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `local_updated_at_ASC`
+    LocalUpdatedAtAsc,
+    /// `local_updated_at_DESC`
+    LocalUpdatedAtDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `parent_id_ASC`
+    ParentIdAsc,
+    /// `parent_id_DESC`
+    ParentIdDesc,
+    /// `shared_size_ASC`
+    SharedSizeAsc,
+    /// `shared_size_DESC`
+    SharedSizeDesc,
+    /// `snapshot_num_ASC`
+    SnapshotNumAsc,
+    /// `snapshot_num_DESC`
+    SnapshotNumDesc,
+    /// `unique_logical_size_ASC`
+    UniqueLogicalSizeAsc,
+    /// `unique_logical_size_DESC`
+    UniqueLogicalSizeDesc,
+    /// `unique_size_ASC`
+    UniqueSizeAsc,
+    /// `unique_size_DESC`
+    UniqueSizeDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl NfsInodeOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AssignedSizeAsc => "assigned_size_ASC",
+            Self::AssignedSizeDesc => "assigned_size_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::FileAsc => "file_ASC",
+            Self::FileDesc => "file_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::LocalUpdatedAtAsc => "local_updated_at_ASC",
+            Self::LocalUpdatedAtDesc => "local_updated_at_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::ParentIdAsc => "parent_id_ASC",
+            Self::ParentIdDesc => "parent_id_DESC",
+            Self::SharedSizeAsc => "shared_size_ASC",
+            Self::SharedSizeDesc => "shared_size_DESC",
+            Self::SnapshotNumAsc => "snapshot_num_ASC",
+            Self::SnapshotNumDesc => "snapshot_num_DESC",
+            Self::UniqueLogicalSizeAsc => "unique_logical_size_ASC",
+            Self::UniqueLogicalSizeDesc => "unique_logical_size_DESC",
+            Self::UniqueSizeAsc => "unique_size_ASC",
+            Self::UniqueSizeDesc => "unique_size_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "assigned_size_ASC" => Self::AssignedSizeAsc,
+            "assigned_size_DESC" => Self::AssignedSizeDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "file_ASC" => Self::FileAsc,
+            "file_DESC" => Self::FileDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "local_updated_at_ASC" => Self::LocalUpdatedAtAsc,
+            "local_updated_at_DESC" => Self::LocalUpdatedAtDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "parent_id_ASC" => Self::ParentIdAsc,
+            "parent_id_DESC" => Self::ParentIdDesc,
+            "shared_size_ASC" => Self::SharedSizeAsc,
+            "shared_size_DESC" => Self::SharedSizeDesc,
+            "snapshot_num_ASC" => Self::SnapshotNumAsc,
+            "snapshot_num_DESC" => Self::SnapshotNumDesc,
+            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
+            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
+            "unique_size_ASC" => Self::UniqueSizeAsc,
+            "unique_size_DESC" => Self::UniqueSizeDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AssignedSizeAsc,
+        Self::AssignedSizeDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FileAsc,
+        Self::FileDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LocalUpdatedAtAsc,
+        Self::LocalUpdatedAtDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ParentIdAsc,
+        Self::ParentIdDesc,
+        Self::SharedSizeAsc,
+        Self::SharedSizeDesc,
+        Self::SnapshotNumAsc,
+        Self::SnapshotNumDesc,
+        Self::UniqueLogicalSizeAsc,
+        Self::UniqueLogicalSizeDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NfsInodeOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NfsInodeOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for NfsInodeOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsInodeOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
 /// `NicOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -235,6 +1493,74 @@ impl NicOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DriverAsc,
+        Self::DriverDesc,
+        Self::DriverStateAsc,
+        Self::DriverStateDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::GatewayIpAsc,
+        Self::GatewayIpDesc,
+        Self::IbdevAsc,
+        Self::IbdevDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IommuStatusAsc,
+        Self::IommuStatusDesc,
+        Self::IpAddressAsc,
+        Self::IpAddressDesc,
+        Self::IsSriovAsc,
+        Self::IsSriovDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MacAddressAsc,
+        Self::MacAddressDesc,
+        Self::MaxVfNumAsc,
+        Self::MaxVfNumDesc,
+        Self::ModelAsc,
+        Self::ModelDesc,
+        Self::MtuAsc,
+        Self::MtuDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NicUuidAsc,
+        Self::NicUuidDesc,
+        Self::PhysicalAsc,
+        Self::PhysicalDesc,
+        Self::RdmaEnabledAsc,
+        Self::RdmaEnabledDesc,
+        Self::RunningAsc,
+        Self::RunningDesc,
+        Self::SpeedAsc,
+        Self::SpeedDesc,
+        Self::SubnetMaskAsc,
+        Self::SubnetMaskDesc,
+        Self::TotalVfNumAsc,
+        Self::TotalVfNumDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UpAsc,
+        Self::UpDesc,
+        Self::UsedVfNumAsc,
+        Self::UsedVfNumDesc,
+        Self::UserUsageAsc,
+        Self::UserUsageDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NicOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NicOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NicOrderByInput {
@@ -304,6 +1630,30 @@ impl NodeTopoOrderByInput {
             "position_DESC" => Self::PositionDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PositionAsc,
+        Self::PositionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NodeTopoOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NodeTopoOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -639,6 +1989,96 @@ impl NvmfNamespaceOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AssignedSizeAsc,
+        Self::AssignedSizeDesc,
+        Self::BpsAsc,
+        Self::BpsDesc,
+        Self::BpsMaxAsc,
+        Self::BpsMaxDesc,
+        Self::BpsMaxLengthAsc,
+        Self::BpsMaxLengthDesc,
+        Self::BpsRdAsc,
+        Self::BpsRdDesc,
+        Self::BpsRdMaxAsc,
+        Self::BpsRdMaxDesc,
+        Self::BpsRdMaxLengthAsc,
+        Self::BpsRdMaxLengthDesc,
+        Self::BpsWrAsc,
+        Self::BpsWrDesc,
+        Self::BpsWrMaxAsc,
+        Self::BpsWrMaxDesc,
+        Self::BpsWrMaxLengthAsc,
+        Self::BpsWrMaxLengthDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IoSizeAsc,
+        Self::IoSizeDesc,
+        Self::IopsAsc,
+        Self::IopsDesc,
+        Self::IopsMaxAsc,
+        Self::IopsMaxDesc,
+        Self::IopsMaxLengthAsc,
+        Self::IopsMaxLengthDesc,
+        Self::IopsRdAsc,
+        Self::IopsRdDesc,
+        Self::IopsRdMaxAsc,
+        Self::IopsRdMaxDesc,
+        Self::IopsRdMaxLengthAsc,
+        Self::IopsRdMaxLengthDesc,
+        Self::IopsWrAsc,
+        Self::IopsWrDesc,
+        Self::IopsWrMaxAsc,
+        Self::IopsWrMaxDesc,
+        Self::IopsWrMaxLengthAsc,
+        Self::IopsWrMaxLengthDesc,
+        Self::IsSharedAsc,
+        Self::IsSharedDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NamespaceIdAsc,
+        Self::NamespaceIdDesc,
+        Self::NqnWhitelistAsc,
+        Self::NqnWhitelistDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::SharedSizeAsc,
+        Self::SharedSizeDesc,
+        Self::SnapshotNumAsc,
+        Self::SnapshotNumDesc,
+        Self::StripeNumAsc,
+        Self::StripeNumDesc,
+        Self::StripeSizeAsc,
+        Self::StripeSizeDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+        Self::UniqueLogicalSizeAsc,
+        Self::UniqueLogicalSizeDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+        Self::ZbsVolumeIdAsc,
+        Self::ZbsVolumeIdDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NvmfNamespaceOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NvmfNamespaceOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NvmfNamespaceOrderByInput {
@@ -724,6 +2164,34 @@ impl NvmfNamespaceSnapshotOrderByInput {
             "unique_size_DESC" => Self::UniqueSizeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NvmfNamespaceSnapshotOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NvmfNamespaceSnapshotOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1035,6 +2503,90 @@ impl NvmfSubsystemOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BpsAsc,
+        Self::BpsDesc,
+        Self::BpsMaxAsc,
+        Self::BpsMaxDesc,
+        Self::BpsMaxLengthAsc,
+        Self::BpsMaxLengthDesc,
+        Self::BpsRdAsc,
+        Self::BpsRdDesc,
+        Self::BpsRdMaxAsc,
+        Self::BpsRdMaxDesc,
+        Self::BpsRdMaxLengthAsc,
+        Self::BpsRdMaxLengthDesc,
+        Self::BpsWrAsc,
+        Self::BpsWrDesc,
+        Self::BpsWrMaxAsc,
+        Self::BpsWrMaxDesc,
+        Self::BpsWrMaxLengthAsc,
+        Self::BpsWrMaxLengthDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExternalUseAsc,
+        Self::ExternalUseDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::IoSizeAsc,
+        Self::IoSizeDesc,
+        Self::IopsAsc,
+        Self::IopsDesc,
+        Self::IopsMaxAsc,
+        Self::IopsMaxDesc,
+        Self::IopsMaxLengthAsc,
+        Self::IopsMaxLengthDesc,
+        Self::IopsRdAsc,
+        Self::IopsRdDesc,
+        Self::IopsRdMaxAsc,
+        Self::IopsRdMaxDesc,
+        Self::IopsRdMaxLengthAsc,
+        Self::IopsRdMaxLengthDesc,
+        Self::IopsWrAsc,
+        Self::IopsWrDesc,
+        Self::IopsWrMaxAsc,
+        Self::IopsWrMaxDesc,
+        Self::IopsWrMaxLengthAsc,
+        Self::IopsWrMaxLengthDesc,
+        Self::IpWhitelistAsc,
+        Self::IpWhitelistDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NqnNameAsc,
+        Self::NqnNameDesc,
+        Self::NqnWhitelistAsc,
+        Self::NqnWhitelistDesc,
+        Self::PolicyAsc,
+        Self::PolicyDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::StripeNumAsc,
+        Self::StripeNumDesc,
+        Self::StripeSizeAsc,
+        Self::StripeSizeDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for NvmfSubsystemOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for NvmfSubsystemOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for NvmfSubsystemOrderByInput {
@@ -1088,6 +2640,21 @@ impl OrganizationOrderByInput {
             "name_DESC" => Self::NameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::IdAsc, Self::IdDesc, Self::NameAsc, Self::NameDesc];
+}
+
+impl ::core::fmt::Display for OrganizationOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for OrganizationOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1351,6 +2918,78 @@ impl PciDeviceOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BusAsc,
+        Self::BusDesc,
+        Self::BusLocationAsc,
+        Self::BusLocationDesc,
+        Self::ClassCodeAsc,
+        Self::ClassCodeDesc,
+        Self::DeviceTypeAsc,
+        Self::DeviceTypeDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FunctionNumAsc,
+        Self::FunctionNumDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IommuStatusAsc,
+        Self::IommuStatusDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MdevStateAsc,
+        Self::MdevStateDesc,
+        Self::MdevTypeIdAsc,
+        Self::MdevTypeIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PartitioningStateAsc,
+        Self::PartitioningStateDesc,
+        Self::ProductIdAsc,
+        Self::ProductIdDesc,
+        Self::SlotAsc,
+        Self::SlotDesc,
+        Self::SriovStateAsc,
+        Self::SriovStateDesc,
+        Self::SubsystemProductIdAsc,
+        Self::SubsystemProductIdDesc,
+        Self::SubsystemVendorIdAsc,
+        Self::SubsystemVendorIdDesc,
+        Self::TotalMdevNumAsc,
+        Self::TotalMdevNumDesc,
+        Self::TotalPartitioningNumAsc,
+        Self::TotalPartitioningNumDesc,
+        Self::TotalVfNumAsc,
+        Self::TotalVfNumDesc,
+        Self::UsageTypeAsc,
+        Self::UsageTypeDesc,
+        Self::UsedMdevNumAsc,
+        Self::UsedMdevNumDesc,
+        Self::UsedPartitioningNumAsc,
+        Self::UsedPartitioningNumDesc,
+        Self::UsedVfNumAsc,
+        Self::UsedVfNumDesc,
+        Self::UserUsageAsc,
+        Self::UserUsageDesc,
+        Self::VendorIdAsc,
+        Self::VendorIdDesc,
+        Self::VerdorNameAsc,
+        Self::VerdorNameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for PciDeviceOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PciDeviceOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for PciDeviceOrderByInput {
@@ -1469,6 +3108,42 @@ impl PmemDimmOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CapacityAsc,
+        Self::CapacityDesc,
+        Self::DeviceLocatorAsc,
+        Self::DeviceLocatorDesc,
+        Self::HealthStatusAsc,
+        Self::HealthStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NumaNodeAsc,
+        Self::NumaNodeDesc,
+        Self::PartNumberAsc,
+        Self::PartNumberDesc,
+        Self::RemainingLifePercentAsc,
+        Self::RemainingLifePercentDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for PmemDimmOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for PmemDimmOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for PmemDimmOrderByInput {
@@ -1538,6 +3213,30 @@ impl RackTopoOrderByInput {
             "name_DESC" => Self::NameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::HeightAsc,
+        Self::HeightDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for RackTopoOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for RackTopoOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1720,6 +3419,58 @@ impl ReplicaVmOrderByInput {
             "updatedAt_DESC" => Self::UpdatedAtDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FailoverTestObjectDescriptorAsc,
+        Self::FailoverTestObjectDescriptorDesc,
+        Self::FailoverTestReplicaGroupAsc,
+        Self::FailoverTestReplicaGroupDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InboundAsc,
+        Self::InboundDesc,
+        Self::ObjectDescriptorAsc,
+        Self::ObjectDescriptorDesc,
+        Self::OriginObjectDescriptorAsc,
+        Self::OriginObjectDescriptorDesc,
+        Self::OriginVmClusterLocalIdAsc,
+        Self::OriginVmClusterLocalIdDesc,
+        Self::OriginVmClusterNameAsc,
+        Self::OriginVmClusterNameDesc,
+        Self::OriginVmLocalIdAsc,
+        Self::OriginVmLocalIdDesc,
+        Self::OriginVmNameAsc,
+        Self::OriginVmNameDesc,
+        Self::ReplicaGroupAsc,
+        Self::ReplicaGroupDesc,
+        Self::ReplicationGroupAsc,
+        Self::ReplicationGroupDesc,
+        Self::StateAsc,
+        Self::StateDesc,
+        Self::TargetsDeletableAsc,
+        Self::TargetsDeletableDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UpdatedAtAsc,
+        Self::UpdatedAtDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicaVmOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicaVmOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2143,6 +3894,116 @@ impl ReplicationPlanOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AbortWindowUnfinishedAsc,
+        Self::AbortWindowUnfinishedDesc,
+        Self::ActivationTimestampAsc,
+        Self::ActivationTimestampDesc,
+        Self::CompressionAsc,
+        Self::CompressionDesc,
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DeleteStrategyAsc,
+        Self::DeleteStrategyDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EcKAsc,
+        Self::EcKDesc,
+        Self::EcMAsc,
+        Self::EcMDesc,
+        Self::EnableWindowAsc,
+        Self::EnableWindowDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InboundAsc,
+        Self::InboundDesc,
+        Self::IntervalAsc,
+        Self::IntervalDesc,
+        Self::IpMappingAsc,
+        Self::IpMappingDesc,
+        Self::KeepMacAddressAsc,
+        Self::KeepMacAddressDesc,
+        Self::KeepPolicyAsc,
+        Self::KeepPolicyDesc,
+        Self::KeepPolicyValueAsc,
+        Self::KeepPolicyValueDesc,
+        Self::LastExecuteStatusAsc,
+        Self::LastExecuteStatusDesc,
+        Self::LastExecuteStatusMessageAsc,
+        Self::LastExecuteStatusMessageDesc,
+        Self::LastExecuteSuccessJobCountAsc,
+        Self::LastExecuteSuccessJobCountDesc,
+        Self::LastExecuteTotalJobCountAsc,
+        Self::LastExecuteTotalJobCountDesc,
+        Self::LastExecutedAtAsc,
+        Self::LastExecutedAtDesc,
+        Self::LastManualExecuteStatusAsc,
+        Self::LastManualExecuteStatusDesc,
+        Self::LastManualExecuteStatusMessageAsc,
+        Self::LastManualExecuteStatusMessageDesc,
+        Self::LastManualExecuteSuccessJobCountAsc,
+        Self::LastManualExecuteSuccessJobCountDesc,
+        Self::LastManualExecuteTotalJobCountAsc,
+        Self::LastManualExecuteTotalJobCountDesc,
+        Self::LastManualExecutedAtAsc,
+        Self::LastManualExecutedAtDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NetworkMappingAsc,
+        Self::NetworkMappingDesc,
+        Self::NextExecutionTimeAsc,
+        Self::NextExecutionTimeDesc,
+        Self::ObjectsDescriptorAsc,
+        Self::ObjectsDescriptorDesc,
+        Self::PeriodAsc,
+        Self::PeriodDesc,
+        Self::PhaseAsc,
+        Self::PhaseDesc,
+        Self::ReplicaNameRuleAsc,
+        Self::ReplicaNameRuleDesc,
+        Self::ReplicaNameSettingAsc,
+        Self::ReplicaNameSettingDesc,
+        Self::ReplicaNumAsc,
+        Self::ReplicaNumDesc,
+        Self::ResiliencyTypeAsc,
+        Self::ResiliencyTypeDesc,
+        Self::SnapshotConsistentTypeAsc,
+        Self::SnapshotConsistentTypeDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::StoragePolicyAsc,
+        Self::StoragePolicyDesc,
+        Self::TargetClusterDescriptorAsc,
+        Self::TargetClusterDescriptorDesc,
+        Self::ThinProvisionAsc,
+        Self::ThinProvisionDesc,
+        Self::TimePointsAsc,
+        Self::TimePointsDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UpdatedAtAsc,
+        Self::UpdatedAtDesc,
+        Self::WindowEndAsc,
+        Self::WindowEndDesc,
+        Self::WindowStartAsc,
+        Self::WindowStartDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ReplicationPlanOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicationPlanOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ReplicationPlanOrderByInput {
@@ -2228,6 +4089,34 @@ impl ReportTaskOrderByInput {
             "status_DESC" => Self::StatusDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PlanIdAsc,
+        Self::PlanIdDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ReportTaskOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReportTaskOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2331,6 +4220,38 @@ impl ReportTemplateOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::ExecutePlanAsc,
+        Self::ExecutePlanDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PresetAsc,
+        Self::PresetDesc,
+        Self::ResourceMetaAsc,
+        Self::ResourceMetaDesc,
+        Self::TaskNumAsc,
+        Self::TaskNumDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ReportTemplateOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReportTemplateOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ReportTemplateOrderByInput {
@@ -2400,6 +4321,30 @@ impl SecurityGroupOrderByInput {
             "name_DESC" => Self::NameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LabelGroupsAsc,
+        Self::LabelGroupsDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SecurityGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SecurityGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2503,6 +4448,38 @@ impl SecurityPolicyOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ApplyToAsc,
+        Self::ApplyToDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EgressAsc,
+        Self::EgressDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IngressAsc,
+        Self::IngressDesc,
+        Self::IsBlocklistAsc,
+        Self::IsBlocklistDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PolicyModeAsc,
+        Self::PolicyModeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SecurityPolicyOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SecurityPolicyOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for SecurityPolicyOrderByInput {
@@ -2597,6 +4574,36 @@ impl SmtpServerOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::HostAsc,
+        Self::HostDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PortAsc,
+        Self::PortDesc,
+        Self::SecureModeAsc,
+        Self::SecureModeDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SmtpServerOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SmtpServerOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for SmtpServerOrderByInput {
@@ -2606,1340 +4613,6 @@ impl serde::Serialize for SmtpServerOrderByInput {
 }
 
 impl<'de> serde::Deserialize<'de> for SmtpServerOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotGroupOrderByInput {
-    /// `deleted_ASC`
-    DeletedAsc,
-    /// `deleted_DESC`
-    DeletedDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `estimated_recycling_time_ASC`
-    EstimatedRecyclingTimeAsc,
-    /// `estimated_recycling_time_DESC`
-    EstimatedRecyclingTimeDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `internal_ASC`
-    InternalAsc,
-    /// `internal_DESC`
-    InternalDesc,
-    /// `keep_ASC`
-    KeepAsc,
-    /// `keep_DESC`
-    KeepDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `logical_size_bytes_ASC`
-    LogicalSizeBytesAsc,
-    /// `logical_size_bytes_DESC`
-    LogicalSizeBytesDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `object_num_ASC`
-    ObjectNumAsc,
-    /// `object_num_DESC`
-    ObjectNumDesc,
-    /// `vm_info_ASC`
-    VmInfoAsc,
-    /// `vm_info_DESC`
-    VmInfoDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotGroupOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeletedAsc => "deleted_ASC",
-            Self::DeletedDesc => "deleted_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::EstimatedRecyclingTimeAsc => "estimated_recycling_time_ASC",
-            Self::EstimatedRecyclingTimeDesc => "estimated_recycling_time_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::InternalAsc => "internal_ASC",
-            Self::InternalDesc => "internal_DESC",
-            Self::KeepAsc => "keep_ASC",
-            Self::KeepDesc => "keep_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::LogicalSizeBytesAsc => "logical_size_bytes_ASC",
-            Self::LogicalSizeBytesDesc => "logical_size_bytes_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::ObjectNumAsc => "object_num_ASC",
-            Self::ObjectNumDesc => "object_num_DESC",
-            Self::VmInfoAsc => "vm_info_ASC",
-            Self::VmInfoDesc => "vm_info_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "deleted_ASC" => Self::DeletedAsc,
-            "deleted_DESC" => Self::DeletedDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "estimated_recycling_time_ASC" => Self::EstimatedRecyclingTimeAsc,
-            "estimated_recycling_time_DESC" => Self::EstimatedRecyclingTimeDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "keep_ASC" => Self::KeepAsc,
-            "keep_DESC" => Self::KeepDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
-            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "object_num_ASC" => Self::ObjectNumAsc,
-            "object_num_DESC" => Self::ObjectNumDesc,
-            "vm_info_ASC" => Self::VmInfoAsc,
-            "vm_info_DESC" => Self::VmInfoDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnapshotGroupOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotGroupOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanOrderByInput {
-    /// `auto_delete_num_ASC`
-    AutoDeleteNumAsc,
-    /// `auto_delete_num_DESC`
-    AutoDeleteNumDesc,
-    /// `auto_execute_num_ASC`
-    AutoExecuteNumAsc,
-    /// `auto_execute_num_DESC`
-    AutoExecuteNumDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `end_time_ASC`
-    EndTimeAsc,
-    /// `end_time_DESC`
-    EndTimeDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `exec_h_m_ASC`
-    ExecHMAsc,
-    /// `exec_h_m_DESC`
-    ExecHMDesc,
-    /// `execute_plan_type_ASC`
-    ExecutePlanTypeAsc,
-    /// `execute_plan_type_DESC`
-    ExecutePlanTypeDesc,
-    /// `healthy_ASC`
-    HealthyAsc,
-    /// `healthy_DESC`
-    HealthyDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `last_execute_end_time_ASC`
-    LastExecuteEndTimeAsc,
-    /// `last_execute_end_time_DESC`
-    LastExecuteEndTimeDesc,
-    /// `last_execute_status_ASC`
-    LastExecuteStatusAsc,
-    /// `last_execute_status_DESC`
-    LastExecuteStatusDesc,
-    /// `last_execute_time_ASC`
-    LastExecuteTimeAsc,
-    /// `last_execute_time_DESC`
-    LastExecuteTimeDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `logical_size_bytes_ASC`
-    LogicalSizeBytesAsc,
-    /// `logical_size_bytes_DESC`
-    LogicalSizeBytesDesc,
-    /// `manual_delete_num_ASC`
-    ManualDeleteNumAsc,
-    /// `manual_delete_num_DESC`
-    ManualDeleteNumDesc,
-    /// `manual_execute_num_ASC`
-    ManualExecuteNumAsc,
-    /// `manual_execute_num_DESC`
-    ManualExecuteNumDesc,
-    /// `mirror_ASC`
-    MirrorAsc,
-    /// `mirror_DESC`
-    MirrorDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `next_execute_time_ASC`
-    NextExecuteTimeAsc,
-    /// `next_execute_time_DESC`
-    NextExecuteTimeDesc,
-    /// `object_num_ASC`
-    ObjectNumAsc,
-    /// `object_num_DESC`
-    ObjectNumDesc,
-    /// `physical_size_bytes_ASC`
-    PhysicalSizeBytesAsc,
-    /// `physical_size_bytes_DESC`
-    PhysicalSizeBytesDesc,
-    /// `remain_snapshot_num_ASC`
-    RemainSnapshotNumAsc,
-    /// `remain_snapshot_num_DESC`
-    RemainSnapshotNumDesc,
-    /// `snapshot_group_num_ASC`
-    SnapshotGroupNumAsc,
-    /// `snapshot_group_num_DESC`
-    SnapshotGroupNumDesc,
-    /// `start_time_ASC`
-    StartTimeAsc,
-    /// `start_time_DESC`
-    StartTimeDesc,
-    /// `status_ASC`
-    StatusAsc,
-    /// `status_DESC`
-    StatusDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoDeleteNumAsc => "auto_delete_num_ASC",
-            Self::AutoDeleteNumDesc => "auto_delete_num_DESC",
-            Self::AutoExecuteNumAsc => "auto_execute_num_ASC",
-            Self::AutoExecuteNumDesc => "auto_execute_num_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EndTimeAsc => "end_time_ASC",
-            Self::EndTimeDesc => "end_time_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::ExecHMAsc => "exec_h_m_ASC",
-            Self::ExecHMDesc => "exec_h_m_DESC",
-            Self::ExecutePlanTypeAsc => "execute_plan_type_ASC",
-            Self::ExecutePlanTypeDesc => "execute_plan_type_DESC",
-            Self::HealthyAsc => "healthy_ASC",
-            Self::HealthyDesc => "healthy_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LastExecuteEndTimeAsc => "last_execute_end_time_ASC",
-            Self::LastExecuteEndTimeDesc => "last_execute_end_time_DESC",
-            Self::LastExecuteStatusAsc => "last_execute_status_ASC",
-            Self::LastExecuteStatusDesc => "last_execute_status_DESC",
-            Self::LastExecuteTimeAsc => "last_execute_time_ASC",
-            Self::LastExecuteTimeDesc => "last_execute_time_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::LogicalSizeBytesAsc => "logical_size_bytes_ASC",
-            Self::LogicalSizeBytesDesc => "logical_size_bytes_DESC",
-            Self::ManualDeleteNumAsc => "manual_delete_num_ASC",
-            Self::ManualDeleteNumDesc => "manual_delete_num_DESC",
-            Self::ManualExecuteNumAsc => "manual_execute_num_ASC",
-            Self::ManualExecuteNumDesc => "manual_execute_num_DESC",
-            Self::MirrorAsc => "mirror_ASC",
-            Self::MirrorDesc => "mirror_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::NextExecuteTimeAsc => "next_execute_time_ASC",
-            Self::NextExecuteTimeDesc => "next_execute_time_DESC",
-            Self::ObjectNumAsc => "object_num_ASC",
-            Self::ObjectNumDesc => "object_num_DESC",
-            Self::PhysicalSizeBytesAsc => "physical_size_bytes_ASC",
-            Self::PhysicalSizeBytesDesc => "physical_size_bytes_DESC",
-            Self::RemainSnapshotNumAsc => "remain_snapshot_num_ASC",
-            Self::RemainSnapshotNumDesc => "remain_snapshot_num_DESC",
-            Self::SnapshotGroupNumAsc => "snapshot_group_num_ASC",
-            Self::SnapshotGroupNumDesc => "snapshot_group_num_DESC",
-            Self::StartTimeAsc => "start_time_ASC",
-            Self::StartTimeDesc => "start_time_DESC",
-            Self::StatusAsc => "status_ASC",
-            Self::StatusDesc => "status_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auto_delete_num_ASC" => Self::AutoDeleteNumAsc,
-            "auto_delete_num_DESC" => Self::AutoDeleteNumDesc,
-            "auto_execute_num_ASC" => Self::AutoExecuteNumAsc,
-            "auto_execute_num_DESC" => Self::AutoExecuteNumDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "end_time_ASC" => Self::EndTimeAsc,
-            "end_time_DESC" => Self::EndTimeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "exec_h_m_ASC" => Self::ExecHMAsc,
-            "exec_h_m_DESC" => Self::ExecHMDesc,
-            "execute_plan_type_ASC" => Self::ExecutePlanTypeAsc,
-            "execute_plan_type_DESC" => Self::ExecutePlanTypeDesc,
-            "healthy_ASC" => Self::HealthyAsc,
-            "healthy_DESC" => Self::HealthyDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "last_execute_end_time_ASC" => Self::LastExecuteEndTimeAsc,
-            "last_execute_end_time_DESC" => Self::LastExecuteEndTimeDesc,
-            "last_execute_status_ASC" => Self::LastExecuteStatusAsc,
-            "last_execute_status_DESC" => Self::LastExecuteStatusDesc,
-            "last_execute_time_ASC" => Self::LastExecuteTimeAsc,
-            "last_execute_time_DESC" => Self::LastExecuteTimeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
-            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
-            "manual_delete_num_ASC" => Self::ManualDeleteNumAsc,
-            "manual_delete_num_DESC" => Self::ManualDeleteNumDesc,
-            "manual_execute_num_ASC" => Self::ManualExecuteNumAsc,
-            "manual_execute_num_DESC" => Self::ManualExecuteNumDesc,
-            "mirror_ASC" => Self::MirrorAsc,
-            "mirror_DESC" => Self::MirrorDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "next_execute_time_ASC" => Self::NextExecuteTimeAsc,
-            "next_execute_time_DESC" => Self::NextExecuteTimeDesc,
-            "object_num_ASC" => Self::ObjectNumAsc,
-            "object_num_DESC" => Self::ObjectNumDesc,
-            "physical_size_bytes_ASC" => Self::PhysicalSizeBytesAsc,
-            "physical_size_bytes_DESC" => Self::PhysicalSizeBytesDesc,
-            "remain_snapshot_num_ASC" => Self::RemainSnapshotNumAsc,
-            "remain_snapshot_num_DESC" => Self::RemainSnapshotNumDesc,
-            "snapshot_group_num_ASC" => Self::SnapshotGroupNumAsc,
-            "snapshot_group_num_DESC" => Self::SnapshotGroupNumDesc,
-            "start_time_ASC" => Self::StartTimeAsc,
-            "start_time_DESC" => Self::StartTimeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnapshotPlanOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanTaskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanTaskOrderByInput {
-    /// `end_time_ASC`
-    EndTimeAsc,
-    /// `end_time_DESC`
-    EndTimeDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `internal_ASC`
-    InternalAsc,
-    /// `internal_DESC`
-    InternalDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `start_time_ASC`
-    StartTimeAsc,
-    /// `start_time_DESC`
-    StartTimeDesc,
-    /// `status_ASC`
-    StatusAsc,
-    /// `status_DESC`
-    StatusDesc,
-    /// `type_ASC`
-    TypeAsc,
-    /// `type_DESC`
-    TypeDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanTaskOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndTimeAsc => "end_time_ASC",
-            Self::EndTimeDesc => "end_time_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::InternalAsc => "internal_ASC",
-            Self::InternalDesc => "internal_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::StartTimeAsc => "start_time_ASC",
-            Self::StartTimeDesc => "start_time_DESC",
-            Self::StatusAsc => "status_ASC",
-            Self::StatusDesc => "status_DESC",
-            Self::TypeAsc => "type_ASC",
-            Self::TypeDesc => "type_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "end_time_ASC" => Self::EndTimeAsc,
-            "end_time_DESC" => Self::EndTimeDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "start_time_ASC" => Self::StartTimeAsc,
-            "start_time_DESC" => Self::StartTimeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnapshotPlanTaskOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpTransportOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpTransportOrderByInput {
-    /// `auth_pass_phrase_ASC`
-    AuthPassPhraseAsc,
-    /// `auth_pass_phrase_DESC`
-    AuthPassPhraseDesc,
-    /// `auth_protocol_ASC`
-    AuthProtocolAsc,
-    /// `auth_protocol_DESC`
-    AuthProtocolDesc,
-    /// `community_ASC`
-    CommunityAsc,
-    /// `community_DESC`
-    CommunityDesc,
-    /// `disabled_ASC`
-    DisabledAsc,
-    /// `disabled_DESC`
-    DisabledDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `port_ASC`
-    PortAsc,
-    /// `port_DESC`
-    PortDesc,
-    /// `privacy_pass_phrase_ASC`
-    PrivacyPassPhraseAsc,
-    /// `privacy_pass_phrase_DESC`
-    PrivacyPassPhraseDesc,
-    /// `privacy_protocol_ASC`
-    PrivacyProtocolAsc,
-    /// `privacy_protocol_DESC`
-    PrivacyProtocolDesc,
-    /// `protocol_ASC`
-    ProtocolAsc,
-    /// `protocol_DESC`
-    ProtocolDesc,
-    /// `username_ASC`
-    UsernameAsc,
-    /// `username_DESC`
-    UsernameDesc,
-    /// `version_ASC`
-    VersionAsc,
-    /// `version_DESC`
-    VersionDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpTransportOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthPassPhraseAsc => "auth_pass_phrase_ASC",
-            Self::AuthPassPhraseDesc => "auth_pass_phrase_DESC",
-            Self::AuthProtocolAsc => "auth_protocol_ASC",
-            Self::AuthProtocolDesc => "auth_protocol_DESC",
-            Self::CommunityAsc => "community_ASC",
-            Self::CommunityDesc => "community_DESC",
-            Self::DisabledAsc => "disabled_ASC",
-            Self::DisabledDesc => "disabled_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::PortAsc => "port_ASC",
-            Self::PortDesc => "port_DESC",
-            Self::PrivacyPassPhraseAsc => "privacy_pass_phrase_ASC",
-            Self::PrivacyPassPhraseDesc => "privacy_pass_phrase_DESC",
-            Self::PrivacyProtocolAsc => "privacy_protocol_ASC",
-            Self::PrivacyProtocolDesc => "privacy_protocol_DESC",
-            Self::ProtocolAsc => "protocol_ASC",
-            Self::ProtocolDesc => "protocol_DESC",
-            Self::UsernameAsc => "username_ASC",
-            Self::UsernameDesc => "username_DESC",
-            Self::VersionAsc => "version_ASC",
-            Self::VersionDesc => "version_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auth_pass_phrase_ASC" => Self::AuthPassPhraseAsc,
-            "auth_pass_phrase_DESC" => Self::AuthPassPhraseDesc,
-            "auth_protocol_ASC" => Self::AuthProtocolAsc,
-            "auth_protocol_DESC" => Self::AuthProtocolDesc,
-            "community_ASC" => Self::CommunityAsc,
-            "community_DESC" => Self::CommunityDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "port_ASC" => Self::PortAsc,
-            "port_DESC" => Self::PortDesc,
-            "privacy_pass_phrase_ASC" => Self::PrivacyPassPhraseAsc,
-            "privacy_pass_phrase_DESC" => Self::PrivacyPassPhraseDesc,
-            "privacy_protocol_ASC" => Self::PrivacyProtocolAsc,
-            "privacy_protocol_DESC" => Self::PrivacyProtocolDesc,
-            "protocol_ASC" => Self::ProtocolAsc,
-            "protocol_DESC" => Self::ProtocolDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnmpTransportOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTransportOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpTrapReceiverOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpTrapReceiverOrderByInput {
-    /// `auth_pass_phrase_ASC`
-    AuthPassPhraseAsc,
-    /// `auth_pass_phrase_DESC`
-    AuthPassPhraseDesc,
-    /// `auth_protocol_ASC`
-    AuthProtocolAsc,
-    /// `auth_protocol_DESC`
-    AuthProtocolDesc,
-    /// `community_ASC`
-    CommunityAsc,
-    /// `community_DESC`
-    CommunityDesc,
-    /// `disabled_ASC`
-    DisabledAsc,
-    /// `disabled_DESC`
-    DisabledDesc,
-    /// `engine_id_ASC`
-    EngineIdAsc,
-    /// `engine_id_DESC`
-    EngineIdDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `host_ASC`
-    HostAsc,
-    /// `host_DESC`
-    HostDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `inform_ASC`
-    InformAsc,
-    /// `inform_DESC`
-    InformDesc,
-    /// `language_code_ASC`
-    LanguageCodeAsc,
-    /// `language_code_DESC`
-    LanguageCodeDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `port_ASC`
-    PortAsc,
-    /// `port_DESC`
-    PortDesc,
-    /// `privacy_pass_phrase_ASC`
-    PrivacyPassPhraseAsc,
-    /// `privacy_pass_phrase_DESC`
-    PrivacyPassPhraseDesc,
-    /// `privacy_protocol_ASC`
-    PrivacyProtocolAsc,
-    /// `privacy_protocol_DESC`
-    PrivacyProtocolDesc,
-    /// `protocol_ASC`
-    ProtocolAsc,
-    /// `protocol_DESC`
-    ProtocolDesc,
-    /// `username_ASC`
-    UsernameAsc,
-    /// `username_DESC`
-    UsernameDesc,
-    /// `version_ASC`
-    VersionAsc,
-    /// `version_DESC`
-    VersionDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpTrapReceiverOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthPassPhraseAsc => "auth_pass_phrase_ASC",
-            Self::AuthPassPhraseDesc => "auth_pass_phrase_DESC",
-            Self::AuthProtocolAsc => "auth_protocol_ASC",
-            Self::AuthProtocolDesc => "auth_protocol_DESC",
-            Self::CommunityAsc => "community_ASC",
-            Self::CommunityDesc => "community_DESC",
-            Self::DisabledAsc => "disabled_ASC",
-            Self::DisabledDesc => "disabled_DESC",
-            Self::EngineIdAsc => "engine_id_ASC",
-            Self::EngineIdDesc => "engine_id_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::HostAsc => "host_ASC",
-            Self::HostDesc => "host_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::InformAsc => "inform_ASC",
-            Self::InformDesc => "inform_DESC",
-            Self::LanguageCodeAsc => "language_code_ASC",
-            Self::LanguageCodeDesc => "language_code_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::PortAsc => "port_ASC",
-            Self::PortDesc => "port_DESC",
-            Self::PrivacyPassPhraseAsc => "privacy_pass_phrase_ASC",
-            Self::PrivacyPassPhraseDesc => "privacy_pass_phrase_DESC",
-            Self::PrivacyProtocolAsc => "privacy_protocol_ASC",
-            Self::PrivacyProtocolDesc => "privacy_protocol_DESC",
-            Self::ProtocolAsc => "protocol_ASC",
-            Self::ProtocolDesc => "protocol_DESC",
-            Self::UsernameAsc => "username_ASC",
-            Self::UsernameDesc => "username_DESC",
-            Self::VersionAsc => "version_ASC",
-            Self::VersionDesc => "version_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "auth_pass_phrase_ASC" => Self::AuthPassPhraseAsc,
-            "auth_pass_phrase_DESC" => Self::AuthPassPhraseDesc,
-            "auth_protocol_ASC" => Self::AuthProtocolAsc,
-            "auth_protocol_DESC" => Self::AuthProtocolDesc,
-            "community_ASC" => Self::CommunityAsc,
-            "community_DESC" => Self::CommunityDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "engine_id_ASC" => Self::EngineIdAsc,
-            "engine_id_DESC" => Self::EngineIdDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "host_ASC" => Self::HostAsc,
-            "host_DESC" => Self::HostDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "inform_ASC" => Self::InformAsc,
-            "inform_DESC" => Self::InformDesc,
-            "language_code_ASC" => Self::LanguageCodeAsc,
-            "language_code_DESC" => Self::LanguageCodeDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "port_ASC" => Self::PortAsc,
-            "port_DESC" => Self::PortDesc,
-            "privacy_pass_phrase_ASC" => Self::PrivacyPassPhraseAsc,
-            "privacy_pass_phrase_DESC" => Self::PrivacyPassPhraseDesc,
-            "privacy_protocol_ASC" => Self::PrivacyProtocolAsc,
-            "privacy_protocol_DESC" => Self::PrivacyProtocolDesc,
-            "protocol_ASC" => Self::ProtocolAsc,
-            "protocol_DESC" => Self::ProtocolDesc,
-            "username_ASC" => Self::UsernameAsc,
-            "username_DESC" => Self::UsernameDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SnmpTrapReceiverOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTrapReceiverOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SvtImageOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SvtImageOrderByInput {
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `path_ASC`
-    PathAsc,
-    /// `path_DESC`
-    PathDesc,
-    /// `size_ASC`
-    SizeAsc,
-    /// `size_DESC`
-    SizeDesc,
-    /// `version_ASC`
-    VersionAsc,
-    /// `version_DESC`
-    VersionDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SvtImageOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::PathAsc => "path_ASC",
-            Self::PathDesc => "path_DESC",
-            Self::SizeAsc => "size_ASC",
-            Self::SizeDesc => "size_DESC",
-            Self::VersionAsc => "version_ASC",
-            Self::VersionDesc => "version_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "path_ASC" => Self::PathAsc,
-            "path_DESC" => Self::PathDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "version_ASC" => Self::VersionAsc,
-            "version_DESC" => Self::VersionDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SvtImageOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SvtImageOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SystemAuditLogOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SystemAuditLogOrderByInput {
-    /// `action_ASC`
-    ActionAsc,
-    /// `action_DESC`
-    ActionDesc,
-    /// `finished_at_ASC`
-    FinishedAtAsc,
-    /// `finished_at_DESC`
-    FinishedAtDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `message_ASC`
-    MessageAsc,
-    /// `message_DESC`
-    MessageDesc,
-    /// `resource_id_ASC`
-    ResourceIdAsc,
-    /// `resource_id_DESC`
-    ResourceIdDesc,
-    /// `status_ASC`
-    StatusAsc,
-    /// `status_DESC`
-    StatusDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SystemAuditLogOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActionAsc => "action_ASC",
-            Self::ActionDesc => "action_DESC",
-            Self::FinishedAtAsc => "finished_at_ASC",
-            Self::FinishedAtDesc => "finished_at_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::MessageAsc => "message_ASC",
-            Self::MessageDesc => "message_DESC",
-            Self::ResourceIdAsc => "resource_id_ASC",
-            Self::ResourceIdDesc => "resource_id_DESC",
-            Self::StatusAsc => "status_ASC",
-            Self::StatusDesc => "status_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "action_ASC" => Self::ActionAsc,
-            "action_DESC" => Self::ActionDesc,
-            "finished_at_ASC" => Self::FinishedAtAsc,
-            "finished_at_DESC" => Self::FinishedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "message_ASC" => Self::MessageAsc,
-            "message_DESC" => Self::MessageDesc,
-            "resource_id_ASC" => Self::ResourceIdAsc,
-            "resource_id_DESC" => Self::ResourceIdDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for SystemAuditLogOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SystemAuditLogOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `TaskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskOrderByInput {
-    /// `args_ASC`
-    ArgsAsc,
-    /// `args_DESC`
-    ArgsDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `error_code_ASC`
-    ErrorCodeAsc,
-    /// `error_code_DESC`
-    ErrorCodeDesc,
-    /// `error_message_ASC`
-    ErrorMessageAsc,
-    /// `error_message_DESC`
-    ErrorMessageDesc,
-    /// `finished_at_ASC`
-    FinishedAtAsc,
-    /// `finished_at_DESC`
-    FinishedAtDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `internal_ASC`
-    InternalAsc,
-    /// `internal_DESC`
-    InternalDesc,
-    /// `key_ASC`
-    KeyAsc,
-    /// `key_DESC`
-    KeyDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `progress_ASC`
-    ProgressAsc,
-    /// `progress_DESC`
-    ProgressDesc,
-    /// `resource_id_ASC`
-    ResourceIdAsc,
-    /// `resource_id_DESC`
-    ResourceIdDesc,
-    /// `resource_mutation_ASC`
-    ResourceMutationAsc,
-    /// `resource_mutation_DESC`
-    ResourceMutationDesc,
-    /// `resource_rollback_error_ASC`
-    ResourceRollbackErrorAsc,
-    /// `resource_rollback_error_DESC`
-    ResourceRollbackErrorDesc,
-    /// `resource_rollback_retry_count_ASC`
-    ResourceRollbackRetryCountAsc,
-    /// `resource_rollback_retry_count_DESC`
-    ResourceRollbackRetryCountDesc,
-    /// `resource_rollbacked_ASC`
-    ResourceRollbackedAsc,
-    /// `resource_rollbacked_DESC`
-    ResourceRollbackedDesc,
-    /// `resource_type_ASC`
-    ResourceTypeAsc,
-    /// `resource_type_DESC`
-    ResourceTypeDesc,
-    /// `snapshot_ASC`
-    SnapshotAsc,
-    /// `snapshot_DESC`
-    SnapshotDesc,
-    /// `started_at_ASC`
-    StartedAtAsc,
-    /// `started_at_DESC`
-    StartedAtDesc,
-    /// `status_ASC`
-    StatusAsc,
-    /// `status_DESC`
-    StatusDesc,
-    /// `steps_ASC`
-    StepsAsc,
-    /// `steps_DESC`
-    StepsDesc,
-    /// `type_ASC`
-    TypeAsc,
-    /// `type_DESC`
-    TypeDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl TaskOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArgsAsc => "args_ASC",
-            Self::ArgsDesc => "args_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::ErrorCodeAsc => "error_code_ASC",
-            Self::ErrorCodeDesc => "error_code_DESC",
-            Self::ErrorMessageAsc => "error_message_ASC",
-            Self::ErrorMessageDesc => "error_message_DESC",
-            Self::FinishedAtAsc => "finished_at_ASC",
-            Self::FinishedAtDesc => "finished_at_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::InternalAsc => "internal_ASC",
-            Self::InternalDesc => "internal_DESC",
-            Self::KeyAsc => "key_ASC",
-            Self::KeyDesc => "key_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::ProgressAsc => "progress_ASC",
-            Self::ProgressDesc => "progress_DESC",
-            Self::ResourceIdAsc => "resource_id_ASC",
-            Self::ResourceIdDesc => "resource_id_DESC",
-            Self::ResourceMutationAsc => "resource_mutation_ASC",
-            Self::ResourceMutationDesc => "resource_mutation_DESC",
-            Self::ResourceRollbackErrorAsc => "resource_rollback_error_ASC",
-            Self::ResourceRollbackErrorDesc => "resource_rollback_error_DESC",
-            Self::ResourceRollbackRetryCountAsc => "resource_rollback_retry_count_ASC",
-            Self::ResourceRollbackRetryCountDesc => "resource_rollback_retry_count_DESC",
-            Self::ResourceRollbackedAsc => "resource_rollbacked_ASC",
-            Self::ResourceRollbackedDesc => "resource_rollbacked_DESC",
-            Self::ResourceTypeAsc => "resource_type_ASC",
-            Self::ResourceTypeDesc => "resource_type_DESC",
-            Self::SnapshotAsc => "snapshot_ASC",
-            Self::SnapshotDesc => "snapshot_DESC",
-            Self::StartedAtAsc => "started_at_ASC",
-            Self::StartedAtDesc => "started_at_DESC",
-            Self::StatusAsc => "status_ASC",
-            Self::StatusDesc => "status_DESC",
-            Self::StepsAsc => "steps_ASC",
-            Self::StepsDesc => "steps_DESC",
-            Self::TypeAsc => "type_ASC",
-            Self::TypeDesc => "type_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "args_ASC" => Self::ArgsAsc,
-            "args_DESC" => Self::ArgsDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "error_code_ASC" => Self::ErrorCodeAsc,
-            "error_code_DESC" => Self::ErrorCodeDesc,
-            "error_message_ASC" => Self::ErrorMessageAsc,
-            "error_message_DESC" => Self::ErrorMessageDesc,
-            "finished_at_ASC" => Self::FinishedAtAsc,
-            "finished_at_DESC" => Self::FinishedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "key_ASC" => Self::KeyAsc,
-            "key_DESC" => Self::KeyDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "progress_ASC" => Self::ProgressAsc,
-            "progress_DESC" => Self::ProgressDesc,
-            "resource_id_ASC" => Self::ResourceIdAsc,
-            "resource_id_DESC" => Self::ResourceIdDesc,
-            "resource_mutation_ASC" => Self::ResourceMutationAsc,
-            "resource_mutation_DESC" => Self::ResourceMutationDesc,
-            "resource_rollback_error_ASC" => Self::ResourceRollbackErrorAsc,
-            "resource_rollback_error_DESC" => Self::ResourceRollbackErrorDesc,
-            "resource_rollback_retry_count_ASC" => Self::ResourceRollbackRetryCountAsc,
-            "resource_rollback_retry_count_DESC" => Self::ResourceRollbackRetryCountDesc,
-            "resource_rollbacked_ASC" => Self::ResourceRollbackedAsc,
-            "resource_rollbacked_DESC" => Self::ResourceRollbackedDesc,
-            "resource_type_ASC" => Self::ResourceTypeAsc,
-            "resource_type_DESC" => Self::ResourceTypeDesc,
-            "snapshot_ASC" => Self::SnapshotAsc,
-            "snapshot_DESC" => Self::SnapshotDesc,
-            "started_at_ASC" => Self::StartedAtAsc,
-            "started_at_DESC" => Self::StartedAtDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "steps_ASC" => Self::StepsAsc,
-            "steps_DESC" => Self::StepsDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for TaskOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `UploadTaskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UploadTaskOrderByInput {
-    /// `args_ASC`
-    ArgsAsc,
-    /// `args_DESC`
-    ArgsDesc,
-    /// `chunk_size_ASC`
-    ChunkSizeAsc,
-    /// `chunk_size_DESC`
-    ChunkSizeDesc,
-    /// `current_chunk_ASC`
-    CurrentChunkAsc,
-    /// `current_chunk_DESC`
-    CurrentChunkDesc,
-    /// `finished_at_ASC`
-    FinishedAtAsc,
-    /// `finished_at_DESC`
-    FinishedAtDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `resource_type_ASC`
-    ResourceTypeAsc,
-    /// `resource_type_DESC`
-    ResourceTypeDesc,
-    /// `size_ASC`
-    SizeAsc,
-    /// `size_DESC`
-    SizeDesc,
-    /// `started_at_ASC`
-    StartedAtAsc,
-    /// `started_at_DESC`
-    StartedAtDesc,
-    /// `status_ASC`
-    StatusAsc,
-    /// `status_DESC`
-    StatusDesc,
-    /// `updatedAt_ASC`
-    UpdatedAtAsc,
-    /// `updatedAt_DESC`
-    UpdatedAtDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl UploadTaskOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArgsAsc => "args_ASC",
-            Self::ArgsDesc => "args_DESC",
-            Self::ChunkSizeAsc => "chunk_size_ASC",
-            Self::ChunkSizeDesc => "chunk_size_DESC",
-            Self::CurrentChunkAsc => "current_chunk_ASC",
-            Self::CurrentChunkDesc => "current_chunk_DESC",
-            Self::FinishedAtAsc => "finished_at_ASC",
-            Self::FinishedAtDesc => "finished_at_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::ResourceTypeAsc => "resource_type_ASC",
-            Self::ResourceTypeDesc => "resource_type_DESC",
-            Self::SizeAsc => "size_ASC",
-            Self::SizeDesc => "size_DESC",
-            Self::StartedAtAsc => "started_at_ASC",
-            Self::StartedAtDesc => "started_at_DESC",
-            Self::StatusAsc => "status_ASC",
-            Self::StatusDesc => "status_DESC",
-            Self::UpdatedAtAsc => "updatedAt_ASC",
-            Self::UpdatedAtDesc => "updatedAt_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "args_ASC" => Self::ArgsAsc,
-            "args_DESC" => Self::ArgsDesc,
-            "chunk_size_ASC" => Self::ChunkSizeAsc,
-            "chunk_size_DESC" => Self::ChunkSizeDesc,
-            "current_chunk_ASC" => Self::CurrentChunkAsc,
-            "current_chunk_DESC" => Self::CurrentChunkDesc,
-            "finished_at_ASC" => Self::FinishedAtAsc,
-            "finished_at_DESC" => Self::FinishedAtDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "resource_type_ASC" => Self::ResourceTypeAsc,
-            "resource_type_DESC" => Self::ResourceTypeDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "started_at_ASC" => Self::StartedAtAsc,
-            "started_at_DESC" => Self::StartedAtDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "updatedAt_ASC" => Self::UpdatedAtAsc,
-            "updatedAt_DESC" => Self::UpdatedAtDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for UploadTaskOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadTaskOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::from_wire)
     }

@@ -3,6 +3,1732 @@
 
 use super::*;
 
+/// `SnapshotGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotGroupOrderByInput {
+    /// `deleted_ASC`
+    DeletedAsc,
+    /// `deleted_DESC`
+    DeletedDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `estimated_recycling_time_ASC`
+    EstimatedRecyclingTimeAsc,
+    /// `estimated_recycling_time_DESC`
+    EstimatedRecyclingTimeDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `internal_ASC`
+    InternalAsc,
+    /// `internal_DESC`
+    InternalDesc,
+    /// `keep_ASC`
+    KeepAsc,
+    /// `keep_DESC`
+    KeepDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `logical_size_bytes_ASC`
+    LogicalSizeBytesAsc,
+    /// `logical_size_bytes_DESC`
+    LogicalSizeBytesDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `object_num_ASC`
+    ObjectNumAsc,
+    /// `object_num_DESC`
+    ObjectNumDesc,
+    /// `vm_info_ASC`
+    VmInfoAsc,
+    /// `vm_info_DESC`
+    VmInfoDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotGroupOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DeletedAsc => "deleted_ASC",
+            Self::DeletedDesc => "deleted_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::EstimatedRecyclingTimeAsc => "estimated_recycling_time_ASC",
+            Self::EstimatedRecyclingTimeDesc => "estimated_recycling_time_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::InternalAsc => "internal_ASC",
+            Self::InternalDesc => "internal_DESC",
+            Self::KeepAsc => "keep_ASC",
+            Self::KeepDesc => "keep_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::LogicalSizeBytesAsc => "logical_size_bytes_ASC",
+            Self::LogicalSizeBytesDesc => "logical_size_bytes_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::ObjectNumAsc => "object_num_ASC",
+            Self::ObjectNumDesc => "object_num_DESC",
+            Self::VmInfoAsc => "vm_info_ASC",
+            Self::VmInfoDesc => "vm_info_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "deleted_ASC" => Self::DeletedAsc,
+            "deleted_DESC" => Self::DeletedDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "estimated_recycling_time_ASC" => Self::EstimatedRecyclingTimeAsc,
+            "estimated_recycling_time_DESC" => Self::EstimatedRecyclingTimeDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "internal_ASC" => Self::InternalAsc,
+            "internal_DESC" => Self::InternalDesc,
+            "keep_ASC" => Self::KeepAsc,
+            "keep_DESC" => Self::KeepDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
+            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "object_num_ASC" => Self::ObjectNumAsc,
+            "object_num_DESC" => Self::ObjectNumDesc,
+            "vm_info_ASC" => Self::VmInfoAsc,
+            "vm_info_DESC" => Self::VmInfoDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DeletedAsc,
+        Self::DeletedDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::EstimatedRecyclingTimeAsc,
+        Self::EstimatedRecyclingTimeDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::KeepAsc,
+        Self::KeepDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LogicalSizeBytesAsc,
+        Self::LogicalSizeBytesDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::ObjectNumAsc,
+        Self::ObjectNumDesc,
+        Self::VmInfoAsc,
+        Self::VmInfoDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotGroupOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotGroupOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanOrderByInput {
+    /// `auto_delete_num_ASC`
+    AutoDeleteNumAsc,
+    /// `auto_delete_num_DESC`
+    AutoDeleteNumDesc,
+    /// `auto_execute_num_ASC`
+    AutoExecuteNumAsc,
+    /// `auto_execute_num_DESC`
+    AutoExecuteNumDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `end_time_ASC`
+    EndTimeAsc,
+    /// `end_time_DESC`
+    EndTimeDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `exec_h_m_ASC`
+    ExecHMAsc,
+    /// `exec_h_m_DESC`
+    ExecHMDesc,
+    /// `execute_plan_type_ASC`
+    ExecutePlanTypeAsc,
+    /// `execute_plan_type_DESC`
+    ExecutePlanTypeDesc,
+    /// `healthy_ASC`
+    HealthyAsc,
+    /// `healthy_DESC`
+    HealthyDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `last_execute_end_time_ASC`
+    LastExecuteEndTimeAsc,
+    /// `last_execute_end_time_DESC`
+    LastExecuteEndTimeDesc,
+    /// `last_execute_status_ASC`
+    LastExecuteStatusAsc,
+    /// `last_execute_status_DESC`
+    LastExecuteStatusDesc,
+    /// `last_execute_time_ASC`
+    LastExecuteTimeAsc,
+    /// `last_execute_time_DESC`
+    LastExecuteTimeDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `logical_size_bytes_ASC`
+    LogicalSizeBytesAsc,
+    /// `logical_size_bytes_DESC`
+    LogicalSizeBytesDesc,
+    /// `manual_delete_num_ASC`
+    ManualDeleteNumAsc,
+    /// `manual_delete_num_DESC`
+    ManualDeleteNumDesc,
+    /// `manual_execute_num_ASC`
+    ManualExecuteNumAsc,
+    /// `manual_execute_num_DESC`
+    ManualExecuteNumDesc,
+    /// `mirror_ASC`
+    MirrorAsc,
+    /// `mirror_DESC`
+    MirrorDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `next_execute_time_ASC`
+    NextExecuteTimeAsc,
+    /// `next_execute_time_DESC`
+    NextExecuteTimeDesc,
+    /// `object_num_ASC`
+    ObjectNumAsc,
+    /// `object_num_DESC`
+    ObjectNumDesc,
+    /// `physical_size_bytes_ASC`
+    PhysicalSizeBytesAsc,
+    /// `physical_size_bytes_DESC`
+    PhysicalSizeBytesDesc,
+    /// `remain_snapshot_num_ASC`
+    RemainSnapshotNumAsc,
+    /// `remain_snapshot_num_DESC`
+    RemainSnapshotNumDesc,
+    /// `snapshot_group_num_ASC`
+    SnapshotGroupNumAsc,
+    /// `snapshot_group_num_DESC`
+    SnapshotGroupNumDesc,
+    /// `start_time_ASC`
+    StartTimeAsc,
+    /// `start_time_DESC`
+    StartTimeDesc,
+    /// `status_ASC`
+    StatusAsc,
+    /// `status_DESC`
+    StatusDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AutoDeleteNumAsc => "auto_delete_num_ASC",
+            Self::AutoDeleteNumDesc => "auto_delete_num_DESC",
+            Self::AutoExecuteNumAsc => "auto_execute_num_ASC",
+            Self::AutoExecuteNumDesc => "auto_execute_num_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EndTimeAsc => "end_time_ASC",
+            Self::EndTimeDesc => "end_time_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::ExecHMAsc => "exec_h_m_ASC",
+            Self::ExecHMDesc => "exec_h_m_DESC",
+            Self::ExecutePlanTypeAsc => "execute_plan_type_ASC",
+            Self::ExecutePlanTypeDesc => "execute_plan_type_DESC",
+            Self::HealthyAsc => "healthy_ASC",
+            Self::HealthyDesc => "healthy_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LastExecuteEndTimeAsc => "last_execute_end_time_ASC",
+            Self::LastExecuteEndTimeDesc => "last_execute_end_time_DESC",
+            Self::LastExecuteStatusAsc => "last_execute_status_ASC",
+            Self::LastExecuteStatusDesc => "last_execute_status_DESC",
+            Self::LastExecuteTimeAsc => "last_execute_time_ASC",
+            Self::LastExecuteTimeDesc => "last_execute_time_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::LogicalSizeBytesAsc => "logical_size_bytes_ASC",
+            Self::LogicalSizeBytesDesc => "logical_size_bytes_DESC",
+            Self::ManualDeleteNumAsc => "manual_delete_num_ASC",
+            Self::ManualDeleteNumDesc => "manual_delete_num_DESC",
+            Self::ManualExecuteNumAsc => "manual_execute_num_ASC",
+            Self::ManualExecuteNumDesc => "manual_execute_num_DESC",
+            Self::MirrorAsc => "mirror_ASC",
+            Self::MirrorDesc => "mirror_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::NextExecuteTimeAsc => "next_execute_time_ASC",
+            Self::NextExecuteTimeDesc => "next_execute_time_DESC",
+            Self::ObjectNumAsc => "object_num_ASC",
+            Self::ObjectNumDesc => "object_num_DESC",
+            Self::PhysicalSizeBytesAsc => "physical_size_bytes_ASC",
+            Self::PhysicalSizeBytesDesc => "physical_size_bytes_DESC",
+            Self::RemainSnapshotNumAsc => "remain_snapshot_num_ASC",
+            Self::RemainSnapshotNumDesc => "remain_snapshot_num_DESC",
+            Self::SnapshotGroupNumAsc => "snapshot_group_num_ASC",
+            Self::SnapshotGroupNumDesc => "snapshot_group_num_DESC",
+            Self::StartTimeAsc => "start_time_ASC",
+            Self::StartTimeDesc => "start_time_DESC",
+            Self::StatusAsc => "status_ASC",
+            Self::StatusDesc => "status_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "auto_delete_num_ASC" => Self::AutoDeleteNumAsc,
+            "auto_delete_num_DESC" => Self::AutoDeleteNumDesc,
+            "auto_execute_num_ASC" => Self::AutoExecuteNumAsc,
+            "auto_execute_num_DESC" => Self::AutoExecuteNumDesc,
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "end_time_ASC" => Self::EndTimeAsc,
+            "end_time_DESC" => Self::EndTimeDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "exec_h_m_ASC" => Self::ExecHMAsc,
+            "exec_h_m_DESC" => Self::ExecHMDesc,
+            "execute_plan_type_ASC" => Self::ExecutePlanTypeAsc,
+            "execute_plan_type_DESC" => Self::ExecutePlanTypeDesc,
+            "healthy_ASC" => Self::HealthyAsc,
+            "healthy_DESC" => Self::HealthyDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "last_execute_end_time_ASC" => Self::LastExecuteEndTimeAsc,
+            "last_execute_end_time_DESC" => Self::LastExecuteEndTimeDesc,
+            "last_execute_status_ASC" => Self::LastExecuteStatusAsc,
+            "last_execute_status_DESC" => Self::LastExecuteStatusDesc,
+            "last_execute_time_ASC" => Self::LastExecuteTimeAsc,
+            "last_execute_time_DESC" => Self::LastExecuteTimeDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
+            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
+            "manual_delete_num_ASC" => Self::ManualDeleteNumAsc,
+            "manual_delete_num_DESC" => Self::ManualDeleteNumDesc,
+            "manual_execute_num_ASC" => Self::ManualExecuteNumAsc,
+            "manual_execute_num_DESC" => Self::ManualExecuteNumDesc,
+            "mirror_ASC" => Self::MirrorAsc,
+            "mirror_DESC" => Self::MirrorDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "next_execute_time_ASC" => Self::NextExecuteTimeAsc,
+            "next_execute_time_DESC" => Self::NextExecuteTimeDesc,
+            "object_num_ASC" => Self::ObjectNumAsc,
+            "object_num_DESC" => Self::ObjectNumDesc,
+            "physical_size_bytes_ASC" => Self::PhysicalSizeBytesAsc,
+            "physical_size_bytes_DESC" => Self::PhysicalSizeBytesDesc,
+            "remain_snapshot_num_ASC" => Self::RemainSnapshotNumAsc,
+            "remain_snapshot_num_DESC" => Self::RemainSnapshotNumDesc,
+            "snapshot_group_num_ASC" => Self::SnapshotGroupNumAsc,
+            "snapshot_group_num_DESC" => Self::SnapshotGroupNumDesc,
+            "start_time_ASC" => Self::StartTimeAsc,
+            "start_time_DESC" => Self::StartTimeDesc,
+            "status_ASC" => Self::StatusAsc,
+            "status_DESC" => Self::StatusDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AutoDeleteNumAsc,
+        Self::AutoDeleteNumDesc,
+        Self::AutoExecuteNumAsc,
+        Self::AutoExecuteNumDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EndTimeAsc,
+        Self::EndTimeDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExecHMAsc,
+        Self::ExecHMDesc,
+        Self::ExecutePlanTypeAsc,
+        Self::ExecutePlanTypeDesc,
+        Self::HealthyAsc,
+        Self::HealthyDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LastExecuteEndTimeAsc,
+        Self::LastExecuteEndTimeDesc,
+        Self::LastExecuteStatusAsc,
+        Self::LastExecuteStatusDesc,
+        Self::LastExecuteTimeAsc,
+        Self::LastExecuteTimeDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LogicalSizeBytesAsc,
+        Self::LogicalSizeBytesDesc,
+        Self::ManualDeleteNumAsc,
+        Self::ManualDeleteNumDesc,
+        Self::ManualExecuteNumAsc,
+        Self::ManualExecuteNumDesc,
+        Self::MirrorAsc,
+        Self::MirrorDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NextExecuteTimeAsc,
+        Self::NextExecuteTimeDesc,
+        Self::ObjectNumAsc,
+        Self::ObjectNumDesc,
+        Self::PhysicalSizeBytesAsc,
+        Self::PhysicalSizeBytesDesc,
+        Self::RemainSnapshotNumAsc,
+        Self::RemainSnapshotNumDesc,
+        Self::SnapshotGroupNumAsc,
+        Self::SnapshotGroupNumDesc,
+        Self::StartTimeAsc,
+        Self::StartTimeDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotPlanOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanTaskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanTaskOrderByInput {
+    /// `end_time_ASC`
+    EndTimeAsc,
+    /// `end_time_DESC`
+    EndTimeDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `internal_ASC`
+    InternalAsc,
+    /// `internal_DESC`
+    InternalDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `start_time_ASC`
+    StartTimeAsc,
+    /// `start_time_DESC`
+    StartTimeDesc,
+    /// `status_ASC`
+    StatusAsc,
+    /// `status_DESC`
+    StatusDesc,
+    /// `type_ASC`
+    TypeAsc,
+    /// `type_DESC`
+    TypeDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanTaskOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EndTimeAsc => "end_time_ASC",
+            Self::EndTimeDesc => "end_time_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::InternalAsc => "internal_ASC",
+            Self::InternalDesc => "internal_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::StartTimeAsc => "start_time_ASC",
+            Self::StartTimeDesc => "start_time_DESC",
+            Self::StatusAsc => "status_ASC",
+            Self::StatusDesc => "status_DESC",
+            Self::TypeAsc => "type_ASC",
+            Self::TypeDesc => "type_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "end_time_ASC" => Self::EndTimeAsc,
+            "end_time_DESC" => Self::EndTimeDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "internal_ASC" => Self::InternalAsc,
+            "internal_DESC" => Self::InternalDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "start_time_ASC" => Self::StartTimeAsc,
+            "start_time_DESC" => Self::StartTimeDesc,
+            "status_ASC" => Self::StatusAsc,
+            "status_DESC" => Self::StatusDesc,
+            "type_ASC" => Self::TypeAsc,
+            "type_DESC" => Self::TypeDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EndTimeAsc,
+        Self::EndTimeDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::StartTimeAsc,
+        Self::StartTimeDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotPlanTaskOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanTaskOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanTaskOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnmpTransportOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpTransportOrderByInput {
+    /// `auth_pass_phrase_ASC`
+    AuthPassPhraseAsc,
+    /// `auth_pass_phrase_DESC`
+    AuthPassPhraseDesc,
+    /// `auth_protocol_ASC`
+    AuthProtocolAsc,
+    /// `auth_protocol_DESC`
+    AuthProtocolDesc,
+    /// `community_ASC`
+    CommunityAsc,
+    /// `community_DESC`
+    CommunityDesc,
+    /// `disabled_ASC`
+    DisabledAsc,
+    /// `disabled_DESC`
+    DisabledDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `port_ASC`
+    PortAsc,
+    /// `port_DESC`
+    PortDesc,
+    /// `privacy_pass_phrase_ASC`
+    PrivacyPassPhraseAsc,
+    /// `privacy_pass_phrase_DESC`
+    PrivacyPassPhraseDesc,
+    /// `privacy_protocol_ASC`
+    PrivacyProtocolAsc,
+    /// `privacy_protocol_DESC`
+    PrivacyProtocolDesc,
+    /// `protocol_ASC`
+    ProtocolAsc,
+    /// `protocol_DESC`
+    ProtocolDesc,
+    /// `username_ASC`
+    UsernameAsc,
+    /// `username_DESC`
+    UsernameDesc,
+    /// `version_ASC`
+    VersionAsc,
+    /// `version_DESC`
+    VersionDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpTransportOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthPassPhraseAsc => "auth_pass_phrase_ASC",
+            Self::AuthPassPhraseDesc => "auth_pass_phrase_DESC",
+            Self::AuthProtocolAsc => "auth_protocol_ASC",
+            Self::AuthProtocolDesc => "auth_protocol_DESC",
+            Self::CommunityAsc => "community_ASC",
+            Self::CommunityDesc => "community_DESC",
+            Self::DisabledAsc => "disabled_ASC",
+            Self::DisabledDesc => "disabled_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::PortAsc => "port_ASC",
+            Self::PortDesc => "port_DESC",
+            Self::PrivacyPassPhraseAsc => "privacy_pass_phrase_ASC",
+            Self::PrivacyPassPhraseDesc => "privacy_pass_phrase_DESC",
+            Self::PrivacyProtocolAsc => "privacy_protocol_ASC",
+            Self::PrivacyProtocolDesc => "privacy_protocol_DESC",
+            Self::ProtocolAsc => "protocol_ASC",
+            Self::ProtocolDesc => "protocol_DESC",
+            Self::UsernameAsc => "username_ASC",
+            Self::UsernameDesc => "username_DESC",
+            Self::VersionAsc => "version_ASC",
+            Self::VersionDesc => "version_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "auth_pass_phrase_ASC" => Self::AuthPassPhraseAsc,
+            "auth_pass_phrase_DESC" => Self::AuthPassPhraseDesc,
+            "auth_protocol_ASC" => Self::AuthProtocolAsc,
+            "auth_protocol_DESC" => Self::AuthProtocolDesc,
+            "community_ASC" => Self::CommunityAsc,
+            "community_DESC" => Self::CommunityDesc,
+            "disabled_ASC" => Self::DisabledAsc,
+            "disabled_DESC" => Self::DisabledDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "port_ASC" => Self::PortAsc,
+            "port_DESC" => Self::PortDesc,
+            "privacy_pass_phrase_ASC" => Self::PrivacyPassPhraseAsc,
+            "privacy_pass_phrase_DESC" => Self::PrivacyPassPhraseDesc,
+            "privacy_protocol_ASC" => Self::PrivacyProtocolAsc,
+            "privacy_protocol_DESC" => Self::PrivacyProtocolDesc,
+            "protocol_ASC" => Self::ProtocolAsc,
+            "protocol_DESC" => Self::ProtocolDesc,
+            "username_ASC" => Self::UsernameAsc,
+            "username_DESC" => Self::UsernameDesc,
+            "version_ASC" => Self::VersionAsc,
+            "version_DESC" => Self::VersionDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AuthPassPhraseAsc,
+        Self::AuthPassPhraseDesc,
+        Self::AuthProtocolAsc,
+        Self::AuthProtocolDesc,
+        Self::CommunityAsc,
+        Self::CommunityDesc,
+        Self::DisabledAsc,
+        Self::DisabledDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PortAsc,
+        Self::PortDesc,
+        Self::PrivacyPassPhraseAsc,
+        Self::PrivacyPassPhraseDesc,
+        Self::PrivacyProtocolAsc,
+        Self::PrivacyProtocolDesc,
+        Self::ProtocolAsc,
+        Self::ProtocolDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SnmpTransportOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpTransportOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpTransportOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTransportOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SnmpTrapReceiverOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpTrapReceiverOrderByInput {
+    /// `auth_pass_phrase_ASC`
+    AuthPassPhraseAsc,
+    /// `auth_pass_phrase_DESC`
+    AuthPassPhraseDesc,
+    /// `auth_protocol_ASC`
+    AuthProtocolAsc,
+    /// `auth_protocol_DESC`
+    AuthProtocolDesc,
+    /// `community_ASC`
+    CommunityAsc,
+    /// `community_DESC`
+    CommunityDesc,
+    /// `disabled_ASC`
+    DisabledAsc,
+    /// `disabled_DESC`
+    DisabledDesc,
+    /// `engine_id_ASC`
+    EngineIdAsc,
+    /// `engine_id_DESC`
+    EngineIdDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `host_ASC`
+    HostAsc,
+    /// `host_DESC`
+    HostDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `inform_ASC`
+    InformAsc,
+    /// `inform_DESC`
+    InformDesc,
+    /// `language_code_ASC`
+    LanguageCodeAsc,
+    /// `language_code_DESC`
+    LanguageCodeDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `port_ASC`
+    PortAsc,
+    /// `port_DESC`
+    PortDesc,
+    /// `privacy_pass_phrase_ASC`
+    PrivacyPassPhraseAsc,
+    /// `privacy_pass_phrase_DESC`
+    PrivacyPassPhraseDesc,
+    /// `privacy_protocol_ASC`
+    PrivacyProtocolAsc,
+    /// `privacy_protocol_DESC`
+    PrivacyProtocolDesc,
+    /// `protocol_ASC`
+    ProtocolAsc,
+    /// `protocol_DESC`
+    ProtocolDesc,
+    /// `username_ASC`
+    UsernameAsc,
+    /// `username_DESC`
+    UsernameDesc,
+    /// `version_ASC`
+    VersionAsc,
+    /// `version_DESC`
+    VersionDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpTrapReceiverOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AuthPassPhraseAsc => "auth_pass_phrase_ASC",
+            Self::AuthPassPhraseDesc => "auth_pass_phrase_DESC",
+            Self::AuthProtocolAsc => "auth_protocol_ASC",
+            Self::AuthProtocolDesc => "auth_protocol_DESC",
+            Self::CommunityAsc => "community_ASC",
+            Self::CommunityDesc => "community_DESC",
+            Self::DisabledAsc => "disabled_ASC",
+            Self::DisabledDesc => "disabled_DESC",
+            Self::EngineIdAsc => "engine_id_ASC",
+            Self::EngineIdDesc => "engine_id_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::HostAsc => "host_ASC",
+            Self::HostDesc => "host_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::InformAsc => "inform_ASC",
+            Self::InformDesc => "inform_DESC",
+            Self::LanguageCodeAsc => "language_code_ASC",
+            Self::LanguageCodeDesc => "language_code_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::PortAsc => "port_ASC",
+            Self::PortDesc => "port_DESC",
+            Self::PrivacyPassPhraseAsc => "privacy_pass_phrase_ASC",
+            Self::PrivacyPassPhraseDesc => "privacy_pass_phrase_DESC",
+            Self::PrivacyProtocolAsc => "privacy_protocol_ASC",
+            Self::PrivacyProtocolDesc => "privacy_protocol_DESC",
+            Self::ProtocolAsc => "protocol_ASC",
+            Self::ProtocolDesc => "protocol_DESC",
+            Self::UsernameAsc => "username_ASC",
+            Self::UsernameDesc => "username_DESC",
+            Self::VersionAsc => "version_ASC",
+            Self::VersionDesc => "version_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "auth_pass_phrase_ASC" => Self::AuthPassPhraseAsc,
+            "auth_pass_phrase_DESC" => Self::AuthPassPhraseDesc,
+            "auth_protocol_ASC" => Self::AuthProtocolAsc,
+            "auth_protocol_DESC" => Self::AuthProtocolDesc,
+            "community_ASC" => Self::CommunityAsc,
+            "community_DESC" => Self::CommunityDesc,
+            "disabled_ASC" => Self::DisabledAsc,
+            "disabled_DESC" => Self::DisabledDesc,
+            "engine_id_ASC" => Self::EngineIdAsc,
+            "engine_id_DESC" => Self::EngineIdDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "host_ASC" => Self::HostAsc,
+            "host_DESC" => Self::HostDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "inform_ASC" => Self::InformAsc,
+            "inform_DESC" => Self::InformDesc,
+            "language_code_ASC" => Self::LanguageCodeAsc,
+            "language_code_DESC" => Self::LanguageCodeDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "port_ASC" => Self::PortAsc,
+            "port_DESC" => Self::PortDesc,
+            "privacy_pass_phrase_ASC" => Self::PrivacyPassPhraseAsc,
+            "privacy_pass_phrase_DESC" => Self::PrivacyPassPhraseDesc,
+            "privacy_protocol_ASC" => Self::PrivacyProtocolAsc,
+            "privacy_protocol_DESC" => Self::PrivacyProtocolDesc,
+            "protocol_ASC" => Self::ProtocolAsc,
+            "protocol_DESC" => Self::ProtocolDesc,
+            "username_ASC" => Self::UsernameAsc,
+            "username_DESC" => Self::UsernameDesc,
+            "version_ASC" => Self::VersionAsc,
+            "version_DESC" => Self::VersionDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AuthPassPhraseAsc,
+        Self::AuthPassPhraseDesc,
+        Self::AuthProtocolAsc,
+        Self::AuthProtocolDesc,
+        Self::CommunityAsc,
+        Self::CommunityDesc,
+        Self::DisabledAsc,
+        Self::DisabledDesc,
+        Self::EngineIdAsc,
+        Self::EngineIdDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::HostAsc,
+        Self::HostDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InformAsc,
+        Self::InformDesc,
+        Self::LanguageCodeAsc,
+        Self::LanguageCodeDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PortAsc,
+        Self::PortDesc,
+        Self::PrivacyPassPhraseAsc,
+        Self::PrivacyPassPhraseDesc,
+        Self::PrivacyProtocolAsc,
+        Self::PrivacyProtocolDesc,
+        Self::ProtocolAsc,
+        Self::ProtocolDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SnmpTrapReceiverOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpTrapReceiverOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpTrapReceiverOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTrapReceiverOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SvtImageOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SvtImageOrderByInput {
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `path_ASC`
+    PathAsc,
+    /// `path_DESC`
+    PathDesc,
+    /// `size_ASC`
+    SizeAsc,
+    /// `size_DESC`
+    SizeDesc,
+    /// `version_ASC`
+    VersionAsc,
+    /// `version_DESC`
+    VersionDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SvtImageOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::PathAsc => "path_ASC",
+            Self::PathDesc => "path_DESC",
+            Self::SizeAsc => "size_ASC",
+            Self::SizeDesc => "size_DESC",
+            Self::VersionAsc => "version_ASC",
+            Self::VersionDesc => "version_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "path_ASC" => Self::PathAsc,
+            "path_DESC" => Self::PathDesc,
+            "size_ASC" => Self::SizeAsc,
+            "size_DESC" => Self::SizeDesc,
+            "version_ASC" => Self::VersionAsc,
+            "version_DESC" => Self::VersionDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PathAsc,
+        Self::PathDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SvtImageOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SvtImageOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SvtImageOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SvtImageOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `SystemAuditLogOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SystemAuditLogOrderByInput {
+    /// `action_ASC`
+    ActionAsc,
+    /// `action_DESC`
+    ActionDesc,
+    /// `finished_at_ASC`
+    FinishedAtAsc,
+    /// `finished_at_DESC`
+    FinishedAtDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `message_ASC`
+    MessageAsc,
+    /// `message_DESC`
+    MessageDesc,
+    /// `resource_id_ASC`
+    ResourceIdAsc,
+    /// `resource_id_DESC`
+    ResourceIdDesc,
+    /// `status_ASC`
+    StatusAsc,
+    /// `status_DESC`
+    StatusDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SystemAuditLogOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ActionAsc => "action_ASC",
+            Self::ActionDesc => "action_DESC",
+            Self::FinishedAtAsc => "finished_at_ASC",
+            Self::FinishedAtDesc => "finished_at_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::MessageAsc => "message_ASC",
+            Self::MessageDesc => "message_DESC",
+            Self::ResourceIdAsc => "resource_id_ASC",
+            Self::ResourceIdDesc => "resource_id_DESC",
+            Self::StatusAsc => "status_ASC",
+            Self::StatusDesc => "status_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "action_ASC" => Self::ActionAsc,
+            "action_DESC" => Self::ActionDesc,
+            "finished_at_ASC" => Self::FinishedAtAsc,
+            "finished_at_DESC" => Self::FinishedAtDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "message_ASC" => Self::MessageAsc,
+            "message_DESC" => Self::MessageDesc,
+            "resource_id_ASC" => Self::ResourceIdAsc,
+            "resource_id_DESC" => Self::ResourceIdDesc,
+            "status_ASC" => Self::StatusAsc,
+            "status_DESC" => Self::StatusDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ActionAsc,
+        Self::ActionDesc,
+        Self::FinishedAtAsc,
+        Self::FinishedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MessageAsc,
+        Self::MessageDesc,
+        Self::ResourceIdAsc,
+        Self::ResourceIdDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+    ];
+}
+
+impl ::core::fmt::Display for SystemAuditLogOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SystemAuditLogOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SystemAuditLogOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SystemAuditLogOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `TaskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskOrderByInput {
+    /// `args_ASC`
+    ArgsAsc,
+    /// `args_DESC`
+    ArgsDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `error_code_ASC`
+    ErrorCodeAsc,
+    /// `error_code_DESC`
+    ErrorCodeDesc,
+    /// `error_message_ASC`
+    ErrorMessageAsc,
+    /// `error_message_DESC`
+    ErrorMessageDesc,
+    /// `finished_at_ASC`
+    FinishedAtAsc,
+    /// `finished_at_DESC`
+    FinishedAtDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `internal_ASC`
+    InternalAsc,
+    /// `internal_DESC`
+    InternalDesc,
+    /// `key_ASC`
+    KeyAsc,
+    /// `key_DESC`
+    KeyDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `progress_ASC`
+    ProgressAsc,
+    /// `progress_DESC`
+    ProgressDesc,
+    /// `resource_id_ASC`
+    ResourceIdAsc,
+    /// `resource_id_DESC`
+    ResourceIdDesc,
+    /// `resource_mutation_ASC`
+    ResourceMutationAsc,
+    /// `resource_mutation_DESC`
+    ResourceMutationDesc,
+    /// `resource_rollback_error_ASC`
+    ResourceRollbackErrorAsc,
+    /// `resource_rollback_error_DESC`
+    ResourceRollbackErrorDesc,
+    /// `resource_rollback_retry_count_ASC`
+    ResourceRollbackRetryCountAsc,
+    /// `resource_rollback_retry_count_DESC`
+    ResourceRollbackRetryCountDesc,
+    /// `resource_rollbacked_ASC`
+    ResourceRollbackedAsc,
+    /// `resource_rollbacked_DESC`
+    ResourceRollbackedDesc,
+    /// `resource_type_ASC`
+    ResourceTypeAsc,
+    /// `resource_type_DESC`
+    ResourceTypeDesc,
+    /// `snapshot_ASC`
+    SnapshotAsc,
+    /// `snapshot_DESC`
+    SnapshotDesc,
+    /// `started_at_ASC`
+    StartedAtAsc,
+    /// `started_at_DESC`
+    StartedAtDesc,
+    /// `status_ASC`
+    StatusAsc,
+    /// `status_DESC`
+    StatusDesc,
+    /// `steps_ASC`
+    StepsAsc,
+    /// `steps_DESC`
+    StepsDesc,
+    /// `type_ASC`
+    TypeAsc,
+    /// `type_DESC`
+    TypeDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl TaskOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ArgsAsc => "args_ASC",
+            Self::ArgsDesc => "args_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::ErrorCodeAsc => "error_code_ASC",
+            Self::ErrorCodeDesc => "error_code_DESC",
+            Self::ErrorMessageAsc => "error_message_ASC",
+            Self::ErrorMessageDesc => "error_message_DESC",
+            Self::FinishedAtAsc => "finished_at_ASC",
+            Self::FinishedAtDesc => "finished_at_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::InternalAsc => "internal_ASC",
+            Self::InternalDesc => "internal_DESC",
+            Self::KeyAsc => "key_ASC",
+            Self::KeyDesc => "key_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::ProgressAsc => "progress_ASC",
+            Self::ProgressDesc => "progress_DESC",
+            Self::ResourceIdAsc => "resource_id_ASC",
+            Self::ResourceIdDesc => "resource_id_DESC",
+            Self::ResourceMutationAsc => "resource_mutation_ASC",
+            Self::ResourceMutationDesc => "resource_mutation_DESC",
+            Self::ResourceRollbackErrorAsc => "resource_rollback_error_ASC",
+            Self::ResourceRollbackErrorDesc => "resource_rollback_error_DESC",
+            Self::ResourceRollbackRetryCountAsc => "resource_rollback_retry_count_ASC",
+            Self::ResourceRollbackRetryCountDesc => "resource_rollback_retry_count_DESC",
+            Self::ResourceRollbackedAsc => "resource_rollbacked_ASC",
+            Self::ResourceRollbackedDesc => "resource_rollbacked_DESC",
+            Self::ResourceTypeAsc => "resource_type_ASC",
+            Self::ResourceTypeDesc => "resource_type_DESC",
+            Self::SnapshotAsc => "snapshot_ASC",
+            Self::SnapshotDesc => "snapshot_DESC",
+            Self::StartedAtAsc => "started_at_ASC",
+            Self::StartedAtDesc => "started_at_DESC",
+            Self::StatusAsc => "status_ASC",
+            Self::StatusDesc => "status_DESC",
+            Self::StepsAsc => "steps_ASC",
+            Self::StepsDesc => "steps_DESC",
+            Self::TypeAsc => "type_ASC",
+            Self::TypeDesc => "type_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "args_ASC" => Self::ArgsAsc,
+            "args_DESC" => Self::ArgsDesc,
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "error_code_ASC" => Self::ErrorCodeAsc,
+            "error_code_DESC" => Self::ErrorCodeDesc,
+            "error_message_ASC" => Self::ErrorMessageAsc,
+            "error_message_DESC" => Self::ErrorMessageDesc,
+            "finished_at_ASC" => Self::FinishedAtAsc,
+            "finished_at_DESC" => Self::FinishedAtDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "internal_ASC" => Self::InternalAsc,
+            "internal_DESC" => Self::InternalDesc,
+            "key_ASC" => Self::KeyAsc,
+            "key_DESC" => Self::KeyDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "progress_ASC" => Self::ProgressAsc,
+            "progress_DESC" => Self::ProgressDesc,
+            "resource_id_ASC" => Self::ResourceIdAsc,
+            "resource_id_DESC" => Self::ResourceIdDesc,
+            "resource_mutation_ASC" => Self::ResourceMutationAsc,
+            "resource_mutation_DESC" => Self::ResourceMutationDesc,
+            "resource_rollback_error_ASC" => Self::ResourceRollbackErrorAsc,
+            "resource_rollback_error_DESC" => Self::ResourceRollbackErrorDesc,
+            "resource_rollback_retry_count_ASC" => Self::ResourceRollbackRetryCountAsc,
+            "resource_rollback_retry_count_DESC" => Self::ResourceRollbackRetryCountDesc,
+            "resource_rollbacked_ASC" => Self::ResourceRollbackedAsc,
+            "resource_rollbacked_DESC" => Self::ResourceRollbackedDesc,
+            "resource_type_ASC" => Self::ResourceTypeAsc,
+            "resource_type_DESC" => Self::ResourceTypeDesc,
+            "snapshot_ASC" => Self::SnapshotAsc,
+            "snapshot_DESC" => Self::SnapshotDesc,
+            "started_at_ASC" => Self::StartedAtAsc,
+            "started_at_DESC" => Self::StartedAtDesc,
+            "status_ASC" => Self::StatusAsc,
+            "status_DESC" => Self::StatusDesc,
+            "steps_ASC" => Self::StepsAsc,
+            "steps_DESC" => Self::StepsDesc,
+            "type_ASC" => Self::TypeAsc,
+            "type_DESC" => Self::TypeDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ArgsAsc,
+        Self::ArgsDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::ErrorCodeAsc,
+        Self::ErrorCodeDesc,
+        Self::ErrorMessageAsc,
+        Self::ErrorMessageDesc,
+        Self::FinishedAtAsc,
+        Self::FinishedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::KeyAsc,
+        Self::KeyDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::ProgressAsc,
+        Self::ProgressDesc,
+        Self::ResourceIdAsc,
+        Self::ResourceIdDesc,
+        Self::ResourceMutationAsc,
+        Self::ResourceMutationDesc,
+        Self::ResourceRollbackErrorAsc,
+        Self::ResourceRollbackErrorDesc,
+        Self::ResourceRollbackRetryCountAsc,
+        Self::ResourceRollbackRetryCountDesc,
+        Self::ResourceRollbackedAsc,
+        Self::ResourceRollbackedDesc,
+        Self::ResourceTypeAsc,
+        Self::ResourceTypeDesc,
+        Self::SnapshotAsc,
+        Self::SnapshotDesc,
+        Self::StartedAtAsc,
+        Self::StartedAtDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::StepsAsc,
+        Self::StepsDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for TaskOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TaskOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for TaskOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `UploadTaskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadTaskOrderByInput {
+    /// `args_ASC`
+    ArgsAsc,
+    /// `args_DESC`
+    ArgsDesc,
+    /// `chunk_size_ASC`
+    ChunkSizeAsc,
+    /// `chunk_size_DESC`
+    ChunkSizeDesc,
+    /// `current_chunk_ASC`
+    CurrentChunkAsc,
+    /// `current_chunk_DESC`
+    CurrentChunkDesc,
+    /// `finished_at_ASC`
+    FinishedAtAsc,
+    /// `finished_at_DESC`
+    FinishedAtDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `resource_type_ASC`
+    ResourceTypeAsc,
+    /// `resource_type_DESC`
+    ResourceTypeDesc,
+    /// `size_ASC`
+    SizeAsc,
+    /// `size_DESC`
+    SizeDesc,
+    /// `started_at_ASC`
+    StartedAtAsc,
+    /// `started_at_DESC`
+    StartedAtDesc,
+    /// `status_ASC`
+    StatusAsc,
+    /// `status_DESC`
+    StatusDesc,
+    /// `updatedAt_ASC`
+    UpdatedAtAsc,
+    /// `updatedAt_DESC`
+    UpdatedAtDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl UploadTaskOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ArgsAsc => "args_ASC",
+            Self::ArgsDesc => "args_DESC",
+            Self::ChunkSizeAsc => "chunk_size_ASC",
+            Self::ChunkSizeDesc => "chunk_size_DESC",
+            Self::CurrentChunkAsc => "current_chunk_ASC",
+            Self::CurrentChunkDesc => "current_chunk_DESC",
+            Self::FinishedAtAsc => "finished_at_ASC",
+            Self::FinishedAtDesc => "finished_at_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::ResourceTypeAsc => "resource_type_ASC",
+            Self::ResourceTypeDesc => "resource_type_DESC",
+            Self::SizeAsc => "size_ASC",
+            Self::SizeDesc => "size_DESC",
+            Self::StartedAtAsc => "started_at_ASC",
+            Self::StartedAtDesc => "started_at_DESC",
+            Self::StatusAsc => "status_ASC",
+            Self::StatusDesc => "status_DESC",
+            Self::UpdatedAtAsc => "updatedAt_ASC",
+            Self::UpdatedAtDesc => "updatedAt_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "args_ASC" => Self::ArgsAsc,
+            "args_DESC" => Self::ArgsDesc,
+            "chunk_size_ASC" => Self::ChunkSizeAsc,
+            "chunk_size_DESC" => Self::ChunkSizeDesc,
+            "current_chunk_ASC" => Self::CurrentChunkAsc,
+            "current_chunk_DESC" => Self::CurrentChunkDesc,
+            "finished_at_ASC" => Self::FinishedAtAsc,
+            "finished_at_DESC" => Self::FinishedAtDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "resource_type_ASC" => Self::ResourceTypeAsc,
+            "resource_type_DESC" => Self::ResourceTypeDesc,
+            "size_ASC" => Self::SizeAsc,
+            "size_DESC" => Self::SizeDesc,
+            "started_at_ASC" => Self::StartedAtAsc,
+            "started_at_DESC" => Self::StartedAtDesc,
+            "status_ASC" => Self::StatusAsc,
+            "status_DESC" => Self::StatusDesc,
+            "updatedAt_ASC" => Self::UpdatedAtAsc,
+            "updatedAt_DESC" => Self::UpdatedAtDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ArgsAsc,
+        Self::ArgsDesc,
+        Self::ChunkSizeAsc,
+        Self::ChunkSizeDesc,
+        Self::CurrentChunkAsc,
+        Self::CurrentChunkDesc,
+        Self::FinishedAtAsc,
+        Self::FinishedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::ResourceTypeAsc,
+        Self::ResourceTypeDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::StartedAtAsc,
+        Self::StartedAtDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::UpdatedAtAsc,
+        Self::UpdatedAtDesc,
+    ];
+}
+
+impl ::core::fmt::Display for UploadTaskOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UploadTaskOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for UploadTaskOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTaskOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
 /// `UsbDeviceOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -114,6 +1840,44 @@ impl UsbDeviceOrderByInput {
             "usb_type_DESC" => Self::UsbTypeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BindedAsc,
+        Self::BindedDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ManufacturerAsc,
+        Self::ManufacturerDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::UsbTypeAsc,
+        Self::UsbTypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for UsbDeviceOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UsbDeviceOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -248,6 +2012,46 @@ impl UserAuditLogOrderByInput {
             "username_DESC" => Self::UsernameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ActionAsc,
+        Self::ActionDesc,
+        Self::AuthTypeAsc,
+        Self::AuthTypeDesc,
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::FinishedAtAsc,
+        Self::FinishedAtDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IpAddressAsc,
+        Self::IpAddressDesc,
+        Self::MessageAsc,
+        Self::MessageDesc,
+        Self::ResourceIdAsc,
+        Self::ResourceIdDesc,
+        Self::ResourceTypeAsc,
+        Self::ResourceTypeDesc,
+        Self::StartedAtAsc,
+        Self::StartedAtDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for UserAuditLogOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserAuditLogOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -399,6 +2203,50 @@ impl UserOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AuthConfigIdAsc,
+        Self::AuthConfigIdDesc,
+        Self::DisplayUsernameAsc,
+        Self::DisplayUsernameDesc,
+        Self::EmailAddressAsc,
+        Self::EmailAddressDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::LdapDnAsc,
+        Self::LdapDnDesc,
+        Self::MobilePhoneAsc,
+        Self::MobilePhoneDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PasswordExpiredAsc,
+        Self::PasswordExpiredDesc,
+        Self::PasswordRecoverQaAsc,
+        Self::PasswordRecoverQaDesc,
+        Self::PasswordUpdatedAtAsc,
+        Self::PasswordUpdatedAtDesc,
+        Self::RoleAsc,
+        Self::RoleDesc,
+        Self::SourceAsc,
+        Self::SourceDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for UserOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for UserOrderByInput {
@@ -468,6 +2316,30 @@ impl UserRoleNextOrderByInput {
             "preset_DESC" => Self::PresetDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PlatformAsc,
+        Self::PlatformDesc,
+        Self::PresetAsc,
+        Self::PresetDesc,
+    ];
+}
+
+impl ::core::fmt::Display for UserRoleNextOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for UserRoleNextOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -627,6 +2499,52 @@ impl V2EverouteLicenseOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CodeAsc,
+        Self::CodeDesc,
+        Self::ExpireDateAsc,
+        Self::ExpireDateDesc,
+        Self::FeatureTypeAsc,
+        Self::FeatureTypeDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::MaxSocketNumAsc,
+        Self::MaxSocketNumDesc,
+        Self::MaxVcpuNumAsc,
+        Self::MaxVcpuNumDesc,
+        Self::MaxVmNumAsc,
+        Self::MaxVmNumDesc,
+        Self::MaxVpcSocketNumAsc,
+        Self::MaxVpcSocketNumDesc,
+        Self::PricingTypeAsc,
+        Self::PricingTypeDesc,
+        Self::SerialAsc,
+        Self::SerialDesc,
+        Self::SignDateAsc,
+        Self::SignDateDesc,
+        Self::SoftwareEditionAsc,
+        Self::SoftwareEditionDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UidAsc,
+        Self::UidDesc,
+        Self::VersionAsc,
+        Self::VersionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for V2EverouteLicenseOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for V2EverouteLicenseOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for V2EverouteLicenseOrderByInput {
@@ -712,6 +2630,34 @@ impl VcenterAccountOrderByInput {
             "username_DESC" => Self::UsernameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IpAsc,
+        Self::IpDesc,
+        Self::IsValidAsc,
+        Self::IsValidDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::PortAsc,
+        Self::PortDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VcenterAccountOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VcenterAccountOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -831,6 +2777,42 @@ impl VdsOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BondModeAsc,
+        Self::BondModeDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::OvsbrNameAsc,
+        Self::OvsbrNameDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::VlansNumAsc,
+        Self::VlansNumDesc,
+        Self::WorkModeAsc,
+        Self::WorkModeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VdsOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VdsOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VdsOrderByInput {
@@ -917,6 +2899,34 @@ impl ViewOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::TimeSpanAsc,
+        Self::TimeSpanDesc,
+        Self::TimeUnitAsc,
+        Self::TimeUnitDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ViewOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ViewOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ViewOrderByInput {
@@ -986,6 +2996,30 @@ impl VirtualPrivateCloudClusterBindingOrderByInput {
             "vlan_id_DESC" => Self::VlanIdDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::MtuAsc,
+        Self::MtuDesc,
+        Self::VlanIdAsc,
+        Self::VlanIdDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudClusterBindingOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudClusterBindingOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1065,6 +3099,32 @@ impl VirtualPrivateCloudEdgeGatewayGroupOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PrimaryEdgeGatewayIdAsc,
+        Self::PrimaryEdgeGatewayIdDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudEdgeGatewayGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudEdgeGatewayGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudEdgeGatewayGroupOrderByInput {
@@ -1142,6 +3202,32 @@ impl VirtualPrivateCloudEdgeGatewayOrderByInput {
             "status_DESC" => Self::StatusDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudEdgeGatewayOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudEdgeGatewayOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1244,6 +3330,38 @@ impl VirtualPrivateCloudExternalSubnetGroupOrderByInput {
             "shared_in_edge_gateway_group_DESC" => Self::SharedInEdgeGatewayGroupDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExclusiveAsc,
+        Self::ExclusiveDesc,
+        Self::ExternalSubnetsSpecAsc,
+        Self::ExternalSubnetsSpecDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SharedInEdgeGatewayGroupAsc,
+        Self::SharedInEdgeGatewayGroupDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudExternalSubnetGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudExternalSubnetGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1371,6 +3489,44 @@ impl VirtualPrivateCloudExternalSubnetOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CidrAsc,
+        Self::CidrDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExclusiveAsc,
+        Self::ExclusiveDesc,
+        Self::FloatingIpCidrAsc,
+        Self::FloatingIpCidrDesc,
+        Self::GatewayAsc,
+        Self::GatewayDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NatGatewayCidrAsc,
+        Self::NatGatewayCidrDesc,
+        Self::RouterGatewayCidrAsc,
+        Self::RouterGatewayCidrDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudExternalSubnetOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudExternalSubnetOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudExternalSubnetOrderByInput {
@@ -1448,6 +3604,32 @@ impl VirtualPrivateCloudFloatingIpOrderByInput {
             "local_id_DESC" => Self::LocalIdDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExternalIpAsc,
+        Self::ExternalIpDesc,
+        Self::ExternalIpsAsc,
+        Self::ExternalIpsDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudFloatingIpOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudFloatingIpOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1559,6 +3741,40 @@ impl VirtualPrivateCloudNatGatewayOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DnatRulesAsc,
+        Self::DnatRulesDesc,
+        Self::EnableDnatAsc,
+        Self::EnableDnatDesc,
+        Self::EnableSnatAsc,
+        Self::EnableSnatDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExternalIpAsc,
+        Self::ExternalIpDesc,
+        Self::ExternalIpsAsc,
+        Self::ExternalIpsDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudNatGatewayOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudNatGatewayOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudNatGatewayOrderByInput {
@@ -1653,6 +3869,36 @@ impl VirtualPrivateCloudOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::AssociateExternalSubnetNumAsc,
+        Self::AssociateExternalSubnetNumDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MtuAsc,
+        Self::MtuDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudOrderByInput {
@@ -1738,6 +3984,34 @@ impl VirtualPrivateCloudRouteTableOrderByInput {
             "name_DESC" => Self::NameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DefaultForVpcAsc,
+        Self::DefaultForVpcDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudRouteTableOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudRouteTableOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -1841,6 +4115,38 @@ impl VirtualPrivateCloudRouterGatewayOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::ExternalIpAsc,
+        Self::ExternalIpDesc,
+        Self::ExternalIpsAsc,
+        Self::ExternalIpsDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NexthopIpAsc,
+        Self::NexthopIpDesc,
+        Self::RulesAsc,
+        Self::RulesDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudRouterGatewayOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudRouterGatewayOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudRouterGatewayOrderByInput {
@@ -1934,6 +4240,36 @@ impl VirtualPrivateCloudSecurityGroupOrderByInput {
             "name_DESC" => Self::NameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DefaultForVpcAsc,
+        Self::DefaultForVpcDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LabelGroupsAsc,
+        Self::LabelGroupsDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudSecurityGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudSecurityGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2044,6 +4380,40 @@ impl VirtualPrivateCloudSecurityPolicyOrderByInput {
             "policy_mode_DESC" => Self::PolicyModeDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ApplyToAsc,
+        Self::ApplyToDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EgressAsc,
+        Self::EgressDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IngressAsc,
+        Self::IngressDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PolicyModeAsc,
+        Self::PolicyModeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudSecurityPolicyOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudSecurityPolicyOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -2163,6 +4533,42 @@ impl VirtualPrivateCloudSubnetOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CidrAsc,
+        Self::CidrDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::GatewayAsc,
+        Self::GatewayDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IpPoolsAsc,
+        Self::IpPoolsDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::TotalIpCountAsc,
+        Self::TotalIpCountDesc,
+        Self::UnusedIpCountAsc,
+        Self::UnusedIpCountDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VirtualPrivateCloudSubnetOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VirtualPrivateCloudSubnetOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VirtualPrivateCloudSubnetOrderByInput {
@@ -2172,1786 +4578,6 @@ impl serde::Serialize for VirtualPrivateCloudSubnetOrderByInput {
 }
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSubnetOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VlanOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VlanOrderByInput {
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `gateway_ip_ASC`
-    GatewayIpAsc,
-    /// `gateway_ip_DESC`
-    GatewayIpDesc,
-    /// `gateway_subnetmask_ASC`
-    GatewaySubnetmaskAsc,
-    /// `gateway_subnetmask_DESC`
-    GatewaySubnetmaskDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `mode_type_ASC`
-    ModeTypeAsc,
-    /// `mode_type_DESC`
-    ModeTypeDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `qos_burst_ASC`
-    QosBurstAsc,
-    /// `qos_burst_DESC`
-    QosBurstDesc,
-    /// `qos_max_bandwidth_ASC`
-    QosMaxBandwidthAsc,
-    /// `qos_max_bandwidth_DESC`
-    QosMaxBandwidthDesc,
-    /// `qos_min_bandwidth_ASC`
-    QosMinBandwidthAsc,
-    /// `qos_min_bandwidth_DESC`
-    QosMinBandwidthDesc,
-    /// `qos_priority_ASC`
-    QosPriorityAsc,
-    /// `qos_priority_DESC`
-    QosPriorityDesc,
-    /// `subnetmask_ASC`
-    SubnetmaskAsc,
-    /// `subnetmask_DESC`
-    SubnetmaskDesc,
-    /// `type_ASC`
-    TypeAsc,
-    /// `type_DESC`
-    TypeDesc,
-    /// `vlan_id_ASC`
-    VlanIdAsc,
-    /// `vlan_id_DESC`
-    VlanIdDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VlanOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::GatewayIpAsc => "gateway_ip_ASC",
-            Self::GatewayIpDesc => "gateway_ip_DESC",
-            Self::GatewaySubnetmaskAsc => "gateway_subnetmask_ASC",
-            Self::GatewaySubnetmaskDesc => "gateway_subnetmask_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::ModeTypeAsc => "mode_type_ASC",
-            Self::ModeTypeDesc => "mode_type_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::QosBurstAsc => "qos_burst_ASC",
-            Self::QosBurstDesc => "qos_burst_DESC",
-            Self::QosMaxBandwidthAsc => "qos_max_bandwidth_ASC",
-            Self::QosMaxBandwidthDesc => "qos_max_bandwidth_DESC",
-            Self::QosMinBandwidthAsc => "qos_min_bandwidth_ASC",
-            Self::QosMinBandwidthDesc => "qos_min_bandwidth_DESC",
-            Self::QosPriorityAsc => "qos_priority_ASC",
-            Self::QosPriorityDesc => "qos_priority_DESC",
-            Self::SubnetmaskAsc => "subnetmask_ASC",
-            Self::SubnetmaskDesc => "subnetmask_DESC",
-            Self::TypeAsc => "type_ASC",
-            Self::TypeDesc => "type_DESC",
-            Self::VlanIdAsc => "vlan_id_ASC",
-            Self::VlanIdDesc => "vlan_id_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "gateway_ip_ASC" => Self::GatewayIpAsc,
-            "gateway_ip_DESC" => Self::GatewayIpDesc,
-            "gateway_subnetmask_ASC" => Self::GatewaySubnetmaskAsc,
-            "gateway_subnetmask_DESC" => Self::GatewaySubnetmaskDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mode_type_ASC" => Self::ModeTypeAsc,
-            "mode_type_DESC" => Self::ModeTypeDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "qos_burst_ASC" => Self::QosBurstAsc,
-            "qos_burst_DESC" => Self::QosBurstDesc,
-            "qos_max_bandwidth_ASC" => Self::QosMaxBandwidthAsc,
-            "qos_max_bandwidth_DESC" => Self::QosMaxBandwidthDesc,
-            "qos_min_bandwidth_ASC" => Self::QosMinBandwidthAsc,
-            "qos_min_bandwidth_DESC" => Self::QosMinBandwidthDesc,
-            "qos_priority_ASC" => Self::QosPriorityAsc,
-            "qos_priority_DESC" => Self::QosPriorityDesc,
-            "subnetmask_ASC" => Self::SubnetmaskAsc,
-            "subnetmask_DESC" => Self::SubnetmaskDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "vlan_id_ASC" => Self::VlanIdAsc,
-            "vlan_id_DESC" => Self::VlanIdDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VlanOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VlanOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmDiskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskOrderByInput {
-    /// `boot_ASC`
-    BootAsc,
-    /// `boot_DESC`
-    BootDesc,
-    /// `bus_ASC`
-    BusAsc,
-    /// `bus_DESC`
-    BusDesc,
-    /// `cloud_init_image_name_ASC`
-    CloudInitImageNameAsc,
-    /// `cloud_init_image_name_DESC`
-    CloudInitImageNameDesc,
-    /// `cloud_init_image_path_ASC`
-    CloudInitImagePathAsc,
-    /// `cloud_init_image_path_DESC`
-    CloudInitImagePathDesc,
-    /// `device_ASC`
-    DeviceAsc,
-    /// `device_DESC`
-    DeviceDesc,
-    /// `disabled_ASC`
-    DisabledAsc,
-    /// `disabled_DESC`
-    DisabledDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `key_ASC`
-    KeyAsc,
-    /// `key_DESC`
-    KeyDesc,
-    /// `max_bandwidth_ASC`
-    MaxBandwidthAsc,
-    /// `max_bandwidth_DESC`
-    MaxBandwidthDesc,
-    /// `max_bandwidth_policy_ASC`
-    MaxBandwidthPolicyAsc,
-    /// `max_bandwidth_policy_DESC`
-    MaxBandwidthPolicyDesc,
-    /// `max_iops_ASC`
-    MaxIopsAsc,
-    /// `max_iops_DESC`
-    MaxIopsDesc,
-    /// `max_iops_policy_ASC`
-    MaxIopsPolicyAsc,
-    /// `max_iops_policy_DESC`
-    MaxIopsPolicyDesc,
-    /// `serial_ASC`
-    SerialAsc,
-    /// `serial_DESC`
-    SerialDesc,
-    /// `type_ASC`
-    TypeAsc,
-    /// `type_DESC`
-    TypeDesc,
-    /// `unsafe_image_path_ASC`
-    UnsafeImagePathAsc,
-    /// `unsafe_image_path_DESC`
-    UnsafeImagePathDesc,
-    /// `unsafe_image_uuid_ASC`
-    UnsafeImageUuidAsc,
-    /// `unsafe_image_uuid_DESC`
-    UnsafeImageUuidDesc,
-    /// `unsafe_provision_ASC`
-    UnsafeProvisionAsc,
-    /// `unsafe_provision_DESC`
-    UnsafeProvisionDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BootAsc => "boot_ASC",
-            Self::BootDesc => "boot_DESC",
-            Self::BusAsc => "bus_ASC",
-            Self::BusDesc => "bus_DESC",
-            Self::CloudInitImageNameAsc => "cloud_init_image_name_ASC",
-            Self::CloudInitImageNameDesc => "cloud_init_image_name_DESC",
-            Self::CloudInitImagePathAsc => "cloud_init_image_path_ASC",
-            Self::CloudInitImagePathDesc => "cloud_init_image_path_DESC",
-            Self::DeviceAsc => "device_ASC",
-            Self::DeviceDesc => "device_DESC",
-            Self::DisabledAsc => "disabled_ASC",
-            Self::DisabledDesc => "disabled_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::KeyAsc => "key_ASC",
-            Self::KeyDesc => "key_DESC",
-            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
-            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
-            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
-            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
-            Self::MaxIopsAsc => "max_iops_ASC",
-            Self::MaxIopsDesc => "max_iops_DESC",
-            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
-            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
-            Self::SerialAsc => "serial_ASC",
-            Self::SerialDesc => "serial_DESC",
-            Self::TypeAsc => "type_ASC",
-            Self::TypeDesc => "type_DESC",
-            Self::UnsafeImagePathAsc => "unsafe_image_path_ASC",
-            Self::UnsafeImagePathDesc => "unsafe_image_path_DESC",
-            Self::UnsafeImageUuidAsc => "unsafe_image_uuid_ASC",
-            Self::UnsafeImageUuidDesc => "unsafe_image_uuid_DESC",
-            Self::UnsafeProvisionAsc => "unsafe_provision_ASC",
-            Self::UnsafeProvisionDesc => "unsafe_provision_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "boot_ASC" => Self::BootAsc,
-            "boot_DESC" => Self::BootDesc,
-            "bus_ASC" => Self::BusAsc,
-            "bus_DESC" => Self::BusDesc,
-            "cloud_init_image_name_ASC" => Self::CloudInitImageNameAsc,
-            "cloud_init_image_name_DESC" => Self::CloudInitImageNameDesc,
-            "cloud_init_image_path_ASC" => Self::CloudInitImagePathAsc,
-            "cloud_init_image_path_DESC" => Self::CloudInitImagePathDesc,
-            "device_ASC" => Self::DeviceAsc,
-            "device_DESC" => Self::DeviceDesc,
-            "disabled_ASC" => Self::DisabledAsc,
-            "disabled_DESC" => Self::DisabledDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "key_ASC" => Self::KeyAsc,
-            "key_DESC" => Self::KeyDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "serial_ASC" => Self::SerialAsc,
-            "serial_DESC" => Self::SerialDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            "unsafe_image_path_ASC" => Self::UnsafeImagePathAsc,
-            "unsafe_image_path_DESC" => Self::UnsafeImagePathDesc,
-            "unsafe_image_uuid_ASC" => Self::UnsafeImageUuidAsc,
-            "unsafe_image_uuid_DESC" => Self::UnsafeImageUuidDesc,
-            "unsafe_provision_ASC" => Self::UnsafeProvisionAsc,
-            "unsafe_provision_DESC" => Self::UnsafeProvisionDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmDiskOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmEntityFilterResultOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmEntityFilterResultOrderByInput {
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmEntityFilterResultOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmEntityFilterResultOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmEntityFilterResultOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmExportFileOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmExportFileOrderByInput {
-    /// `createdAt_ASC`
-    CreatedAtAsc,
-    /// `createdAt_DESC`
-    CreatedAtDesc,
-    /// `damaged_ASC`
-    DamagedAsc,
-    /// `damaged_DESC`
-    DamagedDesc,
-    /// `data_port_id_ASC`
-    DataPortIdAsc,
-    /// `data_port_id_DESC`
-    DataPortIdDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `files_ASC`
-    FilesAsc,
-    /// `files_DESC`
-    FilesDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `storage_cluster_id_ASC`
-    StorageClusterIdAsc,
-    /// `storage_cluster_id_DESC`
-    StorageClusterIdDesc,
-    /// `type_ASC`
-    TypeAsc,
-    /// `type_DESC`
-    TypeDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmExportFileOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAtAsc => "createdAt_ASC",
-            Self::CreatedAtDesc => "createdAt_DESC",
-            Self::DamagedAsc => "damaged_ASC",
-            Self::DamagedDesc => "damaged_DESC",
-            Self::DataPortIdAsc => "data_port_id_ASC",
-            Self::DataPortIdDesc => "data_port_id_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::FilesAsc => "files_ASC",
-            Self::FilesDesc => "files_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::StorageClusterIdAsc => "storage_cluster_id_ASC",
-            Self::StorageClusterIdDesc => "storage_cluster_id_DESC",
-            Self::TypeAsc => "type_ASC",
-            Self::TypeDesc => "type_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "createdAt_ASC" => Self::CreatedAtAsc,
-            "createdAt_DESC" => Self::CreatedAtDesc,
-            "damaged_ASC" => Self::DamagedAsc,
-            "damaged_DESC" => Self::DamagedDesc,
-            "data_port_id_ASC" => Self::DataPortIdAsc,
-            "data_port_id_DESC" => Self::DataPortIdDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "files_ASC" => Self::FilesAsc,
-            "files_DESC" => Self::FilesDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "storage_cluster_id_ASC" => Self::StorageClusterIdAsc,
-            "storage_cluster_id_DESC" => Self::StorageClusterIdDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmExportFileOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFileOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmFolderOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmFolderOrderByInput {
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `vm_num_ASC`
-    VmNumAsc,
-    /// `vm_num_DESC`
-    VmNumDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmFolderOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::VmNumAsc => "vm_num_ASC",
-            Self::VmNumDesc => "vm_num_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "vm_num_ASC" => Self::VmNumAsc,
-            "vm_num_DESC" => Self::VmNumDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmFolderOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmFolderOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmNicOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmNicOrderByInput {
-    /// `egress_rate_limit_burst_in_bit_ASC`
-    EgressRateLimitBurstInBitAsc,
-    /// `egress_rate_limit_burst_in_bit_DESC`
-    EgressRateLimitBurstInBitDesc,
-    /// `egress_rate_limit_enabled_ASC`
-    EgressRateLimitEnabledAsc,
-    /// `egress_rate_limit_enabled_DESC`
-    EgressRateLimitEnabledDesc,
-    /// `egress_rate_limit_max_rate_in_bitps_ASC`
-    EgressRateLimitMaxRateInBitpsAsc,
-    /// `egress_rate_limit_max_rate_in_bitps_DESC`
-    EgressRateLimitMaxRateInBitpsDesc,
-    /// `enabled_ASC`
-    EnabledAsc,
-    /// `enabled_DESC`
-    EnabledDesc,
-    /// `gateway_ASC`
-    GatewayAsc,
-    /// `gateway_DESC`
-    GatewayDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `ingress_rate_limit_burst_in_bit_ASC`
-    IngressRateLimitBurstInBitAsc,
-    /// `ingress_rate_limit_burst_in_bit_DESC`
-    IngressRateLimitBurstInBitDesc,
-    /// `ingress_rate_limit_enabled_ASC`
-    IngressRateLimitEnabledAsc,
-    /// `ingress_rate_limit_enabled_DESC`
-    IngressRateLimitEnabledDesc,
-    /// `ingress_rate_limit_max_rate_in_bitps_ASC`
-    IngressRateLimitMaxRateInBitpsAsc,
-    /// `ingress_rate_limit_max_rate_in_bitps_DESC`
-    IngressRateLimitMaxRateInBitpsDesc,
-    /// `interface_id_ASC`
-    InterfaceIdAsc,
-    /// `interface_id_DESC`
-    InterfaceIdDesc,
-    /// `ip_address_ASC`
-    IpAddressAsc,
-    /// `ip_address_DESC`
-    IpAddressDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `mac_address_ASC`
-    MacAddressAsc,
-    /// `mac_address_DESC`
-    MacAddressDesc,
-    /// `mirror_ASC`
-    MirrorAsc,
-    /// `mirror_DESC`
-    MirrorDesc,
-    /// `model_ASC`
-    ModelAsc,
-    /// `model_DESC`
-    ModelDesc,
-    /// `order_ASC`
-    OrderAsc,
-    /// `order_DESC`
-    OrderDesc,
-    /// `subnet_mask_ASC`
-    SubnetMaskAsc,
-    /// `subnet_mask_DESC`
-    SubnetMaskDesc,
-    /// `type_ASC`
-    TypeAsc,
-    /// `type_DESC`
-    TypeDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmNicOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EgressRateLimitBurstInBitAsc => "egress_rate_limit_burst_in_bit_ASC",
-            Self::EgressRateLimitBurstInBitDesc => "egress_rate_limit_burst_in_bit_DESC",
-            Self::EgressRateLimitEnabledAsc => "egress_rate_limit_enabled_ASC",
-            Self::EgressRateLimitEnabledDesc => "egress_rate_limit_enabled_DESC",
-            Self::EgressRateLimitMaxRateInBitpsAsc => "egress_rate_limit_max_rate_in_bitps_ASC",
-            Self::EgressRateLimitMaxRateInBitpsDesc => "egress_rate_limit_max_rate_in_bitps_DESC",
-            Self::EnabledAsc => "enabled_ASC",
-            Self::EnabledDesc => "enabled_DESC",
-            Self::GatewayAsc => "gateway_ASC",
-            Self::GatewayDesc => "gateway_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::IngressRateLimitBurstInBitAsc => "ingress_rate_limit_burst_in_bit_ASC",
-            Self::IngressRateLimitBurstInBitDesc => "ingress_rate_limit_burst_in_bit_DESC",
-            Self::IngressRateLimitEnabledAsc => "ingress_rate_limit_enabled_ASC",
-            Self::IngressRateLimitEnabledDesc => "ingress_rate_limit_enabled_DESC",
-            Self::IngressRateLimitMaxRateInBitpsAsc => "ingress_rate_limit_max_rate_in_bitps_ASC",
-            Self::IngressRateLimitMaxRateInBitpsDesc => "ingress_rate_limit_max_rate_in_bitps_DESC",
-            Self::InterfaceIdAsc => "interface_id_ASC",
-            Self::InterfaceIdDesc => "interface_id_DESC",
-            Self::IpAddressAsc => "ip_address_ASC",
-            Self::IpAddressDesc => "ip_address_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::MacAddressAsc => "mac_address_ASC",
-            Self::MacAddressDesc => "mac_address_DESC",
-            Self::MirrorAsc => "mirror_ASC",
-            Self::MirrorDesc => "mirror_DESC",
-            Self::ModelAsc => "model_ASC",
-            Self::ModelDesc => "model_DESC",
-            Self::OrderAsc => "order_ASC",
-            Self::OrderDesc => "order_DESC",
-            Self::SubnetMaskAsc => "subnet_mask_ASC",
-            Self::SubnetMaskDesc => "subnet_mask_DESC",
-            Self::TypeAsc => "type_ASC",
-            Self::TypeDesc => "type_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "egress_rate_limit_burst_in_bit_ASC" => Self::EgressRateLimitBurstInBitAsc,
-            "egress_rate_limit_burst_in_bit_DESC" => Self::EgressRateLimitBurstInBitDesc,
-            "egress_rate_limit_enabled_ASC" => Self::EgressRateLimitEnabledAsc,
-            "egress_rate_limit_enabled_DESC" => Self::EgressRateLimitEnabledDesc,
-            "egress_rate_limit_max_rate_in_bitps_ASC" => Self::EgressRateLimitMaxRateInBitpsAsc,
-            "egress_rate_limit_max_rate_in_bitps_DESC" => Self::EgressRateLimitMaxRateInBitpsDesc,
-            "enabled_ASC" => Self::EnabledAsc,
-            "enabled_DESC" => Self::EnabledDesc,
-            "gateway_ASC" => Self::GatewayAsc,
-            "gateway_DESC" => Self::GatewayDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "ingress_rate_limit_burst_in_bit_ASC" => Self::IngressRateLimitBurstInBitAsc,
-            "ingress_rate_limit_burst_in_bit_DESC" => Self::IngressRateLimitBurstInBitDesc,
-            "ingress_rate_limit_enabled_ASC" => Self::IngressRateLimitEnabledAsc,
-            "ingress_rate_limit_enabled_DESC" => Self::IngressRateLimitEnabledDesc,
-            "ingress_rate_limit_max_rate_in_bitps_ASC" => Self::IngressRateLimitMaxRateInBitpsAsc,
-            "ingress_rate_limit_max_rate_in_bitps_DESC" => Self::IngressRateLimitMaxRateInBitpsDesc,
-            "interface_id_ASC" => Self::InterfaceIdAsc,
-            "interface_id_DESC" => Self::InterfaceIdDesc,
-            "ip_address_ASC" => Self::IpAddressAsc,
-            "ip_address_DESC" => Self::IpAddressDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "mac_address_ASC" => Self::MacAddressAsc,
-            "mac_address_DESC" => Self::MacAddressDesc,
-            "mirror_ASC" => Self::MirrorAsc,
-            "mirror_DESC" => Self::MirrorDesc,
-            "model_ASC" => Self::ModelAsc,
-            "model_DESC" => Self::ModelDesc,
-            "order_ASC" => Self::OrderAsc,
-            "order_DESC" => Self::OrderDesc,
-            "subnet_mask_ASC" => Self::SubnetMaskAsc,
-            "subnet_mask_DESC" => Self::SubnetMaskDesc,
-            "type_ASC" => Self::TypeAsc,
-            "type_DESC" => Self::TypeDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmNicOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmNicOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmOrderByInput {
-    /// `bios_uuid_ASC`
-    BiosUuidAsc,
-    /// `bios_uuid_DESC`
-    BiosUuidDesc,
-    /// `clock_offset_ASC`
-    ClockOffsetAsc,
-    /// `clock_offset_DESC`
-    ClockOffsetDesc,
-    /// `cloud_init_supported_ASC`
-    CloudInitSupportedAsc,
-    /// `cloud_init_supported_DESC`
-    CloudInitSupportedDesc,
-    /// `cpu_ASC`
-    CpuAsc,
-    /// `cpu_DESC`
-    CpuDesc,
-    /// `cpu_model_ASC`
-    CpuModelAsc,
-    /// `cpu_model_DESC`
-    CpuModelDesc,
-    /// `cpu_usage_ASC`
-    CpuUsageAsc,
-    /// `cpu_usage_DESC`
-    CpuUsageDesc,
-    /// `deleted_at_ASC`
-    DeletedAtAsc,
-    /// `deleted_at_DESC`
-    DeletedAtDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `dns_servers_ASC`
-    DnsServersAsc,
-    /// `dns_servers_DESC`
-    DnsServersDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `firmware_ASC`
-    FirmwareAsc,
-    /// `firmware_DESC`
-    FirmwareDesc,
-    /// `guest_cpu_model_ASC`
-    GuestCpuModelAsc,
-    /// `guest_cpu_model_DESC`
-    GuestCpuModelDesc,
-    /// `guest_os_type_ASC`
-    GuestOsTypeAsc,
-    /// `guest_os_type_DESC`
-    GuestOsTypeDesc,
-    /// `guest_size_usage_ASC`
-    GuestSizeUsageAsc,
-    /// `guest_size_usage_DESC`
-    GuestSizeUsageDesc,
-    /// `guest_used_size_ASC`
-    GuestUsedSizeAsc,
-    /// `guest_used_size_DESC`
-    GuestUsedSizeDesc,
-    /// `ha_ASC`
-    HaAsc,
-    /// `ha_DESC`
-    HaDesc,
-    /// `hostname_ASC`
-    HostnameAsc,
-    /// `hostname_DESC`
-    HostnameDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `in_recycle_bin_ASC`
-    InRecycleBinAsc,
-    /// `in_recycle_bin_DESC`
-    InRecycleBinDesc,
-    /// `internal_ASC`
-    InternalAsc,
-    /// `internal_DESC`
-    InternalDesc,
-    /// `io_policy_ASC`
-    IoPolicyAsc,
-    /// `io_policy_DESC`
-    IoPolicyDesc,
-    /// `ips_ASC`
-    IpsAsc,
-    /// `ips_DESC`
-    IpsDesc,
-    /// `kernel_info_ASC`
-    KernelInfoAsc,
-    /// `kernel_info_DESC`
-    KernelInfoDesc,
-    /// `last_shutdown_time_ASC`
-    LastShutdownTimeAsc,
-    /// `last_shutdown_time_DESC`
-    LastShutdownTimeDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `logical_size_bytes_ASC`
-    LogicalSizeBytesAsc,
-    /// `logical_size_bytes_DESC`
-    LogicalSizeBytesDesc,
-    /// `max_bandwidth_ASC`
-    MaxBandwidthAsc,
-    /// `max_bandwidth_DESC`
-    MaxBandwidthDesc,
-    /// `max_bandwidth_policy_ASC`
-    MaxBandwidthPolicyAsc,
-    /// `max_bandwidth_policy_DESC`
-    MaxBandwidthPolicyDesc,
-    /// `max_iops_ASC`
-    MaxIopsAsc,
-    /// `max_iops_DESC`
-    MaxIopsDesc,
-    /// `max_iops_policy_ASC`
-    MaxIopsPolicyAsc,
-    /// `max_iops_policy_DESC`
-    MaxIopsPolicyDesc,
-    /// `memory_ASC`
-    MemoryAsc,
-    /// `memory_DESC`
-    MemoryDesc,
-    /// `memory_usage_ASC`
-    MemoryUsageAsc,
-    /// `memory_usage_DESC`
-    MemoryUsageDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `nested_virtualization_ASC`
-    NestedVirtualizationAsc,
-    /// `nested_virtualization_DESC`
-    NestedVirtualizationDesc,
-    /// `node_ip_ASC`
-    NodeIpAsc,
-    /// `node_ip_DESC`
-    NodeIpDesc,
-    /// `original_name_ASC`
-    OriginalNameAsc,
-    /// `original_name_DESC`
-    OriginalNameDesc,
-    /// `os_ASC`
-    OsAsc,
-    /// `os_DESC`
-    OsDesc,
-    /// `protected_ASC`
-    ProtectedAsc,
-    /// `protected_DESC`
-    ProtectedDesc,
-    /// `provisioned_size_ASC`
-    ProvisionedSizeAsc,
-    /// `provisioned_size_DESC`
-    ProvisionedSizeDesc,
-    /// `size_ASC`
-    SizeAsc,
-    /// `size_DESC`
-    SizeDesc,
-    /// `status_ASC`
-    StatusAsc,
-    /// `status_DESC`
-    StatusDesc,
-    /// `unique_logical_size_ASC`
-    UniqueLogicalSizeAsc,
-    /// `unique_logical_size_DESC`
-    UniqueLogicalSizeDesc,
-    /// `unique_size_ASC`
-    UniqueSizeAsc,
-    /// `unique_size_DESC`
-    UniqueSizeDesc,
-    /// `used_size_ASC`
-    UsedSizeAsc,
-    /// `used_size_DESC`
-    UsedSizeDesc,
-    /// `used_size_usage_ASC`
-    UsedSizeUsageAsc,
-    /// `used_size_usage_DESC`
-    UsedSizeUsageDesc,
-    /// `vcpu_ASC`
-    VcpuAsc,
-    /// `vcpu_DESC`
-    VcpuDesc,
-    /// `video_type_ASC`
-    VideoTypeAsc,
-    /// `video_type_DESC`
-    VideoTypeDesc,
-    /// `vm_tools_status_ASC`
-    VmToolsStatusAsc,
-    /// `vm_tools_status_DESC`
-    VmToolsStatusDesc,
-    /// `vm_tools_version_ASC`
-    VmToolsVersionAsc,
-    /// `vm_tools_version_DESC`
-    VmToolsVersionDesc,
-    /// `vm_usage_ASC`
-    VmUsageAsc,
-    /// `vm_usage_DESC`
-    VmUsageDesc,
-    /// `win_opt_ASC`
-    WinOptAsc,
-    /// `win_opt_DESC`
-    WinOptDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BiosUuidAsc => "bios_uuid_ASC",
-            Self::BiosUuidDesc => "bios_uuid_DESC",
-            Self::ClockOffsetAsc => "clock_offset_ASC",
-            Self::ClockOffsetDesc => "clock_offset_DESC",
-            Self::CloudInitSupportedAsc => "cloud_init_supported_ASC",
-            Self::CloudInitSupportedDesc => "cloud_init_supported_DESC",
-            Self::CpuAsc => "cpu_ASC",
-            Self::CpuDesc => "cpu_DESC",
-            Self::CpuModelAsc => "cpu_model_ASC",
-            Self::CpuModelDesc => "cpu_model_DESC",
-            Self::CpuUsageAsc => "cpu_usage_ASC",
-            Self::CpuUsageDesc => "cpu_usage_DESC",
-            Self::DeletedAtAsc => "deleted_at_ASC",
-            Self::DeletedAtDesc => "deleted_at_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::DnsServersAsc => "dns_servers_ASC",
-            Self::DnsServersDesc => "dns_servers_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::FirmwareAsc => "firmware_ASC",
-            Self::FirmwareDesc => "firmware_DESC",
-            Self::GuestCpuModelAsc => "guest_cpu_model_ASC",
-            Self::GuestCpuModelDesc => "guest_cpu_model_DESC",
-            Self::GuestOsTypeAsc => "guest_os_type_ASC",
-            Self::GuestOsTypeDesc => "guest_os_type_DESC",
-            Self::GuestSizeUsageAsc => "guest_size_usage_ASC",
-            Self::GuestSizeUsageDesc => "guest_size_usage_DESC",
-            Self::GuestUsedSizeAsc => "guest_used_size_ASC",
-            Self::GuestUsedSizeDesc => "guest_used_size_DESC",
-            Self::HaAsc => "ha_ASC",
-            Self::HaDesc => "ha_DESC",
-            Self::HostnameAsc => "hostname_ASC",
-            Self::HostnameDesc => "hostname_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::InRecycleBinAsc => "in_recycle_bin_ASC",
-            Self::InRecycleBinDesc => "in_recycle_bin_DESC",
-            Self::InternalAsc => "internal_ASC",
-            Self::InternalDesc => "internal_DESC",
-            Self::IoPolicyAsc => "io_policy_ASC",
-            Self::IoPolicyDesc => "io_policy_DESC",
-            Self::IpsAsc => "ips_ASC",
-            Self::IpsDesc => "ips_DESC",
-            Self::KernelInfoAsc => "kernel_info_ASC",
-            Self::KernelInfoDesc => "kernel_info_DESC",
-            Self::LastShutdownTimeAsc => "last_shutdown_time_ASC",
-            Self::LastShutdownTimeDesc => "last_shutdown_time_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::LogicalSizeBytesAsc => "logical_size_bytes_ASC",
-            Self::LogicalSizeBytesDesc => "logical_size_bytes_DESC",
-            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
-            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
-            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
-            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
-            Self::MaxIopsAsc => "max_iops_ASC",
-            Self::MaxIopsDesc => "max_iops_DESC",
-            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
-            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
-            Self::MemoryAsc => "memory_ASC",
-            Self::MemoryDesc => "memory_DESC",
-            Self::MemoryUsageAsc => "memory_usage_ASC",
-            Self::MemoryUsageDesc => "memory_usage_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::NestedVirtualizationAsc => "nested_virtualization_ASC",
-            Self::NestedVirtualizationDesc => "nested_virtualization_DESC",
-            Self::NodeIpAsc => "node_ip_ASC",
-            Self::NodeIpDesc => "node_ip_DESC",
-            Self::OriginalNameAsc => "original_name_ASC",
-            Self::OriginalNameDesc => "original_name_DESC",
-            Self::OsAsc => "os_ASC",
-            Self::OsDesc => "os_DESC",
-            Self::ProtectedAsc => "protected_ASC",
-            Self::ProtectedDesc => "protected_DESC",
-            Self::ProvisionedSizeAsc => "provisioned_size_ASC",
-            Self::ProvisionedSizeDesc => "provisioned_size_DESC",
-            Self::SizeAsc => "size_ASC",
-            Self::SizeDesc => "size_DESC",
-            Self::StatusAsc => "status_ASC",
-            Self::StatusDesc => "status_DESC",
-            Self::UniqueLogicalSizeAsc => "unique_logical_size_ASC",
-            Self::UniqueLogicalSizeDesc => "unique_logical_size_DESC",
-            Self::UniqueSizeAsc => "unique_size_ASC",
-            Self::UniqueSizeDesc => "unique_size_DESC",
-            Self::UsedSizeAsc => "used_size_ASC",
-            Self::UsedSizeDesc => "used_size_DESC",
-            Self::UsedSizeUsageAsc => "used_size_usage_ASC",
-            Self::UsedSizeUsageDesc => "used_size_usage_DESC",
-            Self::VcpuAsc => "vcpu_ASC",
-            Self::VcpuDesc => "vcpu_DESC",
-            Self::VideoTypeAsc => "video_type_ASC",
-            Self::VideoTypeDesc => "video_type_DESC",
-            Self::VmToolsStatusAsc => "vm_tools_status_ASC",
-            Self::VmToolsStatusDesc => "vm_tools_status_DESC",
-            Self::VmToolsVersionAsc => "vm_tools_version_ASC",
-            Self::VmToolsVersionDesc => "vm_tools_version_DESC",
-            Self::VmUsageAsc => "vm_usage_ASC",
-            Self::VmUsageDesc => "vm_usage_DESC",
-            Self::WinOptAsc => "win_opt_ASC",
-            Self::WinOptDesc => "win_opt_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bios_uuid_ASC" => Self::BiosUuidAsc,
-            "bios_uuid_DESC" => Self::BiosUuidDesc,
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
-            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "cpu_usage_ASC" => Self::CpuUsageAsc,
-            "cpu_usage_DESC" => Self::CpuUsageDesc,
-            "deleted_at_ASC" => Self::DeletedAtAsc,
-            "deleted_at_DESC" => Self::DeletedAtDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "dns_servers_ASC" => Self::DnsServersAsc,
-            "dns_servers_DESC" => Self::DnsServersDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "guest_cpu_model_ASC" => Self::GuestCpuModelAsc,
-            "guest_cpu_model_DESC" => Self::GuestCpuModelDesc,
-            "guest_os_type_ASC" => Self::GuestOsTypeAsc,
-            "guest_os_type_DESC" => Self::GuestOsTypeDesc,
-            "guest_size_usage_ASC" => Self::GuestSizeUsageAsc,
-            "guest_size_usage_DESC" => Self::GuestSizeUsageDesc,
-            "guest_used_size_ASC" => Self::GuestUsedSizeAsc,
-            "guest_used_size_DESC" => Self::GuestUsedSizeDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "hostname_ASC" => Self::HostnameAsc,
-            "hostname_DESC" => Self::HostnameDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "in_recycle_bin_ASC" => Self::InRecycleBinAsc,
-            "in_recycle_bin_DESC" => Self::InRecycleBinDesc,
-            "internal_ASC" => Self::InternalAsc,
-            "internal_DESC" => Self::InternalDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "ips_ASC" => Self::IpsAsc,
-            "ips_DESC" => Self::IpsDesc,
-            "kernel_info_ASC" => Self::KernelInfoAsc,
-            "kernel_info_DESC" => Self::KernelInfoDesc,
-            "last_shutdown_time_ASC" => Self::LastShutdownTimeAsc,
-            "last_shutdown_time_DESC" => Self::LastShutdownTimeDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
-            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "memory_usage_ASC" => Self::MemoryUsageAsc,
-            "memory_usage_DESC" => Self::MemoryUsageDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "nested_virtualization_ASC" => Self::NestedVirtualizationAsc,
-            "nested_virtualization_DESC" => Self::NestedVirtualizationDesc,
-            "node_ip_ASC" => Self::NodeIpAsc,
-            "node_ip_DESC" => Self::NodeIpDesc,
-            "original_name_ASC" => Self::OriginalNameAsc,
-            "original_name_DESC" => Self::OriginalNameDesc,
-            "os_ASC" => Self::OsAsc,
-            "os_DESC" => Self::OsDesc,
-            "protected_ASC" => Self::ProtectedAsc,
-            "protected_DESC" => Self::ProtectedDesc,
-            "provisioned_size_ASC" => Self::ProvisionedSizeAsc,
-            "provisioned_size_DESC" => Self::ProvisionedSizeDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "status_ASC" => Self::StatusAsc,
-            "status_DESC" => Self::StatusDesc,
-            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
-            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
-            "unique_size_ASC" => Self::UniqueSizeAsc,
-            "unique_size_DESC" => Self::UniqueSizeDesc,
-            "used_size_ASC" => Self::UsedSizeAsc,
-            "used_size_DESC" => Self::UsedSizeDesc,
-            "used_size_usage_ASC" => Self::UsedSizeUsageAsc,
-            "used_size_usage_DESC" => Self::UsedSizeUsageDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "video_type_ASC" => Self::VideoTypeAsc,
-            "video_type_DESC" => Self::VideoTypeDesc,
-            "vm_tools_status_ASC" => Self::VmToolsStatusAsc,
-            "vm_tools_status_DESC" => Self::VmToolsStatusDesc,
-            "vm_tools_version_ASC" => Self::VmToolsVersionAsc,
-            "vm_tools_version_DESC" => Self::VmToolsVersionDesc,
-            "vm_usage_ASC" => Self::VmUsageAsc,
-            "vm_usage_DESC" => Self::VmUsageDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmPlacementGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmPlacementGroupOrderByInput {
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `enabled_ASC`
-    EnabledAsc,
-    /// `enabled_DESC`
-    EnabledDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `local_updated_at_ASC`
-    LocalUpdatedAtAsc,
-    /// `local_updated_at_DESC`
-    LocalUpdatedAtDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `vm_host_must_enabled_ASC`
-    VmHostMustEnabledAsc,
-    /// `vm_host_must_enabled_DESC`
-    VmHostMustEnabledDesc,
-    /// `vm_host_must_policy_ASC`
-    VmHostMustPolicyAsc,
-    /// `vm_host_must_policy_DESC`
-    VmHostMustPolicyDesc,
-    /// `vm_host_prefer_enabled_ASC`
-    VmHostPreferEnabledAsc,
-    /// `vm_host_prefer_enabled_DESC`
-    VmHostPreferEnabledDesc,
-    /// `vm_host_prefer_policy_ASC`
-    VmHostPreferPolicyAsc,
-    /// `vm_host_prefer_policy_DESC`
-    VmHostPreferPolicyDesc,
-    /// `vm_vm_policy_ASC`
-    VmVmPolicyAsc,
-    /// `vm_vm_policy_DESC`
-    VmVmPolicyDesc,
-    /// `vm_vm_policy_enabled_ASC`
-    VmVmPolicyEnabledAsc,
-    /// `vm_vm_policy_enabled_DESC`
-    VmVmPolicyEnabledDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmPlacementGroupOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EnabledAsc => "enabled_ASC",
-            Self::EnabledDesc => "enabled_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::LocalUpdatedAtAsc => "local_updated_at_ASC",
-            Self::LocalUpdatedAtDesc => "local_updated_at_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::VmHostMustEnabledAsc => "vm_host_must_enabled_ASC",
-            Self::VmHostMustEnabledDesc => "vm_host_must_enabled_DESC",
-            Self::VmHostMustPolicyAsc => "vm_host_must_policy_ASC",
-            Self::VmHostMustPolicyDesc => "vm_host_must_policy_DESC",
-            Self::VmHostPreferEnabledAsc => "vm_host_prefer_enabled_ASC",
-            Self::VmHostPreferEnabledDesc => "vm_host_prefer_enabled_DESC",
-            Self::VmHostPreferPolicyAsc => "vm_host_prefer_policy_ASC",
-            Self::VmHostPreferPolicyDesc => "vm_host_prefer_policy_DESC",
-            Self::VmVmPolicyAsc => "vm_vm_policy_ASC",
-            Self::VmVmPolicyDesc => "vm_vm_policy_DESC",
-            Self::VmVmPolicyEnabledAsc => "vm_vm_policy_enabled_ASC",
-            Self::VmVmPolicyEnabledDesc => "vm_vm_policy_enabled_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "enabled_ASC" => Self::EnabledAsc,
-            "enabled_DESC" => Self::EnabledDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "local_updated_at_ASC" => Self::LocalUpdatedAtAsc,
-            "local_updated_at_DESC" => Self::LocalUpdatedAtDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "vm_host_must_enabled_ASC" => Self::VmHostMustEnabledAsc,
-            "vm_host_must_enabled_DESC" => Self::VmHostMustEnabledDesc,
-            "vm_host_must_policy_ASC" => Self::VmHostMustPolicyAsc,
-            "vm_host_must_policy_DESC" => Self::VmHostMustPolicyDesc,
-            "vm_host_prefer_enabled_ASC" => Self::VmHostPreferEnabledAsc,
-            "vm_host_prefer_enabled_DESC" => Self::VmHostPreferEnabledDesc,
-            "vm_host_prefer_policy_ASC" => Self::VmHostPreferPolicyAsc,
-            "vm_host_prefer_policy_DESC" => Self::VmHostPreferPolicyDesc,
-            "vm_vm_policy_ASC" => Self::VmVmPolicyAsc,
-            "vm_vm_policy_DESC" => Self::VmVmPolicyDesc,
-            "vm_vm_policy_enabled_ASC" => Self::VmVmPolicyEnabledAsc,
-            "vm_vm_policy_enabled_DESC" => Self::VmVmPolicyEnabledDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmPlacementGroupOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmPlacementGroupOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmSnapshotOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmSnapshotOrderByInput {
-    /// `clock_offset_ASC`
-    ClockOffsetAsc,
-    /// `clock_offset_DESC`
-    ClockOffsetDesc,
-    /// `consistent_type_ASC`
-    ConsistentTypeAsc,
-    /// `consistent_type_DESC`
-    ConsistentTypeDesc,
-    /// `cpu_ASC`
-    CpuAsc,
-    /// `cpu_DESC`
-    CpuDesc,
-    /// `cpu_model_ASC`
-    CpuModelAsc,
-    /// `cpu_model_DESC`
-    CpuModelDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `firmware_ASC`
-    FirmwareAsc,
-    /// `firmware_DESC`
-    FirmwareDesc,
-    /// `ha_ASC`
-    HaAsc,
-    /// `ha_DESC`
-    HaDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `io_policy_ASC`
-    IoPolicyAsc,
-    /// `io_policy_DESC`
-    IoPolicyDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `max_bandwidth_ASC`
-    MaxBandwidthAsc,
-    /// `max_bandwidth_DESC`
-    MaxBandwidthDesc,
-    /// `max_bandwidth_policy_ASC`
-    MaxBandwidthPolicyAsc,
-    /// `max_bandwidth_policy_DESC`
-    MaxBandwidthPolicyDesc,
-    /// `max_iops_ASC`
-    MaxIopsAsc,
-    /// `max_iops_DESC`
-    MaxIopsDesc,
-    /// `max_iops_policy_ASC`
-    MaxIopsPolicyAsc,
-    /// `max_iops_policy_DESC`
-    MaxIopsPolicyDesc,
-    /// `memory_ASC`
-    MemoryAsc,
-    /// `memory_DESC`
-    MemoryDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `size_ASC`
-    SizeAsc,
-    /// `size_DESC`
-    SizeDesc,
-    /// `vcpu_ASC`
-    VcpuAsc,
-    /// `vcpu_DESC`
-    VcpuDesc,
-    /// `vm_disks_ASC`
-    VmDisksAsc,
-    /// `vm_disks_DESC`
-    VmDisksDesc,
-    /// `vm_nics_ASC`
-    VmNicsAsc,
-    /// `vm_nics_DESC`
-    VmNicsDesc,
-    /// `win_opt_ASC`
-    WinOptAsc,
-    /// `win_opt_DESC`
-    WinOptDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmSnapshotOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClockOffsetAsc => "clock_offset_ASC",
-            Self::ClockOffsetDesc => "clock_offset_DESC",
-            Self::ConsistentTypeAsc => "consistent_type_ASC",
-            Self::ConsistentTypeDesc => "consistent_type_DESC",
-            Self::CpuAsc => "cpu_ASC",
-            Self::CpuDesc => "cpu_DESC",
-            Self::CpuModelAsc => "cpu_model_ASC",
-            Self::CpuModelDesc => "cpu_model_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::FirmwareAsc => "firmware_ASC",
-            Self::FirmwareDesc => "firmware_DESC",
-            Self::HaAsc => "ha_ASC",
-            Self::HaDesc => "ha_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::IoPolicyAsc => "io_policy_ASC",
-            Self::IoPolicyDesc => "io_policy_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
-            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
-            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
-            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
-            Self::MaxIopsAsc => "max_iops_ASC",
-            Self::MaxIopsDesc => "max_iops_DESC",
-            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
-            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
-            Self::MemoryAsc => "memory_ASC",
-            Self::MemoryDesc => "memory_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::SizeAsc => "size_ASC",
-            Self::SizeDesc => "size_DESC",
-            Self::VcpuAsc => "vcpu_ASC",
-            Self::VcpuDesc => "vcpu_DESC",
-            Self::VmDisksAsc => "vm_disks_ASC",
-            Self::VmDisksDesc => "vm_disks_DESC",
-            Self::VmNicsAsc => "vm_nics_ASC",
-            Self::VmNicsDesc => "vm_nics_DESC",
-            Self::WinOptAsc => "win_opt_ASC",
-            Self::WinOptDesc => "win_opt_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "consistent_type_ASC" => Self::ConsistentTypeAsc,
-            "consistent_type_DESC" => Self::ConsistentTypeDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "vm_disks_ASC" => Self::VmDisksAsc,
-            "vm_disks_DESC" => Self::VmDisksDesc,
-            "vm_nics_ASC" => Self::VmNicsAsc,
-            "vm_nics_DESC" => Self::VmNicsDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmSnapshotOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmSnapshotOrderByInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmTemplateOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmTemplateOrderByInput {
-    /// `clock_offset_ASC`
-    ClockOffsetAsc,
-    /// `clock_offset_DESC`
-    ClockOffsetDesc,
-    /// `cloud_init_supported_ASC`
-    CloudInitSupportedAsc,
-    /// `cloud_init_supported_DESC`
-    CloudInitSupportedDesc,
-    /// `cpu_ASC`
-    CpuAsc,
-    /// `cpu_DESC`
-    CpuDesc,
-    /// `cpu_model_ASC`
-    CpuModelAsc,
-    /// `cpu_model_DESC`
-    CpuModelDesc,
-    /// `description_ASC`
-    DescriptionAsc,
-    /// `description_DESC`
-    DescriptionDesc,
-    /// `entityAsyncStatus_ASC`
-    EntityAsyncStatusAsc,
-    /// `entityAsyncStatus_DESC`
-    EntityAsyncStatusDesc,
-    /// `firmware_ASC`
-    FirmwareAsc,
-    /// `firmware_DESC`
-    FirmwareDesc,
-    /// `ha_ASC`
-    HaAsc,
-    /// `ha_DESC`
-    HaDesc,
-    /// `id_ASC`
-    IdAsc,
-    /// `id_DESC`
-    IdDesc,
-    /// `io_policy_ASC`
-    IoPolicyAsc,
-    /// `io_policy_DESC`
-    IoPolicyDesc,
-    /// `local_created_at_ASC`
-    LocalCreatedAtAsc,
-    /// `local_created_at_DESC`
-    LocalCreatedAtDesc,
-    /// `local_id_ASC`
-    LocalIdAsc,
-    /// `local_id_DESC`
-    LocalIdDesc,
-    /// `max_bandwidth_ASC`
-    MaxBandwidthAsc,
-    /// `max_bandwidth_DESC`
-    MaxBandwidthDesc,
-    /// `max_bandwidth_policy_ASC`
-    MaxBandwidthPolicyAsc,
-    /// `max_bandwidth_policy_DESC`
-    MaxBandwidthPolicyDesc,
-    /// `max_iops_ASC`
-    MaxIopsAsc,
-    /// `max_iops_DESC`
-    MaxIopsDesc,
-    /// `max_iops_policy_ASC`
-    MaxIopsPolicyAsc,
-    /// `max_iops_policy_DESC`
-    MaxIopsPolicyDesc,
-    /// `memory_ASC`
-    MemoryAsc,
-    /// `memory_DESC`
-    MemoryDesc,
-    /// `name_ASC`
-    NameAsc,
-    /// `name_DESC`
-    NameDesc,
-    /// `size_ASC`
-    SizeAsc,
-    /// `size_DESC`
-    SizeDesc,
-    /// `vcpu_ASC`
-    VcpuAsc,
-    /// `vcpu_DESC`
-    VcpuDesc,
-    /// `video_type_ASC`
-    VideoTypeAsc,
-    /// `video_type_DESC`
-    VideoTypeDesc,
-    /// `vm_disks_ASC`
-    VmDisksAsc,
-    /// `vm_disks_DESC`
-    VmDisksDesc,
-    /// `vm_nics_ASC`
-    VmNicsAsc,
-    /// `vm_nics_DESC`
-    VmNicsDesc,
-    /// `win_opt_ASC`
-    WinOptAsc,
-    /// `win_opt_DESC`
-    WinOptDesc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmTemplateOrderByInput {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClockOffsetAsc => "clock_offset_ASC",
-            Self::ClockOffsetDesc => "clock_offset_DESC",
-            Self::CloudInitSupportedAsc => "cloud_init_supported_ASC",
-            Self::CloudInitSupportedDesc => "cloud_init_supported_DESC",
-            Self::CpuAsc => "cpu_ASC",
-            Self::CpuDesc => "cpu_DESC",
-            Self::CpuModelAsc => "cpu_model_ASC",
-            Self::CpuModelDesc => "cpu_model_DESC",
-            Self::DescriptionAsc => "description_ASC",
-            Self::DescriptionDesc => "description_DESC",
-            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
-            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::FirmwareAsc => "firmware_ASC",
-            Self::FirmwareDesc => "firmware_DESC",
-            Self::HaAsc => "ha_ASC",
-            Self::HaDesc => "ha_DESC",
-            Self::IdAsc => "id_ASC",
-            Self::IdDesc => "id_DESC",
-            Self::IoPolicyAsc => "io_policy_ASC",
-            Self::IoPolicyDesc => "io_policy_DESC",
-            Self::LocalCreatedAtAsc => "local_created_at_ASC",
-            Self::LocalCreatedAtDesc => "local_created_at_DESC",
-            Self::LocalIdAsc => "local_id_ASC",
-            Self::LocalIdDesc => "local_id_DESC",
-            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
-            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
-            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
-            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
-            Self::MaxIopsAsc => "max_iops_ASC",
-            Self::MaxIopsDesc => "max_iops_DESC",
-            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
-            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
-            Self::MemoryAsc => "memory_ASC",
-            Self::MemoryDesc => "memory_DESC",
-            Self::NameAsc => "name_ASC",
-            Self::NameDesc => "name_DESC",
-            Self::SizeAsc => "size_ASC",
-            Self::SizeDesc => "size_DESC",
-            Self::VcpuAsc => "vcpu_ASC",
-            Self::VcpuDesc => "vcpu_DESC",
-            Self::VideoTypeAsc => "video_type_ASC",
-            Self::VideoTypeDesc => "video_type_DESC",
-            Self::VmDisksAsc => "vm_disks_ASC",
-            Self::VmDisksDesc => "vm_disks_DESC",
-            Self::VmNicsAsc => "vm_nics_ASC",
-            Self::VmNicsDesc => "vm_nics_DESC",
-            Self::WinOptAsc => "win_opt_ASC",
-            Self::WinOptDesc => "win_opt_DESC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "clock_offset_ASC" => Self::ClockOffsetAsc,
-            "clock_offset_DESC" => Self::ClockOffsetDesc,
-            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
-            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
-            "cpu_ASC" => Self::CpuAsc,
-            "cpu_DESC" => Self::CpuDesc,
-            "cpu_model_ASC" => Self::CpuModelAsc,
-            "cpu_model_DESC" => Self::CpuModelDesc,
-            "description_ASC" => Self::DescriptionAsc,
-            "description_DESC" => Self::DescriptionDesc,
-            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
-            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "firmware_ASC" => Self::FirmwareAsc,
-            "firmware_DESC" => Self::FirmwareDesc,
-            "ha_ASC" => Self::HaAsc,
-            "ha_DESC" => Self::HaDesc,
-            "id_ASC" => Self::IdAsc,
-            "id_DESC" => Self::IdDesc,
-            "io_policy_ASC" => Self::IoPolicyAsc,
-            "io_policy_DESC" => Self::IoPolicyDesc,
-            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
-            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
-            "local_id_ASC" => Self::LocalIdAsc,
-            "local_id_DESC" => Self::LocalIdDesc,
-            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
-            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
-            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
-            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
-            "max_iops_ASC" => Self::MaxIopsAsc,
-            "max_iops_DESC" => Self::MaxIopsDesc,
-            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
-            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
-            "memory_ASC" => Self::MemoryAsc,
-            "memory_DESC" => Self::MemoryDesc,
-            "name_ASC" => Self::NameAsc,
-            "name_DESC" => Self::NameDesc,
-            "size_ASC" => Self::SizeAsc,
-            "size_DESC" => Self::SizeDesc,
-            "vcpu_ASC" => Self::VcpuAsc,
-            "vcpu_DESC" => Self::VcpuDesc,
-            "video_type_ASC" => Self::VideoTypeAsc,
-            "video_type_DESC" => Self::VideoTypeDesc,
-            "vm_disks_ASC" => Self::VmDisksAsc,
-            "vm_disks_DESC" => Self::VmDisksDesc,
-            "vm_nics_ASC" => Self::VmNicsAsc,
-            "vm_nics_DESC" => Self::VmNicsDesc,
-            "win_opt_ASC" => Self::WinOptAsc,
-            "win_opt_DESC" => Self::WinOptDesc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl serde::Serialize for VmTemplateOrderByInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmTemplateOrderByInput {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::from_wire)
     }

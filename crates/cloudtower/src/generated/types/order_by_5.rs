@@ -3,6 +3,2293 @@
 
 use super::*;
 
+/// `VlanOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VlanOrderByInput {
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `gateway_ip_ASC`
+    GatewayIpAsc,
+    /// `gateway_ip_DESC`
+    GatewayIpDesc,
+    /// `gateway_subnetmask_ASC`
+    GatewaySubnetmaskAsc,
+    /// `gateway_subnetmask_DESC`
+    GatewaySubnetmaskDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `mode_type_ASC`
+    ModeTypeAsc,
+    /// `mode_type_DESC`
+    ModeTypeDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `qos_burst_ASC`
+    QosBurstAsc,
+    /// `qos_burst_DESC`
+    QosBurstDesc,
+    /// `qos_max_bandwidth_ASC`
+    QosMaxBandwidthAsc,
+    /// `qos_max_bandwidth_DESC`
+    QosMaxBandwidthDesc,
+    /// `qos_min_bandwidth_ASC`
+    QosMinBandwidthAsc,
+    /// `qos_min_bandwidth_DESC`
+    QosMinBandwidthDesc,
+    /// `qos_priority_ASC`
+    QosPriorityAsc,
+    /// `qos_priority_DESC`
+    QosPriorityDesc,
+    /// `subnetmask_ASC`
+    SubnetmaskAsc,
+    /// `subnetmask_DESC`
+    SubnetmaskDesc,
+    /// `type_ASC`
+    TypeAsc,
+    /// `type_DESC`
+    TypeDesc,
+    /// `vlan_id_ASC`
+    VlanIdAsc,
+    /// `vlan_id_DESC`
+    VlanIdDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VlanOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::GatewayIpAsc => "gateway_ip_ASC",
+            Self::GatewayIpDesc => "gateway_ip_DESC",
+            Self::GatewaySubnetmaskAsc => "gateway_subnetmask_ASC",
+            Self::GatewaySubnetmaskDesc => "gateway_subnetmask_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::ModeTypeAsc => "mode_type_ASC",
+            Self::ModeTypeDesc => "mode_type_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::QosBurstAsc => "qos_burst_ASC",
+            Self::QosBurstDesc => "qos_burst_DESC",
+            Self::QosMaxBandwidthAsc => "qos_max_bandwidth_ASC",
+            Self::QosMaxBandwidthDesc => "qos_max_bandwidth_DESC",
+            Self::QosMinBandwidthAsc => "qos_min_bandwidth_ASC",
+            Self::QosMinBandwidthDesc => "qos_min_bandwidth_DESC",
+            Self::QosPriorityAsc => "qos_priority_ASC",
+            Self::QosPriorityDesc => "qos_priority_DESC",
+            Self::SubnetmaskAsc => "subnetmask_ASC",
+            Self::SubnetmaskDesc => "subnetmask_DESC",
+            Self::TypeAsc => "type_ASC",
+            Self::TypeDesc => "type_DESC",
+            Self::VlanIdAsc => "vlan_id_ASC",
+            Self::VlanIdDesc => "vlan_id_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "gateway_ip_ASC" => Self::GatewayIpAsc,
+            "gateway_ip_DESC" => Self::GatewayIpDesc,
+            "gateway_subnetmask_ASC" => Self::GatewaySubnetmaskAsc,
+            "gateway_subnetmask_DESC" => Self::GatewaySubnetmaskDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "mode_type_ASC" => Self::ModeTypeAsc,
+            "mode_type_DESC" => Self::ModeTypeDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "qos_burst_ASC" => Self::QosBurstAsc,
+            "qos_burst_DESC" => Self::QosBurstDesc,
+            "qos_max_bandwidth_ASC" => Self::QosMaxBandwidthAsc,
+            "qos_max_bandwidth_DESC" => Self::QosMaxBandwidthDesc,
+            "qos_min_bandwidth_ASC" => Self::QosMinBandwidthAsc,
+            "qos_min_bandwidth_DESC" => Self::QosMinBandwidthDesc,
+            "qos_priority_ASC" => Self::QosPriorityAsc,
+            "qos_priority_DESC" => Self::QosPriorityDesc,
+            "subnetmask_ASC" => Self::SubnetmaskAsc,
+            "subnetmask_DESC" => Self::SubnetmaskDesc,
+            "type_ASC" => Self::TypeAsc,
+            "type_DESC" => Self::TypeDesc,
+            "vlan_id_ASC" => Self::VlanIdAsc,
+            "vlan_id_DESC" => Self::VlanIdDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::GatewayIpAsc,
+        Self::GatewayIpDesc,
+        Self::GatewaySubnetmaskAsc,
+        Self::GatewaySubnetmaskDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ModeTypeAsc,
+        Self::ModeTypeDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::QosBurstAsc,
+        Self::QosBurstDesc,
+        Self::QosMaxBandwidthAsc,
+        Self::QosMaxBandwidthDesc,
+        Self::QosMinBandwidthAsc,
+        Self::QosMinBandwidthDesc,
+        Self::QosPriorityAsc,
+        Self::QosPriorityDesc,
+        Self::SubnetmaskAsc,
+        Self::SubnetmaskDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::VlanIdAsc,
+        Self::VlanIdDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VlanOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VlanOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VlanOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VlanOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmDiskOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmDiskOrderByInput {
+    /// `boot_ASC`
+    BootAsc,
+    /// `boot_DESC`
+    BootDesc,
+    /// `bus_ASC`
+    BusAsc,
+    /// `bus_DESC`
+    BusDesc,
+    /// `cloud_init_image_name_ASC`
+    CloudInitImageNameAsc,
+    /// `cloud_init_image_name_DESC`
+    CloudInitImageNameDesc,
+    /// `cloud_init_image_path_ASC`
+    CloudInitImagePathAsc,
+    /// `cloud_init_image_path_DESC`
+    CloudInitImagePathDesc,
+    /// `device_ASC`
+    DeviceAsc,
+    /// `device_DESC`
+    DeviceDesc,
+    /// `disabled_ASC`
+    DisabledAsc,
+    /// `disabled_DESC`
+    DisabledDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `key_ASC`
+    KeyAsc,
+    /// `key_DESC`
+    KeyDesc,
+    /// `max_bandwidth_ASC`
+    MaxBandwidthAsc,
+    /// `max_bandwidth_DESC`
+    MaxBandwidthDesc,
+    /// `max_bandwidth_policy_ASC`
+    MaxBandwidthPolicyAsc,
+    /// `max_bandwidth_policy_DESC`
+    MaxBandwidthPolicyDesc,
+    /// `max_iops_ASC`
+    MaxIopsAsc,
+    /// `max_iops_DESC`
+    MaxIopsDesc,
+    /// `max_iops_policy_ASC`
+    MaxIopsPolicyAsc,
+    /// `max_iops_policy_DESC`
+    MaxIopsPolicyDesc,
+    /// `serial_ASC`
+    SerialAsc,
+    /// `serial_DESC`
+    SerialDesc,
+    /// `type_ASC`
+    TypeAsc,
+    /// `type_DESC`
+    TypeDesc,
+    /// `unsafe_image_path_ASC`
+    UnsafeImagePathAsc,
+    /// `unsafe_image_path_DESC`
+    UnsafeImagePathDesc,
+    /// `unsafe_image_uuid_ASC`
+    UnsafeImageUuidAsc,
+    /// `unsafe_image_uuid_DESC`
+    UnsafeImageUuidDesc,
+    /// `unsafe_provision_ASC`
+    UnsafeProvisionAsc,
+    /// `unsafe_provision_DESC`
+    UnsafeProvisionDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmDiskOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BootAsc => "boot_ASC",
+            Self::BootDesc => "boot_DESC",
+            Self::BusAsc => "bus_ASC",
+            Self::BusDesc => "bus_DESC",
+            Self::CloudInitImageNameAsc => "cloud_init_image_name_ASC",
+            Self::CloudInitImageNameDesc => "cloud_init_image_name_DESC",
+            Self::CloudInitImagePathAsc => "cloud_init_image_path_ASC",
+            Self::CloudInitImagePathDesc => "cloud_init_image_path_DESC",
+            Self::DeviceAsc => "device_ASC",
+            Self::DeviceDesc => "device_DESC",
+            Self::DisabledAsc => "disabled_ASC",
+            Self::DisabledDesc => "disabled_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::KeyAsc => "key_ASC",
+            Self::KeyDesc => "key_DESC",
+            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
+            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
+            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
+            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
+            Self::MaxIopsAsc => "max_iops_ASC",
+            Self::MaxIopsDesc => "max_iops_DESC",
+            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
+            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
+            Self::SerialAsc => "serial_ASC",
+            Self::SerialDesc => "serial_DESC",
+            Self::TypeAsc => "type_ASC",
+            Self::TypeDesc => "type_DESC",
+            Self::UnsafeImagePathAsc => "unsafe_image_path_ASC",
+            Self::UnsafeImagePathDesc => "unsafe_image_path_DESC",
+            Self::UnsafeImageUuidAsc => "unsafe_image_uuid_ASC",
+            Self::UnsafeImageUuidDesc => "unsafe_image_uuid_DESC",
+            Self::UnsafeProvisionAsc => "unsafe_provision_ASC",
+            Self::UnsafeProvisionDesc => "unsafe_provision_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "boot_ASC" => Self::BootAsc,
+            "boot_DESC" => Self::BootDesc,
+            "bus_ASC" => Self::BusAsc,
+            "bus_DESC" => Self::BusDesc,
+            "cloud_init_image_name_ASC" => Self::CloudInitImageNameAsc,
+            "cloud_init_image_name_DESC" => Self::CloudInitImageNameDesc,
+            "cloud_init_image_path_ASC" => Self::CloudInitImagePathAsc,
+            "cloud_init_image_path_DESC" => Self::CloudInitImagePathDesc,
+            "device_ASC" => Self::DeviceAsc,
+            "device_DESC" => Self::DeviceDesc,
+            "disabled_ASC" => Self::DisabledAsc,
+            "disabled_DESC" => Self::DisabledDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "key_ASC" => Self::KeyAsc,
+            "key_DESC" => Self::KeyDesc,
+            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
+            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
+            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
+            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
+            "max_iops_ASC" => Self::MaxIopsAsc,
+            "max_iops_DESC" => Self::MaxIopsDesc,
+            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
+            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
+            "serial_ASC" => Self::SerialAsc,
+            "serial_DESC" => Self::SerialDesc,
+            "type_ASC" => Self::TypeAsc,
+            "type_DESC" => Self::TypeDesc,
+            "unsafe_image_path_ASC" => Self::UnsafeImagePathAsc,
+            "unsafe_image_path_DESC" => Self::UnsafeImagePathDesc,
+            "unsafe_image_uuid_ASC" => Self::UnsafeImageUuidAsc,
+            "unsafe_image_uuid_DESC" => Self::UnsafeImageUuidDesc,
+            "unsafe_provision_ASC" => Self::UnsafeProvisionAsc,
+            "unsafe_provision_DESC" => Self::UnsafeProvisionDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BootAsc,
+        Self::BootDesc,
+        Self::BusAsc,
+        Self::BusDesc,
+        Self::CloudInitImageNameAsc,
+        Self::CloudInitImageNameDesc,
+        Self::CloudInitImagePathAsc,
+        Self::CloudInitImagePathDesc,
+        Self::DeviceAsc,
+        Self::DeviceDesc,
+        Self::DisabledAsc,
+        Self::DisabledDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::KeyAsc,
+        Self::KeyDesc,
+        Self::MaxBandwidthAsc,
+        Self::MaxBandwidthDesc,
+        Self::MaxBandwidthPolicyAsc,
+        Self::MaxBandwidthPolicyDesc,
+        Self::MaxIopsAsc,
+        Self::MaxIopsDesc,
+        Self::MaxIopsPolicyAsc,
+        Self::MaxIopsPolicyDesc,
+        Self::SerialAsc,
+        Self::SerialDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UnsafeImagePathAsc,
+        Self::UnsafeImagePathDesc,
+        Self::UnsafeImageUuidAsc,
+        Self::UnsafeImageUuidDesc,
+        Self::UnsafeProvisionAsc,
+        Self::UnsafeProvisionDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmDiskOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmDiskOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmDiskOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmEntityFilterResultOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmEntityFilterResultOrderByInput {
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmEntityFilterResultOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::IdAsc, Self::IdDesc];
+}
+
+impl ::core::fmt::Display for VmEntityFilterResultOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmEntityFilterResultOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmEntityFilterResultOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmEntityFilterResultOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmExportFileOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmExportFileOrderByInput {
+    /// `createdAt_ASC`
+    CreatedAtAsc,
+    /// `createdAt_DESC`
+    CreatedAtDesc,
+    /// `damaged_ASC`
+    DamagedAsc,
+    /// `damaged_DESC`
+    DamagedDesc,
+    /// `data_port_id_ASC`
+    DataPortIdAsc,
+    /// `data_port_id_DESC`
+    DataPortIdDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `files_ASC`
+    FilesAsc,
+    /// `files_DESC`
+    FilesDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `storage_cluster_id_ASC`
+    StorageClusterIdAsc,
+    /// `storage_cluster_id_DESC`
+    StorageClusterIdDesc,
+    /// `type_ASC`
+    TypeAsc,
+    /// `type_DESC`
+    TypeDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmExportFileOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAtAsc => "createdAt_ASC",
+            Self::CreatedAtDesc => "createdAt_DESC",
+            Self::DamagedAsc => "damaged_ASC",
+            Self::DamagedDesc => "damaged_DESC",
+            Self::DataPortIdAsc => "data_port_id_ASC",
+            Self::DataPortIdDesc => "data_port_id_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::FilesAsc => "files_ASC",
+            Self::FilesDesc => "files_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::StorageClusterIdAsc => "storage_cluster_id_ASC",
+            Self::StorageClusterIdDesc => "storage_cluster_id_DESC",
+            Self::TypeAsc => "type_ASC",
+            Self::TypeDesc => "type_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "createdAt_ASC" => Self::CreatedAtAsc,
+            "createdAt_DESC" => Self::CreatedAtDesc,
+            "damaged_ASC" => Self::DamagedAsc,
+            "damaged_DESC" => Self::DamagedDesc,
+            "data_port_id_ASC" => Self::DataPortIdAsc,
+            "data_port_id_DESC" => Self::DataPortIdDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "files_ASC" => Self::FilesAsc,
+            "files_DESC" => Self::FilesDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "storage_cluster_id_ASC" => Self::StorageClusterIdAsc,
+            "storage_cluster_id_DESC" => Self::StorageClusterIdDesc,
+            "type_ASC" => Self::TypeAsc,
+            "type_DESC" => Self::TypeDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreatedAtAsc,
+        Self::CreatedAtDesc,
+        Self::DamagedAsc,
+        Self::DamagedDesc,
+        Self::DataPortIdAsc,
+        Self::DataPortIdDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FilesAsc,
+        Self::FilesDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::StorageClusterIdAsc,
+        Self::StorageClusterIdDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmExportFileOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmExportFileOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmExportFileOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmExportFileOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmFolderOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmFolderOrderByInput {
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `vm_num_ASC`
+    VmNumAsc,
+    /// `vm_num_DESC`
+    VmNumDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmFolderOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::VmNumAsc => "vm_num_ASC",
+            Self::VmNumDesc => "vm_num_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "vm_num_ASC" => Self::VmNumAsc,
+            "vm_num_DESC" => Self::VmNumDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::VmNumAsc,
+        Self::VmNumDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmFolderOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmFolderOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmFolderOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmFolderOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmNicOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmNicOrderByInput {
+    /// `egress_rate_limit_burst_in_bit_ASC`
+    EgressRateLimitBurstInBitAsc,
+    /// `egress_rate_limit_burst_in_bit_DESC`
+    EgressRateLimitBurstInBitDesc,
+    /// `egress_rate_limit_enabled_ASC`
+    EgressRateLimitEnabledAsc,
+    /// `egress_rate_limit_enabled_DESC`
+    EgressRateLimitEnabledDesc,
+    /// `egress_rate_limit_max_rate_in_bitps_ASC`
+    EgressRateLimitMaxRateInBitpsAsc,
+    /// `egress_rate_limit_max_rate_in_bitps_DESC`
+    EgressRateLimitMaxRateInBitpsDesc,
+    /// `enabled_ASC`
+    EnabledAsc,
+    /// `enabled_DESC`
+    EnabledDesc,
+    /// `gateway_ASC`
+    GatewayAsc,
+    /// `gateway_DESC`
+    GatewayDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `ingress_rate_limit_burst_in_bit_ASC`
+    IngressRateLimitBurstInBitAsc,
+    /// `ingress_rate_limit_burst_in_bit_DESC`
+    IngressRateLimitBurstInBitDesc,
+    /// `ingress_rate_limit_enabled_ASC`
+    IngressRateLimitEnabledAsc,
+    /// `ingress_rate_limit_enabled_DESC`
+    IngressRateLimitEnabledDesc,
+    /// `ingress_rate_limit_max_rate_in_bitps_ASC`
+    IngressRateLimitMaxRateInBitpsAsc,
+    /// `ingress_rate_limit_max_rate_in_bitps_DESC`
+    IngressRateLimitMaxRateInBitpsDesc,
+    /// `interface_id_ASC`
+    InterfaceIdAsc,
+    /// `interface_id_DESC`
+    InterfaceIdDesc,
+    /// `ip_address_ASC`
+    IpAddressAsc,
+    /// `ip_address_DESC`
+    IpAddressDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `mac_address_ASC`
+    MacAddressAsc,
+    /// `mac_address_DESC`
+    MacAddressDesc,
+    /// `mirror_ASC`
+    MirrorAsc,
+    /// `mirror_DESC`
+    MirrorDesc,
+    /// `model_ASC`
+    ModelAsc,
+    /// `model_DESC`
+    ModelDesc,
+    /// `order_ASC`
+    OrderAsc,
+    /// `order_DESC`
+    OrderDesc,
+    /// `subnet_mask_ASC`
+    SubnetMaskAsc,
+    /// `subnet_mask_DESC`
+    SubnetMaskDesc,
+    /// `type_ASC`
+    TypeAsc,
+    /// `type_DESC`
+    TypeDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmNicOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EgressRateLimitBurstInBitAsc => "egress_rate_limit_burst_in_bit_ASC",
+            Self::EgressRateLimitBurstInBitDesc => "egress_rate_limit_burst_in_bit_DESC",
+            Self::EgressRateLimitEnabledAsc => "egress_rate_limit_enabled_ASC",
+            Self::EgressRateLimitEnabledDesc => "egress_rate_limit_enabled_DESC",
+            Self::EgressRateLimitMaxRateInBitpsAsc => "egress_rate_limit_max_rate_in_bitps_ASC",
+            Self::EgressRateLimitMaxRateInBitpsDesc => "egress_rate_limit_max_rate_in_bitps_DESC",
+            Self::EnabledAsc => "enabled_ASC",
+            Self::EnabledDesc => "enabled_DESC",
+            Self::GatewayAsc => "gateway_ASC",
+            Self::GatewayDesc => "gateway_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::IngressRateLimitBurstInBitAsc => "ingress_rate_limit_burst_in_bit_ASC",
+            Self::IngressRateLimitBurstInBitDesc => "ingress_rate_limit_burst_in_bit_DESC",
+            Self::IngressRateLimitEnabledAsc => "ingress_rate_limit_enabled_ASC",
+            Self::IngressRateLimitEnabledDesc => "ingress_rate_limit_enabled_DESC",
+            Self::IngressRateLimitMaxRateInBitpsAsc => "ingress_rate_limit_max_rate_in_bitps_ASC",
+            Self::IngressRateLimitMaxRateInBitpsDesc => "ingress_rate_limit_max_rate_in_bitps_DESC",
+            Self::InterfaceIdAsc => "interface_id_ASC",
+            Self::InterfaceIdDesc => "interface_id_DESC",
+            Self::IpAddressAsc => "ip_address_ASC",
+            Self::IpAddressDesc => "ip_address_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::MacAddressAsc => "mac_address_ASC",
+            Self::MacAddressDesc => "mac_address_DESC",
+            Self::MirrorAsc => "mirror_ASC",
+            Self::MirrorDesc => "mirror_DESC",
+            Self::ModelAsc => "model_ASC",
+            Self::ModelDesc => "model_DESC",
+            Self::OrderAsc => "order_ASC",
+            Self::OrderDesc => "order_DESC",
+            Self::SubnetMaskAsc => "subnet_mask_ASC",
+            Self::SubnetMaskDesc => "subnet_mask_DESC",
+            Self::TypeAsc => "type_ASC",
+            Self::TypeDesc => "type_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "egress_rate_limit_burst_in_bit_ASC" => Self::EgressRateLimitBurstInBitAsc,
+            "egress_rate_limit_burst_in_bit_DESC" => Self::EgressRateLimitBurstInBitDesc,
+            "egress_rate_limit_enabled_ASC" => Self::EgressRateLimitEnabledAsc,
+            "egress_rate_limit_enabled_DESC" => Self::EgressRateLimitEnabledDesc,
+            "egress_rate_limit_max_rate_in_bitps_ASC" => Self::EgressRateLimitMaxRateInBitpsAsc,
+            "egress_rate_limit_max_rate_in_bitps_DESC" => Self::EgressRateLimitMaxRateInBitpsDesc,
+            "enabled_ASC" => Self::EnabledAsc,
+            "enabled_DESC" => Self::EnabledDesc,
+            "gateway_ASC" => Self::GatewayAsc,
+            "gateway_DESC" => Self::GatewayDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "ingress_rate_limit_burst_in_bit_ASC" => Self::IngressRateLimitBurstInBitAsc,
+            "ingress_rate_limit_burst_in_bit_DESC" => Self::IngressRateLimitBurstInBitDesc,
+            "ingress_rate_limit_enabled_ASC" => Self::IngressRateLimitEnabledAsc,
+            "ingress_rate_limit_enabled_DESC" => Self::IngressRateLimitEnabledDesc,
+            "ingress_rate_limit_max_rate_in_bitps_ASC" => Self::IngressRateLimitMaxRateInBitpsAsc,
+            "ingress_rate_limit_max_rate_in_bitps_DESC" => Self::IngressRateLimitMaxRateInBitpsDesc,
+            "interface_id_ASC" => Self::InterfaceIdAsc,
+            "interface_id_DESC" => Self::InterfaceIdDesc,
+            "ip_address_ASC" => Self::IpAddressAsc,
+            "ip_address_DESC" => Self::IpAddressDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "mac_address_ASC" => Self::MacAddressAsc,
+            "mac_address_DESC" => Self::MacAddressDesc,
+            "mirror_ASC" => Self::MirrorAsc,
+            "mirror_DESC" => Self::MirrorDesc,
+            "model_ASC" => Self::ModelAsc,
+            "model_DESC" => Self::ModelDesc,
+            "order_ASC" => Self::OrderAsc,
+            "order_DESC" => Self::OrderDesc,
+            "subnet_mask_ASC" => Self::SubnetMaskAsc,
+            "subnet_mask_DESC" => Self::SubnetMaskDesc,
+            "type_ASC" => Self::TypeAsc,
+            "type_DESC" => Self::TypeDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::EgressRateLimitBurstInBitAsc,
+        Self::EgressRateLimitBurstInBitDesc,
+        Self::EgressRateLimitEnabledAsc,
+        Self::EgressRateLimitEnabledDesc,
+        Self::EgressRateLimitMaxRateInBitpsAsc,
+        Self::EgressRateLimitMaxRateInBitpsDesc,
+        Self::EnabledAsc,
+        Self::EnabledDesc,
+        Self::GatewayAsc,
+        Self::GatewayDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IngressRateLimitBurstInBitAsc,
+        Self::IngressRateLimitBurstInBitDesc,
+        Self::IngressRateLimitEnabledAsc,
+        Self::IngressRateLimitEnabledDesc,
+        Self::IngressRateLimitMaxRateInBitpsAsc,
+        Self::IngressRateLimitMaxRateInBitpsDesc,
+        Self::InterfaceIdAsc,
+        Self::InterfaceIdDesc,
+        Self::IpAddressAsc,
+        Self::IpAddressDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MacAddressAsc,
+        Self::MacAddressDesc,
+        Self::MirrorAsc,
+        Self::MirrorDesc,
+        Self::ModelAsc,
+        Self::ModelDesc,
+        Self::OrderAsc,
+        Self::OrderDesc,
+        Self::SubnetMaskAsc,
+        Self::SubnetMaskDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmNicOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmNicOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmNicOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmNicOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmOrderByInput {
+    /// `bios_uuid_ASC`
+    BiosUuidAsc,
+    /// `bios_uuid_DESC`
+    BiosUuidDesc,
+    /// `clock_offset_ASC`
+    ClockOffsetAsc,
+    /// `clock_offset_DESC`
+    ClockOffsetDesc,
+    /// `cloud_init_supported_ASC`
+    CloudInitSupportedAsc,
+    /// `cloud_init_supported_DESC`
+    CloudInitSupportedDesc,
+    /// `cpu_ASC`
+    CpuAsc,
+    /// `cpu_DESC`
+    CpuDesc,
+    /// `cpu_model_ASC`
+    CpuModelAsc,
+    /// `cpu_model_DESC`
+    CpuModelDesc,
+    /// `cpu_usage_ASC`
+    CpuUsageAsc,
+    /// `cpu_usage_DESC`
+    CpuUsageDesc,
+    /// `deleted_at_ASC`
+    DeletedAtAsc,
+    /// `deleted_at_DESC`
+    DeletedAtDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `dns_servers_ASC`
+    DnsServersAsc,
+    /// `dns_servers_DESC`
+    DnsServersDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `firmware_ASC`
+    FirmwareAsc,
+    /// `firmware_DESC`
+    FirmwareDesc,
+    /// `guest_cpu_model_ASC`
+    GuestCpuModelAsc,
+    /// `guest_cpu_model_DESC`
+    GuestCpuModelDesc,
+    /// `guest_os_type_ASC`
+    GuestOsTypeAsc,
+    /// `guest_os_type_DESC`
+    GuestOsTypeDesc,
+    /// `guest_size_usage_ASC`
+    GuestSizeUsageAsc,
+    /// `guest_size_usage_DESC`
+    GuestSizeUsageDesc,
+    /// `guest_used_size_ASC`
+    GuestUsedSizeAsc,
+    /// `guest_used_size_DESC`
+    GuestUsedSizeDesc,
+    /// `ha_ASC`
+    HaAsc,
+    /// `ha_DESC`
+    HaDesc,
+    /// `hostname_ASC`
+    HostnameAsc,
+    /// `hostname_DESC`
+    HostnameDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `in_recycle_bin_ASC`
+    InRecycleBinAsc,
+    /// `in_recycle_bin_DESC`
+    InRecycleBinDesc,
+    /// `internal_ASC`
+    InternalAsc,
+    /// `internal_DESC`
+    InternalDesc,
+    /// `io_policy_ASC`
+    IoPolicyAsc,
+    /// `io_policy_DESC`
+    IoPolicyDesc,
+    /// `ips_ASC`
+    IpsAsc,
+    /// `ips_DESC`
+    IpsDesc,
+    /// `kernel_info_ASC`
+    KernelInfoAsc,
+    /// `kernel_info_DESC`
+    KernelInfoDesc,
+    /// `last_shutdown_time_ASC`
+    LastShutdownTimeAsc,
+    /// `last_shutdown_time_DESC`
+    LastShutdownTimeDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `logical_size_bytes_ASC`
+    LogicalSizeBytesAsc,
+    /// `logical_size_bytes_DESC`
+    LogicalSizeBytesDesc,
+    /// `max_bandwidth_ASC`
+    MaxBandwidthAsc,
+    /// `max_bandwidth_DESC`
+    MaxBandwidthDesc,
+    /// `max_bandwidth_policy_ASC`
+    MaxBandwidthPolicyAsc,
+    /// `max_bandwidth_policy_DESC`
+    MaxBandwidthPolicyDesc,
+    /// `max_iops_ASC`
+    MaxIopsAsc,
+    /// `max_iops_DESC`
+    MaxIopsDesc,
+    /// `max_iops_policy_ASC`
+    MaxIopsPolicyAsc,
+    /// `max_iops_policy_DESC`
+    MaxIopsPolicyDesc,
+    /// `memory_ASC`
+    MemoryAsc,
+    /// `memory_DESC`
+    MemoryDesc,
+    /// `memory_usage_ASC`
+    MemoryUsageAsc,
+    /// `memory_usage_DESC`
+    MemoryUsageDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `nested_virtualization_ASC`
+    NestedVirtualizationAsc,
+    /// `nested_virtualization_DESC`
+    NestedVirtualizationDesc,
+    /// `node_ip_ASC`
+    NodeIpAsc,
+    /// `node_ip_DESC`
+    NodeIpDesc,
+    /// `original_name_ASC`
+    OriginalNameAsc,
+    /// `original_name_DESC`
+    OriginalNameDesc,
+    /// `os_ASC`
+    OsAsc,
+    /// `os_DESC`
+    OsDesc,
+    /// `protected_ASC`
+    ProtectedAsc,
+    /// `protected_DESC`
+    ProtectedDesc,
+    /// `provisioned_size_ASC`
+    ProvisionedSizeAsc,
+    /// `provisioned_size_DESC`
+    ProvisionedSizeDesc,
+    /// `size_ASC`
+    SizeAsc,
+    /// `size_DESC`
+    SizeDesc,
+    /// `status_ASC`
+    StatusAsc,
+    /// `status_DESC`
+    StatusDesc,
+    /// `unique_logical_size_ASC`
+    UniqueLogicalSizeAsc,
+    /// `unique_logical_size_DESC`
+    UniqueLogicalSizeDesc,
+    /// `unique_size_ASC`
+    UniqueSizeAsc,
+    /// `unique_size_DESC`
+    UniqueSizeDesc,
+    /// `used_size_ASC`
+    UsedSizeAsc,
+    /// `used_size_DESC`
+    UsedSizeDesc,
+    /// `used_size_usage_ASC`
+    UsedSizeUsageAsc,
+    /// `used_size_usage_DESC`
+    UsedSizeUsageDesc,
+    /// `vcpu_ASC`
+    VcpuAsc,
+    /// `vcpu_DESC`
+    VcpuDesc,
+    /// `video_type_ASC`
+    VideoTypeAsc,
+    /// `video_type_DESC`
+    VideoTypeDesc,
+    /// `vm_tools_status_ASC`
+    VmToolsStatusAsc,
+    /// `vm_tools_status_DESC`
+    VmToolsStatusDesc,
+    /// `vm_tools_version_ASC`
+    VmToolsVersionAsc,
+    /// `vm_tools_version_DESC`
+    VmToolsVersionDesc,
+    /// `vm_usage_ASC`
+    VmUsageAsc,
+    /// `vm_usage_DESC`
+    VmUsageDesc,
+    /// `win_opt_ASC`
+    WinOptAsc,
+    /// `win_opt_DESC`
+    WinOptDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BiosUuidAsc => "bios_uuid_ASC",
+            Self::BiosUuidDesc => "bios_uuid_DESC",
+            Self::ClockOffsetAsc => "clock_offset_ASC",
+            Self::ClockOffsetDesc => "clock_offset_DESC",
+            Self::CloudInitSupportedAsc => "cloud_init_supported_ASC",
+            Self::CloudInitSupportedDesc => "cloud_init_supported_DESC",
+            Self::CpuAsc => "cpu_ASC",
+            Self::CpuDesc => "cpu_DESC",
+            Self::CpuModelAsc => "cpu_model_ASC",
+            Self::CpuModelDesc => "cpu_model_DESC",
+            Self::CpuUsageAsc => "cpu_usage_ASC",
+            Self::CpuUsageDesc => "cpu_usage_DESC",
+            Self::DeletedAtAsc => "deleted_at_ASC",
+            Self::DeletedAtDesc => "deleted_at_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::DnsServersAsc => "dns_servers_ASC",
+            Self::DnsServersDesc => "dns_servers_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::FirmwareAsc => "firmware_ASC",
+            Self::FirmwareDesc => "firmware_DESC",
+            Self::GuestCpuModelAsc => "guest_cpu_model_ASC",
+            Self::GuestCpuModelDesc => "guest_cpu_model_DESC",
+            Self::GuestOsTypeAsc => "guest_os_type_ASC",
+            Self::GuestOsTypeDesc => "guest_os_type_DESC",
+            Self::GuestSizeUsageAsc => "guest_size_usage_ASC",
+            Self::GuestSizeUsageDesc => "guest_size_usage_DESC",
+            Self::GuestUsedSizeAsc => "guest_used_size_ASC",
+            Self::GuestUsedSizeDesc => "guest_used_size_DESC",
+            Self::HaAsc => "ha_ASC",
+            Self::HaDesc => "ha_DESC",
+            Self::HostnameAsc => "hostname_ASC",
+            Self::HostnameDesc => "hostname_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::InRecycleBinAsc => "in_recycle_bin_ASC",
+            Self::InRecycleBinDesc => "in_recycle_bin_DESC",
+            Self::InternalAsc => "internal_ASC",
+            Self::InternalDesc => "internal_DESC",
+            Self::IoPolicyAsc => "io_policy_ASC",
+            Self::IoPolicyDesc => "io_policy_DESC",
+            Self::IpsAsc => "ips_ASC",
+            Self::IpsDesc => "ips_DESC",
+            Self::KernelInfoAsc => "kernel_info_ASC",
+            Self::KernelInfoDesc => "kernel_info_DESC",
+            Self::LastShutdownTimeAsc => "last_shutdown_time_ASC",
+            Self::LastShutdownTimeDesc => "last_shutdown_time_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::LogicalSizeBytesAsc => "logical_size_bytes_ASC",
+            Self::LogicalSizeBytesDesc => "logical_size_bytes_DESC",
+            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
+            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
+            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
+            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
+            Self::MaxIopsAsc => "max_iops_ASC",
+            Self::MaxIopsDesc => "max_iops_DESC",
+            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
+            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
+            Self::MemoryAsc => "memory_ASC",
+            Self::MemoryDesc => "memory_DESC",
+            Self::MemoryUsageAsc => "memory_usage_ASC",
+            Self::MemoryUsageDesc => "memory_usage_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::NestedVirtualizationAsc => "nested_virtualization_ASC",
+            Self::NestedVirtualizationDesc => "nested_virtualization_DESC",
+            Self::NodeIpAsc => "node_ip_ASC",
+            Self::NodeIpDesc => "node_ip_DESC",
+            Self::OriginalNameAsc => "original_name_ASC",
+            Self::OriginalNameDesc => "original_name_DESC",
+            Self::OsAsc => "os_ASC",
+            Self::OsDesc => "os_DESC",
+            Self::ProtectedAsc => "protected_ASC",
+            Self::ProtectedDesc => "protected_DESC",
+            Self::ProvisionedSizeAsc => "provisioned_size_ASC",
+            Self::ProvisionedSizeDesc => "provisioned_size_DESC",
+            Self::SizeAsc => "size_ASC",
+            Self::SizeDesc => "size_DESC",
+            Self::StatusAsc => "status_ASC",
+            Self::StatusDesc => "status_DESC",
+            Self::UniqueLogicalSizeAsc => "unique_logical_size_ASC",
+            Self::UniqueLogicalSizeDesc => "unique_logical_size_DESC",
+            Self::UniqueSizeAsc => "unique_size_ASC",
+            Self::UniqueSizeDesc => "unique_size_DESC",
+            Self::UsedSizeAsc => "used_size_ASC",
+            Self::UsedSizeDesc => "used_size_DESC",
+            Self::UsedSizeUsageAsc => "used_size_usage_ASC",
+            Self::UsedSizeUsageDesc => "used_size_usage_DESC",
+            Self::VcpuAsc => "vcpu_ASC",
+            Self::VcpuDesc => "vcpu_DESC",
+            Self::VideoTypeAsc => "video_type_ASC",
+            Self::VideoTypeDesc => "video_type_DESC",
+            Self::VmToolsStatusAsc => "vm_tools_status_ASC",
+            Self::VmToolsStatusDesc => "vm_tools_status_DESC",
+            Self::VmToolsVersionAsc => "vm_tools_version_ASC",
+            Self::VmToolsVersionDesc => "vm_tools_version_DESC",
+            Self::VmUsageAsc => "vm_usage_ASC",
+            Self::VmUsageDesc => "vm_usage_DESC",
+            Self::WinOptAsc => "win_opt_ASC",
+            Self::WinOptDesc => "win_opt_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "bios_uuid_ASC" => Self::BiosUuidAsc,
+            "bios_uuid_DESC" => Self::BiosUuidDesc,
+            "clock_offset_ASC" => Self::ClockOffsetAsc,
+            "clock_offset_DESC" => Self::ClockOffsetDesc,
+            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
+            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
+            "cpu_ASC" => Self::CpuAsc,
+            "cpu_DESC" => Self::CpuDesc,
+            "cpu_model_ASC" => Self::CpuModelAsc,
+            "cpu_model_DESC" => Self::CpuModelDesc,
+            "cpu_usage_ASC" => Self::CpuUsageAsc,
+            "cpu_usage_DESC" => Self::CpuUsageDesc,
+            "deleted_at_ASC" => Self::DeletedAtAsc,
+            "deleted_at_DESC" => Self::DeletedAtDesc,
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "dns_servers_ASC" => Self::DnsServersAsc,
+            "dns_servers_DESC" => Self::DnsServersDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "firmware_ASC" => Self::FirmwareAsc,
+            "firmware_DESC" => Self::FirmwareDesc,
+            "guest_cpu_model_ASC" => Self::GuestCpuModelAsc,
+            "guest_cpu_model_DESC" => Self::GuestCpuModelDesc,
+            "guest_os_type_ASC" => Self::GuestOsTypeAsc,
+            "guest_os_type_DESC" => Self::GuestOsTypeDesc,
+            "guest_size_usage_ASC" => Self::GuestSizeUsageAsc,
+            "guest_size_usage_DESC" => Self::GuestSizeUsageDesc,
+            "guest_used_size_ASC" => Self::GuestUsedSizeAsc,
+            "guest_used_size_DESC" => Self::GuestUsedSizeDesc,
+            "ha_ASC" => Self::HaAsc,
+            "ha_DESC" => Self::HaDesc,
+            "hostname_ASC" => Self::HostnameAsc,
+            "hostname_DESC" => Self::HostnameDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "in_recycle_bin_ASC" => Self::InRecycleBinAsc,
+            "in_recycle_bin_DESC" => Self::InRecycleBinDesc,
+            "internal_ASC" => Self::InternalAsc,
+            "internal_DESC" => Self::InternalDesc,
+            "io_policy_ASC" => Self::IoPolicyAsc,
+            "io_policy_DESC" => Self::IoPolicyDesc,
+            "ips_ASC" => Self::IpsAsc,
+            "ips_DESC" => Self::IpsDesc,
+            "kernel_info_ASC" => Self::KernelInfoAsc,
+            "kernel_info_DESC" => Self::KernelInfoDesc,
+            "last_shutdown_time_ASC" => Self::LastShutdownTimeAsc,
+            "last_shutdown_time_DESC" => Self::LastShutdownTimeDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "logical_size_bytes_ASC" => Self::LogicalSizeBytesAsc,
+            "logical_size_bytes_DESC" => Self::LogicalSizeBytesDesc,
+            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
+            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
+            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
+            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
+            "max_iops_ASC" => Self::MaxIopsAsc,
+            "max_iops_DESC" => Self::MaxIopsDesc,
+            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
+            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
+            "memory_ASC" => Self::MemoryAsc,
+            "memory_DESC" => Self::MemoryDesc,
+            "memory_usage_ASC" => Self::MemoryUsageAsc,
+            "memory_usage_DESC" => Self::MemoryUsageDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "nested_virtualization_ASC" => Self::NestedVirtualizationAsc,
+            "nested_virtualization_DESC" => Self::NestedVirtualizationDesc,
+            "node_ip_ASC" => Self::NodeIpAsc,
+            "node_ip_DESC" => Self::NodeIpDesc,
+            "original_name_ASC" => Self::OriginalNameAsc,
+            "original_name_DESC" => Self::OriginalNameDesc,
+            "os_ASC" => Self::OsAsc,
+            "os_DESC" => Self::OsDesc,
+            "protected_ASC" => Self::ProtectedAsc,
+            "protected_DESC" => Self::ProtectedDesc,
+            "provisioned_size_ASC" => Self::ProvisionedSizeAsc,
+            "provisioned_size_DESC" => Self::ProvisionedSizeDesc,
+            "size_ASC" => Self::SizeAsc,
+            "size_DESC" => Self::SizeDesc,
+            "status_ASC" => Self::StatusAsc,
+            "status_DESC" => Self::StatusDesc,
+            "unique_logical_size_ASC" => Self::UniqueLogicalSizeAsc,
+            "unique_logical_size_DESC" => Self::UniqueLogicalSizeDesc,
+            "unique_size_ASC" => Self::UniqueSizeAsc,
+            "unique_size_DESC" => Self::UniqueSizeDesc,
+            "used_size_ASC" => Self::UsedSizeAsc,
+            "used_size_DESC" => Self::UsedSizeDesc,
+            "used_size_usage_ASC" => Self::UsedSizeUsageAsc,
+            "used_size_usage_DESC" => Self::UsedSizeUsageDesc,
+            "vcpu_ASC" => Self::VcpuAsc,
+            "vcpu_DESC" => Self::VcpuDesc,
+            "video_type_ASC" => Self::VideoTypeAsc,
+            "video_type_DESC" => Self::VideoTypeDesc,
+            "vm_tools_status_ASC" => Self::VmToolsStatusAsc,
+            "vm_tools_status_DESC" => Self::VmToolsStatusDesc,
+            "vm_tools_version_ASC" => Self::VmToolsVersionAsc,
+            "vm_tools_version_DESC" => Self::VmToolsVersionDesc,
+            "vm_usage_ASC" => Self::VmUsageAsc,
+            "vm_usage_DESC" => Self::VmUsageDesc,
+            "win_opt_ASC" => Self::WinOptAsc,
+            "win_opt_DESC" => Self::WinOptDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::BiosUuidAsc,
+        Self::BiosUuidDesc,
+        Self::ClockOffsetAsc,
+        Self::ClockOffsetDesc,
+        Self::CloudInitSupportedAsc,
+        Self::CloudInitSupportedDesc,
+        Self::CpuAsc,
+        Self::CpuDesc,
+        Self::CpuModelAsc,
+        Self::CpuModelDesc,
+        Self::CpuUsageAsc,
+        Self::CpuUsageDesc,
+        Self::DeletedAtAsc,
+        Self::DeletedAtDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::DnsServersAsc,
+        Self::DnsServersDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FirmwareAsc,
+        Self::FirmwareDesc,
+        Self::GuestCpuModelAsc,
+        Self::GuestCpuModelDesc,
+        Self::GuestOsTypeAsc,
+        Self::GuestOsTypeDesc,
+        Self::GuestSizeUsageAsc,
+        Self::GuestSizeUsageDesc,
+        Self::GuestUsedSizeAsc,
+        Self::GuestUsedSizeDesc,
+        Self::HaAsc,
+        Self::HaDesc,
+        Self::HostnameAsc,
+        Self::HostnameDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::InRecycleBinAsc,
+        Self::InRecycleBinDesc,
+        Self::InternalAsc,
+        Self::InternalDesc,
+        Self::IoPolicyAsc,
+        Self::IoPolicyDesc,
+        Self::IpsAsc,
+        Self::IpsDesc,
+        Self::KernelInfoAsc,
+        Self::KernelInfoDesc,
+        Self::LastShutdownTimeAsc,
+        Self::LastShutdownTimeDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LogicalSizeBytesAsc,
+        Self::LogicalSizeBytesDesc,
+        Self::MaxBandwidthAsc,
+        Self::MaxBandwidthDesc,
+        Self::MaxBandwidthPolicyAsc,
+        Self::MaxBandwidthPolicyDesc,
+        Self::MaxIopsAsc,
+        Self::MaxIopsDesc,
+        Self::MaxIopsPolicyAsc,
+        Self::MaxIopsPolicyDesc,
+        Self::MemoryAsc,
+        Self::MemoryDesc,
+        Self::MemoryUsageAsc,
+        Self::MemoryUsageDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::NestedVirtualizationAsc,
+        Self::NestedVirtualizationDesc,
+        Self::NodeIpAsc,
+        Self::NodeIpDesc,
+        Self::OriginalNameAsc,
+        Self::OriginalNameDesc,
+        Self::OsAsc,
+        Self::OsDesc,
+        Self::ProtectedAsc,
+        Self::ProtectedDesc,
+        Self::ProvisionedSizeAsc,
+        Self::ProvisionedSizeDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::StatusAsc,
+        Self::StatusDesc,
+        Self::UniqueLogicalSizeAsc,
+        Self::UniqueLogicalSizeDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+        Self::UsedSizeAsc,
+        Self::UsedSizeDesc,
+        Self::UsedSizeUsageAsc,
+        Self::UsedSizeUsageDesc,
+        Self::VcpuAsc,
+        Self::VcpuDesc,
+        Self::VideoTypeAsc,
+        Self::VideoTypeDesc,
+        Self::VmToolsStatusAsc,
+        Self::VmToolsStatusDesc,
+        Self::VmToolsVersionAsc,
+        Self::VmToolsVersionDesc,
+        Self::VmUsageAsc,
+        Self::VmUsageDesc,
+        Self::WinOptAsc,
+        Self::WinOptDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmPlacementGroupOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmPlacementGroupOrderByInput {
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `enabled_ASC`
+    EnabledAsc,
+    /// `enabled_DESC`
+    EnabledDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `local_updated_at_ASC`
+    LocalUpdatedAtAsc,
+    /// `local_updated_at_DESC`
+    LocalUpdatedAtDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `vm_host_must_enabled_ASC`
+    VmHostMustEnabledAsc,
+    /// `vm_host_must_enabled_DESC`
+    VmHostMustEnabledDesc,
+    /// `vm_host_must_policy_ASC`
+    VmHostMustPolicyAsc,
+    /// `vm_host_must_policy_DESC`
+    VmHostMustPolicyDesc,
+    /// `vm_host_prefer_enabled_ASC`
+    VmHostPreferEnabledAsc,
+    /// `vm_host_prefer_enabled_DESC`
+    VmHostPreferEnabledDesc,
+    /// `vm_host_prefer_policy_ASC`
+    VmHostPreferPolicyAsc,
+    /// `vm_host_prefer_policy_DESC`
+    VmHostPreferPolicyDesc,
+    /// `vm_vm_policy_ASC`
+    VmVmPolicyAsc,
+    /// `vm_vm_policy_DESC`
+    VmVmPolicyDesc,
+    /// `vm_vm_policy_enabled_ASC`
+    VmVmPolicyEnabledAsc,
+    /// `vm_vm_policy_enabled_DESC`
+    VmVmPolicyEnabledDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmPlacementGroupOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EnabledAsc => "enabled_ASC",
+            Self::EnabledDesc => "enabled_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::LocalUpdatedAtAsc => "local_updated_at_ASC",
+            Self::LocalUpdatedAtDesc => "local_updated_at_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::VmHostMustEnabledAsc => "vm_host_must_enabled_ASC",
+            Self::VmHostMustEnabledDesc => "vm_host_must_enabled_DESC",
+            Self::VmHostMustPolicyAsc => "vm_host_must_policy_ASC",
+            Self::VmHostMustPolicyDesc => "vm_host_must_policy_DESC",
+            Self::VmHostPreferEnabledAsc => "vm_host_prefer_enabled_ASC",
+            Self::VmHostPreferEnabledDesc => "vm_host_prefer_enabled_DESC",
+            Self::VmHostPreferPolicyAsc => "vm_host_prefer_policy_ASC",
+            Self::VmHostPreferPolicyDesc => "vm_host_prefer_policy_DESC",
+            Self::VmVmPolicyAsc => "vm_vm_policy_ASC",
+            Self::VmVmPolicyDesc => "vm_vm_policy_DESC",
+            Self::VmVmPolicyEnabledAsc => "vm_vm_policy_enabled_ASC",
+            Self::VmVmPolicyEnabledDesc => "vm_vm_policy_enabled_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "enabled_ASC" => Self::EnabledAsc,
+            "enabled_DESC" => Self::EnabledDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "local_updated_at_ASC" => Self::LocalUpdatedAtAsc,
+            "local_updated_at_DESC" => Self::LocalUpdatedAtDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "vm_host_must_enabled_ASC" => Self::VmHostMustEnabledAsc,
+            "vm_host_must_enabled_DESC" => Self::VmHostMustEnabledDesc,
+            "vm_host_must_policy_ASC" => Self::VmHostMustPolicyAsc,
+            "vm_host_must_policy_DESC" => Self::VmHostMustPolicyDesc,
+            "vm_host_prefer_enabled_ASC" => Self::VmHostPreferEnabledAsc,
+            "vm_host_prefer_enabled_DESC" => Self::VmHostPreferEnabledDesc,
+            "vm_host_prefer_policy_ASC" => Self::VmHostPreferPolicyAsc,
+            "vm_host_prefer_policy_DESC" => Self::VmHostPreferPolicyDesc,
+            "vm_vm_policy_ASC" => Self::VmVmPolicyAsc,
+            "vm_vm_policy_DESC" => Self::VmVmPolicyDesc,
+            "vm_vm_policy_enabled_ASC" => Self::VmVmPolicyEnabledAsc,
+            "vm_vm_policy_enabled_DESC" => Self::VmVmPolicyEnabledDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EnabledAsc,
+        Self::EnabledDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::LocalUpdatedAtAsc,
+        Self::LocalUpdatedAtDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::VmHostMustEnabledAsc,
+        Self::VmHostMustEnabledDesc,
+        Self::VmHostMustPolicyAsc,
+        Self::VmHostMustPolicyDesc,
+        Self::VmHostPreferEnabledAsc,
+        Self::VmHostPreferEnabledDesc,
+        Self::VmHostPreferPolicyAsc,
+        Self::VmHostPreferPolicyDesc,
+        Self::VmVmPolicyAsc,
+        Self::VmVmPolicyDesc,
+        Self::VmVmPolicyEnabledAsc,
+        Self::VmVmPolicyEnabledDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmPlacementGroupOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmPlacementGroupOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmPlacementGroupOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmPlacementGroupOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmSnapshotOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmSnapshotOrderByInput {
+    /// `clock_offset_ASC`
+    ClockOffsetAsc,
+    /// `clock_offset_DESC`
+    ClockOffsetDesc,
+    /// `consistent_type_ASC`
+    ConsistentTypeAsc,
+    /// `consistent_type_DESC`
+    ConsistentTypeDesc,
+    /// `cpu_ASC`
+    CpuAsc,
+    /// `cpu_DESC`
+    CpuDesc,
+    /// `cpu_model_ASC`
+    CpuModelAsc,
+    /// `cpu_model_DESC`
+    CpuModelDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `firmware_ASC`
+    FirmwareAsc,
+    /// `firmware_DESC`
+    FirmwareDesc,
+    /// `ha_ASC`
+    HaAsc,
+    /// `ha_DESC`
+    HaDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `io_policy_ASC`
+    IoPolicyAsc,
+    /// `io_policy_DESC`
+    IoPolicyDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `max_bandwidth_ASC`
+    MaxBandwidthAsc,
+    /// `max_bandwidth_DESC`
+    MaxBandwidthDesc,
+    /// `max_bandwidth_policy_ASC`
+    MaxBandwidthPolicyAsc,
+    /// `max_bandwidth_policy_DESC`
+    MaxBandwidthPolicyDesc,
+    /// `max_iops_ASC`
+    MaxIopsAsc,
+    /// `max_iops_DESC`
+    MaxIopsDesc,
+    /// `max_iops_policy_ASC`
+    MaxIopsPolicyAsc,
+    /// `max_iops_policy_DESC`
+    MaxIopsPolicyDesc,
+    /// `memory_ASC`
+    MemoryAsc,
+    /// `memory_DESC`
+    MemoryDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `size_ASC`
+    SizeAsc,
+    /// `size_DESC`
+    SizeDesc,
+    /// `vcpu_ASC`
+    VcpuAsc,
+    /// `vcpu_DESC`
+    VcpuDesc,
+    /// `vm_disks_ASC`
+    VmDisksAsc,
+    /// `vm_disks_DESC`
+    VmDisksDesc,
+    /// `vm_nics_ASC`
+    VmNicsAsc,
+    /// `vm_nics_DESC`
+    VmNicsDesc,
+    /// `win_opt_ASC`
+    WinOptAsc,
+    /// `win_opt_DESC`
+    WinOptDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmSnapshotOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClockOffsetAsc => "clock_offset_ASC",
+            Self::ClockOffsetDesc => "clock_offset_DESC",
+            Self::ConsistentTypeAsc => "consistent_type_ASC",
+            Self::ConsistentTypeDesc => "consistent_type_DESC",
+            Self::CpuAsc => "cpu_ASC",
+            Self::CpuDesc => "cpu_DESC",
+            Self::CpuModelAsc => "cpu_model_ASC",
+            Self::CpuModelDesc => "cpu_model_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::FirmwareAsc => "firmware_ASC",
+            Self::FirmwareDesc => "firmware_DESC",
+            Self::HaAsc => "ha_ASC",
+            Self::HaDesc => "ha_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::IoPolicyAsc => "io_policy_ASC",
+            Self::IoPolicyDesc => "io_policy_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
+            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
+            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
+            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
+            Self::MaxIopsAsc => "max_iops_ASC",
+            Self::MaxIopsDesc => "max_iops_DESC",
+            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
+            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
+            Self::MemoryAsc => "memory_ASC",
+            Self::MemoryDesc => "memory_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::SizeAsc => "size_ASC",
+            Self::SizeDesc => "size_DESC",
+            Self::VcpuAsc => "vcpu_ASC",
+            Self::VcpuDesc => "vcpu_DESC",
+            Self::VmDisksAsc => "vm_disks_ASC",
+            Self::VmDisksDesc => "vm_disks_DESC",
+            Self::VmNicsAsc => "vm_nics_ASC",
+            Self::VmNicsDesc => "vm_nics_DESC",
+            Self::WinOptAsc => "win_opt_ASC",
+            Self::WinOptDesc => "win_opt_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "clock_offset_ASC" => Self::ClockOffsetAsc,
+            "clock_offset_DESC" => Self::ClockOffsetDesc,
+            "consistent_type_ASC" => Self::ConsistentTypeAsc,
+            "consistent_type_DESC" => Self::ConsistentTypeDesc,
+            "cpu_ASC" => Self::CpuAsc,
+            "cpu_DESC" => Self::CpuDesc,
+            "cpu_model_ASC" => Self::CpuModelAsc,
+            "cpu_model_DESC" => Self::CpuModelDesc,
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "firmware_ASC" => Self::FirmwareAsc,
+            "firmware_DESC" => Self::FirmwareDesc,
+            "ha_ASC" => Self::HaAsc,
+            "ha_DESC" => Self::HaDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "io_policy_ASC" => Self::IoPolicyAsc,
+            "io_policy_DESC" => Self::IoPolicyDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
+            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
+            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
+            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
+            "max_iops_ASC" => Self::MaxIopsAsc,
+            "max_iops_DESC" => Self::MaxIopsDesc,
+            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
+            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
+            "memory_ASC" => Self::MemoryAsc,
+            "memory_DESC" => Self::MemoryDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "size_ASC" => Self::SizeAsc,
+            "size_DESC" => Self::SizeDesc,
+            "vcpu_ASC" => Self::VcpuAsc,
+            "vcpu_DESC" => Self::VcpuDesc,
+            "vm_disks_ASC" => Self::VmDisksAsc,
+            "vm_disks_DESC" => Self::VmDisksDesc,
+            "vm_nics_ASC" => Self::VmNicsAsc,
+            "vm_nics_DESC" => Self::VmNicsDesc,
+            "win_opt_ASC" => Self::WinOptAsc,
+            "win_opt_DESC" => Self::WinOptDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClockOffsetAsc,
+        Self::ClockOffsetDesc,
+        Self::ConsistentTypeAsc,
+        Self::ConsistentTypeDesc,
+        Self::CpuAsc,
+        Self::CpuDesc,
+        Self::CpuModelAsc,
+        Self::CpuModelDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FirmwareAsc,
+        Self::FirmwareDesc,
+        Self::HaAsc,
+        Self::HaDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IoPolicyAsc,
+        Self::IoPolicyDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MaxBandwidthAsc,
+        Self::MaxBandwidthDesc,
+        Self::MaxBandwidthPolicyAsc,
+        Self::MaxBandwidthPolicyDesc,
+        Self::MaxIopsAsc,
+        Self::MaxIopsDesc,
+        Self::MaxIopsPolicyAsc,
+        Self::MaxIopsPolicyDesc,
+        Self::MemoryAsc,
+        Self::MemoryDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::VcpuAsc,
+        Self::VcpuDesc,
+        Self::VmDisksAsc,
+        Self::VmDisksDesc,
+        Self::VmNicsAsc,
+        Self::VmNicsDesc,
+        Self::WinOptAsc,
+        Self::WinOptDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmSnapshotOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmSnapshotOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmSnapshotOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmSnapshotOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmTemplateOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmTemplateOrderByInput {
+    /// `clock_offset_ASC`
+    ClockOffsetAsc,
+    /// `clock_offset_DESC`
+    ClockOffsetDesc,
+    /// `cloud_init_supported_ASC`
+    CloudInitSupportedAsc,
+    /// `cloud_init_supported_DESC`
+    CloudInitSupportedDesc,
+    /// `cpu_ASC`
+    CpuAsc,
+    /// `cpu_DESC`
+    CpuDesc,
+    /// `cpu_model_ASC`
+    CpuModelAsc,
+    /// `cpu_model_DESC`
+    CpuModelDesc,
+    /// `description_ASC`
+    DescriptionAsc,
+    /// `description_DESC`
+    DescriptionDesc,
+    /// `entityAsyncStatus_ASC`
+    EntityAsyncStatusAsc,
+    /// `entityAsyncStatus_DESC`
+    EntityAsyncStatusDesc,
+    /// `firmware_ASC`
+    FirmwareAsc,
+    /// `firmware_DESC`
+    FirmwareDesc,
+    /// `ha_ASC`
+    HaAsc,
+    /// `ha_DESC`
+    HaDesc,
+    /// `id_ASC`
+    IdAsc,
+    /// `id_DESC`
+    IdDesc,
+    /// `io_policy_ASC`
+    IoPolicyAsc,
+    /// `io_policy_DESC`
+    IoPolicyDesc,
+    /// `local_created_at_ASC`
+    LocalCreatedAtAsc,
+    /// `local_created_at_DESC`
+    LocalCreatedAtDesc,
+    /// `local_id_ASC`
+    LocalIdAsc,
+    /// `local_id_DESC`
+    LocalIdDesc,
+    /// `max_bandwidth_ASC`
+    MaxBandwidthAsc,
+    /// `max_bandwidth_DESC`
+    MaxBandwidthDesc,
+    /// `max_bandwidth_policy_ASC`
+    MaxBandwidthPolicyAsc,
+    /// `max_bandwidth_policy_DESC`
+    MaxBandwidthPolicyDesc,
+    /// `max_iops_ASC`
+    MaxIopsAsc,
+    /// `max_iops_DESC`
+    MaxIopsDesc,
+    /// `max_iops_policy_ASC`
+    MaxIopsPolicyAsc,
+    /// `max_iops_policy_DESC`
+    MaxIopsPolicyDesc,
+    /// `memory_ASC`
+    MemoryAsc,
+    /// `memory_DESC`
+    MemoryDesc,
+    /// `name_ASC`
+    NameAsc,
+    /// `name_DESC`
+    NameDesc,
+    /// `size_ASC`
+    SizeAsc,
+    /// `size_DESC`
+    SizeDesc,
+    /// `vcpu_ASC`
+    VcpuAsc,
+    /// `vcpu_DESC`
+    VcpuDesc,
+    /// `video_type_ASC`
+    VideoTypeAsc,
+    /// `video_type_DESC`
+    VideoTypeDesc,
+    /// `vm_disks_ASC`
+    VmDisksAsc,
+    /// `vm_disks_DESC`
+    VmDisksDesc,
+    /// `vm_nics_ASC`
+    VmNicsAsc,
+    /// `vm_nics_DESC`
+    VmNicsDesc,
+    /// `win_opt_ASC`
+    WinOptAsc,
+    /// `win_opt_DESC`
+    WinOptDesc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmTemplateOrderByInput {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClockOffsetAsc => "clock_offset_ASC",
+            Self::ClockOffsetDesc => "clock_offset_DESC",
+            Self::CloudInitSupportedAsc => "cloud_init_supported_ASC",
+            Self::CloudInitSupportedDesc => "cloud_init_supported_DESC",
+            Self::CpuAsc => "cpu_ASC",
+            Self::CpuDesc => "cpu_DESC",
+            Self::CpuModelAsc => "cpu_model_ASC",
+            Self::CpuModelDesc => "cpu_model_DESC",
+            Self::DescriptionAsc => "description_ASC",
+            Self::DescriptionDesc => "description_DESC",
+            Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
+            Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
+            Self::FirmwareAsc => "firmware_ASC",
+            Self::FirmwareDesc => "firmware_DESC",
+            Self::HaAsc => "ha_ASC",
+            Self::HaDesc => "ha_DESC",
+            Self::IdAsc => "id_ASC",
+            Self::IdDesc => "id_DESC",
+            Self::IoPolicyAsc => "io_policy_ASC",
+            Self::IoPolicyDesc => "io_policy_DESC",
+            Self::LocalCreatedAtAsc => "local_created_at_ASC",
+            Self::LocalCreatedAtDesc => "local_created_at_DESC",
+            Self::LocalIdAsc => "local_id_ASC",
+            Self::LocalIdDesc => "local_id_DESC",
+            Self::MaxBandwidthAsc => "max_bandwidth_ASC",
+            Self::MaxBandwidthDesc => "max_bandwidth_DESC",
+            Self::MaxBandwidthPolicyAsc => "max_bandwidth_policy_ASC",
+            Self::MaxBandwidthPolicyDesc => "max_bandwidth_policy_DESC",
+            Self::MaxIopsAsc => "max_iops_ASC",
+            Self::MaxIopsDesc => "max_iops_DESC",
+            Self::MaxIopsPolicyAsc => "max_iops_policy_ASC",
+            Self::MaxIopsPolicyDesc => "max_iops_policy_DESC",
+            Self::MemoryAsc => "memory_ASC",
+            Self::MemoryDesc => "memory_DESC",
+            Self::NameAsc => "name_ASC",
+            Self::NameDesc => "name_DESC",
+            Self::SizeAsc => "size_ASC",
+            Self::SizeDesc => "size_DESC",
+            Self::VcpuAsc => "vcpu_ASC",
+            Self::VcpuDesc => "vcpu_DESC",
+            Self::VideoTypeAsc => "video_type_ASC",
+            Self::VideoTypeDesc => "video_type_DESC",
+            Self::VmDisksAsc => "vm_disks_ASC",
+            Self::VmDisksDesc => "vm_disks_DESC",
+            Self::VmNicsAsc => "vm_nics_ASC",
+            Self::VmNicsDesc => "vm_nics_DESC",
+            Self::WinOptAsc => "win_opt_ASC",
+            Self::WinOptDesc => "win_opt_DESC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "clock_offset_ASC" => Self::ClockOffsetAsc,
+            "clock_offset_DESC" => Self::ClockOffsetDesc,
+            "cloud_init_supported_ASC" => Self::CloudInitSupportedAsc,
+            "cloud_init_supported_DESC" => Self::CloudInitSupportedDesc,
+            "cpu_ASC" => Self::CpuAsc,
+            "cpu_DESC" => Self::CpuDesc,
+            "cpu_model_ASC" => Self::CpuModelAsc,
+            "cpu_model_DESC" => Self::CpuModelDesc,
+            "description_ASC" => Self::DescriptionAsc,
+            "description_DESC" => Self::DescriptionDesc,
+            "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
+            "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
+            "firmware_ASC" => Self::FirmwareAsc,
+            "firmware_DESC" => Self::FirmwareDesc,
+            "ha_ASC" => Self::HaAsc,
+            "ha_DESC" => Self::HaDesc,
+            "id_ASC" => Self::IdAsc,
+            "id_DESC" => Self::IdDesc,
+            "io_policy_ASC" => Self::IoPolicyAsc,
+            "io_policy_DESC" => Self::IoPolicyDesc,
+            "local_created_at_ASC" => Self::LocalCreatedAtAsc,
+            "local_created_at_DESC" => Self::LocalCreatedAtDesc,
+            "local_id_ASC" => Self::LocalIdAsc,
+            "local_id_DESC" => Self::LocalIdDesc,
+            "max_bandwidth_ASC" => Self::MaxBandwidthAsc,
+            "max_bandwidth_DESC" => Self::MaxBandwidthDesc,
+            "max_bandwidth_policy_ASC" => Self::MaxBandwidthPolicyAsc,
+            "max_bandwidth_policy_DESC" => Self::MaxBandwidthPolicyDesc,
+            "max_iops_ASC" => Self::MaxIopsAsc,
+            "max_iops_DESC" => Self::MaxIopsDesc,
+            "max_iops_policy_ASC" => Self::MaxIopsPolicyAsc,
+            "max_iops_policy_DESC" => Self::MaxIopsPolicyDesc,
+            "memory_ASC" => Self::MemoryAsc,
+            "memory_DESC" => Self::MemoryDesc,
+            "name_ASC" => Self::NameAsc,
+            "name_DESC" => Self::NameDesc,
+            "size_ASC" => Self::SizeAsc,
+            "size_DESC" => Self::SizeDesc,
+            "vcpu_ASC" => Self::VcpuAsc,
+            "vcpu_DESC" => Self::VcpuDesc,
+            "video_type_ASC" => Self::VideoTypeAsc,
+            "video_type_DESC" => Self::VideoTypeDesc,
+            "vm_disks_ASC" => Self::VmDisksAsc,
+            "vm_disks_DESC" => Self::VmDisksDesc,
+            "vm_nics_ASC" => Self::VmNicsAsc,
+            "vm_nics_DESC" => Self::VmNicsDesc,
+            "win_opt_ASC" => Self::WinOptAsc,
+            "win_opt_DESC" => Self::WinOptDesc,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ClockOffsetAsc,
+        Self::ClockOffsetDesc,
+        Self::CloudInitSupportedAsc,
+        Self::CloudInitSupportedDesc,
+        Self::CpuAsc,
+        Self::CpuDesc,
+        Self::CpuModelAsc,
+        Self::CpuModelDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::FirmwareAsc,
+        Self::FirmwareDesc,
+        Self::HaAsc,
+        Self::HaDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IoPolicyAsc,
+        Self::IoPolicyDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MaxBandwidthAsc,
+        Self::MaxBandwidthDesc,
+        Self::MaxBandwidthPolicyAsc,
+        Self::MaxBandwidthPolicyDesc,
+        Self::MaxIopsAsc,
+        Self::MaxIopsDesc,
+        Self::MaxIopsPolicyAsc,
+        Self::MaxIopsPolicyDesc,
+        Self::MemoryAsc,
+        Self::MemoryDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::VcpuAsc,
+        Self::VcpuDesc,
+        Self::VideoTypeAsc,
+        Self::VideoTypeDesc,
+        Self::VmDisksAsc,
+        Self::VmDisksDesc,
+        Self::VmNicsAsc,
+        Self::VmNicsDesc,
+        Self::WinOptAsc,
+        Self::WinOptDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmTemplateOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmTemplateOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmTemplateOrderByInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmTemplateOrderByInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
 /// `VmVolumeOrderByInput` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -171,6 +2458,58 @@ impl VmVolumeOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::ElfStoragePolicyAsc,
+        Self::ElfStoragePolicyDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::GuestSizeUsageAsc,
+        Self::GuestSizeUsageDesc,
+        Self::GuestUsedSizeAsc,
+        Self::GuestUsedSizeDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::MountingAsc,
+        Self::MountingDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::PathAsc,
+        Self::PathDesc,
+        Self::SharingAsc,
+        Self::SharingDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UniqueLogicalSizeAsc,
+        Self::UniqueLogicalSizeDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+        Self::UsedSizeAsc,
+        Self::UsedSizeDesc,
+        Self::UsedSizeUsageAsc,
+        Self::UsedSizeUsageDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmVolumeOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmVolumeOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmVolumeOrderByInput {
@@ -329,6 +2668,52 @@ impl VmVolumeSnapshotOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CreateAtAsc,
+        Self::CreateAtDesc,
+        Self::DescriptionAsc,
+        Self::DescriptionDesc,
+        Self::ElfStoragePolicyAsc,
+        Self::ElfStoragePolicyDesc,
+        Self::EntityAsyncStatusAsc,
+        Self::EntityAsyncStatusDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalCreatedAtAsc,
+        Self::LocalCreatedAtDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SharedSizeAsc,
+        Self::SharedSizeDesc,
+        Self::SizeAsc,
+        Self::SizeDesc,
+        Self::TypeAsc,
+        Self::TypeDesc,
+        Self::UniqueSizeAsc,
+        Self::UniqueSizeDesc,
+        Self::VolumeSharingAsc,
+        Self::VolumeSharingDesc,
+        Self::VolumeSizeAsc,
+        Self::VolumeSizeDesc,
+        Self::ZbsSnapshotUuidAsc,
+        Self::ZbsSnapshotUuidDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VmVolumeSnapshotOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmVolumeSnapshotOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmVolumeSnapshotOrderByInput {
@@ -414,6 +2799,34 @@ impl VsphereEsxiAccountOrderByInput {
             "username_DESC" => Self::UsernameDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IpAsc,
+        Self::IpDesc,
+        Self::IsValidAsc,
+        Self::IsValidDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::PortAsc,
+        Self::PortDesc,
+        Self::UsernameAsc,
+        Self::UsernameDesc,
+    ];
+}
+
+impl ::core::fmt::Display for VsphereEsxiAccountOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VsphereEsxiAccountOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -540,6 +2953,44 @@ impl WitnessOrderByInput {
             "total_memory_bytes_DESC" => Self::TotalMemoryBytesDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::CpuHzPerCoreAsc,
+        Self::CpuHzPerCoreDesc,
+        Self::DataIpAsc,
+        Self::DataIpDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ManagementIpAsc,
+        Self::ManagementIpDesc,
+        Self::NameAsc,
+        Self::NameDesc,
+        Self::SystemDataCapacityAsc,
+        Self::SystemDataCapacityDesc,
+        Self::SystemUsedDataSpaceAsc,
+        Self::SystemUsedDataSpaceDesc,
+        Self::TotalCpuCoresAsc,
+        Self::TotalCpuCoresDesc,
+        Self::TotalCpuHzAsc,
+        Self::TotalCpuHzDesc,
+        Self::TotalMemoryBytesAsc,
+        Self::TotalMemoryBytesDesc,
+    ];
+}
+
+impl ::core::fmt::Display for WitnessOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for WitnessOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -739,6 +3190,62 @@ impl ZoneOrderByInput {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::FailureDataSpaceAsc,
+        Self::FailureDataSpaceDesc,
+        Self::HostNumAsc,
+        Self::HostNumDesc,
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::IsPreferredAsc,
+        Self::IsPreferredDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+        Self::ProvisionedCpuCoresAsc,
+        Self::ProvisionedCpuCoresDesc,
+        Self::ProvisionedCpuCoresForActiveVmAsc,
+        Self::ProvisionedCpuCoresForActiveVmDesc,
+        Self::ProvisionedDataSpaceAsc,
+        Self::ProvisionedDataSpaceDesc,
+        Self::ProvisionedMemoryBytesAsc,
+        Self::ProvisionedMemoryBytesDesc,
+        Self::RunningVmNumAsc,
+        Self::RunningVmNumDesc,
+        Self::StoppedVmNumAsc,
+        Self::StoppedVmNumDesc,
+        Self::SuspendedVmNumAsc,
+        Self::SuspendedVmNumDesc,
+        Self::TotalCacheCapacityAsc,
+        Self::TotalCacheCapacityDesc,
+        Self::TotalCpuCoresAsc,
+        Self::TotalCpuCoresDesc,
+        Self::TotalCpuHzAsc,
+        Self::TotalCpuHzDesc,
+        Self::TotalDataCapacityAsc,
+        Self::TotalDataCapacityDesc,
+        Self::TotalMemoryBytesAsc,
+        Self::TotalMemoryBytesDesc,
+        Self::UsedDataSpaceAsc,
+        Self::UsedDataSpaceDesc,
+        Self::ValidDataSpaceAsc,
+        Self::ValidDataSpaceDesc,
+        Self::VmNumAsc,
+        Self::VmNumDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ZoneOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ZoneOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for ZoneOrderByInput {
@@ -792,6 +3299,26 @@ impl ZoneTopoOrderByInput {
             "local_id_DESC" => Self::LocalIdDesc,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::IdAsc,
+        Self::IdDesc,
+        Self::LocalIdAsc,
+        Self::LocalIdDesc,
+    ];
+}
+
+impl ::core::fmt::Display for ZoneTopoOrderByInput {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ZoneTopoOrderByInput {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 

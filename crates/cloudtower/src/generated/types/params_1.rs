@@ -285,6 +285,21 @@ impl AlertNotifierCreationParamsNoticeSeveritiesItem {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Critical, Self::Notice, Self::Info];
+}
+
+impl ::core::fmt::Display for AlertNotifierCreationParamsNoticeSeveritiesItem {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertNotifierCreationParamsNoticeSeveritiesItem {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for AlertNotifierCreationParamsNoticeSeveritiesItem {
@@ -390,6 +405,21 @@ impl AlertNotifierManyUpdationParamsNoticeSeveritiesItem {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Critical, Self::Notice, Self::Info];
+}
+
+impl ::core::fmt::Display for AlertNotifierManyUpdationParamsNoticeSeveritiesItem {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertNotifierManyUpdationParamsNoticeSeveritiesItem {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for AlertNotifierManyUpdationParamsNoticeSeveritiesItem {
@@ -494,6 +524,21 @@ impl AlertNotifierUpdationParamsNoticeSeveritiesItem {
             "INFO" => Self::Info,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Critical, Self::Notice, Self::Info];
+}
+
+impl ::core::fmt::Display for AlertNotifierUpdationParamsNoticeSeveritiesItem {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AlertNotifierUpdationParamsNoticeSeveritiesItem {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 
@@ -3895,54 +3940,6 @@ pub struct GetBackupPlanExecutionsConnectionRequestBody {
 }
 
 impl serde::Serialize for GetBackupPlanExecutionsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupPlanExecutionsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupPlanExecutionsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupPlanExecutionOrderByInput`.
-    pub order_by: Option<BackupPlanExecutionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupPlanExecutionWhereInput`.
-    pub r#where: Option<BackupPlanExecutionWhereInput>,
-}
-
-impl serde::Serialize for GetBackupPlanExecutionsRequestBody {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;

@@ -3,6 +3,54 @@
 
 use super::*;
 
+/// `GetBackupPlanExecutionsRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupPlanExecutionsRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BackupPlanExecutionOrderByInput`.
+    pub order_by: Option<BackupPlanExecutionOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BackupPlanExecutionWhereInput`.
+    pub r#where: Option<BackupPlanExecutionWhereInput>,
+}
+
+impl serde::Serialize for GetBackupPlanExecutionsRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
 /// `GetBackupPlansConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
 pub struct GetBackupPlansConnectionRequestBody {
@@ -3921,54 +3969,6 @@ pub struct GetIsolationPoliciesRequestBody {
 }
 
 impl serde::Serialize for GetIsolationPoliciesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLabelsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetLabelsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `LabelOrderByInput`.
-    pub order_by: Option<LabelOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `LabelWhereInput`.
-    pub r#where: Option<LabelWhereInput>,
-}
-
-impl serde::Serialize for GetLabelsConnectionRequestBody {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;

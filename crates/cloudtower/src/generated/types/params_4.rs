@@ -3,6 +3,54 @@
 
 use super::*;
 
+/// `GetVdsesRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVdsesRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VdsOrderByInput`.
+    pub order_by: Option<VdsOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VdsWhereInput`.
+    pub r#where: Option<VdsWhereInput>,
+}
+
+impl serde::Serialize for GetVdsesRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
 /// `GetViewsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
 pub struct GetViewsConnectionRequestBody {
@@ -2887,6 +2935,21 @@ impl GetZoneMetricInputType {
             "secondary-to-primary" => Self::SecondaryToPrimary,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::PrimaryToSecondary, Self::SecondaryToPrimary];
+}
+
+impl ::core::fmt::Display for GetZoneMetricInputType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GetZoneMetricInputType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 

@@ -1351,6 +1351,21 @@ impl TriggerDiskBlinkParamsLedStatus {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::On, Self::Off];
+}
+
+impl ::core::fmt::Display for TriggerDiskBlinkParamsLedStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for TriggerDiskBlinkParamsLedStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for TriggerDiskBlinkParamsLedStatus {

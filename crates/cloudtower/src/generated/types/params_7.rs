@@ -1620,6 +1620,21 @@ impl VmOwnerParamsSearchFor {
             other => Self::Other(other.to_owned()),
         }
     }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Username, Self::Id];
+}
+
+impl ::core::fmt::Display for VmOwnerParamsSearchFor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmOwnerParamsSearchFor {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
 }
 
 impl serde::Serialize for VmOwnerParamsSearchFor {
@@ -3140,6 +3155,21 @@ impl VmUpdateOwnerParamsDataSearchFor {
             "id" => Self::Id,
             other => Self::Other(other.to_owned()),
         }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Username, Self::Id];
+}
+
+impl ::core::fmt::Display for VmUpdateOwnerParamsDataSearchFor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmUpdateOwnerParamsDataSearchFor {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
     }
 }
 

@@ -142,7 +142,7 @@ fn decoding_is_tolerant() {
     // Keys with escapes decode too; an empty object is all defaults.
     let t: Task = serde_json::from_str(r#"{"i\u0064": "t", "status": "SUCCESSED"}"#).unwrap();
     assert_eq!(t.id.as_deref(), Some("t"));
-    assert_eq!(t.status, Some(TaskStatus::Successed));
+    assert_eq!(t.status, Some(TaskStatus::Succeeded));
     let empty: Host = serde_json::from_str("{}").unwrap();
     assert!(empty.id.is_none());
     // A wrong type is still an error, naming the model's type.
@@ -155,7 +155,7 @@ fn decoding_is_tolerant() {
         let e: VmStatus = serde_json::from_value(json!(s)).unwrap();
         assert_eq!(serde_json::to_value(&e).unwrap(), json!(s));
     }
-    assert_eq!(DiskType::from_wire("NVMe_SSD"), DiskType::NvMeSsd);
+    assert_eq!(DiskType::from_wire("NVMe_SSD"), DiskType::NvmeSsd);
 }
 
 #[test]

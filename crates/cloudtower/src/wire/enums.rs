@@ -1,13 +1,13 @@
 //! The API's enums; each keeps values this crate does not know in `Other`.
 //!
 //! Most are the generated model's own enums (same variants, `KNOWN`, `Display`, `From<&str>`);
-//! the ones written here name their variants differently from the generator (`Succeeded` for the
-//! wire's `SUCCESSED`, `NvmeSsd`), or are this crate's own (`MaintenanceMode`, `StoragePolicy`).
+//! the two written here are this crate's own: `MaintenanceMode` (a host's `host_state`) and
+//! `StoragePolicy` (shorter names for `VmVolumeElfStoragePolicyType`).
 
 pub use crate::generated::types::{
-    Bus, ByteUnit, ClusterType, ConnectState, ConsistentType, DiskHealthStatus, DiskUsageStatus,
-    EntityAsyncStatus, HostStatus, Hypervisor, UserSource, VmDiskType, VmFirmware, VmNicModel,
-    VmStatus, VmToolsStatus,
+    Bus, ByteUnit, ClusterType, ConnectState, ConsistentType, DiskHealthStatus, DiskType,
+    DiskUsageStatus, EntityAsyncStatus, HostStatus, Hypervisor, TaskStatus, UserSource, VmDiskType,
+    VmFirmware, VmNicModel, VmStatus, VmToolsStatus,
 };
 
 use std::fmt;
@@ -84,29 +84,6 @@ macro_rules! open_enum {
 }
 
 open_enum!(
-    /// Task state (`TaskStatus`); `SUCCESSED` is the server's spelling.
-    pub enum TaskStatus {
-        /// Queued.
-        Pending = "PENDING",
-        /// Running.
-        Executing = "EXECUTING",
-        /// Paused.
-        Paused = "PAUSED",
-        /// Finished successfully.
-        Succeeded = "SUCCESSED",
-        /// Finished with an error.
-        Failed = "FAILED",
-    }
-);
-
-impl TaskStatus {
-    /// True once the task will not change any more.
-    pub fn is_final(&self) -> bool {
-        matches!(self, TaskStatus::Succeeded | TaskStatus::Failed)
-    }
-}
-
-open_enum!(
     /// Maintenance mode of a host (`MaintenanceModeEnum`).
     pub enum MaintenanceMode {
         /// Entering maintenance.
@@ -117,22 +94,6 @@ open_enum!(
         Maintenance = "MAINTENANCE_MODE",
         /// Being removed.
         Removing = "REMOVING",
-    }
-);
-
-open_enum!(
-    /// Physical disk type (note the mixed case of the last two on the wire).
-    pub enum DiskType {
-        /// Spinning disk.
-        Hdd = "HDD",
-        /// SSD.
-        Ssd = "SSD",
-        /// SATA or SAS SSD.
-        SataOrSasSsd = "SATA_OR_SAS_SSD",
-        /// NVMe SSD.
-        NvmeSsd = "NVMe_SSD",
-        /// Persistent memory.
-        Pmem = "PMem",
     }
 );
 
@@ -163,3 +124,9 @@ open_enum!(
         Ec = "EC",
     }
 );
+
+impl From<StoragePolicy> for crate::generated::types::VmVolumeElfStoragePolicyType {
+    fn from(p: StoragePolicy) -> Self {
+        Self::from_wire(p.as_str())
+    }
+}

@@ -200,13 +200,40 @@ fn is_nonempty(v: &Value) -> bool {
     v.as_object().is_some_and(|m| !m.is_empty())
 }
 
-/// Variant names for enum values: Pascal case, unique.
+/// Wire spellings whose Rust variant is corrected (the wire value stays as it is).
+const VARIANT_RENAMES: &[(&str, &str)] = &[("SUCCESSED", "Succeeded")];
+
+/// The variant name of one enum value: Pascal case per `_`-separated part, an acronym part
+/// (`NVMe`, `PMem`) written as one word (`Nvme`, `Pmem`), camelCase parts split
+/// (`entityAsyncStatus_ASC` -> `EntityAsyncStatusAsc`).
+pub fn variant_ident(value: &str) -> String {
+    if let Some((_, to)) = VARIANT_RENAMES.iter().find(|(from, _)| *from == value) {
+        return (*to).to_string();
+    }
+    let mut name = String::new();
+    for part in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let upper_run = part.chars().take_while(char::is_ascii_uppercase).count();
+        let mixed = part.chars().any(|c| c.is_ascii_lowercase());
+        if mixed && upper_run >= 2 {
+            let mut cs = part.chars();
+            if let Some(first) = cs.next() {
+                name.push(first);
+                name.extend(cs.map(|c| c.to_ascii_lowercase()));
+            }
+        } else {
+            name.push_str(&crate::rust::pascal(part));
+        }
+    }
+    type_ident(&name)
+}
+
+/// Variant names for enum values: see [`variant_ident`]; unique.
 pub fn variants(values: &[String]) -> Vec<(String, String)> {
     let mut used = BTreeSet::new();
     used.insert("Other".to_string());
     let mut out = Vec::new();
     for v in values {
-        let base = type_ident(v);
+        let base = variant_ident(v);
         let mut name = base.clone();
         let mut n = 2;
         while !used.insert(name.clone()) {
@@ -843,8 +870,8 @@ mod tests {
             },
             &boxes,
         );
-        assert!(text.contains("NvMeSsd,"), "{text}");
-        assert!(text.contains("\"NVMe_SSD\" => Self::NvMeSsd,"));
+        assert!(text.contains("NvmeSsd,"), "{text}");
+        assert!(text.contains("\"NVMe_SSD\" => Self::NvmeSsd,"));
         assert!(text.contains("Other(String),"));
         crate::rustfmt(&text).unwrap();
     }
@@ -884,6 +911,25 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         assert_eq!(boxes, want);
+    }
+
+    #[test]
+    fn variant_spellings() {
+        assert_eq!(variant_ident("RUNNING"), "Running");
+        assert_eq!(variant_ident("NVMe_SSD"), "NvmeSsd");
+        assert_eq!(variant_ident("PMem"), "Pmem");
+        assert_eq!(variant_ident("KBps"), "Kbps");
+        assert_eq!(
+            variant_ident("entityAsyncStatus_ASC"),
+            "EntityAsyncStatusAsc"
+        );
+        assert_eq!(
+            variant_ident("REPLICA_2_THIN_PROVISION"),
+            "Replica2ThinProvision"
+        );
+        assert_eq!(variant_ident("SUCCESSED"), "Succeeded");
+        assert_eq!(variant_ident("en-US"), "EnUs");
+        assert_eq!(variant_ident("*"), "Empty");
     }
 
     #[test]

@@ -1594,13 +1594,13 @@ pub enum BpsUnit {
     /// `Bps`
     Bps,
     /// `KBps`
-    KBps,
+    Kbps,
     /// `MBps`
-    MBps,
+    Mbps,
     /// `GBps`
-    GBps,
+    Gbps,
     /// `TBps`
-    TBps,
+    Tbps,
     /// A value this model does not know.
     Other(String),
 }
@@ -1611,10 +1611,10 @@ impl BpsUnit {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bps => "Bps",
-            Self::KBps => "KBps",
-            Self::MBps => "MBps",
-            Self::GBps => "GBps",
-            Self::TBps => "TBps",
+            Self::Kbps => "KBps",
+            Self::Mbps => "MBps",
+            Self::Gbps => "GBps",
+            Self::Tbps => "TBps",
             Self::Other(s) => s,
         }
     }
@@ -1624,16 +1624,16 @@ impl BpsUnit {
     pub fn from_wire(s: &str) -> Self {
         match s {
             "Bps" => Self::Bps,
-            "KBps" => Self::KBps,
-            "MBps" => Self::MBps,
-            "GBps" => Self::GBps,
-            "TBps" => Self::TBps,
+            "KBps" => Self::Kbps,
+            "MBps" => Self::Mbps,
+            "GBps" => Self::Gbps,
+            "TBps" => Self::Tbps,
             other => Self::Other(other.to_owned()),
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Bps, Self::KBps, Self::MBps, Self::GBps, Self::TBps];
+    pub const KNOWN: &'static [Self] = &[Self::Bps, Self::Kbps, Self::Mbps, Self::Gbps, Self::Tbps];
 }
 
 impl ::core::fmt::Display for BpsUnit {

@@ -3884,9 +3884,9 @@ pub enum DiskType {
     /// `HDD`
     Hdd,
     /// `NVMe_SSD`
-    NvMeSsd,
+    NvmeSsd,
     /// `PMem`
-    PMem,
+    Pmem,
     /// `SATA_OR_SAS_SSD`
     SataOrSasSsd,
     /// `SSD`
@@ -3901,8 +3901,8 @@ impl DiskType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hdd => "HDD",
-            Self::NvMeSsd => "NVMe_SSD",
-            Self::PMem => "PMem",
+            Self::NvmeSsd => "NVMe_SSD",
+            Self::Pmem => "PMem",
             Self::SataOrSasSsd => "SATA_OR_SAS_SSD",
             Self::Ssd => "SSD",
             Self::Other(s) => s,
@@ -3914,8 +3914,8 @@ impl DiskType {
     pub fn from_wire(s: &str) -> Self {
         match s {
             "HDD" => Self::Hdd,
-            "NVMe_SSD" => Self::NvMeSsd,
-            "PMem" => Self::PMem,
+            "NVMe_SSD" => Self::NvmeSsd,
+            "PMem" => Self::Pmem,
             "SATA_OR_SAS_SSD" => Self::SataOrSasSsd,
             "SSD" => Self::Ssd,
             other => Self::Other(other.to_owned()),
@@ -3925,8 +3925,8 @@ impl DiskType {
     /// Every value this model knows.
     pub const KNOWN: &'static [Self] = &[
         Self::Hdd,
-        Self::NvMeSsd,
-        Self::PMem,
+        Self::NvmeSsd,
+        Self::Pmem,
         Self::SataOrSasSsd,
         Self::Ssd,
     ];

@@ -12,7 +12,7 @@ pub enum ElfDataStoreType {
     /// `NFS`
     Nfs,
     /// `NVMe`
-    NvMe,
+    Nvme,
     /// A value this model does not know.
     Other(String),
 }
@@ -24,7 +24,7 @@ impl ElfDataStoreType {
         match self {
             Self::Iscsi => "ISCSI",
             Self::Nfs => "NFS",
-            Self::NvMe => "NVMe",
+            Self::Nvme => "NVMe",
             Self::Other(s) => s,
         }
     }
@@ -35,13 +35,13 @@ impl ElfDataStoreType {
         match s {
             "ISCSI" => Self::Iscsi,
             "NFS" => Self::Nfs,
-            "NVMe" => Self::NvMe,
+            "NVMe" => Self::Nvme,
             other => Self::Other(other.to_owned()),
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::Nfs, Self::NvMe];
+    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::Nfs, Self::Nvme];
 }
 
 impl ::core::fmt::Display for ElfDataStoreType {
@@ -1729,7 +1729,7 @@ pub enum FilterStatus {
     /// `PARTIAL_SUCCESSED`
     PartialSuccessed,
     /// `SUCCESSED`
-    Successed,
+    Succeeded,
     /// A value this model does not know.
     Other(String),
 }
@@ -1743,7 +1743,7 @@ impl FilterStatus {
             Self::Failed => "FAILED",
             Self::Initializing => "INITIALIZING",
             Self::PartialSuccessed => "PARTIAL_SUCCESSED",
-            Self::Successed => "SUCCESSED",
+            Self::Succeeded => "SUCCESSED",
             Self::Other(s) => s,
         }
     }
@@ -1756,7 +1756,7 @@ impl FilterStatus {
             "FAILED" => Self::Failed,
             "INITIALIZING" => Self::Initializing,
             "PARTIAL_SUCCESSED" => Self::PartialSuccessed,
-            "SUCCESSED" => Self::Successed,
+            "SUCCESSED" => Self::Succeeded,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -1767,7 +1767,7 @@ impl FilterStatus {
         Self::Failed,
         Self::Initializing,
         Self::PartialSuccessed,
-        Self::Successed,
+        Self::Succeeded,
     ];
 }
 

@@ -727,7 +727,7 @@ pub enum LogCollectionStatus {
     /// `STOPPING`
     Stopping,
     /// `SUCCESSED`
-    Successed,
+    Succeeded,
     /// A value this model does not know.
     Other(String),
 }
@@ -740,7 +740,7 @@ impl LogCollectionStatus {
             Self::Executing => "EXECUTING",
             Self::Failed => "FAILED",
             Self::Stopping => "STOPPING",
-            Self::Successed => "SUCCESSED",
+            Self::Succeeded => "SUCCESSED",
             Self::Other(s) => s,
         }
     }
@@ -752,7 +752,7 @@ impl LogCollectionStatus {
             "EXECUTING" => Self::Executing,
             "FAILED" => Self::Failed,
             "STOPPING" => Self::Stopping,
-            "SUCCESSED" => Self::Successed,
+            "SUCCESSED" => Self::Succeeded,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -762,7 +762,7 @@ impl LogCollectionStatus {
         Self::Executing,
         Self::Failed,
         Self::Stopping,
-        Self::Successed,
+        Self::Succeeded,
     ];
 }
 

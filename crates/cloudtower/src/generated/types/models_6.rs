@@ -1110,7 +1110,7 @@ pub enum StoreConnectionType {
     /// `ISCSI`
     Iscsi,
     /// `NVMe`
-    NvMe,
+    Nvme,
     /// A value this model does not know.
     Other(String),
 }
@@ -1121,7 +1121,7 @@ impl StoreConnectionType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Iscsi => "ISCSI",
-            Self::NvMe => "NVMe",
+            Self::Nvme => "NVMe",
             Self::Other(s) => s,
         }
     }
@@ -1131,13 +1131,13 @@ impl StoreConnectionType {
     pub fn from_wire(s: &str) -> Self {
         match s {
             "ISCSI" => Self::Iscsi,
-            "NVMe" => Self::NvMe,
+            "NVMe" => Self::Nvme,
             other => Self::Other(other.to_owned()),
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::NvMe];
+    pub const KNOWN: &'static [Self] = &[Self::Iscsi, Self::Nvme];
 }
 
 impl ::core::fmt::Display for StoreConnectionType {
@@ -1574,7 +1574,7 @@ pub enum TaskStatus {
     /// `PENDING`
     Pending,
     /// `SUCCESSED`
-    Successed,
+    Succeeded,
     /// A value this model does not know.
     Other(String),
 }
@@ -1588,7 +1588,7 @@ impl TaskStatus {
             Self::Failed => "FAILED",
             Self::Paused => "PAUSED",
             Self::Pending => "PENDING",
-            Self::Successed => "SUCCESSED",
+            Self::Succeeded => "SUCCESSED",
             Self::Other(s) => s,
         }
     }
@@ -1601,7 +1601,7 @@ impl TaskStatus {
             "FAILED" => Self::Failed,
             "PAUSED" => Self::Paused,
             "PENDING" => Self::Pending,
-            "SUCCESSED" => Self::Successed,
+            "SUCCESSED" => Self::Succeeded,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -1612,7 +1612,7 @@ impl TaskStatus {
         Self::Failed,
         Self::Paused,
         Self::Pending,
-        Self::Successed,
+        Self::Succeeded,
     ];
 }
 
@@ -2090,7 +2090,7 @@ pub enum UploadTaskStatus {
     /// `PAUSED`
     Paused,
     /// `SUCCESSED`
-    Successed,
+    Succeeded,
     /// `UPLOADING`
     Uploading,
     /// A value this model does not know.
@@ -2105,7 +2105,7 @@ impl UploadTaskStatus {
             Self::Failed => "FAILED",
             Self::Initializing => "INITIALIZING",
             Self::Paused => "PAUSED",
-            Self::Successed => "SUCCESSED",
+            Self::Succeeded => "SUCCESSED",
             Self::Uploading => "UPLOADING",
             Self::Other(s) => s,
         }
@@ -2118,7 +2118,7 @@ impl UploadTaskStatus {
             "FAILED" => Self::Failed,
             "INITIALIZING" => Self::Initializing,
             "PAUSED" => Self::Paused,
-            "SUCCESSED" => Self::Successed,
+            "SUCCESSED" => Self::Succeeded,
             "UPLOADING" => Self::Uploading,
             other => Self::Other(other.to_owned()),
         }
@@ -2129,7 +2129,7 @@ impl UploadTaskStatus {
         Self::Failed,
         Self::Initializing,
         Self::Paused,
-        Self::Successed,
+        Self::Succeeded,
         Self::Uploading,
     ];
 }
@@ -2531,7 +2531,7 @@ pub enum UserAuditLogStatus {
     /// `FAILED`
     Failed,
     /// `SUCCESSED`
-    Successed,
+    Succeeded,
     /// A value this model does not know.
     Other(String),
 }
@@ -2542,7 +2542,7 @@ impl UserAuditLogStatus {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Failed => "FAILED",
-            Self::Successed => "SUCCESSED",
+            Self::Succeeded => "SUCCESSED",
             Self::Other(s) => s,
         }
     }
@@ -2552,13 +2552,13 @@ impl UserAuditLogStatus {
     pub fn from_wire(s: &str) -> Self {
         match s {
             "FAILED" => Self::Failed,
-            "SUCCESSED" => Self::Successed,
+            "SUCCESSED" => Self::Succeeded,
             other => Self::Other(other.to_owned()),
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Failed, Self::Successed];
+    pub const KNOWN: &'static [Self] = &[Self::Failed, Self::Succeeded];
 }
 
 impl ::core::fmt::Display for UserAuditLogStatus {

@@ -202,9 +202,9 @@ pub enum SnapshotPlanOrderByInput {
     /// `entityAsyncStatus_DESC`
     EntityAsyncStatusDesc,
     /// `exec_h_m_ASC`
-    ExecHMAsc,
+    ExecHmAsc,
     /// `exec_h_m_DESC`
-    ExecHMDesc,
+    ExecHmDesc,
     /// `execute_plan_type_ASC`
     ExecutePlanTypeAsc,
     /// `execute_plan_type_DESC`
@@ -300,8 +300,8 @@ impl SnapshotPlanOrderByInput {
             Self::EndTimeDesc => "end_time_DESC",
             Self::EntityAsyncStatusAsc => "entityAsyncStatus_ASC",
             Self::EntityAsyncStatusDesc => "entityAsyncStatus_DESC",
-            Self::ExecHMAsc => "exec_h_m_ASC",
-            Self::ExecHMDesc => "exec_h_m_DESC",
+            Self::ExecHmAsc => "exec_h_m_ASC",
+            Self::ExecHmDesc => "exec_h_m_DESC",
             Self::ExecutePlanTypeAsc => "execute_plan_type_ASC",
             Self::ExecutePlanTypeDesc => "execute_plan_type_DESC",
             Self::HealthyAsc => "healthy_ASC",
@@ -358,8 +358,8 @@ impl SnapshotPlanOrderByInput {
             "end_time_DESC" => Self::EndTimeDesc,
             "entityAsyncStatus_ASC" => Self::EntityAsyncStatusAsc,
             "entityAsyncStatus_DESC" => Self::EntityAsyncStatusDesc,
-            "exec_h_m_ASC" => Self::ExecHMAsc,
-            "exec_h_m_DESC" => Self::ExecHMDesc,
+            "exec_h_m_ASC" => Self::ExecHmAsc,
+            "exec_h_m_DESC" => Self::ExecHmDesc,
             "execute_plan_type_ASC" => Self::ExecutePlanTypeAsc,
             "execute_plan_type_DESC" => Self::ExecutePlanTypeDesc,
             "healthy_ASC" => Self::HealthyAsc,
@@ -414,8 +414,8 @@ impl SnapshotPlanOrderByInput {
         Self::EndTimeDesc,
         Self::EntityAsyncStatusAsc,
         Self::EntityAsyncStatusDesc,
-        Self::ExecHMAsc,
-        Self::ExecHMDesc,
+        Self::ExecHmAsc,
+        Self::ExecHmDesc,
         Self::ExecutePlanTypeAsc,
         Self::ExecutePlanTypeDesc,
         Self::HealthyAsc,

@@ -25,17 +25,15 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-mod copies;
 mod fields;
-mod infra;
-mod misc;
-mod vm;
+mod named;
 
-pub use copies::{ContentLibraryVmTemplateWhere, IscsiLunSnapshotWhere, VmSnapshotWhere};
 pub use fields::{BoolField, EnumField, NumField, StrField, TimeField, WhereNumber};
-pub use infra::{ClusterWhere, DatacenterWhere, DiskWhere, HostWhere};
-pub use misc::{AlertWhere, LabelWhere, TaskWhere};
-pub use vm::{VmDiskWhere, VmNicWhere, VmVolumeWhere, VmWhere};
+pub use named::{
+    AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere, HostWhere,
+    IscsiLunSnapshotWhere, LabelWhere, TaskWhere, VmDiskWhere, VmNicWhere, VmSnapshotWhere,
+    VmVolumeWhere, VmWhere,
+};
 
 /// Something that is a `<X>WhereInput`.
 pub trait WhereInput:

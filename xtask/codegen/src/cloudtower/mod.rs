@@ -17,6 +17,7 @@ use crate::rust::{doc, snake, str_lit};
 
 pub mod filters;
 pub mod ops;
+pub mod support;
 pub mod types;
 
 /// The model, relative to the workspace root.

@@ -436,7 +436,8 @@ fn scc(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
-fn rust_ty(ty: &Ty) -> String {
+/// The Rust spelling of a field type (before the `Option`).
+pub fn rust_ty(ty: &Ty) -> String {
     match ty {
         Ty::Str => "String".into(),
         Ty::I32 => "i32".into(),
@@ -626,86 +627,6 @@ pub fn family(component: &str) -> &'static str {
 /// Lines (before formatting) a generated file may hold before the next one starts.
 const FILE_BUDGET: usize = 4_000;
 
-const SUPPORT: &str = r#"
-/// Decodes a string enum with `from`, which keeps unknown values.
-pub(crate) fn wire_enum<'de, D, T>(d: D, from: fn(&str) -> T) -> ::core::result::Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    struct Visit<T>(fn(&str) -> T);
-    impl<T> serde::de::Visitor<'_> for Visit<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<T, E> {
-            Ok((self.0)(v))
-        }
-    }
-    d.deserialize_str(Visit(from))
-}
-
-/// A struct decoded one key at a time; unknown keys are skipped.
-pub(crate) trait FromMap: Default {
-    /// The model's name, for errors.
-    const NAME: &'static str;
-    /// Decodes the value of `key` into its field.
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error>;
-}
-
-/// A map key, borrowed from the input when it has no escapes.
-struct Key<'de>(::std::borrow::Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str("a field name")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Borrowed(v)))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Owned(v)))
-            }
-        }
-        d.deserialize_str(Visit)
-    }
-}
-
-/// Decodes a [`FromMap`] struct from a JSON object.
-pub(crate) fn from_map<'de, D, T>(d: D) -> ::core::result::Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: FromMap,
-{
-    struct Visit<T>(::core::marker::PhantomData<T>);
-    impl<'de, T: FromMap> serde::de::Visitor<'de> for Visit<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-            write!(f, "a {} object", T::NAME)
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> ::core::result::Result<T, A::Error> {
-            let mut out = T::default();
-            while let Some(key) = m.next_key::<Key<'de>>()? {
-                out.field(&key.0, &mut m)?;
-            }
-            Ok(out)
-        }
-    }
-    d.deserialize_map(Visit(::core::marker::PhantomData))
-}
-"#;
-
 /// `types/mod.rs` and the family files.
 pub fn generate(spec: &Spec, out: &str) -> Result<Vec<GeneratedFile>, String> {
     let all = defs(spec);
@@ -714,22 +635,30 @@ pub fn generate(spec: &Spec, out: &str) -> Result<Vec<GeneratedFile>, String> {
     let mut by_family: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut order: Vec<&Def> = all.iter().collect();
     order.sort_by(|a, b| a.component.cmp(&b.component));
+    let traits_of = |def: &Def| match def.kind {
+        // Enums are small and shared: both directions always.
+        Kind::Enum(_) => Traits {
+            ser: true,
+            de: true,
+        },
+        _ => Traits {
+            ser: ins.contains(&def.component),
+            de: outs.contains(&def.component),
+        },
+    };
+    let (alias_of, merged) = super::support::same_shapes(&order, &boxes, traits_of);
     for def in order {
-        let c = &def.component;
-        let (i, o) = (ins.contains(c), outs.contains(c));
-        let traits = Traits { ser: i, de: o };
-        let traits = match def.kind {
-            // Enums are small and shared: both directions always.
-            Kind::Enum(_) => Traits {
-                ser: true,
-                de: true,
-            },
-            _ => traits,
+        let text = match alias_of.get(&def.ident) {
+            Some(canon) => super::support::alias(def, canon),
+            None => {
+                let traits = merged.get(&def.ident).copied().unwrap_or(traits_of(def));
+                render(def, traits, &boxes)
+            }
         };
         by_family
-            .entry(family(c))
+            .entry(family(&def.component))
             .or_default()
-            .push(render(def, traits, &boxes));
+            .push(text);
     }
     let mut files = Vec::new();
     let mut mods = Vec::new();
@@ -790,7 +719,7 @@ pub fn generate(spec: &Spec, out: &str) -> Result<Vec<GeneratedFile>, String> {
     for name in &mods {
         let _ = writeln!(m, "pub use {name}::*;");
     }
-    m.push_str(SUPPORT);
+    m.push_str(super::support::SUPPORT);
     let _ = writeln!(
         m,
         "\n/// How many types this module holds ({} schemas of the model and the inline objects and enums inside them).\npub const TYPE_COUNT: usize = {};",

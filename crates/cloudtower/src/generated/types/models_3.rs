@@ -271,6 +271,17 @@ pub struct EnterMaintenanceModeCheckResult {
     pub task_id: Option<String>,
 }
 
+impl serde::Serialize for EnterMaintenanceModeCheckResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.task_id {
+            m.serialize_entry("task_id", v)?;
+        }
+        m.end()
+    }
+}
+
 impl FromMap for EnterMaintenanceModeCheckResult {
     const NAME: &'static str = "EnterMaintenanceModeCheckResult";
     fn field<'de, A: serde::de::MapAccess<'de>>(

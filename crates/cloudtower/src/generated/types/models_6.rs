@@ -2499,30 +2499,8 @@ impl<'de> serde::Deserialize<'de> for UserAuditLogConnection {
     }
 }
 
-/// `UserAuditLogMessage` of the CloudTower model.
-///
-/// The model requires `en-US`, `zh-CN`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserAuditLogMessage {
-    /// `en-US`: `string`, required by the model.
-    pub en_us: Option<String>,
-    /// `zh-CN`: `string`, required by the model.
-    pub zh_cn: Option<String>,
-}
-
-impl serde::Serialize for UserAuditLogMessage {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.en_us {
-            m.serialize_entry("en-US", v)?;
-        }
-        if let Some(v) = &self.zh_cn {
-            m.serialize_entry("zh-CN", v)?;
-        }
-        m.end()
-    }
-}
+/// `UserAuditLogMessage` of the CloudTower model: the same fields as `TaskDescription`.
+pub type UserAuditLogMessage = TaskDescription;
 
 /// `UserAuditLogStatus` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -336,30 +336,9 @@ impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouterGatewayConnection
     }
 }
 
-/// `VirtualPrivateCloudRouterGatewayNexthopInputType` of the CloudTower model.
-///
-/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayNexthopInputType {
-    /// `edge_gateway_id`: `string`, required by the model.
-    pub edge_gateway_id: Option<String>,
-    /// `nexthop`: `string`.
-    pub nexthop: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayNexthopInputType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.edge_gateway_id {
-            m.serialize_entry("edge_gateway_id", v)?;
-        }
-        if let Some(v) = &self.nexthop {
-            m.serialize_entry("nexthop", v)?;
-        }
-        m.end()
-    }
-}
+/// `VirtualPrivateCloudRouterGatewayNexthopInputType` of the CloudTower model: the same fields as `NestedVpcRouterGatewayRuleNextHopsItemType`.
+pub type VirtualPrivateCloudRouterGatewayNexthopInputType =
+    NestedVpcRouterGatewayRuleNextHopsItemType;
 
 /// `VirtualPrivateCloudRouterGatewayRuleInputType` of the CloudTower model.
 ///

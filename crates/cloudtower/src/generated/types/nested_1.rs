@@ -35,3589 +35,341 @@ impl<'de> serde::Deserialize<'de> for NestedAggregateAlert {
     }
 }
 
-/// `NestedAggregateAlertNotifier` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateAlertNotifier {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateAlertNotifier {
-    const NAME: &'static str = "NestedAggregateAlertNotifier";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateAlertNotifier {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateAlertRule` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateAlertRule {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateAlertRule {
-    const NAME: &'static str = "NestedAggregateAlertRule";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateAlertRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateApplication` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateApplication {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateApplication {
-    const NAME: &'static str = "NestedAggregateApplication";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBackupPlan` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBackupPlan {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBackupPlan {
-    const NAME: &'static str = "NestedAggregateBackupPlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBackupPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBackupPlanExecution` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBackupPlanExecution {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBackupPlanExecution {
-    const NAME: &'static str = "NestedAggregateBackupPlanExecution";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBackupPlanExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBackupRestoreExecution` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBackupRestoreExecution {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBackupRestoreExecution {
-    const NAME: &'static str = "NestedAggregateBackupRestoreExecution";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBackupRestoreExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBackupRestorePoint` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBackupRestorePoint {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBackupRestorePoint {
-    const NAME: &'static str = "NestedAggregateBackupRestorePoint";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBackupRestorePoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBackupService` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBackupService {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBackupService {
-    const NAME: &'static str = "NestedAggregateBackupService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBackupService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBackupStoreRepository` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBackupStoreRepository {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBackupStoreRepository {
-    const NAME: &'static str = "NestedAggregateBackupStoreRepository";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBackupStoreRepository {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBackupTargetExecution` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBackupTargetExecution {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBackupTargetExecution {
-    const NAME: &'static str = "NestedAggregateBackupTargetExecution";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBackupTargetExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateBrickTopo` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateBrickTopo {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateBrickTopo {
-    const NAME: &'static str = "NestedAggregateBrickTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateBrickTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateCloudTowerApplication` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateCloudTowerApplication {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateCloudTowerApplication {
-    const NAME: &'static str = "NestedAggregateCloudTowerApplication";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateCloudTowerApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateCloudTowerApplicationPackage` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateCloudTowerApplicationPackage {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateCloudTowerApplicationPackage {
-    const NAME: &'static str = "NestedAggregateCloudTowerApplicationPackage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateCloudTowerApplicationPackage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateCluster` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateCluster {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateCluster {
-    const NAME: &'static str = "NestedAggregateCluster";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateClusterImage` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateClusterImage {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateClusterImage {
-    const NAME: &'static str = "NestedAggregateClusterImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateClusterImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateClusterSettings` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateClusterSettings {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateClusterSettings {
-    const NAME: &'static str = "NestedAggregateClusterSettings";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateClusterSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateClusterTopo` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateClusterTopo {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateClusterTopo {
-    const NAME: &'static str = "NestedAggregateClusterTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateClusterTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateClusterUpgradeHistory` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateClusterUpgradeHistory {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateClusterUpgradeHistory {
-    const NAME: &'static str = "NestedAggregateClusterUpgradeHistory";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateClusterUpgradeHistory {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateConsistencyGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateConsistencyGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateConsistencyGroup {
-    const NAME: &'static str = "NestedAggregateConsistencyGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateConsistencyGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateConsistencyGroupSnapshot` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateConsistencyGroupSnapshot {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateConsistencyGroupSnapshot {
-    const NAME: &'static str = "NestedAggregateConsistencyGroupSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateConsistencyGroupSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateContentLibraryImage` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateContentLibraryImage {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateContentLibraryImage {
-    const NAME: &'static str = "NestedAggregateContentLibraryImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateContentLibraryImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateContentLibraryVmTemplate` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateContentLibraryVmTemplate {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateContentLibraryVmTemplate {
-    const NAME: &'static str = "NestedAggregateContentLibraryVmTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateContentLibraryVmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateDatacenter` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateDatacenter {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateDatacenter {
-    const NAME: &'static str = "NestedAggregateDatacenter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateDatacenter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateDeploy` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateDeploy {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateDeploy {
-    const NAME: &'static str = "NestedAggregateDeploy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateDeploy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateDisk` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateDisk {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateDisk {
-    const NAME: &'static str = "NestedAggregateDisk";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateDisk {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateElfDataStore` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateElfDataStore {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateElfDataStore {
-    const NAME: &'static str = "NestedAggregateElfDataStore";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateElfDataStore {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateElfImage` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateElfImage {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateElfImage {
-    const NAME: &'static str = "NestedAggregateElfImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateElfImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateElfStoragePolicy` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateElfStoragePolicy {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateElfStoragePolicy {
-    const NAME: &'static str = "NestedAggregateElfStoragePolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateElfStoragePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateEntityFilter` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateEntityFilter {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateEntityFilter {
-    const NAME: &'static str = "NestedAggregateEntityFilter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateEntityFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateEverouteCluster` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateEverouteCluster {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateEverouteCluster {
-    const NAME: &'static str = "NestedAggregateEverouteCluster";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateEverouteCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateEverouteLicense` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateEverouteLicense {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateEverouteLicense {
-    const NAME: &'static str = "NestedAggregateEverouteLicense";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateEverouteLicense {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateEveroutePackage` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateEveroutePackage {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateEveroutePackage {
-    const NAME: &'static str = "NestedAggregateEveroutePackage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateEveroutePackage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateGlobalAlertRule` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateGlobalAlertRule {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateGlobalAlertRule {
-    const NAME: &'static str = "NestedAggregateGlobalAlertRule";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateGlobalAlertRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateGlobalSettings` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateGlobalSettings {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateGlobalSettings {
-    const NAME: &'static str = "NestedAggregateGlobalSettings";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateGlobalSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateGpuDevice` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateGpuDevice {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateGpuDevice {
-    const NAME: &'static str = "NestedAggregateGpuDevice";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateGpuDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateGraph` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateGraph {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateGraph {
-    const NAME: &'static str = "NestedAggregateGraph";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateGraph {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateHost` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateHost {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateHost {
-    const NAME: &'static str = "NestedAggregateHost";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateHost {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateIscsiConnection` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateIscsiConnection {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateIscsiConnection {
-    const NAME: &'static str = "NestedAggregateIscsiConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateIscsiConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateIscsiLun` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateIscsiLun {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateIscsiLun {
-    const NAME: &'static str = "NestedAggregateIscsiLun";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateIscsiLun {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateIscsiLunSnapshot` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateIscsiLunSnapshot {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateIscsiLunSnapshot {
-    const NAME: &'static str = "NestedAggregateIscsiLunSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateIscsiLunSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateIscsiTarget` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateIscsiTarget {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateIscsiTarget {
-    const NAME: &'static str = "NestedAggregateIscsiTarget";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateIscsiTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateIsolationPolicy` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateIsolationPolicy {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateIsolationPolicy {
-    const NAME: &'static str = "NestedAggregateIsolationPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateIsolationPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateLabel` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateLabel {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateLabel {
-    const NAME: &'static str = "NestedAggregateLabel";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateLicense` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateLicense {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateLicense {
-    const NAME: &'static str = "NestedAggregateLicense";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateLicense {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateLogCollection` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateLogCollection {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateLogCollection {
-    const NAME: &'static str = "NestedAggregateLogCollection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateLogCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNamespaceGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNamespaceGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNamespaceGroup {
-    const NAME: &'static str = "NestedAggregateNamespaceGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNamespaceGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNetworkPolicyRuleService` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNetworkPolicyRuleService {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNetworkPolicyRuleService {
-    const NAME: &'static str = "NestedAggregateNetworkPolicyRuleService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNetworkPolicyRuleService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNfsExport` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNfsExport {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNfsExport {
-    const NAME: &'static str = "NestedAggregateNfsExport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNfsExport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNfsInode` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNfsInode {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNfsInode {
-    const NAME: &'static str = "NestedAggregateNfsInode";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNfsInode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNic` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNic {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNic {
-    const NAME: &'static str = "NestedAggregateNic";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNic {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNodeTopo` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNodeTopo {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNodeTopo {
-    const NAME: &'static str = "NestedAggregateNodeTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNodeTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNvmfNamespace` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNvmfNamespace {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNvmfNamespace {
-    const NAME: &'static str = "NestedAggregateNvmfNamespace";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNvmfNamespace {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNvmfNamespaceSnapshot` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNvmfNamespaceSnapshot {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNvmfNamespaceSnapshot {
-    const NAME: &'static str = "NestedAggregateNvmfNamespaceSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNvmfNamespaceSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateNvmfSubsystem` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateNvmfSubsystem {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateNvmfSubsystem {
-    const NAME: &'static str = "NestedAggregateNvmfSubsystem";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateNvmfSubsystem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateOrganization` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateOrganization {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateOrganization {
-    const NAME: &'static str = "NestedAggregateOrganization";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateOrganization {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregatePmemDimm` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregatePmemDimm {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregatePmemDimm {
-    const NAME: &'static str = "NestedAggregatePmemDimm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregatePmemDimm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateRackTopo` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateRackTopo {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateRackTopo {
-    const NAME: &'static str = "NestedAggregateRackTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateRackTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateReplicaVm` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateReplicaVm {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateReplicaVm {
-    const NAME: &'static str = "NestedAggregateReplicaVm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateReplicaVm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateReplicationPlan` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateReplicationPlan {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateReplicationPlan {
-    const NAME: &'static str = "NestedAggregateReplicationPlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateReplicationPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateReportTask` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateReportTask {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateReportTask {
-    const NAME: &'static str = "NestedAggregateReportTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateReportTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateReportTemplate` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateReportTemplate {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateReportTemplate {
-    const NAME: &'static str = "NestedAggregateReportTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateReportTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSecurityGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSecurityGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSecurityGroup {
-    const NAME: &'static str = "NestedAggregateSecurityGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSecurityGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSecurityPolicy` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSecurityPolicy {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSecurityPolicy {
-    const NAME: &'static str = "NestedAggregateSecurityPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSecurityPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSmtpServer` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSmtpServer {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSmtpServer {
-    const NAME: &'static str = "NestedAggregateSmtpServer";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSmtpServer {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSnapshotGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSnapshotGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSnapshotGroup {
-    const NAME: &'static str = "NestedAggregateSnapshotGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSnapshotGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSnapshotPlan` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSnapshotPlan {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSnapshotPlan {
-    const NAME: &'static str = "NestedAggregateSnapshotPlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSnapshotPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSnapshotPlanTask` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSnapshotPlanTask {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSnapshotPlanTask {
-    const NAME: &'static str = "NestedAggregateSnapshotPlanTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSnapshotPlanTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSnmpTransport` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSnmpTransport {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSnmpTransport {
-    const NAME: &'static str = "NestedAggregateSnmpTransport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSnmpTransport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSnmpTrapReceiver` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSnmpTrapReceiver {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSnmpTrapReceiver {
-    const NAME: &'static str = "NestedAggregateSnmpTrapReceiver";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSnmpTrapReceiver {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSvtImage` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSvtImage {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSvtImage {
-    const NAME: &'static str = "NestedAggregateSvtImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSvtImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateSystemAuditLog` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateSystemAuditLog {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateSystemAuditLog {
-    const NAME: &'static str = "NestedAggregateSystemAuditLog";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateSystemAuditLog {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateTask` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateTask {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateTask {
-    const NAME: &'static str = "NestedAggregateTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateUploadTask` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateUploadTask {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateUploadTask {
-    const NAME: &'static str = "NestedAggregateUploadTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateUploadTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateUsbDevice` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateUsbDevice {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateUsbDevice {
-    const NAME: &'static str = "NestedAggregateUsbDevice";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateUsbDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateUser` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateUser {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateUser {
-    const NAME: &'static str = "NestedAggregateUser";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateUser {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateUserAuditLog` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateUserAuditLog {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateUserAuditLog {
-    const NAME: &'static str = "NestedAggregateUserAuditLog";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateUserAuditLog {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateUserRoleNext` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateUserRoleNext {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateUserRoleNext {
-    const NAME: &'static str = "NestedAggregateUserRoleNext";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateUserRoleNext {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateV2EverouteLicense` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateV2EverouteLicense {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateV2EverouteLicense {
-    const NAME: &'static str = "NestedAggregateV2EverouteLicense";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateV2EverouteLicense {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVcenterAccount` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVcenterAccount {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVcenterAccount {
-    const NAME: &'static str = "NestedAggregateVcenterAccount";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVcenterAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVds` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVds {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVds {
-    const NAME: &'static str = "NestedAggregateVds";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVds {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateView` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateView {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateView {
-    const NAME: &'static str = "NestedAggregateView";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateView {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloud` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloud {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloud {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloud";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloud {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudClusterBinding` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudClusterBinding {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudClusterBinding {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudClusterBinding";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudClusterBinding {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudEdgeGateway` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudEdgeGateway {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudEdgeGateway {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudEdgeGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudEdgeGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudEdgeGatewayGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudEdgeGatewayGroup {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudEdgeGatewayGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudEdgeGatewayGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudExternalSubnet` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudExternalSubnet {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudExternalSubnet {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudExternalSubnet";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudExternalSubnet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudExternalSubnetGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudExternalSubnetGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudExternalSubnetGroup {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudExternalSubnetGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudExternalSubnetGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudFloatingIp` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudFloatingIp {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudFloatingIp {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudFloatingIp";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudFloatingIp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudNatGateway` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudNatGateway {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudNatGateway {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudNatGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudNatGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudRouteTable` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudRouteTable {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudRouteTable {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudRouteTable";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudRouteTable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudRouterGateway` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudRouterGateway {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudRouterGateway {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudRouterGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudRouterGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudSecurityGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudSecurityGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudSecurityGroup {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudSecurityGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudSecurityGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudSecurityPolicy` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudSecurityPolicy {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudSecurityPolicy {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudSecurityPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudSecurityPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVirtualPrivateCloudSubnet` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVirtualPrivateCloudSubnet {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVirtualPrivateCloudSubnet {
-    const NAME: &'static str = "NestedAggregateVirtualPrivateCloudSubnet";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVirtualPrivateCloudSubnet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVlan` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVlan {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVlan {
-    const NAME: &'static str = "NestedAggregateVlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVm` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVm {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVm {
-    const NAME: &'static str = "NestedAggregateVm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmDisk` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmDisk {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmDisk {
-    const NAME: &'static str = "NestedAggregateVmDisk";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmDisk {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmEntityFilterResult` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmEntityFilterResult {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmEntityFilterResult {
-    const NAME: &'static str = "NestedAggregateVmEntityFilterResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmEntityFilterResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmExportFile` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmExportFile {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmExportFile {
-    const NAME: &'static str = "NestedAggregateVmExportFile";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmExportFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmFolder` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmFolder {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmFolder {
-    const NAME: &'static str = "NestedAggregateVmFolder";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmFolder {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmNic` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmNic {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmNic {
-    const NAME: &'static str = "NestedAggregateVmNic";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmNic {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmPlacementGroup` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmPlacementGroup {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmPlacementGroup {
-    const NAME: &'static str = "NestedAggregateVmPlacementGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmPlacementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmSnapshot` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmSnapshot {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmSnapshot {
-    const NAME: &'static str = "NestedAggregateVmSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmTemplate` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmTemplate {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmTemplate {
-    const NAME: &'static str = "NestedAggregateVmTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmVolume` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmVolume {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmVolume {
-    const NAME: &'static str = "NestedAggregateVmVolume";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmVolume {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVmVolumeSnapshot` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVmVolumeSnapshot {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVmVolumeSnapshot {
-    const NAME: &'static str = "NestedAggregateVmVolumeSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVmVolumeSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateVsphereEsxiAccount` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateVsphereEsxiAccount {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateVsphereEsxiAccount {
-    const NAME: &'static str = "NestedAggregateVsphereEsxiAccount";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateVsphereEsxiAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateWitness` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateWitness {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateWitness {
-    const NAME: &'static str = "NestedAggregateWitness";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateWitness {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateZone` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateZone {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateZone {
-    const NAME: &'static str = "NestedAggregateZone";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateZone {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAggregateZoneTopo` of the CloudTower model.
-///
-/// The model requires `count`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAggregateZoneTopo {
-    /// `count`: `int32`, required by the model.
-    pub count: Option<i32>,
-}
-
-impl FromMap for NestedAggregateZoneTopo {
-    const NAME: &'static str = "NestedAggregateZoneTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "count" => self.count = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAggregateZoneTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedAlertRule` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedAlertRule {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for NestedAlertRule {
-    const NAME: &'static str = "NestedAlertRule";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedAlertRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedApplication` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedApplication {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for NestedApplication {
-    const NAME: &'static str = "NestedApplication";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `NestedAggregateAlertNotifier` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateAlertNotifier = NestedAggregateAlert;
+
+/// `NestedAggregateAlertRule` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateAlertRule = NestedAggregateAlert;
+
+/// `NestedAggregateApplication` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateApplication = NestedAggregateAlert;
+
+/// `NestedAggregateBackupPlan` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBackupPlan = NestedAggregateAlert;
+
+/// `NestedAggregateBackupPlanExecution` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBackupPlanExecution = NestedAggregateAlert;
+
+/// `NestedAggregateBackupRestoreExecution` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBackupRestoreExecution = NestedAggregateAlert;
+
+/// `NestedAggregateBackupRestorePoint` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBackupRestorePoint = NestedAggregateAlert;
+
+/// `NestedAggregateBackupService` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBackupService = NestedAggregateAlert;
+
+/// `NestedAggregateBackupStoreRepository` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBackupStoreRepository = NestedAggregateAlert;
+
+/// `NestedAggregateBackupTargetExecution` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBackupTargetExecution = NestedAggregateAlert;
+
+/// `NestedAggregateBrickTopo` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateBrickTopo = NestedAggregateAlert;
+
+/// `NestedAggregateCloudTowerApplication` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateCloudTowerApplication = NestedAggregateAlert;
+
+/// `NestedAggregateCloudTowerApplicationPackage` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateCloudTowerApplicationPackage = NestedAggregateAlert;
+
+/// `NestedAggregateCluster` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateCluster = NestedAggregateAlert;
+
+/// `NestedAggregateClusterImage` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateClusterImage = NestedAggregateAlert;
+
+/// `NestedAggregateClusterSettings` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateClusterSettings = NestedAggregateAlert;
+
+/// `NestedAggregateClusterTopo` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateClusterTopo = NestedAggregateAlert;
+
+/// `NestedAggregateClusterUpgradeHistory` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateClusterUpgradeHistory = NestedAggregateAlert;
+
+/// `NestedAggregateConsistencyGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateConsistencyGroup = NestedAggregateAlert;
+
+/// `NestedAggregateConsistencyGroupSnapshot` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateConsistencyGroupSnapshot = NestedAggregateAlert;
+
+/// `NestedAggregateContentLibraryImage` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateContentLibraryImage = NestedAggregateAlert;
+
+/// `NestedAggregateContentLibraryVmTemplate` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateContentLibraryVmTemplate = NestedAggregateAlert;
+
+/// `NestedAggregateDatacenter` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateDatacenter = NestedAggregateAlert;
+
+/// `NestedAggregateDeploy` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateDeploy = NestedAggregateAlert;
+
+/// `NestedAggregateDisk` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateDisk = NestedAggregateAlert;
+
+/// `NestedAggregateElfDataStore` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateElfDataStore = NestedAggregateAlert;
+
+/// `NestedAggregateElfImage` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateElfImage = NestedAggregateAlert;
+
+/// `NestedAggregateElfStoragePolicy` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateElfStoragePolicy = NestedAggregateAlert;
+
+/// `NestedAggregateEntityFilter` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateEntityFilter = NestedAggregateAlert;
+
+/// `NestedAggregateEverouteCluster` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateEverouteCluster = NestedAggregateAlert;
+
+/// `NestedAggregateEverouteLicense` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateEverouteLicense = NestedAggregateAlert;
+
+/// `NestedAggregateEveroutePackage` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateEveroutePackage = NestedAggregateAlert;
+
+/// `NestedAggregateGlobalAlertRule` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateGlobalAlertRule = NestedAggregateAlert;
+
+/// `NestedAggregateGlobalSettings` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateGlobalSettings = NestedAggregateAlert;
+
+/// `NestedAggregateGpuDevice` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateGpuDevice = NestedAggregateAlert;
+
+/// `NestedAggregateGraph` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateGraph = NestedAggregateAlert;
+
+/// `NestedAggregateHost` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateHost = NestedAggregateAlert;
+
+/// `NestedAggregateIscsiConnection` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateIscsiConnection = NestedAggregateAlert;
+
+/// `NestedAggregateIscsiLun` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateIscsiLun = NestedAggregateAlert;
+
+/// `NestedAggregateIscsiLunSnapshot` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateIscsiLunSnapshot = NestedAggregateAlert;
+
+/// `NestedAggregateIscsiTarget` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateIscsiTarget = NestedAggregateAlert;
+
+/// `NestedAggregateIsolationPolicy` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateIsolationPolicy = NestedAggregateAlert;
+
+/// `NestedAggregateLabel` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateLabel = NestedAggregateAlert;
+
+/// `NestedAggregateLicense` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateLicense = NestedAggregateAlert;
+
+/// `NestedAggregateLogCollection` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateLogCollection = NestedAggregateAlert;
+
+/// `NestedAggregateNamespaceGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNamespaceGroup = NestedAggregateAlert;
+
+/// `NestedAggregateNetworkPolicyRuleService` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNetworkPolicyRuleService = NestedAggregateAlert;
+
+/// `NestedAggregateNfsExport` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNfsExport = NestedAggregateAlert;
+
+/// `NestedAggregateNfsInode` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNfsInode = NestedAggregateAlert;
+
+/// `NestedAggregateNic` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNic = NestedAggregateAlert;
+
+/// `NestedAggregateNodeTopo` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNodeTopo = NestedAggregateAlert;
+
+/// `NestedAggregateNvmfNamespace` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNvmfNamespace = NestedAggregateAlert;
+
+/// `NestedAggregateNvmfNamespaceSnapshot` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNvmfNamespaceSnapshot = NestedAggregateAlert;
+
+/// `NestedAggregateNvmfSubsystem` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateNvmfSubsystem = NestedAggregateAlert;
+
+/// `NestedAggregateOrganization` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateOrganization = NestedAggregateAlert;
+
+/// `NestedAggregatePmemDimm` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregatePmemDimm = NestedAggregateAlert;
+
+/// `NestedAggregateRackTopo` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateRackTopo = NestedAggregateAlert;
+
+/// `NestedAggregateReplicaVm` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateReplicaVm = NestedAggregateAlert;
+
+/// `NestedAggregateReplicationPlan` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateReplicationPlan = NestedAggregateAlert;
+
+/// `NestedAggregateReportTask` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateReportTask = NestedAggregateAlert;
+
+/// `NestedAggregateReportTemplate` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateReportTemplate = NestedAggregateAlert;
+
+/// `NestedAggregateSecurityGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSecurityGroup = NestedAggregateAlert;
+
+/// `NestedAggregateSecurityPolicy` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSecurityPolicy = NestedAggregateAlert;
+
+/// `NestedAggregateSmtpServer` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSmtpServer = NestedAggregateAlert;
+
+/// `NestedAggregateSnapshotGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSnapshotGroup = NestedAggregateAlert;
+
+/// `NestedAggregateSnapshotPlan` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSnapshotPlan = NestedAggregateAlert;
+
+/// `NestedAggregateSnapshotPlanTask` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSnapshotPlanTask = NestedAggregateAlert;
+
+/// `NestedAggregateSnmpTransport` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSnmpTransport = NestedAggregateAlert;
+
+/// `NestedAggregateSnmpTrapReceiver` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSnmpTrapReceiver = NestedAggregateAlert;
+
+/// `NestedAggregateSvtImage` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSvtImage = NestedAggregateAlert;
+
+/// `NestedAggregateSystemAuditLog` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateSystemAuditLog = NestedAggregateAlert;
+
+/// `NestedAggregateTask` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateTask = NestedAggregateAlert;
+
+/// `NestedAggregateUploadTask` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateUploadTask = NestedAggregateAlert;
+
+/// `NestedAggregateUsbDevice` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateUsbDevice = NestedAggregateAlert;
+
+/// `NestedAggregateUser` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateUser = NestedAggregateAlert;
+
+/// `NestedAggregateUserAuditLog` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateUserAuditLog = NestedAggregateAlert;
+
+/// `NestedAggregateUserRoleNext` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateUserRoleNext = NestedAggregateAlert;
+
+/// `NestedAggregateV2EverouteLicense` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateV2EverouteLicense = NestedAggregateAlert;
+
+/// `NestedAggregateVcenterAccount` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVcenterAccount = NestedAggregateAlert;
+
+/// `NestedAggregateVds` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVds = NestedAggregateAlert;
+
+/// `NestedAggregateView` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateView = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloud` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloud = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudClusterBinding` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudClusterBinding = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudEdgeGateway` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudEdgeGateway = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudEdgeGatewayGroup = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudExternalSubnet` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudExternalSubnet = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudExternalSubnetGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudExternalSubnetGroup = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudFloatingIp` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudFloatingIp = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudNatGateway` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudNatGateway = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudRouteTable` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudRouteTable = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudRouterGateway` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudRouterGateway = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudSecurityGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudSecurityGroup = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudSecurityPolicy` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudSecurityPolicy = NestedAggregateAlert;
+
+/// `NestedAggregateVirtualPrivateCloudSubnet` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVirtualPrivateCloudSubnet = NestedAggregateAlert;
+
+/// `NestedAggregateVlan` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVlan = NestedAggregateAlert;
+
+/// `NestedAggregateVm` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVm = NestedAggregateAlert;
+
+/// `NestedAggregateVmDisk` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmDisk = NestedAggregateAlert;
+
+/// `NestedAggregateVmEntityFilterResult` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmEntityFilterResult = NestedAggregateAlert;
+
+/// `NestedAggregateVmExportFile` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmExportFile = NestedAggregateAlert;
+
+/// `NestedAggregateVmFolder` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmFolder = NestedAggregateAlert;
+
+/// `NestedAggregateVmNic` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmNic = NestedAggregateAlert;
+
+/// `NestedAggregateVmPlacementGroup` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmPlacementGroup = NestedAggregateAlert;
+
+/// `NestedAggregateVmSnapshot` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmSnapshot = NestedAggregateAlert;
+
+/// `NestedAggregateVmTemplate` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmTemplate = NestedAggregateAlert;
+
+/// `NestedAggregateVmVolume` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmVolume = NestedAggregateAlert;
+
+/// `NestedAggregateVmVolumeSnapshot` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVmVolumeSnapshot = NestedAggregateAlert;
+
+/// `NestedAggregateVsphereEsxiAccount` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateVsphereEsxiAccount = NestedAggregateAlert;
+
+/// `NestedAggregateWitness` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateWitness = NestedAggregateAlert;
+
+/// `NestedAggregateZone` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateZone = NestedAggregateAlert;
+
+/// `NestedAggregateZoneTopo` of the CloudTower model: the same fields as `NestedAggregateAlert`.
+pub type NestedAggregateZoneTopo = NestedAggregateAlert;
+
+/// `NestedAlertRule` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedAlertRule = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedApplication` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedApplication = CloudTowerApplicationWhereUniqueInput;
 
 /// `NestedAuthSettings` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3705,37 +457,8 @@ impl<'de> serde::Deserialize<'de> for NestedBackupPlan {
     }
 }
 
-/// `NestedBackupPlanExecution` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBackupPlanExecution {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for NestedBackupPlanExecution {
-    const NAME: &'static str = "NestedBackupPlanExecution";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBackupPlanExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `NestedBackupPlanExecution` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedBackupPlanExecution = CloudTowerApplicationWhereUniqueInput;
 
 /// `NestedBackupPlanTimePoint` of the CloudTower model.
 ///
@@ -3781,37 +504,8 @@ impl<'de> serde::Deserialize<'de> for NestedBackupPlanTimePoint {
     }
 }
 
-/// `NestedBackupRestoreExecution` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBackupRestoreExecution {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for NestedBackupRestoreExecution {
-    const NAME: &'static str = "NestedBackupRestoreExecution";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBackupRestoreExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `NestedBackupRestoreExecution` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedBackupRestoreExecution = CloudTowerApplicationWhereUniqueInput;
 
 /// `NestedBackupRestoreExecutionNetworkMapping` of the CloudTower model.
 ///
@@ -3848,72 +542,11 @@ impl<'de> serde::Deserialize<'de> for NestedBackupRestoreExecutionNetworkMapping
     }
 }
 
-/// `NestedBackupRestorePoint` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBackupRestorePoint {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
+/// `NestedBackupRestorePoint` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedBackupRestorePoint = CloudTowerApplicationWhereUniqueInput;
 
-impl FromMap for NestedBackupRestorePoint {
-    const NAME: &'static str = "NestedBackupRestorePoint";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBackupRestorePoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedBackupService` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBackupService {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl FromMap for NestedBackupService {
-    const NAME: &'static str = "NestedBackupService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBackupService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `NestedBackupService` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedBackupService = NestedBackupPlan;
 
 /// `NestedBackupServiceNetworkStatus` of the CloudTower model.
 ///
@@ -3950,72 +583,11 @@ impl<'de> serde::Deserialize<'de> for NestedBackupServiceNetworkStatus {
     }
 }
 
-/// `NestedBackupStoreRepository` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBackupStoreRepository {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
+/// `NestedBackupStoreRepository` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedBackupStoreRepository = NestedBackupPlan;
 
-impl FromMap for NestedBackupStoreRepository {
-    const NAME: &'static str = "NestedBackupStoreRepository";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBackupStoreRepository {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedBackupTargetExecution` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBackupTargetExecution {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for NestedBackupTargetExecution {
-    const NAME: &'static str = "NestedBackupTargetExecution";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBackupTargetExecution {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `NestedBackupTargetExecution` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedBackupTargetExecution = CloudTowerApplicationWhereUniqueInput;
 
 /// `NestedBrickDiskLayout` of the CloudTower model.
 ///
@@ -4058,72 +630,11 @@ impl<'de> serde::Deserialize<'de> for NestedBrickDiskLayout {
     }
 }
 
-/// `NestedBrickPower` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBrickPower {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
+/// `NestedBrickPower` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedBrickPower = CloudTowerApplicationWhereUniqueInput;
 
-impl FromMap for NestedBrickPower {
-    const NAME: &'static str = "NestedBrickPower";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBrickPower {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedBrickTopo` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedBrickTopo {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl FromMap for NestedBrickTopo {
-    const NAME: &'static str = "NestedBrickTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedBrickTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `NestedBrickTopo` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedBrickTopo = NestedBackupPlan;
 
 /// `NestedCapacity` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -4172,25 +683,2975 @@ impl<'de> serde::Deserialize<'de> for NestedCapacity {
     }
 }
 
-/// `NestedCloudTowerApplication` of the CloudTower model.
+/// `NestedCloudTowerApplication` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedCloudTowerApplication = NestedBackupPlan;
+
+/// `NestedCloudTowerApplicationPackage` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedCloudTowerApplicationPackage = NestedBackupPlan;
+
+/// `NestedCluster` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedCluster = NestedBackupPlan;
+
+/// `NestedClusterSettings` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedClusterSettings = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedClusterTopo` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedClusterTopo = NestedBackupPlan;
+
+/// `NestedConsistencyGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedConsistencyGroup = NestedBackupPlan;
+
+/// `NestedConsistencyGroupSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedConsistencyGroupSnapshot = NestedBackupPlan;
+
+/// `NestedContentLibraryImage` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedContentLibraryImage = NestedBackupPlan;
+
+/// `NestedContentLibraryVmTemplate` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedContentLibraryVmTemplate = NestedBackupPlan;
+
+/// `NestedContentLibraryVmTemplateDisk` of the CloudTower model.
 ///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `boot`, `bus`, `index`, `type`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedCloudTowerApplication {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
+pub struct NestedContentLibraryVmTemplateDisk {
+    /// `boot`: `int32`, required by the model.
+    pub boot: Option<i32>,
+    /// `bus`: `Bus`, required by the model.
+    pub bus: Option<Bus>,
+    /// `content_library_image_id`: `string`.
+    pub content_library_image_id: Option<String>,
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `disk_name`: `string`.
+    pub disk_name: Option<String>,
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `path`: `string`.
+    pub path: Option<String>,
+    /// `resident_in_cache`: `boolean`.
+    pub resident_in_cache: Option<bool>,
+    /// `size`: `int64`.
+    pub size: Option<i64>,
+    /// `storage_encrypted`: `boolean`.
+    pub storage_encrypted: Option<bool>,
+    /// `storage_policy`: `VmVolumeElfStoragePolicyType`.
+    pub storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `type`: `VmDiskType`, required by the model.
+    pub r#type: Option<VmDiskType>,
 }
 
-impl FromMap for NestedCloudTowerApplication {
-    const NAME: &'static str = "NestedCloudTowerApplication";
+impl FromMap for NestedContentLibraryVmTemplateDisk {
+    const NAME: &'static str = "NestedContentLibraryVmTemplateDisk";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
+            "boot" => self.boot = m.next_value()?,
+            "bus" => self.bus = m.next_value()?,
+            "content_library_image_id" => self.content_library_image_id = m.next_value()?,
+            "disabled" => self.disabled = m.next_value()?,
+            "disk_name" => self.disk_name = m.next_value()?,
+            "index" => self.index = m.next_value()?,
+            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
+            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
+            "max_iops" => self.max_iops = m.next_value()?,
+            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
+            "path" => self.path = m.next_value()?,
+            "resident_in_cache" => self.resident_in_cache = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "storage_encrypted" => self.storage_encrypted = m.next_value()?,
+            "storage_policy" => self.storage_policy = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedContentLibraryVmTemplateDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedContentLibraryVmTemplateNic` of the CloudTower model.
+///
+/// The model requires `index`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedContentLibraryVmTemplateNic {
+    /// `egress_rate_limit_burst_in_bit`: `double`.
+    pub egress_rate_limit_burst_in_bit: Option<f64>,
+    /// `egress_rate_limit_enabled`: `boolean`.
+    pub egress_rate_limit_enabled: Option<bool>,
+    /// `egress_rate_limit_max_rate_in_bitps`: `double`.
+    pub egress_rate_limit_max_rate_in_bitps: Option<f64>,
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `ingress_rate_limit_burst_in_bit`: `double`.
+    pub ingress_rate_limit_burst_in_bit: Option<f64>,
+    /// `ingress_rate_limit_enabled`: `boolean`.
+    pub ingress_rate_limit_enabled: Option<bool>,
+    /// `ingress_rate_limit_max_rate_in_bitps`: `double`.
+    pub ingress_rate_limit_max_rate_in_bitps: Option<f64>,
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`.
+    pub model: Option<VmNicModel>,
+    /// `type`: `VmNicType`.
+    pub r#type: Option<VmNicType>,
+    /// `vlan`: `NestedFrozenVlan`.
+    pub vlan: Option<NestedFrozenVlan>,
+    /// `vpc_nic`: `NestedTemplateVpcNic`.
+    pub vpc_nic: Option<NestedTemplateVpcNic>,
+}
+
+impl FromMap for NestedContentLibraryVmTemplateNic {
+    const NAME: &'static str = "NestedContentLibraryVmTemplateNic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "egress_rate_limit_burst_in_bit" => {
+                self.egress_rate_limit_burst_in_bit = m.next_value()?
+            }
+            "egress_rate_limit_enabled" => self.egress_rate_limit_enabled = m.next_value()?,
+            "egress_rate_limit_max_rate_in_bitps" => {
+                self.egress_rate_limit_max_rate_in_bitps = m.next_value()?
+            }
+            "enabled" => self.enabled = m.next_value()?,
+            "index" => self.index = m.next_value()?,
+            "ingress_rate_limit_burst_in_bit" => {
+                self.ingress_rate_limit_burst_in_bit = m.next_value()?
+            }
+            "ingress_rate_limit_enabled" => self.ingress_rate_limit_enabled = m.next_value()?,
+            "ingress_rate_limit_max_rate_in_bitps" => {
+                self.ingress_rate_limit_max_rate_in_bitps = m.next_value()?
+            }
+            "mirror" => self.mirror = m.next_value()?,
+            "model" => self.model = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "vlan" => self.vlan = m.next_value()?,
+            "vpc_nic" => self.vpc_nic = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedContentLibraryVmTemplateNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedCpu` of the CloudTower model.
+///
+/// The model requires `cores`, `sockets`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedCpu {
+    /// `cores`: `int32`, required by the model.
+    pub cores: Option<i32>,
+    /// `sockets`: `int32`, required by the model.
+    pub sockets: Option<i32>,
+}
+
+impl FromMap for NestedCpu {
+    const NAME: &'static str = "NestedCpu";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cores" => self.cores = m.next_value()?,
+            "sockets" => self.sockets = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedCpu {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedDatacenter` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedDatacenter = NestedBackupPlan;
+
+/// `NestedDiscoveredHostDimms` of the CloudTower model.
+///
+/// The model requires `dimm_id`, `fw_version`, `health_status`, `socket_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedDiscoveredHostDimms {
+    /// `dimm_id`: `string`, required by the model.
+    pub dimm_id: Option<String>,
+    /// `fw_version`: `string`, required by the model.
+    pub fw_version: Option<String>,
+    /// `health_status`: `string`, required by the model.
+    pub health_status: Option<String>,
+    /// `socket_id`: `string`, required by the model.
+    pub socket_id: Option<String>,
+}
+
+impl FromMap for NestedDiscoveredHostDimms {
+    const NAME: &'static str = "NestedDiscoveredHostDimms";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "dimm_id" => self.dimm_id = m.next_value()?,
+            "fw_version" => self.fw_version = m.next_value()?,
+            "health_status" => self.health_status = m.next_value()?,
+            "socket_id" => self.socket_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedDiscoveredHostDimms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedDiscoveredHostDisk` of the CloudTower model.
+///
+/// The model requires `drive`, `model`, `serial`, `size`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedDiscoveredHostDisk {
+    /// `dimm_ids`: `string[]`.
+    pub dimm_ids: Option<Vec<String>>,
+    /// `drive`: `string`, required by the model.
+    pub drive: Option<String>,
+    /// `function`: `DiskFunction`.
+    pub function: Option<DiskFunction>,
+    /// `model`: `string`, required by the model.
+    pub model: Option<String>,
+    /// `numa_node`: `int32`.
+    pub numa_node: Option<i32>,
+    /// `persistent_memory_type`: `string`.
+    pub persistent_memory_type: Option<String>,
+    /// `serial`: `string`, required by the model.
+    pub serial: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `type`: `DiskType`, required by the model.
+    pub r#type: Option<DiskType>,
+}
+
+impl FromMap for NestedDiscoveredHostDisk {
+    const NAME: &'static str = "NestedDiscoveredHostDisk";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "dimm_ids" => self.dimm_ids = m.next_value()?,
+            "drive" => self.drive = m.next_value()?,
+            "function" => self.function = m.next_value()?,
+            "model" => self.model = m.next_value()?,
+            "numa_node" => self.numa_node = m.next_value()?,
+            "persistent_memory_type" => self.persistent_memory_type = m.next_value()?,
+            "serial" => self.serial = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedDiscoveredHostDisk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedDiscoveredHostIface` of the CloudTower model.
+///
+/// The model requires `mac_address`, `mtu`, `name`, `up`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedDiscoveredHostIface {
+    /// `ipv4`: `string`.
+    pub ipv4: Option<String>,
+    /// `ipv6`: `string`.
+    pub ipv6: Option<String>,
+    /// `mac_address`: `string`, required by the model.
+    pub mac_address: Option<String>,
+    /// `mtu`: `int32`, required by the model.
+    pub mtu: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `pci_slot_name`: `string`.
+    pub pci_slot_name: Option<String>,
+    /// `rdma_enabled`: `boolean`.
+    pub rdma_enabled: Option<bool>,
+    /// `speed`: `double`.
+    pub speed: Option<f64>,
+    /// `up`: `boolean`, required by the model.
+    pub up: Option<bool>,
+}
+
+impl FromMap for NestedDiscoveredHostIface {
+    const NAME: &'static str = "NestedDiscoveredHostIface";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "ipv4" => self.ipv4 = m.next_value()?,
+            "ipv6" => self.ipv6 = m.next_value()?,
+            "mac_address" => self.mac_address = m.next_value()?,
+            "mtu" => self.mtu = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "pci_slot_name" => self.pci_slot_name = m.next_value()?,
+            "rdma_enabled" => self.rdma_enabled = m.next_value()?,
+            "speed" => self.speed = m.next_value()?,
+            "up" => self.up = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedDiscoveredHostIface {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedDisk` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedDisk = NestedBackupPlan;
+
+/// `NestedDiskFailureInformation` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedDiskFailureInformation {
+    /// `chunk_checksum_error`: `boolean`.
+    pub chunk_checksum_error: Option<bool>,
+    /// `chunk_errflag`: `boolean`.
+    pub chunk_errflag: Option<bool>,
+    /// `chunk_io_error`: `boolean`.
+    pub chunk_io_error: Option<bool>,
+    /// `chunk_warnflag`: `boolean`.
+    pub chunk_warnflag: Option<bool>,
+    /// `iostat_latency`: `boolean`.
+    pub iostat_latency: Option<bool>,
+    /// `iostat_latency_ms`: `int64`.
+    pub iostat_latency_ms: Option<i64>,
+    /// `smart_check`: `boolean`.
+    pub smart_check: Option<bool>,
+}
+
+impl FromMap for NestedDiskFailureInformation {
+    const NAME: &'static str = "NestedDiskFailureInformation";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "chunk_checksum_error" => self.chunk_checksum_error = m.next_value()?,
+            "chunk_errflag" => self.chunk_errflag = m.next_value()?,
+            "chunk_io_error" => self.chunk_io_error = m.next_value()?,
+            "chunk_warnflag" => self.chunk_warnflag = m.next_value()?,
+            "iostat_latency" => self.iostat_latency = m.next_value()?,
+            "iostat_latency_ms" => self.iostat_latency_ms = m.next_value()?,
+            "smart_check" => self.smart_check = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedDiskFailureInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedElfImage` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedElfImage = NestedBackupPlan;
+
+/// `NestedEntityFilter` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedEntityFilter = NestedBackupPlan;
+
+/// `NestedEverouteAgentStatus` of the CloudTower model.
+///
+/// The model requires `isHealth`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteAgentStatus {
+    /// `host`: `NestedHost`.
+    pub host: Option<NestedHost>,
+    /// `hostID`: `string`.
+    pub host_id: Option<String>,
+    /// `ipAddr`: `string`.
+    pub ip_addr: Option<String>,
+    /// `isHealth`: `boolean`, required by the model.
+    pub is_health: Option<bool>,
+    /// `message`: `string`.
+    pub message: Option<String>,
+    /// `phase`: `EverouteClusterPhase`.
+    pub phase: Option<EverouteClusterPhase>,
+    /// `reason`: `string`.
+    pub reason: Option<String>,
+}
+
+impl FromMap for NestedEverouteAgentStatus {
+    const NAME: &'static str = "NestedEverouteAgentStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "host" => self.host = m.next_value()?,
+            "hostID" => self.host_id = m.next_value()?,
+            "ipAddr" => self.ip_addr = m.next_value()?,
+            "isHealth" => self.is_health = m.next_value()?,
+            "message" => self.message = m.next_value()?,
+            "phase" => self.phase = m.next_value()?,
+            "reason" => self.reason = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteAgentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteCluster` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedEverouteCluster = NestedBackupPlan;
+
+/// `NestedEverouteClusterAgentStatus` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteClusterAgentStatus {
+    /// `currentNumber`: `int32`.
+    pub current_number: Option<i32>,
+    /// `expectNumber`: `int32`.
+    pub expect_number: Option<i32>,
+    /// `instances`: `NestedEverouteAgentStatus[]`.
+    pub instances: Option<Vec<NestedEverouteAgentStatus>>,
+    /// `manageVDSes`: `NestedEverouteManageVDSStatus[]`.
+    pub manage_vd_ses: Option<Vec<NestedEverouteManageVdsStatus>>,
+    /// `numberHealth`: `int32`.
+    pub number_health: Option<i32>,
+}
+
+impl FromMap for NestedEverouteClusterAgentStatus {
+    const NAME: &'static str = "NestedEverouteClusterAgentStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "currentNumber" => self.current_number = m.next_value()?,
+            "expectNumber" => self.expect_number = m.next_value()?,
+            "instances" => self.instances = m.next_value()?,
+            "manageVDSes" => self.manage_vd_ses = m.next_value()?,
+            "numberHealth" => self.number_health = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteClusterAgentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteClusterCondition` of the CloudTower model.
+///
+/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteClusterCondition {
+    /// `lastProbeTime`: `string`.
+    pub last_probe_time: Option<String>,
+    /// `type`: `string`, required by the model.
+    pub r#type: Option<String>,
+}
+
+impl FromMap for NestedEverouteClusterCondition {
+    const NAME: &'static str = "NestedEverouteClusterCondition";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "lastProbeTime" => self.last_probe_time = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteClusterCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteClusterControllerStatus` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteClusterControllerStatus {
+    /// `currentNumber`: `int32`.
+    pub current_number: Option<i32>,
+    /// `expectNumber`: `int32`.
+    pub expect_number: Option<i32>,
+    /// `instances`: `NestedEverouteControllerStatus[]`.
+    pub instances: Option<Vec<NestedEverouteControllerStatus>>,
+    /// `numberHealth`: `int32`.
+    pub number_health: Option<i32>,
+}
+
+impl FromMap for NestedEverouteClusterControllerStatus {
+    const NAME: &'static str = "NestedEverouteClusterControllerStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "currentNumber" => self.current_number = m.next_value()?,
+            "expectNumber" => self.expect_number = m.next_value()?,
+            "instances" => self.instances = m.next_value()?,
+            "numberHealth" => self.number_health = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteClusterControllerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteClusterStatus` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteClusterStatus {
+    /// `agents`: `NestedEverouteClusterAgentStatus`.
+    pub agents: Option<NestedEverouteClusterAgentStatus>,
+    /// `conditions`: `NestedEverouteClusterCondition[]`.
+    pub conditions: Option<Vec<NestedEverouteClusterCondition>>,
+    /// `controllers`: `NestedEverouteClusterControllerStatus`.
+    pub controllers: Option<NestedEverouteClusterControllerStatus>,
+    /// `message`: `string`.
+    pub message: Option<String>,
+    /// `phase`: `EverouteClusterPhase`.
+    pub phase: Option<EverouteClusterPhase>,
+    /// `reason`: `string`.
+    pub reason: Option<String>,
+    /// `retryCount`: `int32`.
+    pub retry_count: Option<i32>,
+    /// `version`: `string`.
+    pub version: Option<String>,
+}
+
+impl FromMap for NestedEverouteClusterStatus {
+    const NAME: &'static str = "NestedEverouteClusterStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "agents" => self.agents = m.next_value()?,
+            "conditions" => self.conditions = m.next_value()?,
+            "controllers" => self.controllers = m.next_value()?,
+            "message" => self.message = m.next_value()?,
+            "phase" => self.phase = m.next_value()?,
+            "reason" => self.reason = m.next_value()?,
+            "retryCount" => self.retry_count = m.next_value()?,
+            "version" => self.version = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteClusterStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteClusterVMMetrics` of the CloudTower model.
+///
+/// The model requires `cpuUsage`, `dataVolumeUsage`, `lastAcquisitionTime`, `memoryUsage`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteClusterVmMetrics {
+    /// `cpuUsage`: `double`, required by the model.
+    pub cpu_usage: Option<f64>,
+    /// `dataVolumeUsage`: `double`, required by the model.
+    pub data_volume_usage: Option<f64>,
+    /// `lastAcquisitionTime`: `string`, required by the model.
+    pub last_acquisition_time: Option<String>,
+    /// `memoryUsage`: `double`, required by the model.
+    pub memory_usage: Option<f64>,
+}
+
+impl FromMap for NestedEverouteClusterVmMetrics {
+    const NAME: &'static str = "NestedEverouteClusterVMMetrics";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cpuUsage" => self.cpu_usage = m.next_value()?,
+            "dataVolumeUsage" => self.data_volume_usage = m.next_value()?,
+            "lastAcquisitionTime" => self.last_acquisition_time = m.next_value()?,
+            "memoryUsage" => self.memory_usage = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteClusterVmMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteClusterWhitelist` of the CloudTower model.
+///
+/// The model requires `enable`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteClusterWhitelist {
+    /// `egress`: `NestedNetworkPolicyRule[]`.
+    pub egress: Option<Vec<NestedNetworkPolicyRule>>,
+    /// `enable`: `boolean`, required by the model.
+    pub enable: Option<bool>,
+    /// `ingress`: `NestedNetworkPolicyRule[]`.
+    pub ingress: Option<Vec<NestedNetworkPolicyRule>>,
+}
+
+impl FromMap for NestedEverouteClusterWhitelist {
+    const NAME: &'static str = "NestedEverouteClusterWhitelist";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "egress" => self.egress = m.next_value()?,
+            "enable" => self.enable = m.next_value()?,
+            "ingress" => self.ingress = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteClusterWhitelist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteControllerInstance` of the CloudTower model.
+///
+/// The model requires `ipAddr`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteControllerInstance {
+    /// `ipAddr`: `string`, required by the model.
+    pub ip_addr: Option<String>,
+    /// `vlan`: `string`, required by the model.
+    pub vlan: Option<String>,
+}
+
+impl FromMap for NestedEverouteControllerInstance {
+    const NAME: &'static str = "NestedEverouteControllerInstance";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "ipAddr" => self.ip_addr = m.next_value()?,
+            "vlan" => self.vlan = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteControllerInstance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteControllerStatus` of the CloudTower model.
+///
+/// The model requires `isHealth`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteControllerStatus {
+    /// `ipAddr`: `string`.
+    pub ip_addr: Option<String>,
+    /// `isHealth`: `boolean`, required by the model.
+    pub is_health: Option<bool>,
+    /// `message`: `string`.
+    pub message: Option<String>,
+    /// `metrics`: `NestedEverouteClusterVMMetrics`.
+    pub metrics: Option<NestedEverouteClusterVmMetrics>,
+    /// `phase`: `EverouteClusterPhase`.
+    pub phase: Option<EverouteClusterPhase>,
+    /// `reason`: `string`.
+    pub reason: Option<String>,
+    /// `vm`: `NestedVm`.
+    pub vm: Option<NestedVm>,
+    /// `vmID`: `string`.
+    pub vm_id: Option<String>,
+}
+
+impl FromMap for NestedEverouteControllerStatus {
+    const NAME: &'static str = "NestedEverouteControllerStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "ipAddr" => self.ip_addr = m.next_value()?,
+            "isHealth" => self.is_health = m.next_value()?,
+            "message" => self.message = m.next_value()?,
+            "metrics" => self.metrics = m.next_value()?,
+            "phase" => self.phase = m.next_value()?,
+            "reason" => self.reason = m.next_value()?,
+            "vm" => self.vm = m.next_value()?,
+            "vmID" => self.vm_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteControllerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteControllerTemplate` of the CloudTower model.
+///
+/// The model requires `cluster`, `gateway`, `memory`, `netmask`, `size`, `vcpu`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteControllerTemplate {
+    /// `cluster`: `string`, required by the model.
+    pub cluster: Option<String>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
+    /// `memory`: `int64`, required by the model.
+    pub memory: Option<i64>,
+    /// `netmask`: `string`, required by the model.
+    pub netmask: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `vcpu`: `int32`, required by the model.
+    pub vcpu: Option<i32>,
+}
+
+impl FromMap for NestedEverouteControllerTemplate {
+    const NAME: &'static str = "NestedEverouteControllerTemplate";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster" => self.cluster = m.next_value()?,
+            "gateway" => self.gateway = m.next_value()?,
+            "memory" => self.memory = m.next_value()?,
+            "netmask" => self.netmask = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "vcpu" => self.vcpu = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteControllerTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedEverouteManageVDSStatus` of the CloudTower model.
+///
+/// The model requires `vdsID`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedEverouteManageVdsStatus {
+    /// `message`: `string`.
+    pub message: Option<String>,
+    /// `phase`: `EverouteClusterPhase`.
+    pub phase: Option<EverouteClusterPhase>,
+    /// `reason`: `string`.
+    pub reason: Option<String>,
+    /// `retryCount`: `int32`.
+    pub retry_count: Option<i32>,
+    /// `vds`: `NestedVds`.
+    pub vds: Option<NestedVds>,
+    /// `vdsID`: `string`, required by the model.
+    pub vds_id: Option<String>,
+}
+
+impl FromMap for NestedEverouteManageVdsStatus {
+    const NAME: &'static str = "NestedEverouteManageVDSStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "message" => self.message = m.next_value()?,
+            "phase" => self.phase = m.next_value()?,
+            "reason" => self.reason = m.next_value()?,
+            "retryCount" => self.retry_count = m.next_value()?,
+            "vds" => self.vds = m.next_value()?,
+            "vdsID" => self.vds_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedEverouteManageVdsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedExecutePlan` of the CloudTower model.
+///
+/// The model requires `enabled`, `id`, `period`, `retain`, `start_at`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedExecutePlan {
+    /// `enabled`: `boolean`, required by the model.
+    pub enabled: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `period`: `string`, required by the model.
+    pub period: Option<String>,
+    /// `retain`: `int32`, required by the model.
+    pub retain: Option<i32>,
+    /// `start_at`: `string`, required by the model.
+    pub start_at: Option<String>,
+}
+
+impl FromMap for NestedExecutePlan {
+    const NAME: &'static str = "NestedExecutePlan";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "period" => self.period = m.next_value()?,
+            "retain" => self.retain = m.next_value()?,
+            "start_at" => self.start_at = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedExecutePlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedExternalCloudTower` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedExternalCloudTower = NestedBackupPlan;
+
+/// `NestedFilterRule` of the CloudTower model.
+///
+/// The model requires `aggregation`, `duration`, `metric`, `op`, `quantile`, `threshold`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedFilterRule {
+    /// `aggregation`: `FilterRuleAggregationEnum`, required by the model.
+    pub aggregation: Option<FilterRuleAggregationEnum>,
+    /// `duration`: `int32`, required by the model.
+    pub duration: Option<i32>,
+    /// `metric`: `FilterRuleMetricEnum`, required by the model.
+    pub metric: Option<FilterRuleMetricEnum>,
+    /// `op`: `FilterRuleOpEnum`, required by the model.
+    pub op: Option<FilterRuleOpEnum>,
+    /// `quantile`: `int32`, required by the model.
+    pub quantile: Option<i32>,
+    /// `threshold`: `double`, required by the model.
+    pub threshold: Option<f64>,
+}
+
+impl FromMap for NestedFilterRule {
+    const NAME: &'static str = "NestedFilterRule";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "aggregation" => self.aggregation = m.next_value()?,
+            "duration" => self.duration = m.next_value()?,
+            "metric" => self.metric = m.next_value()?,
+            "op" => self.op = m.next_value()?,
+            "quantile" => self.quantile = m.next_value()?,
+            "threshold" => self.threshold = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedFilterRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedFrozenDisks` of the CloudTower model.
+///
+/// The model requires `boot`, `bus`, `elf_image_local_id`, `index`, `path`, `size`, `storage_policy_uuid`, `svt_image_local_id`, `type`, `vm_volume_local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedFrozenDisks {
+    /// `boot`: `int32`, required by the model.
+    pub boot: Option<i32>,
+    /// `bus`: `Bus`, required by the model.
+    pub bus: Option<Bus>,
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `disk_name`: `string`.
+    pub disk_name: Option<String>,
+    /// `elf_image_local_id`: `string`, required by the model.
+    pub elf_image_local_id: Option<String>,
+    /// `image_name`: `string`.
+    pub image_name: Option<String>,
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `key`: `int32`.
+    pub key: Option<i32>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `path`: `string`, required by the model.
+    pub path: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `snapshot_local_id`: `string`.
+    pub snapshot_local_id: Option<String>,
+    /// `storage_policy_uuid`: `string`, required by the model.
+    pub storage_policy_uuid: Option<String>,
+    /// `svt_image_local_id`: `string`, required by the model.
+    pub svt_image_local_id: Option<String>,
+    /// `type`: `VmDiskType`, required by the model.
+    pub r#type: Option<VmDiskType>,
+    /// `vm_volume_local_id`: `string`, required by the model.
+    pub vm_volume_local_id: Option<String>,
+    /// `vm_volume_snapshot_uuid`: `string`.
+    pub vm_volume_snapshot_uuid: Option<String>,
+    /// `vm_volume_template_uuid`: `string`.
+    pub vm_volume_template_uuid: Option<String>,
+}
+
+impl FromMap for NestedFrozenDisks {
+    const NAME: &'static str = "NestedFrozenDisks";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "boot" => self.boot = m.next_value()?,
+            "bus" => self.bus = m.next_value()?,
+            "disabled" => self.disabled = m.next_value()?,
+            "disk_name" => self.disk_name = m.next_value()?,
+            "elf_image_local_id" => self.elf_image_local_id = m.next_value()?,
+            "image_name" => self.image_name = m.next_value()?,
+            "index" => self.index = m.next_value()?,
+            "key" => self.key = m.next_value()?,
+            "max_bandwidth" => self.max_bandwidth = m.next_value()?,
+            "max_bandwidth_policy" => self.max_bandwidth_policy = m.next_value()?,
+            "max_iops" => self.max_iops = m.next_value()?,
+            "max_iops_policy" => self.max_iops_policy = m.next_value()?,
+            "path" => self.path = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "snapshot_local_id" => self.snapshot_local_id = m.next_value()?,
+            "storage_policy_uuid" => self.storage_policy_uuid = m.next_value()?,
+            "svt_image_local_id" => self.svt_image_local_id = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "vm_volume_local_id" => self.vm_volume_local_id = m.next_value()?,
+            "vm_volume_snapshot_uuid" => self.vm_volume_snapshot_uuid = m.next_value()?,
+            "vm_volume_template_uuid" => self.vm_volume_template_uuid = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedFrozenDisks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedFrozenNic` of the CloudTower model.
+///
+/// The model requires `gateway`, `index`, `ip_address`, `mac_address`, `subnet_mask`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedFrozenNic {
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `ip_address`: `string`, required by the model.
+    pub ip_address: Option<String>,
+    /// `mac_address`: `string`, required by the model.
+    pub mac_address: Option<String>,
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`.
+    pub model: Option<VmNicModel>,
+    /// `subnet_mask`: `string`, required by the model.
+    pub subnet_mask: Option<String>,
+    /// `vlan`: `NestedFrozenVlan`, required by the model.
+    pub vlan: Option<NestedFrozenVlan>,
+}
+
+impl FromMap for NestedFrozenNic {
+    const NAME: &'static str = "NestedFrozenNic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = m.next_value()?,
+            "gateway" => self.gateway = m.next_value()?,
+            "index" => self.index = m.next_value()?,
+            "ip_address" => self.ip_address = m.next_value()?,
+            "mac_address" => self.mac_address = m.next_value()?,
+            "mirror" => self.mirror = m.next_value()?,
+            "model" => self.model = m.next_value()?,
+            "subnet_mask" => self.subnet_mask = m.next_value()?,
+            "vlan" => self.vlan = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedFrozenNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedFrozenVlan` of the CloudTower model.
+///
+/// The model requires `name`, `vds_ovs`, `vlan_id`, `vlan_local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedFrozenVlan {
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `network_ids`: `string[]`.
+    pub network_ids: Option<Vec<String>>,
+    /// `vds_ovs`: `string`, required by the model.
+    pub vds_ovs: Option<String>,
+    /// `vlan_id`: `int32`, required by the model.
+    pub vlan_id: Option<i32>,
+    /// `vlan_local_id`: `string`, required by the model.
+    pub vlan_local_id: Option<String>,
+}
+
+impl FromMap for NestedFrozenVlan {
+    const NAME: &'static str = "NestedFrozenVlan";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = m.next_value()?,
+            "network_ids" => self.network_ids = m.next_value()?,
+            "vds_ovs" => self.vds_ovs = m.next_value()?,
+            "vlan_id" => self.vlan_id = m.next_value()?,
+            "vlan_local_id" => self.vlan_local_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedFrozenVlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedGlobalAlertRule` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedGlobalAlertRule = NestedBackupPlan;
+
+/// `NestedGpuDevice` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedGpuDevice = NestedBackupPlan;
+
+/// `NestedGpuDriverInfo` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedGpuDriverInfo {
+    /// `filename`: `string`.
+    pub filename: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `rhelversion`: `string`.
+    pub rhelversion: Option<String>,
+    /// `srcversion`: `string`.
+    pub srcversion: Option<String>,
+    /// `supported`: `string`.
+    pub supported: Option<String>,
+    /// `vermagic`: `string`.
+    pub vermagic: Option<String>,
+    /// `version`: `string`.
+    pub version: Option<String>,
+}
+
+impl FromMap for NestedGpuDriverInfo {
+    const NAME: &'static str = "NestedGpuDriverInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "filename" => self.filename = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "rhelversion" => self.rhelversion = m.next_value()?,
+            "srcversion" => self.srcversion = m.next_value()?,
+            "supported" => self.supported = m.next_value()?,
+            "vermagic" => self.vermagic = m.next_value()?,
+            "version" => self.version = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedGpuDriverInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedGraph` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedGraph = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedHost` of the CloudTower model.
+///
+/// The model requires `id`, `management_ip`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedHost {
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `management_ip`: `string`, required by the model.
+    pub management_ip: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl FromMap for NestedHost {
+    const NAME: &'static str = "NestedHost";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = m.next_value()?,
+            "management_ip" => self.management_ip = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedHost {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedInitiatorChap` of the CloudTower model.
+///
+/// The model requires `chap_name`, `chap_secret`, `initiator_iqn`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedInitiatorChap {
+    /// `chap_name`: `string`, required by the model.
+    pub chap_name: Option<String>,
+    /// `chap_secret`: `string`, required by the model.
+    pub chap_secret: Option<String>,
+    /// `initiator_iqn`: `string`, required by the model.
+    pub initiator_iqn: Option<String>,
+}
+
+impl FromMap for NestedInitiatorChap {
+    const NAME: &'static str = "NestedInitiatorChap";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "chap_name" => self.chap_name = m.next_value()?,
+            "chap_secret" => self.chap_secret = m.next_value()?,
+            "initiator_iqn" => self.initiator_iqn = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedInitiatorChap {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedIpmi` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedIpmi = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedIscsiLun` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedIscsiLun = NestedBackupPlan;
+
+/// `NestedIscsiLunSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedIscsiLunSnapshot = NestedBackupPlan;
+
+/// `NestedIscsiTarget` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedIscsiTarget = NestedBackupPlan;
+
+/// `NestedIsolationPolicy` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedIsolationPolicy = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedLabel` of the CloudTower model.
+///
+/// The model requires `id`, `key`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedLabel {
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `key`: `string`, required by the model.
+    pub key: Option<String>,
+    /// `value`: `string`.
+    pub value: Option<String>,
+}
+
+impl FromMap for NestedLabel {
+    const NAME: &'static str = "NestedLabel";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = m.next_value()?,
+            "key" => self.key = m.next_value()?,
+            "value" => self.value = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedLabelGroup` of the CloudTower model.
+///
+/// The model requires `labels`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedLabelGroup {
+    /// `labels`: `NestedLabel[]`, required by the model.
+    pub labels: Option<Vec<NestedLabel>>,
+}
+
+impl FromMap for NestedLabelGroup {
+    const NAME: &'static str = "NestedLabelGroup";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "labels" => self.labels = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedLabelGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedLicense` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedLicense = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedLoadBalancerService` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedLoadBalancerService = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedMaintenanceHostState` of the CloudTower model.
+///
+/// The model requires `enter_maintenance_time`, `maintenance_job_id`, `state`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedMaintenanceHostState {
+    /// `enter_maintenance_time`: `string`, required by the model.
+    pub enter_maintenance_time: Option<String>,
+    /// `maintenance_job_id`: `string`, required by the model.
+    pub maintenance_job_id: Option<String>,
+    /// `state`: `MaintenanceModeEnum`, required by the model.
+    pub state: Option<MaintenanceModeEnum>,
+}
+
+impl FromMap for NestedMaintenanceHostState {
+    const NAME: &'static str = "NestedMaintenanceHostState";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "enter_maintenance_time" => self.enter_maintenance_time = m.next_value()?,
+            "maintenance_job_id" => self.maintenance_job_id = m.next_value()?,
+            "state" => self.state = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedMaintenanceHostState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedMetroAvailabilityChecklist` of the CloudTower model.
+///
+/// The model requires `primaryZone`, `primaryZoneAndWitness`, `secondaryZone`, `secondaryZoneAndWitness`, `witness`, `zoneAndZone`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedMetroAvailabilityChecklist {
+    /// `primaryZone`: `NestedMetroCheckResult`, required by the model.
+    pub primary_zone: Option<NestedMetroCheckResult>,
+    /// `primaryZoneAndWitness`: `NestedMetroCheckResult`, required by the model.
+    pub primary_zone_and_witness: Option<NestedMetroCheckResult>,
+    /// `secondaryZone`: `NestedMetroCheckResult`, required by the model.
+    pub secondary_zone: Option<NestedMetroCheckResult>,
+    /// `secondaryZoneAndWitness`: `NestedMetroCheckResult`, required by the model.
+    pub secondary_zone_and_witness: Option<NestedMetroCheckResult>,
+    /// `witness`: `NestedMetroCheckResult`, required by the model.
+    pub witness: Option<NestedMetroCheckResult>,
+    /// `zoneAndZone`: `NestedMetroCheckResult`, required by the model.
+    pub zone_and_zone: Option<NestedMetroCheckResult>,
+}
+
+impl FromMap for NestedMetroAvailabilityChecklist {
+    const NAME: &'static str = "NestedMetroAvailabilityChecklist";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "primaryZone" => self.primary_zone = m.next_value()?,
+            "primaryZoneAndWitness" => self.primary_zone_and_witness = m.next_value()?,
+            "secondaryZone" => self.secondary_zone = m.next_value()?,
+            "secondaryZoneAndWitness" => self.secondary_zone_and_witness = m.next_value()?,
+            "witness" => self.witness = m.next_value()?,
+            "zoneAndZone" => self.zone_and_zone = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedMetroAvailabilityChecklist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedMetroCheckItem` of the CloudTower model.
+///
+/// The model requires `critical`, `info`, `key`, `labels`, `notice`, `status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedMetroCheckItem {
+    /// `critical`: `string[]`, required by the model.
+    pub critical: Option<Vec<String>>,
+    /// `info`: `string[]`, required by the model.
+    pub info: Option<Vec<String>>,
+    /// `key`: `string`, required by the model.
+    pub key: Option<String>,
+    /// `labels`: `object`, required by the model.
+    pub labels: Option<serde_json::Value>,
+    /// `notice`: `string[]`, required by the model.
+    pub notice: Option<Vec<String>>,
+    /// `status`: `MetroCheckStatusEnum`, required by the model.
+    pub status: Option<MetroCheckStatusEnum>,
+}
+
+impl FromMap for NestedMetroCheckItem {
+    const NAME: &'static str = "NestedMetroCheckItem";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "critical" => self.critical = m.next_value()?,
+            "info" => self.info = m.next_value()?,
+            "key" => self.key = m.next_value()?,
+            "labels" => self.labels = m.next_value()?,
+            "notice" => self.notice = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedMetroCheckItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedMetroCheckResult` of the CloudTower model.
+///
+/// The model requires `critical`, `info`, `items`, `notice`, `status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedMetroCheckResult {
+    /// `critical`: `int32`, required by the model.
+    pub critical: Option<i32>,
+    /// `info`: `int32`, required by the model.
+    pub info: Option<i32>,
+    /// `items`: `NestedMetroCheckItem[]`, required by the model.
+    pub items: Option<Vec<NestedMetroCheckItem>>,
+    /// `notice`: `int32`, required by the model.
+    pub notice: Option<i32>,
+    /// `status`: `MetroCheckStatusEnum`, required by the model.
+    pub status: Option<MetroCheckStatusEnum>,
+}
+
+impl FromMap for NestedMetroCheckResult {
+    const NAME: &'static str = "NestedMetroCheckResult";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "critical" => self.critical = m.next_value()?,
+            "info" => self.info = m.next_value()?,
+            "items" => self.items = m.next_value()?,
+            "notice" => self.notice = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedMetroCheckResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedNamespaceGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNamespaceGroup = NestedBackupPlan;
+
+/// `NestedNetworkPolicyRule` of the CloudTower model.
+///
+/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedNetworkPolicyRule {
+    /// `except_ip_block`: `string[]`.
+    pub except_ip_block: Option<Vec<String>>,
+    /// `ip_block`: `string`.
+    pub ip_block: Option<String>,
+    /// `ports`: `NestedNetworkPolicyRulePort[]`.
+    pub ports: Option<Vec<NestedNetworkPolicyRulePort>>,
+    /// `security_group`: `NestedSecurityGroup`.
+    pub security_group: Option<NestedSecurityGroup>,
+    /// `security_group_id`: `string`.
+    pub security_group_id: Option<String>,
+    /// `selector`: `NestedLabel[]`.
+    pub selector: Option<Vec<NestedLabel>>,
+    /// `selector_ids`: `string[]`.
+    pub selector_ids: Option<Vec<String>>,
+    /// `service_ids`: `string[]`.
+    pub service_ids: Option<Vec<String>>,
+    /// `services`: `NestedNetworkPolicyRuleService[]`.
+    pub services: Option<Vec<NestedNetworkPolicyRuleService>>,
+    /// `type`: `NetworkPolicyRuleType`, required by the model.
+    pub r#type: Option<NetworkPolicyRuleType>,
+}
+
+impl FromMap for NestedNetworkPolicyRule {
+    const NAME: &'static str = "NestedNetworkPolicyRule";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "except_ip_block" => self.except_ip_block = m.next_value()?,
+            "ip_block" => self.ip_block = m.next_value()?,
+            "ports" => self.ports = m.next_value()?,
+            "security_group" => self.security_group = m.next_value()?,
+            "security_group_id" => self.security_group_id = m.next_value()?,
+            "selector" => self.selector = m.next_value()?,
+            "selector_ids" => self.selector_ids = m.next_value()?,
+            "service_ids" => self.service_ids = m.next_value()?,
+            "services" => self.services = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedNetworkPolicyRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedNetworkPolicyRulePort` of the CloudTower model.
+///
+/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedNetworkPolicyRulePort {
+    /// `alg_protocol`: `NetworkPolicyRuleAlgProtocol`.
+    pub alg_protocol: Option<NetworkPolicyRuleAlgProtocol>,
+    /// `port`: `string`.
+    pub port: Option<String>,
+    /// `protocol`: `NetworkPolicyRulePortProtocol`, required by the model.
+    pub protocol: Option<NetworkPolicyRulePortProtocol>,
+}
+
+impl serde::Serialize for NestedNetworkPolicyRulePort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.alg_protocol {
+            m.serialize_entry("alg_protocol", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        if let Some(v) = &self.protocol {
+            m.serialize_entry("protocol", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for NestedNetworkPolicyRulePort {
+    const NAME: &'static str = "NestedNetworkPolicyRulePort";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "alg_protocol" => self.alg_protocol = m.next_value()?,
+            "port" => self.port = m.next_value()?,
+            "protocol" => self.protocol = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedNetworkPolicyRulePort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedNetworkPolicyRuleService` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNetworkPolicyRuleService = NestedBackupPlan;
+
+/// `NestedNfsExport` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNfsExport = NestedBackupPlan;
+
+/// `NestedNfsInode` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNfsInode = NestedBackupPlan;
+
+/// `NestedNic` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNic = NestedBackupPlan;
+
+/// `NestedNodeTopo` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNodeTopo = NestedBackupPlan;
+
+/// `NestedNvmfNamespace` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNvmfNamespace = NestedBackupPlan;
+
+/// `NestedNvmfNamespaceSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNvmfNamespaceSnapshot = NestedBackupPlan;
+
+/// `NestedNvmfSubsystem` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedNvmfSubsystem = NestedBackupPlan;
+
+/// `NestedOrganization` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedOrganization = NestedBackupPlan;
+
+/// `NestedPartition` of the CloudTower model.
+///
+/// The model requires `size`, `usage`, `used_size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedPartition {
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `path`: `string`.
+    pub path: Option<String>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `usage`: `PartitionUsage`, required by the model.
+    pub usage: Option<PartitionUsage>,
+    /// `used_size`: `int64`, required by the model.
+    pub used_size: Option<i64>,
+}
+
+impl FromMap for NestedPartition {
+    const NAME: &'static str = "NestedPartition";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = m.next_value()?,
+            "path" => self.path = m.next_value()?,
+            "size" => self.size = m.next_value()?,
+            "usage" => self.usage = m.next_value()?,
+            "used_size" => self.used_size = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedPartition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedPasswordRecoverQa` of the CloudTower model.
+///
+/// The model requires `enabled`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedPasswordRecoverQa {
+    /// `enabled`: `boolean`, required by the model.
+    pub enabled: Option<bool>,
+    /// `items`: `NestedPasswordReoverQaItem[]`.
+    pub items: Option<Vec<NestedPasswordReoverQaItem>>,
+}
+
+impl FromMap for NestedPasswordRecoverQa {
+    const NAME: &'static str = "NestedPasswordRecoverQa";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = m.next_value()?,
+            "items" => self.items = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedPasswordRecoverQa {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedPasswordReoverQaItem` of the CloudTower model.
+///
+/// The model requires `question`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedPasswordReoverQaItem {
+    /// `question`: `string`, required by the model.
+    pub question: Option<String>,
+}
+
+impl FromMap for NestedPasswordReoverQaItem {
+    const NAME: &'static str = "NestedPasswordReoverQaItem";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "question" => self.question = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedPasswordReoverQaItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedPmemDimm` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedPmemDimm = NestedBackupPlan;
+
+/// `NestedPosition` of the CloudTower model: the same fields as `NestedCapacity`.
+pub type NestedPosition = NestedCapacity;
+
+/// `NestedRackTopo` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedRackTopo = NestedBackupPlan;
+
+/// `NestedReplicaVm` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedReplicaVm = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedReplicationClusterDescriptor` of the CloudTower model.
+///
+/// The model requires `cluster_local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedReplicationClusterDescriptor {
+    /// `cluster_local_id`: `string`, required by the model.
+    pub cluster_local_id: Option<String>,
+    /// `cluster_name`: `string`.
+    pub cluster_name: Option<String>,
+    /// `tower_deploy_id`: `string`.
+    pub tower_deploy_id: Option<String>,
+}
+
+impl FromMap for NestedReplicationClusterDescriptor {
+    const NAME: &'static str = "NestedReplicationClusterDescriptor";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
+            "cluster_name" => self.cluster_name = m.next_value()?,
+            "tower_deploy_id" => self.tower_deploy_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedReplicationClusterDescriptor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedReplicationIPAddressMapping` of the CloudTower model.
+///
+/// The model requires `source`, `target`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedReplicationIpAddressMapping {
+    /// `source`: `NestedReplicationNetworkConfigure`, required by the model.
+    pub source: Option<NestedReplicationNetworkConfigure>,
+    /// `target`: `NestedReplicationNetworkConfigure`, required by the model.
+    pub target: Option<NestedReplicationNetworkConfigure>,
+}
+
+impl FromMap for NestedReplicationIpAddressMapping {
+    const NAME: &'static str = "NestedReplicationIPAddressMapping";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "source" => self.source = m.next_value()?,
+            "target" => self.target = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedReplicationIpAddressMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedReplicationNetworkConfigure` of the CloudTower model.
+///
+/// The model requires `ip`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedReplicationNetworkConfigure {
+    /// `gateway`: `string`.
+    pub gateway: Option<String>,
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+    /// `subnet_mask`: `string`.
+    pub subnet_mask: Option<String>,
+}
+
+impl FromMap for NestedReplicationNetworkConfigure {
+    const NAME: &'static str = "NestedReplicationNetworkConfigure";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "gateway" => self.gateway = m.next_value()?,
+            "ip" => self.ip = m.next_value()?,
+            "subnet_mask" => self.subnet_mask = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedReplicationNetworkConfigure {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedReplicationNetworkInformation` of the CloudTower model.
+///
+/// The model requires `cluster_local_id`, `cluster_name`, `vlan_local_id`, `vlan_mode_type`, `vlan_name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedReplicationNetworkInformation {
+    /// `cluster_local_id`: `string`, required by the model.
+    pub cluster_local_id: Option<String>,
+    /// `cluster_name`: `string`, required by the model.
+    pub cluster_name: Option<String>,
+    /// `network_ids`: `string[]`.
+    pub network_ids: Option<Vec<String>>,
+    /// `vds_name`: `string`.
+    pub vds_name: Option<String>,
+    /// `vlan_id`: `int32`.
+    pub vlan_id: Option<i32>,
+    /// `vlan_local_id`: `string`, required by the model.
+    pub vlan_local_id: Option<String>,
+    /// `vlan_mode_type`: `VlanModeType`, required by the model.
+    pub vlan_mode_type: Option<VlanModeType>,
+    /// `vlan_name`: `string`, required by the model.
+    pub vlan_name: Option<String>,
+}
+
+impl FromMap for NestedReplicationNetworkInformation {
+    const NAME: &'static str = "NestedReplicationNetworkInformation";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
+            "cluster_name" => self.cluster_name = m.next_value()?,
+            "network_ids" => self.network_ids = m.next_value()?,
+            "vds_name" => self.vds_name = m.next_value()?,
+            "vlan_id" => self.vlan_id = m.next_value()?,
+            "vlan_local_id" => self.vlan_local_id = m.next_value()?,
+            "vlan_mode_type" => self.vlan_mode_type = m.next_value()?,
+            "vlan_name" => self.vlan_name = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedReplicationNetworkInformation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedReplicationObjectDescriptor` of the CloudTower model.
+///
+/// The model requires `cluster_local_id`, `object_local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedReplicationObjectDescriptor {
+    /// `cluster_local_id`: `string`, required by the model.
+    pub cluster_local_id: Option<String>,
+    /// `cluster_name`: `string`.
+    pub cluster_name: Option<String>,
+    /// `object_local_id`: `string`, required by the model.
+    pub object_local_id: Option<String>,
+    /// `object_name`: `string`.
+    pub object_name: Option<String>,
+    /// `parent_object_local_id`: `string`.
+    pub parent_object_local_id: Option<String>,
+    /// `parent_object_name`: `string`.
+    pub parent_object_name: Option<String>,
+    /// `tower_deploy_id`: `string`.
+    pub tower_deploy_id: Option<String>,
+    /// `zbs_volume_id`: `string`.
+    pub zbs_volume_id: Option<String>,
+}
+
+impl FromMap for NestedReplicationObjectDescriptor {
+    const NAME: &'static str = "NestedReplicationObjectDescriptor";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cluster_local_id" => self.cluster_local_id = m.next_value()?,
+            "cluster_name" => self.cluster_name = m.next_value()?,
+            "object_local_id" => self.object_local_id = m.next_value()?,
+            "object_name" => self.object_name = m.next_value()?,
+            "parent_object_local_id" => self.parent_object_local_id = m.next_value()?,
+            "parent_object_name" => self.parent_object_name = m.next_value()?,
+            "tower_deploy_id" => self.tower_deploy_id = m.next_value()?,
+            "zbs_volume_id" => self.zbs_volume_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedReplicationObjectDescriptor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedReplicationPlan` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedReplicationPlan = NestedBackupPlan;
+
+/// `NestedReplicationPlanExecution` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedReplicationPlanExecution = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedReplicationPlanNetworkMapping` of the CloudTower model.
+///
+/// The model requires `source`, `target`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedReplicationPlanNetworkMapping {
+    /// `source`: `NestedReplicationNetworkInformation`, required by the model.
+    pub source: Option<NestedReplicationNetworkInformation>,
+    /// `target`: `NestedReplicationNetworkInformation`, required by the model.
+    pub target: Option<NestedReplicationNetworkInformation>,
+}
+
+impl FromMap for NestedReplicationPlanNetworkMapping {
+    const NAME: &'static str = "NestedReplicationPlanNetworkMapping";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "source" => self.source = m.next_value()?,
+            "target" => self.target = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedReplicationPlanNetworkMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedReplicationRestorePoint` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedReplicationRestorePoint = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedReplicationService` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedReplicationService = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedReplicationTargetExecution` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedReplicationTargetExecution = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedReportTask` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedReportTask = NestedBackupPlan;
+
+/// `NestedReportTemplate` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedReportTemplate = NestedBackupPlan;
+
+/// `NestedResourceMeta` of the CloudTower model.
+///
+/// The model requires `fields`, `filter`, `name`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedResourceMeta {
+    /// `fields`: `string[]`, required by the model.
+    pub fields: Option<Vec<String>>,
+    /// `filter`: `object`, required by the model.
+    pub filter: Option<serde_json::Value>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `type`: `ReportResourceInputEnum`, required by the model.
+    pub r#type: Option<ReportResourceInputEnum>,
+}
+
+impl FromMap for NestedResourceMeta {
+    const NAME: &'static str = "NestedResourceMeta";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "fields" => self.fields = m.next_value()?,
+            "filter" => self.filter = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedResourceMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSecurityGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSecurityGroup = NestedBackupPlan;
+
+/// `NestedSecurityPolicy` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSecurityPolicy = NestedBackupPlan;
+
+/// `NestedSecurityPolicyApply` of the CloudTower model.
+///
+/// The model requires `communicable`, `selector`, `selector_ids`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedSecurityPolicyApply {
+    /// `communicable`: `boolean`, required by the model.
+    pub communicable: Option<bool>,
+    /// `security_group`: `NestedSecurityGroup`.
+    pub security_group: Option<NestedSecurityGroup>,
+    /// `security_group_id`: `string`.
+    pub security_group_id: Option<String>,
+    /// `selector`: `NestedLabel[]`, required by the model.
+    pub selector: Option<Vec<NestedLabel>>,
+    /// `selector_ids`: `string[]`, required by the model.
+    pub selector_ids: Option<Vec<String>>,
+}
+
+impl FromMap for NestedSecurityPolicyApply {
+    const NAME: &'static str = "NestedSecurityPolicyApply";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "communicable" => self.communicable = m.next_value()?,
+            "security_group" => self.security_group = m.next_value()?,
+            "security_group_id" => self.security_group_id = m.next_value()?,
+            "selector" => self.selector = m.next_value()?,
+            "selector_ids" => self.selector_ids = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedSecurityPolicyApply {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSecurityPolicyStatistics` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedSecurityPolicyStatistics {
+    /// `count_reset_timestamp`: `string`.
+    pub count_reset_timestamp: Option<String>,
+    /// `count_update_timestamp`: `string`.
+    pub count_update_timestamp: Option<String>,
+    /// `match_allow_count`: `int32`.
+    pub match_allow_count: Option<i32>,
+    /// `match_default_allow_count`: `int32`.
+    pub match_default_allow_count: Option<i32>,
+    /// `match_default_drop_count`: `int32`.
+    pub match_default_drop_count: Option<i32>,
+    /// `match_drop_count`: `int32`.
+    pub match_drop_count: Option<i32>,
+    /// `match_whitelist_count`: `int32`.
+    pub match_whitelist_count: Option<i32>,
+    /// `total_count`: `int32`.
+    pub total_count: Option<i32>,
+}
+
+impl FromMap for NestedSecurityPolicyStatistics {
+    const NAME: &'static str = "NestedSecurityPolicyStatistics";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "count_reset_timestamp" => self.count_reset_timestamp = m.next_value()?,
+            "count_update_timestamp" => self.count_update_timestamp = m.next_value()?,
+            "match_allow_count" => self.match_allow_count = m.next_value()?,
+            "match_default_allow_count" => self.match_default_allow_count = m.next_value()?,
+            "match_default_drop_count" => self.match_default_drop_count = m.next_value()?,
+            "match_drop_count" => self.match_drop_count = m.next_value()?,
+            "match_whitelist_count" => self.match_whitelist_count = m.next_value()?,
+            "total_count" => self.total_count = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedSecurityPolicyStatistics {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSmtpServer` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSmtpServer = NestedBackupPlan;
+
+/// `NestedSnapshotGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSnapshotGroup = NestedBackupPlan;
+
+/// `NestedSnapshotGroupVmDiskInfo` of the CloudTower model.
+///
+/// The model requires `disk_id`, `disk_snapshot_status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedSnapshotGroupVmDiskInfo {
+    /// `disk_id`: `string`, required by the model.
+    pub disk_id: Option<String>,
+    /// `disk_snapshot_status`: `ProtectSnapshotStatus`, required by the model.
+    pub disk_snapshot_status: Option<ProtectSnapshotStatus>,
+}
+
+impl FromMap for NestedSnapshotGroupVmDiskInfo {
+    const NAME: &'static str = "NestedSnapshotGroupVmDiskInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "disk_id" => self.disk_id = m.next_value()?,
+            "disk_snapshot_status" => self.disk_snapshot_status = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedSnapshotGroupVmDiskInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSnapshotGroupVmInfo` of the CloudTower model.
+///
+/// The model requires `disks`, `vm_id`, `vm_name`, `vm_snapshot_status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedSnapshotGroupVmInfo {
+    /// `disks`: `NestedSnapshotGroupVmDiskInfo[]`, required by the model.
+    pub disks: Option<Vec<NestedSnapshotGroupVmDiskInfo>>,
+    /// `vm_id`: `string`, required by the model.
+    pub vm_id: Option<String>,
+    /// `vm_name`: `string`, required by the model.
+    pub vm_name: Option<String>,
+    /// `vm_snapshot_status`: `ProtectSnapshotStatus`, required by the model.
+    pub vm_snapshot_status: Option<ProtectSnapshotStatus>,
+}
+
+impl FromMap for NestedSnapshotGroupVmInfo {
+    const NAME: &'static str = "NestedSnapshotGroupVmInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "disks" => self.disks = m.next_value()?,
+            "vm_id" => self.vm_id = m.next_value()?,
+            "vm_name" => self.vm_name = m.next_value()?,
+            "vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedSnapshotGroupVmInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSnapshotInfo` of the CloudTower model.
+///
+/// The model requires `index`, `iscsi_lun_snapshot_uuid`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedSnapshotInfo {
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `iscsi_lun_snapshot_uuid`: `string`, required by the model.
+    pub iscsi_lun_snapshot_uuid: Option<String>,
+    /// `storage_encrypted`: `boolean`.
+    pub storage_encrypted: Option<bool>,
+    /// `storage_policy_config`: `NestedStoragePolicyConfig`.
+    pub storage_policy_config: Option<NestedStoragePolicyConfig>,
+}
+
+impl FromMap for NestedSnapshotInfo {
+    const NAME: &'static str = "NestedSnapshotInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "index" => self.index = m.next_value()?,
+            "iscsi_lun_snapshot_uuid" => self.iscsi_lun_snapshot_uuid = m.next_value()?,
+            "storage_encrypted" => self.storage_encrypted = m.next_value()?,
+            "storage_policy_config" => self.storage_policy_config = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedSnapshotInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSnapshotPlan` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSnapshotPlan = NestedBackupPlan;
+
+/// `NestedSnapshotPlanTask` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedSnapshotPlanTask = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedStep` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedStep {
+    /// `current`: `double`.
+    pub current: Option<f64>,
+    /// `finished`: `boolean`.
+    pub finished: Option<bool>,
+    /// `key`: `string`.
+    pub key: Option<String>,
+    /// `per_second`: `double`.
+    pub per_second: Option<f64>,
+    /// `total`: `double`.
+    pub total: Option<f64>,
+    /// `unit`: `StepUnit`.
+    pub unit: Option<StepUnit>,
+}
+
+impl FromMap for NestedStep {
+    const NAME: &'static str = "NestedStep";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "current" => self.current = m.next_value()?,
+            "finished" => self.finished = m.next_value()?,
+            "key" => self.key = m.next_value()?,
+            "per_second" => self.per_second = m.next_value()?,
+            "total" => self.total = m.next_value()?,
+            "unit" => self.unit = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedStoragePolicyConfig` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedStoragePolicyConfig {
+    /// `replica_num`: `int32`.
+    pub replica_num: Option<i32>,
+    /// `thin_provision`: `boolean`.
+    pub thin_provision: Option<bool>,
+}
+
+impl FromMap for NestedStoragePolicyConfig {
+    const NAME: &'static str = "NestedStoragePolicyConfig";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "replica_num" => self.replica_num = m.next_value()?,
+            "thin_provision" => self.thin_provision = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedStoragePolicyConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedSvtImage` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedSvtImage = NestedBackupPlan;
+
+/// `NestedTagPosition` of the CloudTower model.
+///
+/// The model requires `column`, `row`, `tag`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTagPosition {
+    /// `column`: `int32`, required by the model.
+    pub column: Option<i32>,
+    /// `row`: `int32`, required by the model.
+    pub row: Option<i32>,
+    /// `tag`: `string`, required by the model.
+    pub tag: Option<String>,
+}
+
+impl serde::Serialize for NestedTagPosition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.column {
+            m.serialize_entry("column", v)?;
+        }
+        if let Some(v) = &self.row {
+            m.serialize_entry("row", v)?;
+        }
+        if let Some(v) = &self.tag {
+            m.serialize_entry("tag", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for NestedTagPosition {
+    const NAME: &'static str = "NestedTagPosition";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "column" => self.column = m.next_value()?,
+            "row" => self.row = m.next_value()?,
+            "tag" => self.tag = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTagPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTask` of the CloudTower model.
+///
+/// The model requires `args`, `description`, `id`, `internal`, `local_created_at`, `progress`, `snapshot`, `status`, `steps`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTask {
+    /// `args`: `object`, required by the model.
+    pub args: Option<serde_json::Value>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `progress`: `double`, required by the model.
+    pub progress: Option<f64>,
+    /// `snapshot`: `string`, required by the model.
+    pub snapshot: Option<String>,
+    /// `status`: `TaskStatus`, required by the model.
+    pub status: Option<TaskStatus>,
+    /// `steps`: `NestedStep[]`, required by the model.
+    pub steps: Option<Vec<NestedStep>>,
+}
+
+impl FromMap for NestedTask {
+    const NAME: &'static str = "NestedTask";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "args" => self.args = m.next_value()?,
+            "description" => self.description = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "internal" => self.internal = m.next_value()?,
+            "local_created_at" => self.local_created_at = m.next_value()?,
+            "progress" => self.progress = m.next_value()?,
+            "snapshot" => self.snapshot = m.next_value()?,
+            "status" => self.status = m.next_value()?,
+            "steps" => self.steps = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTemplateConfig` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTemplateConfig {
+    /// `cpu_exclusive_expected_enabled`: `boolean`.
+    pub cpu_exclusive_expected_enabled: Option<bool>,
+    /// `guest_os_type`: `string`.
+    pub guest_os_type: Option<String>,
+    /// `minimum_replica`: `boolean`.
+    pub minimum_replica: Option<bool>,
+    /// `sync_vm_time_on_resume`: `boolean`.
+    pub sync_vm_time_on_resume: Option<bool>,
+}
+
+impl FromMap for NestedTemplateConfig {
+    const NAME: &'static str = "NestedTemplateConfig";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "cpu_exclusive_expected_enabled" => {
+                self.cpu_exclusive_expected_enabled = m.next_value()?
+            }
+            "guest_os_type" => self.guest_os_type = m.next_value()?,
+            "minimum_replica" => self.minimum_replica = m.next_value()?,
+            "sync_vm_time_on_resume" => self.sync_vm_time_on_resume = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTemplateConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTemplateNic` of the CloudTower model.
+///
+/// The model requires `index`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTemplateNic {
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `index`: `int32`, required by the model.
+    pub index: Option<i32>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `mac_address`: `string`.
+    pub mac_address: Option<String>,
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`.
+    pub model: Option<VmNicModel>,
+    /// `type`: `VmNicType`.
+    pub r#type: Option<VmNicType>,
+    /// `vlan`: `NestedFrozenVlan`, required by the model.
+    pub vlan: Option<NestedFrozenVlan>,
+    /// `vpc_nic`: `NestedTemplateVpcNic`.
+    pub vpc_nic: Option<NestedTemplateVpcNic>,
+}
+
+impl FromMap for NestedTemplateNic {
+    const NAME: &'static str = "NestedTemplateNic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = m.next_value()?,
+            "index" => self.index = m.next_value()?,
+            "ip_address" => self.ip_address = m.next_value()?,
+            "mac_address" => self.mac_address = m.next_value()?,
+            "mirror" => self.mirror = m.next_value()?,
+            "model" => self.model = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
+            "vlan" => self.vlan = m.next_value()?,
+            "vpc_nic" => self.vpc_nic = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTemplateNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedTemplateVpcNic` of the CloudTower model.
+///
+/// The model requires `use_floating_ip`, `vpc_local_id`, `vpc_subnet_local_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedTemplateVpcNic {
+    /// `use_floating_ip`: `boolean`, required by the model.
+    pub use_floating_ip: Option<bool>,
+    /// `vpc_local_id`: `string`, required by the model.
+    pub vpc_local_id: Option<String>,
+    /// `vpc_subnet_local_id`: `string`, required by the model.
+    pub vpc_subnet_local_id: Option<String>,
+}
+
+impl FromMap for NestedTemplateVpcNic {
+    const NAME: &'static str = "NestedTemplateVpcNic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "use_floating_ip" => self.use_floating_ip = m.next_value()?,
+            "vpc_local_id" => self.vpc_local_id = m.next_value()?,
+            "vpc_subnet_local_id" => self.vpc_subnet_local_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedTemplateVpcNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedThresholds` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedThresholds {
+    /// `quantile`: `int32`.
+    pub quantile: Option<i32>,
+    /// `severity`: `SeverityEnum`.
+    pub severity: Option<SeverityEnum>,
+    /// `value`: `double`.
+    pub value: Option<f64>,
+}
+
+impl FromMap for NestedThresholds {
+    const NAME: &'static str = "NestedThresholds";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "quantile" => self.quantile = m.next_value()?,
+            "severity" => self.severity = m.next_value()?,
+            "value" => self.value = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedThresholds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedUsbDevice` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedUsbDevice = NestedBackupPlan;
+
+/// `NestedUser` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedUser = NestedBackupPlan;
+
+/// `NestedUserRoleNext` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedUserRoleNext = NestedBackupPlan;
+
+/// `NestedVcenterAccount` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVcenterAccount = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVds` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVds = NestedBackupPlan;
+
+/// `NestedVgpuType` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVgpuType {
+    /// `framebuffer`: `double`.
+    pub framebuffer: Option<f64>,
+    /// `max_instance`: `int32`.
+    pub max_instance: Option<i32>,
+    /// `max_resolution`: `string`.
+    pub max_resolution: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `vgpu_type_id`: `string`.
+    pub vgpu_type_id: Option<String>,
+}
+
+impl FromMap for NestedVgpuType {
+    const NAME: &'static str = "NestedVgpuType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "framebuffer" => self.framebuffer = m.next_value()?,
+            "max_instance" => self.max_instance = m.next_value()?,
+            "max_resolution" => self.max_resolution = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "vgpu_type_id" => self.vgpu_type_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVgpuType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedView` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedView = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloud` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloud = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudEdgeGateway` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudEdgeGateway = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudEdgeGatewayGroup = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudEdgeGatewayInstanceStatus` of the CloudTower model.
+///
+/// The model requires `isHealth`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
+    /// `isHealth`: `boolean`, required by the model.
+    pub is_health: Option<bool>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
+    const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayInstanceStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "isHealth" => self.is_health = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudEdgeGatewayInstanceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudEdgeGatewayStatus` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudEdgeGatewayStatus {
+    /// `instances`: `NestedVirtualPrivateCloudEdgeGatewayInstanceStatus[]`.
+    pub instances: Option<Vec<NestedVirtualPrivateCloudEdgeGatewayInstanceStatus>>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudEdgeGatewayStatus {
+    const NAME: &'static str = "NestedVirtualPrivateCloudEdgeGatewayStatus";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "instances" => self.instances = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudEdgeGatewayStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudExternalSubnet` of the CloudTower model.
+///
+/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudExternalSubnet {
+    /// `edge_gateway`: `NestedVirtualPrivateCloudEdgeGateway`.
+    pub edge_gateway: Option<NestedVirtualPrivateCloudEdgeGateway>,
+    /// `floating_ip_cidr`: `string`.
+    pub floating_ip_cidr: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nat_gateway_cidr`: `string`.
+    pub nat_gateway_cidr: Option<String>,
+    /// `router_gateway_cidr`: `string`.
+    pub router_gateway_cidr: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudExternalSubnet {
+    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnet";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "edge_gateway" => self.edge_gateway = m.next_value()?,
+            "floating_ip_cidr" => self.floating_ip_cidr = m.next_value()?,
+            "id" => self.id = m.next_value()?,
+            "name" => self.name = m.next_value()?,
+            "nat_gateway_cidr" => self.nat_gateway_cidr = m.next_value()?,
+            "router_gateway_cidr" => self.router_gateway_cidr = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudExternalSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudExternalSubnetGroup` of the CloudTower model.
+///
+/// The model requires `edge_gateway_group`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudExternalSubnetGroup {
+    /// `edge_gateway_group`: `NestedVirtualPrivateCloudEdgeGatewayGroup`, required by the model.
+    pub edge_gateway_group: Option<NestedVirtualPrivateCloudEdgeGatewayGroup>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroup {
+    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroup";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "edge_gateway_group" => self.edge_gateway_group = m.next_value()?,
             "id" => self.id = m.next_value()?,
             "name" => self.name = m.next_value()?,
             _ => {
@@ -4201,33 +3662,51 @@ impl FromMap for NestedCloudTowerApplication {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedCloudTowerApplication {
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudExternalSubnetGroup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NestedCloudTowerApplicationPackage` of the CloudTower model.
+/// `NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec` of the CloudTower model.
 ///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `cidr`, `edge_gateway_id`, `gateway`, `id`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedCloudTowerApplicationPackage {
+pub struct NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
+    /// `cidr`: `string`, required by the model.
+    pub cidr: Option<String>,
+    /// `edge_gateway_id`: `string`, required by the model.
+    pub edge_gateway_id: Option<String>,
+    /// `floating_ip_cidr`: `string`.
+    pub floating_ip_cidr: Option<String>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
+    /// `nat_gateway_cidr`: `string`.
+    pub nat_gateway_cidr: Option<String>,
+    /// `router_gateway_cidr`: `string`.
+    pub router_gateway_cidr: Option<String>,
+    /// `vlan_id`: `string`, required by the model.
+    pub vlan_id: Option<String>,
 }
 
-impl FromMap for NestedCloudTowerApplicationPackage {
-    const NAME: &'static str = "NestedCloudTowerApplicationPackage";
+impl FromMap for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec {
+    const NAME: &'static str = "NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
+            "cidr" => self.cidr = m.next_value()?,
+            "edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
+            "floating_ip_cidr" => self.floating_ip_cidr = m.next_value()?,
+            "gateway" => self.gateway = m.next_value()?,
             "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
+            "nat_gateway_cidr" => self.nat_gateway_cidr = m.next_value()?,
+            "router_gateway_cidr" => self.router_gateway_cidr = m.next_value()?,
+            "vlan_id" => self.vlan_id = m.next_value()?,
             _ => {
                 m.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4236,64 +3715,37 @@ impl FromMap for NestedCloudTowerApplicationPackage {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedCloudTowerApplicationPackage {
+impl<'de> serde::Deserialize<'de>
+    for NestedVirtualPrivateCloudExternalSubnetGroupExternalSubnetsSpec
+{
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NestedCluster` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NestedCluster {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl FromMap for NestedCluster {
-    const NAME: &'static str = "NestedCluster";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NestedCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NestedClusterSettings` of the CloudTower model.
+/// `NestedVirtualPrivateCloudFloatingIp` of the CloudTower model.
 ///
 /// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedClusterSettings {
+pub struct NestedVirtualPrivateCloudFloatingIp {
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
+    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
 }
 
-impl FromMap for NestedClusterSettings {
-    const NAME: &'static str = "NestedClusterSettings";
+impl FromMap for NestedVirtualPrivateCloudFloatingIp {
+    const NAME: &'static str = "NestedVirtualPrivateCloudFloatingIp";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
+            "external_ip" => self.external_ip = m.next_value()?,
+            "external_ips" => self.external_ips = m.next_value()?,
             "id" => self.id = m.next_value()?,
             _ => {
                 m.next_value::<serde::de::IgnoredAny>()?;
@@ -4303,31 +3755,75 @@ impl FromMap for NestedClusterSettings {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedClusterSettings {
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudFloatingIp {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NestedClusterTopo` of the CloudTower model.
+/// `NestedVirtualPrivateCloudIsolationPolicy` of the CloudTower model.
 ///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `id`, `vm`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedClusterTopo {
+pub struct NestedVirtualPrivateCloudIsolationPolicy {
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
+    /// `vm`: `NestedVm`, required by the model.
+    pub vm: Option<NestedVm>,
 }
 
-impl FromMap for NestedClusterTopo {
-    const NAME: &'static str = "NestedClusterTopo";
+impl FromMap for NestedVirtualPrivateCloudIsolationPolicy {
+    const NAME: &'static str = "NestedVirtualPrivateCloudIsolationPolicy";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
+            "id" => self.id = m.next_value()?,
+            "vm" => self.vm = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudIsolationPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudLabelGroup` of the CloudTower model: the same fields as `NestedLabelGroup`.
+pub type NestedVirtualPrivateCloudLabelGroup = NestedLabelGroup;
+
+/// `NestedVirtualPrivateCloudNatGateway` of the CloudTower model.
+///
+/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudNatGateway {
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_ips`: `NestedVpcGatewaysCommonExternalIpsType[]`.
+    pub external_ips: Option<Vec<NestedVpcGatewaysCommonExternalIpsType>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudNatGateway {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNatGateway";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "external_ip" => self.external_ip = m.next_value()?,
+            "external_ips" => self.external_ips = m.next_value()?,
             "id" => self.id = m.next_value()?,
             "name" => self.name = m.next_value()?,
             _ => {
@@ -4338,33 +3834,51 @@ impl FromMap for NestedClusterTopo {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedClusterTopo {
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNatGateway {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NestedConsistencyGroup` of the CloudTower model.
+/// `NestedVirtualPrivateCloudNetworkPolicyRule` of the CloudTower model.
 ///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedConsistencyGroup {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
+pub struct NestedVirtualPrivateCloudNetworkPolicyRule {
+    /// `except_ip_block`: `string[]`.
+    pub except_ip_block: Option<Vec<String>>,
+    /// `ip_block`: `string`.
+    pub ip_block: Option<String>,
+    /// `ports`: `NestedVirtualPrivateCloudNetworkPolicyRulePort[]`.
+    pub ports: Option<Vec<NestedVirtualPrivateCloudNetworkPolicyRulePort>>,
+    /// `security_group`: `NestedVirtualPrivateCloudSecurityGroup`.
+    pub security_group: Option<NestedVirtualPrivateCloudSecurityGroup>,
+    /// `security_group_id`: `string`.
+    pub security_group_id: Option<String>,
+    /// `selector`: `NestedLabel[]`.
+    pub selector: Option<Vec<NestedLabel>>,
+    /// `selector_ids`: `string[]`.
+    pub selector_ids: Option<Vec<String>>,
+    /// `type`: `VirtualPrivateCloudNetworkPolicyRuleType`, required by the model.
+    pub r#type: Option<VirtualPrivateCloudNetworkPolicyRuleType>,
 }
 
-impl FromMap for NestedConsistencyGroup {
-    const NAME: &'static str = "NestedConsistencyGroup";
+impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRule";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
+            "except_ip_block" => self.except_ip_block = m.next_value()?,
+            "ip_block" => self.ip_block = m.next_value()?,
+            "ports" => self.ports = m.next_value()?,
+            "security_group" => self.security_group = m.next_value()?,
+            "security_group_id" => self.security_group_id = m.next_value()?,
+            "selector" => self.selector = m.next_value()?,
+            "selector_ids" => self.selector_ids = m.next_value()?,
+            "type" => self.r#type = m.next_value()?,
             _ => {
                 m.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4373,33 +3887,33 @@ impl FromMap for NestedConsistencyGroup {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedConsistencyGroup {
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNetworkPolicyRule {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NestedConsistencyGroupSnapshot` of the CloudTower model.
+/// `NestedVirtualPrivateCloudNetworkPolicyRulePort` of the CloudTower model.
 ///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedConsistencyGroupSnapshot {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
+pub struct NestedVirtualPrivateCloudNetworkPolicyRulePort {
+    /// `port`: `string`.
+    pub port: Option<String>,
+    /// `protocol`: `VirtualPrivateCloudNetworkPolicyRulePortProtocol`, required by the model.
+    pub protocol: Option<VirtualPrivateCloudNetworkPolicyRulePortProtocol>,
 }
 
-impl FromMap for NestedConsistencyGroupSnapshot {
-    const NAME: &'static str = "NestedConsistencyGroupSnapshot";
+impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRulePort {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNetworkPolicyRulePort";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
+            "port" => self.port = m.next_value()?,
+            "protocol" => self.protocol = m.next_value()?,
             _ => {
                 m.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4408,33 +3922,45 @@ impl FromMap for NestedConsistencyGroupSnapshot {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedConsistencyGroupSnapshot {
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNetworkPolicyRulePort {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NestedContentLibraryImage` of the CloudTower model.
+/// `NestedVirtualPrivateCloudNic` of the CloudTower model.
 ///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `id`, `ip_addresses`, `local_id`, `vpc`, `vpc_subnet`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedContentLibraryImage {
+pub struct NestedVirtualPrivateCloudNic {
+    /// `floating_ip`: `NestedVirtualPrivateCloudFloatingIp`.
+    pub floating_ip: Option<NestedVirtualPrivateCloudFloatingIp>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
+    /// `ip_addresses`: `string[]`, required by the model.
+    pub ip_addresses: Option<Vec<String>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `vpc`: `NestedVirtualPrivateCloud`, required by the model.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+    /// `vpc_subnet`: `NestedVirtualPrivateCloudSubnet`, required by the model.
+    pub vpc_subnet: Option<NestedVirtualPrivateCloudSubnet>,
 }
 
-impl FromMap for NestedContentLibraryImage {
-    const NAME: &'static str = "NestedContentLibraryImage";
+impl FromMap for NestedVirtualPrivateCloudNic {
+    const NAME: &'static str = "NestedVirtualPrivateCloudNic";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
+            "floating_ip" => self.floating_ip = m.next_value()?,
             "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
+            "ip_addresses" => self.ip_addresses = m.next_value()?,
+            "local_id" => self.local_id = m.next_value()?,
+            "vpc" => self.vpc = m.next_value()?,
+            "vpc_subnet" => self.vpc_subnet = m.next_value()?,
             _ => {
                 m.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4443,33 +3969,39 @@ impl FromMap for NestedContentLibraryImage {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedContentLibraryImage {
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudNic {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }
 }
 
-/// `NestedContentLibraryVmTemplate` of the CloudTower model.
+/// `NestedVirtualPrivateCloudRoute` of the CloudTower model.
 ///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `destination`, `id`, `next_hop_local_id`, `next_hop_type`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NestedContentLibraryVmTemplate {
+pub struct NestedVirtualPrivateCloudRoute {
+    /// `destination`: `string`, required by the model.
+    pub destination: Option<String>,
     /// `id`: `string`, required by the model.
     pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
+    /// `next_hop_local_id`: `string`, required by the model.
+    pub next_hop_local_id: Option<String>,
+    /// `next_hop_type`: `VirtualPrivateCloudRouteNextHopType`, required by the model.
+    pub next_hop_type: Option<VirtualPrivateCloudRouteNextHopType>,
 }
 
-impl FromMap for NestedContentLibraryVmTemplate {
-    const NAME: &'static str = "NestedContentLibraryVmTemplate";
+impl FromMap for NestedVirtualPrivateCloudRoute {
+    const NAME: &'static str = "NestedVirtualPrivateCloudRoute";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
+            "destination" => self.destination = m.next_value()?,
             "id" => self.id = m.next_value()?,
-            "name" => self.name = m.next_value()?,
+            "next_hop_local_id" => self.next_hop_local_id = m.next_value()?,
+            "next_hop_type" => self.next_hop_type = m.next_value()?,
             _ => {
                 m.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4478,7 +4010,346 @@ impl FromMap for NestedContentLibraryVmTemplate {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for NestedContentLibraryVmTemplate {
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudRoute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudRouteTable` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudRouteTable = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudRouterGateway` of the CloudTower model: the same fields as `NestedVirtualPrivateCloudNatGateway`.
+pub type NestedVirtualPrivateCloudRouterGateway = NestedVirtualPrivateCloudNatGateway;
+
+/// `NestedVirtualPrivateCloudSecurityGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudSecurityGroup = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudSecurityPolicy` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudSecurityPolicy = NestedBackupPlan;
+
+/// `NestedVirtualPrivateCloudSecurityPolicyApply` of the CloudTower model.
+///
+/// The model requires `communicable`, `security_group_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudSecurityPolicyApply {
+    /// `communicable`: `boolean`, required by the model.
+    pub communicable: Option<bool>,
+    /// `security_group`: `NestedVirtualPrivateCloudSecurityGroup`.
+    pub security_group: Option<NestedVirtualPrivateCloudSecurityGroup>,
+    /// `security_group_id`: `string`, required by the model.
+    pub security_group_id: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudSecurityPolicyApply {
+    const NAME: &'static str = "NestedVirtualPrivateCloudSecurityPolicyApply";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "communicable" => self.communicable = m.next_value()?,
+            "security_group" => self.security_group = m.next_value()?,
+            "security_group_id" => self.security_group_id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudSecurityPolicyApply {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudService` of the CloudTower model.
+///
+/// The model requires `id`, `internal_cidr`, `tep_ip_pools`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudService {
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal_cidr`: `string`, required by the model.
+    pub internal_cidr: Option<String>,
+    /// `tep_ip_pools`: `NestedVirtualPrivateCloudServiceTepIpPool[]`, required by the model.
+    pub tep_ip_pools: Option<Vec<NestedVirtualPrivateCloudServiceTepIpPool>>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudService {
+    const NAME: &'static str = "NestedVirtualPrivateCloudService";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = m.next_value()?,
+            "internal_cidr" => self.internal_cidr = m.next_value()?,
+            "tep_ip_pools" => self.tep_ip_pools = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudServiceTepIpPool` of the CloudTower model.
+///
+/// The model requires `display_name`, `gateway`, `ip_end`, `ip_start`, `netmask`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVirtualPrivateCloudServiceTepIpPool {
+    /// `display_name`: `string`, required by the model.
+    pub display_name: Option<String>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
+    /// `ip_end`: `string`, required by the model.
+    pub ip_end: Option<String>,
+    /// `ip_start`: `string`, required by the model.
+    pub ip_start: Option<String>,
+    /// `netmask`: `string`, required by the model.
+    pub netmask: Option<String>,
+}
+
+impl FromMap for NestedVirtualPrivateCloudServiceTepIpPool {
+    const NAME: &'static str = "NestedVirtualPrivateCloudServiceTepIpPool";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "display_name" => self.display_name = m.next_value()?,
+            "gateway" => self.gateway = m.next_value()?,
+            "ip_end" => self.ip_end = m.next_value()?,
+            "ip_start" => self.ip_start = m.next_value()?,
+            "netmask" => self.netmask = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVirtualPrivateCloudServiceTepIpPool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVirtualPrivateCloudSubnet` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVirtualPrivateCloudSubnet = NestedBackupPlan;
+
+/// `NestedVlan` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVlan = NestedBackupPlan;
+
+/// `NestedVm` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVm = NestedBackupPlan;
+
+/// `NestedVmDisk` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVmDisk = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVmEntityFilterResult` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVmEntityFilterResult = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVmFolder` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmFolder = NestedBackupPlan;
+
+/// `NestedVmNic` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type NestedVmNic = CloudTowerApplicationWhereUniqueInput;
+
+/// `NestedVmPlacementGroup` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmPlacementGroup = NestedBackupPlan;
+
+/// `NestedVmRecycleBin` of the CloudTower model.
+///
+/// The model requires `enabled`, `retain`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVmRecycleBin {
+    /// `enabled`: `boolean`, required by the model.
+    pub enabled: Option<bool>,
+    /// `retain`: `int32`, required by the model.
+    pub retain: Option<i32>,
+}
+
+impl FromMap for NestedVmRecycleBin {
+    const NAME: &'static str = "NestedVmRecycleBin";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = m.next_value()?,
+            "retain" => self.retain = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVmRecycleBin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVmSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmSnapshot = NestedBackupPlan;
+
+/// `NestedVmTemplate` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmTemplate = NestedBackupPlan;
+
+/// `NestedVmVolume` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmVolume = NestedBackupPlan;
+
+/// `NestedVmVolumeSnapshot` of the CloudTower model: the same fields as `NestedBackupPlan`.
+pub type NestedVmVolumeSnapshot = NestedBackupPlan;
+
+/// `NestedVpcDnatRuleType` of the CloudTower model.
+///
+/// The model requires `port`, `target_ip`, `target_port`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVpcDnatRuleType {
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `target_ip`: `string`, required by the model.
+    pub target_ip: Option<String>,
+    /// `target_port`: `int32`, required by the model.
+    pub target_port: Option<i32>,
+}
+
+impl FromMap for NestedVpcDnatRuleType {
+    const NAME: &'static str = "NestedVpcDnatRuleType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "port" => self.port = m.next_value()?,
+            "target_ip" => self.target_ip = m.next_value()?,
+            "target_port" => self.target_port = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVpcDnatRuleType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVpcGatewaysCommonExternalIpsType` of the CloudTower model.
+///
+/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVpcGatewaysCommonExternalIpsType {
+    /// `edge_gateway_id`: `string`, required by the model.
+    pub edge_gateway_id: Option<String>,
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+}
+
+impl serde::Serialize for NestedVpcGatewaysCommonExternalIpsType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.edge_gateway_id {
+            m.serialize_entry("edge_gateway_id", v)?;
+        }
+        if let Some(v) = &self.external_ip {
+            m.serialize_entry("external_ip", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for NestedVpcGatewaysCommonExternalIpsType {
+    const NAME: &'static str = "NestedVpcGatewaysCommonExternalIpsType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
+            "external_ip" => self.external_ip = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVpcGatewaysCommonExternalIpsType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NestedVpcRouterGatewayRuleNextHopsItemType` of the CloudTower model.
+///
+/// The model requires `edge_gateway_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NestedVpcRouterGatewayRuleNextHopsItemType {
+    /// `edge_gateway_id`: `string`, required by the model.
+    pub edge_gateway_id: Option<String>,
+    /// `nexthop`: `string`.
+    pub nexthop: Option<String>,
+}
+
+impl serde::Serialize for NestedVpcRouterGatewayRuleNextHopsItemType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.edge_gateway_id {
+            m.serialize_entry("edge_gateway_id", v)?;
+        }
+        if let Some(v) = &self.nexthop {
+            m.serialize_entry("nexthop", v)?;
+        }
+        m.end()
+    }
+}
+
+impl FromMap for NestedVpcRouterGatewayRuleNextHopsItemType {
+    const NAME: &'static str = "NestedVpcRouterGatewayRuleNextHopsItemType";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "edge_gateway_id" => self.edge_gateway_id = m.next_value()?,
+            "nexthop" => self.nexthop = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NestedVpcRouterGatewayRuleNextHopsItemType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

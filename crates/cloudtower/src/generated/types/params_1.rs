@@ -837,25 +837,8 @@ impl serde::Serialize for BackupPlanResumeParams {
     }
 }
 
-/// `BackupPlanSuspendParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupPlanSuspendParams {
-    /// `where`: `BackupPlanWhereInput`, required by the model.
-    pub r#where: Option<BackupPlanWhereInput>,
-}
-
-impl serde::Serialize for BackupPlanSuspendParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `BackupPlanSuspendParams` of the CloudTower model: the same fields as `BackupPlanResumeParams`.
+pub type BackupPlanSuspendParams = BackupPlanResumeParams;
 
 /// `BackupPlanUpdationParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1469,6 +1452,29 @@ impl serde::Serialize for CloudTowerApplicationWhereUniqueInput {
     }
 }
 
+impl FromMap for CloudTowerApplicationWhereUniqueInput {
+    const NAME: &'static str = "CloudTowerApplicationWhereUniqueInput";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CloudTowerApplicationWhereUniqueInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `ClusterCreationParams` of the CloudTower model.
 ///
 /// The model requires `password`, `username`, `ip`; every field is optional here so that a tower that omits one still decodes.
@@ -1757,50 +1763,11 @@ impl serde::Serialize for ClusterRecycleBinCreationParams {
     }
 }
 
-/// `ClusterRecycleBinDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterRecycleBinDeletionParams {
-    /// `where`: `ClusterWhereInput`, required by the model.
-    pub r#where: Option<ClusterWhereInput>,
-}
+/// `ClusterRecycleBinDeletionParams` of the CloudTower model: the same fields as `ClusterDeletionParams`.
+pub type ClusterRecycleBinDeletionParams = ClusterDeletionParams;
 
-impl serde::Serialize for ClusterRecycleBinDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ClusterRecycleBinUpdationParams.data` of the CloudTower model.
-///
-/// The model requires `retain`, `enabled`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterRecycleBinUpdationParamsData {
-    /// `retain`: `int32`, required by the model.
-    pub retain: Option<i32>,
-    /// `enabled`: `boolean`, required by the model.
-    pub enabled: Option<bool>,
-}
-
-impl serde::Serialize for ClusterRecycleBinUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.retain {
-            m.serialize_entry("retain", v)?;
-        }
-        if let Some(v) = &self.enabled {
-            m.serialize_entry("enabled", v)?;
-        }
-        m.end()
-    }
-}
+/// `ClusterRecycleBinUpdationParams.data` of the CloudTower model: the same fields as `ClusterRecycleBinCreationParamsData`.
+pub type ClusterRecycleBinUpdationParamsData = ClusterRecycleBinCreationParamsData;
 
 /// `ClusterRecycleBinUpdationParams` of the CloudTower model.
 ///
@@ -1953,28 +1920,8 @@ impl serde::Serialize for ClusterVirtualizationUpdationParams {
     }
 }
 
-/// `ClusterWhereUniqueInput` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterWhereUniqueInput {
-    /// `id`: `string`.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-}
-
-impl serde::Serialize for ClusterWhereUniqueInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        if let Some(v) = &self.local_id {
-            m.serialize_entry("local_id", v)?;
-        }
-        m.end()
-    }
-}
+/// `ClusterWhereUniqueInput` of the CloudTower model: the same fields as `BackupRestorePointWhereUniqueInput`.
+pub type ClusterWhereUniqueInput = BackupRestorePointWhereUniqueInput;
 
 /// `ConsistencyGroupCreationParams` of the CloudTower model.
 ///
@@ -2084,25 +2031,8 @@ impl serde::Serialize for ConsistencyGroupSnapshotCreationParams {
     }
 }
 
-/// `ConsistencyGroupSnapshotDeletionParams.data` of the CloudTower model.
-///
-/// The model requires `remain_volume_snapshot`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ConsistencyGroupSnapshotDeletionParamsData {
-    /// `remain_volume_snapshot`: `boolean`, required by the model.
-    pub remain_volume_snapshot: Option<bool>,
-}
-
-impl serde::Serialize for ConsistencyGroupSnapshotDeletionParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.remain_volume_snapshot {
-            m.serialize_entry("remain_volume_snapshot", v)?;
-        }
-        m.end()
-    }
-}
+/// `ConsistencyGroupSnapshotDeletionParams.data` of the CloudTower model: the same fields as `ConsistencyGroupDeletionParamsData`.
+pub type ConsistencyGroupSnapshotDeletionParamsData = ConsistencyGroupDeletionParamsData;
 
 /// `ConsistencyGroupSnapshotDeletionParams` of the CloudTower model.
 ///
@@ -2277,25 +2207,8 @@ impl serde::Serialize for ContentLibraryImageUpdationClusterParams {
     }
 }
 
-/// `ContentLibraryImageUpdationClusterParamsData` of the CloudTower model.
-///
-/// The model requires `clusters`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryImageUpdationClusterParamsData {
-    /// `clusters`: `ClusterWhereInput`, required by the model.
-    pub clusters: Option<ClusterWhereInput>,
-}
-
-impl serde::Serialize for ContentLibraryImageUpdationClusterParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.clusters {
-            m.serialize_entry("clusters", v)?;
-        }
-        m.end()
-    }
-}
+/// `ContentLibraryImageUpdationClusterParamsData` of the CloudTower model: the same fields as `AddClustersToDatacenterParamsData`.
+pub type ContentLibraryImageUpdationClusterParamsData = AddClustersToDatacenterParamsData;
 
 /// `ContentLibraryImageUpdationParams` of the CloudTower model.
 ///
@@ -2410,25 +2323,8 @@ impl serde::Serialize for ContentLibraryVmTemplateDeletionParams {
     }
 }
 
-/// `ContentLibraryVmTemplateExportParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryVmTemplateExportParams {
-    /// `where`: `ContentLibraryVmTemplateWhereInput`, required by the model.
-    pub r#where: Option<ContentLibraryVmTemplateWhereInput>,
-}
-
-impl serde::Serialize for ContentLibraryVmTemplateExportParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `ContentLibraryVmTemplateExportParams` of the CloudTower model: the same fields as `ContentLibraryVmTemplateDeletionParams`.
+pub type ContentLibraryVmTemplateExportParams = ContentLibraryVmTemplateDeletionParams;
 
 /// `ContentLibraryVmTemplateImportParams` of the CloudTower model.
 ///
@@ -2535,25 +2431,8 @@ impl serde::Serialize for ContentLibraryVmTemplateUpdationClusterParams {
     }
 }
 
-/// `ContentLibraryVmTemplateUpdationClusterParamsData` of the CloudTower model.
-///
-/// The model requires `clusters`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ContentLibraryVmTemplateUpdationClusterParamsData {
-    /// `clusters`: `ClusterWhereInput`, required by the model.
-    pub clusters: Option<ClusterWhereInput>,
-}
-
-impl serde::Serialize for ContentLibraryVmTemplateUpdationClusterParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.clusters {
-            m.serialize_entry("clusters", v)?;
-        }
-        m.end()
-    }
-}
+/// `ContentLibraryVmTemplateUpdationClusterParamsData` of the CloudTower model: the same fields as `AddClustersToDatacenterParamsData`.
+pub type ContentLibraryVmTemplateUpdationClusterParamsData = AddClustersToDatacenterParamsData;
 
 /// `ContentLibraryVmTemplateUpdationParams` of the CloudTower model.
 ///
@@ -2881,23 +2760,8 @@ impl serde::Serialize for DatacenterUpdationParams {
     }
 }
 
-/// `DatacenterWhereUniqueInput` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct DatacenterWhereUniqueInput {
-    /// `id`: `string`.
-    pub id: Option<String>,
-}
-
-impl serde::Serialize for DatacenterWhereUniqueInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        m.end()
-    }
-}
+/// `DatacenterWhereUniqueInput` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DatacenterWhereUniqueInput = CloudTowerApplicationWhereUniqueInput;
 
 /// `DeployCloudTowerApplicationParams` of the CloudTower model.
 ///
@@ -3039,28 +2903,8 @@ impl serde::Serialize for ElfImageDeletionParams {
     }
 }
 
-/// `ElfImageUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct ElfImageUpdationParamsData {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for ElfImageUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
+/// `ElfImageUpdationParams.data` of the CloudTower model: the same fields as `CloneVmVolumeParamsData`.
+pub type ElfImageUpdationParamsData = CloneVmVolumeParamsData;
 
 /// `ElfImageUpdationParams` of the CloudTower model.
 ///
@@ -3170,25 +3014,8 @@ impl serde::Serialize for EnterMaintenanceModeParams {
     }
 }
 
-/// `EnterMaintenanceModeResultParams.where` of the CloudTower model.
-///
-/// The model requires `task_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EnterMaintenanceModeResultParamsWhere {
-    /// `task_id`: `string`, required by the model.
-    pub task_id: Option<String>,
-}
-
-impl serde::Serialize for EnterMaintenanceModeResultParamsWhere {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.task_id {
-            m.serialize_entry("task_id", v)?;
-        }
-        m.end()
-    }
-}
+/// `EnterMaintenanceModeResultParams.where` of the CloudTower model: the same fields as `EnterMaintenanceModeCheckResult`.
+pub type EnterMaintenanceModeResultParamsWhere = EnterMaintenanceModeCheckResult;
 
 /// `EnterMaintenanceModeResultParams` of the CloudTower model.
 ///
@@ -3270,43 +3097,8 @@ impl serde::Serialize for EntityFilterDeletionParams {
     }
 }
 
-/// `EntityFilterUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct EntityFilterUpdationParamsData {
-    /// `exclude_vms`: `VmWhereInput`.
-    pub exclude_vms: Option<VmWhereInput>,
-    /// `clusters`: `ClusterWhereInput`.
-    pub clusters: Option<ClusterWhereInput>,
-    /// `apply_to_all_clusters`: `boolean`.
-    pub apply_to_all_clusters: Option<bool>,
-    /// `rules`: `FilterRuleInput[]`.
-    pub rules: Option<Vec<FilterRuleInput>>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for EntityFilterUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.exclude_vms {
-            m.serialize_entry("exclude_vms", v)?;
-        }
-        if let Some(v) = &self.clusters {
-            m.serialize_entry("clusters", v)?;
-        }
-        if let Some(v) = &self.apply_to_all_clusters {
-            m.serialize_entry("apply_to_all_clusters", v)?;
-        }
-        if let Some(v) = &self.rules {
-            m.serialize_entry("rules", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
+/// `EntityFilterUpdationParams.data` of the CloudTower model: the same fields as `EntityFilterCreationParams`.
+pub type EntityFilterUpdationParamsData = EntityFilterCreationParams;
 
 /// `EntityFilterUpdationParams` of the CloudTower model.
 ///
@@ -3361,25 +3153,8 @@ impl serde::Serialize for ExitMaintenanceModeInput {
     }
 }
 
-/// `ExitMaintenanceModeParams.where` of the CloudTower model.
-///
-/// The model requires `host_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ExitMaintenanceModeParamsWhere {
-    /// `host_id`: `string`, required by the model.
-    pub host_id: Option<String>,
-}
-
-impl serde::Serialize for ExitMaintenanceModeParamsWhere {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.host_id {
-            m.serialize_entry("host_id", v)?;
-        }
-        m.end()
-    }
-}
+/// `ExitMaintenanceModeParams.where` of the CloudTower model: the same fields as `EnterMaintenanceModeParamsWhere`.
+pub type ExitMaintenanceModeParamsWhere = EnterMaintenanceModeParamsWhere;
 
 /// `ExitMaintenanceModeParams` of the CloudTower model.
 ///
@@ -3406,25 +3181,8 @@ impl serde::Serialize for ExitMaintenanceModeParams {
     }
 }
 
-/// `ExitMaintenanceModeResultParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ExitMaintenanceModeResultParams {
-    /// `where`: `HostWhereInput`, required by the model.
-    pub r#where: Option<HostWhereInput>,
-}
-
-impl serde::Serialize for ExitMaintenanceModeResultParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `ExitMaintenanceModeResultParams` of the CloudTower model: the same fields as `EnterMaintenanceModeCheckParams`.
+pub type ExitMaintenanceModeResultParams = EnterMaintenanceModeCheckParams;
 
 /// `ExportVmVolumeParams.data` of the CloudTower model.
 ///
@@ -3584,53 +3342,8 @@ impl serde::Serialize for GetAlertNotifiersConnectionRequestBody {
     }
 }
 
-/// `GetAlertNotifiersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetAlertNotifiersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `AlertNotifierOrderByInput`.
-    pub order_by: Option<AlertNotifierOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `AlertNotifierWhereInput`.
-    pub r#where: Option<AlertNotifierWhereInput>,
-}
-
-impl serde::Serialize for GetAlertNotifiersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetAlertNotifiersRequestBody` of the CloudTower model: the same fields as `GetAlertNotifiersConnectionRequestBody`.
+pub type GetAlertNotifiersRequestBody = GetAlertNotifiersConnectionRequestBody;
 
 /// `GetAlertRulesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3680,53 +3393,8 @@ impl serde::Serialize for GetAlertRulesConnectionRequestBody {
     }
 }
 
-/// `GetAlertRulesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetAlertRulesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `AlertRuleOrderByInput`.
-    pub order_by: Option<AlertRuleOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `AlertRuleWhereInput`.
-    pub r#where: Option<AlertRuleWhereInput>,
-}
-
-impl serde::Serialize for GetAlertRulesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetAlertRulesRequestBody` of the CloudTower model: the same fields as `GetAlertRulesConnectionRequestBody`.
+pub type GetAlertRulesRequestBody = GetAlertRulesConnectionRequestBody;
 
 /// `GetAlertsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3776,53 +3444,8 @@ impl serde::Serialize for GetAlertsConnectionRequestBody {
     }
 }
 
-/// `GetAlertsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetAlertsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `AlertOrderByInput`.
-    pub order_by: Option<AlertOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `AlertWhereInput`.
-    pub r#where: Option<AlertWhereInput>,
-}
-
-impl serde::Serialize for GetAlertsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetAlertsRequestBody` of the CloudTower model: the same fields as `GetAlertsConnectionRequestBody`.
+pub type GetAlertsRequestBody = GetAlertsConnectionRequestBody;
 
 /// `GetApplicationsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3872,53 +3495,8 @@ impl serde::Serialize for GetApplicationsConnectionRequestBody {
     }
 }
 
-/// `GetApplicationsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetApplicationsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ApplicationOrderByInput`.
-    pub order_by: Option<ApplicationOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ApplicationWhereInput`.
-    pub r#where: Option<ApplicationWhereInput>,
-}
-
-impl serde::Serialize for GetApplicationsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetApplicationsRequestBody` of the CloudTower model: the same fields as `GetApplicationsConnectionRequestBody`.
+pub type GetApplicationsRequestBody = GetApplicationsConnectionRequestBody;
 
 /// `GetBackupPlanExecutionsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3967,3 +3545,435 @@ impl serde::Serialize for GetBackupPlanExecutionsConnectionRequestBody {
         m.end()
     }
 }
+
+/// `GetBackupPlanExecutionsRequestBody` of the CloudTower model: the same fields as `GetBackupPlanExecutionsConnectionRequestBody`.
+pub type GetBackupPlanExecutionsRequestBody = GetBackupPlanExecutionsConnectionRequestBody;
+
+/// `GetBackupPlansConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupPlansConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BackupPlanOrderByInput`.
+    pub order_by: Option<BackupPlanOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BackupPlanWhereInput`.
+    pub r#where: Option<BackupPlanWhereInput>,
+}
+
+impl serde::Serialize for GetBackupPlansConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBackupPlansRequestBody` of the CloudTower model: the same fields as `GetBackupPlansConnectionRequestBody`.
+pub type GetBackupPlansRequestBody = GetBackupPlansConnectionRequestBody;
+
+/// `GetBackupRestoreExecutionsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupRestoreExecutionsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BackupRestoreExecutionOrderByInput`.
+    pub order_by: Option<BackupRestoreExecutionOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BackupRestoreExecutionWhereInput`.
+    pub r#where: Option<BackupRestoreExecutionWhereInput>,
+}
+
+impl serde::Serialize for GetBackupRestoreExecutionsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBackupRestoreExecutionsRequestBody` of the CloudTower model: the same fields as `GetBackupRestoreExecutionsConnectionRequestBody`.
+pub type GetBackupRestoreExecutionsRequestBody = GetBackupRestoreExecutionsConnectionRequestBody;
+
+/// `GetBackupRestorePointMetadataRequestBody` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupRestorePointMetadataRequestBody {
+    /// `where`: `BackupRestorePointWhereUniqueInput`, required by the model.
+    pub r#where: Option<BackupRestorePointWhereUniqueInput>,
+}
+
+impl serde::Serialize for GetBackupRestorePointMetadataRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBackupRestorePointsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupRestorePointsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BackupRestorePointOrderByInput`.
+    pub order_by: Option<BackupRestorePointOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BackupRestorePointWhereInput`.
+    pub r#where: Option<BackupRestorePointWhereInput>,
+}
+
+impl serde::Serialize for GetBackupRestorePointsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBackupRestorePointsRequestBody` of the CloudTower model: the same fields as `GetBackupRestorePointsConnectionRequestBody`.
+pub type GetBackupRestorePointsRequestBody = GetBackupRestorePointsConnectionRequestBody;
+
+/// `GetBackupServicesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupServicesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BackupServiceOrderByInput`.
+    pub order_by: Option<BackupServiceOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BackupServiceWhereInput`.
+    pub r#where: Option<BackupServiceWhereInput>,
+}
+
+impl serde::Serialize for GetBackupServicesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBackupServicesRequestBody` of the CloudTower model: the same fields as `GetBackupServicesConnectionRequestBody`.
+pub type GetBackupServicesRequestBody = GetBackupServicesConnectionRequestBody;
+
+/// `GetBackupStoreRepositoriesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupStoreRepositoriesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BackupStoreRepositoryOrderByInput`.
+    pub order_by: Option<BackupStoreRepositoryOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BackupStoreRepositoryWhereInput`.
+    pub r#where: Option<BackupStoreRepositoryWhereInput>,
+}
+
+impl serde::Serialize for GetBackupStoreRepositoriesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBackupStoreRepositoriesRequestBody` of the CloudTower model: the same fields as `GetBackupStoreRepositoriesConnectionRequestBody`.
+pub type GetBackupStoreRepositoriesRequestBody = GetBackupStoreRepositoriesConnectionRequestBody;
+
+/// `GetBackupTargetExecutionsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBackupTargetExecutionsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BackupTargetExecutionOrderByInput`.
+    pub order_by: Option<BackupTargetExecutionOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BackupTargetExecutionWhereInput`.
+    pub r#where: Option<BackupTargetExecutionWhereInput>,
+}
+
+impl serde::Serialize for GetBackupTargetExecutionsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBackupTargetExecutionsRequestBody` of the CloudTower model: the same fields as `GetBackupTargetExecutionsConnectionRequestBody`.
+pub type GetBackupTargetExecutionsRequestBody = GetBackupTargetExecutionsConnectionRequestBody;
+
+/// `GetBrickTopoesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetBrickTopoesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `BrickTopoOrderByInput`.
+    pub order_by: Option<BrickTopoOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `BrickTopoWhereInput`.
+    pub r#where: Option<BrickTopoWhereInput>,
+}
+
+impl serde::Serialize for GetBrickTopoesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetBrickTopoesRequestBody` of the CloudTower model: the same fields as `GetBrickTopoesConnectionRequestBody`.
+pub type GetBrickTopoesRequestBody = GetBrickTopoesConnectionRequestBody;
+
+/// `GetCloudTowerApplicationPackagesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetCloudTowerApplicationPackagesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `CloudTowerApplicationPackageOrderByInput`.
+    pub order_by: Option<CloudTowerApplicationPackageOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `CloudTowerApplicationPackageWhereInput`.
+    pub r#where: Option<CloudTowerApplicationPackageWhereInput>,
+}
+
+impl serde::Serialize for GetCloudTowerApplicationPackagesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetCloudTowerApplicationPackagesRequestBody` of the CloudTower model: the same fields as `GetCloudTowerApplicationPackagesConnectionRequestBody`.
+pub type GetCloudTowerApplicationPackagesRequestBody =
+    GetCloudTowerApplicationPackagesConnectionRequestBody;

@@ -3,842 +3,6 @@
 
 use super::*;
 
-/// `GetBackupPlanExecutionsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupPlanExecutionsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupPlanExecutionOrderByInput`.
-    pub order_by: Option<BackupPlanExecutionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupPlanExecutionWhereInput`.
-    pub r#where: Option<BackupPlanExecutionWhereInput>,
-}
-
-impl serde::Serialize for GetBackupPlanExecutionsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupPlansConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupPlansConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupPlanOrderByInput`.
-    pub order_by: Option<BackupPlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupPlanWhereInput`.
-    pub r#where: Option<BackupPlanWhereInput>,
-}
-
-impl serde::Serialize for GetBackupPlansConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupPlansRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupPlansRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupPlanOrderByInput`.
-    pub order_by: Option<BackupPlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupPlanWhereInput`.
-    pub r#where: Option<BackupPlanWhereInput>,
-}
-
-impl serde::Serialize for GetBackupPlansRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupRestoreExecutionsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupRestoreExecutionsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupRestoreExecutionOrderByInput`.
-    pub order_by: Option<BackupRestoreExecutionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupRestoreExecutionWhereInput`.
-    pub r#where: Option<BackupRestoreExecutionWhereInput>,
-}
-
-impl serde::Serialize for GetBackupRestoreExecutionsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupRestoreExecutionsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupRestoreExecutionsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupRestoreExecutionOrderByInput`.
-    pub order_by: Option<BackupRestoreExecutionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupRestoreExecutionWhereInput`.
-    pub r#where: Option<BackupRestoreExecutionWhereInput>,
-}
-
-impl serde::Serialize for GetBackupRestoreExecutionsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupRestorePointMetadataRequestBody` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupRestorePointMetadataRequestBody {
-    /// `where`: `BackupRestorePointWhereUniqueInput`, required by the model.
-    pub r#where: Option<BackupRestorePointWhereUniqueInput>,
-}
-
-impl serde::Serialize for GetBackupRestorePointMetadataRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupRestorePointsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupRestorePointsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupRestorePointOrderByInput`.
-    pub order_by: Option<BackupRestorePointOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupRestorePointWhereInput`.
-    pub r#where: Option<BackupRestorePointWhereInput>,
-}
-
-impl serde::Serialize for GetBackupRestorePointsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupRestorePointsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupRestorePointsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupRestorePointOrderByInput`.
-    pub order_by: Option<BackupRestorePointOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupRestorePointWhereInput`.
-    pub r#where: Option<BackupRestorePointWhereInput>,
-}
-
-impl serde::Serialize for GetBackupRestorePointsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupServicesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupServicesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupServiceOrderByInput`.
-    pub order_by: Option<BackupServiceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupServiceWhereInput`.
-    pub r#where: Option<BackupServiceWhereInput>,
-}
-
-impl serde::Serialize for GetBackupServicesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupServicesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupServicesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupServiceOrderByInput`.
-    pub order_by: Option<BackupServiceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupServiceWhereInput`.
-    pub r#where: Option<BackupServiceWhereInput>,
-}
-
-impl serde::Serialize for GetBackupServicesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupStoreRepositoriesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupStoreRepositoriesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupStoreRepositoryOrderByInput`.
-    pub order_by: Option<BackupStoreRepositoryOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupStoreRepositoryWhereInput`.
-    pub r#where: Option<BackupStoreRepositoryWhereInput>,
-}
-
-impl serde::Serialize for GetBackupStoreRepositoriesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupStoreRepositoriesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupStoreRepositoriesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupStoreRepositoryOrderByInput`.
-    pub order_by: Option<BackupStoreRepositoryOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupStoreRepositoryWhereInput`.
-    pub r#where: Option<BackupStoreRepositoryWhereInput>,
-}
-
-impl serde::Serialize for GetBackupStoreRepositoriesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupTargetExecutionsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupTargetExecutionsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupTargetExecutionOrderByInput`.
-    pub order_by: Option<BackupTargetExecutionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupTargetExecutionWhereInput`.
-    pub r#where: Option<BackupTargetExecutionWhereInput>,
-}
-
-impl serde::Serialize for GetBackupTargetExecutionsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBackupTargetExecutionsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBackupTargetExecutionsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BackupTargetExecutionOrderByInput`.
-    pub order_by: Option<BackupTargetExecutionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BackupTargetExecutionWhereInput`.
-    pub r#where: Option<BackupTargetExecutionWhereInput>,
-}
-
-impl serde::Serialize for GetBackupTargetExecutionsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBrickTopoesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBrickTopoesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BrickTopoOrderByInput`.
-    pub order_by: Option<BrickTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BrickTopoWhereInput`.
-    pub r#where: Option<BrickTopoWhereInput>,
-}
-
-impl serde::Serialize for GetBrickTopoesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetBrickTopoesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetBrickTopoesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `BrickTopoOrderByInput`.
-    pub order_by: Option<BrickTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `BrickTopoWhereInput`.
-    pub r#where: Option<BrickTopoWhereInput>,
-}
-
-impl serde::Serialize for GetBrickTopoesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetCloudTowerApplicationPackagesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetCloudTowerApplicationPackagesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `CloudTowerApplicationPackageOrderByInput`.
-    pub order_by: Option<CloudTowerApplicationPackageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `CloudTowerApplicationPackageWhereInput`.
-    pub r#where: Option<CloudTowerApplicationPackageWhereInput>,
-}
-
-impl serde::Serialize for GetCloudTowerApplicationPackagesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetCloudTowerApplicationPackagesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetCloudTowerApplicationPackagesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `CloudTowerApplicationPackageOrderByInput`.
-    pub order_by: Option<CloudTowerApplicationPackageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `CloudTowerApplicationPackageWhereInput`.
-    pub r#where: Option<CloudTowerApplicationPackageWhereInput>,
-}
-
-impl serde::Serialize for GetCloudTowerApplicationPackagesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
 /// `GetCloudTowerApplicationsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
 pub struct GetCloudTowerApplicationsConnectionRequestBody {
@@ -887,53 +51,8 @@ impl serde::Serialize for GetCloudTowerApplicationsConnectionRequestBody {
     }
 }
 
-/// `GetCloudTowerApplicationsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetCloudTowerApplicationsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `CloudTowerApplicationOrderByInput`.
-    pub order_by: Option<CloudTowerApplicationOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `CloudTowerApplicationWhereInput`.
-    pub r#where: Option<CloudTowerApplicationWhereInput>,
-}
-
-impl serde::Serialize for GetCloudTowerApplicationsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetCloudTowerApplicationsRequestBody` of the CloudTower model: the same fields as `GetCloudTowerApplicationsConnectionRequestBody`.
+pub type GetCloudTowerApplicationsRequestBody = GetCloudTowerApplicationsConnectionRequestBody;
 
 /// `GetClusterImagesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -983,53 +102,8 @@ impl serde::Serialize for GetClusterImagesConnectionRequestBody {
     }
 }
 
-/// `GetClusterImagesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetClusterImagesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ClusterImageOrderByInput`.
-    pub order_by: Option<ClusterImageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ClusterImageWhereInput`.
-    pub r#where: Option<ClusterImageWhereInput>,
-}
-
-impl serde::Serialize for GetClusterImagesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetClusterImagesRequestBody` of the CloudTower model: the same fields as `GetClusterImagesConnectionRequestBody`.
+pub type GetClusterImagesRequestBody = GetClusterImagesConnectionRequestBody;
 
 /// `GetClusterMetricInput` of the CloudTower model.
 ///
@@ -1109,53 +183,8 @@ impl serde::Serialize for GetClusterSettingsesConnectionRequestBody {
     }
 }
 
-/// `GetClusterSettingsesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetClusterSettingsesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ClusterSettingsOrderByInput`.
-    pub order_by: Option<ClusterSettingsOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ClusterSettingsWhereInput`.
-    pub r#where: Option<ClusterSettingsWhereInput>,
-}
-
-impl serde::Serialize for GetClusterSettingsesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetClusterSettingsesRequestBody` of the CloudTower model: the same fields as `GetClusterSettingsesConnectionRequestBody`.
+pub type GetClusterSettingsesRequestBody = GetClusterSettingsesConnectionRequestBody;
 
 /// `GetClusterStorageInfoRequestBody` of the CloudTower model.
 ///
@@ -1230,53 +259,8 @@ impl serde::Serialize for GetClusterTopoesConnectionRequestBody {
     }
 }
 
-/// `GetClusterTopoesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetClusterTopoesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ClusterTopoOrderByInput`.
-    pub order_by: Option<ClusterTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ClusterTopoWhereInput`.
-    pub r#where: Option<ClusterTopoWhereInput>,
-}
-
-impl serde::Serialize for GetClusterTopoesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetClusterTopoesRequestBody` of the CloudTower model: the same fields as `GetClusterTopoesConnectionRequestBody`.
+pub type GetClusterTopoesRequestBody = GetClusterTopoesConnectionRequestBody;
 
 /// `GetClusterUpgradeHistoriesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1326,53 +310,8 @@ impl serde::Serialize for GetClusterUpgradeHistoriesConnectionRequestBody {
     }
 }
 
-/// `GetClusterUpgradeHistoriesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetClusterUpgradeHistoriesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ClusterUpgradeHistoryOrderByInput`.
-    pub order_by: Option<ClusterUpgradeHistoryOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ClusterUpgradeHistoryWhereInput`.
-    pub r#where: Option<ClusterUpgradeHistoryWhereInput>,
-}
-
-impl serde::Serialize for GetClusterUpgradeHistoriesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetClusterUpgradeHistoriesRequestBody` of the CloudTower model: the same fields as `GetClusterUpgradeHistoriesConnectionRequestBody`.
+pub type GetClusterUpgradeHistoriesRequestBody = GetClusterUpgradeHistoriesConnectionRequestBody;
 
 /// `GetClustersConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1422,53 +361,8 @@ impl serde::Serialize for GetClustersConnectionRequestBody {
     }
 }
 
-/// `GetClustersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetClustersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ClusterOrderByInput`.
-    pub order_by: Option<ClusterOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ClusterWhereInput`.
-    pub r#where: Option<ClusterWhereInput>,
-}
-
-impl serde::Serialize for GetClustersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetClustersRequestBody` of the CloudTower model: the same fields as `GetClustersConnectionRequestBody`.
+pub type GetClustersRequestBody = GetClustersConnectionRequestBody;
 
 /// `GetConsistencyGroupSnapshotsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1518,53 +412,9 @@ impl serde::Serialize for GetConsistencyGroupSnapshotsConnectionRequestBody {
     }
 }
 
-/// `GetConsistencyGroupSnapshotsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetConsistencyGroupSnapshotsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ConsistencyGroupSnapshotOrderByInput`.
-    pub order_by: Option<ConsistencyGroupSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ConsistencyGroupSnapshotWhereInput`.
-    pub r#where: Option<ConsistencyGroupSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetConsistencyGroupSnapshotsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetConsistencyGroupSnapshotsRequestBody` of the CloudTower model: the same fields as `GetConsistencyGroupSnapshotsConnectionRequestBody`.
+pub type GetConsistencyGroupSnapshotsRequestBody =
+    GetConsistencyGroupSnapshotsConnectionRequestBody;
 
 /// `GetConsistencyGroupsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1614,53 +464,8 @@ impl serde::Serialize for GetConsistencyGroupsConnectionRequestBody {
     }
 }
 
-/// `GetConsistencyGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetConsistencyGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ConsistencyGroupOrderByInput`.
-    pub order_by: Option<ConsistencyGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ConsistencyGroupWhereInput`.
-    pub r#where: Option<ConsistencyGroupWhereInput>,
-}
-
-impl serde::Serialize for GetConsistencyGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetConsistencyGroupsRequestBody` of the CloudTower model: the same fields as `GetConsistencyGroupsConnectionRequestBody`.
+pub type GetConsistencyGroupsRequestBody = GetConsistencyGroupsConnectionRequestBody;
 
 /// `GetContentLibraryImagesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1710,53 +515,8 @@ impl serde::Serialize for GetContentLibraryImagesConnectionRequestBody {
     }
 }
 
-/// `GetContentLibraryImagesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetContentLibraryImagesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ContentLibraryImageOrderByInput`.
-    pub order_by: Option<ContentLibraryImageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ContentLibraryImageWhereInput`.
-    pub r#where: Option<ContentLibraryImageWhereInput>,
-}
-
-impl serde::Serialize for GetContentLibraryImagesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetContentLibraryImagesRequestBody` of the CloudTower model: the same fields as `GetContentLibraryImagesConnectionRequestBody`.
+pub type GetContentLibraryImagesRequestBody = GetContentLibraryImagesConnectionRequestBody;
 
 /// `GetContentLibraryVmTemplatesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1806,53 +566,9 @@ impl serde::Serialize for GetContentLibraryVmTemplatesConnectionRequestBody {
     }
 }
 
-/// `GetContentLibraryVmTemplatesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetContentLibraryVmTemplatesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ContentLibraryVmTemplateOrderByInput`.
-    pub order_by: Option<ContentLibraryVmTemplateOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ContentLibraryVmTemplateWhereInput`.
-    pub r#where: Option<ContentLibraryVmTemplateWhereInput>,
-}
-
-impl serde::Serialize for GetContentLibraryVmTemplatesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetContentLibraryVmTemplatesRequestBody` of the CloudTower model: the same fields as `GetContentLibraryVmTemplatesConnectionRequestBody`.
+pub type GetContentLibraryVmTemplatesRequestBody =
+    GetContentLibraryVmTemplatesConnectionRequestBody;
 
 /// `GetDatacentersConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1902,53 +618,8 @@ impl serde::Serialize for GetDatacentersConnectionRequestBody {
     }
 }
 
-/// `GetDatacentersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetDatacentersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `DatacenterOrderByInput`.
-    pub order_by: Option<DatacenterOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `DatacenterWhereInput`.
-    pub r#where: Option<DatacenterWhereInput>,
-}
-
-impl serde::Serialize for GetDatacentersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetDatacentersRequestBody` of the CloudTower model: the same fields as `GetDatacentersConnectionRequestBody`.
+pub type GetDatacentersRequestBody = GetDatacentersConnectionRequestBody;
 
 /// `GetDeploysConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -1998,53 +669,8 @@ impl serde::Serialize for GetDeploysConnectionRequestBody {
     }
 }
 
-/// `GetDeploysRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetDeploysRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `DeployOrderByInput`.
-    pub order_by: Option<DeployOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `DeployWhereInput`.
-    pub r#where: Option<DeployWhereInput>,
-}
-
-impl serde::Serialize for GetDeploysRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetDeploysRequestBody` of the CloudTower model: the same fields as `GetDeploysConnectionRequestBody`.
+pub type GetDeploysRequestBody = GetDeploysConnectionRequestBody;
 
 /// `GetDiscoverHostsRequestBody` of the CloudTower model.
 ///
@@ -2149,53 +775,8 @@ impl serde::Serialize for GetDisksConnectionRequestBody {
     }
 }
 
-/// `GetDisksRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetDisksRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `DiskOrderByInput`.
-    pub order_by: Option<DiskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `DiskWhereInput`.
-    pub r#where: Option<DiskWhereInput>,
-}
-
-impl serde::Serialize for GetDisksRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetDisksRequestBody` of the CloudTower model: the same fields as `GetDisksConnectionRequestBody`.
+pub type GetDisksRequestBody = GetDisksConnectionRequestBody;
 
 /// `GetElfDataStoresConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -2245,53 +826,8 @@ impl serde::Serialize for GetElfDataStoresConnectionRequestBody {
     }
 }
 
-/// `GetElfDataStoresRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetElfDataStoresRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ElfDataStoreOrderByInput`.
-    pub order_by: Option<ElfDataStoreOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ElfDataStoreWhereInput`.
-    pub r#where: Option<ElfDataStoreWhereInput>,
-}
-
-impl serde::Serialize for GetElfDataStoresRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetElfDataStoresRequestBody` of the CloudTower model: the same fields as `GetElfDataStoresConnectionRequestBody`.
+pub type GetElfDataStoresRequestBody = GetElfDataStoresConnectionRequestBody;
 
 /// `GetElfImagesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -2341,53 +877,8 @@ impl serde::Serialize for GetElfImagesConnectionRequestBody {
     }
 }
 
-/// `GetElfImagesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetElfImagesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ElfImageOrderByInput`.
-    pub order_by: Option<ElfImageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ElfImageWhereInput`.
-    pub r#where: Option<ElfImageWhereInput>,
-}
-
-impl serde::Serialize for GetElfImagesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetElfImagesRequestBody` of the CloudTower model: the same fields as `GetElfImagesConnectionRequestBody`.
+pub type GetElfImagesRequestBody = GetElfImagesConnectionRequestBody;
 
 /// `GetElfStoragePoliciesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -2437,53 +928,8 @@ impl serde::Serialize for GetElfStoragePoliciesConnectionRequestBody {
     }
 }
 
-/// `GetElfStoragePoliciesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetElfStoragePoliciesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ElfStoragePolicyOrderByInput`.
-    pub order_by: Option<ElfStoragePolicyOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ElfStoragePolicyWhereInput`.
-    pub r#where: Option<ElfStoragePolicyWhereInput>,
-}
-
-impl serde::Serialize for GetElfStoragePoliciesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetElfStoragePoliciesRequestBody` of the CloudTower model: the same fields as `GetElfStoragePoliciesConnectionRequestBody`.
+pub type GetElfStoragePoliciesRequestBody = GetElfStoragePoliciesConnectionRequestBody;
 
 /// `GetEntityFiltersConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -2533,53 +979,8 @@ impl serde::Serialize for GetEntityFiltersConnectionRequestBody {
     }
 }
 
-/// `GetEntityFiltersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetEntityFiltersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `EntityFilterOrderByInput`.
-    pub order_by: Option<EntityFilterOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `EntityFilterWhereInput`.
-    pub r#where: Option<EntityFilterWhereInput>,
-}
-
-impl serde::Serialize for GetEntityFiltersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetEntityFiltersRequestBody` of the CloudTower model: the same fields as `GetEntityFiltersConnectionRequestBody`.
+pub type GetEntityFiltersRequestBody = GetEntityFiltersConnectionRequestBody;
 
 /// `GetEverouteClustersConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -2629,53 +1030,8 @@ impl serde::Serialize for GetEverouteClustersConnectionRequestBody {
     }
 }
 
-/// `GetEverouteClustersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetEverouteClustersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `EverouteClusterOrderByInput`.
-    pub order_by: Option<EverouteClusterOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `EverouteClusterWhereInput`.
-    pub r#where: Option<EverouteClusterWhereInput>,
-}
-
-impl serde::Serialize for GetEverouteClustersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetEverouteClustersRequestBody` of the CloudTower model: the same fields as `GetEverouteClustersConnectionRequestBody`.
+pub type GetEverouteClustersRequestBody = GetEverouteClustersConnectionRequestBody;
 
 /// `GetEverouteLicensesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -2725,53 +1081,8 @@ impl serde::Serialize for GetEverouteLicensesConnectionRequestBody {
     }
 }
 
-/// `GetEverouteLicensesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetEverouteLicensesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `EverouteLicenseOrderByInput`.
-    pub order_by: Option<EverouteLicenseOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `EverouteLicenseWhereInput`.
-    pub r#where: Option<EverouteLicenseWhereInput>,
-}
-
-impl serde::Serialize for GetEverouteLicensesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetEverouteLicensesRequestBody` of the CloudTower model: the same fields as `GetEverouteLicensesConnectionRequestBody`.
+pub type GetEverouteLicensesRequestBody = GetEverouteLicensesConnectionRequestBody;
 
 /// `GetEveroutePackagesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -2821,53 +1132,8 @@ impl serde::Serialize for GetEveroutePackagesConnectionRequestBody {
     }
 }
 
-/// `GetEveroutePackagesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetEveroutePackagesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `EveroutePackageOrderByInput`.
-    pub order_by: Option<EveroutePackageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `EveroutePackageWhereInput`.
-    pub r#where: Option<EveroutePackageWhereInput>,
-}
-
-impl serde::Serialize for GetEveroutePackagesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetEveroutePackagesRequestBody` of the CloudTower model: the same fields as `GetEveroutePackagesConnectionRequestBody`.
+pub type GetEveroutePackagesRequestBody = GetEveroutePackagesConnectionRequestBody;
 
 /// `GetExportFileDownloadLinksParams` of the CloudTower model.
 ///
@@ -2937,53 +1203,8 @@ impl serde::Serialize for GetGlobalAlertRulesConnectionRequestBody {
     }
 }
 
-/// `GetGlobalAlertRulesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetGlobalAlertRulesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `GlobalAlertRuleOrderByInput`.
-    pub order_by: Option<GlobalAlertRuleOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `GlobalAlertRuleWhereInput`.
-    pub r#where: Option<GlobalAlertRuleWhereInput>,
-}
-
-impl serde::Serialize for GetGlobalAlertRulesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetGlobalAlertRulesRequestBody` of the CloudTower model: the same fields as `GetGlobalAlertRulesConnectionRequestBody`.
+pub type GetGlobalAlertRulesRequestBody = GetGlobalAlertRulesConnectionRequestBody;
 
 /// `GetGlobalSettingsesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3033,53 +1254,8 @@ impl serde::Serialize for GetGlobalSettingsesConnectionRequestBody {
     }
 }
 
-/// `GetGlobalSettingsesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetGlobalSettingsesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `GlobalSettingsOrderByInput`.
-    pub order_by: Option<GlobalSettingsOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `GlobalSettingsWhereInput`.
-    pub r#where: Option<GlobalSettingsWhereInput>,
-}
-
-impl serde::Serialize for GetGlobalSettingsesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetGlobalSettingsesRequestBody` of the CloudTower model: the same fields as `GetGlobalSettingsesConnectionRequestBody`.
+pub type GetGlobalSettingsesRequestBody = GetGlobalSettingsesConnectionRequestBody;
 
 /// `GetGpuDevicesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3129,53 +1305,8 @@ impl serde::Serialize for GetGpuDevicesConnectionRequestBody {
     }
 }
 
-/// `GetGpuDevicesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetGpuDevicesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `GpuDeviceOrderByInput`.
-    pub order_by: Option<GpuDeviceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `GpuDeviceWhereInput`.
-    pub r#where: Option<GpuDeviceWhereInput>,
-}
-
-impl serde::Serialize for GetGpuDevicesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetGpuDevicesRequestBody` of the CloudTower model: the same fields as `GetGpuDevicesConnectionRequestBody`.
+pub type GetGpuDevicesRequestBody = GetGpuDevicesConnectionRequestBody;
 
 /// `GetGraphsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3225,53 +1356,8 @@ impl serde::Serialize for GetGraphsConnectionRequestBody {
     }
 }
 
-/// `GetGraphsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetGraphsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `GraphOrderByInput`.
-    pub order_by: Option<GraphOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `GraphWhereInput`.
-    pub r#where: Option<GraphWhereInput>,
-}
-
-impl serde::Serialize for GetGraphsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetGraphsRequestBody` of the CloudTower model: the same fields as `GetGraphsConnectionRequestBody`.
+pub type GetGraphsRequestBody = GetGraphsConnectionRequestBody;
 
 /// `GetHostMetricInput` of the CloudTower model.
 ///
@@ -3421,53 +1507,8 @@ impl serde::Serialize for GetHostsConnectionRequestBody {
     }
 }
 
-/// `GetHostsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetHostsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `HostOrderByInput`.
-    pub order_by: Option<HostOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `HostWhereInput`.
-    pub r#where: Option<HostWhereInput>,
-}
-
-impl serde::Serialize for GetHostsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetHostsRequestBody` of the CloudTower model: the same fields as `GetHostsConnectionRequestBody`.
+pub type GetHostsRequestBody = GetHostsConnectionRequestBody;
 
 /// `GetIpmisRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3565,53 +1606,8 @@ impl serde::Serialize for GetIscsiConnectionsConnectionRequestBody {
     }
 }
 
-/// `GetIscsiConnectionsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetIscsiConnectionsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `IscsiConnectionOrderByInput`.
-    pub order_by: Option<IscsiConnectionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `IscsiConnectionWhereInput`.
-    pub r#where: Option<IscsiConnectionWhereInput>,
-}
-
-impl serde::Serialize for GetIscsiConnectionsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetIscsiConnectionsRequestBody` of the CloudTower model: the same fields as `GetIscsiConnectionsConnectionRequestBody`.
+pub type GetIscsiConnectionsRequestBody = GetIscsiConnectionsConnectionRequestBody;
 
 /// `GetIscsiLunSnapshotsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3661,53 +1657,8 @@ impl serde::Serialize for GetIscsiLunSnapshotsConnectionRequestBody {
     }
 }
 
-/// `GetIscsiLunSnapshotsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetIscsiLunSnapshotsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `IscsiLunSnapshotOrderByInput`.
-    pub order_by: Option<IscsiLunSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `IscsiLunSnapshotWhereInput`.
-    pub r#where: Option<IscsiLunSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetIscsiLunSnapshotsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetIscsiLunSnapshotsRequestBody` of the CloudTower model: the same fields as `GetIscsiLunSnapshotsConnectionRequestBody`.
+pub type GetIscsiLunSnapshotsRequestBody = GetIscsiLunSnapshotsConnectionRequestBody;
 
 /// `GetIscsiLunsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3757,53 +1708,8 @@ impl serde::Serialize for GetIscsiLunsConnectionRequestBody {
     }
 }
 
-/// `GetIscsiLunsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetIscsiLunsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `IscsiLunOrderByInput`.
-    pub order_by: Option<IscsiLunOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `IscsiLunWhereInput`.
-    pub r#where: Option<IscsiLunWhereInput>,
-}
-
-impl serde::Serialize for GetIscsiLunsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetIscsiLunsRequestBody` of the CloudTower model: the same fields as `GetIscsiLunsConnectionRequestBody`.
+pub type GetIscsiLunsRequestBody = GetIscsiLunsConnectionRequestBody;
 
 /// `GetIscsiTargetsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3853,53 +1759,8 @@ impl serde::Serialize for GetIscsiTargetsConnectionRequestBody {
     }
 }
 
-/// `GetIscsiTargetsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetIscsiTargetsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `IscsiTargetOrderByInput`.
-    pub order_by: Option<IscsiTargetOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `IscsiTargetWhereInput`.
-    pub r#where: Option<IscsiTargetWhereInput>,
-}
-
-impl serde::Serialize for GetIscsiTargetsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
+/// `GetIscsiTargetsRequestBody` of the CloudTower model: the same fields as `GetIscsiTargetsConnectionRequestBody`.
+pub type GetIscsiTargetsRequestBody = GetIscsiTargetsConnectionRequestBody;
 
 /// `GetIsolationPoliciesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
@@ -3949,9 +1810,12 @@ impl serde::Serialize for GetIsolationPoliciesConnectionRequestBody {
     }
 }
 
-/// `GetIsolationPoliciesRequestBody` of the CloudTower model.
+/// `GetIsolationPoliciesRequestBody` of the CloudTower model: the same fields as `GetIsolationPoliciesConnectionRequestBody`.
+pub type GetIsolationPoliciesRequestBody = GetIsolationPoliciesConnectionRequestBody;
+
+/// `GetLabelsConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct GetIsolationPoliciesRequestBody {
+pub struct GetLabelsConnectionRequestBody {
     /// `after`: `string`.
     pub after: Option<String>,
     /// `before`: `string`.
@@ -3960,15 +1824,15 @@ pub struct GetIsolationPoliciesRequestBody {
     pub first: Option<i32>,
     /// `last`: `int32`.
     pub last: Option<i32>,
-    /// `orderBy`: `IsolationPolicyOrderByInput`.
-    pub order_by: Option<IsolationPolicyOrderByInput>,
+    /// `orderBy`: `LabelOrderByInput`.
+    pub order_by: Option<LabelOrderByInput>,
     /// `skip`: `int32`.
     pub skip: Option<i32>,
-    /// `where`: `IsolationPolicyWhereInput`.
-    pub r#where: Option<IsolationPolicyWhereInput>,
+    /// `where`: `LabelWhereInput`.
+    pub r#where: Option<LabelWhereInput>,
 }
 
-impl serde::Serialize for GetIsolationPoliciesRequestBody {
+impl serde::Serialize for GetLabelsConnectionRequestBody {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3996,3 +1860,2129 @@ impl serde::Serialize for GetIsolationPoliciesRequestBody {
         m.end()
     }
 }
+
+/// `GetLabelsRequestBody` of the CloudTower model: the same fields as `GetLabelsConnectionRequestBody`.
+pub type GetLabelsRequestBody = GetLabelsConnectionRequestBody;
+
+/// `GetLicensesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetLicensesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `LicenseOrderByInput`.
+    pub order_by: Option<LicenseOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `LicenseWhereInput`.
+    pub r#where: Option<LicenseWhereInput>,
+}
+
+impl serde::Serialize for GetLicensesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetLicensesRequestBody` of the CloudTower model: the same fields as `GetLicensesConnectionRequestBody`.
+pub type GetLicensesRequestBody = GetLicensesConnectionRequestBody;
+
+/// `GetLogCollectionsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetLogCollectionsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `LogCollectionOrderByInput`.
+    pub order_by: Option<LogCollectionOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `LogCollectionWhereInput`.
+    pub r#where: Option<LogCollectionWhereInput>,
+}
+
+impl serde::Serialize for GetLogCollectionsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetLogCollectionsRequestBody` of the CloudTower model: the same fields as `GetLogCollectionsConnectionRequestBody`.
+pub type GetLogCollectionsRequestBody = GetLogCollectionsConnectionRequestBody;
+
+/// `GetLogServiceConfigsRequestBody` of the CloudTower model.
+///
+/// The model requires `input`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetLogServiceConfigsRequestBody {
+    /// `input`: `LogServiceConfigsInput`, required by the model.
+    pub input: Option<LogServiceConfigsInput>,
+}
+
+impl serde::Serialize for GetLogServiceConfigsRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.input {
+            m.serialize_entry("input", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetLunMetricInput` of the CloudTower model.
+///
+/// The model requires `range`, `luns`, `metrics`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetLunMetricInput {
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+    /// `hosts`: `HostWhereInput`.
+    pub hosts: Option<HostWhereInput>,
+    /// `luns`: `IscsiLunWhereInput`, required by the model.
+    pub luns: Option<IscsiLunWhereInput>,
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+}
+
+impl serde::Serialize for GetLunMetricInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        if let Some(v) = &self.hosts {
+            m.serialize_entry("hosts", v)?;
+        }
+        if let Some(v) = &self.luns {
+            m.serialize_entry("luns", v)?;
+        }
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetMetaLeaderRequestBody` of the CloudTower model: the same fields as `ClusterDeletionParams`.
+pub type GetMetaLeaderRequestBody = ClusterDeletionParams;
+
+/// `GetNamespaceGroupsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNamespaceGroupsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NamespaceGroupOrderByInput`.
+    pub order_by: Option<NamespaceGroupOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NamespaceGroupWhereInput`.
+    pub r#where: Option<NamespaceGroupWhereInput>,
+}
+
+impl serde::Serialize for GetNamespaceGroupsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNamespaceGroupsRequestBody` of the CloudTower model: the same fields as `GetNamespaceGroupsConnectionRequestBody`.
+pub type GetNamespaceGroupsRequestBody = GetNamespaceGroupsConnectionRequestBody;
+
+/// `GetNetworkPolicyRuleServicesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNetworkPolicyRuleServicesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NetworkPolicyRuleServiceOrderByInput`.
+    pub order_by: Option<NetworkPolicyRuleServiceOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NetworkPolicyRuleServiceWhereInput`.
+    pub r#where: Option<NetworkPolicyRuleServiceWhereInput>,
+}
+
+impl serde::Serialize for GetNetworkPolicyRuleServicesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNetworkPolicyRuleServicesRequestBody` of the CloudTower model: the same fields as `GetNetworkPolicyRuleServicesConnectionRequestBody`.
+pub type GetNetworkPolicyRuleServicesRequestBody =
+    GetNetworkPolicyRuleServicesConnectionRequestBody;
+
+/// `GetNfsExportsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNfsExportsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NfsExportOrderByInput`.
+    pub order_by: Option<NfsExportOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NfsExportWhereInput`.
+    pub r#where: Option<NfsExportWhereInput>,
+}
+
+impl serde::Serialize for GetNfsExportsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNfsExportsRequestBody` of the CloudTower model: the same fields as `GetNfsExportsConnectionRequestBody`.
+pub type GetNfsExportsRequestBody = GetNfsExportsConnectionRequestBody;
+
+/// `GetNfsInodesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNfsInodesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NfsInodeOrderByInput`.
+    pub order_by: Option<NfsInodeOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NfsInodeWhereInput`.
+    pub r#where: Option<NfsInodeWhereInput>,
+}
+
+impl serde::Serialize for GetNfsInodesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNfsInodesRequestBody` of the CloudTower model: the same fields as `GetNfsInodesConnectionRequestBody`.
+pub type GetNfsInodesRequestBody = GetNfsInodesConnectionRequestBody;
+
+/// `GetNicsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNicsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NicOrderByInput`.
+    pub order_by: Option<NicOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NicWhereInput`.
+    pub r#where: Option<NicWhereInput>,
+}
+
+impl serde::Serialize for GetNicsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNicsRequestBody` of the CloudTower model: the same fields as `GetNicsConnectionRequestBody`.
+pub type GetNicsRequestBody = GetNicsConnectionRequestBody;
+
+/// `GetNodeTopoesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNodeTopoesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NodeTopoOrderByInput`.
+    pub order_by: Option<NodeTopoOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NodeTopoWhereInput`.
+    pub r#where: Option<NodeTopoWhereInput>,
+}
+
+impl serde::Serialize for GetNodeTopoesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNodeTopoesRequestBody` of the CloudTower model: the same fields as `GetNodeTopoesConnectionRequestBody`.
+pub type GetNodeTopoesRequestBody = GetNodeTopoesConnectionRequestBody;
+
+/// `GetNvmfNamespaceMetricInput` of the CloudTower model.
+///
+/// The model requires `nvmfNamespaces`, `metrics`, `range`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetNvmfNamespaceMetricInput {
+    /// `hosts`: `HostWhereInput`.
+    pub hosts: Option<HostWhereInput>,
+    /// `nvmfNamespaces`: `NvmfNamespaceWhereInput`, required by the model.
+    pub nvmf_namespaces: Option<NvmfNamespaceWhereInput>,
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+}
+
+impl serde::Serialize for GetNvmfNamespaceMetricInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.hosts {
+            m.serialize_entry("hosts", v)?;
+        }
+        if let Some(v) = &self.nvmf_namespaces {
+            m.serialize_entry("nvmfNamespaces", v)?;
+        }
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNvmfNamespaceSnapshotsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNvmfNamespaceSnapshotsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NvmfNamespaceSnapshotOrderByInput`.
+    pub order_by: Option<NvmfNamespaceSnapshotOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NvmfNamespaceSnapshotWhereInput`.
+    pub r#where: Option<NvmfNamespaceSnapshotWhereInput>,
+}
+
+impl serde::Serialize for GetNvmfNamespaceSnapshotsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNvmfNamespaceSnapshotsRequestBody` of the CloudTower model: the same fields as `GetNvmfNamespaceSnapshotsConnectionRequestBody`.
+pub type GetNvmfNamespaceSnapshotsRequestBody = GetNvmfNamespaceSnapshotsConnectionRequestBody;
+
+/// `GetNvmfNamespacesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNvmfNamespacesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NvmfNamespaceOrderByInput`.
+    pub order_by: Option<NvmfNamespaceOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NvmfNamespaceWhereInput`.
+    pub r#where: Option<NvmfNamespaceWhereInput>,
+}
+
+impl serde::Serialize for GetNvmfNamespacesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNvmfNamespacesRequestBody` of the CloudTower model: the same fields as `GetNvmfNamespacesConnectionRequestBody`.
+pub type GetNvmfNamespacesRequestBody = GetNvmfNamespacesConnectionRequestBody;
+
+/// `GetNvmfSubsystemsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetNvmfSubsystemsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `NvmfSubsystemOrderByInput`.
+    pub order_by: Option<NvmfSubsystemOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `NvmfSubsystemWhereInput`.
+    pub r#where: Option<NvmfSubsystemWhereInput>,
+}
+
+impl serde::Serialize for GetNvmfSubsystemsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetNvmfSubsystemsRequestBody` of the CloudTower model: the same fields as `GetNvmfSubsystemsConnectionRequestBody`.
+pub type GetNvmfSubsystemsRequestBody = GetNvmfSubsystemsConnectionRequestBody;
+
+/// `GetOrganizationsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetOrganizationsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `OrganizationOrderByInput`.
+    pub order_by: Option<OrganizationOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `OrganizationWhereInput`.
+    pub r#where: Option<OrganizationWhereInput>,
+}
+
+impl serde::Serialize for GetOrganizationsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetOrganizationsRequestBody` of the CloudTower model: the same fields as `GetOrganizationsConnectionRequestBody`.
+pub type GetOrganizationsRequestBody = GetOrganizationsConnectionRequestBody;
+
+/// `GetPciDevicesRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetPciDevicesRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `PciDeviceOrderByInput`.
+    pub order_by: Option<PciDeviceOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `PciDeviceWhereInput`.
+    pub r#where: Option<PciDeviceWhereInput>,
+}
+
+impl serde::Serialize for GetPciDevicesRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetPmemDimmsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetPmemDimmsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `PmemDimmOrderByInput`.
+    pub order_by: Option<PmemDimmOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `PmemDimmWhereInput`.
+    pub r#where: Option<PmemDimmWhereInput>,
+}
+
+impl serde::Serialize for GetPmemDimmsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetPmemDimmsRequestBody` of the CloudTower model: the same fields as `GetPmemDimmsConnectionRequestBody`.
+pub type GetPmemDimmsRequestBody = GetPmemDimmsConnectionRequestBody;
+
+/// `GetRackTopoesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetRackTopoesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `RackTopoOrderByInput`.
+    pub order_by: Option<RackTopoOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `RackTopoWhereInput`.
+    pub r#where: Option<RackTopoWhereInput>,
+}
+
+impl serde::Serialize for GetRackTopoesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetRackTopoesRequestBody` of the CloudTower model: the same fields as `GetRackTopoesConnectionRequestBody`.
+pub type GetRackTopoesRequestBody = GetRackTopoesConnectionRequestBody;
+
+/// `GetReplicaVmsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetReplicaVmsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `ReplicaVmOrderByInput`.
+    pub order_by: Option<ReplicaVmOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `ReplicaVmWhereInput`.
+    pub r#where: Option<ReplicaVmWhereInput>,
+}
+
+impl serde::Serialize for GetReplicaVmsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetReplicaVmsRequestBody` of the CloudTower model: the same fields as `GetReplicaVmsConnectionRequestBody`.
+pub type GetReplicaVmsRequestBody = GetReplicaVmsConnectionRequestBody;
+
+/// `GetReplicationPlansConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetReplicationPlansConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `ReplicationPlanOrderByInput`.
+    pub order_by: Option<ReplicationPlanOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `ReplicationPlanWhereInput`.
+    pub r#where: Option<ReplicationPlanWhereInput>,
+}
+
+impl serde::Serialize for GetReplicationPlansConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetReplicationPlansRequestBody` of the CloudTower model: the same fields as `GetReplicationPlansConnectionRequestBody`.
+pub type GetReplicationPlansRequestBody = GetReplicationPlansConnectionRequestBody;
+
+/// `GetReportTasksConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetReportTasksConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `ReportTaskOrderByInput`.
+    pub order_by: Option<ReportTaskOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `ReportTaskWhereInput`.
+    pub r#where: Option<ReportTaskWhereInput>,
+}
+
+impl serde::Serialize for GetReportTasksConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetReportTasksRequestBody` of the CloudTower model: the same fields as `GetReportTasksConnectionRequestBody`.
+pub type GetReportTasksRequestBody = GetReportTasksConnectionRequestBody;
+
+/// `GetReportTemplatesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetReportTemplatesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `ReportTemplateOrderByInput`.
+    pub order_by: Option<ReportTemplateOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `ReportTemplateWhereInput`.
+    pub r#where: Option<ReportTemplateWhereInput>,
+}
+
+impl serde::Serialize for GetReportTemplatesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetReportTemplatesRequestBody` of the CloudTower model: the same fields as `GetReportTemplatesConnectionRequestBody`.
+pub type GetReportTemplatesRequestBody = GetReportTemplatesConnectionRequestBody;
+
+/// `GetSCVMDiskMetricInput` of the CloudTower model: the same fields as `GetDiskMetricInput`.
+pub type GetScvmDiskMetricInput = GetDiskMetricInput;
+
+/// `GetScvmMetricInput` of the CloudTower model: the same fields as `GetHostMetricInput`.
+pub type GetScvmMetricInput = GetHostMetricInput;
+
+/// `GetScvmNetworkInput` of the CloudTower model.
+///
+/// The model requires `range`, `hosts`, `metrics`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetScvmNetworkInput {
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+    /// `hosts`: `HostWhereInput`, required by the model.
+    pub hosts: Option<HostWhereInput>,
+    /// `nics`: `NicWhereInput`.
+    pub nics: Option<NicWhereInput>,
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+}
+
+impl serde::Serialize for GetScvmNetworkInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        if let Some(v) = &self.hosts {
+            m.serialize_entry("hosts", v)?;
+        }
+        if let Some(v) = &self.nics {
+            m.serialize_entry("nics", v)?;
+        }
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetScvmServiceMetricInput` of the CloudTower model: the same fields as `GetHostServiceMetricInput`.
+pub type GetScvmServiceMetricInput = GetHostServiceMetricInput;
+
+/// `GetSecurityGroupsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSecurityGroupsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SecurityGroupOrderByInput`.
+    pub order_by: Option<SecurityGroupOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SecurityGroupWhereInput`.
+    pub r#where: Option<SecurityGroupWhereInput>,
+}
+
+impl serde::Serialize for GetSecurityGroupsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSecurityGroupsRequestBody` of the CloudTower model: the same fields as `GetSecurityGroupsConnectionRequestBody`.
+pub type GetSecurityGroupsRequestBody = GetSecurityGroupsConnectionRequestBody;
+
+/// `GetSecurityPoliciesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSecurityPoliciesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SecurityPolicyOrderByInput`.
+    pub order_by: Option<SecurityPolicyOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SecurityPolicyWhereInput`.
+    pub r#where: Option<SecurityPolicyWhereInput>,
+}
+
+impl serde::Serialize for GetSecurityPoliciesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSecurityPoliciesRequestBody` of the CloudTower model: the same fields as `GetSecurityPoliciesConnectionRequestBody`.
+pub type GetSecurityPoliciesRequestBody = GetSecurityPoliciesConnectionRequestBody;
+
+/// `GetSmtpServersConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSmtpServersConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SmtpServerOrderByInput`.
+    pub order_by: Option<SmtpServerOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SmtpServerWhereInput`.
+    pub r#where: Option<SmtpServerWhereInput>,
+}
+
+impl serde::Serialize for GetSmtpServersConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSmtpServersRequestBody` of the CloudTower model: the same fields as `GetSmtpServersConnectionRequestBody`.
+pub type GetSmtpServersRequestBody = GetSmtpServersConnectionRequestBody;
+
+/// `GetSnapshotGroupsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSnapshotGroupsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SnapshotGroupOrderByInput`.
+    pub order_by: Option<SnapshotGroupOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SnapshotGroupWhereInput`.
+    pub r#where: Option<SnapshotGroupWhereInput>,
+}
+
+impl serde::Serialize for GetSnapshotGroupsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSnapshotGroupsRequestBody` of the CloudTower model: the same fields as `GetSnapshotGroupsConnectionRequestBody`.
+pub type GetSnapshotGroupsRequestBody = GetSnapshotGroupsConnectionRequestBody;
+
+/// `GetSnapshotPlanTasksConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSnapshotPlanTasksConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SnapshotPlanTaskOrderByInput`.
+    pub order_by: Option<SnapshotPlanTaskOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SnapshotPlanTaskWhereInput`.
+    pub r#where: Option<SnapshotPlanTaskWhereInput>,
+}
+
+impl serde::Serialize for GetSnapshotPlanTasksConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSnapshotPlanTasksRequestBody` of the CloudTower model: the same fields as `GetSnapshotPlanTasksConnectionRequestBody`.
+pub type GetSnapshotPlanTasksRequestBody = GetSnapshotPlanTasksConnectionRequestBody;
+
+/// `GetSnapshotPlansConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSnapshotPlansConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SnapshotPlanOrderByInput`.
+    pub order_by: Option<SnapshotPlanOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SnapshotPlanWhereInput`.
+    pub r#where: Option<SnapshotPlanWhereInput>,
+}
+
+impl serde::Serialize for GetSnapshotPlansConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSnapshotPlansRequestBody` of the CloudTower model: the same fields as `GetSnapshotPlansConnectionRequestBody`.
+pub type GetSnapshotPlansRequestBody = GetSnapshotPlansConnectionRequestBody;
+
+/// `GetSnmpTransportsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSnmpTransportsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SnmpTransportOrderByInput`.
+    pub order_by: Option<SnmpTransportOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SnmpTransportWhereInput`.
+    pub r#where: Option<SnmpTransportWhereInput>,
+}
+
+impl serde::Serialize for GetSnmpTransportsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSnmpTransportsRequestBody` of the CloudTower model: the same fields as `GetSnmpTransportsConnectionRequestBody`.
+pub type GetSnmpTransportsRequestBody = GetSnmpTransportsConnectionRequestBody;
+
+/// `GetSnmpTrapReceiversConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSnmpTrapReceiversConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SnmpTrapReceiverOrderByInput`.
+    pub order_by: Option<SnmpTrapReceiverOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SnmpTrapReceiverWhereInput`.
+    pub r#where: Option<SnmpTrapReceiverWhereInput>,
+}
+
+impl serde::Serialize for GetSnmpTrapReceiversConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSnmpTrapReceiversRequestBody` of the CloudTower model: the same fields as `GetSnmpTrapReceiversConnectionRequestBody`.
+pub type GetSnmpTrapReceiversRequestBody = GetSnmpTrapReceiversConnectionRequestBody;
+
+/// `GetSvtImagesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSvtImagesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SvtImageOrderByInput`.
+    pub order_by: Option<SvtImageOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SvtImageWhereInput`.
+    pub r#where: Option<SvtImageWhereInput>,
+}
+
+impl serde::Serialize for GetSvtImagesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSvtImagesRequestBody` of the CloudTower model: the same fields as `GetSvtImagesConnectionRequestBody`.
+pub type GetSvtImagesRequestBody = GetSvtImagesConnectionRequestBody;
+
+/// `GetSystemAuditLogsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetSystemAuditLogsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `SystemAuditLogOrderByInput`.
+    pub order_by: Option<SystemAuditLogOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `SystemAuditLogWhereInput`.
+    pub r#where: Option<SystemAuditLogWhereInput>,
+}
+
+impl serde::Serialize for GetSystemAuditLogsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetSystemAuditLogsRequestBody` of the CloudTower model: the same fields as `GetSystemAuditLogsConnectionRequestBody`.
+pub type GetSystemAuditLogsRequestBody = GetSystemAuditLogsConnectionRequestBody;
+
+/// `GetTasksConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetTasksConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `TaskOrderByInput`.
+    pub order_by: Option<TaskOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `TaskWhereInput`.
+    pub r#where: Option<TaskWhereInput>,
+}
+
+impl serde::Serialize for GetTasksConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetTasksRequestBody` of the CloudTower model: the same fields as `GetTasksConnectionRequestBody`.
+pub type GetTasksRequestBody = GetTasksConnectionRequestBody;
+
+/// `GetTopNMetricInput.type` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GetTopNMetricInputType {
+    /// `top`
+    Top,
+    /// `bottom`
+    Bottom,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl GetTopNMetricInputType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Top => "top",
+            Self::Bottom => "bottom",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "top" => Self::Top,
+            "bottom" => Self::Bottom,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Top, Self::Bottom];
+}
+
+impl ::core::fmt::Display for GetTopNMetricInputType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GetTopNMetricInputType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for GetTopNMetricInputType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTopNMetricInputType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `GetTopNMetricInput` of the CloudTower model.
+///
+/// The model requires `metrics`, `clusters`, `type`, `n`, `range`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetTopNMetricInput {
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+    /// `clusters`: `ClusterWhereInput`, required by the model.
+    pub clusters: Option<ClusterWhereInput>,
+    /// `type`: `string`, required by the model.
+    pub r#type: Option<GetTopNMetricInputType>,
+    /// `n`: `int32`, required by the model.
+    pub n: Option<i32>,
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+}
+
+impl serde::Serialize for GetTopNMetricInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        if let Some(v) = &self.clusters {
+            m.serialize_entry("clusters", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.n {
+            m.serialize_entry("n", v)?;
+        }
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetUploadTasksConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetUploadTasksConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `UploadTaskOrderByInput`.
+    pub order_by: Option<UploadTaskOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `UploadTaskWhereInput`.
+    pub r#where: Option<UploadTaskWhereInput>,
+}
+
+impl serde::Serialize for GetUploadTasksConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetUploadTasksRequestBody` of the CloudTower model: the same fields as `GetUploadTasksConnectionRequestBody`.
+pub type GetUploadTasksRequestBody = GetUploadTasksConnectionRequestBody;
+
+/// `GetUsbDevicesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetUsbDevicesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `UsbDeviceOrderByInput`.
+    pub order_by: Option<UsbDeviceOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `UsbDeviceWhereInput`.
+    pub r#where: Option<UsbDeviceWhereInput>,
+}
+
+impl serde::Serialize for GetUsbDevicesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetUsbDevicesRequestBody` of the CloudTower model: the same fields as `GetUsbDevicesConnectionRequestBody`.
+pub type GetUsbDevicesRequestBody = GetUsbDevicesConnectionRequestBody;
+
+/// `GetUserAuditLogsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetUserAuditLogsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `UserAuditLogOrderByInput`.
+    pub order_by: Option<UserAuditLogOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `UserAuditLogWhereInput`.
+    pub r#where: Option<UserAuditLogWhereInput>,
+}
+
+impl serde::Serialize for GetUserAuditLogsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetUserAuditLogsRequestBody` of the CloudTower model: the same fields as `GetUserAuditLogsConnectionRequestBody`.
+pub type GetUserAuditLogsRequestBody = GetUserAuditLogsConnectionRequestBody;
+
+/// `GetUserRoleNextsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetUserRoleNextsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `UserRoleNextOrderByInput`.
+    pub order_by: Option<UserRoleNextOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `UserRoleNextWhereInput`.
+    pub r#where: Option<UserRoleNextWhereInput>,
+}
+
+impl serde::Serialize for GetUserRoleNextsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetUserRoleNextsRequestBody` of the CloudTower model: the same fields as `GetUserRoleNextsConnectionRequestBody`.
+pub type GetUserRoleNextsRequestBody = GetUserRoleNextsConnectionRequestBody;
+
+/// `GetUsersConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetUsersConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `UserOrderByInput`.
+    pub order_by: Option<UserOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `UserWhereInput`.
+    pub r#where: Option<UserWhereInput>,
+}
+
+impl serde::Serialize for GetUsersConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetUsersRequestBody` of the CloudTower model: the same fields as `GetUsersConnectionRequestBody`.
+pub type GetUsersRequestBody = GetUsersConnectionRequestBody;
+
+/// `GetV2EverouteLicensesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetV2EverouteLicensesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `V2EverouteLicenseOrderByInput`.
+    pub order_by: Option<V2EverouteLicenseOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `V2EverouteLicenseWhereInput`.
+    pub r#where: Option<V2EverouteLicenseWhereInput>,
+}
+
+impl serde::Serialize for GetV2EverouteLicensesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetV2EverouteLicensesRequestBody` of the CloudTower model: the same fields as `GetV2EverouteLicensesConnectionRequestBody`.
+pub type GetV2EverouteLicensesRequestBody = GetV2EverouteLicensesConnectionRequestBody;
+
+/// `GetVcenterAccountsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVcenterAccountsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VcenterAccountOrderByInput`.
+    pub order_by: Option<VcenterAccountOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VcenterAccountWhereInput`.
+    pub r#where: Option<VcenterAccountWhereInput>,
+}
+
+impl serde::Serialize for GetVcenterAccountsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVcenterAccountsRequestBody` of the CloudTower model: the same fields as `GetVcenterAccountsConnectionRequestBody`.
+pub type GetVcenterAccountsRequestBody = GetVcenterAccountsConnectionRequestBody;

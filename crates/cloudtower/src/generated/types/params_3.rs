@@ -3,3947 +3,6 @@
 
 use super::*;
 
-/// `GetLabelsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetLabelsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `LabelOrderByInput`.
-    pub order_by: Option<LabelOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `LabelWhereInput`.
-    pub r#where: Option<LabelWhereInput>,
-}
-
-impl serde::Serialize for GetLabelsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLabelsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetLabelsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `LabelOrderByInput`.
-    pub order_by: Option<LabelOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `LabelWhereInput`.
-    pub r#where: Option<LabelWhereInput>,
-}
-
-impl serde::Serialize for GetLabelsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLicensesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetLicensesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `LicenseOrderByInput`.
-    pub order_by: Option<LicenseOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `LicenseWhereInput`.
-    pub r#where: Option<LicenseWhereInput>,
-}
-
-impl serde::Serialize for GetLicensesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLicensesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetLicensesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `LicenseOrderByInput`.
-    pub order_by: Option<LicenseOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `LicenseWhereInput`.
-    pub r#where: Option<LicenseWhereInput>,
-}
-
-impl serde::Serialize for GetLicensesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLogCollectionsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetLogCollectionsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `LogCollectionOrderByInput`.
-    pub order_by: Option<LogCollectionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `LogCollectionWhereInput`.
-    pub r#where: Option<LogCollectionWhereInput>,
-}
-
-impl serde::Serialize for GetLogCollectionsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLogCollectionsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetLogCollectionsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `LogCollectionOrderByInput`.
-    pub order_by: Option<LogCollectionOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `LogCollectionWhereInput`.
-    pub r#where: Option<LogCollectionWhereInput>,
-}
-
-impl serde::Serialize for GetLogCollectionsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLogServiceConfigsRequestBody` of the CloudTower model.
-///
-/// The model requires `input`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetLogServiceConfigsRequestBody {
-    /// `input`: `LogServiceConfigsInput`, required by the model.
-    pub input: Option<LogServiceConfigsInput>,
-}
-
-impl serde::Serialize for GetLogServiceConfigsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.input {
-            m.serialize_entry("input", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetLunMetricInput` of the CloudTower model.
-///
-/// The model requires `range`, `luns`, `metrics`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetLunMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `hosts`: `HostWhereInput`.
-    pub hosts: Option<HostWhereInput>,
-    /// `luns`: `IscsiLunWhereInput`, required by the model.
-    pub luns: Option<IscsiLunWhereInput>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-}
-
-impl serde::Serialize for GetLunMetricInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
-        }
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
-        }
-        if let Some(v) = &self.luns {
-            m.serialize_entry("luns", v)?;
-        }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetMetaLeaderRequestBody` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetMetaLeaderRequestBody {
-    /// `where`: `ClusterWhereInput`, required by the model.
-    pub r#where: Option<ClusterWhereInput>,
-}
-
-impl serde::Serialize for GetMetaLeaderRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNamespaceGroupsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNamespaceGroupsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NamespaceGroupOrderByInput`.
-    pub order_by: Option<NamespaceGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NamespaceGroupWhereInput`.
-    pub r#where: Option<NamespaceGroupWhereInput>,
-}
-
-impl serde::Serialize for GetNamespaceGroupsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNamespaceGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNamespaceGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NamespaceGroupOrderByInput`.
-    pub order_by: Option<NamespaceGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NamespaceGroupWhereInput`.
-    pub r#where: Option<NamespaceGroupWhereInput>,
-}
-
-impl serde::Serialize for GetNamespaceGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNetworkPolicyRuleServicesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNetworkPolicyRuleServicesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NetworkPolicyRuleServiceOrderByInput`.
-    pub order_by: Option<NetworkPolicyRuleServiceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NetworkPolicyRuleServiceWhereInput`.
-    pub r#where: Option<NetworkPolicyRuleServiceWhereInput>,
-}
-
-impl serde::Serialize for GetNetworkPolicyRuleServicesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNetworkPolicyRuleServicesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNetworkPolicyRuleServicesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NetworkPolicyRuleServiceOrderByInput`.
-    pub order_by: Option<NetworkPolicyRuleServiceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NetworkPolicyRuleServiceWhereInput`.
-    pub r#where: Option<NetworkPolicyRuleServiceWhereInput>,
-}
-
-impl serde::Serialize for GetNetworkPolicyRuleServicesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNfsExportsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNfsExportsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NfsExportOrderByInput`.
-    pub order_by: Option<NfsExportOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NfsExportWhereInput`.
-    pub r#where: Option<NfsExportWhereInput>,
-}
-
-impl serde::Serialize for GetNfsExportsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNfsExportsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNfsExportsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NfsExportOrderByInput`.
-    pub order_by: Option<NfsExportOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NfsExportWhereInput`.
-    pub r#where: Option<NfsExportWhereInput>,
-}
-
-impl serde::Serialize for GetNfsExportsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNfsInodesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNfsInodesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NfsInodeOrderByInput`.
-    pub order_by: Option<NfsInodeOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NfsInodeWhereInput`.
-    pub r#where: Option<NfsInodeWhereInput>,
-}
-
-impl serde::Serialize for GetNfsInodesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNfsInodesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNfsInodesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NfsInodeOrderByInput`.
-    pub order_by: Option<NfsInodeOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NfsInodeWhereInput`.
-    pub r#where: Option<NfsInodeWhereInput>,
-}
-
-impl serde::Serialize for GetNfsInodesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNicsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNicsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NicOrderByInput`.
-    pub order_by: Option<NicOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NicWhereInput`.
-    pub r#where: Option<NicWhereInput>,
-}
-
-impl serde::Serialize for GetNicsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNicsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNicsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NicOrderByInput`.
-    pub order_by: Option<NicOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NicWhereInput`.
-    pub r#where: Option<NicWhereInput>,
-}
-
-impl serde::Serialize for GetNicsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNodeTopoesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNodeTopoesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NodeTopoOrderByInput`.
-    pub order_by: Option<NodeTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NodeTopoWhereInput`.
-    pub r#where: Option<NodeTopoWhereInput>,
-}
-
-impl serde::Serialize for GetNodeTopoesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNodeTopoesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNodeTopoesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NodeTopoOrderByInput`.
-    pub order_by: Option<NodeTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NodeTopoWhereInput`.
-    pub r#where: Option<NodeTopoWhereInput>,
-}
-
-impl serde::Serialize for GetNodeTopoesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNvmfNamespaceMetricInput` of the CloudTower model.
-///
-/// The model requires `nvmfNamespaces`, `metrics`, `range`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetNvmfNamespaceMetricInput {
-    /// `hosts`: `HostWhereInput`.
-    pub hosts: Option<HostWhereInput>,
-    /// `nvmfNamespaces`: `NvmfNamespaceWhereInput`, required by the model.
-    pub nvmf_namespaces: Option<NvmfNamespaceWhereInput>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-}
-
-impl serde::Serialize for GetNvmfNamespaceMetricInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
-        }
-        if let Some(v) = &self.nvmf_namespaces {
-            m.serialize_entry("nvmfNamespaces", v)?;
-        }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNvmfNamespaceSnapshotsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNvmfNamespaceSnapshotsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NvmfNamespaceSnapshotOrderByInput`.
-    pub order_by: Option<NvmfNamespaceSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NvmfNamespaceSnapshotWhereInput`.
-    pub r#where: Option<NvmfNamespaceSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetNvmfNamespaceSnapshotsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNvmfNamespaceSnapshotsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNvmfNamespaceSnapshotsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NvmfNamespaceSnapshotOrderByInput`.
-    pub order_by: Option<NvmfNamespaceSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NvmfNamespaceSnapshotWhereInput`.
-    pub r#where: Option<NvmfNamespaceSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetNvmfNamespaceSnapshotsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNvmfNamespacesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNvmfNamespacesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NvmfNamespaceOrderByInput`.
-    pub order_by: Option<NvmfNamespaceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NvmfNamespaceWhereInput`.
-    pub r#where: Option<NvmfNamespaceWhereInput>,
-}
-
-impl serde::Serialize for GetNvmfNamespacesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNvmfNamespacesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNvmfNamespacesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NvmfNamespaceOrderByInput`.
-    pub order_by: Option<NvmfNamespaceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NvmfNamespaceWhereInput`.
-    pub r#where: Option<NvmfNamespaceWhereInput>,
-}
-
-impl serde::Serialize for GetNvmfNamespacesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNvmfSubsystemsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNvmfSubsystemsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NvmfSubsystemOrderByInput`.
-    pub order_by: Option<NvmfSubsystemOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NvmfSubsystemWhereInput`.
-    pub r#where: Option<NvmfSubsystemWhereInput>,
-}
-
-impl serde::Serialize for GetNvmfSubsystemsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetNvmfSubsystemsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetNvmfSubsystemsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `NvmfSubsystemOrderByInput`.
-    pub order_by: Option<NvmfSubsystemOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `NvmfSubsystemWhereInput`.
-    pub r#where: Option<NvmfSubsystemWhereInput>,
-}
-
-impl serde::Serialize for GetNvmfSubsystemsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetOrganizationsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetOrganizationsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `OrganizationOrderByInput`.
-    pub order_by: Option<OrganizationOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `OrganizationWhereInput`.
-    pub r#where: Option<OrganizationWhereInput>,
-}
-
-impl serde::Serialize for GetOrganizationsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetOrganizationsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetOrganizationsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `OrganizationOrderByInput`.
-    pub order_by: Option<OrganizationOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `OrganizationWhereInput`.
-    pub r#where: Option<OrganizationWhereInput>,
-}
-
-impl serde::Serialize for GetOrganizationsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetPciDevicesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetPciDevicesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `PciDeviceOrderByInput`.
-    pub order_by: Option<PciDeviceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `PciDeviceWhereInput`.
-    pub r#where: Option<PciDeviceWhereInput>,
-}
-
-impl serde::Serialize for GetPciDevicesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetPmemDimmsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetPmemDimmsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `PmemDimmOrderByInput`.
-    pub order_by: Option<PmemDimmOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `PmemDimmWhereInput`.
-    pub r#where: Option<PmemDimmWhereInput>,
-}
-
-impl serde::Serialize for GetPmemDimmsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetPmemDimmsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetPmemDimmsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `PmemDimmOrderByInput`.
-    pub order_by: Option<PmemDimmOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `PmemDimmWhereInput`.
-    pub r#where: Option<PmemDimmWhereInput>,
-}
-
-impl serde::Serialize for GetPmemDimmsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetRackTopoesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetRackTopoesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `RackTopoOrderByInput`.
-    pub order_by: Option<RackTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `RackTopoWhereInput`.
-    pub r#where: Option<RackTopoWhereInput>,
-}
-
-impl serde::Serialize for GetRackTopoesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetRackTopoesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetRackTopoesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `RackTopoOrderByInput`.
-    pub order_by: Option<RackTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `RackTopoWhereInput`.
-    pub r#where: Option<RackTopoWhereInput>,
-}
-
-impl serde::Serialize for GetRackTopoesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReplicaVmsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReplicaVmsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReplicaVmOrderByInput`.
-    pub order_by: Option<ReplicaVmOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReplicaVmWhereInput`.
-    pub r#where: Option<ReplicaVmWhereInput>,
-}
-
-impl serde::Serialize for GetReplicaVmsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReplicaVmsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReplicaVmsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReplicaVmOrderByInput`.
-    pub order_by: Option<ReplicaVmOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReplicaVmWhereInput`.
-    pub r#where: Option<ReplicaVmWhereInput>,
-}
-
-impl serde::Serialize for GetReplicaVmsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReplicationPlansConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReplicationPlansConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReplicationPlanOrderByInput`.
-    pub order_by: Option<ReplicationPlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReplicationPlanWhereInput`.
-    pub r#where: Option<ReplicationPlanWhereInput>,
-}
-
-impl serde::Serialize for GetReplicationPlansConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReplicationPlansRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReplicationPlansRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReplicationPlanOrderByInput`.
-    pub order_by: Option<ReplicationPlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReplicationPlanWhereInput`.
-    pub r#where: Option<ReplicationPlanWhereInput>,
-}
-
-impl serde::Serialize for GetReplicationPlansRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReportTasksConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReportTasksConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReportTaskOrderByInput`.
-    pub order_by: Option<ReportTaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReportTaskWhereInput`.
-    pub r#where: Option<ReportTaskWhereInput>,
-}
-
-impl serde::Serialize for GetReportTasksConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReportTasksRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReportTasksRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReportTaskOrderByInput`.
-    pub order_by: Option<ReportTaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReportTaskWhereInput`.
-    pub r#where: Option<ReportTaskWhereInput>,
-}
-
-impl serde::Serialize for GetReportTasksRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReportTemplatesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReportTemplatesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReportTemplateOrderByInput`.
-    pub order_by: Option<ReportTemplateOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReportTemplateWhereInput`.
-    pub r#where: Option<ReportTemplateWhereInput>,
-}
-
-impl serde::Serialize for GetReportTemplatesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetReportTemplatesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetReportTemplatesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ReportTemplateOrderByInput`.
-    pub order_by: Option<ReportTemplateOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ReportTemplateWhereInput`.
-    pub r#where: Option<ReportTemplateWhereInput>,
-}
-
-impl serde::Serialize for GetReportTemplatesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSCVMDiskMetricInput` of the CloudTower model.
-///
-/// The model requires `range`, `disks`, `metrics`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetScvmDiskMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `disks`: `DiskWhereInput`, required by the model.
-    pub disks: Option<DiskWhereInput>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-}
-
-impl serde::Serialize for GetScvmDiskMetricInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
-        }
-        if let Some(v) = &self.disks {
-            m.serialize_entry("disks", v)?;
-        }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetScvmMetricInput` of the CloudTower model.
-///
-/// The model requires `range`, `hosts`, `metrics`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetScvmMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `hosts`: `HostWhereInput`, required by the model.
-    pub hosts: Option<HostWhereInput>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-}
-
-impl serde::Serialize for GetScvmMetricInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
-        }
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
-        }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetScvmNetworkInput` of the CloudTower model.
-///
-/// The model requires `range`, `hosts`, `metrics`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetScvmNetworkInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `hosts`: `HostWhereInput`, required by the model.
-    pub hosts: Option<HostWhereInput>,
-    /// `nics`: `NicWhereInput`.
-    pub nics: Option<NicWhereInput>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-}
-
-impl serde::Serialize for GetScvmNetworkInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
-        }
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
-        }
-        if let Some(v) = &self.nics {
-            m.serialize_entry("nics", v)?;
-        }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetScvmServiceMetricInput` of the CloudTower model.
-///
-/// The model requires `range`, `hosts`, `services`, `metrics`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetScvmServiceMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `hosts`: `HostWhereInput`, required by the model.
-    pub hosts: Option<HostWhereInput>,
-    /// `services`: `string[]`, required by the model.
-    pub services: Option<Vec<String>>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-}
-
-impl serde::Serialize for GetScvmServiceMetricInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
-        }
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
-        }
-        if let Some(v) = &self.services {
-            m.serialize_entry("services", v)?;
-        }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSecurityGroupsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSecurityGroupsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SecurityGroupOrderByInput`.
-    pub order_by: Option<SecurityGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SecurityGroupWhereInput`.
-    pub r#where: Option<SecurityGroupWhereInput>,
-}
-
-impl serde::Serialize for GetSecurityGroupsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSecurityGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSecurityGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SecurityGroupOrderByInput`.
-    pub order_by: Option<SecurityGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SecurityGroupWhereInput`.
-    pub r#where: Option<SecurityGroupWhereInput>,
-}
-
-impl serde::Serialize for GetSecurityGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSecurityPoliciesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSecurityPoliciesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SecurityPolicyOrderByInput`.
-    pub order_by: Option<SecurityPolicyOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SecurityPolicyWhereInput`.
-    pub r#where: Option<SecurityPolicyWhereInput>,
-}
-
-impl serde::Serialize for GetSecurityPoliciesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSecurityPoliciesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSecurityPoliciesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SecurityPolicyOrderByInput`.
-    pub order_by: Option<SecurityPolicyOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SecurityPolicyWhereInput`.
-    pub r#where: Option<SecurityPolicyWhereInput>,
-}
-
-impl serde::Serialize for GetSecurityPoliciesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSmtpServersConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSmtpServersConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SmtpServerOrderByInput`.
-    pub order_by: Option<SmtpServerOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SmtpServerWhereInput`.
-    pub r#where: Option<SmtpServerWhereInput>,
-}
-
-impl serde::Serialize for GetSmtpServersConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSmtpServersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSmtpServersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SmtpServerOrderByInput`.
-    pub order_by: Option<SmtpServerOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SmtpServerWhereInput`.
-    pub r#where: Option<SmtpServerWhereInput>,
-}
-
-impl serde::Serialize for GetSmtpServersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnapshotGroupsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnapshotGroupsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnapshotGroupOrderByInput`.
-    pub order_by: Option<SnapshotGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnapshotGroupWhereInput`.
-    pub r#where: Option<SnapshotGroupWhereInput>,
-}
-
-impl serde::Serialize for GetSnapshotGroupsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnapshotGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnapshotGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnapshotGroupOrderByInput`.
-    pub order_by: Option<SnapshotGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnapshotGroupWhereInput`.
-    pub r#where: Option<SnapshotGroupWhereInput>,
-}
-
-impl serde::Serialize for GetSnapshotGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnapshotPlanTasksConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnapshotPlanTasksConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnapshotPlanTaskOrderByInput`.
-    pub order_by: Option<SnapshotPlanTaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnapshotPlanTaskWhereInput`.
-    pub r#where: Option<SnapshotPlanTaskWhereInput>,
-}
-
-impl serde::Serialize for GetSnapshotPlanTasksConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnapshotPlanTasksRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnapshotPlanTasksRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnapshotPlanTaskOrderByInput`.
-    pub order_by: Option<SnapshotPlanTaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnapshotPlanTaskWhereInput`.
-    pub r#where: Option<SnapshotPlanTaskWhereInput>,
-}
-
-impl serde::Serialize for GetSnapshotPlanTasksRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnapshotPlansConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnapshotPlansConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnapshotPlanOrderByInput`.
-    pub order_by: Option<SnapshotPlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnapshotPlanWhereInput`.
-    pub r#where: Option<SnapshotPlanWhereInput>,
-}
-
-impl serde::Serialize for GetSnapshotPlansConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnapshotPlansRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnapshotPlansRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnapshotPlanOrderByInput`.
-    pub order_by: Option<SnapshotPlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnapshotPlanWhereInput`.
-    pub r#where: Option<SnapshotPlanWhereInput>,
-}
-
-impl serde::Serialize for GetSnapshotPlansRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnmpTransportsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnmpTransportsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnmpTransportOrderByInput`.
-    pub order_by: Option<SnmpTransportOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnmpTransportWhereInput`.
-    pub r#where: Option<SnmpTransportWhereInput>,
-}
-
-impl serde::Serialize for GetSnmpTransportsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnmpTransportsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnmpTransportsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnmpTransportOrderByInput`.
-    pub order_by: Option<SnmpTransportOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnmpTransportWhereInput`.
-    pub r#where: Option<SnmpTransportWhereInput>,
-}
-
-impl serde::Serialize for GetSnmpTransportsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnmpTrapReceiversConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnmpTrapReceiversConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnmpTrapReceiverOrderByInput`.
-    pub order_by: Option<SnmpTrapReceiverOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnmpTrapReceiverWhereInput`.
-    pub r#where: Option<SnmpTrapReceiverWhereInput>,
-}
-
-impl serde::Serialize for GetSnmpTrapReceiversConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSnmpTrapReceiversRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSnmpTrapReceiversRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SnmpTrapReceiverOrderByInput`.
-    pub order_by: Option<SnmpTrapReceiverOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SnmpTrapReceiverWhereInput`.
-    pub r#where: Option<SnmpTrapReceiverWhereInput>,
-}
-
-impl serde::Serialize for GetSnmpTrapReceiversRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSvtImagesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSvtImagesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SvtImageOrderByInput`.
-    pub order_by: Option<SvtImageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SvtImageWhereInput`.
-    pub r#where: Option<SvtImageWhereInput>,
-}
-
-impl serde::Serialize for GetSvtImagesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSvtImagesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSvtImagesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SvtImageOrderByInput`.
-    pub order_by: Option<SvtImageOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SvtImageWhereInput`.
-    pub r#where: Option<SvtImageWhereInput>,
-}
-
-impl serde::Serialize for GetSvtImagesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSystemAuditLogsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSystemAuditLogsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SystemAuditLogOrderByInput`.
-    pub order_by: Option<SystemAuditLogOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SystemAuditLogWhereInput`.
-    pub r#where: Option<SystemAuditLogWhereInput>,
-}
-
-impl serde::Serialize for GetSystemAuditLogsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetSystemAuditLogsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetSystemAuditLogsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `SystemAuditLogOrderByInput`.
-    pub order_by: Option<SystemAuditLogOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `SystemAuditLogWhereInput`.
-    pub r#where: Option<SystemAuditLogWhereInput>,
-}
-
-impl serde::Serialize for GetSystemAuditLogsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetTasksConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetTasksConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `TaskOrderByInput`.
-    pub order_by: Option<TaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `TaskWhereInput`.
-    pub r#where: Option<TaskWhereInput>,
-}
-
-impl serde::Serialize for GetTasksConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetTasksRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetTasksRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `TaskOrderByInput`.
-    pub order_by: Option<TaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `TaskWhereInput`.
-    pub r#where: Option<TaskWhereInput>,
-}
-
-impl serde::Serialize for GetTasksRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetTopNMetricInput.type` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GetTopNMetricInputType {
-    /// `top`
-    Top,
-    /// `bottom`
-    Bottom,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl GetTopNMetricInputType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Top => "top",
-            Self::Bottom => "bottom",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "top" => Self::Top,
-            "bottom" => Self::Bottom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Top, Self::Bottom];
-}
-
-impl ::core::fmt::Display for GetTopNMetricInputType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetTopNMetricInputType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for GetTopNMetricInputType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTopNMetricInputType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `GetTopNMetricInput` of the CloudTower model.
-///
-/// The model requires `metrics`, `clusters`, `type`, `n`, `range`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetTopNMetricInput {
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-    /// `clusters`: `ClusterWhereInput`, required by the model.
-    pub clusters: Option<ClusterWhereInput>,
-    /// `type`: `string`, required by the model.
-    pub r#type: Option<GetTopNMetricInputType>,
-    /// `n`: `int32`, required by the model.
-    pub n: Option<i32>,
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-}
-
-impl serde::Serialize for GetTopNMetricInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        if let Some(v) = &self.clusters {
-            m.serialize_entry("clusters", v)?;
-        }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.n {
-            m.serialize_entry("n", v)?;
-        }
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUploadTasksConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUploadTasksConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UploadTaskOrderByInput`.
-    pub order_by: Option<UploadTaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UploadTaskWhereInput`.
-    pub r#where: Option<UploadTaskWhereInput>,
-}
-
-impl serde::Serialize for GetUploadTasksConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUploadTasksRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUploadTasksRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UploadTaskOrderByInput`.
-    pub order_by: Option<UploadTaskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UploadTaskWhereInput`.
-    pub r#where: Option<UploadTaskWhereInput>,
-}
-
-impl serde::Serialize for GetUploadTasksRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUsbDevicesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUsbDevicesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UsbDeviceOrderByInput`.
-    pub order_by: Option<UsbDeviceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UsbDeviceWhereInput`.
-    pub r#where: Option<UsbDeviceWhereInput>,
-}
-
-impl serde::Serialize for GetUsbDevicesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUsbDevicesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUsbDevicesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UsbDeviceOrderByInput`.
-    pub order_by: Option<UsbDeviceOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UsbDeviceWhereInput`.
-    pub r#where: Option<UsbDeviceWhereInput>,
-}
-
-impl serde::Serialize for GetUsbDevicesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUserAuditLogsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUserAuditLogsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UserAuditLogOrderByInput`.
-    pub order_by: Option<UserAuditLogOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UserAuditLogWhereInput`.
-    pub r#where: Option<UserAuditLogWhereInput>,
-}
-
-impl serde::Serialize for GetUserAuditLogsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUserAuditLogsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUserAuditLogsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UserAuditLogOrderByInput`.
-    pub order_by: Option<UserAuditLogOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UserAuditLogWhereInput`.
-    pub r#where: Option<UserAuditLogWhereInput>,
-}
-
-impl serde::Serialize for GetUserAuditLogsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUserRoleNextsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUserRoleNextsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UserRoleNextOrderByInput`.
-    pub order_by: Option<UserRoleNextOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UserRoleNextWhereInput`.
-    pub r#where: Option<UserRoleNextWhereInput>,
-}
-
-impl serde::Serialize for GetUserRoleNextsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUserRoleNextsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUserRoleNextsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UserRoleNextOrderByInput`.
-    pub order_by: Option<UserRoleNextOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UserRoleNextWhereInput`.
-    pub r#where: Option<UserRoleNextWhereInput>,
-}
-
-impl serde::Serialize for GetUserRoleNextsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUsersConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUsersConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UserOrderByInput`.
-    pub order_by: Option<UserOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UserWhereInput`.
-    pub r#where: Option<UserWhereInput>,
-}
-
-impl serde::Serialize for GetUsersConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetUsersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetUsersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `UserOrderByInput`.
-    pub order_by: Option<UserOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `UserWhereInput`.
-    pub r#where: Option<UserWhereInput>,
-}
-
-impl serde::Serialize for GetUsersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetV2EverouteLicensesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetV2EverouteLicensesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `V2EverouteLicenseOrderByInput`.
-    pub order_by: Option<V2EverouteLicenseOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `V2EverouteLicenseWhereInput`.
-    pub r#where: Option<V2EverouteLicenseWhereInput>,
-}
-
-impl serde::Serialize for GetV2EverouteLicensesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetV2EverouteLicensesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetV2EverouteLicensesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `V2EverouteLicenseOrderByInput`.
-    pub order_by: Option<V2EverouteLicenseOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `V2EverouteLicenseWhereInput`.
-    pub r#where: Option<V2EverouteLicenseWhereInput>,
-}
-
-impl serde::Serialize for GetV2EverouteLicensesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVcenterAccountsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVcenterAccountsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VcenterAccountOrderByInput`.
-    pub order_by: Option<VcenterAccountOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VcenterAccountWhereInput`.
-    pub r#where: Option<VcenterAccountWhereInput>,
-}
-
-impl serde::Serialize for GetVcenterAccountsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVcenterAccountsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVcenterAccountsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VcenterAccountOrderByInput`.
-    pub order_by: Option<VcenterAccountOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VcenterAccountWhereInput`.
-    pub r#where: Option<VcenterAccountWhereInput>,
-}
-
-impl serde::Serialize for GetVcenterAccountsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
 /// `GetVdsesConnectionRequestBody` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
 pub struct GetVdsesConnectionRequestBody {
@@ -3987,6 +46,3956 @@ impl serde::Serialize for GetVdsesConnectionRequestBody {
         }
         if let Some(v) = &self.r#where {
             m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVdsesRequestBody` of the CloudTower model: the same fields as `GetVdsesConnectionRequestBody`.
+pub type GetVdsesRequestBody = GetVdsesConnectionRequestBody;
+
+/// `GetViewsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetViewsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `ViewOrderByInput`.
+    pub order_by: Option<ViewOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `ViewWhereInput`.
+    pub r#where: Option<ViewWhereInput>,
+}
+
+impl serde::Serialize for GetViewsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetViewsRequestBody` of the CloudTower model: the same fields as `GetViewsConnectionRequestBody`.
+pub type GetViewsRequestBody = GetViewsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudClusterBindingsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudClusterBindingsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudClusterBindingOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudClusterBindingOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudClusterBindingWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudClusterBindingWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudClusterBindingsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudClusterBindingsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudClusterBindingsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudClusterBindingsRequestBody =
+    GetVirtualPrivateCloudClusterBindingsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudEdgeGatewayGroupOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudEdgeGatewayGroupOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudEdgeGatewayGroupWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudEdgeGatewayGroupWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudEdgeGatewayGroupsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudEdgeGatewayGroupsRequestBody =
+    GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudEdgeGatewayOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudEdgeGatewayOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudEdgeGatewayWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudEdgeGatewayWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudEdgeGatewaysRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody`.
+pub type GetVirtualPrivateCloudEdgeGatewaysRequestBody =
+    GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudExternalSubnetGroupOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudExternalSubnetGroupOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudExternalSubnetGroupWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudExternalSubnetGroupWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudExternalSubnetGroupsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudExternalSubnetGroupsRequestBody =
+    GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudExternalSubnetOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudExternalSubnetOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudExternalSubnetWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudExternalSubnetWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudExternalSubnetsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudExternalSubnetsRequestBody =
+    GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudFloatingIpsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudFloatingIpsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudFloatingIpOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudFloatingIpOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudFloatingIpWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudFloatingIpWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudFloatingIpsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudFloatingIpsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudFloatingIpsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudFloatingIpsRequestBody =
+    GetVirtualPrivateCloudFloatingIpsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudNatGatewaysConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudNatGatewaysConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudNatGatewayOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudNatGatewayOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudNatGatewayWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudNatGatewayWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudNatGatewaysConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudNatGatewaysRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudNatGatewaysConnectionRequestBody`.
+pub type GetVirtualPrivateCloudNatGatewaysRequestBody =
+    GetVirtualPrivateCloudNatGatewaysConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudRouteTablesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudRouteTablesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudRouteTableOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudRouteTableOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudRouteTableWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudRouteTableWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudRouteTablesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudRouteTablesRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudRouteTablesConnectionRequestBody`.
+pub type GetVirtualPrivateCloudRouteTablesRequestBody =
+    GetVirtualPrivateCloudRouteTablesConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudRouterGatewayOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudRouterGatewayOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudRouterGatewayWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudRouterGatewayWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudRouterGatewaysRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody`.
+pub type GetVirtualPrivateCloudRouterGatewaysRequestBody =
+    GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudSecurityGroupOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudSecurityGroupOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudSecurityGroupWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudSecurityGroupWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudSecurityGroupsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudSecurityGroupsRequestBody =
+    GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudSecurityPolicyOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudSecurityPolicyOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudSecurityPoliciesRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody`.
+pub type GetVirtualPrivateCloudSecurityPoliciesRequestBody =
+    GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudSubnetsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudSubnetsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudSubnetOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudSubnetOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudSubnetWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudSubnetWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudSubnetsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudSubnetsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudSubnetsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudSubnetsRequestBody =
+    GetVirtualPrivateCloudSubnetsConnectionRequestBody;
+
+/// `GetVirtualPrivateCloudsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVirtualPrivateCloudsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VirtualPrivateCloudOrderByInput`.
+    pub order_by: Option<VirtualPrivateCloudOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VirtualPrivateCloudWhereInput`.
+    pub r#where: Option<VirtualPrivateCloudWhereInput>,
+}
+
+impl serde::Serialize for GetVirtualPrivateCloudsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVirtualPrivateCloudsRequestBody` of the CloudTower model: the same fields as `GetVirtualPrivateCloudsConnectionRequestBody`.
+pub type GetVirtualPrivateCloudsRequestBody = GetVirtualPrivateCloudsConnectionRequestBody;
+
+/// `GetVlansConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVlansConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VlanOrderByInput`.
+    pub order_by: Option<VlanOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VlanWhereInput`.
+    pub r#where: Option<VlanWhereInput>,
+}
+
+impl serde::Serialize for GetVlansConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVlansRequestBody` of the CloudTower model: the same fields as `GetVlansConnectionRequestBody`.
+pub type GetVlansRequestBody = GetVlansConnectionRequestBody;
+
+/// `GetVmDisksConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmDisksConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmDiskOrderByInput`.
+    pub order_by: Option<VmDiskOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmDiskWhereInput`.
+    pub r#where: Option<VmDiskWhereInput>,
+}
+
+impl serde::Serialize for GetVmDisksConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmDisksRequestBody` of the CloudTower model: the same fields as `GetVmDisksConnectionRequestBody`.
+pub type GetVmDisksRequestBody = GetVmDisksConnectionRequestBody;
+
+/// `GetVmEntityFilterResultsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmEntityFilterResultsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmEntityFilterResultOrderByInput`.
+    pub order_by: Option<VmEntityFilterResultOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmEntityFilterResultWhereInput`.
+    pub r#where: Option<VmEntityFilterResultWhereInput>,
+}
+
+impl serde::Serialize for GetVmEntityFilterResultsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmEntityFilterResultsRequestBody` of the CloudTower model: the same fields as `GetVmEntityFilterResultsConnectionRequestBody`.
+pub type GetVmEntityFilterResultsRequestBody = GetVmEntityFilterResultsConnectionRequestBody;
+
+/// `GetVmExportFilesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmExportFilesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmExportFileOrderByInput`.
+    pub order_by: Option<VmExportFileOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmExportFileWhereInput`.
+    pub r#where: Option<VmExportFileWhereInput>,
+}
+
+impl serde::Serialize for GetVmExportFilesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmExportFilesRequestBody` of the CloudTower model: the same fields as `GetVmExportFilesConnectionRequestBody`.
+pub type GetVmExportFilesRequestBody = GetVmExportFilesConnectionRequestBody;
+
+/// `GetVmFoldersConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmFoldersConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmFolderOrderByInput`.
+    pub order_by: Option<VmFolderOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmFolderWhereInput`.
+    pub r#where: Option<VmFolderWhereInput>,
+}
+
+impl serde::Serialize for GetVmFoldersConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmFoldersRequestBody` of the CloudTower model: the same fields as `GetVmFoldersConnectionRequestBody`.
+pub type GetVmFoldersRequestBody = GetVmFoldersConnectionRequestBody;
+
+/// `GetVmMetricInput` of the CloudTower model.
+///
+/// The model requires `range`, `metrics`, `vms`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmMetricInput {
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+    /// `vms`: `VmWhereInput`, required by the model.
+    pub vms: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for GetVmMetricInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmNetWorkMetricInput` of the CloudTower model.
+///
+/// The model requires `range`, `metrics`, `vms`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmNetWorkMetricInput {
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+    /// `nics`: `VmNicWhereInput`.
+    pub nics: Option<VmNicWhereInput>,
+    /// `vms`: `VmWhereInput`, required by the model.
+    pub vms: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for GetVmNetWorkMetricInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        if let Some(v) = &self.nics {
+            m.serialize_entry("nics", v)?;
+        }
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmNicsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmNicsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmNicOrderByInput`.
+    pub order_by: Option<VmNicOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmNicWhereInput`.
+    pub r#where: Option<VmNicWhereInput>,
+}
+
+impl serde::Serialize for GetVmNicsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmNicsRequestBody` of the CloudTower model: the same fields as `GetVmNicsConnectionRequestBody`.
+pub type GetVmNicsRequestBody = GetVmNicsConnectionRequestBody;
+
+/// `GetVmPlacementGroupsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmPlacementGroupsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmPlacementGroupOrderByInput`.
+    pub order_by: Option<VmPlacementGroupOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmPlacementGroupWhereInput`.
+    pub r#where: Option<VmPlacementGroupWhereInput>,
+}
+
+impl serde::Serialize for GetVmPlacementGroupsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmPlacementGroupsRequestBody` of the CloudTower model: the same fields as `GetVmPlacementGroupsConnectionRequestBody`.
+pub type GetVmPlacementGroupsRequestBody = GetVmPlacementGroupsConnectionRequestBody;
+
+/// `GetVmSnapshotsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmSnapshotsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmSnapshotOrderByInput`.
+    pub order_by: Option<VmSnapshotOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmSnapshotWhereInput`.
+    pub r#where: Option<VmSnapshotWhereInput>,
+}
+
+impl serde::Serialize for GetVmSnapshotsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmSnapshotsRequestBody` of the CloudTower model: the same fields as `GetVmSnapshotsConnectionRequestBody`.
+pub type GetVmSnapshotsRequestBody = GetVmSnapshotsConnectionRequestBody;
+
+/// `GetVmTemplatesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmTemplatesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmTemplateOrderByInput`.
+    pub order_by: Option<VmTemplateOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmTemplateWhereInput`.
+    pub r#where: Option<VmTemplateWhereInput>,
+}
+
+impl serde::Serialize for GetVmTemplatesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmTemplatesRequestBody` of the CloudTower model: the same fields as `GetVmTemplatesConnectionRequestBody`.
+pub type GetVmTemplatesRequestBody = GetVmTemplatesConnectionRequestBody;
+
+/// `GetVmVncInfoParams` of the CloudTower model.
+///
+/// The model requires `vm`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmVncInfoParams {
+    /// `vm`: `VmWhereUniqueInput`, required by the model.
+    pub vm: Option<VmWhereUniqueInput>,
+}
+
+impl serde::Serialize for GetVmVncInfoParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm {
+            m.serialize_entry("vm", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmVolumeMetricInput` of the CloudTower model.
+///
+/// The model requires `range`, `metrics`, `vmVolumes`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmVolumeMetricInput {
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+    /// `vmVolumes`: `VmVolumeWhereInput`, required by the model.
+    pub vm_volumes: Option<VmVolumeWhereInput>,
+}
+
+impl serde::Serialize for GetVmVolumeMetricInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        if let Some(v) = &self.vm_volumes {
+            m.serialize_entry("vmVolumes", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmVolumeSnapshotsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmVolumeSnapshotsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmVolumeSnapshotOrderByInput`.
+    pub order_by: Option<VmVolumeSnapshotOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmVolumeSnapshotWhereInput`.
+    pub r#where: Option<VmVolumeSnapshotWhereInput>,
+}
+
+impl serde::Serialize for GetVmVolumeSnapshotsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmVolumeSnapshotsRequestBody` of the CloudTower model: the same fields as `GetVmVolumeSnapshotsConnectionRequestBody`.
+pub type GetVmVolumeSnapshotsRequestBody = GetVmVolumeSnapshotsConnectionRequestBody;
+
+/// `GetVmVolumesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmVolumesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmVolumeOrderByInput`.
+    pub order_by: Option<VmVolumeOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmVolumeWhereInput`.
+    pub r#where: Option<VmVolumeWhereInput>,
+}
+
+impl serde::Serialize for GetVmVolumesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmVolumesRequestBody` of the CloudTower model: the same fields as `GetVmVolumesConnectionRequestBody`.
+pub type GetVmVolumesRequestBody = GetVmVolumesConnectionRequestBody;
+
+/// `GetVmsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVmsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VmOrderByInput`.
+    pub order_by: Option<VmOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VmWhereInput`.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for GetVmsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVmsRequestBody` of the CloudTower model: the same fields as `GetVmsConnectionRequestBody`.
+pub type GetVmsRequestBody = GetVmsConnectionRequestBody;
+
+/// `GetVsphereEsxiAccountsConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetVsphereEsxiAccountsConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `VsphereEsxiAccountOrderByInput`.
+    pub order_by: Option<VsphereEsxiAccountOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `VsphereEsxiAccountWhereInput`.
+    pub r#where: Option<VsphereEsxiAccountWhereInput>,
+}
+
+impl serde::Serialize for GetVsphereEsxiAccountsConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetVsphereEsxiAccountsRequestBody` of the CloudTower model: the same fields as `GetVsphereEsxiAccountsConnectionRequestBody`.
+pub type GetVsphereEsxiAccountsRequestBody = GetVsphereEsxiAccountsConnectionRequestBody;
+
+/// `GetWitnessMetricInput` of the CloudTower model: the same fields as `GetClusterMetricInput`.
+pub type GetWitnessMetricInput = GetClusterMetricInput;
+
+/// `GetWitnessServicesRequestBody` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetWitnessServicesRequestBody {
+    /// `where`: `WitnessWhereUniqueInput`, required by the model.
+    pub r#where: Option<WitnessWhereUniqueInput>,
+}
+
+impl serde::Serialize for GetWitnessServicesRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetWitnessesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetWitnessesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `WitnessOrderByInput`.
+    pub order_by: Option<WitnessOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `WitnessWhereInput`.
+    pub r#where: Option<WitnessWhereInput>,
+}
+
+impl serde::Serialize for GetWitnessesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetWitnessesRequestBody` of the CloudTower model: the same fields as `GetWitnessesConnectionRequestBody`.
+pub type GetWitnessesRequestBody = GetWitnessesConnectionRequestBody;
+
+/// `GetZoneMetricInput.type` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GetZoneMetricInputType {
+    /// `primary-to-secondary`
+    PrimaryToSecondary,
+    /// `secondary-to-primary`
+    SecondaryToPrimary,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl GetZoneMetricInputType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrimaryToSecondary => "primary-to-secondary",
+            Self::SecondaryToPrimary => "secondary-to-primary",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "primary-to-secondary" => Self::PrimaryToSecondary,
+            "secondary-to-primary" => Self::SecondaryToPrimary,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::PrimaryToSecondary, Self::SecondaryToPrimary];
+}
+
+impl ::core::fmt::Display for GetZoneMetricInputType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GetZoneMetricInputType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for GetZoneMetricInputType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetZoneMetricInputType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `GetZoneMetricInput` of the CloudTower model.
+///
+/// The model requires `range`, `type`, `clusters`, `metrics`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GetZoneMetricInput {
+    /// `range`: `string`, required by the model.
+    pub range: Option<String>,
+    /// `type`: `string`, required by the model.
+    pub r#type: Option<GetZoneMetricInputType>,
+    /// `clusters`: `ClusterWhereInput`, required by the model.
+    pub clusters: Option<ClusterWhereInput>,
+    /// `metrics`: `string[]`, required by the model.
+    pub metrics: Option<Vec<String>>,
+}
+
+impl serde::Serialize for GetZoneMetricInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.range {
+            m.serialize_entry("range", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.clusters {
+            m.serialize_entry("clusters", v)?;
+        }
+        if let Some(v) = &self.metrics {
+            m.serialize_entry("metrics", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetZoneTopoesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetZoneTopoesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `ZoneTopoOrderByInput`.
+    pub order_by: Option<ZoneTopoOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `ZoneTopoWhereInput`.
+    pub r#where: Option<ZoneTopoWhereInput>,
+}
+
+impl serde::Serialize for GetZoneTopoesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetZoneTopoesRequestBody` of the CloudTower model: the same fields as `GetZoneTopoesConnectionRequestBody`.
+pub type GetZoneTopoesRequestBody = GetZoneTopoesConnectionRequestBody;
+
+/// `GetZonesConnectionRequestBody` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GetZonesConnectionRequestBody {
+    /// `after`: `string`.
+    pub after: Option<String>,
+    /// `before`: `string`.
+    pub before: Option<String>,
+    /// `first`: `int32`.
+    pub first: Option<i32>,
+    /// `last`: `int32`.
+    pub last: Option<i32>,
+    /// `orderBy`: `ZoneOrderByInput`.
+    pub order_by: Option<ZoneOrderByInput>,
+    /// `skip`: `int32`.
+    pub skip: Option<i32>,
+    /// `where`: `ZoneWhereInput`.
+    pub r#where: Option<ZoneWhereInput>,
+}
+
+impl serde::Serialize for GetZonesConnectionRequestBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.after {
+            m.serialize_entry("after", v)?;
+        }
+        if let Some(v) = &self.before {
+            m.serialize_entry("before", v)?;
+        }
+        if let Some(v) = &self.first {
+            m.serialize_entry("first", v)?;
+        }
+        if let Some(v) = &self.last {
+            m.serialize_entry("last", v)?;
+        }
+        if let Some(v) = &self.order_by {
+            m.serialize_entry("orderBy", v)?;
+        }
+        if let Some(v) = &self.skip {
+            m.serialize_entry("skip", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GetZonesRequestBody` of the CloudTower model: the same fields as `GetZonesConnectionRequestBody`.
+pub type GetZonesRequestBody = GetZonesConnectionRequestBody;
+
+/// `GlobalAlertRuleUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalAlertRuleUpdationParamsData {
+    /// `thresholds`: `AlertRuleThresholds[]`.
+    pub thresholds: Option<Vec<AlertRuleThresholds>>,
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+}
+
+impl serde::Serialize for GlobalAlertRuleUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.thresholds {
+            m.serialize_entry("thresholds", v)?;
+        }
+        if let Some(v) = &self.disabled {
+            m.serialize_entry("disabled", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GlobalAlertRuleUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GlobalAlertRuleUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<GlobalAlertRuleUpdationParamsData>,
+    /// `where`: `GlobalAlertRuleWhereInput`, required by the model.
+    pub r#where: Option<GlobalAlertRuleWhereInput>,
+}
+
+impl serde::Serialize for GlobalAlertRuleUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GlobalRecycleBinUpdationParams` of the CloudTower model: the same fields as `ClusterRecycleBinCreationParamsData`.
+pub type GlobalRecycleBinUpdationParams = ClusterRecycleBinCreationParamsData;
+
+/// `GpuDeviceDescriptionUpdationParams.data` of the CloudTower model.
+///
+/// The model requires `description`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDeviceDescriptionUpdationParamsData {
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+}
+
+impl serde::Serialize for GpuDeviceDescriptionUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GpuDeviceDescriptionUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDeviceDescriptionUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<GpuDeviceDescriptionUpdationParamsData>,
+    /// `where`: `GpuDeviceWhereInput`, required by the model.
+    pub r#where: Option<GpuDeviceWhereInput>,
+}
+
+impl serde::Serialize for GpuDeviceDescriptionUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GpuDeviceSriovSwitchParams.data` of the CloudTower model.
+///
+/// The model requires `enable`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDeviceSriovSwitchParamsData {
+    /// `enable`: `boolean`, required by the model.
+    pub enable: Option<bool>,
+}
+
+impl serde::Serialize for GpuDeviceSriovSwitchParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.enable {
+            m.serialize_entry("enable", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GpuDeviceSriovSwitchParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDeviceSriovSwitchParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<GpuDeviceSriovSwitchParamsData>,
+    /// `where`: `GpuDeviceWhereInput`, required by the model.
+    pub r#where: Option<GpuDeviceWhereInput>,
+}
+
+impl serde::Serialize for GpuDeviceSriovSwitchParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GpuDeviceUsageUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDeviceUsageUpdationParamsData {
+    /// `vgpu_spec`: `string`.
+    pub vgpu_spec: Option<String>,
+    /// `usage`: `GpuDeviceUsage`.
+    pub usage: Option<GpuDeviceUsage>,
+}
+
+impl serde::Serialize for GpuDeviceUsageUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vgpu_spec {
+            m.serialize_entry("vgpu_spec", v)?;
+        }
+        if let Some(v) = &self.usage {
+            m.serialize_entry("usage", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GpuDeviceUsageUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GpuDeviceUsageUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<GpuDeviceUsageUpdationParamsData>,
+    /// `where`: `GpuDeviceWhereInput`, required by the model.
+    pub r#where: Option<GpuDeviceWhereInput>,
+}
+
+impl serde::Serialize for GpuDeviceUsageUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GraphCreationParams` of the CloudTower model.
+///
+/// The model requires `type`, `resource_type`, `view_id`, `title`, `cluster_id`, `connect_id`, `metric_name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GraphCreationParams {
+    /// `instance_ids`: `string[]`.
+    pub instance_ids: Option<Vec<String>>,
+    /// `network`: `NetworkType`.
+    pub network: Option<NetworkType>,
+    /// `service`: `string`.
+    pub service: Option<String>,
+    /// `metric_type`: `MetricType`.
+    pub metric_type: Option<MetricType>,
+    /// `metric_count`: `int32`.
+    pub metric_count: Option<i32>,
+    /// `type`: `GraphType`, required by the model.
+    pub r#type: Option<GraphType>,
+    /// `resource_type`: `string`, required by the model.
+    pub resource_type: Option<String>,
+    /// `view_id`: `string`, required by the model.
+    pub view_id: Option<String>,
+    /// `title`: `string`, required by the model.
+    pub title: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `connect_id`: `string[]`, required by the model.
+    pub connect_id: Option<Vec<String>>,
+    /// `metric_name`: `string`, required by the model.
+    pub metric_name: Option<String>,
+}
+
+impl serde::Serialize for GraphCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.instance_ids {
+            m.serialize_entry("instance_ids", v)?;
+        }
+        if let Some(v) = &self.network {
+            m.serialize_entry("network", v)?;
+        }
+        if let Some(v) = &self.service {
+            m.serialize_entry("service", v)?;
+        }
+        if let Some(v) = &self.metric_type {
+            m.serialize_entry("metric_type", v)?;
+        }
+        if let Some(v) = &self.metric_count {
+            m.serialize_entry("metric_count", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.resource_type {
+            m.serialize_entry("resource_type", v)?;
+        }
+        if let Some(v) = &self.view_id {
+            m.serialize_entry("view_id", v)?;
+        }
+        if let Some(v) = &self.title {
+            m.serialize_entry("title", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.connect_id {
+            m.serialize_entry("connect_id", v)?;
+        }
+        if let Some(v) = &self.metric_name {
+            m.serialize_entry("metric_name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GraphDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GraphDeletionParams {
+    /// `where`: `GraphWhereInput`, required by the model.
+    pub r#where: Option<GraphWhereInput>,
+}
+
+impl serde::Serialize for GraphDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GraphUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct GraphUpdationParamsData {
+    /// `instance_ids`: `string[]`.
+    pub instance_ids: Option<Vec<String>>,
+    /// `luns`: `IscsiLunWhereInput`.
+    pub luns: Option<IscsiLunWhereInput>,
+    /// `vmNics`: `VmNicWhereInput`.
+    pub vm_nics: Option<VmNicWhereInput>,
+    /// `nics`: `NicWhereInput`.
+    pub nics: Option<NicWhereInput>,
+    /// `disks`: `DiskWhereInput`.
+    pub disks: Option<DiskWhereInput>,
+    /// `vmVolumes`: `VmVolumeWhereInput`.
+    pub vm_volumes: Option<VmVolumeWhereInput>,
+    /// `vms`: `VmWhereInput`.
+    pub vms: Option<VmWhereInput>,
+    /// `hosts`: `HostWhereInput`.
+    pub hosts: Option<HostWhereInput>,
+    /// `network`: `NetworkType`.
+    pub network: Option<NetworkType>,
+    /// `cluster`: `ClusterWhereInput`.
+    pub cluster: Option<ClusterWhereInput>,
+    /// `service`: `string`.
+    pub service: Option<String>,
+    /// `metric_type`: `MetricType`.
+    pub metric_type: Option<MetricType>,
+    /// `metric_count`: `int32`.
+    pub metric_count: Option<i32>,
+    /// `type`: `GraphType`.
+    pub r#type: Option<GraphType>,
+    /// `resource_type`: `string`.
+    pub resource_type: Option<String>,
+    /// `title`: `string`.
+    pub title: Option<String>,
+    /// `metric_name`: `string`.
+    pub metric_name: Option<String>,
+    /// `connect_id`: `string[]`.
+    pub connect_id: Option<Vec<String>>,
+}
+
+impl serde::Serialize for GraphUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.instance_ids {
+            m.serialize_entry("instance_ids", v)?;
+        }
+        if let Some(v) = &self.luns {
+            m.serialize_entry("luns", v)?;
+        }
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vmNics", v)?;
+        }
+        if let Some(v) = &self.nics {
+            m.serialize_entry("nics", v)?;
+        }
+        if let Some(v) = &self.disks {
+            m.serialize_entry("disks", v)?;
+        }
+        if let Some(v) = &self.vm_volumes {
+            m.serialize_entry("vmVolumes", v)?;
+        }
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
+        }
+        if let Some(v) = &self.hosts {
+            m.serialize_entry("hosts", v)?;
+        }
+        if let Some(v) = &self.network {
+            m.serialize_entry("network", v)?;
+        }
+        if let Some(v) = &self.cluster {
+            m.serialize_entry("cluster", v)?;
+        }
+        if let Some(v) = &self.service {
+            m.serialize_entry("service", v)?;
+        }
+        if let Some(v) = &self.metric_type {
+            m.serialize_entry("metric_type", v)?;
+        }
+        if let Some(v) = &self.metric_count {
+            m.serialize_entry("metric_count", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.resource_type {
+            m.serialize_entry("resource_type", v)?;
+        }
+        if let Some(v) = &self.title {
+            m.serialize_entry("title", v)?;
+        }
+        if let Some(v) = &self.metric_name {
+            m.serialize_entry("metric_name", v)?;
+        }
+        if let Some(v) = &self.connect_id {
+            m.serialize_entry("connect_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `GraphUpdationParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct GraphUpdationParams {
+    /// `data`: `object`.
+    pub data: Option<GraphUpdationParamsData>,
+    /// `where`: `GraphWhereInput`, required by the model.
+    pub r#where: Option<GraphWhereInput>,
+}
+
+impl serde::Serialize for GraphUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostBatchCreateDiskInput` of the CloudTower model.
+///
+/// The model requires `drive`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct HostBatchCreateDiskInput {
+    /// `type`: `DiskType`.
+    pub r#type: Option<DiskType>,
+    /// `size`: `double`.
+    pub size: Option<f64>,
+    /// `function`: `DiskFunction`.
+    pub function: Option<DiskFunction>,
+    /// `drive`: `string`, required by the model.
+    pub drive: Option<String>,
+}
+
+impl serde::Serialize for HostBatchCreateDiskInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.size {
+            m.serialize_entry("size", v)?;
+        }
+        if let Some(v) = &self.function {
+            m.serialize_entry("function", v)?;
+        }
+        if let Some(v) = &self.drive {
+            m.serialize_entry("drive", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostBatchCreateIfaceInput` of the CloudTower model.
+///
+/// The model requires `netmask`, `name`, `ip`, `gateway_ip`, `function`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct HostBatchCreateIfaceInput {
+    /// `netmask`: `string`, required by the model.
+    pub netmask: Option<String>,
+    /// `name`: `string[]`, required by the model.
+    pub name: Option<Vec<String>>,
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+    /// `gateway_ip`: `string`, required by the model.
+    pub gateway_ip: Option<String>,
+    /// `function`: `HostBatchCreateIfaceFunction`, required by the model.
+    pub function: Option<HostBatchCreateIfaceFunction>,
+}
+
+impl serde::Serialize for HostBatchCreateIfaceInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.netmask {
+            m.serialize_entry("netmask", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.ip {
+            m.serialize_entry("ip", v)?;
+        }
+        if let Some(v) = &self.gateway_ip {
+            m.serialize_entry("gateway_ip", v)?;
+        }
+        if let Some(v) = &self.function {
+            m.serialize_entry("function", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostBatchCreateIpmiInput` of the CloudTower model.
+///
+/// The model requires `username`, `password`, `ip`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct HostBatchCreateIpmiInput {
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
+    /// `password`: `string`, required by the model.
+    pub password: Option<String>,
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+}
+
+impl serde::Serialize for HostBatchCreateIpmiInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
+        if let Some(v) = &self.password {
+            m.serialize_entry("password", v)?;
+        }
+        if let Some(v) = &self.ip {
+            m.serialize_entry("ip", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostCreationParams` of the CloudTower model.
+///
+/// The model requires `data`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct HostCreationParams {
+    /// `auth_info`: `HostAuthInfo`.
+    pub auth_info: Option<HostAuthInfo>,
+    /// `data`: `HostCreationParamsData[]`, required by the model.
+    pub data: Option<Vec<HostCreationParamsData>>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for HostCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.auth_info {
+            m.serialize_entry("auth_info", v)?;
+        }
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostCreationParamsData` of the CloudTower model.
+///
+/// The model requires `ifaces`, `disks`, `hostname`, `host_uuid`, `host_ip`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct HostCreationParamsData {
+    /// `vdses`: `HostVdsConfig[]`.
+    pub vdses: Option<Vec<HostVdsConfig>>,
+    /// `zbs_spec`: `ZbsSpec`.
+    pub zbs_spec: Option<ZbsSpec>,
+    /// `ifaces`: `HostBatchCreateIfaceInput[]`, required by the model.
+    pub ifaces: Option<Vec<HostBatchCreateIfaceInput>>,
+    /// `disks`: `HostBatchCreateDiskInput[]`, required by the model.
+    pub disks: Option<Vec<HostBatchCreateDiskInput>>,
+    /// `platform_password`: `string`.
+    pub platform_password: Option<String>,
+    /// `platform_username`: `string`.
+    pub platform_username: Option<String>,
+    /// `platform_ip`: `string`.
+    pub platform_ip: Option<String>,
+    /// `ipmi`: `HostBatchCreateIpmiInput`.
+    pub ipmi: Option<HostBatchCreateIpmiInput>,
+    /// `hostname`: `string`, required by the model.
+    pub hostname: Option<String>,
+    /// `host_uuid`: `string`, required by the model.
+    pub host_uuid: Option<String>,
+    /// `host_ip`: `string`, required by the model.
+    pub host_ip: Option<String>,
+}
+
+impl serde::Serialize for HostCreationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vdses {
+            m.serialize_entry("vdses", v)?;
+        }
+        if let Some(v) = &self.zbs_spec {
+            m.serialize_entry("zbs_spec", v)?;
+        }
+        if let Some(v) = &self.ifaces {
+            m.serialize_entry("ifaces", v)?;
+        }
+        if let Some(v) = &self.disks {
+            m.serialize_entry("disks", v)?;
+        }
+        if let Some(v) = &self.platform_password {
+            m.serialize_entry("platform_password", v)?;
+        }
+        if let Some(v) = &self.platform_username {
+            m.serialize_entry("platform_username", v)?;
+        }
+        if let Some(v) = &self.platform_ip {
+            m.serialize_entry("platform_ip", v)?;
+        }
+        if let Some(v) = &self.ipmi {
+            m.serialize_entry("ipmi", v)?;
+        }
+        if let Some(v) = &self.hostname {
+            m.serialize_entry("hostname", v)?;
+        }
+        if let Some(v) = &self.host_uuid {
+            m.serialize_entry("host_uuid", v)?;
+        }
+        if let Some(v) = &self.host_ip {
+            m.serialize_entry("host_ip", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct HostUpdationParamsData {
+    /// `ipmi`: `HostBatchCreateIpmiInput`.
+    pub ipmi: Option<HostBatchCreateIpmiInput>,
+    /// `scvm_name`: `string`.
+    pub scvm_name: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for HostUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ipmi {
+            m.serialize_entry("ipmi", v)?;
+        }
+        if let Some(v) = &self.scvm_name {
+            m.serialize_entry("scvm_name", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `HostUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct HostUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<HostUpdationParamsData>,
+    /// `where`: `HostWhereInput`, required by the model.
+    pub r#where: Option<HostWhereInput>,
+}
+
+impl serde::Serialize for HostUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ImportVmVolumeParams` of the CloudTower model.
+///
+/// The model requires `upload_task_id`, `name`, `storage_policy`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ImportVmVolumeParams {
+    /// `upload_task_id`: `string`, required by the model.
+    pub upload_task_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
+    pub storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for ImportVmVolumeParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.upload_task_id {
+            m.serialize_entry("upload_task_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.storage_policy {
+            m.serialize_entry("storage_policy", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `InstallVmtoolsParams.data` of the CloudTower model.
+///
+/// The model requires `svt_image_id`, `cd_rom_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct InstallVmtoolsParamsData {
+    /// `svt_image_id`: `string`, required by the model.
+    pub svt_image_id: Option<String>,
+    /// `cd_rom_id`: `string`, required by the model.
+    pub cd_rom_id: Option<String>,
+}
+
+impl serde::Serialize for InstallVmtoolsParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.svt_image_id {
+            m.serialize_entry("svt_image_id", v)?;
+        }
+        if let Some(v) = &self.cd_rom_id {
+            m.serialize_entry("cd_rom_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `InstallVmtoolsParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct InstallVmtoolsParams {
+    /// `data`: `object`.
+    pub data: Option<InstallVmtoolsParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for InstallVmtoolsParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunCloneParams` of the CloudTower model.
+///
+/// The model requires `iscsi_target_id`, `name`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunCloneParams {
+    /// `iscsi_target_id`: `string`, required by the model.
+    pub iscsi_target_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `snapshot_id`: `string`, required by the model.
+    pub snapshot_id: Option<String>,
+}
+
+impl serde::Serialize for IscsiLunCloneParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.iscsi_target_id {
+            m.serialize_entry("iscsi_target_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.snapshot_id {
+            m.serialize_entry("snapshot_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunCommonParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunCommonParams {
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `allowed_initiators`: `string`.
+    pub allowed_initiators: Option<String>,
+}
+
+impl serde::Serialize for IscsiLunCommonParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.allowed_initiators {
+            m.serialize_entry("allowed_initiators", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunCreationParams` of the CloudTower model.
+///
+/// The model requires `assigned_size`, `replica_num`, `iscsi_target_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunCreationParams {
+    /// `lun_id`: `int32`.
+    pub lun_id: Option<i32>,
+    /// `assigned_size_unit`: `ByteUnit`.
+    pub assigned_size_unit: Option<ByteUnit>,
+    /// `assigned_size`: `int64`, required by the model.
+    pub assigned_size: Option<i64>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `iscsi_target_id`: `string`, required by the model.
+    pub iscsi_target_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `allowed_initiators`: `string`.
+    pub allowed_initiators: Option<String>,
+}
+
+impl serde::Serialize for IscsiLunCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.lun_id {
+            m.serialize_entry("lun_id", v)?;
+        }
+        if let Some(v) = &self.assigned_size_unit {
+            m.serialize_entry("assigned_size_unit", v)?;
+        }
+        if let Some(v) = &self.assigned_size {
+            m.serialize_entry("assigned_size", v)?;
+        }
+        if let Some(v) = &self.replica_num {
+            m.serialize_entry("replica_num", v)?;
+        }
+        if let Some(v) = &self.iscsi_target_id {
+            m.serialize_entry("iscsi_target_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.allowed_initiators {
+            m.serialize_entry("allowed_initiators", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunDeletionParams.data` of the CloudTower model.
+///
+/// The model requires `remove_snapshot`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunDeletionParamsData {
+    /// `remove_snapshot`: `boolean`, required by the model.
+    pub remove_snapshot: Option<bool>,
+}
+
+impl serde::Serialize for IscsiLunDeletionParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.remove_snapshot {
+            m.serialize_entry("remove_snapshot", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunDeletionParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunDeletionParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<IscsiLunDeletionParamsData>,
+    /// `where`: `IscsiLunWhereInput`, required by the model.
+    pub r#where: Option<IscsiLunWhereInput>,
+}
+
+impl serde::Serialize for IscsiLunDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunRollbackParams` of the CloudTower model.
+///
+/// The model requires `lun_id`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunRollbackParams {
+    /// `lun_id`: `string`, required by the model.
+    pub lun_id: Option<String>,
+    /// `snapshot_id`: `string`, required by the model.
+    pub snapshot_id: Option<String>,
+}
+
+impl serde::Serialize for IscsiLunRollbackParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.lun_id {
+            m.serialize_entry("lun_id", v)?;
+        }
+        if let Some(v) = &self.snapshot_id {
+            m.serialize_entry("snapshot_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunSnapshotCreationParams` of the CloudTower model.
+///
+/// The model requires `iscsi_target_id`, `name`, `iscsi_lun_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunSnapshotCreationParams {
+    /// `effect`: `IscsiLunSnapshotCreationEffect`.
+    pub effect: Option<IscsiLunSnapshotCreationEffect>,
+    /// `iscsi_target_id`: `string`, required by the model.
+    pub iscsi_target_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `iscsi_lun_id`: `string`, required by the model.
+    pub iscsi_lun_id: Option<String>,
+}
+
+impl serde::Serialize for IscsiLunSnapshotCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.effect {
+            m.serialize_entry("effect", v)?;
+        }
+        if let Some(v) = &self.iscsi_target_id {
+            m.serialize_entry("iscsi_target_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.iscsi_lun_id {
+            m.serialize_entry("iscsi_lun_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunSnapshotDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunSnapshotDeletionParams {
+    /// `where`: `IscsiLunSnapshotWhereInput`, required by the model.
+    pub r#where: Option<IscsiLunSnapshotWhereInput>,
+}
+
+impl serde::Serialize for IscsiLunSnapshotDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunUpdationParams {
+    /// `data`: `IscsiLunUpdationParamsData`, required by the model.
+    pub data: Option<IscsiLunUpdationParamsData>,
+    /// `where`: `IscsiLunWhereInput`, required by the model.
+    pub r#where: Option<IscsiLunWhereInput>,
+}
+
+impl serde::Serialize for IscsiLunUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiLunUpdationParamsData` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunUpdationParamsData {
+    /// `assigned_size_unit`: `ByteUnit`.
+    pub assigned_size_unit: Option<ByteUnit>,
+    /// `assigned_size`: `int64`.
+    pub assigned_size: Option<i64>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `allowed_initiators`: `string`.
+    pub allowed_initiators: Option<String>,
+}
+
+impl serde::Serialize for IscsiLunUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.assigned_size_unit {
+            m.serialize_entry("assigned_size_unit", v)?;
+        }
+        if let Some(v) = &self.assigned_size {
+            m.serialize_entry("assigned_size", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.allowed_initiators {
+            m.serialize_entry("allowed_initiators", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiTargetCommonParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiTargetCommonParams {
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max_size`: `BPSUnit`.
+    pub bps_wr_max_size: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `initiator_chaps`: `IscsiTargetCommonParamsInitiatorChaps[]`.
+    pub initiator_chaps: Option<Vec<IscsiTargetCommonParamsInitiatorChaps>>,
+    /// `chap_secret`: `string`.
+    pub chap_secret: Option<String>,
+    /// `chap_name`: `string`.
+    pub chap_name: Option<String>,
+    /// `chap_enabled`: `boolean`.
+    pub chap_enabled: Option<bool>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `iqn_whitelist`: `string`.
+    pub iqn_whitelist: Option<String>,
+    /// `ip_whitelist`: `string`.
+    pub ip_whitelist: Option<String>,
+}
+
+impl serde::Serialize for IscsiTargetCommonParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_size {
+            m.serialize_entry("bps_wr_max_size", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.initiator_chaps {
+            m.serialize_entry("initiator_chaps", v)?;
+        }
+        if let Some(v) = &self.chap_secret {
+            m.serialize_entry("chap_secret", v)?;
+        }
+        if let Some(v) = &self.chap_name {
+            m.serialize_entry("chap_name", v)?;
+        }
+        if let Some(v) = &self.chap_enabled {
+            m.serialize_entry("chap_enabled", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.iqn_whitelist {
+            m.serialize_entry("iqn_whitelist", v)?;
+        }
+        if let Some(v) = &self.ip_whitelist {
+            m.serialize_entry("ip_whitelist", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiTargetCommonParamsInitiatorChaps` of the CloudTower model.
+///
+/// The model requires `chap_secret`, `chap_name`, `initiator_iqn`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiTargetCommonParamsInitiatorChaps {
+    /// `chap_secret`: `string`, required by the model.
+    pub chap_secret: Option<String>,
+    /// `chap_name`: `string`, required by the model.
+    pub chap_name: Option<String>,
+    /// `initiator_iqn`: `string`, required by the model.
+    pub initiator_iqn: Option<String>,
+}
+
+impl serde::Serialize for IscsiTargetCommonParamsInitiatorChaps {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.chap_secret {
+            m.serialize_entry("chap_secret", v)?;
+        }
+        if let Some(v) = &self.chap_name {
+            m.serialize_entry("chap_name", v)?;
+        }
+        if let Some(v) = &self.initiator_iqn {
+            m.serialize_entry("initiator_iqn", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiTargetCreationParams` of the CloudTower model.
+///
+/// The model requires `stripe_size`, `stripe_num`, `replica_num`, `thin_provision`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiTargetCreationParams {
+    /// `stripe_size_unit`: `ByteUnit`.
+    pub stripe_size_unit: Option<ByteUnit>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max_size`: `BPSUnit`.
+    pub bps_wr_max_size: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `initiator_chaps`: `IscsiTargetCommonParamsInitiatorChaps[]`.
+    pub initiator_chaps: Option<Vec<IscsiTargetCommonParamsInitiatorChaps>>,
+    /// `chap_secret`: `string`.
+    pub chap_secret: Option<String>,
+    /// `chap_name`: `string`.
+    pub chap_name: Option<String>,
+    /// `chap_enabled`: `boolean`.
+    pub chap_enabled: Option<bool>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `iqn_whitelist`: `string`.
+    pub iqn_whitelist: Option<String>,
+    /// `ip_whitelist`: `string`.
+    pub ip_whitelist: Option<String>,
+}
+
+impl serde::Serialize for IscsiTargetCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.stripe_size_unit {
+            m.serialize_entry("stripe_size_unit", v)?;
+        }
+        if let Some(v) = &self.stripe_size {
+            m.serialize_entry("stripe_size", v)?;
+        }
+        if let Some(v) = &self.stripe_num {
+            m.serialize_entry("stripe_num", v)?;
+        }
+        if let Some(v) = &self.replica_num {
+            m.serialize_entry("replica_num", v)?;
+        }
+        if let Some(v) = &self.thin_provision {
+            m.serialize_entry("thin_provision", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_size {
+            m.serialize_entry("bps_wr_max_size", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.initiator_chaps {
+            m.serialize_entry("initiator_chaps", v)?;
+        }
+        if let Some(v) = &self.chap_secret {
+            m.serialize_entry("chap_secret", v)?;
+        }
+        if let Some(v) = &self.chap_name {
+            m.serialize_entry("chap_name", v)?;
+        }
+        if let Some(v) = &self.chap_enabled {
+            m.serialize_entry("chap_enabled", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.iqn_whitelist {
+            m.serialize_entry("iqn_whitelist", v)?;
+        }
+        if let Some(v) = &self.ip_whitelist {
+            m.serialize_entry("ip_whitelist", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiTargetDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiTargetDeletionParams {
+    /// `where`: `IscsiTargetWhereInput`, required by the model.
+    pub r#where: Option<IscsiTargetWhereInput>,
+}
+
+impl serde::Serialize for IscsiTargetDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IscsiTargetUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiTargetUpdationParams {
+    /// `data`: `IscsiTargetCommonParams`, required by the model.
+    pub data: Option<IscsiTargetCommonParams>,
+    /// `where`: `IscsiTargetWhereInput`, required by the model.
+    pub r#where: Option<IscsiTargetWhereInput>,
+}
+
+impl serde::Serialize for IscsiTargetUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IsolationPolicyCreateParams` of the CloudTower model.
+///
+/// The model requires `mode`, `vm_id`, `everoute_cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IsolationPolicyCreateParams {
+    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
+    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
+    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `mode`: `IsolationMode`, required by the model.
+    pub mode: Option<IsolationMode>,
+    /// `vm_id`: `string`, required by the model.
+    pub vm_id: Option<String>,
+    /// `everoute_cluster_id`: `string`, required by the model.
+    pub everoute_cluster_id: Option<String>,
+}
+
+impl serde::Serialize for IsolationPolicyCreateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ingress {
+            m.serialize_entry("ingress", v)?;
+        }
+        if let Some(v) = &self.egress {
+            m.serialize_entry("egress", v)?;
+        }
+        if let Some(v) = &self.mode {
+            m.serialize_entry("mode", v)?;
+        }
+        if let Some(v) = &self.vm_id {
+            m.serialize_entry("vm_id", v)?;
+        }
+        if let Some(v) = &self.everoute_cluster_id {
+            m.serialize_entry("everoute_cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IsolationPolicyDeleteParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IsolationPolicyDeleteParams {
+    /// `where`: `IsolationPolicyWhereInput`, required by the model.
+    pub r#where: Option<IsolationPolicyWhereInput>,
+}
+
+impl serde::Serialize for IsolationPolicyDeleteParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `IsolationPolicyUpdateParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct IsolationPolicyUpdateParams {
+    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
+    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
+    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `mode`: `IsolationMode`.
+    pub mode: Option<IsolationMode>,
+}
+
+impl serde::Serialize for IsolationPolicyUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ingress {
+            m.serialize_entry("ingress", v)?;
+        }
+        if let Some(v) = &self.egress {
+            m.serialize_entry("egress", v)?;
+        }
+        if let Some(v) = &self.mode {
+            m.serialize_entry("mode", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LabelCreationParams` of the CloudTower model.
+///
+/// The model requires `key`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LabelCreationParams {
+    /// `value`: `string`.
+    pub value: Option<String>,
+    /// `key`: `string`, required by the model.
+    pub key: Option<String>,
+}
+
+impl serde::Serialize for LabelCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.value {
+            m.serialize_entry("value", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LabelDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LabelDeletionParams {
+    /// `where`: `LabelWhereInput`, required by the model.
+    pub r#where: Option<LabelWhereInput>,
+}
+
+impl serde::Serialize for LabelDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LabelUpdationParams.data` of the CloudTower model: the same fields as `LabelCreationParams`.
+pub type LabelUpdationParamsData = LabelCreationParams;
+
+/// `LabelUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LabelUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<LabelUpdationParamsData>,
+    /// `where`: `LabelWhereInput`, required by the model.
+    pub r#where: Option<LabelWhereInput>,
+}
+
+impl serde::Serialize for LabelUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LicenseUpdationParams.data` of the CloudTower model: the same fields as `ClusterLicenseUpdationParamsData`.
+pub type LicenseUpdationParamsData = ClusterLicenseUpdationParamsData;
+
+/// `LicenseUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LicenseUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<LicenseUpdationParamsData>,
+}
+
+impl serde::Serialize for LicenseUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LogCollectionCreationParams` of the CloudTower model.
+///
+/// The model requires `log_ended_at`, `log_started_at`, `cluster_id`, `hosts`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogCollectionCreationParams {
+    /// `witness_id`: `string`.
+    pub witness_id: Option<String>,
+    /// `service_groups`: `LogCollectionServiceGroupParams[]`.
+    pub service_groups: Option<Vec<LogCollectionServiceGroupParams>>,
+    /// `log_ended_at`: `string`, required by the model.
+    pub log_ended_at: Option<String>,
+    /// `log_started_at`: `string`, required by the model.
+    pub log_started_at: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `hosts`: `HostWhereInput`, required by the model.
+    pub hosts: Option<HostWhereInput>,
+}
+
+impl serde::Serialize for LogCollectionCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.witness_id {
+            m.serialize_entry("witness_id", v)?;
+        }
+        if let Some(v) = &self.service_groups {
+            m.serialize_entry("service_groups", v)?;
+        }
+        if let Some(v) = &self.log_ended_at {
+            m.serialize_entry("log_ended_at", v)?;
+        }
+        if let Some(v) = &self.log_started_at {
+            m.serialize_entry("log_started_at", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.hosts {
+            m.serialize_entry("hosts", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LogCollectionDeletionParams` of the CloudTower model: the same fields as `ForceStopLogCollectionParams`.
+pub type LogCollectionDeletionParams = ForceStopLogCollectionParams;
+
+/// `LogCollectionServiceGroupParams` of the CloudTower model.
+///
+/// The model requires `group_name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogCollectionServiceGroupParams {
+    /// `services`: `string[]`.
+    pub services: Option<Vec<String>>,
+    /// `group_name`: `string`, required by the model.
+    pub group_name: Option<String>,
+}
+
+impl serde::Serialize for LogCollectionServiceGroupParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.services {
+            m.serialize_entry("services", v)?;
+        }
+        if let Some(v) = &self.group_name {
+            m.serialize_entry("group_name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LogServiceConfigsInput` of the CloudTower model.
+///
+/// The model requires `cluster`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LogServiceConfigsInput {
+    /// `cluster`: `ClusterWhereUniqueInput`, required by the model.
+    pub cluster: Option<ClusterWhereUniqueInput>,
+}
+
+impl serde::Serialize for LogServiceConfigsInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.cluster {
+            m.serialize_entry("cluster", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `LoginInput` of the CloudTower model.
+///
+/// The model requires `username`, `password`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct LoginInput {
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
+    /// `source`: `UserSource`.
+    pub source: Option<UserSource>,
+    /// `password`: `string`, required by the model.
+    pub password: Option<String>,
+    /// `mfa_type`: `MfaType`.
+    pub mfa_type: Option<MfaType>,
+    /// `auth_config_id`: `string`.
+    pub auth_config_id: Option<String>,
+}
+
+impl serde::Serialize for LoginInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
+        if let Some(v) = &self.source {
+            m.serialize_entry("source", v)?;
+        }
+        if let Some(v) = &self.password {
+            m.serialize_entry("password", v)?;
+        }
+        if let Some(v) = &self.mfa_type {
+            m.serialize_entry("mfa_type", v)?;
+        }
+        if let Some(v) = &self.auth_config_id {
+            m.serialize_entry("auth_config_id", v)?;
         }
         m.end()
     }

@@ -3,2804 +3,3504 @@
 
 use super::*;
 
-/// `GetVdsesRequestBody` of the CloudTower model.
+/// `ManagementVlanUpdationParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct GetVdsesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VdsOrderByInput`.
-    pub order_by: Option<VdsOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VdsWhereInput`.
-    pub r#where: Option<VdsWhereInput>,
+pub struct ManagementVlanUpdationParamsData {
+    /// `extra_ip`: `ExtraIp[]`.
+    pub extra_ip: Option<Vec<ExtraIp>>,
+    /// `subnetmask`: `string`.
+    pub subnetmask: Option<String>,
+    /// `gateway_ip`: `string`.
+    pub gateway_ip: Option<String>,
+    /// `vlan_id`: `VlanId`.
+    pub vlan_id: Option<VlanId>,
 }
 
-impl serde::Serialize for GetVdsesRequestBody {
+impl serde::Serialize for ManagementVlanUpdationParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
+        if let Some(v) = &self.extra_ip {
+            m.serialize_entry("extra_ip", v)?;
         }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
+        if let Some(v) = &self.subnetmask {
+            m.serialize_entry("subnetmask", v)?;
         }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
+        if let Some(v) = &self.gateway_ip {
+            m.serialize_entry("gateway_ip", v)?;
         }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
+        if let Some(v) = &self.vlan_id {
+            m.serialize_entry("vlan_id", v)?;
         }
         m.end()
     }
 }
 
-/// `GetViewsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetViewsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ViewOrderByInput`.
-    pub order_by: Option<ViewOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ViewWhereInput`.
-    pub r#where: Option<ViewWhereInput>,
-}
-
-impl serde::Serialize for GetViewsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetViewsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetViewsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ViewOrderByInput`.
-    pub order_by: Option<ViewOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ViewWhereInput`.
-    pub r#where: Option<ViewWhereInput>,
-}
-
-impl serde::Serialize for GetViewsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudClusterBindingsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudClusterBindingsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudClusterBindingOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudClusterBindingOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudClusterBindingWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudClusterBindingWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudClusterBindingsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudClusterBindingsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudClusterBindingsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudClusterBindingOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudClusterBindingOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudClusterBindingWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudClusterBindingWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudClusterBindingsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudEdgeGatewayGroupOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudEdgeGatewayGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudEdgeGatewayGroupWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudEdgeGatewayGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudEdgeGatewayGroupsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudEdgeGatewayGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudEdgeGatewayGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudEdgeGatewayGroupOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudEdgeGatewayGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudEdgeGatewayGroupWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudEdgeGatewayGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudEdgeGatewayGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudEdgeGatewayOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudEdgeGatewayOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudEdgeGatewayWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudEdgeGatewayWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudEdgeGatewaysConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudEdgeGatewaysRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudEdgeGatewaysRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudEdgeGatewayOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudEdgeGatewayOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudEdgeGatewayWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudEdgeGatewayWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudEdgeGatewaysRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudExternalSubnetGroupOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudExternalSubnetGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudExternalSubnetGroupWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudExternalSubnetGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudExternalSubnetGroupsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudExternalSubnetGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudExternalSubnetGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudExternalSubnetGroupOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudExternalSubnetGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudExternalSubnetGroupWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudExternalSubnetGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudExternalSubnetGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudExternalSubnetOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudExternalSubnetOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudExternalSubnetWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudExternalSubnetWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudExternalSubnetsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudExternalSubnetsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudExternalSubnetsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudExternalSubnetOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudExternalSubnetOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudExternalSubnetWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudExternalSubnetWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudExternalSubnetsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudFloatingIpsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudFloatingIpsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudFloatingIpOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudFloatingIpOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudFloatingIpWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudFloatingIpWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudFloatingIpsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudFloatingIpsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudFloatingIpsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudFloatingIpOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudFloatingIpOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudFloatingIpWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudFloatingIpWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudFloatingIpsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudNatGatewaysConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudNatGatewaysConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudNatGatewayOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudNatGatewayOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudNatGatewayWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudNatGatewayWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudNatGatewaysConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudNatGatewaysRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudNatGatewaysRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudNatGatewayOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudNatGatewayOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudNatGatewayWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudNatGatewayWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudNatGatewaysRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudRouteTablesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudRouteTablesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudRouteTableOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudRouteTableOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudRouteTableWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudRouteTableWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudRouteTablesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudRouteTablesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudRouteTablesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudRouteTableOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudRouteTableOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudRouteTableWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudRouteTableWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudRouteTablesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudRouterGatewayOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudRouterGatewayOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudRouterGatewayWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudRouterGatewayWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudRouterGatewaysConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudRouterGatewaysRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudRouterGatewaysRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudRouterGatewayOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudRouterGatewayOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudRouterGatewayWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudRouterGatewayWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudRouterGatewaysRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudSecurityGroupOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudSecurityGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudSecurityGroupWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudSecurityGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudSecurityGroupsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudSecurityGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudSecurityGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudSecurityGroupOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudSecurityGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudSecurityGroupWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudSecurityGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudSecurityGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudSecurityPolicyOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudSecurityPolicyOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudSecurityPoliciesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudSecurityPoliciesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudSecurityPoliciesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudSecurityPolicyOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudSecurityPolicyOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudSecurityPoliciesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudSubnetsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudSubnetsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudSubnetOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudSubnetOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudSubnetWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudSubnetWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudSubnetsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudSubnetsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudSubnetsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudSubnetOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudSubnetOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudSubnetWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudSubnetWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudSubnetsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVirtualPrivateCloudsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVirtualPrivateCloudsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VirtualPrivateCloudOrderByInput`.
-    pub order_by: Option<VirtualPrivateCloudOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VirtualPrivateCloudWhereInput`.
-    pub r#where: Option<VirtualPrivateCloudWhereInput>,
-}
-
-impl serde::Serialize for GetVirtualPrivateCloudsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVlansConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVlansConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VlanOrderByInput`.
-    pub order_by: Option<VlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VlanWhereInput`.
-    pub r#where: Option<VlanWhereInput>,
-}
-
-impl serde::Serialize for GetVlansConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVlansRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVlansRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VlanOrderByInput`.
-    pub order_by: Option<VlanOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VlanWhereInput`.
-    pub r#where: Option<VlanWhereInput>,
-}
-
-impl serde::Serialize for GetVlansRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmDisksConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmDisksConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmDiskOrderByInput`.
-    pub order_by: Option<VmDiskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmDiskWhereInput`.
-    pub r#where: Option<VmDiskWhereInput>,
-}
-
-impl serde::Serialize for GetVmDisksConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmDisksRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmDisksRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmDiskOrderByInput`.
-    pub order_by: Option<VmDiskOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmDiskWhereInput`.
-    pub r#where: Option<VmDiskWhereInput>,
-}
-
-impl serde::Serialize for GetVmDisksRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmEntityFilterResultsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmEntityFilterResultsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmEntityFilterResultOrderByInput`.
-    pub order_by: Option<VmEntityFilterResultOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmEntityFilterResultWhereInput`.
-    pub r#where: Option<VmEntityFilterResultWhereInput>,
-}
-
-impl serde::Serialize for GetVmEntityFilterResultsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmEntityFilterResultsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmEntityFilterResultsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmEntityFilterResultOrderByInput`.
-    pub order_by: Option<VmEntityFilterResultOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmEntityFilterResultWhereInput`.
-    pub r#where: Option<VmEntityFilterResultWhereInput>,
-}
-
-impl serde::Serialize for GetVmEntityFilterResultsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmExportFilesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmExportFilesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmExportFileOrderByInput`.
-    pub order_by: Option<VmExportFileOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmExportFileWhereInput`.
-    pub r#where: Option<VmExportFileWhereInput>,
-}
-
-impl serde::Serialize for GetVmExportFilesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmExportFilesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmExportFilesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmExportFileOrderByInput`.
-    pub order_by: Option<VmExportFileOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmExportFileWhereInput`.
-    pub r#where: Option<VmExportFileWhereInput>,
-}
-
-impl serde::Serialize for GetVmExportFilesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmFoldersConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmFoldersConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmFolderOrderByInput`.
-    pub order_by: Option<VmFolderOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmFolderWhereInput`.
-    pub r#where: Option<VmFolderWhereInput>,
-}
-
-impl serde::Serialize for GetVmFoldersConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmFoldersRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmFoldersRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmFolderOrderByInput`.
-    pub order_by: Option<VmFolderOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmFolderWhereInput`.
-    pub r#where: Option<VmFolderWhereInput>,
-}
-
-impl serde::Serialize for GetVmFoldersRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmMetricInput` of the CloudTower model.
+/// `ManagementVlanUpdationParams` of the CloudTower model.
 ///
-/// The model requires `range`, `metrics`, `vms`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GetVmMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-    /// `vms`: `VmWhereInput`, required by the model.
-    pub vms: Option<VmWhereInput>,
+pub struct ManagementVlanUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<ManagementVlanUpdationParamsData>,
+    /// `where`: `VlanWhereInput`, required by the model.
+    pub r#where: Option<VlanWhereInput>,
 }
 
-impl serde::Serialize for GetVmMetricInput {
+impl serde::Serialize for ManagementVlanUpdationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
         }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `MigrationVlanUpdationParams.data` of the CloudTower model: the same fields as `ManagementVlanUpdationParamsData`.
+pub type MigrationVlanUpdationParamsData = ManagementVlanUpdationParamsData;
+
+/// `MigrationVlanUpdationParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MigrationVlanUpdationParams {
+    /// `data`: `object`.
+    pub data: Option<MigrationVlanUpdationParamsData>,
+    /// `where`: `VlanWhereInput`, required by the model.
+    pub r#where: Option<VlanWhereInput>,
+}
+
+impl serde::Serialize for MigrationVlanUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `MountDisksParams` of the CloudTower model.
+///
+/// The model requires `vm_volume_id`, `bus`, `boot`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MountDisksParams {
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `vm_volume_id`: `string`, required by the model.
+    pub vm_volume_id: Option<String>,
+    /// `index`: `int32`.
+    pub index: Option<i32>,
+    /// `key`: `int32`.
+    pub key: Option<i32>,
+    /// `bus`: `Bus`, required by the model.
+    pub bus: Option<Bus>,
+    /// `boot`: `int32`, required by the model.
+    pub boot: Option<i32>,
+}
+
+impl serde::Serialize for MountDisksParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.vm_volume_id {
+            m.serialize_entry("vm_volume_id", v)?;
+        }
+        if let Some(v) = &self.index {
+            m.serialize_entry("index", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        if let Some(v) = &self.bus {
+            m.serialize_entry("bus", v)?;
+        }
+        if let Some(v) = &self.boot {
+            m.serialize_entry("boot", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `MountNewCreateDisksParams.vm_volume` of the CloudTower model.
+///
+/// The model requires `elf_storage_policy`, `size`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MountNewCreateDisksParamsVmVolume {
+    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
+    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `path`: `string`.
+    pub path: Option<String>,
+    /// `size_unit`: `ByteUnit`.
+    pub size_unit: Option<ByteUnit>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for MountNewCreateDisksParamsVmVolume {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.elf_storage_policy {
+            m.serialize_entry("elf_storage_policy", v)?;
+        }
+        if let Some(v) = &self.path {
+            m.serialize_entry("path", v)?;
+        }
+        if let Some(v) = &self.size_unit {
+            m.serialize_entry("size_unit", v)?;
+        }
+        if let Some(v) = &self.size {
+            m.serialize_entry("size", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `MountNewCreateDisksParams` of the CloudTower model.
+///
+/// The model requires `vm_volume`, `bus`, `boot`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct MountNewCreateDisksParams {
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `vm_volume`: `object`, required by the model.
+    pub vm_volume: Option<MountNewCreateDisksParamsVmVolume>,
+    /// `index`: `int32`.
+    pub index: Option<i32>,
+    /// `key`: `int32`.
+    pub key: Option<i32>,
+    /// `bus`: `Bus`, required by the model.
+    pub bus: Option<Bus>,
+    /// `boot`: `int32`, required by the model.
+    pub boot: Option<i32>,
+}
+
+impl serde::Serialize for MountNewCreateDisksParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.vm_volume {
+            m.serialize_entry("vm_volume", v)?;
+        }
+        if let Some(v) = &self.index {
+            m.serialize_entry("index", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        if let Some(v) = &self.bus {
+            m.serialize_entry("bus", v)?;
+        }
+        if let Some(v) = &self.boot {
+            m.serialize_entry("boot", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NamespaceGroupCreationParams` of the CloudTower model.
+///
+/// The model requires `nvmf_subsystem_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceGroupCreationParams {
+    /// `nvmf_subsystem_id`: `string`, required by the model.
+    pub nvmf_subsystem_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for NamespaceGroupCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nvmf_subsystem_id {
+            m.serialize_entry("nvmf_subsystem_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NamespaceGroupDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceGroupDeletionParams {
+    /// `where`: `NamespaceGroupWhereInput`, required by the model.
+    pub r#where: Option<NamespaceGroupWhereInput>,
+}
+
+impl serde::Serialize for NamespaceGroupDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NamespaceGroupUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceGroupUpdationParamsData {
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for NamespaceGroupUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NamespaceGroupUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceGroupUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<NamespaceGroupUpdationParamsData>,
+    /// `where`: `NamespaceGroupWhereInput`, required by the model.
+    pub r#where: Option<NamespaceGroupWhereInput>,
+}
+
+impl serde::Serialize for NamespaceGroupUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NetworkPolicyRulePortInput` of the CloudTower model.
+///
+/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkPolicyRulePortInput {
+    /// `alg_protocol`: `NetworkPolicyRuleAlgProtocol`.
+    pub alg_protocol: Option<NetworkPolicyRuleAlgProtocol>,
+    /// `protocol`: `NetworkPolicyRulePortProtocol`, required by the model.
+    pub protocol: Option<NetworkPolicyRulePortProtocol>,
+    /// `port`: `string`.
+    pub port: Option<String>,
+}
+
+impl serde::Serialize for NetworkPolicyRulePortInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.alg_protocol {
+            m.serialize_entry("alg_protocol", v)?;
+        }
+        if let Some(v) = &self.protocol {
+            m.serialize_entry("protocol", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NetworkPolicyRuleServiceCreationParams` of the CloudTower model.
+///
+/// The model requires `members`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkPolicyRuleServiceCreationParams {
+    /// `members`: `NetworkPolicyRuleServiceMemberParams[]`, required by the model.
+    pub members: Option<Vec<NetworkPolicyRuleServiceMemberParams>>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for NetworkPolicyRuleServiceCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.members {
+            m.serialize_entry("members", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NetworkPolicyRuleServiceDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkPolicyRuleServiceDeletionParams {
+    /// `where`: `NetworkPolicyRuleServiceWhereInput`, required by the model.
+    pub r#where: Option<NetworkPolicyRuleServiceWhereInput>,
+}
+
+impl serde::Serialize for NetworkPolicyRuleServiceDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NetworkPolicyRuleServiceMemberParams` of the CloudTower model: the same fields as `NestedNetworkPolicyRulePort`.
+pub type NetworkPolicyRuleServiceMemberParams = NestedNetworkPolicyRulePort;
+
+/// `NetworkPolicyRuleServiceUpdationParams.data` of the CloudTower model: the same fields as `NetworkPolicyRuleServiceCreationParams`.
+pub type NetworkPolicyRuleServiceUpdationParamsData = NetworkPolicyRuleServiceCreationParams;
+
+/// `NetworkPolicyRuleServiceUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkPolicyRuleServiceUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<NetworkPolicyRuleServiceUpdationParamsData>,
+    /// `where`: `NetworkPolicyRuleServiceWhereInput`, required by the model.
+    pub r#where: Option<NetworkPolicyRuleServiceWhereInput>,
+}
+
+impl serde::Serialize for NetworkPolicyRuleServiceUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NfsExportCreationParams` of the CloudTower model.
+///
+/// The model requires `cluster_id`, `thin_provision`, `replica_num`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsExportCreationParams {
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `ip_whitelist`: `string`.
+    pub ip_whitelist: Option<String>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for NfsExportCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.ip_whitelist {
+            m.serialize_entry("ip_whitelist", v)?;
+        }
+        if let Some(v) = &self.thin_provision {
+            m.serialize_entry("thin_provision", v)?;
+        }
+        if let Some(v) = &self.replica_num {
+            m.serialize_entry("replica_num", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NfsExportDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsExportDeletionParams {
+    /// `where`: `NfsExportWhereInput`, required by the model.
+    pub r#where: Option<NfsExportWhereInput>,
+}
+
+impl serde::Serialize for NfsExportDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NfsExportUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NfsExportUpdationParamsData {
+    /// `ip_whitelist`: `string`.
+    pub ip_whitelist: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for NfsExportUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ip_whitelist {
+            m.serialize_entry("ip_whitelist", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NfsExportUpdationParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsExportUpdationParams {
+    /// `data`: `object`.
+    pub data: Option<NfsExportUpdationParamsData>,
+    /// `where`: `NfsExportWhereInput`, required by the model.
+    pub r#where: Option<NfsExportWhereInput>,
+}
+
+impl serde::Serialize for NfsExportUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NicUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NicUpdationParamsData {
+    /// `nic_user_usage`: `NicUserUsage`.
+    pub nic_user_usage: Option<NicUserUsage>,
+    /// `total_vf_num`: `int32`.
+    pub total_vf_num: Option<i32>,
+    /// `mtu`: `int32`.
+    pub mtu: Option<i32>,
+}
+
+impl serde::Serialize for NicUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nic_user_usage {
+            m.serialize_entry("nic_user_usage", v)?;
+        }
+        if let Some(v) = &self.total_vf_num {
+            m.serialize_entry("total_vf_num", v)?;
+        }
+        if let Some(v) = &self.mtu {
+            m.serialize_entry("mtu", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NicUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NicUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<NicUpdationParamsData>,
+    /// `where`: `NicWhereInput`, required by the model.
+    pub r#where: Option<NicWhereInput>,
+}
+
+impl serde::Serialize for NicUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NodeTopoUpdationParams` of the CloudTower model.
+pub type NodeTopoUpdationParams = Vec<NodeTopUpdationParam>;
+
+/// `NodeTopoUpdationParamsData` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NodeTopoUpdationParamsData {
+    /// `cluster_topo_id`: `string`.
+    pub cluster_topo_id: Option<String>,
+    /// `position`: `Position`.
+    pub position: Option<Position>,
+    /// `brick_topo_id`: `string`.
+    pub brick_topo_id: Option<String>,
+}
+
+impl serde::Serialize for NodeTopoUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.cluster_topo_id {
+            m.serialize_entry("cluster_topo_id", v)?;
+        }
+        if let Some(v) = &self.position {
+            m.serialize_entry("position", v)?;
+        }
+        if let Some(v) = &self.brick_topo_id {
+            m.serialize_entry("brick_topo_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NodeTopoWhereUniqueInput` of the CloudTower model: the same fields as `BackupRestorePointWhereUniqueInput`.
+pub type NodeTopoWhereUniqueInput = BackupRestorePointWhereUniqueInput;
+
+/// `NvmfNamespaceCloneParams` of the CloudTower model.
+///
+/// The model requires `nvmf_subsystem_id`, `name`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceCloneParams {
+    /// `namespace_group_id`: `string`.
+    pub namespace_group_id: Option<String>,
+    /// `nvmf_subsystem_id`: `string`, required by the model.
+    pub nvmf_subsystem_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `snapshot_id`: `string`, required by the model.
+    pub snapshot_id: Option<String>,
+}
+
+impl serde::Serialize for NvmfNamespaceCloneParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.namespace_group_id {
+            m.serialize_entry("namespace_group_id", v)?;
+        }
+        if let Some(v) = &self.nvmf_subsystem_id {
+            m.serialize_entry("nvmf_subsystem_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.snapshot_id {
+            m.serialize_entry("snapshot_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceCommonParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceCommonParams {
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `nqn_whitelist`: `string`.
+    pub nqn_whitelist: Option<String>,
+}
+
+impl serde::Serialize for NvmfNamespaceCommonParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.nqn_whitelist {
+            m.serialize_entry("nqn_whitelist", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceCreationParams` of the CloudTower model.
+///
+/// The model requires `assigned_size`, `replica_num`, `nvmf_subsystem_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceCreationParams {
+    /// `namespace_id`: `int32`.
+    pub namespace_id: Option<i32>,
+    /// `group_id`: `string`.
+    pub group_id: Option<String>,
+    /// `is_shared`: `boolean`.
+    pub is_shared: Option<bool>,
+    /// `assigned_size_unit`: `ByteUnit`.
+    pub assigned_size_unit: Option<ByteUnit>,
+    /// `assigned_size`: `int64`, required by the model.
+    pub assigned_size: Option<i64>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `nvmf_subsystem_id`: `string`, required by the model.
+    pub nvmf_subsystem_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `nqn_whitelist`: `string`.
+    pub nqn_whitelist: Option<String>,
+}
+
+impl serde::Serialize for NvmfNamespaceCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.namespace_id {
+            m.serialize_entry("namespace_id", v)?;
+        }
+        if let Some(v) = &self.group_id {
+            m.serialize_entry("group_id", v)?;
+        }
+        if let Some(v) = &self.is_shared {
+            m.serialize_entry("is_shared", v)?;
+        }
+        if let Some(v) = &self.assigned_size_unit {
+            m.serialize_entry("assigned_size_unit", v)?;
+        }
+        if let Some(v) = &self.assigned_size {
+            m.serialize_entry("assigned_size", v)?;
+        }
+        if let Some(v) = &self.replica_num {
+            m.serialize_entry("replica_num", v)?;
+        }
+        if let Some(v) = &self.nvmf_subsystem_id {
+            m.serialize_entry("nvmf_subsystem_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.nqn_whitelist {
+            m.serialize_entry("nqn_whitelist", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceDeletionParams.data` of the CloudTower model: the same fields as `IscsiLunDeletionParamsData`.
+pub type NvmfNamespaceDeletionParamsData = IscsiLunDeletionParamsData;
+
+/// `NvmfNamespaceDeletionParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceDeletionParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<NvmfNamespaceDeletionParamsData>,
+    /// `where`: `NvmfNamespaceWhereInput`, required by the model.
+    pub r#where: Option<NvmfNamespaceWhereInput>,
+}
+
+impl serde::Serialize for NvmfNamespaceDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceRollbackParams` of the CloudTower model.
+///
+/// The model requires `namespace_id`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceRollbackParams {
+    /// `namespace_id`: `string`, required by the model.
+    pub namespace_id: Option<String>,
+    /// `snapshot_id`: `string`, required by the model.
+    pub snapshot_id: Option<String>,
+}
+
+impl serde::Serialize for NvmfNamespaceRollbackParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.namespace_id {
+            m.serialize_entry("namespace_id", v)?;
+        }
+        if let Some(v) = &self.snapshot_id {
+            m.serialize_entry("snapshot_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceSnapshotCreationParams` of the CloudTower model.
+///
+/// The model requires `nvmf_subsystem_id`, `name`, `nvmf_namespace_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceSnapshotCreationParams {
+    /// `nvmf_subsystem_id`: `string`, required by the model.
+    pub nvmf_subsystem_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nvmf_namespace_id`: `string`, required by the model.
+    pub nvmf_namespace_id: Option<String>,
+}
+
+impl serde::Serialize for NvmfNamespaceSnapshotCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nvmf_subsystem_id {
+            m.serialize_entry("nvmf_subsystem_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.nvmf_namespace_id {
+            m.serialize_entry("nvmf_namespace_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceSnapshotDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceSnapshotDeletionParams {
+    /// `where`: `NvmfNamespaceSnapshotWhereInput`, required by the model.
+    pub r#where: Option<NvmfNamespaceSnapshotWhereInput>,
+}
+
+impl serde::Serialize for NvmfNamespaceSnapshotDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceUpdationParams {
+    /// `data`: `NvmfNamespaceUpdationParamsData`, required by the model.
+    pub data: Option<NvmfNamespaceUpdationParamsData>,
+    /// `where`: `NvmfNamespaceWhereInput`, required by the model.
+    pub r#where: Option<NvmfNamespaceWhereInput>,
+}
+
+impl serde::Serialize for NvmfNamespaceUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfNamespaceUpdationParamsData` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfNamespaceUpdationParamsData {
+    /// `assigned_size_unit`: `ByteUnit`.
+    pub assigned_size_unit: Option<ByteUnit>,
+    /// `assigned_size`: `int64`.
+    pub assigned_size: Option<i64>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `nqn_whitelist`: `string`.
+    pub nqn_whitelist: Option<String>,
+}
+
+impl serde::Serialize for NvmfNamespaceUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.assigned_size_unit {
+            m.serialize_entry("assigned_size_unit", v)?;
+        }
+        if let Some(v) = &self.assigned_size {
+            m.serialize_entry("assigned_size", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.nqn_whitelist {
+            m.serialize_entry("nqn_whitelist", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfSubsystemCommonParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfSubsystemCommonParams {
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `nqn_whitelist`: `string`.
+    pub nqn_whitelist: Option<String>,
+    /// `ip_whitelist`: `string`.
+    pub ip_whitelist: Option<String>,
+}
+
+impl serde::Serialize for NvmfSubsystemCommonParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.nqn_whitelist {
+            m.serialize_entry("nqn_whitelist", v)?;
+        }
+        if let Some(v) = &self.ip_whitelist {
+            m.serialize_entry("ip_whitelist", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfSubsystemCreationParams` of the CloudTower model.
+///
+/// The model requires `replica_num`, `thin_provision`, `stripe_size`, `stripe_num`, `policy`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfSubsystemCreationParams {
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+    /// `stripe_size_unit`: `ByteUnit`.
+    pub stripe_size_unit: Option<ByteUnit>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `policy`: `NvmfSubsystemPolicyType`, required by the model.
+    pub policy: Option<NvmfSubsystemPolicyType>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `bps_wr_max_length`: `int64`.
+    pub bps_wr_max_length: Option<i64>,
+    /// `bps_wr_max_unit`: `BPSUnit`.
+    pub bps_wr_max_unit: Option<BpsUnit>,
+    /// `bps_wr_max`: `int64`.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_rd_max_unit`: `BPSUnit`.
+    pub bps_rd_max_unit: Option<BpsUnit>,
+    /// `bps_rd_max`: `int64`.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_max_length`: `int64`.
+    pub bps_max_length: Option<i64>,
+    /// `bps_max_unit`: `BPSUnit`.
+    pub bps_max_unit: Option<BpsUnit>,
+    /// `bps_max`: `int64`.
+    pub bps_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iops_wr_max`: `int64`.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_rd_max`: `int64`.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_max_length`: `int64`.
+    pub iops_max_length: Option<i64>,
+    /// `iops_max`: `int64`.
+    pub iops_max: Option<i64>,
+    /// `bps_wr_unit`: `BPSUnit`.
+    pub bps_wr_unit: Option<BpsUnit>,
+    /// `bps_wr`: `int64`.
+    pub bps_wr: Option<i64>,
+    /// `bps_rd_unit`: `BPSUnit`.
+    pub bps_rd_unit: Option<BpsUnit>,
+    /// `bps_rd`: `int64`.
+    pub bps_rd: Option<i64>,
+    /// `bps_unit`: `BPSUnit`.
+    pub bps_unit: Option<BpsUnit>,
+    /// `bps`: `int64`.
+    pub bps: Option<i64>,
+    /// `iops_wr`: `int64`.
+    pub iops_wr: Option<i64>,
+    /// `iops_rd`: `int64`.
+    pub iops_rd: Option<i64>,
+    /// `iops`: `int64`.
+    pub iops: Option<i64>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `nqn_whitelist`: `string`.
+    pub nqn_whitelist: Option<String>,
+    /// `ip_whitelist`: `string`.
+    pub ip_whitelist: Option<String>,
+}
+
+impl serde::Serialize for NvmfSubsystemCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.replica_num {
+            m.serialize_entry("replica_num", v)?;
+        }
+        if let Some(v) = &self.thin_provision {
+            m.serialize_entry("thin_provision", v)?;
+        }
+        if let Some(v) = &self.stripe_size_unit {
+            m.serialize_entry("stripe_size_unit", v)?;
+        }
+        if let Some(v) = &self.stripe_size {
+            m.serialize_entry("stripe_size", v)?;
+        }
+        if let Some(v) = &self.stripe_num {
+            m.serialize_entry("stripe_num", v)?;
+        }
+        if let Some(v) = &self.policy {
+            m.serialize_entry("policy", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_length {
+            m.serialize_entry("bps_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max_unit {
+            m.serialize_entry("bps_wr_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr_max {
+            m.serialize_entry("bps_wr_max", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_length {
+            m.serialize_entry("bps_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max_unit {
+            m.serialize_entry("bps_rd_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd_max {
+            m.serialize_entry("bps_rd_max", v)?;
+        }
+        if let Some(v) = &self.bps_max_length {
+            m.serialize_entry("bps_max_length", v)?;
+        }
+        if let Some(v) = &self.bps_max_unit {
+            m.serialize_entry("bps_max_unit", v)?;
+        }
+        if let Some(v) = &self.bps_max {
+            m.serialize_entry("bps_max", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max_length {
+            m.serialize_entry("iops_wr_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_wr_max {
+            m.serialize_entry("iops_wr_max", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max_length {
+            m.serialize_entry("iops_rd_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_rd_max {
+            m.serialize_entry("iops_rd_max", v)?;
+        }
+        if let Some(v) = &self.iops_max_length {
+            m.serialize_entry("iops_max_length", v)?;
+        }
+        if let Some(v) = &self.iops_max {
+            m.serialize_entry("iops_max", v)?;
+        }
+        if let Some(v) = &self.bps_wr_unit {
+            m.serialize_entry("bps_wr_unit", v)?;
+        }
+        if let Some(v) = &self.bps_wr {
+            m.serialize_entry("bps_wr", v)?;
+        }
+        if let Some(v) = &self.bps_rd_unit {
+            m.serialize_entry("bps_rd_unit", v)?;
+        }
+        if let Some(v) = &self.bps_rd {
+            m.serialize_entry("bps_rd", v)?;
+        }
+        if let Some(v) = &self.bps_unit {
+            m.serialize_entry("bps_unit", v)?;
+        }
+        if let Some(v) = &self.bps {
+            m.serialize_entry("bps", v)?;
+        }
+        if let Some(v) = &self.iops_wr {
+            m.serialize_entry("iops_wr", v)?;
+        }
+        if let Some(v) = &self.iops_rd {
+            m.serialize_entry("iops_rd", v)?;
+        }
+        if let Some(v) = &self.iops {
+            m.serialize_entry("iops", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.nqn_whitelist {
+            m.serialize_entry("nqn_whitelist", v)?;
+        }
+        if let Some(v) = &self.ip_whitelist {
+            m.serialize_entry("ip_whitelist", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfSubsystemDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfSubsystemDeletionParams {
+    /// `where`: `NvmfSubsystemWhereInput`, required by the model.
+    pub r#where: Option<NvmfSubsystemWhereInput>,
+}
+
+impl serde::Serialize for NvmfSubsystemDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `NvmfSubsystemUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NvmfSubsystemUpdationParams {
+    /// `data`: `NvmfSubsystemCommonParams`, required by the model.
+    pub data: Option<NvmfSubsystemCommonParams>,
+    /// `where`: `NvmfSubsystemWhereInput`, required by the model.
+    pub r#where: Option<NvmfSubsystemWhereInput>,
+}
+
+impl serde::Serialize for NvmfSubsystemUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `OperateHostPowerParams.where` of the CloudTower model: the same fields as `EnterMaintenanceModeParamsWhere`.
+pub type OperateHostPowerParamsWhere = EnterMaintenanceModeParamsWhere;
+
+/// `OperateHostPowerParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct OperateHostPowerParams {
+    /// `data`: `OperateHostPowerData`, required by the model.
+    pub data: Option<OperateHostPowerData>,
+    /// `where`: `object`, required by the model.
+    pub r#where: Option<OperateHostPowerParamsWhere>,
+}
+
+impl serde::Serialize for OperateHostPowerParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `OrganizationCreationParams` of the CloudTower model: the same fields as `NamespaceGroupUpdationParamsData`.
+pub type OrganizationCreationParams = NamespaceGroupUpdationParamsData;
+
+/// `OrganizationDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationDeletionParams {
+    /// `where`: `OrganizationWhereInput`, required by the model.
+    pub r#where: Option<OrganizationWhereInput>,
+}
+
+impl serde::Serialize for OrganizationDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `OrganizationUpdationParams.data` of the CloudTower model: the same fields as `NamespaceGroupUpdationParamsData`.
+pub type OrganizationUpdationParamsData = NamespaceGroupUpdationParamsData;
+
+/// `OrganizationUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<OrganizationUpdationParamsData>,
+    /// `where`: `OrganizationWhereInput`, required by the model.
+    pub r#where: Option<OrganizationWhereInput>,
+}
+
+impl serde::Serialize for OrganizationUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RackTopoCreationParams` of the CloudTower model.
+///
+/// The model requires `cluster_id`, `zone_topo_id`, `height`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RackTopoCreationParams {
+    /// `brick_topoes`: `BrickTopoWhereInput`.
+    pub brick_topoes: Option<BrickTopoWhereInput>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `zone_topo_id`: `string`, required by the model.
+    pub zone_topo_id: Option<String>,
+    /// `height`: `int32`, required by the model.
+    pub height: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for RackTopoCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.brick_topoes {
+            m.serialize_entry("brick_topoes", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.zone_topo_id {
+            m.serialize_entry("zone_topo_id", v)?;
+        }
+        if let Some(v) = &self.height {
+            m.serialize_entry("height", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RackTopoDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RackTopoDeletionParams {
+    /// `where`: `RackTopoWhereInput`, required by the model.
+    pub r#where: Option<RackTopoWhereInput>,
+}
+
+impl serde::Serialize for RackTopoDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RackTopoUpdationParams.data` of the CloudTower model: the same fields as `RackTopoCreationParams`.
+pub type RackTopoUpdationParamsData = RackTopoCreationParams;
+
+/// `RackTopoUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RackTopoUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<RackTopoUpdationParamsData>,
+    /// `where`: `RackTopoWhereInput`, required by the model.
+    pub r#where: Option<RackTopoWhereInput>,
+}
+
+impl serde::Serialize for RackTopoUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RemoveClustersFromDatacenterParams.data` of the CloudTower model: the same fields as `AddClustersToDatacenterParamsData`.
+pub type RemoveClustersFromDatacenterParamsData = AddClustersToDatacenterParamsData;
+
+/// `RemoveClustersFromDatacenterParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RemoveClustersFromDatacenterParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<RemoveClustersFromDatacenterParamsData>,
+    /// `where`: `DatacenterWhereUniqueInput`, required by the model.
+    pub r#where: Option<DatacenterWhereUniqueInput>,
+}
+
+impl serde::Serialize for RemoveClustersFromDatacenterParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RemoveLabelsFromResourcesParams` of the CloudTower model.
+pub type RemoveLabelsFromResourcesParams = AddLabelsToResourcesParams;
+
+/// `ReportTemplateCreationParams` of the CloudTower model.
+///
+/// The model requires `resource_meta`, `execute_plan`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ReportTemplateCreationParams {
+    /// `resource_meta`: `ResourceMeta[]`, required by the model.
+    pub resource_meta: Option<Vec<ResourceMeta>>,
+    /// `execute_plan`: `ExecutePlan[]`, required by the model.
+    pub execute_plan: Option<Vec<ExecutePlan>>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for ReportTemplateCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.resource_meta {
+            m.serialize_entry("resource_meta", v)?;
+        }
+        if let Some(v) = &self.execute_plan {
+            m.serialize_entry("execute_plan", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ReportTemplateDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ReportTemplateDeletionParams {
+    /// `where`: `ReportTemplateWhereInput`, required by the model.
+    pub r#where: Option<ReportTemplateWhereInput>,
+}
+
+impl serde::Serialize for ReportTemplateDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ReportTemplateUpdationParams.data` of the CloudTower model: the same fields as `ReportTemplateCreationParams`.
+pub type ReportTemplateUpdationParamsData = ReportTemplateCreationParams;
+
+/// `ReportTemplateUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ReportTemplateUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<ReportTemplateUpdationParamsData>,
+    /// `where`: `ReportTemplateWhereInput`, required by the model.
+    pub r#where: Option<ReportTemplateWhereInput>,
+}
+
+impl serde::Serialize for ReportTemplateUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ReporteTemplateGenerationParams` of the CloudTower model: the same fields as `ReportTemplateDeletionParams`.
+pub type ReporteTemplateGenerationParams = ReportTemplateDeletionParams;
+
+/// `ResolveAlertParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveAlertParams {
+    /// `where`: `AlertWhereInput`, required by the model.
+    pub r#where: Option<AlertWhereInput>,
+}
+
+impl serde::Serialize for ResolveAlertParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RoleCreationParams` of the CloudTower model.
+///
+/// The model requires `actions`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RoleCreationParams {
+    /// `actions`: `ROLE_ACTION[]`, required by the model.
+    pub actions: Option<Vec<RoleAction>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for RoleCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.actions {
+            m.serialize_entry("actions", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RoleDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RoleDeletionParams {
+    /// `where`: `UserRoleNextWhereInput`, required by the model.
+    pub r#where: Option<UserRoleNextWhereInput>,
+}
+
+impl serde::Serialize for RoleDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RoleUpdationParams.data` of the CloudTower model: the same fields as `RoleCreationParams`.
+pub type RoleUpdationParamsData = RoleCreationParams;
+
+/// `RoleUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RoleUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<RoleUpdationParamsData>,
+    /// `where`: `UserRoleNextWhereInput`, required by the model.
+    pub r#where: Option<UserRoleNextWhereInput>,
+}
+
+impl serde::Serialize for RoleUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `RootUserCreationParams` of the CloudTower model.
+///
+/// The model requires `password`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RootUserCreationParams {
+    /// `password`: `string`, required by the model.
+    pub password: Option<String>,
+}
+
+impl serde::Serialize for RootUserCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.password {
+            m.serialize_entry("password", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SecurityGroupCreateParams` of the CloudTower model.
+///
+/// The model requires `everoute_cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityGroupCreateParams {
+    /// `vms`: `VmWhereInput`.
+    pub vms: Option<VmWhereInput>,
+    /// `label_groups`: `LabelWhereInput[]`.
+    pub label_groups: Option<Vec<LabelWhereInput>>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `everoute_cluster_id`: `string`, required by the model.
+    pub everoute_cluster_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for SecurityGroupCreateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
+        }
+        if let Some(v) = &self.label_groups {
+            m.serialize_entry("label_groups", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.everoute_cluster_id {
+            m.serialize_entry("everoute_cluster_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SecurityGroupDeleteParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityGroupDeleteParams {
+    /// `where`: `SecurityGroupWhereInput`, required by the model.
+    pub r#where: Option<SecurityGroupWhereInput>,
+}
+
+impl serde::Serialize for SecurityGroupDeleteParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SecurityGroupUpdateParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityGroupUpdateParams {
+    /// `label_groups`: `LabelWhereInput[]`.
+    pub label_groups: Option<Vec<LabelWhereInput>>,
+    /// `vms`: `VmWhereInput`.
+    pub vms: Option<VmWhereInput>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for SecurityGroupUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.label_groups {
+            m.serialize_entry("label_groups", v)?;
         }
         if let Some(v) = &self.vms {
             m.serialize_entry("vms", v)?;
         }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
         m.end()
     }
 }
 
-/// `GetVmNetWorkMetricInput` of the CloudTower model.
+/// `SecurityPolicyApplyToInput` of the CloudTower model.
 ///
-/// The model requires `range`, `metrics`, `vms`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `target`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GetVmNetWorkMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-    /// `nics`: `VmNicWhereInput`.
-    pub nics: Option<VmNicWhereInput>,
-    /// `vms`: `VmWhereInput`, required by the model.
-    pub vms: Option<VmWhereInput>,
+pub struct SecurityPolicyApplyToInput {
+    /// `communicable`: `boolean`.
+    pub communicable: Option<bool>,
+    /// `target`: `SecurityPolicyApplyToInputTarget`, required by the model.
+    pub target: Option<SecurityPolicyApplyToInputTarget>,
 }
 
-impl serde::Serialize for GetVmNetWorkMetricInput {
+impl serde::Serialize for SecurityPolicyApplyToInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
+        if let Some(v) = &self.communicable {
+            m.serialize_entry("communicable", v)?;
         }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
-        }
-        if let Some(v) = &self.nics {
-            m.serialize_entry("nics", v)?;
-        }
-        if let Some(v) = &self.vms {
-            m.serialize_entry("vms", v)?;
+        if let Some(v) = &self.target {
+            m.serialize_entry("target", v)?;
         }
         m.end()
     }
 }
 
-/// `GetVmNicsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmNicsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmNicOrderByInput`.
-    pub order_by: Option<VmNicOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmNicWhereInput`.
-    pub r#where: Option<VmNicWhereInput>,
-}
-
-impl serde::Serialize for GetVmNicsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmNicsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmNicsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmNicOrderByInput`.
-    pub order_by: Option<VmNicOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmNicWhereInput`.
-    pub r#where: Option<VmNicWhereInput>,
-}
-
-impl serde::Serialize for GetVmNicsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmPlacementGroupsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmPlacementGroupsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmPlacementGroupOrderByInput`.
-    pub order_by: Option<VmPlacementGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmPlacementGroupWhereInput`.
-    pub r#where: Option<VmPlacementGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVmPlacementGroupsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmPlacementGroupsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmPlacementGroupsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmPlacementGroupOrderByInput`.
-    pub order_by: Option<VmPlacementGroupOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmPlacementGroupWhereInput`.
-    pub r#where: Option<VmPlacementGroupWhereInput>,
-}
-
-impl serde::Serialize for GetVmPlacementGroupsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmSnapshotsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmSnapshotsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmSnapshotOrderByInput`.
-    pub order_by: Option<VmSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmSnapshotWhereInput`.
-    pub r#where: Option<VmSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetVmSnapshotsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmSnapshotsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmSnapshotsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmSnapshotOrderByInput`.
-    pub order_by: Option<VmSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmSnapshotWhereInput`.
-    pub r#where: Option<VmSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetVmSnapshotsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmTemplatesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmTemplatesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmTemplateOrderByInput`.
-    pub order_by: Option<VmTemplateOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmTemplateWhereInput`.
-    pub r#where: Option<VmTemplateWhereInput>,
-}
-
-impl serde::Serialize for GetVmTemplatesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmTemplatesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmTemplatesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmTemplateOrderByInput`.
-    pub order_by: Option<VmTemplateOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmTemplateWhereInput`.
-    pub r#where: Option<VmTemplateWhereInput>,
-}
-
-impl serde::Serialize for GetVmTemplatesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmVncInfoParams` of the CloudTower model.
+/// `SecurityPolicyCreateParams` of the CloudTower model.
 ///
-/// The model requires `vm`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `everoute_cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GetVmVncInfoParams {
-    /// `vm`: `VmWhereUniqueInput`, required by the model.
-    pub vm: Option<VmWhereUniqueInput>,
+pub struct SecurityPolicyCreateParams {
+    /// `is_blocklist`: `boolean`.
+    pub is_blocklist: Option<bool>,
+    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
+    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
+    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `apply_to`: `SecurityPolicyApplyToInput[]`.
+    pub apply_to: Option<Vec<SecurityPolicyApplyToInput>>,
+    /// `policy_mode`: `PolicyMode`.
+    pub policy_mode: Option<PolicyMode>,
+    /// `everoute_cluster_id`: `string`, required by the model.
+    pub everoute_cluster_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
 }
 
-impl serde::Serialize for GetVmVncInfoParams {
+impl serde::Serialize for SecurityPolicyCreateParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm {
-            m.serialize_entry("vm", v)?;
+        if let Some(v) = &self.is_blocklist {
+            m.serialize_entry("is_blocklist", v)?;
+        }
+        if let Some(v) = &self.ingress {
+            m.serialize_entry("ingress", v)?;
+        }
+        if let Some(v) = &self.egress {
+            m.serialize_entry("egress", v)?;
+        }
+        if let Some(v) = &self.apply_to {
+            m.serialize_entry("apply_to", v)?;
+        }
+        if let Some(v) = &self.policy_mode {
+            m.serialize_entry("policy_mode", v)?;
+        }
+        if let Some(v) = &self.everoute_cluster_id {
+            m.serialize_entry("everoute_cluster_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
         }
         m.end()
     }
 }
 
-/// `GetVmVolumeMetricInput` of the CloudTower model.
+/// `SecurityPolicyDeleteParams` of the CloudTower model.
 ///
-/// The model requires `range`, `metrics`, `vmVolumes`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GetVmVolumeMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-    /// `vmVolumes`: `VmVolumeWhereInput`, required by the model.
-    pub vm_volumes: Option<VmVolumeWhereInput>,
+pub struct SecurityPolicyDeleteParams {
+    /// `where`: `SecurityPolicyWhereInput`, required by the model.
+    pub r#where: Option<SecurityPolicyWhereInput>,
 }
 
-impl serde::Serialize for GetVmVolumeMetricInput {
+impl serde::Serialize for SecurityPolicyDeleteParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
         }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
+        m.end()
+    }
+}
+
+/// `SecurityPolicyIngressEgressInput` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityPolicyIngressEgressInput {
+    /// `service_ids`: `string[]`.
+    pub service_ids: Option<Vec<String>>,
+    /// `type`: `SecurityPolicyFlowControlType`.
+    pub r#type: Option<SecurityPolicyFlowControlType>,
+    /// `ports`: `NetworkPolicyRulePortInput[]`.
+    pub ports: Option<Vec<NetworkPolicyRulePortInput>>,
+    /// `target`: `SecurityPolicyIngressEgressInputTarget`.
+    pub target: Option<SecurityPolicyIngressEgressInputTarget>,
+}
+
+impl serde::Serialize for SecurityPolicyIngressEgressInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.service_ids {
+            m.serialize_entry("service_ids", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.ports {
+            m.serialize_entry("ports", v)?;
+        }
+        if let Some(v) = &self.target {
+            m.serialize_entry("target", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SecurityPolicyUpdateParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityPolicyUpdateParams {
+    /// `is_blocklist`: `boolean`.
+    pub is_blocklist: Option<bool>,
+    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
+    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
+    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
+    /// `apply_to`: `SecurityPolicyApplyToInput[]`.
+    pub apply_to: Option<Vec<SecurityPolicyApplyToInput>>,
+    /// `policy_mode`: `PolicyMode`.
+    pub policy_mode: Option<PolicyMode>,
+}
+
+impl serde::Serialize for SecurityPolicyUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.is_blocklist {
+            m.serialize_entry("is_blocklist", v)?;
+        }
+        if let Some(v) = &self.ingress {
+            m.serialize_entry("ingress", v)?;
+        }
+        if let Some(v) = &self.egress {
+            m.serialize_entry("egress", v)?;
+        }
+        if let Some(v) = &self.apply_to {
+            m.serialize_entry("apply_to", v)?;
+        }
+        if let Some(v) = &self.policy_mode {
+            m.serialize_entry("policy_mode", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotGroupCloneParams` of the CloudTower model.
+///
+/// The model requires `clone`, `id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotGroupCloneParams {
+    /// `clone`: `SnapshotGroupCloneParam[]`, required by the model.
+    pub clone: Option<Vec<SnapshotGroupCloneParam>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+}
+
+impl serde::Serialize for SnapshotGroupCloneParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.clone {
+            m.serialize_entry("clone", v)?;
+        }
+        if let Some(v) = &self.id {
+            m.serialize_entry("id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotGroupDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotGroupDeletionParams {
+    /// `where`: `SnapshotGroupWhereInput`, required by the model.
+    pub r#where: Option<SnapshotGroupWhereInput>,
+}
+
+impl serde::Serialize for SnapshotGroupDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotGroupKeepParams` of the CloudTower model: the same fields as `SnapshotGroupDeletionParams`.
+pub type SnapshotGroupKeepParams = SnapshotGroupDeletionParams;
+
+/// `SnapshotGroupRollbackParams` of the CloudTower model: the same fields as `SnapshotGroupDeletionParams`.
+pub type SnapshotGroupRollbackParams = SnapshotGroupDeletionParams;
+
+/// `SnapshotPlanCreationParams` of the CloudTower model.
+///
+/// The model requires `vm_ids`, `execute_intervals`, `execute_plan_type`, `start_time`, `remain_snapshot_num`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanCreationParams {
+    /// `vm_ids`: `string[]`, required by the model.
+    pub vm_ids: Option<Vec<String>>,
+    /// `execute_intervals`: `int32[]`, required by the model.
+    pub execute_intervals: Option<Vec<i32>>,
+    /// `execute_plan_type`: `SnapshotPlanExecuteType`, required by the model.
+    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
+    /// `exec_h_m`: `string`.
+    pub exec_h_m: Option<String>,
+    /// `end_time`: `string`.
+    pub end_time: Option<String>,
+    /// `start_time`: `string`, required by the model.
+    pub start_time: Option<String>,
+    /// `remain_snapshot_num`: `int32`, required by the model.
+    pub remain_snapshot_num: Option<i32>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for SnapshotPlanCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_ids {
+            m.serialize_entry("vm_ids", v)?;
+        }
+        if let Some(v) = &self.execute_intervals {
+            m.serialize_entry("execute_intervals", v)?;
+        }
+        if let Some(v) = &self.execute_plan_type {
+            m.serialize_entry("execute_plan_type", v)?;
+        }
+        if let Some(v) = &self.exec_h_m {
+            m.serialize_entry("exec_h_m", v)?;
+        }
+        if let Some(v) = &self.end_time {
+            m.serialize_entry("end_time", v)?;
+        }
+        if let Some(v) = &self.start_time {
+            m.serialize_entry("start_time", v)?;
+        }
+        if let Some(v) = &self.remain_snapshot_num {
+            m.serialize_entry("remain_snapshot_num", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotPlanDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanDeletionParams {
+    /// `where`: `SnapshotPlanWhereInput`, required by the model.
+    pub r#where: Option<SnapshotPlanWhereInput>,
+}
+
+impl serde::Serialize for SnapshotPlanDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotPlanExecutionParams.data` of the CloudTower model.
+///
+/// The model requires `task_name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanExecutionParamsData {
+    /// `task_name`: `string`, required by the model.
+    pub task_name: Option<String>,
+}
+
+impl serde::Serialize for SnapshotPlanExecutionParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.task_name {
+            m.serialize_entry("task_name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotPlanExecutionParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanExecutionParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<SnapshotPlanExecutionParamsData>,
+    /// `where`: `SnapshotPlanWhereInput`, required by the model.
+    pub r#where: Option<SnapshotPlanWhereInput>,
+}
+
+impl serde::Serialize for SnapshotPlanExecutionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotPlanResumeParams` of the CloudTower model: the same fields as `SnapshotPlanDeletionParams`.
+pub type SnapshotPlanResumeParams = SnapshotPlanDeletionParams;
+
+/// `SnapshotPlanSuspendedParams` of the CloudTower model: the same fields as `SnapshotPlanDeletionParams`.
+pub type SnapshotPlanSuspendedParams = SnapshotPlanDeletionParams;
+
+/// `SnapshotPlanUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanUpdationParamsData {
+    /// `vm_ids`: `string[]`.
+    pub vm_ids: Option<Vec<String>>,
+    /// `execute_intervals`: `int32[]`.
+    pub execute_intervals: Option<Vec<i32>>,
+    /// `execute_plan_type`: `SnapshotPlanExecuteType`.
+    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
+    /// `exec_h_m`: `string`.
+    pub exec_h_m: Option<String>,
+    /// `end_time`: `string`.
+    pub end_time: Option<String>,
+    /// `remain_snapshot_num`: `int32`.
+    pub remain_snapshot_num: Option<i32>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for SnapshotPlanUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_ids {
+            m.serialize_entry("vm_ids", v)?;
+        }
+        if let Some(v) = &self.execute_intervals {
+            m.serialize_entry("execute_intervals", v)?;
+        }
+        if let Some(v) = &self.execute_plan_type {
+            m.serialize_entry("execute_plan_type", v)?;
+        }
+        if let Some(v) = &self.exec_h_m {
+            m.serialize_entry("exec_h_m", v)?;
+        }
+        if let Some(v) = &self.end_time {
+            m.serialize_entry("end_time", v)?;
+        }
+        if let Some(v) = &self.remain_snapshot_num {
+            m.serialize_entry("remain_snapshot_num", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnapshotPlanUpdationParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanUpdationParams {
+    /// `data`: `object`.
+    pub data: Option<SnapshotPlanUpdationParamsData>,
+    /// `where`: `SnapshotPlanWhereInput`, required by the model.
+    pub r#where: Option<SnapshotPlanWhereInput>,
+}
+
+impl serde::Serialize for SnapshotPlanUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTransportCreationParams` of the CloudTower model.
+///
+/// The model requires `port`, `protocol`, `version`, `name`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransportCreationParams {
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `protocol`: `SnmpProtocol`, required by the model.
+    pub protocol: Option<SnmpProtocol>,
+    /// `version`: `SnmpVersion`, required by the model.
+    pub version: Option<SnmpVersion>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for SnmpTransportCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disabled {
+            m.serialize_entry("disabled", v)?;
+        }
+        if let Some(v) = &self.privacy_protocol {
+            m.serialize_entry("privacy_protocol", v)?;
+        }
+        if let Some(v) = &self.privacy_pass_phrase {
+            m.serialize_entry("privacy_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.auth_protocol {
+            m.serialize_entry("auth_protocol", v)?;
+        }
+        if let Some(v) = &self.auth_pass_phrase {
+            m.serialize_entry("auth_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
+        if let Some(v) = &self.community {
+            m.serialize_entry("community", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        if let Some(v) = &self.protocol {
+            m.serialize_entry("protocol", v)?;
+        }
+        if let Some(v) = &self.version {
+            m.serialize_entry("version", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTransportDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransportDeletionParams {
+    /// `where`: `SnmpTransportWhereInput`, required by the model.
+    pub r#where: Option<SnmpTransportWhereInput>,
+}
+
+impl serde::Serialize for SnmpTransportDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTransportUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransportUpdationParamsData {
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `port`: `int32`.
+    pub port: Option<i32>,
+    /// `protocol`: `SnmpProtocol`.
+    pub protocol: Option<SnmpProtocol>,
+    /// `version`: `SnmpVersion`.
+    pub version: Option<SnmpVersion>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for SnmpTransportUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disabled {
+            m.serialize_entry("disabled", v)?;
+        }
+        if let Some(v) = &self.privacy_protocol {
+            m.serialize_entry("privacy_protocol", v)?;
+        }
+        if let Some(v) = &self.privacy_pass_phrase {
+            m.serialize_entry("privacy_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.auth_protocol {
+            m.serialize_entry("auth_protocol", v)?;
+        }
+        if let Some(v) = &self.auth_pass_phrase {
+            m.serialize_entry("auth_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
+        if let Some(v) = &self.community {
+            m.serialize_entry("community", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        if let Some(v) = &self.protocol {
+            m.serialize_entry("protocol", v)?;
+        }
+        if let Some(v) = &self.version {
+            m.serialize_entry("version", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTransportUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransportUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<SnmpTransportUpdationParamsData>,
+    /// `where`: `SnmpTransportWhereInput`, required by the model.
+    pub r#where: Option<SnmpTransportWhereInput>,
+}
+
+impl serde::Serialize for SnmpTransportUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTrapReceiverCreationParams` of the CloudTower model.
+///
+/// The model requires `language_code`, `port`, `host`, `protocol`, `version`, `name`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiverCreationParams {
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `inform`: `boolean`.
+    pub inform: Option<bool>,
+    /// `engine_id`: `string`.
+    pub engine_id: Option<String>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `language_code`: `SnmpLanguageCode`, required by the model.
+    pub language_code: Option<SnmpLanguageCode>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `host`: `string`, required by the model.
+    pub host: Option<String>,
+    /// `protocol`: `SnmpProtocol`, required by the model.
+    pub protocol: Option<SnmpProtocol>,
+    /// `version`: `SnmpVersion`, required by the model.
+    pub version: Option<SnmpVersion>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for SnmpTrapReceiverCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disabled {
+            m.serialize_entry("disabled", v)?;
+        }
+        if let Some(v) = &self.inform {
+            m.serialize_entry("inform", v)?;
+        }
+        if let Some(v) = &self.engine_id {
+            m.serialize_entry("engine_id", v)?;
+        }
+        if let Some(v) = &self.privacy_protocol {
+            m.serialize_entry("privacy_protocol", v)?;
+        }
+        if let Some(v) = &self.privacy_pass_phrase {
+            m.serialize_entry("privacy_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.auth_protocol {
+            m.serialize_entry("auth_protocol", v)?;
+        }
+        if let Some(v) = &self.auth_pass_phrase {
+            m.serialize_entry("auth_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
+        if let Some(v) = &self.community {
+            m.serialize_entry("community", v)?;
+        }
+        if let Some(v) = &self.language_code {
+            m.serialize_entry("language_code", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        if let Some(v) = &self.host {
+            m.serialize_entry("host", v)?;
+        }
+        if let Some(v) = &self.protocol {
+            m.serialize_entry("protocol", v)?;
+        }
+        if let Some(v) = &self.version {
+            m.serialize_entry("version", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTrapReceiverDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiverDeletionParams {
+    /// `where`: `SnmpTrapReceiverWhereInput`, required by the model.
+    pub r#where: Option<SnmpTrapReceiverWhereInput>,
+}
+
+impl serde::Serialize for SnmpTrapReceiverDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTrapReceiverUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiverUpdationParamsData {
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `inform`: `boolean`.
+    pub inform: Option<bool>,
+    /// `engine_id`: `string`.
+    pub engine_id: Option<String>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `language_code`: `SnmpLanguageCode`.
+    pub language_code: Option<SnmpLanguageCode>,
+    /// `port`: `int32`.
+    pub port: Option<i32>,
+    /// `host`: `string`.
+    pub host: Option<String>,
+    /// `protocol`: `SnmpProtocol`.
+    pub protocol: Option<SnmpProtocol>,
+    /// `version`: `SnmpVersion`.
+    pub version: Option<SnmpVersion>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for SnmpTrapReceiverUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disabled {
+            m.serialize_entry("disabled", v)?;
+        }
+        if let Some(v) = &self.inform {
+            m.serialize_entry("inform", v)?;
+        }
+        if let Some(v) = &self.engine_id {
+            m.serialize_entry("engine_id", v)?;
+        }
+        if let Some(v) = &self.privacy_protocol {
+            m.serialize_entry("privacy_protocol", v)?;
+        }
+        if let Some(v) = &self.privacy_pass_phrase {
+            m.serialize_entry("privacy_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.auth_protocol {
+            m.serialize_entry("auth_protocol", v)?;
+        }
+        if let Some(v) = &self.auth_pass_phrase {
+            m.serialize_entry("auth_pass_phrase", v)?;
+        }
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
+        if let Some(v) = &self.community {
+            m.serialize_entry("community", v)?;
+        }
+        if let Some(v) = &self.language_code {
+            m.serialize_entry("language_code", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        if let Some(v) = &self.host {
+            m.serialize_entry("host", v)?;
+        }
+        if let Some(v) = &self.protocol {
+            m.serialize_entry("protocol", v)?;
+        }
+        if let Some(v) = &self.version {
+            m.serialize_entry("version", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `SnmpTrapReceiverUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTrapReceiverUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<SnmpTrapReceiverUpdationParamsData>,
+    /// `where`: `SnmpTrapReceiverWhereInput`, required by the model.
+    pub r#where: Option<SnmpTrapReceiverWhereInput>,
+}
+
+impl serde::Serialize for SnmpTrapReceiverUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `StopVmInCutoverMigrationParams` of the CloudTower model.
+///
+/// The model requires `tasks`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct StopVmInCutoverMigrationParams {
+    /// `force`: `boolean`.
+    pub force: Option<bool>,
+    /// `tasks`: `TaskWhereInput`, required by the model.
+    pub tasks: Option<TaskWhereInput>,
+}
+
+impl serde::Serialize for StopVmInCutoverMigrationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.force {
+            m.serialize_entry("force", v)?;
+        }
+        if let Some(v) = &self.tasks {
+            m.serialize_entry("tasks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `TableReporterParams.filter` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct TableReporterParamsFilter {
+    /// `nvmfSubsystems`: `GetNvmfSubsystemsRequestBody`.
+    pub nvmf_subsystems: Option<GetNvmfSubsystemsRequestBody>,
+    /// `contentLibraryVmTemplates`: `GetContentLibraryVmTemplatesRequestBody`.
+    pub content_library_vm_templates: Option<GetContentLibraryVmTemplatesRequestBody>,
+    /// `nvmfNamespaceSnapshots`: `GetNvmfNamespaceSnapshotsRequestBody`.
+    pub nvmf_namespace_snapshots: Option<GetNvmfNamespaceSnapshotsRequestBody>,
+    /// `contentLibraryImages`: `GetContentLibraryImagesRequestBody`.
+    pub content_library_images: Option<GetContentLibraryImagesRequestBody>,
+    /// `nvmfNamespaces`: `GetNvmfNamespacesRequestBody`.
+    pub nvmf_namespaces: Option<GetNvmfNamespacesRequestBody>,
+    /// `namespaceGroups`: `GetNamespaceGroupsRequestBody`.
+    pub namespace_groups: Option<GetNamespaceGroupsRequestBody>,
+    /// `iscsiLuns`: `GetIscsiLunsRequestBody`.
+    pub iscsi_luns: Option<GetIscsiLunsRequestBody>,
+    /// `tasks`: `GetTasksRequestBody`.
+    pub tasks: Option<GetTasksRequestBody>,
+    /// `userAuditLogs`: `GetUserAuditLogsRequestBody`.
+    pub user_audit_logs: Option<GetUserAuditLogsRequestBody>,
+    /// `systemAuditLogs`: `GetSystemAuditLogsRequestBody`.
+    pub system_audit_logs: Option<GetSystemAuditLogsRequestBody>,
+    /// `iscsiLunSnapshots`: `GetIscsiLunSnapshotsRequestBody`.
+    pub iscsi_lun_snapshots: Option<GetIscsiLunSnapshotsRequestBody>,
+    /// `iscsiConnections`: `GetIscsiConnectionsRequestBody`.
+    pub iscsi_connections: Option<GetIscsiConnectionsRequestBody>,
+    /// `consistencyGroups`: `GetConsistencyGroupsRequestBody`.
+    pub consistency_groups: Option<GetConsistencyGroupsRequestBody>,
+    /// `users`: `GetUsersRequestBody`.
+    pub users: Option<GetUsersRequestBody>,
+    /// `vmEntityFilters`: `GetEntityFiltersRequestBody`.
+    pub vm_entity_filters: Option<GetEntityFiltersRequestBody>,
+    /// `snapshotPlans`: `GetSnapshotPlansRequestBody`.
+    pub snapshot_plans: Option<GetSnapshotPlansRequestBody>,
+    /// `globalAlertRules`: `GetGlobalAlertRulesRequestBody`.
+    pub global_alert_rules: Option<GetGlobalAlertRulesRequestBody>,
+    /// `alerts`: `GetAlertsRequestBody`.
+    pub alerts: Option<GetAlertsRequestBody>,
+    /// `vmPlacementGroups`: `GetVmPlacementGroupsRequestBody`.
+    pub vm_placement_groups: Option<GetVmPlacementGroupsRequestBody>,
+    /// `vmTemplates`: `GetVmTemplatesRequestBody`.
+    pub vm_templates: Option<GetVmTemplatesRequestBody>,
+    /// `elfImages`: `GetElfImagesRequestBody`.
+    pub elf_images: Option<GetElfImagesRequestBody>,
+    /// `vmVolumes`: `GetVmVolumesRequestBody`.
+    pub vm_volumes: Option<GetVmVolumesRequestBody>,
+    /// `vlans`: `GetVlansRequestBody`.
+    pub vlans: Option<GetVlansRequestBody>,
+    /// `disks`: `GetDisksRequestBody`.
+    pub disks: Option<GetDisksRequestBody>,
+    /// `vdses`: `GetVdsesRequestBody`.
+    pub vdses: Option<GetVdsesRequestBody>,
+    /// `elfDataStores`: `GetElfDataStoresRequestBody`.
+    pub elf_data_stores: Option<GetElfDataStoresRequestBody>,
+    /// `vms`: `GetVmsRequestBody`.
+    pub vms: Option<GetVmsRequestBody>,
+    /// `nfsExports`: `GetNfsExportsRequestBody`.
+    pub nfs_exports: Option<GetNfsExportsRequestBody>,
+    /// `iscsiTargets`: `GetIscsiTargetsRequestBody`.
+    pub iscsi_targets: Option<GetIscsiTargetsRequestBody>,
+    /// `usbDevices`: `GetUsbDevicesRequestBody`.
+    pub usb_devices: Option<GetUsbDevicesRequestBody>,
+    /// `nics`: `GetNicsRequestBody`.
+    pub nics: Option<GetNicsRequestBody>,
+    /// `clusters`: `GetClustersRequestBody`.
+    pub clusters: Option<GetClustersRequestBody>,
+    /// `datacenters`: `GetDatacentersRequestBody`.
+    pub datacenters: Option<GetDatacentersRequestBody>,
+    /// `hosts`: `GetHostsRequestBody`.
+    pub hosts: Option<GetHostsRequestBody>,
+}
+
+impl serde::Serialize for TableReporterParamsFilter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nvmf_subsystems {
+            m.serialize_entry("nvmfSubsystems", v)?;
+        }
+        if let Some(v) = &self.content_library_vm_templates {
+            m.serialize_entry("contentLibraryVmTemplates", v)?;
+        }
+        if let Some(v) = &self.nvmf_namespace_snapshots {
+            m.serialize_entry("nvmfNamespaceSnapshots", v)?;
+        }
+        if let Some(v) = &self.content_library_images {
+            m.serialize_entry("contentLibraryImages", v)?;
+        }
+        if let Some(v) = &self.nvmf_namespaces {
+            m.serialize_entry("nvmfNamespaces", v)?;
+        }
+        if let Some(v) = &self.namespace_groups {
+            m.serialize_entry("namespaceGroups", v)?;
+        }
+        if let Some(v) = &self.iscsi_luns {
+            m.serialize_entry("iscsiLuns", v)?;
+        }
+        if let Some(v) = &self.tasks {
+            m.serialize_entry("tasks", v)?;
+        }
+        if let Some(v) = &self.user_audit_logs {
+            m.serialize_entry("userAuditLogs", v)?;
+        }
+        if let Some(v) = &self.system_audit_logs {
+            m.serialize_entry("systemAuditLogs", v)?;
+        }
+        if let Some(v) = &self.iscsi_lun_snapshots {
+            m.serialize_entry("iscsiLunSnapshots", v)?;
+        }
+        if let Some(v) = &self.iscsi_connections {
+            m.serialize_entry("iscsiConnections", v)?;
+        }
+        if let Some(v) = &self.consistency_groups {
+            m.serialize_entry("consistencyGroups", v)?;
+        }
+        if let Some(v) = &self.users {
+            m.serialize_entry("users", v)?;
+        }
+        if let Some(v) = &self.vm_entity_filters {
+            m.serialize_entry("vmEntityFilters", v)?;
+        }
+        if let Some(v) = &self.snapshot_plans {
+            m.serialize_entry("snapshotPlans", v)?;
+        }
+        if let Some(v) = &self.global_alert_rules {
+            m.serialize_entry("globalAlertRules", v)?;
+        }
+        if let Some(v) = &self.alerts {
+            m.serialize_entry("alerts", v)?;
+        }
+        if let Some(v) = &self.vm_placement_groups {
+            m.serialize_entry("vmPlacementGroups", v)?;
+        }
+        if let Some(v) = &self.vm_templates {
+            m.serialize_entry("vmTemplates", v)?;
+        }
+        if let Some(v) = &self.elf_images {
+            m.serialize_entry("elfImages", v)?;
         }
         if let Some(v) = &self.vm_volumes {
             m.serialize_entry("vmVolumes", v)?;
         }
-        m.end()
-    }
-}
-
-/// `GetVmVolumeSnapshotsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmVolumeSnapshotsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmVolumeSnapshotOrderByInput`.
-    pub order_by: Option<VmVolumeSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmVolumeSnapshotWhereInput`.
-    pub r#where: Option<VmVolumeSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetVmVolumeSnapshotsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
+        if let Some(v) = &self.vlans {
+            m.serialize_entry("vlans", v)?;
         }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
+        if let Some(v) = &self.disks {
+            m.serialize_entry("disks", v)?;
         }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
+        if let Some(v) = &self.vdses {
+            m.serialize_entry("vdses", v)?;
         }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
+        if let Some(v) = &self.elf_data_stores {
+            m.serialize_entry("elfDataStores", v)?;
         }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
         }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
+        if let Some(v) = &self.nfs_exports {
+            m.serialize_entry("nfsExports", v)?;
         }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
+        if let Some(v) = &self.iscsi_targets {
+            m.serialize_entry("iscsiTargets", v)?;
         }
-        m.end()
-    }
-}
-
-/// `GetVmVolumeSnapshotsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmVolumeSnapshotsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmVolumeSnapshotOrderByInput`.
-    pub order_by: Option<VmVolumeSnapshotOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmVolumeSnapshotWhereInput`.
-    pub r#where: Option<VmVolumeSnapshotWhereInput>,
-}
-
-impl serde::Serialize for GetVmVolumeSnapshotsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
+        if let Some(v) = &self.usb_devices {
+            m.serialize_entry("usbDevices", v)?;
         }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmVolumesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmVolumesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmVolumeOrderByInput`.
-    pub order_by: Option<VmVolumeOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmVolumeWhereInput`.
-    pub r#where: Option<VmVolumeWhereInput>,
-}
-
-impl serde::Serialize for GetVmVolumesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmVolumesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmVolumesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmVolumeOrderByInput`.
-    pub order_by: Option<VmVolumeOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmVolumeWhereInput`.
-    pub r#where: Option<VmVolumeWhereInput>,
-}
-
-impl serde::Serialize for GetVmVolumesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmOrderByInput`.
-    pub order_by: Option<VmOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmWhereInput`.
-    pub r#where: Option<VmWhereInput>,
-}
-
-impl serde::Serialize for GetVmsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVmsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVmsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VmOrderByInput`.
-    pub order_by: Option<VmOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VmWhereInput`.
-    pub r#where: Option<VmWhereInput>,
-}
-
-impl serde::Serialize for GetVmsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVsphereEsxiAccountsConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVsphereEsxiAccountsConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VsphereEsxiAccountOrderByInput`.
-    pub order_by: Option<VsphereEsxiAccountOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VsphereEsxiAccountWhereInput`.
-    pub r#where: Option<VsphereEsxiAccountWhereInput>,
-}
-
-impl serde::Serialize for GetVsphereEsxiAccountsConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetVsphereEsxiAccountsRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetVsphereEsxiAccountsRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `VsphereEsxiAccountOrderByInput`.
-    pub order_by: Option<VsphereEsxiAccountOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `VsphereEsxiAccountWhereInput`.
-    pub r#where: Option<VsphereEsxiAccountWhereInput>,
-}
-
-impl serde::Serialize for GetVsphereEsxiAccountsRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetWitnessMetricInput` of the CloudTower model.
-///
-/// The model requires `range`, `clusters`, `metrics`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GetWitnessMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `clusters`: `ClusterWhereInput`, required by the model.
-    pub clusters: Option<ClusterWhereInput>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
-}
-
-impl serde::Serialize for GetWitnessMetricInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
+        if let Some(v) = &self.nics {
+            m.serialize_entry("nics", v)?;
         }
         if let Some(v) = &self.clusters {
             m.serialize_entry("clusters", v)?;
         }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
+        if let Some(v) = &self.datacenters {
+            m.serialize_entry("datacenters", v)?;
+        }
+        if let Some(v) = &self.hosts {
+            m.serialize_entry("hosts", v)?;
         }
         m.end()
     }
 }
 
-/// `GetWitnessServicesRequestBody` of the CloudTower model.
+/// `TableReporterParams` of the CloudTower model.
 ///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `filter`, `columns`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GetWitnessServicesRequestBody {
-    /// `where`: `WitnessWhereUniqueInput`, required by the model.
-    pub r#where: Option<WitnessWhereUniqueInput>,
+pub struct TableReporterParams {
+    /// `filter`: `object`, required by the model.
+    pub filter: Option<TableReporterParamsFilter>,
+    /// `columns`: `ColumnConfig[]`, required by the model.
+    pub columns: Option<Vec<ColumnConfig>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
 }
 
-impl serde::Serialize for GetWitnessServicesRequestBody {
+impl serde::Serialize for TableReporterParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.filter {
+            m.serialize_entry("filter", v)?;
+        }
+        if let Some(v) = &self.columns {
+            m.serialize_entry("columns", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `TaskCreationParams` of the CloudTower model.
+///
+/// The model requires `user_id`, `description`, `resource_mutation`, `resource_type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct TaskCreationParams {
+    /// `api_key_name`: `string`.
+    pub api_key_name: Option<String>,
+    /// `snapshot`: `string`.
+    pub snapshot: Option<String>,
+    /// `status`: `TaskStatus`.
+    pub status: Option<TaskStatus>,
+    /// `id`: `string`.
+    pub id: Option<String>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `started_at`: `string`.
+    pub started_at: Option<String>,
+    /// `steps`: `TaskStepCreationParams[]`.
+    pub steps: Option<Vec<TaskStepCreationParams>>,
+    /// `args`: `object`.
+    pub args: Option<serde_json::Value>,
+    /// `key`: `string`.
+    pub key: Option<String>,
+    /// `internal`: `boolean`.
+    pub internal: Option<bool>,
+    /// `type`: `TaskType`.
+    pub r#type: Option<TaskType>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `cluster_id`: `string`.
+    pub cluster_id: Option<String>,
+    /// `user_id`: `string`, required by the model.
+    pub user_id: Option<String>,
+    /// `description`: `TaskDescription`, required by the model.
+    pub description: Option<TaskDescription>,
+    /// `resource_mutation`: `string`, required by the model.
+    pub resource_mutation: Option<String>,
+    /// `resource_type`: `string`, required by the model.
+    pub resource_type: Option<String>,
+}
+
+impl serde::Serialize for TaskCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.api_key_name {
+            m.serialize_entry("api_key_name", v)?;
+        }
+        if let Some(v) = &self.snapshot {
+            m.serialize_entry("snapshot", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.id {
+            m.serialize_entry("id", v)?;
+        }
+        if let Some(v) = &self.finished_at {
+            m.serialize_entry("finished_at", v)?;
+        }
+        if let Some(v) = &self.started_at {
+            m.serialize_entry("started_at", v)?;
+        }
+        if let Some(v) = &self.steps {
+            m.serialize_entry("steps", v)?;
+        }
+        if let Some(v) = &self.args {
+            m.serialize_entry("args", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        if let Some(v) = &self.internal {
+            m.serialize_entry("internal", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.resource_id {
+            m.serialize_entry("resource_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.user_id {
+            m.serialize_entry("user_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.resource_mutation {
+            m.serialize_entry("resource_mutation", v)?;
+        }
+        if let Some(v) = &self.resource_type {
+            m.serialize_entry("resource_type", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `TaskStepCreationParams` of the CloudTower model.
+///
+/// The model requires `finished`, `key`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct TaskStepCreationParams {
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `finished`: `boolean`, required by the model.
+    pub finished: Option<bool>,
+    /// `key`: `string`, required by the model.
+    pub key: Option<String>,
+}
+
+impl serde::Serialize for TaskStepCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.finished {
+            m.serialize_entry("finished", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `TaskUpdateParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct TaskUpdateParamsData {
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `started_at`: `string`.
+    pub started_at: Option<String>,
+    /// `resource_rollback_retry_count`: `int32`.
+    pub resource_rollback_retry_count: Option<i32>,
+    /// `resource_rollback_error`: `string`.
+    pub resource_rollback_error: Option<String>,
+    /// `resource_rollbacked`: `boolean`.
+    pub resource_rollbacked: Option<bool>,
+    /// `steps`: `TaskStepCreationParams[]`.
+    pub steps: Option<Vec<TaskStepCreationParams>>,
+    /// `error_message`: `string`.
+    pub error_message: Option<String>,
+    /// `error_code`: `string`.
+    pub error_code: Option<String>,
+    /// `progress`: `double`.
+    pub progress: Option<f64>,
+    /// `status`: `TaskStatus`.
+    pub status: Option<TaskStatus>,
+    /// `snapshot`: `string`.
+    pub snapshot: Option<String>,
+    /// `args`: `object`.
+    pub args: Option<serde_json::Value>,
+    /// `key`: `string`.
+    pub key: Option<String>,
+    /// `type`: `TaskType`.
+    pub r#type: Option<TaskType>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `cluster_id`: `string`.
+    pub cluster_id: Option<String>,
+    /// `user_id`: `string`.
+    pub user_id: Option<String>,
+    /// `resource_mutation`: `string`.
+    pub resource_mutation: Option<String>,
+    /// `resource_type`: `string`.
+    pub resource_type: Option<String>,
+    /// `description`: `TaskDescription`.
+    pub description: Option<TaskDescription>,
+}
+
+impl serde::Serialize for TaskUpdateParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.finished_at {
+            m.serialize_entry("finished_at", v)?;
+        }
+        if let Some(v) = &self.started_at {
+            m.serialize_entry("started_at", v)?;
+        }
+        if let Some(v) = &self.resource_rollback_retry_count {
+            m.serialize_entry("resource_rollback_retry_count", v)?;
+        }
+        if let Some(v) = &self.resource_rollback_error {
+            m.serialize_entry("resource_rollback_error", v)?;
+        }
+        if let Some(v) = &self.resource_rollbacked {
+            m.serialize_entry("resource_rollbacked", v)?;
+        }
+        if let Some(v) = &self.steps {
+            m.serialize_entry("steps", v)?;
+        }
+        if let Some(v) = &self.error_message {
+            m.serialize_entry("error_message", v)?;
+        }
+        if let Some(v) = &self.error_code {
+            m.serialize_entry("error_code", v)?;
+        }
+        if let Some(v) = &self.progress {
+            m.serialize_entry("progress", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.snapshot {
+            m.serialize_entry("snapshot", v)?;
+        }
+        if let Some(v) = &self.args {
+            m.serialize_entry("args", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.resource_id {
+            m.serialize_entry("resource_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.user_id {
+            m.serialize_entry("user_id", v)?;
+        }
+        if let Some(v) = &self.resource_mutation {
+            m.serialize_entry("resource_mutation", v)?;
+        }
+        if let Some(v) = &self.resource_type {
+            m.serialize_entry("resource_type", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `TaskUpdateParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct TaskUpdateParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<TaskUpdateParamsData>,
+    /// `where`: `TaskWhereInput`, required by the model.
+    pub r#where: Option<TaskWhereInput>,
+}
+
+impl serde::Serialize for TaskUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
         if let Some(v) = &self.r#where {
             m.serialize_entry("where", v)?;
         }
@@ -2808,121 +3508,25 @@ impl serde::Serialize for GetWitnessServicesRequestBody {
     }
 }
 
-/// `GetWitnessesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetWitnessesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `WitnessOrderByInput`.
-    pub order_by: Option<WitnessOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `WitnessWhereInput`.
-    pub r#where: Option<WitnessWhereInput>,
-}
-
-impl serde::Serialize for GetWitnessesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetWitnessesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetWitnessesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `WitnessOrderByInput`.
-    pub order_by: Option<WitnessOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `WitnessWhereInput`.
-    pub r#where: Option<WitnessWhereInput>,
-}
-
-impl serde::Serialize for GetWitnessesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetZoneMetricInput.type` of the CloudTower model; values this model does not know are kept in `Other`.
+/// `TriggerDiskBlinkParams.led_status` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum GetZoneMetricInputType {
-    /// `primary-to-secondary`
-    PrimaryToSecondary,
-    /// `secondary-to-primary`
-    SecondaryToPrimary,
+pub enum TriggerDiskBlinkParamsLedStatus {
+    /// `on`
+    On,
+    /// `off`
+    Off,
     /// A value this model does not know.
     Other(String),
 }
 
-impl GetZoneMetricInputType {
+impl TriggerDiskBlinkParamsLedStatus {
     /// The value on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Self::PrimaryToSecondary => "primary-to-secondary",
-            Self::SecondaryToPrimary => "secondary-to-primary",
+            Self::On => "on",
+            Self::Off => "off",
             Self::Other(s) => s,
         }
     }
@@ -2931,563 +3535,80 @@ impl GetZoneMetricInputType {
     #[inline]
     pub fn from_wire(s: &str) -> Self {
         match s {
-            "primary-to-secondary" => Self::PrimaryToSecondary,
-            "secondary-to-primary" => Self::SecondaryToPrimary,
+            "on" => Self::On,
+            "off" => Self::Off,
             other => Self::Other(other.to_owned()),
         }
     }
 
     /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::PrimaryToSecondary, Self::SecondaryToPrimary];
+    pub const KNOWN: &'static [Self] = &[Self::On, Self::Off];
 }
 
-impl ::core::fmt::Display for GetZoneMetricInputType {
+impl ::core::fmt::Display for TriggerDiskBlinkParamsLedStatus {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for GetZoneMetricInputType {
+impl From<&str> for TriggerDiskBlinkParamsLedStatus {
     fn from(s: &str) -> Self {
         Self::from_wire(s)
     }
 }
 
-impl serde::Serialize for GetZoneMetricInputType {
+impl serde::Serialize for TriggerDiskBlinkParamsLedStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GetZoneMetricInputType {
+impl<'de> serde::Deserialize<'de> for TriggerDiskBlinkParamsLedStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         wire_enum(d, Self::from_wire)
     }
 }
 
-/// `GetZoneMetricInput` of the CloudTower model.
+/// `TriggerDiskBlinkParams` of the CloudTower model.
 ///
-/// The model requires `range`, `type`, `clusters`, `metrics`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `disk_name`, `host_id`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GetZoneMetricInput {
-    /// `range`: `string`, required by the model.
-    pub range: Option<String>,
-    /// `type`: `string`, required by the model.
-    pub r#type: Option<GetZoneMetricInputType>,
-    /// `clusters`: `ClusterWhereInput`, required by the model.
-    pub clusters: Option<ClusterWhereInput>,
-    /// `metrics`: `string[]`, required by the model.
-    pub metrics: Option<Vec<String>>,
+pub struct TriggerDiskBlinkParams {
+    /// `led_status`: `string`.
+    pub led_status: Option<TriggerDiskBlinkParamsLedStatus>,
+    /// `disk_name`: `string`, required by the model.
+    pub disk_name: Option<String>,
+    /// `host_id`: `string`, required by the model.
+    pub host_id: Option<String>,
 }
 
-impl serde::Serialize for GetZoneMetricInput {
+impl serde::Serialize for TriggerDiskBlinkParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.range {
-            m.serialize_entry("range", v)?;
+        if let Some(v) = &self.led_status {
+            m.serialize_entry("led_status", v)?;
         }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
+        if let Some(v) = &self.disk_name {
+            m.serialize_entry("disk_name", v)?;
         }
-        if let Some(v) = &self.clusters {
-            m.serialize_entry("clusters", v)?;
-        }
-        if let Some(v) = &self.metrics {
-            m.serialize_entry("metrics", v)?;
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
         }
         m.end()
     }
 }
 
-/// `GetZoneTopoesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetZoneTopoesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ZoneTopoOrderByInput`.
-    pub order_by: Option<ZoneTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ZoneTopoWhereInput`.
-    pub r#where: Option<ZoneTopoWhereInput>,
-}
-
-impl serde::Serialize for GetZoneTopoesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetZoneTopoesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetZoneTopoesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ZoneTopoOrderByInput`.
-    pub order_by: Option<ZoneTopoOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ZoneTopoWhereInput`.
-    pub r#where: Option<ZoneTopoWhereInput>,
-}
-
-impl serde::Serialize for GetZoneTopoesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetZonesConnectionRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetZonesConnectionRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ZoneOrderByInput`.
-    pub order_by: Option<ZoneOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ZoneWhereInput`.
-    pub r#where: Option<ZoneWhereInput>,
-}
-
-impl serde::Serialize for GetZonesConnectionRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GetZonesRequestBody` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GetZonesRequestBody {
-    /// `after`: `string`.
-    pub after: Option<String>,
-    /// `before`: `string`.
-    pub before: Option<String>,
-    /// `first`: `int32`.
-    pub first: Option<i32>,
-    /// `last`: `int32`.
-    pub last: Option<i32>,
-    /// `orderBy`: `ZoneOrderByInput`.
-    pub order_by: Option<ZoneOrderByInput>,
-    /// `skip`: `int32`.
-    pub skip: Option<i32>,
-    /// `where`: `ZoneWhereInput`.
-    pub r#where: Option<ZoneWhereInput>,
-}
-
-impl serde::Serialize for GetZonesRequestBody {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.after {
-            m.serialize_entry("after", v)?;
-        }
-        if let Some(v) = &self.before {
-            m.serialize_entry("before", v)?;
-        }
-        if let Some(v) = &self.first {
-            m.serialize_entry("first", v)?;
-        }
-        if let Some(v) = &self.last {
-            m.serialize_entry("last", v)?;
-        }
-        if let Some(v) = &self.order_by {
-            m.serialize_entry("orderBy", v)?;
-        }
-        if let Some(v) = &self.skip {
-            m.serialize_entry("skip", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GlobalAlertRuleUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalAlertRuleUpdationParamsData {
-    /// `thresholds`: `AlertRuleThresholds[]`.
-    pub thresholds: Option<Vec<AlertRuleThresholds>>,
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-}
-
-impl serde::Serialize for GlobalAlertRuleUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.thresholds {
-            m.serialize_entry("thresholds", v)?;
-        }
-        if let Some(v) = &self.disabled {
-            m.serialize_entry("disabled", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GlobalAlertRuleUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalAlertRuleUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<GlobalAlertRuleUpdationParamsData>,
-    /// `where`: `GlobalAlertRuleWhereInput`, required by the model.
-    pub r#where: Option<GlobalAlertRuleWhereInput>,
-}
-
-impl serde::Serialize for GlobalAlertRuleUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GlobalRecycleBinUpdationParams` of the CloudTower model.
-///
-/// The model requires `retain`, `enabled`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalRecycleBinUpdationParams {
-    /// `retain`: `int32`, required by the model.
-    pub retain: Option<i32>,
-    /// `enabled`: `boolean`, required by the model.
-    pub enabled: Option<bool>,
-}
-
-impl serde::Serialize for GlobalRecycleBinUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.retain {
-            m.serialize_entry("retain", v)?;
-        }
-        if let Some(v) = &self.enabled {
-            m.serialize_entry("enabled", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GpuDeviceDescriptionUpdationParams.data` of the CloudTower model.
-///
-/// The model requires `description`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDeviceDescriptionUpdationParamsData {
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-}
-
-impl serde::Serialize for GpuDeviceDescriptionUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GpuDeviceDescriptionUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDeviceDescriptionUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<GpuDeviceDescriptionUpdationParamsData>,
-    /// `where`: `GpuDeviceWhereInput`, required by the model.
-    pub r#where: Option<GpuDeviceWhereInput>,
-}
-
-impl serde::Serialize for GpuDeviceDescriptionUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GpuDeviceSriovSwitchParams.data` of the CloudTower model.
-///
-/// The model requires `enable`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDeviceSriovSwitchParamsData {
-    /// `enable`: `boolean`, required by the model.
-    pub enable: Option<bool>,
-}
-
-impl serde::Serialize for GpuDeviceSriovSwitchParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.enable {
-            m.serialize_entry("enable", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GpuDeviceSriovSwitchParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDeviceSriovSwitchParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<GpuDeviceSriovSwitchParamsData>,
-    /// `where`: `GpuDeviceWhereInput`, required by the model.
-    pub r#where: Option<GpuDeviceWhereInput>,
-}
-
-impl serde::Serialize for GpuDeviceSriovSwitchParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GpuDeviceUsageUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDeviceUsageUpdationParamsData {
-    /// `vgpu_spec`: `string`.
-    pub vgpu_spec: Option<String>,
-    /// `usage`: `GpuDeviceUsage`.
-    pub usage: Option<GpuDeviceUsage>,
-}
-
-impl serde::Serialize for GpuDeviceUsageUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vgpu_spec {
-            m.serialize_entry("vgpu_spec", v)?;
-        }
-        if let Some(v) = &self.usage {
-            m.serialize_entry("usage", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GpuDeviceUsageUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GpuDeviceUsageUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<GpuDeviceUsageUpdationParamsData>,
-    /// `where`: `GpuDeviceWhereInput`, required by the model.
-    pub r#where: Option<GpuDeviceWhereInput>,
-}
-
-impl serde::Serialize for GpuDeviceUsageUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GraphCreationParams` of the CloudTower model.
-///
-/// The model requires `type`, `resource_type`, `view_id`, `title`, `cluster_id`, `connect_id`, `metric_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct GraphCreationParams {
-    /// `instance_ids`: `string[]`.
-    pub instance_ids: Option<Vec<String>>,
-    /// `network`: `NetworkType`.
-    pub network: Option<NetworkType>,
-    /// `service`: `string`.
-    pub service: Option<String>,
-    /// `metric_type`: `MetricType`.
-    pub metric_type: Option<MetricType>,
-    /// `metric_count`: `int32`.
-    pub metric_count: Option<i32>,
-    /// `type`: `GraphType`, required by the model.
-    pub r#type: Option<GraphType>,
-    /// `resource_type`: `string`, required by the model.
-    pub resource_type: Option<String>,
-    /// `view_id`: `string`, required by the model.
-    pub view_id: Option<String>,
-    /// `title`: `string`, required by the model.
-    pub title: Option<String>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `connect_id`: `string[]`, required by the model.
-    pub connect_id: Option<Vec<String>>,
-    /// `metric_name`: `string`, required by the model.
-    pub metric_name: Option<String>,
-}
-
-impl serde::Serialize for GraphCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.instance_ids {
-            m.serialize_entry("instance_ids", v)?;
-        }
-        if let Some(v) = &self.network {
-            m.serialize_entry("network", v)?;
-        }
-        if let Some(v) = &self.service {
-            m.serialize_entry("service", v)?;
-        }
-        if let Some(v) = &self.metric_type {
-            m.serialize_entry("metric_type", v)?;
-        }
-        if let Some(v) = &self.metric_count {
-            m.serialize_entry("metric_count", v)?;
-        }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.resource_type {
-            m.serialize_entry("resource_type", v)?;
-        }
-        if let Some(v) = &self.view_id {
-            m.serialize_entry("view_id", v)?;
-        }
-        if let Some(v) = &self.title {
-            m.serialize_entry("title", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.connect_id {
-            m.serialize_entry("connect_id", v)?;
-        }
-        if let Some(v) = &self.metric_name {
-            m.serialize_entry("metric_name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `GraphDeletionParams` of the CloudTower model.
+/// `UninstallCloudTowerApplicationParams` of the CloudTower model.
 ///
 /// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GraphDeletionParams {
-    /// `where`: `GraphWhereInput`, required by the model.
-    pub r#where: Option<GraphWhereInput>,
+pub struct UninstallCloudTowerApplicationParams {
+    /// `where`: `CloudTowerApplicationWhereInput`, required by the model.
+    pub r#where: Option<CloudTowerApplicationWhereInput>,
 }
 
-impl serde::Serialize for GraphDeletionParams {
+impl serde::Serialize for UninstallCloudTowerApplicationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3498,121 +3619,63 @@ impl serde::Serialize for GraphDeletionParams {
     }
 }
 
-/// `GraphUpdationParams.data` of the CloudTower model.
+/// `UpdateAccessRestrictionParams` of the CloudTower model.
+///
+/// The model requires `access_list`, `access_mode`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GraphUpdationParamsData {
-    /// `instance_ids`: `string[]`.
-    pub instance_ids: Option<Vec<String>>,
-    /// `luns`: `IscsiLunWhereInput`.
-    pub luns: Option<IscsiLunWhereInput>,
-    /// `vmNics`: `VmNicWhereInput`.
-    pub vm_nics: Option<VmNicWhereInput>,
-    /// `nics`: `NicWhereInput`.
-    pub nics: Option<NicWhereInput>,
-    /// `disks`: `DiskWhereInput`.
-    pub disks: Option<DiskWhereInput>,
-    /// `vmVolumes`: `VmVolumeWhereInput`.
-    pub vm_volumes: Option<VmVolumeWhereInput>,
-    /// `vms`: `VmWhereInput`.
-    pub vms: Option<VmWhereInput>,
-    /// `hosts`: `HostWhereInput`.
-    pub hosts: Option<HostWhereInput>,
-    /// `network`: `NetworkType`.
-    pub network: Option<NetworkType>,
-    /// `cluster`: `ClusterWhereInput`.
-    pub cluster: Option<ClusterWhereInput>,
-    /// `service`: `string`.
-    pub service: Option<String>,
-    /// `metric_type`: `MetricType`.
-    pub metric_type: Option<MetricType>,
-    /// `metric_count`: `int32`.
-    pub metric_count: Option<i32>,
-    /// `type`: `GraphType`.
-    pub r#type: Option<GraphType>,
-    /// `resource_type`: `string`.
-    pub resource_type: Option<String>,
-    /// `title`: `string`.
-    pub title: Option<String>,
-    /// `metric_name`: `string`.
-    pub metric_name: Option<String>,
-    /// `connect_id`: `string[]`.
-    pub connect_id: Option<Vec<String>>,
+pub struct UpdateAccessRestrictionParams {
+    /// `access_list`: `string[]`, required by the model.
+    pub access_list: Option<Vec<String>>,
+    /// `access_mode`: `AccessMode`, required by the model.
+    pub access_mode: Option<AccessMode>,
 }
 
-impl serde::Serialize for GraphUpdationParamsData {
+impl serde::Serialize for UpdateAccessRestrictionParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.instance_ids {
-            m.serialize_entry("instance_ids", v)?;
+        if let Some(v) = &self.access_list {
+            m.serialize_entry("access_list", v)?;
         }
-        if let Some(v) = &self.luns {
-            m.serialize_entry("luns", v)?;
-        }
-        if let Some(v) = &self.vm_nics {
-            m.serialize_entry("vmNics", v)?;
-        }
-        if let Some(v) = &self.nics {
-            m.serialize_entry("nics", v)?;
-        }
-        if let Some(v) = &self.disks {
-            m.serialize_entry("disks", v)?;
-        }
-        if let Some(v) = &self.vm_volumes {
-            m.serialize_entry("vmVolumes", v)?;
-        }
-        if let Some(v) = &self.vms {
-            m.serialize_entry("vms", v)?;
-        }
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
-        }
-        if let Some(v) = &self.network {
-            m.serialize_entry("network", v)?;
-        }
-        if let Some(v) = &self.cluster {
-            m.serialize_entry("cluster", v)?;
-        }
-        if let Some(v) = &self.service {
-            m.serialize_entry("service", v)?;
-        }
-        if let Some(v) = &self.metric_type {
-            m.serialize_entry("metric_type", v)?;
-        }
-        if let Some(v) = &self.metric_count {
-            m.serialize_entry("metric_count", v)?;
-        }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.resource_type {
-            m.serialize_entry("resource_type", v)?;
-        }
-        if let Some(v) = &self.title {
-            m.serialize_entry("title", v)?;
-        }
-        if let Some(v) = &self.metric_name {
-            m.serialize_entry("metric_name", v)?;
-        }
-        if let Some(v) = &self.connect_id {
-            m.serialize_entry("connect_id", v)?;
+        if let Some(v) = &self.access_mode {
+            m.serialize_entry("access_mode", v)?;
         }
         m.end()
     }
 }
 
-/// `GraphUpdationParams` of the CloudTower model.
+/// `UpdateCloudTowerApplicationVmSpecParams.data` of the CloudTower model.
 ///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `vmSpec`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct GraphUpdationParams {
-    /// `data`: `object`.
-    pub data: Option<GraphUpdationParamsData>,
-    /// `where`: `GraphWhereInput`, required by the model.
-    pub r#where: Option<GraphWhereInput>,
+pub struct UpdateCloudTowerApplicationVmSpecParamsData {
+    /// `vmSpec`: `ApplicationVmSpecDefinition`, required by the model.
+    pub vm_spec: Option<ApplicationVmSpecDefinition>,
 }
 
-impl serde::Serialize for GraphUpdationParams {
+impl serde::Serialize for UpdateCloudTowerApplicationVmSpecParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_spec {
+            m.serialize_entry("vmSpec", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `UpdateCloudTowerApplicationVmSpecParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateCloudTowerApplicationVmSpecParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<UpdateCloudTowerApplicationVmSpecParamsData>,
+    /// `where`: `CloudTowerApplicationWhereUniqueInput`, required by the model.
+    pub r#where: Option<CloudTowerApplicationWhereUniqueInput>,
+}
+
+impl serde::Serialize for UpdateCloudTowerApplicationVmSpecParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3626,104 +3689,112 @@ impl serde::Serialize for GraphUpdationParams {
     }
 }
 
-/// `HostBatchCreateDiskInput` of the CloudTower model.
-///
-/// The model requires `drive`; every field is optional here so that a tower that omits one still decodes.
+/// `UpdatePassrodSecurityParams` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct HostBatchCreateDiskInput {
-    /// `type`: `DiskType`.
-    pub r#type: Option<DiskType>,
-    /// `size`: `double`.
-    pub size: Option<f64>,
-    /// `function`: `DiskFunction`.
-    pub function: Option<DiskFunction>,
-    /// `drive`: `string`, required by the model.
-    pub drive: Option<String>,
+pub struct UpdatePassrodSecurityParams {
+    /// `password_expire_days`: `int32`.
+    pub password_expire_days: Option<i32>,
+    /// `password_complexity`: `PasswordComplexity`.
+    pub password_complexity: Option<PasswordComplexity>,
+    /// `login_miss_time_threshold`: `int32`.
+    pub login_miss_time_threshold: Option<i32>,
+    /// `login_miss_num_threshold`: `int32`.
+    pub login_miss_num_threshold: Option<i32>,
 }
 
-impl serde::Serialize for HostBatchCreateDiskInput {
+impl serde::Serialize for UpdatePassrodSecurityParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
+        if let Some(v) = &self.password_expire_days {
+            m.serialize_entry("password_expire_days", v)?;
         }
-        if let Some(v) = &self.size {
-            m.serialize_entry("size", v)?;
+        if let Some(v) = &self.password_complexity {
+            m.serialize_entry("password_complexity", v)?;
         }
-        if let Some(v) = &self.function {
-            m.serialize_entry("function", v)?;
+        if let Some(v) = &self.login_miss_time_threshold {
+            m.serialize_entry("login_miss_time_threshold", v)?;
         }
-        if let Some(v) = &self.drive {
-            m.serialize_entry("drive", v)?;
+        if let Some(v) = &self.login_miss_num_threshold {
+            m.serialize_entry("login_miss_num_threshold", v)?;
         }
         m.end()
     }
 }
 
-/// `HostBatchCreateIfaceInput` of the CloudTower model.
+/// `UpdateSessionTimeoutParams` of the CloudTower model.
 ///
-/// The model requires `netmask`, `name`, `ip`, `gateway_ip`, `function`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `session_max_age`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct HostBatchCreateIfaceInput {
-    /// `netmask`: `string`, required by the model.
-    pub netmask: Option<String>,
-    /// `name`: `string[]`, required by the model.
-    pub name: Option<Vec<String>>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `gateway_ip`: `string`, required by the model.
-    pub gateway_ip: Option<String>,
-    /// `function`: `HostBatchCreateIfaceFunction`, required by the model.
-    pub function: Option<HostBatchCreateIfaceFunction>,
+pub struct UpdateSessionTimeoutParams {
+    /// `session_max_age`: `int32`, required by the model.
+    pub session_max_age: Option<i32>,
 }
 
-impl serde::Serialize for HostBatchCreateIfaceInput {
+impl serde::Serialize for UpdateSessionTimeoutParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.netmask {
-            m.serialize_entry("netmask", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.ip {
-            m.serialize_entry("ip", v)?;
-        }
-        if let Some(v) = &self.gateway_ip {
-            m.serialize_entry("gateway_ip", v)?;
-        }
-        if let Some(v) = &self.function {
-            m.serialize_entry("function", v)?;
+        if let Some(v) = &self.session_max_age {
+            m.serialize_entry("session_max_age", v)?;
         }
         m.end()
     }
 }
 
-/// `HostBatchCreateIpmiInput` of the CloudTower model.
+/// `UpdateVcenterAccountParams` of the CloudTower model.
 ///
-/// The model requires `username`, `password`, `ip`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct HostBatchCreateIpmiInput {
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
+pub struct UpdateVcenterAccountParams {
+    /// `data`: `UpdateVcenterAccountParamsData`, required by the model.
+    pub data: Option<UpdateVcenterAccountParamsData>,
+    /// `where`: `VcenterAccountWhereUniqueInput`, required by the model.
+    pub r#where: Option<VcenterAccountWhereUniqueInput>,
+}
+
+impl serde::Serialize for UpdateVcenterAccountParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `UpdateVcenterAccountParamsData` of the CloudTower model.
+///
+/// The model requires `port`, `password`, `username`, `ip`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateVcenterAccountParamsData {
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
     /// `password`: `string`, required by the model.
     pub password: Option<String>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
     /// `ip`: `string`, required by the model.
     pub ip: Option<String>,
 }
 
-impl serde::Serialize for HostBatchCreateIpmiInput {
+impl serde::Serialize for UpdateVcenterAccountParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
         }
         if let Some(v) = &self.password {
             m.serialize_entry("password", v)?;
         }
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
         if let Some(v) = &self.ip {
             m.serialize_entry("ip", v)?;
         }
@@ -3731,126 +3802,31 @@ impl serde::Serialize for HostBatchCreateIpmiInput {
     }
 }
 
-/// `HostCreationParams` of the CloudTower model.
-///
-/// The model requires `data`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+/// `UpdateVmVolumeParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct HostCreationParams {
-    /// `auth_info`: `HostAuthInfo`.
-    pub auth_info: Option<HostAuthInfo>,
-    /// `data`: `HostCreationParamsData[]`, required by the model.
-    pub data: Option<Vec<HostCreationParamsData>>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-}
-
-impl serde::Serialize for HostCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.auth_info {
-            m.serialize_entry("auth_info", v)?;
-        }
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `HostCreationParamsData` of the CloudTower model.
-///
-/// The model requires `ifaces`, `disks`, `hostname`, `host_uuid`, `host_ip`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct HostCreationParamsData {
-    /// `vdses`: `HostVdsConfig[]`.
-    pub vdses: Option<Vec<HostVdsConfig>>,
-    /// `zbs_spec`: `ZbsSpec`.
-    pub zbs_spec: Option<ZbsSpec>,
-    /// `ifaces`: `HostBatchCreateIfaceInput[]`, required by the model.
-    pub ifaces: Option<Vec<HostBatchCreateIfaceInput>>,
-    /// `disks`: `HostBatchCreateDiskInput[]`, required by the model.
-    pub disks: Option<Vec<HostBatchCreateDiskInput>>,
-    /// `platform_password`: `string`.
-    pub platform_password: Option<String>,
-    /// `platform_username`: `string`.
-    pub platform_username: Option<String>,
-    /// `platform_ip`: `string`.
-    pub platform_ip: Option<String>,
-    /// `ipmi`: `HostBatchCreateIpmiInput`.
-    pub ipmi: Option<HostBatchCreateIpmiInput>,
-    /// `hostname`: `string`, required by the model.
-    pub hostname: Option<String>,
-    /// `host_uuid`: `string`, required by the model.
-    pub host_uuid: Option<String>,
-    /// `host_ip`: `string`, required by the model.
-    pub host_ip: Option<String>,
-}
-
-impl serde::Serialize for HostCreationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vdses {
-            m.serialize_entry("vdses", v)?;
-        }
-        if let Some(v) = &self.zbs_spec {
-            m.serialize_entry("zbs_spec", v)?;
-        }
-        if let Some(v) = &self.ifaces {
-            m.serialize_entry("ifaces", v)?;
-        }
-        if let Some(v) = &self.disks {
-            m.serialize_entry("disks", v)?;
-        }
-        if let Some(v) = &self.platform_password {
-            m.serialize_entry("platform_password", v)?;
-        }
-        if let Some(v) = &self.platform_username {
-            m.serialize_entry("platform_username", v)?;
-        }
-        if let Some(v) = &self.platform_ip {
-            m.serialize_entry("platform_ip", v)?;
-        }
-        if let Some(v) = &self.ipmi {
-            m.serialize_entry("ipmi", v)?;
-        }
-        if let Some(v) = &self.hostname {
-            m.serialize_entry("hostname", v)?;
-        }
-        if let Some(v) = &self.host_uuid {
-            m.serialize_entry("host_uuid", v)?;
-        }
-        if let Some(v) = &self.host_ip {
-            m.serialize_entry("host_ip", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `HostUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct HostUpdationParamsData {
-    /// `ipmi`: `HostBatchCreateIpmiInput`.
-    pub ipmi: Option<HostBatchCreateIpmiInput>,
-    /// `scvm_name`: `string`.
-    pub scvm_name: Option<String>,
+pub struct UpdateVmVolumeParamsData {
+    /// `size_unit`: `ByteUnit`.
+    pub size_unit: Option<ByteUnit>,
+    /// `size`: `int64`.
+    pub size: Option<i64>,
+    /// `description`: `string`.
+    pub description: Option<String>,
     /// `name`: `string`.
     pub name: Option<String>,
 }
 
-impl serde::Serialize for HostUpdationParamsData {
+impl serde::Serialize for UpdateVmVolumeParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.ipmi {
-            m.serialize_entry("ipmi", v)?;
+        if let Some(v) = &self.size_unit {
+            m.serialize_entry("size_unit", v)?;
         }
-        if let Some(v) = &self.scvm_name {
-            m.serialize_entry("scvm_name", v)?;
+        if let Some(v) = &self.size {
+            m.serialize_entry("size", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
         }
         if let Some(v) = &self.name {
             m.serialize_entry("name", v)?;
@@ -3859,18 +3835,123 @@ impl serde::Serialize for HostUpdationParamsData {
     }
 }
 
-/// `HostUpdationParams` of the CloudTower model.
+/// `UpdateVmVolumeParams` of the CloudTower model.
+///
+/// The model requires `where`, `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateVmVolumeParams {
+    /// `where`: `VmVolumeWhereInput`, required by the model.
+    pub r#where: Option<VmVolumeWhereInput>,
+    /// `data`: `object`, required by the model.
+    pub data: Option<UpdateVmVolumeParamsData>,
+}
+
+impl serde::Serialize for UpdateVmVolumeParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `UpdateVsphereEsxiAccountParams` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateVsphereEsxiAccountParams {
+    /// `data`: `UpdateVsphereEsxiAccountParamsData[]`, required by the model.
+    pub data: Option<Vec<UpdateVsphereEsxiAccountParamsData>>,
+}
+
+impl serde::Serialize for UpdateVsphereEsxiAccountParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `UpdateVsphereEsxiAccountParamsData` of the CloudTower model.
+///
+/// The model requires `username`, `ip`, `esxi_account_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateVsphereEsxiAccountParamsData {
+    /// `port`: `int32`.
+    pub port: Option<i32>,
+    /// `password`: `string`.
+    pub password: Option<String>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+    /// `esxi_account_id`: `string`, required by the model.
+    pub esxi_account_id: Option<String>,
+}
+
+impl serde::Serialize for UpdateVsphereEsxiAccountParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        if let Some(v) = &self.password {
+            m.serialize_entry("password", v)?;
+        }
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
+        }
+        if let Some(v) = &self.ip {
+            m.serialize_entry("ip", v)?;
+        }
+        if let Some(v) = &self.esxi_account_id {
+            m.serialize_entry("esxi_account_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `UpgradeCloudTowerApplicationParams.data` of the CloudTower model.
+///
+/// The model requires `targetPackage`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct UpgradeCloudTowerApplicationParamsData {
+    /// `targetPackage`: `string`, required by the model.
+    pub target_package: Option<String>,
+}
+
+impl serde::Serialize for UpgradeCloudTowerApplicationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.target_package {
+            m.serialize_entry("targetPackage", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `UpgradeCloudTowerApplicationParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct HostUpdationParams {
+pub struct UpgradeCloudTowerApplicationParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<HostUpdationParamsData>,
-    /// `where`: `HostWhereInput`, required by the model.
-    pub r#where: Option<HostWhereInput>,
+    pub data: Option<UpgradeCloudTowerApplicationParamsData>,
+    /// `where`: `CloudTowerApplicationWhereUniqueInput`, required by the model.
+    pub r#where: Option<CloudTowerApplicationWhereUniqueInput>,
 }
 
-impl serde::Serialize for HostUpdationParams {
+impl serde::Serialize for UpgradeCloudTowerApplicationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3884,116 +3965,24 @@ impl serde::Serialize for HostUpdationParams {
     }
 }
 
-/// `ImportVmVolumeParams` of the CloudTower model.
-///
-/// The model requires `upload_task_id`, `name`, `storage_policy`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+/// `UsbDeviceMountParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct ImportVmVolumeParams {
-    /// `upload_task_id`: `string`, required by the model.
-    pub upload_task_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
-    pub storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
+pub struct UsbDeviceMountParamsData {
+    /// `vms`: `VmWhereInput`.
+    pub vms: Option<VmWhereInput>,
+    /// `vm_id`: `string`.
+    pub vm_id: Option<String>,
 }
 
-impl serde::Serialize for ImportVmVolumeParams {
+impl serde::Serialize for UsbDeviceMountParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.upload_task_id {
-            m.serialize_entry("upload_task_id", v)?;
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
         }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.storage_policy {
-            m.serialize_entry("storage_policy", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `InstallVmtoolsParams.data` of the CloudTower model.
-///
-/// The model requires `svt_image_id`, `cd_rom_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct InstallVmtoolsParamsData {
-    /// `svt_image_id`: `string`, required by the model.
-    pub svt_image_id: Option<String>,
-    /// `cd_rom_id`: `string`, required by the model.
-    pub cd_rom_id: Option<String>,
-}
-
-impl serde::Serialize for InstallVmtoolsParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.svt_image_id {
-            m.serialize_entry("svt_image_id", v)?;
-        }
-        if let Some(v) = &self.cd_rom_id {
-            m.serialize_entry("cd_rom_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `InstallVmtoolsParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct InstallVmtoolsParams {
-    /// `data`: `object`.
-    pub data: Option<InstallVmtoolsParamsData>,
-    /// `where`: `VmWhereInput`, required by the model.
-    pub r#where: Option<VmWhereInput>,
-}
-
-impl serde::Serialize for InstallVmtoolsParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiLunCloneParams` of the CloudTower model.
-///
-/// The model requires `iscsi_target_id`, `name`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunCloneParams {
-    /// `iscsi_target_id`: `string`, required by the model.
-    pub iscsi_target_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `snapshot_id`: `string`, required by the model.
-    pub snapshot_id: Option<String>,
-}
-
-impl serde::Serialize for IscsiLunCloneParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.iscsi_target_id {
-            m.serialize_entry("iscsi_target_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.serialize_entry("snapshot_id", v)?;
+        if let Some(v) = &self.vm_id {
+            m.serialize_entry("vm_id", v)?;
         }
         m.end()
     }

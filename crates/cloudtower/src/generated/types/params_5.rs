@@ -3,346 +3,18 @@
 
 use super::*;
 
-/// `IscsiLunCommonParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunCommonParams {
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `allowed_initiators`: `string`.
-    pub allowed_initiators: Option<String>,
-}
-
-impl serde::Serialize for IscsiLunCommonParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.allowed_initiators {
-            m.serialize_entry("allowed_initiators", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiLunCreationParams` of the CloudTower model.
-///
-/// The model requires `assigned_size`, `replica_num`, `iscsi_target_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunCreationParams {
-    /// `lun_id`: `int32`.
-    pub lun_id: Option<i32>,
-    /// `assigned_size_unit`: `ByteUnit`.
-    pub assigned_size_unit: Option<ByteUnit>,
-    /// `assigned_size`: `int64`, required by the model.
-    pub assigned_size: Option<i64>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `iscsi_target_id`: `string`, required by the model.
-    pub iscsi_target_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `allowed_initiators`: `string`.
-    pub allowed_initiators: Option<String>,
-}
-
-impl serde::Serialize for IscsiLunCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.lun_id {
-            m.serialize_entry("lun_id", v)?;
-        }
-        if let Some(v) = &self.assigned_size_unit {
-            m.serialize_entry("assigned_size_unit", v)?;
-        }
-        if let Some(v) = &self.assigned_size {
-            m.serialize_entry("assigned_size", v)?;
-        }
-        if let Some(v) = &self.replica_num {
-            m.serialize_entry("replica_num", v)?;
-        }
-        if let Some(v) = &self.iscsi_target_id {
-            m.serialize_entry("iscsi_target_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.allowed_initiators {
-            m.serialize_entry("allowed_initiators", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiLunDeletionParams.data` of the CloudTower model.
-///
-/// The model requires `remove_snapshot`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunDeletionParamsData {
-    /// `remove_snapshot`: `boolean`, required by the model.
-    pub remove_snapshot: Option<bool>,
-}
-
-impl serde::Serialize for IscsiLunDeletionParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.remove_snapshot {
-            m.serialize_entry("remove_snapshot", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiLunDeletionParams` of the CloudTower model.
+/// `UsbDeviceMountParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct IscsiLunDeletionParams {
+pub struct UsbDeviceMountParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<IscsiLunDeletionParamsData>,
-    /// `where`: `IscsiLunWhereInput`, required by the model.
-    pub r#where: Option<IscsiLunWhereInput>,
+    pub data: Option<UsbDeviceMountParamsData>,
+    /// `where`: `UsbDeviceWhereInput`, required by the model.
+    pub r#where: Option<UsbDeviceWhereInput>,
 }
 
-impl serde::Serialize for IscsiLunDeletionParams {
+impl serde::Serialize for UsbDeviceMountParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -356,98 +28,38 @@ impl serde::Serialize for IscsiLunDeletionParams {
     }
 }
 
-/// `IscsiLunRollbackParams` of the CloudTower model.
+/// `UsbDeviceUnmountParams.data` of the CloudTower model.
 ///
-/// The model requires `lun_id`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `vms`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct IscsiLunRollbackParams {
-    /// `lun_id`: `string`, required by the model.
-    pub lun_id: Option<String>,
-    /// `snapshot_id`: `string`, required by the model.
-    pub snapshot_id: Option<String>,
+pub struct UsbDeviceUnmountParamsData {
+    /// `vms`: `VmWhereInput`, required by the model.
+    pub vms: Option<VmWhereInput>,
 }
 
-impl serde::Serialize for IscsiLunRollbackParams {
+impl serde::Serialize for UsbDeviceUnmountParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.lun_id {
-            m.serialize_entry("lun_id", v)?;
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.serialize_entry("snapshot_id", v)?;
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
         }
         m.end()
     }
 }
 
-/// `IscsiLunSnapshotCreationParams` of the CloudTower model.
-///
-/// The model requires `iscsi_target_id`, `name`, `iscsi_lun_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunSnapshotCreationParams {
-    /// `effect`: `IscsiLunSnapshotCreationEffect`.
-    pub effect: Option<IscsiLunSnapshotCreationEffect>,
-    /// `iscsi_target_id`: `string`, required by the model.
-    pub iscsi_target_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `iscsi_lun_id`: `string`, required by the model.
-    pub iscsi_lun_id: Option<String>,
-}
-
-impl serde::Serialize for IscsiLunSnapshotCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.effect {
-            m.serialize_entry("effect", v)?;
-        }
-        if let Some(v) = &self.iscsi_target_id {
-            m.serialize_entry("iscsi_target_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.iscsi_lun_id {
-            m.serialize_entry("iscsi_lun_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiLunSnapshotDeletionParams` of the CloudTower model.
+/// `UsbDeviceUnmountParams` of the CloudTower model.
 ///
 /// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct IscsiLunSnapshotDeletionParams {
-    /// `where`: `IscsiLunSnapshotWhereInput`, required by the model.
-    pub r#where: Option<IscsiLunSnapshotWhereInput>,
+pub struct UsbDeviceUnmountParams {
+    /// `data`: `object`.
+    pub data: Option<UsbDeviceUnmountParamsData>,
+    /// `where`: `UsbDeviceWhereInput`, required by the model.
+    pub r#where: Option<UsbDeviceWhereInput>,
 }
 
-impl serde::Serialize for IscsiLunSnapshotDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiLunUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunUpdationParams {
-    /// `data`: `IscsiLunUpdationParamsData`, required by the model.
-    pub data: Option<IscsiLunUpdationParamsData>,
-    /// `where`: `IscsiLunWhereInput`, required by the model.
-    pub r#where: Option<IscsiLunWhereInput>,
-}
-
-impl serde::Serialize for IscsiLunUpdationParams {
+impl serde::Serialize for UsbDeviceUnmountParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -461,1309 +73,161 @@ impl serde::Serialize for IscsiLunUpdationParams {
     }
 }
 
-/// `IscsiLunUpdationParamsData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunUpdationParamsData {
-    /// `assigned_size_unit`: `ByteUnit`.
-    pub assigned_size_unit: Option<ByteUnit>,
-    /// `assigned_size`: `int64`.
-    pub assigned_size: Option<i64>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `allowed_initiators`: `string`.
-    pub allowed_initiators: Option<String>,
-}
-
-impl serde::Serialize for IscsiLunUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.assigned_size_unit {
-            m.serialize_entry("assigned_size_unit", v)?;
-        }
-        if let Some(v) = &self.assigned_size {
-            m.serialize_entry("assigned_size", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.allowed_initiators {
-            m.serialize_entry("allowed_initiators", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiTargetCommonParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiTargetCommonParams {
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max_size`: `BPSUnit`.
-    pub bps_wr_max_size: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `initiator_chaps`: `IscsiTargetCommonParamsInitiatorChaps[]`.
-    pub initiator_chaps: Option<Vec<IscsiTargetCommonParamsInitiatorChaps>>,
-    /// `chap_secret`: `string`.
-    pub chap_secret: Option<String>,
-    /// `chap_name`: `string`.
-    pub chap_name: Option<String>,
-    /// `chap_enabled`: `boolean`.
-    pub chap_enabled: Option<bool>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `iqn_whitelist`: `string`.
-    pub iqn_whitelist: Option<String>,
-    /// `ip_whitelist`: `string`.
-    pub ip_whitelist: Option<String>,
-}
-
-impl serde::Serialize for IscsiTargetCommonParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_size {
-            m.serialize_entry("bps_wr_max_size", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.initiator_chaps {
-            m.serialize_entry("initiator_chaps", v)?;
-        }
-        if let Some(v) = &self.chap_secret {
-            m.serialize_entry("chap_secret", v)?;
-        }
-        if let Some(v) = &self.chap_name {
-            m.serialize_entry("chap_name", v)?;
-        }
-        if let Some(v) = &self.chap_enabled {
-            m.serialize_entry("chap_enabled", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.iqn_whitelist {
-            m.serialize_entry("iqn_whitelist", v)?;
-        }
-        if let Some(v) = &self.ip_whitelist {
-            m.serialize_entry("ip_whitelist", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiTargetCommonParamsInitiatorChaps` of the CloudTower model.
+/// `UserAuditLogCreationParams` of the CloudTower model.
 ///
-/// The model requires `chap_secret`, `chap_name`, `initiator_iqn`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `status`, `user_id`, `message`, `resource_type`, `action`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct IscsiTargetCommonParamsInitiatorChaps {
-    /// `chap_secret`: `string`, required by the model.
-    pub chap_secret: Option<String>,
-    /// `chap_name`: `string`, required by the model.
-    pub chap_name: Option<String>,
-    /// `initiator_iqn`: `string`, required by the model.
-    pub initiator_iqn: Option<String>,
-}
-
-impl serde::Serialize for IscsiTargetCommonParamsInitiatorChaps {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.chap_secret {
-            m.serialize_entry("chap_secret", v)?;
-        }
-        if let Some(v) = &self.chap_name {
-            m.serialize_entry("chap_name", v)?;
-        }
-        if let Some(v) = &self.initiator_iqn {
-            m.serialize_entry("initiator_iqn", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiTargetCreationParams` of the CloudTower model.
-///
-/// The model requires `stripe_size`, `stripe_num`, `replica_num`, `thin_provision`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiTargetCreationParams {
-    /// `stripe_size_unit`: `ByteUnit`.
-    pub stripe_size_unit: Option<ByteUnit>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-    /// `cluster_id`: `string`, required by the model.
+pub struct UserAuditLogCreationParams {
+    /// `api_key_name`: `string`.
+    pub api_key_name: Option<String>,
+    /// `id`: `string`.
+    pub id: Option<String>,
+    /// `started_at`: `string`.
+    pub started_at: Option<String>,
+    /// `finished_at`: `string`.
+    pub finished_at: Option<String>,
+    /// `cluster_id`: `string`.
     pub cluster_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max_size`: `BPSUnit`.
-    pub bps_wr_max_size: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `initiator_chaps`: `IscsiTargetCommonParamsInitiatorChaps[]`.
-    pub initiator_chaps: Option<Vec<IscsiTargetCommonParamsInitiatorChaps>>,
-    /// `chap_secret`: `string`.
-    pub chap_secret: Option<String>,
-    /// `chap_name`: `string`.
-    pub chap_name: Option<String>,
-    /// `chap_enabled`: `boolean`.
-    pub chap_enabled: Option<bool>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `iqn_whitelist`: `string`.
-    pub iqn_whitelist: Option<String>,
-    /// `ip_whitelist`: `string`.
-    pub ip_whitelist: Option<String>,
-}
-
-impl serde::Serialize for IscsiTargetCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.stripe_size_unit {
-            m.serialize_entry("stripe_size_unit", v)?;
-        }
-        if let Some(v) = &self.stripe_size {
-            m.serialize_entry("stripe_size", v)?;
-        }
-        if let Some(v) = &self.stripe_num {
-            m.serialize_entry("stripe_num", v)?;
-        }
-        if let Some(v) = &self.replica_num {
-            m.serialize_entry("replica_num", v)?;
-        }
-        if let Some(v) = &self.thin_provision {
-            m.serialize_entry("thin_provision", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_size {
-            m.serialize_entry("bps_wr_max_size", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.initiator_chaps {
-            m.serialize_entry("initiator_chaps", v)?;
-        }
-        if let Some(v) = &self.chap_secret {
-            m.serialize_entry("chap_secret", v)?;
-        }
-        if let Some(v) = &self.chap_name {
-            m.serialize_entry("chap_name", v)?;
-        }
-        if let Some(v) = &self.chap_enabled {
-            m.serialize_entry("chap_enabled", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.iqn_whitelist {
-            m.serialize_entry("iqn_whitelist", v)?;
-        }
-        if let Some(v) = &self.ip_whitelist {
-            m.serialize_entry("ip_whitelist", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiTargetDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiTargetDeletionParams {
-    /// `where`: `IscsiTargetWhereInput`, required by the model.
-    pub r#where: Option<IscsiTargetWhereInput>,
-}
-
-impl serde::Serialize for IscsiTargetDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IscsiTargetUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiTargetUpdationParams {
-    /// `data`: `IscsiTargetCommonParams`, required by the model.
-    pub data: Option<IscsiTargetCommonParams>,
-    /// `where`: `IscsiTargetWhereInput`, required by the model.
-    pub r#where: Option<IscsiTargetWhereInput>,
-}
-
-impl serde::Serialize for IscsiTargetUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IsolationPolicyCreateParams` of the CloudTower model.
-///
-/// The model requires `mode`, `vm_id`, `everoute_cluster_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicyCreateParams {
-    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
-    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
-    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `mode`: `IsolationMode`, required by the model.
-    pub mode: Option<IsolationMode>,
-    /// `vm_id`: `string`, required by the model.
-    pub vm_id: Option<String>,
-    /// `everoute_cluster_id`: `string`, required by the model.
-    pub everoute_cluster_id: Option<String>,
-}
-
-impl serde::Serialize for IsolationPolicyCreateParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.ingress {
-            m.serialize_entry("ingress", v)?;
-        }
-        if let Some(v) = &self.egress {
-            m.serialize_entry("egress", v)?;
-        }
-        if let Some(v) = &self.mode {
-            m.serialize_entry("mode", v)?;
-        }
-        if let Some(v) = &self.vm_id {
-            m.serialize_entry("vm_id", v)?;
-        }
-        if let Some(v) = &self.everoute_cluster_id {
-            m.serialize_entry("everoute_cluster_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IsolationPolicyDeleteParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicyDeleteParams {
-    /// `where`: `IsolationPolicyWhereInput`, required by the model.
-    pub r#where: Option<IsolationPolicyWhereInput>,
-}
-
-impl serde::Serialize for IsolationPolicyDeleteParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `IsolationPolicyUpdateParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct IsolationPolicyUpdateParams {
-    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
-    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
-    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `mode`: `IsolationMode`.
-    pub mode: Option<IsolationMode>,
-}
-
-impl serde::Serialize for IsolationPolicyUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.ingress {
-            m.serialize_entry("ingress", v)?;
-        }
-        if let Some(v) = &self.egress {
-            m.serialize_entry("egress", v)?;
-        }
-        if let Some(v) = &self.mode {
-            m.serialize_entry("mode", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LabelCreationParams` of the CloudTower model.
-///
-/// The model requires `key`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LabelCreationParams {
-    /// `value`: `string`.
-    pub value: Option<String>,
-    /// `key`: `string`, required by the model.
-    pub key: Option<String>,
-}
-
-impl serde::Serialize for LabelCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.value {
-            m.serialize_entry("value", v)?;
-        }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LabelDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LabelDeletionParams {
-    /// `where`: `LabelWhereInput`, required by the model.
-    pub r#where: Option<LabelWhereInput>,
-}
-
-impl serde::Serialize for LabelDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LabelUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct LabelUpdationParamsData {
-    /// `value`: `string`.
-    pub value: Option<String>,
+    /// `resource_id`: `string`.
+    pub resource_id: Option<String>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `status`: `UserAuditLogStatus`, required by the model.
+    pub status: Option<UserAuditLogStatus>,
+    /// `user_id`: `string`, required by the model.
+    pub user_id: Option<String>,
     /// `key`: `string`.
     pub key: Option<String>,
+    /// `message`: `UserAuditLogMessage`, required by the model.
+    pub message: Option<UserAuditLogMessage>,
+    /// `resource_type`: `string`, required by the model.
+    pub resource_type: Option<String>,
+    /// `action`: `string`, required by the model.
+    pub action: Option<String>,
 }
 
-impl serde::Serialize for LabelUpdationParamsData {
+impl serde::Serialize for UserAuditLogCreationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.value {
-            m.serialize_entry("value", v)?;
+        if let Some(v) = &self.api_key_name {
+            m.serialize_entry("api_key_name", v)?;
         }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
+        if let Some(v) = &self.id {
+            m.serialize_entry("id", v)?;
         }
-        m.end()
-    }
-}
-
-/// `LabelUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LabelUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<LabelUpdationParamsData>,
-    /// `where`: `LabelWhereInput`, required by the model.
-    pub r#where: Option<LabelWhereInput>,
-}
-
-impl serde::Serialize for LabelUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
+        if let Some(v) = &self.started_at {
+            m.serialize_entry("started_at", v)?;
         }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LicenseUpdationParams.data` of the CloudTower model.
-///
-/// The model requires `license`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LicenseUpdationParamsData {
-    /// `license`: `string`, required by the model.
-    pub license: Option<String>,
-}
-
-impl serde::Serialize for LicenseUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.license {
-            m.serialize_entry("license", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LicenseUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LicenseUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<LicenseUpdationParamsData>,
-}
-
-impl serde::Serialize for LicenseUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LogCollectionCreationParams` of the CloudTower model.
-///
-/// The model requires `log_ended_at`, `log_started_at`, `cluster_id`, `hosts`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LogCollectionCreationParams {
-    /// `witness_id`: `string`.
-    pub witness_id: Option<String>,
-    /// `service_groups`: `LogCollectionServiceGroupParams[]`.
-    pub service_groups: Option<Vec<LogCollectionServiceGroupParams>>,
-    /// `log_ended_at`: `string`, required by the model.
-    pub log_ended_at: Option<String>,
-    /// `log_started_at`: `string`, required by the model.
-    pub log_started_at: Option<String>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `hosts`: `HostWhereInput`, required by the model.
-    pub hosts: Option<HostWhereInput>,
-}
-
-impl serde::Serialize for LogCollectionCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.witness_id {
-            m.serialize_entry("witness_id", v)?;
-        }
-        if let Some(v) = &self.service_groups {
-            m.serialize_entry("service_groups", v)?;
-        }
-        if let Some(v) = &self.log_ended_at {
-            m.serialize_entry("log_ended_at", v)?;
-        }
-        if let Some(v) = &self.log_started_at {
-            m.serialize_entry("log_started_at", v)?;
+        if let Some(v) = &self.finished_at {
+            m.serialize_entry("finished_at", v)?;
         }
         if let Some(v) = &self.cluster_id {
             m.serialize_entry("cluster_id", v)?;
         }
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
+        if let Some(v) = &self.resource_id {
+            m.serialize_entry("resource_id", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            m.serialize_entry("ip_address", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.user_id {
+            m.serialize_entry("user_id", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        if let Some(v) = &self.message {
+            m.serialize_entry("message", v)?;
+        }
+        if let Some(v) = &self.resource_type {
+            m.serialize_entry("resource_type", v)?;
+        }
+        if let Some(v) = &self.action {
+            m.serialize_entry("action", v)?;
         }
         m.end()
     }
 }
 
-/// `LogCollectionDeletionParams` of the CloudTower model.
+/// `UserCreationParams` of the CloudTower model.
 ///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `role_id`, `name`, `username`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct LogCollectionDeletionParams {
-    /// `where`: `LogCollectionWhereInput`, required by the model.
-    pub r#where: Option<LogCollectionWhereInput>,
-}
-
-impl serde::Serialize for LogCollectionDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LogCollectionServiceGroupParams` of the CloudTower model.
-///
-/// The model requires `group_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LogCollectionServiceGroupParams {
-    /// `services`: `string[]`.
-    pub services: Option<Vec<String>>,
-    /// `group_name`: `string`, required by the model.
-    pub group_name: Option<String>,
-}
-
-impl serde::Serialize for LogCollectionServiceGroupParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.services {
-            m.serialize_entry("services", v)?;
-        }
-        if let Some(v) = &self.group_name {
-            m.serialize_entry("group_name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LogServiceConfigsInput` of the CloudTower model.
-///
-/// The model requires `cluster`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LogServiceConfigsInput {
-    /// `cluster`: `ClusterWhereUniqueInput`, required by the model.
-    pub cluster: Option<ClusterWhereUniqueInput>,
-}
-
-impl serde::Serialize for LogServiceConfigsInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.cluster {
-            m.serialize_entry("cluster", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `LoginInput` of the CloudTower model.
-///
-/// The model requires `username`, `password`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct LoginInput {
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-    /// `source`: `UserSource`.
-    pub source: Option<UserSource>,
-    /// `password`: `string`, required by the model.
-    pub password: Option<String>,
-    /// `mfa_type`: `MfaType`.
-    pub mfa_type: Option<MfaType>,
+pub struct UserCreationParams {
     /// `auth_config_id`: `string`.
     pub auth_config_id: Option<String>,
+    /// `ldap_dn`: `string`.
+    pub ldap_dn: Option<String>,
+    /// `source`: `UserSource`.
+    pub source: Option<UserSource>,
+    /// `mobile_phone`: `string`.
+    pub mobile_phone: Option<String>,
+    /// `email_address`: `string`.
+    pub email_address: Option<String>,
+    /// `internal`: `boolean`.
+    pub internal: Option<bool>,
+    /// `role_id`: `string`, required by the model.
+    pub role_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `password`: `string`.
+    pub password: Option<String>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
 }
 
-impl serde::Serialize for LoginInput {
+impl serde::Serialize for UserCreationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
+        if let Some(v) = &self.auth_config_id {
+            m.serialize_entry("auth_config_id", v)?;
+        }
+        if let Some(v) = &self.ldap_dn {
+            m.serialize_entry("ldap_dn", v)?;
         }
         if let Some(v) = &self.source {
             m.serialize_entry("source", v)?;
         }
+        if let Some(v) = &self.mobile_phone {
+            m.serialize_entry("mobile_phone", v)?;
+        }
+        if let Some(v) = &self.email_address {
+            m.serialize_entry("email_address", v)?;
+        }
+        if let Some(v) = &self.internal {
+            m.serialize_entry("internal", v)?;
+        }
+        if let Some(v) = &self.role_id {
+            m.serialize_entry("role_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
         if let Some(v) = &self.password {
             m.serialize_entry("password", v)?;
         }
-        if let Some(v) = &self.mfa_type {
-            m.serialize_entry("mfa_type", v)?;
-        }
-        if let Some(v) = &self.auth_config_id {
-            m.serialize_entry("auth_config_id", v)?;
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
         }
         m.end()
     }
 }
 
-/// `ManagementVlanUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct ManagementVlanUpdationParamsData {
-    /// `extra_ip`: `ExtraIp[]`.
-    pub extra_ip: Option<Vec<ExtraIp>>,
-    /// `subnetmask`: `string`.
-    pub subnetmask: Option<String>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `vlan_id`: `VlanId`.
-    pub vlan_id: Option<VlanId>,
-}
-
-impl serde::Serialize for ManagementVlanUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.extra_ip {
-            m.serialize_entry("extra_ip", v)?;
-        }
-        if let Some(v) = &self.subnetmask {
-            m.serialize_entry("subnetmask", v)?;
-        }
-        if let Some(v) = &self.gateway_ip {
-            m.serialize_entry("gateway_ip", v)?;
-        }
-        if let Some(v) = &self.vlan_id {
-            m.serialize_entry("vlan_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ManagementVlanUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ManagementVlanUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<ManagementVlanUpdationParamsData>,
-    /// `where`: `VlanWhereInput`, required by the model.
-    pub r#where: Option<VlanWhereInput>,
-}
-
-impl serde::Serialize for ManagementVlanUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `MigrationVlanUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct MigrationVlanUpdationParamsData {
-    /// `extra_ip`: `ExtraIp[]`.
-    pub extra_ip: Option<Vec<ExtraIp>>,
-    /// `subnetmask`: `string`.
-    pub subnetmask: Option<String>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `vlan_id`: `VlanId`.
-    pub vlan_id: Option<VlanId>,
-}
-
-impl serde::Serialize for MigrationVlanUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.extra_ip {
-            m.serialize_entry("extra_ip", v)?;
-        }
-        if let Some(v) = &self.subnetmask {
-            m.serialize_entry("subnetmask", v)?;
-        }
-        if let Some(v) = &self.gateway_ip {
-            m.serialize_entry("gateway_ip", v)?;
-        }
-        if let Some(v) = &self.vlan_id {
-            m.serialize_entry("vlan_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `MigrationVlanUpdationParams` of the CloudTower model.
+/// `UserDeletionParams` of the CloudTower model.
 ///
 /// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct MigrationVlanUpdationParams {
-    /// `data`: `object`.
-    pub data: Option<MigrationVlanUpdationParamsData>,
-    /// `where`: `VlanWhereInput`, required by the model.
-    pub r#where: Option<VlanWhereInput>,
+pub struct UserDeletionParams {
+    /// `where`: `UserWhereInput`, required by the model.
+    pub r#where: Option<UserWhereInput>,
 }
 
-impl serde::Serialize for MigrationVlanUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `MountDisksParams` of the CloudTower model.
-///
-/// The model requires `vm_volume_id`, `bus`, `boot`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct MountDisksParams {
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_bandwidth_unit`: `BPSUnit`.
-    pub max_bandwidth_unit: Option<BpsUnit>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int64`.
-    pub max_iops: Option<i64>,
-    /// `vm_volume_id`: `string`, required by the model.
-    pub vm_volume_id: Option<String>,
-    /// `index`: `int32`.
-    pub index: Option<i32>,
-    /// `key`: `int32`.
-    pub key: Option<i32>,
-    /// `bus`: `Bus`, required by the model.
-    pub bus: Option<Bus>,
-    /// `boot`: `int32`, required by the model.
-    pub boot: Option<i32>,
-}
-
-impl serde::Serialize for MountDisksParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.max_bandwidth_policy {
-            m.serialize_entry("max_bandwidth_policy", v)?;
-        }
-        if let Some(v) = &self.max_bandwidth_unit {
-            m.serialize_entry("max_bandwidth_unit", v)?;
-        }
-        if let Some(v) = &self.max_bandwidth {
-            m.serialize_entry("max_bandwidth", v)?;
-        }
-        if let Some(v) = &self.max_iops_policy {
-            m.serialize_entry("max_iops_policy", v)?;
-        }
-        if let Some(v) = &self.max_iops {
-            m.serialize_entry("max_iops", v)?;
-        }
-        if let Some(v) = &self.vm_volume_id {
-            m.serialize_entry("vm_volume_id", v)?;
-        }
-        if let Some(v) = &self.index {
-            m.serialize_entry("index", v)?;
-        }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
-        }
-        if let Some(v) = &self.bus {
-            m.serialize_entry("bus", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `MountNewCreateDisksParams.vm_volume` of the CloudTower model.
-///
-/// The model requires `elf_storage_policy`, `size`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct MountNewCreateDisksParamsVmVolume {
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `path`: `string`.
-    pub path: Option<String>,
-    /// `size_unit`: `ByteUnit`.
-    pub size_unit: Option<ByteUnit>,
-    /// `size`: `int64`, required by the model.
-    pub size: Option<i64>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for MountNewCreateDisksParamsVmVolume {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.elf_storage_policy {
-            m.serialize_entry("elf_storage_policy", v)?;
-        }
-        if let Some(v) = &self.path {
-            m.serialize_entry("path", v)?;
-        }
-        if let Some(v) = &self.size_unit {
-            m.serialize_entry("size_unit", v)?;
-        }
-        if let Some(v) = &self.size {
-            m.serialize_entry("size", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `MountNewCreateDisksParams` of the CloudTower model.
-///
-/// The model requires `vm_volume`, `bus`, `boot`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct MountNewCreateDisksParams {
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_bandwidth_unit`: `BPSUnit`.
-    pub max_bandwidth_unit: Option<BpsUnit>,
-    /// `max_bandwidth`: `int64`.
-    pub max_bandwidth: Option<i64>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int64`.
-    pub max_iops: Option<i64>,
-    /// `vm_volume`: `object`, required by the model.
-    pub vm_volume: Option<MountNewCreateDisksParamsVmVolume>,
-    /// `index`: `int32`.
-    pub index: Option<i32>,
-    /// `key`: `int32`.
-    pub key: Option<i32>,
-    /// `bus`: `Bus`, required by the model.
-    pub bus: Option<Bus>,
-    /// `boot`: `int32`, required by the model.
-    pub boot: Option<i32>,
-}
-
-impl serde::Serialize for MountNewCreateDisksParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.max_bandwidth_policy {
-            m.serialize_entry("max_bandwidth_policy", v)?;
-        }
-        if let Some(v) = &self.max_bandwidth_unit {
-            m.serialize_entry("max_bandwidth_unit", v)?;
-        }
-        if let Some(v) = &self.max_bandwidth {
-            m.serialize_entry("max_bandwidth", v)?;
-        }
-        if let Some(v) = &self.max_iops_policy {
-            m.serialize_entry("max_iops_policy", v)?;
-        }
-        if let Some(v) = &self.max_iops {
-            m.serialize_entry("max_iops", v)?;
-        }
-        if let Some(v) = &self.vm_volume {
-            m.serialize_entry("vm_volume", v)?;
-        }
-        if let Some(v) = &self.index {
-            m.serialize_entry("index", v)?;
-        }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
-        }
-        if let Some(v) = &self.bus {
-            m.serialize_entry("bus", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NamespaceGroupCreationParams` of the CloudTower model.
-///
-/// The model requires `nvmf_subsystem_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NamespaceGroupCreationParams {
-    /// `nvmf_subsystem_id`: `string`, required by the model.
-    pub nvmf_subsystem_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for NamespaceGroupCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nvmf_subsystem_id {
-            m.serialize_entry("nvmf_subsystem_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NamespaceGroupDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NamespaceGroupDeletionParams {
-    /// `where`: `NamespaceGroupWhereInput`, required by the model.
-    pub r#where: Option<NamespaceGroupWhereInput>,
-}
-
-impl serde::Serialize for NamespaceGroupDeletionParams {
+impl serde::Serialize for UserDeletionParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -1774,36 +238,66 @@ impl serde::Serialize for NamespaceGroupDeletionParams {
     }
 }
 
-/// `NamespaceGroupUpdationParams.data` of the CloudTower model.
+/// `UserUpdationParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct NamespaceGroupUpdationParamsData {
+pub struct UserUpdationParamsData {
+    /// `internal`: `boolean`.
+    pub internal: Option<bool>,
+    /// `mobile_phone`: `string`.
+    pub mobile_phone: Option<String>,
+    /// `email_address`: `string`.
+    pub email_address: Option<String>,
+    /// `role_id`: `string`.
+    pub role_id: Option<String>,
     /// `name`: `string`.
     pub name: Option<String>,
+    /// `password`: `string`.
+    pub password: Option<String>,
+    /// `username`: `string`.
+    pub username: Option<String>,
 }
 
-impl serde::Serialize for NamespaceGroupUpdationParamsData {
+impl serde::Serialize for UserUpdationParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.internal {
+            m.serialize_entry("internal", v)?;
+        }
+        if let Some(v) = &self.mobile_phone {
+            m.serialize_entry("mobile_phone", v)?;
+        }
+        if let Some(v) = &self.email_address {
+            m.serialize_entry("email_address", v)?;
+        }
+        if let Some(v) = &self.role_id {
+            m.serialize_entry("role_id", v)?;
+        }
         if let Some(v) = &self.name {
             m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.password {
+            m.serialize_entry("password", v)?;
+        }
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
         }
         m.end()
     }
 }
 
-/// `NamespaceGroupUpdationParams` of the CloudTower model.
+/// `UserUpdationParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NamespaceGroupUpdationParams {
+pub struct UserUpdationParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<NamespaceGroupUpdationParamsData>,
-    /// `where`: `NamespaceGroupWhereInput`, required by the model.
-    pub r#where: Option<NamespaceGroupWhereInput>,
+    pub data: Option<UserUpdationParamsData>,
+    /// `where`: `UserWhereInput`, required by the model.
+    pub r#where: Option<UserWhereInput>,
 }
 
-impl serde::Serialize for NamespaceGroupUpdationParams {
+impl serde::Serialize for UserUpdationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -1817,201 +311,41 @@ impl serde::Serialize for NamespaceGroupUpdationParams {
     }
 }
 
-/// `NetworkPolicyRulePortInput` of the CloudTower model.
+/// `VcenterAccountWhereUniqueInput` of the CloudTower model: the same fields as `BackupRestorePointWhereUniqueInput`.
+pub type VcenterAccountWhereUniqueInput = BackupRestorePointWhereUniqueInput;
+
+/// `VdsCreationParams` of the CloudTower model.
 ///
-/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `nic_ids`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRulePortInput {
-    /// `alg_protocol`: `NetworkPolicyRuleAlgProtocol`.
-    pub alg_protocol: Option<NetworkPolicyRuleAlgProtocol>,
-    /// `protocol`: `NetworkPolicyRulePortProtocol`, required by the model.
-    pub protocol: Option<NetworkPolicyRulePortProtocol>,
-    /// `port`: `string`.
-    pub port: Option<String>,
-}
-
-impl serde::Serialize for NetworkPolicyRulePortInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.alg_protocol {
-            m.serialize_entry("alg_protocol", v)?;
-        }
-        if let Some(v) = &self.protocol {
-            m.serialize_entry("protocol", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NetworkPolicyRuleServiceCreationParams` of the CloudTower model.
-///
-/// The model requires `members`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRuleServiceCreationParams {
-    /// `members`: `NetworkPolicyRuleServiceMemberParams[]`, required by the model.
-    pub members: Option<Vec<NetworkPolicyRuleServiceMemberParams>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for NetworkPolicyRuleServiceCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.members {
-            m.serialize_entry("members", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NetworkPolicyRuleServiceDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRuleServiceDeletionParams {
-    /// `where`: `NetworkPolicyRuleServiceWhereInput`, required by the model.
-    pub r#where: Option<NetworkPolicyRuleServiceWhereInput>,
-}
-
-impl serde::Serialize for NetworkPolicyRuleServiceDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NetworkPolicyRuleServiceMemberParams` of the CloudTower model.
-///
-/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRuleServiceMemberParams {
-    /// `alg_protocol`: `NetworkPolicyRuleAlgProtocol`.
-    pub alg_protocol: Option<NetworkPolicyRuleAlgProtocol>,
-    /// `port`: `string`.
-    pub port: Option<String>,
-    /// `protocol`: `NetworkPolicyRulePortProtocol`, required by the model.
-    pub protocol: Option<NetworkPolicyRulePortProtocol>,
-}
-
-impl serde::Serialize for NetworkPolicyRuleServiceMemberParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.alg_protocol {
-            m.serialize_entry("alg_protocol", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.protocol {
-            m.serialize_entry("protocol", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NetworkPolicyRuleServiceUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRuleServiceUpdationParamsData {
-    /// `members`: `NetworkPolicyRuleServiceMemberParams[]`.
-    pub members: Option<Vec<NetworkPolicyRuleServiceMemberParams>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for NetworkPolicyRuleServiceUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.members {
-            m.serialize_entry("members", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NetworkPolicyRuleServiceUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkPolicyRuleServiceUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<NetworkPolicyRuleServiceUpdationParamsData>,
-    /// `where`: `NetworkPolicyRuleServiceWhereInput`, required by the model.
-    pub r#where: Option<NetworkPolicyRuleServiceWhereInput>,
-}
-
-impl serde::Serialize for NetworkPolicyRuleServiceUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NfsExportCreationParams` of the CloudTower model.
-///
-/// The model requires `cluster_id`, `thin_provision`, `replica_num`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsExportCreationParams {
+pub struct VdsCreationParams {
+    /// `nic_ids`: `string[]`, required by the model.
+    pub nic_ids: Option<Vec<String>>,
     /// `cluster_id`: `string`, required by the model.
     pub cluster_id: Option<String>,
-    /// `ip_whitelist`: `string`.
-    pub ip_whitelist: Option<String>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
+    /// `work_mode`: `string`.
+    pub work_mode: Option<String>,
+    /// `bond_mode`: `string`.
+    pub bond_mode: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
 }
 
-impl serde::Serialize for NfsExportCreationParams {
+impl serde::Serialize for VdsCreationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nic_ids {
+            m.serialize_entry("nic_ids", v)?;
+        }
         if let Some(v) = &self.cluster_id {
             m.serialize_entry("cluster_id", v)?;
         }
-        if let Some(v) = &self.ip_whitelist {
-            m.serialize_entry("ip_whitelist", v)?;
+        if let Some(v) = &self.work_mode {
+            m.serialize_entry("work_mode", v)?;
         }
-        if let Some(v) = &self.thin_provision {
-            m.serialize_entry("thin_provision", v)?;
-        }
-        if let Some(v) = &self.replica_num {
-            m.serialize_entry("replica_num", v)?;
+        if let Some(v) = &self.bond_mode {
+            m.serialize_entry("bond_mode", v)?;
         }
         if let Some(v) = &self.name {
             m.serialize_entry("name", v)?;
@@ -2020,16 +354,192 @@ impl serde::Serialize for NfsExportCreationParams {
     }
 }
 
-/// `NfsExportDeletionParams` of the CloudTower model.
+/// `VdsCreationWithMAccessVlanParams.extra_ip_item` of the CloudTower model: the same fields as `ExtraIp`.
+pub type VdsCreationWithMAccessVlanParamsVlanExtraIpItem = ExtraIp;
+
+/// `VdsCreationWithMAccessVlanParams.vlan` of the CloudTower model.
+///
+/// The model requires `extra_ip`, `subnetmask`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VdsCreationWithMAccessVlanParamsVlan {
+    /// `extra_ip`: `object[]`, required by the model.
+    pub extra_ip: Option<Vec<VdsCreationWithMAccessVlanParamsVlanExtraIpItem>>,
+    /// `subnetmask`: `string`, required by the model.
+    pub subnetmask: Option<String>,
+    /// `gateway_subnetmask`: `string`.
+    pub gateway_subnetmask: Option<String>,
+    /// `gateway_ip`: `string`.
+    pub gateway_ip: Option<String>,
+    /// `vlan_id`: `int32`, required by the model.
+    pub vlan_id: Option<i32>,
+}
+
+impl serde::Serialize for VdsCreationWithMAccessVlanParamsVlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.extra_ip {
+            m.serialize_entry("extra_ip", v)?;
+        }
+        if let Some(v) = &self.subnetmask {
+            m.serialize_entry("subnetmask", v)?;
+        }
+        if let Some(v) = &self.gateway_subnetmask {
+            m.serialize_entry("gateway_subnetmask", v)?;
+        }
+        if let Some(v) = &self.gateway_ip {
+            m.serialize_entry("gateway_ip", v)?;
+        }
+        if let Some(v) = &self.vlan_id {
+            m.serialize_entry("vlan_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VdsCreationWithMAccessVlanParams` of the CloudTower model.
+///
+/// The model requires `nic_ids`, `cluster_id`, `name`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VdsCreationWithMAccessVlanParams {
+    /// `nic_ids`: `string[]`, required by the model.
+    pub nic_ids: Option<Vec<String>>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `work_mode`: `string`.
+    pub work_mode: Option<String>,
+    /// `bond_mode`: `string`.
+    pub bond_mode: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `vlan`: `object`, required by the model.
+    pub vlan: Option<VdsCreationWithMAccessVlanParamsVlan>,
+}
+
+impl serde::Serialize for VdsCreationWithMAccessVlanParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nic_ids {
+            m.serialize_entry("nic_ids", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.work_mode {
+            m.serialize_entry("work_mode", v)?;
+        }
+        if let Some(v) = &self.bond_mode {
+            m.serialize_entry("bond_mode", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.vlan {
+            m.serialize_entry("vlan", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VdsCreationWithMigrateVlanParams.extra_ip_item` of the CloudTower model: the same fields as `ExtraIp`.
+pub type VdsCreationWithMigrateVlanParamsVlanExtraIpItem = ExtraIp;
+
+/// `VdsCreationWithMigrateVlanParams.vlan` of the CloudTower model.
+///
+/// The model requires `extra_ip`, `subnetmask`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VdsCreationWithMigrateVlanParamsVlan {
+    /// `extra_ip`: `object[]`, required by the model.
+    pub extra_ip: Option<Vec<VdsCreationWithMigrateVlanParamsVlanExtraIpItem>>,
+    /// `subnetmask`: `string`, required by the model.
+    pub subnetmask: Option<String>,
+    /// `gateway_subnetmask`: `string`.
+    pub gateway_subnetmask: Option<String>,
+    /// `gateway_ip`: `string`.
+    pub gateway_ip: Option<String>,
+    /// `vlan_id`: `int32`, required by the model.
+    pub vlan_id: Option<i32>,
+}
+
+impl serde::Serialize for VdsCreationWithMigrateVlanParamsVlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.extra_ip {
+            m.serialize_entry("extra_ip", v)?;
+        }
+        if let Some(v) = &self.subnetmask {
+            m.serialize_entry("subnetmask", v)?;
+        }
+        if let Some(v) = &self.gateway_subnetmask {
+            m.serialize_entry("gateway_subnetmask", v)?;
+        }
+        if let Some(v) = &self.gateway_ip {
+            m.serialize_entry("gateway_ip", v)?;
+        }
+        if let Some(v) = &self.vlan_id {
+            m.serialize_entry("vlan_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VdsCreationWithMigrateVlanParams` of the CloudTower model.
+///
+/// The model requires `nic_ids`, `cluster_id`, `name`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VdsCreationWithMigrateVlanParams {
+    /// `nic_ids`: `string[]`, required by the model.
+    pub nic_ids: Option<Vec<String>>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `work_mode`: `string`.
+    pub work_mode: Option<String>,
+    /// `bond_mode`: `string`.
+    pub bond_mode: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `vlan`: `object`, required by the model.
+    pub vlan: Option<VdsCreationWithMigrateVlanParamsVlan>,
+}
+
+impl serde::Serialize for VdsCreationWithMigrateVlanParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.nic_ids {
+            m.serialize_entry("nic_ids", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.work_mode {
+            m.serialize_entry("work_mode", v)?;
+        }
+        if let Some(v) = &self.bond_mode {
+            m.serialize_entry("bond_mode", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.vlan {
+            m.serialize_entry("vlan", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VdsDeletionParams` of the CloudTower model.
 ///
 /// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NfsExportDeletionParams {
-    /// `where`: `NfsExportWhereInput`, required by the model.
-    pub r#where: Option<NfsExportWhereInput>,
+pub struct VdsDeletionParams {
+    /// `where`: `VdsWhereInput`, required by the model.
+    pub r#where: Option<VdsWhereInput>,
 }
 
-impl serde::Serialize for NfsExportDeletionParams {
+impl serde::Serialize for VdsDeletionParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -2040,21 +550,31 @@ impl serde::Serialize for NfsExportDeletionParams {
     }
 }
 
-/// `NfsExportUpdationParams.data` of the CloudTower model.
+/// `VdsUpdationParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct NfsExportUpdationParamsData {
-    /// `ip_whitelist`: `string`.
-    pub ip_whitelist: Option<String>,
+pub struct VdsUpdationParamsData {
+    /// `nicIds`: `string[]`.
+    pub nic_ids: Option<Vec<String>>,
+    /// `work_mode`: `string`.
+    pub work_mode: Option<String>,
+    /// `bond_mode`: `string`.
+    pub bond_mode: Option<String>,
     /// `name`: `string`.
     pub name: Option<String>,
 }
 
-impl serde::Serialize for NfsExportUpdationParamsData {
+impl serde::Serialize for VdsUpdationParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.ip_whitelist {
-            m.serialize_entry("ip_whitelist", v)?;
+        if let Some(v) = &self.nic_ids {
+            m.serialize_entry("nicIds", v)?;
+        }
+        if let Some(v) = &self.work_mode {
+            m.serialize_entry("work_mode", v)?;
+        }
+        if let Some(v) = &self.bond_mode {
+            m.serialize_entry("bond_mode", v)?;
         }
         if let Some(v) = &self.name {
             m.serialize_entry("name", v)?;
@@ -2063,18 +583,18 @@ impl serde::Serialize for NfsExportUpdationParamsData {
     }
 }
 
-/// `NfsExportUpdationParams` of the CloudTower model.
+/// `VdsUpdationParams` of the CloudTower model.
 ///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NfsExportUpdationParams {
-    /// `data`: `object`.
-    pub data: Option<NfsExportUpdationParamsData>,
-    /// `where`: `NfsExportWhereInput`, required by the model.
-    pub r#where: Option<NfsExportWhereInput>,
+pub struct VdsUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VdsUpdationParamsData>,
+    /// `where`: `VdsWhereInput`, required by the model.
+    pub r#where: Option<VdsWhereInput>,
 }
 
-impl serde::Serialize for NfsExportUpdationParams {
+impl serde::Serialize for VdsUpdationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -2088,1468 +608,138 @@ impl serde::Serialize for NfsExportUpdationParams {
     }
 }
 
-/// `NicUpdationParams.data` of the CloudTower model.
+/// `ViewCreationParams` of the CloudTower model.
+///
+/// The model requires `time_unit`, `time_span`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct NicUpdationParamsData {
-    /// `nic_user_usage`: `NicUserUsage`.
-    pub nic_user_usage: Option<NicUserUsage>,
-    /// `total_vf_num`: `int32`.
-    pub total_vf_num: Option<i32>,
-    /// `mtu`: `int32`.
-    pub mtu: Option<i32>,
+pub struct ViewCreationParams {
+    /// `time_unit`: `TimeUnit`, required by the model.
+    pub time_unit: Option<TimeUnit>,
+    /// `time_span`: `int32`, required by the model.
+    pub time_span: Option<i32>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
 }
 
-impl serde::Serialize for NicUpdationParamsData {
+impl serde::Serialize for ViewCreationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nic_user_usage {
-            m.serialize_entry("nic_user_usage", v)?;
+        if let Some(v) = &self.time_unit {
+            m.serialize_entry("time_unit", v)?;
         }
-        if let Some(v) = &self.total_vf_num {
-            m.serialize_entry("total_vf_num", v)?;
+        if let Some(v) = &self.time_span {
+            m.serialize_entry("time_span", v)?;
         }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ViewDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ViewDeletionParams {
+    /// `where`: `ViewWhereInput`, required by the model.
+    pub r#where: Option<ViewWhereInput>,
+}
+
+impl serde::Serialize for ViewDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ViewUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct ViewUpdationParamsData {
+    /// `time_unit`: `TimeUnit`.
+    pub time_unit: Option<TimeUnit>,
+    /// `time_span`: `int32`.
+    pub time_span: Option<i32>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for ViewUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.time_unit {
+            m.serialize_entry("time_unit", v)?;
+        }
+        if let Some(v) = &self.time_span {
+            m.serialize_entry("time_span", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `ViewUpdationParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ViewUpdationParams {
+    /// `data`: `object`.
+    pub data: Option<ViewUpdationParamsData>,
+    /// `where`: `ViewWhereInput`, required by the model.
+    pub r#where: Option<ViewWhereInput>,
+}
+
+impl serde::Serialize for ViewUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudCreationParams` of the CloudTower model.
+///
+/// The model requires `vpc_service_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudCreationParams {
+    /// `mtu`: `int32`.
+    pub mtu: Option<i32>,
+    /// `vpc_service_id`: `string`, required by the model.
+    pub vpc_service_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
         if let Some(v) = &self.mtu {
             m.serialize_entry("mtu", v)?;
         }
-        m.end()
-    }
-}
-
-/// `NicUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NicUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<NicUpdationParamsData>,
-    /// `where`: `NicWhereInput`, required by the model.
-    pub r#where: Option<NicWhereInput>,
-}
-
-impl serde::Serialize for NicUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NodeTopoUpdationParams` of the CloudTower model.
-pub type NodeTopoUpdationParams = Vec<NodeTopUpdationParam>;
-
-/// `NodeTopoUpdationParamsData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NodeTopoUpdationParamsData {
-    /// `cluster_topo_id`: `string`.
-    pub cluster_topo_id: Option<String>,
-    /// `position`: `Position`.
-    pub position: Option<Position>,
-    /// `brick_topo_id`: `string`.
-    pub brick_topo_id: Option<String>,
-}
-
-impl serde::Serialize for NodeTopoUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.cluster_topo_id {
-            m.serialize_entry("cluster_topo_id", v)?;
-        }
-        if let Some(v) = &self.position {
-            m.serialize_entry("position", v)?;
-        }
-        if let Some(v) = &self.brick_topo_id {
-            m.serialize_entry("brick_topo_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NodeTopoWhereUniqueInput` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NodeTopoWhereUniqueInput {
-    /// `id`: `string`.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-}
-
-impl serde::Serialize for NodeTopoWhereUniqueInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        if let Some(v) = &self.local_id {
-            m.serialize_entry("local_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceCloneParams` of the CloudTower model.
-///
-/// The model requires `nvmf_subsystem_id`, `name`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceCloneParams {
-    /// `namespace_group_id`: `string`.
-    pub namespace_group_id: Option<String>,
-    /// `nvmf_subsystem_id`: `string`, required by the model.
-    pub nvmf_subsystem_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `snapshot_id`: `string`, required by the model.
-    pub snapshot_id: Option<String>,
-}
-
-impl serde::Serialize for NvmfNamespaceCloneParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.namespace_group_id {
-            m.serialize_entry("namespace_group_id", v)?;
-        }
-        if let Some(v) = &self.nvmf_subsystem_id {
-            m.serialize_entry("nvmf_subsystem_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.serialize_entry("snapshot_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceCommonParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceCommonParams {
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `nqn_whitelist`: `string`.
-    pub nqn_whitelist: Option<String>,
-}
-
-impl serde::Serialize for NvmfNamespaceCommonParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.nqn_whitelist {
-            m.serialize_entry("nqn_whitelist", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceCreationParams` of the CloudTower model.
-///
-/// The model requires `assigned_size`, `replica_num`, `nvmf_subsystem_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceCreationParams {
-    /// `namespace_id`: `int32`.
-    pub namespace_id: Option<i32>,
-    /// `group_id`: `string`.
-    pub group_id: Option<String>,
-    /// `is_shared`: `boolean`.
-    pub is_shared: Option<bool>,
-    /// `assigned_size_unit`: `ByteUnit`.
-    pub assigned_size_unit: Option<ByteUnit>,
-    /// `assigned_size`: `int64`, required by the model.
-    pub assigned_size: Option<i64>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `nvmf_subsystem_id`: `string`, required by the model.
-    pub nvmf_subsystem_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `nqn_whitelist`: `string`.
-    pub nqn_whitelist: Option<String>,
-}
-
-impl serde::Serialize for NvmfNamespaceCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.namespace_id {
-            m.serialize_entry("namespace_id", v)?;
-        }
-        if let Some(v) = &self.group_id {
-            m.serialize_entry("group_id", v)?;
-        }
-        if let Some(v) = &self.is_shared {
-            m.serialize_entry("is_shared", v)?;
-        }
-        if let Some(v) = &self.assigned_size_unit {
-            m.serialize_entry("assigned_size_unit", v)?;
-        }
-        if let Some(v) = &self.assigned_size {
-            m.serialize_entry("assigned_size", v)?;
-        }
-        if let Some(v) = &self.replica_num {
-            m.serialize_entry("replica_num", v)?;
-        }
-        if let Some(v) = &self.nvmf_subsystem_id {
-            m.serialize_entry("nvmf_subsystem_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.nqn_whitelist {
-            m.serialize_entry("nqn_whitelist", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceDeletionParams.data` of the CloudTower model.
-///
-/// The model requires `remove_snapshot`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceDeletionParamsData {
-    /// `remove_snapshot`: `boolean`, required by the model.
-    pub remove_snapshot: Option<bool>,
-}
-
-impl serde::Serialize for NvmfNamespaceDeletionParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.remove_snapshot {
-            m.serialize_entry("remove_snapshot", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceDeletionParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceDeletionParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<NvmfNamespaceDeletionParamsData>,
-    /// `where`: `NvmfNamespaceWhereInput`, required by the model.
-    pub r#where: Option<NvmfNamespaceWhereInput>,
-}
-
-impl serde::Serialize for NvmfNamespaceDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceRollbackParams` of the CloudTower model.
-///
-/// The model requires `namespace_id`, `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceRollbackParams {
-    /// `namespace_id`: `string`, required by the model.
-    pub namespace_id: Option<String>,
-    /// `snapshot_id`: `string`, required by the model.
-    pub snapshot_id: Option<String>,
-}
-
-impl serde::Serialize for NvmfNamespaceRollbackParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.namespace_id {
-            m.serialize_entry("namespace_id", v)?;
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.serialize_entry("snapshot_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceSnapshotCreationParams` of the CloudTower model.
-///
-/// The model requires `nvmf_subsystem_id`, `name`, `nvmf_namespace_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceSnapshotCreationParams {
-    /// `nvmf_subsystem_id`: `string`, required by the model.
-    pub nvmf_subsystem_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nvmf_namespace_id`: `string`, required by the model.
-    pub nvmf_namespace_id: Option<String>,
-}
-
-impl serde::Serialize for NvmfNamespaceSnapshotCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nvmf_subsystem_id {
-            m.serialize_entry("nvmf_subsystem_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.nvmf_namespace_id {
-            m.serialize_entry("nvmf_namespace_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceSnapshotDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceSnapshotDeletionParams {
-    /// `where`: `NvmfNamespaceSnapshotWhereInput`, required by the model.
-    pub r#where: Option<NvmfNamespaceSnapshotWhereInput>,
-}
-
-impl serde::Serialize for NvmfNamespaceSnapshotDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceUpdationParams {
-    /// `data`: `NvmfNamespaceUpdationParamsData`, required by the model.
-    pub data: Option<NvmfNamespaceUpdationParamsData>,
-    /// `where`: `NvmfNamespaceWhereInput`, required by the model.
-    pub r#where: Option<NvmfNamespaceWhereInput>,
-}
-
-impl serde::Serialize for NvmfNamespaceUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfNamespaceUpdationParamsData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfNamespaceUpdationParamsData {
-    /// `assigned_size_unit`: `ByteUnit`.
-    pub assigned_size_unit: Option<ByteUnit>,
-    /// `assigned_size`: `int64`.
-    pub assigned_size: Option<i64>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `nqn_whitelist`: `string`.
-    pub nqn_whitelist: Option<String>,
-}
-
-impl serde::Serialize for NvmfNamespaceUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.assigned_size_unit {
-            m.serialize_entry("assigned_size_unit", v)?;
-        }
-        if let Some(v) = &self.assigned_size {
-            m.serialize_entry("assigned_size", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.nqn_whitelist {
-            m.serialize_entry("nqn_whitelist", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfSubsystemCommonParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfSubsystemCommonParams {
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `nqn_whitelist`: `string`.
-    pub nqn_whitelist: Option<String>,
-    /// `ip_whitelist`: `string`.
-    pub ip_whitelist: Option<String>,
-}
-
-impl serde::Serialize for NvmfSubsystemCommonParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.nqn_whitelist {
-            m.serialize_entry("nqn_whitelist", v)?;
-        }
-        if let Some(v) = &self.ip_whitelist {
-            m.serialize_entry("ip_whitelist", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfSubsystemCreationParams` of the CloudTower model.
-///
-/// The model requires `replica_num`, `thin_provision`, `stripe_size`, `stripe_num`, `policy`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfSubsystemCreationParams {
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-    /// `stripe_size_unit`: `ByteUnit`.
-    pub stripe_size_unit: Option<ByteUnit>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `policy`: `NvmfSubsystemPolicyType`, required by the model.
-    pub policy: Option<NvmfSubsystemPolicyType>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `bps_wr_max_length`: `int64`.
-    pub bps_wr_max_length: Option<i64>,
-    /// `bps_wr_max_unit`: `BPSUnit`.
-    pub bps_wr_max_unit: Option<BpsUnit>,
-    /// `bps_wr_max`: `int64`.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_rd_max_unit`: `BPSUnit`.
-    pub bps_rd_max_unit: Option<BpsUnit>,
-    /// `bps_rd_max`: `int64`.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_max_length`: `int64`.
-    pub bps_max_length: Option<i64>,
-    /// `bps_max_unit`: `BPSUnit`.
-    pub bps_max_unit: Option<BpsUnit>,
-    /// `bps_max`: `int64`.
-    pub bps_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iops_wr_max`: `int64`.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_rd_max`: `int64`.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_max_length`: `int64`.
-    pub iops_max_length: Option<i64>,
-    /// `iops_max`: `int64`.
-    pub iops_max: Option<i64>,
-    /// `bps_wr_unit`: `BPSUnit`.
-    pub bps_wr_unit: Option<BpsUnit>,
-    /// `bps_wr`: `int64`.
-    pub bps_wr: Option<i64>,
-    /// `bps_rd_unit`: `BPSUnit`.
-    pub bps_rd_unit: Option<BpsUnit>,
-    /// `bps_rd`: `int64`.
-    pub bps_rd: Option<i64>,
-    /// `bps_unit`: `BPSUnit`.
-    pub bps_unit: Option<BpsUnit>,
-    /// `bps`: `int64`.
-    pub bps: Option<i64>,
-    /// `iops_wr`: `int64`.
-    pub iops_wr: Option<i64>,
-    /// `iops_rd`: `int64`.
-    pub iops_rd: Option<i64>,
-    /// `iops`: `int64`.
-    pub iops: Option<i64>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `nqn_whitelist`: `string`.
-    pub nqn_whitelist: Option<String>,
-    /// `ip_whitelist`: `string`.
-    pub ip_whitelist: Option<String>,
-}
-
-impl serde::Serialize for NvmfSubsystemCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.replica_num {
-            m.serialize_entry("replica_num", v)?;
-        }
-        if let Some(v) = &self.thin_provision {
-            m.serialize_entry("thin_provision", v)?;
-        }
-        if let Some(v) = &self.stripe_size_unit {
-            m.serialize_entry("stripe_size_unit", v)?;
-        }
-        if let Some(v) = &self.stripe_size {
-            m.serialize_entry("stripe_size", v)?;
-        }
-        if let Some(v) = &self.stripe_num {
-            m.serialize_entry("stripe_num", v)?;
-        }
-        if let Some(v) = &self.policy {
-            m.serialize_entry("policy", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_length {
-            m.serialize_entry("bps_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max_unit {
-            m.serialize_entry("bps_wr_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr_max {
-            m.serialize_entry("bps_wr_max", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_length {
-            m.serialize_entry("bps_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max_unit {
-            m.serialize_entry("bps_rd_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd_max {
-            m.serialize_entry("bps_rd_max", v)?;
-        }
-        if let Some(v) = &self.bps_max_length {
-            m.serialize_entry("bps_max_length", v)?;
-        }
-        if let Some(v) = &self.bps_max_unit {
-            m.serialize_entry("bps_max_unit", v)?;
-        }
-        if let Some(v) = &self.bps_max {
-            m.serialize_entry("bps_max", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max_length {
-            m.serialize_entry("iops_wr_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_wr_max {
-            m.serialize_entry("iops_wr_max", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max_length {
-            m.serialize_entry("iops_rd_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_rd_max {
-            m.serialize_entry("iops_rd_max", v)?;
-        }
-        if let Some(v) = &self.iops_max_length {
-            m.serialize_entry("iops_max_length", v)?;
-        }
-        if let Some(v) = &self.iops_max {
-            m.serialize_entry("iops_max", v)?;
-        }
-        if let Some(v) = &self.bps_wr_unit {
-            m.serialize_entry("bps_wr_unit", v)?;
-        }
-        if let Some(v) = &self.bps_wr {
-            m.serialize_entry("bps_wr", v)?;
-        }
-        if let Some(v) = &self.bps_rd_unit {
-            m.serialize_entry("bps_rd_unit", v)?;
-        }
-        if let Some(v) = &self.bps_rd {
-            m.serialize_entry("bps_rd", v)?;
-        }
-        if let Some(v) = &self.bps_unit {
-            m.serialize_entry("bps_unit", v)?;
-        }
-        if let Some(v) = &self.bps {
-            m.serialize_entry("bps", v)?;
-        }
-        if let Some(v) = &self.iops_wr {
-            m.serialize_entry("iops_wr", v)?;
-        }
-        if let Some(v) = &self.iops_rd {
-            m.serialize_entry("iops_rd", v)?;
-        }
-        if let Some(v) = &self.iops {
-            m.serialize_entry("iops", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.nqn_whitelist {
-            m.serialize_entry("nqn_whitelist", v)?;
-        }
-        if let Some(v) = &self.ip_whitelist {
-            m.serialize_entry("ip_whitelist", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfSubsystemDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfSubsystemDeletionParams {
-    /// `where`: `NvmfSubsystemWhereInput`, required by the model.
-    pub r#where: Option<NvmfSubsystemWhereInput>,
-}
-
-impl serde::Serialize for NvmfSubsystemDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `NvmfSubsystemUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NvmfSubsystemUpdationParams {
-    /// `data`: `NvmfSubsystemCommonParams`, required by the model.
-    pub data: Option<NvmfSubsystemCommonParams>,
-    /// `where`: `NvmfSubsystemWhereInput`, required by the model.
-    pub r#where: Option<NvmfSubsystemWhereInput>,
-}
-
-impl serde::Serialize for NvmfSubsystemUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `OperateHostPowerParams.where` of the CloudTower model.
-///
-/// The model requires `host_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OperateHostPowerParamsWhere {
-    /// `host_id`: `string`, required by the model.
-    pub host_id: Option<String>,
-}
-
-impl serde::Serialize for OperateHostPowerParamsWhere {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.host_id {
-            m.serialize_entry("host_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `OperateHostPowerParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OperateHostPowerParams {
-    /// `data`: `OperateHostPowerData`, required by the model.
-    pub data: Option<OperateHostPowerData>,
-    /// `where`: `object`, required by the model.
-    pub r#where: Option<OperateHostPowerParamsWhere>,
-}
-
-impl serde::Serialize for OperateHostPowerParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `OrganizationCreationParams` of the CloudTower model.
-///
-/// The model requires `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationCreationParams {
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for OrganizationCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `OrganizationDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationDeletionParams {
-    /// `where`: `OrganizationWhereInput`, required by the model.
-    pub r#where: Option<OrganizationWhereInput>,
-}
-
-impl serde::Serialize for OrganizationDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `OrganizationUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationUpdationParamsData {
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for OrganizationUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `OrganizationUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<OrganizationUpdationParamsData>,
-    /// `where`: `OrganizationWhereInput`, required by the model.
-    pub r#where: Option<OrganizationWhereInput>,
-}
-
-impl serde::Serialize for OrganizationUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RackTopoCreationParams` of the CloudTower model.
-///
-/// The model requires `cluster_id`, `zone_topo_id`, `height`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RackTopoCreationParams {
-    /// `brick_topoes`: `BrickTopoWhereInput`.
-    pub brick_topoes: Option<BrickTopoWhereInput>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `zone_topo_id`: `string`, required by the model.
-    pub zone_topo_id: Option<String>,
-    /// `height`: `int32`, required by the model.
-    pub height: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for RackTopoCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.brick_topoes {
-            m.serialize_entry("brick_topoes", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.zone_topo_id {
-            m.serialize_entry("zone_topo_id", v)?;
-        }
-        if let Some(v) = &self.height {
-            m.serialize_entry("height", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RackTopoDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RackTopoDeletionParams {
-    /// `where`: `RackTopoWhereInput`, required by the model.
-    pub r#where: Option<RackTopoWhereInput>,
-}
-
-impl serde::Serialize for RackTopoDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RackTopoUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct RackTopoUpdationParamsData {
-    /// `brick_topoes`: `BrickTopoWhereInput`.
-    pub brick_topoes: Option<BrickTopoWhereInput>,
-    /// `cluster_id`: `string`.
-    pub cluster_id: Option<String>,
-    /// `zone_topo_id`: `string`.
-    pub zone_topo_id: Option<String>,
-    /// `height`: `int32`.
-    pub height: Option<i32>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for RackTopoUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.brick_topoes {
-            m.serialize_entry("brick_topoes", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.zone_topo_id {
-            m.serialize_entry("zone_topo_id", v)?;
-        }
-        if let Some(v) = &self.height {
-            m.serialize_entry("height", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RackTopoUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RackTopoUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<RackTopoUpdationParamsData>,
-    /// `where`: `RackTopoWhereInput`, required by the model.
-    pub r#where: Option<RackTopoWhereInput>,
-}
-
-impl serde::Serialize for RackTopoUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RemoveClustersFromDatacenterParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct RemoveClustersFromDatacenterParamsData {
-    /// `clusters`: `ClusterWhereInput`.
-    pub clusters: Option<ClusterWhereInput>,
-}
-
-impl serde::Serialize for RemoveClustersFromDatacenterParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.clusters {
-            m.serialize_entry("clusters", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RemoveClustersFromDatacenterParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RemoveClustersFromDatacenterParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<RemoveClustersFromDatacenterParamsData>,
-    /// `where`: `DatacenterWhereUniqueInput`, required by the model.
-    pub r#where: Option<DatacenterWhereUniqueInput>,
-}
-
-impl serde::Serialize for RemoveClustersFromDatacenterParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RemoveLabelsFromResourcesParams` of the CloudTower model.
-pub type RemoveLabelsFromResourcesParams = AddLabelsToResourcesParams;
-
-/// `ReportTemplateCreationParams` of the CloudTower model.
-///
-/// The model requires `resource_meta`, `execute_plan`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ReportTemplateCreationParams {
-    /// `resource_meta`: `ResourceMeta[]`, required by the model.
-    pub resource_meta: Option<Vec<ResourceMeta>>,
-    /// `execute_plan`: `ExecutePlan[]`, required by the model.
-    pub execute_plan: Option<Vec<ExecutePlan>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for ReportTemplateCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.resource_meta {
-            m.serialize_entry("resource_meta", v)?;
-        }
-        if let Some(v) = &self.execute_plan {
-            m.serialize_entry("execute_plan", v)?;
+        if let Some(v) = &self.vpc_service_id {
+            m.serialize_entry("vpc_service_id", v)?;
         }
         if let Some(v) = &self.description {
             m.serialize_entry("description", v)?;
@@ -3561,16 +751,16 @@ impl serde::Serialize for ReportTemplateCreationParams {
     }
 }
 
-/// `ReportTemplateDeletionParams` of the CloudTower model.
+/// `VirtualPrivateCloudDeletionParams` of the CloudTower model.
 ///
 /// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ReportTemplateDeletionParams {
-    /// `where`: `ReportTemplateWhereInput`, required by the model.
-    pub r#where: Option<ReportTemplateWhereInput>,
+pub struct VirtualPrivateCloudDeletionParams {
+    /// `where`: `VirtualPrivateCloudWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudWhereInput>,
 }
 
-impl serde::Serialize for ReportTemplateDeletionParams {
+impl serde::Serialize for VirtualPrivateCloudDeletionParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3581,28 +771,361 @@ impl serde::Serialize for ReportTemplateDeletionParams {
     }
 }
 
-/// `ReportTemplateUpdationParams.data` of the CloudTower model.
+/// `VirtualPrivateCloudDnatRuleParams` of the CloudTower model.
+///
+/// The model requires `target_port`, `port`, `target_ip`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ReportTemplateUpdationParamsData {
-    /// `resource_meta`: `ResourceMeta[]`.
-    pub resource_meta: Option<Vec<ResourceMeta>>,
-    /// `execute_plan`: `ExecutePlan[]`.
-    pub execute_plan: Option<Vec<ExecutePlan>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
+pub struct VirtualPrivateCloudDnatRuleParams {
+    /// `target_port`: `int32`, required by the model.
+    pub target_port: Option<i32>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `target_ip`: `string`, required by the model.
+    pub target_ip: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudDnatRuleParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.target_port {
+            m.serialize_entry("target_port", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        if let Some(v) = &self.target_ip {
+            m.serialize_entry("target_ip", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudExternalIpsParams` of the CloudTower model: the same fields as `NestedVpcGatewaysCommonExternalIpsType`.
+pub type VirtualPrivateCloudExternalIpsParams = NestedVpcGatewaysCommonExternalIpsType;
+
+/// `VirtualPrivateCloudFloatingIpCreationParams` of the CloudTower model.
+///
+/// The model requires `external_subnet_id`, `vpc_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudFloatingIpCreationParams {
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_subnet_id`: `string`, required by the model.
+    pub external_subnet_id: Option<String>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudFloatingIpCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.external_ip {
+            m.serialize_entry("external_ip", v)?;
+        }
+        if let Some(v) = &self.external_subnet_id {
+            m.serialize_entry("external_subnet_id", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudFloatingIpDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudFloatingIpDeletionParams {
+    /// `where`: `VirtualPrivateCloudFloatingIpWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudFloatingIpWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudFloatingIpDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudNatGatewayCreationParams` of the CloudTower model.
+///
+/// The model requires `enable_dnat`, `enable_snat`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudNatGatewayCreationParams {
+    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
+    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_subnet_group_id`: `string`.
+    pub external_subnet_group_id: Option<String>,
+    /// `external_subnet_id`: `string`.
+    pub external_subnet_id: Option<String>,
+    /// `dnat_rules`: `VirtualPrivateCloudDnatRuleParams[]`.
+    pub dnat_rules: Option<Vec<VirtualPrivateCloudDnatRuleParams>>,
+    /// `enable_dnat`: `boolean`, required by the model.
+    pub enable_dnat: Option<bool>,
+    /// `enable_snat`: `boolean`, required by the model.
+    pub enable_snat: Option<bool>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudNatGatewayCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.external_ips {
+            m.serialize_entry("external_ips", v)?;
+        }
+        if let Some(v) = &self.external_ip {
+            m.serialize_entry("external_ip", v)?;
+        }
+        if let Some(v) = &self.external_subnet_group_id {
+            m.serialize_entry("external_subnet_group_id", v)?;
+        }
+        if let Some(v) = &self.external_subnet_id {
+            m.serialize_entry("external_subnet_id", v)?;
+        }
+        if let Some(v) = &self.dnat_rules {
+            m.serialize_entry("dnat_rules", v)?;
+        }
+        if let Some(v) = &self.enable_dnat {
+            m.serialize_entry("enable_dnat", v)?;
+        }
+        if let Some(v) = &self.enable_snat {
+            m.serialize_entry("enable_snat", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudNatGatewayDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudNatGatewayDeletionParams {
+    /// `where`: `VirtualPrivateCloudNatGatewayWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudNatGatewayWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudNatGatewayDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudNatGatewayUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudNatGatewayUpdationParamsData {
+    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
+    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `dnat_rules`: `VirtualPrivateCloudDnatRuleParams[]`.
+    pub dnat_rules: Option<Vec<VirtualPrivateCloudDnatRuleParams>>,
+    /// `enable_dnat`: `boolean`.
+    pub enable_dnat: Option<bool>,
+    /// `enable_snat`: `boolean`.
+    pub enable_snat: Option<bool>,
     /// `name`: `string`.
     pub name: Option<String>,
 }
 
-impl serde::Serialize for ReportTemplateUpdationParamsData {
+impl serde::Serialize for VirtualPrivateCloudNatGatewayUpdationParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.resource_meta {
-            m.serialize_entry("resource_meta", v)?;
+        if let Some(v) = &self.external_ips {
+            m.serialize_entry("external_ips", v)?;
         }
-        if let Some(v) = &self.execute_plan {
-            m.serialize_entry("execute_plan", v)?;
+        if let Some(v) = &self.external_ip {
+            m.serialize_entry("external_ip", v)?;
+        }
+        if let Some(v) = &self.dnat_rules {
+            m.serialize_entry("dnat_rules", v)?;
+        }
+        if let Some(v) = &self.enable_dnat {
+            m.serialize_entry("enable_dnat", v)?;
+        }
+        if let Some(v) = &self.enable_snat {
+            m.serialize_entry("enable_snat", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudNatGatewayUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudNatGatewayUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VirtualPrivateCloudNatGatewayUpdationParamsData>,
+    /// `where`: `VirtualPrivateCloudNatGatewayWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudNatGatewayWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudNatGatewayUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudNetworkPolicyRuleInput` of the CloudTower model.
+///
+/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudNetworkPolicyRuleInput {
+    /// `type`: `VirtualPrivateCloudNetworkPolicyRuleType`, required by the model.
+    pub r#type: Option<VirtualPrivateCloudNetworkPolicyRuleType>,
+    /// `selector_ids`: `string[]`.
+    pub selector_ids: Option<Vec<String>>,
+    /// `security_group_id`: `string`.
+    pub security_group_id: Option<String>,
+    /// `ports`: `VirtualPrivateCloudNetworkPolicyRulePortInput[]`.
+    pub ports: Option<Vec<VirtualPrivateCloudNetworkPolicyRulePortInput>>,
+    /// `ip_block`: `string`.
+    pub ip_block: Option<String>,
+    /// `except_ip_block`: `string[]`.
+    pub except_ip_block: Option<Vec<String>>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRuleInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.selector_ids {
+            m.serialize_entry("selector_ids", v)?;
+        }
+        if let Some(v) = &self.security_group_id {
+            m.serialize_entry("security_group_id", v)?;
+        }
+        if let Some(v) = &self.ports {
+            m.serialize_entry("ports", v)?;
+        }
+        if let Some(v) = &self.ip_block {
+            m.serialize_entry("ip_block", v)?;
+        }
+        if let Some(v) = &self.except_ip_block {
+            m.serialize_entry("except_ip_block", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudNetworkPolicyRulePortInput` of the CloudTower model.
+///
+/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudNetworkPolicyRulePortInput {
+    /// `protocol`: `VirtualPrivateCloudNetworkPolicyRulePortProtocol`, required by the model.
+    pub protocol: Option<VirtualPrivateCloudNetworkPolicyRulePortProtocol>,
+    /// `port`: `string`.
+    pub port: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRulePortInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.protocol {
+            m.serialize_entry("protocol", v)?;
+        }
+        if let Some(v) = &self.port {
+            m.serialize_entry("port", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudRouteParams` of the CloudTower model.
+///
+/// The model requires `destination`, `next_hop_local_id`, `next_hop_type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouteParams {
+    /// `destination`: `string`, required by the model.
+    pub destination: Option<String>,
+    /// `next_hop_local_id`: `string`, required by the model.
+    pub next_hop_local_id: Option<String>,
+    /// `next_hop_type`: `VirtualPrivateCloudRouteNextHopType`, required by the model.
+    pub next_hop_type: Option<VirtualPrivateCloudRouteNextHopType>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouteParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.destination {
+            m.serialize_entry("destination", v)?;
+        }
+        if let Some(v) = &self.next_hop_local_id {
+            m.serialize_entry("next_hop_local_id", v)?;
+        }
+        if let Some(v) = &self.next_hop_type {
+            m.serialize_entry("next_hop_type", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudRouteTableCreationParams` of the CloudTower model.
+///
+/// The model requires `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouteTableCreationParams {
+    /// `routes`: `VirtualPrivateCloudRouteParams[]`.
+    pub routes: Option<Vec<VirtualPrivateCloudRouteParams>>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouteTableCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.routes {
+            m.serialize_entry("routes", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
         }
         if let Some(v) = &self.description {
             m.serialize_entry("description", v)?;
@@ -3614,41 +1137,16 @@ impl serde::Serialize for ReportTemplateUpdationParamsData {
     }
 }
 
-/// `ReportTemplateUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ReportTemplateUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<ReportTemplateUpdationParamsData>,
-    /// `where`: `ReportTemplateWhereInput`, required by the model.
-    pub r#where: Option<ReportTemplateWhereInput>,
-}
-
-impl serde::Serialize for ReportTemplateUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ReporteTemplateGenerationParams` of the CloudTower model.
+/// `VirtualPrivateCloudRouteTableDeletionParams` of the CloudTower model.
 ///
 /// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct ReporteTemplateGenerationParams {
-    /// `where`: `ReportTemplateWhereInput`, required by the model.
-    pub r#where: Option<ReportTemplateWhereInput>,
+pub struct VirtualPrivateCloudRouteTableDeletionParams {
+    /// `where`: `VirtualPrivateCloudRouteTableWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudRouteTableWhereInput>,
 }
 
-impl serde::Serialize for ReporteTemplateGenerationParams {
+impl serde::Serialize for VirtualPrivateCloudRouteTableDeletionParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3659,86 +1157,26 @@ impl serde::Serialize for ReporteTemplateGenerationParams {
     }
 }
 
-/// `ResolveAlertParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+/// `VirtualPrivateCloudRouteTableUpdationParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct ResolveAlertParams {
-    /// `where`: `AlertWhereInput`, required by the model.
-    pub r#where: Option<AlertWhereInput>,
-}
-
-impl serde::Serialize for ResolveAlertParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RoleCreationParams` of the CloudTower model.
-///
-/// The model requires `actions`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RoleCreationParams {
-    /// `actions`: `ROLE_ACTION[]`, required by the model.
-    pub actions: Option<Vec<RoleAction>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for RoleCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.actions {
-            m.serialize_entry("actions", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RoleDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RoleDeletionParams {
-    /// `where`: `UserRoleNextWhereInput`, required by the model.
-    pub r#where: Option<UserRoleNextWhereInput>,
-}
-
-impl serde::Serialize for RoleDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `RoleUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct RoleUpdationParamsData {
-    /// `actions`: `ROLE_ACTION[]`.
-    pub actions: Option<Vec<RoleAction>>,
+pub struct VirtualPrivateCloudRouteTableUpdationParamsData {
+    /// `routes`: `VirtualPrivateCloudRouteParams[]`.
+    pub routes: Option<Vec<VirtualPrivateCloudRouteParams>>,
+    /// `description`: `string`.
+    pub description: Option<String>,
     /// `name`: `string`.
     pub name: Option<String>,
 }
 
-impl serde::Serialize for RoleUpdationParamsData {
+impl serde::Serialize for VirtualPrivateCloudRouteTableUpdationParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.actions {
-            m.serialize_entry("actions", v)?;
+        if let Some(v) = &self.routes {
+            m.serialize_entry("routes", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
         }
         if let Some(v) = &self.name {
             m.serialize_entry("name", v)?;
@@ -3747,18 +1185,18 @@ impl serde::Serialize for RoleUpdationParamsData {
     }
 }
 
-/// `RoleUpdationParams` of the CloudTower model.
+/// `VirtualPrivateCloudRouteTableUpdationParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct RoleUpdationParams {
+pub struct VirtualPrivateCloudRouteTableUpdationParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<RoleUpdationParamsData>,
-    /// `where`: `UserRoleNextWhereInput`, required by the model.
-    pub r#where: Option<UserRoleNextWhereInput>,
+    pub data: Option<VirtualPrivateCloudRouteTableUpdationParamsData>,
+    /// `where`: `VirtualPrivateCloudRouteTableWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudRouteTableWhereInput>,
 }
 
-impl serde::Serialize for RoleUpdationParams {
+impl serde::Serialize for VirtualPrivateCloudRouteTableUpdationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3772,49 +1210,223 @@ impl serde::Serialize for RoleUpdationParams {
     }
 }
 
-/// `RootUserCreationParams` of the CloudTower model.
+/// `VirtualPrivateCloudRouterGatewayCreationParams` of the CloudTower model.
 ///
-/// The model requires `password`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `rules`, `associated_subnets_ids`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct RootUserCreationParams {
-    /// `password`: `string`, required by the model.
-    pub password: Option<String>,
+pub struct VirtualPrivateCloudRouterGatewayCreationParams {
+    /// `rules`: `VirtualPrivateCloudRouterGatewayRuleInputType[]`, required by the model.
+    pub rules: Option<Vec<VirtualPrivateCloudRouterGatewayRuleInputType>>,
+    /// `associated_subnets_ids`: `string[]`, required by the model.
+    pub associated_subnets_ids: Option<Vec<String>>,
+    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
+    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
+    /// `external_subnet_group_id`: `string`.
+    pub external_subnet_group_id: Option<String>,
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `external_subnet_id`: `string`.
+    pub external_subnet_id: Option<String>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
 }
 
-impl serde::Serialize for RootUserCreationParams {
+impl serde::Serialize for VirtualPrivateCloudRouterGatewayCreationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.password {
-            m.serialize_entry("password", v)?;
+        if let Some(v) = &self.rules {
+            m.serialize_entry("rules", v)?;
+        }
+        if let Some(v) = &self.associated_subnets_ids {
+            m.serialize_entry("associated_subnets_ids", v)?;
+        }
+        if let Some(v) = &self.external_ips {
+            m.serialize_entry("external_ips", v)?;
+        }
+        if let Some(v) = &self.external_subnet_group_id {
+            m.serialize_entry("external_subnet_group_id", v)?;
+        }
+        if let Some(v) = &self.external_ip {
+            m.serialize_entry("external_ip", v)?;
+        }
+        if let Some(v) = &self.external_subnet_id {
+            m.serialize_entry("external_subnet_id", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
         }
         m.end()
     }
 }
 
-/// `SecurityGroupCreateParams` of the CloudTower model.
+/// `VirtualPrivateCloudRouterGatewayDeletionParams` of the CloudTower model.
 ///
-/// The model requires `everoute_cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityGroupCreateParams {
-    /// `vms`: `VmWhereInput`.
-    pub vms: Option<VmWhereInput>,
-    /// `label_groups`: `LabelWhereInput[]`.
-    pub label_groups: Option<Vec<LabelWhereInput>>,
+pub struct VirtualPrivateCloudRouterGatewayDeletionParams {
+    /// `where`: `VirtualPrivateCloudRouterGatewayWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudRouterGatewayWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouterGatewayDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudRouterGatewayUpdateDataParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouterGatewayUpdateDataParams {
+    /// `rules`: `VirtualPrivateCloudRouterGatewayRuleInputType[]`.
+    pub rules: Option<Vec<VirtualPrivateCloudRouterGatewayRuleInputType>>,
+    /// `associated_subnets_ids`: `string[]`.
+    pub associated_subnets_ids: Option<Vec<String>>,
+    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
+    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
+    /// `external_ip`: `string`.
+    pub external_ip: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouterGatewayUpdateDataParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.rules {
+            m.serialize_entry("rules", v)?;
+        }
+        if let Some(v) = &self.associated_subnets_ids {
+            m.serialize_entry("associated_subnets_ids", v)?;
+        }
+        if let Some(v) = &self.external_ips {
+            m.serialize_entry("external_ips", v)?;
+        }
+        if let Some(v) = &self.external_ip {
+            m.serialize_entry("external_ip", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudRouterGatewayUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudRouterGatewayUpdationParams {
+    /// `data`: `VirtualPrivateCloudRouterGatewayUpdateDataParams`, required by the model.
+    pub data: Option<VirtualPrivateCloudRouterGatewayUpdateDataParams>,
+    /// `where`: `VirtualPrivateCloudRouterGatewayWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudRouterGatewayWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudRouterGatewayUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSecurityGroupCreationParams` of the CloudTower model.
+///
+/// The model requires `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityGroupCreationParams {
+    /// `vm_ids`: `string[]`.
+    pub vm_ids: Option<Vec<String>>,
+    /// `label_groups`: `LabelGroup[]`.
+    pub label_groups: Option<Vec<LabelGroup>>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
     /// `description`: `string`.
     pub description: Option<String>,
-    /// `everoute_cluster_id`: `string`, required by the model.
-    pub everoute_cluster_id: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
 }
 
-impl serde::Serialize for SecurityGroupCreateParams {
+impl serde::Serialize for VirtualPrivateCloudSecurityGroupCreationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vms {
-            m.serialize_entry("vms", v)?;
+        if let Some(v) = &self.vm_ids {
+            m.serialize_entry("vm_ids", v)?;
+        }
+        if let Some(v) = &self.label_groups {
+            m.serialize_entry("label_groups", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSecurityGroupDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityGroupDeletionParams {
+    /// `where`: `VirtualPrivateCloudSecurityGroupWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudSecurityGroupWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityGroupDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSecurityGroupUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityGroupUpdationParamsData {
+    /// `vm_ids`: `string[]`.
+    pub vm_ids: Option<Vec<String>>,
+    /// `label_groups`: `LabelGroup[]`.
+    pub label_groups: Option<Vec<LabelGroup>>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityGroupUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_ids {
+            m.serialize_entry("vm_ids", v)?;
         }
         if let Some(v) = &self.label_groups {
             m.serialize_entry("label_groups", v)?;
@@ -3822,9 +1434,6 @@ impl serde::Serialize for SecurityGroupCreateParams {
         if let Some(v) = &self.description {
             m.serialize_entry("description", v)?;
         }
-        if let Some(v) = &self.everoute_cluster_id {
-            m.serialize_entry("everoute_cluster_id", v)?;
-        }
         if let Some(v) = &self.name {
             m.serialize_entry("name", v)?;
         }
@@ -3832,19 +1441,24 @@ impl serde::Serialize for SecurityGroupCreateParams {
     }
 }
 
-/// `SecurityGroupDeleteParams` of the CloudTower model.
+/// `VirtualPrivateCloudSecurityGroupUpdationParams` of the CloudTower model.
 ///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityGroupDeleteParams {
-    /// `where`: `SecurityGroupWhereInput`, required by the model.
-    pub r#where: Option<SecurityGroupWhereInput>,
+pub struct VirtualPrivateCloudSecurityGroupUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VirtualPrivateCloudSecurityGroupUpdationParamsData>,
+    /// `where`: `VirtualPrivateCloudSecurityGroupWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudSecurityGroupWhereInput>,
 }
 
-impl serde::Serialize for SecurityGroupDeleteParams {
+impl serde::Serialize for VirtualPrivateCloudSecurityGroupUpdationParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
         if let Some(v) = &self.r#where {
             m.serialize_entry("where", v)?;
         }
@@ -3852,94 +1466,122 @@ impl serde::Serialize for SecurityGroupDeleteParams {
     }
 }
 
-/// `SecurityGroupUpdateParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityGroupUpdateParams {
-    /// `label_groups`: `LabelWhereInput[]`.
-    pub label_groups: Option<Vec<LabelWhereInput>>,
-    /// `vms`: `VmWhereInput`.
-    pub vms: Option<VmWhereInput>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for SecurityGroupUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.label_groups {
-            m.serialize_entry("label_groups", v)?;
-        }
-        if let Some(v) = &self.vms {
-            m.serialize_entry("vms", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SecurityPolicyApplyToInput` of the CloudTower model.
+/// `VirtualPrivateCloudSecurityPolicyApplyInput` of the CloudTower model.
 ///
-/// The model requires `target`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `security_group_id`, `communicable`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyApplyToInput {
-    /// `communicable`: `boolean`.
+pub struct VirtualPrivateCloudSecurityPolicyApplyInput {
+    /// `security_group_id`: `string`, required by the model.
+    pub security_group_id: Option<String>,
+    /// `communicable`: `boolean`, required by the model.
     pub communicable: Option<bool>,
-    /// `target`: `SecurityPolicyApplyToInputTarget`, required by the model.
-    pub target: Option<SecurityPolicyApplyToInputTarget>,
 }
 
-impl serde::Serialize for SecurityPolicyApplyToInput {
+impl serde::Serialize for VirtualPrivateCloudSecurityPolicyApplyInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.security_group_id {
+            m.serialize_entry("security_group_id", v)?;
+        }
         if let Some(v) = &self.communicable {
             m.serialize_entry("communicable", v)?;
         }
-        if let Some(v) = &self.target {
-            m.serialize_entry("target", v)?;
-        }
         m.end()
     }
 }
 
-/// `SecurityPolicyCreateParams` of the CloudTower model.
+/// `VirtualPrivateCloudSecurityPolicyCreateParams` of the CloudTower model.
 ///
-/// The model requires `everoute_cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `apply_to`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyCreateParams {
-    /// `is_blocklist`: `boolean`.
-    pub is_blocklist: Option<bool>,
-    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
-    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
-    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `apply_to`: `SecurityPolicyApplyToInput[]`.
-    pub apply_to: Option<Vec<SecurityPolicyApplyToInput>>,
-    /// `policy_mode`: `PolicyMode`.
-    pub policy_mode: Option<PolicyMode>,
-    /// `everoute_cluster_id`: `string`, required by the model.
-    pub everoute_cluster_id: Option<String>,
+pub struct VirtualPrivateCloudSecurityPolicyCreateParams {
+    /// `egress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
+    pub egress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
+    /// `ingress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
+    pub ingress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
+    /// `apply_to`: `VirtualPrivateCloudSecurityPolicyApplyInput[]`, required by the model.
+    pub apply_to: Option<Vec<VirtualPrivateCloudSecurityPolicyApplyInput>>,
+    /// `policy_mode`: `VirtualPrivateCloudSecurityPolicyMode`.
+    pub policy_mode: Option<VirtualPrivateCloudSecurityPolicyMode>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
     /// `description`: `string`.
     pub description: Option<String>,
     /// `name`: `string`, required by the model.
     pub name: Option<String>,
 }
 
-impl serde::Serialize for SecurityPolicyCreateParams {
+impl serde::Serialize for VirtualPrivateCloudSecurityPolicyCreateParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.is_blocklist {
-            m.serialize_entry("is_blocklist", v)?;
+        if let Some(v) = &self.egress {
+            m.serialize_entry("egress", v)?;
         }
+        if let Some(v) = &self.ingress {
+            m.serialize_entry("ingress", v)?;
+        }
+        if let Some(v) = &self.apply_to {
+            m.serialize_entry("apply_to", v)?;
+        }
+        if let Some(v) = &self.policy_mode {
+            m.serialize_entry("policy_mode", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSecurityPolicyDeleteParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityPolicyDeleteParams {
+    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityPolicyDeleteParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSecurityPolicyUpdateParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSecurityPolicyUpdateParams {
+    /// `ingress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
+    pub ingress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
+    /// `egress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
+    pub egress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
+    /// `apply_to`: `VirtualPrivateCloudSecurityPolicyApplyInput[]`.
+    pub apply_to: Option<Vec<VirtualPrivateCloudSecurityPolicyApplyInput>>,
+    /// `policy_mode`: `VirtualPrivateCloudSecurityPolicyMode`.
+    pub policy_mode: Option<VirtualPrivateCloudSecurityPolicyMode>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSecurityPolicyUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
         if let Some(v) = &self.ingress {
             m.serialize_entry("ingress", v)?;
         }
@@ -3952,8 +1594,55 @@ impl serde::Serialize for SecurityPolicyCreateParams {
         if let Some(v) = &self.policy_mode {
             m.serialize_entry("policy_mode", v)?;
         }
-        if let Some(v) = &self.everoute_cluster_id {
-            m.serialize_entry("everoute_cluster_id", v)?;
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSubnetCreationParams` of the CloudTower model.
+///
+/// The model requires `route_table_id`, `gateway`, `cidr`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSubnetCreationParams {
+    /// `route_table_id`: `string`, required by the model.
+    pub route_table_id: Option<String>,
+    /// `ip_pools`: `VirtualPrivateCloudSubnetIpPoolParams[]`.
+    pub ip_pools: Option<Vec<VirtualPrivateCloudSubnetIpPoolParams>>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
+    /// `cidr`: `string`, required by the model.
+    pub cidr: Option<String>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSubnetCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.route_table_id {
+            m.serialize_entry("route_table_id", v)?;
+        }
+        if let Some(v) = &self.ip_pools {
+            m.serialize_entry("ip_pools", v)?;
+        }
+        if let Some(v) = &self.gateway {
+            m.serialize_entry("gateway", v)?;
+        }
+        if let Some(v) = &self.cidr {
+            m.serialize_entry("cidr", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
         }
         if let Some(v) = &self.description {
             m.serialize_entry("description", v)?;
@@ -3965,16 +1654,16 @@ impl serde::Serialize for SecurityPolicyCreateParams {
     }
 }
 
-/// `SecurityPolicyDeleteParams` of the CloudTower model.
+/// `VirtualPrivateCloudSubnetDeletionParams` of the CloudTower model.
 ///
 /// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyDeleteParams {
-    /// `where`: `SecurityPolicyWhereInput`, required by the model.
-    pub r#where: Option<SecurityPolicyWhereInput>,
+pub struct VirtualPrivateCloudSubnetDeletionParams {
+    /// `where`: `VirtualPrivateCloudSubnetWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudSubnetWhereInput>,
 }
 
-impl serde::Serialize for SecurityPolicyDeleteParams {
+impl serde::Serialize for VirtualPrivateCloudSubnetDeletionParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3984,3 +1673,2331 @@ impl serde::Serialize for SecurityPolicyDeleteParams {
         m.end()
     }
 }
+
+/// `VirtualPrivateCloudSubnetIpPoolParams` of the CloudTower model: the same fields as `NestedVpcSubnetIpPooType`.
+pub type VirtualPrivateCloudSubnetIpPoolParams = NestedVpcSubnetIpPooType;
+
+/// `VirtualPrivateCloudSubnetUpdateDataParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSubnetUpdateDataParams {
+    /// `route_table_id`: `string`.
+    pub route_table_id: Option<String>,
+    /// `ip_pools`: `VirtualPrivateCloudSubnetIpPoolParams[]`.
+    pub ip_pools: Option<Vec<VirtualPrivateCloudSubnetIpPoolParams>>,
+    /// `gateway`: `string`.
+    pub gateway: Option<String>,
+    /// `cidr`: `string`.
+    pub cidr: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSubnetUpdateDataParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.route_table_id {
+            m.serialize_entry("route_table_id", v)?;
+        }
+        if let Some(v) = &self.ip_pools {
+            m.serialize_entry("ip_pools", v)?;
+        }
+        if let Some(v) = &self.gateway {
+            m.serialize_entry("gateway", v)?;
+        }
+        if let Some(v) = &self.cidr {
+            m.serialize_entry("cidr", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudSubnetUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudSubnetUpdationParams {
+    /// `data`: `VirtualPrivateCloudSubnetUpdateDataParams`, required by the model.
+    pub data: Option<VirtualPrivateCloudSubnetUpdateDataParams>,
+    /// `where`: `VirtualPrivateCloudSubnetWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudSubnetWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudSubnetUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudUpdateDataParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudUpdateDataParams {
+    /// `mtu`: `int32`.
+    pub mtu: Option<i32>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudUpdateDataParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.mtu {
+            m.serialize_entry("mtu", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VirtualPrivateCloudUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudUpdationParams {
+    /// `data`: `VirtualPrivateCloudUpdateDataParams`, required by the model.
+    pub data: Option<VirtualPrivateCloudUpdateDataParams>,
+    /// `where`: `VirtualPrivateCloudWhereInput`, required by the model.
+    pub r#where: Option<VirtualPrivateCloudWhereInput>,
+}
+
+impl serde::Serialize for VirtualPrivateCloudUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VlanDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VlanDeletionParams {
+    /// `where`: `VlanWhereInput`, required by the model.
+    pub r#where: Option<VlanWhereInput>,
+}
+
+impl serde::Serialize for VlanDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddCdRomParams.data` of the CloudTower model.
+///
+/// The model requires `vm_cd_roms`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddCdRomParamsData {
+    /// `vm_cd_roms`: `VmCdRomParams[]`, required by the model.
+    pub vm_cd_roms: Option<Vec<VmCdRomParams>>,
+}
+
+impl serde::Serialize for VmAddCdRomParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_cd_roms {
+            m.serialize_entry("vm_cd_roms", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddCdRomParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddCdRomParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmAddCdRomParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmAddCdRomParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddDiskParams.vm_disks` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddDiskParamsDataVmDisks {
+    /// `mount_disks`: `MountDisksParams[]`.
+    pub mount_disks: Option<Vec<MountDisksParams>>,
+    /// `mount_new_create_disks`: `MountNewCreateDisksParams[]`.
+    pub mount_new_create_disks: Option<Vec<MountNewCreateDisksParams>>,
+}
+
+impl serde::Serialize for VmAddDiskParamsDataVmDisks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.mount_disks {
+            m.serialize_entry("mount_disks", v)?;
+        }
+        if let Some(v) = &self.mount_new_create_disks {
+            m.serialize_entry("mount_new_create_disks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddDiskParams.data` of the CloudTower model.
+///
+/// The model requires `vm_disks`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddDiskParamsData {
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `vm_disks`: `object`, required by the model.
+    pub vm_disks: Option<VmAddDiskParamsDataVmDisks>,
+}
+
+impl serde::Serialize for VmAddDiskParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.io_policy {
+            m.serialize_entry("io_policy", v)?;
+        }
+        if let Some(v) = &self.vm_disks {
+            m.serialize_entry("vm_disks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddDiskParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddDiskParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmAddDiskParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmAddDiskParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddFolderParams.data` of the CloudTower model.
+///
+/// The model requires `folder_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddFolderParamsData {
+    /// `folder_id`: `string`, required by the model.
+    pub folder_id: Option<String>,
+}
+
+impl serde::Serialize for VmAddFolderParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.folder_id {
+            m.serialize_entry("folder_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddFolderParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddFolderParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmAddFolderParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmAddFolderParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddGpuDeviceParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddGpuDeviceParams {
+    /// `data`: `VmGpuOperationParams[]`, required by the model.
+    pub data: Option<Vec<VmGpuOperationParams>>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmAddGpuDeviceParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddNicParams.data` of the CloudTower model.
+///
+/// The model requires `vm_nics`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddNicParamsData {
+    /// `vm_nics`: `VmNicParams[]`, required by the model.
+    pub vm_nics: Option<Vec<VmNicParams>>,
+}
+
+impl serde::Serialize for VmAddNicParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vm_nics", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmAddNicParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmAddNicParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmAddNicParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmAddNicParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmCdRomParams` of the CloudTower model.
+///
+/// The model requires `boot`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmCdRomParams {
+    /// `content_library_image_id`: `string`.
+    pub content_library_image_id: Option<String>,
+    /// `elf_image_id`: `string`.
+    pub elf_image_id: Option<String>,
+    /// `index`: `int32`.
+    pub index: Option<i32>,
+    /// `key`: `int32`.
+    pub key: Option<i32>,
+    /// `boot`: `int32`, required by the model.
+    pub boot: Option<i32>,
+}
+
+impl serde::Serialize for VmCdRomParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.content_library_image_id {
+            m.serialize_entry("content_library_image_id", v)?;
+        }
+        if let Some(v) = &self.elf_image_id {
+            m.serialize_entry("elf_image_id", v)?;
+        }
+        if let Some(v) = &self.index {
+            m.serialize_entry("index", v)?;
+        }
+        if let Some(v) = &self.key {
+            m.serialize_entry("key", v)?;
+        }
+        if let Some(v) = &self.boot {
+            m.serialize_entry("boot", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmCloneParams` of the CloudTower model.
+///
+/// The model requires `src_vm_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmCloneParams {
+    /// `owner`: `VmOwnerParams`.
+    pub owner: Option<VmOwnerParams>,
+    /// `gpu_devices`: `VmGpuOperationParams[]`.
+    pub gpu_devices: Option<Vec<VmGpuOperationParams>>,
+    /// `is_full_copy`: `boolean`.
+    pub is_full_copy: Option<bool>,
+    /// `src_vm_id`: `string`, required by the model.
+    pub src_vm_id: Option<String>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `vcpu`: `int32`.
+    pub vcpu: Option<i32>,
+    /// `status`: `VmStatus`.
+    pub status: Option<VmStatus>,
+    /// `firmware`: `VmFirmware`.
+    pub firmware: Option<VmFirmware>,
+    /// `ha`: `boolean`.
+    pub ha: Option<bool>,
+    /// `pci_nics`: `NicWhereInput`.
+    pub pci_nics: Option<NicWhereInput>,
+    /// `vm_placement_group`: `VmPlacementGroupWhereInput`.
+    pub vm_placement_group: Option<VmPlacementGroupWhereInput>,
+    /// `vm_nics`: `VmNicParams[]`.
+    pub vm_nics: Option<Vec<VmNicParams>>,
+    /// `vm_disks`: `VmDiskParams`.
+    pub vm_disks: Option<VmDiskParams>,
+    /// `memory_unit`: `ByteUnit`.
+    pub memory_unit: Option<ByteUnit>,
+    /// `memory`: `int64`.
+    pub memory: Option<i64>,
+    /// `cpu_cores`: `int32`.
+    pub cpu_cores: Option<i32>,
+    /// `cpu_sockets`: `int32`.
+    pub cpu_sockets: Option<i32>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `folder_id`: `string`.
+    pub folder_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `host_id`: `string`.
+    pub host_id: Option<String>,
+    /// `cluster_id`: `string`.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for VmCloneParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.owner {
+            m.serialize_entry("owner", v)?;
+        }
+        if let Some(v) = &self.gpu_devices {
+            m.serialize_entry("gpu_devices", v)?;
+        }
+        if let Some(v) = &self.is_full_copy {
+            m.serialize_entry("is_full_copy", v)?;
+        }
+        if let Some(v) = &self.src_vm_id {
+            m.serialize_entry("src_vm_id", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.io_policy {
+            m.serialize_entry("io_policy", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.firmware {
+            m.serialize_entry("firmware", v)?;
+        }
+        if let Some(v) = &self.ha {
+            m.serialize_entry("ha", v)?;
+        }
+        if let Some(v) = &self.pci_nics {
+            m.serialize_entry("pci_nics", v)?;
+        }
+        if let Some(v) = &self.vm_placement_group {
+            m.serialize_entry("vm_placement_group", v)?;
+        }
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vm_nics", v)?;
+        }
+        if let Some(v) = &self.vm_disks {
+            m.serialize_entry("vm_disks", v)?;
+        }
+        if let Some(v) = &self.memory_unit {
+            m.serialize_entry("memory_unit", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu_cores {
+            m.serialize_entry("cpu_cores", v)?;
+        }
+        if let Some(v) = &self.cpu_sockets {
+            m.serialize_entry("cpu_sockets", v)?;
+        }
+        if let Some(v) = &self.guest_os_type {
+            m.serialize_entry("guest_os_type", v)?;
+        }
+        if let Some(v) = &self.folder_id {
+            m.serialize_entry("folder_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmCreateVmFromContentLibraryTemplateBatchParams` of the CloudTower model.
+///
+/// The model requires `vms`, `template_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmCreateVmFromContentLibraryTemplateBatchParams {
+    /// `vms`: `VmCreateVmFromContentLibraryTemplateBatchVmParams[]`, required by the model.
+    pub vms: Option<Vec<VmCreateVmFromContentLibraryTemplateBatchVmParams>>,
+    /// `template_id`: `string`, required by the model.
+    pub template_id: Option<String>,
+}
+
+impl serde::Serialize for VmCreateVmFromContentLibraryTemplateBatchParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
+        }
+        if let Some(v) = &self.template_id {
+            m.serialize_entry("template_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmCreateVmFromContentLibraryTemplateBatchVmParams` of the CloudTower model.
+///
+/// The model requires `is_full_copy`, `name`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmCreateVmFromContentLibraryTemplateBatchVmParams {
+    /// `owner`: `VmOwnerParams`.
+    pub owner: Option<VmOwnerParams>,
+    /// `gpu_devices`: `VmGpuOperationParams[]`.
+    pub gpu_devices: Option<Vec<VmGpuOperationParams>>,
+    /// `cloud_init`: `TemplateCloudInit`.
+    pub cloud_init: Option<TemplateCloudInit>,
+    /// `is_full_copy`: `boolean`, required by the model.
+    pub is_full_copy: Option<bool>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `vcpu`: `int32`.
+    pub vcpu: Option<i32>,
+    /// `status`: `VmStatus`.
+    pub status: Option<VmStatus>,
+    /// `firmware`: `VmFirmware`.
+    pub firmware: Option<VmFirmware>,
+    /// `ha`: `boolean`.
+    pub ha: Option<bool>,
+    /// `pci_nics`: `NicWhereInput`.
+    pub pci_nics: Option<NicWhereInput>,
+    /// `vm_placement_group`: `VmPlacementGroupWhereInput`.
+    pub vm_placement_group: Option<VmPlacementGroupWhereInput>,
+    /// `vm_nics`: `VmNicParams[]`.
+    pub vm_nics: Option<Vec<VmNicParams>>,
+    /// `disk_operate`: `VmDiskOperate`.
+    pub disk_operate: Option<VmDiskOperate>,
+    /// `memory_unit`: `ByteUnit`.
+    pub memory_unit: Option<ByteUnit>,
+    /// `memory`: `int64`.
+    pub memory: Option<i64>,
+    /// `cpu_cores`: `int32`.
+    pub cpu_cores: Option<i32>,
+    /// `cpu_sockets`: `int32`.
+    pub cpu_sockets: Option<i32>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `folder_id`: `string`.
+    pub folder_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `host_id`: `string`.
+    pub host_id: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for VmCreateVmFromContentLibraryTemplateBatchVmParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.owner {
+            m.serialize_entry("owner", v)?;
+        }
+        if let Some(v) = &self.gpu_devices {
+            m.serialize_entry("gpu_devices", v)?;
+        }
+        if let Some(v) = &self.cloud_init {
+            m.serialize_entry("cloud_init", v)?;
+        }
+        if let Some(v) = &self.is_full_copy {
+            m.serialize_entry("is_full_copy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.firmware {
+            m.serialize_entry("firmware", v)?;
+        }
+        if let Some(v) = &self.ha {
+            m.serialize_entry("ha", v)?;
+        }
+        if let Some(v) = &self.pci_nics {
+            m.serialize_entry("pci_nics", v)?;
+        }
+        if let Some(v) = &self.vm_placement_group {
+            m.serialize_entry("vm_placement_group", v)?;
+        }
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vm_nics", v)?;
+        }
+        if let Some(v) = &self.disk_operate {
+            m.serialize_entry("disk_operate", v)?;
+        }
+        if let Some(v) = &self.memory_unit {
+            m.serialize_entry("memory_unit", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu_cores {
+            m.serialize_entry("cpu_cores", v)?;
+        }
+        if let Some(v) = &self.cpu_sockets {
+            m.serialize_entry("cpu_sockets", v)?;
+        }
+        if let Some(v) = &self.guest_os_type {
+            m.serialize_entry("guest_os_type", v)?;
+        }
+        if let Some(v) = &self.folder_id {
+            m.serialize_entry("folder_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmCreateVmFromContentLibraryTemplateParams` of the CloudTower model.
+///
+/// The model requires `is_full_copy`, `template_id`, `name`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmCreateVmFromContentLibraryTemplateParams {
+    /// `owner`: `VmOwnerParams`.
+    pub owner: Option<VmOwnerParams>,
+    /// `gpu_devices`: `VmGpuOperationParams[]`.
+    pub gpu_devices: Option<Vec<VmGpuOperationParams>>,
+    /// `cloud_init`: `TemplateCloudInit`.
+    pub cloud_init: Option<TemplateCloudInit>,
+    /// `is_full_copy`: `boolean`, required by the model.
+    pub is_full_copy: Option<bool>,
+    /// `template_id`: `string`, required by the model.
+    pub template_id: Option<String>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `vcpu`: `int32`.
+    pub vcpu: Option<i32>,
+    /// `status`: `VmStatus`.
+    pub status: Option<VmStatus>,
+    /// `firmware`: `VmFirmware`.
+    pub firmware: Option<VmFirmware>,
+    /// `ha`: `boolean`.
+    pub ha: Option<bool>,
+    /// `pci_nics`: `NicWhereInput`.
+    pub pci_nics: Option<NicWhereInput>,
+    /// `vm_placement_group`: `VmPlacementGroupWhereInput`.
+    pub vm_placement_group: Option<VmPlacementGroupWhereInput>,
+    /// `vm_nics`: `VmNicParams[]`.
+    pub vm_nics: Option<Vec<VmNicParams>>,
+    /// `disk_operate`: `VmDiskOperate`.
+    pub disk_operate: Option<VmDiskOperate>,
+    /// `memory_unit`: `ByteUnit`.
+    pub memory_unit: Option<ByteUnit>,
+    /// `memory`: `int64`.
+    pub memory: Option<i64>,
+    /// `cpu_cores`: `int32`.
+    pub cpu_cores: Option<i32>,
+    /// `cpu_sockets`: `int32`.
+    pub cpu_sockets: Option<i32>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `folder_id`: `string`.
+    pub folder_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `host_id`: `string`.
+    pub host_id: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for VmCreateVmFromContentLibraryTemplateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.owner {
+            m.serialize_entry("owner", v)?;
+        }
+        if let Some(v) = &self.gpu_devices {
+            m.serialize_entry("gpu_devices", v)?;
+        }
+        if let Some(v) = &self.cloud_init {
+            m.serialize_entry("cloud_init", v)?;
+        }
+        if let Some(v) = &self.is_full_copy {
+            m.serialize_entry("is_full_copy", v)?;
+        }
+        if let Some(v) = &self.template_id {
+            m.serialize_entry("template_id", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.io_policy {
+            m.serialize_entry("io_policy", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.firmware {
+            m.serialize_entry("firmware", v)?;
+        }
+        if let Some(v) = &self.ha {
+            m.serialize_entry("ha", v)?;
+        }
+        if let Some(v) = &self.pci_nics {
+            m.serialize_entry("pci_nics", v)?;
+        }
+        if let Some(v) = &self.vm_placement_group {
+            m.serialize_entry("vm_placement_group", v)?;
+        }
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vm_nics", v)?;
+        }
+        if let Some(v) = &self.disk_operate {
+            m.serialize_entry("disk_operate", v)?;
+        }
+        if let Some(v) = &self.memory_unit {
+            m.serialize_entry("memory_unit", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu_cores {
+            m.serialize_entry("cpu_cores", v)?;
+        }
+        if let Some(v) = &self.cpu_sockets {
+            m.serialize_entry("cpu_sockets", v)?;
+        }
+        if let Some(v) = &self.guest_os_type {
+            m.serialize_entry("guest_os_type", v)?;
+        }
+        if let Some(v) = &self.folder_id {
+            m.serialize_entry("folder_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmCreateVmFromTemplateParams` of the CloudTower model: the same fields as `VmCreateVmFromContentLibraryTemplateParams`.
+pub type VmCreateVmFromTemplateParams = VmCreateVmFromContentLibraryTemplateParams;
+
+/// `VmCreationParams` of the CloudTower model.
+///
+/// The model requires `status`, `firmware`, `ha`, `vm_nics`, `vm_disks`, `memory`, `cpu_cores`, `cpu_sockets`, `name`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmCreationParams {
+    /// `owner`: `VmOwnerParams`.
+    pub owner: Option<VmOwnerParams>,
+    /// `gpu_devices`: `VmGpuOperationParams[]`.
+    pub gpu_devices: Option<Vec<VmGpuOperationParams>>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `vcpu`: `int32`.
+    pub vcpu: Option<i32>,
+    /// `status`: `VmStatus`, required by the model.
+    pub status: Option<VmStatus>,
+    /// `firmware`: `VmFirmware`, required by the model.
+    pub firmware: Option<VmFirmware>,
+    /// `ha`: `boolean`, required by the model.
+    pub ha: Option<bool>,
+    /// `pci_nics`: `NicWhereInput`.
+    pub pci_nics: Option<NicWhereInput>,
+    /// `vm_placement_group`: `VmPlacementGroupWhereInput`.
+    pub vm_placement_group: Option<VmPlacementGroupWhereInput>,
+    /// `vm_nics`: `VmNicParams[]`, required by the model.
+    pub vm_nics: Option<Vec<VmNicParams>>,
+    /// `vm_disks`: `VmDiskParams`, required by the model.
+    pub vm_disks: Option<VmDiskParams>,
+    /// `memory_unit`: `ByteUnit`.
+    pub memory_unit: Option<ByteUnit>,
+    /// `memory`: `int64`, required by the model.
+    pub memory: Option<i64>,
+    /// `cpu_cores`: `int32`, required by the model.
+    pub cpu_cores: Option<i32>,
+    /// `cpu_sockets`: `int32`, required by the model.
+    pub cpu_sockets: Option<i32>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `folder_id`: `string`.
+    pub folder_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `host_id`: `string`.
+    pub host_id: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for VmCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.owner {
+            m.serialize_entry("owner", v)?;
+        }
+        if let Some(v) = &self.gpu_devices {
+            m.serialize_entry("gpu_devices", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.io_policy {
+            m.serialize_entry("io_policy", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.firmware {
+            m.serialize_entry("firmware", v)?;
+        }
+        if let Some(v) = &self.ha {
+            m.serialize_entry("ha", v)?;
+        }
+        if let Some(v) = &self.pci_nics {
+            m.serialize_entry("pci_nics", v)?;
+        }
+        if let Some(v) = &self.vm_placement_group {
+            m.serialize_entry("vm_placement_group", v)?;
+        }
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vm_nics", v)?;
+        }
+        if let Some(v) = &self.vm_disks {
+            m.serialize_entry("vm_disks", v)?;
+        }
+        if let Some(v) = &self.memory_unit {
+            m.serialize_entry("memory_unit", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu_cores {
+            m.serialize_entry("cpu_cores", v)?;
+        }
+        if let Some(v) = &self.cpu_sockets {
+            m.serialize_entry("cpu_sockets", v)?;
+        }
+        if let Some(v) = &self.guest_os_type {
+            m.serialize_entry("guest_os_type", v)?;
+        }
+        if let Some(v) = &self.folder_id {
+            m.serialize_entry("folder_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmDeleteParams.effect` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmDeleteParamsEffect {
+    /// `include_snapshots`: `boolean`.
+    pub include_snapshots: Option<bool>,
+}
+
+impl serde::Serialize for VmDeleteParamsEffect {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.include_snapshots {
+            m.serialize_entry("include_snapshots", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmDeleteParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmDeleteParams {
+    /// `effect`: `object`.
+    pub effect: Option<VmDeleteParamsEffect>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmDeleteParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.effect {
+            m.serialize_entry("effect", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmDiskParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskParams {
+    /// `mount_cd_roms`: `VmCdRomParams[]`.
+    pub mount_cd_roms: Option<Vec<VmCdRomParams>>,
+    /// `mount_disks`: `MountDisksParams[]`.
+    pub mount_disks: Option<Vec<MountDisksParams>>,
+    /// `mount_new_create_disks`: `MountNewCreateDisksParams[]`.
+    pub mount_new_create_disks: Option<Vec<MountNewCreateDisksParams>>,
+}
+
+impl serde::Serialize for VmDiskParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.mount_cd_roms {
+            m.serialize_entry("mount_cd_roms", v)?;
+        }
+        if let Some(v) = &self.mount_disks {
+            m.serialize_entry("mount_disks", v)?;
+        }
+        if let Some(v) = &self.mount_new_create_disks {
+            m.serialize_entry("mount_new_create_disks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmEjectCdRomParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmEjectCdRomParams {
+    /// `where`: `VmDiskWhereInput`, required by the model.
+    pub r#where: Option<VmDiskWhereInput>,
+}
+
+impl serde::Serialize for VmEjectCdRomParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmExpandVmDiskParams` of the CloudTower model.
+///
+/// The model requires `size`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmExpandVmDiskParams {
+    /// `size_unit`: `ByteUnit`.
+    pub size_unit: Option<ByteUnit>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `where`: `VmDiskWhereInput`, required by the model.
+    pub r#where: Option<VmDiskWhereInput>,
+}
+
+impl serde::Serialize for VmExpandVmDiskParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.size_unit {
+            m.serialize_entry("size_unit", v)?;
+        }
+        if let Some(v) = &self.size {
+            m.serialize_entry("size", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmExportFileWhereUniqueInput` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmExportFileWhereUniqueInput {
+    /// `data_port_id`: `string`.
+    pub data_port_id: Option<String>,
+    /// `id`: `string`.
+    pub id: Option<String>,
+}
+
+impl serde::Serialize for VmExportFileWhereUniqueInput {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data_port_id {
+            m.serialize_entry("data_port_id", v)?;
+        }
+        if let Some(v) = &self.id {
+            m.serialize_entry("id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmExportParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmExportParams {
+    /// `data`: `VmExportParamsData`, required by the model.
+    pub data: Option<VmExportParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmExportParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmExportParamsData` of the CloudTower model.
+///
+/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmExportParamsData {
+    /// `keep_mac`: `boolean`.
+    pub keep_mac: Option<bool>,
+    /// `type`: `VmExportFileType`, required by the model.
+    pub r#type: Option<VmExportFileType>,
+}
+
+impl serde::Serialize for VmExportParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.keep_mac {
+            m.serialize_entry("keep_mac", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmFolderCreationParams` of the CloudTower model.
+///
+/// The model requires `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmFolderCreationParams {
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmFolderCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmFolderDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmFolderDeletionParams {
+    /// `where`: `VmFolderWhereInput`, required by the model.
+    pub r#where: Option<VmFolderWhereInput>,
+}
+
+impl serde::Serialize for VmFolderDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmFolderUpdationParams.data` of the CloudTower model: the same fields as `NamespaceGroupUpdationParamsData`.
+pub type VmFolderUpdationParamsData = NamespaceGroupUpdationParamsData;
+
+/// `VmFolderUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmFolderUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmFolderUpdationParamsData>,
+    /// `where`: `VmFolderWhereInput`, required by the model.
+    pub r#where: Option<VmFolderWhereInput>,
+}
+
+impl serde::Serialize for VmFolderUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmGpuOperationParams` of the CloudTower model.
+///
+/// The model requires `gpu_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmGpuOperationParams {
+    /// `amount`: `int32`.
+    pub amount: Option<i32>,
+    /// `gpu_id`: `string`, required by the model.
+    pub gpu_id: Option<String>,
+}
+
+impl serde::Serialize for VmGpuOperationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.amount {
+            m.serialize_entry("amount", v)?;
+        }
+        if let Some(v) = &self.gpu_id {
+            m.serialize_entry("gpu_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmImportNicParams` of the CloudTower model.
+///
+/// The model requires `connect_vlan_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmImportNicParams {
+    /// `subnet_mask`: `string`.
+    pub subnet_mask: Option<String>,
+    /// `gateway`: `string`.
+    pub gateway: Option<String>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `nic_id`: `string`.
+    pub nic_id: Option<String>,
+    /// `connect_vlan_id`: `string`, required by the model.
+    pub connect_vlan_id: Option<String>,
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`.
+    pub model: Option<VmNicModel>,
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `mac_address`: `string`.
+    pub mac_address: Option<String>,
+    /// `local_id`: `string`.
+    pub local_id: Option<String>,
+}
+
+impl serde::Serialize for VmImportNicParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.subnet_mask {
+            m.serialize_entry("subnet_mask", v)?;
+        }
+        if let Some(v) = &self.gateway {
+            m.serialize_entry("gateway", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            m.serialize_entry("ip_address", v)?;
+        }
+        if let Some(v) = &self.nic_id {
+            m.serialize_entry("nic_id", v)?;
+        }
+        if let Some(v) = &self.connect_vlan_id {
+            m.serialize_entry("connect_vlan_id", v)?;
+        }
+        if let Some(v) = &self.mirror {
+            m.serialize_entry("mirror", v)?;
+        }
+        if let Some(v) = &self.model {
+            m.serialize_entry("model", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.mac_address {
+            m.serialize_entry("mac_address", v)?;
+        }
+        if let Some(v) = &self.local_id {
+            m.serialize_entry("local_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmImportParams` of the CloudTower model.
+///
+/// The model requires `name`, `cluster_id`, `upload_tasks`, `parsed_ovf`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmImportParams {
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `vcpu`: `int32`.
+    pub vcpu: Option<i32>,
+    /// `status`: `VmStatus`.
+    pub status: Option<VmStatus>,
+    /// `ha`: `boolean`.
+    pub ha: Option<bool>,
+    /// `vm_nics`: `VmImportNicParams[]`.
+    pub vm_nics: Option<Vec<VmImportNicParams>>,
+    /// `disk_operate`: `OvfDiskOperate`.
+    pub disk_operate: Option<OvfDiskOperate>,
+    /// `memory_unit`: `ByteUnit`.
+    pub memory_unit: Option<ByteUnit>,
+    /// `memory`: `int64`.
+    pub memory: Option<i64>,
+    /// `cpu_cores`: `int32`.
+    pub cpu_cores: Option<i32>,
+    /// `cpu_sockets`: `int32`.
+    pub cpu_sockets: Option<i32>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `folder_id`: `string`.
+    pub folder_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `host_id`: `string`.
+    pub host_id: Option<String>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `upload_tasks`: `string[]`, required by the model.
+    pub upload_tasks: Option<Vec<String>>,
+    /// `owner_id`: `string`.
+    pub owner_id: Option<String>,
+    /// `parsed_ovf`: `ParsedOVF`, required by the model.
+    pub parsed_ovf: Option<ParsedOvf>,
+}
+
+impl serde::Serialize for VmImportParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.io_policy {
+            m.serialize_entry("io_policy", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.ha {
+            m.serialize_entry("ha", v)?;
+        }
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vm_nics", v)?;
+        }
+        if let Some(v) = &self.disk_operate {
+            m.serialize_entry("disk_operate", v)?;
+        }
+        if let Some(v) = &self.memory_unit {
+            m.serialize_entry("memory_unit", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu_cores {
+            m.serialize_entry("cpu_cores", v)?;
+        }
+        if let Some(v) = &self.cpu_sockets {
+            m.serialize_entry("cpu_sockets", v)?;
+        }
+        if let Some(v) = &self.guest_os_type {
+            m.serialize_entry("guest_os_type", v)?;
+        }
+        if let Some(v) = &self.folder_id {
+            m.serialize_entry("folder_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.upload_tasks {
+            m.serialize_entry("upload_tasks", v)?;
+        }
+        if let Some(v) = &self.owner_id {
+            m.serialize_entry("owner_id", v)?;
+        }
+        if let Some(v) = &self.parsed_ovf {
+            m.serialize_entry("parsed_ovf", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmMigrateAcrossClusterParams.data` of the CloudTower model.
+///
+/// The model requires `vm_config`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmMigrateAcrossClusterParamsData {
+    /// `vm_config`: `MigrateVmConfig`, required by the model.
+    pub vm_config: Option<MigrateVmConfig>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `host_id`: `string`.
+    pub host_id: Option<String>,
+}
+
+impl serde::Serialize for VmMigrateAcrossClusterParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_config {
+            m.serialize_entry("vm_config", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmMigrateAcrossClusterParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmMigrateAcrossClusterParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmMigrateAcrossClusterParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmMigrateAcrossClusterParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmMigrateParams.data` of the CloudTower model: the same fields as `EnterMaintenanceModeParamsWhere`.
+pub type VmMigrateParamsData = EnterMaintenanceModeParamsWhere;
+
+/// `VmMigrateParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmMigrateParams {
+    /// `data`: `object`.
+    pub data: Option<VmMigrateParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmMigrateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmNicParams` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmNicParams {
+    /// `vpc_nic`: `VpcNicParams`.
+    pub vpc_nic: Option<VpcNicParams>,
+    /// `type`: `VmNicType`.
+    pub r#type: Option<VmNicType>,
+    /// `qos`: `VmNicQosOption`.
+    pub qos: Option<VmNicQosOption>,
+    /// `subnet_mask`: `string`.
+    pub subnet_mask: Option<String>,
+    /// `gateway`: `string`.
+    pub gateway: Option<String>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `nic_id`: `string`.
+    pub nic_id: Option<String>,
+    /// `connect_vlan_id`: `string`.
+    pub connect_vlan_id: Option<String>,
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`.
+    pub model: Option<VmNicModel>,
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `mac_address`: `string`.
+    pub mac_address: Option<String>,
+    /// `local_id`: `string`.
+    pub local_id: Option<String>,
+}
+
+impl serde::Serialize for VmNicParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vpc_nic {
+            m.serialize_entry("vpc_nic", v)?;
+        }
+        if let Some(v) = &self.r#type {
+            m.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.qos {
+            m.serialize_entry("qos", v)?;
+        }
+        if let Some(v) = &self.subnet_mask {
+            m.serialize_entry("subnet_mask", v)?;
+        }
+        if let Some(v) = &self.gateway {
+            m.serialize_entry("gateway", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            m.serialize_entry("ip_address", v)?;
+        }
+        if let Some(v) = &self.nic_id {
+            m.serialize_entry("nic_id", v)?;
+        }
+        if let Some(v) = &self.connect_vlan_id {
+            m.serialize_entry("connect_vlan_id", v)?;
+        }
+        if let Some(v) = &self.mirror {
+            m.serialize_entry("mirror", v)?;
+        }
+        if let Some(v) = &self.model {
+            m.serialize_entry("model", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.mac_address {
+            m.serialize_entry("mac_address", v)?;
+        }
+        if let Some(v) = &self.local_id {
+            m.serialize_entry("local_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmOperateParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmOperateParams {
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmOperateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmOperatePciNicParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmOperatePciNicParamsData {
+    /// `pci_nics`: `NicWhereInput`.
+    pub pci_nics: Option<NicWhereInput>,
+}
+
+impl serde::Serialize for VmOperatePciNicParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.pci_nics {
+            m.serialize_entry("pci_nics", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmOperatePciNicParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmOperatePciNicParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmOperatePciNicParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmOperatePciNicParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmOwnerParams.search_for` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmOwnerParamsSearchFor {
+    /// `username`
+    Username,
+    /// `id`
+    Id,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmOwnerParamsSearchFor {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Username => "username",
+            Self::Id => "id",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "username" => Self::Username,
+            "id" => Self::Id,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Username, Self::Id];
+}
+
+impl ::core::fmt::Display for VmOwnerParamsSearchFor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmOwnerParamsSearchFor {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmOwnerParamsSearchFor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmOwnerParamsSearchFor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmOwnerParams` of the CloudTower model.
+///
+/// The model requires `value`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmOwnerParams {
+    /// `search_for`: `string`.
+    pub search_for: Option<VmOwnerParamsSearchFor>,
+    /// `value`: `string`, required by the model.
+    pub value: Option<String>,
+}
+
+impl serde::Serialize for VmOwnerParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.search_for {
+            m.serialize_entry("search_for", v)?;
+        }
+        if let Some(v) = &self.value {
+            m.serialize_entry("value", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmPlacementGroupCreationParams` of the CloudTower model.
+///
+/// The model requires `name`, `enabled`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmPlacementGroupCreationParams {
+    /// `vm_vm_policy`: `VmVmPolicy`.
+    pub vm_vm_policy: Option<VmVmPolicy>,
+    /// `vm_host_prefer_enabled`: `boolean`.
+    pub vm_host_prefer_enabled: Option<bool>,
+    /// `vm_host_must_policy`: `boolean`.
+    pub vm_host_must_policy: Option<bool>,
+    /// `vm_host_must_enabled`: `boolean`.
+    pub vm_host_must_enabled: Option<bool>,
+    /// `vm_host_prefer_policy`: `boolean`.
+    pub vm_host_prefer_policy: Option<bool>,
+    /// `vm_vm_policy_enabled`: `boolean`.
+    pub vm_vm_policy_enabled: Option<bool>,
+    /// `vms`: `VmWhereInput`.
+    pub vms: Option<VmWhereInput>,
+    /// `prefer_hosts`: `HostWhereInput`.
+    pub prefer_hosts: Option<HostWhereInput>,
+    /// `must_hosts`: `HostWhereInput`.
+    pub must_hosts: Option<HostWhereInput>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `enabled`: `boolean`, required by the model.
+    pub enabled: Option<bool>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for VmPlacementGroupCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_vm_policy {
+            m.serialize_entry("vm_vm_policy", v)?;
+        }
+        if let Some(v) = &self.vm_host_prefer_enabled {
+            m.serialize_entry("vm_host_prefer_enabled", v)?;
+        }
+        if let Some(v) = &self.vm_host_must_policy {
+            m.serialize_entry("vm_host_must_policy", v)?;
+        }
+        if let Some(v) = &self.vm_host_must_enabled {
+            m.serialize_entry("vm_host_must_enabled", v)?;
+        }
+        if let Some(v) = &self.vm_host_prefer_policy {
+            m.serialize_entry("vm_host_prefer_policy", v)?;
+        }
+        if let Some(v) = &self.vm_vm_policy_enabled {
+            m.serialize_entry("vm_vm_policy_enabled", v)?;
+        }
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
+        }
+        if let Some(v) = &self.prefer_hosts {
+            m.serialize_entry("prefer_hosts", v)?;
+        }
+        if let Some(v) = &self.must_hosts {
+            m.serialize_entry("must_hosts", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmPlacementGroupDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmPlacementGroupDeletionParams {
+    /// `where`: `VmPlacementGroupWhereInput`, required by the model.
+    pub r#where: Option<VmPlacementGroupWhereInput>,
+}
+
+impl serde::Serialize for VmPlacementGroupDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmPlacementGroupUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmPlacementGroupUpdationParamsData {
+    /// `vm_vm_policy`: `VmVmPolicy`.
+    pub vm_vm_policy: Option<VmVmPolicy>,
+    /// `vms`: `VmWhereInput`.
+    pub vms: Option<VmWhereInput>,
+    /// `prefer_hosts`: `HostWhereInput`.
+    pub prefer_hosts: Option<HostWhereInput>,
+    /// `must_hosts`: `HostWhereInput`.
+    pub must_hosts: Option<HostWhereInput>,
+    /// `vm_host_prefer_enabled`: `boolean`.
+    pub vm_host_prefer_enabled: Option<bool>,
+    /// `vm_host_must_policy`: `boolean`.
+    pub vm_host_must_policy: Option<bool>,
+    /// `vm_host_must_enabled`: `boolean`.
+    pub vm_host_must_enabled: Option<bool>,
+    /// `vm_host_prefer_policy`: `boolean`.
+    pub vm_host_prefer_policy: Option<bool>,
+    /// `vm_vm_policy_enabled`: `boolean`.
+    pub vm_vm_policy_enabled: Option<bool>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for VmPlacementGroupUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vm_vm_policy {
+            m.serialize_entry("vm_vm_policy", v)?;
+        }
+        if let Some(v) = &self.vms {
+            m.serialize_entry("vms", v)?;
+        }
+        if let Some(v) = &self.prefer_hosts {
+            m.serialize_entry("prefer_hosts", v)?;
+        }
+        if let Some(v) = &self.must_hosts {
+            m.serialize_entry("must_hosts", v)?;
+        }
+        if let Some(v) = &self.vm_host_prefer_enabled {
+            m.serialize_entry("vm_host_prefer_enabled", v)?;
+        }
+        if let Some(v) = &self.vm_host_must_policy {
+            m.serialize_entry("vm_host_must_policy", v)?;
+        }
+        if let Some(v) = &self.vm_host_must_enabled {
+            m.serialize_entry("vm_host_must_enabled", v)?;
+        }
+        if let Some(v) = &self.vm_host_prefer_policy {
+            m.serialize_entry("vm_host_prefer_policy", v)?;
+        }
+        if let Some(v) = &self.vm_vm_policy_enabled {
+            m.serialize_entry("vm_vm_policy_enabled", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmPlacementGroupUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmPlacementGroupUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmPlacementGroupUpdationParamsData>,
+    /// `where`: `VmPlacementGroupWhereInput`, required by the model.
+    pub r#where: Option<VmPlacementGroupWhereInput>,
+}
+
+impl serde::Serialize for VmPlacementGroupUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRebuildParams` of the CloudTower model.
+///
+/// The model requires `rebuild_from_snapshot_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRebuildParams {
+    /// `owner`: `VmOwnerParams`.
+    pub owner: Option<VmOwnerParams>,
+    /// `gpu_devices`: `VmGpuOperationParams[]`.
+    pub gpu_devices: Option<Vec<VmGpuOperationParams>>,
+    /// `is_full_copy`: `boolean`.
+    pub is_full_copy: Option<bool>,
+    /// `rebuild_from_snapshot_id`: `string`, required by the model.
+    pub rebuild_from_snapshot_id: Option<String>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth_unit`: `BPSUnit`.
+    pub max_bandwidth_unit: Option<BpsUnit>,
+    /// `max_bandwidth`: `int64`.
+    pub max_bandwidth: Option<i64>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int64`.
+    pub max_iops: Option<i64>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+    /// `vcpu`: `int32`.
+    pub vcpu: Option<i32>,
+    /// `status`: `VmStatus`.
+    pub status: Option<VmStatus>,
+    /// `firmware`: `VmFirmware`.
+    pub firmware: Option<VmFirmware>,
+    /// `ha`: `boolean`.
+    pub ha: Option<bool>,
+    /// `pci_nics`: `NicWhereInput`.
+    pub pci_nics: Option<NicWhereInput>,
+    /// `vm_placement_group`: `VmPlacementGroupWhereInput`.
+    pub vm_placement_group: Option<VmPlacementGroupWhereInput>,
+    /// `vm_nics`: `VmNicParams[]`.
+    pub vm_nics: Option<Vec<VmNicParams>>,
+    /// `vm_disks`: `VmDiskParams`.
+    pub vm_disks: Option<VmDiskParams>,
+    /// `memory_unit`: `ByteUnit`.
+    pub memory_unit: Option<ByteUnit>,
+    /// `memory`: `int64`.
+    pub memory: Option<i64>,
+    /// `cpu_cores`: `int32`.
+    pub cpu_cores: Option<i32>,
+    /// `cpu_sockets`: `int32`.
+    pub cpu_sockets: Option<i32>,
+    /// `guest_os_type`: `VmGuestsOperationSystem`.
+    pub guest_os_type: Option<VmGuestsOperationSystem>,
+    /// `folder_id`: `string`.
+    pub folder_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `host_id`: `string`.
+    pub host_id: Option<String>,
+    /// `cluster_id`: `string`.
+    pub cluster_id: Option<String>,
+}
+
+impl serde::Serialize for VmRebuildParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.owner {
+            m.serialize_entry("owner", v)?;
+        }
+        if let Some(v) = &self.gpu_devices {
+            m.serialize_entry("gpu_devices", v)?;
+        }
+        if let Some(v) = &self.is_full_copy {
+            m.serialize_entry("is_full_copy", v)?;
+        }
+        if let Some(v) = &self.rebuild_from_snapshot_id {
+            m.serialize_entry("rebuild_from_snapshot_id", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_policy {
+            m.serialize_entry("max_bandwidth_policy", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth_unit {
+            m.serialize_entry("max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.max_bandwidth {
+            m.serialize_entry("max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.max_iops_policy {
+            m.serialize_entry("max_iops_policy", v)?;
+        }
+        if let Some(v) = &self.max_iops {
+            m.serialize_entry("max_iops", v)?;
+        }
+        if let Some(v) = &self.io_policy {
+            m.serialize_entry("io_policy", v)?;
+        }
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.status {
+            m.serialize_entry("status", v)?;
+        }
+        if let Some(v) = &self.firmware {
+            m.serialize_entry("firmware", v)?;
+        }
+        if let Some(v) = &self.ha {
+            m.serialize_entry("ha", v)?;
+        }
+        if let Some(v) = &self.pci_nics {
+            m.serialize_entry("pci_nics", v)?;
+        }
+        if let Some(v) = &self.vm_placement_group {
+            m.serialize_entry("vm_placement_group", v)?;
+        }
+        if let Some(v) = &self.vm_nics {
+            m.serialize_entry("vm_nics", v)?;
+        }
+        if let Some(v) = &self.vm_disks {
+            m.serialize_entry("vm_disks", v)?;
+        }
+        if let Some(v) = &self.memory_unit {
+            m.serialize_entry("memory_unit", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu_cores {
+            m.serialize_entry("cpu_cores", v)?;
+        }
+        if let Some(v) = &self.cpu_sockets {
+            m.serialize_entry("cpu_sockets", v)?;
+        }
+        if let Some(v) = &self.guest_os_type {
+            m.serialize_entry("guest_os_type", v)?;
+        }
+        if let Some(v) = &self.folder_id {
+            m.serialize_entry("folder_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.host_id {
+            m.serialize_entry("host_id", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRemoveCdRomParams.data` of the CloudTower model.
+///
+/// The model requires `cd_rom_ids`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRemoveCdRomParamsData {
+    /// `cd_rom_ids`: `string[]`, required by the model.
+    pub cd_rom_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for VmRemoveCdRomParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.cd_rom_ids {
+            m.serialize_entry("cd_rom_ids", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRemoveCdRomParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRemoveCdRomParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmRemoveCdRomParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmRemoveCdRomParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRemoveDiskParams.data` of the CloudTower model.
+///
+/// The model requires `disk_ids`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRemoveDiskParamsData {
+    /// `disk_ids`: `string[]`, required by the model.
+    pub disk_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for VmRemoveDiskParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disk_ids {
+            m.serialize_entry("disk_ids", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRemoveDiskParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRemoveDiskParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmRemoveDiskParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmRemoveDiskParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRemoveGpuDeviceParams` of the CloudTower model: the same fields as `VmAddGpuDeviceParams`.
+pub type VmRemoveGpuDeviceParams = VmAddGpuDeviceParams;

@@ -3,392 +3,41 @@
 
 use super::*;
 
-/// `SecurityPolicyIngressEgressInput` of the CloudTower model.
+/// `VmRemoveNicByWhereParams.effect` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyIngressEgressInput {
-    /// `service_ids`: `string[]`.
-    pub service_ids: Option<Vec<String>>,
-    /// `type`: `SecurityPolicyFlowControlType`.
-    pub r#type: Option<SecurityPolicyFlowControlType>,
-    /// `ports`: `NetworkPolicyRulePortInput[]`.
-    pub ports: Option<Vec<NetworkPolicyRulePortInput>>,
-    /// `target`: `SecurityPolicyIngressEgressInputTarget`.
-    pub target: Option<SecurityPolicyIngressEgressInputTarget>,
-}
-
-impl serde::Serialize for SecurityPolicyIngressEgressInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.service_ids {
-            m.serialize_entry("service_ids", v)?;
-        }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.ports {
-            m.serialize_entry("ports", v)?;
-        }
-        if let Some(v) = &self.target {
-            m.serialize_entry("target", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SecurityPolicyUpdateParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityPolicyUpdateParams {
-    /// `is_blocklist`: `boolean`.
-    pub is_blocklist: Option<bool>,
-    /// `ingress`: `SecurityPolicyIngressEgressInput[]`.
-    pub ingress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `egress`: `SecurityPolicyIngressEgressInput[]`.
-    pub egress: Option<Vec<SecurityPolicyIngressEgressInput>>,
-    /// `apply_to`: `SecurityPolicyApplyToInput[]`.
-    pub apply_to: Option<Vec<SecurityPolicyApplyToInput>>,
-    /// `policy_mode`: `PolicyMode`.
-    pub policy_mode: Option<PolicyMode>,
-}
-
-impl serde::Serialize for SecurityPolicyUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.is_blocklist {
-            m.serialize_entry("is_blocklist", v)?;
-        }
-        if let Some(v) = &self.ingress {
-            m.serialize_entry("ingress", v)?;
-        }
-        if let Some(v) = &self.egress {
-            m.serialize_entry("egress", v)?;
-        }
-        if let Some(v) = &self.apply_to {
-            m.serialize_entry("apply_to", v)?;
-        }
-        if let Some(v) = &self.policy_mode {
-            m.serialize_entry("policy_mode", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotGroupCloneParams` of the CloudTower model.
-///
-/// The model requires `clone`, `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotGroupCloneParams {
-    /// `clone`: `SnapshotGroupCloneParam[]`, required by the model.
-    pub clone: Option<Vec<SnapshotGroupCloneParam>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl serde::Serialize for SnapshotGroupCloneParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.clone {
-            m.serialize_entry("clone", v)?;
-        }
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotGroupDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotGroupDeletionParams {
-    /// `where`: `SnapshotGroupWhereInput`, required by the model.
-    pub r#where: Option<SnapshotGroupWhereInput>,
-}
-
-impl serde::Serialize for SnapshotGroupDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotGroupKeepParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotGroupKeepParams {
-    /// `where`: `SnapshotGroupWhereInput`, required by the model.
-    pub r#where: Option<SnapshotGroupWhereInput>,
-}
-
-impl serde::Serialize for SnapshotGroupKeepParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotGroupRollbackParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotGroupRollbackParams {
-    /// `where`: `SnapshotGroupWhereInput`, required by the model.
-    pub r#where: Option<SnapshotGroupWhereInput>,
-}
-
-impl serde::Serialize for SnapshotGroupRollbackParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotPlanCreationParams` of the CloudTower model.
-///
-/// The model requires `vm_ids`, `execute_intervals`, `execute_plan_type`, `start_time`, `remain_snapshot_num`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanCreationParams {
-    /// `vm_ids`: `string[]`, required by the model.
-    pub vm_ids: Option<Vec<String>>,
-    /// `execute_intervals`: `int32[]`, required by the model.
-    pub execute_intervals: Option<Vec<i32>>,
-    /// `execute_plan_type`: `SnapshotPlanExecuteType`, required by the model.
-    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
-    /// `exec_h_m`: `string`.
-    pub exec_h_m: Option<String>,
-    /// `end_time`: `string`.
-    pub end_time: Option<String>,
-    /// `start_time`: `string`, required by the model.
-    pub start_time: Option<String>,
-    /// `remain_snapshot_num`: `int32`, required by the model.
-    pub remain_snapshot_num: Option<i32>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for SnapshotPlanCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm_ids {
-            m.serialize_entry("vm_ids", v)?;
-        }
-        if let Some(v) = &self.execute_intervals {
-            m.serialize_entry("execute_intervals", v)?;
-        }
-        if let Some(v) = &self.execute_plan_type {
-            m.serialize_entry("execute_plan_type", v)?;
-        }
-        if let Some(v) = &self.exec_h_m {
-            m.serialize_entry("exec_h_m", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            m.serialize_entry("end_time", v)?;
-        }
-        if let Some(v) = &self.start_time {
-            m.serialize_entry("start_time", v)?;
-        }
-        if let Some(v) = &self.remain_snapshot_num {
-            m.serialize_entry("remain_snapshot_num", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotPlanDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanDeletionParams {
-    /// `where`: `SnapshotPlanWhereInput`, required by the model.
-    pub r#where: Option<SnapshotPlanWhereInput>,
-}
-
-impl serde::Serialize for SnapshotPlanDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotPlanExecutionParams.data` of the CloudTower model.
-///
-/// The model requires `task_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanExecutionParamsData {
-    /// `task_name`: `string`, required by the model.
-    pub task_name: Option<String>,
-}
-
-impl serde::Serialize for SnapshotPlanExecutionParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.task_name {
-            m.serialize_entry("task_name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotPlanExecutionParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanExecutionParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<SnapshotPlanExecutionParamsData>,
-    /// `where`: `SnapshotPlanWhereInput`, required by the model.
-    pub r#where: Option<SnapshotPlanWhereInput>,
-}
-
-impl serde::Serialize for SnapshotPlanExecutionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotPlanResumeParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanResumeParams {
-    /// `where`: `SnapshotPlanWhereInput`, required by the model.
-    pub r#where: Option<SnapshotPlanWhereInput>,
-}
-
-impl serde::Serialize for SnapshotPlanResumeParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotPlanSuspendedParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanSuspendedParams {
-    /// `where`: `SnapshotPlanWhereInput`, required by the model.
-    pub r#where: Option<SnapshotPlanWhereInput>,
-}
-
-impl serde::Serialize for SnapshotPlanSuspendedParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnapshotPlanUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanUpdationParamsData {
+pub struct VmRemoveNicByWhereParamsEffect {
     /// `vm_ids`: `string[]`.
     pub vm_ids: Option<Vec<String>>,
-    /// `execute_intervals`: `int32[]`.
-    pub execute_intervals: Option<Vec<i32>>,
-    /// `execute_plan_type`: `SnapshotPlanExecuteType`.
-    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
-    /// `exec_h_m`: `string`.
-    pub exec_h_m: Option<String>,
-    /// `end_time`: `string`.
-    pub end_time: Option<String>,
-    /// `remain_snapshot_num`: `int32`.
-    pub remain_snapshot_num: Option<i32>,
-    /// `name`: `string`.
-    pub name: Option<String>,
 }
 
-impl serde::Serialize for SnapshotPlanUpdationParamsData {
+impl serde::Serialize for VmRemoveNicByWhereParamsEffect {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
         if let Some(v) = &self.vm_ids {
             m.serialize_entry("vm_ids", v)?;
         }
-        if let Some(v) = &self.execute_intervals {
-            m.serialize_entry("execute_intervals", v)?;
-        }
-        if let Some(v) = &self.execute_plan_type {
-            m.serialize_entry("execute_plan_type", v)?;
-        }
-        if let Some(v) = &self.exec_h_m {
-            m.serialize_entry("exec_h_m", v)?;
-        }
-        if let Some(v) = &self.end_time {
-            m.serialize_entry("end_time", v)?;
-        }
-        if let Some(v) = &self.remain_snapshot_num {
-            m.serialize_entry("remain_snapshot_num", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
         m.end()
     }
 }
 
-/// `SnapshotPlanUpdationParams` of the CloudTower model.
+/// `VmRemoveNicByWhereParams` of the CloudTower model.
 ///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `effect`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanUpdationParams {
-    /// `data`: `object`.
-    pub data: Option<SnapshotPlanUpdationParamsData>,
-    /// `where`: `SnapshotPlanWhereInput`, required by the model.
-    pub r#where: Option<SnapshotPlanWhereInput>,
+pub struct VmRemoveNicByWhereParams {
+    /// `effect`: `object`, required by the model.
+    pub effect: Option<VmRemoveNicByWhereParamsEffect>,
+    /// `where`: `VmNicWhereInput`, required by the model.
+    pub r#where: Option<VmNicWhereInput>,
 }
 
-impl serde::Serialize for SnapshotPlanUpdationParams {
+impl serde::Serialize for VmRemoveNicByWhereParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
+        if let Some(v) = &self.effect {
+            m.serialize_entry("effect", v)?;
         }
         if let Some(v) = &self.r#where {
             m.serialize_entry("where", v)?;
@@ -397,3363 +46,38 @@ impl serde::Serialize for SnapshotPlanUpdationParams {
     }
 }
 
-/// `SnmpTransportCreationParams` of the CloudTower model.
+/// `VmRemoveNicParams.data` of the CloudTower model.
 ///
-/// The model requires `port`, `protocol`, `version`, `name`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `nic_index`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnmpTransportCreationParams {
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `protocol`: `SnmpProtocol`, required by the model.
-    pub protocol: Option<SnmpProtocol>,
-    /// `version`: `SnmpVersion`, required by the model.
-    pub version: Option<SnmpVersion>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
+pub struct VmRemoveNicParamsData {
+    /// `nic_index`: `int32[]`, required by the model.
+    pub nic_index: Option<Vec<i32>>,
 }
 
-impl serde::Serialize for SnmpTransportCreationParams {
+impl serde::Serialize for VmRemoveNicParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.disabled {
-            m.serialize_entry("disabled", v)?;
-        }
-        if let Some(v) = &self.privacy_protocol {
-            m.serialize_entry("privacy_protocol", v)?;
-        }
-        if let Some(v) = &self.privacy_pass_phrase {
-            m.serialize_entry("privacy_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.auth_protocol {
-            m.serialize_entry("auth_protocol", v)?;
-        }
-        if let Some(v) = &self.auth_pass_phrase {
-            m.serialize_entry("auth_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        if let Some(v) = &self.community {
-            m.serialize_entry("community", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.protocol {
-            m.serialize_entry("protocol", v)?;
-        }
-        if let Some(v) = &self.version {
-            m.serialize_entry("version", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
+        if let Some(v) = &self.nic_index {
+            m.serialize_entry("nic_index", v)?;
         }
         m.end()
     }
 }
 
-/// `SnmpTransportDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTransportDeletionParams {
-    /// `where`: `SnmpTransportWhereInput`, required by the model.
-    pub r#where: Option<SnmpTransportWhereInput>,
-}
-
-impl serde::Serialize for SnmpTransportDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnmpTransportUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTransportUpdationParamsData {
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `port`: `int32`.
-    pub port: Option<i32>,
-    /// `protocol`: `SnmpProtocol`.
-    pub protocol: Option<SnmpProtocol>,
-    /// `version`: `SnmpVersion`.
-    pub version: Option<SnmpVersion>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for SnmpTransportUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.disabled {
-            m.serialize_entry("disabled", v)?;
-        }
-        if let Some(v) = &self.privacy_protocol {
-            m.serialize_entry("privacy_protocol", v)?;
-        }
-        if let Some(v) = &self.privacy_pass_phrase {
-            m.serialize_entry("privacy_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.auth_protocol {
-            m.serialize_entry("auth_protocol", v)?;
-        }
-        if let Some(v) = &self.auth_pass_phrase {
-            m.serialize_entry("auth_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        if let Some(v) = &self.community {
-            m.serialize_entry("community", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.protocol {
-            m.serialize_entry("protocol", v)?;
-        }
-        if let Some(v) = &self.version {
-            m.serialize_entry("version", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnmpTransportUpdationParams` of the CloudTower model.
+/// `VmRemoveNicParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct SnmpTransportUpdationParams {
+pub struct VmRemoveNicParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<SnmpTransportUpdationParamsData>,
-    /// `where`: `SnmpTransportWhereInput`, required by the model.
-    pub r#where: Option<SnmpTransportWhereInput>,
-}
-
-impl serde::Serialize for SnmpTransportUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnmpTrapReceiverCreationParams` of the CloudTower model.
-///
-/// The model requires `language_code`, `port`, `host`, `protocol`, `version`, `name`, `cluster_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiverCreationParams {
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `inform`: `boolean`.
-    pub inform: Option<bool>,
-    /// `engine_id`: `string`.
-    pub engine_id: Option<String>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `language_code`: `SnmpLanguageCode`, required by the model.
-    pub language_code: Option<SnmpLanguageCode>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `host`: `string`, required by the model.
-    pub host: Option<String>,
-    /// `protocol`: `SnmpProtocol`, required by the model.
-    pub protocol: Option<SnmpProtocol>,
-    /// `version`: `SnmpVersion`, required by the model.
-    pub version: Option<SnmpVersion>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-}
-
-impl serde::Serialize for SnmpTrapReceiverCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.disabled {
-            m.serialize_entry("disabled", v)?;
-        }
-        if let Some(v) = &self.inform {
-            m.serialize_entry("inform", v)?;
-        }
-        if let Some(v) = &self.engine_id {
-            m.serialize_entry("engine_id", v)?;
-        }
-        if let Some(v) = &self.privacy_protocol {
-            m.serialize_entry("privacy_protocol", v)?;
-        }
-        if let Some(v) = &self.privacy_pass_phrase {
-            m.serialize_entry("privacy_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.auth_protocol {
-            m.serialize_entry("auth_protocol", v)?;
-        }
-        if let Some(v) = &self.auth_pass_phrase {
-            m.serialize_entry("auth_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        if let Some(v) = &self.community {
-            m.serialize_entry("community", v)?;
-        }
-        if let Some(v) = &self.language_code {
-            m.serialize_entry("language_code", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.host {
-            m.serialize_entry("host", v)?;
-        }
-        if let Some(v) = &self.protocol {
-            m.serialize_entry("protocol", v)?;
-        }
-        if let Some(v) = &self.version {
-            m.serialize_entry("version", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnmpTrapReceiverDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiverDeletionParams {
-    /// `where`: `SnmpTrapReceiverWhereInput`, required by the model.
-    pub r#where: Option<SnmpTrapReceiverWhereInput>,
-}
-
-impl serde::Serialize for SnmpTrapReceiverDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnmpTrapReceiverUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiverUpdationParamsData {
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `inform`: `boolean`.
-    pub inform: Option<bool>,
-    /// `engine_id`: `string`.
-    pub engine_id: Option<String>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `language_code`: `SnmpLanguageCode`.
-    pub language_code: Option<SnmpLanguageCode>,
-    /// `port`: `int32`.
-    pub port: Option<i32>,
-    /// `host`: `string`.
-    pub host: Option<String>,
-    /// `protocol`: `SnmpProtocol`.
-    pub protocol: Option<SnmpProtocol>,
-    /// `version`: `SnmpVersion`.
-    pub version: Option<SnmpVersion>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for SnmpTrapReceiverUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.disabled {
-            m.serialize_entry("disabled", v)?;
-        }
-        if let Some(v) = &self.inform {
-            m.serialize_entry("inform", v)?;
-        }
-        if let Some(v) = &self.engine_id {
-            m.serialize_entry("engine_id", v)?;
-        }
-        if let Some(v) = &self.privacy_protocol {
-            m.serialize_entry("privacy_protocol", v)?;
-        }
-        if let Some(v) = &self.privacy_pass_phrase {
-            m.serialize_entry("privacy_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.auth_protocol {
-            m.serialize_entry("auth_protocol", v)?;
-        }
-        if let Some(v) = &self.auth_pass_phrase {
-            m.serialize_entry("auth_pass_phrase", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        if let Some(v) = &self.community {
-            m.serialize_entry("community", v)?;
-        }
-        if let Some(v) = &self.language_code {
-            m.serialize_entry("language_code", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.host {
-            m.serialize_entry("host", v)?;
-        }
-        if let Some(v) = &self.protocol {
-            m.serialize_entry("protocol", v)?;
-        }
-        if let Some(v) = &self.version {
-            m.serialize_entry("version", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `SnmpTrapReceiverUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTrapReceiverUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<SnmpTrapReceiverUpdationParamsData>,
-    /// `where`: `SnmpTrapReceiverWhereInput`, required by the model.
-    pub r#where: Option<SnmpTrapReceiverWhereInput>,
-}
-
-impl serde::Serialize for SnmpTrapReceiverUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `StopVmInCutoverMigrationParams` of the CloudTower model.
-///
-/// The model requires `tasks`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct StopVmInCutoverMigrationParams {
-    /// `force`: `boolean`.
-    pub force: Option<bool>,
-    /// `tasks`: `TaskWhereInput`, required by the model.
-    pub tasks: Option<TaskWhereInput>,
-}
-
-impl serde::Serialize for StopVmInCutoverMigrationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.force {
-            m.serialize_entry("force", v)?;
-        }
-        if let Some(v) = &self.tasks {
-            m.serialize_entry("tasks", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TableReporterParams.filter` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct TableReporterParamsFilter {
-    /// `nvmfSubsystems`: `GetNvmfSubsystemsRequestBody`.
-    pub nvmf_subsystems: Option<GetNvmfSubsystemsRequestBody>,
-    /// `contentLibraryVmTemplates`: `GetContentLibraryVmTemplatesRequestBody`.
-    pub content_library_vm_templates: Option<GetContentLibraryVmTemplatesRequestBody>,
-    /// `nvmfNamespaceSnapshots`: `GetNvmfNamespaceSnapshotsRequestBody`.
-    pub nvmf_namespace_snapshots: Option<GetNvmfNamespaceSnapshotsRequestBody>,
-    /// `contentLibraryImages`: `GetContentLibraryImagesRequestBody`.
-    pub content_library_images: Option<GetContentLibraryImagesRequestBody>,
-    /// `nvmfNamespaces`: `GetNvmfNamespacesRequestBody`.
-    pub nvmf_namespaces: Option<GetNvmfNamespacesRequestBody>,
-    /// `namespaceGroups`: `GetNamespaceGroupsRequestBody`.
-    pub namespace_groups: Option<GetNamespaceGroupsRequestBody>,
-    /// `iscsiLuns`: `GetIscsiLunsRequestBody`.
-    pub iscsi_luns: Option<GetIscsiLunsRequestBody>,
-    /// `tasks`: `GetTasksRequestBody`.
-    pub tasks: Option<GetTasksRequestBody>,
-    /// `userAuditLogs`: `GetUserAuditLogsRequestBody`.
-    pub user_audit_logs: Option<GetUserAuditLogsRequestBody>,
-    /// `systemAuditLogs`: `GetSystemAuditLogsRequestBody`.
-    pub system_audit_logs: Option<GetSystemAuditLogsRequestBody>,
-    /// `iscsiLunSnapshots`: `GetIscsiLunSnapshotsRequestBody`.
-    pub iscsi_lun_snapshots: Option<GetIscsiLunSnapshotsRequestBody>,
-    /// `iscsiConnections`: `GetIscsiConnectionsRequestBody`.
-    pub iscsi_connections: Option<GetIscsiConnectionsRequestBody>,
-    /// `consistencyGroups`: `GetConsistencyGroupsRequestBody`.
-    pub consistency_groups: Option<GetConsistencyGroupsRequestBody>,
-    /// `users`: `GetUsersRequestBody`.
-    pub users: Option<GetUsersRequestBody>,
-    /// `vmEntityFilters`: `GetEntityFiltersRequestBody`.
-    pub vm_entity_filters: Option<GetEntityFiltersRequestBody>,
-    /// `snapshotPlans`: `GetSnapshotPlansRequestBody`.
-    pub snapshot_plans: Option<GetSnapshotPlansRequestBody>,
-    /// `globalAlertRules`: `GetGlobalAlertRulesRequestBody`.
-    pub global_alert_rules: Option<GetGlobalAlertRulesRequestBody>,
-    /// `alerts`: `GetAlertsRequestBody`.
-    pub alerts: Option<GetAlertsRequestBody>,
-    /// `vmPlacementGroups`: `GetVmPlacementGroupsRequestBody`.
-    pub vm_placement_groups: Option<GetVmPlacementGroupsRequestBody>,
-    /// `vmTemplates`: `GetVmTemplatesRequestBody`.
-    pub vm_templates: Option<GetVmTemplatesRequestBody>,
-    /// `elfImages`: `GetElfImagesRequestBody`.
-    pub elf_images: Option<GetElfImagesRequestBody>,
-    /// `vmVolumes`: `GetVmVolumesRequestBody`.
-    pub vm_volumes: Option<GetVmVolumesRequestBody>,
-    /// `vlans`: `GetVlansRequestBody`.
-    pub vlans: Option<GetVlansRequestBody>,
-    /// `disks`: `GetDisksRequestBody`.
-    pub disks: Option<GetDisksRequestBody>,
-    /// `vdses`: `GetVdsesRequestBody`.
-    pub vdses: Option<GetVdsesRequestBody>,
-    /// `elfDataStores`: `GetElfDataStoresRequestBody`.
-    pub elf_data_stores: Option<GetElfDataStoresRequestBody>,
-    /// `vms`: `GetVmsRequestBody`.
-    pub vms: Option<GetVmsRequestBody>,
-    /// `nfsExports`: `GetNfsExportsRequestBody`.
-    pub nfs_exports: Option<GetNfsExportsRequestBody>,
-    /// `iscsiTargets`: `GetIscsiTargetsRequestBody`.
-    pub iscsi_targets: Option<GetIscsiTargetsRequestBody>,
-    /// `usbDevices`: `GetUsbDevicesRequestBody`.
-    pub usb_devices: Option<GetUsbDevicesRequestBody>,
-    /// `nics`: `GetNicsRequestBody`.
-    pub nics: Option<GetNicsRequestBody>,
-    /// `clusters`: `GetClustersRequestBody`.
-    pub clusters: Option<GetClustersRequestBody>,
-    /// `datacenters`: `GetDatacentersRequestBody`.
-    pub datacenters: Option<GetDatacentersRequestBody>,
-    /// `hosts`: `GetHostsRequestBody`.
-    pub hosts: Option<GetHostsRequestBody>,
-}
-
-impl serde::Serialize for TableReporterParamsFilter {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nvmf_subsystems {
-            m.serialize_entry("nvmfSubsystems", v)?;
-        }
-        if let Some(v) = &self.content_library_vm_templates {
-            m.serialize_entry("contentLibraryVmTemplates", v)?;
-        }
-        if let Some(v) = &self.nvmf_namespace_snapshots {
-            m.serialize_entry("nvmfNamespaceSnapshots", v)?;
-        }
-        if let Some(v) = &self.content_library_images {
-            m.serialize_entry("contentLibraryImages", v)?;
-        }
-        if let Some(v) = &self.nvmf_namespaces {
-            m.serialize_entry("nvmfNamespaces", v)?;
-        }
-        if let Some(v) = &self.namespace_groups {
-            m.serialize_entry("namespaceGroups", v)?;
-        }
-        if let Some(v) = &self.iscsi_luns {
-            m.serialize_entry("iscsiLuns", v)?;
-        }
-        if let Some(v) = &self.tasks {
-            m.serialize_entry("tasks", v)?;
-        }
-        if let Some(v) = &self.user_audit_logs {
-            m.serialize_entry("userAuditLogs", v)?;
-        }
-        if let Some(v) = &self.system_audit_logs {
-            m.serialize_entry("systemAuditLogs", v)?;
-        }
-        if let Some(v) = &self.iscsi_lun_snapshots {
-            m.serialize_entry("iscsiLunSnapshots", v)?;
-        }
-        if let Some(v) = &self.iscsi_connections {
-            m.serialize_entry("iscsiConnections", v)?;
-        }
-        if let Some(v) = &self.consistency_groups {
-            m.serialize_entry("consistencyGroups", v)?;
-        }
-        if let Some(v) = &self.users {
-            m.serialize_entry("users", v)?;
-        }
-        if let Some(v) = &self.vm_entity_filters {
-            m.serialize_entry("vmEntityFilters", v)?;
-        }
-        if let Some(v) = &self.snapshot_plans {
-            m.serialize_entry("snapshotPlans", v)?;
-        }
-        if let Some(v) = &self.global_alert_rules {
-            m.serialize_entry("globalAlertRules", v)?;
-        }
-        if let Some(v) = &self.alerts {
-            m.serialize_entry("alerts", v)?;
-        }
-        if let Some(v) = &self.vm_placement_groups {
-            m.serialize_entry("vmPlacementGroups", v)?;
-        }
-        if let Some(v) = &self.vm_templates {
-            m.serialize_entry("vmTemplates", v)?;
-        }
-        if let Some(v) = &self.elf_images {
-            m.serialize_entry("elfImages", v)?;
-        }
-        if let Some(v) = &self.vm_volumes {
-            m.serialize_entry("vmVolumes", v)?;
-        }
-        if let Some(v) = &self.vlans {
-            m.serialize_entry("vlans", v)?;
-        }
-        if let Some(v) = &self.disks {
-            m.serialize_entry("disks", v)?;
-        }
-        if let Some(v) = &self.vdses {
-            m.serialize_entry("vdses", v)?;
-        }
-        if let Some(v) = &self.elf_data_stores {
-            m.serialize_entry("elfDataStores", v)?;
-        }
-        if let Some(v) = &self.vms {
-            m.serialize_entry("vms", v)?;
-        }
-        if let Some(v) = &self.nfs_exports {
-            m.serialize_entry("nfsExports", v)?;
-        }
-        if let Some(v) = &self.iscsi_targets {
-            m.serialize_entry("iscsiTargets", v)?;
-        }
-        if let Some(v) = &self.usb_devices {
-            m.serialize_entry("usbDevices", v)?;
-        }
-        if let Some(v) = &self.nics {
-            m.serialize_entry("nics", v)?;
-        }
-        if let Some(v) = &self.clusters {
-            m.serialize_entry("clusters", v)?;
-        }
-        if let Some(v) = &self.datacenters {
-            m.serialize_entry("datacenters", v)?;
-        }
-        if let Some(v) = &self.hosts {
-            m.serialize_entry("hosts", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TableReporterParams` of the CloudTower model.
-///
-/// The model requires `filter`, `columns`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct TableReporterParams {
-    /// `filter`: `object`, required by the model.
-    pub filter: Option<TableReporterParamsFilter>,
-    /// `columns`: `ColumnConfig[]`, required by the model.
-    pub columns: Option<Vec<ColumnConfig>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for TableReporterParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.filter {
-            m.serialize_entry("filter", v)?;
-        }
-        if let Some(v) = &self.columns {
-            m.serialize_entry("columns", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TaskCreationParams` of the CloudTower model.
-///
-/// The model requires `user_id`, `description`, `resource_mutation`, `resource_type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct TaskCreationParams {
-    /// `api_key_name`: `string`.
-    pub api_key_name: Option<String>,
-    /// `snapshot`: `string`.
-    pub snapshot: Option<String>,
-    /// `status`: `TaskStatus`.
-    pub status: Option<TaskStatus>,
-    /// `id`: `string`.
-    pub id: Option<String>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `started_at`: `string`.
-    pub started_at: Option<String>,
-    /// `steps`: `TaskStepCreationParams[]`.
-    pub steps: Option<Vec<TaskStepCreationParams>>,
-    /// `args`: `object`.
-    pub args: Option<serde_json::Value>,
-    /// `key`: `string`.
-    pub key: Option<String>,
-    /// `internal`: `boolean`.
-    pub internal: Option<bool>,
-    /// `type`: `TaskType`.
-    pub r#type: Option<TaskType>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `cluster_id`: `string`.
-    pub cluster_id: Option<String>,
-    /// `user_id`: `string`, required by the model.
-    pub user_id: Option<String>,
-    /// `description`: `TaskDescription`, required by the model.
-    pub description: Option<TaskDescription>,
-    /// `resource_mutation`: `string`, required by the model.
-    pub resource_mutation: Option<String>,
-    /// `resource_type`: `string`, required by the model.
-    pub resource_type: Option<String>,
-}
-
-impl serde::Serialize for TaskCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.api_key_name {
-            m.serialize_entry("api_key_name", v)?;
-        }
-        if let Some(v) = &self.snapshot {
-            m.serialize_entry("snapshot", v)?;
-        }
-        if let Some(v) = &self.status {
-            m.serialize_entry("status", v)?;
-        }
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        if let Some(v) = &self.finished_at {
-            m.serialize_entry("finished_at", v)?;
-        }
-        if let Some(v) = &self.started_at {
-            m.serialize_entry("started_at", v)?;
-        }
-        if let Some(v) = &self.steps {
-            m.serialize_entry("steps", v)?;
-        }
-        if let Some(v) = &self.args {
-            m.serialize_entry("args", v)?;
-        }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
-        }
-        if let Some(v) = &self.internal {
-            m.serialize_entry("internal", v)?;
-        }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.resource_id {
-            m.serialize_entry("resource_id", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.user_id {
-            m.serialize_entry("user_id", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.resource_mutation {
-            m.serialize_entry("resource_mutation", v)?;
-        }
-        if let Some(v) = &self.resource_type {
-            m.serialize_entry("resource_type", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TaskStepCreationParams` of the CloudTower model.
-///
-/// The model requires `finished`, `key`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct TaskStepCreationParams {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `finished`: `boolean`, required by the model.
-    pub finished: Option<bool>,
-    /// `key`: `string`, required by the model.
-    pub key: Option<String>,
-}
-
-impl serde::Serialize for TaskStepCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.finished {
-            m.serialize_entry("finished", v)?;
-        }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TaskUpdateParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct TaskUpdateParamsData {
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `started_at`: `string`.
-    pub started_at: Option<String>,
-    /// `resource_rollback_retry_count`: `int32`.
-    pub resource_rollback_retry_count: Option<i32>,
-    /// `resource_rollback_error`: `string`.
-    pub resource_rollback_error: Option<String>,
-    /// `resource_rollbacked`: `boolean`.
-    pub resource_rollbacked: Option<bool>,
-    /// `steps`: `TaskStepCreationParams[]`.
-    pub steps: Option<Vec<TaskStepCreationParams>>,
-    /// `error_message`: `string`.
-    pub error_message: Option<String>,
-    /// `error_code`: `string`.
-    pub error_code: Option<String>,
-    /// `progress`: `double`.
-    pub progress: Option<f64>,
-    /// `status`: `TaskStatus`.
-    pub status: Option<TaskStatus>,
-    /// `snapshot`: `string`.
-    pub snapshot: Option<String>,
-    /// `args`: `object`.
-    pub args: Option<serde_json::Value>,
-    /// `key`: `string`.
-    pub key: Option<String>,
-    /// `type`: `TaskType`.
-    pub r#type: Option<TaskType>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `cluster_id`: `string`.
-    pub cluster_id: Option<String>,
-    /// `user_id`: `string`.
-    pub user_id: Option<String>,
-    /// `resource_mutation`: `string`.
-    pub resource_mutation: Option<String>,
-    /// `resource_type`: `string`.
-    pub resource_type: Option<String>,
-    /// `description`: `TaskDescription`.
-    pub description: Option<TaskDescription>,
-}
-
-impl serde::Serialize for TaskUpdateParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.finished_at {
-            m.serialize_entry("finished_at", v)?;
-        }
-        if let Some(v) = &self.started_at {
-            m.serialize_entry("started_at", v)?;
-        }
-        if let Some(v) = &self.resource_rollback_retry_count {
-            m.serialize_entry("resource_rollback_retry_count", v)?;
-        }
-        if let Some(v) = &self.resource_rollback_error {
-            m.serialize_entry("resource_rollback_error", v)?;
-        }
-        if let Some(v) = &self.resource_rollbacked {
-            m.serialize_entry("resource_rollbacked", v)?;
-        }
-        if let Some(v) = &self.steps {
-            m.serialize_entry("steps", v)?;
-        }
-        if let Some(v) = &self.error_message {
-            m.serialize_entry("error_message", v)?;
-        }
-        if let Some(v) = &self.error_code {
-            m.serialize_entry("error_code", v)?;
-        }
-        if let Some(v) = &self.progress {
-            m.serialize_entry("progress", v)?;
-        }
-        if let Some(v) = &self.status {
-            m.serialize_entry("status", v)?;
-        }
-        if let Some(v) = &self.snapshot {
-            m.serialize_entry("snapshot", v)?;
-        }
-        if let Some(v) = &self.args {
-            m.serialize_entry("args", v)?;
-        }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
-        }
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.resource_id {
-            m.serialize_entry("resource_id", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.user_id {
-            m.serialize_entry("user_id", v)?;
-        }
-        if let Some(v) = &self.resource_mutation {
-            m.serialize_entry("resource_mutation", v)?;
-        }
-        if let Some(v) = &self.resource_type {
-            m.serialize_entry("resource_type", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TaskUpdateParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct TaskUpdateParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<TaskUpdateParamsData>,
-    /// `where`: `TaskWhereInput`, required by the model.
-    pub r#where: Option<TaskWhereInput>,
-}
-
-impl serde::Serialize for TaskUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `TriggerDiskBlinkParams.led_status` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TriggerDiskBlinkParamsLedStatus {
-    /// `on`
-    On,
-    /// `off`
-    Off,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl TriggerDiskBlinkParamsLedStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "on" => Self::On,
-            "off" => Self::Off,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::On, Self::Off];
-}
-
-impl ::core::fmt::Display for TriggerDiskBlinkParamsLedStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TriggerDiskBlinkParamsLedStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for TriggerDiskBlinkParamsLedStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TriggerDiskBlinkParamsLedStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `TriggerDiskBlinkParams` of the CloudTower model.
-///
-/// The model requires `disk_name`, `host_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct TriggerDiskBlinkParams {
-    /// `led_status`: `string`.
-    pub led_status: Option<TriggerDiskBlinkParamsLedStatus>,
-    /// `disk_name`: `string`, required by the model.
-    pub disk_name: Option<String>,
-    /// `host_id`: `string`, required by the model.
-    pub host_id: Option<String>,
-}
-
-impl serde::Serialize for TriggerDiskBlinkParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.led_status {
-            m.serialize_entry("led_status", v)?;
-        }
-        if let Some(v) = &self.disk_name {
-            m.serialize_entry("disk_name", v)?;
-        }
-        if let Some(v) = &self.host_id {
-            m.serialize_entry("host_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UninstallCloudTowerApplicationParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UninstallCloudTowerApplicationParams {
-    /// `where`: `CloudTowerApplicationWhereInput`, required by the model.
-    pub r#where: Option<CloudTowerApplicationWhereInput>,
-}
-
-impl serde::Serialize for UninstallCloudTowerApplicationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateAccessRestrictionParams` of the CloudTower model.
-///
-/// The model requires `access_list`, `access_mode`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateAccessRestrictionParams {
-    /// `access_list`: `string[]`, required by the model.
-    pub access_list: Option<Vec<String>>,
-    /// `access_mode`: `AccessMode`, required by the model.
-    pub access_mode: Option<AccessMode>,
-}
-
-impl serde::Serialize for UpdateAccessRestrictionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.access_list {
-            m.serialize_entry("access_list", v)?;
-        }
-        if let Some(v) = &self.access_mode {
-            m.serialize_entry("access_mode", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateCloudTowerApplicationVmSpecParams.data` of the CloudTower model.
-///
-/// The model requires `vmSpec`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateCloudTowerApplicationVmSpecParamsData {
-    /// `vmSpec`: `ApplicationVmSpecDefinition`, required by the model.
-    pub vm_spec: Option<ApplicationVmSpecDefinition>,
-}
-
-impl serde::Serialize for UpdateCloudTowerApplicationVmSpecParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm_spec {
-            m.serialize_entry("vmSpec", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateCloudTowerApplicationVmSpecParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateCloudTowerApplicationVmSpecParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<UpdateCloudTowerApplicationVmSpecParamsData>,
-    /// `where`: `CloudTowerApplicationWhereUniqueInput`, required by the model.
-    pub r#where: Option<CloudTowerApplicationWhereUniqueInput>,
-}
-
-impl serde::Serialize for UpdateCloudTowerApplicationVmSpecParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdatePassrodSecurityParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct UpdatePassrodSecurityParams {
-    /// `password_expire_days`: `int32`.
-    pub password_expire_days: Option<i32>,
-    /// `password_complexity`: `PasswordComplexity`.
-    pub password_complexity: Option<PasswordComplexity>,
-    /// `login_miss_time_threshold`: `int32`.
-    pub login_miss_time_threshold: Option<i32>,
-    /// `login_miss_num_threshold`: `int32`.
-    pub login_miss_num_threshold: Option<i32>,
-}
-
-impl serde::Serialize for UpdatePassrodSecurityParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.password_expire_days {
-            m.serialize_entry("password_expire_days", v)?;
-        }
-        if let Some(v) = &self.password_complexity {
-            m.serialize_entry("password_complexity", v)?;
-        }
-        if let Some(v) = &self.login_miss_time_threshold {
-            m.serialize_entry("login_miss_time_threshold", v)?;
-        }
-        if let Some(v) = &self.login_miss_num_threshold {
-            m.serialize_entry("login_miss_num_threshold", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateSessionTimeoutParams` of the CloudTower model.
-///
-/// The model requires `session_max_age`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateSessionTimeoutParams {
-    /// `session_max_age`: `int32`, required by the model.
-    pub session_max_age: Option<i32>,
-}
-
-impl serde::Serialize for UpdateSessionTimeoutParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.session_max_age {
-            m.serialize_entry("session_max_age", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateVcenterAccountParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateVcenterAccountParams {
-    /// `data`: `UpdateVcenterAccountParamsData`, required by the model.
-    pub data: Option<UpdateVcenterAccountParamsData>,
-    /// `where`: `VcenterAccountWhereUniqueInput`, required by the model.
-    pub r#where: Option<VcenterAccountWhereUniqueInput>,
-}
-
-impl serde::Serialize for UpdateVcenterAccountParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateVcenterAccountParamsData` of the CloudTower model.
-///
-/// The model requires `port`, `password`, `username`, `ip`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateVcenterAccountParamsData {
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `password`: `string`, required by the model.
-    pub password: Option<String>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-}
-
-impl serde::Serialize for UpdateVcenterAccountParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.password {
-            m.serialize_entry("password", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        if let Some(v) = &self.ip {
-            m.serialize_entry("ip", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateVmVolumeParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateVmVolumeParamsData {
-    /// `size_unit`: `ByteUnit`.
-    pub size_unit: Option<ByteUnit>,
-    /// `size`: `int64`.
-    pub size: Option<i64>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for UpdateVmVolumeParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.size_unit {
-            m.serialize_entry("size_unit", v)?;
-        }
-        if let Some(v) = &self.size {
-            m.serialize_entry("size", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateVmVolumeParams` of the CloudTower model.
-///
-/// The model requires `where`, `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateVmVolumeParams {
-    /// `where`: `VmVolumeWhereInput`, required by the model.
-    pub r#where: Option<VmVolumeWhereInput>,
-    /// `data`: `object`, required by the model.
-    pub data: Option<UpdateVmVolumeParamsData>,
-}
-
-impl serde::Serialize for UpdateVmVolumeParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateVsphereEsxiAccountParams` of the CloudTower model.
-///
-/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateVsphereEsxiAccountParams {
-    /// `data`: `UpdateVsphereEsxiAccountParamsData[]`, required by the model.
-    pub data: Option<Vec<UpdateVsphereEsxiAccountParamsData>>,
-}
-
-impl serde::Serialize for UpdateVsphereEsxiAccountParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpdateVsphereEsxiAccountParamsData` of the CloudTower model.
-///
-/// The model requires `username`, `ip`, `esxi_account_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateVsphereEsxiAccountParamsData {
-    /// `port`: `int32`.
-    pub port: Option<i32>,
-    /// `password`: `string`.
-    pub password: Option<String>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `esxi_account_id`: `string`, required by the model.
-    pub esxi_account_id: Option<String>,
-}
-
-impl serde::Serialize for UpdateVsphereEsxiAccountParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.password {
-            m.serialize_entry("password", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        if let Some(v) = &self.ip {
-            m.serialize_entry("ip", v)?;
-        }
-        if let Some(v) = &self.esxi_account_id {
-            m.serialize_entry("esxi_account_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpgradeCloudTowerApplicationParams.data` of the CloudTower model.
-///
-/// The model requires `targetPackage`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpgradeCloudTowerApplicationParamsData {
-    /// `targetPackage`: `string`, required by the model.
-    pub target_package: Option<String>,
-}
-
-impl serde::Serialize for UpgradeCloudTowerApplicationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.target_package {
-            m.serialize_entry("targetPackage", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UpgradeCloudTowerApplicationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UpgradeCloudTowerApplicationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<UpgradeCloudTowerApplicationParamsData>,
-    /// `where`: `CloudTowerApplicationWhereUniqueInput`, required by the model.
-    pub r#where: Option<CloudTowerApplicationWhereUniqueInput>,
-}
-
-impl serde::Serialize for UpgradeCloudTowerApplicationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UsbDeviceMountParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct UsbDeviceMountParamsData {
-    /// `vms`: `VmWhereInput`.
-    pub vms: Option<VmWhereInput>,
-    /// `vm_id`: `string`.
-    pub vm_id: Option<String>,
-}
-
-impl serde::Serialize for UsbDeviceMountParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vms {
-            m.serialize_entry("vms", v)?;
-        }
-        if let Some(v) = &self.vm_id {
-            m.serialize_entry("vm_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UsbDeviceMountParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UsbDeviceMountParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<UsbDeviceMountParamsData>,
-    /// `where`: `UsbDeviceWhereInput`, required by the model.
-    pub r#where: Option<UsbDeviceWhereInput>,
-}
-
-impl serde::Serialize for UsbDeviceMountParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UsbDeviceUnmountParams.data` of the CloudTower model.
-///
-/// The model requires `vms`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UsbDeviceUnmountParamsData {
-    /// `vms`: `VmWhereInput`, required by the model.
-    pub vms: Option<VmWhereInput>,
-}
-
-impl serde::Serialize for UsbDeviceUnmountParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vms {
-            m.serialize_entry("vms", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UsbDeviceUnmountParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UsbDeviceUnmountParams {
-    /// `data`: `object`.
-    pub data: Option<UsbDeviceUnmountParamsData>,
-    /// `where`: `UsbDeviceWhereInput`, required by the model.
-    pub r#where: Option<UsbDeviceWhereInput>,
-}
-
-impl serde::Serialize for UsbDeviceUnmountParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UserAuditLogCreationParams` of the CloudTower model.
-///
-/// The model requires `status`, `user_id`, `message`, `resource_type`, `action`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserAuditLogCreationParams {
-    /// `api_key_name`: `string`.
-    pub api_key_name: Option<String>,
-    /// `id`: `string`.
-    pub id: Option<String>,
-    /// `started_at`: `string`.
-    pub started_at: Option<String>,
-    /// `finished_at`: `string`.
-    pub finished_at: Option<String>,
-    /// `cluster_id`: `string`.
-    pub cluster_id: Option<String>,
-    /// `resource_id`: `string`.
-    pub resource_id: Option<String>,
-    /// `ip_address`: `string`.
-    pub ip_address: Option<String>,
-    /// `status`: `UserAuditLogStatus`, required by the model.
-    pub status: Option<UserAuditLogStatus>,
-    /// `user_id`: `string`, required by the model.
-    pub user_id: Option<String>,
-    /// `key`: `string`.
-    pub key: Option<String>,
-    /// `message`: `UserAuditLogMessage`, required by the model.
-    pub message: Option<UserAuditLogMessage>,
-    /// `resource_type`: `string`, required by the model.
-    pub resource_type: Option<String>,
-    /// `action`: `string`, required by the model.
-    pub action: Option<String>,
-}
-
-impl serde::Serialize for UserAuditLogCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.api_key_name {
-            m.serialize_entry("api_key_name", v)?;
-        }
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        if let Some(v) = &self.started_at {
-            m.serialize_entry("started_at", v)?;
-        }
-        if let Some(v) = &self.finished_at {
-            m.serialize_entry("finished_at", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.resource_id {
-            m.serialize_entry("resource_id", v)?;
-        }
-        if let Some(v) = &self.ip_address {
-            m.serialize_entry("ip_address", v)?;
-        }
-        if let Some(v) = &self.status {
-            m.serialize_entry("status", v)?;
-        }
-        if let Some(v) = &self.user_id {
-            m.serialize_entry("user_id", v)?;
-        }
-        if let Some(v) = &self.key {
-            m.serialize_entry("key", v)?;
-        }
-        if let Some(v) = &self.message {
-            m.serialize_entry("message", v)?;
-        }
-        if let Some(v) = &self.resource_type {
-            m.serialize_entry("resource_type", v)?;
-        }
-        if let Some(v) = &self.action {
-            m.serialize_entry("action", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UserCreationParams` of the CloudTower model.
-///
-/// The model requires `role_id`, `name`, `username`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserCreationParams {
-    /// `auth_config_id`: `string`.
-    pub auth_config_id: Option<String>,
-    /// `ldap_dn`: `string`.
-    pub ldap_dn: Option<String>,
-    /// `source`: `UserSource`.
-    pub source: Option<UserSource>,
-    /// `mobile_phone`: `string`.
-    pub mobile_phone: Option<String>,
-    /// `email_address`: `string`.
-    pub email_address: Option<String>,
-    /// `internal`: `boolean`.
-    pub internal: Option<bool>,
-    /// `role_id`: `string`, required by the model.
-    pub role_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `password`: `string`.
-    pub password: Option<String>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-}
-
-impl serde::Serialize for UserCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.auth_config_id {
-            m.serialize_entry("auth_config_id", v)?;
-        }
-        if let Some(v) = &self.ldap_dn {
-            m.serialize_entry("ldap_dn", v)?;
-        }
-        if let Some(v) = &self.source {
-            m.serialize_entry("source", v)?;
-        }
-        if let Some(v) = &self.mobile_phone {
-            m.serialize_entry("mobile_phone", v)?;
-        }
-        if let Some(v) = &self.email_address {
-            m.serialize_entry("email_address", v)?;
-        }
-        if let Some(v) = &self.internal {
-            m.serialize_entry("internal", v)?;
-        }
-        if let Some(v) = &self.role_id {
-            m.serialize_entry("role_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.password {
-            m.serialize_entry("password", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UserDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserDeletionParams {
-    /// `where`: `UserWhereInput`, required by the model.
-    pub r#where: Option<UserWhereInput>,
-}
-
-impl serde::Serialize for UserDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UserUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct UserUpdationParamsData {
-    /// `internal`: `boolean`.
-    pub internal: Option<bool>,
-    /// `mobile_phone`: `string`.
-    pub mobile_phone: Option<String>,
-    /// `email_address`: `string`.
-    pub email_address: Option<String>,
-    /// `role_id`: `string`.
-    pub role_id: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-    /// `password`: `string`.
-    pub password: Option<String>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-}
-
-impl serde::Serialize for UserUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.internal {
-            m.serialize_entry("internal", v)?;
-        }
-        if let Some(v) = &self.mobile_phone {
-            m.serialize_entry("mobile_phone", v)?;
-        }
-        if let Some(v) = &self.email_address {
-            m.serialize_entry("email_address", v)?;
-        }
-        if let Some(v) = &self.role_id {
-            m.serialize_entry("role_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.password {
-            m.serialize_entry("password", v)?;
-        }
-        if let Some(v) = &self.username {
-            m.serialize_entry("username", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `UserUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct UserUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<UserUpdationParamsData>,
-    /// `where`: `UserWhereInput`, required by the model.
-    pub r#where: Option<UserWhereInput>,
-}
-
-impl serde::Serialize for UserUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VcenterAccountWhereUniqueInput` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VcenterAccountWhereUniqueInput {
-    /// `id`: `string`.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-}
-
-impl serde::Serialize for VcenterAccountWhereUniqueInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.id {
-            m.serialize_entry("id", v)?;
-        }
-        if let Some(v) = &self.local_id {
-            m.serialize_entry("local_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsCreationParams` of the CloudTower model.
-///
-/// The model requires `nic_ids`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsCreationParams {
-    /// `nic_ids`: `string[]`, required by the model.
-    pub nic_ids: Option<Vec<String>>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `work_mode`: `string`.
-    pub work_mode: Option<String>,
-    /// `bond_mode`: `string`.
-    pub bond_mode: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VdsCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nic_ids {
-            m.serialize_entry("nic_ids", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.work_mode {
-            m.serialize_entry("work_mode", v)?;
-        }
-        if let Some(v) = &self.bond_mode {
-            m.serialize_entry("bond_mode", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsCreationWithMAccessVlanParams.extra_ip_item` of the CloudTower model.
-///
-/// The model requires `management_ip`, `host_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsCreationWithMAccessVlanParamsVlanExtraIpItem {
-    /// `management_ip`: `string`, required by the model.
-    pub management_ip: Option<String>,
-    /// `host_id`: `string`, required by the model.
-    pub host_id: Option<String>,
-}
-
-impl serde::Serialize for VdsCreationWithMAccessVlanParamsVlanExtraIpItem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.management_ip {
-            m.serialize_entry("management_ip", v)?;
-        }
-        if let Some(v) = &self.host_id {
-            m.serialize_entry("host_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsCreationWithMAccessVlanParams.vlan` of the CloudTower model.
-///
-/// The model requires `extra_ip`, `subnetmask`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsCreationWithMAccessVlanParamsVlan {
-    /// `extra_ip`: `object[]`, required by the model.
-    pub extra_ip: Option<Vec<VdsCreationWithMAccessVlanParamsVlanExtraIpItem>>,
-    /// `subnetmask`: `string`, required by the model.
-    pub subnetmask: Option<String>,
-    /// `gateway_subnetmask`: `string`.
-    pub gateway_subnetmask: Option<String>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `vlan_id`: `int32`, required by the model.
-    pub vlan_id: Option<i32>,
-}
-
-impl serde::Serialize for VdsCreationWithMAccessVlanParamsVlan {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.extra_ip {
-            m.serialize_entry("extra_ip", v)?;
-        }
-        if let Some(v) = &self.subnetmask {
-            m.serialize_entry("subnetmask", v)?;
-        }
-        if let Some(v) = &self.gateway_subnetmask {
-            m.serialize_entry("gateway_subnetmask", v)?;
-        }
-        if let Some(v) = &self.gateway_ip {
-            m.serialize_entry("gateway_ip", v)?;
-        }
-        if let Some(v) = &self.vlan_id {
-            m.serialize_entry("vlan_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsCreationWithMAccessVlanParams` of the CloudTower model.
-///
-/// The model requires `nic_ids`, `cluster_id`, `name`, `vlan`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsCreationWithMAccessVlanParams {
-    /// `nic_ids`: `string[]`, required by the model.
-    pub nic_ids: Option<Vec<String>>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `work_mode`: `string`.
-    pub work_mode: Option<String>,
-    /// `bond_mode`: `string`.
-    pub bond_mode: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `vlan`: `object`, required by the model.
-    pub vlan: Option<VdsCreationWithMAccessVlanParamsVlan>,
-}
-
-impl serde::Serialize for VdsCreationWithMAccessVlanParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nic_ids {
-            m.serialize_entry("nic_ids", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.work_mode {
-            m.serialize_entry("work_mode", v)?;
-        }
-        if let Some(v) = &self.bond_mode {
-            m.serialize_entry("bond_mode", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.vlan {
-            m.serialize_entry("vlan", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsCreationWithMigrateVlanParams.extra_ip_item` of the CloudTower model.
-///
-/// The model requires `management_ip`, `host_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsCreationWithMigrateVlanParamsVlanExtraIpItem {
-    /// `management_ip`: `string`, required by the model.
-    pub management_ip: Option<String>,
-    /// `host_id`: `string`, required by the model.
-    pub host_id: Option<String>,
-}
-
-impl serde::Serialize for VdsCreationWithMigrateVlanParamsVlanExtraIpItem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.management_ip {
-            m.serialize_entry("management_ip", v)?;
-        }
-        if let Some(v) = &self.host_id {
-            m.serialize_entry("host_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsCreationWithMigrateVlanParams.vlan` of the CloudTower model.
-///
-/// The model requires `extra_ip`, `subnetmask`, `vlan_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsCreationWithMigrateVlanParamsVlan {
-    /// `extra_ip`: `object[]`, required by the model.
-    pub extra_ip: Option<Vec<VdsCreationWithMigrateVlanParamsVlanExtraIpItem>>,
-    /// `subnetmask`: `string`, required by the model.
-    pub subnetmask: Option<String>,
-    /// `gateway_subnetmask`: `string`.
-    pub gateway_subnetmask: Option<String>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `vlan_id`: `int32`, required by the model.
-    pub vlan_id: Option<i32>,
-}
-
-impl serde::Serialize for VdsCreationWithMigrateVlanParamsVlan {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.extra_ip {
-            m.serialize_entry("extra_ip", v)?;
-        }
-        if let Some(v) = &self.subnetmask {
-            m.serialize_entry("subnetmask", v)?;
-        }
-        if let Some(v) = &self.gateway_subnetmask {
-            m.serialize_entry("gateway_subnetmask", v)?;
-        }
-        if let Some(v) = &self.gateway_ip {
-            m.serialize_entry("gateway_ip", v)?;
-        }
-        if let Some(v) = &self.vlan_id {
-            m.serialize_entry("vlan_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsCreationWithMigrateVlanParams` of the CloudTower model.
-///
-/// The model requires `nic_ids`, `cluster_id`, `name`, `vlan`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsCreationWithMigrateVlanParams {
-    /// `nic_ids`: `string[]`, required by the model.
-    pub nic_ids: Option<Vec<String>>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `work_mode`: `string`.
-    pub work_mode: Option<String>,
-    /// `bond_mode`: `string`.
-    pub bond_mode: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `vlan`: `object`, required by the model.
-    pub vlan: Option<VdsCreationWithMigrateVlanParamsVlan>,
-}
-
-impl serde::Serialize for VdsCreationWithMigrateVlanParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nic_ids {
-            m.serialize_entry("nic_ids", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.work_mode {
-            m.serialize_entry("work_mode", v)?;
-        }
-        if let Some(v) = &self.bond_mode {
-            m.serialize_entry("bond_mode", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.vlan {
-            m.serialize_entry("vlan", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsDeletionParams {
-    /// `where`: `VdsWhereInput`, required by the model.
-    pub r#where: Option<VdsWhereInput>,
-}
-
-impl serde::Serialize for VdsDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VdsUpdationParamsData {
-    /// `nicIds`: `string[]`.
-    pub nic_ids: Option<Vec<String>>,
-    /// `work_mode`: `string`.
-    pub work_mode: Option<String>,
-    /// `bond_mode`: `string`.
-    pub bond_mode: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VdsUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.nic_ids {
-            m.serialize_entry("nicIds", v)?;
-        }
-        if let Some(v) = &self.work_mode {
-            m.serialize_entry("work_mode", v)?;
-        }
-        if let Some(v) = &self.bond_mode {
-            m.serialize_entry("bond_mode", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VdsUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<VdsUpdationParamsData>,
-    /// `where`: `VdsWhereInput`, required by the model.
-    pub r#where: Option<VdsWhereInput>,
-}
-
-impl serde::Serialize for VdsUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ViewCreationParams` of the CloudTower model.
-///
-/// The model requires `time_unit`, `time_span`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ViewCreationParams {
-    /// `time_unit`: `TimeUnit`, required by the model.
-    pub time_unit: Option<TimeUnit>,
-    /// `time_span`: `int32`, required by the model.
-    pub time_span: Option<i32>,
-    /// `cluster_id`: `string`, required by the model.
-    pub cluster_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for ViewCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.time_unit {
-            m.serialize_entry("time_unit", v)?;
-        }
-        if let Some(v) = &self.time_span {
-            m.serialize_entry("time_span", v)?;
-        }
-        if let Some(v) = &self.cluster_id {
-            m.serialize_entry("cluster_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ViewDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ViewDeletionParams {
-    /// `where`: `ViewWhereInput`, required by the model.
-    pub r#where: Option<ViewWhereInput>,
-}
-
-impl serde::Serialize for ViewDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ViewUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct ViewUpdationParamsData {
-    /// `time_unit`: `TimeUnit`.
-    pub time_unit: Option<TimeUnit>,
-    /// `time_span`: `int32`.
-    pub time_span: Option<i32>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for ViewUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.time_unit {
-            m.serialize_entry("time_unit", v)?;
-        }
-        if let Some(v) = &self.time_span {
-            m.serialize_entry("time_span", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `ViewUpdationParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ViewUpdationParams {
-    /// `data`: `object`.
-    pub data: Option<ViewUpdationParamsData>,
-    /// `where`: `ViewWhereInput`, required by the model.
-    pub r#where: Option<ViewWhereInput>,
-}
-
-impl serde::Serialize for ViewUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudCreationParams` of the CloudTower model.
-///
-/// The model requires `vpc_service_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudCreationParams {
-    /// `mtu`: `int32`.
-    pub mtu: Option<i32>,
-    /// `vpc_service_id`: `string`, required by the model.
-    pub vpc_service_id: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.mtu {
-            m.serialize_entry("mtu", v)?;
-        }
-        if let Some(v) = &self.vpc_service_id {
-            m.serialize_entry("vpc_service_id", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudDeletionParams {
-    /// `where`: `VirtualPrivateCloudWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudDnatRuleParams` of the CloudTower model.
-///
-/// The model requires `target_port`, `port`, `target_ip`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudDnatRuleParams {
-    /// `target_port`: `int32`, required by the model.
-    pub target_port: Option<i32>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `target_ip`: `string`, required by the model.
-    pub target_ip: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudDnatRuleParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.target_port {
-            m.serialize_entry("target_port", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        if let Some(v) = &self.target_ip {
-            m.serialize_entry("target_ip", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudExternalIpsParams` of the CloudTower model.
-///
-/// The model requires `edge_gateway_id`, `external_ip`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudExternalIpsParams {
-    /// `edge_gateway_id`: `string`, required by the model.
-    pub edge_gateway_id: Option<String>,
-    /// `external_ip`: `string`, required by the model.
-    pub external_ip: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudExternalIpsParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.edge_gateway_id {
-            m.serialize_entry("edge_gateway_id", v)?;
-        }
-        if let Some(v) = &self.external_ip {
-            m.serialize_entry("external_ip", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudFloatingIpCreationParams` of the CloudTower model.
-///
-/// The model requires `external_subnet_id`, `vpc_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudFloatingIpCreationParams {
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_subnet_id`: `string`, required by the model.
-    pub external_subnet_id: Option<String>,
-    /// `vpc_id`: `string`, required by the model.
-    pub vpc_id: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudFloatingIpCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.external_ip {
-            m.serialize_entry("external_ip", v)?;
-        }
-        if let Some(v) = &self.external_subnet_id {
-            m.serialize_entry("external_subnet_id", v)?;
-        }
-        if let Some(v) = &self.vpc_id {
-            m.serialize_entry("vpc_id", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudFloatingIpDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudFloatingIpDeletionParams {
-    /// `where`: `VirtualPrivateCloudFloatingIpWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudFloatingIpWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudFloatingIpDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudNatGatewayCreationParams` of the CloudTower model.
-///
-/// The model requires `enable_dnat`, `enable_snat`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNatGatewayCreationParams {
-    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
-    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_subnet_group_id`: `string`.
-    pub external_subnet_group_id: Option<String>,
-    /// `external_subnet_id`: `string`.
-    pub external_subnet_id: Option<String>,
-    /// `dnat_rules`: `VirtualPrivateCloudDnatRuleParams[]`.
-    pub dnat_rules: Option<Vec<VirtualPrivateCloudDnatRuleParams>>,
-    /// `enable_dnat`: `boolean`, required by the model.
-    pub enable_dnat: Option<bool>,
-    /// `enable_snat`: `boolean`, required by the model.
-    pub enable_snat: Option<bool>,
-    /// `vpc_id`: `string`, required by the model.
-    pub vpc_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudNatGatewayCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.external_ips {
-            m.serialize_entry("external_ips", v)?;
-        }
-        if let Some(v) = &self.external_ip {
-            m.serialize_entry("external_ip", v)?;
-        }
-        if let Some(v) = &self.external_subnet_group_id {
-            m.serialize_entry("external_subnet_group_id", v)?;
-        }
-        if let Some(v) = &self.external_subnet_id {
-            m.serialize_entry("external_subnet_id", v)?;
-        }
-        if let Some(v) = &self.dnat_rules {
-            m.serialize_entry("dnat_rules", v)?;
-        }
-        if let Some(v) = &self.enable_dnat {
-            m.serialize_entry("enable_dnat", v)?;
-        }
-        if let Some(v) = &self.enable_snat {
-            m.serialize_entry("enable_snat", v)?;
-        }
-        if let Some(v) = &self.vpc_id {
-            m.serialize_entry("vpc_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudNatGatewayDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNatGatewayDeletionParams {
-    /// `where`: `VirtualPrivateCloudNatGatewayWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudNatGatewayWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudNatGatewayDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudNatGatewayUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNatGatewayUpdationParamsData {
-    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
-    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `dnat_rules`: `VirtualPrivateCloudDnatRuleParams[]`.
-    pub dnat_rules: Option<Vec<VirtualPrivateCloudDnatRuleParams>>,
-    /// `enable_dnat`: `boolean`.
-    pub enable_dnat: Option<bool>,
-    /// `enable_snat`: `boolean`.
-    pub enable_snat: Option<bool>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudNatGatewayUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.external_ips {
-            m.serialize_entry("external_ips", v)?;
-        }
-        if let Some(v) = &self.external_ip {
-            m.serialize_entry("external_ip", v)?;
-        }
-        if let Some(v) = &self.dnat_rules {
-            m.serialize_entry("dnat_rules", v)?;
-        }
-        if let Some(v) = &self.enable_dnat {
-            m.serialize_entry("enable_dnat", v)?;
-        }
-        if let Some(v) = &self.enable_snat {
-            m.serialize_entry("enable_snat", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudNatGatewayUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNatGatewayUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<VirtualPrivateCloudNatGatewayUpdationParamsData>,
-    /// `where`: `VirtualPrivateCloudNatGatewayWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudNatGatewayWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudNatGatewayUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudNetworkPolicyRuleInput` of the CloudTower model.
-///
-/// The model requires `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNetworkPolicyRuleInput {
-    /// `type`: `VirtualPrivateCloudNetworkPolicyRuleType`, required by the model.
-    pub r#type: Option<VirtualPrivateCloudNetworkPolicyRuleType>,
-    /// `selector_ids`: `string[]`.
-    pub selector_ids: Option<Vec<String>>,
-    /// `security_group_id`: `string`.
-    pub security_group_id: Option<String>,
-    /// `ports`: `VirtualPrivateCloudNetworkPolicyRulePortInput[]`.
-    pub ports: Option<Vec<VirtualPrivateCloudNetworkPolicyRulePortInput>>,
-    /// `ip_block`: `string`.
-    pub ip_block: Option<String>,
-    /// `except_ip_block`: `string[]`.
-    pub except_ip_block: Option<Vec<String>>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRuleInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#type {
-            m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.selector_ids {
-            m.serialize_entry("selector_ids", v)?;
-        }
-        if let Some(v) = &self.security_group_id {
-            m.serialize_entry("security_group_id", v)?;
-        }
-        if let Some(v) = &self.ports {
-            m.serialize_entry("ports", v)?;
-        }
-        if let Some(v) = &self.ip_block {
-            m.serialize_entry("ip_block", v)?;
-        }
-        if let Some(v) = &self.except_ip_block {
-            m.serialize_entry("except_ip_block", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudNetworkPolicyRulePortInput` of the CloudTower model.
-///
-/// The model requires `protocol`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudNetworkPolicyRulePortInput {
-    /// `protocol`: `VirtualPrivateCloudNetworkPolicyRulePortProtocol`, required by the model.
-    pub protocol: Option<VirtualPrivateCloudNetworkPolicyRulePortProtocol>,
-    /// `port`: `string`.
-    pub port: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRulePortInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.protocol {
-            m.serialize_entry("protocol", v)?;
-        }
-        if let Some(v) = &self.port {
-            m.serialize_entry("port", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouteParams` of the CloudTower model.
-///
-/// The model requires `destination`, `next_hop_local_id`, `next_hop_type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteParams {
-    /// `destination`: `string`, required by the model.
-    pub destination: Option<String>,
-    /// `next_hop_local_id`: `string`, required by the model.
-    pub next_hop_local_id: Option<String>,
-    /// `next_hop_type`: `VirtualPrivateCloudRouteNextHopType`, required by the model.
-    pub next_hop_type: Option<VirtualPrivateCloudRouteNextHopType>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouteParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.destination {
-            m.serialize_entry("destination", v)?;
-        }
-        if let Some(v) = &self.next_hop_local_id {
-            m.serialize_entry("next_hop_local_id", v)?;
-        }
-        if let Some(v) = &self.next_hop_type {
-            m.serialize_entry("next_hop_type", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouteTableCreationParams` of the CloudTower model.
-///
-/// The model requires `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTableCreationParams {
-    /// `routes`: `VirtualPrivateCloudRouteParams[]`.
-    pub routes: Option<Vec<VirtualPrivateCloudRouteParams>>,
-    /// `vpc_id`: `string`, required by the model.
-    pub vpc_id: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouteTableCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.routes {
-            m.serialize_entry("routes", v)?;
-        }
-        if let Some(v) = &self.vpc_id {
-            m.serialize_entry("vpc_id", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouteTableDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTableDeletionParams {
-    /// `where`: `VirtualPrivateCloudRouteTableWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudRouteTableWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouteTableDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouteTableUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTableUpdationParamsData {
-    /// `routes`: `VirtualPrivateCloudRouteParams[]`.
-    pub routes: Option<Vec<VirtualPrivateCloudRouteParams>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouteTableUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.routes {
-            m.serialize_entry("routes", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouteTableUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouteTableUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<VirtualPrivateCloudRouteTableUpdationParamsData>,
-    /// `where`: `VirtualPrivateCloudRouteTableWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudRouteTableWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouteTableUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouterGatewayCreationParams` of the CloudTower model.
-///
-/// The model requires `rules`, `associated_subnets_ids`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayCreationParams {
-    /// `rules`: `VirtualPrivateCloudRouterGatewayRuleInputType[]`, required by the model.
-    pub rules: Option<Vec<VirtualPrivateCloudRouterGatewayRuleInputType>>,
-    /// `associated_subnets_ids`: `string[]`, required by the model.
-    pub associated_subnets_ids: Option<Vec<String>>,
-    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
-    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
-    /// `external_subnet_group_id`: `string`.
-    pub external_subnet_group_id: Option<String>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `external_subnet_id`: `string`.
-    pub external_subnet_id: Option<String>,
-    /// `vpc_id`: `string`, required by the model.
-    pub vpc_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.rules {
-            m.serialize_entry("rules", v)?;
-        }
-        if let Some(v) = &self.associated_subnets_ids {
-            m.serialize_entry("associated_subnets_ids", v)?;
-        }
-        if let Some(v) = &self.external_ips {
-            m.serialize_entry("external_ips", v)?;
-        }
-        if let Some(v) = &self.external_subnet_group_id {
-            m.serialize_entry("external_subnet_group_id", v)?;
-        }
-        if let Some(v) = &self.external_ip {
-            m.serialize_entry("external_ip", v)?;
-        }
-        if let Some(v) = &self.external_subnet_id {
-            m.serialize_entry("external_subnet_id", v)?;
-        }
-        if let Some(v) = &self.vpc_id {
-            m.serialize_entry("vpc_id", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouterGatewayDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayDeletionParams {
-    /// `where`: `VirtualPrivateCloudRouterGatewayWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudRouterGatewayWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouterGatewayUpdateDataParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayUpdateDataParams {
-    /// `rules`: `VirtualPrivateCloudRouterGatewayRuleInputType[]`.
-    pub rules: Option<Vec<VirtualPrivateCloudRouterGatewayRuleInputType>>,
-    /// `associated_subnets_ids`: `string[]`.
-    pub associated_subnets_ids: Option<Vec<String>>,
-    /// `external_ips`: `VirtualPrivateCloudExternalIpsParams[]`.
-    pub external_ips: Option<Vec<VirtualPrivateCloudExternalIpsParams>>,
-    /// `external_ip`: `string`.
-    pub external_ip: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayUpdateDataParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.rules {
-            m.serialize_entry("rules", v)?;
-        }
-        if let Some(v) = &self.associated_subnets_ids {
-            m.serialize_entry("associated_subnets_ids", v)?;
-        }
-        if let Some(v) = &self.external_ips {
-            m.serialize_entry("external_ips", v)?;
-        }
-        if let Some(v) = &self.external_ip {
-            m.serialize_entry("external_ip", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudRouterGatewayUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudRouterGatewayUpdationParams {
-    /// `data`: `VirtualPrivateCloudRouterGatewayUpdateDataParams`, required by the model.
-    pub data: Option<VirtualPrivateCloudRouterGatewayUpdateDataParams>,
-    /// `where`: `VirtualPrivateCloudRouterGatewayWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudRouterGatewayWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudRouterGatewayUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityGroupCreationParams` of the CloudTower model.
-///
-/// The model requires `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroupCreationParams {
-    /// `vm_ids`: `string[]`.
-    pub vm_ids: Option<Vec<String>>,
-    /// `label_groups`: `LabelGroup[]`.
-    pub label_groups: Option<Vec<LabelGroup>>,
-    /// `vpc_id`: `string`, required by the model.
-    pub vpc_id: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityGroupCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm_ids {
-            m.serialize_entry("vm_ids", v)?;
-        }
-        if let Some(v) = &self.label_groups {
-            m.serialize_entry("label_groups", v)?;
-        }
-        if let Some(v) = &self.vpc_id {
-            m.serialize_entry("vpc_id", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityGroupDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroupDeletionParams {
-    /// `where`: `VirtualPrivateCloudSecurityGroupWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudSecurityGroupWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityGroupDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityGroupUpdationParams.data` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroupUpdationParamsData {
-    /// `vm_ids`: `string[]`.
-    pub vm_ids: Option<Vec<String>>,
-    /// `label_groups`: `LabelGroup[]`.
-    pub label_groups: Option<Vec<LabelGroup>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityGroupUpdationParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm_ids {
-            m.serialize_entry("vm_ids", v)?;
-        }
-        if let Some(v) = &self.label_groups {
-            m.serialize_entry("label_groups", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityGroupUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityGroupUpdationParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<VirtualPrivateCloudSecurityGroupUpdationParamsData>,
-    /// `where`: `VirtualPrivateCloudSecurityGroupWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudSecurityGroupWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityGroupUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyApplyInput` of the CloudTower model.
-///
-/// The model requires `security_group_id`, `communicable`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyApplyInput {
-    /// `security_group_id`: `string`, required by the model.
-    pub security_group_id: Option<String>,
-    /// `communicable`: `boolean`, required by the model.
-    pub communicable: Option<bool>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyApplyInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.security_group_id {
-            m.serialize_entry("security_group_id", v)?;
-        }
-        if let Some(v) = &self.communicable {
-            m.serialize_entry("communicable", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyCreateParams` of the CloudTower model.
-///
-/// The model requires `apply_to`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyCreateParams {
-    /// `egress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
-    pub egress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
-    /// `ingress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
-    pub ingress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
-    /// `apply_to`: `VirtualPrivateCloudSecurityPolicyApplyInput[]`, required by the model.
-    pub apply_to: Option<Vec<VirtualPrivateCloudSecurityPolicyApplyInput>>,
-    /// `policy_mode`: `VirtualPrivateCloudSecurityPolicyMode`.
-    pub policy_mode: Option<VirtualPrivateCloudSecurityPolicyMode>,
-    /// `vpc_id`: `string`, required by the model.
-    pub vpc_id: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyCreateParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.egress {
-            m.serialize_entry("egress", v)?;
-        }
-        if let Some(v) = &self.ingress {
-            m.serialize_entry("ingress", v)?;
-        }
-        if let Some(v) = &self.apply_to {
-            m.serialize_entry("apply_to", v)?;
-        }
-        if let Some(v) = &self.policy_mode {
-            m.serialize_entry("policy_mode", v)?;
-        }
-        if let Some(v) = &self.vpc_id {
-            m.serialize_entry("vpc_id", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyDeleteParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyDeleteParams {
-    /// `where`: `VirtualPrivateCloudSecurityPolicyWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudSecurityPolicyWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyDeleteParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSecurityPolicyUpdateParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSecurityPolicyUpdateParams {
-    /// `ingress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
-    pub ingress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
-    /// `egress`: `VirtualPrivateCloudNetworkPolicyRuleInput[]`.
-    pub egress: Option<Vec<VirtualPrivateCloudNetworkPolicyRuleInput>>,
-    /// `apply_to`: `VirtualPrivateCloudSecurityPolicyApplyInput[]`.
-    pub apply_to: Option<Vec<VirtualPrivateCloudSecurityPolicyApplyInput>>,
-    /// `policy_mode`: `VirtualPrivateCloudSecurityPolicyMode`.
-    pub policy_mode: Option<VirtualPrivateCloudSecurityPolicyMode>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSecurityPolicyUpdateParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.ingress {
-            m.serialize_entry("ingress", v)?;
-        }
-        if let Some(v) = &self.egress {
-            m.serialize_entry("egress", v)?;
-        }
-        if let Some(v) = &self.apply_to {
-            m.serialize_entry("apply_to", v)?;
-        }
-        if let Some(v) = &self.policy_mode {
-            m.serialize_entry("policy_mode", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSubnetCreationParams` of the CloudTower model.
-///
-/// The model requires `route_table_id`, `gateway`, `cidr`, `vpc_id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnetCreationParams {
-    /// `route_table_id`: `string`, required by the model.
-    pub route_table_id: Option<String>,
-    /// `ip_pools`: `VirtualPrivateCloudSubnetIpPoolParams[]`.
-    pub ip_pools: Option<Vec<VirtualPrivateCloudSubnetIpPoolParams>>,
-    /// `gateway`: `string`, required by the model.
-    pub gateway: Option<String>,
-    /// `cidr`: `string`, required by the model.
-    pub cidr: Option<String>,
-    /// `vpc_id`: `string`, required by the model.
-    pub vpc_id: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSubnetCreationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.route_table_id {
-            m.serialize_entry("route_table_id", v)?;
-        }
-        if let Some(v) = &self.ip_pools {
-            m.serialize_entry("ip_pools", v)?;
-        }
-        if let Some(v) = &self.gateway {
-            m.serialize_entry("gateway", v)?;
-        }
-        if let Some(v) = &self.cidr {
-            m.serialize_entry("cidr", v)?;
-        }
-        if let Some(v) = &self.vpc_id {
-            m.serialize_entry("vpc_id", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSubnetDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnetDeletionParams {
-    /// `where`: `VirtualPrivateCloudSubnetWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudSubnetWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSubnetDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSubnetIpPoolParams` of the CloudTower model.
-///
-/// The model requires `end`, `start`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnetIpPoolParams {
-    /// `end`: `string`, required by the model.
-    pub end: Option<String>,
-    /// `start`: `string`, required by the model.
-    pub start: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSubnetIpPoolParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.end {
-            m.serialize_entry("end", v)?;
-        }
-        if let Some(v) = &self.start {
-            m.serialize_entry("start", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSubnetUpdateDataParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnetUpdateDataParams {
-    /// `route_table_id`: `string`.
-    pub route_table_id: Option<String>,
-    /// `ip_pools`: `VirtualPrivateCloudSubnetIpPoolParams[]`.
-    pub ip_pools: Option<Vec<VirtualPrivateCloudSubnetIpPoolParams>>,
-    /// `gateway`: `string`.
-    pub gateway: Option<String>,
-    /// `cidr`: `string`.
-    pub cidr: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSubnetUpdateDataParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.route_table_id {
-            m.serialize_entry("route_table_id", v)?;
-        }
-        if let Some(v) = &self.ip_pools {
-            m.serialize_entry("ip_pools", v)?;
-        }
-        if let Some(v) = &self.gateway {
-            m.serialize_entry("gateway", v)?;
-        }
-        if let Some(v) = &self.cidr {
-            m.serialize_entry("cidr", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudSubnetUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudSubnetUpdationParams {
-    /// `data`: `VirtualPrivateCloudSubnetUpdateDataParams`, required by the model.
-    pub data: Option<VirtualPrivateCloudSubnetUpdateDataParams>,
-    /// `where`: `VirtualPrivateCloudSubnetWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudSubnetWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudSubnetUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudUpdateDataParams` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudUpdateDataParams {
-    /// `mtu`: `int32`.
-    pub mtu: Option<i32>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `name`: `string`.
-    pub name: Option<String>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudUpdateDataParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.mtu {
-            m.serialize_entry("mtu", v)?;
-        }
-        if let Some(v) = &self.description {
-            m.serialize_entry("description", v)?;
-        }
-        if let Some(v) = &self.name {
-            m.serialize_entry("name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VirtualPrivateCloudUpdationParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudUpdationParams {
-    /// `data`: `VirtualPrivateCloudUpdateDataParams`, required by the model.
-    pub data: Option<VirtualPrivateCloudUpdateDataParams>,
-    /// `where`: `VirtualPrivateCloudWhereInput`, required by the model.
-    pub r#where: Option<VirtualPrivateCloudWhereInput>,
-}
-
-impl serde::Serialize for VirtualPrivateCloudUpdationParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VlanDeletionParams` of the CloudTower model.
-///
-/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VlanDeletionParams {
-    /// `where`: `VlanWhereInput`, required by the model.
-    pub r#where: Option<VlanWhereInput>,
-}
-
-impl serde::Serialize for VlanDeletionParams {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmAddCdRomParams.data` of the CloudTower model.
-///
-/// The model requires `vm_cd_roms`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmAddCdRomParamsData {
-    /// `vm_cd_roms`: `VmCdRomParams[]`, required by the model.
-    pub vm_cd_roms: Option<Vec<VmCdRomParams>>,
-}
-
-impl serde::Serialize for VmAddCdRomParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm_cd_roms {
-            m.serialize_entry("vm_cd_roms", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmAddCdRomParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmAddCdRomParams {
-    /// `data`: `object`, required by the model.
-    pub data: Option<VmAddCdRomParamsData>,
+    pub data: Option<VmRemoveNicParamsData>,
     /// `where`: `VmWhereInput`, required by the model.
     pub r#where: Option<VmWhereInput>,
 }
 
-impl serde::Serialize for VmAddCdRomParams {
+impl serde::Serialize for VmRemoveNicParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3767,34 +91,59 @@ impl serde::Serialize for VmAddCdRomParams {
     }
 }
 
-/// `VmAddDiskParams.vm_disks` of the CloudTower model.
+/// `VmResetGuestOsPasswordParams.data` of the CloudTower model.
+///
+/// The model requires `password`, `username`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmAddDiskParamsDataVmDisks {
-    /// `mount_disks`: `MountDisksParams[]`.
-    pub mount_disks: Option<Vec<MountDisksParams>>,
-    /// `mount_new_create_disks`: `MountNewCreateDisksParams[]`.
-    pub mount_new_create_disks: Option<Vec<MountNewCreateDisksParams>>,
+pub struct VmResetGuestOsPasswordParamsData {
+    /// `password`: `string`, required by the model.
+    pub password: Option<String>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
 }
 
-impl serde::Serialize for VmAddDiskParamsDataVmDisks {
+impl serde::Serialize for VmResetGuestOsPasswordParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.mount_disks {
-            m.serialize_entry("mount_disks", v)?;
+        if let Some(v) = &self.password {
+            m.serialize_entry("password", v)?;
         }
-        if let Some(v) = &self.mount_new_create_disks {
-            m.serialize_entry("mount_new_create_disks", v)?;
+        if let Some(v) = &self.username {
+            m.serialize_entry("username", v)?;
         }
         m.end()
     }
 }
 
-/// `VmAddDiskParams.data` of the CloudTower model.
+/// `VmResetGuestOsPasswordParams` of the CloudTower model.
 ///
-/// The model requires `vm_disks`; every field is optional here so that a tower that omits one still decodes.
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmAddDiskParamsData {
+pub struct VmResetGuestOsPasswordParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmResetGuestOsPasswordParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmResetGuestOsPasswordParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRestrictIoParamsData` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmRestrictIoParamsData {
     /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
     pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
     /// `max_bandwidth_unit`: `BPSUnit`.
@@ -3805,13 +154,9 @@ pub struct VmAddDiskParamsData {
     pub max_iops_policy: Option<VmDiskIoRestrictType>,
     /// `max_iops`: `int64`.
     pub max_iops: Option<i64>,
-    /// `io_policy`: `VmDiskIoPolicy`.
-    pub io_policy: Option<VmDiskIoPolicy>,
-    /// `vm_disks`: `object`, required by the model.
-    pub vm_disks: Option<VmAddDiskParamsDataVmDisks>,
 }
 
-impl serde::Serialize for VmAddDiskParamsData {
+impl serde::Serialize for VmRestrictIoParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3830,28 +175,532 @@ impl serde::Serialize for VmAddDiskParamsData {
         if let Some(v) = &self.max_iops {
             m.serialize_entry("max_iops", v)?;
         }
+        m.end()
+    }
+}
+
+/// `VmRollbackParams.data` of the CloudTower model.
+///
+/// The model requires `snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRollbackParamsData {
+    /// `snapshot_id`: `string`, required by the model.
+    pub snapshot_id: Option<String>,
+}
+
+impl serde::Serialize for VmRollbackParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.snapshot_id {
+            m.serialize_entry("snapshot_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmRollbackParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmRollbackParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmRollbackParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmRollbackParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmSnapshotCreationParams` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmSnapshotCreationParams {
+    /// `data`: `VmSnapshotCreationParamsData[]`, required by the model.
+    pub data: Option<Vec<VmSnapshotCreationParamsData>>,
+}
+
+impl serde::Serialize for VmSnapshotCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmSnapshotCreationParamsData` of the CloudTower model.
+///
+/// The model requires `name`, `vm_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmSnapshotCreationParamsData {
+    /// `consistent_type`: `ConsistentType`.
+    pub consistent_type: Option<ConsistentType>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `vm_id`: `string`, required by the model.
+    pub vm_id: Option<String>,
+}
+
+impl serde::Serialize for VmSnapshotCreationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.consistent_type {
+            m.serialize_entry("consistent_type", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.vm_id {
+            m.serialize_entry("vm_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmSnapshotDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmSnapshotDeletionParams {
+    /// `where`: `VmSnapshotWhereInput`, required by the model.
+    pub r#where: Option<VmSnapshotWhereInput>,
+}
+
+impl serde::Serialize for VmSnapshotDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmStartParams.data` of the CloudTower model: the same fields as `EnterMaintenanceModeParamsWhere`.
+pub type VmStartParamsData = EnterMaintenanceModeParamsWhere;
+
+/// `VmStartParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmStartParams {
+    /// `data`: `object`.
+    pub data: Option<VmStartParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmStartParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmTemplateCreationParams` of the CloudTower model.
+///
+/// The model requires `cloud_init_supported`, `vm_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmTemplateCreationParams {
+    /// `cluster_id`: `string`.
+    pub cluster_id: Option<String>,
+    /// `cloud_init_supported`: `boolean`, required by the model.
+    pub cloud_init_supported: Option<bool>,
+    /// `vm_id`: `string`, required by the model.
+    pub vm_id: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmTemplateCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.cloud_init_supported {
+            m.serialize_entry("cloud_init_supported", v)?;
+        }
+        if let Some(v) = &self.vm_id {
+            m.serialize_entry("vm_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmTemplateDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmTemplateDeletionParams {
+    /// `where`: `VmTemplateWhereInput`, required by the model.
+    pub r#where: Option<VmTemplateWhereInput>,
+}
+
+impl serde::Serialize for VmTemplateDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmTemplateUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmTemplateUpdationParamsData {
+    /// `cloud_init_supported`: `boolean`.
+    pub cloud_init_supported: Option<bool>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmTemplateUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.cloud_init_supported {
+            m.serialize_entry("cloud_init_supported", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmTemplateUpdationParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmTemplateUpdationParams {
+    /// `data`: `object`.
+    pub data: Option<VmTemplateUpdationParamsData>,
+    /// `where`: `VmTemplateWhereInput`, required by the model.
+    pub r#where: Option<VmTemplateWhereInput>,
+}
+
+impl serde::Serialize for VmTemplateUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmToggleCdRomDisableParams` of the CloudTower model.
+///
+/// The model requires `disabled`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmToggleCdRomDisableParams {
+    /// `disabled`: `boolean`, required by the model.
+    pub disabled: Option<bool>,
+    /// `where`: `VmDiskWhereInput`, required by the model.
+    pub r#where: Option<VmDiskWhereInput>,
+}
+
+impl serde::Serialize for VmToggleCdRomDisableParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disabled {
+            m.serialize_entry("disabled", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateAdvancedOptionsParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateAdvancedOptionsParamsData {
+    /// `video_type`: `VmVideoType`.
+    pub video_type: Option<VmVideoType>,
+    /// `windows_optimize`: `boolean`.
+    pub windows_optimize: Option<bool>,
+    /// `cpu_model`: `string`.
+    pub cpu_model: Option<String>,
+    /// `clock_offset`: `VmClockOffset`.
+    pub clock_offset: Option<VmClockOffset>,
+}
+
+impl serde::Serialize for VmUpdateAdvancedOptionsParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.video_type {
+            m.serialize_entry("video_type", v)?;
+        }
+        if let Some(v) = &self.windows_optimize {
+            m.serialize_entry("windows_optimize", v)?;
+        }
+        if let Some(v) = &self.cpu_model {
+            m.serialize_entry("cpu_model", v)?;
+        }
+        if let Some(v) = &self.clock_offset {
+            m.serialize_entry("clock_offset", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateAdvancedOptionsParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateAdvancedOptionsParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateAdvancedOptionsParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateAdvancedOptionsParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateDiskParams.data` of the CloudTower model.
+///
+/// The model requires `vm_disk_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateDiskParamsData {
+    /// `content_library_image_id`: `string`.
+    pub content_library_image_id: Option<String>,
+    /// `elf_image_id`: `string`.
+    pub elf_image_id: Option<String>,
+    /// `vm_volume_id`: `string`.
+    pub vm_volume_id: Option<String>,
+    /// `vm_disk_id`: `string`, required by the model.
+    pub vm_disk_id: Option<String>,
+    /// `bus`: `Bus`.
+    pub bus: Option<Bus>,
+}
+
+impl serde::Serialize for VmUpdateDiskParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.content_library_image_id {
+            m.serialize_entry("content_library_image_id", v)?;
+        }
+        if let Some(v) = &self.elf_image_id {
+            m.serialize_entry("elf_image_id", v)?;
+        }
+        if let Some(v) = &self.vm_volume_id {
+            m.serialize_entry("vm_volume_id", v)?;
+        }
+        if let Some(v) = &self.vm_disk_id {
+            m.serialize_entry("vm_disk_id", v)?;
+        }
+        if let Some(v) = &self.bus {
+            m.serialize_entry("bus", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateDiskParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateDiskParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateDiskParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateDiskParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateEachDiskIoPolicyParams` of the CloudTower model.
+///
+/// The model requires `data`, `boot`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateEachDiskIoPolicyParams {
+    /// `data`: `VmRestrictIoParamsData`, required by the model.
+    pub data: Option<VmRestrictIoParamsData>,
+    /// `boot`: `int32`, required by the model.
+    pub boot: Option<i32>,
+}
+
+impl serde::Serialize for VmUpdateEachDiskIoPolicyParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.boot {
+            m.serialize_entry("boot", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateHostOptionsParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateHostOptionsParamsData {
+    /// `ntp_servers`: `string[]`.
+    pub ntp_servers: Option<Vec<String>>,
+    /// `dns_servers`: `string[]`.
+    pub dns_servers: Option<Vec<String>>,
+    /// `hostname`: `string`.
+    pub hostname: Option<String>,
+}
+
+impl serde::Serialize for VmUpdateHostOptionsParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ntp_servers {
+            m.serialize_entry("ntp_servers", v)?;
+        }
+        if let Some(v) = &self.dns_servers {
+            m.serialize_entry("dns_servers", v)?;
+        }
+        if let Some(v) = &self.hostname {
+            m.serialize_entry("hostname", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateHostOptionsParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateHostOptionsParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateHostOptionsParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateHostOptionsParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateIoPolicyParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateIoPolicyParamsData {
+    /// `each_disk`: `VmUpdateEachDiskIoPolicyParams[]`.
+    pub each_disk: Option<Vec<VmUpdateEachDiskIoPolicyParams>>,
+    /// `whole_vm`: `VmRestrictIoParamsData`.
+    pub whole_vm: Option<VmRestrictIoParamsData>,
+    /// `io_policy`: `VmDiskIoPolicy`.
+    pub io_policy: Option<VmDiskIoPolicy>,
+}
+
+impl serde::Serialize for VmUpdateIoPolicyParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.each_disk {
+            m.serialize_entry("each_disk", v)?;
+        }
+        if let Some(v) = &self.whole_vm {
+            m.serialize_entry("whole_vm", v)?;
+        }
         if let Some(v) = &self.io_policy {
             m.serialize_entry("io_policy", v)?;
         }
-        if let Some(v) = &self.vm_disks {
-            m.serialize_entry("vm_disks", v)?;
-        }
         m.end()
     }
 }
 
-/// `VmAddDiskParams` of the CloudTower model.
+/// `VmUpdateIoPolicyParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmAddDiskParams {
+pub struct VmUpdateIoPolicyParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<VmAddDiskParamsData>,
+    pub data: Option<VmUpdateIoPolicyParamsData>,
     /// `where`: `VmWhereInput`, required by the model.
     pub r#where: Option<VmWhereInput>,
 }
 
-impl serde::Serialize for VmAddDiskParams {
+impl serde::Serialize for VmUpdateIoPolicyParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3865,38 +714,56 @@ impl serde::Serialize for VmAddDiskParams {
     }
 }
 
-/// `VmAddFolderParams.data` of the CloudTower model.
-///
-/// The model requires `folder_id`; every field is optional here so that a tower that omits one still decodes.
+/// `VmUpdateNicAdvanceInfoParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct VmAddFolderParamsData {
-    /// `folder_id`: `string`, required by the model.
-    pub folder_id: Option<String>,
+pub struct VmUpdateNicAdvanceInfoParamsData {
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `mac_address`: `string`.
+    pub mac_address: Option<String>,
+    /// `nic_id`: `string`.
+    pub nic_id: Option<String>,
+    /// `connect_vlan_id`: `string`.
+    pub connect_vlan_id: Option<String>,
 }
 
-impl serde::Serialize for VmAddFolderParamsData {
+impl serde::Serialize for VmUpdateNicAdvanceInfoParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.folder_id {
-            m.serialize_entry("folder_id", v)?;
+        if let Some(v) = &self.mirror {
+            m.serialize_entry("mirror", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.mac_address {
+            m.serialize_entry("mac_address", v)?;
+        }
+        if let Some(v) = &self.nic_id {
+            m.serialize_entry("nic_id", v)?;
+        }
+        if let Some(v) = &self.connect_vlan_id {
+            m.serialize_entry("connect_vlan_id", v)?;
         }
         m.end()
     }
 }
 
-/// `VmAddFolderParams` of the CloudTower model.
+/// `VmUpdateNicAdvanceInfoParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmAddFolderParams {
+pub struct VmUpdateNicAdvanceInfoParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<VmAddFolderParamsData>,
-    /// `where`: `VmWhereInput`, required by the model.
-    pub r#where: Option<VmWhereInput>,
+    pub data: Option<VmUpdateNicAdvanceInfoParamsData>,
+    /// `where`: `VmNicWhereInput`, required by the model.
+    pub r#where: Option<VmNicWhereInput>,
 }
 
-impl serde::Serialize for VmAddFolderParams {
+impl serde::Serialize for VmUpdateNicAdvanceInfoParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3910,63 +777,46 @@ impl serde::Serialize for VmAddFolderParams {
     }
 }
 
-/// `VmAddGpuDeviceParams` of the CloudTower model.
-///
-/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+/// `VmUpdateNicBasicInfoParams.data` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
-pub struct VmAddGpuDeviceParams {
-    /// `data`: `VmGpuOperationParams[]`, required by the model.
-    pub data: Option<Vec<VmGpuOperationParams>>,
-    /// `where`: `VmWhereInput`, required by the model.
-    pub r#where: Option<VmWhereInput>,
+pub struct VmUpdateNicBasicInfoParamsData {
+    /// `subnet_mask`: `string`.
+    pub subnet_mask: Option<String>,
+    /// `gateway`: `string`.
+    pub gateway: Option<String>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
 }
 
-impl serde::Serialize for VmAddGpuDeviceParams {
+impl serde::Serialize for VmUpdateNicBasicInfoParamsData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.data {
-            m.serialize_entry("data", v)?;
+        if let Some(v) = &self.subnet_mask {
+            m.serialize_entry("subnet_mask", v)?;
         }
-        if let Some(v) = &self.r#where {
-            m.serialize_entry("where", v)?;
+        if let Some(v) = &self.gateway {
+            m.serialize_entry("gateway", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            m.serialize_entry("ip_address", v)?;
         }
         m.end()
     }
 }
 
-/// `VmAddNicParams.data` of the CloudTower model.
-///
-/// The model requires `vm_nics`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmAddNicParamsData {
-    /// `vm_nics`: `VmNicParams[]`, required by the model.
-    pub vm_nics: Option<Vec<VmNicParams>>,
-}
-
-impl serde::Serialize for VmAddNicParamsData {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.vm_nics {
-            m.serialize_entry("vm_nics", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmAddNicParams` of the CloudTower model.
+/// `VmUpdateNicBasicInfoParams` of the CloudTower model.
 ///
 /// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
 #[derive(Debug, Clone, Default)]
-pub struct VmAddNicParams {
+pub struct VmUpdateNicBasicInfoParams {
     /// `data`: `object`, required by the model.
-    pub data: Option<VmAddNicParamsData>,
-    /// `where`: `VmWhereInput`, required by the model.
-    pub r#where: Option<VmWhereInput>,
+    pub data: Option<VmUpdateNicBasicInfoParamsData>,
+    /// `where`: `VmNicWhereInput`, required by the model.
+    pub r#where: Option<VmNicWhereInput>,
 }
 
-impl serde::Serialize for VmAddNicParams {
+impl serde::Serialize for VmUpdateNicBasicInfoParams {
     fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(None)?;
@@ -3979,3 +829,760 @@ impl serde::Serialize for VmAddNicParams {
         m.end()
     }
 }
+
+/// `VmUpdateNicParams.data` of the CloudTower model.
+///
+/// The model requires `nic_index`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateNicParamsData {
+    /// `vpc_nic`: `UpdateVpcNicPayloads`.
+    pub vpc_nic: Option<UpdateVpcNicPayloads>,
+    /// `subnet_mask`: `string`.
+    pub subnet_mask: Option<String>,
+    /// `gateway`: `string`.
+    pub gateway: Option<String>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `nic_id`: `string`.
+    pub nic_id: Option<String>,
+    /// `connect_vlan_id`: `string`.
+    pub connect_vlan_id: Option<String>,
+    /// `mirror`: `boolean`.
+    pub mirror: Option<bool>,
+    /// `model`: `VmNicModel`.
+    pub model: Option<VmNicModel>,
+    /// `enabled`: `boolean`.
+    pub enabled: Option<bool>,
+    /// `mac_address`: `string`.
+    pub mac_address: Option<String>,
+    /// `nic_index`: `int32`, required by the model.
+    pub nic_index: Option<i32>,
+}
+
+impl serde::Serialize for VmUpdateNicParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vpc_nic {
+            m.serialize_entry("vpc_nic", v)?;
+        }
+        if let Some(v) = &self.subnet_mask {
+            m.serialize_entry("subnet_mask", v)?;
+        }
+        if let Some(v) = &self.gateway {
+            m.serialize_entry("gateway", v)?;
+        }
+        if let Some(v) = &self.ip_address {
+            m.serialize_entry("ip_address", v)?;
+        }
+        if let Some(v) = &self.nic_id {
+            m.serialize_entry("nic_id", v)?;
+        }
+        if let Some(v) = &self.connect_vlan_id {
+            m.serialize_entry("connect_vlan_id", v)?;
+        }
+        if let Some(v) = &self.mirror {
+            m.serialize_entry("mirror", v)?;
+        }
+        if let Some(v) = &self.model {
+            m.serialize_entry("model", v)?;
+        }
+        if let Some(v) = &self.enabled {
+            m.serialize_entry("enabled", v)?;
+        }
+        if let Some(v) = &self.mac_address {
+            m.serialize_entry("mac_address", v)?;
+        }
+        if let Some(v) = &self.nic_index {
+            m.serialize_entry("nic_index", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateNicParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateNicParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateNicParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateNicParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateNicQosOptionsParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateNicQosOptionsParamsData {
+    /// `qos`: `VmNicQosOption`.
+    pub qos: Option<VmNicQosOption>,
+}
+
+impl serde::Serialize for VmUpdateNicQosOptionsParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.qos {
+            m.serialize_entry("qos", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateNicQosOptionsParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateNicQosOptionsParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateNicQosOptionsParamsData>,
+    /// `where`: `VmNicWhereInput`, required by the model.
+    pub r#where: Option<VmNicWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateNicQosOptionsParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateOwnerParams.search_for` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmUpdateOwnerParamsDataSearchFor {
+    /// `username`
+    Username,
+    /// `id`
+    Id,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmUpdateOwnerParamsDataSearchFor {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Username => "username",
+            Self::Id => "id",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "username" => Self::Username,
+            "id" => Self::Id,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Username, Self::Id];
+}
+
+impl ::core::fmt::Display for VmUpdateOwnerParamsDataSearchFor {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmUpdateOwnerParamsDataSearchFor {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmUpdateOwnerParamsDataSearchFor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmUpdateOwnerParamsDataSearchFor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::from_wire)
+    }
+}
+
+/// `VmUpdateOwnerParams.data` of the CloudTower model.
+///
+/// The model requires `search_for`, `value`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateOwnerParamsData {
+    /// `search_for`: `string`, required by the model.
+    pub search_for: Option<VmUpdateOwnerParamsDataSearchFor>,
+    /// `value`: `string`, required by the model.
+    pub value: Option<String>,
+}
+
+impl serde::Serialize for VmUpdateOwnerParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.search_for {
+            m.serialize_entry("search_for", v)?;
+        }
+        if let Some(v) = &self.value {
+            m.serialize_entry("value", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateOwnerParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateOwnerParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateOwnerParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateOwnerParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateParamsData {
+    /// `vcpu`: `int32`.
+    pub vcpu: Option<i32>,
+    /// `ha`: `boolean`.
+    pub ha: Option<bool>,
+    /// `memory_unit`: `ByteUnit`.
+    pub memory_unit: Option<ByteUnit>,
+    /// `memory`: `int64`.
+    pub memory: Option<i64>,
+    /// `cpu_cores`: `int32`.
+    pub cpu_cores: Option<i32>,
+    /// `cpu_sockets`: `int32`.
+    pub cpu_sockets: Option<i32>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmUpdateParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vcpu {
+            m.serialize_entry("vcpu", v)?;
+        }
+        if let Some(v) = &self.ha {
+            m.serialize_entry("ha", v)?;
+        }
+        if let Some(v) = &self.memory_unit {
+            m.serialize_entry("memory_unit", v)?;
+        }
+        if let Some(v) = &self.memory {
+            m.serialize_entry("memory", v)?;
+        }
+        if let Some(v) = &self.cpu_cores {
+            m.serialize_entry("cpu_cores", v)?;
+        }
+        if let Some(v) = &self.cpu_sockets {
+            m.serialize_entry("cpu_sockets", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateParamsData>,
+    /// `where`: `VmWhereInput`, required by the model.
+    pub r#where: Option<VmWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateVpcNicParams.data` of the CloudTower model.
+///
+/// The model requires `vpc_nic`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateVpcNicParamsData {
+    /// `vpc_nic`: `UpdateVpcNicPayloads`, required by the model.
+    pub vpc_nic: Option<UpdateVpcNicPayloads>,
+}
+
+impl serde::Serialize for VmUpdateVpcNicParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.vpc_nic {
+            m.serialize_entry("vpc_nic", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmUpdateVpcNicParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmUpdateVpcNicParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmUpdateVpcNicParamsData>,
+    /// `where`: `VmNicWhereInput`, required by the model.
+    pub r#where: Option<VmNicWhereInput>,
+}
+
+impl serde::Serialize for VmUpdateVpcNicParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVlanCreationParams` of the CloudTower model.
+///
+/// The model requires `vds_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVlanCreationParams {
+    /// `qos_burst_unit`: `ByteUnit`.
+    pub qos_burst_unit: Option<ByteUnit>,
+    /// `qos_burst`: `int64`.
+    pub qos_burst: Option<i64>,
+    /// `qos_max_bandwidth_unit`: `BPSUnit`.
+    pub qos_max_bandwidth_unit: Option<BpsUnit>,
+    /// `qos_max_bandwidth`: `int64`.
+    pub qos_max_bandwidth: Option<i64>,
+    /// `qos_min_bandwidth_unit`: `BPSUnit`.
+    pub qos_min_bandwidth_unit: Option<BpsUnit>,
+    /// `qos_min_bandwidth`: `int64`.
+    pub qos_min_bandwidth: Option<i64>,
+    /// `qos_priority`: `Priority`.
+    pub qos_priority: Option<Priority>,
+    /// `mode_type`: `VlanModeType`.
+    pub mode_type: Option<VlanModeType>,
+    /// `network_ids`: `string[]`.
+    pub network_ids: Option<Vec<String>>,
+    /// `vds_id`: `string`, required by the model.
+    pub vds_id: Option<String>,
+    /// `vlan_id`: `VlanId`.
+    pub vlan_id: Option<VlanId>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmVlanCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.qos_burst_unit {
+            m.serialize_entry("qos_burst_unit", v)?;
+        }
+        if let Some(v) = &self.qos_burst {
+            m.serialize_entry("qos_burst", v)?;
+        }
+        if let Some(v) = &self.qos_max_bandwidth_unit {
+            m.serialize_entry("qos_max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.qos_max_bandwidth {
+            m.serialize_entry("qos_max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.qos_min_bandwidth_unit {
+            m.serialize_entry("qos_min_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.qos_min_bandwidth {
+            m.serialize_entry("qos_min_bandwidth", v)?;
+        }
+        if let Some(v) = &self.qos_priority {
+            m.serialize_entry("qos_priority", v)?;
+        }
+        if let Some(v) = &self.mode_type {
+            m.serialize_entry("mode_type", v)?;
+        }
+        if let Some(v) = &self.network_ids {
+            m.serialize_entry("network_ids", v)?;
+        }
+        if let Some(v) = &self.vds_id {
+            m.serialize_entry("vds_id", v)?;
+        }
+        if let Some(v) = &self.vlan_id {
+            m.serialize_entry("vlan_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVlanUpdationParams.data` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmVlanUpdationParamsData {
+    /// `qos_burst_unit`: `ByteUnit`.
+    pub qos_burst_unit: Option<ByteUnit>,
+    /// `qos_burst`: `int64`.
+    pub qos_burst: Option<i64>,
+    /// `qos_max_bandwidth_unit`: `BPSUnit`.
+    pub qos_max_bandwidth_unit: Option<BpsUnit>,
+    /// `qos_max_bandwidth`: `int64`.
+    pub qos_max_bandwidth: Option<i64>,
+    /// `qos_min_bandwidth_unit`: `BPSUnit`.
+    pub qos_min_bandwidth_unit: Option<BpsUnit>,
+    /// `qos_min_bandwidth`: `int64`.
+    pub qos_min_bandwidth: Option<i64>,
+    /// `qos_priority`: `Priority`.
+    pub qos_priority: Option<Priority>,
+    /// `mode_type`: `VlanModeType`.
+    pub mode_type: Option<VlanModeType>,
+    /// `network_ids`: `string[]`.
+    pub network_ids: Option<Vec<String>>,
+    /// `vlan_id`: `VlanId`.
+    pub vlan_id: Option<VlanId>,
+    /// `name`: `string`.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmVlanUpdationParamsData {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.qos_burst_unit {
+            m.serialize_entry("qos_burst_unit", v)?;
+        }
+        if let Some(v) = &self.qos_burst {
+            m.serialize_entry("qos_burst", v)?;
+        }
+        if let Some(v) = &self.qos_max_bandwidth_unit {
+            m.serialize_entry("qos_max_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.qos_max_bandwidth {
+            m.serialize_entry("qos_max_bandwidth", v)?;
+        }
+        if let Some(v) = &self.qos_min_bandwidth_unit {
+            m.serialize_entry("qos_min_bandwidth_unit", v)?;
+        }
+        if let Some(v) = &self.qos_min_bandwidth {
+            m.serialize_entry("qos_min_bandwidth", v)?;
+        }
+        if let Some(v) = &self.qos_priority {
+            m.serialize_entry("qos_priority", v)?;
+        }
+        if let Some(v) = &self.mode_type {
+            m.serialize_entry("mode_type", v)?;
+        }
+        if let Some(v) = &self.network_ids {
+            m.serialize_entry("network_ids", v)?;
+        }
+        if let Some(v) = &self.vlan_id {
+            m.serialize_entry("vlan_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVlanUpdationParams` of the CloudTower model.
+///
+/// The model requires `data`, `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVlanUpdationParams {
+    /// `data`: `object`, required by the model.
+    pub data: Option<VmVlanUpdationParamsData>,
+    /// `where`: `VlanWhereInput`, required by the model.
+    pub r#where: Option<VlanWhereInput>,
+}
+
+impl serde::Serialize for VmVlanUpdationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.data {
+            m.serialize_entry("data", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVolumeCreationParams` of the CloudTower model.
+///
+/// The model requires `elf_storage_policy`, `size`, `sharing`, `cluster_id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVolumeCreationParams {
+    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`, required by the model.
+    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `size_unit`: `ByteUnit`.
+    pub size_unit: Option<ByteUnit>,
+    /// `size`: `int64`, required by the model.
+    pub size: Option<i64>,
+    /// `sharing`: `boolean`, required by the model.
+    pub sharing: Option<bool>,
+    /// `cluster_id`: `string`, required by the model.
+    pub cluster_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmVolumeCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.elf_storage_policy {
+            m.serialize_entry("elf_storage_policy", v)?;
+        }
+        if let Some(v) = &self.size_unit {
+            m.serialize_entry("size_unit", v)?;
+        }
+        if let Some(v) = &self.size {
+            m.serialize_entry("size", v)?;
+        }
+        if let Some(v) = &self.sharing {
+            m.serialize_entry("sharing", v)?;
+        }
+        if let Some(v) = &self.cluster_id {
+            m.serialize_entry("cluster_id", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVolumeDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVolumeDeletionParams {
+    /// `effect`: `VmVolumeDeletionParamsEffect`.
+    pub effect: Option<VmVolumeDeletionParamsEffect>,
+    /// `where`: `VmVolumeWhereInput`, required by the model.
+    pub r#where: Option<VmVolumeWhereInput>,
+}
+
+impl serde::Serialize for VmVolumeDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.effect {
+            m.serialize_entry("effect", v)?;
+        }
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVolumeDeletionParamsEffect` of the CloudTower model: the same fields as `VmDeleteParamsEffect`.
+pub type VmVolumeDeletionParamsEffect = VmDeleteParamsEffect;
+
+/// `VmVolumeRebuildParams` of the CloudTower model.
+///
+/// The model requires `name`, `description`, `volume_snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVolumeRebuildParams {
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `volume_snapshot_id`: `string`, required by the model.
+    pub volume_snapshot_id: Option<String>,
+}
+
+impl serde::Serialize for VmVolumeRebuildParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.volume_snapshot_id {
+            m.serialize_entry("volume_snapshot_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVolumeRollbackParams` of the CloudTower model.
+///
+/// The model requires `volume_snapshot_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVolumeRollbackParams {
+    /// `volume_snapshot_id`: `string`, required by the model.
+    pub volume_snapshot_id: Option<String>,
+}
+
+impl serde::Serialize for VmVolumeRollbackParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.volume_snapshot_id {
+            m.serialize_entry("volume_snapshot_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVolumeSnapshotCreationParams` of the CloudTower model.
+///
+/// The model requires `volume_id`, `description`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVolumeSnapshotCreationParams {
+    /// `volume_id`: `string`, required by the model.
+    pub volume_id: Option<String>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+}
+
+impl serde::Serialize for VmVolumeSnapshotCreationParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.volume_id {
+            m.serialize_entry("volume_id", v)?;
+        }
+        if let Some(v) = &self.description {
+            m.serialize_entry("description", v)?;
+        }
+        if let Some(v) = &self.name {
+            m.serialize_entry("name", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVolumeSnapshotDeletionParams` of the CloudTower model.
+///
+/// The model requires `where`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmVolumeSnapshotDeletionParams {
+    /// `where`: `VmVolumeSnapshotWhereInput`, required by the model.
+    pub r#where: Option<VmVolumeSnapshotWhereInput>,
+}
+
+impl serde::Serialize for VmVolumeSnapshotDeletionParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.r#where {
+            m.serialize_entry("where", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmVolumeWhereUniqueInput` of the CloudTower model: the same fields as `BackupRestorePointWhereUniqueInput`.
+pub type VmVolumeWhereUniqueInput = BackupRestorePointWhereUniqueInput;
+
+/// `VmWhereUniqueInput` of the CloudTower model: the same fields as `BackupRestorePointWhereUniqueInput`.
+pub type VmWhereUniqueInput = BackupRestorePointWhereUniqueInput;
+
+/// `VpcNicParams` of the CloudTower model.
+///
+/// The model requires `vpc_subnet_id`, `vpc_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VpcNicParams {
+    /// `ip_addresses`: `string[]`.
+    pub ip_addresses: Option<Vec<String>>,
+    /// `floating_ip_id`: `string`.
+    pub floating_ip_id: Option<String>,
+    /// `vpc_subnet_id`: `string`, required by the model.
+    pub vpc_subnet_id: Option<String>,
+    /// `vpc_id`: `string`, required by the model.
+    pub vpc_id: Option<String>,
+}
+
+impl serde::Serialize for VpcNicParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.ip_addresses {
+            m.serialize_entry("ip_addresses", v)?;
+        }
+        if let Some(v) = &self.floating_ip_id {
+            m.serialize_entry("floating_ip_id", v)?;
+        }
+        if let Some(v) = &self.vpc_subnet_id {
+            m.serialize_entry("vpc_subnet_id", v)?;
+        }
+        if let Some(v) = &self.vpc_id {
+            m.serialize_entry("vpc_id", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `WitnessWhereUniqueInput` of the CloudTower model: the same fields as `BackupRestorePointWhereUniqueInput`.
+pub type WitnessWhereUniqueInput = BackupRestorePointWhereUniqueInput;

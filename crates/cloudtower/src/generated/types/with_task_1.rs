@@ -3,37 +3,8 @@
 
 use super::*;
 
-/// `DeleteAlertNotifier` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteAlertNotifier {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteAlertNotifier {
-    const NAME: &'static str = "DeleteAlertNotifier";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteAlertNotifier {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `DeleteAlertNotifier` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteAlertNotifier = CloudTowerApplicationWhereUniqueInput;
 
 /// `DeleteAlertNotifierParams` of the CloudTower model.
 ///
@@ -90,104 +61,14 @@ impl<'de> serde::Deserialize<'de> for DeleteBackupPlan {
     }
 }
 
-/// `DeleteBackupRestorePoint` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteBackupRestorePoint {
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
+/// `DeleteBackupRestorePoint` of the CloudTower model: the same fields as `DeleteBackupPlan`.
+pub type DeleteBackupRestorePoint = DeleteBackupPlan;
 
-impl FromMap for DeleteBackupRestorePoint {
-    const NAME: &'static str = "DeleteBackupRestorePoint";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "entityAsyncStatus" => self.entity_async_status = m.next_value()?,
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
+/// `DeleteBrickTopo` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteBrickTopo = CloudTowerApplicationWhereUniqueInput;
 
-impl<'de> serde::Deserialize<'de> for DeleteBackupRestorePoint {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteBrickTopo` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteBrickTopo {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteBrickTopo {
-    const NAME: &'static str = "DeleteBrickTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteBrickTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteCloudTowerApplicationPackage` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteCloudTowerApplicationPackage {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteCloudTowerApplicationPackage {
-    const NAME: &'static str = "DeleteCloudTowerApplicationPackage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteCloudTowerApplicationPackage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `DeleteCloudTowerApplicationPackage` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteCloudTowerApplicationPackage = CloudTowerApplicationWhereUniqueInput;
 
 /// `DeleteCloudTowerApplicationPackageParams` of the CloudTower model.
 ///
@@ -209,1637 +90,158 @@ impl serde::Serialize for DeleteCloudTowerApplicationPackageParams {
     }
 }
 
-/// `DeleteCluster` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteCluster {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteCluster {
-    const NAME: &'static str = "DeleteCluster";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteClusterRecycleBin` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteClusterRecycleBin {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteClusterRecycleBin {
-    const NAME: &'static str = "DeleteClusterRecycleBin";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteClusterRecycleBin {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteConsistencyGroup` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteConsistencyGroup {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteConsistencyGroup {
-    const NAME: &'static str = "DeleteConsistencyGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteConsistencyGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteConsistencyGroupSnapshot` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteConsistencyGroupSnapshot {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteConsistencyGroupSnapshot {
-    const NAME: &'static str = "DeleteConsistencyGroupSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteConsistencyGroupSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteContentLibraryImage` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteContentLibraryImage {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteContentLibraryImage {
-    const NAME: &'static str = "DeleteContentLibraryImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteContentLibraryImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteContentLibraryVmTemplate` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteContentLibraryVmTemplate {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteContentLibraryVmTemplate {
-    const NAME: &'static str = "DeleteContentLibraryVmTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteContentLibraryVmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteDatacenter` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteDatacenter {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteDatacenter {
-    const NAME: &'static str = "DeleteDatacenter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteDatacenter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteElfImage` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteElfImage {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteElfImage {
-    const NAME: &'static str = "DeleteElfImage";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteElfImage {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteEntityFilter` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteEntityFilter {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteEntityFilter {
-    const NAME: &'static str = "DeleteEntityFilter";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteEntityFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteGraph` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteGraph {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteGraph {
-    const NAME: &'static str = "DeleteGraph";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteGraph {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteIscsiLun` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteIscsiLun {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteIscsiLun {
-    const NAME: &'static str = "DeleteIscsiLun";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteIscsiLun {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteIscsiLunSnapshot` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteIscsiLunSnapshot {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteIscsiLunSnapshot {
-    const NAME: &'static str = "DeleteIscsiLunSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteIscsiLunSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteIscsiTarget` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteIscsiTarget {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteIscsiTarget {
-    const NAME: &'static str = "DeleteIscsiTarget";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteIscsiTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteIsolationPolicy` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteIsolationPolicy {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteIsolationPolicy {
-    const NAME: &'static str = "DeleteIsolationPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteIsolationPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteLabel` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteLabel {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteLabel {
-    const NAME: &'static str = "DeleteLabel";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteLogCollection` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteLogCollection {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteLogCollection {
-    const NAME: &'static str = "DeleteLogCollection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteLogCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteNamespaceGroup` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteNamespaceGroup {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteNamespaceGroup {
-    const NAME: &'static str = "DeleteNamespaceGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteNamespaceGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteNetworkPolicyRuleService` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteNetworkPolicyRuleService {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteNetworkPolicyRuleService {
-    const NAME: &'static str = "DeleteNetworkPolicyRuleService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteNetworkPolicyRuleService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteNfsExport` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteNfsExport {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteNfsExport {
-    const NAME: &'static str = "DeleteNfsExport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteNfsExport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteNvmfNamespace` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteNvmfNamespace {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteNvmfNamespace {
-    const NAME: &'static str = "DeleteNvmfNamespace";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteNvmfNamespace {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteNvmfNamespaceSnapshot` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteNvmfNamespaceSnapshot {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteNvmfNamespaceSnapshot {
-    const NAME: &'static str = "DeleteNvmfNamespaceSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteNvmfNamespaceSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteNvmfSubsystem` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteNvmfSubsystem {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteNvmfSubsystem {
-    const NAME: &'static str = "DeleteNvmfSubsystem";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteNvmfSubsystem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteOrganization` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteOrganization {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteOrganization {
-    const NAME: &'static str = "DeleteOrganization";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteOrganization {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteRackTopo` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteRackTopo {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteRackTopo {
-    const NAME: &'static str = "DeleteRackTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteRackTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteReportTemplate` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteReportTemplate {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteReportTemplate {
-    const NAME: &'static str = "DeleteReportTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteReportTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteRole` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteRole {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteRole {
-    const NAME: &'static str = "DeleteRole";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteRole {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteSecurityGroup` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteSecurityGroup {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteSecurityGroup {
-    const NAME: &'static str = "DeleteSecurityGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSecurityGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteSecurityPolicy` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteSecurityPolicy {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteSecurityPolicy {
-    const NAME: &'static str = "DeleteSecurityPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSecurityPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteSnapshotGroup` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteSnapshotGroup {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteSnapshotGroup {
-    const NAME: &'static str = "DeleteSnapshotGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSnapshotGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteSnapshotPlan` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteSnapshotPlan {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteSnapshotPlan {
-    const NAME: &'static str = "DeleteSnapshotPlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSnapshotPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteSnmpTransport` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteSnmpTransport {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteSnmpTransport {
-    const NAME: &'static str = "DeleteSnmpTransport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSnmpTransport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteSnmpTrapReceiver` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteSnmpTrapReceiver {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteSnmpTrapReceiver {
-    const NAME: &'static str = "DeleteSnmpTrapReceiver";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSnmpTrapReceiver {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteUser` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteUser {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteUser {
-    const NAME: &'static str = "DeleteUser";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteUser {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVds` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVds {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVds {
-    const NAME: &'static str = "DeleteVds";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVds {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteView` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteView {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteView {
-    const NAME: &'static str = "DeleteView";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteView {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloud` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloud {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloud {
-    const NAME: &'static str = "DeleteVirtualPrivateCloud";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloud {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloudFloatingIp` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloudFloatingIp {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloudFloatingIp {
-    const NAME: &'static str = "DeleteVirtualPrivateCloudFloatingIp";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloudFloatingIp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloudNatGateway` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloudNatGateway {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloudNatGateway {
-    const NAME: &'static str = "DeleteVirtualPrivateCloudNatGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloudNatGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloudRouteTable` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloudRouteTable {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloudRouteTable {
-    const NAME: &'static str = "DeleteVirtualPrivateCloudRouteTable";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloudRouteTable {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloudRouterGateway` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloudRouterGateway {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloudRouterGateway {
-    const NAME: &'static str = "DeleteVirtualPrivateCloudRouterGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloudRouterGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloudSecurityGroup` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloudSecurityGroup {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloudSecurityGroup {
-    const NAME: &'static str = "DeleteVirtualPrivateCloudSecurityGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloudSecurityGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloudSecurityPolicy` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloudSecurityPolicy {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloudSecurityPolicy {
-    const NAME: &'static str = "DeleteVirtualPrivateCloudSecurityPolicy";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloudSecurityPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVirtualPrivateCloudSubnet` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVirtualPrivateCloudSubnet {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVirtualPrivateCloudSubnet {
-    const NAME: &'static str = "DeleteVirtualPrivateCloudSubnet";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVirtualPrivateCloudSubnet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVlan` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVlan {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVlan {
-    const NAME: &'static str = "DeleteVlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVm` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVm {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVm {
-    const NAME: &'static str = "DeleteVm";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVm {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVmFolder` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVmFolder {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVmFolder {
-    const NAME: &'static str = "DeleteVmFolder";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVmFolder {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVmPlacementGroup` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVmPlacementGroup {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVmPlacementGroup {
-    const NAME: &'static str = "DeleteVmPlacementGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVmPlacementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVmSnapshot` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVmSnapshot {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVmSnapshot {
-    const NAME: &'static str = "DeleteVmSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVmSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVmTemplate` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVmTemplate {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVmTemplate {
-    const NAME: &'static str = "DeleteVmTemplate";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVmTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVmVolume` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVmVolume {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVmVolume {
-    const NAME: &'static str = "DeleteVmVolume";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVmVolume {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `DeleteVmVolumeSnapshot` of the CloudTower model.
-///
-/// The model requires `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteVmVolumeSnapshot {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for DeleteVmVolumeSnapshot {
-    const NAME: &'static str = "DeleteVmVolumeSnapshot";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteVmVolumeSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
+/// `DeleteCluster` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteCluster = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteClusterRecycleBin` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteClusterRecycleBin = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteConsistencyGroup` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteConsistencyGroup = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteConsistencyGroupSnapshot` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteConsistencyGroupSnapshot = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteContentLibraryImage` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteContentLibraryImage = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteContentLibraryVmTemplate` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteContentLibraryVmTemplate = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteDatacenter` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteDatacenter = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteElfImage` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteElfImage = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteEntityFilter` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteEntityFilter = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteGraph` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteGraph = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteIscsiLun` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteIscsiLun = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteIscsiLunSnapshot` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteIscsiLunSnapshot = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteIscsiTarget` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteIscsiTarget = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteIsolationPolicy` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteIsolationPolicy = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteLabel` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteLabel = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteLogCollection` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteLogCollection = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteNamespaceGroup` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteNamespaceGroup = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteNetworkPolicyRuleService` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteNetworkPolicyRuleService = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteNfsExport` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteNfsExport = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteNvmfNamespace` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteNvmfNamespace = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteNvmfNamespaceSnapshot` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteNvmfNamespaceSnapshot = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteNvmfSubsystem` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteNvmfSubsystem = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteOrganization` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteOrganization = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteRackTopo` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteRackTopo = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteReportTemplate` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteReportTemplate = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteRole` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteRole = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteSecurityGroup` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteSecurityGroup = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteSecurityPolicy` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteSecurityPolicy = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteSnapshotGroup` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteSnapshotGroup = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteSnapshotPlan` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteSnapshotPlan = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteSnmpTransport` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteSnmpTransport = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteSnmpTrapReceiver` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteSnmpTrapReceiver = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteUser` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteUser = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVds` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVds = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteView` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteView = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloud` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloud = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloudFloatingIp` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloudFloatingIp = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloudNatGateway` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloudNatGateway = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloudRouteTable` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloudRouteTable = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloudRouterGateway` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloudRouterGateway = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloudSecurityGroup` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloudSecurityGroup = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloudSecurityPolicy` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloudSecurityPolicy = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVirtualPrivateCloudSubnet` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVirtualPrivateCloudSubnet = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVlan` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVlan = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVm` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVm = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVmFolder` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVmFolder = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVmPlacementGroup` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVmPlacementGroup = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVmSnapshot` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVmSnapshot = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVmTemplate` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVmTemplate = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVmVolume` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVmVolume = CloudTowerApplicationWhereUniqueInput;
+
+/// `DeleteVmVolumeSnapshot` of the CloudTower model: the same fields as `CloudTowerApplicationWhereUniqueInput`.
+pub type DeleteVmVolumeSnapshot = CloudTowerApplicationWhereUniqueInput;
 
 /// `WithTask_AlertNotifier_` of the CloudTower model.
 ///
@@ -4531,6 +2933,1546 @@ impl FromMap for WithTaskGraph {
 }
 
 impl<'de> serde::Deserialize<'de> for WithTaskGraph {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Host_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskHost {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Host`, required by the model.
+    pub data: Option<Host>,
+}
+
+impl FromMap for WithTaskHost {
+    const NAME: &'static str = "WithTask_Host_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskHost {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_IscsiLunSnapshot_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskIscsiLunSnapshot {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `IscsiLunSnapshot`, required by the model.
+    pub data: Option<IscsiLunSnapshot>,
+}
+
+impl FromMap for WithTaskIscsiLunSnapshot {
+    const NAME: &'static str = "WithTask_IscsiLunSnapshot_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskIscsiLunSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_IscsiLun_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskIscsiLun {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `IscsiLun`, required by the model.
+    pub data: Option<IscsiLun>,
+}
+
+impl FromMap for WithTaskIscsiLun {
+    const NAME: &'static str = "WithTask_IscsiLun_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskIscsiLun {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_IscsiTarget_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskIscsiTarget {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `IscsiTarget`, required by the model.
+    pub data: Option<IscsiTarget>,
+}
+
+impl FromMap for WithTaskIscsiTarget {
+    const NAME: &'static str = "WithTask_IscsiTarget_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskIscsiTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Label_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskLabel {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Label`, required by the model.
+    pub data: Option<Label>,
+}
+
+impl FromMap for WithTaskLabel {
+    const NAME: &'static str = "WithTask_Label_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_License_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskLicense {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `License`, required by the model.
+    pub data: Option<License>,
+}
+
+impl FromMap for WithTaskLicense {
+    const NAME: &'static str = "WithTask_License_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskLicense {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_LogCollection_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskLogCollection {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `LogCollection`, required by the model.
+    pub data: Option<LogCollection>,
+}
+
+impl FromMap for WithTaskLogCollection {
+    const NAME: &'static str = "WithTask_LogCollection_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskLogCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_LoginResponse_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskLoginResponse {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `LoginResponse`, required by the model.
+    pub data: Option<LoginResponse>,
+}
+
+impl FromMap for WithTaskLoginResponse {
+    const NAME: &'static str = "WithTask_LoginResponse_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskLoginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Metric_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskMetric {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Metric`, required by the model.
+    pub data: Option<Metric>,
+}
+
+impl FromMap for WithTaskMetric {
+    const NAME: &'static str = "WithTask_Metric_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_NamespaceGroup_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNamespaceGroup {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `NamespaceGroup`, required by the model.
+    pub data: Option<NamespaceGroup>,
+}
+
+impl FromMap for WithTaskNamespaceGroup {
+    const NAME: &'static str = "WithTask_NamespaceGroup_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNamespaceGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_NetworkPolicyRuleService_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNetworkPolicyRuleService {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `NetworkPolicyRuleService`, required by the model.
+    pub data: Option<NetworkPolicyRuleService>,
+}
+
+impl FromMap for WithTaskNetworkPolicyRuleService {
+    const NAME: &'static str = "WithTask_NetworkPolicyRuleService_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNetworkPolicyRuleService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_NfsExport_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNfsExport {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `NfsExport`, required by the model.
+    pub data: Option<NfsExport>,
+}
+
+impl FromMap for WithTaskNfsExport {
+    const NAME: &'static str = "WithTask_NfsExport_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNfsExport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Nic_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNic {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Nic`, required by the model.
+    pub data: Option<Nic>,
+}
+
+impl FromMap for WithTaskNic {
+    const NAME: &'static str = "WithTask_Nic_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_NodeTopo_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNodeTopo {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `NodeTopo`, required by the model.
+    pub data: Option<NodeTopo>,
+}
+
+impl FromMap for WithTaskNodeTopo {
+    const NAME: &'static str = "WithTask_NodeTopo_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNodeTopo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_NvmfNamespaceSnapshot_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNvmfNamespaceSnapshot {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `NvmfNamespaceSnapshot`, required by the model.
+    pub data: Option<NvmfNamespaceSnapshot>,
+}
+
+impl FromMap for WithTaskNvmfNamespaceSnapshot {
+    const NAME: &'static str = "WithTask_NvmfNamespaceSnapshot_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNvmfNamespaceSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_NvmfNamespace_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNvmfNamespace {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `NvmfNamespace`, required by the model.
+    pub data: Option<NvmfNamespace>,
+}
+
+impl FromMap for WithTaskNvmfNamespace {
+    const NAME: &'static str = "WithTask_NvmfNamespace_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNvmfNamespace {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_NvmfSubsystem_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskNvmfSubsystem {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `NvmfSubsystem`, required by the model.
+    pub data: Option<NvmfSubsystem>,
+}
+
+impl FromMap for WithTaskNvmfSubsystem {
+    const NAME: &'static str = "WithTask_NvmfSubsystem_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskNvmfSubsystem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Organization_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskOrganization {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Organization`, required by the model.
+    pub data: Option<Organization>,
+}
+
+impl FromMap for WithTaskOrganization {
+    const NAME: &'static str = "WithTask_Organization_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskOrganization {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_RackTopo_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskRackTopo {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `RackTopo`, required by the model.
+    pub data: Option<RackTopo>,
+}
+
+impl FromMap for WithTaskRackTopo {
+    const NAME: &'static str = "WithTask_RackTopo_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskRackTopo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_ReportTask_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskReportTask {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `ReportTask`, required by the model.
+    pub data: Option<ReportTask>,
+}
+
+impl FromMap for WithTaskReportTask {
+    const NAME: &'static str = "WithTask_ReportTask_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskReportTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_ReportTemplate_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskReportTemplate {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `ReportTemplate`, required by the model.
+    pub data: Option<ReportTemplate>,
+}
+
+impl FromMap for WithTaskReportTemplate {
+    const NAME: &'static str = "WithTask_ReportTemplate_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskReportTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_SecurityGroup_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskSecurityGroup {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `SecurityGroup`, required by the model.
+    pub data: Option<SecurityGroup>,
+}
+
+impl FromMap for WithTaskSecurityGroup {
+    const NAME: &'static str = "WithTask_SecurityGroup_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_SecurityPolicy_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskSecurityPolicy {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `SecurityPolicy`, required by the model.
+    pub data: Option<SecurityPolicy>,
+}
+
+impl FromMap for WithTaskSecurityPolicy {
+    const NAME: &'static str = "WithTask_SecurityPolicy_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskSecurityPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_SnapshotGroup_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskSnapshotGroup {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `SnapshotGroup`, required by the model.
+    pub data: Option<SnapshotGroup>,
+}
+
+impl FromMap for WithTaskSnapshotGroup {
+    const NAME: &'static str = "WithTask_SnapshotGroup_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskSnapshotGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_SnapshotPlan_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskSnapshotPlan {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `SnapshotPlan`, required by the model.
+    pub data: Option<SnapshotPlan>,
+}
+
+impl FromMap for WithTaskSnapshotPlan {
+    const NAME: &'static str = "WithTask_SnapshotPlan_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskSnapshotPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_SnmpTransport_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskSnmpTransport {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `SnmpTransport`, required by the model.
+    pub data: Option<SnmpTransport>,
+}
+
+impl FromMap for WithTaskSnmpTransport {
+    const NAME: &'static str = "WithTask_SnmpTransport_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskSnmpTransport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_SnmpTrapReceiver_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskSnmpTrapReceiver {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `SnmpTrapReceiver`, required by the model.
+    pub data: Option<SnmpTrapReceiver>,
+}
+
+impl FromMap for WithTaskSnmpTrapReceiver {
+    const NAME: &'static str = "WithTask_SnmpTrapReceiver_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskSnmpTrapReceiver {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Task_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskTask {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Task`, required by the model.
+    pub data: Option<Task>,
+}
+
+impl FromMap for WithTaskTask {
+    const NAME: &'static str = "WithTask_Task_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_UsbDevice_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskUsbDevice {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `UsbDevice`, required by the model.
+    pub data: Option<UsbDevice>,
+}
+
+impl FromMap for WithTaskUsbDevice {
+    const NAME: &'static str = "WithTask_UsbDevice_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskUsbDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_UserAuditLog_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskUserAuditLog {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `UserAuditLog`, required by the model.
+    pub data: Option<UserAuditLog>,
+}
+
+impl FromMap for WithTaskUserAuditLog {
+    const NAME: &'static str = "WithTask_UserAuditLog_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskUserAuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_UserRoleNext_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskUserRoleNext {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `UserRoleNext`, required by the model.
+    pub data: Option<UserRoleNext>,
+}
+
+impl FromMap for WithTaskUserRoleNext {
+    const NAME: &'static str = "WithTask_UserRoleNext_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskUserRoleNext {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_User_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskUser {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `User`, required by the model.
+    pub data: Option<User>,
+}
+
+impl FromMap for WithTaskUser {
+    const NAME: &'static str = "WithTask_User_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VcenterAccount_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVcenterAccount {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VcenterAccount`, required by the model.
+    pub data: Option<VcenterAccount>,
+}
+
+impl FromMap for WithTaskVcenterAccount {
+    const NAME: &'static str = "WithTask_VcenterAccount_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVcenterAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Vds_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVds {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Vds`, required by the model.
+    pub data: Option<Vds>,
+}
+
+impl FromMap for WithTaskVds {
+    const NAME: &'static str = "WithTask_Vds_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_View_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskView {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `View`, required by the model.
+    pub data: Option<View>,
+}
+
+impl FromMap for WithTaskView {
+    const NAME: &'static str = "WithTask_View_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskView {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloudFloatingIp_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloudFloatingIp {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloudFloatingIp`, required by the model.
+    pub data: Option<VirtualPrivateCloudFloatingIp>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloudFloatingIp {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloudFloatingIp_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloudFloatingIp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloudNatGateway_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloudNatGateway {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloudNatGateway`, required by the model.
+    pub data: Option<VirtualPrivateCloudNatGateway>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloudNatGateway {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloudNatGateway_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloudNatGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloudRouteTable_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloudRouteTable {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloudRouteTable`, required by the model.
+    pub data: Option<VirtualPrivateCloudRouteTable>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloudRouteTable {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloudRouteTable_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloudRouteTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloudRouterGateway_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloudRouterGateway {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloudRouterGateway`, required by the model.
+    pub data: Option<VirtualPrivateCloudRouterGateway>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloudRouterGateway {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloudRouterGateway_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloudRouterGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloudSecurityGroup_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloudSecurityGroup {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloudSecurityGroup`, required by the model.
+    pub data: Option<VirtualPrivateCloudSecurityGroup>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloudSecurityGroup {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloudSecurityGroup_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloudSecurityGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloudSecurityPolicy_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloudSecurityPolicy {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloudSecurityPolicy`, required by the model.
+    pub data: Option<VirtualPrivateCloudSecurityPolicy>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloudSecurityPolicy {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloudSecurityPolicy_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloudSecurityPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloudSubnet_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloudSubnet {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloudSubnet`, required by the model.
+    pub data: Option<VirtualPrivateCloudSubnet>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloudSubnet {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloudSubnet_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloudSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_VirtualPrivateCloud_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVirtualPrivateCloud {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `VirtualPrivateCloud`, required by the model.
+    pub data: Option<VirtualPrivateCloud>,
+}
+
+impl FromMap for WithTaskVirtualPrivateCloud {
+    const NAME: &'static str = "WithTask_VirtualPrivateCloud_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVirtualPrivateCloud {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `WithTask_Vlan_` of the CloudTower model.
+///
+/// The model requires `data`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct WithTaskVlan {
+    /// `task_id`: `string`.
+    pub task_id: Option<String>,
+    /// `data`: `Vlan`, required by the model.
+    pub data: Option<Vlan>,
+}
+
+impl FromMap for WithTaskVlan {
+    const NAME: &'static str = "WithTask_Vlan_";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = m.next_value()?,
+            "data" => self.data = m.next_value()?,
+            _ => {
+                m.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WithTaskVlan {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

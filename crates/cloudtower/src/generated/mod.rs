@@ -2,3 +2,5 @@
 //! Code generated from `crates/cloudtower/model/` by `cargo xtask codegen cloudtower`.
 
 pub mod api;
+pub mod ops;
+pub mod types;

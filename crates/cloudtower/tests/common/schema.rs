@@ -20,6 +20,21 @@ impl Spec {
         }
     }
 
+    /// The request schemas of the whole model (`crates/cloudtower/model/`), JSON bodies only.
+    pub fn from_model(model: &Value) -> Spec {
+        let mut paths = serde_json::Map::new();
+        for (path, item) in model["paths"].as_object().unwrap() {
+            for op in item.as_object().unwrap().values() {
+                if let Some(s) = op.pointer("/requestBody/content/application~1json/schema") {
+                    paths.insert(path.clone(), s.clone());
+                }
+            }
+        }
+        Spec {
+            doc: serde_json::json!({"paths": paths, "schemas": model["components"]["schemas"]}),
+        }
+    }
+
     pub fn has_path(&self, path: &str) -> bool {
         self.doc["paths"].get(path).is_some()
     }
@@ -34,16 +49,15 @@ impl Spec {
         errs
     }
 
-    fn resolve<'a>(&'a self, s: &'a Value) -> &'a Value {
-        match s.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                let name = r.rsplit('/').next().unwrap_or("");
-                self.doc["schemas"]
-                    .get(name)
-                    .unwrap_or_else(|| panic!("unresolved {r}"))
-            }
-            None => s,
+    fn resolve<'a>(&'a self, mut s: &'a Value) -> &'a Value {
+        // An alias may name another alias (`RemoveLabelsFromResourcesParams`).
+        while let Some(r) = s.get("$ref").and_then(Value::as_str) {
+            let name = r.rsplit('/').next().unwrap_or("");
+            s = self.doc["schemas"]
+                .get(name)
+                .unwrap_or_else(|| panic!("unresolved {r}"));
         }
+        s
     }
 
     fn check(&self, schema: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {

@@ -15,6 +15,11 @@ use serde_json::{Map, Value};
 use crate::GeneratedFile;
 use crate::rust::{doc, snake, str_lit};
 
+pub mod filters;
+pub mod ops;
+pub mod support;
+pub mod types;
+
 /// The model, relative to the workspace root.
 pub const MODEL: &str = "crates/cloudtower/model/cloudtower-api-4.6.0-swagger.json";
 const OUT: &str = "crates/cloudtower/src/generated";
@@ -277,6 +282,8 @@ fn operation(
         let mut item = resolve(schemas, schema);
         if item.get("type").and_then(Value::as_str) == Some("array") {
             body_is_array = true;
+            // An alias of an array (`NodeTopoUpdationParams`) is described as the array.
+            body_type = describe(item);
             item = item.get("items").unwrap_or(&Value::Null);
         }
         let (props, required) = object_fields(schemas, item)
@@ -318,16 +325,20 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, String> {
     let text = std::fs::read_to_string(root.join(MODEL))
         .map_err(|e| format!("cannot read {MODEL}: {e}"))?;
     let spec = Spec::parse(&text).map_err(|e| format!("{MODEL}: {e}"))?;
-    let files = vec![
+    let mut files = vec![
         GeneratedFile::new(format!("{OUT}/mod.rs"), MOD_RS),
         GeneratedFile::new(format!("{OUT}/api.rs"), &api_table(&spec.operations)),
     ];
+    files.extend(types::generate(&spec, &format!("{OUT}/types"))?);
+    files.extend(ops::generate(&spec, &format!("{OUT}/ops"))?);
     Ok(files)
 }
 
 const MOD_RS: &str = "//! Code generated from `crates/cloudtower/model/` by `cargo xtask codegen cloudtower`.\n\
 \n\
-pub mod api;\n";
+pub mod api;\n\
+pub mod ops;\n\
+pub mod types;\n";
 
 /// One line for `api list`: what the spec says about the operation.
 pub fn summary(op: &Operation) -> String {

@@ -16,7 +16,7 @@ pub struct StrField<W> {
 }
 
 impl<W: WhereInput> StrField<W> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         StrField { w, key }
     }
 
@@ -91,7 +91,7 @@ pub struct TimeField<W> {
 }
 
 impl<W: WhereInput> TimeField<W> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         TimeField { w, key }
     }
 
@@ -179,7 +179,7 @@ pub struct NumField<W, N> {
 }
 
 impl<W: WhereInput, N: WhereNumber> NumField<W, N> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         NumField {
             w,
             key,
@@ -241,7 +241,7 @@ fn enum_json<E: Serialize>(e: &E) -> Value {
 }
 
 impl<W: WhereInput, E: Serialize> EnumField<W, E> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         EnumField {
             w,
             key,
@@ -249,26 +249,27 @@ impl<W: WhereInput, E: Serialize> EnumField<W, E> {
         }
     }
 
-    /// Equals.
-    pub fn eq(self, v: E) -> W {
-        put(self.w, self.key, "", enum_json(&v))
+    /// Equals. Takes the enum, or anything that converts into it (a wire string such as
+    /// `"X86_64"`, this crate's `StoragePolicy` for the model's storage-policy enum).
+    pub fn eq(self, v: impl Into<E>) -> W {
+        put(self.w, self.key, "", enum_json(&v.into()))
     }
     /// Is explicitly `null`.
     pub fn is_null(self) -> W {
         put(self.w, self.key, "", Value::Null)
     }
     /// Differs.
-    pub fn not(self, v: E) -> W {
-        put(self.w, self.key, "not", enum_json(&v))
+    pub fn not(self, v: impl Into<E>) -> W {
+        put(self.w, self.key, "not", enum_json(&v.into()))
     }
     /// One of.
-    pub fn in_<I: IntoIterator<Item = E>>(self, vs: I) -> W {
-        let a = vs.into_iter().map(|e| enum_json(&e)).collect();
+    pub fn in_<I: IntoIterator<Item = T>, T: Into<E>>(self, vs: I) -> W {
+        let a = vs.into_iter().map(|e| enum_json(&e.into())).collect();
         put(self.w, self.key, "in", Value::Array(a))
     }
     /// None of.
-    pub fn not_in<I: IntoIterator<Item = E>>(self, vs: I) -> W {
-        let a = vs.into_iter().map(|e| enum_json(&e)).collect();
+    pub fn not_in<I: IntoIterator<Item = T>, T: Into<E>>(self, vs: I) -> W {
+        let a = vs.into_iter().map(|e| enum_json(&e.into())).collect();
         put(self.w, self.key, "not_in", Value::Array(a))
     }
 }
@@ -282,7 +283,7 @@ pub struct BoolField<W> {
 }
 
 impl<W: WhereInput> BoolField<W> {
-    pub(super) fn new(w: W, key: &'static str) -> Self {
+    pub(crate) fn new(w: W, key: &'static str) -> Self {
         BoolField { w, key }
     }
 

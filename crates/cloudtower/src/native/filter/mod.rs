@@ -25,17 +25,15 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-mod copies;
 mod fields;
-mod infra;
-mod misc;
-mod vm;
+mod named;
 
-pub use copies::{ContentLibraryVmTemplateWhere, IscsiLunSnapshotWhere, VmSnapshotWhere};
 pub use fields::{BoolField, EnumField, NumField, StrField, TimeField, WhereNumber};
-pub use infra::{ClusterWhere, DatacenterWhere, DiskWhere, HostWhere};
-pub use misc::{AlertWhere, LabelWhere, TaskWhere};
-pub use vm::{VmDiskWhere, VmNicWhere, VmVolumeWhere, VmWhere};
+pub use named::{
+    AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere, HostWhere,
+    IscsiLunSnapshotWhere, LabelWhere, TaskWhere, VmDiskWhere, VmNicWhere, VmSnapshotWhere,
+    VmVolumeWhere, VmWhere,
+};
 
 /// Something that is a `<X>WhereInput`.
 pub trait WhereInput:
@@ -111,20 +109,20 @@ fn take<W: WhereInput>(mut w: W) -> Map<String, Value> {
 }
 
 /// Sets `op` (`AND`, `OR`, `NOT`) to the list of `ws`.
-fn combine<W: WhereInput>(mut w: W, op: &str, ws: impl IntoIterator<Item = W>) -> W {
+pub(crate) fn combine<W: WhereInput>(mut w: W, op: &str, ws: impl IntoIterator<Item = W>) -> W {
     let a = ws.into_iter().map(|x| Value::Object(take(x))).collect();
     w.map_mut().insert(op.into(), Value::Array(a));
     w
 }
 
 /// Filters on the to-one relation `key`.
-fn related<W: WhereInput, R: WhereInput>(mut w: W, key: &str, r: R) -> W {
+pub(crate) fn related<W: WhereInput, R: WhereInput>(mut w: W, key: &str, r: R) -> W {
     w.map_mut().insert(key.into(), Value::Object(take(r)));
     w
 }
 
 /// Filters on the to-many relation `key` (`<key>_some`, `_every` or `_none`).
-fn related_many<W: WhereInput, R: WhereInput>(mut w: W, key: &str, m: Many<R>) -> W {
+pub(crate) fn related_many<W: WhereInput, R: WhereInput>(mut w: W, key: &str, m: Many<R>) -> W {
     w.map_mut()
         .insert(format!("{key}_{}", m.suffix), Value::Object(take(m.w)));
     w

@@ -1,0 +1,182 @@
+//! What every generated types file shares: the serde support code written into
+//! `types/mod.rs`, and the merging of structs of the same shape into one type plus aliases
+//! (111 `NestedAggregate*` are all `{count}`, 82 `Nested*` are `{id}`...).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::types::{Def, Kind, Traits, rust_ty};
+use crate::rust::doc;
+
+/// Structs whose fields (wire names, Rust names and types, boxing) are identical: every later
+/// one (in `order`) becomes an alias of the first, which gets the serde impls any of them needs.
+/// Answers `alias -> canonical` and the canonical types' merged traits.
+pub fn same_shapes(
+    order: &[&Def],
+    boxes: &BTreeSet<(String, String)>,
+    traits_of: impl Fn(&Def) -> Traits,
+) -> (HashMap<String, String>, HashMap<String, Traits>) {
+    let mut canon: HashMap<String, String> = HashMap::new();
+    let mut alias_of = HashMap::new();
+    let mut merged: HashMap<String, Traits> = HashMap::new();
+    for def in order {
+        let Kind::Struct(fields) = &def.kind else {
+            continue;
+        };
+        let mut shape = String::new();
+        for f in fields {
+            let boxed = boxes.contains(&(def.ident.clone(), f.ident.clone()));
+            shape.push_str(&format!(
+                "{}:{}:{}:{boxed};",
+                f.wire,
+                f.ident,
+                rust_ty(&f.ty)
+            ));
+        }
+        let t = traits_of(def);
+        let first = canon
+            .entry(shape)
+            .or_insert_with(|| def.ident.clone())
+            .clone();
+        let slot = merged.entry(first.clone()).or_insert(t);
+        slot.ser |= t.ser;
+        slot.de |= t.de;
+        if first != def.ident {
+            alias_of.insert(def.ident.clone(), first);
+        }
+    }
+    (alias_of, merged)
+}
+
+/// `pub type X = Canonical;` with its doc.
+pub fn alias(def: &Def, canonical: &str) -> String {
+    let mut out = doc(&format!(
+        "`{}` of the CloudTower model: the same fields as `{canonical}`.",
+        def.model
+    ));
+    out.push_str(&format!("pub type {} = {canonical};\n", def.ident));
+    out
+}
+
+/// The serde support code of `types/mod.rs`.
+pub const SUPPORT: &str = r#"
+/// Decodes a string enum with `from`, which keeps unknown values.
+pub(crate) fn wire_enum<'de, D, T>(d: D, from: fn(&str) -> T) -> ::core::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visit<T>(fn(&str) -> T);
+    impl<T> serde::de::Visitor<'_> for Visit<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<T, E> {
+            Ok((self.0)(v))
+        }
+    }
+    d.deserialize_str(Visit(from))
+}
+
+/// A struct decoded one key at a time; unknown keys are skipped.
+pub(crate) trait FromMap: Default {
+    /// The model's name, for errors.
+    const NAME: &'static str;
+    /// Decodes the value of `key` into its field.
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error>;
+}
+
+/// A map key, borrowed from the input when it has no escapes.
+struct Key<'de>(::std::borrow::Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(::std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(::std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(::std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visit)
+    }
+}
+
+/// Decodes a [`FromMap`] struct from a JSON object.
+pub(crate) fn from_map<'de, D, T>(d: D) -> ::core::result::Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: FromMap,
+{
+    struct Visit<T>(::core::marker::PhantomData<T>);
+    impl<'de, T: FromMap> serde::de::Visitor<'de> for Visit<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            write!(f, "a {} object", T::NAME)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> ::core::result::Result<T, A::Error> {
+            let mut out = T::default();
+            while let Some(key) = m.next_key::<Key<'de>>()? {
+                out.field(&key.0, &mut m)?;
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(::core::marker::PhantomData))
+}
+"#;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloudtower::types::{Field, Ty};
+
+    fn one_field(ident: &str, ty: Ty) -> Def {
+        Def {
+            ident: ident.into(),
+            component: ident.into(),
+            model: ident.into(),
+            kind: Kind::Struct(vec![Field {
+                wire: "count".into(),
+                ident: "count".into(),
+                ty,
+                model: String::new(),
+                required: true,
+            }]),
+        }
+    }
+
+    #[test]
+    fn same_shapes_become_aliases_with_merged_traits() {
+        let a = one_field("AggA", Ty::I32);
+        let b = one_field("AggB", Ty::I32);
+        let c = one_field("Other", Ty::I64);
+        let order = [&a, &b, &c];
+        let (alias_of, merged) = same_shapes(&order, &BTreeSet::new(), |d| Traits {
+            ser: d.ident == "AggB",
+            de: d.ident == "AggA",
+        });
+        assert_eq!(alias_of.get("AggB").map(String::as_str), Some("AggA"));
+        assert!(!alias_of.contains_key("AggA") && !alias_of.contains_key("Other"));
+        assert_eq!(
+            merged["AggA"],
+            Traits {
+                ser: true,
+                de: true
+            }
+        );
+        let text = alias(&b, "AggA");
+        assert!(text.ends_with("pub type AggB = AggA;\n"), "{text}");
+    }
+}

@@ -36,7 +36,7 @@ pub fn prefix(path: &str) -> &str {
 }
 
 /// Packs the actions' path prefixes, in alphabetical order, into groups of at most
-/// [`OPS_PER_FILE`] operations; returns the groups and each action's group index.
+/// `per_file` operations (the generator uses `OPS_PER_FILE`); returns the groups and each action's group index.
 pub fn group(actions: &[model::Action], per_file: usize) -> (Vec<Group>, Vec<usize>) {
     // Case-insensitive order, so `/VM` sits beside `/vm-instances`.
     let mut counts: BTreeMap<(String, &str), usize> = BTreeMap::new();

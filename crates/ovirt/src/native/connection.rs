@@ -390,8 +390,21 @@ impl Connection {
                 op,
             )
             .await?;
+        // The engine answers every action with `<action>` and its `<status>` (`complete`,
+        // `pending` ...; 3.6: `<status><state>`): an answer without one says nothing about what
+        // happened, so it is a protocol error rather than a success.
+        let no_status = || {
+            with_op(
+                Error::protocol(format!(
+                    "{path}: the engine answered the action without a status (HTTP {})",
+                    raw.status
+                ))
+                .with_vendor(VENDOR),
+                op,
+            )
+        };
         if raw.body.trim_ascii().is_empty() {
-            return Ok(Action::default());
+            return Err(no_status());
         }
         let ct = raw.content_type.as_deref().unwrap_or("");
         if !ct.ends_with("xml") {
@@ -417,6 +430,9 @@ impl Connection {
                 .with_vendor(VENDOR),
                 op,
             ));
+        }
+        if answer.status.is_none() {
+            return Err(no_status());
         }
         Ok(answer)
     }

@@ -68,6 +68,7 @@ impl World {
     /// skin that evaluates its own filter language on the VM calls
     /// [`observe_busy_vms`](Self::observe_busy_vms) first, then takes its page here, so it
     /// clones and renders only the page. `keep: None` keeps every VM the filter does.
+    #[cfg_attr(not(any(feature = "cloudtower", feature = "zstack")), allow(dead_code))]
     pub(crate) fn peek_vms(
         &self,
         filter: &Filter,
@@ -91,6 +92,7 @@ impl World {
     /// Observes, once and in the World's VM order, the running task of every VM matching
     /// `filter`: what [`list_vms`](Self::list_vms) of all of them would observe, found through
     /// the unfinished tasks instead of the whole inventory.
+    #[cfg_attr(not(any(feature = "cloudtower", feature = "zstack")), allow(dead_code))]
     pub(crate) fn observe_busy_vms(&self, filter: &Filter) {
         let mut g = self.lock();
         let mut busy: Vec<(u64, TaskId)> = Vec::new();

@@ -196,3 +196,53 @@ mod tests {
         assert_eq!(str_lit("a\"b\n"), "\"a\\\"b\\n\"");
     }
 }
+
+/// One `ApiOperation` constructor expression, written the same way for every vendor's table:
+/// `ApiOperation::new(name, method, path)` then `.params`, `.result`, `.body`, `.asynchronous()`
+/// and `.summary` as they apply.
+#[derive(Debug, Clone, Default)]
+pub struct OpExpr<'a> {
+    /// Operation name.
+    pub name: &'a str,
+    /// HTTP method.
+    pub method: &'a str,
+    /// Path template.
+    pub path: &'a str,
+    /// The Rust path of its parameter const, when it has parameters.
+    pub params: Option<String>,
+    /// Result type (empty: none).
+    pub result: &'a str,
+    /// Body type or key (empty: none).
+    pub body: &'a str,
+    /// Runs as a task or job.
+    pub is_async: bool,
+    /// One line.
+    pub summary: &'a str,
+}
+
+impl OpExpr<'_> {
+    /// The expression.
+    pub fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let mut op = format!(
+            "ApiOperation::new({}, {}, {})",
+            str_lit(self.name),
+            str_lit(self.method),
+            str_lit(self.path)
+        );
+        if let Some(p) = &self.params {
+            let _ = write!(op, ".params({p})");
+        }
+        if !self.result.is_empty() {
+            let _ = write!(op, ".result({})", str_lit(self.result));
+        }
+        if !self.body.is_empty() {
+            let _ = write!(op, ".body({})", str_lit(self.body));
+        }
+        if self.is_async {
+            op.push_str(".asynchronous()");
+        }
+        let _ = write!(op, ".summary({})", str_lit(self.summary));
+        op
+    }
+}

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::GeneratedFile;
-use crate::rust::{doc, snake, str_lit};
+use crate::rust::{OpExpr, doc, snake, str_lit};
 
 const MODEL: &str = "crates/veil/model/operations.tsv";
 const OUT: &str = "crates/veil/src/generated";
@@ -248,25 +248,17 @@ fn api_table(rows: &[Row]) -> String {
     );
     out.push_str("pub static OPERATIONS: &[ApiOperation] = &[\n");
     for row in rows {
-        let mut op = format!(
-            "ApiOperation::new({}, {}, {})",
-            str_lit(&row.name),
-            str_lit(&row.method),
-            str_lit(&row.path)
-        );
-        if !row.params.is_empty() {
-            let _ = write!(op, ".params({})", params_const(&row.name));
+        let op = OpExpr {
+            name: &row.name,
+            method: &row.method,
+            path: &row.path,
+            params: (!row.params.is_empty()).then(|| params_const(&row.name)),
+            result: &row.result,
+            body: &row.body,
+            is_async: row.is_async,
+            summary: &row.summary,
         }
-        if !row.result.is_empty() {
-            let _ = write!(op, ".result({})", str_lit(&row.result));
-        }
-        if !row.body.is_empty() {
-            let _ = write!(op, ".body({})", str_lit(&row.body));
-        }
-        if row.is_async {
-            op.push_str(".asynchronous()");
-        }
-        let _ = write!(op, ".summary({})", str_lit(&row.summary));
+        .render();
         let _ = writeln!(out, "    {op},");
     }
     out.push_str("];\n\n");

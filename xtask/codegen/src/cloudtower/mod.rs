@@ -13,7 +13,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::GeneratedFile;
-use crate::rust::{doc, snake, str_lit};
+use crate::rust::{OpExpr, doc, snake, str_lit};
 
 pub mod filters;
 pub mod ops;
@@ -385,25 +385,18 @@ pub fn api_table(ops: &[Operation]) -> String {
     );
     out.push_str("pub static OPERATIONS: &[ApiOperation] = &[\n");
     for op in ops {
-        let mut line = format!(
-            "ApiOperation::new({}, {}, {})",
-            str_lit(&op.name),
-            str_lit(&op.method),
-            str_lit(&op.path)
-        );
-        if !op.params.is_empty() {
-            let _ = write!(line, ".params({})", params_const(&op.name));
+        let summary = summary(op);
+        let line = OpExpr {
+            name: &op.name,
+            method: &op.method,
+            path: &op.path,
+            params: (!op.params.is_empty()).then(|| params_const(&op.name)),
+            result: &op.result_type,
+            body: &op.body_type,
+            is_async: op.is_async,
+            summary: &summary,
         }
-        if !op.result_type.is_empty() {
-            let _ = write!(line, ".result({})", str_lit(&op.result_type));
-        }
-        if !op.body_type.is_empty() {
-            let _ = write!(line, ".body({})", str_lit(&op.body_type));
-        }
-        if op.is_async {
-            line.push_str(".asynchronous()");
-        }
-        let _ = write!(line, ".summary({})", str_lit(&summary(op)));
+        .render();
         let _ = writeln!(out, "    {line},");
     }
     out.push_str("];\n");

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::ops::Op;
 use crate::GeneratedFile;
-use crate::rust::{doc, str_lit};
+use crate::rust::{OpExpr, doc, str_lit};
 
 /// The `NAME_PARAMS` constant of each operation, unique.
 pub fn const_names(ops: &[Op]) -> Vec<String> {
@@ -62,24 +62,19 @@ pub fn files(out: &str, ops: &[Op]) -> Vec<GeneratedFile> {
         ops.len()
     );
     for (op, c) in ops.iter().zip(&consts) {
-        let _ = write!(
-            m,
-            "ApiOperation::new({}, {}, {}).params({}::{c})",
-            str_lit(&op.name),
-            str_lit(&op.http),
-            str_lit(&op.path),
-            module(&op.group())
-        );
-        if !op.result.is_empty() {
-            let _ = write!(m, ".result({})", str_lit(&op.result));
+        let summary = summary(op);
+        let expr = OpExpr {
+            name: &op.name,
+            method: &op.http,
+            path: &op.path,
+            params: Some(format!("{}::{c}", module(&op.group()))),
+            result: &op.result,
+            body: &op.body,
+            is_async: op.is_async,
+            summary: &summary,
         }
-        if !op.body.is_empty() {
-            let _ = write!(m, ".body({})", str_lit(&op.body));
-        }
-        if op.is_async {
-            m.push_str(".asynchronous()");
-        }
-        let _ = writeln!(m, ".summary({}),", str_lit(&summary(op)));
+        .render();
+        let _ = writeln!(m, "{expr},");
     }
     m.push_str("];\n\n");
     m.push_str(

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::model::Action;
 use super::{Group, OUT};
 use crate::GeneratedFile;
-use crate::rust::{doc, snake, str_lit, words};
+use crate::rust::{OpExpr, doc, snake, str_lit, words};
 
 /// Where a parameter travels on the wire, after the SDK-to-wire mapping.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,26 +100,19 @@ pub fn summary(a: &Action) -> String {
 }
 
 fn op_expr(a: &Action) -> String {
-    let mut op = format!(
-        "ApiOperation::new({}, {}, {})",
-        str_lit(&a.name),
-        str_lit(&a.method),
-        str_lit(&format!("/v1{}", a.path))
-    );
-    if !wire_params(a).is_empty() {
-        let _ = write!(op, ".params({}_PARAMS)", const_name(&a.name));
+    let path = format!("/v1{}", a.path);
+    let summary = summary(a);
+    OpExpr {
+        name: &a.name,
+        method: &a.method,
+        path: &path,
+        params: (!wire_params(a).is_empty()).then(|| format!("{}_PARAMS", const_name(&a.name))),
+        result: &a.result_class,
+        body: &a.body_key,
+        is_async: a.needs_poll,
+        summary: &summary,
     }
-    if !a.result_class.is_empty() {
-        let _ = write!(op, ".result({})", str_lit(&a.result_class));
-    }
-    if !a.body_key.is_empty() {
-        let _ = write!(op, ".body({})", str_lit(&a.body_key));
-    }
-    if a.needs_poll {
-        op.push_str(".asynchronous()");
-    }
-    let _ = write!(op, ".summary({})", str_lit(&summary(a)));
-    op
+    .render()
 }
 
 /// One group file: every operation of the group as a `const` with its parameters.

@@ -115,6 +115,14 @@ fn ci() -> Result<(), String> {
     fixtures::run(&["check".to_owned(), dir])?;
     matrix::run(&["--check".to_owned()], &root())?;
     omnivirt_codegen::run(&["--check".to_owned()], &root())?;
-    fuzz::run(&["--seconds".to_owned(), "5".to_owned()], &root())?;
+    fuzz::run(
+        &[
+            "--seconds".to_owned(),
+            "5".to_owned(),
+            "--seed".to_owned(),
+            "1".to_owned(),
+        ],
+        &root(),
+    )?;
     Ok(())
 }

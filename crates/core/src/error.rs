@@ -97,15 +97,15 @@ impl VendorDetail {
         self
     }
 
-    /// Sets the vendor code.
+    /// Sets the vendor code (whitespace runs become one space: an error prints on one line).
     pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+        self.code = Some(one_line(code.into()));
         self
     }
 
-    /// Sets the vendor message.
+    /// Sets the vendor message (whitespace runs become one space: an error prints on one line).
     pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
+        self.message = Some(one_line(message.into()));
         self
     }
 }
@@ -148,7 +148,8 @@ impl Error {
         Error {
             inner: Box::new(Inner {
                 kind,
-                message: message.into(),
+                // An error prints on one line whatever text a server put in it.
+                message: one_line(message.into()),
                 retryable: matches!(
                     kind,
                     ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited
@@ -328,9 +329,35 @@ impl std::error::Error for Error {
     }
 }
 
+/// `text` with every run of whitespace (newlines included) as one space.
+fn one_line(text: String) -> String {
+    if text.contains(|c: char| c.is_whitespace() && c != ' ') || text.contains("  ") {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_prints_on_one_line_whatever_the_server_sent() {
+        let e = Error::new(ErrorKind::Backend, "Create VM\ntimed  out")
+            .with_vendor("zstack")
+            .with_detail(
+                VendorDetail::new()
+                    .status(503)
+                    .code("SY\nS.1")
+                    .message("a\r\nb"),
+            );
+        assert_eq!(e.to_string().lines().count(), 1, "{e}");
+        assert!(e.to_string().contains("Create VM timed out"), "{e}");
+        let d = e.detail().unwrap();
+        assert_eq!(d.code.as_deref(), Some("SY S.1"));
+        assert_eq!(d.message.as_deref(), Some("a b"));
+    }
 
     #[test]
     fn transport_errors_start_retryable_and_others_do_not() {

@@ -33,6 +33,16 @@ pub fn one_line(body: &[u8]) -> Option<String> {
     }
 }
 
+/// A vendor's own error text on one line: every run of whitespace (newlines included) becomes
+/// one space, so a message is one line whatever the server put in it; nothing is cut.
+///
+/// ```
+/// assert_eq!(omnivirt_http::single_line(" Sig\nnature  has\texpired. "), "Sig nature has expired.");
+/// ```
+pub fn single_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The text inside the first `<title>…</title>`, case-insensitive.
 fn html_title(text: &str) -> Option<&str> {
     let lower = text.to_ascii_lowercase();

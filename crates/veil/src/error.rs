@@ -113,10 +113,11 @@ pub fn parse_error(status: u16, body: &[u8], path: &str) -> Error {
     let parsed: Option<ErrorBody> = serde_json::from_slice::<ErrorBody>(body)
         .ok()
         .filter(|b| !b.errors.is_empty());
+    // The server's words, on one line whatever it put in them (found by `cargo xtask fuzz`).
     let detail_text = parsed
         .as_ref()
         .and_then(|b| b.detail())
-        .map(str::to_owned)
+        .map(omnivirt_http::single_line)
         .filter(|d| !d.is_empty());
     let code = parsed
         .as_ref()
@@ -202,6 +203,17 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 3);
+    }
+
+    #[test]
+    fn a_detail_with_newlines_is_one_line() {
+        let e = parse_error(
+            401,
+            br#"{"errors":[{"detail":"Sig\nnature has\r\n expired.","code":"401"}]}"#,
+            "/api/domains/",
+        );
+        assert_eq!(e.to_string().lines().count(), 1, "{e}");
+        assert!(e.to_string().contains("Sig nature has expired."), "{e}");
     }
 
     #[test]

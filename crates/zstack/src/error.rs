@@ -121,6 +121,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_error_code_with_newlines_is_one_line() {
+        let body = br#"{"error": {"code": "SYS.1001", "details": "Create VM o\ntimed  out",
+                        "cause": {"code": "SYS.1000", "details": "a\r\nb"}}}"#;
+        let e = parse_error(503, body);
+        assert_eq!(e.to_string().lines().count(), 1, "{e}");
+        assert!(
+            e.to_string()
+                .contains("Create VM o timed out; caused by: a b"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn html_error_pages_are_one_line_with_the_status() {
         let nginx = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
                      <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\

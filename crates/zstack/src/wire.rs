@@ -282,8 +282,12 @@ pub struct ErrorCode {
 
 impl ErrorCode {
     /// The most useful text: the elaboration, else the details, else the description, followed
-    /// by the causes.
+    /// by the causes; on one line whatever the server put in it.
     pub fn message(&self) -> String {
+        omnivirt_http::single_line(&self.message_as_sent())
+    }
+
+    fn message_as_sent(&self) -> String {
         let own = self
             .elaboration
             .as_deref()

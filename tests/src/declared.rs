@@ -84,14 +84,40 @@ pub fn deviations(vendor: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// The day-two cases whose ops are in the neutral model and the simulator but not yet mapped
+/// to the vendors' APIs (issue 10).
+const DAY2: [&str; 7] = [
+    "reconfigure",
+    "snapshots",
+    "clone",
+    "nics_and_ips",
+    "console",
+    "events",
+    "host_maintenance",
+];
+
 /// Cases a vendor's backend cannot run yet, with the reason.
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
-    match vendor {
+    let mut out = match vendor {
         "ovirt" | "cloudtower" | "zstack" | "veil" => vec![(
             "inventory",
             "templates, networks and storage pools are in the neutral model and the simulator \
              but not yet mapped to this vendor's API (issue 10)",
         )],
         _ => vec![],
+    };
+    if matches!(vendor, "ovirt" | "cloudtower" | "zstack" | "veil") {
+        out.extend(DAY2.iter().map(|case| {
+            (
+                *case,
+                "day-two ops are in the neutral model and the simulator but not yet mapped to \
+                 this vendor's API (issue 10)",
+            )
+        }));
+        out.push((
+            "vm_get_many",
+            "kept out of the recorded cassettes until batched VM reads are mapped (issue 13)",
+        ));
     }
+    out
 }

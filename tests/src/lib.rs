@@ -22,6 +22,7 @@ use omnivirt_core::{Client, VmState};
 use omnivirt_sim::World;
 
 mod counting;
+mod day2;
 pub mod declared;
 mod disks;
 pub mod faults;
@@ -32,6 +33,9 @@ mod unsupported;
 mod vms;
 
 pub use counting::Counting;
+pub use day2::{
+    clone, console, events, host_maintenance, nics_and_ips, reconfigure, snapshots, vm_get_many,
+};
 pub use declared::StateFilter;
 pub use disks::disk_lifecycle;
 pub use inventory::inventory;
@@ -146,6 +150,14 @@ pub const CASES: &[(&str, CaseFn)] = &[
     ("hosts", |t| Box::pin(hosts(t))),
     ("disk_lifecycle", |t| Box::pin(disk_lifecycle(t))),
     ("inventory", |t| Box::pin(inventory(t))),
+    ("reconfigure", |t| Box::pin(reconfigure(t))),
+    ("snapshots", |t| Box::pin(snapshots(t))),
+    ("clone", |t| Box::pin(clone(t))),
+    ("nics_and_ips", |t| Box::pin(nics_and_ips(t))),
+    ("console", |t| Box::pin(console(t))),
+    ("events", |t| Box::pin(events(t))),
+    ("host_maintenance", |t| Box::pin(host_maintenance(t))),
+    ("vm_get_many", |t| Box::pin(vm_get_many(t))),
     ("not_found", |t| Box::pin(not_found(t))),
     ("unsupported_sends_nothing", |t| {
         Box::pin(unsupported_sends_nothing(t))

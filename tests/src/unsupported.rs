@@ -6,9 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use async_trait::async_trait;
 use futures::TryStreamExt;
 use omnivirt_core::{
-    Backend, Capabilities, Client, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, ErrorKind,
-    Host, HostId, ListQuery, Network, NetworkId, Op, Page, PowerAction, Result, StoragePool,
-    StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSpec,
+    Backend, Capabilities, Client, CloneSpec, Cluster, ClusterId, Console, Cursor, Disk, DiskId,
+    DiskSpec, ErrorKind, Event, EventQuery, Host, HostId, ListQuery, Network, NetworkId, Nic,
+    NicId, NicSpec, Op, Page, PowerAction, Result, Snapshot, SnapshotId, SnapshotSpec, StoragePool,
+    StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSpec, VmUpdate,
 };
 
 use crate::support::ensure;
@@ -129,6 +130,45 @@ impl Backend for Withdrawn {
     async fn get_tasks(&self, ids: &[TaskId]) -> Result<Vec<Task>> {
         self.inner().get_tasks(ids).await
     }
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        self.inner().get_vms(ids).await
+    }
+    async fn update_vm(&self, id: &VmId, u: &VmUpdate) -> Result<Submitted> {
+        self.inner().update_vm(id, u).await
+    }
+    async fn clone_vm(&self, id: &VmId, spec: &CloneSpec) -> Result<Submitted> {
+        self.inner().clone_vm(id, spec).await
+    }
+    async fn console(&self, id: &VmId) -> Result<Console> {
+        self.inner().console(id).await
+    }
+    async fn list_nics(&self, vm: &VmId) -> Result<Vec<Nic>> {
+        self.inner().list_nics(vm).await
+    }
+    async fn add_nic(&self, vm: &VmId, spec: &NicSpec) -> Result<Submitted> {
+        self.inner().add_nic(vm, spec).await
+    }
+    async fn remove_nic(&self, vm: &VmId, nic: &NicId) -> Result<Submitted> {
+        self.inner().remove_nic(vm, nic).await
+    }
+    async fn list_snapshots(&self, vm: &VmId) -> Result<Vec<Snapshot>> {
+        self.inner().list_snapshots(vm).await
+    }
+    async fn create_snapshot(&self, vm: &VmId, spec: &SnapshotSpec) -> Result<Submitted> {
+        self.inner().create_snapshot(vm, spec).await
+    }
+    async fn revert_snapshot(&self, vm: &VmId, s: &SnapshotId) -> Result<Submitted> {
+        self.inner().revert_snapshot(vm, s).await
+    }
+    async fn delete_snapshot(&self, vm: &VmId, s: &SnapshotId) -> Result<Submitted> {
+        self.inner().delete_snapshot(vm, s).await
+    }
+    async fn list_events(&self, q: &EventQuery, c: Option<&Cursor>) -> Result<Page<Event>> {
+        self.inner().list_events(q, c).await
+    }
+    async fn host_maintenance(&self, id: &HostId, enter: bool) -> Result<Submitted> {
+        self.inner().host_maintenance(id, enter).await
+    }
     async fn close(&self) -> Result<()> {
         self.inner().close().await
     }
@@ -207,6 +247,41 @@ async fn call(client: &Client, op: Op) -> Option<Result<()>> {
             .await
             .map(drop),
         Op::TaskGet => client.tasks().get(&TaskId::new("t")).await.map(drop),
+        Op::VmUpdate => vms.update(&vm, &VmUpdate::new().vcpus(1)).await.map(drop),
+        Op::VmClone => vms.clone_vm(&vm, &CloneSpec::new("x")).await.map(drop),
+        Op::VmConsole => vms.console(&vm).await.map(drop),
+        Op::NicList => vms.nics(&vm).await.map(drop),
+        Op::NicAdd => vms.add_nic(&vm, &NicSpec::new("n")).await.map(drop),
+        Op::NicRemove => vms.remove_nic(&vm, &NicId::new("n")).await.map(drop),
+        Op::SnapshotList => vms.snapshots(&vm).await.map(drop),
+        Op::SnapshotCreate => vms
+            .create_snapshot(&vm, &SnapshotSpec::new("s"))
+            .await
+            .map(drop),
+        Op::SnapshotRevert => vms
+            .revert_snapshot(&vm, &SnapshotId::new("s"))
+            .await
+            .map(drop),
+        Op::SnapshotDelete => vms
+            .delete_snapshot(&vm, &SnapshotId::new("s"))
+            .await
+            .map(drop),
+        Op::EventList => client
+            .events()
+            .list(EventQuery::new())
+            .try_next()
+            .await
+            .map(drop),
+        Op::HostMaintenanceEnter => client
+            .hosts()
+            .enter_maintenance(&HostId::new("h"))
+            .await
+            .map(drop),
+        Op::HostMaintenanceExit => client
+            .hosts()
+            .exit_maintenance(&HostId::new("h"))
+            .await
+            .map(drop),
         _ => return None,
     })
 }
@@ -214,8 +289,8 @@ async fn call(client: &Client, op: Op) -> Option<Result<()>> {
 /// Every op the backend supports, withdrawn one at a time, fails `Unsupported` and reaches
 /// neither the backend nor the wire.
 ///
-/// `task.get_batch` is left out: without it the client reads tasks one by one with `task.get`,
-/// by design, instead of failing.
+/// `task.get_batch` and `vm.get_batch` are left out: without them the client reads one by one
+/// with `task.get` / `vm.get`, by design, instead of failing.
 pub async fn unsupported_sends_nothing(t: &Target) -> CaseResult {
     let probed: Vec<Op> = t
         .client
@@ -223,7 +298,7 @@ pub async fn unsupported_sends_nothing(t: &Target) -> CaseResult {
         .ops()
         .iter()
         .copied()
-        .filter(|o| *o != Op::TaskGetBatch)
+        .filter(|o| !matches!(o, Op::TaskGetBatch | Op::VmGetBatch))
         .collect();
     ensure(!probed.is_empty(), || "the backend supports no op".into())?;
     for op in probed {

@@ -5,11 +5,14 @@ use std::fmt;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::change::{CloneSpec, VmUpdate};
 use crate::error::{Error, Result};
+use crate::event::{Event, EventQuery};
+use crate::guest::{Console, Nic, NicSpec, Snapshot, SnapshotSpec};
 use crate::inventory::{Network, StoragePool, Template};
 use crate::model::{
-    Cluster, ClusterId, Disk, DiskId, Host, HostId, NetworkId, ResourceRef, StoragePoolId, Task,
-    TaskId, TemplateId, Vm, VmId, VmState,
+    Cluster, ClusterId, Disk, DiskId, Host, HostId, HostState, NetworkId, NicId, ResourceRef,
+    SnapshotId, StoragePoolId, Task, TaskId, TemplateId, Vm, VmId, VmState,
 };
 use crate::op::{Capabilities, Op};
 use crate::query::{Cursor, ListQuery, Page};
@@ -211,6 +214,14 @@ pub enum Expect {
     DiskDetached,
     /// The disk is gone.
     DiskGone,
+    /// The host (the target) reaches one of these states.
+    HostState(Vec<HostState>),
+    /// The snapshot is ready, on the VM that is the target.
+    SnapshotReady(SnapshotId),
+    /// The snapshot is gone from the VM that is the target.
+    SnapshotGone(SnapshotId),
+    /// The NIC is plugged into the VM that is the target.
+    NicPresent(NicId),
 }
 
 /// What a mutation returns at once: how to follow it to completion.
@@ -229,6 +240,10 @@ pub struct Submitted {
     pub target: Option<ResourceRef>,
     /// State to converge on, if any.
     pub expect: Option<Expect>,
+    /// True when part of the change takes effect only at the VM's next power cycle (a CPU or
+    /// memory change some vendors cannot apply to a running VM).
+    #[serde(default)]
+    pub restart_required: bool,
 }
 
 impl Submitted {
@@ -239,6 +254,7 @@ impl Submitted {
             task: None,
             target: None,
             expect: None,
+            restart_required: false,
         }
     }
 
@@ -257,6 +273,12 @@ impl Submitted {
     /// Converge on `e`.
     pub fn expect(mut self, e: Expect) -> Self {
         self.expect = Some(e);
+        self
+    }
+
+    /// Part of the change waits for the VM's next power cycle.
+    pub fn restart_required(mut self, yes: bool) -> Self {
+        self.restart_required = yes;
         self
     }
 }
@@ -411,6 +433,81 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// `NotFound` by the waiter.
     async fn get_tasks(&self, _ids: &[TaskId]) -> Result<Vec<Task>> {
         Err(Error::unsupported(self.vendor(), Op::TaskGetBatch))
+    }
+
+    /// Many VMs in one request (declare [`Op::VmGetBatch`] to have the client use it). Returns
+    /// the VMs the server knows; an id missing from the answer is one that does not exist.
+    async fn get_vms(&self, _ids: &[VmId]) -> Result<Vec<Vm>> {
+        Err(Error::unsupported(self.vendor(), Op::VmGetBatch))
+    }
+
+    /// Changes a VM's name, description, CPUs or memory.
+    async fn update_vm(&self, _id: &VmId, _update: &VmUpdate) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::VmUpdate))
+    }
+
+    /// Copies a VM into a new one.
+    async fn clone_vm(&self, _id: &VmId, _spec: &CloneSpec) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::VmClone))
+    }
+
+    /// How to reach the VM's screen; issues a ticket where the vendor uses them.
+    async fn console(&self, _id: &VmId) -> Result<Console> {
+        Err(Error::unsupported(self.vendor(), Op::VmConsole))
+    }
+
+    /// The VM's network interfaces (a VM has few: no paging).
+    async fn list_nics(&self, _vm: &VmId) -> Result<Vec<Nic>> {
+        Err(Error::unsupported(self.vendor(), Op::NicList))
+    }
+
+    /// Adds a network interface to a VM.
+    async fn add_nic(&self, _vm: &VmId, _spec: &NicSpec) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::NicAdd))
+    }
+
+    /// Removes a network interface from a VM.
+    async fn remove_nic(&self, _vm: &VmId, _nic: &NicId) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::NicRemove))
+    }
+
+    /// The VM's snapshots (a VM has few: no paging).
+    async fn list_snapshots(&self, _vm: &VmId) -> Result<Vec<Snapshot>> {
+        Err(Error::unsupported(self.vendor(), Op::SnapshotList))
+    }
+
+    /// Takes a snapshot of a VM.
+    async fn create_snapshot(&self, _vm: &VmId, _spec: &SnapshotSpec) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::SnapshotCreate))
+    }
+
+    /// Reverts a VM to one of its snapshots.
+    async fn revert_snapshot(&self, _vm: &VmId, _snapshot: &SnapshotId) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::SnapshotRevert))
+    }
+
+    /// Deletes one of a VM's snapshots.
+    async fn delete_snapshot(&self, _vm: &VmId, _snapshot: &SnapshotId) -> Result<Submitted> {
+        Err(Error::unsupported(self.vendor(), Op::SnapshotDelete))
+    }
+
+    /// One page of events, newest first.
+    async fn list_events(
+        &self,
+        _query: &EventQuery,
+        _cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        Err(Error::unsupported(self.vendor(), Op::EventList))
+    }
+
+    /// Puts a host into maintenance (`enter`) or brings it back.
+    async fn host_maintenance(&self, _id: &HostId, enter: bool) -> Result<Submitted> {
+        let op = if enter {
+            Op::HostMaintenanceEnter
+        } else {
+            Op::HostMaintenanceExit
+        };
+        Err(Error::unsupported(self.vendor(), op))
     }
 
     /// Releases server-side sessions (log out). Idempotent.

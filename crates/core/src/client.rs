@@ -13,7 +13,10 @@ use crate::operation::{FromTarget, Operation, wait_all_inner};
 use crate::query::{Cursor, ListQuery, Page, paginate_keyed};
 use crate::wait::WaitOptions;
 
+mod events;
+mod guest;
 mod inventory;
+pub use events::EventApi;
 pub use inventory::{NetworkApi, StorageApi, TemplateApi};
 
 /// Drives one backend: checks capabilities before any I/O, streams listings, waits.

@@ -20,27 +20,38 @@
 
 pub mod api;
 mod backend;
+mod change;
 mod client;
 mod error;
+mod event;
+mod guest;
 mod inventory;
 mod model;
 mod op;
 mod operation;
 mod query;
+mod secret;
+pub mod time;
 pub mod wait;
 
 pub use backend::{Backend, DiskSpec, Expect, PowerAction, Submitted, VmSource, VmSpec};
+pub use change::{CloneSpec, VmUpdate};
 pub use client::{
-    Client, ClusterApi, DiskApi, HostApi, NetworkApi, StorageApi, TaskApi, TemplateApi, VmApi,
+    Client, ClusterApi, DiskApi, EventApi, HostApi, NetworkApi, StorageApi, TaskApi, TemplateApi,
+    VmApi,
 };
 pub use error::{Error, ErrorKind, Result, VendorDetail};
+pub use event::{Event, EventQuery};
+pub use guest::{Console, Nic, NicSpec, Snapshot, SnapshotSpec};
 pub use inventory::{Network, StoragePool, Template};
 pub use model::{
-    Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState,
-    NetworkId, ResourceRef, StoragePoolId, StorageState, Task, TaskError, TaskId, TaskState,
-    TemplateId, TemplateKind, Vm, VmId, VmState,
+    Cluster, ClusterId, ClusterState, ConsoleProtocol, Disk, DiskId, DiskState, EventId,
+    EventSeverity, Extra, Host, HostId, HostState, NetworkId, NicId, ResourceRef, SnapshotId,
+    SnapshotState, StoragePoolId, StorageState, Task, TaskError, TaskId, TaskState, TemplateId,
+    TemplateKind, Vm, VmId, VmState,
 };
 pub use op::{Capabilities, Op};
 pub use operation::{Finished, FromTarget, Observed, Operation};
 pub use query::{Cursor, ListQuery, NameFilter, Order, OrderField, Page, paginate, paginate_keyed};
+pub use secret::Secret;
 pub use wait::{Observation, Probe, Progress, WaitOptions, Waiter, poll_until};

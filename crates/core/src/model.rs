@@ -85,6 +85,18 @@ typed_id!(
     /// Identifier of a storage pool (storage domain, datastore, primary storage, data pool).
     StoragePoolId
 );
+typed_id!(
+    /// Identifier of a VM snapshot.
+    SnapshotId
+);
+typed_id!(
+    /// Identifier of a VM's network interface.
+    NicId
+);
+typed_id!(
+    /// Identifier of an event (audit log entry, alert).
+    EventId
+);
 
 macro_rules! neutral_state {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
@@ -244,6 +256,50 @@ neutral_state!(
         /// Inactive, detached or failed.
         Unavailable => "unavailable",
         /// A vendor state this crate does not map; see `raw_state`.
+        Unknown => "unknown",
+    }
+);
+
+neutral_state!(
+    /// Neutral state of a VM snapshot.
+    SnapshotState {
+        /// Being taken.
+        Creating => "creating",
+        /// Usable: can be reverted to or deleted.
+        Ready => "ready",
+        /// The VM is being reverted to it.
+        Reverting => "reverting",
+        /// Being deleted.
+        Deleting => "deleting",
+        /// The vendor reports a failure.
+        Error => "error",
+        /// A vendor state this crate does not map; see `raw_state`.
+        Unknown => "unknown",
+    }
+);
+
+neutral_state!(
+    /// How serious an [`Event`](crate::Event) is.
+    EventSeverity {
+        /// Routine: something happened as asked.
+        Info => "info",
+        /// Worth a look.
+        Warning => "warning",
+        /// Something failed.
+        Error => "error",
+        /// A vendor level this crate does not map.
+        Unknown => "unknown",
+    }
+);
+
+neutral_state!(
+    /// The remote display protocol of a [`Console`](crate::Console).
+    ConsoleProtocol {
+        /// VNC (RFB), possibly over a websocket proxy.
+        Vnc => "vnc",
+        /// SPICE.
+        Spice => "spice",
+        /// A vendor protocol this crate does not map; see the console's `url`.
         Unknown => "unknown",
     }
 );
@@ -495,6 +551,16 @@ pub enum ResourceRef {
     Cluster(ClusterId),
     /// A disk.
     Disk(DiskId),
+    /// A VM snapshot.
+    Snapshot(SnapshotId),
+    /// A VM network interface.
+    Nic(NicId),
+    /// A template, image or ISO.
+    Template(TemplateId),
+    /// A network.
+    Network(NetworkId),
+    /// A storage pool.
+    StoragePool(StoragePoolId),
 }
 
 /// An asynchronous task (job) on the backend.

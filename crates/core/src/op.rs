@@ -86,6 +86,34 @@ ops! {
     StorageList => "storage.list",
     /// Get one storage pool.
     StorageGet => "storage.get",
+    /// Get many VMs in one request.
+    VmGetBatch => "vm.get_batch",
+    /// Change a VM's name, description, CPUs or memory.
+    VmUpdate => "vm.update",
+    /// Copy a VM into a new one.
+    VmClone => "vm.clone",
+    /// Get a VM's console connection.
+    VmConsole => "vm.console",
+    /// List a VM's network interfaces.
+    NicList => "vm.nic.list",
+    /// Add a network interface to a VM.
+    NicAdd => "vm.nic.add",
+    /// Remove a network interface from a VM.
+    NicRemove => "vm.nic.remove",
+    /// List a VM's snapshots.
+    SnapshotList => "vm.snapshot.list",
+    /// Take a snapshot of a VM.
+    SnapshotCreate => "vm.snapshot.create",
+    /// Revert a VM to a snapshot.
+    SnapshotRevert => "vm.snapshot.revert",
+    /// Delete a snapshot.
+    SnapshotDelete => "vm.snapshot.delete",
+    /// List events.
+    EventList => "event.list",
+    /// Put a host into maintenance.
+    HostMaintenanceEnter => "host.maintenance.enter",
+    /// Bring a host out of maintenance.
+    HostMaintenanceExit => "host.maintenance.exit",
     /// Get one task.
     TaskGet => "task.get",
     /// Get many tasks in one request.

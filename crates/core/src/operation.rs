@@ -14,6 +14,9 @@ use crate::model::{Disk, DiskState, ResourceRef, Task, TaskId, TaskState, Vm, Vm
 use crate::op::Op;
 use crate::wait::{Observation, Probe as WaitProbe, Progress, WaitOptions, Waiter};
 
+mod converge;
+mod guest;
+
 /// The object a wait last read, in the state it waited for: handed to the result so that the
 /// object is not read a second time.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +26,10 @@ pub enum Observed {
     Vm(Vm),
     /// A disk.
     Disk(Disk),
+    /// A host.
+    Host(crate::model::Host),
+    /// A snapshot.
+    Snapshot(crate::guest::Snapshot),
 }
 
 /// What a finished wait knows, handed to [`FromTarget::from_target`].
@@ -183,14 +190,7 @@ async fn finish<T: FromTarget>(
         None => None,
     };
     w.report_done();
-    let finished = Finished {
-        target,
-        task,
-        observed,
-    };
-    T::from_target(backend, submitted, finished)
-        .await
-        .map_err(|e| e.with_op(submitted.op).with_vendor(backend.vendor()))
+    finish_observed(backend, submitted, task, observed).await
 }
 
 /// Follows a task to its end with `w`.
@@ -292,6 +292,25 @@ async fn probe(
                 Ok(vm) => Ok(WaitProbe::pending(vm_seen(&vm))),
             }
         }
+        Expect::HostState(states) => {
+            let Some(ResourceRef::Host(id)) = target else {
+                return Err(no_target());
+            };
+            guest::probe_host(backend, id, states).await
+        }
+        Expect::SnapshotReady(snap) | Expect::SnapshotGone(snap) => {
+            let Some(ResourceRef::Vm(vm)) = target else {
+                return Err(no_target());
+            };
+            let gone = matches!(expect, Expect::SnapshotGone(_));
+            guest::probe_snapshot(backend, vm, snap, gone).await
+        }
+        Expect::NicPresent(nic) => {
+            let Some(ResourceRef::Vm(vm)) = target else {
+                return Err(no_target());
+            };
+            guest::probe_nic(backend, vm, nic).await
+        }
         Expect::DiskReady | Expect::DiskAttached(_) | Expect::DiskDetached | Expect::DiskGone => {
             let Some(ResourceRef::Disk(id)) = target else {
                 return Err(no_target());
@@ -348,6 +367,10 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
     ops: Vec<Operation<T>>,
 ) -> Vec<Result<T>> {
     let caps = backend.capabilities();
+    if converge::qualifies(caps, &ops) {
+        let opts = ops.first().map(|o| o.opts.clone()).unwrap_or_default();
+        return converge::wait_vms(backend.as_ref(), &opts, ops).await;
+    }
     let concurrency = ops
         .first()
         .map(|o| o.opts.concurrency)
@@ -455,8 +478,30 @@ pub(crate) async fn wait_all_inner<T: FromTarget>(
     stream::iter(jobs).buffered(concurrency).collect().await
 }
 
-enum Slot {
+enum Slot<T = Task> {
     Pending,
     NoTask,
-    Done(Result<Task>),
+    Done(Result<T>),
+}
+
+/// Builds the result of an operation whose wait is over: `observed` is what the converge step
+/// last read, `task` the last task seen.
+async fn finish_observed<T: FromTarget>(
+    backend: &dyn Backend,
+    submitted: &Submitted,
+    task: Option<Task>,
+    observed: Option<Observed>,
+) -> Result<T> {
+    let target = submitted
+        .target
+        .clone()
+        .or_else(|| task.as_ref().and_then(|t| t.target.clone()));
+    let finished = Finished {
+        target,
+        task,
+        observed,
+    };
+    T::from_target(backend, submitted, finished)
+        .await
+        .map_err(|e| e.with_op(submitted.op).with_vendor(backend.vendor()))
 }

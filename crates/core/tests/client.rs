@@ -19,6 +19,11 @@ struct Mem {
     task_gets: AtomicUsize,
     batch_gets: AtomicUsize,
     vm_gets: AtomicUsize,
+    vm_batch_gets: AtomicUsize,
+    /// Power ops submit both a task and a state to converge on (oVirt with jobs).
+    task_and_state: bool,
+    /// Power ops leave the VM as it is (a change that never happens).
+    hold_state: bool,
     /// Power ops submit a task (CloudTower, ZStack) or only a state to converge on (oVirt).
     converge_only: bool,
     polls_to_finish: usize,
@@ -31,11 +36,16 @@ struct Mem {
 impl Mem {
     fn new(polls_to_finish: usize) -> Self {
         Mem {
-            caps: Capabilities::all().without(Op::TaskGetBatch),
+            caps: Capabilities::all()
+                .without(Op::TaskGetBatch)
+                .without(Op::VmGetBatch),
             calls: AtomicUsize::new(0),
             task_gets: AtomicUsize::new(0),
             batch_gets: AtomicUsize::new(0),
             vm_gets: AtomicUsize::new(0),
+            vm_batch_gets: AtomicUsize::new(0),
+            task_and_state: false,
+            hold_state: false,
             converge_only: false,
             polls_to_finish,
             fail_tasks: false,
@@ -112,7 +122,15 @@ impl Backend for Mem {
         let vm = vms
             .entry(id.to_string())
             .or_insert_with(|| Vm::new(id.clone(), id.as_str(), VmState::Stopped));
-        vm.state = action.target_state();
+        if !self.hold_state {
+            vm.state = action.target_state();
+        }
+        if self.task_and_state {
+            return Ok(Submitted::done(action.op())
+                .task(format!("task-{id}"))
+                .target(ResourceRef::Vm(id.clone()))
+                .expect(Expect::VmState(vec![action.target_state()])));
+        }
         if self.converge_only {
             return Ok(Submitted::done(action.op())
                 .target(ResourceRef::Vm(id.clone()))
@@ -121,6 +139,16 @@ impl Backend for Mem {
         Ok(Submitted::done(action.op())
             .task(format!("task-{id}"))
             .target(ResourceRef::Vm(id.clone())))
+    }
+
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.vm_batch_gets.fetch_add(1, Ordering::SeqCst);
+        let vms = self.vms.lock().unwrap();
+        Ok(ids
+            .iter()
+            .filter_map(|id| vms.get(id.as_str()).cloned())
+            .collect())
     }
 
     async fn migrate_vm(&self, _id: &VmId, _host: Option<&HostId>) -> Result<Submitted> {
@@ -475,4 +503,80 @@ async fn wait_all_batched_timeout_names_the_users_op() {
         assert!(!msg.contains("task.get_batch"), "{msg}");
         assert!(msg.contains("6 polls"), "{msg}");
     }
+}
+
+async fn started(client: &Client, n: usize) -> Vec<omnivirt_core::Operation<Vm>> {
+    let mut ops = Vec::new();
+    for i in 0..n {
+        let id = VmId::new(format!("v{i}"));
+        ops.push(client.vms().start(&id).await.unwrap());
+    }
+    ops
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_all_converges_many_vms_with_one_batched_read_per_round() {
+    let mut mem = Mem::new(1);
+    mem.task_and_state = true;
+    mem.caps = Capabilities::all()
+        .without(Op::TaskGetBatch)
+        .with_max_task_batch(100);
+    let mem = Arc::new(mem);
+    let client = Client::new(mem.clone()).with_wait_options(fast());
+    let ops = started(&client, 1000).await;
+    let results = client.wait_all(ops).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().unwrap().state == VmState::Running)
+    );
+    assert_eq!(results[42].as_ref().unwrap().id.as_str(), "v42");
+    // Every VM is there at the first round: ceil(1000 / 100) reads, no single reads, and no
+    // job is read for a VM that is already where it should be.
+    assert_eq!(mem.vm_batch_gets.load(Ordering::SeqCst), 10);
+    assert_eq!(mem.vm_gets.load(Ordering::SeqCst), 0);
+    assert_eq!(mem.task_gets.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_all_reads_the_job_of_a_vm_that_is_stuck() {
+    let mut mem = Mem::new(1);
+    mem.task_and_state = true;
+    mem.hold_state = true;
+    mem.fail_tasks = true;
+    mem.caps = Capabilities::all()
+        .without(Op::TaskGetBatch)
+        .with_max_task_batch(100);
+    let mem = Arc::new(mem);
+    let client = Client::new(mem.clone()).with_wait_options(fast());
+    // Seed the VMs as stopped: the start never happens, and the job says why.
+    let ops = started(&client, 50).await;
+    let results = client.wait_all(ops).await;
+    for r in &results {
+        let err = r.as_ref().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::TaskFailed, "{err}");
+        assert!(err.to_string().contains("storage pool is full"), "{err}");
+    }
+    assert_eq!(mem.vm_batch_gets.load(Ordering::SeqCst), 1, "one round");
+    assert_eq!(
+        mem.task_gets.load(Ordering::SeqCst),
+        50,
+        "one job read per stuck VM"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_all_names_a_vm_that_disappeared() {
+    let mut mem = Mem::new(1);
+    mem.converge_only = true;
+    mem.caps = Capabilities::all().without(Op::TaskGetBatch);
+    let mem = Arc::new(mem);
+    let client = Client::new(mem.clone()).with_wait_options(fast());
+    let ops = started(&client, 2).await;
+    mem.vms.lock().unwrap().remove("v1");
+    let results = client.wait_all(ops).await;
+    assert!(results[0].is_ok());
+    let err = results[1].as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(err.to_string().contains("v1"), "{err}");
 }

@@ -4,15 +4,17 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use omnivirt_core::{
-    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Host, HostId,
-    ListQuery, Network, NetworkId, Op, Page, PowerAction, Result, StoragePool, StoragePoolId,
-    Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSource, VmSpec,
+    Backend, Capabilities, CloneSpec, Cluster, ClusterId, Console, ConsoleProtocol, Cursor, Disk,
+    DiskId, DiskSpec, Error, Event, EventQuery, Expect, Host, HostId, HostState, ListQuery,
+    Network, NetworkId, Nic, NicId, NicSpec, Op, Page, PowerAction, ResourceRef, Result, Secret,
+    Snapshot, SnapshotId, SnapshotSpec, StoragePool, StoragePoolId, Submitted, Task, TaskId,
+    Template, TemplateId, Vm, VmId, VmSource, VmSpec, VmUpdate, time,
 };
 
 use crate::error::SimError;
-use crate::model::Submission;
+use crate::model::{SimEvent, SimNic, SimSnapshot, Submission, rfc3339};
 use crate::query::{Filter, Listing, Paging};
-use crate::world::{NewDisk, NewVm, World};
+use crate::world::{NewDisk, NewVm, VmChange, World};
 
 /// Default items per page when the query does not say.
 const DEFAULT_PAGE: usize = 100;
@@ -280,4 +282,193 @@ impl Backend for SimBackend {
         let ids: Vec<&str> = ids.iter().map(TaskId::as_str).collect();
         Ok(self.world.get_tasks(&ids).iter().map(Task::from).collect())
     }
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        let f = Filter {
+            ids: Some(ids.iter().map(|i| i.to_string()).collect()),
+            ..Filter::default()
+        };
+        let l = self.world.list_vms(&f, &Paging::new(0, ids.len().max(1)));
+        Ok(l.items.iter().map(Vm::from).collect())
+    }
+
+    async fn update_vm(&self, id: &VmId, update: &VmUpdate) -> Result<Submitted> {
+        let mut c = VmChange::new();
+        c.name = update.name.clone();
+        c.description = update.description.clone();
+        c.vcpus = update.vcpus;
+        c.memory_bytes = update.memory_bytes;
+        let (s, restart) = self
+            .world
+            .reconfigure_vm(id.as_str(), c)
+            .map_err(err(Op::VmUpdate))?;
+        Ok(Submitted::done(Op::VmUpdate)
+            .task(s.task)
+            .target(s.target)
+            .restart_required(restart))
+    }
+
+    async fn clone_vm(&self, id: &VmId, spec: &CloneSpec) -> Result<Submitted> {
+        submitted(
+            Op::VmClone,
+            self.world.clone_vm(
+                id.as_str(),
+                &spec.name,
+                spec.cluster.as_ref().map(ClusterId::as_str),
+                spec.storage.as_ref().map(StoragePoolId::as_str),
+            ),
+        )
+    }
+
+    async fn console(&self, id: &VmId) -> Result<Console> {
+        let c = self
+            .world
+            .console(id.as_str())
+            .map_err(err(Op::VmConsole))?;
+        let mut out = Console::new(ConsoleProtocol::Vnc);
+        out.host = Some(c.host);
+        out.port = Some(c.port);
+        out.ticket = Some(Secret::new(c.ticket));
+        out.expires_at = Some(rfc3339(c.expires_at));
+        Ok(out)
+    }
+
+    async fn list_nics(&self, vm: &VmId) -> Result<Vec<Nic>> {
+        let v = self.world.get_vm(vm.as_str()).map_err(err(Op::NicList))?;
+        let ips = v.ips();
+        Ok(v.nics.iter().map(|n| nic(vm, n, &ips)).collect())
+    }
+
+    async fn add_nic(&self, vm: &VmId, spec: &NicSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let (s, id) = self
+            .world
+            .add_nic(
+                vm.as_str(),
+                spec.network.as_str(),
+                spec.name.as_deref(),
+                spec.model.as_deref(),
+                spec.mac.as_deref(),
+            )
+            .map_err(err(Op::NicAdd))?;
+        Ok(Submitted::done(Op::NicAdd)
+            .task(s.task)
+            .target(ResourceRef::Vm(vm.clone()))
+            .expect(Expect::NicPresent(id)))
+    }
+
+    async fn remove_nic(&self, vm: &VmId, nic: &NicId) -> Result<Submitted> {
+        submitted(
+            Op::NicRemove,
+            self.world.remove_nic(vm.as_str(), nic.as_str()),
+        )
+    }
+
+    async fn list_snapshots(&self, vm: &VmId) -> Result<Vec<Snapshot>> {
+        let v = self
+            .world
+            .get_vm(vm.as_str())
+            .map_err(err(Op::SnapshotList))?;
+        Ok(v.snapshots.iter().map(|s| snapshot(vm, s)).collect())
+    }
+
+    async fn create_snapshot(&self, vm: &VmId, spec: &SnapshotSpec) -> Result<Submitted> {
+        spec.validate()?;
+        let (s, id) = self
+            .world
+            .create_snapshot(
+                vm.as_str(),
+                &spec.name,
+                spec.description.as_deref().unwrap_or(""),
+                spec.include_memory,
+            )
+            .map_err(err(Op::SnapshotCreate))?;
+        Ok(Submitted::done(Op::SnapshotCreate)
+            .task(s.task)
+            .target(s.target)
+            .expect(Expect::SnapshotReady(id)))
+    }
+
+    async fn revert_snapshot(&self, vm: &VmId, snap: &SnapshotId) -> Result<Submitted> {
+        submitted(
+            Op::SnapshotRevert,
+            self.world.revert_snapshot(vm.as_str(), snap.as_str()),
+        )
+    }
+
+    async fn delete_snapshot(&self, vm: &VmId, snap: &SnapshotId) -> Result<Submitted> {
+        submitted(
+            Op::SnapshotDelete,
+            self.world.delete_snapshot(vm.as_str(), snap.as_str()),
+        )
+    }
+
+    async fn list_events(
+        &self,
+        query: &EventQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        let offset = match cursor {
+            None => 0,
+            Some(c) => c.as_str().parse::<usize>().map_err(|_| {
+                Error::invalid_input(format!("sim cursor `{}` is not an offset", c.as_str()))
+            })?,
+        };
+        let since =
+            match &query.since {
+                None => None,
+                Some(t) => Some(time::parse_rfc3339(t).ok_or_else(|| {
+                    Error::invalid_input(format!("`{t}` is not an RFC 3339 time"))
+                })?),
+            };
+        let size = query
+            .page_size
+            .map_or(DEFAULT_PAGE, |n| (n as usize).clamp(1, MAX_PAGE));
+        let l = self.world.list_events(
+            since.map(|s| u64::try_from(s).unwrap_or(0)),
+            query.vm.as_ref().map(VmId::as_str),
+            offset,
+            size,
+        );
+        let next = l.next_offset.map(|n| Cursor::new(n.to_string()));
+        Ok(Page::new(l.items.iter().map(event).collect(), next).with_total(l.total as u64))
+    }
+
+    async fn host_maintenance(&self, id: &HostId, enter: bool) -> Result<Submitted> {
+        let (op, state) = if enter {
+            (Op::HostMaintenanceEnter, HostState::Maintenance)
+        } else {
+            (Op::HostMaintenanceExit, HostState::Up)
+        };
+        Ok(
+            submitted(op, self.world.host_maintenance(id.as_str(), enter))?
+                .expect(Expect::HostState(vec![state])),
+        )
+    }
+}
+
+fn nic(vm: &VmId, n: &SimNic, reported: &[String]) -> Nic {
+    let mut out = Nic::new(n.id.clone(), vm.clone(), n.name.clone());
+    out.mac = Some(n.mac.clone());
+    out.network_id = Some(n.network_id.clone());
+    out.model = Some(n.model.clone());
+    if reported.contains(&n.ip) {
+        out.ips = vec![n.ip.clone()];
+    }
+    out
+}
+
+fn snapshot(vm: &VmId, s: &SimSnapshot) -> Snapshot {
+    let mut out = Snapshot::new(s.id.clone(), vm.clone(), s.name.clone(), s.state);
+    out.description = (!s.description.is_empty()).then(|| s.description.clone());
+    out.created_at = Some(rfc3339(s.created_at));
+    out.raw_state = Some(s.state.as_str().to_owned());
+    out.includes_memory = Some(s.includes_memory);
+    out
+}
+
+fn event(e: &SimEvent) -> Event {
+    let mut out = Event::new(e.id.clone(), rfc3339(e.time), e.severity, e.message.clone());
+    out.refs = e.refs.clone();
+    out.code = Some(e.code.clone());
+    out
 }

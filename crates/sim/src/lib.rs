@@ -70,14 +70,17 @@ pub use config::{SimUser, Tick, WorldConfig, WorldConfigBuilder};
 pub use error::{SimError, SimResult};
 pub use ids::{IdGen, IdStyle, uuid_from};
 pub use model::{
-    SimCluster, SimDisk, SimHost, SimTask, SimTemplate, SimVm, Submission, ref_id, rfc3339,
+    SimCluster, SimConsole, SimDisk, SimEvent, SimHost, SimNetwork, SimNic, SimSnapshot,
+    SimStoragePool, SimTask, SimTemplate, SimVm, Submission, ref_id, rfc3339,
 };
 pub use query::{Filter, Listing, NameMatch, Paging, SortBy};
 pub use server::SimServer;
 pub use skin::Skin;
 pub use skins::sim::SimSkin;
 pub use transport::SimTransport;
-pub use world::{EPOCH, Faults, NewDisk, NewVm, RequestFault, World, WorldSummary};
+pub use world::{
+    EPOCH, EVENT_LOG_CAP, Faults, NewDisk, NewVm, RequestFault, VmChange, World, WorldSummary,
+};
 
 /// `SKINS.md`, compiled as a doctest so its examples stay true.
 #[cfg(doctest)]

@@ -7,9 +7,10 @@
 //! skin may keep vendor fields the neutral model does not name.
 
 use omnivirt_core::{
-    Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, Extra, Host, HostId, HostState,
-    Network, Op, ResourceRef, StoragePool, StorageState, Task, TaskError, TaskId, TaskState,
-    Template, TemplateKind, Vm, VmId, VmState,
+    Cluster, ClusterId, ClusterState, Disk, DiskId, DiskState, EventId, EventSeverity, Extra, Host,
+    HostId, HostState, Network, NetworkId, NicId, Op, ResourceRef, SnapshotId, SnapshotState,
+    StoragePool, StorageState, Task, TaskError, TaskId, TaskState, Template, TemplateKind, Vm,
+    VmId, VmState,
 };
 
 /// A cluster of hosts.
@@ -139,6 +140,10 @@ pub struct SimVm {
     pub template_id: Option<String>,
     /// Attached disks, in attach order.
     pub disk_ids: Vec<DiskId>,
+    /// Network interfaces, in plug order.
+    pub nics: Vec<SimNic>,
+    /// Snapshots, oldest first.
+    pub snapshots: Vec<SimSnapshot>,
     /// The task holding this VM right now, if any (the VM is "locked" while it is set).
     pub task_id: Option<TaskId>,
     /// Logical creation time.
@@ -147,6 +152,90 @@ pub struct SimVm {
     pub updated_at: u64,
     /// Vendor fields a skin keeps.
     pub extra: Extra,
+}
+
+impl SimVm {
+    /// The addresses the guest reports: its NICs' addresses while it runs, none otherwise
+    /// (no guest agent answers from a stopped VM).
+    pub fn ips(&self) -> Vec<String> {
+        if self.state == VmState::Running {
+            self.nics.iter().map(|n| n.ip.clone()).collect()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// A VM's network interface.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimNic {
+    /// Id.
+    pub id: NicId,
+    /// Name, e.g. `nic1`.
+    pub name: String,
+    /// MAC address, `52:54:00:..`.
+    pub mac: String,
+    /// The network it is plugged into.
+    pub network_id: NetworkId,
+    /// The address the network gave it.
+    pub ip: String,
+    /// Device model, e.g. `virtio`.
+    pub model: String,
+}
+
+/// A VM snapshot: the VM's configuration at the time, so a revert restores it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimSnapshot {
+    /// Id.
+    pub id: SnapshotId,
+    /// Name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// `Creating` -> `Ready`; `Reverting`/`Deleting` while such a task runs.
+    pub state: SnapshotState,
+    /// Taken with memory.
+    pub includes_memory: bool,
+    /// Logical creation time.
+    pub created_at: u64,
+    /// The VM's virtual CPUs when taken.
+    pub vcpus: u32,
+    /// The VM's memory when taken.
+    pub memory_bytes: u64,
+}
+
+/// One entry of the World's event log: written when a task ends.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimEvent {
+    /// Id.
+    pub id: EventId,
+    /// Logical time.
+    pub time: u64,
+    /// `Info` for a task that succeeded, `Error` for one that failed.
+    pub severity: EventSeverity,
+    /// What happened, e.g. `Starting VM vm-00001: done`.
+    pub message: String,
+    /// The objects it is about.
+    pub refs: Vec<ResourceRef>,
+    /// The op of the task, e.g. `vm.start`.
+    pub code: String,
+}
+
+/// How to reach a running VM's screen.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SimConsole {
+    /// The host's address.
+    pub host: String,
+    /// VNC port.
+    pub port: u16,
+    /// One-time ticket.
+    pub ticket: String,
+    /// Logical expiry time.
+    pub expires_at: u64,
 }
 
 /// A virtual disk (volume).
@@ -238,6 +327,11 @@ pub fn ref_id(r: &ResourceRef) -> &str {
         ResourceRef::Host(id) => id.as_str(),
         ResourceRef::Cluster(id) => id.as_str(),
         ResourceRef::Disk(id) => id.as_str(),
+        ResourceRef::Snapshot(id) => id.as_str(),
+        ResourceRef::Nic(id) => id.as_str(),
+        ResourceRef::Template(id) => id.as_str(),
+        ResourceRef::Network(id) => id.as_str(),
+        ResourceRef::StoragePool(id) => id.as_str(),
         _ => "",
     }
 }
@@ -251,6 +345,8 @@ impl From<&SimVm> for Vm {
         vm.cluster_id = Some(v.cluster_id.clone());
         vm.host_id = v.host_id.clone();
         vm.description = (!v.description.is_empty()).then(|| v.description.clone());
+        vm.ips = v.ips();
+        vm.created_at = Some(rfc3339(v.created_at));
         vm.extra = v.extra.clone();
         vm
     }

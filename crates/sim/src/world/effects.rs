@@ -33,6 +33,9 @@ impl Inner {
 
     pub(super) fn roll_back(&mut self, rec: &TaskRec) {
         self.release(&rec.task.target);
+        if self.roll_back_guest(&rec.effect, &rec.task.target) {
+            return;
+        }
         let now = self.clock;
         match (&rec.effect, &rec.task.target) {
             (Effect::VmCreate { .. }, ResourceRef::Vm(v)) => self.remove_vm(v.as_str()),
@@ -63,6 +66,9 @@ impl Inner {
     pub(super) fn apply(&mut self, rec: &TaskRec, now: u64) -> Result<(), TaskError> {
         self.release(&rec.task.target);
         let target = rec.task.target.clone();
+        if let Some(outcome) = self.apply_guest(&rec.effect, &target, now) {
+            return outcome;
+        }
         match (&rec.effect, &target) {
             (
                 Effect::VmCreate {

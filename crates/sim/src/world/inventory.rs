@@ -275,6 +275,7 @@ impl Inner {
                 disk_ids.push(did);
             }
             self.vm_names.insert(name.clone(), id.clone());
+            let nics = self.default_nics(cluster);
             self.vms.insert(
                 id.as_str(),
                 SimVm {
@@ -292,6 +293,8 @@ impl Inner {
                     description: String::new(),
                     template_id: None,
                     disk_ids,
+                    nics,
+                    snapshots: Vec::new(),
                     task_id: None,
                     created_at: now,
                     updated_at: now,

@@ -4,6 +4,7 @@ mod disks;
 mod effects;
 mod fabric;
 mod faults;
+mod guest;
 mod inventory;
 mod sessions;
 mod specs;
@@ -26,6 +27,7 @@ use table::Table;
 use tasks::TaskRec;
 
 pub use faults::{Faults, RequestFault};
+pub use guest::{EVENT_LOG_CAP, VmChange};
 pub use specs::{NewDisk, NewVm, WorldSummary};
 
 /// Logical clock origin: 2026-01-01T00:00:00Z.
@@ -47,6 +49,12 @@ struct Inner {
     /// Ids for networks and pools: a stream of its own, so adding them left every other id
     /// (and every recorded cassette) as it was.
     fabric_ids: IdGen,
+    /// Ids for NICs, snapshots and events: a stream of their own, for the same reason.
+    guest_ids: IdGen,
+    nic_seq: u64,
+    /// The last host number handed out per network (addresses are `a.b.(n/250).(n%250+2)`).
+    ip_next: HashMap<String, u32>,
+    events: guest::EventLog,
     vms: Table<SimVm>,
     disks: Table<SimDisk>,
     tasks: Table<TaskRec>,
@@ -110,6 +118,10 @@ impl World {
             networks: Table::new(),
             pools: Table::new(),
             fabric_ids: IdGen::new(cfg.seed ^ 0xFAB_41C5_0000_0001),
+            guest_ids: IdGen::new(cfg.seed ^ 0x6E57_0000_0000_0002),
+            nic_seq: 0,
+            ip_next: HashMap::new(),
+            events: guest::EventLog::new(),
             vms: Table::new(),
             disks: Table::new(),
             tasks: Table::new(),

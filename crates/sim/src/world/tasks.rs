@@ -33,6 +33,13 @@ pub(super) enum Effect {
         vm: VmId,
     },
     DiskDelete,
+    NicAdd(Box<crate::model::SimNic>),
+    NicRemove(omnivirt_core::NicId),
+    /// Create, revert or delete the snapshot.
+    Snapshot(Op, omnivirt_core::SnapshotId),
+    VmReconfigure(Box<super::VmChange>),
+    /// Enter (`true`) or leave maintenance.
+    HostMaintenance(bool),
 }
 
 #[derive(Debug)]
@@ -320,6 +327,7 @@ impl Inner {
             }
             None => self.apply(&rec, now),
         };
+        self.record_event(&rec, &outcome);
         if let Some(r) = self.tasks.get_mut(id) {
             match outcome {
                 Ok(()) => {

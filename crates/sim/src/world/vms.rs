@@ -136,6 +136,12 @@ impl World {
     /// (cluster, template, host), `AlreadyExists` (name taken), `InvalidState` (power-on host
     /// not up or not in the cluster).
     pub fn create_vm(&self, spec: NewVm) -> SimResult<Submission> {
+        self.create_vm_as(spec, Op::VmCreate, "Creating VM")
+    }
+
+    /// [`create_vm`](Self::create_vm) as `op`, its task described as `{what} {name}`. The new
+    /// VM gets one NIC on its cluster's network.
+    pub(super) fn create_vm_as(&self, spec: NewVm, op: Op, what: &str) -> SimResult<Submission> {
         let mut g = self.lock();
         g.settle_due();
         let name = spec.name.trim().to_owned();
@@ -203,6 +209,7 @@ impl World {
             );
             disk_ids.push(did);
         }
+        let nics = g.default_nics(&cluster);
         let vm = SimVm {
             id: id.clone(),
             name: name.clone(),
@@ -220,6 +227,8 @@ impl World {
             description: spec.description.clone(),
             template_id: template.map(|t| t.id),
             disk_ids: disk_ids.clone(),
+            nics,
+            snapshots: Vec::new(),
             task_id: None,
             created_at: now,
             updated_at: now,
@@ -233,14 +242,14 @@ impl World {
             disks: disk_ids,
         };
         Ok(g.submit(
-            Op::VmCreate,
+            op,
             ResourceRef::Vm(id),
             &name,
             None,
             effect,
             None,
             None,
-            format!("Creating VM {name}"),
+            format!("{what} {name}"),
         ))
     }
 

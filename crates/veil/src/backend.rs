@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 use omnivirt_core::{
     Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
-    HostId, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef, Result,
-    Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec,
+    HostId, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page, PowerAction,
+    ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId,
+    Vm, VmId, VmSource, VmSpec,
 };
 use omnivirt_http::SharedTransport;
 
@@ -34,6 +35,24 @@ pub const LIST_FIELDS: &[&str] = &[
     "locked_by",
     "template",
     "parent",
+    "tags",
+    "created",
+    "guest_utils",
+];
+
+/// Fields the template listing asks for (templates are domains with `template=1`).
+pub const TEMPLATE_FIELDS: &[&str] = &[
+    "id",
+    "verbose_name",
+    "status",
+    "description",
+    "os_type",
+    "os_version",
+    "cluster",
+    "cpu_count",
+    "memory_count",
+    "template",
+    "created",
 ];
 
 /// The VeiL backend: a thin layer over [`VeilClient`].
@@ -84,6 +103,12 @@ fn capabilities() -> Capabilities {
         Op::DiskDetach,
         Op::DiskDelete,
         Op::TaskGet,
+        Op::TemplateList,
+        Op::TemplateGet,
+        Op::NetworkList,
+        Op::NetworkGet,
+        Op::StorageList,
+        Op::StorageGet,
     ])
     .with_note(
         Op::VmList,
@@ -114,6 +139,24 @@ fn capabilities() -> Capabilities {
         "domains/{id}/detach-vdisk/: path not confirmed on a live controller",
     )
     .with_note(Op::TaskGet, "tasks/{id}/; no batched task read")
+    .with_note(
+        Op::TemplateList,
+        "domains/?template=1 with limit/offset; ISO images (iso/) are not listed",
+    )
+    .with_note(
+        Op::TemplateGet,
+        "domains/{id}/; a domain that is not a template is NotFound",
+    )
+    .with_note(
+        Op::NetworkList,
+        "vnetworks/ with limit/offset; controller-wide, so a cluster filter is refused",
+    )
+    .with_note(Op::NetworkGet, "vnetworks/{id}/")
+    .with_note(
+        Op::StorageList,
+        "data-pools/ with limit/offset and cluster filter; sizes are MiB on the wire",
+    )
+    .with_note(Op::StorageGet, "data-pools/{id}/")
 }
 
 impl VeilBackend {
@@ -215,6 +258,26 @@ where
         if let Some(n) = next {
             offset = n;
         }
+    }
+}
+
+/// The query's name filter on one name (the server's `name=` matches substrings).
+fn name_ok(query: &ListQuery, name: &str) -> bool {
+    query.name.as_ref().is_none_or(|f| f.matches(name))
+}
+
+/// True when only the exact-name check ran on this side (the server filters substrings).
+fn name_client_side(query: &ListQuery) -> bool {
+    matches!(query.name, Some(NameFilter::Equals(_)))
+}
+
+/// A page from [`filtered_page`]'s answer: the server's total unless items were dropped here.
+fn finish<T>(items: Vec<T>, next: Option<u64>, total: u64, client_side: bool) -> Page<T> {
+    let page = Page::new(items, next.map(|n| Cursor::new(n.to_string())));
+    if client_side {
+        page.filtered_client_side(true)
+    } else {
+        page.with_total(total)
     }
 }
 
@@ -554,6 +617,111 @@ impl Backend for VeilBackend {
     async fn delete_disk(&self, disk: &DiskId) -> Result<Submitted> {
         let a = self.client.vdisks().remove(disk.as_str()).await?;
         Ok(accepted(Op::DiskDelete, &a, ResourceRef::Disk(disk.clone())).expect(Expect::DiskGone))
+    }
+
+    async fn list_templates(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Template>> {
+        let mut filter = DomainFilter::new()
+            .template(true)
+            .fields(TEMPLATE_FIELDS.iter().copied());
+        if let Some(c) = &query.cluster {
+            filter = filter.cluster(c.as_str());
+        }
+        let domains = self.client.domains();
+        let (items, next, total) = filtered_page(
+            offset_of(cursor)?,
+            |off| {
+                let p = paginator(query, off, true);
+                let (domains, filter) = (&domains, &filter);
+                async move { domains.list_for(filter, &p, Op::TemplateList).await }
+            },
+            |d| {
+                // The server's `template=1` decides; a domain saying otherwise is skipped.
+                (d.template != Some(false))
+                    .then(|| convert::template(d))
+                    .filter(|t| name_ok(query, &t.name))
+            },
+        )
+        .await?;
+        Ok(finish(items, next, total, name_client_side(query)))
+    }
+
+    async fn get_template(&self, id: &TemplateId) -> Result<Template> {
+        let d = self
+            .client
+            .domains()
+            .get_for(id.as_str(), Op::TemplateGet)
+            .await?;
+        if d.template == Some(false) {
+            return Err(Error::not_found(format!("{id} is a VM, not a template"))
+                .with_vendor(VENDOR)
+                .with_op(Op::TemplateGet));
+        }
+        Ok(convert::template(&d))
+    }
+
+    async fn list_networks(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Network>> {
+        if let Some(c) = &query.cluster {
+            return Err(Error::invalid_input(format!(
+                "VeiL virtual networks belong to the controller, not to a cluster: \
+                 cannot list the networks of cluster {c}"
+            ))
+            .with_vendor(VENDOR)
+            .with_op(Op::NetworkList));
+        }
+        let vnets = self.client.vnetworks();
+        let (items, next, total) = filtered_page(
+            offset_of(cursor)?,
+            |off| {
+                let p = paginator(query, off, true);
+                let vnets = &vnets;
+                async move { vnets.list_for(&p, Op::NetworkList).await }
+            },
+            |n| Some(convert::network(n)).filter(|n| name_ok(query, &n.name)),
+        )
+        .await?;
+        Ok(finish(items, next, total, name_client_side(query)))
+    }
+
+    async fn get_network(&self, id: &NetworkId) -> Result<Network> {
+        let n = self
+            .client
+            .vnetworks()
+            .get_for(id.as_str(), Op::NetworkGet)
+            .await?;
+        Ok(convert::network(&n))
+    }
+
+    async fn list_storage_pools(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<StoragePool>> {
+        let pools = self.client.data_pools();
+        let cluster = query.cluster.as_ref().map(|c| c.as_str().to_owned());
+        let (items, next, total) = filtered_page(
+            offset_of(cursor)?,
+            |off| {
+                let p = paginator(query, off, true);
+                let (pools, cluster) = (&pools, &cluster);
+                async move { pools.list(None, cluster.as_deref(), None, &p).await }
+            },
+            |p| Some(convert::storage_pool(p)).filter(|p| name_ok(query, &p.name)),
+        )
+        .await?;
+        Ok(finish(items, next, total, name_client_side(query)))
+    }
+
+    async fn get_storage_pool(&self, id: &StoragePoolId) -> Result<StoragePool> {
+        let p = self.client.data_pools().get(id.as_str()).await?;
+        Ok(convert::storage_pool(&p))
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {

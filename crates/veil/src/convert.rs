@@ -7,8 +7,8 @@
 //! failed); otherwise the power state decides. `raw_state` keeps both, e.g. `ACTIVE/3`.
 
 use omnivirt_core::{
-    Cluster, ClusterState, Disk, DiskState, Host, HostState, ResourceRef, Task, TaskError,
-    TaskState, Vm, VmState,
+    Cluster, ClusterState, Disk, DiskState, Host, HostState, Network, ResourceRef, StoragePool,
+    StorageState, Task, TaskError, TaskState, Template, TemplateKind, Vm, VmState,
 };
 
 use crate::wire::{self, PowerState};
@@ -68,6 +68,17 @@ pub const VDISK_STATES: &[(&str, DiskState)] = &[
     ("SERVICE", DiskState::Locked),
 ];
 
+/// Data pool entity `status` -> storage state. SERVICE is maintenance; PARTIAL (some nodes lost
+/// the pool) still serves the nodes that see it.
+pub const DATAPOOL_STATES: &[(&str, StorageState)] = &[
+    ("ACTIVE", StorageState::Ok),
+    ("PARTIAL", StorageState::Ok),
+    ("SERVICE", StorageState::Maintenance),
+    ("CREATING", StorageState::Maintenance),
+    ("DELETING", StorageState::Unavailable),
+    ("FAILED", StorageState::Unavailable),
+];
+
 /// VeiL's rule for secrets in `extra`: a field whose name has one of these words (e.g. the
 /// console's `graphics_password`) is replaced with `"***"`; the console commands fetch
 /// credentials on request instead.
@@ -122,6 +133,14 @@ pub fn vm(d: &wire::Domain) -> Vm {
         v.host_id = d.node.as_ref().map(|n| n.id.as_str().into());
     }
     v.description = d.description.clone().filter(|s| !s.is_empty());
+    v.ips = guest_ips(&d.extra);
+    v.tags = tag_names(d.extra.get("tags"));
+    v.created_at = d
+        .extra
+        .get("created")
+        .and_then(serde_json::Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     for (k, val) in &d.extra {
         v.extra.insert(k.clone(), val.clone());
     }
@@ -143,6 +162,143 @@ pub fn vm(d: &wire::Domain) -> Vm {
     }
     omnivirt_http::redact_secrets(&mut v.extra, SECRET_WORDS);
     v
+}
+
+/// The addresses the guest agent reports (`guest_utils.ipv4`); empty without a running agent.
+pub fn guest_ips(extra: &wire::Extra) -> Vec<String> {
+    extra
+        .get("guest_utils")
+        .and_then(|g| g.get("ipv4"))
+        .and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(serde_json::Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Tag names of an entity's `tags`: objects `{verbose_name, colour}` (a bare string is taken as
+/// the name).
+pub fn tag_names(tags: Option<&serde_json::Value>) -> Vec<String> {
+    let Some(list) = tags.and_then(serde_json::Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|t| match t {
+            serde_json::Value::String(s) => Some(s.as_str()),
+            other => other
+                .get("verbose_name")
+                .and_then(serde_json::Value::as_str),
+        })
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A template domain -> a template. VeiL keeps no size on a domain (its disks are separate
+/// vdisks), so `size_bytes` stays empty; vCPUs and memory go to `extra`.
+pub fn template(d: &wire::Domain) -> Template {
+    let mut t = Template::new(
+        d.id.as_str(),
+        d.verbose_name.clone(),
+        TemplateKind::Template,
+    );
+    let os_version = d
+        .extra
+        .get("os_version")
+        .and_then(serde_json::Value::as_str)
+        .filter(|s| !s.is_empty());
+    t.os = os_version
+        .map(str::to_owned)
+        .or_else(|| d.os_type.clone().filter(|s| !s.is_empty()));
+    t.cluster_id = d.cluster.as_ref().map(|c| c.id.as_str().into());
+    t.description = d.description.clone().filter(|s| !s.is_empty());
+    t.extra = d.extra.clone();
+    if let Some(s) = &d.status {
+        t.extra.insert("status".into(), serde_json::json!(s));
+    }
+    if let Some(os) = &d.os_type {
+        t.extra.insert("os_type".into(), serde_json::json!(os));
+    }
+    let vcpus = d.cpu_count.map(u64::from).or_else(|| {
+        d.extra
+            .get("cpu_topology")
+            .and_then(|t| t.get("cpu_count"))
+            .and_then(serde_json::Value::as_u64)
+    });
+    if let Some(n) = vcpus {
+        t.extra.insert("cpu_count".into(), serde_json::json!(n));
+    }
+    if let Some(m) = d.memory_count.and_then(|m| m.checked_mul(MIB)) {
+        t.extra.insert("memory_bytes".into(), serde_json::json!(m));
+    }
+    if let Some(n) = &d.node {
+        t.extra.insert("node".into(), serde_json::json!(n.id));
+    }
+    if let Some(rp) = &d.resource_pool {
+        t.extra
+            .insert("resource_pool".into(), serde_json::json!(rp.id));
+    }
+    if let Some(p) = &d.parent {
+        t.extra.insert("parent".into(), serde_json::json!(p.id));
+    }
+    omnivirt_http::redact_secrets(&mut t.extra, SECRET_WORDS);
+    t
+}
+
+/// A VLAN number as the neutral model keeps it: 1..=4094; 0 (untagged) and nonsense are `None`.
+pub fn vlan(n: Option<i64>) -> Option<u16> {
+    n.and_then(|n| u16::try_from(n).ok())
+        .filter(|n| (1..=4094).contains(n))
+}
+
+/// A virtual network -> a network. VeiL networks belong to the controller, not to a cluster.
+pub fn network(n: &wire::VNetwork) -> Network {
+    let mut out = Network::new(n.id.as_str(), n.verbose_name.clone());
+    out.vlan = vlan(n.data_vlan.or(n.vlan_id));
+    out.cidr = n.data_subnet.clone().filter(|s| !s.trim().is_empty());
+    out.description = n.description.clone().filter(|s| !s.is_empty());
+    out.extra = n.extra.clone();
+    if let Some(s) = &n.status {
+        out.extra
+            .insert("status".into(), serde_json::json!(s.as_str()));
+    }
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
+    out
+}
+
+/// MiB (data pool sizes) -> bytes; `None` on overflow.
+pub fn mib_to_bytes(mib: u64) -> Option<u64> {
+    mib.checked_mul(MIB)
+}
+
+/// A data pool -> a storage pool. `size` and `free_space` are MiB on the wire.
+pub fn storage_pool(p: &wire::DataPool) -> StoragePool {
+    let state = p
+        .status
+        .as_deref()
+        .and_then(|s| lookup(DATAPOOL_STATES, s))
+        .unwrap_or(StorageState::Unknown);
+    let mut out = StoragePool::new(p.id.as_str(), p.verbose_name.clone(), state);
+    out.raw_state = p.status.clone();
+    out.cluster_id = p.cluster.as_ref().map(|c| c.id.as_str().into());
+    out.capacity_bytes = p.size.and_then(mib_to_bytes);
+    out.free_bytes = p.free_space.and_then(mib_to_bytes);
+    out.extra = p.extra.clone();
+    if let Some(k) = &p.kind {
+        out.extra.insert("type".into(), serde_json::json!(k));
+    }
+    if let Some(u) = p.used_space {
+        out.extra.insert("used_space".into(), serde_json::json!(u));
+    }
+    if let Some(d) = p.description.as_deref().filter(|s| !s.is_empty()) {
+        out.extra.insert("description".into(), serde_json::json!(d));
+    }
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
+    out
 }
 
 /// A node -> a host.

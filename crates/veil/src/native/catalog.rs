@@ -6,7 +6,7 @@
 use std::marker::PhantomData;
 
 use http::Method;
-use omnivirt_core::{Error, Result};
+use omnivirt_core::{Error, Op, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
@@ -117,6 +117,23 @@ impl<T: DeserializeOwned> Catalog<T> {
         self.client
             .fetch(&format!("{}{id}/", self.prefix), &[])
             .await
+    }
+    /// One page, errors naming `op` (the uniform backend's reads).
+    pub(crate) async fn list_for(&self, page: &Paginator, op: Op) -> Result<Paginated<T>> {
+        let v = self
+            .client
+            .call(Method::GET, self.prefix, &query(&[], page)?, None, Some(op))
+            .await?;
+        typed(self.prefix, v)
+    }
+    /// One object, errors naming `op`.
+    pub(crate) async fn get_for(&self, id: &str, op: Op) -> Result<T> {
+        let path = format!("{}{}/", self.prefix, check_id(id)?);
+        let v = self
+            .client
+            .call(Method::GET, &path, &[], None, Some(op))
+            .await?;
+        typed(&path, v)
     }
 }
 

@@ -340,10 +340,20 @@ impl Domains {
 
     /// One page of domains.
     pub async fn list(&self, filter: &DomainFilter, page: &Paginator) -> Result<Paginated<Domain>> {
+        self.list_for(filter, page, Op::VmList).await
+    }
+
+    /// One page of domains, errors naming `op` (templates are domains too).
+    pub(crate) async fn list_for(
+        &self,
+        filter: &DomainFilter,
+        page: &Paginator,
+        op: Op,
+    ) -> Result<Paginated<Domain>> {
         page.validate()?;
         let mut q = filter.query();
         q.extend(page.query());
-        self.client.get("domains/", &q, Some(Op::VmList)).await
+        self.client.get("domains/", &q, Some(op)).await
     }
 
     /// Every domain matching `filter`, following pages of `page_size`.
@@ -393,9 +403,14 @@ impl Domains {
 
     /// One domain (every field).
     pub async fn get(&self, id: &str) -> Result<Domain> {
+        self.get_for(id, Op::VmGet).await
+    }
+
+    /// One domain, errors naming `op`.
+    pub(crate) async fn get_for(&self, id: &str, op: Op) -> Result<Domain> {
         let id = check_id(id)?;
         self.client
-            .get(&format!("domains/{id}/"), &[], Some(Op::VmGet))
+            .get(&format!("domains/{id}/"), &[], Some(op))
             .await
     }
 

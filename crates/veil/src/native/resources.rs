@@ -75,8 +75,8 @@ service!(
     DataPools,
     DataPool,
     "data-pools/",
-    None,
-    None,
+    Some(Op::StorageList),
+    Some(Op::StorageGet),
     "The data pool service (`/api/data-pools/`)."
 );
 service!(

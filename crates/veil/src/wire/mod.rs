@@ -274,6 +274,16 @@ pub struct DataPool {
     /// Free space in MiB.
     #[serde(default)]
     pub free_space: Option<u64>,
+    /// Used space in MiB.
+    #[serde(default)]
+    pub used_space: Option<u64>,
+    /// Its cluster, when the server names one (the vendor samples do not; the `cluster=`
+    /// filter exists).
+    #[serde(default)]
+    pub cluster: Option<Ref>,
+    /// Description (detail).
+    #[serde(default)]
+    pub description: Option<String>,
     /// Everything else.
     #[serde(flatten)]
     pub extra: Extra,

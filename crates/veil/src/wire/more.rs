@@ -377,9 +377,19 @@ pub struct VNetwork {
     /// Entity status.
     #[serde(default)]
     pub status: Option<EntityStatus>,
-    /// VLAN tag.
+    /// VLAN tag under the name omnivirt first assumed; the vendor's Go client reads
+    /// `data_vlan` (kept for payloads that send this one).
     #[serde(default)]
     pub vlan_id: Option<i64>,
+    /// VLAN tag of the network's data traffic (0 or absent: untagged).
+    #[serde(default)]
+    pub data_vlan: Option<i64>,
+    /// Address range of the data traffic, e.g. `10.0.0.0/24`.
+    #[serde(default)]
+    pub data_subnet: Option<String>,
+    /// Description (detail).
+    #[serde(default)]
+    pub description: Option<String>,
     /// Everything else.
     #[serde(flatten)]
     pub extra: Extra,

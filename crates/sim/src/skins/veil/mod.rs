@@ -22,13 +22,18 @@
 //!   with every VM in `entities`), `attach-vdisk/` / `detach-vdisk/` `{vdisk}` (paths not
 //!   confirmed on a real controller), `PUT domains/{id}/` (name, description): 202 with
 //!   `{"_task": ...}`; `async=0` on a power action answers 200 with the domain instead.
-//! - `GET nodes/`, `clusters/`, `resource-pools/` (also `resource_pools/`), `data-pools/`,
-//!   `vdisks/` (`domain`, `datapool` filters) and their details; `POST vdisks/`
-//!   `{verbose_name, datapool, size (GiB)}`, `POST vdisks/{id}/remove/`.
+//! - `GET nodes/`, `clusters/`, `resource-pools/` (also `resource_pools/`), `data-pools/`
+//!   (`cluster`, `node`, `resource_pool`, `name`), `vnetworks/` (`name`), `vdisks/` (`domain`,
+//!   `datapool` filters) and their details; `POST vdisks/` `{verbose_name, datapool, size
+//!   (GiB)}`, `POST vdisks/{id}/remove/`. Templates are `domains/?template=1` and
+//!   `domains/{id}/` (`template: true`).
 //! - `GET tasks/{id}/`, `GET tasks/` (`status`); `GET controllers/check/`,
 //!   `controllers/base-version/`.
 //!
-//! Each cluster has one resource pool and one data pool, with ids derived from the cluster id.
+//! Each cluster has one resource pool, with an id derived from the cluster id. Data pools are
+//! the World's storage pools (sizes in MiB) and virtual networks the World's networks
+//! (`data_vlan`, `data_subnet`), each page read from the World. A domain detail carries
+//! `created`, `tags` and `guest_utils` (the World has no guest addresses: `ipv4` is empty).
 //! Errors are `{"errors":[{"code", "detail"}]}`: 404 for a missing object, 400 otherwise (a
 //! refused state change says `cannot start VM ...: it is running`).
 

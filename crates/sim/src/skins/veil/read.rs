@@ -6,8 +6,8 @@ use omnivirt_http::{Request, Response};
 
 use super::filter::{envelope, name_filter, page_of, shape, uuid_param};
 use super::render::{
-    cluster_json, cluster_of_pool, data_pool_id, data_pool_json, domain_json, node_json,
-    resource_pool_id, resource_pool_json, task_json, template_json, vdisk_json,
+    cluster_json, cluster_of_pool, data_pool_json, domain_json, node_json, resource_pool_id,
+    resource_pool_json, task_json, template_json, vdisk_json, vnetwork_json,
 };
 use super::reply::{bad, errors, one};
 use crate::query::{Filter, Paging};
@@ -116,8 +116,8 @@ pub(super) fn get_cluster(world: &World, id: &str) -> Response {
     one(world.get_cluster(id).map(|c| cluster_json(world, &c)))
 }
 
-/// Resource pools and data pools: one of each per cluster, listed in cluster order.
-pub(super) fn list_pools(world: &World, req: &Request, pools: &str) -> Response {
+/// Resource pools: one per cluster, listed in cluster order.
+pub(super) fn list_resource_pools(world: &World, req: &Request) -> Response {
     let page = match page_of(req) {
         Ok(p) => p,
         Err(m) => return bad(&m),
@@ -137,36 +137,91 @@ pub(super) fn list_pools(world: &World, req: &Request, pools: &str) -> Response 
         .iter()
         .skip(page.offset)
         .take(page.limit)
-        .map(|c| {
-            if pools == "data-pools" {
-                data_pool_json(c)
-            } else {
-                resource_pool_json(world, c)
-            }
-        })
+        .map(|c| resource_pool_json(world, c))
         .collect();
     envelope(req, &page, total, results)
 }
 
-pub(super) fn get_pool(world: &World, pools: &str, id: &str) -> Response {
+pub(super) fn get_resource_pool(world: &World, id: &str) -> Response {
     let found = world
         .list_clusters(&Filter::new(), &Paging::all())
         .items
         .into_iter()
-        .find(|c| {
-            if pools == "data-pools" {
-                data_pool_id(c.id.as_str()) == id
-            } else {
-                resource_pool_id(c.id.as_str()) == id
-            }
-        });
+        .find(|c| resource_pool_id(c.id.as_str()) == id);
     match found {
-        Some(c) if pools == "data-pools" => {
-            skin::json_response(StatusCode::OK, &data_pool_json(&c))
-        }
         Some(c) => skin::json_response(StatusCode::OK, &resource_pool_json(world, &c)),
         None => errors(StatusCode::NOT_FOUND, "404", "Not found."),
     }
+}
+
+/// Data pools: the World's storage pools, one page read from the World (`name`, `cluster`,
+/// `node` and `resource_pool` narrow to one cluster's pools).
+pub(super) fn list_data_pools(world: &World, req: &Request) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let mut f = Filter::new().ignore_case(true);
+    if let Some(n) = name_filter(req) {
+        f = f.name(n);
+    }
+    let mut cluster = uuid_param(req, "cluster");
+    if let Some(n) = uuid_param(req, "node") {
+        match world.get_host(&n) {
+            Ok(h) if cluster.as_ref().is_none_or(|c| *c == h.cluster_id.as_str()) => {
+                cluster = Some(h.cluster_id.as_str().to_owned());
+            }
+            _ => return envelope(req, &page, 0, Vec::new()),
+        }
+    }
+    if let Some(rp) = uuid_param(req, "resource_pool") {
+        let owner = world
+            .list_clusters(&Filter::new(), &Paging::all())
+            .items
+            .into_iter()
+            .find(|c| resource_pool_id(c.id.as_str()) == rp);
+        match owner {
+            Some(c) if cluster.as_ref().is_none_or(|x| *x == c.id.as_str()) => {
+                cluster = Some(c.id.as_str().to_owned());
+            }
+            _ => return envelope(req, &page, 0, Vec::new()),
+        }
+    }
+    if let Some(c) = cluster {
+        f = f.cluster(c);
+    }
+    let l = world.list_storage_pools(&f, &page.paging);
+    let results = l
+        .items
+        .iter()
+        .map(|p| data_pool_json(world, p, false))
+        .collect();
+    envelope(req, &page, l.total, results)
+}
+
+pub(super) fn get_data_pool(world: &World, id: &str) -> Response {
+    one(world
+        .get_storage_pool(id)
+        .map(|p| data_pool_json(world, &p, true)))
+}
+
+/// Virtual networks: the World's networks (controller-wide; `name` filters).
+pub(super) fn list_vnetworks(world: &World, req: &Request) -> Response {
+    let page = match page_of(req) {
+        Ok(p) => p,
+        Err(m) => return bad(&m),
+    };
+    let mut f = Filter::new().ignore_case(true);
+    if let Some(n) = name_filter(req) {
+        f = f.name(n);
+    }
+    let l = world.list_networks(&f, &page.paging);
+    let results = l.items.iter().map(|n| vnetwork_json(n, false)).collect();
+    envelope(req, &page, l.total, results)
+}
+
+pub(super) fn get_vnetwork(world: &World, id: &str) -> Response {
+    one(world.get_network(id).map(|n| vnetwork_json(&n, true)))
 }
 
 pub(super) fn list_vdisks(world: &World, req: &Request) -> Response {

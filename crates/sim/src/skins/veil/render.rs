@@ -2,10 +2,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::status::{disk_word, host_word, task_word, vm_words};
+use super::status::{disk_word, host_word, pool_word, task_word, vm_words};
 use super::{GIB, MIB};
 use crate::ids::uuid_from;
-use crate::model::{SimCluster, SimDisk, SimHost, SimTask, SimTemplate, SimVm, ref_id, rfc3339};
+use crate::model::{
+    SimCluster, SimDisk, SimHost, SimNetwork, SimStoragePool, SimTask, SimTemplate, SimVm, ref_id,
+    rfc3339,
+};
 use crate::query::{Filter, Paging};
 use crate::world::World;
 
@@ -13,8 +16,13 @@ pub(super) fn resource_pool_id(cluster: &str) -> String {
     uuid_from(&format!("veil-resource-pool:{cluster}"))
 }
 
-pub(super) fn data_pool_id(cluster: &str) -> String {
-    uuid_from(&format!("veil-data-pool:{cluster}"))
+/// The first World storage pool of a cluster: the data pool its disks land on by default.
+pub(super) fn data_pool_of(world: &World, cluster: &str) -> Option<SimStoragePool> {
+    world
+        .list_storage_pools(&Filter::new().cluster(cluster), &Paging::new(0, 1))
+        .items
+        .into_iter()
+        .next()
 }
 
 pub(super) fn named(world: &World, cluster: &str) -> Value {
@@ -72,6 +80,15 @@ pub(super) fn domain_json(world: &World, vm: &SimVm, detail: bool) -> Value {
         d["remote_access"] = json!(false);
         d["start_on_boot"] = json!(false);
         d["permissions"] = json!({"start": true, "shutdown": true, "remove": true});
+        // The World knows no guest addresses: the agent reports none.
+        d["guest_utils"] = json!({
+            "veil_state": false,
+            "qemu_state": false,
+            "version": null,
+            "hostname": null,
+            "ipv4": [],
+            "interfaces": [],
+        });
     }
     d
 }
@@ -90,7 +107,31 @@ pub(super) fn template_json(t: &SimTemplate) -> Value {
         "locked_by": null,
         "description": t.description,
         "created": rfc3339(t.created_at),
+        "os_type": "Other",
+        "tags": [],
     })
+}
+
+/// A virtual network: the list fields the vendor's Go client reads; the detail adds the rest.
+pub(super) fn vnetwork_json(n: &SimNetwork, detail: bool) -> Value {
+    let mut v = json!({
+        "id": n.id,
+        "verbose_name": n.name,
+        "status": "ACTIVE",
+        "management": false,
+        "tags": [],
+        "data_subnet": n.cidr,
+        "data_vlan": n.vlan.unwrap_or(0),
+        "data_use_nat": false,
+    });
+    if detail {
+        v["description"] = json!(n.description);
+        v["locked_by"] = Value::Null;
+        v["entity_type"] = json!("vnetwork");
+        v["data_mtu"] = json!(1500);
+        v["permissions"] = json!(["update", "remove"]);
+    }
+    v
 }
 
 pub(super) fn node_json(world: &World, h: &SimHost, detail: bool) -> Value {
@@ -147,35 +188,48 @@ pub(super) fn resource_pool_json(world: &World, c: &SimCluster) -> Value {
     })
 }
 
-pub(super) fn data_pool_json(c: &SimCluster) -> Value {
-    json!({
-        "id": data_pool_id(c.id.as_str()),
-        "verbose_name": format!("{} storage", c.name),
-        "status": "ACTIVE",
+/// A data pool from a World storage pool; sizes in MiB as the vendor samples carry them.
+pub(super) fn data_pool_json(world: &World, p: &SimStoragePool, detail: bool) -> Value {
+    let size = p.capacity_bytes / MIB;
+    let free = p.free_bytes / MIB;
+    let mut v = json!({
+        "id": p.id,
+        "verbose_name": p.name,
+        "status": pool_word(p.state),
         "type": "local",
         "built_in": false,
-        "size": 4_194_304,
-        "free_space": 3_145_728,
-        "used_space": 1_048_576,
-        "cluster": {"id": c.id.as_str(), "verbose_name": c.name},
+        "size": size,
+        "free_space": free,
+        "used_space": size.saturating_sub(free),
+        "cluster": named(world, p.cluster_id.as_str()),
+        "shared_storage": null,
+        "cluster_storage": null,
+        "zfs_pool": null,
         "hints": 0,
-    })
+        "tags": [],
+    });
+    if detail {
+        v["description"] = json!("");
+        v["entity_type"] = json!("datapool");
+        v["locked_by"] = Value::Null;
+        v["path"] = json!(format!("/storages/local/{}", p.name));
+    }
+    v
 }
 
-/// The cluster whose data pool is `pool`, if any.
+/// The cluster of the data pool `pool`, if it exists.
 pub(super) fn cluster_of_pool(world: &World, pool: &str) -> Option<SimCluster> {
-    world
-        .list_clusters(&Filter::new(), &Paging::all())
-        .items
-        .into_iter()
-        .find(|c| data_pool_id(c.id.as_str()) == pool)
+    let p = world.get_storage_pool(pool).ok()?;
+    world.get_cluster(p.cluster_id.as_str()).ok()
 }
 
 pub(super) fn vdisk_json(world: &World, d: &SimDisk) -> Value {
-    let pool = d
-        .storage
-        .clone()
-        .or_else(|| d.cluster_id.as_ref().map(|c| data_pool_id(c.as_str())));
+    let pool = d.storage.clone().or_else(|| {
+        d.cluster_id
+            .as_ref()
+            .and_then(|c| data_pool_of(world, c.as_str()))
+            .map(|p| p.id)
+    });
     let domain = d.vm_id.as_ref().map(|v| {
         let name = world
             .peek_vm(v.as_str())

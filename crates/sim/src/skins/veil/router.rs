@@ -10,8 +10,9 @@ use super::mutate::{
     create_domain, create_vdisk, domain_action, multi_manager, remove_vdisk, update_domain,
 };
 use super::read::{
-    get_cluster, get_domain, get_node, get_pool, get_task, get_vdisk, list_clusters, list_domains,
-    list_nodes, list_pools, list_tasks, list_vdisks,
+    get_cluster, get_data_pool, get_domain, get_node, get_resource_pool, get_task, get_vdisk,
+    get_vnetwork, list_clusters, list_data_pools, list_domains, list_nodes, list_resource_pools,
+    list_tasks, list_vdisks, list_vnetworks,
 };
 use super::reply::{bad, errors};
 use crate::skin;
@@ -61,9 +62,9 @@ pub(super) fn handle(world: &World, req: &Request) -> Response {
     api(world, req, &user, &api_rest)
 }
 
-/// The pool collections, under both spellings the controller accepts.
-fn is_pools(s: &str) -> bool {
-    matches!(s, "resource-pools" | "resource_pools" | "data-pools")
+/// The resource pool collection, under both spellings seen (client and vendor mock).
+fn is_resource_pools(s: &str) -> bool {
+    matches!(s, "resource-pools" | "resource_pools")
 }
 
 /// One `/api/` path to its handler.
@@ -85,8 +86,12 @@ fn api(world: &World, req: &Request, user: &str, rest: &str) -> Response {
         (&Method::GET, ["nodes", id]) => get_node(world, id),
         (&Method::GET, ["clusters"]) => list_clusters(world, req),
         (&Method::GET, ["clusters", id]) => get_cluster(world, id),
-        (&Method::GET, [pools]) if is_pools(pools) => list_pools(world, req, pools),
-        (&Method::GET, [pools, id]) if is_pools(pools) => get_pool(world, pools, id),
+        (&Method::GET, [pools]) if is_resource_pools(pools) => list_resource_pools(world, req),
+        (&Method::GET, [pools, id]) if is_resource_pools(pools) => get_resource_pool(world, id),
+        (&Method::GET, ["data-pools"]) => list_data_pools(world, req),
+        (&Method::GET, ["data-pools", id]) => get_data_pool(world, id),
+        (&Method::GET, ["vnetworks"]) => list_vnetworks(world, req),
+        (&Method::GET, ["vnetworks", id]) => get_vnetwork(world, id),
         (&Method::GET, ["vdisks"]) => list_vdisks(world, req),
         (&Method::POST, ["vdisks"]) => create_vdisk(world, req, user),
         (&Method::GET, ["vdisks", id]) => get_vdisk(world, id),

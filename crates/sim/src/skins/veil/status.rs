@@ -1,6 +1,6 @@
 //! VeiL's words for the neutral states.
 
-use omnivirt_core::{DiskState, HostState, TaskState, VmState};
+use omnivirt_core::{DiskState, HostState, StorageState, TaskState, VmState};
 
 /// Neutral VM state -> (entity status, user_power_state).
 pub(super) fn vm_words(s: VmState) -> (&'static str, u8) {
@@ -43,5 +43,15 @@ pub(super) fn task_word(s: TaskState) -> &'static str {
         TaskState::Failed => "FAILED",
         TaskState::Cancelled => "CANCELED",
         _ => "IN_PROGRESS",
+    }
+}
+
+/// Neutral storage state -> data pool entity status.
+pub(super) fn pool_word(s: StorageState) -> &'static str {
+    match s {
+        StorageState::Ok => "ACTIVE",
+        StorageState::Maintenance => "SERVICE",
+        StorageState::Unavailable => "FAILED",
+        _ => "PARTIAL",
     }
 }

@@ -2,12 +2,15 @@
 
 use omnivirt_core::{
     Cluster as NCluster, ClusterState, Disk as NDisk, DiskState, Error, Extra, Host as NHost,
-    HostState, ResourceRef, Result, Task, TaskError, TaskState, Vm as NVm, VmState,
+    HostState, Network as NNetwork, ResourceRef, Result, StoragePool, StorageState, Task,
+    TaskError, TaskState, Template as NTemplate, TemplateKind, Vm as NVm, VmState,
 };
 use serde_json::Value;
 
 use crate::error::VENDOR;
-use crate::native::types::{Cluster, Disk, Host, Job, Vm};
+use crate::native::types::{
+    Cluster, Disk, Host, Job, Network, StorageDomain, StorageDomainStatus, Template, Vm,
+};
 
 /// oVirt VM status -> neutral state. Anything not listed is `Unknown`.
 pub const VM_STATES: &[(&str, VmState)] = &[
@@ -64,6 +67,32 @@ pub const JOB_STATES: &[(&str, TaskState)] = &[
     ("unknown", TaskState::Unknown),
 ];
 
+/// oVirt storage domain status -> neutral state. A domain attached to a data center has no
+/// `status` in `/storagedomains` (only under `/datacenters/{id}/storagedomains`); see
+/// [`storage_state`].
+pub const STORAGE_STATES: &[(&str, StorageState)] = &[
+    ("activating", StorageState::Maintenance),
+    ("active", StorageState::Ok),
+    ("detaching", StorageState::Unavailable),
+    ("inactive", StorageState::Unavailable),
+    ("locked", StorageState::Maintenance),
+    ("maintenance", StorageState::Maintenance),
+    ("mixed", StorageState::Unknown),
+    ("preparing_for_maintenance", StorageState::Maintenance),
+    ("unattached", StorageState::Unavailable),
+    ("unknown", StorageState::Unknown),
+];
+
+/// oVirt external status (what monitoring says of a domain) -> neutral state, used when the
+/// domain has no `status` of its own.
+pub const EXTERNAL_STATES: &[(&str, StorageState)] = &[
+    ("error", StorageState::Unavailable),
+    ("failure", StorageState::Unavailable),
+    ("info", StorageState::Ok),
+    ("ok", StorageState::Ok),
+    ("warning", StorageState::Ok),
+];
+
 /// The oVirt statuses a neutral VM state stands for (for server-side search).
 pub fn vm_statuses_for(state: VmState) -> Vec<&'static str> {
     VM_STATES
@@ -96,6 +125,22 @@ pub fn host_state(raw: Option<&str>) -> HostState {
 /// Neutral state of an oVirt disk status.
 pub fn disk_state(raw: Option<&str>) -> DiskState {
     lookup(DISK_STATES, raw, DiskState::Unknown)
+}
+
+/// Neutral state of a storage domain: its `status` when it has one; otherwise (a domain
+/// attached to a data center, as `/storagedomains` shows it) its `external_status`, or `Ok`
+/// when it is attached and monitoring says nothing.
+pub fn storage_state(
+    status: Option<&str>,
+    external_status: Option<&str>,
+    attached: bool,
+) -> StorageState {
+    match (status, external_status) {
+        (Some(s), _) => lookup(STORAGE_STATES, Some(s), StorageState::Unknown),
+        (None, Some(x)) => lookup(EXTERNAL_STATES, Some(x), StorageState::Unknown),
+        (None, None) if attached => StorageState::Ok,
+        (None, None) => StorageState::Unknown,
+    }
 }
 
 /// Neutral state of an oVirt job status.
@@ -137,6 +182,8 @@ pub fn vm(v: &Vm) -> Result<NVm> {
         .map(Into::into);
     out.host_id = v.host.as_ref().and_then(|r| r.id.clone()).map(Into::into);
     out.description = v.description.clone().filter(|d| !d.is_empty());
+    out.created_at = v.creation_time.as_deref().and_then(rfc3339);
+    out.tags = v.tags.iter().filter_map(|t| t.name.clone()).collect();
     let e = &mut out.extra;
     put(e, "status_detail", v.status_detail.clone());
     put(e, "type", v.vm_type.as_ref().map(|t| t.as_str().to_owned()));
@@ -281,6 +328,155 @@ pub fn task(j: &Job) -> Result<Task> {
     Ok(out)
 }
 
+/// oVirt template -> neutral template (kind `template`). The engine does not put the size of
+/// a template's disks in the template: `size_bytes` stays empty.
+pub fn template(t: &Template) -> Result<NTemplate> {
+    let mut out = NTemplate::new(
+        need_id(&t.id, "template")?,
+        t.name.clone().unwrap_or_default(),
+        TemplateKind::Template,
+    );
+    out.os = t.os.as_ref().and_then(|o| o.os_type.clone());
+    out.cluster_id = t
+        .cluster
+        .as_ref()
+        .and_then(|r| r.id.clone())
+        .map(Into::into);
+    out.description = t.description.clone().filter(|d| !d.is_empty());
+    let e = &mut out.extra;
+    put(
+        e,
+        "status",
+        t.status.as_ref().map(|s| s.as_str().to_owned()),
+    );
+    put(e, "memory", t.memory);
+    put(
+        e,
+        "vcpus",
+        t.cpu
+            .as_ref()
+            .and_then(|c| c.topology.as_ref())
+            .map(|x| x.vcpus()),
+    );
+    put(e, "type", t.vm_type.as_ref().map(|v| v.as_str().to_owned()));
+    put(e, "creation_time", t.creation_time.clone());
+    put(e, "version_name", t.version_name.clone());
+    put(e, "version_number", t.version_number);
+    Ok(out)
+}
+
+/// oVirt logical network -> neutral network. `cluster_id` is set only in a cluster's view
+/// (`/clusters/{id}/networks`); a data center's network has it in `extra.data_center_id`.
+/// The engine manages no addresses for a network: `cidr` stays empty.
+pub fn network(n: &Network) -> Result<NNetwork> {
+    let mut out = NNetwork::new(
+        need_id(&n.id, "network")?,
+        n.name.clone().unwrap_or_default(),
+    );
+    out.vlan = n.vlan.and_then(|v| u16::try_from(v).ok());
+    out.cluster_id = n
+        .cluster
+        .as_ref()
+        .and_then(|r| r.id.clone())
+        .map(Into::into);
+    out.description = n.description.clone().filter(|d| !d.is_empty());
+    let e = &mut out.extra;
+    put(
+        e,
+        "data_center_id",
+        n.data_center.as_ref().and_then(|r| r.id.clone()),
+    );
+    put(e, "mtu", n.mtu);
+    if !n.usages.is_empty() {
+        e.insert("usages".into(), Value::from(n.usages.clone()));
+    }
+    put(e, "status", n.status.clone());
+    put(e, "required", n.required);
+    put(e, "vdsm_name", n.vdsm_name.clone());
+    Ok(out)
+}
+
+/// oVirt storage domain -> neutral storage pool: capacity is `available + used`, free is
+/// `available` (bytes). Storage domains belong to data centers, not clusters: `cluster_id`
+/// stays empty and `extra.data_center_ids` names them.
+pub fn storage_pool(s: &StorageDomain) -> Result<StoragePool> {
+    let status = s.status.as_ref().map(StorageDomainStatus::as_str);
+    let state = storage_state(
+        status,
+        s.external_status.as_deref(),
+        !s.data_centers.is_empty(),
+    );
+    let mut out = StoragePool::new(
+        need_id(&s.id, "storage domain")?,
+        s.name.clone().unwrap_or_default(),
+        state,
+    );
+    out.raw_state = status
+        .map(str::to_owned)
+        .or_else(|| s.external_status.clone());
+    let available = s.available.and_then(|b| u64::try_from(b).ok());
+    let used = s.used.and_then(|b| u64::try_from(b).ok());
+    out.free_bytes = available;
+    out.capacity_bytes = match (available, used) {
+        (Some(a), Some(u)) => Some(a.saturating_add(u)),
+        _ => None,
+    };
+    let e = &mut out.extra;
+    put(
+        e,
+        "type",
+        s.domain_type.as_ref().map(|t| t.as_str().to_owned()),
+    );
+    put(e, "storage_type", s.storage_type.clone());
+    put(e, "external_status", s.external_status.clone());
+    put(e, "committed", s.committed);
+    put(e, "master", s.master);
+    put(e, "storage_format", s.storage_format.clone());
+    let dcs: Vec<String> = s.data_centers.iter().filter_map(|r| r.id.clone()).collect();
+    if !dcs.is_empty() {
+        e.insert("data_center_ids".into(), Value::from(dcs));
+    }
+    Ok(out)
+}
+
+/// An engine timestamp as RFC 3339, or `None` if it is not one. The engine writes XML Schema
+/// `dateTime` with milliseconds and an offset (`2018-01-11T07:26:49.704+02:00`), which is
+/// already RFC 3339; a time without an offset is not (its zone is unknown).
+pub fn rfc3339(t: &str) -> Option<String> {
+    let t = t.trim();
+    let b = t.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let shape = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !shape {
+        return None;
+    }
+    let mut rest = &t[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        rest = &frac[n..];
+    }
+    let z = rest.as_bytes();
+    let zone_ok = matches!(z, b"Z" | b"z")
+        || matches!(z, [b'+' | b'-', h1, h2, b':', m1, m2]
+            if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()));
+    zone_ok.then(|| t.to_owned())
+}
+
 /// The neutral reference of a VM id.
 pub(crate) fn vm_ref(id: &str) -> ResourceRef {
     ResourceRef::Vm(id.into())
@@ -369,6 +565,56 @@ mod tests {
         assert_eq!(disk_state(Some("locked")), DiskState::Locked);
         assert_eq!(task_state(Some("finished")), TaskState::Succeeded);
         assert_eq!(task_state(Some("aborted")), TaskState::Cancelled);
+    }
+
+    #[test]
+    fn storage_state_table() {
+        for s in StorageDomainStatus::KNOWN {
+            assert!(STORAGE_STATES.iter().any(|(k, _)| *k == s.as_str()), "{s}");
+        }
+        assert_eq!(storage_state(Some("active"), None, true), StorageState::Ok);
+        assert_eq!(
+            storage_state(Some("maintenance"), Some("ok"), true),
+            StorageState::Maintenance
+        );
+        assert_eq!(
+            storage_state(Some("unattached"), Some("ok"), false),
+            StorageState::Unavailable
+        );
+        // Attached domains as `/storagedomains` lists them: no status, only monitoring's word.
+        assert_eq!(storage_state(None, Some("ok"), true), StorageState::Ok);
+        assert_eq!(
+            storage_state(None, Some("failure"), true),
+            StorageState::Unavailable
+        );
+        assert_eq!(storage_state(None, None, true), StorageState::Ok);
+        assert_eq!(storage_state(None, None, false), StorageState::Unknown);
+        assert_eq!(
+            storage_state(Some("teleporting"), None, true),
+            StorageState::Unknown
+        );
+    }
+
+    #[test]
+    fn engine_times_are_rfc3339_only_with_an_offset() {
+        for ok in [
+            "2018-01-11T07:26:49.704+02:00",
+            "2018-01-11T07:26:49Z",
+            "2018-01-11T07:26:49.123456-05:30",
+        ] {
+            assert_eq!(rfc3339(ok).as_deref(), Some(ok));
+        }
+        for bad in [
+            "2018-01-11T07:26:49.704",
+            "2018-01-11 07:26:49Z",
+            "1515648409704",
+            "2018-01-11T07:26:49.+02:00",
+            "2018-01-11T07:26:49+0200",
+            "",
+            "2018-01-11T07:26:49.704+02:0é",
+        ] {
+            assert_eq!(rfc3339(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn noun(coll: &str) -> String {
         "diskattachments" => "disk attachment",
         "storagedomains" => "storage domain",
         "templates" => "template",
+        "networks" => "network",
         "jobs" => "job",
         "events" => "event",
         "nics" => "NIC",

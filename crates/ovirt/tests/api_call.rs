@@ -486,9 +486,17 @@ mod over_the_simulator {
             .unwrap();
         assert_eq!(vm["id"], id.as_str());
         assert!(vm["name"].is_string());
+        // The skin's networks read with the model's own types: the VLAN is `<vlan id>`.
+        let nets = call_on(&c, "/networks:list", &args(&[]), false)
+            .await
+            .unwrap();
+        let nets = nets.as_array().unwrap();
+        assert!(!nets.is_empty());
+        assert_eq!(nets[0]["vlan"]["id"], 101, "{}", nets[0]);
+        assert_eq!(nets[0]["usages"][0], "vm");
         // Not implemented by the simulator: the engine's 404, read as a one-line NotFound.
         for (name, words) in [
-            ("/networks:list", vec![]),
+            ("/vnicprofiles:list", vec![]),
             (
                 "/vms/{vm}/nics/{nic}:get",
                 vec![format!("vm={id}"), "nic=n".to_string()],

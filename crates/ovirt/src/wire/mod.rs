@@ -10,6 +10,7 @@ pub(crate) mod bridge;
 #[cfg(feature = "typed")]
 pub(crate) mod gen_support;
 mod host;
+mod network;
 mod parts;
 mod reader;
 mod resource;

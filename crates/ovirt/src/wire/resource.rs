@@ -10,6 +10,7 @@ use super::api::{
 use super::host::{
     read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
 };
+use super::network::{read_network, write_network};
 use super::reader::XmlIn;
 use super::storage::{
     read_disk, read_disk_attachment, read_storage_domain, read_template, write_disk,
@@ -18,8 +19,8 @@ use super::storage::{
 use super::vm::{read_nic, read_snapshot, read_vm, write_nic, write_snapshot, write_vm};
 use super::writer::XmlOut;
 use crate::native::types::{
-    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Fault, Host, Job, Nic, Snapshot,
-    StorageDomain, Template, Vm,
+    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Fault, Host, Job, Network, Nic,
+    Snapshot, StorageDomain, Template, Vm,
 };
 
 /// An object with an XML form: its element names and how to read and write it.
@@ -217,6 +218,23 @@ impl Resource for Template {
 
     fn to_xml(&self) -> String {
         write_doc(self, Self::TAG, write_template)
+    }
+}
+
+impl Resource for Network {
+    const TAG: &'static str = "network";
+    const PLURAL: &'static str = "networks";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_network)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_network)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_network)
     }
 }
 

@@ -3,7 +3,7 @@
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
-use super::parts::{read_cpu, read_os, read_ref};
+use super::parts::{read_cpu, read_os, read_ref, read_refs};
 use super::reader::{XmlIn, each_attr, id_href, push_link};
 use super::storage::{read_disk_attachment, write_disk_attachment};
 use super::writer::XmlOut;
@@ -52,6 +52,7 @@ pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) ->
                 v.disk_attachments = x.list(ce, b"disk_attachment", read_disk_attachment)?
             }
             b"nics" => v.nics = x.list(ce, b"nic", read_nic)?,
+            b"tags" => v.tags = read_refs(x, ce, b"tag")?,
             _ => x.skip(&c, ce)?,
         }
     }

@@ -12,8 +12,8 @@ use omnivirt_core::{Op, Result};
 
 use crate::native::connection::Connection;
 use crate::native::types::{
-    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Nic, Snapshot,
-    StorageDomain, Template, Vm,
+    Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Network, Nic,
+    Snapshot, StorageDomain, Template, Vm,
 };
 use crate::wire::Resource;
 
@@ -82,6 +82,11 @@ impl SystemService {
     /// `/templates`.
     pub fn templates(&self) -> TemplatesService {
         self.coll("templates")
+    }
+
+    /// `/networks`.
+    pub fn networks(&self) -> NetworksService {
+        self.coll("networks")
     }
 
     /// `/jobs`.
@@ -195,6 +200,12 @@ pub type TemplatesService = CollectionService<Template>;
 /// `/templates/{id}`.
 pub type TemplateService = ObjectService<Template>;
 
+/// `/networks`.
+pub type NetworksService = CollectionService<Network>;
+
+/// `/networks/{id}`.
+pub type NetworkService = ObjectService<Network>;
+
 /// `/jobs`.
 pub type JobsService = CollectionService<Job>;
 
@@ -219,6 +230,9 @@ fn op_list<T: Resource>() -> Option<Op> {
         "host" => Some(Op::HostList),
         "cluster" => Some(Op::ClusterList),
         "disk" | "disk_attachment" => Some(Op::DiskList),
+        "template" => Some(Op::TemplateList),
+        "network" => Some(Op::NetworkList),
+        "storage_domain" => Some(Op::StorageList),
         "job" => Some(Op::TaskGet),
         _ => None,
     }
@@ -230,6 +244,9 @@ fn op_get<T: Resource>() -> Option<Op> {
         "host" => Some(Op::HostGet),
         "cluster" => Some(Op::ClusterGet),
         "disk" => Some(Op::DiskGet),
+        "template" => Some(Op::TemplateGet),
+        "network" => Some(Op::NetworkGet),
+        "storage_domain" => Some(Op::StorageGet),
         "job" => Some(Op::TaskGet),
         _ => None,
     }
@@ -387,6 +404,13 @@ impl StorageDomainsService {
 impl TemplatesService {
     /// The service of template `id`.
     pub fn template(&self, id: &str) -> TemplateService {
+        self.item(id)
+    }
+}
+
+impl NetworksService {
+    /// The service of network `id`.
+    pub fn network(&self, id: &str) -> NetworkService {
         self.item(id)
     }
 }

@@ -6,9 +6,10 @@ use std::time::Duration;
 use omnivirt_core::{Error, ErrorKind, Op, Result};
 
 use super::{
-    ActionRequest, AddRequest, ClustersService, DataCenterService, DiskAttachmentService,
-    DiskAttachmentsService, DisksService, HostService, JobService, JobsService, NicsService,
-    SnapshotsService, StorageDomainService, StorageDomainsService, VmService,
+    ActionRequest, AddRequest, ClusterService, ClustersService, DataCenterService,
+    DiskAttachmentService, DiskAttachmentsService, DisksService, HostService, JobService,
+    JobsService, NetworksService, NicsService, SnapshotsService, StorageDomainService,
+    StorageDomainsService, VmService,
 };
 use crate::error::VENDOR;
 use crate::native::types::{Disk, DiskAttachment, Job, JobStatus};
@@ -96,6 +97,13 @@ impl HostService {
     /// Activates the host.
     pub fn activate(&self) -> ActionRequest {
         self.action("activate")
+    }
+}
+
+impl ClusterService {
+    /// The networks assigned to the cluster (with their cluster-level `status` and `required`).
+    pub fn networks(&self) -> NetworksService {
+        self.sub("networks")
     }
 }
 

@@ -82,6 +82,9 @@ pub struct Vm {
     /// NICs, when fetched with `follow=nics`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nics: Vec<Nic>,
+    /// Tags, when fetched with `follow=tags` (otherwise only the `tags` link is sent).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Ref>,
     /// Links to sub-collections (`<link rel href>`), for `follow_link`.
     #[serde(skip_serializing_if = "Links::is_empty")]
     pub links: Links,

@@ -10,6 +10,7 @@
 mod activity;
 mod compute;
 mod enums;
+mod network;
 mod parts;
 mod storage;
 
@@ -22,6 +23,7 @@ pub use enums::{
     HostStatus, JobStatus, LogSeverity, NicInterface, SnapshotStatus, StorageDomainStatus,
     StorageDomainType, TemplateStatus, VmStatus, VmType,
 };
+pub use network::Network;
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
 pub use storage::{Disk, DiskAttachment, StorageDomain, Template};
 

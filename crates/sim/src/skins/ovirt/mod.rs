@@ -6,8 +6,10 @@
 //!   (or HTTP Basic, as 3.x clients sent); a bad or expired token gets the engine's HTML 401.
 //! - `GET /ovirt-engine/api` is the API root. Collections: `vms` (with `search` by name, status,
 //!   cluster and host, `sortby`, `page N` + `max`, `follow=disk_attachments[.disk]`), `hosts`,
-//!   `clusters`, `datacenters`, `storagedomains`, `templates`, `disks`, `jobs` (search by
-//!   `correlation_id`), `jobs/{id}/steps`, `events` (search by `correlation_id`, `max`);
+//!   `clusters`, `datacenters`, `storagedomains`, `templates`, `networks` (search by name and
+//!   id, `page N` + `max`; see the `fabric` module), `clusters/{id}/networks`,
+//!   `datacenters/{id}/storagedomains`, `disks`, `jobs` (search by `correlation_id`),
+//!   `jobs/{id}/steps`, `events` (search by `correlation_id`, `max`);
 //!   `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks` (3.x), `vms/{id}/nics` and
 //!   `snapshots` (empty). VM actions `start`, `stop`, `shutdown`, `reboot`, `suspend`,
 //!   `migrate` answer `<action><job href id/><status>complete</status></action>` at once,
@@ -24,8 +26,9 @@
 //!   (<code>)."` otherwise. `/events` holds only these (the engine logs much more).
 //! - Searching jobs by correlation id lists every World task, which counts as an observation
 //!   of the unfinished ones (the World cannot search by correlation id).
-//! - The World has one implicit data center (`Default`) and one data storage domain (`data`);
-//!   the `Blank` template (all-zero id) means "no template".
+//! - The World has one implicit data center (`Default`) holding every cluster, network and
+//!   storage pool; each storage pool is an NFS data domain. The `Blank` template (all-zero id)
+//!   means "no template".
 //! - Disk attachment and detachment are synchronous on the engine's wire, so the skin drives
 //!   their World task to completion before answering (with the per-poll clock; with a wall
 //!   clock the disk may still be locked for a moment).
@@ -41,6 +44,7 @@ use crate::skin::Skin;
 use crate::world::World;
 
 mod auth;
+mod fabric;
 mod filter;
 mod jobs;
 mod mutate;
@@ -59,15 +63,9 @@ const BLANK: &str = "00000000-0000-0000-0000-000000000000";
 const ROOT_TAG: &str = "00000000-0000-0000-0000-000000000001";
 const ADMIN_USER: &str = "58ca604b-017d-0374-0220-000000000001";
 const DC_NAME: &str = "Default";
-const SD_NAME: &str = "data";
-const SD_SIZE: u64 = 4 << 40;
 
 fn dc_id() -> String {
     crate::uuid_from("omnivirt-sim/ovirt/data-center/Default")
-}
-
-fn sd_id() -> String {
-    crate::uuid_from("omnivirt-sim/ovirt/storage-domain/data")
 }
 
 /// The oVirt engine skin.

@@ -4,12 +4,12 @@ use http::StatusCode;
 use omnivirt_core::{ErrorKind, PowerAction, VmState};
 use omnivirt_http::{Request, Response};
 
+use super::BLANK;
 use super::filter::{find_cluster, find_host};
 use super::render::{Follow, VM_ACTIONS, write_attachment, write_disk, write_vm};
 use super::reply::{action_ok, bad_request, fault, not_found_empty, sim_fault, unknown_path};
 use super::status::vm_status;
 use super::xml::{El, X, parse_xml};
-use super::{BLANK, sd_id};
 use crate::error::SimError;
 use crate::query::{Filter, Paging};
 use crate::skin;
@@ -265,7 +265,7 @@ pub(super) fn vm_action(world: &World, req: &Request, id: &str, action: &str) ->
     }
 }
 
-pub(super) fn new_disk_from(body: &El) -> Result<NewDisk, String> {
+pub(super) fn new_disk_from(world: &World, body: &El) -> Result<NewDisk, String> {
     let name = body
         .text_at(&["name"])
         .or_else(|| body.text_at(&["alias"]))
@@ -278,7 +278,7 @@ pub(super) fn new_disk_from(body: &El) -> Result<NewDisk, String> {
         .path(&["storage_domains", "storage_domain"])
         .and_then(|e| e.attr("id").map(str::to_owned))
     {
-        if sd != sd_id() {
+        if world.get_storage_pool(&sd).is_err() {
             return Err(format!("Entity not found: Storage domain {sd}"));
         }
         spec = spec.storage(sd);
@@ -295,7 +295,7 @@ pub(super) fn add_disk(world: &World, req: &Request, v3: bool) -> Response {
     if body.path(&["storage_domains", "storage_domain"]).is_none() {
         return bad_request("Disk [storage_domains] required for add");
     }
-    let spec = match new_disk_from(&body) {
+    let spec = match new_disk_from(world, &body) {
         Ok(s) => s,
         Err(e) => return bad_request(&e),
     };
@@ -305,7 +305,7 @@ pub(super) fn add_disk(world: &World, req: &Request, v3: bool) -> Response {
             match world.peek_disk(sub.target_id()) {
                 Ok(d) => {
                     let mut x = X::new(v3);
-                    write_disk(&mut x, &d);
+                    write_disk(&mut x, world, &d);
                     skin::xml_response(StatusCode::CREATED, x.doc())
                 }
                 Err(e) => sim_fault(&e, "add Disk"),
@@ -333,7 +333,7 @@ pub(super) fn attach(world: &World, req: &Request, vm_id: &str, v3: bool) -> Res
         Some(id) => id.to_owned(),
         None => {
             // Create and attach in one call.
-            let spec = match new_disk_from(disk_el) {
+            let spec = match new_disk_from(world, disk_el) {
                 Ok(s) => s,
                 Err(e) => return bad_request(&e),
             };
@@ -367,7 +367,7 @@ pub(super) fn attach(world: &World, req: &Request, vm_id: &str, v3: bool) -> Res
             match world.peek_disk(&disk_id) {
                 Ok(d) => {
                     let mut x = X::new(v3);
-                    write_attachment(&mut x, &d, vm_id, false);
+                    write_attachment(&mut x, world, &d, vm_id, false);
                     skin::xml_response(StatusCode::CREATED, x.doc())
                 }
                 Err(e) => sim_fault(&e, "attach Virtual Disk"),

@@ -4,13 +4,11 @@ use http::StatusCode;
 use omnivirt_core::{DiskState, HostState};
 use omnivirt_http::{Request, Response};
 
-use super::BLANK;
 use super::filter::{
     case_insensitive, find_cluster, find_host, follow_of, name_match, paging_of, parse_search,
 };
 use super::render::{
-    write_api, write_attachment, write_cluster, write_data_center, write_disk, write_host,
-    write_storage_domain, write_template, write_template_blank, write_vm,
+    write_api, write_attachment, write_cluster, write_data_center, write_disk, write_host, write_vm,
 };
 use super::reply::{bad_request, list_doc, not_found_empty};
 use super::status::vm_states_for;
@@ -93,7 +91,7 @@ pub(super) fn get_attachment(
                 let mut x = X::new(v3);
                 let full = skin::query_param(req, "follow")
                     .is_some_and(|f| f.split(',').any(|p| p.trim() == "disk"));
-                write_attachment(&mut x, &disk, id, full);
+                write_attachment(&mut x, world, &disk, id, full);
                 skin::xml_response(StatusCode::OK, x.doc())
             }
             Err(_) => not_found_empty(),
@@ -210,54 +208,6 @@ pub(super) fn list_data_center_clusters(world: &World, v3: bool) -> Response {
     list_doc("clusters", x.s)
 }
 
-pub(super) fn list_storage_domains(world: &World, v3: bool) -> Response {
-    let mut x = X::new(v3);
-    write_storage_domain(&mut x, world);
-    list_doc("storage_domains", x.s)
-}
-
-pub(super) fn get_storage_domain(world: &World, v3: bool) -> Response {
-    let mut x = X::new(v3);
-    write_storage_domain(&mut x, world);
-    skin::xml_response(StatusCode::OK, x.doc())
-}
-
-pub(super) fn list_templates(world: &World, req: &Request, v3: bool) -> Response {
-    let s = match parse_search(&skin::query_param(req, "search").unwrap_or_default()) {
-        Ok(s) => s,
-        Err(e) => return bad_request(&e),
-    };
-    let name = s
-        .conds
-        .iter()
-        .find(|(k, _)| k == "name")
-        .map(|(_, v)| name_match(v));
-    let ic = case_insensitive(req);
-    let mut x = X::new(v3);
-    if name.as_ref().is_none_or(|n| n.matches("Blank", ic)) {
-        write_template_blank(&mut x);
-    }
-    for t in world.list_templates(&Filter::new(), &Paging::all()).items {
-        if name.as_ref().is_none_or(|n| n.matches(&t.name, ic)) {
-            write_template(&mut x, &t);
-        }
-    }
-    list_doc("templates", x.s)
-}
-
-pub(super) fn get_template(world: &World, id: &str, v3: bool) -> Response {
-    let mut x = X::new(v3);
-    if id == BLANK {
-        write_template_blank(&mut x);
-    } else {
-        match world.get_template(id) {
-            Ok(t) => write_template(&mut x, &t),
-            Err(_) => return not_found_empty(),
-        }
-    }
-    skin::xml_response(StatusCode::OK, x.doc())
-}
-
 pub(super) fn list_disks(world: &World, req: &Request, v3: bool) -> Response {
     let s = match parse_search(&skin::query_param(req, "search").unwrap_or_default()) {
         Ok(s) => s,
@@ -284,7 +234,7 @@ pub(super) fn list_disks(world: &World, req: &Request, v3: bool) -> Response {
     };
     let mut x = X::new(v3);
     for d in world.list_disks(&f, &p).items {
-        write_disk(&mut x, &d);
+        write_disk(&mut x, world, &d);
     }
     list_doc("disks", x.s)
 }
@@ -293,7 +243,7 @@ pub(super) fn get_disk(world: &World, id: &str, v3: bool) -> Response {
     match world.get_disk(id) {
         Ok(d) => {
             let mut x = X::new(v3);
-            write_disk(&mut x, &d);
+            write_disk(&mut x, world, &d);
             skin::xml_response(StatusCode::OK, x.doc())
         }
         Err(_) => not_found_empty(),
@@ -312,7 +262,7 @@ pub(super) fn list_attachments(world: &World, req: &Request, id: &str, v3: bool)
         .list_disks(&Filter::new().vm(vm.id.clone()), &Paging::all())
         .items
     {
-        write_attachment(&mut x, &d, id, full);
+        write_attachment(&mut x, world, &d, id, full);
     }
     list_doc("disk_attachments", x.s)
 }
@@ -327,7 +277,7 @@ pub(super) fn list_vm_disks_v3(world: &World, id: &str, v3: bool) -> Response {
         .list_disks(&Filter::new().vm(vm.id.clone()), &Paging::all())
         .items
     {
-        write_disk(&mut x, &d);
+        write_disk(&mut x, world, &d);
     }
     list_doc("disks", x.s)
 }

@@ -1,5 +1,5 @@
-//! The engine's XML for each object: VMs, hosts, clusters, the data center, the storage
-//! domain, templates, disks, disk attachments and the API root.
+//! The engine's XML for each object: VMs, hosts, clusters, the data center, disks, disk
+//! attachments and the API root (templates, networks and storage domains are in `fabric`).
 
 use std::collections::BTreeMap;
 
@@ -7,11 +7,12 @@ use super::API;
 
 use omnivirt_core::{HostState, VmState};
 
+use super::fabric::{count_domains, disk_domain};
 use super::status::{disk_status, host_status, time, vm_status};
 use super::xml::X;
-use super::{ADMIN_USER, BLANK, DC_NAME, ROOT_TAG, SD_NAME, SD_SIZE, dc_id, sd_id};
-use crate::model::{SimCluster, SimDisk, SimHost, SimTemplate, SimVm};
-use crate::query::{Filter, Paging};
+use super::{ADMIN_USER, BLANK, DC_NAME, ROOT_TAG, dc_id};
+use crate::model::{SimCluster, SimDisk, SimHost, SimVm};
+use crate::query::Filter;
 use crate::world::World;
 
 pub(super) const VM_ACTIONS: &[&str] = &[
@@ -142,7 +143,7 @@ pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
         x.open("disk_attachments");
         for d in &vm.disk_ids {
             if let Ok(disk) = world.peek_disk(d.as_str()) {
-                write_attachment(x, &disk, vm.id.as_str(), follow.attachment_disks);
+                write_attachment(x, world, &disk, vm.id.as_str(), follow.attachment_disks);
             }
         }
         x.close("disk_attachments");
@@ -305,92 +306,7 @@ pub(super) fn write_data_center(x: &mut X) {
     x.close("data_center");
 }
 
-pub(super) fn write_storage_domain(x: &mut X, world: &World) {
-    let id = sd_id();
-    let base = format!("{API}/storagedomains/{id}");
-    let used: u64 = world
-        .list_disks(&Filter::new(), &Paging::all())
-        .items
-        .iter()
-        .map(|d| d.size_bytes)
-        .sum();
-    x.open_obj("storage_domain", &base, &id);
-    x.actions(&base, &["isattached", "refreshluns", "updateovfstore"]);
-    x.leaf("name", SD_NAME);
-    x.links(
-        &base,
-        &["diskprofiles", "disks", "permissions", "templates", "vms"],
-    );
-    x.num("available", SD_SIZE.saturating_sub(used));
-    x.num("committed", used);
-    x.leaf("external_status", "ok");
-    x.leaf("master", "true");
-    x.open("storage");
-    x.leaf("address", "nfs.sim.invalid");
-    x.leaf("path", "/exports/data");
-    x.leaf("type", "nfs");
-    x.close("storage");
-    x.leaf("storage_format", "v5");
-    x.leaf("type", "data");
-    x.num("used", used);
-    x.open("data_centers");
-    let dc = dc_id();
-    x.reference("data_center", &format!("{API}/datacenters/{dc}"), &dc);
-    x.close("data_centers");
-    x.close("storage_domain");
-}
-
-pub(super) fn write_template_blank(x: &mut X) {
-    let base = format!("{API}/templates/{BLANK}");
-    x.open_obj("template", &base, BLANK);
-    x.actions(&base, &["export"]);
-    x.leaf("name", "Blank");
-    x.leaf("description", "Blank template");
-    x.links(&base, &["diskattachments", "nics", "permissions", "tags"]);
-    x.open("cpu");
-    x.leaf("architecture", "undefined");
-    x.open("topology");
-    x.num("cores", 1);
-    x.num("sockets", 1);
-    x.num("threads", 1);
-    x.close("topology");
-    x.close("cpu");
-    x.leaf("creation_time", "2008-04-01T00:00:00.000+00:00");
-    x.num("memory", 1u64 << 30);
-    x.status("ok");
-    x.open("version");
-    x.leaf("version_name", "base version");
-    x.num("version_number", 1);
-    x.close("version");
-    x.close("template");
-}
-
-pub(super) fn write_template(x: &mut X, t: &SimTemplate) {
-    let base = format!("{API}/templates/{}", t.id);
-    x.open_obj("template", &base, &t.id);
-    x.actions(&base, &["export"]);
-    x.leaf("name", &t.name);
-    x.leaf("description", &t.description);
-    x.links(&base, &["diskattachments", "nics", "permissions", "tags"]);
-    x.open("cpu");
-    x.leaf("architecture", "x86_64");
-    x.open("topology");
-    x.num("cores", 1);
-    x.num("sockets", t.vcpus);
-    x.num("threads", 1);
-    x.close("topology");
-    x.close("cpu");
-    x.leaf("creation_time", &time(t.created_at));
-    x.num("memory", t.memory_bytes);
-    x.status("ok");
-    x.open("version");
-    x.leaf("version_name", "base version");
-    x.num("version_number", 1);
-    x.close("version");
-    x.close("template");
-}
-
-pub(super) fn write_disk(x: &mut X, d: &SimDisk) {
+pub(super) fn write_disk(x: &mut X, world: &World, d: &SimDisk) {
     let base = format!("{API}/disks/{}", d.id.as_str());
     x.open_obj("disk", &base, d.id.as_str());
     x.actions(&base, &["copy", "export", "move", "refreshlun", "sparsify"]);
@@ -411,11 +327,7 @@ pub(super) fn write_disk(x: &mut X, d: &SimDisk) {
     x.num("total_size", d.size_bytes / 8);
     x.leaf("wipe_after_delete", "false");
     x.open("storage_domains");
-    let sd = d
-        .storage
-        .clone()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(sd_id);
+    let sd = disk_domain(world, d);
     x.reference("storage_domain", &format!("{API}/storagedomains/{sd}"), &sd);
     x.close("storage_domains");
     x.close("disk");
@@ -428,7 +340,13 @@ pub(super) fn extra_str<'a>(
     extra.get(k).and_then(|v| v.as_str())
 }
 
-pub(super) fn write_attachment(x: &mut X, d: &SimDisk, vm_id: &str, full_disk: bool) {
+pub(super) fn write_attachment(
+    x: &mut X,
+    world: &World,
+    d: &SimDisk,
+    vm_id: &str,
+    full_disk: bool,
+) {
     let href = format!("{API}/vms/{vm_id}/diskattachments/{}", d.id.as_str());
     x.open_obj("disk_attachment", &href, d.id.as_str());
     x.leaf("active", "true");
@@ -444,7 +362,7 @@ pub(super) fn write_attachment(x: &mut X, d: &SimDisk, vm_id: &str, full_disk: b
     x.leaf("read_only", "false");
     x.leaf("uses_scsi_reservation", "false");
     if full_disk {
-        write_disk(x, d);
+        write_disk(x, world, d);
     } else {
         x.reference(
             "disk",
@@ -465,6 +383,7 @@ pub(super) fn write_api(x: &mut X, world: &World) {
         "events",
         "hosts",
         "jobs",
+        "networks",
         "storagedomains",
         "tags",
         "templates",
@@ -479,6 +398,7 @@ pub(super) fn write_api(x: &mut X, world: &World) {
                 | "disks"
                 | "events"
                 | "hosts"
+                | "networks"
                 | "storagedomains"
                 | "templates"
                 | "vms"
@@ -513,10 +433,11 @@ pub(super) fn write_api(x: &mut X, world: &World) {
     let vms_up = world.count_vms(&Filter::new().vm_state(VmState::Running));
     let hosts_total = world.count_hosts(&all);
     let hosts_up = world.count_hosts(&Filter::new().host_state(HostState::Up));
+    let (domains, domains_active) = count_domains(world);
     x.open("summary");
     for (tag, active, total) in [
         ("hosts", hosts_up, hosts_total),
-        ("storage_domains", 1, 1),
+        ("storage_domains", domains_active, domains),
         ("users", 1, world.user_names().len()),
         ("vms", vms_up, vms_total),
     ] {

@@ -5,18 +5,21 @@ use omnivirt_http::{Request, Response};
 use serde_json::json;
 
 use super::auth::{form, session_ok, sso_token};
+use super::fabric::{
+    get_network, get_storage_domain, get_template, list_cluster_networks, list_networks,
+    list_storage_domains, list_templates,
+};
 use super::jobs::{get_job, list_events, list_jobs, list_steps};
 use super::mutate::{
     add_disk, add_vm, attach, delete_disk, detach, remove_vm, update_vm, vm_action,
 };
 use super::read::{
     api_root, empty_vm_collection, get_attachment, get_cluster, get_data_center, get_disk,
-    get_host, get_storage_domain, get_template, get_vm, list_attachments, list_clusters,
-    list_data_center_clusters, list_data_centers, list_disks, list_hosts, list_storage_domains,
-    list_templates, list_vm_disks_v3, list_vms,
+    get_host, get_vm, list_attachments, list_clusters, list_data_center_clusters,
+    list_data_centers, list_disks, list_hosts, list_vm_disks_v3, list_vms,
 };
 use super::reply::{unauthorized, unknown_path};
-use super::{MOUNT, dc_id, sd_id};
+use super::{MOUNT, dc_id};
 use crate::skin;
 use crate::world::World;
 
@@ -86,18 +89,24 @@ fn api(world: &World, req: &Request, rest: &str) -> Response {
         ["hosts", id] if get => get_host(world, id, v3),
         ["clusters"] if get => list_clusters(world, req, v3),
         ["clusters", id] if get => get_cluster(world, id, v3),
+        ["clusters", id, "networks"] if get => list_cluster_networks(world, req, id, v3),
         ["datacenters"] if get => list_data_centers(v3),
         ["datacenters", id] if get && *id == dc_id() => get_data_center(v3),
         ["datacenters", id, "clusters"] if get && *id == dc_id() => {
             list_data_center_clusters(world, v3)
         }
-        ["storagedomains"] if get => list_storage_domains(world, v3),
-        ["storagedomains", id] if get && *id == sd_id() => get_storage_domain(world, v3),
-        ["datacenters", id, "storagedomains"] if get && *id == dc_id() => {
-            list_storage_domains(world, v3)
+        ["storagedomains"] if get => list_storage_domains(world, req, false, v3),
+        ["storagedomains", id] if get => get_storage_domain(world, id, false, v3),
+        ["datacenters", dc, "storagedomains"] if get && *dc == dc_id() => {
+            list_storage_domains(world, req, true, v3)
+        }
+        ["datacenters", dc, "storagedomains", id] if get && *dc == dc_id() => {
+            get_storage_domain(world, id, true, v3)
         }
         ["templates"] if get => list_templates(world, req, v3),
         ["templates", id] if get => get_template(world, id, v3),
+        ["networks"] if get => list_networks(world, req, v3),
+        ["networks", id] if get => get_network(world, id, v3),
         ["disks"] if get => list_disks(world, req, v3),
         ["disks"] if post => add_disk(world, req, v3),
         ["disks", id] if get => get_disk(world, id, v3),

@@ -134,7 +134,10 @@ async fn an_unknown_api_path_or_action_answers_like_the_engine() {
     );
     let vm = vms.items[0].id.as_str().to_owned();
     for (method, path) in [
-        (http::Method::GET, "/ovirt-engine/api/networks".to_string()),
+        (
+            http::Method::GET,
+            "/ovirt-engine/api/vnicprofiles".to_string(),
+        ),
         (
             http::Method::POST,
             format!("/ovirt-engine/api/vms/{vm}/nosuchaction"),
@@ -149,5 +152,159 @@ async fn an_unknown_api_path_or_action_answers_like_the_engine() {
         assert_eq!(resp.status, http::StatusCode::NOT_FOUND, "{path}");
         let empty = matches!(&resp.body, omnivirt_http::Body::Full(b) if b.is_empty());
         assert!(empty, "{path}: the engine sends no body");
+    }
+}
+
+mod fabric {
+    use std::sync::Arc;
+
+    use omnivirt_http::{Body, Request};
+
+    use crate::WorldConfig;
+    use crate::query::{Filter, Paging};
+    use crate::skin::Skin;
+    use crate::world::World;
+
+    fn world(clusters: u32, templates: u32) -> Arc<World> {
+        Arc::new(World::new(
+            WorldConfig::builder()
+                .clusters(clusters)
+                .templates(templates)
+                .vms(1)
+                .build(),
+        ))
+    }
+
+    /// `GET` of an API path (below `/ovirt-engine/api`): status and body.
+    fn get(world: &World, path: &str) -> (u16, String) {
+        let req = Request::new(
+            http::Method::GET,
+            format!("http://engine/ovirt-engine/api/{path}"),
+        )
+        .header("Authorization", "Basic YWRtaW5AaW50ZXJuYWw6YWRtaW4=")
+        .unwrap();
+        let resp = super::super::OvirtSkin::new().handle(world, req);
+        let body = match &resp.body {
+            Body::Full(b) => String::from_utf8_lossy(b).into_owned(),
+            _ => String::new(),
+        };
+        (resp.status.as_u16(), body)
+    }
+
+    /// The `<name>` of every top-level object of a collection document.
+    fn names(doc: &str, tag: &str) -> Vec<String> {
+        let el = super::parse_xml(doc.as_bytes()).unwrap();
+        el.children
+            .iter()
+            .filter(|c| c.name == tag)
+            .filter_map(|c| c.text_at(&["name"]))
+            .collect()
+    }
+
+    fn walk(world: &World, search: &str, max: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        for page in 1.. {
+            let q = format!("{search} page {page}").replace(' ', "%20");
+            let (status, doc) = get(world, &format!("templates?search={q}&max={max}"));
+            assert_eq!(status, 200, "{doc}");
+            let got = names(&doc, "template");
+            assert!(got.len() <= max);
+            let last = got.len() < max;
+            all.extend(got);
+            if last {
+                break;
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn templates_page_with_blank_counted_once() {
+        let w = world(2, 5);
+        let in_world = w.list_templates(&Filter::new(), &Paging::all()).total;
+        for max in [1, 2, 3, 10] {
+            let asc = walk(&w, "sortby name asc", max);
+            assert_eq!(asc.len(), in_world + 1, "max {max}: {asc:?}");
+            assert_eq!(asc[0], "Blank");
+            assert_eq!(asc.iter().filter(|n| *n == "Blank").count(), 1);
+            let desc = walk(&w, "sortby name desc", max);
+            assert_eq!(desc.len(), in_world + 1, "max {max}: {desc:?}");
+            assert_eq!(desc.last().map(String::as_str), Some("Blank"));
+            let mut back = desc.clone();
+            back.reverse();
+            assert_eq!(back, asc, "max {max}");
+        }
+        let first = walk(&w, "sortby name asc", 10)[1].clone();
+        let (_, doc) = get(&w, &format!("templates?search=name%3D{first}"));
+        assert_eq!(names(&doc, "template"), vec![first]);
+        let (_, doc) = get(&w, "templates?search=name%3Dblank");
+        assert_eq!(names(&doc, "template"), vec!["Blank".to_owned()]);
+        assert!(get(&w, "templates?search=status%3Dok").0 == 400);
+        assert_eq!(get(&w, "templates/nope"), (404, String::new()));
+    }
+
+    #[test]
+    fn networks_in_the_data_center_and_in_a_cluster() {
+        let w = world(2, 1);
+        let (status, doc) = get(&w, "networks?search=sortby%20name%20asc&max=10");
+        assert_eq!(status, 200);
+        assert_eq!(names(&doc, "network"), vec!["vlan-101", "vlan-102"]);
+        assert!(doc.contains("<vlan id=\"101\"/>"), "{doc}");
+        assert!(doc.contains("<usage>vm</usage>"), "{doc}");
+        assert!(
+            !doc.contains("<cluster "),
+            "data-center networks name no cluster"
+        );
+        let net = w.list_networks(&Filter::new(), &Paging::all()).items[1].clone();
+        let (status, one) = get(&w, &format!("networks/{}", net.id));
+        assert_eq!(status, 200);
+        assert!(one.contains("<name>vlan-102</name>"), "{one}");
+        let (status, doc) = get(
+            &w,
+            &format!("clusters/{}/networks", net.cluster_id.as_str()),
+        );
+        assert_eq!(status, 200);
+        assert_eq!(names(&doc, "network"), vec!["vlan-102"]);
+        assert!(doc.contains("<status>operational</status>"), "{doc}");
+        assert!(doc.contains(&format!(
+            "<cluster href=\"/ovirt-engine/api/clusters/{}\"",
+            net.cluster_id.as_str()
+        )));
+        assert_eq!(get(&w, "networks/nope"), (404, String::new()));
+        assert_eq!(get(&w, "clusters/nope/networks"), (404, String::new()));
+    }
+
+    #[test]
+    fn storage_domains_are_the_worlds_pools() {
+        let w = world(3, 1);
+        let pools = w.list_storage_pools(&Filter::new(), &Paging::all()).items;
+        let (status, doc) = get(&w, "storagedomains?search=name%3Dpool-02");
+        assert_eq!(status, 200);
+        assert_eq!(names(&doc, "storage_domain"), vec!["pool-02"]);
+        let el = super::parse_xml(doc.as_bytes()).unwrap();
+        let sd = &el.children[0];
+        let pool = pools.iter().find(|p| p.name == "pool-02").unwrap();
+        let available = sd.num_at(&["available"]).unwrap().unwrap();
+        let used = sd.num_at(&["used"]).unwrap().unwrap();
+        assert_eq!(available, pool.free_bytes);
+        assert_eq!(available + used, pool.capacity_bytes);
+        // As on the engine: attached domains have no status at the top level...
+        assert!(sd.child("status").is_none());
+        assert_eq!(sd.text_at(&["external_status"]).as_deref(), Some("ok"));
+        // ...but do in their data center's view.
+        let dc = crate::uuid_from("omnivirt-sim/ovirt/data-center/Default");
+        let (status, doc) = get(&w, &format!("datacenters/{dc}/storagedomains"));
+        assert_eq!(status, 200);
+        assert_eq!(names(&doc, "storage_domain").len(), pools.len());
+        assert!(doc.contains("<status>active</status>"));
+        let (status, one) = get(&w, &format!("storagedomains/{}", pool.id));
+        assert_eq!(status, 200);
+        assert!(one.contains("<name>pool-02</name>"));
+        assert_eq!(get(&w, "storagedomains/nope"), (404, String::new()));
+        let (_, root) = get(&w, "");
+        assert!(
+            root.contains("<storage_domains><active>3</active><total>3</total>"),
+            "{root}"
+        );
     }
 }

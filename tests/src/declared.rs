@@ -99,7 +99,7 @@ const DAY2: [&str; 7] = [
 /// Cases a vendor's backend cannot run yet, with the reason.
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     let mut out = match vendor {
-        "cloudtower" | "zstack" => vec![(
+        "zstack" => vec![(
             "inventory",
             "templates, networks and storage pools are in the neutral model and the simulator \
              but not yet mapped to this vendor's API (issue 10)",

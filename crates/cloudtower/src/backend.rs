@@ -3,16 +3,19 @@
 use async_trait::async_trait;
 use omnivirt_core::{
     Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
-    HostId, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef, Result,
-    Submitted, Task, TaskId, Vm, VmId, VmSource, VmSpec,
+    HostId, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page, PowerAction,
+    ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId,
+    Vm, VmId, VmSource, VmSpec,
 };
 use omnivirt_http::SharedTransport;
 
 use crate::VENDOR;
 use crate::config::CloudTowerConfig;
 use crate::convert::{self, VmStateFilter};
+use crate::generated::types::{ElfStoragePolicy, NetworkType, Vds, Vlan};
 use crate::native::filter::{
-    ClusterWhere, HostWhere, StrField, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
+    ClusterWhere, ContentLibraryVmTemplateWhere, ElfStoragePolicyWhere, HostWhere, StrField,
+    VdsWhere, VlanWhere, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
 };
 use crate::native::query::{Api, Direction, Query, Resource};
 use crate::native::vm::{DiskParams, MountDisk, VmCreate, VmFromTemplate, VolumeCreate};
@@ -58,6 +61,12 @@ fn capabilities() -> Capabilities {
         Op::DiskDelete,
         Op::TaskGet,
         Op::TaskGetBatch,
+        Op::TemplateList,
+        Op::TemplateGet,
+        Op::NetworkList,
+        Op::NetworkGet,
+        Op::StorageList,
+        Op::StorageGet,
     ])
     .with_max_task_batch(100)
     .with_note(
@@ -80,6 +89,18 @@ fn capabilities() -> Capabilities {
         "create-vm-volume; needs a cluster; storage = elf_storage_policy",
     )
     .with_note(Op::TaskGetBatch, "get-tasks with id_in")
+    .with_note(
+        Op::TemplateList,
+        "get-content-library-vm-templates (the ids create-vm-from-content-library-template takes)",
+    )
+    .with_note(
+        Op::NetworkList,
+        "get-vlans of type VM; cluster from the VLAN's VDS (one get-vdses per page)",
+    )
+    .with_note(
+        Op::StorageList,
+        "get-elf-storage-policies; capacity is the cluster's (one get-clusters per page)",
+    )
 }
 
 impl CloudTowerBackend {
@@ -190,6 +211,25 @@ fn submitted<T>(
     Ok(s)
 }
 
+/// The distinct non-empty ids `of` picks from `items`, in first-seen order.
+fn distinct_ids<T>(items: &[T], of: impl Fn(&T) -> Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in items.iter().filter_map(of).filter(|s| !s.is_empty()) {
+        if !out.iter().any(|x| x == id) {
+            out.push(id.to_owned());
+        }
+    }
+    out
+}
+
+fn vlan_vds(v: &Vlan) -> Option<&str> {
+    v.vds.as_ref().and_then(|d| d.id.as_deref())
+}
+
+fn policy_cluster(p: &ElfStoragePolicy) -> Option<&str> {
+    p.cluster.as_ref().and_then(|c| c.id.as_deref())
+}
+
 impl CloudTowerBackend {
     fn by_id(id: &VmId) -> VmWhere {
         VmWhere::new().id().eq(id.as_str())
@@ -215,6 +255,48 @@ impl CloudTowerBackend {
             .get(id)
             .await
             .map_err(|e| e.with_op(op))
+    }
+
+    /// The objects with these ids, in one `get-<x>` with `id_in` (none asked: no request).
+    async fn by_ids<T: Resource>(&self, ids: Vec<String>, op: Op) -> Result<Vec<T>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+        let w = T::Where::default().raw("id_in", serde_json::json!(ids));
+        Api::<T>::new(self.client.clone())
+            .list(Query::new(w).first(n))
+            .await
+            .map_err(|e| e.with_op(op))
+    }
+
+    /// VLANs as networks, with the cluster of each one's VDS.
+    async fn networks(&self, vlans: &[Vlan], op: Op) -> Result<Vec<Network>> {
+        let vdses: Vec<Vds> = self.by_ids(distinct_ids(vlans, vlan_vds), op).await?;
+        Ok(vlans
+            .iter()
+            .map(|v| {
+                let cluster = vlan_vds(v)
+                    .and_then(|id| vdses.iter().find(|d| d.id.as_deref() == Some(id)))
+                    .and_then(|d| d.cluster.as_ref())
+                    .and_then(|c| c.id.as_deref());
+                convert::network(v, cluster)
+            })
+            .collect())
+    }
+
+    /// Storage policies as pools, sized by their clusters.
+    async fn pools(&self, policies: &[ElfStoragePolicy], op: Op) -> Result<Vec<StoragePool>> {
+        let clusters: Vec<wire::Cluster> = self
+            .by_ids(distinct_ids(policies, policy_cluster), op)
+            .await?;
+        Ok(policies
+            .iter()
+            .map(|p| {
+                let c = policy_cluster(p).and_then(|id| clusters.iter().find(|c| c.id == id));
+                convert::storage_pool(p, c)
+            })
+            .collect())
     }
 
     async fn volume_owners(&self, disks: &mut [Disk]) -> Result<()> {
@@ -473,6 +555,101 @@ impl Backend for CloudTowerBackend {
             Some(ResourceRef::Disk(disk.clone())),
         )?;
         Ok(s.expect(Expect::DiskGone))
+    }
+
+    async fn list_templates(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Template>> {
+        let (mut w, client_side) = by_name(
+            ContentLibraryVmTemplateWhere::new(),
+            query,
+            ContentLibraryVmTemplateWhere::name,
+        );
+        if let Some(c) = &query.cluster {
+            w = w.clusters(some(ClusterWhere::new().id().eq(c.as_str())));
+        }
+        let page = self
+            .page::<wire::ContentLibraryVmTemplate>(w, query, cursor, Op::TemplateList)
+            .await?;
+        let items = page
+            .items
+            .iter()
+            .map(convert::template)
+            .filter(|t| query.name.as_ref().is_none_or(|n| n.matches(&t.name)))
+            .collect();
+        Ok(Page::new(items, page.next).filtered_client_side(client_side))
+    }
+
+    async fn get_template(&self, id: &TemplateId) -> Result<Template> {
+        let t: wire::ContentLibraryVmTemplate = self.get(id.as_str(), Op::TemplateGet).await?;
+        Ok(convert::template(&t))
+    }
+
+    async fn list_networks(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Network>> {
+        let (mut w, client_side) = by_name(VlanWhere::new(), query, VlanWhere::name);
+        w = w.r#type().eq(NetworkType::Vm);
+        if let Some(c) = &query.cluster {
+            w = w.vds(VdsWhere::new().cluster(ClusterWhere::new().id().eq(c.as_str())));
+        }
+        let page = self.page::<Vlan>(w, query, cursor, Op::NetworkList).await?;
+        let items = self
+            .networks(&page.items, Op::NetworkList)
+            .await?
+            .into_iter()
+            .filter(|n| query.name.as_ref().is_none_or(|f| f.matches(&n.name)))
+            .collect();
+        Ok(Page::new(items, page.next).filtered_client_side(client_side))
+    }
+
+    async fn get_network(&self, id: &NetworkId) -> Result<Network> {
+        let v: Vlan = self.get(id.as_str(), Op::NetworkGet).await?;
+        let mut n = self.networks(&[v], Op::NetworkGet).await?;
+        n.pop().ok_or_else(|| {
+            Error::protocol("get-vlans: a VLAN was lost in conversion")
+                .with_vendor(VENDOR)
+                .with_op(Op::NetworkGet)
+        })
+    }
+
+    async fn list_storage_pools(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<StoragePool>> {
+        let (mut w, client_side) = by_name(
+            ElfStoragePolicyWhere::new(),
+            query,
+            ElfStoragePolicyWhere::name,
+        );
+        if let Some(c) = &query.cluster {
+            w = w.cluster(ClusterWhere::new().id().eq(c.as_str()));
+        }
+        let page = self
+            .page::<ElfStoragePolicy>(w, query, cursor, Op::StorageList)
+            .await?;
+        let items = self
+            .pools(&page.items, Op::StorageList)
+            .await?
+            .into_iter()
+            .filter(|p| query.name.as_ref().is_none_or(|f| f.matches(&p.name)))
+            .collect();
+        Ok(Page::new(items, page.next).filtered_client_side(client_side))
+    }
+
+    async fn get_storage_pool(&self, id: &StoragePoolId) -> Result<StoragePool> {
+        let p: ElfStoragePolicy = self.get(id.as_str(), Op::StorageGet).await?;
+        let mut pools = self.pools(&[p], Op::StorageGet).await?;
+        pools.pop().ok_or_else(|| {
+            Error::protocol("get-elf-storage-policies: a policy was lost in conversion")
+                .with_vendor(VENDOR)
+                .with_op(Op::StorageGet)
+        })
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {

@@ -8,6 +8,10 @@ use serde_json::Value;
 
 use crate::wire;
 
+mod inventory;
+
+pub use inventory::{STORAGE_BUSY, STORAGE_CONNECT, cidr, network, storage_pool, template};
+
 /// `VmStatus` -> neutral state.
 pub const VM_STATUS: &[(&str, VmState)] = &[
     ("RUNNING", VmState::Running),
@@ -149,15 +153,15 @@ pub fn vm(v: &wire::Vm) -> Vm {
     out.cluster_id = v.cluster.as_ref().map(|c| c.id.as_str().into());
     out.host_id = v.host.as_ref().map(|h| h.id.as_str().into());
     out.description = non_empty(&v.description);
+    out.ips = vm_ips(v.ips.as_deref());
+    out.tags = v.labels.iter().flatten().map(label_tag).collect();
+    out.created_at = non_empty(&v.local_created_at);
     let x = &mut out.extra;
     if !v.local_id.is_empty() {
         put(x, "local_id", v.local_id.as_str());
     }
     if let Some(b) = &v.entity_async_status {
         put(x, "entity_async_status", b.as_str());
-    }
-    if let Some(ips) = v.ips.as_ref().filter(|s| !s.is_empty()) {
-        put(x, "ips", ips.as_str());
     }
     if let Some(ha) = v.ha {
         put(x, "ha", ha);
@@ -173,6 +177,24 @@ pub fn vm(v: &wire::Vm) -> Vm {
     }
     omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
     out
+}
+
+/// The addresses of a VM's `ips`, which the server sends as one comma-joined string.
+pub fn vm_ips(ips: Option<&str>) -> Vec<String> {
+    ips.into_iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A label as a tag: `key=value`, or the bare `key` when the value is empty.
+pub fn label_tag(l: &wire::NestedLabel) -> String {
+    match l.value.as_deref().filter(|v| !v.is_empty()) {
+        Some(v) => format!("{}={v}", l.key),
+        None => l.key.clone(),
+    }
 }
 
 /// A CloudTower host as a neutral [`Host`].

@@ -9,11 +9,12 @@ use serde_json::{Map, Value};
 
 use super::client::{CloudTowerClient, decode};
 use super::filter::{
-    AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere, HostWhere,
-    IscsiLunSnapshotWhere, TaskWhere, VmDiskWhere, VmNicWhere, VmSnapshotWhere, VmVolumeWhere,
-    VmWhere, WhereInput,
+    AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere,
+    ElfStoragePolicyWhere, HostWhere, IscsiLunSnapshotWhere, TaskWhere, VdsWhere, VlanWhere,
+    VmDiskWhere, VmNicWhere, VmSnapshotWhere, VmVolumeWhere, VmWhere, WhereInput,
 };
 use crate::VENDOR;
+use crate::generated::types::{ElfStoragePolicy, Vds, Vlan};
 use crate::wire::{
     Alert, Cluster, Connection, ContentLibraryVmTemplate, Datacenter, Host, IscsiLunSnapshot,
     PhysicalDisk, Task, Vm, VmDisk, VmNic, VmSnapshot, VmVolume,
@@ -290,6 +291,35 @@ impl Resource for ContentLibraryVmTemplate {
     }
 }
 
+// The generated model types: every field optional, so a missing id reads as "".
+
+impl Resource for Vlan {
+    type Where = VlanWhere;
+    const LIST: &'static str = "get-vlans";
+    const COUNT: &'static str = "get-vlans-connection";
+    fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
+
+impl Resource for Vds {
+    type Where = VdsWhere;
+    const LIST: &'static str = "get-vdses";
+    const COUNT: &'static str = "get-vdses-connection";
+    fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
+
+impl Resource for ElfStoragePolicy {
+    type Where = ElfStoragePolicyWhere;
+    const LIST: &'static str = "get-elf-storage-policies";
+    const COUNT: &'static str = "get-elf-storage-policies-connection";
+    fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
+
 /// Queries of one object type.
 #[derive(Debug)]
 pub struct Api<T> {
@@ -447,6 +477,18 @@ impl CloudTowerClient {
     }
     /// Content-library VM template queries.
     pub fn content_library_vm_templates(&self) -> Api<ContentLibraryVmTemplate> {
+        Api::new(self.clone())
+    }
+    /// VLAN queries (the networks VM NICs connect to).
+    pub fn vlans(&self) -> Api<Vlan> {
+        Api::new(self.clone())
+    }
+    /// Virtual distributed switch queries (a VLAN's switch, and through it its cluster).
+    pub fn vdses(&self) -> Api<Vds> {
+        Api::new(self.clone())
+    }
+    /// ELF storage policy queries.
+    pub fn elf_storage_policies(&self) -> Api<ElfStoragePolicy> {
         Api::new(self.clone())
     }
 }

@@ -467,4 +467,10 @@ pub struct ContentLibraryVmTemplate {
     /// Created at (`createdAt` on the wire).
     #[serde(default, rename = "createdAt")]
     pub created_at: Option<String>,
+    /// Guest operating system, as the template records it.
+    #[serde(default)]
+    pub os: Option<String>,
+    /// Busy marker.
+    #[serde(default, rename = "entityAsyncStatus")]
+    pub entity_async_status: Option<EntityAsyncStatus>,
 }

@@ -30,9 +30,9 @@ mod named;
 
 pub use fields::{BoolField, EnumField, NumField, StrField, TimeField, WhereNumber};
 pub use named::{
-    AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere, HostWhere,
-    IscsiLunSnapshotWhere, LabelWhere, TaskWhere, VmDiskWhere, VmNicWhere, VmSnapshotWhere,
-    VmVolumeWhere, VmWhere,
+    AlertWhere, ClusterWhere, ContentLibraryVmTemplateWhere, DatacenterWhere, DiskWhere,
+    ElfStoragePolicyWhere, HostWhere, IscsiLunSnapshotWhere, LabelWhere, TaskWhere, VdsWhere,
+    VlanWhere, VmDiskWhere, VmNicWhere, VmSnapshotWhere, VmVolumeWhere, VmWhere,
 };
 
 /// Something that is a `<X>WhereInput`.

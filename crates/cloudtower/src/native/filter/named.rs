@@ -34,6 +34,12 @@ pub type VmSnapshotWhere = t::VmSnapshotWhereInput;
 pub type IscsiLunSnapshotWhere = t::IscsiLunSnapshotWhereInput;
 /// Filter for content-library VM templates (`ContentLibraryVmTemplateWhereInput`).
 pub type ContentLibraryVmTemplateWhere = t::ContentLibraryVmTemplateWhereInput;
+/// Filter for VLANs, the networks VM NICs connect to (`VlanWhereInput`).
+pub type VlanWhere = t::VlanWhereInput;
+/// Filter for virtual distributed switches (`VdsWhereInput`).
+pub type VdsWhere = t::VdsWhereInput;
+/// Filter for ELF storage policies (`ElfStoragePolicyWhereInput`).
+pub type ElfStoragePolicyWhere = t::ElfStoragePolicyWhereInput;
 
 impl t::ClusterWhereInput {
     /// The `type` enum field (`r#type()`).

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use serde_json::{Value, json};
 
 use super::SNAPSHOTS_KEY;
-use crate::model::{SimCluster, SimDisk, SimHost, SimVm};
+use crate::model::{SimCluster, SimDisk, SimHost, SimStoragePool, SimVm};
 use crate::query::{Filter, Paging};
 use crate::world::World;
 
@@ -25,6 +25,9 @@ pub(super) enum Kind {
     VmNic,
     VmVolume,
     Template,
+    Vlan,
+    Vds,
+    StoragePolicy,
 }
 
 impl Kind {
@@ -43,6 +46,9 @@ impl Kind {
             "vm-nics" => Kind::VmNic,
             "vm-volumes" => Kind::VmVolume,
             "content-library-vm-templates" => Kind::Template,
+            "vlans" => Kind::Vlan,
+            "vdses" => Kind::Vds,
+            "elf-storage-policies" => Kind::StoragePolicy,
             _ => return None,
         })
     }
@@ -59,6 +65,7 @@ impl Kind {
             "snapshots" => Kind::VmSnapshot,
             "disk" | "disks" => Kind::Disk,
             "datacenters" => Kind::Datacenter,
+            "vds" => Kind::Vds,
             _ => return None,
         })
     }
@@ -71,6 +78,7 @@ pub(super) struct Ctx<'a> {
     pub(super) hosts: Vec<SimHost>,
     pub(super) vms: OnceCell<Vec<SimVm>>,
     pub(super) disks: OnceCell<Vec<SimDisk>>,
+    pub(super) pools: OnceCell<Vec<SimStoragePool>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -81,6 +89,7 @@ impl<'a> Ctx<'a> {
             hosts: world.list_hosts(&Filter::new(), &Paging::all()).items,
             vms: OnceCell::new(),
             disks: OnceCell::new(),
+            pools: OnceCell::new(),
         }
     }
 
@@ -166,6 +175,11 @@ impl<'a> Ctx<'a> {
                 .into_iter()
                 .find(|d| d.get("id").and_then(Value::as_str) == Some(id)),
             Kind::Datacenter => Some(self.render_datacenter()),
+            Kind::Vds => self
+                .clusters
+                .iter()
+                .find(|c| super::inventory::vds_id(c.id.as_str()) == id)
+                .map(|c| self.render_vds(c)),
             _ => Some(stub.clone()),
         }
     }

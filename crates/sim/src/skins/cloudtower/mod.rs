@@ -6,8 +6,9 @@
 //! - `login` (`{username, password, source}` -> `{task_id: null, data: {token}}`), and the
 //!   GraphQL `authnStrategies` discovery on `POST /api`;
 //! - `get-<x>` and `get-<x>-connection` for vms, hosts, clusters, datacenters, disks (physical),
-//!   alerts, tasks, vm-snapshots, iscsi-lun-snapshots, vm-disks, vm-nics, vm-volumes and
-//!   content-library-vm-templates, with `where` evaluated against the rendered objects: every
+//!   alerts, tasks, vm-snapshots, iscsi-lun-snapshots, vm-disks, vm-nics, vm-volumes,
+//!   content-library-vm-templates, vlans, vdses and elf-storage-policies (the World's templates,
+//!   networks and storage pools; templates, VLANs and policies paged by the World), with `where` evaluated against the rendered objects: every
 //!   operator suffix, `AND`/`OR`/`NOT`, to-one relations and `_some`/`_every`/`_none` (related
 //!   objects are expanded to their full form before matching), `orderBy`, `first`/`skip`/`after`/
 //!   `last`/`before`;
@@ -45,6 +46,7 @@ mod derived;
 mod devices;
 mod disks;
 mod filter;
+mod inventory;
 mod mutate;
 mod render;
 mod reply;

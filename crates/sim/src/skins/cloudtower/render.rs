@@ -238,7 +238,12 @@ impl Ctx<'_> {
             .map(|v| v.memory_bytes)
             .fold(0u64, u64::saturating_add)
             .saturating_add(hosts.len() as u64 * (8 << 30));
-        let data: u64 = hosts.len() as u64 * 4 * (4 << 40);
+        // The World's storage pools of the cluster when it has some (a storage policy has no
+        // size of its own on a real tower), else what its hosts' disks would give.
+        let (data, used_data) = self.cluster_storage(c.id.as_str()).unwrap_or_else(|| {
+            let d = hosts.len() as u64 * 4 * (4 << 40);
+            (d, d / 5)
+        });
         let connect = match c.state {
             omnivirt_core::ClusterState::Ok => "CONNECTED",
             omnivirt_core::ClusterState::Degraded => "INITIALIZING",
@@ -272,7 +277,7 @@ impl Ctx<'_> {
                 "provisioned_memory_bytes": vms.iter().map(|v| v.memory_bytes).fold(0u64, u64::saturating_add),
                 "provisioned_ratio": 0.5,
                 "total_data_capacity": data,
-                "used_data_space": data / 5,
+                "used_data_space": used_data,
                 "failure_data_space": 0,
                 "valid_data_space": data,
                 "total_cache_capacity": hosts.len() as u64 * (2u64 << 40),

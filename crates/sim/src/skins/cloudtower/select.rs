@@ -81,13 +81,9 @@ impl Ctx<'_> {
                 };
                 disks.iter().map(|d| self.render_volume(d)).collect()
             }
-            Kind::Template => self
-                .world
-                .list_templates(&Filter::new(), &Paging::all())
-                .items
-                .iter()
-                .map(|t| self.render_template(t))
-                .collect(),
+            Kind::Template | Kind::Vlan | Kind::Vds | Kind::StoragePolicy => {
+                self.inventory_candidates(kind)
+            }
         }
     }
 
@@ -151,6 +147,9 @@ impl Ctx<'_> {
             && let Some(q) = VmPage::of(&w, body)?
         {
             return Ok(self.vm_page(&q));
+        }
+        if let Some(page) = self.inventory_page(kind, &w, body)? {
+            return Ok(page);
         }
         let mut items = Vec::new();
         for obj in self.candidates(kind, &w) {

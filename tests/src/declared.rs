@@ -87,7 +87,7 @@ pub fn deviations(vendor: &str) -> Vec<(&'static str, &'static str)> {
 /// Cases a vendor's backend cannot run yet, with the reason.
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
-        "ovirt" | "cloudtower" | "zstack" | "veil" => vec![(
+        "ovirt" | "cloudtower" | "veil" => vec![(
             "inventory",
             "templates, networks and storage pools are in the neutral model and the simulator \
              but not yet mapped to this vendor's API (issue 10)",

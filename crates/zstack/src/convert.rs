@@ -403,7 +403,11 @@ pub fn storage_pool(w: &PrimaryStorageInventory) -> Result<StoragePool> {
     let x = &mut p.extra;
     put(x, "type", w.r#type.as_ref());
     put(x, "zone_uuid", w.zone_uuid.as_ref());
-    put(x, "description", w.description.as_ref());
+    put(
+        x,
+        "description",
+        w.description.as_ref().filter(|d| !d.is_empty()),
+    );
     put_json(
         x,
         "total_physical_capacity",

@@ -3,15 +3,18 @@
 use async_trait::async_trait;
 use omnivirt_core::{
     Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
-    HostId, HostState, ListQuery, NameFilter, Op, OrderField, Page, PowerAction, ResourceRef,
-    Result, Submitted, Task, TaskError, TaskId, TaskState, Vm, VmId, VmSource, VmSpec, VmState,
+    HostId, HostState, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page,
+    PowerAction, ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskError,
+    TaskId, TaskState, Template, TemplateId, Vm, VmId, VmSource, VmSpec, VmState,
 };
 use omnivirt_http::SharedTransport;
 use serde_json::Value;
+use std::collections::HashMap;
 
 use crate::VENDOR;
 use crate::config::ZStackConfig;
 use crate::convert;
+use crate::generated::types::{L2NetworkInventory, L3NetworkInventory};
 use crate::native::jobs::job_error;
 use crate::native::query::{Condition, Direction, Query};
 use crate::native::{
@@ -57,6 +60,12 @@ fn capabilities() -> Capabilities {
         Op::DiskDetach,
         Op::DiskDelete,
         Op::TaskGet,
+        Op::TemplateList,
+        Op::TemplateGet,
+        Op::NetworkList,
+        Op::NetworkGet,
+        Op::StorageList,
+        Op::StorageGet,
     ])
     .with_note(
         Op::VmList,
@@ -82,6 +91,18 @@ fn capabilities() -> Capabilities {
     .with_note(
         Op::TaskGet,
         "GET /api-jobs/{uuid}; there is no batched job query",
+    )
+    .with_note(
+        Op::TemplateList,
+        "QueryImage: RootVolumeTemplate = template, ISO = iso, DataVolumeTemplate = image",
+    )
+    .with_note(
+        Op::NetworkList,
+        "QueryL3Network, plus one QueryL2Network per page for the VLAN and clusters",
+    )
+    .with_note(
+        Op::StorageList,
+        "QueryPrimaryStorage; capacity = totalCapacity, free = availableCapacity",
     )
 }
 
@@ -250,6 +271,60 @@ fn submitted(
         s = s.expect(e);
     }
     Ok(s)
+}
+
+/// The L2 networks behind a page of L3 networks, in one query (`uuid?=a,b,...`).
+async fn l2_of(
+    client: &ZStackClient,
+    l3: &[L3NetworkInventory],
+    op: Op,
+) -> Result<HashMap<String, L2NetworkInventory>> {
+    let mut uuids: Vec<&str> = l3
+        .iter()
+        .filter_map(|n| n.l2_network_uuid.as_deref())
+        .filter(|u| !u.is_empty())
+        .collect();
+    uuids.sort_unstable();
+    uuids.dedup();
+    if uuids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let n = u32::try_from(uuids.len()).unwrap_or(MAX_PAGE);
+    let q = Query::new()
+        .filter(Condition::is_in("uuid", uuids))
+        .limit(n);
+    let page = client.query_l2_networks(&q, Some(op)).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter_map(|l2| l2.uuid.clone().map(|u| (u, l2)))
+        .collect())
+}
+
+fn networks(
+    l3: &[L3NetworkInventory],
+    l2: &HashMap<String, L2NetworkInventory>,
+) -> Result<Vec<Network>> {
+    l3.iter()
+        .map(|n| {
+            let l2 = n.l2_network_uuid.as_deref().and_then(|u| l2.get(u));
+            convert::network(n, l2)
+        })
+        .collect()
+}
+
+/// A network is in a cluster when its L2 is attached to it (any of them, not only the first).
+fn network_in(n: &Network, cluster: &ClusterId) -> bool {
+    n.cluster_id.as_ref() == Some(cluster)
+        || n.extra
+            .get("attached_cluster_uuids")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|c| c.as_str() == Some(cluster.as_str())))
+}
+
+/// Whether a name filter alone holds for `name` (the inventory kinds without other filters).
+fn name_ok(query: &ListQuery, name: &str) -> bool {
+    query.name.as_ref().is_none_or(|n| n.matches(name))
 }
 
 #[async_trait]
@@ -531,6 +606,117 @@ impl Backend for ZStackBackend {
             Some(ResourceRef::Disk(disk.clone())),
             Some(Expect::DiskGone),
         )
+    }
+
+    async fn list_templates(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Template>> {
+        // Images are zone-wide (they live on backup storage): a cluster filter does not apply.
+        let (name, client_side) = name_condition(&query.name);
+        let mut q = Query::new();
+        if let Some(c) = name {
+            q = q.filter(c);
+        }
+        let (q, start, size) = paged(q, query, cursor)?;
+        let page = self.client.query_images(&q).await?;
+        let items = page
+            .items
+            .iter()
+            .map(convert::template)
+            .collect::<Result<Vec<_>>>()
+            .map_err(|e| e.with_op(Op::TemplateList))?;
+        Ok(finish(
+            items,
+            start,
+            size,
+            page.total,
+            |t| name_ok(query, &t.name),
+            client_side,
+        ))
+    }
+
+    async fn get_template(&self, id: &TemplateId) -> Result<Template> {
+        let image = self.client.get_image(id.as_str()).await?;
+        convert::template(&image).map_err(|e| e.with_op(Op::TemplateGet))
+    }
+
+    async fn list_networks(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Network>> {
+        let (name, mut client_side) = name_condition(&query.name);
+        let mut q = Query::new();
+        if let Some(c) = name {
+            q = q.filter(c);
+        }
+        if query.cluster.is_some() {
+            // An L3 network reaches clusters through its L2's attachments, known only after
+            // the L2 lookup below.
+            client_side = true;
+        }
+        let (q, start, size) = paged(q, query, cursor)?;
+        let page = self.client.query_l3_networks(&q).await?;
+        let l2 = l2_of(&self.client, &page.items, Op::NetworkList).await?;
+        let items = networks(&page.items, &l2).map_err(|e| e.with_op(Op::NetworkList))?;
+        Ok(finish(
+            items,
+            start,
+            size,
+            page.total,
+            |n| name_ok(query, &n.name) && query.cluster.as_ref().is_none_or(|c| network_in(n, c)),
+            client_side,
+        ))
+    }
+
+    async fn get_network(&self, id: &NetworkId) -> Result<Network> {
+        let l3 = self.client.get_l3_network(id.as_str()).await?;
+        let one = std::slice::from_ref(&l3);
+        let l2 = l2_of(&self.client, one, Op::NetworkGet).await?;
+        let mut found = networks(one, &l2).map_err(|e| e.with_op(Op::NetworkGet))?;
+        found.pop().ok_or_else(|| {
+            Error::protocol("the L3 network vanished while converting")
+                .with_vendor(VENDOR)
+                .with_op(Op::NetworkGet)
+        })
+    }
+
+    async fn list_storage_pools(
+        &self,
+        query: &ListQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<StoragePool>> {
+        let (name, client_side) = name_condition(&query.name);
+        let mut q = Query::new();
+        if let Some(c) = name {
+            q = q.filter(c);
+        }
+        if let Some(c) = &query.cluster {
+            q = q.filter(Condition::eq("attachedClusterUuids", c.as_str()));
+        }
+        let (q, start, size) = paged(q, query, cursor)?;
+        let page = self.client.query_primary_storage(&q).await?;
+        let items = page
+            .items
+            .iter()
+            .map(convert::storage_pool)
+            .collect::<Result<Vec<_>>>()
+            .map_err(|e| e.with_op(Op::StorageList))?;
+        Ok(finish(
+            items,
+            start,
+            size,
+            page.total,
+            |p| name_ok(query, &p.name),
+            client_side,
+        ))
+    }
+
+    async fn get_storage_pool(&self, id: &StoragePoolId) -> Result<StoragePool> {
+        let ps = self.client.get_primary_storage(id.as_str()).await?;
+        convert::storage_pool(&ps).map_err(|e| e.with_op(Op::StorageGet))
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {

@@ -75,7 +75,7 @@ async fn a_query_and_a_followed_action() {
 #[tokio::test]
 async fn operations_the_simulator_does_not_serve_are_typed_one_line_errors() {
     let zs = client();
-    let err = api::call_on(&zs, "QueryImage", &args(&["q=name=x"]), true)
+    let err = api::call_on(&zs, "QueryInstanceOffering", &args(&["q=name=x"]), true)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");

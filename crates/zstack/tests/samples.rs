@@ -39,7 +39,10 @@ fn vm_instance_sample() {
         vm.cluster_id.as_ref().map(|c| c.as_str()),
         Some("f6cd5db05a0d49d8b12721e0bf721b4c")
     );
-    assert_eq!(vm.extra["ips"][0], "10.12.140.148");
+    assert_eq!(vm.ips.len(), 4);
+    assert_eq!(vm.ips[0], "10.12.140.148");
+    assert!(vm.tags.is_empty(), "tags are not in the VM inventory");
+    assert_eq!(vm.created_at.as_deref(), Some("2014-04-30T18:11:47Z"));
     insta::assert_json_snapshot!("vm_instance_sample_neutral", vm);
 }
 
@@ -69,6 +72,40 @@ fn host_cluster_zone_volume_samples() {
     assert_eq!(d.extra["type"], "Data");
     assert!(v.extra.contains_key("backupStorageRefs"));
     insta::assert_json_snapshot!("host_cluster_volume_neutral", (h, c, d));
+}
+
+#[test]
+fn l3_network_and_primary_storage_samples() {
+    use omnivirt_core::StorageState;
+    use omnivirt_zstack::generated::types::{L3NetworkInventory, PrimaryStorageInventory};
+
+    let l3: L3NetworkInventory = inventory("inventories/l3_network.json");
+    let n = convert::network(&l3, None).unwrap();
+    assert_eq!(n.id.as_str(), "f73926eb4f234f8195c61c33d8db419d");
+    assert_eq!(n.name, "GuestNetwork");
+    // The 2014 range has no `networkCidr`: derived from startIp and netmask.
+    assert_eq!(n.cidr.as_deref(), Some("10.0.0.0/8"));
+    assert_eq!(n.vlan, None, "the VLAN is on the L2, not looked up here");
+    assert_eq!(
+        n.extra["l2_network_uuid"],
+        "f1a092c6914840c9895c564abbc55375"
+    );
+
+    let ps: PrimaryStorageInventory = inventory("inventories/primary_storage.json");
+    let p = convert::storage_pool(&ps).unwrap();
+    assert_eq!(p.state, StorageState::Ok);
+    assert_eq!(p.capacity_bytes, Some(10_995_116_277_760));
+    assert_eq!(p.free_bytes, Some(10_995_116_277_760));
+    assert_eq!(
+        p.cluster_id.as_ref().map(|c| c.as_str()),
+        Some("f23e402bc53b4b5abae87273b6004016")
+    );
+    assert_eq!(
+        p.extra["attached_cluster_uuids"].as_array().unwrap().len(),
+        4
+    );
+    let out = serde_json::to_string(&p).unwrap();
+    assert!(!out.contains("nfs://"), "the URL stays out: {out}");
 }
 
 #[test]

@@ -142,7 +142,7 @@ fn api_call_zstack() {
         &["QueryVmInstance", "limit=2"],
         &["StartVmInstance", "uuid={VM}"],
         "StartVmInstance",
-        &["QueryL3Network"],
+        &["QueryInstanceOffering"],
     );
 }
 

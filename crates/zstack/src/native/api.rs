@@ -9,6 +9,9 @@ use super::client::{Reply, ZStackClient};
 use super::query::{Condition, Query};
 use crate::VENDOR;
 use crate::generated::ops;
+use crate::generated::types::{
+    ImageInventory, L2NetworkInventory, L3NetworkInventory, PrimaryStorageInventory,
+};
 use crate::wire::{Cluster, Host, QueryReply, VmInstance, Volume, Zone};
 
 /// One page of a query.
@@ -334,6 +337,47 @@ impl ZStackClient {
     /// `QueryZone`.
     pub async fn query_zones(&self, q: &Query) -> Result<QueryPage<Zone>> {
         self.query("zones", q, None).await
+    }
+    /// `QueryImage` (`GET /images`): templates, data volume templates and ISOs.
+    pub async fn query_images(&self, q: &Query) -> Result<QueryPage<ImageInventory>> {
+        self.query("images", q, Some(Op::TemplateList)).await
+    }
+    /// One image by uuid; `NotFound` when the query is empty.
+    pub async fn get_image(&self, uuid: &str) -> Result<ImageInventory> {
+        self.get_one("images", "image", uuid, Op::TemplateGet).await
+    }
+    /// `QueryL3Network` (`GET /l3-networks`).
+    pub async fn query_l3_networks(&self, q: &Query) -> Result<QueryPage<L3NetworkInventory>> {
+        self.query("l3-networks", q, Some(Op::NetworkList)).await
+    }
+    /// One L3 network by uuid; `NotFound` when the query is empty.
+    pub async fn get_l3_network(&self, uuid: &str) -> Result<L3NetworkInventory> {
+        self.get_one("l3-networks", "L3 network", uuid, Op::NetworkGet)
+            .await
+    }
+    /// `QueryL2Network` (`GET /l2-networks`): every L2 type, with `virtualNetworkId` (the VLAN
+    /// of an `L2VlanNetwork`) and `attachedClusterUuids`. `op` names the neutral operation the
+    /// lookup serves, for errors.
+    pub async fn query_l2_networks(
+        &self,
+        q: &Query,
+        op: Option<Op>,
+    ) -> Result<QueryPage<L2NetworkInventory>> {
+        self.query("l2-networks", q, op).await
+    }
+    /// `QueryPrimaryStorage` (`GET /primary-storage`).
+    pub async fn query_primary_storage(
+        &self,
+        q: &Query,
+    ) -> Result<QueryPage<PrimaryStorageInventory>> {
+        self.query("primary-storage", q, Some(Op::StorageList))
+            .await
+    }
+    /// One primary storage by uuid (a `uuid=` condition: the API has no `/primary-storage/{uuid}`
+    /// path); `NotFound` when the query is empty.
+    pub async fn get_primary_storage(&self, uuid: &str) -> Result<PrimaryStorageInventory> {
+        self.get_one("primary-storage", "primary storage", uuid, Op::StorageGet)
+            .await
     }
 
     /// `PUT /<resource>/{uuid}/actions` with `{action: params}`.

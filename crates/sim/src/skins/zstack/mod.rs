@@ -7,8 +7,9 @@
 //!   `DELETE /accounts/sessions/{uuid}` (logout, `{}`), `GET /accounts/sessions/{uuid}/valid`;
 //!   every other call needs `Authorization: OAuth <session>` (400 plain text when missing or of
 //!   another scheme; 503 `ID.1001` when the session is unknown or expired);
-//! - queries: `GET /vm-instances`, `/hosts`, `/clusters`, `/zones`, `/volumes` (and
-//!   `/<res>/{uuid}`) with repeated `q=<field><op><value>` conditions (every operator, the
+//! - queries: `GET /vm-instances`, `/hosts`, `/clusters`, `/zones`, `/volumes`, `/images`,
+//!   `/l3-networks`, `/l2-networks`, `/primary-storage` (and `/<res>/{uuid}`, except
+//!   `/primary-storage/{uuid}` which the API does not map) with repeated `q=<field><op><value>` conditions (every operator, the
 //!   server's operator search order, case-insensitive string comparison, dotted fields through
 //!   nested lists such as `allVolumes.uuid`), `limit` (default 1000), `start`, `count`,
 //!   `replyWithCount`, `sort=+f/-f`, `fields=a,b`; answers `{"inventories": [...], "total"?}`;
@@ -29,8 +30,12 @@
 //! deleted volume disappears at once (the `Direct` deletion policy), where the default `Delay`
 //! policy keeps it `Destroyed`/`Deleted` until expunged. Job uuids are the World's task ids and
 //! object uuids its ids, both without dashes (a World with `IdStyle::Uuid` is mapped both ways).
-//! There is one zone, one primary storage per cluster and no networks, images or offerings;
-//! `instanceOfferingUuid` is refused.
+//! There is one zone; the World's templates are root volume templates (`QueryImage`), each of
+//! its networks an L3 network on an L2 network of its own (VLAN when the World gives one, one
+//! IP range over its CIDR), each of its storage pools an NFS primary storage attached to its
+//! cluster (where that cluster's volumes live). Images, networks and primary storage are paged
+//! by the World when the conditions are on uuid, name or attached cluster. There are no
+//! offerings (`instanceOfferingUuid` is refused), no NICs on VMs and no tags.
 //!
 //! Passwords: the management node compares SHA-512 digests, the World keeps plain passwords.
 //! The skin hashes the passwords it knows ([`ZStackSkin::with_password`]; `admin` and
@@ -47,6 +52,7 @@ use crate::world::World;
 mod auth;
 mod filter;
 mod ids;
+mod inventory;
 mod jobs;
 mod mutate;
 mod query;

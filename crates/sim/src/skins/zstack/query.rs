@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use super::DEFAULT_LIMIT;
 use super::filter::{COp, Cond, compare, matches, parse_cond, scalar, value_matches};
 use super::ids::{ext, int};
+use super::inventory::{Kind, world_filter, world_page};
 use super::render::{render_cluster, render_host, render_vm, render_volume_of, render_zone};
 use super::reply::{Fail, text};
 use super::status::{schema_class, vm_word};
@@ -61,6 +62,10 @@ pub(super) enum Res {
     Cluster,
     Zone,
     Volume,
+    Image,
+    L3Network,
+    L2Network,
+    PrimaryStorage,
 }
 
 impl Res {
@@ -71,6 +76,27 @@ impl Res {
             "clusters" => Res::Cluster,
             "zones" => Res::Zone,
             "volumes" => Res::Volume,
+            "images" => Res::Image,
+            "l3-networks" => Res::L3Network,
+            "l2-networks" => Res::L2Network,
+            "primary-storage" => Res::PrimaryStorage,
+            _ => return None,
+        })
+    }
+
+    /// Whether the query also answers on `/<res>/{uuid}` (`QueryPrimaryStorage` has no such
+    /// path: a uuid goes in a condition).
+    pub(super) fn has_uuid_path(self) -> bool {
+        self != Res::PrimaryStorage
+    }
+
+    /// The inventory kinds the World pages in [`super::inventory`].
+    fn kind(self) -> Option<Kind> {
+        Some(match self {
+            Res::Image => Kind::Image,
+            Res::L3Network => Kind::L3,
+            Res::L2Network => Kind::L2,
+            Res::PrimaryStorage => Kind::PrimaryStorage,
             _ => return None,
         })
     }
@@ -147,6 +173,23 @@ pub(super) fn query(
             value: u.to_owned(),
         });
     }
+    if let Some(kind) = res.kind()
+        && let Some((filter, order)) = world_filter(world, kind, &conds, sort.as_ref())
+    {
+        // The World finds the page; only what it returns is rendered.
+        let (page, total) = world_page(
+            world,
+            kind,
+            &filter,
+            order,
+            start,
+            if count { 0 } else { limit },
+        );
+        if count {
+            return Ok(json!({"total": total}));
+        }
+        return Ok(reply(page, total, fields.as_deref(), with_count, res));
+    }
     let filter = narrow(world, &conds, res);
     if res == Res::Vm
         && sort.is_none()
@@ -195,6 +238,11 @@ pub(super) fn query(
             .iter()
             .map(|d| render_volume_of(world, d))
             .collect(),
+        // Conditions on other fields: every object, rendered, then filtered like the others.
+        Res::Image | Res::L3Network | Res::L2Network | Res::PrimaryStorage => match res.kind() {
+            Some(kind) => world_page(world, kind, &Filter::new(), None, 0, usize::MAX).0,
+            None => Vec::new(),
+        },
     };
     let mut hits: Vec<Value> = rendered
         .into_iter()
@@ -232,8 +280,10 @@ fn reply(
         }
     }
     // Query replies carry `schema`: the Java class of each inventory, for polymorphic decoding.
-    let schema: Map<String, Value> = (0..page.len())
-        .map(|i| (format!("inventories[{i}]"), json!(schema_class(res))))
+    let schema: Map<String, Value> = page
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (format!("inventories[{i}]"), json!(schema_class(res, o))))
         .collect();
     let mut out = json!({"inventories": page, "schema": schema});
     if with_count {

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::DATA_KEY;
 use super::ids::{ext, gson_date};
+use super::inventory::pool_of;
 use super::status::{host_words, vm_word, volume_status};
 use crate::ids::uuid_from;
 use crate::model::{SimCluster, SimDisk, SimHost, SimVm};
@@ -77,7 +78,7 @@ pub(super) fn render_host(h: &SimHost) -> Value {
     })
 }
 
-pub(super) fn render_volume(d: &SimDisk, vm: Option<&SimVm>) -> Value {
+pub(super) fn render_volume(world: &World, d: &SimDisk, vm: Option<&SimVm>) -> Value {
     let index = vm.and_then(|v| v.disk_ids.iter().position(|x| *x == d.id));
     let is_data = d.extra.contains_key(DATA_KEY);
     let kind = if index == Some(0) && !is_data {
@@ -91,7 +92,11 @@ pub(super) fn render_volume(d: &SimDisk, vm: Option<&SimVm>) -> Value {
         .map(|c| c.as_str().to_owned())
         .or_else(|| vm.map(|v| v.cluster_id.as_str().to_owned()))
         .unwrap_or_default();
-    let ps = d.storage.clone().unwrap_or_else(|| ps_uuid(&cluster));
+    let ps = d
+        .storage
+        .clone()
+        .or_else(|| pool_of(world, &cluster))
+        .unwrap_or_else(|| ps_uuid(&cluster));
     let uuid = ext(d.id.as_str());
     json!({
         "uuid": uuid,
@@ -119,7 +124,7 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         .disk_ids
         .iter()
         .filter_map(|id| world.peek_disk(id.as_str()).ok())
-        .map(|d| render_volume(&d, Some(v)))
+        .map(|d| render_volume(world, &d, Some(v)))
         .collect();
     let root = volumes
         .iter()
@@ -168,5 +173,5 @@ pub(super) fn render_volume_of(world: &World, d: &SimDisk) -> Value {
         .vm_id
         .as_ref()
         .and_then(|v| world.peek_vm(v.as_str()).ok());
-    render_volume(d, vm.as_ref())
+    render_volume(world, d, vm.as_ref())
 }

@@ -28,12 +28,14 @@ fn route(world: &World, req: &Request, rest: &str) -> Result<Response, Fail> {
             Res::from_path(res).unwrap_or(Res::Zone),
             None,
         )?),
-        ([res, uuid], &Method::GET) if Res::from_path(res).is_some() => ok(query(
-            world,
-            req,
-            Res::from_path(res).unwrap_or(Res::Zone),
-            Some(uuid),
-        )?),
+        ([res, uuid], &Method::GET) if Res::from_path(res).is_some_and(Res::has_uuid_path) => {
+            ok(query(
+                world,
+                req,
+                Res::from_path(res).unwrap_or(Res::Zone),
+                Some(uuid),
+            )?)
+        }
         (["vm-instances"], &Method::POST) => create_vm(world, req),
         (["vm-instances", uuid, "actions"], &Method::PUT) => vm_action(world, req, uuid),
         (["vm-instances", uuid], &Method::DELETE) => delete_vm(world, req, uuid),

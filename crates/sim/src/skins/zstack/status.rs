@@ -42,12 +42,20 @@ pub(super) fn volume_status(s: DiskState) -> &'static str {
     }
 }
 
-pub(super) fn schema_class(res: Res) -> &'static str {
+/// The Java class of one inventory of `res` (an L2 network's depends on its `type`).
+pub(super) fn schema_class(res: Res, inv: &serde_json::Value) -> &'static str {
     match res {
         Res::Vm => "org.zstack.header.vm.VmInstanceInventory",
         Res::Host => "org.zstack.kvm.KVMHostInventory",
         Res::Cluster => "org.zstack.header.cluster.ClusterInventory",
         Res::Zone => "org.zstack.header.zone.ZoneInventory",
         Res::Volume => "org.zstack.header.volume.VolumeInventory",
+        Res::Image => "org.zstack.header.image.ImageInventory",
+        Res::L3Network => "org.zstack.header.network.l3.L3NetworkInventory",
+        Res::L2Network if inv["type"] == "L2VlanNetwork" => {
+            "org.zstack.header.network.l2.L2VlanNetworkInventory"
+        }
+        Res::L2Network => "org.zstack.header.network.l2.L2NetworkInventory",
+        Res::PrimaryStorage => "org.zstack.header.storage.primary.PrimaryStorageInventory",
     }
 }

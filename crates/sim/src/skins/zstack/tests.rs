@@ -95,8 +95,19 @@ fn unimplemented_operations_answer_as_the_rest_layer_does() {
     };
     // A path no API maps to: 404, plain text.
     assert_eq!(
-        send(Request::get(format!("{base}/images?q=name=x"))),
-        (404, "no api mapping to /zstack/v1/images".to_string())
+        send(Request::get(format!("{base}/instance-offerings?q=name=x"))),
+        (
+            404,
+            "no api mapping to /zstack/v1/instance-offerings".to_string()
+        )
+    );
+    // QueryPrimaryStorage has no `/{uuid}` path.
+    assert_eq!(
+        send(Request::get(format!("{base}/primary-storage/abc"))),
+        (
+            404,
+            "no api mapping to /zstack/v1/primary-storage/abc".to_string()
+        )
     );
     // A known URL whose body names an action the simulator does not serve: 400, plain text.
     let put = Request::put(format!("{base}/vm-instances/abc/actions"))
@@ -110,4 +121,95 @@ fn unimplemented_operations_answer_as_the_rest_layer_does() {
                 .to_string()
         )
     );
+}
+
+/// Logs in to `world` through `skin` and returns the `Authorization` header value.
+fn login(skin: &super::ZStackSkin, world: &World, base: &str) -> String {
+    use crate::skin::Skin;
+    let req = omnivirt_http::Request::put(format!("{base}/accounts/login"))
+        .json(&json!({"logInByAccount": {"accountName": "admin",
+            "password": sha512_hex(b"admin")}}))
+        .unwrap();
+    let resp = skin.handle(world, req);
+    let omnivirt_http::Body::Full(bytes) = &resp.body else {
+        panic!("login answered a stream")
+    };
+    let v: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+    format!("OAuth {}", v["inventory"]["uuid"].as_str().unwrap())
+}
+
+#[test]
+fn images_networks_and_primary_storage_come_from_the_world() {
+    use crate::skin::Skin;
+    use omnivirt_http::Request;
+
+    let world = World::default();
+    let skin = super::ZStackSkin::new();
+    let base = "http://sim.invalid/zstack/v1";
+    let auth = login(&skin, &world, base);
+    let get = |path: &str| -> serde_json::Value {
+        let mut req = Request::get(format!("{base}/{path}"));
+        req.headers
+            .insert(http::header::AUTHORIZATION, auth.parse().unwrap());
+        let resp = skin.handle(&world, req);
+        assert_eq!(resp.status.as_u16(), 200, "{path}");
+        let omnivirt_http::Body::Full(bytes) = &resp.body else {
+            panic!("a stream")
+        };
+        serde_json::from_slice(bytes).unwrap()
+    };
+
+    let images = get("images?limit=1&start=1&replyWithCount=true");
+    let n_templates = world
+        .list_templates(&crate::query::Filter::new(), &crate::query::Paging::all())
+        .total;
+    assert_eq!(images["total"], n_templates);
+    assert_eq!(images["inventories"].as_array().unwrap().len(), 1);
+    let image = &images["inventories"][0];
+    assert_eq!(image["mediaType"], "RootVolumeTemplate");
+    let name = image["name"].as_str().unwrap().to_uppercase();
+    let by_name = get(&format!("images?q=name={name}"));
+    assert_eq!(
+        by_name["inventories"][0]["uuid"], image["uuid"],
+        "names compare case-insensitively"
+    );
+    let uuid = image["uuid"].as_str().unwrap();
+    assert_eq!(
+        get(&format!("images/{uuid}"))["inventories"][0]["name"],
+        image["name"]
+    );
+    // An unknown uuid is an empty answer, not an error: the query found nothing.
+    assert_eq!(
+        get("images/00000000000000000000000000000000")["inventories"],
+        json!([])
+    );
+
+    let l3 = &get("l3-networks?limit=1")["inventories"][0];
+    let cidr = l3["ipRanges"][0]["networkCidr"].as_str().unwrap();
+    assert!(cidr.ends_with("/16"), "{cidr}");
+    let l2_uuid = l3["l2NetworkUuid"].as_str().unwrap();
+    let l2s = get(&format!("l2-networks?q=uuid?={l2_uuid},nothing"));
+    let l2 = &l2s["inventories"][0];
+    assert_eq!(l2s["inventories"].as_array().unwrap().len(), 1);
+    assert_eq!(l2["type"], "L2VlanNetwork");
+    assert_eq!(l2["vlan"], l2["virtualNetworkId"]);
+    assert_eq!(
+        l2s["schema"]["inventories[0]"],
+        "org.zstack.header.network.l2.L2VlanNetworkInventory"
+    );
+
+    let ps = &get("primary-storage?limit=1")["inventories"][0];
+    assert!(ps["availableCapacity"].as_u64() <= ps["totalCapacity"].as_u64());
+    let cluster = ps["attachedClusterUuids"][0].as_str().unwrap();
+    let in_cluster = get(&format!("primary-storage?q=attachedClusterUuids={cluster}"));
+    assert_eq!(in_cluster["inventories"][0]["uuid"], ps["uuid"]);
+    // A condition the World cannot page on still answers, through the rendered inventories.
+    let big = get("primary-storage?q=totalCapacity>0&count=true");
+    assert!(big["total"].as_u64().unwrap() >= 1);
+    // Volumes of that cluster name it as their primary storage.
+    let vols = get(&format!(
+        "volumes?q=primaryStorageUuid={}&limit=1",
+        ps["uuid"].as_str().unwrap()
+    ));
+    assert_eq!(vols["inventories"].as_array().unwrap().len(), 1, "{vols}");
 }

@@ -66,3 +66,30 @@ pub async fn run(c: &Client, cmd: EventCmd, fmt: OutputFormat) -> CliResult {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omnivirt_core::time::parse_rfc3339;
+
+    #[test]
+    fn since_takes_times_and_durations_and_names_bad_values() {
+        assert_eq!(
+            since("2026-01-02T04:04:05+01:00").unwrap(),
+            "2026-01-02T03:04:05Z"
+        );
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        for (text, secs) in [("10m", 600), ("2h", 7200), ("1d", 86_400)] {
+            let t = parse_rfc3339(&since(text).unwrap()).unwrap();
+            assert!((now - secs - t).abs() <= 5, "{text}: {t} vs {now}");
+        }
+        for bad in ["yesterday", "10", "", "2026-02-30T00:00:00Z x"] {
+            let e = since(bad).unwrap_err();
+            assert_eq!(e.code, 2, "{bad}");
+            assert!(e.message.contains(&format!("`{bad}`")), "{}", e.message);
+        }
+    }
+}

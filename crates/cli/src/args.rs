@@ -114,6 +114,9 @@ pub enum Command {
     /// Asynchronous tasks.
     #[command(subcommand)]
     Task(TaskCmd),
+    /// The platform's event log: list it, or watch it as events happen.
+    #[command(subcommand)]
+    Event(EventCmd),
     /// Templates, images and ISOs that VMs are created from.
     #[command(subcommand)]
     Template(InventoryCmd),
@@ -251,6 +254,143 @@ pub enum VmCmd {
         #[command(flatten)]
         wait: WaitArgs,
     },
+    /// Change name, description, CPUs or memory (CPU/memory of a running VM may apply only at
+    /// its next power cycle).
+    Update {
+        id: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New number of virtual CPUs (at least 1).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        vcpus: Option<u32>,
+        /// New memory in binary units, like `vm create --memory` (4G = 4GiB).
+        #[arg(long)]
+        memory: Option<String>,
+        /// New description.
+        #[arg(long)]
+        description: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Copy a VM into a new one.
+    Clone {
+        id: String,
+        /// Name of the copy.
+        #[arg(long)]
+        name: String,
+        /// Cluster for the copy (default: the source's).
+        #[arg(long)]
+        cluster: Option<String>,
+        /// Storage pool for the copy's disks (default: where the source's are).
+        #[arg(long)]
+        storage: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// How to reach the VM's screen (protocol, host, ports, URL); the ticket shows as ***.
+    Console {
+        id: String,
+        /// Print the one-time ticket itself (anyone who sees it can open the console).
+        #[arg(long)]
+        show_ticket: bool,
+    },
+    /// Network interfaces.
+    #[command(subcommand)]
+    Nic(NicCmd),
+    /// Snapshots.
+    #[command(subcommand)]
+    Snapshot(SnapshotCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NicCmd {
+    /// A VM's network interfaces.
+    List { vm: String },
+    /// Plug a new interface into a network.
+    Add {
+        vm: String,
+        /// The network to plug it into.
+        #[arg(long)]
+        network: String,
+        /// Interface name, where the vendor takes one.
+        #[arg(long)]
+        name: Option<String>,
+        /// Device model (virtio, e1000...), where the vendor takes one.
+        #[arg(long)]
+        model: Option<String>,
+        /// A fixed MAC address (default: the platform picks one).
+        #[arg(long)]
+        mac: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Remove an interface.
+    Remove {
+        vm: String,
+        nic: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCmd {
+    /// A VM's snapshots.
+    List { vm: String },
+    /// Take a snapshot.
+    Create {
+        vm: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// Save the memory of the running VM too.
+        #[arg(long)]
+        memory: bool,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Revert the VM to a snapshot.
+    Revert {
+        vm: String,
+        snapshot: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Delete a snapshot.
+    Delete {
+        vm: String,
+        snapshot: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCmd {
+    /// Events, newest first.
+    List {
+        /// Only events since then: a duration before now (10m, 2h, 1d) or an RFC 3339 time.
+        #[arg(long, value_name = "DUR|TIME")]
+        since: Option<String>,
+        /// Stop after this many events.
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Only events about this VM.
+        #[arg(long)]
+        vm: Option<String>,
+    },
+    /// Print new events as they happen, oldest first, until Ctrl-C.
+    Watch {
+        /// Start with the events since then (10m, 2h, 1d or an RFC 3339 time); default: only
+        /// what happens from now on.
+        #[arg(long, value_name = "DUR|TIME")]
+        since: Option<String>,
+        /// Only events about this VM.
+        #[arg(long)]
+        vm: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -271,6 +411,25 @@ pub enum HostCmd {
     List(ListArgs),
     /// One host.
     Get { id: String },
+    /// Maintenance mode (entering moves the host's VMs away where the vendor does that).
+    #[command(subcommand)]
+    Maintenance(MaintenanceCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MaintenanceCmd {
+    /// Put the host into maintenance.
+    Enter {
+        id: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Bring the host back from maintenance.
+    Exit {
+        id: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use omnivirt::{Cluster, Disk, Host, Task, Vm};
 use omnivirt_core::Capabilities;
-use omnivirt_core::{Network, StoragePool, Template};
+use omnivirt_core::{Event, Network, Nic, ResourceRef, Snapshot, StoragePool, Template};
 use serde::Serialize;
 
 use crate::args::OutputFormat;
@@ -37,7 +37,7 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 impl Row for Vm {
     fn headers() -> &'static [&'static str] {
         &[
-            "ID", "NAME", "STATE", "RAW", "VCPUS", "MEMORY", "CLUSTER", "HOST",
+            "ID", "NAME", "STATE", "RAW", "VCPUS", "MEMORY", "CLUSTER", "HOST", "IPS",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -52,6 +52,90 @@ impl Row for Vm {
                 .unwrap_or_else(|| "-".into()),
             opt(&self.cluster_id),
             opt(&self.host_id),
+            list_cell(&self.ips),
+        ]
+    }
+}
+
+/// Several values in one cell: comma-separated, `-` when none.
+fn list_cell(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+impl Row for Nic {
+    fn headers() -> &'static [&'static str] {
+        &["ID", "NAME", "MAC", "NETWORK", "MODEL", "IPS"]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            opt(&self.mac),
+            opt(&self.network_id),
+            opt(&self.model),
+            list_cell(&self.ips),
+        ]
+    }
+}
+
+impl Row for Snapshot {
+    fn headers() -> &'static [&'static str] {
+        &[
+            "ID",
+            "NAME",
+            "STATE",
+            "RAW",
+            "MEMORY",
+            "CREATED",
+            "DESCRIPTION",
+        ]
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.name.clone(),
+            self.state.to_string(),
+            opt(&self.raw_state),
+            match self.includes_memory {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => "-".into(),
+            },
+            opt(&self.created_at),
+            opt(&self.description),
+        ]
+    }
+}
+
+/// A resource reference in a cell: `vm 1234...`.
+pub fn ref_cell(r: &ResourceRef) -> String {
+    match serde_json::to_value(r) {
+        Ok(serde_json::Value::Object(o)) => match (o.get("kind"), o.get("id")) {
+            (Some(serde_json::Value::String(k)), Some(serde_json::Value::String(id))) => {
+                format!("{k} {id}")
+            }
+            _ => format!("{r:?}"),
+        },
+        _ => format!("{r:?}"),
+    }
+}
+
+impl Row for Event {
+    fn headers() -> &'static [&'static str] {
+        &["TIME", "SEVERITY", "MESSAGE", "REFS", "CODE"]
+    }
+    fn cells(&self) -> Vec<String> {
+        let refs: Vec<String> = self.refs.iter().map(ref_cell).collect();
+        vec![
+            self.time.clone(),
+            self.severity.to_string(),
+            self.message.clone(),
+            list_cell(&refs),
+            opt(&self.code),
         ]
     }
 }
@@ -255,6 +339,52 @@ fn render_error(msg: String) -> omnivirt::Error {
         format!("cannot render output: {msg}"),
     )
 }
+
+/// Prints one item of an endless stream as soon as it arrives: JSON one compact object per
+/// line, YAML one document each, a table one row per item (`header` true for the first, which
+/// prints the column names above it). Table columns have fixed widths, as the rows to come
+/// cannot be measured.
+pub fn streamed<T: Row>(fmt: OutputFormat, item: &T, header: bool) -> Result<(), String> {
+    let text = match fmt {
+        OutputFormat::Json => serde_json::to_string(item).map_err(|e| e.to_string())? + "\n",
+        OutputFormat::Yaml => {
+            format!(
+                "---\n{}",
+                serde_yaml::to_string(item).map_err(|e| e.to_string())?
+            )
+        }
+        OutputFormat::Table => {
+            let line = |cells: Vec<String>| {
+                let n = cells.len();
+                cells
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let w = STREAM_WIDTHS.get(i).copied().unwrap_or(0);
+                        if i + 1 == n { c } else { format!("{c:<w$}") }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("  ")
+                    .trim_end()
+                    .to_owned()
+            };
+            let mut text = String::new();
+            if header {
+                text.push_str(&line(T::headers().iter().map(|h| h.to_string()).collect()));
+                text.push('\n');
+            }
+            text.push_str(&line(item.cells()));
+            text.push('\n');
+            text
+        }
+    };
+    write_out(&text);
+    Ok(())
+}
+
+/// Column widths of a streamed table: wide enough for an RFC 3339 time and a severity word;
+/// a longer cell pushes the rest of its row right.
+const STREAM_WIDTHS: [usize; 4] = [20, 8, 40, 20];
 
 /// Prints one object.
 pub fn one<T: Row>(fmt: OutputFormat, item: &T) -> Result<(), String> {

@@ -1,5 +1,7 @@
 //! Runs a parsed command.
 
+mod day2;
+mod events;
 mod finish;
 mod inventory;
 
@@ -12,8 +14,8 @@ use omnivirt::{
 use omnivirt_core::{DiskState, HostState, VmState};
 
 use crate::args::{
-    ClusterCmd, Command, ConnArgs, ContextCmd, DiskCmd, HostCmd, ListArgs, OutputFormat, PowerArgs,
-    TaskCmd, VmCmd, WaitArgs,
+    ClusterCmd, Command, ConnArgs, ContextCmd, DiskCmd, EventCmd, HostCmd, ListArgs, OutputFormat,
+    PowerArgs, TaskCmd, VmCmd, WaitArgs,
 };
 use crate::output;
 use crate::size::parse_size;
@@ -235,10 +237,16 @@ pub async fn run(command: Command, conn: ConnArgs, fmt: OutputFormat) -> CliResu
         other => other,
     };
     check_flags(&command)?;
+    // `event watch` runs until stopped: Ctrl-C is how it ends, not an interruption.
+    let endless = matches!(command, Command::Event(EventCmd::Watch { .. }));
     let c = client(&conn).await?;
     let result = tokio::select! {
         r = with_client(&c, command, fmt) => r,
-        _ = tokio::signal::ctrl_c() => Err(CliError { code: 130, message: "interrupted".into() }),
+        _ = tokio::signal::ctrl_c() => if endless {
+            Ok(())
+        } else {
+            Err(CliError { code: 130, message: "interrupted".into() })
+        },
     };
     match tokio::time::timeout(CLOSE_TIMEOUT, c.close()).await {
         Ok(Ok(())) => {}
@@ -248,8 +256,37 @@ pub async fn run(command: Command, conn: ConnArgs, fmt: OutputFormat) -> CliResu
     result
 }
 
-/// Flags that parse but do not apply to the command: usage errors before connecting.
+/// Flags that parse but do not apply to the command, and values that cannot work: usage errors
+/// before connecting.
 fn check_flags(command: &Command) -> CliResult {
+    match command {
+        Command::Vm(VmCmd::Update {
+            name,
+            vcpus,
+            memory,
+            description,
+            ..
+        }) => {
+            day2::vm_update(
+                name.as_deref(),
+                *vcpus,
+                memory.as_deref(),
+                description.as_deref(),
+            )?;
+        }
+        Command::Vm(VmCmd::Clone {
+            name,
+            cluster,
+            storage,
+            ..
+        }) => {
+            day2::clone_spec(name.clone(), cluster.clone(), storage.clone())?;
+        }
+        Command::Event(cmd) => {
+            events::query(cmd)?;
+        }
+        _ => {}
+    }
     if let Command::Vm(cmd) = command {
         let forced = match cmd {
             VmCmd::Start(a)
@@ -275,6 +312,8 @@ async fn with_client(c: &Client, command: Command, fmt: OutputFormat) -> CliResu
         Command::Host(HostCmd::Get { id }) => {
             Ok(output::one(fmt, &c.hosts().get(&HostId::new(id)).await?)?)
         }
+        Command::Host(HostCmd::Maintenance(cmd)) => day2::maintenance(c, cmd, fmt).await,
+        Command::Event(cmd) => events::run(c, cmd, fmt).await,
         Command::Cluster(ClusterCmd::Get { id }) => Ok(output::one(
             fmt,
             &c.clusters().get(&ClusterId::new(id)).await?,
@@ -353,6 +392,35 @@ async fn vm(c: &Client, cmd: VmCmd, fmt: OutputFormat) -> CliResult {
             let op = c.vms().migrate(&VmId::new(id), host.as_ref()).await?;
             finish_one(op, &wait, fmt, "vm migrate").await
         }
+        VmCmd::Update {
+            id,
+            name,
+            vcpus,
+            memory,
+            description,
+            wait,
+        } => {
+            let u = day2::vm_update(
+                name.as_deref(),
+                vcpus,
+                memory.as_deref(),
+                description.as_deref(),
+            )?;
+            day2::update(c, id, &u, &wait, fmt).await
+        }
+        VmCmd::Clone {
+            id,
+            name,
+            cluster,
+            storage,
+            wait,
+        } => {
+            let spec = day2::clone_spec(name, cluster, storage)?;
+            day2::clone(c, id, &spec, &wait, fmt).await
+        }
+        VmCmd::Console { id, show_ticket } => day2::console(c, id, show_ticket, fmt).await,
+        VmCmd::Nic(cmd) => day2::nic(c, cmd, fmt).await,
+        VmCmd::Snapshot(cmd) => day2::snapshot(c, cmd, fmt).await,
     }
 }
 

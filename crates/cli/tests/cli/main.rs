@@ -538,5 +538,6 @@ fn sim_serve_speaks_zstack_and_veil_to_their_adapters() {
 
 mod api;
 mod contexts;
+mod day2;
 mod inventory;
 mod new_user;

@@ -6,21 +6,31 @@ use std::time::{Duration, Instant};
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use futures::TryStreamExt;
-use omnivirt::{Client, Context, Credentials, DiskSpec, ListQuery, Vendor, VmSpec, WaitOptions};
+use omnivirt::{
+    Client, CloneSpec, Context, Credentials, DiskSpec, EventQuery, ListQuery, Op, SnapshotSpec,
+    Vendor, VmSpec, VmUpdate, WaitOptions,
+};
 use omnivirt_sim::{SimServer, Tick};
 
 use crate::args::DemoArgs;
 use crate::run::{CliError, CliResult, Reporter};
 use crate::simserve::{skin_for, world};
 
-const STEPS: [&str; 7] = [
+const STEPS: [&str; 14] = [
     "connect",
     "inventory",
     "create vm",
     "start (wait running)",
+    "ip reported",
+    "console",
     "attach disk",
     "stop (wait stopped)",
-    "delete vm + disk",
+    "snapshot",
+    "resize",
+    "revert to snapshot",
+    "clone",
+    "events about the vm",
+    "delete vms + disk",
 ];
 
 struct Column {
@@ -165,8 +175,28 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
         .iter()
         .filter(|v| v.state == omnivirt::VmState::Running)
         .count();
+    let fabric = if c.capabilities().supports(Op::TemplateList)
+        && c.capabilities().supports(Op::NetworkList)
+        && c.capabilities().supports(Op::StorageList)
+    {
+        let templates: Vec<_> = c.templates().list(ListQuery::new()).try_collect().await?;
+        let networks: Vec<_> = c.networks().list(ListQuery::new()).try_collect().await?;
+        let pools: Vec<_> = c
+            .storage_pools()
+            .list(ListQuery::new())
+            .try_collect()
+            .await?;
+        format!(
+            ", {} templates, {} networks, {} pools",
+            templates.len(),
+            networks.len(),
+            pools.len()
+        )
+    } else {
+        String::new()
+    };
     cells.push(format!(
-        "{} vms ({running} running), {} hosts, {} clusters ({} ms)",
+        "{} vms ({running} running), {} hosts, {} clusters{fabric} ({} ms)",
         vms.len(),
         hosts.len(),
         clusters.len(),
@@ -215,6 +245,35 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
             .unwrap_or("?"),
         t.elapsed().as_millis()
     ));
+
+    let t = Instant::now();
+    cells.push(if vm.ips.is_empty() {
+        "none reported".to_owned()
+    } else {
+        format!("{} ({} ms)", vm.ips.join(", "), t.elapsed().as_millis())
+    });
+
+    let t = Instant::now();
+    cells.push(if supports(c, &[Op::VmConsole]) {
+        let console = c.vms().console(&vm.id).await?;
+        let place = match (&console.url, &console.host, console.port) {
+            (Some(url), _, _) => url.clone(),
+            (None, Some(h), Some(p)) => format!("{h}:{p}"),
+            _ => "?".to_owned(),
+        };
+        let ticket = if console.ticket.is_some() {
+            ", ticket ***"
+        } else {
+            ""
+        };
+        format!(
+            "{} {place}{ticket} ({} ms)",
+            console.protocol,
+            t.elapsed().as_millis()
+        )
+    } else {
+        NOT_YET.to_owned()
+    });
 
     let t = Instant::now();
     let mut dspec = DiskSpec::new("demo-disk", 10 << 30).cluster(cluster.id.clone());
@@ -272,8 +331,18 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     done(rep);
     cells.push(format!("{} ({} ms)", vm.state, t.elapsed().as_millis()));
 
+    let clone = day_two(name, c, &vm, cells).await?;
+
     let t = Instant::now();
     let (opts, rep) = wait_opts(&format!("{name}: delete"));
+    if let Some(copy) = &clone {
+        c.vms()
+            .delete(copy)
+            .await?
+            .with_options(opts.clone())
+            .wait()
+            .await?;
+    }
     c.disks()
         .detach(&disk.id, &vm.id)
         .await?
@@ -317,4 +386,129 @@ async fn first_storage(c: &Client) -> Option<String> {
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     })
+}
+
+/// What a cell says for a step the backend does not map yet.
+const NOT_YET: &str = "not mapped for this vendor yet";
+
+fn supports(c: &Client, ops: &[Op]) -> bool {
+    ops.iter().all(|o| c.capabilities().supports(*o))
+}
+
+/// Snapshot, resize, revert, clone and events on the stopped VM, each where the backend maps
+/// it. Returns the clone, for the clean-up step.
+async fn day_two(
+    name: &str,
+    c: &Client,
+    vm: &omnivirt::Vm,
+    cells: &mut Vec<String>,
+) -> omnivirt::Result<Option<omnivirt::VmId>> {
+    let (opts, _) = wait_opts(&format!("{name}: day two"));
+    let snapshot_ops = [Op::SnapshotCreate, Op::SnapshotRevert, Op::SnapshotDelete];
+    let t = Instant::now();
+    let snap = if supports(c, &snapshot_ops) {
+        let s = c
+            .vms()
+            .create_snapshot(&vm.id, &SnapshotSpec::new("demo-before-resize"))
+            .await?
+            .with_options(opts.clone())
+            .wait()
+            .await?;
+        cells.push(format!(
+            "{} {} ({} ms)",
+            s.name,
+            s.state,
+            t.elapsed().as_millis()
+        ));
+        Some(s)
+    } else {
+        cells.push(NOT_YET.to_owned());
+        None
+    };
+
+    let t = Instant::now();
+    if supports(c, &[Op::VmUpdate]) {
+        let before = vm.vcpus.unwrap_or(1);
+        let op = c
+            .vms()
+            .update(&vm.id, &VmUpdate::new().vcpus(before * 2))
+            .await?;
+        let restart = op.submitted().restart_required;
+        let after = op.with_options(opts.clone()).wait().await?;
+        let note = if restart { ", at next power cycle" } else { "" };
+        cells.push(format!(
+            "{before} -> {} vCPUs{note} ({} ms)",
+            after.vcpus.map_or("?".to_owned(), |n| n.to_string()),
+            t.elapsed().as_millis()
+        ));
+    } else {
+        cells.push(NOT_YET.to_owned());
+    }
+
+    let t = Instant::now();
+    match &snap {
+        Some(s) => {
+            let back = c
+                .vms()
+                .revert_snapshot(&vm.id, &s.id)
+                .await?
+                .with_options(opts.clone())
+                .wait()
+                .await?;
+            c.vms()
+                .delete_snapshot(&vm.id, &s.id)
+                .await?
+                .with_options(opts.clone())
+                .wait()
+                .await?;
+            cells.push(format!(
+                "{} vCPUs again, snapshot deleted ({} ms)",
+                back.vcpus.map_or("?".to_owned(), |n| n.to_string()),
+                t.elapsed().as_millis()
+            ));
+        }
+        None => cells.push(NOT_YET.to_owned()),
+    }
+
+    let t = Instant::now();
+    let clone = if supports(c, &[Op::VmClone]) {
+        let copy = c
+            .vms()
+            .clone_vm(&vm.id, &CloneSpec::new("demo-vm-clone"))
+            .await?
+            .with_options(opts.clone())
+            .wait()
+            .await?;
+        cells.push(format!(
+            "{} {} ({} ms)",
+            copy.name,
+            copy.state,
+            t.elapsed().as_millis()
+        ));
+        Some(copy.id)
+    } else {
+        cells.push(NOT_YET.to_owned());
+        None
+    };
+
+    let t = Instant::now();
+    if supports(c, &[Op::EventList]) {
+        let events: Vec<_> = c
+            .events()
+            .list(EventQuery::new().vm(vm.id.clone()).limit(50))
+            .try_collect()
+            .await?;
+        let last = events
+            .first()
+            .map(|e| format!(", newest: {}", e.message))
+            .unwrap_or_default();
+        cells.push(format!(
+            "{}{last} ({} ms)",
+            events.len(),
+            t.elapsed().as_millis()
+        ));
+    } else {
+        cells.push(NOT_YET.to_owned());
+    }
+    Ok(clone)
 }

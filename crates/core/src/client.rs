@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::{Cluster, ClusterId, Disk, DiskId, Host, HostId, Task, TaskId, Vm, VmId};
 use crate::op::{Capabilities, Op};
 use crate::operation::{FromTarget, Operation, wait_all_inner};
-use crate::query::{Cursor, ListQuery, Page, paginate_keyed};
+use crate::query::{Cursor, ListQuery, Page, paginate_ahead};
 use crate::wait::WaitOptions;
 
 mod events;
@@ -173,7 +173,7 @@ impl Client {
         let limit = query.limit;
         let backend = self.backend.clone();
         let vendor = backend.vendor();
-        let s = paginate_keyed(
+        let s = paginate_ahead(
             move |cursor| {
                 let fut = fetch(backend.clone(), query.clone(), cursor);
                 async move {
@@ -183,6 +183,7 @@ impl Client {
                 }
             },
             key,
+            limit,
         )
         .map(move |r| r.map_err(|e| e.with_op(op).with_vendor(vendor)))
         .boxed();

@@ -279,7 +279,7 @@ where
     F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
-    walk(fetch, None)
+    walk(fetch, None, None)
 }
 
 /// [`paginate`] for items with an identity: also fails with a `Protocol` error when a page
@@ -314,7 +314,77 @@ where
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
     let key: KeyFn<T> = Box::new(move |item| hash_of(key(item)));
-    walk(fetch, Some(key))
+    walk(fetch, Some(key), None)
+}
+
+/// [`paginate_keyed`] that asks for the next page as soon as a page arrives, so the network
+/// works while the caller handles the items: at most one page ahead, so memory stays bounded
+/// by two pages. With `limit`, no page is fetched ahead once the items seen reach it, so a
+/// limited listing sends no request more than it needs. Outside a Tokio runtime it fetches one
+/// page at a time, like [`paginate_keyed`].
+pub(crate) fn paginate_ahead<T, F, Fut>(
+    fetch: F,
+    key: fn(&T) -> &str,
+    limit: Option<u64>,
+) -> BoxStream<'static, Result<T>>
+where
+    T: Send + 'static,
+    F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+{
+    let key: KeyFn<T> = Box::new(move |item| hash_of(key(item)));
+    walk(fetch, Some(key), Some(Ahead { limit }))
+}
+
+/// Fetching one page ahead, up to a limit of items.
+#[derive(Clone, Copy)]
+struct Ahead {
+    limit: Option<u64>,
+}
+
+/// The next page: a cursor to fetch it with, or a fetch already running. Dropping it stops a
+/// running fetch.
+enum NextPage<T> {
+    Cursor(Option<Cursor>),
+    Running(tokio::task::JoinHandle<Result<Page<T>>>),
+}
+
+impl<T> Drop for NextPage<T> {
+    fn drop(&mut self) {
+        if let NextPage::Running(h) = self {
+            h.abort();
+        }
+    }
+}
+
+impl<T: Send + 'static> NextPage<T> {
+    async fn get<F, Fut>(mut self, fetch: &mut F) -> Result<Page<T>>
+    where
+        F: FnMut(Option<Cursor>) -> Fut,
+        Fut: Future<Output = Result<Page<T>>>,
+    {
+        match &mut self {
+            NextPage::Cursor(c) => fetch(c.take()).await,
+            NextPage::Running(h) => match h.await {
+                Ok(r) => r,
+                Err(e) => Err(Error::protocol(format!(
+                    "fetching the next page stopped: {e}"
+                ))),
+            },
+        }
+    }
+
+    /// Starts fetching `cursor` now when a runtime is there, else leaves it for later.
+    fn start<F, Fut>(cursor: Cursor, fetch: &mut F) -> Self
+    where
+        F: FnMut(Option<Cursor>) -> Fut,
+        Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    {
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => NextPage::Running(rt.spawn(fetch(Some(cursor)))),
+            Err(_) => NextPage::Cursor(Some(cursor)),
+        }
+    }
 }
 
 type KeyFn<T> = Box<dyn Fn(&T) -> u64 + Send>;
@@ -367,14 +437,18 @@ fn hash_of<K: Hash + ?Sized>(k: &K) -> u64 {
     h.finish()
 }
 
-fn walk<T, F, Fut>(fetch: F, key: Option<KeyFn<T>>) -> BoxStream<'static, Result<T>>
+fn walk<T, F, Fut>(
+    fetch: F,
+    key: Option<KeyFn<T>>,
+    ahead: Option<Ahead>,
+) -> BoxStream<'static, Result<T>>
 where
     T: Send + 'static,
     F: FnMut(Option<Cursor>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
 {
     enum St<F, T> {
-        Next(F, Option<Cursor>, Seen<T>),
+        Next(F, NextPage<T>, Seen<T>, u64),
         Done,
     }
     let seen = Seen {
@@ -383,37 +457,51 @@ where
         key,
         pages: 0,
     };
-    stream::unfold(St::Next(fetch, None, seen), |st| async move {
-        let St::Next(mut fetch, cursor, mut seen) = st else {
-            return None;
-        };
-        match fetch(cursor).await {
-            Err(e) => Some((stream::iter(vec![Err(e)]), St::Done)),
-            Ok(page) => {
-                if let Err(e) = seen.check_items(&page) {
-                    return Some((stream::iter(vec![Err(e)]), St::Done));
-                }
-                // An empty page ends the walk (a guard against servers that hand out cursors
-                // forever), unless the backend emptied it itself by filtering client-side: the
-                // server's page had items, and later pages may match.
-                let mut tail = None;
-                let next = match page.next {
-                    Some(c) if !page.items.is_empty() || page.filtered_client_side => {
-                        match seen.check_cursor(&c) {
-                            Ok(()) => St::Next(fetch, Some(c), seen),
-                            Err(e) => {
-                                tail = Some(Err(e));
-                                St::Done
+    stream::unfold(
+        St::Next(fetch, NextPage::Cursor(None), seen, 0),
+        move |st| async move {
+            let St::Next(mut fetch, next_page, mut seen, listed) = st else {
+                return None;
+            };
+            match next_page.get(&mut fetch).await {
+                Err(e) => Some((stream::iter(vec![Err(e)]), St::Done)),
+                Ok(page) => {
+                    if let Err(e) = seen.check_items(&page) {
+                        return Some((stream::iter(vec![Err(e)]), St::Done));
+                    }
+                    // An empty page ends the walk (a guard against servers that hand out cursors
+                    // forever), unless the backend emptied it itself by filtering client-side: the
+                    // server's page had items, and later pages may match.
+                    let mut tail = None;
+                    let listed = listed + page.items.len() as u64;
+                    let next = match page.next {
+                        Some(c) if !page.items.is_empty() || page.filtered_client_side => {
+                            match seen.check_cursor(&c) {
+                                Ok(()) => {
+                                    let early =
+                                        ahead.is_some_and(|a| a.limit.is_none_or(|n| listed < n));
+                                    let next = if early {
+                                        NextPage::start(c, &mut fetch)
+                                    } else {
+                                        NextPage::Cursor(Some(c))
+                                    };
+                                    St::Next(fetch, next, seen, listed)
+                                }
+                                Err(e) => {
+                                    tail = Some(Err(e));
+                                    St::Done
+                                }
                             }
                         }
-                    }
-                    _ => St::Done,
-                };
-                let items: Vec<Result<T>> = page.items.into_iter().map(Ok).chain(tail).collect();
-                Some((stream::iter(items), next))
+                        _ => St::Done,
+                    };
+                    let items: Vec<Result<T>> =
+                        page.items.into_iter().map(Ok).chain(tail).collect();
+                    Some((stream::iter(items), next))
+                }
             }
-        }
-    })
+        },
+    )
     .flatten()
     .boxed()
 }

@@ -580,3 +580,38 @@ async fn wait_all_names_a_vm_that_disappeared() {
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert!(err.to_string().contains("v1"), "{err}");
 }
+
+#[tokio::test]
+async fn a_listing_fetches_the_next_page_while_the_caller_works() {
+    let mem = Arc::new(Mem::new(1));
+    let client = Client::new(mem.clone());
+    let mut s = client.vms().list(ListQuery::new());
+    let first = s.try_next().await.unwrap().unwrap();
+    assert_eq!(first.id.as_str(), "vm-0-0");
+    // The caller is busy with the first item; the second page is asked for meanwhile.
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(
+        mem.calls.load(Ordering::SeqCst),
+        2,
+        "one page ahead, not more"
+    );
+    let rest: Vec<Vm> = s.try_collect().await.unwrap();
+    assert_eq!(rest.len(), 5);
+    assert_eq!(
+        mem.calls.load(Ordering::SeqCst),
+        3,
+        "no request past the last page"
+    );
+
+    // A listing whose limit the first page meets asks for no page ahead.
+    let mem = Arc::new(Mem::new(1));
+    let client = Client::new(mem.clone());
+    let mut s = client.vms().list(ListQuery::new().limit(2));
+    s.try_next().await.unwrap();
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(mem.calls.load(Ordering::SeqCst), 1);
+}

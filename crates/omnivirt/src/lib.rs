@@ -40,9 +40,12 @@ pub use fleet::{Fleet, FleetItem, Tagged};
 pub use omnivirt_cloudtower as cloudtower;
 pub use omnivirt_core as core;
 pub use omnivirt_core::{
-    Backend, Capabilities, Client, Cluster, ClusterId, Disk, DiskId, DiskSpec, DiskState, Error,
-    ErrorKind, Host, HostId, HostState, ListQuery, Op, Operation, Page, PowerAction, Result, Task,
-    TaskId, TaskState, Vm, VmId, VmSpec, VmState, WaitOptions,
+    Backend, Capabilities, Client, CloneSpec, Cluster, ClusterId, Console, ConsoleProtocol, Disk,
+    DiskId, DiskSpec, DiskState, Error, ErrorKind, Event, EventQuery, EventSeverity, Host, HostId,
+    HostState, ListQuery, Network, NetworkId, Nic, NicId, NicSpec, Op, Operation, Page,
+    PowerAction, Result, Secret, Snapshot, SnapshotId, SnapshotSpec, SnapshotState, StoragePool,
+    StoragePoolId, Task, TaskId, TaskState, Template, TemplateId, Vm, VmId, VmSpec, VmState,
+    VmUpdate, WaitOptions,
 };
 pub use omnivirt_http as http;
 #[cfg(feature = "ovirt")]

@@ -253,7 +253,10 @@ pub async fn console(t: &Target) -> CaseResult {
     if let Some(ticket) = &c.ticket {
         let shown = format!("{c:?}");
         ensure(!ticket.expose().is_empty(), || "empty ticket".into())?;
-        ensure(!shown.contains(ticket.expose()), || {
+        // A replayed cassette holds the ticket already scrubbed to the redaction mark, which
+        // Debug prints too; only a real ticket can leak.
+        let scrubbed = ticket.expose() == "***";
+        ensure(scrubbed || !shown.contains(ticket.expose()), || {
             "the console's Debug shows its ticket".into()
         })?;
     }

@@ -390,6 +390,8 @@ async fn first_storage(c: &Client) -> Option<String> {
 
 /// What a cell says for a step the backend does not map yet.
 const NOT_YET: &str = "not mapped for this vendor yet";
+/// What a cell says when the vendor's API itself has no way to do the step.
+const NOT_OFFERED: &str = "not offered by this vendor's API";
 
 fn supports(c: &Client, ops: &[Op]) -> bool {
     ops.iter().all(|o| c.capabilities().supports(*o))
@@ -429,18 +431,27 @@ async fn day_two(
     let t = Instant::now();
     if supports(c, &[Op::VmUpdate]) {
         let before = vm.vcpus.unwrap_or(1);
-        let op = c
+        // A vendor that maps reconfigure but not every field of it says so per request.
+        match c
             .vms()
             .update(&vm.id, &VmUpdate::new().vcpus(before * 2))
-            .await?;
-        let restart = op.submitted().restart_required;
-        let after = op.with_options(opts.clone()).wait().await?;
-        let note = if restart { ", at next power cycle" } else { "" };
-        cells.push(format!(
-            "{before} -> {} vCPUs{note} ({} ms)",
-            after.vcpus.map_or("?".to_owned(), |n| n.to_string()),
-            t.elapsed().as_millis()
-        ));
+            .await
+        {
+            Ok(op) => {
+                let restart = op.submitted().restart_required;
+                let after = op.with_options(opts.clone()).wait().await?;
+                let note = if restart { ", at next power cycle" } else { "" };
+                cells.push(format!(
+                    "{before} -> {} vCPUs{note} ({} ms)",
+                    after.vcpus.map_or("?".to_owned(), |n| n.to_string()),
+                    t.elapsed().as_millis()
+                ));
+            }
+            Err(e) if e.kind() == omnivirt::ErrorKind::Unsupported => {
+                cells.push(NOT_OFFERED.to_owned());
+            }
+            Err(e) => return Err(e),
+        }
     } else {
         cells.push(NOT_YET.to_owned());
     }

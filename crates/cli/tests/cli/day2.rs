@@ -413,8 +413,8 @@ fn host_maintenance_enter_and_exit() {
 
 #[test]
 fn a_vendor_without_snapshots_says_unsupported_in_one_line() {
-    let (_server, url) = serve("zstack");
-    let id = super::new_user::against("zstack", &url)
+    let (_server, url) = serve("veil");
+    let id = super::new_user::against("veil", &url)
         .args(["vm", "list", "--limit", "1", "-o", "json"])
         .output()
         .unwrap();
@@ -424,7 +424,7 @@ fn a_vendor_without_snapshots_says_unsupported_in_one_line() {
         vec!["event", "list"],
         vec!["vm", "console", id.as_str()],
     ] {
-        let out = super::new_user::against("zstack", &url)
+        let out = super::new_user::against("veil", &url)
             .args(&args)
             .output()
             .unwrap();

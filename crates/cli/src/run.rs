@@ -4,6 +4,7 @@ mod day2;
 mod events;
 mod finish;
 mod inventory;
+mod resolve;
 
 use std::time::Duration;
 
@@ -306,7 +307,8 @@ fn check_flags(command: &Command) -> CliResult {
     Ok(())
 }
 
-async fn with_client(c: &Client, command: Command, fmt: OutputFormat) -> CliResult {
+async fn with_client(c: &Client, mut command: Command, fmt: OutputFormat) -> CliResult {
+    resolve::names(c, &mut command).await?;
     match command {
         Command::Vm(cmd) => vm(c, cmd, fmt).await,
         Command::Host(HostCmd::Get { id }) => {

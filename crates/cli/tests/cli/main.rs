@@ -540,4 +540,5 @@ mod api;
 mod contexts;
 mod day2;
 mod inventory;
+mod names;
 mod new_user;

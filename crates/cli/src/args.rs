@@ -47,8 +47,14 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct ConnArgs {
     /// Context from the config file (default: $OMNIVIRT_CONTEXT, then the current context).
+    /// List commands take several, comma-separated (`--context lab,prod`), and add a `context`
+    /// field to each object.
     #[arg(long, global = true, conflicts_with = "vendor", add = ArgValueCandidates::new(context_names))]
     pub context: Option<String>,
+
+    /// List commands: every context in the config file, as one listing (adds a `context` field).
+    #[arg(long, global = true, conflicts_with_all = ["vendor", "context"])]
+    pub all_contexts: bool,
 
     /// Ad hoc connection: the vendor (ovirt, cloudtower, zstack, veil, sim). With `sim serve`:
     /// the vendor skin to serve.

@@ -24,7 +24,7 @@ pub fn resolve(fmt: Option<OutputFormat>) -> OutputFormat {
 
 /// A type that can be shown as a table row.
 pub trait Row: Serialize {
-    fn headers() -> &'static [&'static str];
+    fn headers() -> Vec<&'static str>;
     fn cells(&self) -> Vec<String>;
 }
 
@@ -35,8 +35,8 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 }
 
 impl Row for Vm {
-    fn headers() -> &'static [&'static str] {
-        &[
+    fn headers() -> Vec<&'static str> {
+        vec![
             "ID", "NAME", "STATE", "RAW", "VCPUS", "MEMORY", "CLUSTER", "HOST", "IPS",
         ]
     }
@@ -66,9 +66,23 @@ fn list_cell(items: &[String]) -> String {
     }
 }
 
+/// An object from one context of several: a CONTEXT column first.
+impl<T: Row> Row for omnivirt::Tagged<T> {
+    fn headers() -> Vec<&'static str> {
+        let mut h = vec!["CONTEXT"];
+        h.extend(T::headers());
+        h
+    }
+    fn cells(&self) -> Vec<String> {
+        let mut c = vec![self.context.clone()];
+        c.extend(self.item.cells());
+        c
+    }
+}
+
 impl Row for Nic {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "MAC", "NETWORK", "MODEL", "IPS"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "MAC", "NETWORK", "MODEL", "IPS"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -83,8 +97,8 @@ impl Row for Nic {
 }
 
 impl Row for Snapshot {
-    fn headers() -> &'static [&'static str] {
-        &[
+    fn headers() -> Vec<&'static str> {
+        vec![
             "ID",
             "NAME",
             "STATE",
@@ -125,8 +139,8 @@ pub fn ref_cell(r: &ResourceRef) -> String {
 }
 
 impl Row for Event {
-    fn headers() -> &'static [&'static str] {
-        &["TIME", "SEVERITY", "MESSAGE", "REFS", "CODE"]
+    fn headers() -> Vec<&'static str> {
+        vec!["TIME", "SEVERITY", "MESSAGE", "REFS", "CODE"]
     }
     fn cells(&self) -> Vec<String> {
         let refs: Vec<String> = self.refs.iter().map(ref_cell).collect();
@@ -141,8 +155,8 @@ impl Row for Event {
 }
 
 impl Row for Host {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "STATE", "RAW", "CLUSTER", "ADDRESS"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "STATE", "RAW", "CLUSTER", "ADDRESS"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -157,8 +171,8 @@ impl Row for Host {
 }
 
 impl Row for Cluster {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "STATE", "RAW"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "STATE", "RAW"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -171,8 +185,8 @@ impl Row for Cluster {
 }
 
 impl Row for Disk {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "STATE", "RAW", "SIZE", "VM"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "STATE", "RAW", "SIZE", "VM"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -189,8 +203,8 @@ impl Row for Disk {
 }
 
 impl Row for Task {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "STATE", "RAW", "PROGRESS", "ERROR"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "STATE", "RAW", "PROGRESS", "ERROR"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -210,8 +224,8 @@ impl Row for Task {
 }
 
 impl Row for Template {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "KIND", "OS", "SIZE", "CLUSTER"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "KIND", "OS", "SIZE", "CLUSTER"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -228,8 +242,8 @@ impl Row for Template {
 }
 
 impl Row for Network {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "VLAN", "CIDR", "CLUSTER"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "VLAN", "CIDR", "CLUSTER"]
     }
     fn cells(&self) -> Vec<String> {
         vec![
@@ -243,8 +257,8 @@ impl Row for Network {
 }
 
 impl Row for StoragePool {
-    fn headers() -> &'static [&'static str] {
-        &["ID", "NAME", "STATE", "RAW", "CAPACITY", "FREE", "CLUSTER"]
+    fn headers() -> Vec<&'static str> {
+        vec!["ID", "NAME", "STATE", "RAW", "CAPACITY", "FREE", "CLUSTER"]
     }
     fn cells(&self) -> Vec<String> {
         let size = |v: Option<u64>| v.map(human_bytes).unwrap_or_else(|| "-".into());
@@ -282,7 +296,7 @@ pub fn list<T: Row>(fmt: OutputFormat, items: &[T]) -> Result<(), String> {
         OutputFormat::Table => {
             let mut t = Table::new();
             t.load_preset(UTF8_FULL_CONDENSED);
-            t.set_header(T::headers().to_vec());
+            t.set_header(T::headers());
             for it in items {
                 t.add_row(it.cells());
             }

@@ -3,6 +3,7 @@
 mod day2;
 mod events;
 mod finish;
+mod fleet;
 mod inventory;
 mod resolve;
 
@@ -113,7 +114,12 @@ pub fn resolve_context(conn: &ConnArgs) -> CliResult<(String, Context)> {
     }
     let config = Config::load_located(conn.config.as_deref())?;
     let (name, ctx) = config.context(conn.context.as_deref())?;
-    let mut ctx = ctx.clone();
+    Ok((name, with_overrides(ctx.clone(), conn)))
+}
+
+/// A context from the config file with the flags that override it (`--insecure`, `--ca-file`,
+/// `--request-timeout`) applied.
+fn with_overrides(mut ctx: Context, conn: &ConnArgs) -> Context {
     if conn.insecure {
         ctx = ctx.insecure(true);
     }
@@ -123,7 +129,7 @@ pub fn resolve_context(conn: &ConnArgs) -> CliResult<(String, Context)> {
     if let Some(d) = conn.request_timeout {
         ctx = ctx.request_timeout(d);
     }
-    Ok((name, ctx))
+    ctx
 }
 
 async fn client(conn: &ConnArgs) -> CliResult<Client> {
@@ -238,6 +244,9 @@ pub async fn run(command: Command, conn: ConnArgs, fmt: OutputFormat) -> CliResu
         other => other,
     };
     check_flags(&command)?;
+    if let Some(names) = fleet::selected(&conn)? {
+        return fleet::run(names, &command, &conn, fmt).await;
+    }
     // `event watch` runs until stopped: Ctrl-C is how it ends, not an interruption.
     let endless = matches!(command, Command::Event(EventCmd::Watch { .. }));
     let c = client(&conn).await?;

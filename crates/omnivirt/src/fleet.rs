@@ -17,6 +17,16 @@ pub struct Tagged<T> {
     pub item: T,
 }
 
+impl<T> Tagged<T> {
+    /// `item`, from the context named `context`.
+    pub fn new(context: impl Into<String>, item: T) -> Self {
+        Tagged {
+            context: context.into(),
+            item,
+        }
+    }
+}
+
 /// Several named clients (several controllers of one vendor, or several vendors), listed
 /// concurrently as one stream.
 ///

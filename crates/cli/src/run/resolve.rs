@@ -124,6 +124,16 @@ async fn list_args(c: &Client, a: &mut ListArgs) -> CliResult {
     opt(c, Kind::Host, &mut a.host).await
 }
 
+/// Resolves a listing's filters in place: `--cluster`, `--host` and `disk list --vm`.
+pub(super) async fn list_filters(
+    c: &Client,
+    a: &mut ListArgs,
+    vm: &mut Option<String>,
+) -> CliResult {
+    list_args(c, a).await?;
+    opt(c, Kind::Vm, vm).await
+}
+
 /// Resolves a snapshot of `vm` (already resolved) in place.
 async fn snapshot(c: &Client, vm: &str, arg: &mut String) -> CliResult {
     if looks_like_id(arg) {

@@ -539,6 +539,7 @@ fn sim_serve_speaks_zstack_and_veil_to_their_adapters() {
 mod api;
 mod contexts;
 mod day2;
+mod fleet;
 mod inventory;
 mod names;
 mod new_user;

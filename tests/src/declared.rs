@@ -91,11 +91,16 @@ const NOT_MAPPED: &str = "day-two ops are in the neutral model and the simulator
 const NO_BATCH: &str =
     "kept out of the recorded cassettes until batched VM reads are mapped (issue 13)";
 
+/// Why `create_from_spec` is skipped on a vendor whose `create_vm` does not map NICs and tags.
+const SPEC_NOT_MAPPED: &str = "VmSpec networks, storage, user data and tags are in the neutral \
+                               model and the simulator but not yet mapped to this vendor (issue 10)";
+
 /// Cases a vendor's backend cannot run yet, with the reason. One arm per vendor, one line per
 /// case, so that mapping an op removes one line.
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
         "ovirt" => vec![
+            ("create_from_spec", SPEC_NOT_MAPPED),
             ("reconfigure", NOT_MAPPED),
             ("snapshots", NOT_MAPPED),
             ("clone", NOT_MAPPED),
@@ -106,6 +111,7 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             ("vm_get_many", NO_BATCH),
         ],
         "cloudtower" => vec![
+            ("create_from_spec", SPEC_NOT_MAPPED),
             ("reconfigure", NOT_MAPPED),
             ("snapshots", NOT_MAPPED),
             ("clone", NOT_MAPPED),
@@ -116,6 +122,7 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             ("vm_get_many", NO_BATCH),
         ],
         "zstack" => vec![
+            ("create_from_spec", SPEC_NOT_MAPPED),
             ("reconfigure", NOT_MAPPED),
             ("snapshots", NOT_MAPPED),
             ("clone", NOT_MAPPED),
@@ -126,6 +133,7 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             ("vm_get_many", NO_BATCH),
         ],
         "veil" => vec![
+            ("create_from_spec", SPEC_NOT_MAPPED),
             ("reconfigure", NOT_MAPPED),
             ("snapshots", NOT_MAPPED),
             ("clone", NOT_MAPPED),

@@ -28,6 +28,7 @@ mod disks;
 pub mod faults;
 mod inventory;
 mod listing;
+mod spec;
 mod support;
 mod unsupported;
 mod vms;
@@ -40,6 +41,7 @@ pub use declared::StateFilter;
 pub use disks::disk_lifecycle;
 pub use inventory::inventory;
 pub use listing::{list_filters, listing_paginates, vm_state_filters};
+pub use spec::create_from_spec;
 pub use unsupported::{Withdrawn, unsupported_sends_nothing};
 pub use vms::{
     close, hosts, invalid_state, migrate, not_found, power_cycle, task_failure, vm_lifecycle,
@@ -158,6 +160,7 @@ pub const CASES: &[(&str, CaseFn)] = &[
     ("events", |t| Box::pin(events(t))),
     ("host_maintenance", |t| Box::pin(host_maintenance(t))),
     ("vm_get_many", |t| Box::pin(vm_get_many(t))),
+    ("create_from_spec", |t| Box::pin(create_from_spec(t))),
     ("not_found", |t| Box::pin(not_found(t))),
     ("unsupported_sends_nothing", |t| {
         Box::pin(unsupported_sends_nothing(t))

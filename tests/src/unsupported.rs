@@ -185,6 +185,20 @@ async fn call(client: &Client, op: Op) -> Option<Result<()>> {
         Op::VmList => vms.list(first(ListQuery::new())).try_next().await.map(drop),
         Op::VmGet => vms.get(&vm).await.map(drop),
         Op::VmCreate => vms.create(&VmSpec::new("x", "c").vcpus(1)).await.map(drop),
+        // Each optional part of a spec is checked on its own, VmCreate itself still supported.
+        Op::VmCreateNics => {
+            let spec = VmSpec::new("x", "c").network(NicSpec::new("n"));
+            vms.create(&spec).await.map(drop)
+        }
+        Op::VmCreateStorage => vms
+            .create(&VmSpec::new("x", "c").storage("p"))
+            .await
+            .map(drop),
+        Op::VmCreateUserData => {
+            let spec = VmSpec::new("x", "c").user_data("#cloud-config\n");
+            vms.create(&spec).await.map(drop)
+        }
+        Op::VmCreateTags => vms.create(&VmSpec::new("x", "c").tag("t")).await.map(drop),
         Op::VmStart => vms.start(&vm).await.map(drop),
         Op::VmStop => vms.stop(&vm).await.map(drop),
         Op::VmForceStop => vms.force_stop(&vm).await.map(drop),

@@ -206,20 +206,24 @@ async fn call(
 /// `--body`: inline JSON, `@FILE`, or `@-` for stdin.
 fn read_body(text: &str) -> CliResult<Value> {
     let (source, raw) = match text.strip_prefix('@') {
-        Some("-") => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| CliError::usage(format!("cannot read --body from stdin: {e}")))?;
-            ("stdin".to_string(), s)
-        }
-        Some(path) => (
-            path.to_string(),
-            std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read --body file {path}: {e}")))?,
-        ),
+        Some(at) => read_at("--body", at)?,
         None => ("--body".to_string(), text.to_string()),
     };
     serde_json::from_str(&raw)
         .map_err(|e| CliError::usage(format!("{source} is not valid JSON: {e}")))
+}
+
+/// What a flag's `@FILE` names: the file's text, or stdin's for `-`; with the source's name for
+/// messages. Unreadable input is a usage error naming the flag.
+pub(crate) fn read_at(flag: &str, at: &str) -> CliResult<(String, String)> {
+    let mut s = String::new();
+    if at == "-" {
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| CliError::usage(format!("cannot read {flag} from stdin: {e}")))?;
+        return Ok(("stdin".to_string(), s));
+    }
+    let s = std::fs::read_to_string(at)
+        .map_err(|e| CliError::usage(format!("cannot read {flag} file {at}: {e}")))?;
+    Ok((at.to_string(), s))
 }

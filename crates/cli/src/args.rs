@@ -226,8 +226,8 @@ pub enum VmCmd {
         name: String,
         #[arg(long)]
         cluster: String,
-        /// Clone from this template.
-        #[arg(long)]
+        /// Clone from this template or image (id or name).
+        #[arg(long, visible_alias = "image")]
         template: Option<String>,
         /// Virtual CPUs (at least 1).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
@@ -236,6 +236,19 @@ pub enum VmCmd {
         /// plain bytes.
         #[arg(long)]
         memory: Option<String>,
+        /// A NIC on this network (id or name); repeat for more, in order. Without it the
+        /// vendor's default applies.
+        #[arg(long = "network", value_name = "NET")]
+        networks: Vec<String>,
+        /// Storage pool for its disks (id or name).
+        #[arg(long, value_name = "POOL")]
+        storage: Option<String>,
+        /// Cloud-init user data from a file (`@FILE`, or `@-` for stdin); never printed.
+        #[arg(long, value_name = "@FILE")]
+        user_data: Option<String>,
+        /// A tag to put on the VM; repeat for more.
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
         #[command(flatten)]
         wait: WaitArgs,
     },

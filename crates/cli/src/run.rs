@@ -10,7 +10,7 @@ mod resolve;
 use std::time::Duration;
 
 use omnivirt::{
-    Client, ClusterId, Config, Context, DiskId, DiskSpec, ErrorKind, HostId, ListQuery,
+    Client, ClusterId, Config, Context, DiskId, DiskSpec, ErrorKind, HostId, ListQuery, NicSpec,
     PowerAction, TaskId, Vendor, VmId, VmSpec,
 };
 use omnivirt_core::{DiskState, HostState, VmState};
@@ -295,6 +295,11 @@ fn check_flags(command: &Command) -> CliResult {
         Command::Event(cmd) => {
             events::query(cmd)?;
         }
+        Command::Vm(VmCmd::Create {
+            user_data: Some(u), ..
+        }) if !u.starts_with('@') => {
+            user_data_from(u)?;
+        }
         _ => {}
     }
     if let Command::Vm(cmd) = command {
@@ -363,6 +368,10 @@ async fn vm(c: &Client, cmd: VmCmd, fmt: OutputFormat) -> CliResult {
             template,
             vcpus,
             memory,
+            networks,
+            storage,
+            user_data,
+            tags,
             wait,
         } => {
             let mut spec = VmSpec::new(name, ClusterId::new(cluster));
@@ -374,6 +383,18 @@ async fn vm(c: &Client, cmd: VmCmd, fmt: OutputFormat) -> CliResult {
             }
             if let Some(m) = memory {
                 spec = spec.memory_bytes(parse_size(&m).map_err(CliError::usage)?);
+            }
+            for n in networks {
+                spec = spec.network(NicSpec::new(n));
+            }
+            if let Some(s) = storage {
+                spec = spec.storage(s);
+            }
+            if let Some(u) = user_data {
+                spec = spec.user_data(user_data_from(&u)?);
+            }
+            for t in tags {
+                spec = spec.tag(t);
             }
             let op = c.vms().create(&spec).await?;
             finish_one(op, &wait, fmt, "vm create").await
@@ -433,6 +454,18 @@ async fn vm(c: &Client, cmd: VmCmd, fmt: OutputFormat) -> CliResult {
         VmCmd::Nic(cmd) => day2::nic(c, cmd, fmt).await,
         VmCmd::Snapshot(cmd) => day2::snapshot(c, cmd, fmt).await,
     }
+}
+
+/// `--user-data @FILE` (or `@-`): the text, read once. Inline text is refused: user data holds
+/// passwords and keys, which do not belong in the shell history or the process list.
+fn user_data_from(arg: &str) -> CliResult<String> {
+    let Some(at) = arg.strip_prefix('@') else {
+        return Err(CliError::usage(
+            "--user-data takes @FILE or @- (stdin), not inline text, to keep it out of the \
+             shell history and the process list",
+        ));
+    };
+    Ok(crate::api::read_at("--user-data", at)?.1)
 }
 
 async fn power(c: &Client, a: PowerArgs, action: PowerAction, fmt: OutputFormat) -> CliResult {

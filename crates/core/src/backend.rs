@@ -16,6 +16,7 @@ use crate::model::{
 };
 use crate::op::{Capabilities, Op};
 use crate::query::{Cursor, ListQuery, Page};
+use crate::secret::Secret;
 
 /// A power operation on a VM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -92,6 +93,17 @@ pub struct VmSpec {
     pub memory_bytes: Option<u64>,
     /// Description.
     pub description: Option<String>,
+    /// Network interfaces to create it with, in order; empty means the vendor's default
+    /// (usually one NIC on the cluster's default network, or none).
+    pub networks: Vec<NicSpec>,
+    /// Where its disks go (storage domain, ELF policy, primary storage, data pool); `None`
+    /// leaves the choice to the vendor.
+    pub storage: Option<StoragePoolId>,
+    /// Cloud-init (or vendor equivalent) user data. It often holds passwords or keys, so it is a
+    /// [`Secret`]: never printed by `Debug`, serialized as `***`.
+    pub user_data: Option<Secret>,
+    /// Tags (labels) to put on it.
+    pub tags: Vec<String>,
 }
 
 impl VmSpec {
@@ -104,7 +116,54 @@ impl VmSpec {
             vcpus: None,
             memory_bytes: None,
             description: None,
+            networks: Vec::new(),
+            storage: None,
+            user_data: None,
+            tags: Vec::new(),
         }
+    }
+
+    /// Adds a network interface (call once per NIC, in order).
+    pub fn network(mut self, nic: NicSpec) -> Self {
+        self.networks.push(nic);
+        self
+    }
+
+    /// Where its disks go.
+    pub fn storage(mut self, pool: impl Into<StoragePoolId>) -> Self {
+        self.storage = Some(pool.into());
+        self
+    }
+
+    /// Cloud-init user data (a `#cloud-config` document, a script...).
+    pub fn user_data(mut self, data: impl Into<Secret>) -> Self {
+        self.user_data = Some(data.into());
+        self
+    }
+
+    /// Adds a tag.
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// The operations beyond [`Op::VmCreate`] that this spec needs the backend to support:
+    /// one per optional part it uses (NICs, storage, user data, tags).
+    pub fn needs(&self) -> Vec<Op> {
+        let mut ops = Vec::new();
+        if !self.networks.is_empty() {
+            ops.push(Op::VmCreateNics);
+        }
+        if self.storage.is_some() {
+            ops.push(Op::VmCreateStorage);
+        }
+        if self.user_data.is_some() {
+            ops.push(Op::VmCreateUserData);
+        }
+        if !self.tags.is_empty() {
+            ops.push(Op::VmCreateTags);
+        }
+        ops
     }
 
     /// Clone from template `id`.
@@ -145,9 +204,35 @@ impl VmSpec {
         if self.memory_bytes == Some(0) {
             return Err(Error::invalid_input("memory must be more than 0 bytes"));
         }
+        for nic in &self.networks {
+            nic.validate()?;
+        }
+        if self
+            .storage
+            .as_ref()
+            .is_some_and(|p| p.as_str().trim().is_empty())
+        {
+            return Err(Error::invalid_input("VM storage must not be empty"));
+        }
+        if let Some(t) = self.tags.iter().find(|t| t.trim().is_empty()) {
+            return Err(Error::invalid_input(format!("tag {t:?} is empty")));
+        }
+        if self
+            .user_data
+            .as_ref()
+            .is_some_and(|u| u.expose().len() > MAX_USER_DATA)
+        {
+            return Err(Error::invalid_input(format!(
+                "user data is over {} KiB, more than any vendor takes",
+                MAX_USER_DATA / 1024
+            )));
+        }
         Ok(())
     }
 }
+
+/// The most user data a spec may carry: cloud-init's own limit on most platforms is 64 KiB.
+const MAX_USER_DATA: usize = 64 * 1024;
 
 /// A new disk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -237,6 +237,9 @@ impl VmApi<'_> {
     /// Creates a VM; wait on the result to get the VM once it exists.
     pub async fn create(&self, spec: &VmSpec) -> Result<Operation<Vm>> {
         self.c.check(Op::VmCreate)?;
+        for op in spec.needs() {
+            self.c.check(op)?;
+        }
         spec.validate().map_err(|e| e.with_op(Op::VmCreate))?;
         self.c
             .submit(Op::VmCreate, self.c.backend.create_vm(spec))

@@ -88,6 +88,14 @@ ops! {
     StorageGet => "storage.get",
     /// Get many VMs in one request.
     VmGetBatch => "vm.get_batch",
+    /// Create a VM with the NICs its spec names.
+    VmCreateNics => "vm.create.nics",
+    /// Create a VM with its disks on the storage its spec names.
+    VmCreateStorage => "vm.create.storage",
+    /// Create a VM with cloud-init user data.
+    VmCreateUserData => "vm.create.user_data",
+    /// Create a VM with tags.
+    VmCreateTags => "vm.create.tags",
     /// Change a VM's name, description, CPUs or memory.
     VmUpdate => "vm.update",
     /// Copy a VM into a new one.

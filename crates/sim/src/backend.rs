@@ -14,7 +14,7 @@ use omnivirt_core::{
 use crate::error::SimError;
 use crate::model::{SimEvent, SimNic, SimSnapshot, Submission, rfc3339};
 use crate::query::{Filter, Listing, Paging};
-use crate::world::{NewDisk, NewVm, VmChange, World};
+use crate::world::{NewDisk, NewNic, NewVm, VmChange, World};
 
 /// Default items per page when the query does not say.
 const DEFAULT_PAGE: usize = 100;
@@ -128,6 +128,20 @@ impl Backend for SimBackend {
         if let VmSource::Template(t) = &spec.source {
             n.template_id = Some(t.clone());
         }
+        n.nics = spec
+            .networks
+            .iter()
+            .map(|s| {
+                let mut nic = NewNic::new(s.network.as_str());
+                nic.name = s.name.clone();
+                nic.model = s.model.clone();
+                nic.mac = s.mac.clone();
+                nic
+            })
+            .collect();
+        n.storage = spec.storage.as_ref().map(|p| p.as_str().to_owned());
+        n.user_data = spec.user_data.as_ref().map(|u| u.expose().to_owned());
+        n.tags = spec.tags.clone();
         submitted(Op::VmCreate, self.world.create_vm(n))
     }
 

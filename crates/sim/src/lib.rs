@@ -79,7 +79,8 @@ pub use skin::Skin;
 pub use skins::sim::SimSkin;
 pub use transport::SimTransport;
 pub use world::{
-    EPOCH, EVENT_LOG_CAP, Faults, NewDisk, NewVm, RequestFault, VmChange, World, WorldSummary,
+    EPOCH, EVENT_LOG_CAP, Faults, NewDisk, NewNic, NewVm, RequestFault, VmChange, World,
+    WorldSummary,
 };
 
 /// `SKINS.md`, compiled as a doctest so its examples stay true.

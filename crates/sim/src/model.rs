@@ -150,6 +150,10 @@ pub struct SimVm {
     pub created_at: u64,
     /// Logical time of the last state change.
     pub updated_at: u64,
+    /// Tags, in the order given.
+    pub tags: Vec<String>,
+    /// Cloud-init user data it was created with (kept, never rendered).
+    pub user_data: Option<String>,
     /// Vendor fields a skin keeps.
     pub extra: Extra,
 }
@@ -347,6 +351,7 @@ impl From<&SimVm> for Vm {
         vm.description = (!v.description.is_empty()).then(|| v.description.clone());
         vm.ips = v.ips();
         vm.created_at = Some(rfc3339(v.created_at));
+        vm.tags = v.tags.clone();
         vm.extra = v.extra.clone();
         vm
     }

@@ -177,10 +177,18 @@ async fn vm_cmd(c: &Client, cmd: &mut VmCmd) -> CliResult {
             one(c, Kind::Vm, id).await
         }
         VmCmd::Create {
-            cluster, template, ..
+            cluster,
+            template,
+            networks,
+            storage,
+            ..
         } => {
             one(c, Kind::Cluster, cluster).await?;
-            opt(c, Kind::Template, template).await
+            opt(c, Kind::Template, template).await?;
+            for n in networks {
+                one(c, Kind::Network, n).await?;
+            }
+            opt(c, Kind::Storage, storage).await
         }
         VmCmd::Start(a)
         | VmCmd::Stop(a)

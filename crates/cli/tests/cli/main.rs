@@ -538,6 +538,7 @@ fn sim_serve_speaks_zstack_and_veil_to_their_adapters() {
 
 mod api;
 mod contexts;
+mod create;
 mod day2;
 mod fleet;
 mod inventory;

@@ -13,7 +13,7 @@ use omnivirt_core::{
 
 use super::tasks::{Effect, TaskRec};
 use super::vms::{check_unlocked, vm_not_found};
-use super::{Inner, NewVm, World};
+use super::{Inner, NewNic, NewVm, World};
 use crate::error::{SimError, SimResult};
 use crate::model::{SimConsole, SimEvent, SimNic, SimSnapshot, Submission};
 use crate::query::Listing;
@@ -481,6 +481,44 @@ impl Inner {
     }
 
     /// One NIC (`nic1`) on the cluster's default network, or none without a network.
+    /// The NICs a new VM named `vm` asks for; every network must exist in the VM's cluster, and
+    /// names be unique.
+    pub(super) fn nics_for(
+        &mut self,
+        specs: &[NewNic],
+        vm: &str,
+        cluster: &ClusterId,
+    ) -> SimResult<Vec<SimNic>> {
+        let mut nics: Vec<SimNic> = Vec::with_capacity(specs.len());
+        for (i, spec) in specs.iter().enumerate() {
+            let n = self.networks.get(&spec.network_id).ok_or_else(|| {
+                SimError::not_found(format!("network {} not found", spec.network_id))
+            })?;
+            if &n.cluster_id != cluster {
+                return Err(SimError::invalid_input(format!(
+                    "VM {vm}: network {} is not available in cluster {cluster}",
+                    n.name
+                )));
+            }
+            let net = NetworkId::new(n.id.clone());
+            let name = spec.name.clone().unwrap_or_else(|| format!("nic{}", i + 1));
+            if nics.iter().any(|n| n.name == name) {
+                return Err(SimError::invalid_input(format!(
+                    "VM {vm}: two NICs named {name}"
+                )));
+            }
+            let mut nic = self.new_nic(&net, &name);
+            if let Some(m) = &spec.model {
+                nic.model = m.clone();
+            }
+            if let Some(m) = &spec.mac {
+                nic.mac = m.to_ascii_lowercase().replace('-', ":");
+            }
+            nics.push(nic);
+        }
+        Ok(nics)
+    }
+
     pub(super) fn default_nics(&mut self, cluster: &ClusterId) -> Vec<SimNic> {
         match self.default_network(cluster) {
             Some(net) => vec![self.new_nic(&net, "nic1")],

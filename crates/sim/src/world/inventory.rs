@@ -298,6 +298,8 @@ impl Inner {
                     task_id: None,
                     created_at: now,
                     updated_at: now,
+                    tags: Vec::new(),
+                    user_data: None,
                     extra: Extra::new(),
                 },
             );

@@ -28,7 +28,7 @@ use tasks::TaskRec;
 
 pub use faults::{Faults, RequestFault};
 pub use guest::{EVENT_LOG_CAP, VmChange};
-pub use specs::{NewDisk, NewVm, WorldSummary};
+pub use specs::{NewDisk, NewNic, NewVm, WorldSummary};
 
 /// Logical clock origin: 2026-01-01T00:00:00Z.
 pub const EPOCH: u64 = 1_767_225_600;

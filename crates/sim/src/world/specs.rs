@@ -31,6 +31,38 @@ pub struct NewVm {
     pub power_on: bool,
     /// Host to power on on (with `power_on`); must be `Up` and in the cluster.
     pub host_id: Option<HostId>,
+    /// NICs to create it with, in order; empty gives one on the cluster's default network.
+    pub nics: Vec<NewNic>,
+    /// Storage pool for its new disks that name none; must exist when set.
+    pub storage: Option<String>,
+    /// Cloud-init user data, kept as given (never rendered by a skin).
+    pub user_data: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// A NIC a new VM is created with.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct NewNic {
+    /// The network id; must exist.
+    pub network_id: String,
+    /// Interface name (default `nicN`).
+    pub name: Option<String>,
+    /// Device model (default `virtio`).
+    pub model: Option<String>,
+    /// MAC address (default: one the World makes up).
+    pub mac: Option<String>,
+}
+
+impl NewNic {
+    /// A NIC on network `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        NewNic {
+            network_id: id.into(),
+            ..NewNic::default()
+        }
+    }
 }
 
 impl NewVm {
@@ -46,6 +78,10 @@ impl NewVm {
             disks: Vec::new(),
             power_on: false,
             host_id: None,
+            nics: Vec::new(),
+            storage: None,
+            user_data: None,
+            tags: Vec::new(),
         }
     }
 

@@ -186,6 +186,11 @@ impl World {
         if let Some(h) = &spec.host_id {
             g.check_host_for(h.as_str(), &cluster, &name)?;
         }
+        if let Some(p) = &spec.storage {
+            if g.pools.get(p).is_none() {
+                return Err(SimError::not_found(format!("storage pool {p} not found")));
+            }
+        }
         g.clock += 1;
         let now = g.clock;
         let id = VmId::new(g.new_id());
@@ -201,7 +206,7 @@ impl World {
                     size_bytes: d.size_bytes,
                     vm_id: Some(id.clone()),
                     cluster_id: Some(d.cluster_id.clone().unwrap_or_else(|| cluster.clone())),
-                    storage: d.storage.clone(),
+                    storage: d.storage.clone().or_else(|| spec.storage.clone()),
                     task_id: None,
                     created_at: now,
                     extra: Extra::new(),
@@ -209,7 +214,11 @@ impl World {
             );
             disk_ids.push(did);
         }
-        let nics = g.default_nics(&cluster);
+        let nics = if spec.nics.is_empty() {
+            g.default_nics(&cluster)
+        } else {
+            g.nics_for(&spec.nics, &name, &cluster)?
+        };
         let vm = SimVm {
             id: id.clone(),
             name: name.clone(),
@@ -232,6 +241,8 @@ impl World {
             task_id: None,
             created_at: now,
             updated_at: now,
+            tags: spec.tags.clone(),
+            user_data: spec.user_data.clone(),
             extra: Extra::new(),
         };
         g.vm_names.insert(name.clone(), id.clone());

@@ -1,0 +1,116 @@
+//! Creating a VM from a full spec: a template, NICs on networks of its cluster, storage, user
+//! data and tags, each part used where the backend declares it.
+
+use futures::TryStreamExt;
+use omnivirt_core::{ListQuery, NicSpec, Op, VmSource};
+
+use crate::support::{at, ensure, first_cluster, needs, new_vm_spec, wait};
+use crate::{CaseResult, Target};
+
+/// The user data the case sends; it must never show in the spec's Debug output.
+const USER_DATA: &str = "#cloud-config\npassword: conformance-secret-7f3a\n";
+
+/// A VM created with NICs and tags comes up with exactly those NICs, in order, and those tags;
+/// storage, user data and a template are added where the backend supports them.
+pub async fn create_from_spec(t: &Target) -> CaseResult {
+    needs(
+        t,
+        &[
+            Op::VmCreate,
+            Op::VmCreateNics,
+            Op::VmCreateTags,
+            Op::NetworkList,
+            Op::NicList,
+            Op::VmGet,
+            Op::VmDelete,
+        ],
+    )?;
+    let caps = t.client.capabilities();
+    let cluster = first_cluster(t).await?;
+    let in_cluster = ListQuery::new().cluster(cluster.clone());
+    let networks: Vec<_> = t
+        .client
+        .networks()
+        .list(in_cluster.clone())
+        .try_collect()
+        .await
+        .map_err(at("network list"))?;
+    let net = networks
+        .iter()
+        .find(|n| n.cluster_id.as_ref().is_none_or(|c| c == &cluster))
+        .ok_or_else(|| format!("no network in cluster {cluster}"))?;
+    let mut spec = new_vm_spec(cluster.clone(), "conf-spec")
+        .network(NicSpec::new(net.id.clone()))
+        .network(NicSpec::new(net.id.clone()))
+        .tag("conformance")
+        .tag("spec");
+    if caps.supports(Op::VmCreateStorage) && caps.supports(Op::StorageList) {
+        let pools: Vec<_> = t
+            .client
+            .storage_pools()
+            .list(in_cluster.clone())
+            .try_collect()
+            .await
+            .map_err(at("storage list"))?;
+        if let Some(p) = pools.first() {
+            spec = spec.storage(p.id.clone());
+        }
+    }
+    if caps.supports(Op::VmCreateUserData) {
+        spec = spec.user_data(USER_DATA);
+        ensure(!format!("{spec:?}").contains("conformance-secret"), || {
+            "the spec's Debug shows its user data".into()
+        })?;
+    }
+    if caps.supports(Op::TemplateList) {
+        let templates: Vec<_> = t
+            .client
+            .templates()
+            .list(ListQuery::new().limit(20))
+            .try_collect()
+            .await
+            .map_err(at("template list"))?;
+        if let Some(tpl) = templates
+            .iter()
+            .find(|x| x.cluster_id.as_ref().is_none_or(|c| c == &cluster))
+        {
+            spec = spec.template(tpl.id.as_str());
+        }
+    }
+    let vm = wait(t.client.vms().create(&spec).await, "vm create").await?;
+    let vm = t.client.vms().get(&vm.id).await.map_err(at("vm get"))?;
+    let result = check(t, &vm, &spec, net).await;
+    wait(t.client.vms().delete(&vm.id).await, "vm delete").await?;
+    result
+}
+
+async fn check(
+    t: &Target,
+    vm: &omnivirt_core::Vm,
+    spec: &omnivirt_core::VmSpec,
+    net: &omnivirt_core::Network,
+) -> CaseResult {
+    for tag in &spec.tags {
+        ensure(vm.tags.contains(tag), || {
+            format!("VM tags are {:?}; {tag} is missing", vm.tags)
+        })?;
+    }
+    let nics = t.client.vms().nics(&vm.id).await.map_err(at("nic list"))?;
+    ensure(nics.len() == spec.networks.len(), || {
+        format!(
+            "asked for {} NICs, the VM has {}: {nics:?}",
+            spec.networks.len(),
+            nics.len()
+        )
+    })?;
+    ensure(
+        nics.iter().all(|n| n.network_id.as_ref() == Some(&net.id)),
+        || format!("NICs are not all on {}: {nics:?}", net.id),
+    )?;
+    if let VmSource::Template(tpl) = &spec.source {
+        ensure(vm.vcpus.is_some(), || {
+            format!("VM from template {tpl} reports no vCPUs")
+        })?;
+    }
+    Ok(())
+}

@@ -5,18 +5,21 @@
 //! - `codegen [VENDOR...] [--check]`: the vendor SDKs from their models (see `omnivirt-codegen`).
 //! - `fuzz [TARGET...] [--seconds N]`: mutation fuzzing of every decoder (see `fuzz`).
 //! - `load --vendor V [...]`: a load test against the vendor's simulator skin (see `load`).
+//! - `bench e2e --vendor V [...]`: the CLI against the official Python SDK (see `bench_e2e`).
 //! - `matrix [--check]`: `docs/capabilities.md` from each backend's declared capabilities.
 //! - `fixtures audit|check [DIR]`: see `docs/fixtures.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench_e2e;
 mod fixtures;
 mod fuzz;
 mod load;
 mod matrix;
 mod peers_cloudtower;
 mod peers_ovirt;
+mod python;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +29,10 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..], &root()),
         Some("fixtures") => fixtures::run(&args[1..]),
         Some("load") => load::run(&args[1..]),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            Some("e2e") => bench_e2e::run(&args[2..]),
+            _ => Err(format!("usage: cargo xtask bench e2e [OPTIONS]\n\n{USAGE}")),
+        },
         Some("matrix") => matrix::run(&args[1..], &root()),
         Some("peers") => match args.get(1).map(String::as_str) {
             Some("ovirt") => peers_ovirt::run(&args[2..]),
@@ -65,6 +72,9 @@ commands:
   load --vendor V [--concurrency N] [--requests N] [--vms N]
                           VM gets against the vendor's simulator skin on loopback: req/s,
                           p50/p99/max, errors (cargo run --release -p xtask -- load ...)
+  bench e2e --vendor ovirt|cloudtower [--vms N] [--runs N] [--venv PATH]
+                          the release CLI and the official Python SDK list the same served
+                          world: wall time, peak memory, ratios (needs PyPI; not in CI)
   matrix [--check]        write docs/capabilities.md from each backend's Capabilities
   peers ovirt|cloudtower  run the vendor's official Python SDK against our simulator
                           (needs pip and, for oVirt, libxml2/libcurl/libssl dev headers)";

@@ -21,40 +21,6 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn status(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let st = cmd
-        .status()
-        .map_err(|e| format!("{what}: cannot run: {e}"))?;
-    if st.success() {
-        Ok(())
-    } else {
-        Err(format!("{what}: failed with {st}"))
-    }
-}
-
-fn ensure_venv(venv: &Path) -> Result<PathBuf, String> {
-    let python = venv.join("bin").join("python");
-    let ready = Command::new(&python)
-        .args(["-c", "import ovirtsdk4"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if ready {
-        return Ok(python);
-    }
-    eprintln!("creating {} with {SDK}", venv.display());
-    status(
-        Command::new("python3").arg("-m").arg("venv").arg(venv),
-        "python3 -m venv",
-    )?;
-    status(
-        Command::new(&python).args(["-m", "pip", "install", "-q", SDK]),
-        "pip install ovirt-engine-sdk-python (needs gcc, libxml2-dev, libcurl4-openssl-dev, libssl-dev)",
-    )?;
-    Ok(python)
-}
-
 /// Runs the check; `args` are what follows `peers ovirt`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut venv = std::env::var_os("OVIRT_SDK_VENV")
@@ -67,9 +33,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown option `{other}` (known: --venv PATH)")),
         }
     }
-    let python = ensure_venv(&venv)?;
+    let python = crate::python::ensure_venv(
+        &venv,
+        "ovirtsdk4",
+        SDK,
+        "needs gcc, libxml2-dev, libcurl4-openssl-dev, libssl-dev",
+    )?;
     let root = root();
-    status(
+    crate::python::status(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&root)
             .args([
@@ -104,7 +75,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .ok_or_else(|| format!("unexpected first line from serve_sim: `{}`", line.trim()))
     };
     let result = url.and_then(|url| {
-        status(
+        crate::python::status(
             Command::new(&python)
                 .arg(root.join("crates/ovirt/peers/python_sdk_check.py"))
                 .arg(&url),

@@ -45,12 +45,16 @@ pub fn vm_states(vendor: &str) -> Vec<(VmState, StateFilter)> {
         // A power change is not a state of its own: the VM keeps its status until the change
         // is done.
         "cloudtower" => native(&[Creating, Stopped, Running, Suspended, Deleting]),
-        // The domain list has no state filter.
+        // The domain list has no state filter. A domain held by a task (`locked_by`) reads as
+        // starting, stopping or resuming, from the power state it is leaving.
         "veil" => vec![
             (Creating, ClientSide),
             (Stopped, ClientSide),
+            (Starting, ClientSide),
             (Running, ClientSide),
+            (Stopping, ClientSide),
             (Suspended, ClientSide),
+            (Resuming, ClientSide),
             (Deleting, ClientSide),
         ],
         _ => vec![],
@@ -134,14 +138,26 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
         ],
         "veil" => vec![
             ("create_from_spec", SPEC_NOT_MAPPED),
-            ("reconfigure", NOT_MAPPED),
-            ("snapshots", NOT_MAPPED),
-            ("clone", NOT_MAPPED),
-            ("nics_and_ips", NOT_MAPPED),
-            ("console", NOT_MAPPED),
-            ("events", NOT_MAPPED),
-            ("host_maintenance", NOT_MAPPED),
-            ("vm_get_many", NO_BATCH),
+            (
+                "reconfigure",
+                "VeiL's domain update (PUT domains/{id}/) takes name and description, no CPU or \
+                 memory count: a resize is Unsupported",
+            ),
+            (
+                "snapshots",
+                "no client of the VeiL API calls a snapshot endpoint (only the permission name \
+                 snapshots_tree hints at one)",
+            ),
+            (
+                "nics_and_ips",
+                "VeiL plugs NICs only when a domain is created; no NIC attach or detach endpoint \
+                 is known",
+            ),
+            (
+                "host_maintenance",
+                "no client of the VeiL API can put a node into SERVICE (maintenance) or take it \
+                 out",
+            ),
         ],
         _ => vec![],
     }

@@ -74,6 +74,12 @@ static AUTH_SCHEME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(bearer|oauth|jwt|basic|token)(\s+)([A-Za-z0-9._~+/=-]{8,})")
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
+/// A secret carried as a URL parameter inside text, e.g. VeiL's console URL
+/// `...?host=h&password=P&path=websockify?token=T`.
+static URL_SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)([?&](?:password|passwd|token|ticket)=)([^&\s\x22'#]+)")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
 static XML_ELEMENT_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]+)")
         .unwrap_or_else(|_| unreachable!("constant regex"))
@@ -235,6 +241,15 @@ impl Scrubber {
                     format!("{}{}{REDACTED}", &c[1], &c[2])
                 } else {
                     c[0].to_owned()
+                }
+            })
+            .into_owned();
+        out = URL_SECRET_PARAM
+            .replace_all(&out, |c: &Captures<'_>| {
+                if &c[2] == REDACTED {
+                    c[0].to_owned()
+                } else {
+                    format!("{}{REDACTED}", &c[1])
                 }
             })
             .into_owned();
@@ -605,6 +620,14 @@ mod tests {
         assert_eq!(
             s.scrub_text("Bearer authentication failed"),
             "Bearer authentication failed"
+        );
+        let mut console = serde_json::json!({
+            "spice_url": "/spice-html5/spice_auto.html?host=10.0.0.5&password=SPkKastQjQ&path=websockify?token=2385c0a9-940f"
+        });
+        s.scrub_json(&mut console);
+        assert_eq!(
+            console["spice_url"],
+            "/spice-html5/spice_auto.html?host=10.0.0.5&password=***&path=websockify?token=***"
         );
     }
 

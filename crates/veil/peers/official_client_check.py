@@ -9,6 +9,7 @@ import sys
 import urllib.request
 
 from veil_api_client import VeilClient, VeilRestPaginator
+from veil_api_client.api_objects.domain import DomainCloneConfiguration
 
 # The client only speaks https (a private class constant); the simulator serves plain http.
 VeilClient._VeilClient__TRANSFER_PROTOCOL_PREFIX = "http://"
@@ -62,6 +63,27 @@ async def main(base):
         checks.append(("start again", r.status_code, r.error_detail))
         r = await client.domain(domain_id="00000000-0000-4000-8000-00000000dead").info()
         checks.append(("missing domain", r.status_code, r.error_code))
+        # Day two: a batched read (the broker's `ids=`), a rename, the SPICE URL, the journal,
+        # and a clone (the Python client has no NIC listing).
+        ids = ",".join([stopped.api_object_id, "00000000-0000-4000-8000-00000000dead"])
+        r = await client.domain(template=False).list(params={"ids": ids})
+        checks.append(("domains by ids", r.status_code, r.paginator_count))
+        r = await dom.update_verbose_name("renamed-by-python")
+        await dom.info()
+        checks.append(("rename", r.status_code, dom.verbose_name))
+        conn = await dom.spice_conn()
+        checks.append(("spice", conn.connection_type, conn.valid))
+        r = await client.event().list(paginator=VeilRestPaginator(ordering="-created", limit=3))
+        newest = r.paginator_results[0] if r.paginator_results else {}
+        checks.append(("events", r.status_code, newest.get("type"), newest.get("message")))
+        pools = await client.resource_pool(cluster_id=cluster).list()
+        rp = pools.paginator_results[0]["id"]
+        r = await dom.clone(DomainCloneConfiguration(verbose_name="py-clone", resource_pool=rp))
+        checks.append(("clone", r.status_code, r.task.api_object_id is not None))
+        task = r.task
+        while not await task.is_finished():
+            await asyncio.sleep(0.01)
+        checks.append(("clone finished", await task.is_success()))
     bad = VeilClient(server_address=address, token="jwt expired")
     r = await bad.controller().check()
     checks.append(("bad token", r.status_code, r.error_detail))

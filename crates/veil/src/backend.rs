@@ -2,10 +2,11 @@
 
 use async_trait::async_trait;
 use omnivirt_core::{
-    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
-    HostId, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page, PowerAction,
-    ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId,
-    Vm, VmId, VmSource, VmSpec,
+    Backend, Capabilities, CloneSpec, Cluster, ClusterId, Console, Cursor, Disk, DiskId, DiskSpec,
+    Error, Event, EventQuery, Expect, Host, HostId, ListQuery, NameFilter, Network, NetworkId, Nic,
+    NicId, NicSpec, Op, OrderField, Page, PowerAction, ResourceRef, Result, Snapshot, SnapshotId,
+    SnapshotSpec, StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm,
+    VmId, VmSource, VmSpec, VmUpdate,
 };
 use omnivirt_http::SharedTransport;
 
@@ -17,6 +18,9 @@ use crate::native::{
     VeilClient, next_offset,
 };
 use crate::wire::{Accepted, Paginated};
+
+mod day2;
+use day2::GET_BATCH;
 
 const DEFAULT_PAGE: u32 = 100;
 
@@ -109,7 +113,38 @@ fn capabilities() -> Capabilities {
         Op::NetworkGet,
         Op::StorageList,
         Op::StorageGet,
+        Op::VmGetBatch,
+        Op::VmUpdate,
+        Op::VmClone,
+        Op::VmConsole,
+        Op::NicList,
+        Op::EventList,
     ])
+    .with_max_task_batch(GET_BATCH)
+    .with_note(
+        Op::VmGetBatch,
+        "domains/?ids=a,b,... (100 per request); no batched task read",
+    )
+    .with_note(
+        Op::VmUpdate,
+        "PUT domains/{id}/: name and description only; vcpus or memory is Unsupported",
+    )
+    .with_note(
+        Op::VmClone,
+        "domains/{id}/clone/ into the source's resource pool (or the cluster's)",
+    )
+    .with_note(
+        Op::VmConsole,
+        "domains/{id}/spice/: HTML5 client URL; the password is the ticket",
+    )
+    .with_note(
+        Op::NicList,
+        "vmachine-infs/?domain={id}; no NIC add/remove endpoint",
+    )
+    .with_note(
+        Op::EventList,
+        "events/?ordering=-created; VM and since filtered client-side",
+    )
     .with_note(
         Op::VmList,
         "domains/?template=0 with limit/offset; name and cluster/node filters on the server, \
@@ -722,6 +757,66 @@ impl Backend for VeilBackend {
     async fn get_storage_pool(&self, id: &StoragePoolId) -> Result<StoragePool> {
         let p = self.client.data_pools().get(id.as_str()).await?;
         Ok(convert::storage_pool(&p))
+    }
+
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        self.day2_get_vms(ids).await
+    }
+
+    async fn update_vm(&self, id: &VmId, update: &VmUpdate) -> Result<Submitted> {
+        self.day2_update_vm(id, update).await
+    }
+
+    async fn clone_vm(&self, id: &VmId, spec: &CloneSpec) -> Result<Submitted> {
+        self.day2_clone_vm(id, spec).await
+    }
+
+    async fn console(&self, id: &VmId) -> Result<Console> {
+        self.day2_console(id).await
+    }
+
+    async fn list_nics(&self, vm: &VmId) -> Result<Vec<Nic>> {
+        self.day2_list_nics(vm).await
+    }
+
+    async fn add_nic(&self, _vm: &VmId, _spec: &NicSpec) -> Result<Submitted> {
+        Err(day2::lacking(Op::NicAdd))
+    }
+
+    async fn remove_nic(&self, _vm: &VmId, _nic: &NicId) -> Result<Submitted> {
+        Err(day2::lacking(Op::NicRemove))
+    }
+
+    async fn list_snapshots(&self, _vm: &VmId) -> Result<Vec<Snapshot>> {
+        Err(day2::lacking(Op::SnapshotList))
+    }
+
+    async fn create_snapshot(&self, _vm: &VmId, _spec: &SnapshotSpec) -> Result<Submitted> {
+        Err(day2::lacking(Op::SnapshotCreate))
+    }
+
+    async fn revert_snapshot(&self, _vm: &VmId, _s: &SnapshotId) -> Result<Submitted> {
+        Err(day2::lacking(Op::SnapshotRevert))
+    }
+
+    async fn delete_snapshot(&self, _vm: &VmId, _s: &SnapshotId) -> Result<Submitted> {
+        Err(day2::lacking(Op::SnapshotDelete))
+    }
+
+    async fn list_events(
+        &self,
+        query: &EventQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        self.day2_list_events(query, cursor).await
+    }
+
+    async fn host_maintenance(&self, _id: &HostId, enter: bool) -> Result<Submitted> {
+        Err(day2::lacking(if enter {
+            Op::HostMaintenanceEnter
+        } else {
+            Op::HostMaintenanceExit
+        }))
     }
 
     async fn get_task(&self, id: &TaskId) -> Result<Task> {

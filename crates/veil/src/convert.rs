@@ -7,8 +7,9 @@
 //! failed); otherwise the power state decides. `raw_state` keeps both, e.g. `ACTIVE/3`.
 
 use omnivirt_core::{
-    Cluster, ClusterState, Disk, DiskState, Host, HostState, Network, ResourceRef, StoragePool,
-    StorageState, Task, TaskError, TaskState, Template, TemplateKind, Vm, VmState,
+    Cluster, ClusterState, Disk, DiskState, Event, EventSeverity, Host, HostState, Network, Nic,
+    ResourceRef, StoragePool, StorageState, Task, TaskError, TaskState, Template, TemplateKind, Vm,
+    VmState,
 };
 
 use crate::wire::{self, PowerState};
@@ -26,6 +27,16 @@ pub const POWER_STATES: &[(PowerState, VmState)] = &[
     (PowerState::Suspended, VmState::Suspended),
     (PowerState::On, VmState::Running),
     (PowerState::Undefined, VmState::Unknown),
+];
+
+/// A domain held by a task (`locked_by` set) is on its way somewhere; the power state it still
+/// shows says where it comes from, not where it goes. VeiL does not name the change, so an
+/// off domain reads as starting, a running one as stopping and a suspended one as resuming:
+/// transitional, which is what a waiter needs to keep polling the VM and not its task.
+pub const LOCKED_STATES: &[(VmState, VmState)] = &[
+    (VmState::Stopped, VmState::Starting),
+    (VmState::Running, VmState::Stopping),
+    (VmState::Suspended, VmState::Resuming),
 ];
 
 /// Task `status` -> neutral task state (statuses from the Go client; Python knows fewer).
@@ -101,6 +112,22 @@ pub fn domain_state(status: Option<&str>, power: Option<PowerState>) -> VmState 
         .unwrap_or(VmState::Unknown)
 }
 
+/// The neutral state of a domain, `locked_by` included (see [`LOCKED_STATES`]).
+pub fn domain_state_locked(
+    status: Option<&str>,
+    power: Option<PowerState>,
+    locked_by: Option<&str>,
+) -> VmState {
+    let base = domain_state(status, power);
+    if locked_by.is_none_or(str::is_empty) {
+        return base;
+    }
+    LOCKED_STATES
+        .iter()
+        .find(|(from, _)| *from == base)
+        .map_or(base, |(_, to)| *to)
+}
+
 /// `status/power`, e.g. `ACTIVE/3`.
 fn raw_domain_state(d: &wire::Domain) -> String {
     let status = d.status.as_deref().unwrap_or("?");
@@ -112,7 +139,7 @@ fn raw_domain_state(d: &wire::Domain) -> String {
 
 /// A domain -> a VM.
 pub fn vm(d: &wire::Domain) -> Vm {
-    let state = domain_state(d.status.as_deref(), d.power_state());
+    let state = domain_state_locked(d.status.as_deref(), d.power_state(), d.locked_by.as_deref());
     let mut v = Vm::new(d.id.as_str(), d.verbose_name.clone(), state);
     v.raw_state = Some(raw_domain_state(d));
     // The list shape has `cpu_count` at the top; the detail shape only in `cpu_topology`.
@@ -412,6 +439,87 @@ pub fn task_target(t: &wire::Task) -> Option<ResourceRef> {
         .map(|id| ResourceRef::Cluster(id.into()))
 }
 
+/// An event's `entities` entry -> a neutral reference, for the classes the model names.
+pub fn entity_ref(e: &wire::EntityRef) -> Option<ResourceRef> {
+    let id = e.entity_uuid.as_str();
+    Some(match e.entity_class.as_str() {
+        "domain" => ResourceRef::Vm(id.into()),
+        "node" => ResourceRef::Host(id.into()),
+        "cluster" => ResourceRef::Cluster(id.into()),
+        "vdisk" => ResourceRef::Disk(id.into()),
+        "vnetwork" => ResourceRef::Network(id.into()),
+        "datapool" => ResourceRef::StoragePool(id.into()),
+        "vmachineinf" => ResourceRef::Nic(id.into()),
+        _ => return None,
+    })
+}
+
+/// Event `type` -> severity.
+pub fn event_severity(t: Option<&wire::EventType>) -> EventSeverity {
+    match t {
+        Some(wire::EventType::Info) => EventSeverity::Info,
+        Some(wire::EventType::Warning) => EventSeverity::Warning,
+        Some(wire::EventType::Error) => EventSeverity::Error,
+        _ => EventSeverity::Unknown,
+    }
+}
+
+/// An event of the journal -> an event. `None` when its `created` is not RFC 3339 (the
+/// neutral model orders and filters events by time).
+pub fn event(e: &wire::Event) -> Option<Event> {
+    let time = omnivirt_core::time::normalize(e.created.as_deref()?)?;
+    let message = e
+        .message
+        .clone()
+        .or_else(|| e.detail_message.clone())
+        .unwrap_or_default();
+    let mut out = Event::new(
+        e.id.as_str(),
+        time,
+        event_severity(e.event_type.as_ref()),
+        message,
+    );
+    out.refs = e.entities.iter().filter_map(entity_ref).collect();
+    out.code = e.event_type.as_ref().map(|t| t.as_str().to_owned());
+    out.extra = e.extra.clone();
+    if let Some(u) = &e.user {
+        out.extra.insert("user".into(), serde_json::json!(u));
+    }
+    if let Some(t) = &e.task {
+        out.extra.insert("task".into(), serde_json::json!(t));
+    }
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
+    Some(out)
+}
+
+/// A network interface of `vm` -> a NIC. Its addresses are the `ipv4` it reports, if any.
+pub fn nic(vm: &str, n: &wire::VmachineInf) -> Nic {
+    let name = n.verbose_name.clone().unwrap_or_else(|| n.id.clone());
+    let mut out = Nic::new(n.id.as_str(), vm, name);
+    out.mac = n.mac_address.as_ref().map(|m| m.to_ascii_lowercase());
+    out.network_id = n.vnetwork.as_ref().map(|r| r.id.as_str().into());
+    out.model = n.nic_driver.as_ref().map(|d| d.as_str().to_owned());
+    out.ips = n
+        .extra
+        .get("ipv4")
+        .and_then(serde_json::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(serde_json::Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    out.extra = n.extra.clone();
+    out.extra.remove("ipv4");
+    if let Some(l) = &n.link_state {
+        out.extra
+            .insert("link_state".into(), serde_json::json!(l.as_str()));
+    }
+    omnivirt_http::redact_secrets(&mut out.extra, SECRET_WORDS);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,6 +530,53 @@ mod tests {
         // The sample is scrubbed; put a real-looking password back.
         v["graphics_password"] = serde_json::json!("s3cr3t-console");
         serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_domain_held_by_a_task_is_on_its_way() {
+        let on = Some(PowerState::On);
+        let off = Some(PowerState::Off);
+        let held = Some("task-1");
+        assert_eq!(
+            domain_state_locked(Some("ACTIVE"), off, held),
+            VmState::Starting
+        );
+        assert_eq!(
+            domain_state_locked(Some("ACTIVE"), on, held),
+            VmState::Stopping
+        );
+        assert_eq!(
+            domain_state_locked(Some("ACTIVE"), Some(PowerState::Suspended), held),
+            VmState::Resuming
+        );
+        assert_eq!(
+            domain_state_locked(Some("DELETING"), off, held),
+            VmState::Deleting
+        );
+        assert_eq!(
+            domain_state_locked(Some("ACTIVE"), on, None),
+            VmState::Running
+        );
+        assert_eq!(
+            domain_state_locked(Some("ACTIVE"), on, Some("")),
+            VmState::Running
+        );
+    }
+
+    #[test]
+    fn an_event_of_the_vendor_sample_names_its_domain() {
+        let raw = include_str!("../../../fixtures/veil/samples/events_list.json");
+        let page: wire::Paginated<wire::Event> = serde_json::from_str(raw).unwrap();
+        let e = event(&page.results[0]).unwrap();
+        assert_eq!(e.time, "2021-08-20T10:08:09Z");
+        assert_eq!(e.severity, EventSeverity::Info);
+        assert_eq!(
+            e.refs,
+            vec![ResourceRef::Vm(
+                "391bf28f-1757-467a-8c64-589ad9f135a0".into()
+            )]
+        );
+        assert_eq!(e.extra["user"], "vdi_emil");
     }
 
     #[test]

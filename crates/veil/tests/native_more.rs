@@ -442,11 +442,7 @@ async fn the_skin_answers_endpoints_it_lacks_with_the_vendor_error() {
     let transport = Arc::new(SimTransport::new(world, Arc::new(VeilSkin::new())));
     let url = format!("{}/veil", SimTransport::BASE_URL);
     let veil = VeilClient::new(&url, transport, Credentials::password("admin", "admin")).unwrap();
-    let err = veil
-        .events()
-        .list(None, None, &Paginator::new())
-        .await
-        .unwrap_err();
+    let err = veil.isos().list(None, &Paginator::new()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert!(err.to_string().contains("URL is not found"), "{err}");
     // What it serves works through the same typed path.

@@ -153,6 +153,6 @@ fn api_call_veil() {
         &["domain.list", "limit=2"],
         &["domain.start", "id={VM}"],
         "domain.info",
-        &["event.list"],
+        &["iso.list"],
     );
 }

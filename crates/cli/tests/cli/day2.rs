@@ -419,10 +419,17 @@ fn a_vendor_without_snapshots_says_unsupported_in_one_line() {
         .output()
         .unwrap();
     let id = json(&id.stdout)[0]["id"].as_str().unwrap().to_owned();
+    // What VeiL's API lacks: snapshots, NIC plug/unplug, node maintenance, a resize.
+    let host = super::new_user::against("veil", &url)
+        .args(["host", "list", "-o", "json"])
+        .output()
+        .unwrap();
+    let host = json(&host.stdout)[0]["id"].as_str().unwrap().to_owned();
     for args in [
         vec!["vm", "snapshot", "list", id.as_str()],
-        vec!["event", "list"],
-        vec!["vm", "console", id.as_str()],
+        vec!["vm", "nic", "add", id.as_str(), "--network", "any"],
+        vec!["host", "maintenance", "enter", host.as_str()],
+        vec!["vm", "update", id.as_str(), "--vcpus", "4"],
     ] {
         let out = super::new_user::against("veil", &url)
             .args(&args)

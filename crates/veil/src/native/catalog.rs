@@ -118,6 +118,20 @@ impl<T: DeserializeOwned> Catalog<T> {
             .fetch(&format!("{}{id}/", self.prefix), &[])
             .await
     }
+    /// One page narrowed by query filters, e.g. `domain=<uuid>` on `vmachine-infs/` (a filter
+    /// the server does not know is ignored by it: check the results).
+    pub async fn list_where(
+        &self,
+        filters: &[(&str, Option<&str>)],
+        page: &Paginator,
+        op: Option<Op>,
+    ) -> Result<Paginated<T>> {
+        let v = self
+            .client
+            .call(Method::GET, self.prefix, &query(filters, page)?, None, op)
+            .await?;
+        typed(self.prefix, v)
+    }
     /// One page, errors naming `op` (the uniform backend's reads).
     pub(crate) async fn list_for(&self, page: &Paginator, op: Op) -> Result<Paginated<T>> {
         let v = self
@@ -175,6 +189,14 @@ impl Events {
     ) -> Result<Paginated<Event>> {
         let q = query(&[("user", user), ("type", event_type)], page)?;
         self.client.fetch("events/", &q).await
+    }
+    /// One page of events, errors naming `op`.
+    pub(crate) async fn list_for(&self, page: &Paginator, op: Op) -> Result<Paginated<Event>> {
+        let v = self
+            .client
+            .call(Method::GET, "events/", &query(&[], page)?, None, Some(op))
+            .await?;
+        typed("events/", v)
     }
     /// One event.
     pub async fn get(&self, id: &str) -> Result<Event> {

@@ -22,6 +22,7 @@ pub use resources::{Clusters, DataPools, Nodes, ResourcePools, VDiskCreate, VDis
 pub use tasks::Tasks;
 
 pub(crate) use client::decode as decode_answer;
+pub(crate) use domains::check_id;
 
 use omnivirt_core::{Error, Result};
 

@@ -27,6 +27,12 @@
 //!   `datapool` filters) and their details; `POST vdisks/` `{verbose_name, datapool, size
 //!   (GiB)}`, `POST vdisks/{id}/remove/`. Templates are `domains/?template=1` and
 //!   `domains/{id}/` (`template: true`).
+//! - Day two: `POST domains/{id}/clone/` (one copy; `entity` names it), `GET domains/{id}/spice/`
+//!   and `vnc/` (`{spice_url}` / `{vnc_url}` with `host`, `password` and the websocket token;
+//!   the VM must run), `GET events/` (`type`, `user`; newest first) and `events/{id}/`, `GET
+//!   vmachine-infs/` (`domain` filter) and `vmachine-infs/{id}/` (the World's NICs). VeiL has
+//!   no snapshot, NIC attach or node maintenance endpoint that any client confirms, so none is
+//!   served.
 //! - `GET tasks/{id}/`, `GET tasks/` (`status`); `GET controllers/check/`,
 //!   `controllers/base-version/`.
 //!
@@ -44,6 +50,7 @@ use reply::errors;
 use crate::skin::Skin;
 use crate::world::World;
 
+mod day2;
 mod filter;
 mod mutate;
 mod read;

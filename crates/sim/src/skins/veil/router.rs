@@ -5,6 +5,9 @@ use omnivirt_http::{Request, Response};
 use serde_json::{Value, json};
 
 use super::MOUNT;
+use super::day2::{
+    clone_domain, console, get_event, get_vmachine_inf, list_events, list_vmachine_infs,
+};
 use super::filter::{body_object, str_field};
 use super::mutate::{
     create_domain, create_vdisk, domain_action, multi_manager, remove_vdisk, update_domain,
@@ -81,6 +84,8 @@ fn api(world: &World, req: &Request, user: &str, rest: &str) -> Response {
         (&Method::POST, ["domains", "multi-manager"]) => multi_manager(world, req, user),
         (&Method::GET, ["domains", id]) => get_domain(world, id),
         (&Method::PUT, ["domains", id]) => update_domain(world, req, id),
+        (&Method::POST, ["domains", id, "clone"]) => clone_domain(world, req, user, id),
+        (&Method::GET, ["domains", id, kind @ ("spice" | "vnc")]) => console(world, id, kind),
         (&Method::POST, ["domains", id, action]) => domain_action(world, req, user, id, action),
         (&Method::GET, ["nodes"]) => list_nodes(world, req),
         (&Method::GET, ["nodes", id]) => get_node(world, id),
@@ -97,6 +102,10 @@ fn api(world: &World, req: &Request, user: &str, rest: &str) -> Response {
         (&Method::GET, ["vdisks", id]) => get_vdisk(world, id),
         (&Method::POST, ["vdisks", id, "remove"]) => remove_vdisk(world, user, id),
         (&Method::GET, ["tasks"]) => list_tasks(world, req, user),
+        (&Method::GET, ["events"]) => list_events(world, req, user),
+        (&Method::GET, ["events", id]) => get_event(world, user, id),
+        (&Method::GET, ["vmachine-infs"]) => list_vmachine_infs(world, req),
+        (&Method::GET, ["vmachine-infs", id]) => get_vmachine_inf(world, id),
         (&Method::GET, ["tasks", id]) => get_task(world, id, user),
         _ => unknown_url(),
     }

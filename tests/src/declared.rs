@@ -103,7 +103,6 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             ("console", NOT_MAPPED),
             ("events", NOT_MAPPED),
             ("host_maintenance", NOT_MAPPED),
-            ("vm_get_many", NO_BATCH),
         ],
         "cloudtower" => vec![
             ("reconfigure", NOT_MAPPED),

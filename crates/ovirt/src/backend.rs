@@ -21,6 +21,7 @@ use crate::native::services::{ListRequest, ObjectService, RemoveRequest};
 use crate::native::types as t;
 use crate::wire::Resource;
 
+mod day2;
 mod inventory;
 
 /// The id of the `Blank` template every engine has.
@@ -118,7 +119,6 @@ fn capabilities() -> Capabilities {
     Capabilities::all()
         .without(Op::TaskGetBatch)
         // Day-two ops are in the neutral model but not yet mapped to oVirt (issue 10).
-        .without(Op::VmGetBatch)
         .without(Op::VmUpdate)
         .without(Op::VmClone)
         .without(Op::VmConsole)
@@ -132,6 +132,11 @@ fn capabilities() -> Capabilities {
         .without(Op::EventList)
         .without(Op::HostMaintenanceEnter)
         .without(Op::HostMaintenanceExit)
+        .with_max_task_batch(day2::VM_BATCH)
+        .with_note(
+            Op::VmGetBatch,
+            "GET /vms?search=id=A or id=B ..&max=N, 100 ids per request",
+        )
         .with_note(
             Op::VmList,
             "search=`name=.. sortby name asc page N` + max; cluster/host filters client-side",
@@ -703,6 +708,10 @@ impl Backend for OvirtBackend {
             task.error = Some(reason);
         }
         Ok(task)
+    }
+
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        self.vms_by_id(ids).await
     }
 
     async fn close(&self) -> Result<()> {

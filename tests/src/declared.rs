@@ -96,13 +96,16 @@ const NO_BATCH: &str =
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
         "ovirt" => vec![
-            ("reconfigure", NOT_MAPPED),
-            ("snapshots", NOT_MAPPED),
-            ("clone", NOT_MAPPED),
-            ("nics_and_ips", NOT_MAPPED),
-            ("console", NOT_MAPPED),
-            ("events", NOT_MAPPED),
-            ("host_maintenance", NOT_MAPPED),
+            (
+                "snapshots",
+                "an oVirt snapshot has one text (its description, which holds the name), so a \
+                 separate description is Unsupported; the oVirt crate's tests cover the rest",
+            ),
+            (
+                "nics_and_ips",
+                "oVirt NICs plug into vNIC profiles and report addresses as guest devices; \
+                 neither is mapped yet (issue 10)",
+            ),
         ],
         "cloudtower" => vec![
             ("reconfigure", NOT_MAPPED),

@@ -142,3 +142,145 @@ async fn get_vms_chunks_by_the_page_size_and_skips_ids_that_cannot_exist() {
     assert!(!seen.iter().any(|(_, _, q)| q.contains("name=")));
     assert!(client.capabilities().supports(Op::VmGetBatch));
 }
+
+async fn stopped_vm(w: &Arc<World>) -> VmId {
+    w.list_vms(&Filter::new(), &Paging::all())
+        .items
+        .into_iter()
+        .find(|v| v.state == VmState::Stopped && v.task_id.is_none())
+        .map(|v| v.id)
+        .expect("a stopped VM")
+}
+
+#[tokio::test]
+async fn snapshot_resize_revert_and_delete_each_end_with_their_job() {
+    use omnivirt_core::{ErrorKind, SnapshotSpec, SnapshotState, VmUpdate};
+    let (w, counting, client) = setup(8);
+    let id = stopped_vm(&w).await;
+    let before = client.vms().get(&id).await.unwrap();
+    let vcpus = before.vcpus.unwrap();
+    let snap = client
+        .vms()
+        .create_snapshot(&id, &SnapshotSpec::new("before-resize"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(snap.name, "before-resize");
+    assert_eq!(snap.state, SnapshotState::Ready);
+    assert_eq!(snap.raw_state.as_deref(), Some("ok"));
+    // The engine's `active` snapshot is not listed.
+    let listed = client.vms().snapshots(&id).await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    counting.take();
+    let op = client
+        .vms()
+        .update(&id, &VmUpdate::new().vcpus(vcpus * 2))
+        .await
+        .unwrap();
+    assert!(!op.submitted().restart_required);
+    assert!(
+        op.submitted().task.is_some(),
+        "the update's job is followed"
+    );
+    let resized = op.wait().await.unwrap();
+    assert_eq!(resized.vcpus, Some(vcpus * 2));
+    let seen = counting.take();
+    let put = seen.iter().find(|(m, _, _)| m == "PUT").unwrap();
+    assert!(put.2.contains("correlation_id=omnivirt-update-"), "{put:?}");
+    assert!(!put.2.contains("next_run"), "{put:?}");
+    // Right after the resize: the revert finds the VM unlocked.
+    let reverted = client
+        .vms()
+        .revert_snapshot(&id, &snap.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(reverted.vcpus, Some(vcpus));
+    client
+        .vms()
+        .delete_snapshot(&id, &snap.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert!(client.vms().snapshots(&id).await.unwrap().is_empty());
+    let gone = client
+        .vms()
+        .revert_snapshot(&id, &snap.id)
+        .await
+        .unwrap_err();
+    assert_eq!(gone.kind(), ErrorKind::NotFound, "{gone}");
+    // A separate description is refused before any request.
+    counting.take();
+    let e = client
+        .vms()
+        .create_snapshot(&id, &SnapshotSpec::new("s").description("d"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unsupported);
+    assert!(e.to_string().contains("description"), "{e}");
+    assert!(counting.take().is_empty());
+}
+
+#[tokio::test]
+async fn a_running_vm_stages_cpu_and_memory_for_its_next_run() {
+    use omnivirt_core::VmUpdate;
+    let (w, counting, client) = setup(8);
+    let id = w
+        .list_vms(&Filter::new(), &Paging::all())
+        .items
+        .into_iter()
+        .find(|v| v.state == VmState::Running)
+        .map(|v| v.id)
+        .unwrap();
+    counting.take();
+    let op = client
+        .vms()
+        .update(&id, &VmUpdate::new().memory_bytes(8 << 30))
+        .await
+        .unwrap();
+    assert!(op.submitted().restart_required);
+    op.wait().await.unwrap();
+    let seen = counting.take();
+    let put = seen.iter().find(|(m, _, _)| m == "PUT").unwrap();
+    assert!(put.2.contains("next_run=true"), "{put:?}");
+    // A rename alone needs no restart and reads nothing first.
+    let op = client
+        .vms()
+        .update(&id, &VmUpdate::new().name("renamed-1"))
+        .await
+        .unwrap();
+    assert!(!op.submitted().restart_required);
+    assert_eq!(op.wait().await.unwrap().name, "renamed-1");
+}
+
+#[tokio::test]
+async fn a_clone_into_another_cluster_is_refused_before_any_request() {
+    use omnivirt_core::{CloneSpec, ErrorKind};
+    let (w, counting, client) = setup(8);
+    let id = stopped_vm(&w).await;
+    counting.take();
+    let e = client
+        .vms()
+        .clone_vm(&id, &CloneSpec::new("copy").cluster("elsewhere"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unsupported);
+    assert!(e.to_string().contains("cluster"), "{e}");
+    assert!(counting.take().is_empty());
+    let copy = client
+        .vms()
+        .clone_vm(&id, &CloneSpec::new("copy"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(copy.name, "copy");
+    assert_eq!(copy.state, VmState::Stopped);
+}

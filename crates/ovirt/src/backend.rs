@@ -11,6 +11,9 @@ use omnivirt_core::{
     PowerAction, ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskError,
     TaskId, TaskState, Template, TemplateId, Vm, VmId, VmSource, VmSpec, VmState,
 };
+use omnivirt_core::{
+    CloneSpec, Console, Event, EventQuery, Snapshot, SnapshotId, SnapshotSpec, VmUpdate,
+};
 use omnivirt_http::{Secret, SharedTransport};
 
 use crate::config::OvirtConfig;
@@ -21,6 +24,8 @@ use crate::native::services::{ListRequest, ObjectService, RemoveRequest};
 use crate::native::types as t;
 use crate::wire::Resource;
 
+mod activity;
+mod day2;
 mod inventory;
 
 /// The id of the `Blank` template every engine has.
@@ -115,28 +120,55 @@ pub async fn connect(config: &OvirtConfig) -> Result<OvirtBackend> {
 }
 
 fn capabilities() -> Capabilities {
-    Capabilities::all()
-        .without(Op::TaskGetBatch)
+    let caps = Capabilities::all();
+    // The console goes through the generated graphics console types.
+    #[cfg(not(feature = "typed"))]
+    let caps = caps.without(Op::VmConsole);
+    caps.without(Op::TaskGetBatch)
         // VmSpec's optional parts are not mapped to oVirt yet (issue 10).
         .without(Op::VmCreateNics)
         .without(Op::VmCreateStorage)
         .without(Op::VmCreateUserData)
         .without(Op::VmCreateTags)
-        // Day-two ops are in the neutral model but not yet mapped to oVirt (issue 10).
-        .without(Op::VmGetBatch)
-        .without(Op::VmUpdate)
-        .without(Op::VmClone)
-        .without(Op::VmConsole)
+        // NICs need vNIC profiles and the guest's reported devices, not mapped yet (issue 10).
         .without(Op::NicList)
         .without(Op::NicAdd)
         .without(Op::NicRemove)
-        .without(Op::SnapshotList)
-        .without(Op::SnapshotCreate)
-        .without(Op::SnapshotRevert)
-        .without(Op::SnapshotDelete)
-        .without(Op::EventList)
-        .without(Op::HostMaintenanceEnter)
-        .without(Op::HostMaintenanceExit)
+        .with_max_task_batch(day2::VM_BATCH)
+        .with_note(
+            Op::VmGetBatch,
+            "GET /vms?search=id=A or id=B ..&max=N, 100 ids per request",
+        )
+        .with_note(
+            Op::VmUpdate,
+            "PUT /vms/{id} (next_run=true for CPUs/memory of a VM that is not down: \
+             restart_required); follows the job found by correlation_id",
+        )
+        .with_note(
+            Op::VmClone,
+            "clone action with <vm><name>; the source's cluster only; follows the job",
+        )
+        .with_note(
+            Op::SnapshotCreate,
+            "POST /vms/{id}/snapshots (the name is the snapshot's description; no separate \
+             description); follows the job",
+        )
+        .with_note(
+            Op::SnapshotRevert,
+            "POST /vms/{id}/snapshots/{s}/restore on a down VM; follows the job",
+        )
+        .with_note(
+            Op::EventList,
+            "GET /events?search=time>=.. and vm.id=.. page N&max=..; newest first",
+        )
+        .with_note(
+            Op::VmConsole,
+            "GET /vms/{id}/graphicsconsoles?current=true + the console's ticket action",
+        )
+        .with_note(
+            Op::HostMaintenanceEnter,
+            "deactivate action; follows the job, then converges on maintenance",
+        )
         .with_note(
             Op::VmList,
             "search=`name=.. sortby name asc page N` + max; cluster/host filters client-side",
@@ -708,6 +740,51 @@ impl Backend for OvirtBackend {
             task.error = Some(reason);
         }
         Ok(task)
+    }
+
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        self.vms_by_id(ids).await
+    }
+
+    async fn update_vm(&self, id: &VmId, update: &VmUpdate) -> Result<Submitted> {
+        self.reconfigure(id, update).await
+    }
+
+    async fn clone_vm(&self, id: &VmId, spec: &CloneSpec) -> Result<Submitted> {
+        self.copy_vm(id, spec).await
+    }
+
+    #[cfg(feature = "typed")]
+    async fn console(&self, id: &VmId) -> Result<Console> {
+        self.console_of(id).await
+    }
+
+    async fn list_snapshots(&self, vm: &VmId) -> Result<Vec<Snapshot>> {
+        self.snapshots_of(vm).await
+    }
+
+    async fn create_snapshot(&self, vm: &VmId, spec: &SnapshotSpec) -> Result<Submitted> {
+        self.take_snapshot(vm, spec).await
+    }
+
+    async fn revert_snapshot(&self, vm: &VmId, snapshot: &SnapshotId) -> Result<Submitted> {
+        self.restore_snapshot(vm, snapshot).await
+    }
+
+    async fn delete_snapshot(&self, vm: &VmId, snapshot: &SnapshotId) -> Result<Submitted> {
+        self.remove_snapshot(vm, snapshot).await
+    }
+
+    async fn list_events(
+        &self,
+        query: &EventQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        self.events_page(query, cursor).await
+    }
+
+    async fn host_maintenance(&self, id: &HostId, enter: bool) -> Result<Submitted> {
+        self.maintenance(id, enter).await
     }
 
     async fn close(&self) -> Result<()> {

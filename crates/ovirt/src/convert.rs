@@ -8,9 +8,13 @@ use omnivirt_core::{
 use serde_json::Value;
 
 use crate::error::VENDOR;
+
+mod guest;
+
 use crate::native::types::{
     Cluster, Disk, Host, Job, Network, StorageDomain, StorageDomainStatus, Template, Vm,
 };
+pub use guest::{EVENT_SEVERITIES, SNAPSHOT_STATES, event, snapshot};
 
 /// oVirt VM status -> neutral state. Anything not listed is `Unknown`.
 pub const VM_STATES: &[(&str, VmState)] = &[

@@ -88,6 +88,12 @@ static XML_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(\s(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)\s*=\s*)("[^"]*"|'[^']*')"#)
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
+/// An oVirt console ticket (`<ticket><expiry>120</expiry><value>...</value></ticket>`): its
+/// secret is the text of `value`, a word too common to be a secret key everywhere.
+static XML_TICKET_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(<ticket(?:\s[^<>]*)?>(?:\s*<(?:expiry|href)\b[^<>]*>[^<]*</[^<>]+>)*\s*<value>)([^<]+)(</value>)")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
 static FORM_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z0-9_.%-]+=[^&\s]*(&[A-Za-z0-9_.%-]+=[^&\s]*)*$")
         .unwrap_or_else(|_| unreachable!("constant regex"))
@@ -320,7 +326,10 @@ impl Scrubber {
 
     /// Scrubs XML text: secret-named elements' text and attributes become `***`.
     pub fn scrub_xml(&self, xml: &str) -> String {
-        let out = XML_ELEMENT_TEXT.replace_all(xml, |c: &Captures<'_>| {
+        let xml = XML_TICKET_VALUE.replace_all(xml, |c: &Captures<'_>| {
+            format!("{}{REDACTED}{}", &c[1], &c[3])
+        });
+        let out = XML_ELEMENT_TEXT.replace_all(&xml, |c: &Captures<'_>| {
             let text = &c[4];
             if self.is_secret_key(&c[2]) && !text.trim().is_empty() && text.trim() != REDACTED {
                 format!(
@@ -646,6 +655,21 @@ mod tests {
             "grant_type=password&username=admin&password=***&scope=x"
         );
         assert_eq!(s.scrub_form("just text"), "just text");
+    }
+
+    #[test]
+    fn an_ovirt_console_ticket_is_scrubbed() {
+        let s = Scrubber::new();
+        let xml = "<action><status>complete</status><ticket><expiry>120</expiry>\
+                   <value>a1b2c3</value></ticket></action>";
+        let out = s.scrub_xml(xml);
+        assert!(!out.contains("a1b2c3"), "{out}");
+        assert!(
+            out.contains("<expiry>120</expiry><value>***</value>"),
+            "{out}"
+        );
+        let other = "<option><name>x</name><value>keep</value></option>";
+        assert_eq!(s.scrub_xml(other), other);
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub(super) struct Search {
     pub(super) conds: Vec<(String, String)>,
     pub(super) sort: Option<(String, bool)>,
     pub(super) page: Option<usize>,
+    /// The conditions are joined by `or` (all on one attribute: `id=a or id=b`).
+    pub(super) any: bool,
 }
 
 pub(super) fn tokenize(s: &str) -> Vec<String> {
@@ -49,7 +51,9 @@ pub(super) fn parse_search(s: &str) -> Result<Search, String> {
             continue;
         }
         if lower == "or" {
-            return Err("the simulator's search supports `and` only".into());
+            out.any = true;
+            i += 1;
+            continue;
         }
         if lower == "sortby" {
             let field = toks
@@ -84,6 +88,16 @@ pub(super) fn parse_search(s: &str) -> Result<Search, String> {
             None => return Err(format!("cannot understand `{t}` in the search")),
         }
         i += 1;
+    }
+    if out.any {
+        let first = out.conds.first().map(|(k, _)| k.clone());
+        if out.conds.iter().any(|(k, _)| Some(k) != first.as_ref()) {
+            return Err(
+                "the simulator's search joins conditions with `or` only on one attribute \
+                 (`id=a or id=b`)"
+                    .into(),
+            );
+        }
     }
     Ok(out)
 }

@@ -206,17 +206,93 @@ pub(super) fn list_jobs(world: &World, req: &Request, v3: bool) -> Response {
     list_doc("jobs", x.s)
 }
 
-/// The audit log: one `error` event per failed World task, newest first, searchable by
-/// `correlation_id` (the engine logs other events too; the simulator keeps only these).
+/// One entry of the audit log as served: a failed World task (with its correlation id), or an
+/// entry of the World's event log for a task that succeeded.
+enum Logged {
+    Failed(SimTask),
+    Done(crate::model::SimEvent),
+}
+
+impl Logged {
+    fn time(&self) -> u64 {
+        match self {
+            Logged::Failed(t) => t.finished_at.unwrap_or(t.created_at),
+            Logged::Done(e) => e.time,
+        }
+    }
+
+    fn id(&self) -> u64 {
+        match self {
+            Logged::Failed(t) => event_id(t),
+            Logged::Done(e) => done_event_id(e),
+        }
+    }
+
+    fn vm(&self) -> Option<String> {
+        match self {
+            Logged::Failed(t) => match &t.target {
+                ResourceRef::Vm(v) => Some(v.as_str().to_owned()),
+                _ => t.vm_id.as_ref().map(|v| v.as_str().to_owned()),
+            },
+            Logged::Done(e) => e.refs.iter().find_map(|r| match r {
+                ResourceRef::Vm(v) => Some(v.as_str().to_owned()),
+                _ => None,
+            }),
+        }
+    }
+}
+
+/// The audit-log id of a World event: a stable integer above those of failure events.
+fn done_event_id(e: &crate::model::SimEvent) -> u64 {
+    let u = crate::uuid_from(&format!("omnivirt-sim/ovirt/log/{}", e.id.as_str()));
+    let hex: String = u.chars().filter(char::is_ascii_hexdigit).take(8).collect();
+    1_000_001 + u64::from_str_radix(&hex, 16).unwrap_or(0) % 1_000_000
+}
+
+/// A World event as the engine logs a command that went well (`normal` severity).
+fn write_done_event(x: &mut X, e: &crate::model::SimEvent) {
+    let id = done_event_id(e).to_string();
+    x.open_obj("event", &format!("{API}/events/{id}"), &id);
+    x.leaf("description", &e.message);
+    x.num("code", 0);
+    x.num("custom_id", -1);
+    x.num("flood_rate", 30);
+    x.leaf("origin", "oVirt");
+    x.leaf("severity", "normal");
+    x.leaf("time", &time(e.time));
+    x.reference("user", &format!("{API}/users/{ADMIN_USER}"), ADMIN_USER);
+    for r in &e.refs {
+        match r {
+            ResourceRef::Vm(v) => x.reference("vm", &format!("{API}/vms/{v}"), v.as_str()),
+            ResourceRef::Host(h) => {
+                x.reference("host", &format!("{API}/hosts/{h}"), h.as_str());
+            }
+            _ => {}
+        }
+    }
+    x.close("event");
+}
+
+/// The audit log, newest first: one `error` event per failed World task (with the command's
+/// correlation id), and one `normal` event per entry of the World's event log for a task that
+/// went well. Searchable by `correlation_id` (failure events only carry one), `time>=` (RFC
+/// 3339), `vm.id`, with `page N` and `max`.
 pub(super) fn list_events(world: &World, req: &Request, v3: bool) -> Response {
     let s = match parse_search(&skin::query_param(req, "search").unwrap_or_default()) {
         Ok(s) => s,
         Err(e) => return bad_request(&e),
     };
     let mut corr = None;
+    let mut since = None;
+    let mut vm = None;
     for (k, v) in &s.conds {
         match k.as_str() {
             "correlation_id" => corr = Some(v.clone()),
+            "time>" => match omnivirt_core::time::parse_rfc3339(v) {
+                Some(t) => since = Some(u64::try_from(t).unwrap_or(0)),
+                None => return bad_request(&format!("Cannot read the time `{v}`")),
+            },
+            "vm.id" => vm = Some(v.clone()),
             other => {
                 return bad_request(&format!("the simulator cannot search events by `{other}`"));
             }
@@ -229,16 +305,33 @@ pub(super) fn list_events(world: &World, req: &Request, v3: bool) -> Response {
         },
         None => usize::MAX,
     };
-    let mut failed: Vec<SimTask> = world
+    let offset = s.page.map_or(0, |p| {
+        (p - 1).saturating_mul(if max == usize::MAX { 100 } else { max })
+    });
+    let mut all: Vec<Logged> = world
         .list_tasks(&Filter::new().task_state(TaskState::Failed), &Paging::all())
         .items
         .into_iter()
         .filter(|t| corr.as_deref().is_none_or(|c| correlation_of(t) == c))
+        .map(Logged::Failed)
         .collect();
-    failed.sort_by_key(|t| std::cmp::Reverse((t.finished_at, event_id(t))));
+    if corr.is_none() {
+        let done = world.list_events(since, vm.as_deref(), 0, usize::MAX).items;
+        all.extend(
+            done.into_iter()
+                .filter(|e| e.severity == omnivirt_core::EventSeverity::Info)
+                .map(Logged::Done),
+        );
+    }
+    all.retain(|l| since.is_none_or(|t| l.time() >= t));
+    all.retain(|l| vm.is_none() || l.vm() == vm);
+    all.sort_by_key(|l| std::cmp::Reverse((l.time(), l.id())));
     let mut x = X::new(v3);
-    for t in failed.iter().take(max) {
-        write_event(&mut x, t);
+    for l in all.iter().skip(offset).take(max) {
+        match l {
+            Logged::Failed(t) => write_event(&mut x, t),
+            Logged::Done(e) => write_done_event(&mut x, e),
+        }
     }
     list_doc("events", x.s)
 }

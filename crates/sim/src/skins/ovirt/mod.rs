@@ -10,8 +10,9 @@
 //!   id, `page N` + `max`; see the `fabric` module), `clusters/{id}/networks`,
 //!   `datacenters/{id}/storagedomains`, `disks`, `jobs` (search by `correlation_id`),
 //!   `jobs/{id}/steps`, `events` (search by `correlation_id`, `max`);
-//!   `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks` (3.x), `vms/{id}/nics` and
-//!   `snapshots` (empty). VM actions `start`, `stop`, `shutdown`, `reboot`, `suspend`,
+//!   `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks` (3.x), `vms/{id}/nics`
+//!   (empty); the day-two endpoints of the `day2` module (VM `PUT`, snapshots, `clone`,
+//!   graphics consoles and tickets, host `deactivate`/`activate`). VM actions `start`, `stop`, `shutdown`, `reboot`, `suspend`,
 //!   `migrate` answer `<action><job href id/><status>complete</status></action>` at once,
 //!   like the engine; the client then polls the job or the VM, whose status moves through the
 //!   World's task (`wait_for_launch`/`powering_up` -> `up`...).
@@ -44,6 +45,7 @@ use crate::skin::Skin;
 use crate::world::World;
 
 mod auth;
+mod day2;
 mod fabric;
 mod filter;
 mod jobs;

@@ -116,45 +116,6 @@ pub(super) fn add_vm(world: &World, req: &Request, v3: bool) -> Response {
     }
 }
 
-pub(super) fn update_vm(world: &World, req: &Request, id: &str, v3: bool) -> Response {
-    let body = match parse_xml(&req.body) {
-        Ok(b) => b,
-        Err(e) => return bad_request(&e),
-    };
-    let memory = match body.num_at(&["memory"]) {
-        Ok(m) => m,
-        Err(e) => return bad_request(&e),
-    };
-    let sockets = match body.num_at(&["cpu", "topology", "sockets"]) {
-        Ok(s) => s,
-        Err(e) => return bad_request(&e),
-    };
-    let name = body.text_at(&["name"]);
-    let desc = body.path(&["description"]).map(|d| d.text.clone());
-    let r = world.update_vm(id, |vm| {
-        if let Some(n) = name {
-            vm.name = n;
-        }
-        if let Some(d) = desc {
-            vm.description = d;
-        }
-        if let Some(m) = memory {
-            vm.memory_bytes = m;
-        }
-        if let Some(s) = sockets {
-            vm.vcpus = u32::try_from(s).unwrap_or(u32::MAX);
-        }
-    });
-    match r.and_then(|()| world.peek_vm(id)) {
-        Ok(vm) => {
-            let mut x = X::new(v3);
-            write_vm(&mut x, world, &vm, Follow::default());
-            skin::xml_response(StatusCode::OK, x.doc())
-        }
-        Err(e) => sim_fault(&e, "edit VM"),
-    }
-}
-
 pub(super) fn remove_vm(world: &World, req: &Request, id: &str) -> Response {
     let detach_only =
         skin::query_param(req, "detach_only").is_some_and(|v| v.eq_ignore_ascii_case("true"));

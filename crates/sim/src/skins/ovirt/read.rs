@@ -23,10 +23,28 @@ pub(super) fn list_vms(world: &World, req: &Request, v3: bool) -> Response {
         Err(e) => return bad_request(&e),
     };
     let mut f = Filter::new().ignore_case(case_insensitive(req));
+    if search.any && search.conds.first().is_some_and(|(k, _)| k != "id") {
+        return bad_request("the simulator joins VM conditions with `or` only on `id`");
+    }
+    let ids: Vec<String> = search
+        .conds
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| v.clone())
+        .collect();
+    if !search.any && ids.len() > 1 {
+        // `id=a and id=b` matches nothing unless a and b are the same VM.
+        if ids.iter().any(|i| i != &ids[0]) {
+            return list_doc("vms", String::new());
+        }
+    }
+    if !ids.is_empty() {
+        f = f.ids(ids);
+    }
     for (k, v) in &search.conds {
         match k.as_str() {
             "name" => f = f.name(name_match(v)),
-            "id" => f = f.ids([v.clone()]),
+            "id" => {}
             "status" => {
                 let states = vm_states_for(v);
                 if states.is_empty() {

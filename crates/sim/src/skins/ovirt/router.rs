@@ -5,14 +5,16 @@ use omnivirt_http::{Request, Response};
 use serde_json::json;
 
 use super::auth::{form, session_ok, sso_token};
+use super::day2::{
+    add_snapshot, clone_vm, console_ticket, get_snapshot, host_action, list_consoles,
+    list_snapshots, remove_snapshot, restore_snapshot, update_vm,
+};
 use super::fabric::{
     get_network, get_storage_domain, get_template, list_cluster_networks, list_networks,
     list_storage_domains, list_templates,
 };
 use super::jobs::{get_job, list_events, list_jobs, list_steps};
-use super::mutate::{
-    add_disk, add_vm, attach, delete_disk, detach, remove_vm, update_vm, vm_action,
-};
+use super::mutate::{add_disk, add_vm, attach, delete_disk, detach, remove_vm, vm_action};
 use super::read::{
     api_root, empty_vm_collection, get_attachment, get_cluster, get_data_center, get_disk,
     get_host, get_vm, list_attachments, list_clusters, list_data_center_clusters,
@@ -24,14 +26,7 @@ use crate::skin;
 use crate::world::World;
 
 /// The VM sub-collections the simulator answers, always empty.
-const EMPTY_VM_COLLECTIONS: &[&str] = &[
-    "nics",
-    "snapshots",
-    "cdroms",
-    "tags",
-    "permissions",
-    "statistics",
-];
+const EMPTY_VM_COLLECTIONS: &[&str] = &["nics", "cdroms", "tags", "permissions", "statistics"];
 
 /// The whole skin: SSO login and logout, then the API behind a session check.
 pub(super) fn handle(world: &World, req: &Request) -> Response {
@@ -81,12 +76,21 @@ fn api(world: &World, req: &Request, rest: &str) -> Response {
         ["vms", id, "diskattachments"] if post => attach(world, req, id, v3),
         ["vms", id, "diskattachments", d] if get => get_attachment(world, req, id, d, v3),
         ["vms", id, "diskattachments", d] if delete => detach(world, req, id, d),
+        ["vms", id, "snapshots"] if get => list_snapshots(world, id, v3),
+        ["vms", id, "snapshots"] if post => add_snapshot(world, req, id, v3),
+        ["vms", id, "snapshots", s] if get => get_snapshot(world, id, s, v3),
+        ["vms", id, "snapshots", s] if delete => remove_snapshot(world, req, id, s),
+        ["vms", id, "snapshots", s, "restore"] if post => restore_snapshot(world, req, id, s),
+        ["vms", id, "graphicsconsoles"] if get => list_consoles(world, req, id, v3),
+        ["vms", id, "graphicsconsoles", c, "ticket"] if post => console_ticket(world, req, id, c),
+        ["vms", id, "clone"] if post => clone_vm(world, req, id),
         ["vms", id, sub] if get && EMPTY_VM_COLLECTIONS.contains(sub) => {
             empty_vm_collection(world, id, sub)
         }
         ["vms", id, action] if post => vm_action(world, req, id, action),
         ["hosts"] if get => list_hosts(world, req, v3),
         ["hosts", id] if get => get_host(world, id, v3),
+        ["hosts", id, action] if post => host_action(world, req, id, action),
         ["clusters"] if get => list_clusters(world, req, v3),
         ["clusters", id] if get => get_cluster(world, id, v3),
         ["clusters", id, "networks"] if get => list_cluster_networks(world, req, id, v3),

@@ -24,7 +24,9 @@ fn search_grammar() {
     assert_eq!(s.page, Some(3));
     let s = parse_search("name=\"my vm\"").unwrap();
     assert_eq!(s.conds[0].1, "my vm");
-    assert!(parse_search("name=a or name=b").is_err());
+    let s = parse_search("id=a or id=b").unwrap();
+    assert!(s.any && s.conds.len() == 2);
+    assert!(parse_search("id=a or name=b").is_err());
     assert!(parse_search("gibberish").is_err());
 }
 

@@ -116,7 +116,6 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             ),
             ("nics_and_ips", NOT_MAPPED),
             ("console", NOT_MAPPED),
-            ("events", NOT_MAPPED),
         ],
         "zstack" => vec![
             ("reconfigure", NOT_MAPPED),

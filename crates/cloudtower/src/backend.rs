@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use omnivirt_core::{
     Backend, Capabilities, CloneSpec, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error,
-    Expect, Host, HostId, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page,
-    PowerAction, ResourceRef, Result, Snapshot, SnapshotId, SnapshotSpec, StoragePool,
-    StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSource, VmSpec,
-    VmUpdate,
+    Event, EventQuery, Expect, Host, HostId, ListQuery, NameFilter, Network, NetworkId, Op,
+    OrderField, Page, PowerAction, ResourceRef, Result, Snapshot, SnapshotId, SnapshotSpec,
+    StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSource,
+    VmSpec, VmUpdate,
 };
 use omnivirt_http::SharedTransport;
 
@@ -79,6 +79,7 @@ fn capabilities() -> Capabilities {
         Op::SnapshotDelete,
         Op::HostMaintenanceEnter,
         Op::HostMaintenanceExit,
+        Op::EventList,
     ])
     .with_max_task_batch(100)
     .with_note(
@@ -114,6 +115,10 @@ fn capabilities() -> Capabilities {
     .with_note(Op::SnapshotRevert, "rollback-vm")
     .with_note(Op::HostMaintenanceEnter, "enter-maintance-mode (sic)")
     .with_note(Op::HostMaintenanceExit, "exit-maintance-mode (sic)")
+    .with_note(
+        Op::EventList,
+        "get-user-audit-logs, newest first; the VM is the log's resource_id",
+    )
     .with_note(
         Op::TemplateList,
         "get-content-library-vm-templates (the ids create-vm-from-content-library-template takes)",
@@ -723,6 +728,14 @@ impl Backend for CloudTowerBackend {
 
     async fn host_maintenance(&self, id: &HostId, enter: bool) -> Result<Submitted> {
         self.maintenance(id, enter).await
+    }
+
+    async fn list_events(
+        &self,
+        query: &EventQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        self.events(query, cursor).await
     }
 
     async fn close(&self) -> Result<()> {

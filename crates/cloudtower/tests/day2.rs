@@ -288,3 +288,58 @@ async fn host_maintenance_moves_vms_and_comes_back() {
         .unwrap();
     assert_eq!(h.state, HostState::Up);
 }
+
+#[tokio::test(start_paused = true)]
+async fn events_are_user_audit_logs_newest_first() {
+    use omnivirt_core::{EventQuery, EventSeverity};
+    let world = Arc::new(World::default());
+    let (client, rec) = client_on(world);
+    let vm = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).limit(1))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    client
+        .vms()
+        .start(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    client
+        .vms()
+        .force_stop(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    rec.clear();
+    let about: Vec<_> = client
+        .events()
+        .list(EventQuery::new().vm(vm.id.clone()).page_size(1))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(about.len(), 2, "{about:?}");
+    assert!(
+        about
+            .iter()
+            .all(|e| e.names_vm(&vm.id) && e.severity == EventSeverity::Info)
+    );
+    assert!(about[0].time >= about[1].time);
+    let seen = rec.ops();
+    assert!(seen.iter().all(|(op, _)| op == "get-user-audit-logs"));
+    assert_eq!(seen[0].1["orderBy"], "createdAt_DESC");
+    assert_eq!(seen[0].1["where"]["resource_id"], vm.id.as_str());
+    assert_eq!(seen[1].1["after"], about[0].id.as_str(), "paged by cursor");
+    let bad = client
+        .events()
+        .list(EventQuery::new().since("yesterday"))
+        .try_collect::<Vec<_>>()
+        .await;
+    assert_eq!(bad.unwrap_err().kind(), ErrorKind::InvalidInput);
+}

@@ -11,10 +11,12 @@
 //! | delete_snapshot | `delete-vm-snapshot` (`{where: {id, vm: {id}}}`) |
 //! | clone_vm | `clone-vm` (`[{src_vm_id, name, cluster_id?, is_full_copy: false, status: STOPPED}]`) |
 //! | host_maintenance | `enter-maintance-mode` / `exit-maintance-mode` (the API's spelling) |
+//! | list_events | `get-user-audit-logs` (`resource_id` = the VM, `createdAt_gte` = since, `orderBy: createdAt_DESC`, cursor = `after <id>`) |
 
 use omnivirt_core::{
-    CloneSpec, Error, ErrorKind, Expect, HostId, HostState, Op, ResourceRef, Result, Snapshot,
-    SnapshotId, SnapshotSpec, SnapshotState, Submitted, Vm, VmId, VmUpdate,
+    CloneSpec, Cursor, Error, ErrorKind, Event, EventQuery, EventSeverity, Expect, HostId,
+    HostState, Op, Page, ResourceRef, Result, Snapshot, SnapshotId, SnapshotSpec, SnapshotState,
+    Submitted, Vm, VmId, VmUpdate,
 };
 
 use super::{CloudTowerBackend, submitted, submitted_on_vm};
@@ -22,7 +24,8 @@ use crate::VENDOR;
 use crate::convert;
 use crate::generated::types::{
     EnterMaintenanceModeInput, EnterMaintenanceModeParams, EnterMaintenanceModeParamsWhere,
-    ExitMaintenanceModeInput, ExitMaintenanceModeParams, VmCloneParams,
+    ExitMaintenanceModeInput, ExitMaintenanceModeParams, GetUserAuditLogsRequestBody, UserAuditLog,
+    UserAuditLogOrderByInput, UserAuditLogStatus, UserAuditLogWhereInput, VmCloneParams,
 };
 use crate::native::filter::VmSnapshotWhere;
 use crate::native::vm::{BasicInfo, SnapshotCreate};
@@ -84,7 +87,91 @@ pub fn snapshot(vm: &VmId, s: &wire::VmSnapshot) -> Snapshot {
     out
 }
 
+/// Events per `get-user-audit-logs` when the query does not say.
+const EVENT_PAGE: u32 = 100;
+
+/// A user audit log as a neutral [`Event`]: a `FAILED` operation is an error, anything else
+/// routine; the object is the log's `resource_type`/`resource_id`.
+pub fn event(l: &UserAuditLog) -> Event {
+    let time = l
+        .created_at
+        .as_deref()
+        .or(l.finished_at.as_deref())
+        .unwrap_or_default();
+    let time = omnivirt_core::time::normalize(time).unwrap_or_else(|| time.to_owned());
+    let severity = match &l.status {
+        Some(UserAuditLogStatus::Failed) => EventSeverity::Error,
+        _ => EventSeverity::Info,
+    };
+    let mut out = Event::new(
+        l.id.clone().unwrap_or_default(),
+        time,
+        severity,
+        l.message.clone().unwrap_or_default(),
+    );
+    let id = l.resource_id.as_deref().filter(|i| !i.is_empty());
+    if let Some(r) = id.and_then(|id| match l.resource_type.as_deref() {
+        Some(t) if t.eq_ignore_ascii_case("vm") => Some(ResourceRef::Vm(id.into())),
+        Some(t) if t.eq_ignore_ascii_case("host") => Some(ResourceRef::Host(id.into())),
+        Some(t) if t.eq_ignore_ascii_case("vmvolume") => Some(ResourceRef::Disk(id.into())),
+        _ => None,
+    }) {
+        out.refs.push(r);
+    }
+    out.code = l.action.clone().filter(|a| !a.is_empty());
+    if let Some(u) = l.username.as_deref().filter(|u| !u.is_empty()) {
+        out.extra.insert("username".into(), u.into());
+    }
+    if let Some(t) = l.resource_type.as_deref().filter(|t| !t.is_empty()) {
+        out.extra.insert("resource_type".into(), t.into());
+    }
+    out
+}
+
 impl CloudTowerBackend {
+    pub(super) async fn events(
+        &self,
+        query: &EventQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        let mut w = UserAuditLogWhereInput::new();
+        if let Some(vm) = &query.vm {
+            w = w.resource_id().eq(vm.as_str());
+        }
+        if let Some(since) = &query.since {
+            let t = omnivirt_core::time::normalize(since).ok_or_else(|| {
+                Error::invalid_input(format!("`{since}` is not an RFC 3339 time"))
+                    .with_vendor(VENDOR)
+                    .with_op(Op::EventList)
+            })?;
+            w = w.created_at().gte(t);
+        }
+        let mut size = query.page_size.unwrap_or(EVENT_PAGE).max(1);
+        if let Some(n) = query.limit {
+            size = size.min(u32::try_from(n).unwrap_or(u32::MAX).max(1));
+        }
+        let body = GetUserAuditLogsRequestBody {
+            r#where: Some(w),
+            order_by: Some(UserAuditLogOrderByInput::CreatedAtDesc),
+            first: Some(i32::try_from(size).unwrap_or(i32::MAX)),
+            after: cursor.map(|c| c.as_str().to_owned()),
+            ..GetUserAuditLogsRequestBody::default()
+        };
+        let logs = self
+            .client
+            .ops()
+            .get_user_audit_logs(&body)
+            .await
+            .map_err(|e| e.with_op(Op::EventList))?;
+        let full = logs.len() >= size as usize;
+        let next = logs
+            .last()
+            .and_then(|l| l.id.clone())
+            .filter(|_| full)
+            .map(Cursor::new);
+        Ok(Page::new(logs.iter().map(event).collect(), next))
+    }
+
     /// Many VMs, `VM_BATCH` ids per `get-vms`; unknown ids are left out.
     pub(super) async fn vms_by_ids(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
         let mut out = Vec::with_capacity(ids.len());

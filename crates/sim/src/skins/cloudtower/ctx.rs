@@ -27,6 +27,7 @@ pub(super) enum Kind {
     Vlan,
     Vds,
     StoragePolicy,
+    UserAuditLog,
 }
 
 impl Kind {
@@ -48,6 +49,7 @@ impl Kind {
             "vlans" => Kind::Vlan,
             "vdses" => Kind::Vds,
             "elf-storage-policies" => Kind::StoragePolicy,
+            "user-audit-logs" => Kind::UserAuditLog,
             _ => return None,
         })
     }

@@ -4,17 +4,28 @@
 //! tower's own spelling). Each one submits a World task and answers `{task_id, data}`, as a
 //! tower does.
 
-use omnivirt_core::{SnapshotState, VmState};
+use omnivirt_core::{EventSeverity, ResourceRef, SnapshotState, VmState};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, Kind};
 use super::mutate::{data_str, target_vms, unit_bytes};
 use super::reply::{Fail, bad, fail, sim_fail};
 use crate::ids::uuid_from;
-use crate::model::{SimSnapshot, SimVm, rfc3339};
+use crate::model::{SimEvent, SimSnapshot, SimVm, ref_id, rfc3339};
 use crate::world::VmChange;
 
 impl Ctx<'_> {
+    /// The World's event log as user audit logs (`get-user-audit-logs`), newest first: one
+    /// per finished task, about the VM it touched when there is one.
+    pub(super) fn audit_logs(&self) -> Vec<Value> {
+        self.world
+            .list_events(None, None, 0, usize::MAX)
+            .items
+            .iter()
+            .map(render_audit_log)
+            .collect()
+    }
+
     /// Every VM snapshot in the World, rendered (observes busy VMs once, as listings do).
     pub(super) fn snapshots(&self) -> Vec<Value> {
         self.all_vms()
@@ -259,4 +270,36 @@ pub(super) fn maintenance(ctx: &Ctx<'_>, body: &Value, enter: bool) -> Result<Va
         .map_err(|e| sim_fail(&e, None))?;
     let h = ctx.world.get_host(host).map_err(|e| sim_fail(&e, None))?;
     Ok(json!({"task_id": sub.task.as_str(), "data": ctx.render_host(&h)}))
+}
+
+fn render_audit_log(e: &SimEvent) -> Value {
+    let about = e
+        .refs
+        .iter()
+        .find(|r| matches!(r, ResourceRef::Vm(_)))
+        .or_else(|| e.refs.first());
+    let resource_type = match about {
+        Some(ResourceRef::Vm(_)) => "Vm",
+        Some(ResourceRef::Host(_)) => "Host",
+        Some(ResourceRef::Disk(_)) => "VmVolume",
+        Some(ResourceRef::Cluster(_)) => "Cluster",
+        _ => "",
+    };
+    let at = rfc3339(e.time);
+    json!({
+        "id": e.id.as_str(),
+        "action": e.code,
+        "message": e.message,
+        "status": if e.severity == EventSeverity::Error { "FAILED" } else { "SUCCESSED" },
+        "createdAt": at,
+        "started_at": at,
+        "finished_at": at,
+        "resource_id": about.map(ref_id),
+        "resource_type": resource_type,
+        "auth_type": "LOCAL",
+        "ip_address": "127.0.0.1",
+        "username": "admin",
+        "user": {"id": "sim-user-admin", "name": "admin"},
+        "cluster": null,
+    })
 }

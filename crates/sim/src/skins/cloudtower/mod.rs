@@ -8,7 +8,8 @@
 //! - `get-<x>` and `get-<x>-connection` for vms, hosts, clusters, datacenters, disks (physical),
 //!   alerts, tasks, vm-snapshots, iscsi-lun-snapshots, vm-disks, vm-nics, vm-volumes,
 //!   content-library-vm-templates, vlans, vdses and elf-storage-policies (the World's templates,
-//!   networks and storage pools; templates, VLANs and policies paged by the World), with `where` evaluated against the rendered objects: every
+//!   networks and storage pools; templates, VLANs and policies paged by the World), and
+//!   user-audit-logs (the World's event log), with `where` evaluated against the rendered objects: every
 //!   operator suffix, `AND`/`OR`/`NOT`, to-one relations and `_some`/`_every`/`_none` (related
 //!   objects are expanded to their full form before matching), `orderBy`, `first`/`skip`/`after`/
 //!   `last`/`before`;

@@ -2,10 +2,11 @@
 
 use async_trait::async_trait;
 use omnivirt_core::{
-    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
-    HostId, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page, PowerAction,
-    ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId,
-    Vm, VmId, VmSource, VmSpec,
+    Backend, Capabilities, CloneSpec, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error,
+    Event, EventQuery, Expect, Host, HostId, ListQuery, NameFilter, Network, NetworkId, Op,
+    OrderField, Page, PowerAction, ResourceRef, Result, Snapshot, SnapshotId, SnapshotSpec,
+    StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSource,
+    VmSpec, VmUpdate,
 };
 use omnivirt_http::SharedTransport;
 
@@ -21,6 +22,8 @@ use crate::native::query::{Api, Direction, Query, Resource};
 use crate::native::vm::{DiskParams, MountDisk, VmCreate, VmFromTemplate, VolumeCreate};
 use crate::native::{CloudTowerClient, Credentials};
 use crate::wire::{self, Bus, EntityAsyncStatus, StoragePolicy, VmStatus, WithTask};
+
+mod day2;
 
 const DEFAULT_PAGE: u32 = 100;
 
@@ -67,6 +70,16 @@ fn capabilities() -> Capabilities {
         Op::NetworkGet,
         Op::StorageList,
         Op::StorageGet,
+        Op::VmGetBatch,
+        Op::VmUpdate,
+        Op::VmClone,
+        Op::SnapshotList,
+        Op::SnapshotCreate,
+        Op::SnapshotRevert,
+        Op::SnapshotDelete,
+        Op::HostMaintenanceEnter,
+        Op::HostMaintenanceExit,
+        Op::EventList,
     ])
     .with_max_task_batch(100)
     .with_note(
@@ -89,6 +102,23 @@ fn capabilities() -> Capabilities {
         "create-vm-volume; needs a cluster; storage = elf_storage_policy",
     )
     .with_note(Op::TaskGetBatch, "get-tasks with id_in")
+    .with_note(Op::VmGetBatch, "get-vms with id_in, 100 ids a request")
+    .with_note(
+        Op::VmUpdate,
+        "update-vm-basic-info; CPU/memory of a running VM at its next power cycle",
+    )
+    .with_note(Op::VmClone, "clone-vm (no storage choice)")
+    .with_note(
+        Op::SnapshotCreate,
+        "create-vm-snapshot, crash-consistent; no description, no memory",
+    )
+    .with_note(Op::SnapshotRevert, "rollback-vm")
+    .with_note(Op::HostMaintenanceEnter, "enter-maintance-mode (sic)")
+    .with_note(Op::HostMaintenanceExit, "exit-maintance-mode (sic)")
+    .with_note(
+        Op::EventList,
+        "get-user-audit-logs, newest first; the VM is the log's resource_id",
+    )
     .with_note(
         Op::TemplateList,
         "get-content-library-vm-templates (the ids create-vm-from-content-library-template takes)",
@@ -164,6 +194,11 @@ fn vm_where(q: &ListQuery) -> (VmWhere, bool) {
             Some(VmStateFilter::Busy(b)) => {
                 w.entity_async_status().eq(EntityAsyncStatus::from_wire(b))
             }
+            Some(VmStateFilter::Updating(s)) => w
+                .status()
+                .eq(VmStatus::from_wire(s))
+                .entity_async_status()
+                .eq(EntityAsyncStatus::from_wire("UPDATING")),
             Some(VmStateFilter::RecycleBin) => w.in_recycle_bin().eq(true),
             None => {
                 client_side = true;
@@ -661,6 +696,46 @@ impl Backend for CloudTowerBackend {
         let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
         let tasks: Vec<wire::Task> = self.client.get_tasks(&ids).await?;
         Ok(tasks.iter().map(convert::task).collect())
+    }
+
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        self.vms_by_ids(ids).await
+    }
+
+    async fn update_vm(&self, id: &VmId, update: &VmUpdate) -> Result<Submitted> {
+        self.update(id, update).await
+    }
+
+    async fn clone_vm(&self, id: &VmId, spec: &CloneSpec) -> Result<Submitted> {
+        self.clone(id, spec).await
+    }
+
+    async fn list_snapshots(&self, vm: &VmId) -> Result<Vec<Snapshot>> {
+        self.snapshots_of(vm).await
+    }
+
+    async fn create_snapshot(&self, vm: &VmId, spec: &SnapshotSpec) -> Result<Submitted> {
+        self.snapshot_create(vm, spec).await
+    }
+
+    async fn revert_snapshot(&self, vm: &VmId, snap: &SnapshotId) -> Result<Submitted> {
+        self.snapshot_revert(vm, snap).await
+    }
+
+    async fn delete_snapshot(&self, vm: &VmId, snap: &SnapshotId) -> Result<Submitted> {
+        self.snapshot_delete(vm, snap).await
+    }
+
+    async fn host_maintenance(&self, id: &HostId, enter: bool) -> Result<Submitted> {
+        self.maintenance(id, enter).await
+    }
+
+    async fn list_events(
+        &self,
+        query: &EventQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        self.events(query, cursor).await
     }
 
     async fn close(&self) -> Result<()> {

@@ -22,10 +22,20 @@ pub const VM_STATUS: &[(&str, VmState)] = &[
 ];
 
 /// `entityAsyncStatus` of a VM that overrides its power state while set.
-/// (`UPDATING` does not: a VM being reconfigured keeps its power state.)
+/// (`UPDATING` does only where [`VM_UPDATING`] says so.)
 pub const VM_BUSY: &[(&str, VmState)] = &[
     ("CREATING", VmState::Creating),
     ("DELETING", VmState::Deleting),
+];
+
+/// `status` of a VM whose `entityAsyncStatus` is `UPDATING` -> the transition it is in. A tower
+/// keeps a VM being powered on at its old status (STOPPED, SUSPENDED) and marks it UPDATING
+/// until the task ends; reading that as a settled Stopped would make a waiter think the start
+/// had stalled. A RUNNING VM that is UPDATING may be stopping, rebooting, suspending, migrating
+/// or being reconfigured: no one transition fits, so it stays Running.
+pub const VM_UPDATING: &[(&str, VmState)] = &[
+    ("STOPPED", VmState::Starting),
+    ("SUSPENDED", VmState::Resuming),
 ];
 
 /// `HostStatus` -> neutral state (maintenance mode overrides it).
@@ -89,6 +99,8 @@ pub enum VmStateFilter {
     Busy(&'static str),
     /// The VM is in the recycle bin ([`VM_RECYCLED`]).
     RecycleBin,
+    /// `status` equals this [`VM_UPDATING`] key and `entityAsyncStatus` is `UPDATING`.
+    Updating(&'static str),
     /// `status` equals this [`VM_STATUS`] key.
     Status(&'static str),
 }
@@ -103,6 +115,9 @@ pub fn vm_filter_for(state: VmState) -> Option<VmStateFilter> {
     if let Some(k) = only_key(VM_BUSY, state) {
         return Some(VmStateFilter::Busy(k));
     }
+    if let Some(k) = only_key(VM_UPDATING, state) {
+        return Some(VmStateFilter::Updating(k));
+    }
     if state == VM_RECYCLED {
         return Some(VmStateFilter::RecycleBin);
     }
@@ -113,6 +128,17 @@ pub fn vm_filter_for(state: VmState) -> Option<VmStateFilter> {
 pub fn vm_state(vm: &wire::Vm) -> VmState {
     if let Some(busy) = &vm.entity_async_status
         && let Some(s) = lookup(VM_BUSY, busy.as_str())
+    {
+        return s;
+    }
+    if vm
+        .entity_async_status
+        .as_ref()
+        .is_some_and(|b| b.as_str() == "UPDATING")
+        && let Some(s) = vm
+            .status
+            .as_ref()
+            .and_then(|s| lookup(VM_UPDATING, s.as_str()))
     {
         return s;
     }
@@ -347,6 +373,8 @@ mod tests {
             ("STOPPED", Some("CREATING"), false, VmState::Creating),
             ("RUNNING", Some("DELETING"), false, VmState::Deleting),
             ("RUNNING", Some("UPDATING"), false, VmState::Running),
+            ("STOPPED", Some("UPDATING"), false, VmState::Starting),
+            ("SUSPENDED", Some("UPDATING"), false, VmState::Resuming),
             ("STOPPED", None, true, VmState::Deleted),
         ];
         for (status, busy, recycled, want) in cases {
@@ -374,6 +402,10 @@ mod tests {
                 v.status = Some(VmStatus::Running);
                 v.entity_async_status = Some(EntityAsyncStatus::from_wire(b));
             }
+            VmStateFilter::Updating(s) => {
+                v.status = Some(VmStatus::from_wire(s));
+                v.entity_async_status = Some(EntityAsyncStatus::from_wire("UPDATING"));
+            }
             VmStateFilter::RecycleBin => {
                 v.status = Some(VmStatus::Stopped);
                 v.in_recycle_bin = Some(true);
@@ -388,6 +420,7 @@ mod tests {
         let decodable: Vec<VmState> = VM_STATUS
             .iter()
             .chain(VM_BUSY)
+            .chain(VM_UPDATING)
             .map(|(_, s)| *s)
             .chain([VM_RECYCLED])
             .collect();

@@ -416,11 +416,12 @@ async fn create_update_snapshot_and_delete() {
     assert_eq!(vm.vcpu, Some(4));
     assert_eq!(vm.vm_disks.as_ref().map(Vec::len), Some(1));
 
-    tower
+    let updated = tower
         .vm()
         .update_basic_info(&w, &BasicInfo::new().description("front end"))
         .await
         .unwrap();
+    tower.wait_tasks(&task_ids(&updated), fast()).await.unwrap();
     assert_eq!(
         tower.vms().get(&id).await.unwrap().description.as_deref(),
         Some("front end")
@@ -431,6 +432,7 @@ async fn create_update_snapshot_and_delete() {
         .create_snapshot(&[SnapshotCreate::new(id.clone(), "before-upgrade")])
         .await
         .unwrap();
+    tower.wait_tasks(&task_ids(&snap), fast()).await.unwrap();
     let snap = tower.vm_snapshots().get(&snap[0].data.id).await.unwrap();
     let lun_names: Vec<String> = snap
         .vm_disks
@@ -450,14 +452,16 @@ async fn create_update_snapshot_and_delete() {
         .unwrap();
     assert_eq!(luns.len(), 1);
 
-    tower
+    let resized = tower
         .vm()
         .update_basic_info(&w, &BasicInfo::new().memory_bytes(8 << 30))
         .await
         .unwrap();
-    tower.vm().rollback(&w, &snap.id).await.unwrap();
+    tower.wait_tasks(&task_ids(&resized), fast()).await.unwrap();
+    let rolled = tower.vm().rollback(&w, &snap.id).await.unwrap();
+    tower.wait_tasks(&task_ids(&rolled), fast()).await.unwrap();
     assert_eq!(tower.vms().get(&id).await.unwrap().memory, Some(2 << 30));
-    tower
+    let deleted = tower
         .vm()
         .delete_snapshot(
             &omnivirt_cloudtower::filter::VmSnapshotWhere::new()
@@ -466,6 +470,7 @@ async fn create_update_snapshot_and_delete() {
         )
         .await
         .unwrap();
+    tower.wait_tasks(&task_ids(&deleted), fast()).await.unwrap();
     assert_eq!(
         tower
             .vm_snapshots()

@@ -5,7 +5,6 @@ use std::cell::OnceCell;
 
 use serde_json::{Value, json};
 
-use super::SNAPSHOTS_KEY;
 use crate::model::{SimCluster, SimDisk, SimHost, SimStoragePool, SimVm};
 use crate::query::{Filter, Paging};
 use crate::world::World;
@@ -28,6 +27,7 @@ pub(super) enum Kind {
     Vlan,
     Vds,
     StoragePolicy,
+    UserAuditLog,
 }
 
 impl Kind {
@@ -49,6 +49,7 @@ impl Kind {
             "vlans" => Kind::Vlan,
             "vdses" => Kind::Vds,
             "elf-storage-policies" => Kind::StoragePolicy,
+            "user-audit-logs" => Kind::UserAuditLog,
             _ => return None,
         })
     }
@@ -122,15 +123,6 @@ impl<'a> Ctx<'a> {
             Some(h) => json!({"id": id, "name": h.name, "management_ip": h.address}),
             None => json!({"id": id, "name": "", "management_ip": ""}),
         }
-    }
-
-    pub(super) fn snapshots(&self) -> Vec<Value> {
-        self.clusters
-            .iter()
-            .filter_map(|c| c.extra.get(SNAPSHOTS_KEY).and_then(Value::as_array))
-            .flatten()
-            .cloned()
-            .collect()
     }
 
     /// The full object a stub of `kind` stands for.

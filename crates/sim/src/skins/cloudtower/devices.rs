@@ -1,18 +1,14 @@
-//! What the skin keeps in `extra` (NICs, CD-ROMs, snapshots) and the mutations that edit it.
+//! What the skin keeps in `extra` (NICs, CD-ROMs) and the mutations that edit it.
 
-use std::collections::BTreeMap;
-
-use omnivirt_core::VmState;
 use serde_json::{Value, json};
 
-use super::ctx::{Ctx, Kind};
-use super::mutate::{data_str, target_vms};
+use super::ctx::Ctx;
+use super::mutate::target_vms;
 use super::render::octet;
 use super::reply::{Fail, bad, fail, sim_fail};
-use super::{CD_ROMS_KEY, NICS_KEY, SNAPSHOTS_KEY};
+use super::{CD_ROMS_KEY, NICS_KEY};
 use crate::error::SimError;
-use crate::ids::uuid_from;
-use crate::model::{SimVm, rfc3339};
+use crate::model::SimVm;
 
 /// The NICs of a VM as the skin keeps them (one VIRTIO NIC on the default VLAN until edited).
 pub(super) fn nics_of(vm: &SimVm) -> Vec<Value> {
@@ -42,115 +38,6 @@ pub(super) fn cd_roms_of(vm: &SimVm) -> Vec<Value> {
 
 pub(super) fn cd_rom_id(vm: &str, n: u64) -> String {
     format!("vc.{vm}.{n}")
-}
-
-pub(super) fn create_snapshots(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
-    let list = body
-        .get("data")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("`data` must be an array"))?;
-    let mut out = Vec::new();
-    for p in list {
-        let vm_id = p["vm_id"]
-            .as_str()
-            .ok_or_else(|| bad("`vm_id` is required"))?;
-        let name = p["name"]
-            .as_str()
-            .ok_or_else(|| bad("`name` is required"))?;
-        let vm = ctx.world.peek_vm(vm_id).map_err(|e| sim_fail(&e, None))?;
-        let id = ctx.world.new_cuid();
-        let consistent = p["consistent_type"].as_str().unwrap_or("CRASH_CONSISTENT");
-        if consistent == "FILE_SYSTEM_CONSISTENT" && vm.state != VmState::Running {
-            return Err(bad(
-                "a file-system consistent snapshot needs VMTools running in the guest",
-            ));
-        }
-        let disks: Vec<Value> = vm
-            .disk_ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, d)| {
-                let d = ctx.world.peek_disk(d.as_str()).ok()?;
-                Some(json!({
-                    "type": "DISK", "index": i, "bus": "VIRTIO", "boot": i,
-                    "path": format!("/sim/{}", uuid_from(d.id.as_str())),
-                    "size": d.size_bytes, "disk_name": d.name,
-                    "vm_volume_local_id": uuid_from(d.id.as_str()),
-                    "snapshot_local_id": uuid_from(&format!("{id}-{}", d.id.as_str())),
-                    "elf_image_local_id": "", "svt_image_local_id": "", "storage_policy_uuid": "",
-                }))
-            })
-            .collect();
-        let snap = json!({
-            "id": id,
-            "name": name,
-            "local_id": uuid_from(&id),
-            "description": "",
-            "vm": {"id": vm.id.as_str(), "name": vm.name},
-            "cluster": ctx.cluster_stub(vm.cluster_id.as_str()),
-            "consistent_type": consistent,
-            "clock_offset": "UTC",
-            "cpu": {"cores": vm.vcpus, "sockets": 1},
-            "cpu_model": "cluster_default",
-            "firmware": "BIOS",
-            "ha": true,
-            "win_opt": false,
-            "vcpu": vm.vcpus,
-            "memory": vm.memory_bytes,
-            "size": disks.iter().filter_map(|d| d["size"].as_u64()).fold(0u64, u64::saturating_add),
-            "vm_disks": disks,
-            "vm_nics": [],
-            "labels": [],
-            "local_created_at": rfc3339(ctx.world.now()),
-            "entityAsyncStatus": null,
-        });
-        let stored = snap.clone();
-        ctx.world
-            .update_cluster(vm.cluster_id.as_str(), move |c| {
-                let list = c
-                    .extra
-                    .entry(SNAPSHOTS_KEY.to_owned())
-                    .or_insert_with(|| json!([]));
-                if let Some(a) = list.as_array_mut() {
-                    a.push(stored);
-                }
-            })
-            .map_err(|e| sim_fail(&e, None))?;
-        out.push(json!({"task_id": null, "data": snap}));
-    }
-    Ok(Value::Array(out))
-}
-
-pub(super) fn delete_snapshots(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
-    let doomed: Vec<String> = ctx
-        .select(Kind::VmSnapshot, &json!({"where": body.get("where")}))?
-        .iter()
-        .filter_map(|s| s["id"].as_str().map(str::to_owned))
-        .collect();
-    let mut by_cluster: BTreeMap<String, ()> = BTreeMap::new();
-    for c in &ctx.clusters {
-        by_cluster.insert(c.id.as_str().to_owned(), ());
-    }
-    for cid in by_cluster.keys() {
-        let doomed = doomed.clone();
-        ctx.world
-            .update_cluster(cid, move |c| {
-                if let Some(a) = c.extra.get_mut(SNAPSHOTS_KEY).and_then(Value::as_array_mut) {
-                    a.retain(|s| {
-                        !s["id"]
-                            .as_str()
-                            .is_some_and(|id| doomed.iter().any(|d| d == id))
-                    });
-                }
-            })
-            .map_err(|e| sim_fail(&e, None))?;
-    }
-    Ok(Value::Array(
-        doomed
-            .into_iter()
-            .map(|id| json!({"task_id": null, "data": {"id": id}}))
-            .collect(),
-    ))
 }
 
 /// NIC and CD-ROM edits: kept in the VM's `extra`, done at once (`task_id: null`), refused with
@@ -265,48 +152,6 @@ pub(super) fn edit_devices(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Valu
             .update_vm(&id, |v| {
                 v.extra.insert(NICS_KEY.into(), Value::Array(nics));
                 v.extra.insert(CD_ROMS_KEY.into(), Value::Array(cds));
-            })
-            .map_err(|e| sim_fail(&e, Some((&id, "VM"))))?;
-        let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;
-        out.push(json!({"task_id": null, "data": ctx.render_vm(&vm)}));
-    }
-    Ok(Value::Array(out))
-}
-
-/// `rollback-vm`: the VM takes the CPU and memory its snapshot recorded (the World keeps no disk
-/// contents). Synchronous; refused with `ResourceLocked` while a task holds the VM.
-pub(super) fn rollback(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
-    let snap_id =
-        data_str(body, "snapshot_id").ok_or_else(|| bad("`data.snapshot_id` is required"))?;
-    let snap = ctx
-        .snapshots()
-        .into_iter()
-        .find(|s| s["id"].as_str() == Some(snap_id.as_str()))
-        .ok_or_else(|| fail(404, format!("VmSnapshot {snap_id} not found")))?;
-    let mut out = Vec::new();
-    for id in target_vms(ctx, body)? {
-        if snap["vm"]["id"].as_str() != Some(id.as_str()) {
-            return Err(bad(format!(
-                "snapshot {snap_id} does not belong to VM {id}"
-            )));
-        }
-        let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;
-        if vm.task_id.is_some() {
-            return Err(sim_fail(
-                &SimError::locked(format!("VM {} is busy", vm.name)),
-                Some((&id, "VM")),
-            ));
-        }
-        let vcpu = snap["vcpu"].as_u64().and_then(|n| u32::try_from(n).ok());
-        let memory = snap["memory"].as_u64();
-        ctx.world
-            .update_vm(&id, |v| {
-                if let Some(n) = vcpu {
-                    v.vcpus = n;
-                }
-                if let Some(m) = memory {
-                    v.memory_bytes = m;
-                }
             })
             .map_err(|e| sim_fail(&e, Some((&id, "VM"))))?;
         let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;

@@ -8,18 +8,20 @@
 //! - `get-<x>` and `get-<x>-connection` for vms, hosts, clusters, datacenters, disks (physical),
 //!   alerts, tasks, vm-snapshots, iscsi-lun-snapshots, vm-disks, vm-nics, vm-volumes,
 //!   content-library-vm-templates, vlans, vdses and elf-storage-policies (the World's templates,
-//!   networks and storage pools; templates, VLANs and policies paged by the World), with `where` evaluated against the rendered objects: every
+//!   networks and storage pools; templates, VLANs and policies paged by the World), and
+//!   user-audit-logs (the World's event log), with `where` evaluated against the rendered objects: every
 //!   operator suffix, `AND`/`OR`/`NOT`, to-one relations and `_some`/`_every`/`_none` (related
 //!   objects are expanded to their full form before matching), `orderBy`, `first`/`skip`/`after`/
 //!   `last`/`before`;
 //! - mutations returning `[{task_id, data}]`, one item per matching object: create-vm,
 //!   create-vm-from-content-library-template, start/shutdown/poweroff/restart/force-restart/
 //!   suspend/resume-vm, migrate-vm, delete-vm, create-vm-volume, delete-vm-volume, add-vm-disk
-//!   (existing volumes and new ones), remove-vm-disk; and, synchronously (`task_id: null`),
-//!   update-vm-basic-info, move-vm-to-recycle, recover-vm-from-recycle, create-vm-snapshot,
-//!   delete-vm-snapshot (snapshots live in the cluster's `extra`), add/update/remove-vm-nic,
-//!   add/remove-vm-cd-rom and update-vm-disk for CD-ROM images (kept in the VM's `extra`),
-//!   rollback-vm (CPU and memory from the snapshot);
+//!   (existing volumes and new ones), remove-vm-disk, and the day-two ones over the World's
+//!   own state (`day2.rs`): update-vm-basic-info, clone-vm, create-vm-snapshot,
+//!   delete-vm-snapshot, rollback-vm (CPU and memory from the snapshot), and
+//!   enter/exit-maintance-mode (one `{task_id, data}`); synchronously (`task_id: null`):
+//!   move-vm-to-recycle, recover-vm-from-recycle, add/update/remove-vm-nic, add/remove-vm-cd-rom
+//!   and update-vm-disk for CD-ROM images (NICs and CD-ROMs kept in the VM's `extra`);
 //! - error bodies `{message, status, path, code?, props?}`; a locked object is HTTP 400
 //!   `code: ResourceLocked` with `props.locked_resources`.
 //!
@@ -42,6 +44,7 @@ use crate::world::World;
 
 mod auth;
 mod ctx;
+mod day2;
 mod derived;
 mod devices;
 mod disks;
@@ -62,7 +65,6 @@ pub const GRAPHQL: &str = "/api";
 /// The version `get-version` reports.
 pub const API_VERSION: &str = "4.6.0";
 
-const SNAPSHOTS_KEY: &str = "cloudtower_vm_snapshots";
 const NICS_KEY: &str = "cloudtower_nics";
 const CD_ROMS_KEY: &str = "cloudtower_cd_roms";
 

@@ -1,4 +1,4 @@
-//! VM mutations: create (also from a template), power, migrate, delete, recycle, basic info.
+//! VM mutations: create (also from a template), power, migrate, delete, recycle.
 
 use serde_json::{Value, json};
 
@@ -206,48 +206,6 @@ pub(super) fn recycle(ctx: &Ctx<'_>, body: &Value, into_bin: bool) -> Result<Val
             })
             .map_err(|e| sim_fail(&e, Some((&id, "VM"))))?;
         out.push(json!({"task_id": null, "data": {"id": id}}));
-    }
-    Ok(Value::Array(out))
-}
-
-pub(super) fn update_basic(ctx: &Ctx<'_>, body: &Value) -> Result<Value, Fail> {
-    let data = body
-        .get("data")
-        .and_then(Value::as_object)
-        .cloned()
-        .ok_or_else(|| bad("`data` is required"))?;
-    let memory = match data.get("memory") {
-        Some(m) => Some(unit_bytes(m, data.get("memory_unit"))?),
-        None => None,
-    };
-    let vcpu = data.get("vcpu").and_then(Value::as_u64).or_else(|| {
-        data.get("cpu_sockets")?
-            .as_u64()?
-            .checked_mul(data.get("cpu_cores")?.as_u64()?)
-    });
-    let mut out = Vec::new();
-    for id in target_vms(ctx, body)? {
-        ctx.world
-            .update_vm(&id, |v| {
-                if let Some(n) = data.get("name").and_then(Value::as_str) {
-                    v.name = n.to_owned();
-                }
-                if let Some(d) = data.get("description").and_then(Value::as_str) {
-                    v.description = d.to_owned();
-                }
-                if let Some(n) = vcpu.and_then(|n| u32::try_from(n).ok()) {
-                    v.vcpus = n;
-                }
-                if let Some(m) = memory {
-                    v.memory_bytes = m;
-                }
-                if let Some(ha) = data.get("ha").and_then(Value::as_bool) {
-                    v.extra.insert("ha".into(), json!(ha));
-                }
-            })
-            .map_err(|e| sim_fail(&e, Some((&id, "VM"))))?;
-        let vm = ctx.world.peek_vm(&id).map_err(|e| sim_fail(&e, None))?;
-        out.push(json!({"task_id": null, "data": ctx.render_vm(&vm)}));
     }
     Ok(Value::Array(out))
 }

@@ -42,11 +42,10 @@ impl Ctx<'_> {
         let nic_stubs: Vec<Value> = (0..nics_of(v).len())
             .map(|i| json!({"id": format!("vn.{}.{i}", v.id.as_str())}))
             .collect();
-        let snaps: Vec<Value> = self
-            .snapshots()
-            .into_iter()
-            .filter(|s| s["vm"]["id"].as_str() == Some(v.id.as_str()))
-            .map(|s| json!({"id": s["id"], "name": s["name"]}))
+        let snaps: Vec<Value> = v
+            .snapshots
+            .iter()
+            .map(|s| json!({"id": s.id.as_str(), "name": s.name}))
             .collect();
         let running = matches!(status, "RUNNING");
         let ha = v.extra.get("ha").and_then(Value::as_bool).unwrap_or(true);

@@ -7,9 +7,12 @@ use serde_json::{Value, json};
 
 use super::auth::{graphql, login};
 use super::ctx::{Ctx, Kind};
-use super::devices::{create_snapshots, delete_snapshots, edit_devices, rollback};
+use super::day2::{
+    clone_vms, create_snapshots, delete_snapshots, maintenance, rollback, update_basic,
+};
+use super::devices::edit_devices;
 use super::disks::{add_disks, create_volumes, delete_volumes, remove_disks};
-use super::mutate::{create_vms, data_str, delete_vms, each_vm, recycle, update_basic};
+use super::mutate::{create_vms, data_str, delete_vms, each_vm, recycle};
 use super::reply::{Fail, bad, error_body, fail, with_request_id};
 use super::{API_VERSION, MOUNT};
 use crate::skin;
@@ -104,6 +107,10 @@ fn dispatch(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
         "create-vm-snapshot" => create_snapshots(ctx, body),
         "delete-vm-snapshot" => delete_snapshots(ctx, body),
         "rollback-vm" => rollback(ctx, body),
+        "clone-vm" => clone_vms(ctx, body),
+        // The tower's own spelling.
+        "enter-maintance-mode" => maintenance(ctx, body, true),
+        "exit-maintance-mode" => maintenance(ctx, body, false),
         // What a real tower answers for a path it has no route for: 404 with its ErrorBody.
         _ => Err(fail(404, format!("Cannot POST {MOUNT}/{op}"))),
     }

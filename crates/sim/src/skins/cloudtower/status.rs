@@ -62,6 +62,14 @@ pub(super) fn mutation_name(op: Op) -> &'static str {
         Op::DiskAttach => "addVmDisk",
         Op::DiskDetach => "removeVmDisk",
         Op::DiskDelete => "deleteVmVolume",
+        Op::VmClone => "cloneVm",
+        Op::SnapshotCreate => "createVmSnapshot",
+        Op::SnapshotRevert => "rollbackVm",
+        Op::SnapshotDelete => "deleteVmSnapshot",
+        Op::NicAdd => "addVmNic",
+        Op::NicRemove => "removeVmNic",
+        Op::HostMaintenanceEnter => "enterMaintenanceMode",
+        Op::HostMaintenanceExit => "exitMaintenanceMode",
         _ => "updateVm",
     }
 }

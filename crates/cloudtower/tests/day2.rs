@@ -1,0 +1,345 @@
+//! Day-two operations of the uniform backend against the simulator's CloudTower skin: batched
+//! VM reads under `wait_all`, reconfigure, snapshots, clone, host maintenance, and the parts
+//! the API lacks refused before any request.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use omnivirt_cloudtower::{CloudTowerBackend, Credentials};
+use omnivirt_core::{
+    Client, CloneSpec, ErrorKind, HostState, ListQuery, SnapshotSpec, SnapshotState, VmState,
+    VmUpdate, WaitOptions,
+};
+use omnivirt_http::{Request, Response, Transport};
+use omnivirt_sim::skins::cloudtower::CloudTowerSkin;
+use omnivirt_sim::{SimTransport, World, WorldConfig};
+
+/// Records `(op, body)` of every request on its way to the simulator.
+#[derive(Debug)]
+struct Recording {
+    inner: SimTransport,
+    seen: Mutex<Vec<(String, serde_json::Value)>>,
+}
+
+#[async_trait]
+impl Transport for Recording {
+    async fn send(&self, req: Request) -> omnivirt_core::Result<Response> {
+        let op = req.path().rsplit('/').next().unwrap_or_default().to_owned();
+        let body = serde_json::from_slice(&req.body).unwrap_or(serde_json::Value::Null);
+        self.seen.lock().unwrap().push((op, body));
+        self.inner.send(req).await
+    }
+}
+
+impl Recording {
+    fn ops(&self) -> Vec<(String, serde_json::Value)> {
+        self.seen.lock().unwrap().clone()
+    }
+    fn clear(&self) {
+        self.seen.lock().unwrap().clear();
+    }
+}
+
+fn fast() -> WaitOptions {
+    WaitOptions::new()
+        .timeout(Duration::from_secs(60))
+        .interval(Duration::from_millis(50), Duration::from_millis(200))
+}
+
+fn client_on(world: Arc<World>) -> (Client, Arc<Recording>) {
+    let rec = Arc::new(Recording {
+        inner: SimTransport::new(world, Arc::new(CloudTowerSkin::new())),
+        seen: Mutex::new(Vec::new()),
+    });
+    let backend = CloudTowerBackend::with_transport(
+        format!("{}/v2/api", SimTransport::BASE_URL),
+        rec.clone(),
+        Credentials::password("admin", "admin"),
+    );
+    (
+        Client::new(Arc::new(backend)).with_wait_options(fast()),
+        rec,
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_all_of_50_starts_reads_the_vms_in_batches() {
+    let world = Arc::new(World::new(WorldConfig::builder().vms(150).build()));
+    let (client, rec) = client_on(world);
+    let stopped: Vec<_> = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).limit(50))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(stopped.len(), 50, "the World seeds enough stopped VMs");
+    let mut ops = Vec::new();
+    for v in &stopped {
+        ops.push(client.vms().start(&v.id).await.unwrap());
+    }
+    rec.clear();
+    let results = client.wait_all(ops).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|v| v.state == VmState::Running)),
+        "{results:?}"
+    );
+    let seen = rec.ops();
+    let reads: Vec<_> = seen.iter().filter(|(op, _)| op == "get-vms").collect();
+    assert!(
+        !reads.is_empty() && reads.len() <= 10,
+        "{} get-vms for 50 VMs",
+        reads.len()
+    );
+    for (_, body) in &reads {
+        let ids = body["where"]["id_in"].as_array().expect("a batched read");
+        assert!(ids.len() <= 50 && body["first"].as_u64() == Some(ids.len() as u64));
+    }
+    assert!(
+        seen.iter().all(|(op, _)| op == "get-vms"),
+        "only batched VM reads, no task or single-VM reads: {:?}",
+        seen.iter().map(|(op, _)| op).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_vm_being_started_reads_as_starting() {
+    let world = Arc::new(World::default());
+    let (client, _rec) = client_on(world);
+    let vm = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).limit(1))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    let op = client.vms().start(&vm.id).await.unwrap();
+    let starting: Vec<_> = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Starting))
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(starting.iter().any(|v| v.id == vm.id), "{starting:?}");
+    assert_eq!(op.wait().await.unwrap().state, VmState::Running);
+}
+
+#[tokio::test(start_paused = true)]
+async fn reconfigure_snapshot_revert_and_clone() {
+    let world = Arc::new(World::default());
+    let (client, rec) = client_on(world);
+    let vm = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).limit(1))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    let vcpus = vm.vcpus.unwrap();
+
+    let snap = client
+        .vms()
+        .create_snapshot(&vm.id, &SnapshotSpec::new("before"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(snap.state, SnapshotState::Ready);
+    assert_eq!(snap.includes_memory, Some(false));
+    let op = client
+        .vms()
+        .update(
+            &vm.id,
+            &VmUpdate::new().vcpus(vcpus * 2).description("bigger"),
+        )
+        .await
+        .unwrap();
+    assert!(!op.submitted().restart_required, "the VM is stopped");
+    let got = op.wait().await.unwrap();
+    assert_eq!(got.vcpus, Some(vcpus * 2));
+    assert_eq!(got.description.as_deref(), Some("bigger"));
+    // Right after: the update's task is over, so the VM is not locked.
+    let back = client
+        .vms()
+        .revert_snapshot(&vm.id, &snap.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(back.vcpus, Some(vcpus));
+    client
+        .vms()
+        .delete_snapshot(&vm.id, &snap.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert!(client.vms().snapshots(&vm.id).await.unwrap().is_empty());
+    let gone = client.vms().revert_snapshot(&vm.id, &snap.id).await;
+    assert_eq!(gone.unwrap_err().kind(), ErrorKind::NotFound);
+
+    let copy = client
+        .vms()
+        .clone_vm(&vm.id, &CloneSpec::new("copy-of-it"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(copy.name, "copy-of-it");
+    assert_eq!(copy.state, VmState::Stopped);
+    assert_eq!(copy.vcpus, Some(vcpus));
+
+    // What the API lacks is refused before any request.
+    rec.clear();
+    for err in [
+        client
+            .vms()
+            .create_snapshot(&vm.id, &SnapshotSpec::new("s").description("d"))
+            .await
+            .unwrap_err(),
+        client
+            .vms()
+            .create_snapshot(&vm.id, &SnapshotSpec::new("s").include_memory(true))
+            .await
+            .unwrap_err(),
+        client
+            .vms()
+            .clone_vm(&vm.id, &CloneSpec::new("c").storage("p"))
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::Unsupported, "{err}");
+        assert!(!err.to_string().contains('\n'), "{err}");
+    }
+    assert!(rec.ops().is_empty(), "{:?}", rec.ops());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_running_vm_resized_says_restart_required() {
+    let world = Arc::new(World::default());
+    let (client, _rec) = client_on(world);
+    let vm = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Running).limit(1))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    let op = client
+        .vms()
+        .update(&vm.id, &VmUpdate::new().memory_bytes(8 << 30))
+        .await
+        .unwrap();
+    assert!(op.submitted().restart_required);
+    op.wait().await.unwrap();
+    let renamed = client
+        .vms()
+        .update(&vm.id, &VmUpdate::new().name("renamed"))
+        .await
+        .unwrap();
+    assert!(!renamed.submitted().restart_required);
+    assert_eq!(renamed.wait().await.unwrap().name, "renamed");
+}
+
+#[tokio::test(start_paused = true)]
+async fn host_maintenance_moves_vms_and_comes_back() {
+    let world = Arc::new(World::default());
+    let (client, _rec) = client_on(world);
+    let hosts: Vec<_> = client
+        .hosts()
+        .list(ListQuery::new())
+        .try_collect()
+        .await
+        .unwrap();
+    let host = hosts
+        .iter()
+        .find(|h| {
+            hosts
+                .iter()
+                .any(|o| o.id != h.id && o.cluster_id == h.cluster_id)
+        })
+        .unwrap();
+    let h = client
+        .hosts()
+        .enter_maintenance(&host.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(h.state, HostState::Maintenance);
+    let again = client.hosts().enter_maintenance(&host.id).await;
+    assert_eq!(again.unwrap_err().kind(), ErrorKind::InvalidState);
+    let h = client
+        .hosts()
+        .exit_maintenance(&host.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(h.state, HostState::Up);
+}
+
+#[tokio::test(start_paused = true)]
+async fn events_are_user_audit_logs_newest_first() {
+    use omnivirt_core::{EventQuery, EventSeverity};
+    let world = Arc::new(World::default());
+    let (client, rec) = client_on(world);
+    let vm = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).limit(1))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    client
+        .vms()
+        .start(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    client
+        .vms()
+        .force_stop(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    rec.clear();
+    let about: Vec<_> = client
+        .events()
+        .list(EventQuery::new().vm(vm.id.clone()).page_size(1))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(about.len(), 2, "{about:?}");
+    assert!(
+        about
+            .iter()
+            .all(|e| e.names_vm(&vm.id) && e.severity == EventSeverity::Info)
+    );
+    assert!(about[0].time >= about[1].time);
+    let seen = rec.ops();
+    assert!(seen.iter().all(|(op, _)| op == "get-user-audit-logs"));
+    assert_eq!(seen[0].1["orderBy"], "createdAt_DESC");
+    assert_eq!(seen[0].1["where"]["resource_id"], vm.id.as_str());
+    assert_eq!(seen[1].1["after"], about[0].id.as_str(), "paged by cursor");
+    let bad = client
+        .events()
+        .list(EventQuery::new().since("yesterday"))
+        .try_collect::<Vec<_>>()
+        .await;
+    assert_eq!(bad.unwrap_err().kind(), ErrorKind::InvalidInput);
+}

@@ -109,11 +109,6 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
         "ovirt" => vec![
             ("create_from_spec", SPEC_NOT_MAPPED),
             (
-                "snapshots",
-                "an oVirt snapshot has one text (its description, which holds the name), so a \
-                 separate description is Unsupported; the oVirt crate's tests cover the rest",
-            ),
-            (
                 "nics_and_ips",
                 "oVirt NICs plug into vNIC profiles and report addresses as guest devices; \
                  neither is mapped yet (issue 10)",
@@ -121,11 +116,6 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
         ],
         "cloudtower" => vec![
             ("create_from_spec", SPEC_NOT_MAPPED),
-            (
-                "snapshots",
-                "the case describes its snapshot; CloudTower's create-vm-snapshot takes no \
-                 description (vm_id, name, consistent_type), so the backend refuses it",
-            ),
             ("nics_and_ips", NOT_MAPPED),
             ("console", NOT_MAPPED),
         ],

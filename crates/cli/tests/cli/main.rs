@@ -540,6 +540,7 @@ mod api;
 mod contexts;
 mod create;
 mod day2;
+mod day2_vendors;
 mod fleet;
 mod inventory;
 mod names;

@@ -192,17 +192,9 @@ impl VmSpec {
 
     /// Checks what every backend needs, before any I/O.
     pub fn validate(&self) -> Result<()> {
-        if self.name.trim().is_empty() {
-            return Err(Error::invalid_input("VM name must not be empty"));
-        }
+        crate::change::check_vm_fields(Some(&self.name), self.vcpus, self.memory_bytes)?;
         if self.cluster.as_str().trim().is_empty() {
             return Err(Error::invalid_input("VM cluster must not be empty"));
-        }
-        if self.vcpus == Some(0) {
-            return Err(Error::invalid_input("vcpus must be at least 1"));
-        }
-        if self.memory_bytes == Some(0) {
-            return Err(Error::invalid_input("memory must be more than 0 bytes"));
         }
         for nic in &self.networks {
             nic.validate()?;

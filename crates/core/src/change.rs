@@ -72,17 +72,27 @@ impl VmUpdate {
                 "nothing to update: give a name, description, vcpus or memory",
             ));
         }
-        if self.name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            return Err(Error::invalid_input("VM name must not be empty"));
-        }
-        if self.vcpus == Some(0) {
-            return Err(Error::invalid_input("vcpus must be at least 1"));
-        }
-        if self.memory_bytes == Some(0) {
-            return Err(Error::invalid_input("memory must be more than 0 bytes"));
-        }
-        Ok(())
+        check_vm_fields(self.name.as_deref(), self.vcpus, self.memory_bytes)
     }
+}
+
+/// The checks a new VM and a VM update share: a name that is not blank, at least one vCPU, more
+/// than 0 bytes of memory (each only when given).
+pub(crate) fn check_vm_fields(
+    name: Option<&str>,
+    vcpus: Option<u32>,
+    memory_bytes: Option<u64>,
+) -> Result<()> {
+    if name.is_some_and(|n| n.trim().is_empty()) {
+        return Err(Error::invalid_input("VM name must not be empty"));
+    }
+    if vcpus == Some(0) {
+        return Err(Error::invalid_input("vcpus must be at least 1"));
+    }
+    if memory_bytes == Some(0) {
+        return Err(Error::invalid_input("memory must be more than 0 bytes"));
+    }
+    Ok(())
 }
 
 /// Where a clone goes.

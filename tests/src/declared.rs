@@ -115,16 +115,7 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             ("host_maintenance", NOT_MAPPED),
             ("vm_get_many", NO_BATCH),
         ],
-        "zstack" => vec![
-            ("reconfigure", NOT_MAPPED),
-            ("snapshots", NOT_MAPPED),
-            ("clone", NOT_MAPPED),
-            ("nics_and_ips", NOT_MAPPED),
-            ("console", NOT_MAPPED),
-            ("events", NOT_MAPPED),
-            ("host_maintenance", NOT_MAPPED),
-            ("vm_get_many", NO_BATCH),
-        ],
+        "zstack" => vec![],
         "veil" => vec![
             ("reconfigure", NOT_MAPPED),
             ("snapshots", NOT_MAPPED),

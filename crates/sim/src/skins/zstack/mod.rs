@@ -50,6 +50,7 @@ use crate::skin::Skin;
 use crate::world::World;
 
 mod auth;
+mod day2;
 mod filter;
 mod ids;
 mod inventory;

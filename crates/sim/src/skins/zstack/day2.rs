@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::ids::{ext, gson_date, int};
 use super::jobs::accepted;
 use super::mutate::{body_of, str_param, u64_param};
-use super::render::diskless_root;
+use super::render::root_volume_of;
 use super::reply::{Fail, code, invalid_arg, refused, text};
 use super::{MOUNT, inventory};
 use crate::model::{SimEvent, SimNic, SimSnapshot, SimVm};
@@ -127,22 +127,22 @@ pub(super) fn create_group(world: &World, req: &Request) -> Result<Response, Fai
     let root = str_param(&p, "rootVolumeUuid")
         .ok_or_else(|| invalid_arg("field[rootVolumeUuid] is mandatory"))?;
     let name = str_param(&p, "name").ok_or_else(|| invalid_arg("field[name] is mandatory"))?;
-    let vm = match world.peek_disk(&int(world, root)) {
-        Ok(vol) => vol.vm_id.filter(|v| {
-            world
-                .peek_vm(v.as_str())
-                .is_ok_and(|v| v.disk_ids.first() == Some(&vol.id))
-        }),
-        // A VM without disks reports a root volume derived from its uuid.
-        Err(_) => {
-            let own = |v: &SimVm| v.disk_ids.is_empty() && diskless_root(v.id.as_str()) == root;
-            world
-                .peek_vms(&Filter::new(), &Paging::all(), Some(&own))
-                .items
-                .first()
-                .map(|v| v.id.clone())
-        }
+    // A root volume the World knows names its VM; a derived one is found among the VMs.
+    let owner = world
+        .peek_disk(&int(world, root))
+        .ok()
+        .and_then(|d| d.vm_id);
+    let is_root = |v: &SimVm| root_volume_of(world, v) == root;
+    let vm = match owner {
+        Some(v) => world.peek_vm(v.as_str()).ok().filter(|v| is_root(v)),
+        // Checked outside the World's lock: `is_root` reads the World.
+        None => world
+            .peek_vms(&Filter::new(), &Paging::all(), None)
+            .items
+            .into_iter()
+            .find(|v| is_root(v)),
     }
+    .map(|v| v.id)
     .ok_or_else(|| invalid_arg(format!("volume[uuid:{root}] is not a VM's root volume")))?;
     let memory = p
         .get("withMemory")

@@ -131,6 +131,7 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         .find(|x| x["type"] == "Root")
         .map(|x| x["uuid"].clone())
         .unwrap_or_else(|| json!(diskless_root(v.id.as_str())));
+    debug_assert_eq!(root, json!(root_volume_of(world, v)));
     let host = v.host_id.as_ref().map(|h| ext(h.as_str()));
     let nics: Vec<Value> = v
         .nics
@@ -175,7 +176,20 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
     })
 }
 
-/// The root volume uuid a VM without disks reports (a World VM may have none; a ZStack VM
+/// The uuid a VM reports as its root volume: its first disk unless that was made as a data
+/// volume, else one derived from the VM.
+pub(super) fn root_volume_of(world: &World, v: &SimVm) -> String {
+    v.disk_ids
+        .first()
+        .filter(|d| {
+            world
+                .peek_disk(d.as_str())
+                .is_ok_and(|d| !d.extra.contains_key(DATA_KEY))
+        })
+        .map_or_else(|| diskless_root(v.id.as_str()), |d| ext(d.as_str()))
+}
+
+/// The root volume uuid a VM without a root disk reports (a World VM may have none; a ZStack VM
 /// always has one): derived from the VM, so a snapshot group of it finds the VM again.
 pub(super) fn diskless_root(vm: &str) -> String {
     ext(&uuid_from(&format!("zstack-sim-root-{vm}")))

@@ -94,10 +94,6 @@ pub fn deviations(vendor: &str) -> Vec<(&'static str, &'static str)> {
 /// Why a day-two case is skipped on a vendor whose backend does not map its ops yet.
 const NOT_MAPPED: &str = "day-two ops are in the neutral model and the simulator but not yet \
                           mapped to this vendor's API (issue 10)";
-/// Why `vm_get_many` is skipped on a vendor without batched VM reads.
-const NO_BATCH: &str =
-    "kept out of the recorded cassettes until batched VM reads are mapped (issue 13)";
-
 /// Why `create_from_spec` is skipped on a vendor whose `create_vm` does not map NICs and tags.
 const SPEC_NOT_MAPPED: &str = "VmSpec networks, storage, user data and tags are in the neutral \
                                model and the simulator but not yet mapped to this vendor (issue 10)";
@@ -119,17 +115,7 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             ("nics_and_ips", NOT_MAPPED),
             ("console", NOT_MAPPED),
         ],
-        "zstack" => vec![
-            ("create_from_spec", SPEC_NOT_MAPPED),
-            ("reconfigure", NOT_MAPPED),
-            ("snapshots", NOT_MAPPED),
-            ("clone", NOT_MAPPED),
-            ("nics_and_ips", NOT_MAPPED),
-            ("console", NOT_MAPPED),
-            ("events", NOT_MAPPED),
-            ("host_maintenance", NOT_MAPPED),
-            ("vm_get_many", NO_BATCH),
-        ],
+        "zstack" => vec![("create_from_spec", SPEC_NOT_MAPPED)],
         "veil" => vec![
             ("create_from_spec", SPEC_NOT_MAPPED),
             (

@@ -2,10 +2,11 @@
 
 use async_trait::async_trait;
 use omnivirt_core::{
-    Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, Expect, Host,
-    HostId, HostState, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page,
-    PowerAction, ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskError,
-    TaskId, TaskState, Template, TemplateId, Vm, VmId, VmSource, VmSpec, VmState,
+    Backend, Capabilities, CloneSpec, Cluster, ClusterId, Console, Cursor, Disk, DiskId, DiskSpec,
+    Error, Event, EventQuery, Expect, Host, HostId, HostState, ListQuery, NameFilter, Network,
+    NetworkId, Nic, NicId, NicSpec, Op, OrderField, Page, PowerAction, ResourceRef, Result,
+    Snapshot, SnapshotId, SnapshotSpec, StoragePool, StoragePoolId, Submitted, Task, TaskError,
+    TaskId, TaskState, Template, TemplateId, Vm, VmId, VmSource, VmSpec, VmState, VmUpdate,
 };
 use omnivirt_http::SharedTransport;
 use serde_json::Value;
@@ -21,6 +22,8 @@ use crate::native::{
     CreateDataVolume, CreateVm, Credentials, DeleteMode, JobStatus, Reply, StopType, ZStackClient,
 };
 
+mod day2;
+
 const DEFAULT_PAGE: u32 = 100;
 const MAX_PAGE: u32 = 1000;
 
@@ -29,6 +32,7 @@ const MAX_PAGE: u32 = 1000;
 pub struct ZStackBackend {
     client: ZStackClient,
     caps: Capabilities,
+    pending_nics: day2::PendingNics,
 }
 
 /// Connects from a neutral config: HTTP(S) with the standard stack (retry, timeouts, auth).
@@ -66,7 +70,22 @@ fn capabilities() -> Capabilities {
         Op::NetworkGet,
         Op::StorageList,
         Op::StorageGet,
+        Op::VmGetBatch,
+        Op::VmUpdate,
+        Op::VmClone,
+        Op::VmConsole,
+        Op::NicList,
+        Op::NicAdd,
+        Op::NicRemove,
+        Op::SnapshotList,
+        Op::SnapshotCreate,
+        Op::SnapshotRevert,
+        Op::SnapshotDelete,
+        Op::EventList,
+        Op::HostMaintenanceEnter,
+        Op::HostMaintenanceExit,
     ])
+    .with_max_task_batch(day2::VM_BATCH)
     .with_note(
         Op::VmList,
         "QueryVmInstance with q= conditions; cursor = start offset",
@@ -104,6 +123,38 @@ fn capabilities() -> Capabilities {
         Op::StorageList,
         "QueryPrimaryStorage; capacity = totalCapacity, free = availableCapacity",
     )
+    .with_note(
+        Op::VmGetBatch,
+        "QueryVmInstance q=uuid?=a,b,... (100 uuids per request)",
+    )
+    .with_note(
+        Op::VmUpdate,
+        "UpdateVmInstance; a running VM's new CPU/memory is reported as restart_required",
+    )
+    .with_note(Op::VmClone, "CloneVmInstance (one name, strategy CreateStopped)")
+    .with_note(
+        Op::VmConsole,
+        "RequestConsoleAccess: console proxy host/port and token",
+    )
+    .with_note(Op::NicList, "vmNics of the VM inventory")
+    .with_note(
+        Op::NicAdd,
+        "AttachL3NetworkToVm (model = driverType, mac = customMac; ZStack names NICs itself)",
+    )
+    .with_note(Op::NicRemove, "DetachL3NetworkFromVm")
+    .with_note(Op::SnapshotList, "QueryVolumeSnapshotGroup vmInstanceUuid=")
+    .with_note(
+        Op::SnapshotCreate,
+        "CreateVolumeSnapshotGroup of the root volume (every volume; withMemory)",
+    )
+    .with_note(Op::SnapshotRevert, "RevertVmFromSnapshotGroup")
+    .with_note(Op::SnapshotDelete, "DeleteVolumeSnapshotGroup")
+    .with_note(Op::EventList, "QueryEventLog, sort=-time, time>= for since")
+    .with_note(
+        Op::HostMaintenanceEnter,
+        "ChangeHostState stateEvent=maintain",
+    )
+    .with_note(Op::HostMaintenanceExit, "ChangeHostState stateEvent=enable")
 }
 
 impl ZStackBackend {
@@ -112,6 +163,7 @@ impl ZStackBackend {
         ZStackBackend {
             client,
             caps: capabilities(),
+            pending_nics: day2::PendingNics::default(),
         }
     }
 
@@ -227,11 +279,16 @@ fn finish<T>(
 
 /// The resource a job result is about, from the shape of its `inventory`.
 fn target_of(result: &Value) -> Option<ResourceRef> {
+    if let Some(Ok(vm)) = day2::clone_outcome(result) {
+        return Some(ResourceRef::Vm(VmId::new(vm)));
+    }
     let inv = result.get("inventory")?;
     let uuid = inv.get("uuid")?.as_str()?.to_owned();
     let has = |k: &str| inv.get(k).is_some();
     if has("vmNics") || has("allVolumes") || has("rootVolumeUuid") || has("instanceOfferingUuid") {
         Some(ResourceRef::Vm(VmId::new(uuid)))
+    } else if has("volumeSnapshotRefs") || has("snapshotCount") {
+        Some(ResourceRef::Snapshot(SnapshotId::new(uuid)))
     } else if has("primaryStorageUuid") || has("installPath") || has("actualSize") || has("size") {
         Some(ResourceRef::Disk(DiskId::new(uuid)))
     } else {
@@ -727,10 +784,26 @@ impl Backend for ZStackBackend {
                 Ok(t)
             }
             JobStatus::Succeeded(v) => {
+                if let Some(Err(e)) = day2::clone_outcome(&v) {
+                    // CloneVmInstance reports each copy's failure inside a successful job.
+                    let mut t = Task::new(id.clone(), TaskState::Failed);
+                    t.raw_state = Some("200 OK".into());
+                    let msg = e
+                        .get("details")
+                        .or_else(|| e.get("description"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("the clone failed");
+                    let code = e.get("code").and_then(Value::as_str).map(str::to_owned);
+                    t.error = Some(TaskError::new(code, msg));
+                    return Ok(t);
+                }
                 let mut t = Task::new(id.clone(), TaskState::Succeeded);
                 t.raw_state = Some("200 OK".into());
                 t.progress = Some(100);
-                t.target = target_of(&v);
+                t.target = match self.pending_nics.take(id.as_str(), &v) {
+                    Some(nic) => Some(ResourceRef::Nic(nic)),
+                    None => target_of(&v),
+                };
                 Ok(t)
             }
             JobStatus::Failed(ec) => {
@@ -749,6 +822,62 @@ impl Backend for ZStackBackend {
                 Ok(t)
             }
         }
+    }
+
+    async fn get_vms(&self, ids: &[VmId]) -> Result<Vec<Vm>> {
+        self.d2_get_vms(ids).await
+    }
+
+    async fn update_vm(&self, id: &VmId, update: &VmUpdate) -> Result<Submitted> {
+        self.d2_update_vm(id, update).await
+    }
+
+    async fn clone_vm(&self, id: &VmId, spec: &CloneSpec) -> Result<Submitted> {
+        self.d2_clone_vm(id, spec).await
+    }
+
+    async fn console(&self, id: &VmId) -> Result<Console> {
+        self.d2_console(id).await
+    }
+
+    async fn list_nics(&self, vm: &VmId) -> Result<Vec<Nic>> {
+        self.d2_list_nics(vm).await
+    }
+
+    async fn add_nic(&self, vm: &VmId, spec: &NicSpec) -> Result<Submitted> {
+        self.d2_add_nic(vm, spec).await
+    }
+
+    async fn remove_nic(&self, vm: &VmId, nic: &NicId) -> Result<Submitted> {
+        self.d2_remove_nic(vm, nic).await
+    }
+
+    async fn list_snapshots(&self, vm: &VmId) -> Result<Vec<Snapshot>> {
+        self.d2_list_snapshots(vm).await
+    }
+
+    async fn create_snapshot(&self, vm: &VmId, spec: &SnapshotSpec) -> Result<Submitted> {
+        self.d2_create_snapshot(vm, spec).await
+    }
+
+    async fn revert_snapshot(&self, vm: &VmId, snapshot: &SnapshotId) -> Result<Submitted> {
+        self.d2_snapshot_action(vm, snapshot, true).await
+    }
+
+    async fn delete_snapshot(&self, vm: &VmId, snapshot: &SnapshotId) -> Result<Submitted> {
+        self.d2_snapshot_action(vm, snapshot, false).await
+    }
+
+    async fn list_events(
+        &self,
+        query: &EventQuery,
+        cursor: Option<&Cursor>,
+    ) -> Result<Page<Event>> {
+        self.d2_list_events(query, cursor).await
+    }
+
+    async fn host_maintenance(&self, id: &HostId, enter: bool) -> Result<Submitted> {
+        self.d2_host_maintenance(id, enter).await
     }
 
     async fn close(&self) -> Result<()> {

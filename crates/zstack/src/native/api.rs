@@ -220,7 +220,7 @@ impl CreateDataVolume {
     }
 }
 
-fn check_uuid(what: &str, uuid: &str, op: impl Into<Option<Op>>) -> Result<()> {
+pub(crate) fn check_uuid(what: &str, uuid: &str, op: impl Into<Option<Op>>) -> Result<()> {
     let ok = !uuid.is_empty()
         && uuid.len() <= 64
         && uuid

@@ -2,12 +2,15 @@
 
 mod api;
 pub(crate) mod client;
+mod day2;
 pub(crate) mod fields;
 pub(crate) mod jobs;
 pub mod query;
 pub mod results;
 pub(crate) mod typed;
 
+pub(crate) use api::check_uuid;
 pub use api::{CreateDataVolume, CreateVm, DeleteMode, QueryPage, StopType};
 pub use client::{ClientBuilder, Credentials, Job, JobStatus, Reply, ZStackClient, password_hash};
+pub use day2::{AttachNic, CloneVm, UpdateVm};
 pub use typed::Actions;

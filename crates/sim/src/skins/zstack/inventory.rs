@@ -63,6 +63,11 @@ pub(super) fn render_image(t: &SimTemplate) -> Value {
     })
 }
 
+/// The gateway and netmask of a CIDR, as a NIC on it reports them.
+pub(super) fn gateway_and_netmask(cidr: &str) -> Option<(String, String)> {
+    ip_range(cidr).map(|(gateway, _, _, netmask, _)| (gateway, netmask))
+}
+
 /// The IP range of a CIDR as ZStack describes it: gateway `.1`, addresses from `.2` to the last
 /// but one. `None` for text that is not an IPv4 CIDR.
 fn ip_range(cidr: &str) -> Option<(String, String, String, String, u32)> {

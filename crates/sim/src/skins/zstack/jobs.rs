@@ -5,8 +5,9 @@ use omnivirt_core::{Op, ResourceRef, TaskState};
 use omnivirt_http::{Request, Response};
 use serde_json::{Value, json};
 
+use super::day2::{GROUP_KEY, render_group};
 use super::ids::{ext, int};
-use super::render::{render_vm, render_volume_of};
+use super::render::{render_host, render_vm, render_volume_of};
 use super::{API_TIMEOUT_MS, MOUNT};
 use crate::model::SimTask;
 use crate::skin;
@@ -32,8 +33,42 @@ pub(super) fn accepted(req: &Request, task: &str) -> Response {
 }
 
 pub(super) fn job_result(world: &World, t: &SimTask) -> Value {
-    if matches!(t.op, Op::VmDelete | Op::DiskDelete) {
-        return json!({});
+    match t.op {
+        // DetachL3NetworkFromVm answers with the VM (below); these with nothing.
+        Op::VmDelete | Op::DiskDelete | Op::SnapshotDelete | Op::SnapshotRevert => {
+            return json!({});
+        }
+        Op::SnapshotCreate => {
+            let group = t.extra.get(GROUP_KEY).and_then(Value::as_str).unwrap_or("");
+            let vm = match &t.target {
+                ResourceRef::Vm(id) => world.peek_vm(id.as_str()).ok(),
+                _ => None,
+            };
+            return vm
+                .and_then(|v| {
+                    let s = v
+                        .snapshots
+                        .iter()
+                        .find(|s| ext(s.id.as_str()) == group)?
+                        .clone();
+                    Some(json!({"inventory": render_group(world, &v, &s)}))
+                })
+                .unwrap_or_else(|| json!({}));
+        }
+        Op::VmClone => {
+            let inv = match &t.target {
+                ResourceRef::Vm(id) => world
+                    .peek_vm(id.as_str())
+                    .map(|v| render_vm(world, &v))
+                    .unwrap_or(Value::Null),
+                _ => Value::Null,
+            };
+            return json!({"result": {
+                "numberOfClonedVm": 1,
+                "inventories": [{"inventory": inv}],
+            }});
+        }
+        _ => {}
     }
     match &t.target {
         ResourceRef::Vm(id) => world
@@ -43,6 +78,10 @@ pub(super) fn job_result(world: &World, t: &SimTask) -> Value {
         ResourceRef::Disk(id) => world
             .peek_disk(id.as_str())
             .map(|d| json!({"inventory": render_volume_of(world, &d)}))
+            .unwrap_or_else(|_| json!({})),
+        ResourceRef::Host(id) => world
+            .get_host(id.as_str())
+            .map(|h| json!({"inventory": render_host(&h)}))
             .unwrap_or_else(|_| json!({})),
         _ => json!({}),
     }

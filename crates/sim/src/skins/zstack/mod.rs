@@ -35,7 +35,15 @@
 //! IP range over its CIDR), each of its storage pools an NFS primary storage attached to its
 //! cluster (where that cluster's volumes live). Images, networks and primary storage are paged
 //! by the World when the conditions are on uuid, name or attached cluster. There are no
-//! offerings (`instanceOfferingUuid` is refused), no NICs on VMs and no tags.
+//! offerings (`instanceOfferingUuid` is refused) and no tags.
+//!
+//! Day two (`day2.rs`): `updateVmInstance` and `cloneVmInstance` (one name, stopped) on
+//! `/vm-instances/{uuid}/actions`; snapshot groups at `/volume-snapshots/group` (query, create
+//! from the root volume, revert, delete); NICs as the VM's `vmNics`, added with `POST
+//! /vm-instances/{vm}/l3-networks/{l3}` and removed with `DELETE /vm-instances/nics/{nic}`;
+//! `changeHostState` (`maintain`/`enable`) on `/hosts/{uuid}/actions`; `GET /eventlogs`; and
+//! `POST /consoles`, answered `200` at once (the World hands out consoles without a task) where a
+//! management node answers with a job.
 //!
 //! Passwords: the management node compares SHA-512 digests, the World keeps plain passwords.
 //! The skin hashes the passwords it knows ([`ZStackSkin::with_password`]; `admin` and
@@ -50,6 +58,7 @@ use crate::skin::Skin;
 use crate::world::World;
 
 mod auth;
+mod day2;
 mod filter;
 mod ids;
 mod inventory;

@@ -105,6 +105,9 @@ pub(super) fn vm_action(world: &World, req: &Request, uuid: &str) -> Result<Resp
         return Err(text(400, "the body names no action"));
     };
     let id = int(world, uuid);
+    if let Some(answer) = super::day2::vm_action(world, req, &id, action, p) {
+        return answer;
+    }
     let host = str_param(p, "hostUuid").map(|h| int(world, h));
     let sub = match action.as_str() {
         "startVmInstance" => world.start_vm_on(&id, host.as_deref()),

@@ -66,6 +66,8 @@ pub(super) enum Res {
     L3Network,
     L2Network,
     PrimaryStorage,
+    SnapshotGroup,
+    EventLog,
 }
 
 impl Res {
@@ -239,6 +241,25 @@ pub(super) fn query(
             .map(|d| render_volume_of(world, d))
             .collect(),
         // Conditions on other fields: every object, rendered, then filtered like the others.
+        Res::SnapshotGroup => {
+            let vm = conds
+                .iter()
+                .find(|c| c.field == "vmInstanceUuid" && c.op == COp::Eq)
+                .map(|c| int(world, &c.value));
+            super::day2::groups(world, vm.as_deref())
+        }
+        Res::EventLog => {
+            let vm = conds
+                .iter()
+                .find(|c| c.field == "resourceUuid" && c.op == COp::Eq)
+                .map(|c| int(world, &c.value));
+            let since = conds
+                .iter()
+                .filter(|c| c.field == "time" && matches!(c.op, COp::Ge | COp::Gt))
+                .filter_map(|c| c.value.parse::<u64>().ok())
+                .max();
+            super::day2::events(world, vm.as_deref(), since)
+        }
         Res::Image | Res::L3Network | Res::L2Network | Res::PrimaryStorage => match res.kind() {
             Some(kind) => world_page(world, kind, &Filter::new(), None, 0, usize::MAX).0,
             None => Vec::new(),

@@ -130,8 +130,16 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         .iter()
         .find(|x| x["type"] == "Root")
         .map(|x| x["uuid"].clone())
-        .unwrap_or(Value::Null);
+        .unwrap_or_else(|| json!(diskless_root(v.id.as_str())));
+    debug_assert_eq!(root, json!(root_volume_of(world, v)));
     let host = v.host_id.as_ref().map(|h| ext(h.as_str()));
+    let nics: Vec<Value> = v
+        .nics
+        .iter()
+        .enumerate()
+        .map(|(i, n)| super::day2::render_nic(world, v, i, n))
+        .collect();
+    let default_l3 = v.nics.first().map(|n| ext(n.network_id.as_str()));
     let last_host = v
         .extra
         .get("zstack_last_host")
@@ -150,7 +158,7 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         "rootVolumeUuid": root,
         "platform": "Linux",
         "architecture": "x86_64",
-        "defaultL3NetworkUuid": null,
+        "defaultL3NetworkUuid": default_l3,
         "type": "UserVm",
         "hypervisorType": "KVM",
         "memorySize": v.memory_bytes,
@@ -161,11 +169,30 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         "createDate": gson_date(v.created_at),
         "lastOpDate": gson_date(v.updated_at),
         "state": vm_word(v.state),
-        "vmNics": [],
+        "vmNics": nics,
         "allVolumes": volumes,
         "vmCdRoms": [],
         "guestOsType": "Linux",
     })
+}
+
+/// The uuid a VM reports as its root volume: its first disk unless that was made as a data
+/// volume, else one derived from the VM.
+pub(super) fn root_volume_of(world: &World, v: &SimVm) -> String {
+    v.disk_ids
+        .first()
+        .filter(|d| {
+            world
+                .peek_disk(d.as_str())
+                .is_ok_and(|d| !d.extra.contains_key(DATA_KEY))
+        })
+        .map_or_else(|| diskless_root(v.id.as_str()), |d| ext(d.as_str()))
+}
+
+/// The root volume uuid a VM without a root disk reports (a World VM may have none; a ZStack VM
+/// always has one): derived from the VM, so a snapshot group of it finds the VM again.
+pub(super) fn diskless_root(vm: &str) -> String {
+    ext(&uuid_from(&format!("zstack-sim-root-{vm}")))
 }
 
 pub(super) fn render_volume_of(world: &World, d: &SimDisk) -> Value {

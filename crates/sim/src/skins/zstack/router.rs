@@ -5,6 +5,7 @@ use omnivirt_http::{Request, Response};
 use serde_json::{Value, json};
 
 use super::auth::check_session;
+use super::day2;
 use super::jobs::job;
 use super::mutate::{
     attach_volume, body_of, create_vm, create_volume, delete_vm, delete_volume, detach_volume,
@@ -22,6 +23,26 @@ fn route(world: &World, req: &Request, rest: &str) -> Result<Response, Fail> {
     let m = &req.method;
     let ok = |v: Value| Ok(skin::json_response(StatusCode::OK, &v));
     match (segs.as_slice(), m) {
+        (["volume-snapshots", "group"], &Method::GET) => {
+            ok(query(world, req, Res::SnapshotGroup, None)?)
+        }
+        (["volume-snapshots", "group", uuid], &Method::GET) => {
+            ok(query(world, req, Res::SnapshotGroup, Some(uuid))?)
+        }
+        (["volume-snapshots", "group"], &Method::POST) => day2::create_group(world, req),
+        (["volume-snapshots", "group", uuid, "actions"], &Method::PUT) => {
+            day2::group_task(world, req, uuid, true)
+        }
+        (["volume-snapshots", "group", uuid], &Method::DELETE) => {
+            day2::group_task(world, req, uuid, false)
+        }
+        (["eventlogs"], &Method::GET) => ok(query(world, req, Res::EventLog, None)?),
+        (["vm-instances", vm, "l3-networks", l3], &Method::POST) => {
+            day2::attach_l3(world, req, vm, l3)
+        }
+        (["vm-instances", "nics", nic], &Method::DELETE) => day2::detach_nic(world, req, nic),
+        (["consoles"], &Method::POST) => day2::console(world, req),
+        (["hosts", uuid, "actions"], &Method::PUT) => day2::host_action(world, req, uuid),
         ([res], &Method::GET) if Res::from_path(res).is_some() => ok(query(
             world,
             req,

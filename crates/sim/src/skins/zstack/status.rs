@@ -57,5 +57,9 @@ pub(super) fn schema_class(res: Res, inv: &serde_json::Value) -> &'static str {
         }
         Res::L2Network => "org.zstack.header.network.l2.L2NetworkInventory",
         Res::PrimaryStorage => "org.zstack.header.storage.primary.PrimaryStorageInventory",
+        Res::SnapshotGroup => {
+            "org.zstack.header.storage.snapshot.group.VolumeSnapshotGroupInventory"
+        }
+        Res::EventLog => "org.zstack.core.eventlog.EventLogInventory",
     }
 }

@@ -1,0 +1,255 @@
+//! Day-two behaviour against the ZStack skin: batched VM reads while waiting, and the wire
+//! shapes of the day-two actions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use omnivirt_core::{
+    Backend, Client, ErrorKind, NicSpec, SnapshotSpec, VmId, VmState, VmUpdate, WaitOptions,
+};
+use omnivirt_http::{Request, Response, SharedTransport, Transport};
+use omnivirt_sim::skins::zstack::ZStackSkin;
+use omnivirt_sim::{NewVm, SimTransport, Tick, World, WorldConfig};
+use omnivirt_zstack::{Credentials, ZStackBackend};
+
+const BASE: &str = "http://sim.invalid/zstack/v1";
+
+/// Records `METHOD path?query` of every request.
+#[derive(Debug)]
+struct Recording {
+    inner: SharedTransport,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+#[async_trait::async_trait]
+impl Transport for Recording {
+    async fn send(&self, req: Request) -> omnivirt_core::Result<Response> {
+        let path = req.url.split_once("/zstack/v1").map_or("", |(_, p)| p);
+        self.seen
+            .lock()
+            .unwrap()
+            .push(format!("{} {path}", req.method));
+        self.inner.send(req).await
+    }
+
+    async fn close(&self) -> omnivirt_core::Result<()> {
+        self.inner.close().await
+    }
+}
+
+fn setup(world: &Arc<World>) -> (Client, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let inner: SharedTransport = Arc::new(SimTransport::new(
+        world.clone(),
+        Arc::new(ZStackSkin::new()),
+    ));
+    let t: SharedTransport = Arc::new(Recording {
+        inner,
+        seen: seen.clone(),
+    });
+    let backend = ZStackBackend::with_transport(BASE, t, Credentials::account("admin", "admin"));
+    let every = Duration::from_millis(5);
+    let client = Client::new(Arc::new(backend)).with_wait_options(
+        WaitOptions::default()
+            .interval(every, every)
+            .timeout(Duration::from_secs(60)),
+    );
+    (client, seen)
+}
+
+fn world() -> Arc<World> {
+    Arc::new(World::new(
+        WorldConfig::builder()
+            .seed(11)
+            .vms(4)
+            .tick(Tick::PerPoll { steps: 2 })
+            .build(),
+    ))
+}
+
+#[tokio::test]
+async fn waiting_on_fifty_starts_reads_the_vms_in_batches() {
+    let world = world();
+    let cluster = world
+        .list_clusters(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
+        .items[0]
+        .id
+        .clone();
+    let ids: Vec<VmId> = (0..50)
+        .map(|i| {
+            let sub = world
+                .create_vm(NewVm::new(format!("batch-{i:02}"), cluster.clone()))
+                .unwrap();
+            VmId::new(sub.target_id().replace('-', ""))
+        })
+        .collect();
+    world.settle();
+    let (client, seen) = setup(&world);
+    let mut ops = Vec::new();
+    for id in &ids {
+        ops.push(client.vms().start(id).await.unwrap());
+    }
+    seen.lock().unwrap().clear();
+    let results = client.wait_all(ops).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|v| v.state == VmState::Running))
+    );
+    let seen = seen.lock().unwrap();
+    let batched = seen
+        .iter()
+        .filter(|r| r.starts_with("GET /vm-instances?") && r.contains("q=uuid%3F%3D"))
+        .count();
+    assert_eq!(batched, seen.len(), "only batched reads: {seen:#?}");
+    assert!((1..=10).contains(&batched), "{batched} batched reads");
+    assert!(!seen.iter().any(|r| r.contains("/api-jobs/")), "{seen:#?}");
+}
+
+#[tokio::test]
+async fn get_many_skips_unknown_and_rejects_bad_ids() {
+    let world = world();
+    let (client, seen) = setup(&world);
+    let vms = world
+        .list_vms(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
+        .items;
+    let mut ids: Vec<VmId> = vms
+        .iter()
+        .map(|v| VmId::new(v.id.as_str().replace('-', "")))
+        .collect();
+    ids.push(VmId::new("0123456789abcdef0123456789abcdef"));
+    let got = client.vms().get_many(&ids).await.unwrap();
+    assert_eq!(got.len(), vms.len());
+    assert_eq!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.starts_with("GET /vm-instances"))
+            .count(),
+        1
+    );
+    let bad = client
+        .vms()
+        .get_many(&[VmId::new("a b")])
+        .await
+        .unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn day_two_actions_use_the_zstack_paths() {
+    let world = world();
+    let (client, seen) = setup(&world);
+    let cluster = world
+        .list_clusters(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
+        .items[0]
+        .id
+        .clone();
+    let sub = world
+        .create_vm(NewVm::new("paths", cluster.clone()))
+        .unwrap();
+    world.settle();
+    let vm = VmId::new(sub.target_id().replace('-', ""));
+    let snap = client
+        .vms()
+        .create_snapshot(&vm, &SnapshotSpec::new("s1"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    client
+        .vms()
+        .update(&vm, &VmUpdate::new().vcpus(3))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let back = client
+        .vms()
+        .revert_snapshot(&vm, &snap.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_ne!(back.vcpus, Some(3));
+    let net = world
+        .list_networks(&omnivirt_sim::Filter::new(), &omnivirt_sim::Paging::all())
+        .items[0]
+        .id
+        .replace('-', "");
+    let nic = client
+        .vms()
+        .add_nic(&vm, &NicSpec::new(net.as_str()).model("e1000"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(nic.model.as_deref(), Some("e1000"));
+    client
+        .vms()
+        .remove_nic(&vm, &nic.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let other = omnivirt_core::SnapshotId::new("0123456789abcdef0123456789abcdef");
+    let missing = client.vms().revert_snapshot(&vm, &other).await.unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+    let seen = seen.lock().unwrap();
+    for want in [
+        "POST /volume-snapshots/group",
+        &format!("PUT /vm-instances/{vm}/actions"),
+        &format!("PUT /volume-snapshots/group/{}/actions", snap.id),
+        &format!("POST /vm-instances/{vm}/l3-networks/{net}"),
+        &format!("DELETE /vm-instances/nics/{}", nic.id),
+    ] {
+        assert!(seen.iter().any(|r| r == want), "no {want} in {seen:#?}");
+    }
+}
+
+#[tokio::test]
+async fn a_console_ticket_stays_secret() {
+    let world = world();
+    let (client, _) = setup(&world);
+    let running = world
+        .list_vms(
+            &omnivirt_sim::Filter::new().vm_state(VmState::Running),
+            &omnivirt_sim::Paging::all(),
+        )
+        .items[0]
+        .id
+        .as_str()
+        .replace('-', "");
+    let c = client.vms().console(&VmId::new(running)).await.unwrap();
+    let ticket = c.ticket.as_ref().unwrap().expose().to_owned();
+    assert!(!ticket.is_empty());
+    assert!(c.host.is_some() && c.port.is_some());
+    assert!(!format!("{c:?}").contains(&ticket));
+    let backend = ZStackBackend::with_transport(
+        BASE,
+        Arc::new(SimTransport::new(
+            world.clone(),
+            Arc::new(ZStackSkin::new()),
+        )),
+        Credentials::account("admin", "admin"),
+    );
+    let stopped = world
+        .list_vms(
+            &omnivirt_sim::Filter::new().vm_state(VmState::Stopped),
+            &omnivirt_sim::Paging::all(),
+        )
+        .items
+        .first()
+        .map(|v| v.id.as_str().replace('-', ""));
+    if let Some(s) = stopped {
+        let e = backend.console(&VmId::new(s)).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidState, "{e}");
+        assert!(!e.to_string().contains(&ticket));
+    }
+}

@@ -85,6 +85,13 @@ pub async fn connect(config: &VeilConfig) -> Result<VeilBackend> {
 }
 
 fn capabilities() -> Capabilities {
+    // What VeiL's API lacks carries its reason as a note too (matrix, demo, docs).
+    day2::UNSUPPORTED
+        .iter()
+        .fold(declared(), |caps, (op, why)| caps.with_note(*op, *why))
+}
+
+fn declared() -> Capabilities {
     Capabilities::new([
         Op::VmList,
         Op::VmGet,

@@ -402,6 +402,7 @@ mod tests {
                 !caps.supports(*op),
                 "{op} is declared but listed as lacking"
             );
+            assert_eq!(caps.note(*op), Some(*why), "{op} has no note");
             let e = lacking(*op);
             assert_eq!(e.kind(), ErrorKind::Unsupported);
             assert!(e.to_string().contains(why), "{e}");

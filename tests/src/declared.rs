@@ -117,7 +117,6 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
         ],
         "zstack" => vec![("create_from_spec", SPEC_NOT_MAPPED)],
         "veil" => vec![
-            ("create_from_spec", SPEC_NOT_MAPPED),
             (
                 "reconfigure",
                 "VeiL's domain update (PUT domains/{id}/) takes name and description, no CPU or \

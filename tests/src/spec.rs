@@ -2,7 +2,7 @@
 //! data and tags, each part used where the backend declares it.
 
 use futures::TryStreamExt;
-use omnivirt_core::{ListQuery, NicSpec, Op, VmSource};
+use omnivirt_core::{ErrorKind, ListQuery, Network, NicSpec, Op, VmSource};
 
 use crate::support::{at, ensure, first_cluster, needs, new_vm_spec, wait};
 use crate::{CaseResult, Target};
@@ -28,13 +28,19 @@ pub async fn create_from_spec(t: &Target) -> CaseResult {
     let caps = t.client.capabilities();
     let cluster = first_cluster(t).await?;
     let in_cluster = ListQuery::new().cluster(cluster.clone());
-    let networks: Vec<_> = t
+    let networks: Vec<_> = match t
         .client
         .networks()
         .list(in_cluster.clone())
         .try_collect()
         .await
-        .map_err(at("network list"))?;
+    {
+        Ok(n) => n,
+        // Controller-wide networks (VeiL) take no cluster filter: use those a VM of the
+        // cluster is plugged into.
+        Err(e) if e.kind() == ErrorKind::InvalidInput => networks_in_use(t, &in_cluster).await?,
+        Err(e) => return Err(at("network list")(e).into()),
+    };
     let net = networks
         .iter()
         .find(|n| n.cluster_id.as_ref().is_none_or(|c| c == &cluster))
@@ -113,4 +119,29 @@ async fn check(
         })?;
     }
     Ok(())
+}
+
+/// The networks the NICs of a few VMs of the cluster are on.
+async fn networks_in_use(t: &Target, in_cluster: &ListQuery) -> Result<Vec<Network>, String> {
+    let vms: Vec<_> = t
+        .client
+        .vms()
+        .list(in_cluster.clone().limit(5))
+        .try_collect()
+        .await
+        .map_err(at("vm list"))?;
+    let mut used = Vec::new();
+    for vm in vms.iter().take(5) {
+        for nic in t.client.vms().nics(&vm.id).await.map_err(at("nic list"))? {
+            used.extend(nic.network_id);
+        }
+    }
+    let all: Vec<Network> = t
+        .client
+        .networks()
+        .list(ListQuery::new())
+        .try_collect()
+        .await
+        .map_err(at("network list"))?;
+    Ok(all.into_iter().filter(|n| used.contains(&n.id)).collect())
 }

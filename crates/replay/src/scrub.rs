@@ -39,6 +39,8 @@ const SECRET_KEYS: &[&str] = &[
     "cookie",
     "setcookie",
     "privatekey",
+    // Cloud-init user data often carries passwords and keys (VeiL `cloud_init_config`).
+    "userdata",
 ];
 
 /// Endings (normalised) that make a key secret: `adminPassword`, `x-auth-token`, ...
@@ -576,6 +578,17 @@ pub(crate) fn from_placeholder(text: &str, origin: &str, authority: &str) -> Opt
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn cloud_init_user_data_is_a_secret() {
+        let s = Scrubber::new();
+        let mut v = json!({"cloud_init": true, "cloud_init_config": {
+            "user_data": "#cloud-config\npassword: p4ss\n", "meta_data": ""}});
+        s.scrub_json(&mut v);
+        assert_eq!(v["cloud_init_config"]["user_data"], "***");
+        assert_eq!(v["cloud_init_config"]["meta_data"], "");
+        assert_eq!(v["cloud_init"], true);
+    }
 
     #[test]
     fn json_secrets_at_any_depth() {

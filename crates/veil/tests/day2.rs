@@ -183,6 +183,12 @@ async fn clone_console_nics_and_events() {
     let shown = format!("{con:?} {}", serde_json::to_string(&con).unwrap());
     assert!(!shown.contains(&ticket), "{shown}");
     assert!(con.url.as_deref().unwrap().contains("spice"), "{con:?}");
+    // The thin client's view: the detail's remote_access_port, on the URL's host.
+    assert!(con.port.is_some_and(|p| p >= 5900), "{con:?}");
+    assert!(
+        con.host.as_deref().is_some_and(|h| !h.is_empty()),
+        "{con:?}"
+    );
 
     let nics = c.vms().nics(&id).await.unwrap();
     assert!(!nics.is_empty());
@@ -220,4 +226,88 @@ async fn clone_console_nics_and_events() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unsupported);
     assert!(!c.capabilities().supports(Op::HostMaintenanceEnter));
+}
+
+#[tokio::test(start_paused = true)]
+async fn create_from_a_full_spec_plugs_nics_places_storage_and_tags() {
+    let world = Arc::new(World::default());
+    let (c, log) = client(world.clone());
+    let cluster = c
+        .clusters()
+        .list(ListQuery::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let net = c
+        .networks()
+        .list(ListQuery::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let pool = c
+        .storage_pools()
+        .list(ListQuery::new().cluster(cluster.clone()))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+    let spec = omnivirt_core::VmSpec::new("full-spec", cluster)
+        .network(NicSpec::new(net.clone()).model("e1000"))
+        .network(NicSpec::new(net.clone()).mac("52:54:00:12:34:56"))
+        .storage(pool.clone())
+        .user_data("#cloud-config\npassword: s3cr3t-in-spec\n")
+        .tag("web")
+        .tag("prod");
+    log.take();
+    let vm = c.vms().create(&spec).await.unwrap().wait().await.unwrap();
+    let sent = log.take();
+    assert!(
+        sent.iter()
+            .any(|l| l.starts_with("POST /veil/api/domains/multi-create-domain/")),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter().any(|l| l.starts_with("POST /veil/api/tags/")),
+        "{sent:?}"
+    );
+    assert_eq!(
+        sent.iter().filter(|l| l.contains("/add-entity/")).count(),
+        2,
+        "{sent:?}"
+    );
+    let got = c.vms().get(&vm.id).await.unwrap();
+    assert_eq!(got.tags, vec!["web".to_owned(), "prod".to_owned()]);
+    let nics = c.vms().nics(&vm.id).await.unwrap();
+    assert_eq!(nics.len(), 2, "{nics:?}");
+    assert!(nics.iter().all(|n| n.network_id.as_ref() == Some(&net)));
+    assert_eq!(nics[0].model.as_deref(), Some("e1000"));
+    assert_eq!(nics[1].mac.as_deref(), Some("52:54:00:12:34:56"));
+    let sim = world.peek_vm(vm.id.as_str()).unwrap();
+    assert_eq!(
+        sim.user_data.as_deref(),
+        Some("#cloud-config\npassword: s3cr3t-in-spec\n")
+    );
+
+    // A second VM with a tag that exists is tagged without creating it again.
+    let again =
+        omnivirt_core::VmSpec::new("full-spec-2", got.cluster_id.clone().unwrap()).tag("web");
+    c.vms().create(&again).await.unwrap().wait().await.unwrap();
+    let sent = log.take();
+    assert!(
+        !sent.iter().any(|l| l == "POST /veil/api/tags/"),
+        "{sent:?}"
+    );
+
+    // A NIC name is refused before any request.
+    let named = omnivirt_core::VmSpec::new("named-nic", got.cluster_id.clone().unwrap())
+        .network(NicSpec::new(net).name("eth0"));
+    let e = c.vms().create(&named).await.map(|_| ()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unsupported);
+    assert!(e.to_string().contains("networks[0].name"), "{e}");
+    assert!(log.take().is_empty());
 }

@@ -238,8 +238,10 @@ impl VeilBackend {
     }
 
     /// `GET domains/{id}/spice/`: the HTML5 client's page (a path on the controller). The
-    /// password becomes the ticket; the URL is given without its query (host, password, websocket token), which the native
-    /// [`Domains::console`](crate::native::Domains::console) keeps whole, as a secret.
+    /// password becomes the ticket; the URL is given without its query (host, password,
+    /// websocket token), which the native [`Domains::console`](crate::native::Domains::console)
+    /// keeps whole, as a secret. Then `GET domains/{id}/` for the port a SPICE client uses
+    /// (`remote_access_port`; `graphics_password` is the ticket when the URL carries none).
     pub(super) async fn day2_console(&self, id: &VmId) -> Result<Console> {
         let native = self
             .client
@@ -263,6 +265,34 @@ impl VeilBackend {
         if native.token.is_some() {
             c.extra
                 .insert("websocket_token".into(), json!(omnivirt_http::REDACTED));
+        }
+        // What VeiL's thin client connects to: the domain detail's `remote_access_port` (on
+        // the controller, whose address the URL's `host` names) and `graphics_password`.
+        let d = self
+            .client
+            .domains()
+            .get(id.as_str())
+            .await
+            .map_err(|e| e.with_op(Op::VmConsole))?;
+        let port_of = |key: &str| {
+            d.extra
+                .get(key)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok())
+                .filter(|p| *p > 0)
+        };
+        c.port = port_of("remote_access_port");
+        if let Some(p) = port_of("real_remote_access_port") {
+            // The node's own port, for a client that bypasses the controller.
+            c.extra.insert("direct_port".into(), json!(p));
+        }
+        if c.ticket.is_none() {
+            c.ticket = d
+                .extra
+                .get("graphics_password")
+                .and_then(serde_json::Value::as_str)
+                .filter(|p| !p.is_empty())
+                .map(Secret::new);
         }
         Ok(c)
     }
@@ -372,6 +402,7 @@ mod tests {
                 !caps.supports(*op),
                 "{op} is declared but listed as lacking"
             );
+            assert_eq!(caps.note(*op), Some(*why), "{op} has no note");
             let e = lacking(*op);
             assert_eq!(e.kind(), ErrorKind::Unsupported);
             assert!(e.to_string().contains(why), "{e}");

@@ -163,6 +163,54 @@ pub struct DomainCreate {
     pub remote_access: bool,
     /// Ids for the new VMs (`count` fresh UUID4s unless set).
     pub domains_ids: Vec<String>,
+    /// Network interfaces to plug, in order (`vmachine_infs`, the Go client's full form).
+    pub vmachine_infs: Vec<NicCreate>,
+    /// Cloud-init user data (`cloud_init_config.user_data`); a [`Secret`](omnivirt_http::Secret),
+    /// never printed.
+    pub cloud_init_user_data: Option<omnivirt_http::Secret>,
+}
+
+/// One NIC of a new domain (`vmachine_infs` of `multi-create-domain/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NicCreate {
+    /// The virtual network (`vnetwork`).
+    pub vnetwork: String,
+    /// A fixed MAC address; the controller picks one when empty.
+    pub mac_address: Option<String>,
+    /// Device model (`nic_driver`: `virtio`, `e1000`, ...).
+    pub nic_driver: Option<String>,
+}
+
+impl NicCreate {
+    /// A NIC on `vnetwork`.
+    pub fn new(vnetwork: impl Into<String>) -> Self {
+        NicCreate {
+            vnetwork: vnetwork.into(),
+            mac_address: None,
+            nic_driver: None,
+        }
+    }
+    /// Fixed MAC address.
+    pub fn mac_address(mut self, mac: impl Into<String>) -> Self {
+        self.mac_address = Some(mac.into());
+        self
+    }
+    /// Device model.
+    pub fn nic_driver(mut self, driver: impl Into<String>) -> Self {
+        self.nic_driver = Some(driver.into());
+        self
+    }
+    fn body(&self) -> Value {
+        let mut b = json!({"vnetwork": self.vnetwork});
+        if let Some(m) = &self.mac_address {
+            b["mac_address"] = json!(m);
+        }
+        if let Some(d) = &self.nic_driver {
+            b["nic_driver"] = json!(d);
+        }
+        b
+    }
 }
 
 impl DomainCreate {
@@ -180,7 +228,19 @@ impl DomainCreate {
             start_on: false,
             remote_access: false,
             domains_ids: Vec::new(),
+            vmachine_infs: Vec::new(),
+            cloud_init_user_data: None,
         }
+    }
+    /// Plugs a NIC (call once per NIC, in order).
+    pub fn nic(mut self, nic: NicCreate) -> Self {
+        self.vmachine_infs.push(nic);
+        self
+    }
+    /// Cloud-init user data (sent with `cloud_init: true`).
+    pub fn cloud_init(mut self, user_data: impl Into<omnivirt_http::Secret>) -> Self {
+        self.cloud_init_user_data = Some(user_data.into());
+        self
     }
     /// Clone template `id`.
     pub fn parent(mut self, id: impl Into<String>) -> Self {
@@ -279,6 +339,13 @@ impl DomainCreate {
         }
         if let Some(d) = &self.description {
             b["description"] = json!(d);
+        }
+        if !self.vmachine_infs.is_empty() {
+            b["vmachine_infs"] = self.vmachine_infs.iter().map(NicCreate::body).collect();
+        }
+        if let Some(u) = &self.cloud_init_user_data {
+            b["cloud_init"] = json!(true);
+            b["cloud_init_config"] = json!({"user_data": u.expose(), "meta_data": ""});
         }
         b
     }

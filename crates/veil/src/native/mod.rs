@@ -15,7 +15,7 @@ pub use client::{
     split_base, typed,
 };
 pub use domain_more::{AdJoin, DomainBackup, GuessAction, GuessView, UsbAttach, VdiPrepare};
-pub use domains::{DomainCreate, DomainFilter, Domains, MultiAction, Placement};
+pub use domains::{DomainCreate, DomainFilter, Domains, MultiAction, NicCreate, Placement};
 pub use extras::{Console, ConsoleKind, DomainClone, GuestCommand, Tags};
 pub use registry::Registry;
 pub use resources::{Clusters, DataPools, Nodes, ResourcePools, VDiskCreate, VDisks};

@@ -58,6 +58,7 @@ mod render;
 mod reply;
 mod router;
 mod status;
+mod tags;
 
 /// Where the skin is mounted.
 pub const MOUNT: &str = "/veil";

@@ -3,7 +3,7 @@
 use http::StatusCode;
 use omnivirt_core::PowerAction;
 use omnivirt_http::{Request, Response};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::filter::{body_object, str_field};
 use super::render::{cluster_of_pool, domain_json, resource_pool_id};
@@ -11,7 +11,7 @@ use super::reply::{accepted, bad, errors, fault};
 use super::{GIB, MIB};
 use crate::query::{Filter, Paging};
 use crate::skin;
-use crate::world::{NewDisk, NewVm, World};
+use crate::world::{NewDisk, NewNic, NewVm, World};
 
 pub(super) fn domain_action(
     world: &World,
@@ -92,6 +92,9 @@ pub(super) fn create_domain(world: &World, req: &Request, user: &str) -> Respons
         );
     };
     let mut spec = NewVm::new(name, cluster);
+    if let Some(refused) = spec_parts(world, &body, &mut spec) {
+        return refused;
+    }
     if let Some(p) = str_field(&body, "parent") {
         spec = spec.template(p);
     }
@@ -117,6 +120,52 @@ pub(super) fn create_domain(world: &World, req: &Request, user: &str) -> Respons
         Ok(sub) => accepted(world, user, sub.task.as_str(), Some(sub.target_id()), &[]),
         Err(e) => fault(&e),
     }
+}
+
+/// The Go client's full form: `vmachine_infs` (NICs), `datapool` (with a `node` placement),
+/// `cloud_init` + `cloud_init_config.user_data`; the refusal, if any.
+fn spec_parts(world: &World, body: &Map<String, Value>, spec: &mut NewVm) -> Option<Response> {
+    if let Some(p) = str_field(body, "datapool") {
+        if cluster_of_pool(world, p).is_none() {
+            return Some(errors(
+                StatusCode::NOT_FOUND,
+                "404",
+                "the data pool does not exist",
+            ));
+        }
+        spec.storage = Some(p.to_owned());
+    }
+    if let Some(infs) = body.get("vmachine_infs") {
+        let Some(infs) = infs.as_array() else {
+            return Some(bad("vmachine_infs must be a list"));
+        };
+        for inf in infs {
+            let Some(net) = inf.get("vnetwork").and_then(Value::as_str) else {
+                return Some(bad("vmachine_infs: each needs a vnetwork"));
+            };
+            let mut nic = NewNic::new(net);
+            nic.mac = inf
+                .get("mac_address")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            nic.model = inf
+                .get("nic_driver")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            spec.nics.push(nic);
+        }
+    }
+    if body.get("cloud_init").and_then(Value::as_bool) == Some(true) {
+        let data = body
+            .get("cloud_init_config")
+            .and_then(|c| c.get("user_data"))
+            .and_then(Value::as_str);
+        let Some(data) = data else {
+            return Some(bad("cloud_init_config.user_data: required with cloud_init"));
+        };
+        spec.user_data = Some(data.to_owned());
+    }
+    None
 }
 
 pub(super) fn multi_manager(world: &World, req: &Request, user: &str) -> Response {

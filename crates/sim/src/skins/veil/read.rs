@@ -68,7 +68,18 @@ pub(super) fn list_domains(world: &World, req: &Request) -> Response {
 
 pub(super) fn get_domain(world: &World, id: &str) -> Response {
     one(match world.get_vm(id) {
-        Ok(vm) => Ok(domain_json(world, &vm, true)),
+        Ok(vm) => {
+            let mut d = domain_json(world, &vm, true);
+            // What a thin client connects to: a running VM's console port and password (the
+            // World's one-time ticket), as the detail's `remote_access_port` and
+            // `graphics_password`.
+            if let Ok(c) = world.console(id) {
+                d["remote_access"] = serde_json::json!(true);
+                d["remote_access_port"] = serde_json::json!(c.port);
+                d["graphics_password"] = serde_json::json!(c.ticket);
+            }
+            Ok(d)
+        }
         Err(e) if e.kind() == ErrorKind::NotFound => world
             .get_template(id)
             .map(|t| template_json(&t))

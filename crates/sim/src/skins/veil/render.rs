@@ -59,7 +59,7 @@ pub(super) fn domain_json(world: &World, vm: &SimVm, detail: bool) -> Value {
         "memory_pool": null,
         "node": node,
         "template": false,
-        "tags": [],
+        "tags": vm.tags.iter().map(|t| super::tags::domain_tag(t)).collect::<Vec<_>>(),
         "hints": 0,
         "resource_pool": {
             "id": resource_pool_id(cluster),

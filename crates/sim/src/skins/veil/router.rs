@@ -107,6 +107,15 @@ fn api(world: &World, req: &Request, user: &str, rest: &str) -> Response {
         (&Method::GET, ["vmachine-infs"]) => list_vmachine_infs(world, req),
         (&Method::GET, ["vmachine-infs", id]) => get_vmachine_inf(world, id),
         (&Method::GET, ["tasks", id]) => get_task(world, id, user),
+        (&Method::GET, ["tags"]) => super::tags::list_tags(world, req),
+        (&Method::POST, ["tags"]) => super::tags::create_tag(world, req, user),
+        (&Method::GET, ["tags", id]) => super::tags::get_tag(world, id),
+        (&Method::POST, ["tags", id, "add-entity"]) => {
+            super::tags::tag_entity(world, req, id, true)
+        }
+        (&Method::POST, ["tags", id, "remove-entity"]) => {
+            super::tags::tag_entity(world, req, id, false)
+        }
         _ => unknown_url(),
     }
 }

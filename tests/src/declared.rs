@@ -102,14 +102,7 @@ const SPEC_NOT_MAPPED: &str = "VmSpec networks, storage, user data and tags are 
 /// case, so that mapping an op removes one line.
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
-        "ovirt" => vec![
-            ("create_from_spec", SPEC_NOT_MAPPED),
-            (
-                "nics_and_ips",
-                "oVirt NICs plug into vNIC profiles and report addresses as guest devices; \
-                 neither is mapped yet (issue 10)",
-            ),
-        ],
+        "ovirt" => vec![("create_from_spec", SPEC_NOT_MAPPED)],
         "cloudtower" => vec![
             ("create_from_spec", SPEC_NOT_MAPPED),
             ("nics_and_ips", NOT_MAPPED),

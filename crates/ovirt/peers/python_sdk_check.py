@@ -55,6 +55,23 @@ def main(url):
     wait_status(vm_service, types.VmStatus.DOWN)
     print("status down")
 
+    networks_service = conn.system_service().networks_service()
+    network = networks_service.list()[0]
+    profiles = networks_service.network_service(network.id).vnic_profiles_service().list()
+    assert profiles and profiles[0].network.id == network.id, profiles
+    every_profile = conn.system_service().vnic_profiles_service().list()
+    assert any(p.id == profiles[0].id for p in every_profile), every_profile
+    nics_service = vm_service.nics_service()
+    nic = nics_service.add(types.Nic(
+        name="sdk-nic",
+        interface=types.NicInterface.VIRTIO,
+        vnic_profile=types.VnicProfile(id=profiles[0].id),
+    ))
+    assert nic.vnic_profile.id == profiles[0].id and nic.mac.address, nic
+    assert any(n.id == nic.id for n in nics_service.list())
+    print(f"nic add: {nic.name} {nic.interface.value} mac={nic.mac.address} "
+          f"on profile {profiles[0].name} (network {network.name})")
+
     vm_service.start(query={"correlation_id": "python-sdk-check-start"})
     jobs_service = conn.system_service().jobs_service()
     jobs = jobs_service.list(search="correlation_id=python-sdk-check-start")
@@ -65,6 +82,12 @@ def main(url):
           f"steps {[(s.number, s.description, s.status.value) for s in steps]}")
     vm = wait_status(vm_service, types.VmStatus.UP)
     print(f"start -> status up on host {vm.host.id}")
+    devices = vm_service.reported_devices_service().list()
+    mine = [d for d in devices if d.mac and d.mac.address == nic.mac.address]
+    assert mine and mine[0].ips and mine[0].type == types.ReportedDeviceType.NETWORK, devices
+    followed = vm_service.get(follow="reported_devices")
+    assert any(d.ips for d in followed.reported_devices), followed.reported_devices
+    print(f"reported devices: {[(d.name, [i.address for i in d.ips]) for d in devices]}")
     job = jobs_service.job_service(jobs[0].id).get()
     assert job.status == types.JobStatus.FINISHED, job.status
     print(f"start job -> {job.status.value}")
@@ -78,6 +101,9 @@ def main(url):
     vm_service.stop()
     wait_status(vm_service, types.VmStatus.DOWN)
     print("stop -> status down")
+    nics_service.nic_service(nic.id).remove()
+    assert not any(n.id == nic.id for n in nics_service.list())
+    print("nic remove -> gone")
 
     vm_service.remove()
     deadline = time.time() + 60

@@ -27,11 +27,16 @@ use crate::wire::Resource;
 mod activity;
 mod day2;
 mod inventory;
+mod nics;
 
 /// The id of the `Blank` template every engine has.
 pub const BLANK_TEMPLATE_ID: &str = "00000000-0000-0000-0000-000000000000";
 
 const DEFAULT_PAGE: u32 = 100;
+
+/// What reads of one or a few VMs inline (4.x): the guest's reported devices, which carry its
+/// addresses. Listings do not ask for them (a page of VMs stays one light query).
+const VM_FOLLOW: &str = "reported_devices";
 
 /// How the backend logs in.
 #[derive(Debug, Clone)]
@@ -55,6 +60,7 @@ pub struct OvirtBackend {
     caps: Capabilities,
     follow_jobs: bool,
     jobs: Arc<JobBook>,
+    profiles: Arc<nics::ProfileBook>,
 }
 
 /// How many job -> correlation id pairs a backend remembers (oldest forgotten first).
@@ -130,10 +136,6 @@ fn capabilities() -> Capabilities {
         .without(Op::VmCreateStorage)
         .without(Op::VmCreateUserData)
         .without(Op::VmCreateTags)
-        // NICs need vNIC profiles and the guest's reported devices, not mapped yet (issue 10).
-        .without(Op::NicList)
-        .without(Op::NicAdd)
-        .without(Op::NicRemove)
         .with_max_task_batch(day2::VM_BATCH)
         .with_note(
             Op::VmGetBatch,
@@ -156,6 +158,14 @@ fn capabilities() -> Capabilities {
         .with_note(
             Op::SnapshotRevert,
             "POST /vms/{id}/snapshots/{s}/restore on a down VM; follows the job",
+        )
+        .with_note(
+            Op::NicList,
+            "GET /vms/{id}/nics + reporteddevices (addresses by MAC); network from the vNIC profile",
+        )
+        .with_note(
+            Op::NicAdd,
+            "POST /vms/{id}/nics on the network's default vNIC profile; follows the job",
         )
         .with_note(
             Op::EventList,
@@ -233,6 +243,7 @@ impl OvirtBackend {
             caps: capabilities(),
             follow_jobs: true,
             jobs: Arc::new(JobBook::default()),
+            profiles: Arc::new(nics::ProfileBook::default()),
         }
     }
 
@@ -449,7 +460,13 @@ impl Backend for OvirtBackend {
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
         let svc = self.conn.system().vms().vm(id.as_str());
-        get_converted(svc, Op::VmGet, convert::vm).await
+        let mut req = svc.get();
+        // 3.x engines carried addresses in `guest_info` and know no `follow`.
+        if self.conn.version() == crate::native::connection::ApiVersion::V4 {
+            req = req.follow(VM_FOLLOW);
+        }
+        let native = req.send().await.map_err(wrap(Op::VmGet))?;
+        convert::vm(&native)
     }
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
@@ -757,6 +774,18 @@ impl Backend for OvirtBackend {
     #[cfg(feature = "typed")]
     async fn console(&self, id: &VmId) -> Result<Console> {
         self.console_of(id).await
+    }
+
+    async fn list_nics(&self, vm: &VmId) -> Result<Vec<omnivirt_core::Nic>> {
+        self.nics_of(vm).await
+    }
+
+    async fn add_nic(&self, vm: &VmId, spec: &omnivirt_core::NicSpec) -> Result<Submitted> {
+        self.plug_nic(vm, spec).await
+    }
+
+    async fn remove_nic(&self, vm: &VmId, nic: &omnivirt_core::NicId) -> Result<Submitted> {
+        self.unplug_nic(vm, nic).await
     }
 
     async fn list_snapshots(&self, vm: &VmId) -> Result<Vec<Snapshot>> {

@@ -188,6 +188,12 @@ pub fn vm(v: &Vm) -> Result<NVm> {
     out.description = v.description.clone().filter(|d| !d.is_empty());
     out.created_at = v.creation_time.as_deref().and_then(rfc3339);
     out.tags = v.tags.iter().filter_map(|t| t.name.clone()).collect();
+    out.ips = v
+        .reported_devices
+        .iter()
+        .filter(|d| d.device_type.as_deref().is_none_or(|k| k == "network"))
+        .flat_map(|d| d.ips.iter().filter_map(|i| i.address.clone()))
+        .collect();
     let e = &mut out.extra;
     put(e, "status_detail", v.status_detail.clone());
     put(e, "type", v.vm_type.as_ref().map(|t| t.as_str().to_owned()));

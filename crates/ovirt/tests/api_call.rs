@@ -496,7 +496,7 @@ mod over_the_simulator {
         assert_eq!(nets[0]["usages"][0], "vm");
         // Not implemented by the simulator: the engine's 404, read as a one-line NotFound.
         for (name, words) in [
-            ("/vnicprofiles:list", vec![]),
+            ("/macpools:list", vec![]),
             (
                 "/vms/{vm}/nics/{nic}:get",
                 vec![format!("vm={id}"), "nic=n".to_string()],

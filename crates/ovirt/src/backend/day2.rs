@@ -54,6 +54,7 @@ impl OvirtBackend {
                 .vms()
                 .list()
                 .search(ids_search(chunk))
+                .follow(super::VM_FOLLOW)
                 .max(u32::try_from(chunk.len()).unwrap_or(u32::MAX))
                 .send()
                 .await

@@ -10,7 +10,10 @@ use super::api::{
 use super::host::{
     read_cluster, read_data_center, read_host, write_cluster, write_data_center, write_host,
 };
-use super::network::{read_network, write_network};
+use super::network::{
+    read_network, read_reported_device, read_vnic_profile, write_network, write_reported_device,
+    write_vnic_profile,
+};
 use super::reader::XmlIn;
 use super::storage::{
     read_disk, read_disk_attachment, read_storage_domain, read_template, write_disk,
@@ -20,7 +23,7 @@ use super::vm::{read_nic, read_snapshot, read_vm, write_nic, write_snapshot, wri
 use super::writer::XmlOut;
 use crate::native::types::{
     Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Fault, Host, Job, Network, Nic,
-    Snapshot, StorageDomain, Template, Vm,
+    ReportedDevice, Snapshot, StorageDomain, Template, Vm, VnicProfile,
 };
 
 /// An object with an XML form: its element names and how to read and write it.
@@ -346,4 +349,38 @@ pub fn fault_from_xml(bytes: &[u8]) -> Result<Fault> {
     let (root, empty) = x.root()?;
     expect_root(root.local_name().as_ref(), "fault")?;
     read_fault(&mut x, empty)
+}
+
+impl Resource for VnicProfile {
+    const TAG: &'static str = "vnic_profile";
+    const PLURAL: &'static str = "vnic_profiles";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_vnic_profile)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_vnic_profile)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_vnic_profile)
+    }
+}
+
+impl Resource for ReportedDevice {
+    const TAG: &'static str = "reported_device";
+    const PLURAL: &'static str = "reported_devices";
+
+    fn from_xml(bytes: &[u8]) -> Result<Self> {
+        one_from_xml(bytes, Self::TAG, read_reported_device)
+    }
+
+    fn list_from_xml(bytes: &[u8]) -> Result<Vec<Self>> {
+        many_from_xml(bytes, Self::PLURAL, Self::TAG, read_reported_device)
+    }
+
+    fn to_xml(&self) -> String {
+        write_doc(self, Self::TAG, write_reported_device)
+    }
 }

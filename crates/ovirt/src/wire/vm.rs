@@ -3,6 +3,7 @@
 use omnivirt_core::Result;
 use quick_xml::events::BytesStart;
 
+use super::network::read_reported_device;
 use super::parts::{read_cpu, read_os, read_ref, read_refs};
 use super::reader::{XmlIn, each_attr, id_href, push_link};
 use super::storage::{read_disk_attachment, write_disk_attachment};
@@ -53,6 +54,9 @@ pub(crate) fn read_vm<'a>(x: &mut XmlIn<'a>, e: &BytesStart<'a>, empty: bool) ->
             }
             b"nics" => v.nics = x.list(ce, b"nic", read_nic)?,
             b"tags" => v.tags = read_refs(x, ce, b"tag")?,
+            b"reported_devices" => {
+                v.reported_devices = x.list(ce, b"reported_device", read_reported_device)?
+            }
             _ => x.skip(&c, ce)?,
         }
     }

@@ -13,7 +13,7 @@ use omnivirt_core::{Op, Result};
 use crate::native::connection::Connection;
 use crate::native::types::{
     Action, Api, Cluster, DataCenter, Disk, DiskAttachment, Event, Host, Job, Network, Nic,
-    Snapshot, StorageDomain, Template, Vm,
+    ReportedDevice, Snapshot, StorageDomain, Template, Vm, VnicProfile,
 };
 use crate::wire::Resource;
 
@@ -87,6 +87,11 @@ impl SystemService {
     /// `/networks`.
     pub fn networks(&self) -> NetworksService {
         self.coll("networks")
+    }
+
+    /// `/vnicprofiles`.
+    pub fn vnic_profiles(&self) -> VnicProfilesService {
+        self.coll("vnicprofiles")
     }
 
     /// `/jobs`.
@@ -220,6 +225,15 @@ pub type EventService = ObjectService<Event>;
 
 /// `/vms/{id}/nics`.
 pub type NicsService = CollectionService<Nic>;
+
+/// `/vms/{id}/nics/{nic}`.
+pub type NicService = ObjectService<Nic>;
+
+/// `/vnicprofiles` (or a network's `/networks/{id}/vnicprofiles`).
+pub type VnicProfilesService = CollectionService<VnicProfile>;
+
+/// `/vms/{id}/reporteddevices` (or a NIC's `.../nics/{nic}/reporteddevices`).
+pub type ReportedDevicesService = CollectionService<ReportedDevice>;
 
 /// `/vms/{id}/snapshots`.
 pub type SnapshotsService = CollectionService<Snapshot>;

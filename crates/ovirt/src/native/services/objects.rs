@@ -8,8 +8,8 @@ use omnivirt_core::{Error, ErrorKind, Op, Result};
 use super::{
     ActionRequest, AddRequest, ClusterService, ClustersService, DataCenterService,
     DiskAttachmentService, DiskAttachmentsService, DisksService, HostService, JobService,
-    JobsService, NetworksService, NicsService, SnapshotsService, StorageDomainService,
-    StorageDomainsService, VmService,
+    JobsService, NetworkService, NetworksService, NicsService, ReportedDevicesService,
+    SnapshotsService, StorageDomainService, StorageDomainsService, VmService, VnicProfilesService,
 };
 use crate::error::VENDOR;
 use crate::native::types::{Disk, DiskAttachment, Job, JobStatus};
@@ -60,6 +60,17 @@ impl VmService {
     /// Snapshots.
     pub fn snapshots(&self) -> SnapshotsService {
         self.sub("snapshots")
+    }
+    /// Devices the guest agent reports (network interfaces with their addresses).
+    pub fn reported_devices(&self) -> ReportedDevicesService {
+        self.sub("reporteddevices")
+    }
+}
+
+impl NetworkService {
+    /// The network's vNIC profiles.
+    pub fn vnic_profiles(&self) -> VnicProfilesService {
+        self.sub("vnicprofiles")
     }
 }
 

@@ -85,6 +85,9 @@ pub struct Vm {
     /// Tags, when fetched with `follow=tags` (otherwise only the `tags` link is sent).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Ref>,
+    /// Devices the guest reports (`follow=reported_devices`), with its addresses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reported_devices: Vec<super::ReportedDevice>,
     /// Links to sub-collections (`<link rel href>`), for `follow_link`.
     #[serde(skip_serializing_if = "Links::is_empty")]
     pub links: Links,

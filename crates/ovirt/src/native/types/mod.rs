@@ -23,7 +23,7 @@ pub use enums::{
     HostStatus, JobStatus, LogSeverity, NicInterface, SnapshotStatus, StorageDomainStatus,
     StorageDomainType, TemplateStatus, VmStatus, VmType,
 };
-pub use network::Network;
+pub use network::{Ip, Network, ReportedDevice, VnicProfile};
 pub use parts::{Cpu, CpuTopology, Fault, Link, LinkRef, Links, OperatingSystem, Ref, Version};
 pub use storage::{Disk, DiskAttachment, StorageDomain, Template};
 

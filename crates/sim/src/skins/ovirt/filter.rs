@@ -184,6 +184,8 @@ pub(super) fn follow_of(req: &Request) -> Follow {
             } else if part == "disk_attachments.disk" {
                 f.attachments = true;
                 f.attachment_disks = true;
+            } else if part == "reported_devices" {
+                f.reported_devices = true;
             }
         }
     }

@@ -10,8 +10,9 @@
 //!   id, `page N` + `max`; see the `fabric` module), `clusters/{id}/networks`,
 //!   `datacenters/{id}/storagedomains`, `disks`, `jobs` (search by `correlation_id`),
 //!   `jobs/{id}/steps`, `events` (search by `correlation_id`, `max`);
-//!   `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks` (3.x), `vms/{id}/nics`
-//!   (empty); the day-two endpoints of the `day2` module (VM `PUT`, snapshots, `clone`,
+//!   `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks` (3.x); `vms/{id}/nics`
+//!   (list, add, remove), `vms/{id}/reporteddevices` (also `follow=reported_devices` on VMs),
+//!   `vnicprofiles` and `networks/{id}/vnicprofiles` (see `nics`); the day-two endpoints of the `day2` module (VM `PUT`, snapshots, `clone`,
 //!   graphics consoles and tickets, host `deactivate`/`activate`). VM actions `start`, `stop`, `shutdown`, `reboot`, `suspend`,
 //!   `migrate` answer `<action><job href id/><status>complete</status></action>` at once,
 //!   like the engine; the client then polls the job or the VM, whose status moves through the
@@ -50,6 +51,7 @@ mod fabric;
 mod filter;
 mod jobs;
 mod mutate;
+mod nics;
 mod read;
 mod render;
 mod reply;

@@ -95,6 +95,7 @@ pub(super) const VM_LINKS: &[&str] = &[
 pub(super) struct Follow {
     pub(super) attachments: bool,
     pub(super) attachment_disks: bool,
+    pub(super) reported_devices: bool,
 }
 
 pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
@@ -147,6 +148,13 @@ pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
             }
         }
         x.close("disk_attachments");
+    }
+    if follow.reported_devices {
+        x.open("reported_devices");
+        for (i, n) in vm.nics.iter().enumerate() {
+            super::nics::write_reported(x, vm, i, n);
+        }
+        x.close("reported_devices");
     }
     x.reference(
         "cluster",

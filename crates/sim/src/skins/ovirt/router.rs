@@ -15,6 +15,10 @@ use super::fabric::{
 };
 use super::jobs::{get_job, list_events, list_jobs, list_steps};
 use super::mutate::{add_disk, add_vm, attach, delete_disk, detach, remove_vm, vm_action};
+use super::nics::{
+    add_nic, get_nic, get_profile, list_network_profiles, list_nics, list_profiles, list_reported,
+    remove_nic,
+};
 use super::read::{
     api_root, empty_vm_collection, get_attachment, get_cluster, get_data_center, get_disk,
     get_host, get_vm, list_attachments, list_clusters, list_data_center_clusters,
@@ -26,7 +30,7 @@ use crate::skin;
 use crate::world::World;
 
 /// The VM sub-collections the simulator answers, always empty.
-const EMPTY_VM_COLLECTIONS: &[&str] = &["nics", "cdroms", "tags", "permissions", "statistics"];
+const EMPTY_VM_COLLECTIONS: &[&str] = &["cdroms", "tags", "permissions", "statistics"];
 
 /// The whole skin: SSO login and logout, then the API behind a session check.
 pub(super) fn handle(world: &World, req: &Request) -> Response {
@@ -84,6 +88,12 @@ fn api(world: &World, req: &Request, rest: &str) -> Response {
         ["vms", id, "graphicsconsoles"] if get => list_consoles(world, req, id, v3),
         ["vms", id, "graphicsconsoles", c, "ticket"] if post => console_ticket(world, req, id, c),
         ["vms", id, "clone"] if post => clone_vm(world, req, id),
+        ["vms", id, "nics"] if get => list_nics(world, id, v3),
+        ["vms", id, "nics"] if post => add_nic(world, req, id, v3),
+        ["vms", id, "nics", n] if get => get_nic(world, id, n, v3),
+        ["vms", id, "nics", n] if delete => remove_nic(world, req, id, n),
+        ["vms", id, "nics", n, "reporteddevices"] if get => list_reported(world, id, Some(n), v3),
+        ["vms", id, "reporteddevices"] if get => list_reported(world, id, None, v3),
         ["vms", id, sub] if get && EMPTY_VM_COLLECTIONS.contains(sub) => {
             empty_vm_collection(world, id, sub)
         }
@@ -111,6 +121,9 @@ fn api(world: &World, req: &Request, rest: &str) -> Response {
         ["templates", id] if get => get_template(world, id, v3),
         ["networks"] if get => list_networks(world, req, v3),
         ["networks", id] if get => get_network(world, id, v3),
+        ["networks", id, "vnicprofiles"] if get => list_network_profiles(world, id, v3),
+        ["vnicprofiles"] if get => list_profiles(world, v3),
+        ["vnicprofiles", id] if get => get_profile(world, id, v3),
         ["disks"] if get => list_disks(world, req, v3),
         ["disks"] if post => add_disk(world, req, v3),
         ["disks", id] if get => get_disk(world, id, v3),

@@ -136,10 +136,7 @@ async fn an_unknown_api_path_or_action_answers_like_the_engine() {
     );
     let vm = vms.items[0].id.as_str().to_owned();
     for (method, path) in [
-        (
-            http::Method::GET,
-            "/ovirt-engine/api/vnicprofiles".to_string(),
-        ),
+        (http::Method::GET, "/ovirt-engine/api/macpools".to_string()),
         (
             http::Method::POST,
             format!("/ovirt-engine/api/vms/{vm}/nosuchaction"),

@@ -257,7 +257,8 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     cells.push(if supports(c, &[Op::VmConsole]) {
         let console = c.vms().console(&vm.id).await?;
         let place = match (&console.url, &console.host, console.port) {
-            (Some(url), _, _) => url.clone(),
+            // The query (VM and host of a websocket console) would not fit the column.
+            (Some(url), _, _) => url.split('?').next().unwrap_or(url).to_owned(),
             (None, Some(h), Some(p)) => format!("{h}:{p}"),
             _ => "?".to_owned(),
         };

@@ -257,8 +257,15 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     cells.push(if supports(c, &[Op::VmConsole]) {
         let console = c.vms().console(&vm.id).await?;
         let place = match (&console.url, &console.host, console.port) {
-            // The query (VM and host of a websocket console) would not fit the column.
-            (Some(url), _, _) => url.split('?').next().unwrap_or(url).to_owned(),
+            // The path only: the query (VM and host of a websocket console) would not fit the
+            // column, and a loopback simulator's port changes from run to run.
+            (Some(url), _, _) => {
+                let no_query = url.split('?').next().unwrap_or(url);
+                match no_query.split_once("://") {
+                    Some((_, rest)) => rest.find('/').map_or(rest, |i| &rest[i..]).to_owned(),
+                    None => no_query.to_owned(),
+                }
+            }
             (None, Some(h), Some(p)) => format!("{h}:{p}"),
             _ => "?".to_owned(),
         };

@@ -185,7 +185,8 @@ pub async fn nics_and_ips(t: &Target) -> CaseResult {
     let nic = wait(
         t.client
             .vms()
-            .add_nic(&vm.id, &NicSpec::new(net.id.clone()).name("conf-nic-1"))
+            // No name: CloudTower NICs have none, ZStack names them itself.
+            .add_nic(&vm.id, &NicSpec::new(net.id.clone()))
             .await,
         "nic add",
     )

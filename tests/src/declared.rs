@@ -91,9 +91,6 @@ pub fn deviations(vendor: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-/// Why a day-two case is skipped on a vendor whose backend does not map its ops yet.
-const NOT_MAPPED: &str = "day-two ops are in the neutral model and the simulator but not yet \
-                          mapped to this vendor's API (issue 10)";
 /// Why `create_from_spec` is skipped on a vendor whose `create_vm` does not map NICs and tags.
 const SPEC_NOT_MAPPED: &str = "VmSpec networks, storage, user data and tags are in the neutral \
                                model and the simulator but not yet mapped to this vendor (issue 10)";
@@ -103,11 +100,11 @@ const SPEC_NOT_MAPPED: &str = "VmSpec networks, storage, user data and tags are 
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
         "ovirt" => vec![("create_from_spec", SPEC_NOT_MAPPED)],
-        "cloudtower" => vec![
-            ("create_from_spec", SPEC_NOT_MAPPED),
-            ("nics_and_ips", NOT_MAPPED),
-            ("console", NOT_MAPPED),
-        ],
+        "cloudtower" => vec![(
+            "create_from_spec",
+            "CloudTower maps a spec's networks only; its tags are labels (create-label, \
+                 add-labels-to-resources), not mapped yet",
+        )],
         "zstack" => vec![("create_from_spec", SPEC_NOT_MAPPED)],
         "veil" => vec![
             (

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use futures::TryStreamExt;
 use omnivirt::{
-    Client, CloneSpec, Context, Credentials, DiskSpec, EventQuery, ListQuery, Op, SnapshotSpec,
-    Vendor, VmSpec, VmUpdate, WaitOptions,
+    Client, CloneSpec, Context, Credentials, DiskSpec, EventQuery, ListQuery, NicSpec, Op,
+    SnapshotSpec, Vendor, VmSpec, VmUpdate, WaitOptions,
 };
 use omnivirt_sim::{SimServer, Tick};
 
@@ -207,9 +207,19 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
         .ok_or_else(|| omnivirt::Error::not_found("the simulator has no cluster"))?;
 
     let t = Instant::now();
-    let spec = VmSpec::new("demo-vm", cluster.id.clone())
+    let mut spec = VmSpec::new("demo-vm", cluster.id.clone())
         .vcpus(2)
         .memory_bytes(4 << 30);
+    // On the cluster's first network where the vendor takes NICs at create, so the guest has an
+    // address to report; elsewhere the vendor's default NIC.
+    if supports(c, &[Op::VmCreateNics, Op::NetworkList]) {
+        let q = ListQuery::new().cluster(cluster.id.clone()).limit(1);
+        if let Ok(nets) = c.networks().list(q).try_collect::<Vec<_>>().await {
+            if let Some(n) = nets.first() {
+                spec = spec.network(NicSpec::new(n.id.clone()));
+            }
+        }
+    }
     let (opts, rep) = wait_opts(&format!("{name}: create"));
     let vm = c
         .vms()
@@ -257,7 +267,15 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     cells.push(if supports(c, &[Op::VmConsole]) {
         let console = c.vms().console(&vm.id).await?;
         let place = match (&console.url, &console.host, console.port) {
-            (Some(url), _, _) => url.clone(),
+            // The path only: the query (VM and host of a websocket console) would not fit the
+            // column, and a loopback simulator's port changes from run to run.
+            (Some(url), _, _) => {
+                let no_query = url.split('?').next().unwrap_or(url);
+                match no_query.split_once("://") {
+                    Some((_, rest)) => rest.find('/').map_or(rest, |i| &rest[i..]).to_owned(),
+                    None => no_query.to_owned(),
+                }
+            }
             (None, Some(h), Some(p)) => format!("{h}:{p}"),
             _ => "?".to_owned(),
         };

@@ -122,6 +122,30 @@ def main(url):
     check("VM snapshot and its LUN snapshots by snapshot_local_id", len(got) == 1 and len(luns) == 1,
           (len(got), len(luns)))
 
+    # NICs are the World's: add one (a task), read it back by MAC, remove it by index.
+    vlan_id = nics[0].vlan.id
+    added = vms_api.add_vm_nic(m.VmAddNicParams(
+        where=VmWhereInput(id=ids[0]),
+        data=m.VmAddNicParamsData(vm_nics=[m.VmNicParams(
+            connect_vlan_id=vlan_id, mac_address="52:54:00:0a:0b:0c", model=m.VmNicModel.E1000)])))
+    wait_tasks([w.task_id for w in added if w.task_id], client, interval=0.2, timeout=30)
+    with_nic = VmNicApi(client).get_vm_nics(m.GetVmNicsRequestBody(
+        where=m.VmNicWhereInput(vm=m.VmWhereInput(id=ids[0]))))
+    check("add_vm_nic + wait_tasks: the NIC is listed", len(with_nic) == 2 and any(
+        n.mac_address == "52:54:00:0a:0b:0c" and n.model == m.VmNicModel.E1000 for n in with_nic),
+        [(n.mac_address, n.order) for n in with_nic])
+    removed = vms_api.remove_vm_nic(m.VmRemoveNicParams(
+        where=VmWhereInput(id=ids[0]), data=m.VmRemoveNicParamsData(nic_index=[1])))
+    wait_tasks([w.task_id for w in removed if w.task_id], client, interval=0.2, timeout=30)
+    left = VmNicApi(client).get_vm_nics(m.GetVmNicsRequestBody(
+        where=m.VmNicWhereInput(vm=m.VmWhereInput(id=ids[0]))))
+    check("remove_vm_nic by index", len(left) == 1, len(left))
+    on = vms_api.get_vms(GetVmsRequestBody(where=VmWhereInput(status=VmStatus.RUNNING), first=1))
+    vnc = vms_api.get_vm_vnc_info(m.GetVmVncInfoParams(vm=m.VmWhereUniqueInput(id=on[0].id)))
+    check("get_vm_vnc_info answers token-bearing websocket URLs",
+          "token=" in vnc.redirect and "/websockify/" in vnc.redirect and bool(vnc.cluster_ip)
+          and vnc.vm.id == on[0].id)
+
     # The SDK's keyword for the OR combinator is `_or` (an `OR=` keyword is silently dropped).
     try:
         bad = Configuration(host=url)

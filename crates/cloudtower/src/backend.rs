@@ -2,11 +2,11 @@
 
 use async_trait::async_trait;
 use omnivirt_core::{
-    Backend, Capabilities, CloneSpec, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error,
-    Event, EventQuery, Expect, Host, HostId, ListQuery, NameFilter, Network, NetworkId, Op,
-    OrderField, Page, PowerAction, ResourceRef, Result, Snapshot, SnapshotId, SnapshotSpec,
-    StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm, VmId, VmSource,
-    VmSpec, VmUpdate,
+    Backend, Capabilities, CloneSpec, Cluster, ClusterId, Console, Cursor, Disk, DiskId, DiskSpec,
+    Error, Event, EventQuery, Expect, Host, HostId, ListQuery, NameFilter, Network, NetworkId, Nic,
+    NicId, NicSpec, Op, OrderField, Page, PowerAction, ResourceRef, Result, Snapshot, SnapshotId,
+    SnapshotSpec, StoragePool, StoragePoolId, Submitted, Task, TaskId, Template, TemplateId, Vm,
+    VmId, VmSource, VmSpec, VmUpdate,
 };
 use omnivirt_http::SharedTransport;
 
@@ -24,6 +24,7 @@ use crate::native::{CloudTowerClient, Credentials};
 use crate::wire::{self, Bus, EntityAsyncStatus, StoragePolicy, VmStatus, WithTask};
 
 mod day2;
+mod guest;
 
 const DEFAULT_PAGE: u32 = 100;
 
@@ -80,6 +81,11 @@ fn capabilities() -> Capabilities {
         Op::HostMaintenanceEnter,
         Op::HostMaintenanceExit,
         Op::EventList,
+        Op::NicList,
+        Op::NicAdd,
+        Op::NicRemove,
+        Op::VmConsole,
+        Op::VmCreateNics,
     ])
     .with_max_task_batch(100)
     .with_note(
@@ -118,6 +124,23 @@ fn capabilities() -> Capabilities {
     .with_note(
         Op::EventList,
         "get-user-audit-logs, newest first; the VM is the log's resource_id",
+    )
+    .with_note(
+        Op::NicList,
+        "get-vm-nics; the NIC id is its MAC (VmNic ids change on every sync)",
+    )
+    .with_note(
+        Op::NicAdd,
+        "add-vm-nic with a MAC (the given one or one picked in 52:54:00); NICs have no name",
+    )
+    .with_note(Op::NicRemove, "remove-vm-nic by the NIC's index")
+    .with_note(
+        Op::VmConsole,
+        "get-vm-vnc-info: the websocket URL, its token as the ticket",
+    )
+    .with_note(
+        Op::VmCreateNics,
+        "vm_nics of create-vm / create-vm-from-content-library-template (VLAN ids); no NIC names",
     )
     .with_note(
         Op::TemplateList,
@@ -384,6 +407,7 @@ impl Backend for CloudTowerBackend {
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
         spec.validate()?;
+        let nics = guest::create_nics(spec)?;
         let vcpus = spec.vcpus.unwrap_or(1);
         let mem = i64::try_from(spec.memory_bytes.unwrap_or(1 << 30))
             .map_err(|_| Error::invalid_input("memory does not fit in an i64"))?;
@@ -400,6 +424,9 @@ impl Backend for CloudTowerBackend {
                 if let Some(d) = &spec.description {
                     p = p.description(d.clone());
                 }
+                if let Some(n) = nics {
+                    p = p.nics(n);
+                }
                 self.client.vm().create_from_template(&[p]).await?
             }
             _ => {
@@ -408,6 +435,9 @@ impl Backend for CloudTowerBackend {
                     .memory_bytes(mem);
                 if let Some(d) = &spec.description {
                     p = p.description(d.clone());
+                }
+                for n in nics.into_iter().flatten() {
+                    p = p.nic(n);
                 }
                 self.client.vm().create(&[p]).await?
             }
@@ -724,6 +754,22 @@ impl Backend for CloudTowerBackend {
 
     async fn delete_snapshot(&self, vm: &VmId, snap: &SnapshotId) -> Result<Submitted> {
         self.snapshot_delete(vm, snap).await
+    }
+
+    async fn console(&self, id: &VmId) -> Result<Console> {
+        self.vnc(id).await
+    }
+
+    async fn list_nics(&self, vm: &VmId) -> Result<Vec<Nic>> {
+        self.nics_of(vm).await
+    }
+
+    async fn add_nic(&self, vm: &VmId, spec: &NicSpec) -> Result<Submitted> {
+        self.nic_add(vm, spec).await
+    }
+
+    async fn remove_nic(&self, vm: &VmId, nic: &NicId) -> Result<Submitted> {
+        self.nic_remove(vm, nic).await
     }
 
     async fn host_maintenance(&self, id: &HostId, enter: bool) -> Result<Submitted> {

@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use futures::TryStreamExt;
 use omnivirt_cloudtower::{CloudTowerBackend, Credentials};
 use omnivirt_core::{
-    Client, CloneSpec, ErrorKind, HostState, ListQuery, SnapshotSpec, SnapshotState, VmState,
-    VmUpdate, WaitOptions,
+    Client, CloneSpec, ErrorKind, HostState, ListQuery, NicSpec, SnapshotSpec, SnapshotState,
+    VmState, VmUpdate, WaitOptions,
 };
 use omnivirt_http::{Request, Response, Transport};
 use omnivirt_sim::skins::cloudtower::CloudTowerSkin;
@@ -342,4 +342,161 @@ async fn events_are_user_audit_logs_newest_first() {
         .try_collect::<Vec<_>>()
         .await;
     assert_eq!(bad.unwrap_err().kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test(start_paused = true)]
+async fn nics_are_known_by_mac_and_ips_show_while_running() {
+    let world = Arc::new(World::default());
+    let (client, rec) = client_on(world);
+    let vm = client
+        .vms()
+        .list(ListQuery::new().vm_state(VmState::Stopped).limit(1))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    let net = client
+        .networks()
+        .list(
+            ListQuery::new()
+                .cluster(vm.cluster_id.clone().unwrap())
+                .limit(1),
+        )
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    let before = client.vms().nics(&vm.id).await.unwrap();
+    assert!(
+        before
+            .iter()
+            .all(|n| n.mac.as_ref() == Some(&n.id.to_string()))
+    );
+
+    // A name is refused before any request.
+    rec.clear();
+    let err = client
+        .vms()
+        .add_nic(&vm.id, &NicSpec::new(net.id.clone()).name("eth1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(rec.ops().is_empty(), "{:?}", rec.ops());
+
+    let nic = client
+        .vms()
+        .add_nic(&vm.id, &NicSpec::new(net.id.clone()).model("e1000"))
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(nic.network_id.as_ref(), Some(&net.id));
+    assert_eq!(nic.model.as_deref(), Some("e1000"));
+    assert_eq!(nic.mac.as_deref(), Some(nic.id.as_str()));
+    let added: Vec<_> = rec
+        .ops()
+        .into_iter()
+        .filter(|(op, _)| op == "add-vm-nic")
+        .collect();
+    assert_eq!(added.len(), 1);
+    assert_eq!(
+        added[0].1["data"]["vm_nics"][0]["mac_address"],
+        nic.id.as_str()
+    );
+    assert_eq!(
+        client.vms().nics(&vm.id).await.unwrap().len(),
+        before.len() + 1
+    );
+
+    let running = client
+        .vms()
+        .start(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert!(!running.ips.is_empty());
+    let nics = client.vms().nics(&vm.id).await.unwrap();
+    let on_nics: Vec<&String> = nics.iter().flat_map(|n| &n.ips).collect();
+    assert!(
+        running.ips.iter().all(|ip| on_nics.contains(&ip)),
+        "{:?} {on_nics:?}",
+        running.ips
+    );
+
+    let console = client.vms().console(&vm.id).await.unwrap();
+    let url = console.url.clone().unwrap();
+    let ticket = console.ticket.clone().unwrap();
+    assert!(
+        url.contains("/websockify/") && !url.contains("token="),
+        "{url}"
+    );
+    assert!(!format!("{console:?}").contains(ticket.expose()));
+
+    client
+        .vms()
+        .force_stop(&vm.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    client
+        .vms()
+        .remove_nic(&vm.id, &nic.id)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let after = client.vms().nics(&vm.id).await.unwrap();
+    assert!(!after.iter().any(|n| n.id == nic.id));
+    assert_eq!(after.len(), before.len());
+    let err = client.vms().remove_nic(&vm.id, &nic.id).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_vm_is_created_with_its_nics_in_one_request() {
+    let world = Arc::new(World::default());
+    let (client, rec) = client_on(world);
+    let net = client
+        .networks()
+        .list(ListQuery::new().limit(1))
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .remove(0);
+    let cluster = net.cluster_id.clone().unwrap();
+    let named = omnivirt_core::VmSpec::new("spec-named", cluster.clone())
+        .network(NicSpec::new(net.id.clone()).name("eth0"));
+    rec.clear();
+    let err = client.vms().create(&named).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(rec.ops().is_empty());
+
+    let spec = omnivirt_core::VmSpec::new("spec-nics", cluster)
+        .network(NicSpec::new(net.id.clone()))
+        .network(NicSpec::new(net.id.clone()).model("e1000"));
+    let vm = client
+        .vms()
+        .create(&spec)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let creates: Vec<_> = rec
+        .ops()
+        .into_iter()
+        .filter(|(op, _)| op == "create-vm")
+        .collect();
+    assert_eq!(creates.len(), 1);
+    assert_eq!(creates[0].1[0]["vm_nics"][1]["model"], "E1000");
+    let nics = client.vms().nics(&vm.id).await.unwrap();
+    assert_eq!(nics.len(), 2);
+    assert!(nics.iter().all(|n| n.network_id.as_ref() == Some(&net.id)));
+    assert_eq!(nics[1].model.as_deref(), Some("e1000"));
 }

@@ -694,16 +694,33 @@ async fn nic_and_cd_rom_edits() {
     let w = VmWhere::new().id().eq(vm.id.clone());
     let of_vm = || VmNicWhere::new().vm(VmWhere::new().id().eq(vm.id.clone()));
 
-    tower
+    // The World's NICs: a VLAN of the VM's cluster, added by a task.
+    let cluster = vm.cluster.as_ref().unwrap().id.clone();
+    let vlans = tower
+        .vlans()
+        .list_where(
+            omnivirt_cloudtower::filter::VlanWhere::new().vds(
+                omnivirt_cloudtower::filter::VdsWhere::new().cluster(
+                    omnivirt_cloudtower::filter::ClusterWhere::new()
+                        .id()
+                        .eq(cluster),
+                ),
+            ),
+        )
+        .await
+        .unwrap();
+    let vlan = vlans[0].id.clone().unwrap();
+    let added = tower
         .vm()
         .add_nic(
             &w,
-            &[NicParams::vlan("vlan-2")
+            &[NicParams::vlan(vlan.clone())
                 .model(VmNicModel::E1000)
                 .mac("52:54:00:aa:bb:cc")],
         )
         .await
         .unwrap();
+    tower.wait_tasks(&task_ids(&added), fast()).await.unwrap();
     let nics = tower.vm_nics().list_where(of_vm()).await.unwrap();
     assert_eq!(nics.len(), 2);
     assert_eq!(nics[1].model, Some(VmNicModel::E1000));
@@ -720,11 +737,20 @@ async fn nic_and_cd_rom_edits() {
         .unwrap();
     let nics = tower.vm_nics().list_where(of_vm()).await.unwrap();
     assert_eq!(nics[1].enabled, Some(false));
-    tower.vm().remove_nic(&w, &[0]).await.unwrap();
+    let removed = tower.vm().remove_nic(&w, &[0]).await.unwrap();
+    tower.wait_tasks(&task_ids(&removed), fast()).await.unwrap();
     let nics = tower.vm_nics().list_where(of_vm()).await.unwrap();
     assert_eq!(nics.len(), 1);
-    assert_eq!(nics[0].vlan.as_ref().unwrap().id, "vlan-2");
+    assert_eq!(nics[0].vlan.as_ref().unwrap().id, vlan);
+    assert_eq!(nics[0].mac_address.as_deref(), Some("52:54:00:aa:bb:cc"));
+    assert_eq!(nics[0].enabled, Some(false), "the flags follow the NIC");
     let err = tower.vm().remove_nic(&w, &[5]).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    let err = tower
+        .vm()
+        .add_nic(&w, &[NicParams::vlan("no-such-vlan")])
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
 
     let cd_roms = || {

@@ -1,4 +1,5 @@
-//! Day-two endpoints over the World's own day-two state: snapshots (`create-vm-snapshot`,
+//! Day-two endpoints over the World's own day-two state: the console (`get-vm-vnc-info`),
+//! snapshots (`create-vm-snapshot`,
 //! `get-vm-snapshots`, `rollback-vm`, `delete-vm-snapshot`), `update-vm-basic-info`,
 //! `clone-vm` and host maintenance (`enter-maintance-mode` / `exit-maintance-mode`, the
 //! tower's own spelling). Each one submits a World task and answers `{task_id, data}`, as a
@@ -13,6 +14,60 @@ use super::reply::{Fail, bad, fail, sim_fail};
 use crate::ids::uuid_from;
 use crate::model::{SimEvent, SimSnapshot, SimVm, ref_id, rfc3339};
 use crate::world::VmChange;
+
+/// `get-vm-vnc-info` (`{vm: {id}}`): noVNC websocket URLs for a running VM, relayed by the
+/// tower (`redirect`, a base64 token) or straight to the cluster (`direct`, the raw token);
+/// `terminal` is the tower's console page. `tower` is the scheme and authority the request
+/// came to.
+pub(super) fn vnc_info(ctx: &Ctx<'_>, body: &Value, tower: &str) -> Result<Value, Fail> {
+    let id = body["vm"]["id"]
+        .as_str()
+        .ok_or_else(|| bad("`vm.id` is required"))?;
+    let vm = ctx.world.peek_vm(id).map_err(|e| sim_fail(&e, None))?;
+    let c = ctx.world.console(id).map_err(|e| sim_fail(&e, None))?;
+    let cluster_ip = ctx
+        .cluster(vm.cluster_id.as_str())
+        .map(|c| ctx.render_cluster(c)["ip"].clone())
+        .unwrap_or(Value::Null);
+    let uuid = uuid_from(id);
+    let relayed = b64(&c.ticket);
+    let ws = tower
+        .replacen("https://", "wss://", 1)
+        .replacen("http://", "ws://", 1);
+    let cip = cluster_ip.as_str().unwrap_or_default();
+    Ok(json!({
+        "vm": ctx.render_vm(&vm),
+        "redirect": format!("{ws}/websockify/?token={relayed}&host={}&uuid={uuid}", c.host),
+        "direct": format!("wss://{cip}/websockify/?uuid={uuid}&token={}&host={}", c.ticket, c.host),
+        "terminal": format!("{tower}/vm/{id}/vnc?token={relayed}"),
+        "cluster_ip": cluster_ip,
+    }))
+}
+
+/// Base64 (standard alphabet) with `+`, `/` and `=` escaped for a URL, as the tower does.
+fn b64(s: &str) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in s.as_bytes().chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                let c = ABC[((n >> (18 - 6 * i)) & 63) as usize];
+                match c {
+                    b'+' => out.push_str("%2B"),
+                    b'/' => out.push_str("%2F"),
+                    _ => out.push(char::from(c)),
+                }
+            } else {
+                out.push_str("%3D");
+            }
+        }
+    }
+    out
+}
 
 impl Ctx<'_> {
     /// The World's event log as user audit logs (`get-user-audit-logs`), newest first: one

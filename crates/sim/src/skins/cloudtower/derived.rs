@@ -5,35 +5,39 @@ use omnivirt_core::{HostState, ResourceRef, VmState};
 use serde_json::{Value, json};
 
 use super::ctx::Ctx;
-use super::devices::{cd_rom_id, cd_roms_of, nics_of};
-use super::render::octet;
+use super::devices::{cd_rom_id, cd_roms_of, nic_flags, nic_id};
 use super::status::{mutation_name, task_word};
 use crate::ids::uuid_from;
 use crate::model::{SimTask, SimTemplate, SimVm, rfc3339};
 
 impl Ctx<'_> {
+    /// The World's NICs of `vm` as `VmNic`s, in order (`order` is the `nic_index`). The
+    /// address is reported (VMTools) only while the VM runs.
     pub(super) fn render_nics(&self, vm: &SimVm) -> Vec<Value> {
         let id = vm.id.as_str();
-        nics_of(vm)
+        let running = vm.state == VmState::Running;
+        vm.nics
             .iter()
             .enumerate()
             .map(|(i, n)| {
-                let vlan = n["connect_vlan_id"].as_str().unwrap_or("sim-vlan-default");
+                let flags = nic_flags(vm, n.id.as_str());
+                let vlan = self
+                    .world
+                    .get_network(n.network_id.as_str())
+                    .map_or_else(|_| n.network_id.to_string(), |net| net.name);
                 json!({
-                    "id": format!("vn.{id}.{i}"),
-                    "local_id": uuid_from(&format!("nic-{id}-{i}")),
-                    "mac_address": n["mac_address"].as_str().map_or_else(
-                        || format!("52:54:00:{:02x}:{:02x}:{:02x}", octet(id, 1), octet(id, 2), (i % 250) as u8),
-                        str::to_owned,
-                    ),
-                    "ip_address": n.get("ip_address").cloned().unwrap_or(Value::Null),
-                    "gateway": n.get("gateway").cloned().unwrap_or(Value::Null),
-                    "subnet_mask": n.get("subnet_mask").cloned().unwrap_or(Value::Null),
-                    "model": n.get("model").cloned().unwrap_or(json!("VIRTIO")),
-                    "enabled": n.get("enabled").cloned().unwrap_or(json!(true)),
-                    "mirror": n.get("mirror").cloned().unwrap_or(json!(false)),
+                    "id": nic_id(id, n.id.as_str()),
+                    "local_id": uuid_from(&format!("nic-{id}-{}", n.id)),
+                    "mac_address": n.mac,
+                    "ip_address": if running { json!(n.ip) } else { Value::Null },
+                    "gateway": null,
+                    "subnet_mask": if running { json!("255.255.255.0") } else { Value::Null },
+                    "model": n.model.to_ascii_uppercase(),
+                    "enabled": flags.get("enabled").cloned().unwrap_or(json!(true)),
+                    "mirror": flags.get("mirror").cloned().unwrap_or(json!(false)),
                     "order": i,
-                    "vlan": {"id": vlan, "name": if vlan == "sim-vlan-default" { "default" } else { vlan }},
+                    "type": "VLAN",
+                    "vlan": {"id": n.network_id.as_str(), "name": vlan},
                     "vm": {"id": id, "name": vm.name},
                 })
             })

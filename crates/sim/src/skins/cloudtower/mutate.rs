@@ -2,11 +2,12 @@
 
 use serde_json::{Value, json};
 
+use super::CD_ROMS_KEY;
 use super::ctx::{Ctx, Kind};
+use super::devices::world_model;
 use super::reply::{Fail, bad, sim_fail};
-use super::{CD_ROMS_KEY, NICS_KEY};
 use crate::model::rfc3339;
-use crate::world::{NewDisk, NewVm};
+use crate::world::{NewDisk, NewNic, NewVm};
 
 pub(super) fn data_str(body: &Value, key: &str) -> Option<String> {
     body.get("data")
@@ -132,6 +133,23 @@ pub(super) fn create_vms(ctx: &Ctx<'_>, body: &Value, from_template: bool) -> Re
                 spec = spec.disk(d);
             }
         }
+        // `vm_nics` (required on create-vm, an override on a template): the World's NICs;
+        // an empty list is a VM without NICs.
+        let nics = match p.get("vm_nics") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(list)) => Some(list),
+            Some(_) => return Err(bad("`vm_nics` must be an array")),
+        };
+        for n in nics.into_iter().flatten() {
+            let vlan = n["connect_vlan_id"]
+                .as_str()
+                .ok_or_else(|| bad("`connect_vlan_id` is required for a VLAN NIC"))?;
+            let mut nic = NewNic::new(vlan);
+            nic.model = world_model(n)?;
+            nic.mac = n["mac_address"].as_str().map(str::to_owned);
+            spec.nics.push(nic);
+        }
+        let no_nics = nics.is_some_and(Vec::is_empty);
         if p["status"].as_str() == Some("RUNNING") {
             spec = spec.power_on(p["host_id"].as_str().map(Into::into));
         }
@@ -151,14 +169,13 @@ pub(super) fn create_vms(ctx: &Ctx<'_>, body: &Value, from_template: bool) -> Re
                 })
             })
             .collect();
-        let nics = p.get("vm_nics").and_then(Value::as_array).cloned();
-        if !cds.is_empty() || nics.is_some() {
+        if !cds.is_empty() || no_nics {
             let _ = ctx.world.update_vm(&id, |v| {
                 if !cds.is_empty() {
                     v.extra.insert(CD_ROMS_KEY.into(), Value::Array(cds));
                 }
-                if let Some(n) = nics {
-                    v.extra.insert(NICS_KEY.into(), Value::Array(n));
+                if no_nics {
+                    v.nics.clear();
                 }
             });
         }

@@ -4,7 +4,7 @@ use omnivirt_core::{DiskState, HostState, VmState};
 use serde_json::{Map, Value, json};
 
 use super::ctx::{Ctx, slot_id};
-use super::devices::nics_of;
+use super::devices::nic_id;
 use super::status::{host_words, vm_words};
 use crate::ids::uuid_from;
 use crate::model::{SimCluster, SimDisk, SimHost, SimVm, rfc3339};
@@ -39,8 +39,10 @@ impl Ctx<'_> {
                 .into_iter()
                 .map(|c| json!({"id": c["id"]})),
         );
-        let nic_stubs: Vec<Value> = (0..nics_of(v).len())
-            .map(|i| json!({"id": format!("vn.{}.{i}", v.id.as_str())}))
+        let nic_stubs: Vec<Value> = v
+            .nics
+            .iter()
+            .map(|n| json!({"id": nic_id(v.id.as_str(), n.id.as_str())}))
             .collect();
         let snaps: Vec<Value> = v
             .snapshots
@@ -66,7 +68,7 @@ impl Ctx<'_> {
                 "ha": ha,
                 "in_recycle_bin": recycled,
                 "internal": false,
-                "ips": if running { format!("192.168.{}.{}", octet(v.id.as_str(), 1), octet(v.id.as_str(), 2)) } else { String::new() },
+                "ips": v.ips().join(","),
                 "nested_virtualization": false,
                 "node_ip": node_ip,
                 "out_uninstall_usb": [],

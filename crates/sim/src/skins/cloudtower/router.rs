@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::auth::{graphql, login};
 use super::ctx::{Ctx, Kind};
 use super::day2::{
-    clone_vms, create_snapshots, delete_snapshots, maintenance, rollback, update_basic,
+    clone_vms, create_snapshots, delete_snapshots, maintenance, rollback, update_basic, vnc_info,
 };
 use super::devices::edit_devices;
 use super::disks::{add_disks, create_volumes, delete_volumes, remove_disks};
@@ -55,9 +55,23 @@ pub(super) fn handle(world: &World, req: &Request) -> Response {
         return error_body(&api_path, fail(401, "Unauthorized"));
     }
     let ctx = Ctx::new(world);
-    match dispatch(&ctx, &op, &body) {
+    let answer = if op == "get-vm-vnc-info" {
+        vnc_info(&ctx, &body, tower_of(&req.url))
+    } else {
+        dispatch(&ctx, &op, &body)
+    };
+    match answer {
         Ok(v) => with_request_id(skin::json_response(StatusCode::OK, &v)),
         Err(f) => error_body(&api_path, f),
+    }
+}
+
+/// `scheme://authority` of a request URL.
+fn tower_of(url: &str) -> &str {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    match url[start..].find('/') {
+        Some(i) => &url[..start + i],
+        None => url,
     }
 }
 

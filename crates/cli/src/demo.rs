@@ -8,7 +8,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use futures::TryStreamExt;
 use omnivirt::{
     Client, CloneSpec, Context, Credentials, DiskSpec, EventQuery, ListQuery, NicSpec, Op,
-    SnapshotSpec, Vendor, VmSpec, VmUpdate, WaitOptions,
+    Operation, SnapshotSpec, Vendor, VmSpec, VmUpdate, WaitOptions,
 };
 use omnivirt_sim::{SimServer, Tick};
 
@@ -19,7 +19,7 @@ use crate::simserve::{skin_for, world};
 const STEPS: [&str; 14] = [
     "connect",
     "inventory",
-    "create vm",
+    "create from template",
     "start (wait running)",
     "ip reported",
     "console",
@@ -166,6 +166,18 @@ fn done(rep: Option<Arc<Reporter>>) {
     }
 }
 
+/// Waits for a submitted operation with the wait options of the step named `label` (and its
+/// progress line, for the start step).
+async fn finish<T: omnivirt::core::FromTarget>(
+    label: &str,
+    op: omnivirt::Result<Operation<T>>,
+) -> omnivirt::Result<T> {
+    let (opts, rep) = wait_opts(label);
+    let out = op?.with_options(opts).wait().await;
+    done(rep);
+    out
+}
+
 async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Result<()> {
     let t = Instant::now();
     let vms: Vec<_> = c.vms().list(ListQuery::new()).try_collect().await?;
@@ -220,32 +232,37 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
             }
         }
     }
-    let (opts, rep) = wait_opts(&format!("{name}: create"));
-    let vm = c
-        .vms()
-        .create(&spec)
-        .await?
-        .with_options(opts)
-        .wait()
-        .await?;
-    done(rep);
+    // From the first template the cluster can use, where the vendor lists them.
+    let mut from = String::new();
+    if supports(c, &[Op::TemplateList]) {
+        let templates: Vec<_> = c
+            .templates()
+            .list(ListQuery::new().limit(20))
+            .try_collect()
+            .await?;
+        let usable =
+            |x: &&omnivirt::Template| x.cluster_id.as_ref().is_none_or(|id| id == &cluster.id);
+        // oVirt's built-in `Blank` is an empty VM: a real template says more, when there is one.
+        let usable = templates
+            .iter()
+            .filter(usable)
+            .find(|x| x.name != "Blank")
+            .or_else(|| templates.iter().find(usable));
+        if let Some(tpl) = usable {
+            spec = spec.template(tpl.id.as_str());
+            from = format!(" from {}", tpl.name);
+        }
+    }
+    let vm = finish(&format!("{name}: create"), c.vms().create(&spec).await).await?;
     cells.push(format!(
-        "{} -> {} ({} ms)",
+        "{} -> {}{from} ({} ms)",
         short(vm.id.as_str()),
         vm.state,
         t.elapsed().as_millis()
     ));
 
     let t = Instant::now();
-    let (opts, rep) = wait_opts(&format!("{name}: start"));
-    let vm = c
-        .vms()
-        .start(&vm.id)
-        .await?
-        .with_options(opts)
-        .wait()
-        .await?;
-    done(rep);
+    let vm = finish(&format!("{name}: start"), c.vms().start(&vm.id).await).await?;
     cells.push(format!(
         "{} on {} ({} ms)",
         vm.state,
@@ -298,23 +315,9 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     if let Some(storage) = first_storage(c).await {
         dspec = dspec.storage(storage);
     }
-    let (opts, rep) = wait_opts(&format!("{name}: disk"));
-    let disk = c
-        .disks()
-        .create(&dspec)
-        .await?
-        .with_options(opts)
-        .wait()
-        .await?;
-    let (opts, _) = wait_opts(&format!("{name}: attach"));
-    let disk = c
-        .disks()
-        .attach(&disk.id, &vm.id)
-        .await?
-        .with_options(opts)
-        .wait()
-        .await?;
-    done(rep);
+    let disk = finish(&format!("{name}: disk"), c.disks().create(&dspec).await).await?;
+    let attach = c.disks().attach(&disk.id, &vm.id).await;
+    let disk = finish(&format!("{name}: attach"), attach).await?;
     // Asked through the VM's disk listing, which every vendor can answer (oVirt disks do not
     // name their VM themselves).
     let on_vm: Vec<_> = c
@@ -338,48 +341,19 @@ async fn steps(name: &str, c: &Client, cells: &mut Vec<String>) -> omnivirt::Res
     ));
 
     let t = Instant::now();
-    let (opts, rep) = wait_opts(&format!("{name}: stop"));
-    let vm = c
-        .vms()
-        .stop(&vm.id)
-        .await?
-        .with_options(opts)
-        .wait()
-        .await?;
-    done(rep);
+    let vm = finish(&format!("{name}: stop"), c.vms().stop(&vm.id).await).await?;
     cells.push(format!("{} ({} ms)", vm.state, t.elapsed().as_millis()));
 
     let clone = day_two(name, c, &vm, cells).await?;
 
     let t = Instant::now();
-    let (opts, rep) = wait_opts(&format!("{name}: delete"));
+    let label = format!("{name}: delete");
     if let Some(copy) = &clone {
-        c.vms()
-            .delete(copy)
-            .await?
-            .with_options(opts.clone())
-            .wait()
-            .await?;
+        finish(&label, c.vms().delete(copy).await).await?;
     }
-    c.disks()
-        .detach(&disk.id, &vm.id)
-        .await?
-        .with_options(opts.clone())
-        .wait()
-        .await?;
-    c.disks()
-        .delete(&disk.id)
-        .await?
-        .with_options(opts.clone())
-        .wait()
-        .await?;
-    c.vms()
-        .delete(&vm.id)
-        .await?
-        .with_options(opts)
-        .wait()
-        .await?;
-    done(rep);
+    finish(&label, c.disks().detach(&disk.id, &vm.id).await).await?;
+    finish(&label, c.disks().delete(&disk.id).await).await?;
+    finish(&label, c.vms().delete(&vm.id).await).await?;
     cells.push(format!("gone ({} ms)", t.elapsed().as_millis()));
     Ok(())
 }
@@ -437,17 +411,12 @@ async fn day_two(
     vm: &omnivirt::Vm,
     cells: &mut Vec<String>,
 ) -> omnivirt::Result<Option<omnivirt::VmId>> {
-    let (opts, _) = wait_opts(&format!("{name}: day two"));
+    let label = format!("{name}: day two");
     let snapshot_ops = [Op::SnapshotCreate, Op::SnapshotRevert, Op::SnapshotDelete];
     let t = Instant::now();
     let snap = if supports(c, &snapshot_ops) {
-        let s = c
-            .vms()
-            .create_snapshot(&vm.id, &SnapshotSpec::new("demo-before-resize"))
-            .await?
-            .with_options(opts.clone())
-            .wait()
-            .await?;
+        let spec = SnapshotSpec::new("demo-before-resize");
+        let s = finish(&label, c.vms().create_snapshot(&vm.id, &spec).await).await?;
         cells.push(format!(
             "{} {} ({} ms)",
             s.name,
@@ -471,7 +440,7 @@ async fn day_two(
         {
             Ok(op) => {
                 let restart = op.submitted().restart_required;
-                let after = op.with_options(opts.clone()).wait().await?;
+                let after = finish(&label, Ok(op)).await?;
                 let note = if restart { ", at next power cycle" } else { "" };
                 cells.push(format!(
                     "{before} -> {} vCPUs{note} ({} ms)",
@@ -491,19 +460,8 @@ async fn day_two(
     let t = Instant::now();
     match &snap {
         Some(s) => {
-            let back = c
-                .vms()
-                .revert_snapshot(&vm.id, &s.id)
-                .await?
-                .with_options(opts.clone())
-                .wait()
-                .await?;
-            c.vms()
-                .delete_snapshot(&vm.id, &s.id)
-                .await?
-                .with_options(opts.clone())
-                .wait()
-                .await?;
+            let back = finish(&label, c.vms().revert_snapshot(&vm.id, &s.id).await).await?;
+            finish(&label, c.vms().delete_snapshot(&vm.id, &s.id).await).await?;
             cells.push(format!(
                 "{} vCPUs again, snapshot deleted ({} ms)",
                 back.vcpus.map_or("?".to_owned(), |n| n.to_string()),
@@ -515,13 +473,8 @@ async fn day_two(
 
     let t = Instant::now();
     let clone = if supports(c, &[Op::VmClone]) {
-        let copy = c
-            .vms()
-            .clone_vm(&vm.id, &CloneSpec::new("demo-vm-clone"))
-            .await?
-            .with_options(opts.clone())
-            .wait()
-            .await?;
+        let spec = CloneSpec::new("demo-vm-clone");
+        let copy = finish(&label, c.vms().clone_vm(&vm.id, &spec).await).await?;
         cells.push(format!(
             "{} {} ({} ms)",
             copy.name,

@@ -202,6 +202,9 @@ pub struct ListArgs {
     /// Stop after this many objects.
     #[arg(long)]
     pub limit: Option<u64>,
+    /// Objects per request (1-1000; the default is the vendor's, see docs/cli.md).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: Option<u32>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -148,6 +148,9 @@ pub fn insecure_warning() -> &'static str {
 
 fn query(args: &ListArgs, kind: Kind) -> CliResult<ListQuery> {
     let mut q = ListQuery::new();
+    if let Some(n) = args.page_size {
+        q = q.page_size(n);
+    }
     if let Some(n) = &args.name_contains {
         q = q.name_contains(n);
     }

@@ -59,6 +59,47 @@ fn vm_list_json_has_every_contract_field_and_nulls() {
 }
 
 #[test]
+fn page_size_changes_the_requests_not_the_listing() {
+    let ids = |extra: &[&str]| -> Vec<Value> {
+        let out = sim()
+            .args(["vm", "list", "-o", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        json(&out.stdout)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].clone())
+            .collect()
+    };
+    let all = ids(&[]);
+    assert_eq!(all.len(), 20);
+    assert_eq!(
+        ids(&["--page-size", "3"]),
+        all,
+        "pages of 3 lose or reorder VMs"
+    );
+    assert_eq!(
+        ids(&["--page-size", "3", "--limit", "7"]),
+        all[..7].to_vec()
+    );
+    for bad in ["0", "1001", "many"] {
+        let out = sim()
+            .args(["vm", "list", "--page-size", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--page-size {bad}");
+        assert!(
+            stderr_of(&out).contains("--page-size"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+}
+
+#[test]
 fn filters_and_limit() {
     let out = sim()
         .args([

@@ -105,7 +105,7 @@ pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
             "CloudTower maps a spec's networks only; its tags are labels (create-label, \
                  add-labels-to-resources), not mapped yet",
         )],
-        "zstack" => vec![("create_from_spec", SPEC_NOT_MAPPED)],
+        "zstack" => vec![],
         "veil" => vec![
             (
                 "reconfigure",

@@ -82,6 +82,11 @@ static URL_SECRET_PARAM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)([?&](?:password|passwd|token|ticket)=)([^&\s\x22'#]+)")
         .unwrap_or_else(|_| unreachable!("constant regex"))
 });
+/// Cloud-init user data carried as a ZStack system tag, `userdata::<base64>`.
+static USERDATA_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(userdata::)([^\s\x22',\]]+)")
+        .unwrap_or_else(|_| unreachable!("constant regex"))
+});
 static XML_ELEMENT_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<((?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*))(\s[^<>]*)?>([^<]+)")
         .unwrap_or_else(|_| unreachable!("constant regex"))
@@ -260,6 +265,9 @@ impl Scrubber {
                     format!("{}{REDACTED}", &c[1])
                 }
             })
+            .into_owned();
+        out = USERDATA_TAG
+            .replace_all(&out, |c: &Captures<'_>| format!("{}{REDACTED}", &c[1]))
             .into_owned();
         for (re, rep) in &self.patterns {
             out = re.replace_all(&out, rep.as_str()).into_owned();
@@ -588,6 +596,17 @@ mod tests {
         assert_eq!(v["cloud_init_config"]["user_data"], "***");
         assert_eq!(v["cloud_init_config"]["meta_data"], "");
         assert_eq!(v["cloud_init"], true);
+    }
+
+    #[test]
+    fn zstack_user_data_system_tag_is_a_secret() {
+        let s = Scrubber::new();
+        let mut v = json!({"params": {"name": "vm", "systemTags": [
+            "userdata::I2Nsb3VkLWNvbmZpZwpwYXNzd29yZDogcDRzcwo=", "staticIp::l3::10.0.0.5"]}});
+        s.scrub_json(&mut v);
+        assert_eq!(v["params"]["systemTags"][0], "userdata::***");
+        assert_eq!(v["params"]["systemTags"][1], "staticIp::l3::10.0.0.5");
+        assert_eq!(v["params"]["name"], "vm");
     }
 
     #[test]

@@ -23,6 +23,9 @@ use crate::native::{
 };
 
 mod day2;
+mod spec;
+
+pub(crate) use spec::USERDATA_TAG;
 
 const DEFAULT_PAGE: u32 = 100;
 const MAX_PAGE: u32 = 1000;
@@ -71,6 +74,10 @@ fn capabilities() -> Capabilities {
         Op::StorageList,
         Op::StorageGet,
         Op::VmGetBatch,
+        Op::VmCreateNics,
+        Op::VmCreateStorage,
+        Op::VmCreateUserData,
+        Op::VmCreateTags,
         Op::VmUpdate,
         Op::VmClone,
         Op::VmConsole,
@@ -155,6 +162,22 @@ fn capabilities() -> Capabilities {
         "ChangeHostState stateEvent=maintain",
     )
     .with_note(Op::HostMaintenanceExit, "ChangeHostState stateEvent=enable")
+    .with_note(
+        Op::VmCreateNics,
+        "CreateVmInstance l3NetworkUuids (the first is the default); no MAC or model at create",
+    )
+    .with_note(
+        Op::VmCreateStorage,
+        "CreateVmInstance primaryStorageUuidForRootVolume",
+    )
+    .with_note(
+        Op::VmCreateUserData,
+        "CreateVmInstance system tag userdata::<base64>",
+    )
+    .with_note(
+        Op::VmCreateTags,
+        "CreateVmInstance userTags; read back with one QueryUserTag per page",
+    )
 }
 
 impl ZStackBackend {
@@ -416,7 +439,8 @@ impl Backend for ZStackBackend {
         }
         let (q, start, size) = paged(q, query, cursor)?;
         let page = self.client.query_vms(&q).await?;
-        let items: Vec<Vm> = page.items.iter().map(convert::vm).collect();
+        let mut items: Vec<Vm> = page.items.iter().map(convert::vm).collect();
+        self.fill_tags(&mut items, Op::VmList).await?;
         Ok(finish(
             items,
             start,
@@ -428,10 +452,10 @@ impl Backend for ZStackBackend {
     }
 
     async fn get_vm(&self, id: &VmId) -> Result<Vm> {
-        self.client
-            .get_vm(id.as_str())
-            .await
-            .map(|v| convert::vm(&v))
+        let mut vm = [convert::vm(&self.client.get_vm(id.as_str()).await?)];
+        self.fill_tags(&mut vm, Op::VmGet).await?;
+        let [vm] = vm;
+        Ok(vm)
     }
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
@@ -452,6 +476,7 @@ impl Backend for ZStackBackend {
         if let VmSource::Template(t) = &spec.source {
             c = c.image(t.clone());
         }
+        let c = spec::create_parts(spec, c)?;
         let reply = self.client.create_vm(&c).await?;
         submitted(Op::VmCreate, reply, None, None)
     }

@@ -123,8 +123,8 @@ pub fn vm(w: &wire::VmInstance) -> Vm {
     v.cluster_id = w.cluster_uuid.as_deref().map(Into::into);
     v.host_id = w.host_uuid.as_deref().map(Into::into);
     v.description = w.description.clone().filter(|d| !d.is_empty());
-    // The inventory names the NIC addresses; tags live in separate tag tables (QueryUserTag),
-    // so `tags` stays empty rather than costing a request per VM.
+    // The inventory names the NIC addresses; tags live in separate tag tables: the backend
+    // fills them with one `QueryUserTag` per page.
     v.ips = w.vm_nics.iter().filter_map(|n| n.ip.clone()).collect();
     v.created_at = w.create_date.as_deref().and_then(gson_to_rfc3339);
     put(&mut v.extra, "create_date", w.create_date.as_ref());

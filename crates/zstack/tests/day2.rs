@@ -102,7 +102,13 @@ async fn waiting_on_fifty_starts_reads_the_vms_in_batches() {
         .iter()
         .filter(|r| r.starts_with("GET /vm-instances?") && r.contains("q=uuid%3F%3D"))
         .count();
-    assert_eq!(batched, seen.len(), "only batched reads: {seen:#?}");
+    // Each batched VM read is followed by one batched read of their user tags.
+    let tags = seen
+        .iter()
+        .filter(|r| r.starts_with("GET /user-tags?") && r.contains("q=resourceUuid%3F%3D"))
+        .count();
+    assert_eq!(tags, batched, "one tag query per VM batch: {seen:#?}");
+    assert_eq!(batched + tags, seen.len(), "only batched reads: {seen:#?}");
     assert!((1..=10).contains(&batched), "{batched} batched reads");
     assert!(!seen.iter().any(|r| r.contains("/api-jobs/")), "{seen:#?}");
 }

@@ -230,6 +230,7 @@ impl ZStackBackend {
             let vms = self.client.get_vms(&uuids).await?;
             out.extend(vms.iter().map(convert::vm));
         }
+        self.fill_tags(&mut out, Op::VmGetBatch).await?;
         Ok(out)
     }
 

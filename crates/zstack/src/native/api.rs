@@ -67,11 +67,33 @@ impl DeleteMode {
 /// assert_eq!(body["params"]["name"], "web-01");
 /// assert_eq!(body["params"]["defaultL3NetworkUuid"], "l3-uuid");
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[must_use]
 pub struct CreateVm {
     params: Map<String, Value>,
     system_tags: Vec<String>,
+}
+
+impl std::fmt::Debug for CreateVm {
+    /// The parameters as they are, the `userdata::` system tag (cloud-init, often with
+    /// passwords) masked.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tags: Vec<&str> = self
+            .system_tags
+            .iter()
+            .map(|t| {
+                if t.starts_with(crate::backend::USERDATA_TAG) {
+                    "userdata::***"
+                } else {
+                    t.as_str()
+                }
+            })
+            .collect();
+        f.debug_struct("CreateVm")
+            .field("params", &self.params)
+            .field("system_tags", &tags)
+            .finish()
+    }
 }
 
 impl CreateVm {

@@ -69,6 +69,7 @@ mod render;
 mod reply;
 mod router;
 mod status;
+mod tags;
 #[cfg(test)]
 mod tests;
 

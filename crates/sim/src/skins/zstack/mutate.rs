@@ -80,6 +80,7 @@ pub(super) fn create_vm(world: &World, req: &Request) -> Result<Response, Fail> 
             spec = spec.disk(NewDisk::new(format!("{name}-data-{}", i + 1), size));
         }
     }
+    spec = super::tags::create_parts(world, &body, p, spec)?;
     match str_param(p, "strategy").unwrap_or("InstantStart") {
         "InstantStart" => {
             let host = str_param(p, "hostUuid").map(|h| int(world, h).into());

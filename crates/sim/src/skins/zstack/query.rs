@@ -68,6 +68,7 @@ pub(super) enum Res {
     PrimaryStorage,
     SnapshotGroup,
     EventLog,
+    UserTag,
 }
 
 impl Res {
@@ -82,6 +83,7 @@ impl Res {
             "l3-networks" => Res::L3Network,
             "l2-networks" => Res::L2Network,
             "primary-storage" => Res::PrimaryStorage,
+            "user-tags" => Res::UserTag,
             _ => return None,
         })
     }
@@ -260,6 +262,7 @@ pub(super) fn query(
                 .max();
             super::day2::events(world, vm.as_deref(), since)
         }
+        Res::UserTag => super::tags::user_tags(world, &conds),
         Res::Image | Res::L3Network | Res::L2Network | Res::PrimaryStorage => match res.kind() {
             Some(kind) => world_page(world, kind, &Filter::new(), None, 0, usize::MAX).0,
             None => Vec::new(),

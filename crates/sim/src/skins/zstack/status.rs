@@ -61,5 +61,6 @@ pub(super) fn schema_class(res: Res, inv: &serde_json::Value) -> &'static str {
             "org.zstack.header.storage.snapshot.group.VolumeSnapshotGroupInventory"
         }
         Res::EventLog => "org.zstack.core.eventlog.EventLogInventory",
+        Res::UserTag => "org.zstack.header.tag.UserTagInventory",
     }
 }

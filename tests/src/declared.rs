@@ -91,15 +91,11 @@ pub fn deviations(vendor: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-/// Why `create_from_spec` is skipped on a vendor whose `create_vm` does not map NICs and tags.
-const SPEC_NOT_MAPPED: &str = "VmSpec networks, storage, user data and tags are in the neutral \
-                               model and the simulator but not yet mapped to this vendor (issue 10)";
-
 /// Cases a vendor's backend cannot run yet, with the reason. One arm per vendor, one line per
 /// case, so that mapping an op removes one line.
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
-        "ovirt" => vec![("create_from_spec", SPEC_NOT_MAPPED)],
+        "ovirt" => vec![],
         "cloudtower" => vec![(
             "create_from_spec",
             "CloudTower maps a spec's networks only; its tags are labels (create-label, \

@@ -88,6 +88,15 @@ def main(url):
     followed = vm_service.get(follow="reported_devices")
     assert any(d.ips for d in followed.reported_devices), followed.reported_devices
     print(f"reported devices: {[(d.name, [i.address for i in d.ips]) for d in devices]}")
+    tags_service = vm_service.tags_service()
+    tag = tags_service.add(types.Tag(name="peer-check"))
+    assert tag.name == "peer-check" and tag.id, tag
+    assert [t.name for t in tags_service.list()] == ["peer-check"]
+    followed = vm_service.get(follow="reported_devices,tags")
+    assert [t.name for t in followed.tags] == ["peer-check"], followed.tags
+    tags_service.tag_service(tag.id).remove()
+    assert not tags_service.list()
+    print(f"tags: add, list, follow=tags and remove -> {tag.name}")
     job = jobs_service.job_service(jobs[0].id).get()
     assert job.status == types.JobStatus.FINISHED, job.status
     print(f"start job -> {job.status.value}")

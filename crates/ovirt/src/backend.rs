@@ -9,7 +9,7 @@ use omnivirt_core::{
     Backend, Capabilities, Cluster, ClusterId, Cursor, Disk, DiskId, DiskSpec, Error, ErrorKind,
     Expect, Host, HostId, ListQuery, NameFilter, Network, NetworkId, Op, OrderField, Page,
     PowerAction, ResourceRef, Result, StoragePool, StoragePoolId, Submitted, Task, TaskError,
-    TaskId, TaskState, Template, TemplateId, Vm, VmId, VmSource, VmSpec, VmState,
+    TaskId, TaskState, Template, TemplateId, Vm, VmId, VmSpec, VmState,
 };
 use omnivirt_core::{
     CloneSpec, Console, Event, EventQuery, Snapshot, SnapshotId, SnapshotSpec, VmUpdate,
@@ -25,6 +25,7 @@ use crate::native::types as t;
 use crate::wire::Resource;
 
 mod activity;
+mod create;
 mod day2;
 mod inventory;
 mod nics;
@@ -34,9 +35,9 @@ pub const BLANK_TEMPLATE_ID: &str = "00000000-0000-0000-0000-000000000000";
 
 const DEFAULT_PAGE: u32 = 100;
 
-/// What reads of one or a few VMs inline (4.x): the guest's reported devices, which carry its
-/// addresses. Listings do not ask for them (a page of VMs stays one light query).
-const VM_FOLLOW: &str = "reported_devices";
+/// What reads of VMs inline (4.x): the guest's reported devices, which carry its addresses,
+/// and the VM's tags.
+const VM_FOLLOW: &str = "reported_devices,tags";
 
 /// How the backend logs in.
 #[derive(Debug, Clone)]
@@ -131,11 +132,21 @@ fn capabilities() -> Capabilities {
     #[cfg(not(feature = "typed"))]
     let caps = caps.without(Op::VmConsole);
     caps.without(Op::TaskGetBatch)
-        // VmSpec's optional parts are not mapped to oVirt yet (issue 10).
-        .without(Op::VmCreateNics)
+        // Placing a template's disks on a storage domain (`disk_attachments` with
+        // `storage_domains` in the POST /vms body) is not mapped yet.
         .without(Op::VmCreateStorage)
-        .without(Op::VmCreateUserData)
-        .without(Op::VmCreateTags)
+        .with_note(
+            Op::VmCreateNics,
+            "POST /vms/{id}/nics per NIC once the VM is not image_locked (default vNIC profile)",
+        )
+        .with_note(
+            Op::VmCreateUserData,
+            "<initialization><custom_script> (cloud-init) in the POST /vms body",
+        )
+        .with_note(
+            Op::VmCreateTags,
+            "POST /vms/{id}/tags <tag><name> per tag; read back with follow=tags on get",
+        )
         .with_max_task_batch(day2::VM_BATCH)
         .with_note(
             Op::VmGetBatch,
@@ -446,7 +457,12 @@ impl Backend for OvirtBackend {
         let page = page_of(cursor)?;
         let size = page_size(query);
         let search = vm_search(query, page);
-        let list = self.conn.system().vms().list();
+        let mut list = self.conn.system().vms().list();
+        // Addresses and tags inline: one query per page still, so a listing shows what a get
+        // shows. 3.x engines know no `follow`.
+        if self.conn.version() == crate::native::connection::ApiVersion::V4 {
+            list = list.follow(VM_FOLLOW);
+        }
         let (raw, next) = fetch_page(list, search.text, size, page, Op::VmList).await?;
         let mut items = convert_kept(&raw, convert::vm, |vm| query.matches_vm(vm))?;
         if matches!(query.order, Some(o) if o.field == OrderField::Id) {
@@ -470,34 +486,7 @@ impl Backend for OvirtBackend {
     }
 
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
-        spec.validate()?;
-        let template = match &spec.source {
-            VmSource::Template(id) => id.clone(),
-            _ => BLANK_TEMPLATE_ID.to_owned(),
-        };
-        let vm = t::Vm {
-            name: Some(spec.name.clone()),
-            description: spec.description.clone(),
-            cluster: Some(t::Ref::id(spec.cluster.as_str())),
-            template: Some(t::Ref::id(template)),
-            memory: spec.memory_bytes.and_then(|m| i64::try_from(m).ok()),
-            cpu: spec.vcpus.map(|n| t::Cpu {
-                topology: Some(t::CpuTopology::new(i64::from(n), 1, 1)),
-                ..t::Cpu::default()
-            }),
-            ..t::Vm::default()
-        };
-        let corr = self.next_correlation("add", &spec.name);
-        let mut req = self.conn.system().vms().add(vm);
-        if let Some(c) = &corr {
-            req = req.correlation_id(c.clone());
-        }
-        let created = req.send().await.map_err(wrap(Op::VmCreate))?;
-        let id = expect_id(&created, "VM")?;
-        let job = self.job_of(None, corr.as_deref()).await;
-        Ok(with_job(Submitted::done(Op::VmCreate), job)
-            .target(convert::vm_ref(&id))
-            .expect(Expect::VmState(vec![VmState::Stopped])))
+        self.create_from_spec(spec).await
     }
 
     async fn power(&self, id: &VmId, action: PowerAction) -> Result<Submitted> {

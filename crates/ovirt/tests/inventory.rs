@@ -444,5 +444,8 @@ async fn vms_carry_their_creation_time() {
     let vms: Vec<_> = c.vms().list(ListQuery::new()).try_collect().await.unwrap();
     let at = vms[0].created_at.as_deref().unwrap();
     assert!(at.ends_with("+00:00") && at.contains('T'), "{at}");
-    assert!(vms[0].ips.is_empty() && vms[0].tags.is_empty());
+    // A listing follows the same links as a get: the same addresses and tags.
+    let one = c.vms().get(&vms[0].id).await.unwrap();
+    assert_eq!(vms[0].ips, one.ips);
+    assert_eq!(vms[0].tags, one.tags);
 }

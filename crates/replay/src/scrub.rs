@@ -39,8 +39,10 @@ const SECRET_KEYS: &[&str] = &[
     "cookie",
     "setcookie",
     "privatekey",
-    // Cloud-init user data often carries passwords and keys (VeiL `cloud_init_config`).
+    // Cloud-init user data often carries passwords and keys (VeiL `cloud_init_config`,
+    // oVirt `<initialization><custom_script>`).
     "userdata",
+    "customscript",
 ];
 
 /// Endings (normalised) that make a key secret: `adminPassword`, `x-auth-token`, ...
@@ -687,6 +689,16 @@ mod tests {
             "grant_type=password&username=admin&password=***&scope=x"
         );
         assert_eq!(s.scrub_form("just text"), "just text");
+    }
+
+    #[test]
+    fn an_ovirt_cloud_init_script_is_scrubbed() {
+        let s = Scrubber::new();
+        let xml = "<vm><name>web</name><initialization><custom_script>#cloud-config\n\
+                   password: p4ss\n</custom_script></initialization></vm>";
+        let out = s.scrub_xml(xml);
+        assert!(!out.contains("p4ss"), "{out}");
+        assert!(out.contains("<name>web</name>"), "{out}");
     }
 
     #[test]

@@ -166,6 +166,15 @@ pub(crate) fn write_vm(w: &mut XmlOut, tag: &str, v: &Vm) {
         }
         w.close("nics");
     }
+    if let Some(script) = v
+        .initialization
+        .as_ref()
+        .and_then(|i| i.custom_script.as_ref())
+    {
+        w.open("initialization", None);
+        w.leaf("custom_script", script.expose());
+        w.close("initialization");
+    }
     w.close(tag);
 }
 

@@ -31,8 +31,12 @@ pub struct NewVm {
     pub power_on: bool,
     /// Host to power on on (with `power_on`); must be `Up` and in the cluster.
     pub host_id: Option<HostId>,
-    /// NICs to create it with, in order; empty gives one on the cluster's default network.
+    /// NICs to create it with, in order; empty gives one on the cluster's default network
+    /// unless `default_nic` is off.
     pub nics: Vec<NewNic>,
+    /// Whether a VM created without `nics` gets one on the cluster's default network (on by
+    /// default; off for an oVirt VM from the `Blank` template, which has no NIC).
+    pub default_nic: bool,
     /// Storage pool for its new disks that name none; must exist when set.
     pub storage: Option<String>,
     /// Cloud-init user data, kept as given (never rendered by a skin).
@@ -79,6 +83,7 @@ impl NewVm {
             power_on: false,
             host_id: None,
             nics: Vec::new(),
+            default_nic: true,
             storage: None,
             user_data: None,
             tags: Vec::new(),

@@ -215,7 +215,11 @@ impl World {
             disk_ids.push(did);
         }
         let nics = if spec.nics.is_empty() {
-            g.default_nics(&cluster)
+            if spec.default_nic {
+                g.default_nics(&cluster)
+            } else {
+                Vec::new()
+            }
         } else {
             g.nics_for(&spec.nics, &name, &cluster)?
         };

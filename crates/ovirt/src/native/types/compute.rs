@@ -88,12 +88,40 @@ pub struct Vm {
     /// Devices the guest reports (`follow=reported_devices`), with its addresses.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reported_devices: Vec<super::ReportedDevice>,
+    /// First-boot configuration sent with a new VM (`<initialization>`); written, not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initialization: Option<Initialization>,
     /// Links to sub-collections (`<link rel href>`), for `follow_link`.
     #[serde(skip_serializing_if = "Links::is_empty")]
     pub links: Links,
     /// Actions available on the object (`<actions><link rel href>`).
     #[serde(skip_serializing_if = "Links::is_empty")]
     pub action_links: Links,
+}
+
+/// A VM's first-boot configuration (`<initialization>`): here its cloud-init script.
+///
+/// ```
+/// use omnivirt_ovirt::native::types::Initialization;
+///
+/// let init = Initialization::cloud_init("#cloud-config\npassword: s3cret\n");
+/// assert!(!format!("{init:?}").contains("s3cret"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Initialization {
+    /// `custom_script`: cloud-init user data. A secret: `Debug` and JSON show `***`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_script: Option<omnivirt_core::Secret>,
+}
+
+impl Initialization {
+    /// Cloud-init user data as the `custom_script`.
+    pub fn cloud_init(user_data: impl Into<String>) -> Self {
+        Initialization {
+            custom_script: Some(omnivirt_core::Secret::new(user_data)),
+        }
+    }
 }
 
 impl Object for Vm {

@@ -17,7 +17,7 @@ mod storage;
 use serde::Serialize;
 
 pub use activity::{Event, Job};
-pub use compute::{Cluster, DataCenter, Host, Nic, Snapshot, Vm};
+pub use compute::{Cluster, DataCenter, Host, Initialization, Nic, Snapshot, Vm};
 pub use enums::{
     Architecture, CreationStatus, DataCenterStatus, DiskFormat, DiskInterface, DiskStatus,
     HostStatus, JobStatus, LogSeverity, NicInterface, SnapshotStatus, StorageDomainStatus,

@@ -186,6 +186,8 @@ pub(super) fn follow_of(req: &Request) -> Follow {
                 f.attachment_disks = true;
             } else if part == "reported_devices" {
                 f.reported_devices = true;
+            } else if part == "tags" {
+                f.tags = true;
             }
         }
     }

@@ -12,6 +12,7 @@
 //!   `jobs/{id}/steps`, `events` (search by `correlation_id`, `max`);
 //!   `vms/{id}/diskattachments` (attach, detach), `vms/{id}/disks` (3.x); `vms/{id}/nics`
 //!   (list, add, remove), `vms/{id}/reporteddevices` (also `follow=reported_devices` on VMs),
+//!   `vms/{id}/tags` (list, assign by name, unassign; also `follow=tags`; see `tags`),
 //!   `vnicprofiles` and `networks/{id}/vnicprofiles` (see `nics`); the day-two endpoints of the `day2` module (VM `PUT`, snapshots, `clone`,
 //!   graphics consoles and tickets, host `deactivate`/`activate`). VM actions `start`, `stop`, `shutdown`, `reboot`, `suspend`,
 //!   `migrate` answer `<action><job href id/><status>complete</status></action>` at once,
@@ -57,6 +58,7 @@ mod render;
 mod reply;
 mod router;
 mod status;
+mod tags;
 #[cfg(test)]
 mod tests;
 mod xml;

@@ -16,6 +16,8 @@ use crate::skin;
 use crate::world::{NewDisk, NewVm, World};
 
 pub(super) fn drive_task(world: &World, id: &str) {
+    // Observed a few times, as a client polling would (per-poll ticks progress it), then
+    // finished: the engine answers these calls once the change is made, whatever the clock.
     for _ in 0..16 {
         match world.get_task(id) {
             Ok(t) if t.state.is_terminal() => return,
@@ -23,6 +25,7 @@ pub(super) fn drive_task(world: &World, id: &str) {
             Err(_) => return,
         }
     }
+    world.settle_task(id);
 }
 
 pub(super) fn tag_correlation(world: &World, req: &Request, task: &str) {
@@ -60,6 +63,9 @@ pub(super) fn add_vm(world: &World, req: &Request, v3: bool) -> Response {
     if let Some((tid, tname)) = body.reference("template") {
         let blank =
             tid.as_deref() == Some(BLANK) || (tid.is_none() && tname.as_deref() == Some("Blank"));
+        // The Blank template has no NIC; the World's templates stand for ones with one NIC on
+        // the cluster's default network.
+        spec.default_nic = !blank;
         if !blank {
             let found = world
                 .list_templates(&Filter::new(), &Paging::all())
@@ -100,6 +106,8 @@ pub(super) fn add_vm(world: &World, req: &Request, v3: bool) -> Response {
     if let Some(d) = body.text_at(&["description"]) {
         spec = spec.description(d);
     }
+    // Cloud-init user data, kept for the guest and never rendered back.
+    spec.user_data = body.text_at(&["initialization", "custom_script"]);
     match world.create_vm(spec) {
         Ok(sub) => {
             tag_correlation(world, req, sub.task.as_str());

@@ -96,6 +96,7 @@ pub(super) struct Follow {
     pub(super) attachments: bool,
     pub(super) attachment_disks: bool,
     pub(super) reported_devices: bool,
+    pub(super) tags: bool,
 }
 
 pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
@@ -155,6 +156,13 @@ pub(super) fn write_vm(x: &mut X, world: &World, vm: &SimVm, follow: Follow) {
             super::nics::write_reported(x, vm, i, n);
         }
         x.close("reported_devices");
+    }
+    if follow.tags {
+        x.open("tags");
+        for t in &vm.tags {
+            super::tags::write_tag(x, vm.id.as_str(), t);
+        }
+        x.close("tags");
     }
     x.reference(
         "cluster",

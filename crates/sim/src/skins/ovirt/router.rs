@@ -30,7 +30,7 @@ use crate::skin;
 use crate::world::World;
 
 /// The VM sub-collections the simulator answers, always empty.
-const EMPTY_VM_COLLECTIONS: &[&str] = &["cdroms", "tags", "permissions", "statistics"];
+const EMPTY_VM_COLLECTIONS: &[&str] = &["cdroms", "permissions", "statistics"];
 
 /// The whole skin: SSO login and logout, then the API behind a session check.
 pub(super) fn handle(world: &World, req: &Request) -> Response {
@@ -94,6 +94,9 @@ fn api(world: &World, req: &Request, rest: &str) -> Response {
         ["vms", id, "nics", n] if delete => remove_nic(world, req, id, n),
         ["vms", id, "nics", n, "reporteddevices"] if get => list_reported(world, id, Some(n), v3),
         ["vms", id, "reporteddevices"] if get => list_reported(world, id, None, v3),
+        ["vms", id, "tags"] if get => super::tags::list_tags(world, id, v3),
+        ["vms", id, "tags"] if post => super::tags::add_tag(world, req, id, v3),
+        ["vms", id, "tags", t] if delete => super::tags::remove_tag(world, id, t),
         ["vms", id, sub] if get && EMPTY_VM_COLLECTIONS.contains(sub) => {
             empty_vm_collection(world, id, sub)
         }

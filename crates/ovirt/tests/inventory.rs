@@ -449,3 +449,31 @@ async fn vms_carry_their_creation_time() {
     assert_eq!(vms[0].ips, one.ips);
     assert_eq!(vms[0].tags, one.tags);
 }
+
+#[tokio::test]
+async fn a_spec_with_a_network_of_no_profile_fails_before_any_vm_exists() {
+    let w = Arc::new(World::new(WorldConfig::builder().vms(2).build()));
+    let c = sim_client(&w);
+    let cluster = c
+        .clusters()
+        .list(ListQuery::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let spec = omnivirt_core::VmSpec::new("no-profile", cluster)
+        .network(omnivirt_core::NicSpec::new(
+            "00000000-dead-beef-0000-000000000000",
+        ))
+        .tag("web");
+    let before = w.summary().vms;
+    let e = c.vms().create(&spec).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    assert!(!e.to_string().contains("was created"), "{e}");
+    assert_eq!(
+        w.summary().vms,
+        before,
+        "a VM was created before its NICs were checked"
+    );
+}

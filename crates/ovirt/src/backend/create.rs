@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use http::Method;
 use omnivirt_core::{
-    Error, ErrorKind, Expect, NicSpec, Op, Result, Submitted, VmId, VmSource, VmSpec, VmState,
+    Error, ErrorKind, Expect, Op, Result, Submitted, VmId, VmSource, VmSpec, VmState,
 };
 
 use super::{BLANK_TEMPLATE_ID, OvirtBackend, expect_id, with_job, wrap};
@@ -34,11 +34,24 @@ impl OvirtBackend {
     /// `POST /vms` with every part of `spec` the body takes, then its NICs and tags.
     pub(super) async fn create_from_spec(&self, spec: &VmSpec) -> Result<Submitted> {
         spec.validate()?;
+        // Every NIC's profile before the VM exists: a network without one fails here, with
+        // nothing created.
+        let mut nics = Vec::with_capacity(spec.networks.len());
         for n in &spec.networks {
             n.validate().map_err(wrap(Op::VmCreateNics))?;
-            if let Some(m) = &n.model {
-                super::nics::interface_of(m)?;
-            }
+            let interface = n
+                .model
+                .as_deref()
+                .map(super::nics::interface_of)
+                .transpose()?;
+            let profile = self.profile_for(&n.network, Op::VmCreateNics).await?;
+            nics.push(t::Nic {
+                name: n.name.clone(),
+                interface,
+                mac: n.mac.clone(),
+                vnic_profile: Some(t::Ref::id(profile)),
+                ..t::Nic::default()
+            });
         }
         let template = match &spec.source {
             VmSource::Template(id) => id.clone(),
@@ -68,7 +81,7 @@ impl OvirtBackend {
         let created = req.send().await.map_err(wrap(Op::VmCreate))?;
         let id = VmId::new(expect_id(&created, "VM")?);
         let job = self.job_of(None, corr.as_deref()).await;
-        if let Err(e) = self.finish_create(&id, spec, &created).await {
+        if let Err(e) = self.finish_create(&id, spec, nics, &created).await {
             return Err(Error::new(
                 e.kind(),
                 format!(
@@ -86,12 +99,18 @@ impl OvirtBackend {
     }
 
     /// The NICs and tags of a VM that exists.
-    async fn finish_create(&self, id: &VmId, spec: &VmSpec, created: &t::Vm) -> Result<()> {
-        if !spec.networks.is_empty() {
+    async fn finish_create(
+        &self,
+        id: &VmId,
+        spec: &VmSpec,
+        nics: Vec<t::Nic>,
+        created: &t::Vm,
+    ) -> Result<()> {
+        if !nics.is_empty() {
             if created.status == Some(t::VmStatus::ImageLocked) {
                 self.wait_unlocked(id).await?;
             }
-            self.plug_all(id, &spec.networks).await?;
+            self.plug_all(id, nics).await?;
         }
         let ops = self.conn.ops();
         for name in &spec.tags {
@@ -135,23 +154,23 @@ impl OvirtBackend {
         }
     }
 
-    /// `POST /vms/{id}/nics` for each spec, in order, named `nicN` after those the VM has (a
+    /// `POST /vms/{id}/nics` for each NIC, in order, named `nicN` after those the VM has (a
     /// template may bring some) unless the spec names it.
-    async fn plug_all(&self, id: &VmId, specs: &[NicSpec]) -> Result<()> {
-        let nics = self.conn.system().vms().vm(id.as_str()).nics();
-        let existing = nics.list().send().await.map_err(wrap(Op::VmCreateNics))?;
+    async fn plug_all(&self, id: &VmId, nics: Vec<t::Nic>) -> Result<()> {
+        let svc = self.conn.system().vms().vm(id.as_str()).nics();
+        let existing = svc.list().send().await.map_err(wrap(Op::VmCreateNics))?;
         let mut taken: Vec<String> = existing.iter().filter_map(|n| n.name.clone()).collect();
-        for spec in specs {
-            let name = match &spec.name {
-                Some(n) => n.clone(),
+        for mut nic in nics {
+            let name = match nic.name.take() {
+                Some(n) => n,
                 None => (1..)
                     .map(|i| format!("nic{i}"))
                     .find(|n| !taken.contains(n))
                     .unwrap_or_else(|| "nic".to_owned()),
             };
             taken.push(name.clone());
-            let nic = self.native_nic(spec, name, Op::VmCreateNics).await?;
-            nics.add(nic).send().await.map_err(wrap(Op::VmCreateNics))?;
+            nic.name = Some(name);
+            svc.add(nic).send().await.map_err(wrap(Op::VmCreateNics))?;
         }
         Ok(())
     }

@@ -96,11 +96,7 @@ pub fn deviations(vendor: &str) -> Vec<(&'static str, &'static str)> {
 pub fn skips(vendor: &str) -> Vec<(&'static str, &'static str)> {
     match vendor {
         "ovirt" => vec![],
-        "cloudtower" => vec![(
-            "create_from_spec",
-            "CloudTower maps a spec's networks only; its tags are labels (create-label, \
-                 add-labels-to-resources), not mapped yet",
-        )],
+        "cloudtower" => vec![],
         "zstack" => vec![],
         "veil" => vec![
             (

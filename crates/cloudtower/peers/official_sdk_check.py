@@ -146,6 +146,21 @@ def main(url):
           "token=" in vnc.redirect and "/websockify/" in vnc.redirect and bool(vnc.cluster_ip)
           and vnc.vm.id == on[0].id)
 
+    from cloudtower.api.label_api import LabelApi
+    labels_api = LabelApi(client)
+    made = labels_api.create_label([m.LabelCreationParams(key="peer", value="check")])
+    label_id = made[0].data.id
+    found = labels_api.get_labels(m.GetLabelsRequestBody(where=m.LabelWhereInput(key="peer")))
+    check("create_label + get_labels by key", len(found) == 1 and found[0].id == label_id
+          and found[0].value == "check", found)
+    labels_api.add_labels_to_resources(m.AddLabelsToResourcesParams(
+        where=m.LabelWhereInput(id=label_id),
+        data=m.AddLabelsToResourcesParamsData(vms=m.VmWhereInput(id=ids[0]))))
+    tagged = vms_api.get_vms(GetVmsRequestBody(where=VmWhereInput(id=ids[0])))
+    check("add_labels_to_resources: the VM's labels name it",
+          [(l.id, l.key, l.value) for l in tagged[0].labels] == [(label_id, "peer", "check")],
+          tagged[0].labels)
+
     # The SDK's keyword for the OR combinator is `_or` (an `OR=` keyword is silently dropped).
     try:
         bad = Configuration(host=url)

@@ -25,6 +25,7 @@ use crate::wire::{self, Bus, EntityAsyncStatus, StoragePolicy, VmStatus, WithTas
 
 mod day2;
 mod guest;
+mod labels;
 
 const DEFAULT_PAGE: u32 = 100;
 
@@ -86,6 +87,7 @@ fn capabilities() -> Capabilities {
         Op::NicRemove,
         Op::VmConsole,
         Op::VmCreateNics,
+        Op::VmCreateTags,
     ])
     .with_max_task_batch(100)
     .with_note(
@@ -141,6 +143,11 @@ fn capabilities() -> Capabilities {
     .with_note(
         Op::VmCreateNics,
         "vm_nics of create-vm / create-vm-from-content-library-template (VLAN ids); no NIC names",
+    )
+    .with_note(
+        Op::VmCreateTags,
+        "labels (tag = key or key=value): get-labels key_in, create-label for new ones, \
+         add-labels-to-resources on the VM",
     )
     .with_note(
         Op::TemplateList,
@@ -408,6 +415,7 @@ impl Backend for CloudTowerBackend {
     async fn create_vm(&self, spec: &VmSpec) -> Result<Submitted> {
         spec.validate()?;
         let nics = guest::create_nics(spec)?;
+        labels::check_tags(&spec.tags)?;
         let vcpus = spec.vcpus.unwrap_or(1);
         let mem = i64::try_from(spec.memory_bytes.unwrap_or(1 << 30))
             .map_err(|_| Error::invalid_input("memory does not fit in an i64"))?;
@@ -445,6 +453,21 @@ impl Backend for CloudTowerBackend {
         let target = items
             .first()
             .map(|w| ResourceRef::Vm(VmId::new(w.data.id.as_str())));
+        if let Some(w) = items.first().filter(|_| !spec.tags.is_empty()) {
+            let id = w.data.id.as_str();
+            if let Err(e) = self.label_vm(id, &spec.tags).await {
+                return Err(Error::new(
+                    e.kind(),
+                    format!(
+                        "VM {id} ({}) was created, but labelling it failed: {e}; it is left as \
+                         it is, to keep or delete",
+                        spec.name
+                    ),
+                )
+                .with_vendor(VENDOR)
+                .with_op(Op::VmCreate));
+            }
+        }
         submitted(Op::VmCreate, items, "VM", target)
     }
 

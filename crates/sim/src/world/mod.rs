@@ -9,6 +9,7 @@ mod inventory;
 mod sessions;
 mod specs;
 mod table;
+mod tags;
 mod tasks;
 mod vms;
 
@@ -65,6 +66,8 @@ struct Inner {
     users: Vec<SimUser>,
     sessions: HashMap<String, SessionRec>,
     faults: FaultState,
+    /// Tags defined on the platform without being assigned (see `tags`).
+    defined_tags: BTreeSet<String>,
     requests: u64,
 }
 
@@ -132,6 +135,7 @@ impl World {
             sessions: HashMap::new(),
             faults: FaultState::default(),
             requests: 0,
+            defined_tags: BTreeSet::new(),
         };
         inner.seed(&cfg);
         World {

@@ -28,6 +28,7 @@ pub(super) enum Kind {
     Vds,
     StoragePolicy,
     UserAuditLog,
+    Label,
 }
 
 impl Kind {
@@ -50,6 +51,7 @@ impl Kind {
             "vdses" => Kind::Vds,
             "elf-storage-policies" => Kind::StoragePolicy,
             "user-audit-logs" => Kind::UserAuditLog,
+            "labels" => Kind::Label,
             _ => return None,
         })
     }

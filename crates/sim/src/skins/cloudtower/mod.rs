@@ -50,6 +50,7 @@ mod devices;
 mod disks;
 mod filter;
 mod inventory;
+mod labels;
 mod mutate;
 mod render;
 mod reply;

@@ -83,7 +83,7 @@ impl Ctx<'_> {
                 "folder": null,
                 "vm_disks": slots,
                 "vm_nics": nic_stubs,
-                "labels": [],
+                "labels": super::labels::nested(v),
                 "snapshots": snaps,
                 "gpu_devices": [],
                 "usb_devices": [],

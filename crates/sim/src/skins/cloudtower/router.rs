@@ -122,6 +122,8 @@ fn dispatch(ctx: &Ctx<'_>, op: &str, body: &Value) -> Result<Value, Fail> {
         "delete-vm-snapshot" => delete_snapshots(ctx, body),
         "rollback-vm" => rollback(ctx, body),
         "clone-vm" => clone_vms(ctx, body),
+        "create-label" => super::labels::create_labels(ctx, body),
+        "add-labels-to-resources" => super::labels::add_labels(ctx, body),
         // The tower's own spelling.
         "enter-maintance-mode" => maintenance(ctx, body, true),
         "exit-maintance-mode" => maintenance(ctx, body, false),

@@ -82,6 +82,7 @@ impl Ctx<'_> {
                 disks.iter().map(|d| self.render_volume(d)).collect()
             }
             Kind::UserAuditLog => self.audit_logs(),
+            Kind::Label => self.labels(),
             Kind::Template | Kind::Vlan | Kind::Vds | Kind::StoragePolicy => {
                 self.inventory_candidates(kind)
             }

@@ -19,7 +19,7 @@ use crate::native::filter::{
     VdsWhere, VlanWhere, VmDiskWhere, VmVolumeWhere, VmWhere, WhereInput, some,
 };
 use crate::native::query::{Api, Direction, Query, Resource};
-use crate::native::vm::{DiskParams, MountDisk, VmCreate, VmFromTemplate, VolumeCreate};
+use crate::native::vm::{CloudInit, DiskParams, MountDisk, VmCreate, VmFromTemplate, VolumeCreate};
 use crate::native::{CloudTowerClient, Credentials};
 use crate::wire::{self, Bus, EntityAsyncStatus, StoragePolicy, VmStatus, WithTask};
 
@@ -88,6 +88,7 @@ fn capabilities() -> Capabilities {
         Op::VmConsole,
         Op::VmCreateNics,
         Op::VmCreateTags,
+        Op::VmCreateUserData,
     ])
     .with_max_task_batch(100)
     .with_note(
@@ -143,6 +144,11 @@ fn capabilities() -> Capabilities {
     .with_note(
         Op::VmCreateNics,
         "vm_nics of create-vm / create-vm-from-content-library-template (VLAN ids); no NIC names",
+    )
+    .with_note(
+        Op::VmCreateUserData,
+        "cloud_init.user_data of create-vm-from-content-library-template; a VM without a \
+         template cannot take it (unsupported, before any request)",
     )
     .with_note(
         Op::VmCreateTags,
@@ -416,6 +422,16 @@ impl Backend for CloudTowerBackend {
         spec.validate()?;
         let nics = guest::create_nics(spec)?;
         labels::check_tags(&spec.tags)?;
+        if spec.user_data.is_some() && !matches!(spec.source, VmSource::Template(_)) {
+            return Err(Error::new(
+                omnivirt_core::ErrorKind::Unsupported,
+                "user_data: CloudTower takes cloud-init only when a VM is created from a \
+                 content-library template (create-vm-from-content-library-template); give a \
+                 template",
+            )
+            .with_vendor(VENDOR)
+            .with_op(Op::VmCreateUserData));
+        }
         let vcpus = spec.vcpus.unwrap_or(1);
         let mem = i64::try_from(spec.memory_bytes.unwrap_or(1 << 30))
             .map_err(|_| Error::invalid_input("memory does not fit in an i64"))?;
@@ -434,6 +450,9 @@ impl Backend for CloudTowerBackend {
                 }
                 if let Some(n) = nics {
                     p = p.nics(n);
+                }
+                if let Some(u) = &spec.user_data {
+                    p = p.cloud_init(CloudInit::new().user_data(u.clone()));
                 }
                 self.client.vm().create_from_template(&[p]).await?
             }

@@ -500,3 +500,87 @@ async fn a_vm_is_created_with_its_nics_in_one_request() {
     assert!(nics.iter().all(|n| n.network_id.as_ref() == Some(&net.id)));
     assert_eq!(nics[1].model.as_deref(), Some("e1000"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_spec_with_tags_and_user_data_is_labelled_and_initialised() {
+    let world = Arc::new(World::new(WorldConfig::builder().vms(4).build()));
+    let (client, rec) = client_on(world.clone());
+    let cluster = client
+        .clusters()
+        .list(ListQuery::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let tpl = client
+        .templates()
+        .list(ListQuery::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    // Without a template, user data has nowhere to go: refused before any request.
+    rec.clear();
+    let blank = omnivirt_core::VmSpec::new("blank", cluster.clone()).user_data("#cloud-config\n");
+    let e = client.vms().create(&blank).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unsupported, "{e}");
+    assert!(e.to_string().contains("user_data"), "{e}");
+    assert!(
+        rec.ops().iter().all(|(op, _)| op == "login"),
+        "{:?}",
+        rec.ops()
+    );
+
+    let spec = omnivirt_core::VmSpec::new("labelled", cluster)
+        .template(tpl.as_str())
+        .user_data("#cloud-config\npassword: s3cret\n")
+        .tag("web")
+        .tag("env=prod");
+    let vm = client
+        .vms()
+        .create(&spec)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    let got = client.vms().get(&vm.id).await.unwrap();
+    // Labels are a set: the tower lists them in its own order.
+    let mut tags = got.tags.clone();
+    tags.sort();
+    assert_eq!(tags, vec!["env=prod".to_owned(), "web".to_owned()]);
+    let stored = world.peek_vm(vm.id.as_str()).unwrap();
+    assert_eq!(
+        stored.user_data.as_deref(),
+        Some("#cloud-config\npassword: s3cret\n")
+    );
+    let ops: Vec<String> = rec.ops().into_iter().map(|(op, _)| op).collect();
+    for op in ["get-labels", "create-label", "add-labels-to-resources"] {
+        assert_eq!(
+            ops.iter().filter(|o| *o == op).count(),
+            1,
+            "{op} in {ops:?}"
+        );
+    }
+    // The same tags again: both labels exist now, nothing is created.
+    rec.clear();
+    let again = omnivirt_core::VmSpec::new("labelled-2", got.cluster_id.clone().unwrap())
+        .tag("web")
+        .tag("env=prod");
+    let vm2 = client
+        .vms()
+        .create(&again)
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap();
+    assert_eq!(client.vms().get(&vm2.id).await.unwrap().tags, got.tags);
+    assert!(
+        !rec.ops().iter().any(|(op, _)| op == "create-label"),
+        "{:?}",
+        rec.ops()
+    );
+}

@@ -170,9 +170,12 @@ pub struct CloudInit {
     /// SSH public keys.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub public_keys: Vec<String>,
-    /// Raw user data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    /// Raw user data (often with passwords or keys: a secret, `***` in `Debug`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "expose_secret"
+    )]
+    pub user_data: Option<Secret>,
     /// NIC settings.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub networks: Vec<CloudInitNetwork>,
@@ -204,7 +207,7 @@ impl CloudInit {
         self
     }
     /// Raw user data.
-    pub fn user_data(mut self, d: impl Into<String>) -> Self {
+    pub fn user_data(mut self, d: impl Into<Secret>) -> Self {
         self.user_data = Some(d.into());
         self
     }

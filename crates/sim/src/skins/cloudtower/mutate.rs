@@ -114,6 +114,8 @@ pub(super) fn create_vms(ctx: &Ctx<'_>, body: &Value, from_template: bool) -> Re
         if let Some(d) = p["description"].as_str() {
             spec = spec.description(d);
         }
+        // Cloud-init user data, kept for the guest and never rendered back.
+        spec.user_data = p["cloud_init"]["user_data"].as_str().map(str::to_owned);
         let disks_params = if from_template {
             p.get("disk_operate").and_then(|d| d.get("new_disks"))
         } else {

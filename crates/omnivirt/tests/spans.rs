@@ -146,7 +146,10 @@ async fn every_request_span_names_the_clients_op() {
             .find(|v| v.state == VmState::Stopped)
             .unwrap_or_else(|| panic!("{vendor}: no stopped VM in {vms:?}"));
         client.vms().get(&stopped.id).await.unwrap();
-        assert_eq!(ops.take(), ["vm.get"], "{vendor}");
+        // ZStack keeps user tags apart from the VM inventory: a get is the VM query and one
+        // QueryUserTag, both spans of the client's op.
+        let gets = if vendor == "zstack" { 2 } else { 1 };
+        assert_eq!(ops.take(), vec!["vm.get"; gets], "{vendor}");
 
         let vm = client
             .vms()

@@ -146,6 +146,12 @@ fn capabilities() -> Capabilities {
         "vm_nics of create-vm / create-vm-from-content-library-template (VLAN ids); no NIC names",
     )
     .with_note(
+        Op::VmCreateStorage,
+        "not offered: create-vm-from-content-library-template copies the template's disks \
+         under the template's own storage policy (disk_operate.modify_disks takes no policy), \
+         and a policy is chosen only for new volumes, which a VmSpec does not create",
+    )
+    .with_note(
         Op::VmCreateUserData,
         "cloud_init.user_data of create-vm-from-content-library-template; a VM without a \
          template cannot take it (unsupported, before any request)",

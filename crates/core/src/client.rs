@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::stream::{self, BoxStream, StreamExt};
 
 use crate::backend::{Backend, DiskSpec, PowerAction, Submitted, VmSpec};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Cluster, ClusterId, Disk, DiskId, Host, HostId, Task, TaskId, Vm, VmId};
 use crate::op::{Capabilities, Op};
 use crate::operation::{FromTarget, Operation, wait_all_inner};
@@ -85,11 +85,21 @@ impl Client {
 
     /// Fails with `Unsupported` unless the backend declared `op`.
     pub fn check(&self, op: Op) -> Result<()> {
-        if self.backend.capabilities().supports(op) {
-            Ok(())
-        } else {
-            Err(Error::unsupported(self.backend.vendor(), op))
+        let caps = self.backend.capabilities();
+        if caps.supports(op) {
+            return Ok(());
         }
+        let vendor = self.backend.vendor();
+        // An op a backend leaves out on purpose says why (its capability note).
+        let Some(why) = caps.note(op) else {
+            return Err(Error::unsupported(vendor, op));
+        };
+        Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("{op} is not supported by the {vendor} backend: {why}"),
+        )
+        .with_vendor(vendor)
+        .with_op(op))
     }
 
     /// VM operations.

@@ -265,6 +265,29 @@ async fn unsupported_op_never_reaches_the_backend() {
     assert_eq!(err.op(), Some(Op::VmMigrate));
     assert_eq!(mem.calls.load(Ordering::SeqCst), 0);
 
+    // An op left out with a note says why, in the same one line.
+    let mut mem = Mem::new(1);
+    mem.caps = mem
+        .caps
+        .clone()
+        .without(Op::VmCreateStorage)
+        .with_note(Op::VmCreateStorage, "the vendor has no placement");
+    let mem = Arc::new(mem);
+    let err = Client::new(mem.clone())
+        .vms()
+        .create(&VmSpec::new("a", "c1").storage("p1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert_eq!(err.op(), Some(Op::VmCreateStorage));
+    let line = err.to_string();
+    assert!(
+        line.contains("mem backend: the vendor has no placement"),
+        "{line}"
+    );
+    assert!(!line.contains('\n'), "{line}");
+    assert_eq!(mem.calls.load(Ordering::SeqCst), 0);
+
     let mut mem = Mem::new(1);
     mem.caps = Capabilities::new([Op::VmGet]);
     let mem = Arc::new(mem);

@@ -132,9 +132,11 @@ fn capabilities() -> Capabilities {
     #[cfg(not(feature = "typed"))]
     let caps = caps.without(Op::VmConsole);
     caps.without(Op::TaskGetBatch)
-        // Placing a template's disks on a storage domain (`disk_attachments` with
-        // `storage_domains` in the POST /vms body) is not mapped yet.
-        .without(Op::VmCreateStorage)
+        .with_note(
+            Op::VmCreateStorage,
+            "<disk_attachments> of POST /vms: each template disk with <storage_domains>; a \
+             template without disks (Blank) only checks the domain exists",
+        )
         .with_note(
             Op::VmCreateNics,
             "POST /vms/{id}/nics per NIC once the VM is not image_locked (default vNIC profile)",

@@ -194,6 +194,33 @@ fn day_two(vendor: &'static str) {
         let up = s.ok(&["host", "maintenance", "exit", &host, "--wait", "-o", "json"]);
         assert_eq!(up["state"], "up", "{vendor}");
     }
+
+    // A new VM placed on a storage pool named by its name (CloudTower refuses, saying why).
+    let cluster = s.ok(&["cluster", "list", "--limit", "1", "-o", "json"])[0].clone();
+    let pools = s.ok(&["storage", "list", "-o", "json"]);
+    let pool = pools
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["cluster_id"].is_null() || p["cluster_id"] == cluster["id"])
+        .unwrap_or_else(|| panic!("{vendor}: no pool for {cluster}: {pools}"));
+    let create = [
+        "vm",
+        "create",
+        "--name",
+        "cli-placed",
+        "--cluster",
+        cluster["name"].as_str().unwrap(),
+        "--storage",
+        pool["name"].as_str().unwrap(),
+        "--wait",
+        "-o",
+        "json",
+    ];
+    if let Some(v) = s.op("vm.create.storage", &create) {
+        assert_eq!(v["name"], "cli-placed", "{vendor}");
+        s.ok(&["vm", "delete", "cli-placed", "--wait", "-o", "json"]);
+    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! | spec part | engine |
 //! |---|---|
 //! | name, cluster, template (Blank by default), CPUs, memory, description | the `<vm>` of `POST /vms` |
+//! | `storage` | `<disk_attachments>` in the same body: each of the template's disks (`GET /templates/{id}/diskattachments`) with `<storage_domains>` naming the domain; a template without disks (Blank) has nothing to place, so the domain is only checked to exist (`GET /storagedomains/{id}`) |
 //! | `user_data` | `<initialization><custom_script>` in the same body (cloud-init) |
 //! | `networks` | `POST /vms/{id}/nics` per NIC, on the network's default vNIC profile, once the VM is no longer `image_locked` (a VM from a template with disks is locked while they are copied) |
 //! | `tags` | `POST /vms/{id}/tags` with `<tag><name>` per tag (the engine creates a tag it does not know) |
@@ -57,6 +58,10 @@ impl OvirtBackend {
             VmSource::Template(id) => id.clone(),
             _ => BLANK_TEMPLATE_ID.to_owned(),
         };
+        let disk_attachments = match &spec.storage {
+            Some(pool) => self.placed_disks(&template, pool.as_str()).await?,
+            None => Vec::new(),
+        };
         let vm = t::Vm {
             name: Some(spec.name.clone()),
             description: spec.description.clone(),
@@ -71,6 +76,7 @@ impl OvirtBackend {
                 .user_data
                 .as_ref()
                 .map(|u| t::Initialization::cloud_init(u.expose())),
+            disk_attachments,
             ..t::Vm::default()
         };
         let corr = self.next_correlation("add", &spec.name);
@@ -96,6 +102,49 @@ impl OvirtBackend {
         Ok(with_job(Submitted::done(Op::VmCreate), job)
             .target(convert::vm_ref(id.as_str()))
             .expect(Expect::VmState(vec![VmState::Stopped])))
+    }
+
+    /// The template's disks, each to be copied onto storage domain `pool` (the
+    /// `<disk_attachments>` of `POST /vms`). A template without disks gives none, once `pool` is
+    /// known to exist, so that a wrong domain fails before anything is created.
+    async fn placed_disks(&self, template: &str, pool: &str) -> Result<Vec<t::DiskAttachment>> {
+        let op = Op::VmCreateStorage;
+        let disks = if template == BLANK_TEMPLATE_ID {
+            Vec::new()
+        } else {
+            self.conn
+                .ops()
+                .templates_template_diskattachments_list(template, &Query::new())
+                .await
+                .map_err(wrap(op))?
+        };
+        if disks.is_empty() {
+            let sd = self.conn.system().storage_domains().storage_domain(pool);
+            sd.get().send().await.map_err(wrap(op))?;
+            return Ok(Vec::new());
+        }
+        disks
+            .iter()
+            .map(|a| {
+                // A template's attachment has the id of its disk; `<disk id>` is the one to copy.
+                let id = a.disk.as_ref().and_then(|d| d.id.clone()).or(a.id.clone());
+                let id = id.ok_or_else(|| {
+                    Error::protocol(format!(
+                        "template {template} lists a disk attachment without an id"
+                    ))
+                    .with_vendor(VENDOR)
+                    .with_op(op)
+                })?;
+                Ok(t::DiskAttachment {
+                    disk: Some(Box::new(t::Disk {
+                        id: Some(id),
+                        storage_domains: vec![t::Ref::id(pool)],
+                        ..t::Disk::default()
+                    })),
+                    ..t::DiskAttachment::default()
+                })
+            })
+            .collect()
     }
 
     /// The NICs and tags of a VM that exists.

@@ -115,6 +115,15 @@ pub(super) fn get_template(world: &World, id: &str, v3: bool) -> Response {
     one(x)
 }
 
+/// `GET /templates/{id}/diskattachments`: the World's templates, like Blank, have no disks (a
+/// VM made from one gets none), so the list is empty; an unknown template is 404.
+pub(super) fn list_template_disks(world: &World, id: &str) -> Response {
+    if id != BLANK && world.get_template(id).is_err() {
+        return not_found_empty();
+    }
+    list_doc("disk_attachments", String::new())
+}
+
 fn template_head(x: &mut X, id: &str, name: &str, description: &str) {
     let base = format!("{API}/templates/{id}");
     x.open_obj("template", &base, id);

@@ -106,6 +106,10 @@ pub(super) fn add_vm(world: &World, req: &Request, v3: bool) -> Response {
     if let Some(d) = body.text_at(&["description"]) {
         spec = spec.description(d);
     }
+    match placement(world, &body) {
+        Ok(sd) => spec.storage = sd,
+        Err(r) => return *r,
+    }
     // Cloud-init user data, kept for the guest and never rendered back.
     spec.user_data = body.text_at(&["initialization", "custom_script"]);
     match world.create_vm(spec) {
@@ -232,6 +236,44 @@ pub(super) fn vm_action(world: &World, req: &Request, id: &str, action: &str) ->
             sim_fault(&e, what)
         }
     }
+}
+
+/// The storage domain `<disk_attachments>` of a new VM copy its template's disks to. The
+/// World's templates have no disks, so any `<disk id>` there is not one of the template's (the
+/// engine's answer for that); a `<storage_domains>` naming an unknown domain is 404.
+fn placement(world: &World, body: &El) -> Result<Option<String>, Box<Response>> {
+    let Some(list) = body.child("disk_attachments") else {
+        return Ok(None);
+    };
+    let mut chosen = None;
+    for a in list.children.iter().filter(|c| c.name == "disk_attachment") {
+        let Some(disk) = a.child("disk") else {
+            return Err(Box::new(bad_request(
+                "DiskAttachment [disk] required for add",
+            )));
+        };
+        if let Some(id) = disk.attr("id") {
+            return Err(Box::new(fault(
+                StatusCode::BAD_REQUEST,
+                "Operation Failed",
+                &format!("[Cannot add VM. The given disk {id} does not belong to the template.]"),
+            )));
+        }
+        if let Some(sd) = disk
+            .path(&["storage_domains", "storage_domain"])
+            .and_then(|e| e.attr("id"))
+        {
+            if world.get_storage_pool(sd).is_err() {
+                return Err(Box::new(fault(
+                    StatusCode::NOT_FOUND,
+                    "Operation Failed",
+                    &format!("Entity not found: Storage domain {sd}"),
+                )));
+            }
+            chosen = Some(sd.to_owned());
+        }
+    }
+    Ok(chosen)
 }
 
 pub(super) fn new_disk_from(world: &World, body: &El) -> Result<NewDisk, String> {

@@ -11,7 +11,7 @@ use super::day2::{
 };
 use super::fabric::{
     get_network, get_storage_domain, get_template, list_cluster_networks, list_networks,
-    list_storage_domains, list_templates,
+    list_storage_domains, list_template_disks, list_templates,
 };
 use super::jobs::{get_job, list_events, list_jobs, list_steps};
 use super::mutate::{add_disk, add_vm, attach, delete_disk, detach, remove_vm, vm_action};
@@ -122,6 +122,7 @@ fn api(world: &World, req: &Request, rest: &str) -> Response {
         }
         ["templates"] if get => list_templates(world, req, v3),
         ["templates", id] if get => get_template(world, id, v3),
+        ["templates", id, "diskattachments"] if get => list_template_disks(world, id),
         ["networks"] if get => list_networks(world, req, v3),
         ["networks", id] if get => get_network(world, id, v3),
         ["networks", id, "vnicprofiles"] if get => list_network_profiles(world, id, v3),

@@ -68,6 +68,9 @@ pub async fn create_from_spec(t: &Target) -> CaseResult {
             "the spec's Debug shows its user data".into()
         })?;
     }
+    // Up to two templates the cluster can use: a vendor's built-in one (oVirt's Blank) brings
+    // no NIC, a real one may, and either way the VM must have exactly the spec's NICs.
+    let mut sources = vec![None];
     if caps.supports(Op::TemplateList) {
         let templates: Vec<_> = t
             .client
@@ -76,18 +79,28 @@ pub async fn create_from_spec(t: &Target) -> CaseResult {
             .try_collect()
             .await
             .map_err(at("template list"))?;
-        if let Some(tpl) = templates
+        let usable = templates
             .iter()
-            .find(|x| x.cluster_id.as_ref().is_none_or(|c| c == &cluster))
-        {
-            spec = spec.template(tpl.id.as_str());
+            .filter(|x| x.cluster_id.as_ref().is_none_or(|c| c == &cluster));
+        let picked: Vec<_> = usable.take(2).map(|x| Some(x.id.clone())).collect();
+        if !picked.is_empty() {
+            sources = picked;
         }
     }
-    let vm = wait(t.client.vms().create(&spec).await, "vm create").await?;
-    let vm = t.client.vms().get(&vm.id).await.map_err(at("vm get"))?;
-    let result = check(t, &vm, &spec, net).await;
-    wait(t.client.vms().delete(&vm.id).await, "vm delete").await?;
-    result
+    let base = spec.name.clone();
+    for (i, source) in sources.into_iter().enumerate() {
+        let mut spec = spec.clone();
+        spec.name = format!("{base}-{i}");
+        if let Some(tpl) = &source {
+            spec = spec.template(tpl.as_str());
+        }
+        let vm = wait(t.client.vms().create(&spec).await, "vm create").await?;
+        let vm = t.client.vms().get(&vm.id).await.map_err(at("vm get"))?;
+        let result = check(t, &vm, &spec, net).await;
+        wait(t.client.vms().delete(&vm.id).await, "vm delete").await?;
+        result?;
+    }
+    Ok(())
 }
 
 async fn check(

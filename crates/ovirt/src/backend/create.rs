@@ -5,7 +5,7 @@
 //! | name, cluster, template (Blank by default), CPUs, memory, description | the `<vm>` of `POST /vms` |
 //! | `storage` | `<disk_attachments>` in the same body: each of the template's disks (`GET /templates/{id}/diskattachments`) with `<storage_domains>` naming the domain; a template without disks (Blank) has nothing to place, so the domain is only checked to exist (`GET /storagedomains/{id}`) |
 //! | `user_data` | `<initialization><custom_script>` in the same body (cloud-init) |
-//! | `networks` | `POST /vms/{id}/nics` per NIC, on the network's default vNIC profile, once the VM is no longer `image_locked` (a VM from a template with disks is locked while they are copied) |
+//! | `networks` | once the VM is no longer `image_locked` (a VM from a template with disks is locked while they are copied): the NICs it got from its template are removed, then `POST /vms/{id}/nics` per NIC, on the network's default vNIC profile, so the VM has exactly the spec's NICs, in order |
 //! | `tags` | `POST /vms/{id}/tags` with `<tag><name>` per tag (the engine creates a tag it does not know) |
 //!
 //! The submission covers all of it: `create` returns when the NICs and tags are in place, and
@@ -203,22 +203,29 @@ impl OvirtBackend {
         }
     }
 
-    /// `POST /vms/{id}/nics` for each NIC, in order, named `nicN` after those the VM has (a
-    /// template may bring some) unless the spec names it.
+    /// The VM's NICs become exactly `nics`, in order: those it got from its template are
+    /// removed (`DELETE /vms/{id}/nics/{nic}`), then `POST /vms/{id}/nics` for each, named
+    /// `nicN` unless the spec names it.
     async fn plug_all(&self, id: &VmId, nics: Vec<t::Nic>) -> Result<()> {
         let svc = self.conn.system().vms().vm(id.as_str()).nics();
-        let existing = svc.list().send().await.map_err(wrap(Op::VmCreateNics))?;
-        let mut taken: Vec<String> = existing.iter().filter_map(|n| n.name.clone()).collect();
+        let inherited = svc.list().send().await.map_err(wrap(Op::VmCreateNics))?;
+        for nic in inherited.iter().filter_map(|n| n.id.as_deref()) {
+            svc.item(nic)
+                .remove()
+                .send()
+                .await
+                .map_err(wrap(Op::VmCreateNics))?;
+        }
+        let mut taken: Vec<String> = nics.iter().filter_map(|n| n.name.clone()).collect();
         for mut nic in nics {
-            let name = match nic.name.take() {
-                Some(n) => n,
-                None => (1..)
+            if nic.name.is_none() {
+                let name = (1..)
                     .map(|i| format!("nic{i}"))
                     .find(|n| !taken.contains(n))
-                    .unwrap_or_else(|| "nic".to_owned()),
-            };
-            taken.push(name.clone());
-            nic.name = Some(name);
+                    .unwrap_or_else(|| "nic".to_owned());
+                taken.push(name.clone());
+                nic.name = Some(name);
+            }
             svc.add(nic).send().await.map_err(wrap(Op::VmCreateNics))?;
         }
         Ok(())

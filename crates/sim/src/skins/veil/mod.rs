@@ -39,7 +39,7 @@
 //! Each cluster has one resource pool, with an id derived from the cluster id. Data pools are
 //! the World's storage pools (sizes in MiB) and virtual networks the World's networks
 //! (`data_vlan`, `data_subnet`), each page read from the World. A domain detail carries
-//! `created`, `tags` and `guest_utils` (the World has no guest addresses: `ipv4` is empty).
+//! `created`, `tags` and `guest_utils` (`ipv4`: the addresses of a running VM's NICs, as its agent reports them).
 //! Errors are `{"errors":[{"code", "detail"}]}`: 404 for a missing object, 400 otherwise (a
 //! refused state change says `cannot start VM ...: it is running`).
 

@@ -80,14 +80,22 @@ pub(super) fn domain_json(world: &World, vm: &SimVm, detail: bool) -> Value {
         d["remote_access"] = json!(false);
         d["start_on_boot"] = json!(false);
         d["permissions"] = json!({"start": true, "shutdown": true, "remove": true});
-        // The World knows no guest addresses: the agent reports none.
+        // The guest agent reports the addresses of a running VM's NICs, one interface each.
+        let ips = vm.ips();
+        let running = !ips.is_empty();
+        let interfaces: Vec<&str> = vm
+            .nics
+            .iter()
+            .filter(|_| running)
+            .map(|n| n.name.as_str())
+            .collect();
         d["guest_utils"] = json!({
-            "veil_state": false,
-            "qemu_state": false,
-            "version": null,
-            "hostname": null,
-            "ipv4": [],
-            "interfaces": [],
+            "veil_state": running,
+            "qemu_state": running,
+            "version": if running { json!("101.1.0") } else { Value::Null },
+            "hostname": if running { json!(vm.name) } else { Value::Null },
+            "ipv4": ips,
+            "interfaces": interfaces,
         });
     }
     d

@@ -275,6 +275,9 @@ impl Row for StoragePool {
 }
 
 fn write_out(text: &str) {
+    if text.is_empty() {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth a message.
     let _ = out.write_all(text.as_bytes());
@@ -292,7 +295,13 @@ fn structured<T: Serialize + ?Sized>(fmt: OutputFormat, value: &T) -> Result<Str
 
 /// Prints a list.
 pub fn list<T: Row>(fmt: OutputFormat, items: &[T]) -> Result<(), String> {
-    let text = match fmt {
+    write_out(&list_text(fmt, items)?);
+    Ok(())
+}
+
+/// A list as text: a table, or a JSON/YAML array.
+fn list_text<T: Row>(fmt: OutputFormat, items: &[T]) -> Result<String, String> {
+    Ok(match fmt {
         OutputFormat::Table => {
             let mut t = Table::new();
             t.load_preset(UTF8_FULL_CONDENSED);
@@ -303,47 +312,83 @@ pub fn list<T: Row>(fmt: OutputFormat, items: &[T]) -> Result<(), String> {
             format!("{t}\n")
         }
         _ => structured(fmt, items)?,
-    };
-    write_out(&text);
-    Ok(())
+    })
 }
 
 /// Prints a listing as its pages arrive: JSON and YAML items are written one by one, so memory
 /// stays bounded by a page however long the listing; a table needs every row for its column
-/// widths, so it is printed at the end. An error mid-way stops the output where it is (a JSON
-/// array is left unclosed, so a reader cannot mistake it for the whole listing) and is returned.
-pub async fn stream<T, S>(fmt: OutputFormat, mut items: S) -> Result<(), omnivirt::Error>
+/// widths, so it is printed at the end. Items are gathered in a buffer that goes out whenever
+/// the next item is not ready yet (the rest of the page is still on the network) or the buffer
+/// passes 64 KiB, so output keeps pace with the pages without a write per item. An error
+/// mid-way stops the output where it is (a JSON array is left unclosed, so a reader cannot
+/// mistake it for the whole listing) and is returned.
+pub async fn stream<T, S>(fmt: OutputFormat, items: S) -> Result<(), omnivirt::Error>
 where
     T: Row,
     S: futures::Stream<Item = omnivirt::Result<T>> + Unpin,
 {
-    use futures::TryStreamExt;
+    stream_to(fmt, items, write_out).await
+}
+
+/// [`stream`] with the output going to `out` (standard output in the binary, a buffer in tests).
+async fn stream_to<T, S>(
+    fmt: OutputFormat,
+    mut items: S,
+    mut out: impl FnMut(&str),
+) -> Result<(), omnivirt::Error>
+where
+    T: Row,
+    S: futures::Stream<Item = omnivirt::Result<T>> + Unpin,
+{
+    use futures::{FutureExt, TryStreamExt};
+    const FLUSH_AT: usize = 64 << 10;
     if fmt == OutputFormat::Table {
         let all: Vec<T> = items.try_collect().await?;
-        return list(fmt, &all).map_err(render_error);
+        out(&list_text(fmt, &all).map_err(render_error)?);
+        return Ok(());
     }
+    let mut buf = String::new();
     let mut first = true;
-    while let Some(item) = items.try_next().await? {
-        let text = match fmt {
-            OutputFormat::Yaml => {
-                serde_yaml::to_string(&[&item]).map_err(|e| render_error(e.to_string()))?
+    loop {
+        let next = match items.try_next().now_or_never() {
+            Some(ready) => ready,
+            None => {
+                // Nothing more until the next page arrives: show what there is.
+                out(&std::mem::take(&mut buf));
+                items.try_next().await
             }
+        };
+        let item = match next {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(e) => {
+                out(&buf);
+                return Err(e);
+            }
+        };
+        match fmt {
+            OutputFormat::Yaml => buf.push_str(
+                &serde_yaml::to_string(&[&item]).map_err(|e| render_error(e.to_string()))?,
+            ),
             _ => {
                 let body =
                     serde_json::to_string_pretty(&item).map_err(|e| render_error(e.to_string()))?;
-                let indented = body.replace('\n', "\n  ");
-                format!("{}\n  {indented}", if first { "[" } else { "," })
+                buf.push_str(if first { "[\n  " } else { ",\n  " });
+                buf.push_str(&body.replace('\n', "\n  "));
             }
-        };
-        write_out(&text);
+        }
         first = false;
+        if buf.len() >= FLUSH_AT {
+            out(&std::mem::take(&mut buf));
+        }
     }
     match fmt {
-        OutputFormat::Yaml if first => write_out("[]\n"),
+        OutputFormat::Yaml if first => buf.push_str("[]\n"),
         OutputFormat::Yaml => {}
-        _ if first => write_out("[]\n"),
-        _ => write_out("\n]\n"),
+        _ if first => buf.push_str("[]\n"),
+        _ => buf.push_str("\n]\n"),
     }
+    out(&buf);
     Ok(())
 }
 
@@ -485,4 +530,82 @@ pub fn rows(headers: &[&str], rows: &[Vec<String>]) -> Result<(), String> {
     }
     write_out(&format!("{t}\n"));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures::StreamExt;
+    use omnivirt::{Vm, VmState};
+
+    use super::*;
+
+    fn vm(n: u32) -> omnivirt::Result<Vm> {
+        Ok(Vm::new(
+            format!("id-{n}"),
+            format!("vm-{n}"),
+            VmState::Stopped,
+        ))
+    }
+
+    /// What `stream_to` has written so far, shared with the task that runs it.
+    fn sink() -> (Arc<Mutex<String>>, impl FnMut(&str)) {
+        let seen = Arc::new(Mutex::new(String::new()));
+        let w = seen.clone();
+        (seen, move |s: &str| w.lock().unwrap().push_str(s))
+    }
+
+    #[tokio::test]
+    async fn a_page_is_written_before_the_next_one_arrives() {
+        // Two items, then a page that never comes.
+        let items = futures::stream::iter([vm(1), vm(2)]).chain(futures::stream::pending());
+        let (seen, out) = sink();
+        let run = stream_to(OutputFormat::Json, Box::pin(items), out);
+        let timed = tokio::time::timeout(std::time::Duration::from_millis(50), run).await;
+        assert!(timed.is_err(), "the listing cannot have ended");
+        let text = seen.lock().unwrap().clone();
+        assert!(text.starts_with("[\n  {"), "{text}");
+        assert!(
+            text.contains("\"vm-1\"") && text.contains("\"vm-2\""),
+            "{text}"
+        );
+        assert!(
+            text.trim_end().ends_with('}'),
+            "closed before the end: {text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_whole_listing_is_one_json_array_and_an_empty_one_is_empty() {
+        let (seen, out) = sink();
+        let items = futures::stream::iter((0..300).map(vm));
+        stream_to(OutputFormat::Json, items, out).await.unwrap();
+        let text = seen.lock().unwrap().clone();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 300);
+        assert_eq!(v[299]["name"], "vm-299");
+
+        let (seen, out) = sink();
+        let none = futures::stream::iter(Vec::<omnivirt::Result<Vm>>::new());
+        stream_to(OutputFormat::Json, none, out).await.unwrap();
+        assert_eq!(seen.lock().unwrap().as_str(), "[]\n");
+    }
+
+    #[tokio::test]
+    async fn an_error_mid_way_keeps_what_came_and_leaves_the_array_open() {
+        let (seen, out) = sink();
+        let items = futures::stream::iter([
+            vm(1),
+            Err(omnivirt::Error::new(omnivirt::ErrorKind::Transport, "cut")),
+        ]);
+        let e = stream_to(OutputFormat::Json, items, out).await.unwrap_err();
+        assert_eq!(e.kind(), omnivirt::ErrorKind::Transport);
+        let text = seen.lock().unwrap().clone();
+        assert!(text.contains("\"vm-1\""), "{text}");
+        assert!(
+            text.trim_end().ends_with('}'),
+            "the array was closed: {text}"
+        );
+    }
 }

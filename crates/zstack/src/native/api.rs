@@ -5,7 +5,7 @@ use omnivirt_core::{Error, Op, Result};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::client::{Reply, ZStackClient};
+use super::client::{RawReply, Reply, ZStackClient};
 use super::query::{Condition, Query};
 use crate::VENDOR;
 use crate::generated::ops;
@@ -261,12 +261,14 @@ pub(crate) fn check_uuid(what: &str, uuid: &str, op: impl Into<Option<Op>>) -> R
 }
 
 fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| {
-        Error::protocol(format!(
-            "{path}: the answer is not what the API describes: {e}"
-        ))
-        .with_vendor(VENDOR)
-    })
+    serde_json::from_value(v).map_err(|e| not_described(path, &e))
+}
+
+fn not_described(path: &str, e: &serde_json::Error) -> Error {
+    Error::protocol(format!(
+        "{path}: the answer is not what the API describes: {e}"
+    ))
+    .with_vendor(VENDOR)
 }
 
 impl ZStackClient {
@@ -279,15 +281,20 @@ impl ZStackClient {
     ) -> Result<QueryPage<T>> {
         let pairs = q.to_pairs()?;
         let reply = self
-            .request(Method::GET, resource, &pairs, None, op)
+            .send_raw(Method::GET, resource, &pairs, None, op, true)
             .await?;
-        let Reply::Done(v) = reply else {
+        let RawReply::Done(body) = reply else {
             return Err(Error::protocol(format!(
                 "/{resource}: a query answered 202 instead of a result"
             ))
             .with_vendor(VENDOR));
         };
-        let page: QueryReply<T> = decode(resource, v)?;
+        // Straight from the bytes into the page type: no `Value` tree in between.
+        let page: QueryReply<T> = if body.iter().all(u8::is_ascii_whitespace) {
+            decode(resource, json!({}))?
+        } else {
+            serde_json::from_slice(&body).map_err(|e| not_described(resource, &e))?
+        };
         let count_only = pairs.iter().any(|(k, v)| k == "count" && v == "true");
         let items = match page.inventories {
             Some(items) => items,

@@ -201,6 +201,14 @@ pub enum Reply {
     Accepted(Job),
 }
 
+/// What [`ZStackClient::send_raw`] got: a finished answer's body, undecoded, or a job.
+pub(crate) enum RawReply {
+    /// 200/204: the body as it came (maybe empty).
+    Done(bytes::Bytes),
+    /// 202: accepted; poll the job.
+    Accepted(Job),
+}
+
 impl Reply {
     /// The job, when the call was accepted for later.
     pub fn job(&self) -> Option<&Job> {
@@ -351,6 +359,43 @@ impl ZStackClient {
         op: Option<Op>,
         with_session: bool,
     ) -> Result<Reply> {
+        match self
+            .send_raw(method, path, query, body, op, with_session)
+            .await?
+        {
+            RawReply::Accepted(job) => Ok(Reply::Accepted(job)),
+            RawReply::Done(bytes) => {
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    return Ok(Reply::Done(json!({})));
+                }
+                serde_json::from_slice(&bytes)
+                    .map(Reply::Done)
+                    .map_err(|e| {
+                        let e = Error::protocol(format!(
+                            "/{}: the answer is not JSON: {e}",
+                            path.trim_start_matches('/')
+                        ))
+                        .with_vendor(VENDOR);
+                        match op {
+                            Some(op) => e.with_op(op),
+                            None => e,
+                        }
+                    })
+            }
+        }
+    }
+
+    /// [`ZStackClient::send`] without decoding a finished answer: its body as it came, for a
+    /// caller that decodes it straight into its own type (a query page), not through a `Value`.
+    pub(crate) async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+        op: Option<Op>,
+        with_session: bool,
+    ) -> Result<RawReply> {
         let idempotent = method == Method::GET;
         let mut req = Request::new(method, self.url(path, query))
             .vendor(VENDOR)
@@ -390,24 +435,12 @@ impl ZStackClient {
                         .with_vendor(VENDOR),
                     )
                 })?;
-                Ok(Reply::Accepted(Job {
+                Ok(RawReply::Accepted(Job {
                     uuid,
                     api_timeout_ms: acc.api_timeout,
                 }))
             }
-            200..=299 => {
-                if bytes.iter().all(u8::is_ascii_whitespace) {
-                    return Ok(Reply::Done(json!({})));
-                }
-                serde_json::from_slice(&bytes)
-                    .map(Reply::Done)
-                    .map_err(|e| {
-                        with_op(
-                            Error::protocol(format!("{shown}: the answer is not JSON: {e}"))
-                                .with_vendor(VENDOR),
-                        )
-                    })
-            }
+            200..=299 => Ok(RawReply::Done(bytes)),
             _ => Err(with_op(parse_error(status, &bytes))),
         }
     }

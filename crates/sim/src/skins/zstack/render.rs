@@ -145,7 +145,7 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         .get("zstack_last_host")
         .cloned()
         .unwrap_or_else(|| json!(host));
-    json!({
+    let mut out = json!({
         "uuid": ext(v.id.as_str()),
         "name": v.name,
         "description": v.description,
@@ -169,11 +169,16 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         "createDate": gson_date(v.created_at),
         "lastOpDate": gson_date(v.updated_at),
         "state": vm_word(v.state),
-        "vmNics": nics,
-        "allVolumes": volumes,
+        // Filled below: `json!` would copy the arrays value by value; assigning keeps the
+        // key's place and moves them.
+        "vmNics": null,
+        "allVolumes": null,
         "vmCdRoms": [],
         "guestOsType": "Linux",
-    })
+    });
+    out["vmNics"] = Value::Array(nics);
+    out["allVolumes"] = Value::Array(volumes);
+    out
 }
 
 /// The uuid a VM reports as its root volume: its first disk unless that was made as a data

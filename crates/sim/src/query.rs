@@ -356,4 +356,18 @@ mod tests {
         assert!(NameMatch::Suffix("eb".into()).matches("web", false));
         assert!(NameMatch::Contains("e".into()).matches("web", false));
     }
+
+    #[test]
+    fn ignore_case_alone_filters_nothing() {
+        assert!(Filter::new().is_unfiltered());
+        assert!(Filter::new().ignore_case(true).is_unfiltered());
+        let named = Filter::new()
+            .ignore_case(true)
+            .name(NameMatch::Equals("a".into()));
+        assert!(!named.is_unfiltered());
+        assert!(!Filter::new().ids(["a"]).is_unfiltered());
+        assert!(!Filter::new().vm_state(VmState::Running).is_unfiltered());
+        assert!(!Filter::new().attached(false).is_unfiltered());
+        assert!(!Filter::new().target("t").is_unfiltered());
+    }
 }

@@ -12,7 +12,10 @@ use crate::model::{SimCluster, SimDisk, SimHost, SimVm};
 use crate::world::World;
 
 pub(super) fn zone_uuid() -> String {
-    ext(&uuid_from("zstack-sim-zone"))
+    // The same for every inventory that names the zone: derived once.
+    static ZONE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| ext(&uuid_from("zstack-sim-zone")))
+        .clone()
 }
 
 pub(super) fn ps_uuid(cluster: &str) -> String {

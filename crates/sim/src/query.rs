@@ -221,8 +221,35 @@ impl Filter {
         self.cluster.as_ref().is_none_or(|c| c == cluster)
     }
 
+    /// No criterion at all: every object matches. `ignore_case` alone changes nothing (it
+    /// only qualifies a name match), so a listing that merely sets it still takes its total
+    /// from the table's length and its page from the offset, without looking at any row.
     pub(crate) fn is_unfiltered(&self) -> bool {
-        *self == Filter::default()
+        let Filter {
+            ids,
+            name,
+            ignore_case: _,
+            vm_states,
+            host_states,
+            disk_states,
+            task_states,
+            cluster,
+            host,
+            vm,
+            attached,
+            target,
+        } = self;
+        ids.is_none()
+            && name.is_none()
+            && vm_states.is_empty()
+            && host_states.is_empty()
+            && disk_states.is_empty()
+            && task_states.is_empty()
+            && cluster.is_none()
+            && host.is_none()
+            && vm.is_none()
+            && attached.is_none()
+            && target.is_none()
     }
 }
 
@@ -328,5 +355,19 @@ mod tests {
         assert!(NameMatch::Prefix("we".into()).matches("web", false));
         assert!(NameMatch::Suffix("eb".into()).matches("web", false));
         assert!(NameMatch::Contains("e".into()).matches("web", false));
+    }
+
+    #[test]
+    fn ignore_case_alone_filters_nothing() {
+        assert!(Filter::new().is_unfiltered());
+        assert!(Filter::new().ignore_case(true).is_unfiltered());
+        let named = Filter::new()
+            .ignore_case(true)
+            .name(NameMatch::Equals("a".into()));
+        assert!(!named.is_unfiltered());
+        assert!(!Filter::new().ids(["a"]).is_unfiltered());
+        assert!(!Filter::new().vm_state(VmState::Running).is_unfiltered());
+        assert!(!Filter::new().attached(false).is_unfiltered());
+        assert!(!Filter::new().target("t").is_unfiltered());
     }
 }

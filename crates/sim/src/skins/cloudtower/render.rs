@@ -51,7 +51,7 @@ impl Ctx<'_> {
             .collect();
         let running = matches!(status, "RUNNING");
         let ha = v.extra.get("ha").and_then(Value::as_bool).unwrap_or(true);
-        merge([
+        let mut out = merge([
             json!({
                 "id": v.id.as_str(),
                 "name": v.name,
@@ -81,10 +81,12 @@ impl Ctx<'_> {
                 "cluster": self.cluster_stub(v.cluster_id.as_str()),
                 "host": host,
                 "folder": null,
-                "vm_disks": slots,
-                "vm_nics": nic_stubs,
-                "labels": super::labels::nested(v),
-                "snapshots": snaps,
+                // The lists are filled below: `json!` would copy them value by value;
+                // assigning keeps each key's place and moves them.
+                "vm_disks": null,
+                "vm_nics": null,
+                "labels": null,
+                "snapshots": null,
                 "gpu_devices": [],
                 "usb_devices": [],
                 "pci_nics": [],
@@ -126,7 +128,12 @@ impl Ctx<'_> {
                 "cloud_init_supported": v.template_id.is_some(),
                 "guest_cpu_model": null,
             }),
-        ])
+        ]);
+        out["vm_disks"] = Value::Array(slots);
+        out["vm_nics"] = Value::Array(nic_stubs);
+        out["labels"] = super::labels::nested(v);
+        out["snapshots"] = Value::Array(snaps);
+        out
     }
 
     pub(super) fn vms_on_host(&self, host: &str) -> Vec<&SimVm> {
@@ -382,7 +389,11 @@ impl Ctx<'_> {
 
 /// Joins JSON objects (split so each `json!` stays under the macro recursion limit).
 pub(super) fn merge<const N: usize>(parts: [Value; N]) -> Value {
-    let mut out = Map::new();
+    let len = parts
+        .iter()
+        .map(|p| p.as_object().map_or(0, Map::len))
+        .sum();
+    let mut out = Map::with_capacity(len);
     for p in parts {
         if let Value::Object(m) = p {
             out.extend(m);

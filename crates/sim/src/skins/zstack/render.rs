@@ -12,7 +12,10 @@ use crate::model::{SimCluster, SimDisk, SimHost, SimVm};
 use crate::world::World;
 
 pub(super) fn zone_uuid() -> String {
-    ext(&uuid_from("zstack-sim-zone"))
+    // The same for every inventory that names the zone: derived once.
+    static ZONE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ZONE.get_or_init(|| ext(&uuid_from("zstack-sim-zone")))
+        .clone()
 }
 
 pub(super) fn ps_uuid(cluster: &str) -> String {
@@ -145,7 +148,7 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         .get("zstack_last_host")
         .cloned()
         .unwrap_or_else(|| json!(host));
-    json!({
+    let mut out = json!({
         "uuid": ext(v.id.as_str()),
         "name": v.name,
         "description": v.description,
@@ -169,11 +172,16 @@ pub(super) fn render_vm(world: &World, v: &SimVm) -> Value {
         "createDate": gson_date(v.created_at),
         "lastOpDate": gson_date(v.updated_at),
         "state": vm_word(v.state),
-        "vmNics": nics,
-        "allVolumes": volumes,
+        // Filled below: `json!` would copy the arrays value by value; assigning keeps the
+        // key's place and moves them.
+        "vmNics": null,
+        "allVolumes": null,
         "vmCdRoms": [],
         "guestOsType": "Linux",
-    })
+    });
+    out["vmNics"] = Value::Array(nics);
+    out["allVolumes"] = Value::Array(volumes);
+    out
 }
 
 /// The uuid a VM reports as its root volume: its first disk unless that was made as a data

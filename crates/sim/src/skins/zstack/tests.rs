@@ -51,6 +51,11 @@ fn ids_and_dates() {
         "0a1b2c3d00004000800000000000abcd"
     );
     assert_eq!(ext("c1234"), "c1234");
+    // Not hex, or dashes elsewhere than a UUID's: kept as they are.
+    let odd = "0a1b2c3d-0000-4000-8000-00000000abcz";
+    assert_eq!(ext(odd), odd);
+    let odd = "0a1b2c3d00004000800000000000abcd-0-0";
+    assert_eq!(ext(odd), odd);
     assert_eq!(gson_date(crate::EPOCH), "Jan 1, 2026 12:00:00 AM");
     assert_eq!(
         gson_date(crate::EPOCH + 13 * 3600 + 61),

@@ -290,7 +290,7 @@ async fn connect_from_a_neutral_config() {
     post("/v2/api/get-vms")
         .and(header("authorization", "tok"))
         .and(header("content-language", "en-US"))
-        .and(body_json(json!({"where": {"status": "RUNNING"}, "first": 100})))
+        .and(body_json(json!({"where": {"status": "RUNNING"}, "first": 500})))
         .respond_with(json_ok(json!([
             {"id": "c1", "name": "web-1", "status": "RUNNING", "vcpu": 2, "memory": 1073741824,
              "cluster": {"id": "k1", "name": "K"}, "host": {"id": "h1", "name": "H", "management_ip": "10.0.0.1"}}

@@ -110,7 +110,7 @@ async fn networks_are_vm_vlans_with_the_cluster_of_their_vds() {
         &server,
         "get-vlans",
         json!({"where": {"name": "vm-net-100", "type": "VM",
-                         "vds": {"cluster": {"id": "ckcluster01"}}}, "first": 100}),
+                         "vds": {"cluster": {"id": "ckcluster01"}}}, "first": 500}),
         json!([vlan()]),
     )
     .await;
@@ -240,7 +240,7 @@ async fn templates_are_content_library_templates() {
     expect(
         &server,
         "get-content-library-vm-templates",
-        json!({"where": {"name": "centos-9"}, "orderBy": "name_ASC", "first": 100}),
+        json!({"where": {"name": "centos-9"}, "orderBy": "name_ASC", "first": 500}),
         json!([template()]),
     )
     .await;

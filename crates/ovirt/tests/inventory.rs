@@ -168,7 +168,7 @@ async fn lists_search_by_name_and_page_with_max() {
             (
                 "GET".into(),
                 format!("{API}/storagedomains"),
-                "max=100&search=sortby%20name%20asc%20page%201".into()
+                "max=500&search=sortby%20name%20asc%20page%201".into()
             ),
         ]
     );

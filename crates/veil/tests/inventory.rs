@@ -215,7 +215,7 @@ async fn network_requests_and_conversion() {
         pairs(&[
             ("async", "1"),
             ("name", "lan-20"),
-            ("limit", "100"),
+            ("limit", "500"),
             ("offset", "0"),
         ])
     );

@@ -201,7 +201,7 @@ async fn networks_come_with_their_l2_vlan() {
         (
             "GET".into(),
             "/zstack/v1/l3-networks".into(),
-            pairs(&[("limit", "100"), ("start", "0"), ("replyWithCount", "true")])
+            pairs(&[("limit", "500"), ("start", "0"), ("replyWithCount", "true")])
         )
     );
     assert_eq!(
@@ -243,7 +243,7 @@ async fn storage_pools_query_primary_storage() {
         seen[0].2,
         pairs(&[
             ("q", &format!("attachedClusterUuids={CLUSTER}")),
-            ("limit", "100"),
+            ("limit", "500"),
             ("start", "0"),
             ("replyWithCount", "true"),
         ])

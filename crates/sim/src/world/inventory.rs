@@ -237,7 +237,6 @@ impl Inner {
         let mut choice = IdGen::new(cfg.seed.rotate_left(17) ^ 0xA5A5);
         let mut next_host = vec![0usize; cluster_hosts.len()];
         let now = self.clock;
-        self.vm_names.reserve(cfg.vms as usize);
         for i in 1..=cfg.vms as usize {
             let ci = (i - 1) % cluster_hosts.len();
             let (cluster, hosts) = &cluster_hosts[ci];

@@ -13,7 +13,7 @@ mod tags;
 mod tasks;
 mod vms;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 
@@ -61,7 +61,8 @@ struct Inner {
     tasks: Table<TaskRec>,
     /// Ids of the unfinished tasks, so finding the busy objects never scans the inventory.
     open: BTreeSet<String>,
-    vm_names: HashMap<String, VmId>,
+    /// VM ids by name, in name order: a name-sorted VM page walks it instead of sorting.
+    vm_names: BTreeMap<String, VmId>,
     placement: HashMap<ClusterId, usize>,
     users: Vec<SimUser>,
     sessions: HashMap<String, SessionRec>,
@@ -129,7 +130,7 @@ impl World {
             disks: Table::new(),
             tasks: Table::new(),
             open: BTreeSet::new(),
-            vm_names: HashMap::new(),
+            vm_names: BTreeMap::new(),
             placement: HashMap::new(),
             users: cfg.users.clone(),
             sessions: HashMap::new(),

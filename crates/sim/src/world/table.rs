@@ -1,6 +1,7 @@
 //! The row store behind every kind of object, and the one paging routine they share.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
 
 use crate::model::{SimCluster, SimDisk, SimHost, SimNetwork, SimStoragePool, SimTemplate, SimVm};
 use crate::query::{Filter, Listing, Paging, SortBy};
@@ -216,6 +217,74 @@ pub(super) fn page_by<T: Row>(
     let to = from.saturating_add(limit).min(rows.len());
     let items: Vec<T> = rows[from..to].iter().map(|(_, r)| (*r).clone()).collect();
     let next_offset = (to < rows.len() && paging.limit.is_some()).then_some(to - start);
+    Listing {
+        items,
+        total,
+        next_offset,
+    }
+}
+
+/// One page in name order of a table whose rows have unique names, walking `by_name` (row ids
+/// by name, kept by the caller) instead of sorting every row: what [`page_by`] gives for
+/// [`SortBy::Name`] without an id list, at the cost of the page plus the rows skipped.
+pub(super) fn page_named<T: Row, I: AsRef<str>>(
+    table: &Table<T>,
+    by_name: &BTreeMap<String, I>,
+    paging: &Paging,
+    keep: impl Fn(&T) -> bool,
+    every: bool,
+) -> Listing<T> {
+    let total = if every {
+        table.len()
+    } else {
+        table.values().filter(|r| keep(r)).count()
+    };
+    // The names after the cursor, in listing order; a cursor that is not among the matching
+    // rows gives an empty page.
+    let range = match &paging.after {
+        None => (Bound::Unbounded, Bound::Unbounded),
+        Some(after) => match table.get(after) {
+            Some(r) if keep(r) => {
+                let at = Bound::Excluded(r.row_name());
+                if paging.descending {
+                    (Bound::Unbounded, at)
+                } else {
+                    (at, Bound::Unbounded)
+                }
+            }
+            _ => {
+                return Listing {
+                    items: Vec::new(),
+                    total,
+                    next_offset: None,
+                };
+            }
+        },
+    };
+    let names = by_name.range::<str, _>(range).map(|(_, id)| id.as_ref());
+    let names: Box<dyn Iterator<Item = &str>> = if paging.descending {
+        Box::new(names.rev())
+    } else {
+        Box::new(names)
+    };
+    // Unfiltered, the offset skips names without looking their rows up.
+    let mut rest: Box<dyn Iterator<Item = &T>> = if every {
+        Box::new(names.skip(paging.offset).filter_map(|id| table.get(id)))
+    } else {
+        Box::new(
+            names
+                .filter_map(|id| table.get(id))
+                .filter(|r| keep(r))
+                .skip(paging.offset),
+        )
+    };
+    let items: Vec<T> = rest
+        .by_ref()
+        .take(paging.limit.unwrap_or(usize::MAX))
+        .cloned()
+        .collect();
+    let next_offset = (paging.limit.is_some() && rest.next().is_some())
+        .then_some(paging.offset.saturating_add(items.len()));
     Listing {
         items,
         total,

@@ -4,12 +4,29 @@ use omnivirt_core::{
     DiskId, DiskState, Extra, Op, PowerAction, ResourceRef, TaskId, VmId, VmState,
 };
 
-use super::table::{page, page_by};
+use super::table::{page, page_by, page_named};
 use super::tasks::Effect;
-use super::{GIB, NewVm, World};
+use super::{GIB, Inner, NewVm, World};
 use crate::error::{SimError, SimResult};
 use crate::model::{SimDisk, SimVm, Submission};
-use crate::query::{Filter, Listing, Paging};
+use crate::query::{Filter, Listing, Paging, SortBy};
+
+/// A page of VMs: a name-ordered page without an id list walks the World's name index (VM
+/// names are unique), so it costs the page, not a sort of every VM; any other page is
+/// [`page_by`]'s.
+fn vm_page(
+    g: &Inner,
+    filter: &Filter,
+    paging: &Paging,
+    keep: impl Fn(&SimVm) -> bool,
+    every: bool,
+) -> Listing<SimVm> {
+    if paging.sort == SortBy::Name && filter.ids.is_none() {
+        page_named(&g.vms, &g.vm_names, paging, keep, every)
+    } else {
+        page_by(&g.vms, filter.ids.as_deref(), paging, keep, every)
+    }
+}
 
 impl World {
     /// One VM. **Observes** the VM's running task (advances it one step in per-poll mode,
@@ -44,7 +61,14 @@ impl World {
     /// the new state (a VM that no longer matches is left out of this page).
     pub fn list_vms(&self, filter: &Filter, paging: &Paging) -> Listing<SimVm> {
         let mut g = self.lock();
-        let mut listing = page(&g.vms, filter, paging, |v| vm_pred(filter, v));
+        let every = filter.is_unfiltered();
+        let mut listing = vm_page(
+            &g,
+            filter,
+            paging,
+            |v| every || (filter.name_ok(&v.name) && vm_pred(filter, v)),
+            every,
+        );
         let busy: Vec<TaskId> = listing
             .items
             .iter()
@@ -77,9 +101,9 @@ impl World {
     ) -> Listing<SimVm> {
         let g = self.lock();
         let every = keep.is_none() && filter.is_unfiltered();
-        page_by(
-            &g.vms,
-            filter.ids.as_deref(),
+        vm_page(
+            &g,
+            filter,
             paging,
             |v| {
                 every
@@ -534,5 +558,61 @@ pub(super) fn capitalize(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use omnivirt_core::VmState;
+
+    use super::*;
+    use crate::WorldConfig;
+    use crate::query::NameMatch;
+
+    /// The name index gives exactly the pages a sort of every VM gives: same rows, total and
+    /// next offset, after renames, in both directions, with offsets, cursors and filters.
+    #[test]
+    fn name_ordered_pages_from_the_index_match_a_full_sort() {
+        let w = World::new(WorldConfig::builder().vms(60).build());
+        let all = w.list_vms(&Filter::new(), &Paging::all()).items;
+        // Renames move VMs in name order; the index must follow.
+        w.update_vm(all[3].id.as_str(), |v| v.name = "aaa-first".into())
+            .unwrap();
+        w.update_vm(all[40].id.as_str(), |v| v.name = "zzz-last".into())
+            .unwrap();
+        let filters = [
+            Filter::new(),
+            Filter::new().ignore_case(true),
+            Filter::new().name(NameMatch::Contains("vm-000".into())),
+            Filter::new().vm_state(VmState::Running),
+        ];
+        let mut pagings = Vec::new();
+        for desc in [false, true] {
+            for (offset, limit) in [(0, 10), (7, 10), (55, 10), (70, 10), (0, 1000)] {
+                pagings.push(Paging::new(offset, limit).sort(SortBy::Name, desc));
+            }
+            for after in [&all[10].id, &all[3].id, &all[40].id] {
+                pagings.push(
+                    Paging::new(2, 5)
+                        .after(after.as_str())
+                        .sort(SortBy::Name, desc),
+                );
+            }
+            pagings.push(Paging::new(0, 5).after("nope").sort(SortBy::Name, desc));
+        }
+        let g = w.lock();
+        for f in &filters {
+            let every = f.is_unfiltered();
+            let keep = |v: &SimVm| every || (f.name_ok(&v.name) && vm_pred(f, v));
+            for p in &pagings {
+                let fast = vm_page(&g, f, p, keep, every);
+                let sorted = page_by(&g.vms, None, p, keep, every);
+                let ids =
+                    |l: &Listing<SimVm>| l.items.iter().map(|v| v.id.clone()).collect::<Vec<_>>();
+                assert_eq!(ids(&fast), ids(&sorted), "{f:?} {p:?}");
+                assert_eq!(fast.total, sorted.total, "{f:?} {p:?}");
+                assert_eq!(fast.next_offset, sorted.next_offset, "{f:?} {p:?}");
+            }
+        }
     }
 }

@@ -118,6 +118,26 @@ fn base64_and_xml_bodies() {
     assert!(parse_xml(b"<vm>").is_err());
 }
 
+#[test]
+fn text_attributes_numbers_and_links_are_written_escaped() {
+    let mut x = X::new(false);
+    x.leaf("name", "a<b & \"c\" 'd'>");
+    x.num("memory", 1u64 << 30);
+    x.links("/api/vms/v&1", &["nics", "tags"]);
+    x.link("/api/x?a=1&b=2", "x");
+    assert_eq!(
+        x.s,
+        "<name>a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;</name><memory>1073741824</memory>\
+         <link href=\"/api/vms/v&amp;1/nics\" rel=\"nics\"/>\
+         <link href=\"/api/vms/v&amp;1/tags\" rel=\"tags\"/>\
+         <link href=\"/api/x?a=1&amp;b=2\" rel=\"x\"/>"
+    );
+    let plain = "no-escapes-here";
+    let mut x = X::new(false);
+    x.esc(plain);
+    assert_eq!(x.s, plain);
+}
+
 #[tokio::test]
 async fn an_unknown_api_path_or_action_answers_like_the_engine() {
     use std::sync::Arc;

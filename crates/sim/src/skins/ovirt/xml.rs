@@ -16,8 +16,25 @@ impl X {
             v3,
         }
     }
+    /// Appends `v` escaped for XML text and attributes. Most values (ids, hrefs, names) have
+    /// nothing to escape and are copied in one go.
     pub(super) fn esc(&mut self, v: &str) {
-        self.s.push_str(&quick_xml::escape::escape(v));
+        let mut rest = v;
+        while let Some(i) = rest
+            .bytes()
+            .position(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\''))
+        {
+            self.s.push_str(&rest[..i]);
+            self.s.push_str(match rest.as_bytes()[i] {
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'&' => "&amp;",
+                b'"' => "&quot;",
+                _ => "&apos;",
+            });
+            rest = &rest[i + 1..];
+        }
+        self.s.push_str(rest);
     }
     pub(super) fn open_obj(&mut self, tag: &str, href: &str, id: &str) {
         self.s.push('<');
@@ -43,8 +60,12 @@ impl X {
         self.esc(v);
         self.close(tag);
     }
+    /// A number needs no escaping: written straight into the document.
     pub(super) fn num(&mut self, tag: &str, v: impl std::fmt::Display) {
-        self.leaf(tag, &v.to_string());
+        use std::fmt::Write;
+        self.open(tag);
+        let _ = write!(self.s, "{v}");
+        self.close(tag);
     }
     pub(super) fn reference(&mut self, tag: &str, href: &str, id: &str) {
         self.s.push('<');
@@ -56,15 +77,22 @@ impl X {
         self.s.push_str("\"/>");
     }
     pub(super) fn link(&mut self, href: &str, rel: &str) {
+        self.link_of(&[href], rel);
+    }
+    /// `<link href="..." rel="rel"/>` with the href written from `href` parts, so a sub-link
+    /// needs no string of its own.
+    fn link_of(&mut self, href: &[&str], rel: &str) {
         self.s.push_str("<link href=\"");
-        self.esc(href);
+        for part in href {
+            self.esc(part);
+        }
         self.s.push_str("\" rel=\"");
         self.esc(rel);
         self.s.push_str("\"/>");
     }
     pub(super) fn links(&mut self, base: &str, rels: &[&str]) {
         for r in rels {
-            self.link(&format!("{base}/{r}"), r);
+            self.link_of(&[base, "/", r], r);
         }
     }
     pub(super) fn actions(&mut self, base: &str, names: &[&str]) {

@@ -21,8 +21,10 @@ fn page_request(vendor: &str, token: &str, offset: usize, after: &str) -> Reques
     match vendor {
         "sim" => Request::get(format!("{BASE}/sim/v1/vms?offset={offset}&limit={PAGE}"))
             .header("Authorization", &format!("Bearer {token}")),
+        // What `OvirtBackend::list_vms` sends: name order, with addresses and tags inline.
         "ovirt" => Request::get(format!(
-            "{BASE}/ovirt-engine/api/vms?search=page%20{}&max={PAGE}",
+            "{BASE}/ovirt-engine/api/vms?search=sortby%20name%20asc%20page%20{}&max={PAGE}\
+             &follow=reported_devices%2Ctags",
             offset / PAGE + 1
         ))
         .header("Authorization", &format!("Bearer {token}")),

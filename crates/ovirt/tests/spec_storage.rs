@@ -140,28 +140,12 @@ async fn over_the_simulator_a_storage_domain_is_accepted_and_a_wrong_one_refused
         .build()
         .unwrap();
     let c = Client::new(Arc::new(OvirtBackend::new(conn)));
-    let cluster = c
-        .clusters()
-        .list(ListQuery::new())
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap()[0]
+    let cluster = all(c.clusters().list(ListQuery::new())).await[0].id.clone();
+    let pool = all(c.storage_pools().list(ListQuery::new())).await[0]
         .id
         .clone();
-    let pool = c
-        .storage_pools()
-        .list(ListQuery::new())
-        .try_collect::<Vec<_>>()
+    let tpl = all(c.templates().list(ListQuery::new()))
         .await
-        .unwrap()[0]
-        .id
-        .clone();
-    let tpl = c
-        .templates()
-        .list(ListQuery::new())
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap()
         .into_iter()
         .find(|t| t.name != "Blank")
         .unwrap()
@@ -178,4 +162,9 @@ async fn over_the_simulator_a_storage_domain_is_accepted_and_a_wrong_one_refused
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
     assert_eq!(w.summary().vms, before);
+}
+
+/// Every item of a listing.
+async fn all<T>(items: impl futures::Stream<Item = omnivirt_core::Result<T>>) -> Vec<T> {
+    items.try_collect().await.unwrap()
 }

@@ -268,7 +268,7 @@ pub(super) fn page_named<T: Row, I: AsRef<str>>(
         Box::new(names)
     };
     // Unfiltered, the offset skips names without looking their rows up.
-    let mut rest: Box<dyn Iterator<Item = &T>> = if every {
+    let rest: Box<dyn Iterator<Item = &T>> = if every {
         Box::new(names.skip(paging.offset).filter_map(|id| table.get(id)))
     } else {
         Box::new(
@@ -278,18 +278,7 @@ pub(super) fn page_named<T: Row, I: AsRef<str>>(
                 .skip(paging.offset),
         )
     };
-    let items: Vec<T> = rest
-        .by_ref()
-        .take(paging.limit.unwrap_or(usize::MAX))
-        .cloned()
-        .collect();
-    let next_offset = (paging.limit.is_some() && rest.next().is_some())
-        .then_some(paging.offset.saturating_add(items.len()));
-    Listing {
-        items,
-        total,
-        next_offset,
-    }
+    finish(rest, paging, total)
 }
 
 fn page_in_order<T: Row>(
@@ -324,7 +313,7 @@ fn page_in_order<T: Row>(
     };
     // Unfiltered, the offset skips keys without looking their rows up (the key slice skips in
     // O(1)), so a page deep into a large table costs what the page costs.
-    let mut rest: Box<dyn Iterator<Item = &T>> = if every {
+    let rest: Box<dyn Iterator<Item = &T>> = if every {
         Box::new(keys.skip(paging.offset).filter_map(|k| table.rows.get(k)))
     } else {
         Box::new(
@@ -333,12 +322,22 @@ fn page_in_order<T: Row>(
                 .skip(paging.offset),
         )
     };
+    finish(rest, paging, total)
+}
+
+/// The page from `rest`, the rows after the cursor and offset in listing order: `limit` of
+/// them, and the next offset (counted from the cursor: the rows skipped plus this page) when
+/// more follow.
+fn finish<'a, T: Clone + 'a>(
+    mut rest: impl Iterator<Item = &'a T>,
+    paging: &Paging,
+    total: usize,
+) -> Listing<T> {
     let items: Vec<T> = rest
         .by_ref()
         .take(paging.limit.unwrap_or(usize::MAX))
         .cloned()
         .collect();
-    // The next offset counts from the cursor: the rows skipped plus this page.
     let next_offset = (paging.limit.is_some() && rest.next().is_some())
         .then_some(paging.offset.saturating_add(items.len()));
     Listing {

@@ -143,6 +143,12 @@ fn decoding_is_tolerant() {
     let t: Task = serde_json::from_str(r#"{"i\u0064": "t", "status": "SUCCESSED"}"#).unwrap();
     assert_eq!(t.id.as_deref(), Some("t"));
     assert_eq!(t.status, Some(TaskStatus::Succeeded));
+    // Keys are matched as bytes: a non-ASCII or escaped unknown key is skipped like any other,
+    // and a key that only shares a known key's length is not mistaken for it.
+    let vm: Vm =
+        serde_json::from_str(r#"{"nämé": 1, "\u00fcx": [2], "ix": "no", "os": "linux"}"#).unwrap();
+    assert_eq!(vm.os.as_deref(), Some("linux"));
+    assert!(vm.id.is_none());
     let empty: Host = serde_json::from_str("{}").unwrap();
     assert!(empty.id.is_none());
     // A wrong type is still an error, naming the model's type.

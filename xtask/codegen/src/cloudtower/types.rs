@@ -524,23 +524,14 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             if traits.de {
                 let _ = writeln!(
                     out,
-                    "\nimpl FromMap for {} {{\nconst NAME: &'static str = {};\nfn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, m: &mut A) -> ::core::result::Result<(), A::Error> {{",
+                    "\nimpl FromMap for {} {{\nconst NAME: &'static str = {};\nfn field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &[u8], m: &mut A) -> ::core::result::Result<(), A::Error> {{",
                     def.ident,
                     str_lit(&def.model)
                 );
                 if fields.is_empty() {
-                    out.push_str("let _ = key;\nm.next_value::<serde::de::IgnoredAny>()?;\n");
+                    out.push_str("let _ = key;\nskip(m)?;\n");
                 } else {
-                    out.push_str("match key {\n");
-                    for f in fields {
-                        let _ = writeln!(
-                            out,
-                            "{} => self.{} = m.next_value()?,",
-                            str_lit(&f.wire),
-                            f.ident
-                        );
-                    }
-                    out.push_str("_ => {\nm.next_value::<serde::de::IgnoredAny>()?;\n}\n}\n");
+                    field_match(&mut out, fields);
                 }
                 out.push_str("Ok(())\n}\n}\n");
                 let _ = writeln!(
@@ -601,6 +592,63 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             let _ = writeln!(out, "pub type {} = {};", def.ident, rust_ty(ty));
         }
     }
+    out
+}
+
+/// The `match` from a wire key to its field. Past a few fields the key's length picks a group
+/// first (a jump table), so a key is compared with the one or two names of its length instead
+/// of with every name in turn.
+fn field_match(out: &mut String, fields: &[Field]) {
+    let arm = |out: &mut String, f: &Field| {
+        let _ = writeln!(
+            out,
+            "{} => self.{} = m.next_value()?,",
+            byte_lit(&f.wire),
+            f.ident
+        );
+    };
+    if fields.len() <= 4 {
+        out.push_str("match key {\n");
+        fields.iter().for_each(|f| arm(out, f));
+        out.push_str("_ => skip(m)?,\n}\n");
+        return;
+    }
+    let mut by_len: BTreeMap<usize, Vec<&Field>> = BTreeMap::new();
+    for f in fields {
+        by_len.entry(f.wire.len()).or_default().push(f);
+    }
+    out.push_str("match key.len() {\n");
+    for (len, group) in by_len {
+        let _ = writeln!(out, "{len} => {{");
+        for f in group {
+            let _ = writeln!(
+                out,
+                "if key == {} {{\nself.{} = m.next_value()?;\n}} else ",
+                byte_lit(&f.wire),
+                f.ident
+            );
+        }
+        out.push_str("{\nskip(m)?;\n}\n}\n");
+    }
+    out.push_str("_ => skip(m)?,\n}\n");
+}
+
+/// A byte string literal of `s`: printable ASCII as is, anything else escaped.
+fn byte_lit(s: &str) -> String {
+    let mut out = String::from("b\"");
+    for b in s.bytes() {
+        match b {
+            b'"' | b'\\' => {
+                out.push('\\');
+                out.push(char::from(b));
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    out.push('"');
     out
 }
 
@@ -765,10 +813,12 @@ mod tests {
             text.contains("#[derive(Debug, Clone, Default)]\npub struct Vm {"),
             "{text}"
         );
+        // Keys are matched as bytes, grouped by length first.
         assert!(
-            text.contains("\"status\" => self.status = m.next_value()?,"),
+            text.contains("if key == b\"status\" {\nself.status = m.next_value()?;\n}"),
             "{text}"
         );
+        assert!(text.contains("match key.len() {\n2 => {\nif key == b\"id\" {"));
         assert!(text.contains("impl<'de> serde::Deserialize<'de> for Vm {"));
         assert!(!text.contains("impl serde::Serialize for Vm"));
         assert!(text.contains("pub status: Option<VmStatus>,"));
@@ -840,6 +890,13 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         assert_eq!(boxes, want);
+    }
+
+    #[test]
+    fn byte_literals_escape_what_is_not_printable_ascii() {
+        assert_eq!(byte_lit("entityAsyncStatus"), "b\"entityAsyncStatus\"");
+        assert_eq!(byte_lit("a\"b\\c"), "b\"a\\\"b\\\\c\"");
+        assert_eq!(byte_lit("é\n"), "b\"\\xc3\\xa9\\x0a\"");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! fields are `None`, unknown fields are ignored, unknown enum values are kept in `Other`).
 
 mod models_1;
+mod models_10;
 mod models_2;
 mod models_3;
 mod models_4;
@@ -10,6 +11,7 @@ mod models_5;
 mod models_6;
 mod models_7;
 mod models_8;
+mod models_9;
 mod nested_1;
 mod nested_2;
 mod order_by_1;
@@ -39,6 +41,8 @@ pub use models_5::*;
 pub use models_6::*;
 pub use models_7::*;
 pub use models_8::*;
+pub use models_9::*;
+pub use models_10::*;
 pub use nested_1::*;
 pub use nested_2::*;
 pub use order_by_1::*;
@@ -82,45 +86,73 @@ where
 pub(crate) trait FromMap: Default {
     /// The model's name, for errors.
     const NAME: &'static str;
-    /// Decodes the value of `key` into its field.
+    /// Decodes the value of the key spelled `key` into its field.
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error>;
 }
 
-/// A map key, borrowed from the input when it has no escapes.
-struct Key<'de>(::std::borrow::Cow<'de, str>);
+/// Skips the value of a key the struct does not know.
+#[inline]
+pub(crate) fn skip<'de, A: serde::de::MapAccess<'de>>(
+    m: &mut A,
+) -> ::core::result::Result<(), A::Error> {
+    m.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+
+/// A map key's bytes, borrowed from the input when it has no escapes. Keys are asked for as
+/// bytes: a key only selects a field, so checking that it is UTF-8 (as `&str` would) is wasted.
+struct Key<'de>(::std::borrow::Cow<'de, [u8]>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        use ::std::borrow::Cow;
         struct Visit;
         impl<'de> serde::de::Visitor<'de> for Visit {
             type Value = Key<'de>;
             fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str("a field name")
             }
+            fn visit_borrowed_bytes<E: serde::de::Error>(
+                self,
+                v: &'de [u8],
+            ) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_bytes<E: serde::de::Error>(
+                self,
+                v: &[u8],
+            ) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_vec())))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(
+                self,
+                v: Vec<u8>,
+            ) -> ::core::result::Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
             fn visit_borrowed_str<E: serde::de::Error>(
                 self,
                 v: &'de str,
             ) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Borrowed(v)))
+                Ok(Key(Cow::Borrowed(v.as_bytes())))
             }
             fn visit_str<E: serde::de::Error>(
                 self,
                 v: &str,
             ) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Owned(v.to_owned())))
+                Ok(Key(Cow::Owned(v.as_bytes().to_vec())))
             }
             fn visit_string<E: serde::de::Error>(
                 self,
                 v: String,
             ) -> ::core::result::Result<Key<'de>, E> {
-                Ok(Key(::std::borrow::Cow::Owned(v)))
+                Ok(Key(Cow::Owned(v.into_bytes())))
             }
         }
-        d.deserialize_str(Visit)
+        d.deserialize_bytes(Visit)
     }
 }
 

@@ -1456,14 +1456,12 @@ impl FromMap for CloudTowerApplicationWhereUniqueInput {
     const NAME: &'static str = "CloudTowerApplicationWhereUniqueInput";
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
-        key: &str,
+        key: &[u8],
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            "id" => self.id = m.next_value()?,
-            _ => {
-                m.next_value::<serde::de::IgnoredAny>()?;
-            }
+            b"id" => self.id = m.next_value()?,
+            _ => skip(m)?,
         }
         Ok(())
     }

@@ -162,6 +162,11 @@ fn decoding_is_tolerant() {
         assert_eq!(serde_json::to_value(&e).unwrap(), json!(s));
     }
     assert_eq!(DiskType::from_wire("NVMe_SSD"), DiskType::NvmeSsd);
+    // Known values are matched as bytes; an unknown one must still be UTF-8.
+    let e: VmStatus = serde_json::from_slice(b"\"RUNNING\"").unwrap();
+    assert_eq!(e, VmStatus::Running);
+    assert!(serde_json::from_slice::<VmStatus>(b"\"RUN\xffNING\"").is_err());
+    assert!(serde_json::from_str::<VmStatus>("1").is_err());
 }
 
 #[test]

@@ -559,11 +559,12 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
                 let _ = writeln!(out, "Self::{v} => {},", str_lit(wire));
             }
             out.push_str("Self::Other(s) => s,\n}\n}\n\n");
-            out.push_str("/// The variant for a wire value (`Other` when unknown).\n#[inline]\npub fn from_wire(s: &str) -> Self {\nmatch s {\n");
+            out.push_str("/// The variant for a wire value (`Other` when unknown).\n#[inline]\npub fn from_wire(s: &str) -> Self {\nSelf::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))\n}\n\n");
+            out.push_str("/// The variant of a value this model knows, from its bytes (decoding matches the\n/// bytes of a value before any UTF-8 check).\n#[inline]\npub(crate) fn known(b: &[u8]) -> Option<Self> {\nmatch b {\n");
             for (v, wire) in variants {
-                let _ = writeln!(out, "{} => Self::{v},", str_lit(wire));
+                let _ = writeln!(out, "{} => Some(Self::{v}),", byte_lit(wire));
             }
-            out.push_str("other => Self::Other(other.to_owned()),\n}\n}\n\n");
+            out.push_str("_ => None,\n}\n}\n\n");
             let known: Vec<String> = variants.iter().map(|(v, _)| format!("Self::{v}")).collect();
             let _ = writeln!(
                 out,
@@ -582,7 +583,7 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
             );
             let _ = writeln!(
                 out,
-                "impl<'de> serde::Deserialize<'de> for {} {{\nfn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {{\nwire_enum(d, Self::from_wire)\n}}\n}}",
+                "impl<'de> serde::Deserialize<'de> for {} {{\nfn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {{\nwire_enum(d, Self::known, Self::from_wire)\n}}\n}}",
                 def.ident
             );
         }
@@ -850,7 +851,8 @@ mod tests {
             &boxes,
         );
         assert!(text.contains("NvmeSsd,"), "{text}");
-        assert!(text.contains("\"NVMe_SSD\" => Self::NvmeSsd,"));
+        assert!(text.contains("b\"NVMe_SSD\" => Some(Self::NvmeSsd),"));
+        assert!(text.contains("wire_enum(d, Self::known, Self::from_wire)"));
         assert!(text.contains("Other(String),"));
         crate::rustfmt(&text).unwrap();
     }

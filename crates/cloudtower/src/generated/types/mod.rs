@@ -4,6 +4,7 @@
 
 mod models_1;
 mod models_10;
+mod models_11;
 mod models_2;
 mod models_3;
 mod models_4;
@@ -43,6 +44,7 @@ pub use models_7::*;
 pub use models_8::*;
 pub use models_9::*;
 pub use models_10::*;
+pub use models_11::*;
 pub use nested_1::*;
 pub use nested_2::*;
 pub use order_by_1::*;
@@ -64,22 +66,36 @@ pub use where_input_5::*;
 pub use with_task_1::*;
 pub use with_task_2::*;
 
-/// Decodes a string enum with `from`, which keeps unknown values.
-pub(crate) fn wire_enum<'de, D, T>(d: D, from: fn(&str) -> T) -> ::core::result::Result<T, D::Error>
+/// Decodes a string enum: `known` maps the bytes of a value the model knows to its variant
+/// (no UTF-8 check, no allocation), `from` keeps any other value in `Other`.
+pub(crate) fn wire_enum<'de, D, T>(
+    d: D,
+    known: fn(&[u8]) -> Option<T>,
+    from: fn(&str) -> T,
+) -> ::core::result::Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
-    struct Visit<T>(fn(&str) -> T);
+    struct Visit<T>(fn(&[u8]) -> Option<T>, fn(&str) -> T);
     impl<T> serde::de::Visitor<'_> for Visit<T> {
         type Value = T;
         fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.write_str("a string")
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> ::core::result::Result<T, E> {
-            Ok((self.0)(v))
+            Ok((self.1)(v))
+        }
+        fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> ::core::result::Result<T, E> {
+            if let Some(t) = (self.0)(v) {
+                return Ok(t);
+            }
+            match ::core::str::from_utf8(v) {
+                Ok(s) => Ok((self.1)(s)),
+                Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+            }
         }
     }
-    d.deserialize_str(Visit(from))
+    d.deserialize_bytes(Visit(known, from))
 }
 
 /// A struct decoded one key at a time; unknown keys are skipped.

@@ -32,11 +32,18 @@ impl AccessMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALLOW" => Some(Self::Allow),
+            b"DENY" => Some(Self::Deny),
+            b"NONE" => Some(Self::None),
+            _ => None,
         }
     }
 
@@ -64,7 +71,7 @@ impl serde::Serialize for AccessMode {
 
 impl<'de> serde::Deserialize<'de> for AccessMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -640,34 +647,43 @@ impl AlertRuleObject {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BRICK" => Self::Brick,
-            "CLUSTER" => Self::Cluster,
-            "DISK" => Self::Disk,
-            "HYPERVISOR" => Self::Hypervisor,
-            "NETWORK" => Self::Network,
-            "NTP_SERVER" => Self::NtpServer,
-            "OBSERVABILITY_CONNECTED_SYSTEM_SERVICE" => Self::ObservabilityConnectedSystemService,
-            "OBSERVABILITY_SERVICE" => Self::ObservabilityService,
-            "PHYSICAL_HOST" => Self::PhysicalHost,
-            "POD" => Self::Pod,
-            "SCVM" => Self::Scvm,
-            "SKS_CLUSTER" => Self::SksCluster,
-            "SKS_CLUSTER_NODE" => Self::SksClusterNode,
-            "SKS_PV" => Self::SksPv,
-            "SKS_PVC" => Self::SksPvc,
-            "SKS_REGISTRY" => Self::SksRegistry,
-            "SKS_SERVICE" => Self::SksService,
-            "SNAPSHOT_PLAN" => Self::SnapshotPlan,
-            "STORAGE_CHUNK" => Self::StorageChunk,
-            "STORAGE_POOL" => Self::StoragePool,
-            "SYSTEM_SERVICE" => Self::SystemService,
-            "TIME_MACHINE_PLAN" => Self::TimeMachinePlan,
-            "VM" => Self::Vm,
-            "WITNESS" => Self::Witness,
-            "WITNESS_NETWORK" => Self::WitnessNetwork,
-            "ZBS_ZONE" => Self::ZbsZone,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BRICK" => Some(Self::Brick),
+            b"CLUSTER" => Some(Self::Cluster),
+            b"DISK" => Some(Self::Disk),
+            b"HYPERVISOR" => Some(Self::Hypervisor),
+            b"NETWORK" => Some(Self::Network),
+            b"NTP_SERVER" => Some(Self::NtpServer),
+            b"OBSERVABILITY_CONNECTED_SYSTEM_SERVICE" => {
+                Some(Self::ObservabilityConnectedSystemService)
+            }
+            b"OBSERVABILITY_SERVICE" => Some(Self::ObservabilityService),
+            b"PHYSICAL_HOST" => Some(Self::PhysicalHost),
+            b"POD" => Some(Self::Pod),
+            b"SCVM" => Some(Self::Scvm),
+            b"SKS_CLUSTER" => Some(Self::SksCluster),
+            b"SKS_CLUSTER_NODE" => Some(Self::SksClusterNode),
+            b"SKS_PV" => Some(Self::SksPv),
+            b"SKS_PVC" => Some(Self::SksPvc),
+            b"SKS_REGISTRY" => Some(Self::SksRegistry),
+            b"SKS_SERVICE" => Some(Self::SksService),
+            b"SNAPSHOT_PLAN" => Some(Self::SnapshotPlan),
+            b"STORAGE_CHUNK" => Some(Self::StorageChunk),
+            b"STORAGE_POOL" => Some(Self::StoragePool),
+            b"SYSTEM_SERVICE" => Some(Self::SystemService),
+            b"TIME_MACHINE_PLAN" => Some(Self::TimeMachinePlan),
+            b"VM" => Some(Self::Vm),
+            b"WITNESS" => Some(Self::Witness),
+            b"WITNESS_NETWORK" => Some(Self::WitnessNetwork),
+            b"ZBS_ZONE" => Some(Self::ZbsZone),
+            _ => None,
         }
     }
 
@@ -722,7 +738,7 @@ impl serde::Serialize for AlertRuleObject {
 
 impl<'de> serde::Deserialize<'de> for AlertRuleObject {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -801,18 +817,25 @@ impl AlertRuleUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BIT" => Self::Bit,
-            "BYTE" => Self::Byte,
-            "BYTE_PER_SECOND" => Self::BytePerSecond,
-            "CELSIUS" => Self::Celsius,
-            "HERTZ" => Self::Hertz,
-            "MICROSECOND" => Self::Microsecond,
-            "NANOSECOND" => Self::Nanosecond,
-            "PERCENT" => Self::Percent,
-            "SECOND" => Self::Second,
-            "UNIT_UNSPECIFIED" => Self::UnitUnspecified,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BIT" => Some(Self::Bit),
+            b"BYTE" => Some(Self::Byte),
+            b"BYTE_PER_SECOND" => Some(Self::BytePerSecond),
+            b"CELSIUS" => Some(Self::Celsius),
+            b"HERTZ" => Some(Self::Hertz),
+            b"MICROSECOND" => Some(Self::Microsecond),
+            b"NANOSECOND" => Some(Self::Nanosecond),
+            b"PERCENT" => Some(Self::Percent),
+            b"SECOND" => Some(Self::Second),
+            b"UNIT_UNSPECIFIED" => Some(Self::UnitUnspecified),
+            _ => None,
         }
     }
 
@@ -851,7 +874,7 @@ impl serde::Serialize for AlertRuleUnit {
 
 impl<'de> serde::Deserialize<'de> for AlertRuleUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1160,17 +1183,24 @@ impl ApplicationState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DEPLOYED" => Self::Deployed,
-            "DEPLOYING" => Self::Deploying,
-            "DEPLOY_ERROR" => Self::DeployError,
-            "EDITING" => Self::Editing,
-            "NOT_DEPLOYED" => Self::NotDeployed,
-            "STOPPED" => Self::Stopped,
-            "STOPPING" => Self::Stopping,
-            "STOP_ERROR" => Self::StopError,
-            "UPGRADING" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DEPLOYED" => Some(Self::Deployed),
+            b"DEPLOYING" => Some(Self::Deploying),
+            b"DEPLOY_ERROR" => Some(Self::DeployError),
+            b"EDITING" => Some(Self::Editing),
+            b"NOT_DEPLOYED" => Some(Self::NotDeployed),
+            b"STOPPED" => Some(Self::Stopped),
+            b"STOPPING" => Some(Self::Stopping),
+            b"STOP_ERROR" => Some(Self::StopError),
+            b"UPGRADING" => Some(Self::Upgrading),
+            _ => None,
         }
     }
 
@@ -1208,7 +1238,7 @@ impl serde::Serialize for ApplicationState {
 
 impl<'de> serde::Deserialize<'de> for ApplicationState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1235,9 +1265,16 @@ impl ApplicationType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MONITOR" => Some(Self::Monitor),
+            _ => None,
         }
     }
 
@@ -1265,7 +1302,7 @@ impl serde::Serialize for ApplicationType {
 
 impl<'de> serde::Deserialize<'de> for ApplicationType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1383,10 +1420,17 @@ impl ApplicationVmSpecAffinityPolicy {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MUST" => Self::Must,
-            "PREFER" => Self::Prefer,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MUST" => Some(Self::Must),
+            b"PREFER" => Some(Self::Prefer),
+            _ => None,
         }
     }
 
@@ -1414,7 +1458,7 @@ impl serde::Serialize for ApplicationVmSpecAffinityPolicy {
 
 impl<'de> serde::Deserialize<'de> for ApplicationVmSpecAffinityPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1598,10 +1642,17 @@ impl ApplicationVmSpecPlacementSituation {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DIFFERENT" => Self::Different,
-            "SAME" => Self::Same,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DIFFERENT" => Some(Self::Different),
+            b"SAME" => Some(Self::Same),
+            _ => None,
         }
     }
 
@@ -1629,7 +1680,7 @@ impl serde::Serialize for ApplicationVmSpecPlacementSituation {
 
 impl<'de> serde::Deserialize<'de> for ApplicationVmSpecPlacementSituation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1659,10 +1710,17 @@ impl ApplicationVmSpecPlacementVerb {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MUST" => Self::Must,
-            "PREFER" => Self::Prefer,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MUST" => Some(Self::Must),
+            b"PREFER" => Some(Self::Prefer),
+            _ => None,
         }
     }
 
@@ -1690,7 +1748,7 @@ impl serde::Serialize for ApplicationVmSpecPlacementVerb {
 
 impl<'de> serde::Deserialize<'de> for ApplicationVmSpecPlacementVerb {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1766,10 +1824,17 @@ impl Architecture {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AARCH64" => Self::Aarch64,
-            "X86_64" => Self::X8664,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AARCH64" => Some(Self::Aarch64),
+            b"X86_64" => Some(Self::X8664),
+            _ => None,
         }
     }
 
@@ -1797,7 +1862,7 @@ impl serde::Serialize for Architecture {
 
 impl<'de> serde::Deserialize<'de> for Architecture {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1836,13 +1901,20 @@ impl BpsUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Bps" => Self::Bps,
-            "KBps" => Self::Kbps,
-            "MBps" => Self::Mbps,
-            "GBps" => Self::Gbps,
-            "TBps" => Self::Tbps,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Bps" => Some(Self::Bps),
+            b"KBps" => Some(Self::Kbps),
+            b"MBps" => Some(Self::Mbps),
+            b"GBps" => Some(Self::Gbps),
+            b"TBps" => Some(Self::Tbps),
+            _ => None,
         }
     }
 
@@ -1870,7 +1942,7 @@ impl serde::Serialize for BpsUnit {
 
 impl<'de> serde::Deserialize<'de> for BpsUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1900,10 +1972,17 @@ impl BackupDedupMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CHAIN" => Self::Chain,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CHAIN" => Some(Self::Chain),
+            b"NONE" => Some(Self::None),
+            _ => None,
         }
     }
 
@@ -1931,7 +2010,7 @@ impl serde::Serialize for BackupDedupMode {
 
 impl<'de> serde::Deserialize<'de> for BackupDedupMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1961,10 +2040,17 @@ impl BackupExecutionMethod {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AUTO" => Self::Auto,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AUTO" => Some(Self::Auto),
+            b"MANUAL" => Some(Self::Manual),
+            _ => None,
         }
     }
 
@@ -1992,7 +2078,7 @@ impl serde::Serialize for BackupExecutionMethod {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionMethod {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2037,15 +2123,22 @@ impl BackupExecutionState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "PARTLY_FAILED" => Self::PartlyFailed,
-            "PAUSED" => Self::Paused,
-            "PAUSING" => Self::Pausing,
-            "RUNNING" => Self::Running,
-            "STARTING" => Self::Starting,
-            "SUCCEED" => Self::Succeed,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"PARTLY_FAILED" => Some(Self::PartlyFailed),
+            b"PAUSED" => Some(Self::Paused),
+            b"PAUSING" => Some(Self::Pausing),
+            b"RUNNING" => Some(Self::Running),
+            b"STARTING" => Some(Self::Starting),
+            b"SUCCEED" => Some(Self::Succeed),
+            _ => None,
         }
     }
 
@@ -2081,7 +2174,7 @@ impl serde::Serialize for BackupExecutionState {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2126,15 +2219,22 @@ impl BackupExecutionStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ABORTED" => Self::Aborted,
-            "FAILED" => Self::Failed,
-            "INITIALIZING" => Self::Initializing,
-            "PAUSED" => Self::Paused,
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ABORTED" => Some(Self::Aborted),
+            b"FAILED" => Some(Self::Failed),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PAUSED" => Some(Self::Paused),
+            b"PENDING" => Some(Self::Pending),
+            b"RUNNING" => Some(Self::Running),
+            b"SUCCESS" => Some(Self::Success),
+            _ => None,
         }
     }
 
@@ -2170,7 +2270,7 @@ impl serde::Serialize for BackupExecutionStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2200,10 +2300,17 @@ impl BackupExecutionType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "INCREMENTAL" => Self::Incremental,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FULL" => Some(Self::Full),
+            b"INCREMENTAL" => Some(Self::Incremental),
+            _ => None,
         }
     }
 
@@ -2231,7 +2338,7 @@ impl serde::Serialize for BackupExecutionType {
 
 impl<'de> serde::Deserialize<'de> for BackupExecutionType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2279,16 +2386,23 @@ impl BackupJobPhase {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ABORTED" => Self::Aborted,
-            "ABORTING" => Self::Aborting,
-            "FINALIZING" => Self::Finalizing,
-            "INITIALIZING" => Self::Initializing,
-            "PAUSED" => Self::Paused,
-            "RUNNING" => Self::Running,
-            "SKIPPED" => Self::Skipped,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ABORTED" => Some(Self::Aborted),
+            b"ABORTING" => Some(Self::Aborting),
+            b"FINALIZING" => Some(Self::Finalizing),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PAUSED" => Some(Self::Paused),
+            b"RUNNING" => Some(Self::Running),
+            b"SKIPPED" => Some(Self::Skipped),
+            b"SUCCESS" => Some(Self::Success),
+            _ => None,
         }
     }
 
@@ -2325,7 +2439,7 @@ impl serde::Serialize for BackupJobPhase {
 
 impl<'de> serde::Deserialize<'de> for BackupJobPhase {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2736,10 +2850,17 @@ impl BackupPlanDelayOption {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KEEP_GO_ON" => Self::KeepGoOn,
-            "STOP_BACKUP" => Self::StopBackup,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"KEEP_GO_ON" => Some(Self::KeepGoOn),
+            b"STOP_BACKUP" => Some(Self::StopBackup),
+            _ => None,
         }
     }
 
@@ -2767,7 +2888,7 @@ impl serde::Serialize for BackupPlanDelayOption {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanDelayOption {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2797,10 +2918,17 @@ impl BackupPlanDeleteStrategy {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DELETE_RESTORE_POINT" => Self::DeleteRestorePoint,
-            "KEEP_RESTORE_POINT" => Self::KeepRestorePoint,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DELETE_RESTORE_POINT" => Some(Self::DeleteRestorePoint),
+            b"KEEP_RESTORE_POINT" => Some(Self::KeepRestorePoint),
+            _ => None,
         }
     }
 
@@ -2828,7 +2956,7 @@ impl serde::Serialize for BackupPlanDeleteStrategy {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanDeleteStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3036,15 +3164,22 @@ impl BackupPlanExecutionState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "PARTLY_FAILED" => Self::PartlyFailed,
-            "PAUSED" => Self::Paused,
-            "PAUSING" => Self::Pausing,
-            "RUNNING" => Self::Running,
-            "STARTING" => Self::Starting,
-            "SUCCEED" => Self::Succeed,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"PARTLY_FAILED" => Some(Self::PartlyFailed),
+            b"PAUSED" => Some(Self::Paused),
+            b"PAUSING" => Some(Self::Pausing),
+            b"RUNNING" => Some(Self::Running),
+            b"STARTING" => Some(Self::Starting),
+            b"SUCCEED" => Some(Self::Succeed),
+            _ => None,
         }
     }
 
@@ -3080,7 +3215,7 @@ impl serde::Serialize for BackupPlanExecutionState {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanExecutionState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3125,15 +3260,22 @@ impl BackupPlanExecutionStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "NEVER_EXECUTE" => Self::NeverExecute,
-            "PARTIAL_SUCCESS" => Self::PartialSuccess,
-            "PAUSED" => Self::Paused,
-            "RUNNING" => Self::Running,
-            "SUCCESS" => Self::Success,
-            "WAITING_EXECUTE" => Self::WaitingExecute,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"NEVER_EXECUTE" => Some(Self::NeverExecute),
+            b"PARTIAL_SUCCESS" => Some(Self::PartialSuccess),
+            b"PAUSED" => Some(Self::Paused),
+            b"RUNNING" => Some(Self::Running),
+            b"SUCCESS" => Some(Self::Success),
+            b"WAITING_EXECUTE" => Some(Self::WaitingExecute),
+            _ => None,
         }
     }
 
@@ -3169,7 +3311,7 @@ impl serde::Serialize for BackupPlanExecutionStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanExecutionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3202,11 +3344,18 @@ impl BackupPlanKeepPolicy {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COUNT" => Self::Count,
-            "FOREVER" => Self::Forever,
-            "TIME" => Self::Time,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COUNT" => Some(Self::Count),
+            b"FOREVER" => Some(Self::Forever),
+            b"TIME" => Some(Self::Time),
+            _ => None,
         }
     }
 
@@ -3234,7 +3383,7 @@ impl serde::Serialize for BackupPlanKeepPolicy {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanKeepPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3276,14 +3425,21 @@ impl BackupPlanPeriod {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAILY" => Self::Daily,
-            "HOURLY" => Self::Hourly,
-            "MINUTELY" => Self::Minutely,
-            "MONTHLY" => Self::Monthly,
-            "WEEKLY" => Self::Weekly,
-            "YEARLY" => Self::Yearly,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAILY" => Some(Self::Daily),
+            b"HOURLY" => Some(Self::Hourly),
+            b"MINUTELY" => Some(Self::Minutely),
+            b"MONTHLY" => Some(Self::Monthly),
+            b"WEEKLY" => Some(Self::Weekly),
+            b"YEARLY" => Some(Self::Yearly),
+            _ => None,
         }
     }
 
@@ -3318,7 +3474,7 @@ impl serde::Serialize for BackupPlanPeriod {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanPeriod {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3360,14 +3516,21 @@ impl BackupPlanPhase {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "INVALID" => Self::Invalid,
-            "PAUSED" => Self::Paused,
-            "SCHEDULING" => Self::Scheduling,
-            "STOPPED" => Self::Stopped,
-            "VALIDATING" => Self::Validating,
-            "WAITING_SCHEDULE" => Self::WaitingSchedule,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"INVALID" => Some(Self::Invalid),
+            b"PAUSED" => Some(Self::Paused),
+            b"SCHEDULING" => Some(Self::Scheduling),
+            b"STOPPED" => Some(Self::Stopped),
+            b"VALIDATING" => Some(Self::Validating),
+            b"WAITING_SCHEDULE" => Some(Self::WaitingSchedule),
+            _ => None,
         }
     }
 
@@ -3402,7 +3565,7 @@ impl serde::Serialize for BackupPlanPhase {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanPhase {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3435,11 +3598,18 @@ impl BackupPlanStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PAUSED" => Self::Paused,
-            "STOPPED" => Self::Stopped,
-            "WORKING" => Self::Working,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PAUSED" => Some(Self::Paused),
+            b"STOPPED" => Some(Self::Stopped),
+            b"WORKING" => Some(Self::Working),
+            _ => None,
         }
     }
 
@@ -3467,7 +3637,7 @@ impl serde::Serialize for BackupPlanStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupPlanStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3714,10 +3884,17 @@ impl BackupRestoreExecutionMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "INPLACE" => Self::Inplace,
-            "REBUILD" => Self::Rebuild,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"INPLACE" => Some(Self::Inplace),
+            b"REBUILD" => Some(Self::Rebuild),
+            _ => None,
         }
     }
 
@@ -3745,7 +3922,7 @@ impl serde::Serialize for BackupRestoreExecutionMode {
 
 impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3774,11 +3951,18 @@ impl BackupRestoreExecutionNetworkInformationTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BackupRestoreExecutionNetworkInformation" => {
-                Self::BackupRestoreExecutionNetworkInformation
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BackupRestoreExecutionNetworkInformation" => {
+                Some(Self::BackupRestoreExecutionNetworkInformation)
             }
-            other => Self::Other(other.to_owned()),
+            _ => None,
         }
     }
 
@@ -3806,7 +3990,7 @@ impl serde::Serialize for BackupRestoreExecutionNetworkInformationTypename {
 
 impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionNetworkInformationTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3840,103 +4024,6 @@ impl serde::Serialize for BackupRestoreExecutionNetworkInformation {
         }
         if let Some(v) = &self.r#type {
             m.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.typename {
-            m.serialize_entry("__typename", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `BackupRestoreExecutionNetworkMapping.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BackupRestoreExecutionNetworkMappingTypename {
-    /// `BackupRestoreExecutionNetworkMapping`
-    BackupRestoreExecutionNetworkMapping,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl BackupRestoreExecutionNetworkMappingTypename {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BackupRestoreExecutionNetworkMapping => "BackupRestoreExecutionNetworkMapping",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BackupRestoreExecutionNetworkMapping" => Self::BackupRestoreExecutionNetworkMapping,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::BackupRestoreExecutionNetworkMapping];
-}
-
-impl ::core::fmt::Display for BackupRestoreExecutionNetworkMappingTypename {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BackupRestoreExecutionNetworkMappingTypename {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for BackupRestoreExecutionNetworkMappingTypename {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionNetworkMappingTypename {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `BackupRestoreExecutionNetworkMapping` of the CloudTower model.
-///
-/// The model requires `src_vlan_id`, `dst_vlan_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct BackupRestoreExecutionNetworkMapping {
-    /// `target`: `BackupRestoreExecutionNetworkInformation`.
-    pub target: Option<BackupRestoreExecutionNetworkInformation>,
-    /// `src_vlan_id`: `string`, required by the model.
-    pub src_vlan_id: Option<String>,
-    /// `source`: `BackupRestoreExecutionNetworkInformation`.
-    pub source: Option<BackupRestoreExecutionNetworkInformation>,
-    /// `dst_vlan_id`: `string`, required by the model.
-    pub dst_vlan_id: Option<String>,
-    /// `__typename`: `string`.
-    pub typename: Option<BackupRestoreExecutionNetworkMappingTypename>,
-}
-
-impl serde::Serialize for BackupRestoreExecutionNetworkMapping {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.target {
-            m.serialize_entry("target", v)?;
-        }
-        if let Some(v) = &self.src_vlan_id {
-            m.serialize_entry("src_vlan_id", v)?;
-        }
-        if let Some(v) = &self.source {
-            m.serialize_entry("source", v)?;
-        }
-        if let Some(v) = &self.dst_vlan_id {
-            m.serialize_entry("dst_vlan_id", v)?;
         }
         if let Some(v) = &self.typename {
             m.serialize_entry("__typename", v)?;

@@ -3,6 +3,1320 @@
 
 use super::*;
 
+/// `VmDiskIoPolicy` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmDiskIoPolicy {
+    /// `RESTRICT_EACH_DISK`
+    RestrictEachDisk,
+    /// `RESTRICT_WHOLE_VM`
+    RestrictWholeVm,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmDiskIoPolicy {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RestrictEachDisk => "RESTRICT_EACH_DISK",
+            Self::RestrictWholeVm => "RESTRICT_WHOLE_VM",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"RESTRICT_EACH_DISK" => Some(Self::RestrictEachDisk),
+            b"RESTRICT_WHOLE_VM" => Some(Self::RestrictWholeVm),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::RestrictEachDisk, Self::RestrictWholeVm];
+}
+
+impl ::core::fmt::Display for VmDiskIoPolicy {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmDiskIoPolicy {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmDiskIoPolicy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskIoPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VmDiskIoRestrictType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmDiskIoRestrictType {
+    /// `DYNAMIC`
+    Dynamic,
+    /// `FORCED`
+    Forced,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmDiskIoRestrictType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dynamic => "DYNAMIC",
+            Self::Forced => "FORCED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DYNAMIC" => Some(Self::Dynamic),
+            b"FORCED" => Some(Self::Forced),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Dynamic, Self::Forced];
+}
+
+impl ::core::fmt::Display for VmDiskIoRestrictType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmDiskIoRestrictType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmDiskIoRestrictType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskIoRestrictType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VmDiskMetaData` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskMetaData {
+    /// `vm_volume_size`: `double`.
+    pub vm_volume_size: Option<f64>,
+    /// `vm_volume_sharing`: `boolean`.
+    pub vm_volume_sharing: Option<bool>,
+    /// `vm_volume_path`: `string`.
+    pub vm_volume_path: Option<String>,
+    /// `vm_volume_name`: `string`.
+    pub vm_volume_name: Option<String>,
+    /// `vm_volume_mounting`: `boolean`.
+    pub vm_volume_mounting: Option<bool>,
+    /// `vm_volume_lun_zbs_volume_id`: `string`.
+    pub vm_volume_lun_zbs_volume_id: Option<String>,
+    /// `vm_volume_elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
+    pub vm_volume_elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
+    /// `type`: `VmDiskType`.
+    pub r#type: Option<VmDiskType>,
+    /// `max_iops_policy`: `VmDiskIoRestrictType`.
+    pub max_iops_policy: Option<VmDiskIoRestrictType>,
+    /// `max_iops`: `int32`.
+    pub max_iops: Option<i32>,
+    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
+    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
+    /// `max_bandwidth`: `double`.
+    pub max_bandwidth: Option<f64>,
+    /// `disabled`: `boolean`.
+    pub disabled: Option<bool>,
+    /// `bus`: `Bus`.
+    pub bus: Option<Bus>,
+    /// `boot`: `int32`.
+    pub boot: Option<i32>,
+}
+
+impl FromMap for VmDiskMetaData {
+    const NAME: &'static str = "VmDiskMetaData";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            3 => {
+                if key == b"bus" {
+                    self.bus = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else if key == b"boot" {
+                    self.boot = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"max_iops" {
+                    self.max_iops = m.next_value()?;
+                } else if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"max_bandwidth" {
+                    self.max_bandwidth = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"vm_volume_size" {
+                    self.vm_volume_size = m.next_value()?;
+                } else if key == b"vm_volume_path" {
+                    self.vm_volume_path = m.next_value()?;
+                } else if key == b"vm_volume_name" {
+                    self.vm_volume_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"max_iops_policy" {
+                    self.max_iops_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"vm_volume_sharing" {
+                    self.vm_volume_sharing = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"vm_volume_mounting" {
+                    self.vm_volume_mounting = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"max_bandwidth_policy" {
+                    self.max_bandwidth_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"vm_volume_lun_zbs_volume_id" {
+                    self.vm_volume_lun_zbs_volume_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            28 => {
+                if key == b"vm_volume_elf_storage_policy" {
+                    self.vm_volume_elf_storage_policy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskMetaData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmDiskOperate.remove_disks` of the CloudTower model.
+///
+/// The model requires `disk_index`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskOperateRemoveDisks {
+    /// `disk_index`: `int32[]`, required by the model.
+    pub disk_index: Option<Vec<i32>>,
+}
+
+impl serde::Serialize for VmDiskOperateRemoveDisks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.disk_index {
+            m.serialize_entry("disk_index", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmDiskOperate` of the CloudTower model.
+#[derive(Debug, Clone, Default)]
+pub struct VmDiskOperate {
+    /// `remove_disks`: `object`.
+    pub remove_disks: Option<VmDiskOperateRemoveDisks>,
+    /// `modify_disks`: `DiskOperateModifyDisk[]`.
+    pub modify_disks: Option<Vec<DiskOperateModifyDisk>>,
+    /// `new_disks`: `VmDiskParams`.
+    pub new_disks: Option<VmDiskParams>,
+}
+
+impl serde::Serialize for VmDiskOperate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.remove_disks {
+            m.serialize_entry("remove_disks", v)?;
+        }
+        if let Some(v) = &self.modify_disks {
+            m.serialize_entry("modify_disks", v)?;
+        }
+        if let Some(v) = &self.new_disks {
+            m.serialize_entry("new_disks", v)?;
+        }
+        m.end()
+    }
+}
+
+/// `VmDiskType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmDiskType {
+    /// `CD_ROM`
+    CdRom,
+    /// `DISK`
+    Disk,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmDiskType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CdRom => "CD_ROM",
+            Self::Disk => "DISK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CD_ROM" => Some(Self::CdRom),
+            b"DISK" => Some(Self::Disk),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::CdRom, Self::Disk];
+}
+
+impl ::core::fmt::Display for VmDiskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmDiskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmDiskType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmDiskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VmEntityFilterResult` of the CloudTower model.
+///
+/// The model requires `entityFilter`, `id`, `result`, `vm`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmEntityFilterResult {
+    /// `entityFilter`: `NestedEntityFilter`, required by the model.
+    pub entity_filter: Option<NestedEntityFilter>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `result`: `double[]`, required by the model.
+    pub result: Option<Vec<f64>>,
+    /// `vm`: `NestedVm`, required by the model.
+    pub vm: Option<NestedVm>,
+}
+
+impl FromMap for VmEntityFilterResult {
+    const NAME: &'static str = "VmEntityFilterResult";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"entityFilter" => self.entity_filter = m.next_value()?,
+            b"id" => self.id = m.next_value()?,
+            b"result" => self.result = m.next_value()?,
+            b"vm" => self.vm = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmEntityFilterResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmEntityFilterResultConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmEntityFilterResultConnection {
+    /// `aggregate`: `NestedAggregateVmEntityFilterResult`, required by the model.
+    pub aggregate: Option<NestedAggregateVmEntityFilterResult>,
+}
+
+impl FromMap for VmEntityFilterResultConnection {
+    const NAME: &'static str = "VmEntityFilterResultConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmEntityFilterResultConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmExportFile` of the CloudTower model.
+///
+/// The model requires `createdAt`, `damaged`, `data_port_id`, `files`, `id`, `storage_cluster_id`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmExportFile {
+    /// `content_library_vm_template`: `NestedContentLibraryVmTemplate`.
+    pub content_library_vm_template: Option<NestedContentLibraryVmTemplate>,
+    /// `createdAt`: `string`, required by the model.
+    pub created_at: Option<String>,
+    /// `damaged`: `boolean`, required by the model.
+    pub damaged: Option<bool>,
+    /// `data_port_id`: `string`, required by the model.
+    pub data_port_id: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `files`: `VmExportFileFile[]`, required by the model.
+    pub files: Option<Vec<VmExportFileFile>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `storage_cluster_id`: `string`, required by the model.
+    pub storage_cluster_id: Option<String>,
+    /// `type`: `VmExportFileType`, required by the model.
+    pub r#type: Option<VmExportFileType>,
+    /// `vm`: `NestedVm`.
+    pub vm: Option<NestedVm>,
+    /// `vm_volume`: `NestedVmVolume`.
+    pub vm_volume: Option<NestedVmVolume>,
+}
+
+impl FromMap for VmExportFile {
+    const NAME: &'static str = "VmExportFile";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"vm" {
+                    self.vm = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"files" {
+                    self.files = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"damaged" {
+                    self.damaged = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"createdAt" {
+                    self.created_at = m.next_value()?;
+                } else if key == b"vm_volume" {
+                    self.vm_volume = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"data_port_id" {
+                    self.data_port_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"storage_cluster_id" {
+                    self.storage_cluster_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            27 => {
+                if key == b"content_library_vm_template" {
+                    self.content_library_vm_template = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmExportFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmExportFileConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmExportFileConnection {
+    /// `aggregate`: `NestedAggregateVmExportFile`, required by the model.
+    pub aggregate: Option<NestedAggregateVmExportFile>,
+}
+
+impl FromMap for VmExportFileConnection {
+    const NAME: &'static str = "VmExportFileConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmExportFileConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmExportFileFile` of the CloudTower model.
+///
+/// The model requires `md5`, `fileSize`, `fileSecret`, `fileUUID`, `type`, `fileName`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmExportFileFile {
+    /// `md5`: `string`, required by the model.
+    pub md5: Option<String>,
+    /// `fileSize`: `int64`, required by the model.
+    pub file_size: Option<i64>,
+    /// `fileSecret`: `string`, required by the model.
+    pub file_secret: Option<String>,
+    /// `fileUUID`: `string`, required by the model.
+    pub file_uuid: Option<String>,
+    /// `type`: `VmExportFileType`, required by the model.
+    pub r#type: Option<VmExportFileType>,
+    /// `fileName`: `string`, required by the model.
+    pub file_name: Option<String>,
+}
+
+impl FromMap for VmExportFileFile {
+    const NAME: &'static str = "VmExportFileFile";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            3 => {
+                if key == b"md5" {
+                    self.md5 = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"fileSize" {
+                    self.file_size = m.next_value()?;
+                } else if key == b"fileUUID" {
+                    self.file_uuid = m.next_value()?;
+                } else if key == b"fileName" {
+                    self.file_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"fileSecret" {
+                    self.file_secret = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmExportFileFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmExportFileType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmExportFileType {
+    /// `OVF`
+    Ovf,
+    /// `QCOW2`
+    Qcow2,
+    /// `RAW`
+    Raw,
+    /// `VMDK`
+    Vmdk,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmExportFileType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ovf => "OVF",
+            Self::Qcow2 => "QCOW2",
+            Self::Raw => "RAW",
+            Self::Vmdk => "VMDK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"OVF" => Some(Self::Ovf),
+            b"QCOW2" => Some(Self::Qcow2),
+            b"RAW" => Some(Self::Raw),
+            b"VMDK" => Some(Self::Vmdk),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Ovf, Self::Qcow2, Self::Raw, Self::Vmdk];
+}
+
+impl ::core::fmt::Display for VmExportFileType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmExportFileType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmExportFileType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmExportFileType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VmFirmware` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmFirmware {
+    /// `BIOS`
+    Bios,
+    /// `UEFI`
+    Uefi,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmFirmware {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bios => "BIOS",
+            Self::Uefi => "UEFI",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BIOS" => Some(Self::Bios),
+            b"UEFI" => Some(Self::Uefi),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Bios, Self::Uefi];
+}
+
+impl ::core::fmt::Display for VmFirmware {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmFirmware {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmFirmware {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmFirmware {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VmFolder` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmFolder {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `vm_num`: `int32`.
+    pub vm_num: Option<i32>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+}
+
+impl FromMap for VmFolder {
+    const NAME: &'static str = "VmFolder";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"vm_num" {
+                    self.vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmFolder {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmFolderConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmFolderConnection {
+    /// `aggregate`: `NestedAggregateVmFolder`, required by the model.
+    pub aggregate: Option<NestedAggregateVmFolder>,
+}
+
+impl FromMap for VmFolderConnection {
+    const NAME: &'static str = "VmFolderConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmFolderConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmGpuDetail` of the CloudTower model.
+///
+/// The model requires `status`, `name`, `model`, `local_id`, `local_created_at`, `id`, `host`, `description`, `bus_location`, `brand`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmGpuDetail {
+    /// `vgpu_instance_on_vm_num`: `int32`.
+    pub vgpu_instance_on_vm_num: Option<i32>,
+    /// `vgpu_instance_num`: `int32`.
+    pub vgpu_instance_num: Option<i32>,
+    /// `user_vgpu_type_name`: `string`.
+    pub user_vgpu_type_name: Option<String>,
+    /// `user_vgpu_type_id`: `string`.
+    pub user_vgpu_type_id: Option<String>,
+    /// `user_usage`: `GpuDeviceUsage`.
+    pub user_usage: Option<GpuDeviceUsage>,
+    /// `status`: `GpuDeviceStatus`, required by the model.
+    pub status: Option<GpuDeviceStatus>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `model`: `string`, required by the model.
+    pub model: Option<String>,
+    /// `mdev_supported_types`: `NestedVgpuType[]`.
+    pub mdev_supported_types: Option<Vec<NestedVgpuType>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `is_nvidia_vfs_supported`: `boolean`.
+    pub is_nvidia_vfs_supported: Option<bool>,
+    /// `is_nvidia_vfs_enabled`: `boolean`.
+    pub is_nvidia_vfs_enabled: Option<bool>,
+    /// `is_nvidia_tools_ready`: `boolean`.
+    pub is_nvidia_tools_ready: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `driver_info`: `NestedGpuDriverInfo`.
+    pub driver_info: Option<NestedGpuDriverInfo>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `bus_location`: `string`, required by the model.
+    pub bus_location: Option<String>,
+    /// `brand`: `string`, required by the model.
+    pub brand: Option<String>,
+    /// `available_vgpus_num`: `int32`.
+    pub available_vgpus_num: Option<i32>,
+    /// `assigned_vgpus_num`: `int32`.
+    pub assigned_vgpus_num: Option<i32>,
+}
+
+impl FromMap for VmGpuDetail {
+    const NAME: &'static str = "VmGpuDetail";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"host" {
+                    self.host = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"model" {
+                    self.model = m.next_value()?;
+                } else if key == b"brand" {
+                    self.brand = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"user_usage" {
+                    self.user_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"driver_info" {
+                    self.driver_info = m.next_value()?;
+                } else if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"bus_location" {
+                    self.bus_location = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"vgpu_instance_num" {
+                    self.vgpu_instance_num = m.next_value()?;
+                } else if key == b"user_vgpu_type_id" {
+                    self.user_vgpu_type_id = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"assigned_vgpus_num" {
+                    self.assigned_vgpus_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"user_vgpu_type_name" {
+                    self.user_vgpu_type_name = m.next_value()?;
+                } else if key == b"available_vgpus_num" {
+                    self.available_vgpus_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            20 => {
+                if key == b"mdev_supported_types" {
+                    self.mdev_supported_types = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"is_nvidia_vfs_enabled" {
+                    self.is_nvidia_vfs_enabled = m.next_value()?;
+                } else if key == b"is_nvidia_tools_ready" {
+                    self.is_nvidia_tools_ready = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"vgpu_instance_on_vm_num" {
+                    self.vgpu_instance_on_vm_num = m.next_value()?;
+                } else if key == b"is_nvidia_vfs_supported" {
+                    self.is_nvidia_vfs_supported = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmGpuDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmGpuInfo` of the CloudTower model.
+///
+/// The model requires `gpu_devices`, `name`, `local_id`, `id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VmGpuInfo {
+    /// `gpu_devices`: `VmGpuDetail[]`, required by the model.
+    pub gpu_devices: Option<Vec<VmGpuDetail>>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+}
+
+impl FromMap for VmGpuInfo {
+    const NAME: &'static str = "VmGpuInfo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"gpu_devices" => self.gpu_devices = m.next_value()?,
+            b"name" => self.name = m.next_value()?,
+            b"local_id" => self.local_id = m.next_value()?,
+            b"id" => self.id = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmGpuInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VmGuestsOperationSystem` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmGuestsOperationSystem {
+    /// `LINUX`
+    Linux,
+    /// `UNKNOWN`
+    Unknown,
+    /// `WINDOWS`
+    Windows,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmGuestsOperationSystem {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Linux => "LINUX",
+            Self::Unknown => "UNKNOWN",
+            Self::Windows => "WINDOWS",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"LINUX" => Some(Self::Linux),
+            b"UNKNOWN" => Some(Self::Unknown),
+            b"WINDOWS" => Some(Self::Windows),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Linux, Self::Unknown, Self::Windows];
+}
+
+impl ::core::fmt::Display for VmGuestsOperationSystem {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmGuestsOperationSystem {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmGuestsOperationSystem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmGuestsOperationSystem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `VmHaPriority` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VmHaPriority {
+    /// `LEVEL_1_LOW`
+    Level1Low,
+    /// `LEVEL_2_MEDIUM`
+    Level2Medium,
+    /// `LEVEL_3_HIGH`
+    Level3High,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl VmHaPriority {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Level1Low => "LEVEL_1_LOW",
+            Self::Level2Medium => "LEVEL_2_MEDIUM",
+            Self::Level3High => "LEVEL_3_HIGH",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"LEVEL_1_LOW" => Some(Self::Level1Low),
+            b"LEVEL_2_MEDIUM" => Some(Self::Level2Medium),
+            b"LEVEL_3_HIGH" => Some(Self::Level3High),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Level1Low, Self::Level2Medium, Self::Level3High];
+}
+
+impl ::core::fmt::Display for VmHaPriority {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for VmHaPriority {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for VmHaPriority {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VmHaPriority {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
 /// `VmMetaData` of the CloudTower model.
 #[derive(Debug, Clone, Default)]
 pub struct VmMetaData {
@@ -658,11 +1972,18 @@ impl VmNicModel {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "E1000" => Self::E1000,
-            "SRIOV" => Self::Sriov,
-            "VIRTIO" => Self::Virtio,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"E1000" => Some(Self::E1000),
+            b"SRIOV" => Some(Self::Sriov),
+            b"VIRTIO" => Some(Self::Virtio),
+            _ => None,
         }
     }
 
@@ -690,7 +2011,7 @@ impl serde::Serialize for VmNicModel {
 
 impl<'de> serde::Deserialize<'de> for VmNicModel {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -783,10 +2104,17 @@ impl VmNicType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "VLAN" => Self::Vlan,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"VLAN" => Some(Self::Vlan),
+            b"VPC" => Some(Self::Vpc),
+            _ => None,
         }
     }
 
@@ -814,7 +2142,7 @@ impl serde::Serialize for VmNicType {
 
 impl<'de> serde::Deserialize<'de> for VmNicType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1297,13 +2625,20 @@ impl VmStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DELETED" => Self::Deleted,
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "SUSPENDED" => Self::Suspended,
-            "UNKNOWN" => Self::Unknown,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DELETED" => Some(Self::Deleted),
+            b"RUNNING" => Some(Self::Running),
+            b"STOPPED" => Some(Self::Stopped),
+            b"SUSPENDED" => Some(Self::Suspended),
+            b"UNKNOWN" => Some(Self::Unknown),
+            _ => None,
         }
     }
 
@@ -1337,7 +2672,7 @@ impl serde::Serialize for VmStatus {
 
 impl<'de> serde::Deserialize<'de> for VmStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1618,12 +2953,19 @@ impl VmToolsStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NOT_INSTALLED" => Self::NotInstalled,
-            "NOT_RUNNING" => Self::NotRunning,
-            "RESTRICTION" => Self::Restriction,
-            "RUNNING" => Self::Running,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NOT_INSTALLED" => Some(Self::NotInstalled),
+            b"NOT_RUNNING" => Some(Self::NotRunning),
+            b"RESTRICTION" => Some(Self::Restriction),
+            b"RUNNING" => Some(Self::Running),
+            _ => None,
         }
     }
 
@@ -1656,7 +2998,7 @@ impl serde::Serialize for VmToolsStatus {
 
 impl<'de> serde::Deserialize<'de> for VmToolsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1713,19 +3055,26 @@ impl VmUsage {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ADVANCED_MONITORING" => Self::AdvancedMonitoring,
-            "AGENT_MESH_NODE" => Self::AgentMeshNode,
-            "BACKUP_CONTROLLER" => Self::BackupController,
-            "BUNDLE_APPLICATION" => Self::BundleApplication,
-            "CLOUDTOWER" => Self::Cloudtower,
-            "EVEROUTE_CONTROLLER" => Self::EverouteController,
-            "REGISTRY" => Self::Registry,
-            "REPLICATION_CONTROLLER" => Self::ReplicationController,
-            "SFS_CONTROLLER" => Self::SfsController,
-            "SHARE_REGISTRY" => Self::ShareRegistry,
-            "SKS_MANAGEMENT" => Self::SksManagement,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ADVANCED_MONITORING" => Some(Self::AdvancedMonitoring),
+            b"AGENT_MESH_NODE" => Some(Self::AgentMeshNode),
+            b"BACKUP_CONTROLLER" => Some(Self::BackupController),
+            b"BUNDLE_APPLICATION" => Some(Self::BundleApplication),
+            b"CLOUDTOWER" => Some(Self::Cloudtower),
+            b"EVEROUTE_CONTROLLER" => Some(Self::EverouteController),
+            b"REGISTRY" => Some(Self::Registry),
+            b"REPLICATION_CONTROLLER" => Some(Self::ReplicationController),
+            b"SFS_CONTROLLER" => Some(Self::SfsController),
+            b"SHARE_REGISTRY" => Some(Self::ShareRegistry),
+            b"SKS_MANAGEMENT" => Some(Self::SksManagement),
+            _ => None,
         }
     }
 
@@ -1765,7 +3114,7 @@ impl serde::Serialize for VmUsage {
 
 impl<'de> serde::Deserialize<'de> for VmUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1801,12 +3150,19 @@ impl VmVideoType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CIRRUS" => Self::Cirrus,
-            "QXL" => Self::Qxl,
-            "VGA" => Self::Vga,
-            "VIRTIO" => Self::Virtio,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CIRRUS" => Some(Self::Cirrus),
+            b"QXL" => Some(Self::Qxl),
+            b"VGA" => Some(Self::Vga),
+            b"VIRTIO" => Some(Self::Virtio),
+            _ => None,
         }
     }
 
@@ -1834,7 +3190,7 @@ impl serde::Serialize for VmVideoType {
 
 impl<'de> serde::Deserialize<'de> for VmVideoType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1870,12 +3226,19 @@ impl VmVmPolicy {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MUST_DIFFERENT" => Self::MustDifferent,
-            "MUST_SAME" => Self::MustSame,
-            "PREFER_DIFFERENT" => Self::PreferDifferent,
-            "PREFER_SAME" => Self::PreferSame,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MUST_DIFFERENT" => Some(Self::MustDifferent),
+            b"MUST_SAME" => Some(Self::MustSame),
+            b"PREFER_DIFFERENT" => Some(Self::PreferDifferent),
+            b"PREFER_SAME" => Some(Self::PreferSame),
+            _ => None,
         }
     }
 
@@ -1908,7 +3271,7 @@ impl serde::Serialize for VmVmPolicy {
 
 impl<'de> serde::Deserialize<'de> for VmVmPolicy {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2242,19 +3605,26 @@ impl VmVolumeElfStoragePolicyType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EC" => Self::Ec,
-            "ELF_CP_REPLICA_2_THICK_PROVISION" => Self::ElfCpReplica2ThickProvision,
-            "ELF_CP_REPLICA_2_THIN_PROVISION" => Self::ElfCpReplica2ThinProvision,
-            "ELF_CP_REPLICA_3_THICK_PROVISION" => Self::ElfCpReplica3ThickProvision,
-            "ELF_CP_REPLICA_3_THIN_PROVISION" => Self::ElfCpReplica3ThinProvision,
-            "REPLICA_1_THICK_PROVISION" => Self::Replica1ThickProvision,
-            "REPLICA_1_THIN_PROVISION" => Self::Replica1ThinProvision,
-            "REPLICA_2_THICK_PROVISION" => Self::Replica2ThickProvision,
-            "REPLICA_2_THIN_PROVISION" => Self::Replica2ThinProvision,
-            "REPLICA_3_THICK_PROVISION" => Self::Replica3ThickProvision,
-            "REPLICA_3_THIN_PROVISION" => Self::Replica3ThinProvision,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EC" => Some(Self::Ec),
+            b"ELF_CP_REPLICA_2_THICK_PROVISION" => Some(Self::ElfCpReplica2ThickProvision),
+            b"ELF_CP_REPLICA_2_THIN_PROVISION" => Some(Self::ElfCpReplica2ThinProvision),
+            b"ELF_CP_REPLICA_3_THICK_PROVISION" => Some(Self::ElfCpReplica3ThickProvision),
+            b"ELF_CP_REPLICA_3_THIN_PROVISION" => Some(Self::ElfCpReplica3ThinProvision),
+            b"REPLICA_1_THICK_PROVISION" => Some(Self::Replica1ThickProvision),
+            b"REPLICA_1_THIN_PROVISION" => Some(Self::Replica1ThinProvision),
+            b"REPLICA_2_THICK_PROVISION" => Some(Self::Replica2ThickProvision),
+            b"REPLICA_2_THIN_PROVISION" => Some(Self::Replica2ThinProvision),
+            b"REPLICA_3_THICK_PROVISION" => Some(Self::Replica3ThickProvision),
+            b"REPLICA_3_THIN_PROVISION" => Some(Self::Replica3ThinProvision),
+            _ => None,
         }
     }
 
@@ -2294,7 +3664,7 @@ impl serde::Serialize for VmVolumeElfStoragePolicyType {
 
 impl<'de> serde::Deserialize<'de> for VmVolumeElfStoragePolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2324,10 +3694,17 @@ impl VmVolumeExportFileType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "QCOW2" => Self::Qcow2,
-            "RAW" => Self::Raw,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"QCOW2" => Some(Self::Qcow2),
+            b"RAW" => Some(Self::Raw),
+            _ => None,
         }
     }
 
@@ -2355,7 +3732,7 @@ impl serde::Serialize for VmVolumeExportFileType {
 
 impl<'de> serde::Deserialize<'de> for VmVolumeExportFileType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2508,1046 +3885,6 @@ impl FromMap for VmVolumeSnapshot {
 }
 
 impl<'de> serde::Deserialize<'de> for VmVolumeSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmVolumeSnapshotConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmVolumeSnapshotConnection {
-    /// `aggregate`: `NestedAggregateVmVolumeSnapshot`, required by the model.
-    pub aggregate: Option<NestedAggregateVmVolumeSnapshot>,
-}
-
-impl FromMap for VmVolumeSnapshotConnection {
-    const NAME: &'static str = "VmVolumeSnapshotConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeSnapshotConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmVolumeSnapshotType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeSnapshotType {
-    /// `KVM_VOLUME_ISCSI_SNAPSHOT`
-    KvmVolumeIscsiSnapshot,
-    /// `KVM_VOLUME_SNAPSHOT`
-    KvmVolumeSnapshot,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeSnapshotType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KvmVolumeIscsiSnapshot => "KVM_VOLUME_ISCSI_SNAPSHOT",
-            Self::KvmVolumeSnapshot => "KVM_VOLUME_SNAPSHOT",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KVM_VOLUME_ISCSI_SNAPSHOT" => Self::KvmVolumeIscsiSnapshot,
-            "KVM_VOLUME_SNAPSHOT" => Self::KvmVolumeSnapshot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::KvmVolumeIscsiSnapshot, Self::KvmVolumeSnapshot];
-}
-
-impl ::core::fmt::Display for VmVolumeSnapshotType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVolumeSnapshotType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVolumeSnapshotType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeSnapshotType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmVolumeType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmVolumeType {
-    /// `KVM_VOLUME`
-    KvmVolume,
-    /// `KVM_VOLUME_ISCSI`
-    KvmVolumeIscsi,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmVolumeType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KvmVolume => "KVM_VOLUME",
-            Self::KvmVolumeIscsi => "KVM_VOLUME_ISCSI",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "KVM_VOLUME" => Self::KvmVolume,
-            "KVM_VOLUME_ISCSI" => Self::KvmVolumeIscsi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::KvmVolume, Self::KvmVolumeIscsi];
-}
-
-impl ::core::fmt::Display for VmVolumeType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmVolumeType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmVolumeType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmVolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmdkCdromModify` of the CloudTower model.
-///
-/// The model requires `index`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmdkCdromModify {
-    /// `removed`: `boolean`.
-    pub removed: Option<bool>,
-    /// `content_library_image_id`: `string`.
-    pub content_library_image_id: Option<String>,
-    /// `elf_image_id`: `string`.
-    pub elf_image_id: Option<String>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-    /// `index`: `int32`, required by the model.
-    pub index: Option<i32>,
-}
-
-impl serde::Serialize for VmdkCdromModify {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.removed {
-            m.serialize_entry("removed", v)?;
-        }
-        if let Some(v) = &self.content_library_image_id {
-            m.serialize_entry("content_library_image_id", v)?;
-        }
-        if let Some(v) = &self.elf_image_id {
-            m.serialize_entry("elf_image_id", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        if let Some(v) = &self.index {
-            m.serialize_entry("index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmdkDiskModify` of the CloudTower model.
-///
-/// The model requires `vmdk_name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmdkDiskModify {
-    /// `elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
-    pub elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `bus`: `Bus`.
-    pub bus: Option<Bus>,
-    /// `volume_name`: `string`.
-    pub volume_name: Option<String>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-    /// `vmdk_name`: `string`, required by the model.
-    pub vmdk_name: Option<String>,
-}
-
-impl serde::Serialize for VmdkDiskModify {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.elf_storage_policy {
-            m.serialize_entry("elf_storage_policy", v)?;
-        }
-        if let Some(v) = &self.bus {
-            m.serialize_entry("bus", v)?;
-        }
-        if let Some(v) = &self.volume_name {
-            m.serialize_entry("volume_name", v)?;
-        }
-        if let Some(v) = &self.boot {
-            m.serialize_entry("boot", v)?;
-        }
-        if let Some(v) = &self.vmdk_name {
-            m.serialize_entry("vmdk_name", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VsphereEsxiAccount` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `ip`, `is_valid`, `local_id`, `port`, `username`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VsphereEsxiAccount {
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `is_valid`: `boolean`, required by the model.
-    pub is_valid: Option<bool>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-}
-
-impl FromMap for VsphereEsxiAccount {
-    const NAME: &'static str = "VsphereEsxiAccount";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else if key == b"ip" {
-                    self.ip = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"host" {
-                    self.host = m.next_value()?;
-                } else if key == b"port" {
-                    self.port = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"is_valid" {
-                    self.is_valid = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else if key == b"username" {
-                    self.username = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VsphereEsxiAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VsphereEsxiAccountConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VsphereEsxiAccountConnection {
-    /// `aggregate`: `NestedAggregateVsphereEsxiAccount`, required by the model.
-    pub aggregate: Option<NestedAggregateVsphereEsxiAccount>,
-}
-
-impl FromMap for VsphereEsxiAccountConnection {
-    const NAME: &'static str = "VsphereEsxiAccountConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VsphereEsxiAccountConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WeekdayTypeEnum` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WeekdayTypeEnum {
-    /// `FRI`
-    Fri,
-    /// `MON`
-    Mon,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// `THU`
-    Thu,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl WeekdayTypeEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fri => "FRI",
-            Self::Mon => "MON",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Thu => "THU",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FRI" => Self::Fri,
-            "MON" => Self::Mon,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            "THU" => Self::Thu,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Fri,
-        Self::Mon,
-        Self::Sat,
-        Self::Sun,
-        Self::Thu,
-        Self::Tue,
-        Self::Wed,
-    ];
-}
-
-impl ::core::fmt::Display for WeekdayTypeEnum {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for WeekdayTypeEnum {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for WeekdayTypeEnum {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WeekdayTypeEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Witness` of the CloudTower model.
-///
-/// The model requires `cluster`, `cpu_hz_per_core`, `data_ip`, `id`, `management_ip`, `name`, `system_data_capacity`, `system_used_data_space`, `total_cpu_cores`, `total_cpu_hz`, `total_memory_bytes`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Witness {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `cpu_hz_per_core`: `int64`, required by the model.
-    pub cpu_hz_per_core: Option<i64>,
-    /// `data_ip`: `string`, required by the model.
-    pub data_ip: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `management_ip`: `string`, required by the model.
-    pub management_ip: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `system_data_capacity`: `int64`, required by the model.
-    pub system_data_capacity: Option<i64>,
-    /// `system_used_data_space`: `int64`, required by the model.
-    pub system_used_data_space: Option<i64>,
-    /// `total_cpu_cores`: `int32`, required by the model.
-    pub total_cpu_cores: Option<i32>,
-    /// `total_cpu_hz`: `int64`, required by the model.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_memory_bytes`: `int64`, required by the model.
-    pub total_memory_bytes: Option<i64>,
-}
-
-impl FromMap for Witness {
-    const NAME: &'static str = "Witness";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else if key == b"data_ip" {
-                    self.data_ip = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"total_cpu_hz" {
-                    self.total_cpu_hz = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            13 => {
-                if key == b"management_ip" {
-                    self.management_ip = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"cpu_hz_per_core" {
-                    self.cpu_hz_per_core = m.next_value()?;
-                } else if key == b"total_cpu_cores" {
-                    self.total_cpu_cores = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"total_memory_bytes" {
-                    self.total_memory_bytes = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            20 => {
-                if key == b"system_data_capacity" {
-                    self.system_data_capacity = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            22 => {
-                if key == b"system_used_data_space" {
-                    self.system_used_data_space = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Witness {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WitnessConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WitnessConnection {
-    /// `aggregate`: `NestedAggregateWitness`, required by the model.
-    pub aggregate: Option<NestedAggregateWitness>,
-}
-
-impl FromMap for WitnessConnection {
-    const NAME: &'static str = "WitnessConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WitnessConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `WitnessService` of the CloudTower model.
-///
-/// The model requires `id`, `name`, `role`, `state`, `state_duration`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct WitnessService {
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `role`: `string`, required by the model.
-    pub role: Option<String>,
-    /// `state`: `string`, required by the model.
-    pub state: Option<String>,
-    /// `state_duration`: `double`, required by the model.
-    pub state_duration: Option<f64>,
-}
-
-impl FromMap for WitnessService {
-    const NAME: &'static str = "WitnessService";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else if key == b"role" {
-                    self.role = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"state" {
-                    self.state = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"state_duration" {
-                    self.state_duration = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WitnessService {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZbsSpec` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ZbsSpec {
-    /// `normal`
-    Normal,
-    /// `large`
-    Large,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ZbsSpec {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "normal",
-            Self::Large => "large",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "normal" => Self::Normal,
-            "large" => Self::Large,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Large];
-}
-
-impl ::core::fmt::Display for ZbsSpec {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ZbsSpec {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ZbsSpec {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZbsSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `Zone` of the CloudTower model.
-///
-/// The model requires `cluster`, `datacenter`, `id`, `is_preferred`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Zone {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `datacenter`: `NestedDatacenter`, required by the model.
-    pub datacenter: Option<NestedDatacenter>,
-    /// `failure_data_space`: `int64`.
-    pub failure_data_space: Option<i64>,
-    /// `host_num`: `int32`.
-    pub host_num: Option<i32>,
-    /// `hosts`: `NestedHost[]`.
-    pub hosts: Option<Vec<NestedHost>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `is_preferred`: `boolean`, required by the model.
-    pub is_preferred: Option<bool>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `provisioned_cpu_cores`: `int32`.
-    pub provisioned_cpu_cores: Option<i32>,
-    /// `provisioned_cpu_cores_for_active_vm`: `int32`.
-    pub provisioned_cpu_cores_for_active_vm: Option<i32>,
-    /// `provisioned_data_space`: `int64`.
-    pub provisioned_data_space: Option<i64>,
-    /// `provisioned_memory_bytes`: `int64`.
-    pub provisioned_memory_bytes: Option<i64>,
-    /// `running_vm_num`: `int32`.
-    pub running_vm_num: Option<i32>,
-    /// `stopped_vm_num`: `int32`.
-    pub stopped_vm_num: Option<i32>,
-    /// `suspended_vm_num`: `int32`.
-    pub suspended_vm_num: Option<i32>,
-    /// `total_cache_capacity`: `int64`.
-    pub total_cache_capacity: Option<i64>,
-    /// `total_cpu_cores`: `int32`.
-    pub total_cpu_cores: Option<i32>,
-    /// `total_cpu_hz`: `int64`.
-    pub total_cpu_hz: Option<i64>,
-    /// `total_data_capacity`: `int64`.
-    pub total_data_capacity: Option<i64>,
-    /// `total_memory_bytes`: `int64`.
-    pub total_memory_bytes: Option<i64>,
-    /// `used_data_space`: `int64`.
-    pub used_data_space: Option<i64>,
-    /// `valid_data_space`: `int64`.
-    pub valid_data_space: Option<i64>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-}
-
-impl FromMap for Zone {
-    const NAME: &'static str = "Zone";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"hosts" {
-                    self.hosts = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"host_num" {
-                    self.host_num = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"datacenter" {
-                    self.datacenter = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"is_preferred" {
-                    self.is_preferred = m.next_value()?;
-                } else if key == b"total_cpu_hz" {
-                    self.total_cpu_hz = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"running_vm_num" {
-                    self.running_vm_num = m.next_value()?;
-                } else if key == b"stopped_vm_num" {
-                    self.stopped_vm_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"total_cpu_cores" {
-                    self.total_cpu_cores = m.next_value()?;
-                } else if key == b"used_data_space" {
-                    self.used_data_space = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"suspended_vm_num" {
-                    self.suspended_vm_num = m.next_value()?;
-                } else if key == b"valid_data_space" {
-                    self.valid_data_space = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"failure_data_space" {
-                    self.failure_data_space = m.next_value()?;
-                } else if key == b"total_memory_bytes" {
-                    self.total_memory_bytes = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"total_data_capacity" {
-                    self.total_data_capacity = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            20 => {
-                if key == b"total_cache_capacity" {
-                    self.total_cache_capacity = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            21 => {
-                if key == b"provisioned_cpu_cores" {
-                    self.provisioned_cpu_cores = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            22 => {
-                if key == b"provisioned_data_space" {
-                    self.provisioned_data_space = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            24 => {
-                if key == b"provisioned_memory_bytes" {
-                    self.provisioned_memory_bytes = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            35 => {
-                if key == b"provisioned_cpu_cores_for_active_vm" {
-                    self.provisioned_cpu_cores_for_active_vm = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Zone {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZoneConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneConnection {
-    /// `aggregate`: `NestedAggregateZone`, required by the model.
-    pub aggregate: Option<NestedAggregateZone>,
-}
-
-impl FromMap for ZoneConnection {
-    const NAME: &'static str = "ZoneConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZoneConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZoneTopo` of the CloudTower model.
-///
-/// The model requires `cluster`, `cluster_topo`, `id`, `local_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneTopo {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `cluster_topo`: `NestedClusterTopo`, required by the model.
-    pub cluster_topo: Option<NestedClusterTopo>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `rack_topoes`: `NestedRackTopo[]`.
-    pub rack_topoes: Option<Vec<NestedRackTopo>>,
-}
-
-impl FromMap for ZoneTopo {
-    const NAME: &'static str = "ZoneTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"rack_topoes" {
-                    self.rack_topoes = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"cluster_topo" {
-                    self.cluster_topo = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZoneTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ZoneTopoConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneTopoConnection {
-    /// `aggregate`: `NestedAggregateZoneTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateZoneTopo>,
-}
-
-impl FromMap for ZoneTopoConnection {
-    const NAME: &'static str = "ZoneTopoConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ZoneTopoConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,112 @@
 
 use super::*;
 
+/// `BackupRestoreExecutionNetworkMapping.__typename` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BackupRestoreExecutionNetworkMappingTypename {
+    /// `BackupRestoreExecutionNetworkMapping`
+    BackupRestoreExecutionNetworkMapping,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl BackupRestoreExecutionNetworkMappingTypename {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BackupRestoreExecutionNetworkMapping => "BackupRestoreExecutionNetworkMapping",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BackupRestoreExecutionNetworkMapping" => {
+                Some(Self::BackupRestoreExecutionNetworkMapping)
+            }
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::BackupRestoreExecutionNetworkMapping];
+}
+
+impl ::core::fmt::Display for BackupRestoreExecutionNetworkMappingTypename {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for BackupRestoreExecutionNetworkMappingTypename {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for BackupRestoreExecutionNetworkMappingTypename {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BackupRestoreExecutionNetworkMappingTypename {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `BackupRestoreExecutionNetworkMapping` of the CloudTower model.
+///
+/// The model requires `src_vlan_id`, `dst_vlan_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct BackupRestoreExecutionNetworkMapping {
+    /// `target`: `BackupRestoreExecutionNetworkInformation`.
+    pub target: Option<BackupRestoreExecutionNetworkInformation>,
+    /// `src_vlan_id`: `string`, required by the model.
+    pub src_vlan_id: Option<String>,
+    /// `source`: `BackupRestoreExecutionNetworkInformation`.
+    pub source: Option<BackupRestoreExecutionNetworkInformation>,
+    /// `dst_vlan_id`: `string`, required by the model.
+    pub dst_vlan_id: Option<String>,
+    /// `__typename`: `string`.
+    pub typename: Option<BackupRestoreExecutionNetworkMappingTypename>,
+}
+
+impl serde::Serialize for BackupRestoreExecutionNetworkMapping {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(v) = &self.target {
+            m.serialize_entry("target", v)?;
+        }
+        if let Some(v) = &self.src_vlan_id {
+            m.serialize_entry("src_vlan_id", v)?;
+        }
+        if let Some(v) = &self.source {
+            m.serialize_entry("source", v)?;
+        }
+        if let Some(v) = &self.dst_vlan_id {
+            m.serialize_entry("dst_vlan_id", v)?;
+        }
+        if let Some(v) = &self.typename {
+            m.serialize_entry("__typename", v)?;
+        }
+        m.end()
+    }
+}
+
 /// `BackupRestorePoint` of the CloudTower model.
 ///
 /// The model requires `backup_plan`, `backup_target_execution`, `id`, `local_id`, `slice`; every field is optional here so that a tower that omits one still decodes.
@@ -267,13 +373,20 @@ impl BackupRestorePointCreation {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AUTO" => Self::Auto,
-            "FAILBACK" => Self::Failback,
-            "FAILOVER" => Self::Failover,
-            "FAILOVER_TEST" => Self::FailoverTest,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AUTO" => Some(Self::Auto),
+            b"FAILBACK" => Some(Self::Failback),
+            b"FAILOVER" => Some(Self::Failover),
+            b"FAILOVER_TEST" => Some(Self::FailoverTest),
+            b"MANUAL" => Some(Self::Manual),
+            _ => None,
         }
     }
 
@@ -307,7 +420,7 @@ impl serde::Serialize for BackupRestorePointCreation {
 
 impl<'de> serde::Deserialize<'de> for BackupRestorePointCreation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -337,10 +450,17 @@ impl BackupRestorePointType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "INCREMENTAL" => Self::Incremental,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FULL" => Some(Self::Full),
+            b"INCREMENTAL" => Some(Self::Incremental),
+            _ => None,
         }
     }
 
@@ -368,7 +488,7 @@ impl serde::Serialize for BackupRestorePointType {
 
 impl<'de> serde::Deserialize<'de> for BackupRestorePointType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -691,10 +811,17 @@ impl BackupServiceNetworkStatusEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "DISCONNECTED" => Self::Disconnected,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"DISCONNECTED" => Some(Self::Disconnected),
+            _ => None,
         }
     }
 
@@ -722,7 +849,7 @@ impl serde::Serialize for BackupServiceNetworkStatusEnum {
 
 impl<'de> serde::Deserialize<'de> for BackupServiceNetworkStatusEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -755,11 +882,18 @@ impl BackupServiceNetworkType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MANAGEMENT" => Self::Management,
-            "NEW_NIC" => Self::NewNic,
-            "STORAGE" => Self::Storage,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MANAGEMENT" => Some(Self::Management),
+            b"NEW_NIC" => Some(Self::NewNic),
+            b"STORAGE" => Some(Self::Storage),
+            _ => None,
         }
     }
 
@@ -787,7 +921,7 @@ impl serde::Serialize for BackupServiceNetworkType {
 
 impl<'de> serde::Deserialize<'de> for BackupServiceNetworkType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -838,17 +972,24 @@ impl BackupServiceStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ERROR" => Self::Error,
-            "INITIALIZING" => Self::Initializing,
-            "INSTALLING" => Self::Installing,
-            "INSTALL_FAILED" => Self::InstallFailed,
-            "RUNNING" => Self::Running,
-            "TERMINATE_FAILED" => Self::TerminateFailed,
-            "TERMINATING" => Self::Terminating,
-            "UPGRADE_FAILED" => Self::UpgradeFailed,
-            "UPGRADING" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ERROR" => Some(Self::Error),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"INSTALLING" => Some(Self::Installing),
+            b"INSTALL_FAILED" => Some(Self::InstallFailed),
+            b"RUNNING" => Some(Self::Running),
+            b"TERMINATE_FAILED" => Some(Self::TerminateFailed),
+            b"TERMINATING" => Some(Self::Terminating),
+            b"UPGRADE_FAILED" => Some(Self::UpgradeFailed),
+            b"UPGRADING" => Some(Self::Upgrading),
+            _ => None,
         }
     }
 
@@ -886,7 +1027,7 @@ impl serde::Serialize for BackupServiceStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupServiceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1146,14 +1287,21 @@ impl BackupStoreStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "CONNECTING" => Self::Connecting,
-            "DISABLED" => Self::Disabled,
-            "ERROR" => Self::Error,
-            "INIT" => Self::Init,
-            "INIT_ERROR" => Self::InitError,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"CONNECTING" => Some(Self::Connecting),
+            b"DISABLED" => Some(Self::Disabled),
+            b"ERROR" => Some(Self::Error),
+            b"INIT" => Some(Self::Init),
+            b"INIT_ERROR" => Some(Self::InitError),
+            _ => None,
         }
     }
 
@@ -1188,7 +1336,7 @@ impl serde::Serialize for BackupStoreStatus {
 
 impl<'de> serde::Deserialize<'de> for BackupStoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1221,11 +1369,18 @@ impl BackupStoreType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NFS3" => Self::Nfs3,
-            "NFS4" => Self::Nfs4,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISCSI" => Some(Self::Iscsi),
+            b"NFS3" => Some(Self::Nfs3),
+            b"NFS4" => Some(Self::Nfs4),
+            _ => None,
         }
     }
 
@@ -1253,7 +1408,7 @@ impl serde::Serialize for BackupStoreType {
 
 impl<'de> serde::Deserialize<'de> for BackupStoreType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1546,13 +1701,20 @@ impl BitPsUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bps" => Self::Bps,
-            "Kbps" => Self::Kbps,
-            "Mbps" => Self::Mbps,
-            "Gbps" => Self::Gbps,
-            "Tbps" => Self::Tbps,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bps" => Some(Self::Bps),
+            b"Kbps" => Some(Self::Kbps),
+            b"Mbps" => Some(Self::Mbps),
+            b"Gbps" => Some(Self::Gbps),
+            b"Tbps" => Some(Self::Tbps),
+            _ => None,
         }
     }
 
@@ -1580,7 +1742,7 @@ impl serde::Serialize for BitPsUnit {
 
 impl<'de> serde::Deserialize<'de> for BitPsUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1622,14 +1784,21 @@ impl BitUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "bit" => Self::Bit,
-            "Kb" => Self::Kb,
-            "Mb" => Self::Mb,
-            "Gb" => Self::Gb,
-            "Tb" => Self::Tb,
-            "Pb" => Self::Pb,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"bit" => Some(Self::Bit),
+            b"Kb" => Some(Self::Kb),
+            b"Mb" => Some(Self::Mb),
+            b"Gb" => Some(Self::Gb),
+            b"Tb" => Some(Self::Tb),
+            b"Pb" => Some(Self::Pb),
+            _ => None,
         }
     }
 
@@ -1658,7 +1827,7 @@ impl serde::Serialize for BitUnit {
 
 impl<'de> serde::Deserialize<'de> for BitUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1688,10 +1857,17 @@ impl BrickPhaseEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BACKWARD" => Self::Backward,
-            "FORWARD" => Self::Forward,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BACKWARD" => Some(Self::Backward),
+            b"FORWARD" => Some(Self::Forward),
+            _ => None,
         }
     }
 
@@ -1719,7 +1895,7 @@ impl serde::Serialize for BrickPhaseEnum {
 
 impl<'de> serde::Deserialize<'de> for BrickPhaseEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1931,12 +2107,19 @@ impl Bus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IDE" => Self::Ide,
-            "SCSI" => Self::Scsi,
-            "USB" => Self::Usb,
-            "VIRTIO" => Self::Virtio,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IDE" => Some(Self::Ide),
+            b"SCSI" => Some(Self::Scsi),
+            b"USB" => Some(Self::Usb),
+            b"VIRTIO" => Some(Self::Virtio),
+            _ => None,
         }
     }
 
@@ -1964,7 +2147,7 @@ impl serde::Serialize for Bus {
 
 impl<'de> serde::Deserialize<'de> for Bus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2006,14 +2189,21 @@ impl ByteUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "B" => Self::B,
-            "KB" => Self::Kb,
-            "MB" => Self::Mb,
-            "GB" => Self::Gb,
-            "TB" => Self::Tb,
-            "PB" => Self::Pb,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"B" => Some(Self::B),
+            b"KB" => Some(Self::Kb),
+            b"MB" => Some(Self::Mb),
+            b"GB" => Some(Self::Gb),
+            b"TB" => Some(Self::Tb),
+            b"PB" => Some(Self::Pb),
+            _ => None,
         }
     }
 
@@ -2041,7 +2231,7 @@ impl serde::Serialize for ByteUnit {
 
 impl<'de> serde::Deserialize<'de> for ByteUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2141,10 +2331,17 @@ impl CloudInitNetworkTypeEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV4_DHCP" => Self::Ipv4Dhcp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IPV4" => Some(Self::Ipv4),
+            b"IPV4_DHCP" => Some(Self::Ipv4Dhcp),
+            _ => None,
         }
     }
 
@@ -2172,7 +2369,7 @@ impl serde::Serialize for CloudInitNetworkTypeEnum {
 
 impl<'de> serde::Deserialize<'de> for CloudInitNetworkTypeEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2511,20 +2708,27 @@ impl CloudTowerApplicationState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONFIGURE_FAILED" => Self::ConfigureFailed,
-            "CONFIGURING" => Self::Configuring,
-            "ERROR" => Self::Error,
-            "INSTALLING" => Self::Installing,
-            "INSTALL_FAILED" => Self::InstallFailed,
-            "RUNNING" => Self::Running,
-            "SCALE_FAILED" => Self::ScaleFailed,
-            "SCALING" => Self::Scaling,
-            "TERMINATE_FAILED" => Self::TerminateFailed,
-            "TERMINATING" => Self::Terminating,
-            "UPGRADE_FAILED" => Self::UpgradeFailed,
-            "UPGRADING" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONFIGURE_FAILED" => Some(Self::ConfigureFailed),
+            b"CONFIGURING" => Some(Self::Configuring),
+            b"ERROR" => Some(Self::Error),
+            b"INSTALLING" => Some(Self::Installing),
+            b"INSTALL_FAILED" => Some(Self::InstallFailed),
+            b"RUNNING" => Some(Self::Running),
+            b"SCALE_FAILED" => Some(Self::ScaleFailed),
+            b"SCALING" => Some(Self::Scaling),
+            b"TERMINATE_FAILED" => Some(Self::TerminateFailed),
+            b"TERMINATING" => Some(Self::Terminating),
+            b"UPGRADE_FAILED" => Some(Self::UpgradeFailed),
+            b"UPGRADING" => Some(Self::Upgrading),
+            _ => None,
         }
     }
 
@@ -2565,7 +2769,7 @@ impl serde::Serialize for CloudTowerApplicationState {
 
 impl<'de> serde::Deserialize<'de> for CloudTowerApplicationState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3141,13 +3345,20 @@ impl ClusterConnectorErrorCode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LOAD_CLUSTER_FAILED" => Self::LoadClusterFailed,
-            "LOAD_CLUSTER_NETWORK_ERROR" => Self::LoadClusterNetworkError,
-            "LOAD_CLUSTER_NOT_FOUND" => Self::LoadClusterNotFound,
-            "LOAD_CLUSTER_UNAUTHORIZED" => Self::LoadClusterUnauthorized,
-            "LOAD_CLUSTER_UNHEALTHY" => Self::LoadClusterUnhealthy,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"LOAD_CLUSTER_FAILED" => Some(Self::LoadClusterFailed),
+            b"LOAD_CLUSTER_NETWORK_ERROR" => Some(Self::LoadClusterNetworkError),
+            b"LOAD_CLUSTER_NOT_FOUND" => Some(Self::LoadClusterNotFound),
+            b"LOAD_CLUSTER_UNAUTHORIZED" => Some(Self::LoadClusterUnauthorized),
+            b"LOAD_CLUSTER_UNHEALTHY" => Some(Self::LoadClusterUnhealthy),
+            _ => None,
         }
     }
 
@@ -3181,7 +3392,7 @@ impl serde::Serialize for ClusterConnectorErrorCode {
 
 impl<'de> serde::Deserialize<'de> for ClusterConnectorErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3653,225 +3864,6 @@ impl FromMap for ClusterTopo {
 }
 
 impl<'de> serde::Deserialize<'de> for ClusterTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ClusterTopoConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterTopoConnection {
-    /// `aggregate`: `NestedAggregateClusterTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateClusterTopo>,
-}
-
-impl FromMap for ClusterTopoConnection {
-    const NAME: &'static str = "ClusterTopoConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterTopoConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ClusterType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ClusterType {
-    /// `BLUESHARK`
-    Blueshark,
-    /// `SMTX_ELF`
-    SmtxElf,
-    /// `SMTX_OS`
-    SmtxOs,
-    /// `SMTX_ZBS`
-    SmtxZbs,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ClusterType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blueshark => "BLUESHARK",
-            Self::SmtxElf => "SMTX_ELF",
-            Self::SmtxOs => "SMTX_OS",
-            Self::SmtxZbs => "SMTX_ZBS",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BLUESHARK" => Self::Blueshark,
-            "SMTX_ELF" => Self::SmtxElf,
-            "SMTX_OS" => Self::SmtxOs,
-            "SMTX_ZBS" => Self::SmtxZbs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] =
-        &[Self::Blueshark, Self::SmtxElf, Self::SmtxOs, Self::SmtxZbs];
-}
-
-impl ::core::fmt::Display for ClusterType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ClusterType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ClusterType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ClusterUpgradeHistory` of the CloudTower model.
-///
-/// The model requires `cluster`, `date`, `id`, `local_id`, `progress`, `result`, `task_uuid`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterUpgradeHistory {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `date`: `string`, required by the model.
-    pub date: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `progress`: `object`, required by the model.
-    pub progress: Option<serde_json::Value>,
-    /// `result`: `string`, required by the model.
-    pub result: Option<String>,
-    /// `task_uuid`: `string`, required by the model.
-    pub task_uuid: Option<String>,
-    /// `version`: `string`, required by the model.
-    pub version: Option<String>,
-}
-
-impl FromMap for ClusterUpgradeHistory {
-    const NAME: &'static str = "ClusterUpgradeHistory";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"date" {
-                    self.date = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"result" {
-                    self.result = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else if key == b"version" {
-                    self.version = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else if key == b"progress" {
-                    self.progress = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"task_uuid" {
-                    self.task_uuid = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistory {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ClusterUpgradeHistoryConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterUpgradeHistoryConnection {
-    /// `aggregate`: `NestedAggregateClusterUpgradeHistory`, required by the model.
-    pub aggregate: Option<NestedAggregateClusterUpgradeHistory>,
-}
-
-impl FromMap for ClusterUpgradeHistoryConnection {
-    const NAME: &'static str = "ClusterUpgradeHistoryConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistoryConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

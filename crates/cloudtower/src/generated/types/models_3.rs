@@ -3,6 +3,232 @@
 
 use super::*;
 
+/// `ClusterTopoConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterTopoConnection {
+    /// `aggregate`: `NestedAggregateClusterTopo`, required by the model.
+    pub aggregate: Option<NestedAggregateClusterTopo>,
+}
+
+impl FromMap for ClusterTopoConnection {
+    const NAME: &'static str = "ClusterTopoConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterTopoConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ClusterType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClusterType {
+    /// `BLUESHARK`
+    Blueshark,
+    /// `SMTX_ELF`
+    SmtxElf,
+    /// `SMTX_OS`
+    SmtxOs,
+    /// `SMTX_ZBS`
+    SmtxZbs,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ClusterType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Blueshark => "BLUESHARK",
+            Self::SmtxElf => "SMTX_ELF",
+            Self::SmtxOs => "SMTX_OS",
+            Self::SmtxZbs => "SMTX_ZBS",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BLUESHARK" => Some(Self::Blueshark),
+            b"SMTX_ELF" => Some(Self::SmtxElf),
+            b"SMTX_OS" => Some(Self::SmtxOs),
+            b"SMTX_ZBS" => Some(Self::SmtxZbs),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Blueshark, Self::SmtxElf, Self::SmtxOs, Self::SmtxZbs];
+}
+
+impl ::core::fmt::Display for ClusterType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ClusterType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ClusterType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ClusterUpgradeHistory` of the CloudTower model.
+///
+/// The model requires `cluster`, `date`, `id`, `local_id`, `progress`, `result`, `task_uuid`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterUpgradeHistory {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `date`: `string`, required by the model.
+    pub date: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `progress`: `object`, required by the model.
+    pub progress: Option<serde_json::Value>,
+    /// `result`: `string`, required by the model.
+    pub result: Option<String>,
+    /// `task_uuid`: `string`, required by the model.
+    pub task_uuid: Option<String>,
+    /// `version`: `string`, required by the model.
+    pub version: Option<String>,
+}
+
+impl FromMap for ClusterUpgradeHistory {
+    const NAME: &'static str = "ClusterUpgradeHistory";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"date" {
+                    self.date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"result" {
+                    self.result = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"progress" {
+                    self.progress = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"task_uuid" {
+                    self.task_uuid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ClusterUpgradeHistoryConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterUpgradeHistoryConnection {
+    /// `aggregate`: `NestedAggregateClusterUpgradeHistory`, required by the model.
+    pub aggregate: Option<NestedAggregateClusterUpgradeHistory>,
+}
+
+impl FromMap for ClusterUpgradeHistoryConnection {
+    const NAME: &'static str = "ClusterUpgradeHistoryConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClusterUpgradeHistoryConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `ColumnConfig` of the CloudTower model.
 ///
 /// The model requires `name`, `path`; every field is optional here so that a tower that omits one still decodes.
@@ -90,12 +316,19 @@ impl ConnectState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "DISCONNECTED" => Self::Disconnected,
-            "INITIALIZING" => Self::Initializing,
-            "REMOVING" => Self::Removing,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"DISCONNECTED" => Some(Self::Disconnected),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"REMOVING" => Some(Self::Removing),
+            _ => None,
         }
     }
 
@@ -128,7 +361,7 @@ impl serde::Serialize for ConnectState {
 
 impl<'de> serde::Deserialize<'de> for ConnectState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -455,10 +688,17 @@ impl ConsistentType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRASH_CONSISTENT" => Self::CrashConsistent,
-            "FILE_SYSTEM_CONSISTENT" => Self::FileSystemConsistent,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRASH_CONSISTENT" => Some(Self::CrashConsistent),
+            b"FILE_SYSTEM_CONSISTENT" => Some(Self::FileSystemConsistent),
+            _ => None,
         }
     }
 
@@ -486,7 +726,7 @@ impl serde::Serialize for ConsistentType {
 
 impl<'de> serde::Deserialize<'de> for ConsistentType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -519,11 +759,18 @@ impl ContentLanguage {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "zh-CN" => Self::ZhCn,
-            "en-US" => Self::EnUs,
-            "*" => Self::Empty,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"zh-CN" => Some(Self::ZhCn),
+            b"en-US" => Some(Self::EnUs),
+            b"*" => Some(Self::Empty),
+            _ => None,
         }
     }
 
@@ -551,7 +798,7 @@ impl serde::Serialize for ContentLanguage {
 
 impl<'de> serde::Deserialize<'de> for ContentLanguage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1155,10 +1402,17 @@ impl CpuFanSpeedUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PERCENT" => Self::Percent,
-            "RPM" => Self::Rpm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PERCENT" => Some(Self::Percent),
+            b"RPM" => Some(Self::Rpm),
+            _ => None,
         }
     }
 
@@ -1186,7 +1440,7 @@ impl serde::Serialize for CpuFanSpeedUnit {
 
 impl<'de> serde::Deserialize<'de> for CpuFanSpeedUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1213,9 +1467,16 @@ impl DataPointTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DataPoint" => Self::DataPoint,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DataPoint" => Some(Self::DataPoint),
+            _ => None,
         }
     }
 
@@ -1243,7 +1504,7 @@ impl serde::Serialize for DataPointTypename {
 
 impl<'de> serde::Deserialize<'de> for DataPointTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1542,10 +1803,17 @@ impl Direction {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HORIZONTAL" => Self::Horizontal,
-            "VERTICAL" => Self::Vertical,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HORIZONTAL" => Some(Self::Horizontal),
+            b"VERTICAL" => Some(Self::Vertical),
+            _ => None,
         }
     }
 
@@ -1573,7 +1841,7 @@ impl serde::Serialize for Direction {
 
 impl<'de> serde::Deserialize<'de> for Direction {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1639,10 +1907,17 @@ impl DisassociateSystemServiceFromObsServiceResultType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAIL" => Self::Fail,
-            "SUCCESS" => Self::Success,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAIL" => Some(Self::Fail),
+            b"SUCCESS" => Some(Self::Success),
+            _ => None,
         }
     }
 
@@ -1670,7 +1945,7 @@ impl serde::Serialize for DisassociateSystemServiceFromObsServiceResultType {
 
 impl<'de> serde::Deserialize<'de> for DisassociateSystemServiceFromObsServiceResultType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2056,13 +2331,20 @@ impl DiskFunction {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOOT" => Self::Boot,
-            "CACHE" => Self::Cache,
-            "DATA" => Self::Data,
-            "SMTX_SYSTEM" => Self::SmtxSystem,
-            "UNMOUNT" => Self::Unmount,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOOT" => Some(Self::Boot),
+            b"CACHE" => Some(Self::Cache),
+            b"DATA" => Some(Self::Data),
+            b"SMTX_SYSTEM" => Some(Self::SmtxSystem),
+            b"UNMOUNT" => Some(Self::Unmount),
+            _ => None,
         }
     }
 
@@ -2096,7 +2378,7 @@ impl serde::Serialize for DiskFunction {
 
 impl<'de> serde::Deserialize<'de> for DiskFunction {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2135,13 +2417,20 @@ impl DiskHealthStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HEALTHY" => Self::Healthy,
-            "SMART_FAILED" => Self::SmartFailed,
-            "SOFTWARE_RAID_FAILURE" => Self::SoftwareRaidFailure,
-            "SUBHEALTHY" => Self::Subhealthy,
-            "UNHEALTHY" => Self::Unhealthy,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HEALTHY" => Some(Self::Healthy),
+            b"SMART_FAILED" => Some(Self::SmartFailed),
+            b"SOFTWARE_RAID_FAILURE" => Some(Self::SoftwareRaidFailure),
+            b"SUBHEALTHY" => Some(Self::Subhealthy),
+            b"UNHEALTHY" => Some(Self::Unhealthy),
+            _ => None,
         }
     }
 
@@ -2175,7 +2464,7 @@ impl serde::Serialize for DiskHealthStatus {
 
 impl<'de> serde::Deserialize<'de> for DiskHealthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2244,13 +2533,20 @@ impl DiskType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HDD" => Self::Hdd,
-            "NVMe_SSD" => Self::NvmeSsd,
-            "PMem" => Self::Pmem,
-            "SATA_OR_SAS_SSD" => Self::SataOrSasSsd,
-            "SSD" => Self::Ssd,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HDD" => Some(Self::Hdd),
+            b"NVMe_SSD" => Some(Self::NvmeSsd),
+            b"PMem" => Some(Self::Pmem),
+            b"SATA_OR_SAS_SSD" => Some(Self::SataOrSasSsd),
+            b"SSD" => Some(Self::Ssd),
+            _ => None,
         }
     }
 
@@ -2284,7 +2580,7 @@ impl serde::Serialize for DiskType {
 
 impl<'de> serde::Deserialize<'de> for DiskType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2323,13 +2619,20 @@ impl DiskUsage {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOOT" => Self::Boot,
-            "CACHE" => Self::Cache,
-            "CACHE_AND_META" => Self::CacheAndMeta,
-            "DATA" => Self::Data,
-            "DATA_AND_META" => Self::DataAndMeta,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOOT" => Some(Self::Boot),
+            b"CACHE" => Some(Self::Cache),
+            b"CACHE_AND_META" => Some(Self::CacheAndMeta),
+            b"DATA" => Some(Self::Data),
+            b"DATA_AND_META" => Some(Self::DataAndMeta),
+            _ => None,
         }
     }
 
@@ -2363,7 +2666,7 @@ impl serde::Serialize for DiskUsage {
 
 impl<'de> serde::Deserialize<'de> for DiskUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2405,14 +2708,21 @@ impl DiskUsageStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISOLATED" => Self::Isolated,
-            "MOUNTED" => Self::Mounted,
-            "MOUNTING" => Self::Mounting,
-            "PARTIAL_MOUNTED" => Self::PartialMounted,
-            "UNMOUNTED" => Self::Unmounted,
-            "UNMOUNTING" => Self::Unmounting,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISOLATED" => Some(Self::Isolated),
+            b"MOUNTED" => Some(Self::Mounted),
+            b"MOUNTING" => Some(Self::Mounting),
+            b"PARTIAL_MOUNTED" => Some(Self::PartialMounted),
+            b"UNMOUNTED" => Some(Self::Unmounted),
+            b"UNMOUNTING" => Some(Self::Unmounting),
+            _ => None,
         }
     }
 
@@ -2447,7 +2757,7 @@ impl serde::Serialize for DiskUsageStatus {
 
 impl<'de> serde::Deserialize<'de> for DiskUsageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2633,11 +2943,18 @@ impl ElfDataStoreType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NFS" => Self::Nfs,
-            "NVMe" => Self::Nvme,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISCSI" => Some(Self::Iscsi),
+            b"NFS" => Some(Self::Nfs),
+            b"NVMe" => Some(Self::Nvme),
+            _ => None,
         }
     }
 
@@ -2665,7 +2982,7 @@ impl serde::Serialize for ElfDataStoreType {
 
 impl<'de> serde::Deserialize<'de> for ElfDataStoreType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3072,11 +3389,18 @@ impl EntityAsyncStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "DELETING" => Self::Deleting,
-            "UPDATING" => Self::Updating,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CREATING" => Some(Self::Creating),
+            b"DELETING" => Some(Self::Deleting),
+            b"UPDATING" => Some(Self::Updating),
+            _ => None,
         }
     }
 
@@ -3104,7 +3428,7 @@ impl serde::Serialize for EntityAsyncStatus {
 
 impl<'de> serde::Deserialize<'de> for EntityAsyncStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3300,9 +3624,16 @@ impl EntityType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"VM" => Some(Self::Vm),
+            _ => None,
         }
     }
 
@@ -3330,7 +3661,7 @@ impl serde::Serialize for EntityType {
 
 impl<'de> serde::Deserialize<'de> for EntityType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3437,9 +3768,16 @@ impl ErrorCode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ResourceLocked" => Self::ResourceLocked,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ResourceLocked" => Some(Self::ResourceLocked),
+            _ => None,
         }
     }
 
@@ -3467,7 +3805,7 @@ impl serde::Serialize for ErrorCode {
 
 impl<'de> serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3623,323 +3961,6 @@ impl FromMap for EverouteCluster {
 }
 
 impl<'de> serde::Deserialize<'de> for EverouteCluster {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteClusterConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteClusterConnection {
-    /// `aggregate`: `NestedAggregateEverouteCluster`, required by the model.
-    pub aggregate: Option<NestedAggregateEverouteCluster>,
-}
-
-impl FromMap for EverouteClusterConnection {
-    const NAME: &'static str = "EverouteClusterConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteClusterConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteClusterPhase` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EverouteClusterPhase {
-    /// `Associated`
-    Associated,
-    /// `Failed`
-    Failed,
-    /// `Init`
-    Init,
-    /// `Running`
-    Running,
-    /// `Terminating`
-    Terminating,
-    /// `Updating`
-    Updating,
-    /// `Upgrading`
-    Upgrading,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EverouteClusterPhase {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Associated => "Associated",
-            Self::Failed => "Failed",
-            Self::Init => "Init",
-            Self::Running => "Running",
-            Self::Terminating => "Terminating",
-            Self::Updating => "Updating",
-            Self::Upgrading => "Upgrading",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Associated" => Self::Associated,
-            "Failed" => Self::Failed,
-            "Init" => Self::Init,
-            "Running" => Self::Running,
-            "Terminating" => Self::Terminating,
-            "Updating" => Self::Updating,
-            "Upgrading" => Self::Upgrading,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Associated,
-        Self::Failed,
-        Self::Init,
-        Self::Running,
-        Self::Terminating,
-        Self::Updating,
-        Self::Upgrading,
-    ];
-}
-
-impl ::core::fmt::Display for EverouteClusterPhase {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EverouteClusterPhase {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for EverouteClusterPhase {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteClusterPhase {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EverouteFeatureType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EverouteFeatureType {
-    /// `DFW`
-    Dfw,
-    /// `LB`
-    Lb,
-    /// `VPC`
-    Vpc,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl EverouteFeatureType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dfw => "DFW",
-            Self::Lb => "LB",
-            Self::Vpc => "VPC",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DFW" => Self::Dfw,
-            "LB" => Self::Lb,
-            "VPC" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Dfw, Self::Lb, Self::Vpc];
-}
-
-impl ::core::fmt::Display for EverouteFeatureType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EverouteFeatureType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for EverouteFeatureType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteFeatureType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `EverouteLicense` of the CloudTower model.
-///
-/// The model requires `code`, `expire_date`, `id`, `max_socket_num`, `serial`, `sign_date`, `software_edition`, `type`, `uid`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteLicense {
-    /// `code`: `string`, required by the model.
-    pub code: Option<String>,
-    /// `expire_date`: `string`, required by the model.
-    pub expire_date: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `max_socket_num`: `int32`, required by the model.
-    pub max_socket_num: Option<i32>,
-    /// `serial`: `string`, required by the model.
-    pub serial: Option<String>,
-    /// `sign_date`: `string`, required by the model.
-    pub sign_date: Option<String>,
-    /// `software_edition`: `SoftwareEdition`, required by the model.
-    pub software_edition: Option<SoftwareEdition>,
-    /// `type`: `LicenseType`, required by the model.
-    pub r#type: Option<LicenseType>,
-    /// `uid`: `string`, required by the model.
-    pub uid: Option<String>,
-}
-
-impl FromMap for EverouteLicense {
-    const NAME: &'static str = "EverouteLicense";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"uid" {
-                    self.uid = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"code" {
-                    self.code = m.next_value()?;
-                } else if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"serial" {
-                    self.serial = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"sign_date" {
-                    self.sign_date = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"expire_date" {
-                    self.expire_date = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"max_socket_num" {
-                    self.max_socket_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"software_edition" {
-                    self.software_edition = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteLicense {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `EverouteLicenseConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct EverouteLicenseConnection {
-    /// `aggregate`: `NestedAggregateEverouteLicense`, required by the model.
-    pub aggregate: Option<NestedAggregateEverouteLicense>,
-}
-
-impl FromMap for EverouteLicenseConnection {
-    const NAME: &'static str = "EverouteLicenseConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EverouteLicenseConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,337 @@
 
 use super::*;
 
+/// `EverouteClusterConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EverouteClusterConnection {
+    /// `aggregate`: `NestedAggregateEverouteCluster`, required by the model.
+    pub aggregate: Option<NestedAggregateEverouteCluster>,
+}
+
+impl FromMap for EverouteClusterConnection {
+    const NAME: &'static str = "EverouteClusterConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteClusterConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EverouteClusterPhase` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EverouteClusterPhase {
+    /// `Associated`
+    Associated,
+    /// `Failed`
+    Failed,
+    /// `Init`
+    Init,
+    /// `Running`
+    Running,
+    /// `Terminating`
+    Terminating,
+    /// `Updating`
+    Updating,
+    /// `Upgrading`
+    Upgrading,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl EverouteClusterPhase {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Associated => "Associated",
+            Self::Failed => "Failed",
+            Self::Init => "Init",
+            Self::Running => "Running",
+            Self::Terminating => "Terminating",
+            Self::Updating => "Updating",
+            Self::Upgrading => "Upgrading",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Associated" => Some(Self::Associated),
+            b"Failed" => Some(Self::Failed),
+            b"Init" => Some(Self::Init),
+            b"Running" => Some(Self::Running),
+            b"Terminating" => Some(Self::Terminating),
+            b"Updating" => Some(Self::Updating),
+            b"Upgrading" => Some(Self::Upgrading),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Associated,
+        Self::Failed,
+        Self::Init,
+        Self::Running,
+        Self::Terminating,
+        Self::Updating,
+        Self::Upgrading,
+    ];
+}
+
+impl ::core::fmt::Display for EverouteClusterPhase {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EverouteClusterPhase {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for EverouteClusterPhase {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteClusterPhase {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `EverouteFeatureType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EverouteFeatureType {
+    /// `DFW`
+    Dfw,
+    /// `LB`
+    Lb,
+    /// `VPC`
+    Vpc,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl EverouteFeatureType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dfw => "DFW",
+            Self::Lb => "LB",
+            Self::Vpc => "VPC",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DFW" => Some(Self::Dfw),
+            b"LB" => Some(Self::Lb),
+            b"VPC" => Some(Self::Vpc),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Dfw, Self::Lb, Self::Vpc];
+}
+
+impl ::core::fmt::Display for EverouteFeatureType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for EverouteFeatureType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for EverouteFeatureType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteFeatureType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `EverouteLicense` of the CloudTower model.
+///
+/// The model requires `code`, `expire_date`, `id`, `max_socket_num`, `serial`, `sign_date`, `software_edition`, `type`, `uid`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EverouteLicense {
+    /// `code`: `string`, required by the model.
+    pub code: Option<String>,
+    /// `expire_date`: `string`, required by the model.
+    pub expire_date: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `max_socket_num`: `int32`, required by the model.
+    pub max_socket_num: Option<i32>,
+    /// `serial`: `string`, required by the model.
+    pub serial: Option<String>,
+    /// `sign_date`: `string`, required by the model.
+    pub sign_date: Option<String>,
+    /// `software_edition`: `SoftwareEdition`, required by the model.
+    pub software_edition: Option<SoftwareEdition>,
+    /// `type`: `LicenseType`, required by the model.
+    pub r#type: Option<LicenseType>,
+    /// `uid`: `string`, required by the model.
+    pub uid: Option<String>,
+}
+
+impl FromMap for EverouteLicense {
+    const NAME: &'static str = "EverouteLicense";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"uid" {
+                    self.uid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"code" {
+                    self.code = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"serial" {
+                    self.serial = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"sign_date" {
+                    self.sign_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"expire_date" {
+                    self.expire_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"max_socket_num" {
+                    self.max_socket_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"software_edition" {
+                    self.software_edition = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteLicense {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `EverouteLicenseConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct EverouteLicenseConnection {
+    /// `aggregate`: `NestedAggregateEverouteLicense`, required by the model.
+    pub aggregate: Option<NestedAggregateEverouteLicense>,
+}
+
+impl FromMap for EverouteLicenseConnection {
+    const NAME: &'static str = "EverouteLicenseConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EverouteLicenseConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `EverouteLicensePricingType` of the CloudTower model; values this model does not know are kept in `Other`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -29,10 +360,17 @@ impl EverouteLicensePricingType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CPU_SLOT_NUM" => Self::CpuSlotNum,
-            "VM_NUM" => Self::VmNum,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CPU_SLOT_NUM" => Some(Self::CpuSlotNum),
+            b"VM_NUM" => Some(Self::VmNum),
+            _ => None,
         }
     }
 
@@ -60,7 +398,7 @@ impl serde::Serialize for EverouteLicensePricingType {
 
 impl<'de> serde::Deserialize<'de> for EverouteLicensePricingType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -215,9 +553,16 @@ impl ExecutePlanTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ExecutePlan" => Self::ExecutePlan,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ExecutePlan" => Some(Self::ExecutePlan),
+            _ => None,
         }
     }
 
@@ -245,7 +590,7 @@ impl serde::Serialize for ExecutePlanTypename {
 
 impl<'de> serde::Deserialize<'de> for ExecutePlanTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -392,11 +737,18 @@ impl ExternalCloudTowerStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED" => Self::Connected,
-            "CONNECTING" => Self::Connecting,
-            "DISCONNECTED" => Self::Disconnected,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED" => Some(Self::Connected),
+            b"CONNECTING" => Some(Self::Connecting),
+            b"DISCONNECTED" => Some(Self::Disconnected),
+            _ => None,
         }
     }
 
@@ -424,7 +776,7 @@ impl serde::Serialize for ExternalCloudTowerStatus {
 
 impl<'de> serde::Deserialize<'de> for ExternalCloudTowerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -485,12 +837,19 @@ impl FailoverShutdownMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "POWEROFF" => Self::Poweroff,
-            "SHUTDOWN" => Self::Shutdown,
-            "SHUTDOWNWITHPOWEROFF" => Self::Shutdownwithpoweroff,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NONE" => Some(Self::None),
+            b"POWEROFF" => Some(Self::Poweroff),
+            b"SHUTDOWN" => Some(Self::Shutdown),
+            b"SHUTDOWNWITHPOWEROFF" => Some(Self::Shutdownwithpoweroff),
+            _ => None,
         }
     }
 
@@ -523,7 +882,7 @@ impl serde::Serialize for FailoverShutdownMode {
 
 impl<'de> serde::Deserialize<'de> for FailoverShutdownMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -562,13 +921,20 @@ impl FilterRuleAggregationEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AVG" => Self::Avg,
-            "MAX" => Self::Max,
-            "MIN" => Self::Min,
-            "QUANTILE" => Self::Quantile,
-            "SUM" => Self::Sum,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AVG" => Some(Self::Avg),
+            b"MAX" => Some(Self::Max),
+            b"MIN" => Some(Self::Min),
+            b"QUANTILE" => Some(Self::Quantile),
+            b"SUM" => Some(Self::Sum),
+            _ => None,
         }
     }
 
@@ -597,7 +963,7 @@ impl serde::Serialize for FilterRuleAggregationEnum {
 
 impl<'de> serde::Deserialize<'de> for FilterRuleAggregationEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -636,13 +1002,20 @@ impl FilterRuleMetricEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "VM_CPU_USAGE" => Self::VmCpuUsage,
-            "VM_MEMORY_USAGE" => Self::VmMemoryUsage,
-            "VM_POWEROFF_DAYS" => Self::VmPoweroffDays,
-            "VM_POWERON_DAYS" => Self::VmPoweronDays,
-            "VM_READWRITE_IO" => Self::VmReadwriteIo,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"VM_CPU_USAGE" => Some(Self::VmCpuUsage),
+            b"VM_MEMORY_USAGE" => Some(Self::VmMemoryUsage),
+            b"VM_POWEROFF_DAYS" => Some(Self::VmPoweroffDays),
+            b"VM_POWERON_DAYS" => Some(Self::VmPoweronDays),
+            b"VM_READWRITE_IO" => Some(Self::VmReadwriteIo),
+            _ => None,
         }
     }
 
@@ -676,7 +1049,7 @@ impl serde::Serialize for FilterRuleMetricEnum {
 
 impl<'de> serde::Deserialize<'de> for FilterRuleMetricEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -712,12 +1085,19 @@ impl FilterRuleOpEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "GT" => Self::Gt,
-            "GTE" => Self::Gte,
-            "LT" => Self::Lt,
-            "LTE" => Self::Lte,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"GT" => Some(Self::Gt),
+            b"GTE" => Some(Self::Gte),
+            b"LT" => Some(Self::Lt),
+            b"LTE" => Some(Self::Lte),
+            _ => None,
         }
     }
 
@@ -745,7 +1125,7 @@ impl serde::Serialize for FilterRuleOpEnum {
 
 impl<'de> serde::Deserialize<'de> for FilterRuleOpEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -784,13 +1164,20 @@ impl FilterStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXECUTING" => Self::Executing,
-            "FAILED" => Self::Failed,
-            "INITIALIZING" => Self::Initializing,
-            "PARTIAL_SUCCESSED" => Self::PartialSuccessed,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXECUTING" => Some(Self::Executing),
+            b"FAILED" => Some(Self::Failed),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PARTIAL_SUCCESSED" => Some(Self::PartialSuccessed),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
         }
     }
 
@@ -824,7 +1211,7 @@ impl serde::Serialize for FilterStatus {
 
 impl<'de> serde::Deserialize<'de> for FilterStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1035,10 +1422,17 @@ impl GlobalPolicyAction {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DROP" => Self::Drop,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALLOW" => Some(Self::Allow),
+            b"DROP" => Some(Self::Drop),
+            _ => None,
         }
     }
 
@@ -1066,7 +1460,7 @@ impl serde::Serialize for GlobalPolicyAction {
 
 impl<'de> serde::Deserialize<'de> for GlobalPolicyAction {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1398,11 +1792,18 @@ impl GpuDeviceStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NEED_REBOOT" => Self::NeedReboot,
-            "NOT_READY" => Self::NotReady,
-            "READY" => Self::Ready,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NEED_REBOOT" => Some(Self::NeedReboot),
+            b"NOT_READY" => Some(Self::NotReady),
+            b"READY" => Some(Self::Ready),
+            _ => None,
         }
     }
 
@@ -1430,7 +1831,7 @@ impl serde::Serialize for GpuDeviceStatus {
 
 impl<'de> serde::Deserialize<'de> for GpuDeviceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1460,10 +1861,17 @@ impl GpuDeviceUsage {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PASS_THROUGH" => Self::PassThrough,
-            "VGPU" => Self::Vgpu,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PASS_THROUGH" => Some(Self::PassThrough),
+            b"VGPU" => Some(Self::Vgpu),
+            _ => None,
         }
     }
 
@@ -1491,7 +1899,7 @@ impl serde::Serialize for GpuDeviceUsage {
 
 impl<'de> serde::Deserialize<'de> for GpuDeviceUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2324,10 +2732,17 @@ impl GraphType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AREA" => Self::Area,
-            "STACK" => Self::Stack,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AREA" => Some(Self::Area),
+            b"STACK" => Some(Self::Stack),
+            _ => None,
         }
     }
 
@@ -2355,7 +2770,7 @@ impl serde::Serialize for GraphType {
 
 impl<'de> serde::Deserialize<'de> for GraphType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2852,13 +3267,20 @@ impl HostBatchCreateIfaceFunction {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ACCESS" => Self::Access,
-            "MANAGEMENT" => Self::Management,
-            "MIGRATION" => Self::Migration,
-            "STORAGE" => Self::Storage,
-            "VMWARE_ACCESS" => Self::VmwareAccess,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ACCESS" => Some(Self::Access),
+            b"MANAGEMENT" => Some(Self::Management),
+            b"MIGRATION" => Some(Self::Migration),
+            b"STORAGE" => Some(Self::Storage),
+            b"VMWARE_ACCESS" => Some(Self::VmwareAccess),
+            _ => None,
         }
     }
 
@@ -2892,7 +3314,7 @@ impl serde::Serialize for HostBatchCreateIfaceFunction {
 
 impl<'de> serde::Deserialize<'de> for HostBatchCreateIfaceFunction {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2955,11 +3377,18 @@ impl HostState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IDLE" => Self::Idle,
-            "IN_USE" => Self::InUse,
-            "REMOVING" => Self::Removing,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IDLE" => Some(Self::Idle),
+            b"IN_USE" => Some(Self::InUse),
+            b"REMOVING" => Some(Self::Removing),
+            _ => None,
         }
     }
 
@@ -2987,7 +3416,7 @@ impl serde::Serialize for HostState {
 
 impl<'de> serde::Deserialize<'de> for HostState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3029,14 +3458,21 @@ impl HostStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONNECTED_ERROR" => Self::ConnectedError,
-            "CONNECTED_HEALTHY" => Self::ConnectedHealthy,
-            "CONNECTED_WARNING" => Self::ConnectedWarning,
-            "CONNECTING" => Self::Connecting,
-            "INITIALIZING" => Self::Initializing,
-            "SESSION_EXPIRED" => Self::SessionExpired,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONNECTED_ERROR" => Some(Self::ConnectedError),
+            b"CONNECTED_HEALTHY" => Some(Self::ConnectedHealthy),
+            b"CONNECTED_WARNING" => Some(Self::ConnectedWarning),
+            b"CONNECTING" => Some(Self::Connecting),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"SESSION_EXPIRED" => Some(Self::SessionExpired),
+            _ => None,
         }
     }
 
@@ -3071,7 +3507,7 @@ impl serde::Serialize for HostStatus {
 
 impl<'de> serde::Deserialize<'de> for HostStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3132,12 +3568,19 @@ impl Hypervisor {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BLUESHARK" => Self::Blueshark,
-            "ELF" => Self::Elf,
-            "VMWARE" => Self::Vmware,
-            "XENSERVER" => Self::Xenserver,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BLUESHARK" => Some(Self::Blueshark),
+            b"ELF" => Some(Self::Elf),
+            b"VMWARE" => Some(Self::Vmware),
+            b"XENSERVER" => Some(Self::Xenserver),
+            _ => None,
         }
     }
 
@@ -3165,7 +3608,7 @@ impl serde::Serialize for Hypervisor {
 
 impl<'de> serde::Deserialize<'de> for Hypervisor {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3223,11 +3666,18 @@ impl IommuStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DISABLE" => Self::Disable,
-            "ENABLE" => Self::Enable,
-            "NEED_REBOOT" => Self::NeedReboot,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DISABLE" => Some(Self::Disable),
+            b"ENABLE" => Some(Self::Enable),
+            b"NEED_REBOOT" => Some(Self::NeedReboot),
+            _ => None,
         }
     }
 
@@ -3255,7 +3705,7 @@ impl serde::Serialize for IommuStatus {
 
 impl<'de> serde::Deserialize<'de> for IommuStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3325,422 +3775,6 @@ impl FromMap for Ipmi {
 }
 
 impl<'de> serde::Deserialize<'de> for Ipmi {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiConnection` of the CloudTower model.
-///
-/// The model requires `client_port`, `cluster`, `host`, `id`, `initiator_ip`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiConnection {
-    /// `client_port`: `int32`, required by the model.
-    pub client_port: Option<i32>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `initiator_ip`: `string`, required by the model.
-    pub initiator_ip: Option<String>,
-    /// `iscsi_target`: `NestedIscsiTarget`.
-    pub iscsi_target: Option<NestedIscsiTarget>,
-    /// `nvmf_subsystem`: `NestedNvmfSubsystem`.
-    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
-    /// `tr_type`: `StoreTransportType`.
-    pub tr_type: Option<StoreTransportType>,
-    /// `type`: `StoreConnectionType`, required by the model.
-    pub r#type: Option<StoreConnectionType>,
-}
-
-impl FromMap for IscsiConnection {
-    const NAME: &'static str = "IscsiConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"host" {
-                    self.host = m.next_value()?;
-                } else if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else if key == b"tr_type" {
-                    self.tr_type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"client_port" {
-                    self.client_port = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"initiator_ip" {
-                    self.initiator_ip = m.next_value()?;
-                } else if key == b"iscsi_target" {
-                    self.iscsi_target = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"nvmf_subsystem" {
-                    self.nvmf_subsystem = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiConnectionConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiConnectionConnection {
-    /// `aggregate`: `NestedAggregateIscsiConnection`, required by the model.
-    pub aggregate: Option<NestedAggregateIscsiConnection>,
-}
-
-impl FromMap for IscsiConnectionConnection {
-    const NAME: &'static str = "IscsiConnectionConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiConnectionConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiLun` of the CloudTower model.
-///
-/// The model requires `allowed_initiators`, `assigned_size`, `bps`, `bps_max`, `bps_max_length`, `bps_rd`, `bps_rd_max`, `bps_rd_max_length`, `bps_wr`, `bps_wr_max`, `bps_wr_max_length`, `id`, `io_size`, `iops`, `iops_max`, `iops_max_length`, `iops_rd`, `iops_rd_max`, `iops_rd_max_length`, `iops_wr`, `iops_wr_max`, `iops_wr_max_length`, `iscsi_target`, `local_created_at`, `local_id`, `lun_id`, `name`, `replica_num`, `shared_size`, `snapshot_num`, `stripe_num`, `stripe_size`, `thin_provision`, `unique_size`, `zbs_volume_id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLun {
-    /// `allowed_initiators`: `string`, required by the model.
-    pub allowed_initiators: Option<String>,
-    /// `assigned_size`: `int64`, required by the model.
-    pub assigned_size: Option<i64>,
-    /// `bps`: `int64`, required by the model.
-    pub bps: Option<i64>,
-    /// `bps_max`: `int64`, required by the model.
-    pub bps_max: Option<i64>,
-    /// `bps_max_length`: `int64`, required by the model.
-    pub bps_max_length: Option<i64>,
-    /// `bps_rd`: `int64`, required by the model.
-    pub bps_rd: Option<i64>,
-    /// `bps_rd_max`: `int64`, required by the model.
-    pub bps_rd_max: Option<i64>,
-    /// `bps_rd_max_length`: `int64`, required by the model.
-    pub bps_rd_max_length: Option<i64>,
-    /// `bps_wr`: `int64`, required by the model.
-    pub bps_wr: Option<i64>,
-    /// `bps_wr_max`: `int64`, required by the model.
-    pub bps_wr_max: Option<i64>,
-    /// `bps_wr_max_length`: `int64`, required by the model.
-    pub bps_wr_max_length: Option<i64>,
-    /// `consistency_group`: `NestedConsistencyGroup`.
-    pub consistency_group: Option<NestedConsistencyGroup>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `io_size`: `int64`, required by the model.
-    pub io_size: Option<i64>,
-    /// `iops`: `int64`, required by the model.
-    pub iops: Option<i64>,
-    /// `iops_max`: `int64`, required by the model.
-    pub iops_max: Option<i64>,
-    /// `iops_max_length`: `int64`, required by the model.
-    pub iops_max_length: Option<i64>,
-    /// `iops_rd`: `int64`, required by the model.
-    pub iops_rd: Option<i64>,
-    /// `iops_rd_max`: `int64`, required by the model.
-    pub iops_rd_max: Option<i64>,
-    /// `iops_rd_max_length`: `int64`, required by the model.
-    pub iops_rd_max_length: Option<i64>,
-    /// `iops_wr`: `int64`, required by the model.
-    pub iops_wr: Option<i64>,
-    /// `iops_wr_max`: `int64`, required by the model.
-    pub iops_wr_max: Option<i64>,
-    /// `iops_wr_max_length`: `int64`, required by the model.
-    pub iops_wr_max_length: Option<i64>,
-    /// `iscsi_target`: `NestedIscsiTarget`, required by the model.
-    pub iscsi_target: Option<NestedIscsiTarget>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `lun_id`: `int32`, required by the model.
-    pub lun_id: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `shared_size`: `int64`, required by the model.
-    pub shared_size: Option<i64>,
-    /// `snapshot_num`: `int32`, required by the model.
-    pub snapshot_num: Option<i32>,
-    /// `stripe_num`: `int32`, required by the model.
-    pub stripe_num: Option<i32>,
-    /// `stripe_size`: `int64`, required by the model.
-    pub stripe_size: Option<i64>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-    /// `zbs_volume_id`: `string`, required by the model.
-    pub zbs_volume_id: Option<String>,
-}
-
-impl FromMap for IscsiLun {
-    const NAME: &'static str = "IscsiLun";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"bps" {
-                    self.bps = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"iops" {
-                    self.iops = m.next_value()?;
-                } else if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"bps_rd" {
-                    self.bps_rd = m.next_value()?;
-                } else if key == b"bps_wr" {
-                    self.bps_wr = m.next_value()?;
-                } else if key == b"labels" {
-                    self.labels = m.next_value()?;
-                } else if key == b"lun_id" {
-                    self.lun_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"bps_max" {
-                    self.bps_max = m.next_value()?;
-                } else if key == b"io_size" {
-                    self.io_size = m.next_value()?;
-                } else if key == b"iops_rd" {
-                    self.iops_rd = m.next_value()?;
-                } else if key == b"iops_wr" {
-                    self.iops_wr = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"iops_max" {
-                    self.iops_max = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"bps_rd_max" {
-                    self.bps_rd_max = m.next_value()?;
-                } else if key == b"bps_wr_max" {
-                    self.bps_wr_max = m.next_value()?;
-                } else if key == b"stripe_num" {
-                    self.stripe_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"iops_rd_max" {
-                    self.iops_rd_max = m.next_value()?;
-                } else if key == b"iops_wr_max" {
-                    self.iops_wr_max = m.next_value()?;
-                } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
-                } else if key == b"shared_size" {
-                    self.shared_size = m.next_value()?;
-                } else if key == b"stripe_size" {
-                    self.stripe_size = m.next_value()?;
-                } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"iscsi_target" {
-                    self.iscsi_target = m.next_value()?;
-                } else if key == b"snapshot_num" {
-                    self.snapshot_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            13 => {
-                if key == b"assigned_size" {
-                    self.assigned_size = m.next_value()?;
-                } else if key == b"zbs_volume_id" {
-                    self.zbs_volume_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"bps_max_length" {
-                    self.bps_max_length = m.next_value()?;
-                } else if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"iops_max_length" {
-                    self.iops_max_length = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"bps_rd_max_length" {
-                    self.bps_rd_max_length = m.next_value()?;
-                } else if key == b"bps_wr_max_length" {
-                    self.bps_wr_max_length = m.next_value()?;
-                } else if key == b"consistency_group" {
-                    self.consistency_group = m.next_value()?;
-                } else if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"allowed_initiators" {
-                    self.allowed_initiators = m.next_value()?;
-                } else if key == b"iops_rd_max_length" {
-                    self.iops_rd_max_length = m.next_value()?;
-                } else if key == b"iops_wr_max_length" {
-                    self.iops_wr_max_length = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"unique_logical_size" {
-                    self.unique_logical_size = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiLun {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `IscsiLunConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct IscsiLunConnection {
-    /// `aggregate`: `NestedAggregateIscsiLun`, required by the model.
-    pub aggregate: Option<NestedAggregateIscsiLun>,
-}
-
-impl FromMap for IscsiLunConnection {
-    const NAME: &'static str = "IscsiLunConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IscsiLunConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,422 @@
 
 use super::*;
 
+/// `IscsiConnection` of the CloudTower model.
+///
+/// The model requires `client_port`, `cluster`, `host`, `id`, `initiator_ip`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiConnection {
+    /// `client_port`: `int32`, required by the model.
+    pub client_port: Option<i32>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `initiator_ip`: `string`, required by the model.
+    pub initiator_ip: Option<String>,
+    /// `iscsi_target`: `NestedIscsiTarget`.
+    pub iscsi_target: Option<NestedIscsiTarget>,
+    /// `nvmf_subsystem`: `NestedNvmfSubsystem`.
+    pub nvmf_subsystem: Option<NestedNvmfSubsystem>,
+    /// `tr_type`: `StoreTransportType`.
+    pub tr_type: Option<StoreTransportType>,
+    /// `type`: `StoreConnectionType`, required by the model.
+    pub r#type: Option<StoreConnectionType>,
+}
+
+impl FromMap for IscsiConnection {
+    const NAME: &'static str = "IscsiConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"tr_type" {
+                    self.tr_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"client_port" {
+                    self.client_port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"initiator_ip" {
+                    self.initiator_ip = m.next_value()?;
+                } else if key == b"iscsi_target" {
+                    self.iscsi_target = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"nvmf_subsystem" {
+                    self.nvmf_subsystem = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IscsiConnectionConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiConnectionConnection {
+    /// `aggregate`: `NestedAggregateIscsiConnection`, required by the model.
+    pub aggregate: Option<NestedAggregateIscsiConnection>,
+}
+
+impl FromMap for IscsiConnectionConnection {
+    const NAME: &'static str = "IscsiConnectionConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiConnectionConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IscsiLun` of the CloudTower model.
+///
+/// The model requires `allowed_initiators`, `assigned_size`, `bps`, `bps_max`, `bps_max_length`, `bps_rd`, `bps_rd_max`, `bps_rd_max_length`, `bps_wr`, `bps_wr_max`, `bps_wr_max_length`, `id`, `io_size`, `iops`, `iops_max`, `iops_max_length`, `iops_rd`, `iops_rd_max`, `iops_rd_max_length`, `iops_wr`, `iops_wr_max`, `iops_wr_max_length`, `iscsi_target`, `local_created_at`, `local_id`, `lun_id`, `name`, `replica_num`, `shared_size`, `snapshot_num`, `stripe_num`, `stripe_size`, `thin_provision`, `unique_size`, `zbs_volume_id`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLun {
+    /// `allowed_initiators`: `string`, required by the model.
+    pub allowed_initiators: Option<String>,
+    /// `assigned_size`: `int64`, required by the model.
+    pub assigned_size: Option<i64>,
+    /// `bps`: `int64`, required by the model.
+    pub bps: Option<i64>,
+    /// `bps_max`: `int64`, required by the model.
+    pub bps_max: Option<i64>,
+    /// `bps_max_length`: `int64`, required by the model.
+    pub bps_max_length: Option<i64>,
+    /// `bps_rd`: `int64`, required by the model.
+    pub bps_rd: Option<i64>,
+    /// `bps_rd_max`: `int64`, required by the model.
+    pub bps_rd_max: Option<i64>,
+    /// `bps_rd_max_length`: `int64`, required by the model.
+    pub bps_rd_max_length: Option<i64>,
+    /// `bps_wr`: `int64`, required by the model.
+    pub bps_wr: Option<i64>,
+    /// `bps_wr_max`: `int64`, required by the model.
+    pub bps_wr_max: Option<i64>,
+    /// `bps_wr_max_length`: `int64`, required by the model.
+    pub bps_wr_max_length: Option<i64>,
+    /// `consistency_group`: `NestedConsistencyGroup`.
+    pub consistency_group: Option<NestedConsistencyGroup>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `io_size`: `int64`, required by the model.
+    pub io_size: Option<i64>,
+    /// `iops`: `int64`, required by the model.
+    pub iops: Option<i64>,
+    /// `iops_max`: `int64`, required by the model.
+    pub iops_max: Option<i64>,
+    /// `iops_max_length`: `int64`, required by the model.
+    pub iops_max_length: Option<i64>,
+    /// `iops_rd`: `int64`, required by the model.
+    pub iops_rd: Option<i64>,
+    /// `iops_rd_max`: `int64`, required by the model.
+    pub iops_rd_max: Option<i64>,
+    /// `iops_rd_max_length`: `int64`, required by the model.
+    pub iops_rd_max_length: Option<i64>,
+    /// `iops_wr`: `int64`, required by the model.
+    pub iops_wr: Option<i64>,
+    /// `iops_wr_max`: `int64`, required by the model.
+    pub iops_wr_max: Option<i64>,
+    /// `iops_wr_max_length`: `int64`, required by the model.
+    pub iops_wr_max_length: Option<i64>,
+    /// `iscsi_target`: `NestedIscsiTarget`, required by the model.
+    pub iscsi_target: Option<NestedIscsiTarget>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_created_at`: `string`, required by the model.
+    pub local_created_at: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `lun_id`: `int32`, required by the model.
+    pub lun_id: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `shared_size`: `int64`, required by the model.
+    pub shared_size: Option<i64>,
+    /// `snapshot_num`: `int32`, required by the model.
+    pub snapshot_num: Option<i32>,
+    /// `stripe_num`: `int32`, required by the model.
+    pub stripe_num: Option<i32>,
+    /// `stripe_size`: `int64`, required by the model.
+    pub stripe_size: Option<i64>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+    /// `unique_logical_size`: `double`.
+    pub unique_logical_size: Option<f64>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
+    /// `zbs_volume_id`: `string`, required by the model.
+    pub zbs_volume_id: Option<String>,
+}
+
+impl FromMap for IscsiLun {
+    const NAME: &'static str = "IscsiLun";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"bps" {
+                    self.bps = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"iops" {
+                    self.iops = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"bps_rd" {
+                    self.bps_rd = m.next_value()?;
+                } else if key == b"bps_wr" {
+                    self.bps_wr = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else if key == b"lun_id" {
+                    self.lun_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"bps_max" {
+                    self.bps_max = m.next_value()?;
+                } else if key == b"io_size" {
+                    self.io_size = m.next_value()?;
+                } else if key == b"iops_rd" {
+                    self.iops_rd = m.next_value()?;
+                } else if key == b"iops_wr" {
+                    self.iops_wr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"iops_max" {
+                    self.iops_max = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"bps_rd_max" {
+                    self.bps_rd_max = m.next_value()?;
+                } else if key == b"bps_wr_max" {
+                    self.bps_wr_max = m.next_value()?;
+                } else if key == b"stripe_num" {
+                    self.stripe_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"iops_rd_max" {
+                    self.iops_rd_max = m.next_value()?;
+                } else if key == b"iops_wr_max" {
+                    self.iops_wr_max = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else if key == b"shared_size" {
+                    self.shared_size = m.next_value()?;
+                } else if key == b"stripe_size" {
+                    self.stripe_size = m.next_value()?;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"iscsi_target" {
+                    self.iscsi_target = m.next_value()?;
+                } else if key == b"snapshot_num" {
+                    self.snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"assigned_size" {
+                    self.assigned_size = m.next_value()?;
+                } else if key == b"zbs_volume_id" {
+                    self.zbs_volume_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"bps_max_length" {
+                    self.bps_max_length = m.next_value()?;
+                } else if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"iops_max_length" {
+                    self.iops_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_created_at" {
+                    self.local_created_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"bps_rd_max_length" {
+                    self.bps_rd_max_length = m.next_value()?;
+                } else if key == b"bps_wr_max_length" {
+                    self.bps_wr_max_length = m.next_value()?;
+                } else if key == b"consistency_group" {
+                    self.consistency_group = m.next_value()?;
+                } else if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"allowed_initiators" {
+                    self.allowed_initiators = m.next_value()?;
+                } else if key == b"iops_rd_max_length" {
+                    self.iops_rd_max_length = m.next_value()?;
+                } else if key == b"iops_wr_max_length" {
+                    self.iops_wr_max_length = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"unique_logical_size" {
+                    self.unique_logical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiLun {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `IscsiLunConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct IscsiLunConnection {
+    /// `aggregate`: `NestedAggregateIscsiLun`, required by the model.
+    pub aggregate: Option<NestedAggregateIscsiLun>,
+}
+
+impl FromMap for IscsiLunConnection {
+    const NAME: &'static str = "IscsiLunConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IscsiLunConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `IscsiLunSnapshot` of the CloudTower model.
 ///
 /// The model requires `id`, `iscsi_target`, `local_created_at`, `local_id`, `name`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
@@ -486,10 +902,17 @@ impl IsolationMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "PARTIAL" => Self::Partial,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            b"PARTIAL" => Some(Self::Partial),
+            _ => None,
         }
     }
 
@@ -517,7 +940,7 @@ impl serde::Serialize for IsolationMode {
 
 impl<'de> serde::Deserialize<'de> for IsolationMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1309,11 +1732,18 @@ impl LicenseType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PERPETUAL" => Self::Perpetual,
-            "SUBSCRIPTION" => Self::Subscription,
-            "TRIAL" => Self::Trial,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PERPETUAL" => Some(Self::Perpetual),
+            b"SUBSCRIPTION" => Some(Self::Subscription),
+            b"TRIAL" => Some(Self::Trial),
+            _ => None,
         }
     }
 
@@ -1341,7 +1771,7 @@ impl serde::Serialize for LicenseType {
 
 impl<'de> serde::Deserialize<'de> for LicenseType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1543,12 +1973,19 @@ impl LogCollectionStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXECUTING" => Self::Executing,
-            "FAILED" => Self::Failed,
-            "STOPPING" => Self::Stopping,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXECUTING" => Some(Self::Executing),
+            b"FAILED" => Some(Self::Failed),
+            b"STOPPING" => Some(Self::Stopping),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
         }
     }
 
@@ -1581,7 +2018,7 @@ impl serde::Serialize for LogCollectionStatus {
 
 impl<'de> serde::Deserialize<'de> for LogCollectionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1680,12 +2117,19 @@ impl MaintenanceModeEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENTERING_MAINTENANCE_MODE" => Self::EnteringMaintenanceMode,
-            "IN_USE" => Self::InUse,
-            "MAINTENANCE_MODE" => Self::MaintenanceMode,
-            "REMOVING" => Self::Removing,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENTERING_MAINTENANCE_MODE" => Some(Self::EnteringMaintenanceMode),
+            b"IN_USE" => Some(Self::InUse),
+            b"MAINTENANCE_MODE" => Some(Self::MaintenanceMode),
+            b"REMOVING" => Some(Self::Removing),
+            _ => None,
         }
     }
 
@@ -1718,7 +2162,7 @@ impl serde::Serialize for MaintenanceModeEnum {
 
 impl<'de> serde::Deserialize<'de> for MaintenanceModeEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1887,9 +2331,16 @@ impl MetricTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Metric" => Self::Metric,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Metric" => Some(Self::Metric),
+            _ => None,
         }
     }
 
@@ -1917,7 +2368,7 @@ impl serde::Serialize for MetricTypename {
 
 impl<'de> serde::Deserialize<'de> for MetricTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2015,9 +2466,16 @@ impl MetricLabelTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MetricLabel" => Self::MetricLabel,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MetricLabel" => Some(Self::MetricLabel),
+            _ => None,
         }
     }
 
@@ -2045,7 +2503,7 @@ impl serde::Serialize for MetricLabelTypename {
 
 impl<'de> serde::Deserialize<'de> for MetricLabelTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2230,9 +2688,16 @@ impl MetricSampleTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MetricSample" => Self::MetricSample,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MetricSample" => Some(Self::MetricSample),
+            _ => None,
         }
     }
 
@@ -2260,7 +2725,7 @@ impl serde::Serialize for MetricSampleTypename {
 
 impl<'de> serde::Deserialize<'de> for MetricSampleTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2323,9 +2788,16 @@ impl MetricStreamTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MetricStream" => Self::MetricStream,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MetricStream" => Some(Self::MetricStream),
+            _ => None,
         }
     }
 
@@ -2353,7 +2825,7 @@ impl serde::Serialize for MetricStreamTypename {
 
 impl<'de> serde::Deserialize<'de> for MetricStreamTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2422,11 +2894,18 @@ impl MetricType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOTTOMK" => Self::Bottomk,
-            "NORMAL" => Self::Normal,
-            "TOPK" => Self::Topk,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOTTOMK" => Some(Self::Bottomk),
+            b"NORMAL" => Some(Self::Normal),
+            b"TOPK" => Some(Self::Topk),
+            _ => None,
         }
     }
 
@@ -2454,7 +2933,7 @@ impl serde::Serialize for MetricType {
 
 impl<'de> serde::Deserialize<'de> for MetricType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2511,19 +2990,26 @@ impl MetricUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COUNT" => Self::Count,
-            "DATA_RATE_BIT" => Self::DataRateBit,
-            "DATA_RATE_BYTE" => Self::DataRateByte,
-            "DATA_SIZE" => Self::DataSize,
-            "FREQUENCY" => Self::Frequency,
-            "LOAD" => Self::Load,
-            "PERCENT" => Self::Percent,
-            "RATIO" => Self::Ratio,
-            "STORAGE_BAND_WIDTH" => Self::StorageBandWidth,
-            "TEMPERATURE" => Self::Temperature,
-            "TIME" => Self::Time,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COUNT" => Some(Self::Count),
+            b"DATA_RATE_BIT" => Some(Self::DataRateBit),
+            b"DATA_RATE_BYTE" => Some(Self::DataRateByte),
+            b"DATA_SIZE" => Some(Self::DataSize),
+            b"FREQUENCY" => Some(Self::Frequency),
+            b"LOAD" => Some(Self::Load),
+            b"PERCENT" => Some(Self::Percent),
+            b"RATIO" => Some(Self::Ratio),
+            b"STORAGE_BAND_WIDTH" => Some(Self::StorageBandWidth),
+            b"TEMPERATURE" => Some(Self::Temperature),
+            b"TIME" => Some(Self::Time),
+            _ => None,
         }
     }
 
@@ -2563,7 +3049,7 @@ impl serde::Serialize for MetricUnit {
 
 impl<'de> serde::Deserialize<'de> for MetricUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2599,12 +3085,19 @@ impl MetroCheckStatusEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "HEALTHY" => Self::Healthy,
-            "INFO" => Self::Info,
-            "NOTICE" => Self::Notice,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRITICAL" => Some(Self::Critical),
+            b"HEALTHY" => Some(Self::Healthy),
+            b"INFO" => Some(Self::Info),
+            b"NOTICE" => Some(Self::Notice),
+            _ => None,
         }
     }
 
@@ -2632,7 +3125,7 @@ impl serde::Serialize for MetroCheckStatusEnum {
 
 impl<'de> serde::Deserialize<'de> for MetroCheckStatusEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2662,10 +3155,17 @@ impl MfaType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "Mail" => Self::Mail,
-            "Sms" => Self::Sms,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"Mail" => Some(Self::Mail),
+            b"Sms" => Some(Self::Sms),
+            _ => None,
         }
     }
 
@@ -2693,7 +3193,7 @@ impl serde::Serialize for MfaType {
 
 impl<'de> serde::Deserialize<'de> for MfaType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2751,11 +3251,18 @@ impl MigrateType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COLD_MIGRATE" => Self::ColdMigrate,
-            "CUTOVER_MIGRATE" => Self::CutoverMigrate,
-            "LIVE_MIGRATE" => Self::LiveMigrate,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COLD_MIGRATE" => Some(Self::ColdMigrate),
+            b"CUTOVER_MIGRATE" => Some(Self::CutoverMigrate),
+            b"LIVE_MIGRATE" => Some(Self::LiveMigrate),
+            _ => None,
         }
     }
 
@@ -2784,7 +3291,7 @@ impl serde::Serialize for MigrateType {
 
 impl<'de> serde::Deserialize<'de> for MigrateType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2983,10 +3490,17 @@ impl NetworkPolicyRuleAlgProtocol {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FTP" => Self::Ftp,
-            "TFTP" => Self::Tftp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FTP" => Some(Self::Ftp),
+            b"TFTP" => Some(Self::Tftp),
+            _ => None,
         }
     }
 
@@ -3014,7 +3528,7 @@ impl serde::Serialize for NetworkPolicyRuleAlgProtocol {
 
 impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleAlgProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3053,13 +3567,20 @@ impl NetworkPolicyRulePortProtocol {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALG" => Self::Alg,
-            "ICMP" => Self::Icmp,
-            "IPIP" => Self::Ipip,
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALG" => Some(Self::Alg),
+            b"ICMP" => Some(Self::Icmp),
+            b"IPIP" => Some(Self::Ipip),
+            b"TCP" => Some(Self::Tcp),
+            b"UDP" => Some(Self::Udp),
+            _ => None,
         }
     }
 
@@ -3087,7 +3608,7 @@ impl serde::Serialize for NetworkPolicyRulePortProtocol {
 
 impl<'de> serde::Deserialize<'de> for NetworkPolicyRulePortProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3225,12 +3746,19 @@ impl NetworkPolicyRuleType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "IP_BLOCK" => Self::IpBlock,
-            "SECURITY_GROUP" => Self::SecurityGroup,
-            "SELECTOR" => Self::Selector,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            b"IP_BLOCK" => Some(Self::IpBlock),
+            b"SECURITY_GROUP" => Some(Self::SecurityGroup),
+            b"SELECTOR" => Some(Self::Selector),
+            _ => None,
         }
     }
 
@@ -3263,7 +3791,7 @@ impl serde::Serialize for NetworkPolicyRuleType {
 
 impl<'de> serde::Deserialize<'de> for NetworkPolicyRuleType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -3311,16 +3839,23 @@ impl NetworkType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ACCESS" => Self::Access,
-            "MANAGEMENT" => Self::Management,
-            "MIGRATION" => Self::Migration,
-            "STORAGE" => Self::Storage,
-            "STORAGE_ACCESS" => Self::StorageAccess,
-            "VM" => Self::Vm,
-            "VPC_SYS" => Self::VpcSys,
-            "VPC_VM" => Self::VpcVm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ACCESS" => Some(Self::Access),
+            b"MANAGEMENT" => Some(Self::Management),
+            b"MIGRATION" => Some(Self::Migration),
+            b"STORAGE" => Some(Self::Storage),
+            b"STORAGE_ACCESS" => Some(Self::StorageAccess),
+            b"VM" => Some(Self::Vm),
+            b"VPC_SYS" => Some(Self::VpcSys),
+            b"VPC_VM" => Some(Self::VpcVm),
+            _ => None,
         }
     }
 
@@ -3357,540 +3892,6 @@ impl serde::Serialize for NetworkType {
 
 impl<'de> serde::Deserialize<'de> for NetworkType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `NfsExport` of the CloudTower model.
-///
-/// The model requires `cluster`, `description`, `export_inode_id`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `replica_num`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsExport {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `export_inode_id`: `string`, required by the model.
-    pub export_inode_id: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `inodes`: `NestedNfsInode[]`.
-    pub inodes: Option<Vec<NestedNfsInode>>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `ip_whitelist`: `string`, required by the model.
-    pub ip_whitelist: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `replica_num`: `int32`, required by the model.
-    pub replica_num: Option<i32>,
-    /// `thin_provision`: `boolean`, required by the model.
-    pub thin_provision: Option<bool>,
-}
-
-impl FromMap for NfsExport {
-    const NAME: &'static str = "NfsExport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"inodes" {
-                    self.inodes = m.next_value()?;
-                } else if key == b"labels" {
-                    self.labels = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"internal" {
-                    self.internal = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"description" {
-                    self.description = m.next_value()?;
-                } else if key == b"replica_num" {
-                    self.replica_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"ip_whitelist" {
-                    self.ip_whitelist = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"thin_provision" {
-                    self.thin_provision = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"export_inode_id" {
-                    self.export_inode_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsExport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NfsExportConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsExportConnection {
-    /// `aggregate`: `NestedAggregateNfsExport`, required by the model.
-    pub aggregate: Option<NestedAggregateNfsExport>,
-}
-
-impl FromMap for NfsExportConnection {
-    const NAME: &'static str = "NfsExportConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsExportConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NfsInode` of the CloudTower model.
-///
-/// The model requires `assigned_size`, `file`, `id`, `local_id`, `local_updated_at`, `name`, `nfs_export`, `parent_id`, `shared_size`, `snapshot_num`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsInode {
-    /// `assigned_size`: `int64`, required by the model.
-    pub assigned_size: Option<i64>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `file`: `boolean`, required by the model.
-    pub file: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `local_updated_at`: `string`, required by the model.
-    pub local_updated_at: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nfs_export`: `NestedNfsExport`, required by the model.
-    pub nfs_export: Option<NestedNfsExport>,
-    /// `parent_id`: `string`, required by the model.
-    pub parent_id: Option<String>,
-    /// `shared_size`: `int64`, required by the model.
-    pub shared_size: Option<i64>,
-    /// `snapshot_num`: `int32`, required by the model.
-    pub snapshot_num: Option<i32>,
-    /// `unique_logical_size`: `double`.
-    pub unique_logical_size: Option<f64>,
-    /// `unique_size`: `int64`, required by the model.
-    pub unique_size: Option<i64>,
-}
-
-impl FromMap for NfsInode {
-    const NAME: &'static str = "NfsInode";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"file" {
-                    self.file = m.next_value()?;
-                } else if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"labels" {
-                    self.labels = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"parent_id" {
-                    self.parent_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"nfs_export" {
-                    self.nfs_export = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"shared_size" {
-                    self.shared_size = m.next_value()?;
-                } else if key == b"unique_size" {
-                    self.unique_size = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"snapshot_num" {
-                    self.snapshot_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            13 => {
-                if key == b"assigned_size" {
-                    self.assigned_size = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"local_updated_at" {
-                    self.local_updated_at = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"unique_logical_size" {
-                    self.unique_logical_size = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsInode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `NfsInodeConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct NfsInodeConnection {
-    /// `aggregate`: `NestedAggregateNfsInode`, required by the model.
-    pub aggregate: Option<NestedAggregateNfsInode>,
-}
-
-impl FromMap for NfsInodeConnection {
-    const NAME: &'static str = "NfsInodeConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NfsInodeConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Nic` of the CloudTower model.
-///
-/// The model requires `host`, `id`, `local_id`, `mac_address`, `mtu`, `name`, `physical`, `running`, `up`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Nic {
-    /// `driver`: `string`.
-    pub driver: Option<String>,
-    /// `driver_state`: `NicDriverState`.
-    pub driver_state: Option<NicDriverState>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `gateway_ip`: `string`.
-    pub gateway_ip: Option<String>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `ibdev`: `string`.
-    pub ibdev: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `iommu_status`: `IommuStatus`.
-    pub iommu_status: Option<IommuStatus>,
-    /// `ip_address`: `string`.
-    pub ip_address: Option<String>,
-    /// `is_sriov`: `boolean`.
-    pub is_sriov: Option<bool>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mac_address`: `string`, required by the model.
-    pub mac_address: Option<String>,
-    /// `max_vf_num`: `int32`.
-    pub max_vf_num: Option<i32>,
-    /// `model`: `string`.
-    pub model: Option<String>,
-    /// `mtu`: `int32`, required by the model.
-    pub mtu: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nic_uuid`: `string`.
-    pub nic_uuid: Option<String>,
-    /// `physical`: `boolean`, required by the model.
-    pub physical: Option<bool>,
-    /// `rdma_enabled`: `boolean`.
-    pub rdma_enabled: Option<bool>,
-    /// `running`: `boolean`, required by the model.
-    pub running: Option<bool>,
-    /// `speed`: `int64`.
-    pub speed: Option<i64>,
-    /// `subnet_mask`: `string`.
-    pub subnet_mask: Option<String>,
-    /// `total_vf_num`: `int32`.
-    pub total_vf_num: Option<i32>,
-    /// `type`: `NetworkType`.
-    pub r#type: Option<NetworkType>,
-    /// `up`: `boolean`, required by the model.
-    pub up: Option<bool>,
-    /// `used_vf_num`: `int32`.
-    pub used_vf_num: Option<i32>,
-    /// `user_usage`: `NicUserUsage`.
-    pub user_usage: Option<NicUserUsage>,
-    /// `vds`: `NestedVds`.
-    pub vds: Option<NestedVds>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for Nic {
-    const NAME: &'static str = "Nic";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else if key == b"up" {
-                    self.up = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"mtu" {
-                    self.mtu = m.next_value()?;
-                } else if key == b"vds" {
-                    self.vds = m.next_value()?;
-                } else if key == b"vms" {
-                    self.vms = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"host" {
-                    self.host = m.next_value()?;
-                } else if key == b"name" {
-                    self.name = m.next_value()?;
-                } else if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"ibdev" {
-                    self.ibdev = m.next_value()?;
-                } else if key == b"model" {
-                    self.model = m.next_value()?;
-                } else if key == b"speed" {
-                    self.speed = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"driver" {
-                    self.driver = m.next_value()?;
-                } else if key == b"labels" {
-                    self.labels = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"running" {
-                    self.running = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"is_sriov" {
-                    self.is_sriov = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else if key == b"nic_uuid" {
-                    self.nic_uuid = m.next_value()?;
-                } else if key == b"physical" {
-                    self.physical = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"gateway_ip" {
-                    self.gateway_ip = m.next_value()?;
-                } else if key == b"ip_address" {
-                    self.ip_address = m.next_value()?;
-                } else if key == b"max_vf_num" {
-                    self.max_vf_num = m.next_value()?;
-                } else if key == b"user_usage" {
-                    self.user_usage = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"mac_address" {
-                    self.mac_address = m.next_value()?;
-                } else if key == b"subnet_mask" {
-                    self.subnet_mask = m.next_value()?;
-                } else if key == b"used_vf_num" {
-                    self.used_vf_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"driver_state" {
-                    self.driver_state = m.next_value()?;
-                } else if key == b"iommu_status" {
-                    self.iommu_status = m.next_value()?;
-                } else if key == b"rdma_enabled" {
-                    self.rdma_enabled = m.next_value()?;
-                } else if key == b"total_vf_num" {
-                    self.total_vf_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Nic {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

@@ -3,6 +3,540 @@
 
 use super::*;
 
+/// `NfsExport` of the CloudTower model.
+///
+/// The model requires `cluster`, `description`, `export_inode_id`, `id`, `internal`, `ip_whitelist`, `local_id`, `name`, `replica_num`, `thin_provision`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsExport {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `export_inode_id`: `string`, required by the model.
+    pub export_inode_id: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `inodes`: `NestedNfsInode[]`.
+    pub inodes: Option<Vec<NestedNfsInode>>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `ip_whitelist`: `string`, required by the model.
+    pub ip_whitelist: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `replica_num`: `int32`, required by the model.
+    pub replica_num: Option<i32>,
+    /// `thin_provision`: `boolean`, required by the model.
+    pub thin_provision: Option<bool>,
+}
+
+impl FromMap for NfsExport {
+    const NAME: &'static str = "NfsExport";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"inodes" {
+                    self.inodes = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"replica_num" {
+                    self.replica_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"ip_whitelist" {
+                    self.ip_whitelist = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"thin_provision" {
+                    self.thin_provision = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"export_inode_id" {
+                    self.export_inode_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsExport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NfsExportConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsExportConnection {
+    /// `aggregate`: `NestedAggregateNfsExport`, required by the model.
+    pub aggregate: Option<NestedAggregateNfsExport>,
+}
+
+impl FromMap for NfsExportConnection {
+    const NAME: &'static str = "NfsExportConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsExportConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NfsInode` of the CloudTower model.
+///
+/// The model requires `assigned_size`, `file`, `id`, `local_id`, `local_updated_at`, `name`, `nfs_export`, `parent_id`, `shared_size`, `snapshot_num`, `unique_size`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsInode {
+    /// `assigned_size`: `int64`, required by the model.
+    pub assigned_size: Option<i64>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `file`: `boolean`, required by the model.
+    pub file: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `local_updated_at`: `string`, required by the model.
+    pub local_updated_at: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nfs_export`: `NestedNfsExport`, required by the model.
+    pub nfs_export: Option<NestedNfsExport>,
+    /// `parent_id`: `string`, required by the model.
+    pub parent_id: Option<String>,
+    /// `shared_size`: `int64`, required by the model.
+    pub shared_size: Option<i64>,
+    /// `snapshot_num`: `int32`, required by the model.
+    pub snapshot_num: Option<i32>,
+    /// `unique_logical_size`: `double`.
+    pub unique_logical_size: Option<f64>,
+    /// `unique_size`: `int64`, required by the model.
+    pub unique_size: Option<i64>,
+}
+
+impl FromMap for NfsInode {
+    const NAME: &'static str = "NfsInode";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"file" {
+                    self.file = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"parent_id" {
+                    self.parent_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"nfs_export" {
+                    self.nfs_export = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"shared_size" {
+                    self.shared_size = m.next_value()?;
+                } else if key == b"unique_size" {
+                    self.unique_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"snapshot_num" {
+                    self.snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"assigned_size" {
+                    self.assigned_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"local_updated_at" {
+                    self.local_updated_at = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"unique_logical_size" {
+                    self.unique_logical_size = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsInode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `NfsInodeConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct NfsInodeConnection {
+    /// `aggregate`: `NestedAggregateNfsInode`, required by the model.
+    pub aggregate: Option<NestedAggregateNfsInode>,
+}
+
+impl FromMap for NfsInodeConnection {
+    const NAME: &'static str = "NfsInodeConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NfsInodeConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Nic` of the CloudTower model.
+///
+/// The model requires `host`, `id`, `local_id`, `mac_address`, `mtu`, `name`, `physical`, `running`, `up`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Nic {
+    /// `driver`: `string`.
+    pub driver: Option<String>,
+    /// `driver_state`: `NicDriverState`.
+    pub driver_state: Option<NicDriverState>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `gateway_ip`: `string`.
+    pub gateway_ip: Option<String>,
+    /// `host`: `NestedHost`, required by the model.
+    pub host: Option<NestedHost>,
+    /// `ibdev`: `string`.
+    pub ibdev: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `iommu_status`: `IommuStatus`.
+    pub iommu_status: Option<IommuStatus>,
+    /// `ip_address`: `string`.
+    pub ip_address: Option<String>,
+    /// `is_sriov`: `boolean`.
+    pub is_sriov: Option<bool>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `mac_address`: `string`, required by the model.
+    pub mac_address: Option<String>,
+    /// `max_vf_num`: `int32`.
+    pub max_vf_num: Option<i32>,
+    /// `model`: `string`.
+    pub model: Option<String>,
+    /// `mtu`: `int32`, required by the model.
+    pub mtu: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nic_uuid`: `string`.
+    pub nic_uuid: Option<String>,
+    /// `physical`: `boolean`, required by the model.
+    pub physical: Option<bool>,
+    /// `rdma_enabled`: `boolean`.
+    pub rdma_enabled: Option<bool>,
+    /// `running`: `boolean`, required by the model.
+    pub running: Option<bool>,
+    /// `speed`: `int64`.
+    pub speed: Option<i64>,
+    /// `subnet_mask`: `string`.
+    pub subnet_mask: Option<String>,
+    /// `total_vf_num`: `int32`.
+    pub total_vf_num: Option<i32>,
+    /// `type`: `NetworkType`.
+    pub r#type: Option<NetworkType>,
+    /// `up`: `boolean`, required by the model.
+    pub up: Option<bool>,
+    /// `used_vf_num`: `int32`.
+    pub used_vf_num: Option<i32>,
+    /// `user_usage`: `NicUserUsage`.
+    pub user_usage: Option<NicUserUsage>,
+    /// `vds`: `NestedVds`.
+    pub vds: Option<NestedVds>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+}
+
+impl FromMap for Nic {
+    const NAME: &'static str = "Nic";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"up" {
+                    self.up = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"mtu" {
+                    self.mtu = m.next_value()?;
+                } else if key == b"vds" {
+                    self.vds = m.next_value()?;
+                } else if key == b"vms" {
+                    self.vms = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"host" {
+                    self.host = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"ibdev" {
+                    self.ibdev = m.next_value()?;
+                } else if key == b"model" {
+                    self.model = m.next_value()?;
+                } else if key == b"speed" {
+                    self.speed = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"driver" {
+                    self.driver = m.next_value()?;
+                } else if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"running" {
+                    self.running = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"is_sriov" {
+                    self.is_sriov = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"nic_uuid" {
+                    self.nic_uuid = m.next_value()?;
+                } else if key == b"physical" {
+                    self.physical = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"gateway_ip" {
+                    self.gateway_ip = m.next_value()?;
+                } else if key == b"ip_address" {
+                    self.ip_address = m.next_value()?;
+                } else if key == b"max_vf_num" {
+                    self.max_vf_num = m.next_value()?;
+                } else if key == b"user_usage" {
+                    self.user_usage = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"mac_address" {
+                    self.mac_address = m.next_value()?;
+                } else if key == b"subnet_mask" {
+                    self.subnet_mask = m.next_value()?;
+                } else if key == b"used_vf_num" {
+                    self.used_vf_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"driver_state" {
+                    self.driver_state = m.next_value()?;
+                } else if key == b"iommu_status" {
+                    self.iommu_status = m.next_value()?;
+                } else if key == b"rdma_enabled" {
+                    self.rdma_enabled = m.next_value()?;
+                } else if key == b"total_vf_num" {
+                    self.total_vf_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Nic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `NicConnection` of the CloudTower model.
 ///
 /// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
@@ -65,12 +599,19 @@ impl NicDriverState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NEED_REBOOT" => Self::NeedReboot,
-            "NOT_READY" => Self::NotReady,
-            "NO_DRIVER" => Self::NoDriver,
-            "READY" => Self::Ready,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NEED_REBOOT" => Some(Self::NeedReboot),
+            b"NOT_READY" => Some(Self::NotReady),
+            b"NO_DRIVER" => Some(Self::NoDriver),
+            b"READY" => Some(Self::Ready),
+            _ => None,
         }
     }
 
@@ -103,7 +644,7 @@ impl serde::Serialize for NicDriverState {
 
 impl<'de> serde::Deserialize<'de> for NicDriverState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -136,11 +677,18 @@ impl NicUserUsage {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "PASS_THROUGH" => Self::PassThrough,
-            "SRIOV" => Self::Sriov,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DEFAULT" => Some(Self::Default),
+            b"PASS_THROUGH" => Some(Self::PassThrough),
+            b"SRIOV" => Some(Self::Sriov),
+            _ => None,
         }
     }
 
@@ -168,7 +716,7 @@ impl serde::Serialize for NicUserUsage {
 
 impl<'de> serde::Deserialize<'de> for NicUserUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -342,10 +890,17 @@ impl NotifierLanguageCode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EN_US" => Self::EnUs,
-            "ZH_CN" => Self::ZhCn,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EN_US" => Some(Self::EnUs),
+            b"ZH_CN" => Some(Self::ZhCn),
+            _ => None,
         }
     }
 
@@ -373,7 +928,7 @@ impl serde::Serialize for NotifierLanguageCode {
 
 impl<'de> serde::Deserialize<'de> for NotifierLanguageCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -406,11 +961,18 @@ impl NotifierSecurityMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "SSL" => Self::Ssl,
-            "STARTTLS" => Self::Starttls,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"SSL" => Some(Self::Ssl),
+            b"STARTTLS" => Some(Self::Starttls),
+            b"UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
         }
     }
 
@@ -438,7 +1000,7 @@ impl serde::Serialize for NotifierSecurityMode {
 
 impl<'de> serde::Deserialize<'de> for NotifierSecurityMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -468,10 +1030,17 @@ impl NtpMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXTERNAL" => Self::External,
-            "INTERNAL" => Self::Internal,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXTERNAL" => Some(Self::External),
+            b"INTERNAL" => Some(Self::Internal),
+            _ => None,
         }
     }
 
@@ -499,7 +1068,7 @@ impl serde::Serialize for NtpMode {
 
 impl<'de> serde::Deserialize<'de> for NtpMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1291,10 +1860,17 @@ impl NvmfSubsystemPolicyType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BALANCE" => Self::Balance,
-            "INHERIT" => Self::Inherit,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BALANCE" => Some(Self::Balance),
+            b"INHERIT" => Some(Self::Inherit),
+            _ => None,
         }
     }
 
@@ -1322,7 +1898,7 @@ impl serde::Serialize for NvmfSubsystemPolicyType {
 
 impl<'de> serde::Deserialize<'de> for NvmfSubsystemPolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1367,15 +1943,22 @@ impl ObservabilityConnectedSystemServiceType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BACKUP_SERVICE" => Self::BackupService,
-            "CLOUDTOWER" => Self::Cloudtower,
-            "EVEROUTE_SERVICE" => Self::EverouteService,
-            "OBSERVABILITY_SERVICE" => Self::ObservabilityService,
-            "REPLICATION_SERVICE" => Self::ReplicationService,
-            "SFS_SERVICE" => Self::SfsService,
-            "SKS_SERVICE" => Self::SksService,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BACKUP_SERVICE" => Some(Self::BackupService),
+            b"CLOUDTOWER" => Some(Self::Cloudtower),
+            b"EVEROUTE_SERVICE" => Some(Self::EverouteService),
+            b"OBSERVABILITY_SERVICE" => Some(Self::ObservabilityService),
+            b"REPLICATION_SERVICE" => Some(Self::ReplicationService),
+            b"SFS_SERVICE" => Some(Self::SfsService),
+            b"SKS_SERVICE" => Some(Self::SksService),
+            _ => None,
         }
     }
 
@@ -1411,7 +1994,7 @@ impl serde::Serialize for ObservabilityConnectedSystemServiceType {
 
 impl<'de> serde::Deserialize<'de> for ObservabilityConnectedSystemServiceType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1441,10 +2024,17 @@ impl OperateActionEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "poweroff" => Self::Poweroff,
-            "reboot" => Self::Reboot,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"poweroff" => Some(Self::Poweroff),
+            b"reboot" => Some(Self::Reboot),
+            _ => None,
         }
     }
 
@@ -1472,7 +2062,7 @@ impl serde::Serialize for OperateActionEnum {
 
 impl<'de> serde::Deserialize<'de> for OperateActionEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1921,19 +2511,26 @@ impl PartitionUsage {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BOOT" => Self::Boot,
-            "CACHE" => Self::Cache,
-            "EFI_SYSTEM" => Self::EfiSystem,
-            "JOURNAL" => Self::Journal,
-            "METAD" => Self::Metad,
-            "PARTITION" => Self::Partition,
-            "SWAP" => Self::Swap,
-            "SYSTEM" => Self::System,
-            "UNMOUNTED" => Self::Unmounted,
-            "UNPARTED" => Self::Unparted,
-            "ZOOKEEPER" => Self::Zookeeper,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BOOT" => Some(Self::Boot),
+            b"CACHE" => Some(Self::Cache),
+            b"EFI_SYSTEM" => Some(Self::EfiSystem),
+            b"JOURNAL" => Some(Self::Journal),
+            b"METAD" => Some(Self::Metad),
+            b"PARTITION" => Some(Self::Partition),
+            b"SWAP" => Some(Self::Swap),
+            b"SYSTEM" => Some(Self::System),
+            b"UNMOUNTED" => Some(Self::Unmounted),
+            b"UNPARTED" => Some(Self::Unparted),
+            b"ZOOKEEPER" => Some(Self::Zookeeper),
+            _ => None,
         }
     }
 
@@ -1973,7 +2570,7 @@ impl serde::Serialize for PartitionUsage {
 
 impl<'de> serde::Deserialize<'de> for PartitionUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2006,11 +2603,18 @@ impl PasswordComplexity {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HIGH" => Self::High,
-            "LOW" => Self::Low,
-            "MIDDLE" => Self::Middle,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HIGH" => Some(Self::High),
+            b"LOW" => Some(Self::Low),
+            b"MIDDLE" => Some(Self::Middle),
+            _ => None,
         }
     }
 
@@ -2038,7 +2642,7 @@ impl serde::Serialize for PasswordComplexity {
 
 impl<'de> serde::Deserialize<'de> for PasswordComplexity {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2294,11 +2898,18 @@ impl PciDeviceMdevState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENABLED" => Some(Self::Enabled),
+            b"NOT_ENABLED" => Some(Self::NotEnabled),
+            b"NOT_SUPPORT" => Some(Self::NotSupport),
+            _ => None,
         }
     }
 
@@ -2326,7 +2937,7 @@ impl serde::Serialize for PciDeviceMdevState {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceMdevState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2359,11 +2970,18 @@ impl PciDevicePartitionState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENABLED" => Some(Self::Enabled),
+            b"NOT_ENABLED" => Some(Self::NotEnabled),
+            b"NOT_SUPPORT" => Some(Self::NotSupport),
+            _ => None,
         }
     }
 
@@ -2391,7 +3009,7 @@ impl serde::Serialize for PciDevicePartitionState {
 
 impl<'de> serde::Deserialize<'de> for PciDevicePartitionState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2424,11 +3042,18 @@ impl PciDeviceSriovState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "NOT_ENABLED" => Self::NotEnabled,
-            "NOT_SUPPORT" => Self::NotSupport,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ENABLED" => Some(Self::Enabled),
+            b"NOT_ENABLED" => Some(Self::NotEnabled),
+            b"NOT_SUPPORT" => Some(Self::NotSupport),
+            _ => None,
         }
     }
 
@@ -2456,7 +3081,7 @@ impl serde::Serialize for PciDeviceSriovState {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceSriovState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2483,9 +3108,16 @@ impl PciDeviceType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "HSM" => Self::Hsm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"HSM" => Some(Self::Hsm),
+            _ => None,
         }
     }
 
@@ -2513,7 +3145,7 @@ impl serde::Serialize for PciDeviceType {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2546,11 +3178,18 @@ impl PciDeviceUsage {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MDEV" => Self::Mdev,
-            "PASS_THROUGH" => Self::PassThrough,
-            "SRIOV_VF" => Self::SriovVf,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MDEV" => Some(Self::Mdev),
+            b"PASS_THROUGH" => Some(Self::PassThrough),
+            b"SRIOV_VF" => Some(Self::SriovVf),
+            _ => None,
         }
     }
 
@@ -2578,7 +3217,7 @@ impl serde::Serialize for PciDeviceUsage {
 
 impl<'de> serde::Deserialize<'de> for PciDeviceUsage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2758,10 +3397,17 @@ impl PolicyMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            "WORK" => Self::Work,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MONITOR" => Some(Self::Monitor),
+            b"WORK" => Some(Self::Work),
+            _ => None,
         }
     }
 
@@ -2789,7 +3435,7 @@ impl serde::Serialize for PolicyMode {
 
 impl<'de> serde::Deserialize<'de> for PolicyMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2816,9 +3462,16 @@ impl PositionTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "position" => Self::Position,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"position" => Some(Self::Position),
+            _ => None,
         }
     }
 
@@ -2846,7 +3499,7 @@ impl serde::Serialize for PositionTypename {
 
 impl<'de> serde::Deserialize<'de> for PositionTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2907,11 +3560,18 @@ impl PowerPosition {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LEFT" => Self::Left,
-            "MIDDLE" => Self::Middle,
-            "RIGHT" => Self::Right,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"LEFT" => Some(Self::Left),
+            b"MIDDLE" => Some(Self::Middle),
+            b"RIGHT" => Some(Self::Right),
+            _ => None,
         }
     }
 
@@ -2939,7 +3599,7 @@ impl serde::Serialize for PowerPosition {
 
 impl<'de> serde::Deserialize<'de> for PowerPosition {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2978,12 +3638,19 @@ impl ProtectSnapshotStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "PROTECT_SNAPSHOT_STATUS_CREATED" => Self::ProtectSnapshotStatusCreated,
-            "PROTECT_SNAPSHOT_STATUS_CREATING" => Self::ProtectSnapshotStatusCreating,
-            "PROTECT_SNAPSHOT_STATUS_DELETED" => Self::ProtectSnapshotStatusDeleted,
-            "PROTECT_SNAPSHOT_STATUS_FAILED" => Self::ProtectSnapshotStatusFailed,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"PROTECT_SNAPSHOT_STATUS_CREATED" => Some(Self::ProtectSnapshotStatusCreated),
+            b"PROTECT_SNAPSHOT_STATUS_CREATING" => Some(Self::ProtectSnapshotStatusCreating),
+            b"PROTECT_SNAPSHOT_STATUS_DELETED" => Some(Self::ProtectSnapshotStatusDeleted),
+            b"PROTECT_SNAPSHOT_STATUS_FAILED" => Some(Self::ProtectSnapshotStatusFailed),
+            _ => None,
         }
     }
 
@@ -3016,1146 +3683,6 @@ impl serde::Serialize for ProtectSnapshotStatus {
 
 impl<'de> serde::Deserialize<'de> for ProtectSnapshotStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
-
-/// `ROLE_ACTION` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RoleAction {
-    /// `*`
-    Empty,
-    /// `MANAGE_DATA_CENTER`
-    ManageDataCenter,
-    /// `MANAGE_CLUSTER_CONNECTION`
-    ManageClusterConnection,
-    /// `MANAGE_STORAGE_CLUSTER_CONNECTION`
-    ManageStorageClusterConnection,
-    /// `MANAGE_PORT_ACCESS_CONTROL`
-    ManagePortAccessControl,
-    /// `MANAGE_HOST`
-    ManageHost,
-    /// `MANAGE_NIC_MTU`
-    ManageNicMtu,
-    /// `MANAGE_DISK`
-    ManageDisk,
-    /// `MANAGE_HARDWARE_TOPO`
-    ManageHardwareTopo,
-    /// `MANAGE_USB_DEVICE`
-    ManageUsbDevice,
-    /// `MANAGE_GPU_DEVICE`
-    ManageGpuDevice,
-    /// `MANAGE_VDS`
-    ManageVds,
-    /// `MANAGE_VLAN`
-    ManageVlan,
-    /// `MANAGE_SYSTEM_VLAN`
-    ManageSystemVlan,
-    /// `MANAGE_ISCSI_DATA_STORE`
-    ManageIscsiDataStore,
-    /// `MANAGE_NFS_DATA_STORE`
-    ManageNfsDataStore,
-    /// `MANAGE_NVMF_DATA_STORE`
-    ManageNvmfDataStore,
-    /// `CREATE_VM`
-    CreateVm,
-    /// `UPDATE_VM`
-    UpdateVm,
-    /// `DELETE_VM`
-    DeleteVm,
-    /// `UPDATE_VM_ADVANCED_SETTING`
-    UpdateVmAdvancedSetting,
-    /// `UPDATE_VM_GUEST`
-    UpdateVmGuest,
-    /// `VM_OPERATION_OPEN_TERMINAL`
-    VmOperationOpenTerminal,
-    /// `VM_OPERATION_MIGRATE`
-    VmOperationMigrate,
-    /// `VM_OPERATION_VM_FOLDER`
-    VmOperationVmFolder,
-    /// `VM_OPERATION_VM_POWER`
-    VmOperationVmPower,
-    /// `VM_OPERATION_CLONE`
-    VmOperationClone,
-    /// `VM_OPERATION_INSTALL_TOOLS`
-    VmOperationInstallTools,
-    /// `VM_IMPORT_EXPORT`
-    VmImportExport,
-    /// `CREATE_VM_TEMPLATE`
-    CreateVmTemplate,
-    /// `MANAGE_VM_TEMPLATE`
-    ManageVmTemplate,
-    /// `VM_TEMPLATE_IMPORT_EXPORT`
-    VmTemplateImportExport,
-    /// `MANAGE_VM_SNAPSHOT`
-    ManageVmSnapshot,
-    /// `MANAGE_VM_VOLUME`
-    ManageVmVolume,
-    /// `VM_VOLUME_IMPORT_EXPORT`
-    VmVolumeImportExport,
-    /// `MANAGE_ISO`
-    ManageIso,
-    /// `DOWNLOAD_ISO`
-    DownloadIso,
-    /// `QUERY_SENSITIVE_RESOURCE_LIST`
-    QuerySensitiveResourceList,
-    /// `QUERY_SENSITIVE_RESOURCE`
-    QuerySensitiveResource,
-    /// `MANAGE_SENSITIVE_RESOURCE`
-    ManageSensitiveResource,
-    /// `MANAGE_VM_PLACEMENT_GROUP`
-    ManageVmPlacementGroup,
-    /// `MANAGE_SNAPSHOT_PLAN`
-    ManageSnapshotPlan,
-    /// `MANAGE_ALERT`
-    ManageAlert,
-    /// `MANAGE_MONITOR_VIEW`
-    ManageMonitorView,
-    /// `MANAGE_ENTITY_FILTER`
-    ManageEntityFilter,
-    /// `MANAGE_CLUSTER_BASIC_INFO`
-    ManageClusterBasicInfo,
-    /// `MANAGE_CLUSTER_LICENCE`
-    ManageClusterLicence,
-    /// `MANAGE_CLUSTER_SNMP_TRANSPORT`
-    ManageClusterSnmpTransport,
-    /// `MANAGE_SNMP_TRAP`
-    ManageSnmpTrap,
-    /// `MANAGE_CLUSTER_VIP`
-    ManageClusterVip,
-    /// `MANAGE_CLUSTER_MANAGEMENT_IP`
-    ManageClusterManagementIp,
-    /// `MANAGE_DNS_SERVER`
-    ManageDnsServer,
-    /// `MANAGE_NTP_SERVER`
-    ManageNtpServer,
-    /// `MANAGE_IPMI`
-    ManageIpmi,
-    /// `MANAGE_CLUSTER_VM_CPU_MODEL`
-    ManageClusterVmCpuModel,
-    /// `MANAGE_CLUSTER_VM_TOOLS`
-    ManageClusterVmTools,
-    /// `MANAGE_CLUSTER_HOT_MIGRATION`
-    ManageClusterHotMigration,
-    /// `MANAGE_CLUSTER_HA`
-    ManageClusterHa,
-    /// `MANAGE_SSL_CERTIFICATE`
-    ManageSslCertificate,
-    /// `MANAGE_LOG_COLLECTION`
-    ManageLogCollection,
-    /// `MANAGE_SYSLOG`
-    ManageSyslog,
-    /// `MANAGE_LOG_FIND`
-    ManageLogFind,
-    /// `MANAGE_LABEL`
-    ManageLabel,
-    /// `MANAGE_USER_AND_ROLE`
-    ManageUserAndRole,
-    /// `MANAGE_PASSWORD_SETTINGS`
-    ManagePasswordSettings,
-    /// `MANAGE_ACCESS_CONTROL`
-    ManageAccessControl,
-    /// `MANAGE_SESSION_EXPIRATION`
-    ManageSessionExpiration,
-    /// `MANAGE_LOGOUT_METHOD`
-    ManageLogoutMethod,
-    /// `MANAGE_VCENTER_ASSOCIATION`
-    ManageVcenterAssociation,
-    /// `MANAGE_ESXI_ASSOCIATION`
-    ManageEsxiAssociation,
-    /// `MANAGE_AUDIT_LOG`
-    ManageAuditLog,
-    /// `MANAGE_AUDIT_LOG_CONFIG`
-    ManageAuditLogConfig,
-    /// `MANAGE_ALERT_EMAIL_SETTING`
-    ManageAlertEmailSetting,
-    /// `MANAGE_SMTP_SERVER`
-    ManageSmtpServer,
-    /// `MANAGE_UPGRADE_CENTER`
-    ManageUpgradeCenter,
-    /// `MANAGE_CLUSTER_UPGRADE`
-    ManageClusterUpgrade,
-    /// `MANAGE_ALERT_NOTIFIER`
-    ManageAlertNotifier,
-    /// `MANAGE_VM_RECYCLE_BIN_SETTING`
-    ManageVmRecycleBinSetting,
-    /// `MANAGE_REPORT`
-    ManageReport,
-    /// `MANAGE_SHARING_VM_TOOLS`
-    ManageSharingVmTools,
-    /// `MANAGE_ADVANCED_MONITOR`
-    ManageAdvancedMonitor,
-    /// `MANAGE_THIRD_PARTY_DRIVER`
-    ManageThirdPartyDriver,
-    /// `MANAGE_ORGANIZATION_NAME`
-    ManageOrganizationName,
-    /// `MANAGE_CLOUD_TOWER_LICENSE`
-    ManageCloudTowerLicense,
-    /// `MANAGE_CONSISTENCY_GROUP`
-    ManageConsistencyGroup,
-    /// `MANAGE_NIC`
-    ManageNic,
-    /// `MANAGE_CLUSTER_ISCSI`
-    ManageClusterIscsi,
-    /// `MANAGE_BACKUP_LICENSE`
-    ManageBackupLicense,
-    /// `MANAGE_BACKUP_PACKAGE`
-    ManageBackupPackage,
-    /// `MANAGE_BACKUP_SERVICE`
-    ManageBackupService,
-    /// `MANAGE_BACKUP_STORE_REPOSITORY`
-    ManageBackupStoreRepository,
-    /// `MANAGE_BACKUP_PLAN`
-    ManageBackupPlan,
-    /// `MANAGE_BACKUP_TASK`
-    ManageBackupTask,
-    /// `MANAGE_BACKUP_RESTORE_POINT`
-    ManageBackupRestorePoint,
-    /// `MANAGE_BACKUP_RESTORE_POINT_TASK`
-    ManageBackupRestorePointTask,
-    /// `MANAGE_SECURITY_POLICY`
-    ManageSecurityPolicy,
-    /// `MANAGE_SECURITY_GROUP`
-    ManageSecurityGroup,
-    /// `ISOLATE_VM`
-    IsolateVm,
-    /// `MANAGE_EVEROUTE_LICENSE`
-    ManageEverouteLicense,
-    /// `MANAGE_EVEROUTE_PACKAGE`
-    ManageEveroutePackage,
-    /// `DEPLOY_EVEROUTE_CLUSTER`
-    DeployEverouteCluster,
-    /// `UNDEPLOY_EVEROUTE_CLUSTER`
-    UndeployEverouteCluster,
-    /// `UPDATE_EVEROUTE_CLUSTER`
-    UpdateEverouteCluster,
-    /// `UPGRADE_EVEROUTE_CLUSTER`
-    UpgradeEverouteCluster,
-    /// `MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE`
-    ManageEverouteNetworkPolicyRuleService,
-    /// `MANAGE_EVEROUTE_CLUSTER_ASSOCIATION`
-    ManageEverouteClusterAssociation,
-    /// `MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY`
-    ManageEverouteClusterGlobalPolicy,
-    /// `MANAGE_MICRO_SEGMENTATION`
-    ManageMicroSegmentation,
-    /// `MANAGE_LOAD_BALANCER_RESOURCE`
-    ManageLoadBalancerResource,
-    /// `MANAGE_LOAD_BALANCER`
-    ManageLoadBalancer,
-    /// `MANAGE_LOAD_BALANCER_VNET_BOND`
-    ManageLoadBalancerVnetBond,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE`
-    ManageVirtualPrivateCloudService,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING`
-    ManageVirtualPrivateCloudClusterBinding,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY`
-    ManageVirtualPrivateCloudEdgeGateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET`
-    ManageVirtualPrivateCloudExternalSubnet,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE`
-    ManageVirtualPrivateCloudBasicResource,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP`
-    ManageVirtualPrivateCloudSecurityGroup,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY`
-    ManageVirtualPrivateCloudSecurityPolicy,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY`
-    ManageVirtualPrivateCloudIsolationPolicy,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP`
-    ManageVirtualPrivateCloudFloatingIp,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY`
-    ManageVirtualPrivateCloudRouterGateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY`
-    ManageVirtualPrivateCloudNatGateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY`
-    ManageVirtualPrivateCloudLayer2Gateway,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING`
-    ManageVirtualPrivateCloudPeering,
-    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE`
-    ManageVirtualPrivateCloudLoadBalancerResource,
-    /// `MANAGE_LDAP_AD_CONFIG`
-    ManageLdapAdConfig,
-    /// `MANAGE_MFA_CONFIG`
-    ManageMfaConfig,
-    /// `MANAGE_DEFAULT_LOGIN_OPTION`
-    ManageDefaultLoginOption,
-    /// `MANAGE_CLUSTER_STORAGE_POLICY`
-    ManageClusterStoragePolicy,
-    /// `MANAGE_SKS_SERVICE`
-    ManageSksService,
-    /// `MANAGE_SKS_LICENSE`
-    ManageSksLicense,
-    /// `CONFIGURE_SKS_SERVICE`
-    ConfigureSksService,
-    /// `CREATE_SKS_WORKLOAD_CLUSTER`
-    CreateSksWorkloadCluster,
-    /// `DELETE_SKS_WORKLOAD_CLUSTER`
-    DeleteSksWorkloadCluster,
-    /// `UPDATE_SKS_WORKLOAD_CLUSTER`
-    UpdateSksWorkloadCluster,
-    /// `MANAGE_CONTAINER_REGISTRY`
-    ManageContainerRegistry,
-    /// `DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG`
-    DownloadSksWorkloadClusterKubeconfig,
-    /// `DOWNLOAD_SKS_WORKLOAD_SPEC_FILE`
-    DownloadSksWorkloadSpecFile,
-    /// `MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE`
-    ManageSksWorkloadClusterReconcile,
-    /// `MANAGE_OBSERVABILITY_PACKAGE`
-    ManageObservabilityPackage,
-    /// `MANAGE_OBSERVABILITY_SERVICE`
-    ManageObservabilityService,
-    /// `CONFIG_DYNAMIC_RESOURCE_SCHEDULE`
-    ConfigDynamicResourceSchedule,
-    /// `GENERATE_DRS_PROPOSALS`
-    GenerateDrsProposals,
-    /// `APPLY_DRS_PROPOSAL`
-    ApplyDrsProposal,
-    /// `MANAGE_AGENT_MESH`
-    ManageAgentMesh,
-    /// `MANAGE_REPLICATION_SERVICE`
-    ManageReplicationService,
-    /// `MANAGE_REPLICATION_RESTORE_POINT`
-    ManageReplicationRestorePoint,
-    /// `MANAGE_REPLICATION_PLAN`
-    ManageReplicationPlan,
-    /// `MANAGE_REPLICATION_TASK`
-    ManageReplicationTask,
-    /// `MANAGE_REPLICATION_FAULT_TASK`
-    ManageReplicationFaultTask,
-    /// `MANAGE_REPLICA_OBJECT`
-    ManageReplicaObject,
-    /// `MANAGE_BACKUP_AND_DR_EMAIL`
-    ManageBackupAndDrEmail,
-    /// `MANAGE_CLUSTER_PRIORITIZED`
-    ManageClusterPrioritized,
-    /// `SMTX_INSPECTOR`
-    SmtxInspector,
-    /// `MANAGE_SFS_LICENSE`
-    ManageSfsLicense,
-    /// `MANAGE_SFS_IMAGE`
-    ManageSfsImage,
-    /// `MANAGE_SFS_FILE_STORAGE_CLUSTER`
-    ManageSfsFileStorageCluster,
-    /// `MANAGE_SFS_FILE_SYSTEM_CONFIG`
-    ManageSfsFileSystemConfig,
-    /// `MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY`
-    ManageSfsFileSystemAccessibility,
-    /// `MANAGE_SFS_FS_CONTROLLER`
-    ManageSfsFsController,
-    /// `MANAGE_SFS_SNAPSHOT`
-    ManageSfsSnapshot,
-    /// `MANAGE_CLOUDTOWER_SNMP_TRANSPORT`
-    ManageCloudtowerSnmpTransport,
-    /// `MANAGE_CLOUD_TOWER_NTP`
-    ManageCloudTowerNtp,
-    /// `MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER`
-    ManageCloudtowerWebhookNotifier,
-    /// `MANAGE_API_KEY`
-    ManageApiKey,
-    /// `MANAGE_KMS_CLUSTER`
-    ManageKmsCluster,
-    /// `MANAGE_CLUSTER_STORAGE_ENCRYPTION`
-    ManageClusterStorageEncryption,
-    /// `MANAGE_SSO_LOGIN`
-    ManageSsoLogin,
-    /// `MANAGE_SYSTEM_DNS`
-    ManageSystemDns,
-    /// `MANAGE_SYSTEM_UPGRADE`
-    ManageSystemUpgrade,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl RoleAction {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "*",
-            Self::ManageDataCenter => "MANAGE_DATA_CENTER",
-            Self::ManageClusterConnection => "MANAGE_CLUSTER_CONNECTION",
-            Self::ManageStorageClusterConnection => "MANAGE_STORAGE_CLUSTER_CONNECTION",
-            Self::ManagePortAccessControl => "MANAGE_PORT_ACCESS_CONTROL",
-            Self::ManageHost => "MANAGE_HOST",
-            Self::ManageNicMtu => "MANAGE_NIC_MTU",
-            Self::ManageDisk => "MANAGE_DISK",
-            Self::ManageHardwareTopo => "MANAGE_HARDWARE_TOPO",
-            Self::ManageUsbDevice => "MANAGE_USB_DEVICE",
-            Self::ManageGpuDevice => "MANAGE_GPU_DEVICE",
-            Self::ManageVds => "MANAGE_VDS",
-            Self::ManageVlan => "MANAGE_VLAN",
-            Self::ManageSystemVlan => "MANAGE_SYSTEM_VLAN",
-            Self::ManageIscsiDataStore => "MANAGE_ISCSI_DATA_STORE",
-            Self::ManageNfsDataStore => "MANAGE_NFS_DATA_STORE",
-            Self::ManageNvmfDataStore => "MANAGE_NVMF_DATA_STORE",
-            Self::CreateVm => "CREATE_VM",
-            Self::UpdateVm => "UPDATE_VM",
-            Self::DeleteVm => "DELETE_VM",
-            Self::UpdateVmAdvancedSetting => "UPDATE_VM_ADVANCED_SETTING",
-            Self::UpdateVmGuest => "UPDATE_VM_GUEST",
-            Self::VmOperationOpenTerminal => "VM_OPERATION_OPEN_TERMINAL",
-            Self::VmOperationMigrate => "VM_OPERATION_MIGRATE",
-            Self::VmOperationVmFolder => "VM_OPERATION_VM_FOLDER",
-            Self::VmOperationVmPower => "VM_OPERATION_VM_POWER",
-            Self::VmOperationClone => "VM_OPERATION_CLONE",
-            Self::VmOperationInstallTools => "VM_OPERATION_INSTALL_TOOLS",
-            Self::VmImportExport => "VM_IMPORT_EXPORT",
-            Self::CreateVmTemplate => "CREATE_VM_TEMPLATE",
-            Self::ManageVmTemplate => "MANAGE_VM_TEMPLATE",
-            Self::VmTemplateImportExport => "VM_TEMPLATE_IMPORT_EXPORT",
-            Self::ManageVmSnapshot => "MANAGE_VM_SNAPSHOT",
-            Self::ManageVmVolume => "MANAGE_VM_VOLUME",
-            Self::VmVolumeImportExport => "VM_VOLUME_IMPORT_EXPORT",
-            Self::ManageIso => "MANAGE_ISO",
-            Self::DownloadIso => "DOWNLOAD_ISO",
-            Self::QuerySensitiveResourceList => "QUERY_SENSITIVE_RESOURCE_LIST",
-            Self::QuerySensitiveResource => "QUERY_SENSITIVE_RESOURCE",
-            Self::ManageSensitiveResource => "MANAGE_SENSITIVE_RESOURCE",
-            Self::ManageVmPlacementGroup => "MANAGE_VM_PLACEMENT_GROUP",
-            Self::ManageSnapshotPlan => "MANAGE_SNAPSHOT_PLAN",
-            Self::ManageAlert => "MANAGE_ALERT",
-            Self::ManageMonitorView => "MANAGE_MONITOR_VIEW",
-            Self::ManageEntityFilter => "MANAGE_ENTITY_FILTER",
-            Self::ManageClusterBasicInfo => "MANAGE_CLUSTER_BASIC_INFO",
-            Self::ManageClusterLicence => "MANAGE_CLUSTER_LICENCE",
-            Self::ManageClusterSnmpTransport => "MANAGE_CLUSTER_SNMP_TRANSPORT",
-            Self::ManageSnmpTrap => "MANAGE_SNMP_TRAP",
-            Self::ManageClusterVip => "MANAGE_CLUSTER_VIP",
-            Self::ManageClusterManagementIp => "MANAGE_CLUSTER_MANAGEMENT_IP",
-            Self::ManageDnsServer => "MANAGE_DNS_SERVER",
-            Self::ManageNtpServer => "MANAGE_NTP_SERVER",
-            Self::ManageIpmi => "MANAGE_IPMI",
-            Self::ManageClusterVmCpuModel => "MANAGE_CLUSTER_VM_CPU_MODEL",
-            Self::ManageClusterVmTools => "MANAGE_CLUSTER_VM_TOOLS",
-            Self::ManageClusterHotMigration => "MANAGE_CLUSTER_HOT_MIGRATION",
-            Self::ManageClusterHa => "MANAGE_CLUSTER_HA",
-            Self::ManageSslCertificate => "MANAGE_SSL_CERTIFICATE",
-            Self::ManageLogCollection => "MANAGE_LOG_COLLECTION",
-            Self::ManageSyslog => "MANAGE_SYSLOG",
-            Self::ManageLogFind => "MANAGE_LOG_FIND",
-            Self::ManageLabel => "MANAGE_LABEL",
-            Self::ManageUserAndRole => "MANAGE_USER_AND_ROLE",
-            Self::ManagePasswordSettings => "MANAGE_PASSWORD_SETTINGS",
-            Self::ManageAccessControl => "MANAGE_ACCESS_CONTROL",
-            Self::ManageSessionExpiration => "MANAGE_SESSION_EXPIRATION",
-            Self::ManageLogoutMethod => "MANAGE_LOGOUT_METHOD",
-            Self::ManageVcenterAssociation => "MANAGE_VCENTER_ASSOCIATION",
-            Self::ManageEsxiAssociation => "MANAGE_ESXI_ASSOCIATION",
-            Self::ManageAuditLog => "MANAGE_AUDIT_LOG",
-            Self::ManageAuditLogConfig => "MANAGE_AUDIT_LOG_CONFIG",
-            Self::ManageAlertEmailSetting => "MANAGE_ALERT_EMAIL_SETTING",
-            Self::ManageSmtpServer => "MANAGE_SMTP_SERVER",
-            Self::ManageUpgradeCenter => "MANAGE_UPGRADE_CENTER",
-            Self::ManageClusterUpgrade => "MANAGE_CLUSTER_UPGRADE",
-            Self::ManageAlertNotifier => "MANAGE_ALERT_NOTIFIER",
-            Self::ManageVmRecycleBinSetting => "MANAGE_VM_RECYCLE_BIN_SETTING",
-            Self::ManageReport => "MANAGE_REPORT",
-            Self::ManageSharingVmTools => "MANAGE_SHARING_VM_TOOLS",
-            Self::ManageAdvancedMonitor => "MANAGE_ADVANCED_MONITOR",
-            Self::ManageThirdPartyDriver => "MANAGE_THIRD_PARTY_DRIVER",
-            Self::ManageOrganizationName => "MANAGE_ORGANIZATION_NAME",
-            Self::ManageCloudTowerLicense => "MANAGE_CLOUD_TOWER_LICENSE",
-            Self::ManageConsistencyGroup => "MANAGE_CONSISTENCY_GROUP",
-            Self::ManageNic => "MANAGE_NIC",
-            Self::ManageClusterIscsi => "MANAGE_CLUSTER_ISCSI",
-            Self::ManageBackupLicense => "MANAGE_BACKUP_LICENSE",
-            Self::ManageBackupPackage => "MANAGE_BACKUP_PACKAGE",
-            Self::ManageBackupService => "MANAGE_BACKUP_SERVICE",
-            Self::ManageBackupStoreRepository => "MANAGE_BACKUP_STORE_REPOSITORY",
-            Self::ManageBackupPlan => "MANAGE_BACKUP_PLAN",
-            Self::ManageBackupTask => "MANAGE_BACKUP_TASK",
-            Self::ManageBackupRestorePoint => "MANAGE_BACKUP_RESTORE_POINT",
-            Self::ManageBackupRestorePointTask => "MANAGE_BACKUP_RESTORE_POINT_TASK",
-            Self::ManageSecurityPolicy => "MANAGE_SECURITY_POLICY",
-            Self::ManageSecurityGroup => "MANAGE_SECURITY_GROUP",
-            Self::IsolateVm => "ISOLATE_VM",
-            Self::ManageEverouteLicense => "MANAGE_EVEROUTE_LICENSE",
-            Self::ManageEveroutePackage => "MANAGE_EVEROUTE_PACKAGE",
-            Self::DeployEverouteCluster => "DEPLOY_EVEROUTE_CLUSTER",
-            Self::UndeployEverouteCluster => "UNDEPLOY_EVEROUTE_CLUSTER",
-            Self::UpdateEverouteCluster => "UPDATE_EVEROUTE_CLUSTER",
-            Self::UpgradeEverouteCluster => "UPGRADE_EVEROUTE_CLUSTER",
-            Self::ManageEverouteNetworkPolicyRuleService => {
-                "MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE"
-            }
-            Self::ManageEverouteClusterAssociation => "MANAGE_EVEROUTE_CLUSTER_ASSOCIATION",
-            Self::ManageEverouteClusterGlobalPolicy => "MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY",
-            Self::ManageMicroSegmentation => "MANAGE_MICRO_SEGMENTATION",
-            Self::ManageLoadBalancerResource => "MANAGE_LOAD_BALANCER_RESOURCE",
-            Self::ManageLoadBalancer => "MANAGE_LOAD_BALANCER",
-            Self::ManageLoadBalancerVnetBond => "MANAGE_LOAD_BALANCER_VNET_BOND",
-            Self::ManageVirtualPrivateCloudService => "MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE",
-            Self::ManageVirtualPrivateCloudClusterBinding => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING"
-            }
-            Self::ManageVirtualPrivateCloudEdgeGateway => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY"
-            }
-            Self::ManageVirtualPrivateCloudExternalSubnet => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET"
-            }
-            Self::ManageVirtualPrivateCloudBasicResource => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE"
-            }
-            Self::ManageVirtualPrivateCloudSecurityGroup => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP"
-            }
-            Self::ManageVirtualPrivateCloudSecurityPolicy => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY"
-            }
-            Self::ManageVirtualPrivateCloudIsolationPolicy => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY"
-            }
-            Self::ManageVirtualPrivateCloudFloatingIp => "MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP",
-            Self::ManageVirtualPrivateCloudRouterGateway => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY"
-            }
-            Self::ManageVirtualPrivateCloudNatGateway => "MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY",
-            Self::ManageVirtualPrivateCloudLayer2Gateway => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY"
-            }
-            Self::ManageVirtualPrivateCloudPeering => "MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING",
-            Self::ManageVirtualPrivateCloudLoadBalancerResource => {
-                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE"
-            }
-            Self::ManageLdapAdConfig => "MANAGE_LDAP_AD_CONFIG",
-            Self::ManageMfaConfig => "MANAGE_MFA_CONFIG",
-            Self::ManageDefaultLoginOption => "MANAGE_DEFAULT_LOGIN_OPTION",
-            Self::ManageClusterStoragePolicy => "MANAGE_CLUSTER_STORAGE_POLICY",
-            Self::ManageSksService => "MANAGE_SKS_SERVICE",
-            Self::ManageSksLicense => "MANAGE_SKS_LICENSE",
-            Self::ConfigureSksService => "CONFIGURE_SKS_SERVICE",
-            Self::CreateSksWorkloadCluster => "CREATE_SKS_WORKLOAD_CLUSTER",
-            Self::DeleteSksWorkloadCluster => "DELETE_SKS_WORKLOAD_CLUSTER",
-            Self::UpdateSksWorkloadCluster => "UPDATE_SKS_WORKLOAD_CLUSTER",
-            Self::ManageContainerRegistry => "MANAGE_CONTAINER_REGISTRY",
-            Self::DownloadSksWorkloadClusterKubeconfig => {
-                "DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG"
-            }
-            Self::DownloadSksWorkloadSpecFile => "DOWNLOAD_SKS_WORKLOAD_SPEC_FILE",
-            Self::ManageSksWorkloadClusterReconcile => "MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE",
-            Self::ManageObservabilityPackage => "MANAGE_OBSERVABILITY_PACKAGE",
-            Self::ManageObservabilityService => "MANAGE_OBSERVABILITY_SERVICE",
-            Self::ConfigDynamicResourceSchedule => "CONFIG_DYNAMIC_RESOURCE_SCHEDULE",
-            Self::GenerateDrsProposals => "GENERATE_DRS_PROPOSALS",
-            Self::ApplyDrsProposal => "APPLY_DRS_PROPOSAL",
-            Self::ManageAgentMesh => "MANAGE_AGENT_MESH",
-            Self::ManageReplicationService => "MANAGE_REPLICATION_SERVICE",
-            Self::ManageReplicationRestorePoint => "MANAGE_REPLICATION_RESTORE_POINT",
-            Self::ManageReplicationPlan => "MANAGE_REPLICATION_PLAN",
-            Self::ManageReplicationTask => "MANAGE_REPLICATION_TASK",
-            Self::ManageReplicationFaultTask => "MANAGE_REPLICATION_FAULT_TASK",
-            Self::ManageReplicaObject => "MANAGE_REPLICA_OBJECT",
-            Self::ManageBackupAndDrEmail => "MANAGE_BACKUP_AND_DR_EMAIL",
-            Self::ManageClusterPrioritized => "MANAGE_CLUSTER_PRIORITIZED",
-            Self::SmtxInspector => "SMTX_INSPECTOR",
-            Self::ManageSfsLicense => "MANAGE_SFS_LICENSE",
-            Self::ManageSfsImage => "MANAGE_SFS_IMAGE",
-            Self::ManageSfsFileStorageCluster => "MANAGE_SFS_FILE_STORAGE_CLUSTER",
-            Self::ManageSfsFileSystemConfig => "MANAGE_SFS_FILE_SYSTEM_CONFIG",
-            Self::ManageSfsFileSystemAccessibility => "MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY",
-            Self::ManageSfsFsController => "MANAGE_SFS_FS_CONTROLLER",
-            Self::ManageSfsSnapshot => "MANAGE_SFS_SNAPSHOT",
-            Self::ManageCloudtowerSnmpTransport => "MANAGE_CLOUDTOWER_SNMP_TRANSPORT",
-            Self::ManageCloudTowerNtp => "MANAGE_CLOUD_TOWER_NTP",
-            Self::ManageCloudtowerWebhookNotifier => "MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER",
-            Self::ManageApiKey => "MANAGE_API_KEY",
-            Self::ManageKmsCluster => "MANAGE_KMS_CLUSTER",
-            Self::ManageClusterStorageEncryption => "MANAGE_CLUSTER_STORAGE_ENCRYPTION",
-            Self::ManageSsoLogin => "MANAGE_SSO_LOGIN",
-            Self::ManageSystemDns => "MANAGE_SYSTEM_DNS",
-            Self::ManageSystemUpgrade => "MANAGE_SYSTEM_UPGRADE",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "*" => Self::Empty,
-            "MANAGE_DATA_CENTER" => Self::ManageDataCenter,
-            "MANAGE_CLUSTER_CONNECTION" => Self::ManageClusterConnection,
-            "MANAGE_STORAGE_CLUSTER_CONNECTION" => Self::ManageStorageClusterConnection,
-            "MANAGE_PORT_ACCESS_CONTROL" => Self::ManagePortAccessControl,
-            "MANAGE_HOST" => Self::ManageHost,
-            "MANAGE_NIC_MTU" => Self::ManageNicMtu,
-            "MANAGE_DISK" => Self::ManageDisk,
-            "MANAGE_HARDWARE_TOPO" => Self::ManageHardwareTopo,
-            "MANAGE_USB_DEVICE" => Self::ManageUsbDevice,
-            "MANAGE_GPU_DEVICE" => Self::ManageGpuDevice,
-            "MANAGE_VDS" => Self::ManageVds,
-            "MANAGE_VLAN" => Self::ManageVlan,
-            "MANAGE_SYSTEM_VLAN" => Self::ManageSystemVlan,
-            "MANAGE_ISCSI_DATA_STORE" => Self::ManageIscsiDataStore,
-            "MANAGE_NFS_DATA_STORE" => Self::ManageNfsDataStore,
-            "MANAGE_NVMF_DATA_STORE" => Self::ManageNvmfDataStore,
-            "CREATE_VM" => Self::CreateVm,
-            "UPDATE_VM" => Self::UpdateVm,
-            "DELETE_VM" => Self::DeleteVm,
-            "UPDATE_VM_ADVANCED_SETTING" => Self::UpdateVmAdvancedSetting,
-            "UPDATE_VM_GUEST" => Self::UpdateVmGuest,
-            "VM_OPERATION_OPEN_TERMINAL" => Self::VmOperationOpenTerminal,
-            "VM_OPERATION_MIGRATE" => Self::VmOperationMigrate,
-            "VM_OPERATION_VM_FOLDER" => Self::VmOperationVmFolder,
-            "VM_OPERATION_VM_POWER" => Self::VmOperationVmPower,
-            "VM_OPERATION_CLONE" => Self::VmOperationClone,
-            "VM_OPERATION_INSTALL_TOOLS" => Self::VmOperationInstallTools,
-            "VM_IMPORT_EXPORT" => Self::VmImportExport,
-            "CREATE_VM_TEMPLATE" => Self::CreateVmTemplate,
-            "MANAGE_VM_TEMPLATE" => Self::ManageVmTemplate,
-            "VM_TEMPLATE_IMPORT_EXPORT" => Self::VmTemplateImportExport,
-            "MANAGE_VM_SNAPSHOT" => Self::ManageVmSnapshot,
-            "MANAGE_VM_VOLUME" => Self::ManageVmVolume,
-            "VM_VOLUME_IMPORT_EXPORT" => Self::VmVolumeImportExport,
-            "MANAGE_ISO" => Self::ManageIso,
-            "DOWNLOAD_ISO" => Self::DownloadIso,
-            "QUERY_SENSITIVE_RESOURCE_LIST" => Self::QuerySensitiveResourceList,
-            "QUERY_SENSITIVE_RESOURCE" => Self::QuerySensitiveResource,
-            "MANAGE_SENSITIVE_RESOURCE" => Self::ManageSensitiveResource,
-            "MANAGE_VM_PLACEMENT_GROUP" => Self::ManageVmPlacementGroup,
-            "MANAGE_SNAPSHOT_PLAN" => Self::ManageSnapshotPlan,
-            "MANAGE_ALERT" => Self::ManageAlert,
-            "MANAGE_MONITOR_VIEW" => Self::ManageMonitorView,
-            "MANAGE_ENTITY_FILTER" => Self::ManageEntityFilter,
-            "MANAGE_CLUSTER_BASIC_INFO" => Self::ManageClusterBasicInfo,
-            "MANAGE_CLUSTER_LICENCE" => Self::ManageClusterLicence,
-            "MANAGE_CLUSTER_SNMP_TRANSPORT" => Self::ManageClusterSnmpTransport,
-            "MANAGE_SNMP_TRAP" => Self::ManageSnmpTrap,
-            "MANAGE_CLUSTER_VIP" => Self::ManageClusterVip,
-            "MANAGE_CLUSTER_MANAGEMENT_IP" => Self::ManageClusterManagementIp,
-            "MANAGE_DNS_SERVER" => Self::ManageDnsServer,
-            "MANAGE_NTP_SERVER" => Self::ManageNtpServer,
-            "MANAGE_IPMI" => Self::ManageIpmi,
-            "MANAGE_CLUSTER_VM_CPU_MODEL" => Self::ManageClusterVmCpuModel,
-            "MANAGE_CLUSTER_VM_TOOLS" => Self::ManageClusterVmTools,
-            "MANAGE_CLUSTER_HOT_MIGRATION" => Self::ManageClusterHotMigration,
-            "MANAGE_CLUSTER_HA" => Self::ManageClusterHa,
-            "MANAGE_SSL_CERTIFICATE" => Self::ManageSslCertificate,
-            "MANAGE_LOG_COLLECTION" => Self::ManageLogCollection,
-            "MANAGE_SYSLOG" => Self::ManageSyslog,
-            "MANAGE_LOG_FIND" => Self::ManageLogFind,
-            "MANAGE_LABEL" => Self::ManageLabel,
-            "MANAGE_USER_AND_ROLE" => Self::ManageUserAndRole,
-            "MANAGE_PASSWORD_SETTINGS" => Self::ManagePasswordSettings,
-            "MANAGE_ACCESS_CONTROL" => Self::ManageAccessControl,
-            "MANAGE_SESSION_EXPIRATION" => Self::ManageSessionExpiration,
-            "MANAGE_LOGOUT_METHOD" => Self::ManageLogoutMethod,
-            "MANAGE_VCENTER_ASSOCIATION" => Self::ManageVcenterAssociation,
-            "MANAGE_ESXI_ASSOCIATION" => Self::ManageEsxiAssociation,
-            "MANAGE_AUDIT_LOG" => Self::ManageAuditLog,
-            "MANAGE_AUDIT_LOG_CONFIG" => Self::ManageAuditLogConfig,
-            "MANAGE_ALERT_EMAIL_SETTING" => Self::ManageAlertEmailSetting,
-            "MANAGE_SMTP_SERVER" => Self::ManageSmtpServer,
-            "MANAGE_UPGRADE_CENTER" => Self::ManageUpgradeCenter,
-            "MANAGE_CLUSTER_UPGRADE" => Self::ManageClusterUpgrade,
-            "MANAGE_ALERT_NOTIFIER" => Self::ManageAlertNotifier,
-            "MANAGE_VM_RECYCLE_BIN_SETTING" => Self::ManageVmRecycleBinSetting,
-            "MANAGE_REPORT" => Self::ManageReport,
-            "MANAGE_SHARING_VM_TOOLS" => Self::ManageSharingVmTools,
-            "MANAGE_ADVANCED_MONITOR" => Self::ManageAdvancedMonitor,
-            "MANAGE_THIRD_PARTY_DRIVER" => Self::ManageThirdPartyDriver,
-            "MANAGE_ORGANIZATION_NAME" => Self::ManageOrganizationName,
-            "MANAGE_CLOUD_TOWER_LICENSE" => Self::ManageCloudTowerLicense,
-            "MANAGE_CONSISTENCY_GROUP" => Self::ManageConsistencyGroup,
-            "MANAGE_NIC" => Self::ManageNic,
-            "MANAGE_CLUSTER_ISCSI" => Self::ManageClusterIscsi,
-            "MANAGE_BACKUP_LICENSE" => Self::ManageBackupLicense,
-            "MANAGE_BACKUP_PACKAGE" => Self::ManageBackupPackage,
-            "MANAGE_BACKUP_SERVICE" => Self::ManageBackupService,
-            "MANAGE_BACKUP_STORE_REPOSITORY" => Self::ManageBackupStoreRepository,
-            "MANAGE_BACKUP_PLAN" => Self::ManageBackupPlan,
-            "MANAGE_BACKUP_TASK" => Self::ManageBackupTask,
-            "MANAGE_BACKUP_RESTORE_POINT" => Self::ManageBackupRestorePoint,
-            "MANAGE_BACKUP_RESTORE_POINT_TASK" => Self::ManageBackupRestorePointTask,
-            "MANAGE_SECURITY_POLICY" => Self::ManageSecurityPolicy,
-            "MANAGE_SECURITY_GROUP" => Self::ManageSecurityGroup,
-            "ISOLATE_VM" => Self::IsolateVm,
-            "MANAGE_EVEROUTE_LICENSE" => Self::ManageEverouteLicense,
-            "MANAGE_EVEROUTE_PACKAGE" => Self::ManageEveroutePackage,
-            "DEPLOY_EVEROUTE_CLUSTER" => Self::DeployEverouteCluster,
-            "UNDEPLOY_EVEROUTE_CLUSTER" => Self::UndeployEverouteCluster,
-            "UPDATE_EVEROUTE_CLUSTER" => Self::UpdateEverouteCluster,
-            "UPGRADE_EVEROUTE_CLUSTER" => Self::UpgradeEverouteCluster,
-            "MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE" => {
-                Self::ManageEverouteNetworkPolicyRuleService
-            }
-            "MANAGE_EVEROUTE_CLUSTER_ASSOCIATION" => Self::ManageEverouteClusterAssociation,
-            "MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY" => Self::ManageEverouteClusterGlobalPolicy,
-            "MANAGE_MICRO_SEGMENTATION" => Self::ManageMicroSegmentation,
-            "MANAGE_LOAD_BALANCER_RESOURCE" => Self::ManageLoadBalancerResource,
-            "MANAGE_LOAD_BALANCER" => Self::ManageLoadBalancer,
-            "MANAGE_LOAD_BALANCER_VNET_BOND" => Self::ManageLoadBalancerVnetBond,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE" => Self::ManageVirtualPrivateCloudService,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING" => {
-                Self::ManageVirtualPrivateCloudClusterBinding
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY" => {
-                Self::ManageVirtualPrivateCloudEdgeGateway
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET" => {
-                Self::ManageVirtualPrivateCloudExternalSubnet
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE" => {
-                Self::ManageVirtualPrivateCloudBasicResource
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP" => {
-                Self::ManageVirtualPrivateCloudSecurityGroup
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY" => {
-                Self::ManageVirtualPrivateCloudSecurityPolicy
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY" => {
-                Self::ManageVirtualPrivateCloudIsolationPolicy
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP" => Self::ManageVirtualPrivateCloudFloatingIp,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY" => {
-                Self::ManageVirtualPrivateCloudRouterGateway
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY" => Self::ManageVirtualPrivateCloudNatGateway,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY" => {
-                Self::ManageVirtualPrivateCloudLayer2Gateway
-            }
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING" => Self::ManageVirtualPrivateCloudPeering,
-            "MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE" => {
-                Self::ManageVirtualPrivateCloudLoadBalancerResource
-            }
-            "MANAGE_LDAP_AD_CONFIG" => Self::ManageLdapAdConfig,
-            "MANAGE_MFA_CONFIG" => Self::ManageMfaConfig,
-            "MANAGE_DEFAULT_LOGIN_OPTION" => Self::ManageDefaultLoginOption,
-            "MANAGE_CLUSTER_STORAGE_POLICY" => Self::ManageClusterStoragePolicy,
-            "MANAGE_SKS_SERVICE" => Self::ManageSksService,
-            "MANAGE_SKS_LICENSE" => Self::ManageSksLicense,
-            "CONFIGURE_SKS_SERVICE" => Self::ConfigureSksService,
-            "CREATE_SKS_WORKLOAD_CLUSTER" => Self::CreateSksWorkloadCluster,
-            "DELETE_SKS_WORKLOAD_CLUSTER" => Self::DeleteSksWorkloadCluster,
-            "UPDATE_SKS_WORKLOAD_CLUSTER" => Self::UpdateSksWorkloadCluster,
-            "MANAGE_CONTAINER_REGISTRY" => Self::ManageContainerRegistry,
-            "DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG" => {
-                Self::DownloadSksWorkloadClusterKubeconfig
-            }
-            "DOWNLOAD_SKS_WORKLOAD_SPEC_FILE" => Self::DownloadSksWorkloadSpecFile,
-            "MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE" => Self::ManageSksWorkloadClusterReconcile,
-            "MANAGE_OBSERVABILITY_PACKAGE" => Self::ManageObservabilityPackage,
-            "MANAGE_OBSERVABILITY_SERVICE" => Self::ManageObservabilityService,
-            "CONFIG_DYNAMIC_RESOURCE_SCHEDULE" => Self::ConfigDynamicResourceSchedule,
-            "GENERATE_DRS_PROPOSALS" => Self::GenerateDrsProposals,
-            "APPLY_DRS_PROPOSAL" => Self::ApplyDrsProposal,
-            "MANAGE_AGENT_MESH" => Self::ManageAgentMesh,
-            "MANAGE_REPLICATION_SERVICE" => Self::ManageReplicationService,
-            "MANAGE_REPLICATION_RESTORE_POINT" => Self::ManageReplicationRestorePoint,
-            "MANAGE_REPLICATION_PLAN" => Self::ManageReplicationPlan,
-            "MANAGE_REPLICATION_TASK" => Self::ManageReplicationTask,
-            "MANAGE_REPLICATION_FAULT_TASK" => Self::ManageReplicationFaultTask,
-            "MANAGE_REPLICA_OBJECT" => Self::ManageReplicaObject,
-            "MANAGE_BACKUP_AND_DR_EMAIL" => Self::ManageBackupAndDrEmail,
-            "MANAGE_CLUSTER_PRIORITIZED" => Self::ManageClusterPrioritized,
-            "SMTX_INSPECTOR" => Self::SmtxInspector,
-            "MANAGE_SFS_LICENSE" => Self::ManageSfsLicense,
-            "MANAGE_SFS_IMAGE" => Self::ManageSfsImage,
-            "MANAGE_SFS_FILE_STORAGE_CLUSTER" => Self::ManageSfsFileStorageCluster,
-            "MANAGE_SFS_FILE_SYSTEM_CONFIG" => Self::ManageSfsFileSystemConfig,
-            "MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY" => Self::ManageSfsFileSystemAccessibility,
-            "MANAGE_SFS_FS_CONTROLLER" => Self::ManageSfsFsController,
-            "MANAGE_SFS_SNAPSHOT" => Self::ManageSfsSnapshot,
-            "MANAGE_CLOUDTOWER_SNMP_TRANSPORT" => Self::ManageCloudtowerSnmpTransport,
-            "MANAGE_CLOUD_TOWER_NTP" => Self::ManageCloudTowerNtp,
-            "MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER" => Self::ManageCloudtowerWebhookNotifier,
-            "MANAGE_API_KEY" => Self::ManageApiKey,
-            "MANAGE_KMS_CLUSTER" => Self::ManageKmsCluster,
-            "MANAGE_CLUSTER_STORAGE_ENCRYPTION" => Self::ManageClusterStorageEncryption,
-            "MANAGE_SSO_LOGIN" => Self::ManageSsoLogin,
-            "MANAGE_SYSTEM_DNS" => Self::ManageSystemDns,
-            "MANAGE_SYSTEM_UPGRADE" => Self::ManageSystemUpgrade,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Empty,
-        Self::ManageDataCenter,
-        Self::ManageClusterConnection,
-        Self::ManageStorageClusterConnection,
-        Self::ManagePortAccessControl,
-        Self::ManageHost,
-        Self::ManageNicMtu,
-        Self::ManageDisk,
-        Self::ManageHardwareTopo,
-        Self::ManageUsbDevice,
-        Self::ManageGpuDevice,
-        Self::ManageVds,
-        Self::ManageVlan,
-        Self::ManageSystemVlan,
-        Self::ManageIscsiDataStore,
-        Self::ManageNfsDataStore,
-        Self::ManageNvmfDataStore,
-        Self::CreateVm,
-        Self::UpdateVm,
-        Self::DeleteVm,
-        Self::UpdateVmAdvancedSetting,
-        Self::UpdateVmGuest,
-        Self::VmOperationOpenTerminal,
-        Self::VmOperationMigrate,
-        Self::VmOperationVmFolder,
-        Self::VmOperationVmPower,
-        Self::VmOperationClone,
-        Self::VmOperationInstallTools,
-        Self::VmImportExport,
-        Self::CreateVmTemplate,
-        Self::ManageVmTemplate,
-        Self::VmTemplateImportExport,
-        Self::ManageVmSnapshot,
-        Self::ManageVmVolume,
-        Self::VmVolumeImportExport,
-        Self::ManageIso,
-        Self::DownloadIso,
-        Self::QuerySensitiveResourceList,
-        Self::QuerySensitiveResource,
-        Self::ManageSensitiveResource,
-        Self::ManageVmPlacementGroup,
-        Self::ManageSnapshotPlan,
-        Self::ManageAlert,
-        Self::ManageMonitorView,
-        Self::ManageEntityFilter,
-        Self::ManageClusterBasicInfo,
-        Self::ManageClusterLicence,
-        Self::ManageClusterSnmpTransport,
-        Self::ManageSnmpTrap,
-        Self::ManageClusterVip,
-        Self::ManageClusterManagementIp,
-        Self::ManageDnsServer,
-        Self::ManageNtpServer,
-        Self::ManageIpmi,
-        Self::ManageClusterVmCpuModel,
-        Self::ManageClusterVmTools,
-        Self::ManageClusterHotMigration,
-        Self::ManageClusterHa,
-        Self::ManageSslCertificate,
-        Self::ManageLogCollection,
-        Self::ManageSyslog,
-        Self::ManageLogFind,
-        Self::ManageLabel,
-        Self::ManageUserAndRole,
-        Self::ManagePasswordSettings,
-        Self::ManageAccessControl,
-        Self::ManageSessionExpiration,
-        Self::ManageLogoutMethod,
-        Self::ManageVcenterAssociation,
-        Self::ManageEsxiAssociation,
-        Self::ManageAuditLog,
-        Self::ManageAuditLogConfig,
-        Self::ManageAlertEmailSetting,
-        Self::ManageSmtpServer,
-        Self::ManageUpgradeCenter,
-        Self::ManageClusterUpgrade,
-        Self::ManageAlertNotifier,
-        Self::ManageVmRecycleBinSetting,
-        Self::ManageReport,
-        Self::ManageSharingVmTools,
-        Self::ManageAdvancedMonitor,
-        Self::ManageThirdPartyDriver,
-        Self::ManageOrganizationName,
-        Self::ManageCloudTowerLicense,
-        Self::ManageConsistencyGroup,
-        Self::ManageNic,
-        Self::ManageClusterIscsi,
-        Self::ManageBackupLicense,
-        Self::ManageBackupPackage,
-        Self::ManageBackupService,
-        Self::ManageBackupStoreRepository,
-        Self::ManageBackupPlan,
-        Self::ManageBackupTask,
-        Self::ManageBackupRestorePoint,
-        Self::ManageBackupRestorePointTask,
-        Self::ManageSecurityPolicy,
-        Self::ManageSecurityGroup,
-        Self::IsolateVm,
-        Self::ManageEverouteLicense,
-        Self::ManageEveroutePackage,
-        Self::DeployEverouteCluster,
-        Self::UndeployEverouteCluster,
-        Self::UpdateEverouteCluster,
-        Self::UpgradeEverouteCluster,
-        Self::ManageEverouteNetworkPolicyRuleService,
-        Self::ManageEverouteClusterAssociation,
-        Self::ManageEverouteClusterGlobalPolicy,
-        Self::ManageMicroSegmentation,
-        Self::ManageLoadBalancerResource,
-        Self::ManageLoadBalancer,
-        Self::ManageLoadBalancerVnetBond,
-        Self::ManageVirtualPrivateCloudService,
-        Self::ManageVirtualPrivateCloudClusterBinding,
-        Self::ManageVirtualPrivateCloudEdgeGateway,
-        Self::ManageVirtualPrivateCloudExternalSubnet,
-        Self::ManageVirtualPrivateCloudBasicResource,
-        Self::ManageVirtualPrivateCloudSecurityGroup,
-        Self::ManageVirtualPrivateCloudSecurityPolicy,
-        Self::ManageVirtualPrivateCloudIsolationPolicy,
-        Self::ManageVirtualPrivateCloudFloatingIp,
-        Self::ManageVirtualPrivateCloudRouterGateway,
-        Self::ManageVirtualPrivateCloudNatGateway,
-        Self::ManageVirtualPrivateCloudLayer2Gateway,
-        Self::ManageVirtualPrivateCloudPeering,
-        Self::ManageVirtualPrivateCloudLoadBalancerResource,
-        Self::ManageLdapAdConfig,
-        Self::ManageMfaConfig,
-        Self::ManageDefaultLoginOption,
-        Self::ManageClusterStoragePolicy,
-        Self::ManageSksService,
-        Self::ManageSksLicense,
-        Self::ConfigureSksService,
-        Self::CreateSksWorkloadCluster,
-        Self::DeleteSksWorkloadCluster,
-        Self::UpdateSksWorkloadCluster,
-        Self::ManageContainerRegistry,
-        Self::DownloadSksWorkloadClusterKubeconfig,
-        Self::DownloadSksWorkloadSpecFile,
-        Self::ManageSksWorkloadClusterReconcile,
-        Self::ManageObservabilityPackage,
-        Self::ManageObservabilityService,
-        Self::ConfigDynamicResourceSchedule,
-        Self::GenerateDrsProposals,
-        Self::ApplyDrsProposal,
-        Self::ManageAgentMesh,
-        Self::ManageReplicationService,
-        Self::ManageReplicationRestorePoint,
-        Self::ManageReplicationPlan,
-        Self::ManageReplicationTask,
-        Self::ManageReplicationFaultTask,
-        Self::ManageReplicaObject,
-        Self::ManageBackupAndDrEmail,
-        Self::ManageClusterPrioritized,
-        Self::SmtxInspector,
-        Self::ManageSfsLicense,
-        Self::ManageSfsImage,
-        Self::ManageSfsFileStorageCluster,
-        Self::ManageSfsFileSystemConfig,
-        Self::ManageSfsFileSystemAccessibility,
-        Self::ManageSfsFsController,
-        Self::ManageSfsSnapshot,
-        Self::ManageCloudtowerSnmpTransport,
-        Self::ManageCloudTowerNtp,
-        Self::ManageCloudtowerWebhookNotifier,
-        Self::ManageApiKey,
-        Self::ManageKmsCluster,
-        Self::ManageClusterStorageEncryption,
-        Self::ManageSsoLogin,
-        Self::ManageSystemDns,
-        Self::ManageSystemUpgrade,
-    ];
-}
-
-impl ::core::fmt::Display for RoleAction {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleAction {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for RoleAction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RoleAction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `RackTopo` of the CloudTower model.
-///
-/// The model requires `cluster`, `height`, `id`, `local_id`, `name`, `zone_topo`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RackTopo {
-    /// `brick_topoes`: `NestedBrickTopo[]`.
-    pub brick_topoes: Option<Vec<NestedBrickTopo>>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `height`: `int32`, required by the model.
-    pub height: Option<i32>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `zone_topo`: `NestedZoneTopo`, required by the model.
-    pub zone_topo: Option<NestedZoneTopo>,
-}
-
-impl FromMap for RackTopo {
-    const NAME: &'static str = "RackTopo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"height" {
-                    self.height = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"zone_topo" {
-                    self.zone_topo = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"brick_topoes" {
-                    self.brick_topoes = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RackTopo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `RackTopoConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct RackTopoConnection {
-    /// `aggregate`: `NestedAggregateRackTopo`, required by the model.
-    pub aggregate: Option<NestedAggregateRackTopo>,
-}
-
-impl FromMap for RackTopoConnection {
-    const NAME: &'static str = "RackTopoConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RackTopoConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ReplicaNameRule` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicaNameRule {
-    /// `ORIGIN`
-    Origin,
-    /// `PREFIX`
-    Prefix,
-    /// `SUFFIX`
-    Suffix,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl ReplicaNameRule {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Prefix => "PREFIX",
-            Self::Suffix => "SUFFIX",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ORIGIN" => Self::Origin,
-            "PREFIX" => Self::Prefix,
-            "SUFFIX" => Self::Suffix,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Origin, Self::Prefix, Self::Suffix];
-}
-
-impl ::core::fmt::Display for ReplicaNameRule {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplicaNameRule {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for ReplicaNameRule {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ReplicaNameRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `ReplicaNum` of the CloudTower model.
-pub type ReplicaNum = i32;

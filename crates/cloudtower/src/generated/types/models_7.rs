@@ -3,6 +3,1168 @@
 
 use super::*;
 
+/// `ROLE_ACTION` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoleAction {
+    /// `*`
+    Empty,
+    /// `MANAGE_DATA_CENTER`
+    ManageDataCenter,
+    /// `MANAGE_CLUSTER_CONNECTION`
+    ManageClusterConnection,
+    /// `MANAGE_STORAGE_CLUSTER_CONNECTION`
+    ManageStorageClusterConnection,
+    /// `MANAGE_PORT_ACCESS_CONTROL`
+    ManagePortAccessControl,
+    /// `MANAGE_HOST`
+    ManageHost,
+    /// `MANAGE_NIC_MTU`
+    ManageNicMtu,
+    /// `MANAGE_DISK`
+    ManageDisk,
+    /// `MANAGE_HARDWARE_TOPO`
+    ManageHardwareTopo,
+    /// `MANAGE_USB_DEVICE`
+    ManageUsbDevice,
+    /// `MANAGE_GPU_DEVICE`
+    ManageGpuDevice,
+    /// `MANAGE_VDS`
+    ManageVds,
+    /// `MANAGE_VLAN`
+    ManageVlan,
+    /// `MANAGE_SYSTEM_VLAN`
+    ManageSystemVlan,
+    /// `MANAGE_ISCSI_DATA_STORE`
+    ManageIscsiDataStore,
+    /// `MANAGE_NFS_DATA_STORE`
+    ManageNfsDataStore,
+    /// `MANAGE_NVMF_DATA_STORE`
+    ManageNvmfDataStore,
+    /// `CREATE_VM`
+    CreateVm,
+    /// `UPDATE_VM`
+    UpdateVm,
+    /// `DELETE_VM`
+    DeleteVm,
+    /// `UPDATE_VM_ADVANCED_SETTING`
+    UpdateVmAdvancedSetting,
+    /// `UPDATE_VM_GUEST`
+    UpdateVmGuest,
+    /// `VM_OPERATION_OPEN_TERMINAL`
+    VmOperationOpenTerminal,
+    /// `VM_OPERATION_MIGRATE`
+    VmOperationMigrate,
+    /// `VM_OPERATION_VM_FOLDER`
+    VmOperationVmFolder,
+    /// `VM_OPERATION_VM_POWER`
+    VmOperationVmPower,
+    /// `VM_OPERATION_CLONE`
+    VmOperationClone,
+    /// `VM_OPERATION_INSTALL_TOOLS`
+    VmOperationInstallTools,
+    /// `VM_IMPORT_EXPORT`
+    VmImportExport,
+    /// `CREATE_VM_TEMPLATE`
+    CreateVmTemplate,
+    /// `MANAGE_VM_TEMPLATE`
+    ManageVmTemplate,
+    /// `VM_TEMPLATE_IMPORT_EXPORT`
+    VmTemplateImportExport,
+    /// `MANAGE_VM_SNAPSHOT`
+    ManageVmSnapshot,
+    /// `MANAGE_VM_VOLUME`
+    ManageVmVolume,
+    /// `VM_VOLUME_IMPORT_EXPORT`
+    VmVolumeImportExport,
+    /// `MANAGE_ISO`
+    ManageIso,
+    /// `DOWNLOAD_ISO`
+    DownloadIso,
+    /// `QUERY_SENSITIVE_RESOURCE_LIST`
+    QuerySensitiveResourceList,
+    /// `QUERY_SENSITIVE_RESOURCE`
+    QuerySensitiveResource,
+    /// `MANAGE_SENSITIVE_RESOURCE`
+    ManageSensitiveResource,
+    /// `MANAGE_VM_PLACEMENT_GROUP`
+    ManageVmPlacementGroup,
+    /// `MANAGE_SNAPSHOT_PLAN`
+    ManageSnapshotPlan,
+    /// `MANAGE_ALERT`
+    ManageAlert,
+    /// `MANAGE_MONITOR_VIEW`
+    ManageMonitorView,
+    /// `MANAGE_ENTITY_FILTER`
+    ManageEntityFilter,
+    /// `MANAGE_CLUSTER_BASIC_INFO`
+    ManageClusterBasicInfo,
+    /// `MANAGE_CLUSTER_LICENCE`
+    ManageClusterLicence,
+    /// `MANAGE_CLUSTER_SNMP_TRANSPORT`
+    ManageClusterSnmpTransport,
+    /// `MANAGE_SNMP_TRAP`
+    ManageSnmpTrap,
+    /// `MANAGE_CLUSTER_VIP`
+    ManageClusterVip,
+    /// `MANAGE_CLUSTER_MANAGEMENT_IP`
+    ManageClusterManagementIp,
+    /// `MANAGE_DNS_SERVER`
+    ManageDnsServer,
+    /// `MANAGE_NTP_SERVER`
+    ManageNtpServer,
+    /// `MANAGE_IPMI`
+    ManageIpmi,
+    /// `MANAGE_CLUSTER_VM_CPU_MODEL`
+    ManageClusterVmCpuModel,
+    /// `MANAGE_CLUSTER_VM_TOOLS`
+    ManageClusterVmTools,
+    /// `MANAGE_CLUSTER_HOT_MIGRATION`
+    ManageClusterHotMigration,
+    /// `MANAGE_CLUSTER_HA`
+    ManageClusterHa,
+    /// `MANAGE_SSL_CERTIFICATE`
+    ManageSslCertificate,
+    /// `MANAGE_LOG_COLLECTION`
+    ManageLogCollection,
+    /// `MANAGE_SYSLOG`
+    ManageSyslog,
+    /// `MANAGE_LOG_FIND`
+    ManageLogFind,
+    /// `MANAGE_LABEL`
+    ManageLabel,
+    /// `MANAGE_USER_AND_ROLE`
+    ManageUserAndRole,
+    /// `MANAGE_PASSWORD_SETTINGS`
+    ManagePasswordSettings,
+    /// `MANAGE_ACCESS_CONTROL`
+    ManageAccessControl,
+    /// `MANAGE_SESSION_EXPIRATION`
+    ManageSessionExpiration,
+    /// `MANAGE_LOGOUT_METHOD`
+    ManageLogoutMethod,
+    /// `MANAGE_VCENTER_ASSOCIATION`
+    ManageVcenterAssociation,
+    /// `MANAGE_ESXI_ASSOCIATION`
+    ManageEsxiAssociation,
+    /// `MANAGE_AUDIT_LOG`
+    ManageAuditLog,
+    /// `MANAGE_AUDIT_LOG_CONFIG`
+    ManageAuditLogConfig,
+    /// `MANAGE_ALERT_EMAIL_SETTING`
+    ManageAlertEmailSetting,
+    /// `MANAGE_SMTP_SERVER`
+    ManageSmtpServer,
+    /// `MANAGE_UPGRADE_CENTER`
+    ManageUpgradeCenter,
+    /// `MANAGE_CLUSTER_UPGRADE`
+    ManageClusterUpgrade,
+    /// `MANAGE_ALERT_NOTIFIER`
+    ManageAlertNotifier,
+    /// `MANAGE_VM_RECYCLE_BIN_SETTING`
+    ManageVmRecycleBinSetting,
+    /// `MANAGE_REPORT`
+    ManageReport,
+    /// `MANAGE_SHARING_VM_TOOLS`
+    ManageSharingVmTools,
+    /// `MANAGE_ADVANCED_MONITOR`
+    ManageAdvancedMonitor,
+    /// `MANAGE_THIRD_PARTY_DRIVER`
+    ManageThirdPartyDriver,
+    /// `MANAGE_ORGANIZATION_NAME`
+    ManageOrganizationName,
+    /// `MANAGE_CLOUD_TOWER_LICENSE`
+    ManageCloudTowerLicense,
+    /// `MANAGE_CONSISTENCY_GROUP`
+    ManageConsistencyGroup,
+    /// `MANAGE_NIC`
+    ManageNic,
+    /// `MANAGE_CLUSTER_ISCSI`
+    ManageClusterIscsi,
+    /// `MANAGE_BACKUP_LICENSE`
+    ManageBackupLicense,
+    /// `MANAGE_BACKUP_PACKAGE`
+    ManageBackupPackage,
+    /// `MANAGE_BACKUP_SERVICE`
+    ManageBackupService,
+    /// `MANAGE_BACKUP_STORE_REPOSITORY`
+    ManageBackupStoreRepository,
+    /// `MANAGE_BACKUP_PLAN`
+    ManageBackupPlan,
+    /// `MANAGE_BACKUP_TASK`
+    ManageBackupTask,
+    /// `MANAGE_BACKUP_RESTORE_POINT`
+    ManageBackupRestorePoint,
+    /// `MANAGE_BACKUP_RESTORE_POINT_TASK`
+    ManageBackupRestorePointTask,
+    /// `MANAGE_SECURITY_POLICY`
+    ManageSecurityPolicy,
+    /// `MANAGE_SECURITY_GROUP`
+    ManageSecurityGroup,
+    /// `ISOLATE_VM`
+    IsolateVm,
+    /// `MANAGE_EVEROUTE_LICENSE`
+    ManageEverouteLicense,
+    /// `MANAGE_EVEROUTE_PACKAGE`
+    ManageEveroutePackage,
+    /// `DEPLOY_EVEROUTE_CLUSTER`
+    DeployEverouteCluster,
+    /// `UNDEPLOY_EVEROUTE_CLUSTER`
+    UndeployEverouteCluster,
+    /// `UPDATE_EVEROUTE_CLUSTER`
+    UpdateEverouteCluster,
+    /// `UPGRADE_EVEROUTE_CLUSTER`
+    UpgradeEverouteCluster,
+    /// `MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE`
+    ManageEverouteNetworkPolicyRuleService,
+    /// `MANAGE_EVEROUTE_CLUSTER_ASSOCIATION`
+    ManageEverouteClusterAssociation,
+    /// `MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY`
+    ManageEverouteClusterGlobalPolicy,
+    /// `MANAGE_MICRO_SEGMENTATION`
+    ManageMicroSegmentation,
+    /// `MANAGE_LOAD_BALANCER_RESOURCE`
+    ManageLoadBalancerResource,
+    /// `MANAGE_LOAD_BALANCER`
+    ManageLoadBalancer,
+    /// `MANAGE_LOAD_BALANCER_VNET_BOND`
+    ManageLoadBalancerVnetBond,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE`
+    ManageVirtualPrivateCloudService,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING`
+    ManageVirtualPrivateCloudClusterBinding,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY`
+    ManageVirtualPrivateCloudEdgeGateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET`
+    ManageVirtualPrivateCloudExternalSubnet,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE`
+    ManageVirtualPrivateCloudBasicResource,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP`
+    ManageVirtualPrivateCloudSecurityGroup,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY`
+    ManageVirtualPrivateCloudSecurityPolicy,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY`
+    ManageVirtualPrivateCloudIsolationPolicy,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP`
+    ManageVirtualPrivateCloudFloatingIp,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY`
+    ManageVirtualPrivateCloudRouterGateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY`
+    ManageVirtualPrivateCloudNatGateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY`
+    ManageVirtualPrivateCloudLayer2Gateway,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING`
+    ManageVirtualPrivateCloudPeering,
+    /// `MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE`
+    ManageVirtualPrivateCloudLoadBalancerResource,
+    /// `MANAGE_LDAP_AD_CONFIG`
+    ManageLdapAdConfig,
+    /// `MANAGE_MFA_CONFIG`
+    ManageMfaConfig,
+    /// `MANAGE_DEFAULT_LOGIN_OPTION`
+    ManageDefaultLoginOption,
+    /// `MANAGE_CLUSTER_STORAGE_POLICY`
+    ManageClusterStoragePolicy,
+    /// `MANAGE_SKS_SERVICE`
+    ManageSksService,
+    /// `MANAGE_SKS_LICENSE`
+    ManageSksLicense,
+    /// `CONFIGURE_SKS_SERVICE`
+    ConfigureSksService,
+    /// `CREATE_SKS_WORKLOAD_CLUSTER`
+    CreateSksWorkloadCluster,
+    /// `DELETE_SKS_WORKLOAD_CLUSTER`
+    DeleteSksWorkloadCluster,
+    /// `UPDATE_SKS_WORKLOAD_CLUSTER`
+    UpdateSksWorkloadCluster,
+    /// `MANAGE_CONTAINER_REGISTRY`
+    ManageContainerRegistry,
+    /// `DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG`
+    DownloadSksWorkloadClusterKubeconfig,
+    /// `DOWNLOAD_SKS_WORKLOAD_SPEC_FILE`
+    DownloadSksWorkloadSpecFile,
+    /// `MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE`
+    ManageSksWorkloadClusterReconcile,
+    /// `MANAGE_OBSERVABILITY_PACKAGE`
+    ManageObservabilityPackage,
+    /// `MANAGE_OBSERVABILITY_SERVICE`
+    ManageObservabilityService,
+    /// `CONFIG_DYNAMIC_RESOURCE_SCHEDULE`
+    ConfigDynamicResourceSchedule,
+    /// `GENERATE_DRS_PROPOSALS`
+    GenerateDrsProposals,
+    /// `APPLY_DRS_PROPOSAL`
+    ApplyDrsProposal,
+    /// `MANAGE_AGENT_MESH`
+    ManageAgentMesh,
+    /// `MANAGE_REPLICATION_SERVICE`
+    ManageReplicationService,
+    /// `MANAGE_REPLICATION_RESTORE_POINT`
+    ManageReplicationRestorePoint,
+    /// `MANAGE_REPLICATION_PLAN`
+    ManageReplicationPlan,
+    /// `MANAGE_REPLICATION_TASK`
+    ManageReplicationTask,
+    /// `MANAGE_REPLICATION_FAULT_TASK`
+    ManageReplicationFaultTask,
+    /// `MANAGE_REPLICA_OBJECT`
+    ManageReplicaObject,
+    /// `MANAGE_BACKUP_AND_DR_EMAIL`
+    ManageBackupAndDrEmail,
+    /// `MANAGE_CLUSTER_PRIORITIZED`
+    ManageClusterPrioritized,
+    /// `SMTX_INSPECTOR`
+    SmtxInspector,
+    /// `MANAGE_SFS_LICENSE`
+    ManageSfsLicense,
+    /// `MANAGE_SFS_IMAGE`
+    ManageSfsImage,
+    /// `MANAGE_SFS_FILE_STORAGE_CLUSTER`
+    ManageSfsFileStorageCluster,
+    /// `MANAGE_SFS_FILE_SYSTEM_CONFIG`
+    ManageSfsFileSystemConfig,
+    /// `MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY`
+    ManageSfsFileSystemAccessibility,
+    /// `MANAGE_SFS_FS_CONTROLLER`
+    ManageSfsFsController,
+    /// `MANAGE_SFS_SNAPSHOT`
+    ManageSfsSnapshot,
+    /// `MANAGE_CLOUDTOWER_SNMP_TRANSPORT`
+    ManageCloudtowerSnmpTransport,
+    /// `MANAGE_CLOUD_TOWER_NTP`
+    ManageCloudTowerNtp,
+    /// `MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER`
+    ManageCloudtowerWebhookNotifier,
+    /// `MANAGE_API_KEY`
+    ManageApiKey,
+    /// `MANAGE_KMS_CLUSTER`
+    ManageKmsCluster,
+    /// `MANAGE_CLUSTER_STORAGE_ENCRYPTION`
+    ManageClusterStorageEncryption,
+    /// `MANAGE_SSO_LOGIN`
+    ManageSsoLogin,
+    /// `MANAGE_SYSTEM_DNS`
+    ManageSystemDns,
+    /// `MANAGE_SYSTEM_UPGRADE`
+    ManageSystemUpgrade,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl RoleAction {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Empty => "*",
+            Self::ManageDataCenter => "MANAGE_DATA_CENTER",
+            Self::ManageClusterConnection => "MANAGE_CLUSTER_CONNECTION",
+            Self::ManageStorageClusterConnection => "MANAGE_STORAGE_CLUSTER_CONNECTION",
+            Self::ManagePortAccessControl => "MANAGE_PORT_ACCESS_CONTROL",
+            Self::ManageHost => "MANAGE_HOST",
+            Self::ManageNicMtu => "MANAGE_NIC_MTU",
+            Self::ManageDisk => "MANAGE_DISK",
+            Self::ManageHardwareTopo => "MANAGE_HARDWARE_TOPO",
+            Self::ManageUsbDevice => "MANAGE_USB_DEVICE",
+            Self::ManageGpuDevice => "MANAGE_GPU_DEVICE",
+            Self::ManageVds => "MANAGE_VDS",
+            Self::ManageVlan => "MANAGE_VLAN",
+            Self::ManageSystemVlan => "MANAGE_SYSTEM_VLAN",
+            Self::ManageIscsiDataStore => "MANAGE_ISCSI_DATA_STORE",
+            Self::ManageNfsDataStore => "MANAGE_NFS_DATA_STORE",
+            Self::ManageNvmfDataStore => "MANAGE_NVMF_DATA_STORE",
+            Self::CreateVm => "CREATE_VM",
+            Self::UpdateVm => "UPDATE_VM",
+            Self::DeleteVm => "DELETE_VM",
+            Self::UpdateVmAdvancedSetting => "UPDATE_VM_ADVANCED_SETTING",
+            Self::UpdateVmGuest => "UPDATE_VM_GUEST",
+            Self::VmOperationOpenTerminal => "VM_OPERATION_OPEN_TERMINAL",
+            Self::VmOperationMigrate => "VM_OPERATION_MIGRATE",
+            Self::VmOperationVmFolder => "VM_OPERATION_VM_FOLDER",
+            Self::VmOperationVmPower => "VM_OPERATION_VM_POWER",
+            Self::VmOperationClone => "VM_OPERATION_CLONE",
+            Self::VmOperationInstallTools => "VM_OPERATION_INSTALL_TOOLS",
+            Self::VmImportExport => "VM_IMPORT_EXPORT",
+            Self::CreateVmTemplate => "CREATE_VM_TEMPLATE",
+            Self::ManageVmTemplate => "MANAGE_VM_TEMPLATE",
+            Self::VmTemplateImportExport => "VM_TEMPLATE_IMPORT_EXPORT",
+            Self::ManageVmSnapshot => "MANAGE_VM_SNAPSHOT",
+            Self::ManageVmVolume => "MANAGE_VM_VOLUME",
+            Self::VmVolumeImportExport => "VM_VOLUME_IMPORT_EXPORT",
+            Self::ManageIso => "MANAGE_ISO",
+            Self::DownloadIso => "DOWNLOAD_ISO",
+            Self::QuerySensitiveResourceList => "QUERY_SENSITIVE_RESOURCE_LIST",
+            Self::QuerySensitiveResource => "QUERY_SENSITIVE_RESOURCE",
+            Self::ManageSensitiveResource => "MANAGE_SENSITIVE_RESOURCE",
+            Self::ManageVmPlacementGroup => "MANAGE_VM_PLACEMENT_GROUP",
+            Self::ManageSnapshotPlan => "MANAGE_SNAPSHOT_PLAN",
+            Self::ManageAlert => "MANAGE_ALERT",
+            Self::ManageMonitorView => "MANAGE_MONITOR_VIEW",
+            Self::ManageEntityFilter => "MANAGE_ENTITY_FILTER",
+            Self::ManageClusterBasicInfo => "MANAGE_CLUSTER_BASIC_INFO",
+            Self::ManageClusterLicence => "MANAGE_CLUSTER_LICENCE",
+            Self::ManageClusterSnmpTransport => "MANAGE_CLUSTER_SNMP_TRANSPORT",
+            Self::ManageSnmpTrap => "MANAGE_SNMP_TRAP",
+            Self::ManageClusterVip => "MANAGE_CLUSTER_VIP",
+            Self::ManageClusterManagementIp => "MANAGE_CLUSTER_MANAGEMENT_IP",
+            Self::ManageDnsServer => "MANAGE_DNS_SERVER",
+            Self::ManageNtpServer => "MANAGE_NTP_SERVER",
+            Self::ManageIpmi => "MANAGE_IPMI",
+            Self::ManageClusterVmCpuModel => "MANAGE_CLUSTER_VM_CPU_MODEL",
+            Self::ManageClusterVmTools => "MANAGE_CLUSTER_VM_TOOLS",
+            Self::ManageClusterHotMigration => "MANAGE_CLUSTER_HOT_MIGRATION",
+            Self::ManageClusterHa => "MANAGE_CLUSTER_HA",
+            Self::ManageSslCertificate => "MANAGE_SSL_CERTIFICATE",
+            Self::ManageLogCollection => "MANAGE_LOG_COLLECTION",
+            Self::ManageSyslog => "MANAGE_SYSLOG",
+            Self::ManageLogFind => "MANAGE_LOG_FIND",
+            Self::ManageLabel => "MANAGE_LABEL",
+            Self::ManageUserAndRole => "MANAGE_USER_AND_ROLE",
+            Self::ManagePasswordSettings => "MANAGE_PASSWORD_SETTINGS",
+            Self::ManageAccessControl => "MANAGE_ACCESS_CONTROL",
+            Self::ManageSessionExpiration => "MANAGE_SESSION_EXPIRATION",
+            Self::ManageLogoutMethod => "MANAGE_LOGOUT_METHOD",
+            Self::ManageVcenterAssociation => "MANAGE_VCENTER_ASSOCIATION",
+            Self::ManageEsxiAssociation => "MANAGE_ESXI_ASSOCIATION",
+            Self::ManageAuditLog => "MANAGE_AUDIT_LOG",
+            Self::ManageAuditLogConfig => "MANAGE_AUDIT_LOG_CONFIG",
+            Self::ManageAlertEmailSetting => "MANAGE_ALERT_EMAIL_SETTING",
+            Self::ManageSmtpServer => "MANAGE_SMTP_SERVER",
+            Self::ManageUpgradeCenter => "MANAGE_UPGRADE_CENTER",
+            Self::ManageClusterUpgrade => "MANAGE_CLUSTER_UPGRADE",
+            Self::ManageAlertNotifier => "MANAGE_ALERT_NOTIFIER",
+            Self::ManageVmRecycleBinSetting => "MANAGE_VM_RECYCLE_BIN_SETTING",
+            Self::ManageReport => "MANAGE_REPORT",
+            Self::ManageSharingVmTools => "MANAGE_SHARING_VM_TOOLS",
+            Self::ManageAdvancedMonitor => "MANAGE_ADVANCED_MONITOR",
+            Self::ManageThirdPartyDriver => "MANAGE_THIRD_PARTY_DRIVER",
+            Self::ManageOrganizationName => "MANAGE_ORGANIZATION_NAME",
+            Self::ManageCloudTowerLicense => "MANAGE_CLOUD_TOWER_LICENSE",
+            Self::ManageConsistencyGroup => "MANAGE_CONSISTENCY_GROUP",
+            Self::ManageNic => "MANAGE_NIC",
+            Self::ManageClusterIscsi => "MANAGE_CLUSTER_ISCSI",
+            Self::ManageBackupLicense => "MANAGE_BACKUP_LICENSE",
+            Self::ManageBackupPackage => "MANAGE_BACKUP_PACKAGE",
+            Self::ManageBackupService => "MANAGE_BACKUP_SERVICE",
+            Self::ManageBackupStoreRepository => "MANAGE_BACKUP_STORE_REPOSITORY",
+            Self::ManageBackupPlan => "MANAGE_BACKUP_PLAN",
+            Self::ManageBackupTask => "MANAGE_BACKUP_TASK",
+            Self::ManageBackupRestorePoint => "MANAGE_BACKUP_RESTORE_POINT",
+            Self::ManageBackupRestorePointTask => "MANAGE_BACKUP_RESTORE_POINT_TASK",
+            Self::ManageSecurityPolicy => "MANAGE_SECURITY_POLICY",
+            Self::ManageSecurityGroup => "MANAGE_SECURITY_GROUP",
+            Self::IsolateVm => "ISOLATE_VM",
+            Self::ManageEverouteLicense => "MANAGE_EVEROUTE_LICENSE",
+            Self::ManageEveroutePackage => "MANAGE_EVEROUTE_PACKAGE",
+            Self::DeployEverouteCluster => "DEPLOY_EVEROUTE_CLUSTER",
+            Self::UndeployEverouteCluster => "UNDEPLOY_EVEROUTE_CLUSTER",
+            Self::UpdateEverouteCluster => "UPDATE_EVEROUTE_CLUSTER",
+            Self::UpgradeEverouteCluster => "UPGRADE_EVEROUTE_CLUSTER",
+            Self::ManageEverouteNetworkPolicyRuleService => {
+                "MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE"
+            }
+            Self::ManageEverouteClusterAssociation => "MANAGE_EVEROUTE_CLUSTER_ASSOCIATION",
+            Self::ManageEverouteClusterGlobalPolicy => "MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY",
+            Self::ManageMicroSegmentation => "MANAGE_MICRO_SEGMENTATION",
+            Self::ManageLoadBalancerResource => "MANAGE_LOAD_BALANCER_RESOURCE",
+            Self::ManageLoadBalancer => "MANAGE_LOAD_BALANCER",
+            Self::ManageLoadBalancerVnetBond => "MANAGE_LOAD_BALANCER_VNET_BOND",
+            Self::ManageVirtualPrivateCloudService => "MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE",
+            Self::ManageVirtualPrivateCloudClusterBinding => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING"
+            }
+            Self::ManageVirtualPrivateCloudEdgeGateway => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY"
+            }
+            Self::ManageVirtualPrivateCloudExternalSubnet => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET"
+            }
+            Self::ManageVirtualPrivateCloudBasicResource => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE"
+            }
+            Self::ManageVirtualPrivateCloudSecurityGroup => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP"
+            }
+            Self::ManageVirtualPrivateCloudSecurityPolicy => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY"
+            }
+            Self::ManageVirtualPrivateCloudIsolationPolicy => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY"
+            }
+            Self::ManageVirtualPrivateCloudFloatingIp => "MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP",
+            Self::ManageVirtualPrivateCloudRouterGateway => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY"
+            }
+            Self::ManageVirtualPrivateCloudNatGateway => "MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY",
+            Self::ManageVirtualPrivateCloudLayer2Gateway => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY"
+            }
+            Self::ManageVirtualPrivateCloudPeering => "MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING",
+            Self::ManageVirtualPrivateCloudLoadBalancerResource => {
+                "MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE"
+            }
+            Self::ManageLdapAdConfig => "MANAGE_LDAP_AD_CONFIG",
+            Self::ManageMfaConfig => "MANAGE_MFA_CONFIG",
+            Self::ManageDefaultLoginOption => "MANAGE_DEFAULT_LOGIN_OPTION",
+            Self::ManageClusterStoragePolicy => "MANAGE_CLUSTER_STORAGE_POLICY",
+            Self::ManageSksService => "MANAGE_SKS_SERVICE",
+            Self::ManageSksLicense => "MANAGE_SKS_LICENSE",
+            Self::ConfigureSksService => "CONFIGURE_SKS_SERVICE",
+            Self::CreateSksWorkloadCluster => "CREATE_SKS_WORKLOAD_CLUSTER",
+            Self::DeleteSksWorkloadCluster => "DELETE_SKS_WORKLOAD_CLUSTER",
+            Self::UpdateSksWorkloadCluster => "UPDATE_SKS_WORKLOAD_CLUSTER",
+            Self::ManageContainerRegistry => "MANAGE_CONTAINER_REGISTRY",
+            Self::DownloadSksWorkloadClusterKubeconfig => {
+                "DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG"
+            }
+            Self::DownloadSksWorkloadSpecFile => "DOWNLOAD_SKS_WORKLOAD_SPEC_FILE",
+            Self::ManageSksWorkloadClusterReconcile => "MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE",
+            Self::ManageObservabilityPackage => "MANAGE_OBSERVABILITY_PACKAGE",
+            Self::ManageObservabilityService => "MANAGE_OBSERVABILITY_SERVICE",
+            Self::ConfigDynamicResourceSchedule => "CONFIG_DYNAMIC_RESOURCE_SCHEDULE",
+            Self::GenerateDrsProposals => "GENERATE_DRS_PROPOSALS",
+            Self::ApplyDrsProposal => "APPLY_DRS_PROPOSAL",
+            Self::ManageAgentMesh => "MANAGE_AGENT_MESH",
+            Self::ManageReplicationService => "MANAGE_REPLICATION_SERVICE",
+            Self::ManageReplicationRestorePoint => "MANAGE_REPLICATION_RESTORE_POINT",
+            Self::ManageReplicationPlan => "MANAGE_REPLICATION_PLAN",
+            Self::ManageReplicationTask => "MANAGE_REPLICATION_TASK",
+            Self::ManageReplicationFaultTask => "MANAGE_REPLICATION_FAULT_TASK",
+            Self::ManageReplicaObject => "MANAGE_REPLICA_OBJECT",
+            Self::ManageBackupAndDrEmail => "MANAGE_BACKUP_AND_DR_EMAIL",
+            Self::ManageClusterPrioritized => "MANAGE_CLUSTER_PRIORITIZED",
+            Self::SmtxInspector => "SMTX_INSPECTOR",
+            Self::ManageSfsLicense => "MANAGE_SFS_LICENSE",
+            Self::ManageSfsImage => "MANAGE_SFS_IMAGE",
+            Self::ManageSfsFileStorageCluster => "MANAGE_SFS_FILE_STORAGE_CLUSTER",
+            Self::ManageSfsFileSystemConfig => "MANAGE_SFS_FILE_SYSTEM_CONFIG",
+            Self::ManageSfsFileSystemAccessibility => "MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY",
+            Self::ManageSfsFsController => "MANAGE_SFS_FS_CONTROLLER",
+            Self::ManageSfsSnapshot => "MANAGE_SFS_SNAPSHOT",
+            Self::ManageCloudtowerSnmpTransport => "MANAGE_CLOUDTOWER_SNMP_TRANSPORT",
+            Self::ManageCloudTowerNtp => "MANAGE_CLOUD_TOWER_NTP",
+            Self::ManageCloudtowerWebhookNotifier => "MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER",
+            Self::ManageApiKey => "MANAGE_API_KEY",
+            Self::ManageKmsCluster => "MANAGE_KMS_CLUSTER",
+            Self::ManageClusterStorageEncryption => "MANAGE_CLUSTER_STORAGE_ENCRYPTION",
+            Self::ManageSsoLogin => "MANAGE_SSO_LOGIN",
+            Self::ManageSystemDns => "MANAGE_SYSTEM_DNS",
+            Self::ManageSystemUpgrade => "MANAGE_SYSTEM_UPGRADE",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"*" => Some(Self::Empty),
+            b"MANAGE_DATA_CENTER" => Some(Self::ManageDataCenter),
+            b"MANAGE_CLUSTER_CONNECTION" => Some(Self::ManageClusterConnection),
+            b"MANAGE_STORAGE_CLUSTER_CONNECTION" => Some(Self::ManageStorageClusterConnection),
+            b"MANAGE_PORT_ACCESS_CONTROL" => Some(Self::ManagePortAccessControl),
+            b"MANAGE_HOST" => Some(Self::ManageHost),
+            b"MANAGE_NIC_MTU" => Some(Self::ManageNicMtu),
+            b"MANAGE_DISK" => Some(Self::ManageDisk),
+            b"MANAGE_HARDWARE_TOPO" => Some(Self::ManageHardwareTopo),
+            b"MANAGE_USB_DEVICE" => Some(Self::ManageUsbDevice),
+            b"MANAGE_GPU_DEVICE" => Some(Self::ManageGpuDevice),
+            b"MANAGE_VDS" => Some(Self::ManageVds),
+            b"MANAGE_VLAN" => Some(Self::ManageVlan),
+            b"MANAGE_SYSTEM_VLAN" => Some(Self::ManageSystemVlan),
+            b"MANAGE_ISCSI_DATA_STORE" => Some(Self::ManageIscsiDataStore),
+            b"MANAGE_NFS_DATA_STORE" => Some(Self::ManageNfsDataStore),
+            b"MANAGE_NVMF_DATA_STORE" => Some(Self::ManageNvmfDataStore),
+            b"CREATE_VM" => Some(Self::CreateVm),
+            b"UPDATE_VM" => Some(Self::UpdateVm),
+            b"DELETE_VM" => Some(Self::DeleteVm),
+            b"UPDATE_VM_ADVANCED_SETTING" => Some(Self::UpdateVmAdvancedSetting),
+            b"UPDATE_VM_GUEST" => Some(Self::UpdateVmGuest),
+            b"VM_OPERATION_OPEN_TERMINAL" => Some(Self::VmOperationOpenTerminal),
+            b"VM_OPERATION_MIGRATE" => Some(Self::VmOperationMigrate),
+            b"VM_OPERATION_VM_FOLDER" => Some(Self::VmOperationVmFolder),
+            b"VM_OPERATION_VM_POWER" => Some(Self::VmOperationVmPower),
+            b"VM_OPERATION_CLONE" => Some(Self::VmOperationClone),
+            b"VM_OPERATION_INSTALL_TOOLS" => Some(Self::VmOperationInstallTools),
+            b"VM_IMPORT_EXPORT" => Some(Self::VmImportExport),
+            b"CREATE_VM_TEMPLATE" => Some(Self::CreateVmTemplate),
+            b"MANAGE_VM_TEMPLATE" => Some(Self::ManageVmTemplate),
+            b"VM_TEMPLATE_IMPORT_EXPORT" => Some(Self::VmTemplateImportExport),
+            b"MANAGE_VM_SNAPSHOT" => Some(Self::ManageVmSnapshot),
+            b"MANAGE_VM_VOLUME" => Some(Self::ManageVmVolume),
+            b"VM_VOLUME_IMPORT_EXPORT" => Some(Self::VmVolumeImportExport),
+            b"MANAGE_ISO" => Some(Self::ManageIso),
+            b"DOWNLOAD_ISO" => Some(Self::DownloadIso),
+            b"QUERY_SENSITIVE_RESOURCE_LIST" => Some(Self::QuerySensitiveResourceList),
+            b"QUERY_SENSITIVE_RESOURCE" => Some(Self::QuerySensitiveResource),
+            b"MANAGE_SENSITIVE_RESOURCE" => Some(Self::ManageSensitiveResource),
+            b"MANAGE_VM_PLACEMENT_GROUP" => Some(Self::ManageVmPlacementGroup),
+            b"MANAGE_SNAPSHOT_PLAN" => Some(Self::ManageSnapshotPlan),
+            b"MANAGE_ALERT" => Some(Self::ManageAlert),
+            b"MANAGE_MONITOR_VIEW" => Some(Self::ManageMonitorView),
+            b"MANAGE_ENTITY_FILTER" => Some(Self::ManageEntityFilter),
+            b"MANAGE_CLUSTER_BASIC_INFO" => Some(Self::ManageClusterBasicInfo),
+            b"MANAGE_CLUSTER_LICENCE" => Some(Self::ManageClusterLicence),
+            b"MANAGE_CLUSTER_SNMP_TRANSPORT" => Some(Self::ManageClusterSnmpTransport),
+            b"MANAGE_SNMP_TRAP" => Some(Self::ManageSnmpTrap),
+            b"MANAGE_CLUSTER_VIP" => Some(Self::ManageClusterVip),
+            b"MANAGE_CLUSTER_MANAGEMENT_IP" => Some(Self::ManageClusterManagementIp),
+            b"MANAGE_DNS_SERVER" => Some(Self::ManageDnsServer),
+            b"MANAGE_NTP_SERVER" => Some(Self::ManageNtpServer),
+            b"MANAGE_IPMI" => Some(Self::ManageIpmi),
+            b"MANAGE_CLUSTER_VM_CPU_MODEL" => Some(Self::ManageClusterVmCpuModel),
+            b"MANAGE_CLUSTER_VM_TOOLS" => Some(Self::ManageClusterVmTools),
+            b"MANAGE_CLUSTER_HOT_MIGRATION" => Some(Self::ManageClusterHotMigration),
+            b"MANAGE_CLUSTER_HA" => Some(Self::ManageClusterHa),
+            b"MANAGE_SSL_CERTIFICATE" => Some(Self::ManageSslCertificate),
+            b"MANAGE_LOG_COLLECTION" => Some(Self::ManageLogCollection),
+            b"MANAGE_SYSLOG" => Some(Self::ManageSyslog),
+            b"MANAGE_LOG_FIND" => Some(Self::ManageLogFind),
+            b"MANAGE_LABEL" => Some(Self::ManageLabel),
+            b"MANAGE_USER_AND_ROLE" => Some(Self::ManageUserAndRole),
+            b"MANAGE_PASSWORD_SETTINGS" => Some(Self::ManagePasswordSettings),
+            b"MANAGE_ACCESS_CONTROL" => Some(Self::ManageAccessControl),
+            b"MANAGE_SESSION_EXPIRATION" => Some(Self::ManageSessionExpiration),
+            b"MANAGE_LOGOUT_METHOD" => Some(Self::ManageLogoutMethod),
+            b"MANAGE_VCENTER_ASSOCIATION" => Some(Self::ManageVcenterAssociation),
+            b"MANAGE_ESXI_ASSOCIATION" => Some(Self::ManageEsxiAssociation),
+            b"MANAGE_AUDIT_LOG" => Some(Self::ManageAuditLog),
+            b"MANAGE_AUDIT_LOG_CONFIG" => Some(Self::ManageAuditLogConfig),
+            b"MANAGE_ALERT_EMAIL_SETTING" => Some(Self::ManageAlertEmailSetting),
+            b"MANAGE_SMTP_SERVER" => Some(Self::ManageSmtpServer),
+            b"MANAGE_UPGRADE_CENTER" => Some(Self::ManageUpgradeCenter),
+            b"MANAGE_CLUSTER_UPGRADE" => Some(Self::ManageClusterUpgrade),
+            b"MANAGE_ALERT_NOTIFIER" => Some(Self::ManageAlertNotifier),
+            b"MANAGE_VM_RECYCLE_BIN_SETTING" => Some(Self::ManageVmRecycleBinSetting),
+            b"MANAGE_REPORT" => Some(Self::ManageReport),
+            b"MANAGE_SHARING_VM_TOOLS" => Some(Self::ManageSharingVmTools),
+            b"MANAGE_ADVANCED_MONITOR" => Some(Self::ManageAdvancedMonitor),
+            b"MANAGE_THIRD_PARTY_DRIVER" => Some(Self::ManageThirdPartyDriver),
+            b"MANAGE_ORGANIZATION_NAME" => Some(Self::ManageOrganizationName),
+            b"MANAGE_CLOUD_TOWER_LICENSE" => Some(Self::ManageCloudTowerLicense),
+            b"MANAGE_CONSISTENCY_GROUP" => Some(Self::ManageConsistencyGroup),
+            b"MANAGE_NIC" => Some(Self::ManageNic),
+            b"MANAGE_CLUSTER_ISCSI" => Some(Self::ManageClusterIscsi),
+            b"MANAGE_BACKUP_LICENSE" => Some(Self::ManageBackupLicense),
+            b"MANAGE_BACKUP_PACKAGE" => Some(Self::ManageBackupPackage),
+            b"MANAGE_BACKUP_SERVICE" => Some(Self::ManageBackupService),
+            b"MANAGE_BACKUP_STORE_REPOSITORY" => Some(Self::ManageBackupStoreRepository),
+            b"MANAGE_BACKUP_PLAN" => Some(Self::ManageBackupPlan),
+            b"MANAGE_BACKUP_TASK" => Some(Self::ManageBackupTask),
+            b"MANAGE_BACKUP_RESTORE_POINT" => Some(Self::ManageBackupRestorePoint),
+            b"MANAGE_BACKUP_RESTORE_POINT_TASK" => Some(Self::ManageBackupRestorePointTask),
+            b"MANAGE_SECURITY_POLICY" => Some(Self::ManageSecurityPolicy),
+            b"MANAGE_SECURITY_GROUP" => Some(Self::ManageSecurityGroup),
+            b"ISOLATE_VM" => Some(Self::IsolateVm),
+            b"MANAGE_EVEROUTE_LICENSE" => Some(Self::ManageEverouteLicense),
+            b"MANAGE_EVEROUTE_PACKAGE" => Some(Self::ManageEveroutePackage),
+            b"DEPLOY_EVEROUTE_CLUSTER" => Some(Self::DeployEverouteCluster),
+            b"UNDEPLOY_EVEROUTE_CLUSTER" => Some(Self::UndeployEverouteCluster),
+            b"UPDATE_EVEROUTE_CLUSTER" => Some(Self::UpdateEverouteCluster),
+            b"UPGRADE_EVEROUTE_CLUSTER" => Some(Self::UpgradeEverouteCluster),
+            b"MANAGE_EVEROUTE_NETWORK_POLICY_RULE_SERVICE" => {
+                Some(Self::ManageEverouteNetworkPolicyRuleService)
+            }
+            b"MANAGE_EVEROUTE_CLUSTER_ASSOCIATION" => Some(Self::ManageEverouteClusterAssociation),
+            b"MANAGE_EVEROUTE_CLUSTER_GLOBAL_POLICY" => {
+                Some(Self::ManageEverouteClusterGlobalPolicy)
+            }
+            b"MANAGE_MICRO_SEGMENTATION" => Some(Self::ManageMicroSegmentation),
+            b"MANAGE_LOAD_BALANCER_RESOURCE" => Some(Self::ManageLoadBalancerResource),
+            b"MANAGE_LOAD_BALANCER" => Some(Self::ManageLoadBalancer),
+            b"MANAGE_LOAD_BALANCER_VNET_BOND" => Some(Self::ManageLoadBalancerVnetBond),
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_SERVICE" => Some(Self::ManageVirtualPrivateCloudService),
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_CLUSTER_BINDING" => {
+                Some(Self::ManageVirtualPrivateCloudClusterBinding)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_EDGE_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudEdgeGateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_EXTERNAL_SUBNET" => {
+                Some(Self::ManageVirtualPrivateCloudExternalSubnet)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_BASIC_RESOURCE" => {
+                Some(Self::ManageVirtualPrivateCloudBasicResource)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_GROUP" => {
+                Some(Self::ManageVirtualPrivateCloudSecurityGroup)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_SECURITY_POLICY" => {
+                Some(Self::ManageVirtualPrivateCloudSecurityPolicy)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_ISOLATION_POLICY" => {
+                Some(Self::ManageVirtualPrivateCloudIsolationPolicy)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_FLOATING_IP" => {
+                Some(Self::ManageVirtualPrivateCloudFloatingIp)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_ROUTER_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudRouterGateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_NAT_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudNatGateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_LAYER2_GATEWAY" => {
+                Some(Self::ManageVirtualPrivateCloudLayer2Gateway)
+            }
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_PEERING" => Some(Self::ManageVirtualPrivateCloudPeering),
+            b"MANAGE_VIRTUAL_PRIVATE_CLOUD_LOAD_BALANCER_RESOURCE" => {
+                Some(Self::ManageVirtualPrivateCloudLoadBalancerResource)
+            }
+            b"MANAGE_LDAP_AD_CONFIG" => Some(Self::ManageLdapAdConfig),
+            b"MANAGE_MFA_CONFIG" => Some(Self::ManageMfaConfig),
+            b"MANAGE_DEFAULT_LOGIN_OPTION" => Some(Self::ManageDefaultLoginOption),
+            b"MANAGE_CLUSTER_STORAGE_POLICY" => Some(Self::ManageClusterStoragePolicy),
+            b"MANAGE_SKS_SERVICE" => Some(Self::ManageSksService),
+            b"MANAGE_SKS_LICENSE" => Some(Self::ManageSksLicense),
+            b"CONFIGURE_SKS_SERVICE" => Some(Self::ConfigureSksService),
+            b"CREATE_SKS_WORKLOAD_CLUSTER" => Some(Self::CreateSksWorkloadCluster),
+            b"DELETE_SKS_WORKLOAD_CLUSTER" => Some(Self::DeleteSksWorkloadCluster),
+            b"UPDATE_SKS_WORKLOAD_CLUSTER" => Some(Self::UpdateSksWorkloadCluster),
+            b"MANAGE_CONTAINER_REGISTRY" => Some(Self::ManageContainerRegistry),
+            b"DOWNLOAD_SKS_WORKLOAD_CLUSTER_KUBECONFIG" => {
+                Some(Self::DownloadSksWorkloadClusterKubeconfig)
+            }
+            b"DOWNLOAD_SKS_WORKLOAD_SPEC_FILE" => Some(Self::DownloadSksWorkloadSpecFile),
+            b"MANAGE_SKS_WORKLOAD_CLUSTER_RECONCILE" => {
+                Some(Self::ManageSksWorkloadClusterReconcile)
+            }
+            b"MANAGE_OBSERVABILITY_PACKAGE" => Some(Self::ManageObservabilityPackage),
+            b"MANAGE_OBSERVABILITY_SERVICE" => Some(Self::ManageObservabilityService),
+            b"CONFIG_DYNAMIC_RESOURCE_SCHEDULE" => Some(Self::ConfigDynamicResourceSchedule),
+            b"GENERATE_DRS_PROPOSALS" => Some(Self::GenerateDrsProposals),
+            b"APPLY_DRS_PROPOSAL" => Some(Self::ApplyDrsProposal),
+            b"MANAGE_AGENT_MESH" => Some(Self::ManageAgentMesh),
+            b"MANAGE_REPLICATION_SERVICE" => Some(Self::ManageReplicationService),
+            b"MANAGE_REPLICATION_RESTORE_POINT" => Some(Self::ManageReplicationRestorePoint),
+            b"MANAGE_REPLICATION_PLAN" => Some(Self::ManageReplicationPlan),
+            b"MANAGE_REPLICATION_TASK" => Some(Self::ManageReplicationTask),
+            b"MANAGE_REPLICATION_FAULT_TASK" => Some(Self::ManageReplicationFaultTask),
+            b"MANAGE_REPLICA_OBJECT" => Some(Self::ManageReplicaObject),
+            b"MANAGE_BACKUP_AND_DR_EMAIL" => Some(Self::ManageBackupAndDrEmail),
+            b"MANAGE_CLUSTER_PRIORITIZED" => Some(Self::ManageClusterPrioritized),
+            b"SMTX_INSPECTOR" => Some(Self::SmtxInspector),
+            b"MANAGE_SFS_LICENSE" => Some(Self::ManageSfsLicense),
+            b"MANAGE_SFS_IMAGE" => Some(Self::ManageSfsImage),
+            b"MANAGE_SFS_FILE_STORAGE_CLUSTER" => Some(Self::ManageSfsFileStorageCluster),
+            b"MANAGE_SFS_FILE_SYSTEM_CONFIG" => Some(Self::ManageSfsFileSystemConfig),
+            b"MANAGE_SFS_FILE_SYSTEM_ACCESSIBILITY" => Some(Self::ManageSfsFileSystemAccessibility),
+            b"MANAGE_SFS_FS_CONTROLLER" => Some(Self::ManageSfsFsController),
+            b"MANAGE_SFS_SNAPSHOT" => Some(Self::ManageSfsSnapshot),
+            b"MANAGE_CLOUDTOWER_SNMP_TRANSPORT" => Some(Self::ManageCloudtowerSnmpTransport),
+            b"MANAGE_CLOUD_TOWER_NTP" => Some(Self::ManageCloudTowerNtp),
+            b"MANAGE_CLOUDTOWER_WEBHOOK_NOTIFIER" => Some(Self::ManageCloudtowerWebhookNotifier),
+            b"MANAGE_API_KEY" => Some(Self::ManageApiKey),
+            b"MANAGE_KMS_CLUSTER" => Some(Self::ManageKmsCluster),
+            b"MANAGE_CLUSTER_STORAGE_ENCRYPTION" => Some(Self::ManageClusterStorageEncryption),
+            b"MANAGE_SSO_LOGIN" => Some(Self::ManageSsoLogin),
+            b"MANAGE_SYSTEM_DNS" => Some(Self::ManageSystemDns),
+            b"MANAGE_SYSTEM_UPGRADE" => Some(Self::ManageSystemUpgrade),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Empty,
+        Self::ManageDataCenter,
+        Self::ManageClusterConnection,
+        Self::ManageStorageClusterConnection,
+        Self::ManagePortAccessControl,
+        Self::ManageHost,
+        Self::ManageNicMtu,
+        Self::ManageDisk,
+        Self::ManageHardwareTopo,
+        Self::ManageUsbDevice,
+        Self::ManageGpuDevice,
+        Self::ManageVds,
+        Self::ManageVlan,
+        Self::ManageSystemVlan,
+        Self::ManageIscsiDataStore,
+        Self::ManageNfsDataStore,
+        Self::ManageNvmfDataStore,
+        Self::CreateVm,
+        Self::UpdateVm,
+        Self::DeleteVm,
+        Self::UpdateVmAdvancedSetting,
+        Self::UpdateVmGuest,
+        Self::VmOperationOpenTerminal,
+        Self::VmOperationMigrate,
+        Self::VmOperationVmFolder,
+        Self::VmOperationVmPower,
+        Self::VmOperationClone,
+        Self::VmOperationInstallTools,
+        Self::VmImportExport,
+        Self::CreateVmTemplate,
+        Self::ManageVmTemplate,
+        Self::VmTemplateImportExport,
+        Self::ManageVmSnapshot,
+        Self::ManageVmVolume,
+        Self::VmVolumeImportExport,
+        Self::ManageIso,
+        Self::DownloadIso,
+        Self::QuerySensitiveResourceList,
+        Self::QuerySensitiveResource,
+        Self::ManageSensitiveResource,
+        Self::ManageVmPlacementGroup,
+        Self::ManageSnapshotPlan,
+        Self::ManageAlert,
+        Self::ManageMonitorView,
+        Self::ManageEntityFilter,
+        Self::ManageClusterBasicInfo,
+        Self::ManageClusterLicence,
+        Self::ManageClusterSnmpTransport,
+        Self::ManageSnmpTrap,
+        Self::ManageClusterVip,
+        Self::ManageClusterManagementIp,
+        Self::ManageDnsServer,
+        Self::ManageNtpServer,
+        Self::ManageIpmi,
+        Self::ManageClusterVmCpuModel,
+        Self::ManageClusterVmTools,
+        Self::ManageClusterHotMigration,
+        Self::ManageClusterHa,
+        Self::ManageSslCertificate,
+        Self::ManageLogCollection,
+        Self::ManageSyslog,
+        Self::ManageLogFind,
+        Self::ManageLabel,
+        Self::ManageUserAndRole,
+        Self::ManagePasswordSettings,
+        Self::ManageAccessControl,
+        Self::ManageSessionExpiration,
+        Self::ManageLogoutMethod,
+        Self::ManageVcenterAssociation,
+        Self::ManageEsxiAssociation,
+        Self::ManageAuditLog,
+        Self::ManageAuditLogConfig,
+        Self::ManageAlertEmailSetting,
+        Self::ManageSmtpServer,
+        Self::ManageUpgradeCenter,
+        Self::ManageClusterUpgrade,
+        Self::ManageAlertNotifier,
+        Self::ManageVmRecycleBinSetting,
+        Self::ManageReport,
+        Self::ManageSharingVmTools,
+        Self::ManageAdvancedMonitor,
+        Self::ManageThirdPartyDriver,
+        Self::ManageOrganizationName,
+        Self::ManageCloudTowerLicense,
+        Self::ManageConsistencyGroup,
+        Self::ManageNic,
+        Self::ManageClusterIscsi,
+        Self::ManageBackupLicense,
+        Self::ManageBackupPackage,
+        Self::ManageBackupService,
+        Self::ManageBackupStoreRepository,
+        Self::ManageBackupPlan,
+        Self::ManageBackupTask,
+        Self::ManageBackupRestorePoint,
+        Self::ManageBackupRestorePointTask,
+        Self::ManageSecurityPolicy,
+        Self::ManageSecurityGroup,
+        Self::IsolateVm,
+        Self::ManageEverouteLicense,
+        Self::ManageEveroutePackage,
+        Self::DeployEverouteCluster,
+        Self::UndeployEverouteCluster,
+        Self::UpdateEverouteCluster,
+        Self::UpgradeEverouteCluster,
+        Self::ManageEverouteNetworkPolicyRuleService,
+        Self::ManageEverouteClusterAssociation,
+        Self::ManageEverouteClusterGlobalPolicy,
+        Self::ManageMicroSegmentation,
+        Self::ManageLoadBalancerResource,
+        Self::ManageLoadBalancer,
+        Self::ManageLoadBalancerVnetBond,
+        Self::ManageVirtualPrivateCloudService,
+        Self::ManageVirtualPrivateCloudClusterBinding,
+        Self::ManageVirtualPrivateCloudEdgeGateway,
+        Self::ManageVirtualPrivateCloudExternalSubnet,
+        Self::ManageVirtualPrivateCloudBasicResource,
+        Self::ManageVirtualPrivateCloudSecurityGroup,
+        Self::ManageVirtualPrivateCloudSecurityPolicy,
+        Self::ManageVirtualPrivateCloudIsolationPolicy,
+        Self::ManageVirtualPrivateCloudFloatingIp,
+        Self::ManageVirtualPrivateCloudRouterGateway,
+        Self::ManageVirtualPrivateCloudNatGateway,
+        Self::ManageVirtualPrivateCloudLayer2Gateway,
+        Self::ManageVirtualPrivateCloudPeering,
+        Self::ManageVirtualPrivateCloudLoadBalancerResource,
+        Self::ManageLdapAdConfig,
+        Self::ManageMfaConfig,
+        Self::ManageDefaultLoginOption,
+        Self::ManageClusterStoragePolicy,
+        Self::ManageSksService,
+        Self::ManageSksLicense,
+        Self::ConfigureSksService,
+        Self::CreateSksWorkloadCluster,
+        Self::DeleteSksWorkloadCluster,
+        Self::UpdateSksWorkloadCluster,
+        Self::ManageContainerRegistry,
+        Self::DownloadSksWorkloadClusterKubeconfig,
+        Self::DownloadSksWorkloadSpecFile,
+        Self::ManageSksWorkloadClusterReconcile,
+        Self::ManageObservabilityPackage,
+        Self::ManageObservabilityService,
+        Self::ConfigDynamicResourceSchedule,
+        Self::GenerateDrsProposals,
+        Self::ApplyDrsProposal,
+        Self::ManageAgentMesh,
+        Self::ManageReplicationService,
+        Self::ManageReplicationRestorePoint,
+        Self::ManageReplicationPlan,
+        Self::ManageReplicationTask,
+        Self::ManageReplicationFaultTask,
+        Self::ManageReplicaObject,
+        Self::ManageBackupAndDrEmail,
+        Self::ManageClusterPrioritized,
+        Self::SmtxInspector,
+        Self::ManageSfsLicense,
+        Self::ManageSfsImage,
+        Self::ManageSfsFileStorageCluster,
+        Self::ManageSfsFileSystemConfig,
+        Self::ManageSfsFileSystemAccessibility,
+        Self::ManageSfsFsController,
+        Self::ManageSfsSnapshot,
+        Self::ManageCloudtowerSnmpTransport,
+        Self::ManageCloudTowerNtp,
+        Self::ManageCloudtowerWebhookNotifier,
+        Self::ManageApiKey,
+        Self::ManageKmsCluster,
+        Self::ManageClusterStorageEncryption,
+        Self::ManageSsoLogin,
+        Self::ManageSystemDns,
+        Self::ManageSystemUpgrade,
+    ];
+}
+
+impl ::core::fmt::Display for RoleAction {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for RoleAction {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for RoleAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoleAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `RackTopo` of the CloudTower model.
+///
+/// The model requires `cluster`, `height`, `id`, `local_id`, `name`, `zone_topo`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RackTopo {
+    /// `brick_topoes`: `NestedBrickTopo[]`.
+    pub brick_topoes: Option<Vec<NestedBrickTopo>>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `height`: `int32`, required by the model.
+    pub height: Option<i32>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `zone_topo`: `NestedZoneTopo`, required by the model.
+    pub zone_topo: Option<NestedZoneTopo>,
+}
+
+impl FromMap for RackTopo {
+    const NAME: &'static str = "RackTopo";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"height" {
+                    self.height = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"zone_topo" {
+                    self.zone_topo = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"brick_topoes" {
+                    self.brick_topoes = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RackTopo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `RackTopoConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct RackTopoConnection {
+    /// `aggregate`: `NestedAggregateRackTopo`, required by the model.
+    pub aggregate: Option<NestedAggregateRackTopo>,
+}
+
+impl FromMap for RackTopoConnection {
+    const NAME: &'static str = "RackTopoConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RackTopoConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ReplicaNameRule` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicaNameRule {
+    /// `ORIGIN`
+    Origin,
+    /// `PREFIX`
+    Prefix,
+    /// `SUFFIX`
+    Suffix,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl ReplicaNameRule {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Origin => "ORIGIN",
+            Self::Prefix => "PREFIX",
+            Self::Suffix => "SUFFIX",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ORIGIN" => Some(Self::Origin),
+            b"PREFIX" => Some(Self::Prefix),
+            b"SUFFIX" => Some(Self::Suffix),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Origin, Self::Prefix, Self::Suffix];
+}
+
+impl ::core::fmt::Display for ReplicaNameRule {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ReplicaNameRule {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for ReplicaNameRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicaNameRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `ReplicaNum` of the CloudTower model.
+pub type ReplicaNum = i32;
+
 /// `ReplicaVm` of the CloudTower model.
 ///
 /// The model requires `createdAt`, `id`, `origin_object_descriptor`, `replication_service`, `state`, `type`, `updatedAt`; every field is optional here so that a tower that omits one still decodes.
@@ -298,15 +1460,22 @@ impl ReplicaVmState {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILBACK" => Self::Failback,
-            "FAILOVER" => Self::Failover,
-            "FAILOVER_TEST" => Self::FailoverTest,
-            "NOT_READY" => Self::NotReady,
-            "PERMANENT_FAILOVER" => Self::PermanentFailover,
-            "READY" => Self::Ready,
-            "REPLICATING" => Self::Replicating,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILBACK" => Some(Self::Failback),
+            b"FAILOVER" => Some(Self::Failover),
+            b"FAILOVER_TEST" => Some(Self::FailoverTest),
+            b"NOT_READY" => Some(Self::NotReady),
+            b"PERMANENT_FAILOVER" => Some(Self::PermanentFailover),
+            b"READY" => Some(Self::Ready),
+            b"REPLICATING" => Some(Self::Replicating),
+            _ => None,
         }
     }
 
@@ -342,7 +1511,7 @@ impl serde::Serialize for ReplicaVmState {
 
 impl<'de> serde::Deserialize<'de> for ReplicaVmState {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -378,12 +1547,19 @@ impl ReplicationObjectType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CONSISTENCY_GROUP" => Self::ConsistencyGroup,
-            "ISCSI_LUN" => Self::IscsiLun,
-            "NVMF_NAMESPACE" => Self::NvmfNamespace,
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CONSISTENCY_GROUP" => Some(Self::ConsistencyGroup),
+            b"ISCSI_LUN" => Some(Self::IscsiLun),
+            b"NVMF_NAMESPACE" => Some(Self::NvmfNamespace),
+            b"VM" => Some(Self::Vm),
+            _ => None,
         }
     }
 
@@ -416,7 +1592,7 @@ impl serde::Serialize for ReplicationObjectType {
 
 impl<'de> serde::Deserialize<'de> for ReplicationObjectType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -890,13 +2066,20 @@ impl ReplicationPlanPeriod {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAILY" => Self::Daily,
-            "HOURLY" => Self::Hourly,
-            "MINUTELY" => Self::Minutely,
-            "MONTHLY" => Self::Monthly,
-            "WEEKLY" => Self::Weekly,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAILY" => Some(Self::Daily),
+            b"HOURLY" => Some(Self::Hourly),
+            b"MINUTELY" => Some(Self::Minutely),
+            b"MONTHLY" => Some(Self::Monthly),
+            b"WEEKLY" => Some(Self::Weekly),
+            _ => None,
         }
     }
 
@@ -930,7 +2113,7 @@ impl serde::Serialize for ReplicationPlanPeriod {
 
 impl<'de> serde::Deserialize<'de> for ReplicationPlanPeriod {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -960,10 +2143,17 @@ impl ReplicationPlanType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "STORAGE_VOLUME" => Self::StorageVolume,
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"STORAGE_VOLUME" => Some(Self::StorageVolume),
+            b"VM" => Some(Self::Vm),
+            _ => None,
         }
     }
 
@@ -991,7 +2181,7 @@ impl serde::Serialize for ReplicationPlanType {
 
 impl<'de> serde::Deserialize<'de> for ReplicationPlanType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1024,11 +2214,18 @@ impl ReplicationTargetExecutionCreation {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILBACK" => Self::Failback,
-            "FAILOVER" => Self::Failover,
-            "REPLICATION" => Self::Replication,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILBACK" => Some(Self::Failback),
+            b"FAILOVER" => Some(Self::Failover),
+            b"REPLICATION" => Some(Self::Replication),
+            _ => None,
         }
     }
 
@@ -1056,7 +2253,7 @@ impl serde::Serialize for ReplicationTargetExecutionCreation {
 
 impl<'de> serde::Deserialize<'de> for ReplicationTargetExecutionCreation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1122,22 +2319,29 @@ impl ReportResourceInputEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALERT" => Self::Alert,
-            "ALL" => Self::All,
-            "CLUSTER" => Self::Cluster,
-            "DATA_CENTER" => Self::DataCenter,
-            "DISK" => Self::Disk,
-            "ELF_IMAGE" => Self::ElfImage,
-            "ENTITY_FILTERS" => Self::EntityFilters,
-            "GLOBAL_ALERT_RULE" => Self::GlobalAlertRule,
-            "HOST" => Self::Host,
-            "TASK" => Self::Task,
-            "VDS" => Self::Vds,
-            "VLAN" => Self::Vlan,
-            "VM" => Self::Vm,
-            "VM_TEMPLATE" => Self::VmTemplate,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALERT" => Some(Self::Alert),
+            b"ALL" => Some(Self::All),
+            b"CLUSTER" => Some(Self::Cluster),
+            b"DATA_CENTER" => Some(Self::DataCenter),
+            b"DISK" => Some(Self::Disk),
+            b"ELF_IMAGE" => Some(Self::ElfImage),
+            b"ENTITY_FILTERS" => Some(Self::EntityFilters),
+            b"GLOBAL_ALERT_RULE" => Some(Self::GlobalAlertRule),
+            b"HOST" => Some(Self::Host),
+            b"TASK" => Some(Self::Task),
+            b"VDS" => Some(Self::Vds),
+            b"VLAN" => Some(Self::Vlan),
+            b"VM" => Some(Self::Vm),
+            b"VM_TEMPLATE" => Some(Self::VmTemplate),
+            _ => None,
         }
     }
 
@@ -1180,7 +2384,7 @@ impl serde::Serialize for ReportResourceInputEnum {
 
 impl<'de> serde::Deserialize<'de> for ReportResourceInputEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1463,10 +2667,17 @@ impl ResiliencyType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EC" => Self::Ec,
-            "REPLICA" => Self::Replica,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EC" => Some(Self::Ec),
+            b"REPLICA" => Some(Self::Replica),
+            _ => None,
         }
     }
 
@@ -1494,7 +2705,7 @@ impl serde::Serialize for ResiliencyType {
 
 impl<'de> serde::Deserialize<'de> for ResiliencyType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1680,9 +2891,16 @@ impl ResourceMetaTypename {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ResourceMeta" => Self::ResourceMeta,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ResourceMeta" => Some(Self::ResourceMeta),
+            _ => None,
         }
     }
 
@@ -1710,7 +2928,7 @@ impl serde::Serialize for ResourceMetaTypename {
 
 impl<'de> serde::Deserialize<'de> for ResourceMetaTypename {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1912,11 +3130,18 @@ impl SecurityGroupMemberType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "IP" => Self::Ip,
-            "POD" => Self::Pod,
-            "VM" => Self::Vm,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"IP" => Some(Self::Ip),
+            b"POD" => Some(Self::Pod),
+            b"VM" => Some(Self::Vm),
+            _ => None,
         }
     }
 
@@ -1944,7 +3169,7 @@ impl serde::Serialize for SecurityGroupMemberType {
 
 impl<'de> serde::Deserialize<'de> for SecurityGroupMemberType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2161,9 +3386,16 @@ impl SecurityPolicyFlowControlType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            _ => None,
         }
     }
 
@@ -2191,7 +3423,7 @@ impl serde::Serialize for SecurityPolicyFlowControlType {
 
 impl<'de> serde::Deserialize<'de> for SecurityPolicyFlowControlType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2280,12 +3512,19 @@ impl SeverityEnum {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "INFO" => Self::Info,
-            "NOTICE" => Self::Notice,
-            "SEVERITY_UNSPECIFIED" => Self::SeverityUnspecified,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CRITICAL" => Some(Self::Critical),
+            b"INFO" => Some(Self::Info),
+            b"NOTICE" => Some(Self::Notice),
+            b"SEVERITY_UNSPECIFIED" => Some(Self::SeverityUnspecified),
+            _ => None,
         }
     }
 
@@ -2318,7 +3557,7 @@ impl serde::Serialize for SeverityEnum {
 
 impl<'de> serde::Deserialize<'de> for SeverityEnum {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2381,11 +3620,18 @@ impl SmtpSecureMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "SSL" => Self::Ssl,
-            "STARTTLS" => Self::Starttls,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"SSL" => Some(Self::Ssl),
+            b"STARTTLS" => Some(Self::Starttls),
+            b"UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
         }
     }
 
@@ -2413,7 +3659,7 @@ impl serde::Serialize for SmtpSecureMode {
 
 impl<'de> serde::Deserialize<'de> for SmtpSecureMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2709,1088 +3955,6 @@ impl FromMap for SnapshotGroupConnection {
 }
 
 impl<'de> serde::Deserialize<'de> for SnapshotGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlan` of the CloudTower model.
-///
-/// The model requires `auto_delete_num`, `auto_execute_num`, `cluster`, `description`, `execute_intervals`, `execute_plan_type`, `healthy`, `id`, `last_execute_status`, `local_id`, `logical_size_bytes`, `manual_delete_num`, `manual_execute_num`, `mirror`, `name`, `object_num`, `physical_size_bytes`, `remain_snapshot_num`, `snapshot_group_num`, `start_time`, `status`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlan {
-    /// `auto_delete_num`: `int32`, required by the model.
-    pub auto_delete_num: Option<i32>,
-    /// `auto_execute_num`: `int32`, required by the model.
-    pub auto_execute_num: Option<i32>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `end_time`: `string`.
-    pub end_time: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `exec_h_m`: `object`.
-    pub exec_h_m: Option<serde_json::Value>,
-    /// `execute_intervals`: `int32[]`, required by the model.
-    pub execute_intervals: Option<Vec<i32>>,
-    /// `execute_plan_type`: `SnapshotPlanExecuteType`, required by the model.
-    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
-    /// `execution_tasks`: `NestedSnapshotPlanTask[]`.
-    pub execution_tasks: Option<Vec<NestedSnapshotPlanTask>>,
-    /// `healthy`: `boolean`, required by the model.
-    pub healthy: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `last_execute_end_time`: `string`.
-    pub last_execute_end_time: Option<String>,
-    /// `last_execute_status`: `SnapshotPlanExecuteStatus`, required by the model.
-    pub last_execute_status: Option<SnapshotPlanExecuteStatus>,
-    /// `last_execute_time`: `string`.
-    pub last_execute_time: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `logical_size_bytes`: `int64`, required by the model.
-    pub logical_size_bytes: Option<i64>,
-    /// `manual_delete_num`: `int32`, required by the model.
-    pub manual_delete_num: Option<i32>,
-    /// `manual_execute_num`: `int32`, required by the model.
-    pub manual_execute_num: Option<i32>,
-    /// `mirror`: `boolean`, required by the model.
-    pub mirror: Option<bool>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `next_execute_time`: `string`.
-    pub next_execute_time: Option<String>,
-    /// `object_num`: `int32`, required by the model.
-    pub object_num: Option<i32>,
-    /// `physical_size_bytes`: `int64`, required by the model.
-    pub physical_size_bytes: Option<i64>,
-    /// `remain_snapshot_num`: `int32`, required by the model.
-    pub remain_snapshot_num: Option<i32>,
-    /// `snapshot_group_num`: `int32`, required by the model.
-    pub snapshot_group_num: Option<i32>,
-    /// `start_time`: `string`, required by the model.
-    pub start_time: Option<String>,
-    /// `status`: `SnapshotPlanStatus`, required by the model.
-    pub status: Option<SnapshotPlanStatus>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for SnapshotPlan {
-    const NAME: &'static str = "SnapshotPlan";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"vms" {
-                    self.vms = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"mirror" {
-                    self.mirror = m.next_value()?;
-                } else if key == b"status" {
-                    self.status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else if key == b"healthy" {
-                    self.healthy = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"end_time" {
-                    self.end_time = m.next_value()?;
-                } else if key == b"exec_h_m" {
-                    self.exec_h_m = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"object_num" {
-                    self.object_num = m.next_value()?;
-                } else if key == b"start_time" {
-                    self.start_time = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"description" {
-                    self.description = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"auto_delete_num" {
-                    self.auto_delete_num = m.next_value()?;
-                } else if key == b"execution_tasks" {
-                    self.execution_tasks = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"auto_execute_num" {
-                    self.auto_execute_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else if key == b"execute_intervals" {
-                    self.execute_intervals = m.next_value()?;
-                } else if key == b"execute_plan_type" {
-                    self.execute_plan_type = m.next_value()?;
-                } else if key == b"last_execute_time" {
-                    self.last_execute_time = m.next_value()?;
-                } else if key == b"manual_delete_num" {
-                    self.manual_delete_num = m.next_value()?;
-                } else if key == b"next_execute_time" {
-                    self.next_execute_time = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"logical_size_bytes" {
-                    self.logical_size_bytes = m.next_value()?;
-                } else if key == b"manual_execute_num" {
-                    self.manual_execute_num = m.next_value()?;
-                } else if key == b"snapshot_group_num" {
-                    self.snapshot_group_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"last_execute_status" {
-                    self.last_execute_status = m.next_value()?;
-                } else if key == b"physical_size_bytes" {
-                    self.physical_size_bytes = m.next_value()?;
-                } else if key == b"remain_snapshot_num" {
-                    self.remain_snapshot_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            21 => {
-                if key == b"last_execute_end_time" {
-                    self.last_execute_end_time = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanConnection {
-    /// `aggregate`: `NestedAggregateSnapshotPlan`, required by the model.
-    pub aggregate: Option<NestedAggregateSnapshotPlan>,
-}
-
-impl FromMap for SnapshotPlanConnection {
-    const NAME: &'static str = "SnapshotPlanConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanExecuteStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanExecuteStatus {
-    /// `CREATED`
-    Created,
-    /// `FAILED`
-    Failed,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `SUCCEED`
-    Succeed,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanExecuteStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Failed => "FAILED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Succeed => "SUCCEED",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CREATED" => Self::Created,
-            "FAILED" => Self::Failed,
-            "IN_PROGRESS" => Self::InProgress,
-            "SUCCEED" => Self::Succeed,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Created,
-        Self::Failed,
-        Self::InProgress,
-        Self::Succeed,
-        Self::Unspecified,
-    ];
-}
-
-impl ::core::fmt::Display for SnapshotPlanExecuteStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnapshotPlanExecuteStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnapshotPlanExecuteStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanExecuteType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanExecuteType {
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// `MONTH`
-    Month,
-    /// `WEEK`
-    Week,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanExecuteType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] =
-        &[Self::Day, Self::Hour, Self::Minute, Self::Month, Self::Week];
-}
-
-impl ::core::fmt::Display for SnapshotPlanExecuteType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnapshotPlanExecuteType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnapshotPlanExecuteType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanStatus` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanStatus {
-    /// `NORMAL`
-    Normal,
-    /// `STOPPED`
-    Stopped,
-    /// `SUSPENDED`
-    Suspended,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanStatus {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Stopped => "STOPPED",
-            Self::Suspended => "SUSPENDED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NORMAL" => Self::Normal,
-            "STOPPED" => Self::Stopped,
-            "SUSPENDED" => Self::Suspended,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Stopped, Self::Suspended];
-}
-
-impl ::core::fmt::Display for SnapshotPlanStatus {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnapshotPlanStatus {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnapshotPlanStatus {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnapshotPlanTask` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `local_id`, `snapshotPlan`, `start_time`, `status`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanTask {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `end_time`: `string`.
-    pub end_time: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`.
-    pub internal: Option<bool>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `snapshotGroup`: `NestedSnapshotGroup`.
-    pub snapshot_group: Option<NestedSnapshotGroup>,
-    /// `snapshotPlan`: `NestedSnapshotPlan`, required by the model.
-    pub snapshot_plan: Option<NestedSnapshotPlan>,
-    /// `start_time`: `string`, required by the model.
-    pub start_time: Option<String>,
-    /// `status`: `SnapshotPlanExecuteStatus`, required by the model.
-    pub status: Option<SnapshotPlanExecuteStatus>,
-    /// `type`: `SnapshotPlanTaskType`, required by the model.
-    pub r#type: Option<SnapshotPlanTaskType>,
-}
-
-impl FromMap for SnapshotPlanTask {
-    const NAME: &'static str = "SnapshotPlanTask";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"status" {
-                    self.status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"end_time" {
-                    self.end_time = m.next_value()?;
-                } else if key == b"internal" {
-                    self.internal = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"start_time" {
-                    self.start_time = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"snapshotPlan" {
-                    self.snapshot_plan = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            13 => {
-                if key == b"snapshotGroup" {
-                    self.snapshot_group = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTask {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanTaskConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotPlanTaskConnection {
-    /// `aggregate`: `NestedAggregateSnapshotPlanTask`, required by the model.
-    pub aggregate: Option<NestedAggregateSnapshotPlanTask>,
-}
-
-impl FromMap for SnapshotPlanTaskConnection {
-    const NAME: &'static str = "SnapshotPlanTaskConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnapshotPlanTaskType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnapshotPlanTaskType {
-    /// `TASK_TYPE_CLONE`
-    TaskTypeClone,
-    /// `TASK_TYPE_PROTECT`
-    TaskTypeProtect,
-    /// `TASK_TYPE_ROLLBACK`
-    TaskTypeRollback,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnapshotPlanTaskType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TaskTypeClone => "TASK_TYPE_CLONE",
-            Self::TaskTypeProtect => "TASK_TYPE_PROTECT",
-            Self::TaskTypeRollback => "TASK_TYPE_ROLLBACK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "TASK_TYPE_CLONE" => Self::TaskTypeClone,
-            "TASK_TYPE_PROTECT" => Self::TaskTypeProtect,
-            "TASK_TYPE_ROLLBACK" => Self::TaskTypeRollback,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::TaskTypeClone,
-        Self::TaskTypeProtect,
-        Self::TaskTypeRollback,
-    ];
-}
-
-impl ::core::fmt::Display for SnapshotPlanTaskType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnapshotPlanTaskType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnapshotPlanTaskType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpAuthProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpAuthProtocol {
-    /// `MD5`
-    Md5,
-    /// `SHA`
-    Sha,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpAuthProtocol {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Md5 => "MD5",
-            Self::Sha => "SHA",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MD5" => Self::Md5,
-            "SHA" => Self::Sha,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Md5, Self::Sha];
-}
-
-impl ::core::fmt::Display for SnmpAuthProtocol {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnmpAuthProtocol {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnmpAuthProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpAuthProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpLanguageCode {
-    /// `EN_US`
-    EnUs,
-    /// `ZH_CN`
-    ZhCn,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpLanguageCode {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnUs => "EN_US",
-            Self::ZhCn => "ZH_CN",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EN_US" => Self::EnUs,
-            "ZH_CN" => Self::ZhCn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::ZhCn];
-}
-
-impl ::core::fmt::Display for SnmpLanguageCode {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnmpLanguageCode {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnmpLanguageCode {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpLanguageCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpPrivacyProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpPrivacyProtocol {
-    /// `AES`
-    Aes,
-    /// `DES`
-    Des,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpPrivacyProtocol {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes => "AES",
-            Self::Des => "DES",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AES" => Self::Aes,
-            "DES" => Self::Des,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Aes, Self::Des];
-}
-
-impl ::core::fmt::Display for SnmpPrivacyProtocol {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnmpPrivacyProtocol {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnmpPrivacyProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpPrivacyProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SnmpProtocol {
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl SnmpProtocol {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Tcp, Self::Udp];
-}
-
-impl ::core::fmt::Display for SnmpProtocol {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SnmpProtocol {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for SnmpProtocol {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `SnmpTransport` of the CloudTower model.
-///
-/// The model requires `cluster`, `disabled`, `id`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTransport {
-    /// `auth_pass_phrase`: `string`.
-    pub auth_pass_phrase: Option<String>,
-    /// `auth_protocol`: `SnmpAuthProtocol`.
-    pub auth_protocol: Option<SnmpAuthProtocol>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `community`: `string`.
-    pub community: Option<String>,
-    /// `disabled`: `boolean`, required by the model.
-    pub disabled: Option<bool>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `privacy_pass_phrase`: `string`.
-    pub privacy_pass_phrase: Option<String>,
-    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
-    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
-    /// `protocol`: `SnmpProtocol`, required by the model.
-    pub protocol: Option<SnmpProtocol>,
-    /// `username`: `string`.
-    pub username: Option<String>,
-    /// `version`: `SnmpVersion`, required by the model.
-    pub version: Option<SnmpVersion>,
-}
-
-impl FromMap for SnmpTransport {
-    const NAME: &'static str = "SnmpTransport";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else if key == b"port" {
-                    self.port = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else if key == b"version" {
-                    self.version = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"disabled" {
-                    self.disabled = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else if key == b"protocol" {
-                    self.protocol = m.next_value()?;
-                } else if key == b"username" {
-                    self.username = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"community" {
-                    self.community = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            13 => {
-                if key == b"auth_protocol" {
-                    self.auth_protocol = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"auth_pass_phrase" {
-                    self.auth_pass_phrase = m.next_value()?;
-                } else if key == b"privacy_protocol" {
-                    self.privacy_protocol = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"privacy_pass_phrase" {
-                    self.privacy_pass_phrase = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTransport {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `SnmpTransportConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct SnmpTransportConnection {
-    /// `aggregate`: `NestedAggregateSnmpTransport`, required by the model.
-    pub aggregate: Option<NestedAggregateSnmpTransport>,
-}
-
-impl FromMap for SnmpTransportConnection {
-    const NAME: &'static str = "SnmpTransportConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpTransportConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
     }

@@ -3,6 +3,1144 @@
 
 use super::*;
 
+/// `SnapshotPlan` of the CloudTower model.
+///
+/// The model requires `auto_delete_num`, `auto_execute_num`, `cluster`, `description`, `execute_intervals`, `execute_plan_type`, `healthy`, `id`, `last_execute_status`, `local_id`, `logical_size_bytes`, `manual_delete_num`, `manual_execute_num`, `mirror`, `name`, `object_num`, `physical_size_bytes`, `remain_snapshot_num`, `snapshot_group_num`, `start_time`, `status`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlan {
+    /// `auto_delete_num`: `int32`, required by the model.
+    pub auto_delete_num: Option<i32>,
+    /// `auto_execute_num`: `int32`, required by the model.
+    pub auto_execute_num: Option<i32>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `description`: `string`, required by the model.
+    pub description: Option<String>,
+    /// `end_time`: `string`.
+    pub end_time: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `exec_h_m`: `object`.
+    pub exec_h_m: Option<serde_json::Value>,
+    /// `execute_intervals`: `int32[]`, required by the model.
+    pub execute_intervals: Option<Vec<i32>>,
+    /// `execute_plan_type`: `SnapshotPlanExecuteType`, required by the model.
+    pub execute_plan_type: Option<SnapshotPlanExecuteType>,
+    /// `execution_tasks`: `NestedSnapshotPlanTask[]`.
+    pub execution_tasks: Option<Vec<NestedSnapshotPlanTask>>,
+    /// `healthy`: `boolean`, required by the model.
+    pub healthy: Option<bool>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `last_execute_end_time`: `string`.
+    pub last_execute_end_time: Option<String>,
+    /// `last_execute_status`: `SnapshotPlanExecuteStatus`, required by the model.
+    pub last_execute_status: Option<SnapshotPlanExecuteStatus>,
+    /// `last_execute_time`: `string`.
+    pub last_execute_time: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `logical_size_bytes`: `int64`, required by the model.
+    pub logical_size_bytes: Option<i64>,
+    /// `manual_delete_num`: `int32`, required by the model.
+    pub manual_delete_num: Option<i32>,
+    /// `manual_execute_num`: `int32`, required by the model.
+    pub manual_execute_num: Option<i32>,
+    /// `mirror`: `boolean`, required by the model.
+    pub mirror: Option<bool>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `next_execute_time`: `string`.
+    pub next_execute_time: Option<String>,
+    /// `object_num`: `int32`, required by the model.
+    pub object_num: Option<i32>,
+    /// `physical_size_bytes`: `int64`, required by the model.
+    pub physical_size_bytes: Option<i64>,
+    /// `remain_snapshot_num`: `int32`, required by the model.
+    pub remain_snapshot_num: Option<i32>,
+    /// `snapshot_group_num`: `int32`, required by the model.
+    pub snapshot_group_num: Option<i32>,
+    /// `start_time`: `string`, required by the model.
+    pub start_time: Option<String>,
+    /// `status`: `SnapshotPlanStatus`, required by the model.
+    pub status: Option<SnapshotPlanStatus>,
+    /// `vms`: `NestedVm[]`.
+    pub vms: Option<Vec<NestedVm>>,
+}
+
+impl FromMap for SnapshotPlan {
+    const NAME: &'static str = "SnapshotPlan";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vms" {
+                    self.vms = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"mirror" {
+                    self.mirror = m.next_value()?;
+                } else if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"healthy" {
+                    self.healthy = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"end_time" {
+                    self.end_time = m.next_value()?;
+                } else if key == b"exec_h_m" {
+                    self.exec_h_m = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"object_num" {
+                    self.object_num = m.next_value()?;
+                } else if key == b"start_time" {
+                    self.start_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"auto_delete_num" {
+                    self.auto_delete_num = m.next_value()?;
+                } else if key == b"execution_tasks" {
+                    self.execution_tasks = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"auto_execute_num" {
+                    self.auto_execute_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"execute_intervals" {
+                    self.execute_intervals = m.next_value()?;
+                } else if key == b"execute_plan_type" {
+                    self.execute_plan_type = m.next_value()?;
+                } else if key == b"last_execute_time" {
+                    self.last_execute_time = m.next_value()?;
+                } else if key == b"manual_delete_num" {
+                    self.manual_delete_num = m.next_value()?;
+                } else if key == b"next_execute_time" {
+                    self.next_execute_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"logical_size_bytes" {
+                    self.logical_size_bytes = m.next_value()?;
+                } else if key == b"manual_execute_num" {
+                    self.manual_execute_num = m.next_value()?;
+                } else if key == b"snapshot_group_num" {
+                    self.snapshot_group_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"last_execute_status" {
+                    self.last_execute_status = m.next_value()?;
+                } else if key == b"physical_size_bytes" {
+                    self.physical_size_bytes = m.next_value()?;
+                } else if key == b"remain_snapshot_num" {
+                    self.remain_snapshot_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            21 => {
+                if key == b"last_execute_end_time" {
+                    self.last_execute_end_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnapshotPlanConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanConnection {
+    /// `aggregate`: `NestedAggregateSnapshotPlan`, required by the model.
+    pub aggregate: Option<NestedAggregateSnapshotPlan>,
+}
+
+impl FromMap for SnapshotPlanConnection {
+    const NAME: &'static str = "SnapshotPlanConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnapshotPlanExecuteStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanExecuteStatus {
+    /// `CREATED`
+    Created,
+    /// `FAILED`
+    Failed,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `SUCCEED`
+    Succeed,
+    /// `UNSPECIFIED`
+    Unspecified,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanExecuteStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "CREATED",
+            Self::Failed => "FAILED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Succeed => "SUCCEED",
+            Self::Unspecified => "UNSPECIFIED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CREATED" => Some(Self::Created),
+            b"FAILED" => Some(Self::Failed),
+            b"IN_PROGRESS" => Some(Self::InProgress),
+            b"SUCCEED" => Some(Self::Succeed),
+            b"UNSPECIFIED" => Some(Self::Unspecified),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Created,
+        Self::Failed,
+        Self::InProgress,
+        Self::Succeed,
+        Self::Unspecified,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotPlanExecuteStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanExecuteStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanExecuteStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanExecuteType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanExecuteType {
+    /// `DAY`
+    Day,
+    /// `HOUR`
+    Hour,
+    /// `MINUTE`
+    Minute,
+    /// `MONTH`
+    Month,
+    /// `WEEK`
+    Week,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanExecuteType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Hour => "HOUR",
+            Self::Minute => "MINUTE",
+            Self::Month => "MONTH",
+            Self::Week => "WEEK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAY" => Some(Self::Day),
+            b"HOUR" => Some(Self::Hour),
+            b"MINUTE" => Some(Self::Minute),
+            b"MONTH" => Some(Self::Month),
+            b"WEEK" => Some(Self::Week),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] =
+        &[Self::Day, Self::Hour, Self::Minute, Self::Month, Self::Week];
+}
+
+impl ::core::fmt::Display for SnapshotPlanExecuteType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanExecuteType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanExecuteType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanExecuteType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanStatus` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanStatus {
+    /// `NORMAL`
+    Normal,
+    /// `STOPPED`
+    Stopped,
+    /// `SUSPENDED`
+    Suspended,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanStatus {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Stopped => "STOPPED",
+            Self::Suspended => "SUSPENDED",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NORMAL" => Some(Self::Normal),
+            b"STOPPED" => Some(Self::Stopped),
+            b"SUSPENDED" => Some(Self::Suspended),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Normal, Self::Stopped, Self::Suspended];
+}
+
+impl ::core::fmt::Display for SnapshotPlanStatus {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanStatus {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnapshotPlanTask` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `local_id`, `snapshotPlan`, `start_time`, `status`, `type`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanTask {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `end_time`: `string`.
+    pub end_time: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`.
+    pub internal: Option<bool>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `snapshotGroup`: `NestedSnapshotGroup`.
+    pub snapshot_group: Option<NestedSnapshotGroup>,
+    /// `snapshotPlan`: `NestedSnapshotPlan`, required by the model.
+    pub snapshot_plan: Option<NestedSnapshotPlan>,
+    /// `start_time`: `string`, required by the model.
+    pub start_time: Option<String>,
+    /// `status`: `SnapshotPlanExecuteStatus`, required by the model.
+    pub status: Option<SnapshotPlanExecuteStatus>,
+    /// `type`: `SnapshotPlanTaskType`, required by the model.
+    pub r#type: Option<SnapshotPlanTaskType>,
+}
+
+impl FromMap for SnapshotPlanTask {
+    const NAME: &'static str = "SnapshotPlanTask";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"end_time" {
+                    self.end_time = m.next_value()?;
+                } else if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"start_time" {
+                    self.start_time = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"snapshotPlan" {
+                    self.snapshot_plan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"snapshotGroup" {
+                    self.snapshot_group = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnapshotPlanTaskConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotPlanTaskConnection {
+    /// `aggregate`: `NestedAggregateSnapshotPlanTask`, required by the model.
+    pub aggregate: Option<NestedAggregateSnapshotPlanTask>,
+}
+
+impl FromMap for SnapshotPlanTaskConnection {
+    const NAME: &'static str = "SnapshotPlanTaskConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnapshotPlanTaskType` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotPlanTaskType {
+    /// `TASK_TYPE_CLONE`
+    TaskTypeClone,
+    /// `TASK_TYPE_PROTECT`
+    TaskTypeProtect,
+    /// `TASK_TYPE_ROLLBACK`
+    TaskTypeRollback,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnapshotPlanTaskType {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaskTypeClone => "TASK_TYPE_CLONE",
+            Self::TaskTypeProtect => "TASK_TYPE_PROTECT",
+            Self::TaskTypeRollback => "TASK_TYPE_ROLLBACK",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"TASK_TYPE_CLONE" => Some(Self::TaskTypeClone),
+            b"TASK_TYPE_PROTECT" => Some(Self::TaskTypeProtect),
+            b"TASK_TYPE_ROLLBACK" => Some(Self::TaskTypeRollback),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[
+        Self::TaskTypeClone,
+        Self::TaskTypeProtect,
+        Self::TaskTypeRollback,
+    ];
+}
+
+impl ::core::fmt::Display for SnapshotPlanTaskType {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnapshotPlanTaskType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnapshotPlanTaskType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotPlanTaskType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpAuthProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpAuthProtocol {
+    /// `MD5`
+    Md5,
+    /// `SHA`
+    Sha,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpAuthProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Md5 => "MD5",
+            Self::Sha => "SHA",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MD5" => Some(Self::Md5),
+            b"SHA" => Some(Self::Sha),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Md5, Self::Sha];
+}
+
+impl ::core::fmt::Display for SnmpAuthProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpAuthProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpAuthProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpAuthProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpLanguageCode` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpLanguageCode {
+    /// `EN_US`
+    EnUs,
+    /// `ZH_CN`
+    ZhCn,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpLanguageCode {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EnUs => "EN_US",
+            Self::ZhCn => "ZH_CN",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EN_US" => Some(Self::EnUs),
+            b"ZH_CN" => Some(Self::ZhCn),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::ZhCn];
+}
+
+impl ::core::fmt::Display for SnmpLanguageCode {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpLanguageCode {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpLanguageCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpLanguageCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpPrivacyProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpPrivacyProtocol {
+    /// `AES`
+    Aes,
+    /// `DES`
+    Des,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpPrivacyProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Des => "DES",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AES" => Some(Self::Aes),
+            b"DES" => Some(Self::Des),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Aes, Self::Des];
+}
+
+impl ::core::fmt::Display for SnmpPrivacyProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpPrivacyProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpPrivacyProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpPrivacyProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpProtocol` of the CloudTower model; values this model does not know are kept in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnmpProtocol {
+    /// `TCP`
+    Tcp,
+    /// `UDP`
+    Udp,
+    /// A value this model does not know.
+    Other(String),
+}
+
+impl SnmpProtocol {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+            Self::Other(s) => s,
+        }
+    }
+
+    /// The variant for a wire value (`Other` when unknown).
+    #[inline]
+    pub fn from_wire(s: &str) -> Self {
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"TCP" => Some(Self::Tcp),
+            b"UDP" => Some(Self::Udp),
+            _ => None,
+        }
+    }
+
+    /// Every value this model knows.
+    pub const KNOWN: &'static [Self] = &[Self::Tcp, Self::Udp];
+}
+
+impl ::core::fmt::Display for SnmpProtocol {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SnmpProtocol {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s)
+    }
+}
+
+impl serde::Serialize for SnmpProtocol {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        wire_enum(d, Self::known, Self::from_wire)
+    }
+}
+
+/// `SnmpTransport` of the CloudTower model.
+///
+/// The model requires `cluster`, `disabled`, `id`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransport {
+    /// `auth_pass_phrase`: `string`.
+    pub auth_pass_phrase: Option<String>,
+    /// `auth_protocol`: `SnmpAuthProtocol`.
+    pub auth_protocol: Option<SnmpAuthProtocol>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `community`: `string`.
+    pub community: Option<String>,
+    /// `disabled`: `boolean`, required by the model.
+    pub disabled: Option<bool>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `privacy_pass_phrase`: `string`.
+    pub privacy_pass_phrase: Option<String>,
+    /// `privacy_protocol`: `SnmpPrivacyProtocol`.
+    pub privacy_protocol: Option<SnmpPrivacyProtocol>,
+    /// `protocol`: `SnmpProtocol`, required by the model.
+    pub protocol: Option<SnmpProtocol>,
+    /// `username`: `string`.
+    pub username: Option<String>,
+    /// `version`: `SnmpVersion`, required by the model.
+    pub version: Option<SnmpVersion>,
+}
+
+impl FromMap for SnmpTransport {
+    const NAME: &'static str = "SnmpTransport";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"port" {
+                    self.port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"disabled" {
+                    self.disabled = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"protocol" {
+                    self.protocol = m.next_value()?;
+                } else if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"community" {
+                    self.community = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"auth_protocol" {
+                    self.auth_protocol = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"auth_pass_phrase" {
+                    self.auth_pass_phrase = m.next_value()?;
+                } else if key == b"privacy_protocol" {
+                    self.privacy_protocol = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"privacy_pass_phrase" {
+                    self.privacy_pass_phrase = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTransport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `SnmpTransportConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct SnmpTransportConnection {
+    /// `aggregate`: `NestedAggregateSnmpTransport`, required by the model.
+    pub aggregate: Option<NestedAggregateSnmpTransport>,
+}
+
+impl FromMap for SnmpTransportConnection {
+    const NAME: &'static str = "SnmpTransportConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnmpTransportConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `SnmpTrapReceiver` of the CloudTower model.
 ///
 /// The model requires `cluster`, `disabled`, `host`, `id`, `inform`, `language_code`, `local_id`, `name`, `port`, `protocol`, `version`; every field is optional here so that a tower that omits one still decodes.
@@ -212,10 +1350,17 @@ impl SnmpVersion {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "V2C" => Self::V2C,
-            "V3" => Self::V3,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"V2C" => Some(Self::V2C),
+            b"V3" => Some(Self::V3),
+            _ => None,
         }
     }
 
@@ -243,7 +1388,7 @@ impl serde::Serialize for SnmpVersion {
 
 impl<'de> serde::Deserialize<'de> for SnmpVersion {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -288,15 +1433,22 @@ impl SoftwareEdition {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "COMMUNITY" => Self::Community,
-            "ENTERPRISE" => Self::Enterprise,
-            "ENTERPRISE_PLUS" => Self::EnterprisePlus,
-            "ESSENTIAL" => Self::Essential,
-            "EXPRESS" => Self::Express,
-            "STANDARD" => Self::Standard,
-            "TRIAL" => Self::Trial,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"COMMUNITY" => Some(Self::Community),
+            b"ENTERPRISE" => Some(Self::Enterprise),
+            b"ENTERPRISE_PLUS" => Some(Self::EnterprisePlus),
+            b"ESSENTIAL" => Some(Self::Essential),
+            b"EXPRESS" => Some(Self::Express),
+            b"STANDARD" => Some(Self::Standard),
+            b"TRIAL" => Some(Self::Trial),
+            _ => None,
         }
     }
 
@@ -332,7 +1484,7 @@ impl serde::Serialize for SoftwareEdition {
 
 impl<'de> serde::Deserialize<'de> for SoftwareEdition {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -368,12 +1520,19 @@ impl StepUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BIT" => Self::Bit,
-            "BYTE" => Self::Byte,
-            "COUNT" => Self::Count,
-            "PERCENT" => Self::Percent,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"BIT" => Some(Self::Bit),
+            b"BYTE" => Some(Self::Byte),
+            b"COUNT" => Some(Self::Count),
+            b"PERCENT" => Some(Self::Percent),
+            _ => None,
         }
     }
 
@@ -401,7 +1560,7 @@ impl serde::Serialize for StepUnit {
 
 impl<'de> serde::Deserialize<'de> for StepUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -431,10 +1590,17 @@ impl StoreConnectionType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ISCSI" => Self::Iscsi,
-            "NVMe" => Self::Nvme,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ISCSI" => Some(Self::Iscsi),
+            b"NVMe" => Some(Self::Nvme),
+            _ => None,
         }
     }
 
@@ -462,7 +1628,7 @@ impl serde::Serialize for StoreConnectionType {
 
 impl<'de> serde::Deserialize<'de> for StoreConnectionType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -492,10 +1658,17 @@ impl StoreTransportType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "RDMA" => Self::Rdma,
-            "TCP" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"RDMA" => Some(Self::Rdma),
+            b"TCP" => Some(Self::Tcp),
+            _ => None,
         }
     }
 
@@ -523,7 +1696,7 @@ impl serde::Serialize for StoreTransportType {
 
 impl<'de> serde::Deserialize<'de> for StoreTransportType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1061,13 +2234,20 @@ impl TaskStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EXECUTING" => Self::Executing,
-            "FAILED" => Self::Failed,
-            "PAUSED" => Self::Paused,
-            "PENDING" => Self::Pending,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EXECUTING" => Some(Self::Executing),
+            b"FAILED" => Some(Self::Failed),
+            b"PAUSED" => Some(Self::Paused),
+            b"PENDING" => Some(Self::Pending),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
         }
     }
 
@@ -1101,7 +2281,7 @@ impl serde::Serialize for TaskStatus {
 
 impl<'de> serde::Deserialize<'de> for TaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1143,14 +2323,21 @@ impl TaskType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "APPLICATION" => Self::Application,
-            "BACKUP" => Self::Backup,
-            "HOST_PLUGIN" => Self::HostPlugin,
-            "REPLICATION" => Self::Replication,
-            "RESOLVER" => Self::Resolver,
-            "SFS" => Self::Sfs,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"APPLICATION" => Some(Self::Application),
+            b"BACKUP" => Some(Self::Backup),
+            b"HOST_PLUGIN" => Some(Self::HostPlugin),
+            b"REPLICATION" => Some(Self::Replication),
+            b"RESOLVER" => Some(Self::Resolver),
+            b"SFS" => Some(Self::Sfs),
+            _ => None,
         }
     }
 
@@ -1185,7 +2372,7 @@ impl serde::Serialize for TaskType {
 
 impl<'de> serde::Deserialize<'de> for TaskType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1264,12 +2451,19 @@ impl TimeUnit {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "MONTH" => Self::Month,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"DAY" => Some(Self::Day),
+            b"HOUR" => Some(Self::Hour),
+            b"MINUTE" => Some(Self::Minute),
+            b"MONTH" => Some(Self::Month),
+            _ => None,
         }
     }
 
@@ -1297,7 +2491,7 @@ impl serde::Serialize for TimeUnit {
 
 impl<'de> serde::Deserialize<'de> for TimeUnit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1391,22 +2585,29 @@ impl UploadResourceType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CLOUDTOWER_APPLICATION_PACKAGE" => Self::CloudtowerApplicationPackage,
-            "CLOUDTOWER_K8S_APP_PACKAGE" => Self::CloudtowerK8SAppPackage,
-            "CLUSTER_IMAGE" => Self::ClusterImage,
-            "CLUSTER_IMAGE_META" => Self::ClusterImageMeta,
-            "CONTENT_LIBRARY_IMAGE" => Self::ContentLibraryImage,
-            "ELF_IMAGE" => Self::ElfImage,
-            "EVEROUTE_PACKAGE" => Self::EveroutePackage,
-            "HOST_PLUGIN_PACKAGE" => Self::HostPluginPackage,
-            "MONITOR_IMAGE" => Self::MonitorImage,
-            "OVF" => Self::Ovf,
-            "SVT_IMAGE" => Self::SvtImage,
-            "VM_VOLUME_QCOW2" => Self::VmVolumeQcow2,
-            "VM_VOLUME_RAW" => Self::VmVolumeRaw,
-            "VM_VOLUME_VMDK" => Self::VmVolumeVmdk,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"CLOUDTOWER_APPLICATION_PACKAGE" => Some(Self::CloudtowerApplicationPackage),
+            b"CLOUDTOWER_K8S_APP_PACKAGE" => Some(Self::CloudtowerK8SAppPackage),
+            b"CLUSTER_IMAGE" => Some(Self::ClusterImage),
+            b"CLUSTER_IMAGE_META" => Some(Self::ClusterImageMeta),
+            b"CONTENT_LIBRARY_IMAGE" => Some(Self::ContentLibraryImage),
+            b"ELF_IMAGE" => Some(Self::ElfImage),
+            b"EVEROUTE_PACKAGE" => Some(Self::EveroutePackage),
+            b"HOST_PLUGIN_PACKAGE" => Some(Self::HostPluginPackage),
+            b"MONITOR_IMAGE" => Some(Self::MonitorImage),
+            b"OVF" => Some(Self::Ovf),
+            b"SVT_IMAGE" => Some(Self::SvtImage),
+            b"VM_VOLUME_QCOW2" => Some(Self::VmVolumeQcow2),
+            b"VM_VOLUME_RAW" => Some(Self::VmVolumeRaw),
+            b"VM_VOLUME_VMDK" => Some(Self::VmVolumeVmdk),
+            _ => None,
         }
     }
 
@@ -1449,7 +2650,7 @@ impl serde::Serialize for UploadResourceType {
 
 impl<'de> serde::Deserialize<'de> for UploadResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1620,13 +2821,20 @@ impl UploadTaskStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "INITIALIZING" => Self::Initializing,
-            "PAUSED" => Self::Paused,
-            "SUCCESSED" => Self::Succeeded,
-            "UPLOADING" => Self::Uploading,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"INITIALIZING" => Some(Self::Initializing),
+            b"PAUSED" => Some(Self::Paused),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            b"UPLOADING" => Some(Self::Uploading),
+            _ => None,
         }
     }
 
@@ -1660,7 +2868,7 @@ impl serde::Serialize for UploadTaskStatus {
 
 impl<'de> serde::Deserialize<'de> for UploadTaskStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1848,10 +3056,17 @@ impl UsbDeviceStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "EJECTED" => Self::Ejected,
-            "NORMAL" => Self::Normal,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"EJECTED" => Some(Self::Ejected),
+            b"NORMAL" => Some(Self::Normal),
+            _ => None,
         }
     }
 
@@ -1879,7 +3094,7 @@ impl serde::Serialize for UsbDeviceStatus {
 
 impl<'de> serde::Deserialize<'de> for UsbDeviceStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2212,10 +3427,17 @@ impl UserAuditLogStatus {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "SUCCESSED" => Self::Succeeded,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"FAILED" => Some(Self::Failed),
+            b"SUCCESSED" => Some(Self::Succeeded),
+            _ => None,
         }
     }
 
@@ -2243,7 +3465,7 @@ impl serde::Serialize for UserAuditLogStatus {
 
 impl<'de> serde::Deserialize<'de> for UserAuditLogStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2306,11 +3528,18 @@ impl UserRole {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ADMIN" => Self::Admin,
-            "READ_ONLY" => Self::ReadOnly,
-            "ROOT" => Self::Root,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ADMIN" => Some(Self::Admin),
+            b"READ_ONLY" => Some(Self::ReadOnly),
+            b"ROOT" => Some(Self::Root),
+            _ => None,
         }
     }
 
@@ -2338,7 +3567,7 @@ impl serde::Serialize for UserRole {
 
 impl<'de> serde::Deserialize<'de> for UserRole {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2479,10 +3708,17 @@ impl UserRolePlatform {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MANAGEMENT" => Self::Management,
-            "SELF_SERVICE" => Self::SelfService,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MANAGEMENT" => Some(Self::Management),
+            b"SELF_SERVICE" => Some(Self::SelfService),
+            _ => None,
         }
     }
 
@@ -2510,7 +3746,7 @@ impl serde::Serialize for UserRolePlatform {
 
 impl<'de> serde::Deserialize<'de> for UserRolePlatform {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2555,15 +3791,22 @@ impl UserRolePreset {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ADMIN" => Self::Admin,
-            "AUDITOR" => Self::Auditor,
-            "READ_ONLY" => Self::ReadOnly,
-            "ROOT" => Self::Root,
-            "USER_ADMIN" => Self::UserAdmin,
-            "VM_USER" => Self::VmUser,
-            "WORKLOAD_CLUSTER_USER" => Self::WorkloadClusterUser,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ADMIN" => Some(Self::Admin),
+            b"AUDITOR" => Some(Self::Auditor),
+            b"READ_ONLY" => Some(Self::ReadOnly),
+            b"ROOT" => Some(Self::Root),
+            b"USER_ADMIN" => Some(Self::UserAdmin),
+            b"VM_USER" => Some(Self::VmUser),
+            b"WORKLOAD_CLUSTER_USER" => Some(Self::WorkloadClusterUser),
+            _ => None,
         }
     }
 
@@ -2599,7 +3842,7 @@ impl serde::Serialize for UserRolePreset {
 
 impl<'de> serde::Deserialize<'de> for UserRolePreset {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2635,12 +3878,19 @@ impl UserSource {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "AUTHN" => Self::Authn,
-            "LDAP" => Self::Ldap,
-            "LOCAL" => Self::Local,
-            "SSO" => Self::Sso,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"AUTHN" => Some(Self::Authn),
+            b"LDAP" => Some(Self::Ldap),
+            b"LOCAL" => Some(Self::Local),
+            b"SSO" => Some(Self::Sso),
+            _ => None,
         }
     }
 
@@ -2668,1264 +3918,6 @@ impl serde::Serialize for UserSource {
 
 impl<'de> serde::Deserialize<'de> for UserSource {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `V2EverouteLicense` of the CloudTower model.
-///
-/// The model requires `code`, `expire_date`, `feature_type`, `id`, `serial`, `sign_date`, `software_edition`, `type`, `uid`, `version`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct V2EverouteLicense {
-    /// `code`: `string`, required by the model.
-    pub code: Option<String>,
-    /// `expire_date`: `string`, required by the model.
-    pub expire_date: Option<String>,
-    /// `feature_type`: `EverouteFeatureType`, required by the model.
-    pub feature_type: Option<EverouteFeatureType>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `max_socket_num`: `int32`.
-    pub max_socket_num: Option<i32>,
-    /// `max_vcpu_num`: `int32`.
-    pub max_vcpu_num: Option<i32>,
-    /// `max_vm_num`: `int32`.
-    pub max_vm_num: Option<i32>,
-    /// `max_vpc_socket_num`: `int32`.
-    pub max_vpc_socket_num: Option<i32>,
-    /// `pricing_type`: `EverouteLicensePricingType`.
-    pub pricing_type: Option<EverouteLicensePricingType>,
-    /// `serial`: `string`, required by the model.
-    pub serial: Option<String>,
-    /// `sign_date`: `string`, required by the model.
-    pub sign_date: Option<String>,
-    /// `software_edition`: `SoftwareEdition`, required by the model.
-    pub software_edition: Option<SoftwareEdition>,
-    /// `type`: `LicenseType`, required by the model.
-    pub r#type: Option<LicenseType>,
-    /// `uid`: `string`, required by the model.
-    pub uid: Option<String>,
-    /// `version`: `int32`, required by the model.
-    pub version: Option<i32>,
-}
-
-impl FromMap for V2EverouteLicense {
-    const NAME: &'static str = "V2EverouteLicense";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"uid" {
-                    self.uid = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"code" {
-                    self.code = m.next_value()?;
-                } else if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"serial" {
-                    self.serial = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"version" {
-                    self.version = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"sign_date" {
-                    self.sign_date = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"max_vm_num" {
-                    self.max_vm_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"expire_date" {
-                    self.expire_date = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"feature_type" {
-                    self.feature_type = m.next_value()?;
-                } else if key == b"max_vcpu_num" {
-                    self.max_vcpu_num = m.next_value()?;
-                } else if key == b"pricing_type" {
-                    self.pricing_type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"max_socket_num" {
-                    self.max_socket_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"software_edition" {
-                    self.software_edition = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"max_vpc_socket_num" {
-                    self.max_vpc_socket_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for V2EverouteLicense {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `V2EverouteLicenseConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct V2EverouteLicenseConnection {
-    /// `aggregate`: `NestedAggregateV2EverouteLicense`, required by the model.
-    pub aggregate: Option<NestedAggregateV2EverouteLicense>,
-}
-
-impl FromMap for V2EverouteLicenseConnection {
-    const NAME: &'static str = "V2EverouteLicenseConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for V2EverouteLicenseConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VcenterAccount` of the CloudTower model.
-///
-/// The model requires `id`, `ip`, `is_valid`, `local_id`, `port`, `username`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VcenterAccount {
-    /// `cluster`: `NestedCluster`.
-    pub cluster: Option<NestedCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `ip`: `string`, required by the model.
-    pub ip: Option<String>,
-    /// `is_valid`: `boolean`, required by the model.
-    pub is_valid: Option<bool>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `port`: `int32`, required by the model.
-    pub port: Option<i32>,
-    /// `username`: `string`, required by the model.
-    pub username: Option<String>,
-}
-
-impl FromMap for VcenterAccount {
-    const NAME: &'static str = "VcenterAccount";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else if key == b"ip" {
-                    self.ip = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"port" {
-                    self.port = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"is_valid" {
-                    self.is_valid = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else if key == b"username" {
-                    self.username = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VcenterAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VcenterAccountConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VcenterAccountConnection {
-    /// `aggregate`: `NestedAggregateVcenterAccount`, required by the model.
-    pub aggregate: Option<NestedAggregateVcenterAccount>,
-}
-
-impl FromMap for VcenterAccountConnection {
-    const NAME: &'static str = "VcenterAccountConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VcenterAccountConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `Vds` of the CloudTower model.
-///
-/// The model requires `bond_mode`, `cluster`, `id`, `internal`, `local_id`, `name`, `ovsbr_name`, `type`, `vlans_num`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct Vds {
-    /// `bond_mode`: `string`, required by the model.
-    pub bond_mode: Option<String>,
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `everoute_cluster`: `NestedEverouteCluster`.
-    pub everoute_cluster: Option<NestedEverouteCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `internal`: `boolean`, required by the model.
-    pub internal: Option<bool>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nics`: `NestedNic[]`.
-    pub nics: Option<Vec<NestedNic>>,
-    /// `ovsbr_name`: `string`, required by the model.
-    pub ovsbr_name: Option<String>,
-    /// `type`: `NetworkType`, required by the model.
-    pub r#type: Option<NetworkType>,
-    /// `vlans`: `NestedVlan[]`.
-    pub vlans: Option<Vec<NestedVlan>>,
-    /// `vlans_num`: `int32`, required by the model.
-    pub vlans_num: Option<i32>,
-    /// `work_mode`: `string`.
-    pub work_mode: Option<String>,
-}
-
-impl FromMap for Vds {
-    const NAME: &'static str = "Vds";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else if key == b"nics" {
-                    self.nics = m.next_value()?;
-                } else if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"vlans" {
-                    self.vlans = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"labels" {
-                    self.labels = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"internal" {
-                    self.internal = m.next_value()?;
-                } else if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"bond_mode" {
-                    self.bond_mode = m.next_value()?;
-                } else if key == b"vlans_num" {
-                    self.vlans_num = m.next_value()?;
-                } else if key == b"work_mode" {
-                    self.work_mode = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"ovsbr_name" {
-                    self.ovsbr_name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"everoute_cluster" {
-                    self.everoute_cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Vds {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VdsConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VdsConnection {
-    /// `aggregate`: `NestedAggregateVds`, required by the model.
-    pub aggregate: Option<NestedAggregateVds>,
-}
-
-impl FromMap for VdsConnection {
-    const NAME: &'static str = "VdsConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VdsConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `View` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `local_id`, `name`, `time_span`, `time_unit`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct View {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `graphs`: `NestedGraph[]`.
-    pub graphs: Option<Vec<NestedGraph>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `time_span`: `int32`, required by the model.
-    pub time_span: Option<i32>,
-    /// `time_unit`: `TimeUnit`, required by the model.
-    pub time_unit: Option<TimeUnit>,
-}
-
-impl FromMap for View {
-    const NAME: &'static str = "View";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"graphs" {
-                    self.graphs = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"time_span" {
-                    self.time_span = m.next_value()?;
-                } else if key == b"time_unit" {
-                    self.time_unit = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for View {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `ViewConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct ViewConnection {
-    /// `aggregate`: `NestedAggregateView`, required by the model.
-    pub aggregate: Option<NestedAggregateView>,
-}
-
-impl FromMap for ViewConnection {
-    const NAME: &'static str = "ViewConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ViewConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloud` of the CloudTower model.
-///
-/// The model requires `id`, `local_id`, `name`, `vpc_service`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloud {
-    /// `associate_external_subnet_num`: `int32`.
-    pub associate_external_subnet_num: Option<i32>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `isolation_policies`: `NestedVirtualPrivateCloudIsolationPolicy[]`.
-    pub isolation_policies: Option<Vec<NestedVirtualPrivateCloudIsolationPolicy>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `mtu`: `int32`.
-    pub mtu: Option<i32>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `route_tables`: `NestedVirtualPrivateCloudRouteTable[]`.
-    pub route_tables: Option<Vec<NestedVirtualPrivateCloudRouteTable>>,
-    /// `security_groups`: `NestedVirtualPrivateCloudSecurityGroup[]`.
-    pub security_groups: Option<Vec<NestedVirtualPrivateCloudSecurityGroup>>,
-    /// `security_policies`: `NestedVirtualPrivateCloudSecurityPolicy[]`.
-    pub security_policies: Option<Vec<NestedVirtualPrivateCloudSecurityPolicy>>,
-    /// `subnets`: `NestedVirtualPrivateCloudSubnet[]`.
-    pub subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
-    /// `vpc_service`: `NestedVirtualPrivateCloudService`, required by the model.
-    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
-}
-
-impl FromMap for VirtualPrivateCloud {
-    const NAME: &'static str = "VirtualPrivateCloud";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"mtu" {
-                    self.mtu = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"subnets" {
-                    self.subnets = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"description" {
-                    self.description = m.next_value()?;
-                } else if key == b"vpc_service" {
-                    self.vpc_service = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"route_tables" {
-                    self.route_tables = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"security_groups" {
-                    self.security_groups = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else if key == b"security_policies" {
-                    self.security_policies = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"isolation_policies" {
-                    self.isolation_policies = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            29 => {
-                if key == b"associate_external_subnet_num" {
-                    self.associate_external_subnet_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloud {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudClusterBinding` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `vds`, `vlan_id`, `vpc_service`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudClusterBinding {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `mtu`: `int32`.
-    pub mtu: Option<i32>,
-    /// `vds`: `NestedVds`, required by the model.
-    pub vds: Option<NestedVds>,
-    /// `vlan_id`: `int32`, required by the model.
-    pub vlan_id: Option<i32>,
-    /// `vpc_service`: `NestedVirtualPrivateCloudService`, required by the model.
-    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
-}
-
-impl FromMap for VirtualPrivateCloudClusterBinding {
-    const NAME: &'static str = "VirtualPrivateCloudClusterBinding";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"mtu" {
-                    self.mtu = m.next_value()?;
-                } else if key == b"vds" {
-                    self.vds = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else if key == b"vlan_id" {
-                    self.vlan_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"vpc_service" {
-                    self.vpc_service = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudClusterBinding {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudClusterBindingConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudClusterBindingConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudClusterBinding`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudClusterBinding>,
-}
-
-impl FromMap for VirtualPrivateCloudClusterBindingConnection {
-    const NAME: &'static str = "VirtualPrivateCloudClusterBindingConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudClusterBindingConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloud`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudConnection {
-    const NAME: &'static str = "VirtualPrivateCloudConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudEdgeGateway` of the CloudTower model.
-///
-/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGateway {
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `status`: `NestedVirtualPrivateCloudEdgeGatewayStatus`.
-    pub status: Option<NestedVirtualPrivateCloudEdgeGatewayStatus>,
-    /// `vdses`: `NestedVds[]`.
-    pub vdses: Option<Vec<NestedVds>>,
-}
-
-impl FromMap for VirtualPrivateCloudEdgeGateway {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGateway";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"vdses" {
-                    self.vdses = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"status" {
-                    self.status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"description" {
-                    self.description = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudEdgeGatewayConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGatewayConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudEdgeGateway`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudEdgeGateway>,
-}
-
-impl FromMap for VirtualPrivateCloudEdgeGatewayConnection {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model.
-///
-/// The model requires `active_edge_gateway_ids`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGatewayGroup {
-    /// `active_edge_gateway_ids`: `string[]`, required by the model.
-    pub active_edge_gateway_ids: Option<Vec<String>>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `edge_gateways`: `NestedVirtualPrivateCloudEdgeGateway[]`.
-    pub edge_gateways: Option<Vec<NestedVirtualPrivateCloudEdgeGateway>>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `primary_edge_gateway_id`: `string`.
-    pub primary_edge_gateway_id: Option<String>,
-}
-
-impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroup";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"description" {
-                    self.description = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            13 => {
-                if key == b"edge_gateways" {
-                    self.edge_gateways = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            23 => {
-                if key == b"active_edge_gateway_ids" {
-                    self.active_edge_gateway_ids = m.next_value()?;
-                } else if key == b"primary_edge_gateway_id" {
-                    self.primary_edge_gateway_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudEdgeGatewayGroupConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudEdgeGatewayGroupConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudEdgeGatewayGroup`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudEdgeGatewayGroup>,
-}
-
-impl FromMap for VirtualPrivateCloudEdgeGatewayGroupConnection {
-    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroupConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayGroupConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudExternalSubnet` of the CloudTower model.
-///
-/// The model requires `cidr`, `exclusive`, `gateway`, `id`, `local_id`, `name`, `vlan`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudExternalSubnet {
-    /// `cidr`: `string`, required by the model.
-    pub cidr: Option<String>,
-    /// `description`: `string`.
-    pub description: Option<String>,
-    /// `edge_gateway`: `NestedVirtualPrivateCloudEdgeGateway`.
-    pub edge_gateway: Option<NestedVirtualPrivateCloudEdgeGateway>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `exclusive`: `boolean`, required by the model.
-    pub exclusive: Option<bool>,
-    /// `floating_ip_cidr`: `string`.
-    pub floating_ip_cidr: Option<String>,
-    /// `floating_ips`: `NestedVirtualPrivateCloudFloatingIp[]`.
-    pub floating_ips: Option<Vec<NestedVirtualPrivateCloudFloatingIp>>,
-    /// `gateway`: `string`, required by the model.
-    pub gateway: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `nat_gateway_cidr`: `string`.
-    pub nat_gateway_cidr: Option<String>,
-    /// `nat_gateways`: `NestedVirtualPrivateCloudNatGateway[]`.
-    pub nat_gateways: Option<Vec<NestedVirtualPrivateCloudNatGateway>>,
-    /// `router_gateway_cidr`: `string`.
-    pub router_gateway_cidr: Option<String>,
-    /// `router_gateways`: `NestedVirtualPrivateCloudRouterGateway[]`.
-    pub router_gateways: Option<Vec<NestedVirtualPrivateCloudRouterGateway>>,
-    /// `vlan`: `NestedVlan`, required by the model.
-    pub vlan: Option<NestedVlan>,
-    /// `vpc`: `NestedVirtualPrivateCloud`.
-    pub vpc: Option<NestedVirtualPrivateCloud>,
-}
-
-impl FromMap for VirtualPrivateCloudExternalSubnet {
-    const NAME: &'static str = "VirtualPrivateCloudExternalSubnet";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"vpc" {
-                    self.vpc = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"cidr" {
-                    self.cidr = m.next_value()?;
-                } else if key == b"name" {
-                    self.name = m.next_value()?;
-                } else if key == b"vlan" {
-                    self.vlan = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"gateway" {
-                    self.gateway = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"exclusive" {
-                    self.exclusive = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"description" {
-                    self.description = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"edge_gateway" {
-                    self.edge_gateway = m.next_value()?;
-                } else if key == b"floating_ips" {
-                    self.floating_ips = m.next_value()?;
-                } else if key == b"nat_gateways" {
-                    self.nat_gateways = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"router_gateways" {
-                    self.router_gateways = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"floating_ip_cidr" {
-                    self.floating_ip_cidr = m.next_value()?;
-                } else if key == b"nat_gateway_cidr" {
-                    self.nat_gateway_cidr = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"router_gateway_cidr" {
-                    self.router_gateway_cidr = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnet {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VirtualPrivateCloudExternalSubnetConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VirtualPrivateCloudExternalSubnetConnection {
-    /// `aggregate`: `NestedAggregateVirtualPrivateCloudExternalSubnet`, required by the model.
-    pub aggregate: Option<NestedAggregateVirtualPrivateCloudExternalSubnet>,
-}
-
-impl FromMap for VirtualPrivateCloudExternalSubnetConnection {
-    const NAME: &'static str = "VirtualPrivateCloudExternalSubnetConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnetConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }

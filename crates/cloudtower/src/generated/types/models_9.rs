@@ -3,6 +3,1264 @@
 
 use super::*;
 
+/// `V2EverouteLicense` of the CloudTower model.
+///
+/// The model requires `code`, `expire_date`, `feature_type`, `id`, `serial`, `sign_date`, `software_edition`, `type`, `uid`, `version`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct V2EverouteLicense {
+    /// `code`: `string`, required by the model.
+    pub code: Option<String>,
+    /// `expire_date`: `string`, required by the model.
+    pub expire_date: Option<String>,
+    /// `feature_type`: `EverouteFeatureType`, required by the model.
+    pub feature_type: Option<EverouteFeatureType>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `max_socket_num`: `int32`.
+    pub max_socket_num: Option<i32>,
+    /// `max_vcpu_num`: `int32`.
+    pub max_vcpu_num: Option<i32>,
+    /// `max_vm_num`: `int32`.
+    pub max_vm_num: Option<i32>,
+    /// `max_vpc_socket_num`: `int32`.
+    pub max_vpc_socket_num: Option<i32>,
+    /// `pricing_type`: `EverouteLicensePricingType`.
+    pub pricing_type: Option<EverouteLicensePricingType>,
+    /// `serial`: `string`, required by the model.
+    pub serial: Option<String>,
+    /// `sign_date`: `string`, required by the model.
+    pub sign_date: Option<String>,
+    /// `software_edition`: `SoftwareEdition`, required by the model.
+    pub software_edition: Option<SoftwareEdition>,
+    /// `type`: `LicenseType`, required by the model.
+    pub r#type: Option<LicenseType>,
+    /// `uid`: `string`, required by the model.
+    pub uid: Option<String>,
+    /// `version`: `int32`, required by the model.
+    pub version: Option<i32>,
+}
+
+impl FromMap for V2EverouteLicense {
+    const NAME: &'static str = "V2EverouteLicense";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"uid" {
+                    self.uid = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"code" {
+                    self.code = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"serial" {
+                    self.serial = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"version" {
+                    self.version = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"sign_date" {
+                    self.sign_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"max_vm_num" {
+                    self.max_vm_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"expire_date" {
+                    self.expire_date = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"feature_type" {
+                    self.feature_type = m.next_value()?;
+                } else if key == b"max_vcpu_num" {
+                    self.max_vcpu_num = m.next_value()?;
+                } else if key == b"pricing_type" {
+                    self.pricing_type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            14 => {
+                if key == b"max_socket_num" {
+                    self.max_socket_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"software_edition" {
+                    self.software_edition = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"max_vpc_socket_num" {
+                    self.max_vpc_socket_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for V2EverouteLicense {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `V2EverouteLicenseConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct V2EverouteLicenseConnection {
+    /// `aggregate`: `NestedAggregateV2EverouteLicense`, required by the model.
+    pub aggregate: Option<NestedAggregateV2EverouteLicense>,
+}
+
+impl FromMap for V2EverouteLicenseConnection {
+    const NAME: &'static str = "V2EverouteLicenseConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for V2EverouteLicenseConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VcenterAccount` of the CloudTower model.
+///
+/// The model requires `id`, `ip`, `is_valid`, `local_id`, `port`, `username`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VcenterAccount {
+    /// `cluster`: `NestedCluster`.
+    pub cluster: Option<NestedCluster>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `ip`: `string`, required by the model.
+    pub ip: Option<String>,
+    /// `is_valid`: `boolean`, required by the model.
+    pub is_valid: Option<bool>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `port`: `int32`, required by the model.
+    pub port: Option<i32>,
+    /// `username`: `string`, required by the model.
+    pub username: Option<String>,
+}
+
+impl FromMap for VcenterAccount {
+    const NAME: &'static str = "VcenterAccount";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else if key == b"ip" {
+                    self.ip = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"port" {
+                    self.port = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"is_valid" {
+                    self.is_valid = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else if key == b"username" {
+                    self.username = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcenterAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VcenterAccountConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VcenterAccountConnection {
+    /// `aggregate`: `NestedAggregateVcenterAccount`, required by the model.
+    pub aggregate: Option<NestedAggregateVcenterAccount>,
+}
+
+impl FromMap for VcenterAccountConnection {
+    const NAME: &'static str = "VcenterAccountConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VcenterAccountConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `Vds` of the CloudTower model.
+///
+/// The model requires `bond_mode`, `cluster`, `id`, `internal`, `local_id`, `name`, `ovsbr_name`, `type`, `vlans_num`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct Vds {
+    /// `bond_mode`: `string`, required by the model.
+    pub bond_mode: Option<String>,
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `everoute_cluster`: `NestedEverouteCluster`.
+    pub everoute_cluster: Option<NestedEverouteCluster>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `internal`: `boolean`, required by the model.
+    pub internal: Option<bool>,
+    /// `labels`: `NestedLabel[]`.
+    pub labels: Option<Vec<NestedLabel>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nics`: `NestedNic[]`.
+    pub nics: Option<Vec<NestedNic>>,
+    /// `ovsbr_name`: `string`, required by the model.
+    pub ovsbr_name: Option<String>,
+    /// `type`: `NetworkType`, required by the model.
+    pub r#type: Option<NetworkType>,
+    /// `vlans`: `NestedVlan[]`.
+    pub vlans: Option<Vec<NestedVlan>>,
+    /// `vlans_num`: `int32`, required by the model.
+    pub vlans_num: Option<i32>,
+    /// `work_mode`: `string`.
+    pub work_mode: Option<String>,
+}
+
+impl FromMap for Vds {
+    const NAME: &'static str = "Vds";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"nics" {
+                    self.nics = m.next_value()?;
+                } else if key == b"type" {
+                    self.r#type = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"vlans" {
+                    self.vlans = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"labels" {
+                    self.labels = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"internal" {
+                    self.internal = m.next_value()?;
+                } else if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"bond_mode" {
+                    self.bond_mode = m.next_value()?;
+                } else if key == b"vlans_num" {
+                    self.vlans_num = m.next_value()?;
+                } else if key == b"work_mode" {
+                    self.work_mode = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            10 => {
+                if key == b"ovsbr_name" {
+                    self.ovsbr_name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"everoute_cluster" {
+                    self.everoute_cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Vds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VdsConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VdsConnection {
+    /// `aggregate`: `NestedAggregateVds`, required by the model.
+    pub aggregate: Option<NestedAggregateVds>,
+}
+
+impl FromMap for VdsConnection {
+    const NAME: &'static str = "VdsConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VdsConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `View` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `local_id`, `name`, `time_span`, `time_unit`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `graphs`: `NestedGraph[]`.
+    pub graphs: Option<Vec<NestedGraph>>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `time_span`: `int32`, required by the model.
+    pub time_span: Option<i32>,
+    /// `time_unit`: `TimeUnit`, required by the model.
+    pub time_unit: Option<TimeUnit>,
+}
+
+impl FromMap for View {
+    const NAME: &'static str = "View";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"graphs" {
+                    self.graphs = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"time_span" {
+                    self.time_span = m.next_value()?;
+                } else if key == b"time_unit" {
+                    self.time_unit = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for View {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `ViewConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct ViewConnection {
+    /// `aggregate`: `NestedAggregateView`, required by the model.
+    pub aggregate: Option<NestedAggregateView>,
+}
+
+impl FromMap for ViewConnection {
+    const NAME: &'static str = "ViewConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ViewConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloud` of the CloudTower model.
+///
+/// The model requires `id`, `local_id`, `name`, `vpc_service`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloud {
+    /// `associate_external_subnet_num`: `int32`.
+    pub associate_external_subnet_num: Option<i32>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `isolation_policies`: `NestedVirtualPrivateCloudIsolationPolicy[]`.
+    pub isolation_policies: Option<Vec<NestedVirtualPrivateCloudIsolationPolicy>>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `mtu`: `int32`.
+    pub mtu: Option<i32>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `route_tables`: `NestedVirtualPrivateCloudRouteTable[]`.
+    pub route_tables: Option<Vec<NestedVirtualPrivateCloudRouteTable>>,
+    /// `security_groups`: `NestedVirtualPrivateCloudSecurityGroup[]`.
+    pub security_groups: Option<Vec<NestedVirtualPrivateCloudSecurityGroup>>,
+    /// `security_policies`: `NestedVirtualPrivateCloudSecurityPolicy[]`.
+    pub security_policies: Option<Vec<NestedVirtualPrivateCloudSecurityPolicy>>,
+    /// `subnets`: `NestedVirtualPrivateCloudSubnet[]`.
+    pub subnets: Option<Vec<NestedVirtualPrivateCloudSubnet>>,
+    /// `vpc_service`: `NestedVirtualPrivateCloudService`, required by the model.
+    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
+}
+
+impl FromMap for VirtualPrivateCloud {
+    const NAME: &'static str = "VirtualPrivateCloud";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"mtu" {
+                    self.mtu = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"subnets" {
+                    self.subnets = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else if key == b"vpc_service" {
+                    self.vpc_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"route_tables" {
+                    self.route_tables = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"security_groups" {
+                    self.security_groups = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else if key == b"security_policies" {
+                    self.security_policies = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            18 => {
+                if key == b"isolation_policies" {
+                    self.isolation_policies = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            29 => {
+                if key == b"associate_external_subnet_num" {
+                    self.associate_external_subnet_num = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloud {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudClusterBinding` of the CloudTower model.
+///
+/// The model requires `cluster`, `id`, `vds`, `vlan_id`, `vpc_service`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudClusterBinding {
+    /// `cluster`: `NestedCluster`, required by the model.
+    pub cluster: Option<NestedCluster>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `mtu`: `int32`.
+    pub mtu: Option<i32>,
+    /// `vds`: `NestedVds`, required by the model.
+    pub vds: Option<NestedVds>,
+    /// `vlan_id`: `int32`, required by the model.
+    pub vlan_id: Option<i32>,
+    /// `vpc_service`: `NestedVirtualPrivateCloudService`, required by the model.
+    pub vpc_service: Option<NestedVirtualPrivateCloudService>,
+}
+
+impl FromMap for VirtualPrivateCloudClusterBinding {
+    const NAME: &'static str = "VirtualPrivateCloudClusterBinding";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"mtu" {
+                    self.mtu = m.next_value()?;
+                } else if key == b"vds" {
+                    self.vds = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"cluster" {
+                    self.cluster = m.next_value()?;
+                } else if key == b"vlan_id" {
+                    self.vlan_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"vpc_service" {
+                    self.vpc_service = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudClusterBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudClusterBindingConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudClusterBindingConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudClusterBinding`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudClusterBinding>,
+}
+
+impl FromMap for VirtualPrivateCloudClusterBindingConnection {
+    const NAME: &'static str = "VirtualPrivateCloudClusterBindingConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudClusterBindingConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloud`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloud>,
+}
+
+impl FromMap for VirtualPrivateCloudConnection {
+    const NAME: &'static str = "VirtualPrivateCloudConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudEdgeGateway` of the CloudTower model.
+///
+/// The model requires `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudEdgeGateway {
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `status`: `NestedVirtualPrivateCloudEdgeGatewayStatus`.
+    pub status: Option<NestedVirtualPrivateCloudEdgeGatewayStatus>,
+    /// `vdses`: `NestedVds[]`.
+    pub vdses: Option<Vec<NestedVds>>,
+}
+
+impl FromMap for VirtualPrivateCloudEdgeGateway {
+    const NAME: &'static str = "VirtualPrivateCloudEdgeGateway";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            5 => {
+                if key == b"vdses" {
+                    self.vdses = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            6 => {
+                if key == b"status" {
+                    self.status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudEdgeGatewayConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudEdgeGatewayConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudEdgeGateway`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudEdgeGateway>,
+}
+
+impl FromMap for VirtualPrivateCloudEdgeGatewayConnection {
+    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudEdgeGatewayGroup` of the CloudTower model.
+///
+/// The model requires `active_edge_gateway_ids`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudEdgeGatewayGroup {
+    /// `active_edge_gateway_ids`: `string[]`, required by the model.
+    pub active_edge_gateway_ids: Option<Vec<String>>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `edge_gateways`: `NestedVirtualPrivateCloudEdgeGateway[]`.
+    pub edge_gateways: Option<Vec<NestedVirtualPrivateCloudEdgeGateway>>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `primary_edge_gateway_id`: `string`.
+    pub primary_edge_gateway_id: Option<String>,
+}
+
+impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
+    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroup";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"name" {
+                    self.name = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            13 => {
+                if key == b"edge_gateways" {
+                    self.edge_gateways = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            23 => {
+                if key == b"active_edge_gateway_ids" {
+                    self.active_edge_gateway_ids = m.next_value()?;
+                } else if key == b"primary_edge_gateway_id" {
+                    self.primary_edge_gateway_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudEdgeGatewayGroupConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudEdgeGatewayGroupConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudEdgeGatewayGroup`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudEdgeGatewayGroup>,
+}
+
+impl FromMap for VirtualPrivateCloudEdgeGatewayGroupConnection {
+    const NAME: &'static str = "VirtualPrivateCloudEdgeGatewayGroupConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudEdgeGatewayGroupConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudExternalSubnet` of the CloudTower model.
+///
+/// The model requires `cidr`, `exclusive`, `gateway`, `id`, `local_id`, `name`, `vlan`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudExternalSubnet {
+    /// `cidr`: `string`, required by the model.
+    pub cidr: Option<String>,
+    /// `description`: `string`.
+    pub description: Option<String>,
+    /// `edge_gateway`: `NestedVirtualPrivateCloudEdgeGateway`.
+    pub edge_gateway: Option<NestedVirtualPrivateCloudEdgeGateway>,
+    /// `entityAsyncStatus`: `EntityAsyncStatus`.
+    pub entity_async_status: Option<EntityAsyncStatus>,
+    /// `exclusive`: `boolean`, required by the model.
+    pub exclusive: Option<bool>,
+    /// `floating_ip_cidr`: `string`.
+    pub floating_ip_cidr: Option<String>,
+    /// `floating_ips`: `NestedVirtualPrivateCloudFloatingIp[]`.
+    pub floating_ips: Option<Vec<NestedVirtualPrivateCloudFloatingIp>>,
+    /// `gateway`: `string`, required by the model.
+    pub gateway: Option<String>,
+    /// `id`: `string`, required by the model.
+    pub id: Option<String>,
+    /// `local_id`: `string`, required by the model.
+    pub local_id: Option<String>,
+    /// `name`: `string`, required by the model.
+    pub name: Option<String>,
+    /// `nat_gateway_cidr`: `string`.
+    pub nat_gateway_cidr: Option<String>,
+    /// `nat_gateways`: `NestedVirtualPrivateCloudNatGateway[]`.
+    pub nat_gateways: Option<Vec<NestedVirtualPrivateCloudNatGateway>>,
+    /// `router_gateway_cidr`: `string`.
+    pub router_gateway_cidr: Option<String>,
+    /// `router_gateways`: `NestedVirtualPrivateCloudRouterGateway[]`.
+    pub router_gateways: Option<Vec<NestedVirtualPrivateCloudRouterGateway>>,
+    /// `vlan`: `NestedVlan`, required by the model.
+    pub vlan: Option<NestedVlan>,
+    /// `vpc`: `NestedVirtualPrivateCloud`.
+    pub vpc: Option<NestedVirtualPrivateCloud>,
+}
+
+impl FromMap for VirtualPrivateCloudExternalSubnet {
+    const NAME: &'static str = "VirtualPrivateCloudExternalSubnet";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key.len() {
+            2 => {
+                if key == b"id" {
+                    self.id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            3 => {
+                if key == b"vpc" {
+                    self.vpc = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            4 => {
+                if key == b"cidr" {
+                    self.cidr = m.next_value()?;
+                } else if key == b"name" {
+                    self.name = m.next_value()?;
+                } else if key == b"vlan" {
+                    self.vlan = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            7 => {
+                if key == b"gateway" {
+                    self.gateway = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            8 => {
+                if key == b"local_id" {
+                    self.local_id = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            9 => {
+                if key == b"exclusive" {
+                    self.exclusive = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            11 => {
+                if key == b"description" {
+                    self.description = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            12 => {
+                if key == b"edge_gateway" {
+                    self.edge_gateway = m.next_value()?;
+                } else if key == b"floating_ips" {
+                    self.floating_ips = m.next_value()?;
+                } else if key == b"nat_gateways" {
+                    self.nat_gateways = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            15 => {
+                if key == b"router_gateways" {
+                    self.router_gateways = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            16 => {
+                if key == b"floating_ip_cidr" {
+                    self.floating_ip_cidr = m.next_value()?;
+                } else if key == b"nat_gateway_cidr" {
+                    self.nat_gateway_cidr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            17 => {
+                if key == b"entityAsyncStatus" {
+                    self.entity_async_status = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            19 => {
+                if key == b"router_gateway_cidr" {
+                    self.router_gateway_cidr = m.next_value()?;
+                } else {
+                    skip(m)?;
+                }
+            }
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
+/// `VirtualPrivateCloudExternalSubnetConnection` of the CloudTower model.
+///
+/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
+#[derive(Debug, Clone, Default)]
+pub struct VirtualPrivateCloudExternalSubnetConnection {
+    /// `aggregate`: `NestedAggregateVirtualPrivateCloudExternalSubnet`, required by the model.
+    pub aggregate: Option<NestedAggregateVirtualPrivateCloudExternalSubnet>,
+}
+
+impl FromMap for VirtualPrivateCloudExternalSubnetConnection {
+    const NAME: &'static str = "VirtualPrivateCloudExternalSubnetConnection";
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &[u8],
+        m: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match key {
+            b"aggregate" => self.aggregate = m.next_value()?,
+            _ => skip(m)?,
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudExternalSubnetConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        from_map(d)
+    }
+}
+
 /// `VirtualPrivateCloudExternalSubnetGroup` of the CloudTower model.
 ///
 /// The model requires `edge_gateway_group`, `exclusive`, `external_subnets_spec`, `id`, `local_id`, `name`, `shared_in_edge_gateway_group`; every field is optional here so that a tower that omits one still decodes.
@@ -328,10 +1586,17 @@ impl VirtualPrivateCloudIsolationPolicyMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "PARTIAL" => Self::Partial,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            b"PARTIAL" => Some(Self::Partial),
+            _ => None,
         }
     }
 
@@ -359,7 +1624,7 @@ impl serde::Serialize for VirtualPrivateCloudIsolationPolicyMode {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudIsolationPolicyMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -547,11 +1812,18 @@ impl VirtualPrivateCloudNetworkPolicyRulePortProtocol {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ICMP" => Self::Icmp,
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ICMP" => Some(Self::Icmp),
+            b"TCP" => Some(Self::Tcp),
+            b"UDP" => Some(Self::Udp),
+            _ => None,
         }
     }
 
@@ -579,7 +1851,7 @@ impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNetworkPolicyRulePortProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -615,12 +1887,19 @@ impl VirtualPrivateCloudNetworkPolicyRuleType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "IP_BLOCK" => Self::IpBlock,
-            "SECURITY_GROUP" => Self::SecurityGroup,
-            "SELECTOR" => Self::Selector,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"ALL" => Some(Self::All),
+            b"IP_BLOCK" => Some(Self::IpBlock),
+            b"SECURITY_GROUP" => Some(Self::SecurityGroup),
+            b"SELECTOR" => Some(Self::Selector),
+            _ => None,
         }
     }
 
@@ -653,7 +1932,7 @@ impl serde::Serialize for VirtualPrivateCloudNetworkPolicyRuleType {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudNetworkPolicyRuleType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -689,12 +1968,19 @@ impl VirtualPrivateCloudRouteNextHopType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "NAT_GATEWAY" => Self::NatGateway,
-            "ROUTER_GATEWAY" => Self::RouterGateway,
-            "UNKNOWN" => Self::Unknown,
-            "VPC_PEERING" => Self::VpcPeering,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"NAT_GATEWAY" => Some(Self::NatGateway),
+            b"ROUTER_GATEWAY" => Some(Self::RouterGateway),
+            b"UNKNOWN" => Some(Self::Unknown),
+            b"VPC_PEERING" => Some(Self::VpcPeering),
+            _ => None,
         }
     }
 
@@ -727,7 +2013,7 @@ impl serde::Serialize for VirtualPrivateCloudRouteNextHopType {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudRouteNextHopType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1364,10 +2650,17 @@ impl VirtualPrivateCloudSecurityPolicyMode {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "MONITOR" => Self::Monitor,
-            "WORK" => Self::Work,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"MONITOR" => Some(Self::Monitor),
+            b"WORK" => Some(Self::Work),
+            _ => None,
         }
     }
 
@@ -1395,7 +2688,7 @@ impl serde::Serialize for VirtualPrivateCloudSecurityPolicyMode {
 
 impl<'de> serde::Deserialize<'de> for VirtualPrivateCloudSecurityPolicyMode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -1823,12 +3116,19 @@ impl VlanModeType {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "GENEVE" => Self::Geneve,
-            "VLAN_ACCESS" => Self::VlanAccess,
-            "VLAN_TRUNK" => Self::VlanTrunk,
-            "VXLAN" => Self::Vxlan,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"GENEVE" => Some(Self::Geneve),
+            b"VLAN_ACCESS" => Some(Self::VlanAccess),
+            b"VLAN_TRUNK" => Some(Self::VlanTrunk),
+            b"VXLAN" => Some(Self::Vxlan),
+            _ => None,
         }
     }
 
@@ -1857,7 +3157,7 @@ impl serde::Serialize for VlanModeType {
 
 impl<'de> serde::Deserialize<'de> for VlanModeType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2281,10 +3581,17 @@ impl VmClockOffset {
     /// The variant for a wire value (`Other` when unknown).
     #[inline]
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LOCALTIME" => Self::Localtime,
-            "UTC" => Self::Utc,
-            other => Self::Other(other.to_owned()),
+        Self::known(s.as_bytes()).unwrap_or_else(|| Self::Other(s.to_owned()))
+    }
+
+    /// The variant of a value this model knows, from its bytes (decoding matches the
+    /// bytes of a value before any UTF-8 check).
+    #[inline]
+    pub(crate) fn known(b: &[u8]) -> Option<Self> {
+        match b {
+            b"LOCALTIME" => Some(Self::Localtime),
+            b"UTC" => Some(Self::Utc),
+            _ => None,
         }
     }
 
@@ -2312,7 +3619,7 @@ impl serde::Serialize for VmClockOffset {
 
 impl<'de> serde::Deserialize<'de> for VmClockOffset {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
+        wire_enum(d, Self::known, Self::from_wire)
     }
 }
 
@@ -2544,1270 +3851,5 @@ impl FromMap for VmDiskConnection {
 impl<'de> serde::Deserialize<'de> for VmDiskConnection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
         from_map(d)
-    }
-}
-
-/// `VmDiskIoPolicy` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskIoPolicy {
-    /// `RESTRICT_EACH_DISK`
-    RestrictEachDisk,
-    /// `RESTRICT_WHOLE_VM`
-    RestrictWholeVm,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskIoPolicy {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RestrictEachDisk => "RESTRICT_EACH_DISK",
-            Self::RestrictWholeVm => "RESTRICT_WHOLE_VM",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "RESTRICT_EACH_DISK" => Self::RestrictEachDisk,
-            "RESTRICT_WHOLE_VM" => Self::RestrictWholeVm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::RestrictEachDisk, Self::RestrictWholeVm];
-}
-
-impl ::core::fmt::Display for VmDiskIoPolicy {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmDiskIoPolicy {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmDiskIoPolicy {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskIoPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmDiskIoRestrictType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskIoRestrictType {
-    /// `DYNAMIC`
-    Dynamic,
-    /// `FORCED`
-    Forced,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskIoRestrictType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dynamic => "DYNAMIC",
-            Self::Forced => "FORCED",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "DYNAMIC" => Self::Dynamic,
-            "FORCED" => Self::Forced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Dynamic, Self::Forced];
-}
-
-impl ::core::fmt::Display for VmDiskIoRestrictType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmDiskIoRestrictType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmDiskIoRestrictType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskIoRestrictType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmDiskMetaData` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskMetaData {
-    /// `vm_volume_size`: `double`.
-    pub vm_volume_size: Option<f64>,
-    /// `vm_volume_sharing`: `boolean`.
-    pub vm_volume_sharing: Option<bool>,
-    /// `vm_volume_path`: `string`.
-    pub vm_volume_path: Option<String>,
-    /// `vm_volume_name`: `string`.
-    pub vm_volume_name: Option<String>,
-    /// `vm_volume_mounting`: `boolean`.
-    pub vm_volume_mounting: Option<bool>,
-    /// `vm_volume_lun_zbs_volume_id`: `string`.
-    pub vm_volume_lun_zbs_volume_id: Option<String>,
-    /// `vm_volume_elf_storage_policy`: `VmVolumeElfStoragePolicyType`.
-    pub vm_volume_elf_storage_policy: Option<VmVolumeElfStoragePolicyType>,
-    /// `type`: `VmDiskType`.
-    pub r#type: Option<VmDiskType>,
-    /// `max_iops_policy`: `VmDiskIoRestrictType`.
-    pub max_iops_policy: Option<VmDiskIoRestrictType>,
-    /// `max_iops`: `int32`.
-    pub max_iops: Option<i32>,
-    /// `max_bandwidth_policy`: `VmDiskIoRestrictType`.
-    pub max_bandwidth_policy: Option<VmDiskIoRestrictType>,
-    /// `max_bandwidth`: `double`.
-    pub max_bandwidth: Option<f64>,
-    /// `disabled`: `boolean`.
-    pub disabled: Option<bool>,
-    /// `bus`: `Bus`.
-    pub bus: Option<Bus>,
-    /// `boot`: `int32`.
-    pub boot: Option<i32>,
-}
-
-impl FromMap for VmDiskMetaData {
-    const NAME: &'static str = "VmDiskMetaData";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            3 => {
-                if key == b"bus" {
-                    self.bus = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else if key == b"boot" {
-                    self.boot = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"max_iops" {
-                    self.max_iops = m.next_value()?;
-                } else if key == b"disabled" {
-                    self.disabled = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            13 => {
-                if key == b"max_bandwidth" {
-                    self.max_bandwidth = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            14 => {
-                if key == b"vm_volume_size" {
-                    self.vm_volume_size = m.next_value()?;
-                } else if key == b"vm_volume_path" {
-                    self.vm_volume_path = m.next_value()?;
-                } else if key == b"vm_volume_name" {
-                    self.vm_volume_name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            15 => {
-                if key == b"max_iops_policy" {
-                    self.max_iops_policy = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"vm_volume_sharing" {
-                    self.vm_volume_sharing = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"vm_volume_mounting" {
-                    self.vm_volume_mounting = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            20 => {
-                if key == b"max_bandwidth_policy" {
-                    self.max_bandwidth_policy = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            27 => {
-                if key == b"vm_volume_lun_zbs_volume_id" {
-                    self.vm_volume_lun_zbs_volume_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            28 => {
-                if key == b"vm_volume_elf_storage_policy" {
-                    self.vm_volume_elf_storage_policy = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskMetaData {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmDiskOperate.remove_disks` of the CloudTower model.
-///
-/// The model requires `disk_index`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskOperateRemoveDisks {
-    /// `disk_index`: `int32[]`, required by the model.
-    pub disk_index: Option<Vec<i32>>,
-}
-
-impl serde::Serialize for VmDiskOperateRemoveDisks {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.disk_index {
-            m.serialize_entry("disk_index", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmDiskOperate` of the CloudTower model.
-#[derive(Debug, Clone, Default)]
-pub struct VmDiskOperate {
-    /// `remove_disks`: `object`.
-    pub remove_disks: Option<VmDiskOperateRemoveDisks>,
-    /// `modify_disks`: `DiskOperateModifyDisk[]`.
-    pub modify_disks: Option<Vec<DiskOperateModifyDisk>>,
-    /// `new_disks`: `VmDiskParams`.
-    pub new_disks: Option<VmDiskParams>,
-}
-
-impl serde::Serialize for VmDiskOperate {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(None)?;
-        if let Some(v) = &self.remove_disks {
-            m.serialize_entry("remove_disks", v)?;
-        }
-        if let Some(v) = &self.modify_disks {
-            m.serialize_entry("modify_disks", v)?;
-        }
-        if let Some(v) = &self.new_disks {
-            m.serialize_entry("new_disks", v)?;
-        }
-        m.end()
-    }
-}
-
-/// `VmDiskType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmDiskType {
-    /// `CD_ROM`
-    CdRom,
-    /// `DISK`
-    Disk,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmDiskType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CdRom => "CD_ROM",
-            Self::Disk => "DISK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "CD_ROM" => Self::CdRom,
-            "DISK" => Self::Disk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::CdRom, Self::Disk];
-}
-
-impl ::core::fmt::Display for VmDiskType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmDiskType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmDiskType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmDiskType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmEntityFilterResult` of the CloudTower model.
-///
-/// The model requires `entityFilter`, `id`, `result`, `vm`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmEntityFilterResult {
-    /// `entityFilter`: `NestedEntityFilter`, required by the model.
-    pub entity_filter: Option<NestedEntityFilter>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `result`: `double[]`, required by the model.
-    pub result: Option<Vec<f64>>,
-    /// `vm`: `NestedVm`, required by the model.
-    pub vm: Option<NestedVm>,
-}
-
-impl FromMap for VmEntityFilterResult {
-    const NAME: &'static str = "VmEntityFilterResult";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"entityFilter" => self.entity_filter = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
-            b"result" => self.result = m.next_value()?,
-            b"vm" => self.vm = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmEntityFilterResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmEntityFilterResultConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmEntityFilterResultConnection {
-    /// `aggregate`: `NestedAggregateVmEntityFilterResult`, required by the model.
-    pub aggregate: Option<NestedAggregateVmEntityFilterResult>,
-}
-
-impl FromMap for VmEntityFilterResultConnection {
-    const NAME: &'static str = "VmEntityFilterResultConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmEntityFilterResultConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFile` of the CloudTower model.
-///
-/// The model requires `createdAt`, `damaged`, `data_port_id`, `files`, `id`, `storage_cluster_id`, `type`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmExportFile {
-    /// `content_library_vm_template`: `NestedContentLibraryVmTemplate`.
-    pub content_library_vm_template: Option<NestedContentLibraryVmTemplate>,
-    /// `createdAt`: `string`, required by the model.
-    pub created_at: Option<String>,
-    /// `damaged`: `boolean`, required by the model.
-    pub damaged: Option<bool>,
-    /// `data_port_id`: `string`, required by the model.
-    pub data_port_id: Option<String>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `files`: `VmExportFileFile[]`, required by the model.
-    pub files: Option<Vec<VmExportFileFile>>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `storage_cluster_id`: `string`, required by the model.
-    pub storage_cluster_id: Option<String>,
-    /// `type`: `VmExportFileType`, required by the model.
-    pub r#type: Option<VmExportFileType>,
-    /// `vm`: `NestedVm`.
-    pub vm: Option<NestedVm>,
-    /// `vm_volume`: `NestedVmVolume`.
-    pub vm_volume: Option<NestedVmVolume>,
-}
-
-impl FromMap for VmExportFile {
-    const NAME: &'static str = "VmExportFile";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else if key == b"vm" {
-                    self.vm = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"files" {
-                    self.files = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"damaged" {
-                    self.damaged = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            9 => {
-                if key == b"createdAt" {
-                    self.created_at = m.next_value()?;
-                } else if key == b"vm_volume" {
-                    self.vm_volume = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"data_port_id" {
-                    self.data_port_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"storage_cluster_id" {
-                    self.storage_cluster_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            27 => {
-                if key == b"content_library_vm_template" {
-                    self.content_library_vm_template = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFileConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmExportFileConnection {
-    /// `aggregate`: `NestedAggregateVmExportFile`, required by the model.
-    pub aggregate: Option<NestedAggregateVmExportFile>,
-}
-
-impl FromMap for VmExportFileConnection {
-    const NAME: &'static str = "VmExportFileConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFileConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFileFile` of the CloudTower model.
-///
-/// The model requires `md5`, `fileSize`, `fileSecret`, `fileUUID`, `type`, `fileName`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmExportFileFile {
-    /// `md5`: `string`, required by the model.
-    pub md5: Option<String>,
-    /// `fileSize`: `int64`, required by the model.
-    pub file_size: Option<i64>,
-    /// `fileSecret`: `string`, required by the model.
-    pub file_secret: Option<String>,
-    /// `fileUUID`: `string`, required by the model.
-    pub file_uuid: Option<String>,
-    /// `type`: `VmExportFileType`, required by the model.
-    pub r#type: Option<VmExportFileType>,
-    /// `fileName`: `string`, required by the model.
-    pub file_name: Option<String>,
-}
-
-impl FromMap for VmExportFileFile {
-    const NAME: &'static str = "VmExportFileFile";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            3 => {
-                if key == b"md5" {
-                    self.md5 = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"type" {
-                    self.r#type = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"fileSize" {
-                    self.file_size = m.next_value()?;
-                } else if key == b"fileUUID" {
-                    self.file_uuid = m.next_value()?;
-                } else if key == b"fileName" {
-                    self.file_name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"fileSecret" {
-                    self.file_secret = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFileFile {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmExportFileType` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmExportFileType {
-    /// `OVF`
-    Ovf,
-    /// `QCOW2`
-    Qcow2,
-    /// `RAW`
-    Raw,
-    /// `VMDK`
-    Vmdk,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmExportFileType {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ovf => "OVF",
-            Self::Qcow2 => "QCOW2",
-            Self::Raw => "RAW",
-            Self::Vmdk => "VMDK",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "OVF" => Self::Ovf,
-            "QCOW2" => Self::Qcow2,
-            "RAW" => Self::Raw,
-            "VMDK" => Self::Vmdk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Ovf, Self::Qcow2, Self::Raw, Self::Vmdk];
-}
-
-impl ::core::fmt::Display for VmExportFileType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmExportFileType {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmExportFileType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmExportFileType {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmFirmware` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmFirmware {
-    /// `BIOS`
-    Bios,
-    /// `UEFI`
-    Uefi,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmFirmware {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bios => "BIOS",
-            Self::Uefi => "UEFI",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "BIOS" => Self::Bios,
-            "UEFI" => Self::Uefi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Bios, Self::Uefi];
-}
-
-impl ::core::fmt::Display for VmFirmware {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmFirmware {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmFirmware {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmFirmware {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmFolder` of the CloudTower model.
-///
-/// The model requires `cluster`, `id`, `name`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmFolder {
-    /// `cluster`: `NestedCluster`, required by the model.
-    pub cluster: Option<NestedCluster>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `local_id`: `string`.
-    pub local_id: Option<String>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `vm_num`: `int32`.
-    pub vm_num: Option<i32>,
-    /// `vms`: `NestedVm[]`.
-    pub vms: Option<Vec<NestedVm>>,
-}
-
-impl FromMap for VmFolder {
-    const NAME: &'static str = "VmFolder";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            3 => {
-                if key == b"vms" {
-                    self.vms = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"vm_num" {
-                    self.vm_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            7 => {
-                if key == b"cluster" {
-                    self.cluster = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmFolder {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmFolderConnection` of the CloudTower model.
-///
-/// The model requires `aggregate`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmFolderConnection {
-    /// `aggregate`: `NestedAggregateVmFolder`, required by the model.
-    pub aggregate: Option<NestedAggregateVmFolder>,
-}
-
-impl FromMap for VmFolderConnection {
-    const NAME: &'static str = "VmFolderConnection";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"aggregate" => self.aggregate = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmFolderConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmGpuDetail` of the CloudTower model.
-///
-/// The model requires `status`, `name`, `model`, `local_id`, `local_created_at`, `id`, `host`, `description`, `bus_location`, `brand`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmGpuDetail {
-    /// `vgpu_instance_on_vm_num`: `int32`.
-    pub vgpu_instance_on_vm_num: Option<i32>,
-    /// `vgpu_instance_num`: `int32`.
-    pub vgpu_instance_num: Option<i32>,
-    /// `user_vgpu_type_name`: `string`.
-    pub user_vgpu_type_name: Option<String>,
-    /// `user_vgpu_type_id`: `string`.
-    pub user_vgpu_type_id: Option<String>,
-    /// `user_usage`: `GpuDeviceUsage`.
-    pub user_usage: Option<GpuDeviceUsage>,
-    /// `status`: `GpuDeviceStatus`, required by the model.
-    pub status: Option<GpuDeviceStatus>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `model`: `string`, required by the model.
-    pub model: Option<String>,
-    /// `mdev_supported_types`: `NestedVgpuType[]`.
-    pub mdev_supported_types: Option<Vec<NestedVgpuType>>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `local_created_at`: `string`, required by the model.
-    pub local_created_at: Option<String>,
-    /// `labels`: `NestedLabel[]`.
-    pub labels: Option<Vec<NestedLabel>>,
-    /// `is_nvidia_vfs_supported`: `boolean`.
-    pub is_nvidia_vfs_supported: Option<bool>,
-    /// `is_nvidia_vfs_enabled`: `boolean`.
-    pub is_nvidia_vfs_enabled: Option<bool>,
-    /// `is_nvidia_tools_ready`: `boolean`.
-    pub is_nvidia_tools_ready: Option<bool>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-    /// `host`: `NestedHost`, required by the model.
-    pub host: Option<NestedHost>,
-    /// `entityAsyncStatus`: `EntityAsyncStatus`.
-    pub entity_async_status: Option<EntityAsyncStatus>,
-    /// `driver_info`: `NestedGpuDriverInfo`.
-    pub driver_info: Option<NestedGpuDriverInfo>,
-    /// `description`: `string`, required by the model.
-    pub description: Option<String>,
-    /// `bus_location`: `string`, required by the model.
-    pub bus_location: Option<String>,
-    /// `brand`: `string`, required by the model.
-    pub brand: Option<String>,
-    /// `available_vgpus_num`: `int32`.
-    pub available_vgpus_num: Option<i32>,
-    /// `assigned_vgpus_num`: `int32`.
-    pub assigned_vgpus_num: Option<i32>,
-}
-
-impl FromMap for VmGpuDetail {
-    const NAME: &'static str = "VmGpuDetail";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key.len() {
-            2 => {
-                if key == b"id" {
-                    self.id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            4 => {
-                if key == b"name" {
-                    self.name = m.next_value()?;
-                } else if key == b"host" {
-                    self.host = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            5 => {
-                if key == b"model" {
-                    self.model = m.next_value()?;
-                } else if key == b"brand" {
-                    self.brand = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            6 => {
-                if key == b"status" {
-                    self.status = m.next_value()?;
-                } else if key == b"labels" {
-                    self.labels = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            8 => {
-                if key == b"local_id" {
-                    self.local_id = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            10 => {
-                if key == b"user_usage" {
-                    self.user_usage = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            11 => {
-                if key == b"driver_info" {
-                    self.driver_info = m.next_value()?;
-                } else if key == b"description" {
-                    self.description = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            12 => {
-                if key == b"bus_location" {
-                    self.bus_location = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            16 => {
-                if key == b"local_created_at" {
-                    self.local_created_at = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            17 => {
-                if key == b"vgpu_instance_num" {
-                    self.vgpu_instance_num = m.next_value()?;
-                } else if key == b"user_vgpu_type_id" {
-                    self.user_vgpu_type_id = m.next_value()?;
-                } else if key == b"entityAsyncStatus" {
-                    self.entity_async_status = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            18 => {
-                if key == b"assigned_vgpus_num" {
-                    self.assigned_vgpus_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            19 => {
-                if key == b"user_vgpu_type_name" {
-                    self.user_vgpu_type_name = m.next_value()?;
-                } else if key == b"available_vgpus_num" {
-                    self.available_vgpus_num = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            20 => {
-                if key == b"mdev_supported_types" {
-                    self.mdev_supported_types = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            21 => {
-                if key == b"is_nvidia_vfs_enabled" {
-                    self.is_nvidia_vfs_enabled = m.next_value()?;
-                } else if key == b"is_nvidia_tools_ready" {
-                    self.is_nvidia_tools_ready = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            23 => {
-                if key == b"vgpu_instance_on_vm_num" {
-                    self.vgpu_instance_on_vm_num = m.next_value()?;
-                } else if key == b"is_nvidia_vfs_supported" {
-                    self.is_nvidia_vfs_supported = m.next_value()?;
-                } else {
-                    skip(m)?;
-                }
-            }
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmGpuDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmGpuInfo` of the CloudTower model.
-///
-/// The model requires `gpu_devices`, `name`, `local_id`, `id`; every field is optional here so that a tower that omits one still decodes.
-#[derive(Debug, Clone, Default)]
-pub struct VmGpuInfo {
-    /// `gpu_devices`: `VmGpuDetail[]`, required by the model.
-    pub gpu_devices: Option<Vec<VmGpuDetail>>,
-    /// `name`: `string`, required by the model.
-    pub name: Option<String>,
-    /// `local_id`: `string`, required by the model.
-    pub local_id: Option<String>,
-    /// `id`: `string`, required by the model.
-    pub id: Option<String>,
-}
-
-impl FromMap for VmGpuInfo {
-    const NAME: &'static str = "VmGpuInfo";
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        key: &[u8],
-        m: &mut A,
-    ) -> ::core::result::Result<(), A::Error> {
-        match key {
-            b"gpu_devices" => self.gpu_devices = m.next_value()?,
-            b"name" => self.name = m.next_value()?,
-            b"local_id" => self.local_id = m.next_value()?,
-            b"id" => self.id = m.next_value()?,
-            _ => skip(m)?,
-        }
-        Ok(())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmGpuInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        from_map(d)
-    }
-}
-
-/// `VmGuestsOperationSystem` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmGuestsOperationSystem {
-    /// `LINUX`
-    Linux,
-    /// `UNKNOWN`
-    Unknown,
-    /// `WINDOWS`
-    Windows,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmGuestsOperationSystem {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linux => "LINUX",
-            Self::Unknown => "UNKNOWN",
-            Self::Windows => "WINDOWS",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LINUX" => Self::Linux,
-            "UNKNOWN" => Self::Unknown,
-            "WINDOWS" => Self::Windows,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Linux, Self::Unknown, Self::Windows];
-}
-
-impl ::core::fmt::Display for VmGuestsOperationSystem {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmGuestsOperationSystem {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmGuestsOperationSystem {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmGuestsOperationSystem {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
-    }
-}
-
-/// `VmHaPriority` of the CloudTower model; values this model does not know are kept in `Other`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum VmHaPriority {
-    /// `LEVEL_1_LOW`
-    Level1Low,
-    /// `LEVEL_2_MEDIUM`
-    Level2Medium,
-    /// `LEVEL_3_HIGH`
-    Level3High,
-    /// A value this model does not know.
-    Other(String),
-}
-
-impl VmHaPriority {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Level1Low => "LEVEL_1_LOW",
-            Self::Level2Medium => "LEVEL_2_MEDIUM",
-            Self::Level3High => "LEVEL_3_HIGH",
-            Self::Other(s) => s,
-        }
-    }
-
-    /// The variant for a wire value (`Other` when unknown).
-    #[inline]
-    pub fn from_wire(s: &str) -> Self {
-        match s {
-            "LEVEL_1_LOW" => Self::Level1Low,
-            "LEVEL_2_MEDIUM" => Self::Level2Medium,
-            "LEVEL_3_HIGH" => Self::Level3High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-
-    /// Every value this model knows.
-    pub const KNOWN: &'static [Self] = &[Self::Level1Low, Self::Level2Medium, Self::Level3High];
-}
-
-impl ::core::fmt::Display for VmHaPriority {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VmHaPriority {
-    fn from(s: &str) -> Self {
-        Self::from_wire(s)
-    }
-}
-
-impl serde::Serialize for VmHaPriority {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VmHaPriority {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-        wire_enum(d, Self::from_wire)
     }
 }

@@ -156,6 +156,25 @@ fn decoding_is_tolerant() {
     assert!(err.to_string().contains("i64"), "{err}");
     let err = serde_json::from_str::<Vm>("[1]").unwrap_err();
     assert!(err.to_string().contains("a Vm object"), "{err}");
+    // Lists: null is None, [] is empty, short lists are sized exactly, long ones keep all.
+    let vm: Vm = serde_json::from_value(json!({
+        "vm_disks": null, "vm_nics": [], "labels": [{"id": "l1"}],
+        "snapshots": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}, {"id": "s4"}, {"id": "s5"}]
+    }))
+    .unwrap();
+    assert!(vm.vm_disks.is_none());
+    assert_eq!(vm.vm_nics.as_ref().map(Vec::len), Some(0));
+    let labels = vm.labels.unwrap();
+    assert_eq!((labels.len(), labels.capacity()), (1, 1));
+    let ids: Vec<_> = vm
+        .snapshots
+        .unwrap()
+        .into_iter()
+        .filter_map(|s| s.id)
+        .collect();
+    assert_eq!(ids, ["s1", "s2", "s3", "s4", "s5"]);
+    let err = serde_json::from_str::<Vm>(r#"{"labels": "x"}"#).unwrap_err();
+    assert!(err.to_string().contains("a sequence"), "{err}");
     // Enums: known values round-trip; unknown ones are kept.
     for s in ["RUNNING", "STOPPED", "FUTURE_STATE"] {
         let e: VmStatus = serde_json::from_value(json!(s)).unwrap();

@@ -109,6 +109,57 @@ pub(crate) fn skip<'de, A: serde::de::MapAccess<'de>>(m: &mut A) -> ::core::resu
     m.next_value::<serde::de::IgnoredAny>().map(|_| ())
 }
 
+/// A JSON array (or null) read into an `Option<Vec<T>>` whose `Vec` holds exactly its elements
+/// when there are at most three, where `Vec`'s own decoding reserves room for four on the first
+/// push: most lists of a listing are that short (a VM's disks, NICs, labels, snapshots).
+pub(crate) struct List<T>(pub(crate) Option<Vec<T>>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for List<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+        use ::core::marker::PhantomData;
+        struct Seq<T>(PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Seq<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(self, mut s: S) -> ::core::result::Result<Vec<T>, S::Error> {
+                let Some(a) = s.next_element()? else {
+                    return Ok(Vec::new());
+                };
+                let Some(b) = s.next_element()? else {
+                    return Ok(vec![a]);
+                };
+                let Some(c) = s.next_element()? else {
+                    return Ok(vec![a, b]);
+                };
+                let mut v = vec![a, b, c];
+                while let Some(x) = s.next_element()? {
+                    v.push(x);
+                }
+                Ok(v)
+            }
+        }
+        struct Opt<T>(PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Opt<T> {
+            type Value = Option<Vec<T>>;
+            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str("option")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> ::core::result::Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> ::core::result::Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> ::core::result::Result<Self::Value, D2::Error> {
+                d.deserialize_seq(Seq(PhantomData)).map(Some)
+            }
+        }
+        d.deserialize_option(Opt(PhantomData)).map(List)
+    }
+}
+
 /// A map key's bytes, borrowed from the input when it has no escapes. Keys are asked for as
 /// bytes: a key only selects a field, so checking that it is UTF-8 (as `&str` would) is wasted.
 struct Key<'de>(::std::borrow::Cow<'de, [u8]>);

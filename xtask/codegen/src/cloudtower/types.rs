@@ -531,7 +531,11 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
                 if fields.is_empty() {
                     out.push_str("let _ = key;\nskip(m)?;\n");
                 } else {
-                    field_match(&mut out, fields);
+                    let plain_list = |f: &Field| {
+                        matches!(f.ty, Ty::List(_))
+                            && !boxed.contains(&(def.ident.clone(), f.ident.clone()))
+                    };
+                    field_match(&mut out, fields, plain_list);
                 }
                 out.push_str("Ok(())\n}\n}\n");
                 let _ = writeln!(
@@ -599,13 +603,23 @@ pub fn render(def: &Def, traits: Traits, boxed: &BTreeSet<(String, String)>) -> 
 /// The `match` from a wire key to its field. Past a few fields the key's length picks a group
 /// first (a jump table), so a key is compared with the one or two names of its length instead
 /// of with every name in turn.
-fn field_match(out: &mut String, fields: &[Field]) {
+///
+/// A list (`plain_list`) is read through `List`, which sizes a short array's `Vec` exactly.
+fn field_match(out: &mut String, fields: &[Field], plain_list: impl Fn(&Field) -> bool) {
+    let value = |f: &Field| {
+        if plain_list(f) {
+            "m.next_value::<List<_>>()?.0"
+        } else {
+            "m.next_value()?"
+        }
+    };
     let arm = |out: &mut String, f: &Field| {
         let _ = writeln!(
             out,
-            "{} => self.{} = m.next_value()?,",
+            "{} => self.{} = {},",
             byte_lit(&f.wire),
-            f.ident
+            f.ident,
+            value(f)
         );
     };
     if fields.len() <= 4 {
@@ -624,9 +638,10 @@ fn field_match(out: &mut String, fields: &[Field]) {
         for f in group {
             let _ = writeln!(
                 out,
-                "if key == {} {{\nself.{} = m.next_value()?;\n}} else ",
+                "if key == {} {{\nself.{} = {};\n}} else ",
                 byte_lit(&f.wire),
-                f.ident
+                f.ident,
+                value(f)
             );
         }
         out.push_str("{\nskip(m)?;\n}\n}\n");

@@ -141,7 +141,7 @@ impl FromMap for Alert {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -340,7 +340,7 @@ impl FromMap for AlertNotifier {
             }
             8 => {
                 if key == b"clusters" {
-                    self.clusters = m.next_value()?;
+                    self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"disabled" {
                     self.disabled = m.next_value()?;
                 } else if key == b"username" {
@@ -351,7 +351,7 @@ impl FromMap for AlertNotifier {
             }
             9 => {
                 if key == b"email_tos" {
-                    self.email_tos = m.next_value()?;
+                    self.email_tos = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -385,7 +385,7 @@ impl FromMap for AlertNotifier {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"notice_severities" {
-                    self.notice_severities = m.next_value()?;
+                    self.notice_severities = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -495,7 +495,7 @@ impl FromMap for AlertRule {
                 if key == b"customized" {
                     self.customized = m.next_value()?;
                 } else if key == b"thresholds" {
-                    self.thresholds = m.next_value()?;
+                    self.thresholds = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -964,8 +964,8 @@ impl FromMap for AllocatableStorageCapacity {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"ec" => self.ec = m.next_value()?,
-            b"replica" => self.replica = m.next_value()?,
+            b"ec" => self.ec = m.next_value::<List<_>>()?.0,
+            b"replica" => self.replica = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2559,7 +2559,7 @@ impl FromMap for BackupPlan {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2690,21 +2690,21 @@ impl FromMap for BackupPlan {
                 if key == b"incremental_interval" {
                     self.incremental_interval = m.next_value()?;
                 } else if key == b"incremental_weekdays" {
-                    self.incremental_weekdays = m.next_value()?;
+                    self.incremental_weekdays = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             21 => {
                 if key == b"backup_restore_points" {
-                    self.backup_restore_points = m.next_value()?;
+                    self.backup_restore_points = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             22 => {
                 if key == b"backup_plan_executions" {
-                    self.backup_plan_executions = m.next_value()?;
+                    self.backup_plan_executions = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2713,7 +2713,7 @@ impl FromMap for BackupPlan {
                 if key == b"backup_store_repository" {
                     self.backup_store_repository = m.next_value()?;
                 } else if key == b"incremental_time_points" {
-                    self.incremental_time_points = m.next_value()?;
+                    self.incremental_time_points = m.next_value::<List<_>>()?.0;
                 } else if key == b"last_manual_executed_at" {
                     self.last_manual_executed_at = m.next_value()?;
                 } else {
@@ -3811,7 +3811,7 @@ impl FromMap for BackupRestoreExecution {
             }
             23 => {
                 if key == b"rebuild_network_mapping" {
-                    self.rebuild_network_mapping = m.next_value()?;
+                    self.rebuild_network_mapping = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

@@ -420,7 +420,7 @@ impl FromMap for VmEntityFilterResult {
         match key {
             b"entityFilter" => self.entity_filter = m.next_value()?,
             b"id" => self.id = m.next_value()?,
-            b"result" => self.result = m.next_value()?,
+            b"result" => self.result = m.next_value::<List<_>>()?.0,
             b"vm" => self.vm = m.next_value()?,
             _ => skip(m)?,
         }
@@ -519,7 +519,7 @@ impl FromMap for VmExportFile {
             }
             5 => {
                 if key == b"files" {
-                    self.files = m.next_value()?;
+                    self.files = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -861,7 +861,7 @@ impl FromMap for VmFolder {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1028,7 +1028,7 @@ impl FromMap for VmGpuDetail {
                 if key == b"status" {
                     self.status = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1099,7 +1099,7 @@ impl FromMap for VmGpuDetail {
             }
             20 => {
                 if key == b"mdev_supported_types" {
-                    self.mdev_supported_types = m.next_value()?;
+                    self.mdev_supported_types = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1157,7 +1157,7 @@ impl FromMap for VmGpuInfo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"gpu_devices" => self.gpu_devices = m.next_value()?,
+            b"gpu_devices" => self.gpu_devices = m.next_value::<List<_>>()?.0,
             b"name" => self.name = m.next_value()?,
             b"local_id" => self.local_id = m.next_value()?,
             b"id" => self.id = m.next_value()?,
@@ -1427,14 +1427,14 @@ impl FromMap for VmMetaData {
                 if key == b"win_opt" {
                     self.win_opt = m.next_value()?;
                 } else if key == b"vm_nics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value()?;
                 } else if key == b"local_id" {
@@ -2206,7 +2206,7 @@ impl FromMap for VmPlacementGroup {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2296,14 +2296,14 @@ impl FromMap for VmPlacementGroup {
             }
             23 => {
                 if key == b"vm_host_must_host_uuids" {
-                    self.vm_host_must_host_uuids = m.next_value()?;
+                    self.vm_host_must_host_uuids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             25 => {
                 if key == b"vm_host_prefer_host_uuids" {
-                    self.vm_host_prefer_host_uuids = m.next_value()?;
+                    self.vm_host_prefer_host_uuids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2450,7 +2450,7 @@ impl FromMap for VmSnapshot {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
                     self.memory = m.next_value()?;
                 } else {
@@ -2461,7 +2461,7 @@ impl FromMap for VmSnapshot {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"vm_nics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
                     self.win_opt = m.next_value()?;
                 } else {
@@ -2476,7 +2476,7 @@ impl FromMap for VmSnapshot {
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value()?;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2774,7 +2774,7 @@ impl FromMap for VmTemplate {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
                     self.memory = m.next_value()?;
                 } else {
@@ -2785,7 +2785,7 @@ impl FromMap for VmTemplate {
                 if key == b"cluster" {
                     self.cluster = m.next_value()?;
                 } else if key == b"vm_nics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
                     self.win_opt = m.next_value()?;
                 } else {
@@ -2800,7 +2800,7 @@ impl FromMap for VmTemplate {
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value()?;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3430,7 +3430,7 @@ impl FromMap for VmVolume {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3450,7 +3450,7 @@ impl FromMap for VmVolume {
                 } else if key == b"mounting" {
                     self.mounting = m.next_value()?;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3807,7 +3807,7 @@ impl FromMap for VmVolumeSnapshot {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

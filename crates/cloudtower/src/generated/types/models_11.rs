@@ -805,7 +805,7 @@ impl FromMap for Zone {
             }
             5 => {
                 if key == b"hosts" {
-                    self.hosts = m.next_value()?;
+                    self.hosts = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1017,7 +1017,7 @@ impl FromMap for ZoneTopo {
             }
             11 => {
                 if key == b"rack_topoes" {
-                    self.rack_topoes = m.next_value()?;
+                    self.rack_topoes = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

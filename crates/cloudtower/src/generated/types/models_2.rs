@@ -291,7 +291,7 @@ impl FromMap for BackupRestorePoint {
             }
             25 => {
                 if key == b"backup_restore_executions" {
-                    self.backup_restore_executions = m.next_value()?;
+                    self.backup_restore_executions = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -616,14 +616,14 @@ impl FromMap for BackupService {
             }
             12 => {
                 if key == b"backup_plans" {
-                    self.backup_plans = m.next_value()?;
+                    self.backup_plans = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             14 => {
                 if key == b"network_status" {
-                    self.network_status = m.next_value()?;
+                    self.network_status = m.next_value::<List<_>>()?.0;
                 } else if key == b"retry_interval" {
                     self.retry_interval = m.next_value()?;
                 } else {
@@ -632,7 +632,7 @@ impl FromMap for BackupService {
             }
             15 => {
                 if key == b"backup_clusters" {
-                    self.backup_clusters = m.next_value()?;
+                    self.backup_clusters = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -713,7 +713,7 @@ impl FromMap for BackupService {
             }
             25 => {
                 if key == b"backup_store_repositories" {
-                    self.backup_store_repositories = m.next_value()?;
+                    self.backup_store_repositories = m.next_value::<List<_>>()?.0;
                 } else if key == b"max_parallel_restore_jobs" {
                     self.max_parallel_restore_jobs = m.next_value()?;
                 } else {
@@ -1153,7 +1153,7 @@ impl FromMap for BackupStoreRepository {
             }
             12 => {
                 if key == b"backup_plans" {
-                    self.backup_plans = m.next_value()?;
+                    self.backup_plans = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_lun_id" {
                     self.iscsi_lun_id = m.next_value()?;
                 } else {
@@ -1200,7 +1200,7 @@ impl FromMap for BackupStoreRepository {
             }
             21 => {
                 if key == b"backup_restore_points" {
-                    self.backup_restore_points = m.next_value()?;
+                    self.backup_restore_points = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_data_space_usage" {
                     self.used_data_space_usage = m.next_value()?;
                 } else {
@@ -1971,7 +1971,7 @@ impl FromMap for BrickTopo {
                 if key == b"height" {
                     self.height = m.next_value()?;
                 } else if key == b"powers" {
-                    self.powers = m.next_value()?;
+                    self.powers = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2005,7 +2005,7 @@ impl FromMap for BrickTopo {
                 if key == b"disk_layout" {
                     self.disk_layout = m.next_value()?;
                 } else if key == b"node_topoes" {
-                    self.node_topoes = m.next_value()?;
+                    self.node_topoes = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2028,7 +2028,7 @@ impl FromMap for BrickTopo {
             }
             21 => {
                 if key == b"tag_position_in_brick" {
-                    self.tag_position_in_brick = m.next_value()?;
+                    self.tag_position_in_brick = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2603,7 +2603,7 @@ impl FromMap for CloudTowerApplicationPackage {
             }
             12 => {
                 if key == b"applications" {
-                    self.applications = m.next_value()?;
+                    self.applications = m.next_value::<List<_>>()?.0;
                 } else if key == b"architecture" {
                     self.architecture = m.next_value()?;
                 } else {
@@ -2969,9 +2969,9 @@ impl FromMap for Cluster {
             }
             3 => {
                 if key == b"dns" {
-                    self.dns = m.next_value()?;
+                    self.dns = m.next_value::<List<_>>()?.0;
                 } else if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2987,18 +2987,18 @@ impl FromMap for Cluster {
             }
             5 => {
                 if key == b"hosts" {
-                    self.hosts = m.next_value()?;
+                    self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"vdses" {
-                    self.vdses = m.next_value()?;
+                    self.vdses = m.next_value::<List<_>>()?.0;
                 } else if key == b"zones" {
-                    self.zones = m.next_value()?;
+                    self.zones = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_num" {
                     self.vm_num = m.next_value()?;
                 } else {
@@ -3042,20 +3042,20 @@ impl FromMap for Cluster {
                 } else if key == b"hypervisor" {
                     self.hypervisor = m.next_value()?;
                 } else if key == b"vm_folders" {
-                    self.vm_folders = m.next_value()?;
+                    self.vm_folders = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"datacenters" {
-                    self.datacenters = m.next_value()?;
+                    self.datacenters = m.next_value::<List<_>>()?.0;
                 } else if key == b"mgt_gateway" {
                     self.mgt_gateway = m.next_value()?;
                 } else if key == b"mgt_netmask" {
                     self.mgt_netmask = m.next_value()?;
                 } else if key == b"ntp_servers" {
-                    self.ntp_servers = m.next_value()?;
+                    self.ntp_servers = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_cpu_hz" {
                     self.used_cpu_hz = m.next_value()?;
                 } else {
@@ -3064,7 +3064,7 @@ impl FromMap for Cluster {
             }
             12 => {
                 if key == b"applications" {
-                    self.applications = m.next_value()?;
+                    self.applications = m.next_value::<List<_>>()?.0;
                 } else if key == b"architecture" {
                     self.architecture = m.next_value()?;
                 } else if key == b"is_all_flash" {
@@ -3080,7 +3080,7 @@ impl FromMap for Cluster {
                 } else if key == b"total_cpu_hz" {
                     self.total_cpu_hz = m.next_value()?;
                 } else if key == b"vm_templates" {
-                    self.vm_templates = m.next_value()?;
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3134,7 +3134,7 @@ impl FromMap for Cluster {
                 } else if key == b"suspended_vm_num" {
                     self.suspended_vm_num = m.next_value()?;
                 } else if key == b"total_cpu_models" {
-                    self.total_cpu_models = m.next_value()?;
+                    self.total_cpu_models = m.next_value::<List<_>>()?.0;
                 } else if key == b"valid_data_space" {
                     self.valid_data_space = m.next_value()?;
                 } else {
@@ -3164,7 +3164,7 @@ impl FromMap for Cluster {
             }
             18 => {
                 if key == b"consistency_groups" {
-                    self.consistency_groups = m.next_value()?;
+                    self.consistency_groups = m.next_value::<List<_>>()?.0;
                 } else if key == b"failure_data_space" {
                     self.failure_data_space = m.next_value()?;
                 } else if key == b"total_memory_bytes" {
@@ -3212,7 +3212,7 @@ impl FromMap for Cluster {
                 } else if key == b"nvme_over_rdma_enabled" {
                     self.nvme_over_rdma_enabled = m.next_value()?;
                 } else if key == b"recommended_cpu_models" {
-                    self.recommended_cpu_models = m.next_value()?;
+                    self.recommended_cpu_models = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3485,7 +3485,7 @@ impl FromMap for ClusterImage {
             }
             12 => {
                 if key == b"upgrade_from" {
-                    self.upgrade_from = m.next_value()?;
+                    self.upgrade_from = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3721,7 +3721,7 @@ impl FromMap for ClusterStorageInfo {
                 } else if key == b"used_data_space" {
                     self.used_data_space = m.next_value()?;
                 } else if key == b"storage_cluster" {
-                    self.storage_cluster = m.next_value()?;
+                    self.storage_cluster = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3843,16 +3843,16 @@ impl FromMap for ClusterTopo {
             }
             11 => {
                 if key == b"node_topoes" {
-                    self.node_topoes = m.next_value()?;
+                    self.node_topoes = m.next_value::<List<_>>()?.0;
                 } else if key == b"zone_topoes" {
-                    self.zone_topoes = m.next_value()?;
+                    self.zone_topoes = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"brick_topoes" {
-                    self.brick_topoes = m.next_value()?;
+                    self.brick_topoes = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

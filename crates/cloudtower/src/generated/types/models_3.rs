@@ -420,7 +420,7 @@ impl FromMap for ConsistencyGroup {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -441,9 +441,9 @@ impl FromMap for ConsistencyGroup {
             }
             10 => {
                 if key == b"iscsi_luns" {
-                    self.iscsi_luns = m.next_value()?;
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"namespaces" {
-                    self.namespaces = m.next_value()?;
+                    self.namespaces = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -473,7 +473,7 @@ impl FromMap for ConsistencyGroup {
             }
             27 => {
                 if key == b"consistency_group_snapshots" {
-                    self.consistency_group_snapshots = m.next_value()?;
+                    self.consistency_group_snapshots = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -571,7 +571,7 @@ impl FromMap for ConsistencyGroupSnapshot {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -608,14 +608,14 @@ impl FromMap for ConsistencyGroupSnapshot {
             }
             19 => {
                 if key == b"Iscsi_lun_snapshots" {
-                    self.iscsi_lun_snapshots = m.next_value()?;
+                    self.iscsi_lun_snapshots = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             24 => {
                 if key == b"nvmf_namespace_snapshots" {
-                    self.nvmf_namespace_snapshots = m.next_value()?;
+                    self.nvmf_namespace_snapshots = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -867,16 +867,16 @@ impl FromMap for ContentLibraryImage {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"clusters" {
-                    self.clusters = m.next_value()?;
+                    self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -890,9 +890,9 @@ impl FromMap for ContentLibraryImage {
             }
             10 => {
                 if key == b"elf_images" {
-                    self.elf_images = m.next_value()?;
+                    self.elf_images = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_luns" {
-                    self.iscsi_luns = m.next_value()?;
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -906,16 +906,16 @@ impl FromMap for ContentLibraryImage {
             }
             12 => {
                 if key == b"vm_snapshots" {
-                    self.vm_snapshots = m.next_value()?;
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_templates" {
-                    self.vm_templates = m.next_value()?;
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"elf_image_uuids" {
-                    self.elf_image_uuids = m.next_value()?;
+                    self.elf_image_uuids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1142,7 +1142,7 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
                     self.memory = m.next_value()?;
                 } else {
@@ -1151,7 +1151,7 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             7 => {
                 if key == b"vm_nics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
                     self.win_opt = m.next_value()?;
                 } else {
@@ -1160,13 +1160,13 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             8 => {
                 if key == b"clusters" {
-                    self.clusters = m.next_value()?;
+                    self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"firmware" {
                     self.firmware = m.next_value()?;
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value()?;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1202,7 +1202,7 @@ impl FromMap for ContentLibraryVmTemplate {
                 } else if key == b"clock_offset" {
                     self.clock_offset = m.next_value()?;
                 } else if key == b"vm_templates" {
-                    self.vm_templates = m.next_value()?;
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1225,7 +1225,7 @@ impl FromMap for ContentLibraryVmTemplate {
             }
             16 => {
                 if key == b"zbs_storage_info" {
-                    self.zbs_storage_info = m.next_value()?;
+                    self.zbs_storage_info = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1234,7 +1234,7 @@ impl FromMap for ContentLibraryVmTemplate {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"vm_template_uuids" {
-                    self.vm_template_uuids = m.next_value()?;
+                    self.vm_template_uuids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1605,7 +1605,7 @@ impl FromMap for Datacenter {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_num" {
                     self.vm_num = m.next_value()?;
                 } else {
@@ -1614,7 +1614,7 @@ impl FromMap for Datacenter {
             }
             8 => {
                 if key == b"clusters" {
-                    self.clusters = m.next_value()?;
+                    self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"host_num" {
                     self.host_num = m.next_value()?;
                 } else {
@@ -1996,16 +1996,16 @@ impl FromMap for DiscoveredHost {
         match key.len() {
             5 => {
                 if key == b"dimms" {
-                    self.dimms = m.next_value()?;
+                    self.dimms = m.next_value::<List<_>>()?.0;
                 } else if key == b"disks" {
-                    self.disks = m.next_value()?;
+                    self.disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"ifaces" {
-                    self.ifaces = m.next_value()?;
+                    self.ifaces = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
                     self.serial = m.next_value()?;
                 } else {
@@ -2168,7 +2168,7 @@ impl FromMap for Disk {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
                     self.serial = m.next_value()?;
                 } else {
@@ -2206,9 +2206,9 @@ impl FromMap for Disk {
             }
             10 => {
                 if key == b"partitions" {
-                    self.partitions = m.next_value()?;
+                    self.partitions = m.next_value::<List<_>>()?.0;
                 } else if key == b"pmem_dimms" {
-                    self.pmem_dimms = m.next_value()?;
+                    self.pmem_dimms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3049,7 +3049,7 @@ impl FromMap for ElfImage {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3065,7 +3065,7 @@ impl FromMap for ElfImage {
                 if key == b"local_id" {
                     self.local_id = m.next_value()?;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3079,9 +3079,9 @@ impl FromMap for ElfImage {
             }
             12 => {
                 if key == b"vm_snapshots" {
-                    self.vm_snapshots = m.next_value()?;
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_templates" {
-                    self.vm_templates = m.next_value()?;
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3346,7 +3346,7 @@ impl FromMap for EnterMaintenanceModeResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"shutdownVms" => self.shutdown_vms = m.next_value()?,
+            b"shutdownVms" => self.shutdown_vms = m.next_value::<List<_>>()?.0,
             b"done" => self.done = m.next_value()?,
             _ => skip(m)?,
         }
@@ -3482,7 +3482,7 @@ impl FromMap for EntityFilter {
             }
             3 => {
                 if key == b"ids" {
-                    self.ids = m.next_value()?;
+                    self.ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3496,7 +3496,7 @@ impl FromMap for EntityFilter {
             }
             5 => {
                 if key == b"rules" {
-                    self.rules = m.next_value()?;
+                    self.rules = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3510,7 +3510,7 @@ impl FromMap for EntityFilter {
             }
             8 => {
                 if key == b"clusters" {
-                    self.clusters = m.next_value()?;
+                    self.clusters = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3519,14 +3519,14 @@ impl FromMap for EntityFilter {
                 if key == b"entity_type" {
                     self.entity_type = m.next_value()?;
                 } else if key == b"exclude_ids" {
-                    self.exclude_ids = m.next_value()?;
+                    self.exclude_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"filter_error" {
-                    self.filter_error = m.next_value()?;
+                    self.filter_error = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3547,7 +3547,7 @@ impl FromMap for EntityFilter {
             }
             19 => {
                 if key == b"exec_failed_cluster" {
-                    self.exec_failed_cluster = m.next_value()?;
+                    self.exec_failed_cluster = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3905,7 +3905,7 @@ impl FromMap for EverouteCluster {
             }
             15 => {
                 if key == b"agent_elf_vdses" {
-                    self.agent_elf_vdses = m.next_value()?;
+                    self.agent_elf_vdses = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3926,7 +3926,7 @@ impl FromMap for EverouteCluster {
             }
             18 => {
                 if key == b"agent_elf_clusters" {
-                    self.agent_elf_clusters = m.next_value()?;
+                    self.agent_elf_clusters = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3940,7 +3940,7 @@ impl FromMap for EverouteCluster {
             }
             20 => {
                 if key == b"controller_instances" {
-                    self.controller_instances = m.next_value()?;
+                    self.controller_instances = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

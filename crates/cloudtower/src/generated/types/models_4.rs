@@ -660,9 +660,9 @@ impl FromMap for ExitMaintenanceModeResult {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"offlineMigrateVms" => self.offline_migrate_vms = m.next_value()?,
-            b"liveMigrateVms" => self.live_migrate_vms = m.next_value()?,
-            b"shutDownVms" => self.shut_down_vms = m.next_value()?,
+            b"offlineMigrateVms" => self.offline_migrate_vms = m.next_value::<List<_>>()?.0,
+            b"liveMigrateVms" => self.live_migrate_vms = m.next_value::<List<_>>()?.0,
+            b"shutDownVms" => self.shut_down_vms = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1335,21 +1335,21 @@ impl FromMap for GlobalAlertRule {
             }
             10 => {
                 if key == b"thresholds" {
-                    self.thresholds = m.next_value()?;
+                    self.thresholds = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"alert_rules" {
-                    self.alert_rules = m.next_value()?;
+                    self.alert_rules = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"default_thresholds" {
-                    self.default_thresholds = m.next_value()?;
+                    self.default_thresholds = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1602,7 +1602,7 @@ impl FromMap for GpuDevice {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1627,7 +1627,7 @@ impl FromMap for GpuDevice {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -1700,7 +1700,7 @@ impl FromMap for GpuDevice {
             }
             20 => {
                 if key == b"mdev_supported_types" {
-                    self.mdev_supported_types = m.next_value()?;
+                    self.mdev_supported_types = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2085,7 +2085,7 @@ impl FromMap for GpuVmDetail {
                 } else if key == b"memory" {
                     self.memory = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"folder" {
                     self.folder = m.next_value()?;
                 } else {
@@ -2096,7 +2096,7 @@ impl FromMap for GpuVmDetail {
                 if key == b"win_opt" {
                     self.win_opt = m.next_value()?;
                 } else if key == b"vm_nics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"node_ip" {
                     self.node_ip = m.next_value()?;
                 } else if key == b"cluster" {
@@ -2109,9 +2109,9 @@ impl FromMap for GpuVmDetail {
                 if key == b"vm_usage" {
                     self.vm_usage = m.next_value()?;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else if key == b"pci_nics" {
-                    self.pci_nics = m.next_value()?;
+                    self.pci_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value()?;
                 } else if key == b"local_id" {
@@ -2128,7 +2128,7 @@ impl FromMap for GpuVmDetail {
             }
             9 => {
                 if key == b"snapshots" {
-                    self.snapshots = m.next_value()?;
+                    self.snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"protected" {
                     self.protected = m.next_value()?;
                 } else if key == b"io_policy" {
@@ -2152,13 +2152,13 @@ impl FromMap for GpuVmDetail {
             }
             11 => {
                 if key == b"usb_devices" {
-                    self.usb_devices = m.next_value()?;
+                    self.usb_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"unique_size" {
                     self.unique_size = m.next_value()?;
                 } else if key == b"kernel_info" {
                     self.kernel_info = m.next_value()?;
                 } else if key == b"gpu_devices" {
-                    self.gpu_devices = m.next_value()?;
+                    self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"dns_servers" {
                     self.dns_servers = m.next_value()?;
                 } else if key == b"description" {
@@ -2226,7 +2226,7 @@ impl FromMap for GpuVmDetail {
             }
             17 => {
                 if key == b"out_uninstall_usb" {
-                    self.out_uninstall_usb = m.next_value()?;
+                    self.out_uninstall_usb = m.next_value::<List<_>>()?.0;
                 } else if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else {
@@ -2235,7 +2235,7 @@ impl FromMap for GpuVmDetail {
             }
             18 => {
                 if key == b"vm_placement_group" {
-                    self.vm_placement_group = m.next_value()?;
+                    self.vm_placement_group = m.next_value::<List<_>>()?.0;
                 } else if key == b"logical_size_bytes" {
                     self.logical_size_bytes = m.next_value()?;
                 } else if key == b"last_shutdown_time" {
@@ -2257,7 +2257,7 @@ impl FromMap for GpuVmDetail {
                 if key == b"nested_virtualization" {
                     self.nested_virtualization = m.next_value()?;
                 } else if key == b"entity_filter_results" {
-                    self.entity_filter_results = m.next_value()?;
+                    self.entity_filter_results = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2353,7 +2353,7 @@ impl FromMap for GpuVmInfo {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2380,7 +2380,7 @@ impl FromMap for GpuVmInfo {
                 if key == b"status" {
                     self.status = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2451,7 +2451,7 @@ impl FromMap for GpuVmInfo {
             }
             20 => {
                 if key == b"mdev_supported_types" {
-                    self.mdev_supported_types = m.next_value()?;
+                    self.mdev_supported_types = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2558,16 +2558,16 @@ impl FromMap for Graph {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"luns" {
-                    self.luns = m.next_value()?;
+                    self.luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"nics" {
-                    self.nics = m.next_value()?;
+                    self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else if key == b"view" {
@@ -2578,20 +2578,20 @@ impl FromMap for Graph {
             }
             5 => {
                 if key == b"disks" {
-                    self.disks = m.next_value()?;
+                    self.disks = m.next_value::<List<_>>()?.0;
                 } else if key == b"hosts" {
-                    self.hosts = m.next_value()?;
+                    self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"title" {
                     self.title = m.next_value()?;
                 } else if key == b"zones" {
-                    self.zones = m.next_value()?;
+                    self.zones = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"vmNics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2618,16 +2618,16 @@ impl FromMap for Graph {
             }
             9 => {
                 if key == b"vmVolumes" {
-                    self.vm_volumes = m.next_value()?;
+                    self.vm_volumes = m.next_value::<List<_>>()?.0;
                 } else if key == b"witnesses" {
-                    self.witnesses = m.next_value()?;
+                    self.witnesses = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             10 => {
                 if key == b"namespaces" {
-                    self.namespaces = m.next_value()?;
+                    self.namespaces = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2643,7 +2643,7 @@ impl FromMap for Graph {
             }
             12 => {
                 if key == b"instance_ids" {
-                    self.instance_ids = m.next_value()?;
+                    self.instance_ids = m.next_value::<List<_>>()?.0;
                 } else if key == b"metric_count" {
                     self.metric_count = m.next_value()?;
                 } else {
@@ -2942,7 +2942,7 @@ impl FromMap for Host {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2953,7 +2953,7 @@ impl FromMap for Host {
                 } else if key == b"name" {
                     self.name = m.next_value()?;
                 } else if key == b"nics" {
-                    self.nics = m.next_value()?;
+                    self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"zone" {
                     self.zone = m.next_value()?;
                 } else {
@@ -2962,7 +2962,7 @@ impl FromMap for Host {
             }
             5 => {
                 if key == b"disks" {
-                    self.disks = m.next_value()?;
+                    self.disks = m.next_value::<List<_>>()?.0;
                 } else if key == b"iommu" {
                     self.iommu = m.next_value()?;
                 } else if key == b"model" {
@@ -2975,7 +2975,7 @@ impl FromMap for Host {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"serial" {
                     self.serial = m.next_value()?;
                 } else if key == b"status" {
@@ -3029,7 +3029,7 @@ impl FromMap for Host {
                 } else if key == b"os_version" {
                     self.os_version = m.next_value()?;
                 } else if key == b"pmem_dimms" {
-                    self.pmem_dimms = m.next_value()?;
+                    self.pmem_dimms = m.next_value::<List<_>>()?.0;
                 } else if key == b"vmotion_ip" {
                     self.vmotion_ip = m.next_value()?;
                 } else {
@@ -3038,11 +3038,11 @@ impl FromMap for Host {
             }
             11 => {
                 if key == b"gpu_devices" {
-                    self.gpu_devices = m.next_value()?;
+                    self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"scvm_memory" {
                     self.scvm_memory = m.next_value()?;
                 } else if key == b"usb_devices" {
-                    self.usb_devices = m.next_value()?;
+                    self.usb_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_cpu_hz" {
                     self.used_cpu_hz = m.next_value()?;
                 } else {
@@ -3058,7 +3058,7 @@ impl FromMap for Host {
             }
             13 => {
                 if key == b"cpu_fan_speed" {
-                    self.cpu_fan_speed = m.next_value()?;
+                    self.cpu_fan_speed = m.next_value::<List<_>>()?.0;
                 } else if key == b"hypervisor_ip" {
                     self.hypervisor_ip = m.next_value()?;
                 } else if key == b"management_ip" {
@@ -3154,7 +3154,7 @@ impl FromMap for Host {
             }
             21 => {
                 if key == b"compatible_cpu_models" {
-                    self.compatible_cpu_models = m.next_value()?;
+                    self.compatible_cpu_models = m.next_value::<List<_>>()?.0;
                 } else if key == b"nested_virtualization" {
                     self.nested_virtualization = m.next_value()?;
                 } else if key == b"provisioned_cpu_cores" {
@@ -3165,7 +3165,7 @@ impl FromMap for Host {
             }
             23 => {
                 if key == b"cpu_temperature_celsius" {
-                    self.cpu_temperature_celsius = m.next_value()?;
+                    self.cpu_temperature_celsius = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

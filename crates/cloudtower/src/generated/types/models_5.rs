@@ -248,7 +248,7 @@ impl FromMap for IscsiLun {
                 } else if key == b"bps_wr" {
                     self.bps_wr = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"lun_id" {
                     self.lun_id = m.next_value()?;
                 } else {
@@ -470,7 +470,7 @@ impl FromMap for IscsiLunSnapshot {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -697,7 +697,7 @@ impl FromMap for IscsiTarget {
                 if key == b"iops" {
                     self.iops = m.next_value()?;
                 } else if key == b"luns" {
-                    self.luns = m.next_value()?;
+                    self.luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"name" {
                     self.name = m.next_value()?;
                 } else {
@@ -710,7 +710,7 @@ impl FromMap for IscsiTarget {
                 } else if key == b"bps_wr" {
                     self.bps_wr = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -807,7 +807,7 @@ impl FromMap for IscsiTarget {
             }
             15 => {
                 if key == b"initiator_chaps" {
-                    self.initiator_chaps = m.next_value()?;
+                    self.initiator_chaps = m.next_value::<List<_>>()?.0;
                 } else if key == b"iops_max_length" {
                     self.iops_max_length = m.next_value()?;
                 } else {
@@ -993,16 +993,16 @@ impl FromMap for IsolationPolicy {
             }
             6 => {
                 if key == b"egress" {
-                    self.egress = m.next_value()?;
+                    self.egress = m.next_value::<List<_>>()?.0;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"ingress" {
-                    self.ingress = m.next_value()?;
+                    self.ingress = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1242,29 +1242,29 @@ impl FromMap for Label {
                 if key == b"key" {
                     self.key = m.next_value()?;
                 } else if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             4 => {
                 if key == b"nics" {
-                    self.nics = m.next_value()?;
+                    self.nics = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             5 => {
                 if key == b"disks" {
-                    self.disks = m.next_value()?;
+                    self.disks = m.next_value::<List<_>>()?.0;
                 } else if key == b"hosts" {
-                    self.hosts = m.next_value()?;
+                    self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"value" {
                     self.value = m.next_value()?;
                 } else if key == b"vdses" {
-                    self.vdses = m.next_value()?;
+                    self.vdses = m.next_value::<List<_>>()?.0;
                 } else if key == b"vlans" {
-                    self.vlans = m.next_value()?;
+                    self.vlans = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1287,7 +1287,7 @@ impl FromMap for Label {
             }
             8 => {
                 if key == b"clusters" {
-                    self.clusters = m.next_value()?;
+                    self.clusters = m.next_value::<List<_>>()?.0;
                 } else if key == b"disk_num" {
                     self.disk_num = m.next_value()?;
                 } else if key == b"host_num" {
@@ -1307,13 +1307,13 @@ impl FromMap for Label {
             }
             10 => {
                 if key == b"elf_images" {
-                    self.elf_images = m.next_value()?;
+                    self.elf_images = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_luns" {
-                    self.iscsi_luns = m.next_value()?;
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"nfs_inodes" {
-                    self.nfs_inodes = m.next_value()?;
+                    self.nfs_inodes = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_volumes" {
-                    self.vm_volumes = m.next_value()?;
+                    self.vm_volumes = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1322,11 +1322,11 @@ impl FromMap for Label {
                 if key == b"cluster_num" {
                     self.cluster_num = m.next_value()?;
                 } else if key == b"datacenters" {
-                    self.datacenters = m.next_value()?;
+                    self.datacenters = m.next_value::<List<_>>()?.0;
                 } else if key == b"gpu_devices" {
-                    self.gpu_devices = m.next_value()?;
+                    self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"nfs_exports" {
-                    self.nfs_exports = m.next_value()?;
+                    self.nfs_exports = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_vlan_num" {
                     self.vm_vlan_num = m.next_value()?;
                 } else {
@@ -1335,9 +1335,9 @@ impl FromMap for Label {
             }
             12 => {
                 if key == b"vm_snapshots" {
-                    self.vm_snapshots = m.next_value()?;
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_templates" {
-                    self.vm_templates = m.next_value()?;
+                    self.vm_templates = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1348,7 +1348,7 @@ impl FromMap for Label {
                 } else if key == b"iscsi_lun_num" {
                     self.iscsi_lun_num = m.next_value()?;
                 } else if key == b"iscsi_targets" {
-                    self.iscsi_targets = m.next_value()?;
+                    self.iscsi_targets = m.next_value::<List<_>>()?.0;
                 } else if key == b"nfs_inode_num" {
                     self.nfs_inode_num = m.next_value()?;
                 } else if key == b"vm_volume_num" {
@@ -1370,9 +1370,9 @@ impl FromMap for Label {
             }
             15 => {
                 if key == b"nvmf_namespaces" {
-                    self.nvmf_namespaces = m.next_value()?;
+                    self.nvmf_namespaces = m.next_value::<List<_>>()?.0;
                 } else if key == b"nvmf_subsystems" {
-                    self.nvmf_subsystems = m.next_value()?;
+                    self.nvmf_subsystems = m.next_value::<List<_>>()?.0;
                 } else if key == b"system_vlan_num" {
                     self.system_vlan_num = m.next_value()?;
                 } else if key == b"vm_snapshot_num" {
@@ -1387,23 +1387,23 @@ impl FromMap for Label {
                 if key == b"iscsi_target_num" {
                     self.iscsi_target_num = m.next_value()?;
                 } else if key == b"namespace_groups" {
-                    self.namespace_groups = m.next_value()?;
+                    self.namespace_groups = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             17 => {
                 if key == b"security_policies" {
-                    self.security_policies = m.next_value()?;
+                    self.security_policies = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"consistency_groups" {
-                    self.consistency_groups = m.next_value()?;
+                    self.consistency_groups = m.next_value::<List<_>>()?.0;
                 } else if key == b"isolation_policies" {
-                    self.isolation_policies = m.next_value()?;
+                    self.isolation_policies = m.next_value::<List<_>>()?.0;
                 } else if key == b"nvmf_namespace_num" {
                     self.nvmf_namespace_num = m.next_value()?;
                 } else if key == b"nvmf_subsystem_num" {
@@ -1414,13 +1414,13 @@ impl FromMap for Label {
             }
             19 => {
                 if key == b"iscsi_lun_snapshots" {
-                    self.iscsi_lun_snapshots = m.next_value()?;
+                    self.iscsi_lun_snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"namespace_group_num" {
                     self.namespace_group_num = m.next_value()?;
                 } else if key == b"security_policy_num" {
                     self.security_policy_num = m.next_value()?;
                 } else if key == b"vm_volume_snapshots" {
-                    self.vm_volume_snapshots = m.next_value()?;
+                    self.vm_volume_snapshots = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1441,7 +1441,7 @@ impl FromMap for Label {
             }
             22 => {
                 if key == b"content_library_images" {
-                    self.content_library_images = m.next_value()?;
+                    self.content_library_images = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_lun_snapshot_num" {
                     self.iscsi_lun_snapshot_num = m.next_value()?;
                 } else if key == b"vm_volume_snapshot_num" {
@@ -1452,7 +1452,7 @@ impl FromMap for Label {
             }
             24 => {
                 if key == b"nvmf_namespace_snapshots" {
-                    self.nvmf_namespace_snapshots = m.next_value()?;
+                    self.nvmf_namespace_snapshots = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1466,7 +1466,7 @@ impl FromMap for Label {
             }
             27 => {
                 if key == b"consistency_group_snapshots" {
-                    self.consistency_group_snapshots = m.next_value()?;
+                    self.consistency_group_snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"nvmf_namespace_snapshot_num" {
                     self.nvmf_namespace_snapshot_num = m.next_value()?;
                 } else {
@@ -1475,7 +1475,7 @@ impl FromMap for Label {
             }
             28 => {
                 if key == b"content_library_vm_templates" {
-                    self.content_library_vm_templates = m.next_value()?;
+                    self.content_library_vm_templates = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1840,7 +1840,7 @@ impl FromMap for LogCollection {
             }
             5 => {
                 if key == b"hosts" {
-                    self.hosts = m.next_value()?;
+                    self.hosts = m.next_value::<List<_>>()?.0;
                 } else if key == b"owner" {
                     self.owner = m.next_value()?;
                 } else {
@@ -1849,7 +1849,7 @@ impl FromMap for LogCollection {
             }
             6 => {
                 if key == b"groups" {
-                    self.groups = m.next_value()?;
+                    self.groups = m.next_value::<List<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -1871,7 +1871,7 @@ impl FromMap for LogCollection {
                 } else if key == b"progress" {
                     self.progress = m.next_value()?;
                 } else if key == b"services" {
-                    self.services = m.next_value()?;
+                    self.services = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2042,7 +2042,7 @@ impl FromMap for LogServiceConfig {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"group_name" => self.group_name = m.next_value()?,
-            b"service_list" => self.service_list = m.next_value()?,
+            b"service_list" => self.service_list = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2410,7 +2410,7 @@ impl FromMap for Metric {
             }
             7 => {
                 if key == b"samples" {
-                    self.samples = m.next_value()?;
+                    self.samples = m.next_value::<List<_>>()?.0;
                 } else if key == b"dropped" {
                     self.dropped = m.next_value()?;
                 } else {
@@ -2426,7 +2426,7 @@ impl FromMap for Metric {
             }
             14 => {
                 if key == b"sample_streams" {
-                    self.sample_streams = m.next_value()?;
+                    self.sample_streams = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2850,7 +2850,7 @@ impl FromMap for MetricStream {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"points" => self.points = m.next_value()?,
+            b"points" => self.points = m.next_value::<List<_>>()?.0,
             b"labels" => self.labels = m.next_value()?,
             b"__typename" => self.typename = m.next_value()?,
             _ => skip(m)?,
@@ -3387,7 +3387,7 @@ impl FromMap for NamespaceGroup {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3401,7 +3401,7 @@ impl FromMap for NamespaceGroup {
             }
             10 => {
                 if key == b"namespaces" {
-                    self.namespaces = m.next_value()?;
+                    self.namespaces = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3660,7 +3660,7 @@ impl FromMap for NetworkPolicyRuleService {
             }
             7 => {
                 if key == b"members" {
-                    self.members = m.next_value()?;
+                    self.members = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

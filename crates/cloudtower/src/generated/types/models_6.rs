@@ -60,9 +60,9 @@ impl FromMap for NfsExport {
             }
             6 => {
                 if key == b"inodes" {
-                    self.inodes = m.next_value()?;
+                    self.inodes = m.next_value::<List<_>>()?.0;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -223,7 +223,7 @@ impl FromMap for NfsInode {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -425,7 +425,7 @@ impl FromMap for Nic {
                 } else if key == b"vds" {
                     self.vds = m.next_value()?;
                 } else if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -456,7 +456,7 @@ impl FromMap for Nic {
                 if key == b"driver" {
                     self.driver = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1228,7 +1228,7 @@ impl FromMap for NvmfNamespace {
                 } else if key == b"bps_wr" {
                     self.bps_wr = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1459,7 +1459,7 @@ impl FromMap for NvmfNamespaceSnapshot {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1670,7 +1670,7 @@ impl FromMap for NvmfSubsystem {
                 } else if key == b"bps_wr" {
                     self.bps_wr = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"policy" {
                     self.policy = m.next_value()?;
                 } else {
@@ -1711,7 +1711,7 @@ impl FromMap for NvmfSubsystem {
                 } else if key == b"bps_wr_max" {
                     self.bps_wr_max = m.next_value()?;
                 } else if key == b"namespaces" {
-                    self.namespaces = m.next_value()?;
+                    self.namespaces = m.next_value::<List<_>>()?.0;
                 } else if key == b"stripe_num" {
                     self.stripe_num = m.next_value()?;
                 } else {
@@ -1767,7 +1767,7 @@ impl FromMap for NvmfSubsystem {
             }
             16 => {
                 if key == b"namespace_groups" {
-                    self.namespace_groups = m.next_value()?;
+                    self.namespace_groups = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2117,7 +2117,7 @@ impl FromMap for Organization {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"datacenters" => self.datacenters = m.next_value()?,
+            b"datacenters" => self.datacenters = m.next_value::<List<_>>()?.0,
             b"id" => self.id = m.next_value()?,
             b"name" => self.name = m.next_value()?,
             _ => skip(m)?,
@@ -2409,7 +2409,7 @@ impl FromMap for ParsedOvf {
             }
             4 => {
                 if key == b"nics" {
-                    self.nics = m.next_value()?;
+                    self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"vcpu" {
                     self.vcpu = m.next_value()?;
                 } else if key == b"name" {
@@ -2420,7 +2420,7 @@ impl FromMap for ParsedOvf {
             }
             5 => {
                 if key == b"disks" {
-                    self.disks = m.next_value()?;
+                    self.disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

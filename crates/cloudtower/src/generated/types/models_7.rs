@@ -1043,7 +1043,7 @@ impl FromMap for RackTopo {
             }
             12 => {
                 if key == b"brick_topoes" {
-                    self.brick_topoes = m.next_value()?;
+                    self.brick_topoes = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1290,7 +1290,7 @@ impl FromMap for ReplicaVm {
                 if key == b"origin_vm_name" {
                     self.origin_vm_name = m.next_value()?;
                 } else if key == b"restore_points" {
-                    self.restore_points = m.next_value()?;
+                    self.restore_points = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1365,7 +1365,7 @@ impl FromMap for ReplicaVm {
             }
             29 => {
                 if key == b"replication_target_executions" {
-                    self.replication_target_executions = m.next_value()?;
+                    self.replication_target_executions = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1734,7 +1734,7 @@ impl FromMap for ReplicationPlan {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1779,7 +1779,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"interval" {
                     self.interval = m.next_value()?;
                 } else if key == b"weekdays" {
-                    self.weekdays = m.next_value()?;
+                    self.weekdays = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1795,9 +1795,9 @@ impl FromMap for ReplicationPlan {
             }
             10 => {
                 if key == b"ip_mapping" {
-                    self.ip_mapping = m.next_value()?;
+                    self.ip_mapping = m.next_value::<List<_>>()?.0;
                 } else if key == b"iscsi_luns" {
-                    self.iscsi_luns = m.next_value()?;
+                    self.iscsi_luns = m.next_value::<List<_>>()?.0;
                 } else if key == b"window_end" {
                     self.window_end = m.next_value()?;
                 } else {
@@ -1814,9 +1814,9 @@ impl FromMap for ReplicationPlan {
                 } else if key == b"replica_num" {
                     self.replica_num = m.next_value()?;
                 } else if key == b"replica_vms" {
-                    self.replica_vms = m.next_value()?;
+                    self.replica_vms = m.next_value::<List<_>>()?.0;
                 } else if key == b"time_points" {
-                    self.time_points = m.next_value()?;
+                    self.time_points = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1850,7 +1850,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"delete_strategy" {
                     self.delete_strategy = m.next_value()?;
                 } else if key == b"network_mapping" {
-                    self.network_mapping = m.next_value()?;
+                    self.network_mapping = m.next_value::<List<_>>()?.0;
                 } else if key == b"resiliency_type" {
                     self.resiliency_type = m.next_value()?;
                 } else {
@@ -1879,7 +1879,7 @@ impl FromMap for ReplicationPlan {
             }
             18 => {
                 if key == b"objects_descriptor" {
-                    self.objects_descriptor = m.next_value()?;
+                    self.objects_descriptor = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1931,7 +1931,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"last_manual_execute_status" {
                     self.last_manual_execute_status = m.next_value()?;
                 } else if key == b"replication_restore_points" {
-                    self.replication_restore_points = m.next_value()?;
+                    self.replication_restore_points = m.next_value::<List<_>>()?.0;
                 } else if key == b"target_replication_service" {
                     self.target_replication_service = m.next_value()?;
                 } else {
@@ -1942,7 +1942,7 @@ impl FromMap for ReplicationPlan {
                 if key == b"last_execute_status_message" {
                     self.last_execute_status_message = m.next_value()?;
                 } else if key == b"replication_plan_executions" {
-                    self.replication_plan_executions = m.next_value()?;
+                    self.replication_plan_executions = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1956,7 +1956,7 @@ impl FromMap for ReplicationPlan {
             }
             29 => {
                 if key == b"replication_target_executions" {
-                    self.replication_target_executions = m.next_value()?;
+                    self.replication_target_executions = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2552,7 +2552,7 @@ impl FromMap for ReportTemplate {
             }
             5 => {
                 if key == b"tasks" {
-                    self.tasks = m.next_value()?;
+                    self.tasks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2587,14 +2587,14 @@ impl FromMap for ReportTemplate {
             }
             12 => {
                 if key == b"execute_plan" {
-                    self.execute_plan = m.next_value()?;
+                    self.execute_plan = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             13 => {
                 if key == b"resource_meta" {
-                    self.resource_meta = m.next_value()?;
+                    self.resource_meta = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2835,7 +2835,7 @@ impl FromMap for ResourceChangeResponse {
             }
             4 => {
                 if key == b"data" {
-                    self.data = m.next_value()?;
+                    self.data = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3012,7 +3012,7 @@ impl FromMap for SecurityGroup {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3033,7 +3033,7 @@ impl FromMap for SecurityGroup {
             }
             12 => {
                 if key == b"label_groups" {
-                    self.label_groups = m.next_value()?;
+                    self.label_groups = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3047,14 +3047,14 @@ impl FromMap for SecurityGroup {
             }
             17 => {
                 if key == b"security_policies" {
-                    self.security_policies = m.next_value()?;
+                    self.security_policies = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"isolation_policies" {
-                    self.isolation_policies = m.next_value()?;
+                    self.isolation_policies = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3249,21 +3249,21 @@ impl FromMap for SecurityPolicy {
             }
             6 => {
                 if key == b"egress" {
-                    self.egress = m.next_value()?;
+                    self.egress = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"ingress" {
-                    self.ingress = m.next_value()?;
+                    self.ingress = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"apply_to" {
-                    self.apply_to = m.next_value()?;
+                    self.apply_to = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3835,7 +3835,7 @@ impl FromMap for SnapshotGroup {
                 } else if key == b"deleted" {
                     self.deleted = m.next_value()?;
                 } else if key == b"vm_info" {
-                    self.vm_info = m.next_value()?;
+                    self.vm_info = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3858,7 +3858,7 @@ impl FromMap for SnapshotGroup {
             }
             12 => {
                 if key == b"vm_snapshots" {
-                    self.vm_snapshots = m.next_value()?;
+                    self.vm_snapshots = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

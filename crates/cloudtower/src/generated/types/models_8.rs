@@ -85,7 +85,7 @@ impl FromMap for SnapshotPlan {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -146,7 +146,7 @@ impl FromMap for SnapshotPlan {
                 if key == b"auto_delete_num" {
                     self.auto_delete_num = m.next_value()?;
                 } else if key == b"execution_tasks" {
-                    self.execution_tasks = m.next_value()?;
+                    self.execution_tasks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -162,7 +162,7 @@ impl FromMap for SnapshotPlan {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"execute_intervals" {
-                    self.execute_intervals = m.next_value()?;
+                    self.execute_intervals = m.next_value::<List<_>>()?.0;
                 } else if key == b"execute_plan_type" {
                     self.execute_plan_type = m.next_value()?;
                 } else if key == b"last_execute_time" {
@@ -1766,7 +1766,7 @@ impl FromMap for SvtImage {
                 if key == b"local_id" {
                     self.local_id = m.next_value()?;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2038,7 +2038,7 @@ impl FromMap for Task {
             }
             5 => {
                 if key == b"steps" {
-                    self.steps = m.next_value()?;
+                    self.steps = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2926,7 +2926,7 @@ impl FromMap for UsbDevice {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3161,7 +3161,7 @@ impl FromMap for User {
             }
             5 => {
                 if key == b"roles" {
-                    self.roles = m.next_value()?;
+                    self.roles = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3614,7 +3614,7 @@ impl FromMap for UserRoleNext {
             }
             5 => {
                 if key == b"users" {
-                    self.users = m.next_value()?;
+                    self.users = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3628,7 +3628,7 @@ impl FromMap for UserRoleNext {
             }
             7 => {
                 if key == b"actions" {
-                    self.actions = m.next_value()?;
+                    self.actions = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }

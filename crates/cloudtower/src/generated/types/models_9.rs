@@ -341,7 +341,7 @@ impl FromMap for Vds {
                 if key == b"name" {
                     self.name = m.next_value()?;
                 } else if key == b"nics" {
-                    self.nics = m.next_value()?;
+                    self.nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"type" {
                     self.r#type = m.next_value()?;
                 } else {
@@ -350,14 +350,14 @@ impl FromMap for Vds {
             }
             5 => {
                 if key == b"vlans" {
-                    self.vlans = m.next_value()?;
+                    self.vlans = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -499,7 +499,7 @@ impl FromMap for View {
             }
             6 => {
                 if key == b"graphs" {
-                    self.graphs = m.next_value()?;
+                    self.graphs = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -640,7 +640,7 @@ impl FromMap for VirtualPrivateCloud {
             }
             7 => {
                 if key == b"subnets" {
-                    self.subnets = m.next_value()?;
+                    self.subnets = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -663,14 +663,14 @@ impl FromMap for VirtualPrivateCloud {
             }
             12 => {
                 if key == b"route_tables" {
-                    self.route_tables = m.next_value()?;
+                    self.route_tables = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"security_groups" {
-                    self.security_groups = m.next_value()?;
+                    self.security_groups = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -679,14 +679,14 @@ impl FromMap for VirtualPrivateCloud {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"security_policies" {
-                    self.security_policies = m.next_value()?;
+                    self.security_policies = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             18 => {
                 if key == b"isolation_policies" {
-                    self.isolation_policies = m.next_value()?;
+                    self.isolation_policies = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -893,7 +893,7 @@ impl FromMap for VirtualPrivateCloudEdgeGateway {
             }
             5 => {
                 if key == b"vdses" {
-                    self.vdses = m.next_value()?;
+                    self.vdses = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1013,7 +1013,7 @@ impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
             }
             13 => {
                 if key == b"edge_gateways" {
-                    self.edge_gateways = m.next_value()?;
+                    self.edge_gateways = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1027,7 +1027,7 @@ impl FromMap for VirtualPrivateCloudEdgeGatewayGroup {
             }
             23 => {
                 if key == b"active_edge_gateway_ids" {
-                    self.active_edge_gateway_ids = m.next_value()?;
+                    self.active_edge_gateway_ids = m.next_value::<List<_>>()?.0;
                 } else if key == b"primary_edge_gateway_id" {
                     self.primary_edge_gateway_id = m.next_value()?;
                 } else {
@@ -1182,16 +1182,16 @@ impl FromMap for VirtualPrivateCloudExternalSubnet {
                 if key == b"edge_gateway" {
                     self.edge_gateway = m.next_value()?;
                 } else if key == b"floating_ips" {
-                    self.floating_ips = m.next_value()?;
+                    self.floating_ips = m.next_value::<List<_>>()?.0;
                 } else if key == b"nat_gateways" {
-                    self.nat_gateways = m.next_value()?;
+                    self.nat_gateways = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"router_gateways" {
-                    self.router_gateways = m.next_value()?;
+                    self.router_gateways = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1347,16 +1347,16 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
             }
             12 => {
                 if key == b"floating_ips" {
-                    self.floating_ips = m.next_value()?;
+                    self.floating_ips = m.next_value::<List<_>>()?.0;
                 } else if key == b"nat_gateways" {
-                    self.nat_gateways = m.next_value()?;
+                    self.nat_gateways = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             15 => {
                 if key == b"router_gateways" {
-                    self.router_gateways = m.next_value()?;
+                    self.router_gateways = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1377,7 +1377,7 @@ impl FromMap for VirtualPrivateCloudExternalSubnetGroup {
             }
             21 => {
                 if key == b"external_subnets_spec" {
-                    self.external_subnets_spec = m.next_value()?;
+                    self.external_subnets_spec = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1492,7 +1492,7 @@ impl FromMap for VirtualPrivateCloudFloatingIp {
             }
             12 => {
                 if key == b"external_ips" {
-                    self.external_ips = m.next_value()?;
+                    self.external_ips = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1697,7 +1697,7 @@ impl FromMap for VirtualPrivateCloudNatGateway {
             }
             10 => {
                 if key == b"dnat_rules" {
-                    self.dnat_rules = m.next_value()?;
+                    self.dnat_rules = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1715,7 +1715,7 @@ impl FromMap for VirtualPrivateCloudNatGateway {
             }
             12 => {
                 if key == b"external_ips" {
-                    self.external_ips = m.next_value()?;
+                    self.external_ips = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2073,14 +2073,14 @@ impl FromMap for VirtualPrivateCloudRouteTable {
             }
             6 => {
                 if key == b"routes" {
-                    self.routes = m.next_value()?;
+                    self.routes = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"subnets" {
-                    self.subnets = m.next_value()?;
+                    self.subnets = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2217,7 +2217,7 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
             }
             5 => {
                 if key == b"rules" {
-                    self.rules = m.next_value()?;
+                    self.rules = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2245,7 +2245,7 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
             }
             12 => {
                 if key == b"external_ips" {
-                    self.external_ips = m.next_value()?;
+                    self.external_ips = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2266,7 +2266,7 @@ impl FromMap for VirtualPrivateCloudRouterGateway {
             }
             18 => {
                 if key == b"associated_subnets" {
-                    self.associated_subnets = m.next_value()?;
+                    self.associated_subnets = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2396,7 +2396,7 @@ impl FromMap for VirtualPrivateCloudSecurityGroup {
             }
             3 => {
                 if key == b"vms" {
-                    self.vms = m.next_value()?;
+                    self.vms = m.next_value::<List<_>>()?.0;
                 } else if key == b"vpc" {
                     self.vpc = m.next_value()?;
                 } else {
@@ -2426,7 +2426,7 @@ impl FromMap for VirtualPrivateCloudSecurityGroup {
             }
             12 => {
                 if key == b"label_groups" {
-                    self.label_groups = m.next_value()?;
+                    self.label_groups = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2545,21 +2545,21 @@ impl FromMap for VirtualPrivateCloudSecurityPolicy {
             }
             6 => {
                 if key == b"egress" {
-                    self.egress = m.next_value()?;
+                    self.egress = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             7 => {
                 if key == b"ingress" {
-                    self.ingress = m.next_value()?;
+                    self.ingress = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             8 => {
                 if key == b"apply_to" {
-                    self.apply_to = m.next_value()?;
+                    self.apply_to = m.next_value::<List<_>>()?.0;
                 } else if key == b"local_id" {
                     self.local_id = m.next_value()?;
                 } else {
@@ -2788,7 +2788,7 @@ impl FromMap for VirtualPrivateCloudSubnet {
             }
             8 => {
                 if key == b"ip_pools" {
-                    self.ip_pools = m.next_value()?;
+                    self.ip_pools = m.next_value::<List<_>>()?.0;
                 } else if key == b"local_id" {
                     self.local_id = m.next_value()?;
                 } else {
@@ -2943,7 +2943,7 @@ impl FromMap for Vlan {
             }
             6 => {
                 if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2952,7 +2952,7 @@ impl FromMap for Vlan {
                 if key == b"vlan_id" {
                     self.vlan_id = m.next_value()?;
                 } else if key == b"vm_nics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2984,7 +2984,7 @@ impl FromMap for Vlan {
             }
             11 => {
                 if key == b"network_ids" {
-                    self.network_ids = m.next_value()?;
+                    self.network_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3349,7 +3349,7 @@ impl FromMap for Vm {
                 if key == b"folder" {
                     self.folder = m.next_value()?;
                 } else if key == b"labels" {
-                    self.labels = m.next_value()?;
+                    self.labels = m.next_value::<List<_>>()?.0;
                 } else if key == b"memory" {
                     self.memory = m.next_value()?;
                 } else if key == b"status" {
@@ -3364,7 +3364,7 @@ impl FromMap for Vm {
                 } else if key == b"node_ip" {
                     self.node_ip = m.next_value()?;
                 } else if key == b"vm_nics" {
-                    self.vm_nics = m.next_value()?;
+                    self.vm_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"win_opt" {
                     self.win_opt = m.next_value()?;
                 } else {
@@ -3383,9 +3383,9 @@ impl FromMap for Vm {
                 } else if key == b"max_iops" {
                     self.max_iops = m.next_value()?;
                 } else if key == b"pci_nics" {
-                    self.pci_nics = m.next_value()?;
+                    self.pci_nics = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_disks" {
-                    self.vm_disks = m.next_value()?;
+                    self.vm_disks = m.next_value::<List<_>>()?.0;
                 } else if key == b"vm_usage" {
                     self.vm_usage = m.next_value()?;
                 } else {
@@ -3404,7 +3404,7 @@ impl FromMap for Vm {
                 } else if key == b"protected" {
                     self.protected = m.next_value()?;
                 } else if key == b"snapshots" {
-                    self.snapshots = m.next_value()?;
+                    self.snapshots = m.next_value::<List<_>>()?.0;
                 } else if key == b"used_size" {
                     self.used_size = m.next_value()?;
                 } else {
@@ -3426,20 +3426,20 @@ impl FromMap for Vm {
                 } else if key == b"dns_servers" {
                     self.dns_servers = m.next_value()?;
                 } else if key == b"gpu_devices" {
-                    self.gpu_devices = m.next_value()?;
+                    self.gpu_devices = m.next_value::<List<_>>()?.0;
                 } else if key == b"kernel_info" {
                     self.kernel_info = m.next_value()?;
                 } else if key == b"unique_size" {
                     self.unique_size = m.next_value()?;
                 } else if key == b"usb_devices" {
-                    self.usb_devices = m.next_value()?;
+                    self.usb_devices = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"backup_plans" {
-                    self.backup_plans = m.next_value()?;
+                    self.backup_plans = m.next_value::<List<_>>()?.0;
                 } else if key == b"clock_offset" {
                     self.clock_offset = m.next_value()?;
                 } else if key == b"memory_usage" {
@@ -3502,7 +3502,7 @@ impl FromMap for Vm {
                 if key == b"entityAsyncStatus" {
                     self.entity_async_status = m.next_value()?;
                 } else if key == b"out_uninstall_usb" {
-                    self.out_uninstall_usb = m.next_value()?;
+                    self.out_uninstall_usb = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3513,7 +3513,7 @@ impl FromMap for Vm {
                 } else if key == b"logical_size_bytes" {
                     self.logical_size_bytes = m.next_value()?;
                 } else if key == b"vm_placement_group" {
-                    self.vm_placement_group = m.next_value()?;
+                    self.vm_placement_group = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3536,7 +3536,7 @@ impl FromMap for Vm {
             }
             21 => {
                 if key == b"entity_filter_results" {
-                    self.entity_filter_results = m.next_value()?;
+                    self.entity_filter_results = m.next_value::<List<_>>()?.0;
                 } else if key == b"nested_virtualization" {
                     self.nested_virtualization = m.next_value()?;
                 } else {

@@ -400,7 +400,7 @@ impl FromMap for NestedAuthSettings {
         match key.len() {
             11 => {
                 if key == b"access_list" {
-                    self.access_list = m.next_value()?;
+                    self.access_list = m.next_value::<List<_>>()?.0;
                 } else if key == b"access_mode" {
                     self.access_mode = m.next_value()?;
                 } else {
@@ -547,7 +547,7 @@ impl FromMap for NestedBackupPlanTimePoint {
             }
             13 => {
                 if key == b"date_position" {
-                    self.date_position = m.next_value()?;
+                    self.date_position = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1172,7 +1172,7 @@ impl FromMap for NestedDiscoveredHostDisk {
             }
             8 => {
                 if key == b"dimm_ids" {
-                    self.dimm_ids = m.next_value()?;
+                    self.dimm_ids = m.next_value::<List<_>>()?.0;
                 } else if key == b"function" {
                     self.function = m.next_value()?;
                 } else {
@@ -1498,14 +1498,14 @@ impl FromMap for NestedEverouteClusterAgentStatus {
         match key.len() {
             9 => {
                 if key == b"instances" {
-                    self.instances = m.next_value()?;
+                    self.instances = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"manageVDSes" {
-                    self.manage_vd_ses = m.next_value()?;
+                    self.manage_vd_ses = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1594,7 +1594,7 @@ impl FromMap for NestedEverouteClusterControllerStatus {
         match key {
             b"currentNumber" => self.current_number = m.next_value()?,
             b"expectNumber" => self.expect_number = m.next_value()?,
-            b"instances" => self.instances = m.next_value()?,
+            b"instances" => self.instances = m.next_value::<List<_>>()?.0,
             b"numberHealth" => self.number_health = m.next_value()?,
             _ => skip(m)?,
         }
@@ -1664,7 +1664,7 @@ impl FromMap for NestedEverouteClusterStatus {
             }
             10 => {
                 if key == b"conditions" {
-                    self.conditions = m.next_value()?;
+                    self.conditions = m.next_value::<List<_>>()?.0;
                 } else if key == b"retryCount" {
                     self.retry_count = m.next_value()?;
                 } else {
@@ -1750,9 +1750,9 @@ impl FromMap for NestedEverouteClusterWhitelist {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"egress" => self.egress = m.next_value()?,
+            b"egress" => self.egress = m.next_value::<List<_>>()?.0,
             b"enable" => self.enable = m.next_value()?,
-            b"ingress" => self.ingress = m.next_value()?,
+            b"ingress" => self.ingress = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2487,7 +2487,7 @@ impl FromMap for NestedFrozenVlan {
             }
             11 => {
                 if key == b"network_ids" {
-                    self.network_ids = m.next_value()?;
+                    self.network_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2743,7 +2743,7 @@ impl FromMap for NestedLabelGroup {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"labels" => self.labels = m.next_value()?,
+            b"labels" => self.labels = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -2910,7 +2910,7 @@ impl FromMap for NestedMetroCheckItem {
             }
             4 => {
                 if key == b"info" {
-                    self.info = m.next_value()?;
+                    self.info = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2919,7 +2919,7 @@ impl FromMap for NestedMetroCheckItem {
                 if key == b"labels" {
                     self.labels = m.next_value()?;
                 } else if key == b"notice" {
-                    self.notice = m.next_value()?;
+                    self.notice = m.next_value::<List<_>>()?.0;
                 } else if key == b"status" {
                     self.status = m.next_value()?;
                 } else {
@@ -2928,7 +2928,7 @@ impl FromMap for NestedMetroCheckItem {
             }
             8 => {
                 if key == b"critical" {
-                    self.critical = m.next_value()?;
+                    self.critical = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -2979,7 +2979,7 @@ impl FromMap for NestedMetroCheckResult {
             }
             5 => {
                 if key == b"items" {
-                    self.items = m.next_value()?;
+                    self.items = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3059,7 +3059,7 @@ impl FromMap for NestedNetworkPolicyRule {
             }
             5 => {
                 if key == b"ports" {
-                    self.ports = m.next_value()?;
+                    self.ports = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3068,23 +3068,23 @@ impl FromMap for NestedNetworkPolicyRule {
                 if key == b"ip_block" {
                     self.ip_block = m.next_value()?;
                 } else if key == b"selector" {
-                    self.selector = m.next_value()?;
+                    self.selector = m.next_value::<List<_>>()?.0;
                 } else if key == b"services" {
-                    self.services = m.next_value()?;
+                    self.services = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             11 => {
                 if key == b"service_ids" {
-                    self.service_ids = m.next_value()?;
+                    self.service_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"selector_ids" {
-                    self.selector_ids = m.next_value()?;
+                    self.selector_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3098,7 +3098,7 @@ impl FromMap for NestedNetworkPolicyRule {
             }
             15 => {
                 if key == b"except_ip_block" {
-                    self.except_ip_block = m.next_value()?;
+                    self.except_ip_block = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3284,7 +3284,7 @@ impl FromMap for NestedPasswordRecoverQa {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"enabled" => self.enabled = m.next_value()?,
-            b"items" => self.items = m.next_value()?,
+            b"items" => self.items = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -3498,7 +3498,7 @@ impl FromMap for NestedReplicationNetworkInformation {
             }
             11 => {
                 if key == b"network_ids" {
-                    self.network_ids = m.next_value()?;
+                    self.network_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3714,7 +3714,7 @@ impl FromMap for NestedResourceMeta {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"fields" => self.fields = m.next_value()?,
+            b"fields" => self.fields = m.next_value::<List<_>>()?.0,
             b"filter" => self.filter = m.next_value()?,
             b"name" => self.name = m.next_value()?,
             b"type" => self.r#type = m.next_value()?,
@@ -3763,7 +3763,7 @@ impl FromMap for NestedSecurityPolicyApply {
         match key.len() {
             8 => {
                 if key == b"selector" {
-                    self.selector = m.next_value()?;
+                    self.selector = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3772,7 +3772,7 @@ impl FromMap for NestedSecurityPolicyApply {
                 if key == b"communicable" {
                     self.communicable = m.next_value()?;
                 } else if key == b"selector_ids" {
-                    self.selector_ids = m.next_value()?;
+                    self.selector_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -3957,7 +3957,7 @@ impl FromMap for NestedSnapshotGroupVmInfo {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"disks" => self.disks = m.next_value()?,
+            b"disks" => self.disks = m.next_value::<List<_>>()?.0,
             b"vm_id" => self.vm_id = m.next_value()?,
             b"vm_name" => self.vm_name = m.next_value()?,
             b"vm_snapshot_status" => self.vm_snapshot_status = m.next_value()?,

@@ -263,7 +263,7 @@ impl FromMap for NestedTask {
             }
             5 => {
                 if key == b"steps" {
-                    self.steps = m.next_value()?;
+                    self.steps = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -651,7 +651,7 @@ impl FromMap for NestedVirtualPrivateCloudEdgeGatewayStatus {
         m: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
         match key {
-            b"instances" => self.instances = m.next_value()?,
+            b"instances" => self.instances = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -889,7 +889,7 @@ impl FromMap for NestedVirtualPrivateCloudFloatingIp {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"external_ip" => self.external_ip = m.next_value()?,
-            b"external_ips" => self.external_ips = m.next_value()?,
+            b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
             b"id" => self.id = m.next_value()?,
             _ => skip(m)?,
         }
@@ -963,7 +963,7 @@ impl FromMap for NestedVirtualPrivateCloudNatGateway {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"external_ip" => self.external_ip = m.next_value()?,
-            b"external_ips" => self.external_ips = m.next_value()?,
+            b"external_ips" => self.external_ips = m.next_value::<List<_>>()?.0,
             b"id" => self.id = m.next_value()?,
             b"name" => self.name = m.next_value()?,
             _ => skip(m)?,
@@ -1018,7 +1018,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
             }
             5 => {
                 if key == b"ports" {
-                    self.ports = m.next_value()?;
+                    self.ports = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1027,14 +1027,14 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
                 if key == b"ip_block" {
                     self.ip_block = m.next_value()?;
                 } else if key == b"selector" {
-                    self.selector = m.next_value()?;
+                    self.selector = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
             }
             12 => {
                 if key == b"selector_ids" {
-                    self.selector_ids = m.next_value()?;
+                    self.selector_ids = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1048,7 +1048,7 @@ impl FromMap for NestedVirtualPrivateCloudNetworkPolicyRule {
             }
             15 => {
                 if key == b"except_ip_block" {
-                    self.except_ip_block = m.next_value()?;
+                    self.except_ip_block = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1169,7 +1169,7 @@ impl FromMap for NestedVirtualPrivateCloudNic {
             }
             12 => {
                 if key == b"ip_addresses" {
-                    self.ip_addresses = m.next_value()?;
+                    self.ip_addresses = m.next_value::<List<_>>()?.0;
                 } else {
                     skip(m)?;
                 }
@@ -1296,7 +1296,7 @@ impl FromMap for NestedVirtualPrivateCloudService {
         match key {
             b"id" => self.id = m.next_value()?,
             b"internal_cidr" => self.internal_cidr = m.next_value()?,
-            b"tep_ip_pools" => self.tep_ip_pools = m.next_value()?,
+            b"tep_ip_pools" => self.tep_ip_pools = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1598,7 +1598,7 @@ impl FromMap for NestedVpcRouterGatewayRuleType {
         match key {
             b"dst" => self.dst = m.next_value()?,
             b"nexthop" => self.nexthop = m.next_value()?,
-            b"nexthops" => self.nexthops = m.next_value()?,
+            b"nexthops" => self.nexthops = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -1684,7 +1684,7 @@ impl FromMap for NestedZbsStorageInfo {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"cluster_id" => self.cluster_id = m.next_value()?,
-            b"snapshot_info" => self.snapshot_info = m.next_value()?,
+            b"snapshot_info" => self.snapshot_info = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())

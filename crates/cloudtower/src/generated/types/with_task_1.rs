@@ -822,7 +822,7 @@ impl FromMap for WithTaskDeleteBackupRestorePointArray {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"task_id" => self.task_id = m.next_value()?,
-            b"data" => self.data = m.next_value()?,
+            b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
@@ -4254,7 +4254,7 @@ impl FromMap for WithTaskVmArray {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"task_id" => self.task_id = m.next_value()?,
-            b"data" => self.data = m.next_value()?,
+            b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())

@@ -56,7 +56,7 @@ impl FromMap for WithTaskVsphereEsxiAccountArray {
     ) -> ::core::result::Result<(), A::Error> {
         match key {
             b"task_id" => self.task_id = m.next_value()?,
-            b"data" => self.data = m.next_value()?,
+            b"data" => self.data = m.next_value::<List<_>>()?.0,
             _ => skip(m)?,
         }
         Ok(())
